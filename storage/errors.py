@@ -1,0 +1,17 @@
+"""Errors the storage port raises, the same for every adapter."""
+
+
+class StorageError(Exception):
+    """Base class of everything the storage port raises on purpose."""
+
+
+class StoreUnavailable(StorageError):
+    """The database cannot be reached; the caller must not acknowledge input."""
+
+
+class Conflict(StorageError):
+    """Someone else changed the document since it was read; reload and retry."""
+
+
+class ConfigurationError(StorageError):
+    """The store was configured wrongly; the message says what to fix."""

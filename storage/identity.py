@@ -1,0 +1,76 @@
+"""Channel identities: pseudonyms for lookup, encryption for replying.
+
+A Telegram chat id or a Viber user id is personal data. The store keeps a
+keyed HMAC of it as ``user_key`` (stable, so the same person finds their
+conversation, but useless without the key) and the id itself only encrypted
+(Fernet), because a reply needs it. Operators see :meth:`IdentityVault.
+pseudonym`, never either value. Both keys derive from one secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from .errors import ConfigurationError
+
+SECRET_FILENAME = "secret.key"
+
+
+def _derive(secret: bytes, label: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"vikno", info=label).derive(secret)
+
+
+class IdentityVault:
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < 16:
+            raise ConfigurationError("the secret key must be at least 16 bytes; generate one with "
+                                     "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`")
+        self._hmac_key = _derive(secret, b"pseudonym")
+        self._fernet = Fernet(base64.urlsafe_b64encode(_derive(secret, b"address")))
+
+    def user_key(self, channel: str, channel_user_id: str) -> str:
+        """Stable keyed pseudonym of a channel user (what the store indexes)."""
+        mac = hmac.new(self._hmac_key, f"{channel}\x00{channel_user_id}".encode(), hashlib.sha256)
+        return mac.hexdigest()[:40]
+
+    def encrypt(self, address: str) -> str:
+        return self._fernet.encrypt(address.encode()).decode("ascii")
+
+    def decrypt(self, token: str) -> str:
+        try:
+            return self._fernet.decrypt(token.encode("ascii")).decode()
+        except InvalidToken as exc:
+            raise ConfigurationError("a stored address cannot be decrypted: the secret key changed "
+                                     "since it was written (VIKNO_SECRET_KEY / secret.key)") from exc
+
+    @staticmethod
+    def pseudonym(user_key: str) -> str:
+        """Short, readable and stable name an operator can say aloud."""
+        return f"#{user_key[:4].upper()}-{user_key[4:8].upper()}"
+
+
+def load_or_create_secret(data_dir: Path, configured: str | None) -> bytes:
+    """The configured secret, else the one in the data folder, else a new one.
+
+    Several workers must share one secret: set VIKNO_SECRET_KEY for them.
+    """
+    if configured:
+        return configured.encode()
+    path = Path(data_dir) / SECRET_FILENAME
+    if path.exists():
+        return path.read_bytes().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48).encode()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(value + b"\n")
+    return value

@@ -1,0 +1,157 @@
+"""Documents the storage port reads and writes.
+
+Plain dataclasses, shared by both adapters, so that the SQLite and MongoDB
+adapters return exactly the same shapes and the contract tests can compare
+them. Times are timezone-aware UTC datetimes everywhere.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+def utcnow() -> datetime:
+    """Now in UTC, truncated to milliseconds (what MongoDB can store)."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=(now.microsecond // 1000) * 1000)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def next_seq() -> int:
+    """A strictly increasing number (nanoseconds since the epoch, nudged).
+
+    Messages written in the same millisecond still sort in the order the
+    conversation saw them, in both adapters, without a counter document.
+    """
+    global _last_seq_value
+    now = time.time_ns()
+    if now <= _last_seq_value:
+        now = _last_seq_value + 1
+    _last_seq_value = now
+    return now
+
+
+_last_seq_value = 0
+
+
+class State(StrEnum):
+    BOT = "bot"
+    WAITING = "waiting"
+    WITH_OPERATOR = "with_operator"
+    CLOSED = "closed"
+
+
+class Priority(StrEnum):
+    """Queue priorities, most urgent first (DESIGN.md §6)."""
+
+    CRISIS = "crisis"
+    URGENT_REPORT = "urgent_report"
+    REQUEST = "request"
+    ROUTINE = "routine"
+
+
+#: Sort key for the queue: higher is served first.
+PRIORITY_RANK: dict[str, int] = {
+    Priority.CRISIS: 40,
+    Priority.URGENT_REPORT: 30,
+    Priority.REQUEST: 20,
+    Priority.ROUTINE: 10,
+}
+
+
+@dataclass(slots=True)
+class Conversation:
+    """One person on one channel of one helpline.
+
+    ``user_key`` is a keyed pseudonym of the channel user id; the id itself,
+    needed only to reply, lives encrypted in ``address``.
+    """
+
+    helpline: str
+    channel: str
+    user_key: str
+    id: str = field(default_factory=new_id)
+    address: str | None = None
+    state: str = State.BOT
+    language: str | None = None
+    language_chosen: bool = False
+    topic: str | None = None
+    priority: str | None = None
+    team: str | None = None
+    step: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    operator_id: str | None = None
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
+    enqueued_at: datetime | None = None
+    last_message_at: datetime | None = None
+    version: int = 0
+
+    @property
+    def priority_rank(self) -> int:
+        return PRIORITY_RANK.get(self.priority or "", 0)
+
+
+class Direction(StrEnum):
+    IN = "in"
+    OUT = "out"
+
+
+class Sender(StrEnum):
+    USER = "user"
+    BOT = "bot"
+    OPERATOR = "operator"
+    SYSTEM = "system"
+
+
+@dataclass(slots=True)
+class Message:
+    """One message in or out, in the order the conversation saw it.
+
+    ``platform_id`` is unique per channel: a platform retry of the same
+    message is recognised and not processed twice. Outgoing messages get a
+    derived id (``<inbound id>:<n>``) so that writing them again is harmless.
+    """
+
+    conversation_id: str
+    helpline: str
+    channel: str
+    direction: str
+    sender: str
+    text: str | None = None
+    kind: str = "text"
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    platform_id: str | None = None
+    reply_to: str | None = None
+    handled: bool = False
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utcnow)
+    seq: int = field(default_factory=next_seq)
+
+    def __post_init__(self) -> None:
+        if self.platform_id is None:
+            self.platform_id = f"local:{self.id}"
+
+
+@dataclass(slots=True)
+class Event:
+    """A fact for the figures: one row per thing that happened."""
+
+    helpline: str
+    kind: str
+    conversation_id: str | None = None
+    channel: str | None = None
+    language: str | None = None
+    topic: str | None = None
+    priority: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    id: str = field(default_factory=new_id)
+    at: datetime = field(default_factory=utcnow)

@@ -1,0 +1,85 @@
+"""Conversations in MongoDB."""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from ..errors import Conflict
+from ..models import Conversation, State, utcnow
+from ..port import Conversations
+from .documents import conversation_doc, conversation_from
+from .errors import translated
+
+INDEXES = [
+    IndexModel([("helpline", ASCENDING), ("channel", ASCENDING), ("user_key", ASCENDING)],
+               unique=True, name="user"),
+    IndexModel([("state", ASCENDING), ("helpline", ASCENDING), ("priority_rank", DESCENDING),
+                ("enqueued_at", ASCENDING)], name="queue"),
+    IndexModel([("helpline", ASCENDING), ("updated_at", ASCENDING)], name="updated"),
+]
+
+_MUTABLE = ("address", "state", "language", "language_chosen", "topic", "priority", "priority_rank", "team",
+            "step", "data", "operator_id", "updated_at", "enqueued_at", "last_message_at")
+
+
+class MongoConversations(Conversations):
+    def __init__(self, collection: AsyncCollection) -> None:
+        self.c = collection
+
+    @translated
+    async def get(self, conversation_id: str) -> Conversation | None:
+        doc = await self.c.find_one({"_id": conversation_id})
+        return conversation_from(doc) if doc else None
+
+    @translated
+    async def find_by_user(self, helpline: str, channel: str, user_key: str) -> Conversation | None:
+        doc = await self.c.find_one({"helpline": helpline, "channel": channel, "user_key": user_key})
+        return conversation_from(doc) if doc else None
+
+    @translated
+    async def create(self, conversation: Conversation) -> Conversation:
+        try:
+            await self.c.insert_one(conversation_doc(conversation))
+            return conversation
+        except DuplicateKeyError:
+            doc = await self.c.find_one({"helpline": conversation.helpline, "channel": conversation.channel,
+                                         "user_key": conversation.user_key})
+            if doc is None:  # the duplicate was on _id, not on the user: a caller bug
+                raise
+            return conversation_from(doc)
+
+    @translated
+    async def save(self, conversation: Conversation) -> Conversation:
+        conversation.updated_at = utcnow()
+        doc = conversation_doc(conversation)
+        result = await self.c.update_one(
+            {"_id": conversation.id, "version": conversation.version},
+            {"$set": {k: doc[k] for k in _MUTABLE}, "$inc": {"version": 1}},
+        )
+        if result.matched_count != 1:
+            raise Conflict(f"conversation {conversation.id} changed since it was read "
+                           f"(version {conversation.version})")
+        conversation.version += 1
+        return conversation
+
+    @translated
+    async def queue_position(self, conversation: Conversation) -> int | None:
+        if conversation.state != State.WAITING or conversation.enqueued_at is None:
+            return None
+        rank, at = conversation.priority_rank, conversation.enqueued_at
+        ahead = await self.c.count_documents({
+            "state": "waiting",
+            "helpline": conversation.helpline,
+            "$or": [
+                {"priority_rank": {"$gt": rank}},
+                {"priority_rank": rank, "enqueued_at": {"$lt": at}},
+                {"priority_rank": rank, "enqueued_at": at, "_id": {"$lt": conversation.id}},
+            ],
+        })
+        return ahead + 1
+
+    @translated
+    async def count_waiting(self, helpline: str) -> int:
+        return await self.c.count_documents({"state": "waiting", "helpline": helpline})

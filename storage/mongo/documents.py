@@ -1,0 +1,43 @@
+"""Mapping between the port's dataclasses and BSON documents."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from ..models import Conversation, Event, Message
+
+
+def conversation_doc(c: Conversation) -> dict[str, Any]:
+    doc = asdict(c)
+    doc["_id"] = doc.pop("id")
+    doc["state"] = str(c.state)
+    doc["priority_rank"] = c.priority_rank
+    return doc
+
+
+def conversation_from(doc: dict[str, Any]) -> Conversation:
+    doc = dict(doc)
+    doc["id"] = doc.pop("_id")
+    doc.pop("priority_rank", None)
+    return Conversation(**doc)
+
+
+def message_doc(m: Message) -> dict[str, Any]:
+    doc = asdict(m)
+    doc["_id"] = doc.pop("id")
+    doc["direction"] = str(m.direction)
+    doc["sender"] = str(m.sender)
+    return doc
+
+
+def message_from(doc: dict[str, Any]) -> Message:
+    doc = dict(doc)
+    doc["id"] = doc.pop("_id")
+    return Message(**doc)
+
+
+def event_doc(e: Event) -> dict[str, Any]:
+    doc = asdict(e)
+    doc["_id"] = doc.pop("id")
+    return doc

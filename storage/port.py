@@ -1,0 +1,124 @@
+"""The storage port: what the rest of vikno may ask of a database.
+
+Declared once here, implemented by ``storage.sqlite`` (embedded default) and
+``storage.mongo`` (production). Every method's behaviour is pinned down by
+``tests/storage/``, which runs unchanged against both adapters. Callers never
+see SQL, BSON or a driver object.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from datetime import datetime
+
+from .models import Conversation, Event, Message
+
+#: Event fields the figures may group by (whitelisted: they become SQL).
+GROUPABLE_EVENT_FIELDS = ("kind", "channel", "language", "topic", "priority")
+
+
+class Conversations(ABC):
+    @abstractmethod
+    async def get(self, conversation_id: str) -> Conversation | None: ...
+
+    @abstractmethod
+    async def find_by_user(self, helpline: str, channel: str, user_key: str) -> Conversation | None: ...
+
+    @abstractmethod
+    async def create(self, conversation: Conversation) -> Conversation:
+        """Insert, or return the one already there for the same user.
+
+        Two first messages racing each other end up in one conversation.
+        """
+
+    @abstractmethod
+    async def save(self, conversation: Conversation) -> Conversation:
+        """Write back a changed conversation if nobody changed it meanwhile.
+
+        Raises :class:`~vikno.storage.errors.Conflict` when the stored version
+        differs from ``conversation.version``; returns it with the new version.
+        """
+
+    @abstractmethod
+    async def queue_position(self, conversation: Conversation) -> int | None:
+        """1-based place in its helpline's queue, or None when not waiting."""
+
+    @abstractmethod
+    async def count_waiting(self, helpline: str) -> int: ...
+
+
+class Messages(ABC):
+    @abstractmethod
+    async def add_inbound(self, message: Message) -> tuple[Message, bool]:
+        """Store an incoming message once per (channel, platform id).
+
+        Returns the stored message and whether it is new; a duplicate returns
+        the message stored the first time.
+        """
+
+    @abstractmethod
+    async def get(self, message_id: str) -> Message | None: ...
+
+    @abstractmethod
+    async def history(self, conversation_id: str, limit: int | None = None) -> list[Message]:
+        """Messages oldest first; with ``limit``, the newest ``limit`` of them."""
+
+    @abstractmethod
+    async def replies_to(self, message_id: str) -> list[Message]: ...
+
+    @abstractmethod
+    async def count(self, conversation_id: str | None = None) -> int: ...
+
+
+class Events(ABC):
+    @abstractmethod
+    async def add(self, event: Event) -> None: ...
+
+    @abstractmethod
+    async def count_by(
+        self,
+        field: str,
+        *,
+        helpline: str | None = None,
+        kind: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> dict[str | None, int]:
+        """Counts grouped by one field, computed inside the database."""
+
+
+class Store(ABC):
+    """One database, its collections and the few operations across them."""
+
+    kind: str
+    conversations: Conversations
+    messages: Messages
+    events: Events
+
+    @abstractmethod
+    async def open(self) -> None:
+        """Connect and create indexes; safe to call again after a failure."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    @abstractmethod
+    async def ping(self) -> bool:
+        """True when the database answers now."""
+
+    @abstractmethod
+    async def commit_turn(
+        self,
+        conversation: Conversation,
+        inbound: Message | None,
+        replies: Sequence[Message],
+        events: Sequence[Event],
+    ) -> Conversation:
+        """Record the outcome of one dialogue step.
+
+        Saves the conversation (optimistic, may raise Conflict before anything
+        is written), stores the replies and events, and marks ``inbound``
+        handled. SQLite does it in one transaction; MongoDB in that order with
+        idempotent writes, so a retry after a crash completes it.
+        """

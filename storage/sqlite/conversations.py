@@ -1,0 +1,118 @@
+"""Conversations in the embedded store."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from ..errors import Conflict
+from ..models import Conversation, State, utcnow
+from ..port import Conversations
+from .db import SqliteDatabase
+from .schema import dt, dumps, loads, ts
+
+_COLUMNS = (
+    "id, helpline, channel, user_key, address, state, language, language_chosen, topic, priority, "
+    "priority_rank, team, step, data, operator_id, created_at, updated_at, enqueued_at, "
+    "last_message_at, version"
+)
+
+
+def to_row(c: Conversation) -> tuple:
+    return (
+        c.id, c.helpline, c.channel, c.user_key, c.address, str(c.state), c.language,
+        int(c.language_chosen), c.topic, c.priority, c.priority_rank, c.team, c.step, dumps(c.data),
+        c.operator_id, ts(c.created_at), ts(c.updated_at), ts(c.enqueued_at), ts(c.last_message_at),
+        c.version,
+    )
+
+
+def from_row(r: sqlite3.Row) -> Conversation:
+    return Conversation(
+        id=r["id"], helpline=r["helpline"], channel=r["channel"], user_key=r["user_key"],
+        address=r["address"], state=r["state"], language=r["language"],
+        language_chosen=bool(r["language_chosen"]), topic=r["topic"], priority=r["priority"],
+        team=r["team"], step=r["step"], data=loads(r["data"]) or {}, operator_id=r["operator_id"],
+        created_at=dt(r["created_at"]), updated_at=dt(r["updated_at"]),  # type: ignore[arg-type]
+        enqueued_at=dt(r["enqueued_at"]), last_message_at=dt(r["last_message_at"]),
+        version=r["version"],
+    )
+
+
+def save_in(conn: sqlite3.Connection, c: Conversation) -> Conversation:
+    """Compare-and-set on ``version``; used alone and inside a turn."""
+    c.updated_at = utcnow()
+    row = to_row(c)
+    cur = conn.execute(
+        "UPDATE conversations SET address=?, state=?, language=?, language_chosen=?, topic=?, "
+        "priority=?, priority_rank=?, team=?, step=?, data=?, operator_id=?, updated_at=?, "
+        "enqueued_at=?, last_message_at=?, version=version+1 WHERE id=? AND version=?",
+        row[4:14] + row[14:15] + row[16:19] + (c.id, c.version),
+    )
+    if cur.rowcount != 1:
+        raise Conflict(f"conversation {c.id} changed since it was read (version {c.version})")
+    c.version += 1
+    return c
+
+
+class SqliteConversations(Conversations):
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def get(self, conversation_id: str) -> Conversation | None:
+        def q(conn: sqlite3.Connection) -> Conversation | None:
+            r = conn.execute(f"SELECT {_COLUMNS} FROM conversations WHERE id=?", (conversation_id,)).fetchone()
+            return from_row(r) if r else None
+
+        return await self._db.run(q)
+
+    async def find_by_user(self, helpline: str, channel: str, user_key: str) -> Conversation | None:
+        def q(conn: sqlite3.Connection) -> Conversation | None:
+            r = conn.execute(
+                f"SELECT {_COLUMNS} FROM conversations WHERE helpline=? AND channel=? AND user_key=?",
+                (helpline, channel, user_key),
+            ).fetchone()
+            return from_row(r) if r else None
+
+        return await self._db.run(q)
+
+    async def create(self, conversation: Conversation) -> Conversation:
+        def q(conn: sqlite3.Connection) -> Conversation:
+            conn.execute(
+                f"INSERT INTO conversations ({_COLUMNS}) VALUES ({','.join('?' * 20)}) "
+                "ON CONFLICT (helpline, channel, user_key) DO NOTHING",
+                to_row(conversation),
+            )
+            r = conn.execute(
+                f"SELECT {_COLUMNS} FROM conversations WHERE helpline=? AND channel=? AND user_key=?",
+                (conversation.helpline, conversation.channel, conversation.user_key),
+            ).fetchone()
+            return from_row(r)
+
+        return await self._db.run(q)
+
+    async def save(self, conversation: Conversation) -> Conversation:
+        return await self._db.run(lambda conn: save_in(conn, conversation))
+
+    async def queue_position(self, conversation: Conversation) -> int | None:
+        if conversation.state != State.WAITING or conversation.enqueued_at is None:
+            return None
+        rank, at = conversation.priority_rank, ts(conversation.enqueued_at)
+
+        def q(conn: sqlite3.Connection) -> int:
+            (n,) = conn.execute(
+                "SELECT COUNT(*) FROM conversations WHERE state='waiting' AND helpline=? AND "
+                "(priority_rank > ? OR (priority_rank = ? AND enqueued_at < ?) "
+                " OR (priority_rank = ? AND enqueued_at = ? AND id < ?))",
+                (conversation.helpline, rank, rank, at, rank, at, conversation.id),
+            ).fetchone()
+            return n + 1
+
+        return await self._db.run(q)
+
+    async def count_waiting(self, helpline: str) -> int:
+        def q(conn: sqlite3.Connection) -> int:
+            return conn.execute(
+                "SELECT COUNT(*) FROM conversations WHERE state='waiting' AND helpline=?", (helpline,)
+            ).fetchone()[0]
+
+        return await self._db.run(q)

@@ -1,0 +1,95 @@
+"""Messages in the embedded store."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from ..models import Message
+from ..port import Messages
+from .db import SqliteDatabase
+from .schema import dt, dumps, loads, ts
+
+_COLUMNS = (
+    "id, seq, conversation_id, helpline, channel, direction, sender, kind, text, buttons, "
+    "platform_id, reply_to, handled, created_at"
+)
+_INSERT = f"INSERT INTO messages ({_COLUMNS}) VALUES ({','.join('?' * 14)})"
+
+
+def to_row(m: Message) -> tuple:
+    return (
+        m.id, m.seq, m.conversation_id, m.helpline, m.channel, str(m.direction), str(m.sender), m.kind,
+        m.text, dumps(m.buttons), m.platform_id, m.reply_to, int(m.handled), ts(m.created_at),
+    )
+
+
+def from_row(r: sqlite3.Row) -> Message:
+    return Message(
+        id=r["id"], seq=r["seq"], conversation_id=r["conversation_id"], helpline=r["helpline"],
+        channel=r["channel"], direction=r["direction"], sender=r["sender"], kind=r["kind"],
+        text=r["text"], buttons=loads(r["buttons"]) or [], platform_id=r["platform_id"],
+        reply_to=r["reply_to"], handled=bool(r["handled"]), created_at=dt(r["created_at"]),  # type: ignore[arg-type]
+    )
+
+
+def insert_ignoring_duplicates(conn: sqlite3.Connection, messages: list[Message]) -> None:
+    conn.executemany(_INSERT + " ON CONFLICT DO NOTHING", [to_row(m) for m in messages])
+
+
+class SqliteMessages(Messages):
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def add_inbound(self, message: Message) -> tuple[Message, bool]:
+        def q(conn: sqlite3.Connection) -> tuple[Message, bool]:
+            cur = conn.execute(_INSERT + " ON CONFLICT (channel, platform_id) DO NOTHING", to_row(message))
+            if cur.rowcount == 1:
+                return message, True
+            r = conn.execute(
+                f"SELECT {_COLUMNS} FROM messages WHERE channel=? AND platform_id=?",
+                (message.channel, message.platform_id),
+            ).fetchone()
+            return from_row(r), False
+
+        return await self._db.run(q)
+
+    async def get(self, message_id: str) -> Message | None:
+        def q(conn: sqlite3.Connection) -> Message | None:
+            r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE id=?", (message_id,)).fetchone()
+            return from_row(r) if r else None
+
+        return await self._db.run(q)
+
+    async def history(self, conversation_id: str, limit: int | None = None) -> list[Message]:
+        def q(conn: sqlite3.Connection) -> list[Message]:
+            if limit is None:
+                rows = conn.execute(
+                    f"SELECT {_COLUMNS} FROM messages WHERE conversation_id=? ORDER BY seq", (conversation_id,)
+                ).fetchall()
+            else:
+                rows = conn.execute(
+                    f"SELECT {_COLUMNS} FROM messages WHERE conversation_id=? ORDER BY seq DESC LIMIT ?",
+                    (conversation_id, limit),
+                ).fetchall()[::-1]
+            return [from_row(r) for r in rows]
+
+        return await self._db.run(q)
+
+    async def replies_to(self, message_id: str) -> list[Message]:
+        def q(conn: sqlite3.Connection) -> list[Message]:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM messages WHERE reply_to=? ORDER BY seq", (message_id,)
+            ).fetchall()
+            return [from_row(r) for r in rows]
+
+        return await self._db.run(q)
+
+    async def count(self, conversation_id: str | None = None) -> int:
+        def q(conn: sqlite3.Connection) -> int:
+            if conversation_id is None:
+                return conn.execute("SELECT COUNT(*) FROM messages").fetchone()[0]
+            return conn.execute(
+                "SELECT COUNT(*) FROM messages WHERE conversation_id=?", (conversation_id,)
+            ).fetchone()[0]
+
+        return await self._db.run(q)

@@ -1,0 +1,114 @@
+"""Tables, indexes and row conversion for the embedded store.
+
+Queried fields are real columns with real indexes; free-form parts (flow
+slots, buttons, event data) are JSON text. Times are integer UTC epoch milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS conversations (
+    id TEXT PRIMARY KEY,
+    helpline TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    user_key TEXT NOT NULL,
+    address TEXT,
+    state TEXT NOT NULL,
+    language TEXT,
+    language_chosen INTEGER NOT NULL DEFAULT 0,
+    topic TEXT,
+    priority TEXT,
+    priority_rank INTEGER NOT NULL DEFAULT 0,
+    team TEXT,
+    step TEXT,
+    data TEXT NOT NULL DEFAULT '{}',
+    operator_id TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    enqueued_at INTEGER,
+    last_message_at INTEGER,
+    version INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (helpline, channel, user_key)
+);
+CREATE INDEX IF NOT EXISTS conversations_queue
+    ON conversations (state, helpline, priority_rank DESC, enqueued_at);
+CREATE INDEX IF NOT EXISTS conversations_updated ON conversations (helpline, updated_at);
+
+CREATE TABLE IF NOT EXISTS messages (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    conversation_id TEXT NOT NULL,
+    helpline TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT,
+    buttons TEXT NOT NULL DEFAULT '[]',
+    platform_id TEXT NOT NULL,
+    reply_to TEXT,
+    handled INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    UNIQUE (channel, platform_id)
+);
+CREATE INDEX IF NOT EXISTS messages_conversation ON messages (conversation_id, seq);
+CREATE INDEX IF NOT EXISTS messages_reply_to ON messages (reply_to) WHERE reply_to IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS events (
+    id TEXT PRIMARY KEY,
+    helpline TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    conversation_id TEXT,
+    channel TEXT,
+    language TEXT,
+    topic TEXT,
+    priority TEXT,
+    data TEXT NOT NULL DEFAULT '{}',
+    at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_helpline_at ON events (helpline, at);
+CREATE INDEX IF NOT EXISTS events_kind_at ON events (kind, at);
+"""
+
+
+def create_schema(conn: sqlite3.Connection) -> None:
+    for statement in DDL.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+    elif int(row[0]) > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"this data folder was written by a newer vikno (schema {row[0]} > {SCHEMA_VERSION}); "
+            "upgrade vikno or point VIKNO_DATA_DIR elsewhere"
+        )
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def ts(value: datetime | None) -> int | None:
+    """Exact integer milliseconds since the epoch (what MongoDB keeps too)."""
+    return None if value is None else (value - _EPOCH) // timedelta(milliseconds=1)
+
+
+def dt(value: int | None) -> datetime | None:
+    return None if value is None else _EPOCH + timedelta(milliseconds=value)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(value: str | None) -> Any:
+    return json.loads(value) if value else None

@@ -1,0 +1,57 @@
+"""Fixtures shared by the whole suite.
+
+``any_store`` runs a test against both adapters: SQLite in a temporary
+folder, and MongoDB through the real driver over TCP, against the mongoeco
+wire-protocol server (started once per session on a free port, a fresh
+database per test) or against the real MongoDB named by ``MONGODB_URI``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from vikno.storage.mongo.store import MongoStore
+from vikno.storage.port import Store
+from vikno.storage.sqlite.store import SqliteStore
+
+
+@pytest.fixture(scope="session")
+def mongo_uri() -> Iterator[str]:
+    real = os.environ.get("MONGODB_URI")
+    if real:
+        yield real
+        return
+    from vikno.storage.mongo.testserver import MongoTestServer
+
+    server = MongoTestServer()
+    uri = server.start()
+    yield uri
+    server.stop()
+
+
+@pytest.fixture
+async def sqlite_store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    store = SqliteStore(tmp_path / "data")
+    await store.open()
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+async def mongo_store(mongo_uri: str) -> AsyncIterator[MongoStore]:
+    name = f"vikno_test_{uuid.uuid4().hex[:12]}"
+    store = MongoStore(mongo_uri, name)
+    await store.open()
+    yield store
+    await store.client.drop_database(name)
+    await store.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("mongo", marks=pytest.mark.mongo)])
+def any_store(request: pytest.FixtureRequest) -> Store:
+    return request.getfixturevalue(f"{request.param}_store")
