@@ -1,0 +1,137 @@
+"""Composition root: builds the aiohttp application from the settings.
+
+Everything is wired here and nowhere else: the store chosen by the settings,
+the identity vault, the helplines' content, the NLU backend, the engine and
+the channels. A database that is down does not stop the start: ``/healthz``
+says 503 until it answers, and channels answer 503 (so platforms retry and
+nothing acknowledged is lost).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from vikno.flows.content import Helpline
+from vikno.flows.engine import Engine, UnknownHelpline
+from vikno.nlu.types import Understanding
+from vikno.storage import make_store
+from vikno.storage.errors import Conflict, StoreUnavailable
+from vikno.storage.identity import IdentityVault, load_or_create_secret
+from vikno.storage.port import Store
+
+from .config import Settings
+from .nlu_backend import load_nlu
+from .rest import RestChannel, error_response
+
+log = logging.getLogger("vikno")
+
+STORE_RETRY_SECONDS = 2.0
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Every failure is a JSON answer; unavailable storage is a 503 to retry."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status >= 400 and request.path.startswith("/api/"):
+            return error_response(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
+        raise
+    except StoreUnavailable as exc:
+        log.warning("store unavailable: %s", exc)
+        resp = error_response(503, "store_unavailable", "the database is not reachable; nothing was stored, retry")
+        resp.headers["Retry-After"] = "5"
+        return resp
+    except Conflict:
+        return error_response(503, "busy", "the conversation is busy; retry")
+    except UnknownHelpline as exc:
+        return error_response(404, "unknown_helpline", str(exc))
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "internal_error", "something went wrong on our side; nothing half-done was kept")
+
+
+async def healthz(request: web.Request) -> web.Response:
+    store: Store = request.app["store"]
+    reachable = request.app["store_ready"].is_set() and await store.ping()
+    body = {"status": "ok" if reachable else "unavailable", "store": store.kind, "reachable": reachable,
+            "nlu": request.app["nlu_state"]["status"], "helplines": sorted(request.app["engine"].helplines)}
+    return web.json_response(body, status=200 if reachable else 503)
+
+
+def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Store | None = None,
+              nlu: Understanding | None = None) -> web.Application:
+    app = web.Application(middlewares=[json_errors], client_max_size=settings.rest.max_body_bytes + 1024)
+    store = store or make_store(
+        data_dir=settings.data_dir,
+        mongodb_uri=settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None,
+        mongodb_database=settings.mongodb_database,
+    )
+    vault = IdentityVault(load_or_create_secret(
+        settings.data_dir, settings.secret_key.get_secret_value() if settings.secret_key else None))
+    engine = Engine(store, vault, helplines, nlu, default_helpline=settings.default_helpline)
+    app["settings"] = settings
+    app["store"] = store
+    app["engine"] = engine
+    app["store_ready"] = asyncio.Event()
+    app["nlu_state"] = {"status": "given" if nlu is not None else "loading"}
+
+    rest = RestChannel(settings.rest.max_body_bytes, settings.rest.max_text_chars)
+    app.add_routes([web.get("/healthz", healthz), *rest.routes()])
+    app.cleanup_ctx.append(_store_lifecycle)
+    if nlu is None:
+        app.cleanup_ctx.append(_nlu_lifecycle)
+    return app
+
+
+async def _open_store_until_ready(app: web.Application) -> None:
+    store: Store = app["store"]
+    while True:
+        try:
+            await store.open()
+            app["store_ready"].set()
+            log.info("store ready: %s", store.kind)
+            return
+        except StoreUnavailable as exc:
+            log.warning("store not reachable yet (%s); retrying in %.0f s", exc, STORE_RETRY_SECONDS)
+            await asyncio.sleep(STORE_RETRY_SECONDS)
+
+
+async def _store_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
+    task = asyncio.create_task(_open_store_until_ready(app))
+    try:
+        await asyncio.wait_for(asyncio.shield(task), timeout=STORE_RETRY_SECONDS * 2)
+    except TimeoutError:
+        pass  # keep serving: /healthz says 503 until the store answers
+    yield
+    task.cancel()
+    await app["store"].close()
+
+
+async def _nlu_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
+    """Load (or first train) the NLU off the event loop; crisis rules work meanwhile."""
+    settings: Settings = app["settings"]
+    engine: Engine = app["engine"]
+    state = app["nlu_state"]
+    interim, loader = load_nlu(settings)
+    engine.nlu = interim
+    state["status"] = "loading" if loader is not None else settings.nlu.backend
+
+    async def finish() -> None:
+        assert loader is not None
+        try:
+            engine.nlu = await asyncio.to_thread(loader)
+            state["status"] = "ready"
+            log.info("NLU ready (%s)", settings.nlu.backend)
+        except Exception:
+            state["status"] = "failed"
+            log.exception("the NLU model could not be loaded; only crisis rules and buttons work")
+
+    task = asyncio.create_task(finish()) if loader is not None else None
+    yield
+    if task is not None:
+        task.cancel()

@@ -1,0 +1,87 @@
+"""The ``vikno`` command: serve, check content, NLU tools."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from aiohttp import web
+
+from vikno.flows.content import ContentError, load_helplines, shipped_helpline_folders
+
+from .config import ConfigError, Settings, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vikno", description="vikno: a multichannel chatbot for helplines")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the web process (REST, channels, console)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1, or VIKNO_HOST)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8080, or VIKNO_PORT)")
+    serve.add_argument("--config", type=Path, help="YAML settings file (environment variables win over it)")
+    check = sub.add_parser("check", help="validate settings and helpline content, then exit")
+    check.add_argument("--config", type=Path)
+    check.add_argument("folders", nargs="*", type=Path, help="content folders (default: the configured ones)")
+    sub.add_parser("nlu", help="train, evaluate and try the built-in NLU (vikno nlu --help)", add_help=False)
+    return parser
+
+
+def _fail(title: str, problems: list[str]) -> int:
+    print(f"vikno: {title}:", file=sys.stderr)
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    return 2
+
+
+def _content_folders(settings: Settings) -> list[Path]:
+    return settings.helplines or shipped_helpline_folders()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["nlu"]:
+        from vikno.nlu.cli import main as nlu_main
+
+        return nlu_main(argv[1:])
+    args = _parser().parse_args(argv)
+    overrides = {"host": getattr(args, "host", None), "port": getattr(args, "port", None)}
+    try:
+        settings = load_settings(args.config, overrides=overrides)
+    except ConfigError as exc:
+        return _fail("the configuration is wrong", exc.problems)
+    folders = args.folders if args.command == "check" and args.folders else _content_folders(settings)
+    try:
+        helplines = load_helplines(folders)
+    except ContentError as exc:
+        return _fail("the helpline content is wrong, fix it and start again", exc.problems)
+    if settings.default_helpline and settings.default_helpline not in helplines:
+        return _fail("the configuration is wrong", [
+            f"default_helpline: no helpline {settings.default_helpline!r}; loaded: {', '.join(helplines)}"])
+    if args.command == "check":
+        print(f"ok: {len(helplines)} helpline(s): {', '.join(helplines)}; store: {settings.store_kind}")
+        return 0
+    return serve(settings, helplines)
+
+
+def serve(settings: Settings, helplines: dict) -> int:
+    from .app import build_app
+
+    started = time.monotonic()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = build_app(settings, helplines)
+    where = "MongoDB" if settings.mongodb_uri else f"SQLite in {settings.data_dir.resolve()}"
+
+    async def announce(_: web.Application) -> None:
+        print(f"vikno: serving {', '.join(helplines)} on http://{settings.host}:{settings.port} "
+              f"(store: {where}; started in {time.monotonic() - started:.2f} s)", flush=True)
+
+    app.on_startup.append(announce)
+    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

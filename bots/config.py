@@ -1,0 +1,138 @@
+"""Configuration: environment first, then an optional YAML file, validated once.
+
+A helpline's technical person sets a few environment variables (or one YAML
+file) and starts ``vikno serve``; anything wrong stops the start with a line
+per problem saying which setting, what is wrong and what to write instead.
+Environment variables win over the file so that secrets need not be in it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from vikno.flows.yaml_lines import ContentError, load_located
+
+#: Environment variable → setting path.
+ENVIRONMENT: dict[str, tuple[str, ...]] = {
+    "VIKNO_HOST": ("host",),
+    "VIKNO_PORT": ("port",),
+    "VIKNO_DATA_DIR": ("data_dir",),
+    "MONGODB_URI": ("mongodb_uri",),
+    "VIKNO_MONGODB_DATABASE": ("mongodb_database",),
+    "VIKNO_SECRET_KEY": ("secret_key",),
+    "VIKNO_HELPLINES": ("helplines",),
+    "VIKNO_DEFAULT_HELPLINE": ("default_helpline",),
+    "VIKNO_NLU": ("nlu", "backend"),
+    "VIKNO_NLU_MODEL": ("nlu", "model"),
+    "VIKNO_RASA_URL": ("nlu", "rasa_url"),
+    "VIKNO_LOG_LEVEL": ("log_level",),
+}
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NluSettings(_Strict):
+    backend: Literal["builtin", "rasa", "none"] = "builtin"
+    model: Path | None = None
+    rasa_url: str | None = None
+    rasa_timeout: float = Field(default=2.0, gt=0, le=30)
+
+
+class RestSettings(_Strict):
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
+    max_text_chars: int = Field(default=4096, ge=16, le=1_000_000)
+
+
+class Settings(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    data_dir: Path = Path(".vikno-data")
+    mongodb_uri: SecretStr | None = None
+    mongodb_database: str | None = None
+    secret_key: SecretStr | None = None
+    helplines: list[Path] = []
+    default_helpline: str | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    nlu: NluSettings = NluSettings()
+    rest: RestSettings = RestSettings()
+
+    @field_validator("mongodb_uri")
+    @classmethod
+    def _uri(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            return None
+        if value is not None and not value.get_secret_value().startswith(("mongodb://", "mongodb+srv://")):
+            raise ValueError("must start with mongodb:// or mongodb+srv://")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters; generate one with "
+                             "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+        return value
+
+    @property
+    def store_kind(self) -> str:
+        return "mongodb" if self.mongodb_uri else "sqlite"
+
+
+def load_settings(config_file: Path | None = None, environ: dict[str, str] | None = None,
+                  overrides: dict[str, Any] | None = None) -> Settings:
+    """File, then environment, then command-line overrides; validated once."""
+    environ = dict(os.environ if environ is None else environ)
+    raw: dict[str, Any] = {}
+    located = None
+    if config_file is not None:
+        try:
+            located = load_located(Path(config_file))
+        except ContentError as exc:
+            raise ConfigError(exc.problems) from exc
+        if located.data is not None and not isinstance(located.data, dict):
+            raise ConfigError([f"{config_file}: the file must be a mapping of settings (key: value)"])
+        raw = dict(located.data or {})
+    sources: dict[tuple[str, ...], str] = {}
+    for name, path in ENVIRONMENT.items():
+        value = environ.get(name)
+        if value is None or value == "":
+            continue
+        parsed: Any = value
+        if path == ("helplines",):
+            parsed = [p for p in value.split(os.pathsep) if p]
+        target = raw
+        for part in path[:-1]:
+            target = target.setdefault(part, {}) if isinstance(target.get(part, {}), dict) else {}
+        target[path[-1]] = parsed
+        sources[path] = name
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            raw[key] = value
+            sources[(key,)] = f"--{key.replace('_', '-')}"
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(str(p) for p in err["loc"])
+            where = next((sources[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in sources), None)
+            if where is None and located is not None:
+                where = located.where(loc)
+            setting = ".".join(loc)
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = f"unknown setting (known: {', '.join(Settings.model_fields)})"
+            problems.append(f"{where or 'configuration'}: {setting}: {message}")
+        raise ConfigError(problems) from exc

@@ -1,0 +1,178 @@
+"""The REST channel: a small JSON API for apps and other front ends.
+
+``POST /api/v1/conversations/{key}/messages`` sends one message and answers
+with the bot's replies; ``GET /api/v1/conversations/{key}`` returns the
+conversation and its history so an app can resume. ``key`` is chosen by the
+client (a random id kept on the device); it is never stored in clear.
+A message may carry the client's own ``id``: sending it again (after a
+timeout, say) returns the same replies instead of a second conversation
+step. Nothing is stored until the whole request is known to be valid, and
+the answer goes out only after the message and the replies are committed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from aiohttp import web
+
+from vikno.flows.content import SUPPORTED_LANGUAGES
+from vikno.flows.engine import Engine
+from vikno.flows.messages import Inbound, Kind, Outbound
+from vikno.storage.models import Message
+
+CHANNEL = "rest"
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:~-]{1,128}$")
+MAX_CLIENT_ID = 128
+MAX_BUTTON = 256
+HISTORY_DEFAULT, HISTORY_MAX = 200, 1000
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, error: str, detail: str) -> None:
+        self.status, self.error, self.detail = status, error, detail
+        super().__init__(detail)
+
+
+def error_response(status: int, error: str, detail: str) -> web.Response:
+    return web.json_response({"error": error, "detail": detail}, status=status)
+
+
+def _key(request: web.Request) -> str:
+    key = request.match_info["key"]
+    if not KEY_PATTERN.match(key):
+        raise BadRequest(400, "bad_conversation_key",
+                         "the conversation key must be 1-128 characters of A-Z, a-z, 0-9 and . _ : ~ -")
+    return key
+
+
+async def _read_json(request: web.Request, limit: int) -> Any:
+    if request.content_length is not None and request.content_length > limit:
+        raise BadRequest(413, "body_too_large", f"the request body is over {limit} bytes")
+    body = await request.content.read(limit + 1)
+    if len(body) > limit:
+        raise BadRequest(413, "body_too_large", f"the request body is over {limit} bytes")
+    try:
+        return json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BadRequest(400, "malformed_json", "the body is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise BadRequest(400, "malformed_json", f"the body is not valid JSON: {exc.msg} at position {exc.pos}") from None
+
+
+def parse_message(payload: Any, max_text: int) -> dict[str, Any]:
+    """Validate a message body; returns text/button/locale/id/helpline."""
+    if not isinstance(payload, dict):
+        raise BadRequest(400, "invalid_message", 'the body must be a JSON object like {"text": "..."}')
+    unknown = set(payload) - {"text", "button", "locale", "id", "helpline"}
+    if unknown:
+        raise BadRequest(422, "invalid_message", f"unknown field(s): {', '.join(sorted(unknown))}; "
+                                                 "use text or button, and optionally locale, id, helpline")
+    has_text, has_button = "text" in payload, "button" in payload
+    if has_text == has_button:
+        raise BadRequest(422, "invalid_message", 'send exactly one of "text" (a string) or "button" (a payload)')
+    text = payload.get("text")
+    if has_text:
+        if not isinstance(text, str):
+            raise BadRequest(422, "invalid_text", f'"text" must be a string, not {type(text).__name__}')
+        if len(text) > max_text:
+            raise BadRequest(422, "text_too_long", f'"text" is {len(text)} characters; the limit is {max_text}')
+        text = _clean(text)
+    button = payload.get("button")
+    if has_button and (not isinstance(button, str) or not button or len(button) > MAX_BUTTON):
+        raise BadRequest(422, "invalid_button", f'"button" must be a non-empty string of at most {MAX_BUTTON} '
+                                                "characters (a payload from a reply's buttons)")
+    locale = payload.get("locale")
+    if locale is not None:
+        if not isinstance(locale, str):
+            raise BadRequest(422, "invalid_locale", '"locale" must be a string such as "uk"')
+        locale = locale.strip().lower().replace("_", "-").split("-")[0]
+        if locale not in SUPPORTED_LANGUAGES:
+            raise BadRequest(422, "invalid_locale", f'"locale" must be one of {", ".join(SUPPORTED_LANGUAGES)}')
+    client_id = payload.get("id")
+    if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID):
+        raise BadRequest(422, "invalid_id", f'"id" must be a string of 1-{MAX_CLIENT_ID} characters, unique per message')
+    helpline = payload.get("helpline")
+    if helpline is not None and not isinstance(helpline, str):
+        raise BadRequest(422, "invalid_helpline", '"helpline" must be a helpline id string')
+    return {"text": text, "button": button, "locale": locale, "id": client_id, "helpline": helpline}
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(text: str) -> str:
+    """Drop control characters a person cannot have meant (keeps \\t \\n \\r)."""
+    return _CONTROL.sub("", text)
+
+
+def reply_json(reply: Outbound) -> dict[str, Any]:
+    return {"text": reply.text, "buttons": [{"title": b.title, "payload": b.payload} for b in reply.buttons]}
+
+
+def message_json(m: Message) -> dict[str, Any]:
+    out: dict[str, Any] = {"direction": m.direction, "sender": m.sender, "kind": m.kind, "text": m.text,
+                           "at": m.created_at.isoformat().replace("+00:00", "Z")}
+    if m.direction == "in":
+        out["button"] = m.buttons[0].get("payload") if m.buttons else None
+    else:
+        out["buttons"] = [{"title": b.get("title", ""), "payload": b.get("payload", "")} for b in m.buttons]
+    return out
+
+
+class RestChannel:
+    def __init__(self, max_body: int, max_text: int) -> None:
+        self.max_body = max_body
+        self.max_text = max_text
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.post("/api/v1/conversations/{key}/messages", self.post_message),
+            web.get("/api/v1/conversations/{key}", self.get_conversation),
+        ]
+
+    async def post_message(self, request: web.Request) -> web.Response:
+        engine: Engine = request.app["engine"]
+        try:
+            key = _key(request)
+            body = parse_message(await _read_json(request, self.max_body), self.max_text)
+            engine.helpline(body["helpline"])
+        except BadRequest as exc:
+            return error_response(exc.status, exc.error, exc.detail)
+        inbound = Inbound(
+            channel=CHANNEL, user_id=key, text=body["text"], button=body["button"],
+            kind=Kind.BUTTON if body["button"] is not None else Kind.TEXT, locale=body["locale"],
+            platform_id=f"{key}:{body['id']}" if body["id"] else None, helpline=body["helpline"],
+        )
+        turn = await engine.handle(inbound)
+        payload: dict[str, Any] = {"replies": [reply_json(r) for r in turn.replies],
+                                   "conversation": turn.conversation.as_json()}
+        if turn.duplicate:
+            payload["duplicate"] = True
+        return web.json_response(payload, dumps=_dumps)
+
+    async def get_conversation(self, request: web.Request) -> web.Response:
+        engine: Engine = request.app["engine"]
+        try:
+            key = _key(request)
+            limit = int(request.query.get("limit", HISTORY_DEFAULT))
+            if not 0 < limit <= HISTORY_MAX:
+                raise ValueError
+        except BadRequest as exc:
+            return error_response(exc.status, exc.error, exc.detail)
+        except ValueError:
+            return error_response(400, "bad_limit", f"limit must be a whole number from 1 to {HISTORY_MAX}")
+        helpline = request.query.get("helpline")
+        conv = await engine.find(CHANNEL, key, helpline)
+        if conv is None:
+            return error_response(404, "not_found", "no conversation with this key; POST a message to start one")
+        history = await engine.history(conv, limit)
+        view = await engine.view(conv)
+        return web.json_response({"conversation": view.as_json(),
+                                  "messages": [message_json(m) for m in history]}, dumps=_dumps)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)

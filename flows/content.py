@@ -1,0 +1,355 @@
+"""The helpline content schema, and loading it with errors people can fix.
+
+A helpline is configured, not coded (DESIGN.md §5). Its folder holds
+``helpline.yml`` (who, languages, hours, numbers, teams), ``texts.yml`` (what
+the bot says) and ``topics.yml`` (help topics with answers and routing).
+Every text exists in every language of the helpline; every placeholder is
+one the engine fills. Anything wrong stops the load with the file, the line
+and what to change.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator
+
+from .yaml_lines import ContentError, Located, dotted, load_located
+
+SUPPORTED_LANGUAGES = ("uk", "ru", "az", "en")
+LANGUAGE_NAMES = {"uk": "Українська", "ru": "Русский", "az": "Azərbaycanca", "en": "English"}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SHIPPED_CONTENT = Path(__file__).parent / "content"
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
+class Text(RootModel[dict[str, str]]):
+    """One text in several languages: ``{uk: ..., en: ...}``."""
+
+    @field_validator("root")
+    @classmethod
+    def _languages_and_text(cls, value: dict[str, str]) -> dict[str, str]:
+        for lang, text in value.items():
+            if lang not in SUPPORTED_LANGUAGES:
+                raise ValueError(f"unknown language {lang!r}; use {', '.join(SUPPORTED_LANGUAGES)}")
+            if not text.strip():
+                raise ValueError(f"the {lang} text is empty")
+        return value
+
+    def get(self, lang: str, fallback: str) -> str:
+        return self.root.get(lang) or self.root[fallback]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Contact(_Strict):
+    number: str = Field(min_length=2, max_length=40)
+    label: Text
+
+
+class Team(_Strict):
+    id: Identifier
+    name: Text
+
+
+class Interval(_Strict):
+    start: time
+    end: time
+
+
+class HelplineSettings(_Strict):
+    id: Identifier
+    name: Text
+    languages: list[str] = Field(min_length=1)
+    default_language: str
+    timezone: str
+    hours: dict[str, str]
+    hours_text: Text
+    holidays: list[date] = []
+    phones: list[Contact] = []
+    emergency: list[Contact] = Field(min_length=1)
+    teams: list[Team] = Field(min_length=1)
+    default_team: Identifier
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        for lang in value:
+            if lang not in SUPPORTED_LANGUAGES:
+                raise ValueError(f"unknown language {lang!r}; use {', '.join(SUPPORTED_LANGUAGES)}")
+        if len(set(value)) != len(value):
+            raise ValueError("a language is listed twice")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; use a name like Europe/Kyiv or Asia/Baku") from exc
+        return value
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: dict[str, str]) -> dict[str, str]:
+        for day, spec in value.items():
+            if day not in WEEKDAYS:
+                raise ValueError(f"unknown weekday {day!r}; use {', '.join(WEEKDAYS)}")
+            parse_hours(spec)
+        return value
+
+
+def parse_hours(spec: str) -> list[Interval]:
+    """``"08:00-17:00"``, ``"08:00-12:00, 13:00-17:00"``, ``"24h"`` or ``"closed"``."""
+    spec = spec.strip().lower()
+    if spec == "closed":
+        return []
+    if spec == "24h":
+        return [Interval(start=time(0, 0), end=time(23, 59, 59, 999999))]
+    out = []
+    for part in spec.split(","):
+        m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", part)
+        if not m:
+            raise ValueError(f"cannot read hours {part.strip()!r}; write 08:00-17:00, 24h or closed")
+        h1, m1, h2, m2 = map(int, m.groups())
+        if h2 == 24 and m2 == 0:
+            h2, m2 = 23, 59
+        try:
+            start, end = time(h1, m1), time(h2, m2)
+        except ValueError as exc:
+            raise ValueError(f"impossible time in {part.strip()!r}") from exc
+        if end <= start:
+            raise ValueError(f"{part.strip()!r} ends before it starts")
+        out.append(Interval(start=start, end=end))
+    return out
+
+
+#: Every text the engine says, with the placeholders it fills in.
+TEXT_PLACEHOLDERS: dict[str, set[str]] = {
+    "greeting": {"helpline"},
+    "menu_prompt": set(),
+    "choose_language": set(),
+    "language_set": set(),
+    "after_answer": set(),
+    "not_understood": set(),
+    "clarify": set(),
+    "offer_person": set(),
+    "handoff_queued": {"position"},
+    "handoff_out_of_hours": {"hours", "emergency"},
+    "handoff_already_waiting": {"position"},
+    "waiting_ack": {"position"},
+    "waiting_cancelled": set(),
+    "crisis": {"emergency"},
+    "hours": {"hours", "phones"},
+    "thanks_reply": set(),
+    "goodbye_reply": set(),
+    "unsupported_kind": set(),
+    "button_menu": set(),
+    "button_person": set(),
+    "button_language": set(),
+    "button_cancel_waiting": set(),
+    "button_hours": set(),
+}
+
+
+class Texts(RootModel[dict[str, Text]]):
+    pass
+
+
+class Topic(_Strict):
+    id: Identifier
+    title: Text
+    answer: Text
+    team: Identifier | None = None
+    handoff: bool = False  # offer a person right away (complex cases)
+
+
+class TopicsFile(_Strict):
+    topics: list[Topic] = Field(min_length=1)
+
+
+class Helpline:
+    """A loaded, validated helpline: settings, texts and topics."""
+
+    def __init__(self, settings: HelplineSettings, texts: dict[str, Text], topics: list[Topic],
+                 folder: Path) -> None:
+        self.settings = settings
+        self.texts = texts
+        self.topics = {t.id: t for t in topics}
+        self.topic_order = [t.id for t in topics]
+        self.folder = folder
+        self.zone = ZoneInfo(settings.timezone)
+        self.hours = {day: parse_hours(spec) for day, spec in settings.hours.items()}
+
+    @property
+    def id(self) -> str:
+        return self.settings.id
+
+    @property
+    def languages(self) -> list[str]:
+        return self.settings.languages
+
+    def language_or_default(self, lang: str | None) -> str:
+        return lang if lang in self.settings.languages else self.settings.default_language
+
+    def say(self, key: str, lang: str, **values: Any) -> str:
+        template = self.texts[key].get(lang, self.settings.default_language)
+        return template.format(**values) if values else template
+
+    def local(self, text: Text, lang: str) -> str:
+        return text.get(lang, self.settings.default_language)
+
+    def team_for(self, topic_id: str | None) -> str:
+        topic = self.topics.get(topic_id or "")
+        return (topic.team if topic and topic.team else None) or self.settings.default_team
+
+
+FILES = ("helpline.yml", "texts.yml", "topics.yml")
+
+
+def load_helpline(folder: Path) -> Helpline:
+    """Load and validate one helpline folder, or raise ContentError."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ContentError([f"{folder}: no such content folder"])
+    missing = [name for name in FILES if not (folder / name).is_file()]
+    if missing:
+        raise ContentError([f"{folder}: missing {', '.join(missing)} (a helpline needs {', '.join(FILES)})"])
+    located = {name: load_located(folder / name) for name in FILES}
+    problems: list[str] = []
+    settings = _validate(HelplineSettings, located["helpline.yml"], problems)
+    texts = _validate(Texts, located["texts.yml"], problems)
+    topics = _validate(TopicsFile, located["topics.yml"], problems)
+    if problems:
+        raise ContentError(problems)
+    assert settings is not None and texts is not None and topics is not None
+    _check_cross_references(settings, texts.root, topics.topics, located, problems)
+    if problems:
+        raise ContentError(problems)
+    return Helpline(settings, texts.root, topics.topics, folder)
+
+
+def load_helplines(folders: list[Path]) -> dict[str, Helpline]:
+    helplines: dict[str, Helpline] = {}
+    problems: list[str] = []
+    for folder in folders:
+        try:
+            line = load_helpline(folder)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            continue
+        if line.id in helplines:
+            problems.append(f"{folder}: helpline id {line.id!r} is already used by {helplines[line.id].folder}")
+        helplines[line.id] = line
+    if problems:
+        raise ContentError(problems)
+    return helplines
+
+
+def shipped_helpline_folders() -> list[Path]:
+    return sorted(p for p in SHIPPED_CONTENT.iterdir() if (p / "helpline.yml").is_file())
+
+
+def _validate[M: BaseModel](model: type[M], located: Located, problems: list[str]) -> M | None:
+    if located.data is None:
+        problems.append(f"{located.file}: the file is empty")
+        return None
+    try:
+        return model.model_validate(located.data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if p != "root")
+            problems.append(f"{located.where(loc)}: {_say(err)}")
+        return None
+
+
+def _say(err: dict[str, Any]) -> str:
+    kind, msg = err["type"], err["msg"]
+    if kind == "missing":
+        return "this field is required"
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling)"
+    if kind == "string_pattern_mismatch":
+        return "use lower-case latin letters, digits and _ (starting with a letter)"
+    return msg.removeprefix("Value error, ")
+
+
+def _check_cross_references(settings: HelplineSettings, texts: dict[str, Text], topics: list[Topic],
+                            located: dict[str, Located], problems: list[str]) -> None:
+    langs = settings.languages
+    hl, tx, tp = located["helpline.yml"], located["texts.yml"], located["topics.yml"]
+    if settings.default_language not in langs:
+        problems.append(f"{hl.where(('default_language',))}: {settings.default_language!r} is not one of "
+                        f"the helpline's languages {langs}")
+    team_ids = {t.id for t in settings.teams}
+    if settings.default_team not in team_ids:
+        problems.append(f"{hl.where(('default_team',))}: no team {settings.default_team!r} in teams")
+    # every text in every language
+    for path, text in _texts_in(settings, ()):
+        _need_languages(text, langs, hl, path, problems)
+    for key, text in texts.items():
+        _need_languages(text, langs, tx, (key,), problems)
+    for i, topic in enumerate(topics):
+        _need_languages(topic.title, langs, tp, ("topics", i, "title"), problems)
+        _need_languages(topic.answer, langs, tp, ("topics", i, "answer"), problems)
+        if topic.team is not None and topic.team not in team_ids:
+            problems.append(f"{tp.where(('topics', i, 'team'))}: no team {topic.team!r} in helpline.yml teams")
+    seen: set[str] = set()
+    for i, topic in enumerate(topics):
+        if topic.id in seen:
+            problems.append(f"{tp.where(('topics', i, 'id'))}: topic id {topic.id!r} is used twice")
+        seen.add(topic.id)
+    # texts: all present, no unknown ones, placeholders known
+    for key in TEXT_PLACEHOLDERS:
+        if key not in texts:
+            problems.append(f"{tx.file}: missing text {key!r}")
+    for key, text in texts.items():
+        if key not in TEXT_PLACEHOLDERS:
+            problems.append(f"{tx.where((key,))}: unknown text {key!r} (known: {', '.join(TEXT_PLACEHOLDERS)})")
+            continue
+        for lang, value in text.root.items():
+            try:
+                used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+            except ValueError as exc:
+                problems.append(f"{tx.where((key, lang))}: broken placeholder ({exc}); write {{name}}, "
+                                "and {{ }} for literal braces")
+                continue
+            unknown = used - TEXT_PLACEHOLDERS[key]
+            if unknown:
+                allowed = ", ".join("{" + p + "}" for p in sorted(TEXT_PLACEHOLDERS[key])) or "none"
+                problems.append(f"{tx.where((key, lang))}: unknown placeholder "
+                                f"{', '.join('{' + u + '}' for u in sorted(unknown))} (allowed here: {allowed})")
+
+
+def _texts_in(model: BaseModel, path: tuple) -> list[tuple[tuple, Text]]:
+    found: list[tuple[tuple, Text]] = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            where = path + (name,) + (() if index is None else (index,))
+            if isinstance(item, Text):
+                found.append((where, item))
+            elif isinstance(item, BaseModel):
+                found.extend(_texts_in(item, where))
+    return found
+
+
+def _need_languages(text: Text, langs: list[str], located: Located, path: tuple, problems: list[str]) -> None:
+    missing = [lang for lang in langs if lang not in text.root]
+    if missing:
+        problems.append(f"{located.where(path)}: missing the {', '.join(missing)} text "
+                        f"(the helpline speaks {', '.join(langs)})")
+
+
+__all__ = ["ContentError", "Helpline", "LANGUAGE_NAMES", "load_helpline", "load_helplines",
+           "shipped_helpline_folders", "dotted"]

@@ -1,0 +1,286 @@
+"""One step of the conversation: what the bot says and what changes.
+
+Pure decisions over an in-memory conversation; the engine loads and commits
+around it, and retries the step if someone else changed the conversation
+meanwhile. Safety comes first: a crisis is checked on every message, in
+every state, before anything else, and its reply leads with the emergency
+contacts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from vikno.nlu.types import FALLBACK_INTENT, Parse
+from vikno.storage.models import PRIORITY_RANK, Conversation, Event, Priority, State
+
+from .content import LANGUAGE_NAMES, Helpline
+from .hours import is_open
+from .messages import Button, Inbound, Kind, Outbound
+
+# Button payloads the engine understands (channels pass them through as-is).
+MENU, PERSON, LANGUAGE, HOURS, CANCEL_WAITING = "menu", "person", "language", "hours", "cancel_waiting"
+TOPIC_PREFIX, LANG_PREFIX = "topic:", "lang:"
+
+#: Small-talk and service intents the dialogue answers itself.
+GREET, GOODBYE, THANKS, HUMAN, WORKING_HOURS = "greet", "goodbye", "thanks", "human_handoff", "working_hours"
+#: Below this, an NLU candidate is not worth offering in a clarifying question.
+CLARIFY_FLOOR = 0.15
+#: Misunderstandings in a row before the bot offers a person, and before it queues one.
+OFFER_PERSON_AFTER, QUEUE_AFTER = 2, 3
+
+
+@dataclass(slots=True)
+class StepContext:
+    helpline: Helpline
+    conversation: Conversation
+    inbound: Inbound
+    parse: Parse | None
+    now: datetime
+    queue_position: Callable[[Conversation], Awaitable[int | None]]
+
+
+@dataclass(slots=True)
+class StepResult:
+    replies: list[Outbound] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+
+class Dialogue:
+    """Runs one step for one conversation."""
+
+    def __init__(self, ctx: StepContext) -> None:
+        self.ctx = ctx
+        self.line = ctx.helpline
+        self.conv = ctx.conversation
+        self.out = StepResult()
+
+    # --- helpers -----------------------------------------------------------
+
+    @property
+    def lang(self) -> str:
+        return self.line.language_or_default(self.conv.language)
+
+    def say(self, key: str, **values: object) -> str:
+        return self.line.say(key, self.lang, **values)
+
+    def reply(self, text: str, *buttons: Button) -> None:
+        self.out.replies.append(Outbound(text=text, buttons=tuple(buttons)))
+
+    def event(self, kind: str, **data: object) -> None:
+        conv = self.conv
+        self.out.events.append(Event(
+            helpline=conv.helpline, kind=kind, conversation_id=conv.id, channel=conv.channel,
+            language=conv.language, topic=data.pop("topic", conv.topic),  # type: ignore[arg-type]
+            priority=data.pop("priority", None), data=dict(data), at=self.ctx.now,  # type: ignore[arg-type]
+        ))
+
+    def button(self, key: str, payload: str) -> Button:
+        return Button(title=self.say(key), payload=payload)
+
+    def menu_buttons(self) -> list[Button]:
+        topics = [Button(self.line.local(self.line.topics[t].title, self.lang), TOPIC_PREFIX + t)
+                  for t in self.line.topic_order]
+        extra = [self.button("button_person", PERSON), self.button("button_hours", HOURS)]
+        if len(self.line.languages) > 1:
+            extra.append(self.button("button_language", LANGUAGE))
+        return topics + extra
+
+    def emergency_list(self) -> str:
+        return "\n".join(f"☎ {c.number} — {self.line.local(c.label, self.lang)}" for c in self.line.settings.emergency)
+
+    def phones_list(self) -> str:
+        return "\n".join(f"☎ {c.number} — {self.line.local(c.label, self.lang)}" for c in self.line.settings.phones)
+
+    # --- the step ----------------------------------------------------------
+
+    async def run(self) -> StepResult:
+        first = self.conv.step is None
+        self._settle_language()
+        if first:
+            self.conv.step = "started"
+            self.event("conversation_started")
+        if self.conv.state == State.CLOSED:
+            self.conv.state = State.BOT
+        parse = self.ctx.parse
+        if parse is not None and parse.crisis:
+            await self._crisis(parse)
+            return self.out
+        if self.conv.state in (State.WAITING, State.WITH_OPERATOR):
+            await self._while_with_people()
+            return self.out
+        await self._bot(first)
+        return self.out
+
+    def _settle_language(self) -> None:
+        conv, inbound, parse = self.conv, self.ctx.inbound, self.ctx.parse
+        if conv.language_chosen:
+            return
+        detected = parse.language if parse is not None else None
+        for candidate in (detected, inbound.locale):
+            if candidate in self.line.languages:
+                if conv.language is not None and conv.language != candidate:
+                    self.event("language_changed", detected=candidate)
+                conv.language = candidate
+                return
+        if conv.language is None:
+            conv.language = self.line.settings.default_language
+
+    async def _crisis(self, parse: Parse) -> None:
+        """Emergency contacts first, then the top of the queue, at any hour."""
+        self.event("crisis_detected", priority=Priority.CRISIS, score=round(parse.crisis_score, 3),
+                   state=str(self.conv.state))
+        self.reply(self.say("crisis", emergency=self.emergency_list()))
+        if self.conv.state == State.WITH_OPERATOR:
+            self.event("crisis_alert", priority=Priority.CRISIS)  # the console raises the alarm
+            return
+        await self._enqueue(Priority.CRISIS, reason="crisis")
+
+    async def _while_with_people(self) -> None:
+        inbound = self.ctx.inbound
+        if self.conv.state == State.WAITING and inbound.button == CANCEL_WAITING:
+            self.conv.state, self.conv.priority, self.conv.enqueued_at, self.conv.team = State.BOT, None, None, None
+            self.event("handoff_cancelled")
+            self.reply(self.say("waiting_cancelled"), *self.menu_buttons())
+            return
+        if self.conv.state == State.WAITING and inbound.button == PERSON:
+            position = await self.ctx.queue_position(self.conv)
+            self.reply(self.say("handoff_already_waiting", position=position),
+                       self.button("button_cancel_waiting", CANCEL_WAITING))
+            return
+        if self.conv.state == State.WAITING:
+            position = await self.ctx.queue_position(self.conv)
+            self.reply(self.say("waiting_ack", position=position), self.button("button_cancel_waiting", CANCEL_WAITING))
+        # with an operator the bot stays silent: the message is the operator's
+
+    async def _bot(self, first: bool) -> None:
+        inbound, parse = self.ctx.inbound, self.ctx.parse
+        if inbound.button is not None:
+            await self._button(inbound.button)
+            return
+        if inbound.kind not in (Kind.TEXT, Kind.START):
+            self.reply(self.say("unsupported_kind"), self.button("button_menu", MENU))
+            return
+        if first or inbound.kind == Kind.START or not (inbound.text or "").strip():
+            intent = parse.intent if parse is not None else FALLBACK_INTENT
+            if first and intent in self.line.topics:
+                self.reply(self.say("greeting", helpline=self.line.local(self.line.settings.name, self.lang)))
+                self._answer(intent)
+                return
+            self._greet()
+            return
+        await self._text(parse)
+
+    def _greet(self) -> None:
+        self.conv.data["misses"] = 0
+        self.reply(self.say("greeting", helpline=self.line.local(self.line.settings.name, self.lang)),
+                   *self.menu_buttons())
+
+    async def _button(self, payload: str) -> None:
+        if payload == MENU:
+            self.conv.data["misses"] = 0
+            self.reply(self.say("menu_prompt"), *self.menu_buttons())
+        elif payload == PERSON:
+            await self._enqueue(Priority.REQUEST, reason="asked")
+        elif payload == HOURS:
+            self._hours()
+        elif payload == LANGUAGE:
+            self.reply(self.say("choose_language"),
+                       *(Button(LANGUAGE_NAMES[code], LANG_PREFIX + code) for code in self.line.languages))
+        elif payload.startswith(LANG_PREFIX) and payload[len(LANG_PREFIX):] in self.line.languages:
+            self.conv.language, self.conv.language_chosen = payload[len(LANG_PREFIX):], True
+            self.event("language_chosen")
+            self.reply(self.say("language_set"))
+            self.reply(self.say("menu_prompt"), *self.menu_buttons())
+        elif payload.startswith(TOPIC_PREFIX) and payload[len(TOPIC_PREFIX):] in self.line.topics:
+            self._answer(payload[len(TOPIC_PREFIX):])
+        elif payload == CANCEL_WAITING:  # pressed again after leaving the queue
+            self.reply(self.say("menu_prompt"), *self.menu_buttons())
+        else:
+            self.event("unknown_button")
+            self.reply(self.say("not_understood"), *self.menu_buttons())
+
+    async def _text(self, parse: Parse | None) -> None:
+        intent = parse.intent if parse is not None else FALLBACK_INTENT
+        if intent in self.line.topics:
+            self._answer(intent)
+        elif intent == HUMAN:
+            await self._enqueue(Priority.REQUEST, reason="asked")
+        elif intent == GREET:
+            self._greet()
+        elif intent == THANKS:
+            self.conv.data["misses"] = 0
+            self.reply(self.say("thanks_reply"), self.button("button_menu", MENU))
+        elif intent == GOODBYE:
+            self.conv.data["misses"] = 0
+            self.reply(self.say("goodbye_reply"), self.button("button_menu", MENU))
+        elif intent == WORKING_HOURS:
+            self._hours()
+        else:
+            await self._not_understood(parse)
+
+    def _answer(self, topic_id: str) -> None:
+        topic = self.line.topics[topic_id]
+        self.conv.topic = topic_id
+        self.conv.data["misses"] = 0
+        self.event("topic_answered", topic=topic_id)
+        self.reply(self.line.local(topic.answer, self.lang))
+        buttons = [self.button("button_person", PERSON), self.button("button_menu", MENU)]
+        if not topic.handoff:
+            buttons.reverse()
+        self.reply(self.say("after_answer"), *buttons)
+
+    def _hours(self) -> None:
+        self.conv.data["misses"] = 0
+        self.event("hours_asked")
+        self.reply(self.say("hours", hours=self.line.local(self.line.settings.hours_text, self.lang),
+                            phones=self.phones_list()), self.button("button_menu", MENU))
+
+    async def _not_understood(self, parse: Parse | None) -> None:
+        misses = int(self.conv.data.get("misses", 0)) + 1
+        self.conv.data["misses"] = misses
+        self.event("not_understood", misses=misses)
+        if misses >= QUEUE_AFTER:
+            self.reply(self.say("offer_person"))
+            await self._enqueue(Priority.ROUTINE, reason="not_understood")
+            return
+        candidates = [intent for intent, score in (parse.ranking if parse else ())
+                      if intent in self.line.topics and score >= CLARIFY_FLOOR][:3]
+        if candidates:
+            self.reply(self.say("clarify"),
+                       *(Button(self.line.local(self.line.topics[t].title, self.lang), TOPIC_PREFIX + t)
+                         for t in candidates),
+                       self.button("button_person", PERSON), self.button("button_menu", MENU))
+        elif misses >= OFFER_PERSON_AFTER:
+            self.reply(self.say("offer_person"), self.button("button_person", PERSON), *self.menu_buttons())
+        else:
+            self.reply(self.say("not_understood"), *self.menu_buttons())
+
+    async def _enqueue(self, priority: str, *, reason: str) -> None:
+        conv = self.conv
+        cancel = self.button("button_cancel_waiting", CANCEL_WAITING)
+        if conv.state == State.WAITING:
+            if PRIORITY_RANK[priority] > conv.priority_rank:
+                conv.priority = priority
+                self.event("priority_raised", priority=priority, reason=reason)
+            if priority != Priority.CRISIS:
+                position = await self.ctx.queue_position(conv)
+                self.reply(self.say("handoff_already_waiting", position=position), cancel)
+            return
+        conv.state, conv.priority, conv.enqueued_at = State.WAITING, priority, self.ctx.now
+        conv.team = self.line.team_for(conv.topic)
+        conv.data["misses"] = 0
+        self.event("handoff_requested", priority=priority, reason=reason, team=conv.team)
+        position = await self.ctx.queue_position(conv)
+        if priority == Priority.CRISIS or is_open(self.line, self.ctx.now):
+            self.reply(self.say("handoff_queued", position=position), cancel)
+        else:
+            self.reply(self.say("handoff_out_of_hours",
+                                hours=self.line.local(self.line.settings.hours_text, self.lang),
+                                emergency=self.emergency_list()), cancel)
+
+
+async def run_step(ctx: StepContext) -> StepResult:
+    return await Dialogue(ctx).run()

@@ -1,0 +1,133 @@
+"""The dialogue engine: one inbound message in, stored replies out.
+
+Order matters for "an acknowledged message is never lost": the inbound
+message is committed first (a platform retry of it is recognised by its
+platform id), then the step runs and its outcome (conversation, replies,
+events) is committed as one turn. Only then does a channel answer. If two
+messages of one person race, the optimistic version check makes the loser
+re-run its step on fresh state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from vikno.nlu.types import Parse, Understanding
+from vikno.storage.errors import Conflict
+from vikno.storage.identity import IdentityVault
+from vikno.storage.models import Conversation, Direction, Message, Sender, utcnow
+from vikno.storage.port import Store
+
+from .content import Helpline
+from .dialogue import StepContext, run_step
+from .messages import Button, ConversationView, Inbound, Kind, Outbound, Turn
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+class UnknownHelpline(LookupError):
+    pass
+
+
+class Engine:
+    def __init__(
+        self,
+        store: Store,
+        vault: IdentityVault,
+        helplines: dict[str, Helpline],
+        nlu: Understanding | None = None,
+        *,
+        default_helpline: str | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        if not helplines:
+            raise ValueError("the engine needs at least one helpline")
+        self.store = store
+        self.vault = vault
+        self.helplines = helplines
+        self.nlu = nlu
+        self.default_helpline = default_helpline or next(iter(helplines))
+        self.clock = clock
+
+    def helpline(self, helpline_id: str | None) -> Helpline:
+        try:
+            return self.helplines[helpline_id or self.default_helpline]
+        except KeyError:
+            raise UnknownHelpline(f"no helpline {helpline_id!r}; known: {', '.join(self.helplines)}") from None
+
+    async def conversation_for(self, inbound: Inbound) -> Conversation:
+        line = self.helpline(inbound.helpline)
+        user_key = self.vault.user_key(inbound.channel, inbound.user_id)
+        found = await self.store.conversations.find_by_user(line.id, inbound.channel, user_key)
+        if found is not None:
+            return found
+        return await self.store.conversations.create(Conversation(
+            helpline=line.id, channel=inbound.channel, user_key=user_key,
+            address=self.vault.encrypt(inbound.address or inbound.user_id),
+        ))
+
+    async def find(self, channel: str, user_id: str, helpline_id: str | None = None) -> Conversation | None:
+        line = self.helpline(helpline_id)
+        return await self.store.conversations.find_by_user(line.id, channel, self.vault.user_key(channel, user_id))
+
+    async def handle(self, inbound: Inbound) -> Turn:
+        line = self.helpline(inbound.helpline)
+        conv = await self.conversation_for(inbound)
+        stored, is_new = await self.store.messages.add_inbound(Message(
+            conversation_id=conv.id, helpline=line.id, channel=inbound.channel, direction=Direction.IN,
+            sender=Sender.USER, text=inbound.text, kind=str(inbound.kind),
+            buttons=[{"payload": inbound.button}] if inbound.button is not None else [],
+            platform_id=inbound.platform_id,
+        ))
+        if not is_new and stored.handled:
+            replies = await self.store.messages.replies_to(stored.id)
+            conv = await self.store.conversations.get(conv.id) or conv
+            return Turn(await self.view(conv), tuple(_outbound(m) for m in replies), duplicate=True)
+
+        parse = await self._understand(inbound, line)
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt:
+                conv = await self.store.conversations.get(conv.id) or conv
+            now = self.clock()
+            conv.last_message_at = now
+            result = await run_step(StepContext(line, conv, inbound, parse, now, self.store.conversations.queue_position))
+            replies = [Message(
+                id=f"{stored.id}:{n}", conversation_id=conv.id, helpline=line.id, channel=inbound.channel,
+                direction=Direction.OUT, sender=Sender.BOT, text=r.text,
+                buttons=[{"title": b.title, "payload": b.payload} for b in r.buttons], reply_to=stored.id,
+            ) for n, r in enumerate(result.replies)]
+            try:
+                await self.store.commit_turn(conv, stored, replies, result.events)
+            except Conflict:
+                log.debug("conversation %s changed under us; re-running the step", conv.id)
+                continue
+            return Turn(await self.view(conv), tuple(result.replies))
+        raise Conflict(f"conversation {conv.id} kept changing; gave up after {MAX_ATTEMPTS} attempts")
+
+    async def _understand(self, inbound: Inbound, line: Helpline) -> Parse | None:
+        if self.nlu is None or inbound.kind != Kind.TEXT or not (inbound.text or "").strip():
+            return None
+        try:
+            return await self.nlu.parse(inbound.text or "", line.languages)
+        except Exception:  # the NLU must never cost a person their answer
+            log.exception("NLU failed; continuing without it")
+            return None
+
+    async def view(self, conv: Conversation) -> ConversationView:
+        return ConversationView(
+            id=conv.id, pseudonym=self.vault.pseudonym(conv.user_key), helpline=conv.helpline,
+            state=str(conv.state), language=conv.language, topic=conv.topic, priority=conv.priority,
+            queue_position=await self.store.conversations.queue_position(conv),
+        )
+
+    async def history(self, conv: Conversation, limit: int | None = None) -> list[Message]:
+        return await self.store.messages.history(conv.id, limit)
+
+
+def _outbound(m: Message) -> Outbound:
+    return Outbound(text=m.text or "", buttons=tuple(Button(b.get("title", ""), b.get("payload", ""))
+                                                    for b in m.buttons))

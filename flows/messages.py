@@ -1,0 +1,91 @@
+"""The normalised messages every channel speaks with the dialogue engine.
+
+A channel adapter turns a platform payload into an :class:`Inbound` and
+renders :class:`Outbound` replies back; the engine never sees a platform
+object (the InputChannel/OutputChannel boundary of Rasa's channels).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What the person sent; only text and buttons carry meaning for the bot."""
+
+    TEXT = "text"
+    BUTTON = "button"
+    START = "start"
+    STICKER = "sticker"
+    PHOTO = "photo"
+    VOICE = "voice"
+    VIDEO = "video"
+    DOCUMENT = "document"
+    LOCATION = "location"
+    CONTACT = "contact"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One message from a person, whatever the channel.
+
+    ``user_id`` is the channel's own id of the person (a Telegram chat id, a
+    Viber user id, a web chat or REST conversation key). The engine turns it
+    into a pseudonym at once and keeps it only encrypted.
+    """
+
+    channel: str
+    user_id: str
+    text: str | None = None
+    button: str | None = None
+    kind: str = Kind.TEXT
+    locale: str | None = None
+    platform_id: str | None = None
+    helpline: str | None = None
+    address: str | None = None  # where replies go, when not the user id itself
+
+
+@dataclass(frozen=True, slots=True)
+class Outbound:
+    text: str
+    buttons: tuple[Button, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationView:
+    """What a channel may show about the conversation (no identifiers)."""
+
+    id: str
+    pseudonym: str
+    helpline: str
+    state: str
+    language: str | None
+    topic: str | None
+    priority: str | None
+    queue_position: int | None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "state": self.state,
+            "language": self.language,
+            "topic": self.topic,
+            "priority": self.priority,
+            "queue_position": self.queue_position,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """The engine's answer to one inbound message."""
+
+    conversation: ConversationView
+    replies: tuple[Outbound, ...]
+    duplicate: bool = False
