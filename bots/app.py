@@ -24,6 +24,7 @@ from vikno.storage.identity import IdentityVault, load_or_create_secret
 from vikno.storage.port import Store
 
 from .config import Settings
+from .keys import ENGINE, NLU_STATE, SETTINGS, STORE, STORE_READY
 from .nlu_backend import load_nlu
 from .rest import RestChannel, error_response
 
@@ -56,10 +57,10 @@ async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    store: Store = request.app["store"]
-    reachable = request.app["store_ready"].is_set() and await store.ping()
+    store: Store = request.app[STORE]
+    reachable = request.app[STORE_READY].is_set() and await store.ping()
     body = {"status": "ok" if reachable else "unavailable", "store": store.kind, "reachable": reachable,
-            "nlu": request.app["nlu_state"]["status"], "helplines": sorted(request.app["engine"].helplines)}
+            "nlu": request.app[NLU_STATE]["status"], "helplines": sorted(request.app[ENGINE].helplines)}
     return web.json_response(body, status=200 if reachable else 503)
 
 
@@ -74,11 +75,11 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
     vault = IdentityVault(load_or_create_secret(
         settings.data_dir, settings.secret_key.get_secret_value() if settings.secret_key else None))
     engine = Engine(store, vault, helplines, nlu, default_helpline=settings.default_helpline)
-    app["settings"] = settings
-    app["store"] = store
-    app["engine"] = engine
-    app["store_ready"] = asyncio.Event()
-    app["nlu_state"] = {"status": "given" if nlu is not None else "loading"}
+    app[SETTINGS] = settings
+    app[STORE] = store
+    app[ENGINE] = engine
+    app[STORE_READY] = asyncio.Event()
+    app[NLU_STATE] = {"status": "given" if nlu is not None else "loading"}
 
     rest = RestChannel(settings.rest.max_body_bytes, settings.rest.max_text_chars)
     app.add_routes([web.get("/healthz", healthz), *rest.routes()])
@@ -89,11 +90,11 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
 
 
 async def _open_store_until_ready(app: web.Application) -> None:
-    store: Store = app["store"]
+    store: Store = app[STORE]
     while True:
         try:
             await store.open()
-            app["store_ready"].set()
+            app[STORE_READY].set()
             log.info("store ready: %s", store.kind)
             return
         except StoreUnavailable as exc:
@@ -109,14 +110,14 @@ async def _store_lifecycle(app: web.Application):  # type: ignore[no-untyped-def
         pass  # keep serving: /healthz says 503 until the store answers
     yield
     task.cancel()
-    await app["store"].close()
+    await app[STORE].close()
 
 
 async def _nlu_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
     """Load (or first train) the NLU off the event loop; crisis rules work meanwhile."""
-    settings: Settings = app["settings"]
-    engine: Engine = app["engine"]
-    state = app["nlu_state"]
+    settings: Settings = app[SETTINGS]
+    engine: Engine = app[ENGINE]
+    state = app[NLU_STATE]
     interim, loader = load_nlu(settings)
     engine.nlu = interim
     state["status"] = "loading" if loader is not None else settings.nlu.backend

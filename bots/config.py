@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from vikno.flows.yaml_lines import ContentError, load_located
 
@@ -48,6 +48,13 @@ class NluSettings(_Strict):
     model: Path | None = None
     rasa_url: str | None = None
     rasa_timeout: float = Field(default=2.0, gt=0, le=30)
+
+    @model_validator(mode="after")
+    def _rasa_needs_url(self) -> "NluSettings":
+        if self.backend == "rasa" and not self.rasa_url:
+            raise ValueError("nlu.rasa_url is required when nlu.backend is rasa (VIKNO_RASA_URL, e.g. "
+                             "http://localhost:5005)")
+        return self
 
 
 class RestSettings(_Strict):
@@ -101,6 +108,8 @@ def load_settings(config_file: Path | None = None, environ: dict[str, str] | Non
             located = load_located(Path(config_file))
         except ContentError as exc:
             raise ConfigError(exc.problems) from exc
+        if located.problems:
+            raise ConfigError(located.problems)
         if located.data is not None and not isinstance(located.data, dict):
             raise ConfigError([f"{config_file}: the file must be a mapping of settings (key: value)"])
         raw = dict(located.data or {})

@@ -23,6 +23,8 @@ from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound, Kind, Outbound
 from vikno.storage.models import Message
 
+from .keys import ENGINE
+
 CHANNEL = "rest"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:~-]{1,128}$")
 MAX_CLIENT_ID = 128
@@ -134,7 +136,7 @@ class RestChannel:
         ]
 
     async def post_message(self, request: web.Request) -> web.Response:
-        engine: Engine = request.app["engine"]
+        engine: Engine = request.app[ENGINE]
         try:
             key = _key(request)
             body = parse_message(await _read_json(request, self.max_body), self.max_text)
@@ -154,7 +156,7 @@ class RestChannel:
         return web.json_response(payload, dumps=_dumps)
 
     async def get_conversation(self, request: web.Request) -> web.Response:
-        engine: Engine = request.app["engine"]
+        engine: Engine = request.app[ENGINE]
         try:
             key = _key(request)
             limit = int(request.query.get("limit", HISTORY_DEFAULT))

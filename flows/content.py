@@ -14,10 +14,10 @@ import re
 import string
 from datetime import date, time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator
 
 from .yaml_lines import ContentError, Located, dotted, load_located
 
@@ -65,13 +65,22 @@ class Interval(_Strict):
     end: time
 
 
+def _check_hours(spec: str) -> str:
+    parse_hours(spec)
+    return spec
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+HoursSpec = Annotated[str, AfterValidator(_check_hours)]
+
+
 class HelplineSettings(_Strict):
     id: Identifier
     name: Text
     languages: list[str] = Field(min_length=1)
     default_language: str
     timezone: str
-    hours: dict[str, str]
+    hours: dict[Weekday, HoursSpec]
     hours_text: Text
     holidays: list[date] = []
     phones: list[Contact] = []
@@ -98,14 +107,6 @@ class HelplineSettings(_Strict):
             raise ValueError(f"unknown time zone {value!r}; use a name like Europe/Kyiv or Asia/Baku") from exc
         return value
 
-    @field_validator("hours")
-    @classmethod
-    def _hours(cls, value: dict[str, str]) -> dict[str, str]:
-        for day, spec in value.items():
-            if day not in WEEKDAYS:
-                raise ValueError(f"unknown weekday {day!r}; use {', '.join(WEEKDAYS)}")
-            parse_hours(spec)
-        return value
 
 
 def parse_hours(spec: str) -> list[Interval]:
@@ -225,7 +226,7 @@ def load_helpline(folder: Path) -> Helpline:
     if missing:
         raise ContentError([f"{folder}: missing {', '.join(missing)} (a helpline needs {', '.join(FILES)})"])
     located = {name: load_located(folder / name) for name in FILES}
-    problems: list[str] = []
+    problems: list[str] = [p for located_file in located.values() for p in located_file.problems]
     settings = _validate(HelplineSettings, located["helpline.yml"], problems)
     texts = _validate(Texts, located["texts.yml"], problems)
     topics = _validate(TopicsFile, located["topics.yml"], problems)
@@ -278,6 +279,8 @@ def _say(err: dict[str, Any]) -> str:
         return "this field is required"
     if kind == "extra_forbidden":
         return "unknown field (check the spelling)"
+    if kind == "literal_error" and "'mon'" in msg:
+        return "unknown weekday; use mon, tue, wed, thu, fri, sat, sun"
     if kind == "string_pattern_mismatch":
         return "use lower-case latin letters, digits and _ (starting with a letter)"
     return msg.removeprefix("Value error, ")

@@ -165,9 +165,10 @@ class Dialogue:
             return
         if first or inbound.kind == Kind.START or not (inbound.text or "").strip():
             intent = parse.intent if parse is not None else FALLBACK_INTENT
-            if first and intent in self.line.topics:
+            if first and (intent in self.line.topics or intent in (HUMAN, WORKING_HOURS)):
+                # someone who opens with their question gets a greeting and the answer
                 self.reply(self.say("greeting", helpline=self.line.local(self.line.settings.name, self.lang)))
-                self._answer(intent)
+                await self._text(parse)
                 return
             self._greet()
             return

@@ -27,10 +27,11 @@ class ContentError(Exception):
 class Located:
     """Parsed YAML data plus the line of every path in it."""
 
-    def __init__(self, file: Path, data: Any, lines: dict[Path_, int]) -> None:
+    def __init__(self, file: Path, data: Any, lines: dict[Path_, int], problems: list[str]) -> None:
         self.file = file
         self.data = data
         self.lines = lines
+        self.problems = problems  # duplicate keys and the like: reported with the rest
 
     def where(self, path: Path_) -> str:
         """``file, line N (a.b[2])`` for the closest known prefix of ``path``."""
@@ -66,9 +67,7 @@ def load_located(file: Path) -> Located:
     lines: dict[Path_, int] = {}
     problems: list[str] = []
     data = _walk(root, (), lines, problems, file) if root is not None else None
-    if problems:
-        raise ContentError(problems)
-    return Located(file, data, lines)
+    return Located(file, data, lines, problems)
 
 
 def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], problems: list[str], file: Path) -> Any:

@@ -1,0 +1,17 @@
+"""Typed keys of what the application holds (aiohttp ``AppKey``)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+from vikno.flows.engine import Engine
+from vikno.storage.port import Store
+
+ENGINE = web.AppKey("engine", Engine)
+STORE = web.AppKey("store", Store)
+SETTINGS = web.AppKey("settings", object)
+STORE_READY = web.AppKey("store_ready", asyncio.Event)
+NLU_STATE = web.AppKey("nlu_state", dict[str, Any])

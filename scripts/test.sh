@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Install what the tests need and run the whole suite. Extra arguments go to
+# pytest. Any non-zero pytest exit fails, including 5 ("no tests collected").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh test
+set +e
+.venv/bin/python -m pytest "$@"
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then echo "vikno: pytest collected no tests — that is a failure" >&2; fi
+exit "$status"

@@ -1,0 +1,45 @@
+"""Settings: environment and file, validated once, errors that say what to fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vikno.bots.config import ConfigError, load_settings
+
+
+def test_defaults_use_the_embedded_store() -> None:
+    s = load_settings(environ={})
+    assert s.store_kind == "sqlite" and s.port == 8080 and s.data_dir == Path(".vikno-data")
+
+
+def test_environment_wins_over_the_file(tmp_path: Path) -> None:
+    f = tmp_path / "c.yml"
+    f.write_text("port: 9000\nhost: 0.0.0.0\nnlu: {backend: none}\n", encoding="utf-8")
+    s = load_settings(f, environ={"VIKNO_PORT": "9100", "MONGODB_URI": "mongodb://db:27017/vikno"})
+    assert (s.port, s.host, s.nlu.backend, s.store_kind) == (9100, "0.0.0.0", "none", "mongodb")
+    assert "db:27017" not in repr(s)  # secrets stay out of logs
+
+
+@pytest.mark.parametrize(("environ", "expected"), [
+    ({"VIKNO_PORT": "0"}, "VIKNO_PORT: port: Input should be greater than or equal to 1"),
+    ({"MONGODB_URI": "localhost:27017"}, "MONGODB_URI: mongodb_uri: must start with mongodb://"),
+    ({"VIKNO_SECRET_KEY": "short"}, "VIKNO_SECRET_KEY: secret_key: must be at least 16 characters"),
+    ({"VIKNO_NLU": "gpt"}, "VIKNO_NLU: nlu.backend: Input should be 'builtin', 'rasa' or 'none'"),
+    ({"VIKNO_NLU": "rasa"}, "nlu.rasa_url is required"),
+])
+def test_environment_errors_name_the_variable(environ: dict[str, str], expected: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(environ=environ)
+    assert expected in str(info.value)
+
+
+def test_file_errors_name_the_line(tmp_path: Path) -> None:
+    f = tmp_path / "c.yml"
+    f.write_text("host: x\nprot: 1\nrest:\n  max_text_chars: 2\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(f, environ={})
+    text = str(info.value)
+    assert "c.yml, line 2 (prot): prot: unknown setting" in text
+    assert "c.yml, line 4 (rest.max_text_chars)" in text

@@ -1,0 +1,119 @@
+"""The REST channel through a real aiohttp server on the embedded store."""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp.test_utils import TestClient
+
+URL = "/api/v1/conversations/{}/messages"
+
+
+async def post(client: TestClient, key: str, body: object, status: int = 200) -> dict:
+    data = body if isinstance(body, (bytes, str)) else json.dumps(body)
+    resp = await client.post(URL.format(key), data=data, headers={"Content-Type": "application/json"})
+    payload = await resp.json()
+    assert resp.status == status, payload
+    return payload
+
+
+async def test_healthz_reports_the_store(client: TestClient) -> None:
+    resp = await client.get("/healthz")
+    assert resp.status == 200
+    assert (await resp.json())["store"] == "sqlite"
+
+
+async def test_greeting_menu_answer_with_the_documented_shape(client: TestClient) -> None:
+    hello = await post(client, "app-1", {"text": "Привіт", "locale": "uk"})
+    assert set(hello) == {"replies", "conversation"}
+    assert hello["conversation"] == {"state": "bot", "language": "uk", "topic": None, "priority": None,
+                                     "queue_position": None}
+    reply = hello["replies"][0]
+    assert "Соціальна лінія 1620" in reply["text"]
+    assert {"title", "payload"} == set(reply["buttons"][0])
+    menu = await post(client, "app-1", {"button": "menu"})
+    topic = next(b["payload"] for b in menu["replies"][0]["buttons"] if b["payload"] == "topic:elderly_care")
+    answer = await post(client, "app-1", {"button": topic})
+    assert "старшого віку" in answer["replies"][0]["text"]
+    assert answer["conversation"]["topic"] == "elderly_care"
+
+
+async def test_get_returns_the_history_to_resume(client: TestClient) -> None:
+    await post(client, "resume", {"text": "Hello", "locale": "en"})
+    await post(client, "resume", {"button": "person"})
+    resp = await client.get("/api/v1/conversations/resume")
+    body = await resp.json()
+    assert resp.status == 200
+    assert body["conversation"]["state"] == "waiting" and body["conversation"]["queue_position"] == 1
+    assert body["conversation"]["priority"] == "request"
+    kinds = [(m["direction"], m["sender"]) for m in body["messages"]]
+    assert kinds == [("in", "user"), ("out", "bot"), ("in", "user"), ("out", "bot")]
+    assert body["messages"][0]["text"] == "Hello" and body["messages"][2]["button"] == "person"
+    assert body["messages"][1]["buttons"] and body["messages"][1]["at"].endswith("Z")
+    limited = await (await client.get("/api/v1/conversations/resume?limit=1")).json()
+    assert len(limited["messages"]) == 1
+
+
+async def test_unknown_conversation_is_404(client: TestClient) -> None:
+    resp = await client.get("/api/v1/conversations/nobody-here")
+    assert resp.status == 404 and (await resp.json())["error"] == "not_found"
+
+
+BAD_BODIES = [
+    (b"{not json", 400, "malformed_json"),
+    (b"\xff\xfe", 400, "malformed_json"),
+    (b"[1, 2]", 400, "invalid_message"),
+    (b"{}", 422, "invalid_message"),
+    (b'{"text": 42}', 422, "invalid_text"),
+    (b'{"text": null}', 422, "invalid_text"),
+    (b'{"text": ["a"]}', 422, "invalid_text"),
+    (b'{"text": "a", "button": "menu"}', 422, "invalid_message"),
+    (b'{"button": ""}', 422, "invalid_button"),
+    (b'{"text": "hi", "locale": "fr"}', 422, "invalid_locale"),
+    (b'{"text": "hi", "colour": "red"}', 422, "invalid_message"),
+    (b'{"text": "hi", "id": 7}', 422, "invalid_id"),
+    (json.dumps({"text": "я" * 4097}).encode(), 422, "text_too_long"),
+    (json.dumps({"text": "a" * 70_000}).encode(), 413, "body_too_large"),
+]
+
+
+async def test_bad_requests_get_a_clear_error_and_store_nothing(client: TestClient) -> None:
+    for body, status, error in BAD_BODIES:
+        resp = await client.post(URL.format("bad"), data=body, headers={"Content-Type": "application/json"})
+        payload = await resp.json()
+        assert (resp.status, payload["error"]) == (status, error), body[:40]
+        assert payload["detail"]
+    resp = await client.get("/api/v1/conversations/bad")
+    assert resp.status == 404  # nothing was stored half-way, not even a conversation
+
+
+async def test_bad_key_and_bad_limit(client: TestClient) -> None:
+    assert (await post(client, "x" * 200, {"text": "hi"}, status=400))["error"] == "bad_conversation_key"
+    assert (await post(client, "with space", {"text": "hi"}, status=400))["error"] == "bad_conversation_key"
+    await post(client, "lim", {"text": "hi"})
+    resp = await client.get("/api/v1/conversations/lim?limit=zero")
+    assert resp.status == 400
+
+
+async def test_unknown_helpline_is_404(client: TestClient) -> None:
+    payload = await post(client, "hl", {"text": "hi", "helpline": "nope"}, status=404)
+    assert payload["error"] == "unknown_helpline"
+
+
+async def test_odd_text_is_answered_and_kept_exactly(client: TestClient) -> None:
+    odd = ["", "😀" * 4000, "مرحبا، أحتاج مساعدة", "<script>alert(1)</script>", "ґ\u200fїє\u202e", "a\x00b\x07c"]
+    for n, t in enumerate(odd):
+        body = await post(client, f"odd-{n}", {"text": t})
+        assert body["replies"], t[:10]
+    history = (await (await client.get("/api/v1/conversations/odd-3")).json())["messages"]
+    assert history[0]["text"] == "<script>alert(1)</script>"
+    cleaned = (await (await client.get("/api/v1/conversations/odd-5")).json())["messages"]
+    assert cleaned[0]["text"] == "abc"  # control characters dropped, nothing else
+
+
+async def test_client_message_id_makes_retries_safe(client: TestClient) -> None:
+    first = await post(client, "retry", {"text": "Привіт", "id": "msg-1"})
+    again = await post(client, "retry", {"text": "Привіт", "id": "msg-1"})
+    assert again.get("duplicate") is True and again["replies"] == first["replies"]
+    history = (await (await client.get("/api/v1/conversations/retry")).json())["messages"]
+    assert len(history) == 2

@@ -1,0 +1,125 @@
+"""`vikno serve` as a real process: start, talk, kill -9, start again."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from vikno.flows.content import shipped_helpline_folders
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(data_dir: Path, port: int, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    environ = {**os.environ, "VIKNO_DATA_DIR": str(data_dir), "VIKNO_NLU": "none", **(env or {})}
+    environ.pop("MONGODB_URI", None) if "MONGODB_URI" not in (env or {}) else None
+    return subprocess.Popen([sys.executable, "-m", "vikno.bots", "serve", "--port", str(port), *extra],
+                            env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def request(port: int, method: str, path: str, body: object | None = None) -> tuple[int, dict]:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+def wait_health(port: int, proc: subprocess.Popen, want: int = 200, within: float = 20.0) -> float:
+    began = time.monotonic()
+    while time.monotonic() - began < within:
+        if proc.poll() is not None:
+            raise AssertionError(f"vikno exited with {proc.returncode}: {proc.stderr.read()}")
+        try:
+            status, _ = request(port, "GET", "/healthz")
+            if status == want:
+                return time.monotonic() - began
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"/healthz did not answer {want} within {within} s")
+
+
+def test_conversation_survives_kill_9(tmp_path: Path) -> None:
+    port = free_port()
+    proc = start(tmp_path / "data", port)
+    try:
+        wait_health(port, proc)
+        assert (tmp_path / "data" / "vikno.sqlite3").exists()
+        status, hello = request(port, "POST", "/api/v1/conversations/k9/messages", {"text": "Привіт"})
+        assert status == 200 and "1620" in hello["replies"][0]["text"]
+        request(port, "POST", "/api/v1/conversations/k9/messages", {"button": "menu"})
+        status, answer = request(port, "POST", "/api/v1/conversations/k9/messages", {"button": "topic:social_benefits"})
+        assert status == 200 and "матеріальну допомогу" in answer["replies"][0]["text"]
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    assert proc.returncode == -signal.SIGKILL
+
+    proc = start(tmp_path / "data", port)
+    try:
+        wait_health(port, proc)
+        status, body = request(port, "GET", "/api/v1/conversations/k9")
+        assert status == 200
+        assert body["conversation"]["topic"] == "social_benefits"
+        assert [m["direction"] for m in body["messages"]] == ["in", "out", "in", "out", "in", "out", "out"]
+        status, more = request(port, "POST", "/api/v1/conversations/k9/messages", {"button": "person"})
+        assert more["conversation"]["state"] == "waiting"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert proc.returncode == 0, proc.stderr.read()
+
+
+def test_broken_content_refuses_to_start(tmp_path: Path) -> None:
+    line = tmp_path / "line"
+    shutil.copytree(shipped_helpline_folders()[0], line)
+    texts = line / "texts.yml"
+    texts.write_text(texts.read_text(encoding="utf-8").replace("{position}-і", "{posiiton}-і"), encoding="utf-8")
+    proc = start(tmp_path / "data", free_port(), env={"VIKNO_HELPLINES": str(line)})
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 2
+    assert "texts.yml, line" in err and "{posiiton}" in err and "Traceback" not in err
+
+
+def test_bad_configuration_says_what_to_fix(tmp_path: Path) -> None:
+    config = tmp_path / "vikno.yml"
+    config.write_text("port: 8080\nnlu:\n  backend: magic\n", encoding="utf-8")
+    proc = start(tmp_path / "data", free_port(), "--config", str(config),
+                 env={"VIKNO_SECRET_KEY": "short", "VIKNO_NLU": ""})
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 2
+    assert "VIKNO_SECRET_KEY: secret_key: must be at least 16" in err and "vikno.yml, line 3 (nlu.backend)" in err
+
+
+def test_unreachable_mongodb_is_503_not_a_crash(tmp_path: Path) -> None:
+    port, dead = free_port(), free_port()
+    uri = f"mongodb://127.0.0.1:{dead}/?directConnection=true&serverSelectionTimeoutMS=300"
+    proc = start(tmp_path / "data", port, env={"MONGODB_URI": uri})
+    try:
+        wait_health(port, proc, want=503)
+        status, body = request(port, "POST", "/api/v1/conversations/m/messages", {"text": "Привіт"})
+        assert status == 503 and body["error"] == "store_unavailable"
+    finally:
+        proc.terminate()
+        proc.wait(20)

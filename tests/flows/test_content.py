@@ -1,0 +1,118 @@
+"""Content validation: a broken file names the file, the line and the problem."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from vikno.flows.content import ContentError, load_helpline, load_helplines, shipped_helpline_folders
+
+SHIPPED = shipped_helpline_folders()[0]
+
+
+@pytest.fixture
+def line(tmp_path: Path) -> Path:
+    target = tmp_path / "line"
+    shutil.copytree(SHIPPED, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test setup: {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in text:
+            return n
+    raise AssertionError(needle)
+
+
+def problems(folder: Path) -> str:
+    with pytest.raises(ContentError) as info:
+        load_helpline(folder)
+    return str(info.value)
+
+
+def test_shipped_content_loads_with_every_topic_in_every_language() -> None:
+    for folder in shipped_helpline_folders():
+        line = load_helpline(folder)
+        assert line.topics and line.languages
+        for topic in line.topics.values():
+            assert set(line.languages) <= set(topic.answer.root)
+
+
+def test_missing_translation_names_file_line_and_language(line: Path) -> None:
+    topics = line / "topics.yml"
+    edit(topics, '      en: "We advise on social services', '      xx_removed: "')
+    message = problems(line)
+    assert "topics.yml" in message
+    assert f"line {line_of(topics, 'xx_removed') - 2}" in message or "unknown language 'xx_removed'" in message
+
+
+def test_missing_language_in_a_topic_is_reported_at_that_topic(line: Path) -> None:
+    topics = line / "topics.yml"
+    text = topics.read_text(encoding="utf-8").replace(
+        '    title: {uk: "♿ Інвалідність, технічні засоби (крісла колісні)", en: "♿ Disability, technical aids (wheelchairs)"}',
+        '    title: {uk: "♿ Інвалідність"}')
+    topics.write_text(text, encoding="utf-8")
+    message = problems(line)
+    assert f"topics.yml, line {line_of(topics, 'Інвалідність')} (topics[1].title): missing the en text" in message
+
+
+def test_unknown_placeholder_is_reported_with_the_allowed_ones(line: Path) -> None:
+    texts = line / "texts.yml"
+    edit(texts, "Ви {position}-і в черзі", "Ви {place}-і в черзі")
+    message = problems(line)
+    assert f"texts.yml, line {line_of(texts, '{place}')} (handoff_queued.uk): unknown placeholder {{place}}" in message
+    assert "{position}" in message
+
+
+def test_broken_yaml_gives_the_line(line: Path) -> None:
+    helpline = line / "helpline.yml"
+    edit(helpline, "timezone: Europe/Kyiv", "timezone: [Europe/Kyiv")
+    message = problems(line)
+    assert "helpline.yml, line" in message and "not valid YAML" in message
+
+
+def test_bad_hours_timezone_and_team_are_all_reported_at_once(line: Path) -> None:
+    helpline = line / "helpline.yml"
+    edit(helpline, 'fri: "08:00-15:30"', 'fri: "8 till 3"')
+    edit(helpline, "timezone: Europe/Kyiv", "timezone: Europe/Kiev_Nowhere")
+    message = problems(line)
+    assert f"line {line_of(helpline, '8 till 3')} (hours.fri): cannot read hours '8 till 3'" in message
+    assert f"line {line_of(helpline, 'Kiev_Nowhere')} (timezone): unknown time zone" in message
+
+
+def test_topic_routed_to_an_unknown_team(line: Path) -> None:
+    topics = line / "topics.yml"
+    edit(topics, "    team: protection", "    team: nobody")
+    assert f"topics.yml, line {line_of(topics, 'team: nobody')} (topics[4].team): no team 'nobody'" in problems(line)
+
+
+def test_duplicate_keys_and_unknown_fields(line: Path) -> None:
+    helpline = line / "helpline.yml"
+    edit(helpline, "default_team: social", "default_team: social\ndefault_team: protection\ncolour: blue")
+    message = problems(line)
+    assert "duplicate key 'default_team'" in message
+    assert "(colour): unknown field" in message
+
+
+def test_missing_file_and_missing_text(line: Path) -> None:
+    texts = line / "texts.yml"
+    text = texts.read_text(encoding="utf-8")
+    start = text.index("goodbye_reply:")
+    end = text.index("unsupported_kind:")
+    texts.write_text(text[:start] + text[end:], encoding="utf-8")
+    assert "missing text 'goodbye_reply'" in problems(line)
+    (line / "topics.yml").unlink()
+    assert "missing topics.yml" in problems(line)
+
+
+def test_two_folders_with_the_same_helpline_id(line: Path) -> None:
+    with pytest.raises(ContentError, match="already used"):
+        load_helplines([SHIPPED, line])

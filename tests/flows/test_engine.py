@@ -1,0 +1,203 @@
+"""The dialogue engine end to end on both stores."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from vikno.flows.engine import Engine
+from vikno.flows.messages import Inbound, Kind, Turn
+from vikno.storage.models import State
+
+from .conftest import CLOSED_HOUR, Clock
+
+
+def text(user: str, body: str, **kw) -> Inbound:
+    return Inbound(channel="rest", user_id=user, text=body, **kw)
+
+
+def press(user: str, payload: str, **kw) -> Inbound:
+    return Inbound(channel="rest", user_id=user, button=payload, kind=Kind.BUTTON, **kw)
+
+
+def payloads(turn: Turn) -> list[str]:
+    return [b.payload for r in turn.replies for b in r.buttons]
+
+
+async def test_greeting_menu_answer_in_ukrainian_and_everything_is_stored(engine: Engine) -> None:
+    hello = await engine.handle(text("ann", "Добрий день"))
+    assert hello.conversation.state == "bot" and hello.conversation.language == "uk"
+    assert "Соціальна лінія 1620" in hello.replies[0].text
+    assert "topic:disability" in payloads(hello) and "person" in payloads(hello)
+
+    menu = await engine.handle(press("ann", "menu"))
+    assert menu.replies[0].text.startswith("Оберіть тему")
+    answer = await engine.handle(press("ann", "topic:disability"))
+    assert "крісел колісних" in answer.replies[0].text
+    assert answer.conversation.topic == "disability"
+
+    conv = await engine.find("rest", "ann")
+    history = await engine.history(conv)
+    assert [(m.direction, m.sender) for m in history][:2] == [("in", "user"), ("out", "bot")]
+    assert len(history) == 3 + 1 + 1 + 2  # 3 inbound, greeting, menu, answer + follow-up
+    assert all(m.handled for m in history if m.direction == "in")
+
+
+async def test_free_text_reaches_the_topic_through_nlu(engine: Engine) -> None:
+    await engine.handle(text("bo", "привіт"))
+    turn = await engine.handle(text("bo", "де взяти крісло колісне"))
+    assert turn.conversation.topic == "disability"
+    assert "крісел колісних" in turn.replies[0].text
+
+
+async def test_first_message_with_a_clear_topic_is_answered_at_once(engine: Engine) -> None:
+    turn = await engine.handle(text("cy", "де взяти крісло колісне"))
+    assert "Вітаємо" in turn.replies[0].text and "крісел колісних" in turn.replies[1].text
+
+
+async def test_detected_language_wins_until_the_person_chooses(engine: Engine) -> None:
+    turn = await engine.handle(text("di", "I need a wheelchair"))
+    assert turn.conversation.language == "en" and "wheelchairs" in turn.replies[1].text
+    chosen = await engine.handle(press("di", "lang:uk"))
+    assert chosen.conversation.language == "uk" and "українською" in chosen.replies[0].text
+    again = await engine.handle(text("di", "I need a wheelchair"))
+    assert again.conversation.language == "uk" and "крісел колісних" in again.replies[0].text
+
+
+async def test_language_menu_and_locale_hint(engine: Engine) -> None:
+    turn = await engine.handle(text("ed", "hi there", locale="en"))
+    assert turn.conversation.language == "en" and "Hello!" in turn.replies[0].text
+    langs = await engine.handle(press("ed", "language"))
+    assert payloads(langs) == ["lang:uk", "lang:en"]
+
+
+async def test_talk_to_a_person_queues_with_position(engine: Engine) -> None:
+    await engine.handle(text("q1", "привіт"))
+    first = await engine.handle(press("q1", "person"))
+    assert first.conversation.state == "waiting" and first.conversation.priority == "request"
+    assert first.conversation.queue_position == 1 and "1-і в черзі" in first.replies[0].text
+    second = await engine.handle(text("q2", "хочу поговорити з людиною"))
+    assert second.conversation.queue_position == 2
+    # while waiting, messages are for the operator, the bot only confirms
+    waiting = await engine.handle(text("q2", "я ще тут"))
+    assert waiting.conversation.state == "waiting" and "передано" in waiting.replies[0].text
+    left = await engine.handle(press("q1", "cancel_waiting"))
+    assert left.conversation.state == "bot" and left.conversation.queue_position is None
+    assert (await engine.handle(text("q2", "?"))).conversation.queue_position == 1
+
+
+async def test_crisis_overtakes_the_queue_with_emergency_contacts_first(engine: Engine) -> None:
+    for user in ("r1", "r2"):
+        await engine.handle(press(user, "person"))
+    crisis = await engine.handle(text("r3", "не хочу більше жити"))
+    assert crisis.conversation.state == "waiting" and crisis.conversation.priority == "crisis"
+    assert crisis.conversation.queue_position == 1
+    assert "112" in crisis.replies[0].text and "7333" in crisis.replies[0].text
+    assert (await engine.view(await engine.find("rest", "r1"))).queue_position == 2
+
+
+async def test_crisis_while_waiting_raises_priority(engine: Engine) -> None:
+    await engine.handle(press("w0", "person"))
+    await engine.handle(press("w1", "person"))
+    turn = await engine.handle(text("w1", "не хочу більше жити"))
+    assert turn.conversation.priority == "crisis" and turn.conversation.queue_position == 1
+    assert "112" in turn.replies[0].text
+
+
+async def test_crisis_with_an_operator_alerts_instead_of_queueing(engine: Engine, any_store) -> None:
+    await engine.handle(press("op", "person"))
+    conv = await engine.find("rest", "op")
+    conv.state, conv.operator_id = State.WITH_OPERATOR, "operator-1"
+    await any_store.conversations.save(conv)
+    quiet = await engine.handle(text("op", "дякую"))
+    assert quiet.replies == ()  # the operator answers, not the bot
+    turn = await engine.handle(text("op", "не хочу більше жити"))
+    assert turn.conversation.state == "with_operator" and "112" in turn.replies[0].text
+    assert (await any_store.events.count_by("kind", kind="crisis_alert")) == {"crisis_alert": 1}
+
+
+async def test_out_of_hours_request_waits_for_the_next_shift(engine: Engine, clock: Clock) -> None:
+    clock.now = CLOSED_HOUR
+    turn = await engine.handle(press("night", "person"))
+    assert turn.conversation.state == "waiting"
+    assert "не працюють" in turn.replies[0].text and "112" in turn.replies[0].text
+    crisis = await engine.handle(text("night2", "не хочу більше жити"))
+    assert crisis.conversation.priority == "crisis" and crisis.conversation.queue_position == 1
+    assert "112" in crisis.replies[0].text and "1-і в черзі" in crisis.replies[1].text
+
+
+async def test_a_retried_platform_message_is_processed_once(engine: Engine, any_store) -> None:
+    first = await engine.handle(text("dup", "привіт", platform_id="m-1"))
+    again = await engine.handle(text("dup", "привіт", platform_id="m-1"))
+    assert again.duplicate and [r.text for r in again.replies] == [r.text for r in first.replies]
+    assert [b.payload for b in again.replies[0].buttons] == payloads(first)
+    conv = await engine.find("rest", "dup")
+    assert await any_store.messages.count(conv.id) == 2
+
+
+async def test_racing_messages_of_one_person_are_all_answered(engine: Engine, any_store) -> None:
+    await engine.handle(text("race", "привіт"))
+    turns = await asyncio.gather(*(engine.handle(press("race", "topic:disability")) for _ in range(6)))
+    assert all(t.replies for t in turns)
+    conv = await engine.find("rest", "race")
+    history = await engine.history(conv)
+    assert sum(m.direction == "in" for m in history) == 7
+    assert all(m.handled for m in history if m.direction == "in")
+    assert conv.version == 7
+
+
+async def test_clarifying_question_then_queue_after_repeated_misunderstanding(engine: Engine) -> None:
+    await engine.handle(text("lost", "привіт"))
+    clarify = await engine.handle(text("lost", "щось про гроші і житло"))
+    assert payloads(clarify)[:2] == ["topic:social_benefits", "topic:housing_compensation"]
+    await engine.handle(text("lost", "абракадабра"))
+    third = await engine.handle(text("lost", "ще раз абракадабра"))
+    assert third.conversation.state == "waiting" and third.conversation.priority == "routine"
+
+
+async def test_stickers_and_unknown_buttons_get_a_polite_answer(engine: Engine) -> None:
+    await engine.handle(text("st", "привіт"))
+    sticker = await engine.handle(Inbound(channel="rest", user_id="st", kind=Kind.STICKER))
+    assert "лише текст" in sticker.replies[0].text
+    odd = await engine.handle(press("st", "topic:does-not-exist"))
+    assert "не зовсім зрозумів" in odd.replies[0].text
+    empty = await engine.handle(text("st", "   "))
+    assert empty.replies and empty.conversation.state == "bot"
+
+
+async def test_hours_thanks_and_events_for_figures(engine: Engine, any_store) -> None:
+    await engine.handle(text("fg", "привіт"))
+    hours = await engine.handle(text("fg", "коли ви працюєте"))
+    assert "08:00–17:00" in hours.replies[0].text and "1620" in hours.replies[0].text
+    await engine.handle(press("fg", "topic:elderly_care"))
+    thanks = await engine.handle(text("fg", "дякую"))
+    assert "Будь ласка" in thanks.replies[0].text
+    kinds = await any_store.events.count_by("kind")
+    assert kinds["conversation_started"] == 1 and kinds["topic_answered"] == 1 and kinds["hours_asked"] == 1
+    assert await any_store.events.count_by("topic", kind="topic_answered") == {"elderly_care": 1}
+
+
+async def test_channel_ids_are_never_stored_in_clear(engine: Engine, any_store) -> None:
+    raw_id = "380501234567"
+    await engine.handle(Inbound(channel="telegram", user_id=raw_id, text="привіт"))
+    conv = await engine.find("telegram", raw_id)
+    assert raw_id not in conv.user_key and raw_id not in (conv.address or "")
+    assert engine.vault.decrypt(conv.address) == raw_id
+    view = await engine.view(conv)
+    assert raw_id not in view.pseudonym and view.pseudonym.startswith("#")
+    if any_store.kind == "sqlite":
+        any_store_path = any_store.path
+        await any_store.close()
+        for f in any_store_path.parent.iterdir():
+            assert raw_id.encode() not in f.read_bytes(), f.name
+        await any_store.open()
+
+
+async def test_after_close_the_bot_takes_over_again(engine: Engine, any_store, clock: Clock) -> None:
+    await engine.handle(press("cl", "person"))
+    conv = await engine.find("rest", "cl")
+    conv.state = State.CLOSED
+    await any_store.conversations.save(conv)
+    clock.now += timedelta(minutes=5)
+    turn = await engine.handle(text("cl", "привіт"))
+    assert turn.conversation.state == "bot" and "Вітаємо" in turn.replies[0].text
