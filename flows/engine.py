@@ -17,7 +17,7 @@ from datetime import datetime
 from vikno.nlu.types import Parse, Understanding
 from vikno.storage.errors import Conflict
 from vikno.storage.identity import IdentityVault
-from vikno.storage.models import Conversation, Direction, Message, Sender, utcnow
+from vikno.storage.models import Conversation, Delivery, Direction, Message, Sender, utcnow
 from vikno.storage.port import Store
 
 from .content import Helpline
@@ -43,6 +43,7 @@ class Engine:
         *,
         default_helpline: str | None = None,
         clock: Callable[[], datetime] = utcnow,
+        push_channels: frozenset[str] = frozenset(),
     ) -> None:
         if not helplines:
             raise ValueError("the engine needs at least one helpline")
@@ -52,6 +53,9 @@ class Engine:
         self.nlu = nlu
         self.default_helpline = default_helpline or next(iter(helplines))
         self.clock = clock
+        # Channels whose replies a sender pushes from the outbox (Telegram,
+        # Viber); the others (REST, web chat) hand replies back directly.
+        self.push_channels = push_channels
 
     def helpline(self, helpline_id: str | None) -> Helpline:
         try:
@@ -99,6 +103,7 @@ class Engine:
                 id=f"{stored.id}:{n}", conversation_id=conv.id, helpline=line.id, channel=inbound.channel,
                 direction=Direction.OUT, sender=Sender.BOT, text=r.text,
                 buttons=[{"title": b.title, "payload": b.payload} for b in r.buttons], reply_to=stored.id,
+                delivery=Delivery.PENDING if inbound.channel in self.push_channels else None,
             ) for n, r in enumerate(result.replies)]
             try:
                 await self.store.commit_turn(conv, stored, replies, result.events)

@@ -119,6 +119,12 @@ class Message:
     ``platform_id`` is unique per channel: a platform retry of the same
     message is recognised and not processed twice. Outgoing messages get a
     derived id (``<inbound id>:<n>``) so that writing them again is harmless.
+
+    Outgoing messages for channels that push (Telegram, Viber) are their own
+    durable outbox: written ``delivery="pending"`` in the same commit as the
+    turn that produced them, leased by a sender, marked ``sent`` once the
+    platform accepted them. A crash between lease and mark is healed when the
+    lease runs out. ``delivery`` is None where nothing is to be pushed.
     """
 
     conversation_id: str
@@ -135,10 +141,19 @@ class Message:
     id: str = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)
     seq: int = field(default_factory=next_seq)
+    delivery: str | None = None
+    attempts: int = 0
+    deliver_after: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.platform_id is None:
             self.platform_id = f"local:{self.id}"
+
+
+class Delivery(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .models import Conversation, Event, Message
 
@@ -69,6 +69,32 @@ class Messages(ABC):
 
     @abstractmethod
     async def count(self, conversation_id: str | None = None) -> int: ...
+
+    # --- the outbox: outgoing messages waiting to be pushed to a platform ---
+
+    @abstractmethod
+    async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int) -> list[Message]:
+        """Take up to ``limit`` due pending messages of a channel, oldest first.
+
+        Each is leased atomically (``deliver_after`` moves to ``now + lease``
+        and ``attempts`` grows by one) so that concurrent senders never take
+        the same message; a sender that dies lets the lease run out and the
+        message is taken again.
+        """
+
+    @abstractmethod
+    async def mark_sent(self, message_id: str) -> None: ...
+
+    @abstractmethod
+    async def mark_failed(self, message_id: str) -> None:
+        """Give up on a message (the platform refuses it for good)."""
+
+    @abstractmethod
+    async def retry_at(self, message_id: str, when: datetime) -> None:
+        """Keep a message pending, not before ``when`` (e.g. after HTTP 429)."""
+
+    @abstractmethod
+    async def count_pending(self, channel: str | None = None) -> int: ...
 
 
 class Events(ABC):

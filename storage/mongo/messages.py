@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from pymongo import ASCENDING, DESCENDING, IndexModel
+from datetime import datetime, timedelta
+
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from ..models import Message
+from ..models import Delivery, Message
 from ..port import Messages
 from .documents import message_doc, message_from
 from .errors import translated
@@ -15,6 +17,8 @@ INDEXES = [
     IndexModel([("channel", ASCENDING), ("platform_id", ASCENDING)], unique=True, name="dedup"),
     IndexModel([("conversation_id", ASCENDING), ("seq", ASCENDING)], name="conversation"),
     IndexModel([("reply_to", ASCENDING)], name="reply_to", sparse=True),
+    IndexModel([("delivery", ASCENDING), ("channel", ASCENDING), ("deliver_after", ASCENDING),
+                ("seq", ASCENDING)], name="outbox", sparse=True),
 ]
 
 _DUPLICATE_KEY = 11000
@@ -69,3 +73,41 @@ class MongoMessages(Messages):
         if conversation_id is None:
             return await self.c.count_documents({})
         return await self.c.count_documents({"conversation_id": conversation_id})
+
+    @translated
+    async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int) -> list[Message]:
+        # One atomic find_one_and_update per message: no two senders lease the same one.
+        leased: list[Message] = []
+        due = {"delivery": Delivery.PENDING.value, "channel": channel,
+               "$or": [{"deliver_after": None}, {"deliver_after": {"$lte": now}}]}
+        for _ in range(limit):
+            doc = await self.c.find_one_and_update(
+                due, {"$set": {"deliver_after": now + lease}, "$inc": {"attempts": 1}},
+                sort=[("seq", ASCENDING)], return_document=ReturnDocument.AFTER,
+            )
+            if doc is None:
+                break
+            leased.append(message_from(doc))
+        return leased
+
+    @translated
+    async def mark_sent(self, message_id: str) -> None:
+        await self.c.update_one({"_id": message_id},
+                                {"$set": {"delivery": Delivery.SENT.value, "deliver_after": None}})
+
+    @translated
+    async def mark_failed(self, message_id: str) -> None:
+        await self.c.update_one({"_id": message_id},
+                                {"$set": {"delivery": Delivery.FAILED.value, "deliver_after": None}})
+
+    @translated
+    async def retry_at(self, message_id: str, when: datetime) -> None:
+        await self.c.update_one({"_id": message_id, "delivery": Delivery.PENDING.value},
+                                {"$set": {"deliver_after": when}})
+
+    @translated
+    async def count_pending(self, channel: str | None = None) -> int:
+        query: dict = {"delivery": Delivery.PENDING.value}
+        if channel is not None:
+            query["channel"] = channel
+        return await self.c.count_documents(query)

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime, timedelta
 
-from ..models import Message
+from ..models import Delivery, Message
 from ..port import Messages
 from .db import SqliteDatabase
 from .schema import dt, dumps, loads, ts
 
 _COLUMNS = (
     "id, seq, conversation_id, helpline, channel, direction, sender, kind, text, buttons, "
-    "platform_id, reply_to, handled, created_at"
+    "platform_id, reply_to, handled, created_at, delivery, attempts, deliver_after"
 )
-_INSERT = f"INSERT INTO messages ({_COLUMNS}) VALUES ({','.join('?' * 14)})"
+_INSERT = f"INSERT INTO messages ({_COLUMNS}) VALUES ({','.join('?' * 17)})"
 
 
 def to_row(m: Message) -> tuple:
     return (
         m.id, m.seq, m.conversation_id, m.helpline, m.channel, str(m.direction), str(m.sender), m.kind,
         m.text, dumps(m.buttons), m.platform_id, m.reply_to, int(m.handled), ts(m.created_at),
+        m.delivery, m.attempts, ts(m.deliver_after),
     )
 
 
@@ -29,6 +31,7 @@ def from_row(r: sqlite3.Row) -> Message:
         channel=r["channel"], direction=r["direction"], sender=r["sender"], kind=r["kind"],
         text=r["text"], buttons=loads(r["buttons"]) or [], platform_id=r["platform_id"],
         reply_to=r["reply_to"], handled=bool(r["handled"]), created_at=dt(r["created_at"]),  # type: ignore[arg-type]
+        delivery=r["delivery"], attempts=r["attempts"], deliver_after=dt(r["deliver_after"]),
     )
 
 
@@ -91,5 +94,48 @@ class SqliteMessages(Messages):
             return conn.execute(
                 "SELECT COUNT(*) FROM messages WHERE conversation_id=?", (conversation_id,)
             ).fetchone()[0]
+
+        return await self._db.run(q)
+
+    async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int) -> list[Message]:
+        def q(conn: sqlite3.Connection) -> list[Message]:
+            rows = conn.execute(
+                f"UPDATE messages SET deliver_after = ?, attempts = attempts + 1 WHERE id IN ("
+                "  SELECT id FROM messages WHERE delivery = 'pending' AND channel = ? "
+                "  AND (deliver_after IS NULL OR deliver_after <= ?) ORDER BY seq LIMIT ?) "
+                f"RETURNING {_COLUMNS}",
+                (ts(now + lease), channel, ts(now), limit),
+            ).fetchall()
+            return sorted((from_row(r) for r in rows), key=lambda m: m.seq)
+
+        return await self._db.run(q)
+
+    async def mark_sent(self, message_id: str) -> None:
+        def q(conn: sqlite3.Connection) -> None:
+            conn.execute("UPDATE messages SET delivery = ?, deliver_after = NULL WHERE id = ?",
+                         (Delivery.SENT.value, message_id))
+
+        await self._db.run(q)
+
+    async def mark_failed(self, message_id: str) -> None:
+        def q(conn: sqlite3.Connection) -> None:
+            conn.execute("UPDATE messages SET delivery = ?, deliver_after = NULL WHERE id = ?",
+                         (Delivery.FAILED.value, message_id))
+
+        await self._db.run(q)
+
+    async def retry_at(self, message_id: str, when: datetime) -> None:
+        def q(conn: sqlite3.Connection) -> None:
+            conn.execute("UPDATE messages SET deliver_after = ? WHERE id = ? AND delivery = 'pending'",
+                         (ts(when), message_id))
+
+        await self._db.run(q)
+
+    async def count_pending(self, channel: str | None = None) -> int:
+        def q(conn: sqlite3.Connection) -> int:
+            if channel is None:
+                return conn.execute("SELECT COUNT(*) FROM messages WHERE delivery = 'pending'").fetchone()[0]
+            return conn.execute("SELECT COUNT(*) FROM messages WHERE delivery = 'pending' AND channel = ?",
+                                (channel,)).fetchone()[0]
 
         return await self._db.run(q)

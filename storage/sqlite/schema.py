@@ -58,8 +58,13 @@ CREATE TABLE IF NOT EXISTS messages (
     reply_to TEXT,
     handled INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL,
+    delivery TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    deliver_after INTEGER,
     UNIQUE (channel, platform_id)
 );
+CREATE INDEX IF NOT EXISTS messages_outbox
+    ON messages (channel, deliver_after, seq) WHERE delivery = 'pending';
 CREATE INDEX IF NOT EXISTS messages_conversation ON messages (conversation_id, seq);
 CREATE INDEX IF NOT EXISTS messages_reply_to ON messages (reply_to) WHERE reply_to IS NOT NULL;
 

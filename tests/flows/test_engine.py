@@ -201,3 +201,11 @@ async def test_after_close_the_bot_takes_over_again(engine: Engine, any_store, c
     clock.now += timedelta(minutes=5)
     turn = await engine.handle(text("cl", "привіт"))
     assert turn.conversation.state == "bot" and "Вітаємо" in turn.replies[0].text
+
+
+async def test_replies_on_push_channels_wait_in_the_outbox(engine: Engine, any_store) -> None:
+    engine.push_channels = frozenset({"telegram"})
+    await engine.handle(Inbound(channel="telegram", user_id="42", text="привіт", platform_id="u1"))
+    await engine.handle(text("rest-user", "привіт"))
+    assert await any_store.messages.count_pending("telegram") == 1
+    assert await any_store.messages.count_pending("rest") == 0
