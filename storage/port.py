@@ -91,7 +91,11 @@ class Messages(ABC):
 
     @abstractmethod
     async def retry_at(self, message_id: str, when: datetime) -> None:
-        """Keep a message pending, not before ``when`` (e.g. after HTTP 429)."""
+        """Keep a message pending, not before ``when`` (e.g. after HTTP 429).
+
+        Later pending messages of the same conversation wait as long, so that
+        a person never gets the second message before the first.
+        """
 
     @abstractmethod
     async def count_pending(self, channel: str | None = None) -> int: ...

@@ -102,8 +102,17 @@ class MongoMessages(Messages):
 
     @translated
     async def retry_at(self, message_id: str, when: datetime) -> None:
+        doc = await self.c.find_one({"_id": message_id}, {"conversation_id": 1, "channel": 1, "seq": 1})
+        if doc is None:
+            return
         await self.c.update_one({"_id": message_id, "delivery": Delivery.PENDING.value},
                                 {"$set": {"deliver_after": when}})
+        await self.c.update_many(
+            {"delivery": Delivery.PENDING.value, "conversation_id": doc["conversation_id"],
+             "channel": doc["channel"], "seq": {"$gt": doc["seq"]},
+             "$or": [{"deliver_after": None}, {"deliver_after": {"$lt": when}}]},
+            {"$set": {"deliver_after": when}},
+        )
 
     @translated
     async def count_pending(self, channel: str | None = None) -> int:

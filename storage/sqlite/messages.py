@@ -126,8 +126,17 @@ class SqliteMessages(Messages):
 
     async def retry_at(self, message_id: str, when: datetime) -> None:
         def q(conn: sqlite3.Connection) -> None:
+            row = conn.execute("SELECT conversation_id, channel, seq FROM messages WHERE id = ?",
+                               (message_id,)).fetchone()
+            if row is None:
+                return
             conn.execute("UPDATE messages SET deliver_after = ? WHERE id = ? AND delivery = 'pending'",
                          (ts(when), message_id))
+            conn.execute(
+                "UPDATE messages SET deliver_after = ? WHERE delivery = 'pending' AND conversation_id = ? "
+                "AND channel = ? AND seq > ? AND (deliver_after IS NULL OR deliver_after < ?)",
+                (ts(when), row["conversation_id"], row["channel"], row["seq"], ts(when)),
+            )
 
         await self._db.run(q)
 

@@ -67,3 +67,14 @@ async def test_sent_failed_and_retry_later(any_store: Store) -> None:
     await any_store.messages.retry_at(a.id, now)  # a sent message stays sent
     assert (await any_store.messages.get(a.id)).delivery == "sent"
     assert await any_store.messages.count_pending() == 1
+
+
+async def test_retry_holds_back_the_rest_of_that_conversation_only(any_store: Store) -> None:
+    await put(any_store, out("first"), out("second"), out("other chat", conversation="c2"))
+    now = utcnow()
+    (first,) = await any_store.messages.lease_pending("telegram", now, LEASE, 1)
+    await any_store.messages.retry_at(first.id, now + timedelta(seconds=10))
+    due = await any_store.messages.lease_pending("telegram", now, LEASE, 5)
+    assert [m.text for m in due] == ["other chat"]
+    later = await any_store.messages.lease_pending("telegram", now + timedelta(seconds=10), LEASE, 5)
+    assert [m.text for m in later] == ["first", "second"]
