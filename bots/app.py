@@ -24,7 +24,8 @@ from vikno.storage.identity import IdentityVault, load_or_create_secret
 from vikno.storage.port import Store
 
 from .config import Settings
-from .keys import ENGINE, NLU_STATE, SETTINGS, STORE, STORE_READY
+from .channels import build_channels, start_channels, stop_channels, wire
+from .keys import CHANNELS, ENGINE, NLU_STATE, SETTINGS, STORE, STORE_READY
 from .nlu_backend import load_nlu
 from .rest import RestChannel, error_response
 
@@ -72,8 +73,9 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
         mongodb_uri=settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None,
         mongodb_database=settings.mongodb_database,
     )
-    vault = IdentityVault(load_or_create_secret(
-        settings.data_dir, settings.secret_key.get_secret_value() if settings.secret_key else None))
+    secret = load_or_create_secret(
+        settings.data_dir, settings.secret_key.get_secret_value() if settings.secret_key else None)
+    vault = IdentityVault(secret)
     engine = Engine(store, vault, helplines, nlu, default_helpline=settings.default_helpline)
     app[SETTINGS] = settings
     app[STORE] = store
@@ -86,7 +88,15 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
     app.cleanup_ctx.append(_store_lifecycle)
     if nlu is None:
         app.cleanup_ctx.append(_nlu_lifecycle)
+    app[CHANNELS] = wire(app, build_channels(settings, secret), engine, store, vault)
+    app.cleanup_ctx.append(_channels_lifecycle)
     return app
+
+
+async def _channels_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
+    await start_channels(app[CHANNELS], app[ENGINE])
+    yield
+    await stop_channels(app[CHANNELS])
 
 
 async def _open_store_until_ready(app: web.Application) -> None:

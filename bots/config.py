@@ -30,6 +30,15 @@ ENVIRONMENT: dict[str, tuple[str, ...]] = {
     "VIKNO_NLU_MODEL": ("nlu", "model"),
     "VIKNO_RASA_URL": ("nlu", "rasa_url"),
     "VIKNO_LOG_LEVEL": ("log_level",),
+    "VIKNO_PUBLIC_URL": ("public_url",),
+    "VIKNO_TELEGRAM_TOKEN": ("telegram", "token"),
+    "VIKNO_TELEGRAM_MODE": ("telegram", "mode"),
+    "VIKNO_TELEGRAM_SECRET": ("telegram", "secret_token"),
+    "VIKNO_TELEGRAM_API": ("telegram", "api_base"),
+    "VIKNO_VIBER_TOKEN": ("viber", "token"),
+    "VIKNO_VIBER_API": ("viber", "api_base"),
+    "VIKNO_VIBER_NAME": ("viber", "sender_name"),
+    "VIKNO_WEBCHAT_ORIGINS": ("webchat", "allowed_origins"),
 }
 
 
@@ -62,6 +71,50 @@ class RestSettings(_Strict):
     max_text_chars: int = Field(default=4096, ge=16, le=1_000_000)
 
 
+class TelegramSettings(_Strict):
+    """A Telegram bot: off unless a token is given (from @BotFather)."""
+
+    token: SecretStr | None = None
+    mode: Literal["webhook", "polling"] = "webhook"
+    #: Checked on every webhook call (X-Telegram-Bot-Api-Secret-Token);
+    #: derived from the secret key when not given.
+    secret_token: SecretStr | None = None
+    #: Bot API server; a local one (or a test server) instead of api.telegram.org.
+    api_base: str | None = None
+    helpline: str | None = None
+
+    @field_validator("secret_token")
+    @classmethod
+    def _secret_token(cls, value: SecretStr | None) -> SecretStr | None:
+        import re
+
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
+
+class ViberSettings(_Strict):
+    """A Viber bot: off unless a token is given (from the Viber admin panel)."""
+
+    token: SecretStr | None = None
+    api_base: str = "https://chatapi.viber.com/pa"
+    sender_name: str = Field(default="vikno", min_length=1, max_length=28)
+    sender_avatar: str | None = None
+    helpline: str | None = None
+
+
+class WebchatSettings(_Strict):
+    """The embeddable web chat."""
+
+    enabled: bool = True
+    #: Sites allowed to embed the chat (their origins, e.g. https://help.example.org);
+    #: the chat's own origin is always allowed.
+    allowed_origins: list[str] = []
+    max_message_chars: int = Field(default=4096, ge=16, le=100_000)
+    messages_per_minute: int = Field(default=30, ge=1, le=10_000)
+    helpline: str | None = None
+
+
 class Settings(_Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
@@ -74,6 +127,21 @@ class Settings(_Strict):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     nlu: NluSettings = NluSettings()
     rest: RestSettings = RestSettings()
+    #: Where the platforms reach this server (https://…); needed for webhooks.
+    public_url: str | None = None
+    telegram: TelegramSettings = TelegramSettings()
+    viber: ViberSettings = ViberSettings()
+    webchat: WebchatSettings = WebchatSettings()
+
+    @model_validator(mode="after")
+    def _webhooks_need_a_public_url(self) -> "Settings":
+        if self.telegram.token and self.telegram.mode == "webhook" and not self.public_url:
+            raise ValueError("telegram in webhook mode needs public_url (VIKNO_PUBLIC_URL, e.g. "
+                             "https://help.example.org), or set telegram.mode: polling for development")
+        if self.viber.token and not self.public_url:
+            raise ValueError("viber needs public_url (VIKNO_PUBLIC_URL, e.g. https://help.example.org) "
+                             "for its webhook")
+        return self
 
     @field_validator("mongodb_uri")
     @classmethod
@@ -121,6 +189,8 @@ def load_settings(config_file: Path | None = None, environ: dict[str, str] | Non
         parsed: Any = value
         if path == ("helplines",):
             parsed = [p for p in value.split(os.pathsep) if p]
+        elif path == ("webchat", "allowed_origins"):
+            parsed = [p.strip() for p in value.split(",") if p.strip()]
         target = raw
         for part in path[:-1]:
             target = target.setdefault(part, {}) if isinstance(target.get(part, {}), dict) else {}

@@ -103,7 +103,7 @@ class Engine:
                 id=f"{stored.id}:{n}", conversation_id=conv.id, helpline=line.id, channel=inbound.channel,
                 direction=Direction.OUT, sender=Sender.BOT, text=r.text,
                 buttons=[{"title": b.title, "payload": b.payload} for b in r.buttons], reply_to=stored.id,
-                delivery=Delivery.PENDING if inbound.channel in self.push_channels else None,
+                delivery=Delivery.PENDING if self._pushes(inbound) else None,
             ) for n, r in enumerate(result.replies)]
             try:
                 await self.store.commit_turn(conv, stored, replies, result.events)
@@ -112,6 +112,9 @@ class Engine:
                 continue
             return Turn(await self.view(conv), tuple(result.replies))
         raise Conflict(f"conversation {conv.id} kept changing; gave up after {MAX_ATTEMPTS} attempts")
+
+    def _pushes(self, inbound: Inbound) -> bool:
+        return inbound.channel in self.push_channels and not inbound.direct_reply
 
     async def _understand(self, inbound: Inbound, line: Helpline) -> Parse | None:
         if self.nlu is None or inbound.kind != Kind.TEXT or not (inbound.text or "").strip():

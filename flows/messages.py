@@ -51,6 +51,9 @@ class Inbound:
     platform_id: str | None = None
     helpline: str | None = None
     address: str | None = None  # where replies go, when not the user id itself
+    #: The channel answers this one itself (e.g. Viber's welcome message in the
+    #: webhook response), so its replies are not queued in the outbox.
+    direct_reply: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -207,5 +207,6 @@ async def test_replies_on_push_channels_wait_in_the_outbox(engine: Engine, any_s
     engine.push_channels = frozenset({"telegram"})
     await engine.handle(Inbound(channel="telegram", user_id="42", text="привіт", platform_id="u1"))
     await engine.handle(text("rest-user", "привіт"))
+    await engine.handle(Inbound(channel="telegram", user_id="43", kind=Kind.START, direct_reply=True))
     assert await any_store.messages.count_pending("telegram") == 1
     assert await any_store.messages.count_pending("rest") == 0
