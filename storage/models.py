@@ -92,6 +92,7 @@ class Conversation:
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
     enqueued_at: datetime | None = None
+    claimed_at: datetime | None = None
     last_message_at: datetime | None = None
     version: int = 0
 

@@ -47,6 +47,37 @@ class Conversations(ABC):
     @abstractmethod
     async def count_waiting(self, helpline: str) -> int: ...
 
+    # --- the handoff queue: waiting conversations, claimed by operators ---
+
+    @abstractmethod
+    async def claim_next(
+        self,
+        operator_id: str,
+        *,
+        helplines: Sequence[str],
+        teams: Sequence[str] | None,
+        languages: Sequence[str] | None,
+        now: datetime,
+    ) -> Conversation | None:
+        """Give the most urgent, then the oldest, matching waiting conversation.
+
+        One atomic statement: under any number of concurrent claimers no
+        conversation is claimed twice. ``teams``/``languages`` None match all;
+        a conversation without a team or language matches every operator.
+        """
+
+    @abstractmethod
+    async def claim(self, conversation_id: str, operator_id: str, now: datetime) -> Conversation | None:
+        """Take one specific waiting conversation; None if it is not waiting."""
+
+    @abstractmethod
+    async def waiting(self, helplines: Sequence[str], limit: int = 200) -> list[Conversation]:
+        """The queue in serving order (priority, then age)."""
+
+    @abstractmethod
+    async def assigned_to(self, operator_id: str) -> list[Conversation]:
+        """Conversations an operator is talking to now."""
+
 
 class Messages(ABC):
     @abstractmethod

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pymongo import ASCENDING, DESCENDING, IndexModel
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
@@ -18,10 +22,12 @@ INDEXES = [
     IndexModel([("state", ASCENDING), ("helpline", ASCENDING), ("priority_rank", DESCENDING),
                 ("enqueued_at", ASCENDING)], name="queue"),
     IndexModel([("helpline", ASCENDING), ("updated_at", ASCENDING)], name="updated"),
+    IndexModel([("operator_id", ASCENDING)], name="operator", sparse=True),
 ]
 
 _MUTABLE = ("address", "state", "language", "language_chosen", "topic", "priority", "priority_rank", "team",
-            "step", "data", "operator_id", "updated_at", "enqueued_at", "last_message_at")
+            "step", "data", "operator_id", "updated_at", "enqueued_at", "claimed_at", "last_message_at")
+_QUEUE_ORDER = [("priority_rank", DESCENDING), ("enqueued_at", ASCENDING), ("_id", ASCENDING)]
 
 
 class MongoConversations(Conversations):
@@ -83,3 +89,54 @@ class MongoConversations(Conversations):
     @translated
     async def count_waiting(self, helpline: str) -> int:
         return await self.c.count_documents({"state": "waiting", "helpline": helpline})
+
+    @translated
+    async def claim_next(
+        self,
+        operator_id: str,
+        *,
+        helplines: Sequence[str],
+        teams: Sequence[str] | None,
+        languages: Sequence[str] | None,
+        now: datetime,
+    ) -> Conversation | None:
+        doc = await self.c.find_one_and_update(
+            _queue_filter(helplines, teams, languages),
+            {"$set": {"state": "with_operator", "operator_id": operator_id, "claimed_at": now, "updated_at": now},
+             "$inc": {"version": 1}},
+            sort=_QUEUE_ORDER, return_document=ReturnDocument.AFTER,
+        )
+        return conversation_from(doc) if doc else None
+
+    @translated
+    async def claim(self, conversation_id: str, operator_id: str, now: datetime) -> Conversation | None:
+        doc = await self.c.find_one_and_update(
+            {"_id": conversation_id, "state": "waiting"},
+            {"$set": {"state": "with_operator", "operator_id": operator_id, "claimed_at": now, "updated_at": now},
+             "$inc": {"version": 1}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return conversation_from(doc) if doc else None
+
+    @translated
+    async def waiting(self, helplines: Sequence[str], limit: int = 200) -> list[Conversation]:
+        cursor = self.c.find(_queue_filter(helplines, None, None)).sort(_QUEUE_ORDER).limit(limit)
+        return [conversation_from(d) async for d in cursor]
+
+    @translated
+    async def assigned_to(self, operator_id: str) -> list[Conversation]:
+        cursor = self.c.find({"operator_id": operator_id, "state": "with_operator"}).sort("claimed_at", ASCENDING)
+        return [conversation_from(d) async for d in cursor]
+
+
+def _queue_filter(helplines: Sequence[str], teams: Sequence[str] | None,
+                  languages: Sequence[str] | None) -> dict[str, Any]:
+    query: dict[str, Any] = {"state": "waiting", "helpline": {"$in": list(helplines)}}
+    ands = []
+    if teams is not None:
+        ands.append({"$or": [{"team": None}, {"team": {"$in": list(teams)}}]})
+    if languages is not None:
+        ands.append({"$or": [{"language": None}, {"language": {"$in": list(languages)}}]})
+    if ands:
+        query["$and"] = ands
+    return query

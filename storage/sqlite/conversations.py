@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
 
 from ..errors import Conflict
 from ..models import Conversation, State, utcnow
@@ -13,7 +15,7 @@ from .schema import dt, dumps, loads, ts
 _COLUMNS = (
     "id, helpline, channel, user_key, address, state, language, language_chosen, topic, priority, "
     "priority_rank, team, step, data, operator_id, created_at, updated_at, enqueued_at, "
-    "last_message_at, version"
+    "claimed_at, last_message_at, version"
 )
 
 
@@ -21,8 +23,8 @@ def to_row(c: Conversation) -> tuple:
     return (
         c.id, c.helpline, c.channel, c.user_key, c.address, str(c.state), c.language,
         int(c.language_chosen), c.topic, c.priority, c.priority_rank, c.team, c.step, dumps(c.data),
-        c.operator_id, ts(c.created_at), ts(c.updated_at), ts(c.enqueued_at), ts(c.last_message_at),
-        c.version,
+        c.operator_id, ts(c.created_at), ts(c.updated_at), ts(c.enqueued_at), ts(c.claimed_at),
+        ts(c.last_message_at), c.version,
     )
 
 
@@ -33,7 +35,8 @@ def from_row(r: sqlite3.Row) -> Conversation:
         language_chosen=bool(r["language_chosen"]), topic=r["topic"], priority=r["priority"],
         team=r["team"], step=r["step"], data=loads(r["data"]) or {}, operator_id=r["operator_id"],
         created_at=dt(r["created_at"]), updated_at=dt(r["updated_at"]),  # type: ignore[arg-type]
-        enqueued_at=dt(r["enqueued_at"]), last_message_at=dt(r["last_message_at"]),
+        enqueued_at=dt(r["enqueued_at"]), claimed_at=dt(r["claimed_at"]),
+        last_message_at=dt(r["last_message_at"]),
         version=r["version"],
     )
 
@@ -45,8 +48,8 @@ def save_in(conn: sqlite3.Connection, c: Conversation) -> Conversation:
     cur = conn.execute(
         "UPDATE conversations SET address=?, state=?, language=?, language_chosen=?, topic=?, "
         "priority=?, priority_rank=?, team=?, step=?, data=?, operator_id=?, updated_at=?, "
-        "enqueued_at=?, last_message_at=?, version=version+1 WHERE id=? AND version=?",
-        row[4:14] + row[14:15] + row[16:19] + (c.id, c.version),
+        "enqueued_at=?, claimed_at=?, last_message_at=?, version=version+1 WHERE id=? AND version=?",
+        row[4:15] + row[16:20] + (c.id, c.version),
     )
     if cur.rowcount != 1:
         raise Conflict(f"conversation {c.id} changed since it was read (version {c.version})")
@@ -78,7 +81,7 @@ class SqliteConversations(Conversations):
     async def create(self, conversation: Conversation) -> Conversation:
         def q(conn: sqlite3.Connection) -> Conversation:
             conn.execute(
-                f"INSERT INTO conversations ({_COLUMNS}) VALUES ({','.join('?' * 20)}) "
+                f"INSERT INTO conversations ({_COLUMNS}) VALUES ({','.join('?' * 21)}) "
                 "ON CONFLICT (helpline, channel, user_key) DO NOTHING",
                 to_row(conversation),
             )
@@ -116,3 +119,70 @@ class SqliteConversations(Conversations):
             ).fetchone()[0]
 
         return await self._db.run(q)
+
+    async def claim_next(
+        self,
+        operator_id: str,
+        *,
+        helplines: Sequence[str],
+        teams: Sequence[str] | None,
+        languages: Sequence[str] | None,
+        now: datetime,
+    ) -> Conversation | None:
+        where, args = _queue_filter(helplines, teams, languages)
+        sql = (
+            "UPDATE conversations SET state='with_operator', operator_id=?, claimed_at=?, updated_at=?, "
+            "version=version+1 WHERE id = (SELECT id FROM conversations WHERE " + where +
+            " ORDER BY priority_rank DESC, enqueued_at, id LIMIT 1) AND state='waiting' "
+            f"RETURNING {_COLUMNS}"
+        )
+
+        def q(conn: sqlite3.Connection) -> Conversation | None:
+            r = conn.execute(sql, (operator_id, ts(now), ts(now), *args)).fetchone()
+            return from_row(r) if r else None
+
+        return await self._db.run(q)
+
+    async def claim(self, conversation_id: str, operator_id: str, now: datetime) -> Conversation | None:
+        def q(conn: sqlite3.Connection) -> Conversation | None:
+            r = conn.execute(
+                "UPDATE conversations SET state='with_operator', operator_id=?, claimed_at=?, updated_at=?, "
+                f"version=version+1 WHERE id=? AND state='waiting' RETURNING {_COLUMNS}",
+                (operator_id, ts(now), ts(now), conversation_id),
+            ).fetchone()
+            return from_row(r) if r else None
+
+        return await self._db.run(q)
+
+    async def waiting(self, helplines: Sequence[str], limit: int = 200) -> list[Conversation]:
+        where, args = _queue_filter(helplines, None, None)
+
+        def q(conn: sqlite3.Connection) -> list[Conversation]:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM conversations WHERE {where} "
+                "ORDER BY priority_rank DESC, enqueued_at, id LIMIT ?", (*args, limit)).fetchall()
+            return [from_row(r) for r in rows]
+
+        return await self._db.run(q)
+
+    async def assigned_to(self, operator_id: str) -> list[Conversation]:
+        def q(conn: sqlite3.Connection) -> list[Conversation]:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM conversations WHERE operator_id=? AND state='with_operator' "
+                "ORDER BY claimed_at", (operator_id,)).fetchall()
+            return [from_row(r) for r in rows]
+
+        return await self._db.run(q)
+
+
+def _queue_filter(helplines: Sequence[str], teams: Sequence[str] | None,
+                  languages: Sequence[str] | None) -> tuple[str, list[object]]:
+    clauses = ["state='waiting'", f"helpline IN ({','.join('?' * len(helplines))})"]
+    args: list[object] = list(helplines)
+    if teams is not None:
+        clauses.append(f"(team IS NULL OR team IN ({','.join('?' * len(teams))}))")
+        args.extend(teams)
+    if languages is not None:
+        clauses.append(f"(language IS NULL OR language IN ({','.join('?' * len(languages))}))")
+        args.extend(languages)
+    return " AND ".join(clauses), args

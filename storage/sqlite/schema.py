@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS conversations (
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
     enqueued_at INTEGER,
+    claimed_at INTEGER,
     last_message_at INTEGER,
     version INTEGER NOT NULL DEFAULT 0,
     UNIQUE (helpline, channel, user_key)
@@ -42,6 +43,7 @@ CREATE TABLE IF NOT EXISTS conversations (
 CREATE INDEX IF NOT EXISTS conversations_queue
     ON conversations (state, helpline, priority_rank DESC, enqueued_at);
 CREATE INDEX IF NOT EXISTS conversations_updated ON conversations (helpline, updated_at);
+CREATE INDEX IF NOT EXISTS conversations_operator ON conversations (operator_id) WHERE operator_id IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS messages (
     id TEXT PRIMARY KEY,

@@ -1,0 +1,87 @@
+"""Contract: the handoff queue — atomic claims, priority then age, filters."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import timedelta
+
+from vikno.storage.models import Conversation, State, utcnow
+from vikno.storage.port import Store
+
+
+async def waiting(store: Store, user: str, priority: str, offset: int, *, team: str | None = "social",
+                  language: str | None = "uk", helpline: str = "l1620") -> Conversation:
+    c = await store.conversations.create(Conversation(helpline=helpline, channel="rest", user_key=user))
+    c.state, c.priority, c.team, c.language = State.WAITING, priority, team, language
+    c.enqueued_at = utcnow() - timedelta(minutes=60) + timedelta(seconds=offset)
+    return await store.conversations.save(c)
+
+
+async def test_claim_next_serves_priority_then_age(any_store: Store) -> None:
+    await waiting(any_store, "routine-old", "routine", 0)
+    await waiting(any_store, "request", "request", 10)
+    await waiting(any_store, "crisis", "crisis", 30)
+    await waiting(any_store, "report", "urgent_report", 20)
+    await waiting(any_store, "routine-new", "routine", 5)
+    order = []
+    while (c := await any_store.conversations.claim_next("op1", helplines=["l1620"], teams=None,
+                                                          languages=None, now=utcnow())) is not None:
+        assert c.state == "with_operator" and c.operator_id == "op1" and c.claimed_at is not None
+        order.append(c.user_key)
+    assert order == ["crisis", "report", "request", "routine-old", "routine-new"]
+    assert sorted(c.user_key for c in await any_store.conversations.assigned_to("op1")) == sorted(order)
+
+
+async def test_claim_next_respects_helpline_team_and_language(any_store: Store) -> None:
+    await waiting(any_store, "other-line", "crisis", 0, helpline="l1552")
+    await waiting(any_store, "violence-team", "crisis", 1, team="protection")
+    await waiting(any_store, "azeri", "crisis", 2, language="az")
+    await waiting(any_store, "no-team", "routine", 3, team=None)
+    await waiting(any_store, "social-uk", "request", 4)
+    claim = any_store.conversations.claim_next
+    got = await claim("op", helplines=["l1620"], teams=["social"], languages=["uk", "en"], now=utcnow())
+    assert got.user_key == "social-uk"
+    got = await claim("op", helplines=["l1620"], teams=["social"], languages=["uk", "en"], now=utcnow())
+    assert got.user_key == "no-team"
+    assert await claim("op", helplines=["l1620"], teams=["social"], languages=["uk"], now=utcnow()) is None
+    got = await claim("op2", helplines=["l1620"], teams=["protection"], languages=None, now=utcnow())
+    assert got.user_key == "violence-team"
+
+
+async def test_specific_claim_and_waiting_list(any_store: Store) -> None:
+    a = await waiting(any_store, "a", "routine", 0)
+    b = await waiting(any_store, "b", "crisis", 1)
+    assert [c.user_key for c in await any_store.conversations.waiting(["l1620"])] == ["b", "a"]
+    got = await any_store.conversations.claim(a.id, "op1", utcnow())
+    assert got is not None and got.operator_id == "op1" and got.version == a.version + 1
+    assert await any_store.conversations.claim(a.id, "op2", utcnow()) is None
+    assert [c.user_key for c in await any_store.conversations.waiting(["l1620"])] == ["b"]
+    assert await any_store.conversations.queue_position(b) == 1
+
+
+async def _claim_all_concurrently(store: Store, conversations: int, claimers: int) -> None:
+    for i in range(conversations):
+        await waiting(store, f"user{i}", ("crisis", "urgent_report", "request", "routine")[i % 4], i,
+                      team=None, language=None)
+
+    async def claimer(n: int) -> list[str]:
+        mine = []
+        while (c := await store.conversations.claim_next(f"op{n}", helplines=["l1620"], teams=None,
+                                                         languages=None, now=utcnow())) is not None:
+            mine.append(c.id)
+        return mine
+
+    results = await asyncio.gather(*(claimer(n) for n in range(claimers)))
+    claimed = Counter(cid for mine in results for cid in mine)
+    assert len(claimed) == conversations, "a conversation was lost"
+    assert max(claimed.values()) == 1, "a conversation was claimed twice"
+    assert await store.conversations.count_waiting("l1620") == 0
+
+
+async def test_concurrent_claims_never_double_or_lose_embedded(sqlite_store: Store) -> None:
+    await _claim_all_concurrently(sqlite_store, conversations=500, claimers=50)
+
+
+async def test_concurrent_claims_never_double_or_lose_mongo(mongo_store: Store) -> None:
+    await _claim_all_concurrently(mongo_store, conversations=60, claimers=12)
