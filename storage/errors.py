@@ -15,3 +15,7 @@ class Conflict(StorageError):
 
 class ConfigurationError(StorageError):
     """The store was configured wrongly; the message says what to fix."""
+
+
+class AlreadyExists(StorageError):
+    """A unique value (an operator's login, say) is taken."""

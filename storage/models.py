@@ -171,3 +171,51 @@ class Event:
     data: dict[str, Any] = field(default_factory=dict)
     id: str = field(default_factory=new_id)
     at: datetime = field(default_factory=utcnow)
+
+
+class Role(StrEnum):
+    OPERATOR = "operator"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class Presence(StrEnum):
+    ONLINE = "online"
+    AWAY = "away"
+    OFFLINE = "offline"
+
+
+@dataclass(slots=True)
+class Operator:
+    """A person who takes over conversations in the console.
+
+    ``password_hash`` is an argon2 hash; the password itself is never kept.
+    """
+
+    login: str
+    display_name: str
+    password_hash: str
+    role: str = Role.OPERATOR
+    helplines: list[str] = field(default_factory=list)
+    teams: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    capacity: int = 3
+    presence: str = Presence.OFFLINE
+    disabled: bool = False
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    last_seen_at: datetime | None = None
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(slots=True)
+class Session:
+    """A console login. ``id`` is the SHA-256 of the cookie's token, so a
+    leaked database does not hand out live sessions."""
+
+    id: str
+    operator_id: str
+    csrf_token: str
+    expires_at: datetime
+    created_at: datetime = field(default_factory=utcnow)

@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from .models import Conversation, Event, Message
+from .models import Conversation, Event, Message, Operator, Session
 
 #: Event fields the figures may group by (whitelisted: they become SQL).
 GROUPABLE_EVENT_FIELDS = ("kind", "channel", "language", "topic", "priority")
@@ -149,6 +149,40 @@ class Events(ABC):
         """Counts grouped by one field, computed inside the database."""
 
 
+class Operators(ABC):
+    @abstractmethod
+    async def create(self, operator: Operator) -> Operator:
+        """Insert; raises AlreadyExists when the login is taken."""
+
+    @abstractmethod
+    async def get(self, operator_id: str) -> Operator | None: ...
+
+    @abstractmethod
+    async def by_login(self, login: str) -> Operator | None: ...
+
+    @abstractmethod
+    async def save(self, operator: Operator) -> Operator:
+        """Write back every field (last writer wins: operators edit their own)."""
+
+    @abstractmethod
+    async def all(self) -> list[Operator]: ...
+
+
+class Sessions(ABC):
+    @abstractmethod
+    async def create(self, session: Session) -> None: ...
+
+    @abstractmethod
+    async def get(self, session_id: str, now: datetime) -> Session | None:
+        """The session if it exists and has not expired."""
+
+    @abstractmethod
+    async def delete(self, session_id: str) -> None: ...
+
+    @abstractmethod
+    async def delete_expired(self, now: datetime) -> int: ...
+
+
 class Store(ABC):
     """One database, its collections and the few operations across them."""
 
@@ -156,6 +190,8 @@ class Store(ABC):
     conversations: Conversations
     messages: Messages
     events: Events
+    operators: Operators
+    sessions: Sessions
 
     @abstractmethod
     async def open(self) -> None:

@@ -17,7 +17,7 @@ from pymongo.errors import InvalidURI
 from ..errors import ConfigurationError, StoreUnavailable
 from ..models import Conversation, Event, Message
 from ..port import Store
-from . import conversations, events, messages
+from . import conversations, events, messages, operators
 from .errors import UNAVAILABLE, translated
 
 DEFAULT_DATABASE = "vikno"
@@ -42,6 +42,8 @@ class MongoStore(Store):
         self.conversations = conversations.MongoConversations(self.db["conversations"])
         self.messages = messages.MongoMessages(self.db["messages"])
         self.events = events.MongoEvents(self.db["events"])
+        self.operators = operators.MongoOperators(self.db["operators"])
+        self.sessions = operators.MongoSessions(self.db["sessions"])
         self._indexed = False
 
     async def open(self) -> None:
@@ -51,6 +53,8 @@ class MongoStore(Store):
             await self.db["conversations"].create_indexes(conversations.INDEXES)
             await self.db["messages"].create_indexes(messages.INDEXES)
             await self.db["events"].create_indexes(events.INDEXES)
+            await self.db["operators"].create_indexes(operators.OPERATOR_INDEXES)
+            await self.db["sessions"].create_indexes(operators.SESSION_INDEXES)
         except UNAVAILABLE as exc:
             raise StoreUnavailable(f"MongoDB is unreachable: {exc}") from exc
         self._indexed = True

@@ -83,6 +83,21 @@ CREATE TABLE IF NOT EXISTS events (
     at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_helpline_at ON events (helpline, at);
+
+CREATE TABLE IF NOT EXISTS operators (
+    id TEXT PRIMARY KEY,
+    login TEXT NOT NULL UNIQUE,
+    doc TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    operator_id TEXT NOT NULL,
+    csrf_token TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expires_at);
 CREATE INDEX IF NOT EXISTS events_kind_at ON events (kind, at);
 """
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..models import Conversation, Event, Message
 from ..port import Store
-from . import conversations, events, messages
+from . import conversations, events, messages, operators
 from .db import SqliteDatabase
 from .schema import create_schema
 
@@ -24,6 +24,8 @@ class SqliteStore(Store):
         self.conversations = conversations.SqliteConversations(self._db)
         self.messages = messages.SqliteMessages(self._db)
         self.events = events.SqliteEvents(self._db)
+        self.operators = operators.SqliteOperators(self._db)
+        self.sessions = operators.SqliteSessions(self._db)
 
     async def open(self) -> None:
         await self._db.open()

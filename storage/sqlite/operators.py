@@ -1,0 +1,106 @@
+"""Operators and console sessions in the embedded store.
+
+Operators are few and read whole, so they are one JSON document per row
+with the login as a real unique column.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict
+from datetime import datetime
+
+from ..errors import AlreadyExists
+from ..models import Operator, Session
+from ..port import Operators, Sessions
+from .db import SqliteDatabase
+from .schema import dt, dumps, loads, ts
+
+_TIMES = ("locked_until", "last_seen_at", "created_at")
+
+
+def _doc(o: Operator) -> str:
+    doc = asdict(o)
+    for key in _TIMES:
+        doc[key] = ts(doc[key])
+    return dumps(doc)
+
+
+def _operator(text: str) -> Operator:
+    doc = loads(text)
+    for key in _TIMES:
+        doc[key] = dt(doc[key])
+    return Operator(**doc)
+
+
+class SqliteOperators(Operators):
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def create(self, operator: Operator) -> Operator:
+        def q(conn: sqlite3.Connection) -> Operator:
+            try:
+                conn.execute("INSERT INTO operators (id, login, doc) VALUES (?, ?, ?)",
+                             (operator.id, operator.login, _doc(operator)))
+            except sqlite3.IntegrityError as exc:
+                raise AlreadyExists(f"an operator with login {operator.login!r} exists already") from exc
+            return operator
+
+        return await self._db.run(q)
+
+    async def get(self, operator_id: str) -> Operator | None:
+        def q(conn: sqlite3.Connection) -> Operator | None:
+            r = conn.execute("SELECT doc FROM operators WHERE id=?", (operator_id,)).fetchone()
+            return _operator(r[0]) if r else None
+
+        return await self._db.run(q)
+
+    async def by_login(self, login: str) -> Operator | None:
+        def q(conn: sqlite3.Connection) -> Operator | None:
+            r = conn.execute("SELECT doc FROM operators WHERE login=?", (login,)).fetchone()
+            return _operator(r[0]) if r else None
+
+        return await self._db.run(q)
+
+    async def save(self, operator: Operator) -> Operator:
+        def q(conn: sqlite3.Connection) -> Operator:
+            conn.execute("UPDATE operators SET login=?, doc=? WHERE id=?", (operator.login, _doc(operator), operator.id))
+            return operator
+
+        return await self._db.run(q)
+
+    async def all(self) -> list[Operator]:
+        def q(conn: sqlite3.Connection) -> list[Operator]:
+            return [_operator(r[0]) for r in conn.execute("SELECT doc FROM operators ORDER BY login")]
+
+        return await self._db.run(q)
+
+
+class SqliteSessions(Sessions):
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def create(self, session: Session) -> None:
+        def q(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO sessions (id, operator_id, csrf_token, created_at, expires_at) "
+                         "VALUES (?, ?, ?, ?, ?)", (session.id, session.operator_id, session.csrf_token,
+                                                     ts(session.created_at), ts(session.expires_at)))
+
+        await self._db.run(q)
+
+    async def get(self, session_id: str, now: datetime) -> Session | None:
+        def q(conn: sqlite3.Connection) -> Session | None:
+            r = conn.execute("SELECT * FROM sessions WHERE id=? AND expires_at > ?", (session_id, ts(now))).fetchone()
+            if r is None:
+                return None
+            return Session(id=r["id"], operator_id=r["operator_id"], csrf_token=r["csrf_token"],
+                           created_at=dt(r["created_at"]), expires_at=dt(r["expires_at"]))  # type: ignore[arg-type]
+
+        return await self._db.run(q)
+
+    async def delete(self, session_id: str) -> None:
+        await self._db.run(lambda conn: conn.execute("DELETE FROM sessions WHERE id=?", (session_id,)))
+
+    async def delete_expired(self, now: datetime) -> int:
+        return await self._db.run(
+            lambda conn: conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (ts(now),)).rowcount)
