@@ -26,6 +26,18 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--config", type=Path)
     check.add_argument("folders", nargs="*", type=Path, help="content folders (default: the configured ones)")
     sub.add_parser("nlu", help="train, evaluate and try the built-in NLU (vikno nlu --help)", add_help=False)
+    operator = sub.add_parser("operator", help="manage operator accounts of the console")
+    op_sub = operator.add_subparsers(dest="operator_command", required=True)
+    add = op_sub.add_parser("add", help="create an account (asks for the password, or reads VIKNO_OPERATOR_PASSWORD)")
+    add.add_argument("name", help="login: a-z, 0-9, . _ -")
+    add.add_argument("--role", default="operator", choices=["operator", "supervisor", "admin"])
+    add.add_argument("--teams", default="", help="comma-separated team ids (empty: all teams)")
+    add.add_argument("--languages", default="", help="comma-separated languages, e.g. uk,ru (empty: all)")
+    add.add_argument("--helplines", default="", help="comma-separated helpline ids (empty: all)")
+    add.add_argument("--capacity", type=int, default=3, help="parallel chats (default 3)")
+    add.add_argument("--display-name", help="name shown to people in chats (default: the login)")
+    add.add_argument("--config", type=Path)
+    op_sub.add_parser("list", help="list accounts").add_argument("--config", type=Path)
     return parser
 
 
@@ -63,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         print(f"ok: {len(helplines)} helpline(s): {', '.join(helplines)}; store: {settings.store_kind}")
         return 0
+    if args.command == "operator":
+        from .operators_cli import run_operator_command
+
+        return run_operator_command(args, settings, helplines)
     return serve(settings, helplines)
 
 

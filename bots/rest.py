@@ -170,7 +170,8 @@ class RestChannel:
         conv = await engine.find(CHANNEL, key, helpline)
         if conv is None:
             return error_response(404, "not_found", "no conversation with this key; POST a message to start one")
-        history = await engine.history(conv, limit)
+        # internal notes of operators are never shown to the person
+        history = [m for m in await engine.history(conv, limit) if m.direction in ("in", "out")]
         view = await engine.view(conv)
         return web.json_response({"conversation": view.as_json(),
                                   "messages": [message_json(m) for m in history]}, dumps=_dumps)

@@ -102,17 +102,34 @@ class Dialogue:
         if first:
             self.conv.step = "started"
             self.event("conversation_started")
-        if self.conv.state == State.CLOSED:
-            self.conv.state = State.BOT
         parse = self.ctx.parse
+        blocked = self._blocked()
+        if self.conv.state == State.CLOSED and not blocked:
+            self.conv.state = State.BOT
         if parse is not None and parse.crisis:
+            if blocked:  # emergency numbers always; the queue not while blocked
+                self.event("crisis_detected", priority=Priority.CRISIS, blocked=True)
+                self.reply(self.say("crisis", emergency=self.emergency_list()))
+                return self.out
             await self._crisis(parse)
+            return self.out
+        if blocked:
+            self.reply(self.say("blocked_notice"))
             return self.out
         if self.conv.state in (State.WAITING, State.WITH_OPERATOR):
             await self._while_with_people()
             return self.out
         await self._bot(first)
         return self.out
+
+    def _blocked(self) -> bool:
+        until = self.conv.data.get("blocked_until")
+        if not until:
+            return False
+        if datetime.fromisoformat(until) > self.ctx.now:
+            return True
+        self.conv.data.pop("blocked_until", None)
+        return False
 
     def _settle_language(self) -> None:
         conv, inbound, parse = self.conv, self.ctx.inbound, self.ctx.parse

@@ -1,0 +1,276 @@
+"""The handoff queue as operators work it: take, reply, note, transfer, close.
+
+Entering the queue is the dialogue's job (flows/dialogue.py: crisis, "talk
+to a person", repeated misunderstanding, flows that say so). Everything an
+operator does after that is here, on top of the storage port's atomic
+claims. Every change of a conversation is a compare-and-set that is retried
+on conflict, because the person may be writing at the same moment.
+
+Delivery is not this module's business: a message for the person is
+stored (as a pending outbox message on push channels) and handed to
+``on_outgoing``; console updates go to ``on_change``. The composition root
+connects both to the channels and the console.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from vikno.flows.content import Helpline
+from vikno.storage.errors import Conflict
+from vikno.storage.models import (Conversation, Delivery, Direction, Event, Message, Operator, Presence, Role,
+                                  Sender, State, utcnow)
+from vikno.storage.port import Store
+
+from .wrapup import Outcome, categories_for
+
+log = logging.getLogger(__name__)
+
+Outgoing = Callable[[Conversation, Message], Awaitable[None]]
+Change = Callable[[dict[str, Any]], Awaitable[None]]
+NOTE = "internal"  # direction of notes: never shown to the person, never sent
+
+
+class HandoffError(Exception):
+    """An operator asked for something that cannot be done; the text says why."""
+
+
+async def _nothing(*_: Any) -> None:
+    return None
+
+
+class Handoff:
+    def __init__(self, store: Store, helplines: dict[str, Helpline], *, push_channels: Callable[[], frozenset[str]],
+                 on_outgoing: Outgoing = _nothing, on_change: Change = _nothing,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.store = store
+        self.helplines = helplines
+        self.push_channels = push_channels
+        self.on_outgoing = on_outgoing
+        self.on_change = on_change
+        self.clock = clock
+
+    # --- taking conversations ------------------------------------------------
+
+    def _scope(self, operator: Operator) -> list[str]:
+        return operator.helplines or list(self.helplines)
+
+    async def take_next(self, operator: Operator) -> Conversation | None:
+        """The most urgent, then oldest, waiting conversation the operator may take."""
+        await self._check_capacity(operator)
+        conv = await self.store.conversations.claim_next(
+            operator.id, helplines=self._scope(operator), teams=operator.teams or None,
+            languages=operator.languages or None, now=self.clock())
+        if conv is not None:
+            await self._joined(operator, conv)
+        return conv
+
+    async def pick(self, operator: Operator, conversation_id: str) -> Conversation:
+        """Take one particular waiting conversation (someone else may be faster)."""
+        await self._check_capacity(operator)
+        conv = await self.store.conversations.get(conversation_id)
+        if conv is None or conv.helpline not in self._scope(operator):
+            raise HandoffError("no such conversation")
+        claimed = await self.store.conversations.claim(conversation_id, operator.id, self.clock())
+        if claimed is None:
+            raise HandoffError("this conversation is no longer waiting: another operator has taken it")
+        await self._joined(operator, claimed)
+        return claimed
+
+    async def _check_capacity(self, operator: Operator) -> None:
+        if operator.presence != Presence.ONLINE:
+            raise HandoffError("set yourself online to take conversations")
+        if len(await self.store.conversations.assigned_to(operator.id)) >= operator.capacity:
+            raise HandoffError(f"you already have {operator.capacity} open chats (your capacity)")
+
+    async def _joined(self, operator: Operator, conv: Conversation) -> None:
+        now = self.clock()
+
+        def fresh(c: Conversation) -> None:
+            c.data.pop("first_reply_at", None)
+            c.data.pop("operator_last_reply_at", None)
+
+        conv = await self._update(conv.id, fresh)
+        waited = (now - conv.enqueued_at).total_seconds() if conv.enqueued_at else None
+        await self.store.events.add(self._event(conv, "claimed", operator=operator.id, wait_seconds=waited))
+        await self._tell(conv, "operator_joined", operator=operator.display_name)
+        await self.on_change({"type": "claimed", "conversation_id": conv.id, "operator_id": operator.id})
+
+    # --- talking ------------------------------------------------------------
+
+    async def _own(self, operator: Operator, conversation_id: str) -> Conversation:
+        conv = await self.store.conversations.get(conversation_id)
+        if conv is None or conv.helpline not in self._scope(operator):
+            raise HandoffError("no such conversation")
+        mine = conv.state == State.WITH_OPERATOR and conv.operator_id == operator.id
+        if not mine and operator.role == Role.OPERATOR:
+            raise HandoffError("this conversation is not yours; take it from the queue first")
+        return conv
+
+    async def reply(self, operator: Operator, conversation_id: str, text: str) -> Message:
+        text = text.strip()
+        if not text:
+            raise HandoffError("the reply is empty")
+        if len(text) > 4096:
+            raise HandoffError("the reply is longer than 4,096 characters; split it")
+        conv = await self._own(operator, conversation_id)
+        message = self._message(conv, Sender.OPERATOR, text)
+        await self.store.messages.add_inbound(message)
+        now = self.clock()
+        first = "first_reply_at" not in conv.data
+
+        def change(c: Conversation) -> None:
+            c.data["operator_last_reply_at"] = now.isoformat()
+            c.data.setdefault("first_reply_at", now.isoformat())
+
+        conv = await self._update(conv.id, change)
+        response = (now - conv.claimed_at).total_seconds() if first and conv.claimed_at else None
+        await self.store.events.add(self._event(conv, "operator_reply", operator=operator.id, first=first,
+                                                first_response_seconds=response))
+        await self.on_outgoing(conv, message)
+        await self.on_change({"type": "message", "conversation_id": conv.id})
+        return message
+
+    async def note(self, operator: Operator, conversation_id: str, text: str) -> Message:
+        """An internal note: colleagues see it, the person never does."""
+        conv = await self._own(operator, conversation_id)
+        note = Message(conversation_id=conv.id, helpline=conv.helpline, channel=conv.channel, direction=NOTE,
+                       sender=Sender.OPERATOR, kind="note", text=text.strip()[:4096])
+        note.buttons = [{"operator": operator.display_name}]
+        await self.store.messages.add_inbound(note)
+        await self.on_change({"type": "message", "conversation_id": conv.id})
+        return note
+
+    # --- handing on -----------------------------------------------------------
+
+    async def transfer(self, operator: Operator, conversation_id: str, *, to_team: str | None = None,
+                       to_operator: Operator | None = None, note: str | None = None) -> Conversation:
+        if (to_team is None) == (to_operator is None):
+            raise HandoffError("transfer to either a team or an operator")
+        if note:
+            await self.note(operator, conversation_id, note)
+
+        def change(conv: Conversation) -> None:
+            if to_operator is not None:
+                conv.state, conv.operator_id, conv.claimed_at = State.WITH_OPERATOR, to_operator.id, self.clock()
+            else:
+                conv.state, conv.operator_id, conv.team = State.WAITING, None, to_team
+
+        await self._own(operator, conversation_id)
+        conv = await self._update(conversation_id, change)
+        await self.store.events.add(self._event(conv, "transferred", operator=operator.id, to_team=to_team,
+                                                to_operator=to_operator.id if to_operator else None))
+        await self.on_change({"type": "transferred", "conversation_id": conv.id})
+        return conv
+
+    async def close(self, operator: Operator, conversation_id: str, *, category: str, outcome: str,
+                    note: str = "") -> Conversation:
+        """Close with the mandatory wrap-up; the bot takes over again."""
+        conv = await self._own(operator, conversation_id)
+        line = self.helplines[conv.helpline]
+        if category not in categories_for(line.topic_order):
+            raise HandoffError("choose a wrap-up category from the list")
+        if outcome not in set(Outcome):
+            raise HandoffError(f"choose an outcome: {', '.join(Outcome)}")
+        now = self.clock()
+
+        def change(c: Conversation) -> None:
+            c.data["wrapup"] = {"category": category, "outcome": outcome, "note": note.strip()[:2000],
+                                "operator": operator.id, "at": now.isoformat()}
+            c.state, c.operator_id, c.priority, c.enqueued_at, c.claimed_at = State.CLOSED, None, None, None, None
+            c.step = "closed"
+
+        handled = (now - conv.claimed_at).total_seconds() if conv.claimed_at else None
+        conv = await self._update(conversation_id, change)
+        await self.store.events.add(self._event(conv, "closed", operator=operator.id, category=category,
+                                                outcome=outcome, handle_seconds=handled))
+        await self._tell(conv, "conversation_closed")
+        await self.on_change({"type": "closed", "conversation_id": conv.id})
+        return conv
+
+    async def release(self, operator_id: str, reason: str) -> list[Conversation]:
+        """Put an operator's open chats back at the head of their priority."""
+        released = []
+        for conv in await self.store.conversations.assigned_to(operator_id):
+            def change(c: Conversation) -> None:
+                if c.state == State.WITH_OPERATOR and c.operator_id == operator_id:
+                    c.state, c.operator_id, c.claimed_at = State.WAITING, None, None
+
+            conv = await self._update(conv.id, change)
+            await self.store.events.add(self._event(conv, "requeued", operator=operator_id, reason=reason))
+            released.append(conv)
+        if released:
+            await self.on_change({"type": "requeued", "operator_id": operator_id})
+        return released
+
+    async def set_presence(self, operator: Operator, presence: str) -> Operator:
+        if presence not in set(Presence):
+            raise HandoffError(f"presence is one of {', '.join(Presence)}")
+        operator.presence, operator.last_seen_at = presence, self.clock()
+        await self.store.operators.save(operator)
+        if presence == Presence.OFFLINE:
+            await self.release(operator.id, "offline")
+        await self.on_change({"type": "presence", "operator_id": operator.id, "presence": presence})
+        return operator
+
+    async def release_unanswered(self, after: timedelta) -> list[Conversation]:
+        """Chats whose operator has not answered for ``after`` go back to the queue."""
+        stale: list[Conversation] = []
+        now = self.clock()
+        for operator in await self.store.operators.all():
+            for conv in await self.store.conversations.assigned_to(operator.id):
+                last = conv.data.get("operator_last_reply_at")
+                since = datetime.fromisoformat(last) if last else conv.claimed_at
+                if since is not None and now - since > after:
+                    stale.extend(await self.release(operator.id, "no_answer"))
+                    break
+        return stale
+
+    async def block(self, operator: Operator, conversation_id: str, until: datetime) -> Conversation:
+        """Block an abusive user: a neutral message, no queue, until ``until``."""
+        await self._own(operator, conversation_id)
+
+        def change(c: Conversation) -> None:
+            c.data["blocked_until"] = until.isoformat()
+            c.state, c.operator_id, c.priority, c.enqueued_at = State.CLOSED, None, None, None
+
+        conv = await self._update(conversation_id, change)
+        await self.store.events.add(self._event(conv, "blocked", operator=operator.id, until=until.isoformat()))
+        await self.on_change({"type": "closed", "conversation_id": conv.id})
+        return conv
+
+    # --- helpers --------------------------------------------------------------
+
+    async def _update(self, conversation_id: str, change: Callable[[Conversation], None]) -> Conversation:
+        for _ in range(8):
+            conv = await self.store.conversations.get(conversation_id)
+            if conv is None:
+                raise HandoffError("no such conversation")
+            change(conv)
+            try:
+                return await self.store.conversations.save(conv)
+            except Conflict:
+                continue
+        raise HandoffError("the conversation is changing too fast; try again")
+
+    def _message(self, conv: Conversation, sender: str, text: str) -> Message:
+        pushes = conv.channel in self.push_channels()
+        return Message(conversation_id=conv.id, helpline=conv.helpline, channel=conv.channel,
+                       direction=Direction.OUT, sender=sender, text=text,
+                       delivery=Delivery.PENDING if pushes else None)
+
+    async def _tell(self, conv: Conversation, key: str, **values: object) -> None:
+        line = self.helplines.get(conv.helpline)
+        if line is None or key not in line.texts:
+            return
+        message = self._message(conv, Sender.SYSTEM, line.say(key, line.language_or_default(conv.language), **values))
+        await self.store.messages.add_inbound(message)
+        await self.on_outgoing(conv, message)
+
+    def _event(self, conv: Conversation, kind: str, **data: Any) -> Event:
+        return Event(helpline=conv.helpline, kind=kind, conversation_id=conv.id, channel=conv.channel,
+                     language=conv.language, topic=conv.topic, priority=conv.priority, data=data,
+                     at=self.clock())

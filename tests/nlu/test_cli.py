@@ -1,0 +1,117 @@
+"""``vikno nlu train / evaluate / parse`` through main()."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from vikno.nlu.builtin import load_or_train, default_model_path, shipped_data_dir
+from vikno.nlu.cli import main
+
+SMALL = """version: "3.1"
+nlu:
+- intent: greet
+  examples: |
+    - hi
+    - hello
+    - hey there
+    - good morning
+- intent: bye
+  examples: |
+    - bye
+    - goodbye
+    - see you later
+    - farewell
+- intent: weather
+  examples: |
+    - what is the weather
+    - will it rain
+    - forecast for tomorrow
+    - is it sunny
+- intent: food
+  examples: |
+    - order a pizza
+    - i am hungry
+    - find a restaurant
+    - dinner ideas
+"""
+
+
+def run(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(argv, stdin=io.StringIO(stdin), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def shipped_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("m") / "model.pkl"
+    code, out, _ = run(["train", "--out", str(path)])
+    assert code == 0 and "cross-validated accuracy" in out and path.exists()
+    return path
+
+
+def test_evaluate_json(shipped_model: Path) -> None:
+    code, out, _ = run(["evaluate", "--model", str(shipped_model), "--data", str(shipped_data_dir() / "en" / "test.yml"), "--json"])
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert len(lines) == 1
+    d = json.loads(lines[0])
+    for key in ("accuracy", "macro_f1", "per_intent", "oos_recall", "n"):
+        assert key in d
+    assert d["n"] > 200 and d["accuracy"] > 0.8 and "greet" in d["per_intent"]
+
+
+def test_evaluate_text(shipped_model: Path) -> None:
+    code, out, _ = run(["evaluate", "--model", str(shipped_model), "--data", str(shipped_data_dir() / "uk" / "test.yml")])
+    assert code == 0 and "in-scope accuracy" in out and "OOS recall" in out and "worst confusions" in out
+
+
+def test_parse_args_and_stdin(shipped_model: Path) -> None:
+    code, out, _ = run(["parse", "--model", str(shipped_model), "--json", "привіт", "I want to kill myself"])
+    recs = [json.loads(line) for line in out.strip().splitlines()]
+    assert code == 0 and len(recs) == 2
+    assert recs[0]["intent"] == "greet" and recs[0]["language"] == "uk" and recs[0]["crisis"] is False
+    assert recs[1]["crisis"] is True and recs[1]["crisis_score"] > 0.9
+    assert set(recs[0]) >= {"text", "language", "intent", "confidence", "crisis", "crisis_score"}
+    many = "\n".join(["як оформити субсидію", "", "salam"] * 500)
+    code, out, _ = run(["parse", "--model", str(shipped_model), "--json"], stdin=many)
+    assert code == 0 and len(out.strip().splitlines()) == 1000
+    code, out, _ = run(["parse", "--model", str(shipped_model), "hello"])
+    assert code == 0 and "greet" in out
+
+
+def test_train_other_data_and_env_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "d.yml"
+    data.write_text(SMALL, encoding="utf-8")
+    monkeypatch.setenv("VIKNO_DATA_DIR", str(tmp_path / "vd"))
+    code, out, _ = run(["train", "--data", str(data)])
+    assert code == 0
+    assert (tmp_path / "vd" / "nlu" / "model.pkl").exists()
+    code, out, _ = run(["parse", "--json", "will it rain tomorrow"])
+    assert json.loads(out)["ranking"][0][0] == "weather"
+
+
+def test_errors(tmp_path: Path) -> None:
+    code, _, err = run(["parse", "--model", str(tmp_path / "none.pkl"), "hi"])
+    assert code == 2 and "vikno nlu train" in err
+    bad = tmp_path / "bad.yml"
+    bad.write_text("nlu:\n- intent: x\n", encoding="utf-8")
+    code, _, err = run(["train", "--data", str(bad), "--out", str(tmp_path / "m.pkl")])
+    assert code == 2 and "bad.yml" in err
+    assert run(["nonsense"])[0] == 2
+
+
+def test_load_or_train(tmp_path: Path) -> None:
+    nlu = load_or_train(tmp_path)
+    path = default_model_path(tmp_path)
+    assert path.exists()
+    mtime = path.stat().st_mtime
+    again = load_or_train(tmp_path)  # loads, does not retrain
+    assert path.stat().st_mtime == mtime
+    assert again.parse_sync("дякую").intent == nlu.parse_sync("дякую").intent == "thanks"
+    path.write_bytes(b"corrupt")
+    assert load_or_train(tmp_path).parse_sync("привіт").intent == "greet"
