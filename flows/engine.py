@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from vikno.nlu.types import Parse, Understanding
-from vikno.storage.errors import Conflict
+from vikno.storage.errors import Conflict, Duplicate, StoreUnavailable
 from vikno.storage.identity import IdentityVault
 from vikno.storage.models import Conversation, Delivery, Direction, Message, Sender, utcnow
 from vikno.storage.port import Store
@@ -81,17 +81,30 @@ class Engine:
     async def handle(self, inbound: Inbound) -> Turn:
         line = self.helpline(inbound.helpline)
         conv = await self.conversation_for(inbound)
-        stored, is_new = await self.store.messages.add_inbound(Message(
-            conversation_id=conv.id, helpline=line.id, channel=inbound.channel, direction=Direction.IN,
-            sender=Sender.USER, text=inbound.text, kind=str(inbound.kind),
-            buttons=[{"payload": inbound.button}] if inbound.button is not None else [],
-            platform_id=inbound.platform_id,
-        ))
-        if not is_new and stored.handled:
-            replies = await self.store.messages.replies_to(stored.id)
-            conv = await self.store.conversations.get(conv.id) or conv
-            return Turn(await self.view(conv), tuple(_outbound(m) for m in replies), duplicate=True)
+        stored: Message | None = None
+        if inbound.platform_id is not None:
+            stored = await self.store.messages.by_platform_id(inbound.channel, inbound.platform_id)
+            if stored is not None and stored.handled:
+                return await self._duplicate(stored)
+        if stored is None:
+            stored = Message(
+                conversation_id=conv.id, helpline=line.id, channel=inbound.channel, direction=Direction.IN,
+                sender=Sender.USER, text=inbound.text, kind=str(inbound.kind),
+                buttons=[{"payload": inbound.button}] if inbound.button is not None else [],
+                platform_id=inbound.platform_id,
+            )
+        try:
+            return await self._run(inbound, line, conv, stored)
+        except (Conflict, StoreUnavailable):
+            raise
+        except Exception:
+            # A bug in a step must not cost the person their message: keep it
+            # for the operators, then let the channel report the failure.
+            log.exception("the dialogue step failed; keeping the message unanswered")
+            await self.store.messages.add_inbound(stored)
+            raise
 
+    async def _run(self, inbound: Inbound, line: Helpline, conv: Conversation, stored: Message) -> Turn:
         parse = await self._understand(inbound, line)
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
@@ -110,8 +123,20 @@ class Engine:
             except Conflict:
                 log.debug("conversation %s changed under us; re-running the step", conv.id)
                 continue
+            except Duplicate as dup:
+                existing: Message = dup.existing  # type: ignore[assignment]
+                if existing.handled:
+                    return await self._duplicate(existing)
+                stored = existing  # an earlier attempt stored it unanswered: answer it now
+                continue
             return Turn(await self.view(conv), tuple(result.replies))
         raise Conflict(f"conversation {conv.id} kept changing; gave up after {MAX_ATTEMPTS} attempts")
+
+    async def _duplicate(self, stored: Message) -> Turn:
+        replies = await self.store.messages.replies_to(stored.id)
+        conv = await self.store.conversations.get(stored.conversation_id)
+        assert conv is not None
+        return Turn(await self.view(conv), tuple(_outbound(m) for m in replies), duplicate=True)
 
     def _pushes(self, inbound: Inbound) -> bool:
         return inbound.channel in self.push_channels and not inbound.direct_reply

@@ -19,3 +19,15 @@ class ConfigurationError(StorageError):
 
 class AlreadyExists(StorageError):
     """A unique value (an operator's login, say) is taken."""
+
+
+class Duplicate(StorageError):
+    """This platform message was stored already (a platform retried it).
+
+    ``existing`` is the stored message; when it is handled, its replies are
+    the answer, when not, the turn is run again for it.
+    """
+
+    def __init__(self, existing: object) -> None:
+        super().__init__("this message was received already")
+        self.existing = existing

@@ -7,8 +7,8 @@ them. Times are timezone-aware UTC datetimes everywhere.
 
 from __future__ import annotations
 
+import secrets
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -22,7 +22,12 @@ def utcnow() -> datetime:
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex
+    """32 hex characters, time-ordered (48-bit milliseconds, then 80 random bits).
+
+    Like UUIDv7: new rows land at the end of every index instead of on a
+    random page, so inserts stay as fast at a million rows as at a thousand.
+    """
+    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
 
 
 def next_seq() -> int:

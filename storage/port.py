@@ -92,6 +92,9 @@ class Messages(ABC):
     async def get(self, message_id: str) -> Message | None: ...
 
     @abstractmethod
+    async def by_platform_id(self, channel: str, platform_id: str) -> Message | None: ...
+
+    @abstractmethod
     async def history(self, conversation_id: str, limit: int | None = None) -> list[Message]:
         """Messages oldest first; with ``limit``, the newest ``limit`` of them."""
 
@@ -212,10 +215,13 @@ class Store(ABC):
         replies: Sequence[Message],
         events: Sequence[Event],
     ) -> Conversation:
-        """Record the outcome of one dialogue step.
+        """Record one dialogue step: the message in, the replies, the new state.
 
-        Saves the conversation (optimistic, may raise Conflict before anything
-        is written), stores the replies and events, and marks ``inbound``
-        handled. SQLite does it in one transaction; MongoDB in that order with
-        idempotent writes, so a retry after a crash completes it.
+        Stores ``inbound`` (unless it is there already under the same id),
+        saves the conversation (optimistic: Conflict when it changed since it
+        was read), stores the replies and events and marks ``inbound``
+        handled. When another message with the same (channel, platform id)
+        exists, raises Duplicate and writes nothing. SQLite does it all in
+        one transaction; MongoDB in that order with idempotent writes, so a
+        retry after a crash completes it.
         """

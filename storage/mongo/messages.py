@@ -8,6 +8,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from ..errors import Duplicate
 from ..models import Delivery, Message
 from ..port import Messages
 from .documents import message_doc, message_from
@@ -35,6 +36,20 @@ async def insert_ignoring_duplicates(collection: AsyncCollection, messages: list
             raise
 
 
+async def insert_inbound(collection: AsyncCollection, message: Message) -> None:
+    """Insert the inbound of a turn, or raise Duplicate for another copy of it."""
+    try:
+        await collection.insert_one(message_doc(message))
+        return
+    except DuplicateKeyError:
+        doc = await collection.find_one({"channel": message.channel, "platform_id": message.platform_id})
+    if doc is None:
+        return  # the same id is stored: a retry of this very turn
+    existing = message_from(doc)
+    if existing.id != message.id or existing.handled:
+        raise Duplicate(existing)
+
+
 class MongoMessages(Messages):
     def __init__(self, collection: AsyncCollection) -> None:
         self.c = collection
@@ -53,6 +68,11 @@ class MongoMessages(Messages):
     @translated
     async def get(self, message_id: str) -> Message | None:
         doc = await self.c.find_one({"_id": message_id})
+        return message_from(doc) if doc else None
+
+    @translated
+    async def by_platform_id(self, channel: str, platform_id: str) -> Message | None:
+        doc = await self.c.find_one({"channel": channel, "platform_id": platform_id})
         return message_from(doc) if doc else None
 
     @translated

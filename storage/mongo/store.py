@@ -77,7 +77,9 @@ class MongoStore(Store):
         replies: Sequence[Message],
         events_: Sequence[Event],
     ) -> Conversation:
-        await self.conversations.save(conversation)  # the commit point; Conflict leaves no trace
+        if inbound is not None:
+            await messages.insert_inbound(self.db["messages"], inbound)  # the de-duplication point
+        await self.conversations.save(conversation)  # the commit point of the step
         await messages.insert_ignoring_duplicates(self.db["messages"], list(replies))
         await events.insert_ignoring_duplicates(self.db["events"], list(events_))
         if inbound is not None:

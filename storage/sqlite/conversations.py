@@ -66,7 +66,7 @@ class SqliteConversations(Conversations):
             r = conn.execute(f"SELECT {_COLUMNS} FROM conversations WHERE id=?", (conversation_id,)).fetchone()
             return from_row(r) if r else None
 
-        return await self._db.run(q)
+        return await self._db.read(q)
 
     async def find_by_user(self, helpline: str, channel: str, user_key: str) -> Conversation | None:
         def q(conn: sqlite3.Connection) -> Conversation | None:
@@ -76,7 +76,7 @@ class SqliteConversations(Conversations):
             ).fetchone()
             return from_row(r) if r else None
 
-        return await self._db.run(q)
+        return await self._db.read(q)
 
     async def create(self, conversation: Conversation) -> Conversation:
         def q(conn: sqlite3.Connection) -> Conversation:
@@ -110,7 +110,7 @@ class SqliteConversations(Conversations):
             ).fetchone()
             return n + 1
 
-        return await self._db.run(q)
+        return await self._db.read(q)
 
     async def count_waiting(self, helpline: str) -> int:
         def q(conn: sqlite3.Connection) -> int:
@@ -118,7 +118,7 @@ class SqliteConversations(Conversations):
                 "SELECT COUNT(*) FROM conversations WHERE state='waiting' AND helpline=?", (helpline,)
             ).fetchone()[0]
 
-        return await self._db.run(q)
+        return await self._db.read(q)
 
     async def claim_next(
         self,
@@ -163,7 +163,7 @@ class SqliteConversations(Conversations):
                 "ORDER BY priority_rank DESC, enqueued_at, id LIMIT ?", (*args, limit)).fetchall()
             return [from_row(r) for r in rows]
 
-        return await self._db.run(q)
+        return await self._db.read(q)
 
     async def assigned_to(self, operator_id: str) -> list[Conversation]:
         def q(conn: sqlite3.Connection) -> list[Conversation]:
@@ -172,7 +172,7 @@ class SqliteConversations(Conversations):
                 "ORDER BY claimed_at", (operator_id,)).fetchall()
             return [from_row(r) for r in rows]
 
-        return await self._db.run(q)
+        return await self._db.read(q)
 
 
 def _queue_filter(helplines: Sequence[str], teams: Sequence[str] | None,

@@ -59,7 +59,8 @@ class SqliteDatabase:
         self._init = init
         self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
-        self._conn: sqlite3.Connection | None = None
+        self._reads: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._reader: threading.Thread | None = None
 
     async def open(self) -> None:
         if self._thread is not None:
@@ -75,13 +76,52 @@ class SqliteDatabase:
         except BaseException:
             self._thread = None
             raise
+        # WAL lets readers work beside the writer: reads never wait for a commit.
+        self._reader = threading.Thread(target=self._read_main, name="vikno-sqlite-read", daemon=True)
+        self._reader.start()
 
     async def close(self) -> None:
         thread, self._thread = self._thread, None
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            self._reads.put(_STOP)
+            await asyncio.to_thread(reader.join)
         if thread is None:
             return
         self._jobs.put(_STOP)
         await asyncio.to_thread(thread.join)
+
+    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run a read-only ``fn(connection)`` on the reader connection.
+
+        It sees everything committed before it starts (WAL snapshot); it
+        must not write.
+        """
+        if self._reader is None:
+            raise StoreUnavailable("the SQLite store is not open")
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._reads.put(_Job(fn, loop, future))
+        return await future
+
+    def _read_main(self) -> None:
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
+                               check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout=5000")
+        conn.execute("PRAGMA cache_size=-32000")
+        try:
+            while True:
+                job = self._reads.get()
+                if job is _STOP:
+                    break
+                try:
+                    job.result = job.fn(conn)
+                except BaseException as exc:
+                    job.error = exc
+                job.loop.call_soon_threadsafe(_deliver, job)
+        finally:
+            conn.close()
 
     @property
     def is_open(self) -> bool:

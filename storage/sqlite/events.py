@@ -62,4 +62,4 @@ class SqliteEvents(Events):
         def q(conn: sqlite3.Connection) -> dict[str | None, int]:
             return {row[0]: row[1] for row in conn.execute(sql, args)}
 
-        return await self._db.run(q)
+        return await self._db.read(q)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timedelta
 
+from ..errors import Duplicate
 from ..models import Delivery, Message
 from ..port import Messages
 from .db import SqliteDatabase
@@ -35,6 +36,20 @@ def from_row(r: sqlite3.Row) -> Message:
     )
 
 
+def insert_inbound_in(conn: sqlite3.Connection, message: Message) -> None:
+    """Insert the inbound of a turn, or raise Duplicate for another copy of it."""
+    cur = conn.execute(_INSERT + " ON CONFLICT (channel, platform_id) DO NOTHING", to_row(message))
+    if cur.rowcount == 1:
+        return
+    r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE channel=? AND platform_id=?",
+                     (message.channel, message.platform_id)).fetchone()
+    if r is None:  # the conflict was on the id itself: the same message, already stored
+        return
+    existing = from_row(r)
+    if existing.id != message.id or existing.handled:
+        raise Duplicate(existing)
+
+
 def insert_ignoring_duplicates(conn: sqlite3.Connection, messages: list[Message]) -> None:
     conn.executemany(_INSERT + " ON CONFLICT DO NOTHING", [to_row(m) for m in messages])
 
@@ -61,7 +76,15 @@ class SqliteMessages(Messages):
             r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE id=?", (message_id,)).fetchone()
             return from_row(r) if r else None
 
-        return await self._db.run(q)
+        return await self._db.read(q)
+
+    async def by_platform_id(self, channel: str, platform_id: str) -> Message | None:
+        def q(conn: sqlite3.Connection) -> Message | None:
+            r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE channel=? AND platform_id=?",
+                             (channel, platform_id)).fetchone()
+            return from_row(r) if r else None
+
+        return await self._db.read(q)
 
     async def history(self, conversation_id: str, limit: int | None = None) -> list[Message]:
         def q(conn: sqlite3.Connection) -> list[Message]:
@@ -76,7 +99,7 @@ class SqliteMessages(Messages):
                 ).fetchall()[::-1]
             return [from_row(r) for r in rows]
 
-        return await self._db.run(q)
+        return await self._db.read(q)
 
     async def replies_to(self, message_id: str) -> list[Message]:
         def q(conn: sqlite3.Connection) -> list[Message]:
@@ -85,7 +108,7 @@ class SqliteMessages(Messages):
             ).fetchall()
             return [from_row(r) for r in rows]
 
-        return await self._db.run(q)
+        return await self._db.read(q)
 
     async def count(self, conversation_id: str | None = None) -> int:
         def q(conn: sqlite3.Connection) -> int:
@@ -95,7 +118,7 @@ class SqliteMessages(Messages):
                 "SELECT COUNT(*) FROM messages WHERE conversation_id=?", (conversation_id,)
             ).fetchone()[0]
 
-        return await self._db.run(q)
+        return await self._db.read(q)
 
     async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int) -> list[Message]:
         def q(conn: sqlite3.Connection) -> list[Message]:
@@ -147,4 +170,4 @@ class SqliteMessages(Messages):
             return conn.execute("SELECT COUNT(*) FROM messages WHERE delivery = 'pending' AND channel = ?",
                                 (channel,)).fetchone()[0]
 
-        return await self._db.run(q)
+        return await self._db.read(q)

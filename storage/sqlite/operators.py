@@ -53,14 +53,14 @@ class SqliteOperators(Operators):
             r = conn.execute("SELECT doc FROM operators WHERE id=?", (operator_id,)).fetchone()
             return _operator(r[0]) if r else None
 
-        return await self._db.run(q)
+        return await self._db.read(q)
 
     async def by_login(self, login: str) -> Operator | None:
         def q(conn: sqlite3.Connection) -> Operator | None:
             r = conn.execute("SELECT doc FROM operators WHERE login=?", (login,)).fetchone()
             return _operator(r[0]) if r else None
 
-        return await self._db.run(q)
+        return await self._db.read(q)
 
     async def save(self, operator: Operator) -> Operator:
         def q(conn: sqlite3.Connection) -> Operator:
@@ -73,7 +73,7 @@ class SqliteOperators(Operators):
         def q(conn: sqlite3.Connection) -> list[Operator]:
             return [_operator(r[0]) for r in conn.execute("SELECT doc FROM operators ORDER BY login")]
 
-        return await self._db.run(q)
+        return await self._db.read(q)
 
 
 class SqliteSessions(Sessions):
@@ -96,7 +96,7 @@ class SqliteSessions(Sessions):
             return Session(id=r["id"], operator_id=r["operator_id"], csrf_token=r["csrf_token"],
                            created_at=dt(r["created_at"]), expires_at=dt(r["expires_at"]))  # type: ignore[arg-type]
 
-        return await self._db.run(q)
+        return await self._db.read(q)
 
     async def delete(self, session_id: str) -> None:
         await self._db.run(lambda conn: conn.execute("DELETE FROM sessions WHERE id=?", (session_id,)))

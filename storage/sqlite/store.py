@@ -49,6 +49,8 @@ class SqliteStore(Store):
         events_: Sequence[Event],
     ) -> Conversation:
         def q(conn: sqlite3.Connection) -> Conversation:
+            if inbound is not None:
+                messages.insert_inbound_in(conn, inbound)
             conversations.save_in(conn, conversation)
             messages.insert_ignoring_duplicates(conn, list(replies))
             events.insert_in(conn, list(events_))

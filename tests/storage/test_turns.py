@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vikno.storage.errors import Conflict
+from vikno.storage.errors import Conflict, Duplicate
 from vikno.storage.models import Conversation, Event, Message
 from vikno.storage.port import Store
 
@@ -46,8 +46,37 @@ async def test_conflicting_turn_writes_nothing(any_store: Store) -> None:
     assert await any_store.events.count_by("kind") == {}
 
 
-async def test_retrying_a_turn_does_not_duplicate_replies(any_store: Store) -> None:
+async def test_a_handled_message_cannot_be_committed_twice(any_store: Store) -> None:
     c, m = await _setup(any_store)
     await any_store.commit_turn(c, m, [_reply(c, m, 0)], [])
-    await any_store.commit_turn(c, m, [_reply(c, m, 0)], [])
+    with pytest.raises(Duplicate) as info:
+        await any_store.commit_turn(c, m, [_reply(c, m, 0)], [])
+    assert info.value.existing.id == m.id and info.value.existing.handled
+    assert len(await any_store.messages.replies_to(m.id)) == 1
+
+
+async def test_a_platform_retry_of_a_new_message_is_a_duplicate(any_store: Store) -> None:
+    c = await any_store.conversations.create(Conversation(helpline="l1620", channel="telegram", user_key="u"))
+    first = Message(conversation_id=c.id, helpline="l1620", channel="telegram", direction="in", sender="user",
+                    text="hi", platform_id="42:7")
+    await any_store.commit_turn(c, first, [_reply(c, first, 0)], [])
+    retry = Message(conversation_id=c.id, helpline="l1620", channel="telegram", direction="in", sender="user",
+                    text="hi", platform_id="42:7")
+    with pytest.raises(Duplicate) as info:
+        await any_store.commit_turn(c, retry, [_reply(c, retry, 0)], [])
+    assert info.value.existing.id == first.id
+    assert await any_store.messages.by_platform_id("telegram", "42:7") == await any_store.messages.get(first.id)
+    assert await any_store.messages.count(c.id) == 2
+
+
+async def test_a_turn_retried_after_a_conflict_completes_once(any_store: Store) -> None:
+    c = await any_store.conversations.create(Conversation(helpline="l1620", channel="rest", user_key="u"))
+    m = Message(conversation_id=c.id, helpline="l1620", channel="rest", direction="in", sender="user", text="hi")
+    stale = await any_store.conversations.get(c.id)
+    await any_store.conversations.save(c)
+    with pytest.raises(Conflict):
+        await any_store.commit_turn(stale, m, [_reply(stale, m, 0)], [])
+    fresh = await any_store.conversations.get(c.id)
+    await any_store.commit_turn(fresh, m, [_reply(fresh, m, 0)], [])
+    assert (await any_store.messages.get(m.id)).handled
     assert len(await any_store.messages.replies_to(m.id)) == 1
