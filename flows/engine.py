@@ -10,7 +10,10 @@ re-run its step on fresh state.
 
 from __future__ import annotations
 
+import copy
 import logging
+from collections import OrderedDict
+from dataclasses import replace
 from collections.abc import Callable
 from datetime import datetime
 
@@ -56,6 +59,7 @@ class Engine:
         # Channels whose replies a sender pushes from the outbox (Telegram,
         # Viber); the others (REST, web chat) hand replies back directly.
         self.push_channels = push_channels
+        self._recent = RecentConversations()
 
     def helpline(self, helpline_id: str | None) -> Helpline:
         try:
@@ -66,6 +70,9 @@ class Engine:
     async def conversation_for(self, inbound: Inbound) -> Conversation:
         line = self.helpline(inbound.helpline)
         user_key = self.vault.user_key(inbound.channel, inbound.user_id)
+        cached = self._recent.get((line.id, inbound.channel, user_key))
+        if cached is not None:
+            return cached
         found = await self.store.conversations.find_by_user(line.id, inbound.channel, user_key)
         if found is not None:
             return found
@@ -122,13 +129,19 @@ class Engine:
                 await self.store.commit_turn(conv, stored, replies, result.events)
             except Conflict:
                 log.debug("conversation %s changed under us; re-running the step", conv.id)
+                self._recent.forget(conv)
                 continue
             except Duplicate as dup:
+                self._recent.forget(conv)
                 existing: Message = dup.existing  # type: ignore[assignment]
                 if existing.handled:
                     return await self._duplicate(existing)
                 stored = existing  # an earlier attempt stored it unanswered: answer it now
                 continue
+            except BaseException:
+                self._recent.forget(conv)
+                raise
+            self._recent.remember(conv)
             return Turn(await self.view(conv), tuple(result.replies))
         raise Conflict(f"conversation {conv.id} kept changing; gave up after {MAX_ATTEMPTS} attempts")
 
@@ -159,6 +172,41 @@ class Engine:
 
     async def history(self, conv: Conversation, limit: int | None = None) -> list[Message]:
         return await self.store.messages.history(conv.id, limit)
+
+
+class RecentConversations:
+    """The last committed state of recently active conversations.
+
+    Saves a database round trip per message in the common case. Safe with
+    several workers and with operators changing conversations elsewhere:
+    every commit is a compare-and-set on the version, so a stale copy only
+    costs one Conflict and a reload. Callers get private copies.
+    """
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, str, str], Conversation] = OrderedDict()
+
+    @staticmethod
+    def _key(conv: Conversation) -> tuple[str, str, str]:
+        return conv.helpline, conv.channel, conv.user_key
+
+    def get(self, key: tuple[str, str, str]) -> Conversation | None:
+        conv = self._items.get(key)
+        if conv is None:
+            return None
+        self._items.move_to_end(key)
+        return replace(conv, data=copy.deepcopy(conv.data))
+
+    def remember(self, conv: Conversation) -> None:
+        key = self._key(conv)
+        self._items[key] = replace(conv, data=copy.deepcopy(conv.data))
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def forget(self, conv: Conversation) -> None:
+        self._items.pop(self._key(conv), None)
 
 
 def _outbound(m: Message) -> Outbound:

@@ -51,6 +51,11 @@ def _deliver(job: _Job) -> None:
         job.future.set_result(job.result)
 
 
+def _deliver_all(jobs: list[_Job]) -> None:
+    for job in jobs:
+        _deliver(job)
+
+
 class SqliteDatabase:
     """Runs callables against one connection on a dedicated thread."""
 
@@ -201,5 +206,9 @@ class SqliteDatabase:
                 pass
             for job in batch:
                 job.error = StoreUnavailable(f"SQLite commit failed: {exc}")
+        # One wake-up per event loop for the whole batch, not one per job.
+        by_loop: dict[asyncio.AbstractEventLoop, list[_Job]] = {}
         for job in batch:
-            job.loop.call_soon_threadsafe(_deliver, job)
+            by_loop.setdefault(job.loop, []).append(job)
+        for loop, jobs in by_loop.items():
+            loop.call_soon_threadsafe(_deliver_all, jobs)
