@@ -130,7 +130,8 @@ async def _nlu_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
     state = app[NLU_STATE]
     interim, loader = load_nlu(settings)
     engine.nlu = interim
-    state["status"] = "loading" if loader is not None else settings.nlu.backend
+    state["status"] = "loading" if loader is not None else {"none": "crisis_rules_only"}.get(
+        settings.nlu.backend, "ready")
 
     async def finish() -> None:
         assert loader is not None

@@ -15,18 +15,16 @@ from .config import Settings
 
 
 def load_nlu(settings: Settings) -> tuple[Understanding | None, Callable[[], Understanding] | None]:
+    from vikno.nlu.builtin import BuiltinNLU, load_or_train
+    from vikno.nlu.crisis_only import CrisisOnlyNLU
+
     backend = settings.nlu.backend
-    if backend == "none":
-        return None, None
-    try:
-        from vikno.nlu.builtin import BuiltinNLU, load_or_train
-        from vikno.nlu.crisis_only import CrisisOnlyNLU
-    except ImportError:  # the built-in NLU is not part of this build yet
-        return None, None
+    if backend == "none":  # buttons only; crisis rules still apply to every text
+        return CrisisOnlyNLU(), None
     if backend == "rasa":
         from vikno.nlu.rasa_http import RasaHTTPNLU
 
-        assert settings.nlu.rasa_url, "nlu.rasa_url is required when nlu.backend is rasa"
+        assert settings.nlu.rasa_url is not None  # checked by the settings
         return RasaHTTPNLU(settings.nlu.rasa_url, timeout=settings.nlu.rasa_timeout), None
     model = settings.nlu.model
     if model is not None:

@@ -136,6 +136,8 @@ class Dialogue:
         if conv.language_chosen:
             return
         detected = parse.language if parse is not None else None
+        if conv.language is not None and not _says_enough(parse.text if parse else ""):
+            detected = None  # "ok" or "1" must not switch a Ukrainian conversation to English
         for candidate in (detected, inbound.locale):
             if candidate in self.line.languages:
                 if conv.language is not None and conv.language != candidate:
@@ -298,6 +300,12 @@ class Dialogue:
             self.reply(self.say("handoff_out_of_hours",
                                 hours=self.line.local(self.line.settings.hours_text, self.lang),
                                 emergency=self.emergency_list()), cancel)
+
+
+def _says_enough(text: str) -> bool:
+    """Enough words to trust a language guess over the conversation's language."""
+    words = [w for w in text.split() if any(ch.isalpha() for ch in w)]
+    return len(words) >= 2 or sum(ch.isalpha() for ch in text) >= 8
 
 
 async def run_step(ctx: StepContext) -> StepResult:

@@ -25,6 +25,10 @@ class Parse:
     crisis_score: float = 0.0
     # Best intents first, (intent, confidence); used for clarifying questions.
     ranking: tuple[tuple[str, float], ...] = field(default_factory=tuple)
+    # Which kind of crisis (suicide_self_harm, violence_now, child_in_danger,
+    # threat_to_life) when ``crisis`` is set; lets the engine pick the right
+    # emergency numbers and the queue a priority.
+    crisis_category: str | None = None
 
 
 class Understanding(Protocol):

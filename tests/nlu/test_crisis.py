@@ -417,6 +417,26 @@ def test_score_range_and_mixed_scripts() -> None:
     assert 0.9 < r.score <= 1.0
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this homework is killing me and honestly i want to die",
+        "вмираю від сміху але взагалі хочу вмерти",
+        "убью брата если съест мой торт, а вообще хочу умереть",
+        "gülməkdən ölürəm amma əslində ölmək istəyirəm",
+        "як оформити субсидію? і ще... я не хочу жити",
+    ],
+)
+def test_exaggeration_does_not_hide_a_real_crisis(text: str) -> None:
+    assert DETECT.detect(text).crisis
+
+
+def test_long_messages_stay_linear() -> None:
+    start = time.perf_counter()
+    r = DETECT.detect("bla help " * 500 + " не хочу жити")
+    assert r.crisis and time.perf_counter() - start < 0.2
+
+
 def test_fast() -> None:
     texts = [t for v in CRISIS.values() for t in v] + [t for v in NOT_CRISIS.values() for t in v]
     start = time.perf_counter()

@@ -1,0 +1,76 @@
+"""NLU latency and training-time benchmark (one process, crisis layer included).
+
+    python bench/nlu_latency.py                 # shipped data
+    python bench/nlu_latency.py --data DIR      # any Rasa NLU YAML data set
+    python bench/nlu_latency.py --synthetic     # 15,000 examples / 150 intents
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from pathlib import Path
+
+from vikno.nlu.builtin import BuiltinNLU, shipped_data_dir, train_model
+from vikno.nlu.classifier import IntentClassifier
+from vikno.nlu.rasa_yaml import load_examples
+from vikno.nlu.synthetic import synthetic_examples
+
+
+def _measure(nlu: BuiltinNLU, texts: list[str], rounds: int) -> dict[str, float]:
+    for t in texts[:50]:
+        nlu.parse_sync(t)
+    lat: list[float] = []
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for t in texts:
+            s = time.perf_counter()
+            nlu.parse_sync(t)
+            lat.append(time.perf_counter() - s)
+    total = time.perf_counter() - start
+    lat.sort()
+    return {
+        "median_ms": 1000 * statistics.median(lat),
+        "p99_ms": 1000 * lat[int(0.99 * (len(lat) - 1))],
+        "parses_per_s": len(lat) / total,
+        "n": len(lat),
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=None, help="Rasa NLU YAML file or directory (default: shipped data)")
+    ap.add_argument("--synthetic", action="store_true", help="15,000 examples of 150 intents")
+    ap.add_argument("--intents", type=int, default=150)
+    ap.add_argument("--per-intent", type=int, default=100)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+
+    if args.synthetic:
+        pairs = synthetic_examples(args.intents, args.per_intent)
+        label = f"synthetic {len(pairs)} examples / {args.intents} intents"
+        t0 = time.perf_counter()
+        clf = IntentClassifier().fit([t for t, _ in pairs], [y for _, y in pairs])
+        train_s = time.perf_counter() - t0
+        texts = [t for t, _ in random.Random(1).sample(pairs, 2000)]
+    else:
+        data = args.data or shipped_data_dir()
+        label = str(data)
+        t0 = time.perf_counter()
+        clf = train_model(data)
+        train_s = time.perf_counter() - t0
+        texts = [e.text for e in load_examples(data)]
+    nlu = BuiltinNLU(clf)
+    r = _measure(nlu, texts, args.rounds)
+    rep = clf.report
+    print(f"data: {label}")
+    print(f"training: {train_s:.2f} s for {rep.n_examples} examples / {rep.n_intents} intents (incl. cross-validation for calibration and threshold)")
+    print(f"cross-validated accuracy on training data: {100 * rep.cv_accuracy:.1f}%  threshold {rep.threshold:.3f}")
+    print(f"parse (language + classifier + crisis): median {r['median_ms']:.3f} ms, p99 {r['p99_ms']:.3f} ms, {r['parses_per_s']:.0f} parses/s over {r['n']} parses")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,104 @@
+"""The built-in NLU backend: language detection + intent classifier + crisis layer.
+
+It is CPU-only and answers in well under a millisecond, so ``parse`` runs
+inline in the event loop (handing it to a thread would cost more than the
+work itself).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Sequence
+
+from .classifier import IntentClassifier, ModelFormatError
+from .crisis import CrisisDetector
+from .language import detect_language
+from .rasa_yaml import RasaDataError, iter_data_files, load_examples
+from .types import FALLBACK_INTENT, Parse
+
+__all__ = ["BuiltinNLU", "default_model_path", "load_or_train", "shipped_data_dir", "train_model", "TRAIN_FILE"]
+
+log = logging.getLogger(__name__)
+
+TRAIN_FILE = "nlu.yml"  # held-out test.yml files next to it are never trained on
+
+
+def shipped_data_dir() -> Path:
+    """The training data that ships inside the package (nlu/data/<lang>/nlu.yml)."""
+    return Path(__file__).resolve().parent / "data"
+
+
+def default_model_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "nlu" / "model.pkl"
+
+
+def _training_files(data: Path) -> list[Path]:
+    files = [p for p in iter_data_files(data) if p.name != "test.yml" and not p.name.startswith("test_")]
+    return files
+
+
+def train_model(data: Path | str | None = None, **params: object) -> IntentClassifier:
+    """Train on every YAML file under ``data`` except held-out ``test*.yml`` files."""
+    data = Path(data) if data is not None else shipped_data_dir()
+    files = _training_files(data)
+    examples = load_examples(files)
+    examples = [e for e in examples if e.intent != FALLBACK_INTENT]
+    if not examples:
+        raise RasaDataError(f"{data}: no training examples found (expected Rasa NLU YAML with 'nlu:' entries)")
+    return IntentClassifier(**params).fit([e.text for e in examples], [e.intent for e in examples])
+
+
+class BuiltinNLU:
+    """Implements :class:`vikno.nlu.types.Understanding` with the built-in classifier."""
+
+    def __init__(self, classifier: IntentClassifier, crisis: CrisisDetector | None = None, languages: Sequence[str] | None = None) -> None:
+        self.classifier = classifier
+        self.crisis = crisis or CrisisDetector()
+        self.languages = tuple(languages) if languages else None
+
+    @classmethod
+    def load(cls, path: Path | str, languages: Sequence[str] | None = None) -> "BuiltinNLU":
+        return cls(IntentClassifier.load(path), languages=languages)
+
+    def parse_sync(self, text: str, languages: Sequence[str] | None = None) -> Parse:
+        langs = languages or self.languages
+        language = detect_language(text, langs)
+        crisis = self.crisis.detect(text)
+        if not text.strip():
+            return Parse(text, language, FALLBACK_INTENT, 0.0, crisis.crisis, crisis.score, (), crisis.category)
+        ranking = tuple(self.classifier.rank(text, top=5))
+        intent, conf = ranking[0]
+        if conf < self.classifier.threshold:
+            intent = FALLBACK_INTENT
+        return Parse(text, language, intent, conf, crisis.crisis, crisis.score, ranking, crisis.category if crisis.crisis else None)
+
+    async def parse(self, text: str, languages: Sequence[str] | None = None) -> Parse:
+        return self.parse_sync(text, languages)
+
+
+def _newest_mtime(data: Path) -> float:
+    return max((p.stat().st_mtime for p in iter_data_files(data)), default=0.0)
+
+
+def load_or_train(data_dir: Path, training_data: Path | None = None) -> BuiltinNLU:
+    """Load ``data_dir/nlu/model.pkl``; (re)train on the shipped data if it is missing, unreadable or older than the data."""
+    path = default_model_path(data_dir)
+    source = training_data or shipped_data_dir()
+    if path.exists() and path.stat().st_mtime >= _newest_mtime(source):
+        try:
+            return BuiltinNLU.load(path)
+        except (ModelFormatError, OSError, EOFError) as exc:
+            log.warning("NLU model %s unusable (%s); retraining", path, exc)
+    clf = train_model(source)
+    try:
+        clf.save(path)
+    except OSError as exc:  # a read-only data dir must not stop the bot
+        log.warning("could not save NLU model to %s: %s", path, exc)
+    return BuiltinNLU(clf)
+
+
+def env_data_dir() -> Path:
+    """The data directory the CLI uses by default: $VIKNO_DATA_DIR or ./.vikno-data."""
+    return Path(os.environ.get("VIKNO_DATA_DIR") or ".vikno-data")

@@ -1,0 +1,138 @@
+"""``vikno nlu ...``: train, evaluate and try the built-in NLU from a shell.
+
+The top-level ``vikno`` CLI delegates here with the remaining arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from .builtin import BuiltinNLU, default_model_path, env_data_dir, shipped_data_dir, train_model
+from .classifier import ModelFormatError
+from .evaluate import evaluate, format_report
+from .rasa_yaml import RasaDataError, load_examples
+from .types import FALLBACK_INTENT
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="vikno nlu", description="Train, evaluate and try the built-in NLU.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    t = sub.add_parser("train", help="train the intent classifier on Rasa NLU YAML data")
+    t.add_argument("--data", type=Path, default=None, help="file or directory of Rasa NLU YAML (default: shipped data)")
+    t.add_argument("--out", type=Path, default=None, help="model path (default: $VIKNO_DATA_DIR/nlu/model.pkl or ./.vikno-data/nlu/model.pkl)")
+
+    e = sub.add_parser("evaluate", help="evaluate a model on held-out Rasa NLU YAML data")
+    e.add_argument("--model", type=Path, default=None)
+    e.add_argument("--data", type=Path, required=True, help="file or directory; nlu_fallback examples are out of scope")
+    e.add_argument("--json", action="store_true", help="print one JSON object")
+
+    q = sub.add_parser("parse", help="parse messages (arguments, or one per line on stdin)")
+    q.add_argument("--model", type=Path, default=None)
+    q.add_argument("--json", action="store_true", help="one JSON object per message per line")
+    q.add_argument("--languages", default=None, help="comma-separated subset of uk,ru,az,en")
+    q.add_argument("text", nargs="*")
+    return p
+
+
+def _model_path(arg: Path | None) -> Path:
+    return arg if arg is not None else default_model_path(env_data_dir())
+
+
+def _load(arg: Path | None, err: TextIO) -> BuiltinNLU | None:
+    path = _model_path(arg)
+    if not path.exists():
+        print(f"error: no model at {path}; run 'vikno nlu train' first (or pass --model)", file=err)
+        return None
+    try:
+        return BuiltinNLU.load(path)
+    except (ModelFormatError, OSError) as exc:
+        print(f"error: {exc}", file=err)
+        return None
+
+
+def _train(args: argparse.Namespace, out: TextIO) -> int:
+    data = args.data or shipped_data_dir()
+    path = _model_path(args.out)
+    t0 = time.perf_counter()
+    clf = train_model(data)
+    clf.save(path)
+    r = clf.report
+    print(f"trained on {r.n_examples} examples, {r.n_intents} intents from {data} in {time.perf_counter() - t0:.1f}s", file=out)
+    print(f"cross-validated accuracy (training data): {100 * r.cv_accuracy:.1f}%", file=out)
+    print(f"fallback threshold: {r.threshold:.3f} (pseudo out-of-scope recall {100 * r.pseudo_oos_recall:.1f}%)", file=out)
+    print(f"saved {path}", file=out)
+    return 0
+
+
+def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    nlu = _load(args.model, err)
+    if nlu is None:
+        return 2
+    examples = load_examples(args.data)
+    clf = nlu.classifier
+
+    def predict(text: str) -> tuple[str, str]:
+        intent, conf = clf.rank(text, top=1)[0]
+        return (intent if conf >= clf.threshold else FALLBACK_INTENT), intent
+
+    ev = evaluate(examples, predict, clf.intents)
+    if args.json:
+        d = ev.as_dict()
+        d["threshold"] = clf.threshold
+        print(json.dumps(d, ensure_ascii=False), file=out)
+    else:
+        print(format_report(ev), file=out)
+    return 0
+
+
+def _parse(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO) -> int:
+    nlu = _load(args.model, err)
+    if nlu is None:
+        return 2
+    langs = [s.strip() for s in args.languages.split(",")] if args.languages else None
+    texts = args.text if args.text else (line.rstrip("\n") for line in inp)
+    for text in texts:
+        if not args.text and not text.strip():
+            continue
+        p = nlu.parse_sync(text, langs)
+        if args.json:
+            rec = {
+                "text": p.text,
+                "language": p.language,
+                "intent": p.intent,
+                "confidence": round(p.confidence, 4),
+                "crisis": p.crisis,
+                "crisis_score": p.crisis_score,
+                "crisis_category": p.crisis_category,
+                "ranking": [[i, round(c, 4)] for i, c in p.ranking[:3]],
+            }
+            print(json.dumps(rec, ensure_ascii=False), file=out)
+        else:
+            flag = f"  CRISIS({p.crisis_category}, {p.crisis_score:.2f})" if p.crisis else f"  crisis={p.crisis_score:.2f}"
+            print(f"[{p.language}] {p.intent} {p.confidence:.2f}{flag}  | {p.text}", file=out)
+    return 0
+
+
+def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    inp, out, err = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse exits on --help / bad usage; the caller wants a code
+        return int(exc.code or 0)
+    try:
+        if args.cmd == "train":
+            return _train(args, out)
+        if args.cmd == "evaluate":
+            return _evaluate(args, out, err)
+        return _parse(args, inp, out, err)
+    except RasaDataError as exc:
+        print(f"error: {exc}", file=err)
+        return 2

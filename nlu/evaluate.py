@@ -1,0 +1,123 @@
+"""Evaluation on held-out Rasa data: what an operator needs to judge a model.
+
+Examples labelled ``nlu_fallback`` (or any intent the model does not know)
+are out of scope: they count for OOS recall (caught = predicted fallback),
+never for in-scope accuracy. In-scope accuracy counts a fallback answer as
+wrong, so a threshold cannot hide errors.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+from .rasa_yaml import Example
+from .types import FALLBACK_INTENT
+
+__all__ = ["Evaluation", "evaluate", "format_report"]
+
+
+@dataclass
+class Evaluation:
+    n: int = 0
+    n_in_scope: int = 0
+    n_oos: int = 0
+    accuracy: float = float("nan")
+    accuracy_no_threshold: float = float("nan")
+    macro_f1: float = float("nan")
+    oos_recall: float = float("nan")
+    false_accept_rate: float = float("nan")
+    in_scope_fallback_rate: float = float("nan")
+    per_intent: dict[str, dict[str, float]] = field(default_factory=dict)
+    confusions: list[tuple[str, str, int]] = field(default_factory=list)
+    unknown_intents: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "n": self.n,
+            "n_in_scope": self.n_in_scope,
+            "n_oos": self.n_oos,
+            "accuracy": self.accuracy,
+            "accuracy_no_threshold": self.accuracy_no_threshold,
+            "macro_f1": self.macro_f1,
+            "oos_recall": self.oos_recall,
+            "false_accept_rate": self.false_accept_rate,
+            "in_scope_fallback_rate": self.in_scope_fallback_rate,
+            "per_intent": self.per_intent,
+            "confusions": [{"true": t, "predicted": p, "count": c} for t, p, c in self.confusions],
+            "unknown_intents": self.unknown_intents,
+        }
+
+
+def _safe(a: float, b: float) -> float:
+    return a / b if b else float("nan")
+
+
+def evaluate(
+    examples: Iterable[Example],
+    predict: Callable[[str], tuple[str, str]],
+    known_intents: Sequence[str],
+) -> Evaluation:
+    """``predict(text)`` returns (intent after threshold, top intent before threshold)."""
+    known = set(known_intents)
+    ev = Evaluation()
+    pairs: list[tuple[str, str, str]] = []
+    unknown: Counter[str] = Counter()
+    for ex in examples:
+        truth = ex.intent
+        if truth != FALLBACK_INTENT and truth not in known:
+            unknown[truth] += 1
+            truth = FALLBACK_INTENT  # an intent the model never learnt is out of scope for it
+        pred, raw = predict(ex.text)
+        pairs.append((truth, pred, raw))
+    ev.unknown_intents = sorted(unknown)
+    ev.n = len(pairs)
+    ins = [(t, p, r) for t, p, r in pairs if t != FALLBACK_INTENT]
+    oos = [(t, p, r) for t, p, r in pairs if t == FALLBACK_INTENT]
+    ev.n_in_scope, ev.n_oos = len(ins), len(oos)
+    ev.accuracy = _safe(sum(t == p for t, p, _ in ins), len(ins))
+    ev.accuracy_no_threshold = _safe(sum(t == r for t, _, r in ins), len(ins))
+    ev.in_scope_fallback_rate = _safe(sum(p == FALLBACK_INTENT for _, p, _ in ins), len(ins))
+    ev.oos_recall = _safe(sum(p == FALLBACK_INTENT for _, p, _ in oos), len(oos))
+    ev.false_accept_rate = 1.0 - ev.oos_recall if oos else float("nan")
+
+    labels = sorted({t for t, _, _ in pairs} | {p for _, p, _ in pairs})
+    f1s = []
+    for lab in labels:
+        tp = sum(t == lab and p == lab for t, p, _ in pairs)
+        fp = sum(t != lab and p == lab for t, p, _ in pairs)
+        fn = sum(t == lab and p != lab for t, p, _ in pairs)
+        prec, rec = _safe(tp, tp + fp), _safe(tp, tp + fn)
+        f1 = 2 * prec * rec / (prec + rec) if tp else 0.0
+        support = tp + fn
+        ev.per_intent[lab] = {"precision": 0.0 if prec != prec else prec, "recall": 0.0 if rec != rec else rec, "f1": f1, "support": support}
+        if lab != FALLBACK_INTENT and support:
+            f1s.append(f1)
+    ev.macro_f1 = _safe(sum(f1s), len(f1s))
+    conf = Counter((t, p) for t, p, _ in pairs if t != p)
+    ev.confusions = [(t, p, c) for (t, p), c in conf.most_common(15)]
+    return ev
+
+
+def _pct(x: float) -> str:
+    return "  n/a" if x != x else f"{100 * x:5.1f}%"
+
+
+def format_report(ev: Evaluation) -> str:
+    lines = [
+        f"examples: {ev.n} ({ev.n_in_scope} in scope, {ev.n_oos} out of scope)",
+        f"in-scope accuracy: {_pct(ev.accuracy)}   (before fallback threshold: {_pct(ev.accuracy_no_threshold)}; in-scope sent to fallback: {_pct(ev.in_scope_fallback_rate)})",
+        f"macro-F1 (in-scope intents): {_pct(ev.macro_f1)}",
+        f"OOS recall: {_pct(ev.oos_recall)}   false-accept rate: {_pct(ev.false_accept_rate)}",
+        "",
+        f"{'intent':<28} {'prec':>6} {'rec':>6} {'f1':>6} {'n':>5}",
+    ]
+    for lab, m in sorted(ev.per_intent.items()):
+        lines.append(f"{lab:<28} {_pct(m['precision'])} {_pct(m['recall'])} {_pct(m['f1'])} {int(m['support']):>5}")
+    if ev.confusions:
+        lines += ["", "worst confusions (true -> predicted: count):"]
+        lines += [f"  {t} -> {p}: {c}" for t, p, c in ev.confusions]
+    if ev.unknown_intents:
+        lines += ["", "intents in the data the model does not know (counted as out of scope): " + ", ".join(ev.unknown_intents)]
+    return "\n".join(lines)

@@ -1,0 +1,272 @@
+"""Language detection for uk / ru / az / en, restricted to a helpline's languages.
+
+Why not a general detector: messages are short ("привіт", "slm"), mixed
+(surzhyk) and often transliterated ("mne nuzhna pomosh"); general detectors
+guess among 75 languages and are slow to load. Here the choice is among at
+most four, so distinctive letters (ї є і ґ / ы э ъ ё / ə ğ ı ş ç), a few
+hundred frequent words and transliteration habits decide, in microseconds.
+
+Transliterated Ukrainian or Russian is reported as ``uk``/``ru`` (the reply
+should be in that language, in Cyrillic), not as English.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+__all__ = ["SUPPORTED", "detect_language"]
+
+SUPPORTED = ("uk", "ru", "az", "en")
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)?", re.UNICODE)
+
+_UK_LETTERS = set("їєіґ")
+_RU_LETTERS = set("ыэъё")
+_AZ_LETTERS = set("əğıışçöü")  # ö ü ç ş also exist elsewhere but not in en/uk/ru
+
+_UK_WORDS = set("""
+що як де мені мене мій моя моє мої його її їх це ця цей ці чи та й і
+але або бо коли тут там теж також дуже треба потрібно потрібна потрібен хочу можна
+допоможіть допомога допомогу допомоги дякую будь ласка привіт вітаю добрий доброго
+немає нема є був була було буде який яка яке які скільки куди звідки чому навіщо
+сьогодні зараз завжди ніколи нічого ніхто хтось щось дитина дитині сім'я сімʼя
+від до для без після через під над між про щоб якщо тому тоже ще вже тільки лише
+жити хата батьки тато бабуся дідусь сусід сусідка чоловік дружина донька син
+робити зробити отримати оформити подати звернутися працюєте дзвонити зателефонувати
+""".split())
+
+_RU_WORDS = set("""
+что как где мне меня мой моя моё мои его её их это эта этот эти или но
+когда тут там тоже также очень надо нужно нужна нужен хочу можно помогите помощь
+помощи спасибо пожалуйста привет здравствуйте добрый доброе нет есть был была было
+будет какой какая какое какие сколько куда откуда почему зачем сегодня сейчас всегда
+никогда ничего никто кто-то что-то ребенок ребёнку семья от до для без после через
+под над между про чтобы если потому уже только жить дом родители папа бабушка
+дедушка сосед соседка муж жена дочь сын делать сделать получить оформить подать
+обратиться работаете звонить позвонить ли же
+""".split())
+
+_AZ_WORDS = set("""
+salam salamlar necə nece nə ne mən men sən sen biz siz o var yoxdur yox
+üçün ucun uchun kömək komek yardım yardim lazımdır lazimdir lazım lazim istəyirəm
+isteyirem edirəm edirem edin edim olar olmaq almaq etmək etmek necədir harada harda
+hara nə vaxt zəng zeng təşəkkür tesekkur sağ sag ol olun mənə mene məni meni
+bizə bize ev evim uşaq usaq uşağım ana ata nənə baba qonşu qonsu ərim erim
+hələlik helelik xahiş xahis edirəm zəhmət zehmet olmasa bilmirəm bilmirem
+və ve amma çox cox daha indi bu gün sabah xeyir aleykum əleyküm işləyirsiniz
+isleyirsiz pul pulsuz ödəniş odenis müavinət muavinet sosial qulluq qazi şəhid sehid
+köçkün kockun evsiz əlil elil
+""".split())
+
+_EN_WORDS = set("""
+the a an i you he she we they it is are was were be am my your our their me him her
+us them this that these those what how where when why who which can could would should
+will do does did have has had not no yes please help need want get to of in on for
+with from at by about and or but if so im i'm dont don't cant can't hello hi hey thanks
+thank bye goodbye good morning evening night there here some any anyone someone
+wheelchair benefits housing child children kid kids husband wife mother mom dad father
+school doctor lawyer home homeless neighbour neighbor support payment payments apply
+""".split())
+
+# Latin spellings of Ukrainian / Russian words (no diacritics). Counted only in
+# Latin-script messages, where they beat English or Azerbaijani.
+_UK_TRANSLIT = set("""
+pryvit privit vitayu dobryi dobryy den dyakuyu diakuiu dyakuiu spasybi buvai bud laska
+meni mene potribna potriben potribno dopomoha dopomohy dopomohu dopomozhit dopomozhy
+shcho scho yak de chy nema nemaye ye khochu hochu mozhna zhyty zhytlo dytyna dytyni
+simya sim'ya cholovik choloviky batko tato babusya didus susid susidka
+likar likarnya shkola sadochok vyplaty vyplata subsydiya invalidnist pidtrymka
+pratsyuyete pratsyuyesh operatora lyudyna zhyva ne mozhu bolyt pohano bil'she bilshe
+nasylstvo vpo dovidka pereselentsi ubd zahynuv usynovlennya opika
+kompensatsiya zhyttya vbyty vbyty pomerty samohubstvo ne hochu zhyty
+""".split())
+
+_RU_TRANSLIT = set("""
+privet zdravstvuyte zdravstvujte dobryy spasibo poka pozhaluysta pozhalujsta
+mne menya nuzhna nuzhen nuzhno pomosh pomoshch pomogite chto kak gde ili net est
+khochu hochu mozhno zhit zhilye zhilie rebenok rebenku semya muzh otec papa babushka
+dedushka sosed sosedka vrach bolnica bolnitsa shkola sadik vyplaty subsidiya
+invalidnost podderzhka rabotaete operatora chelovek zhivoy ne mogu bolit ploho
+bolshe nasilie bjot bet vpl spravka pereselentsy ubit umeret samoubiystvo
+ne hochu zhit zhizn ya kogda skolko
+""".split())
+
+# Word-shape cues where uk and ru spell the same stem differently: ru -ость/-ие/-ый/-ть,
+# uk -ість/-ія/-ий/-ти; a word-initial "и" is Russian (Ukrainian writes "і").
+_RU_SHAPE_RE = re.compile(r"(?:ость|ости|ие|ия|ию|ием|ии|ение|ения|ание|ания|ый|ой|ей|ть|ться|ешь|ишь|ем|ом)$|^и|^э|ё")
+_UK_SHAPE_RE = re.compile(r"(?:ість|ості|ія|ію|ння|ти|тися|ться|ий|ій|ою|ею|ої|ий|ях|ім|ів)$|^і|[бпвмф]['ʼ][яюєї]|ї|є|ґ")
+# Transliteration habits: zh/kh/shch, ya/yu/ye, -yy/-iy, -nnya, -aya, -ogo... are
+# Slavic, not English; y-for-и and h-for-г are Ukrainian, -aya/-oye/-at' Russian.
+_SLAVIC_LATIN_RE = re.compile(
+    r"zh|kh|shch|sch|ch[aeiouy]|[^aeiou]y[aeiou]|[aeiou]y[^aeiou\W]|y[aue]\b|iy\b|yy\b|yi\b|ii\b|nny|tsy|ts[aiyo]"
+    r"|(?:aya|oye|iye|ogo|oho|yty|aty|ity|ovat|skiy|skyi|sya|nyi|ostyu|nost|nist|ennya|ennie|enie|tsiya|ciya)\b"
+)
+_UK_LATIN_RE = re.compile(r"(?:yty|aty|nnya|nist|ist\b|oho|yi|hy|ha\b|skyi|tsiya|iv\b|yky|yk\b|yn\b|ky\b)|[^aeiou]y[^aeiouy]|^pry|^vy|^dy|^ny")
+_RU_LATIN_RE = re.compile(r"(?:aya|oye|iye|ogo|enie|enno|nost|ost\b|iy\b|yy\b|at\b|it\b|et\b|ciya|aet\b|ish\b|esh\b|osh\b)|^pri|^pomo|^vy[^y]|^mne|ya\b")
+_AZ_SUFFIX_RE = re.compile(r"(?:lar|lər|ler|dır|dir|dur|dür|yam|yəm|iram|irəm|ıram|uram|miş|mış|muş|maq|mək|mek|sız|siz|nız|niz)$")
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04FF]")
+_LATIN_RE = re.compile(r"[A-Za-z\u00C0-\u024F\u0259]")
+
+
+_NGRAM_WEIGHT = 0.35  # one word-list hit is worth about three typical n-gram log-odds
+
+
+class _CharProfile:
+    """Character 1-4-gram naive Bayes over the shipped training texts of each language.
+
+    Word lists miss most inflected forms ("ночлежка", "уход"); the shipped
+    data already holds ~1000 real helpline messages per language, including
+    transliterated ones, so their n-gram statistics separate uk/ru and en/az
+    where no distinctive letter occurs. Built once per process (~0.1 s).
+    """
+
+    def __init__(self, texts: dict[str, list[str]]) -> None:
+        import math
+        from collections import Counter
+
+        self.logp: dict[str, dict[str, float]] = {}
+        self.floor: dict[str, float] = {}
+        for lang, items in texts.items():
+            counts: Counter[str] = Counter()
+            for t in items:
+                counts.update(_ngrams(t.lower()))
+            total = sum(counts.values()) + 1
+            vocab = len(counts) + 1
+            self.logp[lang] = {g: math.log((c + 0.5) / (total + 0.5 * vocab)) for g, c in counts.items()}
+            self.floor[lang] = math.log(0.5 / (total + 0.5 * vocab))
+
+    def scores(self, text: str, langs: Sequence[str]) -> dict[str, float]:
+        grams = _ngrams(text)
+        raw = {}
+        for lang in langs:
+            table = self.logp.get(lang)
+            if table is None:
+                continue
+            floor = self.floor[lang]
+            raw[lang] = sum(table.get(g, floor) for g in grams)
+        if not raw:
+            return {}
+        top = max(raw.values())
+        # Relative to the best language; divided by n-gram count so long texts do not dominate word evidence.
+        n = max(len(grams), 1) ** 0.5
+        return {lang: (v - top) / n for lang, v in raw.items()}
+
+
+def _ngrams(text: str) -> list[str]:
+    out: list[str] = []
+    for w in _WORD_RE.findall(text):
+        w = f" {w} "
+        for n in (2, 3, 4):
+            out.extend(w[i : i + n] for i in range(len(w) - n + 1))
+    return out
+
+
+_PROFILE: _CharProfile | None = None
+
+
+def _profile() -> _CharProfile | None:
+    global _PROFILE
+    if _PROFILE is None:
+        from pathlib import Path
+
+        from .rasa_yaml import load_examples
+
+        base = Path(__file__).parent / "data"
+        texts: dict[str, list[str]] = {}
+        for lang in SUPPORTED:
+            try:
+                texts[lang] = [e.text for e in load_examples(base / lang, only="nlu.yml")]
+            except Exception:  # a broken data file must not break language detection
+                texts[lang] = []
+        _PROFILE = _CharProfile(texts)
+    return _PROFILE
+
+
+def _pick(scores: dict[str, float], allowed: Sequence[str]) -> str | None:
+    best = max(allowed, key=lambda lang: (scores.get(lang, 0.0), -allowed.index(lang)))
+    return best if scores.get(best, 0.0) > 0 else None
+
+
+def _default(script: str, allowed: Sequence[str]) -> str:
+    """No evidence at all: prefer a language written in the message's script, in the helpline's order."""
+    if script == "cyrillic":
+        order = ("uk", "ru", "en", "az")
+    else:
+        order = ("en", "az", "uk", "ru")
+    ranked = sorted(allowed, key=lambda lang: order.index(lang) if lang in order else 9)
+    # The helpline's own first language wins over our generic order when it matches the script.
+    first = allowed[0]
+    if (script == "cyrillic" and first in ("uk", "ru")) or (script == "latin" and first in ("en", "az")):
+        return first
+    return ranked[0]
+
+
+def detect_language(text: str, languages: Sequence[str] | None = None) -> str | None:
+    """Best guess among ``languages`` (default: all four); ``None`` for text with no letters."""
+    allowed = [lang for lang in (languages or SUPPORTED) if lang in SUPPORTED]
+    if not allowed:
+        return None
+    if len(allowed) == 1:
+        return allowed[0]
+    low = text.lower()
+    n_cyr = len(_CYRILLIC_RE.findall(low))
+    n_lat = len(_LATIN_RE.findall(low))
+    if n_cyr == 0 and n_lat == 0:
+        return None
+    scores = {lang: 0.0 for lang in SUPPORTED}
+    words = _WORD_RE.findall(low)
+    if n_cyr >= n_lat:
+        script = "cyrillic"
+        chars = set(low)
+        scores["uk"] += 2.0 * len(chars & _UK_LETTERS)
+        scores["ru"] += 2.0 * len(chars & _RU_LETTERS)
+        for w in words:
+            w = w.replace("’", "'").replace("ʼ", "'")
+            if w in _UK_WORDS:
+                scores["uk"] += 1.0
+            if w in _RU_WORDS:
+                scores["ru"] += 1.0
+            if len(w) > 2:
+                if _RU_SHAPE_RE.search(w):
+                    scores["ru"] += 0.4
+                if _UK_SHAPE_RE.search(w):
+                    scores["uk"] += 0.4
+        # Cyrillic text in an az/en-only helpline: still Cyrillic, so nearest allowed.
+    else:
+        script = "latin"
+        az_letters = sum(1 for ch in low if ch in _AZ_LETTERS)
+        scores["az"] += 2.0 * min(az_letters, 3)
+        for w in words:
+            w = w.replace("’", "'").replace("ʼ", "'")
+            if w in _EN_WORDS:
+                scores["en"] += 1.0
+            if w in _AZ_WORDS:
+                scores["az"] += 1.0
+            elif len(w) > 4 and _AZ_SUFFIX_RE.search(w):
+                scores["az"] += 0.3
+            if w in _UK_TRANSLIT:
+                scores["uk"] += 1.0
+            if w in _RU_TRANSLIT:
+                scores["ru"] += 1.0
+            if w not in _EN_WORDS and _SLAVIC_LATIN_RE.search(w):
+                scores["uk"] += 0.6
+                scores["ru"] += 0.6
+                if _UK_LATIN_RE.search(w):
+                    scores["uk"] += 0.5
+                if _RU_LATIN_RE.search(w):
+                    scores["ru"] += 0.5
+    prof = _profile()
+    if prof is not None and words:
+        if script == "cyrillic":
+            cands = [lang for lang in ("uk", "ru") if lang in allowed]
+        else:
+            cands = list(allowed)
+        if len(cands) > 1:
+            for lang, v in prof.scores(low, cands).items():
+                scores[lang] += 1.0 + _NGRAM_WEIGHT * v  # +1 so the best-fitting language has evidence
+    best = _pick(scores, allowed)
+    if best is not None:
+        return best
+    # Translit uk/ru that was not allowed falls here too: choose by script.
+    return _default(script, allowed)

@@ -1,0 +1,51 @@
+"""Text normalisation shared by the classifier and the crisis detector.
+
+Helpline messages mix scripts inside one word (a Latin "i" or "o" typed on a
+Ukrainian keyboard layout), use four different apostrophes for the Ukrainian
+one, write ё or е at random and stretch words ("пліііз"). Folding all of that
+before feature extraction means the training data does not have to contain
+every variant.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["normalize", "tokens"]
+
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'", "ʹ": "'", "′": "'"})
+_FOLD = str.maketrans({"ё": "е", "ґ": "г"})
+# Latin letters that look like Cyrillic ones, used inside otherwise Cyrillic words.
+_LAT2CYR = str.maketrans("aceiopxykmthb", "асеіорхукмтнв")
+_CYR2LAT = str.maketrans("асеіорхукмтнв", "aceiopxykmthb")
+_CYR = re.compile(r"[а-яіїєґ]")
+_LAT = re.compile(r"[a-z]")
+_MIXED_WORD = re.compile(r"\b\w*(?:[а-яіїєґ]\w*[a-z]|[a-z]\w*[а-яіїєґ])\w*\b")
+_REPEAT = re.compile(r"([^\W\d_])\1{2,}")
+_NON_WORD = re.compile(r"[^\w'\s]+")
+_APOS_EDGE = re.compile(r"(?<!\w)'|'(?!\w)")
+_SPACES = re.compile(r"\s+")
+_TOKEN = re.compile(r"\w+(?:'\w+)*")
+
+
+def _fix_mixed(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if len(_CYR.findall(word)) >= len(_LAT.findall(word)):
+        return word.translate(_LAT2CYR)
+    return word.translate(_CYR2LAT)
+
+
+def normalize(text: str) -> str:
+    """Lowercase, one apostrophe, ё→е, ґ→г, homoglyphs fixed, stretched letters shortened, punctuation dropped."""
+    t = text.lower().translate(_APOSTROPHES).translate(_FOLD)
+    if _CYR.search(t) and _LAT.search(t):
+        t = _MIXED_WORD.sub(_fix_mixed, t)
+    t = _REPEAT.sub(r"\1\1", t)
+    t = _NON_WORD.sub(" ", t)
+    t = _APOS_EDGE.sub(" ", t)
+    return _SPACES.sub(" ", t).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens of already normalised text (apostrophe kept inside words: сім'я)."""
+    return _TOKEN.findall(text)
