@@ -1,0 +1,101 @@
+"""Small helpers shared by the benchmarks (statistics, tables, sample text).
+
+Kept apart so that both benchmarks compute percentiles and print tables the
+same way: figures from the two are then comparable at a glance.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import socket
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+#: Realistic messages of a person writing to a social helpline, ~60-100 chars.
+UKRAINIAN_LINES: tuple[str, ...] = (
+    "Добрий день, підкажіть, будь ласка, як оформити допомогу на дитину з інвалідністю?",
+    "Мамі 82 роки, живе сама в селі, потрібен догляд вдома. Куди звернутися в громаді?",
+    "Ми переселенці з Харкова, як отримати виплату на проживання і які документи потрібні?",
+    "Чоловік загинув на фронті, що треба зробити, щоб оформити пенсію по втраті годувальника?",
+    "Мені потрібне крісло колісне для батька після інсульту, як його отримати безкоштовно?",
+    "Зруйновано будинок після обстрілу, як подати заяву на компенсацію через Дію або ЦНАП?",
+    "Сусідка літня, не виходить з дому вже тиждень, не відповідає на дзвінки. Що робити?",
+    "Добрий вечір. Не прийшла субсидія за цей місяць, хоча все подавали вчасно. Чому так?",
+    "Хочемо оформити опіку над племінницею, батьки за кордоном. З чого почати, підкажіть?",
+    "Чоловік б'є мене і дітей, я боюся йти додому. Де можна сховатися на кілька днів?",
+)
+
+#: Short bot answers of the same length range (what commit_turn writes).
+UKRAINIAN_REPLIES: tuple[str, ...] = (
+    "Дякуємо, що звернулися. Оберіть тему, з якою потрібна допомога, або напишіть питання.",
+    "Для цього потрібна заява до управління соцзахисту або ЦНАП, паспорт і довідка МСЕК.",
+    "Передаю вашу розмову фахівцю. Можете вже писати — фахівець побачить усе, що ви напишете.",
+    "Соціальне обслуговування вдома надає громада за місцем проживання; звертайтеся до ЦНАП.",
+)
+
+
+def sample_text(rng: random.Random) -> str:
+    return rng.choice(UKRAINIAN_LINES)
+
+
+def sample_reply(rng: random.Random) -> str:
+    return rng.choice(UKRAINIAN_REPLIES)
+
+
+def percentile(samples: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile; 0.0 for no samples (keeps tables printable)."""
+    if not samples:
+        return 0.0
+    ordered = sorted(samples)
+    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def free_port() -> int:
+    """A TCP port free right now on localhost (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def machine_note() -> str:
+    """One line on what the figures were measured on, printed with them."""
+    return (f"machine: {os.cpu_count()} CPU core(s), {platform.system()} {platform.machine()}, "
+            f"Python {sys.version.split()[0]}")
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A plain, fixed-width text table (right-aligned numbers)."""
+    cells = [[str(h) for h in headers]] + [[_cell(v) for v in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append("  ".join(c.rjust(w) if n and _is_number(c) else c.ljust(w) for c, w in zip(row, widths)))
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value >= 100 else f"{value:.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _is_number(text: str) -> bool:
+    return text.replace(",", "").replace(".", "", 1).replace("x", "").isdigit()
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def print_json(result: dict[str, Any]) -> None:
+    """The machine-readable summary: one JSON object on one line, last."""
+    print(json.dumps(result, ensure_ascii=False, sort_keys=True))

@@ -1,0 +1,423 @@
+"""Messages per second through one ``vikno serve`` process, next to a bare aiohttp handler.
+
+The question is what vikno's own work (validation, the dialogue engine, the
+encrypted identity, three or four store round trips and a commit per
+message) costs on top of the HTTP framework it runs on. So the same run
+measures, one after the other and with the same load:
+
+* ``vikno serve`` on the embedded store (SQLite in a temporary folder),
+  NLU off by default (``VIKNO_NLU=none``; ``--nlu builtin`` includes it);
+* a bare aiohttp app (this file, ``--bare-server PORT``) answering the same
+  path: it reads the JSON body, validates it minimally and returns a JSON of
+  the same shape and size, copied from replies vikno gave at the start.
+
+The load generator is an aiohttp client in this process: N keep-alive
+connections, many conversation keys, each sending what a person would (a
+greeting, then buttons taken from the previous reply: a topic, "menu",
+another topic, sometimes a typed question). One key is never used by two
+requests at once, as with a real person. ``wrk`` is not needed.
+
+    python bench/rest_bench.py [--seconds 10] [--connections 32] [--conversations 200] [--nlu builtin] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from _common import free_port, machine_note, percentile, print_json, table, verdict
+
+PATH = "/api/v1/conversations/{key}/messages"
+TARGET_RATIO = 0.5
+STARTUP_TIMEOUT = 60.0
+NLU_TIMEOUT = 600.0
+
+GREETING = "Добрий день! Мені потрібна консультація щодо соціальної допомоги."
+QUESTION = "Мамі 82 роки, живе сама в селі, потрібен догляд вдома. Куди звернутися в громаді?"
+#: What each conversation sends after its greeting, over and over.
+PLAN: tuple[str, ...] = ("topic:disability", "menu", "topic:elderly_care", "menu", "text", "topic:social_benefits",
+                         "menu")
+
+
+# --- the bare server -----------------------------------------------------------------
+
+_KEY = re.compile(r"^[A-Za-z0-9._:~-]{1,128}$")
+
+
+def bare_app(templates: dict[str, Any]) -> web.Application:
+    """The floor: aiohttp parsing a body and returning vikno-sized JSON, nothing else."""
+
+    async def post_message(request: web.Request) -> web.Response:
+        if not _KEY.match(request.match_info["key"]):
+            return web.json_response({"error": "bad_conversation_key"}, status=400)
+        try:
+            body = json.loads(await request.read())
+        except ValueError:
+            return web.json_response({"error": "malformed_json"}, status=400)
+        if not isinstance(body, dict) or ("text" in body) == ("button" in body):
+            return web.json_response({"error": "invalid_message"}, status=422)
+        if "text" in body:
+            template = templates["text"]
+        else:
+            template = templates.get(f"button:{body['button']}", templates["button:menu"])
+        payload = {"replies": template["replies"], "conversation": dict(template["conversation"])}
+        return web.Response(text=json.dumps(payload, ensure_ascii=False), content_type="application/json")
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    app = web.Application()
+    app.add_routes([web.post(PATH, post_message), web.get("/healthz", healthz)])
+    return app
+
+
+def run_bare_server(port: int, templates_file: Path) -> int:
+    templates = json.loads(templates_file.read_text(encoding="utf-8"))
+    web.run_app(bare_app(templates), host="127.0.0.1", port=port, print=None, access_log=None)
+    return 0
+
+
+# --- server processes --------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    name: str
+    proc: subprocess.Popen[bytes]
+    base: str
+    log: Path
+    startup_s: float = 0.0
+    health: dict[str, Any] = field(default_factory=dict)
+
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU of the server process (Linux /proc), to show who used the cores."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def log_tail(self) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-20:])
+        except OSError:
+            return ""
+
+
+def spawn(name: str, argv: list[str], env: dict[str, str], port: int, log: Path) -> Server:
+    with log.open("wb") as out:
+        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return Server(name=name, proc=proc, base=f"http://127.0.0.1:{port}", log=log)
+
+
+async def wait_healthy(server: Server, session: aiohttp.ClientSession, spawned: float) -> None:
+    """Poll /healthz until 200: start-up time is from spawn to that first 200."""
+    while time.perf_counter() - spawned < STARTUP_TIMEOUT:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"{server.name} exited with {server.proc.returncode}:\n{server.log_tail()}")
+        try:
+            async with session.get(f"{server.base}/healthz") as resp:
+                if resp.status == 200:
+                    server.startup_s = time.perf_counter() - spawned
+                    server.health = await resp.json()
+                    return
+        except aiohttp.ClientError:
+            pass
+        await asyncio.sleep(0.02)
+    raise RuntimeError(f"{server.name} did not answer /healthz with 200 within {STARTUP_TIMEOUT:.0f} s:\n"
+                       f"{server.log_tail()}")
+
+
+async def wait_nlu(server: Server, session: aiohttp.ClientSession) -> float:
+    """With --nlu builtin, measure only once the model is loaded (or first trained)."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < NLU_TIMEOUT:
+        async with session.get(f"{server.base}/healthz") as resp:
+            server.health = await resp.json()
+        if server.health.get("nlu") != "loading":
+            break
+        await asyncio.sleep(0.2)
+    return time.perf_counter() - started
+
+
+def stop(server: Server | None) -> None:
+    if server is None or server.proc.poll() is not None:
+        return
+    server.proc.terminate()
+    try:
+        server.proc.wait(10)
+    except subprocess.TimeoutExpired:
+        server.proc.kill()
+        server.proc.wait()
+
+
+# --- the load ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Person:
+    """One conversation key and what its last reply offered."""
+
+    key: str
+    sent: int = 0
+    payloads: set[str] = field(default_factory=set)
+
+    def next_body(self) -> tuple[bytes, bool]:
+        """The next message, and whether the plan had to deviate (payload not offered)."""
+        if self.sent == 0:
+            return _encode({"text": GREETING}), False
+        want = PLAN[(self.sent - 1) % len(PLAN)]
+        if want == "text":
+            return _encode({"text": QUESTION}), False
+        if want in self.payloads:
+            return _encode({"button": want}), False
+        fallback = "menu" if "menu" in self.payloads else next(iter(sorted(self.payloads)), None)
+        if fallback is None:
+            return _encode({"text": GREETING}), True
+        return _encode({"button": fallback}), True
+
+    def saw(self, reply: dict[str, Any]) -> None:
+        self.sent += 1
+        self.payloads = {b["payload"] for r in reply.get("replies", []) for b in r.get("buttons", [])}
+
+
+def _encode(body: dict[str, str]) -> bytes:
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+@dataclass
+class LoadResult:
+    server: str
+    seconds: float
+    requests: int
+    errors: int
+    off_plan: int
+    latencies_ms: list[float] = field(default_factory=list, repr=False)
+    error_kinds: dict[str, int] = field(default_factory=dict)
+    server_cpu_pct: float | None = None
+    client_cpu_pct: float | None = None
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def summary(self) -> dict[str, Any]:
+        out = asdict(self)
+        del out["latencies_ms"]
+        out.update(requests_per_s=self.rps, p50_ms=percentile(self.latencies_ms, 50),
+                   p99_ms=percentile(self.latencies_ms, 99))
+        return out
+
+
+async def send(session: aiohttp.ClientSession, base: str, person: Person, result: LoadResult) -> None:
+    body, off_plan = person.next_body()
+    result.off_plan += off_plan
+    started = time.perf_counter()
+    try:
+        async with session.post(f"{base}{PATH.format(key=person.key)}", data=body,
+                                headers={"Content-Type": "application/json"}) as resp:
+            reply = await resp.json(content_type=None)
+            status = resp.status
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+        _error(result, type(exc).__name__)
+        return
+    result.latencies_ms.append((time.perf_counter() - started) * 1000)
+    if status != 200 or "replies" not in reply:
+        _error(result, f"HTTP {status} {reply.get('error', '') if isinstance(reply, dict) else ''}".strip())
+        return
+    result.requests += 1
+    person.saw(reply)
+
+
+def _error(result: LoadResult, kind: str) -> None:
+    result.errors += 1
+    result.error_kinds[kind] = result.error_kinds.get(kind, 0) + 1
+
+
+async def load(server: Server, session: aiohttp.ClientSession, *, seconds: float, connections: int,
+               conversations: int, prefix: str) -> LoadResult:
+    """``connections`` workers share ``conversations`` people for ``seconds``."""
+    people: asyncio.Queue[Person] = asyncio.Queue()
+    for n in range(conversations):
+        people.put_nowait(Person(f"{prefix}-{n}"))
+    result = LoadResult(server=server.name, seconds=seconds, requests=0, errors=0, off_plan=0)
+    deadline = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        while time.perf_counter() < deadline:
+            person = await people.get()
+            await send(session, server.base, person, result)
+            people.put_nowait(person)
+
+    cpu0, own0, started = server.cpu_seconds(), time.process_time(), time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    result.seconds = elapsed = time.perf_counter() - started
+    cpu1 = server.cpu_seconds()
+    if cpu0 is not None and cpu1 is not None:
+        result.server_cpu_pct = 100 * (cpu1 - cpu0) / elapsed
+    result.client_cpu_pct = 100 * (time.process_time() - own0) / elapsed
+    return result
+
+
+async def capture_templates(server: Server, session: aiohttp.ClientSession) -> dict[str, Any]:
+    """Real vikno replies, for the bare server to send back (same shape and size)."""
+    person = Person("bench-template")
+    templates: dict[str, Any] = {}
+    for _ in range(len(PLAN) + 1):
+        body, _ = person.next_body()
+        sent = json.loads(body)
+        async with session.post(f"{server.base}{PATH.format(key=person.key)}", data=body,
+                                headers={"Content-Type": "application/json"}) as resp:
+            if resp.status != 200:
+                raise RuntimeError(f"vikno answered {resp.status}: {await resp.text()}\n{server.log_tail()}")
+            reply = await resp.json()
+        name = "text" if "text" in sent else f"button:{sent['button']}"
+        templates.setdefault(name, reply)  # for text: the greeting's reply (the largest)
+        person.saw(reply)
+    return templates
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+async def start_vikno(folder: Path, nlu: str, session: aiohttp.ClientSession) -> Server:
+    port = free_port()
+    env = {**os.environ, "VIKNO_DATA_DIR": str(folder / "data"), "VIKNO_NLU": nlu, "VIKNO_LOG_LEVEL": "WARNING"}
+    env.pop("MONGODB_URI", None)  # this benchmark is about the embedded store
+    spawned = time.perf_counter()
+    server = spawn("vikno serve", [sys.executable, "-m", "vikno.bots", "serve", "--port", str(port)], env, port,
+                   folder / "vikno.log")
+    await wait_healthy(server, session, spawned)
+    return server
+
+
+async def start_bare(folder: Path, templates: dict[str, Any], session: aiohttp.ClientSession) -> Server:
+    port = free_port()
+    templates_file = folder / "templates.json"
+    templates_file.write_text(json.dumps(templates, ensure_ascii=False), encoding="utf-8")
+    spawned = time.perf_counter()
+    server = spawn("bare aiohttp", [sys.executable, str(Path(__file__).resolve()), "--bare-server", str(port),
+                                    "--templates", str(templates_file)], dict(os.environ), port, folder / "bare.log")
+    await wait_healthy(server, session, spawned)
+    return server
+
+
+async def measure(server: Server, session: aiohttp.ClientSession, args: argparse.Namespace) -> LoadResult:
+    print(f"  {server.name}: warm-up {args.warmup:.0f} s, then {args.seconds:.0f} s measured ...", flush=True)
+    common = dict(connections=args.connections, conversations=args.conversations)
+    await load(server, session, seconds=args.warmup, prefix=f"warm-{server.proc.pid}", **common)
+    return await load(server, session, seconds=args.seconds, prefix=f"run-{server.proc.pid}", **common)
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    vikno = bare = None
+    connector = aiohttp.TCPConnector(limit=args.connections)
+    timeout = aiohttp.ClientTimeout(total=30)
+    with tempfile.TemporaryDirectory(prefix="vikno-rest-bench-") as tmp:
+        folder = Path(tmp)
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+            try:
+                vikno = await start_vikno(folder, args.nlu, session)
+                nlu_wait = await wait_nlu(vikno, session) if args.nlu != "none" else 0.0
+                templates = await capture_templates(vikno, session)
+                bare = await start_bare(folder, templates, session)
+                print_startup(vikno, bare, args.nlu, nlu_wait)
+                results = [await measure(vikno, session, args), await measure(bare, session, args)]
+            finally:
+                stop(vikno)
+                stop(bare)
+    return {"vikno": results[0], "bare": results[1], "startup_s": {"vikno": vikno.startup_s,
+            "bare": bare.startup_s}, "nlu": args.nlu, "nlu_status": vikno.health.get("nlu"), "nlu_wait_s": nlu_wait}
+
+
+# --- report ------------------------------------------------------------------------------------------
+
+
+def print_startup(vikno: Server, bare: Server, nlu: str, nlu_wait: float) -> None:
+    nlu_note = ("NLU off (VIKNO_NLU=none: typed text gets the fallback reply; rerun with --nlu builtin to include it)"
+                if nlu == "none" else f"NLU {nlu} (healthz says {vikno.health.get('nlu')!r}; "
+                                      f"waited {nlu_wait:.1f} s for it before measuring)")
+    print(f"vikno serve: embedded SQLite store in a temporary folder; {nlu_note}")
+    if nlu != "none" and vikno.health.get("nlu") != "ready":
+        print(f"WARNING: the {nlu} NLU is not active in this build (healthz nlu={vikno.health.get('nlu')!r}); "
+              "the figures below are without it")
+    print(f"start-up (process spawn -> first /healthz 200): vikno serve {vikno.startup_s:.2f} s, "
+          f"bare aiohttp {bare.startup_s:.2f} s")
+
+
+def print_results(run_: dict[str, Any], args: argparse.Namespace) -> float:
+    rows = []
+    for res in (run_["vikno"], run_["bare"]):
+        cpu = lambda v: "n/a" if v is None else f"{v:.0f}%"  # noqa: E731
+        rows.append([res.server, res.requests, res.rps, f"{percentile(res.latencies_ms, 50):.1f}",
+                     f"{percentile(res.latencies_ms, 99):.1f}", res.errors, cpu(res.server_cpu_pct),
+                     cpu(res.client_cpu_pct)])
+    print(table(["server", "requests", "requests/s", "p50 ms", "p99 ms", "errors", "server CPU", "load gen CPU"],
+                rows))
+    for res in (run_["vikno"], run_["bare"]):
+        for kind, n in res.error_kinds.items():
+            print(f"  {res.server}: {n} x {kind}")
+        if res.off_plan:
+            print(f"  {res.server}: {res.off_plan} message(s) deviated from the plan (payload not offered)")
+    saturated = [r.server for r in (run_["vikno"], run_["bare"]) if (r.client_cpu_pct or 0) >= 90]
+    for name in saturated:
+        print(f"  {name}: the load generator used a whole core, so this figure is a lower bound of what the "
+              "server can do" + (" (and the ratio an upper bound)" if name == "bare aiohttp" else ""))
+    ratio = run_["vikno"].rps / run_["bare"].rps if run_["bare"].rps else 0.0
+    print(f"\nratio vikno / bare = {ratio:.2f} (target >= {TARGET_RATIO})  -> {verdict(ratio >= TARGET_RATIO)}")
+    print(f"load: {args.connections} keep-alive connections, {args.conversations} conversations, each: greeting, then "
+          f"{', '.join(PLAN)} (repeated); one request per conversation at a time.")
+    print(f"NOTE: {os.cpu_count()} CPU core(s) shared by the load generator (this process, one core at most) and "
+          "the server under test; a server that needs more than the remaining core is under-measured, "
+          "and both servers are measured under the same constraint.")
+    return ratio
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per server (default 10)")
+    parser.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds per server (default 2)")
+    parser.add_argument("--connections", type=int, default=32, help="concurrent keep-alive connections")
+    parser.add_argument("--conversations", type=int, default=200, help="distinct conversation keys")
+    parser.add_argument("--nlu", choices=["none", "builtin"], default="none", help="VIKNO_NLU for vikno serve")
+    parser.add_argument("--json", action="store_true", help="also print one JSON object at the end")
+    parser.add_argument("--bare-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument("--templates", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.conversations < args.connections:
+        parser.error("--conversations must be at least --connections (one request per conversation at a time)")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.bare_server is not None:
+        return run_bare_server(args.bare_server, args.templates)
+    print(f"vikno REST benchmark; {machine_note()}", flush=True)
+    run_ = asyncio.run(run(args))
+    print()
+    ratio = print_results(run_, args)
+    if args.json:
+        print_json({"benchmark": "rest", "machine": machine_note(), "nlu": run_["nlu"],
+                    "nlu_status": run_["nlu_status"], "startup_s": run_["startup_s"],
+                    "connections": args.connections, "conversations": args.conversations,
+                    "vikno": run_["vikno"].summary(), "bare": run_["bare"].summary(), "ratio": ratio,
+                    "target_ratio": TARGET_RATIO})
+    return 0 if ratio >= TARGET_RATIO else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
