@@ -17,6 +17,8 @@ from aiohttp import web
 
 from vikno.flows.content import Helpline
 from vikno.flows.engine import Engine, UnknownHelpline
+from vikno.handoff.console.live import ConsoleHub
+from vikno.handoff.service import Handoff
 from vikno.nlu.types import Understanding
 from vikno.storage import make_store
 from vikno.storage.errors import Conflict, StoreUnavailable
@@ -25,7 +27,8 @@ from vikno.storage.port import Store
 
 from .config import Settings
 from .channels import build_channels, start_channels, stop_channels, wire
-from .keys import CHANNELS, ENGINE, NLU_STATE, SETTINGS, STORE, STORE_READY
+from .keys import CHANNELS, CONSOLE_HUB, DELIVERY, ENGINE, HANDOFF, NLU_STATE, SETTINGS, STORE, STORE_READY
+from .live import Delivery
 from .nlu_backend import load_nlu
 from .rest import RestChannel, error_response
 
@@ -90,6 +93,14 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
         app.cleanup_ctx.append(_nlu_lifecycle)
     app[CHANNELS] = wire(app, build_channels(settings, secret), engine, store, vault)
     app.cleanup_ctx.append(_channels_lifecycle)
+
+    console = ConsoleHub()
+    delivery = Delivery(app[CHANNELS], console)
+    engine.observers.append(delivery.after_turn)
+    app[CONSOLE_HUB] = console
+    app[DELIVERY] = delivery
+    app[HANDOFF] = Handoff(store, helplines, push_channels=lambda: engine.push_channels,
+                           on_outgoing=delivery.outgoing, on_change=console.publish)
     return app
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from aiohttp import web
 
 from vikno.flows.engine import Engine
+from vikno.handoff.console.live import ConsoleHub
+from vikno.handoff.service import Handoff
 from vikno.storage.port import Store
 
 ENGINE = web.AppKey("engine", Engine)
@@ -16,3 +18,6 @@ SETTINGS = web.AppKey("settings", object)
 STORE_READY = web.AppKey("store_ready", asyncio.Event)
 NLU_STATE = web.AppKey("nlu_state", dict[str, Any])
 CHANNELS = web.AppKey("channels", list)
+CONSOLE_HUB = web.AppKey("console_hub", ConsoleHub)
+HANDOFF = web.AppKey("handoff", Handoff)
+DELIVERY = web.AppKey("delivery", object)

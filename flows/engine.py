@@ -14,13 +14,13 @@ import copy
 import logging
 from collections import OrderedDict
 from dataclasses import replace
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from vikno.nlu.types import Parse, Understanding
 from vikno.storage.errors import Conflict, Duplicate, StoreUnavailable
 from vikno.storage.identity import IdentityVault
-from vikno.storage.models import Conversation, Delivery, Direction, Message, Sender, utcnow
+from vikno.storage.models import Conversation, Delivery, Direction, Event, Message, Sender, utcnow
 from vikno.storage.port import Store
 
 from .content import Helpline
@@ -28,6 +28,9 @@ from .dialogue import StepContext, run_step
 from .messages import Button, ConversationView, Inbound, Kind, Outbound, Turn
 
 log = logging.getLogger(__name__)
+
+#: ``observer(conversation, inbound message, events of the turn)``
+TurnObserver = Callable[[Conversation, Message, list[Event]], Awaitable[None]]
 
 MAX_ATTEMPTS = 8
 
@@ -60,6 +63,9 @@ class Engine:
         # Viber); the others (REST, web chat) hand replies back directly.
         self.push_channels = push_channels
         self._recent = RecentConversations()
+        # Called after every committed turn (the console listens: new messages,
+        # queue changes, crisis alerts). An observer's failure never fails a turn.
+        self.observers: list[TurnObserver] = []
 
     def helpline(self, helpline_id: str | None) -> Helpline:
         try:
@@ -142,8 +148,17 @@ class Engine:
                 self._recent.forget(conv)
                 raise
             self._recent.remember(conv)
-            return Turn(await self.view(conv), tuple(result.replies))
+            turn = Turn(await self.view(conv), tuple(result.replies))
+            await self._notify(conv, stored, result.events)
+            return turn
         raise Conflict(f"conversation {conv.id} kept changing; gave up after {MAX_ATTEMPTS} attempts")
+
+    async def _notify(self, conv: Conversation, inbound: Message, events: list[Event]) -> None:
+        for observer in self.observers:
+            try:
+                await observer(conv, inbound, events)
+            except Exception:
+                log.exception("a turn observer failed")
 
     async def _duplicate(self, stored: Message) -> Turn:
         replies = await self.store.messages.replies_to(stored.id)

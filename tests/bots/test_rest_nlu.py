@@ -39,6 +39,10 @@ OPENINGS = [
     ("en", "Hello, my mother needs a wheelchair, how do we get one?", "disability", "wheelchairs"),
     ("uk", "наш будинок зруйновано після обстрілу, яка компенсація", "housing_compensation", "компенсацію"),
     ("en", "our flat was damaged by shelling, can we get compensation", "housing_compensation", "compensation"),
+    ("ru", "Здравствуйте, маме нужна инвалидная коляска, куда обращаться?", "disability", "инвалидностью"),
+    ("ru", "дом разрушен после обстрела, положена ли компенсация за жилье", "housing_compensation", "компенсаци"),
+    ("az", "Salam, anama əlil arabası lazımdır, hara müraciət edək?", "disability", "əlil arabalarının"),
+    ("az", "evimiz atəşdən dağılıb, kompensasiya almaq olar?", "housing_compensation", "kompensasiya"),
 ]
 
 
@@ -54,6 +58,8 @@ async def test_free_text_reaches_the_topic_in_the_persons_language(client: TestC
 @pytest.mark.parametrize(("key", "text", "emergency"), [
     ("crisis-uk", "я не хочу більше жити", "7333"),
     ("crisis-en", "I want to kill myself tonight", "112"),
+    ("crisis-ru", "не хочу больше жить, всё бессмысленно", "7333"),
+    ("crisis-az", "artıq yaşamaq istəmirəm, özümü öldürəcəm", "112"),
 ])
 async def test_crisis_text_is_queued_first_with_emergency_contacts(client: TestClient, key: str, text: str,
                                                                    emergency: str) -> None:

@@ -68,7 +68,7 @@ async def test_language_menu_and_locale_hint(engine: Engine) -> None:
     turn = await engine.handle(text("ed", "hi there", locale="en"))
     assert turn.conversation.language == "en" and "Hello!" in turn.replies[0].text
     langs = await engine.handle(press("ed", "language"))
-    assert payloads(langs) == ["lang:uk", "lang:en"]
+    assert payloads(langs) == ["lang:uk", "lang:ru", "lang:az", "lang:en"]
 
 
 async def test_talk_to_a_person_queues_with_position(engine: Engine) -> None:
