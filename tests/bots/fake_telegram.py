@@ -55,9 +55,9 @@ class FakeTelegram:
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
-        self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
-        self._failures: dict[str, deque[Failure]] = {}
+        self._failures: dict[str, deque[Failure | None]] = {}
+        self._last_update_id = 1000
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -84,19 +84,21 @@ class FakeTelegram:
     # --- scripting ---------------------------------------------------------------------------
 
     def fail(self, method: str, status: int, description: str = "", *, retry_after: int | None = None,
-             times: int = 1) -> None:
-        """The next ``times`` calls of ``method`` fail like Telegram would."""
+             times: int = 1, after: int = 0) -> None:
+        """After ``after`` more good calls, the next ``times`` calls of ``method`` fail like Telegram would."""
         description = description or {429: f"Too Many Requests: retry after {retry_after}",
                                        403: "Forbidden: bot was blocked by the user",
                                        400: "Bad Request: chat not found",
                                        500: "Internal Server Error"}.get(status, "error")
         queue = self._failures.setdefault(method.lower(), deque())
+        queue.extend(None for _ in range(after))
         queue.extend(Failure(status, description, retry_after) for _ in range(times))
 
     async def push_update(self, update: dict[str, Any]) -> int:
         """Queue an update for getUpdates (an ``update_id`` is given if missing)."""
         update = dict(update)
-        update.setdefault("update_id", next(self._update_ids))
+        update.setdefault("update_id", self._last_update_id + 1)
+        self._last_update_id = max(self._last_update_id, int(update["update_id"]))
         async with self._changed:
             self._updates.append(update)
             self._changed.notify_all()
@@ -146,8 +148,8 @@ class FakeTelegram:
                 self.calls.append(Call(method, params, time.monotonic()))
                 self._changed.notify_all()
         failures = self._failures.get(method.lower())
-        if failures:
-            f = failures.popleft()
+        f = failures.popleft() if failures else None
+        if f is not None:
             return _error(f.status, f.description, f.retry_after)
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:

@@ -1,0 +1,410 @@
+"""The Telegram channel: recorded updates -> Inbound, replies -> Bot API requests, end to end.
+
+The tables test the pure halves (normalising an update, rendering a reply);
+the rest runs the real vikno app on a real socket, on the embedded store,
+against a fake Bot API server that records every call (tests/bots/fake_telegram.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from vikno.bots.app import build_app
+from vikno.bots.config import TelegramSettings, load_settings
+from vikno.bots.keys import ENGINE, STORE
+from vikno.bots.outbox import RetryAfter
+from vikno.bots.telegram import (ALLOWED_UPDATES, MAX_CALLBACK_DATA, SECRET_HEADER, WEBHOOK_PATH, CallbackCodec,
+                                 TelegramChannel, callback_id_of, deep_link, inbound_of, render, split_text,
+                                 utf16_len)
+from vikno.flows.content import Helpline, load_helplines, shipped_helpline_folders
+from vikno.flows.messages import Button, Inbound, Outbound
+
+from .fake_telegram import FakeTelegram
+from .telegram_payloads import CALLBACK, CHAT, PERSON, UPDATES, message
+
+SECRET = "test-webhook-secret_42"
+PUBLIC = "https://help.example.org"
+
+
+# --- receive: the table of recorded updates ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "raw", "want"), UPDATES, ids=[row[0] for row in UPDATES])
+def test_update_normalises_to_the_expected_inbound(name: str, raw: Any, want: Inbound | None) -> None:
+    assert inbound_of(raw) == want
+
+
+def test_the_bots_helpline_is_used_unless_a_deep_link_names_another() -> None:
+    assert inbound_of(message(1, text="hi"), "kids").helpline == "kids"
+    assert inbound_of(message(2, text="/start line1620"), "kids").helpline == "line1620"
+    assert inbound_of(message(3, text="/start uk"), "kids").helpline == "kids"
+    assert inbound_of(CALLBACK, "kids").helpline == "kids"
+
+
+@pytest.mark.parametrize(("param", "want"), [
+    ("uk", (None, "uk")), ("EN", (None, "en")), ("line1620", ("line1620", None)),
+    ("line1620_en", ("line1620", "en")), ("line1620-uk", ("line1620", "uk")), ("kids_line_ru", ("kids_line", "ru")),
+    ("kids_xy", ("kids_xy", None)), ("1620", (None, None)), ("a" * 65, (None, None)), ("<x>", (None, None)),
+    (None, (None, None)),
+])
+def test_deep_link_parameters(param: str | None, want: tuple[str | None, str | None]) -> None:
+    assert deep_link(param) == want
+
+
+def test_callback_queries_are_answered_even_when_ignored() -> None:
+    assert callback_id_of(CALLBACK) == "4382bfdwdsb323b2d9"
+    game = next(raw for name, raw, _ in UPDATES if name.startswith("callback without data"))
+    assert inbound_of(game) is None and callback_id_of(game) == "77"
+    assert callback_id_of(message(1, text="hi")) is None and callback_id_of("junk") is None
+
+
+# --- send: the table of replies -> requests -------------------------------------------------------
+
+MENU = Outbound("Оберіть тему", (Button("🏚 Компенсація за пошкоджене житло", "topic:housing_compensation"),
+                                 Button("👤 Поговорити з людиною", "person"), Button("☰ Меню", "menu")))
+LONG = "Перший абзац.\n\n" + "слово " * 600 + "\n" + "я" * 3000  # 6,616 units: cut at the last line break
+EMOJI_LONG = "😀" * 2049  # 4,098 UTF-16 units: one emoji too many for one message
+
+REPLIES: list[tuple[str, Outbound, list[dict[str, Any]]]] = [
+    ("plain text", Outbound("Дякуємо, що звернулися."), [{"chat_id": CHAT, "text": "Дякуємо, що звернулися."}]),
+    ("menu: one button per row", MENU, [{"chat_id": CHAT, "text": "Оберіть тему", "reply_markup": {"inline_keyboard": [
+        [{"text": "🏚 Компенсація за пошкоджене житло", "callback_data": "topic:housing_compensation"}],
+        [{"text": "👤 Поговорити з людиною", "callback_data": "person"}],
+        [{"text": "☰ Меню", "callback_data": "menu"}]]}}]),
+    ("long text: split, buttons on the last part", Outbound(LONG, (Button("☰ Меню", "menu"),)), [
+        {"chat_id": CHAT, "text": LONG[:LONG.rindex("\n")]},
+        {"chat_id": CHAT, "text": "я" * 3000,
+         "reply_markup": {"inline_keyboard": [[{"text": "☰ Меню", "callback_data": "menu"}]]}}]),
+    ("no separator: hard cut at 4096", Outbound("x" * 5000), [
+        {"chat_id": CHAT, "text": "x" * 4096}, {"chat_id": CHAT, "text": "x" * 904}]),
+    ("emoji count double", Outbound(EMOJI_LONG), [
+        {"chat_id": CHAT, "text": "😀" * 2048}, {"chat_id": CHAT, "text": "😀"}]),
+    ("empty title shows the payload", Outbound("Так?", (Button(" ", "menu"),)), [
+        {"chat_id": CHAT, "text": "Так?",
+         "reply_markup": {"inline_keyboard": [[{"text": "menu", "callback_data": "menu"}]]}}]),
+    ("exactly 64 bytes of callback data pass as they are", Outbound("a", (Button("b", "t:" + "ж" * 31),)), [
+        {"chat_id": CHAT, "text": "a",
+         "reply_markup": {"inline_keyboard": [[{"text": "b", "callback_data": "t:" + "ж" * 31}]]}}]),
+]
+
+
+@pytest.mark.parametrize(("name", "reply", "want"), REPLIES, ids=[row[0] for row in REPLIES])
+def test_reply_renders_to_the_expected_requests(name: str, reply: Outbound, want: list[dict[str, Any]]) -> None:
+    assert render(str(CHAT), reply, CallbackCodec()) == want
+
+
+def test_split_parts_stay_within_the_limit_and_lose_only_separators() -> None:
+    text = ("рядок " * 50 + "\n") * 100
+    parts = split_text(text)
+    assert len(parts) > 1 and all(utf16_len(p) <= 4096 for p in parts)
+    assert "".join(parts).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")
+    assert split_text("коротко") == ["коротко"]
+
+
+def test_long_payloads_travel_as_a_short_token_and_come_back() -> None:
+    codec = CallbackCodec(size=2)
+    long = "topic:" + "дуже_довга_тема" * 5
+    token = codec.encode(long)
+    assert len(token.encode()) <= MAX_CALLBACK_DATA and token == codec.encode(long)  # deterministic
+    assert codec.decode(token) == long
+    assert codec.encode("menu") == "menu" and codec.decode("menu") == "menu"
+    # a short payload that looks like a token is itself tokenised, so it cannot be mistaken
+    assert codec.decode(codec.encode("~h:menu")) == "~h:menu"
+    # the LRU forgets (size 2): the token then reaches the engine as an unknown button
+    codec.encode("a" * 70), codec.encode("b" * 70)
+    assert codec.decode(token) == token
+
+
+# --- end to end: the real app, a fake Bot API --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def helplines() -> dict[str, Helpline]:
+    return load_helplines(shipped_helpline_folders())
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture(autouse=True)
+def fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Telegram's pace (1 s per chat, back-off from 1 s) would make the suite slow."""
+    monkeypatch.setattr(TelegramChannel, "per_chat_interval", 0.0)
+    monkeypatch.setattr(TelegramChannel, "retry_first", 0.05)
+    monkeypatch.setattr(TelegramChannel, "retry_most", 0.2)
+    monkeypatch.setattr(TelegramChannel, "poll_timeout", 1)
+
+
+@asynccontextmanager
+async def vikno(tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline],
+                mode: str = "webhook") -> AsyncIterator[TestClient]:
+    settings = load_settings(environ={
+        "VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none", "VIKNO_PUBLIC_URL": PUBLIC,
+        "VIKNO_TELEGRAM_TOKEN": fake.token, "VIKNO_TELEGRAM_API": fake.url, "VIKNO_TELEGRAM_MODE": mode,
+        "VIKNO_TELEGRAM_SECRET": SECRET})
+    async with TestClient(TestServer(build_app(settings, helplines))) as client:
+        yield client
+
+
+async def post(client: TestClient, update: Any, secret: str | None = SECRET, status: int = 200) -> Any:
+    """Deliver an update as Telegram does; returns the JSON of the answer (None when empty)."""
+    data = update if isinstance(update, bytes) else json.dumps(update).encode()
+    headers = {"Content-Type": "application/json"} | ({SECRET_HEADER: secret} if secret is not None else {})
+    resp = await client.post(WEBHOOK_PATH, data=data, headers=headers)
+    body = await resp.text()
+    assert resp.status == status, body
+    return json.loads(body) if body else None
+
+
+def start(message_id: int, chat: int = CHAT, text: str = "/start") -> dict[str, Any]:
+    update = message(message_id, text=text)
+    update["message"]["chat"] = {"id": chat, "type": "private"}
+    return update
+
+
+def press(callback_id: str, data: str, chat: int = CHAT) -> dict[str, Any]:
+    cq = json.loads(json.dumps(CALLBACK["callback_query"]))
+    cq.update(id=callback_id, data=data, **{"from": PERSON})
+    cq["message"]["chat"] = {"id": chat, "type": "private"}
+    return {"callback_query": cq}
+
+
+def payloads(call: Any) -> list[str]:
+    return [b["callback_data"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+
+
+async def test_webhook_is_registered_with_its_secret(tmp_path: Path, fake: FakeTelegram,
+                                                     helplines: dict[str, Helpline]) -> None:
+    fake.fail("setWebhook", 500, times=2)  # Telegram down at start: retried in the background
+    async with vikno(tmp_path, fake, helplines):
+        calls = await fake.wait_for("setWebhook", 3)
+    assert calls[-1].params == {"url": PUBLIC + WEBHOOK_PATH, "secret_token": SECRET,
+                                "allowed_updates": ALLOWED_UPDATES, "drop_pending_updates": False}
+    assert fake.of("deleteWebhook") == [] and fake.of("getUpdates") == []
+
+
+async def test_wrong_or_missing_secret_is_401_and_nothing_is_stored(tmp_path: Path, fake: FakeTelegram,
+                                                                    helplines: dict[str, Helpline]) -> None:
+    async with vikno(tmp_path, fake, helplines) as client:
+        await post(client, start(1), secret="wrong", status=401)
+        await post(client, start(2), secret=None, status=401)
+        await post(client, start(3), secret=SECRET + "x", status=401)
+        assert await client.app[ENGINE].find("telegram", str(CHAT)) is None
+        assert await client.app[STORE].messages.count() == 0
+        await asyncio.sleep(0.1)
+    assert fake.of("sendMessage") == []
+
+
+async def test_start_greets_with_the_menu_and_a_button_answers(tmp_path: Path, fake: FakeTelegram,
+                                                               helplines: dict[str, Helpline]) -> None:
+    async with vikno(tmp_path, fake, helplines) as client:
+        await post(client, start(1))
+        greeting = (await fake.wait_for("sendMessage", 1))[0]
+        assert greeting.params["chat_id"] == CHAT and "Соціальна лінія 1620" in greeting.params["text"]
+        assert "topic:housing_compensation" in payloads(greeting) and "person" in payloads(greeting)
+        # the callback query is answered in the webhook's own answer: Telegram runs that method
+        assert await post(client, press("cb-1", "topic:housing_compensation")) == {
+            "method": "answerCallbackQuery", "callback_query_id": "cb-1"}
+        answer, after = (await fake.wait_for("sendMessage", 3))[1:]
+        assert "компенсацію" in answer.params["text"] and "reply_markup" not in answer.params
+        assert payloads(after) == ["menu", "person"]
+        conv = await client.app[ENGINE].find("telegram", str(CHAT))
+        assert conv is not None and conv.topic == "housing_compensation"
+        stored = await client.app[STORE].messages.history(conv.id)
+        assert [(m.direction, m.kind) for m in stored][:2] == [("in", "start"), ("out", "text")]
+
+
+async def test_callbacks_can_be_answered_with_a_call_instead(tmp_path: Path, fake: FakeTelegram,
+                                                             helplines: dict[str, Helpline],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(TelegramChannel, "answer_in_webhook_reply", False)
+    game = next(raw for name, raw, _ in UPDATES if name.startswith("callback without data"))
+    async with vikno(tmp_path, fake, helplines) as client:
+        assert await post(client, press("cb-2", "menu")) is None
+        assert await post(client, game) is None  # ignored, but its spinner stops too
+        calls = await fake.wait_for("answerCallbackQuery", 2)
+        assert sorted(c.params["callback_query_id"] for c in calls) == ["77", "cb-2"]
+        assert (await fake.wait_for("sendMessage"))[0].params["text"]
+
+
+async def test_deep_link_language_and_unknown_helpline(tmp_path: Path, fake: FakeTelegram,
+                                                       helplines: dict[str, Helpline]) -> None:
+    async with vikno(tmp_path, fake, helplines) as client:
+        await post(client, start(1, chat=11, text="/start line1620_en"))
+        assert (await fake.wait_for("sendMessage", chat_id=11))[0].params["text"].startswith("Hello!")
+        await post(client, start(2, chat=12, text="/start nosuchline"))  # falls back to the bot's own line
+        assert (await fake.wait_for("sendMessage", chat_id=12))[0].params["text"].startswith("Вітаємо!")
+
+
+async def test_media_get_a_polite_answer_and_no_file_is_kept(tmp_path: Path, fake: FakeTelegram,
+                                                             helplines: dict[str, Helpline]) -> None:
+    raw = next(raw for name, raw, _ in UPDATES if name == "photo with caption")
+    async with vikno(tmp_path, fake, helplines) as client:
+        await post(client, raw)
+        reply = (await fake.wait_for("sendMessage"))[0]
+        assert "лише текст і кнопки" in reply.params["text"] and payloads(reply) == ["menu"]
+        conv = await client.app[ENGINE].find("telegram", str(CHAT))
+        stored = (await client.app[STORE].messages.history(conv.id))[0]
+        assert (stored.kind, stored.text, stored.buttons) == ("photo", None, [])
+        assert "AgACAgIAAxkBAAIB" not in repr(stored)
+
+
+async def test_429_retry_after_is_honoured_and_the_message_arrives_once(tmp_path: Path, fake: FakeTelegram,
+                                                                        helplines: dict[str, Helpline]) -> None:
+    fake.fail("sendMessage", 429, retry_after=1)
+    async with vikno(tmp_path, fake, helplines) as client:
+        await post(client, start(1))
+        refused, delivered = await fake.wait_for("sendMessage", 2, timeout=6)
+        assert delivered.at - refused.at >= 0.95 and delivered.params == refused.params
+        await asyncio.sleep(0.3)
+        assert len(fake.of("sendMessage")) == 2
+        assert await client.app[STORE].messages.count_pending("telegram") == 0
+
+
+async def test_blocked_bot_and_missing_chat_give_up_without_retrying(tmp_path: Path, fake: FakeTelegram,
+                                                                     helplines: dict[str, Helpline]) -> None:
+    fake.fail("sendMessage", 403)
+    fake.fail("sendMessage", 400, "Bad Request: chat not found")
+    async with vikno(tmp_path, fake, helplines) as client:
+        await post(client, start(1, chat=21))
+        await fake.wait_for("sendMessage", chat_id=21)
+        await post(client, start(2, chat=22))
+        await fake.wait_for("sendMessage", chat_id=22)
+        await asyncio.sleep(0.3)
+        assert len(fake.of("sendMessage")) == 2
+        assert await client.app[STORE].messages.count_pending("telegram") == 0
+
+
+async def test_server_errors_are_retried_until_delivered(tmp_path: Path, fake: FakeTelegram,
+                                                         helplines: dict[str, Helpline],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("vikno.bots.outbox.random.random", lambda: 0.0)  # back-off 0.5 s, not up to 1 s
+    fake.fail("sendMessage", 500)
+    async with vikno(tmp_path, fake, helplines) as client:
+        await post(client, start(1))
+        calls = await fake.wait_for("sendMessage", 2, timeout=6)
+        assert calls[0].params == calls[1].params
+
+
+async def test_a_split_reply_resumes_after_the_part_that_failed(fake: FakeTelegram) -> None:
+    channel = TelegramChannel(TelegramSettings(token=fake.token, api_base=fake.url), public_url=None,
+                              default_secret=SECRET)
+    reply = Outbound("x" * 5000, (Button("☰ Меню", "menu"),))
+    try:
+        fake.fail("sendMessage", 429, retry_after=3, after=1)  # the first part goes, the second is refused
+        with pytest.raises(RetryAfter):
+            await channel.send(str(CHAT), reply)
+        await channel.send(str(CHAT), reply)
+        sent = fake.of("sendMessage")
+        assert [len(c.params["text"]) for c in sent] == [4096, 904, 904]
+        assert ["reply_markup" in c.params for c in sent] == [False, True, True]
+        await channel.send(str(CHAT), reply)  # the same reply again later is a new message, whole
+        assert len(fake.of("sendMessage")) == 5
+    finally:
+        await channel.stop()
+
+
+async def test_duplicate_updates_are_processed_once(tmp_path: Path, fake: FakeTelegram,
+                                                    helplines: dict[str, Helpline]) -> None:
+    async with vikno(tmp_path, fake, helplines) as client:
+        await post(client, start(1, chat=31))
+        await post(client, start(1, chat=31))
+        await asyncio.gather(post(client, start(2, chat=32)), post(client, start(2, chat=32)))
+        await post(client, press("cb-9", "menu", chat=31))
+        await post(client, press("cb-9", "menu", chat=31))
+        await fake.wait_for("sendMessage", 2, chat_id=31)
+        await fake.wait_for("sendMessage", 1, chat_id=32)
+        await asyncio.sleep(0.3)
+        assert len(fake.sent_to(31)) == 2 and len(fake.sent_to(32)) == 1
+        conv = await client.app[ENGINE].find("telegram", "31")
+        assert await client.app[STORE].messages.count(conv.id) == 4  # two in, two out
+
+
+async def test_store_down_is_503_and_the_retry_is_processed(tmp_path: Path, fake: FakeTelegram,
+                                                            helplines: dict[str, Helpline]) -> None:
+    async with vikno(tmp_path, fake, helplines) as client:
+        store = client.app[STORE]
+        await store.close()
+        await post(client, start(1, chat=41), status=503)
+        await store.open()
+        assert await client.app[ENGINE].find("telegram", "41") is None
+        await post(client, start(1, chat=41))  # Telegram retries the same update
+        assert "Вітаємо" in (await fake.wait_for("sendMessage", chat_id=41))[0].params["text"]
+
+
+ODD_BODIES = [b"{not json", b"", b"\xff\xfe\x00", b"null", b"[]", b'"text"', b"1e999", b"[" * 100_000 + b"]" * 100_000,
+              json.dumps({"update_id": 1, "message": {"chat": {"id": 1e400}}}).encode()]
+
+
+async def test_odd_payloads_never_crash_nor_5xx(tmp_path: Path, fake: FakeTelegram,
+                                                helplines: dict[str, Helpline]) -> None:
+    async with vikno(tmp_path, fake, helplines) as client:
+        for body in ODD_BODIES:
+            await post(client, body)
+        for _, raw, _ in UPDATES:
+            await post(client, raw)
+        await post(client, message(999, text="😀" * 10_000 + "x" * 60_000))  # over the REST body limit
+        answered = [want for _, _, want in UPDATES if want is not None]
+        await fake.wait_for("sendMessage", len(answered) + 1, timeout=10)  # at least one reply each
+
+
+async def test_polling_advances_the_offset_only_after_handling(tmp_path: Path, fake: FakeTelegram,
+                                                               helplines: dict[str, Helpline]) -> None:
+    first = await fake.push_update(start(1, chat=51))
+    async with vikno(tmp_path, fake, helplines, mode="polling") as client:
+        assert all(r.canonical != WEBHOOK_PATH for r in client.app.router.resources())
+        greeting = (await fake.wait_for("sendMessage", chat_id=51))[0]
+        second = await fake.push_update(press("cb-51", payloads(greeting)[0], chat=51))
+        await fake.wait_for("sendMessage", 3, chat_id=51)
+        await fake.wait_for("answerCallbackQuery")
+        await fake.push_update({"update_id": second + 1, "poll": {"id": "x"}})  # ignored, but confirmed
+        for _ in range(100):
+            if second + 2 in fake.offsets:
+                break
+            await asyncio.sleep(0.02)
+    assert fake.of("deleteWebhook")[0].params == {"drop_pending_updates": False}
+    assert fake.calls.index(fake.of("deleteWebhook")[0]) < fake.calls.index(fake.of("getUpdates")[0])
+    assert fake.offsets[0] is None and first + 1 in fake.offsets and second + 1 in fake.offsets
+    assert second + 2 in fake.offsets
+    assert fake.of("setWebhook") == []
+    assert sorted(set(o for o in fake.offsets if o is not None)) == [first + 1, second + 1, second + 2]
+    assert fake.of("getUpdates")[0].params["allowed_updates"] == ALLOWED_UPDATES
+
+
+async def test_polling_keeps_the_update_while_the_store_is_down(tmp_path: Path, fake: FakeTelegram,
+                                                                helplines: dict[str, Helpline]) -> None:
+    async with vikno(tmp_path, fake, helplines, mode="polling") as client:
+        await fake.wait_for("getUpdates")
+        store = client.app[STORE]
+        await store.close()
+        update_id = await fake.push_update(start(1, chat=61))
+        await asyncio.sleep(0.3)
+        assert fake.pending_updates() and all(o is None or o <= update_id for o in fake.offsets)
+        await store.open()
+        await fake.wait_for("sendMessage", chat_id=61, timeout=5)
+
+
+async def test_replies_reach_the_wire_exactly_as_tabled(fake: FakeTelegram) -> None:
+    """What aiogram really puts on the wire (a form, JSON-encoded keyboard) is the table's request."""
+    channel = TelegramChannel(TelegramSettings(token=fake.token, api_base=fake.url), public_url=None,
+                              default_secret=SECRET)
+    try:
+        for _, reply, want in REPLIES:
+            fake.calls.clear()
+            await channel.send(str(CHAT), reply)
+            assert [(c.method, c.params) for c in fake.calls] == [("sendMessage", w) for w in want]
+    finally:
+        await channel.stop()
