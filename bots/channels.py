@@ -88,5 +88,5 @@ async def start_channels(running: list[RunningChannel], engine: Engine) -> None:
 
 async def stop_channels(running: list[RunningChannel]) -> None:
     for item in running:
+        await item.pump.stop()  # first, so nothing is mid-send when the client closes
         await item.channel.stop()
-        await item.pump.stop()

@@ -69,9 +69,14 @@ def main(argv: list[str] | None = None) -> int:
         helplines = load_helplines(folders)
     except ContentError as exc:
         return _fail("the helpline content is wrong, fix it and start again", exc.problems)
-    if settings.default_helpline and settings.default_helpline not in helplines:
-        return _fail("the configuration is wrong", [
-            f"default_helpline: no helpline {settings.default_helpline!r}; loaded: {', '.join(helplines)}"])
+    wrong = [f"{name}: no helpline {value!r}; loaded: {', '.join(helplines)}"
+             for name, value in (("default_helpline", settings.default_helpline),
+                                 ("telegram.helpline", settings.telegram.helpline),
+                                 ("viber.helpline", settings.viber.helpline),
+                                 ("webchat.helpline", settings.webchat.helpline))
+             if value and value not in helplines]
+    if wrong:
+        return _fail("the configuration is wrong", wrong)
     if args.command == "check":
         print(f"ok: {len(helplines)} helpline(s): {', '.join(helplines)}; store: {settings.store_kind}")
         return 0

@@ -83,6 +83,15 @@ class TelegramSettings(_Strict):
     api_base: str | None = None
     helpline: str | None = None
 
+    @field_validator("token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        import re
+
+        if value is not None and not re.fullmatch(r"\d{3,20}:[A-Za-z0-9_-]{20,100}", value.get_secret_value()):
+            raise ValueError("does not look like a bot token from @BotFather (digits, ':', then 20+ letters)")
+        return value
+
     @field_validator("secret_token")
     @classmethod
     def _secret_token(cls, value: SecretStr | None) -> SecretStr | None:

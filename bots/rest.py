@@ -53,9 +53,13 @@ def _key(request: web.Request) -> str:
 async def _read_json(request: web.Request, limit: int) -> Any:
     if request.content_length is not None and request.content_length > limit:
         raise BadRequest(413, "body_too_large", f"the request body is over {limit} bytes")
-    body = await request.content.read(limit + 1)
-    if len(body) > limit:
-        raise BadRequest(413, "body_too_large", f"the request body is over {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.content.iter_chunked(16384):  # a body may arrive in pieces
+        size += len(chunk)
+        if size > limit:
+            raise BadRequest(413, "body_too_large", f"the request body is over {limit} bytes")
+        chunks.append(chunk)
+    body = b"".join(chunks)
     try:
         return json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:

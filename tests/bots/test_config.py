@@ -28,6 +28,10 @@ def test_environment_wins_over_the_file(tmp_path: Path) -> None:
     ({"VIKNO_SECRET_KEY": "short"}, "VIKNO_SECRET_KEY: secret_key: must be at least 16 characters"),
     ({"VIKNO_NLU": "gpt"}, "VIKNO_NLU: nlu.backend: Input should be 'builtin', 'rasa' or 'none'"),
     ({"VIKNO_NLU": "rasa"}, "nlu.rasa_url is required"),
+    ({"VIKNO_TELEGRAM_TOKEN": "not-a-token", "VIKNO_TELEGRAM_MODE": "polling"},
+     "VIKNO_TELEGRAM_TOKEN: telegram.token: does not look like a bot token"),
+    ({"VIKNO_TELEGRAM_TOKEN": "123456:" + "A" * 35}, "telegram in webhook mode needs public_url"),
+    ({"VIKNO_VIBER_TOKEN": "abc"}, "viber needs public_url"),
 ])
 def test_environment_errors_name_the_variable(environ: dict[str, str], expected: str) -> None:
     with pytest.raises(ConfigError) as info:
@@ -43,3 +47,10 @@ def test_file_errors_name_the_line(tmp_path: Path) -> None:
     text = str(info.value)
     assert "c.yml, line 2 (prot): prot: unknown setting" in text
     assert "c.yml, line 4 (rest.max_text_chars)" in text
+
+
+def test_channels_from_the_environment() -> None:
+    s = load_settings(environ={"VIKNO_TELEGRAM_TOKEN": "123456:" + "A" * 35, "VIKNO_PUBLIC_URL": "https://h.example",
+                               "VIKNO_WEBCHAT_ORIGINS": "https://a.example, https://b.example"})
+    assert s.telegram.mode == "webhook" and s.public_url == "https://h.example"
+    assert s.webchat.allowed_origins == ["https://a.example", "https://b.example"]
