@@ -181,12 +181,27 @@ class TopicsFile(_Strict):
     topics: list[Topic] = Field(min_length=1)
 
 
+#: Placeholders an operator's canned reply may use.
+CANNED_PLACEHOLDERS = {"operator", "helpline"}
+
+
+class CannedReply(_Strict):
+    id: Identifier
+    title: Text
+    text: Text
+
+
+class CannedFile(_Strict):
+    canned: list[CannedReply] = []
+
+
 class Helpline:
     """A loaded, validated helpline: settings, texts and topics."""
 
     def __init__(self, settings: HelplineSettings, texts: dict[str, Text], topics: list[Topic],
-                 folder: Path) -> None:
+                 folder: Path, canned: list[CannedReply] | None = None) -> None:
         self.settings = settings
+        self.canned = canned or []
         self.texts = texts
         self.topics = {t.id: t for t in topics}
         self.topic_order = [t.id for t in topics]
@@ -237,9 +252,41 @@ def load_helpline(folder: Path) -> Helpline:
         raise ContentError(problems)
     assert settings is not None and texts is not None and topics is not None
     _check_cross_references(settings, texts.root, topics.topics, located, problems)
+    canned = _load_canned(folder / CANNED_FILE, settings.languages, problems)
     if problems:
         raise ContentError(problems)
-    return Helpline(settings, texts.root, topics.topics, folder)
+    return Helpline(settings, texts.root, topics.topics, folder, canned)
+
+
+CANNED_FILE = "canned.yml"  # optional: operators' canned replies
+
+
+def _load_canned(path: Path, langs: list[str], problems: list[str]) -> list[CannedReply]:
+    if not path.is_file():
+        return []
+    located = load_located(path)
+    problems.extend(located.problems)
+    parsed = _validate(CannedFile, located, problems)
+    if parsed is None:
+        return []
+    seen: set[str] = set()
+    for i, reply in enumerate(parsed.canned):
+        if reply.id in seen:
+            problems.append(f"{located.where(('canned', i, 'id'))}: canned reply id {reply.id!r} is used twice")
+        seen.add(reply.id)
+        _need_languages(reply.title, langs, located, ("canned", i, "title"), problems)
+        _need_languages(reply.text, langs, located, ("canned", i, "text"), problems)
+        for lang, value in reply.text.root.items():
+            try:
+                used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+            except ValueError as exc:
+                problems.append(f"{located.where(('canned', i, 'text', lang))}: broken placeholder ({exc})")
+                continue
+            if used - CANNED_PLACEHOLDERS:
+                problems.append(f"{located.where(('canned', i, 'text', lang))}: unknown placeholder "
+                                f"{', '.join('{' + u + '}' for u in sorted(used - CANNED_PLACEHOLDERS))} "
+                                "(allowed: {operator}, {helpline})")
+    return parsed.canned
 
 
 def load_helplines(folders: list[Path]) -> dict[str, Helpline]:

@@ -114,3 +114,12 @@ def test_missing_file_and_missing_text(line: Path) -> None:
 def test_two_folders_with_the_same_helpline_id(line: Path) -> None:
     with pytest.raises(ContentError, match="already used"):
         load_helplines([SHIPPED, line])
+
+
+def test_canned_replies_are_validated(line: Path) -> None:
+    shipped = load_helpline(line)
+    assert [c.id for c in shipped.canned][:2] == ["hello", "documents"]
+    canned = line / "canned.yml"
+    edit(canned, "Мене звати {operator}", "Мене звати {name}")
+    message = problems(line)
+    assert f"canned.yml, line {line_of(canned, '{name}')} (canned[0].text.uk): unknown placeholder {{name}}" in message
