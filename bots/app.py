@@ -29,6 +29,7 @@ from .config import Settings
 from .channels import build_channels, start_channels, stop_channels, wire
 from .keys import CHANNELS, CONSOLE_HUB, DELIVERY, ENGINE, HANDOFF, NLU_STATE, SETTINGS, STORE, STORE_READY
 from .live import Delivery
+from .webchat import WebchatChannel
 from .nlu_backend import load_nlu
 from .rest import RestChannel, error_response
 
@@ -101,6 +102,10 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
     app[DELIVERY] = delivery
     app[HANDOFF] = Handoff(store, helplines, push_channels=lambda: engine.push_channels,
                            on_outgoing=delivery.outgoing, on_change=console.publish)
+    if settings.webchat.enabled:
+        webchat = WebchatChannel(settings.webchat, settings.public_url)
+        webchat.install(app)  # routes, the socket hub, closing sockets on shutdown
+        delivery.web_publish = webchat.hub.publish
     return app
 
 

@@ -39,6 +39,7 @@ ENVIRONMENT: dict[str, tuple[str, ...]] = {
     "VIKNO_VIBER_API": ("viber", "api_base"),
     "VIKNO_VIBER_NAME": ("viber", "sender_name"),
     "VIKNO_WEBCHAT_ORIGINS": ("webchat", "allowed_origins"),
+    "VIKNO_WEBCHAT_EXIT_URL": ("webchat", "exit_url"),
 }
 
 
@@ -119,6 +120,8 @@ class WebchatSettings(_Strict):
     #: Sites allowed to embed the chat (their origins, e.g. https://help.example.org);
     #: the chat's own origin is always allowed.
     allowed_origins: list[str] = []
+    #: Where "quick exit" sends the browser: a neutral site (http or https).
+    exit_url: str = Field(default="https://www.google.com/", pattern=r"^https?://")
     max_message_chars: int = Field(default=4096, ge=16, le=100_000)
     messages_per_minute: int = Field(default=30, ge=1, le=10_000)
     helpline: str | None = None

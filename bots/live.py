@@ -28,8 +28,9 @@ QUEUE_EVENTS = {"handoff_requested", "handoff_cancelled", "priority_raised"}
 
 
 def message_event(message: Message) -> dict[str, Any]:
-    return {"id": message.id, "sender": str(message.sender), "text": message.text,
-            "at": message.created_at.isoformat().replace("+00:00", "Z")}
+    from .webchat.protocol import message_json  # the web chat's own shape, with seq for ordering
+
+    return message_json(message)
 
 
 class Delivery:

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh test
+scripts/ensure-chromium.sh   # Debian's Chromium for the browser tests (Playwright cannot download one here)
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?

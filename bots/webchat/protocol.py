@@ -18,12 +18,14 @@ Server → client::
     {"type": "conversation", "conversation": {...}}
     {"type": "sync", "messages": [message...]}        (what another tab of the same key sent)
     {"type": "operator_message", "message": message}  (published by the operator console)
+    {"type": "system_message", "message": message}    (e.g. "the specialist has left"; ditto)
     {"type": "typing", "who": "operator", "on": bool} (published by the operator console)
     {"type": "pong"}
     {"type": "error", "error": code, "detail": str, "id": str | absent, "retry_after": s | absent}
 
 A ``message`` is ``{id, seq, direction, sender, kind, text, buttons, button, title,
-client_id, at}``: ``id`` is the store's id, so a client merges everything it is
+client_id, at}``: ``seq`` is a decimal string (it orders messages and is too
+big for a JavaScript number); ``id`` is the store's id, so a client merges everything it is
 sent (welcome history, replies, resends) by ``id`` and never shows a message
 twice; ``client_id`` on an incoming message is the id the client gave it, so a
 bubble shown while it was still unsent is matched with its stored copy.
@@ -170,10 +172,11 @@ def _message(data: dict[str, Any], kind: str, max_chars: int) -> ChatMessage:
 def message_json(m: Message, key: str | None = None) -> dict[str, Any]:
     """A stored message as the client sees it (no platform ids, no keys).
 
-    The operator console uses this too, for ``operator_message`` events.
+    The operator console uses this too, for ``operator_message`` events: with
+    ``seq`` the client can place a message in order (without, it is appended).
     """
     out: dict[str, Any] = {
-        "id": m.id, "seq": m.seq, "direction": str(m.direction), "sender": str(m.sender), "kind": m.kind,
+        "id": m.id, "seq": str(m.seq), "direction": str(m.direction), "sender": str(m.sender), "kind": m.kind,
         "text": m.text, "at": m.created_at.isoformat().replace("+00:00", "Z"),
     }
     if m.direction == "in":

@@ -1,0 +1,104 @@
+"""The web chat channel: its pages and its websocket, ready to mount.
+
+Unlike Telegram and Viber, the web chat is not a push channel: replies go
+back on the socket that asked, and the store's history is how a client that
+was away catches up. ``install`` mounts the routes, exposes the hub (the
+operator console publishes through it) and closes sockets at shutdown so
+that clients reconnect to the next process at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from aiohttp import WSCloseCode, web
+
+from vikno.flows.content import SUPPORTED_LANGUAGES
+from vikno.flows.engine import Engine
+
+from ..config import WebchatSettings
+from ..keys import ENGINE
+from .hub import WebchatHub
+from .origins import OriginPolicy
+from .pages import COMMON_HEADERS, Asset, page_csp, templates
+from .session import Session
+
+log = logging.getLogger(__name__)
+
+WEBCHAT_HUB = web.AppKey("webchat_hub", WebchatHub)
+DEFAULT_EXIT_URL = "https://www.google.com/"
+HEARTBEAT_SECONDS = 30.0
+#: Page titles stay neutral: they end up in the browser's history.
+PAGE_TITLES = {"uk": "Чат", "ru": "Чат", "az": "Çat", "en": "Chat"}
+
+
+class WebchatChannel:
+    def __init__(self, settings: WebchatSettings, public_url: str | None, *,
+                 exit_url: str | None = None, hub: WebchatHub | None = None) -> None:
+        # a neutral site for quick exit: the argument, else webchat.exit_url once settings have it
+        exit_url = exit_url or getattr(settings, "exit_url", None) or DEFAULT_EXIT_URL
+        if urlsplit(exit_url).scheme not in ("http", "https"):
+            raise ValueError("exit_url must be an http(s) address (the neutral site quick exit goes to)")
+        self.settings = settings
+        self.public_url = public_url
+        self.exit_url = exit_url
+        self.hub = hub or WebchatHub()
+        self.origins = OriginPolicy(settings.allowed_origins, public_url)
+        self.script = Asset.load("widget.js", "text/javascript; charset=utf-8")
+        self.style = Asset.load("widget.css", "text/css; charset=utf-8")
+        self.jinja = templates()
+        # Room for max_message_chars of any script in JSON (\uXXXX escapes at worst).
+        self.max_frame = settings.max_message_chars * 6 + 4096
+
+    def routes(self) -> list[web.RouteDef]:
+        if not self.settings.enabled:
+            return []
+        return [
+            web.get("/chat", self.page),
+            web.get("/chat/widget.js", self.widget_js),
+            web.get("/chat/widget.css", self.widget_css),
+            web.get("/chat/ws", self.socket),
+        ]
+
+    def install(self, app: web.Application) -> None:
+        app.add_routes(self.routes())
+        app[WEBCHAT_HUB] = self.hub
+        app.on_shutdown.append(self._shutdown)
+
+    async def _shutdown(self, _: web.Application) -> None:
+        await self.hub.close_all(WSCloseCode.GOING_AWAY, b"server restarting")
+
+    async def widget_js(self, request: web.Request) -> web.Response:
+        return self.script.response(request)
+
+    async def widget_css(self, request: web.Request) -> web.Response:
+        return self.style.response(request)
+
+    async def page(self, request: web.Request) -> web.Response:
+        engine: Engine = request.app[ENGINE]
+        helpline = request.query.get("helpline") or self.settings.helpline or engine.default_helpline
+        if helpline not in engine.helplines:
+            return web.Response(status=404, text="no such helpline", headers=COMMON_HEADERS)
+        line = engine.helplines[helpline]
+        lang = request.query.get("lang", "")
+        if lang not in SUPPORTED_LANGUAGES or lang not in line.languages:
+            lang = line.settings.default_language
+        html = self.jinja.get_template("chat.html").render(
+            lang=lang, title=PAGE_TITLES.get(lang, "Chat"), helpline=helpline, exit_url=self.exit_url,
+            max_chars=self.settings.max_message_chars, script_version=self.script.version,
+            style_version=self.style.version)
+        headers = {**COMMON_HEADERS, "Cache-Control": "no-store",
+                   "Content-Security-Policy": page_csp(request.host, self.origins.frame_ancestors()),
+                   "Permissions-Policy": "camera=(), microphone=(), geolocation=()"}
+        return web.Response(text=html, content_type="text/html", charset="utf-8", headers=headers)
+
+    async def socket(self, request: web.Request) -> web.StreamResponse:
+        if not self.origins.permits(request.headers.get("Origin"), request.host):
+            log.info("web chat socket refused: origin not allowed")
+            raise web.HTTPForbidden(text="this site may not open the chat; add it to webchat.allowed_origins "
+                                         "(VIKNO_WEBCHAT_ORIGINS)", headers=COMMON_HEADERS)
+        ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=self.max_frame, compress=False)
+        await ws.prepare(request)
+        await Session(ws, request.app[ENGINE], self.hub, self.settings).run()
+        return ws

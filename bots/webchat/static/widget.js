@@ -1,0 +1,582 @@
+/*
+ * vikno web chat widget. One tag on any allowed site:
+ *   <script src="https://HOST/chat/widget.js" data-helpline="line1620" data-lang="uk" async></script>
+ * Optional: data-exit-url (where quick exit goes, http(s) only), data-remember="session"
+ * (forget the conversation when the tab closes), data-mode="page" (full page, used by /chat).
+ *
+ * Safety rules kept throughout: message text goes into the page with textContent only;
+ * quick exit (button, or Escape three times) forgets everything and replaces the page.
+ * Protocol: see bots/webchat/protocol.py.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || window.__viknoChat) { return; }
+  window.__viknoChat = true;
+
+  var data = script.dataset;
+  var base = new URL(script.src, location.href);
+  var origin = base.origin;
+  var wsUrl = origin.replace(/^http/, "ws") + "/chat/ws";
+  var pageMode = data.mode === "page";
+  var helpline = data.helpline || null;
+  var maxChars = parseInt(data.maxChars || "4096", 10) || 4096;
+  var exitUrl = safeUrl(data.exitUrl) || "https://www.google.com/";
+  var remember = data.remember === "session" ? "session" : "local";
+  var storeKey = "vikno-chat:" + origin + ":" + (helpline || "default");
+  var LANG_NAMES = { uk: "Українська", ru: "Русский", az: "Azərbaycanca", en: "English" };
+
+  var T = {
+    uk: { title: "Чат підтримки", open: "Відкрити чат", close: "Згорнути чат", exit: "Швидкий вихід",
+      exitLabel: "Швидкий вихід: закрити чат і перейти на інший сайт", input: "Ваше повідомлення",
+      placeholder: "Напишіть повідомлення…", send: "Надіслати", connecting: "Зʼєднання…",
+      reconnecting: "Немає звʼязку. Пробуємо ще раз…", typing: "Фахівець друкує…", log: "Повідомлення чату",
+      intro: "Вітаємо! Тут можна анонімно написати про те, що сталося. Напишіть або оберіть нижче.",
+      menu: "☰ Меню", person: "🙋 Поговорити з людиною", sending: "надсилається…", failed: "не надіслано",
+      you: "Ви:", bot: "Бот:", operator: "Фахівець:", language: "Мова", quick: "Варіанти відповіді",
+      queue: "Ви в черзі: ", tooLong: "Повідомлення задовге" },
+    ru: { title: "Чат поддержки", open: "Открыть чат", close: "Свернуть чат", exit: "Быстрый выход",
+      exitLabel: "Быстрый выход: закрыть чат и перейти на другой сайт", input: "Ваше сообщение",
+      placeholder: "Напишите сообщение…", send: "Отправить", connecting: "Соединение…",
+      reconnecting: "Нет связи. Пробуем снова…", typing: "Специалист печатает…", log: "Сообщения чата",
+      intro: "Здравствуйте! Здесь можно анонимно написать о том, что случилось. Напишите или выберите ниже.",
+      menu: "☰ Меню", person: "🙋 Поговорить с человеком", sending: "отправляется…", failed: "не отправлено",
+      you: "Вы:", bot: "Бот:", operator: "Специалист:", language: "Язык", quick: "Варианты ответа",
+      queue: "Вы в очереди: ", tooLong: "Сообщение слишком длинное" },
+    az: { title: "Dəstək çatı", open: "Çatı aç", close: "Çatı kiçilt", exit: "Tez çıxış",
+      exitLabel: "Tez çıxış: çatı bağla və başqa sayta keç", input: "Mesajınız",
+      placeholder: "Mesaj yazın…", send: "Göndər", connecting: "Qoşulur…",
+      reconnecting: "Bağlantı yoxdur. Yenidən cəhd edilir…", typing: "Mütəxəssis yazır…", log: "Çat mesajları",
+      intro: "Salam! Burada baş verənlər barədə anonim yaza bilərsiniz. Yazın və ya aşağıdan seçin.",
+      menu: "☰ Menyu", person: "🙋 İnsanla danışmaq", sending: "göndərilir…", failed: "göndərilmədi",
+      you: "Siz:", bot: "Bot:", operator: "Mütəxəssis:", language: "Dil", quick: "Cavab variantları",
+      queue: "Növbədəsiniz: ", tooLong: "Mesaj çox uzundur" },
+    en: { title: "Support chat", open: "Open chat", close: "Minimise chat", exit: "Quick exit",
+      exitLabel: "Quick exit: close the chat and go to another site", input: "Your message",
+      placeholder: "Write a message…", send: "Send", connecting: "Connecting…",
+      reconnecting: "No connection. Trying again…", typing: "A specialist is typing…", log: "Chat messages",
+      intro: "Hello! You can write here anonymously about what happened. Write, or choose below.",
+      menu: "☰ Menu", person: "🙋 Talk to a person", sending: "sending…", failed: "not sent",
+      you: "You:", bot: "Bot:", operator: "Specialist:", language: "Language", quick: "Reply options",
+      queue: "You are in the queue: ", tooLong: "The message is too long" }
+  };
+  var lang = T[data.lang] ? data.lang : "uk";
+  var languages = [lang];
+
+  // --- state --------------------------------------------------------------
+  var ws = null, welcomed = false, attempts = 0, reconnectTimer = null, pingTimer = null;
+  var lastFrameAt = 0, escapes = [], unread = 0, opened = pageMode, conversation = null;
+  var byId = {};          // store id -> element
+  var pending = [];       // [{id, frame, el, sentAt}] in the order typed
+  var titles = {};        // button payload -> title (to show a pressed button by its title)
+  var key = readKey();
+
+  // --- DOM ------------------------------------------------------------------
+  var host = document.createElement("div");
+  host.setAttribute("data-vikno-chat", "");
+  var shadow = host.attachShadow({ mode: "open" });
+  var css = el("link");
+  css.rel = "stylesheet";
+  css.href = origin + "/chat/widget.css";
+  shadow.appendChild(css);
+  var root = el("div", "vk-root " + (pageMode ? "vk-page" : "vk-widget"));
+  shadow.appendChild(root);
+
+  var launcher = null;
+  if (!pageMode) {
+    launcher = el("button", "vk-launcher");
+    launcher.type = "button";
+    launcher.setAttribute("aria-expanded", "false");
+    launcher.setAttribute("aria-controls", "vk-panel");
+    launcher.appendChild(el("span", "vk-launcher-icon", "💬"));
+    var launcherText = el("span", "vk-launcher-text");
+    launcher.appendChild(launcherText);
+    var badge = el("span", "vk-badge");
+    badge.hidden = true;
+    launcher.appendChild(badge);
+    launcher.addEventListener("click", function () { setOpen(true); });
+    root.appendChild(launcher);
+  }
+
+  var panel = el("section", "vk-panel");
+  panel.id = "vk-panel";
+  panel.hidden = !pageMode;
+  var header = el("header", "vk-header");
+  var title = el(pageMode ? "h1" : "h2", "vk-title");
+  var langSelect = el("select", "vk-lang");
+  var exitButton = el("button", "vk-exit");
+  exitButton.type = "button";
+  header.appendChild(title);
+  header.appendChild(langSelect);
+  var closeButton = null;
+  if (!pageMode) {
+    closeButton = el("button", "vk-close", "✕");
+    closeButton.type = "button";
+    closeButton.addEventListener("click", function () { setOpen(false); });
+    header.appendChild(closeButton);
+  }
+  header.appendChild(exitButton);
+  var status = el("div", "vk-status");
+  status.setAttribute("role", "status");
+  status.setAttribute("aria-live", "polite");
+  var log = el("div", "vk-log");
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-live", "polite");
+  log.setAttribute("aria-relevant", "additions");
+  log.tabIndex = 0;
+  var intro = el("p", "vk-intro");
+  log.appendChild(intro);
+  var typing = el("div", "vk-typing");
+  typing.setAttribute("aria-live", "polite");
+  typing.hidden = true;
+  var quick = el("div", "vk-quick");
+  quick.setAttribute("role", "group");
+  var form = el("form", "vk-form");
+  var input = el("textarea", "vk-input");
+  input.rows = 1;
+  input.maxLength = maxChars;
+  input.setAttribute("enterkeyhint", "send");
+  var send = el("button", "vk-send", "➤");
+  send.type = "submit";
+  form.appendChild(input);
+  form.appendChild(send);
+  [header, status, log, typing, quick, form].forEach(function (n) { panel.appendChild(n); });
+  root.appendChild(panel);
+
+  function mount() { (document.body || document.documentElement).appendChild(host); }
+  if (document.body) { mount(); } else { document.addEventListener("DOMContentLoaded", mount); }
+
+  // --- events ---------------------------------------------------------------
+  exitButton.addEventListener("click", quickExit);
+  window.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") { return; }
+    var now = Date.now();
+    escapes = escapes.filter(function (t) { return now - t < 2000; });
+    escapes.push(now);
+    if (escapes.length >= 3) { quickExit(); }
+  }, true);
+  form.addEventListener("submit", function (e) { e.preventDefault(); submitText(); });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submitText(); }
+  });
+  input.addEventListener("input", grow);
+  langSelect.addEventListener("change", function () {
+    var code = langSelect.value;
+    if (!T[code] || code === lang) { return; }
+    setLang(code);
+    sendButton("lang:" + code, LANG_NAMES[code]);
+  });
+  window.addEventListener("online", reconnectNow);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && (!ws || ws.readyState > 1)) { reconnectNow(); }
+  });
+
+  setLang(lang);
+  showIntroButtons();
+  if (pageMode || key) { connect(); }
+
+  // --- helpers ----------------------------------------------------------------
+  function el(tag, cls, text) {
+    var n = document.createElement(tag);
+    if (cls) { n.className = cls; }
+    if (text !== undefined) { n.textContent = text; }
+    return n;
+  }
+
+  function safeUrl(value) {
+    try {
+      var u = new URL(value, location.href);
+      return (u.protocol === "https:" || u.protocol === "http:") ? u.href : null;
+    } catch (e) { return null; }
+  }
+
+  function storages() {
+    var out = [];
+    try { out.push(window.localStorage); } catch (e) { /* blocked */ }
+    try { out.push(window.sessionStorage); } catch (e) { /* blocked */ }
+    return out;
+  }
+
+  function readKey() {
+    var list = storages();
+    for (var i = 0; i < list.length; i++) {
+      try { var v = list[i].getItem(storeKey); if (v) { return v; } } catch (e) { /* next */ }
+    }
+    return null;
+  }
+
+  function saveKey(value) {
+    var list = storages();
+    if (remember === "session") { list = list.slice(1).concat(list.slice(0, 1)); }
+    for (var i = 0; i < list.length; i++) {
+      try { list[i].setItem(storeKey, value); return; } catch (e) { /* try the next storage */ }
+    }
+  }
+
+  function forgetEverything() {
+    storages().forEach(function (s) {
+      try {
+        for (var i = s.length - 1; i >= 0; i--) {
+          var k = s.key(i);
+          if (k && k.indexOf("vikno-chat:") === 0) { s.removeItem(k); }
+        }
+      } catch (e) { /* nothing more we can do */ }
+    });
+  }
+
+  function quickExit() {
+    forgetEverything();
+    key = null;
+    pending = [];
+    try { if (ws) { ws.onclose = null; ws.close(); } } catch (e) { /* leaving anyway */ }
+    try { host.remove(); } catch (e) { /* leaving anyway */ }
+    location.replace(exitUrl);
+  }
+
+  function setOpen(value) {
+    if (pageMode) { return; }
+    opened = value;
+    panel.hidden = !value;
+    launcher.hidden = value;
+    launcher.setAttribute("aria-expanded", value ? "true" : "false");
+    if (value) {
+      unread = 0;
+      badge.hidden = true;
+      if (!ws) { connect(); }
+      input.focus();
+      scrollDown();
+    } else {
+      launcher.focus();
+    }
+  }
+
+  function setLang(code) {
+    lang = T[code] ? code : lang;
+    var t = T[lang];
+    root.lang = lang;
+    title.textContent = t.title;
+    exitButton.textContent = "✕ " + t.exit;
+    exitButton.setAttribute("aria-label", t.exitLabel);
+    exitButton.title = t.exitLabel;
+    if (closeButton) { closeButton.setAttribute("aria-label", t.close); closeButton.title = t.close; }
+    if (launcher) { launcherText.textContent = t.title; launcher.setAttribute("aria-label", t.open); }
+    panel.setAttribute("aria-label", t.title);
+    log.setAttribute("aria-label", t.log);
+    quick.setAttribute("aria-label", t.quick);
+    langSelect.setAttribute("aria-label", t.language);
+    input.setAttribute("aria-label", t.input);
+    input.placeholder = t.placeholder;
+    send.setAttribute("aria-label", t.send);
+    send.title = t.send;
+    typing.textContent = t.typing;
+    intro.textContent = t.intro;
+    renderLanguages();
+    showStatus();
+  }
+
+  function renderLanguages() {
+    langSelect.textContent = "";
+    languages.forEach(function (code) {
+      var o = el("option", null, LANG_NAMES[code] || code);
+      o.value = code;
+      o.selected = code === lang;
+      langSelect.appendChild(o);
+    });
+    langSelect.hidden = languages.length < 2;
+  }
+
+  function showStatus() {
+    var t = T[lang], text = "";
+    if (!welcomed) { text = attempts ? t.reconnecting : (ws ? t.connecting : ""); }
+    else if (conversation && conversation.state === "waiting" && conversation.queue_position) {
+      text = t.queue + conversation.queue_position;
+    }
+    status.textContent = text;
+    status.hidden = !text;
+  }
+
+  function grow() {
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight, 160) + "px";
+  }
+
+  function scrollDown() { log.scrollTop = log.scrollHeight; }
+
+  function newId() {
+    var bytes = new Uint8Array(12);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    var s = "";
+    for (var i = 0; i < bytes.length; i++) { s += ("0" + bytes[i].toString(16)).slice(-2); }
+    return "c" + s;
+  }
+
+  // seq comes as a decimal string (nanoseconds: too big for a JS number)
+  function seqLess(a, b) {
+    if (a.length !== b.length) { return a.length < b.length; }
+    return a < b;
+  }
+
+  // --- rendering --------------------------------------------------------------
+  function bubble(sender, text) {
+    var t = T[lang];
+    var item = el("div", "vk-msg vk-" + sender);
+    var who = el("span", "vk-sr", sender === "user" ? t.you : sender === "operator" ? t.operator : t.bot);
+    var body = el("div", "vk-text", text || "");
+    body.dir = "auto";
+    item.appendChild(who);
+    item.appendChild(body);
+    return item;
+  }
+
+  function shownText(m) {
+    if (m.direction === "in" && m.button) {
+      if (m.button.indexOf("lang:") === 0 && LANG_NAMES[m.button.slice(5)]) { return LANG_NAMES[m.button.slice(5)]; }
+      return m.title || titles[m.button] || "•";
+    }
+    return m.text || "";
+  }
+
+  function firstPending() {
+    for (var i = 0; i < pending.length; i++) { if (pending[i].el.parentNode === log) { return pending[i].el; } }
+    return null;
+  }
+
+  // Put a stored element in seq order, above any message still being sent.
+  function place(node, seq) {
+    var after = null;
+    var children = log.children;
+    for (var i = children.length - 1; i >= 0; i--) {
+      var c = children[i];
+      if (c === node || !c.dataset.seq) { continue; }
+      if (!seqLess(seq, c.dataset.seq)) { after = c; break; }
+    }
+    if (after) {
+      log.insertBefore(node, after.nextSibling);
+    } else {
+      var firstStored = null;
+      for (var j = 0; j < children.length; j++) { if (children[j].dataset.seq) { firstStored = children[j]; break; } }
+      log.insertBefore(node, firstStored || firstPending());
+    }
+    var p = firstPending();
+    if (p && node.compareDocumentPosition(p) & Node.DOCUMENT_POSITION_PRECEDING) { log.insertBefore(node, p); }
+  }
+
+  function merge(m, quiet) {
+    if (!m) { return; }
+    if (m.buttons) { m.buttons.forEach(function (b) { titles[b.payload] = b.title; }); }
+    if (m.id && byId[m.id]) { return; }                         // already shown: never twice
+    var node = null;
+    if (m.client_id) {
+      for (var i = 0; i < pending.length; i++) {
+        if (pending[i].id === m.client_id) { node = pending[i].el; break; }
+      }
+    }
+    if (node) {
+      node.classList.remove("vk-pending", "vk-failed");
+      var note = node.querySelector(".vk-note");
+      if (note) { note.remove(); }
+    } else {
+      node = bubble(m.direction === "in" ? "user" : (m.sender === "operator" ? "operator" : "bot"), shownText(m));
+    }
+    if (m.id) { byId[m.id] = node; node.dataset.id = m.id; }
+    if (m.seq) { node.dataset.seq = String(m.seq); place(node, String(m.seq)); } else { log.insertBefore(node, firstPending()); }
+    if (m.direction !== "in") {                                 // bot, operator or system
+      showButtons(m.buttons || []);
+      if (!opened && launcher && !quiet) { unread++; badge.textContent = String(unread); badge.hidden = false; }
+    }
+    intro.hidden = true;
+    scrollDown();
+  }
+
+  function showButtons(buttons) {
+    quick.textContent = "";
+    buttons.forEach(function (b) {
+      var btn = el("button", "vk-quick-btn", b.title);
+      btn.type = "button";
+      btn.dir = "auto";
+      btn.addEventListener("click", function () { sendButton(b.payload, b.title); });
+      quick.appendChild(btn);
+    });
+    quick.hidden = !buttons.length;
+  }
+
+  function showIntroButtons() {
+    if (Object.keys(byId).length) { return; }
+    showButtons([{ title: T[lang].menu, payload: "menu" }, { title: T[lang].person, payload: "person" }]);
+  }
+
+  // --- sending ----------------------------------------------------------------
+  function submitText() {
+    var text = input.value;
+    if (!text.trim()) { return; }
+    if (text.length > maxChars) { status.textContent = T[lang].tooLong; status.hidden = false; return; }
+    input.value = "";
+    grow();
+    enqueue({ type: "message", text: text }, text);
+  }
+
+  function sendButton(payload, label) {
+    titles[payload] = label;
+    enqueue({ type: "button", payload: payload }, label);
+  }
+
+  function enqueue(frame, shown) {
+    frame.id = newId();
+    var node = bubble("user", shown);
+    node.classList.add("vk-pending");
+    node.appendChild(el("span", "vk-note", T[lang].sending));
+    log.appendChild(node);
+    intro.hidden = true;
+    quick.textContent = "";
+    quick.hidden = true;
+    var item = { id: frame.id, frame: frame, el: node, sentAt: 0 };
+    pending.push(item);
+    scrollDown();
+    if (!ws) { connect(); }
+    transmit(item);
+  }
+
+  function transmit(item) {
+    if (!ws || ws.readyState !== 1 || !welcomed) { return; }   // sent after the next welcome
+    item.sentAt = Date.now();
+    ws.send(JSON.stringify(item.frame));
+  }
+
+  function settle(id, failed) {
+    for (var i = 0; i < pending.length; i++) {
+      if (pending[i].id !== id) { continue; }
+      var item = pending.splice(i, 1)[0];
+      var note = item.el.querySelector(".vk-note");
+      item.el.classList.remove("vk-pending");
+      if (failed) {
+        item.el.classList.add("vk-failed");
+        if (note) { note.textContent = T[lang].failed; }
+      } else if (note) {
+        note.remove();
+      }
+      return item;
+    }
+    return null;
+  }
+
+  // --- the socket -------------------------------------------------------------
+  function connect() {
+    clearTimeout(reconnectTimer);
+    reconnectTimer = null;
+    if (ws && ws.readyState <= 1) { return; }
+    welcomed = false;
+    var socket;
+    try { socket = new WebSocket(wsUrl); } catch (e) { scheduleReconnect(); return; }
+    ws = socket;
+    showStatus();
+    socket.onopen = function () {
+      lastFrameAt = Date.now();
+      socket.send(JSON.stringify({ type: "hello", key: key, lang: lang, helpline: helpline,
+                                   last_seen: Object.keys(byId).length }));
+    };
+    socket.onmessage = function (e) {
+      lastFrameAt = Date.now();
+      var frame;
+      try { frame = JSON.parse(e.data); } catch (err) { return; }
+      onFrame(frame);
+    };
+    socket.onclose = function () {
+      if (ws !== socket) { return; }
+      welcomed = false;
+      clearInterval(pingTimer);
+      scheduleReconnect();
+    };
+    socket.onerror = function () { /* onclose follows */ };
+  }
+
+  function scheduleReconnect() {
+    if (reconnectTimer) { return; }
+    attempts++;
+    showStatus();
+    var delay = Math.min(10000, 500 * Math.pow(2, Math.min(attempts - 1, 5))) * (0.75 + Math.random() / 2);
+    reconnectTimer = setTimeout(connect, delay);
+  }
+
+  function reconnectNow() {
+    if (ws && ws.readyState <= 1) { return; }
+    clearTimeout(reconnectTimer);
+    reconnectTimer = null;
+    connect();
+  }
+
+  function onFrame(f) {
+    switch (f.type) {
+      case "welcome": return onWelcome(f);
+      case "ack":
+        merge(f.message, true);                                  // turns the "sending" bubble into the stored one
+        settle(f.id, false);
+        return;
+      case "reply": return merge(f.message);
+      case "sync": (f.messages || []).forEach(function (m) { merge(m); }); return;
+      case "operator_message": typing.hidden = true; return merge(f.message);
+      case "system_message": return merge(f.message);
+      case "conversation": conversation = f.conversation; followLanguage(); showStatus(); return;
+      case "typing": return showTyping(f.on);
+      case "error": return onError(f);
+      default: return;  // pong and anything newer than this script
+    }
+  }
+
+  function onWelcome(f) {
+    welcomed = true;
+    attempts = 0;
+    key = f.key;
+    saveKey(key);
+    conversation = f.conversation;
+    if (f.helpline && f.helpline.languages) { languages = f.helpline.languages; }
+    if (f.reset) {                                              // not this server's conversation: start over
+      var keep = pending.map(function (p) { return p.el; });
+      Object.keys(byId).forEach(function (id) { if (keep.indexOf(byId[id]) < 0) { byId[id].remove(); } });
+      byId = {};
+    }
+    (f.history || []).forEach(function (m) { merge(m, true); });
+    followLanguage();
+    renderLanguages();
+    showStatus();
+    showIntroButtons();
+    clearInterval(pingTimer);
+    pingTimer = setInterval(keepAlive, 20000);
+    pending.forEach(transmit);                                  // same ids: the server dedupes
+  }
+
+  function followLanguage() {
+    var code = conversation && conversation.language;
+    if (code && T[code] && code !== lang) { setLang(code); }
+  }
+
+  function keepAlive() {
+    if (!ws || ws.readyState !== 1) { return; }
+    var now = Date.now();
+    var stuck = pending.some(function (p) { return p.sentAt && now - p.sentAt > 20000; });
+    if (now - lastFrameAt > 50000 || stuck) { ws.close(); return; }   // silently dead: start over
+    ws.send(JSON.stringify({ type: "ping" }));
+  }
+
+  var typingTimer = null;
+  function showTyping(on) {
+    clearTimeout(typingTimer);
+    typing.hidden = !on;
+    if (on) { typingTimer = setTimeout(function () { typing.hidden = true; }, 10000); }
+  }
+
+  function onError(f) {
+    if (!f.id) { return; }
+    var retry = f.error === "rate_limited" || f.error === "store_unavailable" || f.error === "busy";
+    if (retry) {
+      for (var i = 0; i < pending.length; i++) {
+        if (pending[i].id === f.id) {
+          var item = pending[i];
+          item.sentAt = 0;
+          setTimeout(function () { transmit(item); }, Math.max(1, f.retry_after || 5) * 1000);
+        }
+      }
+      return;
+    }
+    settle(f.id, true);
+  }
+})();

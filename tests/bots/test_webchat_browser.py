@@ -1,0 +1,280 @@
+"""The web chat in a real headless Chromium (Debian's), driven by Playwright.
+
+Two local "sites": the chat server, and another origin that embeds the
+widget with one script tag and serves the neutral page quick exit goes to.
+The chat server is stopped and started again on the same port and data
+folder to prove that the widget resumes by itself without losing or
+repeating a message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from vikno.bots.app import build_app
+from vikno.bots.config import WebchatSettings, load_settings
+from vikno.bots.keys import ENGINE
+from vikno.bots.webchat import WEBCHAT_HUB, WebchatChannel
+from vikno.flows.content import load_helplines, shipped_helpline_folders
+
+CHROMIUM = os.environ.get("VIKNO_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+GREETING = "Соціальна лінія 1620"
+TIMEOUT_MS = 20_000
+
+try:
+    from playwright.async_api import Browser, Page, async_playwright, expect
+except ImportError:  # pragma: no cover - depends on the machine
+    pytest.skip("Playwright is not installed: pip install 'playwright==1.65.*' (the browser tests need it)",
+                allow_module_level=True)
+if not os.path.exists(CHROMIUM):  # pragma: no cover
+    pytest.skip(f"no Chromium at {CHROMIUM}: run scripts/ensure-chromium.sh (or set VIKNO_CHROMIUM)",
+                allow_module_level=True)
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ChatServer:
+    """vikno with the web chat on a fixed port, restartable on the same data folder."""
+
+    def __init__(self, data_dir: Path, port: int, embedder: str, exit_url: str) -> None:
+        self.data_dir, self.port, self.embedder, self.exit_url = data_dir, port, embedder, exit_url
+        self.runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        settings = load_settings(environ={"VIKNO_DATA_DIR": str(self.data_dir), "VIKNO_NLU": "none"})
+        webchat: dict[str, Any] = {"allowed_origins": [self.embedder]}
+        if "exit_url" in WebchatSettings.model_fields:  # once the setting exists, build_app's channel reads it
+            webchat["exit_url"] = self.exit_url
+        settings = settings.model_copy(update={"webchat": WebchatSettings(**webchat)})
+        app = build_app(settings, load_helplines(shipped_helpline_folders()))
+        if not any(r.resource is not None and r.resource.canonical == "/chat/ws" for r in app.router.routes()):
+            WebchatChannel(settings.webchat, settings.public_url, exit_url=self.exit_url).install(app)
+        self.runner = web.AppRunner(app, shutdown_timeout=2)
+        await self.runner.setup()
+        await web.TCPSite(self.runner, "127.0.0.1", self.port).start()
+
+    async def stop(self) -> None:
+        assert self.runner is not None
+        await self.runner.cleanup()
+        self.runner = None
+
+    async def publish(self, key: str, event: dict[str, Any]) -> int:
+        """What the operator console does: an event to the person's open sockets."""
+        assert self.runner is not None
+        conv = await self.runner.app[ENGINE].find("webchat", key)
+        assert conv is not None
+        return await self.runner.app[WEBCHAT_HUB].publish(conv.id, event)
+
+    async def stored_texts(self, key: str) -> list[str]:
+        assert self.runner is not None
+        engine = self.runner.app[ENGINE]
+        conv = await engine.find("webchat", key)
+        return [] if conv is None else [m.text or "" for m in await engine.history(conv)]
+
+
+def other_site(chat_url: str) -> web.Application:
+    """Another origin: a page embedding the widget, and the neutral exit page."""
+    embed = (f'<!doctype html><html><head><meta charset="utf-8"><title>Community centre</title></head><body>'
+             f'<h1>Community centre</h1><p>Opening hours and news.</p>'
+             f'<script src="{chat_url}/chat/widget.js" data-helpline="line1620" data-lang="uk" '
+             f'data-exit-url="/neutral" async></script></body></html>')
+
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(text=embed, content_type="text/html")
+
+    async def neutral(request: web.Request) -> web.Response:
+        return web.Response(text="<!doctype html><title>Weather</title><h1>Weather today</h1>",
+                            content_type="text/html")
+
+    app = web.Application()
+    app.add_routes([web.get("/embed", page), web.get("/neutral", neutral)])
+    return app
+
+
+class Sites:
+    def __init__(self, chat: ChatServer, other_url: str) -> None:
+        self.chat, self.other_url = chat, other_url
+
+
+@pytest.fixture
+async def sites(tmp_path: Path) -> AsyncIterator[Sites]:
+    other_port, chat_port = free_port(), free_port()
+    other_url = f"http://127.0.0.1:{other_port}"
+    chat = ChatServer(tmp_path / "data", chat_port, other_url, f"{other_url}/neutral")
+    await chat.start()
+    runner = web.AppRunner(other_site(chat.url))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", other_port).start()
+    yield Sites(chat, other_url)
+    if chat.runner is not None:
+        await chat.stop()
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        await b.close()
+
+
+async def open_page(browser: Browser, url: str, **context: Any) -> tuple[Page, list[str]]:
+    """A fresh page; returns it with a list that collects CSP violations and page errors."""
+    ctx = await browser.new_context(**context)
+    page = await ctx.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("dialog", lambda d: problems.append("dialog: " + d.message))
+    await page.goto(url)
+    return page, problems
+
+
+async def say(page: Page, text: str) -> None:
+    box = page.locator(".vk-input")
+    await box.fill(text)
+    await box.press("Enter")
+
+
+def bubbles(page: Page, text: str) -> Any:
+    return page.locator(".vk-log .vk-text", has_text=text)
+
+
+async def key_of(page: Page) -> str | None:
+    return await page.evaluate(
+        "() => { for (const s of [localStorage, sessionStorage]) for (let i = 0; i < s.length; i++)"
+        " if (s.key(i).startsWith('vikno-chat:')) return s.getItem(s.key(i)); return null; }")
+
+
+async def test_talk_press_a_button_and_text_stays_text(sites: Sites, browser: Browser) -> None:
+    page, problems = await open_page(browser, sites.chat.url + "/chat")
+    await say(page, "Привіт")
+    await expect(bubbles(page, GREETING)).to_have_count(1)
+    topic = page.locator(".vk-quick-btn", has_text="старшого віку").first
+    await topic.click()
+    await expect(page.locator(".vk-bot .vk-text", has_text="Чим ще можемо допомогти")).to_have_count(1)
+    await expect(page.locator(".vk-user .vk-text").last).to_contain_text("старшого віку")  # shown by its title
+    xss = "<img src=x onerror=alert(1)>"
+    await say(page, xss)
+    await expect(page.locator(".vk-user .vk-text").last).to_have_text(xss)
+    await expect(page.locator(".vk-user.vk-pending")).to_have_count(0)
+    assert await page.locator(".vk-log img").count() == 0
+    # the operator console's events: typing, then a message (shaped like bots/live.py sends it)
+    key = await key_of(page)
+    assert key and await sites.chat.publish(key, {"type": "typing", "who": "operator", "on": True}) == 1
+    await expect(page.locator(".vk-typing")).to_be_visible()
+    await sites.chat.publish(key, {"type": "operator_message", "message": {
+        "id": "op-1", "sender": "operator", "text": "Я тут, <b>поруч</b>", "at": "2025-01-01T10:00:00Z"}})
+    await expect(page.locator(".vk-operator .vk-text")).to_have_text("Я тут, <b>поруч</b>")
+    await expect(page.locator(".vk-typing")).to_be_hidden()
+    assert problems == []
+
+
+async def test_resumes_after_a_server_restart_without_losing_or_repeating(sites: Sites, browser: Browser) -> None:
+    page, problems = await open_page(browser, sites.chat.url + "/chat")
+    await say(page, "Привіт")
+    await expect(bubbles(page, GREETING)).to_have_count(1)
+    key = await key_of(page)
+    assert key
+    await sites.chat.stop()
+    await expect(page.locator(".vk-status")).to_be_visible()  # "no connection, trying again"
+    await say(page, "Я ще тут")
+    await expect(page.locator(".vk-user.vk-pending")).to_have_count(1)
+    await asyncio.sleep(1.0)
+    await sites.chat.start()
+    await expect(page.locator(".vk-user.vk-pending")).to_have_count(0, timeout=30_000)
+    await expect(page.locator(".vk-status")).to_be_hidden()
+    await expect(bubbles(page, "Я ще тут")).to_have_count(1)
+    await expect(bubbles(page, "Привіт")).to_have_count(1)
+    await expect(bubbles(page, GREETING)).to_have_count(1)
+    stored = await sites.chat.stored_texts(key)
+    assert stored.count("Я ще тут") == 1 and stored.count("Привіт") == 1
+    await expect(page.locator(".vk-msg")).to_have_count(len(stored))
+    await page.reload()  # a fresh page renders the same conversation from the store
+    await expect(page.locator(".vk-msg")).to_have_count(len(stored))
+    await expect(bubbles(page, "Я ще тут")).to_have_count(1)
+    assert problems == []
+
+
+async def test_quick_exit_leaves_and_forgets(sites: Sites, browser: Browser) -> None:
+    page, problems = await open_page(browser, sites.chat.url + "/chat")
+    await say(page, "Привіт")
+    await expect(bubbles(page, GREETING)).to_have_count(1)
+    assert await key_of(page)
+    await page.locator(".vk-exit").click()
+    await page.wait_for_url(sites.other_url + "/neutral")
+    check = await page.context.new_page()
+    await check.goto(sites.chat.url + "/chat/widget.css")  # same origin as the chat, no widget on it
+    assert await key_of(check) is None
+    await page.go_back()
+    assert "/chat" not in page.url  # Back does not return to the chat
+    assert problems == []
+
+
+async def test_widget_on_another_site_and_escape_three_times(sites: Sites, browser: Browser) -> None:
+    page, problems = await open_page(browser, sites.other_url + "/embed")
+    launcher = page.locator(".vk-launcher")
+    await launcher.click()
+    await expect(page.locator(".vk-panel")).to_be_visible()
+    await expect(page.locator(".vk-input")).to_be_focused()
+    await page.keyboard.type("Добрий день")
+    await page.keyboard.press("Enter")
+    await expect(bubbles(page, GREETING)).to_have_count(1)
+    assert await key_of(page)
+    for _ in range(3):
+        await page.keyboard.press("Escape")
+    await page.wait_for_url(sites.other_url + "/neutral")
+    assert await key_of(page) is None  # same origin as the embedding page: its storage is clean
+    assert problems == []
+
+
+async def test_widget_on_a_site_that_is_not_allowed_cannot_connect(sites: Sites, browser: Browser) -> None:
+    not_allowed = sites.other_url.replace("127.0.0.1", "localhost") + "/embed"
+    page, _ = await open_page(browser, not_allowed)
+    await page.locator(".vk-launcher").click()
+    await say(page, "Привіт")
+    await expect(page.locator(".vk-status")).to_be_visible()
+    await asyncio.sleep(1.5)
+    assert await bubbles(page, GREETING).count() == 0
+    await expect(page.locator(".vk-user.vk-pending")).to_have_count(1)
+
+
+async def test_small_phone_screen_keeps_quick_exit_in_view(sites: Sites, browser: Browser) -> None:
+    page, problems = await open_page(browser, sites.chat.url + "/chat", viewport={"width": 360, "height": 640},
+                                     is_mobile=True, has_touch=True)
+    for n in range(4):
+        await say(page, f"Повідомлення {n}")
+    await expect(page.locator(".vk-user.vk-pending")).to_have_count(0)
+    assert await page.locator(".vk-bot").count() >= 4  # the bot did not understand: it offers a person
+    exit_button = page.locator(".vk-exit")
+    await expect(exit_button).to_be_visible()
+    await expect(exit_button).to_have_accessible_name("Швидкий вихід: закрити чат і перейти на інший сайт")
+    box = await exit_button.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360 and box["y"] >= 0
+    assert box["height"] >= 44
+    for selector in (".vk-input", ".vk-send", ".vk-quick-btn"):
+        b = await page.locator(selector).first.bounding_box()
+        assert b is not None and b["height"] >= 44 and b["x"] + b["width"] <= 360, selector
+    await expect(page.locator(".vk-log")).to_have_attribute("aria-live", "polite")
+    await expect(page.locator(".vk-log .vk-text").first).to_have_attribute("dir", "auto")
+    await page.screenshot(path=str(Path(os.environ.get("VIKNO_SCREENSHOTS", "/tmp")) / "webchat-360x640.png"))
+    assert problems == []
