@@ -23,6 +23,7 @@ from .messages import Button, Inbound, Kind, Outbound
 # Button payloads the engine understands (channels pass them through as-is).
 MENU, PERSON, LANGUAGE, HOURS, CANCEL_WAITING = "menu", "person", "language", "hours", "cancel_waiting"
 TOPIC_PREFIX, LANG_PREFIX = "topic:", "lang:"
+SURVEY_YES, SURVEY_NO = "survey:yes", "survey:no"
 
 #: Small-talk and service intents the dialogue answers itself.
 GREET, GOODBYE, THANKS, HUMAN, WORKING_HOURS = "greet", "goodbye", "thanks", "human_handoff", "working_hours"
@@ -216,6 +217,10 @@ class Dialogue:
             self.reply(self.say("menu_prompt"), *self.menu_buttons())
         elif payload.startswith(TOPIC_PREFIX) and payload[len(TOPIC_PREFIX):] in self.line.topics:
             self._answer(payload[len(TOPIC_PREFIX):])
+        elif payload in (SURVEY_YES, SURVEY_NO):
+            if self.conv.data.pop("survey_open", False):  # one answer per closed conversation
+                self.event("survey_answered", helped=payload == SURVEY_YES)
+            self.reply(self.say("survey_thanks"), self.button("button_menu", MENU))
         elif payload == CANCEL_WAITING:  # pressed again after leaving the queue
             self.reply(self.say("menu_prompt"), *self.menu_buttons())
         else:

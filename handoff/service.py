@@ -180,6 +180,7 @@ class Handoff:
         def change(c: Conversation) -> None:
             c.data["wrapup"] = {"category": category, "outcome": outcome, "note": note.strip()[:2000],
                                 "operator": operator.id, "at": now.isoformat()}
+            c.data["survey_open"] = outcome != Outcome.ABUSIVE
             c.state, c.operator_id, c.priority, c.enqueued_at, c.claimed_at = State.CLOSED, None, None, None, None
             c.step = "closed"
 
@@ -188,6 +189,9 @@ class Handoff:
         await self.store.events.add(self._event(conv, "closed", operator=operator.id, category=category,
                                                 outcome=outcome, handle_seconds=handled))
         await self._tell(conv, "conversation_closed")
+        if outcome != Outcome.ABUSIVE:  # one question, two buttons; the bot records the answer
+            await self._tell(conv, "survey_question", buttons=(("button_survey_yes", "survey:yes"),
+                                                               ("button_survey_no", "survey:no")))
         await self.on_change({"type": "closed", "conversation_id": conv.id})
         return conv
 
@@ -262,11 +266,14 @@ class Handoff:
                        direction=Direction.OUT, sender=sender, text=text,
                        delivery=Delivery.PENDING if pushes else None)
 
-    async def _tell(self, conv: Conversation, key: str, **values: object) -> None:
+    async def _tell(self, conv: Conversation, key: str, buttons: tuple[tuple[str, str], ...] = (),
+                    **values: object) -> None:
         line = self.helplines.get(conv.helpline)
         if line is None or key not in line.texts:
             return
-        message = self._message(conv, Sender.SYSTEM, line.say(key, line.language_or_default(conv.language), **values))
+        lang = line.language_or_default(conv.language)
+        message = self._message(conv, Sender.SYSTEM, line.say(key, lang, **values))
+        message.buttons = [{"title": line.say(title, lang), "payload": payload} for title, payload in buttons]
         await self.store.messages.add_inbound(message)
         await self.on_outgoing(conv, message)
 

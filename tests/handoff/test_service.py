@@ -82,6 +82,12 @@ async def test_take_next_reply_close_and_the_bot_is_back(engine: Engine, handoff
         await handoff.close(olena, cid, category="made_up", outcome="resolved")
     closed = await handoff.close(olena, cid, category="topic:elderly_care", outcome="referred", note="передано")
     assert closed.state == "closed" and closed.data["wrapup"]["outcome"] == "referred"
+    survey = outgoing[-1]
+    assert survey[1] == "system" and survey[2] == "Чи допомогла вам ця розмова?"
+    answer = await engine.handle(Inbound(channel="rest", user_id="anna", button="survey:yes", kind=Kind.BUTTON))
+    assert "Дякуємо за відповідь" in answer.replies[0].text and answer.conversation.state == "bot"
+    await engine.handle(Inbound(channel="rest", user_id="anna", button="survey:no", kind=Kind.BUTTON))
+    assert await any_store.events.count_by("kind", kind="survey_answered") == {"survey_answered": 1}
     back = await engine.handle(Inbound(channel="rest", user_id="anna", text="ще питання"))
     assert back.conversation.state == "bot" and back.replies
     kinds = await any_store.events.count_by("kind")
