@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from .classifier import IntentClassifier, ModelFormatError
+from .classifier import OOS_LABELS, IntentClassifier, ModelFormatError
 from .crisis import CrisisDetector
 from .language import detect_language
 from .rasa_yaml import RasaDataError, iter_data_files, load_examples
@@ -44,8 +44,9 @@ def train_model(data: Path | str | None = None, **params: object) -> IntentClass
     data = Path(data) if data is not None else shipped_data_dir()
     files = _training_files(data)
     examples = load_examples(files)
-    examples = [e for e in examples if e.intent != FALLBACK_INTENT]
-    if not examples:
+    # Out-of-scope examples (nlu_fallback / oos / out_of_scope) are kept: the
+    # classifier trains a rejection class on them and uses them for its threshold.
+    if not [e for e in examples if e.intent not in OOS_LABELS]:
         raise RasaDataError(f"{data}: no training examples found (expected Rasa NLU YAML with 'nlu:' entries)")
     return IntentClassifier(**params).fit([e.text for e in examples], [e.intent for e in examples])
 

@@ -87,6 +87,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.json:
         d = ev.as_dict()
         d["threshold"] = clf.threshold
+        d["accuracy_definition"] = "in-scope accuracy at the operating threshold (a fallback answer counts as wrong); oos_recall at the same threshold"
         print(json.dumps(d, ensure_ascii=False), file=out)
     else:
         print(format_report(ev), file=out)

@@ -1,7 +1,7 @@
 """Evaluation on held-out Rasa data: what an operator needs to judge a model.
 
-Examples labelled ``nlu_fallback`` (or any intent the model does not know)
-are out of scope: they count for OOS recall (caught = predicted fallback),
+Examples labelled ``nlu_fallback``, ``oos`` or ``out_of_scope`` (or any
+intent the model does not know) are out of scope: they count for OOS recall (caught = predicted fallback),
 never for in-scope accuracy. In-scope accuracy counts a fallback answer as
 wrong, so a threshold cannot hide errors.
 """
@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
+from .classifier import OOS_LABELS
 from .rasa_yaml import Example
 from .types import FALLBACK_INTENT
 
@@ -66,7 +67,9 @@ def evaluate(
     unknown: Counter[str] = Counter()
     for ex in examples:
         truth = ex.intent
-        if truth != FALLBACK_INTENT and truth not in known:
+        if truth in OOS_LABELS:
+            truth = FALLBACK_INTENT  # "oos", "out_of_scope" and "nlu_fallback" all mean out of scope
+        elif truth not in known:
             unknown[truth] += 1
             truth = FALLBACK_INTENT  # an intent the model never learnt is out of scope for it
         pred, raw = predict(ex.text)
@@ -107,9 +110,9 @@ def _pct(x: float) -> str:
 def format_report(ev: Evaluation) -> str:
     lines = [
         f"examples: {ev.n} ({ev.n_in_scope} in scope, {ev.n_oos} out of scope)",
-        f"in-scope accuracy: {_pct(ev.accuracy)}   (before fallback threshold: {_pct(ev.accuracy_no_threshold)}; in-scope sent to fallback: {_pct(ev.in_scope_fallback_rate)})",
+        f"in-scope accuracy (right intent at the operating threshold; a fallback answer counts as wrong): {_pct(ev.accuracy)}   (top-1 before the threshold: {_pct(ev.accuracy_no_threshold)}; in-scope sent to fallback: {_pct(ev.in_scope_fallback_rate)})",
         f"macro-F1 (in-scope intents): {_pct(ev.macro_f1)}",
-        f"OOS recall: {_pct(ev.oos_recall)}   false-accept rate: {_pct(ev.false_accept_rate)}",
+        f"OOS recall (out-of-scope answered nlu_fallback at the same threshold): {_pct(ev.oos_recall)}   false-accept rate: {_pct(ev.false_accept_rate)}",
         "",
         f"{'intent':<28} {'prec':>6} {'rec':>6} {'f1':>6} {'n':>5}",
     ]

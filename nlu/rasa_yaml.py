@@ -23,6 +23,15 @@ _ENTITY_RE = re.compile(r"\[([^\]\[]+)\](?:\([^)]*\)|\{[^}]*\})")
 _TOLERATED_KEYS = {"synonym", "lookup", "regex"}
 
 
+class _Yaml12Loader(yaml.SafeLoader):
+    """PyYAML reads YAML 1.1, where ``yes``/``no``/``on``/``off`` are booleans; Rasa
+    (ruamel, YAML 1.2) reads them as strings, so ``- intent: no`` names an intent."""
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {k: [r for r in v if r[0] != "tag:yaml.org,2002:bool"] for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
 class RasaDataError(ValueError):
     """Training data that cannot be read; the message says which file and what."""
 
@@ -78,7 +87,7 @@ def _examples_of(entry: dict, where: str) -> list[str]:
 def load_file(path: Path) -> list[Example]:
     """Read one YAML file; a file without an ``nlu:`` key yields nothing (stories, domain...)."""
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Yaml12Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise RasaDataError(f"{path}: not valid YAML: {exc}") from exc
     except UnicodeDecodeError as exc:

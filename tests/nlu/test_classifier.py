@@ -3,7 +3,6 @@ save/load, and a synthetic many-intent data set of another domain."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -79,19 +78,6 @@ def test_load_rejects_foreign_files(tmp_path: Path) -> None:
     bad.write_bytes(pickle.dumps({"magic": "vikno-nlu-intent-classifier", "format_version": 999}))
     with pytest.raises(ModelFormatError, match="retrain"):
         IntentClassifier.load(bad)
-
-
-def test_parse_latency(nlu: BuiltinNLU) -> None:
-    texts = [e.text for e in load_examples(shipped_data_dir() / "uk" / "test.yml")] * 3
-    nlu.parse_sync("warm up")
-    times = []
-    for t in texts:
-        s = time.perf_counter()
-        nlu.parse_sync(t)
-        times.append(time.perf_counter() - s)
-    times.sort()
-    assert times[len(times) // 2] < 0.001
-    assert times[int(len(times) * 0.99)] < 0.005
 
 
 def test_other_domain_many_intents() -> None:

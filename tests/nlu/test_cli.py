@@ -115,3 +115,53 @@ def test_load_or_train(tmp_path: Path) -> None:
     assert again.parse_sync("дякую").intent == nlu.parse_sync("дякую").intent == "thanks"
     path.write_bytes(b"corrupt")
     assert load_or_train(tmp_path).parse_sync("привіт").intent == "greet"
+
+
+OOS_DATA = SMALL + """- intent: oos
+  examples: |
+    - what is the capital of peru
+    - how tall is mount everest
+    - play some jazz music
+    - who won the football match
+    - tell me a joke about cats
+    - how many calories in an apple
+- intent: out_of_scope
+  examples: |
+    - book a flight to rome
+    - what is my credit score
+- intent: no
+  examples: |
+    - no
+    - nope
+    - no thanks
+    - not really
+"""
+
+
+@pytest.mark.parametrize("label", ["oos", "out_of_scope", "nlu_fallback"])
+def test_out_of_scope_labels_train_a_rejection_class(tmp_path: Path, label: str) -> None:
+    data = tmp_path / "train" / "nlu.yml"
+    data.parent.mkdir()
+    data.write_text(OOS_DATA.replace("intent: oos", f"intent: {label}"), encoding="utf-8")
+    model = tmp_path / "m.pkl"
+    code, out, err = run(["train", "--data", str(data.parent), "--out", str(model)])
+    assert code == 0, err
+    from vikno.nlu.builtin import BuiltinNLU
+
+    nlu = BuiltinNLU.load(model)
+    clf = nlu.classifier
+    assert clf.has_reject and clf.report.n_oos_examples == 8
+    assert set(clf.intents) == {"greet", "bye", "weather", "food", "no"}  # YAML 1.1 'no' is an intent name, not False
+    assert all(i not in {"oos", "out_of_scope", "nlu_fallback"} for i, _ in nlu.parse_sync("what is the capital of peru").ranking)
+    test = tmp_path / "test.yml"
+    test.write_text(
+        'version: "3.1"\nnlu:\n- intent: weather\n  examples: |\n    - will it rain today\n'
+        f"- intent: {label}\n  examples: |\n    - who is the president of chile\n    - recipe for lasagna\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(["evaluate", "--model", str(model), "--data", str(test), "--json"])
+    d = json.loads(out)
+    assert code == 0 and d["n"] == 3 and d["n_oos"] == 2 and d["n_in_scope"] == 1
+    assert "nlu_fallback" in d["per_intent"] and d["per_intent"]["nlu_fallback"]["support"] == 2
+    assert label == "nlu_fallback" or label not in d["per_intent"]
+    assert "operating threshold" in d["accuracy_definition"]

@@ -7,7 +7,6 @@ questions that share words with crises; none of them may be flagged.
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -431,17 +430,6 @@ def test_exaggeration_does_not_hide_a_real_crisis(text: str) -> None:
     assert DETECT.detect(text).crisis
 
 
-def test_long_messages_stay_linear() -> None:
-    start = time.perf_counter()
-    r = DETECT.detect("bla help " * 500 + " не хочу жити")
-    assert r.crisis and time.perf_counter() - start < 0.2
-
-
-def test_fast() -> None:
-    texts = [t for v in CRISIS.values() for t in v] + [t for v in NOT_CRISIS.values() for t in v]
-    start = time.perf_counter()
-    for _ in range(3):
-        for t in texts:
-            DETECT.detect(t)
-    per = (time.perf_counter() - start) / (3 * len(texts))
-    assert per < 0.001
+def test_a_crisis_at_the_end_of_a_long_message_is_found() -> None:
+    # speed is measured by bench/nlu_latency.py, never asserted here
+    assert DETECT.detect("bla help " * 500 + " не хочу жити").crisis

@@ -92,3 +92,11 @@ def test_shipped_data_shape() -> None:
         # held-out data must not be copied from training data
         overlap = {e.text.lower() for e in train} & {e.text.lower() for e in test}
         assert len(overlap) <= 0.15 * len(test), (lang, sorted(overlap))
+
+
+def test_yaml_1_2_booleans_are_intent_names(tmp_path) -> None:
+    from vikno.nlu.rasa_yaml import load_examples as _load
+
+    f = tmp_path / "n.yml"
+    f.write_text('nlu:\n- intent: yes\n  examples: |\n    - yes please\n- intent: off\n  examples: |\n    - turn it off\n', encoding="utf-8")
+    assert [(e.text, e.intent) for e in _load(f)] == [("yes please", "yes"), ("turn it off", "off")]
