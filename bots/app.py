@@ -17,6 +17,7 @@ from aiohttp import web
 
 from vikno.flows.content import Helpline
 from vikno.flows.engine import Engine, UnknownHelpline
+from vikno.handoff.console import setup_console
 from vikno.handoff.console.live import ConsoleHub
 from vikno.handoff.service import Handoff
 from vikno.nlu.types import Understanding
@@ -106,6 +107,8 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
         webchat = WebchatChannel(settings.webchat, settings.public_url)
         webchat.install(app)  # routes, the socket hub, closing sockets on shutdown
         delivery.web_publish = webchat.hub.publish
+    # /console: pages, live socket, background release of unanswered chats
+    setup_console(app, release_every=settings.console.release_every, release_after=settings.console.release_after)
     return app
 
 

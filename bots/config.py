@@ -9,6 +9,7 @@ Environment variables win over the file so that secrets need not be in it.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -40,6 +41,7 @@ ENVIRONMENT: dict[str, tuple[str, ...]] = {
     "VIKNO_VIBER_NAME": ("viber", "sender_name"),
     "VIKNO_WEBCHAT_ORIGINS": ("webchat", "allowed_origins"),
     "VIKNO_WEBCHAT_EXIT_URL": ("webchat", "exit_url"),
+    "VIKNO_RELEASE_AFTER": ("console", "release_after"),
 }
 
 
@@ -127,6 +129,15 @@ class WebchatSettings(_Strict):
     helpline: str | None = None
 
 
+class ConsoleSettings(_Strict):
+    """The operator console."""
+
+    #: A chat whose person has waited this long for the operator goes back to the queue.
+    release_after: timedelta = timedelta(minutes=10)
+    #: How often that is checked.
+    release_every: timedelta = timedelta(seconds=30)
+
+
 class Settings(_Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
@@ -144,6 +155,7 @@ class Settings(_Strict):
     telegram: TelegramSettings = TelegramSettings()
     viber: ViberSettings = ViberSettings()
     webchat: WebchatSettings = WebchatSettings()
+    console: ConsoleSettings = ConsoleSettings()
 
     @model_validator(mode="after")
     def _webhooks_need_a_public_url(self) -> "Settings":

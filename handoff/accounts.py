@@ -8,6 +8,7 @@ operator who mistypes is back in a minute.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import secrets
@@ -65,11 +66,12 @@ async def log_in(store: Store, login: str, password: str, now: datetime | None =
     now = now or utcnow()
     operator = await store.operators.by_login(login.strip().lower())
     if operator is None or operator.disabled:
-        verify_password(DUMMY_HASH, password)  # same cost as a real check
+        await asyncio.to_thread(verify_password, DUMMY_HASH, password)  # same cost as a real check
         return LoginResult(None)
     if operator.locked_until is not None and operator.locked_until > now:
         return LoginResult(None, locked_until=operator.locked_until)
-    if not verify_password(operator.password_hash, password):
+    # argon2 is deliberately slow (tens of ms): keep it off the event loop
+    if not await asyncio.to_thread(verify_password, operator.password_hash, password):
         operator.failed_logins += 1
         if operator.failed_logins >= FREE_FAILURES:
             operator.locked_until = now + _lock_time(operator.failed_logins)
@@ -77,7 +79,7 @@ async def log_in(store: Store, login: str, password: str, now: datetime | None =
         return LoginResult(None, locked_until=operator.locked_until)
     operator.failed_logins, operator.locked_until, operator.last_seen_at = 0, None, now
     if needs_rehash(operator.password_hash):
-        operator.password_hash = hash_password(password)
+        operator.password_hash = await asyncio.to_thread(hash_password, password)
     await store.operators.save(operator)
     token = secrets.token_urlsafe(32)
     session = Session(id=session_id(token), operator_id=operator.id, csrf_token=secrets.token_urlsafe(24),

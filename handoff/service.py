@@ -197,18 +197,27 @@ class Handoff:
 
     async def release(self, operator_id: str, reason: str) -> list[Conversation]:
         """Put an operator's open chats back at the head of their priority."""
-        released = []
-        for conv in await self.store.conversations.assigned_to(operator_id):
-            def change(c: Conversation) -> None:
-                if c.state == State.WITH_OPERATOR and c.operator_id == operator_id:
-                    c.state, c.operator_id, c.claimed_at = State.WAITING, None, None
-
-            conv = await self._update(conv.id, change)
-            await self.store.events.add(self._event(conv, "requeued", operator=operator_id, reason=reason))
-            released.append(conv)
+        released = [conv for conv in [await self._release_one(c.id, operator_id, reason)
+                                      for c in await self.store.conversations.assigned_to(operator_id)]
+                    if conv is not None]
         if released:
             await self.on_change({"type": "requeued", "operator_id": operator_id})
         return released
+
+    async def _release_one(self, conversation_id: str, operator_id: str, reason: str) -> Conversation | None:
+        moved = False
+
+        def change(c: Conversation) -> None:
+            nonlocal moved
+            moved = c.state == State.WITH_OPERATOR and c.operator_id == operator_id
+            if moved:  # enqueued_at stays: back at the head of its priority
+                c.state, c.operator_id, c.claimed_at = State.WAITING, None, None
+
+        conv = await self._update(conversation_id, change)
+        if not moved:
+            return None
+        await self.store.events.add(self._event(conv, "requeued", operator=operator_id, reason=reason))
+        return conv
 
     async def set_presence(self, operator: Operator, presence: str) -> Operator:
         if presence not in set(Presence):
@@ -221,16 +230,23 @@ class Handoff:
         return operator
 
     async def release_unanswered(self, after: timedelta) -> list[Conversation]:
-        """Chats whose operator has not answered for ``after`` go back to the queue."""
+        """Chats where the person has waited ``after`` for the operator go back to the queue.
+
+        The person waits from the claim until the operator's first words,
+        and from any message of theirs newer than the operator's last reply.
+        Only those chats move; the operator keeps the others.
+        """
         stale: list[Conversation] = []
         now = self.clock()
         for operator in await self.store.operators.all():
             for conv in await self.store.conversations.assigned_to(operator.id):
-                last = conv.data.get("operator_last_reply_at")
-                since = datetime.fromisoformat(last) if last else conv.claimed_at
+                since = _waiting_since(conv)
                 if since is not None and now - since > after:
-                    stale.extend(await self.release(operator.id, "no_answer"))
-                    break
+                    released = await self._release_one(conv.id, operator.id, "no_answer")
+                    if released is not None:
+                        stale.append(released)
+        if stale:
+            await self.on_change({"type": "requeued"})
         return stale
 
     async def block(self, operator: Operator, conversation_id: str, until: datetime) -> Conversation:
@@ -281,3 +297,13 @@ class Handoff:
         return Event(helpline=conv.helpline, kind=kind, conversation_id=conv.id, channel=conv.channel,
                      language=conv.language, topic=conv.topic, priority=conv.priority, data=data,
                      at=self.clock())
+
+
+def _waiting_since(conv: Conversation) -> datetime | None:
+    last_reply = conv.data.get("operator_last_reply_at")
+    if not last_reply:
+        return conv.claimed_at
+    replied = datetime.fromisoformat(last_reply)
+    if conv.last_message_at is not None and conv.last_message_at > replied:
+        return conv.last_message_at
+    return None

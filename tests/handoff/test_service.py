@@ -138,11 +138,17 @@ async def test_unanswered_chats_are_released(engine: Engine, handoff: Handoff, a
                                               clock: Clock) -> None:
     o = await operator(any_store, "slow")
     cid = await ask_for_person(engine, "waiting-long")
+    answered = await ask_for_person(engine, "answered")
     await handoff.take_next(o)
+    await handoff.take_next(o)
+    await handoff.reply(o, answered, "Добрий день!")
     assert await handoff.release_unanswered(timedelta(minutes=5)) == []
     clock.now += timedelta(minutes=6)
     released = await handoff.release_unanswered(timedelta(minutes=5))
-    assert [c.id for c in released] == [cid]
+    assert [c.id for c in released] == [cid]  # the answered chat stays with the operator
+    await engine.handle(Inbound(channel="rest", user_id="answered", text="ви тут?"))
+    clock.now += timedelta(minutes=6)
+    assert [c.id for c in await handoff.release_unanswered(timedelta(minutes=5))] == [answered]
 
 
 async def test_transfer_to_team_and_to_operator(engine: Engine, handoff: Handoff, any_store: Store) -> None:

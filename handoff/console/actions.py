@@ -1,0 +1,216 @@
+"""What operators do: presence, take, reply, note, transfer, close, block, take over.
+
+Each handler checks access (an operator acts only on their own chats), then
+calls the Handoff service, whose errors are written for operators and shown
+as they are. Nothing here changes a conversation by itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+
+from vikno.handoff.service import HandoffError
+from vikno.storage.models import Operator, Presence, State, utcnow
+
+from .auth import Viewer, guard
+from .context import Console, console_of
+from .queries import Denied, open_chat, scope
+from .respond import VIEWER, done, fail
+
+log = logging.getLogger(__name__)
+
+#: Block durations offered in the chat page (form value → length).
+BLOCK_CHOICES: dict[str, tuple[str, timedelta]] = {
+    "1h": ("1 hour", timedelta(hours=1)),
+    "24h": ("24 hours", timedelta(hours=24)),
+    "7d": ("7 days", timedelta(days=7)),
+    "30d": ("30 days", timedelta(days=30)),
+}
+MAX_NOTE = 4096
+
+
+async def _form(request: web.Request) -> dict[str, str]:
+    form = await request.post()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def _chat_url(conversation_id: str) -> str:
+    return f"/console/c/{conversation_id}"
+
+
+async def _chat(request: web.Request) -> tuple[Console, Operator, str]:
+    """The console, the acting operator and a chat they may act on (or Denied)."""
+    console, viewer = console_of(request), request[VIEWER]
+    conv = await open_chat(console, viewer.operator, request.match_info["id"])
+    return console, viewer.operator, conv.id
+
+
+@guard()
+async def presence(request: web.Request) -> web.StreamResponse:
+    console, viewer = console_of(request), request[VIEWER]
+    form = await _form(request)
+    try:
+        await console.handoff.set_presence(viewer.operator, form.get("presence", ""))
+    except HandoffError as exc:
+        return fail(request, str(exc), 422)
+    return done(request, "/console/queue", presence=form.get("presence"))
+
+
+@guard()
+async def take_next(request: web.Request) -> web.StreamResponse:
+    console, viewer = console_of(request), request[VIEWER]
+    try:
+        conv = await console.handoff.take_next(viewer.operator)
+    except HandoffError as exc:
+        return fail(request, str(exc), 409)
+    if conv is None:
+        return fail(request, "nobody is waiting whom you can take right now", 409)
+    return done(request, _chat_url(conv.id), conversation_id=conv.id)
+
+
+@guard()
+async def pick(request: web.Request) -> web.StreamResponse:
+    console, viewer = console_of(request), request[VIEWER]
+    try:
+        conv = await console.handoff.pick(viewer.operator, request.match_info["id"])
+    except HandoffError as exc:
+        return fail(request, str(exc), 409)
+    return done(request, _chat_url(conv.id), conversation_id=conv.id)
+
+
+@guard()
+async def reply(request: web.Request) -> web.StreamResponse:
+    try:
+        console, operator, cid = await _chat(request)
+        message = await console.handoff.reply(operator, cid, (await _form(request)).get("text", ""))
+    except Denied as exc:
+        return fail(request, exc.message, exc.status)
+    except HandoffError as exc:
+        return fail(request, str(exc), 422)
+    return done(request, _chat_url(cid), message_id=message.id)
+
+
+@guard()
+async def note(request: web.Request) -> web.StreamResponse:
+    try:
+        console, operator, cid = await _chat(request)
+        text = (await _form(request)).get("text", "").strip()
+        if not text:
+            return fail(request, "the note is empty", 422)
+        await console.handoff.note(operator, cid, text[:MAX_NOTE])
+    except Denied as exc:
+        return fail(request, exc.message, exc.status)
+    except HandoffError as exc:
+        return fail(request, str(exc), 422)
+    return done(request, _chat_url(cid))
+
+
+@guard()
+async def transfer(request: web.Request) -> web.StreamResponse:
+    """To a team of the chat's helpline (back to the queue) or to an online colleague."""
+    try:
+        console, operator, cid = await _chat(request)
+        form = await _form(request)
+        kind, _, target = form.get("target", "").partition(":")
+        conv = await console.store.conversations.get(cid)
+        assert conv is not None
+        line = console.helplines[conv.helpline]
+        kwargs: dict[str, Any] = {"note": form.get("note", "").strip()[:MAX_NOTE] or None}
+        if kind == "team" and target in {t.id for t in line.settings.teams}:
+            kwargs["to_team"] = target
+        elif kind == "operator":
+            colleague = await console.store.operators.get(target)
+            if colleague is None or colleague.disabled or conv.helpline not in scope(console, colleague):
+                return fail(request, "choose a colleague who works on this helpline", 422)
+            if colleague.id != operator.id and colleague.presence != Presence.ONLINE:
+                return fail(request, f"{colleague.display_name} is not online; choose someone who is", 422)
+            kwargs["to_operator"] = colleague
+        else:
+            return fail(request, "choose a team or a colleague to transfer to", 422)
+        moved = await console.handoff.transfer(operator, cid, **kwargs)
+    except Denied as exc:
+        return fail(request, exc.message, exc.status)
+    except HandoffError as exc:
+        return fail(request, str(exc), 422)
+    stays = moved.state == State.WITH_OPERATOR and moved.operator_id == operator.id
+    return done(request, _chat_url(cid) if stays else "/console/queue")
+
+
+@guard(staff=True)
+async def take_over(request: web.Request) -> web.StreamResponse:
+    """A supervisor takes a chat from whoever has it (or from the queue) into their own hands."""
+    try:
+        console, operator, cid = await _chat(request)
+        conv = await console.store.conversations.get(cid)
+        if conv is None or conv.state not in (State.WITH_OPERATOR, State.WAITING):
+            return fail(request, "only open chats can be taken over", 409)
+        if conv.state == State.WAITING:
+            await console.handoff.pick(operator, cid)
+        else:
+            await console.handoff.transfer(operator, cid, to_operator=operator,
+                                           note=f"taken over by {operator.display_name}")
+    except Denied as exc:
+        return fail(request, exc.message, exc.status)
+    except HandoffError as exc:
+        return fail(request, str(exc), 409)
+    return done(request, _chat_url(cid))
+
+
+@guard()
+async def close(request: web.Request) -> web.StreamResponse:
+    try:
+        console, operator, cid = await _chat(request)
+        form = await _form(request)
+        await console.handoff.close(operator, cid, category=form.get("category", ""),
+                                    outcome=form.get("outcome", ""), note=form.get("note", ""))
+    except Denied as exc:
+        return fail(request, exc.message, exc.status)
+    except HandoffError as exc:
+        return fail(request, str(exc), 422)
+    return done(request, "/console/queue")
+
+
+@guard()
+async def block(request: web.Request) -> web.StreamResponse:
+    try:
+        console, operator, cid = await _chat(request)
+        choice = BLOCK_CHOICES.get((await _form(request)).get("duration", ""))
+        if choice is None:
+            return fail(request, f"choose how long to block: {', '.join(c[0] for c in BLOCK_CHOICES.values())}",
+                        422)
+        await console.handoff.block(operator, cid, utcnow() + choice[1])
+    except Denied as exc:
+        return fail(request, exc.message, exc.status)
+    except HandoffError as exc:
+        return fail(request, str(exc), 422)
+    return done(request, "/console/queue")
+
+
+@guard()
+async def typing(request: web.Request) -> web.StreamResponse:
+    """The operator is typing: tell an open web chat, at most once per throttle interval."""
+    try:
+        console, operator, cid = await _chat(request)
+    except Denied as exc:
+        return fail(request, exc.message, exc.status)
+    viewer: Viewer = request[VIEWER]
+    if console.typing.allow((viewer.operator.id, cid)):
+        await _typing(console, cid, on=True)
+    return web.Response(status=204)
+
+
+async def _typing(console: Console, conversation_id: str, *, on: bool) -> None:
+    publish = console.web_publish
+    if publish is None:
+        return
+    conv = await console.store.conversations.get(conversation_id)
+    if conv is None or conv.channel != "webchat":
+        return
+    try:
+        await publish(conv.id, {"type": "typing", "who": "operator", "on": on})
+    except Exception:  # a typing hint is never worth failing a reply
+        log.exception("typing indicator not delivered")

@@ -1,0 +1,146 @@
+"""Who is asking: login, logout, and the guard every console handler wears.
+
+Passwords are checked by ``handoff.accounts`` (argon2, per-account lock-out);
+this adds a per-address limit on failures, the login form's CSRF
+(double-submit: there is no session yet) and the session cookie.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from vikno.handoff import accounts
+from vikno.handoff.service import HandoffError
+from vikno.storage.models import Operator, Presence, Role, Session
+
+from .context import console_of
+from .respond import VIEWER, fail, render, see_other
+from .security import (CSRF_FIELD, LOGIN_COOKIE, SESSION_COOKIE, clear_cookie, same_origin, same_token, set_cookie,
+                       submitted_csrf)
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+STAFF = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    operator: Operator
+    session: Session
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.operator.role in STAFF
+
+
+async def viewer_of(request: web.Request) -> Viewer | None:
+    found = await accounts.current(console_of(request).store, request.cookies.get(SESSION_COOKIE))
+    return Viewer(*found) if found else None
+
+
+def guard(*, staff: bool = False) -> Callable[[Handler], Handler]:
+    """Logged in (and supervisor/admin when ``staff``); POSTs need the CSRF token.
+
+    A page asked for without a session goes to the login form; the script's
+    calls get 401 so that it can send the operator there.
+    """
+
+    def wrap(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            viewer = await viewer_of(request)
+            if viewer is None:
+                if request.method == "GET" and not request.path.startswith("/console/api/"):
+                    raise web.HTTPSeeOther("/console/login")
+                return fail(request, "your session has ended; log in again", 401)
+            request[VIEWER] = viewer
+            if request.method not in ("GET", "HEAD"):
+                if not same_origin(request, console_of(request).public_origin, required=False):
+                    return fail(request, "this request came from another site and was refused", 403)
+                if not same_token(await submitted_csrf(request), viewer.session.csrf_token):
+                    return fail(request, "the form has expired or did not come from the console; "
+                                         "reload the page and try again", 403)
+            if staff and not viewer.is_supervisor:
+                return fail(request, "only supervisors can do this", 403)
+            return await handler(request)
+
+        return guarded
+
+    return wrap
+
+
+def client_address(request: web.Request) -> str:
+    """The peer address. X-Forwarded-For is not trusted: anyone can send it."""
+    return request.remote or "unknown"
+
+
+async def login_page(request: web.Request) -> web.StreamResponse:
+    if await viewer_of(request) is not None:
+        raise web.HTTPSeeOther("/console/queue")
+    return _login_form(request)
+
+
+def _login_form(request: web.Request, error: str | None = None, status: int = 200,
+                login: str = "") -> web.Response:
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", {"login_csrf": token, "error": error, "login": login}, status)
+    set_cookie(response, LOGIN_COOKIE, token, secure=console_of(request).secure_cookies, max_age=3600)
+    return response
+
+
+async def login_submit(request: web.Request) -> web.StreamResponse:
+    console = console_of(request)
+    address = client_address(request)
+    wait = console.limiter.retry_after(address)
+    if wait is not None:
+        response = _login_form(request, f"Too many failed logins from this computer. Try again in "
+                                        f"{int(wait // 60) + 1} minutes.", 429)
+        response.headers["Retry-After"] = str(int(wait))
+        return response
+    form = await request.post()
+    if not same_origin(request, console.public_origin, required=False) or not same_token(
+            _text(form, CSRF_FIELD), request.cookies.get(LOGIN_COOKIE)):
+        return _login_form(request, "The login form had expired. Please try again.", 403)
+    login = _text(form, "login")[:64]
+    result = await accounts.log_in(console.store, login, _text(form, "password")[:1024])
+    if result.operator is None or result.token is None or result.session is None:
+        console.limiter.failed(address)
+        if result.locked_until is not None:
+            until = result.locked_until.strftime("%H:%M UTC")
+            message = f"This account is locked after several failed logins. Try again after {until}."
+        else:
+            message = "Wrong login or password."
+        return _login_form(request, message, 401, login=login)
+    log.info("console login: %s", result.operator.login)
+    response = see_other("/console/queue")
+    max_age = int((result.session.expires_at - result.session.created_at).total_seconds())
+    set_cookie(response, SESSION_COOKIE, result.token, secure=console.secure_cookies, max_age=max_age)
+    clear_cookie(response, LOGIN_COOKIE, secure=console.secure_cookies)
+    return response
+
+
+@guard()
+async def logout(request: web.Request) -> web.StreamResponse:
+    """Leaving the console sets the operator offline: open chats go back to the queue."""
+    console = console_of(request)
+    viewer: Viewer = request[VIEWER]
+    try:
+        await console.handoff.set_presence(viewer.operator, Presence.OFFLINE)
+    except HandoffError:  # pragma: no cover - offline is always allowed
+        pass
+    await accounts.log_out(console.store, request.cookies.get(SESSION_COOKIE, ""))
+    response = see_other("/console/login")
+    clear_cookie(response, SESSION_COOKIE, secure=console.secure_cookies)
+    return response
+
+
+def _text(form: Mapping[str, object], name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""

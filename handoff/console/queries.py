@@ -1,0 +1,124 @@
+"""Reading what a console shows: the queue, one chat, the supervisor's figures.
+
+Each function is what one JSON endpoint (and the first render of its page)
+returns, so the page and its live refresh can never disagree. Access rules
+live here too: an operator sees the queue of their helplines and their own
+chats; supervisors and admins see every chat of their helplines.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from vikno.storage.models import PRIORITY_RANK, Conversation, Operator, Presence, Role, State, utcnow
+
+from .canned import canned_replies
+from .context import Console
+from .views import PRIORITY_LABELS, conversation_view, iso, message_view, teams_of, wrapup_choices
+
+HISTORY_LIMIT = 500
+QUEUE_LIMIT = 200
+STAFF = {Role.SUPERVISOR, Role.ADMIN}
+
+
+class Denied(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def scope(console: Console, operator: Operator) -> list[str]:
+    return [h for h in (operator.helplines or list(console.helplines)) if h in console.helplines]
+
+
+def _serves(operator: Operator, conv: Conversation) -> bool:
+    """Whether the queue item is for this operator (team and language, as claim_next sees it)."""
+    if operator.role in STAFF:
+        return True
+    team_ok = not operator.teams or conv.team is None or conv.team in operator.teams
+    lang_ok = not operator.languages or conv.language is None or conv.language in operator.languages
+    return team_ok and lang_ok
+
+
+async def queue_data(console: Console, operator: Operator) -> dict[str, Any]:
+    now = utcnow()
+    lines = console.helplines
+    waiting = [c for c in await console.store.conversations.waiting(scope(console, operator), QUEUE_LIMIT)
+               if _serves(operator, c)]
+    mine = await console.store.conversations.assigned_to(operator.id)
+    return {
+        "now": iso(now),
+        "me": {"id": operator.id, "name": operator.display_name, "presence": str(operator.presence),
+               "capacity": operator.capacity, "open": len(mine), "role": str(operator.role)},
+        "queue": [conversation_view(c, lines.get(c.helpline), now) for c in waiting],
+        "mine": [conversation_view(c, lines.get(c.helpline), now) for c in mine],
+    }
+
+
+async def open_chat(console: Console, operator: Operator, conversation_id: str) -> Conversation:
+    """The conversation if this operator may see it; Denied otherwise."""
+    conv = await console.store.conversations.get(conversation_id)
+    if conv is None or conv.helpline not in scope(console, operator):
+        raise Denied(404, "no such conversation")
+    if operator.role not in STAFF and not (conv.state == State.WITH_OPERATOR and conv.operator_id == operator.id):
+        raise Denied(403, "this chat is not yours: take it from the queue first")
+    return conv
+
+
+async def chat_data(console: Console, operator: Operator, conv: Conversation) -> dict[str, Any]:
+    line = console.helplines.get(conv.helpline)
+    operators = {o.id: o for o in await console.store.operators.all()}
+    history = await console.store.messages.history(conv.id, HISTORY_LIMIT)
+    view = conversation_view(conv, line, operators=operators)
+    view["mine"] = conv.state == State.WITH_OPERATOR and conv.operator_id == operator.id
+    return {"conversation": view, "messages": [message_view(m) for m in history]}
+
+
+async def chat_forms(console: Console, operator: Operator, conv: Conversation) -> dict[str, Any]:
+    """Choices of the chat page's forms (rendered once; they do not change live)."""
+    line = console.helplines.get(conv.helpline)
+    others = [o for o in await console.store.operators.all()
+              if o.id != operator.id and not o.disabled and o.presence == Presence.ONLINE
+              and (not o.helplines or conv.helpline in o.helplines)]
+    return {
+        "canned": canned_replies(line, conv.language, operator.display_name),
+        "teams": teams_of(line) if line else [],
+        "colleagues": [(o.id, o.display_name) for o in sorted(others, key=lambda o: o.display_name)],
+        "wrapup": wrapup_choices(line) if line else {"chi": [], "topics": [], "outcomes": []},
+    }
+
+
+async def figures(console: Console, operator: Operator) -> dict[str, Any]:
+    """Live figures for supervisors: the queue by priority, longest wait, who is on, who has what.
+
+    The queue is short by nature (it is read in serving order, capped), so
+    counting it here is cheap; historical figures belong to the reports.
+    """
+    now = utcnow()
+    lines = scope(console, operator)
+    waiting = await console.store.conversations.waiting(lines, 1000)
+    by_priority = Counter(c.priority or "routine" for c in waiting)
+    oldest = min((c.enqueued_at for c in waiting if c.enqueued_at), default=None)
+    people = [o for o in await console.store.operators.all()
+              if not o.disabled and (not o.helplines or set(o.helplines) & set(lines))]
+    names = {o.id: o for o in people}
+    chats: list[dict[str, Any]] = []
+    per_operator = []
+    for o in sorted(people, key=lambda o: (o.presence != Presence.ONLINE, o.display_name)):
+        assigned = [c for c in await console.store.conversations.assigned_to(o.id) if c.helpline in lines]
+        chats.extend(conversation_view(c, console.helplines.get(c.helpline), now, names) for c in assigned)
+        per_operator.append({"id": o.id, "name": o.display_name, "role": str(o.role),
+                             "presence": str(o.presence), "chats": len(assigned), "capacity": o.capacity})
+    return {
+        "now": iso(now),
+        "waiting": len(waiting),
+        "by_priority": [{"priority": p, "label": PRIORITY_LABELS.get(p, p), "count": by_priority.get(p, 0)}
+                        for p in sorted(PRIORITY_RANK, key=PRIORITY_RANK.__getitem__, reverse=True)],
+        "longest_wait_seconds": int((now - oldest).total_seconds()) if oldest else None,
+        "online": sum(1 for o in people if o.presence == Presence.ONLINE),
+        "away": sum(1 for o in people if o.presence == Presence.AWAY),
+        "operators": per_operator,
+        "chats": chats,
+    }
+

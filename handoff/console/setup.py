@@ -1,0 +1,133 @@
+"""Mounting the console on the application, and its background upkeep.
+
+``setup_console(app)`` is all the composition root calls: templates, static
+files, routes, security headers, and one task that every
+``RELEASE_EVERY`` puts chats whose operator has not answered for
+``RELEASE_AFTER`` back in the queue (and drops expired sessions).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from vikno.storage.models import utcnow
+
+from . import actions, api, auth, pages
+from .context import CONSOLE, Console
+from .respond import JINJA
+from .security import add_security_headers
+from .socket import close_all, console_socket
+from .views import duration, iso
+
+log = logging.getLogger(__name__)
+
+#: How often the no-answer release runs.
+RELEASE_EVERY = timedelta(seconds=30)
+#: A chat whose operator has not written for this long goes back to the queue.
+RELEASE_AFTER = timedelta(minutes=10)
+STATIC = Path(__file__).parent / "static"
+
+
+def console_routes() -> list[web.RouteDef]:
+    """Every console route (all under /console); static files are added by setup_console."""
+    return [
+        web.get("/console", pages.home),
+        web.get("/console/", pages.home),
+        web.get("/console/login", auth.login_page),
+        web.post("/console/login", auth.login_submit),
+        web.post("/console/logout", auth.logout),
+        web.get("/console/queue", pages.queue_page),
+        web.get("/console/supervisor", pages.supervisor_page),
+        web.get("/console/c/{id}", pages.chat_page),
+        web.get("/console/api/queue", api.queue_json),
+        web.get("/console/api/c/{id}", api.chat_json),
+        web.get("/console/api/supervisor", api.supervisor_json),
+        web.get("/console/ws", console_socket),
+        web.post("/console/presence", actions.presence),
+        web.post("/console/take-next", actions.take_next),
+        web.post("/console/c/{id}/pick", actions.pick),
+        web.post("/console/c/{id}/reply", actions.reply),
+        web.post("/console/c/{id}/note", actions.note),
+        web.post("/console/c/{id}/transfer", actions.transfer),
+        web.post("/console/c/{id}/takeover", actions.take_over),
+        web.post("/console/c/{id}/close", actions.close),
+        web.post("/console/c/{id}/block", actions.block),
+        web.post("/console/c/{id}/typing", actions.typing),
+    ]
+
+
+def setup_console(app: web.Application, console: Console | None = None, *,
+                  release_every: timedelta = RELEASE_EVERY, release_after: timedelta = RELEASE_AFTER) -> None:
+    """Mount the console. Without ``console``, its parts come from the app built by build_app.
+
+    Calling it twice is harmless (the second call does nothing), so tests can
+    call it whether or not build_app already did.
+    """
+    if CONSOLE in app:
+        return
+    app[CONSOLE] = console or _from_app(app)
+    versions = _static_versions()
+    env = aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader(__package__, "templates"), app_key=JINJA,
+                               autoescape=True, undefined=jinja2.StrictUndefined, default_helpers=False)
+    env.globals["static"] = lambda name: f"/console/static/{name}?v={versions.get(name, '0')}"
+    env.filters["iso"] = iso
+    env.filters["duration"] = duration
+    env.globals["block_choices"] = [(k, v[0]) for k, v in actions.BLOCK_CHOICES.items()]
+    app.router.add_routes(console_routes())
+    app.router.add_static("/console/static", STATIC, append_version=False)
+    app.on_response_prepare.append(add_security_headers)
+    app.cleanup_ctx.append(_upkeep(release_every, release_after))
+    app.on_shutdown.append(_close_sockets)
+
+
+async def _close_sockets(app: web.Application) -> None:
+    await close_all(app[CONSOLE].sockets)
+
+
+def _from_app(app: web.Application) -> Console:
+    """The console's parts from the composition root (imported late: bots depends on handoff)."""
+    from vikno.bots import keys
+
+    settings: Any = app[keys.SETTINGS]
+    public_url = getattr(settings, "public_url", None)
+    return Console(store=app[keys.STORE], handoff=app[keys.HANDOFF], hub=app[keys.CONSOLE_HUB],
+                   delivery=app.get(keys.DELIVERY), secure_cookies=bool(public_url and public_url.startswith("https")),
+                   public_origin=public_url)
+
+
+def _static_versions() -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:10] for p in STATIC.iterdir() if p.is_file()}
+
+
+def _upkeep(every: timedelta, after: timedelta):  # type: ignore[no-untyped-def]
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(_release_loop(app[CONSOLE], every, after))
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return context
+
+
+async def _release_loop(console: Console, every: timedelta, after: timedelta) -> None:
+    while True:
+        await asyncio.sleep(every.total_seconds())
+        try:
+            released = await console.handoff.release_unanswered(after)
+            if released:
+                log.info("%d unanswered chat(s) went back to the queue", len(released))
+            await console.store.sessions.delete_expired(utcnow())
+        except Exception:  # the store may be down for a while; try again next round
+            log.warning("no-answer release failed; retrying in %s", every, exc_info=True)

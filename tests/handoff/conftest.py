@@ -1,0 +1,149 @@
+"""A real vikno application with the operator console, and people to use it.
+
+``console_server`` runs build_app (embedded store, no NLU model: crisis rules
+only) plus setup_console on a real socket. ``Agent`` is one browser-less
+client with its own cookie jar: an operator who logs in, or a person
+writing through the REST channel.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from vikno.bots.app import build_app
+from vikno.bots.config import ConsoleSettings, load_settings
+from vikno.bots.keys import ENGINE, HANDOFF, STORE
+from vikno.flows.content import load_helplines, shipped_helpline_folders
+from vikno.handoff.accounts import create_operator
+from vikno.handoff.console import setup_console
+from vikno.storage.models import Operator
+from vikno.storage.port import Store
+
+PASSWORD = "correct horse battery"
+CRISIS_TEXT = "не хочу більше жити"
+_HIDDEN_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+_META_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]*)"')
+
+
+def console_app(data_dir: Path, console: dict[str, Any] | None = None, **env: str) -> web.Application:
+    """build_app plus the console; ``console`` holds setup_console's keyword arguments."""
+    settings = load_settings(environ={"VIKNO_DATA_DIR": str(data_dir), "VIKNO_NLU": "none", **env})
+    if console:  # build_app mounts the console with the settings' release timing
+        settings = settings.model_copy(update={"console": ConsoleSettings(**console)})
+    app = build_app(settings, load_helplines(shipped_helpline_folders()))
+    setup_console(app)  # harmless: build_app did it already
+    return app
+
+
+class Agent:
+    """One client with its own cookies (one operator, or one person on REST)."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base.rstrip("/")
+        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        self.csrf = ""
+
+    async def close(self) -> None:
+        await self.http.close()
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    async def get(self, path: str, **kw: Any) -> aiohttp.ClientResponse:
+        return await self.http.get(self.url(path), allow_redirects=False, **kw)
+
+    async def post(self, path: str, data: dict[str, str] | None = None, *, csrf: str | None = None,
+                   json_reply: bool = False, headers: dict[str, str] | None = None,
+                   **kw: Any) -> aiohttp.ClientResponse:
+        form = dict(data or {})
+        form.setdefault("csrf", self.csrf if csrf is None else csrf)
+        if csrf == "":
+            form.pop("csrf")
+        headers = {**({"Accept": "application/json"} if json_reply else {}), **(headers or {})}
+        return await self.http.post(self.url(path), data=form, headers=headers, allow_redirects=False, **kw)
+
+    async def log_in(self, login: str, password: str = PASSWORD) -> aiohttp.ClientResponse:
+        page = await (await self.get("/console/login")).text()
+        token = _HIDDEN_CSRF.search(page)
+        assert token, page
+        resp = await self.http.post(self.url("/console/login"), allow_redirects=False,
+                                    data={"csrf": token.group(1), "login": login, "password": password})
+        if resp.status == 303:
+            queue = await (await self.get("/console/queue")).text()
+            found = _META_CSRF.search(queue)
+            assert found
+            self.csrf = found.group(1)
+        return resp
+
+    async def queue(self) -> dict[str, Any]:
+        resp = await self.get("/console/api/queue")
+        assert resp.status == 200, await resp.text()
+        return await resp.json()
+
+    # --- a person on the REST channel -------------------------------------------
+
+    async def say(self, key: str, text: str | None = None, button: str | None = None) -> dict[str, Any]:
+        body = {"text": text} if text is not None else {"button": button}
+        resp = await self.http.post(self.url(f"/api/v1/conversations/{key}/messages"), json=body)
+        assert resp.status == 200, await resp.text()
+        return await resp.json()
+
+    async def history(self, key: str) -> list[dict[str, Any]]:
+        resp = await self.http.get(self.url(f"/api/v1/conversations/{key}"))
+        assert resp.status == 200, await resp.text()
+        return (await resp.json())["messages"]
+
+
+class ConsoleSite:
+    def __init__(self, server: TestServer) -> None:
+        self.server = server
+        self.app = server.app
+        self.base = str(server.make_url("/")).rstrip("/")
+        self.agents: list[Agent] = []
+
+    @property
+    def store(self) -> Store:
+        return self.app[STORE]
+
+    @property
+    def handoff(self) -> Any:
+        return self.app[HANDOFF]
+
+    def agent(self) -> Agent:
+        agent = Agent(self.base)
+        self.agents.append(agent)
+        return agent
+
+    async def operator(self, login: str, *, online: bool = True, **kw: Any) -> Operator:
+        o = await create_operator(self.store, login, PASSWORD, **kw)
+        if online:
+            o.presence = "online"
+            o = await self.store.operators.save(o)
+        return o
+
+    async def conversation_id(self, key: str) -> str:
+        conv = await self.store.conversations.find_by_user(
+            "line1620", "rest", self.app[ENGINE].vault.user_key("rest", key))
+        assert conv is not None
+        return conv.id
+
+
+@pytest.fixture
+async def site(tmp_path: Path) -> AsyncIterator[ConsoleSite]:
+    server = TestServer(console_app(tmp_path / "data"), host="127.0.0.1")
+    await server.start_server()
+    s = ConsoleSite(server)
+    try:
+        yield s
+    finally:
+        for agent in s.agents:
+            await agent.close()
+        await server.close()

@@ -1,0 +1,431 @@
+"""The operator console over HTTP: a real server, real cookies, the embedded store.
+
+People write through the REST channel; operators use the console's forms
+(with and without the script's JSON dialect) and its JSON reads. What a
+browser adds (the live socket, rendering) is in test_console_browser.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+
+from vikno.bots.keys import DELIVERY, ENGINE
+from vikno.flows.content import Text
+from vikno.flows.messages import Inbound, Kind
+from vikno.handoff.console import RELEASE_AFTER, RELEASE_EVERY, setup_console
+from vikno.handoff.console.ratelimit import LOGIN_FAILURES_PER_WINDOW
+
+from .conftest import CRISIS_TEXT, Agent, ConsoleSite, console_app
+
+XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+
+
+async def with_chat(site: ConsoleSite, login: str = "olena", key: str = "anna", **kw) -> tuple[Agent, str]:
+    """An operator logged in, holding the chat of a person who asked for someone."""
+    await site.operator(login, **kw)
+    await site.agent().say(key, button="person")
+    op = site.agent()
+    assert (await op.log_in(login)).status == 303
+    resp = await op.post("/console/take-next", json_reply=True)
+    assert resp.status == 200, await resp.text()
+    return op, (await resp.json())["conversation_id"]
+
+
+async def texts(site: ConsoleSite, cid: str) -> list[tuple[str, str, str | None]]:
+    return [(m.direction, m.sender, m.text) for m in await site.store.messages.history(cid)]
+
+
+# --- logging in and out ---------------------------------------------------------
+
+
+async def test_login_sets_a_strict_http_only_cookie_and_logout_ends_the_session(site: ConsoleSite) -> None:
+    await site.operator("olena")
+    op = site.agent()
+    assert (await op.get("/console/queue")).headers["Location"] == "/console/login"
+    resp = await op.log_in("olena")
+    assert resp.status == 303 and resp.headers["Location"] == "/console/queue"
+    cookie = resp.cookies["vikno_console"]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/console"
+    assert not cookie["secure"]  # plain http in the test; https public_url turns it on (below)
+    assert (await op.get("/console/queue")).status == 200
+    token = cookie.value
+    resp = await op.post("/console/logout")
+    assert resp.status == 303 and resp.headers["Location"] == "/console/login"
+    assert (await op.get("/console/queue")).status == 303
+    assert (await op.get("/console/api/queue")).status == 401
+    # the old token is dead on the server, not only forgotten by this client
+    replay = site.agent()
+    replay.http.cookie_jar.update_cookies({"vikno_console": token})
+    assert (await replay.get("/console/api/queue")).status == 401
+    assert (await site.store.operators.by_login("olena")).presence == "offline"
+
+
+async def test_cookie_is_secure_behind_an_https_public_url(tmp_path: Path) -> None:
+    server = TestServer(console_app(tmp_path / "data", VIKNO_PUBLIC_URL="https://help.example.org"),
+                        host="127.0.0.1")
+    await server.start_server()
+    site = ConsoleSite(server)
+    try:
+        await site.operator("olena")
+        op = site.agent()
+        page = await op.get("/console/login")
+        assert page.cookies["vikno_console_login"]["secure"]
+        # a Secure cookie is not sent back over http, so this log-in attempt must fail the form check
+        token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
+        resp = await op.http.post(op.url("/console/login"), allow_redirects=False,
+                                  data={"csrf": token, "login": "olena", "password": "correct horse battery"},
+                                  cookies={"vikno_console_login": token})
+        assert resp.status == 303 and resp.cookies["vikno_console"]["secure"]
+    finally:
+        for agent in site.agents:
+            await agent.close()
+        await server.close()
+
+
+async def test_wrong_password_then_the_account_locks(site: ConsoleSite) -> None:
+    await site.operator("olena")
+    op = site.agent()
+    resp = await op.log_in("olena", "not the password")
+    assert resp.status == 401 and "Wrong login or password" in await resp.text()
+    assert "vikno_console" not in resp.cookies
+    for _ in range(4):
+        await op.log_in("olena", "still not it")
+    resp = await op.log_in("olena")  # the right password, but locked now
+    assert resp.status == 401 and "locked" in await resp.text()
+    assert (await op.get("/console/api/queue")).status == 401
+
+
+async def test_failed_logins_from_one_address_are_limited(site: ConsoleSite) -> None:
+    await site.operator("olena")
+    op = site.agent()
+    for n in range(LOGIN_FAILURES_PER_WINDOW):
+        assert (await op.log_in(f"nobody{n}", "guess-guess-guess")).status == 401
+    resp = await op.log_in("olena")  # even a right password waits now
+    assert resp.status == 429 and int(resp.headers["Retry-After"]) > 0
+    assert "Too many failed logins" in await resp.text()
+
+
+async def test_the_login_form_needs_its_own_token(site: ConsoleSite) -> None:
+    await site.operator("olena")
+    op = site.agent()
+    resp = await op.http.post(op.url("/console/login"), allow_redirects=False,
+                              data={"login": "olena", "password": "correct horse battery"})
+    assert resp.status == 403 and "vikno_console" not in resp.cookies
+
+
+# --- CSRF, origins, headers -------------------------------------------------------
+
+
+async def test_posts_without_or_with_a_wrong_csrf_token_change_nothing(site: ConsoleSite) -> None:
+    op, cid = await with_chat(site)
+    before = await texts(site, cid)
+    await site.agent().say("bora", button="person")
+    for csrf in ("", "forged-token"):
+        for path, data in [(f"/console/c/{cid}/reply", {"text": "hello"}),
+                           (f"/console/c/{cid}/note", {"text": "note"}),
+                           (f"/console/c/{cid}/close", {"category": "violence", "outcome": "resolved"}),
+                           (f"/console/c/{cid}/block", {"duration": "24h"}),
+                           ("/console/presence", {"presence": "offline"}),
+                           ("/console/take-next", {})]:
+            resp = await op.post(path, data, csrf=csrf)
+            assert resp.status == 403, (path, csrf)
+    # the token is right but the form came from another site
+    resp = await op.post(f"/console/c/{cid}/reply", {"text": "hello"}, headers={"Origin": "https://evil.example"})
+    assert resp.status == 403
+    assert await texts(site, cid) == before
+    conv = await site.store.conversations.get(cid)
+    assert conv.state == "with_operator"
+    assert (await site.store.operators.by_login("olena")).presence == "online"
+    assert len((await op.queue())["queue"]) == 1  # the other person still waits
+    # the header works as well as the field (the script's way)
+    resp = await op.http.post(op.url(f"/console/c/{cid}/reply"), data={"text": "via header"},
+                              headers={"X-CSRF-Token": op.csrf, "Accept": "application/json"})
+    assert resp.status == 200
+
+
+async def test_security_headers_on_every_console_answer(site: ConsoleSite) -> None:
+    op, cid = await with_chat(site)
+    paths = ["/console/login", "/console/queue", f"/console/c/{cid}", "/console/api/queue",
+             f"/console/api/c/{cid}", "/console/static/console.js", "/console/c/nope", "/console/supervisor"]
+    for path in paths:
+        resp = await op.get(path)
+        h = resp.headers
+        csp = h["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp, path
+        assert h["X-Frame-Options"] == "DENY" and h["Referrer-Policy"] == "no-referrer", path
+        assert h["X-Content-Type-Options"] == "nosniff", path
+        assert h["Cache-Control"] in ("no-store", "no-cache"), path
+        if "static" not in path:
+            assert h["Cache-Control"] == "no-store", path
+        if h.get("Content-Type", "").startswith("text/html"):
+            html = await resp.text()
+            assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path  # no inline script
+            assert not re.search(r"<[^>]+\son[a-z]+=", html), path  # no inline event handlers
+    assert (await site.agent().get("/console/login")).headers["X-Frame-Options"] == "DENY"
+
+
+# --- who may see and do what ---------------------------------------------------------
+
+
+async def test_an_operator_cannot_open_or_act_on_another_operators_chat(site: ConsoleSite) -> None:
+    _, cid = await with_chat(site, "olena")
+    await site.operator("petro")
+    petro = site.agent()
+    await petro.log_in("petro")
+    before = await texts(site, cid)
+    assert (await petro.get(f"/console/c/{cid}")).status == 403
+    assert (await petro.get(f"/console/api/c/{cid}")).status == 403
+    for path, data in [(f"/console/c/{cid}/reply", {"text": "mine now"}),
+                       (f"/console/c/{cid}/note", {"text": "sneaky"}),
+                       (f"/console/c/{cid}/transfer", {"target": "team:protection"}),
+                       (f"/console/c/{cid}/close", {"category": "violence", "outcome": "resolved"}),
+                       (f"/console/c/{cid}/block", {"duration": "24h"}),
+                       (f"/console/c/{cid}/takeover", {}),
+                       (f"/console/c/{cid}/typing", {})]:
+        resp = await petro.post(path, data, json_reply=True)
+        assert resp.status == 403, path
+        assert "error" in await resp.json()
+    assert (await petro.get("/console/supervisor")).status == 403
+    assert (await petro.get("/console/api/supervisor")).status == 403
+    assert await texts(site, cid) == before
+    conv = await site.store.conversations.get(cid)
+    assert conv.state == "with_operator" and conv.operator_id == (await site.store.operators.by_login("olena")).id
+    assert (await petro.get("/console/c/not-a-conversation")).status == 404
+
+
+async def test_a_supervisor_sees_every_chat_takes_over_and_reassigns(site: ConsoleSite) -> None:
+    olena_agent, cid = await with_chat(site, "olena")
+    petro = await site.operator("petro")
+    await site.operator("sofia", role="supervisor")
+    sup = site.agent()
+    await sup.log_in("sofia")
+    page = await sup.get(f"/console/c/{cid}")
+    assert page.status == 200 and "Take over this chat" in await page.text()
+    figures = await (await sup.get("/console/api/supervisor")).json()
+    assert figures["online"] == 3 and [c["id"] for c in figures["chats"]] == [cid]
+    assert {o["name"]: o["chats"] for o in figures["operators"]}["olena"] == 1
+    resp = await sup.post(f"/console/c/{cid}/takeover", json_reply=True)
+    assert resp.status == 200, await resp.text()
+    sofia = await site.store.operators.by_login("sofia")
+    assert (await site.store.conversations.get(cid)).operator_id == sofia.id
+    assert (await olena_agent.get(f"/console/api/c/{cid}")).status == 403  # no longer hers
+    resp = await sup.post(f"/console/c/{cid}/reply", {"text": "Supervisor here."}, json_reply=True)
+    assert resp.status == 200
+    resp = await sup.post(f"/console/c/{cid}/transfer", {"target": f"operator:{petro.id}", "note": "for you"},
+                          json_reply=True)
+    assert resp.status == 200 and (await resp.json())["redirect"] == "/console/queue"
+    assert (await site.store.conversations.get(cid)).operator_id == petro.id
+
+
+async def test_two_operators_pick_the_same_chat_and_one_gets_a_clear_error(site: ConsoleSite) -> None:
+    await site.operator("olena")
+    await site.operator("petro")
+    await site.agent().say("anna", button="person")
+    a, b = site.agent(), site.agent()
+    await a.log_in("olena")
+    await b.log_in("petro")
+    cid = (await a.queue())["queue"][0]["id"]
+    first, second = await asyncio.gather(a.post(f"/console/c/{cid}/pick", json_reply=True),
+                                         b.post(f"/console/c/{cid}/pick", json_reply=True))
+    statuses = sorted([first.status, second.status])
+    assert statuses == [200, 409]
+    loser = first if first.status == 409 else second
+    assert "another operator has taken it" in (await loser.json())["error"]
+    # without the script: an error page, escaped, with the same words
+    resp = await b.post(f"/console/c/{cid}/pick")
+    assert resp.status == 409 and "another operator has taken it" in await resp.text()
+
+
+async def test_presence_controls_taking_and_going_offline_requeues(site: ConsoleSite) -> None:
+    op, cid = await with_chat(site)
+    resp = await op.post("/console/presence", {"presence": "away"}, json_reply=True)
+    assert resp.status == 200
+    await site.agent().say("bora", button="person")
+    resp = await op.post("/console/take-next", json_reply=True)
+    assert resp.status == 409 and "online" in (await resp.json())["error"]
+    assert (await op.post("/console/presence", {"presence": "invisible"}, json_reply=True)).status == 422
+    await op.post("/console/presence", {"presence": "offline"})
+    conv = await site.store.conversations.get(cid)
+    assert conv.state == "waiting" and conv.operator_id is None
+
+
+# --- what is shown ------------------------------------------------------------------------
+
+
+async def test_user_text_is_escaped_in_the_chat_page(site: ConsoleSite) -> None:
+    await site.operator("olena")
+    person = site.agent()
+    await person.say("mallory", button="person")
+    for payload in XSS:
+        await person.say("mallory", text=payload)
+    op = site.agent()
+    await op.log_in("olena")
+    cid = (await (await op.post("/console/take-next", json_reply=True)).json())["conversation_id"]
+    html = await (await op.get(f"/console/c/{cid}")).text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    data = await (await op.get(f"/console/api/c/{cid}")).json()
+    assert [m["text"] for m in data["messages"] if m["sender"] == "user"][-2:] == XSS  # raw in JSON, as text
+
+
+async def test_the_chat_shows_a_pseudonym_never_the_channel_id(site: ConsoleSite) -> None:
+    op, cid = await with_chat(site, key="tel-380501234567")
+    html = await (await op.get(f"/console/c/{cid}")).text()
+    conv = await site.store.conversations.get(cid)
+    assert "380501234567" not in html and conv.user_key not in html and conv.address not in html
+    assert re.search(r"#[0-9A-F]{4}-[0-9A-F]{4}", html)
+    queue = await op.queue()
+    assert "380501234567" not in str(queue) and conv.user_key not in str(queue)
+
+
+async def test_canned_replies_in_the_conversation_language(site: ConsoleSite, monkeypatch) -> None:
+    line = site.handoff.helplines["line1620"]
+    monkeypatch.setattr(line, "canned", [SimpleNamespace(
+        id="hello", title=Text({"uk": "Привітання", "en": "Greeting", "ru": "Привет", "az": "Salam"}),
+        text=Text({"uk": "Вітаю, це {operator} з {helpline}.", "en": "Hi, {operator} of {helpline} here.",
+                   "ru": "Здравствуйте, {operator}.", "az": "Salam, {operator}."}))], raising=False)
+    op, cid = await with_chat(site, display_name="Олена")
+    html = await (await op.get(f"/console/c/{cid}")).text()
+    assert "Привітання" in html and 'data-text="Вітаю, це Олена з Соціальна лінія 1620."' in html
+
+
+# --- closing, transferring, notes, blocking ------------------------------------------------
+
+
+async def test_closing_needs_a_valid_category_and_outcome_then_the_bot_is_back(site: ConsoleSite) -> None:
+    op, cid = await with_chat(site)
+    for data in [{"outcome": "resolved"}, {"category": "made_up", "outcome": "resolved"},
+                 {"category": "violence"}, {"category": "violence", "outcome": "happy"}]:
+        resp = await op.post(f"/console/c/{cid}/close", data, json_reply=True)
+        assert resp.status == 422, data
+        assert (await site.store.conversations.get(cid)).state == "with_operator"
+    resp = await op.post(f"/console/c/{cid}/close", {"category": "topic:elderly_care", "outcome": "referred",
+                                                     "note": "sent to the social service"})
+    assert resp.status == 303 and resp.headers["Location"] == "/console/queue"
+    conv = await site.store.conversations.get(cid)
+    assert conv.state == "closed" and conv.data["wrapup"]["category"] == "topic:elderly_care"
+    reply = await site.agents[0].say("anna", text="ще питання")
+    assert reply["conversation"]["state"] == "bot" and reply["replies"]
+
+
+async def test_transfer_to_a_team_and_to_an_online_colleague(site: ConsoleSite) -> None:
+    op, cid = await with_chat(site, "olena")
+    olena = await site.store.operators.by_login("olena")
+    await site.operator("offline-one", online=False)
+    off = await site.store.operators.by_login("offline-one")
+    resp = await op.post(f"/console/c/{cid}/transfer", {"target": f"operator:{off.id}"}, json_reply=True)
+    assert resp.status == 422 and "not online" in (await resp.json())["error"]
+    assert (await op.post(f"/console/c/{cid}/transfer", {"target": "team:nope"}, json_reply=True)).status == 422
+    resp = await op.post(f"/console/c/{cid}/transfer", {"target": "team:protection", "note": "violence at home"},
+                         json_reply=True)
+    assert resp.status == 200 and (await resp.json())["redirect"] == "/console/queue"
+    conv = await site.store.conversations.get(cid)
+    assert conv.state == "waiting" and conv.team == "protection"
+    assert ("internal", "operator", "violence at home") in await texts(site, cid)
+    await site.operator("petro", teams=["protection"])
+    petro = site.agent()
+    await petro.log_in("petro")
+    assert [c["id"] for c in (await petro.queue())["queue"]] == [cid]
+    assert (await petro.post("/console/take-next", json_reply=True)).status == 200
+    resp = await petro.post(f"/console/c/{cid}/transfer", {"target": f"operator:{olena.id}"}, json_reply=True)
+    assert resp.status == 200
+    assert (await site.store.conversations.get(cid)).operator_id == olena.id
+
+
+async def test_an_internal_note_is_never_shown_to_the_person(site: ConsoleSite) -> None:
+    op, cid = await with_chat(site)
+    assert (await op.post(f"/console/c/{cid}/note", {"text": "neighbour, needs a social worker"})).status == 303
+    assert (await op.post(f"/console/c/{cid}/reply", {"text": "Добрий день!"})).status == 303
+    person = site.agents[0]
+    history = [m["text"] for m in await person.history("anna")]
+    assert "Добрий день!" in history
+    assert not any("neighbour" in (t or "") for t in history)
+    chat = await (await op.get(f"/console/api/c/{cid}")).json()
+    notes = [m for m in chat["messages"] if m["sender"] == "note"]
+    assert notes[0]["text"] == "neighbour, needs a social worker" and notes[0]["author"] == "olena"
+
+
+async def test_blocking_closes_and_keeps_the_person_out_of_the_queue(site: ConsoleSite) -> None:
+    op, cid = await with_chat(site)
+    assert (await op.post(f"/console/c/{cid}/block", {"duration": "forever"}, json_reply=True)).status == 422
+    assert (await op.post(f"/console/c/{cid}/block", {"duration": "24h"}, json_reply=True)).status == 200
+    conv = await site.store.conversations.get(cid)
+    assert conv.state == "closed" and conv.data["blocked_until"]
+    again = await site.agents[0].say("anna", button="person")
+    assert again["conversation"]["state"] == "closed"
+
+
+# --- live: the socket and the typing indicator --------------------------------------------
+
+
+async def test_the_socket_needs_a_session_and_the_same_origin_and_forwards_crises(site: ConsoleSite) -> None:
+    await site.operator("olena")
+    op = site.agent()
+    ws_url = op.url("/console/ws")
+    with pytest.raises(aiohttp.WSServerHandshakeError) as anonymous:
+        await op.http.ws_connect(ws_url, origin=site.base)
+    assert anonymous.value.status == 401
+    await op.log_in("olena")
+    with pytest.raises(aiohttp.WSServerHandshakeError) as foreign:
+        await op.http.ws_connect(ws_url, origin="https://evil.example")
+    assert foreign.value.status == 403
+    async with op.http.ws_connect(ws_url, origin=site.base) as ws:
+        assert (await ws.receive_json(timeout=5))["type"] == "hello"
+        await site.agent().say("bob", text=CRISIS_TEXT)
+        seen = []
+        while not any(n["type"] == "crisis" for n in seen):
+            seen.append(await ws.receive_json(timeout=5))
+        crisis = next(n for n in seen if n["type"] == "crisis")
+        assert set(crisis) <= {"type", "conversation_id", "priority", "state", "presence"}
+    queue = (await op.queue())["queue"]
+    assert queue[0]["priority"] == "crisis"
+
+
+async def test_typing_reaches_an_open_web_chat_at_most_every_two_seconds(site: ConsoleSite) -> None:
+    await site.operator("olena")
+    await site.app[ENGINE].handle(Inbound(channel="webchat", user_id="w1", button="person", kind=Kind.BUTTON))
+    sent: list[tuple[str, dict]] = []
+
+    async def publish(conversation_id: str, event: dict) -> None:
+        sent.append((conversation_id, event))
+
+    site.app[DELIVERY].web_publish = publish
+    op = site.agent()
+    await op.log_in("olena")
+    cid = (await (await op.post("/console/take-next", json_reply=True)).json())["conversation_id"]
+    sent.clear()  # "operator joined" went out on the same hook
+    for _ in range(3):
+        assert (await op.post(f"/console/c/{cid}/typing", json_reply=True)).status == 204
+    assert sent == [(cid, {"type": "typing", "who": "operator", "on": True})]
+
+
+async def test_unanswered_chats_go_back_to_the_queue_in_the_background(tmp_path: Path) -> None:
+    assert RELEASE_EVERY == timedelta(seconds=30) and RELEASE_AFTER == timedelta(minutes=10)
+    app = console_app(tmp_path / "data", console={"release_every": timedelta(seconds=0.05),
+                                                  "release_after": timedelta(seconds=0.2)})
+    setup_console(app)  # a second call (build_app may make one) changes nothing
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    site = ConsoleSite(server)
+    try:
+        op, cid = await with_chat(site)
+        for _ in range(100):
+            if (await site.store.conversations.get(cid)).state == "waiting":
+                break
+            await asyncio.sleep(0.05)
+        conv = await site.store.conversations.get(cid)
+        assert conv.state == "waiting" and conv.operator_id is None
+        assert [c["id"] for c in (await op.queue())["queue"]] == [cid]
+    finally:
+        for agent in site.agents:
+            await agent.close()
+        await server.close()
