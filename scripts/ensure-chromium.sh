@@ -19,8 +19,9 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; } >/tmp/vikno-chromium-install.log 2>&1; then
-    echo "vikno: installing Chromium failed; see /tmp/vikno-chromium-install.log" >&2
+    # The browser tests then skip, each saying why; everything else still runs.
+    echo "vikno: WARNING: installing Chromium failed, the browser tests will be skipped; see /tmp/vikno-chromium-install.log" >&2
     tail -n 20 /tmp/vikno-chromium-install.log >&2
-    exit 1
+    exit 0
 fi
-[ -x "$CHROMIUM" ] || { echo "vikno: apt installed chromium but $CHROMIUM is missing" >&2; exit 1; }
+[ -x "$CHROMIUM" ] || echo "vikno: WARNING: apt installed chromium but $CHROMIUM is missing; browser tests will be skipped" >&2
