@@ -18,11 +18,17 @@ _COLUMNS = (
 _INSERT = f"INSERT INTO messages ({_COLUMNS}) VALUES ({','.join('?' * 17)})"
 
 
-def to_row(m: Message) -> tuple:
+_LOCAL = "local:"
+
+
+def to_row(m: Message, handled: bool | None = None) -> tuple:
+    # A local id ("local:<id>") is only a stand-in: storing NULL keeps it out of
+    # the de-duplication index (SQLite lets NULLs repeat in a UNIQUE index).
+    platform_id = None if (m.platform_id or "").startswith(_LOCAL) else m.platform_id
     return (
         m.id, m.seq, m.conversation_id, m.helpline, m.channel, str(m.direction), str(m.sender), m.kind,
-        m.text, dumps(m.buttons), m.platform_id, m.reply_to, int(m.handled), ts(m.created_at),
-        m.delivery, m.attempts, ts(m.deliver_after),
+        m.text, dumps(m.buttons), platform_id, m.reply_to, int(m.handled if handled is None else handled),
+        ts(m.created_at), m.delivery, m.attempts, ts(m.deliver_after),
     )
 
 
@@ -36,18 +42,23 @@ def from_row(r: sqlite3.Row) -> Message:
     )
 
 
-def insert_inbound_in(conn: sqlite3.Connection, message: Message) -> None:
-    """Insert the inbound of a turn, or raise Duplicate for another copy of it."""
-    cur = conn.execute(_INSERT + " ON CONFLICT (channel, platform_id) DO NOTHING", to_row(message))
+def insert_inbound_in(conn: sqlite3.Connection, message: Message) -> bool:
+    """Insert the inbound of a turn as handled; False when it was stored before.
+
+    Raises Duplicate for another copy of it (same channel and platform id) or
+    when this very message was handled already.
+    """
+    cur = conn.execute(_INSERT + " ON CONFLICT DO NOTHING", to_row(message, handled=True))
     if cur.rowcount == 1:
-        return
-    r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE channel=? AND platform_id=?",
-                     (message.channel, message.platform_id)).fetchone()
-    if r is None:  # the conflict was on the id itself: the same message, already stored
-        return
+        return True
+    r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE id=?", (message.id,)).fetchone()
+    if r is None:
+        r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE channel=? AND platform_id=?",
+                         (message.channel, message.platform_id)).fetchone()
     existing = from_row(r)
     if existing.id != message.id or existing.handled:
         raise Duplicate(existing)
+    return False  # stored unanswered by an earlier attempt: this turn answers it
 
 
 def insert_ignoring_duplicates(conn: sqlite3.Connection, messages: list[Message]) -> None:
@@ -60,13 +71,15 @@ class SqliteMessages(Messages):
 
     async def add_inbound(self, message: Message) -> tuple[Message, bool]:
         def q(conn: sqlite3.Connection) -> tuple[Message, bool]:
-            cur = conn.execute(_INSERT + " ON CONFLICT (channel, platform_id) DO NOTHING", to_row(message))
+            cur = conn.execute(_INSERT + " ON CONFLICT DO NOTHING", to_row(message))
             if cur.rowcount == 1:
                 return message, True
-            r = conn.execute(
-                f"SELECT {_COLUMNS} FROM messages WHERE channel=? AND platform_id=?",
-                (message.channel, message.platform_id),
-            ).fetchone()
+            r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE id=?", (message.id,)).fetchone()
+            if r is None:
+                r = conn.execute(
+                    f"SELECT {_COLUMNS} FROM messages WHERE channel=? AND platform_id=?",
+                    (message.channel, message.platform_id),
+                ).fetchone()
             return from_row(r), False
 
         return await self._db.run(q)
@@ -79,6 +92,10 @@ class SqliteMessages(Messages):
         return await self._db.read(q)
 
     async def by_platform_id(self, channel: str, platform_id: str) -> Message | None:
+        if platform_id.startswith(_LOCAL):
+            found = await self.get(platform_id[len(_LOCAL):])
+            return found if found is not None and found.channel == channel else None
+
         def q(conn: sqlite3.Connection) -> Message | None:
             r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE channel=? AND platform_id=?",
                              (channel, platform_id)).fetchone()
@@ -103,8 +120,10 @@ class SqliteMessages(Messages):
 
     async def replies_to(self, message_id: str) -> list[Message]:
         def q(conn: sqlite3.Connection) -> list[Message]:
+            # replies are stored as "<message id>:<n>": a primary-key range, no extra index
             rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM messages WHERE reply_to=? ORDER BY seq", (message_id,)
+                f"SELECT {_COLUMNS} FROM messages WHERE id > ? AND id < ? AND reply_to = ? ORDER BY seq",
+                (message_id + ":", message_id + ";", message_id),
             ).fetchall()
             return [from_row(r) for r in rows]
 

@@ -56,7 +56,7 @@ CREATE TABLE IF NOT EXISTS messages (
     kind TEXT NOT NULL,
     text TEXT,
     buttons TEXT NOT NULL DEFAULT '[]',
-    platform_id TEXT NOT NULL,
+    platform_id TEXT,
     reply_to TEXT,
     handled INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL,
@@ -68,7 +68,6 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE INDEX IF NOT EXISTS messages_outbox
     ON messages (channel, deliver_after, seq) WHERE delivery = 'pending';
 CREATE INDEX IF NOT EXISTS messages_conversation ON messages (conversation_id, seq);
-CREATE INDEX IF NOT EXISTS messages_reply_to ON messages (reply_to) WHERE reply_to IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS events (
     id TEXT PRIMARY KEY,

@@ -49,12 +49,11 @@ class SqliteStore(Store):
         events_: Sequence[Event],
     ) -> Conversation:
         def q(conn: sqlite3.Connection) -> Conversation:
-            if inbound is not None:
-                messages.insert_inbound_in(conn, inbound)
+            fresh = messages.insert_inbound_in(conn, inbound) if inbound is not None else True
             conversations.save_in(conn, conversation)
             messages.insert_ignoring_duplicates(conn, list(replies))
             events.insert_in(conn, list(events_))
-            if inbound is not None:
+            if inbound is not None and not fresh:
                 conn.execute("UPDATE messages SET handled=1 WHERE id=?", (inbound.id,))
             return conversation
 
