@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -25,25 +24,13 @@ from vikno.bots.keys import ENGINE
 from vikno.bots.webchat import WEBCHAT_HUB, WebchatChannel
 from vikno.flows.content import load_helplines, shipped_helpline_folders
 
-CHROMIUM = os.environ.get("VIKNO_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+from ..support import CHROMIUM, CHROMIUM_ARGS, free_port, require_browser
+
 GREETING = "Соціальна лінія 1620"
 TIMEOUT_MS = 20_000
 
-try:
-    from playwright.async_api import Browser, Page, async_playwright, expect
-except ImportError:  # pragma: no cover - depends on the machine
-    pytest.skip("Playwright is not installed: pip install 'playwright==1.65.*' (the browser tests need it)",
-                allow_module_level=True)
-if not os.path.exists(CHROMIUM):  # pragma: no cover
-    pytest.skip(f"no Chromium at {CHROMIUM}: run scripts/ensure-chromium.sh (or set VIKNO_CHROMIUM)",
-                allow_module_level=True)
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+require_browser()
+from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
 
 
 class ChatServer:
@@ -131,7 +118,7 @@ async def sites(tmp_path: Path) -> AsyncIterator[Sites]:
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         await b.close()
 

@@ -9,28 +9,19 @@ through stand-ins for the browser's audio and notification objects.
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
+from ..support import CHROMIUM, CHROMIUM_ARGS, require_browser
 from .conftest import CRISIS_TEXT, PASSWORD, ConsoleSite
 
-CHROMIUM = os.environ.get("VIKNO_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 10_000
 XSS = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 
-try:
-    from playwright.async_api import Browser, Page, async_playwright, expect
-except ImportError:  # pragma: no cover - depends on the machine
-    pytest.skip("Playwright is not installed: pip install 'playwright==1.65.*' (the browser tests need it)",
-                allow_module_level=True)
-if not os.path.exists(CHROMIUM):  # pragma: no cover
-    pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium (or set VIKNO_CHROMIUM)",
-                allow_module_level=True)
+require_browser()
+from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +45,7 @@ window.__beeps = 0; window.__notes = [];
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         await b.close()
 
