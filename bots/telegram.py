@@ -165,7 +165,11 @@ def _message(msg: Any, helpline: str | None) -> Inbound | None:
             return Inbound(text=text, kind=Kind.START, **common)
         return Inbound(text=text, kind=Kind.TEXT, **common)
     kind = next((k for name, k in _MEDIA if name in msg), Kind.OTHER)
-    return Inbound(text=None, kind=kind, **common)  # the file itself is never fetched nor its id kept
+    # The file itself is never fetched nor its id kept; a caption is kept as
+    # text, because words like "help me" may come under a photo too.
+    caption = msg.get("caption")
+    text = clean_text(caption) if isinstance(caption, str) and caption.strip() else None
+    return Inbound(text=text, kind=kind, **common)
 
 
 def _callback(cq: Any, helpline: str | None) -> Inbound | None:

@@ -170,7 +170,8 @@ class Engine:
         return inbound.channel in self.push_channels and not inbound.direct_reply
 
     async def _understand(self, inbound: Inbound, line: Helpline) -> Parse | None:
-        if self.nlu is None or inbound.kind != Kind.TEXT or not (inbound.text or "").strip():
+        # Every text is understood, also a caption under a photo: a crisis can be anywhere.
+        if self.nlu is None or inbound.kind in (Kind.BUTTON, Kind.START) or not (inbound.text or "").strip():
             return None
         try:
             return await self.nlu.parse(inbound.text or "", line.languages)

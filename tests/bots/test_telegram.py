@@ -258,7 +258,7 @@ async def test_media_get_a_polite_answer_and_no_file_is_kept(tmp_path: Path, fak
         assert "лише текст і кнопки" in reply.params["text"] and payloads(reply) == ["menu"]
         conv = await client.app[ENGINE].find("telegram", str(CHAT))
         stored = (await client.app[STORE].messages.history(conv.id))[0]
-        assert (stored.kind, stored.text, stored.buttons) == ("photo", None, [])
+        assert (stored.kind, stored.text, stored.buttons) == ("photo", "ось документ", [])  # the caption, never the file
         assert "AgACAgIAAxkBAAIB" not in repr(stored)
 
 
@@ -408,3 +408,25 @@ async def test_replies_reach_the_wire_exactly_as_tabled(fake: FakeTelegram) -> N
             assert [(c.method, c.params) for c in fake.calls] == [("sendMessage", w) for w in want]
     finally:
         await channel.stop()
+
+
+async def test_a_crisis_in_a_photo_caption_is_not_missed(tmp_path) -> None:
+    from vikno.bots.config import load_settings
+    from vikno.flows.content import load_helplines, shipped_helpline_folders
+    from vikno.flows.engine import Engine
+    from vikno.nlu.crisis_only import CrisisOnlyNLU
+    from vikno.storage.identity import IdentityVault
+    from vikno.storage.sqlite.store import SqliteStore
+
+    store = SqliteStore(tmp_path / "data")
+    await store.open()
+    try:
+        engine = Engine(store, IdentityVault(b"caption-test-secret-00"), load_helplines(shipped_helpline_folders()),
+                        CrisisOnlyNLU())
+        inbound = inbound_of({"update_id": 1, "message": {
+            "message_id": 5, "chat": {"id": 42, "type": "private"}, "from": {"id": 42, "language_code": "uk"},
+            "photo": [{"file_id": "x", "file_unique_id": "y"}], "caption": "не хочу більше жити"}})
+        turn = await engine.handle(inbound)
+        assert turn.conversation.priority == "crisis" and "112" in turn.replies[0].text
+    finally:
+        await store.close()
