@@ -181,7 +181,10 @@ def inbound_of(callback: Any, helpline: str | None = None) -> Inbound | None:
                                   helpline=helpline)
     kind = MESSAGE_KINDS.get(message.get("type"), Kind.OTHER) if isinstance(message.get("type"), str) else Kind.OTHER
     if kind != Kind.TEXT:
-        return Inbound(kind=kind, **common)
+        # a picture or video may carry a description: kept as text (a crisis can be there too)
+        caption = message.get("text")
+        caption = clean_text(caption[:MAX_INBOUND_CHARS]) if isinstance(caption, str) and caption.strip() else None
+        return Inbound(kind=kind, text=caption, **common)
     text = message.get("text")
     if not isinstance(text, str):
         return Inbound(kind=Kind.OTHER, **common)

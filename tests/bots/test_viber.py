@@ -91,7 +91,7 @@ CALLBACKS: list[tuple[str, Any, Inbound | None]] = [
     ("the marker alone is text", message({"type": "text", "text": "vikno:"}), inbound(text="vikno:")),
     ("picture with a caption", message({"type": "picture", "text": "look", "media": "https://dl.viber.com/x.jpg",
                                         "thumbnail": "https://dl.viber.com/t.jpg", "file_name": "x.jpg"}),
-     inbound(kind=Kind.PHOTO)),
+     inbound(kind=Kind.PHOTO, text="look")),
     ("video", message({"type": "video", "media": "https://dl.viber.com/v.mp4", "size": 10000, "duration": 5}),
      inbound(kind=Kind.VIDEO)),
     ("file", message({"type": "file", "media": "https://dl.viber.com/d.pdf", "size": 10000,
@@ -112,7 +112,7 @@ CALLBACKS: list[tuple[str, Any, Inbound | None]] = [
     ("message is a string", message("hi"), None),  # type: ignore[arg-type]
     ("conversation_started without a user", {"event": "conversation_started", "message_token": 1}, None),
     ("text is a number", message({"type": "text", "text": 42}), inbound(kind=Kind.OTHER)),
-    ("type is a list", message({"type": ["text"], "text": "hi"}), inbound(kind=Kind.OTHER)),
+    ("type is a list", message({"type": ["text"], "text": "hi"}), inbound(kind=Kind.OTHER, text="hi")),
     ("token is a list, language a number",
      message({"type": "text", "text": "hi"}, token=[1], sender={"id": USER, "language": 7}),
      inbound(text="hi", locale=None, platform_id=None)),
