@@ -9,6 +9,7 @@ contacts.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -81,13 +82,8 @@ class Dialogue:
     def button(self, key: str, payload: str) -> Button:
         return Button(title=self.say(key), payload=payload)
 
-    def menu_buttons(self) -> list[Button]:
-        topics = [Button(self.line.local(self.line.topics[t].title, self.lang), TOPIC_PREFIX + t)
-                  for t in self.line.topic_order]
-        extra = [self.button("button_person", PERSON), self.button("button_hours", HOURS)]
-        if len(self.line.languages) > 1:
-            extra.append(self.button("button_language", LANGUAGE))
-        return topics + extra
+    def menu_buttons(self) -> tuple[Button, ...]:
+        return _menu(self.line, self.lang)
 
     def emergency_list(self) -> str:
         return "\n".join(f"☎ {c.number} — {self.line.local(c.label, self.lang)}" for c in self.line.settings.emergency)
@@ -305,6 +301,16 @@ class Dialogue:
             self.reply(self.say("handoff_out_of_hours",
                                 hours=self.line.local(self.line.settings.hours_text, self.lang),
                                 emergency=self.emergency_list()), cancel)
+
+
+@functools.lru_cache(maxsize=256)
+def _menu(line: Helpline, lang: str) -> tuple[Button, ...]:
+    """The topic menu is the same for every message in one language: build it once."""
+    topics = [Button(line.local(line.topics[t].title, lang), TOPIC_PREFIX + t) for t in line.topic_order]
+    extra = [Button(line.say("button_person", lang), PERSON), Button(line.say("button_hours", lang), HOURS)]
+    if len(line.languages) > 1:
+        extra.append(Button(line.say("button_language", lang), LANGUAGE))
+    return tuple(topics + extra)
 
 
 def _says_enough(text: str) -> bool:

@@ -212,17 +212,22 @@ class RecentConversations:
         if conv is None:
             return None
         self._items.move_to_end(key)
-        return replace(conv, data=copy.deepcopy(conv.data))
+        return replace(conv, data=_copy_data(conv.data))
 
     def remember(self, conv: Conversation) -> None:
         key = self._key(conv)
-        self._items[key] = replace(conv, data=copy.deepcopy(conv.data))
+        self._items[key] = replace(conv, data=_copy_data(conv.data))
         self._items.move_to_end(key)
         while len(self._items) > self.size:
             self._items.popitem(last=False)
 
     def forget(self, conv: Conversation) -> None:
         self._items.pop(self._key(conv), None)
+
+
+def _copy_data(data: dict) -> dict:
+    """A private copy of flow data: plain JSON values, nested at most a level or two."""
+    return {k: copy.deepcopy(v) if isinstance(v, (dict, list)) else v for k, v in data.items()}
 
 
 def _outbound(m: Message) -> Outbound:

@@ -120,7 +120,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def ts(value: datetime | None) -> int | None:
     """Exact integer milliseconds since the epoch (what MongoDB keeps too)."""
-    return None if value is None else (value - _EPOCH) // timedelta(milliseconds=1)
+    # exact: times are kept to the millisecond, and ms since 1970 fit a float's 53 bits
+    return None if value is None else round(value.timestamp() * 1000)
 
 
 def dt(value: int | None) -> datetime | None:
