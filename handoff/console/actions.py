@@ -2,7 +2,7 @@
 
 Each handler checks access (an operator acts only on their own chats), then
 calls the Handoff service, whose errors are written for operators and shown
-as they are. Nothing here changes a conversation by itself.
+in their language (respond.fail, i18n.message). Nothing here changes a conversation by itself.
 """
 
 from __future__ import annotations
@@ -19,16 +19,16 @@ from vikno.storage.models import Operator, Presence, State, utcnow
 from .auth import Viewer, guard
 from .context import Console, console_of
 from .queries import Denied, open_chat, scope
-from .respond import VIEWER, done, fail
+from .respond import VIEWER, done, fail, translator
 
 log = logging.getLogger(__name__)
 
-#: Block durations offered in the chat page (form value → length).
+#: Block durations offered in the chat page (form value → catalogue key of its label, length).
 BLOCK_CHOICES: dict[str, tuple[str, timedelta]] = {
-    "1h": ("1 hour", timedelta(hours=1)),
-    "24h": ("24 hours", timedelta(hours=24)),
-    "7d": ("7 days", timedelta(days=7)),
-    "30d": ("30 days", timedelta(days=30)),
+    "1h": ("block.1h", timedelta(hours=1)),
+    "24h": ("block.24h", timedelta(hours=24)),
+    "7d": ("block.7d", timedelta(days=7)),
+    "30d": ("block.30d", timedelta(days=30)),
 }
 MAX_NOTE = 4096
 
@@ -68,7 +68,7 @@ async def take_next(request: web.Request) -> web.StreamResponse:
     except HandoffError as exc:
         return fail(request, str(exc), 409)
     if conv is None:
-        return fail(request, "nobody is waiting whom you can take right now", 409)
+        return fail(request, "error.nobody_waiting", 409)
     return done(request, _chat_url(conv.id), conversation_id=conv.id)
 
 
@@ -100,7 +100,7 @@ async def note(request: web.Request) -> web.StreamResponse:
         console, operator, cid = await _chat(request)
         text = (await _form(request)).get("text", "").strip()
         if not text:
-            return fail(request, "the note is empty", 422)
+            return fail(request, "error.note_empty", 422)
         await console.handoff.note(operator, cid, text[:MAX_NOTE])
     except Denied as exc:
         return fail(request, exc.message, exc.status)
@@ -125,12 +125,12 @@ async def transfer(request: web.Request) -> web.StreamResponse:
         elif kind == "operator":
             colleague = await console.store.operators.get(target)
             if colleague is None or colleague.disabled or conv.helpline not in scope(console, colleague):
-                return fail(request, "choose a colleague who works on this helpline", 422)
+                return fail(request, "error.colleague_scope", 422)
             if colleague.id != operator.id and colleague.presence != Presence.ONLINE:
-                return fail(request, f"{colleague.display_name} is not online; choose someone who is", 422)
+                return fail(request, "error.colleague_offline", 422, name=colleague.display_name)
             kwargs["to_operator"] = colleague
         else:
-            return fail(request, "choose a team or a colleague to transfer to", 422)
+            return fail(request, "error.transfer_choose", 422)
         moved = await console.handoff.transfer(operator, cid, **kwargs)
     except Denied as exc:
         return fail(request, exc.message, exc.status)
@@ -147,12 +147,12 @@ async def take_over(request: web.Request) -> web.StreamResponse:
         console, operator, cid = await _chat(request)
         conv = await console.store.conversations.get(cid)
         if conv is None or conv.state not in (State.WITH_OPERATOR, State.WAITING):
-            return fail(request, "only open chats can be taken over", 409)
+            return fail(request, "error.takeover_open_only", 409)
         if conv.state == State.WAITING:
             await console.handoff.pick(operator, cid)
         else:
             await console.handoff.transfer(operator, cid, to_operator=operator,
-                                           note=f"taken over by {operator.display_name}")
+                                           note=translator(request)("note.taken_over", name=operator.display_name))
     except Denied as exc:
         return fail(request, exc.message, exc.status)
     except HandoffError as exc:
@@ -180,8 +180,9 @@ async def block(request: web.Request) -> web.StreamResponse:
         console, operator, cid = await _chat(request)
         choice = BLOCK_CHOICES.get((await _form(request)).get("duration", ""))
         if choice is None:
-            return fail(request, f"choose how long to block: {', '.join(c[0] for c in BLOCK_CHOICES.values())}",
-                        422)
+            t = translator(request)
+            return fail(request, "error.block_duration", 422,
+                        choices=", ".join(t(key) for key, _ in BLOCK_CHOICES.values()))
         await console.handoff.block(operator, cid, utcnow() + choice[1])
     except Denied as exc:
         return fail(request, exc.message, exc.status)

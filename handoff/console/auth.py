@@ -20,7 +20,7 @@ from vikno.handoff.service import HandoffError
 from vikno.storage.models import Operator, Presence, Role, Session
 
 from .context import console_of
-from .respond import VIEWER, fail, render, see_other
+from .respond import VIEWER, fail, render, see_other, translator
 from .security import (CSRF_FIELD, LOGIN_COOKIE, SESSION_COOKIE, clear_cookie, same_origin, same_token, set_cookie,
                        submitted_csrf)
 
@@ -59,16 +59,15 @@ def guard(*, staff: bool = False) -> Callable[[Handler], Handler]:
             if viewer is None:
                 if request.method == "GET" and not request.path.startswith("/console/api/"):
                     raise web.HTTPSeeOther("/console/login")
-                return fail(request, "your session has ended; log in again", 401)
+                return fail(request, "error.session_ended", 401)
             request[VIEWER] = viewer
             if request.method not in ("GET", "HEAD"):
                 if not same_origin(request, console_of(request).public_origin, required=False):
-                    return fail(request, "this request came from another site and was refused", 403)
+                    return fail(request, "error.other_site", 403)
                 if not same_token(await submitted_csrf(request), viewer.session.csrf_token):
-                    return fail(request, "the form has expired or did not come from the console; "
-                                         "reload the page and try again", 403)
+                    return fail(request, "error.form_expired", 403)
             if staff and not viewer.is_supervisor:
-                return fail(request, "only supervisors can do this", 403)
+                return fail(request, "error.staff_only", 403)
             return await handler(request)
 
         return guarded
@@ -97,26 +96,26 @@ def _login_form(request: web.Request, error: str | None = None, status: int = 20
 
 async def login_submit(request: web.Request) -> web.StreamResponse:
     console = console_of(request)
+    t = translator(request)
     address = client_address(request)
     wait = console.limiter.retry_after(address)
     if wait is not None:
-        response = _login_form(request, f"Too many failed logins from this computer. Try again in "
-                                        f"{int(wait // 60) + 1} minutes.", 429)
+        response = _login_form(request, t("login.too_many", minutes=int(wait // 60) + 1), 429)
         response.headers["Retry-After"] = str(int(wait))
         return response
     form = await request.post()
     if not same_origin(request, console.public_origin, required=False) or not same_token(
             _text(form, CSRF_FIELD), request.cookies.get(LOGIN_COOKIE)):
-        return _login_form(request, "The login form had expired. Please try again.", 403)
+        return _login_form(request, t("login.expired"), 403)
     login = _text(form, "login")[:64]
     result = await accounts.log_in(console.store, login, _text(form, "password")[:1024])
     if result.operator is None or result.token is None or result.session is None:
         console.limiter.failed(address)
         if result.locked_until is not None:
             until = result.locked_until.strftime("%H:%M UTC")
-            message = f"This account is locked after several failed logins. Try again after {until}."
+            message = t("login.locked", until=until)
         else:
-            message = "Wrong login or password."
+            message = t("login.wrong")
         return _login_form(request, message, 401, login=login)
     log.info("console login: %s", result.operator.login)
     response = see_other("/console/queue")

@@ -15,7 +15,8 @@ from vikno.storage.models import PRIORITY_RANK, Conversation, Operator, Presence
 
 from .canned import canned_replies
 from .context import Console
-from .views import PRIORITY_LABELS, conversation_view, iso, message_view, teams_of, wrapup_choices
+from .i18n import DEFAULT, label
+from .views import conversation_view, iso, message_view, teams_of, wrapup_choices
 
 HISTORY_LIMIT = 500
 QUEUE_LIMIT = 200
@@ -23,6 +24,8 @@ STAFF = {Role.SUPERVISOR, Role.ADMIN}
 
 
 class Denied(Exception):
+    """Not this operator's to see; ``message`` is a catalogue key (i18n.py)."""
+
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status, self.message = status, message
@@ -41,7 +44,7 @@ def _serves(operator: Operator, conv: Conversation) -> bool:
     return team_ok and lang_ok
 
 
-async def queue_data(console: Console, operator: Operator) -> dict[str, Any]:
+async def queue_data(console: Console, operator: Operator, lang: str = DEFAULT) -> dict[str, Any]:
     now = utcnow()
     lines = console.helplines
     waiting = [c for c in await console.store.conversations.waiting(scope(console, operator), QUEUE_LIMIT)
@@ -51,8 +54,8 @@ async def queue_data(console: Console, operator: Operator) -> dict[str, Any]:
         "now": iso(now),
         "me": {"id": operator.id, "name": operator.display_name, "presence": str(operator.presence),
                "capacity": operator.capacity, "open": len(mine), "role": str(operator.role)},
-        "queue": [conversation_view(c, lines.get(c.helpline), now) for c in waiting],
-        "mine": [conversation_view(c, lines.get(c.helpline), now) for c in mine],
+        "queue": [conversation_view(c, lines.get(c.helpline), now, lang=lang) for c in waiting],
+        "mine": [conversation_view(c, lines.get(c.helpline), now, lang=lang) for c in mine],
     }
 
 
@@ -60,22 +63,24 @@ async def open_chat(console: Console, operator: Operator, conversation_id: str) 
     """The conversation if this operator may see it; Denied otherwise."""
     conv = await console.store.conversations.get(conversation_id)
     if conv is None or conv.helpline not in scope(console, operator):
-        raise Denied(404, "no such conversation")
+        raise Denied(404, "error.no_such_conversation")
     if operator.role not in STAFF and not (conv.state == State.WITH_OPERATOR and conv.operator_id == operator.id):
-        raise Denied(403, "this chat is not yours: take it from the queue first")
+        raise Denied(403, "error.not_your_chat")
     return conv
 
 
-async def chat_data(console: Console, operator: Operator, conv: Conversation) -> dict[str, Any]:
+async def chat_data(console: Console, operator: Operator, conv: Conversation,
+                    lang: str = DEFAULT) -> dict[str, Any]:
     line = console.helplines.get(conv.helpline)
     operators = {o.id: o for o in await console.store.operators.all()}
     history = await console.store.messages.history(conv.id, HISTORY_LIMIT)
-    view = conversation_view(conv, line, operators=operators)
+    view = conversation_view(conv, line, operators=operators, lang=lang)
     view["mine"] = conv.state == State.WITH_OPERATOR and conv.operator_id == operator.id
-    return {"conversation": view, "messages": [message_view(m) for m in history]}
+    return {"conversation": view, "messages": [message_view(m, lang) for m in history]}
 
 
-async def chat_forms(console: Console, operator: Operator, conv: Conversation) -> dict[str, Any]:
+async def chat_forms(console: Console, operator: Operator, conv: Conversation,
+                     lang: str = DEFAULT) -> dict[str, Any]:
     """Choices of the chat page's forms (rendered once; they do not change live)."""
     line = console.helplines.get(conv.helpline)
     others = [o for o in await console.store.operators.all()
@@ -83,13 +88,13 @@ async def chat_forms(console: Console, operator: Operator, conv: Conversation) -
               and (not o.helplines or conv.helpline in o.helplines)]
     return {
         "canned": canned_replies(line, conv.language, operator.display_name),
-        "teams": teams_of(line) if line else [],
+        "teams": teams_of(line, lang) if line else [],
         "colleagues": [(o.id, o.display_name) for o in sorted(others, key=lambda o: o.display_name)],
-        "wrapup": wrapup_choices(line) if line else {"chi": [], "topics": [], "outcomes": []},
+        "wrapup": wrapup_choices(line, lang) if line else {"chi": [], "topics": [], "outcomes": []},
     }
 
 
-async def figures(console: Console, operator: Operator) -> dict[str, Any]:
+async def figures(console: Console, operator: Operator, lang: str = DEFAULT) -> dict[str, Any]:
     """Live figures for supervisors: the queue by priority, longest wait, who is on, who has what.
 
     The queue is short by nature (it is read in serving order, capped), so
@@ -107,13 +112,15 @@ async def figures(console: Console, operator: Operator) -> dict[str, Any]:
     per_operator = []
     for o in sorted(people, key=lambda o: (o.presence != Presence.ONLINE, o.display_name)):
         assigned = [c for c in await console.store.conversations.assigned_to(o.id) if c.helpline in lines]
-        chats.extend(conversation_view(c, console.helplines.get(c.helpline), now, names) for c in assigned)
+        chats.extend(conversation_view(c, console.helplines.get(c.helpline), now, names, lang) for c in assigned)
         per_operator.append({"id": o.id, "name": o.display_name, "role": str(o.role),
-                             "presence": str(o.presence), "chats": len(assigned), "capacity": o.capacity})
+                             "role_label": label(lang, "role", str(o.role)),
+                             "presence": str(o.presence), "presence_label": label(lang, "presence", str(o.presence)),
+                             "chats": len(assigned), "capacity": o.capacity})
     return {
         "now": iso(now),
         "waiting": len(waiting),
-        "by_priority": [{"priority": p, "label": PRIORITY_LABELS.get(p, p), "count": by_priority.get(p, 0)}
+        "by_priority": [{"priority": p, "label": label(lang, "priority", p), "count": by_priority.get(p, 0)}
                         for p in sorted(PRIORITY_RANK, key=PRIORITY_RANK.__getitem__, reverse=True)],
         "longest_wait_seconds": int((now - oldest).total_seconds()) if oldest else None,
         "online": sum(1 for o in people if o.presence == Presence.ONLINE),

@@ -17,6 +17,8 @@ PREFIX = "/console"
 SESSION_COOKIE = "vikno_console"
 #: Double-submit token for the login form (there is no session yet).
 LOGIN_COOKIE = "vikno_console_login"
+#: The interface language the operator chose (uk, en, ...); a preference, not a secret.
+LANG_COOKIE = "vikno_console_lang"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf"
 

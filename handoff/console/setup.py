@@ -25,6 +25,7 @@ from vikno.storage.models import utcnow
 
 from . import actions, api, auth, pages
 from .context import CONSOLE, Console
+from .i18n import DEFAULT
 from .respond import JINJA
 from .security import add_security_headers
 from .socket import close_all, console_socket
@@ -45,6 +46,7 @@ def console_routes() -> list[web.RouteDef]:
         web.get("/console", pages.home),
         web.get("/console/", pages.home),
         web.get("/console/login", auth.login_page),
+        web.get("/console/lang", pages.choose_language),
         web.post("/console/login", auth.login_submit),
         web.post("/console/logout", auth.logout),
         web.get("/console/queue", pages.queue_page),
@@ -82,7 +84,8 @@ def setup_console(app: web.Application, console: Console | None = None, *,
                                autoescape=True, undefined=jinja2.StrictUndefined, default_helpers=False)
     env.globals["static"] = lambda name: f"/console/static/{name}?v={versions.get(name, '0')}"
     env.filters["iso"] = iso
-    env.filters["duration"] = duration
+    env.filters["duration"] = jinja2.pass_context(lambda ctx, seconds: duration(seconds, ctx.get("lang", DEFAULT)))
+    # (form value, catalogue key of the label): the template says t(key)
     env.globals["block_choices"] = [(k, v[0]) for k, v in actions.BLOCK_CHOICES.items()]
     app.router.add_routes(console_routes())
     app.router.add_static("/console/static", STATIC, append_version=False)

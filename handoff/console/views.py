@@ -2,7 +2,10 @@
 
 The one place that decides what an operator may see: a pseudonym, never the
 channel's user id or the encrypted address; internal notes marked as such.
-Templates and the script render these dicts and nothing else.
+Templates and the script render these dicts and nothing else. Labels
+(priority, channel, state...) are in the operator's interface language
+(``lang``, see i18n.py); a helpline's names and topics in that language
+when the helpline has it, else in the helpline's default language.
 """
 
 from __future__ import annotations
@@ -15,13 +18,8 @@ from vikno.storage.identity import IdentityVault
 from vikno.storage.models import PRIORITY_RANK, Conversation, Message, Operator, utcnow
 
 from ..wrapup import CHI_CATEGORIES, OUTCOME_LABELS
+from .i18n import DEFAULT, chi_label, label, outcome_label, text
 
-#: The console speaks English for now; content comes in the helpline's languages.
-UI_LANGUAGE = "en"
-PRIORITY_LABELS = {"crisis": "Crisis", "urgent_report": "Urgent report", "request": "Request",
-                   "routine": "Routine"}
-CHANNEL_LABELS = {"telegram": "Telegram", "viber": "Viber", "webchat": "Web chat", "rest": "App (REST)"}
-LANGUAGE_LABELS = {"uk": "Ukrainian", "ru": "Russian", "az": "Azerbaijani", "en": "English"}
 NOTE_DIRECTION = "internal"
 
 
@@ -29,31 +27,32 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def topic_title(line: Helpline | None, topic: str | None) -> str | None:
+def topic_title(line: Helpline | None, topic: str | None, lang: str = DEFAULT) -> str | None:
     if line is None or topic is None or topic not in line.topics:
         return topic
-    return line.local(line.topics[topic].title, UI_LANGUAGE)
+    return line.local(line.topics[topic].title, lang)
 
 
 def conversation_view(conv: Conversation, line: Helpline | None, now: datetime | None = None,
-                      operators: dict[str, Operator] | None = None) -> dict[str, Any]:
+                      operators: dict[str, Operator] | None = None, lang: str = DEFAULT) -> dict[str, Any]:
     now = now or utcnow()
     since = conv.enqueued_at if conv.state == "waiting" else conv.claimed_at
     operator = (operators or {}).get(conv.operator_id or "")
     return {
         "id": conv.id,
         "helpline": conv.helpline,
-        "helpline_name": line.local(line.settings.name, UI_LANGUAGE) if line else conv.helpline,
+        "helpline_name": line.local(line.settings.name, lang) if line else conv.helpline,
         "state": str(conv.state),
+        "state_label": label(lang, "state", str(conv.state)),
         "priority": conv.priority,
-        "priority_label": PRIORITY_LABELS.get(conv.priority or "", "—"),
+        "priority_label": label(lang, "priority", conv.priority),
         "rank": PRIORITY_RANK.get(conv.priority or "", 0),
         "topic": conv.topic,
-        "topic_title": topic_title(line, conv.topic),
+        "topic_title": topic_title(line, conv.topic, lang),
         "language": conv.language,
-        "language_label": LANGUAGE_LABELS.get(conv.language or "", conv.language or "—"),
+        "language_label": label(lang, "language", conv.language),
         "channel": conv.channel,
-        "channel_label": CHANNEL_LABELS.get(conv.channel, conv.channel),
+        "channel_label": label(lang, "channel", conv.channel),
         "pseudonym": IdentityVault.pseudonym(conv.user_key),
         "team": conv.team,
         "operator_id": conv.operator_id,
@@ -65,43 +64,43 @@ def conversation_view(conv: Conversation, line: Helpline | None, now: datetime |
     }
 
 
-def message_view(m: Message) -> dict[str, Any]:
+def message_view(m: Message, lang: str = DEFAULT) -> dict[str, Any]:
     note = m.direction == NOTE_DIRECTION
-    text = m.text
-    if text is None and m.buttons:
+    body = m.text
+    if body is None and m.buttons:
         first = m.buttons[0]
-        text = f"[button: {first.get('title') or first.get('payload') or ''}]"
+        body = text(lang, "message.button", title=first.get("title") or first.get("payload") or "")
     return {
         "id": m.id,
         "sender": "note" if note else str(m.sender),
         "author": (m.buttons[0].get("operator") if note and m.buttons else None),
-        "text": text or "",
+        "text": body or "",
         "kind": m.kind,
         "buttons": [] if note else [b.get("title", "") for b in m.buttons if b.get("title")],
         "at": iso(m.created_at),
     }
 
 
-def wrapup_choices(line: Helpline) -> dict[str, Any]:
+def wrapup_choices(line: Helpline, lang: str = DEFAULT) -> dict[str, Any]:
     """Categories (CHI first, then the helpline's topics) and outcomes for the close form."""
     return {
-        "chi": [(cid, labels[1]) for cid, labels in CHI_CATEGORIES.items()],
-        "topics": [(f"topic:{t}", topic_title(line, t)) for t in line.topic_order],
-        "outcomes": [(str(o), labels[1]) for o, labels in OUTCOME_LABELS.items()],
+        "chi": [(cid, chi_label(cid, lang)) for cid in CHI_CATEGORIES],
+        "topics": [(f"topic:{t}", topic_title(line, t, lang)) for t in line.topic_order],
+        "outcomes": [(str(o), outcome_label(o, lang)) for o in OUTCOME_LABELS],
     }
 
 
-def teams_of(line: Helpline) -> list[tuple[str, str]]:
-    return [(t.id, line.local(t.name, UI_LANGUAGE)) for t in line.settings.teams]
+def teams_of(line: Helpline, lang: str = DEFAULT) -> list[tuple[str, str]]:
+    return [(t.id, line.local(t.name, lang)) for t in line.settings.teams]
 
 
-def duration(seconds: int | float | None) -> str:
-    """``45 s``, ``12 min``, ``1 h 05 min`` (console.js formats the same way)."""
+def duration(seconds: int | float | None, lang: str = DEFAULT) -> str:
+    """``45 s``, ``12 min``, ``1 h 05 min`` (in English; console.js formats the same way)."""
     if seconds is None:
         return "—"
     s = int(seconds)
     if s < 60:
-        return f"{s} s"
+        return text(lang, "time.seconds", n=s)
     if s < 3600:
-        return f"{s // 60} min"
-    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+        return text(lang, "time.minutes", n=s // 60)
+    return text(lang, "time.hours", h=s // 3600, m=f"{s % 3600 // 60:02d}")

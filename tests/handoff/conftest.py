@@ -44,11 +44,16 @@ def console_app(data_dir: Path, console: dict[str, Any] | None = None, **env: st
 
 
 class Agent:
-    """One client with its own cookies (one operator, or one person on REST)."""
+    """One client with its own cookies (one operator, or one person on REST).
 
-    def __init__(self, base: str) -> None:
+    ``lang`` is sent as Accept-Language on every request; without it the
+    console answers in its default language (Ukrainian).
+    """
+
+    def __init__(self, base: str, lang: str | None = None) -> None:
         self.base = base.rstrip("/")
-        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        headers = {"Accept-Language": lang} if lang else None
+        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), headers=headers)
         self.csrf = ""
 
     async def close(self) -> None:
@@ -117,8 +122,8 @@ class ConsoleSite:
     def handoff(self) -> Any:
         return self.app[HANDOFF]
 
-    def agent(self) -> Agent:
-        agent = Agent(self.base)
+    def agent(self, lang: str | None = None) -> Agent:
+        agent = Agent(self.base, lang)
         self.agents.append(agent)
         return agent
 

@@ -8,10 +8,13 @@ browser adds (the live socket, rendering) is in test_console_browser.py.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from datetime import timedelta
+from html import unescape
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import quote
 
 import aiohttp
 import pytest
@@ -20,7 +23,7 @@ from aiohttp.test_utils import TestServer
 from vikno.bots.keys import DELIVERY, ENGINE
 from vikno.flows.content import Text
 from vikno.flows.messages import Inbound, Kind
-from vikno.handoff.console import RELEASE_AFTER, RELEASE_EVERY, setup_console
+from vikno.handoff.console import RELEASE_AFTER, RELEASE_EVERY, i18n, setup_console
 from vikno.handoff.console.ratelimit import LOGIN_FAILURES_PER_WINDOW
 
 from .conftest import CRISIS_TEXT, Agent, ConsoleSite, console_app
@@ -28,11 +31,12 @@ from .conftest import CRISIS_TEXT, Agent, ConsoleSite, console_app
 XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 
 
-async def with_chat(site: ConsoleSite, login: str = "olena", key: str = "anna", **kw) -> tuple[Agent, str]:
-    """An operator logged in, holding the chat of a person who asked for someone."""
+async def with_chat(site: ConsoleSite, login: str = "olena", key: str = "anna", lang: str | None = None,
+                    **kw) -> tuple[Agent, str]:
+    """An operator logged in (browser language ``lang``), holding the chat of a person who asked for someone."""
     await site.operator(login, **kw)
     await site.agent().say(key, button="person")
-    op = site.agent()
+    op = site.agent(lang)
     assert (await op.log_in(login)).status == 303
     resp = await op.post("/console/take-next", json_reply=True)
     assert resp.status == 200, await resp.text()
@@ -92,7 +96,7 @@ async def test_cookie_is_secure_behind_an_https_public_url(tmp_path: Path) -> No
 
 async def test_wrong_password_then_the_account_locks(site: ConsoleSite) -> None:
     await site.operator("olena")
-    op = site.agent()
+    op = site.agent("en")
     resp = await op.log_in("olena", "not the password")
     assert resp.status == 401 and "Wrong login or password" in await resp.text()
     assert "vikno_console" not in resp.cookies
@@ -105,7 +109,7 @@ async def test_wrong_password_then_the_account_locks(site: ConsoleSite) -> None:
 
 async def test_failed_logins_from_one_address_are_limited(site: ConsoleSite) -> None:
     await site.operator("olena")
-    op = site.agent()
+    op = site.agent("en")
     for n in range(LOGIN_FAILURES_PER_WINDOW):
         assert (await op.log_in(f"nobody{n}", "guess-guess-guess")).status == 401
     resp = await op.log_in("olena")  # even a right password waits now
@@ -205,7 +209,7 @@ async def test_a_supervisor_sees_every_chat_takes_over_and_reassigns(site: Conso
     olena_agent, cid = await with_chat(site, "olena")
     petro = await site.operator("petro")
     await site.operator("sofia", role="supervisor")
-    sup = site.agent()
+    sup = site.agent("en")
     await sup.log_in("sofia")
     page = await sup.get(f"/console/c/{cid}")
     assert page.status == 200 and "Take over this chat" in await page.text()
@@ -229,7 +233,7 @@ async def test_two_operators_pick_the_same_chat_and_one_gets_a_clear_error(site:
     await site.operator("olena")
     await site.operator("petro")
     await site.agent().say("anna", button="person")
-    a, b = site.agent(), site.agent()
+    a, b = site.agent("en"), site.agent("en")
     await a.log_in("olena")
     await b.log_in("petro")
     cid = (await a.queue())["queue"][0]["id"]
@@ -245,7 +249,7 @@ async def test_two_operators_pick_the_same_chat_and_one_gets_a_clear_error(site:
 
 
 async def test_presence_controls_taking_and_going_offline_requeues(site: ConsoleSite) -> None:
-    op, cid = await with_chat(site)
+    op, cid = await with_chat(site, lang="en")
     resp = await op.post("/console/presence", {"presence": "away"}, json_reply=True)
     assert resp.status == 200
     await site.agent().say("bora", button="person")
@@ -318,7 +322,7 @@ async def test_closing_needs_a_valid_category_and_outcome_then_the_bot_is_back(s
 
 
 async def test_transfer_to_a_team_and_to_an_online_colleague(site: ConsoleSite) -> None:
-    op, cid = await with_chat(site, "olena")
+    op, cid = await with_chat(site, "olena", lang="en")
     olena = await site.store.operators.by_login("olena")
     await site.operator("offline-one", online=False)
     off = await site.store.operators.by_login("offline-one")
@@ -429,3 +433,199 @@ async def test_unanswered_chats_go_back_to_the_queue_in_the_background(tmp_path:
         for agent in site.agents:
             await agent.close()
         await server.close()
+
+
+# --- the interface language -----------------------------------------------------------------
+
+TEMPLATES = Path(i18n.__file__).parent / "templates"
+SCRIPT = Path(i18n.__file__).parent / "static" / "console.js"
+CONSOLE_CODE = Path(i18n.__file__).parent
+
+
+async def test_the_console_speaks_ukrainian_by_default(site: ConsoleSite) -> None:
+    op = site.agent()  # no Accept-Language, no choice made
+    resp = await op.get("/console/login")
+    html = await resp.text()
+    assert '<html lang="uk">' in html and resp.headers["Content-Language"] == "uk"
+    assert "Консоль оператора" in html and ">Увійти</button>" in html and "Пароль" in html
+    assert "Operator console" not in html
+    await site.operator("olena")
+    resp = await op.log_in("olena", "not the password")
+    assert resp.status == 401 and "Неправильний логін або пароль." in await resp.text()
+    assert (await op.log_in("olena")).status == 303
+    html = await (await op.get("/console/queue")).text()
+    assert '<html lang="uk">' in html
+    assert 'id="take-next">Взяти наступний</button>' in html and "Ніхто не очікує." in html
+    assert ">Онлайн</button>" in html and "(оператор)" in html and "Take next" not in html
+    # the script's words come in the same language, as data (the CSP allows no inline script)
+    strings = re.search(r'data-strings="([^"]*)"', html).group(1)
+    assert json.loads(unescape(strings)) == i18n.script_strings("uk")
+    # JSON reads and errors too: labels and the Handoff service's messages
+    await site.agent().say("anna", text=CRISIS_TEXT)
+    item = (await op.queue())["queue"][0]
+    assert item["priority_label"] == "Криза" and item["language_label"] == "Українська"
+    assert item["channel_label"] == "Застосунок (REST)"
+    await op.post("/console/presence", {"presence": "away"})
+    resp = await op.post("/console/take-next", json_reply=True)
+    assert resp.status == 409 and (await resp.json())["error"] == "щоб брати розмови, встановіть статус «Онлайн»"
+    resp = await op.get("/console/c/not-a-conversation")  # an error page, not only JSON
+    assert resp.status == 404 and "такої розмови немає" in await resp.text()
+
+
+async def test_the_chat_page_and_its_errors_in_ukrainian(site: ConsoleSite) -> None:
+    op, cid = await with_chat(site)
+    html = await (await op.get(f"/console/c/{cid}")).text()
+    assert '<html lang="uk">' in html
+    for words in ("Закрити чат", "Внутрішня нотатка", "Оберіть…", "Насильство", "Вирішено", "24 години",
+                  'placeholder="Відповідь людині…"', 'data-confirm="Заблокувати цю людину й закрити чат?"',
+                  'aria-label="Мова інтерфейсу"', "з оператором"):
+        assert words in html, words
+    assert "Close chat" not in html and "Violence" not in html
+    resp = await op.post(f"/console/c/{cid}/close", {"outcome": "resolved"}, json_reply=True)
+    assert (await resp.json())["error"] == "оберіть категорію підсумку зі списку"
+    resp = await op.post(f"/console/c/{cid}/close", {"category": "violence", "outcome": "happy"}, json_reply=True)
+    assert (await resp.json())["error"].startswith("оберіть результат: Вирішено, Скеровано")
+    resp = await op.post(f"/console/c/{cid}/block", {"duration": "forever"}, json_reply=True)
+    assert (await resp.json())["error"] == "оберіть, на скільки заблокувати: 1 годину, 24 години, 7 днів, 30 днів"
+    resp = await op.post(f"/console/c/{cid}/note", {"text": "  "}, json_reply=True)
+    assert (await resp.json())["error"] == "нотатка порожня"
+    # the same in English for an English-speaking browser
+    op.http.headers["Accept-Language"] = "en-GB,en;q=0.9"
+    html = await (await op.get(f"/console/c/{cid}")).text()
+    assert '<html lang="en">' in html and "Close chat" in html and "Violence" in html and "24 hours" in html
+    resp = await op.post(f"/console/c/{cid}/close", {"outcome": "resolved"}, json_reply=True)
+    assert (await resp.json())["error"] == "choose a wrap-up category from the list"
+
+
+async def test_accept_language_english_gives_english(site: ConsoleSite) -> None:
+    html = await (await site.agent("en").get("/console/login")).text()
+    assert '<html lang="en">' in html and "Operator console" in html and ">Log in</button>" in html
+    assert "Консоль оператора" not in html
+    await site.operator("olena")
+    op = site.agent("en-US,en;q=0.9,uk;q=0.5")
+    await op.log_in("olena")
+    resp = await op.get("/console/queue")
+    html = await resp.text()
+    assert resp.headers["Content-Language"] == "en" and 'id="take-next">Take next</button>' in html
+    resp = await op.post("/console/take-next", json_reply=True)
+    assert (await resp.json())["error"] == "nobody is waiting whom you can take right now"
+    # the browser's order and weights decide; unsupported languages are skipped; else Ukrainian
+    for header, lang in [("de-DE,de;q=0.9,en;q=0.5", "en"), ("uk-UA", "uk"), ("en;q=0.4,uk;q=0.8", "uk"),
+                         ("ru", "uk"), ("en;q=0", "uk"), ("*", "uk"), ("fr, EN-gb;q=0.3", "en"), ("", "uk")]:
+        assert i18n.choose(None, header) == lang, header
+        resp = await site.agent(header or None).get("/console/login")
+        assert f'<html lang="{lang}">' in await resp.text(), header
+
+
+async def test_the_language_switch_is_remembered_in_a_cookie(site: ConsoleSite) -> None:
+    await site.operator("olena")
+    op = site.agent("en")  # the browser asks for English...
+    html = await (await op.get("/console/login")).text()
+    assert 'href="/console/lang?lang=uk&amp;next=/console/login"' in html
+    resp = await op.get("/console/lang?lang=uk&next=/console/login")  # ...the operator picks Ukrainian
+    assert resp.status == 303 and resp.headers["Location"] == "/console/login"
+    cookie = resp.cookies["vikno_console_lang"]
+    assert cookie.value == "uk" and cookie["path"] == "/console" and cookie["samesite"] == "Strict"
+    assert cookie["httponly"] and int(cookie["max-age"]) > 30 * 24 * 3600
+    assert '<html lang="uk">' in await (await op.get("/console/login")).text()
+    await op.log_in("olena")
+    html = await (await op.get("/console/queue")).text()
+    assert '<html lang="uk">' in html and "Взяти наступний" in html
+    assert 'href="/console/lang?lang=en&amp;next=/console/queue"' in html
+    resp = await op.post("/console/take-next", json_reply=True)  # the script's calls carry the cookie too
+    assert (await resp.json())["error"] == "зараз немає нікого в черзі, кого ви можете взяти"
+    # logging out keeps the choice (it belongs to the browser, not to the session)
+    await op.post("/console/logout")
+    assert '<html lang="uk">' in await (await op.get("/console/login")).text()
+    # and back to English
+    resp = await op.get("/console/lang?lang=en&next=/console/queue")
+    assert resp.cookies["vikno_console_lang"].value == "en"
+    assert '<html lang="en">' in await (await op.get("/console/login")).text()
+    # an unknown language changes nothing; the way back never leaves the console
+    resp = await op.get("/console/lang?lang=xx&next=/console/login")
+    assert resp.status == 303 and "vikno_console_lang" not in resp.cookies
+    for target in ["https://evil.example/", "//evil.example/console", "/console/../x", "/elsewhere",
+                   "/console/queue?x=1", "/console\\evil", ""]:
+        resp = await op.get(f"/console/lang?lang=uk&next={quote(target)}")
+        assert resp.status == 303 and resp.headers["Location"] == "/console/queue", target
+    # a cookie with a language the console does not have is ignored
+    other = site.agent("en")
+    other.http.cookie_jar.update_cookies({"vikno_console_lang": "xx"})
+    assert '<html lang="en">' in await (await other.get("/console/login")).text()
+
+
+def test_every_catalogue_has_the_same_keys_and_placeholders() -> None:
+    assert i18n.DEFAULT == "uk" and {"uk", "en"} <= set(i18n.CATALOGUES)
+    reference = i18n.CATALOGUES["en"]
+    for lang, catalogue in i18n.CATALOGUES.items():
+        assert set(catalogue) == set(reference), (lang, set(catalogue) ^ set(reference))
+        for key, text in catalogue.items():
+            assert text.strip(), (lang, key)
+            assert i18n.placeholders(text) == i18n.placeholders(reference[key]), (lang, key)
+            assert "<" not in text and ">" not in text.replace("->", ""), (lang, key)  # plain text, never markup
+    assert set(i18n.SCRIPT_KEYS) <= set(reference)
+
+
+def test_every_key_the_console_uses_is_in_the_catalogue() -> None:
+    keys = set(i18n.CATALOGUES["en"])
+    used: dict[str, set[str]] = {}
+    for path in TEMPLATES.glob("*.html"):
+        used[path.name] = set(re.findall(r"""\bt\(\s*['"]([a-z0-9_.]+)['"]\s*[,)]""", path.read_text()))
+    used["console.js"] = set(re.findall(r'\bT\("([a-z0-9_.]+)"\s*[,)]', SCRIPT.read_text()))
+    for path in CONSOLE_CODE.glob("*.py"):
+        code = path.read_text()
+        used[path.name] = (set(re.findall(r'fail\(request, "([a-z0-9_.]+)"', code))
+                           | set(re.findall(r'Denied\(\d+, "([a-z0-9_.]+)"', code))
+                           | set(re.findall(r'\bt\("([a-z0-9_.]+)"', code))
+                           | set(re.findall(r'translator\(request\)\("([a-z0-9_.]+)"', code)))
+    for name, found in used.items():
+        assert found <= keys, (name, found - keys)
+    assert sum(map(len, used.values())) > 100  # the scan found the uses
+    assert used["console.js"] <= set(i18n.SCRIPT_KEYS)  # the script only gets these
+    for prefix, codes in [("priority", ["crisis", "urgent_report", "request", "routine"]),
+                          ("state", ["bot", "waiting", "with_operator", "closed"]),
+                          ("presence", ["online", "away", "offline"]), ("role", ["operator", "supervisor", "admin"]),
+                          ("sender", ["note", "operator", "bot", "system"]),
+                          ("block", ["1h", "24h", "7d", "30d"])]:
+        assert {f"{prefix}.{c}" for c in codes} <= keys, prefix
+
+
+def test_every_handoff_service_message_has_a_translation() -> None:
+    """If service.py's wording changes, this says that i18n.SERVICE_ERRORS needs the new text."""
+    from vikno.handoff import service
+
+    source = Path(service.__file__).read_text()
+    messages = re.findall(r'HandoffError\(f?"([^"]+)"\)', source)
+    assert len(messages) >= 10
+    for raw in messages:
+        sample = re.sub(r"\{[^}]*\}", "3", raw)  # an f-string's values
+        english, ukrainian = i18n.message("en", sample), i18n.message("uk", sample)
+        assert ukrainian != english, raw
+        assert english[:15] == sample[:15], raw  # English keeps the service's words
+    capacity = i18n.message("uk", "you already have 4 open chats (your capacity)")
+    assert capacity == "ви вже маєте стільки відкритих чатів, скільки можна: 4"
+    assert i18n.message("uk", "something nobody translated") == "something nobody translated"  # shown as it is
+
+
+def _visible_text(template: str) -> tuple[list[str], list[str]]:
+    """(text between tags, values of attributes people see) with every Jinja construct removed."""
+    bare = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", " ", template, flags=re.S)
+    attributes = re.findall(r'\b(?:placeholder|title|aria-label|label|alt|data-confirm)="([^"]*)"', bare)
+    texts = re.sub(r"<[^>]*>", "\n", bare).split("\n")
+    return [t.strip() for t in texts if t.strip()], [a.strip() for a in attributes if a.strip()]
+
+
+def test_templates_and_the_script_have_no_hard_coded_english() -> None:
+    allowed = {"vikno", "·", "—", "/", "(", ")", "←"}
+    for path in TEMPLATES.glob("*.html"):
+        texts, attributes = _visible_text(path.read_text())
+        for text in texts + attributes:
+            words = [w for w in re.findall(r"[^\W\d_]{2,}", text) if w not in allowed]
+            assert not words, (path.name, text)
+    # the heuristic sees through markup: a label written into the template would be caught
+    assert _visible_text('<button>{{ t("x") }}</button><b>Take next</b><p title="Hi {{ x }}">')[0] == ["Take next"]
+    assert _visible_text('<input placeholder="Reply…">')[1] == ["Reply…"]
+    script = SCRIPT.read_text()
+    shown = re.findall(r'(?:textContent\s*=|flash\(|Notification\(|el\("[a-z]+",\s*[^,()]+,)\s*"([^"]*)"', script)
+    assert [s for s in shown if re.search(r"[A-Za-z]", s)] == []
+    assert not re.search(r'"[A-Z][a-z]+ [a-z]+[^"]*"', script)  # no English sentence in a string at all

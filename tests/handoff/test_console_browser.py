@@ -9,6 +9,7 @@ through stand-ins for the browser's audio and notification objects.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -50,9 +51,14 @@ async def browser() -> AsyncIterator[Browser]:
         await b.close()
 
 
-async def console_page(browser: Browser, site: ConsoleSite, login: str) -> tuple[Page, list[str]]:
-    """A fresh browser context, logged in through the login form; returns it with its problems list."""
-    ctx = await browser.new_context(base_url=site.base)
+async def console_page(browser: Browser, site: ConsoleSite, login: str,
+                       locale: str = "en-US") -> tuple[Page, list[str]]:
+    """A fresh browser context (English unless ``locale`` says otherwise), logged in through the login form.
+
+    Returns the page with its problems list. The labels used to log in are English, so ``locale``
+    is for English-speaking browsers; test_the_console_speaks_ukrainian_by_default covers the rest.
+    """
+    ctx = await browser.new_context(base_url=site.base, locale=locale)
     await ctx.add_init_script(ALERT_PROBES)
     page = await ctx.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -185,6 +191,49 @@ async def test_without_the_socket_the_queue_still_refreshes_by_polling(site: Con
     await site.agent().say("anna", button="person")
     await expect(rows(page)).to_have_count(1, timeout=8_000)  # the 4 s poll, not a nudge
     assert [p for p in problems if "WebSocket" not in p] == []
+
+
+async def test_the_console_speaks_ukrainian_by_default_and_the_switch_sticks(
+        site: ConsoleSite, browser: Browser) -> None:
+    await site.operator("olena")
+    ctx = await browser.new_context(base_url=site.base, locale="uk-UA")
+    await ctx.add_init_script(ALERT_PROBES)
+    page = await ctx.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    await page.goto("/console/login")
+    await expect(page.locator("html")).to_have_attribute("lang", "uk")
+    await page.get_by_label("Логін").fill("olena")
+    await page.get_by_label("Пароль").fill(PASSWORD)
+    await page.get_by_role("button", name="Увійти").click()
+    await page.wait_for_url("**/console/queue")
+    await expect(page.get_by_role("button", name="Взяти наступний")).to_be_visible()
+    # words the script writes come from the page's catalogue strings
+    await expect(page.locator("#alerts")).to_have_text("Увімкнути сповіщення про кризу")
+    await page.locator("#alerts").click()
+    await expect(page.locator("#alerts")).to_have_text("Сповіщення про кризу ввімкнено")
+    await site.agent().say("anna", text=CRISIS_TEXT)
+    await expect(rows(page)).to_have_count(1)  # a row built by console.js
+    await expect(rows(page).first.get_by_role("button", name="Взяти")).to_be_visible()
+    await expect(rows(page).first.locator(".badge")).to_have_text("Криза")
+    await expect(rows(page).first.locator(".wait")).to_have_text(re.compile(r"^\d+ (с|хв)$"))
+    await page.wait_for_function("window.__notes.length > 0")
+    assert (await page.evaluate("window.__notes"))[-1][0] == "Криза в черзі"
+    # the switch: English from now on, in this browser, whatever it asks for
+    await page.get_by_role("link", name="EN").click()
+    await page.wait_for_url("**/console/queue")
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    await expect(page.get_by_role("button", name="Take next")).to_be_visible()
+    await expect(rows(page).first.locator(".badge")).to_have_text("Crisis")
+    await expect(page.locator("#alerts")).to_have_text("Crisis alerts on")
+    await page.goto("/console/queue")
+    await expect(page.get_by_role("button", name="Take next")).to_be_visible()
+    cookie = next(c for c in await ctx.cookies() if c["name"] == "vikno_console_lang")
+    assert cookie["value"] == "en" and cookie["path"] == "/console" and cookie["sameSite"] == "Strict"
+    assert problems == []
+    await ctx.close()
 
 
 async def pseudonym(site: ConsoleSite, key: str) -> str:

@@ -1,7 +1,9 @@
 /* vikno operator console: live queue, chat, supervisor figures.
  *
  * Plain script, no build step. Everything a stranger wrote is put into the
- * page with textContent / createElement only, never innerHTML. The server
+ * page with textContent / createElement only, never innerHTML. The console's
+ * own words come from the server in the operator's language (<body
+ * data-strings>, a JSON object: catalogue key -> text; see i18n.py). The server
  * renders each page first; this keeps it fresh: a websocket brings nudges
  * ("something changed"), then the small JSON endpoints are read again.
  * If the socket drops, the same refresh runs every few seconds until it is
@@ -21,6 +23,16 @@
   var POLL_MS = 4000;
   var skew = 0;  // server clock minus ours, in ms
 
+  var STRINGS = {};
+  try { STRINGS = JSON.parse(body.dataset.strings || "{}") || {}; } catch (e) { STRINGS = {}; }
+  // a catalogue text with {name} placeholders filled in (the key itself if the page did not send it)
+  function T(key, values) {
+    var s = Object.prototype.hasOwnProperty.call(STRINGS, key) ? String(STRINGS[key]) : key;
+    return s.replace(/\{(\w+)\}/g, function (all, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    });
+  }
+
   // --- small DOM helpers ------------------------------------------------------
 
   function el(tag, cls, text) {
@@ -33,10 +45,10 @@
   function duration(s) {
     if (s === null || s === undefined || isNaN(s)) { return "—"; }
     s = Math.max(0, Math.floor(s));
-    if (s < 60) { return s + " s"; }
-    if (s < 3600) { return Math.floor(s / 60) + " min"; }
+    if (s < 60) { return T("time.seconds", { n: s }); }
+    if (s < 3600) { return T("time.minutes", { n: Math.floor(s / 60) }); }
     var m = Math.floor(s % 3600 / 60);
-    return Math.floor(s / 3600) + " h " + (m < 10 ? "0" : "") + m + " min";
+    return T("time.hours", { h: Math.floor(s / 3600), m: (m < 10 ? "0" : "") + m });
   }
 
   function hiddenCsrf() {
@@ -78,7 +90,7 @@
     }).then(function (rj) {
       var r = rj[0], j = rj[1];
       if (r.status === 401) { location.assign("/console/login"); return; }
-      if (!r.ok) { flash(j.error || ("Failed (" + r.status + ")")); return; }
+      if (!r.ok) { flash(j.error || T("js.failed", { status: r.status })); return; }
       if (form.hasAttribute("data-clear")) {
         form.querySelectorAll("textarea").forEach(function (t) { t.value = ""; });
       }
@@ -88,7 +100,7 @@
       }
       refresh();
     }).catch(function () {
-      flash("The console cannot reach the server. Check the connection and try again.");
+      flash(T("js.unreachable"));
     }).then(function () {
       buttons.forEach(function (b) { b.disabled = false; });
     });
@@ -142,8 +154,8 @@
   function notify(item) {
     if (!alertsOn || !("Notification" in window) || Notification.permission !== "granted") { return; }
     try {
-      var n = new Notification("Crisis in the queue", {
-        body: (item.topic_title || "crisis") + " · " + item.channel_label + " · " + item.pseudonym,
+      var n = new Notification(T("alerts.title"), {
+        body: (item.topic_title || T("alerts.crisis")) + " · " + item.channel_label + " · " + item.pseudonym,
         tag: "vikno-crisis-" + item.id, requireInteraction: true
       });
       n.onclick = function () { window.focus(); n.close(); };
@@ -154,7 +166,7 @@
     if (!alertsButton) { return; }
     alertsButton.hidden = false;
     alertsButton.setAttribute("aria-pressed", alertsOn ? "true" : "false");
-    alertsButton.textContent = alertsOn ? "Crisis alerts on" : "Enable crisis alerts";
+    alertsButton.textContent = T(alertsOn ? "alerts.on" : "alerts.enable");
   }
 
   if (alertsButton) {
@@ -213,7 +225,7 @@
     form.action = "/console/c/" + encodeURIComponent(c.id) + "/pick";
     form.setAttribute("data-ajax", "");
     form.appendChild(hiddenCsrf());
-    var button = el("button", "pick", "Take");
+    var button = el("button", "pick", T("queue.take"));
     button.type = "submit";
     form.appendChild(button);
     td = el("td"); td.appendChild(form); tr.appendChild(td);
@@ -231,7 +243,7 @@
     a.appendChild(el("span", "pseudonym", c.pseudonym));
     a.appendChild(document.createTextNode(" "));
     a.appendChild(el("span", "topic", c.topic_title || ""));
-    var unread = el("span", "unread", "new");
+    var unread = el("span", "unread", T("queue.unread"));
     var seen = Date.parse(localStorage.getItem(seenKey(c.id)) || "") || 0;
     var last = Date.parse(c.last_message_at || "") || 0;
     unread.hidden = c.id === chatId || !(last > seen);
@@ -270,14 +282,14 @@
     checkCrises(data.queue);
   }
 
-  var SENDER = { bot: "Bot", operator: "Operator", system: "System" };
+  var SENDERS = { bot: 1, operator: 1, system: 1 };
   function messageItem(m, pseudonym) {
     var li = el("li", "msg from-" + m.sender);
     li.dataset.id = m.id;
     var metaRow = el("div", "meta");
     var who = m.sender === "user" ? pseudonym
-      : m.sender === "note" ? "Internal note" + (m.author ? " · " + m.author : "")
-      : (SENDER[m.sender] || "System");
+      : m.sender === "note" ? T("sender.note") + (m.author ? " · " + m.author : "")
+      : T("sender." + (SENDERS[m.sender] ? m.sender : "system"));
     metaRow.appendChild(el("span", "who", who));
     metaRow.appendChild(document.createTextNode(" "));
     var time = el("time", null, (m.at || "").slice(11, 16));
@@ -303,7 +315,7 @@
     if (nearBottom) { log.scrollTop = log.scrollHeight; }
     document.getElementById("f-topic").textContent = c.topic_title || "—";
     document.getElementById("f-language").textContent = c.language_label;
-    document.getElementById("f-state").textContent = c.state;
+    document.getElementById("f-state").textContent = c.state_label || c.state;
     document.getElementById("f-operator").textContent = c.operator_name || "—";
     var pr = document.getElementById("f-priority");
     pr.className = "badge p-" + (c.priority || "routine");
@@ -342,12 +354,13 @@
       return li;
     }));
     replaceChildren(document.getElementById("operators"), f.operators.map(function (o) {
-      return row([o.name, o.role, el("span", "pres-dot pres-" + o.presence, o.presence), o.chats + "/" + o.capacity]);
+      return row([o.name, o.role_label, el("span", "pres-dot pres-" + o.presence, o.presence_label),
+                  o.chats + "/" + o.capacity]);
     }));
     replaceChildren(document.getElementById("chats"), f.chats.map(function (c) {
       var wait = el("span", "wait", duration(c.seconds));
       wait.dataset.since = c.since || "";
-      var open = el("a", null, "Open");
+      var open = el("a", null, T("sup.open"));
       open.href = "/console/c/" + encodeURIComponent(c.id);
       var tr = row([el("span", "pseudonym", c.pseudonym), badge(c.priority, c.priority_label), c.topic_title || "—",
                     c.channel_label, c.operator_name || "—", wait, open]);
@@ -366,7 +379,7 @@
     var jobs = [getJSON("/console/api/queue").then(function (r) { if (r.ok) { renderQueueData(r.data); } })];
     if (chatId) {
       jobs.push(getJSON("/console/api/c/" + encodeURIComponent(chatId)).then(function (r) {
-        if (r.ok) { renderChat(r.data); } else { chatGone(r.data.error || "This chat is no longer yours."); }
+        if (r.ok) { renderChat(r.data); } else { chatGone(r.data.error || T("chat.no_longer_yours")); }
       }));
     }
     if (page === "supervisor") {
