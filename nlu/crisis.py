@@ -14,6 +14,15 @@ Two kinds of rules lower a score, both narrowly:
   "убью брата если съест мой торт"), which only cancels patterns marked as
   hyperbole-prone (kill/die words), never "suicide", "не хочу жити" etc.
 
+Two narrow context checks cancel whole groups of rules:
+- a film / book / game / news frame with no first person anywhere ("в фильме
+  герой прыгает с моста") cancels suicide and kill/weapon rules;
+- a calmly told, resolved past ("years ago ... now I'm fine", no "but"/"again"
+  after it) cancels suicide rules only.
+Present-tense beating ("мама п'яна і б'є мене", "dad hits me") is flagged,
+except ongoing partner abuse with no sign of acute danger ("my husband beats
+me"), which stays the domestic-violence topic.
+
 When in doubt the layer flags: a false alarm costs an operator a minute.
 """
 
@@ -49,6 +58,7 @@ class _Rule:
     weight: float
     category: str
     hyperbole: bool = False  # may be cancelled by an everyday-exaggeration rule
+    also: re.Pattern[str] | None = None  # a further cue the message must contain (checked only after a match)
 
 
 def _r(pattern: str) -> re.Pattern[str]:
@@ -61,8 +71,8 @@ def _r(pattern: str) -> re.Pattern[str]:
 _NOW = r"(?:зараз|прямо зараз|щойно|сейчас|прямо сейчас|тільки що|только что|now|right now|indi|indicə|hal[ıi]-hazırda)"
 _NOT = r"(?:не|ne|not|don'?t|do not|never)"
 _CHILD = (
-    r"(?:\d+\s*(?:year|yr)s?\s*old|\d+\s*(?:рок\w*|річн\w*|год\w*|лет|місяц\w*|месяц\w*|ya[şs]\w*|ayl[ıi]q)|дит\w*|діт\w*|дет\w*|сестр[её]нк\w*|братишк\w*|малюк\w*|малыш\w*|немовл\w*|младен\w*|груднич\w*|син\b|сина|синок\w*|сын\w*|"
-    r"доньк\w*|донечк\w*|дочк\w*|доч\w*|реб[её]н\w*|ребенк\w*|сестричк\w*|братик\w*|дівчинк\w*|девочк\w*|хлопчик\w*|мальчик\w*|"
+    r"(?:\d+\s*(?:year|yr)s?\s*old|\d+\s*(?:yo|y o)\b|\d+yo\b|\d+\s*(?:рок\w*|річн\w*|год\w*|лет|місяц\w*|месяц\w*|ya[şs]\w*|ayl[ıi]q)|дит\w*|діт\w*|дет\w*|сестр[её]нк\w*|братишк\w*|малюк\w*|малыш\w*|немовл\w*|младен\w*|груднич\w*|син\b|сина|синок\w*|сын\w*|"
+    r"(?:маленьк\w*|молодш\w*|младш\w*|менш\w*|меньш\w*)\s+(?:брат\w*|сестр\w*)|доньк\w*|донечк\w*|дочк\w*|доч\w*|реб[её]н\w*|ребенк\w*|сестричк\w*|братик\w*|дівчинк\w*|девочк\w*|хлопчик\w*|мальчик\w*|"
     r"child\w*|kid\w*|baby|babies|toddler\w*|son\b|daughter\w*|little (?:brother|sister)|"
     r"uşa[qğ]\w*|usa[qg]\w*|k[öo]rp[əe]\w*|o[ğg]lum\w*|q[ıi]z[ıi]m\w*|balaca\w*)"
 )
@@ -71,20 +81,20 @@ _CHILD = (
 def _rules() -> list[_Rule]:
     R: list[_Rule] = []
 
-    def add(name: str, pattern: str, weight: float, category: str, hyperbole: bool = False) -> None:
-        R.append(_Rule(name, _r(pattern), weight, category, hyperbole))
+    def add(name: str, pattern: str, weight: float, category: str, hyperbole: bool = False, also: str | None = None) -> None:
+        R.append(_Rule(name, _r(pattern), weight, category, hyperbole, _r(also) if also else None))
 
     # ------------------------------------------------------------ suicide / self-harm
     add("suicide_word", r"\b(?:самогуб\w*|самоуб\w*|су[иії]цид\w*|suicid\w*|samou?b\w*|samohub\w*|samogub\w*|s[uy][iy][ct]s?[iy]d\w*|intihar\w*|inti̇har\w*)", 0.95, SUICIDE)
     add("end_with_self", r"\b(?:покінч\w*|покінчу|покінчити|покончит\w*|покончу|поконч\w*|pokon?ch\w*|pokinch\w*)\s+(?:з|із|с|z|s)\s+(?:собою|собой|життям|жизнью|sob\w*|zhytt\w*|zhizn\w*)", 0.97, SUICIDE)
-    add("hands_on_self", r"\bна(?:класти|кладу|клала|клав|ложить|ложу|ложила|ложил)\s+на\s+себ[еяі]\s+руки", 0.95, SUICIDE)
+    add("hands_on_self", r"\bна(?:класти|кладу|клала|клав|ложить|ложити|ложу|ложила|ложил)\s+на\s+себ[еяі]\s+руки", 0.95, SUICIDE)
     add("kill_self_uk", r"\b(?:вб'?\w+|убь\w+|уби\w+|ub'?y\w*|ubit\w*|vb'?y\w*)\s+(?:себе|себя|seb[ey]a?|sebe)\b", 0.95, SUICIDE)
     add("self_kill_uk", r"\b(?:себе|себя|sebe|sebya)\s+(?:вб'?\w+|убь\w+|уби\w+|ub\w+|vb\w+)", 0.95, SUICIDE)
-    add("no_want_live", r"\b(?:не|ne)\s+(?:хочу|хочеться|хочется|хо[тч]\w*|k?hochu|khochetsya|hochetsya|xochu|хотіла?|хотела?)\s+(?:(?:більше|больше|вже|уже|вообще|взагалі|bilshe|bolshe|uzhe|vzhe)\s+)*(?:жи(?:ти|ть|т)|zh[iy]t[iy]?|zhyty|зачем жить)\b", 0.95, SUICIDE)
+    add("no_want_live", r"\b(?:не|ne)\s*(?:х[оа]чу|хочеться|хочется|хо[тч]\w*|k?h[oa]chu|khochetsya|hochetsya|xochu|хотіла?|хотела?)\s+(?:(?:більше|больше|вже|уже|вообще|взагалі|bilshe|bolshe|uzhe|vzhe)\s+)*(?:жи(?:ти|ть|т)|zh[iy]t[iy]?|zhyty|зачем жить)\b", 0.95, SUICIDE)
     add("live_no_want", r"\b(?:жи(?:ти|ть)|zh[iy]t[iy]?)\s+(?:(?:більше|больше|вже|уже)\s+)?(?:не|ne)\s+(?:хочу|хочеться|хочется|k?hochu)", 0.95, SUICIDE)
     add("no_want_wake", r"\b(?:не|ne)\s+(?:хочу|хочеться|хочется|k?hochu)\s+(?:(?:більше|больше)\s+)?(?:прокидат\w*|просыпат\w*|прокинут\w*|проснут\w*)", 0.8, SUICIDE)
-    add("sleep_no_wake", r"\b(?:заснути|заснуть|уснуть|заснуть)\s+(?:і|и|та)\s+(?:не|никогда не|більше не)\s+(?:прокинут\w*|проснут\w*)", 0.85, SUICIDE)
-    add("want_die", r"(?<!не )(?<!ne )\b(?:хочу|хочеться|хочется|хотіла б|хотела бы|k?hochu)\s+(?:просто\s+)?(?:вмерти|померти|вмерт\w*|умерт\w*|умереть|помереть|сдохн\w*|здохн\w*|умер\w*|umeret\w*|pomerty|vmerty|umerty|sdohnut\w*|zdohnuty|зникнути назавжди|исчезнуть навсегда|не існувати|не существовать)", 0.93, SUICIDE, hyperbole=True)
+    add("sleep_no_wake", r"\b(?:заснути|заснуть|уснуть|уснути|засну|усну|лягти спати|лечь спать)\s+(?:\w+\s+)?(?:і|и|та)\s+(?:(?:більше|больше|ніколи|никогда|вже|уже)\s+)*(?:не)\s+(?:прокинут\w*|проснут\w*|прокидат\w*|просыпат\w*)|\b(?:заснути|заснуть|уснуть|уснути|засну|усну)\s+(?:назавжди|навсегда|навіки|навеки|навечно)", 0.85, SUICIDE)
+    add("want_die", r"(?<!не )(?<!ne )\b(?:х[оа]чу|х[оа]ч[еі]ться|х[оа]четс[яь]|хотіла?\s+б|хотела?\s+бы|хотілось\s+би?|хотелось\s+бы|k?h[oa]chu|xochu)\s+(?:(?:просто|вже|уже|скоріше|скорее|поскорее|just)\s+)?(?:вм[еи]рт\w*|пом[еи]рт\w*|ум[еи]р[еи]т\w*|умерт\w*|помереть|сдохн\w*|здохн\w*|умер\w*|um[ie]ret\w*|pom[ie]rty|vm[ie]rty|umerty|s?dohnu\w*|zdohnu\w*|зникнути назавжди|исчезнуть навсегда|не існувати|не существовать)", 0.93, SUICIDE, hyperbole=True)
     add("better_dead_uk", r"\b(?:краще|лучше)\s+(?:б|бы)\s+(?:я\s+)?(?:помер\w*|вмер\w*|умер\w*|здох\w*|сдох\w*|не народ\w*|не родил\w*|не жил\w*|не жив\w*)", 0.85, SUICIDE)
     add("better_without_me", r"\b(?:всім|всем|усім|рідним|родным|мамі|маме)\s+(?:буде|будет|стане|станет)\s+(?:краще|лучше|легше|легче)\s+без\s+(?:мене|меня)", 0.9, SUICIDE)
     add("no_sense_live", r"\b(?:сенсу|смысла|сенс|смысл)\s+(?:\w+\s+)?(?:жи(?:ти|ть)|життя|жизни)|\b(?:життя|жизнь)\s+(?:не\s+має|не\s+имеет|втратило|потеряла)\s+(?:\w+\s+)?(?:сенс\w*|смысл\w*)", 0.8, SUICIDE)
@@ -100,7 +110,7 @@ def _rules() -> list[_Rule]:
     add("last_message", r"\b(?:останн\w*|последн\w*)\s+(?:повідомлен\w*|сообщен\w*|день|ніч|ночь)\s+(?:\w+\s+)?(?:в|у)?\s*(?:моєму|моем|моём)?\s*(?:житт\w*|жизн\w*)", 0.85, SUICIDE)
     add("goodbye_forever", r"\b(?:прощавайте|прощайте|прощай|бувайте|goodbye|farewell)\s+(?:\w+\s+)?(?:назавжди|навсегда|forever|everyone forever)", 0.7, SUICIDE)
     # English
-    add("kill_myself_en", r"\bkill(?:ing|ed)?\s+my\s*self\b|\bkms\b|\bunalive\w*", 0.95, SUICIDE)
+    add("kill_myself_en", r"\bki+l+(?:ing|ed|s)?\s+(?:my|him|her|them)\s*sel(?:f|ves)\b|\bkms\b|\bunaliv\w*|\boff(?:ing)?\s+my\s*self\b|\bsewer\s*slide\w*|\bself[ -]?delet\w*|\bdelete\s+my\s*self\b", 0.95, SUICIDE)
     add("end_life_en", r"\bend(?:ing)?\s+(?:my\s+(?:own\s+)?life|it\s+all|everything|my\s+suffering)\b|\btake\s+my\s+(?:own\s+)?life\b", 0.93, SUICIDE)
     add("want_die_en", r"(?<!n't )(?<!dont )(?<!not )(?<!never )\b(?:want|wanna|wish|going|gonna|ready)\s+(?:to\s+)?(?:just\s+)?die\b(?!\s+(?:of|from|laughing))", 0.93, SUICIDE, hyperbole=True)
     add("no_want_live_en", r"\b(?:don'?t|do not|no longer|dont even|not)\s+(?:\w+\s+)?(?:want|wanna|wish)\s+(?:to\s+)?(?:live|be alive|exist|wake up|be here)\b", 0.93, SUICIDE)
@@ -111,9 +121,9 @@ def _rules() -> list[_Rule]:
     add("jump_en", r"\bjump(?:ing)?\s+(?:off|from|out of)\s+(?:a\s+|the\s+|my\s+)?(?:bridge|roof|building|window|balcony|cliff)|\bhang(?:ing)?\s+my\s*self\b|\bin\s+front\s+of\s+a\s+train\b", 0.9, SUICIDE)
     add("not_be_here_en", r"\b(?:not\s+be\s+(?:here|around)\s+(?:anymore|tomorrow|much longer))\b|\bdisappear\s+forever\b|\bthoughts?\s+(?:of|about)\s+(?:death|dying|suicide|killing)", 0.8, SUICIDE)
     # Azerbaijani
-    add("kill_self_az", r"\b[öo]z[üu]m[üu]\s+(?:[öo]ld[üu]r\w*|as\w*|yandır\w*|yandir\w*|pəncərədən|atac\w*|at\w*)", 0.93, SUICIDE)
-    add("no_want_live_az", r"\bya[şs]a(?:maq|ma[ğg]a)\s+(?:daha\s+)?(?:ist[əe]m[iı]r\w*|ist[əe]mir\w*|h[əe]v[əe]sim yoxdur)", 0.93, SUICIDE)
-    add("want_die_az", r"\b[öo]lm[əe]k\s+(?:ist[əe]yir\w*|ist[əe]r\w*|ist[əe]yir[əe]m|isteyirem)|\b[öo]lm[əe]y[əe]\s+haz[ıi]ram", 0.93, SUICIDE, hyperbole=True)
+    add("kill_self_az", r"\b[öo]z[üu]m[üu]\s+(?:[öo]ld[üu]r\w*|as\w*|yandır\w*|yandir\w*|pəncərədən|atac\w*|at\w*)|\b[öo]z[üu]n[üu]\s+(?:\w+\s+)?(?:[öo]ld[üu]r\w*|as(?:ac|maq|ıb|ib|dı|di)\w*|yand[ıi]r\w*)", 0.93, SUICIDE)
+    add("no_want_live_az", r"\bya[şs]a(?:maq|ma[ğg]a)\s+(?:daha\s+|artıq\s+|artiq\s+)?(?:is[dt][əe]m[iı]r\w*|h[əe]v[əe]sim yoxdur)", 0.93, SUICIDE)
+    add("want_die_az", r"\b[öo]lm[əe]k\s+(?:is[dt][əeiı]y?[iıe]?r\w*|ist[əe]r\w*)|\b[öo]lm[əe]y[əe]\s+haz[ıi]ram", 0.93, SUICIDE, hyperbole=True)
     add("end_life_az", r"\bh[əe]yat[ıi]m[ae]?\s+son\s+(?:qoy\w*|ver\w*)|\bcan[ıi]ma\s+q[əe]sd", 0.95, SUICIDE)
     add("harm_self_az", r"\b[öo]z[üu]m[əe]\s+(?:z[əe]r[əe]r|x[əe]sar[əe]t|xesaret|ziyan)|\bdamar\w*\s+k[əe]s\w*|\b[əe]l\w*\s+k[əe]sir[əe]m", 0.9, SUICIDE)
     add("jump_az", r"\b(?:k[öo]rp[üu]d[əe]n|damdan|p[əe]nc[əe]r[əe]d[əe]n|binadan|eyvandan|balkondan)\s+(?:[öo]z[üu]m[üu]\s+)?(?:at\w*|tullan\w*)", 0.88, SUICIDE)
@@ -159,10 +169,10 @@ def _rules() -> list[_Rule]:
     add("child_scared_home", r"\b(?:боюся|боюсь|страшно|scared|afraid|qorxuram)\s+(?:\w+\s+){0,2}(?:йти додому|идти домой|go home|ev[əe] getm[əe]y[əe])", 0.7, CHILD)
 
     # --------------------------------------------------------- threat to life
-    add("will_kill_me", r"\b(?:вб'?є|убь[её]т|уб'?ет|vb'?ye|ub'?yet)\s+(?:мене|меня|нас|дітей|детей|mene|menya)\b|\b(?:мене|меня|нас|mene|menya)\s+(?:вб'?ють|вб'?є|убь[её]т|убьют|vb'?yut|ub'?yut)\b", 0.93, THREAT, hyperbole=True)
+    add("will_kill_me", r"\b(?:вб'?є|убь[её]т|уб'?ет|vb'?ye|ub'?yet|заріже|зарежет|застрелить|застрелит|задушить|задушит|прирізже|прирежет)\s+(?:мене|меня|нас|дітей|детей|mene|menya)\b|\b(?:мене|меня|нас|mene|menya)\s+(?:\w+\s+)?(?:вб'?ють|вб'?є|убь[её]т|убьют|vb'?yut|ub'?yut|заріже|зарежет|застрелить|застрелит|задушить|задушит|прирежет)\b", 0.93, THREAT, hyperbole=True)
     add("threaten_kill", r"\b(?:погрож\w*|угрожа\w*|обіця\w*|обеща\w*|каже|сказав|говорит|сказал|threaten\w*|said he\s*(?:will|would|'ll))\s+(?:\w+\s+){0,3}(?:вбити|убить|вб'?є|убь[её]т|зарізати|зарезать|застрелити|застрелить|kill)", 0.93, THREAT)
-    add("kill_me_en", r"\b(?:going to|gonna|will|'ll|is trying to|tried to|wants to|want to)\s+kill\s+(?:me|us|my|the kids|her|him)\b|\bkill(?:s|ing)?\s+(?:me|us)\b", 0.9, THREAT, hyperbole=True)
-    add("kill_az", r"\b(?:m[əe]ni|bizi|u[şs]aqlar[ıi])\s+[öo]ld[üu]r[əe]c[əe]k\w*|\b[öo]ld[üu]rm[əe]kl[əe]\s+h[əe]d[əe]l\w*|\b[öo]ld[üu]r[əe]c[əe]y[əe]m", 0.93, THREAT, hyperbole=True)
+    add("kill_me_en", r"\b(?:going to|gonna|will|'ll|is trying to|tried to|wants to|want to)\s+(?:kill|stab|shoot|strangle|murder)\s+(?:me|us|my|the kids|her|him)\b|\bkill(?:s|ing)?\s+(?:me|us)\b", 0.9, THREAT, hyperbole=True)
+    add("kill_az", r"\b(?:m[əe]ni|bizi|u[şs]aqlar[ıi])\s+(?:\w+\s+)?[öo]ld[üu]r[əe]c[əe]k\w*|\b[öo]ld[üu]rm[əe]kl[əe]\s+h[əe]d[əe]l\w*|\b[öo]ld[üu]r[əe]c[əe]y[əe]m", 0.93, THREAT, hyperbole=True)
     add("i_will_kill", r"\b(?:я\s+)?(?:(?:його|її|их|його|его|ее|её|їх|тебе|тебя|всіх|всех)\s+(?:вб'?ю|убью|зарежу|заріжу|застрелю)|(?:вб'?ю|убью|зарежу|заріжу|застрелю)\s+(?:його|її|его|ее|её|їх|их|тебе|тебя|всіх|всех|\w+))\b|\bi(?:'ll| will| am going to| m going to| m gonna| gonna)\s+kill\s+(?:him|her|them|you|someone|everyone|my \w+)\b", 0.75, THREAT, hyperbole=True)
     add("weapon", r"\b(?:з ножем|с ножом|ніж до|нож к|погрож\w* ножем|угрожа\w* ножом|кида\w* з ножем|пістолет\w*|пистолет\w*|рушниц\w*|ружь\w*|обріз|обрез|гранат\w*|with a knife|a gun|his gun|knife to|(?:has|got|holding|pulled|with) (?:a|his|the) (?:knife|gun|rifle|axe)|[əe]lind[əe] b[ıi][çc]aq|b[ıi][çc]aqla h[əe]d[əe]l\w*|b[ıi][çc]aq [çc][əe]k\w*|silah\w*|tapan[çc]a\w*)", 0.85, THREAT)
     add("not_breathing", r"\b(?:не дихає|не дышит|перестав дихати|перестал дышать|not breathing|stopped breathing|n[əe]f[əe]s alm[ıi]r|без свідомості|без сознания|непритомн\w*|unconscious|hu[şs]unu itir\w*|передоз\w*|overdos\w*)", 0.9, THREAT)
@@ -170,6 +180,51 @@ def _rules() -> list[_Rule]:
     add("fire_rubble", r"\b(?:пожежа|пожар|горить будинок|горит дом|під завалами|под завалами|завалило|house is on fire|on fire|trapped under|yan[ğg][ıi]n|ev yan[ıi]r|da[ğg][ıi]nt[ıi] alt[ıi]nda)\b", 0.85, THREAT)
     add("someone_dying", r"\b(?:помирає|вмирає|умирает|is dying)\b", 0.6, THREAT, hyperbole=True)
     add("emergency_medical", r"\b(?:інфаркт|инфаркт|інсульт зараз|инсульт сейчас|heart attack|seizure|судом\w*|приступ|epilepsi\w*|qıcolma|infarkt)\b", 0.55, THREAT)
+    # ------------------------------------------- added after an independent check
+    # Indirect suicidal talk, slang and plans, in every language ------------------
+    add("slang_ru_uk", r"\b(?:роскомнадзорн\w*(?:ся|сь)|роскомнадзорит\w*(?:ся|сь)|ркнуться|ркнусь|выпилит\w*(?:ся|сь)|выпилиться|выпилюсь|выпилил\w*(?:ся|сь)|самовыпил\w*|(?:хочу|хочется|думаю)\s+вскрыться|вскроюсь|(?:убиться|убьюсь|вбитися|вб'?юся|ubit'?sya|ub'?yus'?|vbytysya)(?!\s+(?:можн\w*|об|ап|на)\b)|(?:уйти|уйду|піти|піду|пiти)\s+(?:из|з|із)\s+(?:жизни|життя)|(?:свести|свожу|звести|зведу)\s+(?:сч[её]ты|рахунки)\s+(?:с|з)\s+(?:жизнью|життям))", 0.9, SUICIDE)
+    add("out_window", r"\b(?:вийти|вийду|выйти|выйду|шагнуть|шагну|ступити|ступлю)\s+(?:у|в|з|із|из)\s+(?:вікно|окно|вікна|окна)\b", 0.85, SUICIDE)
+    add("burden", r"\b(?:скоро|більше|больше|вже|уже|незабаром|ніколи|никогда|skoro|bilshe|bolshe)\s+(?:\w+\s+){0,2}(?:нікому|никому|nikomu)\s+(?:\w+\s+){0,2}(?:заважати|мешать|тягарем|обузой|проблемою|проблемой|zavazhaty|meshat\w*)|\b(?:нікому|никому|nikomu)\s+(?:більше|больше|вже|уже)\s+(?:\w+\s+){0,2}(?:заважати|мешать|тягарем|обузой)|\b(?:нікому|никому)\s+(?:\w+\s+){0,2}(?:тягарем|обузой)\b|\b(?:тягар\w*|обуз\w*)\s+(?:\w+\s+)?(?:для\s+)?(?:всіх|всех|всім|всем|сім'ї|семьи|родини|рідних|родных)\b|\bi'?m\s+(?:just\s+|only\s+)?a\s+burden\b|\bi\s+(?:won'?t|will not|wont)\s+be\s+(?:a\s+|your\s+|anyone'?s\s+)?(?:problem|burden|bother|trouble)\b|\bi\s+(?:won'?t|will not|wont)\s+be\s+(?:around|here|alive)\s+(?:\w+\s+)?(?:much\s+)?(?:longer|anymore|any more|for long)\b|\bsoon\s+i\s+(?:won'?t|will not|wont)\s+be\s+(?:around|here|alive|a\s+problem|a\s+burden)\b|\b(?:tezlikl[əe]|art[ıi]q|daha)\s+(?:m[əe]n\s+)?(?:he[çc]\s+kim[əe]\s+(?:\w+\s+)?(?:mane|y[üu]k|problem|narahat\w*)\s+)?(?:olmayaca[ğg]am|olmayacam)\b", 0.75, SUICIDE)
+    add("soon_gone", r"\b(?:скоро|незабаром|вже скоро|уже скоро|скоро вже|скоро уже|skoro)\s+(?:\w+\s+)?(?:мене|меня|mene|menya)\s+(?:вже\s+|уже\s+)?не\s+(?:буде|будет|стане|станет)\b(?!\s+(?:вдома|дома|на|в|у|тут|здесь|онлайн|online))|\b(?:мене|меня)\s+(?:скоро\s+)?не\s+(?:стане|станет)\b", 0.7, SUICIDE)
+    gone = r"(?:(?:if|when|once)\s+i\s*(?:'?m|am|was|were|'?d|had|ll|'ll|will)?\s*(?:be\s+)?(?:gone|dead|die|died|disappear\w*|not here|not around|kill\w* myself)|(?:якщо|если|коли|когда|esli|yakshcho)\s+(?:мене|меня|я|ya|mene|menya)\s+(?:не\s+стане|не\s+станет|помру|умру|вмру|зникну|исчезну|ne\s+stanet|umru)|(?:[öo]ls[əe]m|yox\s+olsam|olmasam))"
+    add("nobody_notice", rf"\b(?:nobody|no one|noone|ніхто|никто|nikto|nihto|he[çc]\s+kim)\b.*{gone}|{gone}.*\b(?:nobody|no one|noone|ніхто|никто|nikto|he[çc]\s+kim)\b", 0.75, SUICIDE)
+    add("why_live", r"\b(?:навіщо|нащо|зачем|для чого|для чего|ради чего|заради чого|navishcho|nashcho|zachem)\s+(?:мені\s+|мне\s+|mne\s+)?(?:далі\s+|дальше\s+|вообще\s+|взагалі\s+)?(?:жи(?:ти|ть)|zh[iy]t[iy]?|zhyty)\b(?!\s+(?:в|у|на|з|с|із|без|за|під|под|біля|около|окремо|отдельно|разом|вместе|тут|там|v|u|na)\b)|\b(?:незачем|нема\w* для чого|нема\w* заради чого|нема\w* для кого|не для кого|нет ради чего|нет для чего|nothing\s+(?:left\s+)?to\s+live\s+for|no\s*one\s+to\s+live\s+for|nobody\s+to\s+live\s+for)\b", 0.8, SUICIDE)
+    add("disappear", r"\b(?:хочу|х[оа]чу|want to|wanna)\s+(?:просто\s+|just\s+)?(?:зникнути|исчезнуть|disappear)\s+(?:назавжди|навсегда|forever|for good|зі світу|с лица земли|from this world)|\b(?:хочу|want to|wanna)\s+(?:просто\s+|just\s+)?(?:зникнути|исчезнуть|disappear)\s*$|\byox\s+olmaq\s+(?:ist\w*|isd\w*)|\b(?:h[əe]mi[şs][əe]lik|bird[əe]f[əe]lik)\s+yox\s+olmaq", 0.7, SUICIDE)
+    add("no_wake_az_en", r"(?<!tezd[əe]n )\boyanmaq\s+(?:ist[əe]mir\w*|isd[əe]mir\w*)|\boyanmama[qğ]\w*\s+(?:ist\w*|isd\w*)|\bbir\s+daha\s+oyanma\w*|\bnever\s+wake\s+up\b|\b(?:not|don'?t)\s+wake\s+up\s+(?:again|ever)\b", 0.8, SUICIDE)
+    pills = r"(?:таблет\w*|пігул\w*|ліки|ліків|лекарств\w*|снодійн\w*|снотворн\w*|pills|meds|tablets|d[əe]rman\w*|h[əe]b\w*)"
+    add("pills_ready", rf"\b(?:приготув\w*|підготув\w*|назбира\w*|накопич\w*|зібрал\w*|приготов\w*|подготов\w*|накопил\w*|насобира\w*|собрал\w*|запасл\w*|stockpil\w*|saved up|hoard\w*)\s+(?:\w+\s+){{0,2}}{pills}\b(?!\s+(?:для|for|у|в|at|in|to|from|с|з)\b)|\b{pills}\s+(?:\w+\s+){{0,2}}(?:вже\s+|уже\s+|all\s+)?(?:готові|готовы|ready|haz[ıi]rla\w*|haz[ıi]rd[ıi]r|y[ıi][ğg]m[ıi][şs]am|toplam[ıi][şs]am)\b(?!\s+(?:для|for|у|в|at|in|to|from|с|з|üçün|ucun)\b)", 0.8, SUICIDE)
+    add("pills_all_az", r"\b(?:b[üu]t[üu]n|hamıs[ıi]n[ıi]|hamisini|[çc]oxlu|bir\s+qutu)\s+(?:\w+\s+)?(?:d[əe]rman\w*|h[əe]b\w*)\s+(?:\w+\s+)?(?:i[çc]\w*|ud\w*)|\b(?:d[əe]rman\w*|h[əe]b\w*)\s+(?:hamıs[ıi]n[ıi]|hamisini)\s+(?:i[çc]\w*|ud\w*)", 0.85, SUICIDE)
+    add("rope", r"\b(?:купи\w*|куплю|приготув\w*|приготов\w*|є|есть|маю|bought|got|have|buy)\s+(?:\w+\s+)?(?:мотузк\w*|в[еє]р[её]вк\w*|(?:a\s+|the\s+)?rope|(?:a\s+|the\s+)?noose|петл\w*)\b(?!\s+(?:для|for|на|to|в|у|з|с)\b)|\bnoose\b|\b(?:k[əe]ndir|ilg[əe]k)\w*\s+(?:al\w*|haz[ıi]rla\w*)", 0.65, SUICIDE)
+    add("farewell", r"\b(?:прощальн\w*|передсмертн\w*|предсмертн\w*)\s+(?:\w+\s+)?(?:лист\w*|записк\w*|письм\w*|повідомлен\w*|сообщен\w*)|\b(?:goodbye|farewell|suicide)\s+(?:letter|note|message|video)s?\b|\b(?:vida|[əe]lvida|elvida)\s+m[əe]kt[uv]b\w*|\b(?:прощавайте|прощайте|прощай)\s+(?:всі|все|усі|мир|світе|світ|мама|мамо)\b|\b(?:ham[ıi]ya|hamiya|h[əe]r\s+k[əe]s[əe])\s+(?:[əe]lvida|elvida)|\b(?:goodbye|bye)\s+(?:everyone|everybody|world|cruel world)\b|\bthis\s+is\s+(?:my\s+)?goodbye\b|\b(?:[əe]lvida|elvida|прощавайте|прощайте|goodbye|farewell)\b.*\b(?:останн\w*|последн\w*|son\s+mesaj\w*|son\s+m[əe]kt[uv]b\w*|last\s+(?:message|time|letter))", 0.75, SUICIDE)
+    # self-harm in other word orders
+    add("self_harm_order", r"\b(?:себе|себя|sebe|sebya)\s+(?:\w+\s+)?(?:ріж\w*|реж\w*|поріз\w*|порез\w*|калічу|калечу|калічи\w*|калечи\w*|б'ю|бью|rizhu|rezhu)|\b(?:калічу|калечу|шкоджу|покалічу|покалечу)\s+(?:себе|себя|собі)|\b(?:завда\w*|заподі\w*|причиня\w*|причини\w*|нанош\w*|наношу)\s+(?:\w+\s+)?(?:собі|себе|sobi|sebe)\s+(?:\w+\s+)?(?:біль|болю|боль|боли|шкод\w*|вред\w*|ушкоджен\w*|поврежден\w*|травм\w*|поріз\w*|порез\w*)|\bharm(?:ing)?\s+my\s*self\b|\bself[ -]?injur\w*|\b(?:qol\w*|bil[əe]y\w*|bil[əe]k\w*|[əe]ll[əe]rim\w*|ayaqlar[ıi]m\w*|[öo]z[üu]m[üu])\s+(?:\w+\s+)?k[əe]s(?:ir|m[əe]k|dim|ec[əe]|m[əe]y[əe]|ib)\w*|\b[öo]z[üu]m[əe]\s+a[ğg]r[ıi]\s+ver\w*", 0.85, SUICIDE)
+    # at a high place and about to jump, in any word order
+    high = r"(?:мост\w*|міст|дах\w*|крыш\w*|вікн\w*|вікон\w*|окн\w*|окон\w*|підвіконн\w*|подоконник\w*|балкон\w*|поверх\w*|этаж\w*|скел\w*|скал\w*|обрив\w*|обрыв\w*|bridge|roof\w*|ledge|edge|window\w*|balcony|cliff|rooftop|k[öo]rp[üu]\w*|dam(?:da|dan|[ıi]n|a)|p[əe]nc[əe]r[əe]\w*|eyvan\w*|balkon\w*|m[əe]rt[əe]b[əe]\w*|u[çc]urum\w*)"
+    jump = r"(?:стрибн\w*|стрибати|скочу|скочити|зістрибн\w*|вистрибн\w*|прыгн\w*|прыгать|спрыгн\w*|выпрыгн\w*|сигану\w*|jump|jumping|tullan(?:aca|acam|maq|s[ıi]n|ır[ıi]q)\w*|at[ıi]la(?:ca|cam|caq)\w*|at[ıi]lmaq)"
+    add("high_jump", rf"\b{high}\b.*\b{jump}\b|\b{jump}\b.*\b{high}\b", 0.85, SUICIDE)
+    add("on_the_edge", r"\b(?:стою|сиджу|сижу|я(?:\s+зараз|\s+сейчас)?)\s+на\s+(?:краю\s+)?(?:даху|крыше|мосту|краю|підвіконні|подоконнике|карнизі|карнизе)\b|\b(?:i'?m|im|i\s+am)\s+(?:standing\s+|sitting\s+|now\s+)?on\s+(?:the\s+|a\s+)?(?:roof|rooftop|ledge|edge of|bridge|window ?sill)\b|\b(?:damday|damdey|k[öo]rp[üu]d[əe]y|p[əe]nc[əe]r[əe]nin\s+k[əe]nar[ıi]nday)[əae]m\b", 0.6, SUICIDE)
+    add("going_to_jump_en", r"\b(?:going to|gonna|about to|will|'ll|threaten\w* to|wants? to|ready to)\s+jump\b(?!\s+(?:in|into|on|onto|rope|over|the|a|start|around|for|at|ship|through|up|higher|to|out of bed|back)\b)", 0.75, SUICIDE)
+
+    # Ongoing violence against me / my family (present tense, no "now" needed) ----
+    obj_ukru = r"(?:мене|меня|нас|mene|menya|nas|маму|мамку|мать|матір|мамусю|сестру|сестричку|брата|братика|дитину|ребенка|дітей|детей|бабусю|бабушку|дружину|жену|mamu)"
+    beat_ukru = r"(?:б'?є|б'?ють|бьет|бьют|избива\w*|збива\w*|лупит\w*|лупц\w*|колошматит\w*|гамселит\w*|душит\w*|душать|душат|ґвалту\w*|гвалту\w*|насилу\w*|b'?y?et|b'?yut|b'?jut|b'?ye|bye)"
+    add("beats_person", rf"\b{beat_ukru}\s+(?:\w+\s+){{0,2}}{obj_ukru}\b(?!\s+(?:\w+\s+)?(?:струм\w*|током|ток|дрож\w*|озноб\w*|лихоман\w*|мандраж\w*|тремт\w*|кашел\w*|кашл\w*)|\s+(?:\w+\s+)?(?:в|у)\s+(?:гр[іиу]|игр\w*|фіф\w*|фиф\w*|шахмат\w*|шахи|карт\w*|футбол\w*|теніс\w*|теннис\w*|доту|кс|cs|fifa|майнкрафт\w*))|\b{obj_ukru}\s+(?:\w+\s+){{0,2}}{beat_ukru}\b(?!\s+(?:\w+\s+)?(?:струм\w*|током|ток|дрож\w*|озноб\w*|лихоман\w*|мандраж\w*|тремт\w*|кашел\w*|кашл\w*)|\s+(?:\w+\s+)?(?:в|у)\s+(?:гр[іиу]|игр\w*|фіф\w*|фиф\w*|шахмат\w*|шахи|карт\w*|футбол\w*|теніс\w*|теннис\w*|доту|кс|cs|fifa|майнкрафт\w*))", 0.88, VIOLENCE)
+    who_en = r"(?:he|she|they|dad|daddy|father|stepdad|stepfather|mom|mum|mommy|mother|stepmom|stepmother|husband|boyfriend|bf|wife|partner|ex|brother|sister|uncle|aunt|parents?|someone|somebody|man|guy|teacher|coach|grandpa|granddad|grandma|neighbou?r)"
+    add("beats_person_en", rf"\b{who_en}\s+(?:\w+\s+){{0,4}}(?:hit(?:s|ting)|beat(?:s|ing)|punch(?:es|ing)|kick(?:s|ing)|chok(?:es|ing)|strangl(?:es|ing)|slap(?:s|ping)|abus(?:es|ing)|rap(?:es|ing))\s+(?:me|us|my\s+\w+|mom|mum|mommy)\b(?!\s+(?:at|in|to|up|with the)\b)|\b(?:i'?m|i\s+am|i\s+get|i\s+keep\s+getting|im)\s+(?:being\s+|getting\s+)?(?:(?:beaten|abused|molested)\s+(?:at home|every day|everyday|by)|hit\s+(?:at home|every day|everyday))\b", 0.88, VIOLENCE)
+    add("beats_person_az", r"\b(?:m[əe]ni|bizi|ham[ıi]n[ıi]|ham[ıi]m[ıi]z[ıi]|anam[ıi]|anami|bac[ıi]m[ıi]|qarda[şs][ıi]m[ıi]|u[şs]a[ğg][ıi]n[ıi]|usagini|u[şs]a[ğg][ıi]|u[şs]aqlar[ıi]|k[öo]rp[əe]ni)\s+(?:\w+\s+){0,2}(?:d[öo]y[üu]r(?:l[əe]r)?|vurur(?:lar)?|bo[ğg]ur(?:lar)?)\b|\b(?:d[öo]y[üu]r(?:l[əe]r)?|vurur(?:lar)?)\s+m[əe]ni\b|\bd[öo]y[üu]l[üu]r[əe]m\b", 0.88, VIOLENCE)
+    # A child left alone: child + alone + someone left (three cues)
+    alone = r"(?:одн\w*|один|сам|сама|самого|саму|alone|t[əe]k)"
+    add("child_left_alone", rf"\b{_CHILD}\b.*\b{alone}\b|\b{alone}\b.*\b{_CHILD}\b", 0.6, CHILD,
+        also=r"\b(?:оставил\w*|залиши\w*|кинул\w*|кинув|бросил\w*|пішла|пішов|ушла|ушел|left|abandon\w*|getdi|qoyub)\b")
+    add("weapon_more", r"\b(?:з|із|зі|с|со)\s+(?:ножем|ножом|сокирою|топором|пістолетом|пистолетом|рушницею|ружьем|ружьём|молотком|битою)\b|\bwith\s+(?:a|an|his|her|the)\s+(?:knife|gun|axe|hammer|bat|rifle)\b|\b(?:[əe]lind[əe]|elinde)\s+(?:b[ıi][çc]aq|balta|silah|tapan[çc]a|t[üu]f[əe]ng)\b|\b(?:balta|b[ıi][çc]aq|silah)(?:la|l[əe]|\s+il[əe])\s+(?:\w+\s+)?h[əe]d[əe]l\w*", 0.85, THREAT)
+    add("wish_not_exist", r"\b(?:хочу|хочеться|хочется|хотілось\s+би?|хотелось\s+бы)\s+(?:щоб|шоб|чтобы|чтоб)\s+(?:мене|меня)\s+(?:просто\s+)?(?:не\s+було|не\s+было|не\s+стало|не\s+існувало|не\s+существовало)|\b(?:wish|want)\s+(?:that\s+)?i\s+(?:didn'?t|did not|could not|couldn'?t)\s+exist|\bwant\s+to\s+(?:not\s+exist|stop\s+existing|not\s+be\s+alive)\b", 0.85, SUICIDE)
+    add("tired_of_living", r"\b(?:уста\w*|втоми\w*|втомл\w*|задолбал\w*|надоел\w*|набридл\w*)\s+(?:від\s+|от\s+)?(?:жи(?:ти|ть)|життя|жизни)\b(?!\s+(?:в|у|на|з|с|із|без|за|під|под|біля|около|окремо|отдельно|разом|вместе|тут|там)\b)|\b(?:tired|sick|exhausted)\s+of\s+(?:living|life|being alive|existing)\b|\b(?:ya[şs]amaqdan|yasamaqdan|h[əe]yatdan|heyatdan)\s+(?:\w+\s+)?(?:yoruldum|bezmi[şs][əe]m|bezdim|yorulmu[şs]am)", 0.8, SUICIDE)
+    add("no_point", r"\b(?:не\s+бачу|не\s+вижу|don'?t\s+see|dont\s+see|do\s+not\s+see|can'?t\s+see)\s+(?:\w+\s+)?(?:сенсу|смысла|point)\s+(?:\w+\s+)?(?:далі|дальше|жити|жить|в\s+житті|в\s+жизни|ні\s+в\s+чому|ни\s+в\s+чем|anymore|any\s*more|in\s+anything|in\s+living|in\s+life|in\s+going\s+on)\b|\bi\s+(?:can'?t|cannot)\s+(?:go\s+on|take\s+it|do\s+this|keep\s+going)\s+(?:any\s*more|any\s+longer)\b|\b(?:не\s+можу|не\s+могу)\s+(?:більше|больше)\s+(?:так\s+)?(?:жити|жить)|\b(?:більше|больше)\s+не\s+(?:можу|могу)\s+(?:так\s+)?(?:жити|жить)|\b(?:нема[єе]?|немає|нет)\s+(?:\w+\s+)?сил\w*\s+(?:жити|жить)", 0.65, SUICIDE, hyperbole=True)
+    meds = r"(?:таблет\w*|пігул\w*|ліки|ліків|лекарств\w*|снодійн\w*|снотворн\w*|парацетамол\w*|ибупрофен\w*|ібупрофен\w*|аспирин\w*|аспірин\w*|феназепам\w*|анальг[іи]н\w*|антидепре\w*|pills|tablets|meds|paracetamol|ibuprofen|tylenol|advil|aspirin|panadol|xanax|antidepressants|d[əe]rman\w*|h[əe]b\w*)"
+    add("pills_amount", rf"\b(?:took|swallowed|ate|taken|take|taking|випил\w*|випив|выпил\w*|наковт\w*|наглот\w*|з'?їл\w*|съел\w*|проковтн\w*|проглотил\w*|i[çc]dim|udmu[şs]am|uddum)\s+(?:\w+\s+){{0,2}}(?:\d{{2,}}|пачк\w*|упаковк\w*|блістер\w*|блистер\w*|всі|все|усі|whole|all|bottle|pack|box|lots|bunch|many|багато|много|кучу|жменю|горсть|hamısını|b[üu]t[üu]n|[çc]oxlu)\s+(?:\w+\s+){{0,2}}{meds}", 0.85, SUICIDE)
+    add("neglect_food", r"\b(?:не|ne)\s+(?:годує|годують|кормит|кормят|кормила|годувала)\s+(?:нас|мене|меня|дітей|детей|ребенка|дитину|малого|малую)\b|\b(?:hasn'?t|haven'?t|didn'?t|doesn'?t|don'?t)\s+(?:fed|feed)\s+(?:us|me|the kids|the baby)\b|\bhaven'?t\s+eaten\s+(?:in|for)\s+(?:\d+|two|three|four|days)", 0.6, CHILD)
+    add("throwing_at", r"\bthrow(?:s|ing)\s+(?:\w+\s+){0,2}at\s+(?:me|us|mom|mum|my\s+\w+)\b|\b(?:кида\w*|жбурля\w*|швыря\w*|бросает\w*)\s+(?:\w+\s+){0,2}(?:в|у|на)\s+(?:мене|меня|нас|маму)\b", 0.8, VIOLENCE)
+    add("touches_me_rev", r"\b(?:мене|меня)\s+(?:\w+\s+)?(?:чіпає|торкається|мацає|трогает|лапает|домагається|домогается)\b", 0.85, CHILD)
     return R
 
 
@@ -179,9 +234,12 @@ _HYPERBOLE = [
     _r(r"\b(?:вмираю|помираю|умираю|dying)\s+(?:як|как|так)\s+(?:хочу|хочется)\b|\b(?:вмираю|помираю|умираю)\s+(?:хочу|хочется)\s+(?:їсти|есть|спати|спать|пити|пить)"),
     _r(r"\b(?:laugh\w*|lol|lmao|haha\w*|хаха\w*|ахах\w*|boredom|bored|of embarrassment|of cringe|to see|to know|to try|to meet|for a|of hunger|from the heat)\b"),
     _r(r"\b(?:homework|exam|exams|work|job|this|that|it|traffic|heat|my feet|my back|my legs|the suspense|you|these shoes|boss|math|maths)\s+(?:is|are|'s|s)?\s*(?:killing|kills|gonna kill|going to kill)\s+me\b"),
-    _r(r"\b(?:домашка|домашнє|домашнее|контрольна|контрольная|екзамен|экзамен|математика|робота|работа|спека|жара|ця|эта|цей|этот|це|это|начальник|шеф|вчителька|училка|сесія|сессия)\w*\s+(?:\w+\s+)?(?:мене|меня)\s+(?:вб'?є|вбиває|убьет|убьёт|убивает|доконає|доконает)"),
+    _r(r"\b(?:домашка|домашнє|домашнее|контрольна|контрольная|екзамен|экзамен|математика|робота|работа|спека|жара|начальник|шеф|вчителька|училка|сесія|сессия)\w*\s+(?:\w+\s+)?(?:мене|меня)\s+(?:вб'?є|вбиває|убьет|убьёт|убивает|доконає|доконает)"),
     _r(r"\b(?:якщо|если|if|əgər|əg[əe]r)\b.*\b(?:з'?їсть|з'?їв|зʼїсть|съест|съел|eats?|ate|візьме|возьмет|возьмёт|takes?|touch(?:es)?|чіпатиме|трогать|тронет|спойлер\w*|spoil\w*|yes[əe]|yey[əe]r|g[öo]t[üu]r[əe]r|програ\w*|lose|проиграет)\b"),
     _r(r"\b(?:вбити|убить|kill)\s+(?:час|время|time)\b"),
+    # "це мене вб'є" (no noun: "цей чоловік мене вбʼє" is a threat, not hyperbole)
+    _r(r"\b(?:це|это|воно|оно)\s+(?:мене|меня)\s+(?:вб'?є|вбиває|убьет|убивает|доконає|доконает)"),
+    _r(r"\b(?:tap[şs][ıi]r[ıi][ğq]\w*|imtahan\w*|d[əe]rsl[əe]r\w*|riyaziyyat\w*|isti|i[şs]|ayaqlar[ıi]m|ba[şs]\s+a[ğg]r[ıi]s[ıi])\s+(?:\w+\s+)?m[əe]ni\s+[öo]ld[üu]r\w*"),
     _r(r"\b\w+(?:s[əa])\b.*\b[öo]ld[üu]r[əe]c[əe]y[əe]m"),  # Azerbaijani conditional: "tortumu yesə ... öldürəcəyəm"
     _r(r"\b(?:could|would)\s+kill\s+for\b|\bkill(?:ed|ing)?\s+it\b|\bdressed to kill\b|\bkiller\s+(?:app|deal|look)"),
     _r(r"\b(?:g[üu]lm[əe]kd[əe]n|darıxmaqdan|darixmaqdan|ac[ıi]ndan|yorğunluqdan|yorgunluqdan|istid[əe]n)\s+[öo]l\w*"),
@@ -191,9 +249,54 @@ _HYPERBOLE = [
 
 # Negations that cancel a specific rule when they directly precede its match.
 _NEGATED = {
-    "want_die": _r(r"\b(?:не|ne)\s+(?:\w+\s+)?$"),
-    "want_die_en": _r(r"\b(?:don'?t|do not|not|never|no)\s+(?:\w+\s+)?$"),
+    # Only a negation of the wish itself: "не (дуже) хочу вмерти", "don't (really)
+    # want to die". "больше не могу, хочу умереть" / "i'm not ok i want to die"
+    # are NOT negations of the wish.
+    "want_die": _r(r"\b(?:не|ne)\s+(?:(?:дуже|так|то|зовсім|совсем|очень|особо|особливо|сильно|прям|прямо|і|и)\s+)?$"),
+    "want_die_en": _r(r"\b(?:don'?t|dont|do not|not|never|no)\s+(?:(?:really|actually|even|exactly|necessarily|particularly)\s+)?$"),
 }
+
+# A message framed as a film / book / game / news plot, with no first person
+# anywhere in it, is a retelling, not a disclosure: every suicide rule and the
+# jump/kill/weapon rules are cancelled ("в фильме герой прыгает с моста").
+# "I read a book where... and I feel the same" keeps its first person and stays flagged.
+_FICTION = _r(
+    r"\b(?:у|в|во)\s+(?:\w+\s+)?(?:фільм\w*|фильм\w*|кіно|книж\w*|книз\w*|книг\w*|серіал\w*|сериал\w*|грі|игре|мульт\w*|новин\w*|новост\w*|роман\w*|серії|серии|аніме|аниме)\b"
+    r"|\b(?:фільм\w*|фильм\w*|гра|игра|серіал\w*|сериал\w*|книжк\w*|книга)\s+(?:де|где|про|о)\b"
+    r"|\b(?:in|on)\s+(?:the|a|this|that)\s+(?:\w+\s+)?(?:movie|film|book|game|show|series|novel|news|episode|anime|cartoon|story)\b|\b(?:movie|film|book|game|show|series|episode)\s+(?:where|about)\b"
+    r"|\b(?:film|kitab|oyun|serial|x[əe]b[əe]rl[əe]r|xeberler|roman|multfilm|kino)(?:d[əe]|l[əe]rd[əe]|da)\b"
+)
+_FIRST_PERSON = _r(
+    r"\b(?:я|мене|мені|мною|мій|моя|моє|мої|меня|мне|мной|мой|мое|моё|мои|ya|mene|menya|mne|i|i'm|im|i've|i'd|i'll|me|my|myself|mine|m[əe]n|m[əe]ni|m[əe]n[əe]|m[əe]nim|[öo]z[üu]m\w*)\b"
+    r"|\b\w+(?:[iıuü]r[əa]m|d[iıuü]m|m[ıiuü][şs][əa]m|[əa]c[əa][ğgk][ıi]?m|[ae]c[ae]m)\b"
+)
+# ... and only when the frame opens the message or a fictional character is named,
+# so "сестра в игре познакомилась с парнем, он говорит что убьет ее" stays flagged.
+_FICTION_LEAD = _r(r"^(?:(?:we|ми|мы|biz)\s+\w+\s+)?(?:у|в|во|in|on|the|a|an)?\s*(?:\w+\s+)?(?:фільм|фильм|кіно|книж|книз|книг|серіал|сериал|гр[аіи]\b|игр[аеу]\b|мульт|новин|новост|роман|movie|film|book|game|show|series|novel|news|episode|kitab|oyun|serial|x[əe]b[əe]r|xeber|multfilm|kino)")
+_CHARACTER = _r(r"\b(?:геро\w*|персонаж\w*|головн\w* геро\w*|главн\w* геро\w*|character|hero|heroine|protagonist|villain|q[əe]hr[əe]man\w*|personaj\w*)\b")
+_FICTION_RULES = frozenset({SUICIDE})  # categories cancelled by a fiction frame
+_FICTION_EXTRA = frozenset({"kill_me_en", "i_will_kill", "weapon", "weapon_more", "kill_az", "will_kill_me", "threaten_kill"})
+# A calmly told, resolved past: a past marker AND a "now I'm fine" marker, and no
+# relapse word. Cancels suicide/self-harm rules only, never violence or threats.
+_PAST = _r(r"\b(?:рок\w* тому|років тому|лет назад|год\w* назад|колись|когда-то|раніше|раньше|в дитинстві|в детстве|в юності|в юности|years? ago|when i was|used to|back in|il\s+[əe]vv[əe]l|ill[əe]r\s+[əe]vv[əe]l|vaxtil[əe]|u[şs]aq\s+vaxt)")
+_NOW_FINE = _r(r"\b(?:зараз|сейчас|тепер|теперь|now|indi)\s+(?:[\w']+\s+){0,2}(?:добре|хорошо|нормально|ok|okay|fine|good|well|yax[şs][ıi]|yax[şs][ıi]yam|yaxsiyam)\b(?!\s+off)")
+# relapse words anywhere, or a "but" after the "now I'm fine", keep the flag
+_RELAPSE = _r(r"\b(?:знову|знов|снова|опять|again|yen[əe]|t[əe]z[əe]d[əe]n|повернул\w*|вернул\w*|are back|came back|qay[ıi]td\w*)\b")
+_BUT = _r(r"\b(?:але|но|однак|однако|проте|but|however|though|amma|ancaq|lakin)\b")
+# "My husband beats me" (ongoing partner abuse, no sign of danger this minute) is
+# the domestic-violence topic (handoff to the protection team), as before; the
+# present-tense beating rules flag it only with a sign of acute danger. Beating
+# by a parent / step-parent / anyone else, or of a child, is always flagged.
+_BEATS = frozenset({"beats_person", "beats_person_en", "beats_person_az"})
+_PARTNER = _r(r"\b(?:чоловік\w*|муж\w*|хлопець|хлопц\w*|парень|парня|партнер\w*|співмешкан\w*|сожител\w*|колишн\w*|бывш\w*|дружин\w*|жена|жены|husband|boyfriend|bf|partner|wife|girlfriend|ex|muzh\w*|cholovik\w*|hlop\w*|paren\w*|[əe]rim|erim|sevgilim|yolda[şs][ıi]m|keçmi[şs]\s+\w+)\b")
+_ACUTE = _r(
+    r"\b(?:зараз|щойно|сейчас|только что|now|right now|indi|п'?ян\w*|пьян\w*|drunk|s[əe]rxo[şs]\w*|страшно|боюс[яь]|боюсь|scared|afraid|terrified|qorxuram|"
+    r"допоможіть|помогите|рятуйте|спасите|help|k[öo]m[əe]k|ніж\w*|нож\w*|knife|b[ıi][çc]aq\w*|сокир\w*|топор\w*|axe|gun|пістолет\w*|пистолет\w*|silah\w*|"
+    r"душит\w*|душить|choking|strangl\w*|bo[ğg]ur\w*|кров\w*|blood|qan\w*|вагітн\w*|беременн\w*|pregnant|hamil\w*|вб'?\w+|убь\w+|убить|kill\w*|[öo]ld[üu]r\w*|"
+    r"дит\w*|діт\w*|дет\w*|реб[её]н\w*|kids?|child\w*|baby|u[şs]a[qğ]\w*|usa[qg]\w*|маму|мать|mom|mum|anam[ıi])\b"
+)
+# Toy and water guns are not weapons.
+_TOY = _r(r"\b(?:водян\w*|іграшков\w*|игрушечн\w*|water|toy|nerf|oyuncaq|su)\s+(?:пістолет\w*|пистолет\w*|guns?|tapan[çc]a\w*)")
 
 _NEAR = 8  # characters around an exaggeration within which it cancels a kill/die pattern
 _RULES = _rules()
@@ -219,12 +322,33 @@ def _hits(norm: str) -> list[tuple[float, _Rule]]:
     # Exaggeration cancels a kill/die pattern only near it, so "this homework is
     # killing me and i want to die" is still a crisis.
     spans = [(m.start() - _NEAR, m.end() + _NEAR) for h in _HYPERBOLE for m in h.finditer(norm)]
+    fiction = (
+        _FICTION.search(norm) is not None
+        and _FIRST_PERSON.search(norm) is None
+        and (_FICTION_LEAD.search(norm) is not None or _CHARACTER.search(norm) is not None)
+    )
+    fine = _NOW_FINE.search(norm)
+    resolved = (
+        fine is not None
+        and _PAST.search(norm) is not None
+        and _RELAPSE.search(norm) is None
+        and _BUT.search(norm, fine.end()) is None
+    )
+    toys = [(m.start(), m.end()) for m in _TOY.finditer(norm)]
     hits: list[tuple[float, _Rule]] = []
     for rule in _RULES:
         m = rule.regex.search(norm)
-        if not m:
+        if not m or (rule.also is not None and not rule.also.search(norm)):
             continue
         if rule.hyperbole and any(a < m.end() and m.start() < b for a, b in spans):
+            continue
+        if fiction and (rule.category in _FICTION_RULES or rule.name in _FICTION_EXTRA):
+            continue
+        if resolved and rule.category == SUICIDE:
+            continue
+        if rule.name in _BEATS and _PARTNER.search(norm) and not _ACUTE.search(norm):
+            continue
+        if toys and rule.name in ("weapon", "weapon_more") and any(a < m.end() and m.start() < b for a, b in toys):
             continue
         neg = _NEGATED.get(rule.name)
         if neg is not None and neg.search(norm[: m.start()]):
