@@ -11,8 +11,11 @@ import os
 import platform
 import random
 import socket
+import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 #: Realistic messages of a person writing to a social helpline, ~60-100 chars.
@@ -99,3 +102,46 @@ def verdict(ok: bool) -> str:
 def print_json(result: dict[str, Any]) -> None:
     """The machine-readable summary: one JSON object on one line, last."""
     print(json.dumps(result, ensure_ascii=False, sort_keys=True))
+
+
+@dataclass
+class ChildProcess:
+    """A server the benchmark started (vikno, a bare aiohttp app, a fake platform API)."""
+
+    name: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+    base: str = ""
+    startup_s: float = 0.0
+    health: dict[str, Any] = field(default_factory=dict)
+
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU of the process (Linux /proc), to show who used the cores; None elsewhere."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def tail(self) -> str:
+        """The last lines of its log, for error messages."""
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-20:])
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def spawn(name: str, argv: list[str], env: dict[str, str], log: Path, port: int | None = None) -> ChildProcess:
+    """Start ``argv`` with its output in ``log``; ``port`` gives its base URL."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return ChildProcess(name, proc, log, f"http://127.0.0.1:{port}" if port is not None else "")

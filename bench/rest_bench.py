@@ -27,7 +27,6 @@ import asyncio
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from _common import free_port, machine_note, percentile, print_json, table, verdict
+from _common import ChildProcess, free_port, machine_note, percentile, print_json, spawn, table, verdict
 
 PATH = "/api/v1/conversations/{key}/messages"
 TARGET_RATIO = 0.5
@@ -93,41 +92,14 @@ def run_bare_server(port: int, templates_file: Path) -> int:
 # --- server processes --------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    name: str
-    proc: subprocess.Popen[bytes]
-    base: str
-    log: Path
-    startup_s: float = 0.0
-    health: dict[str, Any] = field(default_factory=dict)
-
-    def cpu_seconds(self) -> float | None:
-        """User + system CPU of the server process (Linux /proc), to show who used the cores."""
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, ValueError, IndexError):
-            return None
-
-    def log_tail(self) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-20:])
-        except OSError:
-            return ""
-
-
-def spawn(name: str, argv: list[str], env: dict[str, str], port: int, log: Path) -> Server:
-    with log.open("wb") as out:
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
-    return Server(name=name, proc=proc, base=f"http://127.0.0.1:{port}", log=log)
+Server = ChildProcess
 
 
 async def wait_healthy(server: Server, session: aiohttp.ClientSession, spawned: float) -> None:
     """Poll /healthz until 200: start-up time is from spawn to that first 200."""
     while time.perf_counter() - spawned < STARTUP_TIMEOUT:
         if server.proc.poll() is not None:
-            raise RuntimeError(f"{server.name} exited with {server.proc.returncode}:\n{server.log_tail()}")
+            raise RuntimeError(f"{server.name} exited with {server.proc.returncode}:\n{server.tail()}")
         try:
             async with session.get(f"{server.base}/healthz") as resp:
                 if resp.status == 200:
@@ -138,7 +110,7 @@ async def wait_healthy(server: Server, session: aiohttp.ClientSession, spawned: 
             pass
         await asyncio.sleep(0.02)
     raise RuntimeError(f"{server.name} did not answer /healthz with 200 within {STARTUP_TIMEOUT:.0f} s:\n"
-                       f"{server.log_tail()}")
+                       f"{server.tail()}")
 
 
 async def wait_nlu(server: Server, session: aiohttp.ClientSession) -> float:
@@ -154,14 +126,8 @@ async def wait_nlu(server: Server, session: aiohttp.ClientSession) -> float:
 
 
 def stop(server: Server | None) -> None:
-    if server is None or server.proc.poll() is not None:
-        return
-    server.proc.terminate()
-    try:
-        server.proc.wait(10)
-    except subprocess.TimeoutExpired:
-        server.proc.kill()
-        server.proc.wait()
+    if server is not None:
+        server.stop()
 
 
 # --- the load ----------------------------------------------------------------------------------
@@ -282,7 +248,7 @@ async def capture_templates(server: Server, session: aiohttp.ClientSession) -> d
         async with session.post(f"{server.base}{PATH.format(key=person.key)}", data=body,
                                 headers={"Content-Type": "application/json"}) as resp:
             if resp.status != 200:
-                raise RuntimeError(f"vikno answered {resp.status}: {await resp.text()}\n{server.log_tail()}")
+                raise RuntimeError(f"vikno answered {resp.status}: {await resp.text()}\n{server.tail()}")
             reply = await resp.json()
         name = "text" if "text" in sent else f"button:{sent['button']}"
         templates.setdefault(name, reply)  # for text: the greeting's reply (the largest)
@@ -298,8 +264,8 @@ async def start_vikno(folder: Path, nlu: str, session: aiohttp.ClientSession) ->
     env = {**os.environ, "VIKNO_DATA_DIR": str(folder / "data"), "VIKNO_NLU": nlu, "VIKNO_LOG_LEVEL": "WARNING"}
     env.pop("MONGODB_URI", None)  # this benchmark is about the embedded store
     spawned = time.perf_counter()
-    server = spawn("vikno serve", [sys.executable, "-m", "vikno.bots", "serve", "--port", str(port)], env, port,
-                   folder / "vikno.log")
+    server = spawn("vikno serve", [sys.executable, "-m", "vikno.bots", "serve", "--port", str(port)], env,
+                   folder / "vikno.log", port)
     await wait_healthy(server, session, spawned)
     return server
 
@@ -310,7 +276,7 @@ async def start_bare(folder: Path, templates: dict[str, Any], session: aiohttp.C
     templates_file.write_text(json.dumps(templates, ensure_ascii=False), encoding="utf-8")
     spawned = time.perf_counter()
     server = spawn("bare aiohttp", [sys.executable, str(Path(__file__).resolve()), "--bare-server", str(port),
-                                    "--templates", str(templates_file)], dict(os.environ), port, folder / "bare.log")
+                                    "--templates", str(templates_file)], dict(os.environ), folder / "bare.log", port)
     await wait_healthy(server, session, spawned)
     return server
 

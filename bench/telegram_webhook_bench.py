@@ -32,7 +32,6 @@ import asyncio
 import itertools
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,7 +41,7 @@ from typing import Any
 
 import aiohttp
 
-from _common import free_port, machine_note, percentile, print_json, table, verdict
+from _common import ChildProcess, free_port, machine_note, percentile, print_json, spawn, table, verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 FAKE = ROOT / "tests" / "bots" / "fake_telegram.py"
@@ -63,41 +62,7 @@ PLAN: tuple[str, ...] = ("topic:disability", "menu", "topic:elderly_care", "menu
 # --- processes -------------------------------------------------------------------------------
 
 
-@dataclass
-class Process:
-    name: str
-    proc: subprocess.Popen[bytes]
-    base: str
-    log: Path
-
-    def tail(self) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-20:])
-        except OSError:
-            return ""
-
-    def cpu_seconds(self) -> float | None:
-        """User + system CPU of the process, from /proc (Linux); None elsewhere."""
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, IndexError, ValueError):
-            return None
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
-def spawn(name: str, argv: list[str], env: dict[str, str], port: int, log: Path) -> Process:
-    with log.open("wb") as out:
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
-    return Process(name, proc, f"http://127.0.0.1:{port}", log)
+Process = ChildProcess
 
 
 async def wait_ready(process: Process, session: aiohttp.ClientSession, path: str) -> None:
@@ -268,7 +233,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             try:
                 fake_port, port = free_port(), free_port()
                 fake = spawn("fake Bot API", [sys.executable, str(FAKE), "--port", str(fake_port), "--token", TOKEN],
-                             dict(os.environ), fake_port, folder / "fake.log")
+                             dict(os.environ), folder / "fake.log", fake_port)
                 await wait_ready(fake, session, "/_stats")
                 env = {**os.environ, "VIKNO_DATA_DIR": str(folder / "data"), "VIKNO_NLU": "none",
                        "VIKNO_LOG_LEVEL": "WARNING", "VIKNO_TELEGRAM_TOKEN": TOKEN, "VIKNO_TELEGRAM_API": fake.base,
@@ -276,7 +241,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                        "VIKNO_PUBLIC_URL": f"http://127.0.0.1:{port}"}
                 env.pop("MONGODB_URI", None)  # this benchmark is about the embedded store
                 vikno = spawn("vikno serve", [sys.executable, "-m", "vikno.bots", "serve", "--port", str(port)], env,
-                              port, folder / "vikno.log")
+                              folder / "vikno.log", port)
                 await wait_ready(vikno, session, "/healthz")
                 common = dict(connections=args.connections, conversations=args.conversations)
                 results = {"rest": LoadResult("rest"), "telegram": LoadResult("telegram")}

@@ -29,7 +29,6 @@ import hmac
 import itertools
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +38,7 @@ from typing import Any
 
 import aiohttp
 
-from _common import free_port, machine_note, percentile, print_json, table, verdict
+from _common import ChildProcess, free_port, machine_note, percentile, print_json, spawn, table, verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 FAKE_VIBER = ROOT / "tests" / "bots" / "fake_viber.py"
@@ -58,45 +57,14 @@ _tokens = itertools.count(7_000_000_000_000_000_000)
 # --- processes ------------------------------------------------------------------------------------
 
 
-@dataclass
-class Proc:
-    name: str
-    popen: subprocess.Popen[bytes]
-    log: Path
-
-    def cpu_seconds(self) -> float | None:
-        try:
-            fields = Path(f"/proc/{self.popen.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, ValueError, IndexError):
-            return None
-
-    def tail(self) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-20:])
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(10)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
-
-
-def spawn(name: str, argv: list[str], env: dict[str, str], log: Path) -> Proc:
-    with log.open("wb") as out:
-        return Proc(name, subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT), log)
+Proc = ChildProcess
 
 
 async def wait_for(url: str, proc: Proc, session: aiohttp.ClientSession) -> None:
     started = time.perf_counter()
     while time.perf_counter() - started < STARTUP_TIMEOUT:
-        if proc.popen.poll() is not None:
-            raise RuntimeError(f"{proc.name} exited with {proc.popen.returncode}:\n{proc.tail()}")
+        if proc.proc.poll() is not None:
+            raise RuntimeError(f"{proc.name} exited with {proc.proc.returncode}:\n{proc.tail()}")
         try:
             async with session.get(url) as resp:
                 if resp.status == 200:
