@@ -411,7 +411,6 @@ async def test_replies_reach_the_wire_exactly_as_tabled(fake: FakeTelegram) -> N
 
 
 async def test_a_crisis_in_a_photo_caption_is_not_missed(tmp_path) -> None:
-    from vikno.bots.config import load_settings
     from vikno.flows.content import load_helplines, shipped_helpline_folders
     from vikno.flows.engine import Engine
     from vikno.nlu.crisis_only import CrisisOnlyNLU
