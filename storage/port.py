@@ -10,9 +10,20 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .models import Conversation, Event, Message, Operator, Session
+
+@dataclass(frozen=True, slots=True)
+class QueueStats:
+    by_priority: dict[str, int]
+    oldest_enqueued_at: datetime | None
+
+    @property
+    def waiting(self) -> int:
+        return sum(self.by_priority.values())
+
 
 #: Event fields the figures may group by (whitelisted: they become SQL).
 GROUPABLE_EVENT_FIELDS = ("kind", "channel", "language", "topic", "priority")
@@ -77,6 +88,14 @@ class Conversations(ABC):
     @abstractmethod
     async def assigned_to(self, operator_id: str) -> list[Conversation]:
         """Conversations an operator is talking to now."""
+
+    @abstractmethod
+    async def with_operators(self, helplines: Sequence[str]) -> list[Conversation]:
+        """Every conversation an operator is talking to now, in these helplines."""
+
+    @abstractmethod
+    async def queue_stats(self, helplines: Sequence[str]) -> QueueStats:
+        """How many wait, by priority, and since when the longest — counted in the database."""
 
 
 class Messages(ABC):

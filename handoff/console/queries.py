@@ -97,29 +97,29 @@ async def chat_forms(console: Console, operator: Operator, conv: Conversation,
 async def figures(console: Console, operator: Operator, lang: str = DEFAULT) -> dict[str, Any]:
     """Live figures for supervisors: the queue by priority, longest wait, who is on, who has what.
 
-    The queue is short by nature (it is read in serving order, capped), so
-    counting it here is cheap; historical figures belong to the reports.
+    Counts come from the database (one grouped query, one query for all open
+    chats), not from reading the queue here; historical figures belong to the reports.
     """
     now = utcnow()
     lines = scope(console, operator)
-    waiting = await console.store.conversations.waiting(lines, 1000)
-    by_priority = Counter(c.priority or "routine" for c in waiting)
-    oldest = min((c.enqueued_at for c in waiting if c.enqueued_at), default=None)
+    stats = await console.store.conversations.queue_stats(lines)
+    by_priority = stats.by_priority
+    oldest = stats.oldest_enqueued_at
     people = [o for o in await console.store.operators.all()
               if not o.disabled and (not o.helplines or set(o.helplines) & set(lines))]
     names = {o.id: o for o in people}
-    chats: list[dict[str, Any]] = []
+    open_chats = await console.store.conversations.with_operators(lines)
+    per_person = Counter(c.operator_id for c in open_chats)
+    chats = [conversation_view(c, console.helplines.get(c.helpline), now, names, lang) for c in open_chats]
     per_operator = []
     for o in sorted(people, key=lambda o: (o.presence != Presence.ONLINE, o.display_name)):
-        assigned = [c for c in await console.store.conversations.assigned_to(o.id) if c.helpline in lines]
-        chats.extend(conversation_view(c, console.helplines.get(c.helpline), now, names, lang) for c in assigned)
         per_operator.append({"id": o.id, "name": o.display_name, "role": str(o.role),
                              "role_label": label(lang, "role", str(o.role)),
                              "presence": str(o.presence), "presence_label": label(lang, "presence", str(o.presence)),
-                             "chats": len(assigned), "capacity": o.capacity})
+                             "chats": per_person.get(o.id, 0), "capacity": o.capacity})
     return {
         "now": iso(now),
-        "waiting": len(waiting),
+        "waiting": stats.waiting,
         "by_priority": [{"priority": p, "label": label(lang, "priority", p), "count": by_priority.get(p, 0)}
                         for p in sorted(PRIORITY_RANK, key=PRIORITY_RANK.__getitem__, reverse=True)],
         "longest_wait_seconds": int((now - oldest).total_seconds()) if oldest else None,

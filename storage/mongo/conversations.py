@@ -12,7 +12,7 @@ from pymongo.errors import DuplicateKeyError
 
 from ..errors import Conflict
 from ..models import Conversation, State, utcnow
-from ..port import Conversations
+from ..port import Conversations, QueueStats
 from .documents import conversation_doc, conversation_from
 from .errors import translated
 
@@ -127,6 +127,22 @@ class MongoConversations(Conversations):
     async def assigned_to(self, operator_id: str) -> list[Conversation]:
         cursor = self.c.find({"operator_id": operator_id, "state": "with_operator"}).sort("claimed_at", ASCENDING)
         return [conversation_from(d) async for d in cursor]
+
+    @translated
+    async def with_operators(self, helplines: Sequence[str]) -> list[Conversation]:
+        cursor = self.c.find({"state": "with_operator", "helpline": {"$in": list(helplines)}}).sort(
+            "claimed_at", ASCENDING)
+        return [conversation_from(d) async for d in cursor]
+
+    @translated
+    async def queue_stats(self, helplines: Sequence[str]) -> QueueStats:
+        cursor = await self.c.aggregate([
+            {"$match": {"state": "waiting", "helpline": {"$in": list(helplines)}}},
+            {"$group": {"_id": "$priority", "n": {"$sum": 1}, "oldest": {"$min": "$enqueued_at"}}},
+        ])
+        rows = [d async for d in cursor]
+        oldest = min((r["oldest"] for r in rows if r.get("oldest") is not None), default=None)
+        return QueueStats({r["_id"] or "routine": r["n"] for r in rows}, oldest)
 
 
 def _queue_filter(helplines: Sequence[str], teams: Sequence[str] | None,

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from ..errors import Conflict
 from ..models import Conversation, State, utcnow
-from ..port import Conversations
+from ..port import Conversations, QueueStats
 from .db import SqliteDatabase
 from .schema import dt, dumps, loads, ts
 
@@ -173,6 +173,29 @@ class SqliteConversations(Conversations):
             return [from_row(r) for r in rows]
 
         return await self._db.read(q)
+
+    async def with_operators(self, helplines: Sequence[str]) -> list[Conversation]:
+        def q(conn: sqlite3.Connection) -> list[Conversation]:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM conversations WHERE state='with_operator' AND {_in(helplines)} "
+                "ORDER BY claimed_at", tuple(helplines)).fetchall()
+            return [from_row(r) for r in rows]
+
+        return await self._db.read(q)
+
+    async def queue_stats(self, helplines: Sequence[str]) -> QueueStats:
+        def q(conn: sqlite3.Connection) -> QueueStats:
+            rows = conn.execute(
+                f"SELECT priority, COUNT(*), MIN(enqueued_at) FROM conversations "
+                f"WHERE state='waiting' AND {_in(helplines)} GROUP BY priority", tuple(helplines)).fetchall()
+            oldest = min((r[2] for r in rows if r[2] is not None), default=None)
+            return QueueStats({r[0] or "routine": r[1] for r in rows}, dt(oldest))
+
+        return await self._db.read(q)
+
+
+def _in(helplines: Sequence[str]) -> str:
+    return f"helpline IN ({','.join('?' * len(helplines))})"
 
 
 def _queue_filter(helplines: Sequence[str], teams: Sequence[str] | None,

@@ -213,9 +213,14 @@ async def test_a_supervisor_sees_every_chat_takes_over_and_reassigns(site: Conso
     await sup.log_in("sofia")
     page = await sup.get(f"/console/c/{cid}")
     assert page.status == 200 and "Take over this chat" in await page.text()
+    await site.agent().say("waiting-1", button="person")
+    await site.agent().say("waiting-2", text=CRISIS_TEXT)
     figures = await (await sup.get("/console/api/supervisor")).json()
     assert figures["online"] == 3 and [c["id"] for c in figures["chats"]] == [cid]
     assert {o["name"]: o["chats"] for o in figures["operators"]}["olena"] == 1
+    counts = {p["priority"]: p["count"] for p in figures["by_priority"]}
+    assert figures["waiting"] == 2 and counts["crisis"] == 1 and counts["request"] == 1
+    assert figures["longest_wait_seconds"] is not None
     resp = await sup.post(f"/console/c/{cid}/takeover", json_reply=True)
     assert resp.status == 200, await resp.text()
     sofia = await site.store.operators.by_login("sofia")

@@ -85,3 +85,20 @@ async def test_concurrent_claims_never_double_or_lose_embedded(sqlite_store: Sto
 
 async def test_concurrent_claims_never_double_or_lose_mongo(mongo_store: Store) -> None:
     await _claim_all_concurrently(mongo_store, conversations=60, claimers=12)
+
+
+async def test_queue_figures_are_counted_in_the_database(any_store: Store) -> None:
+    empty = await any_store.conversations.queue_stats(["l1620"])
+    assert empty.waiting == 0 and empty.oldest_enqueued_at is None
+    first = await waiting(any_store, "a", "crisis", 0)
+    await waiting(any_store, "b", "routine", 10)
+    await waiting(any_store, "c", "routine", 20)
+    await waiting(any_store, "elsewhere", "crisis", -100, helpline="other")
+    claimed = await waiting(any_store, "d", "request", 30)
+    await any_store.conversations.claim(claimed.id, "op1", utcnow())
+    stats = await any_store.conversations.queue_stats(["l1620"])
+    assert stats.by_priority == {"crisis": 1, "routine": 2} and stats.waiting == 3
+    assert stats.oldest_enqueued_at == first.enqueued_at
+    busy = await any_store.conversations.with_operators(["l1620"])
+    assert [c.user_key for c in busy] == ["d"]
+    assert await any_store.conversations.with_operators(["other"]) == []
