@@ -127,12 +127,14 @@ class Messages(ABC):
 
     @abstractmethod
     async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int) -> list[Message]:
-        """Take up to ``limit`` due pending messages of a channel, oldest first.
+        """Take the due pending messages of up to ``limit`` conversations of a channel.
 
-        Each is leased atomically (``deliver_after`` moves to ``now + lease``
-        and ``attempts`` grows by one) so that concurrent senders never take
-        the same message; a sender that dies lets the lease run out and the
-        message is taken again.
+        A conversation is taken whole, from its oldest pending message on,
+        and only when that oldest one is due: so several senders (several
+        workers) never interleave one person's messages, and never take the
+        same message. Leasing moves ``deliver_after`` to ``now + lease`` and
+        adds one to ``attempts``; a sender that dies lets the lease run out
+        and the messages are taken again. Returned oldest first.
         """
 
     @abstractmethod

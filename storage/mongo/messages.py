@@ -96,19 +96,41 @@ class MongoMessages(Messages):
 
     @translated
     async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int) -> list[Message]:
-        # One atomic find_one_and_update per message: no two senders lease the same one.
+        # Per conversation: lease its oldest pending message atomically (the race
+        # is decided there), then the rest of that conversation's due messages.
+        # Another sender skips a conversation whose oldest pending message it
+        # does not hold, so no two senders interleave one person's messages.
+        pending = {"delivery": Delivery.PENDING.value, "channel": channel}
+        due = {**pending, "$or": [{"deliver_after": None}, {"deliver_after": {"$lte": now}}]}
+        update = {"$set": {"deliver_after": now + lease}, "$inc": {"attempts": 1}}
         leased: list[Message] = []
-        due = {"delivery": Delivery.PENDING.value, "channel": channel,
-               "$or": [{"deliver_after": None}, {"deliver_after": {"$lte": now}}]}
-        for _ in range(limit):
-            doc = await self.c.find_one_and_update(
-                due, {"$set": {"deliver_after": now + lease}, "$inc": {"attempts": 1}},
-                sort=[("seq", ASCENDING)], return_document=ReturnDocument.AFTER,
-            )
-            if doc is None:
+        seen: set[str] = set()
+        taken = 0
+        cursor = self.c.find(due, {"conversation_id": 1, "seq": 1}).sort("seq", ASCENDING).limit(limit * 20)
+        async for candidate in cursor:
+            conversation = candidate["conversation_id"]
+            if taken >= limit:
                 break
-            leased.append(message_from(doc))
-        return leased
+            if conversation in seen:
+                continue
+            seen.add(conversation)
+            earlier = await self.c.find_one({**pending, "conversation_id": conversation,
+                                             "seq": {"$lt": candidate["seq"]}}, {"_id": 1})
+            if earlier is not None:
+                continue  # someone else holds the head of this conversation
+            head = await self.c.find_one_and_update({**due, "_id": candidate["_id"]}, update,
+                                                    return_document=ReturnDocument.AFTER)
+            if head is None:
+                continue  # another sender was quicker
+            leased.append(message_from(head))
+            taken += 1
+            rest = {**due, "conversation_id": conversation, "seq": {"$gt": head["seq"]}}
+            followers = [d async for d in self.c.find(rest).sort("seq", ASCENDING)]
+            if followers:
+                ids = [d["_id"] for d in followers]
+                await self.c.update_many({"_id": {"$in": ids}, **due}, update)
+                leased.extend([message_from(d) async for d in self.c.find({"_id": {"$in": ids}})])
+        return sorted(leased, key=lambda m: m.seq)
 
     @translated
     async def mark_sent(self, message_id: str) -> None:

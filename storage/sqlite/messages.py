@@ -141,12 +141,17 @@ class SqliteMessages(Messages):
 
     async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int) -> list[Message]:
         def q(conn: sqlite3.Connection) -> list[Message]:
+            due = "(deliver_after IS NULL OR deliver_after <= :now)"
             rows = conn.execute(
-                f"UPDATE messages SET deliver_after = ?, attempts = attempts + 1 WHERE id IN ("
-                "  SELECT id FROM messages WHERE delivery = 'pending' AND channel = ? "
-                "  AND (deliver_after IS NULL OR deliver_after <= ?) ORDER BY seq LIMIT ?) "
+                "UPDATE messages SET deliver_after = :until, attempts = attempts + 1 "
+                f"WHERE delivery = 'pending' AND channel = :channel AND {due} AND conversation_id IN ("
+                "  SELECT m.conversation_id FROM messages m "
+                f" WHERE m.delivery = 'pending' AND m.channel = :channel AND {due.replace('deliver_after', 'm.deliver_after')}"
+                "  AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.conversation_id = m.conversation_id "
+                "                  AND e.delivery = 'pending' AND e.channel = :channel AND e.seq < m.seq)"
+                "  ORDER BY m.seq LIMIT :limit) "
                 f"RETURNING {_COLUMNS}",
-                (ts(now + lease), channel, ts(now), limit),
+                {"until": ts(now + lease), "channel": channel, "now": ts(now), "limit": limit},
             ).fetchall()
             return sorted((from_row(r) for r in rows), key=lambda m: m.seq)
 
