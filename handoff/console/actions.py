@@ -7,7 +7,9 @@ in their language (respond.fail, i18n.message). Nothing here changes a conversat
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -22,6 +24,7 @@ from .queries import Denied, open_chat, scope
 from .respond import VIEWER, done, fail, translator
 
 log = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 #: Block durations offered in the chat page (form value → catalogue key of its label, length).
 BLOCK_CHOICES: dict[str, tuple[str, timedelta]] = {
@@ -38,6 +41,28 @@ async def _form(request: web.Request) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
+def refusals(conflict: int = 422) -> Callable[[Handler], Handler]:
+    """What an operator may not do becomes an answer in their language, not a 500.
+
+    Access refusals keep their own status (403/404); the service's refusals
+    get ``conflict`` (422, or 409 where someone else was quicker).
+    """
+
+    def wrap(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def refused(request: web.Request) -> web.StreamResponse:
+            try:
+                return await handler(request)
+            except Denied as exc:
+                return fail(request, exc.message, exc.status)
+            except HandoffError as exc:
+                return fail(request, str(exc), conflict)
+
+        return refused
+
+    return wrap
+
+
 def _chat_url(conversation_id: str) -> str:
     return f"/console/c/{conversation_id}"
 
@@ -50,144 +75,114 @@ async def _chat(request: web.Request) -> tuple[Console, Operator, str]:
 
 
 @guard()
+@refusals()
 async def presence(request: web.Request) -> web.StreamResponse:
     console, viewer = console_of(request), request[VIEWER]
     form = await _form(request)
-    try:
-        await console.handoff.set_presence(viewer.operator, form.get("presence", ""))
-    except HandoffError as exc:
-        return fail(request, str(exc), 422)
+    await console.handoff.set_presence(viewer.operator, form.get("presence", ""))
     return done(request, "/console/queue", presence=form.get("presence"))
 
 
 @guard()
+@refusals(conflict=409)
 async def take_next(request: web.Request) -> web.StreamResponse:
     console, viewer = console_of(request), request[VIEWER]
-    try:
-        conv = await console.handoff.take_next(viewer.operator)
-    except HandoffError as exc:
-        return fail(request, str(exc), 409)
+    conv = await console.handoff.take_next(viewer.operator)
     if conv is None:
         return fail(request, "error.nobody_waiting", 409)
     return done(request, _chat_url(conv.id), conversation_id=conv.id)
 
 
 @guard()
+@refusals(conflict=409)
 async def pick(request: web.Request) -> web.StreamResponse:
     console, viewer = console_of(request), request[VIEWER]
-    try:
-        conv = await console.handoff.pick(viewer.operator, request.match_info["id"])
-    except HandoffError as exc:
-        return fail(request, str(exc), 409)
+    conv = await console.handoff.pick(viewer.operator, request.match_info["id"])
     return done(request, _chat_url(conv.id), conversation_id=conv.id)
 
 
 @guard()
+@refusals()
 async def reply(request: web.Request) -> web.StreamResponse:
-    try:
-        console, operator, cid = await _chat(request)
-        message = await console.handoff.reply(operator, cid, (await _form(request)).get("text", ""))
-    except Denied as exc:
-        return fail(request, exc.message, exc.status)
-    except HandoffError as exc:
-        return fail(request, str(exc), 422)
+    console, operator, cid = await _chat(request)
+    message = await console.handoff.reply(operator, cid, (await _form(request)).get("text", ""))
     return done(request, _chat_url(cid), message_id=message.id)
 
 
 @guard()
+@refusals()
 async def note(request: web.Request) -> web.StreamResponse:
-    try:
-        console, operator, cid = await _chat(request)
-        text = (await _form(request)).get("text", "").strip()
-        if not text:
-            return fail(request, "error.note_empty", 422)
-        await console.handoff.note(operator, cid, text[:MAX_NOTE])
-    except Denied as exc:
-        return fail(request, exc.message, exc.status)
-    except HandoffError as exc:
-        return fail(request, str(exc), 422)
+    console, operator, cid = await _chat(request)
+    text = (await _form(request)).get("text", "").strip()
+    if not text:
+        return fail(request, "error.note_empty", 422)
+    await console.handoff.note(operator, cid, text[:MAX_NOTE])
     return done(request, _chat_url(cid))
 
 
 @guard()
+@refusals()
 async def transfer(request: web.Request) -> web.StreamResponse:
     """To a team of the chat's helpline (back to the queue) or to an online colleague."""
-    try:
-        console, operator, cid = await _chat(request)
-        form = await _form(request)
-        kind, _, target = form.get("target", "").partition(":")
-        conv = await console.store.conversations.get(cid)
-        assert conv is not None
-        line = console.helplines[conv.helpline]
-        kwargs: dict[str, Any] = {"note": form.get("note", "").strip()[:MAX_NOTE] or None}
-        if kind == "team" and target in {t.id for t in line.settings.teams}:
-            kwargs["to_team"] = target
-        elif kind == "operator":
-            colleague = await console.store.operators.get(target)
-            if colleague is None or colleague.disabled or conv.helpline not in scope(console, colleague):
-                return fail(request, "error.colleague_scope", 422)
-            if colleague.id != operator.id and colleague.presence != Presence.ONLINE:
-                return fail(request, "error.colleague_offline", 422, name=colleague.display_name)
-            kwargs["to_operator"] = colleague
-        else:
-            return fail(request, "error.transfer_choose", 422)
-        moved = await console.handoff.transfer(operator, cid, **kwargs)
-    except Denied as exc:
-        return fail(request, exc.message, exc.status)
-    except HandoffError as exc:
-        return fail(request, str(exc), 422)
+    console, operator, cid = await _chat(request)
+    form = await _form(request)
+    kind, _, target = form.get("target", "").partition(":")
+    conv = await console.store.conversations.get(cid)
+    assert conv is not None
+    line = console.helplines[conv.helpline]
+    kwargs: dict[str, Any] = {"note": form.get("note", "").strip()[:MAX_NOTE] or None}
+    if kind == "team" and target in {t.id for t in line.settings.teams}:
+        kwargs["to_team"] = target
+    elif kind == "operator":
+        colleague = await console.store.operators.get(target)
+        if colleague is None or colleague.disabled or conv.helpline not in scope(console, colleague):
+            return fail(request, "error.colleague_scope", 422)
+        if colleague.id != operator.id and colleague.presence != Presence.ONLINE:
+            return fail(request, "error.colleague_offline", 422, name=colleague.display_name)
+        kwargs["to_operator"] = colleague
+    else:
+        return fail(request, "error.transfer_choose", 422)
+    moved = await console.handoff.transfer(operator, cid, **kwargs)
     stays = moved.state == State.WITH_OPERATOR and moved.operator_id == operator.id
     return done(request, _chat_url(cid) if stays else "/console/queue")
 
 
 @guard(staff=True)
+@refusals(conflict=409)
 async def take_over(request: web.Request) -> web.StreamResponse:
     """A supervisor takes a chat from whoever has it (or from the queue) into their own hands."""
-    try:
-        console, operator, cid = await _chat(request)
-        conv = await console.store.conversations.get(cid)
-        if conv is None or conv.state not in (State.WITH_OPERATOR, State.WAITING):
-            return fail(request, "error.takeover_open_only", 409)
-        if conv.state == State.WAITING:
-            await console.handoff.pick(operator, cid)
-        else:
-            await console.handoff.transfer(operator, cid, to_operator=operator,
-                                           note=translator(request)("note.taken_over", name=operator.display_name))
-    except Denied as exc:
-        return fail(request, exc.message, exc.status)
-    except HandoffError as exc:
-        return fail(request, str(exc), 409)
+    console, operator, cid = await _chat(request)
+    conv = await console.store.conversations.get(cid)
+    if conv is None or conv.state not in (State.WITH_OPERATOR, State.WAITING):
+        return fail(request, "error.takeover_open_only", 409)
+    if conv.state == State.WAITING:
+        await console.handoff.pick(operator, cid)
+    else:
+        await console.handoff.transfer(operator, cid, to_operator=operator,
+                                       note=translator(request)("note.taken_over", name=operator.display_name))
     return done(request, _chat_url(cid))
 
 
 @guard()
+@refusals()
 async def close(request: web.Request) -> web.StreamResponse:
-    try:
-        console, operator, cid = await _chat(request)
-        form = await _form(request)
-        await console.handoff.close(operator, cid, category=form.get("category", ""),
-                                    outcome=form.get("outcome", ""), note=form.get("note", ""))
-    except Denied as exc:
-        return fail(request, exc.message, exc.status)
-    except HandoffError as exc:
-        return fail(request, str(exc), 422)
+    console, operator, cid = await _chat(request)
+    form = await _form(request)
+    await console.handoff.close(operator, cid, category=form.get("category", ""),
+                                outcome=form.get("outcome", ""), note=form.get("note", ""))
     return done(request, "/console/queue")
 
 
 @guard()
+@refusals()
 async def block(request: web.Request) -> web.StreamResponse:
-    try:
-        console, operator, cid = await _chat(request)
-        choice = BLOCK_CHOICES.get((await _form(request)).get("duration", ""))
-        if choice is None:
-            t = translator(request)
-            return fail(request, "error.block_duration", 422,
-                        choices=", ".join(t(key) for key, _ in BLOCK_CHOICES.values()))
-        await console.handoff.block(operator, cid, utcnow() + choice[1])
-    except Denied as exc:
-        return fail(request, exc.message, exc.status)
-    except HandoffError as exc:
-        return fail(request, str(exc), 422)
+    console, operator, cid = await _chat(request)
+    choice = BLOCK_CHOICES.get((await _form(request)).get("duration", ""))
+    if choice is None:
+        t = translator(request)
+        return fail(request, "error.block_duration", 422,
+                    choices=", ".join(t(key) for key, _ in BLOCK_CHOICES.values()))
+    await console.handoff.block(operator, cid, utcnow() + choice[1])
     return done(request, "/console/queue")
 
 
