@@ -145,3 +145,34 @@ def spawn(name: str, argv: list[str], env: dict[str, str], log: Path, port: int 
     with log.open("wb") as out:
         proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
     return ChildProcess(name, proc, log, f"http://127.0.0.1:{port}" if port is not None else "")
+
+
+def start_vikno(folder: Path, port: int, **env: str) -> ChildProcess:
+    """``vikno serve`` on the embedded store in ``folder`` (NLU off unless ``env`` says so)."""
+    environ = {**os.environ, "VIKNO_DATA_DIR": str(folder / "data"), "VIKNO_NLU": "none",
+               "VIKNO_LOG_LEVEL": "WARNING", **env}
+    environ.pop("MONGODB_URI", None)  # these benchmarks are about the embedded store
+    return spawn("vikno serve", [sys.executable, "-m", "vikno.bots", "serve", "--port", str(port)], environ,
+                 folder / "server.log", port)
+
+
+async def wait_healthy(server: ChildProcess, timeout: float = 60.0) -> float:
+    """Seconds until ``/healthz`` answers 200; raises with the log's tail if it dies or takes too long."""
+    import asyncio
+    import time
+
+    import aiohttp
+
+    started = time.perf_counter()
+    async with aiohttp.ClientSession() as session:
+        while time.perf_counter() - started < timeout:
+            if server.proc.poll() is not None:
+                raise RuntimeError(f"{server.name} exited with {server.proc.returncode}:\n{server.tail()}")
+            try:
+                async with session.get(f"{server.base}/healthz") as resp:
+                    if resp.status == 200:
+                        return time.perf_counter() - started
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"{server.name} did not become healthy within {timeout:.0f} s:\n{server.tail()}")

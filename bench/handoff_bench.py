@@ -32,11 +32,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import inspect
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,7 +46,7 @@ from typing import Any
 
 import aiohttp
 
-from _common import free_port, machine_note, percentile, print_json, table, verdict
+from _common import free_port, machine_note, percentile, print_json, start_vikno, table, verdict, wait_healthy
 
 from vikno.flows.content import load_helplines, shipped_helpline_folders
 from vikno.handoff.passwords import hash_password
@@ -61,20 +59,7 @@ TARGET_CRISIS_S = 1.0
 HELPLINE = "line1620"
 PASSWORD = "bench-password-1620"
 CRISIS_TEXT = "не хочу більше жити"
-STARTUP_TIMEOUT = 60.0
 
-#: Until bots/app.py calls setup_console, the server is this shim: build_app plus the console.
-SHIM = """
-from aiohttp import web
-from vikno.bots.app import build_app
-from vikno.bots.config import load_settings
-from vikno.flows.content import load_helplines, shipped_helpline_folders
-from vikno.handoff.console import setup_console
-settings = load_settings()
-app = build_app(settings, load_helplines(shipped_helpline_folders()))
-setup_console(app)
-web.run_app(app, host="127.0.0.1", port=settings.port, print=None, access_log=None)
-"""
 
 
 # --- (a) concurrent claims -----------------------------------------------------------
@@ -195,36 +180,10 @@ async def bench_claims(args: argparse.Namespace) -> dict[str, Any]:
 # --- (b) crisis to every console -------------------------------------------------------
 
 
-def console_is_wired() -> bool:
-    import vikno.bots.app as app_module
-
-    return "setup_console" in inspect.getsource(app_module)
 
 
-def start_server(folder: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "VIKNO_DATA_DIR": str(folder / "data"), "VIKNO_NLU": "none", "VIKNO_LOG_LEVEL": "WARNING",
-           "VIKNO_PORT": str(port)}
-    env.pop("MONGODB_URI", None)
-    argv = ([sys.executable, "-m", "vikno.bots", "serve", "--port", str(port)] if console_is_wired()
-            else [sys.executable, "-c", SHIM])
-    log = open(folder / "server.log", "wb")
-    return subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
-async def wait_healthy(proc: subprocess.Popen[bytes], base: str, folder: Path) -> None:
-    started = time.perf_counter()
-    async with aiohttp.ClientSession() as session:
-        while time.perf_counter() - started < STARTUP_TIMEOUT:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the server exited:\n{(folder / 'server.log').read_text()[-2000:]}")
-            try:
-                async with session.get(f"{base}/healthz") as resp:
-                    if resp.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.2)
-    raise RuntimeError("the server did not become healthy in time")
 
 
 async def seed_operators(folder: Path, count: int) -> list[str]:
@@ -304,10 +263,10 @@ async def bench_crisis(args: argparse.Namespace) -> dict[str, Any]:
         logins = await seed_operators(folder, args.operators)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        proc = start_server(folder, port)
+        server = start_vikno(folder, port)
         clients: list[OperatorClient] = []
         try:
-            await wait_healthy(proc, base, folder)
+            await wait_healthy(server)
             clients = [OperatorClient(base, login) for login in logins]
             for client in clients:  # one at a time: each login is an argon2 check on the server
                 await client.log_in()
@@ -350,18 +309,13 @@ async def bench_crisis(args: argparse.Namespace) -> dict[str, Any]:
                     for c in operators:  # the pick/close nudges of this round
                         while not c.nudges.empty():
                             c.nudges.get_nowait()
-            return {"operators": len(operators), "rounds": args.rounds, "served_by": (
-                        "vikno serve" if console_is_wired() else "build_app + setup_console shim (own process)"),
+            return {"operators": len(operators), "rounds": args.rounds, "served_by": "vikno serve",
                     "all_nudged_p50_s": percentile(nudge_s, 50), "all_nudged_max_s": max(nudge_s),
                     "all_queues_first_p50_s": percentile(queue_s, 50), "all_queues_first_max_s": max(queue_s)}
         finally:
             for client in clients:
                 await client.close()
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            server.stop()
 
 
 # --- report ----------------------------------------------------------------------------------

@@ -19,11 +19,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import inspect
 import json
-import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,27 +29,13 @@ from typing import Any
 
 import aiohttp
 
-from _common import free_port, machine_note, print_json, table, verdict
+from _common import free_port, machine_note, print_json, start_vikno, table, verdict, wait_healthy
 
 TARGET_CONNECTIONS = 10_000
 TARGET_KB = 20.0
 WARMUP = 200
-STARTUP_TIMEOUT = 60.0
 HELLO = {"type": "hello", "key": None, "lang": "uk", "helpline": None, "last_seen": None}
 
-#: Until bots/app.py mounts the web chat, the server is this shim: build_app plus the channel.
-SHIM = """
-import sys
-from aiohttp import web
-from vikno.bots.app import build_app
-from vikno.bots.config import load_settings
-from vikno.bots.webchat import WebchatChannel
-from vikno.flows.content import load_helplines, shipped_helpline_folders
-settings = load_settings()
-app = build_app(settings, load_helplines(shipped_helpline_folders()))
-WebchatChannel(settings.webchat, settings.public_url).install(app)
-web.run_app(app, host="127.0.0.1", port=settings.port, print=None, access_log=None)
-"""
 
 
 def raise_fd_limit(wanted: int) -> int:
@@ -71,10 +54,6 @@ def rss_kb(pid: int) -> int:
     raise RuntimeError("no VmRSS in /proc: this benchmark needs Linux")
 
 
-def webchat_is_wired() -> bool:
-    import vikno.bots.app as app_module
-
-    return "WebchatChannel" in inspect.getsource(app_module)
 
 
 # --- the client side (run as a child process: --client URL COUNT) -------------------------------
@@ -118,30 +97,8 @@ async def hold(url: str, count: int, concurrency: int = 200) -> None:
 # --- the driver ------------------------------------------------------------------
 
 
-def start_server(folder: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "VIKNO_DATA_DIR": str(folder / "data"), "VIKNO_NLU": "none", "VIKNO_LOG_LEVEL": "WARNING",
-           "VIKNO_PORT": str(port)}
-    env.pop("MONGODB_URI", None)
-    argv = ([sys.executable, "-m", "vikno.bots", "serve", "--port", str(port)] if webchat_is_wired()
-            else [sys.executable, "-c", SHIM])
-    log = open(folder / "server.log", "wb")
-    return subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
-async def wait_healthy(proc: subprocess.Popen[bytes], base: str, folder: Path) -> None:
-    started = time.perf_counter()
-    async with aiohttp.ClientSession() as session:
-        while time.perf_counter() - started < STARTUP_TIMEOUT:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the server exited:\n{(folder / 'server.log').read_text()[-2000:]}")
-            try:
-                async with session.get(f"{base}/healthz") as resp:
-                    if resp.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.2)
-    raise RuntimeError("the server did not become healthy in time")
 
 
 async def warm_up(url: str) -> None:
@@ -181,18 +138,18 @@ async def run(connections: int, clients: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="vikno-webchat-bench-") as tmp:
         folder = Path(tmp)
         port = free_port()
-        base, url = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/chat/ws"
-        proc = start_server(folder, port)
+        url = f"ws://127.0.0.1:{port}/chat/ws"
+        server = start_vikno(folder, port)
         try:
-            await wait_healthy(proc, base, folder)
+            await wait_healthy(server)
             await warm_up(url)
-            before = rss_kb(proc.pid)
+            before = rss_kb(server.proc.pid)
             started = time.perf_counter()
             children = await spawn_clients(url, connections, clients)
             reports = [await read_json(c) for c in children]
             opened_s = time.perf_counter() - started
             await asyncio.sleep(2.0)  # let the server settle (freed handshake buffers)
-            after = rss_kb(proc.pid)
+            after = rss_kb(server.proc.pid)
             for c in children:
                 assert c.stdin is not None
                 c.stdin.write(b"ping\n")
@@ -203,16 +160,14 @@ async def run(connections: int, clients: int) -> dict[str, Any]:
                 c.stdin.close()
                 await c.wait()
         finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+            server.stop()
     held = sum(r["held"] for r in reports)
     per_kb = (after - before) / held if held else float("inf")
     return {"connections_asked": connections, "connections_held": held,
             "failures": sum(r["failures"] for r in reports), "open_seconds": round(opened_s, 2),
             "rss_before_mb": round(before / 1024, 1), "rss_after_mb": round(after / 1024, 1),
             "kb_per_connection": round(per_kb, 2), "sample_alive": sum(p["alive"] for p in pings),
-            "sample_pinged": sum(p["pinged"] for p in pings), "server": "vikno serve" if webchat_is_wired()
-            else "build_app + WebchatChannel (shim until bots/app.py mounts the web chat)"}
+            "sample_pinged": sum(p["pinged"] for p in pings), "server": "vikno serve"}
 
 
 def main() -> int:
