@@ -13,7 +13,7 @@ import random
 import socket
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,3 +176,37 @@ async def wait_healthy(server: ChildProcess, timeout: float = 60.0) -> float:
                 pass
             await asyncio.sleep(0.2)
     raise RuntimeError(f"{server.name} did not become healthy within {timeout:.0f} s:\n{server.tail()}")
+
+
+@dataclass
+class Drive:
+    """How a load run went, seen from outside: wall time and who used the CPU."""
+
+    seconds: float
+    server_cpu_pct: float | None
+    client_cpu_pct: float
+
+
+async def drive(people: list[Any], connections: int, seconds: float, one: Callable[[Any], Awaitable[None]],
+                server: ChildProcess) -> Drive:
+    """``connections`` workers share ``people`` for ``seconds``, one request per person at a time."""
+    import asyncio
+    import time
+
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+    for person in people:
+        queue.put_nowait(person)
+    deadline = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        while time.perf_counter() < deadline:
+            person = await queue.get()
+            await one(person)
+            queue.put_nowait(person)
+
+    cpu0, own0, started = server.cpu_seconds(), time.process_time(), time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    elapsed = time.perf_counter() - started
+    cpu1 = server.cpu_seconds()
+    server_pct = 100 * (cpu1 - cpu0) / elapsed if cpu0 is not None and cpu1 is not None else None
+    return Drive(elapsed, server_pct, 100 * (time.process_time() - own0) / elapsed)

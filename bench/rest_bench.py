@@ -37,7 +37,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from _common import ChildProcess, free_port, machine_note, percentile, print_json, spawn, table, verdict
+from _common import ChildProcess, drive, free_port, machine_note, percentile, print_json, spawn, table, verdict
 
 PATH = "/api/v1/conversations/{key}/messages"
 TARGET_RATIO = 0.5
@@ -216,25 +216,10 @@ def _error(result: LoadResult, kind: str) -> None:
 async def load(server: Server, session: aiohttp.ClientSession, *, seconds: float, connections: int,
                conversations: int, prefix: str) -> LoadResult:
     """``connections`` workers share ``conversations`` people for ``seconds``."""
-    people: asyncio.Queue[Person] = asyncio.Queue()
-    for n in range(conversations):
-        people.put_nowait(Person(f"{prefix}-{n}"))
     result = LoadResult(server=server.name, seconds=seconds, requests=0, errors=0, off_plan=0)
-    deadline = time.perf_counter() + seconds
-
-    async def worker() -> None:
-        while time.perf_counter() < deadline:
-            person = await people.get()
-            await send(session, server.base, person, result)
-            people.put_nowait(person)
-
-    cpu0, own0, started = server.cpu_seconds(), time.process_time(), time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(connections)))
-    result.seconds = elapsed = time.perf_counter() - started
-    cpu1 = server.cpu_seconds()
-    if cpu0 is not None and cpu1 is not None:
-        result.server_cpu_pct = 100 * (cpu1 - cpu0) / elapsed
-    result.client_cpu_pct = 100 * (time.process_time() - own0) / elapsed
+    people = [Person(f"{prefix}-{n}") for n in range(conversations)]
+    ran = await drive(people, connections, seconds, lambda p: send(session, server.base, p, result), server)
+    result.seconds, result.server_cpu_pct, result.client_cpu_pct = ran.seconds, ran.server_cpu_pct, ran.client_cpu_pct
     return result
 
 

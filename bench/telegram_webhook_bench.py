@@ -41,7 +41,7 @@ from typing import Any
 
 import aiohttp
 
-from _common import ChildProcess, free_port, machine_note, percentile, print_json, spawn, table, verdict
+from _common import ChildProcess, drive, free_port, machine_note, percentile, print_json, spawn, table, verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 FAKE = ROOT / "tests" / "bots" / "fake_telegram.py"
@@ -199,25 +199,11 @@ async def one(session: aiohttp.ClientSession, base: str, channel: str, person: P
 async def load(vikno: Process, session: aiohttp.ClientSession, channel: str, *, seconds: float, connections: int,
                conversations: int, chat_base: int) -> LoadResult:
     """``connections`` workers share ``conversations`` people for ``seconds``."""
-    people: asyncio.Queue[Person] = asyncio.Queue()
-    for n in range(conversations):
-        people.put_nowait(Person(n))
     result = LoadResult(channel)
-    deadline = time.perf_counter() + seconds
-
-    async def worker() -> None:
-        while time.perf_counter() < deadline:
-            person = await people.get()
-            await one(session, vikno.base, channel, person, chat_base, result)
-            people.put_nowait(person)
-
-    cpu0, own0, started = vikno.cpu_seconds(), time.process_time(), time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(connections)))
-    result.seconds = elapsed = time.perf_counter() - started
-    cpu1 = vikno.cpu_seconds()
-    if cpu0 is not None and cpu1 is not None:
-        result.server_cpu_pct = 100 * (cpu1 - cpu0) / elapsed
-    result.client_cpu_pct = 100 * (time.process_time() - own0) / elapsed
+    people = [Person(n) for n in range(conversations)]
+    ran = await drive(people, connections, seconds,
+                      lambda p: one(session, vikno.base, channel, p, chat_base, result), vikno)
+    result.seconds, result.server_cpu_pct, result.client_cpu_pct = ran.seconds, ran.server_cpu_pct, ran.client_cpu_pct
     return result
 
 
