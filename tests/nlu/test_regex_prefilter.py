@@ -1,0 +1,125 @@
+"""The crisis prefilter may skip a rule only when the rule cannot match.
+
+Soundness is checked two ways: on crafted patterns (what the derivation
+promises for each regex construct) and on every text the project has
+(training and test data in four languages, both crisis tables, their
+substrings): wherever a rule's regex matches, the text holds one of the
+rule's pieces, and the detector's answer is the same with and without
+the prefilter.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.nlu import test_crisis, test_crisis_independent
+from vikno.nlu import crisis
+from vikno.nlu.rasa_yaml import load_examples
+from vikno.nlu.regex_prefilter import GRAM, required_grams, text_grams
+from vikno.nlu.textnorm import normalize
+
+DATA = Path(crisis.__file__).parent / "data"
+
+
+def _corpus() -> list[str]:
+    texts = [e.text for e in load_examples(DATA)]
+    for table in (test_crisis.CRISIS, test_crisis.NOT_CRISIS, test_crisis_independent.CRISIS,
+                  test_crisis_independent.NON_CRISIS, test_crisis_independent.AMBIGUOUS):
+        for items in table.values():
+            texts.extend(items)
+    return texts
+
+
+CORPUS = _corpus()
+
+
+def _full_hits(norm: str) -> list[str]:
+    """The rules that fire when every regex runs (the prefilter switched off)."""
+    saved = crisis._RULES
+    try:
+        crisis._RULES = [r.__class__(r.name, r.regex, r.weight, r.category, r.hyperbole, r.also, None)
+                         for r in saved]
+        return [rule.name for _, rule in crisis._hits(norm)]
+    finally:
+        crisis._RULES = saved
+
+
+@pytest.mark.parametrize(
+    "pattern, grams",
+    [
+        (r"\bсамогуб\w*", {"сам"}),
+        (r"\b(?:таблет\w*|pills)\s+", {"таб", "pil"}),
+        (r"s[uy][iy][ct]", {"sui", "suy", "syi", "syy"}),  # the most selective window of the run
+        (r"(?:не|ne)\s+хочу", {"хоч"}),  # the longer piece wins
+        (r"ab", {"ab"}),
+        (r"x(?:ab)+", {"ab"}),  # a repeat of at least once is needed; the longer piece wins
+    ],
+)
+def test_pieces_of_crafted_patterns(pattern: str, grams: set[str]) -> None:
+    assert required_grams(re.compile(pattern)) == grams
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"\w+\s+\d+",  # no literal at all
+        r"(?:ab|\w+)",  # one branch needs nothing known
+        r"(?:abc)?",  # optional
+        r"[^a]",  # a negated class
+        r"[a-z]",  # a wide class
+        r"(?i:hello)",  # case-insensitive group
+        r"(?:abc|)",  # an empty branch
+    ],
+)
+def test_unknown_means_always_run(pattern: str) -> None:
+    assert required_grams(re.compile(pattern)) is None
+
+
+def test_case_insensitive_pattern_is_never_filtered() -> None:
+    assert required_grams(re.compile("hello", re.IGNORECASE)) is None
+
+
+def test_text_grams_are_all_short_substrings() -> None:
+    text = "я не хочу"
+    expected = {text[i:j] for i in range(len(text)) for j in range(i + 1, min(i + GRAM, len(text)) + 1)}
+    assert text_grams(text) == expected
+    assert text_grams("") == set()
+
+
+def test_every_rule_has_pieces() -> None:
+    """Not needed for safety, but a rule without pieces would run on every message."""
+    assert [r.name for r in crisis._RULES if r.grams is None] == []
+
+
+def test_every_match_in_the_corpus_contains_a_piece() -> None:
+    rng = random.Random(7)
+    checked = 0
+    for text in CORPUS:
+        norm = normalize(text)
+        # the message, and random slices of it: matches at the edges of a text
+        variants = [norm] + [norm[a:b] for a, b in (sorted(rng.sample(range(len(norm) + 1), 2))
+                                                    for _ in range(3)) if len(norm) > 2]
+        for variant in variants:
+            grams = text_grams(variant)
+            for rule in crisis._RULES:
+                m = rule.regex.search(variant)
+                if m is None:
+                    continue
+                checked += 1
+                assert rule.grams is None or not grams.isdisjoint(rule.grams), (rule.name, variant)
+                assert not text_grams(m.group(0)).isdisjoint(rule.grams or {m.group(0)[:1]}), (rule.name, m)
+    assert checked > 500  # the corpus really exercises the rules (about 800 matches)
+
+
+def test_the_detector_decides_the_same_with_and_without_the_prefilter() -> None:
+    differ = []
+    for text in CORPUS:
+        norm = normalize(text)
+        with_filter = [rule.name for _, rule in crisis._hits(norm)]
+        if with_filter != _full_hits(norm):
+            differ.append(text)
+    assert differ == []
