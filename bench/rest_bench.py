@@ -85,7 +85,8 @@ def bare_app(templates: dict[str, Any]) -> web.Application:
 
 def run_bare_server(port: int, templates_file: Path) -> int:
     templates = json.loads(templates_file.read_text(encoding="utf-8"))
-    web.run_app(bare_app(templates), host="127.0.0.1", port=port, print=None, access_log=None)
+    from vikno.bots.cli import event_loop
+    web.run_app(bare_app(templates), host="127.0.0.1", port=port, print=None, access_log=None, loop=event_loop())
     return 0
 
 

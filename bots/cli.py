@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 import time
@@ -103,8 +104,21 @@ def serve(settings: Settings, helplines: dict) -> int:
               f"(store: {where}; started in {time.monotonic() - started:.2f} s)", flush=True)
 
     app.on_startup.append(announce)
-    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
+    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None,
+                loop=event_loop(settings.event_loop))
     return 0
+
+
+def event_loop(kind: str = "uvloop") -> asyncio.AbstractEventLoop:
+    """A new loop of the configured kind; asyncio's own where uvloop is missing (e.g. Windows)."""
+    if kind == "uvloop":
+        try:
+            import uvloop
+        except ImportError:
+            logging.getLogger(__name__).warning("uvloop is not installed; using asyncio's event loop")
+        else:
+            return uvloop.new_event_loop()
+    return asyncio.new_event_loop()
 
 
 if __name__ == "__main__":

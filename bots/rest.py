@@ -54,13 +54,18 @@ def _key(request: web.Request) -> str:
 async def _read_json(request: web.Request, limit: int) -> Any:
     if request.content_length is not None and request.content_length > limit:
         raise BadRequest(413, "body_too_large", f"the request body is over {limit} bytes")
+    if request.content_length is not None:  # the usual case: read it whole, its size is known
+        return _parse_json(await request.read())
     chunks, size = [], 0
-    async for chunk in request.content.iter_chunked(16384):  # a body may arrive in pieces
+    async for chunk in request.content.iter_chunked(16384):  # chunked: it may arrive in pieces
         size += len(chunk)
         if size > limit:
             raise BadRequest(413, "body_too_large", f"the request body is over {limit} bytes")
         chunks.append(chunk)
-    body = b"".join(chunks)
+    return _parse_json(b"".join(chunks))
+
+
+def _parse_json(body: bytes) -> Any:
     try:
         return json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:

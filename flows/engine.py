@@ -13,9 +13,10 @@ from __future__ import annotations
 import copy
 import logging
 from collections import OrderedDict
-from dataclasses import replace
 from collections.abc import Awaitable, Callable
+from dataclasses import fields
 from datetime import datetime
+from operator import attrgetter
 
 from vikno.nlu.types import Parse, Understanding
 from vikno.storage.errors import Conflict, Duplicate, StoreUnavailable
@@ -212,17 +213,31 @@ class RecentConversations:
         if conv is None:
             return None
         self._items.move_to_end(key)
-        return replace(conv, data=_copy_data(conv.data))
+        return _private_copy(conv)
 
     def remember(self, conv: Conversation) -> None:
         key = self._key(conv)
-        self._items[key] = replace(conv, data=_copy_data(conv.data))
+        self._items[key] = _private_copy(conv)
         self._items.move_to_end(key)
         while len(self._items) > self.size:
             self._items.popitem(last=False)
 
     def forget(self, conv: Conversation) -> None:
         self._items.pop(self._key(conv), None)
+
+
+_FIELDS = tuple(f.name for f in fields(Conversation))
+_ALL_FIELDS = attrgetter(*_FIELDS)
+_SETTERS = tuple(getattr(Conversation, name).__set__ for name in _FIELDS)
+
+
+def _private_copy(conv: Conversation) -> Conversation:
+    """A copy that shares nothing mutable (twice a message: a plain field copy, not replace())."""
+    new = object.__new__(Conversation)
+    for setter, value in zip(_SETTERS, _ALL_FIELDS(conv)):
+        setter(new, value)
+    new.data = _copy_data(conv.data)
+    return new
 
 
 def _copy_data(data: dict) -> dict:

@@ -110,6 +110,9 @@ _CYRILLIC_RE = re.compile(r"[\u0400-\u04FF]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00C0-\u024F\u0259]")
 
 
+#: Words whose n-gram scores are remembered (a few MB); the cache starts over when full.
+_WORD_CACHE = 50_000
+
 _NGRAM_WEIGHT = 0.35  # one word-list hit is worth about three typical n-gram log-odds
 
 
@@ -136,31 +139,55 @@ class _CharProfile:
             vocab = len(counts) + 1
             self.logp[lang] = {g: math.log((c + 0.5) / (total + 0.5 * vocab)) for g, c in counts.items()}
             self.floor[lang] = math.log(0.5 / (total + 0.5 * vocab))
+        self._words: dict[str, tuple[int, dict[str, float]]] = {}
 
     def scores(self, text: str, langs: Sequence[str]) -> dict[str, float]:
-        grams = _ngrams(text)
-        raw = {}
-        for lang in langs:
-            table = self.logp.get(lang)
-            if table is None:
-                continue
-            # map() keeps the lookups in C: this runs on every typed message.
-            raw[lang] = sum(map(table.get, grams, repeat(self.floor[lang], len(grams))))
-        if not raw:
+        langs = [lang for lang in langs if lang in self.logp]
+        if not langs:
             return {}
+        raw = dict.fromkeys(langs, 0.0)
+        count = 0
+        for word in _WORD_RE.findall(text):
+            n, per_lang = self._word(word)
+            count += n
+            for lang in langs:
+                raw[lang] += per_lang[lang]
         top = max(raw.values())
         # Relative to the best language; divided by n-gram count so long texts do not dominate word evidence.
-        n = max(len(grams), 1) ** 0.5
-        return {lang: (v - top) / n for lang, v in raw.items()}
+        norm = max(count, 1) ** 0.5
+        return {lang: (v - top) / norm for lang, v in raw.items()}
+
+    def _word(self, word: str) -> tuple[int, dict[str, float]]:
+        """One word's n-gram count and log-likelihood per language, remembered.
+
+        N-grams never cross words, so a message's score is the sum of its
+        words' scores, and words repeat (Zipf): most are looked up, not scored.
+        """
+        found = self._words.get(word)
+        if found is None:
+            grams = _word_ngrams(word)
+            found = (len(grams), {lang: sum(map(table.get, grams, repeat(self.floor[lang], len(grams))))
+                                  for lang, table in self.logp.items()})
+            if len(self._words) >= _WORD_CACHE:
+                self._words.clear()
+            self._words[word] = found
+        return found
 
 
 def _ngrams(text: str) -> list[str]:
     out: list[str] = []
     for w in _WORD_RE.findall(text):
-        w = f" {w} "
-        size = len(w)
-        for n in (2, 3, 4):
-            out.extend(map(w.__getitem__, map(slice, range(size - n + 1), range(n, size + 1))))
+        out.extend(_word_ngrams(w))
+    return out
+
+
+def _word_ngrams(word: str) -> list[str]:
+    """Character 2-4-grams of one word, padded with a space each side."""
+    w = f" {word} "
+    size = len(w)
+    out: list[str] = []
+    for n in (2, 3, 4):
+        out.extend(map(w.__getitem__, map(slice, range(size - n + 1), range(n, size + 1))))
     return out
 
 

@@ -210,3 +210,23 @@ async def test_replies_on_push_channels_wait_in_the_outbox(engine: Engine, any_s
     await engine.handle(Inbound(channel="telegram", user_id="43", kind=Kind.START, direct_reply=True))
     assert await any_store.messages.count_pending("telegram") == 1
     assert await any_store.messages.count_pending("rest") == 0
+
+
+def test_recent_conversations_hand_out_private_copies() -> None:
+    """A caller changing its copy (flow data included) must not change what the cache holds."""
+    from vikno.flows.engine import RecentConversations
+    from vikno.storage.models import Conversation
+
+    recent = RecentConversations(size=2)
+    conv = Conversation("line1620", "rest", "k1", data={"menu": ["a"], "n": 1}, language="uk")
+    recent.remember(conv)
+    conv.data["menu"].append("changed")
+    conv.language = "en"
+    copy = recent.get(("line1620", "rest", "k1"))
+    assert copy is not None and copy is not conv
+    assert copy.data == {"menu": ["a"], "n": 1} and copy.language == "uk" and copy.id == conv.id
+    copy.data["menu"].append("again")
+    assert recent.get(("line1620", "rest", "k1")).data == {"menu": ["a"], "n": 1}
+    recent.remember(Conversation("line1620", "rest", "k2"))
+    recent.remember(Conversation("line1620", "rest", "k3"))
+    assert recent.get(("line1620", "rest", "k1")) is None  # the oldest went when the cache was full
