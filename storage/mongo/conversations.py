@@ -21,7 +21,6 @@ INDEXES = [
                unique=True, name="user"),
     IndexModel([("state", ASCENDING), ("helpline", ASCENDING), ("priority_rank", DESCENDING),
                 ("enqueued_at", ASCENDING)], name="queue"),
-    IndexModel([("helpline", ASCENDING), ("updated_at", ASCENDING)], name="updated"),
     IndexModel([("operator_id", ASCENDING)], name="operator", sparse=True),
 ]
 

@@ -43,7 +43,9 @@ CREATE TABLE IF NOT EXISTS conversations (
 );
 CREATE INDEX IF NOT EXISTS conversations_queue
     ON conversations (state, helpline, priority_rank DESC, enqueued_at);
-CREATE INDEX IF NOT EXISTS conversations_updated ON conversations (helpline, updated_at);
+-- (helpline, updated_at) was indexed until 2026-11: no query used it, and every
+-- message moved the conversation's entry (a page written per busy conversation).
+DROP INDEX IF EXISTS conversations_updated;
 CREATE INDEX IF NOT EXISTS conversations_operator ON conversations (operator_id) WHERE operator_id IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS messages (
