@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from .regex_prefilter import required_grams, text_grams
+from .regex_prefilter import piece_lengths, required_grams, text_grams
 from .textnorm import normalize
 
 __all__ = ["CrisisResult", "CrisisDetector", "SUICIDE", "VIOLENCE", "CHILD", "THREAT", "FLAG_THRESHOLD"]
@@ -304,6 +304,7 @@ _TOY = _r(r"\b(?:водян\w*|іграшков\w*|игрушечн\w*|water|toy
 
 _NEAR = 8  # characters around an exaggeration within which it cancels a kill/die pattern
 _RULES = _rules()
+_PIECE_LENGTHS = piece_lengths(rule.grams for rule in _RULES)
 
 
 class CrisisDetector:
@@ -326,7 +327,7 @@ def _hits(norm: str) -> list[tuple[float, _Rule]]:
     # branch at every position. The context checks
     # (exaggeration, fiction, resolved past, toys) cost as much as the rules, so
     # each runs only when a matched rule needs it.
-    grams = text_grams(norm)
+    grams = text_grams(norm, _PIECE_LENGTHS)
     matches = [(rule, m) for rule in _RULES
                if (rule.grams is None or not grams.isdisjoint(rule.grams)) and (m := rule.regex.search(norm))]
     if not matches:  # almost every message

@@ -18,12 +18,13 @@ that cannot match; the tests compare both ways over every text we have.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from itertools import product
 from math import prod
 from re import _constants as C  # noqa: N812 - the names sre uses
 from re import _parser
 
-__all__ = ["GRAM", "required_grams", "text_grams"]
+__all__ = ["GRAM", "piece_lengths", "required_grams", "text_grams"]
 
 #: The longest piece kept. Three characters already select well (a rare
 #: trigram of a stem) and keep the message's piece set small.
@@ -46,12 +47,20 @@ def required_grams(pattern: re.Pattern[str]) -> _Grams | None:
     return frozenset(g[:GRAM] for g in grams)
 
 
-def text_grams(text: str) -> set[str]:
-    """Every substring of ``text`` of 1 to ``GRAM`` characters."""
-    grams = set(text)
-    for width in range(2, GRAM + 1):
-        grams.update(map(text.__getitem__, map(slice, range(len(text) - width + 1), range(width, len(text) + 1))))
+def text_grams(text: str, lengths: Iterable[int] = range(1, GRAM + 1)) -> set[str]:
+    """Every substring of ``text`` of the given lengths (by default 1 to ``GRAM`` characters).
+
+    Ask only for the lengths the pieces have: this runs on every message.
+    """
+    grams: set[str] = set()
+    for width in lengths:
+        grams.update({text[i:i + width] for i in range(len(text) - width + 1)})
     return grams
+
+
+def piece_lengths(pieces: Iterable[frozenset[str] | None]) -> tuple[int, ...]:
+    """The lengths ``text_grams`` must produce to test all these piece sets."""
+    return tuple(sorted({len(p) for group in pieces if group for p in group}))
 
 
 def _better(a: _Grams | None, b: _Grams | None) -> _Grams | None:

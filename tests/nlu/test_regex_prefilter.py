@@ -19,7 +19,7 @@ import pytest
 from tests.nlu import test_crisis, test_crisis_independent
 from vikno.nlu import crisis
 from vikno.nlu.rasa_yaml import load_examples
-from vikno.nlu.regex_prefilter import GRAM, required_grams, text_grams
+from vikno.nlu.regex_prefilter import GRAM, piece_lengths, required_grams, text_grams
 from vikno.nlu.textnorm import normalize
 
 DATA = Path(crisis.__file__).parent / "data"
@@ -88,6 +88,8 @@ def test_text_grams_are_all_short_substrings() -> None:
     expected = {text[i:j] for i in range(len(text)) for j in range(i + 1, min(i + GRAM, len(text)) + 1)}
     assert text_grams(text) == expected
     assert text_grams("") == set()
+    assert text_grams("abcd", (2,)) == {"ab", "bc", "cd"}
+    assert piece_lengths([frozenset({"ab", "abc"}), None, frozenset({"x"})]) == (1, 2, 3)
 
 
 def test_every_rule_has_pieces() -> None:
