@@ -176,6 +176,9 @@ class LoadResult:
     error_kinds: dict[str, int] = field(default_factory=dict)
     server_cpu_pct: float | None = None
     client_cpu_pct: float | None = None
+    #: seconds of each round, and the requests answered in it
+    rounds: list[float] = field(default_factory=list)
+    round_requests: list[int] = field(default_factory=list)
 
     @property
     def rps(self) -> float:
@@ -214,14 +217,26 @@ def _error(result: LoadResult, kind: str) -> None:
     result.error_kinds[kind] = result.error_kinds.get(kind, 0) + 1
 
 
-async def load(server: Server, session: aiohttp.ClientSession, *, seconds: float, connections: int,
-               conversations: int, prefix: str) -> LoadResult:
-    """``connections`` workers share ``conversations`` people for ``seconds``."""
-    result = LoadResult(server=server.name, seconds=seconds, requests=0, errors=0, off_plan=0)
-    people = [Person(f"{prefix}-{n}") for n in range(conversations)]
+async def load(server: Server, session: aiohttp.ClientSession, people: list[Person], *, seconds: float,
+               connections: int, result: LoadResult | None = None) -> LoadResult:
+    """``connections`` workers share ``people`` for ``seconds``; adds to ``result`` when given."""
+    result = result or LoadResult(server=server.name, seconds=0.0, requests=0, errors=0, off_plan=0)
+    before = result.seconds
     ran = await drive(people, connections, seconds, lambda p: send(session, server.base, p, result), server)
-    result.seconds, result.server_cpu_pct, result.client_cpu_pct = ran.seconds, ran.server_cpu_pct, ran.client_cpu_pct
+    # CPU shares are averaged over the rounds, weighted by their length
+    result.server_cpu_pct = _weighted(result.server_cpu_pct, before, ran.server_cpu_pct, ran.seconds)
+    result.client_cpu_pct = _weighted(result.client_cpu_pct, before, ran.client_cpu_pct, ran.seconds)
+    result.seconds = before + ran.seconds
+    result.rounds.append(ran.seconds)
     return result
+
+
+def _weighted(old: float | None, old_s: float, new: float | None, new_s: float) -> float | None:
+    if new is None:
+        return old
+    if old is None or old_s == 0:
+        return new
+    return (old * old_s + new * new_s) / (old_s + new_s)
 
 
 async def capture_templates(server: Server, session: aiohttp.ClientSession) -> dict[str, Any]:
@@ -267,11 +282,24 @@ async def start_bare(folder: Path, templates: dict[str, Any], session: aiohttp.C
     return server
 
 
-async def measure(server: Server, session: aiohttp.ClientSession, args: argparse.Namespace) -> LoadResult:
-    print(f"  {server.name}: warm-up {args.warmup:.0f} s, then {args.seconds:.0f} s measured ...", flush=True)
-    common = dict(connections=args.connections, conversations=args.conversations)
-    await load(server, session, seconds=args.warmup, prefix=f"warm-{server.proc.pid}", **common)
-    return await load(server, session, seconds=args.seconds, prefix=f"run-{server.proc.pid}", **common)
+async def measure(vikno: Server, bare: Server, session: aiohttp.ClientSession,
+                  args: argparse.Namespace) -> tuple[LoadResult, LoadResult]:
+    """Both servers, in alternating rounds, so drift of the machine falls on both alike."""
+    each = args.seconds / args.rounds
+    print(f"  warm-up {args.warmup:.0f} s each, then {args.rounds} alternating rounds of {each:.1f} s each "
+          f"({args.seconds:.0f} s measured per server) ...", flush=True)
+    people = {name: [Person(f"{name}-{n}") for n in range(args.conversations)] for name in ("vikno", "bare")}
+    results: dict[str, LoadResult] = {}
+    for name, server in (("vikno", vikno), ("bare", bare)):
+        await load(server, session, people[name], seconds=args.warmup, connections=args.connections)
+    for _ in range(args.rounds):
+        for name, server in (("vikno", vikno), ("bare", bare)):
+            result = results.get(name)
+            answered = result.requests if result else 0
+            results[name] = await load(server, session, people[name], seconds=each,
+                                       connections=args.connections, result=result)
+            results[name].round_requests.append(results[name].requests - answered)
+    return results["vikno"], results["bare"]
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -287,7 +315,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 templates = await capture_templates(vikno, session)
                 bare = await start_bare(folder, templates, session)
                 print_startup(vikno, bare, args.nlu, nlu_wait)
-                results = [await measure(vikno, session, args), await measure(bare, session, args)]
+                results = await measure(vikno, bare, session, args)
             finally:
                 stop(vikno)
                 stop(bare)
@@ -329,7 +357,10 @@ def print_results(run_: dict[str, Any], args: argparse.Namespace) -> float:
         print(f"  {name}: the load generator used a whole core, so this figure is a lower bound of what the "
               "server can do" + (" (and the ratio an upper bound)" if name == "bare aiohttp" else ""))
     ratio = run_["vikno"].rps / run_["bare"].rps if run_["bare"].rps else 0.0
-    print(f"\nratio vikno / bare = {ratio:.2f} (target >= {TARGET_RATIO})  -> {verdict(ratio >= TARGET_RATIO)}")
+    per_round = [(v / vs) / (b / bs) for v, vs, b, bs in zip(run_["vikno"].round_requests, run_["vikno"].rounds,
+                                                             run_["bare"].round_requests, run_["bare"].rounds) if b]
+    print(f"\nratio per round: {', '.join(f'{r:.2f}' for r in per_round)}")
+    print(f"ratio vikno / bare = {ratio:.2f} (all rounds; target >= {TARGET_RATIO})  -> {verdict(ratio >= TARGET_RATIO)}")
     print(f"load: {args.connections} keep-alive connections, {args.conversations} conversations, each: greeting, then "
           f"{', '.join(PLAN)} (repeated); one request per conversation at a time.")
     print(f"NOTE: {os.cpu_count()} CPU core(s) shared by the load generator (this process, one core at most) and "
@@ -342,6 +373,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per server (default 10)")
     parser.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds per server (default 2)")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds the seconds are split into")
     parser.add_argument("--connections", type=int, default=32, help="concurrent keep-alive connections")
     parser.add_argument("--conversations", type=int, default=200, help="distinct conversation keys")
     parser.add_argument("--nlu", choices=["none", "builtin"], default="none", help="VIKNO_NLU for vikno serve")

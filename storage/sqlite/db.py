@@ -250,19 +250,29 @@ class SqliteDatabase:
     def _run_batch(self, conn: sqlite3.Connection, batch: list[_Job]) -> None:
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for job in batch:
-                conn.execute("SAVEPOINT job")
+            if len(batch) == 1:  # alone in its transaction: no savepoint needed to undo it alone
+                job = batch[0]
                 try:
                     job.result = job.fn(conn)
                 except BaseException as exc:
-                    conn.execute("ROLLBACK TO job")
                     job.error = exc
-                conn.execute("RELEASE job")
-            conn.execute("COMMIT")
-            self._commits += 1
-            if self._commits - self._signalled_at >= _CHECKPOINT_EVERY_COMMITS:
-                self._signalled_at = self._commits
-                self._checkpoint_due.set()
+            else:
+                for job in batch:
+                    conn.execute("SAVEPOINT job")
+                    try:
+                        job.result = job.fn(conn)
+                    except BaseException as exc:
+                        conn.execute("ROLLBACK TO job")
+                        job.error = exc
+                    conn.execute("RELEASE job")
+            if len(batch) == 1 and batch[0].error is not None:
+                conn.execute("ROLLBACK")
+            else:
+                conn.execute("COMMIT")
+                self._commits += 1
+                if self._commits - self._signalled_at >= _CHECKPOINT_EVERY_COMMITS:
+                    self._signalled_at = self._commits
+                    self._checkpoint_due.set()
         except BaseException as exc:  # the commit itself failed: nobody is acknowledged
             log.exception("SQLite commit failed")
             try:

@@ -6,6 +6,8 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from vikno.storage.models import Conversation, Event, Message
 from vikno.storage.sqlite import db as sqlite_db
 from vikno.storage.sqlite.store import SqliteStore
@@ -60,3 +62,29 @@ async def test_history_survives_reopening_after_checkpoints(tmp_path: Path, monk
         assert await again.messages.count() == 40
     finally:
         await again.close()
+
+
+async def test_a_failing_write_leaves_nothing_and_spares_the_others(tmp_path: Path) -> None:
+    """Alone in its transaction or grouped with others, a job that fails half-way is undone entirely."""
+    store = SqliteStore(tmp_path)
+    await store.open()
+    db = store._db
+
+    def insert_then(fail: bool, key: str):
+        def job(conn: sqlite3.Connection) -> str:
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, 'x')", (key,))
+            if fail:
+                raise ValueError(key)
+            return key
+        return job
+
+    try:
+        with pytest.raises(ValueError):
+            await db.run(insert_then(True, "alone"))
+        results = await asyncio.gather(db.run(insert_then(False, "a")), db.run(insert_then(True, "b")),
+                                       db.run(insert_then(False, "c")), return_exceptions=True)
+        assert results[0] == "a" and isinstance(results[1], ValueError) and results[2] == "c"
+        keys = await db.read(lambda conn: {r[0] for r in conn.execute("SELECT key FROM meta")})
+        assert {"a", "c"} <= keys and not {"alone", "b"} & keys
+    finally:
+        await store.close()
