@@ -19,7 +19,8 @@ body; the engine is told (``direct_reply``) not to queue those replies.
 
 Keyboard presses arrive as ordinary text messages whose text is the
 button's ``ActionBody``; we send ``vikno:<payload>`` there so that a press
-is told apart from typed text without keeping any state.
+is told apart from typed text without keeping any state. The buttons are
+``Silent``, so that text is never shown in the person's chat.
 
 Limits, from Viber's documentation (developers.viber.com/docs/api/rest-bot-api,
 creators.viber.com/docs/bots-api): text up to 7,000 characters; a request
@@ -309,6 +310,9 @@ def keyboard_of(buttons: Sequence[Button]) -> dict[str, Any] | None:
         "Buttons": [{
             "Columns": width, "Rows": 1, "BgColor": BUTTON_BG, "ActionType": "reply",
             "ActionBody": BUTTON_MARKER + b.payload, "Text": _button_text(b.title),
+            # Silent: the press is not echoed into the chat, where it would show
+            # the ActionBody ("vikno:topic:...") as if the person had typed it
+            "Silent": True,
             # long titles in half a row: the small size shows two lines of them
             "TextSize": "small" if crowded and width < GRID_COLUMNS else "regular",
             "TextVAlign": "middle", "TextHAlign": "center",

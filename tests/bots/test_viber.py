@@ -158,8 +158,8 @@ def text_message(text: str, **extra: Any) -> dict[str, Any]:
 
 def button(text: str, payload: str, columns: int = 6) -> dict[str, Any]:
     return {"Columns": columns, "Rows": 1, "BgColor": BUTTON_BG, "ActionType": "reply",
-            "ActionBody": "vikno:" + payload, "Text": text, "TextSize": "regular", "TextVAlign": "middle",
-            "TextHAlign": "center"}
+            "ActionBody": "vikno:" + payload, "Text": text, "Silent": True, "TextSize": "regular",
+            "TextVAlign": "middle", "TextHAlign": "center"}
 
 
 def keyboard(*buttons: dict[str, Any]) -> dict[str, Any]:
