@@ -116,11 +116,28 @@ class ChildProcess:
     health: dict[str, Any] = field(default_factory=dict)
 
     def cpu_seconds(self) -> float | None:
-        """User + system CPU of the process (Linux /proc), to show who used the cores; None elsewhere."""
+        """User + system CPU of the process and its children (Linux /proc); None elsewhere.
+
+        The children count: the embedded store writes from a process of its own.
+        """
         try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, ValueError, IndexError):
+            stats = {}
+            for entry in Path("/proc").iterdir():
+                if entry.name.isdigit():
+                    try:
+                        fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue  # it ended meanwhile
+                    stats[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+            tree, frontier = {self.proc.pid}, [self.proc.pid]
+            while frontier:
+                parent = frontier.pop()
+                for pid, (ppid, _) in stats.items():
+                    if ppid == parent and pid not in tree:
+                        tree.add(pid)
+                        frontier.append(pid)
+            return sum(stats[pid][1] for pid in tree if pid in stats) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError, KeyError):
             return None
 
     def tail(self) -> str:

@@ -41,20 +41,40 @@ def from_row(r: sqlite3.Row) -> Conversation:
     )
 
 
-def save_in(conn: sqlite3.Connection, c: Conversation) -> Conversation:
-    """Compare-and-set on ``version``; used alone and inside a turn."""
+def update_args(c: Conversation) -> tuple[tuple, str, int]:
+    """What ``update_row`` needs (plain values: they may travel to the writer process)."""
     c.updated_at = utcnow()
     row = to_row(c)
+    return row[4:15] + row[16:20], c.id, c.version
+
+
+def update_row(conn: sqlite3.Connection, values: tuple, conversation_id: str, version: int) -> None:
     cur = conn.execute(
         "UPDATE conversations SET address=?, state=?, language=?, language_chosen=?, topic=?, "
         "priority=?, priority_rank=?, team=?, step=?, data=?, operator_id=?, updated_at=?, "
         "enqueued_at=?, claimed_at=?, last_message_at=?, version=version+1 WHERE id=? AND version=?",
-        row[4:15] + row[16:20] + (c.id, c.version),
+        values + (conversation_id, version),
     )
     if cur.rowcount != 1:
-        raise Conflict(f"conversation {c.id} changed since it was read (version {c.version})")
-    c.version += 1
-    return c
+        raise Conflict(f"conversation {conversation_id} changed since it was read (version {version})")
+
+
+def _create(conn: sqlite3.Connection, row: tuple, helpline: str, channel: str, user_key: str) -> Conversation:
+    conn.execute(
+        f"INSERT INTO conversations ({_COLUMNS}) VALUES ({','.join('?' * 21)}) "
+        "ON CONFLICT (helpline, channel, user_key) DO NOTHING",
+        row,
+    )
+    r = conn.execute(
+        f"SELECT {_COLUMNS} FROM conversations WHERE helpline=? AND channel=? AND user_key=?",
+        (helpline, channel, user_key),
+    ).fetchone()
+    return from_row(r)
+
+
+def _claimed(conn: sqlite3.Connection, sql: str, args: tuple) -> Conversation | None:
+    r = conn.execute(sql, args).fetchone()
+    return from_row(r) if r else None
 
 
 class SqliteConversations(Conversations):
@@ -79,22 +99,13 @@ class SqliteConversations(Conversations):
         return await self._db.read(q)
 
     async def create(self, conversation: Conversation) -> Conversation:
-        def q(conn: sqlite3.Connection) -> Conversation:
-            conn.execute(
-                f"INSERT INTO conversations ({_COLUMNS}) VALUES ({','.join('?' * 21)}) "
-                "ON CONFLICT (helpline, channel, user_key) DO NOTHING",
-                to_row(conversation),
-            )
-            r = conn.execute(
-                f"SELECT {_COLUMNS} FROM conversations WHERE helpline=? AND channel=? AND user_key=?",
-                (conversation.helpline, conversation.channel, conversation.user_key),
-            ).fetchone()
-            return from_row(r)
-
-        return await self._db.run(q)
+        return await self._db.run(_create, to_row(conversation), conversation.helpline, conversation.channel,
+                                  conversation.user_key)
 
     async def save(self, conversation: Conversation) -> Conversation:
-        return await self._db.run(lambda conn: save_in(conn, conversation))
+        await self._db.run(update_row, *update_args(conversation))
+        conversation.version += 1
+        return conversation
 
     async def queue_position(self, conversation: Conversation) -> int | None:
         if conversation.state != State.WAITING or conversation.enqueued_at is None:
@@ -137,22 +148,15 @@ class SqliteConversations(Conversations):
             f"RETURNING {_COLUMNS}"
         )
 
-        def q(conn: sqlite3.Connection) -> Conversation | None:
-            r = conn.execute(sql, (operator_id, ts(now), ts(now), *args)).fetchone()
-            return from_row(r) if r else None
-
-        return await self._db.run(q)
+        return await self._db.run(_claimed, sql, (operator_id, ts(now), ts(now), *args))
 
     async def claim(self, conversation_id: str, operator_id: str, now: datetime) -> Conversation | None:
-        def q(conn: sqlite3.Connection) -> Conversation | None:
-            r = conn.execute(
-                "UPDATE conversations SET state='with_operator', operator_id=?, claimed_at=?, updated_at=?, "
-                f"version=version+1 WHERE id=? AND state='waiting' RETURNING {_COLUMNS}",
-                (operator_id, ts(now), ts(now), conversation_id),
-            ).fetchone()
-            return from_row(r) if r else None
-
-        return await self._db.run(q)
+        return await self._db.run(
+            _claimed,
+            "UPDATE conversations SET state='with_operator', operator_id=?, claimed_at=?, updated_at=?, "
+            f"version=version+1 WHERE id=? AND state='waiting' RETURNING {_COLUMNS}",
+            (operator_id, ts(now), ts(now), conversation_id),
+        )
 
     async def waiting(self, helplines: Sequence[str], limit: int = 200) -> list[Conversation]:
         where, args = _queue_filter(helplines, None, None)

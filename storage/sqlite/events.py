@@ -21,8 +21,9 @@ def to_row(e: Event) -> tuple:
             dumps(e.data), ts(e.at))
 
 
-def insert_in(conn: sqlite3.Connection, events: list[Event]) -> None:
-    conn.executemany(_INSERT, [to_row(e) for e in events])
+def insert_in(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+    """Rows of ``to_row``."""
+    conn.executemany(_INSERT, rows)
 
 
 class SqliteEvents(Events):
@@ -30,7 +31,7 @@ class SqliteEvents(Events):
         self._db = db
 
     async def add(self, event: Event) -> None:
-        await self._db.run(lambda conn: insert_in(conn, [event]))
+        await self._db.run(insert_in, [to_row(event)])
 
     async def count_by(
         self,

@@ -42,27 +42,72 @@ def from_row(r: sqlite3.Row) -> Message:
     )
 
 
-def insert_inbound_in(conn: sqlite3.Connection, message: Message) -> bool:
-    """Insert the inbound of a turn as handled; False when it was stored before.
+def insert_inbound_in(conn: sqlite3.Connection, row: tuple, message_id: str, channel: str,
+                      platform_id: str | None) -> bool:
+    """Insert the inbound of a turn (``to_row(message, handled=True)``); False when it was stored before.
 
     Raises Duplicate for another copy of it (same channel and platform id) or
     when this very message was handled already.
     """
-    cur = conn.execute(_INSERT + " ON CONFLICT DO NOTHING", to_row(message, handled=True))
-    if cur.rowcount == 1:
+    existing = _add_inbound(conn, row, message_id, channel, platform_id)
+    if existing is None:
         return True
-    r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE id=?", (message.id,)).fetchone()
-    if r is None:
-        r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE channel=? AND platform_id=?",
-                         (message.channel, message.platform_id)).fetchone()
-    existing = from_row(r)
-    if existing.id != message.id or existing.handled:
+    if existing.id != message_id or existing.handled:
         raise Duplicate(existing)
     return False  # stored unanswered by an earlier attempt: this turn answers it
 
 
-def insert_ignoring_duplicates(conn: sqlite3.Connection, messages: list[Message]) -> None:
-    conn.executemany(_INSERT + " ON CONFLICT DO NOTHING", [to_row(m) for m in messages])
+def insert_ignoring_duplicates(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+    """Rows of ``to_row``; ids already there are left alone (writing a turn again is harmless)."""
+    conn.executemany(_INSERT + " ON CONFLICT DO NOTHING", rows)
+
+
+# --- writes: module-level, so that they can run in the writer process ---------------
+
+
+def _add_inbound(conn: sqlite3.Connection, row: tuple, message_id: str, channel: str,
+                 platform_id: str | None) -> Message | None:
+    """None when stored now; else the copy stored before (same id, or same platform message)."""
+    cur = conn.execute(_INSERT + " ON CONFLICT DO NOTHING", row)
+    if cur.rowcount == 1:
+        return None
+    r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE id=?", (message_id,)).fetchone()
+    if r is None:
+        r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE channel=? AND platform_id=?",
+                         (channel, platform_id)).fetchone()
+    return from_row(r)
+
+
+def _lease(conn: sqlite3.Connection, channel: str, now: int, until: int, limit: int) -> list[Message]:
+    due = "(deliver_after IS NULL OR deliver_after <= :now)"
+    rows = conn.execute(
+        "UPDATE messages SET deliver_after = :until, attempts = attempts + 1 "
+        f"WHERE delivery = 'pending' AND channel = :channel AND {due} AND conversation_id IN ("
+        "  SELECT m.conversation_id FROM messages m "
+        f" WHERE m.delivery = 'pending' AND m.channel = :channel AND {due.replace('deliver_after', 'm.deliver_after')}"
+        "  AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.conversation_id = m.conversation_id "
+        "                  AND e.delivery = 'pending' AND e.channel = :channel AND e.seq < m.seq)"
+        "  ORDER BY m.seq LIMIT :limit) "
+        f"RETURNING {_COLUMNS}",
+        {"until": until, "channel": channel, "now": now, "limit": limit},
+    ).fetchall()
+    return sorted((from_row(r) for r in rows), key=lambda m: m.seq)
+
+
+def _set_delivery(conn: sqlite3.Connection, message_id: str, delivery: str) -> None:
+    conn.execute("UPDATE messages SET delivery = ?, deliver_after = NULL WHERE id = ?", (delivery, message_id))
+
+
+def _retry_at(conn: sqlite3.Connection, message_id: str, when: int) -> None:
+    row = conn.execute("SELECT conversation_id, channel, seq FROM messages WHERE id = ?", (message_id,)).fetchone()
+    if row is None:
+        return
+    conn.execute("UPDATE messages SET deliver_after = ? WHERE id = ? AND delivery = 'pending'", (when, message_id))
+    conn.execute(
+        "UPDATE messages SET deliver_after = ? WHERE delivery = 'pending' AND conversation_id = ? "
+        "AND channel = ? AND seq > ? AND (deliver_after IS NULL OR deliver_after < ?)",
+        (when, row["conversation_id"], row["channel"], row["seq"], when),
+    )
 
 
 class SqliteMessages(Messages):
@@ -70,19 +115,8 @@ class SqliteMessages(Messages):
         self._db = db
 
     async def add_inbound(self, message: Message) -> tuple[Message, bool]:
-        def q(conn: sqlite3.Connection) -> tuple[Message, bool]:
-            cur = conn.execute(_INSERT + " ON CONFLICT DO NOTHING", to_row(message))
-            if cur.rowcount == 1:
-                return message, True
-            r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE id=?", (message.id,)).fetchone()
-            if r is None:
-                r = conn.execute(
-                    f"SELECT {_COLUMNS} FROM messages WHERE channel=? AND platform_id=?",
-                    (message.channel, message.platform_id),
-                ).fetchone()
-            return from_row(r), False
-
-        return await self._db.run(q)
+        stored = await self._db.run(_add_inbound, to_row(message), message.id, message.channel, message.platform_id)
+        return (message, True) if stored is None else (stored, False)
 
     async def get(self, message_id: str) -> Message | None:
         def q(conn: sqlite3.Connection) -> Message | None:
@@ -140,52 +174,16 @@ class SqliteMessages(Messages):
         return await self._db.read(q)
 
     async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int) -> list[Message]:
-        def q(conn: sqlite3.Connection) -> list[Message]:
-            due = "(deliver_after IS NULL OR deliver_after <= :now)"
-            rows = conn.execute(
-                "UPDATE messages SET deliver_after = :until, attempts = attempts + 1 "
-                f"WHERE delivery = 'pending' AND channel = :channel AND {due} AND conversation_id IN ("
-                "  SELECT m.conversation_id FROM messages m "
-                f" WHERE m.delivery = 'pending' AND m.channel = :channel AND {due.replace('deliver_after', 'm.deliver_after')}"
-                "  AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.conversation_id = m.conversation_id "
-                "                  AND e.delivery = 'pending' AND e.channel = :channel AND e.seq < m.seq)"
-                "  ORDER BY m.seq LIMIT :limit) "
-                f"RETURNING {_COLUMNS}",
-                {"until": ts(now + lease), "channel": channel, "now": ts(now), "limit": limit},
-            ).fetchall()
-            return sorted((from_row(r) for r in rows), key=lambda m: m.seq)
-
-        return await self._db.run(q)
+        return await self._db.run(_lease, channel, ts(now), ts(now + lease), limit)
 
     async def mark_sent(self, message_id: str) -> None:
-        def q(conn: sqlite3.Connection) -> None:
-            conn.execute("UPDATE messages SET delivery = ?, deliver_after = NULL WHERE id = ?",
-                         (Delivery.SENT.value, message_id))
-
-        await self._db.run(q)
+        await self._db.run(_set_delivery, message_id, Delivery.SENT.value)
 
     async def mark_failed(self, message_id: str) -> None:
-        def q(conn: sqlite3.Connection) -> None:
-            conn.execute("UPDATE messages SET delivery = ?, deliver_after = NULL WHERE id = ?",
-                         (Delivery.FAILED.value, message_id))
-
-        await self._db.run(q)
+        await self._db.run(_set_delivery, message_id, Delivery.FAILED.value)
 
     async def retry_at(self, message_id: str, when: datetime) -> None:
-        def q(conn: sqlite3.Connection) -> None:
-            row = conn.execute("SELECT conversation_id, channel, seq FROM messages WHERE id = ?",
-                               (message_id,)).fetchone()
-            if row is None:
-                return
-            conn.execute("UPDATE messages SET deliver_after = ? WHERE id = ? AND delivery = 'pending'",
-                         (ts(when), message_id))
-            conn.execute(
-                "UPDATE messages SET deliver_after = ? WHERE delivery = 'pending' AND conversation_id = ? "
-                "AND channel = ? AND seq > ? AND (deliver_after IS NULL OR deliver_after < ?)",
-                (ts(when), row["conversation_id"], row["channel"], row["seq"], ts(when)),
-            )
-
-        await self._db.run(q)
+        await self._db.run(_retry_at, message_id, ts(when))
 
     async def count_pending(self, channel: str | None = None) -> int:
         def q(conn: sqlite3.Connection) -> int:

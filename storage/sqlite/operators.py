@@ -15,6 +15,7 @@ from ..models import Operator, Session
 from ..port import Operators, Sessions
 from .db import SqliteDatabase
 from .schema import dt, dumps, loads, ts
+from .writer import execute
 
 _TIMES = ("locked_until", "last_seen_at", "created_at")
 
@@ -33,20 +34,20 @@ def _operator(text: str) -> Operator:
     return Operator(**doc)
 
 
+def _insert_operator(conn: sqlite3.Connection, operator_id: str, login: str, doc: str) -> None:
+    try:
+        conn.execute("INSERT INTO operators (id, login, doc) VALUES (?, ?, ?)", (operator_id, login, doc))
+    except sqlite3.IntegrityError as exc:
+        raise AlreadyExists(f"an operator with login {login!r} exists already") from None
+
+
 class SqliteOperators(Operators):
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
 
     async def create(self, operator: Operator) -> Operator:
-        def q(conn: sqlite3.Connection) -> Operator:
-            try:
-                conn.execute("INSERT INTO operators (id, login, doc) VALUES (?, ?, ?)",
-                             (operator.id, operator.login, _doc(operator)))
-            except sqlite3.IntegrityError as exc:
-                raise AlreadyExists(f"an operator with login {operator.login!r} exists already") from exc
-            return operator
-
-        return await self._db.run(q)
+        await self._db.run(_insert_operator, operator.id, operator.login, _doc(operator))
+        return operator
 
     async def get(self, operator_id: str) -> Operator | None:
         def q(conn: sqlite3.Connection) -> Operator | None:
@@ -63,11 +64,9 @@ class SqliteOperators(Operators):
         return await self._db.read(q)
 
     async def save(self, operator: Operator) -> Operator:
-        def q(conn: sqlite3.Connection) -> Operator:
-            conn.execute("UPDATE operators SET login=?, doc=? WHERE id=?", (operator.login, _doc(operator), operator.id))
-            return operator
-
-        return await self._db.run(q)
+        await self._db.run(execute, "UPDATE operators SET login=?, doc=? WHERE id=?",
+                           (operator.login, _doc(operator), operator.id))
+        return operator
 
     async def all(self) -> list[Operator]:
         def q(conn: sqlite3.Connection) -> list[Operator]:
@@ -81,12 +80,9 @@ class SqliteSessions(Sessions):
         self._db = db
 
     async def create(self, session: Session) -> None:
-        def q(conn: sqlite3.Connection) -> None:
-            conn.execute("INSERT INTO sessions (id, operator_id, csrf_token, created_at, expires_at) "
-                         "VALUES (?, ?, ?, ?, ?)", (session.id, session.operator_id, session.csrf_token,
-                                                     ts(session.created_at), ts(session.expires_at)))
-
-        await self._db.run(q)
+        await self._db.run(execute, "INSERT INTO sessions (id, operator_id, csrf_token, created_at, expires_at) "
+                           "VALUES (?, ?, ?, ?, ?)", (session.id, session.operator_id, session.csrf_token,
+                                                      ts(session.created_at), ts(session.expires_at)))
 
     async def get(self, session_id: str, now: datetime) -> Session | None:
         def q(conn: sqlite3.Connection) -> Session | None:
@@ -99,8 +95,7 @@ class SqliteSessions(Sessions):
         return await self._db.read(q)
 
     async def delete(self, session_id: str) -> None:
-        await self._db.run(lambda conn: conn.execute("DELETE FROM sessions WHERE id=?", (session_id,)))
+        await self._db.run(execute, "DELETE FROM sessions WHERE id=?", (session_id,))
 
     async def delete_expired(self, now: datetime) -> int:
-        return await self._db.run(
-            lambda conn: conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (ts(now),)).rowcount)
+        return await self._db.run(execute, "DELETE FROM sessions WHERE expires_at <= ?", (ts(now),))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ..models import Conversation, Event, Message
 from ..port import Store
-from . import conversations, events, messages, operators
-from .db import SqliteDatabase
+from . import conversations, events, messages, operators, writer
+from .db import SqliteDatabase, WriterKind
 from .schema import create_schema
 
 FILENAME = "vikno.sqlite3"
@@ -18,9 +18,9 @@ FILENAME = "vikno.sqlite3"
 class SqliteStore(Store):
     kind = "sqlite"
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, writer: WriterKind = "process") -> None:
         self.path = Path(data_dir) / FILENAME
-        self._db = SqliteDatabase(self.path, create_schema)
+        self._db = SqliteDatabase(self.path, create_schema, writer=writer)
         self.conversations = conversations.SqliteConversations(self._db)
         self.messages = messages.SqliteMessages(self._db)
         self.events = events.SqliteEvents(self._db)
@@ -37,7 +37,7 @@ class SqliteStore(Store):
         if not self._db.is_open:
             return False
         try:
-            return await self._db.run(lambda conn: conn.execute("SELECT 1").fetchone()[0] == 1)
+            return await self._db.run(writer.ping)
         except Exception:
             return False
 
@@ -48,18 +48,22 @@ class SqliteStore(Store):
         replies: Sequence[Message],
         events_: Sequence[Event],
     ) -> Conversation:
-        def q(conn: sqlite3.Connection) -> Conversation:
-            fresh = messages.insert_inbound_in(conn, inbound) if inbound is not None else True
-            conversations.save_in(conn, conversation)
-            messages.insert_ignoring_duplicates(conn, list(replies))
-            events.insert_in(conn, list(events_))
-            if inbound is not None and not fresh:
-                conn.execute("UPDATE messages SET handled=1 WHERE id=?", (inbound.id,))
-            return conversation
+        # Plain rows, not objects: they cross to the writer process on every message.
+        update = conversations.update_args(conversation)
+        inbound_args = (None if inbound is None else
+                        (messages.to_row(inbound, handled=True), inbound.id, inbound.channel, inbound.platform_id))
+        await self._db.run(_turn, update, inbound_args, [messages.to_row(m) for m in replies],
+                           [events.to_row(e) for e in events_])
+        conversation.version += 1
+        return conversation
 
-        version = conversation.version
-        try:
-            return await self._db.run(q)
-        except BaseException:
-            conversation.version = version  # the transaction was rolled back
-            raise
+
+def _turn(conn: sqlite3.Connection, update: tuple, inbound: tuple | None, replies: list[tuple],
+          events_: list[tuple]) -> None:
+    """One message's turn in one transaction: the inbound, the conversation, the replies, the events."""
+    fresh = messages.insert_inbound_in(conn, *inbound) if inbound is not None else True
+    conversations.update_row(conn, *update)
+    messages.insert_ignoring_duplicates(conn, replies)
+    events.insert_in(conn, events_)
+    if inbound is not None and not fresh:
+        conn.execute("UPDATE messages SET handled=1 WHERE id=?", (inbound[1],))
