@@ -70,6 +70,8 @@ class SqliteDatabase:
         self._init = init
         self.writer_kind = writer
         self._process: ProcessWriter | None = None
+        self._restarting: asyncio.Lock | None = None
+        self._closed = True
         self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._reads: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -77,7 +79,7 @@ class SqliteDatabase:
 
     @property
     def is_open(self) -> bool:
-        return self._thread is not None or (self._process is not None and self._process.is_open)
+        return not self._closed
 
     async def open(self) -> None:
         if self.is_open:
@@ -97,8 +99,10 @@ class SqliteDatabase:
             await self._start_thread()
         self._reader = threading.Thread(target=self._read_main, name="vikno-sqlite-read", daemon=True)
         self._reader.start()
+        self._closed = False
 
     async def close(self) -> None:
+        self._closed = True
         reader, self._reader = self._reader, None
         if reader is not None:
             self._reads.put(_STOP)
@@ -114,7 +118,8 @@ class SqliteDatabase:
     async def run(self, fn: WriteFn, *args: Any) -> Any:
         """Run the write ``fn(connection, *args)`` in a transaction; resolve after its COMMIT."""
         if self._process is not None:
-            return await self._process.submit(fn, args)
+            process = self._process if self._process.is_open else await self._restart_writer()
+            return await process.submit(fn, args)
         if self._thread is None:
             raise StoreUnavailable("the SQLite store is not open")
         loop = asyncio.get_running_loop()
@@ -134,6 +139,28 @@ class SqliteDatabase:
         future: asyncio.Future[T] = loop.create_future()
         self._reads.put(_Job(fn, (), loop, future))
         return await future
+
+    async def _restart_writer(self) -> ProcessWriter:
+        """The writer process died (killed, out of memory): start another for the next writes.
+
+        Writes that were in flight failed unacknowledged (the channels answer
+        with an error, so the platforms send them again); committed ones stand.
+        """
+        if self._closed:
+            raise StoreUnavailable("the SQLite store is not open")
+        if self._restarting is None:
+            self._restarting = asyncio.Lock()
+        async with self._restarting:
+            if self._process is not None and self._process.is_open:
+                return self._process
+            log.warning("restarting the SQLite writer process")
+            process = ProcessWriter(self.path, self._init)
+            try:
+                await process.open()
+            except Exception as exc:
+                raise StoreUnavailable(f"the SQLite writer process cannot be restarted: {exc}") from exc
+            self._process = process
+            return process
 
     # --- the reader thread -------------------------------------------------------
 

@@ -261,7 +261,7 @@ class ProcessWriter:
             data = b""
         if not data:
             if not self._closing:
-                log.error("the SQLite writer process stopped; writes fail until vikno is restarted")
+                log.error("the SQLite writer process stopped; the next write starts another")
             self._shut("the SQLite writer process stopped")
             return
         for answers in self._frames.feed(data):
