@@ -15,7 +15,7 @@ with the number of distinct pages touched since the last one, which grows
 with the history (each busy conversation's index entries sit on their own
 page once the index is large). Left to SQLite's auto-checkpoint in the
 writer, a store of 100,000 messages wrote 27-33 % slower than one of 1,000
-(bench/store_bench.py); with the checkpointer, 12-20 %.
+(bench/store_bench.py); with the checkpointer, 12-21 %.
 """
 
 from __future__ import annotations
