@@ -173,6 +173,8 @@ class ProcessWriter:
     def submit(self, fn: WriteFn, args: tuple) -> asyncio.Future[Any]:
         if self._sock is None or self._loop is None:
             raise StoreUnavailable("the SQLite store is not open")
+        if asyncio.get_running_loop() is not self._loop:
+            raise RuntimeError("the SQLite store is used from another event loop than the one that opened it")
         future = self._loop.create_future()
         job_id = next(self._ids)
         self._pending[job_id] = future
