@@ -130,3 +130,22 @@ async def test_without_a_writer_process_the_store_writes_from_a_thread(tmp_path:
         assert await store.messages.count() == 3
     finally:
         await store.close()
+
+
+def returns_a_row(conn: sqlite3.Connection) -> object:
+    return conn.execute("SELECT 1 AS one").fetchone()  # a sqlite3.Row cannot be pickled
+
+
+async def test_what_cannot_cross_to_or_from_the_writer_process_fails_alone(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path)
+    await store.open()
+    db = store._db
+    try:
+        results = await asyncio.gather(db.run(insert_then, "kept", False), db.run(insert_then, lambda: 0, False),
+                                       db.run(returns_a_row), return_exceptions=True)
+        assert results[0] == "kept"
+        assert isinstance(results[1], TypeError)  # its arguments could not be sent
+        assert isinstance(results[2], StoreUnavailable) and "could not be sent back" in str(results[2])
+        assert await store.ping() is True  # and the writer carries on
+    finally:
+        await store.close()
