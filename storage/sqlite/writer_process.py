@@ -144,6 +144,8 @@ class ProcessWriter:
         self._frames = _Frames()
         self._ready: asyncio.Future[None] | None = None
         self._closing = False
+        #: jobs sent and not answered yet; while there are any, new ones wait and go together
+        self._in_flight = 0
 
     @property
     def is_open(self) -> bool:
@@ -189,7 +191,7 @@ class ProcessWriter:
             return
         self._closing = True
         if self._outbox:
-            self._send()
+            self._send(force=True)
         self._write(_frame(None))
         if process is not None:
             await asyncio.to_thread(process.join, 30)  # it answers what it has, then stops
@@ -199,7 +201,16 @@ class ProcessWriter:
 
     # --- sending and receiving ---
 
-    def _send(self) -> None:
+    def _send(self, force: bool = False) -> None:
+        """Send what is waiting, unless the writer still works on the last batch.
+
+        One batch at a time: what arrives meanwhile waits and goes as one
+        (the writer would run it after the current batch anyway). Fewer,
+        larger batches cost both processes fewer wake-ups and the store
+        fewer commits; a send per loop iteration cost the web process ~10 %.
+        """
+        if self._in_flight and not force:
+            return  # _readable sends when the answers are in
         jobs, self._outbox = self._outbox, []
         if not jobs or self._sock is None:
             return
@@ -216,6 +227,8 @@ class ProcessWriter:
             if not good:
                 return
             frame = _frame(good)
+            jobs = good
+        self._in_flight += len(jobs)
         self._write(frame)
 
     def _write(self, data: bytes) -> None:
@@ -268,7 +281,11 @@ class ProcessWriter:
             return
         for answers in self._frames.feed(data):
             for job_id, ok, value in answers:
+                if job_id != _READY:
+                    self._in_flight -= 1
                 self._settle(job_id, ok, value)
+        if not self._in_flight and self._outbox:
+            self._send()
 
     def _settle(self, job_id: int, ok: bool, value: Any) -> None:
         future = self._pending.pop(job_id, None)
