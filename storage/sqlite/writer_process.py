@@ -89,8 +89,13 @@ def writer_main(path: str, init: Callable[..., None], sock: socket.socket) -> No
             for start in range(0, len(jobs), MAX_BATCH):
                 chunk = jobs[start:start + MAX_BATCH]
                 outcomes = core.commit([(fn, args) for _, fn, args in chunk])
-                sock.sendall(_frame([_answer(job_id, o.result, o.error)
-                                     for (job_id, _, _), o in zip(chunk, outcomes)]))
+                answers = [(job_id, o.error is None, o.result if o.error is None else o.error)
+                           for (job_id, _, _), o in zip(chunk, outcomes)]
+                try:
+                    frame = _frame(answers)
+                except Exception:  # some answer cannot travel: find it, send the rest as they are
+                    frame = _frame([_answer(*answer) for answer in answers])
+                sock.sendall(frame)
             if stop:
                 break
     except (BrokenPipeError, ConnectionResetError):
@@ -116,13 +121,12 @@ def _receive(sock: socket.socket, frames: _Frames) -> tuple[list[tuple[int, Writ
         wait = not jobs
 
 
-def _answer(job_id: int, result: Any, error: BaseException | None) -> tuple[int, bool, Any]:
-    value = error if error is not None else result
+def _answer(job_id: int, ok: bool, value: Any) -> tuple[int, bool, Any]:
     try:
         pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # an answer that cannot travel must still arrive as an error
         return job_id, False, StoreUnavailable(f"the store's answer could not be sent back: {exc!r} ({value!r})")
-    return job_id, error is None, value
+    return job_id, ok, value
 
 
 # --- the web process's side --------------------------------------------------------------
