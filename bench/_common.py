@@ -41,6 +41,16 @@ UKRAINIAN_REPLIES: tuple[str, ...] = (
 )
 
 
+#: The conversation every load benchmark plays (REST, Telegram, Viber), so that their
+#: rates compare: a greeting, then over and over the payloads the shipped line offers
+#: and one typed question.
+GREETING = "Добрий день! Мені потрібна консультація щодо соціальної допомоги."
+QUESTION = "Мамі 82 роки, живе сама в селі, потрібен догляд вдома. Куди звернутися в громаді?"
+PLAN: tuple[str, ...] = ("topic:disability", "menu", "topic:elderly_care", "menu", "text", "topic:social_benefits",
+                         "menu")
+REST_PATH = "/api/v1/conversations/{key}/messages"
+
+
 def sample_text(rng: random.Random) -> str:
     return rng.choice(UKRAINIAN_LINES)
 
@@ -173,26 +183,32 @@ def start_vikno(folder: Path, port: int, **env: str) -> ChildProcess:
                  folder / "server.log", port)
 
 
-async def wait_healthy(server: ChildProcess, timeout: float = 60.0) -> float:
-    """Seconds until ``/healthz`` answers 200; raises with the log's tail if it dies or takes too long."""
+async def wait_ready(process: ChildProcess, path: str = "/healthz", timeout: float = 60.0,
+                     since: float | None = None) -> float:
+    """Seconds from ``since`` (default: now) until ``path`` answers 200; its JSON lands in ``process.health``.
+
+    Raises with the log's tail if the process dies or takes longer than ``timeout``.
+    """
     import asyncio
     import time
 
     import aiohttp
 
-    started = time.perf_counter()
+    started = time.perf_counter() if since is None else since
     async with aiohttp.ClientSession() as session:
         while time.perf_counter() - started < timeout:
-            if server.proc.poll() is not None:
-                raise RuntimeError(f"{server.name} exited with {server.proc.returncode}:\n{server.tail()}")
+            if process.proc.poll() is not None:
+                raise RuntimeError(f"{process.name} exited with {process.proc.returncode}:\n{process.tail()}")
             try:
-                async with session.get(f"{server.base}/healthz") as resp:
+                async with session.get(f"{process.base}{path}") as resp:
                     if resp.status == 200:
-                        return time.perf_counter() - started
-            except aiohttp.ClientError:
+                        process.startup_s = time.perf_counter() - started
+                        process.health = await resp.json(content_type=None)
+                        return process.startup_s
+            except (aiohttp.ClientError, ValueError):
                 pass
-            await asyncio.sleep(0.2)
-    raise RuntimeError(f"{server.name} did not become healthy within {timeout:.0f} s:\n{server.tail()}")
+            await asyncio.sleep(0.02)
+    raise RuntimeError(f"{process.name} did not answer {path} with 200 within {timeout:.0f} s:\n{process.tail()}")
 
 
 @dataclass

@@ -46,7 +46,7 @@ from typing import Any
 
 import aiohttp
 
-from _common import free_port, machine_note, percentile, print_json, start_vikno, table, verdict, wait_healthy
+from _common import free_port, machine_note, percentile, print_json, start_vikno, table, verdict, wait_ready
 
 from vikno.flows.content import load_helplines, shipped_helpline_folders
 from vikno.handoff.passwords import hash_password
@@ -266,7 +266,7 @@ async def bench_crisis(args: argparse.Namespace) -> dict[str, Any]:
         server = start_vikno(folder, port)
         clients: list[OperatorClient] = []
         try:
-            await wait_healthy(server)
+            await wait_ready(server)
             clients = [OperatorClient(base, login) for login in logins]
             for client in clients:  # one at a time: each login is an argon2 check on the server
                 await client.log_in()

@@ -37,18 +37,11 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from _common import ChildProcess, drive, free_port, machine_note, percentile, print_json, spawn, table, verdict
+from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, drive, free_port, machine_note, percentile,
+                     print_json, spawn, start_vikno, table, verdict, wait_ready)
 
-PATH = "/api/v1/conversations/{key}/messages"
 TARGET_RATIO = 0.5
-STARTUP_TIMEOUT = 60.0
 NLU_TIMEOUT = 600.0
-
-GREETING = "Добрий день! Мені потрібна консультація щодо соціальної допомоги."
-QUESTION = "Мамі 82 роки, живе сама в селі, потрібен догляд вдома. Куди звернутися в громаді?"
-#: What each conversation sends after its greeting, over and over.
-PLAN: tuple[str, ...] = ("topic:disability", "menu", "topic:elderly_care", "menu", "text", "topic:social_benefits",
-                         "menu")
 
 
 # --- the bare server -----------------------------------------------------------------
@@ -79,7 +72,7 @@ def bare_app(templates: dict[str, Any]) -> web.Application:
         return web.json_response({"status": "ok"})
 
     app = web.Application()
-    app.add_routes([web.post(PATH, post_message), web.get("/healthz", healthz)])
+    app.add_routes([web.post(REST_PATH, post_message), web.get("/healthz", healthz)])
     return app
 
 
@@ -94,24 +87,6 @@ def run_bare_server(port: int, templates_file: Path) -> int:
 
 
 Server = ChildProcess
-
-
-async def wait_healthy(server: Server, session: aiohttp.ClientSession, spawned: float) -> None:
-    """Poll /healthz until 200: start-up time is from spawn to that first 200."""
-    while time.perf_counter() - spawned < STARTUP_TIMEOUT:
-        if server.proc.poll() is not None:
-            raise RuntimeError(f"{server.name} exited with {server.proc.returncode}:\n{server.tail()}")
-        try:
-            async with session.get(f"{server.base}/healthz") as resp:
-                if resp.status == 200:
-                    server.startup_s = time.perf_counter() - spawned
-                    server.health = await resp.json()
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.02)
-    raise RuntimeError(f"{server.name} did not answer /healthz with 200 within {STARTUP_TIMEOUT:.0f} s:\n"
-                       f"{server.tail()}")
 
 
 async def wait_nlu(server: Server, session: aiohttp.ClientSession) -> float:
@@ -197,7 +172,7 @@ async def send(session: aiohttp.ClientSession, base: str, person: Person, result
     result.off_plan += off_plan
     started = time.perf_counter()
     try:
-        async with session.post(f"{base}{PATH.format(key=person.key)}", data=body,
+        async with session.post(f"{base}{REST_PATH.format(key=person.key)}", data=body,
                                 headers={"Content-Type": "application/json"}) as resp:
             reply = await resp.json(content_type=None)
             status = resp.status
@@ -246,7 +221,7 @@ async def capture_templates(server: Server, session: aiohttp.ClientSession) -> d
     for _ in range(len(PLAN) + 1):
         body, _ = person.next_body()
         sent = json.loads(body)
-        async with session.post(f"{server.base}{PATH.format(key=person.key)}", data=body,
+        async with session.post(f"{server.base}{REST_PATH.format(key=person.key)}", data=body,
                                 headers={"Content-Type": "application/json"}) as resp:
             if resp.status != 200:
                 raise RuntimeError(f"vikno answered {resp.status}: {await resp.text()}\n{server.tail()}")
@@ -260,25 +235,22 @@ async def capture_templates(server: Server, session: aiohttp.ClientSession) -> d
 # --- the run ---------------------------------------------------------------------------------------
 
 
-async def start_vikno(folder: Path, nlu: str, session: aiohttp.ClientSession) -> Server:
-    port = free_port()
-    env = {**os.environ, "VIKNO_DATA_DIR": str(folder / "data"), "VIKNO_NLU": nlu, "VIKNO_LOG_LEVEL": "WARNING"}
-    env.pop("MONGODB_URI", None)  # this benchmark is about the embedded store
+async def start_server(folder: Path, nlu: str) -> Server:
+    """``vikno serve``; start-up time is from spawn to its first ``/healthz`` 200."""
     spawned = time.perf_counter()
-    server = spawn("vikno serve", [sys.executable, "-m", "vikno.bots", "serve", "--port", str(port)], env,
-                   folder / "vikno.log", port)
-    await wait_healthy(server, session, spawned)
+    server = start_vikno(folder, free_port(), VIKNO_NLU=nlu)
+    await wait_ready(server, since=spawned)
     return server
 
 
-async def start_bare(folder: Path, templates: dict[str, Any], session: aiohttp.ClientSession) -> Server:
+async def start_bare(folder: Path, templates: dict[str, Any]) -> Server:
     port = free_port()
     templates_file = folder / "templates.json"
     templates_file.write_text(json.dumps(templates, ensure_ascii=False), encoding="utf-8")
     spawned = time.perf_counter()
     server = spawn("bare aiohttp", [sys.executable, str(Path(__file__).resolve()), "--bare-server", str(port),
                                     "--templates", str(templates_file)], dict(os.environ), folder / "bare.log", port)
-    await wait_healthy(server, session, spawned)
+    await wait_ready(server, since=spawned)
     return server
 
 
@@ -310,10 +282,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         folder = Path(tmp)
         async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
             try:
-                vikno = await start_vikno(folder, args.nlu, session)
+                vikno = await start_server(folder, args.nlu)
                 nlu_wait = await wait_nlu(vikno, session) if args.nlu != "none" else 0.0
                 templates = await capture_templates(vikno, session)
-                bare = await start_bare(folder, templates, session)
+                bare = await start_bare(folder, templates)
                 print_startup(vikno, bare, args.nlu, nlu_wait)
                 results = await measure(vikno, bare, session, args)
             finally:

@@ -41,43 +41,21 @@ from typing import Any
 
 import aiohttp
 
-from _common import ChildProcess, drive, free_port, machine_note, percentile, print_json, spawn, table, verdict
+from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, drive, free_port, machine_note, percentile,
+                     print_json, spawn, start_vikno, table, verdict, wait_ready)
 
 ROOT = Path(__file__).resolve().parent.parent
 FAKE = ROOT / "tests" / "bots" / "fake_telegram.py"
 TOKEN = "424242:BENCH-token_for-the-fake-api"
 SECRET = "bench-webhook-secret"
-REST_PATH = "/api/v1/conversations/{key}/messages"
 WEBHOOK_PATH = "/telegram/webhook"
 TARGET_RATIO = 0.5
-STARTUP_TIMEOUT = 60.0
-
-GREETING = "Добрий день! Мені потрібна консультація щодо соціальної допомоги."
-QUESTION = "Мамі 82 роки, живе сама в селі, потрібен догляд вдома. Куди звернутися в громаді?"
-#: What each person sends after the greeting, over and over (payloads the shipped line offers).
-PLAN: tuple[str, ...] = ("topic:disability", "menu", "topic:elderly_care", "menu", "text", "topic:social_benefits",
-                         "menu")
 
 
 # --- processes -------------------------------------------------------------------------------
 
 
 Process = ChildProcess
-
-
-async def wait_ready(process: Process, session: aiohttp.ClientSession, path: str) -> None:
-    started = time.perf_counter()
-    while time.perf_counter() - started < STARTUP_TIMEOUT:
-        if process.proc.poll() is not None:
-            raise RuntimeError(f"{process.name} exited with {process.proc.returncode}:\n{process.tail()}")
-        try:
-            async with session.get(process.base + path) as resp:
-                if resp.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.05)
-    raise RuntimeError(f"{process.name} did not start within {STARTUP_TIMEOUT:.0f} s:\n{process.tail()}")
 
 
 async def fake_stats(fake: Process, session: aiohttp.ClientSession) -> dict[str, int]:
@@ -220,15 +198,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 fake_port, port = free_port(), free_port()
                 fake = spawn("fake Bot API", [sys.executable, str(FAKE), "--port", str(fake_port), "--token", TOKEN],
                              dict(os.environ), folder / "fake.log", fake_port)
-                await wait_ready(fake, session, "/_stats")
-                env = {**os.environ, "VIKNO_DATA_DIR": str(folder / "data"), "VIKNO_NLU": "none",
-                       "VIKNO_LOG_LEVEL": "WARNING", "VIKNO_TELEGRAM_TOKEN": TOKEN, "VIKNO_TELEGRAM_API": fake.base,
-                       "VIKNO_TELEGRAM_MODE": "webhook", "VIKNO_TELEGRAM_SECRET": SECRET,
-                       "VIKNO_PUBLIC_URL": f"http://127.0.0.1:{port}"}
-                env.pop("MONGODB_URI", None)  # this benchmark is about the embedded store
-                vikno = spawn("vikno serve", [sys.executable, "-m", "vikno.bots", "serve", "--port", str(port)], env,
-                              folder / "vikno.log", port)
-                await wait_ready(vikno, session, "/healthz")
+                await wait_ready(fake, "/_stats")
+                vikno = start_vikno(folder, port, VIKNO_TELEGRAM_TOKEN=TOKEN, VIKNO_TELEGRAM_API=fake.base,
+                                    VIKNO_TELEGRAM_MODE="webhook", VIKNO_TELEGRAM_SECRET=SECRET,
+                                    VIKNO_PUBLIC_URL=f"http://127.0.0.1:{port}")
+                await wait_ready(vikno)
                 common = dict(connections=args.connections, conversations=args.conversations)
                 results = {"rest": LoadResult("rest"), "telegram": LoadResult("telegram")}
                 delivered: dict[str, int] = {}

@@ -38,19 +38,13 @@ from typing import Any
 
 import aiohttp
 
-from _common import ChildProcess, free_port, machine_note, percentile, print_json, spawn, table, verdict
+from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, free_port, machine_note, percentile,
+                     print_json, spawn, start_vikno, table, verdict, wait_ready)
 
 ROOT = Path(__file__).resolve().parents[1]
 FAKE_VIBER = ROOT / "tests" / "bots" / "fake_viber.py"
 TOKEN = "4453b6ac12345678-e02c5f12174805f9-benchbenchbench0"
 TARGET_RATIO = 0.5
-STARTUP_TIMEOUT = 60.0
-REST_PATH = "/api/v1/conversations/{key}/messages"
-GREETING = "Добрий день! Мені потрібна консультація щодо соціальної допомоги."
-QUESTION = "Мамі 82 роки, живе сама в селі, потрібен догляд вдома. Куди звернутися в громаді?"
-#: After the first message, each person sends these over and over (buttons are payloads).
-PLAN: tuple[str, ...] = ("topic:disability", "menu", "topic:elderly_care", "menu", "text", "topic:social_benefits",
-                         "menu")
 _tokens = itertools.count(7_000_000_000_000_000_000)
 
 
@@ -58,21 +52,6 @@ _tokens = itertools.count(7_000_000_000_000_000_000)
 
 
 Proc = ChildProcess
-
-
-async def wait_for(url: str, proc: Proc, session: aiohttp.ClientSession) -> None:
-    started = time.perf_counter()
-    while time.perf_counter() - started < STARTUP_TIMEOUT:
-        if proc.proc.poll() is not None:
-            raise RuntimeError(f"{proc.name} exited with {proc.proc.returncode}:\n{proc.tail()}")
-        try:
-            async with session.get(url) as resp:
-                if resp.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.05)
-    raise RuntimeError(f"{proc.name} did not answer {url} in {STARTUP_TIMEOUT:.0f} s:\n{proc.tail()}")
 
 
 async def fake_stats(session: aiohttp.ClientSession, base: str) -> dict[str, int]:
@@ -211,16 +190,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 fake_port, port = free_port(), free_port()
                 fake_base = f"http://127.0.0.1:{fake_port}"
                 procs["fake"] = spawn("fake viber", [sys.executable, str(FAKE_VIBER), "--port", str(fake_port),
-                                                     "--token", TOKEN], dict(os.environ), folder / "fake.log")
-                await wait_for(f"{fake_base}/_stats", procs["fake"], session)
-                env = {**os.environ, "VIKNO_DATA_DIR": str(folder / "data"), "VIKNO_NLU": "none",
-                       "VIKNO_LOG_LEVEL": "WARNING", "VIKNO_VIBER_TOKEN": TOKEN,
-                       "VIKNO_VIBER_API": f"{fake_base}/pa", "VIKNO_PUBLIC_URL": f"http://127.0.0.1:{port}"}
-                env.pop("MONGODB_URI", None)
-                procs["vikno"] = spawn("vikno serve", [sys.executable, "-m", "vikno.bots", "serve", "--port",
-                                                       str(port)], env, folder / "vikno.log")
-                base = f"http://127.0.0.1:{port}"
-                await wait_for(f"{base}/healthz", procs["vikno"], session)
+                                                     "--token", TOKEN], dict(os.environ), folder / "fake.log",
+                                      fake_port)
+                await wait_ready(procs["fake"], "/_stats")
+                procs["vikno"] = start_vikno(folder, port, VIKNO_VIBER_TOKEN=TOKEN, VIKNO_VIBER_API=f"{fake_base}/pa",
+                                             VIKNO_PUBLIC_URL=f"http://127.0.0.1:{port}")
+                base = procs["vikno"].base
+                await wait_ready(procs["vikno"])
                 results = {name: Result(name) for name in BUILDERS}
                 for round_ in range(args.rounds):
                     for name in BUILDERS:

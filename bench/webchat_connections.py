@@ -29,7 +29,7 @@ from typing import Any
 
 import aiohttp
 
-from _common import free_port, machine_note, print_json, start_vikno, table, verdict, wait_healthy
+from _common import free_port, machine_note, print_json, start_vikno, table, verdict, wait_ready
 
 TARGET_CONNECTIONS = 10_000
 TARGET_KB = 20.0
@@ -141,7 +141,7 @@ async def run(connections: int, clients: int) -> dict[str, Any]:
         url = f"ws://127.0.0.1:{port}/chat/ws"
         server = start_vikno(folder, port)
         try:
-            await wait_healthy(server)
+            await wait_ready(server)
             await warm_up(url)
             before = rss_kb(server.proc.pid)
             started = time.perf_counter()
