@@ -13,8 +13,10 @@ import re
 
 __all__ = ["normalize", "tokens"]
 
-_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'", "ʹ": "'", "′": "'"})
-_FOLD = str.maketrans({"ё": "е", "ґ": "г"})
+# Apostrophes and ё/ґ: a regex and str.replace, not str.translate: on Cyrillic
+# text translate looks every character up in a dict (~17 µs for a short message,
+# twice per message), the regex scans in C and replace is a memchr.
+_APOSTROPHE = re.compile("[’ʼ`´‘ʹ′]")
 # Latin letters that look like Cyrillic ones, used inside otherwise Cyrillic words.
 _LAT2CYR = str.maketrans("aceiopxykmthb", "асеіорхукмтнв")
 _CYR2LAT = str.maketrans("асеіорхукмтнв", "aceiopxykmthb")
@@ -37,7 +39,12 @@ def _fix_mixed(match: re.Match[str]) -> str:
 
 def normalize(text: str) -> str:
     """Lowercase, one apostrophe, ё→е, ґ→г, homoglyphs fixed, stretched letters shortened, punctuation dropped."""
-    t = text.lower().translate(_APOSTROPHES).translate(_FOLD)
+    t = text.lower()
+    if "ё" in t:
+        t = t.replace("ё", "е")
+    if "ґ" in t:
+        t = t.replace("ґ", "г")
+    t = _APOSTROPHE.sub("'", t)
     if _CYR.search(t) and _LAT.search(t):
         t = _MIXED_WORD.sub(_fix_mixed, t)
     t = _REPEAT.sub(r"\1\1", t)
