@@ -95,18 +95,16 @@ class Engine:
     async def handle(self, inbound: Inbound) -> Turn:
         line = self.helpline(inbound.helpline)
         conv = await self.conversation_for(inbound)
-        stored: Message | None = None
-        if inbound.platform_id is not None:
-            stored = await self.store.messages.by_platform_id(inbound.channel, inbound.platform_id)
-            if stored is not None and stored.handled:
-                return await self._duplicate(stored)
-        if stored is None:
-            stored = Message(
-                conversation_id=conv.id, helpline=line.id, channel=inbound.channel, direction=Direction.IN,
-                sender=Sender.USER, text=inbound.text, kind=str(inbound.kind),
-                buttons=[{"payload": inbound.button}] if inbound.button is not None else [],
-                platform_id=inbound.platform_id,
-            )
+        # A platform's retry (same channel and platform id) is not looked up first:
+        # the turn's commit is the de-duplication point (a unique index), and _run
+        # answers a Duplicate with the replies stored the first time. A retry is
+        # rare; a read before every message cost each one a round trip to the store.
+        stored = Message(
+            conversation_id=conv.id, helpline=line.id, channel=inbound.channel, direction=Direction.IN,
+            sender=Sender.USER, text=inbound.text, kind=str(inbound.kind),
+            buttons=[{"payload": inbound.button}] if inbound.button is not None else [],
+            platform_id=inbound.platform_id,
+        )
         try:
             return await self._run(inbound, line, conv, stored)
         except (Conflict, StoreUnavailable):

@@ -135,6 +135,57 @@ async def test_a_retried_platform_message_is_processed_once(engine: Engine, any_
     assert await any_store.messages.count(conv.id) == 2
 
 
+async def test_a_retry_after_the_conversation_moved_on_changes_nothing(engine: Engine, any_store) -> None:
+    # The commit is the de-duplication point: the step runs again for the retry,
+    # but nothing of it is stored and the person gets the first answer again.
+    first = await engine.handle(text("moved", "привіт", platform_id="m-1"))
+    await engine.handle(press("moved", "topic:disability", platform_id="m-2"))
+    conv = await engine.find("rest", "moved")
+    messages_before = await any_store.messages.count(conv.id)
+    events_before = sum((await any_store.events.count_by("kind")).values())
+    again = await engine.handle(text("moved", "привіт", platform_id="m-1"))
+    assert again.duplicate and [r.text for r in again.replies] == [r.text for r in first.replies]
+    after = await engine.find("rest", "moved")
+    assert after.version == conv.version and after.topic == conv.topic == "disability"
+    assert await any_store.messages.count(conv.id) == messages_before
+    assert sum((await any_store.events.count_by("kind")).values()) == events_before
+
+
+async def test_a_message_kept_unanswered_is_answered_by_its_retry(engine: Engine, any_store,
+                                                                  monkeypatch) -> None:
+    await engine.handle(text("kept", "привіт", platform_id="k-1"))
+    import vikno.flows.engine as engine_module
+
+    async def broken_step(_ctx):
+        raise RuntimeError("a bug in a step")
+
+    monkeypatch.setattr(engine_module, "run_step", broken_step)
+    try:
+        await engine.handle(press("kept", "topic:disability", platform_id="k-2"))
+    except RuntimeError:
+        pass
+    conv = await engine.find("rest", "kept")
+    stored = await any_store.messages.by_platform_id("rest", "k-2")
+    assert stored is not None and not stored.handled  # kept for the operators
+    monkeypatch.undo()
+    retry = await engine.handle(press("kept", "topic:disability", platform_id="k-2"))
+    assert not retry.duplicate and retry.conversation.topic == "disability"
+    history = await engine.history(conv)
+    inbound = [m for m in history if m.direction == "in"]
+    assert len(inbound) == 2 and all(m.handled for m in inbound)
+    assert sum(m.reply_to == stored.id for m in history) == len(retry.replies)
+
+
+async def test_two_copies_at_once_are_answered_once(engine: Engine, any_store) -> None:
+    await engine.handle(text("both", "привіт", platform_id="b-1"))
+    turns = await asyncio.gather(*(engine.handle(press("both", "topic:disability", platform_id="b-2"))
+                                   for _ in range(2)))
+    assert sorted(t.duplicate for t in turns) == [False, True]
+    assert [r.text for r in turns[0].replies] == [r.text for r in turns[1].replies]
+    conv = await engine.find("rest", "both")
+    assert await any_store.messages.count(conv.id) == 2 + 1 + len(turns[0].replies)
+
+
 async def test_racing_messages_of_one_person_are_all_answered(engine: Engine, any_store) -> None:
     await engine.handle(text("race", "привіт"))
     turns = await asyncio.gather(*(engine.handle(press("race", "topic:disability")) for _ in range(6)))
