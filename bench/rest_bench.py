@@ -163,7 +163,7 @@ class LoadResult:
         out = asdict(self)
         del out["latencies_ms"]
         out.update(requests_per_s=self.rps, p50_ms=percentile(self.latencies_ms, 50),
-                   p99_ms=percentile(self.latencies_ms, 99))
+                   p99_ms=percentile(self.latencies_ms, 99), server_cpu_us_per_request=cpu_us_per_request(self))
         return out
 
 
@@ -310,15 +310,23 @@ def print_startup(vikno: Server, bare: Server, nlu: str, nlu_wait: float) -> Non
           f"bare aiohttp {bare.startup_s:.2f} s")
 
 
+def cpu_us_per_request(res: LoadResult) -> float | None:
+    """Server CPU (all its processes) per answered request: the cost of a message, whoever is the bottleneck."""
+    if res.server_cpu_pct is None or not res.requests:
+        return None
+    return res.server_cpu_pct / 100 * res.seconds / res.requests * 1e6
+
+
 def print_results(run_: dict[str, Any], args: argparse.Namespace) -> float:
     rows = []
     for res in (run_["vikno"], run_["bare"]):
         cpu = lambda v: "n/a" if v is None else f"{v:.0f}%"  # noqa: E731
+        per_request = cpu_us_per_request(res)
         rows.append([res.server, res.requests, res.rps, f"{percentile(res.latencies_ms, 50):.1f}",
                      f"{percentile(res.latencies_ms, 99):.1f}", res.errors, cpu(res.server_cpu_pct),
-                     cpu(res.client_cpu_pct)])
-    print(table(["server", "requests", "requests/s", "p50 ms", "p99 ms", "errors", "server CPU", "load gen CPU"],
-                rows))
+                     "n/a" if per_request is None else f"{per_request:.0f}", cpu(res.client_cpu_pct)])
+    print(table(["server", "requests", "requests/s", "p50 ms", "p99 ms", "errors", "server CPU",
+                 "server CPU µs/request", "load gen CPU"], rows))
     for res in (run_["vikno"], run_["bare"]):
         for kind, n in res.error_kinds.items():
             print(f"  {res.server}: {n} x {kind}")
@@ -331,6 +339,10 @@ def print_results(run_: dict[str, Any], args: argparse.Namespace) -> float:
     ratio = run_["vikno"].rps / run_["bare"].rps if run_["bare"].rps else 0.0
     per_round = [(v / vs) / (b / bs) for v, vs, b, bs in zip(run_["vikno"].round_requests, run_["vikno"].rounds,
                                                              run_["bare"].round_requests, run_["bare"].rounds) if b]
+    costs = [cpu_us_per_request(r) for r in (run_["vikno"], run_["bare"])]
+    if None not in costs and costs[1]:
+        print(f"  server CPU per request: vikno {costs[0]:.0f} µs (web process and SQLite writer process), "
+              f"bare {costs[1]:.0f} µs: {costs[0] / costs[1]:.1f}x")
     print(f"\nratio per round: {', '.join(f'{r:.2f}' for r in per_round)}")
     print(f"ratio vikno / bare = {ratio:.2f} (all rounds; target >= {TARGET_RATIO})  -> {verdict(ratio >= TARGET_RATIO)}")
     print(f"load: {args.connections} keep-alive connections, {args.conversations} conversations, each: greeting, then "
