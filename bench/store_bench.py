@@ -15,21 +15,30 @@ only (the calls the dialogue engine makes), at growing checkpoints:
 * reads: ``messages.history(conversation, limit=50)`` and ``messages.get``
   per second, as concurrent as the writes.
 
+Who writes (``--people``): by default a helpline's traffic, as the lines in
+../shared/seeds describe it (consultations of a few minutes, ~50 a day):
+each coroutine talks with one person for 10 messages (20 stored), then the
+next person arrives, a new conversation, or in 20 % of arrivals someone who
+wrote before (their conversation continues). At 100,000 messages the store
+holds ~5,000 conversations. ``--people fixed`` is the worst case: the same
+100 people write all the time, so at 100,000 each conversation holds 1,000+
+messages and every one of them has index pages of its own.
+
 "No slower at 100,000 than at 1,000" is judged on alternating rounds after
 the last checkpoint: a fresh store filled to the smallest size, then the
 full store, again and again; the medians compare. (Measured once each,
 minutes apart, two sizes also differ by whatever the machine did between.)
 
-Between checkpoints the store is filled through the same API (turns with
-several replies, concurrently), never with raw SQL, so the indexes and the
-rows are exactly what vikno itself writes.
+Between checkpoints the store is filled through the same API and the same
+people, concurrently, never with raw SQL, so the indexes and the rows are
+exactly what vikno itself writes.
 
 The ``mongo`` adapter runs through the real PyMongo driver against
 ``MONGODB_URI`` when it is set; otherwise against the mongoeco wire-protocol
 test server, which scans the whole collection on every insert. Those runs
 stop at a few thousand messages and measure the test server, not MongoDB.
 
-    python bench/store_bench.py [--adapters sqlite,mongo] [--sizes 1000,10000,100000] [--json]
+    python bench/store_bench.py [--adapters sqlite,mongo] [--sizes 1000,10000,100000] [--people contacts|fixed] [--json]
 """
 
 from __future__ import annotations
@@ -58,13 +67,19 @@ from vikno.storage.models import Conversation, Event, Message
 from vikno.storage.port import Store
 
 HELPLINE, CHANNEL = "line1620", "rest"
-CONVERSATIONS = 100
 CONCURRENCY = 50
+#: --people contacts (the default): a helpline's traffic. A person writes this many
+#: messages (each answered: 2 stored per turn), then leaves; the lines in ../shared/seeds
+#: describe consultations of a few minutes, about 50 a day.
+TURNS_PER_CONTACT = 10
+#: ... and this share of the arrivals are people writing again (their conversation continues).
+RETURNING = 0.2
+#: --people fixed: the same people write all the time (a worst case: each conversation
+#: holds 1,000+ messages at 100,000, so every one has index pages of its own).
+FIXED_PEOPLE = 100
 #: The concurrent write window is split in rounds; the median round is reported.
 WRITE_ROUNDS = 3
 HISTORY_LIMIT = 50
-#: Replies per filler turn: a turn of 1 inbound + 4 replies grows the store 5 messages per commit.
-FILLER_REPLIES = 4
 
 #: The growth target compares a fresh store at the smallest size with the full one,
 #: in this many alternating rounds of this many messages each.
@@ -114,14 +129,12 @@ class Checkpoint:
 
 @dataclass
 class Lane:
-    """One concurrent writer; it owns its conversations so turns never conflict."""
+    """One concurrent writer: one person at a time, so turns never conflict."""
 
-    conversations: list[Conversation]
+    conversations: list[Conversation] = field(default_factory=list)  # --people fixed: its share
     turn: int = 0
-
-    def next_conversation(self) -> Conversation:
-        self.turn += 1
-        return self.conversations[self.turn % len(self.conversations)]
+    current: Conversation | None = None
+    turns_left: int = 0
 
 
 @dataclass
@@ -131,6 +144,10 @@ class Workload:
     store: Store
     lanes: list[Lane]
     rng: random.Random
+    people: str = "contacts"
+    #: every conversation so far, and those a lane is writing to now
+    conversations: list[Conversation] = field(default_factory=list)
+    busy: set[str] = field(default_factory=set)
     message_ids: list[str] = field(default_factory=list)
     platform_ids: list[str] = field(default_factory=list)
     written: int = 0
@@ -142,9 +159,30 @@ class Workload:
         self.errors += 1
         self.error_kinds[f"{type(exc).__name__}: {str(exc)[:120]}"] += 1
 
-    @property
-    def conversations(self) -> list[Conversation]:
-        return [c for lane in self.lanes for c in lane.conversations]
+    async def next_conversation(self, lane: Lane) -> Conversation:
+        """The conversation of the lane's next turn: the same person, or the next arrival."""
+        lane.turn += 1
+        if self.people == "fixed":
+            return lane.conversations[lane.turn % len(lane.conversations)]
+        if lane.current is not None and lane.turns_left > 0:
+            lane.turns_left -= 1
+            return lane.current
+        if lane.current is not None:
+            self.busy.discard(lane.current.id)
+        lane.current, lane.turns_left = await self._arrival(), TURNS_PER_CONTACT - 1
+        self.busy.add(lane.current.id)
+        return lane.current
+
+    async def _arrival(self) -> Conversation:
+        if self.conversations and self.rng.random() < RETURNING:
+            for _ in range(5):  # someone who wrote before and is not writing right now
+                conv = self.rng.choice(self.conversations)
+                if conv.id not in self.busy:
+                    return conv
+        conv = await self.store.conversations.create(Conversation(
+            helpline=HELPLINE, channel=CHANNEL, user_key=f"bench-{uuid.uuid4().hex}", language="uk"))
+        self.conversations.append(conv)
+        return conv
 
 
 # --- one server-like write cycle ---------------------------------------------
@@ -174,7 +212,11 @@ async def write_cycle(work: Workload, lane: Lane, replies: int,
     de-duplication point.) Returns the number of messages stored (0 when a
     write failed, counted as an error rather than stopping the run).
     """
-    conv = lane.next_conversation()
+    try:
+        conv = await work.next_conversation(lane)
+    except Exception as exc:
+        work.failed(exc)
+        return 0
     inbound = _inbound(conv, work.rng)
     conv.step = f"step{lane.turn % 7}"
     event = Event(helpline=HELPLINE, kind="message_in", conversation_id=conv.id, channel=CHANNEL, language="uk")
@@ -214,7 +256,7 @@ async def grow_to(work: Workload, target: int) -> None:
     """Fill the store up to ``target`` messages through the adapter's own API."""
     missing = target - work.written
     if missing > 0:
-        await run_lanes(work, missing, FILLER_REPLIES)
+        await run_lanes(work, missing, replies=1)
 
 
 async def concurrent_writes(work: Workload, messages: int, rounds: int = WRITE_ROUNDS) -> float:
@@ -281,20 +323,22 @@ async def measure(work: Workload, adapter: str, server: str, windows: Windows, e
 # --- adapters ----------------------------------------------------------------------
 
 
-async def make_workload(store: Store, concurrency: int, seed: int = 1620) -> Workload:
-    """Open the store and create the conversations, shared out to ``concurrency`` lanes."""
+async def make_workload(store: Store, concurrency: int, people: str, seed: int = 1620) -> Workload:
+    """Open the store; ``concurrency`` lanes (with --people fixed, the people created and shared out)."""
     await store.open()
-    convs = [await store.conversations.create(Conversation(helpline=HELPLINE, channel=CHANNEL,
-                                                           user_key=f"bench-user-{n}", language="uk"))
-             for n in range(CONVERSATIONS)]
-    lanes = [Lane(convs[n::concurrency]) for n in range(concurrency)]
-    return Workload(store=store, lanes=lanes, rng=random.Random(seed))
+    if people == "fixed":
+        convs = [await store.conversations.create(Conversation(helpline=HELPLINE, channel=CHANNEL,
+                                                               user_key=f"bench-user-{n}", language="uk"))
+                 for n in range(FIXED_PEOPLE)]
+        lanes = [Lane(convs[n::concurrency]) for n in range(concurrency)]
+        return Workload(store=store, lanes=lanes, rng=random.Random(seed), people=people, conversations=convs)
+    return Workload(store=store, lanes=[Lane() for _ in range(concurrency)], rng=random.Random(seed), people=people)
 
 
-async def bench_store(store: Store, adapter: str, server: str, sizes: list[int], windows: Windows,
+async def bench_store(store: Store, adapter: str, server: str, sizes: list[int], windows: Windows, people: str,
                       compare: Callable[[Workload], Awaitable[None]] | None = None) -> list[Checkpoint]:
     """Checkpoints as the store grows; then ``compare`` runs on the full store before it closes."""
-    work = await make_workload(store, windows.concurrency)
+    work = await make_workload(store, windows.concurrency, people)
     results = []
     try:
         for size in sizes:
@@ -336,7 +380,7 @@ async def compare_sizes(large: Workload, fresh_store: Callable[[int], Awaitable[
     """Alternate: a fresh store filled to ``small_size``, then the large one, ``window`` messages each."""
     growth.large_size = large.written
     for n in range(rounds):
-        small = await make_workload(await fresh_store(n), len(large.lanes), seed=100 + n)
+        small = await make_workload(await fresh_store(n), len(large.lanes), large.people, seed=100 + n)
         try:
             await grow_to(small, small_size)
             before = small.written
@@ -355,7 +399,7 @@ def _rates(rates: list[float]) -> str:
     return "[" + ", ".join(f"{r:,.0f}" for r in rates) + "]/s"
 
 
-async def bench_sqlite(sizes: list[int], windows: Windows, growth: Growth | None) -> list[Checkpoint]:
+async def bench_sqlite(sizes: list[int], windows: Windows, growth: Growth | None, people: str) -> list[Checkpoint]:
     from vikno.storage.sqlite.store import SqliteStore
 
     with tempfile.TemporaryDirectory(prefix="vikno-bench-") as folder:
@@ -369,17 +413,17 @@ async def bench_sqlite(sizes: list[int], windows: Windows, growth: Growth | None
                 await compare_sizes(work, fresh, growth.small_size, GROWTH_ROUNDS, GROWTH_WINDOW, growth)
 
         return await bench_store(SqliteStore(Path(folder) / "large"), "sqlite", "embedded SQLite (WAL)", sizes,
-                                 windows, compare)
+                                 windows, people, compare)
 
 
-async def bench_mongo(uri: str, server: str, sizes: list[int], windows: Windows) -> list[Checkpoint]:
+async def bench_mongo(uri: str, server: str, sizes: list[int], windows: Windows, people: str) -> list[Checkpoint]:
     from vikno.storage.mongo.store import MongoStore
 
     database = f"vikno_bench_{uuid.uuid4().hex[:10]}"
     print(f"mongo: PyMongo async driver, {server}, database {database}, sizes {_sizes(sizes)}", flush=True)
     store = MongoStore(uri, database)
     try:
-        return await bench_store(store, "mongo", server, sizes, windows)
+        return await bench_store(store, "mongo", server, sizes, windows, people)
     finally:
         cleanup = MongoStore(uri, database)
         try:
@@ -478,6 +522,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="message counts to measure at (sqlite, and mongo with MONGODB_URI)")
     parser.add_argument("--mongoeco-sizes", default=",".join(map(str, MONGOECO_SIZES)),
                         help="message counts for the mongoeco test server (kept small: it scans on every insert)")
+    parser.add_argument("--people", choices=("contacts", "fixed"), default="contacts",
+                        help=f"contacts: each person writes {TURNS_PER_CONTACT} messages and leaves, "
+                             f"{RETURNING:.0%} of arrivals write again (a helpline's traffic); fixed: the same "
+                             f"{FIXED_PEOPLE} people all the time (a worst case for the per-conversation index)")
     parser.add_argument("--json", action="store_true", help="also print one JSON object at the end")
     args = parser.parse_args(argv)
     args.adapters = [a.strip() for a in args.adapters.split(",") if a.strip()]
@@ -495,16 +543,16 @@ async def run(args: argparse.Namespace) -> tuple[list[Checkpoint], str | None, G
     growth = None
     if "sqlite" in args.adapters:
         growth = Growth(args.sizes[0], args.sizes[-1]) if len(args.sizes) > 1 else None
-        results += await bench_sqlite(args.sizes, FULL_WINDOWS, growth)
+        results += await bench_sqlite(args.sizes, FULL_WINDOWS, growth, args.people)
     if "mongo" in args.adapters:
         uri = os.environ.get("MONGODB_URI")
         if uri:
             mongo_server = "MongoDB at MONGODB_URI"
-            results += await bench_mongo(uri, mongo_server, args.sizes, FULL_WINDOWS)
+            results += await bench_mongo(uri, mongo_server, args.sizes, FULL_WINDOWS, args.people)
         else:
             mongo_server = "mongoeco test server (not MongoDB)"
             with mongoeco_server() as test_uri:
-                results += await bench_mongo(test_uri, mongo_server, args.mongoeco_sizes, MONGOECO_WINDOWS)
+                results += await bench_mongo(test_uri, mongo_server, args.mongoeco_sizes, MONGOECO_WINDOWS, args.people)
     return results, mongo_server, growth
 
 
