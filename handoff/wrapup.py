@@ -8,18 +8,30 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-#: CHI top-level categories: id → (uk, en) label.
-CHI_CATEGORIES: dict[str, tuple[str, str]] = {
-    "missing_children": ("Зниклі діти", "Missing children"),
-    "violence": ("Насильство", "Violence"),
-    "mental_health": ("Психічне здоровʼя", "Mental health"),
-    "physical_health": ("Фізичне здоровʼя", "Physical health"),
-    "access_to_services": ("Доступ до послуг", "Access to services"),
-    "discrimination_exclusion": ("Дискримінація та виключення", "Discrimination and exclusion"),
-    "family_relationships": ("Сімейні стосунки", "Family relationships"),
-    "peer_relationships": ("Стосунки з однолітками", "Peer relationships"),
-    "education_occupation": ("Освіта та зайнятість", "Education and occupation"),
-    "sexuality": ("Сексуальність", "Sexuality"),
+#: A label in every interface language of the console: language code → text.
+#: The console's tests check that each label has all of handoff/console/i18n.py's languages.
+Labels = dict[str, str]
+
+#: CHI top-level categories: id → label per language.
+CHI_CATEGORIES: dict[str, Labels] = {
+    "missing_children": {"uk": "Зниклі діти", "ru": "Пропавшие дети",
+                         "az": "İtkin düşmüş uşaqlar", "en": "Missing children"},
+    "violence": {"uk": "Насильство", "ru": "Насилие", "az": "Zorakılıq", "en": "Violence"},
+    "mental_health": {"uk": "Психічне здоровʼя", "ru": "Психическое здоровье",
+                      "az": "Psixi sağlamlıq", "en": "Mental health"},
+    "physical_health": {"uk": "Фізичне здоровʼя", "ru": "Физическое здоровье",
+                        "az": "Fiziki sağlamlıq", "en": "Physical health"},
+    "access_to_services": {"uk": "Доступ до послуг", "ru": "Доступ к услугам",
+                           "az": "Xidmətlərə çıxış", "en": "Access to services"},
+    "discrimination_exclusion": {"uk": "Дискримінація та виключення", "ru": "Дискриминация и социальное исключение",
+                                 "az": "Ayrı-seçkilik və sosial təcrid", "en": "Discrimination and exclusion"},
+    "family_relationships": {"uk": "Сімейні стосунки", "ru": "Семейные отношения",
+                             "az": "Ailə münasibətləri", "en": "Family relationships"},
+    "peer_relationships": {"uk": "Стосунки з однолітками", "ru": "Отношения со сверстниками",
+                           "az": "Həmyaşıdlarla münasibətlər", "en": "Peer relationships"},
+    "education_occupation": {"uk": "Освіта та зайнятість", "ru": "Образование и занятость",
+                             "az": "Təhsil və məşğulluq", "en": "Education and occupation"},
+    "sexuality": {"uk": "Сексуальність", "ru": "Сексуальность", "az": "Cinsəllik", "en": "Sexuality"},
 }
 
 
@@ -30,11 +42,14 @@ class Outcome(StrEnum):
     ABUSIVE = "abusive"
 
 
-OUTCOME_LABELS: dict[str, tuple[str, str]] = {
-    Outcome.RESOLVED: ("Вирішено", "Resolved"),
-    Outcome.REFERRED: ("Скеровано", "Referred"),
-    Outcome.FOLLOW_UP: ("Потрібен подальший супровід", "Needs follow-up"),
-    Outcome.ABUSIVE: ("Образлива розмова", "Abusive"),
+#: Outcome → label per language.
+OUTCOME_LABELS: dict[str, Labels] = {
+    Outcome.RESOLVED: {"uk": "Вирішено", "ru": "Решено", "az": "Həll edildi", "en": "Resolved"},
+    Outcome.REFERRED: {"uk": "Скеровано", "ru": "Перенаправлено", "az": "Yönləndirildi", "en": "Referred"},
+    Outcome.FOLLOW_UP: {"uk": "Потрібен подальший супровід", "ru": "Требуется дальнейшее сопровождение",
+                        "az": "Sonrakı müşayiət tələb olunur", "en": "Needs follow-up"},
+    Outcome.ABUSIVE: {"uk": "Образлива розмова", "ru": "Оскорбительный разговор",
+                      "az": "Təhqiramiz söhbət", "en": "Abusive"},
 }
 
 

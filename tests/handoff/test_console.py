@@ -516,7 +516,9 @@ async def test_accept_language_english_gives_english(site: ConsoleSite) -> None:
     assert (await resp.json())["error"] == "nobody is waiting whom you can take right now"
     # the browser's order and weights decide; unsupported languages are skipped; else Ukrainian
     for header, lang in [("de-DE,de;q=0.9,en;q=0.5", "en"), ("uk-UA", "uk"), ("en;q=0.4,uk;q=0.8", "uk"),
-                         ("ru", "uk"), ("en;q=0", "uk"), ("*", "uk"), ("fr, EN-gb;q=0.3", "en"), ("", "uk")]:
+                         ("de", "uk"), ("en;q=0", "uk"), ("*", "uk"), ("fr, EN-gb;q=0.3", "en"), ("", "uk"),
+                         ("ru", "ru"), ("ru-RU,ru;q=0.9,uk;q=0.8", "ru"), ("az-Latn-AZ,az;q=0.9,ru;q=0.8", "az"),
+                         ("tr, az;q=0.7, ru;q=0.9", "ru"), ("az-AZ", "az")]:
         assert i18n.choose(None, header) == lang, header
         resp = await site.agent(header or None).get("/console/login")
         assert f'<html lang="{lang}">' in await resp.text(), header
@@ -559,8 +561,93 @@ async def test_the_language_switch_is_remembered_in_a_cookie(site: ConsoleSite) 
     assert '<html lang="en">' in await (await other.get("/console/login")).text()
 
 
+async def test_accept_language_azerbaijani_gives_azerbaijani(site: ConsoleSite) -> None:
+    resp = await site.agent("az-Latn-AZ,az;q=0.9,ru;q=0.8").get("/console/login")
+    html = await resp.text()
+    assert '<html lang="az">' in html and resp.headers["Content-Language"] == "az"
+    assert "Operator konsolu" in html and ">Daxil ol</button>" in html and "Şifrə" in html
+    assert "Консоль оператора" not in html and "Operator console" not in html
+    # the switch lists every language, each under its own name, in the catalogues' order
+    switch = re.findall(r'<a href="/console/lang\?lang=([a-z]+)&amp;next=/console/login" lang="\1" hreflang="\1" '
+                        r'title="([^"]+)"( aria-current="true")?>([^<]+)</a>', html)
+    assert [(code, name, short) for code, name, _, short in switch] == [
+        ("uk", "Українська", "УКР"), ("ru", "Русский", "РУС"), ("az", "Azərbaycanca", "AZ"), ("en", "English", "EN")]
+    assert [code for code, _, current, _ in switch if current] == ["az"]
+    op, cid = await with_chat(site, lang="az")
+    html = await (await op.get("/console/queue")).text()
+    assert '<html lang="az">' in html and "Mənim çatlarım" in html and 'id="take-next">Növbətini götür</button>' in html
+    assert ">Onlayn</button>" in html and "(operator)" in html and "Take next" not in html
+    strings = re.search(r'data-strings="([^"]*)"', html).group(1)
+    assert json.loads(unescape(strings)) == i18n.script_strings("az")
+    resp = await op.get(f"/console/c/{cid}")
+    html = await resp.text()
+    assert '<html lang="az">' in html and resp.headers["Content-Language"] == "az"
+    for words in ("Çatı bağla", "Daxili qeyd", "Seçin…", "Zorakılıq", "Ailə münasibətləri", "Həll edildi",
+                  "Sonrakı müşayiət tələb olunur", "24 saat", 'placeholder="Müraciət edənə cavab…"',
+                  'data-confirm="Bu şəxs bloklansın və çat bağlansın?"', 'aria-label="İnterfeys dili"', "operatorla"):
+        assert words in html, words
+    assert "Close chat" not in html and "Закрити чат" not in html and "Violence" not in html
+    resp = await op.post(f"/console/c/{cid}/close", {"outcome": "resolved"}, json_reply=True)
+    assert (await resp.json())["error"] == "siyahıdan yekun kateqoriyasını seçin"
+    resp = await op.post(f"/console/c/{cid}/close", {"category": "violence", "outcome": "happy"}, json_reply=True)
+    assert (await resp.json())["error"] == ("nəticəni seçin: Həll edildi, Yönləndirildi, Sonrakı müşayiət tələb olunur, "
+                                            "Təhqiramiz söhbət")
+    resp = await op.post(f"/console/c/{cid}/block", {"duration": "forever"}, json_reply=True)
+    assert (await resp.json())["error"] == "bloklama müddətini seçin: 1 saat, 24 saat, 7 gün, 30 gün"
+    resp = await op.get("/console/c/not-a-conversation")  # a Handoff service message, on an error page
+    assert resp.status == 404 and "belə söhbət yoxdur" in await resp.text()
+
+
+async def test_russian_chosen_in_the_switch_beats_the_browser(site: ConsoleSite) -> None:
+    await site.operator("olena")
+    op = site.agent("az")  # the browser asks for Azerbaijani...
+    resp = await op.get("/console/lang?lang=ru&next=/console/login")  # ...the operator picks Russian
+    assert resp.status == 303 and resp.cookies["vikno_console_lang"].value == "ru"
+    resp = await op.get("/console/login")
+    html = await resp.text()
+    assert '<html lang="ru">' in html and resp.headers["Content-Language"] == "ru"
+    assert "Консоль оператора" in html and ">Войти</button>" in html and "Operator konsolu" not in html
+    resp = await op.log_in("olena", "not the password")
+    assert resp.status == 401 and "Неверный логин или пароль." in await resp.text()
+    assert (await op.log_in("olena")).status == 303
+    html = await (await op.get("/console/queue")).text()
+    assert '<html lang="ru">' in html and 'id="take-next">Взять следующий</button>' in html
+    assert "Никто не ожидает." in html and ">Онлайн</button>" in html and "(оператор)" in html
+    assert "Взяти наступний" not in html and "Növbətini götür" not in html
+    strings = re.search(r'data-strings="([^"]*)"', html).group(1)
+    assert json.loads(unescape(strings)) == i18n.script_strings("ru")
+    resp = await op.post("/console/take-next", json_reply=True)
+    assert (await resp.json())["error"] == "сейчас в очереди нет никого, кого вы можете взять"
+    await site.agent().say("anna", text=CRISIS_TEXT)
+    item = (await op.queue())["queue"][0]
+    assert item["priority_label"] == "Кризис" and item["language_label"] == "Украинский"
+    assert item["channel_label"] == "Приложение (REST)"
+    await op.post("/console/presence", {"presence": "away"})
+    resp = await op.post("/console/take-next", json_reply=True)
+    assert resp.status == 409 and (await resp.json())["error"] == "чтобы брать разговоры, установите статус «Онлайн»"
+    await op.post("/console/presence", {"presence": "online"})
+    resp = await op.post("/console/take-next", json_reply=True)
+    cid = (await resp.json())["conversation_id"]
+    html = await (await op.get(f"/console/c/{cid}")).text()
+    for words in ("Закрыть чат", "Внутренняя заметка", "Выберите…", "Насилие", "Отношения со сверстниками",
+                  "Решено", "24 часа", 'placeholder="Ответ абоненту…"', 'aria-label="Язык интерфейса"',
+                  'data-confirm="Заблокировать этого человека и закрыть чат?"', "с оператором"):
+        assert words in html, words
+    resp = await op.post(f"/console/c/{cid}/close", {"category": "violence", "outcome": "happy"}, json_reply=True)
+    assert (await resp.json())["error"] == ("выберите результат: Решено, Перенаправлено, "
+                                            "Требуется дальнейшее сопровождение, Оскорбительный разговор")
+    resp = await op.post(f"/console/c/{cid}/block", {"duration": "forever"}, json_reply=True)
+    assert (await resp.json())["error"] == "выберите, на сколько заблокировать: 1 час, 24 часа, 7 дней, 30 дней"
+    # the cookie as a browser sends it, whatever the browser's languages
+    other = site.agent("az,en;q=0.5")
+    other.http.cookie_jar.update_cookies({"vikno_console_lang": "ru"})
+    assert '<html lang="ru">' in await (await other.get("/console/login")).text()
+    assert i18n.choose("ru", "az") == "ru" and i18n.choose("az", "ru") == "az"
+
+
 def test_every_catalogue_has_the_same_keys_and_placeholders() -> None:
-    assert i18n.DEFAULT == "uk" and {"uk", "en"} <= set(i18n.CATALOGUES)
+    assert i18n.DEFAULT == "uk" and i18n.FALLBACK == "en"
+    assert list(i18n.CATALOGUES) == ["uk", "ru", "az", "en"]  # the switch's order
     reference = i18n.CATALOGUES["en"]
     for lang, catalogue in i18n.CATALOGUES.items():
         assert set(catalogue) == set(reference), (lang, set(catalogue) ^ set(reference))
@@ -569,6 +656,34 @@ def test_every_catalogue_has_the_same_keys_and_placeholders() -> None:
             assert i18n.placeholders(text) == i18n.placeholders(reference[key]), (lang, key)
             assert "<" not in text and ">" not in text.replace("->", ""), (lang, key)  # plain text, never markup
     assert set(i18n.SCRIPT_KEYS) <= set(reference)
+    # translated, not copied: only names and international words may stay as in English
+    for lang, catalogue in i18n.CATALOGUES.items():
+        if lang != "en":
+            same = [key for key in reference if catalogue[key] == reference[key]]
+            assert len(same) <= 12, (lang, same)
+    assert not [k for k, v in i18n.AZ.items() if re.search("[\u0400-\u04ff]", v)]  # Latin script only
+    assert not [k for k, v in i18n.RU.items() if re.search("[іїєґʼ]", v, re.I)]  # no Ukrainian letters
+    choices = i18n.switch_choices()
+    assert len({short for _, short, _ in choices}) == len({name for _, _, name in choices}) == len(i18n.CATALOGUES)
+
+
+def test_every_wrapup_category_and_outcome_has_a_label_in_every_language() -> None:
+    from vikno.handoff.wrapup import CHI_CATEGORIES, OUTCOME_LABELS, Outcome
+
+    assert set(OUTCOME_LABELS) == set(Outcome) and len(CHI_CATEGORIES) == 10
+    for kind, table in [("category", CHI_CATEGORIES), ("outcome", OUTCOME_LABELS)]:
+        for code, labels in table.items():
+            assert set(labels) == set(i18n.CATALOGUES), (kind, code, labels)
+            for lang, label in labels.items():
+                assert label.strip() == label and label, (kind, code, lang)
+                assert "<" not in label and ">" not in label, (kind, code, lang)
+        for lang in i18n.CATALOGUES:  # two choices never look the same
+            assert len({labels[lang] for labels in table.values()}) == len(table), (kind, lang)
+    assert [i18n.chi_label("violence", lang) for lang in ("uk", "ru", "az", "en")] == [
+        "Насильство", "Насилие", "Zorakılıq", "Violence"]
+    assert [i18n.outcome_label(Outcome.REFERRED, lang) for lang in ("uk", "ru", "az", "en")] == [
+        "Скеровано", "Перенаправлено", "Yönləndirildi", "Referred"]
+    assert i18n.chi_label("violence", "xx") == "Violence"  # a language the console lacks: English
 
 
 def test_every_key_the_console_uses_is_in_the_catalogue() -> None:
@@ -606,6 +721,8 @@ def test_every_handoff_service_message_has_a_translation() -> None:
         sample = re.sub(r"\{[^}]*\}", "3", raw)  # an f-string's values
         english, ukrainian = i18n.message("en", sample), i18n.message("uk", sample)
         assert ukrainian != english, raw
+        for lang in i18n.CATALOGUES:
+            assert lang == "en" or i18n.message(lang, sample) != english, (lang, raw)
         assert english[:15] == sample[:15], raw  # English keeps the service's words
     capacity = i18n.message("uk", "you already have 4 open chats (your capacity)")
     assert capacity == "ви вже маєте стільки відкритих чатів, скільки можна: 4"
