@@ -48,15 +48,23 @@ def update_args(c: Conversation) -> tuple[tuple, str, int]:
     return row[4:15] + row[16:20], c.id, c.version
 
 
+_UPDATE = (
+    "UPDATE conversations SET address=?, state=?, language=?, language_chosen=?, topic=?, "
+    "priority=?, priority_rank=?, team=?, step=?, data=?, operator_id=?, updated_at=?, "
+    "enqueued_at=?, claimed_at=?, last_message_at=?, version=version+1 WHERE id=? AND version=?"
+)
+
+
 def update_row(conn: sqlite3.Connection, values: tuple, conversation_id: str, version: int) -> None:
-    cur = conn.execute(
-        "UPDATE conversations SET address=?, state=?, language=?, language_chosen=?, topic=?, "
-        "priority=?, priority_rank=?, team=?, step=?, data=?, operator_id=?, updated_at=?, "
-        "enqueued_at=?, claimed_at=?, last_message_at=?, version=version+1 WHERE id=? AND version=?",
-        values + (conversation_id, version),
-    )
+    cur = conn.execute(_UPDATE, values + (conversation_id, version))
     if cur.rowcount != 1:
         raise Conflict(f"conversation {conversation_id} changed since it was read (version {version})")
+
+
+def update_rows(conn: sqlite3.Connection, updates: list[tuple[tuple, str, int]]) -> int:
+    """Several ``update_args``; how many conversations were still at the version read (the others: none)."""
+    return conn.executemany(_UPDATE, [values + (conversation_id, version)
+                                      for values, conversation_id, version in updates]).rowcount
 
 
 def _create(conn: sqlite3.Connection, row: tuple, helpline: str, channel: str, user_key: str) -> Conversation:

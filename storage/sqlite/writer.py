@@ -4,7 +4,10 @@ Used in the writer process (the default, ``writer_process.py``) and on the
 writer thread (``db.py``). A write is a module-level function
 ``fn(connection, *args)``; a batch of them runs in one transaction, each in
 its own SAVEPOINT when there are several (so one failure does not undo the
-others). Nobody is told a write succeeded before that COMMIT: an
+others). A function may have a ``bulk`` form for a run of its writes in a
+batch (``_turn``, the write of every message, does): a few ``executemany``
+instead of a few statements each, undone and replaced by the one-by-one
+path when any of them is not plain. Nobody is told a write succeeded before that COMMIT: an
 acknowledged write is on disk in the WAL, and survives a ``kill -9``
 (``synchronous=NORMAL`` risks only the last transactions on power loss,
 never corruption).
@@ -113,14 +116,19 @@ class WriterCore:
                 except BaseException as exc:
                     outcome.error = exc
             else:
-                for (fn, args), outcome in zip(batch, outcomes):
-                    conn.execute("SAVEPOINT job")
-                    try:
-                        outcome.result = fn(conn, *args)
-                    except BaseException as exc:
-                        conn.execute("ROLLBACK TO job")
-                        outcome.error = exc
-                    conn.execute("RELEASE job")
+                start = 0
+                while start < len(batch):
+                    fn = batch[start][0]
+                    end = start + 1
+                    bulk = getattr(fn, "bulk", None)
+                    if bulk is not None:
+                        while end < len(batch) and batch[end][0] is fn:
+                            end += 1
+                    if bulk is None or end - start == 1 or not self._bulk(bulk, batch[start:end],
+                                                                          outcomes[start:end]):
+                        for (fn, args), outcome in zip(batch[start:end], outcomes[start:end]):
+                            self._one(fn, args, outcome)
+                    start = end
             if len(batch) == 1 and outcomes[0].error is not None:
                 conn.execute("ROLLBACK")
             else:
@@ -135,6 +143,43 @@ class WriterCore:
             for outcome in outcomes:
                 outcome.result, outcome.error = None, StoreUnavailable(f"SQLite commit failed: {exc}")
         return outcomes
+
+    def _one(self, fn: WriteFn, args: tuple, outcome: Outcome) -> None:
+        """One write in a savepoint of its own: its failure undoes it alone."""
+        conn = self.conn
+        conn.execute("SAVEPOINT job")
+        try:
+            outcome.result = fn(conn, *args)
+        except BaseException as exc:
+            conn.execute("ROLLBACK TO job")
+            outcome.error = exc
+        conn.execute("RELEASE job")
+
+    def _bulk(self, bulk: Callable[[sqlite3.Connection, list[tuple]], list[Any] | None],
+              run: Sequence[tuple[WriteFn, tuple[Any, ...]]], outcomes: Sequence[Outcome]) -> bool:
+        """Consecutive writes of one function at once, if it has a ``bulk`` form and they are plain.
+
+        ``fn.bulk(connection, [args, ...])`` returns one result per write, or
+        None when one of them is not plain (it would fail, or needs its own
+        outcome); then, as when it raises, the attempt is undone and the
+        writes run one by one. Measured on the REST path: six statements and
+        two savepoints per message were half the writer's CPU.
+        """
+        conn = self.conn
+        conn.execute("SAVEPOINT bulk")
+        try:
+            results = bulk(conn, [args for _, args in run])
+        except Exception:
+            log.debug("a bulk write failed; running its writes one by one", exc_info=True)
+            results = None
+        if results is None or len(results) != len(run):
+            conn.execute("ROLLBACK TO bulk")
+            conn.execute("RELEASE bulk")
+            return False
+        conn.execute("RELEASE bulk")
+        for outcome, result in zip(outcomes, results):
+            outcome.result = result
+        return True
 
     def _committed(self) -> None:
         self._commits += 1
