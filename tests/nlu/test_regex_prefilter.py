@@ -2,7 +2,7 @@
 
 Soundness is checked two ways: on crafted patterns (what the derivation
 promises for each regex construct) and on every text the project has
-(training and test data in four languages, both crisis tables, their
+(training and test data in four languages, the three crisis tables, their
 substrings): wherever a rule's regex matches, the text holds one of the
 rule's pieces, and the detector's answer is the same with and without
 the prefilter.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.nlu import test_crisis, test_crisis_independent
+from tests.nlu import test_crisis, test_crisis_independent, test_crisis_warning_signs
 from vikno.nlu import crisis
 from vikno.nlu.rasa_yaml import load_examples
 from vikno.nlu.regex_prefilter import GRAM, piece_lengths, required_grams, text_grams
@@ -28,7 +28,9 @@ DATA = Path(crisis.__file__).parent / "data"
 def _corpus() -> list[str]:
     texts = [e.text for e in load_examples(DATA)]
     for table in (test_crisis.CRISIS, test_crisis.NOT_CRISIS, test_crisis_independent.CRISIS,
-                  test_crisis_independent.NON_CRISIS, test_crisis_independent.AMBIGUOUS):
+                  test_crisis_independent.NON_CRISIS, test_crisis_independent.AMBIGUOUS,
+                  test_crisis_warning_signs.WARNING_SIGNS, test_crisis_warning_signs.ORDINARY,
+                  test_crisis_warning_signs.WARNING_SIGNS_ROUND2, test_crisis_warning_signs.ORDINARY_ROUND2):
         for items in table.values():
             texts.extend(items)
     return texts
