@@ -283,15 +283,17 @@ ORDINARY_HELD_OUT: dict[str, list[str]] = {
 # (a plan, "what's the point of living", "sleep forever", the Azerbaijani
 # first-person future "-əcəyəm/-əcəm"), written by someone who had seen only
 # the list of missed families, not re-reading the held-out texts, with hard
-# negatives for each; plus English "take pills" without an amount, which the
-# review found flagged "grandma forgets to take her pills". Asserted exactly.
+# negatives for each; plus taking pills without an amount, which the review
+# found flagged ("grandma forgets to take her pills", "я випила таблетки від
+# тиску"): now only an amount, "на-" (наковталась), swallowing or a child
+# eating them, or poison, is a crisis. Asserted exactly.
 # --------------------------------------------------------------------------
 
 WARNING_SIGNS_ROUND2: dict[str, list[str]] = {
     "uk": ["у мене вже є план, я знаю як це зроблю", "я все продумала, знаю коли і як",
-           "в мене є план як це закінчити"],
+           "в мене є план як це закінчити", "малий з'їв бабусині таблетки", "випила 20 пігулок"],
     "ru": ["у меня есть план, я знаю как это сделаю", "я всё продумала когда и как",
-           "у меня есть план как всё закончить"],
+           "у меня есть план как всё закончить", "сын съел таблетки", "выпила пачку снотворного"],
     "az": ["planım var, necə edəcəyimi bilirəm", "hər şeyi planlaşdırmışam, nə vaxt və necə",
            "yaşamağın heç bir mənası qalmayıb", "yasamagin hec bir menasi yoxdur", "əbədi yatmaq istəyirəm",
            "daha heç kimi narahat etməyəcəyəm", "heç kimi daha narahat etməyəcəm"],
@@ -303,8 +305,10 @@ WARNING_SIGNS_ROUND2: dict[str, list[str]] = {
 
 ORDINARY_ROUND2: dict[str, list[str]] = {
     "uk": ["у мене є план на вихідні", "я знаю як подати заяву", "маємо план лікування, лікар знає коли і як",
-           "у мене є план, як оформити субсидію", "я все продумала, коли і як подати документи на пільги"],
-    "ru": ["у меня есть план на выходные", "я знаю как подать документы", "у меня есть план: завтра пойду в ЦНАП"],
+           "у мене є план, як оформити субсидію", "я все продумала, коли і як подати документи на пільги",
+           "я випила таблетки від тиску", "мама випила ліки і лягла спати"],
+    "ru": ["у меня есть план на выходные", "я знаю как подать документы", "у меня есть план: завтра пойду в ЦНАП",
+           "я выпила таблетки от давления", "мама выпила лекарство и легла спать"],
     "az": ["həftəsonu üçün planım var", "ərizəni necə verəcəyimi bilirəm", "bu planı necə edəcəyimi bilmirəm"],
     "en": ["i have a plan for the weekend", "we have a plan with the social worker, i know how to apply",
            "i have a plan b for housing and i know when the office opens",
