@@ -74,8 +74,8 @@ def _turns(conn: sqlite3.Connection, turns: list[tuple]) -> list[None] | None:
 
     Plain: a new inbound, and a conversation nobody changed meanwhile. Then the
     rows are exactly those ``_turn`` would write one turn at a time, and
-    ``executemany`` saves the per-statement cost the writer pays six times a
-    message otherwise (half its CPU). Anything else (a platform's retry, a
+    ``executemany`` saves the per-statement cost (and the savepoint) the writer
+    pays several times a message otherwise. Anything else (a platform's retry, a
     conflict, a turn without inbound) answers None: the writer undoes this
     attempt and runs the turns one by one, each with its own outcome.
     """

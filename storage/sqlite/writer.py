@@ -7,8 +7,9 @@ its own SAVEPOINT when there are several (so one failure does not undo the
 others). A function may have a ``bulk`` form for a run of its writes in a
 batch (``_turn``, the write of every message, does): a few ``executemany``
 instead of a few statements each, undone and replaced by the one-by-one
-path when any of them is not plain. Nobody is told a write succeeded before that COMMIT: an
-acknowledged write is on disk in the WAL, and survives a ``kill -9``
+path when any of them is not plain. Nobody is told a write succeeded
+before that COMMIT: an acknowledged write is on disk in the WAL, and
+survives a ``kill -9``
 (``synchronous=NORMAL`` risks only the last transactions on power loss,
 never corruption).
 
@@ -162,8 +163,8 @@ class WriterCore:
         ``fn.bulk(connection, [args, ...])`` returns one result per write, or
         None when one of them is not plain (it would fail, or needs its own
         outcome); then, as when it raises, the attempt is undone and the
-        writes run one by one. Measured on the REST path: six statements and
-        two savepoints per message were half the writer's CPU.
+        writes run one by one. Measured (bench/): 5-8 % less server CPU per
+        REST message, ~30 % more writes/s through the store.
         """
         conn = self.conn
         conn.execute("SAVEPOINT bulk")
