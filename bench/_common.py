@@ -6,6 +6,7 @@ same way: figures from the two are then comparable at a glance.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -66,6 +67,38 @@ def percentile(samples: Sequence[float], pct: float) -> float:
     ordered = sorted(samples)
     rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
     return ordered[rank]
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """Defaults and meanings of the options every load benchmark has (REST, Telegram, Viber)."""
+
+    seconds: float
+    seconds_help: str
+    warmup_help: str
+    rounds: int
+    rounds_help: str
+    conversations: int
+    conversations_help: str
+
+
+def load_parser(description: str, options: LoadOptions) -> argparse.ArgumentParser:
+    """The load benchmarks' common options; each adds its own and calls ``load_args``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seconds", type=float, default=options.seconds, help=options.seconds_help)
+    parser.add_argument("--warmup", type=float, default=2.0, help=options.warmup_help)
+    parser.add_argument("--rounds", type=int, default=options.rounds, help=options.rounds_help)
+    parser.add_argument("--connections", type=int, default=32, help="concurrent keep-alive connections")
+    parser.add_argument("--conversations", type=int, default=options.conversations, help=options.conversations_help)
+    parser.add_argument("--json", action="store_true", help="also print one JSON object at the end")
+    return parser
+
+
+def load_args(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    args = parser.parse_args(argv)
+    if args.conversations < args.connections:
+        parser.error("--conversations must be at least --connections (one request per conversation at a time)")
+    return args
 
 
 def free_port() -> int:

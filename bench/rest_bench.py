@@ -37,7 +37,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, drive, free_port, machine_note, percentile,
+from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, LoadOptions, load_args, load_parser, drive, free_port, machine_note, percentile,
                      print_json, spawn, start_vikno, table, verdict, wait_ready)
 
 TARGET_RATIO = 0.5
@@ -354,20 +354,15 @@ def print_results(run_: dict[str, Any], args: argparse.Namespace) -> float:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per server (default 10)")
-    parser.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds per server (default 2)")
-    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds the seconds are split into")
-    parser.add_argument("--connections", type=int, default=32, help="concurrent keep-alive connections")
-    parser.add_argument("--conversations", type=int, default=200, help="distinct conversation keys")
+    parser = load_parser(__doc__.split("\n\n")[0], LoadOptions(
+        seconds=10.0, seconds_help="measured seconds per server (default 10)",
+        warmup_help="warm-up seconds per server (default 2)",
+        rounds=5, rounds_help="alternating rounds the seconds are split into",
+        conversations=200, conversations_help="distinct conversation keys"))
     parser.add_argument("--nlu", choices=["none", "builtin"], default="none", help="VIKNO_NLU for vikno serve")
-    parser.add_argument("--json", action="store_true", help="also print one JSON object at the end")
     parser.add_argument("--bare-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--templates", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.conversations < args.connections:
-        parser.error("--conversations must be at least --connections (one request per conversation at a time)")
-    return args
+    return load_args(parser, argv)
 
 
 def main(argv: list[str] | None = None) -> int:

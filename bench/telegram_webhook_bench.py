@@ -41,7 +41,7 @@ from typing import Any
 
 import aiohttp
 
-from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, drive, free_port, machine_note, percentile,
+from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, LoadOptions, load_args, load_parser, drive, free_port, machine_note, percentile,
                      print_json, spawn, start_vikno, table, verdict, wait_ready)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,18 +266,11 @@ def report(run_: dict[str, Any], args: argparse.Namespace) -> float:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=12.0,
-                        help="measured seconds per channel, over all rounds (default 12)")
-    parser.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds per channel (default 2)")
-    parser.add_argument("--rounds", type=int, default=4, help="alternations of the two channels (default 4)")
-    parser.add_argument("--connections", type=int, default=32, help="concurrent keep-alive connections")
-    parser.add_argument("--conversations", type=int, default=400, help="distinct people (chats / keys) per channel")
-    parser.add_argument("--json", action="store_true", help="also print one JSON object at the end")
-    args = parser.parse_args(argv)
-    if args.conversations < args.connections:
-        parser.error("--conversations must be at least --connections (one request per conversation at a time)")
-    return args
+    return load_args(load_parser(__doc__.split("\n\n")[0], LoadOptions(
+        seconds=12.0, seconds_help="measured seconds per channel, over all rounds (default 12)",
+        warmup_help="warm-up seconds per channel (default 2)",
+        rounds=4, rounds_help="alternations of the two channels (default 4)",
+        conversations=400, conversations_help="distinct people (chats / keys) per channel")), argv)
 
 
 def main(argv: list[str] | None = None) -> int:

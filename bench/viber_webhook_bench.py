@@ -38,7 +38,7 @@ from typing import Any
 
 import aiohttp
 
-from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, free_port, machine_note, percentile,
+from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, LoadOptions, load_args, load_parser, free_port, machine_note, percentile,
                      print_json, spawn, start_vikno, table, verdict, wait_ready)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -242,18 +242,13 @@ def report(run_: dict[str, Any], args: argparse.Namespace) -> float:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds per round and channel")
-    parser.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds per round and channel")
-    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds (REST, Viber, REST, ...)")
-    parser.add_argument("--connections", type=int, default=32, help="concurrent keep-alive connections")
-    parser.add_argument("--conversations", type=int, default=400, help="people per round and channel")
+    parser = load_parser(__doc__.split("\n\n")[0], LoadOptions(
+        seconds=8.0, seconds_help="measured seconds per round and channel",
+        warmup_help="warm-up seconds per round and channel",
+        rounds=2, rounds_help="alternating rounds (REST, Viber, REST, ...)",
+        conversations=400, conversations_help="people per round and channel"))
     parser.add_argument("--drain", type=float, default=2.0, help="seconds to let the outbox drain before counting")
-    parser.add_argument("--json", action="store_true", help="also print one JSON object at the end")
-    args = parser.parse_args(argv)
-    if args.conversations < args.connections:
-        parser.error("--conversations must be at least --connections (one request per person at a time)")
-    return args
+    return load_args(parser, argv)
 
 
 def main(argv: list[str] | None = None) -> int:
