@@ -58,14 +58,10 @@ def insert_inbound_in(conn: sqlite3.Connection, row: tuple, message_id: str, cha
     return False  # stored unanswered by an earlier attempt: this turn answers it
 
 
-def insert_new(conn: sqlite3.Connection, rows: list[tuple]) -> int:
-    """Rows of ``to_row``; how many were stored (a row whose id or platform id is there already is not)."""
+def insert_ignoring_duplicates(conn: sqlite3.Connection, rows: list[tuple]) -> int:
+    """Rows of ``to_row``; how many were stored. A row whose id or platform id is
+    there already is left alone (writing a turn again is harmless)."""
     return conn.executemany(_INSERT + " ON CONFLICT DO NOTHING", rows).rowcount
-
-
-def insert_ignoring_duplicates(conn: sqlite3.Connection, rows: list[tuple]) -> None:
-    """Rows of ``to_row``; ids already there are left alone (writing a turn again is harmless)."""
-    conn.executemany(_INSERT + " ON CONFLICT DO NOTHING", rows)
 
 
 # --- writes: module-level, so that they can run in the writer process ---------------

@@ -48,14 +48,18 @@ class SqliteStore(Store):
         replies: Sequence[Message],
         events_: Sequence[Event],
     ) -> Conversation:
-        # Plain rows, not objects: they cross to the writer process on every message.
-        update = conversations.update_args(conversation)
-        inbound_args = (None if inbound is None else
-                        (messages.to_row(inbound, handled=True), inbound.id, inbound.channel, inbound.platform_id))
-        await self._db.run(_turn, update, inbound_args, [messages.to_row(m) for m in replies],
-                           [events.to_row(e) for e in events_])
+        await self._db.run(_turn, *turn_args(conversation, inbound, replies, events_))
         conversation.version += 1
         return conversation
+
+
+def turn_args(conversation: Conversation, inbound: Message | None, replies: Sequence[Message],
+              events_: Sequence[Event]) -> tuple[tuple, tuple | None, list[tuple], list[tuple]]:
+    """``_turn``'s arguments: plain rows, not objects (they cross to the writer process on every message)."""
+    inbound_args = (None if inbound is None else
+                    (messages.to_row(inbound, handled=True), inbound.id, inbound.channel, inbound.platform_id))
+    return (conversations.update_args(conversation), inbound_args, [messages.to_row(m) for m in replies],
+            [events.to_row(e) for e in events_])
 
 
 def _turn(conn: sqlite3.Connection, update: tuple, inbound: tuple | None, replies: list[tuple],
@@ -81,7 +85,7 @@ def _turns(conn: sqlite3.Connection, turns: list[tuple]) -> list[None] | None:
     """
     if any(inbound is None for _, inbound, _, _ in turns):
         return None
-    if messages.insert_new(conn, [inbound[0] for _, inbound, _, _ in turns]) != len(turns):
+    if messages.insert_ignoring_duplicates(conn, [inbound[0] for _, inbound, _, _ in turns]) != len(turns):
         return None
     if conversations.update_rows(conn, [update for update, _, _, _ in turns]) != len(turns):
         return None

@@ -17,9 +17,9 @@ import pytest
 
 from vikno.storage.errors import Conflict, Duplicate
 from vikno.storage.models import Conversation, Event, Message
-from vikno.storage.sqlite import conversations, events, messages
+from vikno.storage.sqlite import conversations
 from vikno.storage.sqlite.schema import create_schema
-from vikno.storage.sqlite.store import _turn
+from vikno.storage.sqlite.store import _turn, turn_args
 from vikno.storage.sqlite.writer import WriterCore
 
 LINE, CHANNEL = "line1620", "telegram"
@@ -48,10 +48,8 @@ def _turn_args(conv: Conversation, n: int, *, platform_id: str | None = None, re
                    direction="out", sender="bot", text=f"відповідь {k}", reply_to=inbound.id,
                    buttons=[{"title": "Меню", "payload": "menu"}]) for k in range(replies)]
     conv.step = f"step{n}"
-    args = (conversations.update_args(conv),
-            (messages.to_row(inbound, handled=True), inbound.id, inbound.channel, inbound.platform_id),
-            [messages.to_row(m) for m in out],
-            [events.to_row(Event(helpline=LINE, kind="message_in", conversation_id=conv.id, channel=CHANNEL))])
+    args = turn_args(conv, inbound, out,
+                     [Event(helpline=LINE, kind="message_in", conversation_id=conv.id, channel=CHANNEL)])
     conv.version += 1  # as commit_turn does once the turn is stored
     return args
 
