@@ -37,7 +37,7 @@ def _operator(text: str) -> Operator:
 def _insert_operator(conn: sqlite3.Connection, operator_id: str, login: str, doc: str) -> None:
     try:
         conn.execute("INSERT INTO operators (id, login, doc) VALUES (?, ?, ?)", (operator_id, login, doc))
-    except sqlite3.IntegrityError as exc:
+    except sqlite3.IntegrityError:
         raise AlreadyExists(f"an operator with login {login!r} exists already") from None
 
 
