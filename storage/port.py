@@ -172,6 +172,23 @@ class Events(ABC):
     ) -> dict[str | None, int]:
         """Counts grouped by one field, computed inside the database."""
 
+    @abstractmethod
+    async def recent_waits(
+        self,
+        helpline: str,
+        *,
+        since: datetime,
+        limit: int = 50,
+        priorities: Sequence[str] | None = None,
+    ) -> list[float]:
+        """How long the newest people waited before an operator took them, in seconds, newest first.
+
+        The ``wait_seconds`` of the helpline's ``claimed`` events since
+        ``since`` (at most ``limit``; claims without a wait are skipped),
+        optionally only of conversations of ``priorities``. The dialogue
+        estimates a waiting person's wait from them.
+        """
+
 
 class Operators(ABC):
     @abstractmethod
@@ -190,6 +207,17 @@ class Operators(ABC):
 
     @abstractmethod
     async def all(self) -> list[Operator]: ...
+
+    @abstractmethod
+    async def count_available(self, helpline: str, *, team: str | None = None,
+                              language: str | None = None) -> int:
+        """How many operators could answer a conversation of this helpline now.
+
+        Online, not disabled, and admitted by their lists the way a claim
+        admits them: an empty list of helplines, teams or languages admits
+        all, and a conversation without a team or language (None) matches
+        every operator. Counted in the database.
+        """
 
 
 class Sessions(ABC):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
@@ -64,3 +65,19 @@ class MongoEvents(Events):
         pipeline = [{"$match": match}, {"$group": {"_id": f"${field}", "n": {"$sum": 1}}}]
         cursor = await self.c.aggregate(pipeline)
         return {doc["_id"]: doc["n"] async for doc in cursor}
+
+    @translated
+    async def recent_waits(
+        self,
+        helpline: str,
+        *,
+        since: datetime,
+        limit: int = 50,
+        priorities: Sequence[str] | None = None,
+    ) -> list[float]:
+        query: dict[str, Any] = {"helpline": helpline, "at": {"$gte": since}, "kind": "claimed",
+                                 "data.wait_seconds": {"$ne": None}}
+        if priorities is not None:
+            query["priority"] = {"$in": list(priorities)}
+        cursor = self.c.find(query, {"data.wait_seconds": 1}).sort([("at", DESCENDING), ("_id", DESCENDING)])
+        return [float(doc["data"]["wait_seconds"]) async for doc in cursor.limit(limit)]

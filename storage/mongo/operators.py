@@ -61,6 +61,21 @@ class MongoOperators(Operators):
     async def all(self) -> list[Operator]:
         return [_operator(d) async for d in self.c.find({}).sort("login", ASCENDING)]
 
+    @translated
+    async def count_available(self, helpline: str, *, team: str | None = None,
+                              language: str | None = None) -> int:
+        admitted = [_admits("helplines", helpline)]
+        if team is not None:
+            admitted.append(_admits("teams", team))
+        if language is not None:
+            admitted.append(_admits("languages", language))
+        return await self.c.count_documents({"presence": "online", "disabled": {"$ne": True}, "$and": admitted})
+
+
+def _admits(field: str, value: str) -> dict:
+    """An empty list admits every value; otherwise the value must be in it."""
+    return {"$or": [{field: {"$size": 0}}, {field: value}]}
+
 
 class MongoSessions(Sessions):
     def __init__(self, collection: AsyncCollection) -> None:

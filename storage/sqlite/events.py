@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
 
 from ..models import Event
@@ -62,5 +63,28 @@ class SqliteEvents(Events):
 
         def q(conn: sqlite3.Connection) -> dict[str | None, int]:
             return {row[0]: row[1] for row in conn.execute(sql, args)}
+
+        return await self._db.read(q)
+
+    async def recent_waits(
+        self,
+        helpline: str,
+        *,
+        since: datetime,
+        limit: int = 50,
+        priorities: Sequence[str] | None = None,
+    ) -> list[float]:
+        sql = ("SELECT json_extract(data, '$.wait_seconds') FROM events "
+               "WHERE helpline = ? AND at >= ? AND kind = 'claimed' "
+               "AND json_extract(data, '$.wait_seconds') IS NOT NULL")
+        args: list = [helpline, ts(since)]
+        if priorities is not None:
+            sql += f" AND priority IN ({', '.join('?' * len(priorities))})"
+            args.extend(priorities)
+        sql += " ORDER BY at DESC, id DESC LIMIT ?"
+        args.append(limit)
+
+        def q(conn: sqlite3.Connection) -> list[float]:
+            return [float(row[0]) for row in conn.execute(sql, args)]
 
         return await self._db.read(q)

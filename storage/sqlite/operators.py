@@ -74,6 +74,28 @@ class SqliteOperators(Operators):
 
         return await self._db.read(q)
 
+    async def count_available(self, helpline: str, *, team: str | None = None,
+                              language: str | None = None) -> int:
+        def q(conn: sqlite3.Connection) -> int:
+            return conn.execute(_AVAILABLE, (helpline, team, team, language, language)).fetchone()[0]
+
+        return await self._db.read(q)
+
+
+def _admits(field: str) -> str:
+    """An empty list admits every value; otherwise the value must be in it."""
+    return (f"(json_array_length(doc, '$.{field}') = 0 "
+            f"OR EXISTS (SELECT 1 FROM json_each(doc, '$.{field}') WHERE value = ?))")
+
+
+_AVAILABLE = (
+    "SELECT COUNT(*) FROM operators WHERE json_extract(doc, '$.presence') = 'online' "
+    "AND NOT json_extract(doc, '$.disabled') "
+    f"AND {_admits('helplines')} "
+    f"AND (? IS NULL OR {_admits('teams')}) "
+    f"AND (? IS NULL OR {_admits('languages')})"
+)
+
 
 class SqliteSessions(Sessions):
     def __init__(self, db: SqliteDatabase) -> None:
