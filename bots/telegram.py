@@ -151,7 +151,8 @@ def _message(msg: Any, helpline: str | None) -> Inbound | None:
     message_id = _int(msg.get("message_id")) if chat_id is not None else None
     if chat_id is None or message_id is None:
         return _ignored("a message without a private chat id or a message id")
-    common: dict[str, Any] = dict(channel=CHANNEL, user_id=str(chat_id), locale=_locale(msg.get("from")),
+    # the app's language is a hint; a deep link's language (start=uk) is the person's choice
+    common: dict[str, Any] = dict(channel=CHANNEL, user_id=str(chat_id), locale_hint=_locale(msg.get("from")),
                                   platform_id=f"{chat_id}:{message_id}", helpline=helpline)
     if "text" in msg:
         text = msg["text"]
@@ -161,7 +162,7 @@ def _message(msg: Any, helpline: str | None) -> Inbound | None:
         command = _COMMAND.match(text.strip())
         if command is not None and command[1].lower() == "start":
             line, lang = deep_link((command[2] or "").strip() or None)
-            common.update(helpline=line or helpline, locale=lang or common["locale"])
+            common.update(helpline=line or helpline, locale=lang)
             return Inbound(text=text, kind=Kind.START, **common)
         return Inbound(text=text, kind=Kind.TEXT, **common)
     kind = next((k for name, k in _MEDIA if name in msg), Kind.OTHER)
@@ -182,7 +183,7 @@ def _callback(cq: Any, helpline: str | None) -> Inbound | None:
     if chat_id is None:
         return _ignored("a callback query from outside a private chat")
     return Inbound(channel=CHANNEL, user_id=str(chat_id), button=clean_text(data), kind=Kind.BUTTON,
-                   locale=_locale(cq.get("from")), platform_id=f"cb:{cq['id']}", helpline=helpline)
+                   locale_hint=_locale(cq.get("from")), platform_id=f"cb:{cq['id']}", helpline=helpline)
 
 
 def _private_chat_id(msg: Any) -> int | None:

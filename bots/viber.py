@@ -171,14 +171,14 @@ def inbound_of(callback: Any, helpline: str | None = None) -> Inbound | None:
         person = _person(callback.get("user"))
         if person is None:
             return None
-        return Inbound(channel=CHANNEL, user_id=person[0], kind=Kind.START, locale=person[1], platform_id=token,
+        return Inbound(channel=CHANNEL, user_id=person[0], kind=Kind.START, locale_hint=person[1], platform_id=token,
                        helpline=helpline, direct_reply=True)
     if event != "message":
         return None
     person, message = _person(callback.get("sender")), callback.get("message")
     if person is None or not isinstance(message, dict):
         return None
-    common: dict[str, Any] = dict(channel=CHANNEL, user_id=person[0], locale=person[1], platform_id=token,
+    common: dict[str, Any] = dict(channel=CHANNEL, user_id=person[0], locale_hint=person[1], platform_id=token,
                                   helpline=helpline)
     kind = MESSAGE_KINDS.get(message.get("type"), Kind.OTHER) if isinstance(message.get("type"), str) else Kind.OTHER
     if kind != Kind.TEXT:

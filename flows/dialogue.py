@@ -10,16 +10,21 @@ contacts.
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from vikno.nlu.language import strip_markup
 from vikno.nlu.types import FALLBACK_INTENT, Parse
 from vikno.storage.models import PRIORITY_RANK, Conversation, Event, Priority, State
 
 from .content import LANGUAGE_NAMES, Helpline
 from .hours import is_open
 from .messages import Button, Inbound, Kind, Outbound
+from .outlook import Outlook, QueueOutlook, wait_sentence
+
+log = logging.getLogger(__name__)
 
 # Button payloads the engine understands (channels pass them through as-is).
 MENU, PERSON, LANGUAGE, HOURS, CANCEL_WAITING = "menu", "person", "language", "hours", "cancel_waiting"
@@ -32,6 +37,8 @@ GREET, GOODBYE, THANKS, HUMAN, WORKING_HOURS = "greet", "goodbye", "thanks", "hu
 CLARIFY_FLOOR = 0.15
 #: Misunderstandings in a row before the bot offers a person, and before it queues one.
 OFFER_PERSON_AFTER, QUEUE_AFTER = 2, 3
+#: conversation.data keys: the locale the client last chose, and the queue place the person was last told.
+CLIENT_LOCALE, QUEUE_TOLD = "client_locale", "queue_told"
 
 
 @dataclass(slots=True)
@@ -41,7 +48,7 @@ class StepContext:
     inbound: Inbound
     parse: Parse | None
     now: datetime
-    queue_position: Callable[[Conversation], Awaitable[int | None]]
+    queue: QueueOutlook
 
 
 @dataclass(slots=True)
@@ -104,9 +111,9 @@ class Dialogue:
         if self.conv.state == State.CLOSED and not blocked:
             self.conv.state = State.BOT
         if parse is not None and parse.crisis:
-            if blocked:  # emergency numbers always; the queue not while blocked
+            if blocked:  # emergency numbers always; the queue not while blocked, so no one is called
                 self.event("crisis_detected", priority=Priority.CRISIS, blocked=True)
-                self.reply(self.say("crisis", emergency=self.emergency_list()))
+                self.reply(self.say("crisis_call_now", emergency=self.emergency_list()))
                 return self.out
             await self._crisis(parse)
             return self.out
@@ -129,45 +136,84 @@ class Dialogue:
         return False
 
     def _settle_language(self) -> None:
+        """A language someone chose stands; detection decides only while nobody has chosen.
+
+        Chosen means: a language button (``lang:``), or a locale the client
+        sends as its own choice (REST ``locale``, the web chat's language, a
+        Telegram deep link). The client's locale counts as a new choice only
+        when it differs from the one it sent before, so a client that keeps
+        sending "uk" does not undo the person's own button press, and a
+        message holding English words, HTML or a link never switches the
+        language (issue 20, item 13). A device's language (Telegram's
+        ``language_code``) is only a hint for the first message.
+        """
         conv, inbound, parse = self.conv, self.ctx.inbound, self.ctx.parse
+        locale = inbound.locale if inbound.locale in self.line.languages else None
+        if locale is not None and locale != conv.data.get(CLIENT_LOCALE):
+            conv.data[CLIENT_LOCALE] = locale
+            if conv.language is not None and conv.language != locale:
+                self.event("language_changed", chosen=locale)
+            conv.language, conv.language_chosen = locale, True
+            return
         if conv.language_chosen:
             return
         detected = parse.language if parse is not None else None
         if conv.language is not None and not _says_enough(parse.text if parse else ""):
             detected = None  # "ok" or "1" must not switch a Ukrainian conversation to English
-        for candidate in (detected, inbound.locale):
-            if candidate in self.line.languages:
-                if conv.language is not None and conv.language != candidate:
-                    self.event("language_changed", detected=candidate)
-                conv.language = candidate
-                return
+        if detected in self.line.languages:
+            if conv.language is not None and conv.language != detected:
+                self.event("language_changed", detected=detected)
+            conv.language = detected
+            return
         if conv.language is None:
-            conv.language = self.line.settings.default_language
+            hint = inbound.locale_hint
+            conv.language = hint if hint in self.line.languages else self.line.settings.default_language
 
     async def _crisis(self, parse: Parse) -> None:
         """Emergency contacts first, then the top of the queue, at any hour."""
         self.event("crisis_detected", priority=Priority.CRISIS, score=round(parse.crisis_score, 3),
                    state=str(self.conv.state))
-        self.reply(self.say("crisis", emergency=self.emergency_list()))
         if self.conv.state == State.WITH_OPERATOR:
+            self.reply(self.say("crisis", emergency=self.emergency_list()))
             self.event("crisis_alert", priority=Priority.CRISIS)  # the console raises the alarm
             return
         await self._enqueue(Priority.CRISIS, reason="crisis")
+
+    def _crisis_reply(self, outlook: Outlook) -> None:
+        """Never "I am calling a specialist" when nobody is online: then the numbers, plainly, first."""
+        key = "crisis" if outlook.staffed else "crisis_nobody_online"
+        self.reply(self.say(key, emergency=self.emergency_list()))
+
+    async def _outlook(self) -> Outlook:
+        try:
+            return await self.ctx.queue.of(self.conv, self.ctx.now)
+        except Exception:
+            # When in doubt, nobody is coming: the person then gets the numbers to call now.
+            log.exception("could not tell who is online; saying nobody can answer now")
+            return Outlook(position=None, staffed=False, typical_wait=None, waited=0.0)
+
+    def _wait(self, outlook: Outlook) -> str:
+        return wait_sentence(self.line, self.lang, outlook)
+
+    def _told(self, position: int | None) -> None:
+        """Remember the place the person was told, so that the queue news tells only a real move."""
+        if position is not None:
+            self.conv.data[QUEUE_TOLD] = {"position": position, "at": self.ctx.now.isoformat()}
 
     async def _while_with_people(self) -> None:
         inbound = self.ctx.inbound
         if self.conv.state == State.WAITING and inbound.button == CANCEL_WAITING:
             self.conv.state, self.conv.priority, self.conv.enqueued_at, self.conv.team = State.BOT, None, None, None
+            self.conv.data.pop(QUEUE_TOLD, None)
             self.event("handoff_cancelled")
             self.reply(self.say("waiting_cancelled"), *self.menu_buttons())
             return
         if self.conv.state == State.WAITING and inbound.button == PERSON:
-            position = await self.ctx.queue_position(self.conv)
-            self.reply(self.say("handoff_already_waiting", position=position),
-                       self.button("button_cancel_waiting", CANCEL_WAITING))
+            self._already_waiting(await self._outlook())
             return
         if self.conv.state == State.WAITING:
-            position = await self.ctx.queue_position(self.conv)
+            position = await self.ctx.queue.position(self.conv)
+            self._told(position)
             self.reply(self.say("waiting_ack", position=position), self.button("button_cancel_waiting", CANCEL_WAITING))
         # with an operator the bot stays silent: the message is the operator's
 
@@ -280,27 +326,50 @@ class Dialogue:
             self.reply(self.say("not_understood"), *self.menu_buttons())
 
     async def _enqueue(self, priority: str, *, reason: str) -> None:
+        """Into the queue, telling only what is true now.
+
+        Whether someone can answer now is who is online (and may take this
+        conversation), not the schedule: inside the hours with nobody
+        online, and outside them with someone online, are both real.
+        """
         conv = self.conv
-        cancel = self.button("button_cancel_waiting", CANCEL_WAITING)
         if conv.state == State.WAITING:
             if PRIORITY_RANK[priority] > conv.priority_rank:
                 conv.priority = priority
                 self.event("priority_raised", priority=priority, reason=reason)
-            if priority != Priority.CRISIS:
-                position = await self.ctx.queue_position(conv)
-                self.reply(self.say("handoff_already_waiting", position=position), cancel)
+            outlook = await self._outlook()
+            if priority == Priority.CRISIS:
+                self._crisis_reply(outlook)
+            else:
+                self._already_waiting(outlook)
             return
         conv.state, conv.priority, conv.enqueued_at = State.WAITING, priority, self.ctx.now
         conv.team = self.line.team_for(conv.topic)
         conv.data["misses"] = 0
         self.event("handoff_requested", priority=priority, reason=reason, team=conv.team)
-        position = await self.ctx.queue_position(conv)
-        if priority == Priority.CRISIS or is_open(self.line, self.ctx.now):
-            self.reply(self.say("handoff_queued", position=position), cancel)
+        outlook = await self._outlook()
+        self._told(outlook.position)
+        cancel = self.button("button_cancel_waiting", CANCEL_WAITING)
+        if priority == Priority.CRISIS:
+            self._crisis_reply(outlook)
+            if outlook.staffed:  # a number only when history gives one: no "cannot estimate" in a crisis
+                wait = self._wait(outlook) if outlook.typical_wait is not None else ""
+                self.reply(_tidy(self.say("handoff_queued", position=outlook.position, wait=wait)), cancel)
+            return
+        if outlook.staffed:
+            self.reply(self.say("handoff_queued", position=outlook.position, wait=self._wait(outlook)), cancel)
+        elif is_open(self.line, self.ctx.now):
+            self.reply(self.say("handoff_nobody_online", position=outlook.position,
+                                emergency=self.emergency_list()), cancel)
         else:
             self.reply(self.say("handoff_out_of_hours",
                                 hours=self.line.local(self.line.settings.hours_text, self.lang),
                                 emergency=self.emergency_list()), cancel)
+
+    def _already_waiting(self, outlook: Outlook) -> None:
+        self._told(outlook.position)
+        self.reply(self.say("handoff_already_waiting", position=outlook.position, wait=self._wait(outlook)),
+                   self.button("button_cancel_waiting", CANCEL_WAITING))
 
 
 @functools.lru_cache(maxsize=256)
@@ -313,8 +382,14 @@ def _menu(line: Helpline, lang: str) -> tuple[Button, ...]:
     return tuple(topics + extra)
 
 
+def _tidy(text: str) -> str:
+    """A text with an empty placeholder: no doubled spaces, no space before a line break."""
+    return re.sub(r" +\n", "\n", re.sub(r" {2,}", " ", text)).strip()
+
+
 def _says_enough(text: str) -> bool:
-    """Enough words to trust a language guess over the conversation's language."""
+    """Enough words to trust a language guess over the conversation's language (links and HTML are no words)."""
+    text = strip_markup(text)
     words = [w for w in text.split() if any(ch.isalpha() for ch in w)]
     return len(words) >= 2 or sum(ch.isalpha() for ch in text) >= 8
 

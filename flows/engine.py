@@ -27,6 +27,7 @@ from vikno.storage.port import Store
 from .content import Helpline
 from .dialogue import StepContext, run_step
 from .messages import Button, ConversationView, Inbound, Kind, Outbound, Turn
+from .outlook import QueueOutlook
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class Engine:
         # Viber); the others (REST, web chat) hand replies back directly.
         self.push_channels = push_channels
         self._recent = RecentConversations()
+        self.queue = QueueOutlook(store)
         # Called after every committed turn (the console listens: new messages,
         # queue changes, crisis alerts). An observer's failure never fails a turn.
         self.observers: list[TurnObserver] = []
@@ -123,7 +125,7 @@ class Engine:
                 conv = await self.store.conversations.get(conv.id) or conv
             now = self.clock()
             conv.last_message_at = now
-            result = await run_step(StepContext(line, conv, inbound, parse, now, self.store.conversations.queue_position))
+            result = await run_step(StepContext(line, conv, inbound, parse, now, self.queue))
             replies = [Message(
                 id=f"{stored.id}:{n}", conversation_id=conv.id, helpline=line.id, channel=inbound.channel,
                 direction=Direction.OUT, sender=Sender.BOT, text=r.text,

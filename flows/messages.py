@@ -40,6 +40,11 @@ class Inbound:
     ``user_id`` is the channel's own id of the person (a Telegram chat id, a
     Viber user id, a web chat or REST conversation key). The engine turns it
     into a pseudonym at once and keeps it only encrypted.
+
+    ``locale`` is a language the client chose (REST ``locale``, the web
+    chat's language, a Telegram deep link): it stands against language
+    detection. ``locale_hint`` is only the device's language (Telegram's
+    ``language_code``, Viber's ``language``): used when nothing else tells.
     """
 
     channel: str
@@ -48,6 +53,7 @@ class Inbound:
     button: str | None = None
     kind: str = Kind.TEXT
     locale: str | None = None
+    locale_hint: str | None = None
     platform_id: str | None = None
     helpline: str | None = None
     address: str | None = None  # where replies go, when not the user id itself

@@ -16,9 +16,28 @@ import re
 from itertools import repeat
 from typing import Sequence
 
-__all__ = ["SUPPORTED", "detect_language", "prepare"]
+__all__ = ["SUPPORTED", "detect_language", "prepare", "strip_markup"]
 
 SUPPORTED = ("uk", "ru", "az", "en")
+
+# What is in a message but is no language: HTML (a script's body too), entities, links, bare
+# domains, e-mail addresses and @mentions. "дивіться https://gov.ua/help" is Ukrainian, not English.
+_MARKUP_RE = re.compile(r"""
+    <(script|style)\b[^>]*>.*?</\1\s*>
+  | <[^<>]{0,2000}>
+  | &\#?\w{1,10};
+  | \b(?:https?|ftp)://\S+
+  | \bwww\.\S+
+  | [\w.+-]+@[\w-]+(?:\.[\w-]+)+
+  | (?<!\w)@\w+
+  | \b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|info|io|me|app|dev|gov|edu|ua|ru|az|uk|eu|by|kz|ge|md|pl|de)\b(?:/\S*)?
+""", re.VERBOSE | re.IGNORECASE | re.DOTALL)
+
+
+def strip_markup(text: str) -> str:
+    """The text without HTML, links, addresses and mentions: what is left is written in a language."""
+    return _MARKUP_RE.sub(" ", text)
+
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)?", re.UNICODE)
 
@@ -243,7 +262,7 @@ def detect_language(text: str, languages: Sequence[str] | None = None) -> str | 
         return None
     if len(allowed) == 1:
         return allowed[0]
-    low = text.lower()
+    low = strip_markup(text).lower()
     n_cyr = len(_CYRILLIC_RE.findall(low))
     n_lat = len(_LATIN_RE.findall(low))
     if n_cyr == 0 and n_lat == 0:

@@ -24,7 +24,7 @@ def message(message_id: int, **fields: Any) -> dict[str, Any]:
 
 
 def expected(message_id: int, kind: str, text: str | None = None, **fields: Any) -> Inbound:
-    fields.setdefault("locale", "uk")
+    fields.setdefault("locale_hint", "uk")  # the app's language: a hint; a deep link's language is a choice
     return Inbound(channel="telegram", user_id=str(CHAT), text=text, kind=kind,
                    platform_id=f"{CHAT}:{message_id}", **fields)
 
@@ -55,12 +55,12 @@ UPDATES: list[tuple[str, Any, Inbound | None]] = [
     ("start with helpline and language", message(5, text="/start line1620_en"),
      expected(5, Kind.START, "/start line1620_en", helpline="line1620", locale="en")),
     ("start addressed to the bot", message(6, text="/start@vikno_test_bot uk"),
-     expected(6, Kind.START, "/start@vikno_test_bot uk")),
+     expected(6, Kind.START, "/start@vikno_test_bot uk", locale="uk")),
     ("start with a junk parameter", message(7, text="/start <script>"), expected(7, Kind.START, "/start <script>")),
     ("another command is text", message(8, text="/help"), expected(8, Kind.TEXT, "/help")),
     ("callback query", CALLBACK,
      Inbound(channel="telegram", user_id=str(CHAT), button="topic:housing_compensation", kind=Kind.BUTTON,
-             locale="en", platform_id="cb:4382bfdwdsb323b2d9")),
+             locale_hint="en", platform_id="cb:4382bfdwdsb323b2d9")),
     ("sticker", message(10, sticker={**FILE, "emoji": "👍", "width": 512, "height": 512, "is_animated": False}),
      expected(10, Kind.STICKER)),
     ("photo with caption", message(11, photo=[FILE, FILE], caption="ось документ"),
@@ -83,12 +83,12 @@ UPDATES: list[tuple[str, Any, Inbound | None]] = [
     ("a lone surrogate is replaced", message(24, text="зламано \ud83d кінець"),
      expected(24, Kind.TEXT, "зламано \ufffd кінець")),
     ("no sender: no locale", {"update_id": 1, "message": {
-        "message_id": 25, "chat": PRIVATE, "date": 1, "text": "hi"}}, expected(25, Kind.TEXT, "hi", locale=None)),
+        "message_id": 25, "chat": PRIVATE, "date": 1, "text": "hi"}}, expected(25, Kind.TEXT, "hi", locale_hint=None)),
     ("odd language code", message(26, text="hi", **{"from": {**PERSON, "language_code": 7}}),
-     expected(26, Kind.TEXT, "hi", locale=None)),
+     expected(26, Kind.TEXT, "hi", locale_hint=None)),
     ("pt-br is passed as pt (the engine ignores it)",
      message(27, text="olá", **{"from": {**PERSON, "language_code": "pt-br"}}),
-     expected(27, Kind.TEXT, "olá", locale="pt")),
+     expected(27, Kind.TEXT, "olá", locale_hint="pt")),
     # ignored: nothing to answer, or not ours to answer
     ("edited message", {"update_id": 3, "edited_message": message(30, text="виправлено", edit_date=2)["message"]},
      None),

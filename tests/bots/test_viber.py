@@ -46,7 +46,7 @@ def message(msg: dict[str, Any], *, token: Any = 4912661846655238145, sender: An
 
 def inbound(**kw: Any) -> Inbound:
     kw.setdefault("user_id", USER)
-    kw.setdefault("locale", "uk")
+    kw.setdefault("locale_hint", "uk")  # the device's language: a hint, not a choice
     kw.setdefault("platform_id", "4912661846655238145")
     return Inbound(channel="viber", **kw)
 
@@ -68,7 +68,7 @@ CALLBACKS: list[tuple[str, Any, Inbound | None]] = [
     ("conversation_started, English device, en-GB",
      {"event": "conversation_started", "timestamp": TS, "message_token": 17, "type": "open",
       "user": {"id": USER, "language": "en-GB", "api_version": 7}, "subscribed": True},
-     inbound(kind=Kind.START, direct_reply=True, locale="en", platform_id="17")),
+     inbound(kind=Kind.START, direct_reply=True, locale_hint="en", platform_id="17")),
     ("subscribed", {"event": "subscribed", "timestamp": TS, "chat_hostname": "SN-376_",
                     "user": {"id": USER, "country": "UA", "language": "uk", "api_version": 1},
                     "message_token": 4912661846655238145}, None),
@@ -115,7 +115,7 @@ CALLBACKS: list[tuple[str, Any, Inbound | None]] = [
     ("type is a list", message({"type": ["text"], "text": "hi"}), inbound(kind=Kind.OTHER, text="hi")),
     ("token is a list, language a number",
      message({"type": "text", "text": "hi"}, token=[1], sender={"id": USER, "language": 7}),
-     inbound(text="hi", locale=None, platform_id=None)),
+     inbound(text="hi", locale_hint=None, platform_id=None)),
     ("token as a string", message({"type": "text", "text": "hi"}, token="77"), inbound(text="hi", platform_id="77")),
     ("empty text", message({"type": "text", "text": ""}), inbound(text="")),
     ("10,000 emoji are cut to Viber's 7,000", message({"type": "text", "text": EMOJI}),

@@ -15,6 +15,7 @@ from vikno.flows.content import load_helplines, shipped_helpline_folders
 from vikno.flows.engine import Engine
 from vikno.nlu.types import FALLBACK_INTENT, Parse
 from vikno.storage.identity import IdentityVault
+from vikno.storage.models import Operator, Presence
 from vikno.storage.port import Store
 
 # A Wednesday, 10:00 in Kyiv: the line is open.
@@ -72,3 +73,10 @@ def nlu() -> ScriptedNLU:
 def engine(any_store: Store, nlu: ScriptedNLU, clock: Clock) -> Engine:
     helplines = load_helplines(shipped_helpline_folders())
     return Engine(any_store, IdentityVault(b"test-secret-key-0123456789"), helplines, nlu, clock=clock)
+
+
+async def on_duty(store: Store, login: str = "olena", **kw) -> Operator:
+    """An operator who is online now (and so can answer), as the console leaves one after "online"."""
+    kw.setdefault("presence", Presence.ONLINE)
+    return await store.operators.create(Operator(login=login, display_name=login.title(),
+                                                 password_hash="$argon2id$x", **kw))

@@ -9,7 +9,7 @@ from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound, Kind, Turn
 from vikno.storage.models import State
 
-from .conftest import CLOSED_HOUR, Clock
+from .conftest import CLOSED_HOUR, Clock, on_duty
 
 
 def text(user: str, body: str, **kw) -> Inbound:
@@ -71,7 +71,8 @@ async def test_language_menu_and_locale_hint(engine: Engine) -> None:
     assert payloads(langs) == ["lang:uk", "lang:ru", "lang:az", "lang:en"]
 
 
-async def test_talk_to_a_person_queues_with_position(engine: Engine) -> None:
+async def test_talk_to_a_person_queues_with_position(engine: Engine, any_store) -> None:
+    await on_duty(any_store)
     await engine.handle(text("q1", "привіт"))
     first = await engine.handle(press("q1", "person"))
     assert first.conversation.state == "waiting" and first.conversation.priority == "request"
@@ -80,7 +81,7 @@ async def test_talk_to_a_person_queues_with_position(engine: Engine) -> None:
     assert second.conversation.queue_position == 2
     # while waiting, messages are for the operator, the bot only confirms
     waiting = await engine.handle(text("q2", "я ще тут"))
-    assert waiting.conversation.state == "waiting" and "передано" in waiting.replies[0].text
+    assert waiting.conversation.state == "waiting" and "збережено для фахівця" in waiting.replies[0].text
     left = await engine.handle(press("q1", "cancel_waiting"))
     assert left.conversation.state == "bot" and left.conversation.queue_position is None
     assert (await engine.handle(text("q2", "?"))).conversation.queue_position == 1
@@ -123,7 +124,9 @@ async def test_out_of_hours_request_waits_for_the_next_shift(engine: Engine, clo
     assert "не працюють" in turn.replies[0].text and "112" in turn.replies[0].text
     crisis = await engine.handle(text("night2", "не хочу більше жити"))
     assert crisis.conversation.priority == "crisis" and crisis.conversation.queue_position == 1
-    assert "112" in crisis.replies[0].text and "1-і в черзі" in crisis.replies[1].text
+    # nobody online at night: the numbers, and no "1st in the queue" as if someone were coming
+    assert "112" in crisis.replies[0].text and len(crisis.replies) == 1
+    assert "немає онлайн" in crisis.replies[0].text and "в черзі" not in crisis.replies[0].text
 
 
 async def test_a_retried_platform_message_is_processed_once(engine: Engine, any_store) -> None:

@@ -44,3 +44,24 @@ def test_held_out_accuracy() -> None:
         ex = load_examples(shipped_data_dir() / lang / "test.yml")
         acc = sum(detect_language(e.text) == lang for e in ex) / len(ex)
         assert acc >= 0.9, (lang, acc)
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        # issue 20, item 13: HTML and links are no language; what is around them is
+        ("подивіться https://www.gov.ua/services/social-help будь ласка", "uk"),
+        ("<b>допоможіть</b>, будь ласка", "uk"),
+        ('<a href="https://t.me/help_bot">тут</a> написано, що мені потрібна довідка', "uk"),
+        ("пишіть на help@example.org або t.me/help_bot — мені потрібна допомога", "uk"),
+        ("вот ссылка https://example.com/page?a=1&b=2 мне нужна помощь", "ru"),
+        ("Salam, https://e-gov.az/az/services mənə kömək lazımdır", "az"),
+        ("look at www.example.com please, I need help", "en"),
+        ("https://example.com/help", None),
+        ("<script>alert(1)</script>", None),
+        ("<img src=x onerror=alert(1)>", None),
+        ("&nbsp;&amp; @someone", None),
+    ],
+)
+def test_links_html_and_addresses_are_no_language(text: str, lang: str | None) -> None:
+    assert detect_language(text, ["uk", "ru", "az", "en"]) == lang
