@@ -10,6 +10,7 @@ nothing acknowledged is lost).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -17,6 +18,8 @@ from aiohttp import web
 
 from vikno.flows.content import Helpline
 from vikno.flows.engine import Engine, UnknownHelpline
+from vikno.flows.queue_news import QueueNews
+from vikno.flows.queue_news import run as run_queue_news
 from vikno.handoff.console import setup_console
 from vikno.handoff.console.live import ConsoleHub
 from vikno.handoff.service import Handoff
@@ -28,7 +31,7 @@ from vikno.storage.port import Store
 
 from .config import Settings
 from .channels import build_channels, start_channels, stop_channels, wire
-from .keys import CHANNELS, CONSOLE_HUB, DELIVERY, ENGINE, HANDOFF, NLU_STATE, SETTINGS, STORE, STORE_READY
+from .keys import CHANNELS, CONSOLE_HUB, DELIVERY, ENGINE, HANDOFF, NLU_STATE, QUEUE_NEWS, SETTINGS, STORE, STORE_READY
 from .live import Delivery
 from .webchat import WebchatChannel
 from .nlu_backend import load_nlu
@@ -103,6 +106,10 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
     app[DELIVERY] = delivery
     app[HANDOFF] = Handoff(store, helplines, push_channels=lambda: engine.push_channels,
                            on_outgoing=delivery.outgoing, on_change=console.publish)
+    # waiting people hear when their place moves by a step that matters
+    app[QUEUE_NEWS] = QueueNews(store, helplines, on_outgoing=delivery.outgoing,
+                                push_channels=lambda: engine.push_channels)
+    app.cleanup_ctx.append(_queue_news_lifecycle)
     if settings.webchat.enabled:
         webchat = WebchatChannel(settings.webchat, settings.public_url)
         webchat.install(app)  # routes, the socket hub, closing sockets on shutdown
@@ -116,6 +123,14 @@ async def _channels_lifecycle(app: web.Application):  # type: ignore[no-untyped-
     await start_channels(app[CHANNELS], app[ENGINE])
     yield
     await stop_channels(app[CHANNELS])
+
+
+async def _queue_news_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
+    task = asyncio.create_task(run_queue_news(app[QUEUE_NEWS], app[CONSOLE_HUB].subscribe))
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _open_store_until_ready(app: web.Application) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from vikno.flows.engine import Engine
+from vikno.flows.queue_news import QueueNews
 from vikno.handoff.console.live import ConsoleHub
 from vikno.handoff.service import Handoff
 from vikno.storage.port import Store
@@ -21,3 +22,4 @@ CHANNELS = web.AppKey("channels", list)
 CONSOLE_HUB = web.AppKey("console_hub", ConsoleHub)
 HANDOFF = web.AppKey("handoff", Handoff)
 DELIVERY = web.AppKey("delivery", object)
+QUEUE_NEWS = web.AppKey("queue_news", QueueNews)

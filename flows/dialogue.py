@@ -388,10 +388,14 @@ def _tidy(text: str) -> str:
 
 
 def _says_enough(text: str) -> bool:
-    """Enough words to trust a language guess over the conversation's language (links and HTML are no words)."""
+    """Enough words to trust a language guess over the conversation's language.
+
+    A sentence, not "ok ok" or "thank you": those are said in every language.
+    Links and HTML are no words at all.
+    """
     text = strip_markup(text)
     words = [w for w in text.split() if any(ch.isalpha() for ch in w)]
-    return len(words) >= 2 or sum(ch.isalpha() for ch in text) >= 8
+    return len(words) >= 3 or sum(ch.isalpha() for ch in text) >= 12
 
 
 async def run_step(ctx: StepContext) -> StepResult:

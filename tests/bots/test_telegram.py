@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -429,3 +430,18 @@ async def test_a_crisis_in_a_photo_caption_is_not_missed(tmp_path) -> None:
         assert turn.conversation.priority == "crisis" and "112" in turn.replies[0].text
     finally:
         await store.close()
+
+
+async def test_html_and_links_do_not_switch_a_ukrainian_chat_to_english(tmp_path: Path, fake: FakeTelegram,
+                                                                        helplines: dict[str, Helpline]) -> None:
+    """Issue 20, item 13 over Telegram: language_code "uk", then messages holding HTML and links."""
+    async with vikno(tmp_path, fake, helplines) as client:
+        await post(client, message(1, text="Добрий день"))
+        for n, text in enumerate(['<b>look</b> <a href="https://example.com/help">https://example.com/help</a>',
+                                  "https://www.example.com/page?id=1 www.example.org", "<i>ok ok</i> t.me/somebot"],
+                                 start=2):
+            await post(client, message(n, text=text))
+            conv = await client.app[ENGINE].find("telegram", str(CHAT))
+            assert conv.language == "uk", text
+        replies = await fake.wait_for("sendMessage", 4)
+        assert all(re.search("[а-яіїєґ]", r.params["text"]) for r in replies), [r.params["text"] for r in replies]
