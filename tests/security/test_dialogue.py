@@ -1,0 +1,128 @@
+"""The dialogue's table of attacks: what a client can make the bot say that is not true.
+
+Issue 20, item 13: a message holding HTML, a link or English words switched
+a conversation whose client sent ``"locale": "uk"`` with every message to
+English, the console's canned replies too. Item 14: whether someone can
+answer now was decided by the schedule alone, so a crisis with nobody
+online heard "I am already calling a specialist" and "you are 1st in the
+queue", and a request with operators online heard "nobody is working".
+Every row runs against a real vikno on a real socket, on both stores, at
+whatever hour the suite runs: who is online decides, not the clock.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tests.handoff.conftest import CRISIS_TEXT, ConsoleSite
+
+from .table import Attack, rows
+
+UKRAINIAN = re.compile("[а-яіїєґ]")
+ENGLISH_LOOKING = [
+    "<b>hello</b> <a href='https://example.com/help'>click here</a>",
+    "https://example.com/help/page?id=1 please look at this page",
+    "I need help with payments for my mother",
+    "<script>alert('hi there')</script> hello hello hello",
+]
+# What the old texts promised whether or not anyone was there.
+SOMEONE_IS_COMING = ("кличу фахівця", "скоро відповість", "Передаю вашу розмову фахівцю")
+
+
+async def say(site: ConsoleSite, key: str, **body: Any) -> dict[str, Any]:
+    person = site.agent()
+    resp = await person.http.post(person.url(f"/api/v1/conversations/{key}/messages"), json=body)
+    assert resp.status == 200, await resp.text()
+    return await resp.json()
+
+
+async def locale_kept_through_html_links_and_english(site: ConsoleSite) -> None:
+    first = await say(site, "lang-uk", text="Добрий день", locale="uk")
+    assert first["conversation"]["language"] == "uk"
+    for text in ENGLISH_LOOKING:
+        body = await say(site, "lang-uk", text=text, locale="uk")
+        assert body["conversation"]["language"] == "uk", text
+        assert all(UKRAINIAN.search(r["text"]) for r in body["replies"]), body["replies"]
+    await say(site, "lang-uk", button="person", locale="uk")
+    # the operator's canned replies for this conversation are Ukrainian too
+    await site.operator("olena", display_name="Олена")
+    op = site.agent("en")
+    assert (await op.log_in("olena")).status == 303
+    taken = await op.post("/console/take-next", json_reply=True)
+    assert taken.status == 200, await taken.text()
+    page = await (await op.get(f"/console/c/{(await taken.json())['conversation_id']}")).text()
+    assert "Мене звати Олена" in page and "My name is" not in page
+
+
+async def a_language_chosen_by_button_outlives_the_clients_locale(site: ConsoleSite) -> None:
+    await say(site, "lang-btn", text="Добрий день", locale="uk")
+    chosen = await say(site, "lang-btn", button="lang:en", locale="uk")
+    assert chosen["conversation"]["language"] == "en"
+    later = await say(site, "lang-btn", text="Добрий день, мені потрібна допомога", locale="uk")
+    assert later["conversation"]["language"] == "en"
+
+
+async def crisis_with_nobody_online_is_told_to_call_now(site: ConsoleSite) -> None:
+    await site.operator("off-duty", online=False)
+    body = await say(site, "crisis-alone", text=CRISIS_TEXT)
+    (reply,) = body["replies"]
+    assert reply["text"].index("☎ 112") < reply["text"].index("немає онлайн")  # the numbers first
+    assert not any(p in reply["text"] for p in SOMEONE_IS_COMING) and "в черзі" not in reply["text"]
+    conv = body["conversation"]
+    assert (conv["state"], conv["priority"], conv["queue_position"]) == ("waiting", "crisis", 1)
+
+
+async def crisis_with_someone_online_is_told_someone_is_coming(site: ConsoleSite) -> None:
+    await site.operator("on-duty")
+    body = await say(site, "crisis-staffed", text=CRISIS_TEXT)
+    assert "☎ 112" in body["replies"][0]["text"] and "кличу фахівця" in body["replies"][0]["text"]
+    assert "1-і в черзі" in body["replies"][1]["text"]
+
+
+async def request_with_an_operator_online_is_told_someone_will_answer(site: ConsoleSite) -> None:
+    await site.operator("on-duty")
+    body = await say(site, "staffed", button="person")
+    (reply,) = body["replies"]
+    assert "Передаю вашу розмову фахівцю" in reply["text"] and "1-і в черзі" in reply["text"]
+    assert "не працюють" not in reply["text"] and "немає онлайн" not in reply["text"]
+
+
+async def request_with_nobody_online_is_told_the_truth(site: ConsoleSite) -> None:
+    await site.operator("other-team", teams=["protection"])  # online, but may not take a social request
+    body = await say(site, "alone", button="person")
+    assert not any(p in body["replies"][0]["text"] for p in SOMEONE_IS_COMING)
+    assert "☎ 112" in body["replies"][0]["text"]
+    again = await say(site, "alone", button="person")
+    assert "немає онлайн" in again["replies"][0]["text"]
+    assert not any(p in again["replies"][0]["text"] for p in SOMEONE_IS_COMING)
+
+
+ATTACKS = [
+    Attack(id="locale-uk-kept-through-html-links-and-english", item="20.13",
+           what='REST with "locale": "uk" on every message sends HTML, links and English words: the '
+                "conversation, the bot's replies and the console's canned replies stay Ukrainian",
+           run=locale_kept_through_html_links_and_english),
+    Attack(id="button-choice-outlives-the-clients-locale", item="20.13",
+           what="the person picks English while the client keeps sending uk: English stays until they choose again",
+           run=a_language_chosen_by_button_outlives_the_clients_locale),
+    Attack(id="crisis-with-nobody-online", item="20.14",
+           what='a crisis while nobody is online is not told "I am calling a specialist" or "1st in the queue": '
+                "the numbers to call come first, and it still waits at the top of the queue",
+           run=crisis_with_nobody_online_is_told_to_call_now),
+    Attack(id="crisis-with-someone-online", item="20.14",
+           what="a crisis while an operator is online is told a specialist is being called, at any hour",
+           run=crisis_with_someone_online_is_told_someone_is_coming),
+    Attack(id="request-with-an-operator-online", item="20.14",
+           what="asking for a person while an operator is online is never told to leave a message for the next shift",
+           run=request_with_an_operator_online_is_told_someone_will_answer),
+    Attack(id="request-with-nobody-who-may-take-it", item="20.14",
+           what='asking for a person while nobody who may take it is online is never told "a specialist will '
+                'answer soon"',
+           run=request_with_nobody_online_is_told_the_truth),
+]
+
+
+@rows(ATTACKS)
+async def test_dialogue_attack(attack: Attack, any_site: ConsoleSite) -> None:
+    await attack.run(any_site)
