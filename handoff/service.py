@@ -6,10 +6,17 @@ operator does after that is here, on top of the storage port's atomic
 claims. Every change of a conversation is a compare-and-set that is retried
 on conflict, because the person may be writing at the same moment.
 
+Who may do what is decided by one rule, ``access.access``, the same the
+console's reads and its live socket use. An operator's reply is one commit
+(message, conversation, event), so a reply is never pending for the person
+unless the console was told it went through.
+
 Delivery is not this module's business: a message for the person is
 stored (as a pending outbox message on push channels) and handed to
-``on_outgoing``; console updates go to ``on_change``. The composition root
-connects both to the channels and the console.
+``on_outgoing``; console updates go to ``on_change``, each carrying the
+facts of its conversation (helpline, team, language, state, operator) so
+that every console socket can apply the access rule to it. The composition
+root connects both to the channels and the console.
 """
 
 from __future__ import annotations
@@ -21,10 +28,11 @@ from typing import Any
 
 from vikno.flows.content import Helpline
 from vikno.storage.errors import Conflict
-from vikno.storage.models import (Conversation, Delivery, Direction, Event, Message, Operator, Presence, Role,
-                                  Sender, State, utcnow)
+from vikno.storage.models import (Conversation, Delivery, Direction, Event, Message, Operator, Presence, Sender,
+                                  State, utcnow)
 from vikno.storage.port import Store
 
+from .access import Access, Facts, access, helplines_of
 from .wrapup import Outcome, categories_for
 
 log = logging.getLogger(__name__)
@@ -35,7 +43,26 @@ NOTE = "internal"  # direction of notes: never shown to the person, never sent
 
 
 class HandoffError(Exception):
-    """An operator asked for something that cannot be done; the text says why."""
+    """An operator asked for something that cannot be done; the text says why.
+
+    ``status`` is set where the refusal is about access (403: not yours,
+    404: no such conversation for you) or a race lost (409), so the console
+    answers with it. New refusals should carry ``code``, a key of the
+    console's catalogue, instead of English text matched back there.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, code: str | None = None,
+                 **values: object) -> None:
+        super().__init__(message)
+        self.status, self.code, self.values = status, code, values
+
+
+def _no_such() -> HandoffError:
+    return HandoffError("no such conversation", status=404)
+
+
+def _not_yours() -> HandoffError:
+    return HandoffError("this conversation is not yours; take it from the queue first", status=403)
 
 
 async def _nothing(*_: Any) -> None:
@@ -53,19 +80,36 @@ class Handoff:
         self.on_change = on_change
         self.clock = clock
 
-    # --- taking conversations ------------------------------------------------
+    # --- who may do what ------------------------------------------------------
 
     def _scope(self, operator: Operator) -> list[str]:
-        return operator.helplines or list(self.helplines)
+        return helplines_of(operator, self.helplines)
+
+    def access(self, operator: Operator, conv: Conversation) -> Access:
+        """The one rule (handoff/access.py) for this server's helplines."""
+        return access(operator, conv, self.helplines)
+
+    async def _own(self, operator: Operator, conversation_id: str) -> Conversation:
+        """The conversation if the operator may read and act on it (403/404 otherwise)."""
+        conv = await self.store.conversations.get(conversation_id)
+        if conv is None or conv.helpline not in self._scope(operator):
+            raise _no_such()
+        if self.access(operator, conv) != Access.FULL:
+            raise _not_yours()
+        return conv
+
+    # --- taking conversations ------------------------------------------------
 
     async def take_next(self, operator: Operator) -> Conversation | None:
         """The most urgent, then oldest, waiting conversation the operator may take."""
         await self._check_capacity(operator)
         conv = await self.store.conversations.claim_next(
             operator.id, helplines=self._scope(operator), teams=operator.teams or None,
-            languages=operator.languages or None, now=self.clock())
-        if conv is not None:
-            await self._joined(operator, conv)
+            languages=operator.languages or None, now=self.clock(), capacity=operator.capacity)
+        if conv is None:
+            await self._check_capacity(operator)  # full by now (another tab was quicker), or nobody waits
+            return None
+        await self._joined(operator, conv)
         return conv
 
     async def pick(self, operator: Operator, conversation_id: str) -> Conversation:
@@ -73,18 +117,25 @@ class Handoff:
         await self._check_capacity(operator)
         conv = await self.store.conversations.get(conversation_id)
         if conv is None or conv.helpline not in self._scope(operator):
-            raise HandoffError("no such conversation")
-        claimed = await self.store.conversations.claim(conversation_id, operator.id, self.clock())
+            raise _no_such()
+        queued_for_them = Facts(conv.helpline, State.WAITING, conv.team, conv.language)
+        if access(operator, queued_for_them, self.helplines) == Access.NONE:
+            raise HandoffError("this conversation is for another team or language", status=403,
+                               code="error.not_your_queue")
+        claimed = await self.store.conversations.claim(conversation_id, operator.id, self.clock(),
+                                                       capacity=operator.capacity)
         if claimed is None:
-            raise HandoffError("this conversation is no longer waiting: another operator has taken it")
+            await self._check_capacity(operator)
+            raise HandoffError("this conversation is no longer waiting: another operator has taken it", status=409)
         await self._joined(operator, claimed)
         return claimed
 
     async def _check_capacity(self, operator: Operator) -> None:
+        """A friendly refusal before trying; the claim itself enforces the capacity (storage port)."""
         if operator.presence != Presence.ONLINE:
             raise HandoffError("set yourself online to take conversations")
         if len(await self.store.conversations.assigned_to(operator.id)) >= operator.capacity:
-            raise HandoffError(f"you already have {operator.capacity} open chats (your capacity)")
+            raise HandoffError(f"you already have {operator.capacity} open chats (your capacity)", status=409)
 
     async def _joined(self, operator: Operator, conv: Conversation) -> None:
         now = self.clock()
@@ -97,42 +148,43 @@ class Handoff:
         waited = (now - conv.enqueued_at).total_seconds() if conv.enqueued_at else None
         await self.store.events.add(self._event(conv, "claimed", operator=operator.id, wait_seconds=waited))
         await self._tell(conv, "operator_joined", operator=operator.display_name)
-        await self.on_change({"type": "claimed", "conversation_id": conv.id, "operator_id": operator.id})
+        await self._changed("claimed", conv)
 
     # --- talking ------------------------------------------------------------
 
-    async def _own(self, operator: Operator, conversation_id: str) -> Conversation:
-        conv = await self.store.conversations.get(conversation_id)
-        if conv is None or conv.helpline not in self._scope(operator):
-            raise HandoffError("no such conversation")
-        mine = conv.state == State.WITH_OPERATOR and conv.operator_id == operator.id
-        if not mine and operator.role == Role.OPERATOR:
-            raise HandoffError("this conversation is not yours; take it from the queue first")
-        return conv
-
     async def reply(self, operator: Operator, conversation_id: str, text: str) -> Message:
+        """The operator's words to the person: message, conversation and event in one commit.
+
+        When the conversation changed meanwhile (the person wrote), the
+        whole reply is tried again on the fresh conversation, access
+        included; until a commit succeeds nothing is stored, so nothing
+        is sent.
+        """
         text = text.strip()
         if not text:
             raise HandoffError("the reply is empty")
         if len(text) > 4096:
             raise HandoffError("the reply is longer than 4,096 characters; split it")
-        conv = await self._own(operator, conversation_id)
-        message = self._message(conv, Sender.OPERATOR, text)
-        await self.store.messages.add_inbound(message)
-        now = self.clock()
-        first = "first_reply_at" not in conv.data
-
-        def change(c: Conversation) -> None:
-            c.data["operator_last_reply_at"] = now.isoformat()
-            c.data.setdefault("first_reply_at", now.isoformat())
-
-        conv = await self._update(conv.id, change)
-        response = (now - conv.claimed_at).total_seconds() if first and conv.claimed_at else None
-        await self.store.events.add(self._event(conv, "operator_reply", operator=operator.id, first=first,
-                                                first_response_seconds=response))
-        await self.on_outgoing(conv, message)
-        await self.on_change({"type": "message", "conversation_id": conv.id})
-        return message
+        message: Message | None = None
+        for _ in range(8):
+            conv = await self._own(operator, conversation_id)
+            if message is None:  # the same id on every attempt: a commit is never doubled
+                message = self._message(conv, Sender.OPERATOR, text)
+            now = self.clock()
+            first = "first_reply_at" not in conv.data
+            conv.data["operator_last_reply_at"] = now.isoformat()
+            conv.data.setdefault("first_reply_at", now.isoformat())
+            response = (now - conv.claimed_at).total_seconds() if first and conv.claimed_at else None
+            event = self._event(conv, "operator_reply", operator=operator.id, first=first,
+                                first_response_seconds=response)
+            try:
+                conv = await self.store.commit_turn(conv, None, [message], [event])
+            except Conflict:
+                continue
+            await self.on_outgoing(conv, message)
+            await self._changed("message", conv)
+            return message
+        raise HandoffError("the conversation is changing too fast; try again")
 
     async def note(self, operator: Operator, conversation_id: str, text: str) -> Message:
         """An internal note: colleagues see it, the person never does."""
@@ -141,7 +193,7 @@ class Handoff:
                        sender=Sender.OPERATOR, kind="note", text=text.strip()[:4096])
         note.buttons = [{"operator": operator.display_name}]
         await self.store.messages.add_inbound(note)
-        await self.on_change({"type": "message", "conversation_id": conv.id})
+        await self._changed("message", conv)
         return note
 
     # --- handing on -----------------------------------------------------------
@@ -159,11 +211,11 @@ class Handoff:
             else:
                 conv.state, conv.operator_id, conv.team = State.WAITING, None, to_team
 
-        await self._own(operator, conversation_id)
+        had = (await self._own(operator, conversation_id)).operator_id
         conv = await self._update(conversation_id, change)
         await self.store.events.add(self._event(conv, "transferred", operator=operator.id, to_team=to_team,
                                                 to_operator=to_operator.id if to_operator else None))
-        await self.on_change({"type": "transferred", "conversation_id": conv.id})
+        await self._changed("transferred", conv, involved=[operator.id, had])
         return conv
 
     async def close(self, operator: Operator, conversation_id: str, *, category: str, outcome: str,
@@ -185,6 +237,7 @@ class Handoff:
             c.step = "closed"
 
         handled = (now - conv.claimed_at).total_seconds() if conv.claimed_at else None
+        had = conv.operator_id
         conv = await self._update(conversation_id, change)
         await self.store.events.add(self._event(conv, "closed", operator=operator.id, category=category,
                                                 outcome=outcome, handle_seconds=handled))
@@ -192,7 +245,7 @@ class Handoff:
         if outcome != Outcome.ABUSIVE:  # one question, two buttons; the bot records the answer
             await self._tell(conv, "survey_question", buttons=(("button_survey_yes", "survey:yes"),
                                                                ("button_survey_no", "survey:no")))
-        await self.on_change({"type": "closed", "conversation_id": conv.id})
+        await self._changed("closed", conv, involved=[operator.id, had])
         return conv
 
     async def release(self, operator_id: str, reason: str) -> list[Conversation]:
@@ -200,8 +253,8 @@ class Handoff:
         released = [conv for conv in [await self._release_one(c.id, operator_id, reason)
                                       for c in await self.store.conversations.assigned_to(operator_id)]
                     if conv is not None]
-        if released:
-            await self.on_change({"type": "requeued", "operator_id": operator_id})
+        for conv in released:
+            await self._changed("requeued", conv, involved=[operator_id])
         return released
 
     async def _release_one(self, conversation_id: str, operator_id: str, reason: str) -> Conversation | None:
@@ -226,7 +279,8 @@ class Handoff:
         await self.store.operators.save(operator)
         if presence == Presence.OFFLINE:
             await self.release(operator.id, "offline")
-        await self.on_change({"type": "presence", "operator_id": operator.id, "presence": presence})
+        await self.on_change({"type": "presence", "operator_id": operator.id, "presence": presence,
+                              "helplines": self._scope(operator)})
         return operator
 
     async def release_unanswered(self, after: timedelta) -> list[Conversation]:
@@ -245,13 +299,12 @@ class Handoff:
                     released = await self._release_one(conv.id, operator.id, "no_answer")
                     if released is not None:
                         stale.append(released)
-        if stale:
-            await self.on_change({"type": "requeued"})
+                        await self._changed("requeued", released, involved=[operator.id])
         return stale
 
     async def block(self, operator: Operator, conversation_id: str, until: datetime) -> Conversation:
         """Block an abusive user: a neutral message, no queue, until ``until``."""
-        await self._own(operator, conversation_id)
+        had = (await self._own(operator, conversation_id)).operator_id
 
         def change(c: Conversation) -> None:
             c.data["blocked_until"] = until.isoformat()
@@ -259,16 +312,25 @@ class Handoff:
 
         conv = await self._update(conversation_id, change)
         await self.store.events.add(self._event(conv, "blocked", operator=operator.id, until=until.isoformat()))
-        await self.on_change({"type": "closed", "conversation_id": conv.id})
+        await self._changed("closed", conv, involved=[operator.id, had])
         return conv
 
     # --- helpers --------------------------------------------------------------
+
+    async def _changed(self, kind: str, conv: Conversation, involved: list[str | None] | None = None) -> None:
+        """Nudge the consoles, with the facts the access rule needs to choose which ones."""
+        event: dict[str, Any] = {"type": kind, "conversation_id": conv.id, **Facts.of(conv).as_event()}
+        if conv.priority:
+            event["priority"] = conv.priority
+        if involved:
+            event["involved"] = [i for i in involved if i]
+        await self.on_change(event)
 
     async def _update(self, conversation_id: str, change: Callable[[Conversation], None]) -> Conversation:
         for _ in range(8):
             conv = await self.store.conversations.get(conversation_id)
             if conv is None:
-                raise HandoffError("no such conversation")
+                raise _no_such()
             change(conv)
             try:
                 return await self.store.conversations.save(conv)

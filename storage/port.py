@@ -69,17 +69,22 @@ class Conversations(ABC):
         teams: Sequence[str] | None,
         languages: Sequence[str] | None,
         now: datetime,
+        capacity: int | None = None,
     ) -> Conversation | None:
         """Give the most urgent, then the oldest, matching waiting conversation.
 
         One atomic statement: under any number of concurrent claimers no
         conversation is claimed twice. ``teams``/``languages`` None match all;
         a conversation without a team or language matches every operator.
+        With ``capacity``, nothing is claimed when the operator already talks
+        to that many people, and concurrent claims of one operator never get
+        past it (the claim itself counts, not a read before it).
         """
 
     @abstractmethod
-    async def claim(self, conversation_id: str, operator_id: str, now: datetime) -> Conversation | None:
-        """Take one specific waiting conversation; None if it is not waiting."""
+    async def claim(self, conversation_id: str, operator_id: str, now: datetime,
+                    capacity: int | None = None) -> Conversation | None:
+        """Take one specific waiting conversation; None if it is not waiting (or the operator is full)."""
 
     @abstractmethod
     async def waiting(self, helplines: Sequence[str], limit: int = 200) -> list[Conversation]:

@@ -1,4 +1,14 @@
-"""Conversations in MongoDB."""
+"""Conversations in MongoDB.
+
+An operator's capacity is enforced by the claim, without transactions: a
+claimed conversation takes one of the operator's numbered *seats*
+(``seat: "<operator id>:<n>"``, ``n`` below the capacity) under a unique
+index, so two concurrent claims can never take the same place, and an
+operator can never hold more seats than the capacity. A conversation leaves
+its seat when it leaves the operator (``save`` drops it with any other
+state); one handed to a colleague keeps a stale seat, which the next claim
+of its former operator frees.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +32,7 @@ INDEXES = [
     IndexModel([("state", ASCENDING), ("helpline", ASCENDING), ("priority_rank", DESCENDING),
                 ("enqueued_at", ASCENDING)], name="queue"),
     IndexModel([("operator_id", ASCENDING)], name="operator", sparse=True),
+    IndexModel([("seat", ASCENDING)], unique=True, sparse=True, name="seat"),
 ]
 
 _MUTABLE = ("address", "state", "language", "language_chosen", "topic", "priority", "priority_rank", "team",
@@ -59,10 +70,10 @@ class MongoConversations(Conversations):
     async def save(self, conversation: Conversation) -> Conversation:
         conversation.updated_at = utcnow()
         doc = conversation_doc(conversation)
-        result = await self.c.update_one(
-            {"_id": conversation.id, "version": conversation.version},
-            {"$set": {k: doc[k] for k in _MUTABLE}, "$inc": {"version": 1}},
-        )
+        update: dict[str, Any] = {"$set": {k: doc[k] for k in _MUTABLE}, "$inc": {"version": 1}}
+        if conversation.state != State.WITH_OPERATOR:
+            update["$unset"] = {"seat": ""}  # off the operator: the place is free
+        result = await self.c.update_one({"_id": conversation.id, "version": conversation.version}, update)
         if result.matched_count != 1:
             raise Conflict(f"conversation {conversation.id} changed since it was read "
                            f"(version {conversation.version})")
@@ -98,24 +109,48 @@ class MongoConversations(Conversations):
         teams: Sequence[str] | None,
         languages: Sequence[str] | None,
         now: datetime,
+        capacity: int | None = None,
     ) -> Conversation | None:
-        doc = await self.c.find_one_and_update(
-            _queue_filter(helplines, teams, languages),
-            {"$set": {"state": "with_operator", "operator_id": operator_id, "claimed_at": now, "updated_at": now},
-             "$inc": {"version": 1}},
-            sort=_QUEUE_ORDER, return_document=ReturnDocument.AFTER,
-        )
-        return conversation_from(doc) if doc else None
+        return await self._claim(_queue_filter(helplines, teams, languages), operator_id, now, capacity)
 
     @translated
-    async def claim(self, conversation_id: str, operator_id: str, now: datetime) -> Conversation | None:
-        doc = await self.c.find_one_and_update(
-            {"_id": conversation_id, "state": "waiting"},
-            {"$set": {"state": "with_operator", "operator_id": operator_id, "claimed_at": now, "updated_at": now},
-             "$inc": {"version": 1}},
-            return_document=ReturnDocument.AFTER,
-        )
-        return conversation_from(doc) if doc else None
+    async def claim(self, conversation_id: str, operator_id: str, now: datetime,
+                    capacity: int | None = None) -> Conversation | None:
+        return await self._claim({"_id": conversation_id, "state": "waiting"}, operator_id, now, capacity)
+
+    async def _claim(self, query: dict[str, Any], operator_id: str, now: datetime,
+                     capacity: int | None) -> Conversation | None:
+        taking: dict[str, Any] = {"state": "with_operator", "operator_id": operator_id, "claimed_at": now,
+                                  "updated_at": now}
+        if capacity is None:
+            doc = await self.c.find_one_and_update(query, {"$set": taking, "$inc": {"version": 1}},
+                                                   sort=_QUEUE_ORDER, return_document=ReturnDocument.AFTER)
+            return conversation_from(doc) if doc else None
+        for seat in await self._free_seats(operator_id, capacity):
+            try:
+                doc = await self.c.find_one_and_update(
+                    query, {"$set": {**taking, "seat": seat}, "$inc": {"version": 1}},
+                    sort=_QUEUE_ORDER, return_document=ReturnDocument.AFTER)
+            except DuplicateKeyError:
+                continue  # a concurrent claim of the same operator took this place first
+            return conversation_from(doc) if doc else None
+        return None
+
+    async def _free_seats(self, operator_id: str, capacity: int) -> list[str]:
+        """The operator's places not held now, in order; stale holders (chats gone elsewhere) are freed."""
+        seats = [f"{operator_id}:{n}" for n in range(capacity)]
+        held: set[str] = set()
+        async for doc in self.c.find({"seat": {"$in": seats}}, {"seat": 1, "state": 1, "operator_id": 1}):
+            if doc.get("state") == "with_operator" and doc.get("operator_id") == operator_id:
+                held.add(doc["seat"])
+            else:
+                await self.c.update_one(
+                    {"_id": doc["_id"], "seat": doc["seat"],
+                     "$or": [{"state": {"$ne": "with_operator"}}, {"operator_id": {"$ne": operator_id}}]},
+                    {"$unset": {"seat": ""}})
+        # chats without a place of this operator (handed over by a colleague) fill places too
+        unseated = await self.c.count_documents({"operator_id": operator_id, "state": "with_operator"}) - len(held)
+        return [seat for seat in seats if seat not in held][max(0, unseated):]
 
     @translated
     async def waiting(self, helplines: Sequence[str], limit: int = 200) -> list[Conversation]:

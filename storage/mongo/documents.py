@@ -20,6 +20,7 @@ def conversation_from(doc: dict[str, Any]) -> Conversation:
     doc = dict(doc)
     doc["id"] = doc.pop("_id")
     doc.pop("priority_rank", None)
+    doc.pop("seat", None)  # the adapter's own bookkeeping of capacity (conversations.py)
     return Conversation(**doc)
 
 

@@ -155,23 +155,27 @@ class SqliteConversations(Conversations):
         teams: Sequence[str] | None,
         languages: Sequence[str] | None,
         now: datetime,
+        capacity: int | None = None,
     ) -> Conversation | None:
         where, args = _queue_filter(helplines, teams, languages)
+        room, room_args = _room(operator_id, capacity)
         sql = (
             "UPDATE conversations SET state='with_operator', operator_id=?, claimed_at=?, updated_at=?, "
             "version=version+1 WHERE id = (SELECT id FROM conversations WHERE " + where +
-            " ORDER BY priority_rank DESC, enqueued_at, id LIMIT 1) AND state='waiting' "
-            f"RETURNING {_COLUMNS}"
+            " ORDER BY priority_rank DESC, enqueued_at, id LIMIT 1) AND state='waiting'" + room +
+            f" RETURNING {_COLUMNS}"
         )
 
-        return from_tuple(await self._db.run(_claimed, sql, (operator_id, ts(now), ts(now), *args)))
+        return from_tuple(await self._db.run(_claimed, sql, (operator_id, ts(now), ts(now), *args, *room_args)))
 
-    async def claim(self, conversation_id: str, operator_id: str, now: datetime) -> Conversation | None:
+    async def claim(self, conversation_id: str, operator_id: str, now: datetime,
+                    capacity: int | None = None) -> Conversation | None:
+        room, room_args = _room(operator_id, capacity)
         return from_tuple(await self._db.run(
             _claimed,
             "UPDATE conversations SET state='with_operator', operator_id=?, claimed_at=?, updated_at=?, "
-            f"version=version+1 WHERE id=? AND state='waiting' RETURNING {_COLUMNS}",
-            (operator_id, ts(now), ts(now), conversation_id),
+            f"version=version+1 WHERE id=? AND state='waiting'{room} RETURNING {_COLUMNS}",
+            (operator_id, ts(now), ts(now), conversation_id, *room_args),
         ))
 
     async def waiting(self, helplines: Sequence[str], limit: int = 200) -> list[Conversation]:
@@ -212,6 +216,14 @@ class SqliteConversations(Conversations):
             return QueueStats({r[0] or "routine": r[1] for r in rows}, dt(oldest))
 
         return await self._db.read(q)
+
+
+def _room(operator_id: str, capacity: int | None) -> tuple[str, tuple[object, ...]]:
+    """The claim's own capacity check: one writer runs the UPDATE, so counting inside it is atomic."""
+    if capacity is None:
+        return "", ()
+    return (" AND (SELECT COUNT(*) FROM conversations WHERE operator_id=? AND state='with_operator') < ?",
+            (operator_id, capacity))
 
 
 def _in(helplines: Sequence[str]) -> str:

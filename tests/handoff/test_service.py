@@ -185,3 +185,105 @@ async def test_blocked_users_get_a_neutral_message_and_no_queue(engine: Engine, 
     clock.now += timedelta(hours=2)
     later = await engine.handle(Inbound(channel="rest", user_id="abuser", button="person", kind=Kind.BUTTON))
     assert later.conversation.state == "waiting"
+
+
+# --- issue 20: capacity under concurrency, one rule for access, one commit per reply ----------
+
+
+async def test_five_take_next_at_once_with_capacity_one_give_one_chat(engine: Engine, handoff: Handoff,
+                                                                      any_store: Store) -> None:
+    """Item 12: five tabs pressing "Take next" at once; the capacity holds in the claim itself."""
+    import asyncio
+
+    o = await operator(any_store, "tabs", capacity=1)
+    for n in range(5):
+        await ask_for_person(engine, f"person{n}")
+    results = await asyncio.gather(*(handoff.take_next(o) for _ in range(5)), return_exceptions=True)
+    taken = [r for r in results if not isinstance(r, BaseException) and r is not None]
+    assert len(taken) == 1, results
+    assert all(isinstance(r, HandoffError) or r is None for r in results if r is not taken[0])
+    assert len(await any_store.conversations.assigned_to(o.id)) == 1
+    assert await any_store.conversations.count_waiting("line1620") == 4
+
+
+async def test_an_operator_cannot_pick_or_act_on_another_teams_conversation(engine: Engine, handoff: Handoff,
+                                                                           any_store: Store) -> None:
+    """Item 5: the pick and every action follow the same rule as the queue (team, language, helpline)."""
+    protection = await operator(any_store, "prot", teams=["protection"])
+    english = await operator(any_store, "eng", languages=["en"])
+    social = await operator(any_store, "soc", teams=["social"])
+    cid = await ask_for_person(engine, "social-person")  # routed to the social team, in Ukrainian
+    for outsider in (protection, english):
+        with pytest.raises(HandoffError) as refused:
+            await handoff.pick(outsider, cid)
+        assert refused.value.status == 403
+    assert (await any_store.conversations.get(cid)).state == "waiting"
+    assert (await handoff.pick(social, cid)).operator_id == social.id
+    supervisor = await operator(any_store, "sup", role="supervisor", teams=["protection"])
+    await handoff.note(supervisor, cid, "a supervisor sees every team")
+    with pytest.raises(HandoffError):
+        await handoff.reply(protection, cid, "not mine")
+    other_line = await operator(any_store, "elsewhere", helplines=["line1552"])
+    with pytest.raises(HandoffError) as unknown:
+        await handoff.pick(other_line, cid)
+    assert unknown.value.status == 404
+
+
+class _ColleagueWritesFirst:
+    """A real store where, before every write of one conversation, a colleague's real write lands.
+
+    Not a stub: the conflicts come from the store itself (optimistic
+    versions), exactly as when the person writes while the operator replies
+    and the compare-and-set keeps losing.
+    """
+
+    def __init__(self, store: Store, conversation_id: str) -> None:
+        self._store, self._cid = store, conversation_id
+        outer = self
+
+        class Conversations:
+            def __getattr__(self, name: str):
+                return getattr(store.conversations, name)
+
+            async def save(self, conversation):
+                await outer._meddle(conversation.id)
+                return await store.conversations.save(conversation)
+
+        self.conversations = Conversations()
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    async def _meddle(self, conversation_id: str) -> None:
+        if conversation_id == self._cid:
+            current = await self._store.conversations.get(conversation_id)
+            current.data["touched"] = current.data.get("touched", 0) + 1
+            await self._store.conversations.save(current)
+
+    async def commit_turn(self, conversation, inbound, replies, events):
+        await self._meddle(conversation.id)
+        return await self._store.commit_turn(conversation, inbound, replies, events)
+
+
+async def test_a_reply_that_cannot_be_committed_leaves_nothing_to_send(engine: Engine, any_store: Store,
+                                                                     clock: Clock) -> None:
+    """Item 9: message, conversation and event are one commit; a failed update sends nothing."""
+    o = await operator(any_store, "busy")
+    await engine.handle(Inbound(channel="telegram", user_id="555", button="person", kind=Kind.BUTTON))
+    plain = Handoff(any_store, engine.helplines, push_channels=lambda: engine.push_channels, clock=clock)
+    conv = await plain.take_next(o)
+    before = [m.id for m in await any_store.messages.history(conv.id)]
+    pending = await any_store.messages.count_pending("telegram")
+    racing = Handoff(_ColleagueWritesFirst(any_store, conv.id), engine.helplines,  # type: ignore[arg-type]
+                     push_channels=lambda: engine.push_channels, clock=clock)
+    with pytest.raises(HandoffError):
+        await racing.reply(o, conv.id, "Ця відповідь не має піти")
+    assert [m.id for m in await any_store.messages.history(conv.id)] == before
+    assert await any_store.messages.count_pending("telegram") == pending
+    assert await any_store.events.count_by("kind", kind="operator_reply") == {}
+    # and when it goes through, all three are there at once
+    message = await plain.reply(o, conv.id, "Вітаю!")
+    stored = await any_store.messages.get(message.id)
+    assert stored is not None and stored.delivery == "pending"
+    assert "first_reply_at" in (await any_store.conversations.get(conv.id)).data
+    assert await any_store.events.count_by("kind", kind="operator_reply") == {"operator_reply": 1}

@@ -102,3 +102,52 @@ async def test_queue_figures_are_counted_in_the_database(any_store: Store) -> No
     busy = await any_store.conversations.with_operators(["l1620"])
     assert [c.user_key for c in busy] == ["d"]
     assert await any_store.conversations.with_operators(["other"]) == []
+
+
+# --- capacity: enforced by the claim itself (issue 20, item 12) ------------------------------
+
+
+async def test_capacity_is_enforced_by_concurrent_claims_of_the_next(any_store: Store) -> None:
+    """Five "take next" at once for an operator with room for one chat: exactly one chat."""
+    for i in range(6):
+        await waiting(any_store, f"user{i}", "request", i, team=None, language=None)
+    claims = await asyncio.gather(*(any_store.conversations.claim_next(
+        "op1", helplines=["l1620"], teams=None, languages=None, now=utcnow(), capacity=1) for _ in range(5)))
+    assert sum(c is not None for c in claims) == 1
+    assert len(await any_store.conversations.assigned_to("op1")) == 1
+    assert await any_store.conversations.count_waiting("l1620") == 5
+    # at capacity: no more, by either way of claiming
+    assert await any_store.conversations.claim_next("op1", helplines=["l1620"], teams=None, languages=None,
+                                                    now=utcnow(), capacity=1) is None
+    some = (await any_store.conversations.waiting(["l1620"]))[0]
+    assert await any_store.conversations.claim(some.id, "op1", utcnow(), capacity=1) is None
+    # another operator is not affected; without a capacity nothing is limited
+    assert await any_store.conversations.claim(some.id, "op2", utcnow(), capacity=1) is not None
+    assert await any_store.conversations.claim_next("op1", helplines=["l1620"], teams=None, languages=None,
+                                                    now=utcnow()) is not None
+
+
+async def test_capacity_is_enforced_by_concurrent_specific_claims(any_store: Store) -> None:
+    ids = [(await waiting(any_store, f"user{i}", "request", i)).id for i in range(5)]
+    claims = await asyncio.gather(*(any_store.conversations.claim(cid, "op1", utcnow(), capacity=2) for cid in ids))
+    assert sum(c is not None for c in claims) == 2
+    assert len(await any_store.conversations.assigned_to("op1")) == 2
+
+
+async def test_a_chat_that_ends_frees_its_place(any_store: Store) -> None:
+    for i in range(3):
+        await waiting(any_store, f"user{i}", "request", i)
+    claim = any_store.conversations.claim_next
+    first = await claim("op1", helplines=["l1620"], teams=None, languages=None, now=utcnow(), capacity=1)
+    assert first is not None
+    assert await claim("op1", helplines=["l1620"], teams=None, languages=None, now=utcnow(), capacity=1) is None
+    first.state, first.operator_id = State.CLOSED, None  # closed (or released, or handed to a team)
+    await any_store.conversations.save(first)
+    second = await claim("op1", helplines=["l1620"], teams=None, languages=None, now=utcnow(), capacity=1)
+    assert second is not None
+    # handed to a colleague: the place is free again, and the colleague has it on top of their own
+    second.operator_id = "op2"
+    await any_store.conversations.save(second)
+    third = await claim("op1", helplines=["l1620"], teams=None, languages=None, now=utcnow(), capacity=1)
+    assert third is not None
+    assert await claim("op2", helplines=["l1620"], teams=None, languages=None, now=utcnow(), capacity=1) is None
