@@ -115,7 +115,8 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
         webchat.install(app)  # routes, the socket hub, closing sockets on shutdown
         delivery.web_publish = webchat.hub.publish
     # /console: pages, live socket, background release of unanswered chats
-    setup_console(app, release_every=settings.console.release_every, release_after=settings.console.release_after)
+    setup_console(app, release_every=settings.console.release_every, release_after=settings.console.release_after,
+                  idle_timeout=settings.console.idle_timeout)
     return app
 
 

@@ -43,6 +43,7 @@ ENVIRONMENT: dict[str, tuple[str, ...]] = {
     "VIKNO_WEBCHAT_ORIGINS": ("webchat", "allowed_origins"),
     "VIKNO_WEBCHAT_EXIT_URL": ("webchat", "exit_url"),
     "VIKNO_RELEASE_AFTER": ("console", "release_after"),
+    "VIKNO_CONSOLE_IDLE_TIMEOUT": ("console", "idle_timeout"),
 }
 
 
@@ -137,6 +138,8 @@ class ConsoleSettings(_Strict):
     release_after: timedelta = timedelta(minutes=10)
     #: How often that is checked.
     release_every: timedelta = timedelta(seconds=30)
+    #: A console session with no request and no open console page for this long ends (12 hours at most).
+    idle_timeout: timedelta = Field(default=timedelta(minutes=30), ge=timedelta(minutes=1), le=timedelta(hours=12))
 
 
 class Settings(_Strict):

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from vikno.handoff.access import Facts
 from vikno.handoff.console.live import ConsoleHub
 from vikno.storage.models import Conversation, Event, Message
 
@@ -51,8 +52,9 @@ class Delivery:
     async def after_turn(self, conversation: Conversation, inbound: Message, events: list[Event]) -> None:
         """The person wrote: consoles showing the queue or this chat update."""
         kinds = {e.kind for e in events}
+        # the facts let each console socket apply the access rule (handoff/access.py) to the nudge
         event: dict[str, Any] = {"type": "message", "conversation_id": conversation.id,
-                                 "helpline": conversation.helpline, "state": str(conversation.state)}
+                                 **Facts.of(conversation).as_event()}
         if "crisis_detected" in kinds or "crisis_alert" in kinds:
             event["type"] = "crisis"
             event["priority"] = "crisis"

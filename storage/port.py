@@ -224,6 +224,10 @@ class Operators(ABC):
         every operator. Counted in the database.
         """
 
+    @abstractmethod
+    async def delete(self, operator_id: str) -> bool:
+        """Remove an account; False when there was none."""
+
 
 class Sessions(ABC):
     @abstractmethod
@@ -239,6 +243,48 @@ class Sessions(ABC):
     @abstractmethod
     async def delete_expired(self, now: datetime) -> int: ...
 
+    @abstractmethod
+    async def touch(self, session_id: str, expires_at: datetime) -> None:
+        """Move the session's end (the console's idle timeout slides it on every request)."""
+
+    @abstractmethod
+    async def delete_of(self, operator_id: str) -> int:
+        """End every session of an operator (disabled, removed, new password); how many there were."""
+
+
+class LoginAttempts(ABC):
+    """Console login attempts per key (a keyed hash of the client address and the login typed).
+
+    An attempt is counted *before* its password is checked, atomically, so
+    that parallel guesses cannot all slip in under the limit; the caller
+    decides from the number it gets. ``login_key`` (a keyed hash of the
+    login alone) lets an administrator clear every key of one login.
+    """
+
+    @abstractmethod
+    async def hit(self, key: str, login_key: str, now: datetime, forget_after: timedelta) -> int:
+        """Count one attempt and return how many there are under ``key`` now, this one included.
+
+        Concurrent hits each get their own number. When the last attempt is
+        older than ``forget_after``, counting starts again at 1.
+        """
+
+    @abstractmethod
+    async def count(self, key: str, now: datetime, forget_after: timedelta) -> int:
+        """How many attempts ``hit`` would have counted before this moment (0 when forgotten)."""
+
+    @abstractmethod
+    async def clear(self, key: str) -> None:
+        """Forget a key's attempts (after a successful login)."""
+
+    @abstractmethod
+    async def clear_login(self, login_key: str) -> int:
+        """Forget every key of one login (an administrator set a new password); how many there were."""
+
+    @abstractmethod
+    async def forget_older(self, before: datetime) -> int:
+        """Drop keys whose last attempt was before ``before`` (housekeeping); how many."""
+
 
 class Store(ABC):
     """One database, its collections and the few operations across them."""
@@ -249,6 +295,7 @@ class Store(ABC):
     events: Events
     operators: Operators
     sessions: Sessions
+    login_attempts: LoginAttempts
 
     @abstractmethod
     async def open(self) -> None:
@@ -270,6 +317,9 @@ class Store(ABC):
         events: Sequence[Event],
     ) -> Conversation:
         """Record one dialogue step: the message in, the replies, the new state.
+
+        ``inbound`` is None for a step without a message in (an operator's
+        reply: the message, the conversation and the event in one commit).
 
         Stores ``inbound`` (unless it is there already under the same id),
         saves the conversation (optimistic: Conflict when it changed since it

@@ -56,7 +56,7 @@ def refusals(conflict: int = 422) -> Callable[[Handler], Handler]:
             except Denied as exc:
                 return fail(request, exc.message, exc.status)
             except HandoffError as exc:
-                return fail(request, str(exc), conflict)
+                return fail(request, exc.code or str(exc), exc.status or conflict, **exc.values)
 
         return refused
 

@@ -1,8 +1,14 @@
 """Who is asking: login, logout, and the guard every console handler wears.
 
-Passwords are checked by ``handoff.accounts`` (argon2, per-account lock-out);
-this adds a per-address limit on failures, the login form's CSRF
-(double-submit: there is no session yet) and the session cookie.
+Passwords are checked by ``handoff.accounts`` (argon2; attempts counted in
+the store before the check, lock-out per address and login); this adds the
+caps on logins in flight, a per-address limit on failures, the login form's
+CSRF (double-submit: there is no session yet) and the session cookie.
+
+Every refused login gets the same words, whether the login exists or not,
+the password was wrong or the attempts were too many (only the status
+differs: 429 when nothing was checked), and is logged with a pseudonym of
+the login, never the login typed (often a password in the wrong field).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from vikno.handoff import accounts
 from vikno.handoff.service import HandoffError
 from vikno.storage.models import Operator, Presence, Role, Session
 
-from .context import console_of
+from .context import Console, console_of
 from .respond import VIEWER, fail, render, see_other, translator
 from .security import (CSRF_FIELD, LOGIN_COOKIE, SESSION_COOKIE, clear_cookie, same_origin, same_token, set_cookie,
                        submitted_csrf)
@@ -28,6 +34,8 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 STAFF = frozenset({Role.SUPERVISOR, Role.ADMIN})
+#: Close code of a console socket whose session ended (the page goes to the login form).
+SESSION_ENDED = 4401
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +49,8 @@ class Viewer:
 
 
 async def viewer_of(request: web.Request) -> Viewer | None:
-    found = await accounts.current(console_of(request).store, request.cookies.get(SESSION_COOKIE))
+    console = console_of(request)
+    found = await accounts.current(console.store, request.cookies.get(SESSION_COOKIE), idle=console.idle_timeout)
     return Viewer(*found) if found else None
 
 
@@ -96,33 +105,42 @@ def _login_form(request: web.Request, error: str | None = None, status: int = 20
 
 async def login_submit(request: web.Request) -> web.StreamResponse:
     console = console_of(request)
-    t = translator(request)
     address = client_address(request)
-    wait = console.limiter.retry_after(address)
-    if wait is not None:
-        response = _login_form(request, t("login.too_many", minutes=int(wait // 60) + 1), 429)
-        response.headers["Retry-After"] = str(int(wait))
-        return response
     form = await request.post()
     if not same_origin(request, console.public_origin, required=False) or not same_token(
             _text(form, CSRF_FIELD), request.cookies.get(LOGIN_COOKIE)):
-        return _login_form(request, t("login.expired"), 403)
+        return _login_form(request, translator(request)("login.expired"), 403)
     login = _text(form, "login")[:64]
-    result = await accounts.log_in(console.store, login, _text(form, "password")[:1024])
+    if console.limiter.retry_after(address) is not None:  # this address failed with too many logins
+        _log_refusal(console, login, address, "too many failures from the address")
+        return _refused(request, login, 429)
+    result = await accounts.log_in(console.store, login, _text(form, "password")[:1024], address=address,
+                                   keys=console.login_keys, slots=console.slots, idle=console.idle_timeout)
     if result.operator is None or result.token is None or result.session is None:
+        if result.refused:
+            _log_refusal(console, login, address, f"not checked (attempt {result.attempt})")
+            return _refused(request, login, 429)
         console.limiter.failed(address)
-        if result.locked_until is not None:
-            until = result.locked_until.strftime("%H:%M UTC")
-            message = t("login.locked", until=until)
-        else:
-            message = t("login.wrong")
-        return _login_form(request, message, 401, login=login)
+        _log_refusal(console, login, address, f"wrong login or password (attempt {result.attempt})")
+        return _refused(request, login, 401)
     log.info("console login: %s", result.operator.login)
     response = see_other("/console/queue")
-    max_age = int((result.session.expires_at - result.session.created_at).total_seconds())
+    max_age = int(accounts.SESSION_LIFETIME.total_seconds())
     set_cookie(response, SESSION_COOKIE, result.token, secure=console.secure_cookies, max_age=max_age)
     clear_cookie(response, LOGIN_COOKIE, secure=console.secure_cookies)
     return response
+
+
+def _refused(request: web.Request, login: str, status: int) -> web.Response:
+    """One answer for every refusal: it must not tell which logins exist, nor which are locked."""
+    response = _login_form(request, translator(request)("login.failed"), status, login=login)
+    if status == 429:
+        response.headers["Retry-After"] = str(int(accounts.LOCK_QUIET.total_seconds()))
+    return response
+
+
+def _log_refusal(console: Console, login: str, address: str, why: str) -> None:
+    log.warning("console login refused: %s from %s: %s", console.login_keys.pseudonym(login), address, why)
 
 
 @guard()
@@ -135,9 +153,17 @@ async def logout(request: web.Request) -> web.StreamResponse:
     except HandoffError:  # pragma: no cover - offline is always allowed
         pass
     await accounts.log_out(console.store, request.cookies.get(SESSION_COOKIE, ""))
+    await close_sockets_of(console, viewer.session.id)
     response = see_other("/console/login")
     clear_cookie(response, SESSION_COOKIE, secure=console.secure_cookies)
     return response
+
+
+async def close_sockets_of(console: Console, session_id: str) -> None:
+    """The live sockets of an ended session close now, not at their next check."""
+    for ws, sid in list(console.sockets.items()):
+        if sid == session_id:
+            await ws.close(code=SESSION_ENDED, message=b"session ended")
 
 
 def _text(form: Mapping[str, object], name: str) -> str:

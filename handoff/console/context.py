@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
 
 from vikno.flows.content import Helpline
+from vikno.handoff.accounts import IDLE_TIMEOUT, LoginKeys
 from vikno.handoff.service import Handoff
 from vikno.storage.port import Store
 
 from .live import ConsoleHub
-from .ratelimit import LoginLimiter, Throttle
+from .ratelimit import LoginLimiter, LoginSlots, Throttle
 
 #: ``publish(conversation_id, event)`` of the web chat, when one is mounted.
 WebPublish = Callable[[str, dict[str, Any]], Awaitable[Any]]
@@ -36,9 +38,17 @@ class Console:
     #: Extra origins a console socket may come from (the public address).
     public_origin: str | None = None
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    slots: LoginSlots = field(default_factory=LoginSlots)
+    #: Pseudonyms of logins and (address, login) pairs (from the deployment's secret).
+    login_keys: LoginKeys = field(default_factory=LoginKeys)
+    #: A session nobody used (no request, no open console page) for this long ends.
+    idle_timeout: timedelta = IDLE_TIMEOUT
+    #: How often an open console socket re-checks its session (logout elsewhere, disabled account).
+    session_check_every: timedelta = timedelta(seconds=15)
     typing: Throttle = field(default_factory=lambda: Throttle(2.0))
-    #: Open console sockets, closed at shutdown so that pages reconnect to the next process at once.
-    sockets: set[web.WebSocketResponse] = field(default_factory=set)
+    #: Open console sockets and the session (id) each belongs to: closed at logout, and at
+    #: shutdown so that pages reconnect to the next process at once.
+    sockets: dict[web.WebSocketResponse, str] = field(default_factory=dict)
 
     @property
     def helplines(self) -> dict[str, Helpline]:

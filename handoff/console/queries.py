@@ -1,9 +1,11 @@
 """Reading what a console shows: the queue, one chat, the supervisor's figures.
 
 Each function is what one JSON endpoint (and the first render of its page)
-returns, so the page and its live refresh can never disagree. Access rules
-live here too: an operator sees the queue of their helplines and their own
-chats; supervisors and admins see every chat of their helplines.
+returns, so the page and its live refresh can never disagree. Who sees what
+is decided by the one rule of ``handoff/access.py`` (the service and the
+live socket use it too): an operator sees the queue of their helplines,
+teams and languages and reads their own chats; supervisors and admins see
+every chat of their helplines.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from vikno.storage.models import PRIORITY_RANK, Conversation, Operator, Presence, Role, State, utcnow
+from vikno.handoff.access import Access, access, helplines_of
+from vikno.storage.models import PRIORITY_RANK, Conversation, Operator, Presence, State, utcnow
 
 from .canned import canned_replies
 from .context import Console
@@ -20,7 +23,6 @@ from .views import conversation_view, iso, message_view, teams_of, wrapup_choice
 
 HISTORY_LIMIT = 500
 QUEUE_LIMIT = 200
-STAFF = {Role.SUPERVISOR, Role.ADMIN}
 
 
 class Denied(Exception):
@@ -32,23 +34,14 @@ class Denied(Exception):
 
 
 def scope(console: Console, operator: Operator) -> list[str]:
-    return [h for h in (operator.helplines or list(console.helplines)) if h in console.helplines]
-
-
-def _serves(operator: Operator, conv: Conversation) -> bool:
-    """Whether the queue item is for this operator (team and language, as claim_next sees it)."""
-    if operator.role in STAFF:
-        return True
-    team_ok = not operator.teams or conv.team is None or conv.team in operator.teams
-    lang_ok = not operator.languages or conv.language is None or conv.language in operator.languages
-    return team_ok and lang_ok
+    return helplines_of(operator, console.helplines)
 
 
 async def queue_data(console: Console, operator: Operator, lang: str = DEFAULT) -> dict[str, Any]:
     now = utcnow()
     lines = console.helplines
     waiting = [c for c in await console.store.conversations.waiting(scope(console, operator), QUEUE_LIMIT)
-               if _serves(operator, c)]
+               if access(operator, c, lines) != Access.NONE]
     mine = await console.store.conversations.assigned_to(operator.id)
     return {
         "now": iso(now),
@@ -64,7 +57,7 @@ async def open_chat(console: Console, operator: Operator, conversation_id: str) 
     conv = await console.store.conversations.get(conversation_id)
     if conv is None or conv.helpline not in scope(console, operator):
         raise Denied(404, "error.no_such_conversation")
-    if operator.role not in STAFF and not (conv.state == State.WITH_OPERATOR and conv.operator_id == operator.id):
+    if access(operator, conv, console.helplines) != Access.FULL:
         raise Denied(403, "error.not_your_chat")
     return conv
 
@@ -108,7 +101,8 @@ async def figures(console: Console, operator: Operator, lang: str = DEFAULT) -> 
     people = [o for o in await console.store.operators.all()
               if not o.disabled and (not o.helplines or set(o.helplines) & set(lines))]
     names = {o.id: o for o in people}
-    open_chats = await console.store.conversations.with_operators(lines)
+    open_chats = [c for c in await console.store.conversations.with_operators(lines)
+                  if access(operator, c, console.helplines) == Access.FULL]
     per_person = Counter(c.operator_id for c in open_chats)
     chats = [conversation_view(c, console.helplines.get(c.helpline), now, names, lang) for c in open_chats]
     per_operator = []

@@ -1,20 +1,52 @@
-"""In-memory limits: failed logins per client address, typing nudges per chat.
+"""In-memory limits: logins in flight, failed logins per client address, typing nudges per chat.
 
-Per process on purpose: the account lock-out in ``handoff.accounts`` is the
-durable defence (it lives in the store); this one only stops one address
-from spraying passwords across many accounts. With several workers each
-keeps its own count, which still bounds the rate.
+Per process on purpose: the lock-out per (address, login) in
+``handoff.accounts`` is the durable defence (counted in the store before a
+password is checked); these only bound what one address can do at once and
+in a while. With several workers each keeps its own count, which still
+bounds the rate.
+
+The per-address limit is high on purpose: an office behind one address (or
+a proxy whose address vikno sees for everyone) must not lock out every
+operator because one of them, or one script, keeps failing. It stops one
+address from spraying guesses across many logins; one login guessed from
+one address is stopped far sooner, by the pair's lock-out.
 """
 
 from __future__ import annotations
 
 import time
-from collections import OrderedDict, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Hashable
 
-LOGIN_FAILURES_PER_WINDOW = 10
-LOGIN_WINDOW_SECONDS = 300.0
+LOGIN_FAILURES_PER_WINDOW = 50
+LOGIN_WINDOW_SECONDS = 900.0
+#: Passwords being checked at once, from one address and for one login; more are refused at once.
+IN_FLIGHT_PER_ADDRESS = 4
+IN_FLIGHT_PER_LOGIN = 2
 MAX_TRACKED = 10_000  # addresses remembered at most (oldest forgotten first)
+
+
+class LoginSlots:
+    """How many logins are being checked now, per address and per login (``accounts.LoginSlots``)."""
+
+    def __init__(self, per_address: int = IN_FLIGHT_PER_ADDRESS, per_login: int = IN_FLIGHT_PER_LOGIN) -> None:
+        self.per_address, self.per_login = per_address, per_login
+        self._addresses: Counter[str] = Counter()
+        self._logins: Counter[str] = Counter()
+
+    def enter(self, address: str, login: str) -> bool:
+        if self._addresses[address] >= self.per_address or self._logins[login] >= self.per_login:
+            return False
+        self._addresses[address] += 1
+        self._logins[login] += 1
+        return True
+
+    def leave(self, address: str, login: str) -> None:
+        for counter, key in ((self._addresses, address), (self._logins, login)):
+            counter[key] -= 1
+            if counter[key] <= 0:
+                del counter[key]
 
 
 class LoginLimiter:

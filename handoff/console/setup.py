@@ -3,7 +3,8 @@
 ``setup_console(app)`` is all the composition root calls: templates, static
 files, routes, security headers, and one task that every
 ``RELEASE_EVERY`` puts chats whose operator has not answered for
-``RELEASE_AFTER`` back in the queue (and drops expired sessions).
+``RELEASE_AFTER`` back in the queue (and drops expired sessions and
+forgotten login attempts).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from vikno.handoff.accounts import LOCK_QUIET, LoginKeys
 from vikno.storage.models import utcnow
 
 from . import actions, api, auth, pages
@@ -70,7 +72,8 @@ def console_routes() -> list[web.RouteDef]:
 
 
 def setup_console(app: web.Application, console: Console | None = None, *,
-                  release_every: timedelta = RELEASE_EVERY, release_after: timedelta = RELEASE_AFTER) -> None:
+                  release_every: timedelta = RELEASE_EVERY, release_after: timedelta = RELEASE_AFTER,
+                  idle_timeout: timedelta | None = None) -> None:
     """Mount the console. Without ``console``, its parts come from the app built by build_app.
 
     Calling it twice is harmless (the second call does nothing), so tests can
@@ -79,6 +82,8 @@ def setup_console(app: web.Application, console: Console | None = None, *,
     if CONSOLE in app:
         return
     app[CONSOLE] = console or _from_app(app)
+    if idle_timeout is not None:
+        app[CONSOLE].idle_timeout = idle_timeout
     versions = _static_versions()
     env = aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader(__package__, "templates"), app_key=JINJA,
                                autoescape=True, undefined=jinja2.StrictUndefined, default_helpers=False)
@@ -101,12 +106,15 @@ async def _close_sockets(app: web.Application) -> None:
 def _from_app(app: web.Application) -> Console:
     """The console's parts from the composition root (imported late: bots depends on handoff)."""
     from vikno.bots import keys
+    from vikno.storage.identity import load_or_create_secret
 
     settings: Any = app[keys.SETTINGS]
     public_url = getattr(settings, "public_url", None)
+    secret = getattr(settings, "secret_key", None)
+    login_keys = LoginKeys(load_or_create_secret(settings.data_dir, secret.get_secret_value() if secret else None))
     return Console(store=app[keys.STORE], handoff=app[keys.HANDOFF], hub=app[keys.CONSOLE_HUB],
                    delivery=app.get(keys.DELIVERY), secure_cookies=bool(public_url and public_url.startswith("https")),
-                   public_origin=public_url)
+                   public_origin=public_url, login_keys=login_keys)
 
 
 def _static_versions() -> dict[str, str]:
@@ -132,5 +140,6 @@ async def _release_loop(console: Console, every: timedelta, after: timedelta) ->
             if released:
                 log.info("%d unanswered chat(s) went back to the queue", len(released))
             await console.store.sessions.delete_expired(utcnow())
+            await console.store.login_attempts.forget_older(utcnow() - LOCK_QUIET)
         except Exception:  # the store may be down for a while; try again next round
             log.warning("no-answer release failed; retrying in %s", every, exc_info=True)

@@ -1,21 +1,25 @@
-"""Operators and console sessions in MongoDB (sessions expire by TTL index)."""
+"""Operators, console sessions and login attempts in MongoDB (sessions and attempts expire by TTL index)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from ..errors import AlreadyExists
 from ..models import Operator, Session
-from ..port import Operators, Sessions
+from ..port import LoginAttempts, Operators, Sessions
 from .errors import translated
 
 OPERATOR_INDEXES = [IndexModel([("login", ASCENDING)], unique=True, name="login")]
-SESSION_INDEXES = [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="ttl")]
+SESSION_INDEXES = [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="ttl"),
+                   IndexModel([("operator_id", ASCENDING)], name="operator")]
+#: Attempts nobody repeated for a day are dropped by MongoDB itself (the console forgets them much sooner).
+ATTEMPT_INDEXES = [IndexModel([("last_at", ASCENDING)], expireAfterSeconds=24 * 3600, name="ttl"),
+                   IndexModel([("login_key", ASCENDING)], name="login")]
 
 
 def _doc(o: Operator) -> dict:
@@ -72,6 +76,10 @@ class MongoOperators(Operators):
         return await self.c.count_documents({"presence": "online", "disabled": {"$ne": True}, "$and": admitted})
 
 
+    async def delete(self, operator_id: str) -> bool:
+        return (await self.c.delete_one({"_id": operator_id})).deleted_count == 1
+
+
 def _admits(field: str, value: str) -> dict:
     """An empty list admits every value; otherwise the value must be in it."""
     return {"$or": [{field: {"$size": 0}}, {field: value}]}
@@ -103,3 +111,43 @@ class MongoSessions(Sessions):
     @translated
     async def delete_expired(self, now: datetime) -> int:
         return (await self.c.delete_many({"expires_at": {"$lte": now}})).deleted_count
+
+    @translated
+    async def touch(self, session_id: str, expires_at: datetime) -> None:
+        await self.c.update_one({"_id": session_id}, {"$set": {"expires_at": expires_at}})
+
+    @translated
+    async def delete_of(self, operator_id: str) -> int:
+        return (await self.c.delete_many({"operator_id": operator_id})).deleted_count
+
+
+class MongoLoginAttempts(LoginAttempts):
+    def __init__(self, collection: AsyncCollection) -> None:
+        self.c = collection
+
+    @translated
+    async def hit(self, key: str, login_key: str, now: datetime, forget_after: timedelta) -> int:
+        # Two atomic steps, no transaction: a stale count starts again, then one $inc per attempt.
+        # Once any attempt has refreshed last_at, no later reset can match, so no attempt is lost.
+        await self.c.update_one({"_id": key, "last_at": {"$lt": now - forget_after}}, {"$set": {"n": 0}})
+        doc = await self.c.find_one_and_update(
+            {"_id": key}, {"$inc": {"n": 1}, "$set": {"last_at": now, "login_key": login_key}},
+            upsert=True, return_document=ReturnDocument.AFTER)
+        return int(doc["n"])
+
+    @translated
+    async def count(self, key: str, now: datetime, forget_after: timedelta) -> int:
+        doc = await self.c.find_one({"_id": key, "last_at": {"$gte": now - forget_after}})
+        return int(doc["n"]) if doc else 0
+
+    @translated
+    async def clear(self, key: str) -> None:
+        await self.c.delete_one({"_id": key})
+
+    @translated
+    async def clear_login(self, login_key: str) -> int:
+        return (await self.c.delete_many({"login_key": login_key})).deleted_count
+
+    @translated
+    async def forget_older(self, before: datetime) -> int:
+        return (await self.c.delete_many({"last_at": {"$lt": before}})).deleted_count

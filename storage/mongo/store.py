@@ -44,6 +44,7 @@ class MongoStore(Store):
         self.events = events.MongoEvents(self.db["events"])
         self.operators = operators.MongoOperators(self.db["operators"])
         self.sessions = operators.MongoSessions(self.db["sessions"])
+        self.login_attempts = operators.MongoLoginAttempts(self.db["login_attempts"])
         self._indexed = False
 
     async def open(self) -> None:
@@ -55,6 +56,7 @@ class MongoStore(Store):
             await self.db["events"].create_indexes(events.INDEXES)
             await self.db["operators"].create_indexes(operators.OPERATOR_INDEXES)
             await self.db["sessions"].create_indexes(operators.SESSION_INDEXES)
+            await self.db["login_attempts"].create_indexes(operators.ATTEMPT_INDEXES)
         except UNAVAILABLE as exc:
             raise StoreUnavailable(f"MongoDB is unreachable: {exc}") from exc
         self._indexed = True

@@ -1,4 +1,4 @@
-"""Operators and console sessions in the embedded store.
+"""Operators, console sessions and login attempts in the embedded store.
 
 Operators are few and read whole, so they are one JSON document per row
 with the login as a real unique column.
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..errors import AlreadyExists
 from ..models import Operator, Session
-from ..port import Operators, Sessions
+from ..port import LoginAttempts, Operators, Sessions
 from .db import SqliteDatabase
 from .schema import dt, dumps, loads, ts
 from .writer import execute
@@ -82,6 +82,10 @@ class SqliteOperators(Operators):
         return await self._db.read(q)
 
 
+    async def delete(self, operator_id: str) -> bool:
+        return await self._db.run(execute, "DELETE FROM operators WHERE id=?", (operator_id,)) == 1
+
+
 def _admits(field: str) -> str:
     """An empty list admits every value; otherwise the value must be in it."""
     return (f"(json_array_length(doc, '$.{field}') = 0 "
@@ -121,3 +125,43 @@ class SqliteSessions(Sessions):
 
     async def delete_expired(self, now: datetime) -> int:
         return await self._db.run(execute, "DELETE FROM sessions WHERE expires_at <= ?", (ts(now),))
+
+    async def touch(self, session_id: str, expires_at: datetime) -> None:
+        await self._db.run(execute, "UPDATE sessions SET expires_at=? WHERE id=?", (ts(expires_at), session_id))
+
+    async def delete_of(self, operator_id: str) -> int:
+        return await self._db.run(execute, "DELETE FROM sessions WHERE operator_id=?", (operator_id,))
+
+
+def _hit(conn: sqlite3.Connection, key: str, login_key: str, now: int, cutoff: int) -> int:
+    """One statement in the one writer: concurrent attempts are counted one after the other."""
+    return conn.execute(
+        "INSERT INTO login_attempts (key, login_key, n, last_at) VALUES (?, ?, 1, ?) "
+        "ON CONFLICT (key) DO UPDATE SET n = CASE WHEN last_at < ? THEN 1 ELSE n + 1 END, "
+        "last_at = excluded.last_at RETURNING n",
+        (key, login_key, now, cutoff)).fetchone()[0]
+
+
+class SqliteLoginAttempts(LoginAttempts):
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def hit(self, key: str, login_key: str, now: datetime, forget_after: timedelta) -> int:
+        return await self._db.run(_hit, key, login_key, ts(now), ts(now - forget_after))
+
+    async def count(self, key: str, now: datetime, forget_after: timedelta) -> int:
+        def q(conn: sqlite3.Connection) -> int:
+            r = conn.execute("SELECT n FROM login_attempts WHERE key=? AND last_at >= ?",
+                             (key, ts(now - forget_after))).fetchone()
+            return r[0] if r else 0
+
+        return await self._db.read(q)
+
+    async def clear(self, key: str) -> None:
+        await self._db.run(execute, "DELETE FROM login_attempts WHERE key=?", (key,))
+
+    async def clear_login(self, login_key: str) -> int:
+        return await self._db.run(execute, "DELETE FROM login_attempts WHERE login_key=?", (login_key,))
+
+    async def forget_older(self, before: datetime) -> int:
+        return await self._db.run(execute, "DELETE FROM login_attempts WHERE last_at < ?", (ts(before),))

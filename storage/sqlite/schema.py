@@ -100,6 +100,17 @@ CREATE TABLE IF NOT EXISTS sessions (
     expires_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions (expires_at);
+CREATE INDEX IF NOT EXISTS sessions_operator ON sessions (operator_id);
+
+-- console login attempts per keyed hash of (client address, login): handoff/accounts.py
+CREATE TABLE IF NOT EXISTS login_attempts (
+    key TEXT PRIMARY KEY,
+    login_key TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    last_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_attempts_login ON login_attempts (login_key);
+CREATE INDEX IF NOT EXISTS login_attempts_last ON login_attempts (last_at);
 CREATE INDEX IF NOT EXISTS events_kind_at ON events (kind, at);
 """
 

@@ -26,6 +26,7 @@ class SqliteStore(Store):
         self.events = events.SqliteEvents(self._db)
         self.operators = operators.SqliteOperators(self._db)
         self.sessions = operators.SqliteSessions(self._db)
+        self.login_attempts = operators.SqliteLoginAttempts(self._db)
 
     async def open(self) -> None:
         await self._db.open()

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from vikno.handoff.accounts import AccountError, create_operator, current, log_in, log_out
+from vikno.handoff.accounts import (FREE_FAILURES, LOCK_QUIET, SESSION_LIFETIME, AccountError, LoginKeys,
+                                    create_operator, current, disable, enable, log_in, log_out, remove,
+                                    set_password)
 from vikno.handoff.passwords import WeakPassword
 from vikno.storage.models import utcnow
 from vikno.storage.port import Store
@@ -26,14 +28,67 @@ async def test_password_is_hashed_and_login_gives_a_session(any_store: Store) ->
     assert await current(any_store, result.token) is None
 
 
-async def test_wrong_passwords_lock_the_account_for_a_while(any_store: Store) -> None:
+async def test_wrong_passwords_lock_the_login_from_that_address_only(any_store: Store) -> None:
     await create_operator(any_store, "target", PASSWORD)
     now = utcnow()
-    for _ in range(5):
-        assert (await log_in(any_store, "target", "guess-guess-guess", now)).operator is None
-    locked = await log_in(any_store, "target", PASSWORD, now)
-    assert locked.operator is None and locked.locked_until > now
-    assert (await log_in(any_store, "target", PASSWORD, now + timedelta(minutes=2))).operator is not None
+    for n in range(1, FREE_FAILURES + 1):
+        wrong = await log_in(any_store, "target", "guess-guess-guess", now, address="203.0.113.9")
+        assert wrong.operator is None and not wrong.refused and wrong.attempt == n
+    locked = await log_in(any_store, "target", PASSWORD, now, address="203.0.113.9")
+    assert locked.operator is None and locked.refused  # not even checked
+    # the operator at her own desk is not locked out by a stranger's guesses
+    assert (await log_in(any_store, "target", PASSWORD, now, address="198.51.100.7")).operator is not None
+    # the stranger's address stays refused while it keeps trying, and is let in after a quiet while
+    assert (await log_in(any_store, "target", PASSWORD, now + LOCK_QUIET / 2, address="203.0.113.9")).refused
+    later = now + LOCK_QUIET / 2 + LOCK_QUIET + timedelta(seconds=1)
+    assert (await log_in(any_store, "target", PASSWORD, later, address="203.0.113.9")).operator is not None
+
+
+async def test_unknown_logins_are_counted_and_refused_the_same_way(any_store: Store) -> None:
+    now = utcnow()
+    results = [await log_in(any_store, "ghost", "guess-guess-guess", now, address="203.0.113.9")
+               for _ in range(FREE_FAILURES + 1)]
+    assert [r.refused for r in results] == [False] * FREE_FAILURES + [True]
+
+
+async def test_sessions_end_when_idle_and_after_twelve_hours(any_store: Store) -> None:
+    await create_operator(any_store, "olena", PASSWORD)
+    now = utcnow()
+    idle = timedelta(minutes=30)
+    result = await log_in(any_store, "olena", PASSWORD, now, idle=idle)
+    assert await current(any_store, result.token, now + timedelta(minutes=29), idle=idle) is not None
+    assert await current(any_store, result.token, now + timedelta(minutes=58), idle=idle) is not None  # used
+    assert await current(any_store, result.token, now + timedelta(minutes=89), idle=idle) is None  # idle
+    busy = await log_in(any_store, "olena", PASSWORD, now, idle=idle)
+    t = now
+    while t < now + SESSION_LIFETIME - timedelta(minutes=20):
+        t += timedelta(minutes=20)
+        assert await current(any_store, busy.token, t, idle=idle) is not None
+    assert await current(any_store, busy.token, now + SESSION_LIFETIME, idle=idle) is None
+
+
+async def test_disable_new_password_and_remove_end_sessions(any_store: Store) -> None:
+    await create_operator(any_store, "olena", PASSWORD)
+    first = await log_in(any_store, "olena", PASSWORD)
+    _, ended = await disable(any_store, "olena")
+    assert ended == 1 and await current(any_store, first.token) is None
+    assert (await log_in(any_store, "olena", PASSWORD)).operator is None
+    await enable(any_store, "olena")
+    second = await log_in(any_store, "olena", PASSWORD)
+    keys = LoginKeys(b"the deployment secret")
+    for _ in range(FREE_FAILURES):
+        await log_in(any_store, "olena", "guess-guess-guess", address="203.0.113.9", keys=keys)
+    await set_password(any_store, "olena", "a brand new password", keys)
+    assert await current(any_store, second.token) is None
+    assert (await log_in(any_store, "olena", PASSWORD)).operator is None
+    # the lock-outs of the old password are lifted with it
+    assert (await log_in(any_store, "olena", "a brand new password", address="203.0.113.9",
+                         keys=keys)).operator is not None
+    third = await log_in(any_store, "olena", "a brand new password")
+    await remove(any_store, "olena")
+    assert await current(any_store, third.token) is None and await any_store.operators.by_login("olena") is None
+    with pytest.raises(AccountError):
+        await disable(any_store, "olena")
 
 
 async def test_unknown_login_and_bad_input(any_store: Store) -> None:
