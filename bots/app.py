@@ -29,6 +29,7 @@ from vikno.storage.errors import Conflict, StoreUnavailable
 from vikno.storage.identity import IdentityVault, load_or_create_secret
 from vikno.storage.port import Store
 
+from . import logredact
 from .config import Settings
 from .channels import build_channels, start_channels, stop_channels, wire
 from .keys import CHANNELS, CONSOLE_HUB, DELIVERY, ENGINE, HANDOFF, NLU_STATE, QUEUE_NEWS, SETTINGS, STORE, STORE_READY
@@ -75,6 +76,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Store | None = None,
               nlu: Understanding | None = None) -> web.Application:
+    logredact.install()  # conversation keys and tokens never reach a log line
     app = web.Application(middlewares=[json_errors], client_max_size=settings.rest.max_body_bytes + 1024)
     store = store or make_store(
         data_dir=settings.data_dir,

@@ -39,6 +39,13 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--display-name", help="name shown to people in chats (default: the login)")
     add.add_argument("--config", type=Path)
     op_sub.add_parser("list", help="list accounts").add_argument("--config", type=Path)
+    for name, what in (("disable", "disable an account: its sessions end and its chats go back to the queue"),
+                       ("enable", "enable a disabled account again"),
+                       ("passwd", "set a new password (asked for, or VIKNO_OPERATOR_PASSWORD); sessions end"),
+                       ("remove", "remove an account: its sessions end and its chats go back to the queue")):
+        command = op_sub.add_parser(name, help=what)
+        command.add_argument("name", help="the login")
+        command.add_argument("--config", type=Path)
     return parser
 
 
@@ -99,6 +106,9 @@ def serve(settings: Settings, helplines: dict) -> int:
     started = time.monotonic()
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from . import logredact
+
+    logredact.install(root_handlers=True)  # every logger's lines, not only those logging paths themselves
     app = build_app(settings, helplines)
     where = "MongoDB" if settings.mongodb_uri else f"SQLite in {settings.data_dir.resolve()}"
 

@@ -1,4 +1,10 @@
-"""``vikno operator add|list``: accounts for the console, from the shell."""
+"""``vikno operator add|list|disable|enable|passwd|remove``: accounts for the console, from the shell.
+
+Disabling, a new password and removal end the account's sessions at once
+(a console socket still open notices at its next session check, within
+seconds); disabling and removal also hand the account's open chats back to
+the queue, at the head of their priority.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,14 @@ import os
 import sys
 
 from vikno.flows.content import Helpline
-from vikno.handoff.accounts import AccountError, create_operator
+from vikno.handoff import accounts
+from vikno.handoff.accounts import AccountError, LoginKeys, create_operator
 from vikno.handoff.passwords import WeakPassword
+from vikno.handoff.service import Handoff
 from vikno.storage import make_store
 from vikno.storage.errors import AlreadyExists, StoreUnavailable
+from vikno.storage.identity import load_or_create_secret
+from vikno.storage.port import Store
 
 from .config import Settings
 
@@ -33,6 +43,29 @@ def _password() -> str:
     return first
 
 
+async def _change(command: str, login: str, store: Store, settings: Settings, helplines: dict[str, Helpline]) -> int:
+    if command == "enable":
+        operator = await accounts.enable(store, login)
+        print(f"enabled {operator.login}")
+        return 0
+    if command == "passwd":
+        secret = load_or_create_secret(settings.data_dir,
+                                       settings.secret_key.get_secret_value() if settings.secret_key else None)
+        operator, ended = await accounts.set_password(store, login, _password(), LoginKeys(secret))
+        print(f"new password for {operator.login}: {ended} session(s) ended")
+        return 0
+    operator = await store.operators.by_login(accounts.normal_login(login))
+    if operator is None:
+        raise AccountError(f"no operator {accounts.normal_login(login)!r}; see `vikno operator list`")
+    # their chats go back to the queue first: nobody must be left talking to an account that is gone
+    handoff = Handoff(store, helplines, push_channels=frozenset)
+    released = await handoff.release(operator.id, command)
+    operator, ended = await (accounts.disable if command == "disable" else accounts.remove)(store, login)
+    done = "disabled" if command == "disable" else "removed"
+    print(f"{done} {operator.login}: {ended} session(s) ended, {len(released)} chat(s) back in the queue")
+    return 0
+
+
 def run_operator_command(args: argparse.Namespace, settings: Settings, helplines: dict[str, Helpline]) -> int:
     return asyncio.run(_run(args, settings, helplines))
 
@@ -46,8 +79,11 @@ async def _run(args: argparse.Namespace, settings: Settings, helplines: dict[str
         if args.operator_command == "list":
             for o in await store.operators.all():
                 print(f"{o.login}\t{o.role}\tteams={','.join(o.teams) or '*'}\t"
-                      f"languages={','.join(o.languages) or '*'}\tcapacity={o.capacity}")
+                      f"languages={','.join(o.languages) or '*'}\tcapacity={o.capacity}"
+                      + ("\tdisabled" if o.disabled else ""))
             return 0
+        if args.operator_command in ("disable", "enable", "passwd", "remove"):
+            return await _change(args.operator_command, args.name, store, settings, helplines)
         unknown = [h for h in _split(args.helplines) if h not in helplines]
         if unknown:
             print(f"vikno: unknown helpline(s) {', '.join(unknown)}; known: {', '.join(helplines)}", file=sys.stderr)
