@@ -213,6 +213,8 @@ class Operator:
     capacity: int = 3
     presence: str = Presence.OFFLINE
     disabled: bool = False
+    #: Unused since issue 20 (attempts are counted per address and login in ``Store.login_attempts``);
+    #: kept so that stored accounts still load.
     failed_logins: int = 0
     locked_until: datetime | None = None
     last_seen_at: datetime | None = None
