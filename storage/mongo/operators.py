@@ -75,7 +75,6 @@ class MongoOperators(Operators):
             admitted.append(_admits("languages", language))
         return await self.c.count_documents({"presence": "online", "disabled": {"$ne": True}, "$and": admitted})
 
-
     async def delete(self, operator_id: str) -> bool:
         return (await self.c.delete_one({"_id": operator_id})).deleted_count == 1
 

@@ -81,7 +81,6 @@ class SqliteOperators(Operators):
 
         return await self._db.read(q)
 
-
     async def delete(self, operator_id: str) -> bool:
         return await self._db.run(execute, "DELETE FROM operators WHERE id=?", (operator_id,)) == 1
 
