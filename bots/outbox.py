@@ -2,9 +2,10 @@
 
 Replies for Telegram and Viber are written to the store (the outbox) in the
 same commit as the turn that made them; this pump leases them, sends them
-through the channel's ``send`` function and marks them sent. A crash between
-sending and marking re-sends at most the one message in flight once the
-lease runs out; nothing is ever dropped. Per conversation the order is kept
+through the channel's ``send`` function and marks them sent. Nothing is
+ever dropped, and a restart neither holds replies back nor repeats one
+(see :class:`OutboxPump`); only a ``kill -9`` may re-send the messages that
+were at the platform at that moment. Per conversation the order is kept
 and a minimum interval respected (Telegram: about one message a second per
 chat); overall a token bucket caps the rate (Telegram: about 30/s per bot).
 
@@ -79,7 +80,30 @@ def _has_loop() -> bool:
         return False
 
 
+#: The pace assumed for leasing when a channel sets none per chat.
+_FLOOR_INTERVAL = 0.2
+
+
 class OutboxPump:
+    """One channel's sender: leases a little, sends it at the platform's pace, marks it.
+
+    Restarts hold nothing back and repeat nothing finished:
+
+    * it leases only what it can send within ``horizon`` (``per_second`` ×
+      ``horizon`` messages at most, and of each conversation only what its
+      per-chat pace lets out in that time), so little is ever held;
+    * its leases are short and renewed while it sends, so a dead sender's
+      run out soon (MongoDB); on start it takes over the leases of senders
+      the store knows are gone (the embedded store knows at once);
+    * :meth:`stop` stops leasing, lets the sends in flight finish and marks
+      them (waiting at most ``stop_timeout``), sends nothing more, and gives
+      the rest back, due at once for the next process.
+
+    Only a ``kill -9`` (or a send still unanswered at ``stop_timeout``) can
+    make a message arrive twice: the ones that were at the platform right
+    then, whose answer never came back (Telegram has no idempotency key).
+    """
+
     def __init__(
         self,
         store: Store,
@@ -89,10 +113,11 @@ class OutboxPump:
         *,
         per_chat_interval: float = 1.0,
         per_second: float = 30.0,
-        lease: timedelta = timedelta(seconds=60),
-        batch: int = 100,
+        lease: timedelta = timedelta(seconds=5),
+        horizon: timedelta = timedelta(seconds=2),
         max_attempts: int = 20,
         idle_poll: float = 1.0,
+        stop_timeout: float = 10.0,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.store = store
@@ -102,14 +127,35 @@ class OutboxPump:
         self.per_chat_interval = per_chat_interval
         self.per_second = per_second
         self.lease = lease
-        self.batch = batch
+        self.horizon = horizon
         self.max_attempts = max_attempts
         self.idle_poll = idle_poll
+        self.stop_timeout = stop_timeout
         self.clock = clock
         self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._taken_over = False
         self._last_sent: dict[str, float] = {}
         self._limiter: RateLimiter | None = None
         self._task: asyncio.Task[None] | None = None
+        self._marking: set[asyncio.Task[None]] = set()
+
+    @property
+    def per_conversation(self) -> int:
+        """How many messages of one conversation its pace lets out within the horizon.
+
+        Unpaced chats (``per_chat_interval`` 0) count as 5 a second, so that a
+        long queue of one person does not take the whole batch.
+        """
+        budget = max(1, int(self.per_second * self.horizon.total_seconds()))
+        interval = max(self.per_chat_interval, _FLOOR_INTERVAL)
+        return max(1, min(budget, int(self.horizon.total_seconds() / interval)))
+
+    @property
+    def batch(self) -> int:
+        """Conversations per lease: together no more than the rate lets out within the horizon."""
+        budget = max(1, int(self.per_second * self.horizon.total_seconds()))
+        return max(1, budget // self.per_conversation)
 
     def wake(self) -> None:
         """Something was just committed: look now rather than at the next poll."""
@@ -117,19 +163,42 @@ class OutboxPump:
 
     def start(self) -> None:
         if self._task is None:
+            self._stopping.clear()
             self._task = asyncio.create_task(self.run(), name=f"outbox-{self.channel}")
 
     async def stop(self) -> None:
+        """Finish the sends in flight, send nothing more, give back every lease.
+
+        Never cancels between a send and its mark: a send that finishes is
+        marked sent, one not begun is given back. Only a send still
+        unanswered after ``stop_timeout`` is cancelled; the platform may have
+        it, so it may arrive again after the restart (logged).
+        """
         task, self._task = self._task, None
-        if task is not None:
+        if task is None:
+            return
+        self._stopping.set()
+        self._wake.set()
+        done, _ = await asyncio.wait({task}, timeout=self.stop_timeout)
+        if not done:
+            log.warning("%s outbox: a send did not finish within %.0f s of the stop; it is given back and "
+                        "may reach the person twice", self.channel, self.stop_timeout)
             task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+            await asyncio.wait({task})
+        if self._marking:  # marks of sends that finished while the task was cancelled
+            await asyncio.wait(set(self._marking))
+        try:
+            given_back = await self.store.messages.release_leases(self.channel)
+        except Exception as exc:
+            log.warning("%s outbox: leases not given back on stop (%s); they run out or are taken over",
+                        self.channel, exc)
+        else:
+            if given_back:
+                log.info("%s outbox: %d unsent message(s) given back for the next start", self.channel,
+                         given_back)
 
     async def run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 sent = await self.drain_once()
             except StoreUnavailable as exc:
@@ -138,7 +207,7 @@ class OutboxPump:
             except Exception:
                 log.exception("%s outbox: unexpected error; retrying", self.channel)
                 sent = 0
-            if sent:
+            if sent or self._stopping.is_set():
                 continue
             self._wake.clear()
             try:
@@ -147,18 +216,55 @@ class OutboxPump:
                 pass
 
     async def drain_once(self) -> int:
-        """Lease one batch and deliver it; returns how many messages went out."""
+        """Lease one small batch and deliver it; returns how many messages went out."""
         if self._limiter is None:
             self._limiter = RateLimiter(self.per_second)
-        leased = await self.store.messages.lease_pending(self.channel, self.clock(), self.lease, self.batch)
+        if not self._taken_over:
+            taken = await self.store.messages.take_over_leases(self.channel)
+            if taken:
+                log.warning("%s outbox: took over %d message(s) leased by a process that is gone; the ones it "
+                            "was sending may reach the person twice", self.channel, taken)
+            self._taken_over = True
+        if self._stopping.is_set():
+            return 0
+        leased = await self.store.messages.lease_pending(self.channel, self.clock(), self.lease, self.batch,
+                                                         per_conversation=self.per_conversation)
         if not leased:
             return 0
         by_conversation: dict[str, list[Message]] = {}
         for message in leased:
             by_conversation.setdefault(message.conversation_id, []).append(message)
-        results = await asyncio.gather(*(self._deliver_conversation(cid, msgs)
-                                         for cid, msgs in by_conversation.items()))
+        renewing = asyncio.create_task(self._renew_while_sending())
+        try:
+            results = await asyncio.gather(*(self._deliver_conversation(cid, msgs)
+                                             for cid, msgs in by_conversation.items()))
+        finally:
+            renewing.cancel()
         return sum(results)
+
+    async def _renew_while_sending(self) -> None:
+        """Keep this batch's leases from running out while it is being sent."""
+        every = self.lease.total_seconds() / 3
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.store.messages.renew_leases(self.channel, self.clock() + self.lease)
+            except Exception as exc:
+                log.warning("%s outbox: leases not renewed (%s)", self.channel, exc)
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait, but not past a stop."""
+        try:
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        except TimeoutError:
+            pass
+
+    async def _mark_sent(self, message_id: str) -> None:
+        """Mark it even if the pump is cancelled meanwhile: a finished send must never be repeated."""
+        marking = asyncio.ensure_future(self.store.messages.mark_sent(message_id))
+        self._marking.add(marking)
+        marking.add_done_callback(self._marking.discard)
+        await asyncio.shield(marking)
 
     async def _deliver_conversation(self, conversation_id: str, messages: list[Message]) -> int:
         conversation = await self.store.conversations.get(conversation_id)
@@ -173,9 +279,13 @@ class OutboxPump:
         for index, message in enumerate(messages):
             wait = self._last_sent.get(conversation_id, 0.0) + self.per_chat_interval - loop.time()
             if wait > 0:
-                await asyncio.sleep(wait)
+                await self._pause(wait)
+            if self._stopping.is_set():
+                return sent  # not begun: given back on stop, sent by the next process
             assert self._limiter is not None
             await self._limiter.acquire()
+            if self._stopping.is_set():
+                return sent
             try:
                 await self.send(address, message)
             except RetryAfter as exc:
@@ -197,7 +307,7 @@ class OutboxPump:
                 await self._postpone(messages[index:], self.clock() + timedelta(seconds=delay))
                 return sent
             self._last_sent[conversation_id] = loop.time()
-            await self.store.messages.mark_sent(message.id)
+            await self._mark_sent(message.id)
             sent += 1
         return sent
 

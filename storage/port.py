@@ -129,21 +129,71 @@ class Messages(ABC):
     async def count(self, conversation_id: str | None = None) -> int: ...
 
     # --- the outbox: outgoing messages waiting to be pushed to a platform ---
+    #
+    # Leases have an owner: this store instance (one per process), ``owner``.
+    # A sender leases a little at a time, renews its leases while it sends,
+    # gives them back when it stops, and on start takes over the leases of
+    # owners that are gone, so that a restart holds nothing back.
+
+    #: Who this store instance's leases belong to (unique per open store, i.e. per process).
+    owner: str
+    #: Whether :meth:`take_over_leases` can tell that an owner is gone (else its leases run out).
+    knows_dead_owners: bool
 
     @abstractmethod
-    async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int) -> list[Message]:
+    async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int, *,
+                            per_conversation: int | None = None) -> list[Message]:
         """Take the due pending messages of up to ``limit`` conversations of a channel.
 
         A conversation is taken whole, from its oldest pending message on,
         and only when that oldest one is due: so several senders (several
         workers) never interleave one person's messages, and never take the
-        same message. Leasing moves ``deliver_after`` to ``now + lease`` and
-        adds one to ``attempts``; a sender that dies lets the lease run out
+        same message. With ``per_conversation``, only that many of its
+        oldest messages: the rest wait behind the leased head, untouchable
+        by other senders, until those are sent. Leasing moves
+        ``deliver_after`` to ``now + lease``, adds one to ``attempts`` and
+        makes this store instance their ``owner``; a sender that dies lets
+        the lease run out (or is taken over, see :meth:`take_over_leases`)
         and the messages are taken again. Returned oldest first.
         """
 
     @abstractmethod
-    async def mark_sent(self, message_id: str) -> None: ...
+    async def renew_leases(self, channel: str, until: datetime) -> int:
+        """Extend this owner's leases of a channel to ``until``, while it is still sending them.
+
+        Lets leases be short (a dead sender's run out soon) without a slow
+        send losing its lease to another sender. A lease another sender took
+        over (after it ran out) is not renewed. Returns how many.
+        """
+
+    @abstractmethod
+    async def release_leases(self, channel: str) -> int:
+        """Give back this owner's leases of a channel: its unsent messages are due now.
+
+        A graceful stop calls it after its in-flight sends finished, so the
+        next process sends the rest at once instead of after the lease.
+        Leasing's added attempt is taken back (nothing was tried). Returns how many.
+        """
+
+    @abstractmethod
+    async def take_over_leases(self, channel: str) -> int:
+        """Free the leases of a channel whose owner is known to be gone; returns how many.
+
+        Called when a sender starts. The embedded store knows (every owner
+        holds a lock on a file while its process lives: a process that died,
+        even by ``kill -9``, lost it). MongoDB cannot tell a dead process from
+        a slow one elsewhere (``knows_dead_owners`` is False): it frees none,
+        and short, renewed leases run out instead. Attempts stay counted:
+        the owner may have been sending when it died.
+        """
+
+    @abstractmethod
+    async def leases(self, channel: str, now: datetime) -> dict[str, int]:
+        """Who holds unexpired leases of a channel, and on how many pending messages."""
+
+    @abstractmethod
+    async def mark_sent(self, message_id: str) -> None:
+        """The platform accepted it: never sent again (its lease ends)."""
 
     @abstractmethod
     async def mark_failed(self, message_id: str) -> None:
@@ -154,7 +204,8 @@ class Messages(ABC):
         """Keep a message pending, not before ``when`` (e.g. after HTTP 429).
 
         Later pending messages of the same conversation wait as long, so that
-        a person never gets the second message before the first.
+        a person never gets the second message before the first. They are no
+        longer leased: renewing leases leaves them waiting.
         """
 
     @abstractmethod

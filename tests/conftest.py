@@ -55,3 +55,16 @@ async def mongo_store(mongo_uri: str) -> AsyncIterator[MongoStore]:
 @pytest.fixture(params=["sqlite", pytest.param("mongo", marks=pytest.mark.mongo)])
 def any_store(request: pytest.FixtureRequest) -> Store:
     return request.getfixturevalue(f"{request.param}_store")
+
+
+@pytest.fixture
+async def other(any_store: Store, request: pytest.FixtureRequest) -> AsyncIterator[Store]:
+    """A second store instance on ``any_store``'s data, as a second vikno process would open it."""
+    if isinstance(any_store, SqliteStore):
+        second: Store = SqliteStore(any_store.path.parent, writer="thread")
+    else:
+        assert isinstance(any_store, MongoStore)
+        second = MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name)
+    await second.open()
+    yield second
+    await second.close()

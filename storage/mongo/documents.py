@@ -35,6 +35,7 @@ def message_doc(m: Message) -> dict[str, Any]:
 def message_from(doc: dict[str, Any]) -> Message:
     doc = dict(doc)
     doc["id"] = doc.pop("_id")
+    doc.pop("lease_owner", None)  # the outbox's bookkeeping (messages.py), not part of a message
     return Message(**doc)
 
 

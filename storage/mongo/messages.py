@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 from datetime import datetime, timedelta
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
@@ -23,6 +26,13 @@ INDEXES = [
 ]
 
 _DUPLICATE_KEY = 11000
+
+
+def _is_due(doc: dict, now: datetime) -> bool:
+    after = doc.get("deliver_after")
+    if after is not None and after.tzinfo is None:
+        after = after.replace(tzinfo=now.tzinfo)
+    return after is None or after <= now
 
 
 async def insert_ignoring_duplicates(collection: AsyncCollection, messages: list[Message]) -> None:
@@ -51,8 +61,12 @@ async def insert_inbound(collection: AsyncCollection, message: Message) -> None:
 
 
 class MongoMessages(Messages):
+    #: A process elsewhere cannot be asked whether it lives: leases are short and renewed instead.
+    knows_dead_owners = False
+
     def __init__(self, collection: AsyncCollection) -> None:
         self.c = collection
+        self.owner = f"{socket.gethostname()}/{os.getpid()}-{secrets.token_hex(6)}"
 
     @translated
     async def add_inbound(self, message: Message) -> tuple[Message, bool]:
@@ -95,14 +109,15 @@ class MongoMessages(Messages):
         return await self.c.count_documents({"conversation_id": conversation_id})
 
     @translated
-    async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int) -> list[Message]:
+    async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int, *,
+                            per_conversation: int | None = None) -> list[Message]:
         # Per conversation: lease its oldest pending message atomically (the race
-        # is decided there), then the rest of that conversation's due messages.
+        # is decided there), then the next of that conversation's due messages.
         # Another sender skips a conversation whose oldest pending message it
         # does not hold, so no two senders interleave one person's messages.
         pending = {"delivery": Delivery.PENDING.value, "channel": channel}
         due = {**pending, "$or": [{"deliver_after": None}, {"deliver_after": {"$lte": now}}]}
-        update = {"$set": {"deliver_after": now + lease}, "$inc": {"attempts": 1}}
+        update = {"$set": {"deliver_after": now + lease, "lease_owner": self.owner}, "$inc": {"attempts": 1}}
         leased: list[Message] = []
         seen: set[str] = set()
         taken = 0
@@ -124,23 +139,57 @@ class MongoMessages(Messages):
                 continue  # another sender was quicker
             leased.append(message_from(head))
             taken += 1
-            rest = {**due, "conversation_id": conversation, "seq": {"$gt": head["seq"]}}
-            followers = [d async for d in self.c.find(rest).sort("seq", ASCENDING)]
-            if followers:
-                ids = [d["_id"] for d in followers]
+            if per_conversation == 1:
+                continue
+            # the rest waits behind the head we hold: nobody else can take it meanwhile
+            rest = {**pending, "conversation_id": conversation, "seq": {"$gt": head["seq"]}}
+            followers = self.c.find(rest).sort("seq", ASCENDING)
+            if per_conversation is not None:
+                followers = followers.limit(per_conversation - 1)
+            ids = [d["_id"] for d in await followers.to_list() if _is_due(d, now)]
+            if ids:
                 await self.c.update_many({"_id": {"$in": ids}, **due}, update)
-                leased.extend([message_from(d) async for d in self.c.find({"_id": {"$in": ids}})])
+                leased.extend([message_from(d) async for d in self.c.find({"_id": {"$in": ids},
+                                                                            "lease_owner": self.owner})])
         return sorted(leased, key=lambda m: m.seq)
+
+    @translated
+    async def renew_leases(self, channel: str, until: datetime) -> int:
+        result = await self.c.update_many(
+            {"delivery": Delivery.PENDING.value, "channel": channel, "lease_owner": self.owner},
+            {"$set": {"deliver_after": until}})
+        return result.modified_count
+
+    @translated
+    async def release_leases(self, channel: str) -> int:
+        result = await self.c.update_many(
+            {"delivery": Delivery.PENDING.value, "channel": channel, "lease_owner": self.owner},
+            {"$set": {"deliver_after": None, "lease_owner": None}, "$inc": {"attempts": -1}})
+        return result.modified_count
+
+    async def take_over_leases(self, channel: str) -> int:
+        return 0  # nobody is known dead here: a dead owner's short lease runs out
+
+    @translated
+    async def leases(self, channel: str, now: datetime) -> dict[str, int]:
+        held: dict[str, int] = {}
+        async for doc in self.c.find({"delivery": Delivery.PENDING.value, "channel": channel,
+                                      "lease_owner": {"$ne": None}, "deliver_after": {"$gt": now}},
+                                     {"lease_owner": 1}):
+            held[doc["lease_owner"]] = held.get(doc["lease_owner"], 0) + 1
+        return held
 
     @translated
     async def mark_sent(self, message_id: str) -> None:
         await self.c.update_one({"_id": message_id},
-                                {"$set": {"delivery": Delivery.SENT.value, "deliver_after": None}})
+                                {"$set": {"delivery": Delivery.SENT.value, "deliver_after": None,
+                                          "lease_owner": None}})
 
     @translated
     async def mark_failed(self, message_id: str) -> None:
         await self.c.update_one({"_id": message_id},
-                                {"$set": {"delivery": Delivery.FAILED.value, "deliver_after": None}})
+                                {"$set": {"delivery": Delivery.FAILED.value, "deliver_after": None,
+                                          "lease_owner": None}})
 
     @translated
     async def retry_at(self, message_id: str, when: datetime) -> None:
@@ -148,12 +197,12 @@ class MongoMessages(Messages):
         if doc is None:
             return
         await self.c.update_one({"_id": message_id, "delivery": Delivery.PENDING.value},
-                                {"$set": {"deliver_after": when}})
+                                {"$set": {"deliver_after": when, "lease_owner": None}})
         await self.c.update_many(
             {"delivery": Delivery.PENDING.value, "conversation_id": doc["conversation_id"],
              "channel": doc["channel"], "seq": {"$gt": doc["seq"]},
              "$or": [{"deliver_after": None}, {"deliver_after": {"$lt": when}}]},
-            {"$set": {"deliver_after": when}},
+            {"$set": {"deliver_after": when, "lease_owner": None}},
         )
 
     @translated

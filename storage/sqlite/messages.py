@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from ..errors import Duplicate
 from ..models import Delivery, Message
 from ..port import Messages
+from . import owners
 from .db import SqliteDatabase
 from .schema import dt, dumps, loads, ts
 
@@ -80,41 +81,82 @@ def _add_inbound(conn: sqlite3.Connection, row: tuple, message_id: str, channel:
     return from_row(r)
 
 
-def _lease(conn: sqlite3.Connection, channel: str, now: int, until: int, limit: int) -> list[tuple]:
-    due = "(deliver_after IS NULL OR deliver_after <= :now)"
+#: ``per_conversation`` not given: every due message of a conversation.
+_EVERY = 2**62
+
+_DUE = "(deliver_after IS NULL OR deliver_after <= :now)"
+
+
+def _lease(conn: sqlite3.Connection, channel: str, now: int, until: int, limit: int, per_conversation: int,
+           owner: str) -> list[tuple]:
+    # heads: the conversations whose oldest pending message is due (the oldest heads first);
+    # of each, its oldest ``per_conversation`` pending messages, those that are due.
     rows = conn.execute(
-        "UPDATE messages SET deliver_after = :until, attempts = attempts + 1 "
-        f"WHERE delivery = 'pending' AND channel = :channel AND {due} AND conversation_id IN ("
+        "WITH heads AS ("
         "  SELECT m.conversation_id FROM messages m "
-        f" WHERE m.delivery = 'pending' AND m.channel = :channel AND {due.replace('deliver_after', 'm.deliver_after')}"
+        f" WHERE m.delivery = 'pending' AND m.channel = :channel AND {_DUE.replace('deliver_after', 'm.deliver_after')}"
         "  AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.conversation_id = m.conversation_id "
         "                  AND e.delivery = 'pending' AND e.channel = :channel AND e.seq < m.seq)"
-        "  ORDER BY m.seq LIMIT :limit) "
+        "  ORDER BY m.seq LIMIT :limit), "
+        "ranked AS ("
+        "  SELECT id, deliver_after, ROW_NUMBER() OVER (PARTITION BY conversation_id ORDER BY seq) AS n "
+        "  FROM messages WHERE delivery = 'pending' AND channel = :channel "
+        "  AND conversation_id IN (SELECT conversation_id FROM heads)) "
+        "UPDATE messages SET deliver_after = :until, attempts = attempts + 1, lease_owner = :owner "
+        f"WHERE id IN (SELECT id FROM ranked WHERE n <= :per AND {_DUE}) "
         f"RETURNING {_COLUMNS}",
-        {"until": until, "channel": channel, "now": now, "limit": limit},
+        {"until": until, "channel": channel, "now": now, "limit": limit, "per": per_conversation,
+         "owner": owner},
     ).fetchall()
     return [tuple(r) for r in rows]  # tuples cross from the writer process ten times cheaper than objects
 
 
+def _renew(conn: sqlite3.Connection, channel: str, owner: str, until: int) -> int:
+    return conn.execute(
+        "UPDATE messages SET deliver_after = ? WHERE delivery = 'pending' AND channel = ? AND lease_owner = ?",
+        (until, channel, owner)).rowcount
+
+
+def _release(conn: sqlite3.Connection, channel: str, owners: list[str], undo_attempt: bool) -> int:
+    """The owners' leased messages of a channel are due now and nobody's."""
+    attempts = "MAX(attempts - 1, 0)" if undo_attempt else "attempts"
+    marks = ",".join("?" * len(owners))
+    return conn.execute(
+        f"UPDATE messages SET deliver_after = NULL, lease_owner = NULL, attempts = {attempts} "
+        f"WHERE delivery = 'pending' AND channel = ? AND lease_owner IN ({marks})",
+        (channel, *owners)).rowcount
+
+
 def _set_delivery(conn: sqlite3.Connection, message_id: str, delivery: str) -> None:
-    conn.execute("UPDATE messages SET delivery = ?, deliver_after = NULL WHERE id = ?", (delivery, message_id))
+    conn.execute("UPDATE messages SET delivery = ?, deliver_after = NULL, lease_owner = NULL WHERE id = ?",
+                 (delivery, message_id))
 
 
 def _retry_at(conn: sqlite3.Connection, message_id: str, when: int) -> None:
     row = conn.execute("SELECT conversation_id, channel, seq FROM messages WHERE id = ?", (message_id,)).fetchone()
     if row is None:
         return
-    conn.execute("UPDATE messages SET deliver_after = ? WHERE id = ? AND delivery = 'pending'", (when, message_id))
+    conn.execute("UPDATE messages SET deliver_after = ?, lease_owner = NULL WHERE id = ? AND delivery = 'pending'",
+                 (when, message_id))
     conn.execute(
-        "UPDATE messages SET deliver_after = ? WHERE delivery = 'pending' AND conversation_id = ? "
-        "AND channel = ? AND seq > ? AND (deliver_after IS NULL OR deliver_after < ?)",
+        "UPDATE messages SET deliver_after = ?, lease_owner = NULL WHERE delivery = 'pending' "
+        "AND conversation_id = ? AND channel = ? AND seq > ? AND (deliver_after IS NULL OR deliver_after < ?)",
         (when, row["conversation_id"], row["channel"], row["seq"], when),
     )
 
 
 class SqliteMessages(Messages):
+    knows_dead_owners = owners.SUPPORTED
+
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
+        self.owner = owners.new_owner()
+        self._owners = db.path.with_name(db.path.name + ".owners")
+        self._lock = owners.OwnerLock(self._owners, self.owner)
+
+    def close(self) -> None:
+        """The store closes: this owner is gone (what it still leases, others may take over)."""
+        self._lock.close()
 
     async def add_inbound(self, message: Message) -> tuple[Message, bool]:
         stored = await self._db.run(_add_inbound, to_row(message), message.id, message.channel, message.platform_id)
@@ -175,9 +217,41 @@ class SqliteMessages(Messages):
 
         return await self._db.read(q)
 
-    async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int) -> list[Message]:
-        rows = await self._db.run(_lease, channel, ts(now), ts(now + lease), limit)
+    async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int, *,
+                            per_conversation: int | None = None) -> list[Message]:
+        self._lock.hold()  # before the first lease is written: a live owner always holds its lock
+        rows = await self._db.run(_lease, channel, ts(now), ts(now + lease), limit,
+                                  per_conversation or _EVERY, self.owner)
         return sorted((from_row(dict(zip(_NAMES, r))) for r in rows), key=lambda m: m.seq)  # type: ignore[arg-type]
+
+    async def renew_leases(self, channel: str, until: datetime) -> int:
+        return await self._db.run(_renew, channel, self.owner, ts(until))
+
+    async def release_leases(self, channel: str) -> int:
+        return await self._db.run(_release, channel, [self.owner], True)
+
+    async def take_over_leases(self, channel: str) -> int:
+        def holders(conn: sqlite3.Connection) -> set[str]:
+            return {r[0] for r in conn.execute(
+                "SELECT DISTINCT lease_owner FROM messages WHERE delivery = 'pending' AND channel = ? "
+                "AND lease_owner IS NOT NULL", (channel,))}
+
+        candidates = (await self._db.read(holders) | owners.known_owners(self._owners)) - {self.owner}
+        dead = owners.gone(self._owners, candidates)
+        if not dead:
+            return 0
+        try:
+            return await self._db.run(_release, channel, sorted(dead), False)
+        finally:
+            owners.forget(self._owners, dead)
+
+    async def leases(self, channel: str, now: datetime) -> dict[str, int]:
+        def q(conn: sqlite3.Connection) -> dict[str, int]:
+            return {r[0]: r[1] for r in conn.execute(
+                "SELECT lease_owner, COUNT(*) FROM messages WHERE delivery = 'pending' AND channel = ? "
+                "AND lease_owner IS NOT NULL AND deliver_after > ? GROUP BY lease_owner", (channel, ts(now)))}
+
+        return await self._db.read(q)
 
     async def mark_sent(self, message_id: str) -> None:
         await self._db.run(_set_delivery, message_id, Delivery.SENT.value)

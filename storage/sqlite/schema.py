@@ -66,6 +66,7 @@ CREATE TABLE IF NOT EXISTS messages (
     delivery TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,
     deliver_after INTEGER,
+    lease_owner TEXT,
     UNIQUE (channel, platform_id)
 );
 CREATE INDEX IF NOT EXISTS messages_outbox
@@ -119,6 +120,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
     for statement in DDL.split(";"):
         if statement.strip():
             conn.execute(statement)
+    _add_missing_columns(conn)
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if row is None:
         conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -127,6 +129,21 @@ def create_schema(conn: sqlite3.Connection) -> None:
             f"this data folder was written by a newer vikno (schema {row[0]} > {SCHEMA_VERSION}); "
             "upgrade vikno or point VIKNO_DATA_DIR elsewhere"
         )
+
+
+#: Columns added after a table was first shipped: (table, column, declaration).
+_ADDED_COLUMNS = (
+    # 2026-11: the outbox's leases carry their owner (storage/sqlite/owners.py)
+    ("messages", "lease_owner", "TEXT"),
+)
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """A data folder written before a column existed gets it (NULL in old rows)."""
+    for table, column, declaration in _ADDED_COLUMNS:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -33,6 +33,7 @@ class SqliteStore(Store):
 
     async def close(self) -> None:
         await self._db.close()
+        self.messages.close()
 
     async def ping(self) -> bool:
         if not self._db.is_open:

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
 from datetime import timedelta
 
+import pytest
+
 from vikno.storage.models import Message, utcnow
+from vikno.storage.mongo.store import MongoStore
 from vikno.storage.port import Store
+from vikno.storage.sqlite.store import SqliteStore
 
 LEASE = timedelta(seconds=30)
 
@@ -95,3 +102,140 @@ async def test_retry_holds_back_the_rest_of_that_conversation_only(any_store: St
     assert [m.text for m in due] == ["other chat"]
     later = await any_store.messages.lease_pending("telegram", now + timedelta(seconds=10), LEASE, 5)
     assert [m.text for m in later] == ["first", "second"]
+
+
+# --- leases have an owner: little at a time, renewed while sending, given back on a stop, taken over from the dead
+
+
+def texts(messages: list[Message]) -> list[str]:
+    return [m.text or "" for m in messages]
+
+
+async def test_lease_takes_at_most_a_few_messages_of_each_conversation(any_store: Store, other: Store) -> None:
+    await put(any_store, *(out(f"a{i}", conversation="a") for i in range(5)), out("b0", conversation="b"))
+    now = utcnow()
+    first = await any_store.messages.lease_pending("telegram", now, LEASE, 10, per_conversation=2)
+    assert texts(first) == ["a0", "a1", "b0"]
+    # the rest of "a" waits behind its leased head: nobody else may take it and overtake
+    assert await other.messages.lease_pending("telegram", now, LEASE, 10, per_conversation=2) == []
+    for m in first:
+        await any_store.messages.mark_sent(m.id)
+    assert texts(await other.messages.lease_pending("telegram", now, LEASE, 10, per_conversation=2)) == ["a2", "a3"]
+
+
+async def test_leases_carry_their_owner_and_a_stop_gives_back_only_its_own(any_store: Store, other: Store) -> None:
+    assert any_store.messages.owner != other.messages.owner
+    await put(any_store, out("mine", conversation="a"), out("mine too", conversation="a"),
+              out("theirs", conversation="b"))
+    now = utcnow()
+    mine = await any_store.messages.lease_pending("telegram", now, LEASE, 1)
+    theirs = await other.messages.lease_pending("telegram", now, LEASE, 1)
+    assert texts(mine) == ["mine", "mine too"] and texts(theirs) == ["theirs"]
+    assert await any_store.messages.leases("telegram", now) == {any_store.messages.owner: 2,
+                                                                 other.messages.owner: 1}
+    await any_store.messages.mark_sent(mine[0].id)
+    assert await any_store.messages.release_leases("telegram") == 1
+    again = await other.messages.lease_pending("telegram", now, LEASE, 5)
+    assert texts(again) == ["mine too"]
+    assert again[0].attempts == 1, "giving a lease back is no attempt to send"
+    assert (await any_store.messages.get(mine[0].id)).delivery == "sent"
+    assert await any_store.messages.leases("telegram", now) == {other.messages.owner: 2}
+
+
+async def test_a_renewed_lease_does_not_run_out_while_its_owner_sends(any_store: Store, other: Store) -> None:
+    await put(any_store, out("slow to send"), out("postponed", conversation="c2"))
+    now = utcnow()
+    short = timedelta(seconds=3)
+    held, postponed = await any_store.messages.lease_pending("telegram", now, short, 5)
+    await any_store.messages.retry_at(postponed.id, now + timedelta(seconds=60))  # no longer leased: left alone
+    assert await any_store.messages.renew_leases("telegram", now + timedelta(seconds=10)) == 1
+    assert await other.messages.lease_pending("telegram", now + short, short, 5) == []
+    (taken,) = await other.messages.lease_pending("telegram", now + timedelta(seconds=10), short, 5)
+    assert taken.id == held.id
+    assert await any_store.messages.renew_leases("telegram", now + timedelta(seconds=20)) == 0, \
+        "a lease someone else took over is not renewed by its former owner"
+
+
+async def test_leases_of_a_live_owner_are_never_taken_over(any_store: Store, other: Store) -> None:
+    await put(any_store, out("in flight"))
+    now = utcnow()
+    (held,) = await other.messages.lease_pending("telegram", now, LEASE, 5)
+    assert await any_store.messages.take_over_leases("telegram") == 0
+    assert await any_store.messages.lease_pending("telegram", now, LEASE, 5) == []
+    assert (await any_store.messages.get(held.id)).delivery == "pending"
+
+
+_LEASING_PROCESS = """
+import asyncio, sys
+from datetime import timedelta
+from vikno.storage.models import utcnow
+
+async def main(kind, where, database):
+    if kind == "sqlite":
+        from pathlib import Path
+        from vikno.storage.sqlite.store import SqliteStore
+        store = SqliteStore(Path(where), writer="thread")
+    else:
+        from vikno.storage.mongo.store import MongoStore
+        store = MongoStore(where, database)
+    await store.open()
+    leased = await store.messages.lease_pending("telegram", utcnow(), timedelta(seconds=%(lease)d), 10)
+    print(store.messages.owner, *[m.id for m in leased], flush=True)
+    await asyncio.sleep(600)  # sending, until killed
+
+asyncio.run(main(*sys.argv[1:]))
+"""
+
+
+def leasing_process(store: Store, mongo_uri: str | None, lease: timedelta) -> subprocess.Popen[str]:
+    """Another vikno process that leases the outbox and is then in the middle of sending."""
+    code = _LEASING_PROCESS % {"lease": lease.total_seconds()}
+    if isinstance(store, SqliteStore):
+        args = ["sqlite", str(store.path.parent), ""]
+    else:
+        assert isinstance(store, MongoStore) and mongo_uri
+        args = ["mongo", mongo_uri, store.db.name]
+    return subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True)
+
+
+async def test_leases_of_a_killed_process_are_taken_over(any_store: Store, request: pytest.FixtureRequest) -> None:
+    await put(any_store, out("a0", conversation="a"), out("a1", conversation="a"), out("b0", conversation="b"))
+    mongo_uri = request.getfixturevalue("mongo_uri") if isinstance(any_store, MongoStore) else None
+    lease = timedelta(seconds=60)
+    child = leasing_process(any_store, mongo_uri, lease)
+    try:
+        line = await asyncio.to_thread(child.stdout.readline)
+        owner, *ids = line.split()
+        assert len(ids) == 3, line
+        now = utcnow()
+        assert await any_store.messages.take_over_leases("telegram") == 0  # alive: hands off
+        assert await any_store.messages.leases("telegram", now) == {owner: 3}
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    taken = await any_store.messages.take_over_leases("telegram")
+    if any_store.messages.knows_dead_owners:
+        # the embedded store knows the process is gone: its leases are free at once
+        assert taken == 3
+        assert await any_store.messages.leases("telegram", now) == {}
+        again = await any_store.messages.lease_pending("telegram", now, LEASE, 10)
+    else:
+        # MongoDB cannot tell a dead process from a slow one: its lease runs out
+        assert taken == 0
+        assert await any_store.messages.lease_pending("telegram", now, LEASE, 10) == []
+        again = await any_store.messages.lease_pending("telegram", now + lease, LEASE, 10)
+    assert texts(again) == ["a0", "a1", "b0"] and sorted(m.id for m in again) == sorted(ids)
+    assert all(m.attempts == 2 for m in again), "the dead process may have tried to send them"
+
+
+async def test_a_store_closed_without_giving_back_its_leases_is_gone(sqlite_store: SqliteStore) -> None:
+    await put(sqlite_store, out("left behind"))
+    now = utcnow()
+    crashed = SqliteStore(sqlite_store.path.parent, writer="thread")
+    await crashed.open()
+    (held,) = await crashed.messages.lease_pending("telegram", now, LEASE, 5)
+    await crashed.close()  # without release_leases: what a crash between lease and send leaves
+    assert await sqlite_store.messages.take_over_leases("telegram") == 1
+    (again,) = await sqlite_store.messages.lease_pending("telegram", now, LEASE, 5)
+    assert again.id == held.id
+    assert await sqlite_store.messages.take_over_leases("telegram") == 0
