@@ -31,11 +31,13 @@ INT_FIELDS = frozenset({"offset", "limit", "timeout", "cache_time", "max_connect
 BOOL_FIELDS = frozenset({"drop_pending_updates", "show_alert", "disable_notification", "protect_content"})
 
 
-@dataclass(frozen=True)
+@dataclass
 class Call:
     method: str
     params: dict[str, Any]
     at: float
+    #: When the answer left (monotonic); None while the call is still at the platform.
+    answered_at: float | None = None
 
 
 @dataclass
@@ -57,6 +59,7 @@ class FakeTelegram:
         self._updates: list[dict[str, Any]] = []
         self._message_ids = itertools.count(1)
         self._failures: dict[str, deque[Failure | None]] = {}
+        self._delays: dict[str, float] = {}
         self._last_update_id = 1000
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -93,6 +96,10 @@ class FakeTelegram:
         queue = self._failures.setdefault(method.lower(), deque())
         queue.extend(None for _ in range(after))
         queue.extend(Failure(status, description, retry_after) for _ in range(times))
+
+    def slow(self, method: str, seconds: float) -> None:
+        """Answer every call of ``method`` only ``seconds`` after it arrived (it counts as received at once)."""
+        self._delays[method.lower()] = seconds
 
     async def push_update(self, update: dict[str, Any]) -> int:
         """Queue an update for getUpdates (an ``update_id`` is given if missing)."""
@@ -143,10 +150,15 @@ class FakeTelegram:
             return _error(401, "Unauthorized")
         params = await _params(request)
         self.counts[method] += 1
+        call = Call(method, params, time.monotonic())
         if self.record:
             async with self._changed:
-                self.calls.append(Call(method, params, time.monotonic()))
+                self.calls.append(call)
                 self._changed.notify_all()
+        delay = self._delays.get(method.lower())
+        if delay:
+            await asyncio.sleep(delay)
+        call.answered_at = time.monotonic()
         failures = self._failures.get(method.lower())
         f = failures.popleft() if failures else None
         if f is not None:
