@@ -185,6 +185,8 @@ class OutboxPump:
                         "may reach the person twice", self.channel, self.stop_timeout)
             task.cancel()
             await asyncio.wait({task})
+        elif not task.cancelled() and task.exception() is not None:
+            log.error("%s outbox: the pump had stopped with an error", self.channel, exc_info=task.exception())
         if self._marking:  # marks of sends that finished while the task was cancelled
             await asyncio.wait(set(self._marking))
         try:

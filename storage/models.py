@@ -136,7 +136,7 @@ class Message:
     durable outbox: written ``delivery="pending"`` in the same commit as the
     turn that produced them, leased by a sender, marked ``sent`` once the
     platform accepted them. A crash between lease and mark is healed when the
-    lease runs out. ``delivery`` is None where nothing is to be pushed.
+    lease runs out or is taken over (``Messages.take_over_leases``). ``delivery`` is None where nothing is to be pushed.
     """
 
     conversation_id: str
