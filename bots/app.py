@@ -30,17 +30,22 @@ from vikno.storage.identity import IdentityVault, load_or_create_secret
 from vikno.storage.port import Store
 
 from . import logredact
+from .addresses import TrustedProxies
 from .config import Settings
 from .channels import build_channels, start_channels, stop_channels, wire
-from .keys import CHANNELS, CONSOLE_HUB, DELIVERY, ENGINE, HANDOFF, NLU_STATE, QUEUE_NEWS, SETTINGS, STORE, STORE_READY
+from .headers import edge_headers
+from .keys import (CHANNELS, CLIENT_ADDRESS, CONSOLE_HUB, DELIVERY, EDGE_LIMITS, ENGINE, HANDOFF, NLU_STATE, QUEUE_NEWS,
+                   SETTINGS, STORE, STORE_READY)
 from .live import Delivery
+from .ratelimits import EdgeLimits
 from .webchat import WebchatChannel
 from .nlu_backend import load_nlu
-from .rest import RestChannel, error_response
+from .rest import ConversationTokens, RestChannel, error_response
 
 log = logging.getLogger("vikno")
 
 STORE_RETRY_SECONDS = 2.0
+STORE_OWNED = web.AppKey("store_owned", bool)
 
 
 @web.middleware
@@ -78,6 +83,7 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
               nlu: Understanding | None = None) -> web.Application:
     logredact.install()  # conversation keys and tokens never reach a log line
     app = web.Application(middlewares=[json_errors], client_max_size=settings.rest.max_body_bytes + 1024)
+    app[STORE_OWNED] = store is None  # a store handed in (tests) is closed by whoever opened it
     store = store or make_store(
         data_dir=settings.data_dir,
         mongodb_uri=settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None,
@@ -93,7 +99,12 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
     app[STORE_READY] = asyncio.Event()
     app[NLU_STATE] = {"status": "given" if nlu is not None else "loading"}
 
-    rest = RestChannel(settings.rest.max_body_bytes, settings.rest.max_text_chars)
+    # one idea of "the client's address" and one set of limits for every door of the edge
+    app[CLIENT_ADDRESS] = TrustedProxies(settings.trusted_proxies).client_address
+    app[EDGE_LIMITS] = EdgeLimits(settings.limits)
+    app.on_response_prepare.append(edge_headers(settings.public_url))
+    rest = RestChannel(settings.rest.max_body_bytes, settings.rest.max_text_chars, tokens=ConversationTokens(secret),
+                       limits=app[EDGE_LIMITS], client_address=app[CLIENT_ADDRESS])
     app.add_routes([web.get("/healthz", healthz), *rest.routes()])
     app.cleanup_ctx.append(_store_lifecycle)
     if nlu is None:
@@ -157,7 +168,8 @@ async def _store_lifecycle(app: web.Application):  # type: ignore[no-untyped-def
         pass  # keep serving: /healthz says 503 until the store answers
     yield
     task.cancel()
-    await app[STORE].close()
+    if app[STORE_OWNED]:
+        await app[STORE].close()
 
 
 async def _nlu_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]

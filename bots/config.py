@@ -44,6 +44,8 @@ ENVIRONMENT: dict[str, tuple[str, ...]] = {
     "VIKNO_WEBCHAT_EXIT_URL": ("webchat", "exit_url"),
     "VIKNO_RELEASE_AFTER": ("console", "release_after"),
     "VIKNO_CONSOLE_IDLE_TIMEOUT": ("console", "idle_timeout"),
+    "VIKNO_TRUSTED_PROXIES": ("trusted_proxies",),
+    "VIKNO_RATE_LIMITS": ("limits", "enabled"),
 }
 
 
@@ -74,6 +76,25 @@ class NluSettings(_Strict):
 class RestSettings(_Strict):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
     max_text_chars: int = Field(default=4096, ge=16, le=1_000_000)
+
+
+class LimitSettings(_Strict):
+    """What one client address and one conversation may send (REST and web chat together).
+
+    The defaults let a person write as fast as a person writes, and stop one
+    address from starting many conversations (each could jump the queue as a
+    crisis). Many people behind one address (a school, a shelter) share its
+    allowance unless a trusted proxy tells them apart.
+    """
+
+    #: Off only for load tests (VIKNO_RATE_LIMITS=off).
+    enabled: bool = True
+    messages_per_address_per_minute: int = Field(default=60, ge=1, le=1_000_000)
+    messages_per_conversation_per_minute: int = Field(default=20, ge=1, le=1_000_000)
+    #: New conversations one address may start at once ...
+    new_conversations_per_address: int = Field(default=5, ge=1, le=1_000_000)
+    #: ... and how many more an hour after that.
+    new_conversations_per_address_per_hour: int = Field(default=30, ge=1, le=10_000_000)
 
 
 class TelegramSettings(_Strict):
@@ -162,6 +183,18 @@ class Settings(_Strict):
     viber: ViberSettings = ViberSettings()
     webchat: WebchatSettings = WebchatSettings()
     console: ConsoleSettings = ConsoleSettings()
+    limits: LimitSettings = LimitSettings()
+    #: Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, or "unix");
+    #: nobody's by default.
+    trusted_proxies: list[str] = []
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: list[str]) -> list[str]:
+        from .addresses import parse_networks
+
+        parse_networks(value)  # raises naming the entry that is not an address
+        return value
 
     @model_validator(mode="after")
     def _webhooks_need_a_public_url(self) -> "Settings":
@@ -219,7 +252,7 @@ def load_settings(config_file: Path | None = None, environ: dict[str, str] | Non
         parsed: Any = value
         if path == ("helplines",):
             parsed = [p for p in value.split(os.pathsep) if p]
-        elif path == ("webchat", "allowed_origins"):
+        elif path in (("webchat", "allowed_origins"), ("trusted_proxies",)):
             parsed = [p.strip() for p in value.split(",") if p.strip()]
         target = raw
         for part in path[:-1]:

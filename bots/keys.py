@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -12,6 +13,8 @@ from vikno.flows.queue_news import QueueNews
 from vikno.handoff.console.live import ConsoleHub
 from vikno.handoff.service import Handoff
 from vikno.storage.port import Store
+
+from .ratelimits import EdgeLimits
 
 ENGINE = web.AppKey("engine", Engine)
 STORE = web.AppKey("store", Store)
@@ -23,3 +26,6 @@ CONSOLE_HUB = web.AppKey("console_hub", ConsoleHub)
 HANDOFF = web.AppKey("handoff", Handoff)
 DELIVERY = web.AppKey("delivery", object)
 QUEUE_NEWS = web.AppKey("queue_news", QueueNews)
+#: client_address(request): the peer, or the client a trusted proxy names (bots.addresses).
+CLIENT_ADDRESS = web.AppKey("client_address", Callable[[web.Request], str])
+EDGE_LIMITS = web.AppKey("edge_limits", EdgeLimits)

@@ -8,12 +8,24 @@ A message may carry the client's own ``id``: sending it again (after a
 timeout, say) returns the same replies instead of a second conversation
 step. Nothing is stored until the whole request is known to be valid, and
 the answer goes out only after the message and the replies are committed.
+
+The key names a conversation but is no credential: a client may choose
+``7``, and anyone could guess it. The first message to a new key starts the
+conversation and its answer carries a ``token`` made by the server (an HMAC
+of the helpline and key under the deployment's secret, so nothing new is
+stored); every later POST and GET must send it as ``Authorization: Bearer``.
+Without it an existing conversation can be neither read nor continued.
+Messages are limited per client address and per conversation, and new
+conversations per address (``bots.ratelimits``): 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
-import json
+import base64
+import hashlib
+import hmac
 import re
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -24,7 +36,10 @@ from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound, Kind, Outbound
 from vikno.storage.models import Message
 
+from .addresses import ClientAddress, direct_address
+from .jsonbody import JsonProblem, loads
 from .keys import ENGINE
+from .ratelimits import EdgeLimits
 
 CHANNEL = "rest"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:~-]{1,128}$")
@@ -38,9 +53,56 @@ class BadRequest(Exception):
         self.status, self.error, self.detail = status, error, detail
         super().__init__(detail)
 
+    def response(self) -> web.Response:
+        if self.status == 401:
+            return _unauthorized(self.error, self.detail)
+        return error_response(self.status, self.error, self.detail)
+
 
 def error_response(status: int, error: str, detail: str) -> web.Response:
     return web.json_response({"error": error, "detail": detail}, status=status)
+
+
+class ConversationTokens:
+    """The secret that opens one REST conversation, derived, never stored.
+
+    ``token(helpline, key)`` is an HMAC under a key derived from the
+    deployment's secret: only this server can make it, and it is the same
+    after a restart. The helpline is part of it, so a token for a key on one
+    line does not open the same key's conversation on another.
+    """
+
+    def __init__(self, secret: bytes) -> None:
+        self._key = hmac.new(secret, b"vikno rest conversation tokens", hashlib.sha256).digest()
+
+    def token(self, helpline: str, key: str) -> str:
+        mac = hmac.new(self._key, f"{helpline}\x00{key}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
+
+    def opens(self, given: str, helpline: str, key: str) -> bool:
+        # surrogateescape: a header with bytes that are not UTF-8 is a wrong token, not a crash
+        return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), self.token(helpline, key).encode())
+
+
+def bearer(request: web.Request) -> str | None:
+    """The token of ``Authorization: Bearer <token>``, or None when there is none."""
+    value = request.headers.get("Authorization")
+    if value is None:
+        return None
+    scheme, _, token = value.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise BadRequest(401, "invalid_token", "send the token as Authorization: Bearer <token>")
+    return token.strip()
+
+
+def _unauthorized(error: str, detail: str) -> web.Response:
+    response = error_response(401, error, detail)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="vikno"'
+    return response
+
+
+TOKEN_REQUIRED = ("this conversation already exists; send the token from its first answer as "
+                  "Authorization: Bearer <token> (a new conversation needs a new random key)")
 
 
 def _key(request: web.Request) -> str:
@@ -67,11 +129,9 @@ async def _read_json(request: web.Request, limit: int) -> Any:
 
 def _parse_json(body: bytes) -> Any:
     try:
-        return json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise BadRequest(400, "malformed_json", "the body is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise BadRequest(400, "malformed_json", f"the body is not valid JSON: {exc.msg} at position {exc.pos}") from None
+        return loads(body)
+    except JsonProblem as exc:
+        raise BadRequest(400, exc.error, exc.detail) from None
 
 
 def parse_message(payload: Any, max_text: int) -> dict[str, Any]:
@@ -135,9 +195,13 @@ def message_json(m: Message) -> dict[str, Any]:
 
 
 class RestChannel:
-    def __init__(self, max_body: int, max_text: int) -> None:
+    def __init__(self, max_body: int, max_text: int, *, tokens: ConversationTokens, limits: EdgeLimits,
+                 client_address: ClientAddress = direct_address) -> None:
         self.max_body = max_body
         self.max_text = max_text
+        self.tokens = tokens
+        self.limits = limits
+        self.client_address: Callable[[web.Request], str] = client_address
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -149,10 +213,18 @@ class RestChannel:
         engine: Engine = request.app[ENGINE]
         try:
             key = _key(request)
+            token = bearer(request)
             body = parse_message(await _read_json(request, self.max_body), self.max_text)
-            engine.helpline(body["helpline"])
         except BadRequest as exc:
-            return error_response(exc.status, exc.error, exc.detail)
+            return exc.response()
+        line = engine.helpline(body["helpline"]).id  # an unknown one: 404 (app middleware)
+        if token is not None and not self.tokens.opens(token, line, key):
+            return _unauthorized("invalid_token", "this token does not open this conversation")
+        refused = self.limits.message(self.client_address(request), f"{line}\x00{key}", new=token is None)
+        if refused is not None:
+            return too_many(refused)
+        if token is None and await engine.find(CHANNEL, key, line) is not None:
+            return _unauthorized("token_required", TOKEN_REQUIRED)
         inbound = Inbound(
             channel=CHANNEL, user_id=key, text=body["text"], button=body["button"],
             kind=Kind.BUTTON if body["button"] is not None else Kind.TEXT, locale=body["locale"],
@@ -163,27 +235,42 @@ class RestChannel:
                                    "conversation": turn.conversation.as_json()}
         if turn.duplicate:
             payload["duplicate"] = True
+        if token is None:  # the conversation is new: its secret goes out once, with its first answer
+            payload["token"] = self.tokens.token(line, key)
         return json_ok(payload)
 
     async def get_conversation(self, request: web.Request) -> web.Response:
         engine: Engine = request.app[ENGINE]
         try:
             key = _key(request)
+            token = bearer(request)
             limit = int(request.query.get("limit", HISTORY_DEFAULT))
             if not 0 < limit <= HISTORY_MAX:
                 raise ValueError
         except BadRequest as exc:
-            return error_response(exc.status, exc.error, exc.detail)
+            return exc.response()
         except ValueError:
             return error_response(400, "bad_limit", f"limit must be a whole number from 1 to {HISTORY_MAX}")
-        helpline = request.query.get("helpline")
-        conv = await engine.find(CHANNEL, key, helpline)
+        line = engine.helpline(request.query.get("helpline")).id
+        if token is None:
+            return _unauthorized("token_required", "send the token from the conversation's first answer as "
+                                                   "Authorization: Bearer <token>")
+        if not self.tokens.opens(token, line, key):
+            return _unauthorized("invalid_token", "this token does not open this conversation")
+        conv = await engine.find(CHANNEL, key, line)
         if conv is None:
             return error_response(404, "not_found", "no conversation with this key; POST a message to start one")
         # internal notes of operators are never shown to the person
         history = [m for m in await engine.history(conv, limit) if m.direction in ("in", "out")]
         view = await engine.view(conv)
         return json_ok({"conversation": view.as_json(), "messages": [message_json(m) for m in history]})
+
+
+def too_many(refused: Any) -> web.Response:
+    """429 with Retry-After (whole seconds), the same for every limit of the edge."""
+    response = error_response(429, refused.error, refused.detail)
+    response.headers["Retry-After"] = refused.retry_after_header
+    return response
 
 
 def json_ok(payload: Any) -> web.Response:

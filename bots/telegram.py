@@ -418,7 +418,9 @@ class TelegramChannel(PushChannel):
 
     async def _webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+        # surrogateescape: aiohttp hands bytes that are not UTF-8 over as lone surrogates; such a
+        # header is a wrong secret (401), not an error of ours
+        if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), self.secret.encode()):
             log.warning("telegram: webhook call with a wrong or missing secret token refused")
             return error_response(401, "unauthorized", f"wrong or missing {SECRET_HEADER}")
         if self._handle is None:

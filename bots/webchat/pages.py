@@ -9,7 +9,9 @@ update reaches every embedding site within minutes.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
+from typing import Any
 from importlib import resources
 
 import jinja2
@@ -21,6 +23,7 @@ COMMON_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 WIDGET_CACHE = "public, max-age=600, must-revalidate"
+SETTINGS_MARKER = "/*vikno:settings*/{}/*end*/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +33,19 @@ class Asset:
     etag: str
 
     @classmethod
-    def load(cls, name: str, content_type: str) -> "Asset":
+    def load(cls, name: str, content_type: str, settings: dict[str, Any] | None = None) -> "Asset":
+        """A static file; ``settings`` (JSON) replace the script's ``/*vikno:settings*/{}/*end*/``.
+
+        The embed tag a helpline copies has no exit address on it, so the
+        widget must carry the server's: it is written into the file once at
+        start, and the ETag changes with it.
+        """
         body = resources.files(__package__).joinpath("static", name).read_bytes()
+        if settings is not None:
+            marker = SETTINGS_MARKER.encode()
+            if marker not in body:
+                raise ValueError(f"{name} has no {SETTINGS_MARKER} to fill in")
+            body = body.replace(marker, f"/*vikno:settings*/{json.dumps(settings)}/*end*/".encode(), 1)
         return cls(body, content_type, '"' + hashlib.sha256(body).hexdigest()[:20] + '"')
 
     def response(self, request: web.Request) -> web.Response:

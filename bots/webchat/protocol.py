@@ -55,6 +55,8 @@ from typing import Any
 from vikno.flows.content import SUPPORTED_LANGUAGES
 from vikno.storage.models import Message
 
+from ..jsonbody import JsonProblem, loads
+
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 HELPLINE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -114,9 +116,9 @@ Frame = Hello | ChatMessage | Ping
 
 def parse_frame(raw: str, max_chars: int) -> Frame:
     try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, RecursionError):
-        raise ProtocolError("malformed_json", "a frame must be one JSON object") from None
+        data = loads(raw)
+    except JsonProblem as exc:
+        raise ProtocolError(exc.error, exc.detail, _client_id_of(raw, exc)) from None
     if not isinstance(data, dict):
         raise ProtocolError("invalid_frame", 'a frame must be a JSON object with a "type"')
     kind = data.get("type")
@@ -127,6 +129,22 @@ def parse_frame(raw: str, max_chars: int) -> Frame:
     if kind in ("message", "button"):
         return _message(data, kind, max_chars)
     raise ProtocolError("unknown_type", 'type must be one of "hello", "message", "button", "ping"')
+
+
+def _client_id_of(raw: str, problem: JsonProblem) -> str | None:
+    """The id of a frame refused for a lone surrogate, so that the client can stop resending it.
+
+    Python's parser takes such escapes (orjson does not); a well-formed id
+    found that way names the message the error is about.
+    """
+    if problem.error != "invalid_unicode":
+        return None
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    client_id = data.get("id") if isinstance(data, dict) else None
+    return client_id if isinstance(client_id, str) and CLIENT_ID_PATTERN.match(client_id) else None
 
 
 def _hello(data: dict[str, Any]) -> Hello:

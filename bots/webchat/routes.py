@@ -18,7 +18,8 @@ from vikno.flows.content import SUPPORTED_LANGUAGES
 from vikno.flows.engine import Engine
 
 from ..config import WebchatSettings
-from ..keys import ENGINE
+from ..addresses import direct_address
+from ..keys import CLIENT_ADDRESS, EDGE_LIMITS, ENGINE
 from .hub import WebchatHub
 from .origins import OriginPolicy
 from .pages import COMMON_HEADERS, Asset, page_csp, templates
@@ -45,7 +46,8 @@ class WebchatChannel:
         self.exit_url = exit_url
         self.hub = hub or WebchatHub()
         self.origins = OriginPolicy(settings.allowed_origins, public_url)
-        self.script = Asset.load("widget.js", "text/javascript; charset=utf-8")
+        self.script = Asset.load("widget.js", "text/javascript; charset=utf-8",
+                                 {"exitUrl": exit_url, "maxChars": settings.max_message_chars})
         self.style = Asset.load("widget.css", "text/css; charset=utf-8")
         self.jinja = templates()
         # Room for max_message_chars of any script in JSON (\uXXXX escapes at worst).
@@ -85,8 +87,7 @@ class WebchatChannel:
         if lang not in SUPPORTED_LANGUAGES or lang not in line.languages:
             lang = line.settings.default_language
         html = self.jinja.get_template("chat.html").render(
-            lang=lang, title=PAGE_TITLES.get(lang, "Chat"), helpline=helpline, exit_url=self.exit_url,
-            max_chars=self.settings.max_message_chars, script_version=self.script.version,
+            lang=lang, title=PAGE_TITLES.get(lang, "Chat"), helpline=helpline, script_version=self.script.version,
             style_version=self.style.version)
         headers = {**COMMON_HEADERS, "Cache-Control": "no-store",
                    "Content-Security-Policy": page_csp(request.host, self.origins.frame_ancestors()),
@@ -100,5 +101,7 @@ class WebchatChannel:
                                          "(VIKNO_WEBCHAT_ORIGINS)", headers=COMMON_HEADERS)
         ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=self.max_frame, compress=False)
         await ws.prepare(request)
-        await Session(ws, request.app[ENGINE], self.hub, self.settings).run()
+        address = request.app[CLIENT_ADDRESS](request) if CLIENT_ADDRESS in request.app else direct_address(request)
+        await Session(ws, request.app[ENGINE], self.hub, self.settings, address=address,
+                      limits=request.app.get(EDGE_LIMITS)).run()
         return ws

@@ -21,6 +21,7 @@ from vikno.storage.errors import Conflict, StoreUnavailable
 from vikno.storage.models import Message
 
 from ..config import WebchatSettings
+from ..ratelimits import EdgeLimits, Refusal
 from .hub import WebchatHub
 from .limits import RateLimit
 from .protocol import (HISTORY_LIMIT, HISTORY_OVERLAP, ChatMessage, Hello, Ping, ProtocolError, dumps, error_frame,
@@ -42,11 +43,14 @@ class Session:
     """The state of one socket; small, since thousands sit idle at once."""
 
     __slots__ = ("ws", "engine", "hub", "settings", "key", "line", "lang", "conversation_id", "messages",
-                 "frames")
+                 "frames", "address", "limits")
 
     def __init__(self, ws: web.WebSocketResponse, engine: Engine, hub: WebchatHub,
-                 settings: WebchatSettings) -> None:
+                 settings: WebchatSettings, *, address: str = "unknown", limits: EdgeLimits | None = None) -> None:
         self.ws = ws
+        #: The client's address (trusted proxies honoured) and the limits it shares with REST.
+        self.address = address
+        self.limits = limits
         self.engine = engine
         self.hub = hub
         self.settings = settings
@@ -119,6 +123,11 @@ class Session:
                 await self.refuse(ProtocolError("rate_limited", f"too many messages; wait {wait:.0f} s", frame.id),
                                   retry_after=round(wait, 1))
                 return
+            refused = self._edge_refusal()
+            if refused is not None:  # not a strike: many people may share one address
+                await self.send(error_frame(refused.error, refused.detail, frame.id,
+                                            retry_after=round(refused.retry_after, 1)))
+                return
             try:
                 await self.message(frame)
             except (ConnectionError, RuntimeError):
@@ -127,6 +136,14 @@ class Session:
                 log.exception("web chat message failed")
                 await self.send(error_frame("internal_error", "not stored; the client retries later", frame.id,
                                             retry_after=10))
+
+    def _edge_refusal(self) -> Refusal | None:
+        """The address's and the conversation's allowance; a first message starts a conversation."""
+        if self.limits is None:
+            return None
+        assert self.key is not None and self.line is not None
+        return self.limits.message(self.address, f"{CHANNEL}\x00{self.line.id}\x00{self.key}",
+                                   new=self.conversation_id is None)
 
     async def hello(self, hello: Hello) -> None:
         try:

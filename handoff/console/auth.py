@@ -85,8 +85,14 @@ def guard(*, staff: bool = False) -> Callable[[Handler], Handler]:
 
 
 def client_address(request: web.Request) -> str:
-    """The peer address. X-Forwarded-For is not trusted: anyone can send it."""
-    return request.remote or "unknown"
+    """The client's address, as every limit of the edge sees it.
+
+    The composition root's function (``bots.addresses``) believes
+    X-Forwarded-For only from the configured trusted proxies; without one,
+    the peer address (anyone can send the header).
+    """
+    resolve = console_of(request).client_address
+    return resolve(request) if resolve is not None else request.remote or "unknown"
 
 
 async def login_page(request: web.Request) -> web.StreamResponse:

@@ -114,7 +114,7 @@ def _from_app(app: web.Application) -> Console:
     login_keys = LoginKeys(load_or_create_secret(settings.data_dir, secret.get_secret_value() if secret else None))
     return Console(store=app[keys.STORE], handoff=app[keys.HANDOFF], hub=app[keys.CONSOLE_HUB],
                    delivery=app.get(keys.DELIVERY), secure_cookies=bool(public_url and public_url.startswith("https")),
-                   public_origin=public_url, login_keys=login_keys)
+                   public_origin=public_url, login_keys=login_keys, client_address=app.get(keys.CLIENT_ADDRESS))
 
 
 def _static_versions() -> dict[str, str]:

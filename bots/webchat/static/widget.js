@@ -1,7 +1,9 @@
 /*
  * vikno web chat widget. One tag on any allowed site:
  *   <script src="https://HOST/chat/widget.js" data-helpline="line1620" data-lang="uk" async></script>
- * Optional: data-exit-url (where quick exit goes, http(s) only), data-remember="session"
+ * Where quick exit goes and the longest message come from the server's settings
+ * (VIKNO_WEBCHAT_EXIT_URL, webchat.max_message_chars), written into this file as it is served.
+ * Optional: data-exit-url (another neutral site for quick exit, http(s) only), data-remember="session"
  * (forget the conversation when the tab closes), data-mode="page" (full page, used by /chat).
  *
  * Safety rules kept throughout: message text goes into the page with textContent only;
@@ -14,14 +16,19 @@
   if (!script || window.__viknoChat) { return; }
   window.__viknoChat = true;
 
+  // Replaced by the server with its settings; the fallbacks only matter for a copy served elsewhere.
+  var SERVER = /*vikno:settings*/{}/*end*/;
+  var DEFAULT_EXIT = "https://www.google.com/";
+  var MAX_SENDS = 3;          // a message is sent at most this often, then the person is told
+  var MAX_WAIT_S = 60;        // a refusal that asks to wait longer is not waited out with "sending…"
   var data = script.dataset;
   var base = new URL(script.src, location.href);
   var origin = base.origin;
   var wsUrl = origin.replace(/^http/, "ws") + "/chat/ws";
   var pageMode = data.mode === "page";
   var helpline = data.helpline || null;
-  var maxChars = parseInt(data.maxChars || "4096", 10) || 4096;
-  var exitUrl = safeUrl(data.exitUrl) || "https://www.google.com/";
+  var maxChars = Math.min(parseInt(data.maxChars || "0", 10) || Infinity, SERVER.maxChars || 4096);
+  var exitUrl = safeUrl(data.exitUrl) || safeUrl(SERVER.exitUrl) || DEFAULT_EXIT;
   var remember = data.remember === "session" ? "session" : "local";
   var storeKey = "vikno-chat:" + origin + ":" + (helpline || "default");
   var LANG_NAMES = { uk: "Українська", ru: "Русский", az: "Azərbaycanca", en: "English" };
@@ -34,7 +41,8 @@
       intro: "Вітаємо! Тут можна анонімно написати про те, що сталося. Напишіть або оберіть нижче.",
       menu: "☰ Меню", person: "🙋 Поговорити з людиною", sending: "надсилається…", failed: "не надіслано",
       you: "Ви:", bot: "Бот:", operator: "Фахівець:", language: "Мова", quick: "Варіанти відповіді",
-      queue: "Ви в черзі: ", tooLong: "Повідомлення задовге" },
+      queue: "Ви в черзі: ", tooLong: "Повідомлення задовге",
+      notSent: "Повідомлення не надіслано. Спробуйте ще раз трохи пізніше." },
     ru: { title: "Чат поддержки", open: "Открыть чат", close: "Свернуть чат", exit: "Быстрый выход",
       exitLabel: "Быстрый выход: закрыть чат и перейти на другой сайт", input: "Ваше сообщение",
       placeholder: "Напишите сообщение…", send: "Отправить", connecting: "Соединение…",
@@ -42,7 +50,8 @@
       intro: "Здравствуйте! Здесь можно анонимно написать о том, что случилось. Напишите или выберите ниже.",
       menu: "☰ Меню", person: "🙋 Поговорить с человеком", sending: "отправляется…", failed: "не отправлено",
       you: "Вы:", bot: "Бот:", operator: "Специалист:", language: "Язык", quick: "Варианты ответа",
-      queue: "Вы в очереди: ", tooLong: "Сообщение слишком длинное" },
+      queue: "Вы в очереди: ", tooLong: "Сообщение слишком длинное",
+      notSent: "Сообщение не отправлено. Попробуйте ещё раз немного позже." },
     az: { title: "Dəstək çatı", open: "Çatı aç", close: "Çatı kiçilt", exit: "Tez çıxış",
       exitLabel: "Tez çıxış: çatı bağla və başqa sayta keç", input: "Mesajınız",
       placeholder: "Mesaj yazın…", send: "Göndər", connecting: "Qoşulur…",
@@ -50,7 +59,8 @@
       intro: "Salam! Burada baş verənlər barədə anonim yaza bilərsiniz. Yazın və ya aşağıdan seçin.",
       menu: "☰ Menyu", person: "🙋 İnsanla danışmaq", sending: "göndərilir…", failed: "göndərilmədi",
       you: "Siz:", bot: "Bot:", operator: "Mütəxəssis:", language: "Dil", quick: "Cavab variantları",
-      queue: "Növbədəsiniz: ", tooLong: "Mesaj çox uzundur" },
+      queue: "Növbədəsiniz: ", tooLong: "Mesaj çox uzundur",
+      notSent: "Mesaj göndərilmədi. Bir az sonra yenidən cəhd edin." },
     en: { title: "Support chat", open: "Open chat", close: "Minimise chat", exit: "Quick exit",
       exitLabel: "Quick exit: close the chat and go to another site", input: "Your message",
       placeholder: "Write a message…", send: "Send", connecting: "Connecting…",
@@ -58,16 +68,17 @@
       intro: "Hello! You can write here anonymously about what happened. Write, or choose below.",
       menu: "☰ Menu", person: "🙋 Talk to a person", sending: "sending…", failed: "not sent",
       you: "You:", bot: "Bot:", operator: "Specialist:", language: "Language", quick: "Reply options",
-      queue: "You are in the queue: ", tooLong: "The message is too long" }
+      queue: "You are in the queue: ", tooLong: "The message is too long",
+      notSent: "The message was not sent. Please try again a little later." }
   };
   var lang = T[data.lang] ? data.lang : "uk";
   var languages = [lang];
 
   // --- state --------------------------------------------------------------
   var ws = null, welcomed = false, attempts = 0, reconnectTimer = null, pingTimer = null;
-  var lastFrameAt = 0, escapes = [], unread = 0, opened = pageMode, conversation = null;
+  var lastFrameAt = 0, escapes = [], unread = 0, opened = pageMode, conversation = null, notice = null;
   var byId = {};          // store id -> element
-  var pending = [];       // [{id, frame, el, sentAt}] in the order typed
+  var pending = [];       // [{id, frame, el, sentAt, sends}] in the order typed
   var titles = {};        // button payload -> title (to show a pressed button by its title)
   var key = readKey();
 
@@ -184,6 +195,7 @@
   }
 
   function safeUrl(value) {
+    if (typeof value !== "string" || !value.trim()) { return null; }   // absent: not "<this site>/undefined"
     try {
       var u = new URL(value, location.href);
       return (u.protocol === "https:" || u.protocol === "http:") ? u.href : null;
@@ -225,6 +237,7 @@
   }
 
   function quickExit() {
+    try { document.documentElement.style.visibility = "hidden"; } catch (e) { /* leaving anyway */ }
     forgetEverything();
     key = null;
     pending = [];
@@ -287,7 +300,8 @@
 
   function showStatus() {
     var t = T[lang], text = "";
-    if (!welcomed) { text = attempts ? t.reconnecting : (ws ? t.connecting : ""); }
+    if (notice) { text = t[notice]; }
+    else if (!welcomed) { text = attempts ? t.reconnecting : (ws ? t.connecting : ""); }
     else if (conversation && conversation.state === "waiting" && conversation.queue_position) {
       text = t.queue + conversation.queue_position;
     }
@@ -406,8 +420,15 @@
   }
 
   // --- sending ----------------------------------------------------------------
+  // A lone half of a surrogate pair (an emoji cut in two) is not a character: the server refuses it.
+  function wellFormed(text) {
+    if (typeof text.toWellFormed === "function") { return text.toWellFormed(); }
+    return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+                        function (m, before) { return (before || "") + "\uFFFD"; });
+  }
+
   function submitText() {
-    var text = input.value;
+    var text = wellFormed(input.value);
     if (!text.trim()) { return; }
     if (text.length > maxChars) { status.textContent = T[lang].tooLong; status.hidden = false; return; }
     input.value = "";
@@ -429,7 +450,7 @@
     intro.hidden = true;
     quick.textContent = "";
     quick.hidden = true;
-    var item = { id: frame.id, frame: frame, el: node, sentAt: 0 };
+    var item = { id: frame.id, frame: frame, el: node, sentAt: 0, sends: 0 };
     pending.push(item);
     scrollDown();
     if (!ws) { connect(); }
@@ -437,9 +458,18 @@
   }
 
   function transmit(item) {
+    if (pending.indexOf(item) < 0) { return; }                 // settled meanwhile
     if (!ws || ws.readyState !== 1 || !welcomed) { return; }   // sent after the next welcome
+    if (item.sends >= MAX_SENDS) { giveUp(item); return; }     // the server keeps refusing it: stop, say so
+    item.sends++;
     item.sentAt = Date.now();
     ws.send(JSON.stringify(item.frame));
+  }
+
+  function giveUp(item) {
+    settle(item.id, true);
+    notice = "notSent";
+    showStatus();
   }
 
   function settle(id, failed) {
@@ -510,6 +540,7 @@
       case "ack":
         merge(f.message, true);                                  // turns the "sending" bubble into the stored one
         settle(f.id, false);
+        if (notice) { notice = null; showStatus(); }
         return;
       case "reply": return merge(f.message);
       case "sync": (f.messages || []).forEach(function (m) { merge(m); }); return;
@@ -541,7 +572,7 @@
     showIntroButtons();
     clearInterval(pingTimer);
     pingTimer = setInterval(keepAlive, 20000);
-    pending.forEach(transmit);                                  // same ids: the server dedupes
+    pending.slice().forEach(transmit);                          // same ids: the server dedupes
   }
 
   function followLanguage() {
@@ -564,19 +595,23 @@
     if (on) { typingTimer = setTimeout(function () { typing.hidden = true; }, 10000); }
   }
 
+  var RETRY = ["rate_limited", "too_many_conversations", "store_unavailable", "busy"];
+
   function onError(f) {
-    if (!f.id) { return; }
-    var retry = f.error === "rate_limited" || f.error === "store_unavailable" || f.error === "busy";
-    if (retry) {
-      for (var i = 0; i < pending.length; i++) {
-        if (pending[i].id === f.id) {
-          var item = pending[i];
-          item.sentAt = 0;
-          setTimeout(function () { transmit(item); }, Math.max(1, f.retry_after || 5) * 1000);
-        }
-      }
+    var item = null, i;
+    for (i = 0; i < pending.length; i++) { if (f.id && pending[i].id === f.id) { item = pending[i]; } }
+    if (!item && !f.id && /json|unicode|nested|frame/.test(f.error || "")) {
+      // the frame could not be read, so the server could not name it: frames are answered
+      // in order, so it is the oldest one sent and not yet answered
+      for (i = 0; i < pending.length && !item; i++) { if (pending[i].sentAt) { item = pending[i]; } }
+    }
+    if (!item) { return; }
+    var wait = Math.max(1, f.retry_after || 5);
+    if (RETRY.indexOf(f.error) >= 0 && item.sends < MAX_SENDS && wait <= MAX_WAIT_S) {
+      item.sentAt = 0;
+      setTimeout(function () { transmit(item); }, wait * 1000);
       return;
     }
-    settle(f.id, true);
+    giveUp(item);
   }
 })();
