@@ -3,18 +3,41 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from typing import Any
 
+import pytest
+from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 
 URL = "/api/v1/conversations/{}/messages"
+#: key -> the token of its conversation's first answer (the client keeps it, as an app would)
+TOKENS: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def fresh_tokens() -> Iterator[None]:
+    TOKENS.clear()
+    yield
+    TOKENS.clear()
+
+
+def auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKENS[key]}"} if key in TOKENS else {}
 
 
 async def post(client: TestClient, key: str, body: object, status: int = 200) -> dict:
     data = body if isinstance(body, (bytes, str)) else json.dumps(body)
-    resp = await client.post(URL.format(key), data=data, headers={"Content-Type": "application/json"})
+    resp = await client.post(URL.format(key), data=data, headers={"Content-Type": "application/json", **auth(key)})
     payload = await resp.json()
     assert resp.status == status, payload
+    if "token" in payload:
+        TOKENS[key] = payload["token"]
     return payload
+
+
+async def get(client: TestClient, path: str, key: str, **kw: Any) -> ClientResponse:
+    return await client.get(path, headers=auth(key), **kw)
 
 
 async def test_healthz_reports_the_store(client: TestClient) -> None:
@@ -25,13 +48,14 @@ async def test_healthz_reports_the_store(client: TestClient) -> None:
 
 async def test_greeting_menu_answer_with_the_documented_shape(client: TestClient) -> None:
     hello = await post(client, "app-1", {"text": "Привіт", "locale": "uk"})
-    assert set(hello) == {"replies", "conversation"}
+    assert set(hello) == {"replies", "conversation", "token"}
     assert hello["conversation"] == {"state": "bot", "language": "uk", "topic": None, "priority": None,
                                      "queue_position": None}
     reply = hello["replies"][0]
     assert "Соціальна лінія 1620" in reply["text"]
     assert {"title", "payload"} == set(reply["buttons"][0])
     menu = await post(client, "app-1", {"button": "menu"})
+    assert set(menu) == {"replies", "conversation"}  # the token goes out once
     topic = next(b["payload"] for b in menu["replies"][0]["buttons"] if b["payload"] == "topic:elderly_care")
     answer = await post(client, "app-1", {"button": topic})
     assert "старшого віку" in answer["replies"][0]["text"]
@@ -41,7 +65,7 @@ async def test_greeting_menu_answer_with_the_documented_shape(client: TestClient
 async def test_get_returns_the_history_to_resume(client: TestClient) -> None:
     await post(client, "resume", {"text": "Hello", "locale": "en"})
     await post(client, "resume", {"button": "person"})
-    resp = await client.get("/api/v1/conversations/resume")
+    resp = await get(client, "/api/v1/conversations/resume", "resume")
     body = await resp.json()
     assert resp.status == 200
     assert body["conversation"]["state"] == "waiting" and body["conversation"]["queue_position"] == 1
@@ -50,12 +74,17 @@ async def test_get_returns_the_history_to_resume(client: TestClient) -> None:
     assert kinds == [("in", "user"), ("out", "bot"), ("in", "user"), ("out", "bot")]
     assert body["messages"][0]["text"] == "Hello" and body["messages"][2]["button"] == "person"
     assert body["messages"][1]["buttons"] and body["messages"][1]["at"].endswith("Z")
-    limited = await (await client.get("/api/v1/conversations/resume?limit=1")).json()
+    limited = await (await get(client, "/api/v1/conversations/resume?limit=1", "resume")).json()
     assert len(limited["messages"]) == 1
 
 
-async def test_unknown_conversation_is_404(client: TestClient) -> None:
+async def test_unknown_conversation_is_404_and_reading_needs_the_token(client: TestClient) -> None:
     resp = await client.get("/api/v1/conversations/nobody-here")
+    assert resp.status == 401 and (await resp.json())["error"] == "token_required"
+    channel = next(r.handler.__self__ for r in client.app.router.routes() if r.method == "GET"
+                   and r.resource is not None and r.resource.canonical == "/api/v1/conversations/{key}")
+    TOKENS["nobody-here"] = channel.tokens.token("line1620", "nobody-here")  # a token for a conversation gone
+    resp = await get(client, "/api/v1/conversations/nobody-here", "nobody-here")
     assert resp.status == 404 and (await resp.json())["error"] == "not_found"
 
 
@@ -83,15 +112,14 @@ async def test_bad_requests_get_a_clear_error_and_store_nothing(client: TestClie
         payload = await resp.json()
         assert (resp.status, payload["error"]) == (status, error), body[:40]
         assert payload["detail"]
-    resp = await client.get("/api/v1/conversations/bad")
-    assert resp.status == 404  # nothing was stored half-way, not even a conversation
+    await post(client, "bad", {"text": "hi"})  # no token needed: nothing was stored, not even a conversation
 
 
 async def test_bad_key_and_bad_limit(client: TestClient) -> None:
     assert (await post(client, "x" * 200, {"text": "hi"}, status=400))["error"] == "bad_conversation_key"
     assert (await post(client, "with space", {"text": "hi"}, status=400))["error"] == "bad_conversation_key"
     await post(client, "lim", {"text": "hi"})
-    resp = await client.get("/api/v1/conversations/lim?limit=zero")
+    resp = await get(client, "/api/v1/conversations/lim?limit=zero", "lim")
     assert resp.status == 400
 
 
@@ -102,18 +130,18 @@ async def test_unknown_helpline_is_404(client: TestClient) -> None:
 
 async def test_odd_text_is_answered_and_kept_exactly(client: TestClient) -> None:
     odd = ["", "😀" * 4000, "مرحبا، أحتاج مساعدة", "<script>alert(1)</script>", "ґ\u200fїє\u202e", "a\x00b\x07c"]
-    for n, t in enumerate(odd):
-        body = await post(client, f"odd-{n}", {"text": t})
+    for t in odd:
+        body = await post(client, "odd", {"text": t})
         assert body["replies"], t[:10]
-    history = (await (await client.get("/api/v1/conversations/odd-3")).json())["messages"]
-    assert history[0]["text"] == "<script>alert(1)</script>"
-    cleaned = (await (await client.get("/api/v1/conversations/odd-5")).json())["messages"]
-    assert cleaned[0]["text"] == "abc"  # control characters dropped, nothing else
+    history = (await (await get(client, "/api/v1/conversations/odd", "odd")).json())["messages"]
+    said = [m["text"] for m in history if m["direction"] == "in"]
+    assert said[3] == "<script>alert(1)</script>" and said[4] == "ґ\u200fїє\u202e"
+    assert said[5] == "abc"  # control characters dropped, nothing else
 
 
 async def test_client_message_id_makes_retries_safe(client: TestClient) -> None:
     first = await post(client, "retry", {"text": "Привіт", "id": "msg-1"})
     again = await post(client, "retry", {"text": "Привіт", "id": "msg-1"})
     assert again.get("duplicate") is True and again["replies"] == first["replies"]
-    history = (await (await client.get("/api/v1/conversations/retry")).json())["messages"]
+    history = (await (await get(client, "/api/v1/conversations/retry", "retry")).json())["messages"]
     assert len(history) == 2

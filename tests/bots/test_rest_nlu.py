@@ -27,10 +27,25 @@ async def client(tmp_path: Path, nlu: BuiltinNLU) -> AsyncIterator[TestClient]:
         yield c
 
 
-async def say(client: TestClient, key: str, text: str) -> dict:
-    resp = await client.post(f"/api/v1/conversations/{key}/messages", json={"text": text})
-    assert resp.status == 200
-    return await resp.json()
+#: key -> its conversation's token, per test
+TOKENS: dict[str, str | None] = {}
+
+
+@pytest.fixture(autouse=True)
+def fresh_tokens() -> None:
+    TOKENS.clear()
+
+
+async def say(client: TestClient, key: str, text: str | None = None, button: str | None = None) -> dict:
+    """One message; the conversation's token (from its first answer) is kept on the client, as an app would."""
+    tokens = TOKENS
+    headers = {"Authorization": f"Bearer {tokens[key]}"} if key in tokens else {}
+    body = {"text": text} if button is None else {"button": button}
+    resp = await client.post(f"/api/v1/conversations/{key}/messages", json=body, headers=headers)
+    assert resp.status == 200, await resp.text()
+    answer = await resp.json()
+    tokens.setdefault(key, answer.get("token"))
+    return answer
 
 
 # (language, first message, topic, a phrase of that topic's answer in that language)
@@ -72,7 +87,7 @@ async def test_crisis_text_is_queued_first_with_emergency_contacts(client: TestC
 
 async def test_crisis_in_the_middle_of_a_menu(client: TestClient) -> None:
     await say(client, "mid", "привіт")
-    await client.post("/api/v1/conversations/mid/messages", json={"button": "topic:elderly_care"})
+    await say(client, "mid", button="topic:elderly_care")
     body = await say(client, "mid", "мене б'ють вдома, я боюся, він зараз тут")
     assert body["conversation"]["priority"] == "crisis" and "102" in body["replies"][0]["text"]
 

@@ -29,10 +29,11 @@ def start(data_dir: Path, port: int, *extra: str, env: dict[str, str] | None = N
                             env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def request(port: int, method: str, path: str, body: object | None = None) -> tuple[int, dict]:
+def request(port: int, method: str, path: str, body: object | None = None,
+            token: str | None = None) -> tuple[int, dict]:
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=10) as resp:
             return resp.status, json.loads(resp.read())
@@ -63,8 +64,10 @@ def test_conversation_survives_kill_9(tmp_path: Path) -> None:
         assert (tmp_path / "data" / "vikno.sqlite3").exists()
         status, hello = request(port, "POST", "/api/v1/conversations/k9/messages", {"text": "Привіт"})
         assert status == 200 and "1620" in hello["replies"][0]["text"]
-        request(port, "POST", "/api/v1/conversations/k9/messages", {"button": "menu"})
-        status, answer = request(port, "POST", "/api/v1/conversations/k9/messages", {"button": "topic:social_benefits"})
+        token = hello["token"]
+        request(port, "POST", "/api/v1/conversations/k9/messages", {"button": "menu"}, token)
+        status, answer = request(port, "POST", "/api/v1/conversations/k9/messages", {"button": "topic:social_benefits"},
+                                 token)
         assert status == 200 and "матеріальну допомогу" in answer["replies"][0]["text"]
     finally:
         proc.send_signal(signal.SIGKILL)
@@ -74,11 +77,11 @@ def test_conversation_survives_kill_9(tmp_path: Path) -> None:
     proc = start(tmp_path / "data", port)
     try:
         wait_health(port, proc)
-        status, body = request(port, "GET", "/api/v1/conversations/k9")
+        status, body = request(port, "GET", "/api/v1/conversations/k9", token=token)  # the token outlives a restart
         assert status == 200
         assert body["conversation"]["topic"] == "social_benefits"
         assert [m["direction"] for m in body["messages"]] == ["in", "out", "in", "out", "in", "out", "out"]
-        status, more = request(port, "POST", "/api/v1/conversations/k9/messages", {"button": "person"})
+        status, more = request(port, "POST", "/api/v1/conversations/k9/messages", {"button": "person"}, token)
         assert more["conversation"]["state"] == "waiting"
     finally:
         proc.terminate()

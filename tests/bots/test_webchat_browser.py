@@ -1,7 +1,9 @@
 """The web chat in a real headless Chromium (Debian's), driven by Playwright.
 
-Two local "sites": the chat server, and another origin that embeds the
-widget with one script tag and serves the neutral page quick exit goes to.
+Three local "sites": the chat server; the helpline's own site, another
+origin that embeds the widget with the README's script tag exactly as
+written (no exit address on it); and the neutral site quick exit goes to
+(``VIKNO_WEBCHAT_EXIT_URL``), so that no test needs the internet.
 The chat server is stopped and started again on the same port and data
 folder to prove that the widget resumes by itself without losing or
 repeating a message.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -19,14 +22,23 @@ import pytest
 from aiohttp import web
 
 from vikno.bots.app import build_app
-from vikno.bots.config import WebchatSettings, load_settings
-from vikno.bots.keys import ENGINE
+from vikno.bots.config import LimitSettings, WebchatSettings, load_settings
+from vikno.bots.keys import ENGINE, STORE
 from vikno.bots.webchat import WEBCHAT_HUB, WebchatChannel
 from vikno.flows.content import load_helplines, shipped_helpline_folders
 
 from ..support import CHROMIUM, CHROMIUM_ARGS, free_port, require_browser
 
 GREETING = "Соціальна лінія 1620"
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_embed_tag(chat_url: str) -> str:
+    """The one tag the README tells a helpline to add to its site, pointed at this chat server."""
+    section = README.read_text(encoding="utf-8").split("## Embedding the web chat", 1)[1]
+    tag = re.search(r"<script src=\"https://help\.example\.org/chat/widget\.js\"[^>]*></script>", section)
+    assert tag, "the README's embed section has no <script> tag"
+    return tag.group(0).replace("https://help.example.org", chat_url)
 TIMEOUT_MS = 20_000
 
 require_browser()
@@ -39,6 +51,7 @@ class ChatServer:
     def __init__(self, data_dir: Path, port: int, embedder: str, exit_url: str) -> None:
         self.data_dir, self.port, self.embedder, self.exit_url = data_dir, port, embedder, exit_url
         self.runner: web.AppRunner | None = None
+        self.limits = LimitSettings()
 
     @property
     def url(self) -> str:
@@ -49,7 +62,7 @@ class ChatServer:
         webchat: dict[str, Any] = {"allowed_origins": [self.embedder]}
         if "exit_url" in WebchatSettings.model_fields:  # once the setting exists, build_app's channel reads it
             webchat["exit_url"] = self.exit_url
-        settings = settings.model_copy(update={"webchat": WebchatSettings(**webchat)})
+        settings = settings.model_copy(update={"webchat": WebchatSettings(**webchat), "limits": self.limits})
         app = build_app(settings, load_helplines(shipped_helpline_folders()))
         if not any(r.resource is not None and r.resource.canonical == "/chat/ws" for r in app.router.routes()):
             WebchatChannel(settings.webchat, settings.public_url, exit_url=self.exit_url).install(app)
@@ -76,43 +89,57 @@ class ChatServer:
         return [] if conv is None else [m.text or "" for m in await engine.history(conv)]
 
 
-def other_site(chat_url: str) -> web.Application:
-    """Another origin: a page embedding the widget, and the neutral exit page."""
+def other_site(chat_url: str, seen: list[str]) -> web.Application:
+    """The helpline's own site, another origin: a page with the README's tag; every path asked for lands in ``seen``."""
     embed = (f'<!doctype html><html><head><meta charset="utf-8"><title>Community centre</title></head><body>'
-             f'<h1>Community centre</h1><p>Opening hours and news.</p>'
-             f'<script src="{chat_url}/chat/widget.js" data-helpline="line1620" data-lang="uk" '
-             f'data-exit-url="/neutral" async></script></body></html>')
+             f'<h1>Community centre</h1><p>Opening hours and news.</p>{readme_embed_tag(chat_url)}</body></html>')
+
+    @web.middleware
+    async def record(request: web.Request, handler: Any) -> web.StreamResponse:
+        seen.append(request.path)
+        return await handler(request)
 
     async def page(request: web.Request) -> web.Response:
         return web.Response(text=embed, content_type="text/html")
 
-    async def neutral(request: web.Request) -> web.Response:
+    app = web.Application(middlewares=[record])
+    app.add_routes([web.get("/embed", page)])
+    return app
+
+
+def exit_site() -> web.Application:
+    """The neutral site of VIKNO_WEBCHAT_EXIT_URL (a weather page), local."""
+    async def today(request: web.Request) -> web.Response:
         return web.Response(text="<!doctype html><title>Weather</title><h1>Weather today</h1>",
                             content_type="text/html")
 
     app = web.Application()
-    app.add_routes([web.get("/embed", page), web.get("/neutral", neutral)])
+    app.add_routes([web.get("/today", today)])
     return app
 
 
 class Sites:
-    def __init__(self, chat: ChatServer, other_url: str) -> None:
-        self.chat, self.other_url = chat, other_url
+    def __init__(self, chat: ChatServer, other_url: str, exit_url: str, seen: list[str]) -> None:
+        self.chat, self.other_url, self.exit_url, self.seen = chat, other_url, exit_url, seen
 
 
 @pytest.fixture
 async def sites(tmp_path: Path) -> AsyncIterator[Sites]:
-    other_port, chat_port = free_port(), free_port()
+    other_port, chat_port, exit_port = free_port(), free_port(), free_port()
     other_url = f"http://127.0.0.1:{other_port}"
-    chat = ChatServer(tmp_path / "data", chat_port, other_url, f"{other_url}/neutral")
+    exit_url = f"http://127.0.0.1:{exit_port}/today"
+    chat = ChatServer(tmp_path / "data", chat_port, other_url, exit_url)
     await chat.start()
-    runner = web.AppRunner(other_site(chat.url))
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", other_port).start()
-    yield Sites(chat, other_url)
+    seen: list[str] = []
+    runners = [web.AppRunner(other_site(chat.url, seen)), web.AppRunner(exit_site())]
+    for runner, port in zip(runners, (other_port, exit_port)):
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+    yield Sites(chat, other_url, exit_url, seen)
     if chat.runner is not None:
         await chat.stop()
-    await runner.cleanup()
+    for runner in runners:
+        await runner.cleanup()
 
 
 @pytest.fixture
@@ -208,7 +235,7 @@ async def test_quick_exit_leaves_and_forgets(sites: Sites, browser: Browser) -> 
     await expect(bubbles(page, GREETING)).to_have_count(1)
     assert await key_of(page)
     await page.locator(".vk-exit").click()
-    await page.wait_for_url(sites.other_url + "/neutral")
+    await page.wait_for_url(sites.exit_url)
     check = await page.context.new_page()
     await check.goto(sites.chat.url + "/chat/widget.css")  # same origin as the chat, no widget on it
     assert await key_of(check) is None
@@ -229,8 +256,54 @@ async def test_widget_on_another_site_and_escape_three_times(sites: Sites, brows
     assert await key_of(page)
     for _ in range(3):
         await page.keyboard.press("Escape")
-    await page.wait_for_url(sites.other_url + "/neutral")
-    assert await key_of(page) is None  # same origin as the embedding page: its storage is clean
+    await page.wait_for_url(sites.exit_url)  # the server's exit address: the README's tag names none
+    assert "/undefined" not in sites.seen
+    check = await page.context.new_page()
+    await check.goto(sites.other_url + "/embed")
+    assert await key_of(check) is None  # the embedding site's storage is clean
+    assert problems == []
+
+
+async def test_quick_exit_button_of_the_readme_tag_goes_to_the_configured_site(sites: Sites,
+                                                                                browser: Browser) -> None:
+    page, problems = await open_page(browser, sites.other_url + "/embed")
+    await page.locator(".vk-launcher").click()
+    await say(page, "Привіт")
+    await expect(bubbles(page, GREETING)).to_have_count(1)
+    await page.locator(".vk-exit").click()
+    await page.wait_for_url(sites.exit_url)
+    await expect(page.locator("h1")).to_have_text("Weather today")
+    assert set(sites.seen) <= {"/embed", "/favicon.ico"}  # never <the helpline's site>/undefined
+    assert problems == []
+
+
+async def test_the_widget_gives_up_and_tells_the_person_when_refused(sites: Sites, browser: Browser) -> None:
+    await sites.chat.stop()
+    sites.chat.limits = LimitSettings(new_conversations_per_address=1, new_conversations_per_address_per_hour=1)
+    await sites.chat.start()
+    first, _ = await open_page(browser, sites.chat.url + "/chat")
+    await say(first, "Привіт")
+    await expect(bubbles(first, GREETING)).to_have_count(1)
+    page, problems = await open_page(browser, sites.chat.url + "/chat")  # a second person, the same address
+    await say(page, "Добрий день")
+    await expect(page.locator(".vk-user.vk-failed")).to_have_count(1)  # not "sending…" for an hour
+    await expect(page.locator(".vk-status")).to_have_text(
+        "Повідомлення не надіслано. Спробуйте ще раз трохи пізніше.")
+    await expect(page.locator(".vk-user.vk-pending")).to_have_count(0)
+    assert problems == []
+
+
+async def test_the_widget_stops_resending_when_the_store_stays_down(sites: Sites, browser: Browser) -> None:
+    page, problems = await open_page(browser, sites.chat.url + "/chat")
+    await say(page, "Привіт")
+    await expect(bubbles(page, GREETING)).to_have_count(1)
+    await sites.chat.runner.app[STORE].close()  # the database goes away; the socket stays
+    await say(page, "Ви тут?")
+    await expect(page.locator(".vk-user.vk-pending")).to_have_count(1)
+    # answered "store_unavailable, retry in 5 s" each time: a few tries, then the person is told
+    await expect(page.locator(".vk-user.vk-failed")).to_have_count(1, timeout=40_000)
+    await expect(page.locator(".vk-status")).to_have_text(
+        "Повідомлення не надіслано. Спробуйте ще раз трохи пізніше.")
     assert problems == []
 
 

@@ -50,11 +50,13 @@ class Agent:
     console answers in its default language (Ukrainian).
     """
 
-    def __init__(self, base: str, lang: str | None = None) -> None:
+    def __init__(self, base: str, lang: str | None = None, tokens: dict[str, str] | None = None) -> None:
         self.base = base.rstrip("/")
         headers = {"Accept-Language": lang} if lang else None
         self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), headers=headers)
         self.csrf = ""
+        #: REST conversation key -> the token its first answer carried (shared by a site's agents)
+        self.tokens = {} if tokens is None else tokens
 
     async def close(self) -> None:
         await self.http.close()
@@ -97,14 +99,23 @@ class Agent:
 
     async def say(self, key: str, text: str | None = None, button: str | None = None) -> dict[str, Any]:
         body = {"text": text} if text is not None else {"button": button}
-        resp = await self.http.post(self.url(f"/api/v1/conversations/{key}/messages"), json=body)
+        resp = await self.http.post(self.url(f"/api/v1/conversations/{key}/messages"), json=body,
+                                    headers=self.rest_headers(key))
         assert resp.status == 200, await resp.text()
-        return await resp.json()
+        answer = await resp.json()
+        if "token" in answer:
+            self.tokens[key] = answer["token"]
+        return answer
 
     async def history(self, key: str) -> list[dict[str, Any]]:
-        resp = await self.http.get(self.url(f"/api/v1/conversations/{key}"))
+        resp = await self.http.get(self.url(f"/api/v1/conversations/{key}"), headers=self.rest_headers(key))
         assert resp.status == 200, await resp.text()
         return (await resp.json())["messages"]
+
+    def rest_headers(self, key: str) -> dict[str, str]:
+        """The REST channel's credential: the token of the conversation's first answer."""
+        token = self.tokens.get(key)
+        return {"Authorization": f"Bearer {token}"} if token else {}
 
 
 class ConsoleSite:
@@ -113,6 +124,7 @@ class ConsoleSite:
         self.app = server.app
         self.base = str(server.make_url("/")).rstrip("/")
         self.agents: list[Agent] = []
+        self.tokens: dict[str, str] = {}
 
     @property
     def store(self) -> Store:
@@ -123,7 +135,7 @@ class ConsoleSite:
         return self.app[HANDOFF]
 
     def agent(self, lang: str | None = None) -> Agent:
-        agent = Agent(self.base, lang)
+        agent = Agent(self.base, lang, self.tokens)
         self.agents.append(agent)
         return agent
 
