@@ -32,6 +32,8 @@ def test_environment_wins_over_the_file(tmp_path: Path) -> None:
      "VIKNO_TELEGRAM_TOKEN: telegram.token: does not look like a bot token"),
     ({"VIKNO_TELEGRAM_TOKEN": "123456:" + "A" * 35}, "telegram in webhook mode needs public_url"),
     ({"VIKNO_VIBER_TOKEN": "abc"}, "viber needs public_url"),
+    ({"VIKNO_TRUSTED_PROXIES": "10.0.0.1, nginx"}, "VIKNO_TRUSTED_PROXIES: trusted_proxies: 'nginx' is not an IP"),
+    ({"VIKNO_RATE_LIMITS": "maybe"}, "VIKNO_RATE_LIMITS: limits.enabled"),
 ])
 def test_environment_errors_name_the_variable(environ: dict[str, str], expected: str) -> None:
     with pytest.raises(ConfigError) as info:
@@ -54,3 +56,12 @@ def test_channels_from_the_environment() -> None:
                                "VIKNO_WEBCHAT_ORIGINS": "https://a.example, https://b.example"})
     assert s.telegram.mode == "webhook" and s.public_url == "https://h.example"
     assert s.webchat.allowed_origins == ["https://a.example", "https://b.example"]
+
+
+def test_trusted_proxies_and_limits_from_the_environment() -> None:
+    s = load_settings(environ={"VIKNO_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8,::1, unix", "VIKNO_RATE_LIMITS": "off"})
+    assert s.trusted_proxies == ["127.0.0.1", "10.0.0.0/8", "::1", "unix"]
+    assert s.limits.enabled is False
+    defaults = load_settings(environ={})
+    assert defaults.trusted_proxies == [] and defaults.limits.enabled is True
+    assert defaults.limits.new_conversations_per_address == 5

@@ -197,12 +197,30 @@ async def test_webhook_is_registered_with_its_secret(tmp_path: Path, fake: FakeT
     assert fake.of("deleteWebhook") == [] and fake.of("getUpdates") == []
 
 
+#: Secret headers that are not ASCII (UTF-8, not UTF-8 at all, the right secret plus one odd byte).
+NON_ASCII_SECRETS = ["сек-рет".encode(), b"\xff\xfe", SECRET.encode() + b"\xe9"]
+
+
+async def raw_webhook(client: TestClient, secret: bytes, body: bytes) -> int:
+    """One webhook call with the secret header exactly as these bytes; returns the status."""
+    reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+    writer.write(f"POST {WEBHOOK_PATH} HTTP/1.1\r\nHost: vikno\r\nContent-Type: application/json\r\n".encode()
+                 + SECRET_HEADER.encode() + b": " + secret + b"\r\nContent-Length: " + str(len(body)).encode()
+                 + b"\r\nConnection: close\r\n\r\n" + body)
+    await writer.drain()
+    answer = await reader.read()
+    writer.close()
+    return int(answer.split(b" ", 2)[1])
+
+
 async def test_wrong_or_missing_secret_is_401_and_nothing_is_stored(tmp_path: Path, fake: FakeTelegram,
                                                                     helplines: dict[str, Helpline]) -> None:
     async with vikno(tmp_path, fake, helplines) as client:
         await post(client, start(1), secret="wrong", status=401)
         await post(client, start(2), secret=None, status=401)
         await post(client, start(3), secret=SECRET + "x", status=401)
+        for raw in NON_ASCII_SECRETS:  # bytes no HTTP client library sends: written on the socket
+            assert await raw_webhook(client, raw, json.dumps(start(4)).encode()) == 401, raw
         assert await client.app[ENGINE].find("telegram", str(CHAT)) is None
         assert await client.app[STORE].messages.count() == 0
         await asyncio.sleep(0.1)

@@ -1,0 +1,43 @@
+"""Which client a request comes from: a table of peers, X-Forwarded-For headers and trusted proxies."""
+
+from __future__ import annotations
+
+import pytest
+from aiohttp.test_utils import make_mocked_request
+
+from vikno.bots.addresses import TrustedProxies
+
+NGINX = ["127.0.0.1", "::1"]
+CHAIN = ["10.0.0.0/8", "192.168.1.5"]
+
+#: (trusted proxies, peer address, X-Forwarded-For headers, the client every limit sees)
+CASES = [
+    ([], "203.0.113.5", [], "203.0.113.5"),
+    ([], "203.0.113.5", ["198.51.100.1"], "203.0.113.5"),  # nobody trusted: the header is the client's word
+    (NGINX, "203.0.113.5", ["198.51.100.1"], "203.0.113.5"),  # trusted proxies, but the peer is not one
+    (NGINX, "127.0.0.1", [], "127.0.0.1"),
+    (NGINX, "127.0.0.1", ["198.51.100.1"], "198.51.100.1"),
+    (NGINX, "::1", ["2001:db8::7"], "2001:db8::7"),
+    (NGINX, "127.0.0.1", ["6.6.6.6, 198.51.100.1"], "198.51.100.1"),  # what the client prepended is ignored
+    (NGINX, "127.0.0.1", ["6.6.6.6", "198.51.100.1"], "198.51.100.1"),  # two headers: one list, in order
+    (CHAIN, "10.1.2.3", ["198.51.100.1, 192.168.1.5, 10.9.9.9"], "198.51.100.1"),  # through two trusted hops
+    (CHAIN, "10.1.2.3", ["10.4.4.4"], "10.4.4.4"),  # every hop trusted: the left-most is the best known
+    (NGINX, "127.0.0.1", ["198.51.100.1:5678"], "198.51.100.1"),  # a port after the address
+    (NGINX, "127.0.0.1", ["[2001:db8::9]:443"], "2001:db8::9"),
+    (NGINX, "127.0.0.1", ["::ffff:198.51.100.3"], "198.51.100.3"),  # IPv4 written as IPv6
+    (NGINX, "127.0.0.1", ["198.51.100.1, not-an-address"], "127.0.0.1"),  # garbage from the proxy: stop there
+    (NGINX, "127.0.0.1", ["not-an-address, 198.51.100.1"], "198.51.100.1"),
+]
+
+
+@pytest.mark.parametrize(("trusted", "peer", "forwarded", "client"), CASES)
+def test_the_client_address(trusted: list[str], peer: str, forwarded: list[str], client: str) -> None:
+    headers = [("X-Forwarded-For", value) for value in forwarded]
+    request = make_mocked_request("GET", "/", headers=headers)
+    request = request.clone(remote=peer)
+    assert TrustedProxies(trusted).client_address(request) == client
+
+
+def test_a_bad_entry_in_the_setting_is_named() -> None:
+    with pytest.raises(ValueError, match="'proxy.local' is not an IP address"):
+        TrustedProxies(["127.0.0.1", "proxy.local"])
