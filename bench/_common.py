@@ -50,6 +50,23 @@ QUESTION = "Мамі 82 роки, живе сама в селі, потрібе�
 PLAN: tuple[str, ...] = ("topic:disability", "menu", "topic:elderly_care", "menu", "text", "topic:social_benefits",
                          "menu")
 REST_PATH = "/api/v1/conversations/{key}/messages"
+#: REST conversation key -> the token of its first answer (every later message must send it).
+REST_TOKENS: dict[str, str] = {}
+
+
+def rest_headers(key: str) -> dict[str, str]:
+    """JSON, plus the conversation's token once its first answer gave one."""
+    token = REST_TOKENS.get(key)
+    return {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+
+
+def remember_token(key: str, answer: bytes | dict[str, Any]) -> None:
+    if isinstance(answer, bytes):
+        if b'"token"' not in answer:
+            return
+        answer = json.loads(answer)
+    if isinstance(answer, dict) and "token" in answer:
+        REST_TOKENS[key] = answer["token"]
 
 
 def sample_text(rng: random.Random) -> str:
@@ -209,8 +226,9 @@ def spawn(name: str, argv: list[str], env: dict[str, str], log: Path, port: int 
 
 def start_vikno(folder: Path, port: int, **env: str) -> ChildProcess:
     """``vikno serve`` on the embedded store in ``folder`` (NLU off unless ``env`` says so)."""
+    # one client address sends everything: the per-address limits would measure themselves
     environ = {**os.environ, "VIKNO_DATA_DIR": str(folder / "data"), "VIKNO_NLU": "none",
-               "VIKNO_LOG_LEVEL": "WARNING", **env}
+               "VIKNO_LOG_LEVEL": "WARNING", "VIKNO_RATE_LIMITS": "off", **env}
     environ.pop("MONGODB_URI", None)  # these benchmarks are about the embedded store
     return spawn("vikno serve", [sys.executable, "-m", "vikno.bots", "serve", "--port", str(port)], environ,
                  folder / "server.log", port)

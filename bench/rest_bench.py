@@ -37,7 +37,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, LoadOptions, load_args, load_parser, drive, free_port, machine_note, percentile,
+from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, remember_token, rest_headers, LoadOptions, load_args, load_parser, drive, free_port, machine_note, percentile,
                      print_json, spawn, start_vikno, table, verdict, wait_ready)
 
 TARGET_RATIO = 0.5
@@ -173,7 +173,7 @@ async def send(session: aiohttp.ClientSession, base: str, person: Person, result
     started = time.perf_counter()
     try:
         async with session.post(f"{base}{REST_PATH.format(key=person.key)}", data=body,
-                                headers={"Content-Type": "application/json"}) as resp:
+                                headers=rest_headers(person.key)) as resp:
             reply = await resp.json(content_type=None)
             status = resp.status
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
@@ -184,6 +184,7 @@ async def send(session: aiohttp.ClientSession, base: str, person: Person, result
         _error(result, f"HTTP {status} {reply.get('error', '') if isinstance(reply, dict) else ''}".strip())
         return
     result.requests += 1
+    remember_token(person.key, reply)
     person.saw(reply)
 
 
@@ -222,10 +223,11 @@ async def capture_templates(server: Server, session: aiohttp.ClientSession) -> d
         body, _ = person.next_body()
         sent = json.loads(body)
         async with session.post(f"{server.base}{REST_PATH.format(key=person.key)}", data=body,
-                                headers={"Content-Type": "application/json"}) as resp:
+                                headers=rest_headers(person.key)) as resp:
             if resp.status != 200:
                 raise RuntimeError(f"vikno answered {resp.status}: {await resp.text()}\n{server.tail()}")
             reply = await resp.json()
+        remember_token(person.key, reply)
         name = "text" if "text" in sent else f"button:{sent['button']}"
         templates.setdefault(name, reply)  # for text: the greeting's reply (the largest)
         person.saw(reply)

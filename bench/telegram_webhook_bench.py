@@ -41,7 +41,7 @@ from typing import Any
 
 import aiohttp
 
-from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, LoadOptions, load_args, load_parser, drive, free_port, machine_note, percentile,
+from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, remember_token, rest_headers, LoadOptions, load_args, load_parser, drive, free_port, machine_note, percentile,
                      print_json, spawn, start_vikno, table, verdict, wait_ready)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,8 +150,9 @@ class LoadResult:
 async def one(session: aiohttp.ClientSession, base: str, channel: str, person: Person, chat_base: int,
               result: LoadResult) -> None:
     if channel == "rest":
-        url, body = base + REST_PATH.format(key=f"bench-{chat_base}-{person.number}"), rest_body(person)
-        headers = {"Content-Type": "application/json"}
+        key = f"bench-{chat_base}-{person.number}"
+        url, body = base + REST_PATH.format(key=key), rest_body(person)
+        headers = rest_headers(key)
     else:
         url, body = base + WEBHOOK_PATH, telegram_update(person, chat_base)
         headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
@@ -170,6 +171,8 @@ async def one(session: aiohttp.ClientSession, base: str, channel: str, person: P
         result.error_kinds[f"HTTP {status}"] = result.error_kinds.get(f"HTTP {status}", 0) + 1
         return
     result.requests += 1
+    if channel == "rest":
+        remember_token(f"bench-{chat_base}-{person.number}", answer)
     result.callback_answers += b'"answerCallbackQuery"' in answer
     person.sent += 1
 

@@ -38,7 +38,7 @@ from typing import Any
 
 import aiohttp
 
-from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, LoadOptions, load_args, load_parser, free_port, machine_note, percentile,
+from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, remember_token, rest_headers, LoadOptions, load_args, load_parser, free_port, machine_note, percentile,
                      print_json, spawn, start_vikno, table, verdict, wait_ready)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,8 +78,7 @@ class Person:
 def rest_request(person: Person) -> tuple[str, bytes, dict[str, str]]:
     kind, value = person.next_step()
     body = {"button": value} if kind == "button" else {"text": value}
-    return (REST_PATH.format(key=person.key), json.dumps(body, ensure_ascii=False).encode(),
-            {"Content-Type": "application/json"})
+    return (REST_PATH.format(key=person.key), json.dumps(body, ensure_ascii=False).encode(), rest_headers(person.key))
 
 
 def viber_request(person: Person) -> tuple[str, bytes, dict[str, str]]:
@@ -142,8 +141,10 @@ async def load(channel: str, base: str, session: aiohttp.ClientSession, result: 
             started = time.perf_counter()
             try:
                 async with session.post(base + path, data=body, headers=headers) as resp:
-                    await resp.read()
+                    answer = await resp.read()
                     status = resp.status
+                if status == 200 and path.startswith("/api/"):
+                    remember_token(person.key, answer)
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                 status, kind = 0, type(exc).__name__
             else:

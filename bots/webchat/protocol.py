@@ -42,7 +42,11 @@ credential of an anonymous person and is never logged. ``last_seen`` is how
 many stored messages the client already holds: the server then sends only
 the newest ones (with an overlap, merged by id), else the last
 ``HISTORY_LIMIT``. Errors never close the socket, except abuse (policy
-violation, 1008) and an unknown helpline.
+violation, 1008) and an unknown helpline. A frame that is not JSON, has a
+lone UTF-16 surrogate (``invalid_unicode``, with the message's ``id`` when it
+can be read) or is nested too deeply is refused before anything is stored;
+``rate_limited`` and ``too_many_conversations`` (the limits the REST channel
+shares, per client address and conversation) carry ``retry_after``.
 """
 
 from __future__ import annotations
