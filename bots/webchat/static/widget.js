@@ -596,11 +596,12 @@
   }
 
   var RETRY = ["rate_limited", "too_many_conversations", "store_unavailable", "busy"];
+  var UNREADABLE = ["malformed_json", "invalid_unicode", "too_deeply_nested", "invalid_frame"];
 
   function onError(f) {
     var item = null, i;
     for (i = 0; i < pending.length; i++) { if (f.id && pending[i].id === f.id) { item = pending[i]; } }
-    if (!item && !f.id && /json|unicode|nested|frame/.test(f.error || "")) {
+    if (!item && !f.id && UNREADABLE.indexOf(f.error) >= 0) {
       // the frame could not be read, so the server could not name it: frames are answered
       // in order, so it is the oldest one sent and not yet answered
       for (i = 0; i < pending.length && !item; i++) { if (pending[i].sentAt) { item = pending[i]; } }
