@@ -45,7 +45,6 @@ from .rest import ConversationTokens, RestChannel, error_response
 log = logging.getLogger("vikno")
 
 STORE_RETRY_SECONDS = 2.0
-STORE_OWNED = web.AppKey("store_owned", bool)
 
 
 @web.middleware
@@ -83,7 +82,6 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
               nlu: Understanding | None = None) -> web.Application:
     logredact.install()  # conversation keys and tokens never reach a log line
     app = web.Application(middlewares=[json_errors], client_max_size=settings.rest.max_body_bytes + 1024)
-    app[STORE_OWNED] = store is None  # a store handed in (tests) is closed by whoever opened it
     store = store or make_store(
         data_dir=settings.data_dir,
         mongodb_uri=settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None,
@@ -168,8 +166,7 @@ async def _store_lifecycle(app: web.Application):  # type: ignore[no-untyped-def
         pass  # keep serving: /healthz says 503 until the store answers
     yield
     task.cancel()
-    if app[STORE_OWNED]:
-        await app[STORE].close()
+    await app[STORE].close()
 
 
 async def _nlu_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]

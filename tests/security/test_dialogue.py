@@ -32,9 +32,12 @@ SOMEONE_IS_COMING = ("кличу фахівця", "скоро відповіст
 
 async def say(site: ConsoleSite, key: str, **body: Any) -> dict[str, Any]:
     person = site.agent()
-    resp = await person.http.post(person.url(f"/api/v1/conversations/{key}/messages"), json=body)
+    resp = await person.http.post(person.url(f"/api/v1/conversations/{key}/messages"), json=body,
+                                  headers=person.rest_headers(key))  # the token of the first answer
     assert resp.status == 200, await resp.text()
-    return await resp.json()
+    answer = await resp.json()
+    person.tokens.setdefault(key, answer.get("token"))
+    return answer
 
 
 async def locale_kept_through_html_links_and_english(site: ConsoleSite) -> None:

@@ -22,6 +22,7 @@ from vikno.bots.config import load_settings
 from vikno.bots.keys import ENGINE
 from vikno.bots.telegram import SECRET_HEADER, WEBHOOK_PATH
 from vikno.flows.content import load_helplines, shipped_helpline_folders
+from vikno.storage.mongo.store import MongoStore
 from vikno.storage.port import Store
 
 from tests.bots.fake_telegram import FakeTelegram
@@ -37,7 +38,7 @@ Make = Callable[..., Awaitable[ConsoleSite]]
 
 
 @pytest.fixture
-async def edge(tmp_path: Path, any_store: Store) -> AsyncIterator[Make]:
+async def edge(tmp_path: Path, any_store: Store, request: pytest.FixtureRequest) -> AsyncIterator[Make]:
     """``await edge(**env)``: a running vikno on ``any_store`` with those settings."""
     servers: list[TestServer] = []
     sites: list[ConsoleSite] = []
@@ -52,7 +53,10 @@ async def edge(tmp_path: Path, any_store: Store) -> AsyncIterator[Make]:
             environ |= {"VIKNO_TELEGRAM_TOKEN": fake.token, "VIKNO_TELEGRAM_API": fake.url,
                         "VIKNO_TELEGRAM_SECRET": TELEGRAM_SECRET,
                         "VIKNO_PUBLIC_URL": env.get("VIKNO_PUBLIC_URL", "https://help.example.org")}
-        app = build_app(load_settings(environ=environ), load_helplines(shipped_helpline_folders()), store=any_store)
+        store = any_store
+        if isinstance(any_store, MongoStore):  # the app closes its store on stop: its own client, same database
+            store = MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name)
+        app = build_app(load_settings(environ=environ), load_helplines(shipped_helpline_folders()), store=store)
         server = TestServer(app, host="127.0.0.1")
         await server.start_server()
         servers.append(server)
