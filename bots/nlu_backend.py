@@ -2,7 +2,9 @@
 
 Returns what the engine uses at once (never nothing when safety is at stake:
 at least the crisis rules) and, where a model must be loaded or trained
-first, a blocking loader the app runs on a thread.
+first, a blocking loader the app runs on a thread. Every backend gets the
+learned crisis model (three levels of risk) once it is loaded; until then the
+rules alone decide, crisis or none.
 """
 
 from __future__ import annotations
@@ -15,18 +17,24 @@ from .config import Settings
 
 
 def load_nlu(settings: Settings) -> tuple[Understanding | None, Callable[[], Understanding] | None]:
-    from vikno.nlu.builtin import BuiltinNLU, load_or_train
+    from vikno.nlu.builtin import BuiltinNLU, load_or_train, shipped_data_dir
+    from vikno.nlu.crisis_model import load_or_train_crisis_model
     from vikno.nlu.crisis_only import CrisisOnlyNLU
+    from vikno.nlu.risk import RiskTriage
+
+    def triage() -> RiskTriage:
+        return RiskTriage(model=load_or_train_crisis_model(settings.data_dir, shipped_data_dir()))
 
     backend = settings.nlu.backend
-    if backend == "none":  # buttons only; crisis rules still apply to every text
-        return CrisisOnlyNLU(), None
+    if backend == "none":  # buttons only; crisis triage still applies to every text
+        return CrisisOnlyNLU(), lambda: CrisisOnlyNLU(triage())
     if backend == "rasa":
         from vikno.nlu.rasa_http import RasaHTTPNLU
 
         assert settings.nlu.rasa_url is not None  # checked by the settings
-        return RasaHTTPNLU(settings.nlu.rasa_url, timeout=settings.nlu.rasa_timeout), None
+        url, timeout = settings.nlu.rasa_url, settings.nlu.rasa_timeout
+        return RasaHTTPNLU(url, timeout=timeout), lambda: RasaHTTPNLU(url, timeout=timeout, triage=triage())
     model = settings.nlu.model
     if model is not None:
-        return CrisisOnlyNLU(), lambda: BuiltinNLU.load(model)
+        return CrisisOnlyNLU(), lambda: BuiltinNLU(BuiltinNLU.load(model).classifier, triage())
     return CrisisOnlyNLU(), lambda: load_or_train(settings.data_dir)

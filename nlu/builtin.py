@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Sequence
 
 from .classifier import OOS_LABELS, IntentClassifier, ModelFormatError
-from .crisis import CrisisDetector
+from .risk import RiskTriage
+from .crisis_model import CORPUS_FILE, load_or_train_crisis_model
 from .language import detect_language
 from .rasa_yaml import RasaDataError, iter_data_files, load_examples
 from .types import FALLBACK_INTENT, Parse
@@ -35,7 +36,9 @@ def default_model_path(data_dir: Path) -> Path:
 
 
 def _training_files(data: Path) -> list[Path]:
-    files = [p for p in iter_data_files(data) if p.name != "test.yml" and not p.name.startswith("test_")]
+    # The crisis corpus trains the crisis model (crisis_model.py), not intents.
+    files = [p for p in iter_data_files(data)
+             if p.name != "test.yml" and not p.name.startswith("test_") and p.name != CORPUS_FILE]
     return files
 
 
@@ -54,9 +57,10 @@ def train_model(data: Path | str | None = None, **params: object) -> IntentClass
 class BuiltinNLU:
     """Implements :class:`vikno.nlu.types.Understanding` with the built-in classifier."""
 
-    def __init__(self, classifier: IntentClassifier, crisis: CrisisDetector | None = None, languages: Sequence[str] | None = None) -> None:
+    def __init__(self, classifier: IntentClassifier, triage: RiskTriage | None = None,
+                 languages: Sequence[str] | None = None) -> None:
         self.classifier = classifier
-        self.crisis = crisis or CrisisDetector()
+        self.triage = triage or RiskTriage()
         self.languages = tuple(languages) if languages else None
 
     @classmethod
@@ -66,14 +70,14 @@ class BuiltinNLU:
     def parse_sync(self, text: str, languages: Sequence[str] | None = None) -> Parse:
         langs = languages or self.languages
         language = detect_language(text, langs)
-        crisis = self.crisis.detect(text)
+        risk = self.triage.assess(text).parse_fields()
         if not text.strip():
-            return Parse(text, language, FALLBACK_INTENT, 0.0, crisis.crisis, crisis.score, (), crisis.category)
+            return Parse(text, language, FALLBACK_INTENT, 0.0, **risk)  # type: ignore[arg-type]
         ranking = tuple(self.classifier.rank(text, top=5))
         intent, conf = ranking[0]
         if conf < self.classifier.threshold:
             intent = FALLBACK_INTENT
-        return Parse(text, language, intent, conf, crisis.crisis, crisis.score, ranking, crisis.category if crisis.crisis else None)
+        return Parse(text, language, intent, conf, ranking=ranking, **risk)  # type: ignore[arg-type]
 
     async def parse(self, text: str, languages: Sequence[str] | None = None) -> Parse:
         return self.parse_sync(text, languages)
@@ -87,9 +91,10 @@ def load_or_train(data_dir: Path, training_data: Path | None = None) -> BuiltinN
     """Load ``data_dir/nlu/model.pkl``; (re)train on the shipped data if it is missing, unreadable or older than the data."""
     path = default_model_path(data_dir)
     source = training_data or shipped_data_dir()
+    triage = RiskTriage(model=load_or_train_crisis_model(data_dir, source))
     if path.exists() and path.stat().st_mtime >= _newest_mtime(source):
         try:
-            return BuiltinNLU.load(path)
+            return BuiltinNLU(IntentClassifier.load(path), triage)
         except (ModelFormatError, OSError, EOFError) as exc:
             log.warning("NLU model %s unusable (%s); retraining", path, exc)
     clf = train_model(source)
@@ -97,7 +102,7 @@ def load_or_train(data_dir: Path, training_data: Path | None = None) -> BuiltinN
         clf.save(path)
     except OSError as exc:  # a read-only data dir must not stop the bot
         log.warning("could not save NLU model to %s: %s", path, exc)
-    return BuiltinNLU(clf)
+    return BuiltinNLU(clf, triage)
 
 
 def env_data_dir() -> Path:

@@ -14,7 +14,9 @@ from typing import TextIO
 
 from .builtin import BuiltinNLU, default_model_path, env_data_dir, shipped_data_dir, train_model
 from .classifier import ModelFormatError
-from .evaluate import evaluate, format_report
+from .crisis_model import load_or_train_crisis_model
+from .evaluate import evaluate, evaluate_crisis, format_crisis_report, format_report, is_crisis_label
+from .risk import RiskTriage
 from .rasa_yaml import RasaDataError, load_examples
 from .types import FALLBACK_INTENT
 
@@ -52,7 +54,8 @@ def _load(arg: Path | None, err: TextIO) -> BuiltinNLU | None:
         print(f"error: no model at {path}; run 'vikno nlu train' first (or pass --model)", file=err)
         return None
     try:
-        return BuiltinNLU.load(path)
+        triage = RiskTriage(model=load_or_train_crisis_model(env_data_dir(), shipped_data_dir()))
+        return BuiltinNLU(BuiltinNLU.load(path).classifier, triage)
     except (ModelFormatError, OSError) as exc:
         print(f"error: {exc}", file=err)
         return None
@@ -83,14 +86,20 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         intent, conf = clf.rank(text, top=1)[0]
         return (intent if conf >= clf.threshold else FALLBACK_INTENT), intent
 
-    ev = evaluate(examples, predict, clf.intents)
+    # A file with a crisis intent is (also) a crisis table: crises are not an intent of the classifier.
+    crisis = evaluate_crisis(examples, lambda text: nlu.triage.assess(text).level.value)
+    ev = evaluate([e for e in examples if not is_crisis_label(e.intent)], predict, clf.intents)
     if args.json:
         d = ev.as_dict()
         d["threshold"] = clf.threshold
         d["accuracy_definition"] = "in-scope accuracy at the operating threshold (a fallback answer counts as wrong); oos_recall at the same threshold"
+        if crisis is not None:
+            d["crisis"] = crisis.as_dict()
         print(json.dumps(d, ensure_ascii=False), file=out)
     else:
         print(format_report(ev), file=out)
+        if crisis is not None:
+            print("\n" + format_crisis_report(crisis), file=out)
     return 0
 
 
@@ -113,11 +122,14 @@ def _parse(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO) -> i
                 "crisis": p.crisis,
                 "crisis_score": p.crisis_score,
                 "crisis_category": p.crisis_category,
+                "risk": p.risk,
+                "risk_reasons": list(p.risk_reasons),
                 "ranking": [[i, round(c, 4)] for i, c in p.ranking[:3]],
             }
             print(json.dumps(rec, ensure_ascii=False), file=out)
         else:
-            flag = f"  CRISIS({p.crisis_category}, {p.crisis_score:.2f})" if p.crisis else f"  crisis={p.crisis_score:.2f}"
+            flag = (f"  CRISIS({p.crisis_category}, {p.crisis_score:.2f})" if p.crisis
+                    else f"  CHECK({p.crisis_score:.2f})" if p.risk == "check" else f"  crisis={p.crisis_score:.2f}")
             print(f"[{p.language}] {p.intent} {p.confidence:.2f}{flag}  | {p.text}", file=out)
     return 0
 

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .crisis import CrisisDetector
+from .risk import RiskTriage
 from .language import detect_language, prepare
 from .types import FALLBACK_INTENT, Parse
 
 
 class CrisisOnlyNLU:
-    def __init__(self) -> None:
-        self.crisis = CrisisDetector()
+    def __init__(self, triage: RiskTriage | None = None) -> None:
+        self.triage = triage or RiskTriage()
         prepare()
 
     async def parse(self, text: str, languages: Sequence[str] | None = None) -> Parse:
-        found = self.crisis.detect(text)
         return Parse(text=text, language=detect_language(text, languages), intent=FALLBACK_INTENT, confidence=0.0,
-                     crisis=found.crisis, crisis_score=found.score,
-                     crisis_category=found.category if found.crisis else None)
+                     **self.triage.assess(text).parse_fields())  # type: ignore[arg-type]

@@ -124,3 +124,57 @@ def format_report(ev: Evaluation) -> str:
     if ev.unknown_intents:
         lines += ["", "intents in the data the model does not know (counted as out of scope): " + ", ".join(ev.unknown_intents)]
     return "\n".join(lines)
+
+
+@dataclass
+class CrisisEvaluation:
+    """How crisis triage did on a file with a ``crisis`` intent (or ``crisis__<kind>`` intents)."""
+
+    n_crisis: int = 0
+    n_other: int = 0
+    caught: float = float("nan")  # crisis or check: the person is asked or helped at once
+    crisis: float = float("nan")  # the full alarm
+    false_crisis: float = float("nan")  # others sent to crisis
+    other_check: float = float("nan")  # others asked whether they are safe
+    missed: list[str] = field(default_factory=list)
+    false_alarms: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"n_crisis": self.n_crisis, "n_other": self.n_other, "caught": self.caught, "crisis": self.crisis,
+                "false_crisis": self.false_crisis, "other_check": self.other_check}
+
+
+def is_crisis_label(intent: str) -> bool:
+    return intent == "crisis" or intent.startswith("crisis__")
+
+
+def evaluate_crisis(examples: Iterable[Example], risk_of: Callable[[str], str]) -> CrisisEvaluation | None:
+    """``risk_of(text)`` returns "crisis", "check" or "none"; None when the data has no crisis examples."""
+    crisis_levels: list[tuple[str, str]] = []
+    other_levels: list[tuple[str, str]] = []
+    for ex in examples:
+        (crisis_levels if is_crisis_label(ex.intent) else other_levels).append((ex.text, risk_of(ex.text)))
+    if not crisis_levels:
+        return None
+    ev = CrisisEvaluation(n_crisis=len(crisis_levels), n_other=len(other_levels))
+    ev.caught = _safe(sum(lv != "none" for _, lv in crisis_levels), len(crisis_levels))
+    ev.crisis = _safe(sum(lv == "crisis" for _, lv in crisis_levels), len(crisis_levels))
+    ev.false_crisis = _safe(sum(lv == "crisis" for _, lv in other_levels), len(other_levels))
+    ev.other_check = _safe(sum(lv == "check" for _, lv in other_levels), len(other_levels))
+    ev.missed = [t for t, lv in crisis_levels if lv == "none"]
+    ev.false_alarms = [t for t, lv in other_levels if lv == "crisis"]
+    return ev
+
+
+def format_crisis_report(ev: CrisisEvaluation) -> str:
+    lines = [
+        f"crisis triage: {ev.n_crisis} crisis examples, {ev.n_other} others",
+        f"crises caught (crisis or check): {_pct(ev.caught)}   full crisis alarm: {_pct(ev.crisis)}",
+        f"others sent to crisis (false alarms): {_pct(ev.false_crisis)}   others asked 'are you safe' (check): "
+        f"{_pct(ev.other_check)}",
+    ]
+    if ev.missed:
+        lines += ["missed crises:"] + [f"  {t}" for t in ev.missed[:20]]
+    if ev.false_alarms:
+        lines += ["false crisis alarms:"] + [f"  {t}" for t in ev.false_alarms[:20]]
+    return "\n".join(lines)

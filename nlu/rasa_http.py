@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 import aiohttp
 
-from .crisis import CrisisDetector
+from .risk import RiskTriage
 from .language import detect_language
 from .types import FALLBACK_INTENT, Parse
 
@@ -45,11 +45,11 @@ def parse_rasa_answer(answer: Any) -> tuple[str, float, tuple[tuple[str, float],
 class RasaHTTPNLU:
     """Implements :class:`vikno.nlu.types.Understanding` by asking a Rasa server."""
 
-    def __init__(self, url: str, timeout: float = 3.0, languages: Sequence[str] | None = None, crisis: CrisisDetector | None = None) -> None:
+    def __init__(self, url: str, timeout: float = 3.0, languages: Sequence[str] | None = None, triage: RiskTriage | None = None) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.languages = tuple(languages) if languages else None
-        self.crisis = crisis or CrisisDetector()
+        self.triage = triage or RiskTriage()
         self._session: aiohttp.ClientSession | None = None
 
     async def _get_session(self) -> aiohttp.ClientSession:
@@ -63,8 +63,7 @@ class RasaHTTPNLU:
 
     async def parse(self, text: str, languages: Sequence[str] | None = None) -> Parse:
         language = detect_language(text, languages or self.languages)
-        crisis = self.crisis.detect(text)
-        category = crisis.category if crisis.crisis else None
+        risk = self.triage.assess(text).parse_fields()
         try:
             session = await self._get_session()
             async with session.post(f"{self.url}/model/parse", json={"text": text}) as resp:
@@ -74,8 +73,8 @@ class RasaHTTPNLU:
             intent, conf, ranking = parse_rasa_answer(answer)
         except Exception as exc:  # noqa: BLE001 - the engine must always get a Parse
             log.warning("Rasa server %s unavailable (%s); using nlu_fallback", self.url, exc)
-            return Parse(text, language, FALLBACK_INTENT, 0.0, crisis.crisis, crisis.score, (), category)
-        return Parse(text, language, intent, conf, crisis.crisis, crisis.score, ranking, category)
+            return Parse(text, language, FALLBACK_INTENT, 0.0, **risk)  # type: ignore[arg-type]
+        return Parse(text, language, intent, conf, ranking=ranking, **risk)  # type: ignore[arg-type]
 
     async def __aenter__(self) -> "RasaHTTPNLU":
         return self

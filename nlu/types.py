@@ -29,6 +29,19 @@ class Parse:
     # threat_to_life) when ``crisis`` is set; lets the engine pick the right
     # emergency numbers and the queue a priority.
     crisis_category: str | None = None
+    # Three levels (nlu/risk.py): "crisis", "check" (ask whether the person is
+    # safe, an operator reads soon) or "none"; ``crisis`` is True exactly when
+    # ``risk`` is "crisis". ``risk_reasons`` say why, for the operator
+    # ("rule:no_want_live", "model:0.93").
+    risk: str = "none"
+    risk_reasons: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A backend (or a test) that only knows the flag still gets a consistent level.
+        if self.crisis and self.risk != "crisis":
+            object.__setattr__(self, "risk", "crisis")
+        elif not self.crisis and self.risk == "crisis":
+            object.__setattr__(self, "crisis", True)
 
 
 class Understanding(Protocol):

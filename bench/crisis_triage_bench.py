@@ -1,0 +1,177 @@
+"""How well does crisis triage (rules + learned model, three levels) do on text it never saw?
+
+Three measurements, per language (uk, ru, az, en):
+
+1. Cross-validation on the crisis corpus (nlu/data/<lang>/crisis.yml) split
+   by *kind* of message: every fold holds out whole kinds (all "giving things
+   away" crises, all "school project" negatives, one help topic of the
+   ordinary examples...) in every language at once, so a kind is judged by a
+   model that never saw anything like it. Reported: crises caught (crisis or
+   check), hard negatives sent to crisis and to check, ordinary training
+   examples sent to crisis and to check.
+2. The shipped held-out help-topic files (nlu/data/<lang>/test.yml), with the
+   model trained on everything: crisis and check rates on ordinary traffic.
+3. Optionally a fresh table (``--table DIR`` with <lang>.yml files holding
+   intents ``crisis`` and anything else), run once: the honest figure.
+
+Also the parse cost of ``RiskTriage.assess`` (median, p99, one core) and the
+training time. Targets (issue 21): caught >= 95 %; hard negatives to crisis
+<= 5 %, to check <= 20 %; ordinary crisis <= 0.5 %, check <= 3 %.
+
+    python bench/crisis_triage_bench.py [--table DIR] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+from vikno.nlu.crisis import CrisisDetector  # noqa: E402
+from vikno.nlu.crisis_model import CrisisModel, load_corpus  # noqa: E402
+from vikno.nlu.rasa_yaml import load_file  # noqa: E402
+from vikno.nlu.risk import Risk, RiskTriage, Thresholds  # noqa: E402
+
+LANGS = ("uk", "ru", "az", "en")
+FOLDS = 5
+SETTINGS = (Thresholds(0.85, 0.4, 0.15), Thresholds(0.8, 0.35, 0.1), Thresholds(0.9, 0.5, 0.2),
+            Thresholds(0.75, 0.3, 0.1))
+
+
+class _Fixed:
+    """A model stand-in that returns out-of-fold scores computed beforehand (keyed by text)."""
+
+    def __init__(self, scores: dict[str, float]) -> None:
+        self.scores = scores
+
+    def score(self, text: str) -> float:
+        return self.scores[text]
+
+
+def kind_folds(kinds: list[str], k: int, seed: int = 7) -> np.ndarray:
+    """Fold number per row: whole kinds (same name in every language) go to one fold."""
+    names = sorted(set(kinds))
+    rng = np.random.default_rng(seed)
+    rng.shuffle(names)
+    fold_of = {name: i % k for i, name in enumerate(names)}
+    return np.array([fold_of[kd] for kd in kinds])
+
+
+def rates(levels: list[Risk]) -> tuple[float, float]:
+    n = max(1, len(levels))
+    return sum(lv is Risk.CRISIS for lv in levels) / n, sum(lv is Risk.CHECK for lv in levels) / n
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:5.1f} %"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=ROOT / "nlu" / "data")
+    ap.add_argument("--table", type=Path, help="a folder of <lang>.yml files never trained on (run once)")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+
+    corpus = load_corpus(args.data)
+    texts = [e.text for e in corpus]
+    labels = np.array([e.label for e in corpus])
+    kinds = [e.kind for e in corpus]
+    folds = kind_folds(kinds, FOLDS)
+    print(f"corpus: {int(labels.sum())} crisis, {int(((labels == 0) & np.array([k.startswith('safe__') for k in kinds])).sum())}"
+          f" hard negatives, {sum(k.startswith('ordinary__') for k in kinds)} ordinary examples; "
+          f"{len(set(k for k in kinds if not k.startswith('ordinary__')))} kinds; {FOLDS} folds by kind")
+    oof = np.zeros(len(corpus))
+    for f in range(FOLDS):
+        train, test = folds != f, folds == f
+        model = CrisisModel().fit([t for t, m in zip(texts, train) if m], labels[train])
+        oof[test] = [model.score(t) for t, m in zip(texts, test) if m]
+    scores = dict(zip(texts, oof))  # duplicates across kinds keep one score: fine for rates
+
+    started = time.perf_counter()
+    full = CrisisModel().fit(texts, labels)
+    train_seconds = time.perf_counter() - started
+    rules = CrisisDetector()
+    results: dict = {"train_seconds": round(train_seconds, 2), "settings": []}
+
+    tests = {lang: [e.text for e in load_file(args.data / lang / "test.yml")] for lang in LANGS
+             if (args.data / lang / "test.yml").exists()}
+    print(f"full model trained in {train_seconds:.1f} s\n")
+    print("rules alone (cross-validation rows):")
+    for lang in LANGS:
+        rows = [e for e in corpus if e.language == lang]
+        crisis = [rules.detect(e.text).crisis for e in rows if e.label == 1]
+        hard = [rules.detect(e.text).crisis for e in rows if e.kind.startswith("safe__")]
+        print(f"  {lang}: caught {pct(float(np.mean(crisis)) if crisis else 0)}, "
+              f"hard negatives flagged {pct(float(np.mean(hard)) if hard else 0)}")
+    for t in SETTINGS:
+        cv_triage = RiskTriage(rules, _Fixed(scores), t)  # type: ignore[arg-type]
+        triage = RiskTriage(rules, full, t)
+        print(f"\nthresholds crisis_at={t.crisis_at} check_at={t.check_at} veto_below={t.veto_below}")
+        print("  lang | caught (crisis/check) | hard neg -> crisis | -> check | ordinary CV crisis | check"
+              " | test.yml crisis | check")
+        setting: dict = {"thresholds": t.__dict__ if hasattr(t, "__dict__") else
+                         {"crisis_at": t.crisis_at, "check_at": t.check_at, "veto_below": t.veto_below}, "langs": {}}
+        for lang in LANGS:
+            rows = [e for e in corpus if e.language == lang]
+            lv = {e: cv_triage.assess(e.text).level for e in rows}
+            crisis = [lv[e] for e in rows if e.label == 1]
+            caught = sum(x is not Risk.NONE for x in crisis) / max(1, len(crisis))
+            c_only = sum(x is Risk.CRISIS for x in crisis) / max(1, len(crisis))
+            hard_c, hard_k = rates([lv[e] for e in rows if e.kind.startswith("safe__")])
+            ord_c, ord_k = rates([lv[e] for e in rows if e.kind.startswith("ordinary__")])
+            test_c, test_k = rates([triage.assess(x).level for x in tests.get(lang, [])])
+            print(f"  {lang}   | {pct(caught)} ({pct(c_only)}) | {pct(hard_c)} | {pct(hard_k)} | {pct(ord_c)} | "
+                  f"{pct(ord_k)} | {pct(test_c)} | {pct(test_k)}")
+            setting["langs"][lang] = {"caught": caught, "crisis": c_only, "hard_crisis": hard_c, "hard_check": hard_k,
+                                      "ordinary_crisis": ord_c, "ordinary_check": ord_k, "test_crisis": test_c,
+                                      "test_check": test_k}
+        results["settings"].append(setting)
+
+    triage = RiskTriage(rules, full, SETTINGS[0])
+    if args.table:
+        print(f"\nfresh table {args.table} (thresholds of the first setting):")
+        per: dict = {}
+        for lang in LANGS:
+            for f in sorted(args.table.glob(f"*{lang}*.yml")):
+                by = defaultdict(list)
+                for e in load_file(f):
+                    by[e.intent == "crisis"].append(triage.assess(e.text).level)
+                cr, ok = by[True], by[False]
+                caught = sum(x is not Risk.NONE for x in cr) / max(1, len(cr))
+                neg_c, neg_k = rates(ok)
+                rule_caught = None
+                print(f"  {f.name}: crises {len(cr)} caught {pct(caught)} (crisis {pct(rates(cr)[0])}); "
+                      f"others {len(ok)} -> crisis {pct(neg_c)}, check {pct(neg_k)}")
+                per[f.name] = {"crises": len(cr), "caught": caught, "others": len(ok), "others_crisis": neg_c,
+                               "others_check": neg_k, "rules": rule_caught}
+        results["table"] = per
+
+    sample = [x for lang in LANGS for x in tests.get(lang, [])] or texts[:2000]
+    for x in sample[:200]:
+        triage.assess(x)
+    times = []
+    for x in sample:
+        s = time.perf_counter_ns()
+        triage.assess(x)
+        times.append((time.perf_counter_ns() - s) / 1e6)
+    times.sort()
+    p50, p99 = statistics.median(times), times[int(0.99 * (len(times) - 1))]
+    print(f"\nRiskTriage.assess on {len(times)} messages: median {p50:.3f} ms, p99 {p99:.3f} ms")
+    results["assess_ms"] = {"median": p50, "p99": p99}
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Three levels of risk from the crisis rules and the learned crisis model.
+
+A yes/no crisis flag forced a choice between missing crises (rules too
+narrow) and sounding the full alarm on a school project or "my mum will kill
+me" (rules too wide). Three levels let the grey zone get a kind question
+instead of either:
+
+* ``crisis``: emergency contacts first, top of the queue, at any hour;
+* ``check``: the bot asks at once whether the person is safe right now and
+  an operator reads the conversation soon (priority ``urgent``);
+* ``none``: the ordinary dialogue.
+
+How the two sources decide: the model's probability sets the level
+(``crisis_at`` and ``check_at``, chosen by cross-validation on the corpus
+split by kind of message). A rule hit is never ignored: it is at least a
+``check``, and a ``crisis`` when the model does not clearly disagree
+(``veto_below``), so the rules stay the high-precision core for unambiguous
+phrases while the model takes back their false alarms on hard negatives.
+Without a model the rules decide alone, as before (crisis or none).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .crisis import CrisisDetector, CrisisResult
+from .crisis_model import CrisisModel
+
+__all__ = ["Risk", "RiskAssessment", "RiskTriage", "Thresholds"]
+
+
+class Risk(StrEnum):
+    CRISIS = "crisis"
+    CHECK = "check"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    crisis_at: float = 0.85
+    check_at: float = 0.4
+    veto_below: float = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class RiskAssessment:
+    level: Risk
+    reasons: tuple[str, ...]
+    #: the rules' combined score (0 when no rule matched)
+    rule_score: float
+    #: the model's probability, None without a model
+    model_score: float | None
+    #: the rules' kind of crisis (picks emergency numbers), None when no rule matched
+    category: str | None
+    rules: CrisisResult
+
+    @property
+    def crisis(self) -> bool:
+        return self.level is Risk.CRISIS
+
+    def parse_fields(self) -> dict[str, object]:
+        """The crisis fields of a :class:`~vikno.nlu.types.Parse`, the same for every backend."""
+        return {"crisis": self.crisis, "crisis_score": max(self.rule_score, self.model_score or 0.0),
+                "crisis_category": self.category if self.level is not Risk.NONE else None,
+                "risk": self.level.value, "risk_reasons": self.reasons}
+
+
+class RiskTriage:
+    """Stateless after construction; safe to share between threads."""
+
+    def __init__(self, rules: CrisisDetector | None = None, model: CrisisModel | None = None,
+                 thresholds: Thresholds = Thresholds()) -> None:
+        self.rules = rules or CrisisDetector()
+        self.model = model
+        self.thresholds = thresholds
+
+    def assess(self, text: str) -> RiskAssessment:
+        ruled = self.rules.detect(text)
+        reasons = [f"rule:{name}" for name in ruled.matched] if ruled.crisis else []
+        if self.model is None:
+            level = Risk.CRISIS if ruled.crisis else Risk.NONE
+            return RiskAssessment(level, tuple(reasons), ruled.score, None, ruled.category, ruled)
+        p = self.model.score(text) if text.strip() else 0.0
+        t = self.thresholds
+        reasons.append(f"model:{p:.2f}")
+        if p >= t.crisis_at or (ruled.crisis and p >= t.veto_below):
+            level = Risk.CRISIS
+        elif p >= t.check_at or ruled.crisis:
+            level = Risk.CHECK
+        else:
+            level = Risk.NONE
+        category = ruled.category if ruled.crisis else None
+        return RiskAssessment(level, tuple(reasons), ruled.score, round(p, 4), category, ruled)
