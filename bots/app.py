@@ -20,6 +20,8 @@ from vikno.flows.content import Helpline
 from vikno.flows.engine import Engine, UnknownHelpline
 from vikno.flows.queue_news import QueueNews
 from vikno.flows.queue_news import run as run_queue_news
+from vikno.flows.safety_check import SafetyChecks
+from vikno.flows.safety_check import run as run_safety_checks
 from vikno.handoff.console import setup_console
 from vikno.handoff.console.live import ConsoleHub
 from vikno.handoff.service import Handoff
@@ -35,7 +37,7 @@ from .config import Settings
 from .channels import build_channels, start_channels, stop_channels, wire
 from .headers import edge_headers
 from .keys import (CHANNELS, CLIENT_ADDRESS, CONSOLE_HUB, DELIVERY, EDGE_LIMITS, ENGINE, HANDOFF, NLU_STATE, QUEUE_NEWS,
-                   SETTINGS, STORE, STORE_READY)
+                   SAFETY_CHECKS, SETTINGS, STORE, STORE_READY)
 from .live import Delivery
 from .ratelimits import EdgeLimits
 from .webchat import WebchatChannel
@@ -121,6 +123,10 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
     app[QUEUE_NEWS] = QueueNews(store, helplines, on_outgoing=delivery.outgoing,
                                 push_channels=lambda: engine.push_channels)
     app.cleanup_ctx.append(_queue_news_lifecycle)
+    # an unanswered "are you safe right now?" becomes a crisis
+    app[SAFETY_CHECKS] = SafetyChecks(store, helplines, on_outgoing=delivery.outgoing,
+                                      push_channels=lambda: engine.push_channels, on_change=console.publish)
+    app.cleanup_ctx.append(_safety_checks_lifecycle)
     if settings.webchat.enabled:
         webchat = WebchatChannel(settings.webchat, settings.public_url)
         webchat.install(app)  # routes, the socket hub, closing sockets on shutdown
@@ -139,6 +145,14 @@ async def _channels_lifecycle(app: web.Application):  # type: ignore[no-untyped-
 
 async def _queue_news_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
     task = asyncio.create_task(run_queue_news(app[QUEUE_NEWS], app[CONSOLE_HUB].subscribe))
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _safety_checks_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
+    task = asyncio.create_task(run_safety_checks(app[SAFETY_CHECKS]))
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):

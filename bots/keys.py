@@ -10,6 +10,7 @@ from aiohttp import web
 
 from vikno.flows.engine import Engine
 from vikno.flows.queue_news import QueueNews
+from vikno.flows.safety_check import SafetyChecks
 from vikno.handoff.console.live import ConsoleHub
 from vikno.handoff.service import Handoff
 from vikno.storage.port import Store
@@ -29,3 +30,4 @@ QUEUE_NEWS = web.AppKey("queue_news", QueueNews)
 #: client_address(request): the peer, or the client a trusted proxy names (bots.addresses).
 CLIENT_ADDRESS = web.AppKey("client_address", Callable[[web.Request], str])
 EDGE_LIMITS = web.AppKey("edge_limits", EdgeLimits)
+SAFETY_CHECKS = web.AppKey("safety_checks", SafetyChecks)

@@ -87,6 +87,8 @@ class HelplineSettings(_Strict):
     emergency: list[Contact] = Field(min_length=1)
     teams: list[Team] = Field(min_length=1)
     default_team: Identifier
+    #: Minutes a person may leave the "are you safe right now?" question unanswered before it becomes a crisis.
+    safety_check_minutes: int = Field(default=5, ge=1, le=60)
 
     @field_validator("languages")
     @classmethod
@@ -153,6 +155,12 @@ TEXT_PLACEHOLDERS: dict[str, set[str]] = {
     "crisis": {"emergency"},
     "crisis_nobody_online": {"emergency"},
     "crisis_call_now": {"emergency"},
+    "safety_question": {"emergency"},
+    "safety_question_nobody_online": {"emergency"},
+    "safety_safe": {"emergency"},
+    "safety_safe_nobody_online": {"emergency"},
+    "button_safety_danger": set(),
+    "button_safety_safe": set(),
     "wait_about": {"minutes"},
     "wait_over_hour": set(),
     "wait_unknown": set(),

@@ -4,7 +4,9 @@ Pure decisions over an in-memory conversation; the engine loads and commits
 around it, and retries the step if someone else changed the conversation
 meanwhile. Safety comes first: a crisis is checked on every message, in
 every state, before anything else, and its reply leads with the emergency
-contacts.
+contacts. A possible crisis (NLU risk "check") gets a kind question at once
+("are you safe right now?") and an urgent place in the queue; "in danger", a
+further risk signal or no answer (flows/safety_check.py) makes it a crisis.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ log = logging.getLogger(__name__)
 
 # Button payloads the engine understands (channels pass them through as-is).
 MENU, PERSON, LANGUAGE, HOURS, CANCEL_WAITING = "menu", "person", "language", "hours", "cancel_waiting"
+#: The answers to the safety question of a risk check.
+SAFETY_DANGER, SAFETY_SAFE = "safety:danger", "safety:safe"
+#: conversation.data key of an open or answered safety question: {"asked_at", "answer", "escalated"}.
+SAFETY_CHECK = "safety_check"
 TOPIC_PREFIX, LANG_PREFIX = "topic:", "lang:"
 SURVEY_YES, SURVEY_NO = "survey:yes", "survey:no"
 
@@ -110,13 +116,22 @@ class Dialogue:
         blocked = self._blocked()
         if self.conv.state == State.CLOSED and not blocked:
             self.conv.state = State.BOT
-        if parse is not None and parse.crisis:
-            if blocked:  # emergency numbers always; the queue not while blocked, so no one is called
-                self.event("crisis_detected", priority=Priority.CRISIS, blocked=True)
-                self.reply(self.say("crisis_call_now", emergency=self.emergency_list()))
-                return self.out
-            await self._crisis(parse)
+        risk = parse.risk if parse is not None else "none"
+        if self.ctx.inbound.button == SAFETY_DANGER:
+            risk = "crisis"  # the person says so: nothing to weigh
+        if risk in ("crisis", "check") and blocked:  # numbers always; the queue not while blocked, so no one is called
+            self.event("crisis_detected" if risk == "crisis" else "risk_check", priority=Priority.CRISIS, blocked=True)
+            self.reply(self.say("crisis_call_now", emergency=self.emergency_list()))
             return self.out
+        if risk == "crisis" or (risk == "check" and self._check_open()):
+            # a further risk signal while the safety question is open is a crisis
+            await self._crisis(parse, reason="danger_answered" if self.ctx.inbound.button == SAFETY_DANGER
+                               else "second_signal" if risk == "check" else None)
+            return self.out
+        if risk == "check":
+            await self._check(parse)
+            return self.out
+        self._safety_answer()
         if blocked:
             self.reply(self.say("blocked_notice"))
             return self.out
@@ -169,15 +184,70 @@ class Dialogue:
             hint = inbound.locale_hint
             conv.language = hint if hint in self.line.languages else self.line.settings.default_language
 
-    async def _crisis(self, parse: Parse) -> None:
+    async def _crisis(self, parse: Parse | None, reason: str | None = None) -> None:
         """Emergency contacts first, then the top of the queue, at any hour."""
-        self.event("crisis_detected", priority=Priority.CRISIS, score=round(parse.crisis_score, 3),
-                   state=str(self.conv.state))
+        check = self.conv.data.get(SAFETY_CHECK)
+        if isinstance(check, dict) and not check.get("escalated"):
+            check["escalated"] = reason or "crisis"
+            if reason == "danger_answered":
+                check["answer"] = "danger"
+            self.event("risk_escalated", priority=Priority.CRISIS, reason=check["escalated"])
+        self.event("crisis_detected", priority=Priority.CRISIS,
+                   score=round(parse.crisis_score, 3) if parse is not None else None, state=str(self.conv.state),
+                   reasons=list(parse.risk_reasons) if parse is not None else [reason])
         if self.conv.state == State.WITH_OPERATOR:
             self.reply(self.say("crisis", emergency=self.emergency_list()))
             self.event("crisis_alert", priority=Priority.CRISIS)  # the console raises the alarm
             return
         await self._enqueue(Priority.CRISIS, reason="crisis")
+
+    def _check_open(self) -> bool:
+        check = self.conv.data.get(SAFETY_CHECK)
+        return isinstance(check, dict) and not check.get("answer") and not check.get("escalated")
+
+    async def _check(self, parse: Parse) -> None:
+        """A possible crisis: ask at once whether the person is safe, and let an operator read soon.
+
+        Never sends the person away: the question's buttons include a
+        person, and whatever they answer they can keep writing.
+        """
+        self.event("risk_check", priority=Priority.URGENT, score=round(parse.crisis_score, 3),
+                   reasons=list(parse.risk_reasons), state=str(self.conv.state))
+        if self.conv.state == State.WITH_OPERATOR:
+            self.event("risk_check_alert", priority=Priority.URGENT)  # the operator is there; the console shows it
+            return
+        self.conv.data[SAFETY_CHECK] = {"asked_at": self.ctx.now.isoformat(), "answer": None, "escalated": None}
+        outlook = await self._enter_queue(Priority.URGENT, reason="risk_check")
+        key = "safety_question" if outlook.staffed else "safety_question_nobody_online"
+        self.reply(self.say(key, emergency=self.emergency_list()),
+                   self.button("button_safety_danger", SAFETY_DANGER), self.button("button_safety_safe", SAFETY_SAFE),
+                   self.button("button_person", PERSON))
+
+    def _safety_answer(self) -> None:
+        """Record what the person answered to an open safety question (a button, or anything they wrote)."""
+        if not self._check_open():
+            return
+        check = self.conv.data[SAFETY_CHECK]
+        button = self.ctx.inbound.button
+        check["answer"] = "safe" if button == SAFETY_SAFE else "person" if button == PERSON else "wrote"
+        check["answered_at"] = self.ctx.now.isoformat()
+        self.event("risk_check_answered", priority=self.conv.priority, answer=check["answer"])
+
+    async def _enter_queue(self, priority: str, *, reason: str) -> Outlook:
+        """Into the queue (or a higher priority in it) without a word: the caller says what is true."""
+        conv = self.conv
+        if conv.state == State.WAITING:
+            if PRIORITY_RANK[priority] > conv.priority_rank:
+                conv.priority = priority
+                self.event("priority_raised", priority=priority, reason=reason)
+        else:
+            conv.state, conv.priority, conv.enqueued_at = State.WAITING, priority, self.ctx.now
+            conv.team = self.line.team_for(conv.topic)
+            conv.data["misses"] = 0
+            self.event("handoff_requested", priority=priority, reason=reason, team=conv.team)
+        outlook = await self._outlook()
+        self._told(outlook.position)
+        return outlook
 
     def _crisis_reply(self, outlook: Outlook) -> None:
         """Never "I am calling a specialist" when nobody is online: then the numbers, plainly, first."""
@@ -202,6 +272,13 @@ class Dialogue:
 
     async def _while_with_people(self) -> None:
         inbound = self.ctx.inbound
+        if self.conv.state == State.WAITING and inbound.button == SAFETY_SAFE:
+            outlook = await self._outlook()
+            self.reply(self.say("safety_safe" if outlook.staffed else "safety_safe_nobody_online",
+                                emergency=self.emergency_list()),
+                       self.button("button_safety_danger", SAFETY_DANGER),
+                       self.button("button_cancel_waiting", CANCEL_WAITING))
+            return
         if self.conv.state == State.WAITING and inbound.button == CANCEL_WAITING:
             self.conv.state, self.conv.priority, self.conv.enqueued_at, self.conv.team = State.BOT, None, None, None
             self.conv.data.pop(QUEUE_TOLD, None)
@@ -263,7 +340,7 @@ class Dialogue:
             if self.conv.data.pop("survey_open", False):  # one answer per closed conversation
                 self.event("survey_answered", helped=payload == SURVEY_YES)
             self.reply(self.say("survey_thanks"), self.button("button_menu", MENU))
-        elif payload == CANCEL_WAITING:  # pressed again after leaving the queue
+        elif payload in (CANCEL_WAITING, SAFETY_SAFE):  # pressed after leaving the queue
             self.reply(self.say("menu_prompt"), *self.menu_buttons())
         else:
             self.event("unknown_button")
@@ -332,23 +409,14 @@ class Dialogue:
         conversation), not the schedule: inside the hours with nobody
         online, and outside them with someone online, are both real.
         """
-        conv = self.conv
-        if conv.state == State.WAITING:
-            if PRIORITY_RANK[priority] > conv.priority_rank:
-                conv.priority = priority
-                self.event("priority_raised", priority=priority, reason=reason)
-            outlook = await self._outlook()
+        was_waiting = self.conv.state == State.WAITING
+        outlook = await self._enter_queue(priority, reason=reason)
+        if was_waiting:
             if priority == Priority.CRISIS:
                 self._crisis_reply(outlook)
             else:
                 self._already_waiting(outlook)
             return
-        conv.state, conv.priority, conv.enqueued_at = State.WAITING, priority, self.ctx.now
-        conv.team = self.line.team_for(conv.topic)
-        conv.data["misses"] = 0
-        self.event("handoff_requested", priority=priority, reason=reason, team=conv.team)
-        outlook = await self._outlook()
-        self._told(outlook.position)
         cancel = self.button("button_cancel_waiting", CANCEL_WAITING)
         if priority == Priority.CRISIS:
             self._crisis_reply(outlook)

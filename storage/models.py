@@ -64,6 +64,8 @@ class Priority(StrEnum):
     """Queue priorities, most urgent first (DESIGN.md §6)."""
 
     CRISIS = "crisis"
+    #: a possible crisis the bot is checking (nlu risk "check"): an operator reads it soon
+    URGENT = "urgent"
     URGENT_REPORT = "urgent_report"
     REQUEST = "request"
     ROUTINE = "routine"
@@ -72,6 +74,7 @@ class Priority(StrEnum):
 #: Sort key for the queue: higher is served first.
 PRIORITY_RANK: dict[str, int] = {
     Priority.CRISIS: 40,
+    Priority.URGENT: 35,
     Priority.URGENT_REPORT: 30,
     Priority.REQUEST: 20,
     Priority.ROUTINE: 10,
