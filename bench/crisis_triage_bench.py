@@ -48,10 +48,11 @@ SETTINGS = (Thresholds(), Thresholds(0.9, 0.3, 0.6), Thresholds(0.9, 0.5, 0.6), 
 
 
 class _Fixed:
-    """A model stand-in that returns out-of-fold scores computed beforehand (keyed by text)."""
+    """A fold's model, standing in with the out-of-fold scores it gave (keyed by text) and its core rules."""
 
-    def __init__(self, scores: dict[str, float]) -> None:
+    def __init__(self, scores: dict[str, float], core_rules: frozenset[str]) -> None:
         self.scores = scores
+        self.core_rules = core_rules
 
     def score(self, text: str) -> float:
         return self.scores[text]
@@ -90,12 +91,11 @@ def main() -> int:
     print(f"corpus: {int(labels.sum())} crisis, {int(((labels == 0) & np.array([k.startswith('safe__') for k in kinds])).sum())}"
           f" hard negatives, {sum(k.startswith('ordinary__') for k in kinds)} ordinary examples; "
           f"{len(set(k for k in kinds if not k.startswith('ordinary__')))} kinds; {FOLDS} folds by kind")
-    oof = np.zeros(len(corpus))
+    fold_models: list[_Fixed] = []
     for f in range(FOLDS):
         train, test = folds != f, folds == f
         model = CrisisModel().fit([t for t, m in zip(texts, train) if m], labels[train])
-        oof[test] = [model.score(t) for t, m in zip(texts, test) if m]
-    scores = dict(zip(texts, oof))  # duplicates across kinds keep one score: fine for rates
+        fold_models.append(_Fixed({t: model.score(t) for t, m in zip(texts, test) if m}, model.core_rules))
 
     started = time.perf_counter()
     full = CrisisModel().fit(texts, labels)
@@ -114,7 +114,7 @@ def main() -> int:
         print(f"  {lang}: caught {pct(float(np.mean(crisis)) if crisis else 0)}, "
               f"hard negatives flagged {pct(float(np.mean(hard)) if hard else 0)}")
     for t in SETTINGS:
-        cv_triage = RiskTriage(rules, _Fixed(scores), t)  # type: ignore[arg-type]
+        cv_triages = [RiskTriage(rules, m, t) for m in fold_models]  # type: ignore[arg-type]
         triage = RiskTriage(rules, full, t)
         print(f"\nthresholds crisis_at={t.crisis_at} check_at={t.check_at} veto_below={t.veto_below}")
         print("  lang | caught (crisis/check) | hard neg -> crisis | -> check | ordinary CV crisis | check"
@@ -122,8 +122,9 @@ def main() -> int:
         setting: dict = {"thresholds": t.__dict__ if hasattr(t, "__dict__") else
                          {"crisis_at": t.crisis_at, "check_at": t.check_at, "veto_below": t.veto_below}, "langs": {}}
         for lang in LANGS:
-            rows = [e for e in corpus if e.language == lang]
-            lv = {e: cv_triage.assess(e.text).level for e in rows}
+            rows = [(i, e) for i, e in enumerate(corpus) if e.language == lang]
+            lv = {e: cv_triages[folds[i]].assess(e.text).level for i, e in rows}
+            rows = [e for _, e in rows]
             crisis = [lv[e] for e in rows if e.label == 1]
             caught = sum(x is not Risk.NONE for x in crisis) / max(1, len(crisis))
             c_only = sum(x is Risk.CRISIS for x in crisis) / max(1, len(crisis))

@@ -17,6 +17,7 @@ looks up weights directly (tens of microseconds), like the classifier.
 
 from __future__ import annotations
 
+import math
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,7 @@ __all__ = ["CrisisModel", "CRISIS_LABEL", "SAFE_LABEL", "label_of"]
 
 CRISIS_LABEL = "crisis"
 SAFE_LABEL = "safe"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _MAGIC = "vikno-nlu-crisis-model"
 
 
@@ -58,6 +59,8 @@ class CrisisModel:
         self._blocks: list[_Block] = []
         self._w: np.ndarray | None = None
         self._b = 0.0
+        #: Names of the crisis rules that were precise on the training corpus (see :func:`core_rules`).
+        self.core_rules: frozenset[str] = frozenset()
 
     def fit(self, texts: Sequence[str], labels: Sequence[int], weights: Sequence[float] | None = None) -> "CrisisModel":
         from scipy import sparse
@@ -81,6 +84,7 @@ class CrisisModel:
         ]
         self._w = clf.coef_[0].astype(np.float32)
         self._b = float(clf.intercept_[0])
+        self.core_rules = core_rules(texts, labels)
         return self
 
     def score(self, text: str) -> float:
@@ -92,7 +96,7 @@ class CrisisModel:
         wi, wv = self._blocks[0].vector(word_grams(norm))
         ci, cv = self._blocks[1].vector(char_grams(norm, lo, hi))
         z = self._b + float(self._w[wi] @ wv) + float(self._w[ci] @ cv)
-        return 1.0 / (1.0 + np.exp(-z)) if z > -60 else 0.0
+        return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
 
     def save(self, path: Path | str) -> None:
         path = Path(path)
@@ -100,7 +104,8 @@ class CrisisModel:
         tmp = path.with_suffix(path.suffix + ".tmp")
         with open(tmp, "wb") as f:
             pickle.dump({"magic": _MAGIC, "version": FORMAT_VERSION, "params": self.params.__dict__,
-                         "blocks": self._blocks, "w": self._w, "b": self._b}, f, protocol=pickle.HIGHEST_PROTOCOL)
+                         "blocks": self._blocks, "w": self._w, "b": self._b, "core": sorted(self.core_rules)},
+                        f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
 
     @classmethod
@@ -111,7 +116,37 @@ class CrisisModel:
             raise ModelFormatError(f"{path}: not a vikno crisis model of format {FORMAT_VERSION}")
         model = cls(**d["params"])
         model._blocks, model._w, model._b = d["blocks"], d["w"], d["b"]
+        model.core_rules = frozenset(d["core"])
         return model
+
+
+#: A rule is core when at least this share of the training messages it flags are crises ...
+CORE_PRECISION = 0.8
+#: ... and it flagged at least this many of them (a rule seen twice proves nothing).
+CORE_SUPPORT = 5
+
+
+def core_rules(texts: Sequence[str], labels: Sequence[int]) -> frozenset[str]:
+    """The crisis rules that were right on this training data: precise, and seen often enough.
+
+    Chosen from the training data alone (cross-validation recomputes them
+    per fold), so that the rules trusted on their own are those the
+    corpus bears out, not those someone believed in.
+    """
+    from collections import Counter
+
+    from .crisis import CrisisDetector
+
+    detector = CrisisDetector()
+    right: Counter[str] = Counter()
+    wrong: Counter[str] = Counter()
+    for text, label in zip(texts, labels):
+        found = detector.detect(text)
+        if found.crisis:
+            for name in found.matched:
+                (right if label else wrong)[name] += 1
+    return frozenset(name for name, n in right.items()
+                     if n >= CORE_SUPPORT and n / (n + wrong[name]) >= CORE_PRECISION)
 
 
 CORPUS_FILE = "crisis.yml"

@@ -13,10 +13,14 @@ instead of either:
 How the two sources decide: the model's probability sets the level
 (``crisis_at`` and ``check_at``, chosen by cross-validation on the corpus
 split by kind of message). A rule hit is never ignored: it is at least a
-``check``, and a ``crisis`` when the model does not clearly disagree
-(``veto_below``), so the rules stay the high-precision core for unambiguous
-phrases while the model takes back their false alarms on hard negatives.
-Without a model the rules decide alone, as before (crisis or none).
+``check``. The rules that were right on the training corpus (the *core*:
+precise on crises and hard negatives alike, chosen at training time, see
+``core_rules``) make a ``crisis`` unless the model is all but sure it is
+not (``core_veto_below``); the other rules make a ``crisis`` only when the
+model agrees (``veto_below``). So "хочу померти" stays a crisis even where
+a short message gives the model little to go on, while "I don't want to
+live in this dorm" is asked about, not alarmed. Without a model the rules
+decide alone, as before (crisis or none).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ class Thresholds:
     crisis_at: float = 0.9
     check_at: float = 0.4
     veto_below: float = 0.6
+    core_veto_below: float = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +90,8 @@ class RiskTriage:
         p = self.model.score(text) if text.strip() else 0.0
         t = self.thresholds
         reasons.append(f"model:{p:.2f}")
-        if p >= t.crisis_at or (ruled.crisis and p >= t.veto_below):
+        core = ruled.crisis and any(name in self.model.core_rules for name in ruled.matched)
+        if p >= t.crisis_at or (ruled.crisis and p >= (t.core_veto_below if core else t.veto_below)):
             level = Risk.CRISIS
         elif p >= t.check_at or ruled.crisis:
             level = Risk.CHECK
