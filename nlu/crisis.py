@@ -102,7 +102,9 @@ def _rules() -> list[_Rule]:
     add("hands_on_self", r"\bна(?:класти|кладу|клала|клав|ложить|ложити|ложу|ложила|ложил)\s+на\s+себ[еяі]\s+руки", 0.95, SUICIDE)
     add("kill_self_uk", r"\b(?:вб'?\w+|убь\w+|уби\w+|ub'?y\w*|ubit\w*|vb'?y\w*)\s+(?:себе|себя|seb[ey]a?|sebe)\b", 0.95, SUICIDE)
     add("self_kill_uk", r"\b(?:себе|себя|sebe|sebya)\s+(?:вб'?\w+|убь\w+|уби\w+|ub\w+|vb\w+)", 0.95, SUICIDE)
-    add("no_want_live", r"\b(?:не|ne)\s*(?:х[оа]чу|хочеться|хочется|хо[тч]\w*|k?h[oa]chu|khochetsya|hochetsya|xochu|хотіла?|хотела?)\s+(?:(?:більше|больше|вже|уже|вообще|взагалі|bilshe|bolshe|uzhe|vzhe)\s+)*(?:жи(?:ти|ть|т)|zh[iy]t[iy]?|zhyty|зачем жить)\b", 0.95, SUICIDE)
+    # "не хочу більше жити" is a crisis; "не хочу жити в цьому гуртожитку" (a place, a person to live
+    # with) is not: a place or company right after the verb ends the match (same in en and az).
+    add("no_want_live", r"\b(?:не|ne)\s*(?:х[оа]чу|хочеться|хочется|хо[тч]\w*|k?h[oa]chu|khochetsya|hochetsya|xochu|хотіла?|хотела?)\s+(?:(?:більше|больше|вже|уже|вообще|взагалі|bilshe|bolshe|uzhe|vzhe)\s+)*(?:жи(?:ти|ть|т)|zh[iy]t[iy]?|zhyty|зачем жить)\b(?!\s+(?:в|у|на|з|с|із|зі|со|за|біля|возле|около|під|под|тут|там|здесь|разом|вместе|поруч|рядом|одна|один|сама|сам|v|u|na|z|s|za|tut|tam|zdes)\b)", 0.95, SUICIDE)
     add("live_no_want", r"\b(?:жи(?:ти|ть)|zh[iy]t[iy]?)\s+(?:(?:більше|больше|вже|уже)\s+)?(?:не|ne)\s+(?:хочу|хочеться|хочется|k?hochu)", 0.95, SUICIDE)
     add("no_want_wake", r"\b(?:не|ne)\s+(?:хочу|хочеться|хочется|k?hochu)\s+(?:(?:більше|больше)\s+)?(?:прокидат\w*|просыпат\w*|прокинут\w*|проснут\w*)", 0.8, SUICIDE)
     add("sleep_no_wake", r"\b(?:заснути|заснуть|уснуть|уснути|засну|усну|лягти спати|лечь спать)\s+(?:\w+\s+)?(?:і|и|та)\s+(?:(?:більше|больше|ніколи|никогда|вже|уже)\s+)*(?:не)\s+(?:прокинут\w*|проснут\w*|прокидат\w*|просыпат\w*)|\b(?:заснути|заснуть|уснуть|уснути|засну|усну)\s+(?:назавжди|навсегда|навіки|навеки|навечно)", 0.85, SUICIDE)
@@ -132,7 +134,7 @@ def _rules() -> list[_Rule]:
     add("kill_myself_en", r"\bki+l+(?:ing|ed|s)?\s+(?:my|him|her|them)\s*sel(?:f|ves)\b|\bkms\b|\bunaliv\w*|\boff(?:ing)?\s+my\s*self\b|\bsewer\s*slide\w*|\bself[ -]?delet\w*|\bdelete\s+my\s*self\b", 0.95, SUICIDE)
     add("end_life_en", r"\bend(?:ing)?\s+(?:my\s+(?:own\s+)?life|it\s+all|everything|my\s+suffering)\b|\btake\s+my\s+(?:own\s+)?life\b", 0.93, SUICIDE)
     add("want_die_en", r"(?<!n't )(?<!dont )(?<!not )(?<!never )\b(?:want|wanna|wish|going|gonna|ready)\s+(?:to\s+)?(?:just\s+)?die\b(?!\s+(?:of|from|laughing))", 0.93, SUICIDE, hyperbole=True)
-    add("no_want_live_en", r"\b(?:don'?t|do not|no longer|dont even|not)\s+(?:\w+\s+)?(?:want|wanna|wish)\s+(?:to\s+)?(?:live|be alive|exist|wake up|be here)\b", 0.93, SUICIDE)
+    add("no_want_live_en", r"\b(?:don'?t|do not|no longer|dont even|not)\s+(?:\w+\s+)?(?:want|wanna|wish)\s+(?:to\s+)?(?:live(?!\s+(?:in|with|at|on|near|here|there|like|together|alone)\b)|be alive|exist|wake up|be here)\b", 0.93, SUICIDE)
     add("better_dead_en", r"\bbetter\s+off\s+(?:dead|without\s+me)\b|\bbetter\s+off\s+(?:if|when|once)\s+i\s*(?:was|were|wasn'?t|weren'?t|was\s+not|were\s+not|am|'?m|had\s+never|'?d|didn'?t|did\s+not)\s+(?:not\s+|never\s+|just\s+)?(?:here|around|gone|alive|exist\w*|dead|born|disappear\w*)\b|\bwish\s+i\s+(?:was|were)\s+(?:dead|never born)\b|\bwish\s+i\s+(?:had\s+)?never\s+(?:been\s+)?born\b", 0.88, SUICIDE)
     add("no_reason_live_en", r"\bno\s+(?:reason|point)\s+(?:to|in)\s+(?:liv\w*|go\w* on|being alive)\b|\bno\s+(?:reason|point)\s+(?:to|in)\s+(?:keep(?:ing)?\s+(?:going|living|on)|carry(?:ing)?\s+on|be(?:ing)?\s+here|stay(?:ing)?\s+alive|continu(?:e|ing))\b(?!\s+(?:to|with|there|back|at|the|this|my|our)\b)|\blife\s+is\s+(?:not\s+worth|pointless|meaningless)", 0.8, SUICIDE)
     add("cut_self_en", r"\bcut(?:ting|s)?\s+(?:my\s*self|myself|my\s+(?:wrists?|arms?|legs?|veins?))\b|\bslit\s+my\s+wrists?\b|\bhurt(?:ing)?\s+my\s*self\b|\bburn(?:ing)?\s+my\s*self\b", 0.9, SUICIDE)
@@ -145,7 +147,7 @@ def _rules() -> list[_Rule]:
     add("not_be_here_en", r"\b(?:not\s+be\s+(?:here|around)\s+(?:anymore|tomorrow|much longer))\b|\bdisappear\s+forever\b|\bthoughts?\s+(?:of|about)\s+(?:death|dying|suicide|killing)", 0.8, SUICIDE)
     # Azerbaijani
     add("kill_self_az", r"\b[öo]z[üu]m[üu]\s+(?:[öo]ld[üu]r\w*|as\w*|yandır\w*|yandir\w*|pəncərədən|atac\w*|at\w*)|\b[öo]z[üu]n[üu]\s+(?:\w+\s+)?(?:[öo]ld[üu]r\w*|as(?:ac|maq|ıb|ib|dı|di)\w*|yand[ıi]r\w*)", 0.93, SUICIDE)
-    add("no_want_live_az", r"\bya[şs]a(?:maq|ma[ğg]a)\s+(?:daha\s+|artıq\s+|artiq\s+)?(?:is[dt][əe]m[iı]r\w*|h[əe]v[əe]sim yoxdur)", 0.93, SUICIDE)
+    add("no_want_live_az", r"(?<!\wda )(?<!\wdə )(?<!\wta )(?<!\wtə )(?<!\wla )(?<!\wlə )(?<!tək )(?<!\wda daha )(?<!\wdə daha )(?<!\wta daha )(?<!\wtə daha )(?<!\wla daha )(?<!\wlə daha )(?<!daha tək )\bya[şs]a(?:maq|ma[ğg]a)\s+(?:daha\s+|artıq\s+|artiq\s+)?(?:is[dt][əe]m[iı]r\w*|h[əe]v[əe]sim yoxdur)", 0.93, SUICIDE)
     add("want_die_az", r"\b[öo]lm[əe]k\s+(?:is[dt][əeiı]y?[iıe]?r\w*|ist[əe]r\w*)|\b[öo]lm[əe]y[əe]\s+haz[ıi]ram", 0.93, SUICIDE, hyperbole=True)
     add("end_life_az", r"\bh[əe]yat[ıi]m[ae]?\s+son\s+(?:qoy\w*|ver\w*)|\bcan[ıi]ma\s+q[əe]sd", 0.95, SUICIDE)
     add("harm_self_az", r"\b[öo]z[üu]m[əe]\s+(?:z[əe]r[əe]r|x[əe]sar[əe]t|xesaret|ziyan)|\bdamar\w*\s+k[əe]s\w*|\b[əe]l\w*\s+k[əe]sir[əe]m", 0.9, SUICIDE)
