@@ -83,11 +83,14 @@ class WebchatChannel:
         if helpline not in engine.helplines:
             return web.Response(status=404, text="no such helpline", headers=COMMON_HEADERS)
         line = engine.helplines[helpline]
-        lang = request.query.get("lang", "")
-        if lang not in SUPPORTED_LANGUAGES or lang not in line.languages:
-            lang = line.settings.default_language
+        # ?lang= is a choice (a link the helpline published for one language); without it the page only
+        # speaks the default language until the person writes, and the person's own words decide.
+        chosen = request.query.get("lang", "")
+        if chosen not in SUPPORTED_LANGUAGES or chosen not in line.languages:
+            chosen = ""
+        lang = chosen or line.settings.default_language
         html = self.jinja.get_template("chat.html").render(
-            lang=lang, title=PAGE_TITLES.get(lang, "Chat"), helpline=helpline, script_version=self.script.version,
+            lang=lang, chosen=chosen, title=PAGE_TITLES.get(lang, "Chat"), helpline=helpline, script_version=self.script.version,
             style_version=self.style.version)
         headers = {**COMMON_HEADERS, "Cache-Control": "no-store",
                    "Content-Security-Policy": page_csp(request.host, self.origins.frame_ancestors()),

@@ -338,3 +338,17 @@ async def test_small_phone_screen_keeps_quick_exit_in_view(sites: Sites, browser
     await expect(page.locator(".vk-log .vk-text").first).to_have_attribute("dir", "auto")
     await page.screenshot(path=str(Path(os.environ.get("VIKNO_SCREENSHOTS", "/tmp")) / "webchat-360x640.png"))
     assert problems == []
+
+
+async def test_the_page_without_a_chosen_language_answers_in_the_persons_language(sites: Sites,
+                                                                                 browser: Browser) -> None:
+    """The page's labels default to Ukrainian, but that is no choice: English words get English answers."""
+    page, problems = await open_page(browser, sites.chat.url + "/chat")
+    await say(page, "Hello, I need some help with benefits for my family")
+    await expect(bubbles(page, "This is")).to_have_count(1)
+    await expect(bubbles(page, "Вітаємо")).to_have_count(0)
+    # a language the helpline put in the link is a choice that stands
+    chosen, _ = await open_page(browser, sites.chat.url + "/chat?lang=uk")
+    await say(chosen, "Hello, I need some help with benefits for my family")
+    await expect(bubbles(chosen, "Вітаємо")).to_have_count(1)
+    assert problems == []

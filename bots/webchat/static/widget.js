@@ -71,7 +71,10 @@
       queue: "You are in the queue: ", tooLong: "The message is too long",
       notSent: "The message was not sent. Please try again a little later." }
   };
-  var lang = T[data.lang] ? data.lang : "uk";
+  var lang = T[data.lang] ? data.lang : T[data.uiLang] ? data.uiLang : "uk";
+  // Only a language the site set (data-lang) is a choice the server keeps; the labels' language
+  // alone is not, so a person who writes in another language is answered in it.
+  var chosenLang = T[data.lang] ? data.lang : null;
   var languages = [lang];
 
   // --- state --------------------------------------------------------------
@@ -501,7 +504,7 @@
     showStatus();
     socket.onopen = function () {
       lastFrameAt = Date.now();
-      socket.send(JSON.stringify({ type: "hello", key: key, lang: lang, helpline: helpline,
+      socket.send(JSON.stringify({ type: "hello", key: key, lang: chosenLang, helpline: helpline,
                                    last_seen: Object.keys(byId).length }));
     };
     socket.onmessage = function (e) {
