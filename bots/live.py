@@ -15,7 +15,7 @@ from typing import Any
 
 from vikno.handoff.access import Facts
 from vikno.handoff.console.live import ConsoleHub
-from vikno.storage.models import Conversation, Event, Message
+from vikno.storage.models import Conversation, Direction, Event, Message
 
 from .channels import RunningChannel
 
@@ -42,6 +42,9 @@ class Delivery:
 
     async def outgoing(self, conversation: Conversation, message: Message) -> None:
         """A message for the person was stored: get it to them."""
+        if message.direction == Direction.INTERNAL:  # an operators' note is staff-only: never pushed
+            log.error("refused to push an internal note to conversation %s", conversation.id)
+            return
         running = self.channels.get(conversation.channel)
         if running is not None:
             running.pump.wake()

@@ -118,6 +118,9 @@ class Conversation:
 class Direction(StrEnum):
     IN = "in"
     OUT = "out"
+    #: Operators' notes to each other: staff only. The storage port keeps them out
+    #: of a person's history and out of the outbox, so no channel can leak one.
+    INTERNAL = "internal"
 
 
 class Sender(StrEnum):

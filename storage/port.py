@@ -119,11 +119,20 @@ class Messages(ABC):
     async def by_platform_id(self, channel: str, platform_id: str) -> Message | None: ...
 
     @abstractmethod
-    async def history(self, conversation_id: str, limit: int | None = None) -> list[Message]:
-        """Messages oldest first; with ``limit``, the newest ``limit`` of them."""
+    async def history(self, conversation_id: str, limit: int | None = None, *,
+                      include_notes: bool = False) -> list[Message]:
+        """Messages oldest first; with ``limit``, the newest ``limit`` of them.
+
+        The person's side of the conversation: operators' internal notes are
+        left out (and not counted by ``limit``) unless ``include_notes`` asks
+        for the staff view. Decided here, once, so that no channel (web chat
+        history, live sync, REST, transcripts) can show a note by forgetting
+        a filter; only the operator console asks for notes.
+        """
 
     @abstractmethod
-    async def replies_to(self, message_id: str) -> list[Message]: ...
+    async def replies_to(self, message_id: str) -> list[Message]:
+        """The bot's stored replies to a message (never a note), oldest first."""
 
     @abstractmethod
     async def count(self, conversation_id: str | None = None) -> int: ...

@@ -48,8 +48,10 @@ async def mongo_store(mongo_uri: str) -> AsyncIterator[MongoStore]:
     store = MongoStore(mongo_uri, name)
     await store.open()
     yield store
-    await store.client.drop_database(name)
-    await store.close()
+    await store.close()  # the app under test may have closed it already
+    cleanup = MongoStore(mongo_uri, name)
+    await cleanup.client.drop_database(name)
+    await cleanup.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("mongo", marks=pytest.mark.mongo)])

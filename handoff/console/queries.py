@@ -66,7 +66,7 @@ async def chat_data(console: Console, operator: Operator, conv: Conversation,
                     lang: str = DEFAULT) -> dict[str, Any]:
     line = console.helplines.get(conv.helpline)
     operators = {o.id: o for o in await console.store.operators.all()}
-    history = await console.store.messages.history(conv.id, HISTORY_LIMIT)
+    history = await console.store.messages.history(conv.id, HISTORY_LIMIT, include_notes=True)  # staff view
     view = conversation_view(conv, line, operators=operators, lang=lang)
     view["mine"] = conv.state == State.WITH_OPERATOR and conv.operator_id == operator.id
     return {"conversation": view, "messages": [message_view(m, lang) for m in history]}

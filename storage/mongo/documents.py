@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from ..models import Conversation, Event, Message
+from ..models import Conversation, Direction, Event, Message
 
 
 def conversation_doc(c: Conversation) -> dict[str, Any]:
@@ -29,6 +29,8 @@ def message_doc(m: Message) -> dict[str, Any]:
     doc["_id"] = doc.pop("id")
     doc["direction"] = str(m.direction)
     doc["sender"] = str(m.sender)
+    if m.direction == Direction.INTERNAL:  # a note is never pending: the outbox cannot lease it
+        doc["delivery"] = None
     return doc
 
 

@@ -12,7 +12,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from ..errors import Duplicate
-from ..models import Delivery, Message
+from ..models import Delivery, Direction, Message
 from ..port import Messages
 from .documents import message_doc, message_from
 from .errors import translated
@@ -26,6 +26,7 @@ INDEXES = [
 ]
 
 _DUPLICATE_KEY = 11000
+_NOTE = Direction.INTERNAL.value
 
 
 def _is_due(doc: dict, now: datetime) -> bool:
@@ -90,16 +91,20 @@ class MongoMessages(Messages):
         return message_from(doc) if doc else None
 
     @translated
-    async def history(self, conversation_id: str, limit: int | None = None) -> list[Message]:
+    async def history(self, conversation_id: str, limit: int | None = None, *,
+                      include_notes: bool = False) -> list[Message]:
+        query: dict = {"conversation_id": conversation_id}
+        if not include_notes:
+            query["direction"] = {"$ne": _NOTE}
         if limit is None:
-            cursor = self.c.find({"conversation_id": conversation_id}).sort("seq", ASCENDING)
+            cursor = self.c.find(query).sort("seq", ASCENDING)
             return [message_from(d) async for d in cursor]
-        cursor = self.c.find({"conversation_id": conversation_id}).sort("seq", DESCENDING).limit(limit)
+        cursor = self.c.find(query).sort("seq", DESCENDING).limit(limit)
         return [message_from(d) async for d in cursor][::-1]
 
     @translated
     async def replies_to(self, message_id: str) -> list[Message]:
-        cursor = self.c.find({"reply_to": message_id}).sort("seq", ASCENDING)
+        cursor = self.c.find({"reply_to": message_id, "direction": {"$ne": _NOTE}}).sort("seq", ASCENDING)
         return [message_from(d) async for d in cursor]
 
     @translated

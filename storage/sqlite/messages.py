@@ -6,7 +6,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from ..errors import Duplicate
-from ..models import Delivery, Message
+from ..models import Delivery, Direction, Message
 from ..port import Messages
 from . import owners
 from .db import SqliteDatabase
@@ -21,16 +21,18 @@ _INSERT = f"INSERT INTO messages ({_COLUMNS}) VALUES ({','.join('?' * 17)})"
 
 
 _LOCAL = "local:"
+_NOTE = Direction.INTERNAL.value
 
 
 def to_row(m: Message, handled: bool | None = None) -> tuple:
+    # A note is never pending delivery: the outbox cannot lease what it never holds.
     # A local id ("local:<id>") is only a stand-in: storing NULL keeps it out of
     # the de-duplication index (SQLite lets NULLs repeat in a UNIQUE index).
     platform_id = None if (m.platform_id or "").startswith(_LOCAL) else m.platform_id
     return (
         m.id, m.seq, m.conversation_id, m.helpline, m.channel, str(m.direction), str(m.sender), m.kind,
         m.text, dumps(m.buttons), platform_id, m.reply_to, int(m.handled if handled is None else handled),
-        ts(m.created_at), m.delivery, m.attempts, ts(m.deliver_after),
+        ts(m.created_at), None if m.direction == _NOTE else m.delivery, m.attempts, ts(m.deliver_after),
     )
 
 
@@ -181,15 +183,18 @@ class SqliteMessages(Messages):
 
         return await self._db.read(q)
 
-    async def history(self, conversation_id: str, limit: int | None = None) -> list[Message]:
+    async def history(self, conversation_id: str, limit: int | None = None, *,
+                      include_notes: bool = False) -> list[Message]:
+        where = "conversation_id=?" if include_notes else f"conversation_id=? AND direction != '{_NOTE}'"
+
         def q(conn: sqlite3.Connection) -> list[Message]:
             if limit is None:
                 rows = conn.execute(
-                    f"SELECT {_COLUMNS} FROM messages WHERE conversation_id=? ORDER BY seq", (conversation_id,)
+                    f"SELECT {_COLUMNS} FROM messages WHERE {where} ORDER BY seq", (conversation_id,)
                 ).fetchall()
             else:
                 rows = conn.execute(
-                    f"SELECT {_COLUMNS} FROM messages WHERE conversation_id=? ORDER BY seq DESC LIMIT ?",
+                    f"SELECT {_COLUMNS} FROM messages WHERE {where} ORDER BY seq DESC LIMIT ?",
                     (conversation_id, limit),
                 ).fetchall()[::-1]
             return [from_row(r) for r in rows]
@@ -200,7 +205,8 @@ class SqliteMessages(Messages):
         def q(conn: sqlite3.Connection) -> list[Message]:
             # replies are stored as "<message id>:<n>": a primary-key range, no extra index
             rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM messages WHERE id > ? AND id < ? AND reply_to = ? ORDER BY seq",
+                f"SELECT {_COLUMNS} FROM messages WHERE id > ? AND id < ? AND reply_to = ? "
+                f"AND direction != '{_NOTE}' ORDER BY seq",
                 (message_id + ":", message_id + ";", message_id),
             ).fetchall()
             return [from_row(r) for r in rows]

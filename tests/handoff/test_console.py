@@ -44,7 +44,7 @@ async def with_chat(site: ConsoleSite, login: str = "olena", key: str = "anna", 
 
 
 async def texts(site: ConsoleSite, cid: str) -> list[tuple[str, str, str | None]]:
-    return [(m.direction, m.sender, m.text) for m in await site.store.messages.history(cid)]
+    return [(m.direction, m.sender, m.text) for m in await site.store.messages.history(cid, include_notes=True)]
 
 
 # --- logging in and out ---------------------------------------------------------

@@ -75,7 +75,7 @@ async def test_take_next_reply_close_and_the_bot_is_back(engine: Engine, handoff
     assert turn.replies == () and turn.conversation.state == "with_operator"
     await handoff.reply(olena, cid, "Добрий день, чим можу допомогти?")
     await handoff.note(olena, cid, "сусідка, потрібен соцпрацівник")
-    history = await any_store.messages.history(cid)
+    history = await any_store.messages.history(cid, include_notes=True)  # the staff view
     assert [m.sender for m in history][-3:] == ["user", "operator", "operator"]
     assert history[-1].direction == "internal"
     with pytest.raises(HandoffError, match="category"):
