@@ -28,6 +28,7 @@ weight rows they touch, which takes tens of microseconds.
 from __future__ import annotations
 
 import math
+import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -321,7 +322,7 @@ class IntentClassifier:
     # ------------------------------------------------------------ persistence
     def save(self, path: Path | str) -> None:
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # inside vikno's private data folder
         state = {
             "magic": _MAGIC,
             "format_version": FORMAT_VERSION,
@@ -336,7 +337,7 @@ class IntentClassifier:
             "report": self.report.__dict__,
         }
         tmp = path.with_suffix(path.suffix + ".tmp")
-        with open(tmp, "wb") as fh:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
             pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)  # atomic: a crash never leaves half a model behind
 

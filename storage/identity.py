@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .errors import ConfigurationError
+from .files import private_file, private_folder
 
 SECRET_FILENAME = "secret.key"
 
@@ -79,10 +80,9 @@ def load_or_create_secret(data_dir: Path, configured: str | None) -> bytes:
     """
     if configured:
         return configured.encode()
-    path = Path(data_dir) / SECRET_FILENAME
+    path = private_folder(Path(data_dir)) / SECRET_FILENAME
     if path.exists():
-        return path.read_bytes().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+        return private_file(path).read_bytes().strip()
     value = secrets.token_urlsafe(48).encode()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:

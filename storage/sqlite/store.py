@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..files import private_file, private_folder, tighten_folder
 from ..models import Conversation, Event, Message
 from ..port import Store
 from . import conversations, events, messages, operators, writer
@@ -29,6 +30,9 @@ class SqliteStore(Store):
         self.login_attempts = operators.SqliteLoginAttempts(self._db)
 
     async def open(self) -> None:
+        if not self._db.is_open:
+            tighten_folder(private_folder(self.path.parent))
+            private_file(self.path)  # SQLite gives -wal and -shm the database file's mode
         await self._db.open()
 
     async def close(self) -> None:

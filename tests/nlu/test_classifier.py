@@ -61,6 +61,7 @@ async def test_async_parse(nlu: BuiltinNLU) -> None:
 def test_save_load_roundtrip(nlu: BuiltinNLU, tmp_path: Path) -> None:
     path = tmp_path / "m" / "model.pkl"
     nlu.classifier.save(path)
+    assert path.stat().st_mode & 0o777 == 0o600  # it lives in vikno's private data folder
     loaded = BuiltinNLU.load(path)
     for text in ["привіт", "мне нужна инвалидная коляска", "evsizəm", "thanks a lot", "what is the weather"]:
         a, b = nlu.parse_sync(text), loaded.parse_sync(text)
