@@ -54,6 +54,9 @@ from vikno.handoff.service import Handoff, HandoffError
 from vikno.storage.models import Conversation, Operator, Priority, State, utcnow
 from vikno.storage.port import Store
 
+#: The secret key of the benchmark's stores (platform ids are stored keyed-hashed with it).
+BENCH_SECRET = b"the benchmark's own secret, never a real one"
+
 TARGET_CLAIM_P99_MS = 10.0
 TARGET_CRISIS_S = 1.0
 HELPLINE = "line1620"
@@ -162,13 +165,13 @@ async def bench_claims(args: argparse.Namespace) -> dict[str, Any]:
         server = MongoTestServer()
         uri = server.start()
     name = f"vikno_bench_{uuid.uuid4().hex[:8]}"
-    store = MongoStore(uri, name)
+    store = MongoStore(uri, name, secret=BENCH_SECRET)
     try:
         out["mongo"] = await claims_on(store, args.mongo_conversations, args.claimers)
         out["mongo"]["conversations"] = args.mongo_conversations
         out["mongo"]["server"] = "MONGODB_URI" if os.environ.get("MONGODB_URI") else "mongoeco (in-memory test server)"
     finally:
-        cleanup = MongoStore(uri, name)
+        cleanup = MongoStore(uri, name, secret=BENCH_SECRET)
         await cleanup.open()
         await cleanup.client.drop_database(name)
         await cleanup.close()

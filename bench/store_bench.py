@@ -67,6 +67,8 @@ from vikno.storage.models import Conversation, Event, Message
 from vikno.storage.port import Store
 
 HELPLINE, CHANNEL = "line1620", "rest"
+#: The secret key of the benchmark's stores (platform ids are stored keyed-hashed with it).
+BENCH_SECRET = b"the benchmark's own secret, never a real one"
 CONCURRENCY = 50
 #: --people contacts (the default): a helpline's traffic. A person writes this many
 #: messages (each answered: 2 stored per turn), then leaves; the lines in ../shared/seeds
@@ -421,11 +423,11 @@ async def bench_mongo(uri: str, server: str, sizes: list[int], windows: Windows,
 
     database = f"vikno_bench_{uuid.uuid4().hex[:10]}"
     print(f"mongo: PyMongo async driver, {server}, database {database}, sizes {_sizes(sizes)}", flush=True)
-    store = MongoStore(uri, database)
+    store = MongoStore(uri, database, secret=BENCH_SECRET)
     try:
         return await bench_store(store, "mongo", server, sizes, windows, people)
     finally:
-        cleanup = MongoStore(uri, database)
+        cleanup = MongoStore(uri, database, secret=BENCH_SECRET)
         try:
             await cleanup.client.drop_database(database)
         finally:

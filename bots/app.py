@@ -84,13 +84,13 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
               nlu: Understanding | None = None) -> web.Application:
     logredact.install()  # conversation keys and tokens never reach a log line
     app = web.Application(middlewares=[json_errors], client_max_size=settings.rest.max_body_bytes + 1024)
+    secret = load_or_create_secret(
+        settings.data_dir, settings.secret_key.get_secret_value() if settings.secret_key else None)
     store = store or make_store(
         data_dir=settings.data_dir,
         mongodb_uri=settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None,
-        mongodb_database=settings.mongodb_database,
+        mongodb_database=settings.mongodb_database, secret=secret,
     )
-    secret = load_or_create_secret(
-        settings.data_dir, settings.secret_key.get_secret_value() if settings.secret_key else None)
     vault = IdentityVault(secret)
     engine = Engine(store, vault, helplines, nlu, default_helpline=settings.default_helpline)
     app[SETTINGS] = settings

@@ -46,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
         command = op_sub.add_parser(name, help=what)
         command.add_argument("name", help="the login")
         command.add_argument("--config", type=Path)
+    store = sub.add_parser("store", help="look after the store")
+    store_sub = store.add_subparsers(dest="store_command", required=True)
+    store_sub.add_parser("migrate", help="bring the database to this vikno's schema (serve does it at every start)"
+                         ).add_argument("--config", type=Path)
     return parser
 
 
@@ -92,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         from .operators_cli import run_operator_command
 
         return run_operator_command(args, settings, helplines)
+    if args.command == "store":
+        from .store_cli import run_store_command
+
+        return run_store_command(args, settings)
     return serve(settings, helplines)
 
 

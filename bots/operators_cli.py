@@ -73,7 +73,8 @@ def run_operator_command(args: argparse.Namespace, settings: Settings, helplines
 async def _run(args: argparse.Namespace, settings: Settings, helplines: dict[str, Helpline]) -> int:
     store = make_store(data_dir=settings.data_dir,
                        mongodb_uri=settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None,
-                       mongodb_database=settings.mongodb_database)
+                       mongodb_database=settings.mongodb_database,
+                       secret=settings.secret_key.get_secret_value().encode() if settings.secret_key else None)
     try:
         await store.open()
         if args.operator_command == "list":

@@ -105,7 +105,7 @@ class Engine:
             conversation_id=conv.id, helpline=line.id, channel=inbound.channel, direction=Direction.IN,
             sender=Sender.USER, text=inbound.text, kind=str(inbound.kind),
             buttons=[{"payload": inbound.button}] if inbound.button is not None else [],
-            platform_id=inbound.platform_id,
+            platform_id=inbound.platform_id, client_id=inbound.client_id,
         )
         try:
             return await self._run(inbound, line, conv, stored)

@@ -55,6 +55,9 @@ class Inbound:
     locale: str | None = None
     locale_hint: str | None = None
     platform_id: str | None = None
+    #: The id the person's own client gave the message (the web chat), echoed back in
+    #: its history so it can match its unsent copy; names nobody, unlike ``platform_id``.
+    client_id: str | None = None
     helpline: str | None = None
     address: str | None = None  # where replies go, when not the user id itself
     #: The channel answers this one itself (e.g. Viber's welcome message in the

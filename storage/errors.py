@@ -9,6 +9,10 @@ class StoreUnavailable(StorageError):
     """The database cannot be reached; the caller must not acknowledge input."""
 
 
+class StoreDamaged(StorageError):
+    """The database file is damaged; the message says what to do. Retrying will not help."""
+
+
 class Conflict(StorageError):
     """Someone else changed the document since it was read; reload and retry."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hmac
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -33,11 +34,43 @@ def _derive(secret: bytes, label: bytes) -> bytes:
 _REMEMBERED_KEYS = 20_000
 
 
+def _check(secret: bytes) -> None:
+    if len(secret) < 16:
+        raise ConfigurationError("the secret key must be at least 16 bytes; generate one with "
+                                 "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`")
+
+
+#: What a stored platform message id looks like: ``#`` and 40 hex digits. No
+#: channel's own ids start with ``#`` (REST and web chat keys cannot hold one).
+HASHED_PLATFORM_ID = re.compile(r"#[0-9a-f]{40}")
+#: The stand-in of messages without a platform id (``local:<message id>``): our own id, kept as it is.
+LOCAL_PREFIX = "local:"
+
+
+class PlatformIds:
+    """Keyed hashes of platform message ids: what the store keeps instead of them.
+
+    A platform message id names the person: ``<telegram chat id>:<message id>``,
+    ``<web chat key>:<n>``, ``<REST key>:<n>`` (the two keys are a person's only
+    credential). De-duplicating a platform's retry needs only equality, so the
+    store keeps HMAC-SHA256 of the id under a key derived from the deployment's
+    secret. Hashing a stored value again returns it unchanged, so a message read
+    back from the store can be written again.
+    """
+
+    def __init__(self, secret: bytes) -> None:
+        _check(secret)
+        self._key = _derive(secret, b"platform-id")
+
+    def __call__(self, platform_id: str | None) -> str | None:
+        if platform_id is None or platform_id.startswith(LOCAL_PREFIX) or HASHED_PLATFORM_ID.fullmatch(platform_id):
+            return platform_id
+        return "#" + hmac.digest(self._key, platform_id.encode(), "sha256").hex()[:40]
+
+
 class IdentityVault:
     def __init__(self, secret: bytes) -> None:
-        if len(secret) < 16:
-            raise ConfigurationError("the secret key must be at least 16 bytes; generate one with "
-                                     "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`")
+        _check(secret)
         self._hmac_key = _derive(secret, b"pseudonym")
         self._fernet = Fernet(base64.urlsafe_b64encode(_derive(secret, b"address")))
         self._keys: dict[tuple[str, str], str] = {}

@@ -135,8 +135,14 @@ class Message:
     """One message in or out, in the order the conversation saw it.
 
     ``platform_id`` is unique per channel: a platform retry of the same
-    message is recognised and not processed twice. Outgoing messages get a
-    derived id (``<inbound id>:<n>``) so that writing them again is harmless.
+    message is recognised and not processed twice. It names the person (a
+    chat id, a web chat or REST key), so the store keeps only a keyed hash of
+    it (``storage.identity.PlatformIds``): a message read back holds the hash,
+    and ``by_platform_id`` takes the platform's own id. ``client_id`` is the
+    id the person's own client gave the message (the web chat), echoed back
+    so that it can match its unsent copy; it names nobody. Outgoing messages
+    get a derived id (``<inbound id>:<n>``) so that writing them again is
+    harmless.
 
     Outgoing messages for channels that push (Telegram, Viber) are their own
     durable outbox: written ``delivery="pending"`` in the same commit as the
@@ -154,6 +160,7 @@ class Message:
     kind: str = "text"
     buttons: list[dict[str, str]] = field(default_factory=list)
     platform_id: str | None = None
+    client_id: str | None = None
     reply_to: str | None = None
     handled: bool = False
     id: str = field(default_factory=new_id)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from .health import WriteHealth
 from .models import Conversation, Event, Message, Operator, Session
 
 @dataclass(frozen=True, slots=True)
@@ -356,10 +357,22 @@ class Store(ABC):
     operators: Operators
     sessions: Sessions
     login_attempts: LoginAttempts
+    #: The schema version this vikno writes (``vikno store migrate`` brings a database to it).
+    schema_version: int
+    #: The migrations the last :meth:`open` ran, e.g. ``["2: platform message ids ..."]``.
+    migrated: list[str]
+    #: Outcomes of recent writes: ``/healthz`` is unhealthy while they fail, even if a ping answers.
+    writes: WriteHealth
 
     @abstractmethod
     async def open(self) -> None:
-        """Connect and create indexes; safe to call again after a failure."""
+        """Connect, check, migrate to :attr:`schema_version` and create indexes.
+
+        Safe to call again after a failure, and on every start: migrations
+        that ran once do not run again. Raises StoreUnavailable when the
+        database cannot be reached (retry), StoreDamaged or
+        ConfigurationError when retrying cannot help (stop, say what to do).
+        """
 
     @abstractmethod
     async def close(self) -> None: ...

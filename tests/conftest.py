@@ -19,6 +19,9 @@ from vikno.storage.mongo.store import MongoStore
 from vikno.storage.port import Store
 from vikno.storage.sqlite.store import SqliteStore
 
+#: The secret key of stores made by tests (platform ids are stored keyed-hashed with it).
+TEST_SECRET = b"the tests' own secret, never a real one"
+
 
 @pytest.fixture(scope="session")
 def mongo_uri() -> Iterator[str]:
@@ -45,11 +48,11 @@ async def sqlite_store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
 @pytest.fixture
 async def mongo_store(mongo_uri: str) -> AsyncIterator[MongoStore]:
     name = f"vikno_test_{uuid.uuid4().hex[:12]}"
-    store = MongoStore(mongo_uri, name)
+    store = MongoStore(mongo_uri, name, secret=TEST_SECRET)
     await store.open()
     yield store
     await store.close()  # the app under test may have closed it already
-    cleanup = MongoStore(mongo_uri, name)
+    cleanup = MongoStore(mongo_uri, name, secret=TEST_SECRET)
     await cleanup.client.drop_database(name)
     await cleanup.close()
 

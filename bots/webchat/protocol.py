@@ -203,9 +203,8 @@ def message_json(m: Message, key: str | None = None) -> dict[str, Any]:
     }
     if m.direction == "in":
         out["button"] = m.buttons[0].get("payload") if m.buttons else None
-        prefix = f"{key}:" if key else None
-        if prefix and m.platform_id and m.platform_id.startswith(prefix):
-            out["client_id"] = m.platform_id[len(prefix):]
+        if key and m.client_id:  # the person's own socket only
+            out["client_id"] = m.client_id
     else:
         out["buttons"] = [{"title": b.get("title", ""), "payload": b.get("payload", "")} for b in m.buttons]
     return out

@@ -198,7 +198,7 @@ class Session:
         inbound = Inbound(
             channel=CHANNEL, user_id=self.key, text=msg.text, button=msg.payload,
             kind=Kind.BUTTON if msg.payload is not None else Kind.TEXT, locale=self.lang,
-            platform_id=platform_id, helpline=self.line.id,
+            platform_id=platform_id, client_id=msg.id, helpline=self.line.id,
         )
         try:
             turn = await self.engine.handle(inbound)
@@ -211,7 +211,7 @@ class Session:
         if self.conversation_id is None:
             self.conversation_id = turn.conversation.id
             self.hub.join(turn.conversation.id, self.ws)
-        stored, replies = await self._stored_turn(turn, platform_id)
+        stored, replies = await self._stored_turn(turn, msg.id)
         conversation = {"type": "conversation", "conversation": turn.conversation.as_json()}
         await self.send({"type": "ack", "id": msg.id, "message": stored, "duplicate": turn.duplicate})
         for reply in replies:
@@ -222,19 +222,21 @@ class Session:
                                    exclude=self.ws)
             await self.hub.publish(turn.conversation.id, conversation, exclude=self.ws)
 
-    async def _stored_turn(self, turn: Turn, platform_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    async def _stored_turn(self, turn: Turn, client_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         """The stored inbound message and its replies, with their store ids.
 
         The engine answers with the replies' content; the client needs their
-        ids to merge them with history without showing anything twice.
+        ids to merge them with history without showing anything twice. The
+        message is found by its client id: within one conversation (one key)
+        it is as unique as the platform id, which the store keeps only hashed.
         """
         messages = self.engine.store.messages
         conv_id = turn.conversation.id
         window = await messages.history(conv_id, len(turn.replies) + 1 + TURN_WINDOW)
-        inbound = _find(window, platform_id)
+        inbound = _find(window, client_id)
         if inbound is None:  # many messages since (other tabs, an operator): look further back
             window = await messages.history(conv_id, 1000)
-            inbound = _find(window, platform_id)
+            inbound = _find(window, client_id)
         if inbound is None:
             log.warning("a web chat turn was not found in its conversation's history")
             return None, [{"id": None, "direction": "out", "sender": "bot", "kind": "text", "text": r.text,
@@ -244,5 +246,5 @@ class Session:
         return message_json(inbound, self.key), [message_json(m) for m in replies]
 
 
-def _find(window: list[Message], platform_id: str) -> Message | None:
-    return next((m for m in reversed(window) if m.platform_id == platform_id), None)
+def _find(window: list[Message], client_id: str) -> Message | None:
+    return next((m for m in reversed(window) if m.direction == "in" and m.client_id == client_id), None)

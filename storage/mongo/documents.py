@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from ..identity import PlatformIds
 from ..models import Conversation, Direction, Event, Message
 
 
@@ -24,9 +25,11 @@ def conversation_from(doc: dict[str, Any]) -> Conversation:
     return Conversation(**doc)
 
 
-def message_doc(m: Message) -> dict[str, Any]:
+def message_doc(m: Message, ids: PlatformIds) -> dict[str, Any]:
+    """The document of a message; its platform id keyed-hashed by ``ids`` (never stored in clear)."""
     doc = asdict(m)
     doc["_id"] = doc.pop("id")
+    doc["platform_id"] = ids(m.platform_id)
     doc["direction"] = str(m.direction)
     doc["sender"] = str(m.sender)
     if m.direction == Direction.INTERNAL:  # a note is never pending: the outbox cannot lease it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
@@ -12,6 +13,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from ..errors import Duplicate
+from ..identity import PlatformIds
 from ..models import Delivery, Direction, Message
 from ..port import Messages
 from .documents import message_doc, message_from
@@ -36,24 +38,25 @@ def _is_due(doc: dict, now: datetime) -> bool:
     return after is None or after <= now
 
 
-async def insert_ignoring_duplicates(collection: AsyncCollection, messages: list[Message]) -> None:
+async def insert_ignoring_duplicates(collection: AsyncCollection, messages: list[Message], ids: PlatformIds) -> None:
     """Insert all; the ones already there (a retried turn) are left as they are."""
     if not messages:
         return
     try:
-        await collection.insert_many([message_doc(m) for m in messages], ordered=False)
+        await collection.insert_many([message_doc(m, ids) for m in messages], ordered=False)
     except BulkWriteError as exc:
         if any(e.get("code") != _DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
             raise
 
 
-async def insert_inbound(collection: AsyncCollection, message: Message) -> None:
+async def insert_inbound(collection: AsyncCollection, message: Message, ids: PlatformIds) -> None:
     """Insert the inbound of a turn, or raise Duplicate for another copy of it."""
+    doc = message_doc(message, ids)
     try:
-        await collection.insert_one(message_doc(message))
+        await collection.insert_one(doc)
         return
     except DuplicateKeyError:
-        doc = await collection.find_one({"channel": message.channel, "platform_id": message.platform_id})
+        doc = await collection.find_one({"channel": message.channel, "platform_id": doc["platform_id"]})
     if doc is None:
         return  # the same id is stored: a retry of this very turn
     existing = message_from(doc)
@@ -65,17 +68,23 @@ class MongoMessages(Messages):
     #: A process elsewhere cannot be asked whether it lives: leases are short and renewed instead.
     knows_dead_owners = False
 
-    def __init__(self, collection: AsyncCollection) -> None:
+    def __init__(self, collection: AsyncCollection, ids: PlatformIds,
+                 before_write: Callable[[], Awaitable[None]] | None = None) -> None:
         self.c = collection
+        self.ids = ids
+        self._before_write = before_write
         self.owner = f"{socket.gethostname()}/{os.getpid()}-{secrets.token_hex(6)}"
 
     @translated
     async def add_inbound(self, message: Message) -> tuple[Message, bool]:
+        if self._before_write is not None:
+            await self._before_write()  # de-duplication needs its unique index (the store checks now and then)
+        doc = message_doc(message, self.ids)
         try:
-            await self.c.insert_one(message_doc(message))
+            await self.c.insert_one(doc)
             return message, True
         except DuplicateKeyError:
-            doc = await self.c.find_one({"channel": message.channel, "platform_id": message.platform_id})
+            doc = await self.c.find_one({"channel": message.channel, "platform_id": doc["platform_id"]})
             if doc is None:
                 raise
             return message_from(doc), False
@@ -87,7 +96,7 @@ class MongoMessages(Messages):
 
     @translated
     async def by_platform_id(self, channel: str, platform_id: str) -> Message | None:
-        doc = await self.c.find_one({"channel": channel, "platform_id": platform_id})
+        doc = await self.c.find_one({"channel": channel, "platform_id": self.ids(platform_id)})
         return message_from(doc) if doc else None
 
     @translated

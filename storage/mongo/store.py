@@ -8,29 +8,59 @@ complete rather than duplicate.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
 from collections.abc import Sequence
 
 from pymongo import AsyncMongoClient
 from pymongo.errors import ConfigurationError as DriverConfigurationError
-from pymongo.errors import InvalidURI
+from pymongo.errors import InvalidURI, OperationFailure
 
 from ..errors import ConfigurationError, StoreUnavailable
+from ..health import WriteHealth
+from ..identity import PlatformIds
 from ..models import Conversation, Event, Message
 from ..port import Store
-from . import conversations, events, messages, operators
+from . import conversations, events, messages, migrations, operators
 from .errors import UNAVAILABLE, translated
+from .watch import ReconnectWatcher, WriteWatcher
+
+log = logging.getLogger(__name__)
 
 DEFAULT_DATABASE = "vikno"
+_DUPLICATE_KEY = 11000
+_INDEXES = [
+    ("conversations", conversations.INDEXES),
+    ("messages", messages.INDEXES),
+    ("events", events.INDEXES),
+    ("operators", operators.OPERATOR_INDEXES),
+    ("sessions", operators.SESSION_INDEXES),
+    ("login_attempts", operators.ATTEMPT_INDEXES),
+]
+
+
+#: Indexes are checked again at most this often (before a de-duplicating write, or a health check).
+INDEX_CHECK_SECONDS = 60.0
 
 
 class MongoStore(Store):
     kind = "mongodb"
+    schema_version = migrations.SCHEMA_VERSION
 
-    def __init__(self, uri: str, database: str | None = None, *, timeout_ms: int = 5000) -> None:
+    def __init__(self, uri: str, database: str | None = None, *, secret: bytes, timeout_ms: int = 5000,
+                 index_check_seconds: float = INDEX_CHECK_SECONDS) -> None:
+        """``secret``: the deployment's secret key (platform ids are stored keyed-hashed with it)."""
+        self._ids = PlatformIds(secret)
+        self.writes = WriteHealth()
+        self.migrated: list[str] = []
+        self.index_check_seconds = index_check_seconds
+        self._indexes_checked: float | None = None  # monotonic time of the last good check; None: due
+        self._indexing: asyncio.Lock | None = None
         try:
             self.client: AsyncMongoClient = AsyncMongoClient(
                 uri, tz_aware=True, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms,
-                appname="vikno",
+                appname="vikno", event_listeners=[WriteWatcher(self.writes), ReconnectWatcher(self._indexes_due)],
             )
         except (InvalidURI, DriverConfigurationError, ValueError) as exc:
             raise ConfigurationError(f"MONGODB_URI is not a valid MongoDB URI: {exc}") from exc
@@ -40,26 +70,61 @@ class MongoStore(Store):
             default = None
         self.db = self.client[database or default or DEFAULT_DATABASE]
         self.conversations = conversations.MongoConversations(self.db["conversations"])
-        self.messages = messages.MongoMessages(self.db["messages"])
+        self.messages = messages.MongoMessages(self.db["messages"], self._ids, before_write=self._indexes_if_due)
         self.events = events.MongoEvents(self.db["events"])
         self.operators = operators.MongoOperators(self.db["operators"])
         self.sessions = operators.MongoSessions(self.db["sessions"])
         self.login_attempts = operators.MongoLoginAttempts(self.db["login_attempts"])
-        self._indexed = False
 
     async def open(self) -> None:
-        if self._indexed:
-            return
+        """Migrate and create the indexes, every time: a database recreated meanwhile gets them back."""
         try:
-            await self.db["conversations"].create_indexes(conversations.INDEXES)
-            await self.db["messages"].create_indexes(messages.INDEXES)
-            await self.db["events"].create_indexes(events.INDEXES)
-            await self.db["operators"].create_indexes(operators.OPERATOR_INDEXES)
-            await self.db["sessions"].create_indexes(operators.SESSION_INDEXES)
-            await self.db["login_attempts"].create_indexes(operators.ATTEMPT_INDEXES)
+            self.migrated = await migrations.migrate(self.db, self._ids)
+            await self.ensure_indexes()
         except UNAVAILABLE as exc:
             raise StoreUnavailable(f"MongoDB is unreachable: {exc}") from exc
-        self._indexed = True
+        for done in self.migrated:
+            log.warning("migrated the MongoDB store to schema %s", done)
+
+    async def ensure_indexes(self) -> None:
+        """Create the indexes that are missing (MongoDB leaves the others alone).
+
+        Building the unique ones fails when the database holds duplicates
+        (it was written without them): that is a ConfigurationError saying
+        what to do, since no retry will mend it.
+        """
+        if self._indexing is None:
+            self._indexing = asyncio.Lock()
+        async with self._indexing:
+            for collection, indexes in _INDEXES:
+                try:
+                    await self.db[collection].create_indexes(indexes)
+                except UNAVAILABLE:
+                    raise
+                except OperationFailure as exc:
+                    if exc.code != _DUPLICATE_KEY:
+                        raise
+                    raise ConfigurationError(
+                        f"MongoDB cannot build the unique indexes of {self.db.name}.{collection}: it holds "
+                        f"duplicates (written while the indexes were missing: {exc.details and exc.details.get('errmsg') or exc}); "
+                        f"remove the duplicate documents of {collection} (keep the oldest of each), then start "
+                        "vikno again") from exc
+            self._indexes_checked = time.monotonic()
+
+    def _indexes_due(self) -> None:
+        """A server came back after being unreachable: check the indexes before the next write."""
+        self._indexes_checked = None
+
+    async def _indexes_if_due(self) -> None:
+        checked = self._indexes_checked
+        if checked is not None and time.monotonic() - checked < self.index_check_seconds:
+            return
+        try:
+            await self.ensure_indexes()
+        except ConfigurationError as exc:  # running: keep serving, but say it loudly and look unhealthy
+            log.error("%s", exc)
+            self.writes.failed(exc)
+            self._indexes_checked = time.monotonic()
 
     async def close(self) -> None:
         await self.client.close()
@@ -67,6 +132,7 @@ class MongoStore(Store):
     async def ping(self) -> bool:
         try:
             await self.db.command("ping")
+            await self._indexes_if_due()  # a health check also brings back indexes a recreated database lost
             return True
         except Exception:
             return False
@@ -79,10 +145,11 @@ class MongoStore(Store):
         replies: Sequence[Message],
         events_: Sequence[Event],
     ) -> Conversation:
+        await self._indexes_if_due()  # the de-duplication below needs its unique index
         if inbound is not None:
-            await messages.insert_inbound(self.db["messages"], inbound)  # the de-duplication point
+            await messages.insert_inbound(self.db["messages"], inbound, self._ids)  # the de-duplication point
         await self.conversations.save(conversation)  # the commit point of the step
-        await messages.insert_ignoring_duplicates(self.db["messages"], list(replies))
+        await messages.insert_ignoring_duplicates(self.db["messages"], list(replies), self._ids)
         await events.insert_ignoring_duplicates(self.db["events"], list(events_))
         if inbound is not None:
             await self.db["messages"].update_one({"_id": inbound.id}, {"$set": {"handled": True}})

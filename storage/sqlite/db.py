@@ -22,8 +22,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from ..errors import StoreUnavailable
-from .writer import MAX_BATCH, WriteFn, WriterCore
+from ..errors import ConfigurationError, StoreDamaged, StoreUnavailable
+from ..health import WriteHealth
+from .writer import MAX_BATCH, WriteFn, WriterCore, opening_error, unavailable
 from .writer_process import ProcessWriter
 
 T = TypeVar("T")
@@ -64,10 +65,10 @@ def _deliver_all(jobs: list[_Job]) -> None:
 
 
 class SqliteDatabase:
-    def __init__(self, path: Path, init: Callable[[sqlite3.Connection], None], *,
+    def __init__(self, path: Path, init: Callable[[sqlite3.Connection], Any], *,
                  writer: WriterKind = "process") -> None:
         self.path = path
-        self._init = init
+        self.init = init
         self.writer_kind = writer
         self._process: ProcessWriter | None = None
         self._restarting: asyncio.Lock | None = None
@@ -76,6 +77,10 @@ class SqliteDatabase:
         self._thread: threading.Thread | None = None
         self._reads: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._reader: threading.Thread | None = None
+        #: what the writer's opening step answered the last time (the migrations it ran)
+        self.opened: Any = None
+        #: outcomes of recent writes (what /healthz reports besides a ping)
+        self.writes = WriteHealth()
 
     @property
     def is_open(self) -> bool:
@@ -87,9 +92,12 @@ class SqliteDatabase:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.writer_kind == "process":
             try:
-                process = ProcessWriter(self.path, self._init)
+                process = ProcessWriter(self.path, self.init)
                 await process.open()
                 self._process = process
+                self.opened = process.opened
+            except (StoreDamaged, ConfigurationError):
+                raise  # the thread would fail the same way: stop the start with the reason
             except Exception as exc:
                 # e.g. a program without an ``if __name__ == "__main__":`` guard, or no
                 # way to start processes here: the thread does the same job, only slower
@@ -117,6 +125,18 @@ class SqliteDatabase:
 
     async def run(self, fn: WriteFn, *args: Any) -> Any:
         """Run the write ``fn(connection, *args)`` in a transaction; resolve after its COMMIT."""
+        try:
+            result = await self._run(fn, *args)
+        except StoreUnavailable as exc:
+            self.writes.failed(exc)
+            raise
+        except BaseException:
+            self.writes.ok()  # the database answered (a duplicate, a conflict): it works
+            raise
+        self.writes.ok()
+        return result
+
+    async def _run(self, fn: WriteFn, *args: Any) -> Any:
         if self._process is not None:
             process = self._process if self._process.is_open else await self._restart_writer()
             return await process.submit(fn, args)
@@ -154,7 +174,7 @@ class SqliteDatabase:
             if self._process is not None and self._process.is_open:
                 return self._process
             log.warning("restarting the SQLite writer process")
-            process = ProcessWriter(self.path, self._init)
+            process = ProcessWriter(self.path, self.init)
             try:
                 await process.open()
             except Exception as exc:
@@ -182,7 +202,7 @@ class SqliteDatabase:
                 try:
                     job.result = job.fn(conn)
                 except BaseException as exc:
-                    job.error = exc
+                    job.error = unavailable(exc)
                 job.loop.call_soon_threadsafe(_deliver, job)
         finally:
             conn.close()
@@ -203,11 +223,12 @@ class SqliteDatabase:
 
     def _write_main(self, loop: asyncio.AbstractEventLoop, ready: asyncio.Future[None]) -> None:
         try:
-            core = WriterCore(self.path, self._init)
+            core = WriterCore(self.path, self.init)
         except BaseException as exc:  # report the real reason to open()
-            err = StoreUnavailable(f"cannot open SQLite store at {self.path}: {exc}")
+            err = opening_error(self.path, exc)
             loop.call_soon_threadsafe(lambda: ready.done() or ready.set_exception(err))
             return
+        self.opened = core.opened
         loop.call_soon_threadsafe(lambda: ready.done() or ready.set_result(None))
         try:
             while True:

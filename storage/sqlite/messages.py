@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from ..errors import Duplicate
+from ..identity import PlatformIds
 from ..models import Delivery, Direction, Message
 from ..port import Messages
 from . import owners
@@ -14,25 +16,29 @@ from .schema import dt, dumps, loads, ts
 
 _COLUMNS = (
     "id, seq, conversation_id, helpline, channel, direction, sender, kind, text, buttons, "
-    "platform_id, reply_to, handled, created_at, delivery, attempts, deliver_after"
+    "platform_id, reply_to, handled, created_at, delivery, attempts, deliver_after, client_id"
 )
 _NAMES = tuple(name.strip() for name in _COLUMNS.split(","))
-_INSERT = f"INSERT INTO messages ({_COLUMNS}) VALUES ({','.join('?' * 17)})"
+_INSERT = f"INSERT INTO messages ({_COLUMNS}) VALUES ({','.join('?' * len(_NAMES))})"
+#: Where a row of ``to_row`` holds the (hashed) platform id.
+PLATFORM_ID = _NAMES.index("platform_id")
 
 
 _LOCAL = "local:"
 _NOTE = Direction.INTERNAL.value
 
 
-def to_row(m: Message, handled: bool | None = None) -> tuple:
+def to_row(m: Message, ids: PlatformIds, handled: bool | None = None) -> tuple:
+    """The row of a message; its platform id keyed-hashed by ``ids`` (never stored in clear)."""
     # A note is never pending delivery: the outbox cannot lease what it never holds.
     # A local id ("local:<id>") is only a stand-in: storing NULL keeps it out of
     # the de-duplication index (SQLite lets NULLs repeat in a UNIQUE index).
-    platform_id = None if (m.platform_id or "").startswith(_LOCAL) else m.platform_id
+    platform_id = None if (m.platform_id or "").startswith(_LOCAL) else ids(m.platform_id)
     return (
         m.id, m.seq, m.conversation_id, m.helpline, m.channel, str(m.direction), str(m.sender), m.kind,
         m.text, dumps(m.buttons), platform_id, m.reply_to, int(m.handled if handled is None else handled),
         ts(m.created_at), None if m.direction == _NOTE else m.delivery, m.attempts, ts(m.deliver_after),
+        m.client_id,
     )
 
 
@@ -43,6 +49,7 @@ def from_row(r: sqlite3.Row) -> Message:
         text=r["text"], buttons=loads(r["buttons"]) or [], platform_id=r["platform_id"],
         reply_to=r["reply_to"], handled=bool(r["handled"]), created_at=dt(r["created_at"]),  # type: ignore[arg-type]
         delivery=r["delivery"], attempts=r["attempts"], deliver_after=dt(r["deliver_after"]),
+        client_id=r["client_id"],
     )
 
 
@@ -150,8 +157,9 @@ def _retry_at(conn: sqlite3.Connection, message_id: str, when: int) -> None:
 class SqliteMessages(Messages):
     knows_dead_owners = owners.SUPPORTED
 
-    def __init__(self, db: SqliteDatabase) -> None:
+    def __init__(self, db: SqliteDatabase, ids: Callable[[], PlatformIds]) -> None:
         self._db = db
+        self._ids = ids
         self.owner = owners.new_owner()
         self._owners = db.path.with_name(db.path.name + ".owners")
         self._lock = owners.OwnerLock(self._owners, self.owner)
@@ -161,7 +169,8 @@ class SqliteMessages(Messages):
         self._lock.close()
 
     async def add_inbound(self, message: Message) -> tuple[Message, bool]:
-        stored = await self._db.run(_add_inbound, to_row(message), message.id, message.channel, message.platform_id)
+        row = to_row(message, self._ids())
+        stored = await self._db.run(_add_inbound, row, message.id, message.channel, row[PLATFORM_ID])
         return (message, True) if stored is None else (stored, False)
 
     async def get(self, message_id: str) -> Message | None:
@@ -176,9 +185,11 @@ class SqliteMessages(Messages):
             found = await self.get(platform_id[len(_LOCAL):])
             return found if found is not None and found.channel == channel else None
 
+        hashed = self._ids()(platform_id)
+
         def q(conn: sqlite3.Connection) -> Message | None:
             r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE channel=? AND platform_id=?",
-                             (channel, platform_id)).fetchone()
+                             (channel, hashed)).fetchone()
             return from_row(r) if r else None
 
         return await self._db.read(q)

@@ -12,8 +12,12 @@ from typing import Any
 
 import orjson
 
-SCHEMA_VERSION = 1
+from ..errors import StoreDamaged
+from ..identity import PlatformIds
+from .migrations import migrate
 
+#: The tables of schema version 1 (before versioned migrations). Changes to
+#: existing tables are migrations (``migrations.py``), not edits here.
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
@@ -116,19 +120,35 @@ CREATE INDEX IF NOT EXISTS events_kind_at ON events (kind, at);
 """
 
 
-def create_schema(conn: sqlite3.Connection) -> None:
+def create_schema(conn: sqlite3.Connection, ids: PlatformIds | None = None) -> list[str]:
+    """The writer's opening step: check the file, create what is missing, migrate; what was migrated.
+
+    ``ids`` hashes platform ids for the migrations that need it (a new, empty
+    database needs none).
+    """
+    check_integrity(conn)
     for statement in DDL.split(";"):
         if statement.strip():
             conn.execute(statement)
-    _add_missing_columns(conn)
-    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    if row is None:
-        conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-    elif int(row[0]) > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"this data folder was written by a newer vikno (schema {row[0]} > {SCHEMA_VERSION}); "
-            "upgrade vikno or point VIKNO_DATA_DIR elsewhere"
-        )
+    _add_missing_columns(conn)  # columns of the outbox's leases (their own idempotent step)
+    return migrate(conn, ids)
+
+
+def check_integrity(conn: sqlite3.Connection) -> None:
+    """``PRAGMA quick_check`` at open: a damaged file stops the start with what to do, not 500s later."""
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+    if problems != ["ok"]:
+        raise StoreDamaged(damaged_message(conn_path(conn), "; ".join(problems)))
+
+
+def conn_path(conn: sqlite3.Connection) -> str:
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return row[2] if row else "the SQLite database"
+
+
+def damaged_message(path: str, why: str) -> str:
+    return (f"the SQLite database {path} is damaged ({why}): stop vikno, move the file (and its -wal and "
+            "-shm) aside and restore the last backup, or try `sqlite3 FILE .recover` into a new file")
 
 
 #: Columns added after a table was first shipped: (table, column, declaration).

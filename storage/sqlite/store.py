@@ -2,38 +2,60 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..files import private_file, private_folder, tighten_folder
+from ..identity import PlatformIds, load_or_create_secret
 from ..models import Conversation, Event, Message
 from ..port import Store
 from . import conversations, events, messages, operators, writer
 from .db import SqliteDatabase, WriterKind
+from .migrations import SCHEMA_VERSION
 from .schema import create_schema
+
+log = logging.getLogger(__name__)
 
 FILENAME = "vikno.sqlite3"
 
 
 class SqliteStore(Store):
     kind = "sqlite"
+    schema_version = SCHEMA_VERSION
 
-    def __init__(self, data_dir: Path, *, writer: WriterKind = "process") -> None:
+    def __init__(self, data_dir: Path, *, secret: bytes | None = None, writer: WriterKind = "process") -> None:
+        """``secret``: the deployment's secret key (default: the one in the data folder, made if missing)."""
         self.path = Path(data_dir) / FILENAME
+        self._secret = secret
+        self._ids: PlatformIds | None = None
         self._db = SqliteDatabase(self.path, create_schema, writer=writer)
+        self.writes = self._db.writes
+        self.migrated: list[str] = []
         self.conversations = conversations.SqliteConversations(self._db)
-        self.messages = messages.SqliteMessages(self._db)
+        self.messages = messages.SqliteMessages(self._db, self._platform_ids)
         self.events = events.SqliteEvents(self._db)
         self.operators = operators.SqliteOperators(self._db)
         self.sessions = operators.SqliteSessions(self._db)
         self.login_attempts = operators.SqliteLoginAttempts(self._db)
 
+    def _platform_ids(self) -> PlatformIds:
+        if self._ids is None:
+            self._ids = PlatformIds(self._secret or load_or_create_secret(self.path.parent, None))
+        return self._ids
+
     async def open(self) -> None:
-        if not self._db.is_open:
-            tighten_folder(private_folder(self.path.parent))
-            private_file(self.path)  # SQLite gives -wal and -shm the database file's mode
+        if self._db.is_open:
+            return
+        tighten_folder(private_folder(self.path.parent))
+        private_file(self.path)  # SQLite gives -wal and -shm the database file's mode
+        self._db.init = functools.partial(create_schema, ids=self._platform_ids())
         await self._db.open()
+        self.migrated = list(self._db.opened or [])
+        for done in self.migrated:
+            log.warning("migrated the SQLite store to schema %s", done)
 
     async def close(self) -> None:
         await self._db.close()
@@ -54,17 +76,22 @@ class SqliteStore(Store):
         replies: Sequence[Message],
         events_: Sequence[Event],
     ) -> Conversation:
-        await self._db.run(_turn, *turn_args(conversation, inbound, replies, events_))
+        await self._db.run(_turn, *turn_args(conversation, inbound, replies, events_, self._platform_ids()))
         conversation.version += 1
         return conversation
 
 
 def turn_args(conversation: Conversation, inbound: Message | None, replies: Sequence[Message],
-              events_: Sequence[Event]) -> tuple[tuple, tuple | None, list[tuple], list[tuple]]:
-    """``_turn``'s arguments: plain rows, not objects (they cross to the writer process on every message)."""
-    inbound_args = (None if inbound is None else
-                    (messages.to_row(inbound, handled=True), inbound.id, inbound.channel, inbound.platform_id))
-    return (conversations.update_args(conversation), inbound_args, [messages.to_row(m) for m in replies],
+              events_: Sequence[Event], ids: PlatformIds) -> tuple[tuple, tuple | None, list[tuple], list[tuple]]:
+    """``_turn``'s arguments: plain rows, not objects (they cross to the writer process on every message).
+
+    Platform ids are hashed here, in the web process: the clear ones never reach the database.
+    """
+    inbound_args = None
+    if inbound is not None:
+        row = messages.to_row(inbound, ids, handled=True)
+        inbound_args = (row, inbound.id, inbound.channel, row[messages.PLATFORM_ID])
+    return (conversations.update_args(conversation), inbound_args, [messages.to_row(m, ids) for m in replies],
             [events.to_row(e) for e in events_])
 
 

@@ -31,7 +31,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import StoreUnavailable
+from ..errors import ConfigurationError, StoreDamaged, StoreUnavailable
+from .schema import damaged_message
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,34 @@ def ping(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1").fetchone()[0] == 1
 
 
-def connect(path: Path, init: Callable[[sqlite3.Connection], None]) -> sqlite3.Connection:
+def unavailable(exc: BaseException) -> BaseException:
+    """A database's own failure (disk full, I/O error, damaged page, locked) as StoreUnavailable.
+
+    Callers then answer 503 "not stored, retry" instead of 500. Constraint
+    violations and mistakes in a statement stay what they are: retrying
+    would not help.
+    """
+    if isinstance(exc, (sqlite3.OperationalError, sqlite3.InternalError)) or type(exc) is sqlite3.DatabaseError:
+        return StoreUnavailable(f"the SQLite database failed: {exc}")
+    return exc
+
+
+def opening_error(path: Path, exc: BaseException) -> BaseException:
+    """Why the writer could not open the database, as the port's error.
+
+    A damaged file or a wrong configuration stops the start (StoreDamaged,
+    ConfigurationError); anything else may pass (StoreUnavailable: retried).
+    """
+    if isinstance(exc, (StoreDamaged, ConfigurationError)):
+        return exc
+    if isinstance(exc, sqlite3.DatabaseError) and getattr(exc, "sqlite_errorname", "") in ("SQLITE_CORRUPT",
+                                                                                            "SQLITE_NOTADB"):
+        return StoreDamaged(damaged_message(str(path), str(exc)))
+    return StoreUnavailable(f"cannot open SQLite store at {path}: {exc}")
+
+
+def connect(path: Path, init: Callable[[sqlite3.Connection], Any]) -> tuple[sqlite3.Connection, Any]:
+    """The writer's connection, after ``init`` (schema, migrations) ran in one transaction; and init's result."""
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
@@ -79,17 +107,22 @@ def connect(path: Path, init: Callable[[sqlite3.Connection], None]) -> sqlite3.C
     conn.execute(f"PRAGMA wal_autocheckpoint={_BACKSTOP_PAGES}")
     conn.execute(f"PRAGMA journal_size_limit={_WAL_LIMIT_BYTES}")
     conn.execute("BEGIN IMMEDIATE")
-    init(conn)
-    conn.execute("COMMIT")
-    return conn
+    try:
+        opened = init(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.close()  # rolls the half-done opening back
+        raise
+    return conn, opened
 
 
 class WriterCore:
     """The writer connection and its checkpointer; used from one thread at a time."""
 
-    def __init__(self, path: Path, init: Callable[[sqlite3.Connection], None]) -> None:
+    def __init__(self, path: Path, init: Callable[[sqlite3.Connection], Any]) -> None:
         self.path = path
-        self.conn = connect(path, init)
+        #: what ``init`` answered (the schema step: the migrations it ran)
+        self.conn, self.opened = connect(path, init)
         self._commits = 0
         self._signalled_at = 0
         self._checkpoint_due = threading.Event()
@@ -115,7 +148,7 @@ class WriterCore:
                 try:
                     outcome.result = fn(conn, *args)
                 except BaseException as exc:
-                    outcome.error = exc
+                    outcome.error = unavailable(exc)
             else:
                 start = 0
                 while start < len(batch):
@@ -153,7 +186,7 @@ class WriterCore:
             outcome.result = fn(conn, *args)
         except BaseException as exc:
             conn.execute("ROLLBACK TO job")
-            outcome.error = exc
+            outcome.error = unavailable(exc)
         conn.execute("RELEASE job")
 
     def _bulk(self, bulk: Callable[[sqlite3.Connection, list[tuple]], list[Any] | None],

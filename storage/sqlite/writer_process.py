@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StoreUnavailable
-from .writer import MAX_BATCH, WriteFn, WriterCore
+from .writer import MAX_BATCH, WriteFn, WriterCore, opening_error
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +79,9 @@ def writer_main(path: str, init: Callable[..., None], sock: socket.socket) -> No
     try:
         core = WriterCore(Path(path), init)
     except BaseException as exc:
-        sock.sendall(_frame([(_READY, False, StoreUnavailable(f"cannot open SQLite store at {path}: {exc}"))]))
+        sock.sendall(_frame([_answer(_READY, False, opening_error(Path(path), exc))]))
         return
-    sock.sendall(_frame([(_READY, True, None)]))
+    sock.sendall(_frame([_answer(_READY, True, core.opened)]))
     frames = _Frames()
     try:
         while True:
@@ -146,7 +146,9 @@ class ProcessWriter:
         self._outbox: list[tuple[int, WriteFn, tuple]] = []
         self._unsent = bytearray()
         self._frames = _Frames()
-        self._ready: asyncio.Future[None] | None = None
+        self._ready: asyncio.Future[Any] | None = None
+        #: what the writer's opening step answered (the migrations it ran)
+        self.opened: Any = None
         self._closing = False
         #: jobs sent and not answered yet; while there are any, new ones wait and go together
         self._in_flight = 0
@@ -171,7 +173,7 @@ class ProcessWriter:
         self._pending[_READY] = self._ready
         loop.add_reader(ours.fileno(), self._readable)
         try:
-            await self._ready
+            self.opened = await self._ready
         except BaseException:
             await self.close()
             raise

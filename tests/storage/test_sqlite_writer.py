@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from vikno.storage.errors import Conflict, Duplicate
+from vikno.storage.identity import PlatformIds
 from vikno.storage.models import Conversation, Event, Message
 from vikno.storage.sqlite import conversations
 from vikno.storage.sqlite.schema import create_schema
@@ -23,6 +24,7 @@ from vikno.storage.sqlite.store import _turn, turn_args
 from vikno.storage.sqlite.writer import WriterCore
 
 LINE, CHANNEL = "line1620", "telegram"
+IDS = PlatformIds(b"the tests' own secret, never a real one")
 
 
 @pytest.fixture
@@ -49,7 +51,7 @@ def _turn_args(conv: Conversation, n: int, *, platform_id: str | None = None, re
                    buttons=[{"title": "Меню", "payload": "menu"}]) for k in range(replies)]
     conv.step = f"step{n}"
     args = turn_args(conv, inbound, out,
-                     [Event(helpline=LINE, kind="message_in", conversation_id=conv.id, channel=CHANNEL)])
+                     [Event(helpline=LINE, kind="message_in", conversation_id=conv.id, channel=CHANNEL)], IDS)
     conv.version += 1  # as commit_turn does once the turn is stored
     return args
 

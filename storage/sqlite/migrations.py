@@ -1,0 +1,81 @@
+"""Versioned migrations of the embedded store, run at every open (and by ``vikno store migrate``).
+
+``meta.schema_version`` says which migrations a database has had. Version 1
+is the schema of before versioned migrations (``schema.DDL``, which every
+open creates if missing); each migration moves a database one version up,
+in the writer's opening transaction, so that it is done, whole, before the
+first write is taken, and never half. A database already at the newest
+version is left alone: running them again changes nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..errors import ConfigurationError
+from ..identity import PlatformIds
+
+#: The schema of before versioned migrations.
+BASELINE = 1
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    what: str
+    apply: Callable[[sqlite3.Connection, PlatformIds | None], None]
+
+
+def _hash_platform_ids(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
+    """Platform message ids in clear become keyed hashes (issue 20 item 4).
+
+    A web chat message's client id (after ``<key>:``) moves to its own column
+    first: the client needs it back, and it names nobody. ``secure_delete``
+    overwrites the clear values in the pages they leave instead of leaving
+    them in the file.
+    """
+    conn.execute("ALTER TABLE messages ADD COLUMN client_id TEXT")
+    conn.execute("UPDATE messages SET client_id = substr(platform_id, instr(platform_id, ':') + 1) "
+                 "WHERE channel = 'webchat' AND direction = 'in' AND instr(platform_id, ':') > 0")
+    if conn.execute("SELECT 1 FROM messages WHERE platform_id IS NOT NULL LIMIT 1").fetchone() is None:
+        return
+    if ids is None:
+        raise ConfigurationError("the store needs the secret key to migrate stored platform ids")
+    conn.execute("PRAGMA secure_delete=ON")
+    try:
+        conn.create_function("vikno_platform_id", 1, ids, deterministic=True)
+        conn.execute("UPDATE messages SET platform_id = vikno_platform_id(platform_id) WHERE platform_id IS NOT NULL")
+    finally:
+        conn.execute("PRAGMA secure_delete=OFF")
+
+
+MIGRATIONS = [
+    Migration(2, "platform message ids are stored as keyed hashes; web chat client ids apart", _hash_platform_ids),
+]
+#: The version this vikno writes.
+SCHEMA_VERSION = MIGRATIONS[-1].version if MIGRATIONS else BASELINE
+
+
+def version(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return BASELINE if row is None else int(row[0])
+
+
+def migrate(conn: sqlite3.Connection, ids: PlatformIds | None) -> list[str]:
+    """Bring the database to :data:`SCHEMA_VERSION` inside the caller's transaction; what was done."""
+    current = version(conn)
+    if current > SCHEMA_VERSION:
+        raise ConfigurationError(
+            f"this data folder was written by a newer vikno (schema {current} > {SCHEMA_VERSION}); "
+            "upgrade vikno or point VIKNO_DATA_DIR elsewhere")
+    done = []
+    for migration in MIGRATIONS:
+        if migration.version <= current:
+            continue
+        migration.apply(conn, ids)
+        conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(migration.version),))
+        done.append(f"{migration.version}: {migration.what}")
+    return done
