@@ -27,7 +27,7 @@ from vikno.handoff.console.live import ConsoleHub
 from vikno.handoff.service import Handoff
 from vikno.nlu.types import Understanding
 from vikno.storage import make_store
-from vikno.storage.errors import Conflict, StoreUnavailable
+from vikno.storage.errors import Conflict, ConfigurationError, StoreDamaged, StoreUnavailable
 from vikno.storage.identity import IdentityVault, load_or_create_secret
 from vikno.storage.port import Store
 
@@ -73,11 +73,19 @@ async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """200 only when the store answers *and* its recent writes worked (a full disk still answers a ping)."""
     store: Store = request.app[STORE]
     reachable = request.app[STORE_READY].is_set() and await store.ping()
-    body = {"status": "ok" if reachable else "unavailable", "store": store.kind, "reachable": reachable,
+    writes = getattr(store, "writes", None)
+    writing = not (writes is not None and writes.failing)
+    healthy = reachable and writing
+    body = {"status": "ok" if healthy else "unavailable", "store": store.kind, "reachable": reachable,
+            "writes": "ok" if writing else "failing",
             "nlu": request.app[NLU_STATE]["status"], "helplines": sorted(request.app[ENGINE].helplines)}
-    return web.json_response(body, status=200 if reachable else 503)
+    resp = web.json_response(body, status=200 if healthy else 503)
+    if not healthy:
+        resp.headers["Retry-After"] = "5"
+    return resp
 
 
 def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Store | None = None,
@@ -170,6 +178,9 @@ async def _open_store_until_ready(app: web.Application) -> None:
         except StoreUnavailable as exc:
             log.warning("store not reachable yet (%s); retrying in %.0f s", exc, STORE_RETRY_SECONDS)
             await asyncio.sleep(STORE_RETRY_SECONDS)
+        except (StoreDamaged, ConfigurationError) as exc:  # retrying cannot mend it: say what to do
+            log.critical("the store cannot be used: %s", exc)
+            raise
 
 
 async def _store_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
@@ -178,6 +189,7 @@ async def _store_lifecycle(app: web.Application):  # type: ignore[no-untyped-def
         await asyncio.wait_for(asyncio.shield(task), timeout=STORE_RETRY_SECONDS * 2)
     except TimeoutError:
         pass  # keep serving: /healthz says 503 until the store answers
+    # a damaged file or a wrong configuration raised out of wait_for: the start stops there
     yield
     task.cancel()
     await app[STORE].close()

@@ -12,6 +12,8 @@ from pathlib import Path
 from aiohttp import web
 
 from vikno.flows.content import ContentError, load_helplines, shipped_helpline_folders
+from vikno.storage.errors import ConfigurationError as StorageConfigurationError
+from vikno.storage.errors import StoreDamaged
 
 from .config import ConfigError, Settings, load_settings
 
@@ -125,8 +127,12 @@ def serve(settings: Settings, helplines: dict) -> int:
               f"(store: {where}; started in {time.monotonic() - started:.2f} s)", flush=True)
 
     app.on_startup.append(announce)
-    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None,
-                loop=event_loop(settings.event_loop))
+    try:
+        web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None,
+                    loop=event_loop(settings.event_loop))
+    except (StoreDamaged, StorageConfigurationError) as exc:  # retrying cannot mend these
+        print(f"vikno: the store cannot be used: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

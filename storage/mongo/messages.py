@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
 from ..errors import Duplicate
 from ..identity import PlatformIds
@@ -19,8 +19,9 @@ from ..port import Messages
 from .documents import message_doc, message_from
 from .errors import translated
 
+DEDUP_INDEX = "dedup"
 INDEXES = [
-    IndexModel([("channel", ASCENDING), ("platform_id", ASCENDING)], unique=True, name="dedup"),
+    IndexModel([("channel", ASCENDING), ("platform_id", ASCENDING)], unique=True, name=DEDUP_INDEX),
     IndexModel([("conversation_id", ASCENDING), ("seq", ASCENDING)], name="conversation"),
     IndexModel([("reply_to", ASCENDING)], name="reply_to", sparse=True),
     IndexModel([("delivery", ASCENDING), ("channel", ASCENDING), ("deliver_after", ASCENDING),
@@ -28,6 +29,7 @@ INDEXES = [
 ]
 
 _DUPLICATE_KEY = 11000
+_BAD_VALUE = 2  # what MongoDB answers a hint at an index that does not exist
 _NOTE = Direction.INTERNAL.value
 
 
@@ -49,16 +51,56 @@ async def insert_ignoring_duplicates(collection: AsyncCollection, messages: list
             raise
 
 
-async def insert_inbound(collection: AsyncCollection, message: Message, ids: PlatformIds) -> None:
+#: Builds the missing indexes now; False when MongoDB refused (the store has said why, loudly).
+EnsureIndexes = Callable[[], Awaitable[bool]]
+
+
+async def insert_once(collection: AsyncCollection, doc: dict, ensure_indexes: EnsureIndexes) -> dict | None:
+    """Store a message once per (channel, platform id): None when stored now, else the copy stored before.
+
+    One upsert, hinted at the unique ``dedup`` index: when the index is
+    missing (the database was dropped or restored without it under a running
+    vikno) the server refuses the hint instead of storing a duplicate, and the
+    indexes are built again before the one retry. Should MongoDB refuse to
+    build them, the message is still stored (a helpline must keep answering),
+    by the same upsert without the hint. Raises DuplicateKeyError only when
+    the message id is taken by a message of another platform id.
+    """
+    query = {"channel": doc["channel"], "platform_id": doc["platform_id"]}
+    hint: str | None = DEDUP_INDEX
+    for attempt in range(2):
+        try:
+            result = await collection.update_one(query, {"$setOnInsert": doc}, upsert=True, hint=hint)
+        except DuplicateKeyError:  # the message id is stored (a retried turn), or a racing twin won
+            found = await collection.find_one(query)
+            if found is None:
+                raise
+            return found
+        except OperationFailure as exc:
+            if attempt or not _missing_index(exc):
+                raise
+            if not await ensure_indexes():
+                hint = None
+            continue
+        if result.upserted_id is not None:
+            return None
+        return await collection.find_one(query) or doc
+    raise AssertionError("unreachable")
+
+
+def _missing_index(exc: OperationFailure) -> bool:
+    return exc.code == _BAD_VALUE and "hint" in str(exc).lower()
+
+
+async def insert_inbound(collection: AsyncCollection, message: Message, ids: PlatformIds,
+                         ensure_indexes: EnsureIndexes) -> None:
     """Insert the inbound of a turn, or raise Duplicate for another copy of it."""
-    doc = message_doc(message, ids)
     try:
-        await collection.insert_one(doc)
-        return
+        doc = await insert_once(collection, message_doc(message, ids), ensure_indexes)
     except DuplicateKeyError:
-        doc = await collection.find_one({"channel": message.channel, "platform_id": doc["platform_id"]})
-    if doc is None:
         return  # the same id is stored: a retry of this very turn
+    if doc is None:
+        return
     existing = message_from(doc)
     if existing.id != message.id or existing.handled:
         raise Duplicate(existing)
@@ -68,26 +110,16 @@ class MongoMessages(Messages):
     #: A process elsewhere cannot be asked whether it lives: leases are short and renewed instead.
     knows_dead_owners = False
 
-    def __init__(self, collection: AsyncCollection, ids: PlatformIds,
-                 before_write: Callable[[], Awaitable[None]] | None = None) -> None:
+    def __init__(self, collection: AsyncCollection, ids: PlatformIds, ensure_indexes: EnsureIndexes) -> None:
         self.c = collection
         self.ids = ids
-        self._before_write = before_write
+        self._ensure_indexes = ensure_indexes
         self.owner = f"{socket.gethostname()}/{os.getpid()}-{secrets.token_hex(6)}"
 
     @translated
     async def add_inbound(self, message: Message) -> tuple[Message, bool]:
-        if self._before_write is not None:
-            await self._before_write()  # de-duplication needs its unique index (the store checks now and then)
-        doc = message_doc(message, self.ids)
-        try:
-            await self.c.insert_one(doc)
-            return message, True
-        except DuplicateKeyError:
-            doc = await self.c.find_one({"channel": message.channel, "platform_id": doc["platform_id"]})
-            if doc is None:
-                raise
-            return message_from(doc), False
+        doc = await insert_once(self.c, message_doc(message, self.ids), self._ensure_indexes)
+        return (message, True) if doc is None else (message_from(doc), False)
 
     @translated
     async def get(self, message_id: str) -> Message | None:

@@ -70,7 +70,7 @@ class MongoStore(Store):
             default = None
         self.db = self.client[database or default or DEFAULT_DATABASE]
         self.conversations = conversations.MongoConversations(self.db["conversations"])
-        self.messages = messages.MongoMessages(self.db["messages"], self._ids, before_write=self._indexes_if_due)
+        self.messages = messages.MongoMessages(self.db["messages"], self._ids, self._ensure_indexes_now)
         self.events = events.MongoEvents(self.db["events"])
         self.operators = operators.MongoOperators(self.db["operators"])
         self.sessions = operators.MongoSessions(self.db["sessions"])
@@ -111,6 +111,16 @@ class MongoStore(Store):
                         "vikno again") from exc
             self._indexes_checked = time.monotonic()
 
+    async def _ensure_indexes_now(self) -> bool:
+        """While serving: build missing indexes; False (logged, unhealthy) when MongoDB refuses."""
+        try:
+            await self.ensure_indexes()
+            return True
+        except ConfigurationError as exc:
+            log.error("%s", exc)
+            self.writes.failed(exc)
+            return False
+
     def _indexes_due(self) -> None:
         """A server came back after being unreachable: check the indexes before the next write."""
         self._indexes_checked = None
@@ -119,11 +129,7 @@ class MongoStore(Store):
         checked = self._indexes_checked
         if checked is not None and time.monotonic() - checked < self.index_check_seconds:
             return
-        try:
-            await self.ensure_indexes()
-        except ConfigurationError as exc:  # running: keep serving, but say it loudly and look unhealthy
-            log.error("%s", exc)
-            self.writes.failed(exc)
+        if not await self._ensure_indexes_now():  # running: keep serving, but say it loudly and look unhealthy
             self._indexes_checked = time.monotonic()
 
     async def close(self) -> None:
@@ -145,9 +151,10 @@ class MongoStore(Store):
         replies: Sequence[Message],
         events_: Sequence[Event],
     ) -> Conversation:
-        await self._indexes_if_due()  # the de-duplication below needs its unique index
+        await self._indexes_if_due()  # now and then: a database recreated meanwhile gets all its indexes back
         if inbound is not None:
-            await messages.insert_inbound(self.db["messages"], inbound, self._ids)  # the de-duplication point
+            await messages.insert_inbound(self.db["messages"], inbound, self._ids,  # the de-duplication point
+                                          self._ensure_indexes_now)
         await self.conversations.save(conversation)  # the commit point of the step
         await messages.insert_ignoring_duplicates(self.db["messages"], list(replies), self._ids)
         await events.insert_ignoring_duplicates(self.db["events"], list(events_))

@@ -136,6 +136,10 @@ class SqliteDatabase:
         self.writes.ok()
         return result
 
+    async def ask(self, fn: WriteFn, *args: Any) -> Any:
+        """Run ``fn`` on the writer like a write, but not counted as one (a ping says nothing of the disk)."""
+        return await self._run(fn, *args)
+
     async def _run(self, fn: WriteFn, *args: Any) -> Any:
         if self._process is not None:
             process = self._process if self._process.is_open else await self._restart_writer()

@@ -65,7 +65,7 @@ class SqliteStore(Store):
         if not self._db.is_open:
             return False
         try:
-            return await self._db.run(writer.ping)
+            return await self._db.ask(writer.ping)
         except Exception:
             return False
 
