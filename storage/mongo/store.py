@@ -104,11 +104,11 @@ class MongoStore(Store):
                 except OperationFailure as exc:
                     if exc.code != _DUPLICATE_KEY:
                         raise
+                    why = (exc.details or {}).get("errmsg") or str(exc)
                     raise ConfigurationError(
                         f"MongoDB cannot build the unique indexes of {self.db.name}.{collection}: it holds "
-                        f"duplicates (written while the indexes were missing: {exc.details and exc.details.get('errmsg') or exc}); "
-                        f"remove the duplicate documents of {collection} (keep the oldest of each), then start "
-                        "vikno again") from exc
+                        f"duplicates, written while the indexes were missing ({why}); remove the duplicate "
+                        f"documents of {collection} (keep the oldest of each), then start vikno again") from exc
             self._indexes_checked = time.monotonic()
 
     async def _ensure_indexes_now(self) -> bool:

@@ -130,7 +130,7 @@ class SqliteDatabase:
         except StoreUnavailable as exc:
             self.writes.failed(exc)
             raise
-        except BaseException:
+        except Exception:
             self.writes.ok()  # the database answered (a duplicate, a conflict): it works
             raise
         self.writes.ok()

@@ -55,7 +55,7 @@ def from_row(r: sqlite3.Row) -> Message:
 
 def insert_inbound_in(conn: sqlite3.Connection, row: tuple, message_id: str, channel: str,
                       platform_id: str | None) -> bool:
-    """Insert the inbound of a turn (``to_row(message, handled=True)``); False when it was stored before.
+    """Insert the inbound of a turn (``to_row(message, ids, handled=True)``); False when it was stored before.
 
     Raises Duplicate for another copy of it (same channel and platform id) or
     when this very message was handled already.

@@ -104,10 +104,9 @@ async def _dedup_and_client_ids_work(store: Store) -> None:
     assert conv is not None
     inbound = [m for m in await store.messages.history(conv.id) if m.direction == "in"]
     assert [(m.text, m.client_id) for m in inbound] == [("мені страшно", "m1")]  # the web chat's id is kept
-    fresh = await engine.handle(Inbound(channel="rest", user_id="app-key-secret-7", text="ще", platform_id="app-key-secret-7:c2"))
-    assert fresh.duplicate is False
-    assert (await engine.handle(Inbound(channel="rest", user_id="app-key-secret-7", text="ще",
-                                        platform_id="app-key-secret-7:c2"))).duplicate is True
+    later = Inbound(channel="rest", user_id="app-key-secret-7", text="ще", platform_id="app-key-secret-7:c2")
+    assert (await engine.handle(later)).duplicate is False
+    assert (await engine.handle(later)).duplicate is True
 
 
 def test_vikno_store_migrate_runs_on_a_copy_and_again(tmp_path: Path, capsys: pytest.CaptureFixture,
