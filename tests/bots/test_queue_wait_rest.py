@@ -24,6 +24,7 @@ from vikno.storage.models import Event, utcnow
 from vikno.storage.mongo.store import MongoStore
 from vikno.storage.port import Store
 
+from tests.conftest import TEST_SECRET
 from tests.handoff.conftest import ConsoleSite
 
 
@@ -32,7 +33,7 @@ async def site(tmp_path: Path, any_store: Store, request: pytest.FixtureRequest)
     settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"})
     store = any_store
     if isinstance(any_store, MongoStore):  # the app closes its own client when it stops
-        store = MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name)
+        store = MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name, secret=TEST_SECRET)
     server = TestServer(build_app(settings, load_helplines(shipped_helpline_folders()), store=store),
                         host="127.0.0.1")
     await server.start_server()

@@ -19,6 +19,7 @@ from vikno.flows.content import load_helplines, shipped_helpline_folders
 from vikno.storage.mongo.store import MongoStore
 from vikno.storage.port import Store
 
+from tests.conftest import TEST_SECRET
 from tests.handoff.conftest import ConsoleSite
 
 
@@ -28,7 +29,7 @@ async def any_site(tmp_path: Path, any_store: Store, request: pytest.FixtureRequ
     store = any_store
     if isinstance(any_store, MongoStore):
         # the app closes its store when it stops; the fixture's client must stay open to drop the database
-        store = MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name)
+        store = MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name, secret=TEST_SECRET)
     app = build_app(settings, load_helplines(shipped_helpline_folders()), store=store)
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
