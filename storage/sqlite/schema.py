@@ -138,7 +138,7 @@ def check_integrity(conn: sqlite3.Connection) -> None:
     """``PRAGMA quick_check`` at open: a damaged file stops the start with what to do, not 500s later."""
     problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
     if problems != ["ok"]:
-        raise StoreDamaged(damaged_message(conn_path(conn), "; ".join(problems)))
+        raise StoreDamaged(damaged_message(conn_path(conn), " ".join(" ".join(problems).split())))  # one line
 
 
 def conn_path(conn: sqlite3.Connection) -> str:

@@ -33,6 +33,7 @@ from vikno.handoff.console.ratelimit import LOGIN_FAILURES_PER_WINDOW
 from vikno.storage.mongo.store import MongoStore
 from vikno.storage.port import Store
 
+from tests.conftest import TEST_SECRET
 from tests.handoff.conftest import PASSWORD, Agent, ConsoleSite
 
 from .table import Attack, rows
@@ -49,7 +50,7 @@ async def console_site(tmp_path: Path, any_store: Store, caplog: pytest.LogCaptu
     caplog.set_level(logging.INFO)
     store = any_store
     if isinstance(any_store, MongoStore):  # the app closes its store's client at shutdown: give it its own
-        store = MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name)
+        store = MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name, secret=TEST_SECRET)
     other = tmp_path / "line2000"
     shutil.copytree(shipped_helpline_folders()[0], other)
     spec = other / "helpline.yml"
