@@ -69,7 +69,7 @@ async def other(any_store: Store, request: pytest.FixtureRequest) -> AsyncIterat
         second: Store = SqliteStore(any_store.path.parent, writer="thread")
     else:
         assert isinstance(any_store, MongoStore)
-        second = MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name)
+        second = MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name, secret=TEST_SECRET)
     await second.open()
     yield second
     await second.close()

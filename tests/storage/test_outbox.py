@@ -177,7 +177,7 @@ async def main(kind, where, database):
         store = SqliteStore(Path(where), writer="thread")
     else:
         from vikno.storage.mongo.store import MongoStore
-        store = MongoStore(where, database)
+        store = MongoStore(where, database, secret=b"the tests' own secret, never a real one")
     await store.open()
     leased = await store.messages.lease_pending("telegram", utcnow(), timedelta(seconds=%(lease)d), 10)
     print(store.messages.owner, *[m.id for m in leased], flush=True)
