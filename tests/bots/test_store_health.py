@@ -96,13 +96,15 @@ async def test_a_full_disk_is_503_with_retry_after_and_healthz_says_so(tmp_path:
     await client.start_server()
     try:
         say = "/api/v1/conversations/anna-full-disk/messages"
-        assert (await client.post(say, json={"text": "привіт"})).status == 200
+        first = await client.post(say, json={"text": "привіт"})
+        assert first.status == 200
+        token = {"Authorization": f"Bearer {(await first.json())['token']}"}
         assert (await client.get("/healthz")).status == 200
         store = client.app[STORE]
         await store._db.run(limit_pages, None)  # the disk is full from now on
         statuses = []
         for n in range(5):  # the first may still fit in a page's free space; long texts need new pages
-            resp = await client.post(say, json={"text": f"{n} " + "я" * 4000})
+            resp = await client.post(say, json={"text": f"{n} " + "я" * 4000}, headers=token)
             statuses.append(resp.status)
             if resp.status == 503:
                 break
@@ -112,7 +114,7 @@ async def test_a_full_disk_is_503_with_retry_after_and_healthz_says_so(tmp_path:
         body = await health.json()
         assert health.status == 503 and body["reachable"] is True and body["writes"] == "failing", body
         await store._db.run(limit_pages, 1_000_000)  # space again
-        assert (await client.post(say, json={"text": "знову я"})).status == 200
+        assert (await client.post(say, json={"text": "знову я"}, headers=token)).status == 200
         health = await client.get("/healthz")
         assert health.status == 200 and (await health.json())["writes"] == "ok"
     finally:
@@ -121,13 +123,18 @@ async def test_a_full_disk_is_503_with_retry_after_and_healthz_says_so(tmp_path:
 
 async def test_a_page_damaged_while_running_is_503_not_500(tmp_path: Path) -> None:
     """``database disk image is malformed`` on a read (REST GET) is the store failing: 503, retry."""
-    settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"})
+    settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none",
+                                      "VIKNO_RATE_LIMITS": "off"})  # 40 quick messages of one person
     client = TestClient(TestServer(build_app(settings, load_helplines(shipped_helpline_folders()))))
     await client.start_server()
     try:
+        token: dict[str, str] = {}
         for n in range(40):
-            resp = await client.post("/api/v1/conversations/anna-damaged/messages", json={"text": f"{n} " * 300})
-            assert resp.status == 200
+            resp = await client.post("/api/v1/conversations/anna-damaged/messages", json={"text": f"{n} " * 300},
+                                     headers=token)
+            assert resp.status == 200, await resp.text()
+            if not token:
+                token = {"Authorization": f"Bearer {(await resp.json())['token']}"}
         path = client.app[STORE].path
         conn = sqlite3.connect(path)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file, where the damage goes
@@ -135,7 +142,7 @@ async def test_a_page_damaged_while_running_is_503_not_500(tmp_path: Path) -> No
         with open(path, "r+b") as f:  # every page but the schema's: the history cannot be read
             f.seek(4096)
             f.write(b"\xff" * (path.stat().st_size - 4096))
-        resp = await client.get("/api/v1/conversations/anna-damaged?limit=1000")
+        resp = await client.get("/api/v1/conversations/anna-damaged?limit=1000", headers=token)
         assert resp.status == 503, await resp.text()
         assert resp.headers["Retry-After"] and (await resp.json())["error"] == "store_unavailable"
     finally:

@@ -26,6 +26,7 @@ from vikno.storage.mongo.store import MongoStore
 from vikno.storage.port import Store
 
 from tests.bots.fake_telegram import FakeTelegram
+from tests.conftest import TEST_SECRET
 from tests.handoff.conftest import CRISIS_TEXT, ConsoleSite
 
 from .table import Attack, rows
@@ -55,7 +56,7 @@ async def edge(tmp_path: Path, any_store: Store, request: pytest.FixtureRequest)
                         "VIKNO_PUBLIC_URL": env.get("VIKNO_PUBLIC_URL", "https://help.example.org")}
         store = any_store
         if isinstance(any_store, MongoStore):  # the app closes its store on stop: its own client, same database
-            store = MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name)
+            store = MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name, secret=TEST_SECRET)
         app = build_app(load_settings(environ=environ), load_helplines(shipped_helpline_folders()), store=store)
         server = TestServer(app, host="127.0.0.1")
         await server.start_server()

@@ -84,7 +84,8 @@ async def note_in_rest_history(site: ConsoleSite) -> None:
     assert (await op.post(f"/console/c/{cid}/reply", {"text": REPLY})).status == 303
     for n in range(3):
         assert (await op.post(f"/console/c/{cid}/note", {"text": f"{NOTE} {n}"})).status == 303
-    resp = await person.http.get(person.url("/api/v1/conversations/anna-app-1?limit=1"))
+    resp = await person.http.get(person.url("/api/v1/conversations/anna-app-1?limit=1"),
+                                 headers=person.rest_headers("anna-app-1"))
     body = await resp.text()
     assert resp.status == 200 and NOTE not in body
     assert [m["text"] for m in json.loads(body)["messages"]] == [REPLY]
