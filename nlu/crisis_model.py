@@ -18,6 +18,7 @@ looks up weights directly (tens of microseconds), like the classifier.
 from __future__ import annotations
 
 import math
+import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,9 +101,9 @@ class CrisisModel:
 
     def save(self, path: Path | str) -> None:
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # inside vikno's private data folder
         tmp = path.with_suffix(path.suffix + ".tmp")
-        with open(tmp, "wb") as f:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
             pickle.dump({"magic": _MAGIC, "version": FORMAT_VERSION, "params": self.params.__dict__,
                          "blocks": self._blocks, "w": self._w, "b": self._b, "core": sorted(self.core_rules)},
                         f, protocol=pickle.HIGHEST_PROTOCOL)

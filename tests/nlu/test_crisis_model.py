@@ -1,0 +1,85 @@
+"""The learned crisis model and the three levels it gives with the rules (nlu/crisis_model.py, nlu/risk.py).
+
+Trained on the shipped corpus once per module (a few seconds). These pin the
+mechanics (levels, core rules, caching, the corpus format); how well it
+does on text it never saw is measured by bench/crisis_triage_bench.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vikno.nlu.builtin import shipped_data_dir
+from vikno.nlu.crisis_model import (CrisisModel, default_crisis_model_path, load_corpus, load_or_train_crisis_model,
+                                    train_crisis_model)
+from vikno.nlu.rasa_yaml import RasaDataError
+from vikno.nlu.risk import Risk, RiskTriage
+
+
+@pytest.fixture(scope="module")
+def model() -> CrisisModel:
+    trained = train_crisis_model(shipped_data_dir())
+    assert trained is not None
+    return trained
+
+
+def test_the_corpus_has_both_labels_in_every_language() -> None:
+    corpus = load_corpus(shipped_data_dir())
+    for lang in ("uk", "ru", "az", "en"):
+        rows = [e for e in corpus if e.language == lang and not e.kind.startswith("ordinary__")]
+        assert sum(e.label for e in rows) >= 400 and sum(1 - e.label for e in rows) >= 400, lang
+
+
+def test_levels_from_rules_and_model(model: CrisisModel) -> None:
+    triage = RiskTriage(model=model)
+    assert triage.assess("я не хочу більше жити").level is Risk.CRISIS
+    assert triage.assess("Я хочу вбити себе").level is Risk.CRISIS
+    assert triage.assess("Де отримати крісло колісне для мами?").level is Risk.NONE
+    assert triage.assess("Привіт").level is Risk.NONE
+    # a rule that fires on a place is no longer the suicide phrase, and the model does not alarm on it
+    assert triage.assess("не хочу більше жити в цьому гуртожитку, як переселитися?").level is not Risk.CRISIS
+    found = triage.assess("я не хочу більше жити")
+    assert any(r.startswith("rule:") for r in found.reasons) and any(r.startswith("model:") for r in found.reasons)
+    fields = found.parse_fields()
+    assert fields["crisis"] is True and fields["risk"] == "crisis" and isinstance(fields["crisis_score"], float)
+
+
+def test_without_a_model_the_rules_decide_crisis_or_none() -> None:
+    triage = RiskTriage()
+    assert triage.assess("я не хочу більше жити").level is Risk.CRISIS
+    assert triage.assess("Мама мене вбʼє за двійку, ха").level in (Risk.CRISIS, Risk.NONE)
+    assert triage.assess("Де отримати крісло колісне?").level is Risk.NONE
+
+
+def test_core_rules_are_the_precise_ones(model: CrisisModel) -> None:
+    assert "want_die" in model.core_rules  # "хочу померти": right on the corpus
+    assert "suicide_word" not in model.core_rules  # "suicide" in a school project: often wrong
+
+
+def test_saved_private_loaded_the_same_and_cached(tmp_path: Path, model: CrisisModel) -> None:
+    path = default_crisis_model_path(tmp_path)
+    model.save(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    again = CrisisModel.load(path)
+    for text in ("я не хочу більше жити", "де взяти довідку"):
+        assert again.score(text) == pytest.approx(model.score(text))
+    assert again.core_rules == model.core_rules
+    loaded = load_or_train_crisis_model(tmp_path, shipped_data_dir())
+    assert loaded is load_or_train_crisis_model(tmp_path, shipped_data_dir())  # trained or read once a process
+
+
+def test_a_corpus_intent_must_say_its_label(tmp_path: Path) -> None:
+    lang = tmp_path / "uk"
+    lang.mkdir()
+    (lang / "crisis.yml").write_text('version: "3.1"\nnlu:\n- intent: scary\n  examples: |\n    - щось\n')
+    with pytest.raises(RasaDataError, match="crisis__"):
+        load_corpus(tmp_path)
+
+
+def test_no_corpus_means_no_model(tmp_path: Path) -> None:
+    lang = tmp_path / "uk"
+    lang.mkdir()
+    (lang / "nlu.yml").write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - привіт\n')
+    assert train_crisis_model(tmp_path) is None
