@@ -165,3 +165,77 @@ def test_out_of_scope_labels_train_a_rejection_class(tmp_path: Path, label: str)
     assert "nlu_fallback" in d["per_intent"] and d["per_intent"]["nlu_fallback"]["support"] == 2
     assert label == "nlu_fallback" or label not in d["per_intent"]
     assert "operating threshold" in d["accuracy_definition"]
+
+
+# A helpline's own table: a `crisis` intent (one is written the corpus's way, crisis__<kind>) and others.
+# Its levels pin the shipped crisis model (see tests/bots/test_risk_e2e.py), each well inside its level:
+# three crises (0.98-0.99 and a core rule), a check (0.67, no rule), one crisis the model misses (0.17);
+# among the others two ordinary questions (below 0.02), a school poster the 'suicide' rule makes a check
+# (model 0.04), and a neighbour on a roof (0.98) that this file files as an ordinary report: a false alarm.
+CRISIS_TABLE = """version: "3.1"
+nlu:
+- intent: crisis
+  examples: |
+    - я не хочу більше жити, сьогодні вночі все закінчу
+    - Я выпила все таблетки из аптечки, мне очень плохо
+    - I feel really bad and I don't know who to turn to
+    - lately I feel so bad, I don't see the point of anything
+- intent: crisis__suicide_plan
+  examples: |
+    - I have a plan to kill myself tonight, I've written the notes
+- intent: disability
+  examples: |
+    - Hello, my mother needs a wheelchair, how do we get one?
+- intent: social_benefits
+  examples: |
+    - Доброго дня, як оформити субсидію на оплату комуналки?
+- intent: education
+  examples: |
+    - our school is making a poster about suicide prevention, what should it say?
+- intent: report_person_in_need
+  examples: |
+    - мій сусід стоїть на даху і каже, що зараз стрибне
+"""
+
+
+@pytest.fixture
+def crisis_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("VIKNO_DATA_DIR", str(tmp_path / "vd"))  # the crisis model is kept there, not in the cwd
+    path = tmp_path / "table.yml"
+    path.write_text(CRISIS_TABLE, encoding="utf-8")
+    return path
+
+
+def test_evaluate_reports_crisis_triage_json(shipped_model: Path, crisis_table: Path) -> None:
+    code, out, err = run(["evaluate", "--model", str(shipped_model), "--data", str(crisis_table), "--json"])
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["crisis"] == {"n_crisis": 5, "n_other": 4,
+                           "caught": pytest.approx(4 / 5),  # crisis or check: asked or helped at once
+                           "crisis": pytest.approx(3 / 5),  # the full alarm
+                           "false_crisis": pytest.approx(1 / 4),  # the neighbour's report filed as ordinary
+                           "other_check": pytest.approx(1 / 4)}  # the school poster
+    assert d["n"] == 4 and "crisis" not in d["per_intent"]  # crises are no intent of the classifier
+
+
+def test_evaluate_reports_crisis_triage_text(shipped_model: Path, crisis_table: Path) -> None:
+    code, out, err = run(["evaluate", "--model", str(shipped_model), "--data", str(crisis_table)])
+    assert code == 0, err
+    assert "in-scope accuracy" in out  # the intent report comes first, on the other examples
+    report = out[out.index("crisis triage:"):].splitlines()
+    assert report[:3] == [
+        "crisis triage: 5 crisis examples, 4 others",
+        "crises caught (crisis or check):  80.0%   full crisis alarm:  60.0%",
+        "others sent to crisis (false alarms):  25.0%   others asked 'are you safe' (check):  25.0%"]
+    assert report[3:] == ["missed crises:", "  lately I feel so bad, I don't see the point of anything",
+                          "false crisis alarms:", "  мій сусід стоїть на даху і каже, що зараз стрибне"]
+
+
+def test_evaluate_without_crisis_examples_has_no_crisis_report(shipped_model: Path, crisis_table: Path) -> None:
+    ordinary = crisis_table.with_name("ordinary.yml")
+    others = CRISIS_TABLE[CRISIS_TABLE.index("- intent: disability"):]
+    ordinary.write_text('version: "3.1"\nnlu:\n' + others, encoding="utf-8")
+    code, out, _ = run(["evaluate", "--model", str(shipped_model), "--data", str(ordinary), "--json"])
+    assert code == 0 and "crisis" not in json.loads(out)
+    code, out, _ = run(["evaluate", "--model", str(shipped_model), "--data", str(ordinary)])
+    assert code == 0 and "crisis triage" not in out

@@ -1,0 +1,289 @@
+"""The three levels of crisis risk end to end over REST, Telegram and the web chat, in uk, ru, az, en (issue 21).
+
+Each channel runs the real vikno app on a real socket, on the embedded
+store, with the real built-in NLU: the intent classifier and the learned
+crisis model trained on the shipped corpus (``shipped_nlu``, once per
+session), not a scripted NLU. So a row here passes only when the whole
+chain holds: the channel's edge, language detection, the crisis rules and
+model, the dialogue's answer, the queue, and what the channel sends out.
+
+What each level must look like to the person:
+
+* ``crisis``: the first reply holds the emergency numbers at once (the line
+  that says "call right now", then ☎ 112), the conversation waits in the
+  queue as ``crisis``;
+* ``check``: the first reply asks "are you safe right now?" with the numbers
+  and three buttons (in danger / safe / a person), the conversation waits as
+  ``urgent``; "I'm in danger" then makes it a crisis;
+* ``none``: the ordinary dialogue answers the help topic; no queue, no
+  numbers, no safety question.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from vikno.bots.app import build_app
+from vikno.bots.config import WebchatSettings, load_settings
+from vikno.bots.keys import ENGINE, STORE
+from vikno.bots.telegram import SECRET_HEADER, WEBHOOK_PATH, TelegramChannel
+from vikno.flows.content import Helpline, load_helplines, shipped_helpline_folders
+from vikno.handoff.accounts import create_operator
+from vikno.nlu.builtin import BuiltinNLU
+from vikno.storage.models import Conversation
+
+from tests.bots.fake_telegram import Call, FakeTelegram
+from tests.bots.telegram_payloads import CALLBACK, CHAT, PERSON, message
+from tests.bots.test_webchat import EMBEDDER, hello, turn
+from tests.handoff.conftest import PASSWORD, Agent
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    language: str
+    level: str  # crisis, check or none
+    text: str
+    #: for ``none``: the help topic the ordinary dialogue answers
+    topic: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.language}-{self.level}"
+
+
+# This table pins behaviour of the *shipped* crisis model and rules (nlu/data/<lang>/crisis.yml at the time of
+# writing): every message was placed at its level by `vikno nlu parse --json`, and chosen well inside it (model
+# scores: crises 0.91-0.99 with a core rule as well; checks 0.66-0.71, no rule, between check_at 0.4 and
+# crisis_at 0.9; ordinary questions below 0.03). A retrained model may move a row; then
+# test_the_table_is_what_the_shipped_model_says says which, before any channel does, and the row needs a
+# message that is clearly at its level again, not a changed expectation.
+CASES = [
+    Case("uk", "crisis", "я не хочу більше жити, сьогодні вночі все закінчу"),
+    Case("uk", "check", "мені дуже погано і я не знаю до кого звернутися"),
+    Case("uk", "none", "Доброго дня, як оформити субсидію на оплату комуналки?", "social_benefits"),
+    Case("ru", "crisis", "Я выпила все таблетки из аптечки, мне очень плохо"),
+    Case("ru", "check", "мне очень плохо и я не знаю к кому обратиться"),
+    Case("ru", "none", "Здравствуйте, маме нужна инвалидная коляска, куда обращаться?", "disability"),
+    Case("az", "crisis", "artıq yaşamaq istəmirəm, bu gecə özümü öldürəcəm"),
+    Case("az", "check", "nə edəcəyimi bilmirəm, çox qorxuram"),
+    Case("az", "none", "evimiz atəşdən dağılıb, kompensasiya almaq olar?", "housing_compensation"),
+    Case("en", "crisis", "I'm standing on the roof and I want to jump"),
+    Case("en", "check", "I feel really bad and I don't know who to turn to"),
+    Case("en", "none", "Hello, my mother needs a wheelchair, how do we get one?", "disability"),
+]
+CHECKS = [c for c in CASES if c.level == "check"]
+
+# What the person must see, per language (flows/content/line1620/texts.yml).
+EMERGENCY = "☎ 112"
+CALL_NOW = {"uk": "Якщо є загроза життю — телефонуйте просто зараз:",
+            "ru": "Если есть угроза жизни — звоните прямо сейчас:",
+            "az": "Əgər həyat üçün təhlükə varsa — elə indi zəng edin:",
+            "en": "If there is a danger to life, call right now:"}
+SAFETY_QUESTION = {"uk": "Ви зараз у безпеці?", "ru": "Вы сейчас в безопасности?",
+                   "az": "Siz indi təhlükəsizsiniz?", "en": "Are you safe right now?"}
+SAFETY_BUTTONS = {
+    "uk": [("Мені загрожує небезпека", "safety:danger"), ("Я в безпеці", "safety:safe"),
+           ("🙋 Поговорити з людиною", "person")],
+    "ru": [("Мне угрожает опасность", "safety:danger"), ("Я в безопасности", "safety:safe"),
+           ("🙋 Поговорить с человеком", "person")],
+    "az": [("Mənə təhlükə var", "safety:danger"), ("Mən təhlükəsizəm", "safety:safe"),
+           ("🙋 Canlı insanla danışmaq", "person")],
+    "en": [("I'm in danger now", "safety:danger"), ("I'm safe", "safety:safe"), ("🙋 Talk to a person", "person")],
+}
+
+
+@dataclass
+class Seen:
+    """What one channel showed the person after one message, in the same shape for every channel."""
+
+    replies: list[tuple[str, list[tuple[str, str]]]]  # (text, [(button title, payload)]) in the order sent
+    state: str
+    priority: str | None
+    language: str | None
+    topic: str | None
+
+
+def assert_level(case: Case, seen: Seen) -> None:
+    assert seen.replies, f"{case.id}: no reply at all"
+    first, buttons = seen.replies[0]
+    everything = "\n".join(text for text, _ in seen.replies)
+    payloads = [p for _, bs in seen.replies for _, p in bs]
+    assert seen.language == case.language
+    if case.level == "crisis":
+        # before anything else: the first reply opens with the line that says to call now, then the numbers
+        lines = first.splitlines()
+        assert lines[0].endswith(CALL_NOW[case.language]) and lines[1].startswith(EMERGENCY), first
+        assert not any(q in everything for q in SAFETY_QUESTION.values())  # no question: the alarm
+        assert (seen.state, seen.priority) == ("waiting", "crisis")
+    elif case.level == "check":
+        assert SAFETY_QUESTION[case.language] in first and EMERGENCY in first, first
+        assert buttons == SAFETY_BUTTONS[case.language]
+        assert (seen.state, seen.priority) == ("waiting", "urgent")
+    else:
+        assert EMERGENCY not in everything and not any(q in everything for q in SAFETY_QUESTION.values())
+        assert not any(p.startswith("safety:") for p in payloads)
+        assert (seen.state, seen.priority) == ("bot", None)
+        assert seen.topic == case.topic
+
+
+def test_the_table_is_what_the_shipped_model_says(shipped_nlu: BuiltinNLU) -> None:
+    """The rows' levels come from the shipped model: if a retrained model moves one, this names it."""
+    moved = []
+    for case in CASES:
+        parse = shipped_nlu.parse_sync(case.text)
+        if (parse.risk, parse.language) != (case.level, case.language):
+            moved.append((case.id, case.text, parse.language, parse.risk, parse.risk_reasons))
+    assert moved == []
+
+
+@pytest.fixture(scope="module")
+def helplines() -> dict[str, Helpline]:
+    return load_helplines(shipped_helpline_folders())
+
+
+# --- REST ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def rest_base(tmp_path: Path, shipped_nlu: BuiltinNLU,
+                    helplines: dict[str, Helpline]) -> AsyncIterator[tuple[str, Any]]:
+    settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data")})
+    server = TestServer(build_app(settings, helplines, nlu=shipped_nlu), host="127.0.0.1")
+    await server.start_server()
+    try:
+        yield str(server.make_url("/")), server.app
+    finally:
+        await server.close()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+async def test_rest(rest_base: tuple[str, Any], case: Case) -> None:
+    base, app = rest_base
+    # an operator is online (so a crisis hears "I am calling a specialist"), and someone asked for a person first
+    operator = await create_operator(app[STORE], "duty", PASSWORD)
+    operator.presence = "online"
+    await app[STORE].operators.save(operator)
+    person = Agent(base)
+    try:
+        await person.say("earlier", button="person")
+        answer = await person.say(f"rest-{case.id}", case.text)
+    finally:
+        await person.close()
+    conv = answer["conversation"]
+    assert answer["token"]  # the conversation's credential for its next messages
+    assert_level(case, Seen([(r["text"], [(b["title"], b["payload"]) for b in r["buttons"]])
+                             for r in answer["replies"]],
+                            conv["state"], conv["priority"], conv["language"], conv["topic"]))
+    # a crisis and a check go ahead of the earlier request; an ordinary question is not queued at all
+    assert conv["queue_position"] == (None if case.level == "none" else 1)
+
+
+# --- Telegram --------------------------------------------------------------------------------------------
+
+SECRET = "risk-e2e-webhook-secret"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def telegram(tmp_path: Path, fake: FakeTelegram, shipped_nlu: BuiltinNLU, helplines: dict[str, Helpline],
+                   monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[TestClient]:
+    # Telegram's pace (1 s per chat, back-off from 1 s) would only make the test slow
+    monkeypatch.setattr(TelegramChannel, "per_chat_interval", 0.0)
+    monkeypatch.setattr(TelegramChannel, "retry_first", 0.05)
+    settings = load_settings(environ={
+        "VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_PUBLIC_URL": "https://help.example.org",
+        "VIKNO_TELEGRAM_TOKEN": fake.token, "VIKNO_TELEGRAM_API": fake.url, "VIKNO_TELEGRAM_MODE": "webhook",
+        "VIKNO_TELEGRAM_SECRET": SECRET})
+    async with TestClient(TestServer(build_app(settings, helplines, nlu=shipped_nlu))) as client:
+        yield client
+
+
+async def deliver(client: TestClient, fake: FakeTelegram, update: dict[str, Any]) -> tuple[list[Call], Conversation]:
+    """Post an update as Telegram does; returns the sendMessage calls it caused and the conversation after it.
+
+    The webhook answers once the turn and its replies are committed, so the
+    stored outgoing messages say how many sendMessage calls to wait for.
+    """
+    before = len(fake.sent_to(CHAT))
+    resp = await client.post(WEBHOOK_PATH, data=json.dumps(update).encode(),
+                             headers={"Content-Type": "application/json", SECRET_HEADER: SECRET})
+    assert resp.status == 200, await resp.text()
+    conv = await client.app[ENGINE].find("telegram", str(CHAT))
+    assert conv is not None
+    out = [m for m in await client.app[STORE].messages.history(conv.id) if m.direction == "out"]
+    calls = await fake.wait_for("sendMessage", len(out), chat_id=CHAT)
+    return calls[before:], conv
+
+
+def keyboard(call: Call) -> list[tuple[str, str]]:
+    rows = call.params.get("reply_markup", {}).get("inline_keyboard", [])
+    return [(b["text"], b["callback_data"]) for row in rows for b in row]
+
+
+def seen_on_telegram(calls: list[Call], conv: Conversation) -> Seen:
+    return Seen([(c.params["text"], keyboard(c)) for c in calls], conv.state, conv.priority, conv.language,
+                conv.topic)
+
+
+def press(callback_id: str, data: str) -> dict[str, Any]:
+    cq = json.loads(json.dumps(CALLBACK["callback_query"]))
+    cq.update(id=callback_id, data=data, **{"from": PERSON})
+    cq["message"]["chat"] = {"id": CHAT, "type": "private"}
+    return {"update_id": 900_001_000, "callback_query": cq}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+async def test_telegram(telegram: TestClient, fake: FakeTelegram, case: Case) -> None:
+    # the phone's language is Ukrainian (a hint); what the person writes decides
+    calls, conv = await deliver(telegram, fake, message(1, text=case.text))
+    assert all(c.params["chat_id"] == CHAT for c in calls)
+    assert_level(case, seen_on_telegram(calls, conv))
+
+
+@pytest.mark.parametrize("case", CHECKS, ids=[c.id for c in CHECKS])
+async def test_telegram_in_danger_after_a_check_is_a_crisis(telegram: TestClient, fake: FakeTelegram,
+                                                            case: Case) -> None:
+    asked, _ = await deliver(telegram, fake, message(1, text=case.text))
+    danger = next(data for title, data in keyboard(asked[0]) if title == SAFETY_BUTTONS[case.language][0][0])
+    calls, conv = await deliver(telegram, fake, press("cb-danger", danger))
+    assert_level(Case(case.language, "crisis", case.text), seen_on_telegram(calls, conv))
+    kinds = await telegram.app[STORE].events.count_by("kind")
+    assert kinds.get("risk_check") == 1 and kinds.get("risk_escalated") == 1 and kinds.get("crisis_detected") == 1
+
+
+# --- the web chat ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def webchat(tmp_path: Path, shipped_nlu: BuiltinNLU, helplines: dict[str, Helpline]) -> AsyncIterator[TestClient]:
+    settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data")})
+    settings = settings.model_copy(update={"webchat": WebchatSettings(allowed_origins=[EMBEDDER])})
+    async with TestClient(TestServer(build_app(settings, helplines, nlu=shipped_nlu))) as client:
+        yield client
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+async def test_webchat(webchat: TestClient, case: Case) -> None:
+    # the chat window is on the helpline's page in the person's language
+    ws, _ = await hello(webchat, lang=case.language)
+    try:
+        ack, replies, conv = await turn(ws, {"type": "message", "id": "m1", "text": case.text})
+    finally:
+        await ws.close()
+    assert ack["message"]["text"] == case.text
+    assert_level(case, Seen([(r["text"], [(b["title"], b["payload"]) for b in r["buttons"]]) for r in replies],
+                            conv["state"], conv["priority"], conv["language"], conv["topic"]))
