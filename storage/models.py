@@ -245,3 +245,35 @@ class Session:
     csrf_token: str
     expires_at: datetime
     created_at: datetime = field(default_factory=utcnow)
+
+
+class FeedbackLabel(StrEnum):
+    """An operator's word on a message the crisis layer judged (or missed)."""
+
+    CRISIS = "crisis"
+    NOT_CRISIS = "not_crisis"
+
+
+@dataclass(slots=True)
+class Feedback:
+    """A labelled example: an operator's mark on one person's message.
+
+    The helpline exports these (``vikno nlu export-feedback``) to improve its
+    crisis data, so each keeps what a training example needs (the text, its
+    language, the label) and what says where it came from (what the NLU
+    gave and why, who marked it and when). The text is personal data: marks
+    are deleted after the helpline's retention time. One mark per message
+    (``message_id``): a later mark replaces an earlier one.
+    """
+
+    message_id: str
+    conversation_id: str
+    helpline: str
+    text: str
+    label: str
+    operator_id: str
+    language: str | None = None
+    #: the NLU's level for the message: "crisis", "check", or "none" (a message it did not flag)
+    level: str = "none"
+    reasons: list[str] = field(default_factory=list)
+    marked_at: datetime = field(default_factory=utcnow)

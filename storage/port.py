@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .health import WriteHealth
-from .models import Conversation, Event, Message, Operator, Session
+from .models import Conversation, Event, Feedback, Message, Operator, Session
 
 @dataclass(frozen=True, slots=True)
 class QueueStats:
@@ -347,6 +347,32 @@ class LoginAttempts(ABC):
         """Drop keys whose last attempt was before ``before`` (housekeeping); how many."""
 
 
+class FeedbackMarks(ABC):
+    """Operators' marks on people's messages ("crisis" / "not a crisis"): labelled examples.
+
+    They become training data a helpline exports (``vikno nlu export-feedback``);
+    the text in them is personal data, so they are deleted after the
+    helpline's retention time (:meth:`delete_older`).
+    """
+
+    @abstractmethod
+    async def mark(self, feedback: Feedback) -> Feedback:
+        """Keep the mark; one per message: a later mark replaces an earlier one (label, who, when)."""
+
+    @abstractmethod
+    async def of_conversation(self, conversation_id: str) -> list[Feedback]:
+        """The marks on one conversation's messages, oldest mark first."""
+
+    @abstractmethod
+    async def since(self, since: datetime | None = None, *,
+                    helplines: Sequence[str] | None = None) -> list[Feedback]:
+        """Marks made at or after ``since`` (all without it), of these helplines (all without them), oldest first."""
+
+    @abstractmethod
+    async def delete_older(self, before: datetime) -> int:
+        """Forget marks made before ``before`` (the retention time); how many there were."""
+
+
 class Store(ABC):
     """One database, its collections and the few operations across them."""
 
@@ -363,6 +389,7 @@ class Store(ABC):
     migrated: list[str]
     #: Outcomes of recent writes: ``/healthz`` is unhealthy while they fail, even if a ping answers.
     writes: WriteHealth
+    feedback: FeedbackMarks
 
     @abstractmethod
     async def open(self) -> None:

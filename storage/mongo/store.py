@@ -22,7 +22,7 @@ from ..health import WriteHealth
 from ..identity import PlatformIds
 from ..models import Conversation, Event, Message
 from ..port import Store
-from . import conversations, events, messages, migrations, operators
+from . import conversations, events, feedback, messages, migrations, operators
 from .errors import UNAVAILABLE, translated
 from .watch import ReconnectWatcher, WriteWatcher
 
@@ -37,6 +37,7 @@ _INDEXES = [
     ("operators", operators.OPERATOR_INDEXES),
     ("sessions", operators.SESSION_INDEXES),
     ("login_attempts", operators.ATTEMPT_INDEXES),
+    ("feedback", feedback.INDEXES),
 ]
 
 
@@ -75,6 +76,7 @@ class MongoStore(Store):
         self.operators = operators.MongoOperators(self.db["operators"])
         self.sessions = operators.MongoSessions(self.db["sessions"])
         self.login_attempts = operators.MongoLoginAttempts(self.db["login_attempts"])
+        self.feedback = feedback.MongoFeedback(self.db["feedback"])
 
     async def open(self) -> None:
         """Migrate and create the indexes, every time: a database recreated meanwhile gets them back."""

@@ -51,8 +51,30 @@ def _hash_platform_ids(conn: sqlite3.Connection, ids: PlatformIds | None) -> Non
         conn.execute("PRAGMA secure_delete=OFF")
 
 
+def _feedback_table(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
+    """Operators' marks on messages, the labelled examples of the crisis data (issue 21 item 3).
+
+    Written out here, not imported: a migration's statements must stay what
+    they were when databases were migrated with them.
+    """
+    conn.execute("""CREATE TABLE IF NOT EXISTS feedback (
+        message_id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL,
+        helpline TEXT NOT NULL,
+        text TEXT NOT NULL,
+        language TEXT,
+        label TEXT NOT NULL,
+        level TEXT NOT NULL,
+        reasons TEXT NOT NULL DEFAULT '[]',
+        operator_id TEXT NOT NULL,
+        marked_at INTEGER NOT NULL)""")
+    conn.execute("CREATE INDEX IF NOT EXISTS feedback_marked_at ON feedback (marked_at)")
+    conn.execute("CREATE INDEX IF NOT EXISTS feedback_conversation ON feedback (conversation_id)")
+
+
 MIGRATIONS = [
     Migration(2, "platform message ids are stored as keyed hashes; web chat client ids apart", _hash_platform_ids),
+    Migration(3, "operators' crisis marks (feedback)", _feedback_table),
 ]
 #: The version this vikno writes.
 SCHEMA_VERSION = MIGRATIONS[-1].version if MIGRATIONS else BASELINE

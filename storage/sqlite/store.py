@@ -12,7 +12,7 @@ from ..files import private_file, private_folder, tighten_folder
 from ..identity import PlatformIds, load_or_create_secret
 from ..models import Conversation, Event, Message
 from ..port import Store
-from . import conversations, events, messages, operators, writer
+from . import conversations, events, feedback, messages, operators, writer
 from .db import SqliteDatabase, WriterKind
 from .migrations import SCHEMA_VERSION
 from .schema import create_schema
@@ -40,6 +40,7 @@ class SqliteStore(Store):
         self.operators = operators.SqliteOperators(self._db)
         self.sessions = operators.SqliteSessions(self._db)
         self.login_attempts = operators.SqliteLoginAttempts(self._db)
+        self.feedback = feedback.SqliteFeedback(self._db)
 
     def _platform_ids(self) -> PlatformIds:
         if self._ids is None:
