@@ -34,6 +34,11 @@ MENU, PERSON, LANGUAGE, HOURS, CANCEL_WAITING = "menu", "person", "language", "h
 SAFETY_DANGER, SAFETY_SAFE = "safety:danger", "safety:safe"
 #: conversation.data key of an open or answered safety question: {"asked_at", "answer", "escalated"}.
 SAFETY_CHECK = "safety_check"
+#: conversation.data key of the messages the crisis layer flagged (newest last), for the console:
+#: [{"message_id", "level", "reasons", "score", "at"}]; the text stays in the message.
+RISK_FLAGS = "risk_flags"
+#: The flags kept per conversation (the oldest go first).
+RISK_FLAGS_KEPT = 10
 TOPIC_PREFIX, LANG_PREFIX = "topic:", "lang:"
 SURVEY_YES, SURVEY_NO = "survey:yes", "survey:no"
 
@@ -55,6 +60,8 @@ class StepContext:
     parse: Parse | None
     now: datetime
     queue: QueueOutlook
+    #: the stored id of the inbound message (the console names the message a risk came from)
+    message_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -117,6 +124,8 @@ class Dialogue:
         if self.conv.state == State.CLOSED and not blocked:
             self.conv.state = State.BOT
         risk = parse.risk if parse is not None else "none"
+        if parse is not None and risk in ("crisis", "check"):
+            self._flag(parse)
         if self.ctx.inbound.button == SAFETY_DANGER:
             risk = "crisis"  # the person says so: nothing to weigh
         if risk in ("crisis", "check") and blocked:  # numbers always; the queue not while blocked, so no one is called
@@ -140,6 +149,13 @@ class Dialogue:
             return self.out
         await self._bot(first)
         return self.out
+
+    def _flag(self, parse: Parse) -> None:
+        """Remember which message the crisis layer flagged, at what level and why: the operator sees it."""
+        flags = [f for f in self.conv.data.get(RISK_FLAGS) or [] if isinstance(f, dict)]
+        flags.append({"message_id": self.ctx.message_id, "level": parse.risk, "reasons": list(parse.risk_reasons),
+                      "score": round(parse.crisis_score, 3), "at": self.ctx.now.isoformat()})
+        self.conv.data[RISK_FLAGS] = flags[-RISK_FLAGS_KEPT:]
 
     def _blocked(self) -> bool:
         until = self.conv.data.get("blocked_until")

@@ -125,7 +125,7 @@ class Engine:
                 conv = await self.store.conversations.get(conv.id) or conv
             now = self.clock()
             conv.last_message_at = now
-            result = await run_step(StepContext(line, conv, inbound, parse, now, self.queue))
+            result = await run_step(StepContext(line, conv, inbound, parse, now, self.queue, stored.id))
             replies = [Message(
                 id=f"{stored.id}:{n}", conversation_id=conv.id, helpline=line.id, channel=inbound.channel,
                 direction=Direction.OUT, sender=Sender.BOT, text=r.text,
