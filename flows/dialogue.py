@@ -35,7 +35,7 @@ SAFETY_DANGER, SAFETY_SAFE = "safety:danger", "safety:safe"
 #: conversation.data key of an open or answered safety question: {"asked_at", "answer", "escalated"}.
 SAFETY_CHECK = "safety_check"
 #: conversation.data key of the messages the crisis layer flagged (newest last), for the console:
-#: [{"message_id", "level", "reasons", "score", "at"}]; the text stays in the message.
+#: [{"message_id", "level", "reasons", "score", "language", "at"}]; the text stays in the message.
 RISK_FLAGS = "risk_flags"
 #: The flags kept per conversation (the oldest go first).
 RISK_FLAGS_KEPT = 10
@@ -154,7 +154,8 @@ class Dialogue:
         """Remember which message the crisis layer flagged, at what level and why: the operator sees it."""
         flags = [f for f in self.conv.data.get(RISK_FLAGS) or [] if isinstance(f, dict)]
         flags.append({"message_id": self.ctx.message_id, "level": parse.risk, "reasons": list(parse.risk_reasons),
-                      "score": round(parse.crisis_score, 3), "at": self.ctx.now.isoformat()})
+                      "score": round(parse.crisis_score, 3), "language": parse.language,
+                      "at": self.ctx.now.isoformat()})
         self.conv.data[RISK_FLAGS] = flags[-RISK_FLAGS_KEPT:]
 
     def _blocked(self) -> bool:

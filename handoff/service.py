@@ -27,9 +27,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from vikno.flows.content import Helpline
+from vikno.flows.dialogue import RISK_FLAGS, SAFETY_CHECK
 from vikno.storage.errors import Conflict
-from vikno.storage.models import (Conversation, Delivery, Direction, Event, Message, Operator, Presence, Sender,
-                                  State, utcnow)
+from vikno.storage.models import (Conversation, Delivery, Direction, Event, Feedback, FeedbackLabel, Message,
+                                  Operator, Presence, Priority, Sender, State, utcnow)
 from vikno.storage.port import Store
 
 from .access import Access, Facts, access, helplines_of
@@ -196,6 +197,63 @@ class Handoff:
         await self._changed("message", conv)
         return note
 
+    # --- the operator's word on a risk ---------------------------------------------
+
+    async def mark_risk(self, operator: Operator, conversation_id: str, message_id: str, label: str) -> Feedback:
+        """The operator's mark on a message: "crisis" or "not a crisis", kept as a labelled example.
+
+        Any text the person wrote in this conversation may be marked: a
+        message the crisis layer flagged (its level and reasons go with the
+        mark) or one it missed (level "none"), the most useful example of
+        all. "crisis" on an ``urgent`` conversation raises it to ``crisis``:
+        the operator knows best. "not a crisis" never lowers a priority by
+        itself; the operator closes or transfers as usual.
+        """
+        if label not in set(FeedbackLabel):
+            raise HandoffError("mark the message crisis or not a crisis", code="error.mark_label")
+        conv = await self._own(operator, conversation_id)
+        message = await self.store.messages.get(message_id) if message_id else None
+        if (message is None or message.conversation_id != conv.id or message.direction != Direction.IN
+                or message.sender != Sender.USER or not (message.text or "").strip()):
+            raise HandoffError("no such message of the person in this conversation", status=404,
+                               code="error.mark_message")
+        flag = flag_of(conv, message.id) or {}
+        feedback = Feedback(message_id=message.id, conversation_id=conv.id, helpline=conv.helpline,
+                            text=message.text or "", language=flag.get("language") or conv.language, label=label,
+                            level=flag.get("level") or "none", reasons=[str(r) for r in flag.get("reasons") or []],
+                            operator_id=operator.id, marked_at=self.clock())
+        await self.store.feedback.mark(feedback)
+        await self.store.events.add(self._event(conv, "risk_marked", operator=operator.id, label=label,
+                                                level=feedback.level, message_id=message.id))
+        if label == FeedbackLabel.CRISIS and conv.priority == Priority.URGENT:
+            await self._raise_to_crisis(operator, conv.id)
+        else:
+            await self._changed("message", conv)
+        return feedback
+
+    async def _raise_to_crisis(self, operator: Operator, conversation_id: str) -> None:
+        raised = False
+
+        def change(c: Conversation) -> None:
+            nonlocal raised
+            raised = c.priority == Priority.URGENT
+            if not raised:  # raised meanwhile (the person pressed "in danger"), or closed
+                return
+            c.priority = Priority.CRISIS
+            check = c.data.get(SAFETY_CHECK)
+            if isinstance(check, dict) and not check.get("escalated"):
+                check["escalated"] = "operator_marked"
+
+        conv = await self._update(conversation_id, change)
+        if not raised:
+            await self._changed("message", conv)
+            return
+        await self.store.events.add(self._event(conv, "priority_raised", operator=operator.id,
+                                                reason="operator_marked"))
+        await self.store.events.add(self._event(conv, "risk_escalated", operator=operator.id,
+                                                reason="operator_marked"))
+        await self._changed("crisis", conv)
+
     # --- handing on -----------------------------------------------------------
 
     async def transfer(self, operator: Operator, conversation_id: str, *, to_team: str | None = None,
@@ -359,6 +417,14 @@ class Handoff:
         return Event(helpline=conv.helpline, kind=kind, conversation_id=conv.id, channel=conv.channel,
                      language=conv.language, topic=conv.topic, priority=conv.priority, data=data,
                      at=self.clock())
+
+
+def flag_of(conv: Conversation, message_id: str) -> dict[str, Any] | None:
+    """The crisis layer's flag on one of the conversation's messages (flows/dialogue.py), if it flagged it."""
+    for flag in reversed(conv.data.get(RISK_FLAGS) or []):
+        if isinstance(flag, dict) and flag.get("message_id") == message_id:
+            return flag
+    return None
 
 
 def _waiting_since(conv: Conversation) -> datetime | None:

@@ -43,7 +43,8 @@ from typing import Iterable
 from .regex_prefilter import piece_lengths, required_grams, text_grams
 from .textnorm import normalize
 
-__all__ = ["CrisisResult", "CrisisDetector", "SUICIDE", "VIOLENCE", "CHILD", "THREAT", "FLAG_THRESHOLD"]
+__all__ = ["CrisisResult", "CrisisDetector", "SUICIDE", "VIOLENCE", "CHILD", "THREAT", "FLAG_THRESHOLD",
+           "rule_category"]
 
 SUICIDE = "suicide_self_harm"
 VIOLENCE = "violence_now"
@@ -432,6 +433,16 @@ _TOY = _r(r"\b(?:водян\w*|іграшков\w*|игрушечн\w*|water|toy
 _NEAR = 8  # characters around an exaggeration within which it cancels a kill/die pattern
 _RULES = _rules()
 _PIECE_LENGTHS = piece_lengths(rule.grams for rule in _RULES)
+_CATEGORY_OF = {rule.name: rule.category for rule in _RULES}
+
+
+def rule_category(name: str) -> str | None:
+    """The kind of crisis a rule (``Parse.risk_reasons``' ``rule:<name>``) stands for; None for no such rule.
+
+    The console says "crisis rule: suicide or self-harm" to an operator, who
+    does not know the rules' names.
+    """
+    return _CATEGORY_OF.get(name)
 
 
 class CrisisDetector:

@@ -1,4 +1,4 @@
-"""What operators do: presence, take, reply, note, transfer, close, block, take over.
+"""What operators do: presence, take, reply, note, transfer, close, block, take over, mark a risk.
 
 Each handler checks access (an operator acts only on their own chats), then
 calls the Handoff service, whose errors are written for operators and shown
@@ -171,6 +171,16 @@ async def close(request: web.Request) -> web.StreamResponse:
     await console.handoff.close(operator, cid, category=form.get("category", ""),
                                 outcome=form.get("outcome", ""), note=form.get("note", ""))
     return done(request, "/console/queue")
+
+
+@guard()
+@refusals()
+async def mark(request: web.Request) -> web.StreamResponse:
+    """The operator's word on a message: "crisis" or "not a crisis" (a labelled example; see Handoff.mark_risk)."""
+    console, operator, cid = await _chat(request)
+    form = await _form(request)
+    feedback = await console.handoff.mark_risk(operator, cid, form.get("message_id", ""), form.get("label", ""))
+    return done(request, _chat_url(cid), message_id=feedback.message_id, label=feedback.label)
 
 
 @guard()

@@ -19,6 +19,7 @@ from vikno.storage.models import PRIORITY_RANK, Conversation, Operator, Presence
 from .canned import canned_replies
 from .context import Console
 from .i18n import DEFAULT, label
+from .risk import flagged_ids, risk_view
 from .views import conversation_view, iso, message_view, teams_of, wrapup_choices
 
 HISTORY_LIMIT = 500
@@ -69,7 +70,15 @@ async def chat_data(console: Console, operator: Operator, conv: Conversation,
     history = await console.store.messages.history(conv.id, HISTORY_LIMIT, include_notes=True)  # staff view
     view = conversation_view(conv, line, operators=operators, lang=lang)
     view["mine"] = conv.state == State.WITH_OPERATOR and conv.operator_id == operator.id
-    return {"conversation": view, "messages": [message_view(m, lang) for m in history]}
+    by_id = {m.id: m for m in history}
+    for mid in flagged_ids(conv):
+        if mid not in by_id:  # flagged long ago, beyond the history shown
+            found = await console.store.messages.get(mid)
+            if found is not None and found.conversation_id == conv.id:
+                by_id[mid] = found
+    marks = await console.store.feedback.of_conversation(conv.id)
+    return {"conversation": view, "messages": [message_view(m, lang) for m in history],
+            "risk": risk_view(conv, by_id, marks, operators, lang)}
 
 
 async def chat_forms(console: Console, operator: Operator, conv: Conversation,

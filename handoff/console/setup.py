@@ -67,6 +67,7 @@ def console_routes() -> list[web.RouteDef]:
         web.post("/console/c/{id}/takeover", actions.take_over),
         web.post("/console/c/{id}/close", actions.close),
         web.post("/console/c/{id}/block", actions.block),
+        web.post("/console/c/{id}/mark", actions.mark),
         web.post("/console/c/{id}/typing", actions.typing),
     ]
 

@@ -78,6 +78,8 @@ def message_view(m: Message, lang: str = DEFAULT) -> dict[str, Any]:
         "kind": m.kind,
         "buttons": [] if note else [b.get("title", "") for b in m.buttons if b.get("title")],
         "at": iso(m.created_at),
+        # what the person wrote can be marked "crisis" / "not a crisis" (handoff.service.mark_risk)
+        "markable": not note and m.sender == "user" and m.kind == "text" and bool((m.text or "").strip()),
     }
 
 

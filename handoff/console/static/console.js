@@ -282,10 +282,35 @@
     checkCrises(data.queue);
   }
 
+  // "crisis" / "not a crisis" on one message of the person (the same markup as _items.html's mark_form)
+  function markForm(messageId) {
+    var form = el("form", "mark");
+    form.method = "post";
+    form.action = "/console/c/" + encodeURIComponent(chatId) + "/mark";
+    form.setAttribute("data-ajax", "");
+    form.setAttribute("data-stay", "");
+    form.appendChild(hiddenCsrf());
+    var id = el("input");
+    id.type = "hidden"; id.name = "message_id"; id.value = messageId;
+    form.appendChild(id);
+    form.appendChild(el("span", "mark-q", T("risk.question")));
+    [["crisis", "danger"], ["not_crisis", ""]].forEach(function (pair) {
+      var b = el("button", pair[1] || null, T("risk.mark." + pair[0]));
+      b.type = "submit"; b.name = "label"; b.value = pair[0];
+      form.appendChild(b);
+    });
+    return form;
+  }
+
+  function markedNote(mark) {
+    return el("p", "marked mark-" + mark.label, mark.text);
+  }
+
   var SENDERS = { bot: 1, operator: 1, system: 1 };
-  function messageItem(m, pseudonym) {
+  function messageItem(m, pseudonym, marks) {
     var li = el("li", "msg from-" + m.sender);
     li.dataset.id = m.id;
+    li.id = "m-" + m.id;
     var metaRow = el("div", "meta");
     var who = m.sender === "user" ? pseudonym
       : m.sender === "note" ? T("sender.note") + (m.author ? " · " + m.author : "")
@@ -304,14 +329,65 @@
       m.buttons.forEach(function (b) { row.appendChild(el("span", "btn-title", b)); });
       li.appendChild(row);
     }
+    if (m.markable && chatId) {
+      if (marks && marks[m.id]) { li.appendChild(markedNote(marks[m.id])); }
+      var details = el("details", "mark-msg");
+      details.appendChild(el("summary", null, T("risk.mark_other")));
+      details.appendChild(markForm(m.id));
+      li.appendChild(details);
+    }
     return li;
+  }
+
+  // why the chat was flagged: the level, the safety question, each flagged message with its reasons
+  function riskFlag(f) {
+    var li = el("li", "flag level-" + f.level);
+    li.dataset.message = f.message_id;
+    var head = el("div", "flag-head");
+    head.appendChild(el("span", "badge r-" + f.level, f.level_label));
+    head.appendChild(document.createTextNode(" "));
+    var time = el("time", null, f.time);
+    time.dateTime = f.at || "";
+    head.appendChild(time);
+    head.appendChild(document.createTextNode(" "));
+    var show = el("a", null, T("risk.show"));
+    show.href = "#m-" + f.message_id;
+    head.appendChild(show);
+    li.appendChild(head);
+    var excerpt = el("p", "excerpt", f.excerpt);
+    excerpt.dir = "auto";
+    li.appendChild(excerpt);
+    var reasons = el("ul", "reasons");
+    f.reasons.forEach(function (r) { reasons.appendChild(el("li", null, r)); });
+    li.appendChild(reasons);
+    li.appendChild(markForm(f.message_id));
+    if (f.mark) { li.appendChild(markedNote(f.mark)); }
+    return li;
+  }
+
+  function renderRisk(r) {
+    var box = document.getElementById("risk");
+    if (!box || !r) { return; }
+    box.hidden = !(r.flags.length || r.check);
+    box.className = "risk level-" + r.level;
+    document.getElementById("risk-level").textContent = r.level_label;
+    var check = [];
+    if (r.check) {
+      check.push(el("li", null, r.check.asked));
+      check.push(el("li", null, r.check.answer_label));
+      if (r.check.escalated_label) { check.push(el("li", "escalated", r.check.escalated_label)); }
+    }
+    replaceChildren(document.getElementById("risk-check"), check);
+    replaceChildren(document.getElementById("risk-flags"), r.flags.map(riskFlag));
   }
 
   function renderChat(data) {
     var c = data.conversation;
     var log = document.getElementById("log");
     var nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
-    replaceChildren(log, data.messages.map(function (m) { return messageItem(m, c.pseudonym); }));
+    var marks = data.risk ? data.risk.marks : {};
+    replaceChildren(log, data.messages.map(function (m) { return messageItem(m, c.pseudonym, marks); }));
+    renderRisk(data.risk);
     if (nearBottom) { log.scrollTop = log.scrollHeight; }
     document.getElementById("f-topic").textContent = c.topic_title || "—";
     document.getElementById("f-language").textContent = c.language_label;
