@@ -68,6 +68,10 @@ def _content_folders(settings: Settings) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:2] == ["nlu", "export-feedback"]:  # needs the store, which nlu may not import
+        from .feedback_cli import main as export_feedback
+
+        return export_feedback(argv[2:])
     if argv[:1] == ["nlu"]:
         from vikno.nlu.cli import main as nlu_main
 

@@ -44,6 +44,7 @@ ENVIRONMENT: dict[str, tuple[str, ...]] = {
     "VIKNO_WEBCHAT_EXIT_URL": ("webchat", "exit_url"),
     "VIKNO_RELEASE_AFTER": ("console", "release_after"),
     "VIKNO_CONSOLE_IDLE_TIMEOUT": ("console", "idle_timeout"),
+    "VIKNO_FEEDBACK_RETENTION_DAYS": ("feedback_retention_days",),
     "VIKNO_TRUSTED_PROXIES": ("trusted_proxies",),
     "VIKNO_RATE_LIMITS": ("limits", "enabled"),
 }
@@ -187,6 +188,8 @@ class Settings(_Strict):
     #: Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, or "unix");
     #: nobody's by default.
     trusted_proxies: list[str] = []
+    #: Operators' marks ("crisis" / "not a crisis") hold the person's words: kept this many days, then deleted.
+    feedback_retention_days: int = Field(default=365, ge=1, le=3650)
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -41,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true", help="one JSON object per message per line")
     q.add_argument("--languages", default=None, help="comma-separated subset of uk,ru,az,en")
     q.add_argument("text", nargs="*")
+
+    # Run by ``vikno`` itself (bots/feedback_cli.py: it reads the store, which nlu may not import);
+    # listed here so that ``vikno nlu --help`` shows it.
+    sub.add_parser("export-feedback", add_help=False,
+                   help="write operators' crisis / not-a-crisis marks as Rasa YAML "
+                        "(vikno nlu export-feedback --help)")
     return p
 
 
@@ -145,6 +151,9 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
             return _train(args, out)
         if args.cmd == "evaluate":
             return _evaluate(args, out, err)
+        if args.cmd == "export-feedback":
+            print("error: run it as `vikno nlu export-feedback` (it reads the store)", file=err)
+            return 2
         return _parse(args, inp, out, err)
     except RasaDataError as exc:
         print(f"error: {exc}", file=err)

@@ -22,6 +22,8 @@ from vikno.storage.port import Store
 from .live import ConsoleHub
 from .ratelimit import LoginLimiter, LoginSlots, Throttle
 
+#: How long operators' marks are kept unless the helpline says otherwise (VIKNO_FEEDBACK_RETENTION_DAYS).
+FEEDBACK_RETENTION = timedelta(days=365)
 #: ``publish(conversation_id, event)`` of the web chat, when one is mounted.
 WebPublish = Callable[[str, dict[str, Any]], Awaitable[Any]]
 
@@ -52,6 +54,8 @@ class Console:
     #: The client's address for limits (trusted proxies honoured); given by the composition
     #: root, since handoff may not import bots. None: the peer address.
     client_address: Callable[[web.Request], str] | None = None
+    #: Operators' marks (labelled examples holding the person's words) older than this are deleted.
+    feedback_retention: timedelta = FEEDBACK_RETENTION
 
     @property
     def helplines(self) -> dict[str, Helpline]:

@@ -4,7 +4,8 @@
 files, routes, security headers, and one task that every
 ``RELEASE_EVERY`` puts chats whose operator has not answered for
 ``RELEASE_AFTER`` back in the queue (and drops expired sessions and
-forgotten login attempts).
+forgotten login attempts, and, every ``FEEDBACK_SWEEP_EVERY``, operators'
+marks older than the helpline's retention time).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from .views import duration, iso
 
 log = logging.getLogger(__name__)
 
+#: How often marks past the retention time are deleted (and once at start).
+FEEDBACK_SWEEP_EVERY = timedelta(hours=1)
 #: How often the no-answer release runs.
 RELEASE_EVERY = timedelta(seconds=30)
 #: A chat whose operator has not written for this long goes back to the queue.
@@ -115,7 +118,8 @@ def _from_app(app: web.Application) -> Console:
     login_keys = LoginKeys(load_or_create_secret(settings.data_dir, secret.get_secret_value() if secret else None))
     return Console(store=app[keys.STORE], handoff=app[keys.HANDOFF], hub=app[keys.CONSOLE_HUB],
                    delivery=app.get(keys.DELIVERY), secure_cookies=bool(public_url and public_url.startswith("https")),
-                   public_origin=public_url, login_keys=login_keys, client_address=app.get(keys.CLIENT_ADDRESS))
+                   public_origin=public_url, login_keys=login_keys, client_address=app.get(keys.CLIENT_ADDRESS),
+                   feedback_retention=timedelta(days=settings.feedback_retention_days))
 
 
 def _static_versions() -> dict[str, str]:
@@ -134,8 +138,18 @@ def _upkeep(every: timedelta, after: timedelta):  # type: ignore[no-untyped-def]
 
 
 async def _release_loop(console: Console, every: timedelta, after: timedelta) -> None:
+    swept: float | None = None  # monotonic time of the last retention sweep of marks
     while True:
         await asyncio.sleep(every.total_seconds())
+        now = asyncio.get_running_loop().time()
+        if swept is None or now - swept >= FEEDBACK_SWEEP_EVERY.total_seconds():
+            try:
+                forgotten = await console.store.feedback.delete_older(utcnow() - console.feedback_retention)
+                swept = now
+                if forgotten:
+                    log.info("%d operator mark(s) past the retention time deleted", forgotten)
+            except Exception:  # the store may be down for a while; try again next round
+                log.warning("deleting old operator marks failed; retrying in %s", every, exc_info=True)
         try:
             released = await console.handoff.release_unanswered(after)
             if released:

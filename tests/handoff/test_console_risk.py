@@ -8,8 +8,10 @@ with their own cookies.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from html import unescape
 from pathlib import Path
 
@@ -20,11 +22,11 @@ from vikno.bots.app import build_app
 from vikno.bots.config import load_settings
 from vikno.flows.content import load_helplines, shipped_helpline_folders
 from vikno.nlu.types import FALLBACK_INTENT
-from vikno.storage.models import FeedbackLabel
+from vikno.storage.models import Feedback, FeedbackLabel, utcnow
 
 from tests.flows.conftest import ScriptedNLU, intent
 
-from .conftest import Agent, ConsoleSite
+from .conftest import Agent, ConsoleSite, console_app
 
 MAYBE = "мама сказала що мене вбʼє, я не хочу жити так"
 CRISIS = "не хочу більше жити"
@@ -271,3 +273,26 @@ async def test_only_the_operator_who_has_the_chat_or_a_supervisor_may_mark(site:
     assert resp.status == 200, await resp.text()
     (kept,) = await site.store.feedback.since()
     assert kept.operator_id == (await site.store.operators.by_login("iryna")).id
+
+
+# --- retention: marks hold people's words ---------------------------------------------------
+
+
+async def test_a_running_vikno_deletes_marks_past_the_retention_setting(tmp_path: Path) -> None:
+    server = TestServer(console_app(tmp_path / "data", console={"release_every": timedelta(seconds=0.1)},
+                                    VIKNO_FEEDBACK_RETENTION_DAYS="30"), host="127.0.0.1")
+    await server.start_server()
+    site = ConsoleSite(server)
+    try:
+        now = utcnow()
+        for mid, days in (("old", 31), ("recent", 29)):
+            await site.store.feedback.mark(Feedback(message_id=mid, conversation_id="c", helpline="line1620",
+                                                    text="слова людини", label="crisis", operator_id="op",
+                                                    marked_at=now - timedelta(days=days)))
+        for _ in range(100):  # the console's upkeep runs every 0.1 s here; give it up to 10 s on a busy machine
+            if [m.message_id for m in await site.store.feedback.since()] == ["recent"]:
+                break
+            await asyncio.sleep(0.1)
+        assert [m.message_id for m in await site.store.feedback.since()] == ["recent"]
+    finally:
+        await server.close()
