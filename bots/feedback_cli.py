@@ -24,7 +24,8 @@ from pathlib import Path
 
 from vikno.nlu.feedback_yaml import feedback_yaml
 from vikno.storage import make_store
-from vikno.storage.errors import StoreUnavailable
+from vikno.storage.errors import ConfigurationError, StoreDamaged, StoreUnavailable
+from vikno.storage.identity import load_or_create_secret
 from vikno.storage.models import utcnow
 from vikno.storage.sqlite.store import FILENAME
 
@@ -77,12 +78,17 @@ def main(argv: list[str]) -> int:
     except StoreUnavailable as exc:
         print(f"vikno: the store is not reachable: {exc}", file=sys.stderr)
         return 1
+    except (StoreDamaged, ConfigurationError) as exc:
+        print(f"vikno: the store cannot be opened: {exc}", file=sys.stderr)
+        return 2
 
 
 async def _export(args: argparse.Namespace, settings: Settings) -> int:
+    secret = load_or_create_secret(settings.data_dir,
+                                   settings.secret_key.get_secret_value() if settings.secret_key else None)
     store = make_store(data_dir=settings.data_dir,
                        mongodb_uri=settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None,
-                       mongodb_database=settings.mongodb_database)
+                       mongodb_database=settings.mongodb_database, secret=secret)
     try:
         await store.open()
         now = utcnow()
