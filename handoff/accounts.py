@@ -78,7 +78,9 @@ class LoginKeys:
 class LoginSlots(Protocol):
     """Caps on logins being checked at once (the console's, in memory): ``enter`` False means refuse now."""
 
-    def enter(self, address: str, login: str) -> bool: ...
+    def address_busy(self, address: str) -> bool: ...
+
+    async def enter(self, address: str, login: str) -> bool: ...
 
     def leave(self, address: str, login: str) -> None: ...
 
@@ -130,12 +132,18 @@ async def log_in(store: Store, login: str, password: str, now: datetime | None =
     keys = keys or _DEFAULT_KEYS
     login = normal_login(login)
     pair = keys.pair(address, login)
-    attempt = await store.login_attempts.hit(pair, keys.login(login), now, LOCK_QUIET)
-    if attempt > FREE_FAILURES:
+    if slots is not None and slots.address_busy(address):  # one address sending many at once: each counts
+        attempt = await store.login_attempts.hit(pair, keys.login(login), now, LOCK_QUIET)
         return LoginResult(None, refused=True, attempt=attempt)
-    if slots is not None and not slots.enter(address, login):
-        return LoginResult(None, refused=True, attempt=attempt)
+    # A place for this login first, then the count: an attempt that waited in vain (a stranger keeping
+    # the login's places busy from other addresses) must not count towards its owner's lock-out. The
+    # count still comes before the check, atomically, so parallel guesses are each counted.
+    if slots is not None and not await slots.enter(address, login):
+        return LoginResult(None, refused=True)
     try:
+        attempt = await store.login_attempts.hit(pair, keys.login(login), now, LOCK_QUIET)
+        if attempt > FREE_FAILURES:
+            return LoginResult(None, refused=True, attempt=attempt)
         operator = await store.operators.by_login(login)
         # argon2 is deliberately slow (tens of ms): keep it off the event loop. An unknown or
         # disabled login costs the same check, so timing does not tell which logins exist.

@@ -15,38 +15,67 @@ one address is stopped far sooner, by the pair's lock-out.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable, Hashable
 
 LOGIN_FAILURES_PER_WINDOW = 50
 LOGIN_WINDOW_SECONDS = 900.0
-#: Passwords being checked at once, from one address and for one login; more are refused at once.
+#: Passwords being checked at once, from one address (more are refused) and for one login (more wait).
 IN_FLIGHT_PER_ADDRESS = 4
 IN_FLIGHT_PER_LOGIN = 2
+#: Seconds an attempt for a busy login waits for its turn before it is refused.
+LOGIN_SLOT_WAIT = 10.0
 MAX_TRACKED = 10_000  # addresses remembered at most (oldest forgotten first)
 
 
 class LoginSlots:
-    """How many logins are being checked now, per address and per login (``accounts.LoginSlots``)."""
+    """How many logins are being checked now, per address and per login (``accounts.LoginSlots``).
 
-    def __init__(self, per_address: int = IN_FLIGHT_PER_ADDRESS, per_login: int = IN_FLIGHT_PER_LOGIN) -> None:
-        self.per_address, self.per_login = per_address, per_login
+    One address gets at most ``per_address`` at once and is refused beyond
+    that (one client cannot queue up work). For one login, more than
+    ``per_login`` attempts *wait* their turn (in order, up to ``wait``
+    seconds) instead of being refused: a stranger who keeps a login's
+    places busy from many addresses must not shut its owner out (audit:
+    refusing them turned every squatted place into a 429 for the owner).
+    """
+
+    def __init__(self, per_address: int = IN_FLIGHT_PER_ADDRESS, per_login: int = IN_FLIGHT_PER_LOGIN,
+                 wait: float = LOGIN_SLOT_WAIT) -> None:
+        self.per_address, self.per_login, self.wait = per_address, per_login, wait
         self._addresses: Counter[str] = Counter()
-        self._logins: Counter[str] = Counter()
+        self._logins: dict[str, tuple[asyncio.Semaphore, int]] = {}  # the login's places, and who holds or waits
 
-    def enter(self, address: str, login: str) -> bool:
-        if self._addresses[address] >= self.per_address or self._logins[login] >= self.per_login:
+    def address_busy(self, address: str) -> bool:
+        return self._addresses[address] >= self.per_address
+
+    async def enter(self, address: str, login: str) -> bool:
+        if self.address_busy(address):
             return False
         self._addresses[address] += 1
-        self._logins[login] += 1
+        places, users = self._logins.get(login) or (asyncio.Semaphore(self.per_login), 0)
+        self._logins[login] = (places, users + 1)
+        try:
+            await asyncio.wait_for(places.acquire(), self.wait)
+        except TimeoutError:
+            self._forget(address, login)
+            return False
         return True
 
     def leave(self, address: str, login: str) -> None:
-        for counter, key in ((self._addresses, address), (self._logins, login)):
-            counter[key] -= 1
-            if counter[key] <= 0:
-                del counter[key]
+        self._logins[login][0].release()
+        self._forget(address, login)
+
+    def _forget(self, address: str, login: str) -> None:
+        self._addresses[address] -= 1
+        if self._addresses[address] <= 0:
+            del self._addresses[address]
+        places, users = self._logins[login]
+        if users <= 1:
+            del self._logins[login]
+        else:
+            self._logins[login] = (places, users - 1)
 
 
 class LoginLimiter:

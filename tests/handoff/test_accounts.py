@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from vikno.handoff.accounts import (FREE_FAILURES, LOCK_QUIET, SESSION_LIFETIME, AccountError, LoginKeys,
                                     create_operator, current, disable, enable, log_in, log_out, remove,
                                     set_password)
+from vikno.handoff.console.ratelimit import LoginSlots
 from vikno.handoff.passwords import WeakPassword
 from vikno.storage.models import utcnow
 from vikno.storage.port import Store
@@ -42,6 +44,27 @@ async def test_wrong_passwords_lock_the_login_from_that_address_only(any_store: 
     assert (await log_in(any_store, "target", PASSWORD, now + LOCK_QUIET / 2, address="203.0.113.9")).refused
     later = now + LOCK_QUIET / 2 + LOCK_QUIET + timedelta(seconds=1)
     assert (await log_in(any_store, "target", PASSWORD, later, address="203.0.113.9")).operator is not None
+
+
+async def test_a_stranger_keeping_a_logins_places_busy_does_not_shut_its_owner_out(any_store: Store) -> None:
+    """Audit after issue 20: squatting the login's places from other addresses gave the owner 429s and a lock-out."""
+    await create_operator(any_store, "olena", PASSWORD)
+    slots = LoginSlots(per_login=2, wait=0.05)
+    for n in range(2):  # a stranger holds both places, from two other addresses
+        assert await slots.enter(f"203.0.113.{n}", "olena")
+    for _ in range(FREE_FAILURES + 2):  # the owner waits in vain, again and again: refused, but never counted
+        busy = await log_in(any_store, "olena", PASSWORD, address="198.51.100.7", slots=slots)
+        assert busy.operator is None and busy.refused and busy.attempt == 0
+    slots.leave("203.0.113.0", "olena")
+    assert (await log_in(any_store, "olena", PASSWORD, address="198.51.100.7", slots=slots)).operator is not None
+    # while places are busy the owner's attempt waits its turn instead of being refused
+    waiting = LoginSlots(per_login=1, wait=5.0)
+    assert await waiting.enter("203.0.113.5", "olena")
+    attempt = asyncio.create_task(log_in(any_store, "olena", PASSWORD, address="198.51.100.7", slots=waiting))
+    await asyncio.sleep(0.05)
+    assert not attempt.done()
+    waiting.leave("203.0.113.5", "olena")
+    assert (await attempt).operator is not None
 
 
 async def test_unknown_logins_are_counted_and_refused_the_same_way(any_store: Store) -> None:
