@@ -136,7 +136,14 @@ class Messages(ABC):
         """The bot's stored replies to a message (never a note), oldest first."""
 
     @abstractmethod
-    async def count(self, conversation_id: str | None = None) -> int: ...
+    async def count(self, conversation_id: str | None = None, *, include_notes: bool = False) -> int:
+        """How many messages are stored (in one conversation, or in all).
+
+        Like :meth:`history`, internal notes are left out unless
+        ``include_notes`` asks for the staff view: the web chat compares this
+        with what the person has seen, and a count with notes in it would tell
+        the person how many notes exist and when one is written.
+        """
 
     # --- the outbox: outgoing messages waiting to be pushed to a platform ---
     #
@@ -387,7 +394,8 @@ class Store(ABC):
     schema_version: int
     #: The migrations the last :meth:`open` ran, e.g. ``["2: platform message ids ..."]``.
     migrated: list[str]
-    #: Outcomes of recent writes: ``/healthz`` is unhealthy while they fail, even if a ping answers.
+    #: Outcomes of recent writes, and reads that met damage: ``/healthz`` is unhealthy while they fail,
+    #: even if a ping answers.
     writes: WriteHealth
     feedback: FeedbackMarks
 

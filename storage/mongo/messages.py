@@ -7,6 +7,7 @@ import secrets
 import socket
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
@@ -149,10 +150,11 @@ class MongoMessages(Messages):
         return [message_from(d) async for d in cursor]
 
     @translated
-    async def count(self, conversation_id: str | None = None) -> int:
-        if conversation_id is None:
-            return await self.c.count_documents({})
-        return await self.c.count_documents({"conversation_id": conversation_id})
+    async def count(self, conversation_id: str | None = None, *, include_notes: bool = False) -> int:
+        query: dict[str, Any] = {} if conversation_id is None else {"conversation_id": conversation_id}
+        if not include_notes:
+            query["direction"] = {"$ne": _NOTE}
+        return await self.c.count_documents(query)
 
     @translated
     async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int, *,

@@ -224,12 +224,14 @@ class SqliteMessages(Messages):
 
         return await self._db.read(q)
 
-    async def count(self, conversation_id: str | None = None) -> int:
+    async def count(self, conversation_id: str | None = None, *, include_notes: bool = False) -> int:
+        notes = "" if include_notes else f" AND direction != '{_NOTE}'"
+
         def q(conn: sqlite3.Connection) -> int:
             if conversation_id is None:
-                return conn.execute("SELECT COUNT(*) FROM messages").fetchone()[0]
+                return conn.execute(f"SELECT COUNT(*) FROM messages WHERE 1{notes}").fetchone()[0]
             return conn.execute(
-                "SELECT COUNT(*) FROM messages WHERE conversation_id=?", (conversation_id,)
+                f"SELECT COUNT(*) FROM messages WHERE conversation_id=?{notes}", (conversation_id,)
             ).fetchone()[0]
 
         return await self._db.read(q)

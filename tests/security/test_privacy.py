@@ -107,6 +107,39 @@ async def note_never_in_the_persons_history_query(site: ConsoleSite) -> None:
     assert NOTE in [m.text for m in await store.messages.history(cid, include_notes=True)]
 
 
+async def _probe(http: aiohttp.ClientSession, site: ConsoleSite, key: str, last_seen: int) -> tuple[bool, bool, int]:
+    ws = await http.ws_connect(site.base + "/chat/ws")
+    await ws.send_json({"type": "hello", "key": key, "lang": "uk", "helpline": None, "last_seen": last_seen})
+    welcome = await _frame(ws)
+    await ws.close()
+    assert welcome["type"] == "welcome", welcome
+    return welcome["reset"], welcome["complete"], len(welcome["history"])
+
+
+async def note_count_by_last_seen(site: ConsoleSite) -> None:
+    """The person (or anyone with their key) probes ``last_seen`` on reconnect: which values
+    reset, how much history comes back. Notes written meanwhile must change none of it, or
+    the probe counts the notes and sees when one is written (attack report finding B6)."""
+    async with aiohttp.ClientSession() as http:
+        ws, welcome = await _hello(http, site, None)
+        key = welcome["key"]
+        await ws.send_json({"type": "button", "id": "b1", "payload": "person"})
+        while (await _frame(ws))["type"] != "conversation":
+            pass
+        await ws.close()
+        op, cid = await _operator_holding(site)
+        assert (await op.post(f"/console/c/{cid}/reply", {"text": REPLY})).status == 303
+        _, full = await _hello(http, site, key)
+        visible = len(full["history"])
+        probes = range(visible + 6)
+        before = [await _probe(http, site, key, n) for n in probes]
+        assert before[visible][0] is False and before[visible + 1][0] is True  # the edge is what the person sees
+        for n in range(4):
+            assert (await op.post(f"/console/c/{cid}/note", {"text": f"{NOTE} {n}"})).status == 303
+        after = [await _probe(http, site, key, n) for n in probes]
+    assert after == before
+
+
 ATTACKS = [
     Attack(id="note-on-webchat-reconnect", item="20.1", run=note_after_webchat_reconnect,
            what="an operator's internal note reaches the person's web chat live or on reconnect"),
@@ -114,6 +147,8 @@ ATTACKS = [
            what="REST GET of a conversation returns the operators' internal notes"),
     Attack(id="note-in-person-history", item="20.1", run=note_never_in_the_persons_history_query,
            what="the person's history query of the storage port returns notes unless a channel filters them"),
+    Attack(id="note-count-by-last-seen", item="20.1", run=note_count_by_last_seen,
+           what="probing the web chat's hello.last_seen tells how many internal notes exist and when one is written"),
 ]
 
 

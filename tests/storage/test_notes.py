@@ -53,3 +53,15 @@ async def test_a_note_is_never_a_reply_nor_pending_in_the_outbox(any_store: Stor
     assert [m.text for m in leased] == ["Вітаємо"]
     stored = await any_store.messages.get(stray.id)
     assert stored is not None and stored.delivery is None
+
+
+async def test_the_persons_count_never_counts_a_note(any_store: Store) -> None:
+    """The web chat compares the person's ``last_seen`` with this count: a note in it would show (finding 6)."""
+    await any_store.messages.add_inbound(_msg("допоможіть", Direction.IN, Sender.USER))
+    await any_store.messages.add_inbound(note("suspect is the stepfather"))
+    await any_store.messages.add_inbound(_msg("Я поруч", Direction.OUT, Sender.OPERATOR))
+    await any_store.messages.add_inbound(note("police informed"))
+    assert await any_store.messages.count(CONV) == 2
+    assert await any_store.messages.count() == 2
+    assert await any_store.messages.count(CONV, include_notes=True) == 4
+    assert await any_store.messages.count(include_notes=True) == 4
