@@ -73,14 +73,18 @@ async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """200 only when the store answers *and* its recent writes worked (a full disk still answers a ping)."""
+    """200 only when the store answers *and* its recent writes worked and reads met no damage.
+
+    A full disk or a page damaged while running still answers a ping.
+    """
     store: Store = request.app[STORE]
     reachable = request.app[STORE_READY].is_set() and await store.ping()
-    writes = getattr(store, "writes", None)
-    writing = not (writes is not None and writes.failing)
-    healthy = reachable and writing
+    health = getattr(store, "writes", None)
+    writing = not (health is not None and health.writes_failing)
+    reading = not (health is not None and health.reads_failing)  # a page damaged while running
+    healthy = reachable and writing and reading
     body = {"status": "ok" if healthy else "unavailable", "store": store.kind, "reachable": reachable,
-            "writes": "ok" if writing else "failing",
+            "writes": "ok" if writing else "failing", "reads": "ok" if reading else "failing",
             "nlu": request.app[NLU_STATE]["status"], "helplines": sorted(request.app[ENGINE].helplines)}
     resp = web.json_response(body, status=200 if healthy else 503)
     if not healthy:

@@ -24,7 +24,7 @@ from typing import Any, Literal, TypeVar
 
 from ..errors import ConfigurationError, StoreDamaged, StoreUnavailable
 from ..health import WriteHealth
-from .writer import MAX_BATCH, WriteFn, WriterCore, opening_error, unavailable
+from .writer import MAX_BATCH, WriteFn, WriterCore, means_trouble, opening_error, unavailable
 from .writer_process import ProcessWriter
 
 T = TypeVar("T")
@@ -206,6 +206,8 @@ class SqliteDatabase:
                 try:
                     job.result = job.fn(conn)
                 except BaseException as exc:
+                    if means_trouble(exc):
+                        self.writes.read_failed(exc)  # a damaged page answers a ping: tell /healthz
                     job.error = unavailable(exc)
                 job.loop.call_soon_threadsafe(_deliver, job)
         finally:

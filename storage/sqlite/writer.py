@@ -81,6 +81,20 @@ def unavailable(exc: BaseException) -> BaseException:
     return exc
 
 
+#: SQLite's errors that mean the file or the disk is in trouble, not a busy database or a wrong statement.
+_TROUBLE = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_FULL")
+
+
+def means_trouble(exc: BaseException) -> bool:
+    """The database file or its disk failed (damaged page, I/O error): a store's health must say so.
+
+    By SQLite's error name (extended ones too: ``SQLITE_IOERR_READ``,
+    ``SQLITE_CORRUPT_INDEX``); ``database is locked`` passes by itself.
+    """
+    name = getattr(exc, "sqlite_errorname", "") if isinstance(exc, sqlite3.DatabaseError) else ""
+    return name.startswith(_TROUBLE)
+
+
 def opening_error(path: Path, exc: BaseException) -> BaseException:
     """Why the writer could not open the database, as the port's error.
 

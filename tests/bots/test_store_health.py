@@ -147,3 +147,36 @@ async def test_a_page_damaged_while_running_is_503_not_500(tmp_path: Path) -> No
         assert resp.headers["Retry-After"] and (await resp.json())["error"] == "store_unavailable"
     finally:
         await client.close()
+
+
+async def test_a_page_damaged_while_running_makes_healthz_503(tmp_path: Path) -> None:
+    """The reads fail before any write, and the file still answers a ping: /healthz must learn of it
+    from the reads, or a load balancer keeps sending people to a store that refuses every message."""
+    settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none",
+                                      "VIKNO_RATE_LIMITS": "off"})
+    client = TestClient(TestServer(build_app(settings, load_helplines(shipped_helpline_folders()))))
+    await client.start_server()
+    try:
+        token: dict[str, str] = {}
+        for n in range(40):
+            resp = await client.post("/api/v1/conversations/anna-damaged/messages", json={"text": f"{n} " * 300},
+                                     headers=token)
+            assert resp.status == 200, await resp.text()
+            if not token:
+                token = {"Authorization": f"Bearer {(await resp.json())['token']}"}
+        assert (await client.get("/healthz")).status == 200
+        path = client.app[STORE].path
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        with open(path, "r+b") as f:
+            f.seek(4096)
+            f.write(b"\xff" * (path.stat().st_size - 4096))
+        resp = await client.get("/api/v1/conversations/anna-damaged?limit=1000", headers=token)
+        assert resp.status == 503, await resp.text()
+        health = await client.get("/healthz")
+        body = await health.json()
+        assert health.status == 503 and body["status"] == "unavailable" and body["reads"] == "failing", body
+        assert health.headers["Retry-After"]
+    finally:
+        await client.close()

@@ -37,3 +37,11 @@ async def test_mongodb_refusing_writes_is_store_unavailable(exc: BaseException) 
 async def test_a_wrong_request_to_mongodb_stays_what_it_is() -> None:
     with pytest.raises(OperationFailure):
         await _fails(OperationFailure("unknown operator: $bogus", code=2))
+
+
+def test_a_read_that_met_damage_counts_although_other_reads_and_writes_work() -> None:
+    health = WriteHealth()
+    health.ok()
+    health.read_failed("database disk image is malformed")
+    health.ok()  # a write to an undamaged page
+    assert health.failing and health.reads_failing and not health.writes_failing
