@@ -140,7 +140,8 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
                                       push_channels=lambda: engine.push_channels, on_change=console.publish)
     app.cleanup_ctx.append(_safety_checks_lifecycle)
     if settings.webchat.enabled:
-        webchat = WebchatChannel(settings.webchat, settings.public_url)
+        webchat = WebchatChannel(settings.webchat, settings.public_url, helplines=helplines,
+                                 default_helpline=engine.default_helpline)
         webchat.install(app)  # routes, the socket hub, closing sockets on shutdown
         delivery.web_publish = webchat.hub.publish
     # /console: pages, live socket, background release of unanswered chats

@@ -10,11 +10,12 @@ that clients reconnect to the next process at once.
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, web
 
-from vikno.flows.content import SUPPORTED_LANGUAGES
+from vikno.flows.content import SUPPORTED_LANGUAGES, Helpline
 from vikno.flows.engine import Engine
 
 from ..config import WebchatSettings
@@ -34,9 +35,30 @@ HEARTBEAT_SECONDS = 30.0
 PAGE_TITLES = {"uk": "Чат", "ru": "Чат", "az": "Çat", "en": "Chat"}
 
 
+def emergency_settings(helplines: dict[str, Helpline], default_helpline: str | None) -> dict[str, Any]:
+    """Each helpline's emergency numbers with their labels in every language, for widget.js.
+
+    The widget shows them when it cannot connect at all (a site vikno
+    refuses, vikno down): the one moment it cannot ask the server for them.
+    """
+    if not helplines:
+        return {}
+    default = default_helpline if default_helpline in helplines else next(iter(helplines))
+    return {
+        "helpline": default,
+        "language": helplines[default].settings.default_language,
+        "emergency": {
+            line.id: [{"number": c.number, "label": {lang: line.local(c.label, lang) for lang in SUPPORTED_LANGUAGES}}
+                      for c in line.settings.emergency]
+            for line in helplines.values()
+        },
+    }
+
+
 class WebchatChannel:
     def __init__(self, settings: WebchatSettings, public_url: str | None, *,
-                 exit_url: str | None = None, hub: WebchatHub | None = None) -> None:
+                 exit_url: str | None = None, hub: WebchatHub | None = None,
+                 helplines: dict[str, Helpline] | None = None, default_helpline: str | None = None) -> None:
         # a neutral site for quick exit: the argument, else webchat.exit_url once settings have it
         exit_url = exit_url or getattr(settings, "exit_url", None) or DEFAULT_EXIT_URL
         if urlsplit(exit_url).scheme not in ("http", "https"):
@@ -47,7 +69,8 @@ class WebchatChannel:
         self.hub = hub or WebchatHub()
         self.origins = OriginPolicy(settings.allowed_origins, public_url)
         self.script = Asset.load("widget.js", "text/javascript; charset=utf-8",
-                                 {"exitUrl": exit_url, "maxChars": settings.max_message_chars})
+                                 {"exitUrl": exit_url, "maxChars": settings.max_message_chars,
+                                  **emergency_settings(helplines or {}, default_helpline)})
         self.style = Asset.load("widget.css", "text/css; charset=utf-8")
         self.jinja = templates()
         # Room for max_message_chars of any script in JSON (\uXXXX escapes at worst).

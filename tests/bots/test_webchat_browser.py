@@ -318,6 +318,35 @@ async def test_widget_on_a_site_that_is_not_allowed_cannot_connect(sites: Sites,
     await expect(page.locator(".vk-user.vk-pending")).to_have_count(1)
 
 
+async def test_the_widget_that_cannot_connect_says_not_sent_with_emergency_numbers(sites: Sites,
+                                                                                   browser: Browser) -> None:
+    """A site vikno refuses (the same happens when vikno is down): the person's message is not
+    "sending…" for ever; within the bound it is marked not sent and the helpline's emergency numbers
+    are shown in the person's language, while the widget keeps trying to connect."""
+    not_allowed = sites.other_url.replace("127.0.0.1", "localhost") + "/embed"
+    page, problems = await open_page(browser, not_allowed)
+    sockets: list[str] = []
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    await page.locator(".vk-launcher").click()
+    await say(page, "мене б'ють, допоможіть")
+    await expect(page.locator(".vk-user.vk-pending")).to_have_count(1)
+    await expect(page.locator(".vk-user.vk-failed")).to_have_count(1, timeout=30_000)
+    await expect(page.locator(".vk-user.vk-pending")).to_have_count(0)
+    await expect(page.locator(".vk-user.vk-failed .vk-note")).to_have_text("не надіслано")
+    status = page.locator(".vk-status")
+    await expect(status).to_contain_text("Немає звʼязку: повідомлення не надіслано")
+    await expect(status).to_contain_text("112 — Екстрена допомога, цілодобово")
+    await expect(status).to_contain_text("116 111 — Лінія для дітей та молоді")
+    assert await page.locator(".vk-emergency-number", has_text="112").first.get_attribute("href") == "tel:112"
+    tried = len(sockets)
+    for _ in range(30):  # still trying in the background
+        if len(sockets) > tried:
+            break
+        await asyncio.sleep(0.5)
+    assert len(sockets) > tried
+    assert problems == []
+
+
 async def test_small_phone_screen_keeps_quick_exit_in_view(sites: Sites, browser: Browser) -> None:
     page, problems = await open_page(browser, sites.chat.url + "/chat", viewport={"width": 360, "height": 640},
                                      is_mobile=True, has_touch=True)

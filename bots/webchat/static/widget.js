@@ -21,6 +21,9 @@
   var DEFAULT_EXIT = "https://www.google.com/";
   var MAX_SENDS = 3;          // a message is sent at most this often, then the person is told
   var MAX_WAIT_S = 60;        // a refusal that asks to wait longer is not waited out with "sending…"
+  // With no connection (the site is not allowed, vikno is down, no network) a message is
+  // "sending…" this long at most; then the person is told, with the emergency numbers.
+  var OFFLINE_GIVE_UP_MS = 20000;
   var data = script.dataset;
   var base = new URL(script.src, location.href);
   var origin = base.origin;
@@ -29,6 +32,9 @@
   var helpline = data.helpline || null;
   var maxChars = Math.min(parseInt(data.maxChars || "0", 10) || Infinity, SERVER.maxChars || 4096);
   var exitUrl = safeUrl(data.exitUrl) || safeUrl(SERVER.exitUrl) || DEFAULT_EXIT;
+  // The helpline's emergency numbers (the server writes them into SERVER): shown when the chat cannot connect.
+  var emergencies = SERVER.emergency || {};
+  var emergency = emergencies[helpline] || emergencies[SERVER.helpline] || [];
   var remember = data.remember === "session" ? "session" : "local";
   var storeKey = "vikno-chat:" + origin + ":" + (helpline || "default");
   var LANG_NAMES = { uk: "Українська", ru: "Русский", az: "Azərbaycanca", en: "English" };
@@ -42,7 +48,9 @@
       menu: "☰ Меню", person: "🙋 Поговорити з людиною", sending: "надсилається…", failed: "не надіслано",
       you: "Ви:", bot: "Бот:", operator: "Фахівець:", language: "Мова", quick: "Варіанти відповіді",
       queue: "Ви в черзі: ", tooLong: "Повідомлення задовге",
-      notSent: "Повідомлення не надіслано. Спробуйте ще раз трохи пізніше." },
+      notSent: "Повідомлення не надіслано. Спробуйте ще раз трохи пізніше.",
+      offline: "Немає звʼязку: повідомлення не надіслано. Ми й далі пробуємо зʼєднатися.",
+      callNow: "Якщо допомога потрібна зараз, телефонуйте:" },
     ru: { title: "Чат поддержки", open: "Открыть чат", close: "Свернуть чат", exit: "Быстрый выход",
       exitLabel: "Быстрый выход: закрыть чат и перейти на другой сайт", input: "Ваше сообщение",
       placeholder: "Напишите сообщение…", send: "Отправить", connecting: "Соединение…",
@@ -51,7 +59,9 @@
       menu: "☰ Меню", person: "🙋 Поговорить с человеком", sending: "отправляется…", failed: "не отправлено",
       you: "Вы:", bot: "Бот:", operator: "Специалист:", language: "Язык", quick: "Варианты ответа",
       queue: "Вы в очереди: ", tooLong: "Сообщение слишком длинное",
-      notSent: "Сообщение не отправлено. Попробуйте ещё раз немного позже." },
+      notSent: "Сообщение не отправлено. Попробуйте ещё раз немного позже.",
+      offline: "Нет связи: сообщение не отправлено. Мы продолжаем пробовать подключиться.",
+      callNow: "Если помощь нужна сейчас, звоните:" },
     az: { title: "Dəstək çatı", open: "Çatı aç", close: "Çatı kiçilt", exit: "Tez çıxış",
       exitLabel: "Tez çıxış: çatı bağla və başqa sayta keç", input: "Mesajınız",
       placeholder: "Mesaj yazın…", send: "Göndər", connecting: "Qoşulur…",
@@ -60,7 +70,9 @@
       menu: "☰ Menyu", person: "🙋 İnsanla danışmaq", sending: "göndərilir…", failed: "göndərilmədi",
       you: "Siz:", bot: "Bot:", operator: "Mütəxəssis:", language: "Dil", quick: "Cavab variantları",
       queue: "Növbədəsiniz: ", tooLong: "Mesaj çox uzundur",
-      notSent: "Mesaj göndərilmədi. Bir az sonra yenidən cəhd edin." },
+      notSent: "Mesaj göndərilmədi. Bir az sonra yenidən cəhd edin.",
+      offline: "Bağlantı yoxdur: mesaj göndərilmədi. Qoşulmağa cəhd etməyə davam edirik.",
+      callNow: "Kömək indi lazımdırsa, zəng edin:" },
     en: { title: "Support chat", open: "Open chat", close: "Minimise chat", exit: "Quick exit",
       exitLabel: "Quick exit: close the chat and go to another site", input: "Your message",
       placeholder: "Write a message…", send: "Send", connecting: "Connecting…",
@@ -69,7 +81,9 @@
       menu: "☰ Menu", person: "🙋 Talk to a person", sending: "sending…", failed: "not sent",
       you: "You:", bot: "Bot:", operator: "Specialist:", language: "Language", quick: "Reply options",
       queue: "You are in the queue: ", tooLong: "The message is too long",
-      notSent: "The message was not sent. Please try again a little later." }
+      notSent: "The message was not sent. Please try again a little later.",
+      offline: "No connection: the message was not sent. We keep trying to connect.",
+      callNow: "If you need help now, call:" }
   };
   var lang = T[data.lang] ? data.lang : T[data.uiLang] ? data.uiLang : "uk";
   // Only a language the site set (data-lang) is a choice the server keeps; the labels' language
@@ -309,7 +323,25 @@
       text = t.queue + conversation.queue_position;
     }
     status.textContent = text;
+    if (notice === "offline" && emergency.length) { status.appendChild(emergencyList()); }
     status.hidden = !text;
+  }
+
+  function emergencyList() {
+    var box = el("div", "vk-emergency");
+    box.appendChild(el("div", null, T[lang].callNow));
+    var list = el("ul", "vk-emergency-list");
+    emergency.forEach(function (c) {
+      var label = (c.label && (c.label[lang] || c.label[SERVER.language])) || "";
+      var link = el("a", "vk-emergency-number", String(c.number));
+      link.href = "tel:" + String(c.number).replace(/[^0-9+*#]/g, "");
+      var item = el("li");
+      item.appendChild(link);
+      if (label) { item.appendChild(document.createTextNode(" — " + label)); }
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    return box;
   }
 
   function grow() {
@@ -458,6 +490,17 @@
     scrollDown();
     if (!ws) { connect(); }
     transmit(item);
+    setTimeout(function () { giveUpOffline(item); }, OFFLINE_GIVE_UP_MS);
+  }
+
+  // Still waiting, and still no welcomed connection: say "not sent" and show whom to call. The
+  // message leaves the queue, so a later connection never sends it (the person decides again);
+  // the connection keeps being retried in the background.
+  function giveUpOffline(item) {
+    if (pending.indexOf(item) < 0 || (ws && ws.readyState === 1 && welcomed)) { return; }
+    settle(item.id, true);
+    notice = "offline";
+    showStatus();
   }
 
   function transmit(item) {
