@@ -262,6 +262,10 @@ class Dialogue:
             conv.team = self.line.team_for(conv.topic)
             conv.data["misses"] = 0
             self.event("handoff_requested", priority=priority, reason=reason, team=conv.team)
+        if priority in (Priority.CRISIS, Priority.URGENT):
+            # Every operator's business, whatever team the topic had: a crisis routed to one team's queue
+            # was invisible to the others (outside attack after issue 20: violence went to "social").
+            conv.team = None
         outlook = await self._outlook()
         self._told(outlook.position)
         return outlook

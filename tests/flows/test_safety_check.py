@@ -17,7 +17,7 @@ from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound, Kind
 from vikno.flows.safety_check import SafetyChecks
 from vikno.nlu.types import FALLBACK_INTENT, Parse
-from vikno.storage.models import Conversation, Message, Priority
+from vikno.storage.models import Conversation, Message, Priority, utcnow
 from vikno.storage.port import Store
 
 from .conftest import CLOSED_HOUR, Clock, ScriptedNLU, intent, on_duty
@@ -134,3 +134,18 @@ async def test_a_parse_that_says_crisis_is_a_crisis_level() -> None:
     assert Parse("x", None, FALLBACK_INTENT, 0.0, crisis=True).risk == "crisis"
     assert Parse("x", None, FALLBACK_INTENT, 0.0, risk="crisis").crisis is True
     assert Parse("x", None, FALLBACK_INTENT, 0.0, risk="check").crisis is False
+
+
+async def test_a_crisis_and_a_check_are_for_every_team(engine: Engine, any_store: Store) -> None:
+    """A protection-only operator must see a crisis whatever team its topic had (outside attack after issue 20)."""
+    await engine.handle(text("asked", ORDINARY))  # the disability topic belongs to a team
+    await engine.handle(press("asked", "person"))
+    crisis = await engine.handle(text("asked", "не хочу більше жити"))
+    check = await engine.handle(text("maybe", MAYBE))
+    for turn in (crisis, check):
+        stored = await any_store.conversations.get(turn.conversation.id)
+        assert stored is not None and stored.team is None
+    protection = await on_duty(any_store, "protector", teams=["protection"])
+    claimed = await any_store.conversations.claim_next(protection.id, helplines=["line1620"], teams=["protection"],
+                                                       languages=None, now=utcnow())
+    assert claimed is not None and claimed.id == crisis.conversation.id
