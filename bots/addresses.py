@@ -9,8 +9,14 @@ chain stays inside trusted proxies: the right-most address that is not a
 trusted proxy is the client. Entries left of it were written by the client
 and are ignored, whatever they say.
 
-The operator console (in ``handoff``, which may not import ``bots``) gets
-this same function through its ``Console`` (see ``bots/app.py``).
+Limits count *subscribers*, not addresses (``limit_key``): an IPv6 client
+owns a whole /64 (a phone, a home line: 2^64 addresses), so counting each
+IPv6 address apart would give one person any number of allowances. IPv4 is
+counted as it is, and an IPv4 written as IPv6 (``::ffff:1.2.3.4``) as that
+IPv4. The REST channel, the web chat and the operator console's login
+limits all count by this same key: the app hands ``TrustedProxies.limit_key``
+to each of them (the console, in ``handoff``, which may not import ``bots``,
+through its ``Console``; see ``bots/app.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ FORWARDED_FOR = "X-Forwarded-For"
 #: Entries of X-Forwarded-For looked at, at most: a longer chain is no real proxy set-up.
 MAX_HOPS = 32
 UNKNOWN = "unknown"
+#: One IPv6 subscriber's prefix: RFC 6177 hands every site at least a /64, and SLAAC needs one.
+IPV6_SUBSCRIBER_PREFIX = 64
 
 ClientAddress = Callable[[web.Request], str]
 
@@ -62,6 +70,20 @@ def _address(text: str) -> IPAddress | None:
     return found
 
 
+def limit_key(address: str) -> str:
+    """Who a limit counts: the IPv6 /64 the address is in, an IPv4 address as it is.
+
+    Anything that is not an address (``unknown``, a unix socket's name, a
+    key made already) is returned unchanged, so applying it twice is harmless.
+    """
+    found = _address(address)
+    if found is None:
+        return address
+    if isinstance(found, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((found, IPV6_SUBSCRIBER_PREFIX), strict=False))
+    return str(found)
+
+
 class TrustedProxies:
     """``client_address(request)`` for one deployment's list of trusted proxies."""
 
@@ -93,9 +115,13 @@ class TrustedProxies:
                 return client
         return client  # every hop is a trusted proxy: the left-most one is the best we know
 
-    __call__ = client_address
+    def limit_key(self, request: web.Request) -> str:
+        """The client as every limit counts it (see ``limit_key``): what the app hands to the channels."""
+        return limit_key(self.client_address(request))
+
+    __call__ = limit_key
 
 
 def direct_address(request: web.Request) -> str:
-    """The peer address alone (no proxies trusted): the default where nothing is configured."""
-    return TrustedProxies().client_address(request)
+    """The peer alone (no proxies trusted), as limits count it: the default where nothing is configured."""
+    return TrustedProxies().limit_key(request)

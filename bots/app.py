@@ -111,8 +111,8 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
     app[STORE_READY] = asyncio.Event()
     app[NLU_STATE] = {"status": "given" if nlu is not None else "loading"}
 
-    # one idea of "the client's address" and one set of limits for every door of the edge
-    app[CLIENT_ADDRESS] = TrustedProxies(settings.trusted_proxies).client_address
+    # one idea of "the client" (an IPv6 /64 is one) and one set of limits for every door of the edge
+    app[CLIENT_ADDRESS] = TrustedProxies(settings.trusted_proxies).limit_key
     app[EDGE_LIMITS] = EdgeLimits(settings.limits)
     app.on_response_prepare.append(edge_headers(settings.public_url))
     rest = RestChannel(settings.rest.max_body_bytes, settings.rest.max_text_chars, tokens=ConversationTokens(secret),

@@ -27,7 +27,8 @@ CONSOLE_HUB = web.AppKey("console_hub", ConsoleHub)
 HANDOFF = web.AppKey("handoff", Handoff)
 DELIVERY = web.AppKey("delivery", object)
 QUEUE_NEWS = web.AppKey("queue_news", QueueNews)
-#: client_address(request): the peer, or the client a trusted proxy names (bots.addresses).
+#: client_address(request): the client as every limit counts it: the peer, or the client a trusted
+#: proxy names, an IPv6 address as its /64 (``bots.addresses.TrustedProxies.limit_key``).
 CLIENT_ADDRESS = web.AppKey("client_address", Callable[[web.Request], str])
 EDGE_LIMITS = web.AppKey("edge_limits", EdgeLimits)
 SAFETY_CHECKS = web.AppKey("safety_checks", SafetyChecks)

@@ -51,8 +51,8 @@ class Console:
     #: Open console sockets and the session (id) each belongs to: closed at logout, and at
     #: shutdown so that pages reconnect to the next process at once.
     sockets: dict[web.WebSocketResponse, str] = field(default_factory=dict)
-    #: The client's address for limits (trusted proxies honoured); given by the composition
-    #: root, since handoff may not import bots. None: the peer address.
+    #: The client as limits count it (trusted proxies honoured, an IPv6 /64 as one client); given
+    #: by the composition root, since handoff may not import bots. None: the peer address.
     client_address: Callable[[web.Request], str] | None = None
     #: Operators' marks (labelled examples holding the person's words) older than this are deleted.
     feedback_retention: timedelta = FEEDBACK_RETENTION
