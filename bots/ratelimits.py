@@ -10,7 +10,7 @@ too, so that one client cannot fill the store or drown the operators.
 Token buckets in memory, per process, bounded in size (the least recently
 seen keys are forgotten first): a restart or a second worker gives an
 attacker a little more room, never a person less. Addresses come from
-``bots.addresses`` (trusted proxies honoured).
+``bots.addresses`` (trusted proxies honoured, an IPv6 /64 counted as one).
 """
 
 from __future__ import annotations
@@ -50,6 +50,12 @@ class Buckets:
         self._buckets.move_to_end(key)
         while len(self._buckets) > self.max_tracked:
             self._buckets.popitem(last=False)
+
+    def give_back(self, key: Hashable) -> None:
+        """Undo one ``take`` (never above capacity; a forgotten key is full anyway)."""
+        if key in self._buckets:
+            now = self.clock()
+            self._buckets[key] = (min(self.capacity, self._level(key, now) + 1.0), now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +106,21 @@ class EdgeLimits:
         for buckets, key, _, _ in checks:
             buckets.take(key)
         return None
+
+    def started_nothing(self, address: str, conversation: str) -> None:
+        """A message counted as new turned out to start nothing (the conversation exists, no token).
+
+        Its new-conversation allowance and the conversation's allowance come
+        back: a stranger knowing a key must neither use up an address's new
+        conversations nor throttle the person in it. The address's message
+        count stays spent, so guessing keys stays limited. The allowance is
+        taken before the store decides and given back after (not checked
+        after), so that concurrent requests cannot all pass one check.
+        """
+        if not self.enabled:
+            return
+        self.address_new.give_back(address)
+        self.conversation_messages.give_back(_private(conversation))
 
 
 def _private(conversation_key: str) -> bytes:

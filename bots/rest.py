@@ -15,8 +15,16 @@ conversation and its answer carries a ``token`` made by the server (an HMAC
 of the helpline and key under the deployment's secret, so nothing new is
 stored); every later POST and GET must send it as ``Authorization: Bearer``.
 Without it an existing conversation can be neither read nor continued.
+Only the message that really started the conversation (the store's atomic
+create inserted it) gets the token: of two first messages racing for one
+key, the other is refused with 401 ``token_required`` and stores nothing.
 Messages are limited per client address and per conversation, and new
 conversations per address (``bots.ratelimits``): 429 with ``Retry-After``.
+
+A POST must say ``Content-Type: application/json`` (415 otherwise). That
+is what keeps other websites out: a page can make its visitors' browsers
+send ``text/plain`` or a form anywhere without asking, but JSON needs a
+CORS preflight, and vikno permits none for this API.
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ import orjson
 from aiohttp import web
 
 from vikno.flows.content import SUPPORTED_LANGUAGES
-from vikno.flows.engine import Engine
+from vikno.flows.engine import ConversationExists, Engine
 from vikno.flows.messages import Inbound, Kind, Outbound
 from vikno.storage.models import Message
 
@@ -113,6 +121,16 @@ def _key(request: web.Request) -> str:
     return key
 
 
+JSON_TYPE = "application/json"
+
+
+def _require_json(request: web.Request) -> None:
+    """Only a JSON body: the types a page of another site may send without a preflight are refused."""
+    if request.content_type != JSON_TYPE:  # aiohttp: lower case, parameters (charset) apart
+        raise BadRequest(415, "unsupported_media_type",
+                         f"send the body as JSON with the header Content-Type: {JSON_TYPE}")
+
+
 async def _read_json(request: web.Request, limit: int) -> Any:
     if request.content_length is not None and request.content_length > limit:
         raise BadRequest(413, "body_too_large", f"the request body is over {limit} bytes")
@@ -152,6 +170,8 @@ def parse_message(payload: Any, max_text: int) -> dict[str, Any]:
         if len(text) > max_text:
             raise BadRequest(422, "text_too_long", f'"text" is {len(text)} characters; the limit is {max_text}')
         text = _clean(text)
+        if not text.strip():
+            raise BadRequest(400, "empty_message", '"text" is empty or only spaces; send some words or a "button"')
     button = payload.get("button")
     if has_button and (not isinstance(button, str) or not button or len(button) > MAX_BUTTON):
         raise BadRequest(422, "invalid_button", f'"button" must be a non-empty string of at most {MAX_BUTTON} '
@@ -214,28 +234,32 @@ class RestChannel:
         try:
             key = _key(request)
             token = bearer(request)
+            _require_json(request)
             body = parse_message(await _read_json(request, self.max_body), self.max_text)
         except BadRequest as exc:
             return exc.response()
         line = engine.helpline(body["helpline"]).id  # an unknown one: 404 (app middleware)
         if token is not None and not self.tokens.opens(token, line, key):
             return _unauthorized("invalid_token", "this token does not open this conversation")
-        refused = self.limits.message(self.client_address(request), f"{line}\x00{key}", new=token is None)
+        address, conversation = self.client_address(request), f"{line}\x00{key}"
+        refused = self.limits.message(address, conversation, new=token is None)
         if refused is not None:
             return too_many(refused)
-        if token is None and await engine.find(CHANNEL, key, line) is not None:
-            return _unauthorized("token_required", TOKEN_REQUIRED)
         inbound = Inbound(
             channel=CHANNEL, user_id=key, text=body["text"], button=body["button"],
             kind=Kind.BUTTON if body["button"] is not None else Kind.TEXT, locale=body["locale"],
             platform_id=f"{key}:{body['id']}" if body["id"] else None, helpline=body["helpline"],
         )
-        turn = await engine.handle(inbound)
+        try:  # without the token a message may only start the conversation; the store's create decides
+            turn = await engine.handle(inbound, only_new=token is None)
+        except ConversationExists:
+            self.limits.started_nothing(address, conversation)
+            return _unauthorized("token_required", TOKEN_REQUIRED)
         payload: dict[str, Any] = {"replies": [reply_json(r) for r in turn.replies],
                                    "conversation": turn.conversation.as_json()}
         if turn.duplicate:
             payload["duplicate"] = True
-        if token is None:  # the conversation is new: its secret goes out once, with its first answer
+        if token is None and turn.created:  # its secret goes out once, with the answer that started it
             payload["token"] = self.tokens.token(line, key)
         return json_ok(payload)
 

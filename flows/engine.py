@@ -14,7 +14,7 @@ import copy
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import datetime
 from operator import attrgetter
 
@@ -39,6 +39,10 @@ MAX_ATTEMPTS = 8
 
 class UnknownHelpline(LookupError):
     pass
+
+
+class ConversationExists(Exception):
+    """``handle(..., only_new=True)`` found the conversation already there: nothing was stored."""
 
 
 class Engine:
@@ -76,27 +80,44 @@ class Engine:
         except KeyError:
             raise UnknownHelpline(f"no helpline {helpline_id!r}; known: {', '.join(self.helplines)}") from None
 
-    async def conversation_for(self, inbound: Inbound) -> Conversation:
+    async def conversation_for(self, inbound: Inbound, *, only_new: bool = False) -> tuple[Conversation, bool]:
+        """The person's conversation, and whether this call created it.
+
+        "Created" comes from the store's atomic create (the conversation it
+        returns is the one given exactly when it inserted it), never from a
+        read before it: of two first messages racing, only one started the
+        conversation. ``only_new`` skips the read (a new key is the usual
+        case) and the create decides.
+        """
         line = self.helpline(inbound.helpline)
         user_key = self.vault.user_key(inbound.channel, inbound.user_id)
         cached = self._recent.get((line.id, inbound.channel, user_key))
         if cached is not None:
-            return cached
-        found = await self.store.conversations.find_by_user(line.id, inbound.channel, user_key)
-        if found is not None:
-            return found
-        return await self.store.conversations.create(Conversation(
-            helpline=line.id, channel=inbound.channel, user_key=user_key,
-            address=self.vault.encrypt(inbound.address or inbound.user_id),
-        ))
+            return cached, False
+        if not only_new:
+            found = await self.store.conversations.find_by_user(line.id, inbound.channel, user_key)
+            if found is not None:
+                return found, False
+        fresh = Conversation(helpline=line.id, channel=inbound.channel, user_key=user_key,
+                             address=self.vault.encrypt(inbound.address or inbound.user_id))
+        stored = await self.store.conversations.create(fresh)
+        return stored, stored.id == fresh.id
 
     async def find(self, channel: str, user_id: str, helpline_id: str | None = None) -> Conversation | None:
         line = self.helpline(helpline_id)
         return await self.store.conversations.find_by_user(line.id, channel, self.vault.user_key(channel, user_id))
 
-    async def handle(self, inbound: Inbound) -> Turn:
+    async def handle(self, inbound: Inbound, *, only_new: bool = False) -> Turn:
+        """One message in, its committed turn out.
+
+        ``only_new``: the message may only start a conversation (a REST
+        message without the conversation's token); when the conversation is
+        already there, ConversationExists is raised and nothing is stored.
+        """
         line = self.helpline(inbound.helpline)
-        conv = await self.conversation_for(inbound)
+        conv, created = await self.conversation_for(inbound, only_new=only_new)
+        if only_new and not created:
+            raise ConversationExists(f"{inbound.channel} conversation already exists")
         # A platform's retry (same channel and platform id) is not looked up first:
         # the turn's commit is the de-duplication point (a unique index), and _run
         # answers a Duplicate with the replies stored the first time. A retry is
@@ -108,7 +129,8 @@ class Engine:
             platform_id=inbound.platform_id, client_id=inbound.client_id,
         )
         try:
-            return await self._run(inbound, line, conv, stored)
+            turn = await self._run(inbound, line, conv, stored)
+            return replace(turn, created=True) if created else turn
         except (Conflict, StoreUnavailable):
             raise
         except Exception:

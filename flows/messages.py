@@ -101,3 +101,6 @@ class Turn:
     conversation: ConversationView
     replies: tuple[Outbound, ...]
     duplicate: bool = False
+    #: This turn's message started the conversation (the store's create inserted it): a
+    #: channel that hands out a conversation's secret does so only then.
+    created: bool = False

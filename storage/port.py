@@ -41,7 +41,10 @@ class Conversations(ABC):
     async def create(self, conversation: Conversation) -> Conversation:
         """Insert, or return the one already there for the same user.
 
-        Two first messages racing each other end up in one conversation.
+        Two first messages racing each other end up in one conversation. The
+        returned conversation has the given one's id exactly when this call
+        inserted it: that is how a caller knows it started the conversation
+        (the REST channel hands out a conversation's token only then).
         """
 
     @abstractmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from vikno.flows.engine import Engine
+from vikno.flows.engine import ConversationExists, Engine
 from vikno.flows.messages import Inbound, Kind, Turn
 from vikno.storage.models import State
 
@@ -284,3 +284,17 @@ def test_recent_conversations_hand_out_private_copies() -> None:
     recent.remember(Conversation("line1620", "rest", "k2"))
     recent.remember(Conversation("line1620", "rest", "k3"))
     assert recent.get(("line1620", "rest", "k1")) is None  # the oldest went when the cache was full
+
+
+async def test_of_racing_first_messages_only_the_one_the_store_created_it_for_started_it(engine: Engine) -> None:
+    """``created`` comes from the store's atomic create, not from a read before the turn."""
+    answers = await asyncio.gather(*(engine.handle(text("racer", f"перше {n}"), only_new=True) for n in range(4)),
+                                   return_exceptions=True)
+    started = [a for a in answers if isinstance(a, Turn)]
+    assert len(started) == 1 and started[0].created, answers
+    assert all(isinstance(a, ConversationExists) for a in answers if a is not started[0])
+    conv = await engine.find("rest", "racer")
+    inbound = [m.text for m in await engine.history(conv) if m.direction == "in"]
+    assert len(inbound) == 1  # the refused ones stored nothing
+    later = await engine.handle(text("racer", "далі"))
+    assert not later.created

@@ -355,6 +355,140 @@ async def widget_carries_the_servers_exit_address(edge: Make) -> None:
     assert '"exitUrl": "https://weather.example.net/today"' in script
 
 
+# --- attack report after issue 20: B2 (IPv6 /64), B3 (other sites, empty text, 401s), B9 (first-message race)
+
+def in_one_64(n: int) -> str:
+    """Addresses one subscriber owns: every host part of 2001:db8:1:2::/64 is theirs."""
+    return f"2001:db8:1:2:{n:x}:{n * 7:x}::{n + 1:x}"
+
+
+async def rest_flood_from_one_ipv6_64(edge: Make) -> None:
+    site = await edge(**PROXY)
+    async with aiohttp.ClientSession() as attacker, aiohttp.ClientSession() as person:
+        answers = [await send(attacker, site, f"v6-{n}", {"text": CRISIS_TEXT}, address=in_one_64(n))
+                   for n in range(12)]
+        assert [a[0] for a in answers][:5] == [200] * 5
+        for answer in answers[5:]:
+            assert_429(*answer)
+        assert answers[-1][1]["error"] == "too_many_conversations"
+        assert await crisis_in_queue(site) == 5
+        mapped = await send(attacker, site, "v4-mapped", {"text": "Привіт"}, address="::ffff:198.51.100.77")
+        plain = [await send(attacker, site, f"v4-{n}", {"text": "Привіт"}, address="198.51.100.77") for n in range(5)]
+        assert mapped[0] == 200 and [a[0] for a in plain] == [200] * 4 + [429]  # one IPv4 however written
+        status, body, _ = await send(person, site, "next-door", {"text": CRISIS_TEXT}, address="2001:db8:1:3::1")
+        assert status == 200 and body["conversation"]["queue_position"] == 6  # another /64 is another client
+
+
+async def webchat_flood_from_one_ipv6_64(edge: Make) -> None:
+    site = await edge(**PROXY)
+    refused = []
+    async with aiohttp.ClientSession() as http:
+        for n in range(8):
+            async with http.ws_connect(site.base + "/chat/ws", headers={"X-Forwarded-For": in_one_64(n)}) as ws:
+                await ws.send_json({"type": "hello", "key": None, "lang": "uk", "helpline": None, "last_seen": None})
+                assert (await ws.receive_json(timeout=10))["type"] == "welcome"
+                await ws.send_json({"type": "message", "id": f"m{n}", "text": CRISIS_TEXT})
+                answer = await ws.receive_json(timeout=10)
+                if answer["type"] == "error":
+                    assert answer["error"] == "too_many_conversations"
+                    refused.append(n)
+    assert refused == [5, 6, 7]
+    assert await crisis_in_queue(site) == 5
+
+
+async def console_login_limit_counts_an_ipv6_64_as_one_client(edge: Make) -> None:
+    site = await edge(**PROXY)
+
+    async def wrong_password(address: str) -> int:
+        async with aiohttp.ClientSession(headers={"X-Forwarded-For": address},
+                                         cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+            page = await (await browser.get(site.base + "/console/login")).text()
+            token = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+            async with browser.post(site.base + "/console/login", allow_redirects=False,
+                                    data={"csrf": token, "login": "olena", "password": "not the password"}) as resp:
+                return resp.status
+
+    answers = [await wrong_password(in_one_64(n)) for n in range(12)]
+    assert answers[0] == 401 and answers[-1] == 429, answers  # a fresh address of the same /64 is the same client
+    assert await wrong_password("2001:db8:1:3::1") == 401  # the neighbouring /64 is not locked out
+
+
+async def post_as(http: aiohttp.ClientSession, site: ConsoleSite, key: str, data: bytes,
+                  headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    async with http.post(site.base + API.format(key) + "/messages", data=data, headers=headers) as resp:
+        return resp.status, await resp.json(content_type=None)
+
+
+async def rest_post_from_another_site_needs_json(edge: Make) -> None:
+    site = await edge()
+    body = json.dumps({"text": CRISIS_TEXT}).encode()
+    simple = [{"Content-Type": "text/plain"}, {"Content-Type": "text/plain;charset=UTF-8"}, {},
+              {"Content-Type": "application/x-www-form-urlencoded"}, {"Content-Type": "multipart/form-data"}]
+    async with aiohttp.ClientSession(skip_auto_headers=["Content-Type"]) as browser:
+        for n, headers in enumerate(simple):  # what a page of another site can send without a preflight
+            headers = {"Origin": "https://ads.example.net", **headers}
+            status, answer = await post_as(browser, site, f"csrf-{n}", body, headers)
+            assert (status, answer["error"]) == (415, "unsupported_media_type"), (headers, status, answer)
+            assert "application/json" in answer["detail"]
+            assert await site.app[ENGINE].find("rest", f"csrf-{n}") is None  # nothing was created
+        assert await crisis_in_queue(site) == 0
+        preflight = {"Origin": "https://ads.example.net", "Access-Control-Request-Method": "POST",
+                     "Access-Control-Request-Headers": "content-type"}
+        async with browser.options(site.base + API.format("csrf-0") + "/messages", headers=preflight) as resp:
+            assert resp.status >= 400 and not [h for h in resp.headers if h.lower().startswith("access-control-")]
+        ok = await post_as(browser, site, "csrf-0", body, {"Content-Type": "application/json; charset=utf-8"})
+        assert ok[0] == 200 and ok[1]["conversation"]["priority"] == "crisis"  # an app still gets in
+
+
+async def rest_empty_text_is_refused(edge: Make) -> None:
+    site = await edge()
+    async with aiohttp.ClientSession() as http:
+        for text in ("", "   ", "\n\t \r\n", "\x00\x07\x1b", " \x01 \u3000"):
+            status, answer, _ = await send(http, site, "empty", {"text": text})
+            assert (status, answer["error"]) == (400, "empty_message"), (text, status, answer)
+        assert await site.app[ENGINE].find("rest", "empty") is None
+        status, first, _ = await send(http, site, "empty", {"text": "Привіт"})
+        assert status == 200
+        status, answer, _ = await send(http, site, "empty", {"text": "  "}, token=first["token"])
+        assert (status, answer["error"]) == (400, "empty_message")
+        assert await stored(site, "empty") == 2  # the greeting and its reply, no empty message
+
+
+async def rest_token_required_costs_no_new_conversation(edge: Make) -> None:
+    site = await edge(**PROXY)
+    async with aiohttp.ClientSession() as person, aiohttp.ClientSession() as stranger:
+        status, first, _ = await send(person, site, "known-key", {"text": "Привіт"}, address="198.51.100.80")
+        assert status == 200
+        for _ in range(25):  # the stranger knows the key, not the token
+            status, answer, _ = await send(stranger, site, "known-key", {"text": "це я"}, address="203.0.113.80")
+            assert (status, answer["error"]) == (401, "token_required"), (status, answer)
+        # neither the stranger's address nor the person's conversation lost any allowance
+        fresh = [await send(stranger, site, f"own-{n}", {"text": "Привіт"}, address="203.0.113.80") for n in range(5)]
+        assert [a[0] for a in fresh] == [200] * 5
+        status, _, _ = await send(person, site, "known-key", {"button": "menu"}, token=first["token"],
+                                  address="198.51.100.80")
+        assert status == 200
+
+
+async def rest_first_message_race_gives_one_token(edge: Make) -> None:
+    site = await edge(**PROXY)
+    for round_ in range(5):
+        key = f"race-{round_}"
+        async with aiohttp.ClientSession() as person, aiohttp.ClientSession() as racer:
+            answers = await asyncio.gather(
+                send(person, site, key, {"text": "Привіт"}, address=f"198.51.100.{round_ + 1}"),
+                send(racer, site, key, {"text": "я перший"}, address=f"203.0.113.{round_ + 1}"))
+            with_token = [a for a in answers if "token" in a[1]]
+            assert len(with_token) == 1, [(a[0], a[1].get("error")) for a in answers]
+            other = next(a for a in answers if "token" not in a[1])
+            assert other[0] == 401 and other[1]["error"] == "token_required", other[:2]
+            conv = await site.app[ENGINE].find("rest", key)
+            inbound = [m.text for m in await site.store.messages.history(conv.id) if m.direction == "in"]
+            assert len(inbound) == 1  # the refused one stored nothing
+            status, _, _ = await send(person, site, key, {"button": "menu"}, token=with_token[0][1]["token"])
+            assert status == 200
+
+
 ATTACKS = [
     Attack("rest-guessed-key-reads-nothing", "20.6",
            "a stranger reads conversation 7 by guessing its key: 401 without the token made for it", guessed_key_reads_nothing),
@@ -396,6 +530,27 @@ ATTACKS = [
     Attack("widget-knows-the-exit-address", "20.2",
            "the widget script served to other sites carries VIKNO_WEBCHAT_EXIT_URL (no /undefined)",
            widget_carries_the_servers_exit_address),
+    Attack("rest-flood-one-ipv6-64", "20.6",
+           "attack B2: 12 crisis conversations from 12 addresses of one IPv6 /64: 5 pass, the rest 429; "
+           "the next /64 is someone else", rest_flood_from_one_ipv6_64),
+    Attack("webchat-flood-one-ipv6-64", "20.6",
+           "attack B2: the same over web chat sockets: the /64 shares one new-conversation allowance",
+           webchat_flood_from_one_ipv6_64),
+    Attack("console-login-limit-ipv6-64", "20.7",
+           "attack B2: wrong passwords from fresh addresses of one /64: locked out like one address",
+           console_login_limit_counts_an_ipv6_64_as_one_client),
+    Attack("rest-post-from-another-site", "20.6",
+           "attack B3: a page of another site posts text/plain, form or no type (no preflight): 415, nothing "
+           "created; the preflight gets no CORS permission", rest_post_from_another_site_needs_json),
+    Attack("rest-empty-text", "20.6",
+           "attack B3: empty, blank or control-only text: 400 empty_message, nothing stored",
+           rest_empty_text_is_refused),
+    Attack("rest-token-required-is-free", "20.6",
+           "attack B3: 25 tokenless posts to a known key: 401 each, no new-conversation allowance used, "
+           "the person's conversation not throttled", rest_token_required_costs_no_new_conversation),
+    Attack("rest-first-message-race", "20.6",
+           "attack B9: two first messages to one new key at once: exactly one answer carries the token, "
+           "the other is 401 token_required and stores nothing", rest_first_message_race_gives_one_token),
 ]
 
 

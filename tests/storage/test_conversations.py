@@ -71,3 +71,12 @@ async def test_queue_position_orders_by_priority_then_age(any_store: Store) -> N
     assert await any_store.conversations.count_waiting("other") == 0
     idle = await any_store.conversations.create(conv("idle"))
     assert await any_store.conversations.queue_position(idle) is None
+
+
+async def test_of_racing_creates_exactly_one_gets_its_own_conversation_back(any_store: Store) -> None:
+    """How a caller knows it started the conversation: the id it gave comes back only to the inserter."""
+    given = [conv("first-racer") for _ in range(8)]
+    results = await asyncio.gather(*(any_store.conversations.create(c) for c in given))
+    assert sum(r.id == c.id for r, c in zip(results, given, strict=True)) == 1
+    again = conv("first-racer")
+    assert (await any_store.conversations.create(again)).id != again.id
