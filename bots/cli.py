@@ -38,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--languages", default="", help="comma-separated languages, e.g. uk,ru (empty: all)")
     add.add_argument("--helplines", default="", help="comma-separated helpline ids (empty: all)")
     add.add_argument("--capacity", type=int, default=3, help="parallel chats (default 3)")
-    add.add_argument("--display-name", help="name shown to people in chats (default: the login)")
+    add.add_argument("--display-name",
+                     help="name shown to people in chats (default: the neutral role, e.g. 'фахівець'; never the login)")
     add.add_argument("--config", type=Path)
     op_sub.add_parser("list", help="list accounts").add_argument("--config", type=Path)
     for name, what in (("disable", "disable an account: its sessions end and its chats go back to the queue"),

@@ -2,8 +2,9 @@
 
 Three facts, each from the store and never from the schedule alone: their
 place in the queue, whether anyone who could take their conversation is
-online now, and how long people waited lately. The working hours say when
-operators are *meant* to be there; presence says whether they *are*. A
+online now (and has the console open: seen within ``SEEN_WITHIN``), and how
+long people waited lately. The working hours say when operators are *meant*
+to be there; presence says whether they *are*. A
 person in danger who is told "a specialist is coming" while nobody is
 online may wait instead of calling for help (issue 20, item 14).
 """
@@ -28,6 +29,12 @@ SAMPLES = 20
 MIN_SAMPLES = 3
 #: Longer than this is said as "more than an hour", not as a number.
 LONGEST_NUMBER = 60 * 60
+#: An operator counts as there only if the console saw them this recently. The presence flag
+#: alone outlives a closed laptop, a dead session or a restart (attack report B1): an open
+#: console touches ``last_seen_at`` at every session check of its socket (every 15 s) and on
+#: every request, so 90 s forgives a few missed checks (a slow network, a server restart) and
+#: an operator who has really gone stops counting within a minute and a half.
+SEEN_WITHIN = timedelta(seconds=90)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +59,9 @@ class QueueOutlook:
     async def position(self, conv: Conversation) -> int | None:
         return await self.store.conversations.queue_position(conv)
 
-    async def staffed(self, conv: Conversation) -> bool:
-        return await self.store.operators.count_available(conv.helpline, team=conv.team,
-                                                          language=conv.language) > 0
+    async def staffed(self, conv: Conversation, now: datetime) -> bool:
+        return await self.store.operators.count_available(conv.helpline, seen_since=now - SEEN_WITHIN,
+                                                          team=conv.team, language=conv.language) > 0
 
     async def typical_wait(self, conv: Conversation, now: datetime) -> float | None:
         waits = await self.store.events.recent_waits(conv.helpline, since=now - HISTORY, limit=SAMPLES,
@@ -63,7 +70,7 @@ class QueueOutlook:
 
     async def of(self, conv: Conversation, now: datetime) -> Outlook:
         position = await self.position(conv)
-        staffed = await self.staffed(conv)
+        staffed = await self.staffed(conv, now)
         # Nobody online: history says nothing about when the next one comes.
         typical = await self.typical_wait(conv, now) if staffed else None
         waited = (now - conv.enqueued_at).total_seconds() if conv.enqueued_at else 0.0

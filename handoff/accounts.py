@@ -38,6 +38,10 @@ SESSION_LIFETIME = timedelta(hours=12)
 IDLE_TIMEOUT = timedelta(minutes=30)
 #: A used session's end is moved at most this often (one write a minute, not one per request).
 TOUCH_EVERY = timedelta(minutes=1)
+#: An operator's ``last_seen_at`` is written at most this often. The console's socket re-checks
+#: its session every 15 s, so an open console keeps it well inside flows.outlook.SEEN_WITHIN
+#: (whether the operator counts as there to answer).
+SEEN_EVERY = timedelta(seconds=10)
 #: Attempts per (address, login) that are checked; later ones are refused unchecked...
 FREE_FAILURES = 5
 #: ...until the pair has been quiet this long (every refused attempt counts and starts the wait again).
@@ -187,6 +191,9 @@ async def current(store: Store, token: str | None, now: datetime | None = None, 
     if until - session.expires_at >= TOUCH_EVERY:
         await store.sessions.touch(session.id, until)
         session.expires_at = until
+    if operator.last_seen_at is None or now - operator.last_seen_at >= SEEN_EVERY:
+        await store.operators.seen(operator.id, now)
+        operator.last_seen_at = now
     return operator, session
 
 

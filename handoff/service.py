@@ -34,6 +34,7 @@ from vikno.storage.models import (Conversation, Delivery, Direction, Event, Feed
 from vikno.storage.port import Store
 
 from .access import Access, Facts, access, helplines_of
+from .names import name_for_person
 from .wrapup import Outcome, categories_for
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,9 @@ class Handoff:
         conv = await self._update(conv.id, fresh)
         waited = (now - conv.enqueued_at).total_seconds() if conv.enqueued_at else None
         await self.store.events.add(self._event(conv, "claimed", operator=operator.id, wait_seconds=waited))
-        await self._tell(conv, "operator_joined", operator=operator.display_name)
+        line = self.helplines.get(conv.helpline)
+        lang = line.language_or_default(conv.language) if line else conv.language
+        await self._tell(conv, "operator_joined", operator=name_for_person(operator, lang))
         await self._changed("claimed", conv)
 
     # --- talking ------------------------------------------------------------
@@ -359,6 +362,24 @@ class Handoff:
                         stale.append(released)
                         await self._changed("requeued", released, involved=[operator.id])
         return stale
+
+    async def set_absent_offline(self) -> list[Operator]:
+        """Operators marked online or away without a live console session go offline (their chats are released).
+
+        A session ends by idle timeout or its 12-hour limit without anyone
+        pressing "log out", and a closed laptop presses nothing: the flag
+        would stay "online" for ever (attack report B1). The console's upkeep
+        calls this; a person is meanwhile not told someone is there, since
+        the outlook also asks for a recent ``last_seen_at``.
+        """
+        now = self.clock()
+        gone = []
+        for operator in await self.store.operators.all():
+            if operator.presence == Presence.OFFLINE or operator.disabled:
+                continue
+            if await self.store.sessions.live_of(operator.id, now) == 0:
+                gone.append(await self.set_presence(operator, Presence.OFFLINE))
+        return gone
 
     async def block(self, operator: Operator, conversation_id: str, until: datetime) -> Conversation:
         """Block an abusive user: a neutral message, no queue, until ``until``."""

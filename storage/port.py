@@ -285,14 +285,25 @@ class Operators(ABC):
     async def all(self) -> list[Operator]: ...
 
     @abstractmethod
-    async def count_available(self, helpline: str, *, team: str | None = None,
+    async def count_available(self, helpline: str, *, seen_since: datetime, team: str | None = None,
                               language: str | None = None) -> int:
         """How many operators could answer a conversation of this helpline now.
 
-        Online, not disabled, and admitted by their lists the way a claim
-        admits them: an empty list of helplines, teams or languages admits
-        all, and a conversation without a team or language (None) matches
-        every operator. Counted in the database.
+        Online, seen at or after ``seen_since`` (``last_seen_at``: the flag
+        alone outlives a closed laptop, issue 20 item 14), not disabled, and
+        admitted by their lists the way a claim admits them: an empty list of
+        helplines, teams or languages admits all, and a conversation without
+        a team or language (None) matches every operator. Counted in the
+        database.
+        """
+
+    @abstractmethod
+    async def seen(self, operator_id: str, at: datetime) -> None:
+        """Move ``last_seen_at`` forward to ``at`` (never back), touching no other field.
+
+        The console calls it while the operator has it open; writing the
+        whole operator instead could undo a change made meanwhile (a
+        disable, new teams).
         """
 
     @abstractmethod
@@ -321,6 +332,10 @@ class Sessions(ABC):
     @abstractmethod
     async def delete_of(self, operator_id: str) -> int:
         """End every session of an operator (disabled, removed, new password); how many there were."""
+
+    @abstractmethod
+    async def live_of(self, operator_id: str, now: datetime) -> int:
+        """How many of an operator's sessions have not expired at ``now``."""
 
 
 class LoginAttempts(ABC):

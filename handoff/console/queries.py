@@ -89,7 +89,7 @@ async def chat_forms(console: Console, operator: Operator, conv: Conversation,
               if o.id != operator.id and not o.disabled and o.presence == Presence.ONLINE
               and (not o.helplines or conv.helpline in o.helplines)]
     return {
-        "canned": canned_replies(line, conv.language, operator.display_name),
+        "canned": canned_replies(line, conv.language, operator),
         "teams": teams_of(line, lang) if line else [],
         "colleagues": [(o.id, o.display_name) for o in sorted(others, key=lambda o: o.display_name)],
         "wrapup": wrapup_choices(line, lang) if line else {"chi": [], "topics": [], "outcomes": []},

@@ -3,8 +3,9 @@
 ``setup_console(app)`` is all the composition root calls: templates, static
 files, routes, security headers, and one task that every
 ``RELEASE_EVERY`` puts chats whose operator has not answered for
-``RELEASE_AFTER`` back in the queue (and drops expired sessions and
-forgotten login attempts, and, every ``FEEDBACK_SWEEP_EVERY``, operators'
+``RELEASE_AFTER`` back in the queue, sets operators whose every session
+has ended offline (their chats go back too), and drops expired sessions and
+forgotten login attempts (and, every ``FEEDBACK_SWEEP_EVERY``, operators'
 marks older than the helpline's retention time).
 """
 
@@ -154,6 +155,9 @@ async def _release_loop(console: Console, every: timedelta, after: timedelta) ->
             released = await console.handoff.release_unanswered(after)
             if released:
                 log.info("%d unanswered chat(s) went back to the queue", len(released))
+            gone = await console.handoff.set_absent_offline()
+            if gone:
+                log.info("%d operator(s) without a live session set offline", len(gone))
             await console.store.sessions.delete_expired(utcnow())
             await console.store.login_attempts.forget_older(utcnow() - LOCK_QUIET)
         except Exception:  # the store may be down for a while; try again next round

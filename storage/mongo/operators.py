@@ -66,14 +66,20 @@ class MongoOperators(Operators):
         return [_operator(d) async for d in self.c.find({}).sort("login", ASCENDING)]
 
     @translated
-    async def count_available(self, helpline: str, *, team: str | None = None,
+    async def count_available(self, helpline: str, *, seen_since: datetime, team: str | None = None,
                               language: str | None = None) -> int:
         admitted = [_admits("helplines", helpline)]
         if team is not None:
             admitted.append(_admits("teams", team))
         if language is not None:
             admitted.append(_admits("languages", language))
-        return await self.c.count_documents({"presence": "online", "disabled": {"$ne": True}, "$and": admitted})
+        return await self.c.count_documents({"presence": "online", "last_seen_at": {"$gte": seen_since},
+                                             "disabled": {"$ne": True}, "$and": admitted})
+
+    @translated
+    async def seen(self, operator_id: str, at: datetime) -> None:
+        await self.c.update_one({"_id": operator_id, "$or": [{"last_seen_at": None}, {"last_seen_at": {"$lt": at}}]},
+                                {"$set": {"last_seen_at": at}})
 
     async def delete(self, operator_id: str) -> bool:
         return (await self.c.delete_one({"_id": operator_id})).deleted_count == 1
@@ -118,6 +124,10 @@ class MongoSessions(Sessions):
     @translated
     async def delete_of(self, operator_id: str) -> int:
         return (await self.c.delete_many({"operator_id": operator_id})).deleted_count
+
+    @translated
+    async def live_of(self, operator_id: str, now: datetime) -> int:
+        return await self.c.count_documents({"operator_id": operator_id, "expires_at": {"$gt": now}})
 
 
 class MongoLoginAttempts(LoginAttempts):

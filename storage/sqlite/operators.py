@@ -74,12 +74,17 @@ class SqliteOperators(Operators):
 
         return await self._db.read(q)
 
-    async def count_available(self, helpline: str, *, team: str | None = None,
+    async def count_available(self, helpline: str, *, seen_since: datetime, team: str | None = None,
                               language: str | None = None) -> int:
         def q(conn: sqlite3.Connection) -> int:
-            return conn.execute(_AVAILABLE, (helpline, team, team, language, language)).fetchone()[0]
+            return conn.execute(_AVAILABLE, (ts(seen_since), helpline, team, team, language, language)).fetchone()[0]
 
         return await self._db.read(q)
+
+    async def seen(self, operator_id: str, at: datetime) -> None:
+        await self._db.run(execute, "UPDATE operators SET doc = json_set(doc, '$.last_seen_at', ?) WHERE id=? "
+                           "AND coalesce(json_extract(doc, '$.last_seen_at') < ?, 1)",
+                           (ts(at), operator_id, ts(at)))
 
     async def delete(self, operator_id: str) -> bool:
         return await self._db.run(execute, "DELETE FROM operators WHERE id=?", (operator_id,)) == 1
@@ -93,6 +98,7 @@ def _admits(field: str) -> str:
 
 _AVAILABLE = (
     "SELECT COUNT(*) FROM operators WHERE json_extract(doc, '$.presence') = 'online' "
+    "AND json_extract(doc, '$.last_seen_at') >= ? "
     "AND NOT json_extract(doc, '$.disabled') "
     f"AND {_admits('helplines')} "
     f"AND (? IS NULL OR {_admits('teams')}) "
@@ -130,6 +136,13 @@ class SqliteSessions(Sessions):
 
     async def delete_of(self, operator_id: str) -> int:
         return await self._db.run(execute, "DELETE FROM sessions WHERE operator_id=?", (operator_id,))
+
+    async def live_of(self, operator_id: str, now: datetime) -> int:
+        def q(conn: sqlite3.Connection) -> int:
+            return conn.execute("SELECT COUNT(*) FROM sessions WHERE operator_id=? AND expires_at > ?",
+                                (operator_id, ts(now))).fetchone()[0]
+
+        return await self._db.read(q)
 
 
 def _hit(conn: sqlite3.Connection, key: str, login_key: str, now: int, cutoff: int) -> int:

@@ -76,7 +76,12 @@ def engine(any_store: Store, nlu: ScriptedNLU, clock: Clock) -> Engine:
 
 
 async def on_duty(store: Store, login: str = "olena", **kw) -> Operator:
-    """An operator who is online now (and so can answer), as the console leaves one after "online"."""
+    """An operator who is online now (and so can answer), as the console leaves one after "online".
+
+    The console touches ``last_seen_at`` while it is open; by default this one was seen at the
+    latest of the fixed times the tests run at (pass ``last_seen_at`` for one who has gone).
+    """
     kw.setdefault("presence", Presence.ONLINE)
+    kw.setdefault("last_seen_at", CLOSED_HOUR)
     return await store.operators.create(Operator(login=login, display_name=login.title(),
                                                  password_hash="$argon2id$x", **kw))

@@ -60,6 +60,22 @@ async def test_crisis_with_someone_online_calls_them_at_any_hour(engine: Engine,
     assert "сказати не можу" not in turn.replies[1].text  # no "cannot estimate" in a crisis
 
 
+async def test_crisis_on_a_closed_saturday_with_an_operator_marked_online_who_has_gone_gets_the_truth(
+        engine: Engine, clock: Clock, any_store) -> None:
+    """Attack report B1: the flag said "online", but her console has not been seen for two minutes."""
+    clock.now = CLOSED_HOUR
+    await on_duty(any_store, "gone_home", last_seen_at=CLOSED_HOUR - timedelta(minutes=2))
+    turn = await engine.handle(text("night", CRISIS))
+    (reply,) = turn.replies
+    assert reply.text.index("☎ 112") < reply.text.index("немає онлайн")
+    assert not any(p in reply.text for p in COMING) and "1-і в черзі" not in reply.text
+    assert turn.conversation.state == "waiting" and turn.conversation.priority == "crisis"
+
+    await on_duty(any_store, "at_the_console", last_seen_at=clock.now - timedelta(seconds=30))
+    later = await engine.handle(text("night-2", CRISIS))
+    assert "кличу фахівця" in later.replies[0].text
+
+
 async def test_saturday_request_with_an_operator_online_is_told_someone_will_answer(
         engine: Engine, clock: Clock, any_store) -> None:
     clock.now = CLOSED_HOUR

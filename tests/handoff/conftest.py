@@ -24,7 +24,7 @@ from vikno.bots.keys import ENGINE, HANDOFF, STORE
 from vikno.flows.content import load_helplines, shipped_helpline_folders
 from vikno.handoff.accounts import create_operator
 from vikno.handoff.console import setup_console
-from vikno.storage.models import Operator
+from vikno.storage.models import Operator, utcnow
 from vikno.storage.port import Store
 
 PASSWORD = "correct horse battery"
@@ -141,8 +141,8 @@ class ConsoleSite:
 
     async def operator(self, login: str, *, online: bool = True, **kw: Any) -> Operator:
         o = await create_operator(self.store, login, PASSWORD, **kw)
-        if online:
-            o.presence = "online"
+        if online:  # and the console open: seen just now
+            o.presence, o.last_seen_at = "online", utcnow()
             o = await self.store.operators.save(o)
         return o
 
