@@ -33,11 +33,16 @@ XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 
 async def with_chat(site: ConsoleSite, login: str = "olena", key: str = "anna", lang: str | None = None,
                     **kw) -> tuple[Agent, str]:
-    """An operator logged in (browser language ``lang``), holding the chat of a person who asked for someone."""
-    await site.operator(login, **kw)
+    """An operator logged in (browser language ``lang``), holding the chat of a person who asked for someone.
+
+    She logs in, then goes online, as in the console: the console's upkeep sets an operator
+    online without a live session offline.
+    """
+    await site.operator(login, online=False, **kw)
     await site.agent().say(key, button="person")
     op = site.agent(lang)
     assert (await op.log_in(login)).status == 303
+    assert (await op.post("/console/presence", {"presence": "online"}, json_reply=True)).status == 200
     resp = await op.post("/console/take-next", json_reply=True)
     assert resp.status == 200, await resp.text()
     return op, (await resp.json())["conversation_id"]
