@@ -173,6 +173,7 @@ TEXT_PLACEHOLDERS: dict[str, set[str]] = {
     "goodbye_reply": set(),
     "unsupported_kind": set(),
     "operator_joined": {"operator"},
+    "operator_joined_unnamed": set(),
     "conversation_closed": set(),
     "blocked_notice": set(),
     "survey_question": set(),

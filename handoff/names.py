@@ -18,9 +18,14 @@ from vikno.storage.models import Operator
 ROLE = {"uk": "фахівець", "ru": "специалист", "az": "mütəxəssis", "en": "specialist"}
 
 
+def has_name_for_person(operator: Operator) -> bool:
+    """Whether an administrator gave this operator a name to show (not just the login)."""
+    shown = (operator.display_name or "").strip()
+    return bool(shown) and shown.casefold() != operator.login.strip().casefold()
+
+
 def name_for_person(operator: Operator, lang: str | None) -> str:
     """What the person sees: the given display name, never the login."""
-    shown = (operator.display_name or "").strip()
-    if shown and shown.casefold() != operator.login.strip().casefold():
-        return shown
+    if has_name_for_person(operator):
+        return operator.display_name.strip()
     return ROLE.get(lang or "", ROLE["en"])

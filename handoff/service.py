@@ -34,7 +34,7 @@ from vikno.storage.models import (Conversation, Delivery, Direction, Event, Feed
 from vikno.storage.port import Store
 
 from .access import Access, Facts, access, helplines_of
-from .names import name_for_person
+from .names import has_name_for_person, name_for_person
 from .wrapup import Outcome, categories_for
 
 log = logging.getLogger(__name__)
@@ -151,7 +151,10 @@ class Handoff:
         await self.store.events.add(self._event(conv, "claimed", operator=operator.id, wait_seconds=waited))
         line = self.helplines.get(conv.helpline)
         lang = line.language_or_default(conv.language) if line else conv.language
-        await self._tell(conv, "operator_joined", operator=name_for_person(operator, lang))
+        if has_name_for_person(operator):
+            await self._tell(conv, "operator_joined", operator=name_for_person(operator, lang))
+        else:  # "a specialist has joined", not "a specialist has joined: specialist"
+            await self._tell(conv, "operator_joined_unnamed")
         await self._changed("claimed", conv)
 
     # --- talking ------------------------------------------------------------

@@ -161,7 +161,7 @@ async def person_asks_for_a_human_and_learns_a_login(site: ConsoleSite) -> None:
     history = await person.history("curious")
     seen = str([first, second, third, history]).lower()
     assert "opa7" not in seen
-    assert "До розмови приєднався фахівець: фахівець." in [m["text"] for m in history]
+    assert "До розмови приєднався фахівець." in [m["text"] for m in history]
 
 
 ATTACKS = [
