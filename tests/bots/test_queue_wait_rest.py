@@ -15,35 +15,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestServer
 
 from vikno.bots.app import build_app
 from vikno.bots.config import load_settings
 from vikno.flows.content import load_helplines, shipped_helpline_folders
 from vikno.storage.models import Event, utcnow
-from vikno.storage.mongo.store import MongoStore
 from vikno.storage.port import Store
 
-from tests.conftest import TEST_SECRET
-from tests.handoff.conftest import ConsoleSite
+from tests.handoff.conftest import ConsoleSite, app_store, serving
 
 
 @pytest.fixture
 async def site(tmp_path: Path, any_store: Store, request: pytest.FixtureRequest) -> AsyncIterator[ConsoleSite]:
     settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"})
-    store = any_store
-    if isinstance(any_store, MongoStore):  # the app closes its own client when it stops
-        store = MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name, secret=TEST_SECRET)
-    server = TestServer(build_app(settings, load_helplines(shipped_helpline_folders()), store=store),
-                        host="127.0.0.1")
-    await server.start_server()
-    s = ConsoleSite(server)
-    try:
+    app = build_app(settings, load_helplines(shipped_helpline_folders()), store=app_store(any_store, request))
+    async with serving(app) as s:
         yield s
-    finally:
-        for agent in s.agents:
-            await agent.close()
-        await server.close()
 
 
 async def system_texts(site: ConsoleSite, key: str) -> list[str]:

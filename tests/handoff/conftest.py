@@ -8,6 +8,7 @@ writing through the REST channel.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -153,9 +154,10 @@ class ConsoleSite:
         return conv.id
 
 
-@pytest.fixture
-async def site(tmp_path: Path) -> AsyncIterator[ConsoleSite]:
-    server = TestServer(console_app(tmp_path / "data"), host="127.0.0.1")
+@contextlib.asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[ConsoleSite]:
+    """``app`` on a real socket as a ConsoleSite; its agents and the server are closed afterwards."""
+    server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     s = ConsoleSite(server)
     try:
@@ -164,3 +166,21 @@ async def site(tmp_path: Path) -> AsyncIterator[ConsoleSite]:
         for agent in s.agents:
             await agent.close()
         await server.close()
+
+
+def app_store(any_store: Store, request: pytest.FixtureRequest) -> Store:
+    """The store to hand an app: the app closes its store when it stops, so a MongoDB test gets the app its
+    own client on the same database (the fixture's client must stay open to drop it)."""
+    from vikno.storage.mongo.store import MongoStore
+
+    from tests.conftest import TEST_SECRET
+
+    if isinstance(any_store, MongoStore):
+        return MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name, secret=TEST_SECRET)
+    return any_store
+
+
+@pytest.fixture
+async def site(tmp_path: Path) -> AsyncIterator[ConsoleSite]:
+    async with serving(console_app(tmp_path / "data")) as s:
+        yield s

@@ -26,7 +26,7 @@ from vikno.storage.models import Feedback, FeedbackLabel, utcnow
 
 from tests.flows.conftest import ScriptedNLU, intent
 
-from .conftest import Agent, ConsoleSite, console_app
+from .conftest import Agent, ConsoleSite, console_app, serving
 
 MAYBE = "мама сказала що мене вбʼє, я не хочу жити так"
 CRISIS = "не хочу більше жити"
@@ -52,15 +52,8 @@ def risk_app(data_dir: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 async def site(tmp_path: Path) -> AsyncIterator[ConsoleSite]:
-    server = TestServer(risk_app(tmp_path / "data"), host="127.0.0.1")
-    await server.start_server()
-    s = ConsoleSite(server)
-    try:
+    async with serving(risk_app(tmp_path / "data")) as s:
         yield s
-    finally:
-        for agent in s.agents:
-            await agent.close()
-        await server.close()
 
 
 async def flagged_chat(site: ConsoleSite, login: str = "olena", key: str = "anna", lang: str = "en",

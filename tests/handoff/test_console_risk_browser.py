@@ -12,10 +12,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestServer
 
 from ..support import CHROMIUM, CHROMIUM_ARGS, require_browser
-from .conftest import ConsoleSite
+from .conftest import ConsoleSite, serving
 from .test_console_browser import console_page
 from .test_console_risk import CRISIS, MAYBE, MISSED, risk_app
 
@@ -27,15 +26,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 async def site(tmp_path: Path) -> AsyncIterator[ConsoleSite]:
-    server = TestServer(risk_app(tmp_path / "data"), host="127.0.0.1")
-    await server.start_server()
-    s = ConsoleSite(server)
-    try:
+    async with serving(risk_app(tmp_path / "data")) as s:
         yield s
-    finally:
-        for agent in s.agents:
-            await agent.close()
-        await server.close()
 
 
 @pytest.fixture

@@ -11,32 +11,18 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestServer
 
 from vikno.bots.app import build_app
 from vikno.bots.config import load_settings
 from vikno.flows.content import load_helplines, shipped_helpline_folders
-from vikno.storage.mongo.store import MongoStore
 from vikno.storage.port import Store
 
-from tests.conftest import TEST_SECRET
-from tests.handoff.conftest import ConsoleSite
+from tests.handoff.conftest import ConsoleSite, app_store, serving
 
 
 @pytest.fixture
 async def any_site(tmp_path: Path, any_store: Store, request: pytest.FixtureRequest) -> AsyncIterator[ConsoleSite]:
     settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"})
-    store = any_store
-    if isinstance(any_store, MongoStore):
-        # the app closes its store when it stops; the fixture's client must stay open to drop the database
-        store = MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name, secret=TEST_SECRET)
-    app = build_app(settings, load_helplines(shipped_helpline_folders()), store=store)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    site = ConsoleSite(server)
-    try:
+    app = build_app(settings, load_helplines(shipped_helpline_folders()), store=app_store(any_store, request))
+    async with serving(app) as site:
         yield site
-    finally:
-        for agent in site.agents:
-            await agent.close()
-        await server.close()

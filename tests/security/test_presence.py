@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestServer
 from yarl import URL
 
 from vikno.bots.app import build_app
@@ -28,11 +27,9 @@ from vikno.handoff import accounts
 from vikno.handoff.console.context import CONSOLE
 from vikno.handoff.console.security import SESSION_COOKIE
 from vikno.storage.models import utcnow
-from vikno.storage.mongo.store import MongoStore
 from vikno.storage.port import Store
 
-from tests.conftest import TEST_SECRET
-from tests.handoff.conftest import Agent, ConsoleSite
+from tests.handoff.conftest import Agent, ConsoleSite, app_store, serving
 
 from .table import Attack, rows
 
@@ -44,22 +41,13 @@ CALLING = "кличу фахівця"  # "I am already calling a specialist…"
 @pytest.fixture
 async def presence_site(tmp_path: Path, any_store: Store,
                         request: pytest.FixtureRequest) -> AsyncIterator[ConsoleSite]:
-    store = any_store
-    if isinstance(any_store, MongoStore):  # the app closes its store's client at shutdown: give it its own
-        store = MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name, secret=TEST_SECRET)
+    store = app_store(any_store, request)
     settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"})
     settings = settings.model_copy(update={"console": ConsoleSettings(release_every=timedelta(seconds=0.2))})
     app = build_app(settings, load_helplines(shipped_helpline_folders()), store=store)
     app[CONSOLE].session_check_every = timedelta(seconds=0.2)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    site = ConsoleSite(server)
-    try:
+    async with serving(app) as site:
         yield site
-    finally:
-        for agent in site.agents:
-            await agent.close()
-        await server.close()
 
 
 async def online_operator(site: ConsoleSite, login: str, **kw: Any) -> Agent:
