@@ -129,7 +129,9 @@ class Dialogue:
         if self.ctx.inbound.button == SAFETY_DANGER:
             risk = "crisis"  # the person says so: nothing to weigh
         if risk in ("crisis", "check") and blocked:  # numbers always; the queue not while blocked, so no one is called
-            self.event("crisis_detected" if risk == "crisis" else "risk_check", priority=Priority.CRISIS, blocked=True)
+            crisis = risk == "crisis"
+            self.event("crisis_detected" if crisis else "risk_check",
+                       priority=Priority.CRISIS if crisis else Priority.URGENT, blocked=True)
             self.reply(self.say("crisis_call_now", emergency=self.emergency_list()))
             return self.out
         if risk == "crisis" or (risk == "check" and self._check_open()):
