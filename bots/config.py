@@ -9,11 +9,12 @@ Environment variables win over the file so that secrets need not be in it.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from vikno.flows.yaml_lines import ContentError, load_located
 
@@ -153,15 +154,37 @@ class WebchatSettings(_Strict):
     helpline: str | None = None
 
 
+_UNITS = {"s": 1, "sec": 1, "second": 1, "seconds": 1, "m": 60, "min": 60, "minute": 60, "minutes": 60,
+          "h": 3600, "hour": 3600, "hours": 3600}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$")
+
+
+def _duration(value: Any) -> Any:
+    """Durations as people write them: ``60`` (seconds), ``90s``, ``10 minutes``, ``2h`` or ISO 8601 ``PT15M``.
+
+    An environment variable is always a string, and pydantic reads "60" as
+    no duration at all; the README's own "10 minutes" was refused too.
+    """
+    if isinstance(value, str) and not value.strip().upper().startswith("P"):
+        found = _DURATION.match(value.lower())
+        if found is None or found.group(2) not in ("", *_UNITS):
+            raise ValueError(f"cannot read the duration {value!r}; write 60 (seconds), 90s, 10 minutes, 2h or PT15M")
+        return timedelta(seconds=float(found.group(1)) * _UNITS.get(found.group(2), 1))
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+
+
 class ConsoleSettings(_Strict):
     """The operator console."""
 
     #: A chat whose person has waited this long for the operator goes back to the queue.
-    release_after: timedelta = timedelta(minutes=10)
+    release_after: Duration = timedelta(minutes=10)
     #: How often that is checked.
-    release_every: timedelta = timedelta(seconds=30)
+    release_every: Duration = timedelta(seconds=30)
     #: A console session with no request and no open console page for this long ends (12 hours at most).
-    idle_timeout: timedelta = Field(default=timedelta(minutes=30), ge=timedelta(minutes=1), le=timedelta(hours=12))
+    idle_timeout: Duration = Field(default=timedelta(minutes=30), ge=timedelta(minutes=1), le=timedelta(hours=12))
 
 
 class Settings(_Strict):

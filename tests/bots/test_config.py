@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,18 @@ def test_trusted_proxies_and_limits_from_the_environment() -> None:
     defaults = load_settings(environ={})
     assert defaults.trusted_proxies == [] and defaults.limits.enabled is True
     assert defaults.limits.new_conversations_per_address == 5
+
+
+@pytest.mark.parametrize(("written", "seconds"), [
+    ("60", 60), ("90s", 90), ("10 minutes", 600), ("10m", 600), ("2h", 7200), ("PT15M", 900), ("1.5 hours", 5400),
+])
+def test_durations_as_people_write_them(written: str, seconds: int) -> None:
+    """An environment variable is a string: "60" and the README's "10 minutes" were both refused."""
+    s = load_settings(environ={"VIKNO_RELEASE_AFTER": written, "VIKNO_CONSOLE_IDLE_TIMEOUT": "PT1H"})
+    assert s.console.release_after == timedelta(seconds=seconds)
+    assert s.console.idle_timeout == timedelta(hours=1)
+
+
+def test_a_duration_that_cannot_be_read_says_what_to_write() -> None:
+    with pytest.raises(ConfigError, match="VIKNO_CONSOLE_IDLE_TIMEOUT.*write 60 \\(seconds\\), 90s, 10 minutes"):
+        load_settings(environ={"VIKNO_CONSOLE_IDLE_TIMEOUT": "ten"})
