@@ -60,7 +60,7 @@ async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
         raise
     except StoreUnavailable as exc:
         log.warning("store unavailable: %s", exc)
-        resp = error_response(503, "store_unavailable", "the database is not reachable; nothing was stored, retry")
+        resp = error_response(503, "store_unavailable", "the database cannot answer now (down, full or damaged); nothing was stored, retry")
         resp.headers["Retry-After"] = "5"
         return resp
     except Conflict:
