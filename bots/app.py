@@ -26,9 +26,8 @@ from vikno.handoff.console import setup_console
 from vikno.handoff.console.live import ConsoleHub
 from vikno.handoff.service import Handoff
 from vikno.nlu.types import Understanding
-from vikno.storage import make_store
 from vikno.storage.errors import Conflict, ConfigurationError, StoreDamaged, StoreUnavailable
-from vikno.storage.identity import IdentityVault, load_or_create_secret
+from vikno.storage.identity import IdentityVault
 from vikno.storage.port import Store
 
 from . import logredact
@@ -43,6 +42,7 @@ from .ratelimits import EdgeLimits
 from .webchat import WebchatChannel
 from .nlu_backend import load_nlu
 from .rest import ConversationTokens, RestChannel, error_response
+from .stores import deployment_secret, store_for
 
 log = logging.getLogger("vikno")
 
@@ -96,13 +96,8 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
               nlu: Understanding | None = None) -> web.Application:
     logredact.install()  # conversation keys and tokens never reach a log line
     app = web.Application(middlewares=[json_errors], client_max_size=settings.rest.max_body_bytes + 1024)
-    secret = load_or_create_secret(
-        settings.data_dir, settings.secret_key.get_secret_value() if settings.secret_key else None)
-    store = store or make_store(
-        data_dir=settings.data_dir,
-        mongodb_uri=settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None,
-        mongodb_database=settings.mongodb_database, secret=secret,
-    )
+    secret = deployment_secret(settings)
+    store = store or store_for(settings, secret)
     vault = IdentityVault(secret)
     engine = Engine(store, vault, helplines, nlu, default_helpline=settings.default_helpline)
     app[SETTINGS] = settings

@@ -23,13 +23,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from vikno.nlu.feedback_yaml import feedback_yaml
-from vikno.storage import make_store
 from vikno.storage.errors import ConfigurationError, StoreDamaged, StoreUnavailable
-from vikno.storage.identity import load_or_create_secret
 from vikno.storage.models import utcnow
 from vikno.storage.sqlite.store import FILENAME
 
 from .config import ConfigError, Settings, load_settings
+from .stores import store_for
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -84,11 +83,7 @@ def main(argv: list[str]) -> int:
 
 
 async def _export(args: argparse.Namespace, settings: Settings) -> int:
-    secret = load_or_create_secret(settings.data_dir,
-                                   settings.secret_key.get_secret_value() if settings.secret_key else None)
-    store = make_store(data_dir=settings.data_dir,
-                       mongodb_uri=settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None,
-                       mongodb_database=settings.mongodb_database, secret=secret)
+    store = store_for(settings)
     try:
         await store.open()
         now = utcnow()

@@ -19,12 +19,11 @@ from vikno.handoff import accounts
 from vikno.handoff.accounts import AccountError, LoginKeys, create_operator
 from vikno.handoff.passwords import WeakPassword
 from vikno.handoff.service import Handoff
-from vikno.storage import make_store
 from vikno.storage.errors import AlreadyExists, StoreUnavailable
-from vikno.storage.identity import load_or_create_secret
 from vikno.storage.port import Store
 
 from .config import Settings
+from .stores import deployment_secret, store_for
 
 
 def _split(value: str) -> list[str]:
@@ -49,9 +48,7 @@ async def _change(command: str, login: str, store: Store, settings: Settings, he
         print(f"enabled {operator.login}")
         return 0
     if command == "passwd":
-        secret = load_or_create_secret(settings.data_dir,
-                                       settings.secret_key.get_secret_value() if settings.secret_key else None)
-        operator, ended = await accounts.set_password(store, login, _password(), LoginKeys(secret))
+        operator, ended = await accounts.set_password(store, login, _password(), LoginKeys(deployment_secret(settings)))
         print(f"new password for {operator.login}: {ended} session(s) ended")
         return 0
     operator = await store.operators.by_login(accounts.normal_login(login))
@@ -71,10 +68,7 @@ def run_operator_command(args: argparse.Namespace, settings: Settings, helplines
 
 
 async def _run(args: argparse.Namespace, settings: Settings, helplines: dict[str, Helpline]) -> int:
-    store = make_store(data_dir=settings.data_dir,
-                       mongodb_uri=settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None,
-                       mongodb_database=settings.mongodb_database,
-                       secret=settings.secret_key.get_secret_value().encode() if settings.secret_key else None)
+    store = store_for(settings)
     try:
         await store.open()
         if args.operator_command == "list":

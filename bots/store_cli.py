@@ -11,11 +11,10 @@ import argparse
 import asyncio
 import sys
 
-from vikno.storage import make_store
 from vikno.storage.errors import ConfigurationError, StoreDamaged, StoreUnavailable
-from vikno.storage.identity import load_or_create_secret
 
 from .config import Settings
+from .stores import store_for
 
 
 def run_store_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -23,11 +22,7 @@ def run_store_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _migrate(settings: Settings) -> int:
-    secret = load_or_create_secret(settings.data_dir,
-                                   settings.secret_key.get_secret_value() if settings.secret_key else None)
-    store = make_store(data_dir=settings.data_dir,
-                       mongodb_uri=settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None,
-                       mongodb_database=settings.mongodb_database, secret=secret)
+    store = store_for(settings)
     try:
         await store.open()
     except (StoreUnavailable, StoreDamaged, ConfigurationError) as exc:
