@@ -250,6 +250,10 @@ class Helpline:
     def local(self, text: Text, lang: str) -> str:
         return text.get(lang, self.settings.default_language)
 
+    def contact_lines(self, contacts: list[Contact], lang: str) -> str:
+        """One "☎ number — label" line per contact, as every emergency and phones text shows them."""
+        return "\n".join(f"☎ {c.number} — {self.local(c.label, lang)}" for c in contacts)
+
     def team_for(self, topic_id: str | None) -> str:
         topic = self.topics.get(topic_id or "")
         return (topic.team if topic and topic.team else None) or self.settings.default_team

@@ -106,10 +106,10 @@ class Dialogue:
         return _menu(self.line, self.lang)
 
     def emergency_list(self) -> str:
-        return "\n".join(f"☎ {c.number} — {self.line.local(c.label, self.lang)}" for c in self.line.settings.emergency)
+        return self.line.contact_lines(self.line.settings.emergency, self.lang)
 
     def phones_list(self) -> str:
-        return "\n".join(f"☎ {c.number} — {self.line.local(c.label, self.lang)}" for c in self.line.settings.phones)
+        return self.line.contact_lines(self.line.settings.phones, self.lang)
 
     # --- the step ----------------------------------------------------------
 

@@ -18,22 +18,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
 from vikno.storage.errors import Conflict
-from vikno.storage.models import Conversation, Delivery, Direction, Message, Sender, State, utcnow
+from vikno.storage.models import Conversation, Message, State, utcnow
 from vikno.storage.port import Store
 
 from .content import Helpline
 from .dialogue import QUEUE_TOLD
 from .outlook import QueueOutlook, wait_sentence
+from .telling import Outgoing, tell
 
 log = logging.getLogger(__name__)
 
-Outgoing = Callable[[Conversation, Message], Awaitable[None]]
 #: ``subscribe()`` of the console hub: an async context manager yielding a queue of change events.
 Subscribe = Callable[[], AbstractAsyncContextManager[asyncio.Queue[dict[str, Any]]]]
 
@@ -114,13 +114,8 @@ class QueueNews:
         return line.say("queue_moved", lang, position=outlook.position, wait=wait)
 
     async def _send(self, conv: Conversation, text: str) -> Message:
-        pushes = conv.channel in self.push_channels()
-        message = Message(conversation_id=conv.id, helpline=conv.helpline, channel=conv.channel,
-                          direction=Direction.OUT, sender=Sender.SYSTEM, text=text,
-                          delivery=Delivery.PENDING if pushes else None)
-        await self.store.messages.add_inbound(message)
-        await self.on_outgoing(conv, message)
-        return message
+        return await tell(self.store, conv, text, pushes=conv.channel in self.push_channels(),
+                          on_outgoing=self.on_outgoing)
 
 
 async def run(news: QueueNews, subscribe: Subscribe, every: timedelta = timedelta(minutes=1)) -> None:

@@ -19,15 +19,15 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from vikno.storage.errors import Conflict
-from vikno.storage.models import Conversation, Delivery, Direction, Event, Message, Priority, Sender, State, utcnow
+from vikno.storage.models import Conversation, Event, Priority, State, utcnow
 from vikno.storage.port import Store
 
 from .content import Helpline
 from .dialogue import SAFETY_CHECK
+from .telling import Outgoing, tell
 
 log = logging.getLogger(__name__)
 
-Outgoing = Callable[[Conversation, Message], Awaitable[None]]
 #: The longest queue looked at in one sweep.
 SWEEP_LIMIT = 500
 
@@ -91,14 +91,8 @@ class SafetyChecks:
 
     async def _tell(self, conv: Conversation, line: Helpline) -> None:
         lang = line.language_or_default(conv.language)
-        emergency = "\n".join(f"☎ {c.number} — {line.local(c.label, lang)}" for c in line.settings.emergency)
-        pushes = conv.channel in self.push_channels()
-        message = Message(conversation_id=conv.id, helpline=conv.helpline, channel=conv.channel,
-                          direction=Direction.OUT, sender=Sender.SYSTEM,
-                          text=line.say("crisis_call_now", lang, emergency=emergency),
-                          delivery=Delivery.PENDING if pushes else None)
-        await self.store.messages.add_inbound(message)
-        await self.on_outgoing(conv, message)
+        text = line.say("crisis_call_now", lang, emergency=line.contact_lines(line.settings.emergency, lang))
+        await tell(self.store, conv, text, pushes=conv.channel in self.push_channels(), on_outgoing=self.on_outgoing)
 
 
 async def run(checks: SafetyChecks, every: timedelta = timedelta(seconds=30)) -> None:
