@@ -16,6 +16,7 @@ from vikno.storage.errors import ConfigurationError as StorageConfigurationError
 from vikno.storage.errors import StoreDamaged
 
 from .config import ConfigError, Settings, load_settings
+from .stores import describe, missing_store
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,6 +64,25 @@ def _fail(title: str, problems: list[str]) -> int:
     return 2
 
 
+#: Commands that read or change what a store holds: run where there is none, they would make
+#: a new empty one and work on it (a typo, the wrong folder), so they refuse instead.
+_ON_AN_EXISTING_STORE = {("operator", "list"), ("operator", "disable"), ("operator", "enable"),
+                         ("operator", "passwd"), ("operator", "remove"), ("store", "migrate"),
+                         ("store", "backup")}
+
+
+def _needs_a_store(args: argparse.Namespace) -> bool:
+    sub = getattr(args, "operator_command", None) or getattr(args, "store_command", None)
+    return (args.command, sub) in _ON_AN_EXISTING_STORE
+
+
+def describe_nlu_data() -> str:
+    """``vikno nlu`` reads VIKNO_DATA_DIR alone (the NLU may not know the settings): its models' folder."""
+    from vikno.nlu.builtin import env_data_dir
+
+    return f"data folder {env_data_dir().absolute()} (NLU models: nlu/); the nlu commands use no store"
+
+
 def _content_folders(settings: Settings) -> list[Path]:
     return settings.helplines or shipped_helpline_folders()
 
@@ -76,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["nlu"]:
         from vikno.nlu.cli import main as nlu_main
 
+        if not {"-h", "--help"} & set(argv):
+            print(f"vikno: {describe_nlu_data()}", file=sys.stderr)
         return nlu_main(argv[1:])
     args = _parser().parse_args(argv)
     overrides = {"host": getattr(args, "host", None), "port": getattr(args, "port", None)}
@@ -83,6 +105,11 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(args.config, overrides=overrides)
     except ConfigError as exc:
         return _fail("the configuration is wrong", exc.problems)
+    print(f"vikno: {describe(settings)}", file=sys.stderr, flush=True)  # first: which data this command works on
+    missing = missing_store(settings) if _needs_a_store(args) else None
+    if missing:
+        print(f"vikno: {missing}", file=sys.stderr)
+        return 2
     folders = args.folders if args.command == "check" and args.folders else _content_folders(settings)
     try:
         helplines = load_helplines(folders)

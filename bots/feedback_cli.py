@@ -28,7 +28,7 @@ from vikno.storage.models import utcnow
 from vikno.storage.sqlite.store import FILENAME
 
 from .config import ConfigError, Settings, load_settings
-from .stores import store_for
+from .stores import describe, store_for
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,6 +67,7 @@ def main(argv: list[str]) -> int:
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
+    print(f"vikno: {describe(settings)}", file=sys.stderr, flush=True)
     if not settings.mongodb_uri and not (settings.data_dir / FILENAME).is_file():
         print(f"vikno: no vikno store in {settings.data_dir.resolve()} (no {FILENAME}): run this where "
               "`vikno serve` keeps its data, or name that folder with VIKNO_DATA_DIR or --config",

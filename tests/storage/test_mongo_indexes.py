@@ -103,5 +103,6 @@ def test_vikno_says_it_in_one_line(mongo_uri: str, database: str, capsys: pytest
                         "VIKNO_NLU": "none"}.items():
         monkeypatch.setenv(name, value)
     assert cli_main(["store", "migrate"]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
+    where, *err = capsys.readouterr().err.strip().splitlines()
+    assert where.startswith("vikno: data folder ") and "store: MongoDB" in where  # every command says this first
     assert len(err) == 1 and "duplicates" in err[0] and "start vikno again" in err[0], err
