@@ -54,6 +54,17 @@ def _parser() -> argparse.ArgumentParser:
     store_sub = store.add_subparsers(dest="store_command", required=True)
     store_sub.add_parser("migrate", help="bring the database to this vikno's schema (serve does it at every start)"
                          ).add_argument("--config", type=Path)
+    backup = store_sub.add_parser(
+        "backup", help="a consistent copy of the embedded store and its secret key into a new folder, also while "
+                       "vikno serve runs (MongoDB: use mongodump, see the README)")
+    backup.add_argument("path", type=Path, help="a folder that does not exist yet (or is empty)")
+    backup.add_argument("--config", type=Path)
+    restore = store_sub.add_parser(
+        "restore", help="put a backup made by `vikno store backup` in the data folder (vikno must be stopped)")
+    restore.add_argument("path", type=Path, help="the backup's folder")
+    restore.add_argument("--force", action="store_true",
+                         help="replace a store that is there already (it is kept beside, renamed, not deleted)")
+    restore.add_argument("--config", type=Path)
     return parser
 
 

@@ -14,6 +14,7 @@ from ..models import Conversation, Event, Message
 from ..port import Store
 from . import conversations, events, feedback, messages, operators, writer
 from .db import SqliteDatabase, WriterKind
+from .inuse import InUse
 from .migrations import SCHEMA_VERSION
 from .schema import create_schema
 
@@ -32,6 +33,8 @@ class SqliteStore(Store):
         self._secret = secret
         self._ids: PlatformIds | None = None
         self._db = SqliteDatabase(self.path, create_schema, writer=writer)
+        #: held while open: a restore must not swap the file under us (storage/sqlite/inuse.py)
+        self._in_use = InUse(self.path)
         self.writes = self._db.writes
         self.migrated: list[str] = []
         self.conversations = conversations.SqliteConversations(self._db)
@@ -52,8 +55,13 @@ class SqliteStore(Store):
             return
         tighten_folder(private_folder(self.path.parent))
         private_file(self.path)  # SQLite gives -wal and -shm the database file's mode
+        self._in_use.hold()
         self._db.init = functools.partial(create_schema, ids=self._platform_ids())
-        await self._db.open()
+        try:
+            await self._db.open()
+        except BaseException:
+            self._in_use.release()
+            raise
         self.migrated = list(self._db.opened or [])
         for done in self.migrated:
             log.warning("migrated the SQLite store to schema %s", done)
@@ -61,6 +69,7 @@ class SqliteStore(Store):
     async def close(self) -> None:
         await self._db.close()
         self.messages.close()
+        self._in_use.release()
 
     async def ping(self) -> bool:
         if not self._db.is_open:
