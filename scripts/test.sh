@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh test
 scripts/ensure-chromium.sh   # Debian's Chromium for the browser tests (Playwright cannot download one here)
+scripts/ensure-nginx.sh      # Debian's nginx-light for the reverse-proxy test (tests/deploy/test_nginx.py)
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?
