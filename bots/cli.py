@@ -19,6 +19,17 @@ from .config import ConfigError, Settings, load_settings
 from .stores import describe, missing_store
 
 
+#: What each role may do (handoff/access.py decides; the README says the same).
+ROLES = """roles:
+  operator    sees the waiting chats of their helplines, teams and languages (a chat without a team or
+              language is for everyone), takes them, and reads and acts only on the chats they have
+  supervisor  sees and acts on every chat of their helplines, whatever its team or language: the
+              supervisor page (live queue figures, who has what), taking over and reassigning chats
+  admin       in the console, the same as a supervisor today; accounts are managed here, on the
+              server, by whoever may run vikno with the service's settings, never in the console
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vikno", description="vikno: a multichannel chatbot for helplines")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -30,11 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--config", type=Path)
     check.add_argument("folders", nargs="*", type=Path, help="content folders (default: the configured ones)")
     sub.add_parser("nlu", help="train, evaluate and try the built-in NLU (vikno nlu --help)", add_help=False)
-    operator = sub.add_parser("operator", help="manage operator accounts of the console")
+    operator = sub.add_parser("operator", help="manage operator accounts of the console",
+                              description="Accounts of the operator console, managed on the server.",
+                              epilog=ROLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     op_sub = operator.add_subparsers(dest="operator_command", required=True)
     add = op_sub.add_parser("add", help="create an account (asks for the password, or reads VIKNO_OPERATOR_PASSWORD)")
     add.add_argument("name", help="login: a-z, 0-9, . _ -")
-    add.add_argument("--role", default="operator", choices=["operator", "supervisor", "admin"])
+    add.add_argument("--role", default="operator", choices=["operator", "supervisor", "admin"],
+                     help="operator (default), supervisor or admin: see `vikno operator --help`")
     add.add_argument("--teams", default="", help="comma-separated team ids (empty: all teams)")
     add.add_argument("--languages", default="", help="comma-separated languages, e.g. uk,ru (empty: all)")
     add.add_argument("--helplines", default="", help="comma-separated helpline ids (empty: all)")

@@ -76,3 +76,14 @@ def test_disable_passwd_and_remove_end_sessions_and_hand_chats_back(tmp_path: Pa
     assert "olena" not in vikno(tmp_path, "operator", "list").stdout
     missing = vikno(tmp_path, "operator", "disable", "olena")
     assert missing.returncode == 2 and "no operator 'olena'" in missing.stderr
+
+
+def test_operator_help_lists_every_subcommand_and_explains_the_roles(tmp_path: Path) -> None:
+    """Issue 25: the `admin` role was never explained."""
+    done = vikno(tmp_path, "operator", "--help")
+    assert done.returncode == 0
+    assert "{add,list,disable,enable,passwd,remove}" in done.stdout
+    roles = done.stdout.split("roles:", 1)[1]
+    for role in ("operator", "supervisor", "admin"):
+        assert f"\n  {role} " in roles, roles
+    assert "the same as a supervisor" in roles
