@@ -78,7 +78,8 @@ def test_serve_refuses_a_damaged_database_in_one_line(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "vikno.bots", "serve", "--port", str(free_port())], env=env,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2, proc.stderr
-    said = [line for line in proc.stderr.splitlines() if line.startswith("vikno:")]
+    where, *said = [line for line in proc.stderr.splitlines() if line.startswith("vikno:")]
+    assert where.startswith("vikno: data folder ")  # every command names its data first (issue 25)
     assert len(said) == 1 and "is damaged" in said[0] and "restore the last backup" in said[0], proc.stderr
     assert "Traceback" not in proc.stderr
 
