@@ -3,8 +3,10 @@
 Cross-validation by kind (bench/crisis_triage_bench.py's folds: whole kinds of
 message held out in every language at once) for these families:
 
-1. ``ngram``: the shipped model (nlu/crisis_model.py): TF-IDF word 1-2-grams
-   and character 2-5-grams, logistic regression.
+1. ``ngram``: TF-IDF word 1-2-grams and character 2-5-grams, logistic
+   regression (the shipped model before NB scaling).
+   ``ngram-nb``: the same features scaled by naive-Bayes log-count ratios
+   before the regression (NB-LR): the shipped model (nlu/crisis_model.py).
 2. ``static``: static sentence embeddings (WordLlama's 256-dimension
    ``l2_supercat`` token embeddings, mean-pooled; the weights ship inside the
    PyPI wheel) with logistic regression.
@@ -62,7 +64,7 @@ from sklearn.metrics import roc_auc_score
 from threadpoolctl import threadpool_limits
 from vikno.nlu.classifier import char_grams, word_grams
 from vikno.nlu.crisis import CrisisDetector, CrisisResult
-from vikno.nlu.crisis_model import core_rules, load_corpus
+from vikno.nlu.crisis_model import core_rules, load_corpus, nb_ratios
 from vikno.nlu.risk import Thresholds
 from vikno.nlu.textnorm import normalize
 
@@ -217,7 +219,7 @@ def load() -> Corpus:
         cores=[core_rules([x for x, m in zip(texts, folds != f) if m], y[folds != f]) for f in range(FOLDS)])
 
 
-def out_of_fold(c: Corpus, ngram: bool, dense: np.ndarray | None) -> np.ndarray:
+def out_of_fold(c: Corpus, ngram: bool, dense: np.ndarray | None, nb: float | None = None) -> np.ndarray:
     """Each message's crisis probability from the model of the fold that held its kind out."""
     oof = np.zeros(len(c.texts))
     for f in range(FOLDS):
@@ -225,6 +227,9 @@ def out_of_fold(c: Corpus, ngram: bool, dense: np.ndarray | None) -> np.ndarray:
         parts_tr, parts_te = [], []
         if ngram:
             a, b = ngram_blocks([n for n, m in zip(c.norms, tr) if m], [n for n, m in zip(c.norms, te) if m])
+            if nb is not None:
+                ratio = sparse.diags(nb_ratios(a, c.y[tr], nb))
+                a, b = a @ ratio, b @ ratio
             parts_tr.append(a)
             parts_te.append(b)
         if dense is not None:
@@ -269,6 +274,7 @@ def main() -> int:
             dense[encoder.family] = got
     ngram = out_of_fold(c, True, None)
     judge("ngram", c, ngram)
+    judge("ngram-nb", c, out_of_fold(c, True, None, nb=0.1))
     # The encoder asked only where the n-gram model or the rules see something: the rest stays cheap.
     gate = (ngram >= CASCADE_GATE) | np.array([r.crisis for r in c.found])
     for name, vectors in dense.items():

@@ -27,13 +27,14 @@ from typing import Sequence
 import numpy as np
 
 from .classifier import ModelFormatError, _Block, char_grams, word_grams
+from .noise import latin_twin
 from .textnorm import normalize
 
 __all__ = ["CrisisModel", "CRISIS_LABEL", "SAFE_LABEL", "label_of"]
 
 CRISIS_LABEL = "crisis"
 SAFE_LABEL = "safe"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _MAGIC = "vikno-nlu-crisis-model"
 
 
@@ -50,6 +51,11 @@ class _Params:
     char_range: tuple[int, int] = (2, 5)
     char_min_df: int = 2
     max_char_features: int = 150_000
+    #: Naive-Bayes log-count ratios scale the features before the regression (NB-LR, Wang & Manning 2012);
+    #: None turns it off. Smoothing chosen by cross-validation by kind (bench/crisis_model_families.py).
+    nb_alpha: float | None = 0.1
+    #: Train on every Cyrillic or Azerbaijani example twice: as written and as typed in plain Latin (noise.py).
+    latin_twins: bool = True
 
 
 class CrisisModel:
@@ -69,6 +75,15 @@ class CrisisModel:
         from sklearn.linear_model import LogisticRegression
 
         p = self.params
+        texts, labels, weights = list(texts), list(labels), None if weights is None else list(weights)
+        if p.latin_twins:
+            for i in range(len(texts)):
+                twin = latin_twin(texts[i])
+                if twin is not None:
+                    texts.append(twin)
+                    labels.append(labels[i])
+                    if weights is not None:
+                        weights.append(weights[i])
         norms = [normalize(t) for t in texts]
         lo, hi = p.char_range
         wv = TfidfVectorizer(analyzer=word_grams, sublinear_tf=True, dtype=np.float32)
@@ -77,13 +92,16 @@ class CrisisModel:
         X = sparse.hstack([wv.fit_transform(norms) * p.word_weight, cv.fit_transform(norms) * p.char_weight],
                           format="csr")
         y = np.asarray(labels, dtype=np.int64)
+        ratio = nb_ratios(X, y, p.nb_alpha) if p.nb_alpha is not None else np.ones(X.shape[1], dtype=np.float32)
         clf = LogisticRegression(C=p.C, class_weight="balanced", max_iter=3000)
-        clf.fit(X, y, sample_weight=None if weights is None else np.asarray(weights, dtype=np.float64))
+        clf.fit(X @ sparse.diags(ratio), y,
+                sample_weight=None if weights is None else np.asarray(weights, dtype=np.float64))
         self._blocks = [
             _Block(dict(wv.vocabulary_), wv.idf_.astype(np.float32), 0, p.word_weight),
             _Block(dict(cv.vocabulary_), cv.idf_.astype(np.float32), len(wv.vocabulary_), p.char_weight),
         ]
-        self._w = clf.coef_[0].astype(np.float32)
+        # The ratios fold into the weights: scoring stays one sparse dot product.
+        self._w = (clf.coef_[0] * ratio).astype(np.float32)
         self._b = float(clf.intercept_[0])
         self.core_rules = core_rules(texts, labels)
         return self
@@ -119,6 +137,22 @@ class CrisisModel:
         model._blocks, model._w, model._b = d["blocks"], d["w"], d["b"]
         model.core_rules = frozenset(d["core"])
         return model
+
+
+def nb_ratios(X: "object", y: np.ndarray, alpha: float) -> np.ndarray:
+    """Per feature, log of how much likelier it is in a crisis than in anything else (smoothed).
+
+    Why: a plain regression spread weight over the many character n-grams
+    every message of a language shares, so an unfamiliar everyday question
+    ("what is photosynthesis") drifted to a check. Scaling each feature by its
+    class ratio first lets the regression lean on the n-grams that actually
+    tell crises from their look-alikes (by-kind cross-validation: ROC AUC
+    crises vs hard negatives 0.916 -> 0.938).
+    """
+    present = (X > 0).astype(np.float64)  # type: ignore[operator]
+    p = alpha + np.asarray(present[y == 1].sum(axis=0)).ravel()
+    q = alpha + np.asarray(present[y == 0].sum(axis=0)).ravel()
+    return np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
 
 
 #: A rule is core when at least this share of the training messages it flags are crises ...

@@ -43,9 +43,9 @@ class Risk(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     # Chosen on cross-validation by kind (bench/crisis_triage_bench.py), never on a fresh table.
-    crisis_at: float = 0.9
-    check_at: float = 0.4
-    veto_below: float = 0.6
+    crisis_at: float = 0.85
+    check_at: float = 0.25
+    veto_below: float = 0.5
     core_veto_below: float = 0.05
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,16 +33,16 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from vikno.bots.app import build_app
 from vikno.bots.config import WebchatSettings, load_settings
-from vikno.bots.keys import ENGINE, STORE
+from vikno.bots.keys import ENGINE, SAFETY_CHECKS, STORE
 from vikno.bots.telegram import SECRET_HEADER, WEBHOOK_PATH, TelegramChannel
 from vikno.flows.content import Helpline, load_helplines, shipped_helpline_folders
 from vikno.handoff.accounts import create_operator
 from vikno.nlu.builtin import BuiltinNLU
-from vikno.storage.models import Conversation
+from vikno.storage.models import Conversation, utcnow
 
 from tests.bots.fake_telegram import Call, FakeTelegram
 from tests.bots.telegram_payloads import CALLBACK, CHAT, PERSON, message
-from tests.bots.test_webchat import EMBEDDER, hello, turn
+from tests.bots.test_webchat import EMBEDDER, frame, hello, turn
 from tests.handoff.conftest import PASSWORD, Agent
 
 
@@ -60,16 +61,16 @@ class Case:
 
 # This table pins behaviour of the *shipped* crisis model and rules (nlu/data/<lang>/crisis.yml at the time of
 # writing): every message was placed at its level by `vikno nlu parse --json`, and chosen well inside it (model
-# scores: crises 0.91-0.99 with a core rule as well; checks 0.66-0.71, no rule, between check_at 0.4 and
-# crisis_at 0.9; ordinary questions below 0.03). A retrained model may move a row; then
+# scores: crises 0.99-1.00 with rules as well; checks 0.52-0.57, no rule, between check_at 0.25 and
+# crisis_at 0.85; ordinary questions below 0.01). A retrained model may move a row; then
 # test_the_table_is_what_the_shipped_model_says says which, before any channel does, and the row needs a
 # message that is clearly at its level again, not a changed expectation.
 CASES = [
     Case("uk", "crisis", "я не хочу більше жити, сьогодні вночі все закінчу"),
-    Case("uk", "check", "мені дуже погано і я не знаю до кого звернутися"),
+    Case("uk", "check", "мені дуже страшно і погано, не знаю що робити"),
     Case("uk", "none", "Доброго дня, як оформити субсидію на оплату комуналки?", "social_benefits"),
     Case("ru", "crisis", "Я выпила все таблетки из аптечки, мне очень плохо"),
-    Case("ru", "check", "мне очень плохо и я не знаю к кому обратиться"),
+    Case("ru", "check", "мне страшно и очень плохо, не знаю что делать"),
     Case("ru", "none", "Здравствуйте, маме нужна инвалидная коляска, куда обращаться?", "disability"),
     Case("az", "crisis", "artıq yaşamaq istəmirəm, bu gecə özümü öldürəcəm"),
     Case("az", "check", "nə edəcəyimi bilmirəm, çox qorxuram"),
@@ -265,6 +266,37 @@ async def test_telegram_in_danger_after_a_check_is_a_crisis(telegram: TestClient
     assert kinds.get("risk_check") == 1 and kinds.get("risk_escalated") == 1 and kinds.get("crisis_detected") == 1
 
 
+def later(app: Any, minutes: float) -> None:
+    """Let the safety question sweep see the world ``minutes`` from now (the sweep itself runs for real)."""
+    app[SAFETY_CHECKS].clock = lambda: utcnow() + timedelta(minutes=minutes)
+
+
+def assert_told_to_call_now(language: str, text: str) -> None:
+    lines = text.splitlines()
+    assert lines[0].endswith(CALL_NOW[language]) and lines[1].startswith(EMERGENCY), text
+
+
+@pytest.mark.parametrize("case", CHECKS, ids=[c.id for c in CHECKS])
+async def test_telegram_no_answer_to_the_safety_question_becomes_a_crisis(telegram: TestClient, fake: FakeTelegram,
+                                                                         case: Case) -> None:
+    """Silence after "are you safe?" escalates: the numbers are sent on their own and the chat tops the queue."""
+    await deliver(telegram, fake, message(1, text=case.text))
+    sent = len(fake.sent_to(CHAT))
+    later(telegram.app, 4)  # the shipped helpline waits 5 minutes: not yet
+    assert await telegram.app[SAFETY_CHECKS].sweep() == []
+    later(telegram.app, 6)
+    escalated = await telegram.app[SAFETY_CHECKS].sweep()
+    assert [c.channel for c in escalated] == ["telegram"]
+    calls = await fake.wait_for("sendMessage", sent + 1, chat_id=CHAT)
+    assert len(calls) == sent + 1, "the escalation is sent once"
+    assert_told_to_call_now(case.language, calls[-1].params["text"])
+    conv = await telegram.app[ENGINE].find("telegram", str(CHAT))
+    assert conv is not None and (conv.state, conv.priority) == ("waiting", "crisis")
+    assert await telegram.app[SAFETY_CHECKS].sweep() == []  # once
+    kinds = await telegram.app[STORE].events.count_by("kind")
+    assert kinds.get("risk_escalated") == 1
+
+
 # --- the web chat ------------------------------------------------------------------------------------------
 
 
@@ -287,3 +319,21 @@ async def test_webchat(webchat: TestClient, case: Case) -> None:
     assert ack["message"]["text"] == case.text
     assert_level(case, Seen([(r["text"], [(b["title"], b["payload"]) for b in r["buttons"]]) for r in replies],
                             conv["state"], conv["priority"], conv["language"], conv["topic"]))
+
+
+@pytest.mark.parametrize("case", CHECKS, ids=[c.id for c in CHECKS])
+async def test_webchat_no_answer_to_the_safety_question_becomes_a_crisis(webchat: TestClient, case: Case) -> None:
+    """The open socket gets the numbers pushed when the unanswered question escalates, and the new priority."""
+    ws, _ = await hello(webchat, lang=None)
+    try:
+        await turn(ws, {"type": "message", "id": "m1", "text": case.text})
+        later(webchat.app, 6)
+        assert len(await webchat.app[SAFETY_CHECKS].sweep()) == 1
+        pushed = await frame(ws)
+        while pushed["type"] != "system_message":  # the queue's own news may come first
+            pushed = await frame(ws)
+        assert_told_to_call_now(case.language, pushed["message"]["text"])
+    finally:
+        await ws.close()
+    conv = next(iter(await webchat.app[STORE].conversations.waiting(["line1620"], limit=5)))
+    assert (conv.channel, conv.priority) == ("webchat", "crisis")
