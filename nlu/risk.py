@@ -30,6 +30,8 @@ from enum import StrEnum
 
 from .crisis import CrisisDetector, CrisisResult
 from .crisis_model import CrisisModel
+from .risk_context import safe_contexts
+from .textnorm import normalize
 
 __all__ = ["Risk", "RiskAssessment", "RiskTriage", "Thresholds"]
 
@@ -91,6 +93,14 @@ class RiskTriage:
         t = self.thresholds
         reasons.append(f"model:{p:.2f}")
         core = ruled.crisis and any(name in self.model.core_rules for name in ruled.matched)
+        said = safe_contexts(normalize(text)) if ruled.crisis and p < t.check_at else ()
+        if said:
+            # The rule saw a word, the model sees no danger and the message says why (a lesson, a past that is
+            # over, a film): an ordinary rule is overruled, a core rule's alarm becomes a question.
+            reasons.extend(f"context:{name}" for name in said)
+            level = Risk.CHECK if core else Risk.NONE
+            return RiskAssessment(level, tuple(reasons), ruled.score, round(p, 4),
+                                  ruled.category if core else None, ruled)
         if p >= t.crisis_at or (ruled.crisis and p >= (t.core_veto_below if core else t.veto_below)):
             level = Risk.CRISIS
         elif p >= t.check_at or ruled.crisis:

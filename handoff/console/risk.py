@@ -16,6 +16,7 @@ from typing import Any
 
 from vikno.flows.dialogue import RISK_FLAGS, SAFETY_CHECK
 from vikno.nlu.crisis import rule_category
+from vikno.nlu.risk_context import CONTEXTS
 from vikno.storage.models import Conversation, Feedback, Message, Operator
 
 from .i18n import DEFAULT, label, text
@@ -40,6 +41,8 @@ def reason_words(reason: str, lang: str = DEFAULT) -> str:
             pass
         else:
             return text(lang, "risk.reason.model", percent=percent)
+    if kind == "context" and value in CONTEXTS:
+        return text(lang, "risk.reason.context", context=text(lang, f"risk.context.{value}"))
     return text(lang, "risk.reason.unknown", reason=reason)
 
 

@@ -289,3 +289,16 @@ async def test_a_running_vikno_deletes_marks_past_the_retention_setting(tmp_path
         assert [m.message_id for m in await site.store.feedback.since()] == ["recent"]
     finally:
         await server.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ru", "az"])
+def test_every_reason_the_triage_gives_is_said_in_words(lang: str) -> None:
+    from vikno.handoff.console.i18n import text
+    from vikno.handoff.console.risk import reason_words
+    from vikno.nlu.risk_context import CONTEXTS
+
+    unknown = text(lang, "risk.reason.unknown", reason="")
+    for reason in ["rule:no_want_live", "model:0.93", *(f"context:{name}" for name in CONTEXTS)]:
+        words = reason_words(reason, lang)
+        assert unknown not in words and reason not in words, words  # never "Other reason: context:past"
+    assert "93" in reason_words("model:0.93", lang)

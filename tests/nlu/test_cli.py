@@ -214,7 +214,9 @@ def test_evaluate_reports_crisis_triage_json(shipped_model: Path, crisis_table: 
                            "caught": pytest.approx(4 / 5),  # crisis or check: asked or helped at once
                            "crisis": pytest.approx(3 / 5),  # the full alarm
                            "false_crisis": pytest.approx(1 / 4),  # the neighbour's report filed as ordinary
-                           "other_check": pytest.approx(1 / 4)}  # the school poster
+                           # the school poster: a rule sees "suicide", the model and the words "poster about
+                           # suicide prevention" say it is a lesson, not a danger (nlu/risk_context.py)
+                           "other_check": 0.0}
     assert d["n"] == 4 and "crisis" not in d["per_intent"]  # crises are no intent of the classifier
 
 
@@ -226,7 +228,7 @@ def test_evaluate_reports_crisis_triage_text(shipped_model: Path, crisis_table: 
     assert report[:3] == [
         "crisis triage: 5 crisis examples, 4 others",
         "crises caught (crisis or check):  80.0%   full crisis alarm:  60.0%",
-        "others sent to crisis (false alarms):  25.0%   others asked 'are you safe' (check):  25.0%"]
+        "others sent to crisis (false alarms):  25.0%   others asked 'are you safe' (check):   0.0%"]
     assert report[3:] == ["missed crises:", "  lately I feel so bad, I don't see the point of anything",
                           "false crisis alarms:", "  мій сусід стоїть на даху і каже, що зараз стрибне"]
 

@@ -1,0 +1,116 @@
+"""Context that makes a hard word harmless: a lesson, a past that is over, a denial, a film.
+
+The crisis rules fire on words ("suicide", "overdose", "jumped off a
+bridge") and a rule hit was always at least a safety question, so a teacher
+asking for a prevention lesson, a volunteer who survived an attempt years
+ago and a child crying over a film were all asked "are you safe right now?".
+The learned model already scores such messages near zero, but the model
+alone must not overrule a rule: on text unlike anything it was trained on
+it also scored "Ok, final decision: suicide" near zero.
+
+So the rules' word is overruled only when three things agree: the rule is
+not one of the precise core rules, the model says "none", and the message
+itself says why it is harmless, in words this module recognises. The cues
+are deliberately narrow: an explicit denial, not "don't worry" (a farewell
+says that); "a school project", not "school"; "years ago", not "before";
+"joking", not "not joking" and not "lol" (teenagers in crisis write it).
+
+Patterns run on normalised text (textnorm.normalize: lower case, no
+punctuation, one apostrophe, ё→е, ґ→г) and accept Azerbaijani with or
+without its own letters.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["CONTEXTS", "safe_contexts"]
+
+# Azerbaijani letters as people type them with or without the special ones.
+_AZ = str.maketrans({"ə": "[əe]", "ı": "[ıi]", "ö": "[öo]", "ü": "[üu]", "ğ": "[ğg]", "ş": "[şs]", "ç": "[çc]"})
+
+
+def _az(pattern: str) -> str:
+    return pattern.translate(_AZ)
+
+
+_CONTEXT_SOURCES: dict[str, list[str]] = {
+    # a lesson, a training, a study or a poster about the subject, not the writer's own danger
+    "prevention": [
+        r"\bпрофілактик\w*|\bпрофилактик\w*|\bprevention\b",
+        r"\b(?:класн\w+|виховн\w+) годин\w*|\bгодин\w* спілкування|\bклассн\w+ час\w*|\bform tutor\b",
+        r"\bтренінг\w*|\bтренинг\w*|\bвебінар\w*|\bвебинар\w*|\bсемінар\w*|\bсеминар\w*|\bworkshop\w*|\bwebinar\w*",
+        r"\b(?:training|lesson|lecture|class|assembly) (?:on|about|for)\b",
+        r"\b(?:курсов\w*|диплом\w*|реферат\w*|есе|эссе|дисертаці\w*|диссертаци\w*|coursework|dissertation|thesis|essay)\b",
+        r"\b(?:шкільн\w+|школьн\w+|school|university|uni|college) (?:проєкт\w*|проект\w*|project\w*|assignment\w*)\b",
+        r"\b(?:проєкт\w*|проект\w*|project\w*) (?:з|по|для|on|about|for)\b",
+        r"\bстатистик\w*|\bstatistic\w*|\bstats\b|\bдослідженн\w*|\bисследовани\w*|\bresearch\w*",
+        r"\bметодичк\w*|\bметодичн\w*|\bhandbook\w*|\bплакат\w*|\bposter\w*|\bпрезентаці\w*|\bпрезентаци\w*|"
+        r"\bpresentation\w*",
+        r"\b(?:для|for) (?:волонтерів|волонтеров|волонтерок|вожатих|вожатых|учнів|учеников|школярів|школьников|"
+        r"volunteers|pupils|teachers)\b",
+        r"\bвожат\w*",
+        _az(r"\bprofilaktika\w*|\bqarşısının alınması\w*|\bsinif saatı\w*|\btəlim\w*|\bseminar\w*|\bvebinar\w*"),
+        _az(r"\blayihə\w*|\breferat\w*|\bdissertasiya\w*|\bstatistika\w*|\btədqiqat\w*|\bmetodik\w*|\btəqdimat\w*"
+            r"|\bposter\w*|\bkönüllülər üçün\b|\bşagirdlər üçün\b|\bvalideynlər üçün\b"),
+    ],
+    # it happened and it is over: the writer (or someone) is well now
+    "past": [
+        r"\b(?:\d+|кілька|декілька|два|дві|три|чотири|пять|п'ять|багато|пару) (?:рок\w*|років|місяц\w*) тому\b",
+        r"\b(?:\d+|несколько|два|две|три|четыре|пять|много|пару) (?:лет|год\w*|месяц\w*) назад\b",
+        r"\b(?:\d+|a few|few|two|three|four|five|many|couple of|some) (?:years?|months?) ago\b",
+        r"\b(?:в|у) (?:підлітковому|подростковом) віці\b|\bв подростковом возрасте\b|\bв юност[іи]\b|\bв дитинстві\b"
+        r"|\bв детстве\b|\bas a (?:teen|teenager|kid|child)\b|\bwhen i was (?:younger|a teen\w*|a kid|\d+)\b",
+        r"\bвже (?:\d+ |кілька |два |три |пів)?(?:рок\w*|років|місяц\w*) (?:як|без|чист\w*)\b"
+        r"|\bуже (?:\d+ |несколько |два |три |пол)?(?:год\w*|лет|месяц\w*) (?:как|без|чист\w*)\b"
+        r"|\b(?:\d+|two|three|a few) (?:years?|months?) clean\b|\bclean for (?:\d+|a|two|three) (?:years?|months?)\b",
+        r"\b(?:колись|раніше|у минулому|в минулому) (?:я |ми )?(?:різала|різав|намагал\w*|пробувал\w*|хотіл\w*|"
+        r"думал\w*|мав|мала|була|був)\b"
+        r"|\b(?:когда-то|когда то|раньше|в прошлом) (?:я |мы )?(?:резала|резал|пыталас\w*|пытался|пробовал\w*|"
+        r"хотел\w*|думал\w*|была|был)\b|\bi used to (?:cut|self harm|hurt|burn|think|try|want)\w*|\bback then\b|\bin the past\b",
+        _az(r"\b(?:\d+|bir neçə|iki|üç|dörd|beş) (?:il|ay) (?:əvvəl|öncə)\b|\bəvvəllər\b|\bkeçmişdə\b|\bvaxtilə\b"
+            r"|\buşaqlıqda\b|\byeniyetmə (?:vaxtı|ikən|olanda)\b|\b(?:\d+|iki|üç) (?:il|ay)dır təmiz\w*"),
+    ],
+    # an explicit "no" to the very question the safety check would ask
+    "denial": [
+        r"\b(?:думок|думки|мыслей|мысли) (?:про|о|об) (?:суїцид\w*|самогубств\w*|суицид\w*|самоубийств\w*|смерт\w*)"
+        r" (?:немає|нема|нет|не маю|не має)\b",
+        r"\b(?:суїцидальних|суицидальных) (?:думок|мыслей) (?:у мене |у меня )?(?:немає|нема|нет)\b",
+        r"\b(?:я )?не думаю (?:про|о) (?:суїцид\w*|самогубств\w*|суицид\w*|самоубийств\w*|смерт\w*|то щоб|том чтобы)",
+        r"\b(?:це|это) не (?:про|о) (?:суїцид\w*|самогубств\w*|суицид\w*|самоубийств\w*|насильств\w*|насили\w*)\b",
+        r"\bніхто (?:мене )?не б'?є\b|\bникто (?:меня )?не бь[её]т\b|\bnobody (?:hits|beats|is hurting|hurts) me\b",
+        r"\b(?:no|not having any|don't have any|dont have any) suicidal thoughts\b|\bi'?m not suicidal\b"
+        r"|\b(?:this|it) (?:is not|isn't|isnt|s not) about (?:suicide|self harm|abuse|violence)\b",
+        r"\bi'?m not (?:planning|going|gonna) to (?:hurt|kill|harm) myself\b|\bnot jumping anywhere\b"
+        r"|\bя не (?:прыгаю|стрибаю|збираюся стрибати|собираюсь прыгать)\b",
+        _az(r"\bintihar fikir\w* yoxdur\b|\bintihar(?:la)? (?:bağlı )?deyil\b|\bintihar haqqında düşünmürəm\b"
+            r"|\bözümə (?:zərər|xəsarət) (?:vermək )?(?:fikrim|niyyətim) yoxdur\b|\bkimsə (?:məni )?döymür\b"),
+    ],
+    # a book, a film, a series, a game, a song: somebody else's story
+    "fiction": [
+        r"\b(?:у|в) (?:фільмі|фильме|серіалі|сериале|книжці|книзі|книге|романі|романе|грі|игре|мультику|мультике|"
+        r"аніме|аниме|пісні|песне|кліпі|клипе)\b",
+        # not "роман" (a man's name) nor "героїн"/"героин" (heroin): only the heroine's own forms
+        r"\b(?:фільм\w*|фильм\w*|серіал\w*|сериал\w*|книжк\w*|персонаж\w*|героїн(?:я|ю|ею)|героин(?:я|и|ю|ей))\b",
+        r"\b(?:in|from) (?:the|a|this|that|my) (?:film|movie|series|show|book|novel|game|cartoon|anime|song)\b"
+        r"|\b(?:main )?character\b|\bromeo and juliet\b|\bромео\b",
+        r"\b(?:dragon|дракон\w*)\b",
+        _az(r"\b(?:filmdə|film\w*|serial\w*|kitab\w*|romanda|oyunda|oyun\w*|personaj\w*|qəhrəman\w*|"
+            r"cizgi film\w*|mahnı\w*|əjdaha\w*|romeo)\b"),
+    ],
+    # said as a joke, and said to be one (never "not joking")
+    "joke": [
+        r"(?<!не )\bжартую\b|(?<!не )\bшучу\b|(?<!not )\bjoking\b|\bjust kidding\b|\bjk\b",
+        r"\b(?:він|вона|вони) завжди так (?:каже|кажуть|говорить)\b|\b(?:он|она|они) всегда так (?:говорит|говорят)\b"
+        r"|\b(?:he|she|they) always says? that\b|\b(?:always|завжди|всегда) (?:says?|каже|говорит) (?:that|так)\b",
+        _az(r"(?<!deyil )\bzarafat edirəm\b|\bhəmişə belə deyir\w*"),
+    ],
+}
+
+CONTEXTS: dict[str, re.Pattern[str]] = {name: re.compile("|".join(f"(?:{p})" for p in parts))
+                                        for name, parts in _CONTEXT_SOURCES.items()}
+
+
+def safe_contexts(norm: str) -> tuple[str, ...]:
+    """The harmless contexts ``norm`` (normalised text) states, by name; empty when it states none."""
+    return tuple(name for name, pattern in CONTEXTS.items() if pattern.search(norm))

@@ -1,0 +1,76 @@
+"""Harmless contexts (nlu/risk_context.py) and how they overrule a rule's word (nlu/risk.py).
+
+The cues must be narrow: every "never" row is a way a real crisis is
+written that a broad cue would have silenced.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from vikno.nlu.builtin import shipped_data_dir
+from vikno.nlu.crisis_model import CrisisModel, train_crisis_model
+from vikno.nlu.risk import Risk, RiskTriage
+from vikno.nlu.risk_context import safe_contexts
+from vikno.nlu.textnorm import normalize
+
+SAID = [
+    ("prevention", "Я класна керівниця 7-Б, хочу провести годину спілкування про профілактику самогубств"),
+    ("prevention", "Готовим тренинг для вожатых: как распознать суицидальное поведение у ребёнка?"),
+    ("prevention", "need stats on teen suicide for a school project"),
+    ("prevention", "Könüllülər üçün təlim hazırlayıram, intihar əlamətləri haqqında"),
+    ("past", "Три роки тому я намагалась покінчити з собою, зараз все добре"),
+    ("past", "раньше резала руки, уже года три как нет"),
+    ("past", "As a teenager I overdosed and they saved me. I'm a nurse now"),
+    ("past", "evvel qollarimi kesirdim, 2 ildir temizem"),
+    ("denial", "Суицидальных мыслей у меня нет, хочу к психологу из-за бессонницы"),
+    ("denial", "this isn't about suicide, honestly. i need a certificate"),
+    ("denial", "я не в небезпеці, ніхто мене не бʼє, просто питання про документи"),
+    ("fiction", "у фільмі героїня стрибнула з мосту і я плакала"),
+    ("fiction", "We're reading Romeo and Juliet. Why did they both kill themselves?"),
+    ("joke", "Сестра знову вкрала мою кофту, я її задушу 😤 жартую"),
+    ("joke", "dad says he'll murder me if im late again, he always says that"),
+]
+
+NEVER = [
+    "Ok, final decision: suicide",
+    "nobody cares if i die lol im doin it tonite",  # "lol" is how teenagers write, in a crisis too
+    "After what happened at school I want to commit suicide",  # "school", not "a school project"
+    "I want to talk about suicide, I am thinking of doing it",  # "talk about" is not a lesson
+    "Роман стоїть на даху і каже що стрибне",  # Роман is a man's name, not a novel
+    "він вколов героїн і не дихає",  # heroin, not a heroine
+    "я не жартую, я хочу вмерти",  # "not joking"
+    "don't worry about me, goodbye everyone",  # a farewell says "don't worry" too
+    "не переживайте за мене, прощавайте",
+    "I used to be happy, now I want to die",  # "used to" alone is not a past that is over
+]
+
+
+@pytest.mark.parametrize(("cue", "text"), SAID)
+def test_a_stated_harmless_context_is_found(cue: str, text: str) -> None:
+    assert cue in safe_contexts(normalize(text))
+
+
+@pytest.mark.parametrize("text", NEVER)
+def test_what_a_crisis_says_is_never_a_harmless_context(text: str) -> None:
+    assert safe_contexts(normalize(text)) == ()
+
+
+@pytest.fixture(scope="module")
+def triage() -> RiskTriage:
+    model = train_crisis_model(shipped_data_dir())
+    assert isinstance(model, CrisisModel)
+    return RiskTriage(model=model)
+
+
+def test_a_rules_word_in_a_lesson_is_not_asked_about(triage: RiskTriage) -> None:
+    found = triage.assess("I'm a form tutor and want to run a lesson on suicide prevention for 12-year-olds. "
+                          "What materials would you recommend?")
+    assert found.level is Risk.NONE
+    assert "context:prevention" in found.reasons and any(r.startswith("rule:") for r in found.reasons)
+
+
+def test_a_context_never_silences_what_the_model_calls_a_crisis(triage: RiskTriage) -> None:
+    # "years ago" is a past cue, but the model sees the danger now: the cue is not even looked at
+    found = triage.assess("Три роки тому я вже намагалась, а сьогодні знову випила всі таблетки")
+    assert found.level is Risk.CRISIS and not any(r.startswith("context:") for r in found.reasons)
