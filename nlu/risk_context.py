@@ -46,7 +46,8 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"\b(?:проєкт\w*|проект\w*|project\w*) (?:з|по|для|on|about|for)\b",
         r"\bстатистик\w*|\bstatistic\w*|\bstats\b|\bдослідженн\w*|\bисследовани\w*|\bresearch\w*",
         r"\bметодичк\w*|\bметодичн\w*|\bhandbook\w*|\bплакат\w*|\bposter\w*|\bпрезентаці\w*|\bпрезентаци\w*|"
-        r"\bpresentation\w*",
+        r"\bpresentation\w*|\bleaflet\w*|\bbrochure\w*|\bbooklet\w*|\bлистовк\w*|\bбуклет\w*|\bпам'ятк\w*"
+        r"|\bпамятк\w*|\bстенд\w*|\bдоклад\w*|\bдоповід\w*|\bлітератур\w* для\b|\bлитератур\w* для\b",
         r"\b(?:для|for) (?:волонтерів|волонтеров|волонтерок|вожатих|вожатых|учнів|учеников|школярів|школьников|"
         r"volunteers|pupils|teachers)\b",
         r"\bвожат\w*",
@@ -59,6 +60,7 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"\b(?:\d+|кілька|декілька|два|дві|три|чотири|пять|п'ять|багато|пару) (?:рок\w*|років|місяц\w*) тому\b",
         r"\b(?:\d+|несколько|два|две|три|четыре|пять|много|пару) (?:лет|год\w*|месяц\w*) назад\b",
         r"\b(?:\d+|a few|few|two|three|four|five|many|couple of|some) (?:years?|months?) ago\b",
+        r"\bторік\b|\bминулого року\b|\bв прошлом году\b|\blast year\b|\b(?:у|в|in) (?:19|20)\d\d\b",
         r"\b(?:в|у) (?:підлітковому|подростковом) віці\b|\bв подростковом возрасте\b|\bв юност[іи]\b|\bв дитинстві\b"
         r"|\bв детстве\b|\bas a (?:teen|teenager|kid|child)\b|\bwhen i was (?:younger|a teen\w*|a kid|\d+)\b",
         r"\bвже (?:\d+ |кілька |два |три |пів)?(?:рок\w*|років|місяц\w*) (?:як|без|чист\w*)\b"
@@ -81,10 +83,14 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"\bніхто (?:мене )?не б'?є\b|\bникто (?:меня )?не бь[её]т\b|\bnobody (?:hits|beats|is hurting|hurts) me\b",
         r"\b(?:no|not having any|don't have any|dont have any) suicidal thoughts\b|\bi'?m not suicidal\b"
         r"|\b(?:this|it) (?:is not|isn't|isnt|s not) about (?:suicide|self harm|abuse|violence)\b",
+        r"\b(?:no|not having any|don't have any|dont have any) thoughts? (?:of|about) (?:harming|hurting|killing)"
+        r" myself\b|\bдумок (?:про те щоб |щоб )?(?:завдати|заподіяти|зробити) собі (?:шкоди|шкоду|щось) (?:нема|немає)\b"
+        r"|\bмыслей (?:о том чтобы |чтобы )?(?:навредить себе|причинить себе вред|что-то с собой сделать) нет\b",
         r"\bi'?m not (?:planning|going|gonna) to (?:hurt|kill|harm) myself\b|\bnot jumping anywhere\b"
         r"|\bя не (?:прыгаю|стрибаю|збираюся стрибати|собираюсь прыгать)\b",
         _az(r"\bintihar fikir\w* yoxdur\b|\bintihar(?:la)? (?:bağlı )?deyil\b|\bintihar haqqında düşünmürəm\b"
-            r"|\bözümə (?:zərər|xəsarət) (?:vermək )?(?:fikrim|niyyətim) yoxdur\b|\bkimsə (?:məni )?döymür\b"),
+            r"|\bözümə (?:zərər|xəsarət) (?:vermək |vurmaq |yetirmək )?(?:fikrim|niyyətim) yoxdur\b"
+            r"|\bkimsə (?:məni )?döymür\b"),
     ],
     # a book, a film, a series, a game, a song: somebody else's story
     "fiction": [
@@ -97,6 +103,11 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"\b(?:dragon|дракон\w*)\b",
         _az(r"\b(?:filmdə|film\w*|serial\w*|kitab\w*|romanda|oyunda|oyun\w*|personaj\w*|qəhrəman\w*|"
             r"cizgi film\w*|mahnı\w*|əjdaha\w*|romeo)\b"),
+    ],
+    # "dying to": an idiom of wanting, never of dying
+    "idiom": [
+        r"\bdying to (?!death\b)\w+|\bпомира\w* (?:як|так) хоч\w*|\bумира\w* (?:как|так) хоч\w*",
+        _az(r"\bölüb ?bitir\w*|\böl(?:ür|ürəm|ürük) (?:ki|gör)\b"),
     ],
     # said as a joke, and said to be one (never "not joking")
     "joke": [

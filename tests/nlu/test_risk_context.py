@@ -28,6 +28,14 @@ SAID = [
     ("denial", "я не в небезпеці, ніхто мене не бʼє, просто питання про документи"),
     ("fiction", "у фільмі героїня стрибнула з мосту і я плакала"),
     ("fiction", "We're reading Romeo and Juliet. Why did they both kill themselves?"),
+    ("prevention", "Потрібна памʼятка для батьків: як помітити, що підліток думає про суїцид"),
+    ("past", "After my overdose in 2019 I went through therapy and now I'm studying psychology"),
+    ("past", "Мой сын в прошлом году пытался отравиться, сейчас всё хорошо"),
+    ("denial", "I'm fine, honestly, no thoughts of harming myself. Can I book an appointment?"),
+    ("denial", "Зі мною все гаразд, думок завдати собі шкоди нема"),
+    ("idiom", "my little brother is dying to get a puppy for his birthday"),
+    ("idiom", "дочка умирает как хочет котёнка"),
+    ("idiom", "balaca qardaşım ad gününə küçük üçün ölüb-bitir"),
     ("joke", "Сестра знову вкрала мою кофту, я її задушу 😤 жартую"),
     ("joke", "dad says he'll murder me if im late again, he always says that"),
 ]
@@ -43,6 +51,8 @@ NEVER = [
     "don't worry about me, goodbye everyone",  # a farewell says "don't worry" too
     "не переживайте за мене, прощавайте",
     "I used to be happy, now I want to die",  # "used to" alone is not a past that is over
+    "dad said he'll kill me if I tell anyone",  # a threat to keep a child silent is no hyperbole
+    "I am dying, please help, nobody is home",
 ]
 
 
