@@ -433,7 +433,24 @@ _TOY = _r(r"\b(?:водян\w*|іграшков\w*|игрушечн\w*|water|toy
 _NEAR = 8  # characters around an exaggeration within which it cancels a kill/die pattern
 _RULES = _rules()
 _PIECE_LENGTHS = piece_lengths(rule.grams for rule in _RULES)
-_CATEGORY_OF = {rule.name: rule.category for rule in _RULES}
+# Emoji a child may send instead of words: a knife, blood, pills, a skull, a rope, a coffin, a gun, a grave.
+# Normalisation drops emoji (they carry no topic), so this rule reads the raw text. It flags only a message
+# that is (nearly) nothing but them, or "хочу 💀" / "I want to 💀": a knife in a recipe stays a recipe.
+_DANGER_EMOJI = re.compile("[\U0001F52A\U0001FA78\U0001F48A\U0001F480\u2620\U0001FAA2\u26B0\U0001F52B\U0001FAA6]")
+_EMOJI_WORDS = 3
+_EMOJI_RULE = _Rule("danger_emoji", _DANGER_EMOJI, 0.6, SUICIDE)
+_CATEGORY_OF = {rule.name: rule.category for rule in (*_RULES, _EMOJI_RULE)}
+
+
+# A skull among laughter is teenagers' "I'm dead (laughing)", not a death.
+_LAUGH = re.compile("[\U0001F602\U0001F923]|\\b(?:lol|lmao|haha\\w*|ахах\\w*|хаха\\w*|xaxa\\w*)\\b", re.IGNORECASE)
+
+
+def _emoji_hit(text: str, norm: str) -> tuple[float, _Rule] | None:
+    found = set(_DANGER_EMOJI.findall(text))
+    if not found or len(norm.split()) > _EMOJI_WORDS or (found == {"\U0001F480"} and _LAUGH.search(text)):
+        return None
+    return (_EMOJI_RULE.weight, _EMOJI_RULE)
 
 
 def rule_category(name: str) -> str | None:
@@ -453,9 +470,11 @@ class CrisisDetector:
 
     def detect(self, text: str) -> CrisisResult:
         norm = normalize(text)
-        if not norm:
+        emoji = _emoji_hit(text, norm)
+        if not norm and emoji is None:
             return CrisisResult(False, 0.0, None)
-        return _combine(_hits(norm), self.threshold)
+        hits = _hits(norm) if norm else []
+        return _combine(hits + [emoji] if emoji is not None else hits, self.threshold)
 
 
 def _hits(norm: str) -> list[tuple[float, _Rule]]:

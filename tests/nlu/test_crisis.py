@@ -433,3 +433,16 @@ def test_exaggeration_does_not_hide_a_real_crisis(text: str) -> None:
 def test_a_crisis_at_the_end_of_a_long_message_is_found() -> None:
     # speed is measured by bench/nlu_latency.py, never asserted here
     assert DETECT.detect("bla help " * 500 + " не хочу жити").crisis
+
+
+@pytest.mark.parametrize("text", ["🔪🩸", "💊💊💊💊💊💊😵", "🪢", "хочу 💀", "I want to 💀", "⚰️", "🔫 сьогодні"])
+def test_danger_emoji_instead_of_words_are_flagged(text: str) -> None:
+    # normalisation drops emoji, so these were "none" (outside attack on issue 21)
+    found = CrisisDetector().detect(text)
+    assert found.crisis and found.matched == ("danger_emoji",)
+
+
+@pytest.mark.parametrize("text", ["нарізала салат 🔪 дуже смачно вийшло, дякую за рецепт", "💀💀💀 lol this meme",
+                                  "💀😂", "👍", "🙂🙂"])
+def test_emoji_in_passing_or_in_laughter_are_not(text: str) -> None:
+    assert not CrisisDetector().detect(text).crisis

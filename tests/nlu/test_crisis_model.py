@@ -107,3 +107,9 @@ def test_no_corpus_means_no_model(tmp_path: Path) -> None:
     lang.mkdir()
     (lang / "nlu.yml").write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - привіт\n')
     assert train_crisis_model(tmp_path) is None
+
+
+def test_danger_emoji_alone_get_the_safety_question(model: CrisisModel) -> None:
+    # the model sees nothing in emoji (a fixed prior); the emoji rule makes it a check: asked, not ignored
+    triage = RiskTriage(model=model)
+    assert [triage.assess(t).level for t in ("🔪🩸", "💊💊💊💊💊😵", "хочу 💀")] == [Risk.CHECK] * 3
