@@ -19,6 +19,9 @@ stamp="$venv/.vikno-installed"
 want="$(sha256sum pyproject.toml | cut -d' ' -f1) $extras"
 if [ ! -f "$stamp" ] || ! grep -qxF "$want" "$stamp"; then
     echo "vikno: installing $spec into $venv" >&2
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec"
+    # setuptools announces every editable install with a notice that needs no action; hide it
+    # (the other build warnings were fixed in pyproject.toml, so a new one still shows)
+    PYTHONWARNINGS="ignore:Editable installation" \
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec"
     echo "$want" >> "$stamp"
 fi
