@@ -1,0 +1,67 @@
+"""Content that loads but is probably not what the helpline means: warnings, not errors.
+
+``hours`` decides when operators are on the line; ``hours_text`` is what a
+person is told about it. They are written apart, so a changed schedule whose
+text was forgotten tells people the old hours. Words differ from language to
+language, but the opening and closing times are written the same way in all
+of them, so the check compares times: every time in ``hours`` must appear in
+every language's ``hours_text``, and a time the text names must be one that
+``hours`` has. ("24h" and "closed" days bring no times; their words are not
+checked.)
+"""
+
+from __future__ import annotations
+
+import re
+
+from .content import Helpline
+from .yaml_lines import ContentError, load_located
+
+#: 8:00, 08:00, 8.00, 08.00 (the minutes always two digits, the hour 0-24).
+_TIME = re.compile(r"(?<![\d:.])([01]?\d|2[0-4])[:.]([0-5]\d)(?![\d:])")
+_SPEC_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+def _times(text: str, pattern: re.Pattern[str]) -> set[str]:
+    return {f"{int(h):02d}:{m}" for h, m in pattern.findall(text)}
+
+
+def hours_text_warnings(line: Helpline) -> list[str]:
+    """One line per language whose ``hours_text`` disagrees with ``hours``, naming the times."""
+    scheduled = set().union(*(_times(spec, _SPEC_TIME) for spec in line.settings.hours.values()))
+    where = _locator(line)
+    warnings = []
+    for lang in line.languages:
+        text = line.settings.hours_text.root.get(lang)
+        if text is None:
+            continue
+        said = _times(text, _TIME)
+        missing, stale = sorted(scheduled - said), sorted(said - scheduled)
+        if not missing and not stale:
+            continue
+        parts = []
+        if missing:
+            parts.append(f"does not mention {', '.join(missing)} from hours")
+        if stale:
+            parts.append(f"mentions {', '.join(stale)}, which hours does not have")
+        warnings.append(f"{where(('hours_text', lang))}: hours_text {' and '.join(parts)} "
+                        f"(hours: {_schedule(line)}); people are told these words, so edit the two together")
+    return warnings
+
+
+def _schedule(line: Helpline) -> str:
+    return ", ".join(f"{day} {spec}" for day, spec in line.settings.hours.items())
+
+
+def _locator(line: Helpline):  # type: ignore[no-untyped-def]
+    path = line.folder / "helpline.yml"
+    try:
+        located = load_located(path)
+    except ContentError:
+        return lambda keys: f"{path} ({'.'.join(keys)})"
+    return located.where
+
+
+def content_warnings(helplines: dict[str, Helpline]) -> list[str]:
+    """Everything ``vikno check`` (and a content reload) warns about, over all helplines."""
+    return [w for line in helplines.values() for w in hours_text_warnings(line)]
