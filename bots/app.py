@@ -35,7 +35,8 @@ from .addresses import TrustedProxies
 from .config import Settings
 from .channels import build_channels, start_channels, stop_channels, wire
 from .headers import edge_headers
-from .keys import (CHANNELS, CLIENT_ADDRESS, CONSOLE_HUB, DELIVERY, EDGE_LIMITS, ENGINE, HANDOFF, NLU_STATE, QUEUE_NEWS,
+from .content_reload import ContentReload
+from .keys import (CHANNELS, CLIENT_ADDRESS, CONSOLE_HUB, CONTENT_RELOAD, DELIVERY, EDGE_LIMITS, ENGINE, HANDOFF, NLU_STATE, QUEUE_NEWS,
                    SAFETY_CHECKS, SETTINGS, STORE, STORE_READY)
 from .live import Delivery
 from .ratelimits import EdgeLimits
@@ -105,6 +106,8 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
     app[ENGINE] = engine
     app[STORE_READY] = asyncio.Event()
     app[NLU_STATE] = {"status": "given" if nlu is not None else "loading"}
+    reload = ContentReload(settings, helplines)  # every part below holds this same dict of helplines
+    app[CONTENT_RELOAD] = reload
 
     # one idea of "the client" (an IPv6 /64 is one) and one set of limits for every door of the edge
     app[CLIENT_ADDRESS] = TrustedProxies(settings.trusted_proxies).limit_key
@@ -139,6 +142,7 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
                                  default_helpline=engine.default_helpline)
         webchat.install(app)  # routes, the socket hub, closing sockets on shutdown
         delivery.web_publish = webchat.hub.publish
+        reload.listeners.append(webchat.content_changed)  # the widget script carries the emergency numbers
     # /console: pages, live socket, background release of unanswered chats
     setup_console(app, release_every=settings.console.release_every, release_after=settings.console.release_after,
                   idle_timeout=settings.console.idle_timeout)

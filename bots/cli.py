@@ -11,11 +11,13 @@ from pathlib import Path
 
 from aiohttp import web
 
-from vikno.flows.content import ContentError, load_helplines, shipped_helpline_folders
+from vikno.flows.content import ContentError, load_helplines
+from vikno.flows.content_warnings import content_warnings
 from vikno.storage.errors import ConfigurationError as StorageConfigurationError
 from vikno.storage.errors import StoreDamaged
 
 from .config import ConfigError, Settings, load_settings
+from .content_check import content_folders, helpline_references
 from .stores import describe, missing_store
 
 
@@ -40,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate settings and helpline content, then exit")
     check.add_argument("--config", type=Path)
     check.add_argument("folders", nargs="*", type=Path, help="content folders (default: the configured ones)")
+    reload = sub.add_parser("reload", help="check the helpline content, then have the running vikno serve load it "
+                            "(the same as sending it SIGHUP)")
+    reload.add_argument("--config", type=Path, help="the settings vikno serve runs with (for its data folder)")
     sub.add_parser("nlu", help="train, evaluate and try the built-in NLU (vikno nlu --help)", add_help=False)
     operator = sub.add_parser("operator", help="manage operator accounts of the console",
                               description="Accounts of the operator console, managed on the server.",
@@ -108,10 +113,6 @@ def describe_nlu_data() -> str:
     return f"data folder {env_data_dir().absolute()} (NLU models: nlu/); the nlu commands use no store"
 
 
-def _content_folders(settings: Settings) -> list[Path]:
-    return settings.helplines or shipped_helpline_folders()
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:2] == ["nlu", "export-feedback"]:  # needs the store, which nlu may not import
@@ -135,22 +136,24 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"vikno: {missing}", file=sys.stderr)
         return 2
-    folders = args.folders if args.command == "check" and args.folders else _content_folders(settings)
+    folders = args.folders if args.command == "check" and args.folders else content_folders(settings)
     try:
         helplines = load_helplines(folders)
     except ContentError as exc:
         return _fail("the helpline content is wrong, fix it and start again", exc.problems)
-    wrong = [f"{name}: no helpline {value!r}; loaded: {', '.join(helplines)}"
-             for name, value in (("default_helpline", settings.default_helpline),
-                                 ("telegram.helpline", settings.telegram.helpline),
-                                 ("viber.helpline", settings.viber.helpline),
-                                 ("webchat.helpline", settings.webchat.helpline))
-             if value and value not in helplines]
+    wrong = helpline_references(settings, helplines)
     if wrong:
         return _fail("the configuration is wrong", wrong)
+    if args.command in ("check", "reload"):
+        for warning in content_warnings(helplines):
+            print(f"warning: {warning}", file=sys.stderr)
     if args.command == "check":
         print(f"ok: {len(helplines)} helpline(s): {', '.join(helplines)}; store: {settings.store_kind}")
         return 0
+    if args.command == "reload":
+        from .reload_cli import run_reload_command
+
+        return run_reload_command(settings)
     if args.command == "operator":
         from .operators_cli import run_operator_command
 
@@ -176,7 +179,12 @@ def serve(settings: Settings, helplines: dict) -> int:
     from . import logredact
 
     logredact.install(root_handlers=True)  # every logger's lines, not only those logging paths themselves
+    for warning in content_warnings(helplines):
+        logging.getLogger("vikno.content").warning("%s", warning)
     app = build_app(settings, helplines)
+    from .reload_cli import install_reload_signal
+
+    install_reload_signal(app, settings)  # SIGHUP and vikno reload: new content without a restart
     where = "MongoDB" if settings.mongodb_uri else f"SQLite in {settings.data_dir.resolve()}"
 
     async def announce(_: web.Application) -> None:

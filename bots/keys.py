@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -32,3 +32,5 @@ QUEUE_NEWS = web.AppKey("queue_news", QueueNews)
 CLIENT_ADDRESS = web.AppKey("client_address", Callable[[web.Request], str])
 EDGE_LIMITS = web.AppKey("edge_limits", EdgeLimits)
 SAFETY_CHECKS = web.AppKey("safety_checks", SafetyChecks)
+#: await app[CONTENT_RELOAD](): load, check and take the helplines' content again (SIGHUP, vikno reload).
+CONTENT_RELOAD = web.AppKey("content_reload", Callable[[], Awaitable[bool]])

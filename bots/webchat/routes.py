@@ -68,13 +68,18 @@ class WebchatChannel:
         self.exit_url = exit_url
         self.hub = hub or WebchatHub()
         self.origins = OriginPolicy(settings.allowed_origins, public_url)
-        self.script = Asset.load("widget.js", "text/javascript; charset=utf-8",
-                                 {"exitUrl": exit_url, "maxChars": settings.max_message_chars,
-                                  **emergency_settings(helplines or {}, default_helpline)})
+        self.default_helpline = default_helpline
+        self.content_changed(helplines or {})
         self.style = Asset.load("widget.css", "text/css; charset=utf-8")
         self.jinja = templates()
         # Room for max_message_chars of any script in JSON (\uXXXX escapes at worst).
         self.max_frame = settings.max_message_chars * 6 + 4096
+
+    def content_changed(self, helplines: dict[str, Helpline]) -> None:
+        """Write the helplines' emergency numbers into the widget script (again, after a content reload)."""
+        self.script = Asset.load("widget.js", "text/javascript; charset=utf-8",
+                                 {"exitUrl": self.exit_url, "maxChars": self.settings.max_message_chars,
+                                  **emergency_settings(helplines, self.default_helpline)})
 
     def routes(self) -> list[web.RouteDef]:
         if not self.settings.enabled:

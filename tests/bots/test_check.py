@@ -1,0 +1,29 @@
+"""`vikno check`: what it refuses and what it only warns about."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from vikno.bots.cli import main
+from vikno.flows.content import shipped_helpline_folders
+
+
+def test_check_warns_when_hours_text_and_hours_disagree_but_passes(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    line = tmp_path / "line"
+    shutil.copytree(shipped_helpline_folders()[0], line)
+    path = line / "helpline.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace('mon: "08:00-17:00"', 'mon: "09:00-17:00"'),
+                    encoding="utf-8")
+    assert main(["check", str(line)]) == 0
+    out = capsys.readouterr()
+    assert out.out.startswith("ok: 1 helpline(s): line1620")
+    assert out.err.count("warning: ") == 4 and "does not mention 09:00 from hours" in out.err
+
+
+def test_check_of_the_shipped_content_has_no_warnings(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 0
+    assert "warning" not in capsys.readouterr().err
