@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError, field_validator, model_validator
 
 from vikno.flows.yaml_lines import ContentError, load_located
 
@@ -165,12 +165,21 @@ def _duration(value: Any) -> Any:
     An environment variable is always a string, and pydantic reads "60" as
     no duration at all; the README's own "10 minutes" was refused too.
     """
-    if isinstance(value, str) and not value.strip().upper().startswith("P"):
-        found = _DURATION.match(value.lower())
-        if found is None or found.group(2) not in ("", *_UNITS):
-            raise ValueError(f"cannot read the duration {value!r}; write 60 (seconds), 90s, 10 minutes, 2h or PT15M")
-        return timedelta(seconds=float(found.group(1)) * _UNITS.get(found.group(2), 1))
-    return value
+    if not isinstance(value, str):
+        return value
+    if value.strip().upper().startswith("P"):  # ISO 8601; pydantic alone said only "invalid digit in duration"
+        try:
+            return _ISO_DURATION.validate_python(value.strip().upper())
+        except ValidationError:
+            raise ValueError(f"cannot read the duration {value!r}; {_DURATION_FORMATS}") from None
+    found = _DURATION.match(value.lower())
+    if found is None or found.group(2) not in ("", *_UNITS):
+        raise ValueError(f"cannot read the duration {value!r}; {_DURATION_FORMATS}")
+    return timedelta(seconds=float(found.group(1)) * _UNITS.get(found.group(2), 1))
+
+
+_DURATION_FORMATS = "write 60 (seconds), 90s, 10 minutes, 2h or ISO 8601 PT15M"
+_ISO_DURATION = TypeAdapter(timedelta)
 
 
 Duration = Annotated[timedelta, BeforeValidator(_duration)]

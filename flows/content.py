@@ -358,6 +358,8 @@ def _say(err: dict[str, Any]) -> str:
         return "unknown field (check the spelling)"
     if kind == "literal_error" and "'mon'" in msg:
         return "unknown weekday; use mon, tue, wed, thu, fri, sat, sun"
+    if kind.startswith("date_"):  # holidays: pydantic says only "invalid character in year"
+        return "cannot read this date; write it as YYYY-MM-DD, e.g. 2026-08-24"
     if kind == "string_pattern_mismatch":
         return "use lower-case latin letters, digits and _ (starting with a letter)"
     return msg.removeprefix("Value error, ")

@@ -81,3 +81,15 @@ def test_durations_as_people_write_them(written: str, seconds: int) -> None:
 def test_a_duration_that_cannot_be_read_says_what_to_write() -> None:
     with pytest.raises(ConfigError, match="VIKNO_CONSOLE_IDLE_TIMEOUT.*write 60 \\(seconds\\), 90s, 10 minutes"):
         load_settings(environ={"VIKNO_CONSOLE_IDLE_TIMEOUT": "ten"})
+
+
+@pytest.mark.parametrize("written", ["PT15", "P1X", "PTX"])
+def test_an_unreadable_iso_duration_says_what_to_write_too(written: str) -> None:
+    """An ISO-looking value went to pydantic alone, whose error ("invalid digit in duration") names no format."""
+    with pytest.raises(ConfigError, match=f"VIKNO_RELEASE_AFTER: console.release_after: cannot read the duration "
+                                          f"'{written}'; write 60 \\(seconds\\), 90s, 10 minutes, 2h or ISO 8601 PT15M"):
+        load_settings(environ={"VIKNO_RELEASE_AFTER": written})
+
+
+def test_an_iso_duration_in_lower_case_is_read() -> None:
+    assert load_settings(environ={"VIKNO_RELEASE_AFTER": "pt15m"}).console.release_after == timedelta(minutes=15)

@@ -123,3 +123,13 @@ def test_canned_replies_are_validated(line: Path) -> None:
     edit(canned, "Мене звати {operator}", "Мене звати {name}")
     message = problems(line)
     assert f"canned.yml, line {line_of(canned, '{name}')} (canned[0].text.uk): unknown placeholder {{name}}" in message
+
+
+@pytest.mark.parametrize("written", ['"24.08.2026"', '"2026-13-01"', '"August 24"', "2026-08-24T10:00"])
+def test_a_wrong_holiday_says_how_to_write_a_date(line: Path, written: str) -> None:
+    """pydantic said "invalid character in year" (issue 25); the README gives the format, the error does too."""
+    helpline = line / "helpline.yml"
+    edit(helpline, "holidays: []", f"holidays: [{written}]")
+    message = problems(line)
+    assert f"helpline.yml, line {line_of(helpline, 'holidays:')} (holidays[0]): cannot read this date; " \
+           "write it as YYYY-MM-DD, e.g. 2026-08-24" in message
