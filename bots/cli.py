@@ -16,7 +16,7 @@ from vikno.flows.content_warnings import content_warnings
 from vikno.storage.errors import ConfigurationError as StorageConfigurationError
 from vikno.storage.errors import StoreDamaged
 
-from .config import ConfigError, Settings, load_settings
+from .config import ConfigError, Settings, load_settings, settings_warnings
 from .content_check import content_folders, helpline_references
 from .stores import describe, missing_store
 
@@ -144,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     wrong = helpline_references(settings, helplines)
     if wrong:
         return _fail("the configuration is wrong", wrong)
+    if args.command == "check":
+        for warning in settings_warnings(settings):
+            print(f"warning: {warning}", file=sys.stderr)
     if args.command in ("check", "reload"):
         for warning in content_warnings(helplines):
             print(f"warning: {warning}", file=sys.stderr)
@@ -179,6 +182,8 @@ def serve(settings: Settings, helplines: dict) -> int:
     from . import logredact
 
     logredact.install(root_handlers=True)  # every logger's lines, not only those logging paths themselves
+    for warning in settings_warnings(settings):
+        logging.getLogger("vikno").warning("%s", warning)
     for warning in content_warnings(helplines):
         logging.getLogger("vikno.content").warning("%s", warning)
     app = build_app(settings, helplines)

@@ -263,6 +263,20 @@ class Settings(_Strict):
         return "mongodb" if self.mongodb_uri else "sqlite"
 
 
+def settings_warnings(settings: Settings) -> list[str]:
+    """Settings that load but will not work as meant; ``vikno check`` prints them, ``serve`` logs them."""
+    warnings = []
+    public = settings.public_url or ""
+    if settings.telegram.token and settings.telegram.mode == "webhook" and not public.startswith("https://"):
+        warnings.append(f"public_url (VIKNO_PUBLIC_URL) is {public!r}: Telegram sends webhooks only to an https:// "
+                        "address, so no message will arrive; put vikno behind HTTPS (see the README) or use "
+                        "telegram.mode: polling")
+    if settings.viber.token and not public.startswith("https://"):
+        warnings.append(f"public_url (VIKNO_PUBLIC_URL) is {public!r}: Viber calls only https:// webhooks with a "
+                        "trusted certificate, so no message will arrive")
+    return warnings
+
+
 def load_settings(config_file: Path | None = None, environ: dict[str, str] | None = None,
                   overrides: dict[str, Any] | None = None) -> Settings:
     """File, then environment, then command-line overrides; validated once."""

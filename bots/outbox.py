@@ -139,6 +139,8 @@ class OutboxPump:
         self._limiter: RateLimiter | None = None
         self._task: asyncio.Task[None] | None = None
         self._marking: set[asyncio.Task[None]] = set()
+        #: Sends failed since the last one that worked (network trouble, 5xx): logged when it ends.
+        self._failed_sends = 0
 
     @property
     def per_conversation(self) -> int:
@@ -306,8 +308,12 @@ class OutboxPump:
                     continue
                 delay = min(300.0, 2.0 ** message.attempts) * (0.5 + random.random() / 2)
                 log.warning("%s outbox: send failed (%s); retry in %.1f s", self.channel, exc, delay)
+                self._failed_sends += 1
                 await self._postpone(messages[index:], self.clock() + timedelta(seconds=delay))
                 return sent
+            if self._failed_sends:  # the journal says when the platform answers again, not only that it did not
+                log.info("%s outbox: sending works again (after %d failed send(s))", self.channel, self._failed_sends)
+                self._failed_sends = 0
             self._last_sent[conversation_id] = loop.time()
             await self._mark_sent(message.id)
             sent += 1

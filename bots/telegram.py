@@ -499,8 +499,33 @@ class TelegramChannel(PushChannel):
 
     # --- webhook registration and polling ----------------------------------------------------
 
+    async def _introduce(self) -> None:
+        """getMe until it answers, then say which bot this is: the journal shows the token works."""
+        backoff = _Backoff(self.retry_first, self.retry_most)
+        while True:
+            try:
+                me = await self.bot.get_me()
+                log.info("telegram: connected as @%s (%s, Bot API at %s)", me.username, self.mode, self._api_host())
+                return
+            except TelegramUnauthorizedError:
+                log.error("telegram: the bot token was refused; check VIKNO_TELEGRAM_TOKEN")
+                await asyncio.sleep(self.retry_most)
+            except Exception as exc:
+                delay = backoff.next()
+                log.warning("telegram: cannot reach the Bot API at %s (%s); retrying in %.1f s",
+                            self._api_host(), exc, delay)
+                await asyncio.sleep(delay)
+
+    def _api_host(self) -> str:
+        """The Bot API server without the token (its URL template holds one)."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.api.base)
+        return f"{parts.scheme}://{parts.netloc}"
+
     async def _register_webhook(self) -> None:
         url = self.public_url + WEBHOOK_PATH
+        await self._introduce()
         backoff = _Backoff(self.retry_first, self.retry_most)
         while True:
             try:
@@ -520,6 +545,7 @@ class TelegramChannel(PushChannel):
 
     async def _poll(self) -> None:
         """getUpdates in a loop; the offset moves past an update only once it is committed."""
+        await self._introduce()
         backoff = _Backoff(self.retry_first, self.retry_most)
         while True:
             try:
@@ -531,6 +557,7 @@ class TelegramChannel(PushChannel):
                 await asyncio.sleep(delay)
         backoff.reset()
         offset: int | None = None
+        failed = 0  # getUpdates calls failed in a row
         failures: dict[int, int] = {}
         while True:
             try:
@@ -540,9 +567,13 @@ class TelegramChannel(PushChannel):
                 continue
             except Exception as exc:
                 delay = backoff.next()
+                failed += 1
                 log.warning("telegram: getUpdates failed (%s); retrying in %.1f s", exc, delay)
                 await asyncio.sleep(delay)
                 continue
+            if failed:
+                log.info("telegram: getUpdates works again (after %d failed attempt(s))", failed)
+                failed = 0
             backoff.reset()
             for update in updates:
                 update_id = _int(update.get("update_id")) if isinstance(update, dict) else None

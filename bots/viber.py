@@ -562,6 +562,18 @@ class ViberChannel(PushChannel):
             log.error("viber: the token is not valid (status 2); check VIKNO_VIBER_TOKEN")
         raise ViberApiError(f"send_message: Viber status {status!r} ({text!r})")
 
+    async def _account_name(self) -> str:
+        """The bot's name and address in Viber, for the log line that says it connected (best effort)."""
+        try:
+            info = await self._call("get_account_info", {})
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            return f"(the account could not be read: {exc})"
+        if info.get("status") != OK:
+            return f"(the account could not be read: status {info.get('status')!r})"
+        return f"{str(info.get('name'))[:80]!r} (viber://pa?chatURI={str(info.get('uri'))[:80]})"
+
     async def _register(self) -> None:
         delay, longest = self.register_backoff
         body = {"url": self.webhook_url, "event_types": list(EVENT_TYPES),
@@ -571,7 +583,8 @@ class ViberChannel(PushChannel):
             try:
                 data = await self._call("set_webhook", body)
                 if data.get("status") == OK:
-                    log.info("viber: webhook set to %s", self.webhook_url)
+                    log.info("viber: connected as %s; webhook set to %s", await self._account_name(),
+                             self.webhook_url)
                     self.registered.set()
                     return
                 problem = f"status {data.get('status')!r} ({data.get('status_message')!r})"

@@ -27,3 +27,26 @@ def test_check_warns_when_hours_text_and_hours_disagree_but_passes(tmp_path: Pat
 def test_check_of_the_shipped_content_has_no_warnings(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check"]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+TOKEN = "123456:" + "A" * 35
+
+
+@pytest.mark.parametrize(("environ", "warned"), [
+    ({"VIKNO_TELEGRAM_TOKEN": TOKEN, "VIKNO_PUBLIC_URL": "http://help.example.org"}, "Telegram sends webhooks only"),
+    ({"VIKNO_VIBER_TOKEN": "viber-token", "VIKNO_PUBLIC_URL": "http://help.example.org"}, "Viber calls only https"),
+    ({"VIKNO_TELEGRAM_TOKEN": TOKEN, "VIKNO_PUBLIC_URL": "https://help.example.org"}, None),
+    ({"VIKNO_TELEGRAM_TOKEN": TOKEN, "VIKNO_PUBLIC_URL": "http://x", "VIKNO_TELEGRAM_MODE": "polling"}, None),
+])
+def test_check_warns_about_an_http_public_url_with_webhooks(monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str],
+                                                            environ: dict[str, str], warned: str | None) -> None:
+    """An http:// public URL was accepted without a word, although Telegram needs HTTPS (issue 25)."""
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    assert main(["check"]) == 0
+    err = capsys.readouterr().err
+    if warned is None:
+        assert "warning" not in err
+    else:
+        assert "warning: public_url (VIKNO_PUBLIC_URL) is 'http://help.example.org'" in err and warned in err

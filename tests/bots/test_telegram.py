@@ -318,6 +318,57 @@ async def test_server_errors_are_retried_until_delivered(tmp_path: Path, fake: F
         assert calls[0].params == calls[1].params
 
 
+async def test_sending_that_works_again_is_logged(tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline],
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    """The journal said when sends failed, never when they worked again (issue 25)."""
+    monkeypatch.setattr("vikno.bots.outbox.random.random", lambda: 0.0)
+    fake.fail("sendMessage", 500)
+    caplog.set_level("INFO", logger="vikno")
+    async with vikno(tmp_path, fake, helplines) as client:
+        await post(client, start(1))
+        await fake.wait_for("sendMessage", 2, timeout=6)
+        for _ in range(100):
+            if "telegram outbox: sending works again (after 1 failed send(s))" in caplog.text:
+                break
+            await asyncio.sleep(0.02)
+    assert "telegram outbox: send failed" in caplog.text
+    assert "telegram outbox: sending works again (after 1 failed send(s))" in caplog.text
+
+
+async def logged(caplog: pytest.LogCaptureFixture, words: str) -> None:
+    for _ in range(250):
+        if words in caplog.text:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"{words!r} was not logged: {caplog.text}")
+
+
+async def test_polling_logs_who_it_connected_as_its_errors_and_its_recovery(
+        tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline], caplog: pytest.LogCaptureFixture) -> None:
+    """Polling logged nothing about Telegram, so one could not tell it connected (issue 25)."""
+    caplog.set_level("INFO", logger="vikno")
+    fake.fail("getMe", 500)
+    fake.fail("getUpdates", 500, times=2)
+    async with vikno(tmp_path, fake, helplines, mode="polling"):
+        await logged(caplog, f"telegram: connected as @vikno_test_bot (polling, Bot API at {fake.url})")
+        await logged(caplog, "telegram: getUpdates works again (after 2 failed attempt(s))")
+    assert f"telegram: cannot reach the Bot API at {fake.url}" in caplog.text
+    assert "telegram: getUpdates failed" in caplog.text
+    assert fake.token not in caplog.text
+    first = caplog.text.index("connected as")
+    assert first < caplog.text.index("getUpdates failed") < caplog.text.index("getUpdates works again")
+
+
+async def test_webhook_mode_logs_who_it_connected_as(tmp_path: Path, fake: FakeTelegram,
+                                                     helplines: dict[str, Helpline],
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("INFO", logger="vikno")
+    async with vikno(tmp_path, fake, helplines):
+        await logged(caplog, "telegram: webhook registered at")
+    assert "telegram: connected as @vikno_test_bot (webhook" in caplog.text
+
+
 async def test_a_split_reply_resumes_after_the_part_that_failed(fake: FakeTelegram) -> None:
     channel = TelegramChannel(TelegramSettings(token=fake.token, api_base=fake.url), public_url=None,
                               default_secret=SECRET)

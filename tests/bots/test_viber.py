@@ -365,7 +365,9 @@ def started(user: str, token: int, language: str = "uk") -> dict[str, Any]:
 
 
 @pytest.fixture
-async def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeViber) -> AsyncIterator[Env]:
+async def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeViber,
+              caplog: pytest.LogCaptureFixture) -> AsyncIterator[Env]:
+    caplog.set_level("INFO", logger="vikno")  # the start's connection lines
     monkeypatch.setattr(ViberChannel, "per_chat_interval", 0.0)
     monkeypatch.setattr(ViberChannel, "register_backoff", (0.05, 0.2))
     monkeypatch.setattr(ViberChannel, "too_many_requests_wait", 0.0)
@@ -392,6 +394,15 @@ async def test_start_registers_the_webhook_after_retries(env: Env) -> None:
         "conversation_started", "subscribed", "unsubscribed", "delivered", "seen", "failed"],
         "send_name": False, "send_photo": False, "_ok": True}
     assert env.fake.webhook is not None and env.fake.webhook.endswith("/viber/webhook")
+
+
+async def test_start_logs_which_account_it_connected_as(env: Env, caplog: pytest.LogCaptureFixture) -> None:
+    """Connection state at start, as for Telegram (issue 25): the set_webhook failures, then who it is."""
+    started = "\n".join(r.getMessage() for r in caplog.get_records("setup"))
+    assert "viber: set_webhook failed" in started
+    assert ("viber: connected as 'vikno test' (viber://pa?chatURI=viknotest); webhook set to "
+            f"{env.fake.webhook}") in started
+    assert TOKEN not in started
 
 
 async def test_conversation_started_gets_the_welcome_and_keyboard_in_the_response(env: Env) -> None:
