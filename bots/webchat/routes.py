@@ -10,6 +10,8 @@ that clients reconnect to the next process at once.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -55,6 +57,44 @@ def emergency_settings(helplines: dict[str, Helpline], default_helpline: str | N
     }
 
 
+class RefusalLog:
+    """A refused origin is logged by name: once a minute per origin, ten lines a minute in all.
+
+    The technical person who forgot to allow the helpline's site needs to read
+    which site was refused; a page that opens sockets in a loop (under ever new
+    made-up origins) must not fill the journal: beyond the ten, one line says
+    how many more were refused. The origin is the browser's word, cut short
+    and quoted.
+    """
+
+    EVERY_SECONDS = 60.0
+    LINES_PER_MINUTE = 10
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.logged: dict[str, float] = {}  # origin -> when, within the current minute
+        self.minute_began = float("-inf")
+        self.unlogged = 0
+
+    def log(self, origin: str) -> None:
+        origin = origin[:200]
+        now = self.clock()
+        if now - self.minute_began >= self.EVERY_SECONDS:
+            if self.unlogged:
+                log.warning("web chat refused %d more socket(s) of sites not allowed in the last minute "
+                            "(not logged one by one)", self.unlogged)
+            self.minute_began, self.logged, self.unlogged = now, {}, 0
+        if origin in self.logged:
+            return
+        if len(self.logged) >= self.LINES_PER_MINUTE:
+            self.unlogged += 1
+            return
+        self.logged[origin] = now
+        log.warning("web chat refused to open for the site %r: it is not in webchat.allowed_origins "
+                    "(VIKNO_WEBCHAT_ORIGINS) and not public_url; add it if the helpline embeds the chat there",
+                    origin)
+
+
 class WebchatChannel:
     def __init__(self, settings: WebchatSettings, public_url: str | None, *,
                  exit_url: str | None = None, hub: WebchatHub | None = None,
@@ -68,6 +108,7 @@ class WebchatChannel:
         self.exit_url = exit_url
         self.hub = hub or WebchatHub()
         self.origins = OriginPolicy(settings.allowed_origins, public_url)
+        self.refusals = RefusalLog()
         self.default_helpline = default_helpline
         self.content_changed(helplines or {})
         self.style = Asset.load("widget.css", "text/css; charset=utf-8")
@@ -89,6 +130,7 @@ class WebchatChannel:
             web.get("/chat/widget.js", self.widget_js),
             web.get("/chat/widget.css", self.widget_css),
             web.get("/chat/ws", self.socket),
+            web.get("/chat/origin", self.origin_check),
         ]
 
     def install(self, app: web.Application) -> None:
@@ -125,9 +167,22 @@ class WebchatChannel:
                    "Permissions-Policy": "camera=(), microphone=(), geolocation=()"}
         return web.Response(text=html, content_type="text/html", charset="utf-8", headers=headers)
 
+    async def origin_check(self, request: web.Request) -> web.Response:
+        """Whether the asking page's site may open the chat.
+
+        A browser tells a page nothing about why a websocket handshake failed,
+        so without this the widget on a site nobody allowed said "No
+        connection. Retrying…" for ever. What it answers is no secret: the
+        chat page's frame-ancestors lists the same sites.
+        """
+        allowed = self.origins.permits(request.headers.get("Origin"), request.host)
+        return web.json_response({"allowed": allowed}, headers={
+            **COMMON_HEADERS, "Cache-Control": "no-store", "Access-Control-Allow-Origin": "*"})
+
     async def socket(self, request: web.Request) -> web.StreamResponse:
-        if not self.origins.permits(request.headers.get("Origin"), request.host):
-            log.info("web chat socket refused: origin not allowed")
+        origin = request.headers.get("Origin")
+        if not self.origins.permits(origin, request.host):
+            self.refusals.log(origin or "")
             raise web.HTTPForbidden(text="this site may not open the chat; add it to webchat.allowed_origins "
                                          "(VIKNO_WEBCHAT_ORIGINS)", headers=COMMON_HEADERS)
         ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=self.max_frame, compress=False)

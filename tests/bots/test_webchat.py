@@ -173,6 +173,30 @@ async def test_other_origins_are_refused_before_the_upgrade(client: TestClient) 
         await ws.close()
 
 
+async def test_a_refused_origin_is_named_in_the_log_once_a_minute(client: TestClient,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """The log line said only "origin not allowed": the technical person could not tell which site (issue 25)."""
+    caplog.set_level("INFO", logger="vikno")
+    for _ in range(3):  # a widget retrying, or a page opening sockets in a loop
+        with pytest.raises(aiohttp.WSServerHandshakeError):
+            await client.ws_connect("/chat/ws", headers={"Origin": "https://forgotten.example.org"})
+    lines = [r for r in caplog.records if "forgotten.example.org" in r.getMessage()]
+    assert len(lines) == 1 and lines[0].levelname == "WARNING"
+    assert "'https://forgotten.example.org'" in lines[0].getMessage()
+    assert "webchat.allowed_origins (VIKNO_WEBCHAT_ORIGINS)" in lines[0].getMessage()
+
+
+async def test_the_origin_check_tells_a_page_whether_its_site_may_open_the_chat(client: TestClient) -> None:
+    """A browser does not tell a page why a handshake failed; the widget asks here (issue 25)."""
+    for origin, allowed in (("https://forgotten.example.org", False), ("null", False), (EMBEDDER, True)):
+        resp = await client.get("/chat/origin", headers={"Origin": origin})
+        assert resp.status == 200 and await resp.json() == {"allowed": allowed}
+        assert resp.headers["Access-Control-Allow-Origin"] == "*"
+        assert resp.headers["Cache-Control"] == "no-store"
+    resp = await client.get("/chat/origin")  # the chat's own page: same-origin, no Origin header
+    assert await resp.json() == {"allowed": True}
+
+
 async def test_oversize_message_is_an_error_and_nothing_is_stored(make_client: Factory) -> None:
     client = await make_client(max_message_chars=100)
     ws, welcome = await hello(client)

@@ -307,24 +307,38 @@ async def test_the_widget_stops_resending_when_the_store_stays_down(sites: Sites
     assert problems == []
 
 
-async def test_widget_on_a_site_that_is_not_allowed_cannot_connect(sites: Sites, browser: Browser) -> None:
+async def test_widget_on_a_site_that_is_not_allowed_says_so_once_with_emergency_numbers(sites: Sites,
+                                                                                        browser: Browser) -> None:
+    """A site nobody added to webchat.allowed_origins: the person saw "No connection. Trying again…"
+    for ever (issue 25). Now the widget asks vikno why, and says once that the chat is not available
+    here, with the numbers to call; it stops retrying (a refusal does not change by retrying)."""
     not_allowed = sites.other_url.replace("127.0.0.1", "localhost") + "/embed"
-    page, _ = await open_page(browser, not_allowed)
+    page, problems = await open_page(browser, not_allowed)
+    sockets: list[str] = []
+    page.on("websocket", lambda ws: sockets.append(ws.url))
     await page.locator(".vk-launcher").click()
-    await say(page, "Привіт")
-    await expect(page.locator(".vk-status")).to_be_visible()
-    await asyncio.sleep(1.5)
+    status = page.locator(".vk-status")
+    await expect(status).to_contain_text("Чат зараз недоступний на цьому сайті.")
+    await expect(status).to_contain_text("Якщо допомога потрібна зараз, телефонуйте:")
+    await expect(status).to_contain_text("112 — Екстрена допомога, цілодобово")
+    await expect(status).to_contain_text("116 111 — Лінія для дітей та молоді")
+    assert await page.locator(".vk-emergency-number", has_text="112").first.get_attribute("href") == "tel:112"
+    await expect(page.locator(".vk-input")).to_be_disabled()
+    tried = len(sockets)
+    await asyncio.sleep(3)
+    assert len(sockets) == tried <= 1  # no more handshakes
+    assert "Немає звʼязку" not in (await status.text_content() or "")
     assert await bubbles(page, GREETING).count() == 0
-    await expect(page.locator(".vk-user.vk-pending")).to_have_count(1)
+    assert problems == []
 
 
 async def test_the_widget_that_cannot_connect_says_not_sent_with_emergency_numbers(sites: Sites,
                                                                                    browser: Browser) -> None:
-    """A site vikno refuses (the same happens when vikno is down): the person's message is not
-    "sending…" for ever; within the bound it is marked not sent and the helpline's emergency numbers
-    are shown in the person's language, while the widget keeps trying to connect."""
-    not_allowed = sites.other_url.replace("127.0.0.1", "localhost") + "/embed"
-    page, problems = await open_page(browser, not_allowed)
+    """vikno down: the person's message is not "sending…" for ever; within the bound it is marked not
+    sent and the helpline's emergency numbers are shown in the person's language, while the widget
+    keeps trying to connect."""
+    page, problems = await open_page(browser, sites.other_url + "/embed")
+    await sites.chat.stop()  # the widget script came; the server is gone
     sockets: list[str] = []
     page.on("websocket", lambda ws: sockets.append(ws.url))
     await page.locator(".vk-launcher").click()

@@ -50,6 +50,7 @@
       queue: "Ви в черзі: ", tooLong: "Повідомлення задовге",
       notSent: "Повідомлення не надіслано. Спробуйте ще раз трохи пізніше.",
       offline: "Немає звʼязку: повідомлення не надіслано. Ми й далі пробуємо зʼєднатися.",
+      unavailable: "Чат зараз недоступний на цьому сайті.",
       callNow: "Якщо допомога потрібна зараз, телефонуйте:" },
     ru: { title: "Чат поддержки", open: "Открыть чат", close: "Свернуть чат", exit: "Быстрый выход",
       exitLabel: "Быстрый выход: закрыть чат и перейти на другой сайт", input: "Ваше сообщение",
@@ -61,6 +62,7 @@
       queue: "Вы в очереди: ", tooLong: "Сообщение слишком длинное",
       notSent: "Сообщение не отправлено. Попробуйте ещё раз немного позже.",
       offline: "Нет связи: сообщение не отправлено. Мы продолжаем пробовать подключиться.",
+      unavailable: "Чат сейчас недоступен на этом сайте.",
       callNow: "Если помощь нужна сейчас, звоните:" },
     az: { title: "Dəstək çatı", open: "Çatı aç", close: "Çatı kiçilt", exit: "Tez çıxış",
       exitLabel: "Tez çıxış: çatı bağla və başqa sayta keç", input: "Mesajınız",
@@ -72,6 +74,7 @@
       queue: "Növbədəsiniz: ", tooLong: "Mesaj çox uzundur",
       notSent: "Mesaj göndərilmədi. Bir az sonra yenidən cəhd edin.",
       offline: "Bağlantı yoxdur: mesaj göndərilmədi. Qoşulmağa cəhd etməyə davam edirik.",
+      unavailable: "Çat hazırda bu saytda əlçatan deyil.",
       callNow: "Kömək indi lazımdırsa, zəng edin:" },
     en: { title: "Support chat", open: "Open chat", close: "Minimise chat", exit: "Quick exit",
       exitLabel: "Quick exit: close the chat and go to another site", input: "Your message",
@@ -83,6 +86,7 @@
       queue: "You are in the queue: ", tooLong: "The message is too long",
       notSent: "The message was not sent. Please try again a little later.",
       offline: "No connection: the message was not sent. We keep trying to connect.",
+      unavailable: "The chat is not available on this site right now.",
       callNow: "If you need help now, call:" }
   };
   var lang = T[data.lang] ? data.lang : T[data.uiLang] ? data.uiLang : "uk";
@@ -93,6 +97,8 @@
 
   // --- state --------------------------------------------------------------
   var ws = null, welcomed = false, attempts = 0, reconnectTimer = null, pingTimer = null;
+  // refused: vikno said this site may not open the chat (not in webchat.allowed_origins); no retrying
+  var refused = false, originKnownGood = false;
   var lastFrameAt = 0, escapes = [], unread = 0, opened = pageMode, conversation = null, notice = null;
   var byId = {};          // store id -> element
   var pending = [];       // [{id, frame, el, sentAt, sends}] in the order typed
@@ -323,7 +329,7 @@
       text = t.queue + conversation.queue_position;
     }
     status.textContent = text;
-    if (notice === "offline" && emergency.length) { status.appendChild(emergencyList()); }
+    if ((notice === "offline" || notice === "unavailable") && emergency.length) { status.appendChild(emergencyList()); }
     status.hidden = !text;
   }
 
@@ -477,6 +483,7 @@
   }
 
   function enqueue(frame, shown) {
+    if (refused) { return; }
     frame.id = newId();
     var node = bubble("user", shown);
     node.classList.add("vk-pending");
@@ -539,13 +546,16 @@
   function connect() {
     clearTimeout(reconnectTimer);
     reconnectTimer = null;
-    if (ws && ws.readyState <= 1) { return; }
+    if (refused || (ws && ws.readyState <= 1)) { return; }
     welcomed = false;
     var socket;
     try { socket = new WebSocket(wsUrl); } catch (e) { scheduleReconnect(); return; }
     ws = socket;
+    var opened = false;
     showStatus();
     socket.onopen = function () {
+      opened = true;
+      originKnownGood = true;
       lastFrameAt = Date.now();
       socket.send(JSON.stringify({ type: "hello", key: key, lang: chosenLang, helpline: helpline,
                                    last_seen: Object.keys(byId).length }));
@@ -560,9 +570,37 @@
       if (ws !== socket) { return; }
       welcomed = false;
       clearInterval(pingTimer);
-      scheduleReconnect();
+      if (opened || originKnownGood) { scheduleReconnect(); return; }
+      // The handshake failed. A browser does not tell why; vikno down and this site not allowed
+      // look the same. Ask: a refusal will not change by retrying, so the person is told once.
+      checkOrigin();
     };
     socket.onerror = function () { /* onclose follows */ };
+  }
+
+  function checkOrigin() {
+    var asked;
+    try {
+      asked = fetch(origin + "/chat/origin", { credentials: "omit", cache: "no-store" });
+    } catch (e) { scheduleReconnect(); return; }
+    asked.then(function (r) { return r.json(); }).then(function (answer) {
+      if (answer && answer.allowed === false) { refuse(); return; }
+      if (answer && answer.allowed === true) { originKnownGood = true; }
+      scheduleReconnect();
+    }, function () { scheduleReconnect(); });       // vikno down: keep trying as before
+  }
+
+  function refuse() {
+    refused = true;
+    clearTimeout(reconnectTimer);
+    reconnectTimer = null;
+    pending.slice().forEach(function (p) { settle(p.id, true); });
+    input.disabled = true;
+    send.disabled = true;
+    quick.textContent = "";
+    quick.hidden = true;
+    notice = "unavailable";
+    showStatus();
   }
 
   function scheduleReconnect() {
