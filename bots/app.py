@@ -124,6 +124,7 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
 
     console = ConsoleHub()
     delivery = Delivery(app[CHANNELS], console)
+    delivery.view = engine.view
     engine.observers.append(delivery.after_turn)
     app[CONSOLE_HUB] = console
     app[DELIVERY] = delivery

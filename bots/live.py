@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 #: ``publish(conversation_id, event)`` of the web chat's socket hub.
 WebPublish = Callable[[str, dict[str, Any]], Awaitable[Any]]
+#: What the person's side shows of a conversation (``Engine.view``: state, language, place in the queue).
+ConversationView = Callable[[Conversation], Awaitable[Any]]
 
 #: Turn events that change what a console shows.
 QUEUE_EVENTS = {"handoff_requested", "handoff_cancelled", "priority_raised"}
@@ -39,6 +41,7 @@ class Delivery:
         self.channels = {r.channel.name: r for r in channels}
         self.console = console
         self.web_publish: WebPublish | None = None
+        self.view: ConversationView | None = None
 
     async def outgoing(self, conversation: Conversation, message: Message) -> None:
         """A message for the person was stored: get it to them."""
@@ -51,6 +54,11 @@ class Delivery:
         elif conversation.channel == "webchat" and self.web_publish is not None:
             kind = "operator_message" if message.sender == "operator" else "system_message"
             await self.web_publish(conversation.id, {"type": kind, "message": message_event(message)})
+            if self.view is not None:
+                # what was said usually comes with a change the chat shows (an operator joined: no more
+                # "In queue: 1"; the place moved; closed), and nothing else tells the socket of it
+                view = await self.view(conversation)
+                await self.web_publish(conversation.id, {"type": "conversation", "conversation": view.as_json()})
 
     async def after_turn(self, conversation: Conversation, inbound: Message, events: list[Event]) -> None:
         """The person wrote: consoles showing the queue or this chat update."""

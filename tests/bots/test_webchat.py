@@ -114,6 +114,30 @@ async def test_message_is_acked_then_answered_with_a_greeting_and_buttons(client
     assert await stored_count(client, welcome["key"]) == 2  # committed before the ack
 
 
+async def test_the_queue_place_goes_when_an_operator_joins(client: TestClient) -> None:
+    """The chat kept showing "In queue: 1" after an operator joined (issue 25): the join told the
+    person in words, but no new state of the conversation reached the socket."""
+    from vikno.bots.keys import HANDOFF
+    from vikno.handoff.accounts import create_operator
+    from vikno.storage.models import utcnow
+
+    ws, _ = await hello(client)
+    await turn(ws, {"type": "message", "id": "m1", "text": "Привіт"})
+    _, _, conv = await turn(ws, {"type": "button", "id": "b1", "payload": "person"})
+    assert conv["state"] == "waiting" and conv["queue_position"] == 1
+    store = client.app[ENGINE].store
+    operator = await create_operator(store, "olena", "a long enough password 1", display_name="Олена")
+    operator.presence, operator.last_seen_at = "online", utcnow()
+    operator = await store.operators.save(operator)
+    assert await client.app[HANDOFF].take_next(operator) is not None
+    joined = await frame(ws)
+    assert joined["type"] == "system_message" and "Олена" in joined["message"]["text"]
+    state = await frame(ws)
+    assert state == {"type": "conversation", "conversation": {
+        "state": "with_operator", "language": "uk", "topic": None, "priority": "request", "queue_position": None}}
+    await ws.close()
+
+
 async def test_button_gets_the_topic_answer(client: TestClient) -> None:
     ws, _ = await hello(client)
     await turn(ws, {"type": "message", "id": "m1", "text": "Привіт"})
