@@ -64,12 +64,22 @@ def conversation_view(conv: Conversation, line: Helpline | None, now: datetime |
     }
 
 
+#: Kinds whose text is the whole message; every other kind came with no text of its own.
+TEXT_KINDS = {"text", "button", "start"}
+MEDIA_KINDS = {"sticker", "photo", "voice", "video", "document", "location", "contact"}
+
+
 def message_view(m: Message, lang: str = DEFAULT) -> dict[str, Any]:
     note = m.direction == NOTE_DIRECTION
     body = m.text
     if body is None and m.buttons:
         first = m.buttons[0]
         body = text(lang, "message.button", title=first.get("title") or first.get("payload") or "")
+    if not note and m.kind not in TEXT_KINDS:
+        # a sticker, photo, voice message...: never kept, but the operator must see that something came
+        # (an empty bubble looked like a fault), and a photo's caption with it
+        placeholder = text(lang, f"message.kind.{m.kind if m.kind in MEDIA_KINDS else 'other'}")
+        body = f"{placeholder} {body}" if body else placeholder
     return {
         "id": m.id,
         "sender": "note" if note else str(m.sender),

@@ -299,6 +299,27 @@ async def test_user_text_is_escaped_in_the_chat_page(site: ConsoleSite) -> None:
     assert [m["text"] for m in data["messages"] if m["sender"] == "user"][-2:] == XSS  # raw in JSON, as text
 
 
+async def test_a_sticker_or_photo_shows_what_it_was_not_an_empty_bubble(site: ConsoleSite) -> None:
+    """A sticker showed as an empty bubble (issue 25): nothing of it is kept, but the operator sees
+    that something came, in the console's language, and a photo's caption with it."""
+    op, cid = await with_chat(site, lang="uk")
+    engine = site.app[ENGINE]
+    await engine.handle(Inbound(channel="rest", user_id="anna", kind=Kind.STICKER, platform_id="anna:s1"))
+    await engine.handle(Inbound(channel="rest", user_id="anna", kind=Kind.PHOTO, text="це моя довідка",
+                                platform_id="anna:p1"))
+    await engine.handle(Inbound(channel="rest", user_id="anna", kind=Kind.OTHER, platform_id="anna:o1"))
+    data = await (await op.get(f"/console/api/c/{cid}")).json()
+    shown = [m["text"] for m in data["messages"] if m["sender"] == "user"][-3:]
+    assert shown == ["[стікер]", "[фото] це моя довідка", "[повідомлення не текстом]"]
+    html = unescape(await (await op.get(f"/console/c/{cid}")).text())
+    assert '<p class="text" dir="auto">[стікер]</p>' in html
+    english = site.agent("en")
+    await english.log_in("olena")
+    data = await (await english.get(f"/console/api/c/{cid}")).json()
+    assert [m["text"] for m in data["messages"] if m["sender"] == "user"][-3:] == [
+        "[sticker]", "[photo] це моя довідка", "[a message that is not text]"]
+
+
 async def test_the_chat_shows_a_pseudonym_never_the_channel_id(site: ConsoleSite) -> None:
     op, cid = await with_chat(site, key="tel-380501234567")
     html = await (await op.get(f"/console/c/{cid}")).text()
