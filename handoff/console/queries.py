@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from vikno.flows.outlook import SEEN_WITHIN
 from vikno.handoff.access import Access, access, helplines_of
 from vikno.storage.models import PRIORITY_RANK, Conversation, Operator, Presence, State, utcnow
 
 from .canned import canned_replies
 from .context import Console
-from .i18n import DEFAULT, label
+from .i18n import DEFAULT, label, text
 from .risk import flagged_ids, risk_view
 from .views import conversation_view, iso, message_view, teams_of, wrapup_choices
 
@@ -120,9 +121,11 @@ async def figures(console: Console, operator: Operator, lang: str = DEFAULT) -> 
                              "role_label": label(lang, "role", str(o.role)),
                              "presence": str(o.presence), "presence_label": label(lang, "presence", str(o.presence)),
                              "chats": per_person.get(o.id, 0), "capacity": o.capacity})
+    stranded = await _stranded(console, operator, people, now, names, lang)
     return {
         "now": iso(now),
         "waiting": stats.waiting,
+        "stranded": stranded,
         "by_priority": [{"priority": p, "label": label(lang, "priority", p), "count": by_priority.get(p, 0)}
                         for p in sorted(PRIORITY_RANK, key=PRIORITY_RANK.__getitem__, reverse=True)],
         "longest_wait_seconds": int((now - oldest).total_seconds()) if oldest else None,
@@ -132,3 +135,42 @@ async def figures(console: Console, operator: Operator, lang: str = DEFAULT) -> 
         "chats": chats,
     }
 
+
+
+#: Waiting chats looked at for "nobody online can take it" (the queue's head; the rest wait behind them anyway).
+STRANDED_LOOKED_AT = 200
+
+
+def _admits(values: list[str], value: str | None) -> bool:
+    """An empty list admits every value (an operator of every team or language)."""
+    return value is None or not values or value in values
+
+
+async def _stranded(console: Console, supervisor: Operator, people: list[Operator], now: Any,
+                    names: dict[str, Operator], lang: str) -> list[dict[str, Any]]:
+    """Waiting chats no operator online now would be given (its language or team has nobody), and why.
+
+    The same test as what the person is told (flows/outlook.py, ``count_available`` of the store):
+    presence online, the console seen within SEEN_WITHIN, the chat's helpline, team and language
+    among the operator's (an empty list is all). A supervisor could still pick such a chat by hand;
+    the point is that nobody's queue brings it. A full operator counts: one of their chats ends.
+    """
+    online = [o for o in people if o.presence == Presence.ONLINE and not o.disabled
+              and o.last_seen_at is not None and o.last_seen_at >= now - SEEN_WITHIN]
+    found = []
+    for conv in await console.store.conversations.waiting(scope(console, supervisor), limit=STRANDED_LOOKED_AT):
+        if access(supervisor, conv, console.helplines) == Access.NONE:
+            continue
+        of_line = [o for o in online if _admits(o.helplines, conv.helpline)]
+        if any(_admits(o.teams, conv.team) and _admits(o.languages, conv.language) for o in of_line):
+            continue
+        line = console.helplines.get(conv.helpline)
+        if not of_line:
+            why = text(lang, "sup.why.nobody")
+        elif not any(_admits(o.languages, conv.language) for o in of_line):
+            why = text(lang, "sup.why.language", language=label(lang, "language", conv.language))
+        else:
+            team = next((t for t in (line.settings.teams if line else []) if t.id == conv.team), None)
+            why = text(lang, "sup.why.team", team=line.local(team.name, lang) if team and line else conv.team or "—")
+        found.append({**conversation_view(conv, line, now, names, lang), "why": why})
+    return found

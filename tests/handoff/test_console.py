@@ -247,6 +247,46 @@ async def test_a_supervisor_sees_every_chat_takes_over_and_reassigns(site: Conso
     assert (await site.store.conversations.get(cid)).operator_id == petro.id
 
 
+async def test_the_supervisor_page_flags_a_waiting_chat_nobody_online_can_take(site: ConsoleSite) -> None:
+    """A chat in a language nobody online speaks waited unnoticed (issue 25): the supervisor sees it, and why."""
+    await site.operator("olena", languages=["uk"], teams=["social"])
+    await site.operator("sofia", role="supervisor", languages=["uk"], teams=["social"])
+    await site.agent().say("uk-1", text="Доброго дня, мені потрібна допомога з субсидією")
+    await site.agent().say("uk-1", button="person")
+    await site.agent().say("en-1", text="Hello, I need help with my housing benefit please")
+    await site.agent().say("en-1", button="person")
+    sup = site.agent("en")
+    await sup.log_in("sofia")
+    figures = await (await sup.get("/console/api/supervisor")).json()
+    assert figures["waiting"] == 2
+    (stranded,) = figures["stranded"]
+    english = await site.store.conversations.get(stranded["id"])
+    assert english.language == "en" and stranded["why"] == "nobody online speaks English"
+    html = unescape(await (await sup.get("/console/supervisor")).text())
+    assert "Waiting, and nobody online can take them" in html and "nobody online speaks English" in html
+    # someone who speaks English comes online: nothing is flagged any more
+    await site.operator("john", languages=["en"])
+    figures = await (await sup.get("/console/api/supervisor")).json()
+    assert figures["stranded"] == []
+    html = await (await sup.get("/console/supervisor")).text()
+    assert '<section id="stranded-box" class="stranded" hidden>' in html
+
+
+async def test_the_supervisor_page_says_when_a_team_or_the_whole_line_has_nobody_online(site: ConsoleSite) -> None:
+    await site.operator("sofia", role="supervisor", teams=["social"], online=False)
+    await site.agent().say("w-1", button="person")
+    sup = site.agent("uk")
+    await sup.log_in("sofia")
+    (flagged,) = (await (await sup.get("/console/api/supervisor")).json())["stranded"]
+    assert flagged["why"] == "нікого з цієї лінії немає онлайн"
+    conv = await site.store.conversations.get(flagged["id"])  # routed to the other team
+    conv.team = "protection"
+    await site.store.conversations.save(conv)
+    await site.operator("petro", teams=["social"])
+    (flagged,) = (await (await sup.get("/console/api/supervisor")).json())["stranded"]
+    assert flagged["why"] == "ніхто онлайн не працює в команді «Захист від насильства та кризові випадки»"
+
+
 async def test_two_operators_pick_the_same_chat_and_one_gets_a_clear_error(site: ConsoleSite) -> None:
     await site.operator("olena")
     await site.operator("petro")

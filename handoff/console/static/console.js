@@ -429,6 +429,18 @@
       li.appendChild(el("b", null, p.count));
       return li;
     }));
+    var stranded = f.stranded || [];
+    document.getElementById("stranded-box").hidden = !stranded.length;
+    replaceChildren(document.getElementById("stranded"), stranded.map(function (c) {
+      var wait = el("span", "wait", duration(c.seconds));
+      wait.dataset.since = c.since || "";
+      var open = el("a", null, T("sup.open"));
+      open.href = "/console/c/" + encodeURIComponent(c.id);
+      var tr = row([el("span", "pseudonym", c.pseudonym), badge(c.priority, c.priority_label), c.language_label,
+                    el("span", "why", c.why), wait, open]);
+      tr.dataset.id = c.id;
+      return tr;
+    }));
     replaceChildren(document.getElementById("operators"), f.operators.map(function (o) {
       return row([o.name, o.role_label, el("span", "pres-dot pres-" + o.presence, o.presence_label),
                   o.chats + "/" + o.capacity]);
