@@ -45,6 +45,11 @@ def test_the_unit_is_hardened_and_keeps_its_data_in_the_state_directory() -> Non
     assert one["Install.WantedBy"] == "multi-user.target"
 
 
+def test_systemctl_reload_sends_sighup_which_reloads_the_content() -> None:
+    """vikno serve reloads its helpline content on SIGHUP (tests/bots/test_reload.py); the unit says how."""
+    assert directives(UNIT.read_text())["Service.ExecReload"] == ["/bin/kill -HUP $MAINPID"]
+
+
 def test_exec_start_is_vikno_serve() -> None:
     command = shlex.split(directives(UNIT.read_text())["Service.ExecStart"][-1])
     assert command == [INSTALLED_VIKNO, "serve"]
