@@ -140,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         helplines = load_helplines(folders)
     except ContentError as exc:
-        return _fail("the helpline content is wrong, fix it and start again", exc.problems)
+        again = {"serve": "start again", "reload": "reload again"}.get(args.command, "run this again")
+        return _fail(f"the helpline content is wrong, fix it and {again}", exc.problems)
     wrong = helpline_references(settings, helplines)
     if wrong:
         return _fail("the configuration is wrong", wrong)

@@ -127,11 +127,15 @@ def create_schema(conn: sqlite3.Connection, ids: PlatformIds | None = None) -> l
     database needs none).
     """
     check_integrity(conn)
+    new = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] == 0
     for statement in DDL.split(";"):
         if statement.strip():
             conn.execute(statement)
     _add_missing_columns(conn)  # columns of the outbox's leases (their own idempotent step)
-    return migrate(conn, ids)
+    done = migrate(conn, ids)
+    # A new database is made at the latest schema: its version is recorded, but nothing was migrated
+    # (the first start of a new line logged two "migrated" warnings).
+    return [] if new else done
 
 
 def check_integrity(conn: sqlite3.Connection) -> None:

@@ -105,6 +105,7 @@ def test_vikno_reload_checks_first_then_signals_the_server(tmp_path: Path, line:
         refused = vikno("reload", env=env)
         assert refused.returncode == 2
         assert "texts.yml, line" in refused.stderr and "{posiiton}" in refused.stderr
+        assert "fix it and reload again" in refused.stderr  # not "start again": nothing was stopped
         assert "Добрий день! Ви написали до" in greeting(port, "still")
     finally:
         proc.terminate()

@@ -231,3 +231,16 @@ async def test_a_platform_id_is_stored_only_as_its_keyed_hash(any_store: Store, 
         assert WEBCHAT_KEY not in str(_sqlite_platform_ids(any_store.path))
     else:
         assert WEBCHAT_KEY not in str([d async for d in any_store.db["messages"].find({})])
+
+
+async def test_sqlite_a_new_database_is_made_at_the_latest_schema_not_migrated(tmp_path: Path) -> None:
+    """The first start of a new line said "migrated the SQLite store to schema 2/3" as warnings."""
+    store = SqliteStore(tmp_path, writer="thread")
+    await store.open()
+    try:
+        assert store.migrated == []
+    finally:
+        await store.close()
+    with sqlite3.connect(tmp_path / FILENAME) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(
+            SqliteStore.schema_version)
