@@ -5,8 +5,13 @@ around it, and retries the step if someone else changed the conversation
 meanwhile. Safety comes first: a crisis is checked on every message, in
 every state, before anything else, and its reply leads with the emergency
 contacts. A possible crisis (NLU risk "check") gets a kind question at once
-("are you safe right now?") and an urgent place in the queue; "in danger", a
-further risk signal or no answer (flows/safety_check.py) makes it a crisis.
+("are you safe right now?") and an urgent place in the queue; "in danger"
+(pressed, or typed: flows/safety_answers.py), a further risk signal or no
+answer (flows/safety_check.py) makes it a crisis. The question is asked once
+per contact: after it, any new warning sign is a crisis. A crisis or a
+check told to an operator raises the conversation too, so that it comes back
+at the top of the queue if the operator leaves; and a flagged conversation
+is never taken out of the queue by "cancel waiting".
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from .content import LANGUAGE_NAMES, Helpline
 from .hours import is_open
 from .messages import Button, Inbound, Kind, Outbound
 from .outlook import Outlook, QueueOutlook, wait_sentence
+from .safety_answers import Answer, typed_answer
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +38,8 @@ log = logging.getLogger(__name__)
 MENU, PERSON, LANGUAGE, HOURS, CANCEL_WAITING = "menu", "person", "language", "hours", "cancel_waiting"
 #: The answers to the safety question of a risk check.
 SAFETY_DANGER, SAFETY_SAFE = "safety:danger", "safety:safe"
-#: conversation.data key of an open or answered safety question: {"asked_at", "answer", "escalated"}.
+#: conversation.data key of the safety question asked in this contact: {"asked_at", "answer", "escalated"}.
+#: ``answer`` is "safe", "danger" or "person" once the person has answered, None while the question is open.
 SAFETY_CHECK = "safety_check"
 #: conversation.data key of the messages the crisis layer flagged (newest last), for the console:
 #: [{"message_id", "level", "reasons", "score", "language", "at"}]; the text stays in the message.
@@ -48,6 +55,8 @@ GREET, GOODBYE, THANKS, HUMAN, WORKING_HOURS = "greet", "goodbye", "thanks", "hu
 CLARIFY_FLOOR = 0.15
 #: Misunderstandings in a row before the bot offers a person, and before it queues one.
 OFFER_PERSON_AFTER, QUEUE_AFTER = 2, 3
+#: Priorities "cancel waiting" does not take out of the queue: a person who may be in danger stays visible.
+FLAGGED = frozenset({Priority.CRISIS, Priority.URGENT})
 #: conversation.data keys: the locale the client last chose, and the queue place the person was last told.
 CLIENT_LOCALE, QUEUE_TOLD = "client_locale", "queue_told"
 
@@ -123,31 +132,37 @@ class Dialogue:
         blocked = self._blocked()
         if self.conv.state == State.CLOSED and not blocked:
             self.conv.state = State.BOT
+            # a new contact: last time's question is answered or escalated there, not by today's "no"
+            self.conv.data.pop(SAFETY_CHECK, None)
         risk = parse.risk if parse is not None else "none"
         if parse is not None and risk in ("crisis", "check"):
             self._flag(parse)
-        if self.ctx.inbound.button == SAFETY_DANGER:
+        typed = self._typed_answer()
+        danger = self.ctx.inbound.button == SAFETY_DANGER or typed == "danger"
+        if danger:
             risk = "crisis"  # the person says so: nothing to weigh
+        elif typed == "safe" and risk == "check":
+            risk = "none"  # "I'm safe" answers the question; it is no new warning sign
         if risk in ("crisis", "check") and blocked:  # numbers always; the queue not while blocked, so no one is called
             crisis = risk == "crisis"
             self.event("crisis_detected" if crisis else "risk_check",
                        priority=Priority.CRISIS if crisis else Priority.URGENT, blocked=True)
             self.reply(self.say("crisis_call_now", emergency=self.emergency_list()))
             return self.out
-        if risk == "crisis" or (risk == "check" and self._check_open()):
-            # a further risk signal while the safety question is open is a crisis
-            await self._crisis(parse, reason="danger_answered" if self.ctx.inbound.button == SAFETY_DANGER
+        if risk == "crisis" or (risk == "check" and self._asked()):
+            # a further risk signal once the safety question was asked (answered or not) is a crisis
+            await self._crisis(parse, reason="danger_answered" if danger
                                else "second_signal" if risk == "check" else None)
             return self.out
         if risk == "check":
             await self._check(parse)
             return self.out
-        self._safety_answer()
+        self._safety_answer(typed)
         if blocked:
             self.reply(self.say("blocked_notice"))
             return self.out
         if self.conv.state in (State.WAITING, State.WITH_OPERATOR):
-            await self._while_with_people()
+            await self._while_with_people(typed)
             return self.out
         await self._bot(first)
         return self.out
@@ -215,14 +230,47 @@ class Dialogue:
                    score=round(parse.crisis_score, 3) if parse is not None else None, state=str(self.conv.state),
                    reasons=list(parse.risk_reasons) if parse is not None else [reason])
         if self.conv.state == State.WITH_OPERATOR:
-            self.reply(self.say("crisis", emergency=self.emergency_list()))
+            # the numbers at once, but no "I am calling a specialist": one is already in the chat
+            self._raise_with_operator(Priority.CRISIS, reason="crisis")
+            self.reply(self.say("crisis_with_operator", emergency=self.emergency_list()))
             self.event("crisis_alert", priority=Priority.CRISIS)  # the console raises the alarm
             return
         await self._enqueue(Priority.CRISIS, reason="crisis")
 
+    def _raise_with_operator(self, priority: str, *, reason: str) -> None:
+        """A crisis or a check told to an operator is the conversation's priority too.
+
+        The chat is the operator's now, but if it goes back to the queue
+        (the operator goes offline, releases it, their session ends) it must
+        come back where a crisis belongs, for every team: it used to return
+        as the request it started as, at the bottom (attack after issue 21, A7).
+        """
+        conv = self.conv
+        if PRIORITY_RANK[priority] > conv.priority_rank:
+            conv.priority = priority
+            self.event("priority_raised", priority=priority, reason=reason)
+        conv.team = None
+        if conv.enqueued_at is None:
+            conv.enqueued_at = self.ctx.now
+
+    def _asked(self) -> bool:
+        """The safety question was asked in this contact (open, answered or escalated)."""
+        return isinstance(self.conv.data.get(SAFETY_CHECK), dict)
+
     def _check_open(self) -> bool:
         check = self.conv.data.get(SAFETY_CHECK)
         return isinstance(check, dict) and not check.get("answer") and not check.get("escalated")
+
+    def _typed_answer(self) -> Answer | None:
+        """A typed "no" or "yes" to the open safety question, read as a helpline would.
+
+        Only while the bot's question is the open one (the person waits in
+        the queue): once an operator is in the chat, a "no" answers them.
+        """
+        inbound = self.ctx.inbound
+        if inbound.button is not None or self.conv.state != State.WAITING or not self._check_open():
+            return None
+        return typed_answer(inbound.text)
 
     async def _check(self, parse: Parse) -> None:
         """A possible crisis: ask at once whether the person is safe, and let an operator read soon.
@@ -233,7 +281,9 @@ class Dialogue:
         self.event("risk_check", priority=Priority.URGENT, score=round(parse.crisis_score, 3),
                    reasons=list(parse.risk_reasons), state=str(self.conv.state))
         if self.conv.state == State.WITH_OPERATOR:
-            self.event("risk_check_alert", priority=Priority.URGENT)  # the operator is there; the console shows it
+            # the operator is there and asks; the console shows it, and the chat is urgent if it goes back
+            self._raise_with_operator(Priority.URGENT, reason="risk_check")
+            self.event("risk_check_alert", priority=Priority.URGENT)
             return
         self.conv.data[SAFETY_CHECK] = {"asked_at": self.ctx.now.isoformat(), "answer": None, "escalated": None}
         outlook = await self._enter_queue(Priority.URGENT, reason="risk_check")
@@ -242,13 +292,24 @@ class Dialogue:
                    self.button("button_safety_danger", SAFETY_DANGER), self.button("button_safety_safe", SAFETY_SAFE),
                    self.button("button_person", PERSON))
 
-    def _safety_answer(self) -> None:
-        """Record what the person answered to an open safety question (a button, or anything they wrote)."""
+    def _safety_answer(self, typed: Answer | None) -> None:
+        """Record an answer to the open safety question: "safe" (pressed or typed), or the "person" button.
+
+        Anything else (small talk, an unknown or malformed button, an old
+        topic button) answers nothing: the question stays open and the
+        sweep escalates it if nothing decisive comes in time ("in danger"
+        never gets here: it is a crisis).
+        """
         if not self._check_open():
             return
         check = self.conv.data[SAFETY_CHECK]
         button = self.ctx.inbound.button
-        check["answer"] = "safe" if button == SAFETY_SAFE else "person" if button == PERSON else "wrote"
+        if button == SAFETY_SAFE or typed == "safe":
+            check["answer"] = "safe"
+        elif button == PERSON:
+            check["answer"] = "person"
+        else:
+            return
         check["answered_at"] = self.ctx.now.isoformat()
         self.event("risk_check_answered", priority=self.conv.priority, answer=check["answer"])
 
@@ -293,14 +354,24 @@ class Dialogue:
         if position is not None:
             self.conv.data[QUEUE_TOLD] = {"position": position, "at": self.ctx.now.isoformat()}
 
-    async def _while_with_people(self) -> None:
+    def _cancel_buttons(self) -> tuple[Button, ...]:
+        """ "Cancel waiting", unless the conversation may be a crisis: that one stays where operators see it."""
+        if self.conv.priority in FLAGGED:
+            return ()
+        return (self.button("button_cancel_waiting", CANCEL_WAITING),)
+
+    async def _while_with_people(self, typed: Answer | None = None) -> None:
         inbound = self.ctx.inbound
-        if self.conv.state == State.WAITING and inbound.button == SAFETY_SAFE:
+        if self.conv.state == State.WAITING and (inbound.button == SAFETY_SAFE or typed == "safe"):
             outlook = await self._outlook()
             self.reply(self.say("safety_safe" if outlook.staffed else "safety_safe_nobody_online",
                                 emergency=self.emergency_list()),
-                       self.button("button_safety_danger", SAFETY_DANGER),
-                       self.button("button_cancel_waiting", CANCEL_WAITING))
+                       self.button("button_safety_danger", SAFETY_DANGER), *self._cancel_buttons())
+            return
+        if self.conv.state == State.WAITING and inbound.button == CANCEL_WAITING and self.conv.priority in FLAGGED:
+            # a possible crisis is not taken out of the queue (attack A3b): keep the place, say so kindly
+            self.event("handoff_cancel_kept", priority=self.conv.priority)
+            self.reply(self.say("waiting_kept", emergency=self.emergency_list()))
             return
         if self.conv.state == State.WAITING and inbound.button == CANCEL_WAITING:
             self.conv.state, self.conv.priority, self.conv.enqueued_at, self.conv.team = State.BOT, None, None, None
@@ -314,7 +385,7 @@ class Dialogue:
         if self.conv.state == State.WAITING:
             position = await self.ctx.queue.position(self.conv)
             self._told(position)
-            self.reply(self.say("waiting_ack", position=position), self.button("button_cancel_waiting", CANCEL_WAITING))
+            self.reply(self.say("waiting_ack", position=position), *self._cancel_buttons())
         # with an operator the bot stays silent: the message is the operator's
 
     async def _bot(self, first: bool) -> None:
@@ -440,27 +511,27 @@ class Dialogue:
             else:
                 self._already_waiting(outlook)
             return
-        cancel = self.button("button_cancel_waiting", CANCEL_WAITING)
+        cancel = self._cancel_buttons()
         if priority == Priority.CRISIS:
             self._crisis_reply(outlook)
             if outlook.staffed:  # a number only when history gives one: no "cannot estimate" in a crisis
                 wait = self._wait(outlook) if outlook.typical_wait is not None else ""
-                self.reply(_tidy(self.say("handoff_queued", position=outlook.position, wait=wait)), cancel)
+                self.reply(_tidy(self.say("handoff_queued", position=outlook.position, wait=wait)), *cancel)
             return
         if outlook.staffed:
-            self.reply(self.say("handoff_queued", position=outlook.position, wait=self._wait(outlook)), cancel)
+            self.reply(self.say("handoff_queued", position=outlook.position, wait=self._wait(outlook)), *cancel)
         elif is_open(self.line, self.ctx.now):
             self.reply(self.say("handoff_nobody_online", position=outlook.position,
-                                emergency=self.emergency_list()), cancel)
+                                emergency=self.emergency_list()), *cancel)
         else:
             self.reply(self.say("handoff_out_of_hours",
                                 hours=self.line.local(self.line.settings.hours_text, self.lang),
-                                emergency=self.emergency_list()), cancel)
+                                emergency=self.emergency_list()), *cancel)
 
     def _already_waiting(self, outlook: Outlook) -> None:
         self._told(outlook.position)
         self.reply(self.say("handoff_already_waiting", position=outlook.position, wait=self._wait(outlook)),
-                   self.button("button_cancel_waiting", CANCEL_WAITING))
+                   *self._cancel_buttons())
 
 
 @functools.lru_cache(maxsize=256)
