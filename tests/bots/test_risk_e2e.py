@@ -80,6 +80,8 @@ CASES = [
     Case("en", "none", "Hello, my mother needs a wheelchair, how do we get one?", "disability"),
 ]
 CHECKS = [c for c in CASES if c.level == "check"]
+#: An ordinary question whose topic belongs to one team (social), so that a chat has a team before a crisis.
+TOPIC_OF_A_TEAM = "Доброго дня, як оформити субсидію на оплату комуналки?"
 
 # What the person must see, per language (flows/content/line1620/texts.yml).
 EMERGENCY = "☎ 112"
@@ -337,3 +339,129 @@ async def test_webchat_no_answer_to_the_safety_question_becomes_a_crisis(webchat
         await ws.close()
     conv = next(iter(await webchat.app[STORE].conversations.waiting(["line1620"], limit=5)))
     assert (conv.channel, conv.priority) == ("webchat", "crisis")
+
+
+# --- the attack after issue 21: typed answers, a further signal, a crisis told to an operator -----------------
+
+#: What people type instead of pressing a button, per language (flows/safety_answers.py).
+TYPED_NO = {"uk": "ні", "ru": "нет", "az": "yox", "en": "NOT safe"}
+TYPED_YES = {"uk": "так", "ru": "да", "az": "hə", "en": "yes"}
+#: The reply to "I'm safe" (pressed or typed), per language, while an operator is online.
+SAFE_THANKS = {"uk": "Дякую, що відповіли.", "ru": "Спасибо, что ответили.",
+               "az": "Cavab verdiyiniz üçün təşəkkür edirəm.", "en": "Thank you for answering."}
+
+
+def seen_on_rest(answer: dict[str, Any]) -> Seen:
+    conv = answer["conversation"]
+    return Seen([(r["text"], [(b["title"], b["payload"]) for b in r["buttons"]]) for r in answer["replies"]],
+                conv["state"], conv["priority"], conv["language"], conv["topic"])
+
+
+@pytest.mark.parametrize("case", CHECKS, ids=[c.id for c in CHECKS])
+async def test_rest_a_typed_no_to_the_safety_question_is_a_crisis(rest_base: tuple[str, Any], case: Case) -> None:
+    """ "ні", "нет", "yox", "NOT safe" answer "are you safe?" as the "in danger" button does (attack A3)."""
+    base, app = rest_base
+    person = Agent(base)
+    try:
+        await person.say(f"no-{case.id}", case.text)
+        answer = await person.say(f"no-{case.id}", TYPED_NO[case.language])
+    finally:
+        await person.close()
+    assert_level(Case(case.language, "crisis", case.text), seen_on_rest(answer))
+    kinds = await app[STORE].events.count_by("kind")
+    assert kinds.get("risk_escalated") == 1 and kinds.get("crisis_detected") == 1
+
+
+@pytest.mark.parametrize("case", CHECKS, ids=[c.id for c in CHECKS])
+async def test_rest_a_typed_yes_is_safe_and_small_talk_leaves_the_question_open(rest_base: tuple[str, Any],
+                                                                               case: Case) -> None:
+    """ "так"/"yes" answers the question; a stray button answers nothing and the silence still escalates."""
+    base, app = rest_base
+    operator = await create_operator(app[STORE], "duty", PASSWORD)
+    operator.presence = "online"
+    await app[STORE].operators.save(operator)
+    person = Agent(base)
+    try:
+        await person.say(f"yes-{case.id}", case.text)
+        safe = await person.say(f"yes-{case.id}", TYPED_YES[case.language])
+        await person.say(f"odd-{case.id}", case.text)
+        odd = await person.say(f"odd-{case.id}", button="SAFETY:DANGER")  # malformed: no answer at all
+    finally:
+        await person.close()
+    (reply,) = safe["replies"]
+    assert reply["text"].startswith(SAFE_THANKS[case.language]) and EMERGENCY in reply["text"]
+    assert [b["payload"] for b in reply["buttons"]] == ["safety:danger"]  # and no "leave the queue"
+    assert (safe["conversation"]["state"], safe["conversation"]["priority"]) == ("waiting", "urgent")
+    assert odd["conversation"]["priority"] == "urgent"
+    later(app, 6)
+    escalated = await app[SAFETY_CHECKS].sweep()
+    assert [c.channel for c in escalated] == ["rest"]  # one: the one that never answered
+    again = await app[STORE].conversations.get(escalated[0].id)
+    assert again is not None and again.data["safety_check"]["answer"] is None
+
+
+@pytest.mark.parametrize("case", CHECKS, ids=[c.id for c in CHECKS])
+async def test_rest_a_further_risk_signal_after_i_am_safe_is_a_crisis(rest_base: tuple[str, Any], case: Case) -> None:
+    """The question is asked once: a new warning sign after "I'm safe" escalates, it is not asked again (A1b)."""
+    base, app = rest_base
+    person = Agent(base)
+    try:
+        await person.say(f"again-{case.id}", case.text)
+        await person.say(f"again-{case.id}", button="safety:safe")
+        answer = await person.say(f"again-{case.id}", case.text)
+    finally:
+        await person.close()
+    assert_level(Case(case.language, "crisis", case.text), seen_on_rest(answer))
+    kinds = await app[STORE].events.count_by("kind")
+    assert kinds.get("risk_check") == 1 and kinds.get("risk_escalated") == 1
+
+
+@pytest.mark.parametrize("case", CHECKS, ids=[c.id for c in CHECKS])
+async def test_telegram_a_typed_no_to_the_safety_question_is_a_crisis(telegram: TestClient, fake: FakeTelegram,
+                                                                       case: Case) -> None:
+    await deliver(telegram, fake, message(1, text=case.text))
+    calls, conv = await deliver(telegram, fake, message(2, text=TYPED_NO[case.language]))
+    assert_level(Case(case.language, "crisis", case.text), seen_on_telegram(calls, conv))
+
+
+RAISED = [c for c in CASES if c.level != "none"]
+
+
+@pytest.mark.parametrize("case", RAISED, ids=[c.id for c in RAISED])
+async def test_rest_a_crisis_told_to_an_operator_comes_back_at_the_top(rest_base: tuple[str, Any], case: Case) -> None:
+    """Attack A7: a request taken by an operator, then a crisis (or a check) in the chat, then the operator
+    goes offline: the chat returns as crisis (urgent) for every team, ahead of what waited meanwhile."""
+    base, app = rest_base
+    await create_operator(app[STORE], "social", PASSWORD, teams=["social"])
+    person, op = Agent(base), Agent(base)
+    try:
+        await person.say("taken", TOPIC_OF_A_TEAM)
+        await person.say("taken", button="person")
+        assert (await op.log_in("social")).status == 303
+        assert (await op.post("/console/presence", {"presence": "online"}, json_reply=True)).status == 200
+        resp = await op.post("/console/take-next", json_reply=True)
+        assert resp.status == 200, await resp.text()
+        cid = (await resp.json())["conversation_id"]
+        await person.say("meanwhile", button="person")
+        await person.say("meanwhile-check", CHECKS[0].text)
+        answer = await person.say("taken", case.text)
+        if case.level == "crisis":  # the numbers at once; nobody to call, one is in the chat
+            (reply,) = answer["replies"]
+            assert reply["text"].splitlines()[0].endswith(CALL_NOW[case.language]), reply["text"]
+            assert EMERGENCY in reply["text"] and "кличу фахівця" not in reply["text"]
+        else:
+            assert answer["replies"] == []  # the operator asks, not the bot
+        assert (answer["conversation"]["state"], answer["conversation"]["priority"]) == (
+            "with_operator", "crisis" if case.level == "crisis" else "urgent")
+        assert (await op.post("/console/presence", {"presence": "offline"}, json_reply=True)).status == 200
+    finally:
+        await person.close()
+        await op.close()
+    conv = await app[STORE].conversations.get(cid)
+    assert conv is not None
+    assert (conv.state, conv.priority, conv.team) == ("waiting", "crisis" if case.level == "crisis" else "urgent",
+                                                      None)
+    waiting = await app[STORE].conversations.waiting(["line1620"], limit=10)
+    assert waiting[0].id == cid  # came back first: it entered the queue before the ones that waited meanwhile
+    kinds = await app[STORE].events.count_by("kind")
+    assert kinds.get("crisis_alert" if case.level == "crisis" else "risk_check_alert") == 1
