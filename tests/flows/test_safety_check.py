@@ -229,8 +229,9 @@ async def test_anything_else_leaves_the_question_open_and_its_timer_running(engi
     assert len(sent) == 1 and "☎ 112" in (sent[0].text or "")
 
 
-async def test_an_old_question_does_not_read_a_later_contacts_no(engine: Engine, any_store: Store) -> None:
-    """After the chat was closed, a typed "ні" (to the survey, say) is no answer to last time's question."""
+async def test_an_old_question_belongs_to_its_own_contact(engine: Engine, any_store: Store) -> None:
+    """After the chat was closed, a typed "ні" (to the survey, say) is no answer to last time's question, and a
+    warning sign in a later contact is asked about again rather than taken as that question's second signal."""
     await engine.handle(text("anna", MAYBE))
     conv = await engine.find("rest", "anna")
     assert conv is not None
@@ -238,6 +239,8 @@ async def test_an_old_question_does_not_read_a_later_contacts_no(engine: Engine,
     await any_store.conversations.save(conv)
     turn = await engine.handle(text("anna", "ні"))
     assert turn.conversation.priority is None and "☎ 112" not in turn.replies[0].text
+    later = await engine.handle(text("anna", MAYBE_AGAIN))
+    assert later.conversation.priority == "urgent" and "Ви зараз у безпеці?" in later.replies[0].text
 
 
 async def test_a_further_risk_signal_after_i_am_safe_is_a_crisis(engine: Engine, any_store: Store) -> None:
