@@ -211,9 +211,11 @@ class Handoff:
         Any text the person wrote in this conversation may be marked: a
         message the crisis layer flagged (its level and reasons go with the
         mark) or one it missed (level "none"), the most useful example of
-        all. "crisis" on an ``urgent`` conversation raises it to ``crisis``:
-        the operator knows best. "not a crisis" never lowers a priority by
-        itself; the operator closes or transfers as usual.
+        all. "crisis" raises the conversation to priority ``crisis`` (team
+        none, as every crisis), whatever it was: the operator knows best, and
+        should the chat go back to the queue it comes back at the top. "not a
+        crisis" never lowers a priority by itself; the operator closes or
+        transfers as usual.
         """
         if label not in set(FeedbackLabel):
             raise HandoffError("mark the message crisis or not a crisis", code="error.mark_label")
@@ -231,7 +233,7 @@ class Handoff:
         await self.store.feedback.mark(feedback)
         await self.store.events.add(self._event(conv, "risk_marked", operator=operator.id, label=label,
                                                 level=feedback.level, message_id=message.id))
-        if label == FeedbackLabel.CRISIS and conv.priority == Priority.URGENT:
+        if label == FeedbackLabel.CRISIS and conv.priority != Priority.CRISIS and conv.state != State.CLOSED:
             await self._raise_to_crisis(operator, conv.id)
         else:
             await self._changed("message", conv)
@@ -242,10 +244,10 @@ class Handoff:
 
         def change(c: Conversation) -> None:
             nonlocal raised
-            raised = c.priority == Priority.URGENT
+            raised = c.priority != Priority.CRISIS and c.state != State.CLOSED
             if not raised:  # raised meanwhile (the person pressed "in danger"), or closed
                 return
-            c.priority = Priority.CRISIS
+            c.priority, c.team = Priority.CRISIS, None
             check = c.data.get(SAFETY_CHECK)
             if isinstance(check, dict) and not check.get("escalated"):
                 check["escalated"] = "operator_marked"

@@ -217,7 +217,9 @@ async def test_a_message_the_crisis_layer_missed_can_be_marked_crisis(site: Cons
     assert resp.status == 200, await resp.text()
     (kept,) = await site.store.feedback.since()
     assert (kept.text, kept.label, kept.level, kept.reasons) == (MISSED, "crisis", "none", [])
-    assert (await site.store.conversations.get(cid)).priority == "request"  # only urgent is raised by a mark
+    # the operator knows best: a missed crisis is a crisis, at the top should the chat go back to the queue
+    raised = await site.store.conversations.get(cid)
+    assert (raised.priority, raised.team) == ("crisis", None)
     marks = (await chat_json(op, cid))["risk"]["marks"]
     assert marks[mid]["label"] == "crisis"
 
