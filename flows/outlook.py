@@ -2,8 +2,12 @@
 
 Three facts, each from the store and never from the schedule alone: their
 place in the queue, whether anyone who could take their conversation is
-online now (and has the console open: seen within ``SEEN_WITHIN``), and how
-long people waited lately. The working hours say when operators are *meant*
+online now (and has the console open: seen within ``SEEN_WITHIN``, and has
+a free seat: fewer open chats than their capacity), and how long people
+waited lately. An operator who is full is nobody for a new conversation:
+the claim would refuse them (409), so "a specialist is coming" and a wait
+figure would be promises nobody keeps (attack on issue 21, A5); the wait
+is estimated only when someone could take the conversation. The working hours say when operators are *meant*
 to be there; presence says whether they *are*. A
 person in danger who is told "a specialist is coming" while nobody is
 online may wait instead of calling for help (issue 20, item 14).
@@ -42,7 +46,7 @@ class Outlook:
     """What the person may be told now about their wait."""
 
     position: int | None
-    #: Someone online now who could take this conversation (its helpline, team, language).
+    #: Someone online now who could take this conversation (its helpline, team, language; a free seat).
     staffed: bool
     #: The median wait of recent claims of this priority, in seconds; None when too few to judge by.
     typical_wait: float | None

@@ -290,11 +290,14 @@ class Operators(ABC):
         """How many operators could answer a conversation of this helpline now.
 
         Online, seen at or after ``seen_since`` (``last_seen_at``: the flag
-        alone outlives a closed laptop, issue 20 item 14), not disabled, and
-        admitted by their lists the way a claim admits them: an empty list of
-        helplines, teams or languages admits all, and a conversation without
-        a team or language (None) matches every operator. Counted in the
-        database.
+        alone outlives a closed laptop, issue 20 item 14), not disabled,
+        with a free seat (fewer conversations ``with_operator`` assigned to
+        them than their ``capacity``: one who is full cannot take it, and a
+        crisis told "a specialist is coming" would wait, attack on issue 21
+        A5), and admitted by their lists the way a claim admits them: an
+        empty list of helplines, teams or languages admits all, and a
+        conversation without a team or language (None) matches every
+        operator. Counted in the database.
         """
 
     @abstractmethod

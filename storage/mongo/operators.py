@@ -14,6 +14,8 @@ from ..models import Operator, Session
 from ..port import LoginAttempts, Operators, Sessions
 from .errors import translated
 
+#: The collection whose open chats fill an operator's seats (the store names it so, store.py).
+CONVERSATIONS = "conversations"
 OPERATOR_INDEXES = [IndexModel([("login", ASCENDING)], unique=True, name="login")]
 SESSION_INDEXES = [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="ttl"),
                    IndexModel([("operator_id", ASCENDING)], name="operator")]
@@ -73,8 +75,19 @@ class MongoOperators(Operators):
             admitted.append(_admits("teams", team))
         if language is not None:
             admitted.append(_admits("languages", language))
-        return await self.c.count_documents({"presence": "online", "last_seen_at": {"$gte": seen_since},
-                                             "disabled": {"$ne": True}, "$and": admitted})
+        cursor = await self.c.aggregate([
+            {"$match": {"presence": "online", "last_seen_at": {"$gte": seen_since}, "disabled": {"$ne": True},
+                        "$and": admitted}},
+            # a free seat: fewer open chats than the capacity (what the claim allows, conversations.py),
+            # counted by the database from the conversations' operator index
+            {"$lookup": {"from": CONVERSATIONS, "localField": "_id", "foreignField": "operator_id",
+                         "pipeline": [{"$match": {"state": "with_operator"}}, {"$project": {"_id": 1}}],
+                         "as": "open_chats"}},
+            {"$match": {"$expr": {"$lt": [{"$size": "$open_chats"}, "$capacity"]}}},
+            {"$count": "n"},
+        ])
+        counted = [d async for d in cursor]
+        return int(counted[0]["n"]) if counted else 0
 
     @translated
     async def seen(self, operator_id: str, at: datetime) -> None:

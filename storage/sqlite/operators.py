@@ -102,7 +102,10 @@ _AVAILABLE = (
     "AND NOT json_extract(doc, '$.disabled') "
     f"AND {_admits('helplines')} "
     f"AND (? IS NULL OR {_admits('teams')}) "
-    f"AND (? IS NULL OR {_admits('languages')})"
+    f"AND (? IS NULL OR {_admits('languages')}) "
+    # a free seat: fewer open chats than the capacity (the claim counts the same way, conversations.py _room)
+    "AND (SELECT COUNT(*) FROM conversations c WHERE c.operator_id = operators.id AND c.state = 'with_operator') "
+    "< json_extract(doc, '$.capacity')"
 )
 
 

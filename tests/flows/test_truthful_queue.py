@@ -158,3 +158,27 @@ def test_the_wait_sentence_is_honest_as_time_goes_by() -> None:
     assert "longer than an hour" in say(5 * 3600, 0)
     assert "cannot say" in say(None, 0)
     assert "No specialist is online" in say(600, 0, staffed=False)
+
+
+async def test_an_operator_online_but_full_is_nobody_for_a_new_crisis(engine: Engine, clock: Clock, any_store) -> None:
+    """Attack on issue 21, A5: the only operator online had 3 chats of 3 (take-next: 409), yet a crisis
+    was told "I am already calling a specialist" and "about 10 min". A full operator cannot take it."""
+    olena = await on_duty(any_store, capacity=1, last_seen_at=clock.now + timedelta(minutes=5))
+    await claims(any_store, [400, 500, 900], clock.now, priority=Priority.CRISIS)
+    await engine.handle(press("first", "person"))
+    taken = await any_store.conversations.claim_next(olena.id, helplines=["line1620"], teams=None, languages=None,
+                                                     now=clock.now, capacity=olena.capacity)
+    assert taken is not None  # her one seat is taken
+
+    turn = await engine.handle(text("crisis", CRISIS))
+    (reply,) = turn.replies
+    assert reply.text.index("☎ 112") < reply.text.index("немає онлайн")
+    assert not any(p in reply.text for p in COMING) and "хв" not in reply.text  # no promise, no wait figure
+    assert turn.conversation.state == "waiting" and turn.conversation.priority == "crisis"
+    request = await engine.handle(press("request", "person"))
+    assert "немає онлайн" in request.replies[0].text and "Передаю вашу розмову фахівцю" not in request.replies[0].text
+
+    taken.state, taken.operator_id = "closed", None  # she closes her chat: a seat is free again
+    await any_store.conversations.save(taken)
+    later = await engine.handle(text("crisis-2", CRISIS))
+    assert "кличу фахівця" in later.replies[0].text and "близько 10 хв" in later.replies[1].text

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from vikno.storage.models import Event, Operator, Session, utcnow
+from vikno.storage.models import Conversation, Event, Operator, Session, State, utcnow
 from vikno.storage.port import Store
 
 NOW = utcnow()
@@ -64,6 +64,40 @@ async def test_an_operator_online_but_not_seen_lately_cannot_answer(any_store: S
 
     await ops.create(op("at_the_console", presence="online", last_seen_at=RECENT))  # the boundary counts
     assert await ops.count_available("line1620", seen_since=RECENT, team="social", language="uk") == 1
+
+
+async def chat(store: Store, user: str, operator_id: str | None, state: str = State.WITH_OPERATOR) -> Conversation:
+    c = await store.conversations.create(Conversation(helpline="line1620", channel="rest", user_key=user))
+    c.state, c.operator_id = state, operator_id
+    return await store.conversations.save(c)
+
+
+async def test_an_operator_with_no_free_seat_cannot_answer(any_store: Store) -> None:
+    """Attack on issue 21, A5: "I am calling a specialist" while the only one online had 3 chats of 3."""
+    ops = any_store.operators
+    olena = await ops.create(op("olena", presence="online", capacity=2))
+    assert await ops.count_available("line1620", seen_since=RECENT) == 1
+    await chat(any_store, "a", olena.id)
+    assert await ops.count_available("line1620", seen_since=RECENT) == 1  # one seat of two still free
+    await chat(any_store, "waiting", olena.id, State.WAITING)  # not hers now (handed back): holds no seat
+    await chat(any_store, "closed", olena.id, State.CLOSED)
+    await chat(any_store, "someone_else", "iryna")
+    assert await ops.count_available("line1620", seen_since=RECENT) == 1
+    await chat(any_store, "b", olena.id)
+    assert await ops.count_available("line1620", seen_since=RECENT) == 0  # full: nobody can take a new one
+    assert await ops.count_available("line1620", seen_since=RECENT, team="social", language="uk") == 0
+
+    iryna = await ops.create(op("iryna", presence="online", capacity=1, id="iryna"))  # "someone_else" is hers: full too
+    assert await ops.count_available("line1620", seen_since=RECENT) == 0
+    iryna.capacity = 3
+    await ops.save(iryna)
+    assert await ops.count_available("line1620", seen_since=RECENT) == 1
+
+    freed = await any_store.conversations.find_by_user("line1620", "rest", "b")
+    assert freed is not None
+    freed.state, freed.operator_id = State.CLOSED, None
+    await any_store.conversations.save(freed)
+    assert await ops.count_available("line1620", seen_since=RECENT) == 2
 
 
 async def test_seen_moves_last_seen_at_forward_and_touches_nothing_else(any_store: Store) -> None:
