@@ -9,7 +9,11 @@ corpus (``nlu/data/<lang>/crisis.yml``): intents ``crisis__feedback`` and
 copies a language's part into that language's ``crisis.yml`` and the crisis
 model learns from what its own operators saw.
 
-A person's message becomes one example line: line breaks and other
+A person's message becomes one example line. First what can be found
+reliably and could lead to them is replaced by a placeholder (phone
+numbers, e-mail addresses, links, @handles, long numbers: ``redact.py``);
+names and street addresses cannot be, so the file says it must be read
+before it is shared. Then line breaks and other
 whitespace become single spaces, characters YAML cannot hold are dropped,
 and ``[words](x)`` is kept from reading as a Rasa entity. The same text
 marked twice in one language is one example, with its latest label.
@@ -21,6 +25,8 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Protocol
+
+from .redact import redact
 
 __all__ = ["LabelledText", "INTENTS", "example_line", "feedback_yaml"]
 
@@ -54,7 +60,7 @@ def feedback_yaml(marks: Iterable[LabelledText], *, exported_at: datetime | None
     for mark in marks:
         if mark.label not in INTENTS:
             continue
-        line = example_line(mark.text)
+        line = example_line(redact(mark.text))
         if not line:
             continue
         by_text = latest.setdefault(mark.language or "unknown", {})
@@ -64,7 +70,10 @@ def feedback_yaml(marks: Iterable[LabelledText], *, exported_at: datetime | None
            + (f", {exported_at:%Y-%m-%d %H:%M} UTC" if exported_at else "")
            + (f", marks since {since:%Y-%m-%d}" if since else "") + ").",
            "# Personal data: people's own words. Keep this file private and delete it once folded in.",
-           "# Add each language's part to nlu/data/<lang>/crisis.yml, after reading every line.",
+           "# Phone numbers, e-mail addresses, links, @handles and long numbers are replaced (<phone>, <email>,",
+           "# <link>, <handle>, <number>); names and addresses cannot be found reliably and are still here.",
+           "# Read every line (take out any name or address) before sharing it or adding each language's part",
+           "# to nlu/data/<lang>/crisis.yml.",
            'version: "3.1"', "nlu:"]
     if not latest:
         out[-1] = "nlu: []"

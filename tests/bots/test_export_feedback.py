@@ -154,3 +154,30 @@ def test_the_same_text_marked_twice_is_one_example_with_its_latest_label() -> No
     assert text.count("я не знаю що робити") == 1
     assert "- intent: safe__feedback" in text and "- intent: crisis__feedback" not in text
     assert feedback_yaml([]).endswith('version: "3.1"\nnlu: []\n')
+
+
+def test_phone_numbers_addresses_links_and_long_numbers_are_taken_out(tmp_path: Path) -> None:
+    """Attack on issue 21, D1: a name, a street address and a phone number were exported as written."""
+    folder = tmp_path / "data"
+    write(folder,
+          mark("p1", "My name is Jenny Smith, 12 Oak Road, call me on +44 7700 900123, I feel really bad and "
+               "I don't know who to turn to", "crisis", language="en"),
+          mark("p2", "мій номер 050-123-45-67, пишіть на olena2010@ukr.net або @olena_k2010, "
+               "ось мій профіль https://instagram.com/olena.k, картка 4149 4993 1234 5678, мені 14",
+               "crisis"))
+    done = vikno(folder)
+    assert done.returncode == 0, done.stderr
+    got = {e.text for e in load_file_text(done.stdout, tmp_path)}
+    assert "My name is Jenny Smith, 12 Oak Road, call me on <phone>, I feel really bad and I don't know who to " \
+           "turn to" in got
+    assert "мій номер <phone>, пишіть на <email> або <handle>, ось мій профіль <link>, картка <number>, мені 14" \
+           in got
+    for found in ("7700", "900123", "050", "olena2010", "ukr.net", "olena_k2010", "instagram", "4149"):
+        assert found not in done.stdout
+    assert "names and addresses" in done.stdout  # the file says what it could not take out
+
+
+def load_file_text(text: str, folder: Path):
+    path = folder / "export.yml"
+    path.write_text(text, encoding="utf-8")
+    return load_file(path)
