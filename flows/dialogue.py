@@ -46,6 +46,9 @@ SAFETY_CHECK = "safety_check"
 RISK_FLAGS = "risk_flags"
 #: The flags kept per conversation (the oldest go first).
 RISK_FLAGS_KEPT = 10
+#: conversation.data key of the person's own "I'm in danger now" (the button, asked or not), for the
+#: console: {"first_at", "at" (the latest), "times"}. A press is no flagged message (it has no words).
+DANGER_PRESSED = "danger_pressed"
 TOPIC_PREFIX, LANG_PREFIX = "topic:", "lang:"
 SURVEY_YES, SURVEY_NO = "survey:yes", "survey:no"
 
@@ -141,6 +144,8 @@ class Dialogue:
         danger = self.ctx.inbound.button == SAFETY_DANGER or typed == "danger"
         if danger:
             risk = "crisis"  # the person says so: nothing to weigh
+            if self.ctx.inbound.button == SAFETY_DANGER:  # a typed "no" is no press of the button
+                self._danger_pressed()
         elif typed == "safe" and risk == "check":
             risk = "none"  # "I'm safe" answers the question; it is no new warning sign
         if risk in ("crisis", "check") and blocked:  # numbers always; the queue not while blocked, so no one is called
@@ -174,6 +179,19 @@ class Dialogue:
                       "score": round(parse.crisis_score, 3), "language": parse.language,
                       "at": self.ctx.now.isoformat()})
         self.conv.data[RISK_FLAGS] = flags[-RISK_FLAGS_KEPT:]
+
+    def _danger_pressed(self) -> None:
+        """Remember that, and when, the person said they are in danger: the console says why it is a crisis.
+
+        Honoured also with no question behind it (a stale or forged button:
+        "in danger" is never doubted); without this the operator saw a
+        crisis whose risk panel said "no risk found" (attack on issue 21, B1).
+        """
+        now = self.ctx.now.isoformat()
+        before = self.conv.data.get(DANGER_PRESSED)
+        before = before if isinstance(before, dict) else {}
+        self.conv.data[DANGER_PRESSED] = {"first_at": before.get("first_at") or now, "at": now,
+                                          "times": int(before.get("times") or 0) + 1}
 
     def _blocked(self) -> bool:
         until = self.conv.data.get("blocked_until")

@@ -4,8 +4,8 @@ The crisis layer speaks in codes (``risk: check``, ``rule:no_want_live``,
 ``model:0.93``); an operator at night needs "Possible crisis: safety
 check", "Crisis rule: suicide or self-harm", "Crisis model: 93 % sure".
 This module turns what the dialogue kept on the conversation (its flagged
-messages, ``flows/dialogue.py`` ``RISK_FLAGS``, and the safety question,
-``SAFETY_CHECK``) and the operators' marks into plain data for the chat
+messages, ``flows/dialogue.py`` ``RISK_FLAGS``, the safety question,
+``SAFETY_CHECK``, and the person's own "I'm in danger now", ``DANGER_PRESSED``) and the operators' marks into plain data for the chat
 page and its JSON, in the operator's language.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from vikno.flows.dialogue import RISK_FLAGS, SAFETY_CHECK
+from vikno.flows.dialogue import DANGER_PRESSED, RISK_FLAGS, SAFETY_CHECK
 from vikno.nlu.crisis import rule_category
 from vikno.nlu.risk_context import CONTEXTS
 from vikno.storage.models import Conversation, Feedback, Message, Operator
@@ -76,9 +76,25 @@ def mark_view(mark: Feedback | None, operators: dict[str, Operator], lang: str =
             "operator_id": mark.operator_id, "at": mark.marked_at.isoformat().replace("+00:00", "Z")}
 
 
+def danger_view(conv: Conversation, lang: str = DEFAULT) -> dict[str, Any] | None:
+    """The person's own "I'm in danger now", with when: a crisis for that reason alone, question or not."""
+    pressed = conv.data.get(DANGER_PRESSED)
+    if not isinstance(pressed, dict) or not pressed.get("at"):
+        return None
+    times = int(pressed.get("times") or 1)
+    last = str(pressed["at"])
+    first = str(pressed.get("first_at") or last)
+    if times > 1:
+        words = text(lang, "risk.danger_pressed_times", times=times, first=_time(first), time=_time(last))
+    else:
+        words = text(lang, "risk.danger_pressed", time=_time(last))
+    return {"text": words, "at": _iso(last), "first_at": _iso(first), "times": times}
+
+
 def risk_view(conv: Conversation, messages: dict[str, Message], marks: list[Feedback],
               operators: dict[str, Operator], lang: str = DEFAULT) -> dict[str, Any]:
-    """The risk panel: the level, each flagged message (newest first) with its reasons and mark, the safety question.
+    """The risk panel: the level, each flagged message (newest first) with its reasons and mark, the safety
+    question, and "in danger" pressed.
 
     ``messages`` holds the flagged messages by id (for their text); a message
     no longer there is still listed, without text. ``marks`` are the
@@ -88,8 +104,9 @@ def risk_view(conv: Conversation, messages: dict[str, Message], marks: list[Feed
     by_message = {m.message_id: m for m in marks}
     flags = [f for f in conv.data.get(RISK_FLAGS) or [] if isinstance(f, dict) and f.get("message_id")]
     check = conv.data.get(SAFETY_CHECK) if isinstance(conv.data.get(SAFETY_CHECK), dict) else None
+    danger = danger_view(conv, lang)
     levels = {str(f.get("level")) for f in flags}
-    if check and check.get("escalated"):
+    if danger or (check and check.get("escalated")):
         levels.add("crisis")
     if check:
         levels.add("check")
@@ -125,6 +142,8 @@ def risk_view(conv: Conversation, messages: dict[str, Message], marks: list[Feed
         "level_label": text(lang, f"risk.level.{level}"),
         "flags": shown,
         "check": safety,
+        # the person pressed "I'm in danger now" (also with no question asked): the level is crisis
+        "danger": danger,
         # marks by message id, for the marks on messages nobody flagged (shown beside them in the chat)
         "marks": {mid: mark_view(m, operators, lang) for mid, m in by_message.items()},
     }

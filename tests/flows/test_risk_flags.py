@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from vikno.flows.dialogue import RISK_FLAGS, RISK_FLAGS_KEPT
+from vikno.flows.dialogue import DANGER_PRESSED, RISK_FLAGS, RISK_FLAGS_KEPT
 from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound, Kind
 from vikno.nlu.types import FALLBACK_INTENT
@@ -69,3 +69,23 @@ async def test_ordinary_messages_are_not_flagged_and_the_flags_are_bounded(engin
     ids = [f["message_id"] for f in conv.data[RISK_FLAGS]]
     newest = [m.id for m in await any_store.messages.history(conv.id) if m.direction == "in"][-RISK_FLAGS_KEPT:]
     assert ids == newest
+
+
+async def test_in_danger_is_remembered_with_its_time_also_when_nothing_was_asked(
+        engine: Engine, any_store: Store, clock) -> None:
+    """Attack on issue 21, B1: "safety:danger" on a fresh conversation is a crisis (always honoured), but
+    the console said "no risk found": nothing on the conversation said why."""
+    pressed = Inbound(channel="rest", user_id="stranger", button="safety:danger", kind=Kind.BUTTON)
+    turn = await engine.handle(pressed)
+    assert turn.conversation.priority == "crisis"
+    conv = await any_store.conversations.get(turn.conversation.id)
+    assert conv is not None and "safety_check" not in conv.data and RISK_FLAGS not in conv.data
+    first = conv.data[DANGER_PRESSED]
+    assert first["times"] == 1 and first["first_at"] == first["at"]
+    assert first["at"] <= clock.now.isoformat()
+
+    await engine.handle(pressed)
+    conv = await any_store.conversations.get(turn.conversation.id)
+    assert conv is not None
+    again = conv.data[DANGER_PRESSED]
+    assert again["times"] == 2 and again["first_at"] == first["at"] and again["at"] > first["at"]

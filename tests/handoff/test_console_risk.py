@@ -144,6 +144,30 @@ async def test_a_crisis_after_the_check_shows_as_raised_to_crisis_in_ukrainian(s
     assert risk["check"]["answer_label"] == "Відповіді ще немає"
 
 
+DANGER_PRESSED = {"en": "The person pressed “I'm in danger now” at", "uk": "Людина натиснула «Я зараз у небезпеці» о",
+                  "ru": "Человек нажал «Я сейчас в опасности» в", "az": "İnsan «Mən indi təhlükədəyəm» düyməsini"}
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ru", "az"])
+async def test_in_danger_without_a_question_shows_as_a_crisis_and_why(site: ConsoleSite, lang: str) -> None:
+    """Attack on issue 21, B1: a bare "safety:danger" made a crisis that the panel called "no risk found"."""
+    await site.operator("olena")
+    answer = await site.agent().say("stranger", button="safety:danger")
+    assert answer["conversation"]["priority"] == "crisis"
+    op = site.agent(lang)
+    assert (await op.log_in("olena")).status == 303
+    cid = (await (await op.post("/console/take-next", json_reply=True)).json())["conversation_id"]
+    risk = (await chat_json(op, cid))["risk"]
+    crisis = {"en": "Crisis", "uk": "Криза", "ru": "Кризис", "az": "Böhran"}[lang]
+    assert (risk["level"], risk["level_label"], risk["flags"], risk["check"]) == ("crisis", crisis, [], None)
+    danger = risk["danger"]
+    assert danger["times"] == 1 and danger["at"].endswith("Z")
+    assert danger["text"].startswith(DANGER_PRESSED[lang]) and danger["at"][11:16] in danger["text"]
+    page = await (await op.get(f"/console/c/{cid}")).text()
+    assert '<section class="risk level-crisis" id="risk" aria-labelledby="risk-title">' in page  # not hidden
+    assert danger["text"] in visible(page)
+
+
 async def test_an_ordinary_chat_shows_no_risk_panel(site: ConsoleSite) -> None:
     await site.operator("olena")
     await site.agent().say("bora", ORDINARY)
@@ -152,7 +176,7 @@ async def test_an_ordinary_chat_shows_no_risk_panel(site: ConsoleSite) -> None:
     assert (await op.log_in("olena")).status == 303
     cid = (await (await op.post("/console/take-next", json_reply=True)).json())["conversation_id"]
     risk = (await chat_json(op, cid))["risk"]
-    assert (risk["level"], risk["flags"], risk["check"]) == ("none", [], None)
+    assert (risk["level"], risk["flags"], risk["check"], risk["danger"]) == ("none", [], None, None)
     assert '<section class="risk level-none" id="risk" aria-labelledby="risk-title" hidden>' in \
         await (await op.get(f"/console/c/{cid}")).text()
 

@@ -80,3 +80,23 @@ async def test_a_click_marks_the_message_and_the_panel_follows_the_chat_live(
         "Marked “not a crisis” by Olena")
     assert sorted(f.label for f in await site.store.feedback.since()) == ["crisis", "not_crisis"]
     assert problems == []
+
+
+async def test_in_danger_pressed_while_the_chat_is_open_shows_in_the_panel_live(
+        site: ConsoleSite, browser: Browser) -> None:
+    """Attack on issue 21, B1: "in danger" with no question behind it; the panel must say why it is a crisis."""
+    await site.operator("olena", display_name="Olena")
+    person = site.agent()
+    await person.say("bora", "де взяти крісло колісне")
+    await person.say("bora", button="person")
+    page, problems = await console_page(browser, site, "olena")
+    await page.locator("#take-next").click()
+    await page.wait_for_url("**/console/c/*")
+    await expect(page.locator("#risk")).to_be_hidden()
+
+    await person.say("bora", button="safety:danger")
+    await expect(page.locator("#risk")).to_be_visible()
+    await expect(page.locator("#risk-level")).to_have_text("Crisis")
+    await expect(page.locator("#risk-check .escalated")).to_contain_text(
+        "The person pressed “I'm in danger now” at")
+    assert problems == []

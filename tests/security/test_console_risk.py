@@ -86,6 +86,20 @@ async def markup_in_a_flagged_message(site: ConsoleSite) -> None:
     assert risk["flags"][0]["message_id"] == mid and risk["flags"][0]["excerpt"] == f"{CRISIS_TEXT} {XSS}"
 
 
+async def forged_in_danger_on_a_fresh_conversation(site: ConsoleSite) -> None:
+    """Attack on issue 21, B1: a bare "safety:danger" on a new key is a crisis ("in danger" is never doubted),
+    and the panel then said "no risk found". It must say the person pressed "in danger", and when."""
+    answer = await site.agent().say("forger", button="safety:danger")
+    assert answer["conversation"]["priority"] == "crisis"
+    op = await logged_in(site, "olena")
+    cid = (await (await op.post("/console/take-next", json_reply=True)).json())["conversation_id"]
+    risk = (await (await op.get(f"/console/api/c/{cid}")).json())["risk"]
+    assert (risk["level"], risk["level_label"]) == ("crisis", "Crisis")
+    assert risk["danger"]["text"].startswith("The person pressed “I'm in danger now” at ")
+    assert risk["danger"]["times"] == 1 and risk["check"] is None
+    assert risk["danger"]["text"] in unescape(await (await op.get(f"/console/c/{cid}")).text())
+
+
 ATTACKS = [
     Attack("mark-a-chat-of-another-team", "21.3",
            "an operator of another team, or of the same team without the chat, marks a flagged message or reads "
@@ -99,6 +113,10 @@ ATTACKS = [
     Attack("markup-in-a-flagged-message", "21.3",
            "a person's message with markup is flagged: the risk panel shows it as text, never as markup",
            markup_in_a_flagged_message),
+    Attack("forged-in-danger-without-a-question", "21.3",
+           "a client sends the 'in danger' button on a conversation that was never asked: a crisis, and the "
+           "panel says crisis because the person pressed 'in danger' (with the time), never 'no risk found'",
+           forged_in_danger_on_a_fresh_conversation),
 ]
 
 

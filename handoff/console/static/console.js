@@ -368,10 +368,11 @@
   function renderRisk(r) {
     var box = document.getElementById("risk");
     if (!box || !r) { return; }
-    box.hidden = !(r.flags.length || r.check);
+    box.hidden = !(r.flags.length || r.check || r.danger);
     box.className = "risk level-" + r.level;
     document.getElementById("risk-level").textContent = r.level_label;
     var check = [];
+    if (r.danger) { check.push(el("li", "escalated", r.danger.text)); }
     if (r.check) {
       check.push(el("li", null, r.check.asked));
       check.push(el("li", null, r.check.answer_label));
