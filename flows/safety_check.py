@@ -28,7 +28,7 @@ from .telling import Outgoing, tell
 
 log = logging.getLogger(__name__)
 
-#: The longest queue looked at in one sweep.
+#: The most ``urgent`` conversations looked at in one sweep (oldest first: the overdue ones).
 SWEEP_LIMIT = 500
 
 
@@ -60,7 +60,11 @@ class SafetyChecks:
         """Escalate every overdue safety question; returns the conversations now in crisis."""
         now = self.clock()
         escalated = []
-        for conv in await self.store.conversations.waiting(list(self.helplines), limit=SWEEP_LIMIT):
+        # only urgent ones (the only priority a question can be overdue in): a page of the whole queue,
+        # crises first, hid every question behind 500 crises (attack on issue 21, B2)
+        waiting = await self.store.conversations.waiting(list(self.helplines), limit=SWEEP_LIMIT,
+                                                         priorities=[Priority.URGENT])
+        for conv in waiting:
             line = self.helplines.get(conv.helpline)
             if line is not None and overdue(conv, line, now):
                 done = await self._escalate(conv.id, line, now)

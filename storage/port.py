@@ -91,8 +91,15 @@ class Conversations(ABC):
         """Take one specific waiting conversation; None if it is not waiting (or the operator is full)."""
 
     @abstractmethod
-    async def waiting(self, helplines: Sequence[str], limit: int = 200) -> list[Conversation]:
-        """The queue in serving order (priority, then age)."""
+    async def waiting(self, helplines: Sequence[str], limit: int = 200,
+                      priorities: Sequence[str] | None = None) -> list[Conversation]:
+        """The queue in serving order (priority, then age), at most ``limit``.
+
+        With ``priorities``, only conversations of those priorities (before
+        the limit): a sweep that looks for one kind must not have it hidden
+        behind a full page of another (500 crises hid every unanswered
+        safety question, attack on issue 21, B2). An empty list finds none.
+        """
 
     @abstractmethod
     async def assigned_to(self, operator_id: str) -> list[Conversation]:

@@ -153,8 +153,12 @@ class MongoConversations(Conversations):
         return [seat for seat in seats if seat not in held][max(0, unseated):]
 
     @translated
-    async def waiting(self, helplines: Sequence[str], limit: int = 200) -> list[Conversation]:
-        cursor = self.c.find(_queue_filter(helplines, None, None)).sort(_QUEUE_ORDER).limit(limit)
+    async def waiting(self, helplines: Sequence[str], limit: int = 200,
+                      priorities: Sequence[str] | None = None) -> list[Conversation]:
+        query = _queue_filter(helplines, None, None)
+        if priorities is not None:
+            query["priority"] = {"$in": list(priorities)}
+        cursor = self.c.find(query).sort(_QUEUE_ORDER).limit(limit)
         return [conversation_from(d) async for d in cursor]
 
     @translated

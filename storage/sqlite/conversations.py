@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from ..errors import Conflict
-from ..models import Conversation, State, utcnow
+from ..models import PRIORITY_RANK, Conversation, State, utcnow
 from ..port import Conversations, QueueStats
 from .db import SqliteDatabase
 from .schema import dt, dumps, loads, ts
@@ -178,8 +178,16 @@ class SqliteConversations(Conversations):
             (operator_id, ts(now), ts(now), conversation_id, *room_args),
         ))
 
-    async def waiting(self, helplines: Sequence[str], limit: int = 200) -> list[Conversation]:
+    async def waiting(self, helplines: Sequence[str], limit: int = 200,
+                      priorities: Sequence[str] | None = None) -> list[Conversation]:
         where, args = _queue_filter(helplines, None, None)
+        if priorities is not None:
+            # by rank, as the queue index is (state, helpline, priority_rank, enqueued_at); the name too,
+            # so that a priority without a rank of its own (rank 0) is not mistaken for another
+            ranks = sorted({PRIORITY_RANK.get(p, 0) for p in priorities})
+            where += (f" AND priority_rank IN ({','.join('?' * len(ranks))})"
+                      f" AND priority IN ({','.join('?' * len(priorities))})")
+            args = [*args, *ranks, *priorities]
 
         def q(conn: sqlite3.Connection) -> list[Conversation]:
             rows = conn.execute(

@@ -125,6 +125,30 @@ async def test_no_answer_within_the_minutes_escalates_once(engine: Engine, any_s
     assert still is not None and still.priority == "urgent"
 
 
+async def test_no_number_of_crises_waiting_hides_an_unanswered_question(
+        engine: Engine, any_store: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Attack on issue 21, B2: the sweep read the first SWEEP_LIMIT waiting conversations, crises first; with
+    that many crises waiting no ``urgent`` one was looked at and silent questions never escalated."""
+    from vikno.flows import safety_check
+
+    monkeypatch.setattr(safety_check, "SWEEP_LIMIT", 8)  # the same query and order; fewer rows to write
+    for n in range(safety_check.SWEEP_LIMIT + 2):  # more crises than one sweep reads, all older
+        crisis = await any_store.conversations.create(Conversation(helpline="line1620", channel="rest",
+                                                                   user_key=f"crisis-{n}"))
+        crisis.state, crisis.priority, crisis.enqueued_at = State.WAITING, Priority.CRISIS, clock.now
+        await any_store.conversations.save(crisis)
+    asked = await engine.handle(text("quiet", MAYBE))
+    assert asked.conversation.priority == "urgent"
+
+    async def nothing(*_: object) -> None:
+        return None
+
+    checks = SafetyChecks(any_store, load_helplines(shipped_helpline_folders()), on_outgoing=nothing,
+                          push_channels=lambda: frozenset(), on_change=nothing, clock=lambda: clock.now)
+    clock.now += timedelta(minutes=6)
+    assert [c.id for c in await checks.sweep()] == [asked.conversation.id]
+
+
 async def test_an_ordinary_message_is_not_checked(engine: Engine) -> None:
     turn = await engine.handle(text("anna", ORDINARY))
     assert turn.conversation.state == "bot" and turn.conversation.priority is None

@@ -151,3 +151,24 @@ async def test_a_chat_that_ends_frees_its_place(any_store: Store) -> None:
     third = await claim("op1", helplines=["l1620"], teams=None, languages=None, now=utcnow(), capacity=1)
     assert third is not None
     assert await claim("op2", helplines=["l1620"], teams=None, languages=None, now=utcnow(), capacity=1) is None
+
+
+async def test_the_waiting_list_of_some_priorities_only(any_store: Store) -> None:
+    """The safety-question sweep reads only ``urgent`` conversations: no number of crises may hide them."""
+    for n in range(5):
+        await waiting(any_store, f"crisis{n}", "crisis", n)
+    await waiting(any_store, "urgent-new", "urgent", 20)
+    await waiting(any_store, "urgent-old", "urgent", 10)
+    await waiting(any_store, "report", "urgent_report", 0)
+    await waiting(any_store, "other-line", "urgent", 0, helpline="l1552")
+    taken = await waiting(any_store, "taken", "urgent", 1)
+    await any_store.conversations.claim(taken.id, "op1", utcnow())
+    only = any_store.conversations.waiting
+    assert [c.user_key for c in await only(["l1620"], limit=3, priorities=["urgent"])] == ["urgent-old", "urgent-new"]
+    assert [c.user_key for c in await only(["l1620"], limit=1, priorities=["urgent"])] == ["urgent-old"]
+    assert [c.user_key for c in await only(["l1620"], priorities=["urgent", "urgent_report"])] == \
+        ["urgent-old", "urgent-new", "report"]
+    assert [c.user_key for c in await only(["l1620", "l1552"], priorities=["urgent"])] == \
+        ["other-line", "urgent-old", "urgent-new"]
+    assert len(await only(["l1620"], limit=3)) == 3  # no priorities: the whole queue, as before
+    assert await only(["l1620"], priorities=[]) == []
