@@ -150,10 +150,12 @@ async def _stranded(console: Console, supervisor: Operator, people: list[Operato
                     names: dict[str, Operator], lang: str) -> list[dict[str, Any]]:
     """Waiting chats no operator online now would be given (its language or team has nobody), and why.
 
-    The same test as what the person is told (flows/outlook.py, ``count_available`` of the store):
+    The test of what the person is told (flows/outlook.py, ``count_available`` of the store):
     presence online, the console seen within SEEN_WITHIN, the chat's helpline, team and language
     among the operator's (an empty list is all). A supervisor could still pick such a chat by hand;
-    the point is that nobody's queue brings it. A full operator counts: one of their chats ends.
+    the point is that nobody's queue brings it. One difference on purpose: here a full operator
+    counts (one of their chats ends, and their queue brings it then), while the person is told
+    nobody can answer *now* when every operator who could is full (attack on issue 21, A5).
     """
     online = [o for o in people if o.presence == Presence.ONLINE and not o.disabled
               and o.last_seen_at is not None and o.last_seen_at >= now - SEEN_WITHIN]
