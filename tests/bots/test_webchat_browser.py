@@ -91,7 +91,7 @@ class ChatServer:
 
 def other_site(chat_url: str, seen: list[str]) -> web.Application:
     """The helpline's own site, another origin: a page with the README's tag; every path asked for lands in ``seen``."""
-    embed = (f'<!doctype html><html><head><meta charset="utf-8"><title>Community centre</title></head><body>'
+    embed = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Community centre</title></head><body>'
              f'<h1>Community centre</h1><p>Opening hours and news.</p>{readme_embed_tag(chat_url)}</body></html>')
 
     @web.middleware

@@ -46,7 +46,7 @@
       reconnecting: "Немає звʼязку. Пробуємо ще раз…", typing: "Фахівець друкує…", log: "Повідомлення чату",
       intro: "Вітаємо! Тут можна анонімно написати про те, що сталося. Напишіть або оберіть нижче.",
       menu: "☰ Меню", person: "🙋 Поговорити з людиною", sending: "надсилається…", failed: "не надіслано",
-      you: "Ви:", bot: "Бот:", operator: "Фахівець:", language: "Мова", quick: "Варіанти відповіді",
+      you: "Ви:", bot: "Бот", operator: "Фахівець", lineNote: "Повідомлення лінії", language: "Мова", quick: "Варіанти відповіді",
       queue: "Ви в черзі: ", tooLong: "Повідомлення задовге",
       notSent: "Повідомлення не надіслано. Спробуйте ще раз трохи пізніше.",
       offline: "Немає звʼязку: повідомлення не надіслано. Ми й далі пробуємо зʼєднатися.",
@@ -58,7 +58,7 @@
       reconnecting: "Нет связи. Пробуем снова…", typing: "Специалист печатает…", log: "Сообщения чата",
       intro: "Здравствуйте! Здесь можно анонимно написать о том, что случилось. Напишите или выберите ниже.",
       menu: "☰ Меню", person: "🙋 Поговорить с человеком", sending: "отправляется…", failed: "не отправлено",
-      you: "Вы:", bot: "Бот:", operator: "Специалист:", language: "Язык", quick: "Варианты ответа",
+      you: "Вы:", bot: "Бот", operator: "Специалист", lineNote: "Сообщение линии", language: "Язык", quick: "Варианты ответа",
       queue: "Вы в очереди: ", tooLong: "Сообщение слишком длинное",
       notSent: "Сообщение не отправлено. Попробуйте ещё раз немного позже.",
       offline: "Нет связи: сообщение не отправлено. Мы продолжаем пробовать подключиться.",
@@ -70,7 +70,7 @@
       reconnecting: "Bağlantı yoxdur. Yenidən cəhd edilir…", typing: "Mütəxəssis yazır…", log: "Çat mesajları",
       intro: "Salam! Burada baş verənlər barədə anonim yaza bilərsiniz. Yazın və ya aşağıdan seçin.",
       menu: "☰ Menyu", person: "🙋 İnsanla danışmaq", sending: "göndərilir…", failed: "göndərilmədi",
-      you: "Siz:", bot: "Bot:", operator: "Mütəxəssis:", language: "Dil", quick: "Cavab variantları",
+      you: "Siz:", bot: "Bot", operator: "Mütəxəssis", lineNote: "Xəttin bildirişi", language: "Dil", quick: "Cavab variantları",
       queue: "Növbədəsiniz: ", tooLong: "Mesaj çox uzundur",
       notSent: "Mesaj göndərilmədi. Bir az sonra yenidən cəhd edin.",
       offline: "Bağlantı yoxdur: mesaj göndərilmədi. Qoşulmağa cəhd etməyə davam edirik.",
@@ -82,7 +82,7 @@
       reconnecting: "No connection. Trying again…", typing: "A specialist is typing…", log: "Chat messages",
       intro: "Hello! You can write here anonymously about what happened. Write, or choose below.",
       menu: "☰ Menu", person: "🙋 Talk to a person", sending: "sending…", failed: "not sent",
-      you: "You:", bot: "Bot:", operator: "Specialist:", language: "Language", quick: "Reply options",
+      you: "You:", bot: "Bot", operator: "Specialist", lineNote: "From the helpline", language: "Language", quick: "Reply options",
       queue: "You are in the queue: ", tooLong: "The message is too long",
       notSent: "The message was not sent. Please try again a little later.",
       offline: "No connection: the message was not sent. We keep trying to connect.",
@@ -132,7 +132,7 @@
     root.appendChild(launcher);
   }
 
-  var panel = el("section", "vk-panel");
+  var panel = el(pageMode ? "main" : "section", "vk-panel");
   panel.id = "vk-panel";
   panel.hidden = !pageMode;
   var header = el("header", "vk-header");
@@ -306,6 +306,7 @@
     send.title = t.send;
     typing.textContent = t.typing;
     intro.textContent = t.intro;
+    Array.prototype.forEach.call(log.querySelectorAll("[data-sender]"), labelOf);
     renderLanguages();
     showStatus();
   }
@@ -372,15 +373,25 @@
   }
 
   // --- rendering --------------------------------------------------------------
+  // Who writes is always visible: the bot and a specialist each carry a short label and their own
+  // bubble style, and what the helpline tells (a specialist joined, the chat closed) is a line across
+  // the chat, not a bubble. The person's own messages keep a label for screen readers only.
   function bubble(sender, text) {
-    var t = T[lang];
-    var item = el("div", "vk-msg vk-" + sender);
-    var who = el("span", "vk-sr", sender === "user" ? t.you : sender === "operator" ? t.operator : t.bot);
+    var item = el("div", sender === "system" ? "vk-line vk-system" : "vk-msg vk-" + sender);
+    var who = el("span", sender === "user" || sender === "system" ? "vk-sr" : "vk-who");
+    who.dataset.sender = sender;
+    labelOf(who);
     var body = el("div", "vk-text", text || "");
     body.dir = "auto";
     item.appendChild(who);
     item.appendChild(body);
     return item;
+  }
+
+  function labelOf(who) {
+    var t = T[lang], sender = who.dataset.sender;
+    who.textContent = sender === "user" ? t.you : sender === "operator" ? t.operator
+      : sender === "system" ? t.lineNote + ":" : t.bot;
   }
 
   function shownText(m) {
@@ -431,7 +442,8 @@
       var note = node.querySelector(".vk-note");
       if (note) { note.remove(); }
     } else {
-      node = bubble(m.direction === "in" ? "user" : (m.sender === "operator" ? "operator" : "bot"), shownText(m));
+      node = bubble(m.direction === "in" ? "user" : (m.sender === "operator" || m.sender === "system" ? m.sender : "bot"),
+                    shownText(m));
     }
     if (m.id) { byId[m.id] = node; node.dataset.id = m.id; }
     if (m.seq) { node.dataset.seq = String(m.seq); place(node, String(m.seq)); } else { log.insertBefore(node, firstPending()); }
@@ -449,7 +461,14 @@
       var btn = el("button", "vk-quick-btn", b.title);
       btn.type = "button";
       btn.dir = "auto";
-      btn.addEventListener("click", function () { sendButton(b.payload, b.title); });
+      btn.addEventListener("click", function (e) {
+        sendButton(b.payload, b.title);
+        // the buttons are gone now: focus must not fall to the page. A keyboard press (no pointer:
+        // detail 0) or a fine pointer goes on in the message box; a finger goes to the chat log,
+        // so that no on-screen keyboard jumps up over the answer.
+        var keyboard = e.detail === 0 || !window.matchMedia || window.matchMedia("(pointer: fine)").matches;
+        (keyboard ? input : log).focus();
+      });
       quick.appendChild(btn);
     });
     quick.hidden = !buttons.length;

@@ -1,0 +1,319 @@
+"""The web chat for a frightened person on a phone, measured in headless Chromium (issue 24).
+
+axe-core's WCAG A/AA rules inside the widget's shadow root, at 360x640 and at desktop size, on the
+/chat page and on another site that embeds the widget, over a real conversation: the bot's answers,
+a person who asked for a human, an operator who joined (a real handoff through the service the
+console uses) and wrote. Then what axe cannot measure: focus rings and field borders against
+their background (3:1), the title kept for screen readers, the language menu not cut, who is
+writing (bot or specialist) visible at a glance, and a keyboard-only walk through the chat.
+
+One browser and one chat server for the module: every test opens its own browser context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from aiohttp import web
+
+from vikno.bots.config import LimitSettings
+from vikno.bots.keys import ENGINE, HANDOFF, STORE
+from vikno.handoff.accounts import create_operator
+from vikno.storage.models import Operator, utcnow
+
+from ..a11y import assert_no_blocking, contrast, field_border_problems, ring_problems, tab_through
+from ..support import CHROMIUM, CHROMIUM_ARGS, free_port, require_browser
+from .test_webchat_browser import GREETING, ChatServer, exit_site, key_of, other_site
+
+require_browser()
+from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
+
+pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
+
+TIMEOUT_MS = 20_000
+PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True, "reduced_motion": "reduce"}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+SIZES = [pytest.param(PHONE, id="360x640"), pytest.param(DESKTOP, id="1280x800")]
+
+
+class Chat:
+    def __init__(self, server: ChatServer, other_url: str) -> None:
+        self.server, self.other_url = server, other_url
+        self.operators = 0
+
+    @property
+    def app(self) -> web.Application:
+        assert self.server.runner is not None
+        return self.server.runner.app
+
+    async def operator(self) -> Operator:
+        """A new operator, online, with no display name: the person is told "a specialist"."""
+        self.operators += 1
+        o = await create_operator(self.app[STORE], f"op{self.operators}", "correct horse battery")
+        o.presence, o.last_seen_at = "online", utcnow()
+        return await self.app[STORE].operators.save(o)
+
+    async def conversation_id(self, page: Page) -> str:
+        key = await key_of(page)
+        assert key
+        conv = await self.app[ENGINE].find("webchat", key)
+        assert conv is not None
+        return conv.id
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def chat(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Chat]:
+    other_port, chat_port, exit_port = free_port(), free_port(), free_port()
+    other_url = f"http://127.0.0.1:{other_port}"
+    server = ChatServer(tmp_path_factory.mktemp("a11y") / "data", chat_port, other_url,
+                        f"http://127.0.0.1:{exit_port}/today")
+    # every test is a new person from the same address: the module would soon be refused as one sender
+    server.limits = LimitSettings(new_conversations_per_address=100, new_conversations_per_address_per_hour=1000)
+    await server.start()
+    runners = [web.AppRunner(other_site(server.url, [])), web.AppRunner(exit_site())]
+    for runner, port in zip(runners, (other_port, exit_port)):
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+    yield Chat(server, other_url)
+    await server.stop()
+    for runner in runners:
+        await runner.cleanup()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        await b.close()
+
+
+async def open_page(browser: Browser, url: str, size: dict[str, Any]) -> tuple[Page, list[str]]:
+    ctx = await browser.new_context(**size)
+    page = await ctx.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    await page.goto(url)
+    return page, problems
+
+
+async def say(page: Page, text: str) -> None:
+    box = page.locator(".vk-input")
+    await box.fill(text)
+    await box.press("Enter")
+
+
+async def with_a_specialist(chat: Chat, page: Page) -> tuple[Operator, str]:
+    """The person talks to the bot, asks for a human, and an operator joins and writes."""
+    await say(page, "Привіт")
+    await expect(page.locator(".vk-log .vk-text", has_text=GREETING)).to_have_count(1)
+    await page.locator(".vk-quick-btn", has_text="людиною").first.click()
+    await expect(page.locator(".vk-user.vk-pending")).to_have_count(0)
+    op = await chat.operator()
+    cid = await chat.conversation_id(page)
+    await chat.app[HANDOFF].pick(op, cid)
+    await chat.app[HANDOFF].reply(op, cid, "Добрий вечір, я поруч. Розкажіть, що сталося?")
+    await expect(page.locator(".vk-operator .vk-text")).to_have_text("Добрий вечір, я поруч. Розкажіть, що сталося?")
+    return op, cid
+
+
+# --- item 1: axe over the web chat ------------------------------------------------------------------
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_axe_finds_no_serious_problem_on_the_chat_page(chat: Chat, browser: Browser,
+                                                           size: dict[str, Any]) -> None:
+    page, problems = await open_page(browser, chat.server.url + "/chat", size)
+    await expect(page.locator(".vk-quick-btn").first).to_be_visible()
+    print("chat page, empty", size["viewport"], await assert_no_blocking(page, "web chat page, empty"))
+    await with_a_specialist(chat, page)
+    print("chat page, talking", size["viewport"], await assert_no_blocking(page, "web chat page, a conversation"))
+    assert problems == []
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_axe_finds_no_serious_problem_in_the_widget_on_another_site(chat: Chat, browser: Browser,
+                                                                         size: dict[str, Any]) -> None:
+    page, problems = await open_page(browser, chat.other_url + "/embed", size)
+    await expect(page.locator(".vk-launcher")).to_be_visible()
+    print("widget, closed", size["viewport"], await assert_no_blocking(page, "web chat widget, closed"))
+    await page.locator(".vk-launcher").click()
+    await with_a_specialist(chat, page)
+    # axe walked into the shadow root: its results name the widget's own elements
+    print("widget, open", size["viewport"], await assert_no_blocking(page, "web chat widget, open"))
+    assert problems == []
+
+
+async def test_axe_sees_inside_the_widgets_shadow_root(chat: Chat, browser: Browser) -> None:
+    """The test above would pass on an empty page: prove axe checks the shadow root's elements."""
+    page, _ = await open_page(browser, chat.other_url + "/embed", DESKTOP)
+    await page.locator(".vk-launcher").click()
+    await expect(page.locator(".vk-input")).to_be_focused()
+    # break one rule inside the shadow root on purpose: a field with no name
+    await page.locator(".vk-input").evaluate("el => { el.removeAttribute('aria-label'); el.placeholder = ''; }")
+    from ..a11y import axe
+    found = {v["id"]: v for v in await axe(page)}
+    assert "label" in found, found.keys()
+    assert any(len(n["target"]) == 1 and isinstance(n["target"][0], list) for n in found["label"]["nodes"])
+
+
+# --- item 2: what axe does not measure ---------------------------------------------------------------
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_focus_rings_and_field_borders_stand_out_3_to_1(chat: Chat, browser: Browser,
+                                                             size: dict[str, Any]) -> None:
+    page, problems = await open_page(browser, chat.other_url + "/embed", size)
+    ring = await tab_through(page, 1)  # the launcher, on the embedding site's page
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".vk-input")).to_be_focused()
+    await say(page, "Привіт")
+    await expect(page.locator(".vk-log .vk-text", has_text=GREETING)).to_have_count(1)
+    await expect(page.locator(".vk-lang")).to_be_visible()
+    ring += await tab_through(page, 40)  # round the panel: header, log, reply buttons, box, send
+    assert {(f["cls"].split() or [f["tag"]])[0] for f in ring} >= {"vk-launcher", "vk-lang", "vk-exit", "vk-log", "vk-quick-btn",
+                                                   "vk-input", "vk-send"}, ring
+    assert ring_problems(ring) == []
+    assert await field_border_problems(page, ".vk-input, .vk-lang") == []
+    assert problems == []
+
+
+async def test_the_title_stays_for_screen_readers_and_the_language_menu_is_not_cut_at_360(
+        chat: Chat, browser: Browser, tmp_path: Path) -> None:
+    page, problems = await open_page(browser, chat.server.url + "/chat", PHONE)
+    await say(page, "Привіт")
+    await expect(page.locator(".vk-log .vk-text", has_text=GREETING)).to_have_count(1)
+    await expect(page.get_by_role("heading", name="Чат підтримки")).to_have_count(1)
+    assert await page.locator(".vk-title").evaluate("el => getComputedStyle(el).visibility") != "hidden"
+    await expect(page.get_by_role("main")).to_have_count(1)  # the page's one landmark holds the chat
+    lang = page.locator(".vk-lang")
+    await expect(lang).to_be_visible()
+    for code in ("uk", "ru", "az", "en"):
+        await lang.evaluate("(el, code) => { el.value = code; }", code)
+        fits = await lang.evaluate(
+            "el => { const c = document.createElement('canvas').getContext('2d');"
+            " const cs = getComputedStyle(el); c.font = cs.font;"
+            " const text = c.measureText(el.options[el.selectedIndex].text).width;"
+            " return {text, room: el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 16}; }")
+        assert fits["text"] <= fits["room"], (code, fits)
+    box = await lang.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    exit_box = await page.locator(".vk-exit").bounding_box()
+    assert exit_box is not None and exit_box["x"] + exit_box["width"] <= 360
+    # the widget on another site has a close button too: all of the header still fits
+    # (the embedding test page has no viewport tag, so a "mobile" browser would lay it out 980 px wide)
+    widget, _ = await open_page(browser, chat.other_url + "/embed", {"viewport": PHONE["viewport"]})
+    await widget.locator(".vk-launcher").click()
+    await say(widget, "Привіт")
+    await expect(widget.locator(".vk-lang")).to_be_visible()
+    await expect(widget.get_by_role("heading", name="Чат підтримки")).to_have_count(1)
+    for part in (".vk-lang", ".vk-close", ".vk-exit"):
+        b = await widget.locator(part).bounding_box()
+        assert b is not None and b["x"] >= 0 and b["x"] + b["width"] <= 360, (part, b)
+    await widget.screenshot(path=str(tmp_path / "widget-360x640-header.png"))
+    assert problems == []
+
+
+async def test_after_a_reply_button_focus_goes_to_the_message_box(chat: Chat, browser: Browser) -> None:
+    page, problems = await open_page(browser, chat.server.url + "/chat", DESKTOP)
+    await say(page, "Привіт")
+    button = page.locator(".vk-quick-btn").first
+    await expect(button).to_be_visible()
+    await button.focus()
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".vk-input")).to_be_focused()  # not the page: the buttons are gone
+    assert problems == []
+
+
+# --- item 3: who is writing -----------------------------------------------------------------------------
+
+def _rgb(css: str) -> tuple[float, float, float]:
+    r, g, b = (float(x) for x in re.findall(r"[\d.]+", css)[:3])
+    return r, g, b
+
+
+async def test_the_person_sees_whether_the_bot_or_a_specialist_writes(chat: Chat, browser: Browser,
+                                                                      tmp_path: Path) -> None:
+    page, problems = await open_page(browser, chat.server.url + "/chat", PHONE)
+    await page.screenshot(path=str(tmp_path / "webchat-360x640-0-start.png"))
+    op, cid = await with_a_specialist(chat, page)
+    bot = page.locator(".vk-bot").first
+    human = page.locator(".vk-operator").first
+    # a short visible label on each, in the chat's language
+    await expect(bot.locator(".vk-who")).to_have_text("Бот")
+    await expect(bot.locator(".vk-who")).to_be_visible()
+    await expect(human.locator(".vk-who")).to_have_text("Фахівець")
+    await expect(human.locator(".vk-who")).to_be_visible()
+    # the operator joining is a line in the chat, shown as such (not a bot bubble)
+    joined = page.locator(".vk-system")
+    await expect(joined).to_have_count(1)
+    await expect(joined).to_be_visible()
+    await expect(joined).to_contain_text("приєднався")
+    await expect(page.locator(".vk-bot", has_text="приєднався")).to_have_count(0)
+    # two bubble styles that differ in colour by contrast and in their edge
+    style = "el => { const s = getComputedStyle(el); return [s.backgroundColor, s.borderLeftWidth, s.borderLeftStyle," \
+            " s.color]; }"
+    bot_bg, bot_edge, bot_edge_style, _ = await bot.evaluate(style)
+    op_bg, op_edge, op_edge_style, op_ink = await human.evaluate(style)
+    assert contrast(_rgb(bot_bg), _rgb(op_bg)) >= 3, (bot_bg, op_bg)
+    assert (op_edge, op_edge_style) != (bot_edge, bot_edge_style)
+    assert contrast(_rgb(op_ink), _rgb(op_bg)) >= 4.5
+    await page.screenshot(path=str(tmp_path / "webchat-360x640-1-specialist.png"))
+    # closing is a line too
+    await chat.app[HANDOFF].close(op, cid, category="topic:social_benefits", outcome="resolved", note="")
+    await expect(page.locator(".vk-system").nth(1)).to_be_visible()  # "the conversation is closed" (and a survey)
+    assert await page.locator(".vk-bot .vk-who", has_text="Фахівець").count() == 0
+    await page.screenshot(path=str(tmp_path / "webchat-360x640-2-closed.png"))
+    # labels follow the chat's language
+    page_en, _ = await open_page(browser, chat.server.url + "/chat?lang=en", PHONE)
+    await say(page_en, "Hello")
+    await expect(page_en.locator(".vk-bot .vk-who").first).to_have_text("Bot")
+    print("screenshots in", tmp_path)
+    assert problems == []
+
+
+# --- item 4: keyboard only ------------------------------------------------------------------------------
+
+async def test_keyboard_only_reach_the_box_send_press_a_button_and_leave(chat: Chat, browser: Browser) -> None:
+    page, problems = await open_page(browser, chat.other_url + "/embed", DESKTOP)
+    # Tab from the top of the embedding page to the launcher, Enter opens the chat in the message box
+    for _ in range(5):
+        await page.keyboard.press("Tab")
+        if await page.locator(".vk-launcher").evaluate("el => el.getRootNode().activeElement === el"):
+            break
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".vk-input")).to_be_focused()
+    await page.keyboard.type("Добрий день")
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".vk-log .vk-text", has_text=GREETING)).to_have_count(1)
+    await expect(page.locator(".vk-input")).to_be_focused()
+    # Tab onwards until a reply button has focus (they come before the box: Shift+Tab back)
+    for _ in range(40):
+        await page.keyboard.press("Shift+Tab")
+        if await page.evaluate(
+                "() => { const a = document.querySelector('[data-vikno-chat]').shadowRoot.activeElement;"
+                " return !!a && a.classList.contains('vk-quick-btn'); }"):
+            break
+    else:
+        pytest.fail("no reply button reachable by keyboard")
+    chosen = await page.evaluate("() => document.querySelector('[data-vikno-chat]').shadowRoot.activeElement.textContent")
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".vk-user .vk-text", has_text=chosen.strip())).to_have_count(1)
+    await expect(page.locator(".vk-input")).to_be_focused()
+    # quick exit with the keyboard: Tab to its button from the box, Enter
+    for _ in range(40):
+        await page.keyboard.press("Tab")
+        if await page.evaluate(
+                "() => { const a = document.querySelector('[data-vikno-chat]').shadowRoot.activeElement;"
+                " return !!a && a.classList.contains('vk-exit'); }"):
+            break
+    else:
+        pytest.fail("quick exit not reachable by keyboard")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url("**/today")
+    await expect(page.locator("h1")).to_have_text("Weather today")
+    assert problems == []
