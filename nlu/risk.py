@@ -12,8 +12,12 @@ instead of either:
 
 How the two sources decide: the model's probability sets the level
 (``crisis_at`` and ``check_at``, chosen by cross-validation on the corpus
-split by kind of message). A rule hit is never ignored: it is at least a
-``check``. The rules that were right on the training corpus (the *core*:
+split by kind of message). A rule hit is at least a ``check``, with one
+exception: the model says none *and* the message states a harmless context
+(a lesson, a past that is over, an explicit no, a film: risk_context.py),
+which overrules an ordinary rule and turns a core rule's alarm into a
+question. The model alone never overrules a rule: on wording unlike its
+training it scored "Ok, final decision: suicide" near zero. The rules that were right on the training corpus (the *core*:
 precise on crises and hard negatives alike, chosen at training time, see
 ``core_rules``) make a ``crisis`` unless the model is all but sure it is
 not (``core_veto_below``); the other rules make a ``crisis`` only when the
