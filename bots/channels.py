@@ -22,6 +22,7 @@ from vikno.storage.port import Store
 from .channel import PushChannel
 from .config import Settings
 from .outbox import OutboxPump
+from .who_writes import labelled, needs_label
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +57,22 @@ def outbound_of(message: Message) -> Outbound:
                     buttons=tuple(Button(b.get("title", ""), b.get("payload", "")) for b in message.buttons))
 
 
+async def _as_seen(message: Message, engine: Engine, store: Store) -> Outbound:
+    """An operator's words or a line about the chat carry who writes (bots/who_writes.py); the bot's do not."""
+    reply = outbound_of(message)
+    if not needs_label(message):
+        return reply
+    conversation = await store.conversations.get(message.conversation_id)
+    return labelled(message, reply, engine.helplines.get(message.helpline),
+                    conversation.language if conversation is not None else None)
+
+
 def wire(app: web.Application, channels: list[PushChannel], engine: Engine, store: Store,
          vault: IdentityVault) -> list[RunningChannel]:
     running: list[RunningChannel] = []
     for channel in channels:
         async def send(address: str, message: Message, channel: PushChannel = channel) -> None:
-            await channel.send(address, outbound_of(message))
+            await channel.send(address, await _as_seen(message, engine, store))
 
         pump = OutboxPump(store, vault, channel.name, send, per_chat_interval=channel.per_chat_interval,
                           per_second=channel.per_second)

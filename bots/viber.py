@@ -49,7 +49,7 @@ from typing import Any, ClassVar
 import aiohttp
 from aiohttp import web
 
-from vikno.flows.dialogue import CANCEL_WAITING, HOURS, LANGUAGE, MENU, PERSON
+from vikno.flows.dialogue import ALL_TOPICS, CANCEL_WAITING, HOURS, LANGUAGE, MENU, PERSON
 from vikno.flows.messages import Button, Inbound, Kind, Outbound, Turn
 from vikno.storage.errors import Conflict, StoreUnavailable
 
@@ -80,7 +80,7 @@ MAX_PAYLOAD_CHARS = 256
 #: Prefix of our buttons' ActionBody; a text starting with it is a button press.
 BUTTON_MARKER = "vikno:"
 #: Kept when a keyboard must shrink to 24 buttons: the ways to a person and back to the menu.
-ESSENTIAL_PAYLOADS = (PERSON, MENU, CANCEL_WAITING, LANGUAGE, HOURS)
+ESSENTIAL_PAYLOADS = (PERSON, MENU, ALL_TOPICS, CANCEL_WAITING, LANGUAGE, HOURS)
 #: Titles this short share a row two by two (3 of the 6 columns each).
 SHORT_TITLE = 18
 KEYBOARD_BG = "#FFFFFF"

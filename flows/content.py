@@ -23,6 +23,8 @@ from .yaml_lines import ContentError, Located, dotted, load_located
 
 SUPPORTED_LANGUAGES = ("uk", "ru", "az", "en")
 LANGUAGE_NAMES = {"uk": "Українська", "ru": "Русский", "az": "Azərbaycanca", "en": "English"}
+#: Topics on the short first menu at most: more is the long list again.
+FIRST_MENU_MAX = 5
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SHIPPED_CONTENT = Path(__file__).parent / "content"
 
@@ -89,6 +91,17 @@ class HelplineSettings(_Strict):
     default_team: Identifier
     #: Minutes a person may leave the "are you safe right now?" question unanswered before it becomes a crisis.
     safety_check_minutes: int = Field(default=5, ge=1, le=60)
+    #: The few most asked topics the greeting offers (with "other topics" and "talk to a person"): 16 buttons
+    #: at once are a long scroll on a phone before a frightened person has said anything (issue 24). Empty:
+    #: the greeting offers every topic, as before.
+    first_menu: list[Identifier] = Field(default=[], max_length=FIRST_MENU_MAX)
+
+    @field_validator("first_menu")
+    @classmethod
+    def _once_each(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a topic is listed twice")
+        return value
 
     @field_validator("languages")
     @classmethod
@@ -187,6 +200,18 @@ TEXT_PLACEHOLDERS: dict[str, set[str]] = {
     "button_language": set(),
     "button_cancel_waiting": set(),
     "button_hours": set(),
+}
+
+#: Texts a helpline may leave out (folders written before them keep loading); what happens without one:
+OPTIONAL_TEXT_PLACEHOLDERS: dict[str, set[str]] = {
+    # needed once helpline.yml has a first_menu (checked there): the button to every topic
+    "button_more_topics": set(),
+    # Telegram and Viber: before an operator's words, so the person knows a human writes (none: no label)
+    "operator_label": set(),
+    # Telegram and Viber: before a line about the chat itself (a specialist joined, left...; none: no mark)
+    "system_line_mark": set(),
+    # told when an operator passes the chat to another team or colleague (none: nothing is said)
+    "operator_transferred": set(),
 }
 
 
@@ -387,6 +412,14 @@ def _check_cross_references(settings: HelplineSettings, texts: dict[str, Text], 
         _need_languages(topic.answer, langs, tp, ("topics", i, "answer"), problems)
         if topic.team is not None and topic.team not in team_ids:
             problems.append(f"{tp.where(('topics', i, 'team'))}: no team {topic.team!r} in helpline.yml teams")
+    topic_ids = {t.id for t in topics}
+    for i, name in enumerate(settings.first_menu):
+        if name not in topic_ids:
+            problems.append(f"{hl.where(('first_menu', i))}: no topic {name!r} in topics.yml "
+                            f"(topics: {', '.join(t.id for t in topics)})")
+    if settings.first_menu and "button_more_topics" not in texts:
+        problems.append(f"{tx.file}: missing text 'button_more_topics' (the button to every topic, "
+                        "needed by first_menu in helpline.yml)")
     seen: set[str] = set()
     for i, topic in enumerate(topics):
         if topic.id in seen:
@@ -396,9 +429,10 @@ def _check_cross_references(settings: HelplineSettings, texts: dict[str, Text], 
     for key in TEXT_PLACEHOLDERS:
         if key not in texts:
             problems.append(f"{tx.file}: missing text {key!r}")
+    known = TEXT_PLACEHOLDERS | OPTIONAL_TEXT_PLACEHOLDERS
     for key, text in texts.items():
-        if key not in TEXT_PLACEHOLDERS:
-            problems.append(f"{tx.where((key,))}: unknown text {key!r} (known: {', '.join(TEXT_PLACEHOLDERS)})")
+        if key not in known:
+            problems.append(f"{tx.where((key,))}: unknown text {key!r} (known: {', '.join(known)})")
             continue
         for lang, value in text.root.items():
             try:
@@ -407,9 +441,9 @@ def _check_cross_references(settings: HelplineSettings, texts: dict[str, Text], 
                 problems.append(f"{tx.where((key, lang))}: broken placeholder ({exc}); write {{name}}, "
                                 "and {{ }} for literal braces")
                 continue
-            unknown = used - TEXT_PLACEHOLDERS[key]
+            unknown = used - known[key]
             if unknown:
-                allowed = ", ".join("{" + p + "}" for p in sorted(TEXT_PLACEHOLDERS[key])) or "none"
+                allowed = ", ".join("{" + p + "}" for p in sorted(known[key])) or "none"
                 problems.append(f"{tx.where((key, lang))}: unknown placeholder "
                                 f"{', '.join('{' + u + '}' for u in sorted(unknown))} (allowed here: {allowed})")
 

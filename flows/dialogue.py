@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 # Button payloads the engine understands (channels pass them through as-is).
 MENU, PERSON, LANGUAGE, HOURS, CANCEL_WAITING = "menu", "person", "language", "hours", "cancel_waiting"
+#: "Other topics" on the short first menu: the full list of topics, one step away.
+ALL_TOPICS = "topics"
 #: The answers to the safety question of a risk check.
 SAFETY_DANGER, SAFETY_SAFE = "safety:danger", "safety:safe"
 #: conversation.data key of the safety question asked in this contact: {"asked_at", "answer", "escalated"}.
@@ -116,6 +118,9 @@ class Dialogue:
 
     def menu_buttons(self) -> tuple[Button, ...]:
         return _menu(self.line, self.lang)
+
+    def all_topic_buttons(self) -> tuple[Button, ...]:
+        return _all_topics(self.line, self.lang)
 
     def emergency_list(self) -> str:
         return self.line.contact_lines(self.line.settings.emergency, self.lang)
@@ -434,6 +439,9 @@ class Dialogue:
         if payload == MENU:
             self.conv.data["misses"] = 0
             self.reply(self.say("menu_prompt"), *self.menu_buttons())
+        elif payload == ALL_TOPICS:
+            self.conv.data["misses"] = 0
+            self.reply(self.say("menu_prompt"), *self.all_topic_buttons())
         elif payload == PERSON:
             await self._enqueue(Priority.REQUEST, reason="asked")
         elif payload == HOURS:
@@ -554,12 +562,37 @@ class Dialogue:
 
 @functools.lru_cache(maxsize=256)
 def _menu(line: Helpline, lang: str) -> tuple[Button, ...]:
-    """The topic menu is the same for every message in one language: build it once."""
-    topics = [Button(line.local(line.topics[t].title, lang), TOPIC_PREFIX + t) for t in line.topic_order]
-    extra = [Button(line.say("button_person", lang), PERSON), Button(line.say("button_hours", lang), HOURS)]
+    """The menu the greeting offers: the helpline's first_menu, or every topic when it has none.
+
+    The same for every message in one language: built once. A short menu is
+    its few most asked topics, "other topics" (every topic, one step away)
+    and "talk to a person"; the language stays one tap away, because a
+    person greeted in the wrong language must not have to find it in a list.
+    """
+    first = line.settings.first_menu
+    if not first:
+        return _all_topics(line, lang, back=False)
+    topics = [_topic_button(line, t, lang) for t in first]
+    extra = [Button(line.say("button_more_topics", lang), ALL_TOPICS), Button(line.say("button_person", lang), PERSON)]
     if len(line.languages) > 1:
         extra.append(Button(line.say("button_language", lang), LANGUAGE))
     return tuple(topics + extra)
+
+
+@functools.lru_cache(maxsize=256)
+def _all_topics(line: Helpline, lang: str, back: bool = True) -> tuple[Button, ...]:
+    """Every topic, a person, the hours and the language; and the way back when there is a short menu."""
+    topics = [_topic_button(line, t, lang) for t in line.topic_order]
+    extra = [Button(line.say("button_person", lang), PERSON), Button(line.say("button_hours", lang), HOURS)]
+    if len(line.languages) > 1:
+        extra.append(Button(line.say("button_language", lang), LANGUAGE))
+    if back and line.settings.first_menu:
+        extra.append(Button(line.say("button_menu", lang), MENU))
+    return tuple(topics + extra)
+
+
+def _topic_button(line: Helpline, topic_id: str, lang: str) -> Button:
+    return Button(line.local(line.topics[topic_id].title, lang), TOPIC_PREFIX + topic_id)
 
 
 def _tidy(text: str) -> str:

@@ -281,6 +281,8 @@ class Handoff:
         conv = await self._update(conversation_id, change)
         await self.store.events.add(self._event(conv, "transferred", operator=operator.id, to_team=to_team,
                                                 to_operator=to_operator.id if to_operator else None))
+        # the person is told, as a join is: the one who was reading now hands them on (nothing if no such text)
+        await self._tell(conv, "operator_transferred")
         await self._changed("transferred", conv, involved=[operator.id, had])
         return conv
 

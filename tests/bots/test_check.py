@@ -50,3 +50,15 @@ def test_check_warns_about_an_http_public_url_with_webhooks(monkeypatch: pytest.
         assert "warning" not in err
     else:
         assert "warning: public_url (VIKNO_PUBLIC_URL) is 'http://help.example.org'" in err and warned in err
+
+
+def test_check_refuses_an_unknown_topic_in_first_menu(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The short first menu names topics of topics.yml: a typo is an error with the line, not a missing button."""
+    line = tmp_path / "line"
+    shutil.copytree(shipped_helpline_folders()[0], line)
+    path = line / "helpline.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("first_menu: [social_benefits,",
+                                                             "first_menu: [social_benefit,"), encoding="utf-8")
+    assert main(["check", str(line)]) != 0
+    err = capsys.readouterr().err
+    assert "helpline.yml, line" in err and "(first_menu[0]): no topic 'social_benefit' in topics.yml" in err

@@ -10,6 +10,8 @@ import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 
+from ..first_menu import FULL_LIST, SHORT_MENU
+
 URL = "/api/v1/conversations/{}/messages"
 #: key -> the token of its conversation's first answer (the client keeps it, as an app would)
 TOKENS: dict[str, str] = {}
@@ -60,6 +62,17 @@ async def test_greeting_menu_answer_with_the_documented_shape(client: TestClient
     answer = await post(client, "app-1", {"button": topic})
     assert "старшого віку" in answer["replies"][0]["text"]
     assert answer["conversation"]["topic"] == "elderly_care"
+
+
+async def test_the_greeting_offers_the_short_menu_and_other_topics_every_topic(client: TestClient) -> None:
+    """Issue 24: the REST client gets the same short first menu; "topics" lists all; one of them answers."""
+    hello = await post(client, "app-menu", {"text": "Привіт", "locale": "uk"})
+    assert [b["payload"] for b in hello["replies"][0]["buttons"]] == SHORT_MENU
+    full = await post(client, "app-menu", {"button": "topics"})
+    assert [b["payload"] for b in full["replies"][0]["buttons"]] == FULL_LIST
+    answer = await post(client, "app-menu", {"button": "topic:housing_compensation"})
+    assert "компенсац" in answer["replies"][0]["text"]
+    assert answer["conversation"]["topic"] == "housing_compensation"
 
 
 async def test_get_returns_the_history_to_resume(client: TestClient) -> None:

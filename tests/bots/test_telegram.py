@@ -20,7 +20,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from vikno.bots.app import build_app
 from vikno.bots.config import TelegramSettings, load_settings
-from vikno.bots.keys import ENGINE, STORE
+from vikno.bots.keys import ENGINE, HANDOFF, STORE
 from vikno.bots.outbox import RetryAfter
 from vikno.bots.telegram import (ALLOWED_UPDATES, MAX_CALLBACK_DATA, SECRET_HEADER, WEBHOOK_PATH, CallbackCodec,
                                  TelegramChannel, callback_id_of, deep_link, inbound_of, render, split_text,
@@ -28,7 +28,9 @@ from vikno.bots.telegram import (ALLOWED_UPDATES, MAX_CALLBACK_DATA, SECRET_HEAD
 from vikno.flows.content import Helpline, load_helplines, shipped_helpline_folders
 from vikno.flows.messages import Button, Inbound, Outbound
 
+from ..first_menu import FULL_LIST, SHORT_MENU
 from .fake_telegram import FakeTelegram
+from .on_duty import operator_on_duty
 from .telegram_payloads import CALLBACK, CHAT, PERSON, UPDATES, message
 
 SECRET = "test-webhook-secret_42"
@@ -227,17 +229,21 @@ async def test_wrong_or_missing_secret_is_401_and_nothing_is_stored(tmp_path: Pa
     assert fake.of("sendMessage") == []
 
 
-async def test_start_greets_with_the_menu_and_a_button_answers(tmp_path: Path, fake: FakeTelegram,
-                                                               helplines: dict[str, Helpline]) -> None:
+async def test_start_greets_with_the_short_menu_other_topics_lists_all_and_a_button_answers(
+        tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]) -> None:
     async with vikno(tmp_path, fake, helplines) as client:
         await post(client, start(1))
         greeting = (await fake.wait_for("sendMessage", 1))[0]
         assert greeting.params["chat_id"] == CHAT and "Соціальна лінія 1620" in greeting.params["text"]
-        assert "topic:housing_compensation" in payloads(greeting) and "person" in payloads(greeting)
+        # the short first menu (issue 24); "other topics" gives every topic and the way back
+        assert payloads(greeting) == SHORT_MENU
+        await post(client, press("cb-0", "topics"))
+        full = (await fake.wait_for("sendMessage", 2))[1]
+        assert payloads(full) == FULL_LIST and full.params["text"].startswith("Оберіть тему")
         # the callback query is answered in the webhook's own answer: Telegram runs that method
         assert await post(client, press("cb-1", "topic:housing_compensation")) == {
             "method": "answerCallbackQuery", "callback_query_id": "cb-1"}
-        answer, after = (await fake.wait_for("sendMessage", 3))[1:]
+        answer, after = (await fake.wait_for("sendMessage", 4))[2:]
         assert "компенсацію" in answer.params["text"] and "reply_markup" not in answer.params
         assert payloads(after) == ["menu", "person"]
         conv = await client.app[ENGINE].find("telegram", str(CHAT))
@@ -514,3 +520,54 @@ async def test_html_and_links_do_not_switch_a_ukrainian_chat_to_english(tmp_path
             assert conv.language == "uk", text
         replies = await fake.wait_for("sendMessage", 4)
         assert all(re.search("[а-яіїєґ]", r.params["text"]) for r in replies), [r.params["text"] for r in replies]
+
+
+# --- who is writing (issue 24): an operator's join, words and close as Telegram requests ---------------
+
+#: What the person's chat gets, exactly: the join and close lines marked "ℹ️", the operator's words
+#: labelled "🙋 Фахівець:", the bot's own reply as it always was (flows/content/line1620/texts.yml).
+WHO_WRITES = [
+    {"chat_id": CHAT, "text": "ℹ️ До розмови приєднався фахівець: Олена."},
+    {"chat_id": CHAT, "text": "🙋 Фахівець: Добрий день! Я тут, розкажіть, що сталося."},
+    {"chat_id": CHAT, "text": "ℹ️ Фахівець завершив розмову. Якщо знадобиться допомога — просто напишіть, ми поруч."},
+    {"chat_id": CHAT, "text": "ℹ️ Чи допомогла вам ця розмова?", "reply_markup": {"inline_keyboard": [
+        [{"text": "👍 Так", "callback_data": "survey:yes"}], [{"text": "👎 Ні", "callback_data": "survey:no"}]]}},
+]
+
+
+async def test_an_operator_joining_writing_and_closing_is_told_apart_from_the_bot(
+        tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]) -> None:
+    async with vikno(tmp_path, fake, helplines) as client:
+        await post(client, start(1))
+        await post(client, press("cb-1", "person"))
+        queued = (await fake.wait_for("sendMessage", 2))[1]
+        assert not queued.params["text"].startswith(("ℹ️", "🙋"))  # the bot's words: unlabelled
+        olena = await operator_on_duty(client.app)
+        conv = await client.app[HANDOFF].take_next(olena)
+        assert conv is not None
+        await client.app[HANDOFF].reply(olena, conv.id, "Добрий день! Я тут, розкажіть, що сталося.")
+        await client.app[HANDOFF].close(olena, conv.id, category="topic:social_benefits", outcome="resolved")
+        sent = (await fake.wait_for("sendMessage", 6))[2:]
+        assert [c.params for c in sent] == WHO_WRITES
+        stored = await client.app[STORE].messages.history(conv.id)  # the console keeps the words as written
+        assert [m.text for m in stored if m.sender == "operator"] == ["Добрий день! Я тут, розкажіть, що сталося."]
+        await post(client, message(2, text="дякую"))
+        after = (await fake.wait_for("sendMessage", 7))[6]
+        assert not after.params["text"].startswith(("ℹ️", "🙋"))
+
+
+async def test_a_transfer_to_another_team_is_told_to_the_person(tmp_path: Path, fake: FakeTelegram,
+                                                                helplines: dict[str, Helpline]) -> None:
+    async with vikno(tmp_path, fake, helplines) as client:
+        await post(client, start(1))
+        await post(client, press("cb-1", "person"))
+        await fake.wait_for("sendMessage", 2)
+        olena = await operator_on_duty(client.app)
+        conv = await client.app[HANDOFF].take_next(olena)
+        assert conv is not None
+        await client.app[HANDOFF].transfer(olena, conv.id, to_team="protection")
+        sent = (await fake.wait_for("sendMessage", 4))[2:]
+        assert [c.params for c in sent] == [
+            {"chat_id": CHAT, "text": "ℹ️ До розмови приєднався фахівець: Олена."},
+            {"chat_id": CHAT, "text": "ℹ️ Фахівець передає розмову колезі. Зачекайте, будь ласка: "
+                                      "вам відповість інший фахівець."}]

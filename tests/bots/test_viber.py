@@ -22,14 +22,16 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from vikno.bots.app import build_app
 from vikno.bots.config import ViberSettings, load_settings
-from vikno.bots.keys import ENGINE, STORE
+from vikno.bots.keys import ENGINE, HANDOFF, STORE
 from vikno.bots.outbox import RetryAfter, Undeliverable
 from vikno.bots.viber import (BUTTON_BG, KEYBOARD_BG, MAX_BODY_BYTES, Renderer, ViberApiError, ViberChannel,
                               inbound_of, signature_ok, split_text, utf16_units)
 from vikno.flows.content import load_helplines, shipped_helpline_folders
 from vikno.flows.messages import Button, Inbound, Kind, Outbound
 
+from ..first_menu import FULL_LIST, SHORT_MENU
 from .fake_viber import FakeViber, Reply, sign, signed_headers, validate_message
+from .on_duty import operator_on_duty
 
 TOKEN = "4453b6ac12345678-e02c5f12174805f9-daec9cbb5448c51f"
 USER = "01234567890A="
@@ -411,7 +413,7 @@ async def test_conversation_started_gets_the_welcome_and_keyboard_in_the_respons
     assert validate_message(body, needs_receiver=False) is None
     assert "Соціальна лінія 1620" in body["text"] and body["sender"] == {"name": "Лінія 1620"}
     actions = [b["ActionBody"] for b in body["keyboard"]["Buttons"]]
-    assert "vikno:topic:elderly_care" in actions and "vikno:person" in actions
+    assert actions == ["vikno:" + p for p in SHORT_MENU]  # the short first menu (issue 24)
     # not queued: the person is not subscribed yet, send_message would fail
     await asyncio.sleep(0.2)
     assert env.sent_to("u-start") == [] and await env.app[STORE].messages.count_pending() == 0
@@ -435,6 +437,60 @@ async def test_message_reply_and_keyboard_press_go_out_through_send_message(env:
     assert {b["ActionBody"] for b in after["keyboard"]["Buttons"]} == {"vikno:person", "vikno:menu"}
     conv = await env.conversation("u-1")
     assert conv is not None and conv.topic == "elderly_care"
+
+
+async def test_other_topics_gives_every_topic_and_one_of_them_answers(env: Env) -> None:
+    """Issue 24: the short first menu's "other topics" in Viber: all 18 buttons fit (no trimming), one answers."""
+    await env.post(user_message("u-more", "Привіт", 211))
+    await env.fake.wait_until(lambda: len(env.sent_to("u-more")) >= 1)
+    [greeting] = env.sent_to("u-more")
+    assert [b["ActionBody"] for b in greeting["keyboard"]["Buttons"]] == ["vikno:" + p for p in SHORT_MENU]
+    await env.post(user_message("u-more", "vikno:topics", 212))
+    await env.fake.wait_until(lambda: len(env.sent_to("u-more")) >= 2)
+    full = env.sent_to("u-more")[1]
+    assert validate_message(full) is None
+    assert [b["ActionBody"] for b in full["keyboard"]["Buttons"]] == ["vikno:" + p for p in FULL_LIST]
+    await env.post(user_message("u-more", "vikno:topic:housing_compensation", 213))
+    await env.fake.wait_until(lambda: len(env.sent_to("u-more")) >= 4)
+    assert "компенсац" in env.sent_to("u-more")[2]["text"]
+    conv = await env.conversation("u-more")
+    assert conv is not None and conv.topic == "housing_compensation"
+
+
+def viber_text(user: str, text: str) -> dict[str, Any]:
+    return {"receiver": user, "min_api_version": 1, "sender": {"name": "Лінія 1620"}, "type": "text", "text": text}
+
+
+async def test_an_operator_joining_writing_closing_and_transferring_is_told_apart_from_the_bot(env: Env) -> None:
+    """Issue 24: in Viber every message comes from the bot's name; the lines and the label say who writes."""
+    await env.post(user_message("u-op", "Привіт", 221))
+    await env.post(user_message("u-op", "vikno:person", 222))
+    await env.fake.wait_until(lambda: len(env.sent_to("u-op")) >= 2)
+    assert not env.sent_to("u-op")[1]["text"].startswith(("ℹ️", "🙋"))  # the bot's words: unlabelled
+    olena = await operator_on_duty(env.app)
+    handoff = env.app[HANDOFF]
+    conv = await handoff.take_next(olena)
+    assert conv is not None
+    await handoff.reply(olena, conv.id, "Добрий день! Я тут, розкажіть, що сталося.")
+    await handoff.close(olena, conv.id, category="topic:social_benefits", outcome="resolved")
+    await env.fake.wait_until(lambda: len(env.sent_to("u-op")) >= 6)
+    join, words, closed, survey = env.sent_to("u-op")[2:6]
+    assert [join, words, closed] == [
+        viber_text("u-op", "ℹ️ До розмови приєднався фахівець: Олена."),
+        viber_text("u-op", "🙋 Фахівець: Добрий день! Я тут, розкажіть, що сталося."),
+        viber_text("u-op", "ℹ️ Фахівець завершив розмову. Якщо знадобиться допомога — просто напишіть, ми поруч.")]
+    assert survey["text"] == "ℹ️ Чи допомогла вам ця розмова?"
+    assert [b["ActionBody"] for b in survey["keyboard"]["Buttons"]] == ["vikno:survey:yes", "vikno:survey:no"]
+    # a new contact, then a transfer to the other team: told through the same path as the join
+    await env.post(user_message("u-op", "vikno:person", 223))
+    await env.fake.wait_until(lambda: len(env.sent_to("u-op")) >= 7)
+    conv = await handoff.take_next(olena)
+    assert conv is not None
+    await handoff.transfer(olena, conv.id, to_team="protection")
+    await env.fake.wait_until(lambda: len(env.sent_to("u-op")) >= 9)
+    assert env.sent_to("u-op")[7:9] == [
+        viber_text("u-op", "ℹ️ До розмови приєднався фахівець: Олена."),
+        viber_text("u-op", "ℹ️ Фахівець передає розмову колезі. Зачекайте, будь ласка: вам відповість інший фахівець.")]
 
 
 async def test_a_retried_message_token_is_answered_once(env: Env) -> None:

@@ -20,6 +20,8 @@ from vikno.bots.webchat import WEBCHAT_HUB, WebchatChannel, WebchatHub
 from vikno.bots.webchat.protocol import parse_frame, ProtocolError
 from vikno.flows.content import load_helplines, shipped_helpline_folders
 
+from ..first_menu import FULL_LIST, SHORT_MENU
+
 EMBEDDER = "https://help.example.org"
 Factory = Callable[..., Awaitable[TestClient]]
 
@@ -109,6 +111,7 @@ async def test_message_is_acked_then_answered_with_a_greeting_and_buttons(client
     assert ack["message"]["direction"] == "in" and ack["message"]["seq"].isdigit()
     assert len(replies) == 1 and "Соціальна лінія 1620" in replies[0]["text"]
     assert {"title", "payload"} == set(replies[0]["buttons"][0])
+    assert [b["payload"] for b in replies[0]["buttons"]] == SHORT_MENU  # issue 24: the short first menu
     assert replies[0]["id"] and replies[0]["sender"] == "bot"
     assert conv["state"] == "bot" and conv["language"] == "uk"
     assert await stored_count(client, welcome["key"]) == 2  # committed before the ack
@@ -135,6 +138,16 @@ async def test_the_queue_place_goes_when_an_operator_joins(client: TestClient) -
     state = await frame(ws)
     assert state == {"type": "conversation", "conversation": {
         "state": "with_operator", "language": "uk", "topic": None, "priority": "request", "queue_position": None}}
+    await ws.close()
+
+
+async def test_other_topics_gives_every_topic_and_one_of_them_answers(client: TestClient) -> None:
+    ws, _ = await hello(client)
+    await turn(ws, {"type": "message", "id": "m1", "text": "Привіт"})
+    _, replies, _ = await turn(ws, {"type": "button", "id": "b1", "payload": "topics"})
+    assert [b["payload"] for b in replies[0]["buttons"]] == FULL_LIST
+    _, replies, conv = await turn(ws, {"type": "button", "id": "b2", "payload": "topic:housing_compensation"})
+    assert "компенсац" in replies[0]["text"] and conv["topic"] == "housing_compensation"
     await ws.close()
 
 

@@ -133,3 +133,30 @@ def test_a_wrong_holiday_says_how_to_write_a_date(line: Path, written: str) -> N
     message = problems(line)
     assert f"helpline.yml, line {line_of(helpline, 'holidays:')} (holidays[0]): cannot read this date; " \
            "write it as YYYY-MM-DD, e.g. 2026-08-24" in message
+
+
+def test_first_menu_names_known_topics_at_most_five_once_each_and_needs_its_button(line: Path) -> None:
+    helpline = line / "helpline.yml"
+    menu = "first_menu: [social_benefits, disability, elderly_care, domestic_violence, report_person_in_need]"
+    edit(helpline, menu, "first_menu: [social_benefits, nosuch]")
+    assert f"helpline.yml, line {line_of(helpline, 'first_menu')} (first_menu[1]): no topic 'nosuch'" in problems(line)
+    edit(helpline, "first_menu: [social_benefits, nosuch]", "first_menu: [legal, health, legal]")
+    assert "a topic is listed twice" in problems(line)
+    edit(helpline, "first_menu: [legal, health, legal]",
+         "first_menu: [legal, health, veterans, idp_support, homelessness, education]")
+    assert "(first_menu): List should have at most 5 items" in problems(line)
+    edit(helpline, "first_menu: [legal, health, veterans, idp_support, homelessness, education]", menu)
+    texts = line / "texts.yml"
+    edit(texts, "button_more_topics:", "unused_more_topics:")
+    found = problems(line)
+    assert "missing text 'button_more_topics'" in found and "unknown text 'unused_more_topics'" in found
+
+
+def test_a_helpline_without_first_menu_or_the_newer_optional_texts_still_loads(line: Path) -> None:
+    """Folders written before the short menu and the Telegram/Viber labels keep working as they did."""
+    edit(line / "helpline.yml", "first_menu: [", "# first_menu: [")
+    texts = line / "texts.yml"
+    kept = texts.read_text(encoding="utf-8").split("# The short first menu's way to every topic")[0]
+    texts.write_text(kept, encoding="utf-8")
+    loaded = load_helpline(line)
+    assert loaded.settings.first_menu == [] and "operator_label" not in loaded.texts

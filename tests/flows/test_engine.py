@@ -9,6 +9,7 @@ from vikno.flows.engine import ConversationExists, Engine
 from vikno.flows.messages import Inbound, Kind, Turn
 from vikno.storage.models import State
 
+from ..first_menu import FULL_LIST, SHORT_MENU
 from .conftest import CLOSED_HOUR, Clock, on_duty
 
 
@@ -32,6 +33,7 @@ async def test_greeting_menu_answer_in_ukrainian_and_everything_is_stored(engine
 
     menu = await engine.handle(press("ann", "menu"))
     assert menu.replies[0].text.startswith("Оберіть тему")
+    assert payloads(hello) == payloads(menu) == SHORT_MENU
     answer = await engine.handle(press("ann", "topic:disability"))
     assert "крісел колісних" in answer.replies[0].text
     assert answer.conversation.topic == "disability"
@@ -41,6 +43,30 @@ async def test_greeting_menu_answer_in_ukrainian_and_everything_is_stored(engine
     assert [(m.direction, m.sender) for m in history][:2] == [("in", "user"), ("out", "bot")]
     assert len(history) == 3 + 1 + 1 + 2  # 3 inbound, greeting, menu, answer + follow-up
     assert all(m.handled for m in history if m.direction == "in")
+
+
+async def test_other_topics_gives_the_full_list_a_way_back_and_its_topics_answer(engine: Engine) -> None:
+    """Issue 24: the greeting's short menu, every topic one step away, and back."""
+    hello = await engine.handle(text("menu-1", "Добрий день"))
+    assert payloads(hello) == SHORT_MENU
+    titles = [b.title for b in hello.replies[0].buttons]
+    assert titles[5:7] == ["📋 Інші теми", "🙋 Поговорити з людиною"]
+    full = await engine.handle(press("menu-1", "topics"))
+    assert full.replies[0].text.startswith("Оберіть тему") and payloads(full) == FULL_LIST
+    answer = await engine.handle(press("menu-1", "topic:housing_compensation"))
+    assert "компенсац" in answer.replies[0].text and answer.conversation.topic == "housing_compensation"
+    back = await engine.handle(press("menu-1", "menu"))
+    assert payloads(back) == SHORT_MENU
+    english = await engine.handle(press("menu-1", "lang:en"))
+    assert english.replies[1].buttons[5].title == "📋 Other topics"
+
+
+async def test_a_helpline_without_first_menu_greets_with_every_topic(engine: Engine) -> None:
+    """Other helpline folders (no first_menu) keep today's long menu, and no "other topics" in it."""
+    line = engine.helplines["line1620"]
+    line.settings = line.settings.model_copy(update={"first_menu": []})
+    hello = await engine.handle(text("menu-2", "Добрий день"))
+    assert payloads(hello) == FULL_LIST[:-1] and "topics" not in payloads(hello)
 
 
 async def test_free_text_reaches_the_topic_through_nlu(engine: Engine) -> None:

@@ -1,0 +1,35 @@
+"""Who is writing, for channels that show every message alike (Telegram, Viber).
+
+The web chat shows an operator's bubble and a line about the chat itself
+in their own styles; a Telegram or Viber chat shows every message as the
+bot's. There the person learns that a human now writes from a short label
+before the operator's words ("🙋 Specialist: ..."), and sees the lines
+about the chat itself (a specialist joined, passed the chat on, closed it;
+the queue's news) set apart by a mark. Both come from the helpline's
+texts, in the conversation's language; a helpline without them sends the
+words as they are. The bot's own replies are never labelled: they are the
+plain, expected case. The stored message stays the operator's own words
+(the console and the web chat show those).
+"""
+
+from __future__ import annotations
+
+from vikno.flows.content import Helpline
+from vikno.flows.messages import Outbound
+from vikno.storage.models import Message, Sender
+
+#: The text put before a message of this sender, by key in the helpline's texts.
+LABELS = {Sender.OPERATOR: "operator_label", Sender.SYSTEM: "system_line_mark"}
+
+
+def needs_label(message: Message) -> bool:
+    return message.sender in LABELS
+
+
+def labelled(message: Message, reply: Outbound, line: Helpline | None, language: str | None) -> Outbound:
+    """The message's ``reply`` as the person sees it: the sender's label first, when the helpline has one."""
+    key = LABELS.get(message.sender)  # type: ignore[call-overload]
+    if line is None or key is None or key not in line.texts or not reply.text.strip():
+        return reply
+    label = line.say(key, line.language_or_default(language)).strip()
+    return Outbound(text=f"{label} {reply.text}", buttons=reply.buttons)
