@@ -78,10 +78,74 @@
     submit(form, ev.submitter || null);
   });
 
+  // Where the operator was acting, described so that it can be found again after a refresh has
+  // rebuilt that part of the page (the risk panel and the history are re-rendered from JSON).
+  // Disabling a focused button, or replacing it, drops keyboard focus to <body> and the page to
+  // its top: a keyboard operator would then Tab ~25 times back to the reply box.
+  var pendingFocus = null;
+
+  function focusKey(form, target) {
+    var id = form.querySelector('input[name="message_id"]');
+    return {
+      action: form.getAttribute("action"),
+      message: id ? id.value : null,
+      inRisk: !!form.closest("#risk"),
+      name: target && target.name || null,
+      value: target && target.value || null,
+      tag: target ? target.tagName : null,
+      until: Date.now() + 10000
+    };
+  }
+
+  function findKeyed(key) {
+    var forms = document.querySelectorAll("form[data-ajax]");
+    for (var i = 0; i < forms.length; i += 1) {
+      var f = forms[i];
+      if (f.getAttribute("action") !== key.action || !!f.closest("#risk") !== key.inRisk) { continue; }
+      var id = f.querySelector('input[name="message_id"]');
+      if ((id ? id.value : null) !== key.message) { continue; }
+      var cands = f.querySelectorAll(key.tag === "TEXTAREA" ? "textarea" : "button");
+      for (var j = 0; j < cands.length; j += 1) {
+        if (key.tag === "TEXTAREA" || (cands[j].name || null) === key.name && (cands[j].value || null) === key.value) {
+          return cands[j];
+        }
+      }
+    }
+    return null;
+  }
+
+  // put focus back where the operator was, unless they have moved on meanwhile
+  function restoreFocus() {
+    var key = pendingFocus;
+    if (!key) { return; }
+    if (Date.now() > key.until) { pendingFocus = null; return; }
+    var active = document.activeElement;
+    if (active && active !== body && active.isConnected) {
+      // several refreshes may rebuild the same part (the reply's own, the socket's nudge): keep
+      // following the control while focus is on it; once the operator has moved on, let go
+      if (active !== key.el) { pendingFocus = null; }
+      return;
+    }
+    var target = findKeyed(key);
+    if (!target) { return; }
+    var details = target.closest("details");
+    if (details) { details.open = true; }
+    target.focus();
+    key.el = target;
+  }
+
   function submit(form, submitter) {
+    if (form.dataset.busy) { return; }  // one submission at a time (the buttons stay focusable)
     var data = new FormData(form, submitter);
     var buttons = form.querySelectorAll("button");
-    buttons.forEach(function (b) { b.disabled = true; });
+    var active = document.activeElement;
+    var acting = active && form.contains(active) ? active : submitter;
+    var clears = form.hasAttribute("data-clear") && form.querySelector("textarea");
+    pendingFocus = focusKey(form, clears || acting);
+    pendingFocus.el = clears || acting;
+    form.dataset.busy = "1";
+    // aria-disabled, not disabled: a disabled button loses keyboard focus
+    buttons.forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
     fetch(form.action, {
       method: "POST", credentials: "same-origin", body: new URLSearchParams(data),
       headers: { "Accept": "application/json", "X-CSRF-Token": csrf }
@@ -93,6 +157,7 @@
       if (!r.ok) { flash(j.error || T("js.failed", { status: r.status })); return; }
       if (form.hasAttribute("data-clear")) {
         form.querySelectorAll("textarea").forEach(function (t) { t.value = ""; });
+        if (clears) { clears.focus(); }  // after Send: straight back to writing
       }
       if (j.redirect && !form.hasAttribute("data-stay") && j.redirect !== location.pathname) {
         location.assign(j.redirect);
@@ -102,7 +167,9 @@
     }).catch(function () {
       flash(T("js.unreachable"));
     }).then(function () {
-      buttons.forEach(function (b) { b.disabled = false; });
+      delete form.dataset.busy;
+      buttons.forEach(function (b) { b.removeAttribute("aria-disabled"); });
+      restoreFocus();
     });
   }
 
@@ -280,6 +347,7 @@
       b.setAttribute("aria-pressed", b.value === data.me.presence ? "true" : "false");
     });
     checkCrises(data.queue);
+    restoreFocus();
   }
 
   // "crisis" / "not a crisis" on one message of the person (the same markup as _items.html's mark_form)
@@ -387,8 +455,18 @@
     var log = document.getElementById("log");
     var nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
     var marks = data.risk ? data.risk.marks : {};
+    // the "mark this message" boxes the operator has opened stay open across a refresh
+    var open = {};
+    log.querySelectorAll("details[open]").forEach(function (d) {
+      var item = d.closest("li.msg");
+      if (item) { open[item.id] = true; }
+    });
     replaceChildren(log, data.messages.map(function (m) { return messageItem(m, c.pseudonym, marks); }));
+    log.querySelectorAll("li.msg > details").forEach(function (d) {
+      if (open[d.parentNode.id]) { d.open = true; }
+    });
     renderRisk(data.risk);
+    restoreFocus();
     if (nearBottom) { log.scrollTop = log.scrollHeight; }
     document.getElementById("f-topic").textContent = c.topic_title || "—";
     document.getElementById("f-language").textContent = c.language_label;
