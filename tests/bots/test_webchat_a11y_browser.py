@@ -317,3 +317,93 @@ async def test_keyboard_only_reach_the_box_send_press_a_button_and_leave(chat: C
     await page.wait_for_url("**/today")
     await expect(page.locator("h1")).to_have_text("Weather today")
     assert problems == []
+
+
+# --- what an outside review found (issue 24, second round) --------------------------------------------
+
+WIDGET_FOCUS = ("() => { const h = document.querySelector('[data-vikno-chat]'); const a = h && h.shadowRoot.activeElement;"
+                " return document.activeElement === h && a ? (a.className || a.tagName) : document.activeElement.tagName; }")
+
+
+async def test_arrowing_through_the_language_menu_does_not_switch_until_chosen(chat: Chat, browser: Browser) -> None:
+    """Chromium fires "change" on every arrow key in a closed select: each step was posted as a choice (B6)."""
+    page, problems = await open_page(browser, chat.server.url + "/chat", DESKTOP)
+    await say(page, "Привіт")
+    await expect(page.locator(".vk-log .vk-text", has_text=GREETING)).to_have_count(1)
+    menu = page.locator(".vk-lang")
+    await expect(menu.locator("option")).not_to_have_count(1)
+    await menu.focus()
+    await page.keyboard.press("ArrowDown")
+    await page.keyboard.press("ArrowDown")
+    await page.wait_for_timeout(500)
+    await expect(page.locator(".vk-user")).to_have_count(1)  # only "Привіт": no language was sent
+    await expect(page.locator(".vk-input")).to_have_attribute("aria-label", "Ваше повідомлення")
+    chosen = await menu.input_value()
+    assert chosen != "uk"
+    await page.keyboard.press("Enter")  # the explicit choice
+    await expect(page.locator(".vk-user")).to_have_count(2)
+    await expect(page.locator(".vk-root")).to_have_attribute("lang", chosen)
+    # a pointer choice (no arrows) still switches at once
+    await menu.select_option("uk")
+    await expect(page.locator(".vk-user")).to_have_count(3)
+    await expect(page.locator(".vk-root")).to_have_attribute("lang", "uk")
+    # arrowing away and leaving the menu with the change is a choice too
+    await menu.focus()
+    await page.keyboard.press("ArrowDown")
+    await page.keyboard.press("Tab")
+    await expect(page.locator(".vk-user")).to_have_count(4)
+    assert problems == []
+
+
+async def test_the_launchers_name_contains_its_visible_text(chat: Chat, browser: Browser) -> None:
+    """Voice control: "click Чат підтримки" must find the button that shows it (WCAG 2.5.3, B7)."""
+    page, problems = await open_page(browser, chat.other_url + "/embed", DESKTOP)
+    launcher = page.locator(".vk-launcher")
+    visible = (await launcher.inner_text()).replace("💬", "").strip()
+    assert visible == "Чат підтримки"
+    await expect(page.get_by_role("button", name=re.compile("^" + visible))).to_have_count(1)
+    assert problems == []
+
+
+async def test_on_a_phone_the_open_widget_is_a_modal_dialog_that_keeps_focus(chat: Chat, browser: Browser) -> None:
+    """The open panel covers the whole phone screen: Tab must not reach the page behind it (B1)."""
+    # a 360 px wide window (a host page with no viewport meta would be laid out 980 wide on a phone)
+    page, problems = await open_page(browser, chat.other_url + "/embed", {"viewport": PHONE["viewport"]})
+    launcher = page.locator(".vk-launcher")
+    await launcher.focus()
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".vk-input")).to_be_focused()
+    dialog = page.get_by_role("dialog", name="Чат підтримки")
+    await expect(dialog).to_have_attribute("aria-modal", "true")
+    seen = set()
+    for _ in range(12):
+        await page.keyboard.press("Tab")
+        where = await page.evaluate(WIDGET_FOCUS)
+        assert where.startswith("vk-"), f"Tab left the chat for {where} behind it"
+        seen.add(where.split()[0])
+    assert {"vk-lang", "vk-exit", "vk-send", "vk-input"} <= seen
+    for _ in range(12):
+        await page.keyboard.press("Shift+Tab")
+        where = await page.evaluate(WIDGET_FOCUS)
+        assert where.startswith("vk-"), f"Shift+Tab left the chat for {where} behind it"
+    await page.locator(".vk-close").focus()
+    await page.keyboard.press("Enter")
+    await expect(launcher).to_be_focused()
+    # at desktop size the panel floats beside the page: not modal
+    wide, _ = await open_page(browser, chat.other_url + "/embed", DESKTOP)
+    await wide.locator(".vk-launcher").click()
+    await expect(wide.locator(".vk-input")).to_be_focused()
+    await expect(wide.get_by_role("dialog")).to_have_count(0)
+    assert problems == []
+
+
+async def test_not_available_here_moves_focus_to_the_refusal(chat: Chat, browser: Browser) -> None:
+    """The refusal disables the focused message box: focus must go to the message, not the host page (B8)."""
+    not_allowed = chat.other_url.replace("127.0.0.1", "localhost") + "/embed"
+    page, _ = await open_page(browser, not_allowed, PHONE)
+    await page.locator(".vk-launcher").click()
+    status = page.locator(".vk-status")
+    await expect(status).to_contain_text("Чат зараз недоступний на цьому сайті.")
+    await expect(page.locator(".vk-input")).to_be_disabled()
+    assert (await page.evaluate(WIDGET_FOCUS)).startswith("vk-status"), await page.evaluate(WIDGET_FOCUS)
+    await expect(status).to_be_focused()

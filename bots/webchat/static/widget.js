@@ -122,7 +122,9 @@
     launcher.type = "button";
     launcher.setAttribute("aria-expanded", "false");
     launcher.setAttribute("aria-controls", "vk-panel");
-    launcher.appendChild(el("span", "vk-launcher-icon", "💬"));
+    var launcherIcon = el("span", "vk-launcher-icon", "💬");
+    launcherIcon.setAttribute("aria-hidden", "true");
+    launcher.appendChild(launcherIcon);
     var launcherText = el("span", "vk-launcher-text");
     launcher.appendChild(launcherText);
     var badge = el("span", "vk-badge");
@@ -194,12 +196,26 @@
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submitText(); }
   });
   input.addEventListener("input", grow);
-  langSelect.addEventListener("change", function () {
+  // Chromium fires "change" on every arrow key in a closed select: a keyboard user heading for
+  // English would post Русский and Azərbaycanca on the way. An arrow only moves; the choice is
+  // Enter, leaving the menu with another language in it, or a pointer's pick.
+  var arrowing = false;
+  langSelect.addEventListener("keydown", function (e) {
+    if (/^(Arrow|Page|Home$|End$)/.test(e.key) && !e.altKey) {
+      arrowing = true;
+      setTimeout(function () { arrowing = false; }, 0);
+    } else if (e.key === "Enter") {
+      chooseLang();
+    }
+  });
+  langSelect.addEventListener("change", function () { if (!arrowing) { chooseLang(); } });
+  langSelect.addEventListener("blur", chooseLang);
+  function chooseLang() {
     var code = langSelect.value;
     if (!T[code] || code === lang) { return; }
     setLang(code);
     sendButton("lang:" + code, LANG_NAMES[code]);
-  });
+  }
   window.addEventListener("online", reconnectNow);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible" && (!ws || ws.readyState > 1)) { reconnectNow(); }
@@ -269,6 +285,35 @@
     location.replace(exitUrl);
   }
 
+  // On a phone the open panel covers the whole screen: then it is a modal dialog, and Tab and
+  // Shift+Tab go round inside it instead of into the page hidden behind. At desktop size it floats
+  // beside the page, which stays usable: a named region, not modal.
+  var fullScreen = !pageMode && window.matchMedia ? window.matchMedia("(max-width: 599px)") : null;
+  function setModal() {
+    if (!fullScreen) { return; }
+    if (fullScreen.matches) {
+      panel.setAttribute("role", "dialog");
+      panel.setAttribute("aria-modal", "true");
+    } else {
+      panel.removeAttribute("role");
+      panel.removeAttribute("aria-modal");
+    }
+  }
+  if (fullScreen) {
+    setModal();
+    if (fullScreen.addEventListener) { fullScreen.addEventListener("change", setModal); }
+  }
+  panel.addEventListener("keydown", function (e) {
+    if (e.key !== "Tab" || !fullScreen || !fullScreen.matches || panel.hidden) { return; }
+    var stops = Array.prototype.filter.call(
+      panel.querySelectorAll("button, select, textarea, a[href], [tabindex]"),
+      function (n) { return !n.disabled && n.tabIndex >= 0 && n.getClientRects().length > 0; });
+    if (!stops.length) { return; }
+    var first = stops[0], last = stops[stops.length - 1], active = shadow.activeElement;
+    if (e.shiftKey && (active === first || stops.indexOf(active) < 0)) { e.preventDefault(); last.focus(); }
+    else if (!e.shiftKey && (active === last || stops.indexOf(active) < 0)) { e.preventDefault(); first.focus(); }
+  });
+
   function setOpen(value) {
     if (pageMode) { return; }
     opened = value;
@@ -295,7 +340,7 @@
     exitButton.setAttribute("aria-label", t.exitLabel);
     exitButton.title = t.exitLabel;
     if (closeButton) { closeButton.setAttribute("aria-label", t.close); closeButton.title = t.close; }
-    if (launcher) { launcherText.textContent = t.title; launcher.setAttribute("aria-label", t.open); }
+    if (launcher) { launcherText.textContent = t.title; launcher.removeAttribute("aria-label"); }  // named by its visible text (WCAG 2.5.3)
     panel.setAttribute("aria-label", t.title);
     log.setAttribute("aria-label", t.log);
     quick.setAttribute("aria-label", t.quick);
@@ -614,12 +659,19 @@
     clearTimeout(reconnectTimer);
     reconnectTimer = null;
     pending.slice().forEach(function (p) { settle(p.id, true); });
+    // disabling the focused box would drop focus to the page: take it to the refusal instead
+    var active = shadow.activeElement;
+    var hadFocus = active === input || active === send || (!!active && quick.contains(active));
     input.disabled = true;
     send.disabled = true;
     quick.textContent = "";
     quick.hidden = true;
     notice = "unavailable";
     showStatus();
+    if (hadFocus) {
+      status.tabIndex = -1;
+      status.focus();
+    }
   }
 
   function scheduleReconnect() {
