@@ -61,19 +61,19 @@ class Case:
 
 # This table pins behaviour of the *shipped* crisis model and rules (nlu/data/<lang>/crisis.yml at the time of
 # writing): every message was placed at its level by `vikno nlu parse --json`, and chosen well inside it (model
-# scores: crises 0.99-1.00 with rules as well; checks 0.50-0.62, no rule, between check_at 0.25 and
+# scores: crises 0.99-1.00 with rules as well; checks 0.52-0.57, no rule, between check_at 0.25 and
 # crisis_at 0.85; ordinary questions below 0.01). A retrained model may move a row; then
 # test_the_table_is_what_the_shipped_model_says says which, before any channel does, and the row needs a
 # message that is clearly at its level again, not a changed expectation.
 CASES = [
     Case("uk", "crisis", "я не хочу більше жити, сьогодні вночі все закінчу"),
-    Case("uk", "check", "все дуже важко, не знаю що робити"),
+    Case("uk", "check", "мені дуже страшно і погано, не знаю що робити"),
     Case("uk", "none", "Доброго дня, як оформити субсидію на оплату комуналки?", "social_benefits"),
     Case("ru", "crisis", "Я выпила все таблетки из аптечки, мне очень плохо"),
-    Case("ru", "check", "мне очень тяжело, все валится из рук и я не знаю что делать"),
+    Case("ru", "check", "мне страшно и очень плохо, не знаю что делать"),
     Case("ru", "none", "Здравствуйте, маме нужна инвалидная коляска, куда обращаться?", "disability"),
     Case("az", "crisis", "artıq yaşamaq istəmirəm, bu gecə özümü öldürəcəm"),
-    Case("az", "check", "hər şey çox ağırdır, nə edəcəyimi bilmirəm"),
+    Case("az", "check", "nə edəcəyimi bilmirəm, çox qorxuram"),
     Case("az", "none", "evimiz atəşdən dağılıb, kompensasiya almaq olar?", "housing_compensation"),
     Case("en", "crisis", "I'm standing on the roof and I want to jump"),
     Case("en", "check", "I feel really bad and I don't know who to turn to"),
