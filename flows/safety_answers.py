@@ -22,6 +22,9 @@ import re
 import unicodedata
 from typing import Literal
 
+from vikno.nlu.noise import AZ_PLAIN
+from vikno.nlu.textnorm import LATIN_LOOKALIKES
+
 Answer = Literal["danger", "safe"]
 
 #: Per language, the replies that mean "no, I am not safe" (or a plain call for help).
@@ -61,7 +64,7 @@ PLEASE = frozenset({"please", "pls", "plz", "будь", "ласка", "пожа�
 #: Longer than this (after normalising) is a message, not an answer to a yes-or-no question.
 LONGEST = 40
 
-_LOOKALIKES = str.maketrans("aceiopxykmthb", "асеіорхукмтнв")  # Latin letters typed inside a Cyrillic word
+_AZ_PLAIN = str.maketrans(AZ_PLAIN)
 _CYRILLIC = re.compile("[а-яёіїєґ]")
 _HELD = re.compile(r"(\w)\1{2,}")  # "нііі", "noooo": a letter held down
 
@@ -73,11 +76,11 @@ def normalise(text: str) -> str:
     for word in re.sub(r"[^\w\s']+", " ", text).replace("_", " ").split():
         word = word.strip("'")
         if _CYRILLIC.search(word):
-            word = word.translate(_LOOKALIKES)
+            word = word.translate(LATIN_LOOKALIKES)
         words.append(word)
     text = " ".join(w for w in words if w and w not in PLEASE)
     text = _HELD.sub(r"\1", text)
-    text = text.replace("ə", "e").replace("ı", "i")
+    text = text.translate(_AZ_PLAIN)  # ə and ı have no combining mark to drop below
     text = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
     return unicodedata.normalize("NFC", text)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["latin_twin"]
+__all__ = ["AZ_PLAIN", "latin_twin"]
 
 _COMMON = {"а": "a", "б": "b", "в": "v", "д": "d", "е": "e", "ж": "zh", "з": "z", "й": "y", "к": "k", "л": "l",
            "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "ц": "ts",
@@ -22,11 +22,14 @@ _COMMON = {"а": "a", "б": "b", "в": "v", "д": "d", "е": "e", "ж": "zh", "�
 # How Ukrainians and Russians commonly type their letters on a Latin keyboard (chat habits, not a standard).
 _UK = str.maketrans({**_COMMON, "г": "h", "ґ": "g", "є": "ye", "и": "y", "і": "i", "ї": "yi", "х": "kh"})
 _RU = str.maketrans({**_COMMON, "г": "g", "ё": "yo", "и": "i", "х": "h", "ъ": "", "ы": "y", "э": "e"})
-_AZ = str.maketrans({"ə": "e", "ı": "i", "ö": "o", "ü": "u", "ğ": "g", "ş": "s", "ç": "c"})
+#: Azerbaijani's own letters and the plain Latin letters typed for them on a phone (also read by risk_context.py
+#: and flows/safety_answers.py, so that every part of vikno folds them alike).
+AZ_PLAIN = {"ə": "e", "ı": "i", "ö": "o", "ü": "u", "ğ": "g", "ş": "s", "ç": "c"}
+_AZ = str.maketrans(AZ_PLAIN)
 _CYR = re.compile(r"[а-яёіїєґ]")
 _UK_ONLY = re.compile(r"[іїєґ]")
 _RU_ONLY = re.compile(r"[ёъыэ]")
-_AZ_LETTERS = re.compile(r"[əıöüğşç]")
+_AZ_LETTERS = re.compile(f"[{''.join(AZ_PLAIN)}]")
 
 
 def latin_twin(text: str) -> str | None:

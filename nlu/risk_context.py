@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import re
 
+from .noise import AZ_PLAIN
+
 __all__ = ["CONTEXTS", "safe_contexts"]
 
 # Azerbaijani letters as people type them with or without the special ones.
-_AZ = str.maketrans({"ə": "[əe]", "ı": "[ıi]", "ö": "[öo]", "ü": "[üu]", "ğ": "[ğg]", "ş": "[şs]", "ç": "[çc]"})
+_AZ = str.maketrans({letter: f"[{letter}{plain}]" for letter, plain in AZ_PLAIN.items()})
 
 
 def _az(pattern: str) -> str:

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["normalize", "tokens"]
+__all__ = ["LATIN_LOOKALIKES", "normalize", "tokens"]
 
 # Apostrophes and ё/ґ: a regex and str.replace, not str.translate: on Cyrillic
 # text translate looks every character up in a dict (~17 µs for a short message,
 # twice per message), the regex scans in C and replace is a memchr.
 _APOSTROPHE = re.compile("[’ʼ`´‘ʹ′]")
-# Latin letters that look like Cyrillic ones, used inside otherwise Cyrillic words.
-_LAT2CYR = str.maketrans("aceiopxykmthb", "асеіорхукмтнв")
+# Latin letters that look like Cyrillic ones, used inside otherwise Cyrillic words (public: the typed answers to
+# the safety question, flows/safety_answers.py, read them the same way).
+LATIN_LOOKALIKES = str.maketrans("aceiopxykmthb", "асеіорхукмтнв")
+_LAT2CYR = LATIN_LOOKALIKES
 _CYR2LAT = str.maketrans("асеіорхукмтнв", "aceiopxykmthb")
 _CYR = re.compile(r"[а-яіїєґ]")
 _LAT = re.compile(r"[a-z]")
