@@ -4,6 +4,9 @@
     python bench/nlu_public_benchmark.py --clinc-mirror            # reads it from the local mirror via git
     python bench/nlu_public_benchmark.py --clinc-mirror --split val  # tune on val, never on test
 
+Getting the data: it is https://github.com/clinc/oos-eval, file data/data_full.json. Download that file, or
+clone the repository and pass its git directory to --clinc-mirror (a bare mirror works too).
+
 The JSON holds ``train``/``val``/``test`` and ``oos_train``/``oos_val``/
 ``oos_test``: lists of ``[text, intent]`` (out-of-scope label ``oos``). The
 data set is not part of the repository: this script converts it to Rasa NLU
@@ -40,6 +43,9 @@ from vikno.nlu.builtin import BuiltinNLU
 from vikno.nlu.cli import main as nlu_main
 
 MIRROR = Path("/work/.mirror/clinc+oos-eval/repo")
+GET_DATA = ("the data is github.com/clinc/oos-eval, data/data_full.json (CC BY 3.0): download that file and pass its "
+            "path, or clone the repository (git clone https://github.com/clinc/oos-eval) and pass --clinc-mirror "
+            "PATH/.git")
 
 
 def _yaml_line(text: str) -> str:
@@ -146,7 +152,9 @@ def main() -> int:
     if args.json is not None:
         data = json.loads(args.json.read_text(encoding="utf-8"))
     elif args.clinc_mirror:
-        raw = subprocess.run(["git", "-C", args.clinc_mirror, "show", "HEAD:data/data_full.json"],
+        if not Path(args.clinc_mirror).exists():
+            raise SystemExit(f"no CLINC150 repository at {args.clinc_mirror}: {GET_DATA}")
+        raw = subprocess.run(["git", "--git-dir", args.clinc_mirror, "show", "HEAD:data/data_full.json"],
                              check=True, capture_output=True).stdout
         data = json.loads(raw)
     else:

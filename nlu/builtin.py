@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .classifier import OOS_LABELS, IntentClassifier, ModelFormatError
 from .risk import RiskTriage
@@ -35,14 +35,19 @@ def default_model_path(data_dir: Path) -> Path:
     return Path(data_dir) / "nlu" / "model.pkl"
 
 
-def _training_files(data: Path) -> list[Path]:
+def training_files(data: Path) -> list[Path]:
+    """The files ``train_model`` reads under ``data``: every Rasa YAML file but held-out ``test*.yml`` and the
+    crisis corpus."""
     # The crisis corpus trains the crisis model (crisis_model.py), not intents.
     files = [p for p in iter_data_files(data)
              if p.name != "test.yml" and not p.name.startswith("test_") and p.name != CORPUS_FILE]
     return files
 
 
-def train_model(data: Path | str | None = None, **params: object) -> IntentClassifier:
+
+
+def train_model(data: Path | str | None = None, progress: Callable[[str], None] | None = None,
+                **params: object) -> IntentClassifier:
     """Train on every YAML file under ``data`` except held-out ``test*.yml`` files."""
     data = Path(data) if data is not None else shipped_data_dir()
     files = _training_files(data)
@@ -51,7 +56,7 @@ def train_model(data: Path | str | None = None, **params: object) -> IntentClass
     # classifier trains a rejection class on them and uses them for its threshold.
     if not [e for e in examples if e.intent not in OOS_LABELS]:
         raise RasaDataError(f"{data}: no training examples found (expected Rasa NLU YAML with 'nlu:' entries)")
-    return IntentClassifier(**params).fit([e.text for e in examples], [e.intent for e in examples])
+    return IntentClassifier(**params).fit([e.text for e in examples], [e.intent for e in examples], progress=progress)
 
 
 class BuiltinNLU:

@@ -32,10 +32,11 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
+from .noise import AZ_PLAIN, latin_twin
 from .textnorm import normalize, tokens
 
 __all__ = ["FORMAT_VERSION", "OOS_LABELS", "IntentClassifier", "TrainReport", "char_grams", "word_grams", "ModelFormatError"]
@@ -49,6 +50,20 @@ _MAGIC = "vikno-nlu-intent-classifier"
 
 class ModelFormatError(ValueError):
     """A model file that is not ours or was written by an incompatible version."""
+
+
+_AZ_FOLD = str.maketrans(AZ_PLAIN)
+
+
+def fold_az(norm: str) -> str:
+    """Azerbaijani's own letters as typed on a phone without them (ə->e, ş->s, ı->i...).
+
+    Many Azerbaijani messages are typed "yasamaq", "komek", "usaq"; with the
+    letters kept apart the two spellings of one word share no word feature and few
+    character n-grams, so each had to be taught separately. Folding costs little:
+    no two intents differ only by these letters.
+    """
+    return norm.translate(_AZ_FOLD)
 
 
 def word_grams(norm: str) -> list[str]:
@@ -129,6 +144,8 @@ class _Params:
     real_oos_share: float = 0.5  # weight of real out-of-scope training examples vs held-out intents in that rate
     class_weight: str | None = "balanced"
     seed: int = 13
+    fold_az: bool = True  # features see Azerbaijani letters folded to plain ones (fold_az)
+    latin_twins: bool = True  # each Cyrillic training example also trains in Latin letters (noise.latin_twin)
 
 
 class IntentClassifier:
@@ -151,7 +168,7 @@ class IntentClassifier:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         p = self.params
-        norms = [normalize(t) for t in texts]
+        norms = [self._norm(t) for t in texts]
         wv = TfidfVectorizer(analyzer=word_grams, sublinear_tf=True, dtype=np.float32)
         lo, hi = p.char_range
         cv = TfidfVectorizer(
@@ -169,8 +186,12 @@ class IntentClassifier:
         ]
         return blocks, sparse.hstack([Xw, Xc], format="csr")
 
-    def _features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def _norm(self, text: str) -> str:
         norm = normalize(text)
+        return fold_az(norm) if self.params.fold_az else norm
+
+    def _features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        norm = self._norm(text)
         lo, hi = self.params.char_range
         wi, wv = self._blocks[0].vector(word_grams(norm))
         ci, cv = self._blocks[1].vector(char_grams(norm, lo, hi))
@@ -199,14 +220,22 @@ class IntentClassifier:
         out[:, clf.classes_] = dec
         return out
 
-    def fit(self, texts: Sequence[str], intents: Sequence[str], oos_texts: Sequence[str] = ()) -> "IntentClassifier":
+    def fit(self, texts: Sequence[str], intents: Sequence[str], oos_texts: Sequence[str] = (),
+            progress: Callable[[str], None] | None = None) -> "IntentClassifier":
         """Train on (text, intent) pairs; ``oos_texts`` are out-of-scope examples (a rejection class).
 
-        Pairs whose intent is one of :data:`OOS_LABELS` are moved to ``oos_texts``.
+        Pairs whose intent is one of :data:`OOS_LABELS` are moved to ``oos_texts``. ``progress`` hears one
+        line per stage (examples, features, seconds so far): training takes seconds to a minute, and a
+        helpline editing its data should see it move.
         """
         import time
 
         t0 = time.perf_counter()
+
+        def say(stage: str) -> None:
+            if progress is not None:
+                progress(f"{stage} ({time.perf_counter() - t0:.1f} s)")
+
         if len(texts) != len(intents):
             raise ValueError("texts and intents differ in length")
         oos_texts = list(oos_texts) + [t for t, i in zip(texts, intents) if i in OOS_LABELS]
@@ -221,23 +250,41 @@ class IntentClassifier:
         self.has_reject = len(oos_texts) >= 2
         if not self.has_reject:
             oos_texts = []
-        y = np.array([index[i] for i in intents] + [k] * len(oos_texts))
-        self._blocks, X = self._fit_blocks(list(texts) + list(oos_texts))
-        n = len(y)
+        y0 = np.array([index[i] for i in intents] + [k] * len(oos_texts))
+        originals = list(texts) + list(oos_texts)
+        # Latin twins (people type Ukrainian and Russian in Latin letters) train with their original's label and
+        # always sit in its fold, so cross-validation never scores a message whose twin it trained on.
+        twin_of: list[int] = []
+        twins: list[str] = []
+        if p.latin_twins:
+            for j, t in enumerate(originals):
+                tw = latin_twin(t)
+                if tw is not None and self._norm(tw) != self._norm(t):
+                    twin_of.append(j)
+                    twins.append(tw)
+        source = np.concatenate([np.arange(len(originals)), np.array(twin_of, dtype=np.int64)])
+        y = y0[source]
+        self._blocks, X = self._fit_blocks(originals + twins)
+        n0, n = len(y0), len(y)
+        say(f"features: {n0} examples ({len(oos_texts)} out of scope, {len(twins)} Latin twins added), "
+            f"{k} intents, {X.shape[1]} features")
+        is_twin = np.arange(n) >= n0
         n_cols = k + 1 if self.has_reject else k  # score columns: intents, then the rejection class
         is_oos = y == k
         rng = np.random.default_rng(p.seed)
         notes: list[str] = []
 
-        # 1) Out-of-fold scores (stratified folds) -> CV accuracy and temperature.
-        folds = _stratified_folds(y, p.cv_folds, rng)
+        # 1) Out-of-fold scores (stratified folds) -> CV accuracy and temperature, on the originals only.
+        folds = _stratified_folds(y0, p.cv_folds, rng)[source]
         oof = np.zeros((n, n_cols), dtype=np.float32)
         for f in range(p.cv_folds):
-            test = np.flatnonzero(folds == f)
+            test = np.flatnonzero((folds == f) & ~is_twin)
             train = np.flatnonzero(folds != f)
             oof[test] = self._fit_scores(X, y, train, test, n_cols)
-        real_oos = oof[is_oos]
-        oof, y_in = oof[~is_oos], y[~is_oos]
+            say(f"cross-validation {f + 1}/{p.cv_folds}")
+        real_oos = oof[is_oos & ~is_twin]
+        keep = ~is_oos & ~is_twin
+        oof, y_in = oof[keep], y[keep]
         cv_acc = float(np.mean(oof[:, :k].argmax(1) == y_in))
         self.temperature = _fit_temperature(oof, y_in)
 
@@ -254,10 +301,11 @@ class IntentClassifier:
                 held = rng.choice(k, size=n_out, replace=False)
                 mask = np.isin(y, held)
                 train = np.flatnonzero(~mask)
-                test = np.flatnonzero(mask)
+                test = np.flatnonzero(mask & ~is_twin)
                 scores = self._fit_scores(X, y, train, test, n_cols)
                 scores[:, held] = -1e9
                 oos_conf.append(_softmax_max(scores, self.temperature, k))
+                say(f"unseen-topic round {r + 1}/{rounds}")
         real_conf = _softmax_max(real_oos, self.temperature, k) if len(real_oos) else np.empty(0)
         if oos_conf or len(real_conf):
             oc = np.concatenate(oos_conf) if oos_conf else real_conf
@@ -279,8 +327,9 @@ class IntentClassifier:
             inter = np.array([-inter[0], inter[0]])
         self._W = np.ascontiguousarray(coef.T, dtype=np.float32)
         self._b = inter.astype(np.float32)
+        say("final model")
         self.report = TrainReport(
-            n_examples=n,
+            n_examples=n0,
             n_intents=k,
             cv_accuracy=cv_acc,
             temperature=self.temperature,

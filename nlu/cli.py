@@ -7,18 +7,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Callable, TextIO
 
-from .builtin import BuiltinNLU, default_model_path, env_data_dir, shipped_data_dir, train_model
-from .classifier import ModelFormatError
+from .builtin import BuiltinNLU, default_model_path, env_data_dir, shipped_data_dir, train_model, training_files
+from .classifier import IntentClassifier, ModelFormatError
 from .crisis_model import load_or_train_crisis_model
-from .evaluate import evaluate, evaluate_crisis, format_crisis_report, format_report, is_crisis_label
+from .evaluate import (CURVE_THRESHOLDS, cross_validate, evaluate_crisis, evaluate_scored, format_crisis_report,
+                       format_curve, format_report, is_crisis_label, score_examples, threshold_curve)
 from .risk import RiskTriage
 from .rasa_yaml import RasaDataError, load_examples
-from .types import FALLBACK_INTENT
 
 __all__ = ["main"]
 
@@ -31,9 +32,12 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--data", type=Path, default=None, help="file or directory of Rasa NLU YAML (default: shipped data)")
     t.add_argument("--out", type=Path, default=None, help="model path (default: $VIKNO_DATA_DIR/nlu/model.pkl or ./.vikno-data/nlu/model.pkl)")
 
-    e = sub.add_parser("evaluate", help="evaluate a model on held-out Rasa NLU YAML data")
+    e = sub.add_parser("evaluate", help="evaluate a model on held-out Rasa NLU YAML data, or cross-validate one data set")
     e.add_argument("--model", type=Path, default=None)
     e.add_argument("--data", type=Path, required=True, help="file or directory; nlu_fallback examples are out of scope")
+    e.add_argument("--cv", type=int, default=None, metavar="K",
+                   help="cross-validate: train K models on the training data in --data (a folder's test*.yml and "
+                        "crisis.yml excluded), each scoring the examples it never saw; no --model")
     e.add_argument("--json", action="store_true", help="print one JSON object")
 
     q = sub.add_parser("parse", help="parse messages (arguments, or one per line on stdin)")
@@ -67,11 +71,18 @@ def _load(arg: Path | None, err: TextIO) -> BuiltinNLU | None:
         return None
 
 
-def _train(args: argparse.Namespace, out: TextIO) -> int:
+def _progress(err: TextIO) -> Callable[[str], None]:
+    def say(line: str) -> None:
+        print(f"  {line}", file=err, flush=True)
+    return say
+
+
+def _train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     data = args.data or shipped_data_dir()
     path = _model_path(args.out)
     t0 = time.perf_counter()
-    clf = train_model(data)
+    print(f"training on {data}", file=err, flush=True)
+    clf = train_model(data, progress=_progress(err))
     clf.save(path)
     r = clf.report
     print(f"trained on {r.n_examples} examples, {r.n_intents} intents from {data} in {time.perf_counter() - t0:.1f}s", file=out)
@@ -81,29 +92,57 @@ def _train(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _cross_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.model is not None:
+        print("error: --cv trains its own models; leave out --model", file=err)
+        return 2
+    if args.cv < 2:
+        print("error: --cv needs at least 2 folds", file=err)
+        return 2
+    files = training_files(args.data) if args.data.is_dir() else [args.data]
+    examples = [e for e in load_examples(files) if not is_crisis_label(e.intent)]
+    say = _progress(err)
+    print(f"{args.cv}-fold cross-validation on {len(examples)} examples from {args.data}", file=err, flush=True)
+    scored, known = cross_validate(examples, args.cv, lambda exs: IntentClassifier().fit(
+        [e.text for e in exs], [e.intent for e in exs]), progress=say)
+    return _report(evaluate_scored(scored, known), threshold_curve(scored, known), None, None, args, out,
+                   f"{args.cv}-fold cross-validation, each fold at its own model's threshold")
+
+
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.cv is not None:
+        return _cross_validate(args, out, err)
     nlu = _load(args.model, err)
     if nlu is None:
         return 2
     examples = load_examples(args.data)
     clf = nlu.classifier
-
-    def predict(text: str) -> tuple[str, str]:
-        intent, conf = clf.rank(text, top=1)[0]
-        return (intent if conf >= clf.threshold else FALLBACK_INTENT), intent
-
     # A file with a crisis intent is (also) a crisis table: crises are not an intent of the classifier.
     crisis = evaluate_crisis(examples, lambda text: nlu.triage.assess(text).level.value)
-    ev = evaluate([e for e in examples if not is_crisis_label(e.intent)], predict, clf.intents)
+    scored = score_examples([e for e in examples if not is_crisis_label(e.intent)],
+                            lambda text: clf.rank(text, top=1)[0], clf.threshold)
+    curve = threshold_curve(scored, clf.intents, sorted({*CURVE_THRESHOLDS, round(clf.threshold, 3)}))
+    return _report(evaluate_scored(scored, clf.intents), curve, clf.threshold, crisis, args, out, None)
+
+
+def _report(ev, curve, threshold: float | None, crisis, args: argparse.Namespace, out: TextIO,
+            how: str | None) -> int:
     if args.json:
         d = ev.as_dict()
-        d["threshold"] = clf.threshold
+        d["threshold"] = threshold
+        d["curve"] = [{"threshold": p.threshold, "accuracy": p.accuracy, "in_scope_fallback": p.fallback,
+                       "oos_recall": p.oos_caught} for p in curve]
+        if how:
+            d["method"] = how
         d["accuracy_definition"] = "in-scope accuracy at the operating threshold (a fallback answer counts as wrong); oos_recall at the same threshold"
         if crisis is not None:
             d["crisis"] = crisis.as_dict()
         print(json.dumps(d, ensure_ascii=False), file=out)
     else:
+        if how:
+            print(how, file=out)
         print(format_report(ev), file=out)
+        print("\n" + format_curve(curve, threshold if threshold is None else round(threshold, 3)), file=out)
         if crisis is not None:
             print("\n" + format_crisis_report(crisis), file=out)
     return 0
@@ -148,13 +187,23 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
         return int(exc.code or 0)
     try:
         if args.cmd == "train":
-            return _train(args, out)
-        if args.cmd == "evaluate":
-            return _evaluate(args, out, err)
-        if args.cmd == "export-feedback":
+            code = _train(args, out, err)
+        elif args.cmd == "evaluate":
+            code = _evaluate(args, out, err)
+        elif args.cmd == "export-feedback":
             print("error: run it as `vikno nlu export-feedback` (it reads the store)", file=err)
             return 2
-        return _parse(args, inp, out, err)
+        else:
+            code = _parse(args, inp, out, err)
+        out.flush()  # a closed pipe shows here, inside the handler below, not in the interpreter's last flush
+        return code
     except RasaDataError as exc:
         print(f"error: {exc}", file=err)
         return 2
+    except BrokenPipeError:
+        # `vikno nlu evaluate ... | head`: the reader has what it wanted. Point stdout at /dev/null so that the
+        # interpreter's final flush does not raise again, and leave without a traceback.
+        if out is sys.stdout:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 141  # what a shell reports for a writer killed by SIGPIPE

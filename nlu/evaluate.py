@@ -16,7 +16,12 @@ from .classifier import OOS_LABELS
 from .rasa_yaml import Example
 from .types import FALLBACK_INTENT
 
-__all__ = ["Evaluation", "evaluate", "format_report"]
+__all__ = ["CURVE_THRESHOLDS", "CurvePoint", "Evaluation", "Scored", "cross_validate", "evaluate", "format_curve",
+           "format_report", "score_examples", "threshold_curve"]
+
+#: Thresholds the trade-off table shows besides the model's own: the confidence scale is the classifier's
+#: calibrated softmax, where the operating threshold usually lands between 0.1 and 0.3.
+CURVE_THRESHOLDS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
 
 
 @dataclass
@@ -53,6 +58,117 @@ class Evaluation:
 
 def _safe(a: float, b: float) -> float:
     return a / b if b else float("nan")
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One held-out message as the model saw it: its label, the best intent, that intent's confidence, and the
+    threshold of the model that scored it (in cross-validation every fold's model has its own)."""
+
+    text: str
+    truth: str
+    top: str
+    confidence: float
+    threshold: float
+
+    def predicted(self, threshold: float | None = None) -> str:
+        t = self.threshold if threshold is None else threshold
+        return self.top if self.confidence >= t else FALLBACK_INTENT
+
+
+def score_examples(examples: Iterable[Example], rank: Callable[[str], tuple[str, float]], threshold: float) -> list[Scored]:
+    """``rank(text)`` returns the best (intent, confidence) of one model."""
+    out = []
+    for ex in examples:
+        top, conf = rank(ex.text)
+        out.append(Scored(ex.text, ex.intent, top, conf, threshold))
+    return out
+
+
+def cross_validate(examples: Sequence[Example], k: int, train: Callable[[list[Example]], object],
+                   seed: int = 7, progress: Callable[[str], None] | None = None) -> tuple[list[Scored], list[str]]:
+    """K-fold cross-validation on one data set: every example is scored by a model that never saw it.
+
+    ``train(examples)`` returns an :class:`~vikno.nlu.classifier.IntentClassifier`. Folds are stratified by
+    intent (out-of-scope examples are a stratum of their own), so each fold's model knows every intent and
+    chooses its own threshold as it would in production; the scores of all folds together are one table.
+    Returns the scored examples and the intents the data teaches.
+    """
+    import random
+
+    if k < 2:
+        raise ValueError("--cv needs at least 2 folds")
+    rng = random.Random(seed)
+    by_label: dict[str, list[int]] = {}
+    for i, ex in enumerate(examples):
+        by_label.setdefault(FALLBACK_INTENT if ex.intent in OOS_LABELS else ex.intent, []).append(i)
+    fold = [0] * len(examples)
+    start = 0
+    for label in sorted(by_label):
+        idx = by_label[label]
+        rng.shuffle(idx)
+        for j, i in enumerate(idx):
+            fold[i] = (start + j) % k  # a running offset spreads small intents' remainders over the folds
+        start += len(idx)
+    scored: list[Scored] = []
+    known: list[str] = []
+    for f in range(k):
+        train_set = [ex for ex, g in zip(examples, fold) if g != f]
+        test_set = [ex for ex, g in zip(examples, fold) if g == f]
+        clf = train(train_set)
+        known = sorted(set(known) | set(clf.intents))  # type: ignore[attr-defined]
+        scored += score_examples(test_set, lambda t: clf.rank(t, top=1)[0], clf.threshold)  # type: ignore[attr-defined]
+        if progress is not None:
+            progress(f"fold {f + 1}/{k}: trained on {len(train_set)}, scored {len(test_set)}")
+    return scored, known
+
+
+def evaluate_scored(scored: Sequence[Scored], known_intents: Sequence[str]) -> Evaluation:
+    """:func:`evaluate` of messages already scored, at each one's own model's threshold."""
+    by_text: dict[str, list[Scored]] = {}
+    for s_ in scored:
+        by_text.setdefault(s_.text, []).append(s_)
+    queue = {t: iter(v) for t, v in by_text.items()}
+
+    def predict(text: str) -> tuple[str, str]:
+        s_ = next(queue[text])
+        return s_.predicted(), s_.top
+
+    return evaluate([Example(s_.text, s_.truth) for s_ in scored], predict, known_intents)
+
+
+@dataclass(frozen=True, slots=True)
+class CurvePoint:
+    threshold: float
+    accuracy: float  # in-scope answered with the right intent
+    fallback: float  # in-scope sent to "I did not understand"
+    oos_caught: float  # out-of-scope sent there
+
+
+def threshold_curve(scored: Sequence[Scored], known_intents: Sequence[str],
+                    thresholds: Sequence[float] = CURVE_THRESHOLDS) -> list[CurvePoint]:
+    """In-scope accuracy, in-scope fallback and out-of-scope caught at each threshold: a helpline picks its point."""
+    known = set(known_intents)
+    ins = [s_ for s_ in scored if s_.truth in known]
+    oos = [s_ for s_ in scored if s_.truth not in known]
+    out = []
+    for t in thresholds:
+        out.append(CurvePoint(
+            t,
+            _safe(sum(s_.predicted(t) == s_.truth for s_ in ins), len(ins)),
+            _safe(sum(s_.predicted(t) == FALLBACK_INTENT for s_ in ins), len(ins)),
+            _safe(sum(s_.predicted(t) == FALLBACK_INTENT for s_ in oos), len(oos)),
+        ))
+    return out
+
+
+def format_curve(points: Sequence[CurvePoint], operating: float | None = None) -> str:
+    lines = ["accuracy / out-of-scope trade-off (pick a threshold; higher catches more out-of-scope and answers less):",
+             f"  {'threshold':>9} {'in-scope right':>15} {'in-scope fallback':>18} {'out-of-scope caught':>20}"]
+    for p in points:
+        mark = "  <- this model's threshold" if operating is not None and abs(p.threshold - operating) < 5e-4 else ""
+        lines.append(f"  {p.threshold:>9.3f} {_pct(p.accuracy):>15} {_pct(p.fallback):>18} {_pct(p.oos_caught):>20}{mark}")
+    return "\n".join(lines)
 
 
 def evaluate(

@@ -262,7 +262,7 @@ def detect_language(text: str, languages: Sequence[str] | None = None) -> str | 
         return None
     if len(allowed) == 1:
         return allowed[0]
-    low = strip_markup(text).lower()
+    low = strip_markup(text).lower().replace("i\u0307", "i")  # "İndi".lower() is "i̇ndi": the dot would cut the word
     n_cyr = len(_CYRILLIC_RE.findall(low))
     n_lat = len(_LATIN_RE.findall(low))
     if n_cyr == 0 and n_lat == 0:

@@ -32,6 +32,10 @@ from vikno.nlu.textnorm import normalize, tokens
         ("", ""),
         ("🙂🙂", ""),
         ("Мамі 82 роки", "мамі 82 роки"),
+        # Azerbaijani capital İ lowers to i + a combining dot; the word stays whole (phones capitalise it)
+        ("İndi işləyirsiniz?", "indi işləyirsiniz"),
+        ("İŞƏ QƏBUL", "işə qəbul"),
+        ("Mən İsmayıllıdayam", "mən ismayıllıdayam"),
     ],
 )
 def test_normalize(raw: str, expected: str) -> None:
