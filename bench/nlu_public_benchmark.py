@@ -43,7 +43,7 @@ from vikno.nlu.builtin import BuiltinNLU
 from vikno.nlu.cli import main as nlu_main
 
 MIRROR = Path("/work/.mirror/clinc+oos-eval/repo")
-GET_DATA = ("the data is github.com/clinc/oos-eval, data/data_full.json (CC BY 3.0): download that file and pass its "
+GET_DATA = ("the data is github.com/clinc/oos-eval, data/data_full.json: download that file and pass its "
             "path, or clone the repository (git clone https://github.com/clinc/oos-eval) and pass --clinc-mirror "
             "PATH/.git")
 

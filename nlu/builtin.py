@@ -50,7 +50,7 @@ def train_model(data: Path | str | None = None, progress: Callable[[str], None] 
                 **params: object) -> IntentClassifier:
     """Train on every YAML file under ``data`` except held-out ``test*.yml`` files."""
     data = Path(data) if data is not None else shipped_data_dir()
-    files = _training_files(data)
+    files = training_files(data)
     examples = load_examples(files)
     # Out-of-scope examples (nlu_fallback / oos / out_of_scope) are kept: the
     # classifier trains a rejection class on them and uses them for its threshold.

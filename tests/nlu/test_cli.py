@@ -241,3 +241,83 @@ def test_evaluate_without_crisis_examples_has_no_crisis_report(shipped_model: Pa
     assert code == 0 and "crisis" not in json.loads(out)
     code, out, _ = run(["evaluate", "--model", str(shipped_model), "--data", str(ordinary)])
     assert code == 0 and "crisis triage" not in out
+
+
+# --------------------------------------------------------- issue 23: --cv, the trade-off table, progress, pipes
+def _cv_data(tmp_path: Path) -> Path:
+    folder = tmp_path / "line"
+    folder.mkdir()
+    (folder / "nlu.yml").write_text(OOS_DATA, encoding="utf-8")
+    # a folder's held-out file and crisis corpus are not training data: --cv leaves them out
+    (folder / "test.yml").write_text('version: "3.1"\nnlu:\n- intent: weather\n  examples: |\n    - sunny?\n',
+                                     encoding="utf-8")
+    return folder
+
+
+def test_evaluate_cv_scores_every_example_with_a_model_that_never_saw_it(tmp_path: Path) -> None:
+    code, out, err = run(["evaluate", "--cv", "3", "--data", str(_cv_data(tmp_path)), "--json"])
+    assert code == 0, err
+    d = json.loads(out)
+    # OOS_DATA: 4 intents x 4 + 'no' x 4 in scope, 8 out of scope; test.yml's example is not among them
+    assert (d["n"], d["n_in_scope"], d["n_oos"]) == (28, 20, 8)
+    assert d["method"].startswith("3-fold cross-validation")
+    assert d["threshold"] is None  # each fold had its own
+    assert [fold.split(":")[0].strip() for fold in err.splitlines() if fold.strip().startswith("fold")] == \
+        ["fold 1/3", "fold 2/3", "fold 3/3"]
+    thresholds = [p["threshold"] for p in d["curve"]]
+    assert thresholds == sorted(thresholds) and thresholds[0] == 0.0
+    assert d["curve"][0]["in_scope_fallback"] == 0.0 and d["curve"][0]["oos_recall"] == 0.0
+    caught = [p["oos_recall"] for p in d["curve"]]
+    assert caught == sorted(caught)  # a higher threshold never catches fewer
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--cv", "1"], "at least 2 folds"),
+    (["--cv", "3", "--model", "m.pkl"], "leave out --model"),
+])
+def test_evaluate_cv_refuses_what_it_cannot_do(tmp_path: Path, argv: list[str], message: str) -> None:
+    code, out, err = run(["evaluate", "--data", str(_cv_data(tmp_path)), *argv])
+    assert code == 2 and message in err and out == ""
+
+
+def test_evaluate_prints_the_threshold_trade_off(shipped_model: Path) -> None:
+    code, out, _ = run(["evaluate", "--model", str(shipped_model), "--data", str(shipped_data_dir() / "az" / "test.yml")])
+    assert code == 0
+    table = out[out.index("accuracy / out-of-scope trade-off"):].splitlines()
+    rows = [line.split() for line in table[2:] if line.strip() and line.split()[0][0].isdigit()]
+    assert len(rows) >= 9
+    assert sum("<- this model's threshold" in line for line in table) == 1
+    code, out, _ = run(["evaluate", "--model", str(shipped_model), "--data", str(shipped_data_dir() / "az" / "test.yml"),
+                        "--json"])
+    d = json.loads(out)
+    assert any(abs(p["threshold"] - d["threshold"]) < 1e-3 for p in d["curve"])
+    at_model = min(d["curve"], key=lambda p: abs(p["threshold"] - d["threshold"]))
+    assert at_model["accuracy"] == pytest.approx(d["accuracy"]) and at_model["oos_recall"] == pytest.approx(d["oos_recall"])
+
+
+def test_train_prints_progress_lines(tmp_path: Path) -> None:
+    code, out, err = run(["train", "--data", str(_cv_data(tmp_path)), "--out", str(tmp_path / "m.pkl")])
+    assert code == 0
+    lines = [line.strip() for line in err.splitlines()]
+    assert lines[0].startswith("training on ")
+    features = next(line for line in lines if line.startswith("features:"))
+    assert "28 examples (8 out of scope" in features and "5 intents" in features and " features (" in features
+    assert features.endswith(" s)")
+    assert any(line.startswith("cross-validation 3/3") for line in lines)
+    assert lines[-1].startswith("final model (")
+
+
+def test_evaluate_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
+    """`vikno nlu evaluate ... | head`: head leaves after a few lines; no BrokenPipeError traceback."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "VIKNO_DATA_DIR": str(tmp_path / "vd")}
+    proc = subprocess.Popen([sys.executable, "-m", "vikno.bots", "nlu", "evaluate", "--cv", "2", "--data",
+                             str(_cv_data(tmp_path))], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None
+    proc.stdout.close()  # the reader is gone before the report is written
+    _, err = proc.communicate(timeout=120)
+    assert b"Traceback" not in err and b"BrokenPipeError" not in err, err.decode()
+    assert proc.returncode == 141
