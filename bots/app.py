@@ -200,6 +200,36 @@ async def _store_lifecycle(app: web.Application):  # type: ignore[no-untyped-def
     await app[STORE].close()
 
 
+async def _in_daemon_thread(fn: Any) -> Any:
+    """``fn()`` on a daemon thread: a stop while the first NLU training runs must not wait for it.
+
+    ``asyncio.to_thread`` runs on the loop's executor, which ``asyncio.run`` joins at exit, so a SIGTERM
+    during a first training (seconds to a minute) kept the process alive until the training was done. The
+    model file is written atomically, so a training cut short leaves nothing half-written behind.
+    """
+    import threading
+
+    loop = asyncio.get_running_loop()
+    fut: asyncio.Future[Any] = loop.create_future()
+
+    def deliver(setter: Any, value: Any) -> None:
+        if not fut.done():
+            setter(value)
+
+    def run() -> None:
+        try:
+            result = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
+            setter, value = fut.set_exception, exc
+        else:
+            setter, value = fut.set_result, result
+        with contextlib.suppress(RuntimeError):  # the loop closed while we worked: nobody is waiting
+            loop.call_soon_threadsafe(deliver, setter, value)
+
+    threading.Thread(target=run, name="vikno-nlu-load", daemon=True).start()
+    return await fut
+
+
 async def _nlu_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
     """Load (or first train) the NLU off the event loop; crisis rules work meanwhile."""
     settings: Settings = app[SETTINGS]
@@ -213,7 +243,7 @@ async def _nlu_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
     async def finish() -> None:
         assert loader is not None
         try:
-            engine.nlu = await asyncio.to_thread(loader)
+            engine.nlu = await _in_daemon_thread(loader)
             state["status"] = "ready"
             log.info("NLU ready (%s)", settings.nlu.backend)
         except Exception:

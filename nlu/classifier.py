@@ -41,7 +41,7 @@ from .textnorm import normalize, tokens
 
 __all__ = ["FORMAT_VERSION", "OOS_LABELS", "IntentClassifier", "TrainReport", "char_grams", "word_grams", "ModelFormatError"]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: features fold Azerbaijani letters (fold_az); a format-2 vocabulary does not
 # Labels that mean "out of scope" in Rasa data written by different people: Rasa's
 # own fallback intent, CLINC150's "oos" and the spelled-out variant.
 OOS_LABELS = frozenset({"nlu_fallback", "oos", "out_of_scope"})

@@ -82,3 +82,20 @@ def test_twins_never_leak_into_their_originals_fold() -> None:
     clf = _train(UK)
     assert clf.report.n_examples == sum(len(v) for v in UK.values())
     assert clf.report.cv_accuracy == clf.report.cv_accuracy  # a number, not NaN
+
+
+def test_a_model_saved_before_the_folding_is_retrained_not_misread(tmp_path) -> None:
+    """A format-2 model's vocabulary holds ə ş ç...; read with folded features it would silently lose them."""
+    import pickle
+
+    from vikno.nlu.classifier import ModelFormatError
+
+    path = tmp_path / "model.pkl"
+    _train(AZ).save(path)
+    state = pickle.loads(path.read_bytes())
+    state["format_version"] = 2
+    for name in ("fold_az", "latin_twins"):
+        state["params"].pop(name)
+    path.write_bytes(pickle.dumps(state))
+    with pytest.raises(ModelFormatError, match="retrain"):
+        IntentClassifier.load(path)
