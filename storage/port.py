@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from .figures import Figures, Period
 from .health import WriteHealth
 from .models import Conversation, Event, Feedback, Message, Operator, Session
 
@@ -464,4 +465,24 @@ class Store(ABC):
         exists, raises Duplicate and writes nothing. SQLite does it all in
         one transaction; MongoDB in that order with idempotent writes, so a
         retry after a crash completes it.
+        """
+
+    @abstractmethod
+    async def figures(self, period: Period) -> Figures:
+        """The helpline's figures for a period, computed inside the database.
+
+        Definitions in ``storage/figures.py``. Grouped counts and
+        percentiles come from SQL (SQLite) or aggregation pipelines
+        (MongoDB); no event is read into Python.
+        """
+
+    @abstractmethod
+    async def insert_records(self, conversations: Sequence[Conversation], messages: Sequence[Message],
+                             events: Sequence[Event]) -> None:
+        """Write records as they are, many at a time (generated demo traffic).
+
+        No dialogue runs, no outbox is fed (give messages ``delivery`` None):
+        rows whose id is stored already are left alone, so a batch written
+        again changes nothing. A bulk path, not the turn's: the queue,
+        de-duplication of platform retries and versions are not checked.
         """

@@ -15,14 +15,17 @@ from collections.abc import Sequence
 
 from pymongo import AsyncMongoClient
 from pymongo.errors import ConfigurationError as DriverConfigurationError
-from pymongo.errors import InvalidURI, OperationFailure
+from pymongo.errors import BulkWriteError, InvalidURI, OperationFailure
 
 from ..errors import ConfigurationError, StoreUnavailable
 from ..health import WriteHealth
 from ..identity import PlatformIds
 from ..models import Conversation, Event, Message
 from ..port import Store
+from ..figures import Figures, Period, assemble
 from . import conversations, events, feedback, messages, migrations, operators
+from . import figures as figures_pipelines
+from .documents import conversation_doc, event_doc, message_doc
 from .errors import UNAVAILABLE, translated
 from .watch import ReconnectWatcher, WriteWatcher
 
@@ -32,8 +35,8 @@ DEFAULT_DATABASE = "vikno"
 _DUPLICATE_KEY = 11000
 _INDEXES = [
     ("conversations", conversations.INDEXES),
-    ("messages", messages.INDEXES),
-    ("events", events.INDEXES),
+    ("messages", messages.INDEXES + figures_pipelines.MESSAGE_INDEXES),
+    ("events", events.INDEXES + figures_pipelines.EVENT_INDEXES),
     ("operators", operators.OPERATOR_INDEXES),
     ("sessions", operators.SESSION_INDEXES),
     ("login_attempts", operators.ATTEMPT_INDEXES),
@@ -163,3 +166,21 @@ class MongoStore(Store):
         if inbound is not None:
             await self.db["messages"].update_one({"_id": inbound.id}, {"$set": {"handled": True}})
         return conversation
+
+    @translated
+    async def figures(self, period: Period) -> Figures:
+        return assemble(period, await figures_pipelines.compute(self.db, period))
+
+    @translated
+    async def insert_records(self, conversations_: Sequence[Conversation], messages_: Sequence[Message],
+                             events_: Sequence[Event]) -> None:
+        for name, docs in (("conversations", [conversation_doc(c) for c in conversations_]),
+                           ("messages", [message_doc(m, self._ids) for m in messages_]),
+                           ("events", [event_doc(e) for e in events_])):
+            if not docs:
+                continue
+            try:
+                await self.db[name].insert_many(docs, ordered=False)
+            except BulkWriteError as exc:
+                if any(e.get("code") != _DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
+                    raise

@@ -67,6 +67,12 @@ def update_rows(conn: sqlite3.Connection, updates: list[tuple[tuple, str, int]])
                                       for values, conversation_id, version in updates]).rowcount
 
 
+def insert_ignoring_duplicates(conn: sqlite3.Connection, rows: list[tuple]) -> int:
+    """Rows of ``to_row`` (generated traffic); one whose id or user is stored already is left alone."""
+    return conn.executemany(f"INSERT INTO conversations ({_COLUMNS}) VALUES ({','.join('?' * 21)}) "
+                            "ON CONFLICT DO NOTHING", rows).rowcount
+
+
 def _create(conn: sqlite3.Connection, row: tuple, helpline: str, channel: str, user_key: str) -> Conversation:
     conn.execute(
         f"INSERT INTO conversations ({_COLUMNS}) VALUES ({','.join('?' * 21)}) "

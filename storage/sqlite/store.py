@@ -8,11 +8,13 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..figures import Figures, Period, assemble
 from ..files import private_file, private_folder, tighten_folder
 from ..identity import PlatformIds, load_or_create_secret
 from ..models import Conversation, Event, Message
 from ..port import Store
 from . import conversations, events, feedback, messages, operators, writer
+from . import figures as figures_sql
 from .db import SqliteDatabase, WriterKind
 from .inuse import InUse
 from .migrations import SCHEMA_VERSION
@@ -89,6 +91,23 @@ class SqliteStore(Store):
         await self._db.run(_turn, *turn_args(conversation, inbound, replies, events_, self._platform_ids()))
         conversation.version += 1
         return conversation
+
+
+    async def figures(self, period: Period) -> Figures:
+        return assemble(period, await self._db.read(functools.partial(figures_sql.compute, period=period)))
+
+    async def insert_records(self, conversations_: Sequence[Conversation], messages_: Sequence[Message],
+                             events_: Sequence[Event]) -> None:
+        ids = self._platform_ids()
+        await self._db.run(_insert_records, [conversations.to_row(c) for c in conversations_],
+                           [messages.to_row(m, ids) for m in messages_], [events.to_row(e) for e in events_])
+
+
+def _insert_records(conn: sqlite3.Connection, conversation_rows: list[tuple], message_rows: list[tuple],
+                    event_rows: list[tuple]) -> None:
+    conversations.insert_ignoring_duplicates(conn, conversation_rows)
+    messages.insert_ignoring_duplicates(conn, message_rows)
+    events.insert_in(conn, event_rows)
 
 
 def turn_args(conversation: Conversation, inbound: Message | None, replies: Sequence[Message],

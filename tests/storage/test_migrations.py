@@ -72,12 +72,12 @@ async def test_sqlite_a_database_of_schema_1_is_migrated_once_and_dedup_still_wo
     data = _old_data_folder(tmp_path)
     store = SqliteStore(data, secret=FIXTURE_SECRET)
     await store.open()
-    assert [m.split(":")[0] for m in store.migrated] == ["2", "3"]
+    assert [m.split(":")[0] for m in store.migrated] == ["2", "3", "4"]
     await store.close()
     first = _sqlite_platform_ids(data / FILENAME)
     stored = [p for p in first.values() if p is not None]
     assert len(stored) == 5 and all(HASHED_PLATFORM_ID.fullmatch(p) for p in stored)
-    assert _schema_version(data / FILENAME) == SqliteStore.schema_version == 3
+    assert _schema_version(data / FILENAME) == SqliteStore.schema_version == 4
     raw = b"".join(p.read_bytes() for p in data.iterdir() if p.name.startswith(FILENAME))
     for clear in CLEAR:  # not in a row, not in a freed page, not in the WAL
         assert clear.encode() not in raw, clear
