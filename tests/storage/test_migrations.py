@@ -118,7 +118,7 @@ def test_vikno_store_migrate_runs_on_a_copy_and_again(tmp_path: Path, capsys: py
     monkeypatch.delenv("MONGODB_URI", raising=False)
     assert cli_main(["store", "migrate"]) == 0
     out = capsys.readouterr().out
-    assert "schema version 3" in out and "2: platform message ids" in out and "3: operators' crisis marks" in out
+    assert "schema version 4" in out and "4: indexes for the helpline's figures" in out and "2: platform message ids" in out and "3: operators' crisis marks" in out
     after = _sqlite_platform_ids(data / FILENAME)
     assert all(p is None or HASHED_PLATFORM_ID.fullmatch(p) for p in after.values())
     assert cli_main(["store", "migrate"]) == 0
