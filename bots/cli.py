@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("--force", action="store_true",
                          help="replace a store that is there already (it is kept beside, renamed, not deleted)")
     restore.add_argument("--config", type=Path)
+    from .figures_cli import add_parsers
+
+    add_parsers(sub)
     return parser
 
 
@@ -98,7 +101,7 @@ def _fail(title: str, problems: list[str]) -> int:
 #: a new empty one and work on it (a typo, the wrong folder), so they refuse instead.
 _ON_AN_EXISTING_STORE = {("operator", "list"), ("operator", "disable"), ("operator", "enable"),
                          ("operator", "passwd"), ("operator", "remove"), ("store", "migrate"),
-                         ("store", "backup")}
+                         ("store", "backup"), ("figures", None)}
 
 
 def _needs_a_store(args: argparse.Namespace) -> bool:
@@ -166,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
         from .store_cli import run_store_command
 
         return run_store_command(args, settings)
+    if args.command in ("figures", "demo"):
+        from .figures_cli import run_demo_command, run_figures_command
+
+        return (run_figures_command if args.command == "figures" else run_demo_command)(args, settings, helplines)
     return serve(settings, helplines)
 
 
