@@ -52,7 +52,7 @@ async def add_security_headers(request: web.Request, response: web.StreamRespons
     for name, value in PAGE_HEADERS.items():
         response.headers.setdefault(name, value)
     response.headers.setdefault("Content-Security-Policy", csp(request.host))
-    static = request.path.startswith(PREFIX + "/static/")
+    static = request.path.startswith((PREFIX + "/static/", PREFIX + "/vendor/"))
     # static files revalidate (ETag/Last-Modified); everything else is never stored
     response.headers["Cache-Control"] = "no-cache" if static else "no-store"
 

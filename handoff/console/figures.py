@@ -1,0 +1,265 @@
+"""The figures page: a helpline's figures for a period, as charts, tables, CSV and a printable summary.
+
+Supervisors and admins only, and only of their own helplines (the one
+rule of ``handoff/access.py``). The numbers come from ``store.figures``
+(computed inside the database); this module turns them into tables in the
+operator's language. Each table is the chart's text alternative: the
+charts (``static/figures.js``, drawn by plotly.js from the installed
+``plotly`` package, served by :func:`plotly_js`) read their numbers from
+the tables, so a chart can never say what its table does not. Operator
+ids become display names here, for supervisors, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from vikno.storage.figures import Figures, Period
+from vikno.storage.models import utcnow
+
+from ..wrapup import CHI_CATEGORIES, OUTCOME_LABELS
+from .auth import guard
+from .context import console_of
+from .i18n import chi_label, label, outcome_label, text
+from .queries import scope
+from .respond import VIEWER, fail, language_of, render
+from .views import duration, topic_title
+
+CHANNELS = ("telegram", "viber", "webchat", "rest")
+PERIODS = ("this_month", "last_month", "custom")
+MAX_DAYS = 366
+#: UTF-8's byte order mark: a spreadsheet opening the CSV then reads Cyrillic as Cyrillic.
+BOM = "\ufeff"
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.status, self.key, self.values = status, key, values
+
+
+@dataclass
+class Table:
+    id: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    #: how figures.js draws it: "bar", "hbar", "line", or None (a table only)
+    chart: str | None = "bar"
+
+
+def plotly_path() -> Path:
+    """plotly.js as the ``plotly`` package installs it (no copy of ours, nothing from the internet)."""
+    return Path(str(resources.files("plotly") / "package_data" / "plotly.min.js"))
+
+
+#: Where plotly.js looks before it writes an inline <style> (which the console's CSP refuses): with these
+#: elements in the page it writes none. Its global rules are only for hover labels and the mode bar (a
+#: static plot has neither); the other is a map library's, unused here.
+PLOTLY_INLINE_STYLE = re.compile(rb'getElementById\("([0-9a-f]{64})"\)\)\{var e=document.createElement\("style"\)')
+
+
+@functools.cache
+def plotly_style_ids() -> tuple[str, ...]:
+    found = PLOTLY_INLINE_STYLE.findall(plotly_path().read_bytes())
+    return ("plotly.js-style-global", *(f.decode() for f in found))
+
+
+async def plotly_js(request: web.Request) -> web.StreamResponse:
+    return web.FileResponse(plotly_path(), headers={"Content-Type": "text/javascript; charset=utf-8"})
+
+
+def choose_period(query: Any, helpline: str, zone: str, today: date) -> tuple[Period, str]:
+    """The period the form asks for (this month when it asks for none), in the helpline's local dates."""
+    kind = query.get("period") or "this_month"
+    if kind not in PERIODS:
+        raise BadRequest(400, "fig.bad_dates", days=MAX_DAYS)
+    channel = query.get("channel") or None
+    if channel is not None and channel not in CHANNELS:
+        raise BadRequest(400, "fig.bad_dates", days=MAX_DAYS)
+    first_of_month = today.replace(day=1)
+    if kind == "this_month":
+        first, last = first_of_month, today
+    elif kind == "last_month":
+        last = first_of_month - timedelta(days=1)
+        first = last.replace(day=1)
+    else:
+        try:
+            first, last = date.fromisoformat(query.get("from", "")), date.fromisoformat(query.get("to", ""))
+        except ValueError:
+            raise BadRequest(400, "fig.bad_dates", days=MAX_DAYS) from None
+        if last < first or (last - first).days >= MAX_DAYS:
+            raise BadRequest(400, "fig.bad_dates", days=MAX_DAYS)
+    return Period(helpline, first, last, zone, channel), kind
+
+
+async def page_data(request: web.Request) -> dict[str, Any]:
+    """Everything the page, and its CSV, show for the request's period, helpline and channel."""
+    console, viewer = console_of(request), request[VIEWER]
+    lang = language_of(request)
+    lines = [h for h in scope(console, viewer.operator) if h in console.helplines]
+    if not lines:
+        raise BadRequest(404, "fig.no_helpline")
+    helpline = request.query.get("helpline") or lines[0]
+    if helpline not in lines:  # another helpline's figures are not this supervisor's to see, nor to know of
+        raise BadRequest(404, "fig.no_helpline")
+    line = console.helplines[helpline]
+    today = utcnow().astimezone(line.zone).date()
+    period, kind = choose_period(request.query, helpline, line.settings.timezone, today)
+    figures = await console.store.figures(period)
+    names = {o.id: o.display_name for o in await console.store.operators.all()}
+    params = {"period": kind, "helpline": helpline, "from": period.first.isoformat(),
+              "to": period.last.isoformat(), **({"channel": period.channel} if period.channel else {})}
+    return {
+        "figures": figures, "period": period, "kind": kind, "query": urlencode(params),
+        "helplines": [(h, console.helplines[h].local(console.helplines[h].settings.name, lang)) for h in lines],
+        "helpline_name": line.local(line.settings.name, lang),
+        "channels": [(c, label(lang, "channel", c)) for c in CHANNELS],
+        "tables": tables(figures, line, names, lang),
+    }
+
+
+def _share(n: int, total: int) -> str:
+    return f"{100 * n / total:.1f} %" if total else "—"
+
+
+def _counted(id_: str, counts: dict[str, int], lang: str, name: Any, chart: str = "bar",
+             total: int | None = None) -> Table:
+    whole = total if total is not None else sum(counts.values())
+    return Table(id_, text(lang, f"fig.t.{id_}"),
+                 [text(lang, "fig.col.what"), text(lang, "fig.col.count"), text(lang, "fig.col.share")],
+                 [[name(key), n, _share(n, whole)] for key, n in counts.items()], chart)
+
+
+def tables(f: Figures, line: Any, names: dict[str, str], lang: str) -> list[Table]:
+    def known(prefix: str) -> Any:
+        def name(key: str) -> str:
+            if key == "unknown":
+                return text(lang, "fig.unknown")
+            if key == "pending":
+                return text(lang, "fig.pending")
+            return label(lang, prefix, key, key)
+        return name
+
+    def category(key: str) -> str:
+        if key in CHI_CATEGORIES:
+            return chi_label(key, lang)
+        if key.startswith("topic:"):
+            return topic_title(line, key.removeprefix("topic:"), lang) or key
+        return key if key != "unknown" else text(lang, "fig.unknown")
+
+    def district(key: str) -> str:
+        for place in getattr(line.settings, "districts", None) or []:
+            if getattr(place, "id", None) == key and getattr(place, "name", None):
+                return line.local(place.name, lang)
+        return text(lang, "fig.other") if key == "other" else key if key != "unknown" else text(lang, "fig.unknown")
+
+    closed = f.closed
+    wait, first = f.wait_s, f.first_response_s
+    summary = Table("summary", text(lang, "fig.t.summary"), [text(lang, "fig.col.what"), text(lang, "fig.col.count")],
+                    chart=None)
+    for key, value in (("conversations", f.conversations), ("new_conversations", f.new_conversations),
+                       ("messages_in", f.messages_in), ("messages_out", f.messages_out),
+                       ("handoffs", f.handoffs), ("crises", f.crises), ("abandoned", f.abandoned),
+                       ("closed", closed), ("resolved", f.resolved), ("resolved_rate", _share(f.resolved, closed)),
+                       ("referred", f.referred), ("referred_rate", _share(f.referred, closed)),
+                       ("wait_p50", duration(wait["p50"], lang)), ("wait_p90", duration(wait["p90"], lang)),
+                       ("first_response_p50", duration(first["p50"], lang)),
+                       ("first_response_p90", duration(first["p90"], lang)), ("reports", f.reports)):
+        summary.rows.append([text(lang, f"fig.s.{key}"), value])
+    by_day = Table("by_day", text(lang, "fig.t.by_day"), [text(lang, "fig.col.what"), text(lang, "fig.col.count")],
+                   [[day, n] for day, n in _every_day(f).items()], "line")
+    by_hour = Table("by_hour", text(lang, "fig.t.by_hour"), [text(lang, "fig.col.what"), text(lang, "fig.col.count")],
+                    [[f"{h:02d}:00", n] for h, n in enumerate(f.by_hour)])
+    by_weekday = Table("by_weekday", text(lang, "fig.t.by_weekday"),
+                       [text(lang, "fig.col.what"), text(lang, "fig.col.count")],
+                       [[text(lang, f"fig.day.{d}"), n] for d, n in enumerate(f.by_weekday)])
+    operators = Table("operators", text(lang, "fig.t.operators"),
+                      [text(lang, "sup.col.operator"), text(lang, "fig.op.claimed"), text(lang, "fig.op.closed"),
+                       text(lang, "fig.op.replies")],
+                      [[names.get(o["operator"], o["operator"]), o["claimed"], o["closed"], o["replies"]]
+                       for o in f.operators], chart=None)
+    return [
+        summary, by_day, by_hour, by_weekday,
+        _counted("intent", f.by_topic["intent"], lang,
+                 lambda k: topic_title(line, k, lang) or k if k != "unknown" else text(lang, "fig.unknown"), "hbar"),
+        _counted("wrapup", f.by_topic["wrapup"], lang, category, "hbar"),
+        _counted("outcomes", _closed_outcomes(f), lang,
+                 lambda k: outcome_label(k, lang) if k in OUTCOME_LABELS else text(lang, "fig.other")),
+        _counted("by_channel", f.by_channel, lang, known("channel")),
+        _counted("by_language", f.by_language, lang, known("language")),
+        _counted("by_age_group", f.by_age_group, lang, known("fig.age")),
+        _counted("by_gender", f.by_gender, lang, known("fig.gender")),
+        _counted("reports_by_district", f.reports_by_district, lang, district, "hbar"),
+        _counted("reports_by_about", f.reports_by_about, lang, known("fig.about")),
+        _counted("reports_by_outcome", f.reports_by_outcome, lang, known("fig.report")),
+        operators,
+    ]
+
+
+def _closed_outcomes(f: Figures) -> dict[str, int]:
+    """resolved / referred / the rest, as the store counted them (``closed`` is their sum)."""
+    rest = f.closed - f.resolved - f.referred
+    found = {"resolved": f.resolved, "referred": f.referred}
+    if rest:
+        found["other"] = rest
+    return {k: v for k, v in found.items() if v}
+
+
+def _every_day(f: Figures) -> dict[str, int]:
+    """Every day of the period, the quiet ones as 0 (a line chart with gaps would lie)."""
+    first, last = date.fromisoformat(f.since), date.fromisoformat(f.until)
+    days = {}
+    day = first
+    while day <= last:
+        days[day.isoformat()] = f.by_day.get(day.isoformat(), 0)
+        day += timedelta(days=1)
+    return days
+
+
+@guard(staff=True)
+async def figures_page(request: web.Request) -> web.StreamResponse:
+    try:
+        data = await page_data(request)
+    except BadRequest as exc:
+        return fail(request, exc.key, exc.status, **exc.values)
+    return render(request, "figures.html", {"page": "figures", "plotly_style_ids": plotly_style_ids(), **data})
+
+
+@guard(staff=True)
+async def figures_csv(request: web.Request) -> web.StreamResponse:
+    """One table as CSV: UTF-8 with a byte order mark, so that a spreadsheet shows Cyrillic as it is."""
+    try:
+        data = await page_data(request)
+    except BadRequest as exc:
+        return fail(request, exc.key, exc.status, **exc.values)
+    wanted = request.query.get("table", "")
+    table = next((t for t in data["tables"] if t.id == wanted), None)
+    if table is None:
+        return fail(request, "fig.no_table", 404)
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(table.columns)
+    writer.writerows(table.rows)
+    period: Period = data["period"]
+    name = f"{period.helpline}-{table.id}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
+    return web.Response(body=out.getvalue().encode("utf-8"), headers={
+        "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def routes() -> list[web.RouteDef]:
+    return [web.get("/console/figures", figures_page), web.get("/console/figures.csv", figures_csv),
+            web.get("/console/vendor/plotly.min.js", plotly_js)]
+
