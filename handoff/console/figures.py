@@ -251,12 +251,23 @@ async def figures_csv(request: web.Request) -> web.StreamResponse:
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    writer.writerows(table.rows)
+    writer.writerow([_cell(c) for c in table.columns])
+    writer.writerows([_cell(c) for c in row] for row in table.rows)
     period: Period = data["period"]
     name = f"{period.helpline}-{table.id}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
     return web.Response(body=out.getvalue().encode("utf-8"), headers={
         "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+#: A spreadsheet runs a cell that starts with one of these as a formula (OWASP's CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """Text from outside (a district typed in a report, a name) stays text in a spreadsheet."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def routes() -> list[web.RouteDef]:
