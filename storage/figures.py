@@ -22,7 +22,8 @@ Definitions (every count is over the helpline's events with ``at`` in
   event in the period.
 - ``by_topic``: two tables. ``intent``: conversations per help topic the bot
   answered (``topic_answered``: from a button or an understood message);
-  ``wrapup``: conversations closed per wrap-up category (``closed``).
+  ``wrapup``: wrap-ups per category (``closed`` events: a conversation
+  closed twice in the period, two contacts, counts twice).
 - ``by_age_group``, ``by_gender``: conversations by their latest answer to
   the optional question (``profile_answered``) in the period; the rest are
   ``unknown``.

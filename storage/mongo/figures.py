@@ -108,7 +108,7 @@ async def compute(db: AsyncDatabase, period: Period) -> Raw:
         run(events, [of({"$in": list(COUNTED_KINDS)}), {"$group": {"_id": "$kind", "n": count}}]),
         run(events, [of("crisis_detected"), {"$group": {"_id": "$conversation_id"}}, {"$count": "n"}]),
         run(events, distinct_per("$topic", "topic_answered")),
-        run(events, distinct_per("$data.category", "closed")),
+        run(events, [of("closed"), {"$group": {"_id": "$data.category", "n": count}}]),
         run(events, [of("closed"), {"$group": {"_id": "$data.outcome", "n": count}}]),
         run(events, latest_answer("age_group")),
         run(events, latest_answer("gender")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import sqlite3
@@ -9,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..figures import Figures, Period, assemble
+from ..errors import StoreUnavailable
 from ..files import private_file, private_folder, tighten_folder
 from ..identity import PlatformIds, load_or_create_secret
 from ..models import Conversation, Event, Message
@@ -94,7 +96,10 @@ class SqliteStore(Store):
 
 
     async def figures(self, period: Period) -> Figures:
-        return assemble(period, await self._db.read(functools.partial(figures_sql.compute, period=period)))
+        if not self._db.is_open:
+            raise StoreUnavailable("the SQLite store is not open")
+        raw = await asyncio.get_running_loop().run_in_executor(None, figures_sql.compute_in_parallel, self.path, period)
+        return assemble(period, raw)
 
     async def insert_records(self, conversations_: Sequence[Conversation], messages_: Sequence[Message],
                              events_: Sequence[Event]) -> None:

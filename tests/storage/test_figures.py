@@ -118,8 +118,7 @@ def expected(records: Batch, period: Period) -> dict[str, Any]:
         "messages_out": sum(1 for m in in_messages if m.direction == "out"),
         "by_topic": {
             "intent": _ranked(Counter(t for t, _ in {(e.topic, e.conversation_id) for e in of["topic_answered"]})),
-            "wrapup": _ranked(Counter(c for c, _ in {(e.data["category"], e.conversation_id)
-                                                     for e in of["closed"]})),
+            "wrapup": _ranked(Counter(e.data["category"] for e in of["closed"])),
         },
         "by_channel": _ranked(Counter(evs[0].channel for evs in per_conv.values())),
         "by_language": _ranked(Counter(evs[-1].language or "unknown" for evs in per_conv.values())),
