@@ -9,7 +9,7 @@ It must never mix into a live line's data, so it refuses a store that
 holds any message already (a live line, or an earlier demo: use a new,
 empty data folder, e.g. ``VIKNO_DATA_DIR=./demo-data``) unless
 ``--force``; every record it writes is marked as demo (bots/demo_traffic.py),
-and it leaves a ``demo_traffic`` event that ``vikno serve`` warns about at start.
+and it leaves a ``demo_traffic`` event saying what it wrote and when.
 """
 
 from __future__ import annotations
@@ -197,8 +197,3 @@ async def write(store: Store, batches: Any) -> dict[str, int]:
             await flush()
     await flush()
     return written
-
-
-async def holds_demo_traffic(store: Store) -> bool:
-    """Whether ``vikno demo traffic`` ever wrote into this store (serve warns: it is no live line's store)."""
-    return bool(await store.events.count_by("kind", kind=DEMO_EVENT))

@@ -82,7 +82,7 @@ async def test_a_data_folder_of_schema_2_gets_the_table_by_migration_3(tmp_path)
     store = SqliteStore(tmp_path / "data", writer="thread")
     await store.open()
     try:
-        assert store.migrated == ["3: operators' crisis marks (feedback)"]
+        assert store.migrated == ["3: operators' crisis marks (feedback)", "4: indexes for the helpline's figures"]
         await store.feedback.mark(mark("m1"))
         assert len(await store.feedback.since()) == 1
     finally:

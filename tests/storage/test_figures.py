@@ -44,7 +44,7 @@ def traffic(per_day: int) -> Batch:
 
 
 async def store_traffic(store: Store, records: Batch) -> None:
-    step = 100 if isinstance(store, MongoStore) else 2000  # the test server answers slowly to big batches
+    step = 25 if isinstance(store, MongoStore) else 2000  # the test server scans on every insert: small batches
     for i in range(0, max(len(records.messages), len(records.events), len(records.conversations)), step):
         await store.insert_records(records.conversations[i:i + step], records.messages[i:i + step],
                                    records.events[i:i + step])
