@@ -95,6 +95,11 @@ class HelplineSettings(_Strict):
     #: at once are a long scroll on a phone before a frightened person has said anything (issue 24). Empty:
     #: the greeting offers every topic, as before.
     first_menu: list[Identifier] = Field(default=[], max_length=FIRST_MENU_MAX)
+    #: How a specialist's own messages are labelled for the person (issue 24): ``role`` ("Specialist", the
+    #: same for everyone) or ``name`` (the display name an administrator gave, handoff/names.py; never a
+    #: login; an operator without one is still the role). ``role`` is the safe default: some helplines keep
+    #: their workers' names from callers. The line when a specialist joins names them either way, as before.
+    specialist_label: Literal["name", "role"] = "role"
 
     @field_validator("first_menu")
     @classmethod
@@ -212,6 +217,10 @@ OPTIONAL_TEXT_PLACEHOLDERS: dict[str, set[str]] = {
     "system_line_mark": set(),
     # told when an operator passes the chat to another team or colleague (none: nothing is said)
     "operator_transferred": set(),
+    # told when an operator's chat goes back to the queue (they went offline or did not answer; none: nothing)
+    "operator_left": set(),
+    # Telegram and Viber: before the words of an operator shown by name (specialist_label: name; none: the role)
+    "operator_label_named": {"operator"},
 }
 
 

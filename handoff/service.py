@@ -149,13 +149,24 @@ class Handoff:
         conv = await self._update(conv.id, fresh)
         waited = (now - conv.enqueued_at).total_seconds() if conv.enqueued_at else None
         await self.store.events.add(self._event(conv, "claimed", operator=operator.id, wait_seconds=waited))
+        await self._tell_joined(operator, conv)
+        await self._changed("claimed", conv)
+
+    async def _tell_joined(self, operator: Operator, conv: Conversation) -> None:
+        """The person learns that someone (else) now reads: by a given name, else as "a specialist"."""
         line = self.helplines.get(conv.helpline)
         lang = line.language_or_default(conv.language) if line else conv.language
         if has_name_for_person(operator):
             await self._tell(conv, "operator_joined", operator=name_for_person(operator, lang))
         else:  # "a specialist has joined", not "a specialist has joined: specialist"
             await self._tell(conv, "operator_joined_unnamed")
-        await self._changed("claimed", conv)
+
+    def _shown_name(self, operator: Operator, conv: Conversation) -> str | None:
+        """The name on the operator's messages, where the helpline shows specialists by name (else the role)."""
+        line = self.helplines.get(conv.helpline)
+        if line is None or line.settings.specialist_label != "name" or not has_name_for_person(operator):
+            return None
+        return name_for_person(operator, conv.language)
 
     # --- talking ------------------------------------------------------------
 
@@ -177,6 +188,7 @@ class Handoff:
             conv = await self._own(operator, conversation_id)
             if message is None:  # the same id on every attempt: a commit is never doubled
                 message = self._message(conv, Sender.OPERATOR, text)
+                message.shown_name = self._shown_name(operator, conv)
             now = self.clock()
             first = "first_reply_at" not in conv.data
             conv.data["operator_last_reply_at"] = now.isoformat()
@@ -283,6 +295,10 @@ class Handoff:
                                                 to_operator=to_operator.id if to_operator else None))
         # the person is told, as a join is: the one who was reading now hands them on (nothing if no such text)
         await self._tell(conv, "operator_transferred")
+        if to_operator is not None and to_operator.id != had:
+            # straight to a colleague (or a supervisor taking over): no claim follows, so the person learns
+            # here that someone else now reads; one sent to a team is told when it is taken (``_joined``)
+            await self._tell_joined(to_operator, conv)
         await self._changed("transferred", conv, involved=[operator.id, had])
         return conv
 
@@ -338,6 +354,9 @@ class Handoff:
         if not moved:
             return None
         await self.store.events.add(self._event(conv, "requeued", operator=operator_id, reason=reason))
+        # the specialist is gone (offline, or no answer for too long): the person must not go on writing to
+        # someone who no longer reads, and learns that the next one will answer (nothing if no such text)
+        await self._tell(conv, "operator_left")
         return conv
 
     async def set_presence(self, operator: Operator, presence: str) -> Operator:

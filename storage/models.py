@@ -161,6 +161,10 @@ class Message:
     buttons: list[dict[str, str]] = field(default_factory=list)
     platform_id: str | None = None
     client_id: str | None = None
+    #: Who the person is told wrote an operator's message (handoff/names.py: a display name, never a
+    #: login), kept when the helpline shows specialists by name (``specialist_label: name``); None:
+    #: the neutral role. Kept with the message, so a reconnect shows each specialist as they were.
+    shown_name: str | None = None
     reply_to: str | None = None
     handled: bool = False
     id: str = field(default_factory=new_id)

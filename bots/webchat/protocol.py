@@ -24,9 +24,10 @@ Server → client::
     {"type": "error", "error": code, "detail": str, "id": str | absent, "retry_after": s | absent}
 
 A ``message`` is ``{id, seq, direction, sender, kind, text, buttons, button, title,
-client_id, at}``: ``seq`` is a decimal string (it orders messages and is too
-big for a JavaScript number); ``id`` is the store's id, so a client merges everything it is
-sent (welcome history, replies, resends) by ``id`` and never shows a message
+client_id, at}`` (and an operator's ``name`` where the helpline shows specialists by
+name): ``seq`` is a decimal string (it orders messages and is too big for a
+JavaScript number); ``id`` is the store's id, so a client merges everything it
+is sent (welcome history, replies, resends) by ``id`` and never shows a message
 twice; ``client_id`` on an incoming message is the id the client gave it, so a
 bubble shown while it was still unsent is matched with its stored copy.
 
@@ -207,6 +208,8 @@ def message_json(m: Message, key: str | None = None) -> dict[str, Any]:
             out["client_id"] = m.client_id
     else:
         out["buttons"] = [{"title": b.get("title", ""), "payload": b.get("payload", "")} for b in m.buttons]
+        if m.sender == "operator" and m.shown_name:  # the helpline shows specialists by name (never a login)
+            out["name"] = m.shown_name
     return out
 
 

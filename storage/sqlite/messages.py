@@ -16,7 +16,7 @@ from .schema import dt, dumps, loads, ts
 
 _COLUMNS = (
     "id, seq, conversation_id, helpline, channel, direction, sender, kind, text, buttons, "
-    "platform_id, reply_to, handled, created_at, delivery, attempts, deliver_after, client_id"
+    "platform_id, reply_to, handled, created_at, delivery, attempts, deliver_after, client_id, shown_name"
 )
 _NAMES = tuple(name.strip() for name in _COLUMNS.split(","))
 _INSERT = f"INSERT INTO messages ({_COLUMNS}) VALUES ({','.join('?' * len(_NAMES))})"
@@ -38,7 +38,7 @@ def to_row(m: Message, ids: PlatformIds, handled: bool | None = None) -> tuple:
         m.id, m.seq, m.conversation_id, m.helpline, m.channel, str(m.direction), str(m.sender), m.kind,
         m.text, dumps(m.buttons), platform_id, m.reply_to, int(m.handled if handled is None else handled),
         ts(m.created_at), None if m.direction == _NOTE else m.delivery, m.attempts, ts(m.deliver_after),
-        m.client_id,
+        m.client_id, m.shown_name,
     )
 
 
@@ -49,7 +49,7 @@ def from_row(r: sqlite3.Row) -> Message:
         text=r["text"], buttons=loads(r["buttons"]) or [], platform_id=r["platform_id"],
         reply_to=r["reply_to"], handled=bool(r["handled"]), created_at=dt(r["created_at"]),  # type: ignore[arg-type]
         delivery=r["delivery"], attempts=r["attempts"], deliver_after=dt(r["deliver_after"]),
-        client_id=r["client_id"],
+        client_id=r["client_id"], shown_name=r["shown_name"],
     )
 
 

@@ -87,10 +87,21 @@ def _figures_indexes(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
                  "ON messages (helpline, created_at, direction, channel)")
 
 
+def _shown_name(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
+    """The name an operator's message is shown with (issue 24): older messages have none (the role).
+
+    A column is added once: a database that has it already (made new at this schema, then told it is
+    older, as a restored backup's meta row can) is left as it is.
+    """
+    if "shown_name" not in {row[1] for row in conn.execute("PRAGMA table_info(messages)")}:
+        conn.execute("ALTER TABLE messages ADD COLUMN shown_name TEXT")
+
+
 MIGRATIONS = [
     Migration(2, "platform message ids are stored as keyed hashes; web chat client ids apart", _hash_platform_ids),
     Migration(3, "operators' crisis marks (feedback)", _feedback_table),
     Migration(4, "indexes for the helpline's figures", _figures_indexes),
+    Migration(5, "the name an operator's message is shown with", _shown_name),
 ]
 #: The version this vikno writes.
 SCHEMA_VERSION = MIGRATIONS[-1].version if MIGRATIONS else BASELINE

@@ -571,3 +571,85 @@ async def test_a_transfer_to_another_team_is_told_to_the_person(tmp_path: Path, 
             {"chat_id": CHAT, "text": "ℹ️ До розмови приєднався фахівець: Олена."},
             {"chat_id": CHAT, "text": "ℹ️ Фахівець передає розмову колезі. Зачекайте, будь ласка: "
                                       "вам відповість інший фахівець."}]
+
+
+# --- who is writing after a transfer (issue 24, outside review item 2) ---------------------------------------
+
+JOINED_OLENA = {"chat_id": CHAT, "text": "ℹ️ До розмови приєднався фахівець: Олена."}
+JOINED_PETRO = {"chat_id": CHAT, "text": "ℹ️ До розмови приєднався фахівець: Петро."}
+JOINED_UNNAMED = {"chat_id": CHAT, "text": "ℹ️ До розмови приєднався фахівець."}
+PASSED_ON = {"chat_id": CHAT, "text": "ℹ️ Фахівець передає розмову колезі. Зачекайте, будь ласка: "
+                                      "вам відповість інший фахівець."}
+LEFT = {"chat_id": CHAT, "text": "ℹ️ Фахівець вийшов із розмови. Ви знову в черзі: "
+                                 "вам відповість наступний вільний фахівець."}
+
+
+def said(label: str, text: str) -> dict[str, Any]:
+    return {"chat_id": CHAT, "text": f"{label} {text}"}
+
+
+#: (row, how the chat moves on, the helpline's specialist_label, exactly what the person's chat gets after
+#: the first operator's join line). Each new reader says who they are; the words carry the helpline's label.
+TRANSFERS = [
+    pytest.param("team", "role", [said("🙋 Фахівець:", "Я Олена."), PASSED_ON, JOINED_PETRO,
+                                  said("🙋 Фахівець:", "Я Петро.")], id="to-a-team-then-claimed"),
+    pytest.param("operator", "role", [said("🙋 Фахівець:", "Я Олена."), PASSED_ON, JOINED_PETRO,
+                                      said("🙋 Фахівець:", "Я Петро.")], id="straight-to-a-colleague"),
+    pytest.param("team", "name", [said("🙋 Фахівець Олена:", "Я Олена."), PASSED_ON, JOINED_PETRO,
+                                  said("🙋 Фахівець Петро:", "Я Петро.")], id="to-a-team-shown-by-name"),
+    pytest.param("offline", "role", [said("🙋 Фахівець:", "Я Олена."), LEFT, JOINED_PETRO,
+                                     said("🙋 Фахівець:", "Я Петро.")], id="back-to-the-queue-then-claimed"),
+]
+
+
+def showing(label: str) -> dict[str, Helpline]:
+    """The shipped helplines (a fresh copy) with ``specialist_label`` set as a helpline.yml would."""
+    helplines = load_helplines(shipped_helpline_folders())
+    for line in helplines.values():
+        line.settings = line.settings.model_copy(update={"specialist_label": label})
+    return helplines
+
+
+@pytest.mark.parametrize(("how", "label", "want"), TRANSFERS)
+async def test_each_new_specialist_says_who_they_are(tmp_path: Path, fake: FakeTelegram, how: str, label: str,
+                                                    want: list[dict[str, Any]]) -> None:
+    async with vikno(tmp_path, fake, showing(label)) as client:
+        handoff = client.app[HANDOFF]
+        await post(client, start(1))
+        await post(client, press("cb-1", "person"))
+        await fake.wait_for("sendMessage", 2)
+        olena = await operator_on_duty(client.app)
+        petro = await operator_on_duty(client.app, "petro", "Петро")
+        conv = await handoff.take_next(olena)
+        assert conv is not None
+        await handoff.reply(olena, conv.id, "Я Олена.")
+        if how == "team":
+            await handoff.transfer(olena, conv.id, to_team="protection")
+            assert await handoff.take_next(petro) is not None
+        elif how == "operator":
+            await handoff.transfer(olena, conv.id, to_operator=petro)
+        else:  # Olena's console went away: her chat goes back to the queue, Petro takes it
+            await handoff.set_presence(olena, "offline")
+            assert await handoff.take_next(petro) is not None
+        await handoff.reply(petro, conv.id, "Я Петро.")
+        sent = (await fake.wait_for("sendMessage", 3 + len(want)))[2:]
+        assert [c.params for c in sent] == [JOINED_OLENA, *want]
+        assert not any("olena" in c.params["text"] or "petro" in c.params["text"] for c in sent)  # no login
+
+
+async def test_a_colleague_without_a_display_name_joins_as_a_specialist_not_by_login(
+        tmp_path: Path, fake: FakeTelegram) -> None:
+    async with vikno(tmp_path, fake, showing("name")) as client:
+        handoff = client.app[HANDOFF]
+        await post(client, start(1))
+        await post(client, press("cb-1", "person"))
+        await fake.wait_for("sendMessage", 2)
+        olena = await operator_on_duty(client.app)
+        night = await operator_on_duty(client.app, "night.shift.7", "night.shift.7")  # the login as its name
+        conv = await handoff.take_next(olena)
+        assert conv is not None
+        await handoff.transfer(olena, conv.id, to_operator=night)
+        await handoff.reply(night, conv.id, "Добрий вечір.")
+        sent = (await fake.wait_for("sendMessage", 6))[2:]
+        assert [c.params for c in sent] == [JOINED_OLENA, PASSED_ON, JOINED_UNNAMED,
+                                            said("🙋 Фахівець:", "Добрий вечір.")]

@@ -493,6 +493,48 @@ async def test_an_operator_joining_writing_closing_and_transferring_is_told_apar
         viber_text("u-op", "ℹ️ Фахівець передає розмову колезі. Зачекайте, будь ласка: вам відповість інший фахівець.")]
 
 
+#: (how the chat moves on, the helpline's specialist_label, exactly what the person gets after Olena's join line)
+PASSED_ON = "ℹ️ Фахівець передає розмову колезі. Зачекайте, будь ласка: вам відповість інший фахівець."
+LEFT = "ℹ️ Фахівець вийшов із розмови. Ви знову в черзі: вам відповість наступний вільний фахівець."
+JOINED_PETRO = "ℹ️ До розмови приєднався фахівець: Петро."
+TRANSFERS = [
+    pytest.param("team", "role", ["🙋 Фахівець: Я Олена.", PASSED_ON, JOINED_PETRO, "🙋 Фахівець: Я Петро."],
+                 id="to-a-team-then-claimed"),
+    pytest.param("operator", "name", ["🙋 Фахівець Олена: Я Олена.", PASSED_ON, JOINED_PETRO,
+                                      "🙋 Фахівець Петро: Я Петро."], id="straight-to-a-colleague-by-name"),
+    pytest.param("offline", "role", ["🙋 Фахівець: Я Олена.", LEFT, JOINED_PETRO, "🙋 Фахівець: Я Петро."],
+                 id="back-to-the-queue-then-claimed"),
+]
+
+
+@pytest.mark.parametrize(("how", "label", "want"), TRANSFERS)
+async def test_each_new_specialist_says_who_they_are(env: Env, how: str, label: str, want: list[str]) -> None:
+    """Issue 24 (outside review): after a transfer every specialist looked the same and the new one said nothing."""
+    handoff = env.app[HANDOFF]
+    for line in handoff.helplines.values():  # as helpline.yml's specialist_label would set it
+        line.settings = line.settings.model_copy(update={"specialist_label": label})
+    await env.post(user_message("u-tr", "Привіт", 231))
+    await env.post(user_message("u-tr", "vikno:person", 232))
+    await env.fake.wait_until(lambda: len(env.sent_to("u-tr")) >= 2)
+    olena = await operator_on_duty(env.app)
+    petro = await operator_on_duty(env.app, "petro", "Петро")
+    conv = await handoff.take_next(olena)
+    assert conv is not None
+    await handoff.reply(olena, conv.id, "Я Олена.")
+    if how == "team":
+        await handoff.transfer(olena, conv.id, to_team="protection")
+        assert await handoff.take_next(petro) is not None
+    elif how == "operator":
+        await handoff.transfer(olena, conv.id, to_operator=petro)
+    else:
+        await handoff.set_presence(olena, "offline")
+        assert await handoff.take_next(petro) is not None
+    await handoff.reply(petro, conv.id, "Я Петро.")
+    await env.fake.wait_until(lambda: len(env.sent_to("u-tr")) >= 3 + len(want))
+    assert env.sent_to("u-tr")[2:] == [viber_text("u-tr", t)
+                                       for t in ["ℹ️ До розмови приєднався фахівець: Олена.", *want]]
+
+
 async def test_a_retried_message_token_is_answered_once(env: Env) -> None:
     for _ in range(3):
         assert (await env.post(user_message("u-dup", "Привіт", 301)))[0] == 200

@@ -421,10 +421,13 @@
   // Who writes is always visible: the bot and a specialist each carry a short label and their own
   // bubble style, and what the helpline tells (a specialist joined, the chat closed) is a line across
   // the chat, not a bubble. The person's own messages keep a label for screen readers only.
-  function bubble(sender, text) {
+  // A specialist's label carries their name where the helpline shows names (the server sends it only
+  // then, never a login): a colleague who took the chat over is told apart from the one before.
+  function bubble(sender, text, name) {
     var item = el("div", sender === "system" ? "vk-line vk-system" : "vk-msg vk-" + sender);
     var who = el("span", sender === "user" || sender === "system" ? "vk-sr" : "vk-who");
     who.dataset.sender = sender;
+    if (sender === "operator" && typeof name === "string" && name) { who.dataset.name = name; }
     labelOf(who);
     var body = el("div", "vk-text", text || "");
     body.dir = "auto";
@@ -435,7 +438,8 @@
 
   function labelOf(who) {
     var t = T[lang], sender = who.dataset.sender;
-    who.textContent = sender === "user" ? t.you : sender === "operator" ? t.operator
+    who.textContent = sender === "user" ? t.you
+      : sender === "operator" ? (who.dataset.name ? t.operator + " · " + who.dataset.name : t.operator)
       : sender === "system" ? t.lineNote + ":" : t.bot;
   }
 
@@ -488,7 +492,7 @@
       if (note) { note.remove(); }
     } else {
       node = bubble(m.direction === "in" ? "user" : (m.sender === "operator" || m.sender === "system" ? m.sender : "bot"),
-                    shownText(m));
+                    shownText(m), m.name);
     }
     if (m.id) { byId[m.id] = node; node.dataset.id = m.id; }
     if (m.seq) { node.dataset.seq = String(m.seq); place(node, String(m.seq)); } else { log.insertBefore(node, firstPending()); }
