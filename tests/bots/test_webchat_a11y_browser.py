@@ -407,3 +407,151 @@ async def test_not_available_here_moves_focus_to_the_refusal(chat: Chat, browser
     await expect(page.locator(".vk-input")).to_be_disabled()
     assert (await page.evaluate(WIDGET_FOCUS)).startswith("vk-status"), await page.evaluate(WIDGET_FOCUS)
     await expect(status).to_be_focused()
+
+
+# --- what an outside review found (issue 24, third round) ---------------------------------------------
+
+#: 320 CSS px is a 1280 px window at 400 % zoom (WCAG 1.4.10); 640x400 at twice the pixels is a 1280x800
+#: desktop at 200 % zoom (WCAG 1.4.4), where the floating widget keeps its 380 px.
+ZOOMED = [pytest.param({"viewport": {"width": 320, "height": 568}}, id="320x568"),
+          pytest.param({"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}, id="1280x800-at-200")]
+
+#: Every header control's text fully shown, inside the panel, none on top of another; no sideways scrolling.
+REFLOW = """() => {
+  const host = document.querySelector('[data-vikno-chat]'); const root = host.shadowRoot;
+  const panel = root.querySelector('.vk-panel').getBoundingClientRect();
+  const problems = [];
+  const parts = ['.vk-title', '.vk-close', '.vk-lang', '.vk-exit', '.vk-input', '.vk-send'];
+  const boxes = [];
+  for (const sel of parts) {
+    const e = root.querySelector(sel);
+    if (!e) continue;
+    const b = e.getBoundingClientRect();
+    if (b.width < 24 || b.height < 16) problems.push(sel + ' is not shown: ' + b.width + 'x' + b.height);
+    if (e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight + 1)
+      problems.push(sel + ' cuts its text: ' + e.scrollWidth + '>' + e.clientWidth + ' or ' + e.scrollHeight + '>' + e.clientHeight);
+    const cs = getComputedStyle(e);
+    if (cs.textOverflow === 'ellipsis' && cs.overflow !== 'visible') problems.push(sel + ' may end in an ellipsis');
+    if (e.tagName === 'SELECT') {
+      const c = document.createElement('canvas').getContext('2d'); c.font = cs.font;
+      const text = c.measureText(e.options[e.selectedIndex].text).width;
+      const room = e.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 16;
+      if (text > room) problems.push(sel + ' cuts ' + e.options[e.selectedIndex].text);
+    }
+    if (b.left < panel.left - 0.5 || b.right > panel.right + 0.5) problems.push(sel + ' sticks out of the panel');
+    boxes.push([sel, b]);
+  }
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [s1, a] = boxes[i], [s2, b] = boxes[j];
+    if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
+      problems.push(s1 + ' overlaps ' + s2);
+  }
+  for (const sel of ['.vk-panel', '.vk-header', '.vk-form']) {
+    const e = root.querySelector(sel);
+    if (e.scrollWidth > e.clientWidth) problems.push(sel + ' scrolls sideways: ' + e.scrollWidth + '>' + e.clientWidth);
+  }
+  if (document.documentElement.scrollWidth > innerWidth) problems.push('the page scrolls sideways');
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+@pytest.mark.parametrize("mode", ["page", "widget"])
+@pytest.mark.parametrize("size", ZOOMED)
+async def test_the_header_and_input_reflow_at_320_px_and_200_percent_zoom(
+        chat: Chat, browser: Browser, size: dict[str, Any], mode: str, lang: str) -> None:
+    """Outside review: at 200 % zoom quick exit's text and the title were cut ("Швидкий вихі", "Ча…")."""
+    if mode == "page":
+        page, problems = await open_page(browser, chat.server.url + f"/chat?lang={lang}", size)
+    else:
+        page, problems = await open_page(browser, chat.other_url + "/embed", size)
+        await page.locator(".vk-launcher").click()
+    await say(page, "Привіт" if lang == "uk" else "Hello")
+    await expect(page.locator(".vk-bot").first).to_be_visible()
+    await expect(page.locator(".vk-lang")).to_be_visible()
+    if mode == "widget" and lang == "en":  # the widget's page names no language: the person picks English
+        await page.locator(".vk-lang").select_option("en")
+        await page.locator(".vk-input").focus()
+        await expect(page.locator(".vk-exit")).to_have_text("✕ Quick exit")
+    await expect(page.get_by_role("heading", name="Support chat" if lang == "en" else "Чат підтримки")).to_be_visible()
+    assert await page.evaluate(REFLOW) == []
+    assert problems == []
+
+
+async def named_operator(chat: Chat, login: str, name: str) -> Operator:
+    o = await create_operator(chat.app[STORE], login, "correct horse battery", display_name=name)
+    o.presence, o.last_seen_at = "online", utcnow()
+    return await chat.app[STORE].operators.save(o)
+
+
+async def test_a_second_specialist_after_a_transfer_is_shown_apart_also_after_a_reconnect(
+        chat: Chat, browser: Browser, tmp_path: Path) -> None:
+    """Outside review: after a transfer the new specialist said nothing and looked exactly like the first one."""
+    handoff = chat.app[HANDOFF]
+    before = {line.id: line.settings for line in handoff.helplines.values()}
+    for line in handoff.helplines.values():  # helpline.yml: specialist_label: name
+        line.settings = line.settings.model_copy(update={"specialist_label": "name"})
+    try:
+        page, problems = await open_page(browser, chat.server.url + "/chat", PHONE)
+        op, cid = await with_a_specialist(chat, page)  # an operator with no display name: "Фахівець"
+        await handoff.transfer(op, cid, to_team="protection", note="login op and this note stay in the console")
+        maria = await named_operator(chat, f"maria.k{chat.operators}", "Марія")
+        await handoff.pick(maria, cid)
+        await handoff.reply(maria, cid, "Вітаю, я Марія, тепер я з вами.")
+        ivan = await named_operator(chat, f"ivan.p{chat.operators}", "Іван")
+        await handoff.transfer(maria, cid, to_operator=ivan)
+        await handoff.reply(ivan, cid, "Я Іван, читаю вашу розмову.")
+        await expect(page.locator(".vk-operator")).to_have_count(3)
+
+        async def shown(p: Page) -> tuple[list[str], list[str]]:
+            labels = await p.locator(".vk-operator .vk-who").all_inner_texts()
+            lines = await p.locator(".vk-system .vk-text").all_inner_texts()
+            return labels, lines
+
+        labels, lines = await shown(page)
+        assert labels == ["Фахівець", "Фахівець · Марія", "Фахівець · Іван"]
+        assert [t for t in lines if "приєднався" in t] == [
+            "До розмови приєднався фахівець.", "До розмови приєднався фахівець: Марія.",
+            "До розмови приєднався фахівець: Іван."]
+        await page.screenshot(path=str(tmp_path / "webchat-360x640-two-specialists.png"))
+        # a reconnect (a new tab with the same key) shows the same: no login, no note
+        page.context.set_default_timeout(TIMEOUT_MS)
+        again = await page.context.new_page()
+        await again.goto(chat.server.url + "/chat")
+        await expect(again.locator(".vk-operator")).to_have_count(3)
+        assert await shown(again) == (labels, lines)
+        text = await again.locator(".vk-log").inner_text()
+        assert "maria.k" not in text and "ivan.p" not in text and "op1" not in text and "note" not in text
+        assert problems == []
+    finally:
+        for line in handoff.helplines.values():
+            line.settings = before[line.id]
+
+
+async def test_in_forced_colours_the_bubbles_keep_an_edge_and_bot_and_specialist_differ(
+        chat: Chat, browser: Browser) -> None:
+    """Outside review: in Windows high contrast the bubbles lost their backgrounds and looked alike."""
+    page, problems = await open_page(browser, chat.server.url + "/chat", {**PHONE, "forced_colors": "active"})
+    assert await page.evaluate("matchMedia('(forced-colors: active)').matches")
+    await with_a_specialist(chat, page)
+    edge = ("el => { const s = getComputedStyle(el); return [s.borderTopStyle, parseFloat(s.borderTopWidth),"
+            " s.borderLeftStyle, parseFloat(s.borderLeftWidth), s.borderTopColor]; }")
+    bot = await page.locator(".vk-bot").first.evaluate(edge)
+    human = await page.locator(".vk-operator").first.evaluate(edge)
+    person = await page.locator(".vk-user").first.evaluate(edge)
+    for name, (top_style, top_width, left_style, left_width, colour) in (("bot", bot), ("specialist", human),
+                                                                        ("person", person)):
+        assert top_style not in ("none", "hidden") and top_width >= 1, (name, top_style, top_width)
+        assert "rgba(0, 0, 0, 0)" not in colour and colour != "transparent", (name, colour)
+    assert bot[:4] != human[:4]  # a different kind of edge, not only another colour
+    # ...and a different label
+    await expect(page.locator(".vk-bot .vk-who").first).to_have_text("Бот")
+    await expect(page.locator(".vk-operator .vk-who").first).to_have_text("Фахівець")
+    # a focus ring that forced colours keep
+    await page.locator(".vk-input").focus()
+    await page.keyboard.press("Shift+Tab")
+    await page.keyboard.press("Tab")
+    ring = await page.locator(".vk-input").evaluate(
+        "el => { const s = getComputedStyle(el); return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+    assert ring[0] not in ("none", "hidden") and ring[1] >= 2, ring
+    assert problems == []
