@@ -51,3 +51,15 @@ async def test_odd_text_roundtrips_exactly(any_store: Store) -> None:
         m, _ = await any_store.messages.add_inbound(msg(t, buttons=[{"title": "✓", "payload": "x"}]))
         got = await any_store.messages.get(m.id)
         assert got.text == t and got.buttons == [{"title": "✓", "payload": "x"}]
+
+
+async def test_the_name_an_operators_message_is_shown_with_roundtrips(any_store: Store) -> None:
+    """Issue 24: a reconnect shows each specialist's words under the name they were written with."""
+    named = Message(conversation_id="c1", helpline="line1620", channel="webchat", direction=Direction.OUT,
+                    sender=Sender.OPERATOR, text="Я Марія.", shown_name="Марія")
+    plain = Message(conversation_id="c1", helpline="line1620", channel="webchat", direction=Direction.OUT,
+                    sender=Sender.OPERATOR, text="Добрий день.")
+    for m in (named, plain):
+        await any_store.messages.add_inbound(m)
+    assert [(m.text, m.shown_name) for m in await any_store.messages.history("c1")] == [
+        ("Я Марія.", "Марія"), ("Добрий день.", None)]
