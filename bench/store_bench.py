@@ -1,6 +1,6 @@
 """Writes and reads per second for each storage adapter as history grows.
 
-DESIGN.md §3 promises that the embedded store serves a small helpline for
+ARCHITECTURE.md ("Storage") promises that the embedded store serves a small helpline for
 years on one machine: thousands of writes a second and no slow-down as the
 history grows. This benchmark checks exactly that, through the storage port
 only (the calls the dialogue engine makes), at growing checkpoints:
@@ -88,7 +88,7 @@ HISTORY_LIMIT = 50
 GROWTH_ROUNDS = 11
 GROWTH_WINDOW = 10_000
 
-#: Targets for the embedded store (DESIGN.md §3).
+#: Targets for the embedded store (ARCHITECTURE.md, "Storage").
 TARGET_WRITES_PER_S = 2000
 #: "No slower at the largest size than at the smallest", allowing 10 % run-to-run noise.
 TARGET_GROWTH_RATIO = 0.9

@@ -10,7 +10,7 @@ and a minimum interval respected (Telegram: about one message a second per
 chat); overall a token bucket caps the rate (Telegram: about 30/s per bot).
 
 Run one pump per channel per deployment (several would keep every message
-but could interleave one person's messages); DESIGN.md §8.
+but could interleave one person's messages); ARCHITECTURE.md, "One process, and what several would need".
 """
 
 from __future__ import annotations

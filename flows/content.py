@@ -1,6 +1,6 @@
 """The helpline content schema, and loading it with errors people can fix.
 
-A helpline is configured, not coded (DESIGN.md §5). Its folder holds
+A helpline is configured, not coded (ARCHITECTURE.md, "Content is data"). Its folder holds
 ``helpline.yml`` (who, languages, hours, numbers, teams), ``texts.yml`` (what
 the bot says) and ``topics.yml`` (help topics with answers and routing).
 Every text exists in every language of the helpline; every placeholder is

@@ -61,7 +61,7 @@ class State(StrEnum):
 
 
 class Priority(StrEnum):
-    """Queue priorities, most urgent first (DESIGN.md §6)."""
+    """Queue priorities, most urgent first (ARCHITECTURE.md, "The queue")."""
 
     CRISIS = "crisis"
     #: a possible crisis the bot is checking (nlu risk "check"): an operator reads it soon

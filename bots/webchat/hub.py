@@ -3,8 +3,8 @@
 The operator console (and a person's second tab) needs to put frames on the
 sockets of one conversation: an operator's reply, "operator is typing", a
 changed queue position. This is in-process only: with several web workers
-the console's worker must relay events to the others (DESIGN.md §8, change
-streams); nothing here is state that matters after a crash, since every
+the console's worker must relay events to the others (ARCHITECTURE.md, "One process,
+and what several would need"); nothing here is state that matters after a crash, since every
 message is in the store and the client re-reads history on reconnect.
 """
 

@@ -1,7 +1,7 @@
 """What every console handler needs, gathered once when the console is set up.
 
 The console lives in ``handoff`` and must not reach into ``bots`` at import
-time (DESIGN.md §2, dependency rule), so the composition root's objects are
+time (ARCHITECTURE.md, the dependency rule), so the composition root's objects are
 copied into one :class:`Console` under the console's own app key.
 """
 

@@ -6,7 +6,8 @@ observer and the channels publish small events (``{"type": "queue"}``,
 A subscriber that cannot keep up loses old events, not the process: the
 console re-reads the state from the store on every event anyway, so an event
 is only a nudge. Several workers would need a shared bus (MongoDB change
-streams, DESIGN.md §8); until then run the console on one worker.
+streams; ARCHITECTURE.md, "One process, and what several would need"); until
+then run the console on one worker.
 """
 
 from __future__ import annotations

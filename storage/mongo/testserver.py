@@ -3,7 +3,7 @@
 mongoeco speaks MongoDB's wire protocol over real TCP, so the production
 adapter and the real driver are exercised unchanged. It keeps everything in
 memory and scans a collection on every insert: a test double for the
-protocol, never a store (DESIGN.md §3). It runs on its own thread and event
+protocol, never a store (ARCHITECTURE.md, "Storage"). It runs on its own thread and event
 loop so that any test's loop can talk to it. ``mongoeco`` is a test
 dependency, imported only here.
 """

@@ -1,6 +1,6 @@
 """The Viber channel: recorded callbacks → Inbound, replies → exact requests, then end to end.
 
-Courier's style (DESIGN.md §9): one table of raw Viber callbacks (the
+Courier's style (ARCHITECTURE.md, "Tests and benchmarks"): one table of raw Viber callbacks (the
 shapes of developers.viber.com/docs/api/rest-bot-api/#callbacks) and the
 normalised message each must become; one table of replies and the exact
 ``send_message`` bodies they must produce. Then the real vikno app on a
