@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -22,7 +23,9 @@ from vikno.flows.queue_news import QueueNews
 from vikno.flows.queue_news import run as run_queue_news
 from vikno.flows.safety_check import SafetyChecks
 from vikno.flows.safety_check import run as run_safety_checks
+from vikno.handoff.accounts import LoginKeys
 from vikno.handoff.console import setup_console
+from vikno.handoff.console.context import Console
 from vikno.handoff.console.live import ConsoleHub
 from vikno.handoff.service import Handoff
 from vikno.nlu.types import Understanding
@@ -144,8 +147,14 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
         webchat.install(app)  # routes, the socket hub, closing sockets on shutdown
         delivery.web_publish = webchat.hub.publish
         reload.listeners.append(webchat.content_changed)  # the widget script carries the emergency numbers
-    # /console: pages, live socket, background release of unanswered chats
-    setup_console(app, release_every=settings.console.release_every, release_after=settings.console.release_after,
+    # /console: pages, live socket, background release of unanswered chats; its parts are handed in
+    # (handoff is below bots and does not read this module's app keys)
+    parts = Console(store=store, handoff=app[HANDOFF], hub=console, delivery=delivery,
+                    secure_cookies=bool(settings.public_url and settings.public_url.startswith("https")),
+                    public_origin=settings.public_url, login_keys=LoginKeys(secret),
+                    client_address=app[CLIENT_ADDRESS],
+                    feedback_retention=timedelta(days=settings.feedback_retention_days))
+    setup_console(app, parts, release_every=settings.console.release_every, release_after=settings.console.release_after,
                   idle_timeout=settings.console.idle_timeout)
     return app
 

@@ -49,7 +49,6 @@ from typing import Any, ClassVar
 import aiohttp
 from aiohttp import web
 
-from vikno.flows.dialogue import ALL_TOPICS, CANCEL_WAITING, HOURS, LANGUAGE, MENU, PERSON
 from vikno.flows.messages import Button, Inbound, Kind, Outbound, Turn
 from vikno.storage.errors import Conflict, StoreUnavailable
 
@@ -79,8 +78,6 @@ MAX_PAYLOAD_CHARS = 256
 
 #: Prefix of our buttons' ActionBody; a text starting with it is a button press.
 BUTTON_MARKER = "vikno:"
-#: Kept when a keyboard must shrink to 24 buttons: the ways to a person and back to the menu.
-ESSENTIAL_PAYLOADS = (PERSON, MENU, ALL_TOPICS, CANCEL_WAITING, LANGUAGE, HOURS)
 #: Titles this short share a row two by two (3 of the 6 columns each).
 SHORT_TITLE = 18
 KEYBOARD_BG = "#FFFFFF"
@@ -263,9 +260,9 @@ def fit_buttons(buttons: Sequence[Button]) -> list[Button]:
     """At most 24 buttons: the essential ones (a person, the menu…) stay, the rest in order fill up."""
     if len(buttons) <= MAX_BUTTONS:
         return list(buttons)
-    essential = [b for b in buttons if b.payload in ESSENTIAL_PAYLOADS][:MAX_BUTTONS]
+    essential = [b for b in buttons if b.essential][:MAX_BUTTONS]
     room = MAX_BUTTONS - len(essential)
-    others = [b for b in buttons if b.payload not in ESSENTIAL_PAYLOADS][:room]
+    others = [b for b in buttons if not b.essential][:room]
     keep = {id(b) for b in essential + others}
     log.warning("viber: a reply has %d buttons; Viber shows at most %d, so %d were left out (they can still "
                 "be asked for in words)", len(buttons), MAX_BUTTONS, len(buttons) - MAX_BUTTONS)

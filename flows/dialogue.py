@@ -28,16 +28,14 @@ from vikno.storage.models import PRIORITY_RANK, Conversation, Event, Priority, S
 
 from .content import LANGUAGE_NAMES, Helpline
 from .hours import is_open
-from .messages import Button, Inbound, Kind, Outbound
+from .messages import ALL_TOPICS, CANCEL_WAITING, HOURS, LANGUAGE, MENU, PERSON, Button, Inbound, Kind, Outbound
 from .outlook import Outlook, QueueOutlook, wait_sentence
 from .safety_answers import Answer, typed_answer
 
 log = logging.getLogger(__name__)
 
-# Button payloads the engine understands (channels pass them through as-is).
-MENU, PERSON, LANGUAGE, HOURS, CANCEL_WAITING = "menu", "person", "language", "hours", "cancel_waiting"
-#: "Other topics" on the short first menu: the full list of topics, one step away.
-ALL_TOPICS = "topics"
+# Button payloads the engine understands: MENU, PERSON, LANGUAGE, HOURS, CANCEL_WAITING and ALL_TOPICS
+# live in messages.py, beside the Button that says whether it must stay when a channel drops buttons.
 #: The answers to the safety question of a risk check.
 SAFETY_DANGER, SAFETY_SAFE = "safety:danger", "safety:safe"
 #: conversation.data key of the safety question asked in this contact: {"asked_at", "answer", "escalated"}.

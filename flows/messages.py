@@ -27,10 +27,28 @@ class Kind(StrEnum):
     OTHER = "other"
 
 
+# Button payloads the engine understands (channels pass them through as-is).
+MENU, PERSON, LANGUAGE, HOURS, CANCEL_WAITING = "menu", "person", "language", "hours", "cancel_waiting"
+#: "Other topics" on the short first menu: the full list of topics, one step away.
+ALL_TOPICS = "topics"
+#: The ways to a person and back to the menu: a channel that must drop buttons keeps these.
+ESSENTIAL_PAYLOADS = frozenset({PERSON, MENU, ALL_TOPICS, CANCEL_WAITING, LANGUAGE, HOURS})
+
+
 @dataclass(frozen=True, slots=True)
 class Button:
     title: str
     payload: str
+
+    @property
+    def essential(self) -> bool:
+        """Kept when a channel shows fewer buttons than a reply has (Viber: 24).
+
+        The button says it, so no channel needs the dialogue's payloads to trim
+        a keyboard; it follows from the payload, so it survives the store (a
+        stored message keeps a button's title and payload only).
+        """
+        return self.payload in ESSENTIAL_PAYLOADS
 
 
 @dataclass(frozen=True, slots=True)

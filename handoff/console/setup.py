@@ -18,13 +18,12 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from vikno.handoff.accounts import LOCK_QUIET, LoginKeys
+from vikno.handoff.accounts import LOCK_QUIET
 from vikno.storage.models import utcnow
 
 from . import actions, api, auth, figures, pages
@@ -80,14 +79,18 @@ def console_routes() -> list[web.RouteDef]:
 def setup_console(app: web.Application, console: Console | None = None, *,
                   release_every: timedelta = RELEASE_EVERY, release_after: timedelta = RELEASE_AFTER,
                   idle_timeout: timedelta | None = None) -> None:
-    """Mount the console. Without ``console``, its parts come from the app built by build_app.
+    """Mount the console with its parts, which the composition root (``bots.app.build_app``) gathers.
 
-    Calling it twice is harmless (the second call does nothing), so tests can
+    The parts are handed in, not looked up under the composition root's app
+    keys: handoff is below bots (ARCHITECTURE.md, the dependency rule).
+    Calling it again is harmless (the second call does nothing), so tests can
     call it whether or not build_app already did.
     """
     if CONSOLE in app:
         return
-    app[CONSOLE] = console or _from_app(app)
+    if console is None:
+        raise TypeError("setup_console(app, console): the first call needs the console's parts")
+    app[CONSOLE] = console
     if idle_timeout is not None:
         app[CONSOLE].idle_timeout = idle_timeout
     versions = _static_versions()
@@ -107,21 +110,6 @@ def setup_console(app: web.Application, console: Console | None = None, *,
 
 async def _close_sockets(app: web.Application) -> None:
     await close_all(app[CONSOLE].sockets)
-
-
-def _from_app(app: web.Application) -> Console:
-    """The console's parts from the composition root (imported late: bots depends on handoff)."""
-    from vikno.bots import keys
-    from vikno.storage.identity import load_or_create_secret
-
-    settings: Any = app[keys.SETTINGS]
-    public_url = getattr(settings, "public_url", None)
-    secret = getattr(settings, "secret_key", None)
-    login_keys = LoginKeys(load_or_create_secret(settings.data_dir, secret.get_secret_value() if secret else None))
-    return Console(store=app[keys.STORE], handoff=app[keys.HANDOFF], hub=app[keys.CONSOLE_HUB],
-                   delivery=app.get(keys.DELIVERY), secure_cookies=bool(public_url and public_url.startswith("https")),
-                   public_origin=public_url, login_keys=login_keys, client_address=app.get(keys.CLIENT_ADDRESS),
-                   feedback_retention=timedelta(days=settings.feedback_retention_days))
 
 
 def _static_versions() -> dict[str, str]:
