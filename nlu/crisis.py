@@ -3,9 +3,9 @@
 A missed crisis is the worst error the bot can make, so this is not left to the
 intent classifier (which says "nlu_fallback" when unsure). It is a table of
 stem-tolerant patterns per language (uk, ru, az, en, and Latin transliteration
-of uk/ru), kept as data in crisis_rules.yml (one entry per rule), all applied to every message whatever language was detected,
-because surzhyk and mixed messages are common and a wrong language guess must
-not hide a crisis.
+of uk/ru), kept as data in crisis_rules.yml (one entry per rule), all applied
+to every message whatever language was detected, because surzhyk and mixed
+messages are common and a wrong language guess must not hide a crisis.
 
 Two kinds of rules lower a score, both narrowly:
 - negation where it changes the meaning ("I don't want to die", "не хочу

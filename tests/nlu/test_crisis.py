@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import pytest
 
+from tests.nlu.crisis_table import Table, table, texts
 from vikno.nlu.crisis import CHILD, SUICIDE, THREAT, VIOLENCE, CrisisDetector
 
 DETECT = CrisisDetector()
 
-CRISIS: dict[str, list[str]] = {
+CRISIS: Table = table({
     "uk": [
         "я не хочу жити",
         "не хочу більше жити",
@@ -194,9 +195,9 @@ CRISIS: dict[str, list[str]] = {
         "self harm again last night",
         "thoughts of killing myself",
     ],
-}
+})
 
-NOT_CRISIS: dict[str, list[str]] = {
+NOT_CRISIS: Table = table({
     "uk": [
         "я вмираю від сміху",
         "помираю зі сміху з цього відео",
@@ -368,7 +369,7 @@ NOT_CRISIS: dict[str, list[str]] = {
         "the suspense is killing me",
         "you are killing me with these jokes haha",
     ],
-}
+})
 
 
 @pytest.mark.parametrize("lang", sorted(CRISIS))
@@ -379,13 +380,13 @@ def test_table_sizes(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", sorted(CRISIS))
 def test_no_missed_crisis(lang: str) -> None:
-    missed = [t for t in CRISIS[lang] if not DETECT.detect(t).crisis]
+    missed = [t for t in texts(CRISIS, lang) if not DETECT.detect(t).crisis]
     assert missed == []
 
 
 @pytest.mark.parametrize("lang", sorted(NOT_CRISIS))
 def test_hard_negatives_not_flagged(lang: str) -> None:
-    flagged = [(t, DETECT.detect(t).matched) for t in NOT_CRISIS[lang] if DETECT.detect(t).crisis]
+    flagged = [(t, DETECT.detect(t).matched) for t in texts(NOT_CRISIS, lang) if DETECT.detect(t).crisis]
     assert flagged == []
 
 

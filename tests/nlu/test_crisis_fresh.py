@@ -53,9 +53,9 @@ from collections import Counter
 
 import pytest
 
+from tests.nlu.crisis_table import LANGS, Table, table
 from vikno.nlu.crisis import CrisisDetector
 
-LANGS = ("uk", "ru", "az", "en")
 
 # Crisis kinds (the part before "/" is the group used in the summary).
 EXPLICIT = "explicit"
@@ -70,7 +70,7 @@ def W(sub: str) -> str:
     return f"warning/{sub}"
 
 
-CRISIS: dict[str, list[tuple[str, str]]] = {
+CRISIS: Table = table({
     "uk": [
         (EXPLICIT, "я більше не хочу жити. сьогодні вночі все закінчу"),
         (EXPLICIT, "хочу вбитись.. тільки нікому не кажіть будь ласка"),
@@ -179,9 +179,9 @@ CRISIS: dict[str, list[tuple[str, str]]] = {
         (OTHER, "neighbours kid is screaming really bad and i can hear hitting what should i do"),
         (OTHER, "my friend says shes on the bridge and going to jump, she stopped replying"),
     ],
-}
+})
 
-ORDINARY: dict[str, list[tuple[str, str]]] = {
+ORDINARY: Table = table({
     "uk": [
         ("benefit", "як оформити субсидію на комуналку якщо пенсіонер живе сам"),
         ("medicine", "бабуся забуває пити таблетки, чи можна оформити соцпрацівника щоб приходив"),
@@ -290,7 +290,7 @@ ORDINARY: dict[str, list[tuple[str, str]]] = {
         ("cut", "i cut my finger chopping onions, do i need a tetanus shot"),
         ("sleep", "going to sleep now, good night, ill write tomorrow about the pension"),
     ],
-}
+})
 
 # First run (held out): uk 17/25, ru 18/25, az 21/25, en 21/25 caught; 1, 1, 1, 2 false alarms.
 # After round 3 used it as development data: 25/25 everywhere, 1 false alarm per language.

@@ -41,7 +41,7 @@ from collections import defaultdict
 
 import pytest
 
-from vikno.nlu.crisis import CrisisDetector
+from tests.nlu.crisis_table import Row, Table, false_alarms, misses, table
 
 CRISIS_KINDS = {
     "explicit",       # explicit intent
@@ -310,12 +310,8 @@ ORDINARY_EN = [
     ("legal_children", "can my ex take our daughter abroad without my permission"),
 ]
 
-TABLES = {
-    "uk": (CRISIS_UK, ORDINARY_UK),
-    "ru": (CRISIS_RU, ORDINARY_RU),
-    "az": (CRISIS_AZ, ORDINARY_AZ),
-    "en": (CRISIS_EN, ORDINARY_EN),
-}
+CRISIS: Table = table({"uk": CRISIS_UK, "ru": CRISIS_RU, "az": CRISIS_AZ, "en": CRISIS_EN})
+ORDINARY: Table = table({"uk": ORDINARY_UK, "ru": ORDINARY_RU, "az": ORDINARY_AZ, "en": ORDINARY_EN})
 
 # Measured on the first run, 2026-11-23 (caught of 25, false alarms of 25).
 # uk 14/25 = 0.56, ru 15/25 = 0.60, az 13/25 = 0.52, en 14/25 = 0.56
@@ -323,31 +319,22 @@ RECALL_FLOOR = {"uk": 0.45, "ru": 0.50, "az": 0.40, "en": 0.45}
 # uk 2, ru 1, az 1, en 1
 FALSE_ALARM_CEILING = {"uk": 4, "ru": 3, "az": 3, "en": 3}
 
-_detector = CrisisDetector()
-
-
-def _flagged(text: str) -> bool:
-    return bool(_detector.detect(text).crisis)
-
-
-def _measure(lang: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def _measure(lang: str) -> tuple[list[Row], list[Row]]:
     """Misses among the crisis messages and false alarms among the ordinary ones."""
-    crisis, ordinary = TABLES[lang]
-    misses = [(k, t) for k, t in crisis if not _flagged(t)]
-    false_alarms = [(k, t) for k, t in ordinary if _flagged(t)]
-    return misses, false_alarms
+    return misses(CRISIS, lang), false_alarms(ORDINARY, lang)
 
 
 def report() -> None:
     total_miss_kinds: dict[str, int] = defaultdict(int)
     total_fa_kinds: dict[str, int] = defaultdict(int)
-    for lang, (crisis, ordinary) in TABLES.items():
-        misses, false_alarms = _measure(lang)
-        caught = len(crisis) - len(misses)
-        print(f"[{lang}] caught {caught}/{len(crisis)}   false alarms {len(false_alarms)}/{len(ordinary)}")
+    for lang in CRISIS:
+        crisis, ordinary = CRISIS[lang], ORDINARY[lang]
+        missed, alarms = _measure(lang)
+        caught = len(crisis) - len(missed)
+        print(f"[{lang}] caught {caught}/{len(crisis)}   false alarms {len(alarms)}/{len(ordinary)}")
         for title, items, totals in (
-            ("misses", misses, total_miss_kinds),
-            ("false alarms", false_alarms, total_fa_kinds),
+            ("misses", missed, total_miss_kinds),
+            ("false alarms", alarms, total_fa_kinds),
         ):
             if not items:
                 continue
@@ -371,9 +358,9 @@ def report() -> None:
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", sorted(TABLES))
+@pytest.mark.parametrize("lang", sorted(CRISIS))
 def test_table_is_well_formed(lang: str) -> None:
-    crisis, ordinary = TABLES[lang]
+    crisis, ordinary = CRISIS[lang], ORDINARY[lang]
     assert len(crisis) == 25
     assert len(ordinary) == 25
     crisis_texts = [t for _, t in crisis]
@@ -387,23 +374,23 @@ def test_table_is_well_formed(lang: str) -> None:
 
 
 def test_no_text_in_two_tables_across_languages() -> None:
-    crisis_all = {t for c, _ in TABLES.values() for _, t in c}
-    ordinary_all = {t for _, o in TABLES.values() for _, t in o}
+    assert set(CRISIS) == set(ORDINARY)
+    crisis_all = {row.text for rows in CRISIS.values() for row in rows}
+    ordinary_all = {row.text for rows in ORDINARY.values() for row in rows}
     assert not crisis_all & ordinary_all
 
 
-@pytest.mark.parametrize("lang", sorted(TABLES))
+@pytest.mark.parametrize("lang", sorted(CRISIS))
 def test_recall_floor(lang: str) -> None:
-    crisis, _ = TABLES[lang]
-    misses, _ = _measure(lang)
-    recall = (len(crisis) - len(misses)) / len(crisis)
-    assert recall >= RECALL_FLOOR[lang], (lang, recall, misses)
+    missed, _ = _measure(lang)
+    recall = (len(CRISIS[lang]) - len(missed)) / len(CRISIS[lang])
+    assert recall >= RECALL_FLOOR[lang], (lang, recall, missed)
 
 
-@pytest.mark.parametrize("lang", sorted(TABLES))
+@pytest.mark.parametrize("lang", sorted(CRISIS))
 def test_false_alarm_ceiling(lang: str) -> None:
-    _, false_alarms = _measure(lang)
-    assert len(false_alarms) <= FALSE_ALARM_CEILING[lang], (lang, false_alarms)
+    _, alarms = _measure(lang)
+    assert len(alarms) <= FALSE_ALARM_CEILING[lang], (lang, alarms)
 
 
 if __name__ == "__main__":

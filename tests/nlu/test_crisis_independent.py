@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import pytest
 
-from vikno.nlu.crisis import CrisisDetector
+from tests.nlu.crisis_table import Table, cases, flagged, table, texts
 
 MAX_FALSE_ALARMS = 3
 
@@ -488,36 +488,30 @@ AMBIGUOUS_AZ = [
     "intihar edənlərin ailələrinə kömək edirsiniz?",
 ]
 
-CRISIS = {"en": CRISIS_EN, "uk": CRISIS_UK, "ru": CRISIS_RU, "az": CRISIS_AZ}
-NON_CRISIS = {"en": NON_CRISIS_EN, "uk": NON_CRISIS_UK, "ru": NON_CRISIS_RU, "az": NON_CRISIS_AZ}
-AMBIGUOUS = {"en": AMBIGUOUS_EN, "uk": AMBIGUOUS_UK, "ru": AMBIGUOUS_RU, "az": AMBIGUOUS_AZ}
-
-_detector = CrisisDetector()
-
-
-def _flagged(text: str) -> bool:
-    return _detector.detect(text).crisis
+CRISIS: Table = table({"en": CRISIS_EN, "uk": CRISIS_UK, "ru": CRISIS_RU, "az": CRISIS_AZ})
+NON_CRISIS: Table = table({"en": NON_CRISIS_EN, "uk": NON_CRISIS_UK, "ru": NON_CRISIS_RU, "az": NON_CRISIS_AZ})
+AMBIGUOUS: Table = table({"en": AMBIGUOUS_EN, "uk": AMBIGUOUS_UK, "ru": AMBIGUOUS_RU, "az": AMBIGUOUS_AZ})
 
 
 def test_table_sizes() -> None:
     for lang in CRISIS:
         assert len(CRISIS[lang]) >= 50, lang
         assert len(NON_CRISIS[lang]) >= 30, lang
-        assert len(set(CRISIS[lang])) == len(CRISIS[lang]), lang
-        assert len(set(NON_CRISIS[lang])) == len(NON_CRISIS[lang]), lang
+        assert len(set(texts(CRISIS, lang))) == len(CRISIS[lang]), lang
+        assert len(set(texts(NON_CRISIS, lang))) == len(NON_CRISIS[lang]), lang
 
 
 @pytest.mark.parametrize(
     "lang, text",
-    [(lang, t) for lang, items in CRISIS.items() for t in items],
+    cases(CRISIS),
 )
 def test_crisis_flagged(lang: str, text: str) -> None:
-    assert _flagged(text), f"[{lang}] crisis message not flagged: {text!r}"
+    assert flagged(text), f"[{lang}] crisis message not flagged: {text!r}"
 
 
 @pytest.mark.parametrize("lang", sorted(NON_CRISIS))
 def test_false_alarms_within_budget(lang: str) -> None:
-    false_alarms = [t for t in NON_CRISIS[lang] if _flagged(t)]
+    false_alarms = [t for t in texts(NON_CRISIS, lang) if flagged(t)]
     assert len(false_alarms) <= MAX_FALSE_ALARMS, (
         f"[{lang}] {len(false_alarms)} false alarms (max {MAX_FALSE_ALARMS}): {false_alarms}"
     )
@@ -526,10 +520,10 @@ def test_false_alarms_within_budget(lang: str) -> None:
 def report() -> None:
     """Print recall / false alarms per language (not a test)."""
     for lang in ("uk", "ru", "az", "en"):
-        crisis = CRISIS[lang]
-        missed = [t for t in crisis if not _flagged(t)]
-        fa = [t for t in NON_CRISIS[lang] if _flagged(t)]
-        amb = [(t, _flagged(t)) for t in AMBIGUOUS[lang]]
+        crisis = texts(CRISIS, lang)
+        missed = [t for t in crisis if not flagged(t)]
+        fa = [t for t in texts(NON_CRISIS, lang) if flagged(t)]
+        amb = [(t, flagged(t)) for t in texts(AMBIGUOUS, lang)]
         hit = len(crisis) - len(missed)
         print(
             f"{lang}: recall {hit}/{len(crisis)} = {hit / len(crisis):.1%}; "

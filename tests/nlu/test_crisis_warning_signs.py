@@ -60,13 +60,13 @@ from __future__ import annotations
 
 import pytest
 
-from vikno.nlu.crisis import CrisisDetector
+from tests.nlu.crisis_table import LANGS, Table, cases, flagged, joined, table, texts
 
 # --------------------------------------------------------------------------
 # DEV half: looked at while the rules were tuned.
 # --------------------------------------------------------------------------
 
-WARNING_SIGNS_DEV: dict[str, list[str]] = {
+WARNING_SIGNS_DEV: Table = table({
     "uk": [
         "це моє останнє повідомлення",
         "я роздала свої речі і написала листи рідним",
@@ -117,9 +117,9 @@ WARNING_SIGNS_DEV: dict[str, list[str]] = {
         "theres no reason to keep going anymore, nothing matters",
         "i wont be a burden to anyone much longer",
     ],
-}
+})
 
-ORDINARY_DEV: dict[str, list[str]] = {
+ORDINARY_DEV: Table = table({
     "uk": [
         "прощавайте, дякую за допомогу",
         "це моє останнє питання, дякую",
@@ -168,14 +168,14 @@ ORDINARY_DEV: dict[str, list[str]] = {
         "sorry for the late reply, I was at work",
         "my friend is moving abroad and we said goodbye at the airport, I feel sad",
     ],
-}
+})
 
 # --------------------------------------------------------------------------
 # HELD_OUT half: not looked at while the rules were tuned; run once at the
 # end. Do not edit and do not tune on it.
 # --------------------------------------------------------------------------
 
-WARNING_SIGNS_HELD_OUT: dict[str, list[str]] = {
+WARNING_SIGNS_HELD_OUT: Table = table({
     "uk": [
         "прощавайте всі, більше ви мене не побачите",
         "я написав записку батькам щоб вони не винили себе",
@@ -225,9 +225,9 @@ WARNING_SIGNS_HELD_OUT: dict[str, list[str]] = {
         "my brother texted me 'sorry for everything, goodbye' and now his phone is off",
         "i made a will yesterday. im 19. i just want things sorted before i go",
     ],
-}
+})
 
-ORDINARY_HELD_OUT: dict[str, list[str]] = {
+ORDINARY_HELD_OUT: Table = table({
     "uk": [
         "дякую, до побачення, гарного вечора",
         "минулого разу мені дали неправильний номер",
@@ -276,7 +276,7 @@ ORDINARY_HELD_OUT: dict[str, list[str]] = {
         "my grandad passed away last month and left a will, how do we register the inheritance?",
         "bye for now, I'll write again next week if the payment doesn't come",
     ],
-}
+})
 
 # --------------------------------------------------------------------------
 # SECOND ROUND, after the one held-out run: the families it showed missing
@@ -289,7 +289,7 @@ ORDINARY_HELD_OUT: dict[str, list[str]] = {
 # eating them, or poison, is a crisis. Asserted exactly.
 # --------------------------------------------------------------------------
 
-WARNING_SIGNS_ROUND2: dict[str, list[str]] = {
+WARNING_SIGNS_ROUND2: Table = table({
     "uk": ["у мене вже є план, я знаю як це зроблю", "я все продумала, знаю коли і як",
            "в мене є план як це закінчити", "малий з'їв бабусині таблетки", "випила 20 пігулок"],
     "ru": ["у меня есть план, я знаю как это сделаю", "я всё продумала когда и как",
@@ -301,9 +301,9 @@ WARNING_SIGNS_ROUND2: dict[str, list[str]] = {
            "i have a plan. i know when and how", "whats the point of living anymore", "what's even the point of life",
            "what is the point of living in this world", "i just want to sleep forever", "i wanna fall asleep forever",
            "I took all my pills", "i took 30 pills", "took a handful of painkillers"],
-}
+})
 
-ORDINARY_ROUND2: dict[str, list[str]] = {
+ORDINARY_ROUND2: Table = table({
     "uk": ["у мене є план на вихідні", "я знаю як подати заяву", "маємо план лікування, лікар знає коли і як",
            "у мене є план, як оформити субсидію", "я все продумала, коли і як подати документи на пільги",
            "я випила таблетки від тиску", "мама випила ліки і лягла спати"],
@@ -315,12 +315,10 @@ ORDINARY_ROUND2: dict[str, list[str]] = {
            "what's the point of living in this city if rent is so high", "i want to sleep forever on weekends lol",
            "I planned everything for the move, I know when the truck comes", "my grandma forgets to take her pills",
            "I took my pills this morning", "help me remember to take my blood pressure pills"],
-}
+})
 
-LANGS = ("uk", "ru", "az", "en")
-
-WARNING_SIGNS = {lang: WARNING_SIGNS_DEV[lang] + WARNING_SIGNS_HELD_OUT[lang] for lang in LANGS}
-ORDINARY = {lang: ORDINARY_DEV[lang] + ORDINARY_HELD_OUT[lang] for lang in LANGS}
+WARNING_SIGNS = joined(WARNING_SIGNS_DEV, WARNING_SIGNS_HELD_OUT)
+ORDINARY = joined(ORDINARY_DEV, ORDINARY_HELD_OUT)
 
 #: DEV: the rules were tuned on it, so a small budget only.
 DEV_MAX_FALSE_ALARMS = 2
@@ -330,53 +328,46 @@ DEV_MAX_FALSE_ALARMS = 2
 HELD_OUT_MIN_RECALL = {"uk": 0.5, "ru": 0.8, "az": 0.4, "en": 0.5}  # measured 7/11, 9/10, 5/10, 6/10
 HELD_OUT_MAX_FALSE_ALARMS = 3  # measured 1 per language
 
-_detector = CrisisDetector()
-
-
-def _flagged(text: str) -> bool:
-    return _detector.detect(text).crisis
-
-
 def test_table_sizes() -> None:
     for lang in LANGS:
         for table in (WARNING_SIGNS_DEV, WARNING_SIGNS_HELD_OUT, ORDINARY_DEV, ORDINARY_HELD_OUT):
             assert len(table[lang]) >= 10, lang
         for table in (WARNING_SIGNS, ORDINARY):
-            assert len(set(table[lang])) == len(table[lang]), lang  # no duplicates, no text in both halves
-        assert not set(WARNING_SIGNS[lang]) & set(ORDINARY[lang]), lang
+            assert len(set(texts(table, lang))) == len(table[lang]), lang  # no duplicates, no text in both halves
+        assert not set(texts(WARNING_SIGNS, lang)) & set(texts(ORDINARY, lang)), lang
 
 
-@pytest.mark.parametrize("lang, text", [(lang, t) for lang in LANGS for t in WARNING_SIGNS_DEV[lang]])
+@pytest.mark.parametrize("lang, text", cases(WARNING_SIGNS_DEV))
 def test_dev_warning_sign_flagged(lang: str, text: str) -> None:
-    assert _flagged(text), f"[{lang}] DEV warning sign not flagged: {text!r}"
+    assert flagged(text), f"[{lang}] DEV warning sign not flagged: {text!r}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_dev_false_alarms_within_budget(lang: str) -> None:
-    false_alarms = [t for t in ORDINARY_DEV[lang] if _flagged(t)]
+    false_alarms = [t for t in texts(ORDINARY_DEV, lang) if flagged(t)]
     assert len(false_alarms) <= DEV_MAX_FALSE_ALARMS, f"[{lang}] DEV false alarms: {false_alarms}"
 
 
-@pytest.mark.parametrize("lang, text", [(lang, t) for lang in LANGS for t in WARNING_SIGNS_ROUND2[lang]])
+@pytest.mark.parametrize("lang, text", cases(WARNING_SIGNS_ROUND2))
 def test_second_round_warning_sign_flagged(lang: str, text: str) -> None:
-    assert _flagged(text), f"[{lang}] warning sign not flagged: {text!r}"
+    assert flagged(text), f"[{lang}] warning sign not flagged: {text!r}"
 
 
-@pytest.mark.parametrize("lang, text", [(lang, t) for lang in LANGS for t in ORDINARY_ROUND2[lang]])
+@pytest.mark.parametrize("lang, text", cases(ORDINARY_ROUND2))
 def test_second_round_ordinary_not_flagged(lang: str, text: str) -> None:
-    assert not _flagged(text), f"[{lang}] false alarm: {text!r}"
+    assert not flagged(text), f"[{lang}] false alarm: {text!r}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_held_out_recall_floor(lang: str) -> None:
-    items = WARNING_SIGNS_HELD_OUT[lang]
-    caught = sum(_flagged(t) for t in items)
+    items = texts(WARNING_SIGNS_HELD_OUT, lang)
+    caught = sum(flagged(t) for t in items)
     assert caught / len(items) >= HELD_OUT_MIN_RECALL[lang], f"[{lang}] HELD_OUT recall {caught}/{len(items)}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_held_out_false_alarms_floor(lang: str) -> None:
-    false_alarms = [t for t in ORDINARY_HELD_OUT[lang] if _flagged(t)]
+    false_alarms = [t for t in texts(ORDINARY_HELD_OUT, lang) if flagged(t)]
     assert len(false_alarms) <= HELD_OUT_MAX_FALSE_ALARMS, f"[{lang}] HELD_OUT false alarms: {false_alarms}"
 
 
@@ -385,8 +376,8 @@ def report() -> None:
     for half, signs, ordinary in (("DEV", WARNING_SIGNS_DEV, ORDINARY_DEV),
                                   ("HELD_OUT", WARNING_SIGNS_HELD_OUT, ORDINARY_HELD_OUT)):
         for lang in LANGS:
-            missed = [t for t in signs[lang] if not _flagged(t)]
-            fa = [t for t in ordinary[lang] if _flagged(t)]
+            missed = [t for t in texts(signs, lang) if not flagged(t)]
+            fa = [t for t in texts(ordinary, lang) if flagged(t)]
             hit = len(signs[lang]) - len(missed)
             print(f"{half:8s} {lang}: caught {hit}/{len(signs[lang])} = {hit / len(signs[lang]):.0%}; "
                   f"false alarms {len(fa)}/{len(ordinary[lang])}")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.nlu import test_crisis, test_crisis_fresh, test_crisis_independent, test_crisis_warning_signs
+from tests.nlu.crisis_table import texts
 from vikno.nlu import crisis
 from vikno.nlu.rasa_yaml import load_examples
 from vikno.nlu.regex_prefilter import GRAM, piece_lengths, required_grams, text_grams
@@ -26,16 +27,14 @@ DATA = Path(crisis.__file__).parent / "data"
 
 
 def _corpus() -> list[str]:
-    texts = [e.text for e in load_examples(DATA)]
-    texts += [text for table in (test_crisis_fresh.CRISIS, test_crisis_fresh.ORDINARY)
-              for items in table.values() for _kind, text in items]
-    for table in (test_crisis.CRISIS, test_crisis.NOT_CRISIS, test_crisis_independent.CRISIS,
+    found = [e.text for e in load_examples(DATA)]
+    for table in (test_crisis_fresh.CRISIS, test_crisis_fresh.ORDINARY,
+                  test_crisis.CRISIS, test_crisis.NOT_CRISIS, test_crisis_independent.CRISIS,
                   test_crisis_independent.NON_CRISIS, test_crisis_independent.AMBIGUOUS,
                   test_crisis_warning_signs.WARNING_SIGNS, test_crisis_warning_signs.ORDINARY,
                   test_crisis_warning_signs.WARNING_SIGNS_ROUND2, test_crisis_warning_signs.ORDINARY_ROUND2):
-        for items in table.values():
-            texts.extend(items)
-    return texts
+        found += texts(table)
+    return found
 
 
 CORPUS = _corpus()
