@@ -137,7 +137,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     lines = []
     for n, row in enumerate(cells):
-        lines.append("  ".join(c.rjust(w) if n and _is_number(c) else c.ljust(w) for c, w in zip(row, widths)))
+        cells = zip(row, widths, strict=False)
+        lines.append("  ".join(c.rjust(w) if n and _is_number(c) else c.ljust(w) for c, w in cells))
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(line.rstrip() for line in lines)

@@ -216,7 +216,8 @@ def load() -> Corpus:
         ordinary=np.array([k.startswith("ordinary__") for k in kinds]),
         langs=np.array([e.language for e in corpus]), folds=folds,
         found=[rules.detect(t) for t in texts],
-        cores=[core_rules([x for x, m in zip(texts, folds != f) if m], y[folds != f]) for f in range(FOLDS)])
+        cores=[core_rules([x for x, m in zip(texts, folds != f, strict=False) if m], y[folds != f])
+               for f in range(FOLDS)])
 
 
 def out_of_fold(c: Corpus, ngram: bool, dense: np.ndarray | None, nb: float | None = None) -> np.ndarray:
@@ -226,7 +227,8 @@ def out_of_fold(c: Corpus, ngram: bool, dense: np.ndarray | None, nb: float | No
         tr, te = c.folds != f, c.folds == f
         parts_tr, parts_te = [], []
         if ngram:
-            a, b = ngram_blocks([n for n, m in zip(c.norms, tr) if m], [n for n, m in zip(c.norms, te) if m])
+            a, b = ngram_blocks([n for n, m in zip(c.norms, tr, strict=False) if m],
+                                [n for n, m in zip(c.norms, te, strict=False) if m])
             if nb is not None:
                 ratio = sparse.diags(nb_ratios(a, c.y[tr], nb))
                 a, b = a @ ratio, b @ ratio
@@ -246,7 +248,7 @@ def judge(name: str, c: Corpus, oof: np.ndarray) -> None:
     t = Thresholds()
     crisis = np.zeros(len(c.texts), dtype=bool)
     check = np.zeros(len(c.texts), dtype=bool)
-    for i, (p, r) in enumerate(zip(oof, c.found)):
+    for i, (p, r) in enumerate(zip(oof, c.found, strict=False)):
         core = r.crisis and any(n in c.cores[c.folds[i]] for n in r.matched)
         crisis[i] = p >= t.crisis_at or (r.crisis and p >= (t.core_veto_below if core else t.veto_below))
         check[i] = not crisis[i] and (p >= t.check_at or r.crisis)

@@ -88,14 +88,16 @@ def main() -> int:
     labels = np.array([e.label for e in corpus])
     kinds = [e.kind for e in corpus]
     folds = kind_folds(kinds, FOLDS)
-    print(f"corpus: {int(labels.sum())} crisis, {int(((labels == 0) & np.array([k.startswith('safe__') for k in kinds])).sum())}"
+    hard = int(((labels == 0) & np.array([k.startswith('safe__') for k in kinds])).sum())
+    print(f"corpus: {int(labels.sum())} crisis, {hard}"
           f" hard negatives, {sum(k.startswith('ordinary__') for k in kinds)} ordinary examples; "
           f"{len(set(k for k in kinds if not k.startswith('ordinary__')))} kinds; {FOLDS} folds by kind")
     fold_models: list[_Fixed] = []
     for f in range(FOLDS):
         train, test = folds != f, folds == f
-        model = CrisisModel().fit([t for t, m in zip(texts, train) if m], labels[train])
-        fold_models.append(_Fixed({t: model.score(t) for t, m in zip(texts, test) if m}, model.core_rules))
+        model = CrisisModel().fit([t for t, m in zip(texts, train, strict=False) if m], labels[train])
+        fold_models.append(_Fixed({t: model.score(t) for t, m in zip(texts, test, strict=False) if m},
+                                  model.core_rules))
 
     started = time.perf_counter()
     full = CrisisModel().fit(texts, labels)

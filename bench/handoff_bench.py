@@ -292,7 +292,7 @@ async def bench_crisis(args: argparse.Namespace) -> dict[str, Any]:
                                            json={"text": CRISIS_TEXT}) as resp:
                         assert resp.status == 200, await resp.text()
 
-                    async def one(c: OperatorClient) -> tuple[float, float]:
+                    async def one(c: OperatorClient, sent: float) -> tuple[float, float]:
                         at, cid = await c.crisis_nudge(10.0)
                         first = await c.queue_first()
                         seen = time.perf_counter()
@@ -300,7 +300,7 @@ async def bench_crisis(args: argparse.Namespace) -> dict[str, Any]:
                             raise RuntimeError(f"{c.login}: the crisis {cid} is not first in the queue ({first})")
                         return at - sent, seen - sent
 
-                    timings = await asyncio.gather(*(one(c) for c in operators))
+                    timings = await asyncio.gather(*(one(c, sent) for c in operators))
                     nudge_s.append(max(t[0] for t in timings))
                     queue_s.append(max(t[1] for t in timings))
                     crisis_id = await (operators[0].queue_first())

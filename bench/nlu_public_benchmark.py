@@ -172,13 +172,15 @@ def main() -> int:
             label = {"a": "(a) trained WITHOUT out-of-scope examples (threshold only)",
                      "b": "(b) trained WITH oos_train examples (rejection class + threshold)"}[s]
             print(label)
-            print(f"  {args.split}: {r['n_in_scope']} in-scope, {r['n_oos']} out-of-scope messages; operating threshold {r['threshold']:.3f}")
+            print(f"  {args.split}: {r['n_in_scope']} in-scope, {r['n_oos']} out-of-scope messages; "
+                  f"operating threshold {r['threshold']:.3f}")
             print(f"  in-scope accuracy at the operating threshold: {100 * r['in_scope_accuracy']:.2f}%"
                   f"   (top-1 before threshold: {100 * r['in_scope_accuracy_no_threshold']:.2f}%)")
             print(f"  OOS recall at the same threshold:           {100 * r['oos_recall']:.2f}%")
             print(f"  macro-F1 (in-scope intents):                {100 * r['macro_f1']:.2f}%")
             print(f"  training (vikno nlu train, incl. calibration): {r['train_seconds']:.1f} s")
-            print(f"  parse latency (language + classifier + crisis): median {r['parse_median_ms']:.3f} ms, p99 {r['parse_p99_ms']:.3f} ms")
+            print(f"  parse latency (language + classifier + crisis): median {r['parse_median_ms']:.3f} ms, "
+                  f"p99 {r['parse_p99_ms']:.3f} ms")
             sys.stdout.flush()
     return 0
 

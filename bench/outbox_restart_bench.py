@@ -166,7 +166,8 @@ async def one_round(mode: str, n: int, args: argparse.Namespace, session: aiohtt
             vikno = start(folder, port, fake, 2)
             healthy_at = await first_health(vikno, session)
             result.restart_to_health_s = healthy_at - restarted_at
-            pending = {c: [text for text, delivery in replies if delivery == "pending"] for c, replies in at_stop.items()}
+            pending = {c: [text for text, delivery in replies if delivery == "pending"]
+                       for c, replies in at_stop.items()}
             expected = sum(len(p) for p in pending.values())
             deadline = time.monotonic() + 120
             while sum(len([x for x in fake.sent_to(c) if x.at > stopped_at]) for c in chats) < expected:
@@ -220,9 +221,9 @@ def report(rounds: list[Round], args: argparse.Namespace) -> bool:
                      f"{worst_beyond:.2f}", verdict(good)])
     print(table(["stop", "replies", "pending at stop", "at platform", "sent twice", "lost", "start s",
                  "p50 s", "max s", "max beyond pace s", ""], rows))
-    print(f"\nreplies: committed in the round; pending at stop: still in the outbox when the process stopped; "
-          f"at platform: sends the platform had not answered at the stop;\nstart s: start to first /healthz 200; "
-          f"p50/max s: a pending reply's arrival after that 200; beyond pace: less its chat's 1 s/message pace.")
+    print("\nreplies: committed in the round; pending at stop: still in the outbox when the process stopped; "
+          "at platform: sends the platform had not answered at the stop;\nstart s: start to first /healthz 200; "
+          "p50/max s: a pending reply's arrival after that 200; beyond pace: less its chat's 1 s/message pace.")
     print(f"target: every pending reply within {TARGET_SECONDS:.0f} s of the first /healthz 200, none lost, "
           f"none twice after a graceful stop, after kill -9 at most those at the platform  -> {verdict(ok)}")
     print(f"load: {args.chats} chats x {args.steps} messages each, the fake platform answers "

@@ -37,7 +37,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, remember_token, rest_headers, LoadOptions, load_args, load_parser, drive, free_port, machine_note, percentile,
+from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, remember_token, rest_headers, LoadOptions,
+                     load_args, load_parser, drive, free_port, machine_note, percentile,
                      print_json, spawn, start_vikno, table, verdict, wait_ready)
 
 TARGET_RATIO = 0.5
@@ -176,7 +177,7 @@ async def send(session: aiohttp.ClientSession, base: str, person: Person, result
                                 headers=rest_headers(person.key)) as resp:
             reply = await resp.json(content_type=None)
             status = resp.status
-    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+    except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
         _error(result, type(exc).__name__)
         return
     result.latencies_ms.append((time.perf_counter() - started) * 1000)
@@ -340,13 +341,15 @@ def print_results(run_: dict[str, Any], args: argparse.Namespace) -> float:
               "server can do" + (" (and the ratio an upper bound)" if name == "bare aiohttp" else ""))
     ratio = run_["vikno"].rps / run_["bare"].rps if run_["bare"].rps else 0.0
     per_round = [(v / vs) / (b / bs) for v, vs, b, bs in zip(run_["vikno"].round_requests, run_["vikno"].rounds,
-                                                             run_["bare"].round_requests, run_["bare"].rounds) if b]
+                                                             run_["bare"].round_requests, run_["bare"].rounds,
+                                                             strict=False) if b]
     costs = [cpu_us_per_request(r) for r in (run_["vikno"], run_["bare"])]
     if None not in costs and costs[1]:
         print(f"  server CPU per request: vikno {costs[0]:.0f} µs (web process and SQLite writer process), "
               f"bare {costs[1]:.0f} µs: {costs[0] / costs[1]:.1f}x")
     print(f"\nratio per round: {', '.join(f'{r:.2f}' for r in per_round)}")
-    print(f"ratio vikno / bare = {ratio:.2f} (all rounds; target >= {TARGET_RATIO})  -> {verdict(ratio >= TARGET_RATIO)}")
+    print(f"ratio vikno / bare = {ratio:.2f} (all rounds; target >= {TARGET_RATIO})  "
+          f"-> {verdict(ratio >= TARGET_RATIO)}")
     print(f"load: {args.connections} keep-alive connections, {args.conversations} conversations, each: greeting, then "
           f"{', '.join(PLAN)} (repeated); one request per conversation at a time.")
     print(f"NOTE: {os.cpu_count()} CPU core(s) shared by the load generator (this process, one core at most) and "

@@ -466,7 +466,8 @@ def _sizes(sizes: list[int]) -> str:
 
 
 def print_table(results: list[Checkpoint]) -> None:
-    headers = ["adapter", "messages in store", "concurrency", "writes/s (concurrent)", "by_platform_id p50/p99 ms (seq.)",
+    headers = ["adapter", "messages in store", "concurrency", "writes/s (concurrent)",
+               "by_platform_id p50/p99 ms (seq.)",
                "commit_turn p50/p99 ms (seq.)", "history(50)/s", "get/s", "errors"]
     rows = [[r.adapter, r.messages, r.concurrency, r.writes_per_s, f"{r.seen_p50_ms:.2f} / {r.seen_p99_ms:.2f}",
              f"{r.turn_p50_ms:.2f} / {r.turn_p99_ms:.2f}", r.history_per_s, r.get_per_s, r.errors]

@@ -41,7 +41,8 @@ from typing import Any
 
 import aiohttp
 
-from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, remember_token, rest_headers, LoadOptions, load_args, load_parser, drive, free_port, machine_note, percentile,
+from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, remember_token, rest_headers, LoadOptions,
+                     load_args, load_parser, drive, free_port, machine_note, percentile,
                      print_json, spawn, start_vikno, table, verdict, wait_ready)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,7 +127,7 @@ class LoadResult:
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
-    def add(self, other: "LoadResult") -> None:
+    def add(self, other: LoadResult) -> None:
         """Fold in one more measured stretch (CPU figures become time-weighted means)."""
         total = self.seconds + other.seconds
         for attr in ("server_cpu_pct", "client_cpu_pct"):
@@ -161,7 +162,7 @@ async def one(session: aiohttp.ClientSession, base: str, channel: str, person: P
         async with session.post(url, data=body, headers=headers) as resp:
             answer = await resp.read()
             status = resp.status
-    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, aiohttp.ClientError) as exc:
         result.errors += 1
         result.error_kinds[type(exc).__name__] = result.error_kinds.get(type(exc).__name__, 0) + 1
         return
@@ -254,7 +255,8 @@ def report(run_: dict[str, Any], args: argparse.Namespace) -> float:
     delivered, final = run_["delivered"], run_["final"]
     print(f"\nfake Bot API during the Telegram measurement: {delivered.get('sendMessage', 0)} sendMessage "
           f"({delivered.get('sendMessage', 0) / run_['telegram'].seconds:.1f}/s; the outbox keeps Telegram's "
-          f"30/s per bot, the rest waits in the outbox); callback queries answered: {run_['telegram'].callback_answers} in the "
+          f"30/s per bot, the rest waits in the outbox); callback queries answered: "
+          f"{run_['telegram'].callback_answers} in the "
           f"webhook's answer, {delivered.get('answerCallbackQuery', 0)} by answerCallbackQuery calls")
     print(f"fake Bot API in the whole run: {json.dumps(final, sort_keys=True)}")
     ratio = run_["telegram"].rps / run_["rest"].rps if run_["rest"].rps else 0.0

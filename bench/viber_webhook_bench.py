@@ -38,7 +38,8 @@ from typing import Any
 
 import aiohttp
 
-from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, remember_token, rest_headers, LoadOptions, load_args, load_parser, free_port, machine_note, percentile,
+from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, remember_token, rest_headers, LoadOptions,
+                     load_args, load_parser, free_port, machine_note, percentile,
                      print_json, spawn, start_vikno, table, verdict, wait_ready)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,7 +146,7 @@ async def load(channel: str, base: str, session: aiohttp.ClientSession, result: 
                     status = resp.status
                 if status == 200 and path.startswith("/api/"):
                     remember_token(person.key, answer)
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 status, kind = 0, type(exc).__name__
             else:
                 kind = f"HTTP {status}"

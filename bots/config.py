@@ -14,7 +14,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError,
+                      field_validator, model_validator)
 
 from vikno.flows.yaml_lines import ContentError, load_located
 
@@ -68,7 +69,7 @@ class NluSettings(_Strict):
     rasa_timeout: float = Field(default=2.0, gt=0, le=30)
 
     @model_validator(mode="after")
-    def _rasa_needs_url(self) -> "NluSettings":
+    def _rasa_needs_url(self) -> NluSettings:
         if self.backend == "rasa" and not self.rasa_url:
             raise ValueError("nlu.rasa_url is required when nlu.backend is rasa (VIKNO_RASA_URL, e.g. "
                              "http://localhost:5005)")
@@ -232,7 +233,7 @@ class Settings(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _webhooks_need_a_public_url(self) -> "Settings":
+    def _webhooks_need_a_public_url(self) -> Settings:
         if self.telegram.token and self.telegram.mode == "webhook" and not self.public_url:
             raise ValueError("telegram in webhook mode needs public_url (VIKNO_PUBLIC_URL, e.g. "
                              "https://help.example.org), or set telegram.mode: polling for development")

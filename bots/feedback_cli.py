@@ -37,7 +37,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Write operators' 'crisis' / 'not a crisis' marks as Rasa NLU YAML (intents crisis__feedback "
                     "and safe__feedback per language), to add to nlu/data/<lang>/crisis.yml. Marks older than "
                     "the retention time (VIKNO_FEEDBACK_RETENTION_DAYS) are deleted first.")
-    p.add_argument("--since", type=_when, help="only marks made on or after this date (YYYY-MM-DD, or an ISO time; UTC)")
+    p.add_argument("--since", type=_when,
+                   help="only marks made on or after this date (YYYY-MM-DD, or an ISO time; UTC)")
     p.add_argument("--out", type=Path, help="write to this file (created readable by you only); default: stdout")
     p.add_argument("--helpline", action="append", help="only this helpline's marks (may be given again)")
     p.add_argument("--config", type=Path, help="YAML settings file of the vikno whose marks to export")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from aiohttp import web
@@ -15,11 +15,12 @@ from vikno.handoff.console.live import ConsoleHub
 from vikno.handoff.service import Handoff
 from vikno.storage.port import Store
 
+from .config import Settings
 from .ratelimits import EdgeLimits
 
 ENGINE = web.AppKey("engine", Engine)
 STORE = web.AppKey("store", Store)
-SETTINGS = web.AppKey("settings", object)
+SETTINGS = web.AppKey("settings", Settings)
 STORE_READY = web.AppKey("store_ready", asyncio.Event)
 NLU_STATE = web.AppKey("nlu_state", dict[str, Any])
 CHANNELS = web.AppKey("channels", list)
@@ -29,8 +30,8 @@ DELIVERY = web.AppKey("delivery", object)
 QUEUE_NEWS = web.AppKey("queue_news", QueueNews)
 #: client_address(request): the client as every limit counts it: the peer, or the client a trusted
 #: proxy names, an IPv6 address as its /64 (``bots.addresses.TrustedProxies.limit_key``).
-CLIENT_ADDRESS = web.AppKey("client_address", Callable[[web.Request], str])
+CLIENT_ADDRESS = web.AppKey[Callable[[web.Request], str]]("client_address")
 EDGE_LIMITS = web.AppKey("edge_limits", EdgeLimits)
 SAFETY_CHECKS = web.AppKey("safety_checks", SafetyChecks)
 #: await app[CONTENT_RELOAD](): load, check and take the helplines' content again (SIGHUP, vikno reload).
-CONTENT_RELOAD = web.AppKey("content_reload", Callable[[], Awaitable[bool]])
+CONTENT_RELOAD = web.AppKey[Callable[[], Coroutine[Any, Any, bool]]]("content_reload")

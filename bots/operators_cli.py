@@ -51,12 +51,12 @@ async def _change(command: str, login: str, store: Store, settings: Settings, he
         operator, ended = await accounts.set_password(store, login, _password(), LoginKeys(deployment_secret(settings)))
         print(f"new password for {operator.login}: {ended} session(s) ended")
         return 0
-    operator = await store.operators.by_login(accounts.normal_login(login))
-    if operator is None:
+    found = await store.operators.by_login(accounts.normal_login(login))
+    if found is None:
         raise AccountError(f"no operator {accounts.normal_login(login)!r}; see `vikno operator list`")
     # their chats go back to the queue first: nobody must be left talking to an account that is gone
     handoff = Handoff(store, helplines, push_channels=frozenset)
-    released = await handoff.release(operator.id, command)
+    released = await handoff.release(found.id, command)
     operator, ended = await (accounts.disable if command == "disable" else accounts.remove)(store, login)
     done = "disabled" if command == "disable" else "removed"
     print(f"{done} {operator.login}: {ended} session(s) ended, {len(released)} chat(s) back in the queue")

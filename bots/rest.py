@@ -185,7 +185,8 @@ def parse_message(payload: Any, max_text: int) -> dict[str, Any]:
             raise BadRequest(422, "invalid_locale", f'"locale" must be one of {", ".join(SUPPORTED_LANGUAGES)}')
     client_id = payload.get("id")
     if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID):
-        raise BadRequest(422, "invalid_id", f'"id" must be a string of 1-{MAX_CLIENT_ID} characters, unique per message')
+        raise BadRequest(422, "invalid_id",
+                         f'"id" must be a string of 1-{MAX_CLIENT_ID} characters, unique per message')
     helpline = payload.get("helpline")
     if helpline is not None and not isinstance(helpline, str):
         raise BadRequest(422, "invalid_helpline", '"helpline" must be a helpline id string')

@@ -614,7 +614,8 @@ class TelegramChannel(PushChannel):
             raise _PollError(f"HTTP {resp.status}, unexpected answer")
         if data.get("ok") is True and isinstance(data.get("result"), list):
             return data["result"]
-        parameters = data.get("parameters") if isinstance(data.get("parameters"), dict) else {}
+        given = data.get("parameters")
+        parameters = given if isinstance(given, dict) else {}
         if isinstance(parameters.get("retry_after"), (int, float)):
             raise _PollWait(float(parameters["retry_after"]))
         hint = " (a webhook is set or another process polls this bot)" if resp.status == 409 else ""

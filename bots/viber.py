@@ -42,7 +42,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
 
@@ -177,7 +177,8 @@ def inbound_of(callback: Any, helpline: str | None = None) -> Inbound | None:
         return None
     common: dict[str, Any] = dict(channel=CHANNEL, user_id=person[0], locale_hint=person[1], platform_id=token,
                                   helpline=helpline)
-    kind = MESSAGE_KINDS.get(message.get("type"), Kind.OTHER) if isinstance(message.get("type"), str) else Kind.OTHER
+    kind_name = message.get("type")
+    kind = MESSAGE_KINDS.get(kind_name, Kind.OTHER) if isinstance(kind_name, str) else Kind.OTHER
     if kind != Kind.TEXT:
         # a picture or video may carry a description: kept as text (a crisis can be there too)
         caption = message.get("text")
@@ -313,7 +314,7 @@ def keyboard_of(buttons: Sequence[Button]) -> dict[str, Any] | None:
             # long titles in half a row: the small size shows two lines of them
             "TextSize": "small" if crowded and width < GRID_COLUMNS else "regular",
             "TextVAlign": "middle", "TextHAlign": "center",
-        } for b, width in zip(kept, columns)],
+        } for b, width in zip(kept, columns, strict=True)],
     }
 
 
@@ -393,7 +394,7 @@ def _retry_after(value: str | None, default: float) -> float:
         pass
     try:
         when = parsedate_to_datetime(value)
-        return min(3600.0, max(0.0, (when - datetime.now(timezone.utc)).total_seconds()))
+        return min(3600.0, max(0.0, (when - datetime.now(UTC)).total_seconds()))
     except (TypeError, ValueError):
         return default
 
@@ -600,7 +601,8 @@ async def _read_body(request: web.Request, limit: int) -> bytes | None:
     """The raw body (the signature is over these exact bytes), or None when over ``limit``."""
     if request.content_length is not None and request.content_length > limit:
         return None
-    chunks, size = [], 0
+    chunks: list[bytes] = []
+    size = 0
     while True:
         chunk = await request.content.read(64 * 1024)
         if not chunk:

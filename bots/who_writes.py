@@ -22,7 +22,7 @@ from vikno.flows.messages import Outbound
 from vikno.storage.models import Message, Sender
 
 #: The text put before a message of this sender, by key in the helpline's texts.
-LABELS = {Sender.OPERATOR: "operator_label", Sender.SYSTEM: "system_line_mark"}
+LABELS: dict[str, str] = {Sender.OPERATOR: "operator_label", Sender.SYSTEM: "system_line_mark"}
 #: An operator's label with their name (``Message.shown_name``, set where the helpline shows names).
 NAMED = "operator_label_named"
 
@@ -33,7 +33,7 @@ def needs_label(message: Message) -> bool:
 
 def labelled(message: Message, reply: Outbound, line: Helpline | None, language: str | None) -> Outbound:
     """The message's ``reply`` as the person sees it: the sender's label first, when the helpline has one."""
-    key = LABELS.get(message.sender)  # type: ignore[call-overload]
+    key = LABELS.get(message.sender)
     if line is None or key is None or key not in line.texts or not reply.text.strip():
         return reply
     lang = line.language_or_default(language)

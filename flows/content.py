@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -25,7 +26,7 @@ SUPPORTED_LANGUAGES = ("uk", "ru", "az", "en")
 LANGUAGE_NAMES = {"uk": "Українська", "ru": "Русский", "az": "Azərbaycanca", "en": "English"}
 #: Topics on the short first menu at most: more is the long list again.
 FIRST_MENU_MAX = 5
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SHIPPED_CONTENT = Path(__file__).parent / "content"
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
@@ -386,7 +387,7 @@ def _validate[M: BaseModel](model: type[M], located: Located, problems: list[str
         return None
 
 
-def _say(err: dict[str, Any]) -> str:
+def _say(err: Mapping[str, Any]) -> str:
     kind, msg = err["type"], err["msg"]
     if kind == "missing":
         return "this field is required"

@@ -53,7 +53,7 @@ def _schedule(line: Helpline) -> str:
     return ", ".join(f"{day} {spec}" for day, spec in line.settings.hours.items())
 
 
-def _locator(line: Helpline):  # type: ignore[no-untyped-def]
+def _locator(line: Helpline):
     path = line.folder / "helpline.yml"
     try:
         located = load_located(path)

@@ -107,8 +107,8 @@ class Dialogue:
         conv = self.conv
         self.out.events.append(Event(
             helpline=conv.helpline, kind=kind, conversation_id=conv.id, channel=conv.channel,
-            language=conv.language, topic=data.pop("topic", conv.topic),  # type: ignore[arg-type]
-            priority=data.pop("priority", None), data=dict(data), at=self.ctx.now,  # type: ignore[arg-type]
+            language=conv.language, topic=data.pop("topic", conv.topic),
+            priority=data.pop("priority", None), data=dict(data), at=self.ctx.now,
         ))
 
     def button(self, key: str, payload: str) -> Button:

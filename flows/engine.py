@@ -162,7 +162,7 @@ class Engine:
                 continue
             except Duplicate as dup:
                 self._recent.forget(conv)
-                existing: Message = dup.existing  # type: ignore[assignment]
+                existing: Message = dup.existing  # type: ignore[assignment]  # the store sets a Message
                 if existing.handled:
                     return await self._duplicate(existing)
                 stored = existing  # an earlier attempt stored it unanswered: answer it now
@@ -256,7 +256,7 @@ _SETTERS = tuple(getattr(Conversation, name).__set__ for name in _FIELDS)
 def _private_copy(conv: Conversation) -> Conversation:
     """A copy that shares nothing mutable (twice a message: a plain field copy, not replace())."""
     new = object.__new__(Conversation)
-    for setter, value in zip(_SETTERS, _ALL_FIELDS(conv)):
+    for setter, value in zip(_SETTERS, _ALL_FIELDS(conv), strict=True):
         setter(new, value)
     new.data = _copy_data(conv.data)
     return new

@@ -152,8 +152,8 @@ async def log_in(store: Store, login: str, password: str, now: datetime | None =
         # argon2 is deliberately slow (tens of ms): keep it off the event loop. An unknown or
         # disabled login costs the same check, so timing does not tell which logins exist.
         usable = operator is not None and not operator.disabled
-        checked = await asyncio.to_thread(verify_password, operator.password_hash if usable else DUMMY_HASH,
-                                          password)
+        stored = operator.password_hash if operator is not None and usable else DUMMY_HASH
+        checked = await asyncio.to_thread(verify_password, stored, password)
     finally:
         if slots is not None:
             slots.leave(address, login)

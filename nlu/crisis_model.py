@@ -22,7 +22,8 @@ import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -62,14 +63,14 @@ class CrisisModel:
     """Binary logistic regression over word and character n-grams."""
 
     def __init__(self, **params: object) -> None:
-        self.params = _Params(**params)  # type: ignore[arg-type]
+        self.params = _Params(**params)  # type: ignore[arg-type]  # _Params' own fields; its constructor rejects others
         self._blocks: list[_Block] = []
         self._w: np.ndarray | None = None
         self._b = 0.0
         #: Names of the crisis rules that were precise on the training corpus (see :func:`core_rules`).
         self.core_rules: frozenset[str] = frozenset()
 
-    def fit(self, texts: Sequence[str], labels: Sequence[int], weights: Sequence[float] | None = None) -> "CrisisModel":
+    def fit(self, texts: Sequence[str], labels: Sequence[int], weights: Sequence[float] | None = None) -> CrisisModel:
         from scipy import sparse
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
@@ -128,7 +129,7 @@ class CrisisModel:
         tmp.replace(path)
 
     @classmethod
-    def load(cls, path: Path | str) -> "CrisisModel":
+    def load(cls, path: Path | str) -> CrisisModel:
         with open(path, "rb") as f:
             d = pickle.load(f)  # our own file in the data folder (0600), never user input
         if not isinstance(d, dict) or d.get("magic") != _MAGIC or d.get("version") != FORMAT_VERSION:
@@ -139,7 +140,7 @@ class CrisisModel:
         return model
 
 
-def nb_ratios(X: "object", y: np.ndarray, alpha: float) -> np.ndarray:
+def nb_ratios(X: Any, y: np.ndarray, alpha: float) -> np.ndarray:  # X: a scipy sparse matrix (untyped)
     """Per feature, log of how much likelier it is in a crisis than in anything else (smoothed).
 
     Why: a plain regression spread weight over the many character n-grams
@@ -149,7 +150,7 @@ def nb_ratios(X: "object", y: np.ndarray, alpha: float) -> np.ndarray:
     tell crises from their look-alikes (by-kind cross-validation: ROC AUC
     crises vs hard negatives 0.916 -> 0.938).
     """
-    present = (X > 0).astype(np.float64)  # type: ignore[operator]
+    present = (X > 0).astype(np.float64)
     p = alpha + np.asarray(present[y == 1].sum(axis=0)).ravel()
     q = alpha + np.asarray(present[y == 0].sum(axis=0)).ravel()
     return np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
@@ -175,7 +176,7 @@ def core_rules(texts: Sequence[str], labels: Sequence[int]) -> frozenset[str]:
     detector = CrisisDetector()
     right: Counter[str] = Counter()
     wrong: Counter[str] = Counter()
-    for text, label in zip(texts, labels):
+    for text, label in zip(texts, labels, strict=True):
         found = detector.detect(text)
         if found.crisis:
             for name in found.matched:

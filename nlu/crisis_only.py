@@ -21,4 +21,4 @@ class CrisisOnlyNLU:
 
     async def parse(self, text: str, languages: Sequence[str] | None = None) -> Parse:
         return Parse(text=text, language=detect_language(text, languages), intent=FALLBACK_INTENT, confidence=0.0,
-                     **self.triage.assess(text).parse_fields())  # type: ignore[arg-type]
+                     **self.triage.assess(text).parse_fields())  # type: ignore[arg-type]  # crisis fields

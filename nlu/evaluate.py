@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from .classifier import OOS_LABELS
 from .rasa_yaml import Example
@@ -210,7 +210,8 @@ def evaluate(
         prec, rec = _safe(tp, tp + fp), _safe(tp, tp + fn)
         f1 = 2 * prec * rec / (prec + rec) if tp else 0.0
         support = tp + fn
-        ev.per_intent[lab] = {"precision": 0.0 if prec != prec else prec, "recall": 0.0 if rec != rec else rec, "f1": f1, "support": support}
+        ev.per_intent[lab] = {"precision": 0.0 if prec != prec else prec, "recall": 0.0 if rec != rec else rec,
+                              "f1": f1, "support": support}
         if lab != FALLBACK_INTENT and support:
             f1s.append(f1)
     ev.macro_f1 = _safe(sum(f1s), len(f1s))
@@ -226,9 +227,12 @@ def _pct(x: float) -> str:
 def format_report(ev: Evaluation) -> str:
     lines = [
         f"examples: {ev.n} ({ev.n_in_scope} in scope, {ev.n_oos} out of scope)",
-        f"in-scope accuracy (right intent at the operating threshold; a fallback answer counts as wrong): {_pct(ev.accuracy)}   (top-1 before the threshold: {_pct(ev.accuracy_no_threshold)}; in-scope sent to fallback: {_pct(ev.in_scope_fallback_rate)})",
+        f"in-scope accuracy (right intent at the operating threshold; a fallback answer counts as wrong): "
+        f"{_pct(ev.accuracy)}   (top-1 before the threshold: {_pct(ev.accuracy_no_threshold)}; "
+        f"in-scope sent to fallback: {_pct(ev.in_scope_fallback_rate)})",
         f"macro-F1 (in-scope intents): {_pct(ev.macro_f1)}",
-        f"OOS recall (out-of-scope answered nlu_fallback at the same threshold): {_pct(ev.oos_recall)}   false-accept rate: {_pct(ev.false_accept_rate)}",
+        f"OOS recall (out-of-scope answered nlu_fallback at the same threshold): {_pct(ev.oos_recall)}   "
+        f"false-accept rate: {_pct(ev.false_accept_rate)}",
         "",
         f"{'intent':<28} {'prec':>6} {'rec':>6} {'f1':>6} {'n':>5}",
     ]
@@ -238,7 +242,8 @@ def format_report(ev: Evaluation) -> str:
         lines += ["", "worst confusions (true -> predicted: count):"]
         lines += [f"  {t} -> {p}: {c}" for t, p, c in ev.confusions]
     if ev.unknown_intents:
-        lines += ["", "intents in the data the model does not know (counted as out of scope): " + ", ".join(ev.unknown_intents)]
+        lines += ["", "intents in the data the model does not know (counted as out of scope): "
+                  + ", ".join(ev.unknown_intents)]
     return "\n".join(lines)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from itertools import repeat
-from typing import Sequence
+from collections.abc import Sequence
 
 __all__ = ["SUPPORTED", "detect_language", "prepare", "strip_markup"]
 
@@ -30,7 +30,8 @@ _MARKUP_RE = re.compile(r"""
   | \bwww\.\S+
   | [\w.+-]+@[\w-]+(?:\.[\w-]+)+
   | (?<!\w)@\w+
-  | \b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|info|io|me|app|dev|gov|edu|ua|ru|az|uk|eu|by|kz|ge|md|pl|de)\b(?:/\S*)?
+  | \b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|info|io|me|app|dev|gov|edu
+                                   |ua|ru|az|uk|eu|by|kz|ge|md|pl|de)\b(?:/\S*)?
 """, re.VERBOSE | re.IGNORECASE | re.DOTALL)
 
 
@@ -115,16 +116,20 @@ ne hochu zhit zhizn ya kogda skolko
 # Word-shape cues where uk and ru spell the same stem differently: ru -ость/-ие/-ый/-ть,
 # uk -ість/-ія/-ий/-ти; a word-initial "и" is Russian (Ukrainian writes "і").
 _RU_SHAPE_RE = re.compile(r"(?:ость|ости|ие|ия|ию|ием|ии|ение|ения|ание|ания|ый|ой|ей|ть|ться|ешь|ишь|ем|ом)$|^и|^э|ё")
-_UK_SHAPE_RE = re.compile(r"(?:ість|ості|ія|ію|ння|ти|тися|ться|ий|ій|ою|ею|ої|ий|ях|ім|ів)$|^і|[бпвмф]['ʼ][яюєї]|ї|є|ґ")
+_UK_SHAPE_RE = re.compile(r"(?:ість|ості|ія|ію|ння|ти|тися|ться|ий|ій|ою|ею|ої|ий|ях|ім|ів)$"
+                          r"|^і|[бпвмф]['ʼ][яюєї]|ї|є|ґ")
 # Transliteration habits: zh/kh/shch, ya/yu/ye, -yy/-iy, -nnya, -aya, -ogo... are
 # Slavic, not English; y-for-и and h-for-г are Ukrainian, -aya/-oye/-at' Russian.
 _SLAVIC_LATIN_RE = re.compile(
     r"zh|kh|shch|sch|ch[aeiouy]|[^aeiou]y[aeiou]|[aeiou]y[^aeiou\W]|y[aue]\b|iy\b|yy\b|yi\b|ii\b|nny|tsy|ts[aiyo]"
     r"|(?:aya|oye|iye|ogo|oho|yty|aty|ity|ovat|skiy|skyi|sya|nyi|ostyu|nost|nist|ennya|ennie|enie|tsiya|ciya)\b"
 )
-_UK_LATIN_RE = re.compile(r"(?:yty|aty|nnya|nist|ist\b|oho|yi|hy|ha\b|skyi|tsiya|iv\b|yky|yk\b|yn\b|ky\b)|[^aeiou]y[^aeiouy]|^pry|^vy|^dy|^ny")
-_RU_LATIN_RE = re.compile(r"(?:aya|oye|iye|ogo|enie|enno|nost|ost\b|iy\b|yy\b|at\b|it\b|et\b|ciya|aet\b|ish\b|esh\b|osh\b)|^pri|^pomo|^vy[^y]|^mne|ya\b")
-_AZ_SUFFIX_RE = re.compile(r"(?:lar|lər|ler|dır|dir|dur|dür|yam|yəm|iram|irəm|ıram|uram|miş|mış|muş|maq|mək|mek|sız|siz|nız|niz)$")
+_UK_LATIN_RE = re.compile(r"(?:yty|aty|nnya|nist|ist\b|oho|yi|hy|ha\b|skyi|tsiya|iv\b|yky|yk\b|yn\b|ky\b)"
+                          r"|[^aeiou]y[^aeiouy]|^pry|^vy|^dy|^ny")
+_RU_LATIN_RE = re.compile(r"(?:aya|oye|iye|ogo|enie|enno|nost|ost\b|iy\b|yy\b|at\b|it\b|et\b|ciya|aet\b|ish\b|esh\b"
+                          r"|osh\b)|^pri|^pomo|^vy[^y]|^mne|ya\b")
+_AZ_SUFFIX_RE = re.compile(r"(?:lar|lər|ler|dır|dir|dur|dür|yam|yəm|iram|irəm|ıram|uram|miş|mış|muş|maq|mək|mek"
+                           r"|sız|siz|nız|niz)$")
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04FF]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00C0-\u024F\u0259]")
 
@@ -312,7 +317,7 @@ def detect_language(text: str, languages: Sequence[str] | None = None) -> str | 
     prof = _profile()
     if prof is not None and words:
         if script == "cyrillic":
-            cands = [lang for lang in ("uk", "ru") if lang in allowed]
+            cands: list[str] = [lang for lang in ("uk", "ru") if lang in allowed]
         else:
             cands = list(allowed)
         if len(cands) > 1:

@@ -10,7 +10,8 @@ nothing is raised into the dialogue engine.
 from __future__ import annotations
 
 import logging
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 import aiohttp
 
@@ -45,7 +46,8 @@ def parse_rasa_answer(answer: Any) -> tuple[str, float, tuple[tuple[str, float],
 class RasaHTTPNLU:
     """Implements :class:`vikno.nlu.types.Understanding` by asking a Rasa server."""
 
-    def __init__(self, url: str, timeout: float = 3.0, languages: Sequence[str] | None = None, triage: RiskTriage | None = None) -> None:
+    def __init__(self, url: str, timeout: float = 3.0, languages: Sequence[str] | None = None,
+                 triage: RiskTriage | None = None) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.languages = tuple(languages) if languages else None
@@ -73,10 +75,10 @@ class RasaHTTPNLU:
             intent, conf, ranking = parse_rasa_answer(answer)
         except Exception as exc:  # noqa: BLE001 - the engine must always get a Parse
             log.warning("Rasa server %s unavailable (%s); using nlu_fallback", self.url, exc)
-            return Parse(text, language, FALLBACK_INTENT, 0.0, **risk)  # type: ignore[arg-type]
-        return Parse(text, language, intent, conf, ranking=ranking, **risk)  # type: ignore[arg-type]
+            return Parse(text, language, FALLBACK_INTENT, 0.0, **risk)  # type: ignore[arg-type]  # crisis fields
+        return Parse(text, language, intent, conf, ranking=ranking, **risk)  # type: ignore[arg-type]  # crisis fields
 
-    async def __aenter__(self) -> "RasaHTTPNLU":
+    async def __aenter__(self) -> RasaHTTPNLU:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -21,8 +21,9 @@ import re
 from collections.abc import Iterable
 from itertools import product
 from math import prod
-from re import _constants as C  # noqa: N812 - the names sre uses
-from re import _parser
+from re import _constants as C  # type: ignore[attr-defined]  # re's own parser (sre) is not in typeshed
+from re import _parser  # type: ignore[attr-defined]  # (same)
+from typing import Any
 
 __all__ = ["GRAM", "piece_lengths", "required_grams", "text_grams"]
 
@@ -106,36 +107,36 @@ def _run_grams(run: list[frozenset[str]]) -> _Grams | None:
     return frozenset("".join(p) for p in product(*window))
 
 
-def _node(op: object, av: object) -> _Grams | None:
+def _node(op: object, av: Any) -> _Grams | None:  # av: sre's argument of op, untyped
     if op is C.SUBPATTERN:
-        _group, add_flags, _del_flags, sub = av  # type: ignore[misc]
+        _group, add_flags, _del_flags, sub = av
         return None if add_flags & C.SRE_FLAG_IGNORECASE else _sequence(sub)
     if op is C.ATOMIC_GROUP:
-        return _sequence(av)  # type: ignore[arg-type]
+        return _sequence(av)
     if op is C.BRANCH:
         union: set[str] = set()
-        for branch in av[1]:  # type: ignore[index]
+        for branch in av[1]:
             grams = _sequence(branch)
             if grams is None:  # one branch may match without any known piece
                 return None
             union |= grams
         return frozenset(union)
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
-        low, _high, sub = av  # type: ignore[misc]
+        low, _high, sub = av
         return _sequence(sub) if low >= 1 else None
     if op is C.IN:
-        return _small_class(av)  # type: ignore[arg-type]
+        return _small_class(av)
     # AT, ANY, NOT_LITERAL, CATEGORY, ASSERT, ASSERT_NOT, GROUPREF...: nothing certain.
     return None
 
 
-def _small_class(items: list[tuple[object, object]]) -> _Grams | None:
+def _small_class(items: list[tuple[object, Any]]) -> _Grams | None:
     chars: set[str] = set()
     for op, av in items:
         if op is C.LITERAL:
-            chars.add(chr(av))  # type: ignore[arg-type]
+            chars.add(chr(av))
         elif op is C.RANGE:
-            low, high = av  # type: ignore[misc]
+            low, high = av
             if high - low >= _SMALL_CLASS:
                 return None
             chars.update(chr(c) for c in range(low, high + 1))

@@ -17,7 +17,8 @@ exception: the model says none *and* the message states a harmless context
 (a lesson, a past that is over, an explicit no, a film: risk_context.py),
 which overrules an ordinary rule and turns a core rule's alarm into a
 question. The model alone never overrules a rule: on wording unlike its
-training it scored "Ok, final decision: suicide" near zero. The rules that were right on the training corpus (the *core*:
+training it scored "Ok, final decision: suicide" near zero. The rules that
+were right on the training corpus (the *core*:
 precise on crises and hard negatives alike, chosen at training time, see
 ``core_rules``) make a ``crisis`` unless the model is all but sure it is
 not (``core_veto_below``); the other rules make a ``crisis`` only when the

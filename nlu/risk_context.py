@@ -71,7 +71,8 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"\b(?:колись|раніше|у минулому|в минулому) (?:я |ми )?(?:різала|різав|намагал\w*|пробувал\w*|хотіл\w*|"
         r"думал\w*|мав|мала|була|був)\b"
         r"|\b(?:когда-то|когда то|раньше|в прошлом) (?:я |мы )?(?:резала|резал|пыталас\w*|пытался|пробовал\w*|"
-        r"хотел\w*|думал\w*|была|был)\b|\bi used to (?:cut|self harm|hurt|burn|think|try|want)\w*|\bback then\b|\bin the past\b",
+        r"хотел\w*|думал\w*|была|был)\b|\bi used to (?:cut|self harm|hurt|burn|think|try|want)\w*"
+        r"|\bback then\b|\bin the past\b",
         _az(r"\b(?:\d+|bir neçə|iki|üç|dörd|beş) (?:il|ay) (?:əvvəl|öncə)\b|\bəvvəllər\b|\bkeçmişdə\b|\bvaxtilə\b"
             r"|\buşaqlıqda\b|\byeniyetmə (?:vaxtı|ikən|olanda)\b|\b(?:\d+|iki|üç) (?:il|ay)dır təmiz\w*"),
     ],
@@ -86,7 +87,8 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"\b(?:no|not having any|don't have any|dont have any) suicidal thoughts\b|\bi'?m not suicidal\b"
         r"|\b(?:this|it) (?:is not|isn't|isnt|s not) about (?:suicide|self harm|abuse|violence)\b",
         r"\b(?:no|not having any|don't have any|dont have any) thoughts? (?:of|about) (?:harming|hurting|killing)"
-        r" myself\b|\bдумок (?:про те щоб |щоб )?(?:завдати|заподіяти|зробити) собі (?:шкоди|шкоду|щось) (?:нема|немає)\b"
+        r" myself\b"
+        r"|\bдумок (?:про те щоб |щоб )?(?:завдати|заподіяти|зробити) собі (?:шкоди|шкоду|щось) (?:нема|немає)\b"
         r"|\bмыслей (?:о том чтобы |чтобы )?(?:навредить себе|причинить себе вред|что-то с собой сделать) нет\b",
         r"\bi'?m not (?:planning|going|gonna) to (?:hurt|kill|harm) myself\b|\bnot jumping anywhere\b"
         r"|\bя не (?:прыгаю|стрибаю|збираюся стрибати|собираюсь прыгать)\b",

@@ -8,7 +8,8 @@ the benchmarks and the tests agree on one shape.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, Sequence
+from typing import Protocol
+from collections.abc import Sequence
 
 FALLBACK_INTENT = "nlu_fallback"
 

@@ -81,7 +81,7 @@ def contrast(a: tuple[float, float, float], b: tuple[float, float, float]) -> fl
 def blend(rgba: list[float], under: tuple[float, float, float]) -> tuple[float, float, float]:
     """A colour with alpha, as it shows over ``under``."""
     a = rgba[3] if len(rgba) > 3 else 1.0
-    return tuple(a * c + (1 - a) * u for c, u in zip(rgba[:3], under))  # type: ignore[return-value]
+    return tuple(a * c + (1 - a) * u for c, u in zip(rgba[:3], under, strict=True))  # type: ignore[return-value]
 
 
 #: In the page: the element's outline and border (RGBA) and the opaque background around it (the first
@@ -107,7 +107,8 @@ el => {
 
 #: The focused element, looking into shadow roots.
 DEEP_FOCUS_JS = """
-() => { let a = document.activeElement; while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+() => { let a = document.activeElement;
+        while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
         return a; }
 """
 

@@ -33,7 +33,7 @@ class Asset:
     etag: str
 
     @classmethod
-    def load(cls, name: str, content_type: str, settings: dict[str, Any] | None = None) -> "Asset":
+    def load(cls, name: str, content_type: str, settings: dict[str, Any] | None = None) -> Asset:
         """A static file; ``settings`` (JSON) replace the script's ``/*vikno:settings*/{}/*end*/``.
 
         The embed tag a helpline copies has no exit address on it, so the

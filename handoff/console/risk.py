@@ -5,8 +5,9 @@ The crisis layer speaks in codes (``risk: check``, ``rule:no_want_live``,
 check", "Crisis rule: suicide or self-harm", "Crisis model: 93 % sure".
 This module turns what the dialogue kept on the conversation (its flagged
 messages, ``flows/dialogue.py`` ``RISK_FLAGS``, the safety question,
-``SAFETY_CHECK``, and the person's own "I'm in danger now", ``DANGER_PRESSED``) and the operators' marks into plain data for the chat
-page and its JSON, in the operator's language.
+``SAFETY_CHECK``, and the person's own "I'm in danger now", ``DANGER_PRESSED``)
+and the operators' marks into plain data for the chat page and its JSON, in the
+operator's language.
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def _iso(value: str | None) -> str | None:
 
 
 def flagged_ids(conv: Conversation) -> list[str]:
-    return [str(f["message_id"]) for f in conv.data.get(RISK_FLAGS) or [] if isinstance(f, dict) and f.get("message_id")]
+    return [str(f["message_id"]) for f in conv.data.get(RISK_FLAGS) or []
+            if isinstance(f, dict) and f.get("message_id")]
 
 
 def mark_view(mark: Feedback | None, operators: dict[str, Operator], lang: str = DEFAULT) -> dict[str, Any] | None:

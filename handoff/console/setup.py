@@ -116,7 +116,7 @@ def _static_versions() -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:10] for p in STATIC.iterdir() if p.is_file()}
 
 
-def _upkeep(every: timedelta, after: timedelta):  # type: ignore[no-untyped-def]
+def _upkeep(every: timedelta, after: timedelta):
     async def context(app: web.Application) -> AsyncIterator[None]:
         task = asyncio.create_task(_release_loop(app[CONSOLE], every, after))
         yield

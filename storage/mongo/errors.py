@@ -7,16 +7,14 @@ from a bug, without knowing PyMongo.
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
-from typing import ParamSpec, TypeVar
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from pymongo.errors import (AutoReconnect, ConnectionFailure, ExecutionTimeout, NetworkTimeout, OperationFailure,
                             ServerSelectionTimeoutError, WriteConcernError)
 
 from ..errors import StoreUnavailable
 
-P = ParamSpec("P")
-T = TypeVar("T")
 
 UNAVAILABLE = (ServerSelectionTimeoutError, ConnectionFailure, AutoReconnect, NetworkTimeout)
 
@@ -34,7 +32,7 @@ def unavailable(exc: BaseException) -> bool:
     return isinstance(exc, OperationFailure) and exc.code in _UNAVAILABLE_CODES
 
 
-def translated(fn: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+def translated[**P, T](fn: Callable[P, Awaitable[T]]) -> Callable[P, Coroutine[Any, Any, T]]:
     @functools.wraps(fn)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         try:

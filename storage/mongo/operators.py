@@ -155,7 +155,7 @@ class MongoLoginAttempts(LoginAttempts):
         doc = await self.c.find_one_and_update(
             {"_id": key}, {"$inc": {"n": 1}, "$set": {"last_at": now, "login_key": login_key}},
             upsert=True, return_document=ReturnDocument.AFTER)
-        return int(doc["n"])
+        return int(doc["n"]) if doc is not None else 1  # an upsert returning AFTER always has the document
 
     @translated
     async def count(self, key: str, now: datetime, forget_after: timedelta) -> int:

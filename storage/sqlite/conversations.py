@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -28,13 +29,14 @@ def to_row(c: Conversation) -> tuple:
     )
 
 
-def from_row(r: sqlite3.Row) -> Conversation:
+def from_row(r: sqlite3.Row | dict[str, Any]) -> Conversation:
     return Conversation(
         id=r["id"], helpline=r["helpline"], channel=r["channel"], user_key=r["user_key"],
         address=r["address"], state=r["state"], language=r["language"],
         language_chosen=bool(r["language_chosen"]), topic=r["topic"], priority=r["priority"],
         team=r["team"], step=r["step"], data=loads(r["data"]) or {}, operator_id=r["operator_id"],
-        created_at=dt(r["created_at"]), updated_at=dt(r["updated_at"]),  # type: ignore[arg-type]
+        created_at=dt(r["created_at"]),  # type: ignore[arg-type]  # a NOT NULL column
+        updated_at=dt(r["updated_at"]),  # type: ignore[arg-type]  # a NOT NULL column
         enqueued_at=dt(r["enqueued_at"]), claimed_at=dt(r["claimed_at"]),
         last_message_at=dt(r["last_message_at"]),
         version=r["version"],
@@ -96,7 +98,7 @@ _NAMES = tuple(name.strip() for name in _COLUMNS.split(","))
 
 
 def from_tuple(values: tuple | None) -> Conversation | None:
-    return None if values is None else from_row(dict(zip(_NAMES, values)))  # type: ignore[arg-type]
+    return None if values is None else from_row(dict(zip(_NAMES, values, strict=True)))
 
 
 class SqliteConversations(Conversations):

@@ -252,7 +252,7 @@ class SqliteDatabase:
                         stop = True
                         break
                     batch.append(nxt)
-                for job, outcome in zip(batch, core.commit([(job.fn, job.args) for job in batch])):
+                for job, outcome in zip(batch, core.commit([(job.fn, job.args) for job in batch]), strict=True):
                     job.result, job.error = outcome.result, outcome.error
                 # One wake-up per event loop for the whole batch, not one per job.
                 by_loop: dict[asyncio.AbstractEventLoop, list[_Job]] = {}

@@ -33,7 +33,7 @@ def _feedback(r: sqlite3.Row) -> Feedback:
     return Feedback(message_id=r["message_id"], conversation_id=r["conversation_id"], helpline=r["helpline"],
                     text=r["text"], language=r["language"], label=r["label"], level=r["level"],
                     reasons=loads(r["reasons"]) or [], operator_id=r["operator_id"],
-                    marked_at=dt(r["marked_at"]))  # type: ignore[arg-type]
+                    marked_at=dt(r["marked_at"]))
 
 
 class SqliteFeedback(FeedbackMarks):

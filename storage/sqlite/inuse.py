@@ -22,7 +22,7 @@ from ..files import private_file
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on Linux/macOS: nobody is known to use the store
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # no fcntl on Windows
 
 SUFFIX = ".inuse"
 

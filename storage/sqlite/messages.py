@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -42,12 +43,13 @@ def to_row(m: Message, ids: PlatformIds, handled: bool | None = None) -> tuple:
     )
 
 
-def from_row(r: sqlite3.Row) -> Message:
+def from_row(r: sqlite3.Row | dict[str, Any]) -> Message:
     return Message(
         id=r["id"], seq=r["seq"], conversation_id=r["conversation_id"], helpline=r["helpline"],
         channel=r["channel"], direction=r["direction"], sender=r["sender"], kind=r["kind"],
         text=r["text"], buttons=loads(r["buttons"]) or [], platform_id=r["platform_id"],
-        reply_to=r["reply_to"], handled=bool(r["handled"]), created_at=dt(r["created_at"]),  # type: ignore[arg-type]
+        reply_to=r["reply_to"], handled=bool(r["handled"]),
+        created_at=dt(r["created_at"]),  # type: ignore[arg-type]  # a NOT NULL column
         delivery=r["delivery"], attempts=r["attempts"], deliver_after=dt(r["deliver_after"]),
         client_id=r["client_id"], shown_name=r["shown_name"],
     )
@@ -241,7 +243,7 @@ class SqliteMessages(Messages):
         self._lock.hold()  # before the first lease is written: a live owner always holds its lock
         rows = await self._db.run(_lease, channel, ts(now), ts(now + lease), limit,
                                   per_conversation or _EVERY, self.owner)
-        return sorted((from_row(dict(zip(_NAMES, r))) for r in rows), key=lambda m: m.seq)  # type: ignore[arg-type]
+        return sorted((from_row(dict(zip(_NAMES, r, strict=True))) for r in rows), key=lambda m: m.seq)
 
     async def renew_leases(self, channel: str, until: datetime) -> int:
         return await self._db.run(_renew, channel, self.owner, ts(until))

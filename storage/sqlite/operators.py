@@ -124,7 +124,8 @@ class SqliteSessions(Sessions):
             if r is None:
                 return None
             return Session(id=r["id"], operator_id=r["operator_id"], csrf_token=r["csrf_token"],
-                           created_at=dt(r["created_at"]), expires_at=dt(r["expires_at"]))  # type: ignore[arg-type]
+                           created_at=dt(r["created_at"]),  # type: ignore[arg-type]  # a NOT NULL column
+                           expires_at=dt(r["expires_at"]))  # type: ignore[arg-type]  # a NOT NULL column
 
         return await self._db.read(q)
 

@@ -161,4 +161,4 @@ def _turns(conn: sqlite3.Connection, turns: list[tuple]) -> list[None] | None:
     return [None] * len(turns)
 
 
-_turn.bulk = _turns  # type: ignore[attr-defined]
+_turn.bulk = _turns

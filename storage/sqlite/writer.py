@@ -174,7 +174,7 @@ class WriterCore:
                             end += 1
                     if bulk is None or end - start == 1 or not self._bulk(bulk, batch[start:end],
                                                                           outcomes[start:end]):
-                        for (fn, args), outcome in zip(batch[start:end], outcomes[start:end]):
+                        for (fn, args), outcome in zip(batch[start:end], outcomes[start:end], strict=True):
                             self._one(fn, args, outcome)
                     start = end
             if len(batch) == 1 and outcomes[0].error is not None:
@@ -225,7 +225,7 @@ class WriterCore:
             conn.execute("RELEASE bulk")
             return False
         conn.execute("RELEASE bulk")
-        for outcome, result in zip(outcomes, results):
+        for outcome, result in zip(outcomes, results, strict=True):
             outcome.result = result
         return True
 

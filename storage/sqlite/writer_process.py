@@ -90,7 +90,7 @@ def writer_main(path: str, init: Callable[..., None], sock: socket.socket) -> No
                 chunk = jobs[start:start + MAX_BATCH]
                 outcomes = core.commit([(fn, args) for _, fn, args in chunk])
                 answers = [(job_id, o.error is None, o.result if o.error is None else o.error)
-                           for (job_id, _, _), o in zip(chunk, outcomes)]
+                           for (job_id, _, _), o in zip(chunk, outcomes, strict=True)]
                 try:
                     frame = _frame(answers)
                 except Exception:  # some answer cannot travel: find it, send the rest as they are

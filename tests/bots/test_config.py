@@ -87,7 +87,8 @@ def test_a_duration_that_cannot_be_read_says_what_to_write() -> None:
 def test_an_unreadable_iso_duration_says_what_to_write_too(written: str) -> None:
     """An ISO-looking value went to pydantic alone, whose error ("invalid digit in duration") names no format."""
     with pytest.raises(ConfigError, match=f"VIKNO_RELEASE_AFTER: console.release_after: cannot read the duration "
-                                          f"'{written}'; write 60 \\(seconds\\), 90s, 10 minutes, 2h or ISO 8601 PT15M"):
+                                          f"'{written}'; write 60 \\(seconds\\), 90s, 10 minutes, 2h "
+                                          "or ISO 8601 PT15M"):
         load_settings(environ={"VIKNO_RELEASE_AFTER": written})
 
 

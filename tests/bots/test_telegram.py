@@ -283,7 +283,8 @@ async def test_media_get_a_polite_answer_and_no_file_is_kept(tmp_path: Path, fak
         assert "лише текст і кнопки" in reply.params["text"] and payloads(reply) == ["menu"]
         conv = await client.app[ENGINE].find("telegram", str(CHAT))
         stored = (await client.app[STORE].messages.history(conv.id))[0]
-        assert (stored.kind, stored.text, stored.buttons) == ("photo", "ось документ", [])  # the caption, never the file
+        # the caption, never the file
+        assert (stored.kind, stored.text, stored.buttons) == ("photo", "ось документ", [])
         assert "AgACAgIAAxkBAAIB" not in repr(stored)
 
 

@@ -76,7 +76,7 @@ async def chat(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Chat]:
     server.limits = LimitSettings(new_conversations_per_address=100, new_conversations_per_address_per_hour=1000)
     await server.start()
     runners = [web.AppRunner(other_site(server.url, [])), web.AppRunner(exit_site())]
-    for runner, port in zip(runners, (other_port, exit_port)):
+    for runner, port in zip(runners, (other_port, exit_port), strict=True):
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
     yield Chat(server, other_url)

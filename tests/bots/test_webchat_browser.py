@@ -132,7 +132,7 @@ async def sites(tmp_path: Path) -> AsyncIterator[Sites]:
     await chat.start()
     seen: list[str] = []
     runners = [web.AppRunner(other_site(chat.url, seen)), web.AppRunner(exit_site())]
-    for runner, port in zip(runners, (other_port, exit_port)):
+    for runner, port in zip(runners, (other_port, exit_port), strict=True):
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
     yield Sites(chat, other_url, exit_url, seen)

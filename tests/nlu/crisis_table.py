@@ -33,7 +33,8 @@ def table(by_lang: Mapping[str, Sequence[str | tuple[str, str]]]) -> Table:
 
 def joined(*tables: Table) -> Table:
     """The rows of several tables, language by language (e.g. a DEV and a HELD_OUT half)."""
-    return {lang: [row for t in tables for row in t.get(lang, [])] for lang in dict.fromkeys(k for t in tables for k in t)}
+    langs = dict.fromkeys(lang for t in tables for lang in t)
+    return {lang: [row for t in tables for row in t.get(lang, [])] for lang in langs}
 
 
 def texts(t: Table, lang: str | None = None) -> list[str]:

@@ -55,7 +55,8 @@ def shipped_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_evaluate_json(shipped_model: Path) -> None:
-    code, out, _ = run(["evaluate", "--model", str(shipped_model), "--data", str(shipped_data_dir() / "en" / "test.yml"), "--json"])
+    code, out, _ = run(["evaluate", "--model", str(shipped_model),
+                        "--data", str(shipped_data_dir() / "en" / "test.yml"), "--json"])
     assert code == 0
     lines = out.strip().splitlines()
     assert len(lines) == 1
@@ -66,7 +67,8 @@ def test_evaluate_json(shipped_model: Path) -> None:
 
 
 def test_evaluate_text(shipped_model: Path) -> None:
-    code, out, _ = run(["evaluate", "--model", str(shipped_model), "--data", str(shipped_data_dir() / "uk" / "test.yml")])
+    code, out, _ = run(["evaluate", "--model", str(shipped_model),
+                        "--data", str(shipped_data_dir() / "uk" / "test.yml")])
     assert code == 0 and "in-scope accuracy" in out and "OOS recall" in out and "worst confusions" in out
 
 
@@ -152,7 +154,8 @@ def test_out_of_scope_labels_train_a_rejection_class(tmp_path: Path, label: str)
     clf = nlu.classifier
     assert clf.has_reject and clf.report.n_oos_examples == 8
     assert set(clf.intents) == {"greet", "bye", "weather", "food", "no"}  # YAML 1.1 'no' is an intent name, not False
-    assert all(i not in {"oos", "out_of_scope", "nlu_fallback"} for i, _ in nlu.parse_sync("what is the capital of peru").ranking)
+    ranking = nlu.parse_sync("what is the capital of peru").ranking
+    assert all(i not in {"oos", "out_of_scope", "nlu_fallback"} for i, _ in ranking)
     test = tmp_path / "test.yml"
     test.write_text(
         'version: "3.1"\nnlu:\n- intent: weather\n  examples: |\n    - will it rain today\n'

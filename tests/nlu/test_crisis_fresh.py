@@ -133,7 +133,8 @@ CRISIS: Table = table({
         (SELF_HARM, "özümə zərər verirəm, ülgüclə qolumu cızıram, anam bilmir"),
         (W("farewell"), "hamıya əlvida. məni bir daha görməyəcəksiniz"),
         (W("last_message"), "bu mənim son mesajımdır. hər şey üçün sağ olun"),
-        (W("giving_away"), "butun esyalarimi dostlarima paylamisam, pisiyi de qonsuya verdim, mene artiq lazim olmayacaq"),
+        (W("giving_away"),
+         "butun esyalarimi dostlarima paylamisam, pisiyi de qonsuya verdim, mene artiq lazim olmayacaq"),
         (W("note"), "valideynlərimə məktub yazıb yastığın altına qoydum. sabah hər şeyi başa düşəcəklər"),
         (W("burden"), "ailəmə ancaq yükəm, anam mənim üzümdən hər gün ağlayır"),
         (W("better_off"), "mənsiz hamınız daha rahat olacaqsınız"),
@@ -266,14 +267,16 @@ ORDINARY: Table = table({
     "en": [
         ("benefit", "how do i apply for housing benefit as a pensioner living alone"),
         ("medicine", "my grandma keeps forgetting her pills, can we get a care worker to visit"),
-        ("medicine", "i took my blood pressure pills already this morning, where do i get the prescription renewed for free"),
+        ("medicine",
+         "i took my blood pressure pills already this morning, where do i get the prescription renewed for free"),
         ("goodbye", "thanks for the help, bye!"),
         ("goodbye", "ok goodbye, have a nice evening"),
         ("hyperbole", "this exam is killing me lol how do i revise in a week"),
         ("hyperbole", "im dying of boredom, are there free clubs for teens this summer"),
         ("news", "saw the flood on the news, where can we donate clothes"),
         ("book", "we're reading Romeo and Juliet, they both die at the end, can you help with my essay"),
-        ("past", "years ago my ex used to hit me, ive been safe for a long time now. can i change my surname on documents"),
+        ("past",
+         "years ago my ex used to hit me, ive been safe for a long time now. can i change my surname on documents"),
         ("last_question", "last question: what documents do i need for the birth grant"),
         ("giving_away", "i want to give away my kids old clothes, where can i donate them for displaced families"),
         ("letter", "i wrote a letter to the ministry of social policy a month ago and still no reply"),
@@ -353,8 +356,8 @@ def test_tables_are_well_formed() -> None:
     assert set(CRISIS) == set(ORDINARY) == set(LANGS)
     everything: list[str] = []
     for lang in LANGS:
-        for table in (CRISIS, ORDINARY):
-            texts = [text for _, text in table[lang]]
+        for rows in (CRISIS, ORDINARY):
+            texts = [text for _, text in rows[lang]]
             assert len(texts) == 25, (lang, len(texts))
             assert len(set(texts)) == 25, (lang, [t for t, n in Counter(texts).items() if n > 1])
             everything.extend(texts)

@@ -330,10 +330,10 @@ HELD_OUT_MAX_FALSE_ALARMS = 3  # measured 1 per language
 
 def test_table_sizes() -> None:
     for lang in LANGS:
-        for table in (WARNING_SIGNS_DEV, WARNING_SIGNS_HELD_OUT, ORDINARY_DEV, ORDINARY_HELD_OUT):
-            assert len(table[lang]) >= 10, lang
-        for table in (WARNING_SIGNS, ORDINARY):
-            assert len(set(texts(table, lang))) == len(table[lang]), lang  # no duplicates, no text in both halves
+        for half in (WARNING_SIGNS_DEV, WARNING_SIGNS_HELD_OUT, ORDINARY_DEV, ORDINARY_HELD_OUT):
+            assert len(half[lang]) >= 10, lang
+        for both in (WARNING_SIGNS, ORDINARY):
+            assert len(set(texts(both, lang))) == len(both[lang]), lang  # no duplicates, no text in both halves
         assert not set(texts(WARNING_SIGNS, lang)) & set(texts(ORDINARY, lang)), lang
 
 

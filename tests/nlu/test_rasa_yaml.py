@@ -32,7 +32,8 @@ def test_reads_examples_and_strips_entities(tmp_path: Path) -> None:
     f = tmp_path / "a.yml"
     f.write_text(GOOD, encoding="utf-8")
     ex = load_examples(f)
-    assert [(e.text, e.intent) for e in ex] == [("hi", "greet"), ("hello Kyiv team", "greet"), ("spaced", "greet"), ("bye now", "bye")]
+    assert [(e.text, e.intent) for e in ex] == [("hi", "greet"), ("hello Kyiv team", "greet"), ("spaced", "greet"),
+                                                ("bye now", "bye")]
 
 
 def test_entity_forms() -> None:
@@ -98,5 +99,6 @@ def test_yaml_1_2_booleans_are_intent_names(tmp_path) -> None:
     from vikno.nlu.rasa_yaml import load_examples as _load
 
     f = tmp_path / "n.yml"
-    f.write_text('nlu:\n- intent: yes\n  examples: |\n    - yes please\n- intent: off\n  examples: |\n    - turn it off\n', encoding="utf-8")
+    f.write_text('nlu:\n- intent: yes\n  examples: |\n    - yes please\n'
+                 '- intent: off\n  examples: |\n    - turn it off\n', encoding="utf-8")
     assert [(e.text, e.intent) for e in _load(f)] == [("yes please", "yes"), ("turn it off", "off")]

@@ -13,7 +13,6 @@ import re
 import shutil
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ from vikno.storage.mongo.store import MongoStore
 from vikno.storage.port import Store
 
 from tests.conftest import TEST_SECRET
-from tests.handoff.conftest import PASSWORD, Agent, ConsoleSite
+from tests.handoff.conftest import Agent, ConsoleSite
 
 from .table import Attack, rows
 
