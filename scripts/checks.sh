@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "vikno: checking the layers (lint-imports)" >&2
-.venv/bin/lint-imports --no-cache
+.venv/bin/lint-imports --no-cache --no-logo
 echo "vikno: lint (ruff check)" >&2
 .venv/bin/ruff check --no-cache .
 echo "vikno: types (mypy)" >&2

@@ -16,5 +16,5 @@ def test_import_contracts_are_kept() -> None:
     dialogue's button payloads to trim a keyboard.
     """
     lint = Path(sys.executable).with_name("lint-imports")
-    run = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    run = subprocess.run([str(lint), "--no-cache", "--no-logo"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr

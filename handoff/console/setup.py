@@ -1,6 +1,6 @@
 """Mounting the console on the application, and its background upkeep.
 
-``setup_console(app)`` is all the composition root calls: templates, static
+``setup_console(app, console)`` is all the composition root calls: templates, static
 files, routes, security headers, and one task that every
 ``RELEASE_EVERY`` puts chats whose operator has not answered for
 ``RELEASE_AFTER`` back in the queue, sets operators whose every session
