@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -39,7 +40,8 @@ from .config import Settings
 from .channels import build_channels, start_channels, stop_channels, wire
 from .headers import edge_headers
 from .content_reload import ContentReload
-from .keys import (CHANNELS, CLIENT_ADDRESS, CONSOLE_HUB, CONTENT_RELOAD, DELIVERY, EDGE_LIMITS, ENGINE, HANDOFF, NLU_STATE, QUEUE_NEWS,
+from .keys import (CHANNELS, CLIENT_ADDRESS, CONSOLE_HUB, CONTENT_RELOAD, DELIVERY, EDGE_LIMITS, ENGINE, HANDOFF,
+                   NLU_STATE, QUEUE_NEWS,
                    SAFETY_CHECKS, SETTINGS, STORE, STORE_READY)
 from .live import Delivery
 from .ratelimits import EdgeLimits
@@ -64,7 +66,8 @@ async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
         raise
     except StoreUnavailable as exc:
         log.warning("store unavailable: %s", exc)
-        resp = error_response(503, "store_unavailable", "the database cannot answer now (down, full or damaged); nothing was stored, retry")
+        resp = error_response(503, "store_unavailable",
+                              "the database cannot answer now (down, full or damaged); nothing was stored, retry")
         resp.headers["Retry-After"] = "5"
         return resp
     except Conflict:
@@ -110,7 +113,8 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
     app[STORE_READY] = asyncio.Event()
     app[NLU_STATE] = {"status": "given" if nlu is not None else "loading"}
     reload = ContentReload(settings, helplines)  # every part below holds this same dict of helplines
-    app[CONTENT_RELOAD] = reload
+    reload_content: Callable[[], Coroutine[Any, Any, bool]] = reload
+    app[CONTENT_RELOAD] = reload_content
 
     # one idea of "the client" (an IPv6 /64 is one) and one set of limits for every door of the edge
     app[CLIENT_ADDRESS] = TrustedProxies(settings.trusted_proxies).limit_key
@@ -154,18 +158,18 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
                     public_origin=settings.public_url, login_keys=LoginKeys(secret),
                     client_address=app[CLIENT_ADDRESS],
                     feedback_retention=timedelta(days=settings.feedback_retention_days))
-    setup_console(app, parts, release_every=settings.console.release_every, release_after=settings.console.release_after,
-                  idle_timeout=settings.console.idle_timeout)
+    setup_console(app, parts, release_every=settings.console.release_every,
+                  release_after=settings.console.release_after, idle_timeout=settings.console.idle_timeout)
     return app
 
 
-async def _channels_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
+async def _channels_lifecycle(app: web.Application):
     await start_channels(app[CHANNELS], app[ENGINE])
     yield
     await stop_channels(app[CHANNELS])
 
 
-async def _queue_news_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
+async def _queue_news_lifecycle(app: web.Application):
     task = asyncio.create_task(run_queue_news(app[QUEUE_NEWS], app[CONSOLE_HUB].subscribe))
     yield
     task.cancel()
@@ -173,7 +177,7 @@ async def _queue_news_lifecycle(app: web.Application):  # type: ignore[no-untype
         await task
 
 
-async def _safety_checks_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
+async def _safety_checks_lifecycle(app: web.Application):
     task = asyncio.create_task(run_safety_checks(app[SAFETY_CHECKS]))
     yield
     task.cancel()
@@ -197,7 +201,7 @@ async def _open_store_until_ready(app: web.Application) -> None:
             raise
 
 
-async def _store_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
+async def _store_lifecycle(app: web.Application):
     task = asyncio.create_task(_open_store_until_ready(app))
     try:
         await asyncio.wait_for(asyncio.shield(task), timeout=STORE_RETRY_SECONDS * 2)
@@ -239,7 +243,7 @@ async def _in_daemon_thread(fn: Any) -> Any:
     return await fut
 
 
-async def _nlu_lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
+async def _nlu_lifecycle(app: web.Application):
     """Load (or first train) the NLU off the event loop; crisis rules work meanwhile."""
     settings: Settings = app[SETTINGS]
     engine: Engine = app[ENGINE]

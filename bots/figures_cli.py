@@ -38,7 +38,8 @@ DEMO_EVENT = "demo_traffic"
 
 
 def add_parsers(sub: Any) -> None:
-    figures = sub.add_parser("figures", help="a helpline's figures for a period (the supervisor page's, as text or JSON)",
+    figures = sub.add_parser("figures",
+                             help="a helpline's figures for a period (the supervisor page's, as text or JSON)",
                              description=__doc__.split("\n\n")[1], formatter_class=argparse.RawDescriptionHelpFormatter)
     figures.add_argument("--helpline", help="helpline id (default: the default helpline)")
     figures.add_argument("--from", dest="first", required=True, type=date.fromisoformat, help="first day, YYYY-MM-DD")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from .classifier import OOS_LABELS, IntentClassifier, ModelFormatError
 from .risk import RiskTriage
@@ -69,7 +69,7 @@ class BuiltinNLU:
         self.languages = tuple(languages) if languages else None
 
     @classmethod
-    def load(cls, path: Path | str, languages: Sequence[str] | None = None) -> "BuiltinNLU":
+    def load(cls, path: Path | str, languages: Sequence[str] | None = None) -> BuiltinNLU:
         return cls(IntentClassifier.load(path), languages=languages)
 
     def parse_sync(self, text: str, languages: Sequence[str] | None = None) -> Parse:
@@ -77,12 +77,12 @@ class BuiltinNLU:
         language = detect_language(text, langs)
         risk = self.triage.assess(text).parse_fields()
         if not text.strip():
-            return Parse(text, language, FALLBACK_INTENT, 0.0, **risk)  # type: ignore[arg-type]
+            return Parse(text, language, FALLBACK_INTENT, 0.0, **risk)  # type: ignore[arg-type]  # crisis fields
         ranking = tuple(self.classifier.rank(text, top=5))
         intent, conf = ranking[0]
         if conf < self.classifier.threshold:
             intent = FALLBACK_INTENT
-        return Parse(text, language, intent, conf, ranking=ranking, **risk)  # type: ignore[arg-type]
+        return Parse(text, language, intent, conf, ranking=ranking, **risk)  # type: ignore[arg-type]  # crisis fields
 
     async def parse(self, text: str, languages: Sequence[str] | None = None) -> Parse:
         return self.parse_sync(text, languages)
@@ -93,7 +93,7 @@ def _newest_mtime(data: Path) -> float:
 
 
 def load_or_train(data_dir: Path, training_data: Path | None = None) -> BuiltinNLU:
-    """Load ``data_dir/nlu/model.pkl``; (re)train on the shipped data if it is missing, unreadable or older than the data."""
+    """Load ``data_dir/nlu/model.pkl``; (re)train on the shipped data if it is missing, unreadable or older than it."""
     path = default_model_path(data_dir)
     source = training_data or shipped_data_dir()
     triage = RiskTriage(model=load_or_train_crisis_model(data_dir, source))

@@ -32,14 +32,16 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from .noise import AZ_PLAIN, latin_twin
 from .textnorm import normalize, tokens
 
-__all__ = ["FORMAT_VERSION", "OOS_LABELS", "IntentClassifier", "TrainReport", "char_grams", "word_grams", "ModelFormatError"]
+__all__ = ["FORMAT_VERSION", "OOS_LABELS", "IntentClassifier", "TrainReport", "char_grams", "word_grams",
+           "ModelFormatError"]
 
 FORMAT_VERSION = 3  # 3: features fold Azerbaijani letters (fold_az); a format-2 vocabulary does not
 # Labels that mean "out of scope" in Rasa data written by different people: Rasa's
@@ -69,7 +71,7 @@ def fold_az(norm: str) -> str:
 def word_grams(norm: str) -> list[str]:
     toks = tokens(norm)
     out = list(toks)
-    out.extend(f"{a} {b}" for a, b in zip(toks, toks[1:]))
+    out.extend(f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False))
     return out
 
 
@@ -152,7 +154,7 @@ class IntentClassifier:
     """Fit on (text, intent) pairs; ``rank`` returns calibrated (intent, confidence) best first."""
 
     def __init__(self, **params: object) -> None:
-        self.params = _Params(**params)  # type: ignore[arg-type]
+        self.params = _Params(**params)  # type: ignore[arg-type]  # _Params' own fields; its constructor rejects others
         self.intents: list[str] = []
         self._blocks: list[_Block] = []
         self._W: np.ndarray | None = None  # (n_features, n_intents) float32
@@ -163,7 +165,7 @@ class IntentClassifier:
         self.report = TrainReport()
 
     # ----------------------------------------------------------------- features
-    def _fit_blocks(self, texts: Sequence[str]) -> tuple[list[_Block], "object"]:
+    def _fit_blocks(self, texts: Sequence[str]) -> tuple[list[_Block], Any]:  # Any: a scipy sparse matrix
         from scipy import sparse
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -221,7 +223,7 @@ class IntentClassifier:
         return out
 
     def fit(self, texts: Sequence[str], intents: Sequence[str], oos_texts: Sequence[str] = (),
-            progress: Callable[[str], None] | None = None) -> "IntentClassifier":
+            progress: Callable[[str], None] | None = None) -> IntentClassifier:
         """Train on (text, intent) pairs; ``oos_texts`` are out-of-scope examples (a rejection class).
 
         Pairs whose intent is one of :data:`OOS_LABELS` are moved to ``oos_texts``. ``progress`` hears one
@@ -238,8 +240,8 @@ class IntentClassifier:
 
         if len(texts) != len(intents):
             raise ValueError("texts and intents differ in length")
-        oos_texts = list(oos_texts) + [t for t, i in zip(texts, intents) if i in OOS_LABELS]
-        pairs = [(t, i) for t, i in zip(texts, intents) if i not in OOS_LABELS]
+        oos_texts = list(oos_texts) + [t for t, i in zip(texts, intents, strict=True) if i in OOS_LABELS]
+        pairs = [(t, i) for t, i in zip(texts, intents, strict=True) if i not in OOS_LABELS]
         texts, intents = [t for t, _ in pairs], [i for _, i in pairs]
         if len(set(intents)) < 2:
             raise ValueError("need at least two intents to train a classifier")
@@ -391,7 +393,7 @@ class IntentClassifier:
         tmp.replace(path)  # atomic: a crash never leaves half a model behind
 
     @classmethod
-    def load(cls, path: Path | str) -> "IntentClassifier":
+    def load(cls, path: Path | str) -> IntentClassifier:
         with open(path, "rb") as fh:
             try:
                 state = pickle.load(fh)
@@ -401,7 +403,8 @@ class IntentClassifier:
             raise ModelFormatError(f"{path}: not a vikno NLU model")
         if state.get("format_version") != FORMAT_VERSION:
             raise ModelFormatError(
-                f"{path}: model format {state.get('format_version')} but this vikno reads {FORMAT_VERSION}; retrain with 'vikno nlu train'"
+                f"{path}: model format {state.get('format_version')} but this vikno reads {FORMAT_VERSION}; "
+                "retrain with 'vikno nlu train'"
             )
         params = dict(state["params"])
         params["char_range"] = tuple(params["char_range"])

@@ -11,7 +11,8 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
+from collections.abc import Callable
 
 from .builtin import BuiltinNLU, default_model_path, env_data_dir, shipped_data_dir, train_model, training_files
 from .classifier import IntentClassifier, ModelFormatError
@@ -30,9 +31,11 @@ def _parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("train", help="train the intent classifier on Rasa NLU YAML data")
     t.add_argument("--data", type=Path, default=None, help="file or directory of Rasa NLU YAML (default: shipped data)")
-    t.add_argument("--out", type=Path, default=None, help="model path (default: $VIKNO_DATA_DIR/nlu/model.pkl or ./.vikno-data/nlu/model.pkl)")
+    t.add_argument("--out", type=Path, default=None,
+                   help="model path (default: $VIKNO_DATA_DIR/nlu/model.pkl or ./.vikno-data/nlu/model.pkl)")
 
-    e = sub.add_parser("evaluate", help="evaluate a model on held-out Rasa NLU YAML data, or cross-validate one data set")
+    e = sub.add_parser("evaluate",
+                       help="evaluate a model on held-out Rasa NLU YAML data, or cross-validate one data set")
     e.add_argument("--model", type=Path, default=None)
     e.add_argument("--data", type=Path, required=True, help="file or directory; nlu_fallback examples are out of scope")
     e.add_argument("--cv", type=int, default=None, metavar="K",
@@ -85,9 +88,11 @@ def _train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     clf = train_model(data, progress=_progress(err))
     clf.save(path)
     r = clf.report
-    print(f"trained on {r.n_examples} examples, {r.n_intents} intents from {data} in {time.perf_counter() - t0:.1f}s", file=out)
+    print(f"trained on {r.n_examples} examples, {r.n_intents} intents from {data} "
+          f"in {time.perf_counter() - t0:.1f}s", file=out)
     print(f"cross-validated accuracy (training data): {100 * r.cv_accuracy:.1f}%", file=out)
-    print(f"fallback threshold: {r.threshold:.3f} (pseudo out-of-scope recall {100 * r.pseudo_oos_recall:.1f}%)", file=out)
+    print(f"fallback threshold: {r.threshold:.3f} (pseudo out-of-scope recall {100 * r.pseudo_oos_recall:.1f}%)",
+          file=out)
     print(f"saved {path}", file=out)
     return 0
 
@@ -134,7 +139,8 @@ def _report(ev, curve, threshold: float | None, crisis, args: argparse.Namespace
                        "oos_recall": p.oos_caught} for p in curve]
         if how:
             d["method"] = how
-        d["accuracy_definition"] = "in-scope accuracy at the operating threshold (a fallback answer counts as wrong); oos_recall at the same threshold"
+        d["accuracy_definition"] = ("in-scope accuracy at the operating threshold (a fallback answer counts as wrong); "
+                                    "oos_recall at the same threshold")
         if crisis is not None:
             d["crisis"] = crisis.as_dict()
         print(json.dumps(d, ensure_ascii=False), file=out)
@@ -179,7 +185,8 @@ def _parse(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO) -> i
     return 0
 
 
-def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
     inp, out, err = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     try:
         args = _parser().parse_args(argv)

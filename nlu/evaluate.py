@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from .classifier import OOS_LABELS
 from .rasa_yaml import Example
@@ -76,7 +77,8 @@ class Scored:
         return self.top if self.confidence >= t else FALLBACK_INTENT
 
 
-def score_examples(examples: Iterable[Example], rank: Callable[[str], tuple[str, float]], threshold: float) -> list[Scored]:
+def score_examples(examples: Iterable[Example], rank: Callable[[str], tuple[str, float]],
+                   threshold: float) -> list[Scored]:
     """``rank(text)`` returns the best (intent, confidence) of one model."""
     out = []
     for ex in examples:
@@ -113,11 +115,11 @@ def cross_validate(examples: Sequence[Example], k: int, train: Callable[[list[Ex
     scored: list[Scored] = []
     known: list[str] = []
     for f in range(k):
-        train_set = [ex for ex, g in zip(examples, fold) if g != f]
-        test_set = [ex for ex, g in zip(examples, fold) if g == f]
-        clf = train(train_set)
-        known = sorted(set(known) | set(clf.intents))  # type: ignore[attr-defined]
-        scored += score_examples(test_set, lambda t: clf.rank(t, top=1)[0], clf.threshold)  # type: ignore[attr-defined]
+        train_set = [ex for ex, g in zip(examples, fold, strict=True) if g != f]
+        test_set = [ex for ex, g in zip(examples, fold, strict=True) if g == f]
+        clf: Any = train(train_set)  # an IntentClassifier, or any model with intents, rank() and threshold
+        known = sorted(set(known) | set(clf.intents))
+        scored += score_examples(test_set, lambda t: clf.rank(t, top=1)[0], clf.threshold)  # noqa: B023 - used at once
         if progress is not None:
             progress(f"fold {f + 1}/{k}: trained on {len(train_set)}, scored {len(test_set)}")
     return scored, known
@@ -167,7 +169,8 @@ def format_curve(points: Sequence[CurvePoint], operating: float | None = None) -
              f"  {'threshold':>9} {'in-scope right':>15} {'in-scope fallback':>18} {'out-of-scope caught':>20}"]
     for p in points:
         mark = "  <- this model's threshold" if operating is not None and abs(p.threshold - operating) < 5e-4 else ""
-        lines.append(f"  {p.threshold:>9.3f} {_pct(p.accuracy):>15} {_pct(p.fallback):>18} {_pct(p.oos_caught):>20}{mark}")
+        lines.append(f"  {p.threshold:>9.3f} {_pct(p.accuracy):>15} {_pct(p.fallback):>18} "
+                     f"{_pct(p.oos_caught):>20}{mark}")
     return "\n".join(lines)
 
 

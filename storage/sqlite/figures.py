@@ -158,7 +158,7 @@ def compute_in_parallel(path: Path, period: Period) -> Raw:
             part(conn, period, mine)
         finally:
             conn.close()
-        for name in mine.__slots__:  # type: ignore[attr-defined]
+        for name in mine.__slots__:  # type: ignore[attr-defined]  # a slots dataclass; mypy does not see __slots__
             value = getattr(mine, name)
             if name == "work":
                 for key, n in value.items():

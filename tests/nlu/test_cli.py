@@ -284,18 +284,21 @@ def test_evaluate_cv_refuses_what_it_cannot_do(tmp_path: Path, argv: list[str], 
 
 
 def test_evaluate_prints_the_threshold_trade_off(shipped_model: Path) -> None:
-    code, out, _ = run(["evaluate", "--model", str(shipped_model), "--data", str(shipped_data_dir() / "az" / "test.yml")])
+    code, out, _ = run(["evaluate", "--model", str(shipped_model),
+                        "--data", str(shipped_data_dir() / "az" / "test.yml")])
     assert code == 0
     table = out[out.index("accuracy / out-of-scope trade-off"):].splitlines()
     rows = [line.split() for line in table[2:] if line.strip() and line.split()[0][0].isdigit()]
     assert len(rows) >= 9
     assert sum("<- this model's threshold" in line for line in table) == 1
-    code, out, _ = run(["evaluate", "--model", str(shipped_model), "--data", str(shipped_data_dir() / "az" / "test.yml"),
+    code, out, _ = run(["evaluate", "--model", str(shipped_model),
+                        "--data", str(shipped_data_dir() / "az" / "test.yml"),
                         "--json"])
     d = json.loads(out)
     assert any(abs(p["threshold"] - d["threshold"]) < 1e-3 for p in d["curve"])
     at_model = min(d["curve"], key=lambda p: abs(p["threshold"] - d["threshold"]))
-    assert at_model["accuracy"] == pytest.approx(d["accuracy"]) and at_model["oos_recall"] == pytest.approx(d["oos_recall"])
+    assert at_model["accuracy"] == pytest.approx(d["accuracy"])
+    assert at_model["oos_recall"] == pytest.approx(d["oos_recall"])
 
 
 def test_train_prints_progress_lines(tmp_path: Path) -> None:
