@@ -539,7 +539,7 @@ async def test_in_forced_colours_the_bubbles_keep_an_edge_and_bot_and_specialist
     bot = await page.locator(".vk-bot").first.evaluate(edge)
     human = await page.locator(".vk-operator").first.evaluate(edge)
     person = await page.locator(".vk-user").first.evaluate(edge)
-    for name, (top_style, top_width, left_style, left_width, colour) in (("bot", bot), ("specialist", human),
+    for name, (top_style, top_width, _left_style, _left_width, colour) in (("bot", bot), ("specialist", human),
                                                                         ("person", person)):
         assert top_style not in ("none", "hidden") and top_width >= 1, (name, top_style, top_width)
         assert "rgba(0, 0, 0, 0)" not in colour and colour != "transparent", (name, colour)

@@ -55,7 +55,7 @@ async def passed_on_in_the_webchat(site: ConsoleSite) -> None:
     own names, the colleague joined as "a specialist", the chat back in the queue said so; no login, no note."""
     olena = await _taking(site, "olena.k", display_name="Олена", teams=["social"])
     petro = await _taking(site, "petro.v", display_name="Петро", teams=["protection"])
-    night = await _taking(site, "night.shift", teams=["protection"])  # no display name: the login is shown nowhere
+    await _taking(site, "night.shift", teams=["protection"])  # no display name: the login is shown nowhere
     async with aiohttp.ClientSession() as http:
         ws, welcome = await _hello(http, site, None)
         await ws.send_json({"type": "button", "id": "b1", "payload": "person"})
