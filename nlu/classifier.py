@@ -178,11 +178,7 @@ class _Params:
     max_char_features: int = 120_000
     cv_folds: int = 3
     holdout_rounds: int = 3
-    # Above this many training rows the calibration is cheaper: one held-out fifth instead of full cross-validation,
-    # one unseen-topic round. Thousands of scored examples calibrate as well as all of them, and each SVM fit on
-    # 15,000 messages of 150 intents costs 10-15 s of CPU, which the 30 s training budget cannot pay six times.
-    big_data: int = 10_000
-    big_data_folds: int = 5  # with big data, the one calibration fold is 1/5 of the examples
+    big_data: int = 10_000  # above this many examples one holdout round fewer (each round is thousands of examples)
     holdout_fraction: float = 0.25
     oos_weight: float = 0.5  # how much one caught out-of-scope message is worth vs one in-scope message
     real_oos_share: float = 0.5  # weight of real out-of-scope training examples vs held-out intents in that rate
@@ -337,19 +333,15 @@ class IntentClassifier:
         notes: list[str] = []
 
         # 1) Out-of-fold scores (stratified folds) -> CV accuracy and temperature, on the originals only.
-        big = n > p.big_data
-        n_folds = p.big_data_folds if big else p.cv_folds
-        folds = _stratified_folds(y0, n_folds, rng)[source]
-        scored_folds = 1 if big else n_folds
+        folds = _stratified_folds(y0, p.cv_folds, rng)[source]
         oof = np.zeros((n, n_cols), dtype=np.float32)
-        for f in range(scored_folds):
+        for f in range(p.cv_folds):
             test = np.flatnonzero((folds == f) & ~is_twin)
             train = np.flatnonzero(folds != f)
             oof[test] = self._fit_scores(X, y, train, test, n_cols)
-            say(f"cross-validation {f + 1}/{scored_folds}" + (f" (one fold of {n_folds}: big data)" if big else ""))
-        scored = folds < scored_folds
-        real_oos = oof[is_oos & ~is_twin & scored]
-        keep = ~is_oos & ~is_twin & scored
+            say(f"cross-validation {f + 1}/{p.cv_folds}")
+        real_oos = oof[is_oos & ~is_twin]
+        keep = ~is_oos & ~is_twin
         oof, y_in = oof[keep], y[keep]
         cv_acc = float(np.mean(oof[:, :k].argmax(1) == y_in))
         self.temperature = _fit_temperature(oof, y_in)
@@ -362,7 +354,7 @@ class IntentClassifier:
         oos_conf: list[np.ndarray] = []
         if k >= 4:
             n_out = max(1, int(round(k * p.holdout_fraction)))
-            rounds = 1 if big else p.holdout_rounds
+            rounds = p.holdout_rounds if n <= p.big_data else max(1, p.holdout_rounds - 1)
             for r in range(rounds):
                 held = rng.choice(k, size=n_out, replace=False)
                 mask = np.isin(y, held)
