@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from vikno.nlu.classifier import IntentClassifier, phrase_grams
+from vikno.nlu.classifier import IntentClassifier, phrase_grams, stem_grams
 
 
 @pytest.mark.parametrize(("norm", "lo", "hi", "grams"), [
@@ -28,6 +28,22 @@ def test_phrase_grams_keep_a_pair_whose_endings_change() -> None:
     b = set(phrase_grams("допомоги з житла"))
     assert {"у з ж", "и з ж"} & a == {"у з ж"}
     assert " з ж" in a & b and " з житл" not in a  # at most six characters
+
+
+@pytest.mark.parametrize(("norm", "keep", "grams"), [
+    ("допомогу з житлом", 5, ["~допом", "~з", "~житло", "~допом з", "~з житло"]),
+    ("допомоги з житла", 5, ["~допом", "~з", "~житла", "~допом з", "~з житла"]),
+    ("usaqlarim ucun", 4, ["~usaq", "~ucun", "~usaq ucun"]),  # folded Azerbaijani: uşaqlarım üçün
+    ("cancelling bookings", 6, ["~cancel", "~bookin", "~cancel bookin"]),
+    ("", 5, []),
+])
+def test_stem_grams_cut_words_to_their_first_letters(norm: str, keep: int, grams: list[str]) -> None:
+    assert stem_grams(norm, keep) == grams
+
+
+def test_stems_are_apart_from_whole_words() -> None:
+    """A short word and its own stem are two features: "~мама" (any form of it) is not the word "мама"."""
+    assert "мама" not in stem_grams("мама") and "~мама" in stem_grams("мама")
 
 
 DATA = {
@@ -55,6 +71,7 @@ def test_phrase_block_is_saved_and_loaded(tmp_path: Path) -> None:
 
 
 def test_phrase_block_can_be_left_out() -> None:
-    clf = _fit(phrase_weight=0.0)
+    clf = _fit(phrase_weight=0.0, stem_letters=0)
     assert len(clf._blocks) == 2
+    assert not any(f.startswith("~") for f in clf._blocks[0].vocab)
     assert clf.rank("cancel my booking")[0][0] == "cancel_booking"
