@@ -86,7 +86,7 @@ def stem_grams(norm: str, keep: int = 5) -> list[str]:
     """
     stems = [w[:keep] for w in tokens(norm)]
     out = [f"~{w}" for w in stems]
-    out.extend(f"~{a} {b}" for a, b in zip(stems, stems[1:]))
+    out.extend(f"~{a} {b}" for a, b in zip(stems, stems[1:], strict=False))
     return out
 
 
