@@ -27,7 +27,8 @@ WebPublish = Callable[[str, dict[str, Any]], Awaitable[Any]]
 ConversationView = Callable[[Conversation], Awaitable[Any]]
 
 #: Turn events that change what a console shows.
-QUEUE_EVENTS = {"handoff_requested", "handoff_cancelled", "priority_raised"}
+QUEUE_EVENTS = {"handoff_requested", "handoff_cancelled", "priority_raised", "report_made",
+                "report_information_added"}
 
 
 def message_event(message: Message) -> dict[str, Any]:
@@ -66,7 +67,8 @@ class Delivery:
         # the facts let each console socket apply the access rule (handoff/access.py) to the nudge
         event: dict[str, Any] = {"type": "message", "conversation_id": conversation.id,
                                  **Facts.of(conversation).as_event()}
-        if "crisis_detected" in kinds or "crisis_alert" in kinds:
+        crisis_report = bool(kinds & {"report_made", "report_information_added"}) and conversation.priority == "crisis"
+        if "crisis_detected" in kinds or "crisis_alert" in kinds or crisis_report:
             event["type"] = "crisis"
             event["priority"] = "crisis"
         elif kinds & QUEUE_EVENTS:

@@ -77,6 +77,46 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 HoursSpec = Annotated[str, AfterValidator(_check_hours)]
 
 
+#: Whom a report can be about (the first question of the report flow), as the figures count them.
+REPORT_ABOUT = ("child", "elderly", "disability", "violence", "other")
+#: How urgent the reporter says it is; "now" means immediate danger (emergency numbers at once, priority crisis).
+REPORT_URGENCY = ("now", "soon", "can_wait")
+#: The optional short questions a helpline may ask (``profile_questions``), and their answers.
+PROFILE_ANSWERS: dict[str, tuple[str, ...]] = {"age_group": ("child", "adult"),
+                                               "gender": ("female", "male", "other")}
+
+
+class Place(_Strict):
+    """One entry of the helpline's list of places (a district, a settlement, a community's part)."""
+
+    id: Identifier
+    name: Text
+    #: A value nobody has confirmed yet (written from what such a line plausibly needs): the helpline checks it.
+    confirm: bool = False
+
+
+class ReportRoute(_Strict):
+    """Which team gets a report: the first route whose conditions all match (a missing condition matches all)."""
+
+    about: Literal["child", "elderly", "disability", "violence", "other"] | None = None
+    place: Identifier | None = None
+    team: Identifier
+    confirm: bool = False
+
+
+class ReportSettings(_Strict):
+    """The anonymous report about someone in danger (flows/reports.py): places, priority and routing."""
+
+    #: The queue priority of a report; a report of immediate danger ("now") is always a crisis.
+    priority: Literal["urgent_report", "request", "routine"] = "urgent_report"
+    places: list[Place] = Field(min_length=1)
+    routes: list[ReportRoute] = []
+    #: The team of a report no route matches (default: the helpline's default_team).
+    team: Identifier | None = None
+    #: Which topic starts the report flow (its answer is then not said: the flow's first question is).
+    topic: Identifier = "report_person_in_need"
+
+
 class HelplineSettings(_Strict):
     id: Identifier
     name: Text
@@ -101,6 +141,10 @@ class HelplineSettings(_Strict):
     #: login; an operator without one is still the role). ``role`` is the safe default: some helplines keep
     #: their workers' names from callers. The line when a specialist joins names them either way, as before.
     specialist_label: Literal["name", "role"] = "role"
+    #: The anonymous report form (none: the report topic only answers with its text, as before).
+    reports: ReportSettings | None = None
+    #: The optional short questions (age group, gender) asked at most once per conversation, always skippable.
+    profile_questions: list[Literal["age_group", "gender"]] = []
 
     @field_validator("first_menu")
     @classmethod
@@ -222,7 +266,31 @@ OPTIONAL_TEXT_PLACEHOLDERS: dict[str, set[str]] = {
     "operator_left": set(),
     # Telegram and Viber: before the words of an operator shown by name (specialist_label: name; none: the role)
     "operator_label_named": {"operator"},
+    **{key: set() for key in ("report_ask_about", "report_ask_place", "report_ask_place_other", "report_ask_what",
+                               "report_ask_urgency", "report_ask_contact", "report_ask_phone", "report_bad_phone",
+                               "report_cancelled", "report_ask_code", "report_code_unknown", "report_add_prompt",
+                               "report_added", "report_nothing_added")},
+    "report_urgent_now": {"emergency"},
+    "report_made": {"code"},
+    "report_code_limited": {"phones"},
+    "report_status": {"status"},
+    **{f"report_about_{a}": set() for a in REPORT_ABOUT},
+    **{f"report_urgency_{u}": set() for u in REPORT_URGENCY},
+    **{f"report_status_{s}": set() for s in ("received", "in_progress", "referred", "closed")},
+    **{key: set() for key in ("button_report_other_place", "button_report_contact_no", "button_report_contact_yes",
+                               "button_back", "button_cancel", "button_have_code", "button_report_add",
+                               "button_skip")},
+    "profile_ask_age_group": set(),
+    "profile_ask_gender": set(),
+    "profile_thanks": set(),
+    **{f"profile_age_group_{a}": set() for a in PROFILE_ANSWERS["age_group"]},
+    **{f"profile_gender_{g}": set() for g in PROFILE_ANSWERS["gender"]},
 }
+#: Texts a helpline with a report form (``reports:`` in helpline.yml) must have.
+REPORT_TEXTS = tuple(k for k in OPTIONAL_TEXT_PLACEHOLDERS if k.startswith(("report_", "button_report_"))) + (
+    "button_back", "button_cancel", "button_have_code", "button_report_add")
+#: Texts a helpline asking the short questions (``profile_questions``) must have.
+PROFILE_TEXTS = tuple(k for k in OPTIONAL_TEXT_PLACEHOLDERS if k.startswith("profile_")) + ("button_skip",)
 
 
 class Texts(RootModel[dict[str, Text]]):
@@ -290,6 +358,23 @@ class Helpline:
     def contact_lines(self, contacts: list[Contact], lang: str) -> str:
         """One "☎ number — label" line per contact, as every emergency and phones text shows them."""
         return "\n".join(f"☎ {c.number} — {self.local(c.label, lang)}" for c in contacts)
+
+    def place_name(self, place_id: str, lang: str) -> str | None:
+        reports = self.settings.reports
+        for place in reports.places if reports else []:
+            if place.id == place_id:
+                return self.local(place.name, lang)
+        return None
+
+    def report_team(self, about: str, place: str) -> str:
+        """The team a report goes to: the first matching route, else the report team, else the default team."""
+        reports = self.settings.reports
+        if reports is None:
+            return self.settings.default_team
+        for route in reports.routes:
+            if (route.about is None or route.about == about) and (route.place is None or route.place == place):
+                return route.team
+        return reports.team or self.settings.default_team
 
     def team_for(self, topic_id: str | None) -> str:
         topic = self.topics.get(topic_id or "")
@@ -427,6 +512,12 @@ def _check_cross_references(settings: HelplineSettings, texts: dict[str, Text], 
         if name not in topic_ids:
             problems.append(f"{hl.where(('first_menu', i))}: no topic {name!r} in topics.yml "
                             f"(topics: {', '.join(t.id for t in topics)})")
+    if settings.reports is not None:
+        _check_reports(settings, settings.reports, team_ids, {t.id for t in topics}, texts, hl, tx, problems)
+    if settings.profile_questions:
+        for key in PROFILE_TEXTS:
+            if key not in texts:
+                problems.append(f"{tx.file}: missing text {key!r} (needed by profile_questions in helpline.yml)")
     if settings.first_menu and "button_more_topics" not in texts:
         problems.append(f"{tx.file}: missing text 'button_more_topics' (the button to every topic, "
                         "needed by first_menu in helpline.yml)")
@@ -456,6 +547,30 @@ def _check_cross_references(settings: HelplineSettings, texts: dict[str, Text], 
                 allowed = ", ".join("{" + p + "}" for p in sorted(known[key])) or "none"
                 problems.append(f"{tx.where((key, lang))}: unknown placeholder "
                                 f"{', '.join('{' + u + '}' for u in sorted(unknown))} (allowed here: {allowed})")
+
+
+def _check_reports(settings: HelplineSettings, reports: ReportSettings, team_ids: set[str], topic_ids: set[str],
+                   texts: dict[str, Text], hl: Located, tx: Located, problems: list[str]) -> None:
+    """The report form's places, routes and texts: every team and place it names exists."""
+    place_ids: set[str] = set()
+    for i, place in enumerate(reports.places):
+        if place.id in place_ids or place.id == "other":
+            problems.append(f"{hl.where(('reports', 'places', i, 'id'))}: place id {place.id!r} is used twice "
+                            "(\"other\" is the free-text place every list has)")
+        place_ids.add(place.id)
+    for i, route in enumerate(reports.routes):
+        if route.team not in team_ids:
+            problems.append(f"{hl.where(('reports', 'routes', i, 'team'))}: no team {route.team!r} in teams")
+        if route.place is not None and route.place not in place_ids | {"other"}:
+            problems.append(f"{hl.where(('reports', 'routes', i, 'place'))}: no place {route.place!r} in "
+                            "reports.places")
+    if reports.team is not None and reports.team not in team_ids:
+        problems.append(f"{hl.where(('reports', 'team'))}: no team {reports.team!r} in teams")
+    if reports.topic not in topic_ids:
+        problems.append(f"{hl.where(('reports', 'topic'))}: no topic {reports.topic!r} in topics.yml")
+    for key in REPORT_TEXTS:
+        if key not in texts:
+            problems.append(f"{tx.file}: missing text {key!r} (needed by reports in helpline.yml)")
 
 
 def _texts_in(model: BaseModel, path: tuple) -> list[tuple[tuple, Text]]:

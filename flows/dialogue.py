@@ -30,6 +30,8 @@ from .content import LANGUAGE_NAMES, Helpline
 from .hours import is_open
 from .messages import ALL_TOPICS, CANCEL_WAITING, HOURS, LANGUAGE, MENU, PERSON, Button, Inbound, Kind, Outbound
 from .outlook import Outlook, QueueOutlook, wait_sentence
+from .report_flow import ReportFlow
+from .reports import ReportDesk
 from .safety_answers import Answer, typed_answer
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,11 @@ class StepContext:
     queue: QueueOutlook
     #: the stored id of the inbound message (the console names the message a risk came from)
     message_id: str | None = None
+    #: where reports are made and found (None: the report topic only answers with its text)
+    reports: ReportDesk | None = None
+    #: kept across the re-runs of one message's step (after a conflict), so that what the step did in
+    #: the store (a report made, a code attempt counted) is done once; the engine reads "queue_turns"
+    memo: dict = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -241,6 +248,7 @@ class Dialogue:
 
     async def _crisis(self, parse: Parse | None, reason: str | None = None) -> None:
         """Emergency contacts first, then the top of the queue, at any hour."""
+        ReportFlow(self).drop()  # a person takes over: a half-answered report form must not answer for them
         check = self.conv.data.get(SAFETY_CHECK)
         if isinstance(check, dict) and not check.get("escalated"):
             check["escalated"] = reason or "crisis"
@@ -299,6 +307,7 @@ class Dialogue:
         Never sends the person away: the question's buttons include a
         person, and whatever they answer they can keep writing.
         """
+        ReportFlow(self).drop()
         self.event("risk_check", priority=Priority.URGENT, score=round(parse.crisis_score, 3),
                    reasons=list(parse.risk_reasons), state=str(self.conv.state))
         if self.conv.state == State.WITH_OPERATOR:
@@ -411,6 +420,8 @@ class Dialogue:
 
     async def _bot(self, first: bool) -> None:
         inbound, parse = self.ctx.inbound, self.ctx.parse
+        if await ReportFlow(self).handle():  # a report being answered, or a reference code
+            return
         if inbound.button is not None:
             await self._button(inbound.button)
             return
@@ -488,6 +499,10 @@ class Dialogue:
         self.conv.topic = topic_id
         self.conv.data["misses"] = 0
         self.event("topic_answered", topic=topic_id)
+        flow = ReportFlow(self)
+        if flow.is_report_topic(topic_id):  # the report form's first question instead of a text
+            flow.start()
+            return
         self.reply(self.line.local(topic.answer, self.lang))
         buttons = [self.button("button_person", PERSON), self.button("button_menu", MENU)]
         if not topic.handoff:

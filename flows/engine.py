@@ -28,6 +28,7 @@ from .content import Helpline
 from .dialogue import StepContext, run_step
 from .messages import Button, ConversationView, Inbound, Kind, Outbound, Turn
 from .outlook import QueueOutlook
+from .reports import QueueTurn, ReportDesk
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ class Engine:
         self.push_channels = push_channels
         self._recent = RecentConversations()
         self.queue = QueueOutlook(store)
+        self.reports = ReportDesk(store, vault)
         # Called after every committed turn (the console listens: new messages,
         # queue changes, crisis alerts). An observer's failure never fails a turn.
         self.observers: list[TurnObserver] = []
@@ -142,12 +144,14 @@ class Engine:
 
     async def _run(self, inbound: Inbound, line: Helpline, conv: Conversation, stored: Message) -> Turn:
         parse = await self._understand(inbound, line)
+        memo: dict = {}  # what the step did in the store, done once however often the step runs
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 conv = await self.store.conversations.get(conv.id) or conv
             now = self.clock()
             conv.last_message_at = now
-            result = await run_step(StepContext(line, conv, inbound, parse, now, self.queue, stored.id))
+            result = await run_step(StepContext(line, conv, inbound, parse, now, self.queue, stored.id,
+                                                reports=self.reports, memo=memo))
             replies = [Message(
                 id=f"{stored.id}:{n}", conversation_id=conv.id, helpline=line.id, channel=inbound.channel,
                 direction=Direction.OUT, sender=Sender.BOT, text=r.text,
@@ -173,6 +177,9 @@ class Engine:
             self._recent.remember(conv)
             turn = Turn(await self.view(conv), tuple(result.replies))
             await self._notify(conv, stored, result.events)
+            queued: list[QueueTurn] = memo.get("queue_turns", [])
+            for q in queued:  # a report's own place in the queue: the consoles hear of it like any other
+                await self._notify(q.conversation, q.message, q.events)
             return turn
         raise Conflict(f"conversation {conv.id} kept changing; gave up after {MAX_ATTEMPTS} attempts")
 

@@ -73,6 +73,7 @@ class IdentityVault:
         _check(secret)
         self._hmac_key = _derive(secret, b"pseudonym")
         self._fernet = Fernet(base64.urlsafe_b64encode(_derive(secret, b"address")))
+        self._code_key = _derive(secret, b"report-code")
         self._keys: dict[tuple[str, str], str] = {}
 
     def user_key(self, channel: str, channel_user_id: str) -> str:
@@ -89,6 +90,14 @@ class IdentityVault:
                 self._keys.clear()
             self._keys[(channel, channel_user_id)] = found
         return found
+
+    def code_hash(self, code: str) -> str:
+        """Keyed hash of a report's reference code (flows/report_codes.py): what the store keeps and looks up.
+
+        Keyed, so a copy of the database alone cannot test guesses offline
+        (the code space is small enough to search without the key).
+        """
+        return hmac.digest(self._code_key, code.encode(), "sha256").hex()
 
     def encrypt(self, address: str) -> str:
         return self._fernet.encrypt(address.encode()).decode("ascii")

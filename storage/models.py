@@ -281,3 +281,54 @@ class Feedback:
     level: str = "none"
     reasons: list[str] = field(default_factory=list)
     marked_at: datetime = field(default_factory=utcnow)
+
+
+class ReportStatus(StrEnum):
+    """What a reporter is told about their report: plain words, never an operator's notes or name."""
+
+    RECEIVED = "received"
+    IN_PROGRESS = "in_progress"
+    REFERRED = "referred"
+    CLOSED = "closed"
+
+
+@dataclass(slots=True)
+class Report:
+    """A report about someone else who needs help (flows/reports.py), anonymous by default.
+
+    It holds nothing that names the reporter: no channel user id, no
+    pseudonym, not the reporter's conversation. ``channel`` is only the
+    channel's name (for the figures). ``contact`` is set only when the
+    reporter asked to be contacted, and then encrypted with the deployment's
+    key (``IdentityVault.encrypt``). ``code_hash`` is a keyed hash of the
+    reference code the reporter got; the code itself is never stored.
+    ``conversation_id`` is the report's own place in the handoff queue (a
+    conversation of channel ``report``), never the reporter's chat.
+    ``additions`` ({"text", "at"}) came later with the code; ``outcomes``
+    ({"outcome", "referred_to", "note", "operator", "at"}) are what
+    operators recorded, newest last.
+    """
+
+    helpline: str
+    code_hash: str
+    about: str
+    place: str
+    what: str
+    urgency: str
+    team: str
+    priority: str
+    place_text: str | None = None
+    channel: str | None = None
+    language: str | None = None
+    contact: str | None = None
+    conversation_id: str | None = None
+    status: str = ReportStatus.RECEIVED
+    additions: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def anonymous(self) -> bool:
+        return self.contact is None

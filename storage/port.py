@@ -12,10 +12,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from .figures import Figures, Period
 from .health import WriteHealth
-from .models import Conversation, Event, Feedback, Message, Operator, Session
+from .models import Conversation, Event, Feedback, Message, Operator, Report, Session
 
 @dataclass(frozen=True, slots=True)
 class QueueStats:
@@ -409,6 +410,34 @@ class FeedbackMarks(ABC):
         """Forget marks made before ``before`` (the retention time); how many there were."""
 
 
+class Reports(ABC):
+    """Reports about someone in danger (``models.Report``): anonymous, found again only by their code's hash."""
+
+    @abstractmethod
+    async def add(self, report: Report) -> Report:
+        """Insert a new report (its ``code_hash`` is unique: AlreadyExists when taken)."""
+
+    @abstractmethod
+    async def get(self, report_id: str) -> Report | None: ...
+
+    @abstractmethod
+    async def by_code(self, helpline: str, code_hash: str) -> Report | None:
+        """The report of this helpline whose reference code hashes to ``code_hash``."""
+
+    @abstractmethod
+    async def by_conversation(self, conversation_id: str) -> Report | None:
+        """The report whose queue conversation this is (the console's card)."""
+
+    @abstractmethod
+    async def add_information(self, report_id: str, addition: dict[str, Any], now: datetime) -> Report | None:
+        """Append one addition atomically (two at once both stay); None when there is no such report."""
+
+    @abstractmethod
+    async def record_outcome(self, report_id: str, outcome: dict[str, Any], status: str,
+                             now: datetime) -> Report | None:
+        """Append an operator's outcome and set the status the reporter is told, atomically."""
+
+
 class Store(ABC):
     """One database, its collections and the few operations across them."""
 
@@ -427,6 +456,7 @@ class Store(ABC):
     #: even if a ping answers.
     writes: WriteHealth
     feedback: FeedbackMarks
+    reports: Reports
 
     @abstractmethod
     async def open(self) -> None:

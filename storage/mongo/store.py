@@ -23,7 +23,7 @@ from ..identity import PlatformIds
 from ..models import Conversation, Event, Message
 from ..port import Store
 from ..figures import Figures, Period, assemble
-from . import conversations, events, feedback, messages, migrations, operators
+from . import conversations, events, feedback, messages, migrations, operators, reports
 from . import figures as figures_pipelines
 from .documents import conversation_doc, event_doc, message_doc
 from .errors import UNAVAILABLE, translated
@@ -41,6 +41,7 @@ _INDEXES = [
     ("sessions", operators.SESSION_INDEXES),
     ("login_attempts", operators.ATTEMPT_INDEXES),
     ("feedback", feedback.INDEXES),
+    ("reports", reports.INDEXES),
 ]
 
 
@@ -80,6 +81,7 @@ class MongoStore(Store):
         self.sessions = operators.MongoSessions(self.db["sessions"])
         self.login_attempts = operators.MongoLoginAttempts(self.db["login_attempts"])
         self.feedback = feedback.MongoFeedback(self.db["feedback"])
+        self.reports = reports.MongoReports(self.db["reports"])
 
     async def open(self) -> None:
         """Migrate and create the indexes, every time: a database recreated meanwhile gets them back."""

@@ -97,11 +97,24 @@ def _shown_name(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
         conn.execute("ALTER TABLE messages ADD COLUMN shown_name TEXT")
 
 
+def _reports_table(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
+    """Reports about someone in danger (issue 26): a JSON document, looked up by its code's hash."""
+    conn.execute("""CREATE TABLE IF NOT EXISTS reports (
+        id TEXT PRIMARY KEY,
+        helpline TEXT NOT NULL,
+        code_hash TEXT NOT NULL UNIQUE,
+        conversation_id TEXT,
+        created_at INTEGER NOT NULL,
+        doc TEXT NOT NULL)""")
+    conn.execute("CREATE INDEX IF NOT EXISTS reports_conversation ON reports (conversation_id)")
+
+
 MIGRATIONS = [
     Migration(2, "platform message ids are stored as keyed hashes; web chat client ids apart", _hash_platform_ids),
     Migration(3, "operators' crisis marks (feedback)", _feedback_table),
     Migration(4, "indexes for the helpline's figures", _figures_indexes),
     Migration(5, "the name an operator's message is shown with", _shown_name),
+    Migration(6, "reports about someone in danger", _reports_table),
 ]
 #: The version this vikno writes.
 SCHEMA_VERSION = MIGRATIONS[-1].version if MIGRATIONS else BASELINE

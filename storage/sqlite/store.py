@@ -15,7 +15,7 @@ from ..files import private_file, private_folder, tighten_folder
 from ..identity import PlatformIds, load_or_create_secret
 from ..models import Conversation, Event, Message
 from ..port import Store
-from . import conversations, events, feedback, messages, operators, writer
+from . import conversations, events, feedback, messages, operators, reports, writer
 from . import figures as figures_sql
 from .db import SqliteDatabase, WriterKind
 from .inuse import InUse
@@ -48,6 +48,7 @@ class SqliteStore(Store):
         self.sessions = operators.SqliteSessions(self._db)
         self.login_attempts = operators.SqliteLoginAttempts(self._db)
         self.feedback = feedback.SqliteFeedback(self._db)
+        self.reports = reports.SqliteReports(self._db)
 
     def _platform_ids(self) -> PlatformIds:
         if self._ids is None:

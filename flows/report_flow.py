@@ -1,0 +1,377 @@
+"""The report flow as the person meets it: a few short questions, each answered by a button or in words.
+
+About whom → where → what is happening → how urgent → may we call you (and
+the number). "Back" and "cancel" work at every step, pressed or typed. "Now"
+(immediate danger) gets the emergency numbers at once and makes the report
+a crisis in the queue. The crisis layer runs before any of this (a crisis
+said at any step is one, as everywhere; the draft is then dropped and a
+person takes over the chat). Then the code: "I have a code", or the code
+typed on its own, shows the report's status in plain words and lets the
+person add information.
+
+The draft lives in the reporter's conversation while they answer
+(``REPORT_DRAFT``) and is gone once the report is made or cancelled; nothing
+in the conversation points to the report afterwards. While a person who gave
+a right code adds information, ``REPORT_FOLLOWUP`` holds the report's id for
+that one step (at most ``FOLLOWUP_MINUTES``): the only, short-lived, link.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from vikno.storage.models import Report
+
+from .content import REPORT_ABOUT, REPORT_URGENCY
+from .messages import Button, Inbound, Kind
+from .report_codes import looks_like_code
+from .reports import Draft, QueueTurn, ReportDesk
+
+if TYPE_CHECKING:
+    from .dialogue import Dialogue
+
+#: conversation.data keys: the report being answered, "a code is expected", the report a right code opened.
+REPORT_DRAFT, REPORT_CODE, REPORT_FOLLOWUP = "report_draft", "report_code", "report_followup"
+PREFIX = "report:"
+BACK, CANCEL, HAVE_CODE, ADD = "report:back", "report:cancel", "report:code", "report:add"
+OTHER_PLACE = "report:place:other"
+CONTACT_YES, CONTACT_NO = "report:contact:yes", "report:contact:no"
+#: A draft left this long is forgotten (the next message is read as a new one).
+DRAFT_HOURS = 2
+FOLLOWUP_MINUTES = 15
+MAX_WHAT, MAX_PLACE, MAX_ADDITION = 2000, 300, 2000
+#: The step before each step ("back"); back from the first question leaves the form.
+PREVIOUS = {"place": "about", "place_other": "place", "what": "place", "urgency": "what", "contact": "urgency",
+            "phone": "contact"}
+#: Words that mean back / cancel / yes / no when typed alone, in the helpline languages.
+BACK_WORDS = {"назад", "back", "geri", "повернутися", "вернуться"}
+CANCEL_WORDS = {"скасувати", "скасуй", "відміна", "відмінити", "стоп", "отмена", "отменить", "отменяю", "cancel",
+                "stop", "ləğv", "legv", "dayan"}
+YES_WORDS = {"так", "да", "yes", "bəli", "beli", "hə", "he", "ага", "угу", "ok", "добре", "хорошо"}
+NO_WORDS = {"ні", "нет", "no", "xeyr", "yox", "не", "анонімно", "анонимно", "anonim", "anonymous"}
+CODE_WORDS = {"код", "code", "kod", "kodum", "коду"}
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_PHONE = re.compile(r"\+?[\d\s\-()]{7,24}")
+
+
+def words(text: str | None) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text or "")]
+
+
+def match(text: str | None, options: list[Button]) -> str | None:
+    """The option a typed answer means: its number, its title, or a word that starts like one of its words.
+
+    Only an answer that points at one option counts ("людина" is in two
+    titles: neither); otherwise None, and the question is asked again.
+    """
+    typed = (text or "").strip()
+    if typed.isdigit() and 1 <= int(typed) <= len(options):
+        return options[int(typed) - 1].payload
+    said = words(typed)
+    if not said:
+        return None
+    scores = []
+    for option in options:
+        title = words(option.title)
+        if said == title:
+            return option.payload
+        stems = {w[:5] for w in title if len(w) >= 3}
+        scores.append(sum(1 for w in said if len(w) >= 3 and w[:5] in stems))
+    best = max(scores, default=0)
+    if best == 0 or scores.count(best) > 1:
+        return None
+    return options[scores.index(best)].payload
+
+
+def phone_of(text: str | None) -> str | None:
+    """A phone number as typed (7 to 15 digits, with + spaces dashes or brackets), tidied; None otherwise."""
+    typed = (text or "").strip()
+    if not _PHONE.fullmatch(typed):
+        return None
+    digits = re.sub(r"\D", "", typed)
+    if not 7 <= len(digits) <= 15:
+        return None
+    return ("+" if typed.startswith("+") else "") + digits
+
+
+class ReportFlow:
+    """The report questions and the code, for one step of one conversation (see the module's docstring)."""
+
+    def __init__(self, dialogue: Dialogue) -> None:
+        self.d = dialogue
+        self.conv = dialogue.conv
+        self.line = dialogue.line
+        self.now: datetime = dialogue.ctx.now
+
+    @property
+    def enabled(self) -> bool:
+        return self.line.settings.reports is not None and self.d.ctx.reports is not None
+
+    @property
+    def desk(self) -> ReportDesk:
+        desk = self.d.ctx.reports
+        assert desk is not None
+        return desk
+
+    def is_report_topic(self, topic_id: str) -> bool:
+        return self.enabled and topic_id == self.line.settings.reports.topic  # type: ignore[union-attr]
+
+    def drop(self) -> None:
+        """Forget the draft and the code session (a crisis, /start, another topic)."""
+        for key in (REPORT_DRAFT, REPORT_CODE, REPORT_FOLLOWUP):
+            self.conv.data.pop(key, None)
+
+    # --- entry ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.conv.data.pop(REPORT_CODE, None)
+        self.conv.data.pop(REPORT_FOLLOWUP, None)
+        self.conv.data[REPORT_DRAFT] = {"step": "about", "at": self.now.isoformat()}
+        self._ask("about")
+
+    async def handle(self) -> bool:
+        """Whether this message belongs to the report flow or the code (then it has been answered)."""
+        if not self.enabled:
+            return False
+        inbound: Inbound = self.d.ctx.inbound
+        button = inbound.button
+        if inbound.kind == Kind.START:
+            self.drop()
+            return False
+        self._expire()
+        if button is not None and not button.startswith(PREFIX):
+            self.drop()  # the menu, a topic, a person: the person has left the form
+            return False
+        if button == HAVE_CODE:
+            self.conv.data.pop(REPORT_DRAFT, None)
+            self.conv.data[REPORT_CODE] = {"at": self.now.isoformat()}
+            self.d.reply(self.d.say("report_ask_code"), self.d.button("button_cancel", CANCEL))
+            return True
+        if button == ADD:
+            return self._add_prompt()
+        text = inbound.text if inbound.kind == Kind.TEXT else None
+        draft = self.conv.data.get(REPORT_DRAFT)
+        if isinstance(draft, dict):
+            if button is None and text is None:
+                return False  # a photo or a sticker: the usual answer, the draft waits
+            await self._step(draft, button, text)
+            return True
+        followup = self.conv.data.get(REPORT_FOLLOWUP)
+        if isinstance(followup, dict) and followup.get("adding") and button is None and text:
+            await self._add(followup, text)
+            return True
+        if button == CANCEL:
+            self.drop()
+            self.d.reply(self.d.say("menu_prompt"), *self.d.menu_buttons())
+            return True
+        if button is not None:  # a report button of a form no longer open: back to the menu
+            self.drop()
+            self.d.reply(self.d.say("menu_prompt"), *self.d.menu_buttons())
+            return True
+        if text is None:
+            return False
+        if REPORT_CODE in self.conv.data:
+            if _is(text, CANCEL_WORDS) or _is(text, BACK_WORDS):
+                self.drop()
+                self.d.reply(self.d.say("menu_prompt"), *self.d.menu_buttons())
+                return True
+            await self._code(text)
+            return True
+        if looks_like_code(text):
+            await self._code(text)
+            return True
+        said = words(text)
+        if said and len(said) <= 5 and CODE_WORDS & set(said):
+            self.conv.data[REPORT_CODE] = {"at": self.now.isoformat()}
+            self.d.reply(self.d.say("report_ask_code"), self.d.button("button_cancel", CANCEL))
+            return True
+        return False
+
+    def _expire(self) -> None:
+        data = self.conv.data
+        for key, limit in ((REPORT_DRAFT, timedelta(hours=DRAFT_HOURS)), (REPORT_CODE, timedelta(minutes=30)),
+                           (REPORT_FOLLOWUP, timedelta(minutes=FOLLOWUP_MINUTES))):
+            item = data.get(key)
+            at = item.get("at") if isinstance(item, dict) else None
+            if item is not None and (not at or datetime.fromisoformat(at) < self.now - limit):
+                data.pop(key, None)
+
+    # --- the questions -----------------------------------------------------------------
+
+    def _options(self, step: str) -> list[Button]:
+        d, lang = self.d, self.d.lang
+        if step == "about":
+            return [d.button(f"report_about_{a}", f"report:about:{a}") for a in REPORT_ABOUT]
+        if step == "place":
+            places = self.line.settings.reports.places  # type: ignore[union-attr]
+            return [Button(self.line.local(p.name, lang), f"report:place:{p.id}") for p in places] + [
+                d.button("button_report_other_place", OTHER_PLACE)]
+        if step == "urgency":
+            return [d.button(f"report_urgency_{u}", f"report:urgency:{u}") for u in REPORT_URGENCY]
+        if step == "contact":
+            return [d.button("button_report_contact_no", CONTACT_NO), d.button("button_report_contact_yes", CONTACT_YES)]
+        return []
+
+    def _ask(self, step: str) -> None:
+        d = self.d
+        extra = [d.button("button_back", BACK)] if step != "about" else [d.button("button_have_code", HAVE_CODE)]
+        extra.append(d.button("button_cancel", CANCEL))
+        d.reply(d.say(f"report_ask_{step}"), *self._options(step), *extra)
+
+    async def _step(self, draft: dict, button: str | None, text: str | None) -> None:
+        step = draft.get("step", "about")
+        if button == CANCEL or (button is None and _is(text, CANCEL_WORDS)):
+            self.conv.data.pop(REPORT_DRAFT, None)
+            self.d.event("form_cancelled", form="report", step=step)
+            self.d.reply(self.d.say("report_cancelled"), *self.d.menu_buttons())
+            return
+        if button == BACK or (button is None and _is(text, BACK_WORDS)):
+            previous = PREVIOUS.get(step)
+            if previous is None:
+                self.conv.data.pop(REPORT_DRAFT, None)
+                self.d.reply(self.d.say("menu_prompt"), *self.d.menu_buttons())
+                return
+            draft["step"] = previous
+            self._ask(previous)
+            return
+        chosen = button if button is not None else (match(text, self._options(step)) if text else None)
+        if step == "about":
+            about = _value(chosen, "report:about:")
+            if about not in REPORT_ABOUT:
+                self._ask(step)
+                return
+            draft["about"], draft["step"] = about, "place"
+            self._ask("place")
+        elif step == "place":
+            if chosen == OTHER_PLACE:
+                draft["step"] = "place_other"
+                self._ask("place_other")
+                return
+            place = _value(chosen, "report:place:")
+            if place is not None and self.line.place_name(place, self.d.lang) is not None:
+                draft["place"], draft["place_text"] = place, None
+            elif button is None and text and len(words(text)) >= 1 and len(text.strip()) >= 3:
+                draft["place"], draft["place_text"] = "other", text.strip()[:MAX_PLACE]  # typed: a place of its own
+            else:
+                self._ask(step)
+                return
+            draft["step"] = "what"
+            self._ask("what")
+        elif step == "place_other":
+            if not text or not text.strip():
+                self._ask(step)
+                return
+            draft["place"], draft["place_text"], draft["step"] = "other", text.strip()[:MAX_PLACE], "what"
+            self._ask("what")
+        elif step == "what":
+            if not text or not text.strip():
+                self._ask(step)
+                return
+            draft["what"], draft["step"] = text.strip()[:MAX_WHAT], "urgency"
+            self._ask("urgency")
+        elif step == "urgency":
+            urgency = _value(chosen, "report:urgency:")
+            if urgency not in REPORT_URGENCY:
+                self._ask(step)
+                return
+            draft["urgency"], draft["step"] = urgency, "contact"
+            if urgency == "now":  # the numbers at once, before anything else is asked
+                self.d.reply(self.d.say("report_urgent_now", emergency=self.d.emergency_list()))
+            self._ask("contact")
+        elif step == "contact":
+            phone = phone_of(text)
+            if phone is not None:
+                await self._submit(draft, phone)
+            elif chosen == CONTACT_NO or (button is None and _is(text, NO_WORDS)):
+                await self._submit(draft, None)
+            elif chosen == CONTACT_YES or (button is None and _is(text, YES_WORDS)):
+                draft["step"] = "phone"
+                self._ask("phone")
+            else:
+                self._ask(step)
+        elif step == "phone":
+            phone = phone_of(text)
+            if phone is None:
+                self.d.reply(self.d.say("report_bad_phone"), self.d.button("button_back", BACK),
+                             self.d.button("button_cancel", CANCEL))
+                return
+            await self._submit(draft, phone)
+        else:  # a draft from an unknown step: start over
+            self.start()
+
+    async def _submit(self, draft: dict, phone: str | None) -> None:
+        memo = self.d.ctx.memo
+        made = memo.get("report_made")
+        if made is None:  # the step may run again after a conflict: the report is made once
+            made = await self.desk.submit(self.line, Draft(
+                about=draft["about"], place=draft["place"], place_text=draft.get("place_text"), what=draft["what"],
+                urgency=draft["urgency"], phone=phone), channel=self.conv.channel, language=self.conv.language,
+                now=self.now)
+            memo["report_made"] = made
+            memo.setdefault("queue_turns", []).append(made[2])
+        _, code, _ = made
+        self.conv.data.pop(REPORT_DRAFT, None)
+        self.d.reply(self.d.say("report_made", code=code), self.d.button("button_have_code", HAVE_CODE),
+                     *self.d.menu_buttons())
+
+    # --- the code ----------------------------------------------------------------------
+
+    async def _code(self, text: str) -> None:
+        memo = self.d.ctx.memo
+        if "report_lookup" not in memo:  # counted once per message, also when the step runs again
+            memo["report_lookup"] = await self.desk.lookup(self.line, self.conv.user_key, text, self.now)
+        found = memo["report_lookup"]
+        if found == "limited":
+            self.conv.data.pop(REPORT_CODE, None)
+            self.d.event("code_attempts_limited")
+            self.d.reply(self.d.say("report_code_limited", phones=self.d.phones_list()), *self.d.menu_buttons())
+            return
+        if not isinstance(found, Report):
+            self.conv.data[REPORT_CODE] = {"at": self.now.isoformat()}
+            self.d.reply(self.d.say("report_code_unknown"), self.d.button("button_cancel", CANCEL))
+            return
+        self.conv.data.pop(REPORT_CODE, None)
+        self.conv.data[REPORT_FOLLOWUP] = {"report_id": found.id, "at": self.now.isoformat()}
+        status = await self.desk.status(found)
+        self.d.reply(self.d.say("report_status", status=self.d.say(f"report_status_{status}")),
+                     self.d.button("button_report_add", ADD), self.d.button("button_menu", "menu"))
+
+    def _add_prompt(self) -> bool:
+        followup = self.conv.data.get(REPORT_FOLLOWUP)
+        if not isinstance(followup, dict):
+            self.conv.data[REPORT_CODE] = {"at": self.now.isoformat()}
+            self.d.reply(self.d.say("report_ask_code"), self.d.button("button_cancel", CANCEL))
+            return True
+        followup["adding"] = True
+        self.d.reply(self.d.say("report_add_prompt"), self.d.button("button_cancel", CANCEL))
+        return True
+
+    async def _add(self, followup: dict, text: str) -> None:
+        if _is(text, CANCEL_WORDS):
+            self.drop()
+            self.d.reply(self.d.say("report_nothing_added"), *self.d.menu_buttons())
+            return
+        memo = self.d.ctx.memo
+        if "report_added" not in memo:
+            report = await self.desk.store.reports.get(str(followup.get("report_id")))
+            turn = await self.desk.add_information(report, text.strip()[:MAX_ADDITION], self.now) if report else None
+            memo["report_added"] = turn
+            if turn is not None:
+                memo.setdefault("queue_turns", []).append(turn)
+        self.conv.data.pop(REPORT_FOLLOWUP, None)  # the link to the report ends with the addition
+        self.d.reply(self.d.say("report_added"), self.d.button("button_have_code", HAVE_CODE), *self.d.menu_buttons())
+
+
+def _is(text: str | None, vocabulary: set[str]) -> bool:
+    """A message that is one of these words (and nothing else but punctuation and emoji)."""
+    said = words(text)
+    return len(said) == 1 and said[0] in vocabulary
+
+
+def _value(payload: str | None, prefix: str) -> str | None:
+    return payload[len(prefix):] if payload and payload.startswith(prefix) else None
+
+
+__all__ = ["QueueTurn", "ReportFlow"]

@@ -1,0 +1,170 @@
+"""Reports about someone in danger: made anonymously, found again only by their reference code.
+
+What the dialogue asks is in flows/report_flow.py; this is what happens in
+the store. A report is its own record (``storage.models.Report``) and its
+own place in the handoff queue: a conversation of channel ``report`` with a
+random key and no address, never the reporter's chat. So nothing the
+console, the figures or the report's events show leads back to the
+reporter's channel id; the reporter's contact is stored only when they ask
+to be called, and then encrypted with the deployment's key.
+
+The reference code is the only way back to a report, from any channel: it
+is stored as a keyed hash, and every attempt to use one counts against the
+channel user (``USER_ATTEMPTS`` in ``USER_WINDOW``) and against the
+helpline (``GLOBAL_ATTEMPTS_PER_HOUR`` a clock hour), counted *before* the
+lookup in the store's login-attempts collection, so parallel guesses cannot
+slip past the limit. Successful lookups count too: a reporter checks a few
+times a day at most, and a guesser that owns one real code must not be able
+to reset the count with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from vikno.storage.errors import AlreadyExists, Conflict
+from vikno.storage.identity import IdentityVault
+from vikno.storage.models import (Conversation, Direction, Event, Message, Priority, Report, ReportStatus, Sender,
+                                  State, new_id)
+from vikno.storage.port import Store
+
+from .content import Helpline
+from .report_codes import new_code, normalize
+
+#: The channel of a report's own queue conversation (it has no one to write back to).
+REPORT_CHANNEL = "report"
+#: Code attempts one channel user may make, and how long after their last one they are forgotten.
+USER_ATTEMPTS, USER_WINDOW = 5, timedelta(minutes=30)
+#: Code attempts a helpline takes in one clock hour from everyone together (guessing from many accounts).
+GLOBAL_ATTEMPTS_PER_HOUR = 100
+#: The login-attempts "login" all report-code keys are counted under (so they can be cleared together).
+ATTEMPTS_GROUP = "report-code"
+#: An operator's outcome → the status the reporter is told.
+OUTCOME_STATUS = {"referred": ReportStatus.REFERRED, "visit_planned": ReportStatus.IN_PROGRESS,
+                  "helped": ReportStatus.CLOSED, "no_action": ReportStatus.CLOSED, "closed": ReportStatus.CLOSED}
+OUTCOMES = tuple(OUTCOME_STATUS)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """The reporter's answers, complete."""
+
+    about: str
+    place: str
+    what: str
+    urgency: str
+    place_text: str | None = None
+    phone: str | None = None
+
+
+@dataclass(slots=True)
+class QueueTurn:
+    """What a report did to its queue conversation, for the consoles (the engine's observers)."""
+
+    conversation: Conversation
+    message: Message
+    events: list[Event]
+
+
+class ReportDesk:
+    def __init__(self, store: Store, vault: IdentityVault) -> None:
+        self.store = store
+        self.vault = vault
+
+    async def submit(self, line: Helpline, draft: Draft, *, channel: str, language: str | None,
+                     now: datetime) -> tuple[Report, str, QueueTurn]:
+        """Store the report, put it in the queue, and return it with its code (shown once, never stored)."""
+        settings = line.settings.reports
+        assert settings is not None
+        crisis = draft.urgency == "now"
+        priority = Priority.CRISIS if crisis else settings.priority
+        team = line.report_team(draft.about, draft.place)
+        # Closed until the commit below opens it: a crash in between leaves nothing half-made in the queue.
+        queued = await self.store.conversations.create(Conversation(
+            helpline=line.id, channel=REPORT_CHANNEL, user_key=new_id(), address=None, state=State.CLOSED,
+            language=language, topic=settings.topic, step="report"))
+        for _ in range(5):
+            code = new_code()
+            report = Report(
+                helpline=line.id, code_hash=self.vault.code_hash(code), about=draft.about, place=draft.place,
+                place_text=draft.place_text, what=draft.what, urgency=draft.urgency, team=team, priority=priority,
+                channel=channel, language=language, conversation_id=queued.id,
+                contact=self.vault.encrypt(draft.phone) if draft.phone else None, created_at=now, updated_at=now)
+            try:
+                await self.store.reports.add(report)
+                break
+            except AlreadyExists:  # a code taken already (1 in 10^15 per report): draw another
+                continue
+        else:
+            raise RuntimeError("could not draw an unused report code")
+        queued.state, queued.priority, queued.enqueued_at = State.WAITING, priority, now
+        queued.team = None if crisis else team  # a crisis is every operator's business, as in the dialogue
+        queued.data["report_id"] = report.id
+        queued.last_message_at = now
+        message = self._message(queued, draft.what, now)
+        event = Event(helpline=line.id, kind="report_made", conversation_id=queued.id, channel=channel,
+                      language=language, topic=settings.topic, priority=priority, at=now,
+                      data={"report_id": report.id, "about": draft.about, "district": draft.place,
+                            "urgency": draft.urgency, "anonymous": report.anonymous})
+        queued = await self.store.commit_turn(queued, message, [], [event])
+        return report, code, QueueTurn(queued, message, [event])
+
+    async def lookup(self, line: Helpline, user_key: str, typed: str,
+                     now: datetime) -> Report | Literal["limited"] | None:
+        """The report of a typed code; "limited" after too many attempts; None for a wrong code."""
+        attempts = self.store.login_attempts
+        mine = await attempts.hit(f"{ATTEMPTS_GROUP}:{line.id}:{user_key}", ATTEMPTS_GROUP, now, USER_WINDOW)
+        everyone = await attempts.hit(f"{ATTEMPTS_GROUP}:{line.id}:{now:%Y%m%d%H}", ATTEMPTS_GROUP, now,
+                                      timedelta(hours=1))
+        if mine > USER_ATTEMPTS or everyone > GLOBAL_ATTEMPTS_PER_HOUR:
+            return "limited"
+        code = normalize(typed)
+        if code is None:
+            return None
+        return await self.store.reports.by_code(line.id, self.vault.code_hash(code))
+
+    async def add_information(self, report: Report, text: str, now: datetime) -> QueueTurn | None:
+        """The reporter's addition: on the report, and in its queue conversation (back in the queue if closed)."""
+        updated = await self.store.reports.add_information(report.id, {"text": text, "at": now.isoformat()}, now)
+        if updated is None or updated.conversation_id is None:
+            return None
+        message: Message | None = None
+        for _ in range(8):
+            queued = await self.store.conversations.get(updated.conversation_id)
+            if queued is None:
+                return None
+            if message is None:
+                message = self._message(queued, text, now)
+            event = Event(helpline=queued.helpline, kind="report_information_added", conversation_id=queued.id,
+                          channel=updated.channel, language=queued.language, topic=queued.topic,
+                          priority=queued.priority or updated.priority, at=now, data={"report_id": updated.id})
+            if queued.state in (State.CLOSED, State.BOT):  # re-raised: an operator must read what came
+                queued.state, queued.priority, queued.enqueued_at = State.WAITING, updated.priority, now
+                queued.operator_id, queued.claimed_at = None, None
+                queued.team = None if updated.priority == Priority.CRISIS else updated.team
+                event.priority = updated.priority
+                event.data["reopened"] = True
+            queued.last_message_at = now
+            try:
+                queued = await self.store.commit_turn(queued, message, [], [event])
+            except Conflict:
+                continue
+            return QueueTurn(queued, message, [event])
+        return None
+
+    async def status(self, report: Report) -> str:
+        """What the reporter is told: the latest outcome's status, or whether someone has it now."""
+        if report.outcomes or report.status != ReportStatus.RECEIVED:
+            return report.status
+        queued = await self.store.conversations.get(report.conversation_id) if report.conversation_id else None
+        if queued is not None and queued.state in (State.WITH_OPERATOR, State.CLOSED):
+            return ReportStatus.IN_PROGRESS
+        return ReportStatus.RECEIVED
+
+    @staticmethod
+    def _message(queued: Conversation, text: str, now: datetime) -> Message:
+        """The reporter's words in the report's queue conversation (no platform id: nobody to recognise)."""
+        return Message(conversation_id=queued.id, helpline=queued.helpline, channel=REPORT_CHANNEL,
+                       direction=Direction.IN, sender=Sender.USER, text=text, kind="text", created_at=now)

@@ -1,0 +1,275 @@
+"""The anonymous report (issue 26): the flow, the code, the limit, and nothing that names the reporter."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from vikno.flows.engine import Engine
+from vikno.flows.report_codes import ALPHABET, looks_like_code, new_code, normalize
+from vikno.flows.reports import GLOBAL_ATTEMPTS_PER_HOUR, USER_ATTEMPTS
+from vikno.storage.identity import IdentityVault
+from vikno.storage.models import Priority, State
+from vikno.storage.mongo.store import MongoStore
+from vikno.storage.port import Store
+from vikno.storage.sqlite.store import SqliteStore
+
+from .conftest import intent
+from .test_engine import payloads, press, text
+
+REPORTER = "380501112233"  # the reporter's channel id: must appear nowhere in a report or its events
+CODE = re.compile(r"[" + ALPHABET + r"]{4}-[" + ALPHABET + r"]{4}-[" + ALPHABET + r"]{4}")
+
+
+def tg(body: str | None = None, button: str | None = None, user: str = REPORTER):
+    from vikno.flows.messages import Inbound, Kind
+    if button is not None:
+        return Inbound(channel="telegram", user_id=user, button=button, kind=Kind.BUTTON)
+    return Inbound(channel="telegram", user_id=user, text=body)
+
+
+async def make_report(engine: Engine, user: str = REPORTER, *, urgency: str = "soon", phone: str | None = None,
+                      lang: str = "uk") -> tuple[str, list]:
+    """Through the whole form by buttons; the code the reporter was given, and every turn."""
+    turns = [await engine.handle(tg("Добрий день" if lang == "uk" else "Hello there friends", user=user))]
+    if lang != "uk":
+        turns.append(await engine.handle(tg(button=f"lang:{lang}", user=user)))
+    turns.append(await engine.handle(tg(button="topic:report_person_in_need", user=user)))
+    turns.append(await engine.handle(tg(button="report:about:elderly", user=user)))
+    turns.append(await engine.handle(tg(button="report:place:north", user=user)))
+    turns.append(await engine.handle(tg("Сусідка не виходить з дому третій день, не відчиняє двері", user=user)))
+    turns.append(await engine.handle(tg(button=f"report:urgency:{urgency}", user=user)))
+    if phone:
+        turns.append(await engine.handle(tg(button="report:contact:yes", user=user)))
+        turns.append(await engine.handle(tg(phone, user=user)))
+    else:
+        turns.append(await engine.handle(tg(button="report:contact:no", user=user)))
+    found = CODE.search(turns[-1].replies[0].text)
+    assert found, turns[-1].replies[0].text
+    return found.group(0), turns
+
+
+def test_codes_are_typed_as_seen_on_any_keyboard() -> None:
+    code = new_code()
+    assert CODE.fullmatch(code)
+    assert normalize(code.lower().replace("-", " ")) == code
+    assert normalize("ктмх-4тр9-нс3в") == "KTMX-4TP9-HC3B"  # Cyrillic look-alikes, lower case
+    assert normalize("K7MX4TP9HC3B") == "K7MX-4TP9-HC3B" and normalize("K7MX-4TP9") is None
+    assert normalize("O7MX-4TP9-HC3B") is None  # no O, 0, 1, I, L in the alphabet: nothing to confuse
+    assert looks_like_code("k7mx-4tp9-hc3b") and not looks_like_code("привіт як справи")
+
+
+async def test_report_by_buttons_reaches_the_queue_as_its_own_anonymous_conversation(engine: Engine,
+                                                                                    any_store: Store) -> None:
+    code, turns = await make_report(engine)
+    start = turns[1]
+    assert "анонімно" in start.replies[0].text and "report:about:child" in payloads(start)
+    assert "report:code" in payloads(start) and "report:cancel" in payloads(start)
+    assert "report:place:north" in payloads(turns[2]) and "report:place:other" in payloads(turns[2])
+    made = turns[-1]
+    assert made.replies[0].text.startswith("Дякуємо") and code in made.replies[0].text
+    reporter = await engine.find("telegram", REPORTER)
+    assert reporter.state == State.BOT and "report_draft" not in reporter.data  # the reporter's chat stays theirs
+    assert "report" not in str(reporter.data)  # nothing in the reporter's chat points to the report
+    queue = await any_store.conversations.waiting(["line1620"])
+    assert len(queue) == 1
+    queued = queue[0]
+    assert queued.channel == "report" and queued.address is None and queued.priority == Priority.URGENT_REPORT
+    assert queued.team == "social" and queued.id != reporter.id
+    report = await any_store.reports.by_conversation(queued.id)
+    assert report is not None and report.anonymous and report.about == "elderly" and report.place == "north"
+    assert report.urgency == "soon" and report.channel == "telegram" and report.status == "received"
+    assert report.what.startswith("Сусідка") and code not in str(report)  # the code only as its keyed hash
+    history = await any_store.messages.history(queued.id)
+    assert [m.text for m in history] == [report.what]
+
+
+async def test_the_events_are_exactly_the_contract(engine: Engine, any_store: Store) -> None:
+    await make_report(engine)
+    counts = await any_store.events.count_by("kind", helpline="line1620", kind="report_made")
+    assert counts == {"report_made": 1}
+    report_event = await _events(any_store, "report_made")
+    (event,) = report_event
+    queued = (await any_store.conversations.waiting(["line1620"]))[0]
+    report = await any_store.reports.by_conversation(queued.id)
+    assert event.topic == "report_person_in_need" and event.priority == "urgent_report"
+    assert event.channel == "telegram" and event.language == "uk" and event.conversation_id == queued.id
+    assert event.data == {"report_id": report.id, "about": "elderly", "district": "north", "urgency": "soon",
+                          "anonymous": True}
+
+
+async def _events(store: Store, kind: str):
+    if isinstance(store, SqliteStore):
+        import json
+        import sqlite3
+
+        from vikno.storage.models import Event
+        conn = sqlite3.connect(store.path)
+        conn.row_factory = sqlite3.Row
+        try:
+            return [Event(helpline=r["helpline"], kind=r["kind"], conversation_id=r["conversation_id"],
+                          channel=r["channel"], language=r["language"], topic=r["topic"], priority=r["priority"],
+                          data=json.loads(r["data"]), id=r["id"])
+                    for r in conn.execute("SELECT * FROM events WHERE kind = ?", (kind,))]
+        finally:
+            conn.close()
+    from vikno.storage.models import Event
+    out = []
+    async for doc in store.db["events"].find({"kind": kind}):
+        doc = dict(doc)
+        doc["id"] = doc.pop("_id")
+        out.append(Event(**doc))
+    return out
+
+
+async def test_immediate_danger_tells_the_numbers_at_once_and_is_a_crisis_for_everyone(engine: Engine,
+                                                                                   any_store: Store) -> None:
+    code, turns = await make_report(engine, urgency="now")
+    now_turn = turns[-2]
+    assert "112" in now_turn.replies[0].text and "report:contact:no" in payloads(now_turn)
+    queued = (await any_store.conversations.waiting(["line1620"]))[0]
+    assert queued.priority == Priority.CRISIS and queued.team is None
+    (event,) = await _events(any_store, "report_made")
+    assert event.priority == "crisis" and event.data["urgency"] == "now"
+
+
+async def test_typed_answers_back_and_cancel_in_russian(engine: Engine, any_store: Store) -> None:
+    engine.nlu.table.update(dict([intent("хочу сообщить о ребёнке", "report_person_in_need", language="ru")]))
+    user = "ru-typist"
+    await engine.handle(tg(button="lang:ru", user=user))
+    first = await engine.handle(tg("хочу сообщить о ребёнке", user=user))
+    assert first.replies[-1].text.startswith("Спасибо, что не остаётесь")
+    place = await engine.handle(tg("ребёнок", user=user))
+    assert place.replies[0].text.startswith("Где это?")
+    back = await engine.handle(tg("назад", user=user))
+    assert back.replies[0].text.startswith("Спасибо, что не остаётесь")
+    await engine.handle(tg("1", user=user))  # the first option: a child
+    what = await engine.handle(tg("село Лісове, біля школи", user=user))  # a place of its own, typed
+    assert what.replies[0].text.startswith("Что происходит?")
+    await engine.handle(tg("Ребёнок часто один дома, плачет по ночам", user=user))
+    contact = await engine.handle(tg("может подождать", user=user))
+    assert contact.replies[0].text.startswith("Хотите, чтобы специалист")
+    phone = await engine.handle(tg("да", user=user))
+    assert phone.replies[0].text.startswith("Напишите номер")
+    bad = await engine.handle(tg("не знаю", user=user))
+    assert "не номер телефона" in bad.replies[0].text
+    made = await engine.handle(tg("+380 (50) 777-11-22", user=user))
+    assert made.replies[0].text.startswith("Спасибо. Ваше сообщение передано")
+    queued = (await any_store.conversations.waiting(["line1620"]))[0]
+    report = await any_store.reports.by_conversation(queued.id)
+    assert report.about == "child" and report.place == "other" and report.place_text == "село Лісове, біля школи"
+    assert report.urgency == "can_wait" and report.team == "protection" and not report.anonymous
+    assert "777" not in report.contact and IdentityVault(b"test-secret-key-0123456789").decrypt(
+        report.contact) == "+380507771122"
+
+    await engine.handle(tg(button="topic:report_person_in_need", user=user))
+    cancelled = await engine.handle(tg("отмена", user=user))
+    assert cancelled.replies[0].text.startswith("Хорошо, сообщение отменено")
+    assert len(await any_store.conversations.waiting(["line1620"])) == 1  # nothing was made
+
+
+async def test_a_crisis_at_any_step_goes_through_the_crisis_layer(engine: Engine, any_store: Store) -> None:
+    await engine.handle(tg("Добрий день"))
+    await engine.handle(tg(button="topic:report_person_in_need"))
+    await engine.handle(tg(button="report:about:other"))
+    crisis = await engine.handle(tg("не хочу більше жити"))
+    assert "112" in crisis.replies[0].text and crisis.conversation.priority == "crisis"
+    reporter = await engine.find("telegram", REPORTER)
+    assert "report_draft" not in reporter.data
+    assert await any_store.reports.by_code("line1620", "x") is None
+
+
+async def test_the_code_from_another_channel_tells_the_status_and_adds_information(engine: Engine,
+                                                                                  any_store: Store) -> None:
+    code, _ = await make_report(engine)
+    queued = (await any_store.conversations.waiting(["line1620"]))[0]
+    # later, in the web chat, a new conversation: the code typed on its own, in Cyrillic look-alikes
+    typed = code.lower().translate(str.maketrans("abcehkmptx", "авсенкмртх"))
+    status = await engine.handle(text("someone-else", typed))
+    assert status.replies[0].text == "Ваше повідомлення: отримано, чекає на фахівця."
+    assert "report:add" in payloads(status)
+    prompt = await engine.handle(press("someone-else", "report:add"))
+    assert prompt.replies[0].text.startswith("Напишіть, що ви хочете додати")
+    added = await engine.handle(text("someone-else", "Сьогодні вона не відповіла навіть листоноші"))
+    assert added.replies[0].text.startswith("Дякуємо, ми додали")
+    report = await any_store.reports.by_conversation(queued.id)
+    assert [a["text"] for a in report.additions] == ["Сьогодні вона не відповіла навіть листоноші"]
+    history = await any_store.messages.history(queued.id)
+    assert history[-1].text == "Сьогодні вона не відповіла навіть листоноші"
+    assert "report" not in str((await engine.find("rest", "someone-else")).data)  # the short link is gone
+
+    # closed by an operator, then more information: back in the queue
+    queued = await any_store.conversations.get(queued.id)
+    queued.state, queued.priority, queued.enqueued_at = State.CLOSED, None, None
+    await any_store.conversations.save(queued)
+    await engine.handle(text("third", "у мене є код"))
+    await engine.handle(text("third", code))
+    await engine.handle(press("third", "report:add"))
+    await engine.handle(text("third", "Двері досі зачинені"))
+    reopened = await any_store.conversations.get(queued.id)
+    assert reopened.state == State.WAITING and reopened.priority == Priority.URGENT_REPORT
+
+
+async def test_a_wrong_code_is_neutral_and_guessing_is_limited_per_person_and_for_everyone(
+        engine: Engine, any_store: Store) -> None:
+    from vikno.storage.models import utcnow
+    engine.clock.now = utcnow()  # attempts are kept under a TTL index on MongoDB: real time, not a test date
+    code, _ = await make_report(engine)
+    wrong = await engine.handle(text("guesser", "AAAA-AAAA-AAAA"))
+    assert wrong.replies[0].text.startswith("Не вдалося знайти повідомлення")
+    for _ in range(USER_ATTEMPTS - 1):
+        await engine.handle(text("guesser", "AAAA-AAAA-AAAA"))
+    limited = await engine.handle(text("guesser", code))  # even the right code: no oracle once limited
+    assert limited.replies[0].text.startswith("Забагато спроб") and "1620" in limited.replies[0].text
+    # the next person is not limited by the first one's guesses...
+    ok = await engine.handle(text("honest", code))
+    assert ok.replies[0].text.startswith("Ваше повідомлення:")
+    # ...but guesses from many accounts together are
+    for n in range(GLOBAL_ATTEMPTS_PER_HOUR):
+        await engine.handle(text(f"bot-{n % 40}-{n}", "AAAA-AAAA-AAAA"))
+    blocked = await engine.handle(text("honest-2", code))
+    assert blocked.replies[0].text.startswith("Забагато спроб")
+    engine.clock.now += timedelta(hours=1)  # a new hour: the helpline's count starts again
+    again = await engine.handle(text("honest-3", code))
+    assert again.replies[0].text.startswith("Ваше повідомлення:")
+
+
+@pytest.mark.parametrize("phone", [None, "0507771122"])
+async def test_the_raw_database_holds_no_reporter_id_in_reports_or_their_events(
+        engine: Engine, any_store: Store, phone: str | None) -> None:
+    code, _ = await make_report(engine, phone=phone)
+    vault = IdentityVault(b"test-secret-key-0123456789")
+    reporter = await engine.find("telegram", REPORTER)
+    marks = [REPORTER, vault.user_key("telegram", REPORTER), reporter.id, reporter.address, code,
+             code.replace("-", "")]
+    if phone:
+        marks.append(phone)
+    reports, events = await _raw(any_store)
+    assert reports and events
+    for mark in marks:
+        assert mark not in reports, mark
+        assert mark not in events, mark
+
+
+async def _raw(store: Store) -> tuple[str, str]:
+    """Every byte of the reports and of the report's events as the database holds them."""
+    if isinstance(store, SqliteStore):
+        import sqlite3
+        conn = sqlite3.connect(store.path)
+        try:
+            reports = repr(conn.execute("SELECT * FROM reports").fetchall())
+            queue_ids = [r[0] for r in conn.execute("SELECT conversation_id FROM reports")]
+            events = repr(conn.execute(
+                f"SELECT * FROM events WHERE kind LIKE 'report%' OR conversation_id IN "
+                f"({','.join('?' * len(queue_ids))})", queue_ids).fetchall())
+        finally:
+            conn.close()
+        return reports, events
+    assert isinstance(store, MongoStore)
+    docs = [d async for d in store.db["reports"].find({})]
+    queue_ids = [d["conversation_id"] for d in docs]
+    events = [d async for d in store.db["events"].find(
+        {"$or": [{"kind": {"$regex": "^report"}}, {"conversation_id": {"$in": queue_ids}}]})]
+    return repr(docs), repr(events)
