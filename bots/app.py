@@ -136,7 +136,7 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
     app[CONSOLE_HUB] = console
     app[DELIVERY] = delivery
     app[HANDOFF] = Handoff(store, helplines, push_channels=lambda: engine.push_channels,
-                           on_outgoing=delivery.outgoing, on_change=console.publish)
+                           on_outgoing=delivery.outgoing, on_change=console.publish, vault=vault)
     # waiting people hear when their place moves by a step that matters
     app[QUEUE_NEWS] = QueueNews(store, helplines, on_outgoing=delivery.outgoing,
                                 push_channels=lambda: engine.push_channels)

@@ -30,6 +30,7 @@ from .content import LANGUAGE_NAMES, Helpline
 from .hours import is_open
 from .messages import ALL_TOPICS, CANCEL_WAITING, HOURS, LANGUAGE, MENU, PERSON, Button, Inbound, Kind, Outbound
 from .outlook import Outlook, QueueOutlook, wait_sentence
+from .report_codes import looks_like_code
 from .report_flow import ReportFlow
 from .reports import ReportDesk
 from .safety_answers import Answer, typed_answer
@@ -148,6 +149,8 @@ class Dialogue:
             # a new contact: last time's question is answered or escalated there, not by today's "no"
             self.conv.data.pop(SAFETY_CHECK, None)
         risk = parse.risk if parse is not None else "none"
+        if risk != "none" and ReportFlow(self).answers_with_a_phone_number():
+            risk = "none"  # digits asked for, and nothing else: a number says nothing of danger
         if parse is not None and risk in ("crisis", "check"):
             self._flag(parse)
         typed = self._typed_answer()
@@ -235,6 +238,8 @@ class Dialogue:
         if conv.language_chosen:
             return
         detected = parse.language if parse is not None else None
+        if looks_like_code(inbound.text):
+            detected = None  # a reference code (Latin letters and digits) says nothing of the person's language
         if conv.language is not None and not _says_enough(parse.text if parse else ""):
             detected = None  # "ok" or "1" must not switch a Ukrainian conversation to English
         if detected in self.line.languages:

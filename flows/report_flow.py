@@ -118,6 +118,14 @@ class ReportFlow:
     def is_report_topic(self, topic_id: str) -> bool:
         return self.enabled and topic_id == self.line.settings.reports.topic  # type: ignore[union-attr]
 
+    def answers_with_a_phone_number(self) -> bool:
+        """The message is only a phone number, and the form asked for one (the crisis layer's model can
+        read a bare number as a warning sign; a number the person was asked for is none)."""
+        draft = self.conv.data.get(REPORT_DRAFT)
+        inbound = self.d.ctx.inbound
+        return (self.enabled and isinstance(draft, dict) and draft.get("step") in ("contact", "phone")
+                and inbound.button is None and phone_of(inbound.text) is not None)
+
     def drop(self) -> None:
         """Forget the draft and the code session (a crisis, /start, another topic)."""
         for key in (REPORT_DRAFT, REPORT_CODE, REPORT_FOLLOWUP):

@@ -28,9 +28,11 @@ from typing import Any
 
 from vikno.flows.content import Helpline
 from vikno.flows.dialogue import RISK_FLAGS, SAFETY_CHECK
+from vikno.flows.reports import OUTCOME_STATUS, OUTCOMES, REPORT_CHANNEL
+from vikno.storage.identity import IdentityVault
 from vikno.storage.errors import Conflict
 from vikno.storage.models import (Conversation, Delivery, Direction, Event, Feedback, FeedbackLabel, Message,
-                                  Operator, Presence, Priority, Sender, State, utcnow)
+                                  Operator, Presence, Priority, Report, Sender, State, utcnow)
 from vikno.storage.port import Store
 
 from .access import Access, Facts, access, helplines_of
@@ -74,8 +76,10 @@ async def _nothing(*_: Any) -> None:
 class Handoff:
     def __init__(self, store: Store, helplines: dict[str, Helpline], *, push_channels: Callable[[], frozenset[str]],
                  on_outgoing: Outgoing = _nothing, on_change: Change = _nothing,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, vault: IdentityVault | None = None) -> None:
         self.store = store
+        #: decrypts a reporter's contact for the staff of the report's team (None: contacts stay sealed)
+        self.vault = vault
         self.helplines = helplines
         self.push_channels = push_channels
         self.on_outgoing = on_outgoing
@@ -181,6 +185,9 @@ class Handoff:
         text = text.strip()
         if not text:
             raise HandoffError("the reply is empty")
+        if (found := await self.store.conversations.get(conversation_id)) is not None and \
+                found.channel == REPORT_CHANNEL:
+            raise HandoffError("a report has no chat to answer in", code="error.report_no_chat")
         if len(text) > 4096:
             raise HandoffError("the reply is longer than 4,096 characters; split it")
         message: Message | None = None
@@ -274,6 +281,49 @@ class Handoff:
                                                 reason="operator_marked"))
         await self._changed("crisis", conv)
 
+    # --- reports about someone in danger ----------------------------------------------
+
+    async def report_of(self, operator: Operator, conversation_id: str) -> tuple[Conversation, Report]:
+        """A report's card, for whoever may read its queue conversation (the one access rule)."""
+        conv = await self._own(operator, conversation_id)
+        report = await self.store.reports.by_conversation(conv.id) if conv.channel == REPORT_CHANNEL else None
+        if report is None:
+            raise HandoffError("this conversation is no report", status=404, code="error.no_report")
+        return conv, report
+
+    @staticmethod
+    def may_contact(operator: Operator, report: Report) -> bool:
+        """Staff of the report's team (an empty list of teams is every team, as in the queue) see the contact."""
+        return not operator.disabled and (not operator.teams or report.team in operator.teams)
+
+    async def reveal_contact(self, operator: Operator, conversation_id: str) -> str:
+        """The reporter's phone, decrypted on demand for the staff of the report's team; every look is an event."""
+        conv, report = await self.report_of(operator, conversation_id)
+        if report.contact is None:
+            raise HandoffError("the report is anonymous", status=404, code="error.report_anonymous")
+        if not self.may_contact(operator, report) or self.vault is None:
+            raise HandoffError("the contact is for the report's team", status=403, code="error.report_contact_team")
+        await self.store.events.add(self._event(conv, "report_contact_shown", report_id=report.id,
+                                                operator=operator.id))
+        return self.vault.decrypt(report.contact)
+
+    async def record_outcome(self, operator: Operator, conversation_id: str, *, outcome: str,
+                             referred_to: str = "", note: str = "") -> Report:
+        """What was done: kept on the report (the reporter hears only its status) and as a ``report_outcome`` event."""
+        if outcome not in OUTCOMES:
+            raise HandoffError("choose what was done", code="error.report_outcome")
+        conv, report = await self.report_of(operator, conversation_id)
+        referred = referred_to.strip()[:200] or None
+        now = self.clock()
+        updated = await self.store.reports.record_outcome(report.id, {
+            "outcome": outcome, "referred_to": referred, "note": note.strip()[:2000], "operator": operator.id,
+            "at": now.isoformat()}, OUTCOME_STATUS[outcome], now)
+        assert updated is not None
+        await self.store.events.add(self._event(conv, "report_outcome", report_id=report.id, outcome=outcome,
+                                                referred_to=referred, operator=operator.id))
+        await self._changed("message", conv)
+        return updated
+
     # --- handing on -----------------------------------------------------------
 
     async def transfer(self, operator: Operator, conversation_id: str, *, to_team: str | None = None,
@@ -326,7 +376,7 @@ class Handoff:
         await self.store.events.add(self._event(conv, "closed", operator=operator.id, category=category,
                                                 outcome=outcome, handle_seconds=handled))
         await self._tell(conv, "conversation_closed")
-        if outcome != Outcome.ABUSIVE:  # one question, two buttons; the bot records the answer
+        if outcome != Outcome.ABUSIVE and conv.channel != REPORT_CHANNEL:  # one question, two buttons
             await self._tell(conv, "survey_question", buttons=(("button_survey_yes", "survey:yes"),
                                                                ("button_survey_no", "survey:no")))
         await self._changed("closed", conv, involved=[operator.id, had])

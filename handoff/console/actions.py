@@ -220,3 +220,30 @@ async def _typing(console: Console, conversation_id: str, *, on: bool) -> None:
         await publish(conv.id, {"type": "typing", "who": "operator", "on": on})
     except Exception:  # a typing hint is never worth failing a reply
         log.exception("typing indicator not delivered")
+
+
+@guard()
+@refusals()
+async def report_outcome(request: web.Request) -> web.StreamResponse:
+    """What was done about a report (referred, a visit planned, helped, no action, closed)."""
+    console, operator, cid = await _chat(request)
+    form = await _form(request)
+    report = await console.handoff.record_outcome(operator, cid, outcome=form.get("outcome", ""),
+                                                  referred_to=form.get("referred_to", ""), note=form.get("note", ""))
+    return done(request, _chat_url(cid), status=report.status)
+
+
+@guard()
+@refusals()
+async def report_contact(request: web.Request) -> web.StreamResponse:
+    """The reporter's contact, decrypted on demand for the report's team (a POST: it is logged, never cached)."""
+    from .pages import render_chat
+    from .respond import wants_json
+
+    console, operator, cid = await _chat(request)
+    contact = await console.handoff.reveal_contact(operator, cid)
+    if wants_json(request):
+        response = web.json_response({"ok": True, "contact": contact})
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return await render_chat(request, contact=contact)

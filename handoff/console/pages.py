@@ -53,6 +53,11 @@ async def queue_page(request: web.Request) -> web.StreamResponse:
 
 @guard()
 async def chat_page(request: web.Request) -> web.StreamResponse:
+    return await render_chat(request)
+
+
+async def render_chat(request: web.Request, contact: str | None = None) -> web.StreamResponse:
+    """The chat page; ``contact``: a report's contact the operator asked to see (never rendered otherwise)."""
     console, viewer, lang = console_of(request), request[VIEWER], language_of(request)
     try:
         conv = await open_chat(console, viewer.operator, request.match_info["id"])
@@ -61,8 +66,11 @@ async def chat_page(request: web.Request) -> web.StreamResponse:
     data = await chat_data(console, viewer.operator, conv, lang)
     forms = await chat_forms(console, viewer.operator, conv, lang)
     mine = (await queue_data(console, viewer.operator, lang))["mine"]
-    return render(request, "chat.html", {"page": "chat", "chat": data, "forms": forms, "mine": mine,
-                                         "conversation": data["conversation"]})
+    response = render(request, "chat.html", {"page": "chat", "chat": data, "forms": forms, "mine": mine,
+                                             "conversation": data["conversation"], "contact": contact})
+    if contact is not None:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @guard(staff=True)

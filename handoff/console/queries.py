@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Any
 
 from vikno.flows.outlook import SEEN_WITHIN
+from vikno.flows.reports import OUTCOMES, REPORT_CHANNEL
 from vikno.handoff.access import Access, access, helplines_of
 from vikno.storage.models import PRIORITY_RANK, Conversation, Operator, Presence, State, utcnow
 
@@ -21,7 +22,7 @@ from .canned import canned_replies
 from .context import Console
 from .i18n import DEFAULT, label, text
 from .risk import flagged_ids, risk_view
-from .views import conversation_view, iso, message_view, teams_of, wrapup_choices
+from .views import conversation_view, iso, message_view, report_view, teams_of, wrapup_choices
 
 HISTORY_LIMIT = 500
 QUEUE_LIMIT = 200
@@ -78,8 +79,11 @@ async def chat_data(console: Console, operator: Operator, conv: Conversation,
             if found is not None and found.conversation_id == conv.id:
                 by_id[mid] = found
     marks = await console.store.feedback.of_conversation(conv.id)
+    report = await console.store.reports.by_conversation(conv.id) if conv.channel == REPORT_CHANNEL else None
+    card = None if report is None else report_view(
+        report, line, lang, may_contact=console.handoff.may_contact(operator, report), operators=operators)
     return {"conversation": view, "messages": [message_view(m, lang) for m in history],
-            "risk": risk_view(conv, by_id, marks, operators, lang)}
+            "risk": risk_view(conv, by_id, marks, operators, lang), "report": card}
 
 
 async def chat_forms(console: Console, operator: Operator, conv: Conversation,
@@ -94,6 +98,7 @@ async def chat_forms(console: Console, operator: Operator, conv: Conversation,
         "teams": teams_of(line, lang) if line else [],
         "colleagues": [(o.id, o.display_name) for o in sorted(others, key=lambda o: o.display_name)],
         "wrapup": wrapup_choices(line, lang) if line else {"chi": [], "topics": [], "outcomes": []},
+        "report_outcomes": [(o, text(lang, f"report.outcome.{o}")) for o in OUTCOMES],
     }
 
 

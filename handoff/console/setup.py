@@ -73,6 +73,8 @@ def console_routes() -> list[web.RouteDef]:
         web.post("/console/c/{id}/mark", actions.mark),
         web.post("/console/c/{id}/typing", actions.typing),
         *figures.routes(),
+        web.post("/console/c/{id}/report/outcome", actions.report_outcome),
+        web.post("/console/c/{id}/report/contact", actions.report_contact),
     ]
 
 

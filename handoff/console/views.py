@@ -15,7 +15,7 @@ from typing import Any
 
 from vikno.flows.content import Helpline
 from vikno.storage.identity import IdentityVault
-from vikno.storage.models import PRIORITY_RANK, Conversation, Message, Operator, utcnow
+from vikno.storage.models import PRIORITY_RANK, Conversation, Message, Operator, Report, utcnow
 
 from ..wrapup import CHI_CATEGORIES, OUTCOME_LABELS
 from .i18n import DEFAULT, chi_label, label, outcome_label, text
@@ -116,3 +116,39 @@ def duration(seconds: int | float | None, lang: str = DEFAULT) -> str:
     if s < 3600:
         return text(lang, "time.minutes", n=s // 60)
     return text(lang, "time.hours", h=s // 3600, m=f"{s % 3600 // 60:02d}")
+
+
+def report_view(report: Report, line: Helpline | None, lang: str = DEFAULT, *, may_contact: bool = False,
+                operators: dict[str, Operator] | None = None) -> dict[str, Any]:
+    """A report as the operator's structured card: about whom, where, what, how urgent, anonymous or not.
+
+    Never the contact itself (it is decrypted only on demand, for the report's
+    team: ``Handoff.reveal_contact``) and nothing about the reporter: a
+    report holds nothing of them.
+    """
+    place = (line.place_name(report.place, lang) if line and report.place != "other" else None) or report.place
+    names = operators or {}
+    return {
+        "about": report.about,
+        "about_label": text(lang, f"report.about.{report.about}"),
+        "place": report.place,
+        "place_label": text(lang, "report.place_other") if report.place == "other" else place,
+        "place_text": report.place_text,
+        "what": report.what,
+        "urgency": report.urgency,
+        "urgency_label": text(lang, f"report.urgency.{report.urgency}"),
+        "anonymous": report.anonymous,
+        "contact_label": text(lang, "report.anonymous" if report.anonymous else "report.contact_available"),
+        "may_contact": may_contact and not report.anonymous,
+        "team": report.team,
+        "team_name": next((line.local(t.name, lang) for t in line.settings.teams if t.id == report.team),
+                          report.team) if line else report.team,
+        "status": report.status,
+        "status_label": text(lang, f"report.status.{report.status}"),
+        "made_at": iso(report.created_at),
+        "additions": [{"text": a.get("text", ""), "at": a.get("at")} for a in report.additions],
+        "outcomes": [{"outcome": o.get("outcome"), "outcome_label": text(lang, f"report.outcome.{o.get('outcome')}"),
+                      "referred_to": o.get("referred_to"), "note": o.get("note") or "",
+                      "operator_name": names[o["operator"]].display_name if o.get("operator") in names else "—",
+                      "at": o.get("at")} for o in report.outcomes],
+    }

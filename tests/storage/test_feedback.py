@@ -79,12 +79,14 @@ async def test_a_data_folder_of_schema_2_gets_the_table_by_migration_3(tmp_path)
     with sqlite3.connect(store.path) as conn:  # as the vikno before marks left it
         conn.execute("DROP TABLE feedback")
         conn.execute("ALTER TABLE messages DROP COLUMN shown_name")  # migration 5's, later than marks
+        conn.execute("DROP TABLE reports")  # and before reports (migration 6)
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     store = SqliteStore(tmp_path / "data", writer="thread")
     await store.open()
     try:
         assert store.migrated == ["3: operators' crisis marks (feedback)", "4: indexes for the helpline's figures",
-                                  "5: the name an operator's message is shown with"]
+                                  "5: the name an operator's message is shown with",
+                                  "6: reports about someone in danger"]
         await store.feedback.mark(mark("m1"))
         assert len(await store.feedback.since()) == 1
     finally:
