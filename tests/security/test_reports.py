@@ -1,0 +1,98 @@
+"""The table of attacks on anonymous reports (issue 26).
+
+Each row runs against a real vikno (REST channel and console on a real
+socket) on both storage adapters.
+"""
+
+from __future__ import annotations
+
+from vikno.bots.keys import ENGINE
+from vikno.flows.messages import Inbound
+from vikno.flows.reports import GLOBAL_ATTEMPTS_PER_HOUR, USER_ATTEMPTS
+
+from tests.handoff.conftest import ConsoleSite
+from tests.handoff.test_console_reports import report
+from tests.security.table import Attack, rows
+
+REPORTER = "reporter-key-5f1c9e"
+
+
+async def guess_codes(site: ConsoleSite) -> None:
+    """A guesser types codes from one REST conversation, then from many: after USER_ATTEMPTS (per person)
+    and GLOBAL_ATTEMPTS_PER_HOUR (for the helpline) even the right code gets only "too many tries"."""
+    code = await report(site, REPORTER)
+    guesser = site.agent()
+    for n in range(USER_ATTEMPTS):
+        wrong = await guesser.say("guesser", f"2222-2222-{n + 2}{n + 2}{n + 2}{n + 2}")
+        assert wrong["replies"][0]["text"].startswith("Не вдалося знайти")
+    blocked = await guesser.say("guesser", code)
+    assert blocked["replies"][0]["text"].startswith("Забагато спроб")
+    engine = site.app[ENGINE]  # many accounts (REST limits new chats per address: Telegram accounts here)
+    for n in range(GLOBAL_ATTEMPTS_PER_HOUR):
+        await engine.handle(Inbound(channel="telegram", user_id=f"9000{n}", text="3333-3333-3333"))
+    fresh = await guesser.say("fresh-person", code)
+    assert fresh["replies"][0]["text"].startswith("Забагато спроб")
+
+
+async def another_teams_contact(site: ConsoleSite) -> None:
+    """An operator of another team (online, free) can neither take a violence report from the queue,
+    nor open its card, nor ask for its contact by its id."""
+    await report(site, REPORTER, about="violence", phone="0930001122")
+    await site.operator("social", teams=["social"])
+    op = site.agent()
+    await op.log_in("social")
+    assert (await op.queue())["queue"] == []
+    queued = await site.store.conversations.waiting(["line1620"])
+    cid = queued[0].id
+    assert (await op.post(f"/console/c/{cid}/pick", json_reply=True)).status == 403
+    for path in (f"/console/c/{cid}", f"/console/api/c/{cid}"):
+        page = await op.get(path)
+        assert page.status in (403, 404) and "0930001122" not in await page.text()
+    contact = await op.post(f"/console/c/{cid}/report/contact", json_reply=True)
+    assert contact.status in (403, 404) and "0930001122" not in await contact.text()
+    outcome = await op.post(f"/console/c/{cid}/report/outcome", {"outcome": "closed"}, json_reply=True)
+    assert outcome.status in (403, 404)
+    assert (await site.store.reports.by_conversation(cid)).outcomes == []
+
+
+async def reporter_id_in_console(site: ConsoleSite) -> None:
+    """An anonymous report, read by a supervisor through every console page and API answer, carries
+    nothing of the reporter: not their key, its keyed pseudonym, their chat's id or pseudonym."""
+    await report(site, REPORTER)
+    await site.operator("boss", role="supervisor")
+    boss = site.agent()
+    await boss.log_in("boss")
+    engine = site.app[ENGINE]
+    user_key = engine.vault.user_key("rest", REPORTER)
+    reporter_chat = await site.store.conversations.find_by_user("line1620", "rest", user_key)
+    marks = [REPORTER, user_key, reporter_chat.id, engine.vault.pseudonym(user_key)]
+    queued = (await site.store.conversations.waiting(["line1620"]))[0]
+    answers = []
+    for path in ("/console/queue", "/console/api/queue", "/console/supervisor", "/console/api/supervisor",
+                 f"/console/c/{queued.id}", f"/console/api/c/{queued.id}"):
+        resp = await boss.get(path)
+        assert resp.status == 200, path
+        answers.append(await resp.text())
+    answers.append(await (await boss.post(f"/console/c/{queued.id}/report/outcome", {"outcome": "visit_planned"},
+                                          json_reply=True)).text())
+    for answer in answers:
+        for mark in marks:
+            assert mark not in answer, mark
+    assert "Анонімне повідомлення" in answers[4]
+
+
+ATTACKS = [
+    Attack(id="guess-report-codes", item="26.3", what="guess reference codes from one or many chats: limited "
+           "per person and per helpline, and a limited guesser learns nothing, not even from a right code",
+           run=guess_codes),
+    Attack(id="another-teams-report-contact", item="26.4", what="an operator of another team takes, reads, "
+           "reveals the contact of or records an outcome on a report: refused, nothing shown",
+           run=another_teams_contact),
+    Attack(id="reporter-id-in-console", item="26.2", what="look for the anonymous reporter's id, keyed "
+           "pseudonym or chat in every console page and API answer about the report: none", run=reporter_id_in_console),
+]
+
+
+@rows(ATTACKS)
+async def test_reports(attack: Attack, any_site: ConsoleSite) -> None:
+    await attack.run(any_site)
