@@ -151,6 +151,8 @@ class Dialogue:
         risk = parse.risk if parse is not None else "none"
         if risk != "none" and ReportFlow(self).answers_with_a_phone_number():
             risk = "none"  # digits asked for, and nothing else: a number says nothing of danger
+        if risk == "check" and ReportFlow(self).note_possible_risk():
+            risk = "none"  # told of someone else inside the report form: the report is raised instead (see there)
         if parse is not None and risk in ("crisis", "check"):
             self._flag(parse)
         typed = self._typed_answer()

@@ -126,6 +126,23 @@ class ReportFlow:
         return (self.enabled and isinstance(draft, dict) and draft.get("step") in ("contact", "phone")
                 and inbound.button is None and phone_of(inbound.text) is not None)
 
+    def note_possible_risk(self) -> bool:
+        """A possible crisis (NLU "check") in a report being written: the report goes to the queue urgent.
+
+        People describing what happens to someone else ("I hear shouting
+        next door") are read by the crisis layer as a possible crisis. Asking
+        the reporter "are you safe right now?" and dropping their form would
+        lose the report; instead the form goes on (its urgency question
+        offers "danger right now" with the numbers at once) and the report
+        enters the queue at least ``urgent``. A crisis is still a crisis at
+        any step; nothing here touches it.
+        """
+        draft = self.conv.data.get(REPORT_DRAFT)
+        if not self.enabled or not isinstance(draft, dict) or self.d.ctx.inbound.button is not None:
+            return False
+        draft["risk"] = "check"
+        return True
+
     def drop(self) -> None:
         """Forget the draft and the code session (a crisis, /start, another topic)."""
         for key in (REPORT_DRAFT, REPORT_CODE, REPORT_FOLLOWUP):
@@ -315,7 +332,7 @@ class ReportFlow:
         if made is None:  # the step may run again after a conflict: the report is made once
             made = await self.desk.submit(self.line, Draft(
                 about=draft["about"], place=draft["place"], place_text=draft.get("place_text"), what=draft["what"],
-                urgency=draft["urgency"], phone=phone), channel=self.conv.channel, language=self.conv.language,
+                urgency=draft["urgency"], phone=phone, possible_risk=draft.get("risk") == "check"), channel=self.conv.channel, language=self.conv.language,
                 now=self.now)
             memo["report_made"] = made
             memo.setdefault("queue_turns", []).append(made[2])

@@ -26,7 +26,7 @@ from typing import Literal
 
 from vikno.storage.errors import AlreadyExists, Conflict
 from vikno.storage.identity import IdentityVault
-from vikno.storage.models import (Conversation, Direction, Event, Message, Priority, Report, ReportStatus, Sender,
+from vikno.storage.models import (PRIORITY_RANK, Conversation, Direction, Event, Message, Priority, Report, ReportStatus, Sender,
                                   State, new_id)
 from vikno.storage.port import Store
 
@@ -57,6 +57,8 @@ class Draft:
     urgency: str
     place_text: str | None = None
     phone: str | None = None
+    #: the crisis layer read a possible crisis in what the reporter wrote: the report is at least urgent
+    possible_risk: bool = False
 
 
 @dataclass(slots=True)
@@ -80,6 +82,8 @@ class ReportDesk:
         assert settings is not None
         crisis = draft.urgency == "now"
         priority = Priority.CRISIS if crisis else settings.priority
+        if draft.possible_risk and PRIORITY_RANK[priority] < PRIORITY_RANK[Priority.URGENT]:
+            priority = Priority.URGENT
         team = line.report_team(draft.about, draft.place)
         # Closed until the commit below opens it: a crash in between leaves nothing half-made in the queue.
         queued = await self.store.conversations.create(Conversation(

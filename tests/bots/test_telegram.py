@@ -654,3 +654,59 @@ async def test_a_colleague_without_a_display_name_joins_as_a_specialist_not_by_l
         sent = (await fake.wait_for("sendMessage", 6))[2:]
         assert [c.params for c in sent] == [JOINED_OLENA, PASSED_ON, JOINED_UNNAMED,
                                             said("🙋 Фахівець:", "Добрий вечір.")]
+
+
+#: An anonymous report in Telegram, step by step, in two languages: what the person sends (a callback or a
+#: typed message), and how the bot's next message starts and which buttons it offers (issue 26).
+REPORT_STEPS: dict[str, list[tuple[str, str, str, list[str]]]] = {
+    "uk": [
+        ("press", "topic:report_person_in_need", "Дякуємо, що не лишаєтеся осторонь", ["report:about:child"]),
+        ("type", "літня людина", "Де це?", ["report:place:north", "report:place:other", "report:back"]),
+        ("press", "report:place:villages", "Що відбувається?", ["report:back", "report:cancel"]),
+        ("type", "Дідусь сам, без світла й води", "Наскільки це терміново?", ["report:urgency:now"]),
+        ("press", "report:urgency:now", "Якщо комусь загрожує небезпека просто зараз", []),
+        ("press", "report:contact:no", "Дякуємо. Ваше повідомлення передано фахівцям", ["report:code"]),
+    ],
+    "en": [
+        ("press", "topic:report_person_in_need", "Thank you for caring", ["report:about:violence"]),
+        ("press", "report:about:violence", "Where is it?", ["report:place:centre"]),
+        ("press", "report:place:other", "Write where it is", ["report:back"]),
+        ("type", "Near the old mill on Sadova street", "What is happening?", ["report:cancel"]),
+        ("type", "I hear shouting at night next door", "How urgent is it?", ["report:urgency:soon"]),
+        ("type", "it can wait", "Would you like a specialist to call you?", ["report:contact:yes"]),
+        ("type", "no", "Thank you. Your report has been passed", ["report:code"]),
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", list(REPORT_STEPS))
+async def test_an_anonymous_report_in_telegram_reaches_the_queue_as_a_report(
+        tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline], lang: str) -> None:
+    chat = CHAT + (0 if lang == "uk" else 7)
+    async with vikno(tmp_path, fake, helplines) as client:
+        await post(client, start(1, chat, "/start" if lang == "uk" else "/start en"))
+        sent = 1
+        await fake.wait_for("sendMessage", sent)
+        for n, (how, what, starts, buttons) in enumerate(REPORT_STEPS[lang], start=2):
+            update = press(f"cb-{n}", what, chat) if how == "press" else start(n, chat, what)
+            await post(client, update)
+            calls = await fake.wait_for("sendMessage", sent + 1)
+            new = calls[sent:]
+            assert new[0].params["text"].startswith(starts), (what, new[0].params["text"])
+            offered = [p for call in new if "reply_markup" in call.params for p in payloads(call)]
+            assert set(buttons) <= set(offered), (what, offered)
+            await asyncio.sleep(0.05)
+            sent = len(fake.of("sendMessage"))
+        store = client.app[STORE]
+        (queued,) = await store.conversations.waiting(["line1620"])
+        report = await store.reports.by_conversation(queued.id)
+        assert queued.channel == "report" and report.anonymous and report.channel == "telegram"
+        assert str(chat) not in repr(report) and report.language == lang
+        if lang == "uk":
+            assert (report.about, report.place, report.urgency, queued.priority) == (
+                "elderly", "villages", "now", "crisis")
+        else:
+            assert (report.about, report.place, report.place_text, report.urgency, report.team) == (
+                "violence", "other", "Near the old mill on Sadova street", "can_wait", "protection")
+            # the crisis layer read "shouting at night" as a possible crisis: the form went on, the report is urgent
+            assert queued.priority == "urgent" and report.priority == "urgent"
