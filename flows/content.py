@@ -81,9 +81,6 @@ HoursSpec = Annotated[str, AfterValidator(_check_hours)]
 REPORT_ABOUT = ("child", "elderly", "disability", "violence", "other")
 #: How urgent the reporter says it is; "now" means immediate danger (emergency numbers at once, priority crisis).
 REPORT_URGENCY = ("now", "soon", "can_wait")
-#: The optional short questions a helpline may ask (``profile_questions``), and their answers.
-PROFILE_ANSWERS: dict[str, tuple[str, ...]] = {"age_group": ("child", "adult"),
-                                               "gender": ("female", "male", "other")}
 
 
 class Place(_Strict):
@@ -143,8 +140,6 @@ class HelplineSettings(_Strict):
     specialist_label: Literal["name", "role"] = "role"
     #: The anonymous report form (none: the report topic only answers with its text, as before).
     reports: ReportSettings | None = None
-    #: The optional short questions (age group, gender) asked at most once per conversation, always skippable.
-    profile_questions: list[Literal["age_group", "gender"]] = []
 
     @field_validator("first_menu")
     @classmethod
@@ -279,18 +274,12 @@ OPTIONAL_TEXT_PLACEHOLDERS: dict[str, set[str]] = {
     **{f"report_status_{s}": set() for s in ("received", "in_progress", "referred", "closed")},
     **{key: set() for key in ("button_report_other_place", "button_report_contact_no", "button_report_contact_yes",
                                "button_back", "button_cancel", "button_have_code", "button_report_add",
-                               "button_skip")},
-    "profile_ask_age_group": set(),
-    "profile_ask_gender": set(),
-    "profile_thanks": set(),
-    **{f"profile_age_group_{a}": set() for a in PROFILE_ANSWERS["age_group"]},
-    **{f"profile_gender_{g}": set() for g in PROFILE_ANSWERS["gender"]},
+                               )},
 }
 #: Texts a helpline with a report form (``reports:`` in helpline.yml) must have.
 REPORT_TEXTS = tuple(k for k in OPTIONAL_TEXT_PLACEHOLDERS if k.startswith(("report_", "button_report_"))) + (
     "button_back", "button_cancel", "button_have_code", "button_report_add")
-#: Texts a helpline asking the short questions (``profile_questions``) must have.
-PROFILE_TEXTS = tuple(k for k in OPTIONAL_TEXT_PLACEHOLDERS if k.startswith("profile_")) + ("button_skip",)
+
 
 
 class Texts(RootModel[dict[str, Text]]):
@@ -514,10 +503,6 @@ def _check_cross_references(settings: HelplineSettings, texts: dict[str, Text], 
                             f"(topics: {', '.join(t.id for t in topics)})")
     if settings.reports is not None:
         _check_reports(settings, settings.reports, team_ids, {t.id for t in topics}, texts, hl, tx, problems)
-    if settings.profile_questions:
-        for key in PROFILE_TEXTS:
-            if key not in texts:
-                problems.append(f"{tx.file}: missing text {key!r} (needed by profile_questions in helpline.yml)")
     if settings.first_menu and "button_more_topics" not in texts:
         problems.append(f"{tx.file}: missing text 'button_more_topics' (the button to every topic, "
                         "needed by first_menu in helpline.yml)")
