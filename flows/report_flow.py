@@ -26,7 +26,7 @@ from vikno.storage.models import Report
 
 from .content import REPORT_ABOUT, REPORT_URGENCY
 from .messages import Button, Inbound, Kind
-from .report_codes import looks_like_code
+from .report_codes import looks_like_code, normalize
 from .reports import Draft, QueueTurn, ReportDesk
 
 if TYPE_CHECKING:
@@ -202,8 +202,10 @@ class ReportFlow:
                 self.drop()
                 self.d.reply(self.d.say("menu_prompt"), *self.d.menu_buttons())
                 return True
-            await self._code(text)
-            return True
+            if normalize(text) is not None or len(words(text)) < 3:
+                await self._code(text)
+                return True
+            self.drop()  # a question, not a code: answered as usual, and no attempt is counted
         if looks_like_code(text):
             await self._code(text)
             return True
@@ -212,6 +214,7 @@ class ReportFlow:
             self.conv.data[REPORT_CODE] = {"at": self.now.isoformat()}
             self.d.reply(self.d.say("report_ask_code"), self.d.button("button_cancel", CANCEL))
             return True
+        self.conv.data.pop(REPORT_FOLLOWUP, None)  # something else: the short link to a report ends here
         return False
 
     def _expire(self) -> None:

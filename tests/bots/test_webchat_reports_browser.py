@@ -14,7 +14,10 @@ require_browser()
 
 from playwright.async_api import Browser, expect  # noqa: E402
 
-from .test_webchat_browser import GREETING, Sites, bubbles, browser, key_of, open_page, say, sites  # noqa: E402,F401
+from .test_webchat_browser import (  # noqa: E402,F401
+    GREETING, TIMEOUT_MS, Sites, bubbles, browser, key_of, open_page, say, sites)
+
+expect.set_options(timeout=TIMEOUT_MS)  # a busy machine: the same patience as the pages' own timeout
 
 CODE = re.compile(r"[" + ALPHABET + r"]{4}-[" + ALPHABET + r"]{4}-[" + ALPHABET + r"]{4}")
 

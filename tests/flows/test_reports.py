@@ -273,3 +273,11 @@ async def _raw(store: Store) -> tuple[str, str]:
     events = [d async for d in store.db["events"].find(
         {"$or": [{"kind": {"$regex": "^report"}}, {"conversation_id": {"$in": queue_ids}}]})]
     return repr(docs), repr(events)
+
+
+async def test_a_question_while_a_code_is_expected_is_answered_and_costs_no_attempt(engine: Engine,
+                                                                                    any_store: Store) -> None:
+    await engine.handle(text("asker", "у мене є код"))
+    answer = await engine.handle(text("asker", "де взяти крісло колісне"))
+    assert "крісел колісних" in answer.replies[0].text
+    assert "report_code" not in (await engine.find("rest", "asker")).data
