@@ -149,8 +149,11 @@ class Dialogue:
             # a new contact: last time's question is answered or escalated there, not by today's "no"
             self.conv.data.pop(SAFETY_CHECK, None)
         risk = parse.risk if parse is not None else "none"
-        if risk != "none" and ReportFlow(self).answers_with_a_phone_number():
-            risk = "none"  # digits asked for, and nothing else: a number says nothing of danger
+        if risk != "none" and (ReportFlow(self).answers_with_a_phone_number()
+                               or looks_like_code(self.ctx.inbound.text)):
+            # digits asked for, or a reference code and nothing else: no words, nothing said of danger (the
+            # crisis model reads random letters and digits as a warning sign now and then)
+            risk = "none"
         if risk == "check" and ReportFlow(self).note_possible_risk():
             risk = "none"  # told of someone else inside the report form: the report is raised instead (see there)
         if parse is not None and risk in ("crisis", "check"):

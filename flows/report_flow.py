@@ -137,11 +137,17 @@ class ReportFlow:
         enters the queue at least ``urgent``. A crisis is still a crisis at
         any step; nothing here touches it.
         """
-        draft = self.conv.data.get(REPORT_DRAFT)
-        if not self.enabled or not isinstance(draft, dict) or self.d.ctx.inbound.button is not None:
+        if not self.enabled or self.d.ctx.inbound.button is not None:
             return False
-        draft["risk"] = "check"
-        return True
+        draft = self.conv.data.get(REPORT_DRAFT)
+        followup = self.conv.data.get(REPORT_FOLLOWUP)
+        if isinstance(draft, dict):
+            draft["risk"] = "check"
+            return True
+        if isinstance(followup, dict) and followup.get("adding"):  # information added to a report: the same
+            followup["risk"] = "check"
+            return True
+        return False
 
     def drop(self) -> None:
         """Forget the draft and the code session (a crisis, /start, another topic)."""
@@ -384,7 +390,8 @@ class ReportFlow:
         memo = self.d.ctx.memo
         if "report_added" not in memo:
             report = await self.desk.store.reports.get(str(followup.get("report_id")))
-            turn = await self.desk.add_information(report, text.strip()[:MAX_ADDITION], self.now) if report else None
+            turn = await self.desk.add_information(report, text.strip()[:MAX_ADDITION], self.now,
+                                                   possible_risk=followup.get("risk") == "check") if report else None
             memo["report_added"] = turn
             if turn is not None:
                 memo.setdefault("queue_turns", []).append(turn)

@@ -129,8 +129,13 @@ class ReportDesk:
             return None
         return await self.store.reports.by_code(line.id, self.vault.code_hash(code))
 
-    async def add_information(self, report: Report, text: str, now: datetime) -> QueueTurn | None:
-        """The reporter's addition: on the report, and in its queue conversation (back in the queue if closed)."""
+    async def add_information(self, report: Report, text: str, now: datetime, *,
+                              possible_risk: bool = False) -> QueueTurn | None:
+        """The reporter's addition: on the report, and in its queue conversation (back in the queue if closed).
+
+        ``possible_risk``: the crisis layer read a possible crisis in it; the report's place in the queue is
+        then at least ``urgent``.
+        """
         updated = await self.store.reports.add_information(report.id, {"text": text, "at": now.isoformat()}, now)
         if updated is None or updated.conversation_id is None:
             return None
@@ -150,6 +155,9 @@ class ReportDesk:
                 queued.team = None if updated.priority == Priority.CRISIS else updated.team
                 event.priority = updated.priority
                 event.data["reopened"] = True
+            if possible_risk and queued.state == State.WAITING and queued.priority_rank < PRIORITY_RANK[Priority.URGENT]:
+                queued.priority = event.priority = Priority.URGENT
+                event.data["possible_risk"] = True
             queued.last_message_at = now
             try:
                 queued = await self.store.commit_turn(queued, message, [], [event])

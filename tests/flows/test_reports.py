@@ -281,3 +281,30 @@ async def test_a_question_while_a_code_is_expected_is_answered_and_costs_no_atte
     answer = await engine.handle(text("asker", "де взяти крісло колісне"))
     assert "крісел колісних" in answer.replies[0].text
     assert "report_code" not in (await engine.find("rest", "asker")).data
+
+
+async def test_a_code_on_its_own_is_no_warning_sign_even_when_the_model_says_so(engine: Engine,
+                                                                               any_store: Store) -> None:
+    """The crisis model read a typed code (random letters and digits) as a crisis in a full run."""
+    code, _ = await make_report(engine)
+    engine.nlu.table[code] = intent(code, "nlu_fallback", confidence=0.1, crisis=True, crisis_score=0.9)[1]
+    status = await engine.handle(text("code-holder", code))
+    assert status.replies[0].text.startswith("Ваше повідомлення:") and status.conversation.priority is None
+
+
+async def test_a_possible_crisis_in_added_information_raises_the_report_not_the_reporter(engine: Engine,
+                                                                                       any_store: Store) -> None:
+    """What a reporter adds about someone else, read as a possible crisis, goes to the report: urgent in the
+    queue; the reporter is not asked "are you safe right now?" and the addition is not lost."""
+    code, _ = await make_report(engine)
+    worrying = "Сьогодні знову був сам до ночі"
+    engine.nlu.table[worrying] = intent(worrying, "nlu_fallback", confidence=0.1, risk="check",
+                                        crisis_score=0.5)[1]
+    await engine.handle(text("adder", code))
+    await engine.handle(press("adder", "report:add"))
+    added = await engine.handle(text("adder", worrying))
+    assert added.replies[0].text.startswith("Дякуємо, ми додали") and added.conversation.state == "bot"
+    (queued,) = await any_store.conversations.waiting(["line1620"])
+    assert queued.priority == Priority.URGENT
+    report = await any_store.reports.by_conversation(queued.id)
+    assert [a["text"] for a in report.additions] == [worrying]
