@@ -672,7 +672,8 @@ REPORT_STEPS: dict[str, list[tuple[str, str, str, list[str]]]] = {
         ("press", "report:about:violence", "Where is it?", ["report:place:centre"]),
         ("press", "report:place:other", "Write where it is", ["report:back"]),
         ("type", "Near the old mill on Sadova street", "What is happening?", ["report:cancel"]),
-        ("type", "I hear shouting at night next door", "How urgent is it?", ["report:urgency:soon"]),
+        ("type", "The woman next door asked us to tell the social service", "How urgent is it?",
+         ["report:urgency:soon"]),
         ("type", "it can wait", "Would you like a specialist to call you?", ["report:contact:yes"]),
         ("type", "no", "Thank you. Your report has been passed", ["report:code"]),
     ],
@@ -708,5 +709,4 @@ async def test_an_anonymous_report_in_telegram_reaches_the_queue_as_a_report(
         else:
             assert (report.about, report.place, report.place_text, report.urgency, report.team) == (
                 "violence", "other", "Near the old mill on Sadova street", "can_wait", "protection")
-            # the crisis layer read "shouting at night" as a possible crisis: the form went on, the report is urgent
-            assert queued.priority == "urgent" and report.priority == "urgent"
+            assert queued.priority == "urgent_report" and queued.team == "protection"

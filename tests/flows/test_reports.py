@@ -308,3 +308,21 @@ async def test_a_possible_crisis_in_added_information_raises_the_report_not_the_
     assert queued.priority == Priority.URGENT
     report = await any_store.reports.by_conversation(queued.id)
     assert [a["text"] for a in report.additions] == [worrying]
+
+
+async def test_a_possible_crisis_in_what_is_happening_keeps_the_form_and_makes_the_report_urgent(
+        engine: Engine, any_store: Store) -> None:
+    """A neighbour writing "I hear shouting next door" is read as a possible crisis: the form goes on
+    (no "are you safe?" for the reporter, nothing lost) and the report enters the queue urgent."""
+    shouting = "Чую крики за стіною щоночі"
+    engine.nlu.table[shouting] = intent(shouting, "nlu_fallback", confidence=0.1, risk="check", crisis_score=0.5)[1]
+    await engine.handle(tg("Добрий день", user="neighbour"))
+    for button in ("topic:report_person_in_need", "report:about:violence", "report:place:centre"):
+        await engine.handle(tg(button=button, user="neighbour"))
+    urgency = await engine.handle(tg(shouting, user="neighbour"))
+    assert urgency.replies[0].text == "Наскільки це терміново?" and urgency.conversation.state == "bot"
+    await engine.handle(tg(button="report:urgency:soon", user="neighbour"))
+    made = await engine.handle(tg(button="report:contact:no", user="neighbour"))
+    assert made.replies[0].text.startswith("Дякуємо. Ваше повідомлення передано")
+    (queued,) = await any_store.conversations.waiting(["line1620"])
+    assert queued.priority == Priority.URGENT and queued.team == "protection"
