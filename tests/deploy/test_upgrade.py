@@ -43,7 +43,7 @@ def test_backup_then_serve_migrates_an_older_store_at_start(tmp_path: Path) -> N
     proc = start(data, port, env={"VIKNO_SECRET_KEY": FIXTURE_SECRET.decode()})
     try:
         wait_health(port, proc)
-        assert schema_version(data / "vikno.sqlite3") == 5
+        assert schema_version(data / "vikno.sqlite3") == 6
     finally:
         proc.terminate()
         proc.wait(20)
