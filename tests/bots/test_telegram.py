@@ -709,4 +709,6 @@ async def test_an_anonymous_report_in_telegram_reaches_the_queue_as_a_report(
         else:
             assert (report.about, report.place, report.place_text, report.urgency, report.team) == (
                 "violence", "other", "Near the old mill on Sadova street", "can_wait", "protection")
-            assert queued.priority == "urgent_report" and queued.team == "protection"
+            # urgent_report, or urgent when the loaded crisis model reads a possible crisis in the words
+            # (a full run loads one; tests/flows/test_reports.py pins that rule with a scripted check)
+            assert queued.priority in ("urgent_report", "urgent") and queued.team == "protection"
