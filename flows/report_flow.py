@@ -245,7 +245,8 @@ class ReportFlow:
         if step == "urgency":
             return [d.button(f"report_urgency_{u}", f"report:urgency:{u}") for u in REPORT_URGENCY]
         if step == "contact":
-            return [d.button("button_report_contact_no", CONTACT_NO), d.button("button_report_contact_yes", CONTACT_YES)]
+            return [d.button("button_report_contact_no", CONTACT_NO),
+                    d.button("button_report_contact_yes", CONTACT_YES)]
         return []
 
     def _ask(self, step: str) -> None:
@@ -341,7 +342,8 @@ class ReportFlow:
         if made is None:  # the step may run again after a conflict: the report is made once
             made = await self.desk.submit(self.line, Draft(
                 about=draft["about"], place=draft["place"], place_text=draft.get("place_text"), what=draft["what"],
-                urgency=draft["urgency"], phone=phone, possible_risk=draft.get("risk") == "check"), channel=self.conv.channel, language=self.conv.language,
+                urgency=draft["urgency"], phone=phone, possible_risk=draft.get("risk") == "check"),
+                channel=self.conv.channel, language=self.conv.language,
                 now=self.now)
             memo["report_made"] = made
             memo.setdefault("queue_turns", []).append(made[2])

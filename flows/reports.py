@@ -26,7 +26,8 @@ from typing import Literal
 
 from vikno.storage.errors import AlreadyExists, Conflict
 from vikno.storage.identity import IdentityVault
-from vikno.storage.models import (PRIORITY_RANK, Conversation, Direction, Event, Message, Priority, Report, ReportStatus, Sender,
+from vikno.storage.models import (PRIORITY_RANK, Conversation, Direction, Event, Message, Priority, Report,
+                                  ReportStatus, Sender,
                                   State, new_id)
 from vikno.storage.port import Store
 
@@ -81,7 +82,7 @@ class ReportDesk:
         settings = line.settings.reports
         assert settings is not None
         crisis = draft.urgency == "now"
-        priority = Priority.CRISIS if crisis else settings.priority
+        priority: str = Priority.CRISIS if crisis else settings.priority
         if draft.possible_risk and PRIORITY_RANK[priority] < PRIORITY_RANK[Priority.URGENT]:
             priority = Priority.URGENT
         team = line.report_team(draft.about, draft.place)
@@ -155,7 +156,8 @@ class ReportDesk:
                 queued.team = None if updated.priority == Priority.CRISIS else updated.team
                 event.priority = updated.priority
                 event.data["reopened"] = True
-            if possible_risk and queued.state == State.WAITING and queued.priority_rank < PRIORITY_RANK[Priority.URGENT]:
+            raise_it = possible_risk and queued.state == State.WAITING
+            if raise_it and queued.priority_rank < PRIORITY_RANK[Priority.URGENT]:
                 queued.priority = event.priority = Priority.URGENT
                 event.data["possible_risk"] = True
             queued.last_message_at = now

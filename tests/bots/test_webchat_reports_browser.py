@@ -27,7 +27,7 @@ async def click(page, title: str) -> None:
 
 
 async def test_an_anonymous_report_by_buttons_and_words_then_its_code_in_a_fresh_browser(
-        sites: Sites, browser: Browser) -> None:
+        sites: Sites, browser: Browser) -> None:  # noqa: F811 (the fixtures imported above)
     page, problems = await open_page(browser, sites.chat.url + "/chat")
     await say(page, "Добрий день")
     await expect(bubbles(page, GREETING)).to_have_count(1)
