@@ -116,7 +116,8 @@ class ReportFlow:
         return desk
 
     def is_report_topic(self, topic_id: str) -> bool:
-        return self.enabled and topic_id == self.line.settings.reports.topic  # type: ignore[union-attr]
+        reports = self.line.settings.reports
+        return self.enabled and reports is not None and topic_id == reports.topic
 
     def answers_with_a_phone_number(self) -> bool:
         """The message is only a phone number, and the form asked for one (the crisis layer's model can
@@ -239,7 +240,8 @@ class ReportFlow:
         if step == "about":
             return [d.button(f"report_about_{a}", f"report:about:{a}") for a in REPORT_ABOUT]
         if step == "place":
-            places = self.line.settings.reports.places  # type: ignore[union-attr]
+            reports = self.line.settings.reports
+            places = reports.places if reports is not None else []
             return [Button(self.line.local(p.name, lang), f"report:place:{p.id}") for p in places] + [
                 d.button("button_report_other_place", OTHER_PLACE)]
         if step == "urgency":
