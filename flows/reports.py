@@ -121,9 +121,11 @@ class ReportDesk:
         """The report of a typed code; "limited" after too many attempts; None for a wrong code."""
         attempts = self.store.login_attempts
         mine = await attempts.hit(f"{ATTEMPTS_GROUP}:{line.id}:{user_key}", ATTEMPTS_GROUP, now, USER_WINDOW)
+        if mine > USER_ATTEMPTS:  # a limited user no longer spends the helpline's budget (outside attack)
+            return "limited"
         everyone = await attempts.hit(f"{ATTEMPTS_GROUP}:{line.id}:{now:%Y%m%d%H}", ATTEMPTS_GROUP, now,
                                       timedelta(hours=1))
-        if mine > USER_ATTEMPTS or everyone > GLOBAL_ATTEMPTS_PER_HOUR:
+        if everyone > GLOBAL_ATTEMPTS_PER_HOUR:
             return "limited"
         code = normalize(typed)
         if code is None:

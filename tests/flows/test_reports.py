@@ -236,6 +236,19 @@ async def test_a_wrong_code_is_neutral_and_guessing_is_limited_per_person_and_fo
     assert again.replies[0].text.startswith("Ваше повідомлення:")
 
 
+async def test_one_limited_guesser_does_not_spend_the_helpline_s_budget(engine: Engine, any_store: Store) -> None:
+    """An outside attack found one account's 24 guesses all counted against the whole helpline: a single
+    limited guesser could lock every honest reporter out of their code for the rest of the hour."""
+    from vikno.storage.models import utcnow
+    now = utcnow()  # real time: attempts are kept under a TTL index on MongoDB
+    engine.clock.now = now + timedelta(minutes=15) if now.minute >= 45 else now  # inside one clock hour
+    code, _ = await make_report(engine)
+    for _ in range(USER_ATTEMPTS + GLOBAL_ATTEMPTS_PER_HOUR + 5):
+        await engine.handle(text("guesser", "AAAA-AAAA-AAAA"))
+    ok = await engine.handle(text("honest", code))
+    assert ok.replies[0].text.startswith("Ваше повідомлення:")
+
+
 @pytest.mark.parametrize("phone", [None, "0507771122"])
 async def test_the_raw_database_holds_no_reporter_id_in_reports_or_their_events(
         engine: Engine, any_store: Store, phone: str | None) -> None:
