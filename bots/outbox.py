@@ -16,6 +16,7 @@ but could interleave one person's messages); ARCHITECTURE.md, "One process, and 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -291,7 +292,7 @@ class OutboxPump:
             if self._stopping.is_set():
                 return sent
             try:
-                await self.send(address, message)
+                await self.send(address, unsealed(message, self.vault))
             except RetryAfter as exc:
                 log.info("%s outbox: platform asks to wait %.1f s", self.channel, exc.seconds)
                 await self._postpone(messages[index:], self.clock() + timedelta(seconds=exc.seconds))
@@ -323,3 +324,10 @@ class OutboxPump:
         """This message and the rest of its conversation's batch wait, in order."""
         for message in messages:
             await self.store.messages.retry_at(message.id, when)
+
+
+def unsealed(message: Message, vault: IdentityVault) -> Message:
+    """The message with the words the person is to see: a masked message's sealed words (models.Message.sealed)."""
+    if message.sealed is None:
+        return message
+    return dataclasses.replace(message, text=vault.decrypt(message.sealed), sealed=None)

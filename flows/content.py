@@ -274,7 +274,7 @@ OPTIONAL_TEXT_PLACEHOLDERS: dict[str, set[str]] = {
     **{f"report_status_{s}": set() for s in ("received", "in_progress", "referred", "closed")},
     **{key: set() for key in ("button_report_other_place", "button_report_contact_no", "button_report_contact_yes",
                                "button_back", "button_cancel", "button_have_code", "button_report_add",
-                               )},
+                               "button_report_new")},
 }
 #: Texts a helpline with a report form (``reports:`` in helpline.yml) must have.
 REPORT_TEXTS = tuple(k for k in OPTIONAL_TEXT_PLACEHOLDERS if k.startswith(("report_", "button_report_"))) + (

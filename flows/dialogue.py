@@ -88,6 +88,9 @@ class StepContext:
 class StepResult:
     replies: list[Outbound] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    #: The message in was an answer to the report form (or a report's code, or information added to a
+    #: report): its words go into the report only, and the chat's history keeps a placeholder.
+    withhold_inbound: bool = False
 
 
 class Dialogue:
@@ -108,8 +111,9 @@ class Dialogue:
     def say(self, key: str, **values: object) -> str:
         return self.line.say(key, self.lang, **values)
 
-    def reply(self, text: str, *buttons: Button) -> None:
-        self.out.replies.append(Outbound(text=text, buttons=tuple(buttons)))
+    def reply(self, text: str, *buttons: Button, kept: str | None = None) -> None:
+        """``kept``: what the chat's history keeps instead of ``text`` (Outbound.kept)."""
+        self.out.replies.append(Outbound(text=text, buttons=tuple(buttons), kept=kept))
 
     def event(self, kind: str, **data: object) -> None:
         conv = self.conv

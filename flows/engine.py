@@ -21,7 +21,7 @@ from operator import attrgetter
 from vikno.nlu.types import Parse, Understanding
 from vikno.storage.errors import Conflict, Duplicate, StoreUnavailable
 from vikno.storage.identity import IdentityVault
-from vikno.storage.models import Conversation, Delivery, Direction, Event, Message, Sender, utcnow
+from vikno.storage.models import WITHHELD, Conversation, Delivery, Direction, Event, Message, Sender, utcnow
 from vikno.storage.port import Store
 
 from .content import Helpline
@@ -152,14 +152,18 @@ class Engine:
             conv.last_message_at = now
             result = await run_step(StepContext(line, conv, inbound, parse, now, self.queue, stored.id,
                                                 reports=self.reports, memo=memo))
+            pushes = self._pushes(inbound)
             replies = [Message(
                 id=f"{stored.id}:{n}", conversation_id=conv.id, helpline=line.id, channel=inbound.channel,
-                direction=Direction.OUT, sender=Sender.BOT, text=r.text,
+                direction=Direction.OUT, sender=Sender.BOT, text=r.text if r.kept is None else r.kept,
                 buttons=[{"title": b.title, "payload": b.payload} for b in r.buttons], reply_to=stored.id,
-                delivery=Delivery.PENDING if self._pushes(inbound) else None,
+                delivery=Delivery.PENDING if pushes else None,
+                # the outbox sends the clear words; they are erased once sent (models.Message.sealed)
+                sealed=self.vault.encrypt(r.text) if pushes and r.kept is not None else None,
             ) for n, r in enumerate(result.replies)]
+            kept = withheld(stored) if result.withhold_inbound else stored
             try:
-                await self.store.commit_turn(conv, stored, replies, result.events)
+                await self.store.commit_turn(conv, kept, replies, result.events)
             except Conflict:
                 log.debug("conversation %s changed under us; re-running the step", conv.id)
                 self._recent.forget(conv)
@@ -176,7 +180,7 @@ class Engine:
                 raise
             self._recent.remember(conv)
             turn = Turn(await self.view(conv), tuple(result.replies))
-            await self._notify(conv, stored, result.events)
+            await self._notify(conv, kept, result.events)
             queued: list[QueueTurn] = memo.get("queue_turns", [])
             for q in queued:  # a report's own place in the queue: the consoles hear of it like any other
                 await self._notify(q.conversation, q.message, q.events)
@@ -272,6 +276,11 @@ def _private_copy(conv: Conversation) -> Conversation:
 def _copy_data(data: dict) -> dict:
     """A private copy of flow data: plain JSON values, nested at most a level or two."""
     return {k: copy.deepcopy(v) if isinstance(v, (dict, list)) else v for k, v in data.items()}
+
+
+def withheld(m: Message) -> Message:
+    """The message as the chat keeps it when its words went into a report (models.WITHHELD)."""
+    return replace(m, text=None, kind=WITHHELD, buttons=[])
 
 
 def _outbound(m: Message) -> Outbound:

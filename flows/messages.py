@@ -87,6 +87,10 @@ class Inbound:
 class Outbound:
     text: str
     buttons: tuple[Button, ...] = field(default_factory=tuple)
+    #: What the conversation's history keeps instead of ``text`` (None: the text itself). A report's
+    #: code is shown to the person once and kept masked, so that nobody reading the reporter's chat
+    #: later (an operator, a database) can tie it to the report.
+    kept: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ symbol (no 0/O, 1/I/L, no B/8-like pairs beyond those both scripts share).
 Entropy: 18**12 ≈ 1.2e15 (50 bits). Wrong guesses are limited per channel
 user and per helpline each hour (flows/reports.py: at most
 ``GLOBAL_ATTEMPTS_PER_HOUR``); at that pace a whole year of guessing against
-ten thousand open reports finds one with a chance of about 1 in 100,000.
+ten thousand open reports finds one with a chance of about 1 in 2,700.
 The code is stored only as a keyed hash (``IdentityVault.code_hash``).
 """
 
@@ -24,6 +24,8 @@ ALPHABET = "23456789ABCEHKMPTX"
 LENGTH = 12
 GROUP = 4
 #: Cyrillic letters (either case) that look like a letter of the alphabet, read as that letter.
+#: How a code stands in the reporter's chat history: it is shown to them once and kept nowhere in clear.
+MASKED_CODE = "••••-••••-••••"
 _CYRILLIC = str.maketrans("АВСЕНКМРТХавсенкмртх", "ABCEHKMPTXABCEHKMPTX")
 _SEPARATORS = re.compile(r"[\s\-–—_.]+")
 #: A whole message that is a code as we show it (three groups of four, dashes or spaces between).

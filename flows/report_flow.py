@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 from vikno.storage.models import Report
 
 from .content import REPORT_ABOUT, REPORT_URGENCY
-from .messages import Button, Inbound, Kind
-from .report_codes import looks_like_code, normalize
+from .messages import PERSON, Button, Inbound, Kind
+from .report_codes import MASKED_CODE, looks_like_code, normalize
 from .reports import Draft, QueueTurn, ReportDesk
 
 if TYPE_CHECKING:
@@ -188,10 +188,12 @@ class ReportFlow:
         if isinstance(draft, dict):
             if button is None and text is None:
                 return False  # a photo or a sticker: the usual answer, the draft waits
+            self.d.out.withhold_inbound = True  # an answer of the form: in the report, not in this chat
             await self._step(draft, button, text)
             return True
         followup = self.conv.data.get(REPORT_FOLLOWUP)
         if isinstance(followup, dict) and followup.get("adding") and button is None and text:
+            self.d.out.withhold_inbound = True
             await self._add(followup, text)
             return True
         if button == CANCEL:
@@ -352,11 +354,12 @@ class ReportFlow:
         _, code, _ = made
         self.conv.data.pop(REPORT_DRAFT, None)
         self.d.reply(self.d.say("report_made", code=code), self.d.button("button_have_code", HAVE_CODE),
-                     *self.d.menu_buttons())
+                     *self.d.menu_buttons(), kept=self.d.say("report_made", code=MASKED_CODE))
 
     # --- the code ----------------------------------------------------------------------
 
     async def _code(self, text: str) -> None:
+        self.d.out.withhold_inbound = True  # a code kept in the chat would tie the reporter to the report
         memo = self.d.ctx.memo
         if "report_lookup" not in memo:  # counted once per message, also when the step runs again
             memo["report_lookup"] = await self.desk.lookup(self.line, self.conv.user_key, text, self.now)
@@ -364,7 +367,12 @@ class ReportFlow:
         if found == "limited":
             self.conv.data.pop(REPORT_CODE, None)
             self.d.event("code_attempts_limited")
-            self.d.reply(self.d.say("report_code_limited", phones=self.d.phones_list()), *self.d.menu_buttons())
+            # the reporter is not left without a way to add what they know: a new report, or a person
+            reports = self.line.settings.reports
+            assert reports is not None
+            self.d.reply(self.d.say("report_code_limited", phones=self.d.phones_list()),
+                         self.d.button("button_report_new", f"topic:{reports.topic}"),
+                         self.d.button("button_person", PERSON), self.d.button("button_menu", "menu"))
             return
         if not isinstance(found, Report):
             self.conv.data[REPORT_CODE] = {"at": self.now.isoformat()}

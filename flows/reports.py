@@ -11,7 +11,8 @@ to be called, and then encrypted with the deployment's key.
 The reference code is the only way back to a report, from any channel: it
 is stored as a keyed hash, and every attempt to use one counts against the
 channel user (``USER_ATTEMPTS`` in ``USER_WINDOW``) and against the
-helpline (``GLOBAL_ATTEMPTS_PER_HOUR`` a clock hour), counted *before* the
+helpline (``GLOBAL_ATTEMPTS_PER_HOUR`` a clock hour, a high ceiling; the
+journal is told from ``GLOBAL_ALERT_PER_HOUR``), counted *before* the
 lookup in the store's login-attempts collection, so parallel guesses cannot
 slip past the limit. Successful lookups count too: a reporter checks a few
 times a day at most, and a guesser that owns one real code must not be able
@@ -20,6 +21,7 @@ to reset the count with it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -34,12 +36,20 @@ from vikno.storage.port import Store
 from .content import Helpline
 from .report_codes import new_code, normalize
 
+log = logging.getLogger(__name__)
+
 #: The channel of a report's own queue conversation (it has no one to write back to).
 REPORT_CHANNEL = "report"
 #: Code attempts one channel user may make, and how long after their last one they are forgotten.
 USER_ATTEMPTS, USER_WINDOW = 5, timedelta(minutes=30)
-#: Code attempts a helpline takes in one clock hour from everyone together (guessing from many accounts).
-GLOBAL_ATTEMPTS_PER_HOUR = 100
+#: Code attempts a helpline takes in one clock hour from everyone together (guessing from many accounts):
+#: a ceiling, not a budget. At 100 an outside attacker with twenty accounts locked every honest reporter out
+#: for the hour, while 50-bit codes made the limit near useless against guessing; at 5,000 an hour, a
+#: year of guessing against 10,000 open reports finds one with a chance of about 1 in 2,700, and
+#: locking the helpline out takes a thousand accounts.
+GLOBAL_ATTEMPTS_PER_HOUR = 5000
+#: Attempts in one clock hour that are told to the journal as suspected guessing (once that hour).
+GLOBAL_ALERT_PER_HOUR = 100
 #: The login-attempts "login" all report-code keys are counted under (so they can be cleared together).
 ATTEMPTS_GROUP = "report-code"
 #: An operator's outcome → the status the reporter is told.
@@ -125,6 +135,9 @@ class ReportDesk:
             return "limited"
         everyone = await attempts.hit(f"{ATTEMPTS_GROUP}:{line.id}:{now:%Y%m%d%H}", ATTEMPTS_GROUP, now,
                                       timedelta(hours=1))
+        if everyone == GLOBAL_ALERT_PER_HOUR + 1:
+            log.warning("helpline %s: more than %d report-code attempts this hour: someone may be guessing codes",
+                        line.id, GLOBAL_ALERT_PER_HOUR)
         if everyone > GLOBAL_ATTEMPTS_PER_HOUR:
             return "limited"
         code = normalize(typed)

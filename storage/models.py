@@ -130,6 +130,11 @@ class Sender(StrEnum):
     SYSTEM = "system"
 
 
+#: The kind of a message whose words were kept elsewhere, not in the chat (an answer to the report
+#: form lives in the report only). Its text is None; the console and the web chat show a placeholder.
+WITHHELD = "withheld"
+
+
 @dataclass(slots=True)
 class Message:
     """One message in or out, in the order the conversation saw it.
@@ -165,6 +170,11 @@ class Message:
     #: login), kept when the helpline shows specialists by name (``specialist_label: name``); None:
     #: the neutral role. Kept with the message, so a reconnect shows each specialist as they were.
     shown_name: str | None = None
+    #: What the outbox sends instead of ``text``, encrypted with the deployment's key, when the history
+    #: must keep less than the person is shown (a report's code: ``text`` holds it masked). Set only
+    #: for a pending push; erased once the message is sent or given up, so the clear words live no
+    #: longer than the delivery.
+    sealed: str | None = None
     reply_to: str | None = None
     handled: bool = False
     id: str = field(default_factory=new_id)

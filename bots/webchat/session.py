@@ -243,7 +243,20 @@ class Session:
                            "buttons": [{"title": b.title, "payload": b.payload} for b in r.buttons]}
                           for r in turn.replies]
         replies = [m for m in window if m.reply_to == inbound.id]
-        return message_json(inbound, self.key), [message_json(m) for m in replies]
+        return message_json(inbound, self.key), [_as_shown(message_json(m), m, turn) for m in replies]
+
+
+def _as_shown(shown: dict[str, Any], stored: Message, turn: Turn) -> dict[str, Any]:
+    """A reply as this person's sockets see it now: the clear words where the history keeps them masked.
+
+    A report's code is shown once, live, and kept masked (flows.messages.Outbound.kept); a reconnect
+    shows the masked form from the history.
+    """
+    _, _, n = stored.id.rpartition(":")
+    index = int(n) if n.isdigit() else -1
+    if 0 <= index < len(turn.replies) and turn.replies[index].kept is not None:
+        shown["text"] = turn.replies[index].text
+    return shown
 
 
 def _find(window: list[Message], client_id: str) -> Message | None:

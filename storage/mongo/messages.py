@@ -231,13 +231,13 @@ class MongoMessages(Messages):
     async def mark_sent(self, message_id: str) -> None:
         await self.c.update_one({"_id": message_id},
                                 {"$set": {"delivery": Delivery.SENT.value, "deliver_after": None,
-                                          "lease_owner": None}})
+                                          "lease_owner": None, "sealed": None}})
 
     @translated
     async def mark_failed(self, message_id: str) -> None:
         await self.c.update_one({"_id": message_id},
                                 {"$set": {"delivery": Delivery.FAILED.value, "deliver_after": None,
-                                          "lease_owner": None}})
+                                          "lease_owner": None, "sealed": None}})
 
     @translated
     async def retry_at(self, message_id: str, when: datetime) -> None:

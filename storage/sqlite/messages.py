@@ -17,7 +17,7 @@ from .schema import dt, dumps, loads, ts
 
 _COLUMNS = (
     "id, seq, conversation_id, helpline, channel, direction, sender, kind, text, buttons, "
-    "platform_id, reply_to, handled, created_at, delivery, attempts, deliver_after, client_id, shown_name"
+    "platform_id, reply_to, handled, created_at, delivery, attempts, deliver_after, client_id, shown_name, sealed"
 )
 _NAMES = tuple(name.strip() for name in _COLUMNS.split(","))
 _INSERT = f"INSERT INTO messages ({_COLUMNS}) VALUES ({','.join('?' * len(_NAMES))})"
@@ -39,7 +39,7 @@ def to_row(m: Message, ids: PlatformIds, handled: bool | None = None) -> tuple:
         m.id, m.seq, m.conversation_id, m.helpline, m.channel, str(m.direction), str(m.sender), m.kind,
         m.text, dumps(m.buttons), platform_id, m.reply_to, int(m.handled if handled is None else handled),
         ts(m.created_at), None if m.direction == _NOTE else m.delivery, m.attempts, ts(m.deliver_after),
-        m.client_id, m.shown_name,
+        m.client_id, m.shown_name, m.sealed,
     )
 
 
@@ -51,7 +51,7 @@ def from_row(r: sqlite3.Row | dict[str, Any]) -> Message:
         reply_to=r["reply_to"], handled=bool(r["handled"]),
         created_at=dt(r["created_at"]),  # type: ignore[arg-type]  # a NOT NULL column
         delivery=r["delivery"], attempts=r["attempts"], deliver_after=dt(r["deliver_after"]),
-        client_id=r["client_id"], shown_name=r["shown_name"],
+        client_id=r["client_id"], shown_name=r["shown_name"], sealed=r["sealed"],
     )
 
 
@@ -139,8 +139,9 @@ def _release(conn: sqlite3.Connection, channel: str, owners: list[str], undo_att
 
 
 def _set_delivery(conn: sqlite3.Connection, message_id: str, delivery: str) -> None:
-    conn.execute("UPDATE messages SET delivery = ?, deliver_after = NULL, lease_owner = NULL WHERE id = ?",
-                 (delivery, message_id))
+    # sealed: the clear words of a masked message live no longer than its delivery (models.Message)
+    conn.execute("UPDATE messages SET delivery = ?, deliver_after = NULL, lease_owner = NULL, sealed = NULL "
+                 "WHERE id = ?", (delivery, message_id))
 
 
 def _retry_at(conn: sqlite3.Connection, message_id: str, when: int) -> None:

@@ -109,12 +109,19 @@ def _reports_table(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS reports_conversation ON reports (conversation_id)")
 
 
+def _sealed(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
+    """The clear words of a masked message until it is delivered (a report's code; models.Message.sealed)."""
+    if "sealed" not in {row[1] for row in conn.execute("PRAGMA table_info(messages)")}:
+        conn.execute("ALTER TABLE messages ADD COLUMN sealed TEXT")
+
+
 MIGRATIONS = [
     Migration(2, "platform message ids are stored as keyed hashes; web chat client ids apart", _hash_platform_ids),
     Migration(3, "operators' crisis marks (feedback)", _feedback_table),
     Migration(4, "indexes for the helpline's figures", _figures_indexes),
     Migration(5, "the name an operator's message is shown with", _shown_name),
     Migration(6, "reports about someone in danger", _reports_table),
+    Migration(7, "a masked message's words kept sealed until delivered", _sealed),
 ]
 #: The version this vikno writes.
 SCHEMA_VERSION = MIGRATIONS[-1].version if MIGRATIONS else BASELINE

@@ -9,7 +9,8 @@ import pytest
 
 from vikno.flows.engine import Engine
 from vikno.flows.report_codes import ALPHABET, looks_like_code, new_code, normalize
-from vikno.flows.reports import GLOBAL_ATTEMPTS_PER_HOUR, USER_ATTEMPTS
+from vikno.flows import reports as reports_module
+from vikno.flows.reports import GLOBAL_ALERT_PER_HOUR, USER_ATTEMPTS
 from vikno.storage.identity import IdentityVault
 from vikno.storage.models import Priority, State
 from vikno.storage.mongo.store import MongoStore
@@ -213,9 +214,11 @@ async def test_the_code_from_another_channel_tells_the_status_and_adds_informati
 
 
 async def test_a_wrong_code_is_neutral_and_guessing_is_limited_per_person_and_for_everyone(
-        engine: Engine, any_store: Store) -> None:
+        engine: Engine, any_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     from vikno.storage.models import utcnow
-    engine.clock.now = utcnow()  # attempts are kept under a TTL index on MongoDB: real time, not a test date
+    monkeypatch.setattr(reports_module, "GLOBAL_ATTEMPTS_PER_HOUR", 60)  # the ceiling's behaviour, in fewer turns
+    now = utcnow()  # attempts are kept under a TTL index on MongoDB: real time, not a test date
+    engine.clock.now = now + timedelta(minutes=15) if now.minute >= 45 else now  # inside one clock hour
     code, _ = await make_report(engine)
     wrong = await engine.handle(text("guesser", "AAAA-AAAA-AAAA"))
     assert wrong.replies[0].text.startswith("Не вдалося знайти повідомлення")
@@ -223,11 +226,13 @@ async def test_a_wrong_code_is_neutral_and_guessing_is_limited_per_person_and_fo
         await engine.handle(text("guesser", "AAAA-AAAA-AAAA"))
     limited = await engine.handle(text("guesser", code))  # even the right code: no oracle once limited
     assert limited.replies[0].text.startswith("Забагато спроб") and "1620" in limited.replies[0].text
+    # ...and not left without a way to add what they know: a new report, or a person
+    assert payloads(limited)[:2] == ["topic:report_person_in_need", "person"]
     # the next person is not limited by the first one's guesses...
     ok = await engine.handle(text("honest", code))
     assert ok.replies[0].text.startswith("Ваше повідомлення:")
     # ...but guesses from many accounts together are
-    for n in range(GLOBAL_ATTEMPTS_PER_HOUR):
+    for n in range(60):
         await engine.handle(text(f"bot-{n % 40}-{n}", "AAAA-AAAA-AAAA"))
     blocked = await engine.handle(text("honest-2", code))
     assert blocked.replies[0].text.startswith("Забагато спроб")
@@ -243,8 +248,24 @@ async def test_one_limited_guesser_does_not_spend_the_helpline_s_budget(engine: 
     now = utcnow()  # real time: attempts are kept under a TTL index on MongoDB
     engine.clock.now = now + timedelta(minutes=15) if now.minute >= 45 else now  # inside one clock hour
     code, _ = await make_report(engine)
-    for _ in range(USER_ATTEMPTS + GLOBAL_ATTEMPTS_PER_HOUR + 5):
+    for _ in range(USER_ATTEMPTS + GLOBAL_ALERT_PER_HOUR + 5):
         await engine.handle(text("guesser", "AAAA-AAAA-AAAA"))
+    ok = await engine.handle(text("honest", code))
+    assert ok.replies[0].text.startswith("Ваше повідомлення:")
+
+
+async def test_guessing_from_two_dozen_accounts_is_told_to_the_journal_and_locks_nobody_out(
+        engine: Engine, any_store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    """An outside attack: 21 accounts × 5 wrong codes used up the helpline's hourly budget of 100, and every
+    honest reporter got "too many tries" for the rest of the hour. With 50-bit codes the budget bought no
+    safety: it is now a high ceiling, and the journal is told of suspected guessing instead."""
+    from vikno.storage.models import utcnow
+    now = utcnow()  # real time: attempts are kept under a TTL index on MongoDB
+    engine.clock.now = now + timedelta(minutes=15) if now.minute >= 45 else now  # inside one clock hour
+    code, _ = await make_report(engine)
+    for n in range(GLOBAL_ALERT_PER_HOUR + 20):
+        await engine.handle(text(f"guesser-{n // USER_ATTEMPTS}", f"2222-2222-{ALPHABET[n % 18]}AAA"))
+    assert sum("may be guessing codes" in r.getMessage() for r in caplog.records) == 1
     ok = await engine.handle(text("honest", code))
     assert ok.replies[0].text.startswith("Ваше повідомлення:")
 
@@ -339,3 +360,49 @@ async def test_a_possible_crisis_in_what_is_happening_keeps_the_form_and_makes_t
     assert made.replies[0].text.startswith("Дякуємо. Ваше повідомлення передано")
     (queued,) = await any_store.conversations.waiting(["line1620"])
     assert queued.priority == Priority.URGENT and queued.team == "protection"
+
+
+@pytest.mark.parametrize("pushes", [False, True], ids=["answered-directly", "telegram-outbox"])
+async def test_the_reporter_s_own_chat_keeps_neither_the_answers_nor_the_code(
+        engine: Engine, any_store: Store, pushes: bool) -> None:
+    """An outside attack read the reporter's own chat (console, database): the code in clear and every form
+    answer, so the report could be tied to the reporter's channel. The chat now keeps placeholders and the
+    code masked; the outbox alone holds the clear reply, sealed, until it is sent."""
+    from vikno.bots.outbox import unsealed
+    from vikno.storage.models import WITHHELD
+    if pushes:
+        engine.push_channels = frozenset({"telegram"})
+    code, turns = await make_report(engine, phone="0507771122")
+    assert code in turns[-1].replies[0].text  # shown to the person, once
+    reporter = await engine.find("telegram", REPORTER)
+    history = await any_store.messages.history(reporter.id)
+    answers = [m for m in history if m.direction == "in" and m.kind == WITHHELD]
+    # about whom, where, what, how urgent, may we call, the number: six answers, none kept in the chat
+    assert len(answers) == 6 and all(m.text is None and not m.buttons for m in answers)
+    made = history[-1]
+    assert made.text is not None and "••••-••••-••••" in made.text
+    raw = await _raw_chat(any_store, reporter.id)
+    # (the buttons pressed are gone with the answers above; the bot's questions offer every option)
+    for mark in (code, code.replace("-", ""), "Сусідка не виходить", "0507771122", "507771122"):
+        assert mark not in raw, mark
+    if pushes:  # the clear words are sealed for the outbox, and gone once it has sent them
+        assert made.sealed is not None and code not in made.sealed
+        assert code in (unsealed(made, engine.vault).text or "")
+        await any_store.messages.mark_sent(made.id)
+        assert (await any_store.messages.history(reporter.id))[-1].sealed is None
+    else:
+        assert made.sealed is None
+
+
+async def _raw_chat(store: Store, conversation_id: str) -> str:
+    """Every byte of one conversation's messages as the database holds them."""
+    if isinstance(store, SqliteStore):
+        import sqlite3
+        conn = sqlite3.connect(store.path)
+        try:
+            return repr(conn.execute("SELECT * FROM messages WHERE conversation_id = ?",
+                                     (conversation_id,)).fetchall())
+        finally:
+            conn.close()
+    assert isinstance(store, MongoStore)
+    return repr([d async for d in store.db["messages"].find({"conversation_id": conversation_id})])
