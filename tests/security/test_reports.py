@@ -6,6 +6,8 @@ socket) on both storage adapters.
 
 from __future__ import annotations
 
+import json
+
 from vikno.bots.keys import ENGINE
 from vikno.flows.messages import Inbound
 from vikno.flows import reports as reports_module
@@ -93,6 +95,29 @@ async def reporter_id_in_console(site: ConsoleSite) -> None:
     assert "Анонімне повідомлення" in answers[4]
 
 
+async def reporter_chat_in_console(site: ConsoleSite) -> None:
+    """The reporter then asks for a person: the operator who takes the reporter's own chat reads neither what
+    the report says, nor the contact given, nor the code (an outside attack found all three there, tying the
+    anonymous report to the reporter's channel); placeholders say that answers went into a report."""
+    code = await report(site, REPORTER, phone="0930001122", what="Сусід б'є дружину щовечора, квартира 14")
+    person = site.agent()
+    await person.say(REPORTER, button="person")
+    await site.operator("olena", teams=["social"])
+    op = site.agent()
+    await op.log_in("olena")
+    reporter_chat = await site.store.conversations.find_by_user(
+        "line1620", "rest", site.app[ENGINE].vault.user_key("rest", REPORTER))
+    assert (await op.post(f"/console/c/{reporter_chat.id}/pick")).status == 303
+    answers = [await (await op.get(path)).text() for path in (f"/console/c/{reporter_chat.id}",
+                                                               f"/console/api/c/{reporter_chat.id}")]
+    for answer in answers:
+        for mark in (code, code.replace("-", ""), "Сусід б'є", "квартира 14", "0930001122"):
+            assert mark not in answer, mark
+    shown = [m["text"] for m in json.loads(answers[1])["messages"]]
+    assert any("••••-••••-••••" in t for t in shown)
+    assert sum("збережена лише в картці повідомлення" in t for t in shown) == 6  # whom, where, what, urgency, contact, number
+
+
 ATTACKS = [
     Attack(id="guess-report-codes", item="26.3", what="guess reference codes from one or many chats: limited "
            "per person, a limited guesser learns nothing, not even from a right code; many accounts' guesses "
@@ -103,6 +128,9 @@ ATTACKS = [
            run=another_teams_contact),
     Attack(id="reporter-id-in-console", item="26.2", what="look for the anonymous reporter's id, keyed "
            "pseudonym or chat in every console page and API answer about the report: none", run=reporter_id_in_console),
+    Attack(id="reporter-chat-in-console", item="26.2", what="an operator takes the reporter's own chat (they asked "
+           "for a person) and looks for what the report says, its contact or its code: none, only placeholders",
+           run=reporter_chat_in_console),
 ]
 
 
