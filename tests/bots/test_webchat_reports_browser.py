@@ -49,6 +49,12 @@ async def test_an_anonymous_report_by_buttons_and_words_then_its_code_in_a_fresh
     key = await key_of(page)
     assert key
 
+    # the same browser after a reload: the history keeps neither the answers nor the code (shown once)
+    await page.reload()
+    await expect(bubbles(page, "Ваш код: ••••-••••-••••")).to_have_count(1)
+    await expect(bubbles(page, "у чаті її не збережено")).to_have_count(5)  # whom, where, what, urgency, contact
+    assert await bubbles(page, "Малий довго гуляє").count() == 0 and await bubbles(page, code.group(0)).count() == 0
+
     store = sites.chat.runner.app[STORE]
     (queued,) = await store.conversations.waiting(["line1620"])
     report = await store.reports.by_conversation(queued.id)
