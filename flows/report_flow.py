@@ -27,6 +27,7 @@ from vikno.storage.models import Report
 from .content import REPORT_ABOUT, REPORT_URGENCY
 from .messages import PERSON, Button, Inbound, Kind
 from .report_codes import MASKED_CODE, looks_like_code, normalize
+from .report_words import about_of, urgency_of
 from .reports import Draft, QueueTurn, ReportDesk
 
 if TYPE_CHECKING:
@@ -42,6 +43,10 @@ CONTACT_YES, CONTACT_NO = "report:contact:yes", "report:contact:no"
 DRAFT_HOURS = 2
 FOLLOWUP_MINUTES = 15
 MAX_WHAT, MAX_PLACE, MAX_ADDITION = 2000, 300, 2000
+#: A question is asked at most twice; then the form goes on with a default (nothing typed is lost).
+MISSES = 2
+#: An answer to "about whom?" this long is also the start of what happens (kept with the report).
+STORY_WORDS = 4
 #: The step before each step ("back"); back from the first question leaves the form.
 PREVIOUS = {"place": "about", "place_other": "place", "what": "place", "urgency": "what", "contact": "urgency",
             "phone": "contact"}
@@ -278,9 +283,15 @@ class ReportFlow:
         chosen = button if button is not None else (match(text, self._options(step)) if text else None)
         if step == "about":
             about = _value(chosen, "report:about:")
+            if about is None and button is None and text:
+                about = about_of(text)  # "моя бабуся", "nənəm": everyday words before asking again
+                if about is not None and len(words(text)) >= STORY_WORDS:
+                    _keep(draft, text)  # they began to tell what happens: it goes with the report
             if about not in REPORT_ABOUT:
-                self._ask(step)
-                return
+                if not self._missed(draft, step, text):
+                    self._ask(step)
+                    return
+                about = "other"  # asked twice: the form goes on, and nothing typed is lost
             draft["about"], draft["step"] = about, "place"
             self._ask("place")
         elif step == "place":
@@ -312,9 +323,13 @@ class ReportFlow:
             self._ask("urgency")
         elif step == "urgency":
             urgency = _value(chosen, "report:urgency:")
+            if urgency is None and button is None and text:
+                urgency = urgency_of(text)
             if urgency not in REPORT_URGENCY:
-                self._ask(step)
-                return
+                if not self._missed(draft, step, text):
+                    self._ask(step)
+                    return
+                urgency = "soon"  # asked twice and still unsaid: neither dropped nor called immediate danger
             draft["urgency"], draft["step"] = urgency, "contact"
             if urgency == "now":  # the numbers at once, before anything else is asked
                 self.d.reply(self.d.say("report_urgent_now", emergency=self.d.emergency_list()))
@@ -328,6 +343,8 @@ class ReportFlow:
             elif chosen == CONTACT_YES or (button is None and _is(text, YES_WORDS)):
                 draft["step"] = "phone"
                 self._ask("phone")
+            elif self._missed(draft, step, text):
+                await self._submit(draft, None)  # asked twice: anonymous, the default, and the report is made
             else:
                 self._ask(step)
         elif step == "phone":
@@ -340,12 +357,21 @@ class ReportFlow:
         else:  # a draft from an unknown step: start over
             self.start()
 
+    def _missed(self, draft: dict, step: str, text: str | None) -> bool:
+        """An answer the question could not read: kept with the report; True when the question was missed
+        twice (then the form goes on with a default rather than ask a third time)."""
+        if text:
+            _keep(draft, text)
+        misses = draft.setdefault("misses", {})
+        misses[step] = misses.get(step, 0) + 1
+        return misses[step] >= MISSES
+
     async def _submit(self, draft: dict, phone: str | None) -> None:
         memo = self.d.ctx.memo
         made = memo.get("report_made")
         if made is None:  # the step may run again after a conflict: the report is made once
             made = await self.desk.submit(self.line, Draft(
-                about=draft["about"], place=draft["place"], place_text=draft.get("place_text"), what=draft["what"],
+                about=draft["about"], place=draft["place"], place_text=draft.get("place_text"), what=_told(draft),
                 urgency=draft["urgency"], phone=phone, possible_risk=draft.get("risk") == "check"),
                 channel=self.conv.channel, language=self.conv.language,
                 now=self.now)
@@ -415,6 +441,18 @@ def _is(text: str | None, vocabulary: set[str]) -> bool:
     """A message that is one of these words (and nothing else but punctuation and emoji)."""
     said = words(text)
     return len(said) == 1 and said[0] in vocabulary
+
+
+def _keep(draft: dict, text: str) -> None:
+    """Keep what the person typed that no question could read: it goes with the report, never dropped."""
+    typed = text.strip()
+    if typed and not _is(typed, YES_WORDS | NO_WORDS) and typed not in draft.setdefault("also", []):
+        draft["also"].append(typed[:MAX_WHAT])
+
+
+def _told(draft: dict) -> str:
+    """What happens, as the report keeps it: the answer to "what is happening?", then all else typed."""
+    return "\n".join([draft["what"], *draft.get("also", [])])[:MAX_WHAT]
 
 
 def _value(payload: str | None, prefix: str) -> str | None:

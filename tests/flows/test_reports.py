@@ -406,3 +406,72 @@ async def _raw_chat(store: Store, conversation_id: str) -> str:
             conn.close()
     assert isinstance(store, MongoStore)
     return repr([d async for d in store.db["messages"].find({"conversation_id": conversation_id})])
+
+
+#: Typed answers people give instead of the buttons' words (an outside attack: "бабуся" at "about whom?"
+#: was asked again and again, and what the person wrote then was lost): the answer, what the form reads.
+EVERYDAY_ABOUT = [
+    ("uk", "бабуся", "elderly"), ("uk", "моя сусідка, старенька", "elderly"), ("uk", "дитину бʼють", "child"),
+    ("uk", "сусід б'є дружину", "violence"), ("uk", "чоловік на вулиці", "other"),
+    ("ru", "дедушка", "elderly"), ("ru", "инвалид на коляске", "disability"), ("ru", "дети одни дома", "child"),
+    ("az", "nənəm", "elderly"), ("az", "qonşu uşaq", "child"), ("az", "qadını döyür", "violence"),
+    ("en", "my grandma", "elderly"), ("en", "a kid next door", "child"), ("en", "wheelchair user", "disability"),
+]
+
+
+@pytest.mark.parametrize(("lang", "typed", "about"), EVERYDAY_ABOUT, ids=[t for _, t, _ in EVERYDAY_ABOUT])
+def test_everyday_words_answer_about_whom(lang: str, typed: str, about: str) -> None:
+    from vikno.flows.report_words import about_of
+    assert about_of(typed) == about
+
+
+@pytest.mark.parametrize(("typed", "urgency"), [
+    ("не терміново", "can_wait"), ("прямо зараз", "now"), ("завтра", "soon"), ("не срочно", "can_wait"),
+    ("срочно", "now"), ("təcili deyil", "can_wait"), ("indi", "now"), ("in a few days", "soon"),
+    ("nowhere to go", None), ("ок", None)])
+def test_everyday_words_answer_how_urgent(typed: str, urgency: str | None) -> None:
+    from vikno.flows.report_words import urgency_of
+    assert urgency_of(typed) == urgency
+
+
+async def test_nothing_typed_in_the_form_is_lost_and_no_question_is_asked_a_third_time(
+        engine: Engine, any_store: Store) -> None:
+    user = "story-teller"
+    await engine.handle(tg("Добрий день", user=user))
+    await engine.handle(tg(button="topic:report_person_in_need", user=user))
+    again = await engine.handle(tg("не знаю як сказати", user=user))  # nothing the question can read
+    assert again.replies[0].text.startswith("Дякуємо, що не лишаєтеся осторонь")
+    place = await engine.handle(tg("там живе сама, світла нема", user=user))  # missed twice: "other", go on
+    assert place.replies[0].text.startswith("Де це?")
+    await engine.handle(tg(button="report:place:north", user=user))
+    await engine.handle(tg("Не виходить з дому тиждень", user=user))
+    contact = await engine.handle(tg("двері ніхто не відчиняє", user=user))  # not an urgency: kept
+    assert contact.replies[0].text.startswith("Наскільки це терміново?")
+    contact = await engine.handle(tg("не терміново", user=user))
+    assert contact.replies[0].text.startswith("Чи хочете, щоб фахівець")
+    await engine.handle(tg("а ви прийдете?", user=user))  # not a yes, a no or a number: kept, asked again
+    made = await engine.handle(tg("сусіди кажуть вона хворіє", user=user))  # missed twice: anonymous
+    assert CODE.search(made.replies[0].text)
+    (queued,) = await any_store.conversations.waiting(["line1620"])
+    report = await any_store.reports.by_conversation(queued.id)
+    assert report.about == "other" and report.urgency == "can_wait" and report.anonymous
+    for said in ("не знаю як сказати", "там живе сама, світла нема", "Не виходить з дому тиждень",
+                 "двері ніхто не відчиняє", "а ви прийдете?", "сусіди кажуть вона хворіє"):
+        assert said in report.what, said
+    assert report.what.startswith("Не виходить з дому тиждень")
+
+
+async def test_a_story_told_at_about_whom_goes_with_the_report(engine: Engine, any_store: Store) -> None:
+    user = "hurried"
+    await engine.handle(tg("Добрий день", user=user))
+    await engine.handle(tg(button="topic:report_person_in_need", user=user))
+    place = await engine.handle(tg("моя бабуся живе сама і не встає вже третій день", user=user))
+    assert place.replies[0].text.startswith("Де це?")
+    await engine.handle(tg(button="report:place:north", user=user))
+    await engine.handle(tg("треба щоб хтось зайшов", user=user))
+    await engine.handle(tg(button="report:urgency:soon", user=user))
+    await engine.handle(tg(button="report:contact:no", user=user))
+    (queued,) = await any_store.conversations.waiting(["line1620"])
+    report = await any_store.reports.by_conversation(queued.id)
+    assert report.about == "elderly"
+    assert report.what == "треба щоб хтось зайшов\nмоя бабуся живе сама і не встає вже третій день"

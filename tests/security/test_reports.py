@@ -115,7 +115,8 @@ async def reporter_chat_in_console(site: ConsoleSite) -> None:
             assert mark not in answer, mark
     shown = [m["text"] for m in json.loads(answers[1])["messages"]]
     assert any("••••-••••-••••" in t for t in shown)
-    assert sum("збережена лише в картці повідомлення" in t for t in shown) == 6  # whom, where, what, urgency, contact, number
+    # whom, where, what, urgency, contact, number
+    assert sum("збережена лише в картці повідомлення" in t for t in shown) == 6
 
 
 ATTACKS = [
