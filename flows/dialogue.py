@@ -262,7 +262,9 @@ class Dialogue:
 
     async def _crisis(self, parse: Parse | None, reason: str | None = None) -> None:
         """Emergency contacts first, then the top of the queue, at any hour."""
-        ReportFlow(self).drop()  # a person takes over: a half-answered report form must not answer for them
+        # a person takes over: a half-answered report form must not answer for them, but what it was told
+        # reaches the district's team as a crisis report (ReportFlow.hand_over)
+        await ReportFlow(self).hand_over()
         check = self.conv.data.get(SAFETY_CHECK)
         if isinstance(check, dict) and not check.get("escalated"):
             check["escalated"] = reason or "crisis"

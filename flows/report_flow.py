@@ -3,11 +3,21 @@
 About whom → where → what is happening → how urgent → may we call you (and
 the number). "Back" and "cancel" work at every step, pressed or typed. "Now"
 (immediate danger) gets the emergency numbers at once and makes the report
-a crisis in the queue. The crisis layer runs before any of this (a crisis
-said at any step is one, as everywhere; the draft is then dropped and a
-person takes over the chat). Then the code: "I have a code", or the code
-typed on its own, shows the report's status in plain words and lets the
-person add information.
+a crisis in the queue. Typed answers are read with everyday words
+(flows/report_words.py); what no question can read is kept with the report,
+and a question is never asked a third time. The crisis layer runs before
+any of this (a crisis said at any step is one, as everywhere; a person
+takes over the chat, and once about whom and where are answered the report
+is made too, at crisis priority: ``hand_over``). Then the code: "I have a
+code", or the code typed on its own, shows the report's status in plain
+words and lets the person add information.
+
+The reporter's own chat keeps none of it: every answer of the form, every
+code typed and every addition is stored there as a placeholder
+(``storage.models.WITHHELD``), and the reply with the code keeps it masked
+(the push outbox alone holds the clear reply, sealed, until it is sent). So
+an operator who later reads the reporter's chat, or anyone reading the
+database, cannot tie the report to the reporter's channel by its words.
 
 The draft lives in the reporter's conversation while they answer
 (``REPORT_DRAFT``) and is gone once the report is made or cancelled; nothing
@@ -43,6 +53,8 @@ CONTACT_YES, CONTACT_NO = "report:contact:yes", "report:contact:no"
 DRAFT_HOURS = 2
 FOLLOWUP_MINUTES = 15
 MAX_WHAT, MAX_PLACE, MAX_ADDITION = 2000, 300, 2000
+#: The steps at which a crisis said in the form also makes the report (ReportFlow.hand_over).
+HANDED_OVER_FROM = ("what", "urgency", "contact", "phone")
 #: A question is asked at most twice; then the form goes on with a default (nothing typed is lost).
 MISSES = 2
 #: An answer to "about whom?" this long is also the start of what happens (kept with the report).
@@ -159,6 +171,30 @@ class ReportFlow:
         """Forget the draft and the code session (a crisis, /start, another topic)."""
         for key in (REPORT_DRAFT, REPORT_CODE, REPORT_FOLLOWUP):
             self.conv.data.pop(key, None)
+
+    async def hand_over(self) -> None:
+        """A crisis said while the form was open: the report is made as well, at crisis priority, then the
+        form is dropped and a person takes over the chat (the crisis path).
+
+        Someone telling of another person in danger ("he is beating her now")
+        is answered by the crisis layer, as everyone is; before, the answers
+        they had given (about whom, where) were dropped with the form, and
+        the district's team never saw a card. The report gets what was
+        answered and the message that raised the alarm; no code is shown,
+        the crisis reply must stand alone.
+        """
+        draft = self.conv.data.get(REPORT_DRAFT)
+        # only once about whom and where are answered: the words are then about that person (a crisis said
+        # earlier may well be the reporter's own, and is theirs to talk about with the specialist)
+        if self.enabled and isinstance(draft, dict) and draft.get("step") in HANDED_OVER_FROM:
+            typed = (self.d.ctx.inbound.text or "").strip()
+            if typed:
+                _keep(draft, typed)
+            told = [*([draft["what"]] if draft.get("what") else []), *draft.get("also", [])]
+            if told:
+                draft["what"], draft["also"], draft["urgency"] = told[0], told[1:], "now"
+                await self._submit(draft, None, quiet=True)
+        self.drop()
 
     # --- entry ---------------------------------------------------------------------
 
@@ -366,7 +402,7 @@ class ReportFlow:
         misses[step] = misses.get(step, 0) + 1
         return misses[step] >= MISSES
 
-    async def _submit(self, draft: dict, phone: str | None) -> None:
+    async def _submit(self, draft: dict, phone: str | None, *, quiet: bool = False) -> None:
         memo = self.d.ctx.memo
         made = memo.get("report_made")
         if made is None:  # the step may run again after a conflict: the report is made once
@@ -379,6 +415,8 @@ class ReportFlow:
             memo.setdefault("queue_turns", []).append(made[2])
         _, code, _ = made
         self.conv.data.pop(REPORT_DRAFT, None)
+        if quiet:
+            return
         self.d.reply(self.d.say("report_made", code=code), self.d.button("button_have_code", HAVE_CODE),
                      *self.d.menu_buttons(), kept=self.d.say("report_made", code=MASKED_CODE))
 

@@ -475,3 +475,23 @@ async def test_a_story_told_at_about_whom_goes_with_the_report(engine: Engine, a
     report = await any_store.reports.by_conversation(queued.id)
     assert report.about == "elderly"
     assert report.what == "треба щоб хтось зайшов\nмоя бабуся живе сама і не встає вже третій день"
+
+
+async def test_a_crisis_told_about_someone_else_makes_the_report_too(engine: Engine, any_store: Store) -> None:
+    """An outside attack: "he is beating her right now" at "what is happening?" became a crisis chat (right)
+    and the answers about whom and where were dropped with the form (no card for the district's team)."""
+    engine.nlu.table.update(dict([intent("він її зараз вбʼє, чую крики", "report_person_in_need", crisis=True)]))
+    await engine.handle(tg("Добрий день"))
+    await engine.handle(tg(button="topic:report_person_in_need"))
+    await engine.handle(tg(button="report:about:violence"))
+    await engine.handle(tg(button="report:place:north"))
+    crisis = await engine.handle(tg("він її зараз вбʼє, чую крики"))
+    assert "112" in crisis.replies[0].text and crisis.conversation.priority == "crisis"
+    assert not any(CODE.search(r.text) for r in crisis.replies)  # the crisis answer stands alone
+    waiting = await any_store.conversations.waiting(["line1620"])
+    cards = [c for c in waiting if c.channel == "report"]
+    assert len(waiting) == 2 and len(cards) == 1 and cards[0].priority == "crisis"
+    report = await any_store.reports.by_conversation(cards[0].id)
+    assert (report.about, report.place, report.urgency) == ("violence", "north", "now")
+    assert report.what == "він її зараз вбʼє, чую крики" and report.anonymous
+    assert "report_draft" not in (await engine.find("telegram", REPORTER)).data
