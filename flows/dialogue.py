@@ -279,8 +279,10 @@ class Dialogue:
             self._raise_with_operator(Priority.CRISIS, reason="crisis")
             self.reply(self.say("crisis_with_operator", emergency=self.emergency_list()))
             self.event("crisis_alert", priority=Priority.CRISIS)  # the console raises the alarm
+            ReportFlow(self).tell_code()
             return
         await self._enqueue(Priority.CRISIS, reason="crisis")
+        ReportFlow(self).tell_code()
 
     def _raise_with_operator(self, priority: str, *, reason: str) -> None:
         """A crisis or a check told to an operator is the conversation's priority too.

@@ -173,28 +173,45 @@ class ReportFlow:
             self.conv.data.pop(key, None)
 
     async def hand_over(self) -> None:
-        """A crisis said while the form was open: the report is made as well, at crisis priority, then the
-        form is dropped and a person takes over the chat (the crisis path).
+        """A crisis said while the form was open, or in information added with a code: the report gets it
+        as well, at crisis priority; then the form is dropped and a person takes over the chat (the crisis
+        path, as for everyone).
 
         Someone telling of another person in danger ("he is beating her now")
-        is answered by the crisis layer, as everyone is; before, the answers
-        they had given (about whom, where) were dropped with the form, and
-        the district's team never saw a card. The report gets what was
-        answered and the message that raised the alarm; no code is shown,
-        the crisis reply must stand alone.
+        is answered by the crisis layer. Before, the answers they had given
+        (about whom, where) were dropped with the form, and information added
+        to a report with its code went to the reporter's own chat only: the
+        district's team never saw that the danger had grown. The words go to
+        the report, and the reporter's chat keeps a placeholder (as for every
+        answer of the form), so the report stays anonymous; the chat's
+        operator sees the crisis flags and the placeholder, the report's card
+        the words. A new report's code follows the crisis answer
+        (``tell_code``).
         """
         draft = self.conv.data.get(REPORT_DRAFT)
-        # only once about whom and where are answered: the words are then about that person (a crisis said
-        # earlier may well be the reporter's own, and is theirs to talk about with the specialist)
+        followup = self.conv.data.get(REPORT_FOLLOWUP)
+        typed = (self.d.ctx.inbound.text or "").strip() if self.d.ctx.inbound.button is None else ""
+        # a form only once about whom and where are answered: the words are then about that person (a
+        # crisis said earlier may well be the reporter's own, and is theirs to tell the specialist)
         if self.enabled and isinstance(draft, dict) and draft.get("step") in HANDED_OVER_FROM:
-            typed = (self.d.ctx.inbound.text or "").strip()
             if typed:
                 _keep(draft, typed)
+                self.d.out.withhold_inbound = True
             told = [*([draft["what"]] if draft.get("what") else []), *draft.get("also", [])]
             if told:
                 draft["what"], draft["also"], draft["urgency"] = told[0], told[1:], "now"
                 await self._submit(draft, None, quiet=True)
+        elif self.enabled and isinstance(followup, dict) and followup.get("adding") and typed:
+            self.d.out.withhold_inbound = True
+            await self._add(followup, typed, crisis=True, quiet=True)
         self.drop()
+
+    def tell_code(self) -> None:
+        """After the crisis answer: the code of a report ``hand_over`` made (shown once, kept masked)."""
+        made = self.d.ctx.memo.get("report_made")
+        if made is not None and self.d.ctx.memo.get("report_quiet"):
+            _, code, _ = made
+            self.d.reply(self.d.say("report_made", code=code), kept=self.d.say("report_made", code=MASKED_CODE))
 
     # --- entry ---------------------------------------------------------------------
 
@@ -416,6 +433,7 @@ class ReportFlow:
         _, code, _ = made
         self.conv.data.pop(REPORT_DRAFT, None)
         if quiet:
+            memo["report_quiet"] = True
             return
         self.d.reply(self.d.say("report_made", code=code), self.d.button("button_have_code", HAVE_CODE),
                      *self.d.menu_buttons(), kept=self.d.say("report_made", code=MASKED_CODE))
@@ -458,8 +476,8 @@ class ReportFlow:
         self.d.reply(self.d.say("report_add_prompt"), self.d.button("button_cancel", CANCEL))
         return True
 
-    async def _add(self, followup: dict, text: str) -> None:
-        if _is(text, CANCEL_WORDS):
+    async def _add(self, followup: dict, text: str, *, crisis: bool = False, quiet: bool = False) -> None:
+        if not crisis and _is(text, CANCEL_WORDS):
             self.drop()
             self.d.reply(self.d.say("report_nothing_added"), *self.d.menu_buttons())
             return
@@ -467,11 +485,14 @@ class ReportFlow:
         if "report_added" not in memo:
             report = await self.desk.store.reports.get(str(followup.get("report_id")))
             turn = await self.desk.add_information(report, text.strip()[:MAX_ADDITION], self.now,
-                                                   possible_risk=followup.get("risk") == "check") if report else None
+                                                   possible_risk=followup.get("risk") == "check",
+                                                   crisis=crisis) if report else None
             memo["report_added"] = turn
             if turn is not None:
                 memo.setdefault("queue_turns", []).append(turn)
         self.conv.data.pop(REPORT_FOLLOWUP, None)  # the link to the report ends with the addition
+        if quiet:
+            return
         self.d.reply(self.d.say("report_added"), self.d.button("button_have_code", HAVE_CODE), *self.d.menu_buttons())
 
 

@@ -146,11 +146,11 @@ class ReportDesk:
         return await self.store.reports.by_code(line.id, self.vault.code_hash(code))
 
     async def add_information(self, report: Report, text: str, now: datetime, *,
-                              possible_risk: bool = False) -> QueueTurn | None:
+                              possible_risk: bool = False, crisis: bool = False) -> QueueTurn | None:
         """The reporter's addition: on the report, and in its queue conversation (back in the queue if closed).
 
         ``possible_risk``: the crisis layer read a possible crisis in it; the report's place in the queue is
-        then at least ``urgent``.
+        then at least ``urgent``. ``crisis``: it read a crisis; the report becomes a crisis for every team.
         """
         updated = await self.store.reports.add_information(report.id, {"text": text, "at": now.isoformat()}, now)
         if updated is None or updated.conversation_id is None:
@@ -171,10 +171,13 @@ class ReportDesk:
                 queued.team = None if updated.priority == Priority.CRISIS else updated.team
                 event.priority = updated.priority
                 event.data["reopened"] = True
-            raise_it = possible_risk and queued.state == State.WAITING
-            if raise_it and queued.priority_rank < PRIORITY_RANK[Priority.URGENT]:
-                queued.priority = event.priority = Priority.URGENT
-                event.data["possible_risk"] = True
+            raise_it = (possible_risk or crisis) and queued.state in (State.WAITING, State.WITH_OPERATOR)
+            floor = Priority.CRISIS if crisis else Priority.URGENT
+            if raise_it and queued.priority_rank < PRIORITY_RANK[floor]:
+                queued.priority = event.priority = floor
+                event.data["crisis" if crisis else "possible_risk"] = True
+                if crisis:
+                    queued.team = None  # a crisis is every operator's business
             queued.last_message_at = now
             try:
                 queued = await self.store.commit_turn(queued, message, [], [event])

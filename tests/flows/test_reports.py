@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from vikno.flows.engine import Engine
+from vikno.flows.messages import Inbound, Kind
 from vikno.flows.report_codes import ALPHABET, looks_like_code, new_code, normalize
 from vikno.flows import reports as reports_module
 from vikno.flows.reports import GLOBAL_ALERT_PER_HOUR, USER_ATTEMPTS
@@ -487,11 +488,35 @@ async def test_a_crisis_told_about_someone_else_makes_the_report_too(engine: Eng
     await engine.handle(tg(button="report:place:north"))
     crisis = await engine.handle(tg("він її зараз вбʼє, чую крики"))
     assert "112" in crisis.replies[0].text and crisis.conversation.priority == "crisis"
-    assert not any(CODE.search(r.text) for r in crisis.replies)  # the crisis answer stands alone
+    assert not CODE.search(crisis.replies[0].text)  # the crisis answer first, on its own...
+    assert CODE.search(crisis.replies[-1].text)  # ...then the report's code, shown once
     waiting = await any_store.conversations.waiting(["line1620"])
     cards = [c for c in waiting if c.channel == "report"]
     assert len(waiting) == 2 and len(cards) == 1 and cards[0].priority == "crisis"
     report = await any_store.reports.by_conversation(cards[0].id)
     assert (report.about, report.place, report.urgency) == ("violence", "north", "now")
     assert report.what == "він її зараз вбʼє, чую крики" and report.anonymous
-    assert "report_draft" not in (await engine.find("telegram", REPORTER)).data
+    reporter = await engine.find("telegram", REPORTER)
+    assert "report_draft" not in reporter.data
+    # the words are on the card; the reporter's chat keeps a placeholder, like every answer of the form
+    said = [m for m in await any_store.messages.history(reporter.id) if m.direction == "in"]
+    assert said[-1].kind == "withheld" and said[-1].text is None
+
+
+async def test_a_crisis_in_information_added_with_a_code_reaches_the_report(engine: Engine,
+                                                                           any_store: Store) -> None:
+    """An outside attack: "he beats mum too", added with the code, was read as a crisis; the reporter got the
+    numbers and a crisis chat, but the report got nothing, and the words stayed in the reporter's chat."""
+    code, _ = await make_report(engine)
+    engine.nlu.table.update(dict([intent("він і маму бʼє", "report_person_in_need", crisis=True)]))
+    await engine.handle(text("later", code))
+    await engine.handle(Inbound(channel="rest", user_id="later", button="report:add", kind=Kind.BUTTON))
+    crisis = await engine.handle(text("later", "він і маму бʼє"))
+    assert "112" in crisis.replies[0].text
+    report = (await any_store.reports.by_code("line1620", engine.vault.code_hash(code)))
+    assert [a["text"] for a in report.additions] == ["він і маму бʼє"]
+    card = await any_store.conversations.get(report.conversation_id)
+    assert card.priority == "crisis" and card.team is None and card.state == "waiting"
+    chat = await engine.find("rest", "later")
+    said = [m for m in await any_store.messages.history(chat.id) if m.direction == "in"]
+    assert said[-1].kind == "withheld" and "report_followup" not in chat.data
