@@ -53,6 +53,8 @@ CONTACT_YES, CONTACT_NO = "report:contact:yes", "report:contact:no"
 DRAFT_HOURS = 2
 FOLLOWUP_MINUTES = 15
 MAX_WHAT, MAX_PLACE, MAX_ADDITION = 2000, 300, 2000
+#: All a report says happens: the answer to "what is happening?" and everything else typed in the form.
+MAX_TOLD = 3 * MAX_WHAT
 #: The steps at which a crisis said in the form also makes the report (ReportFlow.hand_over).
 HANDED_OVER_FROM = ("what", "urgency", "contact", "phone")
 #: A question is asked at most twice; then the form goes on with a default (nothing typed is lost).
@@ -246,6 +248,10 @@ class ReportFlow:
         if isinstance(draft, dict):
             if button is None and text is None:
                 return False  # a photo or a sticker: the usual answer, the draft waits
+            if looks_like_code(text):  # a code is never an answer: the form is left for it, as by "I have a code"
+                self.conv.data.pop(REPORT_DRAFT, None)
+                await self._code(text or "")
+                return True
             self.d.out.withhold_inbound = True  # an answer of the form: in the report, not in this chat
             await self._step(draft, button, text)
             return True
@@ -344,10 +350,16 @@ class ReportFlow:
                 if not self._missed(draft, step, text):
                     self._ask(step)
                     return
-                about = "other"  # asked twice: the form goes on, and nothing typed is lost
+                about, draft["about_guessed"] = "other", True  # asked twice: the form goes on, nothing is lost
             draft["about"], draft["step"] = about, "place"
             self._ask("place")
         elif step == "place":
+            named = about_of(text) if button is None and text and draft.get("about_guessed") else None
+            if named is not None and named != "other":  # "дитина", late: it answers about whom, not where
+                draft["about"] = named
+                draft.pop("about_guessed", None)
+                self._ask(step)
+                return
             if chosen == OTHER_PLACE:
                 draft["step"] = "place_other"
                 self._ask("place_other")
@@ -511,7 +523,7 @@ def _keep(draft: dict, text: str) -> None:
 
 def _told(draft: dict) -> str:
     """What happens, as the report keeps it: the answer to "what is happening?", then all else typed."""
-    return "\n".join([draft["what"], *draft.get("also", [])])[:MAX_WHAT]
+    return "\n".join([draft["what"], *draft.get("also", [])])[:MAX_TOLD]
 
 
 def _value(payload: str | None, prefix: str) -> str | None:

@@ -520,3 +520,25 @@ async def test_a_crisis_in_information_added_with_a_code_reaches_the_report(engi
     chat = await engine.find("rest", "later")
     said = [m for m in await any_store.messages.history(chat.id) if m.direction == "in"]
     assert said[-1].kind == "withheld" and "report_followup" not in chat.data
+
+
+async def test_a_late_answer_about_whom_corrects_the_guess_and_a_code_in_the_form_is_looked_up(
+        engine: Engine, any_store: Store) -> None:
+    """A second outside attack: after two unreadable answers the form went on with "other", the next answer
+    "дитина" became the place (the wrong team), and a code typed later was taken as an answer."""
+    code, _ = await make_report(engine, user="first-reporter")
+    user = "emoji-typist"
+    await engine.handle(tg("Добрий день", user=user))
+    await engine.handle(tg(button="topic:report_person_in_need", user=user))
+    await engine.handle(tg("😢😢😢", user=user))
+    where = await engine.handle(tg("😡👊", user=user))  # missed twice: "other", and on to "where?"
+    assert where.replies[0].text.startswith("Де це?")
+    again = await engine.handle(tg("дитина", user=user))  # the answer to the first question, late
+    assert again.replies[0].text.startswith("Де це?")
+    draft = (await engine.find("telegram", user)).data["report_draft"]
+    assert draft["about"] == "child" and draft["step"] == "place"
+    await engine.handle(tg(button="report:place:north", user=user))
+    status = await engine.handle(tg(code, user=user))  # a code in the middle of the form: looked up
+    assert status.replies[0].text.startswith("Ваше повідомлення:")
+    assert "report_draft" not in (await engine.find("telegram", user)).data
+    assert len(await any_store.conversations.waiting(["line1620"])) == 1  # no second report was made
