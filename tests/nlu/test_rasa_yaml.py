@@ -95,6 +95,29 @@ def test_shipped_data_shape() -> None:
         assert len(overlap) <= 0.15 * len(test), (lang, sorted(overlap))
 
 
+
+def test_situation_data_covers_every_topic_and_is_held_out_apart() -> None:
+    """situations.yml (people describing what happens) covers every shared intent in every language, trains;
+    test_situations.yml is never trained on and is not copied from any training file."""
+    from vikno.nlu.builtin import training_files
+
+    intents = {e.intent for e in load_examples(shipped_data_dir() / "en" / "nlu.yml")}
+    for lang in ("uk", "ru", "az", "en"):
+        folder = shipped_data_dir() / lang
+        files = {p.name for p in training_files(folder)}
+        assert "situations.yml" in files and "test_situations.yml" not in files, (lang, files)
+        situations = load_examples(folder / "situations.yml")
+        counts = {i: sum(e.intent == i for e in situations) for i in intents}
+        assert min(counts.values()) >= 3, (lang, counts)
+        topics = {i: n for i, n in counts.items() if i not in {"greet", "goodbye", "thanks", "human_handoff",
+                                                                 "working_hours"}}
+        assert min(topics.values()) >= 20, (lang, topics)
+        held = load_examples(folder / "test_situations.yml")
+        assert {e.intent for e in held} == intents | {"nlu_fallback"}, lang
+        trained = {e.text.lower() for e in load_examples(training_files(folder))}
+        assert not trained & {e.text.lower() for e in held}, lang
+
+
 def test_yaml_1_2_booleans_are_intent_names(tmp_path) -> None:
     from vikno.nlu.rasa_yaml import load_examples as _load
 
