@@ -7,7 +7,8 @@
 
 test.yml: one model trained on all four languages' training data (as shipped), scored on each language's
 held-out test.yml, and on its test_situations.yml (messages that describe a situation instead of naming
-the topic, written apart from situations.yml and never trained on). CV: each language's training data alone, K folds, each fold's model at its own threshold.
+the topic, written apart from situations.yml and never trained on). CV: each language's training data
+alone, K folds, each fold's model at its own threshold.
 Figures: right at the operating threshold / top-1 / in-scope sent to fallback / out-of-scope caught (%).
 """
 

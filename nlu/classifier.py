@@ -10,7 +10,8 @@ Why this shape:
   temperature is fitted on out-of-fold scores (cross-validation on the
   training data only) to make ``confidence`` mean something;
 - the out-of-scope threshold is also chosen from training data alone: whole
-  intents are held out in turn and play the part of unseen topics, so the
+  intents are held out in turn (inside the cross-validation folds, so that
+  calibrating costs no extra fits) and play the part of unseen topics, so the
   threshold is the one that separates "an intent I know" from "something I was
   never taught" best, instead of one fitted to a test set;
 - out-of-scope examples in the training data (``nlu_fallback``, ``oos`` or
@@ -382,7 +383,10 @@ class IntentClassifier:
         )
         return self
 
-    def _calibration_scores(self, X, y, y0, source, is_twin, is_oos, k, n_cols, rng, say):
+    def _calibration_scores(
+        self, X: Any, y: np.ndarray, y0: np.ndarray, source: np.ndarray, is_twin: np.ndarray, is_oos: np.ndarray,
+        k: int, n_cols: int, rng: np.random.Generator, say: Callable[[str], None],
+    ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
         """Out-of-fold scores of the examples (NaN rows: not scored), of the real out-of-scope examples, and
         of held-out intents' examples (a list of score matrices, the held intents' columns at -1e9).
 
