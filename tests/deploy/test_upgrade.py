@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.bots.test_serve import start, wait_health
+from vikno.storage.sqlite.migrations import SCHEMA_VERSION
 from tests.storage.test_migrations import FIXTURE, FIXTURE_SECRET
 from ..support import free_port
 
@@ -43,7 +44,7 @@ def test_backup_then_serve_migrates_an_older_store_at_start(tmp_path: Path) -> N
     proc = start(data, port, env={"VIKNO_SECRET_KEY": FIXTURE_SECRET.decode()})
     try:
         wait_health(port, proc)
-        assert schema_version(data / "vikno.sqlite3") == 6
+        assert schema_version(data / "vikno.sqlite3") == SCHEMA_VERSION  # every migration, however many there are
     finally:
         proc.terminate()
         proc.wait(20)
