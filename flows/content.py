@@ -114,6 +114,34 @@ class ReportSettings(_Strict):
     topic: Identifier = "report_person_in_need"
 
 
+#: The optional short questions (flows/profile_questions.py), and the answers each offers, as the figures count them.
+PROFILE_QUESTIONS: dict[str, tuple[str, ...]] = {"age_group": ("child", "adult"), "gender": ("female", "male", "other")}
+
+
+class ProfileSettings(_Strict):
+    """The optional short questions about the person writing (age group, gender): when, and which.
+
+    ``never`` (the default) asks nothing. ``end`` asks when the person is
+    done: they say thanks or goodbye, or answer the survey after a chat with
+    a specialist. ``start`` asks right after the greeting of someone who has
+    not yet said what they need, and, for someone who opened with their
+    question, at the end instead. Either way the question is skippable,
+    asked once per conversation at most, never while queued or with a
+    specialist, and never once a crisis (or a possible one) was seen.
+    """
+
+    ask: Literal["never", "start", "end"] = "never"
+    #: In the order they are asked; an answer leads to the next, a skip ends them all.
+    questions: list[Literal["age_group", "gender"]] = Field(default=["age_group", "gender"], min_length=1)
+
+    @field_validator("questions")
+    @classmethod
+    def _once_each(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a question is listed twice")
+        return value
+
+
 class HelplineSettings(_Strict):
     id: Identifier
     name: Text
@@ -140,6 +168,8 @@ class HelplineSettings(_Strict):
     specialist_label: Literal["name", "role"] = "role"
     #: The anonymous report form (none: the report topic only answers with its text, as before).
     reports: ReportSettings | None = None
+    #: The optional age-group and gender questions (none: never asked).
+    profile_questions: ProfileSettings = ProfileSettings()
 
     @field_validator("first_menu")
     @classmethod
@@ -276,6 +306,12 @@ OPTIONAL_TEXT_PLACEHOLDERS: dict[str, set[str]] = {
                                "button_back", "button_cancel", "button_have_code", "button_report_add",
                                "button_report_new")},
 }
+#: Texts a helpline that asks the optional short questions needs: the first asked is led by the intro.
+PROFILE_TEXTS = ("profile_intro", "profile_thanks", "button_skip")
+OPTIONAL_TEXT_PLACEHOLDERS.update({key: set() for key in PROFILE_TEXTS})
+OPTIONAL_TEXT_PLACEHOLDERS.update({f"profile_ask_{q}": set() for q in PROFILE_QUESTIONS})
+OPTIONAL_TEXT_PLACEHOLDERS.update({f"profile_{q}_{a}": set() for q, answers in PROFILE_QUESTIONS.items()
+                                   for a in answers})
 #: Texts a helpline with a report form (``reports:`` in helpline.yml) must have.
 REPORT_TEXTS = tuple(k for k in OPTIONAL_TEXT_PLACEHOLDERS if k.startswith(("report_", "button_report_"))) + (
     "button_back", "button_cancel", "button_have_code", "button_report_add")
@@ -503,6 +539,7 @@ def _check_cross_references(settings: HelplineSettings, texts: dict[str, Text], 
                             f"(topics: {', '.join(t.id for t in topics)})")
     if settings.reports is not None:
         _check_reports(settings, settings.reports, team_ids, {t.id for t in topics}, texts, hl, tx, problems)
+    _check_profile_questions(settings.profile_questions, texts, tx, problems)
     if settings.first_menu and "button_more_topics" not in texts:
         problems.append(f"{tx.file}: missing text 'button_more_topics' (the button to every topic, "
                         "needed by first_menu in helpline.yml)")
@@ -556,6 +593,20 @@ def _check_reports(settings: HelplineSettings, reports: ReportSettings, team_ids
     for key in REPORT_TEXTS:
         if key not in texts:
             problems.append(f"{tx.file}: missing text {key!r} (needed by reports in helpline.yml)")
+
+
+def _check_profile_questions(profile: ProfileSettings, texts: dict[str, Text], tx: Located,
+                             problems: list[str]) -> None:
+    """A helpline that asks has every text of the questions it asks (one that never asks needs none)."""
+    if profile.ask == "never":
+        return
+    needed = list(PROFILE_TEXTS)
+    for question in profile.questions:
+        needed += [f"profile_ask_{question}"] + [f"profile_{question}_{a}" for a in PROFILE_QUESTIONS[question]]
+    for key in needed:
+        if key not in texts:
+            problems.append(f"{tx.file}: missing text {key!r} (needed by profile_questions in helpline.yml, "
+                            f"ask: {profile.ask}; or write ask: never)")
 
 
 def _texts_in(model: BaseModel, path: tuple) -> list[tuple[tuple, Text]]:

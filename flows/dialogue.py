@@ -30,6 +30,7 @@ from .content import LANGUAGE_NAMES, Helpline
 from .hours import is_open
 from .messages import ALL_TOPICS, CANCEL_WAITING, HOURS, LANGUAGE, MENU, PERSON, Button, Inbound, Kind, Outbound
 from .outlook import Outlook, QueueOutlook, wait_sentence
+from .profile_questions import ProfileQuestions
 from .report_codes import looks_like_code
 from .report_flow import ReportFlow
 from .reports import ReportDesk
@@ -170,6 +171,8 @@ class Dialogue:
                 self._danger_pressed()
         elif typed == "safe" and risk == "check":
             risk = "none"  # "I'm safe" answers the question; it is no new warning sign
+        if risk in ("crisis", "check"):
+            ProfileQuestions(self).off()  # no question about age or gender in this conversation after this
         if risk in ("crisis", "check") and blocked:  # numbers always; the queue not while blocked, so no one is called
             crisis = risk == "crisis"
             self.event("crisis_detected" if crisis else "risk_check",
@@ -438,6 +441,8 @@ class Dialogue:
 
     async def _bot(self, first: bool) -> None:
         inbound, parse = self.ctx.inbound, self.ctx.parse
+        if ProfileQuestions(self).handle():  # the optional age / gender question's answer or skip
+            return
         if await ReportFlow(self).handle():  # a report being answered, or a reference code
             return
         if inbound.button is not None:
@@ -454,6 +459,7 @@ class Dialogue:
                 await self._text(parse)
                 return
             self._greet()
+            ProfileQuestions(self).at_start()  # the person has said nothing yet: nothing waits for it
             return
         await self._text(parse)
 
@@ -484,9 +490,12 @@ class Dialogue:
         elif payload.startswith(TOPIC_PREFIX) and payload[len(TOPIC_PREFIX):] in self.line.topics:
             self._answer(payload[len(TOPIC_PREFIX):])
         elif payload in (SURVEY_YES, SURVEY_NO):
-            if self.conv.data.pop("survey_open", False):  # one answer per closed conversation
+            answered = bool(self.conv.data.pop("survey_open", False))  # one answer per closed conversation
+            if answered:
                 self.event("survey_answered", helped=payload == SURVEY_YES)
             self.reply(self.say("survey_thanks"), self.button("button_menu", MENU))
+            if answered:  # the chat with a specialist is over, and the person is still here
+                ProfileQuestions(self).at_end()
         elif payload in (CANCEL_WAITING, SAFETY_SAFE):  # pressed after leaving the queue
             self.reply(self.say("menu_prompt"), *self.menu_buttons())
         else:
@@ -504,9 +513,11 @@ class Dialogue:
         elif intent == THANKS:
             self.conv.data["misses"] = 0
             self.reply(self.say("thanks_reply"), self.button("button_menu", MENU))
+            ProfileQuestions(self).at_end()
         elif intent == GOODBYE:
             self.conv.data["misses"] = 0
             self.reply(self.say("goodbye_reply"), self.button("button_menu", MENU))
+            ProfileQuestions(self).at_end()
         elif intent == WORKING_HOURS:
             self._hours()
         else:
