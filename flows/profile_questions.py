@@ -42,6 +42,14 @@ SKIP = "profile:skip"
 #: Words that mean "skip" when typed alone, in the helpline languages.
 SKIP_WORDS = {"skip", "пропустити", "пропустить", "пропуск", "пропускаю", "keç", "kec", "keçin", "kecin", "keçmək",
               "далі", "дальше", "next"}
+#: A hello and nothing else, as typed in the helpline languages (when no NLU has understood a greeting).
+HELLO_WORDS = {"привіт", "вітаю", "добрий день", "доброго дня", "добрий вечір", "доброго ранку", "привет",
+               "здравствуйте", "добрый день", "добрый вечер", "доброе утро", "salam", "salam aleykum", "salamlar",
+               "sabahınız xeyir", "axşamınız xeyir", "hi", "hello", "hey", "good morning", "good afternoon",
+               "good evening", "hello there"}
+#: The greet intent must be this sure before the first message counts as only a hello.
+GREET_CONFIDENCE = 0.6
+GREET = "greet"
 #: conversation.data keys that say a crisis or a possible one was seen here (the dialogue's own marks; a
 #: conversation from before these questions has them but no PROFILE).
 _CRISIS_MARKS = ("risk_flags", "safety_check", "danger_pressed")
@@ -62,9 +70,24 @@ class ProfileQuestions:
     # --- asking ----------------------------------------------------------------------
 
     def at_start(self) -> None:
-        """After the greeting of someone who has said nothing yet (``ask: start``)."""
-        if self.settings.ask == "start":
+        """After the greeting of someone who has said nothing yet (``ask: start``).
+
+        Nothing yet: /start, an empty message, or a hello (understood as one,
+        or one of the few usual words when no NLU says so). A first message
+        the bot could not understand is greeted with the menu too, but it may
+        hold the person's trouble: no question stands in front of it.
+        """
+        if self.settings.ask == "start" and self._says_nothing_yet():
             self._begin()
+
+    def _says_nothing_yet(self) -> bool:
+        inbound, parse = self.d.ctx.inbound, self.d.ctx.parse
+        typed = " ".join(words(inbound.text))
+        if inbound.kind == Kind.START or not typed:
+            return True
+        if parse is not None and parse.intent == GREET and parse.confidence >= GREET_CONFIDENCE:
+            return True
+        return typed in HELLO_WORDS
 
     def at_end(self) -> None:
         """When the person is done: thanks, goodbye, the survey (``ask: start`` or ``end``)."""
@@ -93,7 +116,8 @@ class ProfileQuestions:
         d.reply(text, *self._options(question), d.button("button_skip", SKIP))
 
     def _options(self, question: str) -> list[Button]:
-        return [self.d.button(f"profile_{question}_{a}", f"{PREFIX}{question}:{a}") for a in PROFILE_QUESTIONS[question]]
+        return [self.d.button(f"profile_{question}_{a}", f"{PREFIX}{question}:{a}")
+                for a in PROFILE_QUESTIONS[question]]
 
     # --- answers ---------------------------------------------------------------------
 

@@ -61,6 +61,10 @@ UPDATES: list[tuple[str, Any, Inbound | None]] = [
     ("callback query", CALLBACK,
      Inbound(channel="telegram", user_id=str(CHAT), button="topic:housing_compensation", kind=Kind.BUTTON,
              locale_hint="en", platform_id="cb:4382bfdwdsb323b2d9")),
+    ("the optional question's answer, pressed", {"update_id": 900_000_501, "callback_query": {
+        **CALLBACK["callback_query"], "id": "4382bfdwdsb323b2e0", "data": "profile:age_group:child"}},
+     Inbound(channel="telegram", user_id=str(CHAT), button="profile:age_group:child", kind=Kind.BUTTON,
+             locale_hint="en", platform_id="cb:4382bfdwdsb323b2e0")),
     ("sticker", message(10, sticker={**FILE, "emoji": "👍", "width": 512, "height": 512, "is_animated": False}),
      expected(10, Kind.STICKER)),
     ("photo with caption", message(11, photo=[FILE, FILE], caption="ось документ"),

@@ -25,7 +25,7 @@ from vikno.bots.outbox import RetryAfter
 from vikno.bots.telegram import (ALLOWED_UPDATES, MAX_CALLBACK_DATA, SECRET_HEADER, WEBHOOK_PATH, CallbackCodec,
                                  TelegramChannel, callback_id_of, deep_link, inbound_of, render, split_text,
                                  utf16_len)
-from vikno.flows.content import Helpline, load_helplines, shipped_helpline_folders
+from vikno.flows.content import Helpline, ProfileSettings, load_helplines, shipped_helpline_folders
 from vikno.flows.messages import Button, Inbound, Outbound
 
 from ..first_menu import FULL_LIST, SHORT_MENU
@@ -93,6 +93,14 @@ REPLIES: list[tuple[str, Outbound, list[dict[str, Any]]]] = [
     ("empty title shows the payload", Outbound("Так?", (Button(" ", "menu"),)), [
         {"chat_id": CHAT, "text": "Так?",
          "reply_markup": {"inline_keyboard": [[{"text": "menu", "callback_data": "menu"}]]}}]),
+    ("the optional question: its options and Skip, one per row", Outbound("Стать:", (
+        Button("жіноча", "profile:gender:female"), Button("чоловіча", "profile:gender:male"),
+        Button("інша", "profile:gender:other"), Button("Пропустити", "profile:skip"))), [
+        {"chat_id": CHAT, "text": "Стать:", "reply_markup": {"inline_keyboard": [
+            [{"text": "жіноча", "callback_data": "profile:gender:female"}],
+            [{"text": "чоловіча", "callback_data": "profile:gender:male"}],
+            [{"text": "інша", "callback_data": "profile:gender:other"}],
+            [{"text": "Пропустити", "callback_data": "profile:skip"}]]}}]),
     ("exactly 64 bytes of callback data pass as they are", Outbound("a", (Button("b", "t:" + "ж" * 31),)), [
         {"chat_id": CHAT, "text": "a",
          "reply_markup": {"inline_keyboard": [[{"text": "b", "callback_data": "t:" + "ж" * 31}]]}}]),
@@ -712,3 +720,26 @@ async def test_an_anonymous_report_in_telegram_reaches_the_queue_as_a_report(
             # urgent_report, or urgent when the loaded crisis model reads a possible crisis in the words
             # (a full run loads one; tests/flows/test_reports.py pins that rule with a scripted check)
             assert queued.priority in ("urgent_report", "urgent") and queued.team == "protection"
+
+
+async def test_the_optional_questions_in_telegram_are_buttons_with_skip_and_answers_are_events(
+        tmp_path: Path, fake: FakeTelegram) -> None:
+    """A line that asks at the start: after /start's greeting (menu kept on it), age, then gender, then skip."""
+    helplines = load_helplines(shipped_helpline_folders())
+    line = helplines["line1620"]
+    line.settings = line.settings.model_copy(update={"profile_questions": ProfileSettings(ask="start")})
+    async with vikno(tmp_path, fake, helplines) as client:
+        await post(client, start(1))
+        greeting, question = (await fake.wait_for("sendMessage", 2))[:2]
+        assert "topic:disability" in payloads(greeting)  # the menu stays on the greeting
+        assert question.params["text"].endswith("Вік того, хто пише:")
+        assert payloads(question) == ["profile:age_group:child", "profile:age_group:adult", "profile:skip"]
+        await post(client, press("cb-1", "profile:age_group:child"))
+        gender = (await fake.wait_for("sendMessage", 3))[2]
+        assert gender.params["text"] == "Стать:" and payloads(gender)[-1] == "profile:skip"
+        await post(client, press("cb-2", "profile:skip"))
+        menu = (await fake.wait_for("sendMessage", 4))[3]
+        assert menu.params["text"].startswith("Оберіть тему") and "topic:disability" in payloads(menu)
+        store = client.app[STORE]
+        assert await store.events.count_by("kind", kind="profile_answered") == {"profile_answered": 1}
+        assert await store.events.count_by("language", kind="profile_answered") == {"uk": 1}

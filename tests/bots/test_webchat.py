@@ -385,3 +385,37 @@ async def test_shutdown_closes_sockets_so_clients_reconnect(make_client: Factory
     await client.server.runner.shutdown()  # what AppRunner.cleanup runs on a restart
     msg = await ws.receive(timeout=10)
     assert msg.type == WSMsgType.CLOSE and msg.data == 1001  # "going away": the widget reconnects
+
+
+async def test_the_optional_question_comes_as_buttons_with_skip_and_a_typed_message_skips_it(
+        tmp_path: Path) -> None:
+    """A line that asks at the start (issue 26): the web chat shows the options and Skip like any buttons;
+    an answer is an event, and writing something else is answered as usual and asks nothing more."""
+    from vikno.flows.content import ProfileSettings
+
+    helplines = load_helplines(shipped_helpline_folders())
+    line = helplines["line1620"]
+    line.settings = line.settings.model_copy(update={"profile_questions": ProfileSettings(ask="start")})
+    settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"})
+    async with TestClient(TestServer(with_webchat(build_app(settings, helplines), settings))) as client:
+        ws, _ = await hello(client)
+        _, replies, _ = await turn(ws, {"type": "message", "id": "m1", "text": "Привіт"})
+        assert "Соціальна лінія 1620" in replies[0]["text"] and len(replies) == 2
+        assert [(b["title"], b["payload"]) for b in replies[1]["buttons"]] == [
+            ("до 18", "profile:age_group:child"), ("18 і старше", "profile:age_group:adult"),
+            ("Пропустити", "profile:skip")]
+        ack, replies, _ = await turn(ws, {"type": "button", "id": "b1", "payload": "profile:age_group:adult"})
+        assert ack["message"]["button"] == "profile:age_group:adult"
+        assert replies[0]["text"] == "Стать:" and replies[0]["buttons"][-1]["payload"] == "profile:skip"
+        _, replies, conv = await turn(ws, {"type": "message", "id": "m2", "text": "Де отримати допомогу?"})
+        assert replies and not any(b["payload"].startswith("profile:") for r in replies for b in r["buttons"])
+        assert conv["state"] == "bot"
+        store = client.app[ENGINE].store
+        assert await store.events.count_by("kind", kind="profile_answered") == {"profile_answered": 1}
+        other, _ = await hello(client)
+        _, replies, _ = await turn(other, {"type": "message", "id": "m1", "text": "Привіт"})
+        _, replies, _ = await turn(other, {"type": "message", "id": "m2", "text": "skip"})
+        assert replies[0]["text"].startswith("Оберіть тему")
+        assert await store.events.count_by("kind", kind="profile_answered") == {"profile_answered": 1}
+        await ws.close()
+        await other.close()

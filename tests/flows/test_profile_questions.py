@@ -47,8 +47,8 @@ def nlu() -> ScriptedNLU:
 
 
 def ask(engine: Engine, how: str) -> None:
-    line = engine.helplines["line1620"]
-    line.settings = line.settings.model_copy(update={"profile_questions": ProfileSettings(ask=how)})
+    shipped = engine.helplines["line1620"]
+    shipped.settings = shipped.settings.model_copy(update={"profile_questions": ProfileSettings(ask=how)})
 
 
 async def thank(engine: Engine, user: str, thanks: str = "дякую", **kw: str) -> Turn:
@@ -118,6 +118,8 @@ async def test_start_never_stands_before_an_opening_question_and_asks_at_the_end
     assert "крісел колісних" in answer.replies[1].text and not asked(answer)
     thanks = await engine.handle(text("s3", "дякую"))
     assert [b.payload for b in thanks.replies[-1].buttons] == AGE
+    unclear = await engine.handle(text("s4", "мені потрібна допомога з пенсією"))  # not understood: greeted
+    assert unclear.replies[0].text.startswith("Вітаємо") and not asked(unclear)  # but it may hold trouble
 
 
 async def test_never_asks_nothing(engine: Engine) -> None:
