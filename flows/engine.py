@@ -161,7 +161,7 @@ class Engine:
                 # the outbox sends the clear words; they are erased once sent (models.Message.sealed)
                 sealed=self.vault.encrypt(r.text) if pushes and r.kept is not None else None,
             ) for n, r in enumerate(result.replies)]
-            kept = withheld(stored) if result.withhold_inbound else stored
+            kept = withheld(stored, result.withheld_kind) if result.withhold_inbound else stored
             try:
                 await self.store.commit_turn(conv, kept, replies, result.events)
             except Conflict:
@@ -278,9 +278,10 @@ def _copy_data(data: dict) -> dict:
     return {k: copy.deepcopy(v) if isinstance(v, (dict, list)) else v for k, v in data.items()}
 
 
-def withheld(m: Message) -> Message:
-    """The message as the chat keeps it when its words went into a report (models.WITHHELD)."""
-    return replace(m, text=None, kind=WITHHELD, buttons=[])
+def withheld(m: Message, kind: str = WITHHELD) -> Message:
+    """The message as the chat keeps it when its words went elsewhere: a report (models.WITHHELD), an
+    optional question's event (models.PROFILE_ANSWER)."""
+    return replace(m, text=None, kind=kind, buttons=[])
 
 
 def _outbound(m: Message) -> Outbound:

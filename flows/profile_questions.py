@@ -18,14 +18,15 @@ typed message is then answered as usual, never lost; another button does
 what it always does. Only a pressed option (or its title typed exactly)
 is an answer, stored as a ``profile_answered`` event with one key
 (``{"age_group": "child"}``); the conversation keeps only where the
-questions stand (``PROFILE``), never the answer.
+questions stand (``PROFILE``), never the answer, and its history keeps
+the answering message as a placeholder (``PROFILE_ANSWER``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vikno.storage.models import Priority, State
+from vikno.storage.models import PROFILE_ANSWER, Priority, State
 
 from .content import PROFILE_QUESTIONS
 from .messages import Button, Kind
@@ -142,6 +143,7 @@ class ProfileQuestions:
         answer = _value(button, f"{PREFIX}{question}:")
         if answer in PROFILE_QUESTIONS[question]:
             d.event("profile_answered", topic=None, **{question: answer})
+            d.out.withhold_inbound, d.out.withheld_kind = True, PROFILE_ANSWER  # the event only, not the chat
             following = self.settings.questions[self.settings.questions.index(question) + 1:]
             if following:
                 self._ask(following[0])

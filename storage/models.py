@@ -133,6 +133,9 @@ class Sender(StrEnum):
 #: The kind of a message whose words were kept elsewhere, not in the chat (an answer to the report
 #: form lives in the report only). Its text is None; the console and the web chat show a placeholder.
 WITHHELD = "withheld"
+#: The kind of an answer to the optional age-group / gender question: it lives in its ``profile_answered``
+#: event only (the figures count it), so the chat keeps neither the pressed button nor a typed option.
+PROFILE_ANSWER = "profile_answer"
 
 
 @dataclass(slots=True)

@@ -15,7 +15,8 @@ from typing import Any
 
 from vikno.flows.content import Helpline
 from vikno.storage.identity import IdentityVault
-from vikno.storage.models import PRIORITY_RANK, WITHHELD, Conversation, Message, Operator, Report, utcnow
+from vikno.storage.models import (PRIORITY_RANK, PROFILE_ANSWER, WITHHELD, Conversation, Message, Operator, Report,
+                                  utcnow)
 
 from ..wrapup import CHI_CATEGORIES, OUTCOME_LABELS
 from .i18n import DEFAULT, chi_label, label, outcome_label, text
@@ -66,7 +67,8 @@ def conversation_view(conv: Conversation, line: Helpline | None, now: datetime |
 
 #: Kinds whose text is the whole message; every other kind came with no text of its own.
 TEXT_KINDS = {"text", "button", "start"}
-MEDIA_KINDS = {"sticker", "photo", "voice", "video", "document", "location", "contact", WITHHELD}
+MEDIA_KINDS = {"sticker", "photo", "voice", "video", "document", "location", "contact", WITHHELD,
+               PROFILE_ANSWER}
 
 
 def message_view(m: Message, lang: str = DEFAULT) -> dict[str, Any]:

@@ -398,14 +398,15 @@ async def test_the_optional_question_comes_as_buttons_with_skip_and_a_typed_mess
     line.settings = line.settings.model_copy(update={"profile_questions": ProfileSettings(ask="start")})
     settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"})
     async with TestClient(TestServer(with_webchat(build_app(settings, helplines), settings))) as client:
-        ws, _ = await hello(client)
+        ws, first = await hello(client)
+        first_key = first["key"]
         _, replies, _ = await turn(ws, {"type": "message", "id": "m1", "text": "Привіт"})
         assert "Соціальна лінія 1620" in replies[0]["text"] and len(replies) == 2
         assert [(b["title"], b["payload"]) for b in replies[1]["buttons"]] == [
             ("до 18", "profile:age_group:child"), ("18 і старше", "profile:age_group:adult"),
             ("Пропустити", "profile:skip")]
         ack, replies, _ = await turn(ws, {"type": "button", "id": "b1", "payload": "profile:age_group:adult"})
-        assert ack["message"]["button"] == "profile:age_group:adult"
+        assert ack["message"]["kind"] == "profile_answer" and ack["message"]["button"] is None  # the event only
         assert replies[0]["text"] == "Стать:" and replies[0]["buttons"][-1]["payload"] == "profile:skip"
         _, replies, conv = await turn(ws, {"type": "message", "id": "m2", "text": "Де отримати допомогу?"})
         assert replies and not any(b["payload"].startswith("profile:") for r in replies for b in r["buttons"])
@@ -417,5 +418,9 @@ async def test_the_optional_question_comes_as_buttons_with_skip_and_a_typed_mess
         _, replies, _ = await turn(other, {"type": "message", "id": "m2", "text": "skip"})
         assert replies[0]["text"].startswith("Оберіть тему")
         assert await store.events.count_by("kind", kind="profile_answered") == {"profile_answered": 1}
-        await ws.close()
-        await other.close()
+        again, welcome = await hello(client, key=first_key)
+        kept = [m for m in welcome["history"] if m["direction"] == "in"]
+        assert [m["kind"] for m in kept] == ["text", "profile_answer", "text"] and kept[1]["button"] is None
+        assert "adult" not in json.dumps(kept) and "18 і" not in json.dumps(kept, ensure_ascii=False)
+        for sock in (ws, other, again):
+            await sock.close()

@@ -17,7 +17,8 @@ from vikno.flows.messages import Inbound, Kind, Turn
 from vikno.handoff.accounts import create_operator
 from vikno.handoff.service import Handoff
 from vikno.storage.figures import Period
-from vikno.storage.models import State
+from vikno.handoff.console.views import message_view
+from vikno.storage.models import PROFILE_ANSWER, State
 from vikno.storage.port import Store
 
 from .conftest import ScriptedNLU, intent
@@ -80,6 +81,10 @@ async def test_the_shipped_line_asks_at_the_end_and_the_answers_are_events(engin
     conv = await engine.find("rest", "p1")
     assert await any_store.events.count_by("kind", kind="profile_answered") == {"profile_answered": 2}
     assert "adult" not in str(conv.data) and "female" not in str(conv.data)  # the answer is the event only
+    pressed = [m for m in await engine.history(conv) if m.direction == "in" and m.kind == PROFILE_ANSWER]
+    assert len(pressed) == 2 and all(m.text is None and m.buttons == [] for m in pressed)  # nor in the chat
+    assert message_view(pressed[0], "en")["text"] == (
+        "[an answer to the optional age or gender question: counted in the figures only]")
     assert await any_store.events.count_by("topic", kind="profile_answered") == {None: 2}  # tied to no topic
     found = await any_store.figures(Period("line1620", date(2026, 11, 1), date(2026, 11, 30), "Europe/Kyiv"))
     assert found.by_age_group == {"adult": 1} and found.by_gender == {"female": 1}
@@ -208,6 +213,8 @@ async def test_an_option_typed_exactly_is_an_answer(engine: Engine, any_store: S
     await thank(engine, "t1")
     typed = await engine.handle(text("t1", "18 і старше"))
     assert typed.replies[0].text == "Стать:"
+    history = await engine.history(await engine.find("rest", "t1"))
+    assert "18 і старше" not in [m.text for m in history] and history[-2].kind == PROFILE_ANSWER
     assert await any_store.events.count_by("kind", kind="profile_answered") == {"profile_answered": 1}
 
 

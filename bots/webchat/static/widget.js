@@ -47,7 +47,7 @@
       intro: "Вітаємо! Тут можна анонімно написати про те, що сталося. Напишіть або оберіть нижче.",
       menu: "☰ Меню", person: "🙋 Поговорити з людиною", sending: "надсилається…", failed: "не надіслано",
       you: "Ви:", bot: "Бот", operator: "Фахівець", lineNote: "Повідомлення лінії", language: "Мова", quick: "Варіанти відповіді",
-      queue: "Ви в черзі: ", withheld: "(відповідь передано фахівцям разом із повідомленням; у чаті її не збережено)", tooLong: "Повідомлення задовге",
+      queue: "Ви в черзі: ", withheld: "(відповідь передано фахівцям разом із повідомленням; у чаті її не збережено)", profileAnswer: "(відповідь лише для анонімної статистики лінії; у чаті її не збережено)", tooLong: "Повідомлення задовге",
       notSent: "Повідомлення не надіслано. Спробуйте ще раз трохи пізніше.",
       offline: "Немає звʼязку: повідомлення не надіслано. Ми й далі пробуємо зʼєднатися.",
       unavailable: "Чат зараз недоступний на цьому сайті.",
@@ -59,7 +59,7 @@
       intro: "Здравствуйте! Здесь можно анонимно написать о том, что случилось. Напишите или выберите ниже.",
       menu: "☰ Меню", person: "🙋 Поговорить с человеком", sending: "отправляется…", failed: "не отправлено",
       you: "Вы:", bot: "Бот", operator: "Специалист", lineNote: "Сообщение линии", language: "Язык", quick: "Варианты ответа",
-      queue: "Вы в очереди: ", withheld: "(ответ передан специалистам вместе с сообщением; в чате он не сохранён)", tooLong: "Сообщение слишком длинное",
+      queue: "Вы в очереди: ", withheld: "(ответ передан специалистам вместе с сообщением; в чате он не сохранён)", profileAnswer: "(ответ только для анонимной статистики линии; в чате он не сохранён)", tooLong: "Сообщение слишком длинное",
       notSent: "Сообщение не отправлено. Попробуйте ещё раз немного позже.",
       offline: "Нет связи: сообщение не отправлено. Мы продолжаем пробовать подключиться.",
       unavailable: "Чат сейчас недоступен на этом сайте.",
@@ -71,7 +71,7 @@
       intro: "Salam! Burada baş verənlər barədə anonim yaza bilərsiniz. Yazın və ya aşağıdan seçin.",
       menu: "☰ Menyu", person: "🙋 İnsanla danışmaq", sending: "göndərilir…", failed: "göndərilmədi",
       you: "Siz:", bot: "Bot", operator: "Mütəxəssis", lineNote: "Xəttin bildirişi", language: "Dil", quick: "Cavab variantları",
-      queue: "Növbədəsiniz: ", withheld: "(cavab xəbərlə birlikdə mütəxəssislərə ötürüldü; çatda saxlanılmayıb)", tooLong: "Mesaj çox uzundur",
+      queue: "Növbədəsiniz: ", withheld: "(cavab xəbərlə birlikdə mütəxəssislərə ötürüldü; çatda saxlanılmayıb)", profileAnswer: "(cavab yalnız xəttin anonim statistikası üçündür; çatda saxlanılmayıb)", tooLong: "Mesaj çox uzundur",
       notSent: "Mesaj göndərilmədi. Bir az sonra yenidən cəhd edin.",
       offline: "Bağlantı yoxdur: mesaj göndərilmədi. Qoşulmağa cəhd etməyə davam edirik.",
       unavailable: "Çat hazırda bu saytda əlçatan deyil.",
@@ -83,7 +83,7 @@
       intro: "Hello! You can write here anonymously about what happened. Write, or choose below.",
       menu: "☰ Menu", person: "🙋 Talk to a person", sending: "sending…", failed: "not sent",
       you: "You:", bot: "Bot", operator: "Specialist", lineNote: "From the helpline", language: "Language", quick: "Reply options",
-      queue: "You are in the queue: ", withheld: "(passed to the specialists with your report; not kept in this chat)", tooLong: "The message is too long",
+      queue: "You are in the queue: ", withheld: "(passed to the specialists with your report; not kept in this chat)", profileAnswer: "(for the line's anonymous statistics only; not kept in this chat)", tooLong: "The message is too long",
       notSent: "The message was not sent. Please try again a little later.",
       offline: "No connection: the message was not sent. We keep trying to connect.",
       unavailable: "The chat is not available on this site right now.",
@@ -445,6 +445,7 @@
 
   function shownText(m) {
     if (m.kind === "withheld") { return T[lang].withheld; }   // an answer kept in the report only
+    if (m.kind === "profile_answer") { return T[lang].profileAnswer; }   // counted in the figures only
     if (m.direction === "in" && m.button) {
       if (m.button.indexOf("lang:") === 0 && LANG_NAMES[m.button.slice(5)]) { return LANG_NAMES[m.button.slice(5)]; }
       return m.title || titles[m.button] || "•";
