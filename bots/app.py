@@ -47,7 +47,8 @@ from .live import Delivery
 from .ratelimits import EdgeLimits
 from .webchat import WebchatChannel
 from .nlu_backend import load_nlu
-from .rest import ConversationTokens, RestChannel, error_response
+from .kit import error_response, retry_later
+from .rest import ConversationTokens, RestChannel
 from .stores import deployment_secret, store_for
 
 log = logging.getLogger("vikno")
@@ -66,12 +67,10 @@ async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
         raise
     except StoreUnavailable as exc:
         log.warning("store unavailable: %s", exc)
-        resp = error_response(503, "store_unavailable",
-                              "the database cannot answer now (down, full or damaged); nothing was stored, retry")
-        resp.headers["Retry-After"] = "5"
-        return resp
+        return retry_later("store_unavailable",
+                           "the database cannot answer now (down, full or damaged); nothing was stored, retry")
     except Conflict:
-        return error_response(503, "busy", "the conversation is busy; retry")
+        return retry_later("busy", "the conversation is busy; retry")
     except UnknownHelpline as exc:
         return error_response(404, "unknown_helpline", str(exc))
     except Exception:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
@@ -27,24 +26,11 @@ from vikno.storage.identity import IdentityVault
 from vikno.storage.models import Message, utcnow
 from vikno.storage.port import Store
 
+from .kit import RetryAfter, SendError, Undeliverable, jittered
+
+__all__ = ["OutboxPump", "RateLimiter", "RetryAfter", "SendError", "SendFunction", "Undeliverable"]
+
 log = logging.getLogger(__name__)
-
-
-class SendError(Exception):
-    """Base of what a channel's ``send`` raises on purpose."""
-
-
-class RetryAfter(SendError):
-    """The platform asked us to wait (HTTP 429 ``retry_after``)."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"retry after {seconds} s")
-        self.seconds = max(0.0, float(seconds))
-
-
-class Undeliverable(SendError):
-    """The platform refuses this message for good (bot blocked, chat gone)."""
-
 
 #: ``send(address, message)``: deliver one message to the platform or raise.
 SendFunction = Callable[[str, Message], Awaitable[None]]
@@ -307,7 +293,7 @@ class OutboxPump:
                               message.attempts, exc)
                     await self.store.messages.mark_failed(message.id)
                     continue
-                delay = min(300.0, 2.0 ** message.attempts) * (0.5 + random.random() / 2)
+                delay = jittered(min(300.0, 2.0 ** message.attempts))
                 log.warning("%s outbox: send failed (%s); retry in %.1f s", self.channel, exc, delay)
                 self._failed_sends += 1
                 await self._postpone(messages[index:], self.clock() + timedelta(seconds=delay))

@@ -47,6 +47,7 @@ from vikno.storage.models import Message
 from .addresses import ClientAddress, direct_address
 from .jsonbody import JsonProblem, loads
 from .keys import ENGINE
+from .kit import clean_text, error_response, read_body
 from .ratelimits import EdgeLimits
 
 CHANNEL = "rest"
@@ -65,10 +66,6 @@ class BadRequest(Exception):
         if self.status == 401:
             return _unauthorized(self.error, self.detail)
         return error_response(self.status, self.error, self.detail)
-
-
-def error_response(status: int, error: str, detail: str) -> web.Response:
-    return web.json_response({"error": error, "detail": detail}, status=status)
 
 
 class ConversationTokens:
@@ -132,17 +129,10 @@ def _require_json(request: web.Request) -> None:
 
 
 async def _read_json(request: web.Request, limit: int) -> Any:
-    if request.content_length is not None and request.content_length > limit:
+    body = await read_body(request, limit)
+    if body is None:
         raise BadRequest(413, "body_too_large", f"the request body is over {limit} bytes")
-    if request.content_length is not None:  # the usual case: read it whole, its size is known
-        return _parse_json(await request.read())
-    chunks, size = [], 0
-    async for chunk in request.content.iter_chunked(16384):  # chunked: it may arrive in pieces
-        size += len(chunk)
-        if size > limit:
-            raise BadRequest(413, "body_too_large", f"the request body is over {limit} bytes")
-        chunks.append(chunk)
-    return _parse_json(b"".join(chunks))
+    return _parse_json(body)
 
 
 def _parse_json(body: bytes) -> Any:
@@ -169,7 +159,7 @@ def parse_message(payload: Any, max_text: int) -> dict[str, Any]:
             raise BadRequest(422, "invalid_text", f'"text" must be a string, not {type(text).__name__}')
         if len(text) > max_text:
             raise BadRequest(422, "text_too_long", f'"text" is {len(text)} characters; the limit is {max_text}')
-        text = _clean(text)
+        text = clean_text(text)
         if not text.strip():
             raise BadRequest(400, "empty_message", '"text" is empty or only spaces; send some words or a "button"')
     button = payload.get("button")
@@ -191,14 +181,6 @@ def parse_message(payload: Any, max_text: int) -> dict[str, Any]:
     if helpline is not None and not isinstance(helpline, str):
         raise BadRequest(422, "invalid_helpline", '"helpline" must be a helpline id string')
     return {"text": text, "button": button, "locale": locale, "id": client_id, "helpline": helpline}
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _clean(text: str) -> str:
-    """Drop control characters a person cannot have meant (keeps \\t \\n \\r)."""
-    return _CONTROL.sub("", text)
 
 
 def reply_json(reply: Outbound) -> dict[str, Any]:

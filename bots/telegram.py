@@ -24,18 +24,17 @@ import hashlib
 import hmac
 import json
 import logging
-import random
 import re
 from collections import OrderedDict
 from collections.abc import Awaitable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import aiohttp
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
-from aiogram.exceptions import (TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter,
+from aiogram.exceptions import (TelegramAPIError, TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter,
                                 TelegramUnauthorizedError)
 from aiogram.methods.base import Response
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -49,8 +48,8 @@ from vikno.storage.errors import Conflict, StoreUnavailable
 
 from .channel import Handle, PushChannel
 from .config import TelegramSettings
-from .outbox import RetryAfter, Undeliverable
-from .rest import error_response
+from .kit import (Backoff, Measure, RetryAfter, Undeliverable, clean_text, cut_text, error_response, read_body,
+                  retry_later, split_text)
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +59,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 #: Telegram's limits: text of one message (UTF-16 code units), callback data (bytes).
 MAX_MESSAGE = 4096
+MEASURE = Measure(units=MAX_MESSAGE)
 MAX_CALLBACK_DATA = 64
 #: Longer texts cannot come from Telegram; a forged one is cut, not stored whole.
 MAX_INBOUND_TEXT = 4096
@@ -74,8 +74,6 @@ _RESPONSE_TYPES = (Response[Message], Response[bool])
 
 # --- receive: raw update -> Inbound (pure) ----------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+(.*))?$", re.S)
 _DEEP_LINK = re.compile(r"^(?P<line>[a-z][a-z0-9_]{0,63}?)(?:[_-](?P<lang>[a-z]{2}))?$")
 _LANGUAGE_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
@@ -135,15 +133,9 @@ def deep_link(param: str | None) -> tuple[str | None, str | None]:
     return match["line"], lang
 
 
-def clean_text(text: str) -> str:
-    """Text safe to store: no control characters, no lone surrogates, bounded length."""
-    if _SURROGATE.search(text):
-        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    text = _CONTROL.sub("", text)
-    if len(text) > MAX_INBOUND_TEXT:
-        log.info("telegram: a text of %d characters was cut to %d", len(text), MAX_INBOUND_TEXT)
-        text = text[:MAX_INBOUND_TEXT]
-    return text
+def _clean(text: str) -> str:
+    """Text safe to store (the kit's cleaning), no longer than Telegram lets a person write."""
+    return cut_text(clean_text(text), MAX_INBOUND_TEXT, CHANNEL)
 
 
 def _message(msg: Any, helpline: str | None) -> Inbound | None:
@@ -158,7 +150,7 @@ def _message(msg: Any, helpline: str | None) -> Inbound | None:
         text = msg["text"]
         if not isinstance(text, str):
             return _ignored(f"a message whose text is {type(text).__name__}, not a string")
-        text = clean_text(text)
+        text = _clean(text)
         command = _COMMAND.match(text.strip())
         if command is not None and command[1].lower() == "start":
             line, lang = deep_link((command[2] or "").strip() or None)
@@ -169,7 +161,7 @@ def _message(msg: Any, helpline: str | None) -> Inbound | None:
     # The file itself is never fetched nor its id kept; a caption is kept as
     # text, because words like "help me" may come under a photo too.
     caption = msg.get("caption")
-    text = clean_text(caption) if isinstance(caption, str) and caption.strip() else None
+    text = _clean(caption) if isinstance(caption, str) and caption.strip() else None
     return Inbound(text=text, kind=kind, **common)
 
 
@@ -182,7 +174,7 @@ def _callback(cq: Any, helpline: str | None) -> Inbound | None:
     chat_id = _private_chat_id(cq.get("message"))
     if chat_id is None:
         return _ignored("a callback query from outside a private chat")
-    return Inbound(channel=CHANNEL, user_id=str(chat_id), button=clean_text(data), kind=Kind.BUTTON,
+    return Inbound(channel=CHANNEL, user_id=str(chat_id), button=_clean(data), kind=Kind.BUTTON,
                    locale_hint=_locale(cq.get("from")), platform_id=f"cb:{cq['id']}", helpline=helpline)
 
 
@@ -257,42 +249,6 @@ class CallbackCodec:
         return payload
 
 
-def utf16_len(text: str) -> int:
-    """Telegram counts text in UTF-16 code units (an emoji is usually two)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_text(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Parts of at most ``limit`` units, cut at a paragraph, a line or a space when one is near.
-
-    The separator at a cut is dropped (it would only show as blank space);
-    a word longer than half a message is cut hard.
-    """
-    parts: list[str] = []
-    while utf16_len(text) > limit:
-        fit = _fitting_prefix(text, limit)
-        cut, skip = fit, 0
-        for sep in ("\n\n", "\n", " "):
-            at = text.rfind(sep, 0, fit)
-            if at >= fit // 2:
-                cut, skip = at, len(sep)
-                break
-        parts.append(text[:cut])
-        text = text[cut + skip:]
-    parts.append(text)
-    return parts
-
-
-def _fitting_prefix(text: str, limit: int) -> int:
-    """How many characters of ``text`` fit in ``limit`` UTF-16 units."""
-    units = 0
-    for index, char in enumerate(text):
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > limit:
-            return index
-    return len(text)
-
-
 def chat_id_of(address: str) -> int | str:
     return int(address) if re.fullmatch(r"-?\d{1,20}", address) else address
 
@@ -311,39 +267,40 @@ def render(address: str, reply: Outbound, codec: CallbackCodec) -> list[dict[str
     text = reply.text if reply.text.strip() else ("…" if reply.buttons else "")
     if not text:
         return []
-    requests: list[dict[str, Any]] = [{"chat_id": chat_id_of(address), "text": part} for part in split_text(text)]
+    chat_id = chat_id_of(address)
+    requests: list[dict[str, Any]] = [{"chat_id": chat_id, "text": part} for part in split_text(text, MEASURE)]
     markup = keyboard(reply, codec)
     if markup is not None:
         requests[-1]["reply_markup"] = markup
     return requests
 
 
-_GONE = ("chat not found", "user not found", "peer_id_invalid", "bot can't initiate", "user is deactivated",
-         "bot was blocked", "have no rights to send")
+# --- send outcomes: Telegram's refusals -> what the outbox pump is told (bots/kit/outcomes.py) ----------
+
+#: Refusals that mean the person cannot get this message, now or later (blocked the bot, deleted
+#: the account, never started the bot): the pump marks it failed. Rows are tried in order; an
+#: empty tuple of words matches any description; the words are lower-case parts of the Bot API's
+#: ``description``. What no row matches (a 5xx, another 400, a 401, the network) is retried later
+#: with back-off; a 429 waits what Telegram says (``retry_after``).
+SEND_OUTCOMES: tuple[tuple[type[TelegramAPIError], tuple[str, ...]], ...] = (
+    (TelegramForbiddenError, ()),
+    (TelegramBadRequest, ("chat not found", "user not found", "peer_id_invalid", "bot can't initiate",
+                          "user is deactivated", "bot was blocked", "have no rights to send")),
+)
 
 
-def _is_gone(description: str) -> bool:
-    description = description.lower()
-    return any(marker in description for marker in _GONE)
+def send_outcome(exc: TelegramAPIError) -> RetryAfter | Undeliverable | None:
+    """What the pump is told of one refusal, or None: try again later with back-off."""
+    if isinstance(exc, TelegramRetryAfter):
+        return RetryAfter(exc.retry_after)
+    description = exc.message.lower()
+    for kind, words in SEND_OUTCOMES:
+        if isinstance(exc, kind) and (not words or any(word in description for word in words)):
+            return Undeliverable(f"Telegram refuses: {exc.message}")
+    return None
 
 
 # --- the channel ---------------------------------------------------------------------------------
-
-
-@dataclass
-class _Backoff:
-    """Exponential back-off with jitter, so many restarts do not retry in step."""
-
-    first: float
-    most: float
-    current: float = 0.0
-
-    def next(self) -> float:
-        self.current = self.first if not self.current else min(self.most, self.current * 2)
-        return self.current * (0.5 + random.random() / 2)
-
-    def reset(self) -> None:
-        self.current = 0.0
 
 
 class TelegramChannel(PushChannel):
@@ -424,8 +381,8 @@ class TelegramChannel(PushChannel):
             log.warning("telegram: webhook call with a wrong or missing secret token refused")
             return error_response(401, "unauthorized", f"wrong or missing {SECRET_HEADER}")
         if self._handle is None:
-            return _retry_later("starting")
-        body = await _read_body(request, MAX_BODY)
+            return retry_later("starting")
+        body = await read_body(request, MAX_BODY)
         if body is None:
             log.warning("telegram: webhook body over %d bytes ignored", MAX_BODY)
             return web.Response(status=200)
@@ -438,9 +395,9 @@ class TelegramChannel(PushChannel):
             callback_id = await self.process(update)
         except StoreUnavailable as exc:
             log.warning("telegram: store unavailable (%s); Telegram will retry", exc)
-            return _retry_later("store_unavailable")
+            return retry_later("store_unavailable")
         except Conflict:
-            return _retry_later("busy")
+            return retry_later("busy")
         if callback_id is None:
             return web.Response(status=200)
         if self.answer_in_webhook_reply:
@@ -501,7 +458,7 @@ class TelegramChannel(PushChannel):
 
     async def _introduce(self) -> None:
         """getMe until it answers, then say which bot this is: the journal shows the token works."""
-        backoff = _Backoff(self.retry_first, self.retry_most)
+        backoff = Backoff(self.retry_first, self.retry_most)
         while True:
             try:
                 me = await self.bot.get_me()
@@ -526,7 +483,7 @@ class TelegramChannel(PushChannel):
     async def _register_webhook(self) -> None:
         url = self.public_url + WEBHOOK_PATH
         await self._introduce()
-        backoff = _Backoff(self.retry_first, self.retry_most)
+        backoff = Backoff(self.retry_first, self.retry_most)
         while True:
             try:
                 await self.bot.set_webhook(url=url, secret_token=self.secret, allowed_updates=ALLOWED_UPDATES,
@@ -546,7 +503,7 @@ class TelegramChannel(PushChannel):
     async def _poll(self) -> None:
         """getUpdates in a loop; the offset moves past an update only once it is committed."""
         await self._introduce()
-        backoff = _Backoff(self.retry_first, self.retry_most)
+        backoff = Backoff(self.retry_first, self.retry_most)
         while True:
             try:
                 await self.bot.delete_webhook(drop_pending_updates=False)
@@ -649,14 +606,11 @@ class TelegramChannel(PushChannel):
                 reply_markup=InlineKeyboardMarkup(inline_keyboard=[
                     [InlineKeyboardButton(**b) for b in row] for row in markup["inline_keyboard"]])
                 if markup else None)
-        except TelegramRetryAfter as exc:
-            raise RetryAfter(exc.retry_after) from None
-        except TelegramForbiddenError as exc:
-            raise Undeliverable(f"Telegram refuses: {exc.message}") from None
-        except TelegramBadRequest as exc:
-            if _is_gone(exc.message):
-                raise Undeliverable(f"Telegram refuses: {exc.message}") from None
-            raise
+        except TelegramAPIError as exc:
+            outcome = send_outcome(exc)
+            if outcome is None:
+                raise
+            raise outcome from None
 
 
 class _PollError(Exception):
@@ -667,22 +621,3 @@ class _PollWait(Exception):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"wait {seconds} s")
         self.seconds = seconds
-
-
-async def _read_body(request: web.Request, limit: int) -> bytes | None:
-    """The whole body, or None past ``limit`` (``content.read(n)`` may stop at the first chunk)."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.content.iter_chunked(64 * 1024):
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _retry_later(error: str) -> web.Response:
-    resp = error_response(503, error, "not processed; retry")
-    resp.headers["Retry-After"] = "5"
-    return resp
-

@@ -39,7 +39,6 @@ import hmac
 import json
 import logging
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, UTC
@@ -54,7 +53,8 @@ from vikno.storage.errors import Conflict, StoreUnavailable
 
 from .channel import Handle, PushChannel
 from .config import ViberSettings
-from .outbox import RetryAfter, Undeliverable
+from .kit import (Backoff, Measure, RetryAfter, Undeliverable, clean_text, cut_text, read_body, retry_later,
+                  split_text)
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,6 @@ GONE = {5: "receiverNotRegistered", 6: "receiverNotSubscribed", 11: "receiverNoS
 REJECTED = {3: "badData", 4: "missingData", 13: "apiVersionNotSupported", 14: "incompatibleWithVersion"}
 TOO_MANY_REQUESTS = 12
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LOCALE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9-_]*)?$")
 
 
@@ -148,10 +147,9 @@ def _person(value: Any) -> tuple[str, str | None] | None:
     return user_id, match.group(1).lower() if match else None
 
 
-def clean_text(text: str) -> str:
-    """Drop control characters nobody means to send and lone surrogates nothing can store."""
-    text = _CONTROL.sub("", text)
-    return text.encode("utf-8", "replace").decode("utf-8")
+def _clean(text: str) -> str:
+    """The kit's cleaning; a lone surrogate becomes "?" here (the payload table pins it)."""
+    return clean_text(text, replacement="?")
 
 
 def inbound_of(callback: Any, helpline: str | None = None) -> Inbound | None:
@@ -182,78 +180,26 @@ def inbound_of(callback: Any, helpline: str | None = None) -> Inbound | None:
     if kind != Kind.TEXT:
         # a picture or video may carry a description: kept as text (a crisis can be there too)
         caption = message.get("text")
-        caption = clean_text(caption[:MAX_INBOUND_CHARS]) if isinstance(caption, str) and caption.strip() else None
+        caption = _inbound_text(caption) if isinstance(caption, str) and caption.strip() else None
         return Inbound(kind=kind, text=caption, **common)
     text = message.get("text")
     if not isinstance(text, str):
         return Inbound(kind=Kind.OTHER, **common)
     if text.startswith(BUTTON_MARKER) and 0 < len(text) - len(BUTTON_MARKER) <= MAX_PAYLOAD_CHARS:
-        return Inbound(kind=Kind.BUTTON, button=clean_text(text[len(BUTTON_MARKER):]), **common)
-    if len(text) > MAX_INBOUND_CHARS:
-        log.info("viber: a text of %d characters was cut to %d", len(text), MAX_INBOUND_CHARS)
-        text = text[:MAX_INBOUND_CHARS]
-    return Inbound(kind=Kind.TEXT, text=clean_text(text), **common)
+        return Inbound(kind=Kind.BUTTON, button=_clean(text[len(BUTTON_MARKER):]), **common)
+    return Inbound(kind=Kind.TEXT, text=_inbound_text(text), **common)
+
+
+def _inbound_text(text: str) -> str:
+    return cut_text(_clean(text), MAX_INBOUND_CHARS, CHANNEL)
 
 
 # --- rendering --------------------------------------------------------------------------------
 
 
-def utf16_units(text: str) -> int:
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def _json_bytes(ch: str) -> int:
-    """Bytes ``ch`` takes inside a JSON string encoded as UTF-8 (json.dumps, ensure_ascii=False)."""
-    if ch in '"\\\n\r\t\b\f':
-        return 2
-    if ord(ch) < 0x20:
-        return 6
-    return len(ch.encode("utf-8", "replace"))
-
-
-def _joins_previous(ch: str) -> bool:
-    """A character that belongs to the one before it (never cut just before it)."""
-    return (ch in "\u200d\ufe0e\ufe0f" or "\U0001f3fb" <= ch <= "\U0001f3ff"
-            or unicodedata.category(ch) in ("Mn", "Mc", "Me"))
-
-
-def split_text(text: str, max_units: int = MAX_TEXT_UNITS, max_bytes: int = MAX_BODY_BYTES) -> list[str]:
-    """Cut ``text`` into parts Viber accepts, at a paragraph, line, sentence or word if one is near."""
-    parts: list[str] = []
-    rest = text
-    while rest:
-        units = size = fit = 0
-        for ch in rest:
-            units += 2 if ord(ch) > 0xFFFF else 1
-            size += _json_bytes(ch)
-            if units > max_units or size > max_bytes:
-                break
-            fit += 1
-        else:
-            parts.append(rest)
-            break
-        cut = _nice_cut(rest, max(1, fit))
-        head, rest = rest[:cut].rstrip(), rest[cut:].lstrip()
-        if head:
-            parts.append(head)
-    return parts or [""]
-
-
-def _nice_cut(text: str, limit: int) -> int:
-    window = text[:limit]
-    for separator in ("\n\n", "\n", ". ", "! ", "? ", " "):
-        at = window.rfind(separator)
-        if at >= limit // 2:
-            return at + len(separator)
-    cut = limit
-    while cut > 1 and (_joins_previous(text[cut]) or text[cut - 1] == "\u200d"):
-        cut -= 1
-    return cut
-
-
 def _button_text(title: str) -> str:
     """Button text is Viber markup (<b>, <font>): keep a title's angle brackets from becoming tags."""
-    text = clean_text(title).replace("<", "‹").replace(">", "›").strip() or "·"
+    text = _clean(title).replace("<", "‹").replace(">", "›").strip() or "·"
     return text if len(text) <= MAX_BUTTON_TEXT else text[:MAX_BUTTON_TEXT - 1] + "…"
 
 
@@ -318,6 +264,11 @@ def keyboard_of(buttons: Sequence[Button]) -> dict[str, Any] | None:
     }
 
 
+def _measure(body_bytes: int) -> Measure:
+    """Viber's measure of one message's text: 7,000 UTF-16 units, and what is left of the 30 KB body."""
+    return Measure(MAX_TEXT_UNITS, body_bytes)
+
+
 def _size(payload: dict[str, Any]) -> int:
     return len(_dumps(payload).encode())
 
@@ -343,16 +294,16 @@ class Renderer:
     def messages(self, receiver: str, reply: Outbound) -> list[dict[str, Any]]:
         """One reply as ``send_message`` bodies: text split to fit, keyboard on the last one."""
         keyboard = keyboard_of(reply.buttons)
-        text = clean_text(reply.text)
+        text = _clean(reply.text)
         if not text.strip():
             if keyboard is None:
                 return []
             text = "…"  # Viber needs some text to carry a keyboard
         base = self.envelope(receiver)
-        parts = split_text(text, MAX_TEXT_UNITS, max(1000, MAX_BODY_BYTES - _size(base)))
+        parts = split_text(text, _measure(max(1000, MAX_BODY_BYTES - _size(base))))
         if keyboard is not None:
             budget = max(1000, MAX_BODY_BYTES - _size({**base, "keyboard": keyboard}))
-            parts[-1:] = split_text(parts[-1], MAX_TEXT_UNITS, budget)
+            parts[-1:] = split_text(parts[-1], _measure(budget))
         out = [{**base, "text": part} for part in parts]
         if keyboard is not None:
             out[-1]["keyboard"] = keyboard
@@ -364,14 +315,14 @@ class Renderer:
         Several replies are joined into it (there is only one welcome); the
         last keyboard offered is the one shown.
         """
-        texts = [clean_text(r.text).strip() for r in replies if r.text.strip()]
+        texts = [_clean(r.text).strip() for r in replies if r.text.strip()]
         buttons = next((r.buttons for r in reversed(replies) if r.buttons), ())
         keyboard = keyboard_of(buttons)
         if not texts and keyboard is None:
             return None
         base = self.envelope(None)
         budget = max(1000, MAX_BODY_BYTES - _size({**base, "keyboard": keyboard}))
-        parts = split_text("\n\n".join(texts) or "…", MAX_TEXT_UNITS - 1, budget - 3)
+        parts = split_text("\n\n".join(texts) or "…", Measure(MAX_TEXT_UNITS - 1, budget - 3))
         message = {**base, "text": parts[0] + ("…" if len(parts) > 1 else "")}
         if keyboard is not None:
             message["keyboard"] = keyboard
@@ -464,7 +415,7 @@ class ViberChannel(PushChannel):
     # --- the webhook ---------------------------------------------------------------------------
 
     async def webhook(self, request: web.Request) -> web.Response:
-        body = await _read_body(request, MAX_CALLBACK_BYTES)
+        body = await read_body(request, MAX_CALLBACK_BYTES)
         if body is None:
             log.warning("viber: a callback of over %d bytes was refused unread", MAX_CALLBACK_BYTES)
             return web.Response(status=413)
@@ -488,14 +439,14 @@ class ViberChannel(PushChannel):
             self._acknowledge(event, token, callback)
             return web.Response()
         if self._handle is None:
-            return _retry_later("the channel is not started yet")
+            return retry_later("starting", "the channel is not started yet; retry")
         try:
             turn = await self._handle(inbound)
         except StoreUnavailable as exc:
             log.warning("viber: store unavailable (%s); answered 503 so that Viber retries %s", exc, token)
-            return _retry_later("store unavailable")
+            return retry_later("store_unavailable")
         except Conflict:
-            return _retry_later("conversation busy")
+            return retry_later("busy")
         log.debug("viber: %s %s (%s) handled%s", event, token, inbound.kind, " again" if turn.duplicate else "")
         if inbound.kind == Kind.START:
             return self._welcome(turn)
@@ -573,7 +524,7 @@ class ViberChannel(PushChannel):
         return f"{str(info.get('name'))[:80]!r} (viber://pa?chatURI={str(info.get('uri'))[:80]})"
 
     async def _register(self) -> None:
-        delay, longest = self.register_backoff
+        backoff = Backoff(*self.register_backoff)
         body = {"url": self.webhook_url, "event_types": list(EVENT_TYPES),
                 # we never need the person's name or photo: do not even receive them
                 "send_name": False, "send_photo": False}
@@ -592,26 +543,6 @@ class ViberChannel(PushChannel):
                 raise
             except Exception as exc:  # the network, a 5xx: keep trying
                 problem = f"{type(exc).__name__}: {exc}"
+            delay = backoff.next()
             log.warning("viber: set_webhook failed (%s); retrying in %.1f s", problem, delay)
             await asyncio.sleep(delay)
-            delay = min(longest, delay * 2)
-
-
-async def _read_body(request: web.Request, limit: int) -> bytes | None:
-    """The raw body (the signature is over these exact bytes), or None when over ``limit``."""
-    if request.content_length is not None and request.content_length > limit:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        chunk = await request.content.read(64 * 1024)
-        if not chunk:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-
-
-def _retry_later(reason: str) -> web.Response:
-    return web.Response(status=503, text=reason, headers={"Retry-After": "5"})

@@ -61,6 +61,7 @@ from vikno.flows.content import SUPPORTED_LANGUAGES
 from vikno.storage.models import Message
 
 from ..jsonbody import JsonProblem, loads
+from ..kit import clean_text
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
@@ -72,7 +73,6 @@ HISTORY_LIMIT = 200
 #: id, so a client that counted a little wrong still ends up complete.
 HISTORY_OVERLAP = 20
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class ProtocolError(Exception):
@@ -186,7 +186,7 @@ def _message(data: dict[str, Any], kind: str, max_chars: int) -> ChatMessage:
     if len(text) > max_chars:
         raise ProtocolError("text_too_long", f"the message is {len(text)} characters; the limit is {max_chars}",
                             client_id)
-    text = _CONTROL.sub("", text)
+    text = clean_text(text)  # lone surrogates were refused above: only control characters go
     if not text.strip():
         raise ProtocolError("empty_message", "the message is empty", client_id)
     return ChatMessage(id=client_id, text=text)

@@ -16,15 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiogram.exceptions import TelegramBadRequest, TelegramServerError
 from aiohttp.test_utils import TestClient, TestServer
 
 from vikno.bots.app import build_app
 from vikno.bots.config import TelegramSettings, load_settings
 from vikno.bots.keys import ENGINE, HANDOFF, STORE
-from vikno.bots.outbox import RetryAfter
-from vikno.bots.telegram import (ALLOWED_UPDATES, MAX_CALLBACK_DATA, SECRET_HEADER, WEBHOOK_PATH, CallbackCodec,
-                                 TelegramChannel, callback_id_of, deep_link, inbound_of, render, split_text,
-                                 utf16_len)
+from vikno.bots.kit import split_text, utf16_units
+from vikno.bots.outbox import RetryAfter, Undeliverable
+from vikno.bots.telegram import (ALLOWED_UPDATES, MAX_CALLBACK_DATA, MEASURE, SECRET_HEADER, WEBHOOK_PATH,
+                                 CallbackCodec, TelegramChannel, callback_id_of, deep_link, inbound_of, render)
 from vikno.flows.content import Helpline, ProfileSettings, load_helplines, shipped_helpline_folders
 from vikno.flows.messages import Button, Inbound, Outbound
 
@@ -114,10 +115,19 @@ def test_reply_renders_to_the_expected_requests(name: str, reply: Outbound, want
 
 def test_split_parts_stay_within_the_limit_and_lose_only_separators() -> None:
     text = ("рядок " * 50 + "\n") * 100
-    parts = split_text(text)
-    assert len(parts) > 1 and all(utf16_len(p) <= 4096 for p in parts)
+    parts = split_text(text, MEASURE)
+    assert len(parts) > 1 and all(utf16_units(p) <= 4096 for p in parts)
     assert "".join(parts).replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", "")
-    assert split_text("коротко") == ["коротко"]
+    assert split_text("коротко", MEASURE) == ["коротко"]
+
+
+def test_a_long_reply_is_never_cut_inside_an_emoji_sequence() -> None:
+    """The kit's one splitter (bots/kit/text.py): Telegram's own cut a family emoji in two at 4,096 units."""
+    family = "👨\u200d👩\u200d👧"  # one picture, 8 UTF-16 units
+    text = "x" + family * 1000
+    parts = [request["text"] for request in render(str(CHAT), Outbound(text), CallbackCodec())]
+    assert len(parts) > 1 and "".join(parts) == text
+    assert all(utf16_units(p) <= 4096 and p.endswith("👧") and p.startswith(("x", "👨")) for p in parts)
 
 
 def test_long_payloads_travel_as_a_short_token_and_come_back() -> None:
@@ -325,7 +335,7 @@ async def test_blocked_bot_and_missing_chat_give_up_without_retrying(tmp_path: P
 async def test_server_errors_are_retried_until_delivered(tmp_path: Path, fake: FakeTelegram,
                                                          helplines: dict[str, Helpline],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("vikno.bots.outbox.random.random", lambda: 0.0)  # back-off 0.5 s, not up to 1 s
+    monkeypatch.setattr("vikno.bots.kit.backoff.random.random", lambda: 0.0)  # back-off 0.5 s, not up to 1 s
     fake.fail("sendMessage", 500)
     async with vikno(tmp_path, fake, helplines) as client:
         await post(client, start(1))
@@ -337,7 +347,7 @@ async def test_sending_that_works_again_is_logged(tmp_path: Path, fake: FakeTele
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  caplog: pytest.LogCaptureFixture) -> None:
     """The journal said when sends failed, never when they worked again (issue 25)."""
-    monkeypatch.setattr("vikno.bots.outbox.random.random", lambda: 0.0)
+    monkeypatch.setattr("vikno.bots.kit.backoff.random.random", lambda: 0.0)
     fake.fail("sendMessage", 500)
     caplog.set_level("INFO", logger="vikno")
     async with vikno(tmp_path, fake, helplines) as client:
@@ -432,6 +442,60 @@ async def test_store_down_is_503_and_the_retry_is_processed(tmp_path: Path, fake
 
 ODD_BODIES = [b"{not json", b"", b"\xff\xfe\x00", b"null", b"[]", b'"text"', b"1e999", b"[" * 100_000 + b"]" * 100_000,
               json.dumps({"update_id": 1, "message": {"chat": {"id": 1e400}}}).encode()]
+
+
+async def test_store_down_is_a_json_503_with_retry_after(tmp_path: Path, fake: FakeTelegram,
+                                                         helplines: dict[str, Helpline]) -> None:
+    """One 503 for every channel (bots/kit/answers.py): JSON with a code, and when to come back."""
+    async with vikno(tmp_path, fake, helplines) as client:
+        await client.app[STORE].close()
+        data = json.dumps(start(1, chat=42)).encode()
+        resp = await client.post(WEBHOOK_PATH, data=data, headers={"Content-Type": "application/json",
+                                                                   SECRET_HEADER: SECRET})
+        assert resp.status == 503 and resp.headers["Retry-After"] == "5"
+        assert (await resp.json())["error"] == "store_unavailable"
+        await client.app[STORE].open()
+
+
+#: Telegram's answers to sendMessage → what the outbox pump is told (telegram.SEND_OUTCOMES): the
+#: same shape as Viber's table. None: sent; RetryAfter: wait; Undeliverable: give up; another
+#: exception: try again later with back-off.
+SEND_OUTCOMES: list[tuple[str, tuple[int, str, int | None] | None, type[Exception] | None]] = [
+    ("ok", None, None),
+    ("429 retry after", (429, "", 7), RetryAfter),
+    ("403 bot blocked", (403, "Forbidden: bot was blocked by the user", None), Undeliverable),
+    ("403 user deactivated", (403, "Forbidden: user is deactivated", None), Undeliverable),
+    ("403 never started", (403, "Forbidden: bot can't initiate conversation with a user", None), Undeliverable),
+    ("400 chat not found", (400, "Bad Request: chat not found", None), Undeliverable),
+    ("400 peer id invalid", (400, "Bad Request: PEER_ID_INVALID", None), Undeliverable),
+    ("400 no rights", (400, "Bad Request: have no rights to send a message", None), Undeliverable),
+    ("400 something else", (400, "Bad Request: message text is empty", None), TelegramBadRequest),
+    ("500", (500, "Internal Server Error", None), TelegramServerError),
+    ("502", (502, "Bad Gateway", None), TelegramServerError),
+]
+
+
+@pytest.mark.parametrize(("name", "answer", "raised"), SEND_OUTCOMES, ids=[s[0] for s in SEND_OUTCOMES])
+async def test_telegram_answers_map_to_outbox_outcomes(fake: FakeTelegram, name: str,
+                                                       answer: tuple[int, str, int | None] | None,
+                                                       raised: type[Exception] | None) -> None:
+    channel = TelegramChannel(TelegramSettings(token=fake.token, api_base=fake.url), public_url=None,
+                              default_secret=SECRET)
+    try:
+        if answer is not None:
+            status, description, retry_after = answer
+            fake.fail("sendMessage", status, description, retry_after=retry_after)
+        if raised is None:
+            await channel.send(str(CHAT), Outbound("hi"))
+        else:
+            with pytest.raises(raised) as info:
+                await channel.send(str(CHAT), Outbound("hi"))
+            if raised is RetryAfter:
+                assert isinstance(info.value, RetryAfter) and info.value.seconds == 7
+        [call] = fake.of("sendMessage")
+        assert call.params["chat_id"] == CHAT and call.params["text"] == "hi"
+    finally:
+        await channel.stop()
 
 
 async def test_odd_payloads_never_crash_nor_5xx(tmp_path: Path, fake: FakeTelegram,

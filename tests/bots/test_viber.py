@@ -24,8 +24,9 @@ from vikno.bots.app import build_app
 from vikno.bots.config import ViberSettings, load_settings
 from vikno.bots.keys import ENGINE, HANDOFF, STORE
 from vikno.bots.outbox import RetryAfter, Undeliverable
+from vikno.bots.kit import Measure, split_text, utf16_units
 from vikno.bots.viber import (BUTTON_BG, KEYBOARD_BG, MAX_BODY_BYTES, Renderer, ViberApiError, ViberChannel,
-                              inbound_of, signature_ok, split_text, utf16_units)
+                              inbound_of, signature_ok)
 from vikno.flows.content import load_helplines, shipped_helpline_folders
 from vikno.flows.messages import Button, Inbound, Kind, Outbound
 
@@ -249,7 +250,7 @@ def test_huge_text_with_a_big_keyboard_stays_under_30_kb() -> None:
 
 def test_split_never_cuts_inside_an_emoji_sequence() -> None:
     family = "👨\u200d👩\u200d👧"  # 5 code points, 8 UTF-16 units, one picture
-    parts = split_text(family * 1000, max_units=7000)
+    parts = split_text(family * 1000, Measure(units=7000, json_bytes=MAX_BODY_BYTES))
     assert "".join(parts) == family * 1000
     assert all(p.startswith("👨") and p.endswith("👧") and utf16_units(p) <= 7000 for p in parts)
 
@@ -585,6 +586,19 @@ async def test_store_down_is_503_and_the_retry_is_processed(env: Env) -> None:
     assert env.sent_to("u-down") == []
     assert (await env.post(user_message("u-down", "Привіт", 601)))[0] == 200  # Viber's retry
     await env.fake.wait_until(lambda: len(env.sent_to("u-down")) == 1)
+
+
+async def test_store_down_is_a_json_503_with_retry_after(env: Env) -> None:
+    """The same 503 as every channel (bots/kit/answers.py): Viber's was plain text."""
+    store = env.app[STORE]
+    await store.close()
+    try:
+        body = json.dumps(user_message("u-down2", "Привіт", 603), ensure_ascii=False).encode()
+        resp = await env.client.post("/viber/webhook", data=body, headers=signed_headers(TOKEN, body))
+        assert resp.status == 503 and resp.headers["Retry-After"] == "5"
+        assert (await resp.json())["error"] == "store_unavailable"
+    finally:
+        await store.open()
 
 
 @pytest.mark.parametrize("signature", ["bad", None], ids=["wrong signature", "unsigned"])
