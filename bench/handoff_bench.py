@@ -48,6 +48,7 @@ import aiohttp
 
 from _common import free_port, machine_note, percentile, print_json, start_vikno, table, verdict, wait_ready
 
+from vikno.flows.channels import ChannelRegistry
 from vikno.flows.content import load_helplines, shipped_helpline_folders
 from vikno.handoff.passwords import hash_password
 from vikno.handoff.service import Handoff, HandoffError
@@ -89,7 +90,7 @@ async def make_operators(store: Store, count: int, capacity: int) -> list[Operat
 
 async def claim_storm(store: Store, operators: list[Operator], mode: str) -> dict[str, Any]:
     """Every operator claims at once, again and again, until nothing is left."""
-    handoff = Handoff(store, load_helplines(shipped_helpline_folders()), push_channels=lambda: frozenset())
+    handoff = Handoff(store, load_helplines(shipped_helpline_folders()), channels=ChannelRegistry())
     latencies: list[float] = []
     taken: list[tuple[str, str]] = []
     gate = asyncio.Event()

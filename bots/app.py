@@ -18,6 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
+from vikno.flows.channels import ChannelRegistry
 from vikno.flows.content import Helpline
 from vikno.flows.engine import Engine, UnknownHelpline
 from vikno.flows.queue_news import QueueNews
@@ -37,18 +38,16 @@ from vikno.storage.port import Store
 from . import logredact
 from .addresses import TrustedProxies
 from .config import Settings
-from .channels import build_channels, start_channels, stop_channels, wire
+from .channels import start_channels, stop_channels, wire
 from .headers import edge_headers
 from .content_reload import ContentReload
-from .keys import (CHANNELS, CLIENT_ADDRESS, CONSOLE_HUB, CONTENT_RELOAD, DELIVERY, EDGE_LIMITS, ENGINE, HANDOFF,
-                   NLU_STATE, QUEUE_NEWS,
-                   SAFETY_CHECKS, SETTINGS, STORE, STORE_READY)
-from .live import Delivery
+from .keys import (CHANNEL_REGISTRY, CHANNELS, CLIENT_ADDRESS, CONSOLE_HUB, CONTENT_RELOAD, EDGE_LIMITS, ENGINE,
+                   HANDOFF, NLU_STATE, QUEUE_NEWS, SAFETY_CHECKS, SETTINGS, STORE, STORE_READY)
+from .live import ConsoleNudges
 from .ratelimits import EdgeLimits
-from .webchat import WebchatChannel
+from .registry import Mount, mount_channels
 from .nlu_backend import load_nlu
 from .kit import error_response, retry_later
-from .rest import ConversationTokens, RestChannel
 from .stores import deployment_secret, store_for
 
 log = logging.getLogger("vikno")
@@ -105,7 +104,9 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
     secret = deployment_secret(settings)
     store = store or store_for(settings, secret)
     vault = IdentityVault(secret)
-    engine = Engine(store, vault, helplines, nlu, default_helpline=settings.default_helpline)
+    # what each channel can do; filled below with the channels the settings switch on (bots/registry.py)
+    registry = ChannelRegistry()
+    engine = Engine(store, vault, helplines, nlu, default_helpline=settings.default_helpline, channels=registry)
     app[SETTINGS] = settings
     app[STORE] = store
     app[ENGINE] = engine
@@ -119,40 +120,33 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
     app[CLIENT_ADDRESS] = TrustedProxies(settings.trusted_proxies).limit_key
     app[EDGE_LIMITS] = EdgeLimits(settings.limits)
     app.on_response_prepare.append(edge_headers(settings.public_url))
-    rest = RestChannel(settings.rest.max_body_bytes, settings.rest.max_text_chars, tokens=ConversationTokens(secret),
-                       limits=app[EDGE_LIMITS], client_address=app[CLIENT_ADDRESS])
-    app.add_routes([web.get("/healthz", healthz), *rest.routes()])
+    app.add_routes([web.get("/healthz", healthz)])
     app.cleanup_ctx.append(_store_lifecycle)
     if nlu is None:
         app.cleanup_ctx.append(_nlu_lifecycle)
-    app[CHANNELS] = wire(app, build_channels(settings, secret), engine, store, vault)
+    # every channel the settings switch on: built, routed, and registered with what it can do
+    mounted = mount_channels(Mount(app, settings, secret, engine, content_listeners=reload.listeners))
+    app[CHANNEL_REGISTRY] = registry
+    app[CHANNELS] = wire(mounted, registry, engine, store, vault)
     app.cleanup_ctx.append(_channels_lifecycle)
 
     console = ConsoleHub()
-    delivery = Delivery(app[CHANNELS], console)
-    delivery.view = engine.view
-    engine.observers.append(delivery.after_turn)
+    engine.observers.append(ConsoleNudges(console).after_turn)
     app[CONSOLE_HUB] = console
-    app[DELIVERY] = delivery
-    app[HANDOFF] = Handoff(store, helplines, push_channels=lambda: engine.push_channels,
-                           on_outgoing=delivery.outgoing, on_change=console.publish, vault=vault)
+    # a message stored for a person outside a turn (an operator's words, queue news) reaches them
+    # the way their channel says (registry.deliver)
+    app[HANDOFF] = Handoff(store, helplines, channels=registry, on_outgoing=registry.deliver,
+                           on_change=console.publish, vault=vault)
     # waiting people hear when their place moves by a step that matters
-    app[QUEUE_NEWS] = QueueNews(store, helplines, on_outgoing=delivery.outgoing,
-                                push_channels=lambda: engine.push_channels)
+    app[QUEUE_NEWS] = QueueNews(store, helplines, on_outgoing=registry.deliver, channels=registry)
     app.cleanup_ctx.append(_queue_news_lifecycle)
     # an unanswered "are you safe right now?" becomes a crisis
-    app[SAFETY_CHECKS] = SafetyChecks(store, helplines, on_outgoing=delivery.outgoing,
-                                      push_channels=lambda: engine.push_channels, on_change=console.publish)
+    app[SAFETY_CHECKS] = SafetyChecks(store, helplines, on_outgoing=registry.deliver, channels=registry,
+                                      on_change=console.publish)
     app.cleanup_ctx.append(_safety_checks_lifecycle)
-    if settings.webchat.enabled:
-        webchat = WebchatChannel(settings.webchat, settings.public_url, helplines=helplines,
-                                 default_helpline=engine.default_helpline)
-        webchat.install(app)  # routes, the socket hub, closing sockets on shutdown
-        delivery.web_publish = webchat.hub.publish
-        reload.listeners.append(webchat.content_changed)  # the widget script carries the emergency numbers
     # /console: pages, live socket, background release of unanswered chats; its parts are handed in
     # (handoff is below bots and does not read this module's app keys)
-    parts = Console(store=store, handoff=app[HANDOFF], hub=console, delivery=delivery,
+    parts = Console(store=store, handoff=app[HANDOFF], hub=console,
                     secure_cookies=bool(settings.public_url and settings.public_url.startswith("https")),
                     public_origin=settings.public_url, login_keys=LoginKeys(secret),
                     client_address=app[CLIENT_ADDRESS],

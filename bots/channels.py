@@ -1,27 +1,28 @@
-"""Build the push channels the settings switch on, and run them.
+"""Wire the mounted channels: an outbox pump for each push channel, and every channel into the registry.
 
-Each enabled channel gets its webhook routes, an outbox pump that delivers
-its replies, and a ``handle`` that runs the engine and then wakes the pump.
-A channel's module is imported only when it is configured.
+A push channel's replies are stored pending in the turn's commit; its pump
+leases, sends (through the channel's ``send``) and marks them. Each push
+channel gets a ``handle`` that runs the engine and then wakes its pump. The
+registry (flows/channels.py) learns every channel's abilities and how a
+stored message reaches the person: for a push channel, by waking its pump.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 
-from aiohttp import web
-
+from vikno.flows.channels import Abilities, Channel, ChannelRegistry
 from vikno.flows.engine import Engine
-from vikno.flows.messages import Button, Inbound, Outbound, Turn
+from vikno.flows.messages import Inbound, Outbound, Turn
 from vikno.storage.identity import IdentityVault
-from vikno.storage.models import Message
+from vikno.storage.models import Conversation, Message
 from vikno.storage.port import Store
 
 from .channel import PushChannel
-from .config import Settings
+from .kit import as_shown
 from .outbox import OutboxPump
+from .registry import Mounted
 from .who_writes import labelled, needs_label
 
 log = logging.getLogger(__name__)
@@ -33,33 +34,9 @@ class RunningChannel:
     pump: OutboxPump
 
 
-def build_channels(settings: Settings, secret: bytes) -> list[PushChannel]:
-    channels: list[PushChannel] = []
-    if settings.telegram.token:
-        from .telegram import TelegramChannel
-
-        channels.append(TelegramChannel(settings.telegram, public_url=settings.public_url,
-                                        default_secret=derived_token(secret, "telegram-webhook")))
-    if settings.viber.token:
-        from .viber import ViberChannel
-
-        channels.append(ViberChannel(settings.viber, public_url=settings.public_url))
-    return channels
-
-
-def derived_token(secret: bytes, label: str) -> str:
-    """A stable per-deployment token (e.g. Telegram's webhook secret)."""
-    return hashlib.sha256(secret + b"\x00" + label.encode()).hexdigest()[:48]
-
-
-def outbound_of(message: Message) -> Outbound:
-    return Outbound(text=message.text or "",
-                    buttons=tuple(Button(b.get("title", ""), b.get("payload", "")) for b in message.buttons))
-
-
 async def _as_seen(message: Message, engine: Engine, store: Store) -> Outbound:
     """An operator's words or a line about the chat carry who writes (bots/who_writes.py); the bot's do not."""
-    reply = outbound_of(message)
+    reply = Outbound.of(message)
     if not needs_label(message):
         return reply
     conversation = await store.conversations.get(message.conversation_id)
@@ -67,18 +44,30 @@ async def _as_seen(message: Message, engine: Engine, store: Store) -> Outbound:
                     conversation.language if conversation is not None else None)
 
 
-def wire(app: web.Application, channels: list[PushChannel], engine: Engine, store: Store,
+def wire(mounted: list[Mounted], registry: ChannelRegistry, engine: Engine, store: Store,
          vault: IdentityVault) -> list[RunningChannel]:
+    """Give each push channel its pump, and register every channel; returns the push channels to run."""
     running: list[RunningChannel] = []
-    for channel in channels:
-        async def send(address: str, message: Message, channel: PushChannel = channel) -> None:
-            await channel.send(address, await _as_seen(message, engine, store))
+    for item in mounted:
+        deliver = item.deliver
+        if item.push is not None:
+            channel = item.push
 
-        pump = OutboxPump(store, vault, channel.name, send, per_chat_interval=channel.per_chat_interval,
-                          per_second=channel.per_second)
-        app.add_routes(channel.routes())
-        running.append(RunningChannel(channel, pump))
-    engine.push_channels = frozenset(r.channel.name for r in running) | engine.push_channels
+            async def send(address: str, message: Message, channel: PushChannel = channel,
+                           abilities: Abilities = item.abilities) -> None:
+                # the one representation (Outbound), labelled with who writes, its buttons fitted to the channel
+                reply = as_shown(await _as_seen(message, engine, store), abilities, channel.name)
+                await channel.send(address, reply)
+
+            pump = OutboxPump(store, vault, channel.name, send, per_chat_interval=channel.per_chat_interval,
+                              per_second=channel.per_second)
+            running.append(RunningChannel(channel, pump))
+
+            async def wake(_: Conversation, __: Message, pump: OutboxPump = pump) -> None:
+                pump.wake()
+
+            deliver = wake
+        registry.add(Channel(item.name, item.abilities, deliver=deliver, typing=item.typing))
     return running
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
+from vikno.flows.channels import ChannelRegistry
 from vikno.flows.engine import Engine
 from vikno.flows.queue_news import QueueNews
 from vikno.flows.safety_check import SafetyChecks
@@ -26,7 +27,8 @@ NLU_STATE = web.AppKey("nlu_state", dict[str, Any])
 CHANNELS = web.AppKey("channels", list)
 CONSOLE_HUB = web.AppKey("console_hub", ConsoleHub)
 HANDOFF = web.AppKey("handoff", Handoff)
-DELIVERY = web.AppKey("delivery", object)
+#: What each mounted channel can do, and how a stored message reaches its person (flows/channels.py).
+CHANNEL_REGISTRY = web.AppKey("channel_registry", ChannelRegistry)
 QUEUE_NEWS = web.AppKey("queue_news", QueueNews)
 #: client_address(request): the client as every limit counts it: the peer, or the client a trusted
 #: proxy names, an IPv6 address as its /64 (``bots.addresses.TrustedProxies.limit_key``).

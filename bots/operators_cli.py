@@ -14,6 +14,7 @@ import getpass
 import os
 import sys
 
+from vikno.flows.channels import ChannelRegistry
 from vikno.flows.content import Helpline
 from vikno.handoff import accounts
 from vikno.handoff.accounts import AccountError, LoginKeys, create_operator
@@ -55,7 +56,7 @@ async def _change(command: str, login: str, store: Store, settings: Settings, he
     if found is None:
         raise AccountError(f"no operator {accounts.normal_login(login)!r}; see `vikno operator list`")
     # their chats go back to the queue first: nobody must be left talking to an account that is gone
-    handoff = Handoff(store, helplines, push_channels=frozenset)
+    handoff = Handoff(store, helplines, channels=ChannelRegistry())
     released = await handoff.release(found.id, command)
     operator, ended = await (accounts.disable if command == "disable" else accounts.remove)(store, login)
     done = "disabled" if command == "disable" else "removed"

@@ -39,6 +39,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from vikno.flows.channels import Abilities
 from vikno.flows.content import SUPPORTED_LANGUAGES
 from vikno.flows.engine import ConversationExists, Engine
 from vikno.flows.messages import Inbound, Kind, Outbound
@@ -46,15 +47,18 @@ from vikno.storage.models import Message
 
 from .addresses import ClientAddress, direct_address
 from .jsonbody import JsonProblem, loads
-from .keys import ENGINE
+from .keys import CLIENT_ADDRESS, EDGE_LIMITS, ENGINE
 from .kit import clean_text, error_response, read_body
 from .ratelimits import EdgeLimits
+from .registry import Mount, Mounted
 
 CHANNEL = "rest"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:~-]{1,128}$")
 MAX_CLIENT_ID = 128
 MAX_BUTTON = 256
 HISTORY_DEFAULT, HISTORY_MAX = 200, 1000
+#: What this channel can do (flows/channels.py): replies go back in the answer to the POST that asked.
+ABILITIES = Abilities(pushes=False)
 
 
 class BadRequest(Exception):
@@ -283,3 +287,15 @@ def too_many(refused: Any) -> web.Response:
 def json_ok(payload: Any) -> web.Response:
     """A 200 JSON answer; orjson writes UTF-8 bytes directly (json + encode cost 3-5x more per reply)."""
     return web.Response(body=orjson.dumps(payload), content_type="application/json")
+
+
+# --- the channel's entry in the registry (bots/registry.py) ----------------------------------------
+
+
+def mount(mount: Mount) -> Mounted:
+    settings, app = mount.settings, mount.app
+    rest = RestChannel(settings.rest.max_body_bytes, settings.rest.max_text_chars,
+                       tokens=ConversationTokens(mount.secret), limits=app[EDGE_LIMITS],
+                       client_address=app[CLIENT_ADDRESS])
+    app.add_routes(rest.routes())
+    return Mounted(CHANNEL, ABILITIES)

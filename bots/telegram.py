@@ -41,6 +41,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.token import TokenValidationError
 from aiohttp import web
 
+from vikno.flows.channels import Abilities, TextMeasure
 from vikno.flows.content import SUPPORTED_LANGUAGES
 from vikno.flows.engine import UnknownHelpline
 from vikno.flows.messages import Inbound, Kind, Outbound
@@ -48,6 +49,7 @@ from vikno.storage.errors import Conflict, StoreUnavailable
 
 from .channel import Handle, PushChannel
 from .config import TelegramSettings
+from .registry import Mount, Mounted
 from .kit import (Backoff, Measure, RetryAfter, Undeliverable, clean_text, cut_text, error_response, read_body,
                   retry_later, split_text)
 
@@ -61,6 +63,10 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 MAX_MESSAGE = 4096
 MEASURE = Measure(units=MAX_MESSAGE)
 MAX_CALLBACK_DATA = 64
+#: Buttons of one inline keyboard.
+MAX_BUTTONS = 100
+#: What this channel can do (flows/channels.py): replies wait in the outbox and are pushed.
+ABILITIES = Abilities(pushes=True, max_buttons=MAX_BUTTONS, max_text=MAX_MESSAGE, measure=TextMeasure.UTF16)
 #: Longer texts cannot come from Telegram; a forged one is cut, not stored whole.
 MAX_INBOUND_TEXT = 4096
 #: A real update is a few kB; this only bounds what a forger can make us read.
@@ -621,3 +627,14 @@ class _PollWait(Exception):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"wait {seconds} s")
         self.seconds = seconds
+
+
+# --- the channel's entry in the registry (bots/registry.py) ----------------------------------------
+
+
+def mount(mount: Mount) -> Mounted:
+    settings = mount.settings
+    channel = TelegramChannel(settings.telegram, public_url=settings.public_url,
+                              default_secret=mount.derived_token("telegram-webhook"))
+    mount.app.add_routes(channel.routes())
+    return Mounted(CHANNEL, ABILITIES, push=channel)

@@ -48,13 +48,15 @@ from typing import Any, ClassVar
 import aiohttp
 from aiohttp import web
 
+from vikno.flows.channels import Abilities, TextMeasure
 from vikno.flows.messages import Button, Inbound, Kind, Outbound, Turn
 from vikno.storage.errors import Conflict, StoreUnavailable
 
 from .channel import Handle, PushChannel
 from .config import ViberSettings
-from .kit import (Backoff, Measure, RetryAfter, Undeliverable, clean_text, cut_text, read_body, retry_later,
-                  split_text)
+from .registry import Mount, Mounted
+from .kit import (Backoff, Measure, RetryAfter, Undeliverable, clean_text, cut_text, fit_buttons, read_body,
+                  retry_later, split_text)
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,8 @@ MAX_BUTTONS = 24
 GRID_COLUMNS = 6
 MAX_ROWS = 12  # "up to 12 rows in portrait mode" (developers.viber.com/docs/faq)
 MAX_BUTTON_TEXT = 250
+#: What this channel can do (flows/channels.py): replies wait in the outbox and are pushed.
+ABILITIES = Abilities(pushes=True, max_buttons=MAX_BUTTONS, max_text=MAX_TEXT_UNITS, measure=TextMeasure.UTF16)
 #: What we accept from Viber: its own limit for a user's text, and a body far above any real callback.
 MAX_INBOUND_CHARS = 7000
 MAX_CALLBACK_BYTES = 256 * 1024
@@ -203,19 +207,6 @@ def _button_text(title: str) -> str:
     return text if len(text) <= MAX_BUTTON_TEXT else text[:MAX_BUTTON_TEXT - 1] + "…"
 
 
-def fit_buttons(buttons: Sequence[Button]) -> list[Button]:
-    """At most 24 buttons: the essential ones (a person, the menu…) stay, the rest in order fill up."""
-    if len(buttons) <= MAX_BUTTONS:
-        return list(buttons)
-    essential = [b for b in buttons if b.essential][:MAX_BUTTONS]
-    room = MAX_BUTTONS - len(essential)
-    others = [b for b in buttons if not b.essential][:room]
-    keep = {id(b) for b in essential + others}
-    log.warning("viber: a reply has %d buttons; Viber shows at most %d, so %d were left out (they can still "
-                "be asked for in words)", len(buttons), MAX_BUTTONS, len(buttons) - MAX_BUTTONS)
-    return [b for b in buttons if id(b) in keep]
-
-
 def _columns(buttons: Sequence[Button]) -> tuple[list[int], bool]:
     """Two short titles share a row; anything else gets the whole row (no gaps, nothing cut off).
 
@@ -243,7 +234,7 @@ def _columns(buttons: Sequence[Button]) -> tuple[list[int], bool]:
 
 
 def keyboard_of(buttons: Sequence[Button]) -> dict[str, Any] | None:
-    kept = [b for b in fit_buttons(buttons) if b.payload]
+    kept = [b for b in fit_buttons(buttons, MAX_BUTTONS, CHANNEL) if b.payload]
     if not kept:
         return None
     columns, crowded = _columns(kept)
@@ -546,3 +537,12 @@ class ViberChannel(PushChannel):
             delay = backoff.next()
             log.warning("viber: set_webhook failed (%s); retrying in %.1f s", problem, delay)
             await asyncio.sleep(delay)
+
+
+# --- the channel's entry in the registry (bots/registry.py) ----------------------------------------
+
+
+def mount(mount: Mount) -> Mounted:
+    channel = ViberChannel(mount.settings.viber, public_url=mount.settings.public_url)
+    mount.app.add_routes(channel.routes())
+    return Mounted(CHANNEL, ABILITIES, push=channel)

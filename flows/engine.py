@@ -24,9 +24,10 @@ from vikno.storage.identity import IdentityVault
 from vikno.storage.models import WITHHELD, Conversation, Delivery, Direction, Event, Message, Sender, utcnow
 from vikno.storage.port import Store
 
+from .channels import ChannelRegistry
 from .content import Helpline
 from .dialogue import StepContext, run_step
-from .messages import Button, ConversationView, Inbound, Kind, Outbound, Turn
+from .messages import ConversationView, Inbound, Kind, Outbound, Turn
 from .outlook import QueueOutlook
 from .reports import QueueTurn, ReportDesk
 
@@ -56,7 +57,7 @@ class Engine:
         *,
         default_helpline: str | None = None,
         clock: Callable[[], datetime] = utcnow,
-        push_channels: frozenset[str] = frozenset(),
+        channels: ChannelRegistry | None = None,
     ) -> None:
         if not helplines:
             raise ValueError("the engine needs at least one helpline")
@@ -66,9 +67,9 @@ class Engine:
         self.nlu = nlu
         self.default_helpline = default_helpline or next(iter(helplines))
         self.clock = clock
-        # Channels whose replies a sender pushes from the outbox (Telegram,
-        # Viber); the others (REST, web chat) hand replies back directly.
-        self.push_channels = push_channels
+        # What each channel can do (flows/channels.py): whether its replies wait in the outbox
+        # for a pump to push them, or are handed back on the request or socket that asked.
+        self.channels = channels if channels is not None else ChannelRegistry()
         self._recent = RecentConversations()
         self.queue = QueueOutlook(store)
         self.reports = ReportDesk(store, vault)
@@ -198,10 +199,10 @@ class Engine:
         replies = await self.store.messages.replies_to(stored.id)
         conv = await self.store.conversations.get(stored.conversation_id)
         assert conv is not None
-        return Turn(await self.view(conv), tuple(_outbound(m) for m in replies), duplicate=True)
+        return Turn(await self.view(conv), tuple(Outbound.of(m) for m in replies), duplicate=True)
 
     def _pushes(self, inbound: Inbound) -> bool:
-        return inbound.channel in self.push_channels and not inbound.direct_reply
+        return self.channels.pushes(inbound.channel) and not inbound.direct_reply
 
     async def _understand(self, inbound: Inbound, line: Helpline) -> Parse | None:
         # Every text is understood, also a caption under a photo: a crisis can be anywhere.
@@ -282,8 +283,3 @@ def withheld(m: Message, kind: str = WITHHELD) -> Message:
     """The message as the chat keeps it when its words went elsewhere: a report (models.WITHHELD), an
     optional question's event (models.PROFILE_ANSWER)."""
     return replace(m, text=None, kind=kind, buttons=[])
-
-
-def _outbound(m: Message) -> Outbound:
-    return Outbound(text=m.text or "", buttons=tuple(Button(b.get("title", ""), b.get("payload", ""))
-                                                    for b in m.buttons))

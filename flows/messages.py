@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vikno.storage.models import Message
 
 
 class Kind(StrEnum):
@@ -85,12 +89,20 @@ class Inbound:
 
 @dataclass(frozen=True, slots=True)
 class Outbound:
+    """One message for the person, the one shape every channel renders (a step's reply, a stored message)."""
+
     text: str
     buttons: tuple[Button, ...] = field(default_factory=tuple)
     #: What the conversation's history keeps instead of ``text`` (None: the text itself). A report's
     #: code is shown to the person once and kept masked, so that nobody reading the reporter's chat
     #: later (an operator, a database) can tie it to the report.
     kept: str | None = None
+
+    @classmethod
+    def of(cls, message: Message) -> Outbound:
+        """A stored outgoing message as channels take it (the outbox, a repeated turn's replies)."""
+        return cls(text=message.text or "",
+                   buttons=tuple(Button(b.get("title", ""), b.get("payload", "")) for b in message.buttons))
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from vikno.storage.errors import Conflict
 from vikno.storage.models import Conversation, Message, State, utcnow
 from vikno.storage.port import Store
 
+from .channels import ChannelRegistry
 from .content import Helpline
 from .dialogue import QUEUE_TOLD
 from .outlook import QueueOutlook, wait_sentence
@@ -63,12 +64,12 @@ def worth_telling(told: Any, position: int | None, now: datetime, min_gap: timed
 
 class QueueNews:
     def __init__(self, store: Store, helplines: dict[str, Helpline], *, on_outgoing: Outgoing,
-                 push_channels: Callable[[], frozenset[str]], clock: Callable[[], datetime] = utcnow,
+                 channels: ChannelRegistry, clock: Callable[[], datetime] = utcnow,
                  min_gap: timedelta = MIN_GAP) -> None:
         self.store = store
         self.helplines = helplines
         self.on_outgoing = on_outgoing
-        self.push_channels = push_channels
+        self.channels = channels
         self.clock = clock
         self.min_gap = min_gap
         self.outlook = QueueOutlook(store)
@@ -114,7 +115,7 @@ class QueueNews:
         return line.say("queue_moved", lang, position=outlook.position, wait=wait)
 
     async def _send(self, conv: Conversation, text: str) -> Message:
-        return await tell(self.store, conv, text, pushes=conv.channel in self.push_channels(),
+        return await tell(self.store, conv, text, channels=self.channels,
                           on_outgoing=self.on_outgoing)
 
 

@@ -22,6 +22,7 @@ from vikno.storage.errors import Conflict
 from vikno.storage.models import Conversation, Event, Priority, State, utcnow
 from vikno.storage.port import Store
 
+from .channels import ChannelRegistry
 from .content import Helpline
 from .dialogue import SAFETY_CHECK
 from .telling import Outgoing, tell
@@ -47,12 +48,12 @@ def overdue(conv: Conversation, line: Helpline, now: datetime) -> bool:
 
 class SafetyChecks:
     def __init__(self, store: Store, helplines: dict[str, Helpline], *, on_outgoing: Outgoing,
-                 push_channels: Callable[[], frozenset[str]], on_change: Callable[[dict], Awaitable[None]],
+                 channels: ChannelRegistry, on_change: Callable[[dict], Awaitable[None]],
                  clock: Callable[[], datetime] = utcnow) -> None:
         self.store = store
         self.helplines = helplines
         self.on_outgoing = on_outgoing
-        self.push_channels = push_channels
+        self.channels = channels
         self.on_change = on_change
         self.clock = clock
 
@@ -96,7 +97,7 @@ class SafetyChecks:
     async def _tell(self, conv: Conversation, line: Helpline) -> None:
         lang = line.language_or_default(conv.language)
         text = line.say("crisis_call_now", lang, emergency=line.contact_lines(line.settings.emergency, lang))
-        await tell(self.store, conv, text, pushes=conv.channel in self.push_channels(), on_outgoing=self.on_outgoing)
+        await tell(self.store, conv, text, channels=self.channels, on_outgoing=self.on_outgoing)
 
 
 async def run(checks: SafetyChecks, every: timedelta = timedelta(seconds=30)) -> None:

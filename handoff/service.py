@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from vikno.flows.channels import ChannelRegistry
 from vikno.flows.content import Helpline
 from vikno.flows.dialogue import RISK_FLAGS, SAFETY_CHECK
 from vikno.flows.reports import OUTCOME_STATUS, OUTCOMES, REPORT_CHANNEL
@@ -74,14 +75,15 @@ async def _nothing(*_: Any) -> None:
 
 
 class Handoff:
-    def __init__(self, store: Store, helplines: dict[str, Helpline], *, push_channels: Callable[[], frozenset[str]],
+    def __init__(self, store: Store, helplines: dict[str, Helpline], *, channels: ChannelRegistry,
                  on_outgoing: Outgoing = _nothing, on_change: Change = _nothing,
                  clock: Callable[[], datetime] = utcnow, vault: IdentityVault | None = None) -> None:
         self.store = store
         #: decrypts a reporter's contact for the staff of the report's team (None: contacts stay sealed)
         self.vault = vault
         self.helplines = helplines
-        self.push_channels = push_channels
+        #: what each channel can do (flows/channels.py): whether a message waits in the outbox
+        self.channels = channels
         self.on_outgoing = on_outgoing
         self.on_change = on_change
         self.clock = clock
@@ -494,7 +496,7 @@ class Handoff:
         raise HandoffError("the conversation is changing too fast; try again")
 
     def _message(self, conv: Conversation, sender: str, text: str) -> Message:
-        pushes = conv.channel in self.push_channels()
+        pushes = self.channels.pushes(conv.channel)
         return Message(conversation_id=conv.id, helpline=conv.helpline, channel=conv.channel,
                        direction=Direction.OUT, sender=sender, text=text,
                        delivery=Delivery.PENDING if pushes else None)

@@ -1,6 +1,6 @@
 """The embeddable web chat: a widget, a full-page chat and their websocket."""
 
 from .hub import WebchatHub
-from .routes import WEBCHAT_HUB, WebchatChannel
+from .routes import ABILITIES, WEBCHAT_HUB, WebchatChannel, mount
 
-__all__ = ["WEBCHAT_HUB", "WebchatChannel", "WebchatHub"]
+__all__ = ["ABILITIES", "WEBCHAT_HUB", "WebchatChannel", "WebchatHub", "mount"]

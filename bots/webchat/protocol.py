@@ -58,6 +58,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vikno.flows.content import SUPPORTED_LANGUAGES
+from vikno.flows.messages import Outbound
 from vikno.storage.models import Message
 
 from ..jsonbody import JsonProblem, loads
@@ -211,6 +212,12 @@ def message_json(m: Message, key: str | None = None) -> dict[str, Any]:
         if m.sender == "operator" and m.shown_name:  # the helpline shows specialists by name (never a login)
             out["name"] = m.shown_name
     return out
+
+
+def reply_json(reply: Outbound) -> dict[str, Any]:
+    """A reply as the client sees it before the store gave it an id (``message_json`` once it has one)."""
+    return {"id": None, "direction": "out", "sender": "bot", "kind": "text", "text": reply.text,
+            "buttons": [{"title": b.title, "payload": b.payload} for b in reply.buttons]}
 
 
 def history_json(messages: list[Message], key: str) -> list[dict[str, Any]]:

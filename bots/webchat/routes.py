@@ -17,22 +17,29 @@ from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, web
 
+from vikno.flows.channels import Abilities
 from vikno.flows.content import SUPPORTED_LANGUAGES, Helpline
 from vikno.flows.engine import Engine
+from vikno.storage.models import Conversation, Message
 
 from ..config import WebchatSettings
 from ..addresses import direct_address
 from ..keys import CLIENT_ADDRESS, EDGE_LIMITS, ENGINE
+from ..registry import Mount, Mounted
 from .hub import WebchatHub
 from .origins import OriginPolicy
 from .pages import COMMON_HEADERS, Asset, page_csp, templates
-from .session import Session
+from .protocol import message_json
+from .session import CHANNEL, Session
 
 log = logging.getLogger(__name__)
 
 WEBCHAT_HUB = web.AppKey("webchat_hub", WebchatHub)
 DEFAULT_EXIT_URL = "https://www.google.com/"
 HEARTBEAT_SECONDS = 30.0
+#: What this channel can do (flows/channels.py): replies go back on the socket that asked, an
+#: operator's words and "the operator is typing" reach an open chat at once.
+ABILITIES = Abilities(pushes=False, typing=True)
 #: Page titles stay neutral: they end up in the browser's history.
 PAGE_TITLES = {"uk": "Чат", "ru": "Чат", "az": "Çat", "en": "Chat"}
 
@@ -191,3 +198,29 @@ class WebchatChannel:
         await Session(ws, request.app[ENGINE], self.hub, self.settings, address=address,
                       limits=request.app.get(EDGE_LIMITS)).run()
         return ws
+
+
+# --- the channel's entry in the registry (bots/registry.py) ----------------------------------------
+
+
+def mount(mount: Mount) -> Mounted:
+    settings, engine = mount.settings, mount.engine
+    webchat = WebchatChannel(settings.webchat, settings.public_url, helplines=engine.helplines,
+                             default_helpline=engine.default_helpline)
+    webchat.install(mount.app)  # routes, the socket hub, closing sockets on shutdown
+    mount.content_listeners.append(webchat.content_changed)  # the widget script carries the emergency numbers
+    hub = webchat.hub
+
+    async def deliver(conversation: Conversation, message: Message) -> None:
+        """An operator's words or a line about the chat, on the person's open socket (the history keeps it)."""
+        kind = "operator_message" if message.sender == "operator" else "system_message"
+        await hub.publish(conversation.id, {"type": kind, "message": message_json(message)})
+        # what was said usually comes with a change the chat shows (an operator joined: no more
+        # "In queue: 1"; the place moved; closed), and nothing else tells the socket of it
+        view = await engine.view(conversation)
+        await hub.publish(conversation.id, {"type": "conversation", "conversation": view.as_json()})
+
+    async def typing(conversation_id: str, on: bool) -> None:
+        await hub.publish(conversation_id, {"type": "typing", "who": "operator", "on": on})
+
+    return Mounted(CHANNEL, ABILITIES, deliver=deliver, typing=typing)

@@ -25,7 +25,7 @@ from ..ratelimits import EdgeLimits, Refusal
 from .hub import WebchatHub
 from .limits import RateLimit
 from .protocol import (HISTORY_LIMIT, HISTORY_OVERLAP, ChatMessage, Hello, Ping, ProtocolError, dumps, error_frame,
-                       history_json, message_json, parse_frame)
+                       history_json, message_json, parse_frame, reply_json)
 
 log = logging.getLogger(__name__)
 
@@ -239,9 +239,7 @@ class Session:
             inbound = _find(window, client_id)
         if inbound is None:
             log.warning("a web chat turn was not found in its conversation's history")
-            return None, [{"id": None, "direction": "out", "sender": "bot", "kind": "text", "text": r.text,
-                           "buttons": [{"title": b.title, "payload": b.payload} for b in r.buttons]}
-                          for r in turn.replies]
+            return None, [reply_json(r) for r in turn.replies]
         replies = [m for m in window if m.reply_to == inbound.id]
         return message_json(inbound, self.key), [_as_shown(message_json(m), m, turn) for m in replies]
 

@@ -198,7 +198,7 @@ async def block(request: web.Request) -> web.StreamResponse:
 
 @guard()
 async def typing(request: web.Request) -> web.StreamResponse:
-    """The operator is typing: tell an open web chat, at most once per throttle interval."""
+    """The operator is typing: tell the person where their channel can show it, at most once per throttle interval."""
     try:
         console, operator, cid = await _chat(request)
     except Denied as exc:
@@ -210,16 +210,11 @@ async def typing(request: web.Request) -> web.StreamResponse:
 
 
 async def _typing(console: Console, conversation_id: str, *, on: bool) -> None:
-    publish = console.web_publish
-    if publish is None:
+    if not console.channels.shows_typing():  # no read of the chat when no channel could show it
         return
     conv = await console.store.conversations.get(conversation_id)
-    if conv is None or conv.channel != "webchat":
-        return
-    try:
-        await publish(conv.id, {"type": "typing", "who": "operator", "on": on})
-    except Exception:  # a typing hint is never worth failing a reply
-        log.exception("typing indicator not delivered")
+    if conv is not None:
+        await console.channels.typing(conv, on=on)
 
 
 @guard()

@@ -7,13 +7,13 @@ copied into one :class:`Console` under the console's own app key.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from aiohttp import web
 
+from vikno.flows.channels import ChannelRegistry
 from vikno.flows.content import Helpline
 from vikno.handoff.accounts import IDLE_TIMEOUT, LoginKeys
 from vikno.handoff.service import Handoff
@@ -24,8 +24,6 @@ from .ratelimit import LoginLimiter, LoginSlots, Throttle
 
 #: How long operators' marks are kept unless the helpline says otherwise (VIKNO_FEEDBACK_RETENTION_DAYS).
 FEEDBACK_RETENTION = timedelta(days=365)
-#: ``publish(conversation_id, event)`` of the web chat, when one is mounted.
-WebPublish = Callable[[str, dict[str, Any]], Awaitable[Any]]
 
 
 @dataclass
@@ -33,8 +31,6 @@ class Console:
     store: Store
     handoff: Handoff
     hub: ConsoleHub
-    #: bots.live.Delivery (duck-typed: only ``web_publish`` is used).
-    delivery: Any = None
     #: Cookies get ``Secure`` when the public address is https.
     secure_cookies: bool = False
     #: Extra origins a console socket may come from (the public address).
@@ -62,8 +58,9 @@ class Console:
         return self.handoff.helplines
 
     @property
-    def web_publish(self) -> WebPublish | None:
-        return getattr(self.delivery, "web_publish", None)
+    def channels(self) -> ChannelRegistry:
+        """What each chat's channel can do (flows/channels.py): the console never names a channel."""
+        return self.handoff.channels
 
 
 CONSOLE = web.AppKey("vikno_console", Console)

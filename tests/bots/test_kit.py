@@ -10,7 +10,9 @@ import json
 
 import pytest
 
-from vikno.bots.kit import Backoff, Measure, clean_text, cut_text, split_text, utf16_units
+from vikno.bots.kit import Backoff, Measure, as_shown, clean_text, cut_text, split_text, utf16_units
+from vikno.flows.channels import Abilities
+from vikno.flows.messages import Button, Outbound
 
 CLEANED = [
     ("control characters go, tab and newlines stay", "a\x00b\x07c\x1b\x7f\n\t\r", "abc\n\t\r"),
@@ -67,3 +69,20 @@ def test_backoff_jitter_spreads_the_waits() -> None:
     """Many chats failing at one moment must not all come back at one moment."""
     waits = {Backoff(10.0, 60.0).next() for _ in range(50)}
     assert len(waits) > 40
+
+
+def _buttons(*payloads: str) -> tuple[Button, ...]:
+    return tuple(Button(p.title(), p) for p in payloads)
+
+
+def test_buttons_fit_the_room_and_the_essential_ones_stay() -> None:
+    reply = Outbound("Оберіть", _buttons(*(f"topic:{n}" for n in range(5)), "person", "menu"))
+    shown = as_shown(reply, Abilities(max_buttons=4), "test")
+    assert [b.payload for b in shown.buttons] == ["topic:0", "topic:1", "person", "menu"]
+    assert as_shown(reply, Abilities(), "test") is reply  # no limit: the reply as it is
+
+
+def test_a_channel_without_buttons_gets_their_titles_as_text() -> None:
+    shown = as_shown(Outbound("Оберіть", (Button("☰ Меню", "menu"), Button("👤 Людина", "person"))),
+                     Abilities(max_buttons=0), "test")
+    assert shown == Outbound("Оберіть\n\n• ☰ Меню\n• 👤 Людина")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from vikno.flows.channels import Abilities, Channel
 from vikno.flows.engine import ConversationExists, Engine
 from vikno.flows.messages import Inbound, Kind, Turn
 from vikno.storage.models import State
@@ -284,7 +285,7 @@ async def test_after_close_the_bot_takes_over_again(engine: Engine, any_store, c
 
 
 async def test_replies_on_push_channels_wait_in_the_outbox(engine: Engine, any_store) -> None:
-    engine.push_channels = frozenset({"telegram"})
+    engine.channels.add(Channel("telegram", Abilities(pushes=True)))
     await engine.handle(Inbound(channel="telegram", user_id="42", text="привіт", platform_id="u1"))
     await engine.handle(text("rest-user", "привіт"))
     await engine.handle(Inbound(channel="telegram", user_id="43", kind=Kind.START, direct_reply=True))

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from vikno.flows.channels import Abilities, Channel
 from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound, Kind
 from vikno.flows.queue_news import QueueNews, worth_telling
@@ -37,7 +38,7 @@ def outgoing() -> Outgoing:
 
 @pytest.fixture
 def news(any_store: Store, engine: Engine, clock: Clock, outgoing: Outgoing) -> QueueNews:
-    return QueueNews(any_store, engine.helplines, on_outgoing=outgoing, push_channels=lambda: engine.push_channels,
+    return QueueNews(any_store, engine.helplines, on_outgoing=outgoing, channels=engine.channels,
                      clock=clock)
 
 
@@ -105,7 +106,7 @@ async def test_the_news_is_in_the_persons_language_with_an_honest_wait(
 
 async def test_push_channels_get_it_through_the_outbox(engine: Engine, any_store: Store, news: QueueNews,
                                                        clock: Clock, outgoing: Outgoing) -> None:
-    engine.push_channels = frozenset({"telegram"})
+    engine.channels.add(Channel("telegram", Abilities(pushes=True)))
     await queue_of(engine, 1)
     await engine.handle(Inbound(channel="telegram", user_id="42", button="person", kind=Kind.BUTTON))
     await claim(any_store, 1, clock)

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 
+from vikno.flows.channels import ChannelRegistry
 from vikno.flows.content import load_helplines, shipped_helpline_folders
 from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound, Kind
@@ -111,7 +112,7 @@ async def test_no_answer_within_the_minutes_escalates_once(engine: Engine, any_s
         return None
 
     helplines = load_helplines(shipped_helpline_folders())
-    checks = SafetyChecks(any_store, helplines, on_outgoing=outgoing, push_channels=lambda: frozenset(),
+    checks = SafetyChecks(any_store, helplines, on_outgoing=outgoing, channels=ChannelRegistry(),
                           on_change=change, clock=lambda: clock.now)
     clock.now += timedelta(minutes=4)
     assert await checks.sweep() == []  # not yet: the helpline gives 5 minutes
@@ -144,7 +145,7 @@ async def test_no_number_of_crises_waiting_hides_an_unanswered_question(
         return None
 
     checks = SafetyChecks(any_store, load_helplines(shipped_helpline_folders()), on_outgoing=nothing,
-                          push_channels=lambda: frozenset(), on_change=nothing, clock=lambda: clock.now)
+                          channels=ChannelRegistry(), on_change=nothing, clock=lambda: clock.now)
     clock.now += timedelta(minutes=6)
     assert [c.id for c in await checks.sweep()] == [asked.conversation.id]
 
@@ -228,7 +229,7 @@ async def sweep_after(any_store: Store, clock: Clock, minutes: int) -> tuple[lis
         return None
 
     checks = SafetyChecks(any_store, load_helplines(shipped_helpline_folders()), on_outgoing=outgoing,
-                          push_channels=lambda: frozenset(), on_change=change, clock=lambda: clock.now)
+                          channels=ChannelRegistry(), on_change=change, clock=lambda: clock.now)
     clock.now += timedelta(minutes=minutes)
     return await checks.sweep(), sent
 

@@ -20,7 +20,8 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from vikno.bots.keys import DELIVERY, ENGINE
+from vikno.bots.keys import ENGINE
+from vikno.bots.webchat import WEBCHAT_HUB
 from vikno.flows.content import Text
 from vikno.flows.messages import Inbound, Kind
 from vikno.handoff.console import RELEASE_AFTER, RELEASE_EVERY, i18n, setup_console
@@ -481,7 +482,7 @@ async def test_typing_reaches_an_open_web_chat_at_most_every_two_seconds(site: C
     async def publish(conversation_id: str, event: dict) -> None:
         sent.append((conversation_id, event))
 
-    site.app[DELIVERY].web_publish = publish
+    site.app[WEBCHAT_HUB].publish = publish  # type: ignore[method-assign]  # the hub the web chat's entry publishes on
     op = site.agent()
     await op.log_in("olena")
     cid = (await (await op.post("/console/take-next", json_reply=True)).json())["conversation_id"]

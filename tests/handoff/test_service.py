@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from vikno.flows.channels import Abilities, Channel, ChannelRegistry
 from vikno.flows.content import load_helplines, shipped_helpline_folders
 from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound, Kind
@@ -27,7 +28,7 @@ def clock() -> Clock:
 def engine(any_store: Store, clock: Clock) -> Engine:
     nlu = ScriptedNLU(dict([intent("не хочу більше жити", "nlu_fallback", crisis=True, crisis_score=0.99)]))
     return Engine(any_store, IdentityVault(b"handoff-test-secret-000"), load_helplines(shipped_helpline_folders()),
-                  nlu, clock=clock, push_channels=frozenset({"telegram"}))
+                  nlu, clock=clock, channels=ChannelRegistry([Channel("telegram", Abilities(pushes=True))]))
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def handoff(any_store: Store, engine: Engine, clock: Clock, outgoing: list, chan
     async def on_change(event) -> None:
         changes.append(event)
 
-    return Handoff(any_store, engine.helplines, push_channels=lambda: engine.push_channels,
+    return Handoff(any_store, engine.helplines, channels=engine.channels,
                    on_outgoing=on_outgoing, on_change=on_change, clock=clock)
 
 
@@ -270,12 +271,12 @@ async def test_a_reply_that_cannot_be_committed_leaves_nothing_to_send(engine: E
     """Item 9: message, conversation and event are one commit; a failed update sends nothing."""
     o = await operator(any_store, "busy")
     await engine.handle(Inbound(channel="telegram", user_id="555", button="person", kind=Kind.BUTTON))
-    plain = Handoff(any_store, engine.helplines, push_channels=lambda: engine.push_channels, clock=clock)
+    plain = Handoff(any_store, engine.helplines, channels=engine.channels, clock=clock)
     conv = await plain.take_next(o)
     before = [m.id for m in await any_store.messages.history(conv.id)]
     pending = await any_store.messages.count_pending("telegram")
     racing = Handoff(_ColleagueWritesFirst(any_store, conv.id), engine.helplines,  # type: ignore[arg-type]
-                     push_channels=lambda: engine.push_channels, clock=clock)
+                     channels=engine.channels, clock=clock)
     with pytest.raises(HandoffError):
         await racing.reply(o, conv.id, "Ця відповідь не має піти")
     assert [m.id for m in await any_store.messages.history(conv.id)] == before
