@@ -48,26 +48,28 @@ NOTE = "internal"  # direction of notes: never shown to the person, never sent
 
 
 class HandoffError(Exception):
-    """An operator asked for something that cannot be done; the text says why.
+    """An operator asked for something that cannot be done.
 
+    ``code`` says what, as a key of the console's catalogue, and ``values``
+    fill its text in (``error.capacity`` with ``n``): the console translates
+    the code, never the English words, which are for logs and the CLI.
     ``status`` is set where the refusal is about access (403: not yours,
     404: no such conversation for you) or a race lost (409), so the console
-    answers with it. New refusals should carry ``code``, a key of the
-    console's catalogue, instead of English text matched back there.
+    answers with it.
     """
 
-    def __init__(self, message: str, *, status: int | None = None, code: str | None = None,
-                 **values: object) -> None:
+    def __init__(self, message: str, *, code: str, status: int | None = None, **values: object) -> None:
         super().__init__(message)
         self.status, self.code, self.values = status, code, values
 
 
 def _no_such() -> HandoffError:
-    return HandoffError("no such conversation", status=404)
+    return HandoffError("no such conversation", status=404, code="error.no_such_conversation")
 
 
 def _not_yours() -> HandoffError:
-    return HandoffError("this conversation is not yours; take it from the queue first", status=403)
+    return HandoffError("this conversation is not yours; take it from the queue first", status=403,
+                        code="error.not_yours")
 
 
 async def _nothing(*_: Any) -> None:
@@ -134,16 +136,18 @@ class Handoff:
                                                        capacity=operator.capacity)
         if claimed is None:
             await self._check_capacity(operator)
-            raise HandoffError("this conversation is no longer waiting: another operator has taken it", status=409)
+            raise HandoffError("this conversation is no longer waiting: another operator has taken it", status=409,
+                               code="error.taken")
         await self._joined(operator, claimed)
         return claimed
 
     async def _check_capacity(self, operator: Operator) -> None:
         """A friendly refusal before trying; the claim itself enforces the capacity (storage port)."""
         if operator.presence != Presence.ONLINE:
-            raise HandoffError("set yourself online to take conversations")
+            raise HandoffError("set yourself online to take conversations", code="error.go_online")
         if len(await self.store.conversations.assigned_to(operator.id)) >= operator.capacity:
-            raise HandoffError(f"you already have {operator.capacity} open chats (your capacity)", status=409)
+            raise HandoffError(f"you already have {operator.capacity} open chats (your capacity)", status=409,
+                               code="error.capacity", n=operator.capacity)
 
     async def _joined(self, operator: Operator, conv: Conversation) -> None:
         now = self.clock()
@@ -186,12 +190,12 @@ class Handoff:
         """
         text = text.strip()
         if not text:
-            raise HandoffError("the reply is empty")
+            raise HandoffError("the reply is empty", code="error.reply_empty")
         if (found := await self.store.conversations.get(conversation_id)) is not None and \
                 found.channel == REPORT_CHANNEL:
             raise HandoffError("a report has no chat to answer in", code="error.report_no_chat")
         if len(text) > 4096:
-            raise HandoffError("the reply is longer than 4,096 characters; split it")
+            raise HandoffError("the reply is longer than 4,096 characters; split it", code="error.reply_too_long")
         message: Message | None = None
         for _ in range(8):
             conv = await self._own(operator, conversation_id)
@@ -212,7 +216,7 @@ class Handoff:
             await self.on_outgoing(conv, message)
             await self._changed("message", conv)
             return message
-        raise HandoffError("the conversation is changing too fast; try again")
+        raise HandoffError("the conversation is changing too fast; try again", code="error.too_fast")
 
     async def note(self, operator: Operator, conversation_id: str, text: str) -> Message:
         """An internal note: colleagues see it, the person never does."""
@@ -331,7 +335,7 @@ class Handoff:
     async def transfer(self, operator: Operator, conversation_id: str, *, to_team: str | None = None,
                        to_operator: Operator | None = None, note: str | None = None) -> Conversation:
         if (to_team is None) == (to_operator is None):
-            raise HandoffError("transfer to either a team or an operator")
+            raise HandoffError("transfer to either a team or an operator", code="error.transfer_target")
         if note:
             await self.note(operator, conversation_id, note)
 
@@ -360,9 +364,9 @@ class Handoff:
         conv = await self._own(operator, conversation_id)
         line = self.helplines[conv.helpline]
         if category not in categories_for(line.topic_order):
-            raise HandoffError("choose a wrap-up category from the list")
+            raise HandoffError("choose a wrap-up category from the list", code="error.category")
         if outcome not in set(Outcome):
-            raise HandoffError(f"choose an outcome: {', '.join(Outcome)}")
+            raise HandoffError(f"choose an outcome: {', '.join(Outcome)}", code="error.outcome")
         now = self.clock()
 
         def change(c: Conversation) -> None:
@@ -413,7 +417,7 @@ class Handoff:
 
     async def set_presence(self, operator: Operator, presence: str) -> Operator:
         if presence not in set(Presence):
-            raise HandoffError(f"presence is one of {', '.join(Presence)}")
+            raise HandoffError(f"presence is one of {', '.join(Presence)}", code="error.presence")
         operator.presence, operator.last_seen_at = presence, self.clock()
         await self.store.operators.save(operator)
         if presence == Presence.OFFLINE:
@@ -493,7 +497,7 @@ class Handoff:
                 return await self.store.conversations.save(conv)
             except Conflict:
                 continue
-        raise HandoffError("the conversation is changing too fast; try again")
+        raise HandoffError("the conversation is changing too fast; try again", code="error.too_fast")
 
     def _message(self, conv: Conversation, sender: str, text: str) -> Message:
         pushes = self.channels.pushes(conv.channel)

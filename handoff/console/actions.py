@@ -2,7 +2,7 @@
 
 Each handler checks access (an operator acts only on their own chats), then
 calls the Handoff service, whose errors are written for operators and shown
-in their language (respond.fail, i18n.message). Nothing here changes a conversation by itself.
+in their language by its code (respond.fail, i18n.message). Nothing here changes a conversation by itself.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def refusals(conflict: int = 422) -> Callable[[Handler], Handler]:
             except Denied as exc:
                 return fail(request, exc.message, exc.status)
             except HandoffError as exc:
-                return fail(request, exc.code or str(exc), exc.status or conflict, **exc.values)
+                return fail(request, exc.code, exc.status or conflict, **exc.values)
 
         return refused
 

@@ -23,7 +23,6 @@ name) is never itself parsed as a template.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from string import Formatter
 from typing import Any
@@ -257,7 +256,7 @@ EN: dict[str, str] = {
     "error.block_duration": "choose how long to block: {choices}",
     "error.not_your_chat": "this chat is not yours: take it from the queue first",
     "error.not_your_queue": "this chat is for another team or language",
-    # errors of the Handoff service (handoff/service.py), by SERVICE_ERRORS below
+    # errors of the Handoff service (handoff/service.py), by their codes
     "error.no_such_conversation": "no such conversation",
     "error.taken": "this conversation is no longer waiting: another operator has taken it",
     "error.go_online": "set yourself online to take conversations",
@@ -1132,26 +1131,6 @@ SCRIPT_KEYS = ("queue.take", "queue.unread", "sender.note", "sender.operator", "
                "risk.question", "risk.mark.crisis", "risk.mark.not_crisis", "risk.show", "risk.flagged",
                "risk.mark_other")
 
-#: The Handoff service's messages (English, written for operators) → catalogue keys.
-#: Named groups become values; ``choices`` is filled in by ``message`` in the page's language.
-SERVICE_ERRORS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), key) for p, key in [
-    (r"no such conversation", "error.no_such_conversation"),
-    (r"this conversation is no longer waiting: another operator has taken it", "error.taken"),
-    (r"set yourself online to take conversations", "error.go_online"),
-    (r"you already have (?P<n>\d+) open chats \(your capacity\)", "error.capacity"),
-    (r"this conversation is not yours; take it from the queue first", "error.not_yours"),
-    (r"the reply is empty", "error.reply_empty"),
-    (r"the reply is longer than 4,096 characters; split it", "error.reply_too_long"),
-    (r"transfer to either a team or an operator", "error.transfer_target"),
-    (r"choose a wrap-up category from the list", "error.category"),
-    (r"choose an outcome: .*", "error.outcome"),
-    (r"presence is one of .*", "error.presence"),
-    (r"the conversation is changing too fast; try again", "error.too_fast"),
-    (r"mark the message crisis or not a crisis", "error.mark_label"),
-    (r"no such message of the person in this conversation", "error.mark_message"),
-]]
-
-
 def supported(lang: str | None) -> str | None:
     """``lang`` if it is an interface language (``uk``, ``en-GB`` → ``en``), else None."""
     if not lang:
@@ -1227,19 +1206,17 @@ def outcome_label(outcome: str, lang: str) -> str:
 
 
 def message(lang: str, msg: str, **values: Any) -> str:
-    """A message for the operator: a catalogue key, or a Handoff service message, or (unknown) as it is."""
-    if msg in CATALOGUES[FALLBACK]:
-        return text(lang, msg, **values)
-    for pattern, key in SERVICE_ERRORS:
-        found = pattern.fullmatch(msg)
-        if found:
-            found_values = {**found.groupdict(), **values}
-            if key == "error.outcome":
-                found_values["choices"] = ", ".join(outcome_label(o, lang) for o in OUTCOME_LABELS)
-            elif key == "error.presence":
-                found_values["choices"] = ", ".join(text(lang, f"presence.{p}") for p in Presence)
-            return text(lang, key, **found_values)
-    return msg
+    """A message for the operator: a catalogue key (a HandoffError's code) with its values, or (unknown) as it is.
+
+    The choices an ``error.outcome`` or ``error.presence`` lists are named in the operator's language.
+    """
+    if msg not in CATALOGUES[FALLBACK]:
+        return msg
+    if msg == "error.outcome":
+        values = {**values, "choices": ", ".join(outcome_label(o, lang) for o in OUTCOME_LABELS)}
+    elif msg == "error.presence":
+        values = {**values, "choices": ", ".join(text(lang, f"presence.{p}") for p in Presence)}
+    return text(lang, msg, **values)
 
 
 def switch_choices() -> list[tuple[str, str, str]]:

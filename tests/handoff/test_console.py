@@ -7,6 +7,7 @@ browser adds (the live socket, rendering) is in test_console_browser.py.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import json
 import re
@@ -785,25 +786,27 @@ def test_every_key_the_console_uses_is_in_the_catalogue() -> None:
         assert {f"{prefix}.{c}" for c in codes} <= keys, prefix
 
 
-def test_every_handoff_service_message_has_a_translation() -> None:
-    """If service.py's wording changes, this says that i18n.SERVICE_ERRORS needs the new text."""
+def test_every_handoff_refusal_carries_a_code_the_console_translates() -> None:
+    """A HandoffError says what went wrong as a catalogue key with values; its English words are for logs
+    (issue 22: the console used to match those words back with regular expressions)."""
     from vikno.handoff import service
 
-    source = Path(service.__file__).read_text()
-    calls = re.findall(r'HandoffError\(f?"([^"]+)"(?:,\s*status=\d+)?(?:,\s*code="([^"]+)")?', source)
-    messages = [raw for raw, code in calls if not code]
-    assert len(messages) >= 10
-    for code in [code for _, code in calls if code]:  # newer refusals name their catalogue key
+    tree = ast.parse(Path(service.__file__).read_text())
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Name) and node.func.id == "HandoffError"]
+    assert len(calls) >= 20
+    codes = set()
+    for call in calls:
+        code = next((k.value for k in call.keywords if k.arg == "code"), None)
+        assert isinstance(code, ast.Constant) and isinstance(code.value, str), ast.unparse(call)
+        codes.add(code.value)
+    for code in codes:
         assert all(code in catalogue for catalogue in i18n.CATALOGUES.values()), code
-    for raw in messages:
-        sample = re.sub(r"\{[^}]*\}", "3", raw)  # an f-string's values
-        english, ukrainian = i18n.message("en", sample), i18n.message("uk", sample)
-        assert ukrainian != english, raw
+        english = i18n.message("en", code, n=3)
         for lang in i18n.CATALOGUES:
-            assert lang == "en" or i18n.message(lang, sample) != english, (lang, raw)
-        assert english[:15] == sample[:15], raw  # English keeps the service's words
-    capacity = i18n.message("uk", "you already have 4 open chats (your capacity)")
-    assert capacity == "ви вже маєте стільки відкритих чатів, скільки можна: 4"
+            assert lang == "en" or i18n.message(lang, code, n=3) != english, (lang, code)
+    assert i18n.message("uk", "error.capacity", n=4) == "ви вже маєте стільки відкритих чатів, скільки можна: 4"
+    assert "Offline" in i18n.message("en", "error.presence") or "offline" in i18n.message("en", "error.presence")
     assert i18n.message("uk", "something nobody translated") == "something nobody translated"  # shown as it is
 
 
