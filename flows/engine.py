@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 TurnObserver = Callable[[Conversation, Message, list[Event]], Awaitable[None]]
 
 MAX_ATTEMPTS = 8
+_PUSH_CHANNELS_GONE = ("Engine.push_channels is gone; register the channel in engine.channels (flows/channels.py) "
+                       "with Abilities(pushes=True)")
 
 
 class UnknownHelpline(LookupError):
@@ -76,6 +78,16 @@ class Engine:
         # Called after every committed turn (the console listens: new messages,
         # queue changes, crisis alerts). An observer's failure never fails a turn.
         self.observers: list[TurnObserver] = []
+
+    @property
+    def push_channels(self) -> frozenset[str]:
+        """Gone: ask ``channels`` (flows/channels.py). A property, so that setting it fails loudly
+        instead of leaving a push channel's replies unqueued (never sent)."""
+        raise AttributeError(_PUSH_CHANNELS_GONE)
+
+    @push_channels.setter
+    def push_channels(self, _: frozenset[str]) -> None:
+        raise AttributeError(_PUSH_CHANNELS_GONE)
 
     def helpline(self, helpline_id: str | None) -> Helpline:
         try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from vikno.flows.channels import Abilities, Channel
 from vikno.flows.engine import ConversationExists, Engine
 from vikno.flows.messages import Inbound, Kind, Turn
@@ -291,6 +293,12 @@ async def test_replies_on_push_channels_wait_in_the_outbox(engine: Engine, any_s
     await engine.handle(Inbound(channel="telegram", user_id="43", kind=Kind.START, direct_reply=True))
     assert await any_store.messages.count_pending("telegram") == 1
     assert await any_store.messages.count_pending("rest") == 0
+
+
+def test_setting_the_old_push_channels_fails_loudly(engine: Engine) -> None:
+    """A branch written before the registry set engine.push_channels: silently, its replies were never queued."""
+    with pytest.raises(AttributeError, match="engine.channels"):
+        engine.push_channels = frozenset({"telegram"})
 
 
 def test_recent_conversations_hand_out_private_copies() -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from vikno.flows.channels import Abilities, Channel
 from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound, Kind
 from vikno.flows.report_codes import ALPHABET, looks_like_code, new_code, normalize
@@ -372,7 +373,7 @@ async def test_the_reporter_s_own_chat_keeps_neither_the_answers_nor_the_code(
     from vikno.bots.outbox import unsealed
     from vikno.storage.models import WITHHELD
     if pushes:
-        engine.push_channels = frozenset({"telegram"})
+        engine.channels.add(Channel("telegram", Abilities(pushes=True)))
     code, turns = await make_report(engine, phone="0507771122")
     assert code in turns[-1].replies[0].text  # shown to the person, once
     reporter = await engine.find("telegram", REPORTER)
