@@ -234,7 +234,7 @@ async def test_a_forged_or_repeated_answer_counts_nothing(engine: Engine, any_st
 
 
 async def test_asked_after_the_survey_of_a_chat_with_a_specialist(engine: Engine, any_store: Store) -> None:
-    handoff = Handoff(any_store, engine.helplines, push_channels=lambda: engine.push_channels, clock=engine.clock)
+    handoff = Handoff(any_store, engine.helplines, channels=engine.channels, clock=engine.clock)
     olena = await create_operator(any_store, "olena", "correct horse battery")
     olena.presence = "online"
     olena = await any_store.operators.save(olena)
