@@ -1,11 +1,14 @@
-"""A period's figures in SQL, on the reader connection (one snapshot for every query).
+"""A period's figures in SQL, on read-only connections.
 
-Each query reads one kind of event through the (helpline, kind, at) index,
-or the period's events once through (helpline, at) for the counts per
-conversation; percentiles are taken by ``ORDER BY ... LIMIT 1 OFFSET`` at
-the nearest rank, so no value list ever reaches Python. Local time is
-``at`` plus the zone's offset, chosen by a CASE over the period's offset
-changes (storage/figures.py ``Period.offsets``).
+Counts are sums of the per-day tallies the store's triggers keep
+(storage/sqlite/tallies.py) over the UTC days wholly inside the period, plus
+the raw rows of the partial days at its ends; the per-conversation figures
+group one row per conversation and day instead of every event; waits, first
+responses, topics and the optional answers read the narrow
+``figures_event_values`` instead of parsing each event's JSON. Percentiles
+are taken at the nearest rank inside SQLite, so no value list ever reaches
+Python. Local time is ``at`` plus the zone's offset, chosen by a CASE over
+the period's offset changes (storage/figures.py ``Period.offsets``).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ..figures import COUNTED_KINDS, PERCENTILES, Period, Raw
+from ..figures import COUNTED_KINDS, PERCENTILES, WORK_KINDS, Period, Raw
+from . import tallies
 from .schema import ts
 
 
@@ -46,20 +50,59 @@ def _of_kind(kind: str, where: str) -> str:
     return f"kind = '{kind}' AND {where}"  # kinds are this module's constants, never input
 
 
+def _spans(period: Period) -> tuple[tuple[int, int] | None, list[tuple[int, int]]]:
+    """The period as whole UTC days ``[first, end)`` (None if it holds none) and its partial ends in ms."""
+    since, until = ts(period.since), ts(period.until)
+    assert since is not None and until is not None
+    first, end = -(-since // tallies.DAY_MS), until // tallies.DAY_MS
+    if first >= end:
+        return None, [(since, until)]
+    ends = [(since, first * tallies.DAY_MS), (end * tallies.DAY_MS, until)]
+    return (first, end), [(a, b) for a, b in ends if a < b]
+
+
+def _tallied(period: Period, tally: str, raw: str, at: str) -> tuple[str, list[Any]]:
+    """``tally``'s rows of the period's whole days UNION ALL ``raw``'s rows of its partial ends.
+
+    ``tally`` and ``raw`` are SELECTs ending in their WHERE (``raw``'s columns named as ``tally``'s);
+    the helpline, the days (or the times in ``at``) and the channel are added here.
+    """
+    days, ends = _spans(period)
+    channel = " AND channel = ?" if period.channel is not None else ""
+    extra = [period.channel] if period.channel is not None else []
+    parts, args = [], []
+    if days is not None:
+        parts.append(f"{tally} helpline = ? AND day >= ? AND day < ?{channel}")
+        args += [period.helpline, *days, *extra]
+    for since, until in ends:
+        parts.append(f"{raw} helpline = ? AND {at} >= ? AND {at} < ?{channel}")
+        args += [period.helpline, since, until, *extra]
+    return " UNION ALL ".join(parts), args
+
+
 def per_conversation(conn: sqlite3.Connection, period: Period, raw: Raw) -> None:
-    """Conversations by channel, language and local hour: one pass over the period's events (index only)."""
+    """Conversations by channel, language and local hour: from the per-conversation days.
+
+    One row per conversation and day it wrote in (storage/sqlite/tallies.py), raw events only in
+    the partial days at the period's ends: a fifth of the rows of the period's events.
+    """
     where, base = _filters(period)
     local, local_args = _local_ms("first_at", period)
+    parts, args = _tallied(
+        period,
+        f"SELECT conversation_id, nullif(channel, {tallies.NONE}) AS channel, first_at, last_key "
+        "FROM figures_conversation_days WHERE",
+        f"SELECT conversation_id, channel, at AS first_at, {tallies.language_key('')} AS last_key FROM events "
+        "INDEXED BY events_helpline_at_conversation WHERE conversation_id IS NOT NULL AND", "at")
     found = conn.execute(
         f"""WITH c AS MATERIALIZED (
-                SELECT conversation_id, max(channel) AS channel, min(at) AS first_at,
-                       substr(max(printf('%015d', at) || coalesce(language, '')), 16) AS language
-                FROM events INDEXED BY events_helpline_at_conversation
-                WHERE {where} AND conversation_id IS NOT NULL GROUP BY conversation_id)
+                SELECT conversation_id, max(channel) AS channel, min(first_at) AS first_at,
+                       substr(max(last_key), 16) AS language
+                FROM ({parts}) GROUP BY conversation_id)
             SELECT 'channel', channel, count(*) FROM c GROUP BY channel
             UNION ALL SELECT 'language', language, count(*) FROM c GROUP BY language
             UNION ALL SELECT 'hour', {local} / 3600000, count(*) FROM c GROUP BY 2""",
-        [*base, *local_args]).fetchall()
+        [*args, *local_args]).fetchall()
     for group, key, n in found:
         if group == "channel":
             raw.conversations_by_channel[key] = n
@@ -67,49 +110,60 @@ def per_conversation(conn: sqlite3.Connection, period: Period, raw: Raw) -> None
             raw.conversations_by_language[key or None] = n
         else:
             raw.conversations_by_local_hour[int(key)] = n
-    kinds = ", ".join(f"'{k}'" for k in COUNTED_KINDS)
-    raw.kinds = dict(conn.execute(f"SELECT kind, count(*) FROM events WHERE kind IN ({kinds}) AND {where} "
-                                  "GROUP BY kind", base).fetchall())
     raw.crises = conn.execute(f"SELECT count(DISTINCT conversation_id) FROM events "
                               f"WHERE {_of_kind('crisis_detected', where)}", base).fetchone()[0]
 
 
-def operators_and_times(conn: sqlite3.Connection, period: Period, raw: Raw) -> None:
-    """Operators' work, waits and first responses: the events of operators' actions."""
-    where, base = _filters(period)
-    raw.work = {(kind, operator): n for kind, operator, n in conn.execute(
-        f"SELECT kind, json_extract(data, '$.operator'), count(*) FROM events "
-        f"WHERE kind IN ('claimed', 'operator_reply') AND {where} GROUP BY 1, 2", base)}
-    raw.wait = _percentiles(conn, f"SELECT json_extract(data, '$.wait_seconds') AS v FROM events "
-                                  f"WHERE {_of_kind('claimed', where)}", base)
-    raw.first_response = _percentiles(
-        conn, f"SELECT json_extract(data, '$.first_response_seconds') AS v FROM events "
-              f"WHERE {_of_kind('operator_reply', where)} AND json_extract(data, '$.first') = 1", base)
+def counts(conn: sqlite3.Connection, period: Period, raw: Raw) -> None:
+    """Events by kind, operators' work, wrap-ups and messages in and out: sums of the per-day tallies."""
+    none = tallies.NONE
+    parts, args = _tallied(
+        period, "SELECT kind, operator, category, outcome, n FROM figures_event_days WHERE",
+        f"SELECT kind, {tallies.operator('')} AS operator, {tallies.closed_field('', 'category')} AS category, "
+        f"{tallies.closed_field('', 'outcome')} AS outcome, 1 AS n FROM events WHERE", "at")
+    for kind, operator, category, outcome, n in conn.execute(
+            f"SELECT kind, nullif(operator, {none}), nullif(category, {none}), nullif(outcome, {none}), sum(n) "
+            f"FROM ({parts}) GROUP BY 1, 2, 3, 4", args):
+        if kind in COUNTED_KINDS:
+            raw.kinds[kind] = raw.kinds.get(kind, 0) + n
+        if kind in WORK_KINDS:
+            raw.work[(kind, operator)] = raw.work.get((kind, operator), 0) + n
+        if kind == "closed":
+            raw.wrapup[category] = raw.wrapup.get(category, 0) + n
+            raw.outcomes[outcome] = raw.outcomes.get(outcome, 0) + n
+    parts, args = _tallied(
+        period, "SELECT direction, n FROM figures_message_days WHERE",
+        "SELECT direction, 1 AS n FROM messages WHERE direction IN ('in', 'out') AND", "created_at")
+    raw.messages = dict(conn.execute(f"SELECT direction, sum(n) FROM ({parts}) GROUP BY direction", args).fetchall())
+
+
+def _values(period: Period, kind: str, columns: str) -> tuple[str, list[Any]]:
+    """The period's rows of ``kind`` in ``figures_event_values`` (storage/sqlite/tallies.py)."""
+    sql = (f"SELECT {columns} FROM figures_event_values "
+           f"WHERE helpline = ? AND kind = '{kind}' AND at >= ? AND at < ?")  # kinds: constants, never input
+    args: list[Any] = [period.helpline, ts(period.since), ts(period.until)]
+    if period.channel is not None:
+        sql += " AND channel = ?"
+        args.append(period.channel)
+    return sql, args
+
+
+def times(conn: sqlite3.Connection, period: Period, raw: Raw) -> None:
+    """Waits and first responses: the values of the period's claims and first replies."""
+    raw.wait = _percentiles(conn, *_values(period, "claimed", "a AS v"))
+    raw.first_response = _percentiles(conn, *_values(period, "operator_reply", "a AS v"))
 
 
 def topics_and_the_rest(conn: sqlite3.Connection, period: Period, raw: Raw) -> None:
-    """Messages, topics, wrap-ups, the optional answers and reports."""
+    """Topics, the optional answers and reports."""
     where, base = _filters(period)
-    mwhere = "helpline = ? AND created_at >= ? AND created_at < ?" + (" AND channel = ?" if period.channel else "")
-    raw.messages = dict(conn.execute(f"SELECT direction, count(*) FROM messages WHERE {mwhere} "
-                                     "AND direction IN ('in', 'out') GROUP BY direction", base).fetchall())
-    raw.intent = dict(conn.execute(f"SELECT topic, count(DISTINCT conversation_id) FROM events "
-                                   f"WHERE {_of_kind('topic_answered', where)} GROUP BY topic", base).fetchall())
-    for category, outcome, operator, n in conn.execute(
-            f"SELECT json_extract(data, '$.category'), json_extract(data, '$.outcome'), "
-            f"json_extract(data, '$.operator'), count(*) FROM events WHERE {_of_kind('closed', where)} "
-            "GROUP BY 1, 2, 3", base):
-        raw.wrapup[category] = raw.wrapup.get(category, 0) + n
-        raw.outcomes[outcome] = raw.outcomes.get(outcome, 0) + n
-        raw.work[("closed", operator)] = raw.work.get(("closed", operator), 0) + n
+    sql, args = _values(period, "topic_answered", "a, count(DISTINCT conversation_id)")
+    raw.intent = dict(conn.execute(f"{sql} GROUP BY a", args).fetchall())
+    sql, args = _values(period, "profile_answered",
+                        "substr(max(CASE WHEN a IS NOT NULL THEN printf('%015d', at) || a END), 16) AS age, "
+                        "substr(max(CASE WHEN b IS NOT NULL THEN printf('%015d', at) || b END), 16) AS gender")
     for age, gender, n in conn.execute(
-            f"""SELECT age, gender, count(*) FROM (
-                    SELECT substr(max(CASE WHEN json_extract(data, '$.age_group') IS NOT NULL
-                                      THEN printf('%015d', at) || json_extract(data, '$.age_group') END), 16) AS age,
-                           substr(max(CASE WHEN json_extract(data, '$.gender') IS NOT NULL
-                                      THEN printf('%015d', at) || json_extract(data, '$.gender') END), 16) AS gender
-                    FROM events WHERE {_of_kind('profile_answered', where)} GROUP BY conversation_id)
-                GROUP BY 1, 2""", base):
+            f"SELECT age, gender, count(*) FROM ({sql} GROUP BY conversation_id) GROUP BY 1, 2", args):
         if age is not None:
             raw.age_group[age] = raw.age_group.get(age, 0) + n
         if gender is not None:
@@ -129,8 +183,8 @@ def topics_and_the_rest(conn: sqlite3.Connection, period: Period, raw: Raw) -> N
         getattr(raw, f"reports_by_{group}")[key] = n
 
 
-#: The three parts, of about equal cost, that may run at once on three connections.
-PARTS = (per_conversation, operators_and_times, topics_and_the_rest)
+#: The parts, which may run at once on connections of their own.
+PARTS = (per_conversation, counts, times, topics_and_the_rest)
 
 
 def compute(conn: sqlite3.Connection, period: Period) -> Raw:

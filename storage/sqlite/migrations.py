@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..errors import ConfigurationError
 from ..identity import PlatformIds
+from . import tallies
 
 #: The schema of before versioned migrations.
 BASELINE = 1
@@ -115,6 +116,14 @@ def _sealed(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
         conn.execute("ALTER TABLE messages ADD COLUMN sealed TEXT")
 
 
+def _figures_tallies(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
+    """Per-day tallies of messages, events and conversations, kept by triggers (issue 26's 1 s page).
+
+    Filled from the rows stored so far in this same transaction; storage/sqlite/tallies.py says why.
+    """
+    tallies.create(conn)
+
+
 MIGRATIONS = [
     Migration(2, "platform message ids are stored as keyed hashes; web chat client ids apart", _hash_platform_ids),
     Migration(3, "operators' crisis marks (feedback)", _feedback_table),
@@ -122,6 +131,7 @@ MIGRATIONS = [
     Migration(5, "the name an operator's message is shown with", _shown_name),
     Migration(6, "reports about someone in danger", _reports_table),
     Migration(7, "a masked message's words kept sealed until delivered", _sealed),
+    Migration(8, "per-day tallies for the helpline's figures", _figures_tallies),
 ]
 #: The version this vikno writes.
 SCHEMA_VERSION = MIGRATIONS[-1].version if MIGRATIONS else BASELINE
