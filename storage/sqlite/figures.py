@@ -196,10 +196,10 @@ def compute(conn: sqlite3.Connection, period: Period) -> Raw:
 
 
 def compute_in_parallel(path: Path, period: Period) -> Raw:
-    """The parts at once, each on its own read-only connection: a month of a busy line is about
-    three equal scans, and SQLite runs each without the GIL. Each part sees the data as committed
-    when it starts; a past period does not change, and for the current one a message written
-    meanwhile may be counted in one table and not yet in another."""
+    """The parts at once, each on its own read-only connection: SQLite runs each without the GIL,
+    so the per-conversation grouping (the largest) overlaps the rest on a second core. Each part sees
+    the data as committed when it starts; a past period does not change, and for the current one a
+    message written meanwhile may be counted in one table and not yet in another."""
     raw = Raw()
     work: dict[tuple[str, str | None], int] = {}
 
