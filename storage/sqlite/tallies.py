@@ -159,7 +159,15 @@ _TRIGGERS = {
 
 
 def create(conn: sqlite3.Connection) -> None:
-    """Migration 8: the tables, filled from the rows already stored, and the triggers that keep them."""
+    """Migration 8: the tables, filled from the rows already stored, and the triggers that keep them.
+
+    A database that has them already (made at this schema, then told it is older, as a restored
+    backup's meta row can) gets them counted again from its rows: a recount is exact whatever they held.
+    """
+    for name in _TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for table in ("figures_message_days", "figures_event_days", "figures_conversation_days", "figures_event_values"):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in _TABLES.split(";"):
         if statement.strip():
             conn.execute(statement)

@@ -87,7 +87,8 @@ async def test_a_data_folder_of_schema_2_gets_the_table_by_migration_3(tmp_path)
         assert store.migrated == ["3: operators' crisis marks (feedback)", "4: indexes for the helpline's figures",
                                   "5: the name an operator's message is shown with",
                                   "6: reports about someone in danger",
-                                  "7: a masked message's words kept sealed until delivered"]
+                                  "7: a masked message's words kept sealed until delivered",
+                                  "8: per-day tallies for the helpline's figures"]
         await store.feedback.mark(mark("m1"))
         assert len(await store.feedback.since()) == 1
     finally:

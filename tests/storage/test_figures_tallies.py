@@ -243,3 +243,24 @@ async def test_sqlite_a_migration_fills_the_tallies_from_rows_stored_before(tmp_
         _compare((await again.figures(PERIODS[1])).as_json(), expected(records, PERIODS[1]))
     finally:
         await again.close()
+
+
+async def test_sqlite_a_database_told_it_is_older_gets_its_tallies_counted_again(tmp_path: Path) -> None:
+    """A restored backup's meta row can say 7 of a file that has the tallies: migration 8 recounts them."""
+    store, _ = await _stored(tmp_path, per_day=5)
+    await store.close()
+    path = tmp_path / "data" / FILENAME
+    conn = _connect(path)
+    try:
+        conn.execute("UPDATE figures_message_days SET n = n + 5")  # whatever they held
+        conn.execute("DELETE FROM figures_event_values")
+        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    finally:
+        conn.close()
+    again = SqliteStore(tmp_path / "data", writer="thread")
+    await again.open()
+    try:
+        assert [m.split(":")[0] for m in again.migrated] == ["8"]
+        assert _tallies(path) == _recount(path)
+    finally:
+        await again.close()
