@@ -8,6 +8,10 @@ figures page (and one CSV) several times. Prints the generation and
 writing time, ``store.figures`` alone, and the page as the browser gets
 it (the HTML; plotly.js is a static file the browser keeps).
 
+The embedded store sums per-day tallies kept by triggers as each row is
+written (storage/sqlite/tallies.py), so the month's write here includes
+their cost; measured numbers are in bench/README.md.
+
     python bench/figures_bench.py [--per-day 1700] [--days 30] [--runs 5] [--json]
 """
 
