@@ -3,6 +3,14 @@
 A helpline is configured, not coded (ARCHITECTURE.md, "Content is data"). Its folder holds
 ``helpline.yml`` (who, languages, hours, numbers, teams), ``texts.yml`` (what
 the bot says) and ``topics.yml`` (help topics with answers and routing).
+
+The dialogue's scaffolding (menus, queue, crisis wording, buttons, the report
+form) is the same for every line, so it lives once, in
+``content/_common/texts.yml``; a line's ``texts.yml`` holds only what is its
+own (its greeting) or what it overrides, key by key. Several lines in one
+deployment must not drift apart in how they speak about a queue or a crisis,
+and a grammar fix must land in every line at once.
+
 Every text exists in every language of the helpline; every placeholder is
 one the engine fills. Anything wrong stops the load with the file, the line
 and what to change.
@@ -28,8 +36,16 @@ LANGUAGE_NAMES = {"uk": "Українська", "ru": "Русский", "az": "A
 FIRST_MENU_MAX = 5
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SHIPPED_CONTENT = Path(__file__).parent / "content"
+#: The texts every line shares; a line's own texts.yml overrides them key by key.
+COMMON_TEXTS = SHIPPED_CONTENT / "_common" / "texts.yml"
+#: The line the single-line paths (the spine's REST path, a bare web chat, a Telegram bot without a
+#: helpline) answer for when every shipped line runs and the settings name no default.
+SHIPPED_DEFAULT_HELPLINE = "community-1620"
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+#: A helpline id: like an identifier, with "-" too ("community-1620"), as the profiles are named.
+HELPLINE_ID_PATTERN = r"^[a-z][a-z0-9_-]{0,63}$"
+HelplineId = Annotated[str, Field(pattern=HELPLINE_ID_PATTERN)]
 
 
 class Text(RootModel[dict[str, str]]):
@@ -56,6 +72,19 @@ class _Strict(BaseModel):
 class Contact(_Strict):
     number: str = Field(min_length=2, max_length=40)
     label: Text
+    #: Not stated by the line's own sources: the helpline confirms it (``vikno helpline validate`` warns).
+    confirm: bool = False
+
+
+class Confirmation(_Strict):
+    """A value the line's sources do not state, written from what such a line plausibly needs.
+
+    ``at`` names it (``file:path``, e.g. ``helpline.yml:phones[0].label`` or ``topics.yml:legal``), so
+    ``vikno helpline validate`` can point at the line and a stale marker is an error, not silence.
+    """
+
+    at: str = Field(min_length=1)
+    why: str = Field(min_length=1)
 
 
 class Team(_Strict):
@@ -143,7 +172,10 @@ class ProfileSettings(_Strict):
 
 
 class HelplineSettings(_Strict):
-    id: Identifier
+    id: HelplineId
+    #: Ids this line had before (stored conversations, events and reports carry them): ``vikno serve`` and
+    #: ``vikno store migrate`` move the stored records to ``id``, so a renamed line keeps its history.
+    former_ids: list[HelplineId] = []
     name: Text
     languages: list[str] = Field(min_length=1)
     default_language: str
@@ -170,6 +202,8 @@ class HelplineSettings(_Strict):
     reports: ReportSettings | None = None
     #: The optional age-group and gender questions (none: never asked).
     profile_questions: ProfileSettings = ProfileSettings()
+    #: Values the helpline must confirm, other than those marked ``confirm: true`` where they stand.
+    confirm: list[Confirmation] = []
 
     @field_validator("first_menu")
     @classmethod
@@ -265,7 +299,7 @@ TEXT_PLACEHOLDERS: dict[str, set[str]] = {
     "operator_joined": {"operator"},
     "operator_joined_unnamed": set(),
     "conversation_closed": set(),
-    "blocked_notice": set(),
+    "blocked_notice": {"emergency"},
     "survey_question": set(),
     "survey_thanks": set(),
     "button_survey_yes": set(),
@@ -328,6 +362,8 @@ class Topic(_Strict):
     answer: Text
     team: Identifier | None = None
     handoff: bool = False  # offer a person right away (complex cases)
+    #: The answer states something (a number, a service) the line's sources do not: the helpline confirms it.
+    confirm: bool = False
 
 
 class TopicsFile(_Strict):
@@ -409,8 +445,8 @@ class Helpline:
 FILES = ("helpline.yml", "texts.yml", "topics.yml")
 
 
-def load_helpline(folder: Path) -> Helpline:
-    """Load and validate one helpline folder, or raise ContentError."""
+def load_helpline(folder: Path, common: Path | None = COMMON_TEXTS) -> Helpline:
+    """Load and validate one helpline folder (its texts over the common ones), or raise ContentError."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ContentError([f"{folder}: no such content folder"])
@@ -420,16 +456,26 @@ def load_helpline(folder: Path) -> Helpline:
     located = {name: load_located(folder / name) for name in FILES}
     problems: list[str] = [p for located_file in located.values() for p in located_file.problems]
     settings = _validate(HelplineSettings, located["helpline.yml"], problems)
-    texts = _validate(Texts, located["texts.yml"], problems)
+    own = _validate(Texts, located["texts.yml"], problems, empty_ok=True)
     topics = _validate(TopicsFile, located["topics.yml"], problems)
+    shared: Texts | None = Texts({})
+    common_located = None
+    if common is not None:
+        common_located = load_located(common)
+        problems.extend(common_located.problems)
+        shared = _validate(Texts, common_located, problems)
     if problems:
         raise ContentError(problems)
-    assert settings is not None and texts is not None and topics is not None
-    _check_cross_references(settings, texts.root, topics.topics, located, problems)
+    assert settings is not None and own is not None and topics is not None and shared is not None
+    texts = {**shared.root, **own.root}
+    # where each text was written, so an error names the file to edit
+    origin = {key: located["texts.yml"] if key in own.root or common_located is None else common_located
+              for key in texts}
+    _check_cross_references(settings, texts, topics.topics, located, problems, origin)
     canned = _load_canned(folder / CANNED_FILE, settings.languages, problems)
     if problems:
         raise ContentError(problems)
-    return Helpline(settings, texts.root, topics.topics, folder, canned)
+    return Helpline(settings, texts, topics.topics, folder, canned)
 
 
 CANNED_FILE = "canned.yml"  # optional: operators' canned replies
@@ -463,6 +509,33 @@ def _load_canned(path: Path, langs: list[str], problems: list[str]) -> list[Cann
     return parsed.canned
 
 
+def confirmation_target(at: str, located: Mapping[str, Located]) -> str | None:
+    """``file, line N (path)`` of a ``confirm:`` note's ``at`` (``file:path``), or None when it names nothing."""
+    name, sep, path = at.partition(":")
+    target = located.get(name.strip())
+    if not sep or target is None:
+        return None
+    keys = _parse_path(path.strip())
+    if name.strip() == "topics.yml" and len(keys) == 1 and isinstance(target.data, dict):
+        # a topic id stands for the topic
+        for i, topic in enumerate(target.data.get("topics") or []):
+            if isinstance(topic, dict) and topic.get("id") == keys[0]:
+                keys = ("topics", i)
+    return target.where(keys) if keys and keys in target.lines else None
+
+
+def _parse_path(path: str) -> tuple[str | int, ...]:
+    keys: list[str | int] = []
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        keys.append(int(part[1:-1]) if part.startswith("[") else part)
+    return tuple(keys)
+
+
+def default_helpline_id(helplines: Mapping[str, Any]) -> str:
+    """The line of the single-line paths when the settings name none: 1620 when it runs, else the first."""
+    return SHIPPED_DEFAULT_HELPLINE if SHIPPED_DEFAULT_HELPLINE in helplines else next(iter(helplines))
+
+
 def load_helplines(folders: list[Path]) -> dict[str, Helpline]:
     helplines: dict[str, Helpline] = {}
     problems: list[str] = []
@@ -484,8 +557,11 @@ def shipped_helpline_folders() -> list[Path]:
     return sorted(p for p in SHIPPED_CONTENT.iterdir() if (p / "helpline.yml").is_file())
 
 
-def _validate[M: BaseModel](model: type[M], located: Located, problems: list[str]) -> M | None:
+def _validate[M: BaseModel](model: type[M], located: Located, problems: list[str], *,
+                            empty_ok: bool = False) -> M | None:
     if located.data is None:
+        if empty_ok:  # a line's texts.yml with nothing of its own: every text is the common one
+            return model.model_validate({})
         problems.append(f"{located.file}: the file is empty")
         return None
     try:
@@ -513,9 +589,11 @@ def _say(err: Mapping[str, Any]) -> str:
 
 
 def _check_cross_references(settings: HelplineSettings, texts: dict[str, Text], topics: list[Topic],
-                            located: dict[str, Located], problems: list[str]) -> None:
+                            located: dict[str, Located], problems: list[str],
+                            origin: dict[str, Located] | None = None) -> None:
     langs = settings.languages
     hl, tx, tp = located["helpline.yml"], located["texts.yml"], located["topics.yml"]
+    origin = origin or {key: tx for key in texts}
     if settings.default_language not in langs:
         problems.append(f"{hl.where(('default_language',))}: {settings.default_language!r} is not one of "
                         f"the helpline's languages {langs}")
@@ -526,7 +604,8 @@ def _check_cross_references(settings: HelplineSettings, texts: dict[str, Text], 
     for path, text in _texts_in(settings, ()):
         _need_languages(text, langs, hl, path, problems)
     for key, text in texts.items():
-        _need_languages(text, langs, tx, (key,), problems)
+        _need_languages(text, langs, origin[key], (key,), problems,
+                        hint="" if origin[key] is tx else f"; or write the whole text {key!r} in {tx.file}")
     for i, topic in enumerate(topics):
         _need_languages(topic.title, langs, tp, ("topics", i, "title"), problems)
         _need_languages(topic.answer, langs, tp, ("topics", i, "answer"), problems)
@@ -543,6 +622,10 @@ def _check_cross_references(settings: HelplineSettings, texts: dict[str, Text], 
     if settings.first_menu and "button_more_topics" not in texts:
         problems.append(f"{tx.file}: missing text 'button_more_topics' (the button to every topic, "
                         "needed by first_menu in helpline.yml)")
+    for i, note in enumerate(settings.confirm):
+        if confirmation_target(note.at, located) is None:
+            problems.append(f"{hl.where(('confirm', i, 'at'))}: {note.at!r} names nothing; write file:path, "
+                            "e.g. helpline.yml:phones[0].label or topics.yml:legal (a topic id)")
     seen: set[str] = set()
     for i, topic in enumerate(topics):
         if topic.id in seen:
@@ -554,20 +637,21 @@ def _check_cross_references(settings: HelplineSettings, texts: dict[str, Text], 
             problems.append(f"{tx.file}: missing text {key!r}")
     known = TEXT_PLACEHOLDERS | OPTIONAL_TEXT_PLACEHOLDERS
     for key, text in texts.items():
+        at = origin[key]
         if key not in known:
-            problems.append(f"{tx.where((key,))}: unknown text {key!r} (known: {', '.join(known)})")
+            problems.append(f"{at.where((key,))}: unknown text {key!r} (known: {', '.join(known)})")
             continue
         for lang, value in text.root.items():
             try:
                 used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
             except ValueError as exc:
-                problems.append(f"{tx.where((key, lang))}: broken placeholder ({exc}); write {{name}}, "
+                problems.append(f"{at.where((key, lang))}: broken placeholder ({exc}); write {{name}}, "
                                 "and {{ }} for literal braces")
                 continue
             unknown = used - known[key]
             if unknown:
                 allowed = ", ".join("{" + p + "}" for p in sorted(known[key])) or "none"
-                problems.append(f"{tx.where((key, lang))}: unknown placeholder "
+                problems.append(f"{at.where((key, lang))}: unknown placeholder "
                                 f"{', '.join('{' + u + '}' for u in sorted(unknown))} (allowed here: {allowed})")
 
 
@@ -623,12 +707,13 @@ def _texts_in(model: BaseModel, path: tuple) -> list[tuple[tuple, Text]]:
     return found
 
 
-def _need_languages(text: Text, langs: list[str], located: Located, path: tuple, problems: list[str]) -> None:
+def _need_languages(text: Text, langs: list[str], located: Located, path: tuple, problems: list[str],
+                    hint: str = "") -> None:
     missing = [lang for lang in langs if lang not in text.root]
     if missing:
         problems.append(f"{located.where(path)}: missing the {', '.join(missing)} text "
-                        f"(the helpline speaks {', '.join(langs)})")
+                        f"(the helpline speaks {', '.join(langs)}{hint})")
 
 
-__all__ = ["ContentError", "Helpline", "LANGUAGE_NAMES", "load_helpline", "load_helplines",
-           "shipped_helpline_folders", "dotted"]
+__all__ = ["ContentError", "Helpline", "LANGUAGE_NAMES", "confirmation_target", "default_helpline_id",
+           "load_helpline", "load_helplines", "shipped_helpline_folders", "dotted"]

@@ -191,7 +191,7 @@ class Dialogue:
             return self.out
         self._safety_answer(typed)
         if blocked:
-            self.reply(self.say("blocked_notice"))
+            self.reply(self.say("blocked_notice", emergency=self.emergency_list()))
             return self.out
         if self.conv.state in (State.WAITING, State.WITH_OPERATOR):
             await self._while_with_people(typed)

@@ -25,7 +25,7 @@ from vikno.storage.models import WITHHELD, Conversation, Delivery, Direction, Ev
 from vikno.storage.port import Store
 
 from .channels import ChannelRegistry
-from .content import Helpline
+from .content import Helpline, default_helpline_id
 from .dialogue import StepContext, run_step
 from .messages import ConversationView, Inbound, Kind, Outbound, Turn
 from .outlook import QueueOutlook
@@ -67,7 +67,7 @@ class Engine:
         self.vault = vault
         self.helplines = helplines
         self.nlu = nlu
-        self.default_helpline = default_helpline or next(iter(helplines))
+        self.default_helpline = default_helpline or default_helpline_id(helplines)
         self.clock = clock
         # What each channel can do (flows/channels.py): whether its replies wait in the outbox
         # for a pump to push them, or are handed back on the request or socket that asked.

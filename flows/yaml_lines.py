@@ -52,11 +52,31 @@ def dotted(path: Path_) -> str:
 _constructor = yaml.constructor.SafeConstructor()
 
 
+#: Parsed files by (path, exact text): several lines share the common texts, and a reload or a test
+#: suite reads the same unchanged files again and again; reading is cheap, parsing is not. Keyed by the
+#: text itself, not a modification time, so an edit is never missed. Located is never changed after it
+#: is made (validation reads ``data``, never writes it).
+_PARSED: dict[tuple[str, str], Located] = {}
+_PARSED_MAX = 256
+
+
 def load_located(file: Path) -> Located:
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError([f"{file}: cannot read the file: {exc}"]) from exc
+    key = (str(file), text)
+    cached = _PARSED.get(key)
+    if cached is not None:
+        return Located(file, cached.data, cached.lines, list(cached.problems))
+    located = _parse(file, text)
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.clear()
+    _PARSED[key] = located
+    return located
+
+
+def _parse(file: Path, text: str) -> Located:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
