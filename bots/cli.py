@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
                             "(the same as sending it SIGHUP)")
     reload.add_argument("--config", type=Path, help="the settings vikno serve runs with (for its data folder)")
     sub.add_parser("nlu", help="train, evaluate and try the built-in NLU (vikno nlu --help)", add_help=False)
+    sub.add_parser("helpline", help="list the helplines, validate a helpline folder (vikno helpline --help)",
+                   add_help=False)
     operator = sub.add_parser("operator", help="manage operator accounts of the console",
                               description="Accounts of the operator console, managed on the server.",
                               epilog=ROLES, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -122,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         from .feedback_cli import main as export_feedback
 
         return export_feedback(argv[2:])
+    if argv[:1] == ["helpline"]:  # validate needs no settings nor store: run it before either is read
+        from .helpline_cli import main as helpline_main
+
+        return helpline_main(argv[1:])
     if argv[:1] == ["nlu"]:
         from vikno.nlu.cli import main as nlu_main
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
-from .content import Helpline
-from .yaml_lines import ContentError, load_located
+from .content import Helpline, confirmation_target
+from .yaml_lines import ContentError, Located, load_located
 
 #: 8:00, 08:00, 8.00, 08.00 (the minutes always two digits, the hour 0-24).
 _TIME = re.compile(r"(?<![\d:.])([01]?\d|2[0-4])[:.]([0-5]\d)(?![\d:])")
@@ -53,8 +53,8 @@ def _schedule(line: Helpline) -> str:
     return ", ".join(f"{day} {spec}" for day, spec in line.settings.hours.items())
 
 
-def _locator(line: Helpline):
-    path = line.folder / "helpline.yml"
+def _locator(line: Helpline, name: str = "helpline.yml"):
+    path = line.folder / name
     try:
         located = load_located(path)
     except ContentError:
@@ -65,3 +65,46 @@ def _locator(line: Helpline):
 def content_warnings(helplines: dict[str, Helpline]) -> list[str]:
     """Everything ``vikno check`` (and a content reload) warns about, over all helplines."""
     return [w for line in helplines.values() for w in hours_text_warnings(line)]
+
+
+def confirm_warnings(line: Helpline) -> list[str]:
+    """Every value the helpline must confirm, with file, line and what it is.
+
+    A profile written from a news article states what the article says and marks the rest
+    (``confirm: true`` where a value stands, or a ``confirm:`` note naming it); these stay warnings, not
+    errors, so a line runs meanwhile, but ``vikno helpline validate`` never lets them go unseen.
+    """
+    hl = _locator(line)
+    tp = _locator(line, "topics.yml")
+    settings = line.settings
+    default = settings.default_language
+    out: list[str] = []
+    for group in ("phones", "emergency"):
+        for i, contact in enumerate(getattr(settings, group)):
+            if contact.confirm:
+                out.append(f"{hl((group, i))}: confirm {contact.number} "
+                           f"({contact.label.get(default, default)}): the sources do not state it")
+    if settings.reports is not None:
+        for i, place in enumerate(settings.reports.places):
+            if place.confirm:
+                out.append(f"{hl(('reports', 'places', i))}: confirm the place {place.id!r} "
+                           f"({place.name.get(default, default)}): put in the line's own places")
+        for i, route in enumerate(settings.reports.routes):
+            if route.confirm:
+                out.append(f"{hl(('reports', 'routes', i))}: confirm that team {route.team!r} takes these reports")
+    for i, topic_id in enumerate(line.topic_order):
+        if line.topics[topic_id].confirm:
+            out.append(f"{tp(('topics', i))}: confirm the answer of topic {topic_id!r}: it names services or "
+                       "numbers the sources do not state")
+    located = {name: _located(line, name) for name in ("helpline.yml", "topics.yml", "texts.yml", "canned.yml")}
+    for note in settings.confirm:
+        where = confirmation_target(note.at, {k: v for k, v in located.items() if v is not None})
+        out.append(f"{where or note.at}: confirm: {note.why}")
+    return out
+
+
+def _located(line: Helpline, name: str) -> Located | None:
+    try:
+        return load_located(line.folder / name) if (line.folder / name).is_file() else None
+    except ContentError:
+        return None
