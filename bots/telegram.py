@@ -81,7 +81,7 @@ _RESPONSE_TYPES = (Response[Message], Response[bool])
 # --- receive: raw update -> Inbound (pure) ----------------------------------------------------
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+(.*))?$", re.S)
-_DEEP_LINK = re.compile(r"^(?P<line>[a-z][a-z0-9_]{0,63}?)(?:[_-](?P<lang>[a-z]{2}))?$")
+_DEEP_LINK = re.compile(r"^(?P<line>[a-z][a-z0-9_-]{0,63}?)(?:[_-](?P<lang>[a-z]{2}))?$")
 _LANGUAGE_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 #: What a message carries when it has no text, most specific first (an
 #: animation also has a "document", a venue also a "location").
@@ -124,7 +124,7 @@ def callback_id_of(update: Any) -> str | None:
 
 
 def deep_link(param: str | None) -> tuple[str | None, str | None]:
-    """``(helpline, language)`` named by a ``/start`` parameter: ``uk``, ``line1620`` or ``line1620_en``."""
+    """``(helpline, language)`` named by a ``/start`` parameter: ``uk``, ``community-1620`` or ``community-1620_en``."""
     if not param or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", param):
         return None, None
     param = param.lower()
@@ -135,7 +135,7 @@ def deep_link(param: str | None) -> tuple[str | None, str | None]:
         return None, None
     lang = match["lang"]
     if lang is not None and lang not in SUPPORTED_LANGUAGES:  # "kids_xy": the whole is the helpline id
-        return (param if re.fullmatch(r"[a-z][a-z0-9_]{0,63}", param) else None), None
+        return (param if re.fullmatch(r"[a-z][a-z0-9_-]{0,63}", param) else None), None
     return match["line"], lang
 
 

@@ -554,7 +554,9 @@ def load_helplines(folders: list[Path]) -> dict[str, Helpline]:
 
 
 def shipped_helpline_folders() -> list[Path]:
-    return sorted(p for p in SHIPPED_CONTENT.iterdir() if (p / "helpline.yml").is_file())
+    """Every shipped line's folder, the default line (community-1620) first, then by name."""
+    folders = [p for p in SHIPPED_CONTENT.iterdir() if (p / "helpline.yml").is_file()]
+    return sorted(folders, key=lambda p: (p.name != SHIPPED_DEFAULT_HELPLINE, p.name))
 
 
 def _validate[M: BaseModel](model: type[M], located: Located, problems: list[str], *,

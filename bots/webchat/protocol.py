@@ -66,7 +66,7 @@ from ..kit import clean_text
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 CLIENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-HELPLINE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+HELPLINE_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 MAX_PAYLOAD = 256
 MAX_TITLE = 256
 HISTORY_LIMIT = 200
@@ -164,7 +164,7 @@ def _hello(data: dict[str, Any]) -> Hello:
         lang = lang.lower()[:2]
     helpline = data.get("helpline")
     if helpline is not None and (not isinstance(helpline, str) or not HELPLINE_PATTERN.match(helpline)):
-        raise ProtocolError("unknown_helpline", "helpline must be a helpline id such as line1620")
+        raise ProtocolError("unknown_helpline", "helpline must be a helpline id such as community-1620")
     last_seen = data.get("last_seen")
     if isinstance(last_seen, bool) or not isinstance(last_seen, int) or last_seen < 0:
         last_seen = None

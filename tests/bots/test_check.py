@@ -20,7 +20,7 @@ def test_check_warns_when_hours_text_and_hours_disagree_but_passes(tmp_path: Pat
                     encoding="utf-8")
     assert main(["check", str(line)]) == 0
     out = capsys.readouterr()
-    assert out.out.startswith("ok: 1 helpline(s): line1620")
+    assert out.out.startswith("ok: 1 helpline(s): community-1620")
     assert out.err.count("warning: ") == 4 and "does not mention 09:00 from hours" in out.err
 
 

@@ -43,7 +43,7 @@ def vikno(data: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def mark(message_id: str, text: str, label: str, language: str | None = "uk", days_ago: float = 0,
-         helpline: str = "line1620") -> Feedback:
+         helpline: str = "community-1620") -> Feedback:
     return Feedback(message_id=message_id, conversation_id="c-" + message_id, helpline=helpline, text=text,
                     label=label, operator_id="op", language=language, level="check", reasons=["model:0.55"],
                     marked_at=NOW - timedelta(days=days_ago))
@@ -119,7 +119,7 @@ def test_since_and_helpline_choose_marks_and_stdout_is_the_default(data: Path, t
     # The day of the marks made one day ago: those from two days ago are before it at any time of day
     # (a day and a half ago fell on the two-days-ago date before noon UTC, and the test failed then).
     since = (NOW - timedelta(days=1)).date().isoformat()
-    done = vikno(data, "--since", since, "--helpline", "line1620")
+    done = vikno(data, "--since", since, "--helpline", "community-1620")
     assert done.returncode == 0, done.stderr
     path = tmp_path / "stdout.yml"
     path.write_text(done.stdout, encoding="utf-8")

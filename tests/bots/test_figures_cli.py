@@ -47,7 +47,7 @@ def test_demo_traffic_fills_an_empty_store_then_figures_prints_json_and_tables(t
                            "--json").stdout)
     assert list(one["by_channel"]) == ["viber"] and one["conversations"] == figures["by_channel"]["viber"]
 
-    tables = vikno(data, "figures", "--helpline", "line1620", "--from", first, "--to", today.isoformat())
+    tables = vikno(data, "figures", "--helpline", "community-1620", "--from", first, "--to", today.isoformat())
     assert tables.returncode == 0, tables.stderr
     assert "Europe/Kyiv local time" in tables.stdout and "By hour (local)" in tables.stdout
     summary = next(line for line in tables.stdout.splitlines() if line.strip().startswith("conversations"))

@@ -48,7 +48,7 @@ def test_disable_passwd_and_remove_end_sessions_and_hand_chats_back(tmp_path: Pa
 
     async def logged_in_with_a_chat(store):
         olena = await store.operators.by_login("olena")
-        conv = await store.conversations.create(Conversation(helpline="line1620", channel="rest", user_key="u1"))
+        conv = await store.conversations.create(Conversation(helpline="community-1620", channel="rest", user_key="u1"))
         conv.state, conv.priority, conv.enqueued_at = State.WAITING, "request", utcnow()
         await store.conversations.save(conv)
         assert await store.conversations.claim(conv.id, olena.id, utcnow()) is not None
@@ -64,7 +64,7 @@ def test_disable_passwd_and_remove_end_sessions_and_hand_chats_back(tmp_path: Pa
     assert "disabled olena: 1 session(s) ended, 1 chat(s) back in the queue" in done.stdout
     assert not asyncio.run(in_store(lambda s: alive(s, token)))
     assert "disabled" in vikno(tmp_path, "operator", "list").stdout
-    assert asyncio.run(in_store(lambda s: s.conversations.count_waiting("line1620"))) == 1
+    assert asyncio.run(in_store(lambda s: s.conversations.count_waiting("community-1620"))) == 1
     assert vikno(tmp_path, "operator", "enable", "olena").returncode == 0
     token = asyncio.run(in_store(lambda s: log_in(s, "olena", "a-long-enough-password"))).token
     done = vikno(tmp_path, "operator", "passwd", "olena", password="another-long-password")

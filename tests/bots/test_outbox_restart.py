@@ -38,7 +38,7 @@ pytestmark = pytest.mark.slow
 
 TOKEN = "424242:RESTART-token_for-the-fake"
 SECRET = "restart-webhook-secret"
-HELPLINE = "line1620"
+HELPLINE = "community-1620"
 CHATS = range(7001, 7007)
 #: What each person sends, one after the other: each turn commits one or more replies.
 STEPS = ("Привіт", "menu", "topic:social_benefits", "menu")

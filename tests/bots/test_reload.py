@@ -82,7 +82,7 @@ def test_sighup_takes_new_content_and_keeps_the_old_one_when_it_is_broken(tmp_pa
         proc.terminate()
         _, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
-    assert "content reloaded: line1620" in err
+    assert "content reloaded: community-1620" in err
     assert "content reload refused, the old content stays in use" in err
     assert "texts.yml, line" in err and "{posiiton}" in err
     assert not (tmp_path / "data" / "vikno.pid").exists()  # a stopped server leaves no pid behind

@@ -54,7 +54,7 @@ async def test_greeting_menu_answer_with_the_documented_shape(client: TestClient
     assert hello["conversation"] == {"state": "bot", "language": "uk", "topic": None, "priority": None,
                                      "queue_position": None}
     reply = hello["replies"][0]
-    assert "Соціальна лінія 1620" in reply["text"]
+    assert "Служба підтримки 1620" in reply["text"]
     assert {"title", "payload"} == set(reply["buttons"][0])
     menu = await post(client, "app-1", {"button": "menu"})
     assert set(menu) == {"replies", "conversation"}  # the token goes out once
@@ -96,7 +96,7 @@ async def test_unknown_conversation_is_404_and_reading_needs_the_token(client: T
     assert resp.status == 401 and (await resp.json())["error"] == "token_required"
     channel = next(r.handler.__self__ for r in client.app.router.routes() if r.method == "GET"
                    and r.resource is not None and r.resource.canonical == "/api/v1/conversations/{key}")
-    TOKENS["nobody-here"] = channel.tokens.token("line1620", "nobody-here")  # a token for a conversation gone
+    TOKENS["nobody-here"] = channel.tokens.token("community-1620", "nobody-here")  # a token for a conversation gone
     resp = await get(client, "/api/v1/conversations/nobody-here", "nobody-here")
     assert resp.status == 404 and (await resp.json())["error"] == "not_found"
 

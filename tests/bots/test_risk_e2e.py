@@ -83,7 +83,7 @@ CHECKS = [c for c in CASES if c.level == "check"]
 #: An ordinary question whose topic belongs to one team (social), so that a chat has a team before a crisis.
 TOPIC_OF_A_TEAM = "Доброго дня, як оформити субсидію на оплату комуналки?"
 
-# What the person must see, per language (flows/content/line1620/texts.yml).
+# What the person must see, per language (flows/content/community-1620/texts.yml).
 EMERGENCY = "☎ 112"
 CALL_NOW = {"uk": "Якщо є загроза життю — телефонуйте просто зараз:",
             "ru": "Если есть угроза жизни — звоните прямо сейчас:",
@@ -337,7 +337,7 @@ async def test_webchat_no_answer_to_the_safety_question_becomes_a_crisis(webchat
         assert_told_to_call_now(case.language, pushed["message"]["text"])
     finally:
         await ws.close()
-    conv = next(iter(await webchat.app[STORE].conversations.waiting(["line1620"], limit=5)))
+    conv = next(iter(await webchat.app[STORE].conversations.waiting(["community-1620"], limit=5)))
     assert (conv.channel, conv.priority) == ("webchat", "crisis")
 
 
@@ -461,7 +461,7 @@ async def test_rest_a_crisis_told_to_an_operator_comes_back_at_the_top(rest_base
     assert conv is not None
     assert (conv.state, conv.priority, conv.team) == ("waiting", "crisis" if case.level == "crisis" else "urgent",
                                                       None)
-    waiting = await app[STORE].conversations.waiting(["line1620"], limit=10)
+    waiting = await app[STORE].conversations.waiting(["community-1620"], limit=10)
     assert waiting[0].id == cid  # came back first: it entered the queue before the ones that waited meanwhile
     kinds = await app[STORE].events.count_by("kind")
     assert kinds.get("crisis_alert" if case.level == "crisis" else "risk_check_alert") == 1

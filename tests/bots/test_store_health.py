@@ -30,9 +30,9 @@ from ..support import free_port
 async def _database_with_history(data: Path) -> Path:
     store = SqliteStore(data)
     await store.open()
-    conv = await store.conversations.create(Conversation(helpline="line1620", channel="rest", user_key="k"))
+    conv = await store.conversations.create(Conversation(helpline="community-1620", channel="rest", user_key="k"))
     for n in range(200):
-        await store.messages.add_inbound(Message(conversation_id=conv.id, helpline="line1620", channel="rest",
+        await store.messages.add_inbound(Message(conversation_id=conv.id, helpline="community-1620", channel="rest",
                                                  direction="in", sender="user", text=f"повідомлення {n} " * 30))
     await store.close()
     return store.path

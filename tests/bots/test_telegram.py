@@ -48,14 +48,14 @@ def test_update_normalises_to_the_expected_inbound(name: str, raw: Any, want: In
 
 def test_the_bots_helpline_is_used_unless_a_deep_link_names_another() -> None:
     assert inbound_of(message(1, text="hi"), "kids").helpline == "kids"
-    assert inbound_of(message(2, text="/start line1620"), "kids").helpline == "line1620"
+    assert inbound_of(message(2, text="/start community-1620"), "kids").helpline == "community-1620"
     assert inbound_of(message(3, text="/start uk"), "kids").helpline == "kids"
     assert inbound_of(CALLBACK, "kids").helpline == "kids"
 
 
 @pytest.mark.parametrize(("param", "want"), [
-    ("uk", (None, "uk")), ("EN", (None, "en")), ("line1620", ("line1620", None)),
-    ("line1620_en", ("line1620", "en")), ("line1620-uk", ("line1620", "uk")), ("kids_line_ru", ("kids_line", "ru")),
+    ("uk", (None, "uk")), ("EN", (None, "en")), ("community-1620", ("community-1620", None)),
+    ("community-1620_en", ("community-1620", "en")), ("community-1620-uk", ("community-1620", "uk")), ("kids_line_ru", ("kids_line", "ru")),
     ("kids_xy", ("kids_xy", None)), ("1620", (None, None)), ("a" * 65, (None, None)), ("<x>", (None, None)),
     (None, (None, None)),
 ])
@@ -252,7 +252,7 @@ async def test_start_greets_with_the_short_menu_other_topics_lists_all_and_a_but
     async with vikno(tmp_path, fake, helplines) as client:
         await post(client, start(1))
         greeting = (await fake.wait_for("sendMessage", 1))[0]
-        assert greeting.params["chat_id"] == CHAT and "Соціальна лінія 1620" in greeting.params["text"]
+        assert greeting.params["chat_id"] == CHAT and "Служба підтримки 1620" in greeting.params["text"]
         # the short first menu (issue 24); "other topics" gives every topic and the way back
         assert payloads(greeting) == SHORT_MENU
         await post(client, press("cb-0", "topics"))
@@ -286,7 +286,7 @@ async def test_callbacks_can_be_answered_with_a_call_instead(tmp_path: Path, fak
 async def test_deep_link_language_and_unknown_helpline(tmp_path: Path, fake: FakeTelegram,
                                                        helplines: dict[str, Helpline]) -> None:
     async with vikno(tmp_path, fake, helplines) as client:
-        await post(client, start(1, chat=11, text="/start line1620_en"))
+        await post(client, start(1, chat=11, text="/start community-1620_en"))
         assert (await fake.wait_for("sendMessage", chat_id=11))[0].params["text"].startswith("Hello!")
         await post(client, start(2, chat=12, text="/start nosuchline"))  # falls back to the bot's own line
         assert (await fake.wait_for("sendMessage", chat_id=12))[0].params["text"].startswith("Вітаємо!")
@@ -598,7 +598,7 @@ async def test_html_and_links_do_not_switch_a_ukrainian_chat_to_english(tmp_path
 # --- who is writing (issue 24): an operator's join, words and close as Telegram requests ---------------
 
 #: What the person's chat gets, exactly: the join and close lines marked "ℹ️", the operator's words
-#: labelled "🙋 Фахівець:", the bot's own reply as it always was (flows/content/line1620/texts.yml).
+#: labelled "🙋 Фахівець:", the bot's own reply as it always was (flows/content/community-1620/texts.yml).
 WHO_WRITES = [
     {"chat_id": CHAT, "text": "ℹ️ До розмови приєднався фахівець: Олена."},
     {"chat_id": CHAT, "text": "🙋 Фахівець: Добрий день! Я тут, розкажіть, що сталося."},
@@ -771,7 +771,7 @@ async def test_an_anonymous_report_in_telegram_reaches_the_queue_as_a_report(
             await asyncio.sleep(0.05)
             sent = len(fake.of("sendMessage"))
         store = client.app[STORE]
-        (queued,) = await store.conversations.waiting(["line1620"])
+        (queued,) = await store.conversations.waiting(["community-1620"])
         report = await store.reports.by_conversation(queued.id)
         assert queued.channel == "report" and report.anonymous and report.channel == "telegram"
         assert str(chat) not in repr(report) and report.language == lang

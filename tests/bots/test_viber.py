@@ -135,8 +135,8 @@ def test_callback_becomes_the_expected_inbound(name: str, callback: Any, expecte
 
 
 def test_helpline_comes_from_the_settings() -> None:
-    got = inbound_of(message({"type": "text", "text": "hi"}), "line1620")
-    assert got is not None and got.helpline == "line1620"
+    got = inbound_of(message({"type": "text", "text": "hi"}), "community-1620")
+    assert got is not None and got.helpline == "community-1620"
 
 
 def test_signature_is_hmac_sha256_of_the_raw_body_keyed_with_the_token() -> None:
@@ -412,7 +412,7 @@ async def test_conversation_started_gets_the_welcome_and_keyboard_in_the_respons
     status, body = await env.post(started("u-start", 101))
     assert status == 200
     assert validate_message(body, needs_receiver=False) is None
-    assert "Соціальна лінія 1620" in body["text"] and body["sender"] == {"name": "Лінія 1620"}
+    assert "Служба підтримки 1620" in body["text"] and body["sender"] == {"name": "Лінія 1620"}
     actions = [b["ActionBody"] for b in body["keyboard"]["Buttons"]]
     assert actions == ["vikno:" + p for p in SHORT_MENU]  # the short first menu (issue 24)
     # not queued: the person is not subscribed yet, send_message would fail
@@ -427,7 +427,7 @@ async def test_message_reply_and_keyboard_press_go_out_through_send_message(env:
     assert status == 200
     await env.fake.wait_until(lambda: len(env.sent_to("u-1")) >= 1)
     [greeting] = env.sent_to("u-1")
-    assert "Соціальна лінія 1620" in greeting["text"] and greeting["sender"] == {"name": "Лінія 1620"}
+    assert "Служба підтримки 1620" in greeting["text"] and greeting["sender"] == {"name": "Лінія 1620"}
     press = next(b["ActionBody"] for b in greeting["keyboard"]["Buttons"]
                  if b["ActionBody"] == "vikno:topic:elderly_care")
     status, _ = await env.post(user_message("u-1", press, 202))

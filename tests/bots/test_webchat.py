@@ -96,8 +96,8 @@ async def test_hello_without_a_key_gets_a_new_secret_key(client: TestClient) -> 
     assert re.fullmatch(r"[A-Za-z0-9_-]{32}", welcome["key"])
     assert welcome["conversation"] == {"state": "bot", "language": "uk", "topic": None, "priority": None,
                                        "queue_position": None}
-    assert welcome["history"] == [] and welcome["helpline"]["id"] == "line1620"
-    assert welcome["helpline"]["languages"] == list(client.app[ENGINE].helpline("line1620").languages)
+    assert welcome["history"] == [] and welcome["helpline"]["id"] == "community-1620"
+    assert welcome["helpline"]["languages"] == list(client.app[ENGINE].helpline("community-1620").languages)
     other = (await hello(client))[1]
     assert other["key"] != welcome["key"]
     await ws.close()
@@ -109,7 +109,7 @@ async def test_message_is_acked_then_answered_with_a_greeting_and_buttons(client
     assert ack["duplicate"] is False
     assert ack["message"]["text"] == "Привіт" and ack["message"]["client_id"] == "m1"
     assert ack["message"]["direction"] == "in" and ack["message"]["seq"].isdigit()
-    assert len(replies) == 1 and "Соціальна лінія 1620" in replies[0]["text"]
+    assert len(replies) == 1 and "Служба підтримки 1620" in replies[0]["text"]
     assert {"title", "payload"} == set(replies[0]["buttons"][0])
     assert [b["payload"] for b in replies[0]["buttons"]] == SHORT_MENU  # issue 24: the short first menu
     assert replies[0]["id"] and replies[0]["sender"] == "bot"

@@ -29,7 +29,7 @@ from vikno.flows.content import load_helplines, shipped_helpline_folders
 
 from ..support import CHROMIUM, CHROMIUM_ARGS, free_port, require_browser
 
-GREETING = "Соціальна лінія 1620"
+GREETING = "Служба підтримки 1620"
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 

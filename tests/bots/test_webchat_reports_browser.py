@@ -56,7 +56,7 @@ async def test_an_anonymous_report_by_buttons_and_words_then_its_code_in_a_fresh
     assert await bubbles(page, "Малий довго гуляє").count() == 0 and await bubbles(page, code.group(0)).count() == 0
 
     store = sites.chat.runner.app[STORE]
-    (queued,) = await store.conversations.waiting(["line1620"])
+    (queued,) = await store.conversations.waiting(["community-1620"])
     report = await store.reports.by_conversation(queued.id)
     assert report.anonymous and report.channel == "webchat" and report.about == "child"
     assert report.place == "south" and report.urgency == "can_wait" and key not in repr(report)

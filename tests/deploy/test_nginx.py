@@ -206,7 +206,7 @@ async def test_a_web_chat_conversation_over_the_socket(proxied: Proxied) -> None
         async with http.ws_connect(proxied.base.replace("https", "wss") + "/chat/ws", origin=proxied.base) as ws:
             await ws.send_json({"type": "hello", "key": None, "lang": "uk"})
             welcome = await ws.receive_json(timeout=10)
-            assert welcome["type"] == "welcome" and welcome["helpline"]["id"] == "line1620"
+            assert welcome["type"] == "welcome" and welcome["helpline"]["id"] == "community-1620"
             await ws.send_json({"type": "message", "id": "m1", "text": "Привіт"})
             frames = await _receive_until(ws, "reply")
             assert any(f["type"] == "ack" and f["id"] == "m1" for f in frames)

@@ -7,15 +7,29 @@ from pathlib import Path
 
 import pytest
 
-from vikno.flows.content import ContentError, load_helpline, load_helplines, shipped_helpline_folders
+from vikno.flows.content import (
+    COMMON_TEXTS,
+    SHIPPED_CONTENT,
+    ContentError,
+    load_helpline,
+    load_helplines,
+    shipped_helpline_folders,
+)
 
-SHIPPED = shipped_helpline_folders()[0]
+SHIPPED = SHIPPED_CONTENT / "community-1620"
 
 
 @pytest.fixture
 def line(tmp_path: Path) -> Path:
+    """A copy of community-1620 whose texts.yml holds every text (the common ones too), to edit any of them.
+
+    It is loaded without the common texts (``common=None``): the folder stands alone, as a line that
+    overrides every shared text does, so removing a text from it is a missing text.
+    """
     target = tmp_path / "line"
     shutil.copytree(SHIPPED, target)
+    own = (SHIPPED / "texts.yml").read_text(encoding="utf-8")
+    (target / "texts.yml").write_text(own + "\n" + COMMON_TEXTS.read_text(encoding="utf-8"), encoding="utf-8")
     return target
 
 
@@ -34,7 +48,7 @@ def line_of(path: Path, needle: str) -> int:
 
 def problems(folder: Path) -> str:
     with pytest.raises(ContentError) as info:
-        load_helpline(folder)
+        load_helpline(folder, common=None)
     return str(info.value)
 
 
@@ -59,12 +73,12 @@ def test_missing_language_in_a_topic_is_reported_at_that_topic(line: Path) -> No
     text = topics.read_text(encoding="utf-8").replace(', en: "♿ Disability, technical aids (wheelchairs)"}', '}')
     topics.write_text(text, encoding="utf-8")
     message = problems(line)
-    assert f"topics.yml, line {line_of(topics, '♿ Інвалідність')} (topics[1].title): missing the en text" in message
+    assert f"topics.yml, line {line_of(topics, '♿ Інвалідність')} (topics[2].title): missing the en text" in message
 
 
 def test_unknown_placeholder_is_reported_with_the_allowed_ones(line: Path) -> None:
     texts = line / "texts.yml"
-    edit(texts, "Ви {position}-і в черзі", "Ви {place}-і в черзі")
+    edit(texts, "фахівцю. Ваше місце в черзі — {position}", "фахівцю. Ваше місце в черзі — {place}")
     message = problems(line)
     assert f"texts.yml, line {line_of(texts, '{place}')} (handoff_queued.uk): unknown placeholder {{place}}" in message
     assert "{position}" in message
@@ -89,7 +103,7 @@ def test_bad_hours_timezone_and_team_are_all_reported_at_once(line: Path) -> Non
 def test_topic_routed_to_an_unknown_team(line: Path) -> None:
     topics = line / "topics.yml"
     edit(topics, "    team: protection", "    team: nobody")
-    assert f"topics.yml, line {line_of(topics, 'team: nobody')} (topics[4].team): no team 'nobody'" in problems(line)
+    assert f"topics.yml, line {line_of(topics, 'team: nobody')} (topics[5].team): no team 'nobody'" in problems(line)
 
 
 def test_duplicate_keys_and_unknown_fields(line: Path) -> None:
@@ -117,10 +131,10 @@ def test_two_folders_with_the_same_helpline_id(line: Path) -> None:
 
 
 def test_canned_replies_are_validated(line: Path) -> None:
-    shipped = load_helpline(line)
+    shipped = load_helpline(line, common=None)
     assert [c.id for c in shipped.canned][:2] == ["hello", "documents"]
     canned = line / "canned.yml"
-    edit(canned, "Мене звати {operator}", "Мене звати {name}")
+    edit(canned, "мене звати {operator}", "мене звати {name}")
     message = problems(line)
     assert f"canned.yml, line {line_of(canned, '{name}')} (canned[0].text.uk): unknown placeholder {{name}}" in message
 
@@ -161,5 +175,5 @@ def test_a_helpline_without_first_menu_or_the_newer_optional_texts_still_loads(l
     texts = line / "texts.yml"
     kept = texts.read_text(encoding="utf-8").split("# The short first menu's way to every topic")[0]
     texts.write_text(kept, encoding="utf-8")
-    loaded = load_helpline(line)
+    loaded = load_helpline(line, common=None)
     assert loaded.settings.first_menu == [] and "operator_label" not in loaded.texts

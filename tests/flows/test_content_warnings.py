@@ -39,7 +39,7 @@ def test_times_written_with_a_dot_or_one_digit_count_as_the_same_time(line: Path
     helpline = line / "helpline.yml"
     edit(helpline, 'en: "Monday to Thursday 08:00–17:00, Friday 08:00–15:30',
          'en: "Monday to Thursday 8.00–17.00, Friday 8:00–15.30')
-    assert content_warnings({"line1620": load_helpline(line)}) == []
+    assert content_warnings({"community-1620": load_helpline(line)}) == []
 
 
 def test_a_day_that_opens_later_than_the_text_says_is_found(line: Path) -> None:

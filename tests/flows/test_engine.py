@@ -31,7 +31,7 @@ def payloads(turn: Turn) -> list[str]:
 async def test_greeting_menu_answer_in_ukrainian_and_everything_is_stored(engine: Engine) -> None:
     hello = await engine.handle(text("ann", "Добрий день"))
     assert hello.conversation.state == "bot" and hello.conversation.language == "uk"
-    assert "Соціальна лінія 1620" in hello.replies[0].text
+    assert "Служба підтримки 1620" in hello.replies[0].text
     assert "topic:disability" in payloads(hello) and "person" in payloads(hello)
 
     menu = await engine.handle(press("ann", "menu"))
@@ -66,7 +66,7 @@ async def test_other_topics_gives_the_full_list_a_way_back_and_its_topics_answer
 
 async def test_a_helpline_without_first_menu_greets_with_every_topic(engine: Engine) -> None:
     """Other helpline folders (no first_menu) keep today's long menu, and no "other topics" in it."""
-    line = engine.helplines["line1620"]
+    line = engine.helplines["community-1620"]
     line.settings = line.settings.model_copy(update={"first_menu": []})
     hello = await engine.handle(text("menu-2", "Добрий день"))
     assert payloads(hello) == FULL_LIST[:-1] and "topics" not in payloads(hello)
@@ -105,7 +105,7 @@ async def test_talk_to_a_person_queues_with_position(engine: Engine, any_store) 
     await engine.handle(text("q1", "привіт"))
     first = await engine.handle(press("q1", "person"))
     assert first.conversation.state == "waiting" and first.conversation.priority == "request"
-    assert first.conversation.queue_position == 1 and "1-і в черзі" in first.replies[0].text
+    assert first.conversation.queue_position == 1 and "Ваше місце в черзі — 1" in first.replies[0].text
     second = await engine.handle(text("q2", "хочу поговорити з людиною"))
     assert second.conversation.queue_position == 2
     # while waiting, messages are for the operator, the bot only confirms
@@ -243,7 +243,7 @@ async def test_stickers_and_unknown_buttons_get_a_polite_answer(engine: Engine) 
     sticker = await engine.handle(Inbound(channel="rest", user_id="st", kind=Kind.STICKER))
     assert "лише текст" in sticker.replies[0].text
     odd = await engine.handle(press("st", "topic:does-not-exist"))
-    assert "не зовсім зрозумів" in odd.replies[0].text
+    assert "не зовсім розумію" in odd.replies[0].text
     empty = await engine.handle(text("st", "   "))
     assert empty.replies and empty.conversation.state == "bot"
 
@@ -307,18 +307,18 @@ def test_recent_conversations_hand_out_private_copies() -> None:
     from vikno.storage.models import Conversation
 
     recent = RecentConversations(size=2)
-    conv = Conversation("line1620", "rest", "k1", data={"menu": ["a"], "n": 1}, language="uk")
+    conv = Conversation("community-1620", "rest", "k1", data={"menu": ["a"], "n": 1}, language="uk")
     recent.remember(conv)
     conv.data["menu"].append("changed")
     conv.language = "en"
-    copy = recent.get(("line1620", "rest", "k1"))
+    copy = recent.get(("community-1620", "rest", "k1"))
     assert copy is not None and copy is not conv
     assert copy.data == {"menu": ["a"], "n": 1} and copy.language == "uk" and copy.id == conv.id
     copy.data["menu"].append("again")
-    assert recent.get(("line1620", "rest", "k1")).data == {"menu": ["a"], "n": 1}
-    recent.remember(Conversation("line1620", "rest", "k2"))
-    recent.remember(Conversation("line1620", "rest", "k3"))
-    assert recent.get(("line1620", "rest", "k1")) is None  # the oldest went when the cache was full
+    assert recent.get(("community-1620", "rest", "k1")).data == {"menu": ["a"], "n": 1}
+    recent.remember(Conversation("community-1620", "rest", "k2"))
+    recent.remember(Conversation("community-1620", "rest", "k3"))
+    assert recent.get(("community-1620", "rest", "k1")) is None  # the oldest went when the cache was full
 
 
 async def test_of_racing_first_messages_only_the_one_the_store_created_it_for_started_it(engine: Engine) -> None:

@@ -51,7 +51,7 @@ async def queue_of(engine: Engine, n: int) -> list[str]:
 
 async def claim(store: Store, n: int, clock: Clock) -> None:
     for _ in range(n):
-        assert await store.conversations.claim_next("op-1", helplines=["line1620"], teams=None, languages=None,
+        assert await store.conversations.claim_next("op-1", helplines=["community-1620"], teams=None, languages=None,
                                                     now=clock()) is not None
 
 

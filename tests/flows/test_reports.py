@@ -76,7 +76,7 @@ async def test_report_by_buttons_reaches_the_queue_as_its_own_anonymous_conversa
     reporter = await engine.find("telegram", REPORTER)
     assert reporter.state == State.BOT and "report_draft" not in reporter.data  # the reporter's chat stays theirs
     assert "report" not in str(reporter.data)  # nothing in the reporter's chat points to the report
-    queue = await any_store.conversations.waiting(["line1620"])
+    queue = await any_store.conversations.waiting(["community-1620"])
     assert len(queue) == 1
     queued = queue[0]
     assert queued.channel == "report" and queued.address is None and queued.priority == Priority.URGENT_REPORT
@@ -91,11 +91,11 @@ async def test_report_by_buttons_reaches_the_queue_as_its_own_anonymous_conversa
 
 async def test_the_events_are_exactly_the_contract(engine: Engine, any_store: Store) -> None:
     await make_report(engine)
-    counts = await any_store.events.count_by("kind", helpline="line1620", kind="report_made")
+    counts = await any_store.events.count_by("kind", helpline="community-1620", kind="report_made")
     assert counts == {"report_made": 1}
     report_event = await _events(any_store, "report_made")
     (event,) = report_event
-    queued = (await any_store.conversations.waiting(["line1620"]))[0]
+    queued = (await any_store.conversations.waiting(["community-1620"]))[0]
     report = await any_store.reports.by_conversation(queued.id)
     assert event.topic == "report_person_in_need" and event.priority == "urgent_report"
     assert event.channel == "telegram" and event.language == "uk" and event.conversation_id == queued.id
@@ -132,7 +132,7 @@ async def test_immediate_danger_tells_the_numbers_at_once_and_is_a_crisis_for_ev
     code, turns = await make_report(engine, urgency="now")
     now_turn = turns[-2]
     assert "112" in now_turn.replies[0].text and "report:contact:no" in payloads(now_turn)
-    queued = (await any_store.conversations.waiting(["line1620"]))[0]
+    queued = (await any_store.conversations.waiting(["community-1620"]))[0]
     assert queued.priority == Priority.CRISIS and queued.team is None
     (event,) = await _events(any_store, "report_made")
     assert event.priority == "crisis" and event.data["urgency"] == "now"
@@ -160,7 +160,7 @@ async def test_typed_answers_back_and_cancel_in_russian(engine: Engine, any_stor
     assert "не номер телефона" in bad.replies[0].text
     made = await engine.handle(tg("+380 (50) 777-11-22", user=user))
     assert made.replies[0].text.startswith("Спасибо. Ваше сообщение передано")
-    queued = (await any_store.conversations.waiting(["line1620"]))[0]
+    queued = (await any_store.conversations.waiting(["community-1620"]))[0]
     report = await any_store.reports.by_conversation(queued.id)
     assert report.about == "child" and report.place == "other" and report.place_text == "село Лісове, біля школи"
     assert report.urgency == "can_wait" and report.team == "protection" and not report.anonymous
@@ -170,7 +170,7 @@ async def test_typed_answers_back_and_cancel_in_russian(engine: Engine, any_stor
     await engine.handle(tg(button="topic:report_person_in_need", user=user))
     cancelled = await engine.handle(tg("отмена", user=user))
     assert cancelled.replies[0].text.startswith("Хорошо, сообщение отменено")
-    assert len(await any_store.conversations.waiting(["line1620"])) == 1  # nothing was made
+    assert len(await any_store.conversations.waiting(["community-1620"])) == 1  # nothing was made
 
 
 async def test_a_crisis_at_any_step_goes_through_the_crisis_layer(engine: Engine, any_store: Store) -> None:
@@ -181,13 +181,13 @@ async def test_a_crisis_at_any_step_goes_through_the_crisis_layer(engine: Engine
     assert "112" in crisis.replies[0].text and crisis.conversation.priority == "crisis"
     reporter = await engine.find("telegram", REPORTER)
     assert "report_draft" not in reporter.data
-    assert await any_store.reports.by_code("line1620", "x") is None
+    assert await any_store.reports.by_code("community-1620", "x") is None
 
 
 async def test_the_code_from_another_channel_tells_the_status_and_adds_information(engine: Engine,
                                                                                   any_store: Store) -> None:
     code, _ = await make_report(engine)
-    queued = (await any_store.conversations.waiting(["line1620"]))[0]
+    queued = (await any_store.conversations.waiting(["community-1620"]))[0]
     # later, in the web chat, a new conversation: the code typed on its own, in Cyrillic look-alikes
     typed = code.lower().translate(str.maketrans("abcehkmptx", "авсенкмртх"))
     status = await engine.handle(text("someone-else", typed))
@@ -340,7 +340,7 @@ async def test_a_possible_crisis_in_added_information_raises_the_report_not_the_
     await engine.handle(press("adder", "report:add"))
     added = await engine.handle(text("adder", worrying))
     assert added.replies[0].text.startswith("Дякуємо, ми додали") and added.conversation.state == "bot"
-    (queued,) = await any_store.conversations.waiting(["line1620"])
+    (queued,) = await any_store.conversations.waiting(["community-1620"])
     assert queued.priority == Priority.URGENT
     report = await any_store.reports.by_conversation(queued.id)
     assert [a["text"] for a in report.additions] == [worrying]
@@ -360,7 +360,7 @@ async def test_a_possible_crisis_in_what_is_happening_keeps_the_form_and_makes_t
     await engine.handle(tg(button="report:urgency:soon", user="neighbour"))
     made = await engine.handle(tg(button="report:contact:no", user="neighbour"))
     assert made.replies[0].text.startswith("Дякуємо. Ваше повідомлення передано")
-    (queued,) = await any_store.conversations.waiting(["line1620"])
+    (queued,) = await any_store.conversations.waiting(["community-1620"])
     assert queued.priority == Priority.URGENT and queued.team == "protection"
 
 

@@ -134,7 +134,7 @@ async def test_no_number_of_crises_waiting_hides_an_unanswered_question(
 
     monkeypatch.setattr(safety_check, "SWEEP_LIMIT", 8)  # the same query and order; fewer rows to write
     for n in range(safety_check.SWEEP_LIMIT + 2):  # more crises than one sweep reads, all older
-        crisis = await any_store.conversations.create(Conversation(helpline="line1620", channel="rest",
+        crisis = await any_store.conversations.create(Conversation(helpline="community-1620", channel="rest",
                                                                    user_key=f"crisis-{n}"))
         crisis.state, crisis.priority, crisis.enqueued_at = State.WAITING, Priority.CRISIS, clock.now
         await any_store.conversations.save(crisis)
@@ -171,7 +171,7 @@ async def test_a_crisis_and_a_check_are_for_every_team(engine: Engine, any_store
         stored = await any_store.conversations.get(turn.conversation.id)
         assert stored is not None and stored.team is None
     protection = await on_duty(any_store, "protector", teams=["protection"])
-    claimed = await any_store.conversations.claim_next(protection.id, helplines=["line1620"], teams=["protection"],
+    claimed = await any_store.conversations.claim_next(protection.id, helplines=["community-1620"], teams=["protection"],
                                                        languages=None, now=utcnow())
     assert claimed is not None and claimed.id == crisis.conversation.id
 
@@ -313,7 +313,7 @@ async def claimed(engine: Engine, any_store: Store, user: str) -> Conversation:
     await engine.handle(text(user, ORDINARY))  # the disability topic belongs to the social team
     await engine.handle(press(user, "person"))
     operator = await on_duty(any_store, "social", teams=["social"])
-    conv = await any_store.conversations.claim_next(operator.id, helplines=["line1620"], teams=["social"],
+    conv = await any_store.conversations.claim_next(operator.id, helplines=["community-1620"], teams=["social"],
                                                     languages=None, now=utcnow())
     assert conv is not None and (conv.state, conv.priority, conv.team) == ("with_operator", "request", "social")
     return conv

@@ -32,7 +32,7 @@ def press(user: str, payload: str) -> Inbound:
 async def claims(store, waits: list[float], at, priority: str = Priority.REQUEST) -> None:
     """Recent history: people taken by an operator after ``waits`` seconds."""
     for n, wait in enumerate(waits):
-        await store.events.add(Event(helpline="line1620", kind="claimed", priority=priority,
+        await store.events.add(Event(helpline="community-1620", kind="claimed", priority=priority,
                                      at=at - timedelta(minutes=30 + n), data={"wait_seconds": wait}))
 
 
@@ -45,7 +45,7 @@ async def test_crisis_at_night_with_nobody_online_gets_the_numbers_first_and_the
     # the numbers to call now come first, before anything else is said
     assert reply.text.index("☎ 112") < reply.text.index("немає онлайн")
     assert reply.text.split("\n")[0].startswith("Якщо є загроза життю")
-    assert not any(p in reply.text for p in COMING) and "1-і в черзі" not in reply.text
+    assert not any(p in reply.text for p in COMING) and "Ваше місце в черзі — 1" not in reply.text
     # and the conversation still waits at the top of the queue for the next person on duty
     assert turn.conversation.state == "waiting" and turn.conversation.priority == "crisis"
     assert turn.conversation.queue_position == 1
@@ -56,7 +56,7 @@ async def test_crisis_with_someone_online_calls_them_at_any_hour(engine: Engine,
     await on_duty(any_store)
     turn = await engine.handle(text("night", CRISIS))
     assert "☎ 112" in turn.replies[0].text and "кличу фахівця" in turn.replies[0].text
-    assert "1-і в черзі" in turn.replies[1].text
+    assert "Ваше місце в черзі — 1" in turn.replies[1].text
     assert "сказати не можу" not in turn.replies[1].text  # no "cannot estimate" in a crisis
 
 
@@ -68,7 +68,7 @@ async def test_crisis_on_a_closed_saturday_with_an_operator_marked_online_who_ha
     turn = await engine.handle(text("night", CRISIS))
     (reply,) = turn.replies
     assert reply.text.index("☎ 112") < reply.text.index("немає онлайн")
-    assert not any(p in reply.text for p in COMING) and "1-і в черзі" not in reply.text
+    assert not any(p in reply.text for p in COMING) and "Ваше місце в черзі — 1" not in reply.text
     assert turn.conversation.state == "waiting" and turn.conversation.priority == "crisis"
 
     await on_duty(any_store, "at_the_console", last_seen_at=clock.now - timedelta(seconds=30))
@@ -82,7 +82,7 @@ async def test_saturday_request_with_an_operator_online_is_told_someone_will_ans
     await on_duty(any_store)
     turn = await engine.handle(press("sat", "person"))
     (reply,) = turn.replies
-    assert "Передаю вашу розмову фахівцю" in reply.text and "1-і в черзі" in reply.text
+    assert "Передаю вашу розмову фахівцю" in reply.text and "Ваше місце в черзі — 1" in reply.text
     assert "не працюють" not in reply.text and "наступної зміни" not in reply.text
 
 
@@ -147,7 +147,7 @@ def test_waits_are_rounded_up_to_numbers_people_say() -> None:
 def test_the_wait_sentence_is_honest_as_time_goes_by() -> None:
     from vikno.flows.outlook import Outlook, wait_sentence
 
-    line = load_helplines(shipped_helpline_folders())["line1620"]
+    line = load_helplines(shipped_helpline_folders())["community-1620"]
 
     def say(typical: float | None, waited: float, staffed: bool = True) -> str:
         return wait_sentence(line, "en", Outlook(position=2, staffed=staffed, typical_wait=typical, waited=waited))
@@ -166,7 +166,7 @@ async def test_an_operator_online_but_full_is_nobody_for_a_new_crisis(engine: En
     olena = await on_duty(any_store, capacity=1, last_seen_at=clock.now + timedelta(minutes=5))
     await claims(any_store, [400, 500, 900], clock.now, priority=Priority.CRISIS)
     await engine.handle(press("first", "person"))
-    taken = await any_store.conversations.claim_next(olena.id, helplines=["line1620"], teams=None, languages=None,
+    taken = await any_store.conversations.claim_next(olena.id, helplines=["community-1620"], teams=None, languages=None,
                                                      now=clock.now, capacity=olena.capacity)
     assert taken is not None  # her one seat is taken
 

@@ -149,7 +149,7 @@ class ConsoleSite:
 
     async def conversation_id(self, key: str) -> str:
         conv = await self.store.conversations.find_by_user(
-            "line1620", "rest", self.app[ENGINE].vault.user_key("rest", key))
+            "community-1620", "rest", self.app[ENGINE].vault.user_key("rest", key))
         assert conv is not None
         return conv.id
 

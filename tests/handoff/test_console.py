@@ -373,7 +373,7 @@ async def test_the_chat_shows_a_pseudonym_never_the_channel_id(site: ConsoleSite
 
 
 async def test_canned_replies_in_the_conversation_language(site: ConsoleSite, monkeypatch) -> None:
-    line = site.handoff.helplines["line1620"]
+    line = site.handoff.helplines["community-1620"]
     monkeypatch.setattr(line, "canned", [SimpleNamespace(
         id="hello", title=Text({"uk": "Привітання", "en": "Greeting", "ru": "Привет", "az": "Salam"}),
         text=Text({"uk": "Вітаю, це {operator} з {helpline}.", "en": "Hi, {operator} of {helpline} here.",

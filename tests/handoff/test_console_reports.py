@@ -56,7 +56,7 @@ async def test_a_report_is_a_card_an_operator_takes_and_records_what_was_done(si
     assert stored.status == "referred" and stored.outcomes[-1]["referred_to"] == "Територіальний центр"
     page = await (await op.get(f"/console/c/{item['id']}")).text()
     assert "Передано службі — Територіальний центр" in page
-    events = await site.store.events.count_by("kind", helpline="line1620", kind="report_outcome")
+    events = await site.store.events.count_by("kind", helpline="community-1620", kind="report_outcome")
     assert events == {"report_outcome": 1}
 
     # the reporter, with the code from elsewhere: the status in plain words, never the note or a name
@@ -102,5 +102,5 @@ async def test_the_contact_is_shown_on_demand_to_the_reports_team_only(site: Con
     assert 'id="report-card"' in boss_page and "report-show-contact" not in boss_page
     denied = await boss.post(f"/console/c/{cid}/report/contact", json_reply=True)  # ...not another team's contact
     assert denied.status == 403 and "0671234567" not in await denied.text()
-    looks = await site.store.events.count_by("kind", helpline="line1620", kind="report_contact_shown")
+    looks = await site.store.events.count_by("kind", helpline="community-1620", kind="report_contact_shown")
     assert looks == {"report_contact_shown": 2}

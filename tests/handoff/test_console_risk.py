@@ -193,7 +193,7 @@ async def test_marking_crisis_keeps_a_labelled_example_and_raises_an_urgent_chat
     (kept,) = await site.store.feedback.since()
     olena = await site.store.operators.by_login("olena")
     assert (kept.message_id, kept.conversation_id, kept.helpline, kept.text, kept.language) == (
-        mid, cid, "line1620", MAYBE, "uk")
+        mid, cid, "community-1620", MAYBE, "uk")
     assert (kept.label, kept.level, kept.reasons, kept.operator_id) == (
         "crisis", "check", ["rule:want_die", "model:0.55"], olena.id)
     conv = await site.store.conversations.get(cid)
@@ -305,7 +305,7 @@ async def test_a_running_vikno_deletes_marks_past_the_retention_setting(tmp_path
     try:
         now = utcnow()
         for mid, days in (("old", 31), ("recent", 29)):
-            await site.store.feedback.mark(Feedback(message_id=mid, conversation_id="c", helpline="line1620",
+            await site.store.feedback.mark(Feedback(message_id=mid, conversation_id="c", helpline="community-1620",
                                                     text="слова людини", label="crisis", operator_id="op",
                                                     marked_at=now - timedelta(days=days)))
         for _ in range(100):  # the console's upkeep runs every 0.1 s here; give it up to 10 s on a busy machine

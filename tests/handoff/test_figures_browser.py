@@ -30,8 +30,8 @@ from playwright.async_api import Browser, Page, async_playwright  # noqa: E402
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 
 TIMEOUT_MS = 20_000
-MARCH = Period("line1620", date(2026, 3, 1), date(2026, 3, 31), "Europe/Kyiv")
-PAGE = "/console/figures?period=custom&from=2026-03-01&to=2026-03-31&helpline=line1620"
+MARCH = Period("community-1620", date(2026, 3, 1), date(2026, 3, 31), "Europe/Kyiv")
+PAGE = "/console/figures?period=custom&from=2026-03-01&to=2026-03-31&helpline=community-1620"
 #: A4's width less the print stylesheet's 12 mm margins, in CSS pixels (96 per inch).
 A4_CONTENT_PX = (210 - 24) / 25.4 * 96
 
@@ -42,7 +42,7 @@ async def site(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Consol
     async with serving(console_app(data)) as site:
         await site.operator("sofia", role="supervisor", display_name="Софія")
         await site.operator("olena", display_name="Олена")
-        spec = Spec.of(site.handoff.helplines["line1620"], per_day=15)
+        spec = Spec.of(site.handoff.helplines["community-1620"], per_day=15)
         records = Batch()
         for batch in generate(spec, date(2026, 2, 27), 34):
             records.extend(batch)

@@ -131,7 +131,7 @@ async def test_going_offline_puts_chats_back_at_the_head(engine: Engine, handoff
     await handoff.take_next(o)
     second = await ask_for_person(engine, "second")
     await handoff.set_presence(o, "offline")
-    queue = [c.id for c in await any_store.conversations.waiting(["line1620"])]
+    queue = [c.id for c in await any_store.conversations.waiting(["community-1620"])]
     assert queue == [first, second]  # the released chat keeps its place in line
 
 
@@ -204,7 +204,7 @@ async def test_five_take_next_at_once_with_capacity_one_give_one_chat(engine: En
     assert len(taken) == 1, results
     assert all(isinstance(r, HandoffError) or r is None for r in results if r is not taken[0])
     assert len(await any_store.conversations.assigned_to(o.id)) == 1
-    assert await any_store.conversations.count_waiting("line1620") == 4
+    assert await any_store.conversations.count_waiting("community-1620") == 4
 
 
 async def test_an_operator_cannot_pick_or_act_on_another_teams_conversation(engine: Engine, handoff: Handoff,

@@ -53,7 +53,7 @@ async def console_site(tmp_path: Path, any_store: Store, caplog: pytest.LogCaptu
     other = tmp_path / "line2000"
     shutil.copytree(shipped_helpline_folders()[0], other)
     spec = other / "helpline.yml"
-    spec.write_text(spec.read_text(encoding="utf-8").replace("id: line1620", f"id: {OTHER_LINE}"), encoding="utf-8")
+    spec.write_text(spec.read_text(encoding="utf-8").replace("id: community-1620", f"id: {OTHER_LINE}"), encoding="utf-8")
     settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"})
     app = build_app(settings, load_helplines([*shipped_helpline_folders(), other]), store=store)
     app[CONSOLE].session_check_every = timedelta(seconds=0.2)
@@ -86,7 +86,7 @@ async def login_form_post(agent: Agent, login: str, password: str) -> aiohttp.Cl
                                  data={"csrf": token.group(1), "login": login, "password": password})
 
 
-async def ask_for_person(site: ConsoleSite, key: str, helpline: str = "line1620") -> str:
+async def ask_for_person(site: ConsoleSite, key: str, helpline: str = "community-1620") -> str:
     resp = await site.agent().http.post(site.base + f"/api/v1/conversations/{key}/messages",
                                         json={"button": "person", "helpline": helpline})
     assert resp.status == 200, await resp.text()
@@ -217,7 +217,7 @@ async def socket_closes_when_the_account_is_disabled(site: ConsoleSite) -> None:
 
     async def busy_queue() -> None:  # nudges keep flowing: a busy queue must not keep the socket open
         for n in range(20):
-            await site.app[HUB].publish({"type": "queue", "conversation_id": f"c{n}", "helpline": "line1620",
+            await site.app[HUB].publish({"type": "queue", "conversation_id": f"c{n}", "helpline": "community-1620",
                                          "state": "waiting"})
             await asyncio.sleep(0.05)
 

@@ -80,14 +80,14 @@ async def crisis_with_someone_online_is_told_someone_is_coming(site: ConsoleSite
     await site.operator("on-duty")
     body = await say(site, "crisis-staffed", text=CRISIS_TEXT)
     assert "☎ 112" in body["replies"][0]["text"] and "кличу фахівця" in body["replies"][0]["text"]
-    assert "1-і в черзі" in body["replies"][1]["text"]
+    assert "Ваше місце в черзі — 1" in body["replies"][1]["text"]
 
 
 async def request_with_an_operator_online_is_told_someone_will_answer(site: ConsoleSite) -> None:
     await site.operator("on-duty")
     body = await say(site, "staffed", button="person")
     (reply,) = body["replies"]
-    assert "Передаю вашу розмову фахівцю" in reply["text"] and "1-і в черзі" in reply["text"]
+    assert "Передаю вашу розмову фахівцю" in reply["text"] and "Ваше місце в черзі — 1" in reply["text"]
     assert "не працюють" not in reply["text"] and "немає онлайн" not in reply["text"]
 
 

@@ -104,7 +104,7 @@ async def stored(site: ConsoleSite, key: str) -> int:
 
 
 async def crisis_in_queue(site: ConsoleSite) -> int:
-    return await site.store.conversations.count_waiting("line1620")
+    return await site.store.conversations.count_waiting("community-1620")
 
 
 def assert_429(status: int, body: dict[str, Any], headers: Any) -> None:

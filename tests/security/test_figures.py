@@ -37,7 +37,7 @@ async def figures_site(tmp_path: Path, any_store: Store, request: pytest.Fixture
     other = tmp_path / OTHER_LINE
     shutil.copytree(shipped_helpline_folders()[0], other)
     spec = other / "helpline.yml"
-    spec.write_text(spec.read_text(encoding="utf-8").replace("id: line1620", f"id: {OTHER_LINE}"), encoding="utf-8")
+    spec.write_text(spec.read_text(encoding="utf-8").replace("id: community-1620", f"id: {OTHER_LINE}"), encoding="utf-8")
     settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"})
     helplines = load_helplines([*shipped_helpline_folders(), other])
     app = build_app(settings, helplines, store=app_store(any_store, request))
@@ -45,7 +45,7 @@ async def figures_site(tmp_path: Path, any_store: Store, request: pytest.Fixture
     await server.start_server()
     site = ConsoleSite(server)
     records = Batch()
-    for batch in generate(Spec.of(helplines["line1620"], per_day=2), date(2026, 3, 10), 3):
+    for batch in generate(Spec.of(helplines["community-1620"], per_day=2), date(2026, 3, 10), 3):
         records.extend(batch)
     await site.store.insert_records(records.conversations, records.messages, records.events)
     try:
@@ -66,7 +66,7 @@ async def logged_in(site: ConsoleSite, login: str, lang: str = "en", **kw: objec
 async def an_operator_asks_for_the_figures(site: ConsoleSite) -> None:
     olena = await logged_in(site, "olena")
     for path in (f"/console/figures?{MARCH}", f"/console/figures.csv?table=summary&{MARCH}",
-                 "/console/figures?helpline=line1620"):
+                 "/console/figures?helpline=community-1620"):
         answer = await olena.get(path)
         assert answer.status == 403, path
         assert "Conversations" not in await answer.text()
@@ -81,14 +81,14 @@ async def a_stranger_asks_for_the_figures(site: ConsoleSite) -> None:
 
 async def a_supervisor_of_another_helpline_asks_for_this_one_s(site: ConsoleSite) -> None:
     theirs = await logged_in(site, "sup2000", role="supervisor", helplines=[OTHER_LINE])
-    for path in (f"/console/figures?{MARCH}&helpline=line1620",
-                 f"/console/figures.csv?table=summary&{MARCH}&helpline=line1620"):
+    for path in (f"/console/figures?{MARCH}&helpline=community-1620",
+                 f"/console/figures.csv?table=summary&{MARCH}&helpline=community-1620"):
         answer = await theirs.get(path)
         assert answer.status == 404, path
         assert "Conversations" not in await answer.text()
     own = await theirs.get(f"/console/figures?{MARCH}")  # their own line's page: line 1620 is not a choice
     body = await own.text()
-    assert own.status == 200 and 'value="line1620"' not in body and 'value="line2000" selected' in body
+    assert own.status == 200 and 'value="community-1620"' not in body and 'value="line2000" selected' in body
     summary = await theirs.get(f"/console/figures.csv?table=summary&{MARCH}")
     cells = list(csv.reader(io.StringIO((await summary.read()).decode("utf-8-sig"))))
     assert cells[1] == ["Conversations", "0"]  # line 1620's traffic is not counted in theirs
@@ -96,9 +96,9 @@ async def a_supervisor_of_another_helpline_asks_for_this_one_s(site: ConsoleSite
 
 async def the_csv_starts_with_a_bom_and_cyrillic_comes_back(site: ConsoleSite) -> None:
     sofia = await logged_in(site, "sofia", lang="uk", role="supervisor")
-    answer = await sofia.get(f"/console/figures.csv?table=by_weekday&{MARCH}&helpline=line1620")
+    answer = await sofia.get(f"/console/figures.csv?table=by_weekday&{MARCH}&helpline=community-1620")
     assert answer.status == 200 and answer.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert answer.headers["Content-Disposition"].startswith('attachment; filename="line1620-by_weekday-2026-03-01')
+    assert answer.headers["Content-Disposition"].startswith('attachment; filename="community-1620-by_weekday-2026-03-01')
     raw = await answer.read()
     assert raw.startswith(b"\xef\xbb\xbf")
     cells = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -109,12 +109,12 @@ async def the_csv_starts_with_a_bom_and_cyrillic_comes_back(site: ConsoleSite) -
 
 async def a_formula_in_the_data_stays_text_in_the_csv(site: ConsoleSite) -> None:
     """A value that came from outside (a district typed in a report) cannot become a spreadsheet formula."""
-    await site.store.events.add(Event(helpline="line1620", kind="report_made", conversation_id="c-formula",
+    await site.store.events.add(Event(helpline="community-1620", kind="report_made", conversation_id="c-formula",
                                       channel="rest", at=datetime(2026, 3, 12, 12, tzinfo=UTC),
                                       data={"report_id": "r1", "district": '=HYPERLINK("http://evil","x")',
                                             "about": "other", "urgency": "soon", "anonymous": True}))
     sofia = await logged_in(site, "sofia2", role="supervisor")
-    answer = await sofia.get(f"/console/figures.csv?table=reports_by_district&{MARCH}&helpline=line1620")
+    answer = await sofia.get(f"/console/figures.csv?table=reports_by_district&{MARCH}&helpline=community-1620")
     cells = list(csv.reader(io.StringIO((await answer.read()).decode("utf-8-sig"))))
     assert ["'=HYPERLINK(\"http://evil\",\"x\")"] == [row[0] for row in cells if "HYPERLINK" in row[0]]
 

@@ -56,7 +56,7 @@ async def another_teams_contact(site: ConsoleSite) -> None:
     op = site.agent()
     await op.log_in("social")
     assert (await op.queue())["queue"] == []
-    queued = await site.store.conversations.waiting(["line1620"])
+    queued = await site.store.conversations.waiting(["community-1620"])
     cid = queued[0].id
     assert (await op.post(f"/console/c/{cid}/pick", json_reply=True)).status == 403
     for path in (f"/console/c/{cid}", f"/console/api/c/{cid}"):
@@ -78,9 +78,9 @@ async def reporter_id_in_console(site: ConsoleSite) -> None:
     await boss.log_in("boss")
     engine = site.app[ENGINE]
     user_key = engine.vault.user_key("rest", REPORTER)
-    reporter_chat = await site.store.conversations.find_by_user("line1620", "rest", user_key)
+    reporter_chat = await site.store.conversations.find_by_user("community-1620", "rest", user_key)
     marks = [REPORTER, user_key, reporter_chat.id, engine.vault.pseudonym(user_key)]
-    queued = (await site.store.conversations.waiting(["line1620"]))[0]
+    queued = (await site.store.conversations.waiting(["community-1620"]))[0]
     answers = []
     for path in ("/console/queue", "/console/api/queue", "/console/supervisor", "/console/api/supervisor",
                  f"/console/c/{queued.id}", f"/console/api/c/{queued.id}"):

@@ -1,6 +1,6 @@
 /*
  * vikno web chat widget. One tag on any allowed site:
- *   <script src="https://HOST/chat/widget.js" data-helpline="line1620" data-lang="uk" async></script>
+ *   <script src="https://HOST/chat/widget.js" data-helpline="community-1620" data-lang="uk" async></script>
  * Where quick exit goes and the longest message come from the server's settings
  * (VIKNO_WEBCHAT_EXIT_URL, webchat.max_message_chars), written into this file as it is served.
  * Optional: data-exit-url (another neutral site for quick exit, http(s) only), data-remember="session"
