@@ -22,6 +22,7 @@ from vikno.flows.channels import ChannelRegistry
 from vikno.flows.content import Helpline
 from vikno.flows.engine import Engine, UnknownHelpline
 from vikno.flows.queue_news import QueueNews
+from vikno.flows.renamed_lines import move_renamed_lines
 from vikno.flows.queue_news import run as run_queue_news
 from vikno.flows.safety_check import SafetyChecks
 from vikno.flows.safety_check import run as run_safety_checks
@@ -183,6 +184,7 @@ async def _open_store_until_ready(app: web.Application) -> None:
     while True:
         try:
             await store.open()
+            await move_renamed_lines(store, app[ENGINE].helplines)
             app[STORE_READY].set()
             log.info("store ready: %s", store.kind)
             return

@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "store":
         from .store_cli import run_store_command
 
-        return run_store_command(args, settings)
+        return run_store_command(args, settings, helplines)
     if args.command in ("figures", "demo"):
         from .figures_cli import run_demo_command, run_figures_command
 

@@ -19,9 +19,12 @@ import asyncio
 import os
 import sqlite3
 import sys
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
+from vikno.flows.content import Helpline
+from vikno.flows.renamed_lines import move_renamed_lines
 from vikno.storage.errors import ConfigurationError, StoreDamaged, StoreUnavailable
 from vikno.storage.files import private_folder
 from vikno.storage.identity import SECRET_FILENAME
@@ -37,12 +40,13 @@ MONGODB_BACKUP = ("the store is MongoDB: back it up with `mongodump --uri \"$MON
                   "({key}): without it the stored ids cannot be read")
 
 
-def run_store_command(args: argparse.Namespace, settings: Settings) -> int:
+def run_store_command(args: argparse.Namespace, settings: Settings,
+                      helplines: Mapping[str, Helpline] | None = None) -> int:
     if args.store_command == "backup":
         return _backup(settings, args.path)
     if args.store_command == "restore":
         return _restore(settings, args.path, force=args.force)
-    return asyncio.run(_migrate(settings))
+    return asyncio.run(_migrate(settings, helplines or {}))
 
 
 def _refuse(message: str) -> int:
@@ -140,15 +144,18 @@ def _restore(settings: Settings, source: Path, *, force: bool) -> int:
     return 0
 
 
-async def _migrate(settings: Settings) -> int:
+async def _migrate(settings: Settings, helplines: Mapping[str, Helpline]) -> int:
     store = store_for(settings)
     try:
         await store.open()
+        renamed = await move_renamed_lines(store, helplines)
     except (StoreUnavailable, StoreDamaged, ConfigurationError) as exc:
         print(f"vikno: the store cannot be migrated: {exc}", file=sys.stderr)
         return 2
     finally:
         await store.close()
+    for done in renamed:
+        print(f"vikno: {done}")
     if store.migrated:
         print(f"vikno: the {store.kind} store is now at schema version {store.schema_version}; migrated:")
         for done in store.migrated:

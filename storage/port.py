@@ -507,6 +507,17 @@ class Store(ABC):
         """
 
     @abstractmethod
+    async def rename_helpline(self, old: str, new: str) -> int:
+        """Move every stored record of helpline ``old`` to ``new``; how many records moved.
+
+        A line renamed in its content (``former_ids`` in helpline.yml) keeps its conversations, messages,
+        events, crisis marks, reports and the operators admitted to it. Idempotent (a second run finds
+        nothing), so ``vikno serve`` runs it at every start. A conversation of ``old`` whose person already
+        has one under ``new`` (same channel and user) is left where it is: two conversations of one
+        person cannot share a key, and the newer one is the one they are in.
+        """
+
+    @abstractmethod
     async def insert_records(self, conversations: Sequence[Conversation], messages: Sequence[Message],
                              events: Sequence[Event]) -> None:
         """Write records as they are, many at a time (generated demo traffic).

@@ -174,6 +174,30 @@ class MongoStore(Store):
         return assemble(period, await figures_pipelines.compute(self.db, period))
 
     @translated
+    async def rename_helpline(self, old: str, new: str) -> int:
+        moved = 0
+        conversations_ = self.db["conversations"]
+        try:
+            moved += (await conversations_.update_many({"helpline": old}, {"$set": {"helpline": new}})).modified_count
+        except OperationFailure as exc:  # a person with a conversation under both ids: move the others one by one
+            if exc.code != _DUPLICATE_KEY:
+                raise
+            async for doc in conversations_.find({"helpline": old}, {"_id": 1}):
+                try:
+                    moved += (await conversations_.update_one({"_id": doc["_id"]},
+                                                              {"$set": {"helpline": new}})).modified_count
+                except OperationFailure as one:
+                    if one.code != _DUPLICATE_KEY:
+                        raise
+        for name in ("messages", "events", "feedback", "reports"):
+            moved += (await self.db[name].update_many({"helpline": old}, {"$set": {"helpline": new}})).modified_count
+        async for doc in self.db["operators"].find({"helplines": old}, {"helplines": 1}):
+            helplines = list(dict.fromkeys(new if h == old else h for h in doc["helplines"]))
+            moved += (await self.db["operators"].update_one({"_id": doc["_id"]},
+                                                            {"$set": {"helplines": helplines}})).modified_count
+        return moved
+
+    @translated
     async def insert_records(self, conversations_: Sequence[Conversation], messages_: Sequence[Message],
                              events_: Sequence[Event]) -> None:
         for name, docs in (("conversations", [conversation_doc(c) for c in conversations_]),

@@ -20,7 +20,7 @@ from . import figures as figures_sql
 from .db import SqliteDatabase, WriterKind
 from .inuse import InUse
 from .migrations import SCHEMA_VERSION
-from .schema import create_schema
+from .schema import create_schema, dumps, loads
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +102,29 @@ class SqliteStore(Store):
         raw = await asyncio.get_running_loop().run_in_executor(None, figures_sql.compute_in_parallel, self.path, period)
         return assemble(period, raw)
 
+    async def rename_helpline(self, old: str, new: str) -> int:
+        return int(await self._db.run(_rename_helpline, old, new))
+
     async def insert_records(self, conversations_: Sequence[Conversation], messages_: Sequence[Message],
                              events_: Sequence[Event]) -> None:
         ids = self._platform_ids()
         await self._db.run(_insert_records, [conversations.to_row(c) for c in conversations_],
                            [messages.to_row(m, ids) for m in messages_], [events.to_row(e) for e in events_])
+
+
+def _rename_helpline(conn: sqlite3.Connection, old: str, new: str) -> int:
+    moved = conn.execute("UPDATE OR IGNORE conversations SET helpline = ? WHERE helpline = ?", (new, old)).rowcount
+    for table in ("messages", "events", "feedback"):
+        moved += conn.execute(f"UPDATE {table} SET helpline = ? WHERE helpline = ?", (new, old)).rowcount
+    moved += conn.execute("UPDATE reports SET helpline = ?, doc = json_set(doc, '$.helpline', ?) WHERE helpline = ?",
+                          (new, new, old)).rowcount
+    rows = conn.execute("SELECT id, doc FROM operators WHERE EXISTS "
+                        "(SELECT 1 FROM json_each(doc, '$.helplines') WHERE value = ?)", (old,)).fetchall()
+    for operator_id, text in rows:
+        doc = loads(text)
+        doc["helplines"] = list(dict.fromkeys(new if h == old else h for h in doc["helplines"]))
+        conn.execute("UPDATE operators SET doc = ? WHERE id = ?", (dumps(doc), operator_id))
+    return moved + len(rows)
 
 
 def _insert_records(conn: sqlite3.Connection, conversation_rows: list[tuple], message_rows: list[tuple],
