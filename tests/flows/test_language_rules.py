@@ -1,0 +1,117 @@
+"""Grammar rules a machine can check in every shipped text (issue 27, read by native speakers).
+
+Each rule is one fault the readers found in line 1620's content; each test walks every text of every
+shipped line (the shared texts, the lines' own texts, topics and canned replies) so the fault cannot
+come back in any line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from vikno.flows.content import Helpline, load_helplines, shipped_helpline_folders
+
+LINES = load_helplines(shipped_helpline_folders())
+
+
+def texts(lang: str) -> Iterator[tuple[str, str]]:
+    """``(where, text)`` of every text in ``lang`` a shipped line can say or an operator can send."""
+    for line in LINES.values():
+        yield from _texts_of(line, lang)
+
+
+def _texts_of(line: Helpline, lang: str) -> Iterator[tuple[str, str]]:
+    for key, text in line.texts.items():
+        if lang in text.root:
+            yield f"{line.id}: texts {key}.{lang}", text.root[lang]
+    for topic in line.topics.values():
+        for part in ("title", "answer"):
+            value = getattr(topic, part).root.get(lang)
+            if value:
+                yield f"{line.id}: topic {topic.id}.{part}.{lang}", value
+    for reply in line.canned:
+        value = reply.text.root.get(lang)
+        if value:
+            yield f"{line.id}: canned {reply.id}.{lang}", value
+
+
+def offending(lang: str, pattern: str) -> list[str]:
+    rule = re.compile(pattern, re.IGNORECASE)
+    return [f"{where}: {text}" for where, text in texts(lang) if rule.search(text)]
+
+
+#: Prepositions that need another case than the nominative: "до Соціальна лінія" is what a name in the
+#: nominative gives after them. A line's name stands where a nominative does ("Це {helpline}").
+PREPOSITIONS = {
+    "uk": r"\b(до|в|у|на|з|із|зі|від|для|про|по|при|через|без|біля|після)\s+«?\{helpline\}",
+    "ru": r"\b(до|в|во|у|на|с|со|из|от|для|про|о|об|по|при|через|без|к|ко|после)\s+«?\{helpline\}",
+}
+
+
+@pytest.mark.parametrize("lang", ["uk", "ru"])
+def test_the_line_name_never_follows_a_preposition_that_would_need_it_inflected(lang: str) -> None:
+    assert offending(lang, PREPOSITIONS[lang]) == []
+
+
+def test_a_place_in_the_queue_is_a_number_not_an_ordinal_ending_glued_to_it() -> None:
+    """"Ви 1-і в черзі": "1-і" is wrong after most numbers; "Ваше місце в черзі — 1" is right for all."""
+    for lang in ("uk", "ru", "az", "en"):
+        assert offending(lang, r"\{position\}-\w") == []
+    queued = LINES["community-1620"].say("handoff_queued", "uk", position=3, wait="")
+    assert "Ваше місце в черзі — 3" in queued
+
+
+def test_operators_are_not_all_women_in_the_canned_replies() -> None:
+    assert offending("uk", r"фахівчин") == []
+    assert offending("ru", r"специалистк") == []
+
+
+def test_leaving_the_queue_is_the_persons_own_act_not_something_done_to_them() -> None:
+    """"я прибрав вас" / "убрал вас" sounds sinister to a frightened person."""
+    assert offending("uk", r"прибра(в|ла) вас") == [] and offending("ru", r"убрал(а)? вас") == []
+    line = LINES["community-1620"]
+    assert line.say("waiting_cancelled", "uk").startswith("Гаразд, ви вийшли з черги")
+    assert line.say("waiting_cancelled", "ru").startswith("Хорошо, вы вышли из очереди")
+
+
+def test_usually_is_zazvychai_not_zvychaino() -> None:
+    """"звичайно" means "of course"; "usually" is "зазвичай"."""
+    assert offending("uk", r"\bзвичайно\b") == []
+
+
+def test_azerbaijani_says_operator_not_a_calque_of_a_live_person() -> None:
+    assert offending("az", r"canlı insan") == []
+    assert LINES["community-1620"].say("button_person", "az") == "🙋 Operatorla danışmaq"
+
+
+def test_english_has_no_false_friend_patronage() -> None:
+    """"патронат" is short-term foster care; "patronage" is sponsorship in English."""
+    assert offending("en", r"patronage") == []
+
+
+def test_the_azerbaijani_promise_about_a_name_is_no_stronger_than_the_other_languages() -> None:
+    """uk/ru/en say "we do not pass on your name"; az said "we give your name to nobody"."""
+    assert offending("az", r"heç kimə (vermirik|ötürmürük)") == []
+    answer = LINES["community-1620"].topics["report_person_in_need"].answer.root
+    assert "вашого імені ми не передаємо" in answer["uk"] and "adınızı ötürmürük" in answer["az"]
+
+
+def test_a_topic_that_asks_for_details_lets_a_person_read_them() -> None:
+    """An answer that asks the person to write what happened offers a specialist: the bot cannot read it."""
+    asks = re.compile(r"(^|[.!?;:]\s+)(please\s+)?(write|describe|tell (us|them|me))\b|\bwrite (what|where|who)\b",
+                      re.IGNORECASE)
+    for line in LINES.values():
+        for topic in line.topics.values():
+            english = topic.answer.root.get("en", "")
+            if asks.search(english):
+                assert topic.handoff, f"{line.id}: topic {topic.id} asks for details but offers no person"
+
+
+def test_line_1620_is_named_as_its_article_names_it() -> None:
+    name = LINES["community-1620"].settings.name.root
+    assert name["uk"] == "Служба підтримки 1620"
+    assert "«Єдина лінія 16-20»" in LINES["community-1620"].say("greeting", "uk", helpline=name["uk"])
+    assert offending("uk", r"Соціальна лінія") == []
