@@ -106,7 +106,7 @@ async def reporter_chat_in_console(site: ConsoleSite) -> None:
     op = site.agent()
     await op.log_in("olena")
     reporter_chat = await site.store.conversations.find_by_user(
-        "line1620", "rest", site.app[ENGINE].vault.user_key("rest", REPORTER))
+        "community-1620", "rest", site.app[ENGINE].vault.user_key("rest", REPORTER))
     assert (await op.post(f"/console/c/{reporter_chat.id}/pick")).status == 303
     answers = [await (await op.get(path)).text() for path in (f"/console/c/{reporter_chat.id}",
                                                                f"/console/api/c/{reporter_chat.id}")]
