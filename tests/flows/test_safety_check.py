@@ -171,8 +171,8 @@ async def test_a_crisis_and_a_check_are_for_every_team(engine: Engine, any_store
         stored = await any_store.conversations.get(turn.conversation.id)
         assert stored is not None and stored.team is None
     protection = await on_duty(any_store, "protector", teams=["protection"])
-    claimed = await any_store.conversations.claim_next(protection.id, helplines=["community-1620"], teams=["protection"],
-                                                       languages=None, now=utcnow())
+    claimed = await any_store.conversations.claim_next(protection.id, helplines=["community-1620"],
+                                                       teams=["protection"], languages=None, now=utcnow())
     assert claimed is not None and claimed.id == crisis.conversation.id
 
 

@@ -53,7 +53,8 @@ async def console_site(tmp_path: Path, any_store: Store, caplog: pytest.LogCaptu
     other = tmp_path / "line2000"
     shutil.copytree(shipped_helpline_folders()[0], other)
     spec = other / "helpline.yml"
-    spec.write_text(spec.read_text(encoding="utf-8").replace("id: community-1620", f"id: {OTHER_LINE}"), encoding="utf-8")
+    spec.write_text(spec.read_text(encoding="utf-8").replace("id: community-1620", f"id: {OTHER_LINE}"),
+                    encoding="utf-8")
     settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"})
     app = build_app(settings, load_helplines([*shipped_helpline_folders(), other]), store=store)
     app[CONSOLE].session_check_every = timedelta(seconds=0.2)
