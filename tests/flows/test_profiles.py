@@ -37,13 +37,16 @@ PROFILES = {
                      ["15-52"]),
     "az-116111": (["az", "ru", "en"], "Asia/Baku", {d: "24h" for d in ("mon", "sat", "sun")},
                   ["116111", "+994 50 680 22 80", "+994 51 580 22 80", "+994 51 880 11 80", "+994 51 880 22 80"]),
+    "cherkasy-1545": (["uk", "ru", "en"], "Europe/Kyiv", {d: "24h" for d in ("mon", "sat", "sun")}, ["15-45"]),
+    "zhytomyr-1550": (["uk", "ru", "en"], "Europe/Kyiv", {"mon": "09:00-18:00", "sat": "closed"},
+                      ["15-50", "(068) 718-59-82", "(0412) 470-152"]),
 }
 SHIPPED = {folder.name: folder for folder in shipped_helpline_folders()}
 
 
 def test_every_shipped_profile_loads_and_validates_with_the_facts_of_its_article() -> None:
     lines = load_helplines(shipped_helpline_folders())
-    assert set(PROFILES) <= set(lines) and set(lines) == set(SHIPPED)
+    assert set(PROFILES) == set(lines) == set(SHIPPED)
     for line_id, (languages, zone, hours, phones) in PROFILES.items():
         line = lines[line_id]
         assert line.folder.name == line_id and line.languages == languages and line.settings.timezone == zone
@@ -56,8 +59,7 @@ def test_every_shipped_profile_loads_and_validates_with_the_facts_of_its_article
 
 def test_every_number_the_articles_do_not_state_is_marked_for_the_helpline_to_confirm() -> None:
     lines = load_helplines(shipped_helpline_folders())
-    stated = {"community-1620": {"1620"}, "kharkiv-1552": {"15-52"},
-              "az-116111": set(PROFILES["az-116111"][3])}
+    stated = {line_id: set(facts[3]) for line_id, facts in PROFILES.items()}
     for line_id, numbers in stated.items():
         line = lines[line_id]
         warned = "\n".join(confirm_warnings(line))
@@ -66,6 +68,17 @@ def test_every_number_the_articles_do_not_state_is_marked_for_the_helpline_to_co
             if contact.confirm:
                 assert f"confirm {contact.number} " in warned
     assert "helpline.yml, line" in "\n".join(confirm_warnings(lines["community-1620"]))
+    # the Zhytomyr hours are not in its article: the line is told to confirm them
+    assert any("(hours): confirm: the article gives no working hours" in w
+               for w in confirm_warnings(lines["zhytomyr-1550"]))
+
+
+def test_a_violence_report_in_zhytomyr_goes_to_the_brigades_of_its_district() -> None:
+    line = load_helplines(shipped_helpline_folders())["zhytomyr-1550"]
+    assert [line.report_team("violence", p) for p in ("berdychivskyi", "zhytomyrskyi", "zviahelskyi",
+                                                     "korostenskyi")] == [
+        "brigades_berdychiv", "brigades_zhytomyr", "brigades_zviahel", "brigades_korosten"]
+    assert line.report_team("violence", "other") == "psychologists"
 
 
 def _inbound(line: str, user: str, *, text: str | None = None, button: str | None = None) -> Inbound:
