@@ -27,6 +27,7 @@ def test_the_build_prints_no_setuptools_warnings_and_keeps_the_data(tmp_path: Pa
     (wheel,) = tmp_path.glob("vikno-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("vikno/flows/content/community-1620/texts.yml", "vikno/flows/content/community-1620/canned.yml",
+                   "vikno/flows/content/_common/texts.yml", "vikno/flows/content/az-116111/topics.yml",
                    "vikno/bots/webchat/static/widget.js", "vikno/handoff/console/templates/queue.html",
                    "vikno/nlu/data/uk/crisis.yml", "vikno/nlu/crisis_rules.yml",
                    "vikno/nlu/data/az/situations.yml"):
