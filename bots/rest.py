@@ -226,7 +226,7 @@ class RestChannel:
         except BadRequest as exc:
             return exc.response()
         line = engine.helpline(body["helpline"]).id  # an unknown one: 404 (app middleware)
-        if token is not None and not self.tokens.opens(token, line, key):
+        if token is not None and not self._opens(engine, token, line, key):
             return _unauthorized("invalid_token", "this token does not open this conversation")
         address, conversation = self.client_address(request), f"{line}\x00{key}"
         refused = self.limits.message(address, conversation, new=token is None)
@@ -250,6 +250,15 @@ class RestChannel:
             payload["token"] = self.tokens.token(line, key)
         return json_ok(payload)
 
+    def _opens(self, engine: Engine, token: str, line: str, key: str) -> bool:
+        """The token of this line's conversation, or one issued under a former id of the line (issue 27).
+
+        Apps keep the token they got when the line was, say, ``line1620``; the conversation moved to
+        ``community-1620`` with the line (``former_ids``), and its token must still open it.
+        """
+        former = engine.helpline(line).settings.former_ids
+        return any(self.tokens.opens(token, helpline, key) for helpline in (line, *former))
+
     async def get_conversation(self, request: web.Request) -> web.Response:
         engine: Engine = request.app[ENGINE]
         try:
@@ -266,7 +275,7 @@ class RestChannel:
         if token is None:
             return _unauthorized("token_required", "send the token from the conversation's first answer as "
                                                    "Authorization: Bearer <token>")
-        if not self.tokens.opens(token, line, key):
+        if not self._opens(engine, token, line, key):
             return _unauthorized("invalid_token", "this token does not open this conversation")
         conv = await engine.find(CHANNEL, key, line)
         if conv is None:

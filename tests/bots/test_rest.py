@@ -158,3 +158,17 @@ async def test_client_message_id_makes_retries_safe(client: TestClient) -> None:
     assert again.get("duplicate") is True and again["replies"] == first["replies"]
     history = (await (await get(client, "/api/v1/conversations/retry", "retry")).json())["messages"]
     assert len(history) == 2
+
+
+async def test_a_token_issued_before_line1620_was_renamed_still_opens_its_conversation(client: TestClient) -> None:
+    """Issue 27: an app holds the token it got when the line was "line1620"; the line is community-1620 now."""
+    await post(client, "before-rename", {"text": "Добрий день"})
+    channel = next(r.handler.__self__ for r in client.app.router.routes() if r.method == "GET"
+                   and r.resource is not None and r.resource.canonical == "/api/v1/conversations/{key}")
+    TOKENS["before-rename"] = channel.tokens.token("line1620", "before-rename")
+    answer = await post(client, "before-rename", {"button": "topic:disability"})
+    assert "крісел колісних" in answer["replies"][0]["text"]
+    resp = await get(client, "/api/v1/conversations/before-rename", "before-rename")
+    assert resp.status == 200
+    TOKENS["before-rename"] = channel.tokens.token("kharkiv-1552", "before-rename")  # another line's: no
+    await post(client, "before-rename", {"text": "ще"}, status=401)
