@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from vikno.flows.content import Helpline
+from vikno.flows.content import SHIPPED_DEFAULT_HELPLINE, Helpline
 from vikno.storage.figures import Figures, Period
 from vikno.storage.models import Event, utcnow
 from vikno.storage.port import Store
@@ -62,8 +62,14 @@ def add_parsers(sub: Any) -> None:
 
 
 def pick_helpline(settings: Settings, helplines: dict[str, Helpline], wanted: str | None) -> Helpline | str:
-    """The helpline asked for, else the default one, else the only one; a message when none fits."""
-    name = wanted or settings.default_helpline or (next(iter(helplines)) if len(helplines) == 1 else None)
+    """The helpline asked for, else the default one, else the only one; a message when none fits.
+
+    With every shipped line running and no default configured, the default is community-1620, as for
+    the single-line paths (flows/content.py); several configured lines without a default: ask.
+    """
+    only = next(iter(helplines)) if len(helplines) == 1 else None
+    name = wanted or settings.default_helpline or only or (
+        SHIPPED_DEFAULT_HELPLINE if SHIPPED_DEFAULT_HELPLINE in helplines else None)
     if name is None:
         return f"say which helpline with --helpline ({', '.join(helplines)})"
     if name not in helplines:
