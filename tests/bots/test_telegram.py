@@ -56,7 +56,8 @@ def test_the_bots_helpline_is_used_unless_a_deep_link_names_another() -> None:
 @pytest.mark.parametrize(("param", "want"), [
     ("uk", (None, "uk")), ("EN", (None, "en")), ("community-1620", ("community-1620", None)),
     ("community-1620_en", ("community-1620", "en")), ("community-1620-uk", ("community-1620", "uk")),
-    ("kids_line_ru", ("kids_line", "ru")),
+    ("kids_line_ru", ("kids_line", "ru")), ("kharkiv-1552", ("kharkiv-1552", None)),
+    ("az-116111_ru", ("az-116111", "ru")), ("kids-xy", ("kids-xy", None)),
     ("kids_xy", ("kids_xy", None)), ("1620", (None, None)), ("a" * 65, (None, None)), ("<x>", (None, None)),
     (None, (None, None)),
 ])
