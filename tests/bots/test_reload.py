@@ -19,8 +19,8 @@ from .test_serve import request, start, wait_health
 
 pytestmark = pytest.mark.slow
 
-OLD = "Вітаємо! Це {helpline}."
-NEW = "Добрий день! Ви написали до {helpline}."
+OLD = "Вітаємо! Це {helpline} —"
+NEW = "Добрий день! Це знову {helpline} —"
 
 
 def greeting(port: int, key: str) -> str:
@@ -65,26 +65,26 @@ def test_sighup_takes_new_content_and_keeps_the_old_one_when_it_is_broken(tmp_pa
     proc = start(tmp_path / "data", port, env=env)
     try:
         wait_health(port, proc)
-        assert "Вітаємо! Це Соціальна лінія 1620." in greeting(port, "before")
+        assert "Вітаємо! Це Служба підтримки 1620 —" in greeting(port, "before")
         assert (tmp_path / "data" / "vikno.pid").read_text().strip() == str(proc.pid)
 
         texts = line / "texts.yml"
         edit(texts, OLD, NEW)
         proc.send_signal(signal.SIGHUP)
-        assert answers_with(port, "Добрий день! Ви написали до Соціальна лінія 1620.")
+        assert answers_with(port, "Добрий день! Це знову Служба підтримки 1620 —")
 
-        edit(texts, "{position}-і", "{posiiton}-і")  # a typo saved in the middle of the day
+        edit(texts, "Це знову {helpline}", "Це знову {helpine}")  # a typo saved in the middle of the day
         proc.send_signal(signal.SIGHUP)
         time.sleep(2)
         assert proc.poll() is None  # still serving
-        assert "Добрий день! Ви написали до" in greeting(port, "after-broken")  # the content it had
+        assert "Добрий день! Це знову" in greeting(port, "after-broken")  # the content it had
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
     assert "content reloaded: community-1620" in err
     assert "content reload refused, the old content stays in use" in err
-    assert "texts.yml, line" in err and "{posiiton}" in err
+    assert "texts.yml, line" in err and "{helpine}" in err
     assert not (tmp_path / "data" / "vikno.pid").exists()  # a stopped server leaves no pid behind
 
 
@@ -99,14 +99,14 @@ def test_vikno_reload_checks_first_then_signals_the_server(tmp_path: Path, line:
         done = vikno("reload", env=env)
         assert done.returncode == 0, done.stderr
         assert f"pid {proc.pid}" in done.stdout
-        assert answers_with(port, "Добрий день! Ви написали до")
+        assert answers_with(port, "Добрий день! Це знову")
 
-        edit(texts, "{position}-і", "{posiiton}-і")
+        edit(texts, "Це знову {helpline}", "Це знову {helpine}")
         refused = vikno("reload", env=env)
         assert refused.returncode == 2
-        assert "texts.yml, line" in refused.stderr and "{posiiton}" in refused.stderr
+        assert "texts.yml, line" in refused.stderr and "{helpine}" in refused.stderr
         assert "fix it and reload again" in refused.stderr  # not "start again": nothing was stopped
-        assert "Добрий день! Ви написали до" in greeting(port, "still")
+        assert "Добрий день! Це знову" in greeting(port, "still")
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=20)

@@ -97,7 +97,7 @@ SAFETY_BUTTONS = {
     "ru": [("Мне угрожает опасность", "safety:danger"), ("Я в безопасности", "safety:safe"),
            ("🙋 Поговорить с человеком", "person")],
     "az": [("Mənə təhlükə var", "safety:danger"), ("Mən təhlükəsizəm", "safety:safe"),
-           ("🙋 Canlı insanla danışmaq", "person")],
+           ("🙋 Operatorla danışmaq", "person")],
     "en": [("I'm in danger now", "safety:danger"), ("I'm safe", "safety:safe"), ("🙋 Talk to a person", "person")],
 }
 

@@ -68,7 +68,7 @@ def test_conversation_survives_kill_9(tmp_path: Path) -> None:
         request(port, "POST", "/api/v1/conversations/k9/messages", {"button": "menu"}, token)
         status, answer = request(port, "POST", "/api/v1/conversations/k9/messages", {"button": "topic:social_benefits"},
                                  token)
-        assert status == 200 and "матеріальну допомогу" in answer["replies"][0]["text"]
+        assert status == 200 and "матеріальної допомоги" in answer["replies"][0]["text"]
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
@@ -93,11 +93,13 @@ def test_broken_content_refuses_to_start(tmp_path: Path) -> None:
     line = tmp_path / "line"
     shutil.copytree(shipped_helpline_folders()[0], line)
     texts = line / "texts.yml"
-    texts.write_text(texts.read_text(encoding="utf-8").replace("{position}-і", "{posiiton}-і"), encoding="utf-8")
+    text = texts.read_text(encoding="utf-8")
+    assert "Вітаємо! Це {helpline}" in text
+    texts.write_text(text.replace("Вітаємо! Це {helpline}", "Вітаємо! Це {helpine}"), encoding="utf-8")
     proc = start(tmp_path / "data", free_port(), env={"VIKNO_HELPLINES": str(line)})
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 2
-    assert "texts.yml, line" in err and "{posiiton}" in err and "Traceback" not in err
+    assert "texts.yml, line" in err and "{helpine}" in err and "Traceback" not in err
 
 
 def test_bad_configuration_says_what_to_fix(tmp_path: Path) -> None:

@@ -376,11 +376,11 @@ async def test_canned_replies_in_the_conversation_language(site: ConsoleSite, mo
     line = site.handoff.helplines["community-1620"]
     monkeypatch.setattr(line, "canned", [SimpleNamespace(
         id="hello", title=Text({"uk": "Привітання", "en": "Greeting", "ru": "Привет", "az": "Salam"}),
-        text=Text({"uk": "Вітаю, це {operator} з {helpline}.", "en": "Hi, {operator} of {helpline} here.",
+        text=Text({"uk": "Вітаю, {helpline}, це {operator}.", "en": "Hi, {operator} of {helpline} here.",
                    "ru": "Здравствуйте, {operator}.", "az": "Salam, {operator}."}))], raising=False)
     op, cid = await with_chat(site, display_name="Олена")
     html = await (await op.get(f"/console/c/{cid}")).text()
-    assert "Привітання" in html and 'data-text="Вітаю, це Олена з Соціальна лінія 1620."' in html
+    assert "Привітання" in html and 'data-text="Вітаю, Служба підтримки 1620, це Олена."' in html
 
 
 # --- closing, transferring, notes, blocking ------------------------------------------------
