@@ -384,7 +384,7 @@ async def test_the_reporter_s_own_chat_keeps_neither_the_answers_nor_the_code(
     made = history[-1]
     assert made.text is not None and "••••-••••-••••" in made.text
     # the report's records carry no time in their ids: they began like the withheld answers' ids, to the ms
-    report = await any_store.reports.by_code("line1620", engine.vault.code_hash(code))
+    report = await any_store.reports.by_code("community-1620", engine.vault.code_hash(code))
     queued = await any_store.messages.history(report.conversation_id)
     for record_id in (report.id, report.conversation_id, queued[0].id):
         assert all(record_id[:10] != m.id[:10] for m in history), record_id
@@ -459,7 +459,7 @@ async def test_nothing_typed_in_the_form_is_lost_and_no_question_is_asked_a_thir
     await engine.handle(tg("а ви прийдете?", user=user))  # not a yes, a no or a number: kept, asked again
     made = await engine.handle(tg("сусіди кажуть вона хворіє", user=user))  # missed twice: anonymous
     assert CODE.search(made.replies[0].text)
-    (queued,) = await any_store.conversations.waiting(["line1620"])
+    (queued,) = await any_store.conversations.waiting(["community-1620"])
     report = await any_store.reports.by_conversation(queued.id)
     assert report.about == "other" and report.urgency == "can_wait" and report.anonymous
     for said in ("не знаю як сказати", "там живе сама, світла нема", "Не виходить з дому тиждень",
@@ -478,7 +478,7 @@ async def test_a_story_told_at_about_whom_goes_with_the_report(engine: Engine, a
     await engine.handle(tg("треба щоб хтось зайшов", user=user))
     await engine.handle(tg(button="report:urgency:soon", user=user))
     await engine.handle(tg(button="report:contact:no", user=user))
-    (queued,) = await any_store.conversations.waiting(["line1620"])
+    (queued,) = await any_store.conversations.waiting(["community-1620"])
     report = await any_store.reports.by_conversation(queued.id)
     assert report.about == "elderly"
     assert report.what == "треба щоб хтось зайшов\nмоя бабуся живе сама і не встає вже третій день"
@@ -496,7 +496,7 @@ async def test_a_crisis_told_about_someone_else_makes_the_report_too(engine: Eng
     assert "112" in crisis.replies[0].text and crisis.conversation.priority == "crisis"
     assert not CODE.search(crisis.replies[0].text)  # the crisis answer first, on its own...
     assert CODE.search(crisis.replies[-1].text)  # ...then the report's code, shown once
-    waiting = await any_store.conversations.waiting(["line1620"])
+    waiting = await any_store.conversations.waiting(["community-1620"])
     cards = [c for c in waiting if c.channel == "report"]
     assert len(waiting) == 2 and len(cards) == 1 and cards[0].priority == "crisis"
     report = await any_store.reports.by_conversation(cards[0].id)
@@ -519,7 +519,7 @@ async def test_a_crisis_in_information_added_with_a_code_reaches_the_report(engi
     await engine.handle(Inbound(channel="rest", user_id="later", button="report:add", kind=Kind.BUTTON))
     crisis = await engine.handle(text("later", "він і маму бʼє"))
     assert "112" in crisis.replies[0].text
-    report = (await any_store.reports.by_code("line1620", engine.vault.code_hash(code)))
+    report = (await any_store.reports.by_code("community-1620", engine.vault.code_hash(code)))
     assert [a["text"] for a in report.additions] == ["він і маму бʼє"]
     card = await any_store.conversations.get(report.conversation_id)
     assert card.priority == "crisis" and card.team is None and card.state == "waiting"
@@ -547,4 +547,4 @@ async def test_a_late_answer_about_whom_corrects_the_guess_and_a_code_in_the_for
     status = await engine.handle(tg(code, user=user))  # a code in the middle of the form: looked up
     assert status.replies[0].text.startswith("Ваше повідомлення:")
     assert "report_draft" not in (await engine.find("telegram", user)).data
-    assert len(await any_store.conversations.waiting(["line1620"])) == 1  # no second report was made
+    assert len(await any_store.conversations.waiting(["community-1620"])) == 1  # no second report was made
