@@ -22,6 +22,7 @@ from vikno.bots.cli import main as cli_main
 from vikno.flows.content import load_helplines, shipped_helpline_folders
 from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound
+from vikno.flows.renamed_lines import move_renamed_lines
 from vikno.storage.errors import ConfigurationError
 from vikno.storage.identity import HASHED_PLATFORM_ID, IdentityVault, PlatformIds
 from vikno.storage.models import Conversation, Message
@@ -93,8 +94,14 @@ async def test_sqlite_a_database_of_schema_1_is_migrated_once_and_dedup_still_wo
 
 
 async def _dedup_and_client_ids_work(store: Store) -> None:
-    """After the migration a platform's retry is still recognised, and found by the platform's own id."""
+    """After the migration a platform's retry is still recognised, and found by the platform's own id.
+
+    The old database's conversations say "line1620"; the shipped line is community-1620 now, and the
+    start moves them (``former_ids``, as ``vikno serve`` does) before anyone writes.
+    """
     engine = _engine(store)
+    moved = await move_renamed_lines(store, engine.helplines)
+    assert len(moved) == 1 and "of helpline 'line1620' moved to 'community-1620'" in moved[0]
     count = await store.messages.count()
     retry = await engine.handle(RETRY)
     assert retry.duplicate is True and await store.messages.count() == count
