@@ -98,7 +98,7 @@ def test_no_module_on_the_way_of_a_message_names_a_channel(path: str) -> None:
 
 
 def _conversation(channel: str) -> Conversation:
-    return Conversation(helpline="line1620", channel=channel, user_key="k", address=None)
+    return Conversation(helpline="community-1620", channel=channel, user_key="k", address=None)
 
 
 async def test_an_internal_note_is_never_delivered() -> None:

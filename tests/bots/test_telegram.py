@@ -792,7 +792,7 @@ async def test_the_optional_questions_in_telegram_are_buttons_with_skip_and_answ
         tmp_path: Path, fake: FakeTelegram) -> None:
     """A line that asks at the start: after /start's greeting (menu kept on it), age, then gender, then skip."""
     helplines = load_helplines(shipped_helpline_folders())
-    line = helplines["line1620"]
+    line = helplines["community-1620"]
     line.settings = line.settings.model_copy(update={"profile_questions": ProfileSettings(ask="start")})
     async with vikno(tmp_path, fake, helplines) as client:
         await post(client, start(1))

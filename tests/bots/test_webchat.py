@@ -394,7 +394,7 @@ async def test_the_optional_question_comes_as_buttons_with_skip_and_a_typed_mess
     from vikno.flows.content import ProfileSettings
 
     helplines = load_helplines(shipped_helpline_folders())
-    line = helplines["line1620"]
+    line = helplines["community-1620"]
     line.settings = line.settings.model_copy(update={"profile_questions": ProfileSettings(ask="start")})
     settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"})
     async with TestClient(TestServer(with_webchat(build_app(settings, helplines), settings))) as client:

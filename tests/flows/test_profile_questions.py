@@ -48,7 +48,7 @@ def nlu() -> ScriptedNLU:
 
 
 def ask(engine: Engine, how: str) -> None:
-    shipped = engine.helplines["line1620"]
+    shipped = engine.helplines["community-1620"]
     shipped.settings = shipped.settings.model_copy(update={"profile_questions": ProfileSettings(ask=how)})
 
 
@@ -86,7 +86,7 @@ async def test_the_shipped_line_asks_at_the_end_and_the_answers_are_events(engin
     assert message_view(pressed[0], "en")["text"] == (
         "[an answer to the optional age or gender question: counted in the figures only]")
     assert await any_store.events.count_by("topic", kind="profile_answered") == {None: 2}  # tied to no topic
-    found = await any_store.figures(Period("line1620", date(2026, 11, 1), date(2026, 11, 30), "Europe/Kyiv"))
+    found = await any_store.figures(Period("community-1620", date(2026, 11, 1), date(2026, 11, 30), "Europe/Kyiv"))
     assert found.by_age_group == {"adult": 1} and found.by_gender == {"female": 1}
 
 
@@ -100,7 +100,7 @@ async def test_the_figures_count_an_answered_conversation_and_the_rest_as_unknow
             continue
         await engine.handle(press(user, f"profile:age_group:{age}"))
         await engine.handle(press(user, f"profile:gender:{gender}") if gender else text(user, "пропустити"))
-    found = await any_store.figures(Period("line1620", date(2026, 11, 1), date(2026, 11, 30), "Europe/Kyiv"))
+    found = await any_store.figures(Period("community-1620", date(2026, 11, 1), date(2026, 11, 30), "Europe/Kyiv"))
     assert found.conversations == 3
     assert found.by_age_group == {"adult": 1, "child": 1, "unknown": 1}
     assert found.by_gender == {"male": 1, "unknown": 2}
@@ -229,7 +229,7 @@ async def test_a_forged_or_repeated_answer_counts_nothing(engine: Engine, any_st
     await thank(engine, "r4")
     await engine.handle(press("r4", "profile:age_group:child"))
     await engine.handle(press("r4", "profile:age_group:child"))  # pressed twice: counted once
-    found = await any_store.figures(Period("line1620", date(2026, 11, 1), date(2026, 11, 30), "Europe/Kyiv"))
+    found = await any_store.figures(Period("community-1620", date(2026, 11, 1), date(2026, 11, 30), "Europe/Kyiv"))
     assert found.by_age_group == {"child": 1, "unknown": 3}
 
 

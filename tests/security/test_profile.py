@@ -30,7 +30,7 @@ from .table import Attack, rows
 async def asking_site(tmp_path: Path, any_store: Store, request: pytest.FixtureRequest) -> AsyncIterator[ConsoleSite]:
     settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"})
     helplines = load_helplines(shipped_helpline_folders())
-    line = helplines["line1620"]
+    line = helplines["community-1620"]
     line.settings = line.settings.model_copy(update={"profile_questions": ProfileSettings(ask="start")})
     async with serving(build_app(settings, helplines, store=app_store(any_store, request))) as site:
         yield site
