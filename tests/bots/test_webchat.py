@@ -401,7 +401,7 @@ async def test_the_optional_question_comes_as_buttons_with_skip_and_a_typed_mess
         ws, first = await hello(client)
         first_key = first["key"]
         _, replies, _ = await turn(ws, {"type": "message", "id": "m1", "text": "Привіт"})
-        assert "Соціальна лінія 1620" in replies[0]["text"] and len(replies) == 2
+        assert "Служба підтримки 1620" in replies[0]["text"] and len(replies) == 2
         assert [(b["title"], b["payload"]) for b in replies[1]["buttons"]] == [
             ("до 18", "profile:age_group:child"), ("18 і старше", "profile:age_group:adult"),
             ("Пропустити", "profile:skip")]
