@@ -154,3 +154,13 @@ async def test_the_stored_records_of_line1620_move_to_community_1620(any_store: 
 def test_the_shipped_folders_are_the_profiles_and_the_shared_texts() -> None:
     assert (SHIPPED_CONTENT / "_common" / "texts.yml") == COMMON_TEXTS
     assert "_common" not in SHIPPED and "line1620" not in SHIPPED
+
+
+async def test_the_child_line_asks_age_and_gender_after_a_bare_hello_and_never_before_help(
+        engine: Engine, any_store: Store) -> None:
+    """az-116111 reports its calls by age group and gender (its seed article): the optional questions,
+    asked after a greeting that says nothing yet; a first message with a question gets its answer."""
+    hello = await engine.handle(Inbound(channel="rest", user_id="child-1", kind=Kind.START, helpline="az-116111"))
+    assert [b.payload for b in hello.replies[-1].buttons][:2] == ["profile:age_group:child", "profile:age_group:adult"]
+    asked = await engine.handle(_inbound("az-116111", "child-2", button="topic:education"))
+    assert not any(b.payload.startswith("profile:") for r in asked.replies for b in r.buttons)
