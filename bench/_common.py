@@ -47,8 +47,15 @@ UKRAINIAN_REPLIES: tuple[str, ...] = (
 #: and one typed question.
 GREETING = "Добрий день! Мені потрібна консультація щодо соціальної допомоги."
 QUESTION = "Мамі 82 роки, живе сама в селі, потрібен догляд вдома. Куди звернутися в громаді?"
-PLAN: tuple[str, ...] = ("topic:disability", "menu", "topic:elderly_care", "menu", "text", "topic:social_benefits",
-                         "menu")
+PLAN: tuple[str, ...] = (
+    "topic:disability",
+    "menu",
+    "topic:elderly_care",
+    "menu",
+    "text",
+    "topic:social_benefits",
+    "menu",
+)
 REST_PATH = "/api/v1/conversations/{key}/messages"
 #: REST conversation key -> the token of its first answer (every later message must send it).
 REST_TOKENS: dict[str, str] = {}
@@ -127,8 +134,10 @@ def free_port() -> int:
 
 def machine_note() -> str:
     """One line on what the figures were measured on, printed with them."""
-    return (f"machine: {os.cpu_count()} CPU core(s), {platform.system()} {platform.machine()}, "
-            f"Python {sys.version.split()[0]}")
+    return (
+        f"machine: {os.cpu_count()} CPU core(s), {platform.system()} {platform.machine()}, "
+        f"Python {sys.version.split()[0]}"
+    )
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -228,15 +237,27 @@ def spawn(name: str, argv: list[str], env: dict[str, str], log: Path, port: int 
 def start_vikno(folder: Path, port: int, **env: str) -> ChildProcess:
     """``vikno serve`` on the embedded store in ``folder`` (NLU off unless ``env`` says so)."""
     # one client address sends everything: the per-address limits would measure themselves
-    environ = {**os.environ, "VIKNO_DATA_DIR": str(folder / "data"), "VIKNO_NLU": "none",
-               "VIKNO_LOG_LEVEL": "WARNING", "VIKNO_RATE_LIMITS": "off", **env}
+    environ = {
+        **os.environ,
+        "VIKNO_DATA_DIR": str(folder / "data"),
+        "VIKNO_NLU": "none",
+        "VIKNO_LOG_LEVEL": "WARNING",
+        "VIKNO_RATE_LIMITS": "off",
+        **env,
+    }
     environ.pop("MONGODB_URI", None)  # these benchmarks are about the embedded store
-    return spawn("vikno serve", [sys.executable, "-m", "vikno.bots", "serve", "--port", str(port)], environ,
-                 folder / "server.log", port)
+    return spawn(
+        "vikno serve",
+        [sys.executable, "-m", "vikno.bots", "serve", "--port", str(port)],
+        environ,
+        folder / "server.log",
+        port,
+    )
 
 
-async def wait_ready(process: ChildProcess, path: str = "/healthz", timeout: float = 60.0,
-                     since: float | None = None) -> float:
+async def wait_ready(
+    process: ChildProcess, path: str = "/healthz", timeout: float = 60.0, since: float | None = None
+) -> float:
     """Seconds from ``since`` (default: now) until ``path`` answers 200; its JSON lands in ``process.health``.
 
     Raises with the log's tail if the process dies or takes longer than ``timeout``.
@@ -272,8 +293,9 @@ class Drive:
     client_cpu_pct: float
 
 
-async def drive(people: list[Any], connections: int, seconds: float, one: Callable[[Any], Awaitable[None]],
-                server: ChildProcess) -> Drive:
+async def drive(
+    people: list[Any], connections: int, seconds: float, one: Callable[[Any], Awaitable[None]], server: ChildProcess
+) -> Drive:
     """``connections`` workers share ``people`` for ``seconds``, one request per person at a time."""
     import asyncio
     import time

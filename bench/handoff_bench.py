@@ -65,7 +65,6 @@ PASSWORD = "bench-password-1620"
 CRISIS_TEXT = "не хочу більше жити"
 
 
-
 # --- (a) concurrent claims -----------------------------------------------------------
 
 
@@ -74,17 +73,33 @@ async def fill_queue(store: Store, count: int) -> None:
     start = utcnow() - timedelta(seconds=count)
     priorities = [Priority.ROUTINE, Priority.REQUEST, Priority.REQUEST, Priority.URGENT_REPORT, Priority.CRISIS]
     for i in range(count):
-        await store.conversations.create(Conversation(
-            helpline=HELPLINE, channel="rest", user_key=f"bench-{uuid.uuid4().hex}", state=State.WAITING,
-            language="uk", priority=priorities[i % len(priorities)], enqueued_at=start + timedelta(seconds=i)))
+        await store.conversations.create(
+            Conversation(
+                helpline=HELPLINE,
+                channel="rest",
+                user_key=f"bench-{uuid.uuid4().hex}",
+                state=State.WAITING,
+                language="uk",
+                priority=priorities[i % len(priorities)],
+                enqueued_at=start + timedelta(seconds=i),
+            )
+        )
 
 
 async def make_operators(store: Store, count: int, capacity: int) -> list[Operator]:
     operators = []
     for i in range(count):
-        operators.append(await store.operators.create(Operator(
-            login=f"bench-op-{i}-{uuid.uuid4().hex[:6]}", display_name=f"Operator {i}", password_hash="-",
-            presence="online", capacity=capacity)))
+        operators.append(
+            await store.operators.create(
+                Operator(
+                    login=f"bench-op-{i}-{uuid.uuid4().hex[:6]}",
+                    display_name=f"Operator {i}",
+                    password_hash="-",
+                    presence="online",
+                    capacity=capacity,
+                )
+            )
+        )
     return operators
 
 
@@ -100,8 +115,9 @@ async def claim_storm(store: Store, operators: list[Operator], mode: str) -> dic
         while True:
             started = time.perf_counter()
             if mode == "claim_next":
-                conv = await store.conversations.claim_next(op.id, helplines=[HELPLINE], teams=None, languages=None,
-                                                            now=utcnow())
+                conv = await store.conversations.claim_next(
+                    op.id, helplines=[HELPLINE], teams=None, languages=None, now=utcnow()
+                )
             else:
                 try:
                     conv = await handoff.take_next(op)
@@ -126,9 +142,14 @@ async def claim_storm(store: Store, operators: list[Operator], mode: str) -> dic
         if conv is None or conv.operator_id != op_id or conv.state != State.WITH_OPERATOR:
             mismatched += 1
     ms = [x * 1000 for x in latencies]
-    return {"claims": len(taken), "p50_ms": percentile(ms, 50), "p99_ms": percentile(ms, 99),
-            "max_ms": max(ms) if ms else 0.0, "claims_per_s": len(taken) / elapsed if elapsed else 0.0,
-            "double_claims": double + mismatched}
+    return {
+        "claims": len(taken),
+        "p50_ms": percentile(ms, 50),
+        "p99_ms": percentile(ms, 99),
+        "max_ms": max(ms) if ms else 0.0,
+        "claims_per_s": len(taken) / elapsed if elapsed else 0.0,
+        "double_claims": double + mismatched,
+    }
 
 
 async def claims_on(store: Store, conversations: int, claimers: int) -> dict[str, dict[str, Any]]:
@@ -184,12 +205,6 @@ async def bench_claims(args: argparse.Namespace) -> dict[str, Any]:
 # --- (b) crisis to every console -------------------------------------------------------
 
 
-
-
-
-
-
-
 async def seed_operators(folder: Path, count: int) -> list[str]:
     """Accounts written into the store before the server starts (one argon2 hash for all)."""
     from vikno.storage.sqlite.store import SqliteStore
@@ -199,8 +214,9 @@ async def seed_operators(folder: Path, count: int) -> list[str]:
     hashed = hash_password(PASSWORD)
     logins = [f"op{i:03d}" for i in range(count)] + ["cleaner"]
     for login in logins:
-        await store.operators.create(Operator(login=login, display_name=login, password_hash=hashed,
-                                              presence="online", capacity=50))
+        await store.operators.create(
+            Operator(login=login, display_name=login, password_hash=hashed, presence="online", capacity=50)
+        )
     await store.close()
     return logins
 
@@ -217,8 +233,11 @@ class OperatorClient:
     async def log_in(self) -> None:
         async with self.http.get(f"{self.base}/console/login") as resp:
             token = re.search(r'name="csrf" value="([^"]+)"', await resp.text()).group(1)  # type: ignore[union-attr]
-        async with self.http.post(f"{self.base}/console/login", allow_redirects=False,
-                                  data={"csrf": token, "login": self.login, "password": PASSWORD}) as resp:
+        async with self.http.post(
+            f"{self.base}/console/login",
+            allow_redirects=False,
+            data={"csrf": token, "login": self.login, "password": PASSWORD},
+        ) as resp:
             if resp.status != 303:
                 raise RuntimeError(f"{self.login} could not log in: {resp.status}")
         async with self.http.get(f"{self.base}/console/queue") as resp:
@@ -249,8 +268,12 @@ class OperatorClient:
         return queue[0]["id"] if queue else None
 
     async def post(self, path: str, data: dict[str, str]) -> int:
-        async with self.http.post(f"{self.base}{path}", data={**data, "csrf": self.csrf}, allow_redirects=False,
-                                  headers={"Accept": "application/json"}) as resp:
+        async with self.http.post(
+            f"{self.base}{path}",
+            data={**data, "csrf": self.csrf},
+            allow_redirects=False,
+            headers={"Accept": "application/json"},
+        ) as resp:
             return resp.status
 
     async def close(self) -> None:
@@ -278,8 +301,9 @@ async def bench_crisis(args: argparse.Namespace) -> dict[str, Any]:
             await asyncio.gather(*(c.open_socket() for c in operators))
             async with aiohttp.ClientSession() as person:
                 for n in range(5):  # routine requests already waiting
-                    async with person.post(f"{base}/api/v1/conversations/routine-{n}/messages",
-                                           json={"button": "person"}) as resp:
+                    async with person.post(
+                        f"{base}/api/v1/conversations/routine-{n}/messages", json={"button": "person"}
+                    ) as resp:
                         assert resp.status == 200
                 await asyncio.sleep(0.3)
                 for c in operators:
@@ -289,8 +313,9 @@ async def bench_crisis(args: argparse.Namespace) -> dict[str, Any]:
                 queue_s: list[float] = []
                 for r in range(args.rounds):
                     sent = time.perf_counter()
-                    async with person.post(f"{base}/api/v1/conversations/crisis-{r}/messages",
-                                           json={"text": CRISIS_TEXT}) as resp:
+                    async with person.post(
+                        f"{base}/api/v1/conversations/crisis-{r}/messages", json={"text": CRISIS_TEXT}
+                    ) as resp:
                         assert resp.status == 200, await resp.text()
 
                     async def one(c: OperatorClient, sent: float) -> tuple[float, float]:
@@ -304,18 +329,28 @@ async def bench_crisis(args: argparse.Namespace) -> dict[str, Any]:
                     timings = await asyncio.gather(*(one(c, sent) for c in operators))
                     nudge_s.append(max(t[0] for t in timings))
                     queue_s.append(max(t[1] for t in timings))
-                    crisis_id = await (operators[0].queue_first())
+                    crisis_id = await operators[0].queue_first()
                     assert crisis_id is not None
                     assert await cleaner.post(f"/console/c/{crisis_id}/pick", {}) == 200
-                    assert await cleaner.post(f"/console/c/{crisis_id}/close",
-                                              {"category": "mental_health", "outcome": "referred"}) == 200
+                    assert (
+                        await cleaner.post(
+                            f"/console/c/{crisis_id}/close", {"category": "mental_health", "outcome": "referred"}
+                        )
+                        == 200
+                    )
                     await asyncio.sleep(0.2)
                     for c in operators:  # the pick/close nudges of this round
                         while not c.nudges.empty():
                             c.nudges.get_nowait()
-            return {"operators": len(operators), "rounds": args.rounds, "served_by": "vikno serve",
-                    "all_nudged_p50_s": percentile(nudge_s, 50), "all_nudged_max_s": max(nudge_s),
-                    "all_queues_first_p50_s": percentile(queue_s, 50), "all_queues_first_max_s": max(queue_s)}
+            return {
+                "operators": len(operators),
+                "rounds": args.rounds,
+                "served_by": "vikno serve",
+                "all_nudged_p50_s": percentile(nudge_s, 50),
+                "all_nudged_max_s": max(nudge_s),
+                "all_queues_first_p50_s": percentile(queue_s, 50),
+                "all_queues_first_max_s": max(queue_s),
+            }
         finally:
             for client in clients:
                 await client.close()
@@ -336,29 +371,63 @@ def report(claims: dict[str, Any], crisis: dict[str, Any] | None, claimers: int)
             clean = r["double_claims"] == 0 and r["left_waiting"] == 0
             passed = clean and (not target or r["p99_ms"] <= TARGET_CLAIM_P99_MS)
             ok &= passed
-            note = (f"p99 <= {TARGET_CLAIM_P99_MS:.0f} ms, 0 double: {verdict(passed)}" if target
-                    else f"0 double: {verdict(clean)} (latency: information)")
-            rows.append([adapter, mode, modes["conversations"], claimers, r["p50_ms"], r["p99_ms"], r["max_ms"],
-                         r["claims_per_s"], r["double_claims"], note])
-    text = ["(a) concurrent claims", table(
-        ["store", "call", "waiting", "claimers", "p50 ms", "p99 ms", "max ms", "claims/s", "double", "target"], rows)]
+            note = (
+                f"p99 <= {TARGET_CLAIM_P99_MS:.0f} ms, 0 double: {verdict(passed)}"
+                if target
+                else f"0 double: {verdict(clean)} (latency: information)"
+            )
+            rows.append(
+                [
+                    adapter,
+                    mode,
+                    modes["conversations"],
+                    claimers,
+                    r["p50_ms"],
+                    r["p99_ms"],
+                    r["max_ms"],
+                    r["claims_per_s"],
+                    r["double_claims"],
+                    note,
+                ]
+            )
+    text = [
+        "(a) concurrent claims",
+        table(
+            ["store", "call", "waiting", "claimers", "p50 ms", "p99 ms", "max ms", "claims/s", "double", "target"], rows
+        ),
+    ]
     if crisis is not None:
         passed = crisis["all_queues_first_max_s"] <= TARGET_CRISIS_S
         ok &= passed
-        text += ["", f"(b) crisis to console ({crisis['operators']} operators with /console/ws open, "
-                     f"{crisis['rounds']} crises; served by {crisis['served_by']})", table(
-            ["measure", "p50 s", "max s", "target"],
-            [["every socket has the crisis nudge", crisis["all_nudged_p50_s"], crisis["all_nudged_max_s"], ""],
-             ["every queue JSON shows it first", crisis["all_queues_first_p50_s"], crisis["all_queues_first_max_s"],
-              f"<= {TARGET_CRISIS_S:.0f} s: {verdict(passed)}"]])]
+        text += [
+            "",
+            f"(b) crisis to console ({crisis['operators']} operators with /console/ws open, "
+            f"{crisis['rounds']} crises; served by {crisis['served_by']})",
+            table(
+                ["measure", "p50 s", "max s", "target"],
+                [
+                    ["every socket has the crisis nudge", crisis["all_nudged_p50_s"], crisis["all_nudged_max_s"], ""],
+                    [
+                        "every queue JSON shows it first",
+                        crisis["all_queues_first_p50_s"],
+                        crisis["all_queues_first_max_s"],
+                        f"<= {TARGET_CRISIS_S:.0f} s: {verdict(passed)}",
+                    ],
+                ],
+            ),
+        ]
     return "\n".join(text), ok
 
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--conversations", type=int, default=2000, help="waiting conversations (SQLite)")
-    parser.add_argument("--mongo-conversations", type=int, default=200,
-                        help="waiting conversations on MongoDB (mongoeco scans on every insert: keep small)")
+    parser.add_argument(
+        "--mongo-conversations",
+        type=int,
+        default=200,
+        help="waiting conversations on MongoDB (mongoeco scans on every insert: keep small)",
+    )
     parser.add_argument("--claimers", type=int, default=100)
     parser.add_argument("--operators", type=int, default=50, help="operators with the console open, for (b)")
     parser.add_argument("--rounds", type=int, default=10, help="crisis messages sent, for (b)")

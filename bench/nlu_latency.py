@@ -1,8 +1,8 @@
 """NLU latency and training-time benchmark (one process, crisis layer included).
 
-    python bench/nlu_latency.py                 # shipped data
-    python bench/nlu_latency.py --data DIR      # any Rasa NLU YAML data set
-    python bench/nlu_latency.py --synthetic     # 15,000 examples / 150 intents
+python bench/nlu_latency.py                 # shipped data
+python bench/nlu_latency.py --data DIR      # any Rasa NLU YAML data set
+python bench/nlu_latency.py --synthetic     # 15,000 examples / 150 intents
 """
 
 from __future__ import annotations
@@ -66,11 +66,15 @@ def main() -> int:
     r = _measure(nlu, texts, args.rounds)
     rep = clf.report
     print(f"data: {label}")
-    print(f"training: {train_s:.2f} s for {rep.n_examples} examples / {rep.n_intents} intents "
-          "(incl. cross-validation for calibration and threshold)")
+    print(
+        f"training: {train_s:.2f} s for {rep.n_examples} examples / {rep.n_intents} intents "
+        "(incl. cross-validation for calibration and threshold)"
+    )
     print(f"cross-validated accuracy on training data: {100 * rep.cv_accuracy:.1f}%  threshold {rep.threshold:.3f}")
-    print(f"parse (language + classifier + crisis): median {r['median_ms']:.3f} ms, p99 {r['p99_ms']:.3f} ms, "
-          f"{r['parses_per_s']:.0f} parses/s over {r['n']} parses")
+    print(
+        f"parse (language + classifier + crisis): median {r['median_ms']:.3f} ms, p99 {r['p99_ms']:.3f} ms, "
+        f"{r['parses_per_s']:.0f} parses/s over {r['n']} parses"
+    )
     return 0
 
 

@@ -43,9 +43,11 @@ from vikno.nlu.builtin import BuiltinNLU
 from vikno.nlu.cli import main as nlu_main
 
 MIRROR = Path("/work/.mirror/clinc+oos-eval/repo")
-GET_DATA = ("the data is github.com/clinc/oos-eval, data/data_full.json: download that file and pass its "
-            "path, or clone the repository (git clone https://github.com/clinc/oos-eval) and pass --clinc-mirror "
-            "PATH/.git")
+GET_DATA = (
+    "the data is github.com/clinc/oos-eval, data/data_full.json: download that file and pass its "
+    "path, or clone the repository (git clone https://github.com/clinc/oos-eval) and pass --clinc-mirror "
+    "PATH/.git"
+)
 
 
 def _yaml_line(text: str) -> str:
@@ -128,14 +130,25 @@ def run_setting(data: dict, split: str, with_oos: bool, work: Path, verbose: boo
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("json", nargs="?", type=Path, help="CLINC150-style data_full.json")
-    ap.add_argument("--clinc-mirror", nargs="?", const=str(MIRROR), default=None, metavar="GIT_DIR",
-                    help=f"read data/data_full.json from this git repository's HEAD (default {MIRROR})")
+    ap.add_argument(
+        "--clinc-mirror",
+        nargs="?",
+        const=str(MIRROR),
+        default=None,
+        metavar="GIT_DIR",
+        help=f"read data/data_full.json from this git repository's HEAD (default {MIRROR})",
+    )
     ap.add_argument("--split", default="test", choices=["test", "val"], help="evaluation split (tune on val)")
     ap.add_argument("--settings", default="ab", help="a = threshold only, b = with oos_train (default: ab)")
     ap.add_argument("--json-out", action="store_true", help="print one JSON object per setting")
     ap.add_argument("--keep", type=Path, default=None, help="keep the converted data and models here")
-    ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                    help="override a classifier parameter for an experiment, e.g. oos_weight=0.2 (tune on --split val)")
+    ap.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a classifier parameter for an experiment, e.g. oos_weight=0.2 (tune on --split val)",
+    )
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     if args.param:
@@ -143,6 +156,7 @@ def main() -> int:
         from vikno.nlu.classifier import IntentClassifier
 
         over = {k: json.loads(v) for k, v in (p.split("=", 1) for p in args.param)}
+
         class _Overridden(IntentClassifier):
             def __init__(self, **p: object) -> None:
                 super().__init__(**{**over, **p})
@@ -154,8 +168,9 @@ def main() -> int:
     elif args.clinc_mirror:
         if not Path(args.clinc_mirror).exists():
             raise SystemExit(f"no CLINC150 repository at {args.clinc_mirror}: {GET_DATA}")
-        raw = subprocess.run(["git", "--git-dir", args.clinc_mirror, "show", "HEAD:data/data_full.json"],
-                             check=True, capture_output=True).stdout
+        raw = subprocess.run(
+            ["git", "--git-dir", args.clinc_mirror, "show", "HEAD:data/data_full.json"], check=True, capture_output=True
+        ).stdout
         data = json.loads(raw)
     else:
         ap.error("give a JSON path or --clinc-mirror")
@@ -169,18 +184,26 @@ def main() -> int:
             if args.json_out:
                 print(json.dumps(r))
                 continue
-            label = {"a": "(a) trained WITHOUT out-of-scope examples (threshold only)",
-                     "b": "(b) trained WITH oos_train examples (rejection class + threshold)"}[s]
+            label = {
+                "a": "(a) trained WITHOUT out-of-scope examples (threshold only)",
+                "b": "(b) trained WITH oos_train examples (rejection class + threshold)",
+            }[s]
             print(label)
-            print(f"  {args.split}: {r['n_in_scope']} in-scope, {r['n_oos']} out-of-scope messages; "
-                  f"operating threshold {r['threshold']:.3f}")
-            print(f"  in-scope accuracy at the operating threshold: {100 * r['in_scope_accuracy']:.2f}%"
-                  f"   (top-1 before threshold: {100 * r['in_scope_accuracy_no_threshold']:.2f}%)")
+            print(
+                f"  {args.split}: {r['n_in_scope']} in-scope, {r['n_oos']} out-of-scope messages; "
+                f"operating threshold {r['threshold']:.3f}"
+            )
+            print(
+                f"  in-scope accuracy at the operating threshold: {100 * r['in_scope_accuracy']:.2f}%"
+                f"   (top-1 before threshold: {100 * r['in_scope_accuracy_no_threshold']:.2f}%)"
+            )
             print(f"  OOS recall at the same threshold:           {100 * r['oos_recall']:.2f}%")
             print(f"  macro-F1 (in-scope intents):                {100 * r['macro_f1']:.2f}%")
             print(f"  training (vikno nlu train, incl. calibration): {r['train_seconds']:.1f} s")
-            print(f"  parse latency (language + classifier + crisis): median {r['parse_median_ms']:.3f} ms, "
-                  f"p99 {r['parse_p99_ms']:.3f} ms")
+            print(
+                f"  parse latency (language + classifier + crisis): median {r['parse_median_ms']:.3f} ms, "
+                f"p99 {r['parse_p99_ms']:.3f} ms"
+            )
             sys.stdout.flush()
     return 0
 

@@ -28,16 +28,22 @@ LANGS = ("uk", "ru", "az", "en")
 
 
 def _row(ev) -> str:
-    return (f"{100 * ev.accuracy:.1f}/{100 * ev.accuracy_no_threshold:.1f}/"
-            f"{100 * ev.in_scope_fallback_rate:.1f}/{100 * ev.oos_recall:.0f}")
+    return (
+        f"{100 * ev.accuracy:.1f}/{100 * ev.accuracy_no_threshold:.1f}/"
+        f"{100 * ev.in_scope_fallback_rate:.1f}/{100 * ev.oos_recall:.0f}"
+    )
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cv", type=int, default=5, help="folds of the per-language cross-validation (0: skip)")
     ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
-    ap.add_argument("--data", type=Path, default=None, help="training data (default: the shipped nlu/data); the "
-                    "held-out files are always the shipped ones")
+    ap.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="training data (default: the shipped nlu/data); the held-out files are always the shipped ones",
+    )
     args = ap.parse_args()
     over = {k: json.loads(v) for k, v in (p.split("=", 1) for p in args.param)}
     for key in ("char_range", "phrase_range"):
@@ -54,14 +60,17 @@ def main() -> int:
             exs = [e for e in load_examples(shipped / lang / name) if not is_crisis_label(e.intent)]
             scored = score_examples(exs, lambda t: clf.rank(t, top=1)[0], clf.threshold)
             cells.append(_row(evaluate_scored(scored, clf.intents)))
-        print(f"{name} uk ru az en: {' | '.join(cells)}   (train {train_s:.1f} s, threshold {clf.threshold:.3f})",
-              flush=True)
+        print(
+            f"{name} uk ru az en: {' | '.join(cells)}   (train {train_s:.1f} s, threshold {clf.threshold:.3f})",
+            flush=True,
+        )
     if args.cv:
         cells = []
         for lang in LANGS:
             exs = [e for e in load_examples(training_files(data / lang)) if not is_crisis_label(e.intent)]
-            scored, known = cross_validate(exs, args.cv, lambda xs: IntentClassifier(**over).fit(
-                [e.text for e in xs], [e.intent for e in xs]))
+            scored, known = cross_validate(
+                exs, args.cv, lambda xs: IntentClassifier(**over).fit([e.text for e in xs], [e.intent for e in xs])
+            )
             cells.append(_row(evaluate_scored(scored, known)))
         print(f"CV{args.cv} uk ru az en: {' | '.join(cells)}", flush=True)
     return 0

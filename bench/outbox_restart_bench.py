@@ -55,8 +55,13 @@ HELPLINE = "line1620"
 TARGET_SECONDS = 2.0
 #: Telegram's pace per chat, as the outbox keeps it (bots/telegram.py).
 PER_CHAT_INTERVAL = 1.0
-STEPS = ("Добрий день! Мені потрібна консультація щодо соціальної допомоги.", "menu",
-         "topic:social_benefits", "menu", "topic:elderly_care")
+STEPS = (
+    "Добрий день! Мені потрібна консультація щодо соціальної допомоги.",
+    "menu",
+    "topic:social_benefits",
+    "menu",
+    "topic:elderly_care",
+)
 
 _ids = itertools.count(1)
 
@@ -77,12 +82,25 @@ class Round:
 
 
 def start(folder: Path, port: int, fake: FakeTelegram, n: int) -> ChildProcess:
-    env = {**os.environ, "VIKNO_DATA_DIR": str(folder / "data"), "VIKNO_NLU": "none", "VIKNO_LOG_LEVEL": "WARNING",
-           "VIKNO_TELEGRAM_TOKEN": TOKEN, "VIKNO_TELEGRAM_API": fake.url, "VIKNO_TELEGRAM_MODE": "webhook",
-           "VIKNO_TELEGRAM_SECRET": SECRET, "VIKNO_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    env = {
+        **os.environ,
+        "VIKNO_DATA_DIR": str(folder / "data"),
+        "VIKNO_NLU": "none",
+        "VIKNO_LOG_LEVEL": "WARNING",
+        "VIKNO_TELEGRAM_TOKEN": TOKEN,
+        "VIKNO_TELEGRAM_API": fake.url,
+        "VIKNO_TELEGRAM_MODE": "webhook",
+        "VIKNO_TELEGRAM_SECRET": SECRET,
+        "VIKNO_PUBLIC_URL": f"http://127.0.0.1:{port}",
+    }
     env.pop("MONGODB_URI", None)
-    return spawn("vikno serve", [sys.executable, "-m", "vikno.bots", "serve", "--port", str(port)], env,
-                 folder / f"server-{n}.log", port)
+    return spawn(
+        "vikno serve",
+        [sys.executable, "-m", "vikno.bots", "serve", "--port", str(port)],
+        env,
+        folder / f"server-{n}.log",
+        port,
+    )
 
 
 async def first_health(process: ChildProcess, session: aiohttp.ClientSession, within: float = 60.0) -> float:
@@ -105,20 +123,36 @@ def update(chat_id: int, step: str, n: int) -> dict[str, Any]:
     user = {"id": chat_id, "is_bot": False, "first_name": "Bench", "language_code": "uk"}
     chat = {"id": chat_id, "first_name": "Bench", "type": "private"}
     if step != "menu" and ":" not in step:
-        return {"update_id": next(_ids), "message": {"message_id": n, "from": user, "chat": chat,
-                                                      "date": int(time.time()), "text": step}}
-    return {"update_id": next(_ids), "callback_query": {
-        "id": str(next(_ids)), "from": user, "chat_instance": "1", "data": step,
-        "message": {"message_id": 10_000 + n, "from": {"id": 424242, "is_bot": True, "first_name": "vikno"},
-                    "chat": chat, "date": int(time.time()), "text": "…"}}}
+        return {
+            "update_id": next(_ids),
+            "message": {"message_id": n, "from": user, "chat": chat, "date": int(time.time()), "text": step},
+        }
+    return {
+        "update_id": next(_ids),
+        "callback_query": {
+            "id": str(next(_ids)),
+            "from": user,
+            "chat_instance": "1",
+            "data": step,
+            "message": {
+                "message_id": 10_000 + n,
+                "from": {"id": 424242, "is_bot": True, "first_name": "vikno"},
+                "chat": chat,
+                "date": int(time.time()),
+                "text": "…",
+            },
+        },
+    }
 
 
 async def converse(process: ChildProcess, session: aiohttp.ClientSession, chats: list[int], steps: int) -> None:
     async def person(chat_id: int) -> None:
         for n, step in enumerate(STEPS[:steps], 1):
-            async with session.post(process.base + "/telegram/webhook", data=json.dumps(update(chat_id, step, n)),
-                                    headers={"Content-Type": "application/json",
-                                             "X-Telegram-Bot-Api-Secret-Token": SECRET}) as resp:
+            async with session.post(
+                process.base + "/telegram/webhook",
+                data=json.dumps(update(chat_id, step, n)),
+                headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET},
+            ) as resp:
                 if resp.status != 200:
                     raise RuntimeError(f"webhook answered {resp.status}: {await resp.text()}")
 
@@ -133,8 +167,9 @@ async def outbox(data_dir: Path, chats: list[int]) -> dict[int, list[tuple[str, 
     try:
         out = {}
         for chat_id in chats:
-            conversation = await store.conversations.find_by_user(HELPLINE, "telegram",
-                                                                  vault.user_key("telegram", str(chat_id)))
+            conversation = await store.conversations.find_by_user(
+                HELPLINE, "telegram", vault.user_key("telegram", str(chat_id))
+            )
             history = await store.messages.history(conversation.id) if conversation else []
             out[chat_id] = [(m.text or "", m.delivery or "") for m in history if m.delivery is not None]
         return out
@@ -159,15 +194,17 @@ async def one_round(mode: str, n: int, args: argparse.Namespace, session: aiohtt
             await asyncio.to_thread(vikno.proc.wait, 60)
             stopped_at = time.monotonic()
             before = {c: list(fake.sent_to(c)) for c in chats}
-            in_flight = sum(1 for calls in before.values() for c in calls
-                            if c.answered_at is None or c.answered_at > stopped_at)
+            in_flight = sum(
+                1 for calls in before.values() for c in calls if c.answered_at is None or c.answered_at > stopped_at
+            )
             at_stop = await outbox(data_dir, chats)
             restarted_at = time.monotonic()
             vikno = start(folder, port, fake, 2)
             healthy_at = await first_health(vikno, session)
             result.restart_to_health_s = healthy_at - restarted_at
-            pending = {c: [text for text, delivery in replies if delivery == "pending"]
-                       for c, replies in at_stop.items()}
+            pending = {
+                c: [text for text, delivery in replies if delivery == "pending"] for c, replies in at_stop.items()
+            }
             expected = sum(len(p) for p in pending.values())
             deadline = time.monotonic() + 120
             while sum(len([x for x in fake.sent_to(c) if x.at > stopped_at]) for c in chats) < expected:
@@ -216,18 +253,52 @@ def report(rounds: list[Round], args: argparse.Namespace) -> bool:
         repeats_ok = r.repeated == 0 if r.mode == "graceful" else r.repeated <= r.in_flight_at_stop
         good = not r.lost and repeats_ok and worst <= TARGET_SECONDS
         ok &= good
-        rows.append([r.mode, r.committed, r.pending_at_stop, r.in_flight_at_stop, r.repeated, r.lost,
-                     f"{r.restart_to_health_s:.2f}", f"{percentile(r.delays, 50):.2f}", f"{worst:.2f}",
-                     f"{worst_beyond:.2f}", verdict(good)])
-    print(table(["stop", "replies", "pending at stop", "at platform", "sent twice", "lost", "start s",
-                 "p50 s", "max s", "max beyond pace s", ""], rows))
-    print("\nreplies: committed in the round; pending at stop: still in the outbox when the process stopped; "
-          "at platform: sends the platform had not answered at the stop;\nstart s: start to first /healthz 200; "
-          "p50/max s: a pending reply's arrival after that 200; beyond pace: less its chat's 1 s/message pace.")
-    print(f"target: every pending reply within {TARGET_SECONDS:.0f} s of the first /healthz 200, none lost, "
-          f"none twice after a graceful stop, after kill -9 at most those at the platform  -> {verdict(ok)}")
-    print(f"load: {args.chats} chats x {args.steps} messages each, the fake platform answers "
-          f"{args.platform_delay:.2f} s late; NOTE: {os.cpu_count()} CPU core(s) shared by everything.")
+        rows.append(
+            [
+                r.mode,
+                r.committed,
+                r.pending_at_stop,
+                r.in_flight_at_stop,
+                r.repeated,
+                r.lost,
+                f"{r.restart_to_health_s:.2f}",
+                f"{percentile(r.delays, 50):.2f}",
+                f"{worst:.2f}",
+                f"{worst_beyond:.2f}",
+                verdict(good),
+            ]
+        )
+    print(
+        table(
+            [
+                "stop",
+                "replies",
+                "pending at stop",
+                "at platform",
+                "sent twice",
+                "lost",
+                "start s",
+                "p50 s",
+                "max s",
+                "max beyond pace s",
+                "",
+            ],
+            rows,
+        )
+    )
+    print(
+        "\nreplies: committed in the round; pending at stop: still in the outbox when the process stopped; "
+        "at platform: sends the platform had not answered at the stop;\nstart s: start to first /healthz 200; "
+        "p50/max s: a pending reply's arrival after that 200; beyond pace: less its chat's 1 s/message pace."
+    )
+    print(
+        f"target: every pending reply within {TARGET_SECONDS:.0f} s of the first /healthz 200, none lost, "
+        f"none twice after a graceful stop, after kill -9 at most those at the platform  -> {verdict(ok)}"
+    )
+    print(
+        f"load: {args.chats} chats x {args.steps} messages each, the fake platform answers "
+        f"{args.platform_delay:.2f} s late; NOTE: {os.cpu_count()} CPU core(s) shared by everything."
+    )
     return ok
 
 
@@ -235,10 +306,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="rounds of each stop (default 3)")
     parser.add_argument("--chats", type=int, default=20, help="people writing at once (default 20)")
-    parser.add_argument("--steps", type=int, default=2, choices=range(1, len(STEPS) + 1),
-                        help="messages each person sends before the stop (default 2)")
-    parser.add_argument("--platform-delay", type=float, default=0.1,
-                        help="seconds the fake Bot API takes to answer a sendMessage (default 0.1)")
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=2,
+        choices=range(1, len(STEPS) + 1),
+        help="messages each person sends before the stop (default 2)",
+    )
+    parser.add_argument(
+        "--platform-delay",
+        type=float,
+        default=0.1,
+        help="seconds the fake Bot API takes to answer a sendMessage (default 0.1)",
+    )
     parser.add_argument("--json", action="store_true", help="also print one JSON object at the end")
     args = parser.parse_args(argv)
     print(f"vikno outbox restart benchmark; {machine_note()}", flush=True)
@@ -246,14 +326,32 @@ def main(argv: list[str] | None = None) -> int:
     print()
     ok = report(rounds, args)
     if args.json:
-        print_json({"benchmark": "outbox_restart", "machine": machine_note(), "chats": args.chats,
-                    "steps": args.steps, "platform_delay": args.platform_delay, "target_seconds": TARGET_SECONDS,
-                    "rounds": [{"mode": r.mode, "committed": r.committed, "pending_at_stop": r.pending_at_stop,
-                                "in_flight_at_stop": r.in_flight_at_stop, "repeated": r.repeated, "lost": r.lost,
-                                "start_s": r.restart_to_health_s, "p50_s": percentile(r.delays, 50),
-                                "max_s": max(r.delays, default=0.0),
-                                "max_beyond_pace_s": max(r.beyond_pace, default=0.0)} for r in rounds],
-                    "pass": ok})
+        print_json(
+            {
+                "benchmark": "outbox_restart",
+                "machine": machine_note(),
+                "chats": args.chats,
+                "steps": args.steps,
+                "platform_delay": args.platform_delay,
+                "target_seconds": TARGET_SECONDS,
+                "rounds": [
+                    {
+                        "mode": r.mode,
+                        "committed": r.committed,
+                        "pending_at_stop": r.pending_at_stop,
+                        "in_flight_at_stop": r.in_flight_at_stop,
+                        "repeated": r.repeated,
+                        "lost": r.lost,
+                        "start_s": r.restart_to_health_s,
+                        "p50_s": percentile(r.delays, 50),
+                        "max_s": max(r.delays, default=0.0),
+                        "max_beyond_pace_s": max(r.beyond_pace, default=0.0),
+                    }
+                    for r in rounds
+                ],
+                "pass": ok,
+            }
+        )
     return 0 if ok else 1
 
 

@@ -37,9 +37,28 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, remember_token, rest_headers, LoadOptions,
-                     load_args, load_parser, drive, free_port, machine_note, percentile,
-                     print_json, spawn, start_vikno, table, verdict, wait_ready)
+from _common import (
+    GREETING,
+    PLAN,
+    QUESTION,
+    REST_PATH,
+    ChildProcess,
+    remember_token,
+    rest_headers,
+    LoadOptions,
+    load_args,
+    load_parser,
+    drive,
+    free_port,
+    machine_note,
+    percentile,
+    print_json,
+    spawn,
+    start_vikno,
+    table,
+    verdict,
+    wait_ready,
+)
 
 TARGET_RATIO = 0.5
 NLU_TIMEOUT = 600.0
@@ -80,6 +99,7 @@ def bare_app(templates: dict[str, Any]) -> web.Application:
 def run_bare_server(port: int, templates_file: Path) -> int:
     templates = json.loads(templates_file.read_text(encoding="utf-8"))
     from vikno.bots.cli import event_loop
+
     web.run_app(bare_app(templates), host="127.0.0.1", port=port, print=None, access_log=None, loop=event_loop())
     return 0
 
@@ -163,8 +183,12 @@ class LoadResult:
     def summary(self) -> dict[str, Any]:
         out = asdict(self)
         del out["latencies_ms"]
-        out.update(requests_per_s=self.rps, p50_ms=percentile(self.latencies_ms, 50),
-                   p99_ms=percentile(self.latencies_ms, 99), server_cpu_us_per_request=cpu_us_per_request(self))
+        out.update(
+            requests_per_s=self.rps,
+            p50_ms=percentile(self.latencies_ms, 50),
+            p99_ms=percentile(self.latencies_ms, 99),
+            server_cpu_us_per_request=cpu_us_per_request(self),
+        )
         return out
 
 
@@ -173,8 +197,9 @@ async def send(session: aiohttp.ClientSession, base: str, person: Person, result
     result.off_plan += off_plan
     started = time.perf_counter()
     try:
-        async with session.post(f"{base}{REST_PATH.format(key=person.key)}", data=body,
-                                headers=rest_headers(person.key)) as resp:
+        async with session.post(
+            f"{base}{REST_PATH.format(key=person.key)}", data=body, headers=rest_headers(person.key)
+        ) as resp:
             reply = await resp.json(content_type=None)
             status = resp.status
     except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
@@ -194,8 +219,15 @@ def _error(result: LoadResult, kind: str) -> None:
     result.error_kinds[kind] = result.error_kinds.get(kind, 0) + 1
 
 
-async def load(server: Server, session: aiohttp.ClientSession, people: list[Person], *, seconds: float,
-               connections: int, result: LoadResult | None = None) -> LoadResult:
+async def load(
+    server: Server,
+    session: aiohttp.ClientSession,
+    people: list[Person],
+    *,
+    seconds: float,
+    connections: int,
+    result: LoadResult | None = None,
+) -> LoadResult:
     """``connections`` workers share ``people`` for ``seconds``; adds to ``result`` when given."""
     result = result or LoadResult(server=server.name, seconds=0.0, requests=0, errors=0, off_plan=0)
     before = result.seconds
@@ -223,8 +255,9 @@ async def capture_templates(server: Server, session: aiohttp.ClientSession) -> d
     for _ in range(len(PLAN) + 1):
         body, _ = person.next_body()
         sent = json.loads(body)
-        async with session.post(f"{server.base}{REST_PATH.format(key=person.key)}", data=body,
-                                headers=rest_headers(person.key)) as resp:
+        async with session.post(
+            f"{server.base}{REST_PATH.format(key=person.key)}", data=body, headers=rest_headers(person.key)
+        ) as resp:
             if resp.status != 200:
                 raise RuntimeError(f"vikno answered {resp.status}: {await resp.text()}\n{server.tail()}")
             reply = await resp.json()
@@ -251,18 +284,27 @@ async def start_bare(folder: Path, templates: dict[str, Any]) -> Server:
     templates_file = folder / "templates.json"
     templates_file.write_text(json.dumps(templates, ensure_ascii=False), encoding="utf-8")
     spawned = time.perf_counter()
-    server = spawn("bare aiohttp", [sys.executable, str(Path(__file__).resolve()), "--bare-server", str(port),
-                                    "--templates", str(templates_file)], dict(os.environ), folder / "bare.log", port)
+    server = spawn(
+        "bare aiohttp",
+        [sys.executable, str(Path(__file__).resolve()), "--bare-server", str(port), "--templates", str(templates_file)],
+        dict(os.environ),
+        folder / "bare.log",
+        port,
+    )
     await wait_ready(server, since=spawned)
     return server
 
 
-async def measure(vikno: Server, bare: Server, session: aiohttp.ClientSession,
-                  args: argparse.Namespace) -> tuple[LoadResult, LoadResult]:
+async def measure(
+    vikno: Server, bare: Server, session: aiohttp.ClientSession, args: argparse.Namespace
+) -> tuple[LoadResult, LoadResult]:
     """Both servers, in alternating rounds, so drift of the machine falls on both alike."""
     each = args.seconds / args.rounds
-    print(f"  warm-up {args.warmup:.0f} s each, then {args.rounds} alternating rounds of {each:.1f} s each "
-          f"({args.seconds:.0f} s measured per server) ...", flush=True)
+    print(
+        f"  warm-up {args.warmup:.0f} s each, then {args.rounds} alternating rounds of {each:.1f} s each "
+        f"({args.seconds:.0f} s measured per server) ...",
+        flush=True,
+    )
     people = {name: [Person(f"{name}-{n}") for n in range(args.conversations)] for name in ("vikno", "bare")}
     results: dict[str, LoadResult] = {}
     for name, server in (("vikno", vikno), ("bare", bare)):
@@ -271,8 +313,9 @@ async def measure(vikno: Server, bare: Server, session: aiohttp.ClientSession,
         for name, server in (("vikno", vikno), ("bare", bare)):
             result = results.get(name)
             answered = result.requests if result else 0
-            results[name] = await load(server, session, people[name], seconds=each,
-                                       connections=args.connections, result=result)
+            results[name] = await load(
+                server, session, people[name], seconds=each, connections=args.connections, result=result
+            )
             results[name].round_requests.append(results[name].requests - answered)
     return results["vikno"], results["bare"]
 
@@ -294,23 +337,35 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             finally:
                 stop(vikno)
                 stop(bare)
-    return {"vikno": results[0], "bare": results[1], "startup_s": {"vikno": vikno.startup_s,
-            "bare": bare.startup_s}, "nlu": args.nlu, "nlu_status": vikno.health.get("nlu"), "nlu_wait_s": nlu_wait}
+    return {
+        "vikno": results[0],
+        "bare": results[1],
+        "startup_s": {"vikno": vikno.startup_s, "bare": bare.startup_s},
+        "nlu": args.nlu,
+        "nlu_status": vikno.health.get("nlu"),
+        "nlu_wait_s": nlu_wait,
+    }
 
 
 # --- report ------------------------------------------------------------------------------------------
 
 
 def print_startup(vikno: Server, bare: Server, nlu: str, nlu_wait: float) -> None:
-    nlu_note = ("NLU off (VIKNO_NLU=none: typed text gets the fallback reply; rerun with --nlu builtin to include it)"
-                if nlu == "none" else f"NLU {nlu} (healthz says {vikno.health.get('nlu')!r}; "
-                                      f"waited {nlu_wait:.1f} s for it before measuring)")
+    nlu_note = (
+        "NLU off (VIKNO_NLU=none: typed text gets the fallback reply; rerun with --nlu builtin to include it)"
+        if nlu == "none"
+        else f"NLU {nlu} (healthz says {vikno.health.get('nlu')!r}; waited {nlu_wait:.1f} s for it before measuring)"
+    )
     print(f"vikno serve: embedded SQLite store in a temporary folder; {nlu_note}")
     if nlu != "none" and vikno.health.get("nlu") != "ready":
-        print(f"WARNING: the {nlu} NLU is not active in this build (healthz nlu={vikno.health.get('nlu')!r}); "
-              "the figures below are without it")
-    print(f"start-up (process spawn -> first /healthz 200): vikno serve {vikno.startup_s:.2f} s, "
-          f"bare aiohttp {bare.startup_s:.2f} s")
+        print(
+            f"WARNING: the {nlu} NLU is not active in this build (healthz nlu={vikno.health.get('nlu')!r}); "
+            "the figures below are without it"
+        )
+    print(
+        f"start-up (process spawn -> first /healthz 200): vikno serve {vikno.startup_s:.2f} s, "
+        f"bare aiohttp {bare.startup_s:.2f} s"
+    )
 
 
 def cpu_us_per_request(res: LoadResult) -> float | None:
@@ -325,11 +380,35 @@ def print_results(run_: dict[str, Any], args: argparse.Namespace) -> float:
     for res in (run_["vikno"], run_["bare"]):
         cpu = lambda v: "n/a" if v is None else f"{v:.0f}%"  # noqa: E731
         per_request = cpu_us_per_request(res)
-        rows.append([res.server, res.requests, res.rps, f"{percentile(res.latencies_ms, 50):.1f}",
-                     f"{percentile(res.latencies_ms, 99):.1f}", res.errors, cpu(res.server_cpu_pct),
-                     "n/a" if per_request is None else f"{per_request:.0f}", cpu(res.client_cpu_pct)])
-    print(table(["server", "requests", "requests/s", "p50 ms", "p99 ms", "errors", "server CPU",
-                 "server CPU µs/request", "load gen CPU"], rows))
+        rows.append(
+            [
+                res.server,
+                res.requests,
+                res.rps,
+                f"{percentile(res.latencies_ms, 50):.1f}",
+                f"{percentile(res.latencies_ms, 99):.1f}",
+                res.errors,
+                cpu(res.server_cpu_pct),
+                "n/a" if per_request is None else f"{per_request:.0f}",
+                cpu(res.client_cpu_pct),
+            ]
+        )
+    print(
+        table(
+            [
+                "server",
+                "requests",
+                "requests/s",
+                "p50 ms",
+                "p99 ms",
+                "errors",
+                "server CPU",
+                "server CPU µs/request",
+                "load gen CPU",
+            ],
+            rows,
+        )
+    )
     for res in (run_["vikno"], run_["bare"]):
         for kind, n in res.error_kinds.items():
             print(f"  {res.server}: {n} x {kind}")
@@ -337,33 +416,57 @@ def print_results(run_: dict[str, Any], args: argparse.Namespace) -> float:
             print(f"  {res.server}: {res.off_plan} message(s) deviated from the plan (payload not offered)")
     saturated = [r.server for r in (run_["vikno"], run_["bare"]) if (r.client_cpu_pct or 0) >= 90]
     for name in saturated:
-        print(f"  {name}: the load generator used a whole core, so this figure is a lower bound of what the "
-              "server can do" + (" (and the ratio an upper bound)" if name == "bare aiohttp" else ""))
+        print(
+            f"  {name}: the load generator used a whole core, so this figure is a lower bound of what the "
+            "server can do" + (" (and the ratio an upper bound)" if name == "bare aiohttp" else "")
+        )
     ratio = run_["vikno"].rps / run_["bare"].rps if run_["bare"].rps else 0.0
-    per_round = [(v / vs) / (b / bs) for v, vs, b, bs in zip(run_["vikno"].round_requests, run_["vikno"].rounds,
-                                                             run_["bare"].round_requests, run_["bare"].rounds,
-                                                             strict=False) if b]
+    per_round = [
+        (v / vs) / (b / bs)
+        for v, vs, b, bs in zip(
+            run_["vikno"].round_requests,
+            run_["vikno"].rounds,
+            run_["bare"].round_requests,
+            run_["bare"].rounds,
+            strict=False,
+        )
+        if b
+    ]
     costs = [cpu_us_per_request(r) for r in (run_["vikno"], run_["bare"])]
     if None not in costs and costs[1]:
-        print(f"  server CPU per request: vikno {costs[0]:.0f} µs (web process and SQLite writer process), "
-              f"bare {costs[1]:.0f} µs: {costs[0] / costs[1]:.1f}x")
+        print(
+            f"  server CPU per request: vikno {costs[0]:.0f} µs (web process and SQLite writer process), "
+            f"bare {costs[1]:.0f} µs: {costs[0] / costs[1]:.1f}x"
+        )
     print(f"\nratio per round: {', '.join(f'{r:.2f}' for r in per_round)}")
-    print(f"ratio vikno / bare = {ratio:.2f} (all rounds; target >= {TARGET_RATIO})  "
-          f"-> {verdict(ratio >= TARGET_RATIO)}")
-    print(f"load: {args.connections} keep-alive connections, {args.conversations} conversations, each: greeting, then "
-          f"{', '.join(PLAN)} (repeated); one request per conversation at a time.")
-    print(f"NOTE: {os.cpu_count()} CPU core(s) shared by the load generator (this process, one core at most) and "
-          "the server under test; a server that needs more than the remaining core is under-measured, "
-          "and both servers are measured under the same constraint.")
+    print(
+        f"ratio vikno / bare = {ratio:.2f} (all rounds; target >= {TARGET_RATIO})  -> {verdict(ratio >= TARGET_RATIO)}"
+    )
+    print(
+        f"load: {args.connections} keep-alive connections, {args.conversations} conversations, each: greeting, then "
+        f"{', '.join(PLAN)} (repeated); one request per conversation at a time."
+    )
+    print(
+        f"NOTE: {os.cpu_count()} CPU core(s) shared by the load generator (this process, one core at most) and "
+        "the server under test; a server that needs more than the remaining core is under-measured, "
+        "and both servers are measured under the same constraint."
+    )
     return ratio
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = load_parser(__doc__.split("\n\n")[0], LoadOptions(
-        seconds=10.0, seconds_help="measured seconds per server (default 10)",
-        warmup_help="warm-up seconds per server (default 2)",
-        rounds=5, rounds_help="alternating rounds the seconds are split into",
-        conversations=200, conversations_help="distinct conversation keys"))
+    parser = load_parser(
+        __doc__.split("\n\n")[0],
+        LoadOptions(
+            seconds=10.0,
+            seconds_help="measured seconds per server (default 10)",
+            warmup_help="warm-up seconds per server (default 2)",
+            rounds=5,
+            rounds_help="alternating rounds the seconds are split into",
+            conversations=200,
+            conversations_help="distinct conversation keys",
+        ),
+    )
     parser.add_argument("--nlu", choices=["none", "builtin"], default="none", help="VIKNO_NLU for vikno serve")
     parser.add_argument("--bare-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--templates", type=Path, help=argparse.SUPPRESS)
@@ -379,11 +482,21 @@ def main(argv: list[str] | None = None) -> int:
     print()
     ratio = print_results(run_, args)
     if args.json:
-        print_json({"benchmark": "rest", "machine": machine_note(), "nlu": run_["nlu"],
-                    "nlu_status": run_["nlu_status"], "startup_s": run_["startup_s"],
-                    "connections": args.connections, "conversations": args.conversations,
-                    "vikno": run_["vikno"].summary(), "bare": run_["bare"].summary(), "ratio": ratio,
-                    "target_ratio": TARGET_RATIO})
+        print_json(
+            {
+                "benchmark": "rest",
+                "machine": machine_note(),
+                "nlu": run_["nlu"],
+                "nlu_status": run_["nlu_status"],
+                "startup_s": run_["startup_s"],
+                "connections": args.connections,
+                "conversations": args.conversations,
+                "vikno": run_["vikno"].summary(),
+                "bare": run_["bare"].summary(),
+                "ratio": ratio,
+                "target_ratio": TARGET_RATIO,
+            }
+        )
     return 0 if ratio >= TARGET_RATIO else 1
 
 

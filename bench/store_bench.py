@@ -181,8 +181,9 @@ class Workload:
                 conv = self.rng.choice(self.conversations)
                 if conv.id not in self.busy:
                     return conv
-        conv = await self.store.conversations.create(Conversation(
-            helpline=HELPLINE, channel=CHANNEL, user_key=f"bench-{uuid.uuid4().hex}", language="uk"))
+        conv = await self.store.conversations.create(
+            Conversation(helpline=HELPLINE, channel=CHANNEL, user_key=f"bench-{uuid.uuid4().hex}", language="uk")
+        )
         self.conversations.append(conv)
         return conv
 
@@ -194,19 +195,35 @@ def _inbound(conv: Conversation, rng: random.Random) -> Message:
     # Telegram's shape of platform id: chat id, then that chat's message number.
     n = conv.data.get("bench_n", 0) + 1
     conv.data["bench_n"] = n
-    return Message(conversation_id=conv.id, helpline=HELPLINE, channel=CHANNEL, direction="in",
-                   sender="user", text=sample_text(rng), platform_id=f"{conv.user_key}:{n}")
+    return Message(
+        conversation_id=conv.id,
+        helpline=HELPLINE,
+        channel=CHANNEL,
+        direction="in",
+        sender="user",
+        text=sample_text(rng),
+        platform_id=f"{conv.user_key}:{n}",
+    )
 
 
 def _replies(conv: Conversation, inbound: Message, n: int, rng: random.Random) -> list[Message]:
-    return [Message(id=f"{inbound.id}:{k}", conversation_id=conv.id, helpline=HELPLINE, channel=CHANNEL,
-                    direction="out", sender="bot", text=sample_reply(rng), reply_to=inbound.id,
-                    buttons=[{"title": "☰ Меню", "payload": "menu"}])
-            for k in range(n)]
+    return [
+        Message(
+            id=f"{inbound.id}:{k}",
+            conversation_id=conv.id,
+            helpline=HELPLINE,
+            channel=CHANNEL,
+            direction="out",
+            sender="bot",
+            text=sample_reply(rng),
+            reply_to=inbound.id,
+            buttons=[{"title": "☰ Меню", "payload": "menu"}],
+        )
+        for k in range(n)
+    ]
 
 
-async def write_cycle(work: Workload, lane: Lane, replies: int,
-                      timings: dict[str, list[float]] | None = None) -> int:
+async def write_cycle(work: Workload, lane: Lane, replies: int, timings: dict[str, list[float]] | None = None) -> int:
     """What the engine does with the store for one message (flows/engine.py).
 
     One transaction: the inbound, the saved conversation, the replies and an
@@ -311,14 +328,23 @@ async def measure(work: Workload, adapter: str, server: str, windows: Windows, e
     timings = await sequential_writes(work, windows.sequential_cycles)
     conversations = work.conversations
     history = await reads_per_second(
-        work, windows.reads, lambda rng: work.store.messages.history(rng.choice(conversations).id, HISTORY_LIMIT))
+        work, windows.reads, lambda rng: work.store.messages.history(rng.choice(conversations).id, HISTORY_LIMIT)
+    )
     ids = work.message_ids
     gets = await reads_per_second(work, windows.reads, lambda rng: work.store.messages.get(rng.choice(ids)))
     return Checkpoint(
-        adapter=adapter, server=server, messages=size, concurrency=len(work.lanes), writes_per_s=writes,
-        seen_p50_ms=percentile(timings["seen"], 50), seen_p99_ms=percentile(timings["seen"], 99),
-        turn_p50_ms=percentile(timings["turn"], 50), turn_p99_ms=percentile(timings["turn"], 99),
-        history_per_s=history, get_per_s=gets, errors=work.errors - errors_before,
+        adapter=adapter,
+        server=server,
+        messages=size,
+        concurrency=len(work.lanes),
+        writes_per_s=writes,
+        seen_p50_ms=percentile(timings["seen"], 50),
+        seen_p99_ms=percentile(timings["seen"], 99),
+        turn_p50_ms=percentile(timings["turn"], 50),
+        turn_p99_ms=percentile(timings["turn"], 99),
+        history_per_s=history,
+        get_per_s=gets,
+        errors=work.errors - errors_before,
     )
 
 
@@ -329,16 +355,26 @@ async def make_workload(store: Store, concurrency: int, people: str, seed: int =
     """Open the store; ``concurrency`` lanes (with --people fixed, the people created and shared out)."""
     await store.open()
     if people == "fixed":
-        convs = [await store.conversations.create(Conversation(helpline=HELPLINE, channel=CHANNEL,
-                                                               user_key=f"bench-user-{n}", language="uk"))
-                 for n in range(FIXED_PEOPLE)]
+        convs = [
+            await store.conversations.create(
+                Conversation(helpline=HELPLINE, channel=CHANNEL, user_key=f"bench-user-{n}", language="uk")
+            )
+            for n in range(FIXED_PEOPLE)
+        ]
         lanes = [Lane(convs[n::concurrency]) for n in range(concurrency)]
         return Workload(store=store, lanes=lanes, rng=random.Random(seed), people=people, conversations=convs)
     return Workload(store=store, lanes=[Lane() for _ in range(concurrency)], rng=random.Random(seed), people=people)
 
 
-async def bench_store(store: Store, adapter: str, server: str, sizes: list[int], windows: Windows, people: str,
-                      compare: Callable[[Workload], Awaitable[None]] | None = None) -> list[Checkpoint]:
+async def bench_store(
+    store: Store,
+    adapter: str,
+    server: str,
+    sizes: list[int],
+    windows: Windows,
+    people: str,
+    compare: Callable[[Workload], Awaitable[None]] | None = None,
+) -> list[Checkpoint]:
     """Checkpoints as the store grows; then ``compare`` runs on the full store before it closes."""
     work = await make_workload(store, windows.concurrency, people)
     results = []
@@ -346,8 +382,11 @@ async def bench_store(store: Store, adapter: str, server: str, sizes: list[int],
         for size in sizes:
             started, errors_before = time.perf_counter(), work.errors
             await grow_to(work, size)
-            print(f"  {adapter}: filled to {work.written:,} messages in {time.perf_counter() - started:.1f} s; "
-                  "measuring ...", flush=True)
+            print(
+                f"  {adapter}: filled to {work.written:,} messages in {time.perf_counter() - started:.1f} s; "
+                "measuring ...",
+                flush=True,
+            )
             results.append(await measure(work, adapter, server, windows, errors_before))
         if compare is not None:
             await compare(work)
@@ -377,8 +416,14 @@ class Growth:
         return statistics.median(self.large_rates) / statistics.median(self.small_rates)
 
 
-async def compare_sizes(large: Workload, fresh_store: Callable[[int], Awaitable[Store]], small_size: int,
-                        rounds: int, window: int, growth: Growth) -> None:
+async def compare_sizes(
+    large: Workload,
+    fresh_store: Callable[[int], Awaitable[Store]],
+    small_size: int,
+    rounds: int,
+    window: int,
+    growth: Growth,
+) -> None:
     """Alternate: a fresh store filled to ``small_size``, then the large one, ``window`` messages each."""
     growth.large_size = large.written
     for n in range(rounds):
@@ -393,8 +438,11 @@ async def compare_sizes(large: Workload, fresh_store: Callable[[int], Awaitable[
         before = large.written
         seconds = await run_lanes(large, window, replies=1)
         growth.large_rates.append((large.written - before) / seconds)
-    print(f"  alternating rounds: {small_size:,} messages {_rates(growth.small_rates)}; "
-          f"{growth.large_size:,}+ messages {_rates(growth.large_rates)}", flush=True)
+    print(
+        f"  alternating rounds: {small_size:,} messages {_rates(growth.small_rates)}; "
+        f"{growth.large_size:,}+ messages {_rates(growth.large_rates)}",
+        flush=True,
+    )
 
 
 def _rates(rates: list[float]) -> str:
@@ -414,8 +462,9 @@ async def bench_sqlite(sizes: list[int], windows: Windows, growth: Growth | None
             if growth is not None:
                 await compare_sizes(work, fresh, growth.small_size, GROWTH_ROUNDS, GROWTH_WINDOW, growth)
 
-        return await bench_store(SqliteStore(Path(folder) / "large"), "sqlite", "embedded SQLite (WAL)", sizes,
-                                 windows, people, compare)
+        return await bench_store(
+            SqliteStore(Path(folder) / "large"), "sqlite", "embedded SQLite (WAL)", sizes, windows, people, compare
+        )
 
 
 async def bench_mongo(uri: str, server: str, sizes: list[int], windows: Windows, people: str) -> list[Checkpoint]:
@@ -466,12 +515,31 @@ def _sizes(sizes: list[int]) -> str:
 
 
 def print_table(results: list[Checkpoint]) -> None:
-    headers = ["adapter", "messages in store", "concurrency", "writes/s (concurrent)",
-               "by_platform_id p50/p99 ms (seq.)",
-               "commit_turn p50/p99 ms (seq.)", "history(50)/s", "get/s", "errors"]
-    rows = [[r.adapter, r.messages, r.concurrency, r.writes_per_s, f"{r.seen_p50_ms:.2f} / {r.seen_p99_ms:.2f}",
-             f"{r.turn_p50_ms:.2f} / {r.turn_p99_ms:.2f}", r.history_per_s, r.get_per_s, r.errors]
-            for r in results]
+    headers = [
+        "adapter",
+        "messages in store",
+        "concurrency",
+        "writes/s (concurrent)",
+        "by_platform_id p50/p99 ms (seq.)",
+        "commit_turn p50/p99 ms (seq.)",
+        "history(50)/s",
+        "get/s",
+        "errors",
+    ]
+    rows = [
+        [
+            r.adapter,
+            r.messages,
+            r.concurrency,
+            r.writes_per_s,
+            f"{r.seen_p50_ms:.2f} / {r.seen_p99_ms:.2f}",
+            f"{r.turn_p50_ms:.2f} / {r.turn_p99_ms:.2f}",
+            r.history_per_s,
+            r.get_per_s,
+            r.errors,
+        ]
+        for r in results
+    ]
     print(table(headers, rows))
 
 
@@ -481,38 +549,55 @@ def sqlite_targets(results: list[Checkpoint], growth: Growth | None) -> dict[str
     if not rows:
         return {}
     slowest = min(r.writes_per_s for r in rows)
-    targets: dict[str, Any] = {"min_writes_per_s": slowest, "writes_target": TARGET_WRITES_PER_S,
-                               "writes_ok": slowest >= TARGET_WRITES_PER_S}
+    targets: dict[str, Any] = {
+        "min_writes_per_s": slowest,
+        "writes_target": TARGET_WRITES_PER_S,
+        "writes_ok": slowest >= TARGET_WRITES_PER_S,
+    }
     if growth is not None and growth.small_rates:
-        targets.update({
-            "growth_ratio": growth.ratio, "growth_from": growth.small_size, "growth_to": growth.large_size,
-            "growth_small_rates": growth.small_rates, "growth_large_rates": growth.large_rates,
-            "growth_target": TARGET_GROWTH_RATIO, "growth_ok": growth.ratio >= TARGET_GROWTH_RATIO,
-        })
+        targets.update(
+            {
+                "growth_ratio": growth.ratio,
+                "growth_from": growth.small_size,
+                "growth_to": growth.large_size,
+                "growth_small_rates": growth.small_rates,
+                "growth_large_rates": growth.large_rates,
+                "growth_target": TARGET_GROWTH_RATIO,
+                "growth_ok": growth.ratio >= TARGET_GROWTH_RATIO,
+            }
+        )
     return targets
 
 
 def print_targets(targets: dict[str, Any]) -> None:
     if not targets:
         return
-    print(f"target: embedded store writes >= {TARGET_WRITES_PER_S:,} messages/s at every size: "
-          f"slowest {targets['min_writes_per_s']:,.0f}/s  -> {verdict(targets['writes_ok'])}")
+    print(
+        f"target: embedded store writes >= {TARGET_WRITES_PER_S:,} messages/s at every size: "
+        f"slowest {targets['min_writes_per_s']:,.0f}/s  -> {verdict(targets['writes_ok'])}"
+    )
     if "growth_ratio" in targets:
-        print(f"target: no slower at {targets['growth_to']:,} messages than at {targets['growth_from']:,}: "
-              f"median writes/s of {GROWTH_ROUNDS} alternating rounds, ratio {targets['growth_ratio']:.2f} "
-              f"(>= {TARGET_GROWTH_RATIO} allows 10 % noise)  -> {verdict(targets['growth_ok'])}")
+        print(
+            f"target: no slower at {targets['growth_to']:,} messages than at {targets['growth_from']:,}: "
+            f"median writes/s of {GROWTH_ROUNDS} alternating rounds, ratio {targets['growth_ratio']:.2f} "
+            f"(>= {TARGET_GROWTH_RATIO} allows 10 % noise)  -> {verdict(targets['growth_ok'])}"
+        )
 
 
 def print_notes(results: list[Checkpoint], mongo_server: str | None) -> None:
-    print("writes/s = messages stored per second by concurrent coroutines (50; 10 on mongoeco), each doing what "
-          "the engine does for one message: one commit_turn (the inbound, 1 reply, 1 event, the conversation "
-          "saved, one transaction; its unique index catches a platform's retry); by_platform_id = a lookup of a "
-          "platform id stored before; 'messages in store' is the count when the "
-          "checkpoint's measurements began (each window adds more).")
+    print(
+        "writes/s = messages stored per second by concurrent coroutines (50; 10 on mongoeco), each doing what "
+        "the engine does for one message: one commit_turn (the inbound, 1 reply, 1 event, the conversation "
+        "saved, one transaction; its unique index catches a platform's retry); by_platform_id = a lookup of a "
+        "platform id stored before; 'messages in store' is the count when the "
+        "checkpoint's measurements began (each window adds more)."
+    )
     if mongo_server and "mongoeco" in mongo_server:
-        print("NOTE: the mongo rows measure the mongoeco TEST SERVER (in-memory, scans the whole collection on "
-              "every insert), NOT MongoDB; they only show the adapter works end to end. Set MONGODB_URI to "
-              "measure a real MongoDB up to the full sizes.")
+        print(
+            "NOTE: the mongo rows measure the mongoeco TEST SERVER (in-memory, scans the whole collection on "
+            "every insert), NOT MongoDB; they only show the adapter works end to end. Set MONGODB_URI to "
+            "measure a real MongoDB up to the full sizes."
+        )
 
 
 # --- main -------------------------------------------------------------------------------
@@ -521,14 +606,24 @@ def print_notes(results: list[Checkpoint], mongo_server: str | None) -> None:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--adapters", default="sqlite,mongo", help="comma-separated: sqlite, mongo")
-    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
-                        help="message counts to measure at (sqlite, and mongo with MONGODB_URI)")
-    parser.add_argument("--mongoeco-sizes", default=",".join(map(str, MONGOECO_SIZES)),
-                        help="message counts for the mongoeco test server (kept small: it scans on every insert)")
-    parser.add_argument("--people", choices=("contacts", "fixed"), default="contacts",
-                        help=f"contacts: each person writes {TURNS_PER_CONTACT} messages and leaves, "
-                             f"{RETURNING:.0%} of arrivals write again (a helpline's traffic); fixed: the same "
-                             f"{FIXED_PEOPLE} people all the time (a worst case for the per-conversation index)")
+    parser.add_argument(
+        "--sizes",
+        default=",".join(map(str, DEFAULT_SIZES)),
+        help="message counts to measure at (sqlite, and mongo with MONGODB_URI)",
+    )
+    parser.add_argument(
+        "--mongoeco-sizes",
+        default=",".join(map(str, MONGOECO_SIZES)),
+        help="message counts for the mongoeco test server (kept small: it scans on every insert)",
+    )
+    parser.add_argument(
+        "--people",
+        choices=("contacts", "fixed"),
+        default="contacts",
+        help=f"contacts: each person writes {TURNS_PER_CONTACT} messages and leaves, "
+        f"{RETURNING:.0%} of arrivals write again (a helpline's traffic); fixed: the same "
+        f"{FIXED_PEOPLE} people all the time (a worst case for the per-conversation index)",
+    )
     parser.add_argument("--json", action="store_true", help="also print one JSON object at the end")
     args = parser.parse_args(argv)
     args.adapters = [a.strip() for a in args.adapters.split(",") if a.strip()]
@@ -573,8 +668,15 @@ def main(argv: list[str] | None = None) -> int:
     print_notes(results, mongo_server)
     print(f"total time: {time.perf_counter() - started:.0f} s")
     if args.json:
-        print_json({"benchmark": "store", "machine": machine_note(), "mongo_server": mongo_server,
-                    "checkpoints": [asdict(r) for r in results], "targets": targets})
+        print_json(
+            {
+                "benchmark": "store",
+                "machine": machine_note(),
+                "mongo_server": mongo_server,
+                "checkpoints": [asdict(r) for r in results],
+                "targets": targets,
+            }
+        )
     return 0 if targets.get("writes_ok", True) and targets.get("growth_ok", True) else 1
 
 

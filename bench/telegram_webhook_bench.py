@@ -41,9 +41,28 @@ from typing import Any
 
 import aiohttp
 
-from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, remember_token, rest_headers, LoadOptions,
-                     load_args, load_parser, drive, free_port, machine_note, percentile,
-                     print_json, spawn, start_vikno, table, verdict, wait_ready)
+from _common import (
+    GREETING,
+    PLAN,
+    QUESTION,
+    REST_PATH,
+    ChildProcess,
+    remember_token,
+    rest_headers,
+    LoadOptions,
+    load_args,
+    load_parser,
+    drive,
+    free_port,
+    machine_note,
+    percentile,
+    print_json,
+    spawn,
+    start_vikno,
+    table,
+    verdict,
+    wait_ready,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 FAKE = ROOT / "tests" / "bots" / "fake_telegram.py"
@@ -89,15 +108,33 @@ def telegram_update(person: Person, chat_base: int) -> bytes:
     user = {"id": chat_id, "is_bot": False, "first_name": "Bench", "language_code": "uk"}
     chat = {"id": chat_id, "first_name": "Bench", "type": "private"}
     if step in ("greeting", "text"):
-        body: dict[str, Any] = {"update_id": next(_update_ids), "message": {
-            "message_id": person.sent + 1, "from": user, "chat": chat, "date": int(time.time()),
-            "text": GREETING if step == "greeting" else QUESTION}}
+        body: dict[str, Any] = {
+            "update_id": next(_update_ids),
+            "message": {
+                "message_id": person.sent + 1,
+                "from": user,
+                "chat": chat,
+                "date": int(time.time()),
+                "text": GREETING if step == "greeting" else QUESTION,
+            },
+        }
     else:
-        body = {"update_id": next(_update_ids), "callback_query": {
-            "id": f"{next(_callback_ids)}", "from": user, "chat_instance": "1", "data": step,
-            "message": {"message_id": 10_000 + person.sent, "from": {"id": 424242, "is_bot": True,
-                                                                       "first_name": "vikno"},
-                        "chat": chat, "date": int(time.time()), "text": "…"}}}
+        body = {
+            "update_id": next(_update_ids),
+            "callback_query": {
+                "id": f"{next(_callback_ids)}",
+                "from": user,
+                "chat_instance": "1",
+                "data": step,
+                "message": {
+                    "message_id": 10_000 + person.sent,
+                    "from": {"id": 424242, "is_bot": True, "first_name": "vikno"},
+                    "chat": chat,
+                    "date": int(time.time()),
+                    "text": "…",
+                },
+            },
+        }
     return json.dumps(body, ensure_ascii=False).encode()
 
 
@@ -143,13 +180,15 @@ class LoadResult:
     def summary(self) -> dict[str, Any]:
         out = asdict(self)
         del out["latencies_ms"]
-        out.update(requests_per_s=self.rps, p50_ms=percentile(self.latencies_ms, 50),
-                   p99_ms=percentile(self.latencies_ms, 99))
+        out.update(
+            requests_per_s=self.rps, p50_ms=percentile(self.latencies_ms, 50), p99_ms=percentile(self.latencies_ms, 99)
+        )
         return out
 
 
-async def one(session: aiohttp.ClientSession, base: str, channel: str, person: Person, chat_base: int,
-              result: LoadResult) -> None:
+async def one(
+    session: aiohttp.ClientSession, base: str, channel: str, person: Person, chat_base: int, result: LoadResult
+) -> None:
     if channel == "rest":
         key = f"bench-{chat_base}-{person.number}"
         url, body = base + REST_PATH.format(key=key), rest_body(person)
@@ -178,13 +217,22 @@ async def one(session: aiohttp.ClientSession, base: str, channel: str, person: P
     person.sent += 1
 
 
-async def load(vikno: Process, session: aiohttp.ClientSession, channel: str, *, seconds: float, connections: int,
-               conversations: int, chat_base: int) -> LoadResult:
+async def load(
+    vikno: Process,
+    session: aiohttp.ClientSession,
+    channel: str,
+    *,
+    seconds: float,
+    connections: int,
+    conversations: int,
+    chat_base: int,
+) -> LoadResult:
     """``connections`` workers share ``conversations`` people for ``seconds``."""
     result = LoadResult(channel)
     people = [Person(n) for n in range(conversations)]
-    ran = await drive(people, connections, seconds,
-                      lambda p: one(session, vikno.base, channel, p, chat_base, result), vikno)
+    ran = await drive(
+        people, connections, seconds, lambda p: one(session, vikno.base, channel, p, chat_base, result), vikno
+    )
     result.seconds, result.server_cpu_pct, result.client_cpu_pct = ran.seconds, ran.server_cpu_pct, ran.client_cpu_pct
     return result
 
@@ -200,12 +248,23 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             folder = Path(tmp)
             try:
                 fake_port, port = free_port(), free_port()
-                fake = spawn("fake Bot API", [sys.executable, str(FAKE), "--port", str(fake_port), "--token", TOKEN],
-                             dict(os.environ), folder / "fake.log", fake_port)
+                fake = spawn(
+                    "fake Bot API",
+                    [sys.executable, str(FAKE), "--port", str(fake_port), "--token", TOKEN],
+                    dict(os.environ),
+                    folder / "fake.log",
+                    fake_port,
+                )
                 await wait_ready(fake, "/_stats")
-                vikno = start_vikno(folder, port, VIKNO_TELEGRAM_TOKEN=TOKEN, VIKNO_TELEGRAM_API=fake.base,
-                                    VIKNO_TELEGRAM_MODE="webhook", VIKNO_TELEGRAM_SECRET=SECRET,
-                                    VIKNO_PUBLIC_URL=f"http://127.0.0.1:{port}")
+                vikno = start_vikno(
+                    folder,
+                    port,
+                    VIKNO_TELEGRAM_TOKEN=TOKEN,
+                    VIKNO_TELEGRAM_API=fake.base,
+                    VIKNO_TELEGRAM_MODE="webhook",
+                    VIKNO_TELEGRAM_SECRET=SECRET,
+                    VIKNO_PUBLIC_URL=f"http://127.0.0.1:{port}",
+                )
                 await wait_ready(vikno)
                 common = dict(connections=args.connections, conversations=args.conversations)
                 results = {"rest": LoadResult("rest"), "telegram": LoadResult("telegram")}
@@ -213,17 +272,27 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 bases = itertools.count(1)
                 for channel in ("rest", "telegram"):
                     print(f"  {channel}: warm-up {args.warmup:.0f} s", flush=True)
-                    await load(vikno, session, channel, seconds=args.warmup, chat_base=10_000_000 * next(bases),
-                               **common)
+                    await load(
+                        vikno, session, channel, seconds=args.warmup, chat_base=10_000_000 * next(bases), **common
+                    )
                 # Alternate: a machine whose other load changes during the run
                 # then shifts both channels alike, not the ratio.
                 for round_ in range(args.rounds):
                     for channel in ("rest", "telegram"):
-                        print(f"  round {round_ + 1}/{args.rounds}: {channel} {args.seconds / args.rounds:.1f} s "
-                              "measured ...", flush=True)
+                        print(
+                            f"  round {round_ + 1}/{args.rounds}: {channel} {args.seconds / args.rounds:.1f} s "
+                            "measured ...",
+                            flush=True,
+                        )
                         before = await fake_stats(fake, session)
-                        part = await load(vikno, session, channel, seconds=args.seconds / args.rounds,
-                                          chat_base=10_000_000 * next(bases), **common)
+                        part = await load(
+                            vikno,
+                            session,
+                            channel,
+                            seconds=args.seconds / args.rounds,
+                            chat_base=10_000_000 * next(bases),
+                            **common,
+                        )
                         after = await fake_stats(fake, session)
                         results[channel].add(part)
                         if channel == "telegram":
@@ -236,34 +305,53 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     if process is not None:
                         process.stop()
             log_tail = vikno.tail() if vikno is not None else ""
-    return {"rest": results["rest"], "telegram": results["telegram"], "delivered": delivered, "final": final,
-            "log_tail": log_tail}
+    return {
+        "rest": results["rest"],
+        "telegram": results["telegram"],
+        "delivered": delivered,
+        "final": final,
+        "log_tail": log_tail,
+    }
 
 
 def report(run_: dict[str, Any], args: argparse.Namespace) -> float:
     rows = []
     for res in (run_["rest"], run_["telegram"]):
         cpu = lambda v: "n/a" if v is None else f"{v:.0f}%"  # noqa: E731
-        rows.append(["REST POST messages" if res.channel == "rest" else "Telegram webhook", res.requests, res.rps,
-                     f"{percentile(res.latencies_ms, 50):.1f}", f"{percentile(res.latencies_ms, 99):.1f}", res.errors,
-                     cpu(res.server_cpu_pct), cpu(res.client_cpu_pct)])
-    print(table(["channel", "requests", "requests/s", "p50 ms", "p99 ms", "errors", "server CPU", "load gen CPU"],
-                rows))
+        rows.append(
+            [
+                "REST POST messages" if res.channel == "rest" else "Telegram webhook",
+                res.requests,
+                res.rps,
+                f"{percentile(res.latencies_ms, 50):.1f}",
+                f"{percentile(res.latencies_ms, 99):.1f}",
+                res.errors,
+                cpu(res.server_cpu_pct),
+                cpu(res.client_cpu_pct),
+            ]
+        )
+    print(
+        table(["channel", "requests", "requests/s", "p50 ms", "p99 ms", "errors", "server CPU", "load gen CPU"], rows)
+    )
     for res in (run_["rest"], run_["telegram"]):
         for kind, n in res.error_kinds.items():
             print(f"  {res.channel}: {n} x {kind}")
     delivered, final = run_["delivered"], run_["final"]
-    print(f"\nfake Bot API during the Telegram measurement: {delivered.get('sendMessage', 0)} sendMessage "
-          f"({delivered.get('sendMessage', 0) / run_['telegram'].seconds:.1f}/s; the outbox keeps Telegram's "
-          f"30/s per bot, the rest waits in the outbox); callback queries answered: "
-          f"{run_['telegram'].callback_answers} in the "
-          f"webhook's answer, {delivered.get('answerCallbackQuery', 0)} by answerCallbackQuery calls")
+    print(
+        f"\nfake Bot API during the Telegram measurement: {delivered.get('sendMessage', 0)} sendMessage "
+        f"({delivered.get('sendMessage', 0) / run_['telegram'].seconds:.1f}/s; the outbox keeps Telegram's "
+        f"30/s per bot, the rest waits in the outbox); callback queries answered: "
+        f"{run_['telegram'].callback_answers} in the "
+        f"webhook's answer, {delivered.get('answerCallbackQuery', 0)} by answerCallbackQuery calls"
+    )
     print(f"fake Bot API in the whole run: {json.dumps(final, sort_keys=True)}")
     ratio = run_["telegram"].rps / run_["rest"].rps if run_["rest"].rps else 0.0
     print(f"\nREST {run_['rest'].rps:,.0f} requests/s, Telegram webhook {run_['telegram'].rps:,.0f} updates/s")
     print(f"ratio Telegram / REST = {ratio:.2f} (target >= {TARGET_RATIO})  -> {verdict(ratio >= TARGET_RATIO)}")
-    print(f"load: {args.connections} keep-alive connections, {args.conversations} conversations per channel, each: "
-          f"greeting, then {', '.join(PLAN)} (repeated); one request per conversation at a time.")
+    print(
+        f"load: {args.connections} keep-alive connections, {args.conversations} conversations per channel, each: "
+        f"greeting, then {', '.join(PLAN)} (repeated); one request per conversation at a time."
+    )
     print(f"NOTE: {os.cpu_count()} CPU core(s) shared by the load generator, vikno serve and the fake Bot API.")
     if run_["rest"].errors or run_["telegram"].errors:
         print("vikno log (last lines):\n" + run_["log_tail"])
@@ -271,11 +359,21 @@ def report(run_: dict[str, Any], args: argparse.Namespace) -> float:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    return load_args(load_parser(__doc__.split("\n\n")[0], LoadOptions(
-        seconds=12.0, seconds_help="measured seconds per channel, over all rounds (default 12)",
-        warmup_help="warm-up seconds per channel (default 2)",
-        rounds=4, rounds_help="alternations of the two channels (default 4)",
-        conversations=400, conversations_help="distinct people (chats / keys) per channel")), argv)
+    return load_args(
+        load_parser(
+            __doc__.split("\n\n")[0],
+            LoadOptions(
+                seconds=12.0,
+                seconds_help="measured seconds per channel, over all rounds (default 12)",
+                warmup_help="warm-up seconds per channel (default 2)",
+                rounds=4,
+                rounds_help="alternations of the two channels (default 4)",
+                conversations=400,
+                conversations_help="distinct people (chats / keys) per channel",
+            ),
+        ),
+        argv,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -285,10 +383,19 @@ def main(argv: list[str] | None = None) -> int:
     print()
     ratio = report(run_, args)
     if args.json:
-        print_json({"benchmark": "telegram_webhook", "machine": machine_note(), "connections": args.connections,
-                    "conversations": args.conversations, "rest": run_["rest"].summary(),
-                    "telegram": run_["telegram"].summary(), "ratio": ratio, "target_ratio": TARGET_RATIO,
-                    "fake_bot_api_during_telegram": run_["delivered"]})
+        print_json(
+            {
+                "benchmark": "telegram_webhook",
+                "machine": machine_note(),
+                "connections": args.connections,
+                "conversations": args.conversations,
+                "rest": run_["rest"].summary(),
+                "telegram": run_["telegram"].summary(),
+                "ratio": ratio,
+                "target_ratio": TARGET_RATIO,
+                "fake_bot_api_during_telegram": run_["delivered"],
+            }
+        )
     return 0 if ratio >= TARGET_RATIO else 1
 
 

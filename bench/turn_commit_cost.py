@@ -50,26 +50,50 @@ def main(turns: int) -> None:
         for name in ("with", "without"):
             asyncio.run(_new_folder(root / name))
         conns = {name: _connect(root / name / FILENAME) for name in ("with", "without")}
-        for (trigger,) in conns["without"].execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'figures_%'").fetchall():
+        for (trigger,) in (
+            conns["without"]
+            .execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'figures_%'")
+            .fetchall()
+        ):
             conns["without"].execute(f"DROP TRIGGER {trigger}")
         people: dict[str, list[Conversation]] = {}
         for name, conn in conns.items():
-            people[name] = [Conversation(helpline="line1620", channel="telegram", user_key=f"u{i}")
-                            for i in range(PEOPLE)]
+            people[name] = [
+                Conversation(helpline="line1620", channel="telegram", user_key=f"u{i}") for i in range(PEOPLE)
+            ]
             conversations.insert_ignoring_duplicates(conn, [conversations.to_row(c) for c in people[name]])
         ids = PlatformIds(b"a bench key, never a real one.")
         cpu: dict[str, list[int]] = {name: [] for name in conns}
         for i in range(turns):
             for name, conn in conns.items():
                 conv = people[name][i % PEOPLE]
-                inbound = Message(conversation_id=conv.id, helpline="line1620", channel="telegram", direction="in",
-                                  sender="user", text="привіт, мені потрібна допомога", platform_id=f"{i}:{name}")
-                reply = Message(id=inbound.id + ":0", conversation_id=conv.id, helpline="line1620",
-                                channel="telegram", direction="out", sender="bot", text="Вітаємо! Оберіть тему",
-                                reply_to=inbound.id)
-                event = Event(helpline="line1620", kind="topic_answered", conversation_id=conv.id,
-                              channel="telegram", language="uk", topic="legal")
+                inbound = Message(
+                    conversation_id=conv.id,
+                    helpline="line1620",
+                    channel="telegram",
+                    direction="in",
+                    sender="user",
+                    text="привіт, мені потрібна допомога",
+                    platform_id=f"{i}:{name}",
+                )
+                reply = Message(
+                    id=inbound.id + ":0",
+                    conversation_id=conv.id,
+                    helpline="line1620",
+                    channel="telegram",
+                    direction="out",
+                    sender="bot",
+                    text="Вітаємо! Оберіть тему",
+                    reply_to=inbound.id,
+                )
+                event = Event(
+                    helpline="line1620",
+                    kind="topic_answered",
+                    conversation_id=conv.id,
+                    channel="telegram",
+                    language="uk",
+                    topic="legal",
+                )
                 args = turn_args(conv, inbound, [reply], [event], ids)
                 started = time.process_time_ns()
                 conn.execute("BEGIN")
@@ -81,8 +105,10 @@ def main(turns: int) -> None:
             conn.close()
     for name, values in cpu.items():
         values.sort()
-        print(f"{name:>7} the tallies' triggers: CPU per turn median {statistics.median(values) / 1000:.1f} µs, "
-              f"mean {statistics.mean(values) / 1000:.1f} µs, p90 {values[int(0.9 * len(values))] / 1000:.1f} µs")
+        print(
+            f"{name:>7} the tallies' triggers: CPU per turn median {statistics.median(values) / 1000:.1f} µs, "
+            f"mean {statistics.mean(values) / 1000:.1f} µs, p90 {values[int(0.9 * len(values))] / 1000:.1f} µs"
+        )
 
 
 if __name__ == "__main__":

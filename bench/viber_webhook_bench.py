@@ -38,9 +38,27 @@ from typing import Any
 
 import aiohttp
 
-from _common import (GREETING, PLAN, QUESTION, REST_PATH, ChildProcess, remember_token, rest_headers, LoadOptions,
-                     load_args, load_parser, free_port, machine_note, percentile,
-                     print_json, spawn, start_vikno, table, verdict, wait_ready)
+from _common import (
+    GREETING,
+    PLAN,
+    QUESTION,
+    REST_PATH,
+    ChildProcess,
+    remember_token,
+    rest_headers,
+    LoadOptions,
+    load_args,
+    load_parser,
+    free_port,
+    machine_note,
+    percentile,
+    print_json,
+    spawn,
+    start_vikno,
+    table,
+    verdict,
+    wait_ready,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FAKE_VIBER = ROOT / "tests" / "bots" / "fake_viber.py"
@@ -87,15 +105,26 @@ def viber_request(person: Person) -> tuple[str, bytes, dict[str, str]]:
     kind, value = person.next_step()
     token = next(_tokens)
     if kind == "start":
-        callback: dict[str, Any] = {"event": "conversation_started", "timestamp": int(time.time() * 1000),
-                                    "chat_hostname": "SN-BENCH_", "message_token": token, "type": "open",
-                                    "user": {"id": person.key, "language": "uk", "api_version": 10},
-                                    "subscribed": False}
+        callback: dict[str, Any] = {
+            "event": "conversation_started",
+            "timestamp": int(time.time() * 1000),
+            "chat_hostname": "SN-BENCH_",
+            "message_token": token,
+            "type": "open",
+            "user": {"id": person.key, "language": "uk", "api_version": 10},
+            "subscribed": False,
+        }
     else:
         text = "vikno:" + value if kind == "button" else value
-        callback = {"event": "message", "timestamp": int(time.time() * 1000), "chat_hostname": "SN-BENCH_",
-                    "message_token": token, "sender": {"id": person.key, "language": "uk", "api_version": 10},
-                    "message": {"type": "text", "text": text}, "silent": False}
+        callback = {
+            "event": "message",
+            "timestamp": int(time.time() * 1000),
+            "chat_hostname": "SN-BENCH_",
+            "message_token": token,
+            "sender": {"id": person.key, "language": "uk", "api_version": 10},
+            "message": {"type": "text", "text": text},
+            "silent": False,
+        }
     raw = json.dumps(callback, ensure_ascii=False).encode()
     signature = hmac.new(TOKEN.encode(), raw, hashlib.sha256).hexdigest()
     return "/viber/webhook", raw, {"Content-Type": "application/json", "X-Viber-Content-Signature": signature}
@@ -121,14 +150,31 @@ class Result:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def summary(self) -> dict[str, Any]:
-        return {"channel": self.channel, "seconds": self.seconds, "requests": self.requests, "errors": self.errors,
-                "requests_per_s": self.rps, "p50_ms": percentile(self.latencies_ms, 50),
-                "p99_ms": percentile(self.latencies_ms, 99), "error_kinds": self.error_kinds,
-                "server_cpu_pct": 100 * self.server_cpu_s / self.seconds if self.seconds else None}
+        return {
+            "channel": self.channel,
+            "seconds": self.seconds,
+            "requests": self.requests,
+            "errors": self.errors,
+            "requests_per_s": self.rps,
+            "p50_ms": percentile(self.latencies_ms, 50),
+            "p99_ms": percentile(self.latencies_ms, 99),
+            "error_kinds": self.error_kinds,
+            "server_cpu_pct": 100 * self.server_cpu_s / self.seconds if self.seconds else None,
+        }
 
 
-async def load(channel: str, base: str, session: aiohttp.ClientSession, result: Result, *, seconds: float,
-               connections: int, conversations: int, prefix: str, record: bool) -> None:
+async def load(
+    channel: str,
+    base: str,
+    session: aiohttp.ClientSession,
+    result: Result,
+    *,
+    seconds: float,
+    connections: int,
+    conversations: int,
+    prefix: str,
+    record: bool,
+) -> None:
     build = BUILDERS[channel]
     people: asyncio.Queue[Person] = asyncio.Queue()
     for n in range(conversations):
@@ -167,14 +213,23 @@ async def load(channel: str, base: str, session: aiohttp.ClientSession, result: 
         result.seconds += time.perf_counter() - begun
 
 
-async def measured(channel: str, base: str, session: aiohttp.ClientSession, result: Result, procs: dict[str, Proc],
-                   args: argparse.Namespace, round_: int) -> None:
+async def measured(
+    channel: str,
+    base: str,
+    session: aiohttp.ClientSession,
+    result: Result,
+    procs: dict[str, Proc],
+    args: argparse.Namespace,
+    round_: int,
+) -> None:
     common = dict(connections=args.connections, conversations=args.conversations)
-    await load(channel, base, session, result, seconds=args.warmup, prefix=f"w{round_}-{channel}", record=False,
-               **common)
+    await load(
+        channel, base, session, result, seconds=args.warmup, prefix=f"w{round_}-{channel}", record=False, **common
+    )
     server0, fake0, own0 = procs["vikno"].cpu_seconds(), procs["fake"].cpu_seconds(), time.process_time()
-    await load(channel, base, session, result, seconds=args.seconds, prefix=f"r{round_}-{channel}", record=True,
-               **common)
+    await load(
+        channel, base, session, result, seconds=args.seconds, prefix=f"r{round_}-{channel}", record=True, **common
+    )
     server1, fake1 = procs["vikno"].cpu_seconds(), procs["fake"].cpu_seconds()
     result.server_cpu_s += (server1 or 0) - (server0 or 0)
     result.fake_cpu_s += (fake1 or 0) - (fake0 or 0)
@@ -186,24 +241,37 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     timeout = aiohttp.ClientTimeout(total=30)
     with tempfile.TemporaryDirectory(prefix="vikno-viber-bench-") as tmp:
         folder = Path(tmp)
-        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=args.connections + 4),
-                                         timeout=timeout) as session:
+        async with aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=args.connections + 4), timeout=timeout
+        ) as session:
             try:
                 fake_port, port = free_port(), free_port()
                 fake_base = f"http://127.0.0.1:{fake_port}"
-                procs["fake"] = spawn("fake viber", [sys.executable, str(FAKE_VIBER), "--port", str(fake_port),
-                                                     "--token", TOKEN], dict(os.environ), folder / "fake.log",
-                                      fake_port)
+                procs["fake"] = spawn(
+                    "fake viber",
+                    [sys.executable, str(FAKE_VIBER), "--port", str(fake_port), "--token", TOKEN],
+                    dict(os.environ),
+                    folder / "fake.log",
+                    fake_port,
+                )
                 await wait_ready(procs["fake"], "/_stats")
-                procs["vikno"] = start_vikno(folder, port, VIKNO_VIBER_TOKEN=TOKEN, VIKNO_VIBER_API=f"{fake_base}/pa",
-                                             VIKNO_PUBLIC_URL=f"http://127.0.0.1:{port}")
+                procs["vikno"] = start_vikno(
+                    folder,
+                    port,
+                    VIKNO_VIBER_TOKEN=TOKEN,
+                    VIKNO_VIBER_API=f"{fake_base}/pa",
+                    VIKNO_PUBLIC_URL=f"http://127.0.0.1:{port}",
+                )
                 base = procs["vikno"].base
                 await wait_ready(procs["vikno"])
                 results = {name: Result(name) for name in BUILDERS}
                 for round_ in range(args.rounds):
                     for name in BUILDERS:
-                        print(f"  round {round_ + 1}/{args.rounds}: {name} (warm-up {args.warmup:.0f} s, "
-                              f"{args.seconds:.0f} s measured) ...", flush=True)
+                        print(
+                            f"  round {round_ + 1}/{args.rounds}: {name} (warm-up {args.warmup:.0f} s, "
+                            f"{args.seconds:.0f} s measured) ...",
+                            flush=True,
+                        )
                         await measured(name, base, session, results[name], procs, args, round_)
                 sent_at_end = (await fake_stats(session, fake_base)).get("send_message", 0)
                 await asyncio.sleep(args.drain)
@@ -218,13 +286,35 @@ def report(run_: dict[str, Any], args: argparse.Namespace) -> float:
     results: dict[str, Result] = run_["results"]
     rows = []
     for res in results.values():
-        rows.append([res.channel, res.requests, res.rps, f"{percentile(res.latencies_ms, 50):.1f}",
-                     f"{percentile(res.latencies_ms, 99):.1f}", res.errors,
-                     f"{100 * res.server_cpu_s / res.seconds:.0f}%" if res.seconds else "n/a",
-                     f"{100 * res.fake_cpu_s / res.seconds:.0f}%" if res.seconds else "n/a",
-                     f"{100 * res.client_cpu_s / res.seconds:.0f}%" if res.seconds else "n/a"])
-    print(table(["channel", "requests", "requests/s", "p50 ms", "p99 ms", "errors", "vikno CPU", "fake Viber CPU",
-                 "load gen CPU"], rows))
+        rows.append(
+            [
+                res.channel,
+                res.requests,
+                res.rps,
+                f"{percentile(res.latencies_ms, 50):.1f}",
+                f"{percentile(res.latencies_ms, 99):.1f}",
+                res.errors,
+                f"{100 * res.server_cpu_s / res.seconds:.0f}%" if res.seconds else "n/a",
+                f"{100 * res.fake_cpu_s / res.seconds:.0f}%" if res.seconds else "n/a",
+                f"{100 * res.client_cpu_s / res.seconds:.0f}%" if res.seconds else "n/a",
+            ]
+        )
+    print(
+        table(
+            [
+                "channel",
+                "requests",
+                "requests/s",
+                "p50 ms",
+                "p99 ms",
+                "errors",
+                "vikno CPU",
+                "fake Viber CPU",
+                "load gen CPU",
+            ],
+            rows,
+        )
+    )
     for res in results.values():
         for kind, n in res.error_kinds.items():
             print(f"  {res.channel}: {n} x {kind}")
@@ -232,23 +322,34 @@ def report(run_: dict[str, Any], args: argparse.Namespace) -> float:
     ratio = viber.rps / rest.rps if rest.rps else 0.0
     fake = run_["fake"]
     print(f"\nratio Viber / REST = {ratio:.2f} (target >= {TARGET_RATIO})  -> {verdict(ratio >= TARGET_RATIO)}")
-    print(f"outbox -> fake Viber API: {fake.get('send_message', 0):,} send_message calls "
-          f"({run_['sent_at_end']:,} by the end of the load, {args.drain:.0f} s of draining after), "
-          f"{fake.get('set_webhook', 0)} set_webhook; the pump is capped at ViberChannel.per_second, Viber's "
-          "documented 500 requests / 10 s, so replies queue in the outbox under this load and drain at that rate.")
-    print(f"load: {args.connections} keep-alive connections, {args.conversations} people per round and channel, "
-          f"each: greeting / conversation_started, then {', '.join(PLAN)} (repeated); one request per person at "
-          f"a time; {args.rounds} alternating rounds per channel, same process, embedded SQLite, NLU off.")
+    print(
+        f"outbox -> fake Viber API: {fake.get('send_message', 0):,} send_message calls "
+        f"({run_['sent_at_end']:,} by the end of the load, {args.drain:.0f} s of draining after), "
+        f"{fake.get('set_webhook', 0)} set_webhook; the pump is capped at ViberChannel.per_second, Viber's "
+        "documented 500 requests / 10 s, so replies queue in the outbox under this load and drain at that rate."
+    )
+    print(
+        f"load: {args.connections} keep-alive connections, {args.conversations} people per round and channel, "
+        f"each: greeting / conversation_started, then {', '.join(PLAN)} (repeated); one request per person at "
+        f"a time; {args.rounds} alternating rounds per channel, same process, embedded SQLite, NLU off."
+    )
     print(f"NOTE: {os.cpu_count()} CPU core(s) shared by the load generator, vikno and the fake Viber API.")
     return ratio
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = load_parser(__doc__.split("\n\n")[0], LoadOptions(
-        seconds=8.0, seconds_help="measured seconds per round and channel",
-        warmup_help="warm-up seconds per round and channel",
-        rounds=2, rounds_help="alternating rounds (REST, Viber, REST, ...)",
-        conversations=400, conversations_help="people per round and channel"))
+    parser = load_parser(
+        __doc__.split("\n\n")[0],
+        LoadOptions(
+            seconds=8.0,
+            seconds_help="measured seconds per round and channel",
+            warmup_help="warm-up seconds per round and channel",
+            rounds=2,
+            rounds_help="alternating rounds (REST, Viber, REST, ...)",
+            conversations=400,
+            conversations_help="people per round and channel",
+        ),
+    )
     parser.add_argument("--drain", type=float, default=2.0, help="seconds to let the outbox drain before counting")
     return load_args(parser, argv)
 
@@ -260,10 +361,20 @@ def main(argv: list[str] | None = None) -> int:
     print()
     ratio = report(run_, args)
     if args.json:
-        print_json({"benchmark": "viber_webhook", "machine": machine_note(), "connections": args.connections,
-                    "conversations": args.conversations, "rounds": args.rounds,
-                    "rest": run_["results"]["REST"].summary(), "viber": run_["results"]["Viber"].summary(),
-                    "fake_viber_calls": run_["fake"], "ratio": ratio, "target_ratio": TARGET_RATIO})
+        print_json(
+            {
+                "benchmark": "viber_webhook",
+                "machine": machine_note(),
+                "connections": args.connections,
+                "conversations": args.conversations,
+                "rounds": args.rounds,
+                "rest": run_["results"]["REST"].summary(),
+                "viber": run_["results"]["Viber"].summary(),
+                "fake_viber_calls": run_["fake"],
+                "ratio": ratio,
+                "target_ratio": TARGET_RATIO,
+            }
+        )
     return 0 if ratio >= TARGET_RATIO else 1
 
 

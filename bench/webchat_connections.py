@@ -37,7 +37,6 @@ WARMUP = 200
 HELLO = {"type": "hello", "key": None, "lang": "uk", "helpline": None, "last_seen": None}
 
 
-
 def raise_fd_limit(wanted: int) -> int:
     """Raise the soft open-files limit (children inherit it); returns what we got."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -54,8 +53,6 @@ def rss_kb(pid: int) -> int:
     raise RuntimeError("no VmRSS in /proc: this benchmark needs Linux")
 
 
-
-
 # --- the client side (run as a child process: --client URL COUNT) -------------------------------
 
 
@@ -66,6 +63,7 @@ async def hold(url: str, count: int, concurrency: int = 200) -> None:
     failures = 0
     gate = asyncio.Semaphore(concurrency)
     async with aiohttp.ClientSession(connector=connector) as session:
+
         async def one() -> None:
             nonlocal failures
             async with gate:
@@ -97,10 +95,6 @@ async def hold(url: str, count: int, concurrency: int = 200) -> None:
 # --- the driver ------------------------------------------------------------------
 
 
-
-
-
-
 async def warm_up(url: str) -> None:
     """Touch every code path once (imports, caches) so the baseline is not the first socket."""
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
@@ -117,9 +111,19 @@ async def warm_up(url: str) -> None:
 
 async def spawn_clients(url: str, total: int, clients: int) -> list[asyncio.subprocess.Process]:
     share = [total // clients + (1 if n < total % clients else 0) for n in range(clients)]
-    return [await asyncio.create_subprocess_exec(
-        sys.executable, __file__, "--client", url, str(n), stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE) for n in share if n]
+    return [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            __file__,
+            "--client",
+            url,
+            str(n),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        for n in share
+        if n
+    ]
 
 
 async def read_json(proc: asyncio.subprocess.Process) -> dict[str, Any]:
@@ -133,8 +137,7 @@ async def read_json(proc: asyncio.subprocess.Process) -> dict[str, Any]:
 async def run(connections: int, clients: int) -> dict[str, Any]:
     fds = raise_fd_limit(connections + 4096)
     if fds < connections + 512:
-        raise SystemExit(f"the open-files limit is {fds}; raise the hard limit (ulimit -Hn) above "
-                         f"{connections + 512}")
+        raise SystemExit(f"the open-files limit is {fds}; raise the hard limit (ulimit -Hn) above {connections + 512}")
     with tempfile.TemporaryDirectory(prefix="vikno-webchat-bench-") as tmp:
         folder = Path(tmp)
         port = free_port()
@@ -163,11 +166,18 @@ async def run(connections: int, clients: int) -> dict[str, Any]:
             server.stop()
     held = sum(r["held"] for r in reports)
     per_kb = (after - before) / held if held else float("inf")
-    return {"connections_asked": connections, "connections_held": held,
-            "failures": sum(r["failures"] for r in reports), "open_seconds": round(opened_s, 2),
-            "rss_before_mb": round(before / 1024, 1), "rss_after_mb": round(after / 1024, 1),
-            "kb_per_connection": round(per_kb, 2), "sample_alive": sum(p["alive"] for p in pings),
-            "sample_pinged": sum(p["pinged"] for p in pings), "server": "vikno serve"}
+    return {
+        "connections_asked": connections,
+        "connections_held": held,
+        "failures": sum(r["failures"] for r in reports),
+        "open_seconds": round(opened_s, 2),
+        "rss_before_mb": round(before / 1024, 1),
+        "rss_after_mb": round(after / 1024, 1),
+        "kb_per_connection": round(per_kb, 2),
+        "sample_alive": sum(p["alive"] for p in pings),
+        "sample_pinged": sum(p["pinged"] for p in pings),
+        "server": "vikno serve",
+    }
 
 
 def main() -> int:
@@ -182,19 +192,27 @@ def main() -> int:
     args = parser.parse_args()
     gc.collect()
     result = asyncio.run(run(args.connections, args.clients))
-    ok = (result["connections_held"] >= TARGET_CONNECTIONS and result["kb_per_connection"] <= TARGET_KB
-          and result["sample_alive"] == result["sample_pinged"])
+    ok = (
+        result["connections_held"] >= TARGET_CONNECTIONS
+        and result["kb_per_connection"] <= TARGET_KB
+        and result["sample_alive"] == result["sample_pinged"]
+    )
     print(machine_note())
     print(f"server: {result['server']}")
-    print(table(["measure", "value", "target"], [
-        ["connections held (greeted)", result["connections_held"], f">= {TARGET_CONNECTIONS:,}"],
-        ["failed to connect", result["failures"], "0"],
-        ["time to open all (s)", result["open_seconds"], ""],
-        ["server RSS before (MB)", result["rss_before_mb"], ""],
-        ["server RSS after (MB)", result["rss_after_mb"], ""],
-        ["kB per connection", result["kb_per_connection"], f"<= {TARGET_KB:.0f}"],
-        ["sample answering ping", f"{result['sample_alive']}/{result['sample_pinged']}", "all"],
-    ]))
+    print(
+        table(
+            ["measure", "value", "target"],
+            [
+                ["connections held (greeted)", result["connections_held"], f">= {TARGET_CONNECTIONS:,}"],
+                ["failed to connect", result["failures"], "0"],
+                ["time to open all (s)", result["open_seconds"], ""],
+                ["server RSS before (MB)", result["rss_before_mb"], ""],
+                ["server RSS after (MB)", result["rss_after_mb"], ""],
+                ["kB per connection", result["kb_per_connection"], f"<= {TARGET_KB:.0f}"],
+                ["sample answering ping", f"{result['sample_alive']}/{result['sample_pinged']}", "all"],
+            ],
+        )
+    )
     print(f"verdict: {verdict(ok)}")
     if args.json:
         print_json(result)

@@ -49,8 +49,10 @@ def parse_networks(entries: Iterable[str]) -> tuple[IPNetwork, ...]:
         try:
             out.append(ipaddress.ip_network(entry.strip(), strict=False))
         except ValueError:
-            raise ValueError(f"{entry!r} is not an IP address or network (e.g. 127.0.0.1, 10.0.0.0/8, ::1, "
-                             f"or {UNIX} for a proxy on a unix socket)") from None
+            raise ValueError(
+                f"{entry!r} is not an IP address or network (e.g. 127.0.0.1, 10.0.0.0/8, ::1, "
+                f"or {UNIX} for a proxy on a unix socket)"
+            ) from None
     return tuple(out)
 
 

@@ -42,8 +42,22 @@ from .config import Settings
 from .channels import start_channels, stop_channels, wire
 from .headers import edge_headers
 from .content_reload import ContentReload
-from .keys import (CHANNEL_REGISTRY, CHANNELS, CLIENT_ADDRESS, CONSOLE_HUB, CONTENT_RELOAD, EDGE_LIMITS, ENGINE,
-                   HANDOFF, NLU_STATE, QUEUE_NEWS, SAFETY_CHECKS, SETTINGS, STORE, STORE_READY)
+from .keys import (
+    CHANNEL_REGISTRY,
+    CHANNELS,
+    CLIENT_ADDRESS,
+    CONSOLE_HUB,
+    CONTENT_RELOAD,
+    EDGE_LIMITS,
+    ENGINE,
+    HANDOFF,
+    NLU_STATE,
+    QUEUE_NEWS,
+    SAFETY_CHECKS,
+    SETTINGS,
+    STORE,
+    STORE_READY,
+)
 from .live import ConsoleNudges
 from .ratelimits import EdgeLimits
 from .registry import Mount, mount_channels
@@ -67,8 +81,9 @@ async def json_errors(request: web.Request, handler: Any) -> web.StreamResponse:
         raise
     except StoreUnavailable as exc:
         log.warning("store unavailable: %s", exc)
-        return retry_later("store_unavailable",
-                           "the database cannot answer now (down, full or damaged); nothing was stored, retry")
+        return retry_later(
+            "store_unavailable", "the database cannot answer now (down, full or damaged); nothing was stored, retry"
+        )
     except Conflict:
         return retry_later("busy", "the conversation is busy; retry")
     except UnknownHelpline as exc:
@@ -89,17 +104,24 @@ async def healthz(request: web.Request) -> web.Response:
     writing = not (health is not None and health.writes_failing)
     reading = not (health is not None and health.reads_failing)  # a page damaged while running
     healthy = reachable and writing and reading
-    body = {"status": "ok" if healthy else "unavailable", "store": store.kind, "reachable": reachable,
-            "writes": "ok" if writing else "failing", "reads": "ok" if reading else "failing",
-            "nlu": request.app[NLU_STATE]["status"], "helplines": sorted(request.app[ENGINE].helplines)}
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "store": store.kind,
+        "reachable": reachable,
+        "writes": "ok" if writing else "failing",
+        "reads": "ok" if reading else "failing",
+        "nlu": request.app[NLU_STATE]["status"],
+        "helplines": sorted(request.app[ENGINE].helplines),
+    }
     resp = web.json_response(body, status=200 if healthy else 503)
     if not healthy:
         resp.headers["Retry-After"] = "5"
     return resp
 
 
-def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Store | None = None,
-              nlu: Understanding | None = None) -> web.Application:
+def build_app(
+    settings: Settings, helplines: dict[str, Helpline], *, store: Store | None = None, nlu: Understanding | None = None
+) -> web.Application:
     logredact.install()  # conversation keys and tokens never reach a log line
     app = web.Application(middlewares=[json_errors], client_max_size=settings.rest.max_body_bytes + 1024)
     secret = deployment_secret(settings)
@@ -136,24 +158,36 @@ def build_app(settings: Settings, helplines: dict[str, Helpline], *, store: Stor
     app[CONSOLE_HUB] = console
     # a message stored for a person outside a turn (an operator's words, queue news) reaches them
     # the way their channel says (registry.deliver)
-    app[HANDOFF] = Handoff(store, helplines, channels=registry, on_outgoing=registry.deliver,
-                           on_change=console.publish, vault=vault)
+    app[HANDOFF] = Handoff(
+        store, helplines, channels=registry, on_outgoing=registry.deliver, on_change=console.publish, vault=vault
+    )
     # waiting people hear when their place moves by a step that matters
     app[QUEUE_NEWS] = QueueNews(store, helplines, on_outgoing=registry.deliver, channels=registry)
     app.cleanup_ctx.append(_queue_news_lifecycle)
     # an unanswered "are you safe right now?" becomes a crisis
-    app[SAFETY_CHECKS] = SafetyChecks(store, helplines, on_outgoing=registry.deliver, channels=registry,
-                                      on_change=console.publish)
+    app[SAFETY_CHECKS] = SafetyChecks(
+        store, helplines, on_outgoing=registry.deliver, channels=registry, on_change=console.publish
+    )
     app.cleanup_ctx.append(_safety_checks_lifecycle)
     # /console: pages, live socket, background release of unanswered chats; its parts are handed in
     # (handoff is below bots and does not read this module's app keys)
-    parts = Console(store=store, handoff=app[HANDOFF], hub=console,
-                    secure_cookies=bool(settings.public_url and settings.public_url.startswith("https")),
-                    public_origin=settings.public_url, login_keys=LoginKeys(secret),
-                    client_address=app[CLIENT_ADDRESS],
-                    feedback_retention=timedelta(days=settings.feedback_retention_days))
-    setup_console(app, parts, release_every=settings.console.release_every,
-                  release_after=settings.console.release_after, idle_timeout=settings.console.idle_timeout)
+    parts = Console(
+        store=store,
+        handoff=app[HANDOFF],
+        hub=console,
+        secure_cookies=bool(settings.public_url and settings.public_url.startswith("https")),
+        public_origin=settings.public_url,
+        login_keys=LoginKeys(secret),
+        client_address=app[CLIENT_ADDRESS],
+        feedback_retention=timedelta(days=settings.feedback_retention_days),
+    )
+    setup_console(
+        app,
+        parts,
+        release_every=settings.console.release_every,
+        release_after=settings.console.release_after,
+        idle_timeout=settings.console.idle_timeout,
+    )
     return app
 
 
@@ -245,8 +279,9 @@ async def _nlu_lifecycle(app: web.Application):
     state = app[NLU_STATE]
     interim, loader = load_nlu(settings)
     engine.nlu = interim
-    state["status"] = "loading" if loader is not None else {"none": "crisis_rules_only"}.get(
-        settings.nlu.backend, "ready")
+    state["status"] = (
+        "loading" if loader is not None else {"none": "crisis_rules_only"}.get(settings.nlu.backend, "ready")
+    )
 
     async def finish() -> None:
         assert loader is not None

@@ -40,12 +40,17 @@ async def _as_seen(message: Message, engine: Engine, store: Store) -> Outbound:
     if not needs_label(message):
         return reply
     conversation = await store.conversations.get(message.conversation_id)
-    return labelled(message, reply, engine.helplines.get(message.helpline),
-                    conversation.language if conversation is not None else None)
+    return labelled(
+        message,
+        reply,
+        engine.helplines.get(message.helpline),
+        conversation.language if conversation is not None else None,
+    )
 
 
-def wire(mounted: list[Mounted], registry: ChannelRegistry, engine: Engine, store: Store,
-         vault: IdentityVault) -> list[RunningChannel]:
+def wire(
+    mounted: list[Mounted], registry: ChannelRegistry, engine: Engine, store: Store, vault: IdentityVault
+) -> list[RunningChannel]:
     """Give each push channel its pump, and register every channel; returns the push channels to run."""
     running: list[RunningChannel] = []
     for item in mounted:
@@ -53,14 +58,21 @@ def wire(mounted: list[Mounted], registry: ChannelRegistry, engine: Engine, stor
         if item.push is not None:
             channel = item.push
 
-            async def send(address: str, message: Message, channel: PushChannel = channel,
-                           abilities: Abilities = item.abilities) -> None:
+            async def send(
+                address: str, message: Message, channel: PushChannel = channel, abilities: Abilities = item.abilities
+            ) -> None:
                 # the one representation (Outbound), labelled with who writes, its buttons fitted to the channel
                 reply = as_shown(await _as_seen(message, engine, store), abilities, channel.name)
                 await channel.send(address, reply)
 
-            pump = OutboxPump(store, vault, channel.name, send, per_chat_interval=channel.per_chat_interval,
-                              per_second=channel.per_second)
+            pump = OutboxPump(
+                store,
+                vault,
+                channel.name,
+                send,
+                per_chat_interval=channel.per_chat_interval,
+                per_second=channel.per_second,
+            )
             running.append(RunningChannel(channel, pump))
 
             async def wake(_: Conversation, __: Message, pump: OutboxPump = pump) -> None:
@@ -73,6 +85,7 @@ def wire(mounted: list[Mounted], registry: ChannelRegistry, engine: Engine, stor
 
 async def start_channels(running: list[RunningChannel], engine: Engine) -> None:
     for item in running:
+
         async def handle(inbound: Inbound, pump: OutboxPump = item.pump) -> Turn:
             turn = await engine.handle(inbound)
             pump.wake()
@@ -82,8 +95,10 @@ async def start_channels(running: list[RunningChannel], engine: Engine) -> None:
         try:
             await item.channel.start(handle)
         except Exception:
-            log.exception("%s: could not start (webhook registration or polling); "
-                          "replies stay in the outbox until it works", item.channel.name)
+            log.exception(
+                "%s: could not start (webhook registration or polling); replies stay in the outbox until it works",
+                item.channel.name,
+            )
 
 
 async def stop_channels(running: list[RunningChannel]) -> None:

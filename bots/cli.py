@@ -42,49 +42,71 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate settings and helpline content, then exit")
     check.add_argument("--config", type=Path)
     check.add_argument("folders", nargs="*", type=Path, help="content folders (default: the configured ones)")
-    reload = sub.add_parser("reload", help="check the helpline content, then have the running vikno serve load it "
-                            "(the same as sending it SIGHUP)")
+    reload = sub.add_parser(
+        "reload",
+        help="check the helpline content, then have the running vikno serve load it (the same as sending it SIGHUP)",
+    )
     reload.add_argument("--config", type=Path, help="the settings vikno serve runs with (for its data folder)")
     sub.add_parser("nlu", help="train, evaluate and try the built-in NLU (vikno nlu --help)", add_help=False)
-    sub.add_parser("helpline", help="list the helplines, validate a helpline folder (vikno helpline --help)",
-                   add_help=False)
-    operator = sub.add_parser("operator", help="manage operator accounts of the console",
-                              description="Accounts of the operator console, managed on the server.",
-                              epilog=ROLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub.add_parser(
+        "helpline", help="list the helplines, validate a helpline folder (vikno helpline --help)", add_help=False
+    )
+    operator = sub.add_parser(
+        "operator",
+        help="manage operator accounts of the console",
+        description="Accounts of the operator console, managed on the server.",
+        epilog=ROLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     op_sub = operator.add_subparsers(dest="operator_command", required=True)
     add = op_sub.add_parser("add", help="create an account (asks for the password, or reads VIKNO_OPERATOR_PASSWORD)")
     add.add_argument("name", help="login: a-z, 0-9, . _ -")
-    add.add_argument("--role", default="operator", choices=["operator", "supervisor", "admin"],
-                     help="operator (default), supervisor or admin: see `vikno operator --help`")
+    add.add_argument(
+        "--role",
+        default="operator",
+        choices=["operator", "supervisor", "admin"],
+        help="operator (default), supervisor or admin: see `vikno operator --help`",
+    )
     add.add_argument("--teams", default="", help="comma-separated team ids (empty: all teams)")
     add.add_argument("--languages", default="", help="comma-separated languages, e.g. uk,ru (empty: all)")
     add.add_argument("--helplines", default="", help="comma-separated helpline ids (empty: all)")
     add.add_argument("--capacity", type=int, default=3, help="parallel chats (default 3)")
-    add.add_argument("--display-name",
-                     help="name shown to people in chats (default: the neutral role, e.g. 'фахівець'; never the login)")
+    add.add_argument(
+        "--display-name",
+        help="name shown to people in chats (default: the neutral role, e.g. 'фахівець'; never the login)",
+    )
     add.add_argument("--config", type=Path)
     op_sub.add_parser("list", help="list accounts").add_argument("--config", type=Path)
-    for name, what in (("disable", "disable an account: its sessions end and its chats go back to the queue"),
-                       ("enable", "enable a disabled account again"),
-                       ("passwd", "set a new password (asked for, or VIKNO_OPERATOR_PASSWORD); sessions end"),
-                       ("remove", "remove an account: its sessions end and its chats go back to the queue")):
+    for name, what in (
+        ("disable", "disable an account: its sessions end and its chats go back to the queue"),
+        ("enable", "enable a disabled account again"),
+        ("passwd", "set a new password (asked for, or VIKNO_OPERATOR_PASSWORD); sessions end"),
+        ("remove", "remove an account: its sessions end and its chats go back to the queue"),
+    ):
         command = op_sub.add_parser(name, help=what)
         command.add_argument("name", help="the login")
         command.add_argument("--config", type=Path)
     store = sub.add_parser("store", help="look after the store")
     store_sub = store.add_subparsers(dest="store_command", required=True)
-    store_sub.add_parser("migrate", help="bring the database to this vikno's schema (serve does it at every start)"
-                         ).add_argument("--config", type=Path)
+    store_sub.add_parser(
+        "migrate", help="bring the database to this vikno's schema (serve does it at every start)"
+    ).add_argument("--config", type=Path)
     backup = store_sub.add_parser(
-        "backup", help="a consistent copy of the embedded store and its secret key into a new folder, also while "
-                       "vikno serve runs (MongoDB: use mongodump, see the README)")
+        "backup",
+        help="a consistent copy of the embedded store and its secret key into a new folder, also while "
+        "vikno serve runs (MongoDB: use mongodump, see the README)",
+    )
     backup.add_argument("path", type=Path, help="a folder that does not exist yet (or is empty)")
     backup.add_argument("--config", type=Path)
     restore = store_sub.add_parser(
-        "restore", help="put a backup made by `vikno store backup` in the data folder (vikno must be stopped)")
+        "restore", help="put a backup made by `vikno store backup` in the data folder (vikno must be stopped)"
+    )
     restore.add_argument("path", type=Path, help="the backup's folder")
-    restore.add_argument("--force", action="store_true",
-                         help="replace a store that is there already (it is kept beside, renamed, not deleted)")
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a store that is there already (it is kept beside, renamed, not deleted)",
+    )
     restore.add_argument("--config", type=Path)
     from .figures_cli import add_parsers
 
@@ -101,9 +123,16 @@ def _fail(title: str, problems: list[str]) -> int:
 
 #: Commands that read or change what a store holds: run where there is none, they would make
 #: a new empty one and work on it (a typo, the wrong folder), so they refuse instead.
-_ON_AN_EXISTING_STORE = {("operator", "list"), ("operator", "disable"), ("operator", "enable"),
-                         ("operator", "passwd"), ("operator", "remove"), ("store", "migrate"),
-                         ("store", "backup"), ("figures", None)}
+_ON_AN_EXISTING_STORE = {
+    ("operator", "list"),
+    ("operator", "disable"),
+    ("operator", "enable"),
+    ("operator", "passwd"),
+    ("operator", "remove"),
+    ("store", "migrate"),
+    ("store", "backup"),
+    ("figures", None),
+}
 
 
 def _needs_a_store(args: argparse.Namespace) -> bool:
@@ -207,13 +236,22 @@ def serve(settings: Settings, helplines: dict) -> int:
     where = "MongoDB" if settings.mongodb_uri else f"SQLite in {settings.data_dir.resolve()}"
 
     async def announce(_: web.Application) -> None:
-        print(f"vikno: serving {', '.join(helplines)} on http://{settings.host}:{settings.port} "
-              f"(store: {where}; started in {time.monotonic() - started:.2f} s)", flush=True)
+        print(
+            f"vikno: serving {', '.join(helplines)} on http://{settings.host}:{settings.port} "
+            f"(store: {where}; started in {time.monotonic() - started:.2f} s)",
+            flush=True,
+        )
 
     app.on_startup.append(announce)
     try:
-        web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None,
-                    loop=event_loop(settings.event_loop))
+        web.run_app(
+            app,
+            host=settings.host,
+            port=settings.port,
+            print=None,
+            access_log=None,
+            loop=event_loop(settings.event_loop),
+        )
     except (StoreDamaged, StorageConfigurationError) as exc:  # retrying cannot mend these
         print(f"vikno: the store cannot be used: {exc}", file=sys.stderr)
         return 2

@@ -14,8 +14,17 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError,
-                      field_validator, model_validator)
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from vikno.flows.yaml_lines import ContentError, load_located
 
@@ -71,8 +80,9 @@ class NluSettings(_Strict):
     @model_validator(mode="after")
     def _rasa_needs_url(self) -> NluSettings:
         if self.backend == "rasa" and not self.rasa_url:
-            raise ValueError("nlu.rasa_url is required when nlu.backend is rasa (VIKNO_RASA_URL, e.g. "
-                             "http://localhost:5005)")
+            raise ValueError(
+                "nlu.rasa_url is required when nlu.backend is rasa (VIKNO_RASA_URL, e.g. http://localhost:5005)"
+            )
         return self
 
 
@@ -155,8 +165,19 @@ class WebchatSettings(_Strict):
     helpline: str | None = None
 
 
-_UNITS = {"s": 1, "sec": 1, "second": 1, "seconds": 1, "m": 60, "min": 60, "minute": 60, "minutes": 60,
-          "h": 3600, "hour": 3600, "hours": 3600}
+_UNITS = {
+    "s": 1,
+    "sec": 1,
+    "second": 1,
+    "seconds": 1,
+    "m": 60,
+    "min": 60,
+    "minute": 60,
+    "minutes": 60,
+    "h": 3600,
+    "hour": 3600,
+    "hours": 3600,
+}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$")
 
 
@@ -235,11 +256,12 @@ class Settings(_Strict):
     @model_validator(mode="after")
     def _webhooks_need_a_public_url(self) -> Settings:
         if self.telegram.token and self.telegram.mode == "webhook" and not self.public_url:
-            raise ValueError("telegram in webhook mode needs public_url (VIKNO_PUBLIC_URL, e.g. "
-                             "https://help.example.org), or set telegram.mode: polling for development")
+            raise ValueError(
+                "telegram in webhook mode needs public_url (VIKNO_PUBLIC_URL, e.g. "
+                "https://help.example.org), or set telegram.mode: polling for development"
+            )
         if self.viber.token and not self.public_url:
-            raise ValueError("viber needs public_url (VIKNO_PUBLIC_URL, e.g. https://help.example.org) "
-                             "for its webhook")
+            raise ValueError("viber needs public_url (VIKNO_PUBLIC_URL, e.g. https://help.example.org) for its webhook")
         return self
 
     @field_validator("mongodb_uri")
@@ -255,8 +277,10 @@ class Settings(_Strict):
     @classmethod
     def _secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < 16:
-            raise ValueError("must be at least 16 characters; generate one with "
-                             "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+            raise ValueError(
+                "must be at least 16 characters; generate one with "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
         return value
 
     @property
@@ -269,17 +293,22 @@ def settings_warnings(settings: Settings) -> list[str]:
     warnings = []
     public = settings.public_url or ""
     if settings.telegram.token and settings.telegram.mode == "webhook" and not public.startswith("https://"):
-        warnings.append(f"public_url (VIKNO_PUBLIC_URL) is {public!r}: Telegram sends webhooks only to an https:// "
-                        "address, so no message will arrive; put vikno behind HTTPS (see the README) or use "
-                        "telegram.mode: polling")
+        warnings.append(
+            f"public_url (VIKNO_PUBLIC_URL) is {public!r}: Telegram sends webhooks only to an https:// "
+            "address, so no message will arrive; put vikno behind HTTPS (see the README) or use "
+            "telegram.mode: polling"
+        )
     if settings.viber.token and not public.startswith("https://"):
-        warnings.append(f"public_url (VIKNO_PUBLIC_URL) is {public!r}: Viber calls only https:// webhooks with a "
-                        "trusted certificate, so no message will arrive")
+        warnings.append(
+            f"public_url (VIKNO_PUBLIC_URL) is {public!r}: Viber calls only https:// webhooks with a "
+            "trusted certificate, so no message will arrive"
+        )
     return warnings
 
 
-def load_settings(config_file: Path | None = None, environ: dict[str, str] | None = None,
-                  overrides: dict[str, Any] | None = None) -> Settings:
+def load_settings(
+    config_file: Path | None = None, environ: dict[str, str] | None = None, overrides: dict[str, Any] | None = None
+) -> Settings:
     """File, then environment, then command-line overrides; validated once."""
     environ = dict(os.environ if environ is None else environ)
     raw: dict[str, Any] = {}

@@ -19,12 +19,16 @@ def content_folders(settings: Settings) -> list[Path]:
 
 def helpline_references(settings: Settings, helplines: dict[str, Helpline]) -> list[str]:
     """Settings that name a helpline none of the folders has."""
-    return [f"{name}: no helpline {value!r}; loaded: {', '.join(helplines)}"
-            for name, value in (("default_helpline", settings.default_helpline),
-                                ("telegram.helpline", settings.telegram.helpline),
-                                ("viber.helpline", settings.viber.helpline),
-                                ("webchat.helpline", settings.webchat.helpline))
-            if value and value not in helplines]
+    return [
+        f"{name}: no helpline {value!r}; loaded: {', '.join(helplines)}"
+        for name, value in (
+            ("default_helpline", settings.default_helpline),
+            ("telegram.helpline", settings.telegram.helpline),
+            ("viber.helpline", settings.viber.helpline),
+            ("webchat.helpline", settings.webchat.helpline),
+        )
+        if value and value not in helplines
+    ]
 
 
 def checked_helplines(settings: Settings, folders: list[Path] | None = None) -> dict[str, Helpline]:

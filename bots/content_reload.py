@@ -54,9 +54,12 @@ class ContentReload:
                 log.exception("content reload failed, the old content stays in use")
                 return False
             if set(fresh) != set(self.helplines):
-                log.error("content reload refused, the old content stays in use: the helplines would change "
-                          "from %s to %s; adding or removing a helpline needs a restart",
-                          ", ".join(sorted(self.helplines)), ", ".join(sorted(fresh)))
+                log.error(
+                    "content reload refused, the old content stays in use: the helplines would change "
+                    "from %s to %s; adding or removing a helpline needs a restart",
+                    ", ".join(sorted(self.helplines)),
+                    ", ".join(sorted(fresh)),
+                )
                 return False
             for helpline_id, line in fresh.items():
                 self.helplines[helpline_id] = line

@@ -30,9 +30,20 @@ from vikno.storage.models import Conversation, Direction, Event, Message, Priori
 
 #: Share of conversations per topic (a social line: shared/seeds 000/001); unknown topics get ``OTHER_TOPIC``.
 TOPIC_WEIGHTS = {
-    "social_benefits": 30, "idp_support": 12, "disability": 9, "elderly_care": 8, "housing_compensation": 7,
-    "psychological_support": 6, "health": 5, "legal": 5, "veterans": 4, "domestic_violence": 4,
-    "education": 3, "family_forms": 2, "homelessness": 2, "report_person_in_need": 3,
+    "social_benefits": 30,
+    "idp_support": 12,
+    "disability": 9,
+    "elderly_care": 8,
+    "housing_compensation": 7,
+    "psychological_support": 6,
+    "health": 5,
+    "legal": 5,
+    "veterans": 4,
+    "domestic_violence": 4,
+    "education": 3,
+    "family_forms": 2,
+    "homelessness": 2,
+    "report_person_in_need": 3,
 }
 OTHER_TOPIC = 2
 #: After shelling people write about damaged homes, fear, moving away.
@@ -49,16 +60,28 @@ CRISIS_SHARE = 0.015
 LEAVE_SHARE = 0.1
 OUTCOME_WEIGHTS = {Outcome.RESOLVED: 60, Outcome.REFERRED: 25, Outcome.FOLLOW_UP: 11, Outcome.ABUSIVE: 4}
 #: Wrap-up category by topic (CHI's framework first; the rest are filed under the topic itself).
-TOPIC_CATEGORY = {"domestic_violence": "violence", "psychological_support": "mental_health",
-                  "health": "physical_health", "education": "education_occupation",
-                  "family_forms": "family_relationships", "report_person_in_need": "access_to_services"}
+TOPIC_CATEGORY = {
+    "domestic_violence": "violence",
+    "psychological_support": "mental_health",
+    "health": "physical_health",
+    "education": "education_occupation",
+    "family_forms": "family_relationships",
+    "report_person_in_need": "access_to_services",
+}
 ABOUT_WEIGHTS = {"elderly": 45, "child": 20, "disability": 15, "violence": 12, "other": 8}
 URGENCY_WEIGHTS = {"now": 10, "soon": 50, "can_wait": 40}
 REPORT_OUTCOME_WEIGHTS = {"referred": 35, "visit_planned": 25, "helped": 20, "no_action": 8, "closed": 12}
 REFERRED_TO = ["social_service", "police", "mobile_team", "medical"]
 #: Districts when the helpline lists none of its own (Kharkiv oblast's, shared/seeds 000).
-DEFAULT_DISTRICTS = ["kharkivskyi", "chuhuivskyi", "izumskyi", "kupianskyi", "lozivskyi", "bohodukhivskyi",
-                     "krasnohradskyi"]
+DEFAULT_DISTRICTS = [
+    "kharkivskyi",
+    "chuhuivskyi",
+    "izumskyi",
+    "kupianskyi",
+    "lozivskyi",
+    "bohodukhivskyi",
+    "krasnohradskyi",
+]
 DEMO_USER = "demo:"
 
 
@@ -84,8 +107,14 @@ class Spec:
         """From a loaded helpline (flows.content.Helpline)."""
         settings = line.settings
         districts = [getattr(d, "id", d) for d in getattr(settings, "districts", None) or []] or DEFAULT_DISTRICTS
-        return cls(helpline=settings.id, topics=list(line.topic_order), languages=list(settings.languages),
-                   zone=settings.timezone, districts=tuple(districts), **more)
+        return cls(
+            helpline=settings.id,
+            topics=list(line.topic_order),
+            languages=list(settings.languages),
+            zone=settings.timezone,
+            districts=tuple(districts),
+            **more,
+        )
 
 
 @dataclass
@@ -128,8 +157,10 @@ class _Day:
         burst: list[datetime] = []
         if shelling:  # the hours after it: many more, about damaged homes and fear
             hour = rng.randrange(6, 22)
-            burst = [self._local(min(23, hour + int(rng.expovariate(0.9))), rng.random())
-                     for _ in range(round(spec.per_day * rng.uniform(0.5, 1.0)))]
+            burst = [
+                self._local(min(23, hour + int(rng.expovariate(0.9))), rng.random())
+                for _ in range(round(spec.per_day * rng.uniform(0.5, 1.0)))
+            ]
         for at in sorted(starts):
             self.conversation(at, shelling=False)
         for at in sorted(burst):
@@ -156,9 +187,18 @@ class _Day:
         topic = self.pick(weights, spec.topics)
         language = self.pick(LANGUAGE_WEIGHTS, spec.languages)
         channel = self.pick(CHANNEL_WEIGHTS, spec.channels)
-        conv = Conversation(helpline=spec.helpline, channel=channel, user_key=f"{DEMO_USER}{rng.getrandbits(64):016x}",
-                            id=self.id(t0), state=State.BOT, language=language, data={"demo": True},
-                            step="demo", created_at=t0, updated_at=t0)
+        conv = Conversation(
+            helpline=spec.helpline,
+            channel=channel,
+            user_key=f"{DEMO_USER}{rng.getrandbits(64):016x}",
+            id=self.id(t0),
+            state=State.BOT,
+            language=language,
+            data={"demo": True},
+            step="demo",
+            created_at=t0,
+            updated_at=t0,
+        )
         self.conv, self.at, self.priority = conv, t0, None
         self.event("conversation_started", topic=None)
         self.message_in("start")
@@ -169,8 +209,7 @@ class _Day:
             self.message_in("button")
         if rng.random() < 0.22:
             self.later(3, 15)
-            self.event("profile_answered", topic=None,
-                       gender=rng.choices(["female", "male", "other"], [64, 32, 4])[0])
+            self.event("profile_answered", topic=None, gender=rng.choices(["female", "male", "other"], [64, 32, 4])[0])
             self.message_in("button")
         self.later(5, 60)
         self.message_in("text")
@@ -202,9 +241,16 @@ class _Day:
                 self.message_out(1)
                 self.later(10, 60)
             self.priority = Priority.CRISIS if urgency == "now" else Priority.URGENT_REPORT
-            self.event("report_made", topic="report_person_in_need", priority=self.priority, report_id=report_id,
-                       about=self.pick(ABOUT_WEIGHTS), district=rng.choice(list(spec.districts) + ["other"]),
-                       urgency=urgency, anonymous=rng.random() < 0.8)
+            self.event(
+                "report_made",
+                topic="report_person_in_need",
+                priority=self.priority,
+                report_id=report_id,
+                about=self.pick(ABOUT_WEIGHTS),
+                district=rng.choice(list(spec.districts) + ["other"]),
+                urgency=urgency,
+                anonymous=rng.random() < 0.8,
+            )
         if handoff:
             self.handoff(crisis=crisis)
         elif rng.random() < 0.5:
@@ -242,8 +288,13 @@ class _Day:
         for n in range(replies):
             response = round(rng.lognormvariate(math.log(35 if n == 0 else 60), 0.7), 1)
             self.at = _ms(self.at + timedelta(seconds=response))
-            self.event("operator_reply", priority=self.priority, operator=operator, first=n == 0,
-                       first_response_seconds=response if n == 0 else None)
+            self.event(
+                "operator_reply",
+                priority=self.priority,
+                operator=operator,
+                first=n == 0,
+                first_response_seconds=response if n == 0 else None,
+            )
             self.message_out(1, sender=Sender.OPERATOR)
             if rng.random() < 0.8:
                 self.later(10, 120)
@@ -254,8 +305,14 @@ class _Day:
         if category not in CHI_CATEGORIES and not category.startswith("topic:"):
             category = "access_to_services"
         outcome = self.pick(OUTCOME_WEIGHTS)
-        self.event("closed", priority=self.priority, operator=operator, category=category, outcome=outcome,
-                   handle_seconds=round((self.at - self.conv.created_at).total_seconds(), 1))
+        self.event(
+            "closed",
+            priority=self.priority,
+            operator=operator,
+            category=category,
+            outcome=outcome,
+            handle_seconds=round((self.at - self.conv.created_at).total_seconds(), 1),
+        )
         self.message_out(2, sender=Sender.SYSTEM)
         self.priority = None
         conv.state = State.CLOSED
@@ -269,32 +326,60 @@ class _Day:
         for _ in range(rng.choices([1, 2], [80, 20])[0]):
             at = _ms(at + timedelta(hours=rng.uniform(0.5, 30)))
             outcome = self.pick(REPORT_OUTCOME_WEIGHTS)
-            self.event("report_outcome", topic="report_person_in_need", at=at, report_id=report_id,
-                       outcome=outcome, referred_to=rng.choice(REFERRED_TO) if outcome == "referred" else None,
-                       operator=rng.choice(list(self.spec.operators)))
+            self.event(
+                "report_outcome",
+                topic="report_person_in_need",
+                at=at,
+                report_id=report_id,
+                outcome=outcome,
+                referred_to=rng.choice(REFERRED_TO) if outcome == "referred" else None,
+                operator=rng.choice(list(self.spec.operators)),
+            )
 
     # --- records -----------------------------------------------------------------
 
     def later(self, low: float, high: float) -> None:
         self.at = _ms(self.at + timedelta(seconds=self.rng.uniform(low, high)))
 
-    def event(self, kind: str, *, topic: Any = "", priority: str | None = None, at: datetime | None = None,
-              **data: Any) -> None:
+    def event(
+        self, kind: str, *, topic: Any = "", priority: str | None = None, at: datetime | None = None, **data: Any
+    ) -> None:
         conv = self.conv
         when = at or self.at
-        self.batch.events.append(Event(
-            helpline=conv.helpline, kind=kind, conversation_id=conv.id, channel=conv.channel,
-            language=conv.language, topic=conv.topic if topic == "" else topic,
-            priority=priority if priority is not None else self.priority, data=data, id=self.id(when), at=when))
+        self.batch.events.append(
+            Event(
+                helpline=conv.helpline,
+                kind=kind,
+                conversation_id=conv.id,
+                channel=conv.channel,
+                language=conv.language,
+                topic=conv.topic if topic == "" else topic,
+                priority=priority if priority is not None else self.priority,
+                data=data,
+                id=self.id(when),
+                at=when,
+            )
+        )
 
     def _message(self, direction: str, sender: str, kind: str) -> None:
         self._seq += 1
         self.at = _ms(self.at + timedelta(milliseconds=self.rng.randint(300, 2500)))
         conv = self.conv
-        self.batch.messages.append(Message(
-            conversation_id=conv.id, helpline=conv.helpline, channel=conv.channel, direction=direction,
-            sender=sender, kind=kind, text=None, handled=True, id=self.id(self.at), created_at=self.at,
-            seq=int(self.at.timestamp() * 1000) * 1000 + self._seq % 1000))
+        self.batch.messages.append(
+            Message(
+                conversation_id=conv.id,
+                helpline=conv.helpline,
+                channel=conv.channel,
+                direction=direction,
+                sender=sender,
+                kind=kind,
+                text=None,
+                handled=True,
+                id=self.id(self.at),
+                created_at=self.at,
+                seq=int(self.at.timestamp() * 1000) * 1000 + self._seq % 1000,
+            )
+        )
 
     def message_in(self, kind: str) -> None:
         self._message(Direction.IN, Sender.USER, kind)

@@ -35,10 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="vikno nlu export-feedback",
         description="Write operators' 'crisis' / 'not a crisis' marks as Rasa NLU YAML (intents crisis__feedback "
-                    "and safe__feedback per language), to add to nlu/data/<lang>/crisis.yml. Marks older than "
-                    "the retention time (VIKNO_FEEDBACK_RETENTION_DAYS) are deleted first.")
-    p.add_argument("--since", type=_when,
-                   help="only marks made on or after this date (YYYY-MM-DD, or an ISO time; UTC)")
+        "and safe__feedback per language), to add to nlu/data/<lang>/crisis.yml. Marks older than "
+        "the retention time (VIKNO_FEEDBACK_RETENTION_DAYS) are deleted first.",
+    )
+    p.add_argument(
+        "--since", type=_when, help="only marks made on or after this date (YYYY-MM-DD, or an ISO time; UTC)"
+    )
     p.add_argument("--out", type=Path, help="write to this file (created readable by you only); default: stdout")
     p.add_argument("--helpline", action="append", help="only this helpline's marks (may be given again)")
     p.add_argument("--config", type=Path, help="YAML settings file of the vikno whose marks to export")
@@ -70,9 +72,11 @@ def main(argv: list[str]) -> int:
         return 2
     print(f"vikno: {describe(settings)}", file=sys.stderr, flush=True)
     if not settings.mongodb_uri and not (settings.data_dir / FILENAME).is_file():
-        print(f"vikno: no vikno store in {settings.data_dir.resolve()} (no {FILENAME}): run this where "
-              "`vikno serve` keeps its data, or name that folder with VIKNO_DATA_DIR or --config",
-              file=sys.stderr)
+        print(
+            f"vikno: no vikno store in {settings.data_dir.resolve()} (no {FILENAME}): run this where "
+            "`vikno serve` keeps its data, or name that folder with VIKNO_DATA_DIR or --config",
+            file=sys.stderr,
+        )
         return 2
     try:
         return asyncio.run(_export(args, settings))
@@ -101,9 +105,12 @@ async def _export(args: argparse.Namespace, settings: Settings) -> int:
         _write_private(args.out, text)
     by_language = Counter(m.language or "unknown" for m in marks)
     where = f" to {args.out}" if args.out else ""
-    print(f"vikno: exported {len(marks)} mark(s){where}"
-          + (f" ({', '.join(f'{lang}: {n}' for lang, n in sorted(by_language.items()))})" if marks else "")
-          + f"; deleted {forgotten} mark(s) older than {settings.feedback_retention_days} days", file=sys.stderr)
+    print(
+        f"vikno: exported {len(marks)} mark(s){where}"
+        + (f" ({', '.join(f'{lang}: {n}' for lang, n in sorted(by_language.items()))})" if marks else "")
+        + f"; deleted {forgotten} mark(s) older than {settings.feedback_retention_days} days",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -38,9 +38,12 @@ DEMO_EVENT = "demo_traffic"
 
 
 def add_parsers(sub: Any) -> None:
-    figures = sub.add_parser("figures",
-                             help="a helpline's figures for a period (the supervisor page's, as text or JSON)",
-                             description=__doc__.split("\n\n")[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+    figures = sub.add_parser(
+        "figures",
+        help="a helpline's figures for a period (the supervisor page's, as text or JSON)",
+        description=__doc__.split("\n\n")[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     figures.add_argument("--helpline", help="helpline id (default: the default helpline)")
     figures.add_argument("--from", dest="first", required=True, type=date.fromisoformat, help="first day, YYYY-MM-DD")
     figures.add_argument("--to", dest="last", required=True, type=date.fromisoformat, help="last day, YYYY-MM-DD")
@@ -49,15 +52,20 @@ def add_parsers(sub: Any) -> None:
     figures.add_argument("--config", type=Path)
     demo = sub.add_parser("demo", help="try vikno on generated data")
     demo_sub = demo.add_subparsers(dest="demo_command", required=True)
-    traffic = demo_sub.add_parser("traffic", help="fill an empty store with realistic generated traffic "
-                                  "(never into a live line's store: see --force)")
+    traffic = demo_sub.add_parser(
+        "traffic",
+        help="fill an empty store with realistic generated traffic (never into a live line's store: see --force)",
+    )
     traffic.add_argument("--helpline", help="helpline id (default: the default helpline)")
     traffic.add_argument("--days", type=int, required=True, help="how many days, ending today")
     traffic.add_argument("--per-day", type=int, default=60, help="conversations on an ordinary weekday (default 60)")
     traffic.add_argument("--seed", type=int, default=26, help="the same seed gives the same traffic (default 26)")
-    traffic.add_argument("--force", action="store_true",
-                         help="write even into a store that holds messages already (they get mixed: "
-                              "never do this to a live line's store)")
+    traffic.add_argument(
+        "--force",
+        action="store_true",
+        help="write even into a store that holds messages already (they get mixed: "
+        "never do this to a live line's store)",
+    )
     traffic.add_argument("--config", type=Path)
 
 
@@ -68,8 +76,12 @@ def pick_helpline(settings: Settings, helplines: dict[str, Helpline], wanted: st
     the single-line paths (flows/content.py); several configured lines without a default: ask.
     """
     only = next(iter(helplines)) if len(helplines) == 1 else None
-    name = wanted or settings.default_helpline or only or (
-        SHIPPED_DEFAULT_HELPLINE if SHIPPED_DEFAULT_HELPLINE in helplines else None)
+    name = (
+        wanted
+        or settings.default_helpline
+        or only
+        or (SHIPPED_DEFAULT_HELPLINE if SHIPPED_DEFAULT_HELPLINE in helplines else None)
+    )
     if name is None:
         return f"say which helpline with --helpline ({', '.join(helplines)})"
     if name not in helplines:
@@ -116,31 +128,48 @@ def _seconds(value: float | None) -> str:
 
 def render_text(f: Figures) -> str:
     """Readable tables, in English (the console has them in four languages)."""
-    head = [f"{f.helpline}: {f.since} – {f.until} ({f.timezone} local time)"
-            + (f", channel {f.channel}" if f.channel else ""), ""]
-    summary = [("conversations", f.conversations), ("of them new", f.new_conversations),
-               ("messages in", f.messages_in), ("messages out", f.messages_out), ("handoffs", f.handoffs),
-               ("crises", f.crises), ("abandoned before an operator took them", f.abandoned),
-               ("closed by operators", f.closed), ("resolved", f.resolved), ("referred", f.referred),
-               ("reports", f.reports),
-               ("wait p50 / p90", f"{_seconds(f.wait_s['p50'])} / {_seconds(f.wait_s['p90'])}"),
-               ("first response p50 / p90",
-                f"{_seconds(f.first_response_s['p50'])} / {_seconds(f.first_response_s['p90'])}")]
+    head = [
+        f"{f.helpline}: {f.since} – {f.until} ({f.timezone} local time)"
+        + (f", channel {f.channel}" if f.channel else ""),
+        "",
+    ]
+    summary = [
+        ("conversations", f.conversations),
+        ("of them new", f.new_conversations),
+        ("messages in", f.messages_in),
+        ("messages out", f.messages_out),
+        ("handoffs", f.handoffs),
+        ("crises", f.crises),
+        ("abandoned before an operator took them", f.abandoned),
+        ("closed by operators", f.closed),
+        ("resolved", f.resolved),
+        ("referred", f.referred),
+        ("reports", f.reports),
+        ("wait p50 / p90", f"{_seconds(f.wait_s['p50'])} / {_seconds(f.wait_s['p90'])}"),
+        ("first response p50 / p90", f"{_seconds(f.first_response_s['p50'])} / {_seconds(f.first_response_s['p90'])}"),
+    ]
     lines = head + _table("Summary", summary)
-    for title, counts in (("By topic (bot answers)", f.by_topic["intent"]),
-                          ("By topic (wrap-up category)", f.by_topic["wrapup"]),
-                          ("By channel", f.by_channel), ("By language", f.by_language),
-                          ("By age group", f.by_age_group), ("By gender", f.by_gender),
-                          ("Reports by district", f.reports_by_district),
-                          ("Reports by whom about", f.reports_by_about),
-                          ("Reports by outcome", f.reports_by_outcome)):
+    for title, counts in (
+        ("By topic (bot answers)", f.by_topic["intent"]),
+        ("By topic (wrap-up category)", f.by_topic["wrapup"]),
+        ("By channel", f.by_channel),
+        ("By language", f.by_language),
+        ("By age group", f.by_age_group),
+        ("By gender", f.by_gender),
+        ("Reports by district", f.reports_by_district),
+        ("Reports by whom about", f.reports_by_about),
+        ("Reports by outcome", f.reports_by_outcome),
+    ):
         lines += _table(title, list(counts.items()))
     lines += _table("By hour (local)", [(f"{h:02d}:00", n) for h, n in enumerate(f.by_hour)])
-    lines += _table("By weekday (local)", list(zip(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], f.by_weekday,
-                                                   strict=True)))
+    lines += _table(
+        "By weekday (local)", list(zip(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], f.by_weekday, strict=True))
+    )
     lines += _table("By day (local)", list(f.by_day.items()))
-    lines += _table("Operators (taken / closed / replies)",
-                    [(o["operator"], f"{o['claimed']} / {o['closed']} / {o['replies']}") for o in f.operators])
+    lines += _table(
+        "Operators (taken / closed / replies)",
+        [(o["operator"], f"{o['claimed']} / {o['closed']} / {o['replies']}") for o in f.operators],
+    )
     return "\n".join(lines).rstrip()
 
 
@@ -161,26 +190,39 @@ async def _demo(settings: Settings, line: Helpline, args: argparse.Namespace) ->
     try:
         held = await store.messages.count(include_notes=True)
         if held and not args.force:
-            print(f"vikno: this store holds {held} messages already; demo traffic goes only into an empty store, "
-                  "so that it never mixes with a live line's figures. Point VIKNO_DATA_DIR (or "
-                  "VIKNO_MONGODB_DATABASE) at a new, empty place, or say --force if this store is a test one",
-                  file=sys.stderr)
+            print(
+                f"vikno: this store holds {held} messages already; demo traffic goes only into an empty store, "
+                "so that it never mixes with a live line's figures. Point VIKNO_DATA_DIR (or "
+                "VIKNO_MONGODB_DATABASE) at a new, empty place, or say --force if this store is a test one",
+                file=sys.stderr,
+            )
             return 2
-        operators = [o.id for o in await store.operators.all()
-                     if not o.disabled and (not o.helplines or line.settings.id in o.helplines)]
-        spec = Spec.of(line, per_day=args.per_day, seed=args.seed,
-                       **({"operators": tuple(operators)} if operators else {}))
+        operators = [
+            o.id
+            for o in await store.operators.all()
+            if not o.disabled and (not o.helplines or line.settings.id in o.helplines)
+        ]
+        spec = Spec.of(
+            line, per_day=args.per_day, seed=args.seed, **({"operators": tuple(operators)} if operators else {})
+        )
         now = utcnow()
         today = now.astimezone(line.zone).date()
         first = today - timedelta(days=args.days - 1)
         started = time.monotonic()
         written = await write(store, generate(spec, first, args.days, until=now - timedelta(hours=2)))
-        await store.events.add(Event(helpline=spec.helpline, kind=DEMO_EVENT, data={
-            "from": first.isoformat(), "to": today.isoformat(), "seed": args.seed, **written}))
+        await store.events.add(
+            Event(
+                helpline=spec.helpline,
+                kind=DEMO_EVENT,
+                data={"from": first.isoformat(), "to": today.isoformat(), "seed": args.seed, **written},
+            )
+        )
         took = time.monotonic() - started
-        print(f"vikno: wrote demo traffic of {spec.helpline}, {first} – {today}: {written['conversations']} "
-              f"conversations, {written['messages']} messages, {written['events']} events in {took:.1f} s. "
-              "Every record is marked as demo; do not let a live line write into this store.")
+        print(
+            f"vikno: wrote demo traffic of {spec.helpline}, {first} – {today}: {written['conversations']} "
+            f"conversations, {written['messages']} messages, {written['events']} events in {took:.1f} s. "
+            "Every record is marked as demo; do not let a live line write into this store."
+        )
         return 0
     finally:
         await store.close()

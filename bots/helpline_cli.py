@@ -22,11 +22,16 @@ from .content_check import content_folders
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vikno helpline", description="the helplines' content folders")
     sub = parser.add_subparsers(dest="helpline_command", required=True)
-    listing = sub.add_parser("list", help="the helplines this vikno runs: id, name, languages, hours, time zone, "
-                                          "folder (the configured ones; none configured: every shipped line)")
+    listing = sub.add_parser(
+        "list",
+        help="the helplines this vikno runs: id, name, languages, hours, time zone, "
+        "folder (the configured ones; none configured: every shipped line)",
+    )
     listing.add_argument("--config", type=Path, help="YAML settings file (environment variables win over it)")
-    validate = sub.add_parser("validate", help="check helpline folders: errors with file, place and what to fix "
-                                               "(exit 1); values to confirm as warnings")
+    validate = sub.add_parser(
+        "validate",
+        help="check helpline folders: errors with file, place and what to fix (exit 1); values to confirm as warnings",
+    )
     validate.add_argument("folders", nargs="+", type=Path, metavar="DIR", help="a helpline's content folder")
     return parser
 
@@ -72,8 +77,10 @@ def list_helplines(config: Path | None) -> int:
             print(f"  - {problem}", file=sys.stderr)
         return 1
     rows = [("id", "name", "languages", "hours", "time zone", "folder")]
-    rows += [(line.id, _name(line), ",".join(line.languages), _hours(line), line.settings.timezone,
-              str(line.folder)) for line in helplines.values()]
+    rows += [
+        (line.id, _name(line), ",".join(line.languages), _hours(line), line.settings.timezone, str(line.folder))
+        for line in helplines.values()
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1])

@@ -36,8 +36,11 @@ def loads(data: bytes | str) -> Any:
     except orjson.JSONDecodeError as exc:
         message = str(exc)
         if "surrogate" in message:
-            raise JsonProblem("invalid_unicode", "the JSON has a lone UTF-16 surrogate escape (\\ud800-\\udfff) "
-                                                 "that is not a character; send valid Unicode text") from None
+            raise JsonProblem(
+                "invalid_unicode",
+                "the JSON has a lone UTF-16 surrogate escape (\\ud800-\\udfff) "
+                "that is not a character; send valid Unicode text",
+            ) from None
         if "depth" in message or "recursion" in message:
             raise JsonProblem("too_deeply_nested", f"the JSON is nested more than {MAX_DEPTH} levels deep") from None
         raise JsonProblem("malformed_json", f"the body is not valid JSON: {message}") from None

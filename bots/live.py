@@ -16,8 +16,7 @@ from vikno.handoff.console.live import ConsoleHub
 from vikno.storage.models import Conversation, Event, Message
 
 #: Turn events that change what a console shows.
-QUEUE_EVENTS = {"handoff_requested", "handoff_cancelled", "priority_raised", "report_made",
-                "report_information_added"}
+QUEUE_EVENTS = {"handoff_requested", "handoff_cancelled", "priority_raised", "report_made", "report_information_added"}
 
 
 class ConsoleNudges:
@@ -28,8 +27,11 @@ class ConsoleNudges:
         """The person wrote: consoles showing the queue or this chat update."""
         kinds = {e.kind for e in events}
         # the facts let each console socket apply the access rule (handoff/access.py) to the nudge
-        event: dict[str, Any] = {"type": "message", "conversation_id": conversation.id,
-                                 **Facts.of(conversation).as_event()}
+        event: dict[str, Any] = {
+            "type": "message",
+            "conversation_id": conversation.id,
+            **Facts.of(conversation).as_event(),
+        }
         crisis_report = bool(kinds & {"report_made", "report_information_added"}) and conversation.priority == "crisis"
         if "crisis_detected" in kinds or "crisis_alert" in kinds or crisis_report:
             event["type"] = "crisis"

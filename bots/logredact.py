@@ -23,13 +23,23 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # Telegram Bot API URLs: https://api.telegram.org/bot<id>:<secret>/method
     (re.compile(r"\bbot\d+:[A-Za-z0-9_-]+"), "bot" + REDACTED),
     # key=, token=, secret= ... in query strings and forms
-    (re.compile(r"([?&;](?:key|token|secret|password|auth_token|access_token|csrf)=)[^&\s#\"']*", re.I),
-     r"\1" + REDACTED),
+    (
+        re.compile(r"([?&;](?:key|token|secret|password|auth_token|access_token|csrf)=)[^&\s#\"']*", re.I),
+        r"\1" + REDACTED,
+    ),
 ]
 
 #: Loggers that print request paths, URLs or client errors themselves.
-LOGGERS = ("vikno", "aiohttp.access", "aiohttp.server", "aiohttp.web", "aiohttp.client", "aiohttp.websocket",
-           "aiogram", "aiogram.event")
+LOGGERS = (
+    "vikno",
+    "aiohttp.access",
+    "aiohttp.server",
+    "aiohttp.web",
+    "aiohttp.client",
+    "aiohttp.websocket",
+    "aiogram",
+    "aiogram.event",
+)
 
 
 def redact(text: str) -> str:

@@ -74,9 +74,11 @@ async def _run(args: argparse.Namespace, settings: Settings, helplines: dict[str
         await store.open()
         if args.operator_command == "list":
             for o in await store.operators.all():
-                print(f"{o.login}\t{o.role}\tteams={','.join(o.teams) or '*'}\t"
-                      f"languages={','.join(o.languages) or '*'}\tcapacity={o.capacity}"
-                      + ("\tdisabled" if o.disabled else ""))
+                print(
+                    f"{o.login}\t{o.role}\tteams={','.join(o.teams) or '*'}\t"
+                    f"languages={','.join(o.languages) or '*'}\tcapacity={o.capacity}"
+                    + ("\tdisabled" if o.disabled else "")
+                )
             return 0
         if args.operator_command in ("disable", "enable", "passwd", "remove"):
             return await _change(args.operator_command, args.name, store, settings, helplines)
@@ -90,9 +92,16 @@ async def _run(args: argparse.Namespace, settings: Settings, helplines: dict[str
             print(f"vikno: unknown team(s) {', '.join(bad_teams)}; known: {', '.join(sorted(teams))}", file=sys.stderr)
             return 2
         operator = await create_operator(
-            store, args.name, _password(), display_name=args.display_name, role=args.role,
-            helplines=_split(args.helplines), teams=_split(args.teams), languages=_split(args.languages),
-            capacity=args.capacity)
+            store,
+            args.name,
+            _password(),
+            display_name=args.display_name,
+            role=args.role,
+            helplines=_split(args.helplines),
+            teams=_split(args.teams),
+            languages=_split(args.languages),
+            capacity=args.capacity,
+        )
         print(f"created {operator.role} {operator.login}")
         return 0
     except (AccountError, WeakPassword, AlreadyExists) as exc:

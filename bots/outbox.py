@@ -170,8 +170,12 @@ class OutboxPump:
         self._wake.set()
         done, _ = await asyncio.wait({task}, timeout=self.stop_timeout)
         if not done:
-            log.warning("%s outbox: a send did not finish within %.0f s of the stop; it is given back and "
-                        "may reach the person twice", self.channel, self.stop_timeout)
+            log.warning(
+                "%s outbox: a send did not finish within %.0f s of the stop; it is given back and "
+                "may reach the person twice",
+                self.channel,
+                self.stop_timeout,
+            )
             task.cancel()
             await asyncio.wait({task})
         elif not task.cancelled() and task.exception() is not None:
@@ -181,12 +185,12 @@ class OutboxPump:
         try:
             given_back = await self.store.messages.release_leases(self.channel)
         except Exception as exc:
-            log.warning("%s outbox: leases not given back on stop (%s); they run out or are taken over",
-                        self.channel, exc)
+            log.warning(
+                "%s outbox: leases not given back on stop (%s); they run out or are taken over", self.channel, exc
+            )
         else:
             if given_back:
-                log.info("%s outbox: %d unsent message(s) given back for the next start", self.channel,
-                         given_back)
+                log.info("%s outbox: %d unsent message(s) given back for the next start", self.channel, given_back)
 
     async def run(self) -> None:
         while not self._stopping.is_set():
@@ -213,13 +217,18 @@ class OutboxPump:
         if not self._taken_over:
             taken = await self.store.messages.take_over_leases(self.channel)
             if taken:
-                log.warning("%s outbox: took over %d message(s) leased by a process that is gone; the ones it "
-                            "was sending may reach the person twice", self.channel, taken)
+                log.warning(
+                    "%s outbox: took over %d message(s) leased by a process that is gone; the ones it "
+                    "was sending may reach the person twice",
+                    self.channel,
+                    taken,
+                )
             self._taken_over = True
         if self._stopping.is_set():
             return 0
-        leased = await self.store.messages.lease_pending(self.channel, self.clock(), self.lease, self.batch,
-                                                         per_conversation=self.per_conversation)
+        leased = await self.store.messages.lease_pending(
+            self.channel, self.clock(), self.lease, self.batch, per_conversation=self.per_conversation
+        )
         if not leased:
             return 0
         by_conversation: dict[str, list[Message]] = {}
@@ -227,8 +236,9 @@ class OutboxPump:
             by_conversation.setdefault(message.conversation_id, []).append(message)
         renewing = asyncio.create_task(self._renew_while_sending())
         try:
-            results = await asyncio.gather(*(self._deliver_conversation(cid, msgs)
-                                             for cid, msgs in by_conversation.items()))
+            results = await asyncio.gather(
+                *(self._deliver_conversation(cid, msgs) for cid, msgs in by_conversation.items())
+            )
         finally:
             renewing.cancel()
         return sum(results)
@@ -289,11 +299,16 @@ class OutboxPump:
                 continue
             except Exception as exc:  # network trouble or a 5xx: try again later
                 if message.attempts >= self.max_attempts:
-                    log.error("%s outbox: giving up on %s after %d attempts: %s", self.channel, message.id,
-                              message.attempts, exc)
+                    log.error(
+                        "%s outbox: giving up on %s after %d attempts: %s",
+                        self.channel,
+                        message.id,
+                        message.attempts,
+                        exc,
+                    )
                     await self.store.messages.mark_failed(message.id)
                     continue
-                delay = jittered(min(300.0, 2.0 ** message.attempts))
+                delay = jittered(min(300.0, 2.0**message.attempts))
                 log.warning("%s outbox: send failed (%s); retry in %.1f s", self.channel, exc, delay)
                 self._failed_sends += 1
                 await self._postpone(messages[index:], self.clock() + timedelta(seconds=delay))

@@ -30,8 +30,13 @@ MAX_TRACKED = 50_000
 class Buckets:
     """One token bucket per key: ``capacity`` at once, then ``per_second`` refill."""
 
-    def __init__(self, capacity: float, per_second: float, clock: Callable[[], float] = time.monotonic,
-                 max_tracked: int = MAX_TRACKED) -> None:
+    def __init__(
+        self,
+        capacity: float,
+        per_second: float,
+        clock: Callable[[], float] = time.monotonic,
+        max_tracked: int = MAX_TRACKED,
+    ) -> None:
         self.capacity, self.per_second, self.clock, self.max_tracked = capacity, per_second, clock, max_tracked
         self._buckets: OrderedDict[Hashable, tuple[float, float]] = OrderedDict()
 
@@ -80,8 +85,9 @@ class EdgeLimits:
         per_conversation = settings.messages_per_conversation_per_minute
         self.address_messages = Buckets(per_address, per_address / 60, clock)
         self.conversation_messages = Buckets(per_conversation, per_conversation / 60, clock)
-        self.address_new = Buckets(settings.new_conversations_per_address,
-                                   settings.new_conversations_per_address_per_hour / 3600, clock)
+        self.address_new = Buckets(
+            settings.new_conversations_per_address, settings.new_conversations_per_address_per_hour / 3600, clock
+        )
 
     def message(self, address: str, conversation: str | None, *, new: bool) -> Refusal | None:
         """Count one message of ``address`` (to a new conversation when ``new``); None if allowed.
@@ -92,13 +98,21 @@ class EdgeLimits:
         if not self.enabled:
             return None
         checks: list[tuple[Buckets, Hashable, str, str]] = [
-            (self.address_messages, address, "rate_limited", "too many messages from this address")]
+            (self.address_messages, address, "rate_limited", "too many messages from this address")
+        ]
         if new:
-            checks.append((self.address_new, address, "too_many_conversations",
-                           "too many new conversations from this address"))
+            checks.append(
+                (self.address_new, address, "too_many_conversations", "too many new conversations from this address")
+            )
         if conversation is not None:
-            checks.append((self.conversation_messages, _private(conversation), "rate_limited",
-                           "too many messages in this conversation"))
+            checks.append(
+                (
+                    self.conversation_messages,
+                    _private(conversation),
+                    "rate_limited",
+                    "too many messages in this conversation",
+                )
+            )
         for buckets, key, error, what in checks:
             wait = buckets.wait(key)
             if wait:

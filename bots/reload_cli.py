@@ -85,8 +85,11 @@ def run_reload_command(settings: Settings) -> int:
     try:
         pid = int(path.read_text(encoding="utf-8").strip())
     except FileNotFoundError:
-        print(f"vikno: no vikno serve is running on the data folder {settings.data_dir.resolve()} (no {PID_FILE} "
-              "there); give vikno reload the same --config or VIKNO_DATA_DIR as vikno serve", file=sys.stderr)
+        print(
+            f"vikno: no vikno serve is running on the data folder {settings.data_dir.resolve()} (no {PID_FILE} "
+            "there); give vikno reload the same --config or VIKNO_DATA_DIR as vikno serve",
+            file=sys.stderr,
+        )
         return 1
     except (OSError, ValueError) as exc:
         print(f"vikno: cannot read {path}: {exc}", file=sys.stderr)
@@ -96,6 +99,8 @@ def run_reload_command(settings: Settings) -> int:
         print(f"vikno: {why_not}", file=sys.stderr)
         return 1
     os.kill(pid, signal.SIGHUP)
-    print(f"vikno: the content is correct; asked vikno serve (pid {pid}) to load it. It checks it again and "
-          "logs 'content reloaded' (or why it kept the old content).")
+    print(
+        f"vikno: the content is correct; asked vikno serve (pid {pid}) to load it. It checks it again and "
+        "logs 'content reloaded' (or why it kept the old content)."
+    )
     return 0

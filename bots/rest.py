@@ -110,15 +110,18 @@ def _unauthorized(error: str, detail: str) -> web.Response:
     return response
 
 
-TOKEN_REQUIRED = ("this conversation already exists; send the token from its first answer as "
-                  "Authorization: Bearer <token> (a new conversation needs a new random key)")
+TOKEN_REQUIRED = (
+    "this conversation already exists; send the token from its first answer as "
+    "Authorization: Bearer <token> (a new conversation needs a new random key)"
+)
 
 
 def _key(request: web.Request) -> str:
     key = request.match_info["key"]
     if not KEY_PATTERN.match(key):
-        raise BadRequest(400, "bad_conversation_key",
-                         "the conversation key must be 1-128 characters of A-Z, a-z, 0-9 and . _ : ~ -")
+        raise BadRequest(
+            400, "bad_conversation_key", "the conversation key must be 1-128 characters of A-Z, a-z, 0-9 and . _ : ~ -"
+        )
     return key
 
 
@@ -128,8 +131,9 @@ JSON_TYPE = "application/json"
 def _require_json(request: web.Request) -> None:
     """Only a JSON body: the types a page of another site may send without a preflight are refused."""
     if request.content_type != JSON_TYPE:  # aiohttp: lower case, parameters (charset) apart
-        raise BadRequest(415, "unsupported_media_type",
-                         f"send the body as JSON with the header Content-Type: {JSON_TYPE}")
+        raise BadRequest(
+            415, "unsupported_media_type", f"send the body as JSON with the header Content-Type: {JSON_TYPE}"
+        )
 
 
 async def _read_json(request: web.Request, limit: int) -> Any:
@@ -152,8 +156,11 @@ def parse_message(payload: Any, max_text: int) -> dict[str, Any]:
         raise BadRequest(400, "invalid_message", 'the body must be a JSON object like {"text": "..."}')
     unknown = set(payload) - {"text", "button", "locale", "id", "helpline"}
     if unknown:
-        raise BadRequest(422, "invalid_message", f"unknown field(s): {', '.join(sorted(unknown))}; "
-                                                 "use text or button, and optionally locale, id, helpline")
+        raise BadRequest(
+            422,
+            "invalid_message",
+            f"unknown field(s): {', '.join(sorted(unknown))}; use text or button, and optionally locale, id, helpline",
+        )
     has_text, has_button = "text" in payload, "button" in payload
     if has_text == has_button:
         raise BadRequest(422, "invalid_message", 'send exactly one of "text" (a string) or "button" (a payload)')
@@ -168,8 +175,12 @@ def parse_message(payload: Any, max_text: int) -> dict[str, Any]:
             raise BadRequest(400, "empty_message", '"text" is empty or only spaces; send some words or a "button"')
     button = payload.get("button")
     if has_button and (not isinstance(button, str) or not button or len(button) > MAX_BUTTON):
-        raise BadRequest(422, "invalid_button", f'"button" must be a non-empty string of at most {MAX_BUTTON} '
-                                                "characters (a payload from a reply's buttons)")
+        raise BadRequest(
+            422,
+            "invalid_button",
+            f'"button" must be a non-empty string of at most {MAX_BUTTON} '
+            "characters (a payload from a reply's buttons)",
+        )
     locale = payload.get("locale")
     if locale is not None:
         if not isinstance(locale, str):
@@ -179,8 +190,9 @@ def parse_message(payload: Any, max_text: int) -> dict[str, Any]:
             raise BadRequest(422, "invalid_locale", f'"locale" must be one of {", ".join(SUPPORTED_LANGUAGES)}')
     client_id = payload.get("id")
     if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID):
-        raise BadRequest(422, "invalid_id",
-                         f'"id" must be a string of 1-{MAX_CLIENT_ID} characters, unique per message')
+        raise BadRequest(
+            422, "invalid_id", f'"id" must be a string of 1-{MAX_CLIENT_ID} characters, unique per message'
+        )
     helpline = payload.get("helpline")
     if helpline is not None and not isinstance(helpline, str):
         raise BadRequest(422, "invalid_helpline", '"helpline" must be a helpline id string')
@@ -192,8 +204,13 @@ def reply_json(reply: Outbound) -> dict[str, Any]:
 
 
 def message_json(m: Message) -> dict[str, Any]:
-    out: dict[str, Any] = {"direction": m.direction, "sender": m.sender, "kind": m.kind, "text": m.text,
-                           "at": m.created_at.isoformat().replace("+00:00", "Z")}
+    out: dict[str, Any] = {
+        "direction": m.direction,
+        "sender": m.sender,
+        "kind": m.kind,
+        "text": m.text,
+        "at": m.created_at.isoformat().replace("+00:00", "Z"),
+    }
     if m.direction == "in":
         out["button"] = m.buttons[0].get("payload") if m.buttons else None
     else:
@@ -202,8 +219,15 @@ def message_json(m: Message) -> dict[str, Any]:
 
 
 class RestChannel:
-    def __init__(self, max_body: int, max_text: int, *, tokens: ConversationTokens, limits: EdgeLimits,
-                 client_address: ClientAddress = direct_address) -> None:
+    def __init__(
+        self,
+        max_body: int,
+        max_text: int,
+        *,
+        tokens: ConversationTokens,
+        limits: EdgeLimits,
+        client_address: ClientAddress = direct_address,
+    ) -> None:
         self.max_body = max_body
         self.max_text = max_text
         self.tokens = tokens
@@ -233,17 +257,24 @@ class RestChannel:
         if refused is not None:
             return too_many(refused)
         inbound = Inbound(
-            channel=CHANNEL, user_id=key, text=body["text"], button=body["button"],
-            kind=Kind.BUTTON if body["button"] is not None else Kind.TEXT, locale=body["locale"],
-            platform_id=f"{key}:{body['id']}" if body["id"] else None, helpline=body["helpline"],
+            channel=CHANNEL,
+            user_id=key,
+            text=body["text"],
+            button=body["button"],
+            kind=Kind.BUTTON if body["button"] is not None else Kind.TEXT,
+            locale=body["locale"],
+            platform_id=f"{key}:{body['id']}" if body["id"] else None,
+            helpline=body["helpline"],
         )
         try:  # without the token a message may only start the conversation; the store's create decides
             turn = await engine.handle(inbound, only_new=token is None)
         except ConversationExists:
             self.limits.started_nothing(address, conversation)
             return _unauthorized("token_required", TOKEN_REQUIRED)
-        payload: dict[str, Any] = {"replies": [reply_json(r) for r in turn.replies],
-                                   "conversation": turn.conversation.as_json()}
+        payload: dict[str, Any] = {
+            "replies": [reply_json(r) for r in turn.replies],
+            "conversation": turn.conversation.as_json(),
+        }
         if turn.duplicate:
             payload["duplicate"] = True
         if token is None and turn.created:  # its secret goes out once, with the answer that started it
@@ -273,8 +304,9 @@ class RestChannel:
             return error_response(400, "bad_limit", f"limit must be a whole number from 1 to {HISTORY_MAX}")
         line = engine.helpline(request.query.get("helpline")).id
         if token is None:
-            return _unauthorized("token_required", "send the token from the conversation's first answer as "
-                                                   "Authorization: Bearer <token>")
+            return _unauthorized(
+                "token_required", "send the token from the conversation's first answer as Authorization: Bearer <token>"
+            )
         if not self._opens(engine, token, line, key):
             return _unauthorized("invalid_token", "this token does not open this conversation")
         conv = await engine.find(CHANNEL, key, line)
@@ -303,8 +335,12 @@ def json_ok(payload: Any) -> web.Response:
 
 def mount(mount: Mount) -> Mounted:
     settings, app = mount.settings, mount.app
-    rest = RestChannel(settings.rest.max_body_bytes, settings.rest.max_text_chars,
-                       tokens=ConversationTokens(mount.secret), limits=app[EDGE_LIMITS],
-                       client_address=app[CLIENT_ADDRESS])
+    rest = RestChannel(
+        settings.rest.max_body_bytes,
+        settings.rest.max_text_chars,
+        tokens=ConversationTokens(mount.secret),
+        limits=app[EDGE_LIMITS],
+        client_address=app[CLIENT_ADDRESS],
+    )
     app.add_routes(rest.routes())
     return Mounted(CHANNEL, ABILITIES)

@@ -35,13 +35,16 @@ from vikno.storage.sqlite.store import FILENAME
 from .config import Settings
 from .stores import data_folder, store_for
 
-MONGODB_BACKUP = ("the store is MongoDB: back it up with `mongodump --uri \"$MONGODB_URI\" --out FOLDER` and restore "
-                  "it with `mongorestore --uri \"$MONGODB_URI\" FOLDER`; keep the secret key with the dump "
-                  "({key}): without it the stored ids cannot be read")
+MONGODB_BACKUP = (
+    'the store is MongoDB: back it up with `mongodump --uri "$MONGODB_URI" --out FOLDER` and restore '
+    'it with `mongorestore --uri "$MONGODB_URI" FOLDER`; keep the secret key with the dump '
+    "({key}): without it the stored ids cannot be read"
+)
 
 
-def run_store_command(args: argparse.Namespace, settings: Settings,
-                      helplines: Mapping[str, Helpline] | None = None) -> int:
+def run_store_command(
+    args: argparse.Namespace, settings: Settings, helplines: Mapping[str, Helpline] | None = None
+) -> int:
     if args.store_command == "backup":
         return _backup(settings, args.path)
     if args.store_command == "restore":
@@ -83,12 +86,15 @@ def _backup(settings: Settings, target: Path) -> int:
         return _refuse(f"the store cannot be backed up: {exc}")
     print(f"vikno: backed up {folder / FILENAME} ({found}) to {target / FILENAME}")
     if settings.secret_key:
-        print("vikno: the secret key is VIKNO_SECRET_KEY and was not copied: keep it with this backup "
-              "(without it the backup's ids cannot be read)")
+        print(
+            "vikno: the secret key is VIKNO_SECRET_KEY and was not copied: keep it with this backup "
+            "(without it the backup's ids cannot be read)"
+        )
     else:
         _write_private(target / SECRET_FILENAME, (folder / SECRET_FILENAME).read_bytes())
-        print(f"vikno: the secret key copied to {target / SECRET_FILENAME}: keep the backup as private as the "
-              "data folder")
+        print(
+            f"vikno: the secret key copied to {target / SECRET_FILENAME}: keep the backup as private as the data folder"
+        )
     return 0
 
 
@@ -109,12 +115,16 @@ def _restore(settings: Settings, source: Path, *, force: bool) -> int:
     configured = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
     existing_key = key_file.read_bytes().strip() if key_file.is_file() else None
     if backup_key and configured and backup_key != configured:
-        return _refuse(f"the backup's {SECRET_FILENAME} is not VIKNO_SECRET_KEY: the data was written with the "
-                       f"backup's key; unset VIKNO_SECRET_KEY or set it to that key")
+        return _refuse(
+            f"the backup's {SECRET_FILENAME} is not VIKNO_SECRET_KEY: the data was written with the "
+            f"backup's key; unset VIKNO_SECRET_KEY or set it to that key"
+        )
     key = backup_key or configured or existing_key
     if key is None:
-        return _refuse(f"the backup holds no {SECRET_FILENAME} and VIKNO_SECRET_KEY is not set: set it to the key "
-                       "this data was written with")
+        return _refuse(
+            f"the backup holds no {SECRET_FILENAME} and VIKNO_SECRET_KEY is not set: set it to the key "
+            "this data was written with"
+        )
     if key_opens(backed_up, key) is False:
         which = "the backup's" if backup_key else _key_source(settings)
         return _refuse(f"the secret key ({which}) does not open this backup's data: it was written with another key")
@@ -124,8 +134,10 @@ def _restore(settings: Settings, source: Path, *, force: bool) -> int:
     try:
         with exclusively(database):
             if (database.exists() or replaced_key) and not force:
-                return _refuse(f"{folder} holds a store already: add --force to replace it (the files there are "
-                               f"kept beside it, renamed *{stamp})")
+                return _refuse(
+                    f"{folder} holds a store already: add --force to replace it (the files there are "
+                    f"kept beside it, renamed *{stamp})"
+                )
             found = restore(backed_up, database, keep_replaced_as=stamp)
             if backup_key is not None and existing_key != backup_key:
                 if existing_key is not None:

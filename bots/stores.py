@@ -28,16 +28,19 @@ from .config import Settings
 
 def deployment_secret(settings: Settings) -> bytes:
     """``VIKNO_SECRET_KEY``, else the data folder's key (made on first use)."""
-    return load_or_create_secret(settings.data_dir,
-                                 settings.secret_key.get_secret_value() if settings.secret_key else None)
+    return load_or_create_secret(
+        settings.data_dir, settings.secret_key.get_secret_value() if settings.secret_key else None
+    )
 
 
 def store_for(settings: Settings, secret: bytes | None = None) -> Store:
     """The embedded store, or MongoDB when the settings give a URI; not opened yet."""
-    return make_store(data_dir=settings.data_dir,
-                      mongodb_uri=settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None,
-                      mongodb_database=settings.mongodb_database,
-                      secret=secret if secret is not None else deployment_secret(settings))
+    return make_store(
+        data_dir=settings.data_dir,
+        mongodb_uri=settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None,
+        mongodb_database=settings.mongodb_database,
+        secret=secret if secret is not None else deployment_secret(settings),
+    )
 
 
 def data_folder(settings: Settings) -> Path:
@@ -72,8 +75,10 @@ def missing_store(settings: Settings) -> str | None:
     folder, and a new key would make every stored id unreadable.
     """
     folder = data_folder(settings)
-    hint = ("run the command where `vikno serve` keeps its data, or name that folder with VIKNO_DATA_DIR "
-            "or --config (the data folder defaults to .vikno-data in the current folder)")
+    hint = (
+        "run the command where `vikno serve` keeps its data, or name that folder with VIKNO_DATA_DIR "
+        "or --config (the data folder defaults to .vikno-data in the current folder)"
+    )
     if not settings.mongodb_uri:
         if not (folder / SQLITE_FILENAME).is_file():
             what = "does not exist" if not folder.exists() else f"holds no {SQLITE_FILENAME}"
@@ -81,6 +86,8 @@ def missing_store(settings: Settings) -> str | None:
         return None
     if not settings.secret_key and not (folder / SECRET_FILENAME).is_file():
         what = "does not exist" if not folder.exists() else f"holds no {SECRET_FILENAME}"
-        return (f"no secret key for this MongoDB store: VIKNO_SECRET_KEY is not set and the data folder {folder} "
-                f"{what}; {hint}")
+        return (
+            f"no secret key for this MongoDB store: VIKNO_SECRET_KEY is not set and the data folder {folder} "
+            f"{what}; {hint}"
+        )
     return None

@@ -34,8 +34,13 @@ import aiohttp
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
-from aiogram.exceptions import (TelegramAPIError, TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter,
-                                TelegramUnauthorizedError)
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+    TelegramUnauthorizedError,
+)
 from aiogram.methods.base import Response
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.token import TokenValidationError
@@ -50,8 +55,18 @@ from vikno.storage.errors import Conflict, StoreUnavailable
 from .channel import Handle, PushChannel
 from .config import TelegramSettings
 from .registry import Mount, Mounted
-from .kit import (Backoff, Measure, RetryAfter, Undeliverable, clean_text, cut_text, error_response, read_body,
-                  retry_later, split_text)
+from .kit import (
+    Backoff,
+    Measure,
+    RetryAfter,
+    Undeliverable,
+    clean_text,
+    cut_text,
+    error_response,
+    read_body,
+    retry_later,
+    split_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +101,17 @@ _LANGUAGE_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 #: What a message carries when it has no text, most specific first (an
 #: animation also has a "document", a venue also a "location").
 _MEDIA: tuple[tuple[str, Kind], ...] = (
-    ("sticker", Kind.STICKER), ("photo", Kind.PHOTO), ("voice", Kind.VOICE), ("audio", Kind.VOICE),
-    ("video_note", Kind.VIDEO), ("animation", Kind.VIDEO), ("video", Kind.VIDEO), ("document", Kind.DOCUMENT),
-    ("venue", Kind.LOCATION), ("location", Kind.LOCATION), ("contact", Kind.CONTACT),
+    ("sticker", Kind.STICKER),
+    ("photo", Kind.PHOTO),
+    ("voice", Kind.VOICE),
+    ("audio", Kind.VOICE),
+    ("video_note", Kind.VIDEO),
+    ("animation", Kind.VIDEO),
+    ("video", Kind.VIDEO),
+    ("document", Kind.DOCUMENT),
+    ("venue", Kind.LOCATION),
+    ("location", Kind.LOCATION),
+    ("contact", Kind.CONTACT),
 )
 
 
@@ -150,8 +173,13 @@ def _message(msg: Any, helpline: str | None) -> Inbound | None:
     if chat_id is None or message_id is None:
         return _ignored("a message without a private chat id or a message id")
     # the app's language is a hint; a deep link's language (start=uk) is the person's choice
-    common: dict[str, Any] = dict(channel=CHANNEL, user_id=str(chat_id), locale_hint=_locale(msg.get("from")),
-                                  platform_id=f"{chat_id}:{message_id}", helpline=helpline)
+    common: dict[str, Any] = dict(
+        channel=CHANNEL,
+        user_id=str(chat_id),
+        locale_hint=_locale(msg.get("from")),
+        platform_id=f"{chat_id}:{message_id}",
+        helpline=helpline,
+    )
     if "text" in msg:
         text = msg["text"]
         if not isinstance(text, str):
@@ -180,8 +208,15 @@ def _callback(cq: Any, helpline: str | None) -> Inbound | None:
     chat_id = _private_chat_id(cq.get("message"))
     if chat_id is None:
         return _ignored("a callback query from outside a private chat")
-    return Inbound(channel=CHANNEL, user_id=str(chat_id), button=_clean(data), kind=Kind.BUTTON,
-                   locale_hint=_locale(cq.get("from")), platform_id=f"cb:{cq['id']}", helpline=helpline)
+    return Inbound(
+        channel=CHANNEL,
+        user_id=str(chat_id),
+        button=_clean(data),
+        kind=Kind.BUTTON,
+        locale_hint=_locale(cq.get("from")),
+        platform_id=f"cb:{cq['id']}",
+        helpline=helpline,
+    )
 
 
 def _private_chat_id(msg: Any) -> int | None:
@@ -235,8 +270,13 @@ class CallbackCodec:
             return payload
         token = self.PREFIX + base64.urlsafe_b64encode(hashlib.sha256(raw).digest()).decode()[:32]
         if token not in self._payloads:
-            log.warning("telegram: button payload of %d bytes is over Telegram's %d; sent as %s (works while "
-                        "this process runs; keep payloads short)", len(raw), MAX_CALLBACK_DATA, token)
+            log.warning(
+                "telegram: button payload of %d bytes is over Telegram's %d; sent as %s (works while "
+                "this process runs; keep payloads short)",
+                len(raw),
+                MAX_CALLBACK_DATA,
+                token,
+            )
         self._payloads[token] = payload
         self._payloads.move_to_end(token)
         while len(self._payloads) > self.size:
@@ -248,8 +288,10 @@ class CallbackCodec:
             return data
         payload = self._payloads.get(data)
         if payload is None:
-            log.warning("telegram: a pressed button's long payload is no longer known (restart or another "
-                        "worker); the person gets the menu")
+            log.warning(
+                "telegram: a pressed button's long payload is no longer known (restart or another "
+                "worker); the person gets the menu"
+            )
             return data
         self._payloads.move_to_end(data)
         return payload
@@ -263,9 +305,12 @@ def keyboard(reply: Outbound, codec: CallbackCodec) -> dict[str, Any] | None:
     """One button per row: topic titles are long, and a column reads best on a phone."""
     if not reply.buttons:
         return None
-    return {"inline_keyboard": [
-        [{"text": b.title.strip() or b.payload or "…", "callback_data": codec.encode(b.payload)}]
-        for b in reply.buttons]}
+    return {
+        "inline_keyboard": [
+            [{"text": b.title.strip() or b.payload or "…", "callback_data": codec.encode(b.payload)}]
+            for b in reply.buttons
+        ]
+    }
 
 
 def render(address: str, reply: Outbound, codec: CallbackCodec) -> list[dict[str, Any]]:
@@ -290,8 +335,18 @@ def render(address: str, reply: Outbound, codec: CallbackCodec) -> list[dict[str
 #: with back-off; a 429 waits what Telegram says (``retry_after``).
 SEND_OUTCOMES: tuple[tuple[type[TelegramAPIError], tuple[str, ...]], ...] = (
     (TelegramForbiddenError, ()),
-    (TelegramBadRequest, ("chat not found", "user not found", "peer_id_invalid", "bot can't initiate",
-                          "user is deactivated", "bot was blocked", "have no rights to send")),
+    (
+        TelegramBadRequest,
+        (
+            "chat not found",
+            "user not found",
+            "peer_id_invalid",
+            "bot can't initiate",
+            "user is deactivated",
+            "bot was blocked",
+            "have no rights to send",
+        ),
+    ),
 )
 
 
@@ -335,8 +390,10 @@ class TelegramChannel(PushChannel):
         try:
             self.bot = Bot(settings.token.get_secret_value(), session=AiohttpSession(api=self.api))
         except TokenValidationError:
-            raise ValueError("telegram.token (VIKNO_TELEGRAM_TOKEN) does not look like a bot token from "
-                             "@BotFather (digits, a colon, then letters, e.g. 123456:ABC-def...)") from None
+            raise ValueError(
+                "telegram.token (VIKNO_TELEGRAM_TOKEN) does not look like a bot token from "
+                "@BotFather (digits, a colon, then letters, e.g. 123456:ABC-def...)"
+            ) from None
         self.codec = CallbackCodec()
         self._handle: Handle | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -449,8 +506,10 @@ class TelegramChannel(PushChannel):
         except UnknownHelpline:
             if inbound.helpline == own:
                 raise
-            log.warning("telegram: a deep link names a helpline this server does not have; using %s",
-                        own or "the default helpline")
+            log.warning(
+                "telegram: a deep link names a helpline this server does not have; using %s",
+                own or "the default helpline",
+            )
             self._chat_helplines.pop(chat, None)
             await handle(replace(inbound, helpline=own))
 
@@ -475,8 +534,9 @@ class TelegramChannel(PushChannel):
                 await asyncio.sleep(self.retry_most)
             except Exception as exc:
                 delay = backoff.next()
-                log.warning("telegram: cannot reach the Bot API at %s (%s); retrying in %.1f s",
-                            self._api_host(), exc, delay)
+                log.warning(
+                    "telegram: cannot reach the Bot API at %s (%s); retrying in %.1f s", self._api_host(), exc, delay
+                )
                 await asyncio.sleep(delay)
 
     def _api_host(self) -> str:
@@ -492,8 +552,9 @@ class TelegramChannel(PushChannel):
         backoff = Backoff(self.retry_first, self.retry_most)
         while True:
             try:
-                await self.bot.set_webhook(url=url, secret_token=self.secret, allowed_updates=ALLOWED_UPDATES,
-                                           drop_pending_updates=False)
+                await self.bot.set_webhook(
+                    url=url, secret_token=self.secret, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False
+                )
                 log.info("telegram: webhook registered at %s", url)
                 return
             except TelegramRetryAfter as exc:
@@ -608,10 +669,14 @@ class TelegramChannel(PushChannel):
         markup = request.get("reply_markup")
         try:
             await self.bot.send_message(
-                chat_id=request["chat_id"], text=request["text"],
-                reply_markup=InlineKeyboardMarkup(inline_keyboard=[
-                    [InlineKeyboardButton(**b) for b in row] for row in markup["inline_keyboard"]])
-                if markup else None)
+                chat_id=request["chat_id"],
+                text=request["text"],
+                reply_markup=InlineKeyboardMarkup(
+                    inline_keyboard=[[InlineKeyboardButton(**b) for b in row] for row in markup["inline_keyboard"]]
+                )
+                if markup
+                else None,
+            )
         except TelegramAPIError as exc:
             outcome = send_outcome(exc)
             if outcome is None:
@@ -634,7 +699,8 @@ class _PollWait(Exception):
 
 def mount(mount: Mount) -> Mounted:
     settings = mount.settings
-    channel = TelegramChannel(settings.telegram, public_url=settings.public_url,
-                              default_secret=mount.derived_token("telegram-webhook"))
+    channel = TelegramChannel(
+        settings.telegram, public_url=settings.public_url, default_secret=mount.derived_token("telegram-webhook")
+    )
     mount.app.add_routes(channel.routes())
     return Mounted(CHANNEL, ABILITIES, push=channel)

@@ -55,8 +55,18 @@ from vikno.storage.errors import Conflict, StoreUnavailable
 from .channel import Handle, PushChannel
 from .config import ViberSettings
 from .registry import Mount, Mounted
-from .kit import (Backoff, Measure, RetryAfter, Undeliverable, clean_text, cut_text, fit_buttons, read_body,
-                  retry_later, split_text)
+from .kit import (
+    Backoff,
+    Measure,
+    RetryAfter,
+    Undeliverable,
+    clean_text,
+    cut_text,
+    fit_buttons,
+    read_body,
+    retry_later,
+    split_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -170,15 +180,23 @@ def inbound_of(callback: Any, helpline: str | None = None) -> Inbound | None:
         person = _person(callback.get("user"))
         if person is None:
             return None
-        return Inbound(channel=CHANNEL, user_id=person[0], kind=Kind.START, locale_hint=person[1], platform_id=token,
-                       helpline=helpline, direct_reply=True)
+        return Inbound(
+            channel=CHANNEL,
+            user_id=person[0],
+            kind=Kind.START,
+            locale_hint=person[1],
+            platform_id=token,
+            helpline=helpline,
+            direct_reply=True,
+        )
     if event != "message":
         return None
     person, message = _person(callback.get("sender")), callback.get("message")
     if person is None or not isinstance(message, dict):
         return None
-    common: dict[str, Any] = dict(channel=CHANNEL, user_id=person[0], locale_hint=person[1], platform_id=token,
-                                  helpline=helpline)
+    common: dict[str, Any] = dict(
+        channel=CHANNEL, user_id=person[0], locale_hint=person[1], platform_id=token, helpline=helpline
+    )
     kind_name = message.get("type")
     kind = MESSAGE_KINDS.get(kind_name, Kind.OTHER) if isinstance(kind_name, str) else Kind.OTHER
     if kind != Kind.TEXT:
@@ -190,7 +208,7 @@ def inbound_of(callback: Any, helpline: str | None = None) -> Inbound | None:
     if not isinstance(text, str):
         return Inbound(kind=Kind.OTHER, **common)
     if text.startswith(BUTTON_MARKER) and 0 < len(text) - len(BUTTON_MARKER) <= MAX_PAYLOAD_CHARS:
-        return Inbound(kind=Kind.BUTTON, button=_clean(text[len(BUTTON_MARKER):]), **common)
+        return Inbound(kind=Kind.BUTTON, button=_clean(text[len(BUTTON_MARKER) :]), **common)
     return Inbound(kind=Kind.TEXT, text=_inbound_text(text), **common)
 
 
@@ -204,7 +222,7 @@ def _inbound_text(text: str) -> str:
 def _button_text(title: str) -> str:
     """Button text is Viber markup (<b>, <font>): keep a title's angle brackets from becoming tags."""
     text = _clean(title).replace("<", "‹").replace(">", "›").strip() or "·"
-    return text if len(text) <= MAX_BUTTON_TEXT else text[:MAX_BUTTON_TEXT - 1] + "…"
+    return text if len(text) <= MAX_BUTTON_TEXT else text[: MAX_BUTTON_TEXT - 1] + "…"
 
 
 def _columns(buttons: Sequence[Button]) -> tuple[list[int], bool]:
@@ -242,16 +260,24 @@ def keyboard_of(buttons: Sequence[Button]) -> dict[str, Any] | None:
         "Type": "keyboard",
         "DefaultHeight": False,
         "BgColor": KEYBOARD_BG,
-        "Buttons": [{
-            "Columns": width, "Rows": 1, "BgColor": BUTTON_BG, "ActionType": "reply",
-            "ActionBody": BUTTON_MARKER + b.payload, "Text": _button_text(b.title),
-            # Silent: the press is not echoed into the chat, where it would show
-            # the ActionBody ("vikno:topic:...") as if the person had typed it
-            "Silent": True,
-            # long titles in half a row: the small size shows two lines of them
-            "TextSize": "small" if crowded and width < GRID_COLUMNS else "regular",
-            "TextVAlign": "middle", "TextHAlign": "center",
-        } for b, width in zip(kept, columns, strict=True)],
+        "Buttons": [
+            {
+                "Columns": width,
+                "Rows": 1,
+                "BgColor": BUTTON_BG,
+                "ActionType": "reply",
+                "ActionBody": BUTTON_MARKER + b.payload,
+                "Text": _button_text(b.title),
+                # Silent: the press is not echoed into the chat, where it would show
+                # the ActionBody ("vikno:topic:...") as if the person had typed it
+                "Silent": True,
+                # long titles in half a row: the small size shows two lines of them
+                "TextSize": "small" if crowded and width < GRID_COLUMNS else "regular",
+                "TextVAlign": "middle",
+                "TextHAlign": "center",
+            }
+            for b, width in zip(kept, columns, strict=True)
+        ],
     }
 
 
@@ -370,8 +396,11 @@ class ViberChannel(PushChannel):
         self._session: aiohttp.ClientSession | None = None
         self._register_task: asyncio.Task[None] | None = None
         if not self.webhook_url.startswith("https://"):
-            log.warning("viber: the webhook %s is not https; Viber only calls https URLs with a trusted "
-                        "certificate (fine for tests, not for production)", self.webhook_url)
+            log.warning(
+                "viber: the webhook %s is not https; Viber only calls https URLs with a trusted "
+                "certificate (fine for tests, not for production)",
+                self.webhook_url,
+            )
 
     # --- PushChannel ---------------------------------------------------------------------------
 
@@ -411,14 +440,12 @@ class ViberChannel(PushChannel):
             log.warning("viber: a callback of over %d bytes was refused unread", MAX_CALLBACK_BYTES)
             return web.Response(status=413)
         if not signature_ok(self.token, body, request.headers.get(SIGNATURE_HEADER)):
-            log.warning("viber: a callback with a missing or wrong signature was refused (from %s)",
-                        request.remote)
+            log.warning("viber: a callback with a missing or wrong signature was refused (from %s)", request.remote)
             return web.Response(status=403)
         try:
             callback = json.loads(body.decode("utf-8"))
         except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, absurd numbers or nesting
-            log.warning("viber: a signed callback is not usable JSON (%s); acknowledged and ignored",
-                        str(exc)[:100])
+            log.warning("viber: a signed callback is not usable JSON (%s); acknowledged and ignored", str(exc)[:100])
             return web.Response()
         if not isinstance(callback, dict):
             log.warning("viber: a signed callback is not a JSON object; acknowledged and ignored")
@@ -458,13 +485,18 @@ class ViberChannel(PushChannel):
             log.debug("viber: %s (message %s)", event, token)
         elif event == "failed":
             desc = callback.get("desc")
-            log.warning("viber: Viber reports message %s failed on the device: %s", token,
-                        desc[:200] if isinstance(desc, str) else "no description")
+            log.warning(
+                "viber: Viber reports message %s failed on the device: %s",
+                token,
+                desc[:200] if isinstance(desc, str) else "no description",
+            )
         elif event in ("message", "conversation_started"):
             log.warning("viber: a %s callback without a usable sender or message was ignored", event)
         else:
-            log.warning("viber: unknown callback event %r ignored",
-                        event[:40] if isinstance(event, str) else type(event).__name__)
+            log.warning(
+                "viber: unknown callback event %r ignored",
+                event[:40] if isinstance(event, str) else type(event).__name__,
+            )
 
     # --- calls to Viber --------------------------------------------------------------------------
 
@@ -472,8 +504,9 @@ class ViberChannel(PushChannel):
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.request_timeout))
         headers = {AUTH_HEADER: self.token, "Content-Type": "application/json"}
-        async with self._session.post(f"{self.api_base}/{method}", data=_dumps(payload).encode(),
-                                      headers=headers) as resp:
+        async with self._session.post(
+            f"{self.api_base}/{method}", data=_dumps(payload).encode(), headers=headers
+        ) as resp:
             if resp.status == 429:
                 raise RetryAfter(_retry_after(resp.headers.get("Retry-After"), self.too_many_requests_wait))
             if resp.status != 200:
@@ -495,8 +528,9 @@ class ViberChannel(PushChannel):
         if status in GONE:
             raise Undeliverable(f"Viber status {status} ({GONE[status]})")
         if status in REJECTED:
-            log.error("viber: send_message rejected with status %s (%s: %s); not retried", status,
-                      REJECTED[status], text)
+            log.error(
+                "viber: send_message rejected with status %s (%s: %s); not retried", status, REJECTED[status], text
+            )
             raise Undeliverable(f"Viber status {status} ({REJECTED[status]})")
         if status == 2:
             log.error("viber: the token is not valid (status 2); check VIKNO_VIBER_TOKEN")
@@ -516,15 +550,18 @@ class ViberChannel(PushChannel):
 
     async def _register(self) -> None:
         backoff = Backoff(*self.register_backoff)
-        body = {"url": self.webhook_url, "event_types": list(EVENT_TYPES),
-                # we never need the person's name or photo: do not even receive them
-                "send_name": False, "send_photo": False}
+        body = {
+            "url": self.webhook_url,
+            "event_types": list(EVENT_TYPES),
+            # we never need the person's name or photo: do not even receive them
+            "send_name": False,
+            "send_photo": False,
+        }
         while True:
             try:
                 data = await self._call("set_webhook", body)
                 if data.get("status") == OK:
-                    log.info("viber: connected as %s; webhook set to %s", await self._account_name(),
-                             self.webhook_url)
+                    log.info("viber: connected as %s; webhook set to %s", await self._account_name(), self.webhook_url)
                     self.registered.set()
                     return
                 problem = f"status {data.get('status')!r} ({data.get('status_message')!r})"

@@ -38,7 +38,8 @@ def labelled(message: Message, reply: Outbound, line: Helpline | None, language:
         return reply
     lang = line.language_or_default(language)
     if message.shown_name and NAMED in line.texts:  # the helpline shows specialists by name
-        return Outbound(text=f"{line.say(NAMED, lang, operator=message.shown_name).strip()} {reply.text}",
-                        buttons=reply.buttons)
+        return Outbound(
+            text=f"{line.say(NAMED, lang, operator=message.shown_name).strip()} {reply.text}", buttons=reply.buttons
+        )
     label = line.say(key, lang).strip()
     return Outbound(text=f"{label} {reply.text}", buttons=reply.buttons)

@@ -232,7 +232,6 @@ class HelplineSettings(_Strict):
         return value
 
 
-
 def parse_hours(spec: str) -> list[Interval]:
     """``"08:00-17:00"``, ``"08:00-12:00, 13:00-17:00"``, ``"24h"`` or ``"closed"``."""
     spec = spec.strip().lower()
@@ -325,10 +324,25 @@ OPTIONAL_TEXT_PLACEHOLDERS: dict[str, set[str]] = {
     "operator_left": set(),
     # Telegram and Viber: before the words of an operator shown by name (specialist_label: name; none: the role)
     "operator_label_named": {"operator"},
-    **{key: set() for key in ("report_ask_about", "report_ask_place", "report_ask_place_other", "report_ask_what",
-                               "report_ask_urgency", "report_ask_contact", "report_ask_phone", "report_bad_phone",
-                               "report_cancelled", "report_ask_code", "report_code_unknown", "report_add_prompt",
-                               "report_added", "report_nothing_added")},
+    **{
+        key: set()
+        for key in (
+            "report_ask_about",
+            "report_ask_place",
+            "report_ask_place_other",
+            "report_ask_what",
+            "report_ask_urgency",
+            "report_ask_contact",
+            "report_ask_phone",
+            "report_bad_phone",
+            "report_cancelled",
+            "report_ask_code",
+            "report_code_unknown",
+            "report_add_prompt",
+            "report_added",
+            "report_nothing_added",
+        )
+    },
     "report_urgent_now": {"emergency"},
     "report_made": {"code"},
     "report_code_limited": {"phones"},
@@ -336,20 +350,34 @@ OPTIONAL_TEXT_PLACEHOLDERS: dict[str, set[str]] = {
     **{f"report_about_{a}": set() for a in REPORT_ABOUT},
     **{f"report_urgency_{u}": set() for u in REPORT_URGENCY},
     **{f"report_status_{s}": set() for s in ("received", "in_progress", "referred", "closed")},
-    **{key: set() for key in ("button_report_other_place", "button_report_contact_no", "button_report_contact_yes",
-                               "button_back", "button_cancel", "button_have_code", "button_report_add",
-                               "button_report_new")},
+    **{
+        key: set()
+        for key in (
+            "button_report_other_place",
+            "button_report_contact_no",
+            "button_report_contact_yes",
+            "button_back",
+            "button_cancel",
+            "button_have_code",
+            "button_report_add",
+            "button_report_new",
+        )
+    },
 }
 #: Texts a helpline that asks the optional short questions needs: the first asked is led by the intro.
 PROFILE_TEXTS = ("profile_intro", "profile_thanks", "button_skip")
 OPTIONAL_TEXT_PLACEHOLDERS.update({key: set() for key in PROFILE_TEXTS})
 OPTIONAL_TEXT_PLACEHOLDERS.update({f"profile_ask_{q}": set() for q in PROFILE_QUESTIONS})
-OPTIONAL_TEXT_PLACEHOLDERS.update({f"profile_{q}_{a}": set() for q, answers in PROFILE_QUESTIONS.items()
-                                   for a in answers})
+OPTIONAL_TEXT_PLACEHOLDERS.update(
+    {f"profile_{q}_{a}": set() for q, answers in PROFILE_QUESTIONS.items() for a in answers}
+)
 #: Texts a helpline with a report form (``reports:`` in helpline.yml) must have.
 REPORT_TEXTS = tuple(k for k in OPTIONAL_TEXT_PLACEHOLDERS if k.startswith(("report_", "button_report_"))) + (
-    "button_back", "button_cancel", "button_have_code", "button_report_add")
-
+    "button_back",
+    "button_cancel",
+    "button_have_code",
+    "button_report_add",
+)
 
 
 class Texts(RootModel[dict[str, Text]]):
@@ -387,8 +415,14 @@ class CannedFile(_Strict):
 class Helpline:
     """A loaded, validated helpline: settings, texts and topics."""
 
-    def __init__(self, settings: HelplineSettings, texts: dict[str, Text], topics: list[Topic],
-                 folder: Path, canned: list[CannedReply] | None = None) -> None:
+    def __init__(
+        self,
+        settings: HelplineSettings,
+        texts: dict[str, Text],
+        topics: list[Topic],
+        folder: Path,
+        canned: list[CannedReply] | None = None,
+    ) -> None:
         self.settings = settings
         self.canned = canned or []
         self.texts = texts
@@ -469,8 +503,9 @@ def load_helpline(folder: Path, common: Path | None = COMMON_TEXTS) -> Helpline:
     assert settings is not None and own is not None and topics is not None and shared is not None
     texts = {**shared.root, **own.root}
     # where each text was written, so an error names the file to edit
-    origin = {key: located["texts.yml"] if key in own.root or common_located is None else common_located
-              for key in texts}
+    origin = {
+        key: located["texts.yml"] if key in own.root or common_located is None else common_located for key in texts
+    }
     _check_cross_references(settings, texts, topics.topics, located, problems, origin)
     canned = _load_canned(folder / CANNED_FILE, settings.languages, problems)
     if problems:
@@ -503,9 +538,11 @@ def _load_canned(path: Path, langs: list[str], problems: list[str]) -> list[Cann
                 problems.append(f"{located.where(('canned', i, 'text', lang))}: broken placeholder ({exc})")
                 continue
             if used - CANNED_PLACEHOLDERS:
-                problems.append(f"{located.where(('canned', i, 'text', lang))}: unknown placeholder "
-                                f"{', '.join('{' + u + '}' for u in sorted(used - CANNED_PLACEHOLDERS))} "
-                                "(allowed: {operator}, {helpline})")
+                problems.append(
+                    f"{located.where(('canned', i, 'text', lang))}: unknown placeholder "
+                    f"{', '.join('{' + u + '}' for u in sorted(used - CANNED_PLACEHOLDERS))} "
+                    "(allowed: {operator}, {helpline})"
+                )
     return parsed.canned
 
 
@@ -559,8 +596,9 @@ def shipped_helpline_folders() -> list[Path]:
     return sorted(folders, key=lambda p: (p.name != SHIPPED_DEFAULT_HELPLINE, p.name))
 
 
-def _validate[M: BaseModel](model: type[M], located: Located, problems: list[str], *,
-                            empty_ok: bool = False) -> M | None:
+def _validate[M: BaseModel](
+    model: type[M], located: Located, problems: list[str], *, empty_ok: bool = False
+) -> M | None:
     if located.data is None:
         if empty_ok:  # a line's texts.yml with nothing of its own: every text is the common one
             return model.model_validate({})
@@ -590,15 +628,22 @@ def _say(err: Mapping[str, Any]) -> str:
     return msg.removeprefix("Value error, ")
 
 
-def _check_cross_references(settings: HelplineSettings, texts: dict[str, Text], topics: list[Topic],
-                            located: dict[str, Located], problems: list[str],
-                            origin: dict[str, Located] | None = None) -> None:
+def _check_cross_references(
+    settings: HelplineSettings,
+    texts: dict[str, Text],
+    topics: list[Topic],
+    located: dict[str, Located],
+    problems: list[str],
+    origin: dict[str, Located] | None = None,
+) -> None:
     langs = settings.languages
     hl, tx, tp = located["helpline.yml"], located["texts.yml"], located["topics.yml"]
     origin = origin or {key: tx for key in texts}
     if settings.default_language not in langs:
-        problems.append(f"{hl.where(('default_language',))}: {settings.default_language!r} is not one of "
-                        f"the helpline's languages {langs}")
+        problems.append(
+            f"{hl.where(('default_language',))}: {settings.default_language!r} is not one of "
+            f"the helpline's languages {langs}"
+        )
     team_ids = {t.id for t in settings.teams}
     if settings.default_team not in team_ids:
         problems.append(f"{hl.where(('default_team',))}: no team {settings.default_team!r} in teams")
@@ -606,8 +651,14 @@ def _check_cross_references(settings: HelplineSettings, texts: dict[str, Text], 
     for path, text in _texts_in(settings, ()):
         _need_languages(text, langs, hl, path, problems)
     for key, text in texts.items():
-        _need_languages(text, langs, origin[key], (key,), problems,
-                        hint="" if origin[key] is tx else f"; or write the whole text {key!r} in {tx.file}")
+        _need_languages(
+            text,
+            langs,
+            origin[key],
+            (key,),
+            problems,
+            hint="" if origin[key] is tx else f"; or write the whole text {key!r} in {tx.file}",
+        )
     for i, topic in enumerate(topics):
         _need_languages(topic.title, langs, tp, ("topics", i, "title"), problems)
         _need_languages(topic.answer, langs, tp, ("topics", i, "answer"), problems)
@@ -616,18 +667,24 @@ def _check_cross_references(settings: HelplineSettings, texts: dict[str, Text], 
     topic_ids = {t.id for t in topics}
     for i, name in enumerate(settings.first_menu):
         if name not in topic_ids:
-            problems.append(f"{hl.where(('first_menu', i))}: no topic {name!r} in topics.yml "
-                            f"(topics: {', '.join(t.id for t in topics)})")
+            problems.append(
+                f"{hl.where(('first_menu', i))}: no topic {name!r} in topics.yml "
+                f"(topics: {', '.join(t.id for t in topics)})"
+            )
     if settings.reports is not None:
         _check_reports(settings, settings.reports, team_ids, {t.id for t in topics}, texts, hl, tx, problems)
     _check_profile_questions(settings.profile_questions, texts, tx, problems)
     if settings.first_menu and "button_more_topics" not in texts:
-        problems.append(f"{tx.file}: missing text 'button_more_topics' (the button to every topic, "
-                        "needed by first_menu in helpline.yml)")
+        problems.append(
+            f"{tx.file}: missing text 'button_more_topics' (the button to every topic, "
+            "needed by first_menu in helpline.yml)"
+        )
     for i, note in enumerate(settings.confirm):
         if confirmation_target(note.at, located) is None:
-            problems.append(f"{hl.where(('confirm', i, 'at'))}: {note.at!r} names nothing; write file:path, "
-                            "e.g. helpline.yml:phones[0].label or topics.yml:legal (a topic id)")
+            problems.append(
+                f"{hl.where(('confirm', i, 'at'))}: {note.at!r} names nothing; write file:path, "
+                "e.g. helpline.yml:phones[0].label or topics.yml:legal (a topic id)"
+            )
     seen: set[str] = set()
     for i, topic in enumerate(topics):
         if topic.id in seen:
@@ -647,31 +704,46 @@ def _check_cross_references(settings: HelplineSettings, texts: dict[str, Text], 
             try:
                 used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
             except ValueError as exc:
-                problems.append(f"{at.where((key, lang))}: broken placeholder ({exc}); write {{name}}, "
-                                "and {{ }} for literal braces")
+                problems.append(
+                    f"{at.where((key, lang))}: broken placeholder ({exc}); write {{name}}, "
+                    "and {{ }} for literal braces"
+                )
                 continue
             unknown = used - known[key]
             if unknown:
                 allowed = ", ".join("{" + p + "}" for p in sorted(known[key])) or "none"
-                problems.append(f"{at.where((key, lang))}: unknown placeholder "
-                                f"{', '.join('{' + u + '}' for u in sorted(unknown))} (allowed here: {allowed})")
+                problems.append(
+                    f"{at.where((key, lang))}: unknown placeholder "
+                    f"{', '.join('{' + u + '}' for u in sorted(unknown))} (allowed here: {allowed})"
+                )
 
 
-def _check_reports(settings: HelplineSettings, reports: ReportSettings, team_ids: set[str], topic_ids: set[str],
-                   texts: dict[str, Text], hl: Located, tx: Located, problems: list[str]) -> None:
+def _check_reports(
+    settings: HelplineSettings,
+    reports: ReportSettings,
+    team_ids: set[str],
+    topic_ids: set[str],
+    texts: dict[str, Text],
+    hl: Located,
+    tx: Located,
+    problems: list[str],
+) -> None:
     """The report form's places, routes and texts: every team and place it names exists."""
     place_ids: set[str] = set()
     for i, place in enumerate(reports.places):
         if place.id in place_ids or place.id == "other":
-            problems.append(f"{hl.where(('reports', 'places', i, 'id'))}: place id {place.id!r} is used twice "
-                            "(\"other\" is the free-text place every list has)")
+            problems.append(
+                f"{hl.where(('reports', 'places', i, 'id'))}: place id {place.id!r} is used twice "
+                '("other" is the free-text place every list has)'
+            )
         place_ids.add(place.id)
     for i, route in enumerate(reports.routes):
         if route.team not in team_ids:
             problems.append(f"{hl.where(('reports', 'routes', i, 'team'))}: no team {route.team!r} in teams")
         if route.place is not None and route.place not in place_ids | {"other"}:
-            problems.append(f"{hl.where(('reports', 'routes', i, 'place'))}: no place {route.place!r} in "
-                            "reports.places")
+            problems.append(
+                f"{hl.where(('reports', 'routes', i, 'place'))}: no place {route.place!r} in reports.places"
+            )
     if reports.team is not None and reports.team not in team_ids:
         problems.append(f"{hl.where(('reports', 'team'))}: no team {reports.team!r} in teams")
     if reports.topic not in topic_ids:
@@ -681,8 +753,9 @@ def _check_reports(settings: HelplineSettings, reports: ReportSettings, team_ids
             problems.append(f"{tx.file}: missing text {key!r} (needed by reports in helpline.yml)")
 
 
-def _check_profile_questions(profile: ProfileSettings, texts: dict[str, Text], tx: Located,
-                             problems: list[str]) -> None:
+def _check_profile_questions(
+    profile: ProfileSettings, texts: dict[str, Text], tx: Located, problems: list[str]
+) -> None:
     """A helpline that asks has every text of the questions it asks (one that never asks needs none)."""
     if profile.ask == "never":
         return
@@ -691,8 +764,10 @@ def _check_profile_questions(profile: ProfileSettings, texts: dict[str, Text], t
         needed += [f"profile_ask_{question}"] + [f"profile_{question}_{a}" for a in PROFILE_QUESTIONS[question]]
     for key in needed:
         if key not in texts:
-            problems.append(f"{tx.file}: missing text {key!r} (needed by profile_questions in helpline.yml, "
-                            f"ask: {profile.ask}; or write ask: never)")
+            problems.append(
+                f"{tx.file}: missing text {key!r} (needed by profile_questions in helpline.yml, "
+                f"ask: {profile.ask}; or write ask: never)"
+            )
 
 
 def _texts_in(model: BaseModel, path: tuple) -> list[tuple[tuple, Text]]:
@@ -709,13 +784,25 @@ def _texts_in(model: BaseModel, path: tuple) -> list[tuple[tuple, Text]]:
     return found
 
 
-def _need_languages(text: Text, langs: list[str], located: Located, path: tuple, problems: list[str],
-                    hint: str = "") -> None:
+def _need_languages(
+    text: Text, langs: list[str], located: Located, path: tuple, problems: list[str], hint: str = ""
+) -> None:
     missing = [lang for lang in langs if lang not in text.root]
     if missing:
-        problems.append(f"{located.where(path)}: missing the {', '.join(missing)} text "
-                        f"(the helpline speaks {', '.join(langs)}{hint})")
+        problems.append(
+            f"{located.where(path)}: missing the {', '.join(missing)} text "
+            f"(the helpline speaks {', '.join(langs)}{hint})"
+        )
 
 
-__all__ = ["ContentError", "Helpline", "LANGUAGE_NAMES", "confirmation_target", "default_helpline_id",
-           "load_helpline", "load_helplines", "shipped_helpline_folders", "dotted"]
+__all__ = [
+    "ContentError",
+    "Helpline",
+    "LANGUAGE_NAMES",
+    "confirmation_target",
+    "default_helpline_id",
+    "load_helpline",
+    "load_helplines",
+    "shipped_helpline_folders",
+    "dotted",
+]

@@ -44,8 +44,10 @@ def hours_text_warnings(line: Helpline) -> list[str]:
             parts.append(f"does not mention {', '.join(missing)} from hours")
         if stale:
             parts.append(f"mentions {', '.join(stale)}, which hours does not have")
-        warnings.append(f"{where(('hours_text', lang))}: hours_text {' and '.join(parts)} "
-                        f"(hours: {_schedule(line)}); people are told these words, so edit the two together")
+        warnings.append(
+            f"{where(('hours_text', lang))}: hours_text {' and '.join(parts)} "
+            f"(hours: {_schedule(line)}); people are told these words, so edit the two together"
+        )
     return warnings
 
 
@@ -82,20 +84,26 @@ def confirm_warnings(line: Helpline) -> list[str]:
     for group in ("phones", "emergency"):
         for i, contact in enumerate(getattr(settings, group)):
             if contact.confirm:
-                out.append(f"{hl((group, i))}: confirm {contact.number} "
-                           f"({contact.label.get(default, default)}): the sources do not state it")
+                out.append(
+                    f"{hl((group, i))}: confirm {contact.number} "
+                    f"({contact.label.get(default, default)}): the sources do not state it"
+                )
     if settings.reports is not None:
         for i, place in enumerate(settings.reports.places):
             if place.confirm:
-                out.append(f"{hl(('reports', 'places', i))}: confirm the place {place.id!r} "
-                           f"({place.name.get(default, default)}): put in the line's own places")
+                out.append(
+                    f"{hl(('reports', 'places', i))}: confirm the place {place.id!r} "
+                    f"({place.name.get(default, default)}): put in the line's own places"
+                )
         for i, route in enumerate(settings.reports.routes):
             if route.confirm:
                 out.append(f"{hl(('reports', 'routes', i))}: confirm that team {route.team!r} takes these reports")
     for i, topic_id in enumerate(line.topic_order):
         if line.topics[topic_id].confirm:
-            out.append(f"{tp(('topics', i))}: confirm the answer of topic {topic_id!r}: it names services or "
-                       "numbers the sources do not state")
+            out.append(
+                f"{tp(('topics', i))}: confirm the answer of topic {topic_id!r}: it names services or "
+                "numbers the sources do not state"
+            )
     located = {name: _located(line, name) for name in ("helpline.yml", "topics.yml", "texts.yml", "canned.yml")}
     for note in settings.confirm:
         where = confirmation_target(note.at, {k: v for k, v in located.items() if v is not None})

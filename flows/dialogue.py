@@ -120,11 +120,19 @@ class Dialogue:
 
     def event(self, kind: str, **data: object) -> None:
         conv = self.conv
-        self.out.events.append(Event(
-            helpline=conv.helpline, kind=kind, conversation_id=conv.id, channel=conv.channel,
-            language=conv.language, topic=data.pop("topic", conv.topic),
-            priority=data.pop("priority", None), data=dict(data), at=self.ctx.now,
-        ))
+        self.out.events.append(
+            Event(
+                helpline=conv.helpline,
+                kind=kind,
+                conversation_id=conv.id,
+                channel=conv.channel,
+                language=conv.language,
+                topic=data.pop("topic", conv.topic),
+                priority=data.pop("priority", None),
+                data=dict(data),
+                at=self.ctx.now,
+            )
+        )
 
     def button(self, key: str, payload: str) -> Button:
         return Button(title=self.say(key), payload=payload)
@@ -156,8 +164,9 @@ class Dialogue:
             # a new contact: last time's question is answered or escalated there, not by today's "no"
             self.conv.data.pop(SAFETY_CHECK, None)
         risk = parse.risk if parse is not None else "none"
-        if risk != "none" and (ReportFlow(self).answers_with_a_phone_number()
-                               or looks_like_code(self.ctx.inbound.text)):
+        if risk != "none" and (
+            ReportFlow(self).answers_with_a_phone_number() or looks_like_code(self.ctx.inbound.text)
+        ):
             # digits asked for, or a reference code and nothing else: no words, nothing said of danger (the
             # crisis model reads random letters and digits as a warning sign now and then)
             risk = "none"
@@ -177,14 +186,18 @@ class Dialogue:
             ProfileQuestions(self).off()  # no question about age or gender in this conversation after this
         if risk in ("crisis", "check") and blocked:  # numbers always; the queue not while blocked, so no one is called
             crisis = risk == "crisis"
-            self.event("crisis_detected" if crisis else "risk_check",
-                       priority=Priority.CRISIS if crisis else Priority.URGENT, blocked=True)
+            self.event(
+                "crisis_detected" if crisis else "risk_check",
+                priority=Priority.CRISIS if crisis else Priority.URGENT,
+                blocked=True,
+            )
             self.reply(self.say("crisis_call_now", emergency=self.emergency_list()))
             return self.out
         if risk == "crisis" or (risk == "check" and self._asked()):
             # a further risk signal once the safety question was asked (answered or not) is a crisis
-            await self._crisis(parse, reason="danger_answered" if danger
-                               else "second_signal" if risk == "check" else None)
+            await self._crisis(
+                parse, reason="danger_answered" if danger else "second_signal" if risk == "check" else None
+            )
             return self.out
         if risk == "check":
             await self._check(parse)
@@ -202,9 +215,16 @@ class Dialogue:
     def _flag(self, parse: Parse) -> None:
         """Remember which message the crisis layer flagged, at what level and why: the operator sees it."""
         flags = [f for f in self.conv.data.get(RISK_FLAGS) or [] if isinstance(f, dict)]
-        flags.append({"message_id": self.ctx.message_id, "level": parse.risk, "reasons": list(parse.risk_reasons),
-                      "score": round(parse.crisis_score, 3), "language": parse.language,
-                      "at": self.ctx.now.isoformat()})
+        flags.append(
+            {
+                "message_id": self.ctx.message_id,
+                "level": parse.risk,
+                "reasons": list(parse.risk_reasons),
+                "score": round(parse.crisis_score, 3),
+                "language": parse.language,
+                "at": self.ctx.now.isoformat(),
+            }
+        )
         self.conv.data[RISK_FLAGS] = flags[-RISK_FLAGS_KEPT:]
 
     def _danger_pressed(self) -> None:
@@ -217,8 +237,11 @@ class Dialogue:
         now = self.ctx.now.isoformat()
         before = self.conv.data.get(DANGER_PRESSED)
         before = before if isinstance(before, dict) else {}
-        self.conv.data[DANGER_PRESSED] = {"first_at": before.get("first_at") or now, "at": now,
-                                          "times": int(before.get("times") or 0) + 1}
+        self.conv.data[DANGER_PRESSED] = {
+            "first_at": before.get("first_at") or now,
+            "at": now,
+            "times": int(before.get("times") or 0) + 1,
+        }
 
     def _blocked(self) -> bool:
         until = self.conv.data.get("blocked_until")
@@ -276,9 +299,13 @@ class Dialogue:
             if reason == "danger_answered":
                 check["answer"] = "danger"
             self.event("risk_escalated", priority=Priority.CRISIS, reason=check["escalated"])
-        self.event("crisis_detected", priority=Priority.CRISIS,
-                   score=round(parse.crisis_score, 3) if parse is not None else None, state=str(self.conv.state),
-                   reasons=list(parse.risk_reasons) if parse is not None else [reason])
+        self.event(
+            "crisis_detected",
+            priority=Priority.CRISIS,
+            score=round(parse.crisis_score, 3) if parse is not None else None,
+            state=str(self.conv.state),
+            reasons=list(parse.risk_reasons) if parse is not None else [reason],
+        )
         if self.conv.state == State.WITH_OPERATOR:
             # the numbers at once, but no "I am calling a specialist": one is already in the chat
             self._raise_with_operator(Priority.CRISIS, reason="crisis")
@@ -331,8 +358,13 @@ class Dialogue:
         person, and whatever they answer they can keep writing.
         """
         ReportFlow(self).drop()
-        self.event("risk_check", priority=Priority.URGENT, score=round(parse.crisis_score, 3),
-                   reasons=list(parse.risk_reasons), state=str(self.conv.state))
+        self.event(
+            "risk_check",
+            priority=Priority.URGENT,
+            score=round(parse.crisis_score, 3),
+            reasons=list(parse.risk_reasons),
+            state=str(self.conv.state),
+        )
         if self.conv.state == State.WITH_OPERATOR:
             # the operator is there and asks; the console shows it, and the chat is urgent if it goes back
             self._raise_with_operator(Priority.URGENT, reason="risk_check")
@@ -341,9 +373,12 @@ class Dialogue:
         self.conv.data[SAFETY_CHECK] = {"asked_at": self.ctx.now.isoformat(), "answer": None, "escalated": None}
         outlook = await self._enter_queue(Priority.URGENT, reason="risk_check")
         key = "safety_question" if outlook.staffed else "safety_question_nobody_online"
-        self.reply(self.say(key, emergency=self.emergency_list()),
-                   self.button("button_safety_danger", SAFETY_DANGER), self.button("button_safety_safe", SAFETY_SAFE),
-                   self.button("button_person", PERSON))
+        self.reply(
+            self.say(key, emergency=self.emergency_list()),
+            self.button("button_safety_danger", SAFETY_DANGER),
+            self.button("button_safety_safe", SAFETY_SAFE),
+            self.button("button_person", PERSON),
+        )
 
     def _safety_answer(self, typed: Answer | None) -> None:
         """Record an answer to the open safety question: "safe" (pressed or typed), or the "person" button.
@@ -417,9 +452,13 @@ class Dialogue:
         inbound = self.ctx.inbound
         if self.conv.state == State.WAITING and (inbound.button == SAFETY_SAFE or typed == "safe"):
             outlook = await self._outlook()
-            self.reply(self.say("safety_safe" if outlook.staffed else "safety_safe_nobody_online",
-                                emergency=self.emergency_list()),
-                       self.button("button_safety_danger", SAFETY_DANGER), *self._cancel_buttons())
+            self.reply(
+                self.say(
+                    "safety_safe" if outlook.staffed else "safety_safe_nobody_online", emergency=self.emergency_list()
+                ),
+                self.button("button_safety_danger", SAFETY_DANGER),
+                *self._cancel_buttons(),
+            )
             return
         if self.conv.state == State.WAITING and inbound.button == CANCEL_WAITING and self.conv.priority in FLAGGED:
             # a possible crisis is not taken out of the queue (attack A3b): keep the place, say so kindly
@@ -467,8 +506,9 @@ class Dialogue:
 
     def _greet(self) -> None:
         self.conv.data["misses"] = 0
-        self.reply(self.say("greeting", helpline=self.line.local(self.line.settings.name, self.lang)),
-                   *self.menu_buttons())
+        self.reply(
+            self.say("greeting", helpline=self.line.local(self.line.settings.name, self.lang)), *self.menu_buttons()
+        )
 
     async def _button(self, payload: str) -> None:
         if payload == MENU:
@@ -482,15 +522,17 @@ class Dialogue:
         elif payload == HOURS:
             self._hours()
         elif payload == LANGUAGE:
-            self.reply(self.say("choose_language"),
-                       *(Button(LANGUAGE_NAMES[code], LANG_PREFIX + code) for code in self.line.languages))
-        elif payload.startswith(LANG_PREFIX) and payload[len(LANG_PREFIX):] in self.line.languages:
-            self.conv.language, self.conv.language_chosen = payload[len(LANG_PREFIX):], True
+            self.reply(
+                self.say("choose_language"),
+                *(Button(LANGUAGE_NAMES[code], LANG_PREFIX + code) for code in self.line.languages),
+            )
+        elif payload.startswith(LANG_PREFIX) and payload[len(LANG_PREFIX) :] in self.line.languages:
+            self.conv.language, self.conv.language_chosen = payload[len(LANG_PREFIX) :], True
             self.event("language_chosen")
             self.reply(self.say("language_set"))
             self.reply(self.say("menu_prompt"), *self.menu_buttons())
-        elif payload.startswith(TOPIC_PREFIX) and payload[len(TOPIC_PREFIX):] in self.line.topics:
-            self._answer(payload[len(TOPIC_PREFIX):])
+        elif payload.startswith(TOPIC_PREFIX) and payload[len(TOPIC_PREFIX) :] in self.line.topics:
+            self._answer(payload[len(TOPIC_PREFIX) :])
         elif payload in (SURVEY_YES, SURVEY_NO):
             answered = bool(self.conv.data.pop("survey_open", False))  # one answer per closed conversation
             if answered:
@@ -543,8 +585,12 @@ class Dialogue:
     def _hours(self) -> None:
         self.conv.data["misses"] = 0
         self.event("hours_asked")
-        self.reply(self.say("hours", hours=self.line.local(self.line.settings.hours_text, self.lang),
-                            phones=self.phones_list()), self.button("button_menu", MENU))
+        self.reply(
+            self.say(
+                "hours", hours=self.line.local(self.line.settings.hours_text, self.lang), phones=self.phones_list()
+            ),
+            self.button("button_menu", MENU),
+        )
 
     async def _not_understood(self, parse: Parse | None) -> None:
         misses = int(self.conv.data.get("misses", 0)) + 1
@@ -554,13 +600,18 @@ class Dialogue:
             self.reply(self.say("offer_person"))
             await self._enqueue(Priority.ROUTINE, reason="not_understood")
             return
-        candidates = [intent for intent, score in (parse.ranking if parse else ())
-                      if intent in self.line.topics and score >= CLARIFY_FLOOR][:3]
+        candidates = [
+            intent
+            for intent, score in (parse.ranking if parse else ())
+            if intent in self.line.topics and score >= CLARIFY_FLOOR
+        ][:3]
         if candidates:
-            self.reply(self.say("clarify"),
-                       *(Button(self.line.local(self.line.topics[t].title, self.lang), TOPIC_PREFIX + t)
-                         for t in candidates),
-                       self.button("button_person", PERSON), self.button("button_menu", MENU))
+            self.reply(
+                self.say("clarify"),
+                *(Button(self.line.local(self.line.topics[t].title, self.lang), TOPIC_PREFIX + t) for t in candidates),
+                self.button("button_person", PERSON),
+                self.button("button_menu", MENU),
+            )
         elif misses >= OFFER_PERSON_AFTER:
             self.reply(self.say("offer_person"), self.button("button_person", PERSON), *self.menu_buttons())
         else:
@@ -591,17 +642,25 @@ class Dialogue:
         if outlook.staffed:
             self.reply(self.say("handoff_queued", position=outlook.position, wait=self._wait(outlook)), *cancel)
         elif is_open(self.line, self.ctx.now):
-            self.reply(self.say("handoff_nobody_online", position=outlook.position,
-                                emergency=self.emergency_list()), *cancel)
+            self.reply(
+                self.say("handoff_nobody_online", position=outlook.position, emergency=self.emergency_list()), *cancel
+            )
         else:
-            self.reply(self.say("handoff_out_of_hours",
-                                hours=self.line.local(self.line.settings.hours_text, self.lang),
-                                emergency=self.emergency_list()), *cancel)
+            self.reply(
+                self.say(
+                    "handoff_out_of_hours",
+                    hours=self.line.local(self.line.settings.hours_text, self.lang),
+                    emergency=self.emergency_list(),
+                ),
+                *cancel,
+            )
 
     def _already_waiting(self, outlook: Outlook) -> None:
         self._told(outlook.position)
-        self.reply(self.say("handoff_already_waiting", position=outlook.position, wait=self._wait(outlook)),
-                   *self._cancel_buttons())
+        self.reply(
+            self.say("handoff_already_waiting", position=outlook.position, wait=self._wait(outlook)),
+            *self._cancel_buttons(),
+        )
 
 
 @functools.lru_cache(maxsize=256)

@@ -37,8 +37,10 @@ log = logging.getLogger(__name__)
 TurnObserver = Callable[[Conversation, Message, list[Event]], Awaitable[None]]
 
 MAX_ATTEMPTS = 8
-_PUSH_CHANNELS_GONE = ("Engine.push_channels is gone; register the channel in engine.channels (flows/channels.py) "
-                       "with Abilities(pushes=True)")
+_PUSH_CHANNELS_GONE = (
+    "Engine.push_channels is gone; register the channel in engine.channels (flows/channels.py) "
+    "with Abilities(pushes=True)"
+)
 
 
 class UnknownHelpline(LookupError):
@@ -113,8 +115,12 @@ class Engine:
             found = await self.store.conversations.find_by_user(line.id, inbound.channel, user_key)
             if found is not None:
                 return found, False
-        fresh = Conversation(helpline=line.id, channel=inbound.channel, user_key=user_key,
-                             address=self.vault.encrypt(inbound.address or inbound.user_id))
+        fresh = Conversation(
+            helpline=line.id,
+            channel=inbound.channel,
+            user_key=user_key,
+            address=self.vault.encrypt(inbound.address or inbound.user_id),
+        )
         stored = await self.store.conversations.create(fresh)
         return stored, stored.id == fresh.id
 
@@ -138,10 +144,16 @@ class Engine:
         # answers a Duplicate with the replies stored the first time. A retry is
         # rare; a read before every message cost each one a round trip to the store.
         stored = Message(
-            conversation_id=conv.id, helpline=line.id, channel=inbound.channel, direction=Direction.IN,
-            sender=Sender.USER, text=inbound.text, kind=str(inbound.kind),
+            conversation_id=conv.id,
+            helpline=line.id,
+            channel=inbound.channel,
+            direction=Direction.IN,
+            sender=Sender.USER,
+            text=inbound.text,
+            kind=str(inbound.kind),
             buttons=[{"payload": inbound.button}] if inbound.button is not None else [],
-            platform_id=inbound.platform_id, client_id=inbound.client_id,
+            platform_id=inbound.platform_id,
+            client_id=inbound.client_id,
         )
         try:
             turn = await self._run(inbound, line, conv, stored)
@@ -163,17 +175,27 @@ class Engine:
                 conv = await self.store.conversations.get(conv.id) or conv
             now = self.clock()
             conv.last_message_at = now
-            result = await run_step(StepContext(line, conv, inbound, parse, now, self.queue, stored.id,
-                                                reports=self.reports, memo=memo))
+            result = await run_step(
+                StepContext(line, conv, inbound, parse, now, self.queue, stored.id, reports=self.reports, memo=memo)
+            )
             pushes = self._pushes(inbound)
-            replies = [Message(
-                id=f"{stored.id}:{n}", conversation_id=conv.id, helpline=line.id, channel=inbound.channel,
-                direction=Direction.OUT, sender=Sender.BOT, text=r.text if r.kept is None else r.kept,
-                buttons=[{"title": b.title, "payload": b.payload} for b in r.buttons], reply_to=stored.id,
-                delivery=Delivery.PENDING if pushes else None,
-                # the outbox sends the clear words; they are erased once sent (models.Message.sealed)
-                sealed=self.vault.encrypt(r.text) if pushes and r.kept is not None else None,
-            ) for n, r in enumerate(result.replies)]
+            replies = [
+                Message(
+                    id=f"{stored.id}:{n}",
+                    conversation_id=conv.id,
+                    helpline=line.id,
+                    channel=inbound.channel,
+                    direction=Direction.OUT,
+                    sender=Sender.BOT,
+                    text=r.text if r.kept is None else r.kept,
+                    buttons=[{"title": b.title, "payload": b.payload} for b in r.buttons],
+                    reply_to=stored.id,
+                    delivery=Delivery.PENDING if pushes else None,
+                    # the outbox sends the clear words; they are erased once sent (models.Message.sealed)
+                    sealed=self.vault.encrypt(r.text) if pushes and r.kept is not None else None,
+                )
+                for n, r in enumerate(result.replies)
+            ]
             kept = withheld(stored, result.withheld_kind) if result.withhold_inbound else stored
             try:
                 await self.store.commit_turn(conv, kept, replies, result.events)
@@ -228,8 +250,13 @@ class Engine:
 
     async def view(self, conv: Conversation) -> ConversationView:
         return ConversationView(
-            id=conv.id, pseudonym=self.vault.pseudonym(conv.user_key), helpline=conv.helpline,
-            state=str(conv.state), language=conv.language, topic=conv.topic, priority=conv.priority,
+            id=conv.id,
+            pseudonym=self.vault.pseudonym(conv.user_key),
+            helpline=conv.helpline,
+            state=str(conv.state),
+            language=conv.language,
+            topic=conv.topic,
+            priority=conv.priority,
             queue_position=await self.store.conversations.queue_position(conv),
         )
 

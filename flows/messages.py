@@ -101,8 +101,10 @@ class Outbound:
     @classmethod
     def of(cls, message: Message) -> Outbound:
         """A stored outgoing message as channels take it (the outbox, a repeated turn's replies)."""
-        return cls(text=message.text or "",
-                   buttons=tuple(Button(b.get("title", ""), b.get("payload", "")) for b in message.buttons))
+        return cls(
+            text=message.text or "",
+            buttons=tuple(Button(b.get("title", ""), b.get("payload", "")) for b in message.buttons),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,12 +64,17 @@ class QueueOutlook:
         return await self.store.conversations.queue_position(conv)
 
     async def staffed(self, conv: Conversation, now: datetime) -> bool:
-        return await self.store.operators.count_available(conv.helpline, seen_since=now - SEEN_WITHIN,
-                                                          team=conv.team, language=conv.language) > 0
+        return (
+            await self.store.operators.count_available(
+                conv.helpline, seen_since=now - SEEN_WITHIN, team=conv.team, language=conv.language
+            )
+            > 0
+        )
 
     async def typical_wait(self, conv: Conversation, now: datetime) -> float | None:
-        waits = await self.store.events.recent_waits(conv.helpline, since=now - HISTORY, limit=SAMPLES,
-                                                     priorities=[conv.priority or Priority.REQUEST])
+        waits = await self.store.events.recent_waits(
+            conv.helpline, since=now - HISTORY, limit=SAMPLES, priorities=[conv.priority or Priority.REQUEST]
+        )
         return statistics.median(waits) if len(waits) >= MIN_SAMPLES else None
 
     async def of(self, conv: Conversation, now: datetime) -> Outlook:

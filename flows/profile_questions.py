@@ -41,13 +41,47 @@ PROFILE = "profile"
 PREFIX = "profile:"
 SKIP = "profile:skip"
 #: Words that mean "skip" when typed alone, in the helpline languages.
-SKIP_WORDS = {"skip", "пропустити", "пропустить", "пропуск", "пропускаю", "keç", "kec", "keçin", "kecin", "keçmək",
-              "далі", "дальше", "next"}
+SKIP_WORDS = {
+    "skip",
+    "пропустити",
+    "пропустить",
+    "пропуск",
+    "пропускаю",
+    "keç",
+    "kec",
+    "keçin",
+    "kecin",
+    "keçmək",
+    "далі",
+    "дальше",
+    "next",
+}
 #: A hello and nothing else, as typed in the helpline languages (when no NLU has understood a greeting).
-HELLO_WORDS = {"привіт", "вітаю", "добрий день", "доброго дня", "добрий вечір", "доброго ранку", "привет",
-               "здравствуйте", "добрый день", "добрый вечер", "доброе утро", "salam", "salam aleykum", "salamlar",
-               "sabahınız xeyir", "axşamınız xeyir", "hi", "hello", "hey", "good morning", "good afternoon",
-               "good evening", "hello there"}
+HELLO_WORDS = {
+    "привіт",
+    "вітаю",
+    "добрий день",
+    "доброго дня",
+    "добрий вечір",
+    "доброго ранку",
+    "привет",
+    "здравствуйте",
+    "добрый день",
+    "добрый вечер",
+    "доброе утро",
+    "salam",
+    "salam aleykum",
+    "salamlar",
+    "sabahınız xeyir",
+    "axşamınız xeyir",
+    "hi",
+    "hello",
+    "hey",
+    "good morning",
+    "good afternoon",
+    "good evening",
+    "hello there",
+}
 #: The greet intent must be this sure before the first message counts as only a hello.
 GREET_CONFIDENCE = 0.6
 GREET = "greet"
@@ -97,10 +131,13 @@ class ProfileQuestions:
 
     def _may_ask(self) -> bool:
         conv = self.conv
-        return (PROFILE not in conv.data and conv.state == State.BOT
-                and conv.priority not in (Priority.CRISIS, Priority.URGENT)
-                and not any(conv.data.get(mark) for mark in _CRISIS_MARKS)
-                and not any(key in conv.data for key in (REPORT_DRAFT, REPORT_CODE, REPORT_FOLLOWUP)))
+        return (
+            PROFILE not in conv.data
+            and conv.state == State.BOT
+            and conv.priority not in (Priority.CRISIS, Priority.URGENT)
+            and not any(conv.data.get(mark) for mark in _CRISIS_MARKS)
+            and not any(key in conv.data for key in (REPORT_DRAFT, REPORT_CODE, REPORT_FOLLOWUP))
+        )
 
     def _begin(self) -> None:
         if not self._may_ask():
@@ -117,8 +154,9 @@ class ProfileQuestions:
         d.reply(text, *self._options(question), d.button("button_skip", SKIP))
 
     def _options(self, question: str) -> list[Button]:
-        return [self.d.button(f"profile_{question}_{a}", f"{PREFIX}{question}:{a}")
-                for a in PROFILE_QUESTIONS[question]]
+        return [
+            self.d.button(f"profile_{question}_{a}", f"{PREFIX}{question}:{a}") for a in PROFILE_QUESTIONS[question]
+        ]
 
     # --- answers ---------------------------------------------------------------------
 
@@ -144,7 +182,7 @@ class ProfileQuestions:
         if answer in PROFILE_QUESTIONS[question]:
             d.event("profile_answered", topic=None, **{question: answer})
             d.out.withhold_inbound, d.out.withheld_kind = True, PROFILE_ANSWER  # the event only, not the chat
-            following = self.settings.questions[self.settings.questions.index(question) + 1:]
+            following = self.settings.questions[self.settings.questions.index(question) + 1 :]
             if following:
                 self._ask(following[0])
                 return True
@@ -168,7 +206,7 @@ class ProfileQuestions:
 
 
 def _value(payload: str | None, prefix: str) -> str | None:
-    return payload[len(prefix):] if payload and payload.startswith(prefix) else None
+    return payload[len(prefix) :] if payload and payload.startswith(prefix) else None
 
 
 __all__ = ["PROFILE", "ProfileQuestions", "SKIP"]

@@ -63,9 +63,16 @@ def worth_telling(told: Any, position: int | None, now: datetime, min_gap: timed
 
 
 class QueueNews:
-    def __init__(self, store: Store, helplines: dict[str, Helpline], *, on_outgoing: Outgoing,
-                 channels: ChannelRegistry, clock: Callable[[], datetime] = utcnow,
-                 min_gap: timedelta = MIN_GAP) -> None:
+    def __init__(
+        self,
+        store: Store,
+        helplines: dict[str, Helpline],
+        *,
+        on_outgoing: Outgoing,
+        channels: ChannelRegistry,
+        clock: Callable[[], datetime] = utcnow,
+        min_gap: timedelta = MIN_GAP,
+    ) -> None:
         self.store = store
         self.helplines = helplines
         self.on_outgoing = on_outgoing
@@ -115,8 +122,7 @@ class QueueNews:
         return line.say("queue_moved", lang, position=outlook.position, wait=wait)
 
     async def _send(self, conv: Conversation, text: str) -> Message:
-        return await tell(self.store, conv, text, channels=self.channels,
-                          on_outgoing=self.on_outgoing)
+        return await tell(self.store, conv, text, channels=self.channels, on_outgoing=self.on_outgoing)
 
 
 async def run(news: QueueNews, subscribe: Subscribe, every: timedelta = timedelta(minutes=1)) -> None:
@@ -139,4 +145,3 @@ async def run(news: QueueNews, subscribe: Subscribe, every: timedelta = timedelt
                 raise
             except Exception:
                 log.warning("the queue news sweep failed; trying again at the next change", exc_info=True)
-

@@ -35,7 +35,7 @@ _SHAPED = re.compile(rf"[{ALPHABET}]{{{GROUP}}}([\s\-–—]?[{ALPHABET}]{{{GROU
 def new_code() -> str:
     """A fresh code, grouped for reading: ``XXXX-XXXX-XXXX``."""
     raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    return "-".join(raw[i:i + GROUP] for i in range(0, LENGTH, GROUP))
+    return "-".join(raw[i : i + GROUP] for i in range(0, LENGTH, GROUP))
 
 
 def normalize(typed: str | None) -> str | None:
@@ -45,7 +45,7 @@ def normalize(typed: str | None) -> str | None:
     text = _SEPARATORS.sub("", typed.strip().translate(_CYRILLIC).upper())
     if len(text) != LENGTH or any(ch not in ALPHABET for ch in text):
         return None
-    return "-".join(text[i:i + GROUP] for i in range(0, LENGTH, GROUP))
+    return "-".join(text[i : i + GROUP] for i in range(0, LENGTH, GROUP))
 
 
 def looks_like_code(typed: str | None) -> bool:

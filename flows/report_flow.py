@@ -62,12 +62,31 @@ MISSES = 2
 #: An answer to "about whom?" this long is also the start of what happens (kept with the report).
 STORY_WORDS = 4
 #: The step before each step ("back"); back from the first question leaves the form.
-PREVIOUS = {"place": "about", "place_other": "place", "what": "place", "urgency": "what", "contact": "urgency",
-            "phone": "contact"}
+PREVIOUS = {
+    "place": "about",
+    "place_other": "place",
+    "what": "place",
+    "urgency": "what",
+    "contact": "urgency",
+    "phone": "contact",
+}
 #: Words that mean back / cancel / yes / no when typed alone, in the helpline languages.
 BACK_WORDS = {"назад", "back", "geri", "повернутися", "вернуться"}
-CANCEL_WORDS = {"скасувати", "скасуй", "відміна", "відмінити", "стоп", "отмена", "отменить", "отменяю", "cancel",
-                "stop", "ləğv", "legv", "dayan"}
+CANCEL_WORDS = {
+    "скасувати",
+    "скасуй",
+    "відміна",
+    "відмінити",
+    "стоп",
+    "отмена",
+    "отменить",
+    "отменяю",
+    "cancel",
+    "stop",
+    "ləğv",
+    "legv",
+    "dayan",
+}
 YES_WORDS = {"так", "да", "yes", "bəli", "beli", "hə", "he", "ага", "угу", "ok", "добре", "хорошо"}
 NO_WORDS = {"ні", "нет", "no", "xeyr", "yox", "не", "анонімно", "анонимно", "anonim", "anonymous"}
 CODE_WORDS = {"код", "code", "kod", "kodum", "коду"}
@@ -143,8 +162,13 @@ class ReportFlow:
         read a bare number as a warning sign; a number the person was asked for is none)."""
         draft = self.conv.data.get(REPORT_DRAFT)
         inbound = self.d.ctx.inbound
-        return (self.enabled and isinstance(draft, dict) and draft.get("step") in ("contact", "phone")
-                and inbound.button is None and phone_of(inbound.text) is not None)
+        return (
+            self.enabled
+            and isinstance(draft, dict)
+            and draft.get("step") in ("contact", "phone")
+            and inbound.button is None
+            and phone_of(inbound.text) is not None
+        )
 
     def note_possible_risk(self) -> bool:
         """A possible crisis (NLU "check") in a report being written: the report goes to the queue urgent.
@@ -292,8 +316,11 @@ class ReportFlow:
 
     def _expire(self) -> None:
         data = self.conv.data
-        for key, limit in ((REPORT_DRAFT, timedelta(hours=DRAFT_HOURS)), (REPORT_CODE, timedelta(minutes=30)),
-                           (REPORT_FOLLOWUP, timedelta(minutes=FOLLOWUP_MINUTES))):
+        for key, limit in (
+            (REPORT_DRAFT, timedelta(hours=DRAFT_HOURS)),
+            (REPORT_CODE, timedelta(minutes=30)),
+            (REPORT_FOLLOWUP, timedelta(minutes=FOLLOWUP_MINUTES)),
+        ):
             item = data.get(key)
             at = item.get("at") if isinstance(item, dict) else None
             if item is not None and (not at or datetime.fromisoformat(at) < self.now - limit):
@@ -309,12 +336,15 @@ class ReportFlow:
             reports = self.line.settings.reports
             places = reports.places if reports is not None else []
             return [Button(self.line.local(p.name, lang), f"report:place:{p.id}") for p in places] + [
-                d.button("button_report_other_place", OTHER_PLACE)]
+                d.button("button_report_other_place", OTHER_PLACE)
+            ]
         if step == "urgency":
             return [d.button(f"report_urgency_{u}", f"report:urgency:{u}") for u in REPORT_URGENCY]
         if step == "contact":
-            return [d.button("button_report_contact_no", CONTACT_NO),
-                    d.button("button_report_contact_yes", CONTACT_YES)]
+            return [
+                d.button("button_report_contact_no", CONTACT_NO),
+                d.button("button_report_contact_yes", CONTACT_YES),
+            ]
         return []
 
     def _ask(self, step: str) -> None:
@@ -415,8 +445,11 @@ class ReportFlow:
         elif step == "phone":
             phone = phone_of(text)
             if phone is None:
-                self.d.reply(self.d.say("report_bad_phone"), self.d.button("button_back", BACK),
-                             self.d.button("button_cancel", CANCEL))
+                self.d.reply(
+                    self.d.say("report_bad_phone"),
+                    self.d.button("button_back", BACK),
+                    self.d.button("button_cancel", CANCEL),
+                )
                 return
             await self._submit(draft, phone)
         else:  # a draft from an unknown step: start over
@@ -435,11 +468,21 @@ class ReportFlow:
         memo = self.d.ctx.memo
         made = memo.get("report_made")
         if made is None:  # the step may run again after a conflict: the report is made once
-            made = await self.desk.submit(self.line, Draft(
-                about=draft["about"], place=draft["place"], place_text=draft.get("place_text"), what=_told(draft),
-                urgency=draft["urgency"], phone=phone, possible_risk=draft.get("risk") == "check"),
-                channel=self.conv.channel, language=self.conv.language,
-                now=self.now)
+            made = await self.desk.submit(
+                self.line,
+                Draft(
+                    about=draft["about"],
+                    place=draft["place"],
+                    place_text=draft.get("place_text"),
+                    what=_told(draft),
+                    urgency=draft["urgency"],
+                    phone=phone,
+                    possible_risk=draft.get("risk") == "check",
+                ),
+                channel=self.conv.channel,
+                language=self.conv.language,
+                now=self.now,
+            )
             memo["report_made"] = made
             memo.setdefault("queue_turns", []).append(made[2])
         _, code, _ = made
@@ -447,8 +490,12 @@ class ReportFlow:
         if quiet:
             memo["report_quiet"] = True
             return
-        self.d.reply(self.d.say("report_made", code=code), self.d.button("button_have_code", HAVE_CODE),
-                     *self.d.menu_buttons(), kept=self.d.say("report_made", code=MASKED_CODE))
+        self.d.reply(
+            self.d.say("report_made", code=code),
+            self.d.button("button_have_code", HAVE_CODE),
+            *self.d.menu_buttons(),
+            kept=self.d.say("report_made", code=MASKED_CODE),
+        )
 
     # --- the code ----------------------------------------------------------------------
 
@@ -464,9 +511,12 @@ class ReportFlow:
             # the reporter is not left without a way to add what they know: a new report, or a person
             reports = self.line.settings.reports
             assert reports is not None
-            self.d.reply(self.d.say("report_code_limited", phones=self.d.phones_list()),
-                         self.d.button("button_report_new", f"topic:{reports.topic}"),
-                         self.d.button("button_person", PERSON), self.d.button("button_menu", "menu"))
+            self.d.reply(
+                self.d.say("report_code_limited", phones=self.d.phones_list()),
+                self.d.button("button_report_new", f"topic:{reports.topic}"),
+                self.d.button("button_person", PERSON),
+                self.d.button("button_menu", "menu"),
+            )
             return
         if not isinstance(found, Report):
             self.conv.data[REPORT_CODE] = {"at": self.now.isoformat()}
@@ -475,8 +525,11 @@ class ReportFlow:
         self.conv.data.pop(REPORT_CODE, None)
         self.conv.data[REPORT_FOLLOWUP] = {"report_id": found.id, "at": self.now.isoformat()}
         status = await self.desk.status(found)
-        self.d.reply(self.d.say("report_status", status=self.d.say(f"report_status_{status}")),
-                     self.d.button("button_report_add", ADD), self.d.button("button_menu", "menu"))
+        self.d.reply(
+            self.d.say("report_status", status=self.d.say(f"report_status_{status}")),
+            self.d.button("button_report_add", ADD),
+            self.d.button("button_menu", "menu"),
+        )
 
     def _add_prompt(self) -> bool:
         followup = self.conv.data.get(REPORT_FOLLOWUP)
@@ -496,9 +549,17 @@ class ReportFlow:
         memo = self.d.ctx.memo
         if "report_added" not in memo:
             report = await self.desk.store.reports.get(str(followup.get("report_id")))
-            turn = await self.desk.add_information(report, text.strip()[:MAX_ADDITION], self.now,
-                                                   possible_risk=followup.get("risk") == "check",
-                                                   crisis=crisis) if report else None
+            turn = (
+                await self.desk.add_information(
+                    report,
+                    text.strip()[:MAX_ADDITION],
+                    self.now,
+                    possible_risk=followup.get("risk") == "check",
+                    crisis=crisis,
+                )
+                if report
+                else None
+            )
             memo["report_added"] = turn
             if turn is not None:
                 memo.setdefault("queue_turns", []).append(turn)
@@ -527,7 +588,7 @@ def _told(draft: dict) -> str:
 
 
 def _value(payload: str | None, prefix: str) -> str | None:
-    return payload[len(prefix):] if payload and payload.startswith(prefix) else None
+    return payload[len(prefix) :] if payload and payload.startswith(prefix) else None
 
 
 __all__ = ["QueueTurn", "ReportFlow"]

@@ -29,8 +29,18 @@ from typing import Literal
 
 from vikno.storage.errors import AlreadyExists, Conflict
 from vikno.storage.identity import IdentityVault
-from vikno.storage.models import (PRIORITY_RANK, Conversation, Direction, Event, Message, Priority, Report,
-                                  ReportStatus, Sender, State)
+from vikno.storage.models import (
+    PRIORITY_RANK,
+    Conversation,
+    Direction,
+    Event,
+    Message,
+    Priority,
+    Report,
+    ReportStatus,
+    Sender,
+    State,
+)
 from vikno.storage.port import Store
 
 from .content import Helpline
@@ -53,8 +63,13 @@ GLOBAL_ALERT_PER_HOUR = 100
 #: The login-attempts "login" all report-code keys are counted under (so they can be cleared together).
 ATTEMPTS_GROUP = "report-code"
 #: An operator's outcome → the status the reporter is told.
-OUTCOME_STATUS = {"referred": ReportStatus.REFERRED, "visit_planned": ReportStatus.IN_PROGRESS,
-                  "helped": ReportStatus.CLOSED, "no_action": ReportStatus.CLOSED, "closed": ReportStatus.CLOSED}
+OUTCOME_STATUS = {
+    "referred": ReportStatus.REFERRED,
+    "visit_planned": ReportStatus.IN_PROGRESS,
+    "helped": ReportStatus.CLOSED,
+    "no_action": ReportStatus.CLOSED,
+    "closed": ReportStatus.CLOSED,
+}
 OUTCOMES = tuple(OUTCOME_STATUS)
 
 
@@ -96,8 +111,9 @@ class ReportDesk:
         self.store = store
         self.vault = vault
 
-    async def submit(self, line: Helpline, draft: Draft, *, channel: str, language: str | None,
-                     now: datetime) -> tuple[Report, str, QueueTurn]:
+    async def submit(
+        self, line: Helpline, draft: Draft, *, channel: str, language: str | None, now: datetime
+    ) -> tuple[Report, str, QueueTurn]:
         """Store the report, put it in the queue, and return it with its code (shown once, never stored)."""
         settings = line.settings.reports
         assert settings is not None
@@ -107,17 +123,39 @@ class ReportDesk:
             priority = Priority.URGENT
         team = line.report_team(draft.about, draft.place)
         # Closed until the commit below opens it: a crash in between leaves nothing half-made in the queue.
-        queued = await self.store.conversations.create(Conversation(
-            id=untimed_id(), helpline=line.id, channel=REPORT_CHANNEL, user_key=untimed_id(), address=None,
-            state=State.CLOSED,
-            language=language, topic=settings.topic, step="report"))
+        queued = await self.store.conversations.create(
+            Conversation(
+                id=untimed_id(),
+                helpline=line.id,
+                channel=REPORT_CHANNEL,
+                user_key=untimed_id(),
+                address=None,
+                state=State.CLOSED,
+                language=language,
+                topic=settings.topic,
+                step="report",
+            )
+        )
         for _ in range(5):
             code = new_code()
             report = Report(
-                id=untimed_id(), helpline=line.id, code_hash=self.vault.code_hash(code), about=draft.about,
-                place=draft.place, place_text=draft.place_text, what=draft.what, urgency=draft.urgency, team=team,
-                priority=priority, channel=channel, language=language, conversation_id=queued.id,
-                contact=self.vault.encrypt(draft.phone) if draft.phone else None, created_at=now, updated_at=now)
+                id=untimed_id(),
+                helpline=line.id,
+                code_hash=self.vault.code_hash(code),
+                about=draft.about,
+                place=draft.place,
+                place_text=draft.place_text,
+                what=draft.what,
+                urgency=draft.urgency,
+                team=team,
+                priority=priority,
+                channel=channel,
+                language=language,
+                conversation_id=queued.id,
+                contact=self.vault.encrypt(draft.phone) if draft.phone else None,
+                created_at=now,
+                updated_at=now,
+            )
             try:
                 await self.store.reports.add(report)
                 break
@@ -130,25 +168,43 @@ class ReportDesk:
         queued.data["report_id"] = report.id
         queued.last_message_at = now
         message = self._message(queued, draft.what, now)
-        event = Event(helpline=line.id, kind="report_made", conversation_id=queued.id, channel=channel,
-                      language=language, topic=settings.topic, priority=priority, at=now,
-                      data={"report_id": report.id, "about": draft.about, "district": draft.place,
-                            "urgency": draft.urgency, "anonymous": report.anonymous})
+        event = Event(
+            helpline=line.id,
+            kind="report_made",
+            conversation_id=queued.id,
+            channel=channel,
+            language=language,
+            topic=settings.topic,
+            priority=priority,
+            at=now,
+            data={
+                "report_id": report.id,
+                "about": draft.about,
+                "district": draft.place,
+                "urgency": draft.urgency,
+                "anonymous": report.anonymous,
+            },
+        )
         queued = await self.store.commit_turn(queued, message, [], [event])
         return report, code, QueueTurn(queued, message, [event])
 
-    async def lookup(self, line: Helpline, user_key: str, typed: str,
-                     now: datetime) -> Report | Literal["limited"] | None:
+    async def lookup(
+        self, line: Helpline, user_key: str, typed: str, now: datetime
+    ) -> Report | Literal["limited"] | None:
         """The report of a typed code; "limited" after too many attempts; None for a wrong code."""
         attempts = self.store.login_attempts
         mine = await attempts.hit(f"{ATTEMPTS_GROUP}:{line.id}:{user_key}", ATTEMPTS_GROUP, now, USER_WINDOW)
         if mine > USER_ATTEMPTS:  # a limited user no longer spends the helpline's budget (outside attack)
             return "limited"
-        everyone = await attempts.hit(f"{ATTEMPTS_GROUP}:{line.id}:{now:%Y%m%d%H}", ATTEMPTS_GROUP, now,
-                                      timedelta(hours=1))
+        everyone = await attempts.hit(
+            f"{ATTEMPTS_GROUP}:{line.id}:{now:%Y%m%d%H}", ATTEMPTS_GROUP, now, timedelta(hours=1)
+        )
         if everyone == GLOBAL_ALERT_PER_HOUR + 1:
-            log.warning("helpline %s: more than %d report-code attempts this hour: someone may be guessing codes",
-                        line.id, GLOBAL_ALERT_PER_HOUR)
+            log.warning(
+                "helpline %s: more than %d report-code attempts this hour: someone may be guessing codes",
+                line.id,
+                GLOBAL_ALERT_PER_HOUR,
+            )
         if everyone > GLOBAL_ATTEMPTS_PER_HOUR:
             return "limited"
         code = normalize(typed)
@@ -156,8 +212,9 @@ class ReportDesk:
             return None
         return await self.store.reports.by_code(line.id, self.vault.code_hash(code))
 
-    async def add_information(self, report: Report, text: str, now: datetime, *,
-                              possible_risk: bool = False, crisis: bool = False) -> QueueTurn | None:
+    async def add_information(
+        self, report: Report, text: str, now: datetime, *, possible_risk: bool = False, crisis: bool = False
+    ) -> QueueTurn | None:
         """The reporter's addition: on the report, and in its queue conversation (back in the queue if closed).
 
         ``possible_risk``: the crisis layer read a possible crisis in it; the report's place in the queue is
@@ -173,9 +230,17 @@ class ReportDesk:
                 return None
             if message is None:
                 message = self._message(queued, text, now)
-            event = Event(helpline=queued.helpline, kind="report_information_added", conversation_id=queued.id,
-                          channel=updated.channel, language=queued.language, topic=queued.topic,
-                          priority=queued.priority or updated.priority, at=now, data={"report_id": updated.id})
+            event = Event(
+                helpline=queued.helpline,
+                kind="report_information_added",
+                conversation_id=queued.id,
+                channel=updated.channel,
+                language=queued.language,
+                topic=queued.topic,
+                priority=queued.priority or updated.priority,
+                at=now,
+                data={"report_id": updated.id},
+            )
             if queued.state in (State.CLOSED, State.BOT):  # re-raised: an operator must read what came
                 queued.state, queued.priority, queued.enqueued_at = State.WAITING, updated.priority, now
                 queued.operator_id, queued.claimed_at = None, None
@@ -209,6 +274,14 @@ class ReportDesk:
     @staticmethod
     def _message(queued: Conversation, text: str, now: datetime) -> Message:
         """The reporter's words in the report's queue conversation (no platform id: nobody to recognise)."""
-        return Message(id=untimed_id(), conversation_id=queued.id, helpline=queued.helpline,
-                       channel=REPORT_CHANNEL, direction=Direction.IN, sender=Sender.USER, text=text, kind="text",
-                       created_at=now)
+        return Message(
+            id=untimed_id(),
+            conversation_id=queued.id,
+            helpline=queued.helpline,
+            channel=REPORT_CHANNEL,
+            direction=Direction.IN,
+            sender=Sender.USER,
+            text=text,
+            kind="text",
+            created_at=now,
+        )

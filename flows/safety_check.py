@@ -47,9 +47,16 @@ def overdue(conv: Conversation, line: Helpline, now: datetime) -> bool:
 
 
 class SafetyChecks:
-    def __init__(self, store: Store, helplines: dict[str, Helpline], *, on_outgoing: Outgoing,
-                 channels: ChannelRegistry, on_change: Callable[[dict], Awaitable[None]],
-                 clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        store: Store,
+        helplines: dict[str, Helpline],
+        *,
+        on_outgoing: Outgoing,
+        channels: ChannelRegistry,
+        on_change: Callable[[dict], Awaitable[None]],
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.store = store
         self.helplines = helplines
         self.on_outgoing = on_outgoing
@@ -63,8 +70,9 @@ class SafetyChecks:
         escalated = []
         # only urgent ones (the only priority a question can be overdue in): a page of the whole queue,
         # crises first, hid every question behind 500 crises (attack on issue 21, B2)
-        waiting = await self.store.conversations.waiting(list(self.helplines), limit=SWEEP_LIMIT,
-                                                         priorities=[Priority.URGENT])
+        waiting = await self.store.conversations.waiting(
+            list(self.helplines), limit=SWEEP_LIMIT, priorities=[Priority.URGENT]
+        )
         for conv in waiting:
             line = self.helplines.get(conv.helpline)
             if line is not None and overdue(conv, line, now):
@@ -84,13 +92,23 @@ class SafetyChecks:
                 conv = await self.store.conversations.save(conv)
             except Conflict:
                 continue  # the person answered meanwhile: look again
-            await self.store.events.add(Event(
-                helpline=conv.helpline, kind="risk_escalated", conversation_id=conv.id, channel=conv.channel,
-                language=conv.language, topic=conv.topic, priority=Priority.CRISIS, data={"reason": "no_answer"},
-                at=now))
+            await self.store.events.add(
+                Event(
+                    helpline=conv.helpline,
+                    kind="risk_escalated",
+                    conversation_id=conv.id,
+                    channel=conv.channel,
+                    language=conv.language,
+                    topic=conv.topic,
+                    priority=Priority.CRISIS,
+                    data={"reason": "no_answer"},
+                    at=now,
+                )
+            )
             await self._tell(conv, line)
-            await self.on_change({"type": "queue", "conversation_id": conv.id, "priority": Priority.CRISIS,
-                                  "alert": "crisis"})
+            await self.on_change(
+                {"type": "queue", "conversation_id": conv.id, "priority": Priority.CRISIS, "alert": "crisis"}
+            )
             return conv
         return None
 

@@ -18,11 +18,18 @@ from .channels import ChannelRegistry
 Outgoing = Callable[[Conversation, Message], Awaitable[None]]
 
 
-async def tell(store: Store, conv: Conversation, text: str, *, channels: ChannelRegistry,
-               on_outgoing: Outgoing) -> Message:
-    message = Message(conversation_id=conv.id, helpline=conv.helpline, channel=conv.channel,
-                      direction=Direction.OUT, sender=Sender.SYSTEM, text=text,
-                      delivery=Delivery.PENDING if channels.pushes(conv.channel) else None)
+async def tell(
+    store: Store, conv: Conversation, text: str, *, channels: ChannelRegistry, on_outgoing: Outgoing
+) -> Message:
+    message = Message(
+        conversation_id=conv.id,
+        helpline=conv.helpline,
+        channel=conv.channel,
+        direction=Direction.OUT,
+        sender=Sender.SYSTEM,
+        text=text,
+        delivery=Delivery.PENDING if channels.pushes(conv.channel) else None,
+    )
     await store.messages.add_inbound(message)
     await on_outgoing(conv, message)
     return message

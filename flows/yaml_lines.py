@@ -101,8 +101,9 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], problems: list[
                 continue
             key = str(key)
             if key in out:
-                problems.append(f"{file}, line {key_node.start_mark.line + 1} ({dotted(path + (key,))}): "
-                                f"duplicate key {key!r}")
+                problems.append(
+                    f"{file}, line {key_node.start_mark.line + 1} ({dotted(path + (key,))}): duplicate key {key!r}"
+                )
                 continue
             out[key] = _walk(value_node, path + (key,), lines, problems, file)
         return out

@@ -56,13 +56,23 @@ class Facts:
 
     @classmethod
     def from_event(cls, event: Mapping[str, Any]) -> Facts:
-        return cls(event.get("helpline"), event.get("state"), event.get("team"), event.get("language"),
-                   event.get("operator_id"))
+        return cls(
+            event.get("helpline"),
+            event.get("state"),
+            event.get("team"),
+            event.get("language"),
+            event.get("operator_id"),
+        )
 
     def as_event(self) -> dict[str, Any]:
         """The facts to put on a live event, so that each console socket can apply the rule to it."""
-        return {"helpline": self.helpline, "state": self.state, "team": self.team, "language": self.language,
-                "operator_id": self.operator_id}
+        return {
+            "helpline": self.helpline,
+            "state": self.state,
+            "team": self.team,
+            "language": self.language,
+            "operator_id": self.operator_id,
+        }
 
 
 def helplines_of(operator: Operator, served: Collection[str]) -> list[str]:

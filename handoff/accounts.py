@@ -108,10 +108,18 @@ def session_id(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_operator(store: Store, login: str, password: str, *, display_name: str | None = None,
-                          role: str = Role.OPERATOR, helplines: list[str] | None = None,
-                          teams: list[str] | None = None, languages: list[str] | None = None,
-                          capacity: int = 3) -> Operator:
+async def create_operator(
+    store: Store,
+    login: str,
+    password: str,
+    *,
+    display_name: str | None = None,
+    role: str = Role.OPERATOR,
+    helplines: list[str] | None = None,
+    teams: list[str] | None = None,
+    languages: list[str] | None = None,
+    capacity: int = 3,
+) -> Operator:
     login = normal_login(login)
     if not LOGIN_PATTERN.match(login):
         raise AccountError("a login is 2-64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit")
@@ -119,18 +127,33 @@ async def create_operator(store: Store, login: str, password: str, *, display_na
         raise AccountError(f"role must be one of {', '.join(Role)}")
     if not 1 <= capacity <= 50:
         raise AccountError("capacity (parallel chats) must be between 1 and 50")
-    operator = Operator(login=login, display_name=display_name or login, password_hash=hash_password(password),
-                        role=role, helplines=helplines or [], teams=teams or [], languages=languages or [],
-                        capacity=capacity)
+    operator = Operator(
+        login=login,
+        display_name=display_name or login,
+        password_hash=hash_password(password),
+        role=role,
+        helplines=helplines or [],
+        teams=teams or [],
+        languages=languages or [],
+        capacity=capacity,
+    )
     return await store.operators.create(operator)
 
 
 _DEFAULT_KEYS = LoginKeys()
 
 
-async def log_in(store: Store, login: str, password: str, now: datetime | None = None, *,
-                 address: str = "unknown", keys: LoginKeys | None = None, slots: LoginSlots | None = None,
-                 idle: timedelta = IDLE_TIMEOUT) -> LoginResult:
+async def log_in(
+    store: Store,
+    login: str,
+    password: str,
+    now: datetime | None = None,
+    *,
+    address: str = "unknown",
+    keys: LoginKeys | None = None,
+    slots: LoginSlots | None = None,
+    idle: timedelta = IDLE_TIMEOUT,
+) -> LoginResult:
     """Count the attempt, then (if it may be checked) check the password and open a session."""
     now = now or utcnow()
     keys = keys or _DEFAULT_KEYS
@@ -166,14 +189,20 @@ async def log_in(store: Store, login: str, password: str, now: datetime | None =
         operator.password_hash = await asyncio.to_thread(hash_password, password)
     await store.operators.save(operator)
     token = secrets.token_urlsafe(32)
-    session = Session(id=session_id(token), operator_id=operator.id, csrf_token=secrets.token_urlsafe(24),
-                      expires_at=now + min(idle, SESSION_LIFETIME), created_at=now)
+    session = Session(
+        id=session_id(token),
+        operator_id=operator.id,
+        csrf_token=secrets.token_urlsafe(24),
+        expires_at=now + min(idle, SESSION_LIFETIME),
+        created_at=now,
+    )
     await store.sessions.create(session)
     return LoginResult(operator, token, session, attempt=attempt)
 
 
-async def current(store: Store, token: str | None, now: datetime | None = None, *,
-                  idle: timedelta = IDLE_TIMEOUT) -> tuple[Operator, Session] | None:
+async def current(
+    store: Store, token: str | None, now: datetime | None = None, *, idle: timedelta = IDLE_TIMEOUT
+) -> tuple[Operator, Session] | None:
     """The operator and session of a cookie's token, if the session still lives; using it keeps it alive."""
     if not token:
         return None

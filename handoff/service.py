@@ -32,8 +32,22 @@ from vikno.flows.dialogue import RISK_FLAGS, SAFETY_CHECK
 from vikno.flows.reports import OUTCOME_STATUS, OUTCOMES, REPORT_CHANNEL
 from vikno.storage.identity import IdentityVault
 from vikno.storage.errors import Conflict
-from vikno.storage.models import (Conversation, Delivery, Direction, Event, Feedback, FeedbackLabel, Message,
-                                  Operator, Presence, Priority, Report, Sender, State, utcnow)
+from vikno.storage.models import (
+    Conversation,
+    Delivery,
+    Direction,
+    Event,
+    Feedback,
+    FeedbackLabel,
+    Message,
+    Operator,
+    Presence,
+    Priority,
+    Report,
+    Sender,
+    State,
+    utcnow,
+)
 from vikno.storage.port import Store
 
 from .access import Access, Facts, access, helplines_of
@@ -68,8 +82,9 @@ def _no_such() -> HandoffError:
 
 
 def _not_yours() -> HandoffError:
-    return HandoffError("this conversation is not yours; take it from the queue first", status=403,
-                        code="error.not_yours")
+    return HandoffError(
+        "this conversation is not yours; take it from the queue first", status=403, code="error.not_yours"
+    )
 
 
 async def _nothing(*_: Any) -> None:
@@ -77,9 +92,17 @@ async def _nothing(*_: Any) -> None:
 
 
 class Handoff:
-    def __init__(self, store: Store, helplines: dict[str, Helpline], *, channels: ChannelRegistry,
-                 on_outgoing: Outgoing = _nothing, on_change: Change = _nothing,
-                 clock: Callable[[], datetime] = utcnow, vault: IdentityVault | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        helplines: dict[str, Helpline],
+        *,
+        channels: ChannelRegistry,
+        on_outgoing: Outgoing = _nothing,
+        on_change: Change = _nothing,
+        clock: Callable[[], datetime] = utcnow,
+        vault: IdentityVault | None = None,
+    ) -> None:
         self.store = store
         #: decrypts a reporter's contact for the staff of the report's team (None: contacts stay sealed)
         self.vault = vault
@@ -114,8 +137,13 @@ class Handoff:
         """The most urgent, then oldest, waiting conversation the operator may take."""
         await self._check_capacity(operator)
         conv = await self.store.conversations.claim_next(
-            operator.id, helplines=self._scope(operator), teams=operator.teams or None,
-            languages=operator.languages or None, now=self.clock(), capacity=operator.capacity)
+            operator.id,
+            helplines=self._scope(operator),
+            teams=operator.teams or None,
+            languages=operator.languages or None,
+            now=self.clock(),
+            capacity=operator.capacity,
+        )
         if conv is None:
             await self._check_capacity(operator)  # full by now (another tab was quicker), or nobody waits
             return None
@@ -130,14 +158,17 @@ class Handoff:
             raise _no_such()
         queued_for_them = Facts(conv.helpline, State.WAITING, conv.team, conv.language)
         if access(operator, queued_for_them, self.helplines) == Access.NONE:
-            raise HandoffError("this conversation is for another team or language", status=403,
-                               code="error.not_your_queue")
-        claimed = await self.store.conversations.claim(conversation_id, operator.id, self.clock(),
-                                                       capacity=operator.capacity)
+            raise HandoffError(
+                "this conversation is for another team or language", status=403, code="error.not_your_queue"
+            )
+        claimed = await self.store.conversations.claim(
+            conversation_id, operator.id, self.clock(), capacity=operator.capacity
+        )
         if claimed is None:
             await self._check_capacity(operator)
-            raise HandoffError("this conversation is no longer waiting: another operator has taken it", status=409,
-                               code="error.taken")
+            raise HandoffError(
+                "this conversation is no longer waiting: another operator has taken it", status=409, code="error.taken"
+            )
         await self._joined(operator, claimed)
         return claimed
 
@@ -146,8 +177,12 @@ class Handoff:
         if operator.presence != Presence.ONLINE:
             raise HandoffError("set yourself online to take conversations", code="error.go_online")
         if len(await self.store.conversations.assigned_to(operator.id)) >= operator.capacity:
-            raise HandoffError(f"you already have {operator.capacity} open chats (your capacity)", status=409,
-                               code="error.capacity", n=operator.capacity)
+            raise HandoffError(
+                f"you already have {operator.capacity} open chats (your capacity)",
+                status=409,
+                code="error.capacity",
+                n=operator.capacity,
+            )
 
     async def _joined(self, operator: Operator, conv: Conversation) -> None:
         now = self.clock()
@@ -191,8 +226,9 @@ class Handoff:
         text = text.strip()
         if not text:
             raise HandoffError("the reply is empty", code="error.reply_empty")
-        if (found := await self.store.conversations.get(conversation_id)) is not None and \
-                found.channel == REPORT_CHANNEL:
+        if (
+            found := await self.store.conversations.get(conversation_id)
+        ) is not None and found.channel == REPORT_CHANNEL:
             raise HandoffError("a report has no chat to answer in", code="error.report_no_chat")
         if len(text) > 4096:
             raise HandoffError("the reply is longer than 4,096 characters; split it", code="error.reply_too_long")
@@ -207,8 +243,9 @@ class Handoff:
             conv.data["operator_last_reply_at"] = now.isoformat()
             conv.data.setdefault("first_reply_at", now.isoformat())
             response = (now - conv.claimed_at).total_seconds() if first and conv.claimed_at else None
-            event = self._event(conv, "operator_reply", operator=operator.id, first=first,
-                                first_response_seconds=response)
+            event = self._event(
+                conv, "operator_reply", operator=operator.id, first=first, first_response_seconds=response
+            )
             try:
                 conv = await self.store.commit_turn(conv, None, [message], [event])
             except Conflict:
@@ -221,8 +258,15 @@ class Handoff:
     async def note(self, operator: Operator, conversation_id: str, text: str) -> Message:
         """An internal note: colleagues see it, the person never does."""
         conv = await self._own(operator, conversation_id)
-        note = Message(conversation_id=conv.id, helpline=conv.helpline, channel=conv.channel, direction=NOTE,
-                       sender=Sender.OPERATOR, kind="note", text=text.strip()[:4096])
+        note = Message(
+            conversation_id=conv.id,
+            helpline=conv.helpline,
+            channel=conv.channel,
+            direction=NOTE,
+            sender=Sender.OPERATOR,
+            kind="note",
+            text=text.strip()[:4096],
+        )
         note.buttons = [{"operator": operator.display_name}]
         await self.store.messages.add_inbound(note)
         await self._changed("message", conv)
@@ -246,18 +290,35 @@ class Handoff:
             raise HandoffError("mark the message crisis or not a crisis", code="error.mark_label")
         conv = await self._own(operator, conversation_id)
         message = await self.store.messages.get(message_id) if message_id else None
-        if (message is None or message.conversation_id != conv.id or message.direction != Direction.IN
-                or message.sender != Sender.USER or not (message.text or "").strip()):
-            raise HandoffError("no such message of the person in this conversation", status=404,
-                               code="error.mark_message")
+        if (
+            message is None
+            or message.conversation_id != conv.id
+            or message.direction != Direction.IN
+            or message.sender != Sender.USER
+            or not (message.text or "").strip()
+        ):
+            raise HandoffError(
+                "no such message of the person in this conversation", status=404, code="error.mark_message"
+            )
         flag = flag_of(conv, message.id) or {}
-        feedback = Feedback(message_id=message.id, conversation_id=conv.id, helpline=conv.helpline,
-                            text=message.text or "", language=flag.get("language") or conv.language, label=label,
-                            level=flag.get("level") or "none", reasons=[str(r) for r in flag.get("reasons") or []],
-                            operator_id=operator.id, marked_at=self.clock())
+        feedback = Feedback(
+            message_id=message.id,
+            conversation_id=conv.id,
+            helpline=conv.helpline,
+            text=message.text or "",
+            language=flag.get("language") or conv.language,
+            label=label,
+            level=flag.get("level") or "none",
+            reasons=[str(r) for r in flag.get("reasons") or []],
+            operator_id=operator.id,
+            marked_at=self.clock(),
+        )
         await self.store.feedback.mark(feedback)
-        await self.store.events.add(self._event(conv, "risk_marked", operator=operator.id, label=label,
-                                                level=feedback.level, message_id=message.id))
+        await self.store.events.add(
+            self._event(
+                conv, "risk_marked", operator=operator.id, label=label, level=feedback.level, message_id=message.id
+            )
+        )
         if label == FeedbackLabel.CRISIS and conv.priority != Priority.CRISIS and conv.state != State.CLOSED:
             await self._raise_to_crisis(operator, conv.id)
         else:
@@ -281,10 +342,10 @@ class Handoff:
         if not raised:
             await self._changed("message", conv)
             return
-        await self.store.events.add(self._event(conv, "priority_raised", operator=operator.id,
-                                                reason="operator_marked"))
-        await self.store.events.add(self._event(conv, "risk_escalated", operator=operator.id,
-                                                reason="operator_marked"))
+        await self.store.events.add(
+            self._event(conv, "priority_raised", operator=operator.id, reason="operator_marked")
+        )
+        await self.store.events.add(self._event(conv, "risk_escalated", operator=operator.id, reason="operator_marked"))
         await self._changed("crisis", conv)
 
     # --- reports about someone in danger ----------------------------------------------
@@ -309,31 +370,52 @@ class Handoff:
             raise HandoffError("the report is anonymous", status=404, code="error.report_anonymous")
         if not self.may_contact(operator, report) or self.vault is None:
             raise HandoffError("the contact is for the report's team", status=403, code="error.report_contact_team")
-        await self.store.events.add(self._event(conv, "report_contact_shown", report_id=report.id,
-                                                operator=operator.id))
+        await self.store.events.add(
+            self._event(conv, "report_contact_shown", report_id=report.id, operator=operator.id)
+        )
         return self.vault.decrypt(report.contact)
 
-    async def record_outcome(self, operator: Operator, conversation_id: str, *, outcome: str,
-                             referred_to: str = "", note: str = "") -> Report:
+    async def record_outcome(
+        self, operator: Operator, conversation_id: str, *, outcome: str, referred_to: str = "", note: str = ""
+    ) -> Report:
         """What was done: kept on the report (the reporter hears only its status) and as a ``report_outcome`` event."""
         if outcome not in OUTCOMES:
             raise HandoffError("choose what was done", code="error.report_outcome")
         conv, report = await self.report_of(operator, conversation_id)
         referred = referred_to.strip()[:200] or None
         now = self.clock()
-        updated = await self.store.reports.record_outcome(report.id, {
-            "outcome": outcome, "referred_to": referred, "note": note.strip()[:2000], "operator": operator.id,
-            "at": now.isoformat()}, OUTCOME_STATUS[outcome], now)
+        updated = await self.store.reports.record_outcome(
+            report.id,
+            {
+                "outcome": outcome,
+                "referred_to": referred,
+                "note": note.strip()[:2000],
+                "operator": operator.id,
+                "at": now.isoformat(),
+            },
+            OUTCOME_STATUS[outcome],
+            now,
+        )
         assert updated is not None
-        await self.store.events.add(self._event(conv, "report_outcome", report_id=report.id, outcome=outcome,
-                                                referred_to=referred, operator=operator.id))
+        await self.store.events.add(
+            self._event(
+                conv, "report_outcome", report_id=report.id, outcome=outcome, referred_to=referred, operator=operator.id
+            )
+        )
         await self._changed("message", conv)
         return updated
 
     # --- handing on -----------------------------------------------------------
 
-    async def transfer(self, operator: Operator, conversation_id: str, *, to_team: str | None = None,
-                       to_operator: Operator | None = None, note: str | None = None) -> Conversation:
+    async def transfer(
+        self,
+        operator: Operator,
+        conversation_id: str,
+        *,
+        to_team: str | None = None,
+        to_operator: Operator | None = None,
+        note: str | None = None,
+    ) -> Conversation:
         if (to_team is None) == (to_operator is None):
             raise HandoffError("transfer to either a team or an operator", code="error.transfer_target")
         if note:
@@ -347,8 +429,15 @@ class Handoff:
 
         had = (await self._own(operator, conversation_id)).operator_id
         conv = await self._update(conversation_id, change)
-        await self.store.events.add(self._event(conv, "transferred", operator=operator.id, to_team=to_team,
-                                                to_operator=to_operator.id if to_operator else None))
+        await self.store.events.add(
+            self._event(
+                conv,
+                "transferred",
+                operator=operator.id,
+                to_team=to_team,
+                to_operator=to_operator.id if to_operator else None,
+            )
+        )
         # the person is told, as a join is: the one who was reading now hands them on (nothing if no such text)
         await self._tell(conv, "operator_transferred")
         if to_operator is not None and to_operator.id != had:
@@ -358,8 +447,9 @@ class Handoff:
         await self._changed("transferred", conv, involved=[operator.id, had])
         return conv
 
-    async def close(self, operator: Operator, conversation_id: str, *, category: str, outcome: str,
-                    note: str = "") -> Conversation:
+    async def close(
+        self, operator: Operator, conversation_id: str, *, category: str, outcome: str, note: str = ""
+    ) -> Conversation:
         """Close with the mandatory wrap-up; the bot takes over again."""
         conv = await self._own(operator, conversation_id)
         line = self.helplines[conv.helpline]
@@ -370,8 +460,13 @@ class Handoff:
         now = self.clock()
 
         def change(c: Conversation) -> None:
-            c.data["wrapup"] = {"category": category, "outcome": outcome, "note": note.strip()[:2000],
-                                "operator": operator.id, "at": now.isoformat()}
+            c.data["wrapup"] = {
+                "category": category,
+                "outcome": outcome,
+                "note": note.strip()[:2000],
+                "operator": operator.id,
+                "at": now.isoformat(),
+            }
             c.data["survey_open"] = outcome != Outcome.ABUSIVE
             c.state, c.operator_id, c.priority, c.enqueued_at, c.claimed_at = State.CLOSED, None, None, None, None
             c.step = "closed"
@@ -379,20 +474,31 @@ class Handoff:
         handled = (now - conv.claimed_at).total_seconds() if conv.claimed_at else None
         had = conv.operator_id
         conv = await self._update(conversation_id, change)
-        await self.store.events.add(self._event(conv, "closed", operator=operator.id, category=category,
-                                                outcome=outcome, handle_seconds=handled))
+        await self.store.events.add(
+            self._event(
+                conv, "closed", operator=operator.id, category=category, outcome=outcome, handle_seconds=handled
+            )
+        )
         await self._tell(conv, "conversation_closed")
         if outcome != Outcome.ABUSIVE and conv.channel != REPORT_CHANNEL:  # one question, two buttons
-            await self._tell(conv, "survey_question", buttons=(("button_survey_yes", "survey:yes"),
-                                                               ("button_survey_no", "survey:no")))
+            await self._tell(
+                conv,
+                "survey_question",
+                buttons=(("button_survey_yes", "survey:yes"), ("button_survey_no", "survey:no")),
+            )
         await self._changed("closed", conv, involved=[operator.id, had])
         return conv
 
     async def release(self, operator_id: str, reason: str) -> list[Conversation]:
         """Put an operator's open chats back at the head of their priority."""
-        released = [conv for conv in [await self._release_one(c.id, operator_id, reason)
-                                      for c in await self.store.conversations.assigned_to(operator_id)]
-                    if conv is not None]
+        released = [
+            conv
+            for conv in [
+                await self._release_one(c.id, operator_id, reason)
+                for c in await self.store.conversations.assigned_to(operator_id)
+            ]
+            if conv is not None
+        ]
         for conv in released:
             await self._changed("requeued", conv, involved=[operator_id])
         return released
@@ -422,8 +528,9 @@ class Handoff:
         await self.store.operators.save(operator)
         if presence == Presence.OFFLINE:
             await self.release(operator.id, "offline")
-        await self.on_change({"type": "presence", "operator_id": operator.id, "presence": presence,
-                              "helplines": self._scope(operator)})
+        await self.on_change(
+            {"type": "presence", "operator_id": operator.id, "presence": presence, "helplines": self._scope(operator)}
+        )
         return operator
 
     async def release_unanswered(self, after: timedelta) -> list[Conversation]:
@@ -501,12 +608,19 @@ class Handoff:
 
     def _message(self, conv: Conversation, sender: str, text: str) -> Message:
         pushes = self.channels.pushes(conv.channel)
-        return Message(conversation_id=conv.id, helpline=conv.helpline, channel=conv.channel,
-                       direction=Direction.OUT, sender=sender, text=text,
-                       delivery=Delivery.PENDING if pushes else None)
+        return Message(
+            conversation_id=conv.id,
+            helpline=conv.helpline,
+            channel=conv.channel,
+            direction=Direction.OUT,
+            sender=sender,
+            text=text,
+            delivery=Delivery.PENDING if pushes else None,
+        )
 
-    async def _tell(self, conv: Conversation, key: str, buttons: tuple[tuple[str, str], ...] = (),
-                    **values: object) -> None:
+    async def _tell(
+        self, conv: Conversation, key: str, buttons: tuple[tuple[str, str], ...] = (), **values: object
+    ) -> None:
         line = self.helplines.get(conv.helpline)
         if line is None or key not in line.texts:
             return
@@ -517,9 +631,17 @@ class Handoff:
         await self.on_outgoing(conv, message)
 
     def _event(self, conv: Conversation, kind: str, **data: Any) -> Event:
-        return Event(helpline=conv.helpline, kind=kind, conversation_id=conv.id, channel=conv.channel,
-                     language=conv.language, topic=conv.topic, priority=conv.priority, data=data,
-                     at=self.clock())
+        return Event(
+            helpline=conv.helpline,
+            kind=kind,
+            conversation_id=conv.id,
+            channel=conv.channel,
+            language=conv.language,
+            topic=conv.topic,
+            priority=conv.priority,
+            data=data,
+            at=self.clock(),
+        )
 
 
 def flag_of(conv: Conversation, message_id: str) -> dict[str, Any] | None:

@@ -39,15 +39,17 @@ def training_files(data: Path) -> list[Path]:
     """The files ``train_model`` reads under ``data``: every Rasa YAML file but held-out ``test*.yml`` and the
     crisis corpus."""
     # The crisis corpus trains the crisis model (crisis_model.py), not intents.
-    files = [p for p in iter_data_files(data)
-             if p.name != "test.yml" and not p.name.startswith("test_") and p.name != CORPUS_FILE]
+    files = [
+        p
+        for p in iter_data_files(data)
+        if p.name != "test.yml" and not p.name.startswith("test_") and p.name != CORPUS_FILE
+    ]
     return files
 
 
-
-
-def train_model(data: Path | str | None = None, progress: Callable[[str], None] | None = None,
-                **params: object) -> IntentClassifier:
+def train_model(
+    data: Path | str | None = None, progress: Callable[[str], None] | None = None, **params: object
+) -> IntentClassifier:
     """Train on every YAML file under ``data`` except held-out ``test*.yml`` files."""
     data = Path(data) if data is not None else shipped_data_dir()
     files = training_files(data)
@@ -62,8 +64,9 @@ def train_model(data: Path | str | None = None, progress: Callable[[str], None] 
 class BuiltinNLU:
     """Implements :class:`vikno.nlu.types.Understanding` with the built-in classifier."""
 
-    def __init__(self, classifier: IntentClassifier, triage: RiskTriage | None = None,
-                 languages: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, classifier: IntentClassifier, triage: RiskTriage | None = None, languages: Sequence[str] | None = None
+    ) -> None:
         self.classifier = classifier
         self.triage = triage or RiskTriage()
         self.languages = tuple(languages) if languages else None

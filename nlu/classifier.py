@@ -41,9 +41,17 @@ import numpy as np
 from .noise import AZ_PLAIN, latin_twin
 from .textnorm import normalize, tokens
 
-__all__ = ["FORMAT_VERSION", "OOS_LABELS", "IntentClassifier", "TrainReport", "char_grams", "phrase_grams",
-           "stem_grams", "word_grams",
-           "ModelFormatError"]
+__all__ = [
+    "FORMAT_VERSION",
+    "OOS_LABELS",
+    "IntentClassifier",
+    "TrainReport",
+    "char_grams",
+    "phrase_grams",
+    "stem_grams",
+    "word_grams",
+    "ModelFormatError",
+]
 
 FORMAT_VERSION = 4  # 4: a third block of word-boundary character n-grams (phrase_grams); 3: fold_az
 # Labels that mean "out of scope" in Rasa data written by different people: Rasa's
@@ -281,8 +289,13 @@ class IntentClassifier:
         out[:, clf.classes_] = dec
         return out
 
-    def fit(self, texts: Sequence[str], intents: Sequence[str], oos_texts: Sequence[str] = (),
-            progress: Callable[[str], None] | None = None) -> IntentClassifier:
+    def fit(
+        self,
+        texts: Sequence[str],
+        intents: Sequence[str],
+        oos_texts: Sequence[str] = (),
+        progress: Callable[[str], None] | None = None,
+    ) -> IntentClassifier:
         """Train on (text, intent) pairs; ``oos_texts`` are out-of-scope examples (a rejection class).
 
         Pairs whose intent is one of :data:`OOS_LABELS` are moved to ``oos_texts``. ``progress`` hears one
@@ -327,8 +340,10 @@ class IntentClassifier:
         y = y0[source]
         self._blocks, X = self._fit_blocks(originals + twins)
         n0, n = len(y0), len(y)
-        say(f"features: {n0} examples ({len(oos_texts)} out of scope, {len(twins)} Latin twins added), "
-            f"{k} intents, {X.shape[1]} features")
+        say(
+            f"features: {n0} examples ({len(oos_texts)} out of scope, {len(twins)} Latin twins added), "
+            f"{k} intents, {X.shape[1]} features"
+        )
         is_twin = np.arange(n) >= n0
         n_cols = k + 1 if self.has_reject else k  # score columns: intents, then the rejection class
         is_oos = y == k
@@ -384,8 +399,17 @@ class IntentClassifier:
         return self
 
     def _calibration_scores(
-        self, X: Any, y: np.ndarray, y0: np.ndarray, source: np.ndarray, is_twin: np.ndarray, is_oos: np.ndarray,
-        k: int, n_cols: int, rng: np.random.Generator, say: Callable[[str], None],
+        self,
+        X: Any,
+        y: np.ndarray,
+        y0: np.ndarray,
+        source: np.ndarray,
+        is_twin: np.ndarray,
+        is_oos: np.ndarray,
+        k: int,
+        n_cols: int,
+        rng: np.random.Generator,
+        say: Callable[[str], None],
     ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
         """Out-of-fold scores of the examples (NaN rows: not scored), of the real out-of-scope examples, and
         of held-out intents' examples (a list of score matrices, the held intents' columns at -1e9).

@@ -17,8 +17,18 @@ from collections.abc import Callable
 from .builtin import BuiltinNLU, default_model_path, env_data_dir, shipped_data_dir, train_model, training_files
 from .classifier import IntentClassifier, ModelFormatError
 from .crisis_model import load_or_train_crisis_model
-from .evaluate import (CURVE_THRESHOLDS, cross_validate, evaluate_crisis, evaluate_scored, format_crisis_report,
-                       format_curve, format_report, is_crisis_label, score_examples, threshold_curve)
+from .evaluate import (
+    CURVE_THRESHOLDS,
+    cross_validate,
+    evaluate_crisis,
+    evaluate_scored,
+    format_crisis_report,
+    format_curve,
+    format_report,
+    is_crisis_label,
+    score_examples,
+    threshold_curve,
+)
 from .risk import RiskTriage
 from .rasa_yaml import RasaDataError, load_examples
 
@@ -31,16 +41,26 @@ def _parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("train", help="train the intent classifier on Rasa NLU YAML data")
     t.add_argument("--data", type=Path, default=None, help="file or directory of Rasa NLU YAML (default: shipped data)")
-    t.add_argument("--out", type=Path, default=None,
-                   help="model path (default: $VIKNO_DATA_DIR/nlu/model.pkl or ./.vikno-data/nlu/model.pkl)")
+    t.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="model path (default: $VIKNO_DATA_DIR/nlu/model.pkl or ./.vikno-data/nlu/model.pkl)",
+    )
 
-    e = sub.add_parser("evaluate",
-                       help="evaluate a model on held-out Rasa NLU YAML data, or cross-validate one data set")
+    e = sub.add_parser(
+        "evaluate", help="evaluate a model on held-out Rasa NLU YAML data, or cross-validate one data set"
+    )
     e.add_argument("--model", type=Path, default=None)
     e.add_argument("--data", type=Path, required=True, help="file or directory; nlu_fallback examples are out of scope")
-    e.add_argument("--cv", type=int, default=None, metavar="K",
-                   help="cross-validate: train K models on the training data in --data (a folder's test*.yml and "
-                        "crisis.yml excluded), each scoring the examples it never saw; no --model")
+    e.add_argument(
+        "--cv",
+        type=int,
+        default=None,
+        metavar="K",
+        help="cross-validate: train K models on the training data in --data (a folder's test*.yml and "
+        "crisis.yml excluded), each scoring the examples it never saw; no --model",
+    )
     e.add_argument("--json", action="store_true", help="print one JSON object")
 
     q = sub.add_parser("parse", help="parse messages (arguments, or one per line on stdin)")
@@ -51,9 +71,11 @@ def _parser() -> argparse.ArgumentParser:
 
     # Run by ``vikno`` itself (bots/feedback_cli.py: it reads the store, which nlu may not import);
     # listed here so that ``vikno nlu --help`` shows it.
-    sub.add_parser("export-feedback", add_help=False,
-                   help="write operators' crisis / not-a-crisis marks as Rasa YAML "
-                        "(vikno nlu export-feedback --help)")
+    sub.add_parser(
+        "export-feedback",
+        add_help=False,
+        help="write operators' crisis / not-a-crisis marks as Rasa YAML (vikno nlu export-feedback --help)",
+    )
     return p
 
 
@@ -77,6 +99,7 @@ def _load(arg: Path | None, err: TextIO) -> BuiltinNLU | None:
 def _progress(err: TextIO) -> Callable[[str], None]:
     def say(line: str) -> None:
         print(f"  {line}", file=err, flush=True)
+
     return say
 
 
@@ -88,11 +111,14 @@ def _train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     clf = train_model(data, progress=_progress(err))
     clf.save(path)
     r = clf.report
-    print(f"trained on {r.n_examples} examples, {r.n_intents} intents from {data} "
-          f"in {time.perf_counter() - t0:.1f}s", file=out)
+    print(
+        f"trained on {r.n_examples} examples, {r.n_intents} intents from {data} in {time.perf_counter() - t0:.1f}s",
+        file=out,
+    )
     print(f"cross-validated accuracy (training data): {100 * r.cv_accuracy:.1f}%", file=out)
-    print(f"fallback threshold: {r.threshold:.3f} (pseudo out-of-scope recall {100 * r.pseudo_oos_recall:.1f}%)",
-          file=out)
+    print(
+        f"fallback threshold: {r.threshold:.3f} (pseudo out-of-scope recall {100 * r.pseudo_oos_recall:.1f}%)", file=out
+    )
     print(f"saved {path}", file=out)
     return 0
 
@@ -108,10 +134,21 @@ def _cross_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     examples = [e for e in load_examples(files) if not is_crisis_label(e.intent)]
     say = _progress(err)
     print(f"{args.cv}-fold cross-validation on {len(examples)} examples from {args.data}", file=err, flush=True)
-    scored, known = cross_validate(examples, args.cv, lambda exs: IntentClassifier().fit(
-        [e.text for e in exs], [e.intent for e in exs]), progress=say)
-    return _report(evaluate_scored(scored, known), threshold_curve(scored, known), None, None, args, out,
-                   f"{args.cv}-fold cross-validation, each fold at its own model's threshold")
+    scored, known = cross_validate(
+        examples,
+        args.cv,
+        lambda exs: IntentClassifier().fit([e.text for e in exs], [e.intent for e in exs]),
+        progress=say,
+    )
+    return _report(
+        evaluate_scored(scored, known),
+        threshold_curve(scored, known),
+        None,
+        None,
+        args,
+        out,
+        f"{args.cv}-fold cross-validation, each fold at its own model's threshold",
+    )
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -124,23 +161,32 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     clf = nlu.classifier
     # A file with a crisis intent is (also) a crisis table: crises are not an intent of the classifier.
     crisis = evaluate_crisis(examples, lambda text: nlu.triage.assess(text).level.value)
-    scored = score_examples([e for e in examples if not is_crisis_label(e.intent)],
-                            lambda text: clf.rank(text, top=1)[0], clf.threshold)
+    scored = score_examples(
+        [e for e in examples if not is_crisis_label(e.intent)], lambda text: clf.rank(text, top=1)[0], clf.threshold
+    )
     curve = threshold_curve(scored, clf.intents, sorted({*CURVE_THRESHOLDS, round(clf.threshold, 3)}))
     return _report(evaluate_scored(scored, clf.intents), curve, clf.threshold, crisis, args, out, None)
 
 
-def _report(ev, curve, threshold: float | None, crisis, args: argparse.Namespace, out: TextIO,
-            how: str | None) -> int:
+def _report(ev, curve, threshold: float | None, crisis, args: argparse.Namespace, out: TextIO, how: str | None) -> int:
     if args.json:
         d = ev.as_dict()
         d["threshold"] = threshold
-        d["curve"] = [{"threshold": p.threshold, "accuracy": p.accuracy, "in_scope_fallback": p.fallback,
-                       "oos_recall": p.oos_caught} for p in curve]
+        d["curve"] = [
+            {
+                "threshold": p.threshold,
+                "accuracy": p.accuracy,
+                "in_scope_fallback": p.fallback,
+                "oos_recall": p.oos_caught,
+            }
+            for p in curve
+        ]
         if how:
             d["method"] = how
-        d["accuracy_definition"] = ("in-scope accuracy at the operating threshold (a fallback answer counts as wrong); "
-                                    "oos_recall at the same threshold")
+        d["accuracy_definition"] = (
+            "in-scope accuracy at the operating threshold (a fallback answer counts as wrong); "
+            "oos_recall at the same threshold"
+        )
         if crisis is not None:
             d["crisis"] = crisis.as_dict()
         print(json.dumps(d, ensure_ascii=False), file=out)
@@ -179,14 +225,20 @@ def _parse(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO) -> i
             }
             print(json.dumps(rec, ensure_ascii=False), file=out)
         else:
-            flag = (f"  CRISIS({p.crisis_category}, {p.crisis_score:.2f})" if p.crisis
-                    else f"  CHECK({p.crisis_score:.2f})" if p.risk == "check" else f"  crisis={p.crisis_score:.2f}")
+            flag = (
+                f"  CRISIS({p.crisis_category}, {p.crisis_score:.2f})"
+                if p.crisis
+                else f"  CHECK({p.crisis_score:.2f})"
+                if p.risk == "check"
+                else f"  crisis={p.crisis_score:.2f}"
+            )
             print(f"[{p.language}] {p.intent} {p.confidence:.2f}{flag}  | {p.text}", file=out)
     return 0
 
 
-def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = None,
-         stderr: TextIO | None = None) -> int:
+def main(
+    argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
     inp, out, err = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     try:
         args = _parser().parse_args(argv)

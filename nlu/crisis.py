@@ -47,8 +47,16 @@ import yaml
 from .regex_prefilter import piece_lengths, required_grams, text_grams
 from .textnorm import normalize
 
-__all__ = ["CrisisResult", "CrisisDetector", "SUICIDE", "VIOLENCE", "CHILD", "THREAT", "FLAG_THRESHOLD",
-           "rule_category"]
+__all__ = [
+    "CrisisResult",
+    "CrisisDetector",
+    "SUICIDE",
+    "VIOLENCE",
+    "CHILD",
+    "THREAT",
+    "FLAG_THRESHOLD",
+    "rule_category",
+]
 
 SUICIDE = "suicide_self_harm"
 VIOLENCE = "violence_now"
@@ -125,8 +133,17 @@ def _load(path: Path) -> tuple[list[_Rule], dict[str, Any]]:
             raise ValueError(f"{path.name}: {name}: unknown kind {kind!r}")
         regex = _r(_expand(name, entry["pattern"], words))
         also = _r(_expand(name, entry["also"], words)) if "also" in entry else None
-        rules.append(_Rule(name, regex, float(entry["weight"]), kind, bool(entry.get("hyperbole", False)), also,
-                           required_grams(regex)))
+        rules.append(
+            _Rule(
+                name,
+                regex,
+                float(entry["weight"]),
+                kind,
+                bool(entry.get("hyperbole", False)),
+                also,
+                required_grams(regex),
+            )
+        )
     contexts: dict[str, Any] = {}
     for key, value in doc["contexts"].items():
         if isinstance(value, list):
@@ -153,8 +170,9 @@ _FIRST_PERSON: re.Pattern[str] = _CONTEXTS["first_person"]
 _FICTION_LEAD: re.Pattern[str] = _CONTEXTS["fiction_lead"]
 _CHARACTER: re.Pattern[str] = _CONTEXTS["character"]
 _FICTION_RULES = frozenset({SUICIDE})  # categories cancelled by a fiction frame
-_FICTION_EXTRA = frozenset({"kill_me_en", "i_will_kill", "weapon", "weapon_more", "kill_az", "will_kill_me",
-                            "threaten_kill"})
+_FICTION_EXTRA = frozenset(
+    {"kill_me_en", "i_will_kill", "weapon", "weapon_more", "kill_az", "will_kill_me", "threaten_kill"}
+)
 # A calmly told, resolved past: a past marker AND a "now I'm fine" marker, and no
 # relapse word. Cancels suicide/self-harm rules only, never violence or threats.
 _PAST: re.Pattern[str] = _CONTEXTS["past"]
@@ -173,19 +191,19 @@ _PIECE_LENGTHS = piece_lengths(rule.grams for rule in _RULES)
 # Emoji a child may send instead of words: a knife, blood, pills, a skull, a rope, a coffin, a gun, a grave.
 # Normalisation drops emoji (they carry no topic), so this rule reads the raw text. It flags only a message
 # that is (nearly) nothing but them, or "хочу 💀" / "I want to 💀": a knife in a recipe stays a recipe.
-_DANGER_EMOJI = re.compile("[\U0001F52A\U0001FA78\U0001F48A\U0001F480\u2620\U0001FAA2\u26B0\U0001F52B\U0001FAA6]")
+_DANGER_EMOJI = re.compile("[\U0001f52a\U0001fa78\U0001f48a\U0001f480\u2620\U0001faa2\u26b0\U0001f52b\U0001faa6]")
 _EMOJI_WORDS = 3
 _EMOJI_RULE = _Rule("danger_emoji", _DANGER_EMOJI, 0.6, SUICIDE)
 _CATEGORY_OF = {rule.name: rule.category for rule in (*_RULES, _EMOJI_RULE)}
 
 
 # A skull among laughter is teenagers' "I'm dead (laughing)", not a death.
-_LAUGH = re.compile("[\U0001F602\U0001F923]|\\b(?:lol|lmao|haha\\w*|ахах\\w*|хаха\\w*|xaxa\\w*)\\b", re.IGNORECASE)
+_LAUGH = re.compile("[\U0001f602\U0001f923]|\\b(?:lol|lmao|haha\\w*|ахах\\w*|хаха\\w*|xaxa\\w*)\\b", re.IGNORECASE)
 
 
 def _emoji_hit(text: str, norm: str) -> tuple[float, _Rule] | None:
     found = set(_DANGER_EMOJI.findall(text))
-    if not found or len(norm.split()) > _EMOJI_WORDS or (found == {"\U0001F480"} and _LAUGH.search(text)):
+    if not found or len(norm.split()) > _EMOJI_WORDS or (found == {"\U0001f480"} and _LAUGH.search(text)):
         return None
     return (_EMOJI_RULE.weight, _EMOJI_RULE)
 
@@ -222,8 +240,11 @@ def _hits(norm: str) -> list[tuple[float, _Rule]]:
     # (exaggeration, fiction, resolved past, toys) cost as much as the rules, so
     # each runs only when a matched rule needs it.
     grams = text_grams(norm, _PIECE_LENGTHS)
-    matches = [(rule, m) for rule in _RULES
-               if (rule.grams is None or not grams.isdisjoint(rule.grams)) and (m := rule.regex.search(norm))]
+    matches = [
+        (rule, m)
+        for rule in _RULES
+        if (rule.grams is None or not grams.isdisjoint(rule.grams)) and (m := rule.regex.search(norm))
+    ]
     if not matches:  # almost every message
         return []
     context = _Context(norm)

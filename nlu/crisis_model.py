@@ -88,15 +88,22 @@ class CrisisModel:
         norms = [normalize(t) for t in texts]
         lo, hi = p.char_range
         wv = TfidfVectorizer(analyzer=word_grams, sublinear_tf=True, dtype=np.float32)
-        cv = TfidfVectorizer(analyzer=lambda s: char_grams(s, lo, hi), sublinear_tf=True, dtype=np.float32,
-                             min_df=p.char_min_df if len(texts) >= 200 else 1, max_features=p.max_char_features)
-        X = sparse.hstack([wv.fit_transform(norms) * p.word_weight, cv.fit_transform(norms) * p.char_weight],
-                          format="csr")
+        cv = TfidfVectorizer(
+            analyzer=lambda s: char_grams(s, lo, hi),
+            sublinear_tf=True,
+            dtype=np.float32,
+            min_df=p.char_min_df if len(texts) >= 200 else 1,
+            max_features=p.max_char_features,
+        )
+        X = sparse.hstack(
+            [wv.fit_transform(norms) * p.word_weight, cv.fit_transform(norms) * p.char_weight], format="csr"
+        )
         y = np.asarray(labels, dtype=np.int64)
         ratio = nb_ratios(X, y, p.nb_alpha) if p.nb_alpha is not None else np.ones(X.shape[1], dtype=np.float32)
         clf = LogisticRegression(C=p.C, class_weight="balanced", max_iter=3000)
-        clf.fit(X @ sparse.diags(ratio), y,
-                sample_weight=None if weights is None else np.asarray(weights, dtype=np.float64))
+        clf.fit(
+            X @ sparse.diags(ratio), y, sample_weight=None if weights is None else np.asarray(weights, dtype=np.float64)
+        )
         self._blocks = [
             _Block(dict(wv.vocabulary_), wv.idf_.astype(np.float32), 0, p.word_weight),
             _Block(dict(cv.vocabulary_), cv.idf_.astype(np.float32), len(wv.vocabulary_), p.char_weight),
@@ -123,9 +130,19 @@ class CrisisModel:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # inside vikno's private data folder
         tmp = path.with_suffix(path.suffix + ".tmp")
         with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
-            pickle.dump({"magic": _MAGIC, "version": FORMAT_VERSION, "params": self.params.__dict__,
-                         "blocks": self._blocks, "w": self._w, "b": self._b, "core": sorted(self.core_rules)},
-                        f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(
+                {
+                    "magic": _MAGIC,
+                    "version": FORMAT_VERSION,
+                    "params": self.params.__dict__,
+                    "blocks": self._blocks,
+                    "w": self._w,
+                    "b": self._b,
+                    "core": sorted(self.core_rules),
+                },
+                f,
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
         tmp.replace(path)
 
     @classmethod
@@ -181,8 +198,7 @@ def core_rules(texts: Sequence[str], labels: Sequence[int]) -> frozenset[str]:
         if found.crisis:
             for name in found.matched:
                 (right if label else wrong)[name] += 1
-    return frozenset(name for name, n in right.items()
-                     if n >= CORE_SUPPORT and n / (n + wrong[name]) >= CORE_PRECISION)
+    return frozenset(name for name, n in right.items() if n >= CORE_SUPPORT and n / (n + wrong[name]) >= CORE_PRECISION)
 
 
 CORPUS_FILE = "crisis.yml"
@@ -214,6 +230,7 @@ def load_corpus(data: Path) -> list[CorpusExample]:
                     label = label_of(e.intent)
                     if label not in (CRISIS_LABEL, SAFE_LABEL):
                         from .rasa_yaml import RasaDataError
+
                         raise RasaDataError(f"{f}: intent {e.intent!r} must start with 'crisis__' or 'safe__'")
                     out.append(CorpusExample(e.text, int(label == CRISIS_LABEL), e.intent, lang_dir.name))
                 else:

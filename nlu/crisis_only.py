@@ -20,5 +20,10 @@ class CrisisOnlyNLU:
         prepare()
 
     async def parse(self, text: str, languages: Sequence[str] | None = None) -> Parse:
-        return Parse(text=text, language=detect_language(text, languages), intent=FALLBACK_INTENT, confidence=0.0,
-                     **self.triage.assess(text).parse_fields())  # type: ignore[arg-type]  # crisis fields
+        return Parse(
+            text=text,
+            language=detect_language(text, languages),
+            intent=FALLBACK_INTENT,
+            confidence=0.0,
+            **self.triage.assess(text).parse_fields(),  # type: ignore[arg-type]  # crisis fields
+        )

@@ -17,8 +17,18 @@ from .classifier import OOS_LABELS
 from .rasa_yaml import Example
 from .types import FALLBACK_INTENT
 
-__all__ = ["CURVE_THRESHOLDS", "CurvePoint", "Evaluation", "Scored", "cross_validate", "evaluate", "format_curve",
-           "format_report", "score_examples", "threshold_curve"]
+__all__ = [
+    "CURVE_THRESHOLDS",
+    "CurvePoint",
+    "Evaluation",
+    "Scored",
+    "cross_validate",
+    "evaluate",
+    "format_curve",
+    "format_report",
+    "score_examples",
+    "threshold_curve",
+]
 
 #: Thresholds the trade-off table shows besides the model's own: the confidence scale is the classifier's
 #: calibrated softmax, where the operating threshold usually lands between 0.1 and 0.3.
@@ -77,8 +87,9 @@ class Scored:
         return self.top if self.confidence >= t else FALLBACK_INTENT
 
 
-def score_examples(examples: Iterable[Example], rank: Callable[[str], tuple[str, float]],
-                   threshold: float) -> list[Scored]:
+def score_examples(
+    examples: Iterable[Example], rank: Callable[[str], tuple[str, float]], threshold: float
+) -> list[Scored]:
     """``rank(text)`` returns the best (intent, confidence) of one model."""
     out = []
     for ex in examples:
@@ -87,8 +98,13 @@ def score_examples(examples: Iterable[Example], rank: Callable[[str], tuple[str,
     return out
 
 
-def cross_validate(examples: Sequence[Example], k: int, train: Callable[[list[Example]], object],
-                   seed: int = 7, progress: Callable[[str], None] | None = None) -> tuple[list[Scored], list[str]]:
+def cross_validate(
+    examples: Sequence[Example],
+    k: int,
+    train: Callable[[list[Example]], object],
+    seed: int = 7,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[list[Scored], list[str]]:
     """K-fold cross-validation on one data set: every example is scored by a model that never saw it.
 
     ``train(examples)`` returns an :class:`~vikno.nlu.classifier.IntentClassifier`. Folds are stratified by
@@ -147,30 +163,36 @@ class CurvePoint:
     oos_caught: float  # out-of-scope sent there
 
 
-def threshold_curve(scored: Sequence[Scored], known_intents: Sequence[str],
-                    thresholds: Sequence[float] = CURVE_THRESHOLDS) -> list[CurvePoint]:
+def threshold_curve(
+    scored: Sequence[Scored], known_intents: Sequence[str], thresholds: Sequence[float] = CURVE_THRESHOLDS
+) -> list[CurvePoint]:
     """In-scope accuracy, in-scope fallback and out-of-scope caught at each threshold: a helpline picks its point."""
     known = set(known_intents)
     ins = [s_ for s_ in scored if s_.truth in known]
     oos = [s_ for s_ in scored if s_.truth not in known]
     out = []
     for t in thresholds:
-        out.append(CurvePoint(
-            t,
-            _safe(sum(s_.predicted(t) == s_.truth for s_ in ins), len(ins)),
-            _safe(sum(s_.predicted(t) == FALLBACK_INTENT for s_ in ins), len(ins)),
-            _safe(sum(s_.predicted(t) == FALLBACK_INTENT for s_ in oos), len(oos)),
-        ))
+        out.append(
+            CurvePoint(
+                t,
+                _safe(sum(s_.predicted(t) == s_.truth for s_ in ins), len(ins)),
+                _safe(sum(s_.predicted(t) == FALLBACK_INTENT for s_ in ins), len(ins)),
+                _safe(sum(s_.predicted(t) == FALLBACK_INTENT for s_ in oos), len(oos)),
+            )
+        )
     return out
 
 
 def format_curve(points: Sequence[CurvePoint], operating: float | None = None) -> str:
-    lines = ["accuracy / out-of-scope trade-off (pick a threshold; higher catches more out-of-scope and answers less):",
-             f"  {'threshold':>9} {'in-scope right':>15} {'in-scope fallback':>18} {'out-of-scope caught':>20}"]
+    lines = [
+        "accuracy / out-of-scope trade-off (pick a threshold; higher catches more out-of-scope and answers less):",
+        f"  {'threshold':>9} {'in-scope right':>15} {'in-scope fallback':>18} {'out-of-scope caught':>20}",
+    ]
     for p in points:
         mark = "  <- this model's threshold" if operating is not None and abs(p.threshold - operating) < 5e-4 else ""
-        lines.append(f"  {p.threshold:>9.3f} {_pct(p.accuracy):>15} {_pct(p.fallback):>18} "
-                     f"{_pct(p.oos_caught):>20}{mark}")
+        lines.append(
+            f"  {p.threshold:>9.3f} {_pct(p.accuracy):>15} {_pct(p.fallback):>18} {_pct(p.oos_caught):>20}{mark}"
+        )
     return "\n".join(lines)
 
 
@@ -213,8 +235,12 @@ def evaluate(
         prec, rec = _safe(tp, tp + fp), _safe(tp, tp + fn)
         f1 = 2 * prec * rec / (prec + rec) if tp else 0.0
         support = tp + fn
-        ev.per_intent[lab] = {"precision": 0.0 if prec != prec else prec, "recall": 0.0 if rec != rec else rec,
-                              "f1": f1, "support": support}
+        ev.per_intent[lab] = {
+            "precision": 0.0 if prec != prec else prec,
+            "recall": 0.0 if rec != rec else rec,
+            "f1": f1,
+            "support": support,
+        }
         if lab != FALLBACK_INTENT and support:
             f1s.append(f1)
     ev.macro_f1 = _safe(sum(f1s), len(f1s))
@@ -245,8 +271,10 @@ def format_report(ev: Evaluation) -> str:
         lines += ["", "worst confusions (true -> predicted: count):"]
         lines += [f"  {t} -> {p}: {c}" for t, p, c in ev.confusions]
     if ev.unknown_intents:
-        lines += ["", "intents in the data the model does not know (counted as out of scope): "
-                  + ", ".join(ev.unknown_intents)]
+        lines += [
+            "",
+            "intents in the data the model does not know (counted as out of scope): " + ", ".join(ev.unknown_intents),
+        ]
     return "\n".join(lines)
 
 
@@ -264,8 +292,14 @@ class CrisisEvaluation:
     false_alarms: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"n_crisis": self.n_crisis, "n_other": self.n_other, "caught": self.caught, "crisis": self.crisis,
-                "false_crisis": self.false_crisis, "other_check": self.other_check}
+        return {
+            "n_crisis": self.n_crisis,
+            "n_other": self.n_other,
+            "caught": self.caught,
+            "crisis": self.crisis,
+            "false_crisis": self.false_crisis,
+            "other_check": self.other_check,
+        }
 
 
 def is_crisis_label(intent: str) -> bool:

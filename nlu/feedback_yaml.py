@@ -53,8 +53,9 @@ def example_line(text: str) -> str:
     return _ENTITY_OPENING.sub(r"] \1", printable)
 
 
-def feedback_yaml(marks: Iterable[LabelledText], *, exported_at: datetime | None = None,
-                  since: datetime | None = None) -> str:
+def feedback_yaml(
+    marks: Iterable[LabelledText], *, exported_at: datetime | None = None, since: datetime | None = None
+) -> str:
     """The marks (oldest first, as the store gives them) as one Rasa NLU YAML file, by language."""
     latest: dict[str, dict[str, str]] = {}  # language -> example text -> label (latest wins)
     for mark in marks:
@@ -66,21 +67,26 @@ def feedback_yaml(marks: Iterable[LabelledText], *, exported_at: datetime | None
         by_text = latest.setdefault(mark.language or "unknown", {})
         by_text.pop(line, None)  # a later mark moves the example to its new place
         by_text[line] = mark.label
-    out = ["# Operators' marks on people's messages (vikno nlu export-feedback"
-           + (f", {exported_at:%Y-%m-%d %H:%M} UTC" if exported_at else "")
-           + (f", marks since {since:%Y-%m-%d}" if since else "") + ").",
-           "# Personal data: people's own words. Keep this file private and delete it once folded in.",
-           "# Phone numbers, e-mail addresses, links, @handles and long numbers are replaced (<phone>, <email>,",
-           "# <link>, <handle>, <number>); names and addresses cannot be found reliably and are still here.",
-           "# Read every line (take out any name or address) before sharing it or adding each language's part",
-           "# to nlu/data/<lang>/crisis.yml.",
-           'version: "3.1"', "nlu:"]
+    out = [
+        "# Operators' marks on people's messages (vikno nlu export-feedback"
+        + (f", {exported_at:%Y-%m-%d %H:%M} UTC" if exported_at else "")
+        + (f", marks since {since:%Y-%m-%d}" if since else "")
+        + ").",
+        "# Personal data: people's own words. Keep this file private and delete it once folded in.",
+        "# Phone numbers, e-mail addresses, links, @handles and long numbers are replaced (<phone>, <email>,",
+        "# <link>, <handle>, <number>); names and addresses cannot be found reliably and are still here.",
+        "# Read every line (take out any name or address) before sharing it or adding each language's part",
+        "# to nlu/data/<lang>/crisis.yml.",
+        'version: "3.1"',
+        "nlu:",
+    ]
     if not latest:
         out[-1] = "nlu: []"
     for lang in sorted(latest):
         counts = {label: sum(1 for v in latest[lang].values() if v == label) for label in INTENTS}
-        out.append(f"# {lang}: {counts['crisis']} crisis, {counts['not_crisis']} not a crisis"
-                   f" -> nlu/data/{lang}/crisis.yml")
+        out.append(
+            f"# {lang}: {counts['crisis']} crisis, {counts['not_crisis']} not a crisis -> nlu/data/{lang}/crisis.yml"
+        )
         for label, (intent, corpus_label) in INTENTS.items():
             lines = [text for text, given in latest[lang].items() if given == label]
             if not lines:

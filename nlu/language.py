@@ -22,7 +22,8 @@ SUPPORTED = ("uk", "ru", "az", "en")
 
 # What is in a message but is no language: HTML (a script's body too), entities, links, bare
 # domains, e-mail addresses and @mentions. "дивіться https://gov.ua/help" is Ukrainian, not English.
-_MARKUP_RE = re.compile(r"""
+_MARKUP_RE = re.compile(
+    r"""
     <(script|style)\b[^>]*>.*?</\1\s*>
   | <[^<>]{0,2000}>
   | &\#?\w{1,10};
@@ -32,7 +33,9 @@ _MARKUP_RE = re.compile(r"""
   | (?<!\w)@\w+
   | \b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|info|io|me|app|dev|gov|edu
                                    |ua|ru|az|uk|eu|by|kz|ge|md|pl|de)\b(?:/\S*)?
-""", re.VERBOSE | re.IGNORECASE | re.DOTALL)
+""",
+    re.VERBOSE | re.IGNORECASE | re.DOTALL,
+)
 
 
 def strip_markup(text: str) -> str:
@@ -46,7 +49,8 @@ _UK_LETTERS = set("їєіґ")
 _RU_LETTERS = set("ыэъё")
 _AZ_LETTERS = set("əğıışçöü")  # ö ü ç ş also exist elsewhere but not in en/uk/ru
 
-_UK_WORDS = set("""
+_UK_WORDS = set(
+    """
 що як де мені мене мій моя моє мої його її їх це ця цей ці чи та й і
 але або бо коли тут там теж також дуже треба потрібно потрібна потрібен хочу можна
 допоможіть допомога допомогу допомоги дякую будь ласка привіт вітаю добрий доброго
@@ -55,9 +59,11 @@ _UK_WORDS = set("""
 від до для без після через під над між про щоб якщо тому тоже ще вже тільки лише
 жити хата батьки тато бабуся дідусь сусід сусідка чоловік дружина донька син
 робити зробити отримати оформити подати звернутися працюєте дзвонити зателефонувати
-""".split())
+""".split()
+)
 
-_RU_WORDS = set("""
+_RU_WORDS = set(
+    """
 что как где мне меня мой моя моё мои его её их это эта этот эти или но
 когда тут там тоже также очень надо нужно нужна нужен хочу можно помогите помощь
 помощи спасибо пожалуйста привет здравствуйте добрый доброе нет есть был была было
@@ -66,9 +72,11 @@ _RU_WORDS = set("""
 под над между про чтобы если потому уже только жить дом родители папа бабушка
 дедушка сосед соседка муж жена дочь сын делать сделать получить оформить подать
 обратиться работаете звонить позвонить ли же
-""".split())
+""".split()
+)
 
-_AZ_WORDS = set("""
+_AZ_WORDS = set(
+    """
 salam salamlar necə nece nə ne mən men sən sen biz siz o var yoxdur yox
 üçün ucun uchun kömək komek yardım yardim lazımdır lazimdir lazım lazim istəyirəm
 isteyirem edirəm edirem edin edim olar olmaq almaq etmək etmek necədir harada harda
@@ -78,9 +86,11 @@ hələlik helelik xahiş xahis edirəm zəhmət zehmet olmasa bilmirəm bilmirem
 və ve amma çox cox daha indi bu gün sabah xeyir aleykum əleyküm işləyirsiniz
 isleyirsiz pul pulsuz ödəniş odenis müavinət muavinet sosial qulluq qazi şəhid sehid
 köçkün kockun evsiz əlil elil
-""".split())
+""".split()
+)
 
-_EN_WORDS = set("""
+_EN_WORDS = set(
+    """
 the a an i you he she we they it is are was were be am my your our their me him her
 us them this that these those what how where when why who which can could would should
 will do does did have has had not no yes please help need want get to of in on for
@@ -88,11 +98,13 @@ with from at by about and or but if so im i'm dont don't cant can't hello hi hey
 thank bye goodbye good morning evening night there here some any anyone someone
 wheelchair benefits housing child children kid kids husband wife mother mom dad father
 school doctor lawyer home homeless neighbour neighbor support payment payments apply
-""".split())
+""".split()
+)
 
 # Latin spellings of Ukrainian / Russian words (no diacritics). Counted only in
 # Latin-script messages, where they beat English or Azerbaijani.
-_UK_TRANSLIT = set("""
+_UK_TRANSLIT = set(
+    """
 pryvit privit vitayu dobryi dobryy den dyakuyu diakuiu dyakuiu spasybi buvai bud laska
 meni mene potribna potriben potribno dopomoha dopomohy dopomohu dopomozhit dopomozhy
 shcho scho yak de chy nema nemaye ye khochu hochu mozhna zhyty zhytlo dytyna dytyni
@@ -101,9 +113,11 @@ likar likarnya shkola sadochok vyplaty vyplata subsydiya invalidnist pidtrymka
 pratsyuyete pratsyuyesh operatora lyudyna zhyva ne mozhu bolyt pohano bil'she bilshe
 nasylstvo vpo dovidka pereselentsi ubd zahynuv usynovlennya opika
 kompensatsiya zhyttya vbyty vbyty pomerty samohubstvo ne hochu zhyty
-""".split())
+""".split()
+)
 
-_RU_TRANSLIT = set("""
+_RU_TRANSLIT = set(
+    """
 privet zdravstvuyte zdravstvujte dobryy spasibo poka pozhaluysta pozhalujsta
 mne menya nuzhna nuzhen nuzhno pomosh pomoshch pomogite chto kak gde ili net est
 khochu hochu mozhno zhit zhilye zhilie rebenok rebenku semya muzh otec papa babushka
@@ -111,25 +125,34 @@ dedushka sosed sosedka vrach bolnica bolnitsa shkola sadik vyplaty subsidiya
 invalidnost podderzhka rabotaete operatora chelovek zhivoy ne mogu bolit ploho
 bolshe nasilie bjot bet vpl spravka pereselentsy ubit umeret samoubiystvo
 ne hochu zhit zhizn ya kogda skolko
-""".split())
+""".split()
+)
 
 # Word-shape cues where uk and ru spell the same stem differently: ru -ость/-ие/-ый/-ть,
 # uk -ість/-ія/-ий/-ти; a word-initial "и" is Russian (Ukrainian writes "і").
 _RU_SHAPE_RE = re.compile(r"(?:ость|ости|ие|ия|ию|ием|ии|ение|ения|ание|ания|ый|ой|ей|ть|ться|ешь|ишь|ем|ом)$|^и|^э|ё")
-_UK_SHAPE_RE = re.compile(r"(?:ість|ості|ія|ію|ння|ти|тися|ться|ий|ій|ою|ею|ої|ий|ях|ім|ів)$"
-                          r"|^і|[бпвмф]['ʼ][яюєї]|ї|є|ґ")
+_UK_SHAPE_RE = re.compile(
+    r"(?:ість|ості|ія|ію|ння|ти|тися|ться|ий|ій|ою|ею|ої|ий|ях|ім|ів)$"
+    r"|^і|[бпвмф]['ʼ][яюєї]|ї|є|ґ"
+)
 # Transliteration habits: zh/kh/shch, ya/yu/ye, -yy/-iy, -nnya, -aya, -ogo... are
 # Slavic, not English; y-for-и and h-for-г are Ukrainian, -aya/-oye/-at' Russian.
 _SLAVIC_LATIN_RE = re.compile(
     r"zh|kh|shch|sch|ch[aeiouy]|[^aeiou]y[aeiou]|[aeiou]y[^aeiou\W]|y[aue]\b|iy\b|yy\b|yi\b|ii\b|nny|tsy|ts[aiyo]"
     r"|(?:aya|oye|iye|ogo|oho|yty|aty|ity|ovat|skiy|skyi|sya|nyi|ostyu|nost|nist|ennya|ennie|enie|tsiya|ciya)\b"
 )
-_UK_LATIN_RE = re.compile(r"(?:yty|aty|nnya|nist|ist\b|oho|yi|hy|ha\b|skyi|tsiya|iv\b|yky|yk\b|yn\b|ky\b)"
-                          r"|[^aeiou]y[^aeiouy]|^pry|^vy|^dy|^ny")
-_RU_LATIN_RE = re.compile(r"(?:aya|oye|iye|ogo|enie|enno|nost|ost\b|iy\b|yy\b|at\b|it\b|et\b|ciya|aet\b|ish\b|esh\b"
-                          r"|osh\b)|^pri|^pomo|^vy[^y]|^mne|ya\b")
-_AZ_SUFFIX_RE = re.compile(r"(?:lar|lər|ler|dır|dir|dur|dür|yam|yəm|iram|irəm|ıram|uram|miş|mış|muş|maq|mək|mek"
-                           r"|sız|siz|nız|niz)$")
+_UK_LATIN_RE = re.compile(
+    r"(?:yty|aty|nnya|nist|ist\b|oho|yi|hy|ha\b|skyi|tsiya|iv\b|yky|yk\b|yn\b|ky\b)"
+    r"|[^aeiou]y[^aeiouy]|^pry|^vy|^dy|^ny"
+)
+_RU_LATIN_RE = re.compile(
+    r"(?:aya|oye|iye|ogo|enie|enno|nost|ost\b|iy\b|yy\b|at\b|it\b|et\b|ciya|aet\b|ish\b|esh\b"
+    r"|osh\b)|^pri|^pomo|^vy[^y]|^mne|ya\b"
+)
+_AZ_SUFFIX_RE = re.compile(
+    r"(?:lar|lər|ler|dır|dir|dur|dür|yam|yəm|iram|irəm|ıram|uram|miş|mış|muş|maq|mək|mek"
+    r"|sız|siz|nız|niz)$"
+)
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04FF]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00C0-\u024F\u0259]")
 
@@ -190,8 +213,13 @@ class _CharProfile:
         found = self._words.get(word)
         if found is None:
             grams = _word_ngrams(word)
-            found = (len(grams), {lang: sum(map(table.get, grams, repeat(self.floor[lang], len(grams))))
-                                  for lang, table in self.logp.items()})
+            found = (
+                len(grams),
+                {
+                    lang: sum(map(table.get, grams, repeat(self.floor[lang], len(grams))))
+                    for lang, table in self.logp.items()
+                },
+            )
             if len(self._words) >= _WORD_CACHE:
                 self._words.clear()
             self._words[word] = found

@@ -46,8 +46,9 @@ def parse_rasa_answer(answer: Any) -> tuple[str, float, tuple[tuple[str, float],
 class RasaHTTPNLU:
     """Implements :class:`vikno.nlu.types.Understanding` by asking a Rasa server."""
 
-    def __init__(self, url: str, timeout: float = 3.0, languages: Sequence[str] | None = None,
-                 triage: RiskTriage | None = None) -> None:
+    def __init__(
+        self, url: str, timeout: float = 3.0, languages: Sequence[str] | None = None, triage: RiskTriage | None = None
+    ) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.languages = tuple(languages) if languages else None

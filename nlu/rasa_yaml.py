@@ -28,10 +28,12 @@ class _Yaml12Loader(yaml.SafeLoader):
     (ruamel, YAML 1.2) reads them as strings, so ``- intent: no`` names an intent."""
 
 
-_Yaml12Loader.yaml_implicit_resolvers = {k: [r for r in v if r[0] != "tag:yaml.org,2002:bool"]
-                                         for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-_Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                                    list("tTfF"))
+_Yaml12Loader.yaml_implicit_resolvers = {
+    k: [r for r in v if r[0] != "tag:yaml.org,2002:bool"] for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 class RasaDataError(ValueError):
@@ -118,8 +120,9 @@ def load_file(path: Path) -> list[Example]:
         elif _TOLERATED_KEYS & entry.keys():
             continue
         else:
-            raise RasaDataError(f"{where}: unknown entry with keys {sorted(entry)}; "
-                                "expected intent/synonym/lookup/regex")
+            raise RasaDataError(
+                f"{where}: unknown entry with keys {sorted(entry)}; expected intent/synonym/lookup/regex"
+            )
     return out
 
 

@@ -32,7 +32,8 @@ _TLD = r"(?:com|net|org|info|biz|io|me|app|dev|link|ly|gg|tv|co|ua|ru|az|uk|by|k
 _LINK = re.compile(
     r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"']+"  # anything after a scheme or www., up to a space
     rf"|\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+{_TLD}\b(?:/[^\s<>\"']*)?",
-    re.IGNORECASE | re.ASCII)
+    re.IGNORECASE | re.ASCII,
+)
 _EMAIL = re.compile(r"[\w.+-]+@(?:[\w-]+\.)+[\w-]{2,}")
 #: Telegram usernames are 5-32 characters; shorter ones are found too (@ann), never the @ of an e-mail.
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_]{2,32}\b")
@@ -56,7 +57,7 @@ SHORTEST_PHONE = 7
 def _link(match: re.Match[str]) -> str:
     url = match.group(0)
     kept = url.rstrip(_TRAILING)
-    return "<link>" + url[len(kept):]
+    return "<link>" + url[len(kept) :]
 
 
 def _digits(match: re.Match[str]) -> str:
@@ -68,7 +69,7 @@ def _digits(match: re.Match[str]) -> str:
     if candidate.startswith("+") and digits <= LONGEST_PHONE:
         return "<phone>"
     if plain:
-        return ("<phone>" if _PHONE_RUN.fullmatch(candidate) else "<number>")
+        return "<phone>" if _PHONE_RUN.fullmatch(candidate) else "<number>"
     if SHORTEST_PHONE <= digits <= 12:
         return "<phone>"
     return "<number>"

@@ -55,7 +55,7 @@ def text_grams(text: str, lengths: Iterable[int] = range(1, GRAM + 1)) -> set[st
     """
     grams: set[str] = set()
     for width in lengths:
-        grams.update({text[i:i + width] for i in range(len(text) - width + 1)})
+        grams.update({text[i : i + width] for i in range(len(text) - width + 1)})
     return grams
 
 
@@ -100,7 +100,7 @@ def _run_grams(run: list[frozenset[str]]) -> _Grams | None:
     if not run:
         return None
     width = min(GRAM, len(run))
-    windows = [run[i:i + width] for i in range(len(run) - width + 1)]
+    windows = [run[i : i + width] for i in range(len(run) - width + 1)]
     window = min(windows, key=lambda w: prod(len(chars) for chars in w))
     if prod(len(chars) for chars in window) > _MAX_PIECES:
         return None

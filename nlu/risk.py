@@ -74,16 +74,24 @@ class RiskAssessment:
 
     def parse_fields(self) -> dict[str, object]:
         """The crisis fields of a :class:`~vikno.nlu.types.Parse`, the same for every backend."""
-        return {"crisis": self.crisis, "crisis_score": max(self.rule_score, self.model_score or 0.0),
-                "crisis_category": self.category if self.level is not Risk.NONE else None,
-                "risk": self.level.value, "risk_reasons": self.reasons}
+        return {
+            "crisis": self.crisis,
+            "crisis_score": max(self.rule_score, self.model_score or 0.0),
+            "crisis_category": self.category if self.level is not Risk.NONE else None,
+            "risk": self.level.value,
+            "risk_reasons": self.reasons,
+        }
 
 
 class RiskTriage:
     """Stateless after construction; safe to share between threads."""
 
-    def __init__(self, rules: CrisisDetector | None = None, model: CrisisModel | None = None,
-                 thresholds: Thresholds = Thresholds()) -> None:
+    def __init__(
+        self,
+        rules: CrisisDetector | None = None,
+        model: CrisisModel | None = None,
+        thresholds: Thresholds = Thresholds(),
+    ) -> None:
         self.rules = rules or CrisisDetector()
         self.model = model
         self.thresholds = thresholds
@@ -104,8 +112,9 @@ class RiskTriage:
             # over, a film): an ordinary rule is overruled, a core rule's alarm becomes a question.
             reasons.extend(f"context:{name}" for name in said)
             level = Risk.CHECK if core else Risk.NONE
-            return RiskAssessment(level, tuple(reasons), ruled.score, round(p, 4),
-                                  ruled.category if core else None, ruled)
+            return RiskAssessment(
+                level, tuple(reasons), ruled.score, round(p, 4), ruled.category if core else None, ruled
+            )
         if p >= t.crisis_at or (ruled.crisis and p >= (t.core_veto_below if core else t.veto_below)):
             level = Risk.CRISIS
         elif p >= t.check_at or ruled.crisis:

@@ -54,8 +54,10 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"volunteers|pupils|teachers)\b",
         r"\bвожат\w*",
         _az(r"\bprofilaktika\w*|\bqarşısının alınması\w*|\bsinif saatı\w*|\btəlim\w*|\bseminar\w*|\bvebinar\w*"),
-        _az(r"\blayihə\w*|\breferat\w*|\bdissertasiya\w*|\bstatistika\w*|\btədqiqat\w*|\bmetodik\w*|\btəqdimat\w*"
-            r"|\bposter\w*|\bkönüllülər üçün\b|\bşagirdlər üçün\b|\bvalideynlər üçün\b"),
+        _az(
+            r"\blayihə\w*|\breferat\w*|\bdissertasiya\w*|\bstatistika\w*|\btədqiqat\w*|\bmetodik\w*|\btəqdimat\w*"
+            r"|\bposter\w*|\bkönüllülər üçün\b|\bşagirdlər üçün\b|\bvalideynlər üçün\b"
+        ),
     ],
     # it happened and it is over: the writer (or someone) is well now
     "past": [
@@ -73,8 +75,10 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"|\b(?:когда-то|когда то|раньше|в прошлом) (?:я |мы )?(?:резала|резал|пыталас\w*|пытался|пробовал\w*|"
         r"хотел\w*|думал\w*|была|был)\b|\bi used to (?:cut|self harm|hurt|burn|think|try|want)\w*"
         r"|\bback then\b|\bin the past\b",
-        _az(r"\b(?:\d+|bir neçə|iki|üç|dörd|beş) (?:il|ay) (?:əvvəl|öncə)\b|\bəvvəllər\b|\bkeçmişdə\b|\bvaxtilə\b"
-            r"|\buşaqlıqda\b|\byeniyetmə (?:vaxtı|ikən|olanda)\b|\b(?:\d+|iki|üç) (?:il|ay)dır təmiz\w*"),
+        _az(
+            r"\b(?:\d+|bir neçə|iki|üç|dörd|beş) (?:il|ay) (?:əvvəl|öncə)\b|\bəvvəllər\b|\bkeçmişdə\b|\bvaxtilə\b"
+            r"|\buşaqlıqda\b|\byeniyetmə (?:vaxtı|ikən|olanda)\b|\b(?:\d+|iki|üç) (?:il|ay)dır təmiz\w*"
+        ),
     ],
     # an explicit "no" to the very question the safety check would ask
     "denial": [
@@ -92,9 +96,11 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"|\bмыслей (?:о том чтобы |чтобы )?(?:навредить себе|причинить себе вред|что-то с собой сделать) нет\b",
         r"\bi'?m not (?:planning|going|gonna) to (?:hurt|kill|harm) myself\b|\bnot jumping anywhere\b"
         r"|\bя не (?:прыгаю|стрибаю|збираюся стрибати|собираюсь прыгать)\b",
-        _az(r"\bintihar fikir\w* yoxdur\b|\bintihar(?:la)? (?:bağlı )?deyil\b|\bintihar haqqında düşünmürəm\b"
+        _az(
+            r"\bintihar fikir\w* yoxdur\b|\bintihar(?:la)? (?:bağlı )?deyil\b|\bintihar haqqında düşünmürəm\b"
             r"|\bözümə (?:zərər|xəsarət) (?:vermək |vurmaq |yetirmək )?(?:fikrim|niyyətim) yoxdur\b"
-            r"|\bkimsə (?:məni )?döymür\b"),
+            r"|\bkimsə (?:məni )?döymür\b"
+        ),
     ],
     # a book, a film, a series, a game, a song: somebody else's story
     "fiction": [
@@ -105,8 +111,10 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"\b(?:in|from) (?:the|a|this|that|my) (?:film|movie|series|show|book|novel|game|cartoon|anime|song)\b"
         r"|\b(?:main )?character\b|\bromeo and juliet\b|\bромео\b",
         r"\b(?:dragon|дракон\w*)\b",
-        _az(r"\b(?:filmdə|film\w*|serial\w*|kitab\w*|romanda|oyunda|oyun\w*|personaj\w*|qəhrəman\w*|"
-            r"cizgi film\w*|mahnı\w*|əjdaha\w*|romeo)\b"),
+        _az(
+            r"\b(?:filmdə|film\w*|serial\w*|kitab\w*|romanda|oyunda|oyun\w*|personaj\w*|qəhrəman\w*|"
+            r"cizgi film\w*|mahnı\w*|əjdaha\w*|romeo)\b"
+        ),
     ],
     # "dying to": an idiom of wanting, never of dying
     "idiom": [
@@ -122,8 +130,9 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
     ],
 }
 
-CONTEXTS: dict[str, re.Pattern[str]] = {name: re.compile("|".join(f"(?:{p})" for p in parts))
-                                        for name, parts in _CONTEXT_SOURCES.items()}
+CONTEXTS: dict[str, re.Pattern[str]] = {
+    name: re.compile("|".join(f"(?:{p})" for p in parts)) for name, parts in _CONTEXT_SOURCES.items()
+}
 
 
 def safe_contexts(norm: str) -> tuple[str, ...]:

@@ -13,9 +13,22 @@ import random
 __all__ = ["synthetic_examples"]
 
 _FILLERS = [
-    "can you help me with", "i want to know about", "please tell me", "how do i", "what about",
-    "i need", "is it possible to", "question about", "could you check", "help with", "where can i find",
-    "i would like", "tell me more about", "any info on", "explain", "",
+    "can you help me with",
+    "i want to know about",
+    "please tell me",
+    "how do i",
+    "what about",
+    "i need",
+    "is it possible to",
+    "question about",
+    "could you check",
+    "help with",
+    "where can i find",
+    "i would like",
+    "tell me more about",
+    "any info on",
+    "explain",
+    "",
 ]
 
 

@@ -9,8 +9,9 @@ from .identity import load_or_create_secret
 from .port import Store
 
 
-def make_store(*, data_dir: Path, mongodb_uri: str | None = None, mongodb_database: str | None = None,
-               secret: bytes | None = None) -> Store:
+def make_store(
+    *, data_dir: Path, mongodb_uri: str | None = None, mongodb_database: str | None = None, secret: bytes | None = None
+) -> Store:
     """The embedded SQLite store unless a MongoDB URI is given.
 
     ``secret`` is the deployment's secret key (``load_or_create_secret``): the

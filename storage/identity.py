@@ -36,8 +36,10 @@ _REMEMBERED_KEYS = 20_000
 
 def _check(secret: bytes) -> None:
     if len(secret) < 16:
-        raise ConfigurationError("the secret key must be at least 16 bytes; generate one with "
-                                 "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`")
+        raise ConfigurationError(
+            "the secret key must be at least 16 bytes; generate one with "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+        )
 
 
 #: What a stored platform message id looks like: ``#`` and 40 hex digits. No
@@ -106,8 +108,10 @@ class IdentityVault:
         try:
             return self._fernet.decrypt(token.encode("ascii")).decode()
         except InvalidToken as exc:
-            raise ConfigurationError("a stored address cannot be decrypted: the secret key changed "
-                                     "since it was written (VIKNO_SECRET_KEY / secret.key)") from exc
+            raise ConfigurationError(
+                "a stored address cannot be decrypted: the secret key changed "
+                "since it was written (VIKNO_SECRET_KEY / secret.key)"
+            ) from exc
 
     @staticmethod
     def pseudonym(user_key: str) -> str:

@@ -18,6 +18,7 @@ from .figures import Figures, Period
 from .health import WriteHealth
 from .models import Conversation, Event, Feedback, Message, Operator, Report, Session
 
+
 @dataclass(frozen=True, slots=True)
 class QueueStats:
     by_priority: dict[str, int]
@@ -88,13 +89,15 @@ class Conversations(ABC):
         """
 
     @abstractmethod
-    async def claim(self, conversation_id: str, operator_id: str, now: datetime,
-                    capacity: int | None = None) -> Conversation | None:
+    async def claim(
+        self, conversation_id: str, operator_id: str, now: datetime, capacity: int | None = None
+    ) -> Conversation | None:
         """Take one specific waiting conversation; None if it is not waiting (or the operator is full)."""
 
     @abstractmethod
-    async def waiting(self, helplines: Sequence[str], limit: int = 200,
-                      priorities: Sequence[str] | None = None) -> list[Conversation]:
+    async def waiting(
+        self, helplines: Sequence[str], limit: int = 200, priorities: Sequence[str] | None = None
+    ) -> list[Conversation]:
         """The queue in serving order (priority, then age), at most ``limit``.
 
         With ``priorities``, only conversations of those priorities (before
@@ -132,8 +135,9 @@ class Messages(ABC):
     async def by_platform_id(self, channel: str, platform_id: str) -> Message | None: ...
 
     @abstractmethod
-    async def history(self, conversation_id: str, limit: int | None = None, *,
-                      include_notes: bool = False) -> list[Message]:
+    async def history(
+        self, conversation_id: str, limit: int | None = None, *, include_notes: bool = False
+    ) -> list[Message]:
         """Messages oldest first; with ``limit``, the newest ``limit`` of them.
 
         The person's side of the conversation: operators' internal notes are
@@ -170,8 +174,9 @@ class Messages(ABC):
     knows_dead_owners: bool
 
     @abstractmethod
-    async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int, *,
-                            per_conversation: int | None = None) -> list[Message]:
+    async def lease_pending(
+        self, channel: str, now: datetime, lease: timedelta, limit: int, *, per_conversation: int | None = None
+    ) -> list[Message]:
         """Take the due pending messages of up to ``limit`` conversations of a channel.
 
         A conversation is taken whole, from its oldest pending message on,
@@ -294,8 +299,9 @@ class Operators(ABC):
     async def all(self) -> list[Operator]: ...
 
     @abstractmethod
-    async def count_available(self, helpline: str, *, seen_since: datetime, team: str | None = None,
-                              language: str | None = None) -> int:
+    async def count_available(
+        self, helpline: str, *, seen_since: datetime, team: str | None = None, language: str | None = None
+    ) -> int:
         """How many operators could answer a conversation of this helpline now.
 
         Online, seen at or after ``seen_since`` (``last_seen_at``: the flag
@@ -401,8 +407,7 @@ class FeedbackMarks(ABC):
         """The marks on one conversation's messages, oldest mark first."""
 
     @abstractmethod
-    async def since(self, since: datetime | None = None, *,
-                    helplines: Sequence[str] | None = None) -> list[Feedback]:
+    async def since(self, since: datetime | None = None, *, helplines: Sequence[str] | None = None) -> list[Feedback]:
         """Marks made at or after ``since`` (all without it), of these helplines (all without them), oldest first."""
 
     @abstractmethod
@@ -433,8 +438,9 @@ class Reports(ABC):
         """Append one addition atomically (two at once both stay); None when there is no such report."""
 
     @abstractmethod
-    async def record_outcome(self, report_id: str, outcome: dict[str, Any], status: str,
-                             now: datetime) -> Report | None:
+    async def record_outcome(
+        self, report_id: str, outcome: dict[str, Any], status: str, now: datetime
+    ) -> Report | None:
         """Append an operator's outcome and set the status the reporter is told, atomically."""
 
 
@@ -518,8 +524,9 @@ class Store(ABC):
         """
 
     @abstractmethod
-    async def insert_records(self, conversations: Sequence[Conversation], messages: Sequence[Message],
-                             events: Sequence[Event]) -> None:
+    async def insert_records(
+        self, conversations: Sequence[Conversation], messages: Sequence[Message], events: Sequence[Event]
+    ) -> None:
         """Write records as they are, many at a time (generated demo traffic).
 
         No dialogue runs, no outbox is fed (give messages ``delivery`` None):

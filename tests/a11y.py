@@ -26,7 +26,8 @@ async def axe(page: Any) -> list[dict[str, Any]]:
         await page.evaluate(AXE_SCRIPT)
     result = await page.evaluate(
         "opts => axe.run(document, opts)",
-        {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
+        {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
+    )
     return list(result["violations"])
 
 
@@ -134,8 +135,10 @@ def ring_problems(focused: list[dict[str, Any]]) -> list[str]:
         ring = blend(f["outline"], on)  # type: ignore[arg-type]
         ratio = contrast(ring, on)  # type: ignore[arg-type]
         if f["outlineStyle"] == "none" or f["outlineWidth"] < 2 or ratio < 3:
-            bad.append(f"{f['tag']}.{f['cls']}: ring {f['outlineStyle']} {f['outlineWidth']}px "
-                       f"{f['outline']} on {on}: {ratio:.2f}:1")
+            bad.append(
+                f"{f['tag']}.{f['cls']}: ring {f['outlineStyle']} {f['outlineWidth']}px "
+                f"{f['outline']} on {on}: {ratio:.2f}:1"
+            )
     return bad
 
 

@@ -5,11 +5,37 @@ The greeting offers helpline.yml's ``first_menu`` (its most asked topics),
 gives every topic, the hours, the language and the way back to the short menu.
 """
 
-SHORT_MENU = ["topic:social_benefits", "topic:disability", "topic:elderly_care", "topic:domestic_violence",
-              "topic:report_person_in_need", "topics", "person", "language"]
+SHORT_MENU = [
+    "topic:social_benefits",
+    "topic:disability",
+    "topic:elderly_care",
+    "topic:domestic_violence",
+    "topic:report_person_in_need",
+    "topics",
+    "person",
+    "language",
+]
 
-FULL_LIST = ["topic:social_benefits", "topic:one_time_aid_documents", "topic:disability", "topic:elderly_care",
-             "topic:homelessness", "topic:domestic_violence", "topic:housing_compensation",
-             "topic:report_person_in_need", "topic:call_back", "topic:other_community", "topic:idp_support",
-             "topic:veterans", "topic:family_forms", "topic:psychological_support", "topic:health",
-             "topic:education", "topic:legal", "person", "hours", "language", "menu"]
+FULL_LIST = [
+    "topic:social_benefits",
+    "topic:one_time_aid_documents",
+    "topic:disability",
+    "topic:elderly_care",
+    "topic:homelessness",
+    "topic:domestic_violence",
+    "topic:housing_compensation",
+    "topic:report_person_in_need",
+    "topic:call_back",
+    "topic:other_community",
+    "topic:idp_support",
+    "topic:veterans",
+    "topic:family_forms",
+    "topic:psychological_support",
+    "topic:health",
+    "topic:education",
+    "topic:legal",
+    "person",
+    "hours",
+    "language",
+    "menu",
+]

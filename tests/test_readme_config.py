@@ -31,9 +31,15 @@ def rows() -> list[dict[str, Any]]:
         if not line.startswith("|"):
             break
         variable, keys, default, meaning = [c.strip() for c in line.strip("|").split(" | ")]
-        found.append({"variable": variable.strip("`") if variable != "—" else None,
-                      "keys": re.findall(r"`([a-z_.]+)`", keys), "default": default, "meaning": meaning,
-                      "line": line})
+        found.append(
+            {
+                "variable": variable.strip("`") if variable != "—" else None,
+                "keys": re.findall(r"`([a-z_.]+)`", keys),
+                "default": default,
+                "meaning": meaning,
+                "line": line,
+            }
+        )
     return found
 
 

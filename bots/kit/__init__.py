@@ -14,6 +14,21 @@ from .buttons import as_shown, fit_buttons
 from .outcomes import RetryAfter, SendError, Undeliverable
 from .text import Measure, clean_text, cut_text, split_text, utf16_units
 
-__all__ = ["RETRY_AFTER_SECONDS", "Backoff", "Measure", "RetryAfter", "SendError", "Undeliverable", "as_shown",
-           "clean_text", "cut_text", "error_response", "fit_buttons", "jittered", "read_body", "retry_later",
-           "split_text", "utf16_units"]
+__all__ = [
+    "RETRY_AFTER_SECONDS",
+    "Backoff",
+    "Measure",
+    "RetryAfter",
+    "SendError",
+    "Undeliverable",
+    "as_shown",
+    "clean_text",
+    "cut_text",
+    "error_response",
+    "fit_buttons",
+    "jittered",
+    "read_body",
+    "retry_later",
+    "split_text",
+    "utf16_units",
+]

@@ -26,8 +26,14 @@ def fit_buttons(buttons: Sequence[Button], most: int | None, channel: str) -> li
     room = most - len(essential)
     others = [b for b in buttons if not b.essential][:room]
     keep = {id(b) for b in essential + others}
-    log.warning("%s: a reply has %d buttons; the channel shows at most %d, so %d were left out (they can still "
-                "be asked for in words)", channel, len(buttons), most, len(buttons) - most)
+    log.warning(
+        "%s: a reply has %d buttons; the channel shows at most %d, so %d were left out (they can still "
+        "be asked for in words)",
+        channel,
+        len(buttons),
+        most,
+        len(buttons) - most,
+    )
     return [b for b in buttons if id(b) in keep]
 
 

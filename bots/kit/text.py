@@ -96,7 +96,7 @@ def split_text(text: str, measure: Measure) -> list[str]:
             parts.append(rest)
             break
         cut, skip = _nice_cut(rest, max(1, fit))
-        head, rest = rest[:cut], rest[cut + skip:]
+        head, rest = rest[:cut], rest[cut + skip :]
         if head:
             parts.append(head)
     return parts or [""]
@@ -118,5 +118,8 @@ def _nice_cut(text: str, limit: int) -> tuple[int, int]:
 
 def _joins_previous(ch: str) -> bool:
     """A character that belongs to the one before it (never cut just before it)."""
-    return (ch in "\u200d\ufe0e\ufe0f" or "\U0001f3fb" <= ch <= "\U0001f3ff"
-            or unicodedata.category(ch) in ("Mn", "Mc", "Me"))
+    return (
+        ch in "\u200d\ufe0e\ufe0f"
+        or "\U0001f3fb" <= ch <= "\U0001f3ff"
+        or unicodedata.category(ch) in ("Mn", "Mc", "Me")
+    )

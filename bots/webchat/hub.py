@@ -48,8 +48,9 @@ class WebchatHub:
     def sockets_of(self, conversation_id: str) -> int:
         return len(self._by_conversation.get(conversation_id, ()))
 
-    async def publish(self, conversation_id: str, event: dict[str, Any],
-                      exclude: web.WebSocketResponse | None = None) -> int:
+    async def publish(
+        self, conversation_id: str, event: dict[str, Any], exclude: web.WebSocketResponse | None = None
+    ) -> int:
         """Send ``event`` to every open socket of the conversation.
 
         Returns how many sockets it reached; 0 means the person is not

@@ -49,9 +49,14 @@ class Asset:
         return cls(body, content_type, '"' + hashlib.sha256(body).hexdigest()[:20] + '"')
 
     def response(self, request: web.Request) -> web.Response:
-        headers = {**COMMON_HEADERS, "Cache-Control": WIDGET_CACHE, "ETag": self.etag,
-                   # embedding sites load it from another origin
-                   "Cross-Origin-Resource-Policy": "cross-origin", "Access-Control-Allow-Origin": "*"}
+        headers = {
+            **COMMON_HEADERS,
+            "Cache-Control": WIDGET_CACHE,
+            "ETag": self.etag,
+            # embedding sites load it from another origin
+            "Cross-Origin-Resource-Policy": "cross-origin",
+            "Access-Control-Allow-Origin": "*",
+        }
         if self.etag in request.headers.get("If-None-Match", ""):
             return web.Response(status=304, headers=headers)
         return web.Response(body=self.body, headers={**headers, "Content-Type": self.content_type})
@@ -63,15 +68,24 @@ class Asset:
 
 def templates() -> jinja2.Environment:
     """A private Jinja environment (autoescape on), apart from the console's."""
-    return jinja2.Environment(loader=jinja2.PackageLoader(__package__, "templates"),
-                              autoescape=True, undefined=jinja2.StrictUndefined)
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader(__package__, "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+    )
 
 
 def page_csp(host: str, frame_ancestors: str) -> str:
     """Scripts, styles and sockets from this server only; no inline anything."""
     sockets = f"ws://{host} wss://{host}" if host else ""
-    return "; ".join([
-        "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-        f"connect-src 'self' {sockets}".strip(), "font-src 'self'", "base-uri 'none'", "form-action 'none'",
-        f"frame-ancestors {frame_ancestors}",
-    ])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            f"connect-src 'self' {sockets}".strip(),
+            "font-src 'self'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            f"frame-ancestors {frame_ancestors}",
+        ]
+    )

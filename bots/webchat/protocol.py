@@ -75,7 +75,6 @@ HISTORY_LIMIT = 200
 HISTORY_OVERLAP = 20
 
 
-
 class ProtocolError(Exception):
     """A frame the server answers with an error frame (never a crash)."""
 
@@ -178,15 +177,15 @@ def _message(data: dict[str, Any], kind: str, max_chars: int) -> ChatMessage:
     if kind == "button":
         payload = data.get("payload")
         if not isinstance(payload, str) or not 0 < len(payload) <= MAX_PAYLOAD:
-            raise ProtocolError("invalid_button", f"payload must be a string of 1-{MAX_PAYLOAD} characters",
-                                client_id)
+            raise ProtocolError("invalid_button", f"payload must be a string of 1-{MAX_PAYLOAD} characters", client_id)
         return ChatMessage(id=client_id, payload=payload)
     text = data.get("text")
     if not isinstance(text, str):
         raise ProtocolError("invalid_text", "text must be a string", client_id)
     if len(text) > max_chars:
-        raise ProtocolError("text_too_long", f"the message is {len(text)} characters; the limit is {max_chars}",
-                            client_id)
+        raise ProtocolError(
+            "text_too_long", f"the message is {len(text)} characters; the limit is {max_chars}", client_id
+        )
     text = clean_text(text)  # lone surrogates were refused above: only control characters go
     if not text.strip():
         raise ProtocolError("empty_message", "the message is empty", client_id)
@@ -200,8 +199,13 @@ def message_json(m: Message, key: str | None = None) -> dict[str, Any]:
     ``seq`` the client can place a message in order (without, it is appended).
     """
     out: dict[str, Any] = {
-        "id": m.id, "seq": str(m.seq), "direction": str(m.direction), "sender": str(m.sender), "kind": m.kind,
-        "text": m.text, "at": m.created_at.isoformat().replace("+00:00", "Z"),
+        "id": m.id,
+        "seq": str(m.seq),
+        "direction": str(m.direction),
+        "sender": str(m.sender),
+        "kind": m.kind,
+        "text": m.text,
+        "at": m.created_at.isoformat().replace("+00:00", "Z"),
     }
     if m.direction == "in":
         out["button"] = m.buttons[0].get("payload") if m.buttons else None
@@ -216,8 +220,14 @@ def message_json(m: Message, key: str | None = None) -> dict[str, Any]:
 
 def reply_json(reply: Outbound) -> dict[str, Any]:
     """A reply as the client sees it before the store gave it an id (``message_json`` once it has one)."""
-    return {"id": None, "direction": "out", "sender": "bot", "kind": "text", "text": reply.text,
-            "buttons": [{"title": b.title, "payload": b.payload} for b in reply.buttons]}
+    return {
+        "id": None,
+        "direction": "out",
+        "sender": "bot",
+        "kind": "text",
+        "text": reply.text,
+        "buttons": [{"title": b.title, "payload": b.payload} for b in reply.buttons],
+    }
 
 
 def history_json(messages: list[Message], key: str) -> list[dict[str, Any]]:

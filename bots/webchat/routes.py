@@ -57,8 +57,10 @@ def emergency_settings(helplines: dict[str, Helpline], default_helpline: str | N
         "helpline": default,
         "language": helplines[default].settings.default_language,
         "emergency": {
-            line.id: [{"number": c.number, "label": {lang: line.local(c.label, lang) for lang in SUPPORTED_LANGUAGES}}
-                      for c in line.settings.emergency]
+            line.id: [
+                {"number": c.number, "label": {lang: line.local(c.label, lang) for lang in SUPPORTED_LANGUAGES}}
+                for c in line.settings.emergency
+            ]
             for line in helplines.values()
         },
     }
@@ -88,8 +90,11 @@ class RefusalLog:
         now = self.clock()
         if now - self.minute_began >= self.EVERY_SECONDS:
             if self.unlogged:
-                log.warning("web chat refused %d more socket(s) of sites not allowed in the last minute "
-                            "(not logged one by one)", self.unlogged)
+                log.warning(
+                    "web chat refused %d more socket(s) of sites not allowed in the last minute "
+                    "(not logged one by one)",
+                    self.unlogged,
+                )
             self.minute_began, self.logged, self.unlogged = now, {}, 0
         if origin in self.logged:
             return
@@ -97,15 +102,24 @@ class RefusalLog:
             self.unlogged += 1
             return
         self.logged[origin] = now
-        log.warning("web chat refused to open for the site %r: it is not in webchat.allowed_origins "
-                    "(VIKNO_WEBCHAT_ORIGINS) and not public_url; add it if the helpline embeds the chat there",
-                    origin)
+        log.warning(
+            "web chat refused to open for the site %r: it is not in webchat.allowed_origins "
+            "(VIKNO_WEBCHAT_ORIGINS) and not public_url; add it if the helpline embeds the chat there",
+            origin,
+        )
 
 
 class WebchatChannel:
-    def __init__(self, settings: WebchatSettings, public_url: str | None, *,
-                 exit_url: str | None = None, hub: WebchatHub | None = None,
-                 helplines: dict[str, Helpline] | None = None, default_helpline: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: WebchatSettings,
+        public_url: str | None,
+        *,
+        exit_url: str | None = None,
+        hub: WebchatHub | None = None,
+        helplines: dict[str, Helpline] | None = None,
+        default_helpline: str | None = None,
+    ) -> None:
         # a neutral site for quick exit: the argument, else webchat.exit_url once settings have it
         exit_url = exit_url or getattr(settings, "exit_url", None) or DEFAULT_EXIT_URL
         if urlsplit(exit_url).scheme not in ("http", "https"):
@@ -125,9 +139,15 @@ class WebchatChannel:
 
     def content_changed(self, helplines: dict[str, Helpline]) -> None:
         """Write the helplines' emergency numbers into the widget script (again, after a content reload)."""
-        self.script = Asset.load("widget.js", "text/javascript; charset=utf-8",
-                                 {"exitUrl": self.exit_url, "maxChars": self.settings.max_message_chars,
-                                  **emergency_settings(helplines, self.default_helpline)})
+        self.script = Asset.load(
+            "widget.js",
+            "text/javascript; charset=utf-8",
+            {
+                "exitUrl": self.exit_url,
+                "maxChars": self.settings.max_message_chars,
+                **emergency_settings(helplines, self.default_helpline),
+            },
+        )
 
     def routes(self) -> list[web.RouteDef]:
         if not self.settings.enabled:
@@ -167,11 +187,19 @@ class WebchatChannel:
             chosen = ""
         lang = chosen or line.settings.default_language
         html = self.jinja.get_template("chat.html").render(
-            lang=lang, chosen=chosen, title=PAGE_TITLES.get(lang, "Chat"), helpline=helpline, script_version=self.script.version,
-            style_version=self.style.version)
-        headers = {**COMMON_HEADERS, "Cache-Control": "no-store",
-                   "Content-Security-Policy": page_csp(request.host, self.origins.frame_ancestors()),
-                   "Permissions-Policy": "camera=(), microphone=(), geolocation=()"}
+            lang=lang,
+            chosen=chosen,
+            title=PAGE_TITLES.get(lang, "Chat"),
+            helpline=helpline,
+            script_version=self.script.version,
+            style_version=self.style.version,
+        )
+        headers = {
+            **COMMON_HEADERS,
+            "Cache-Control": "no-store",
+            "Content-Security-Policy": page_csp(request.host, self.origins.frame_ancestors()),
+            "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+        }
         return web.Response(text=html, content_type="text/html", charset="utf-8", headers=headers)
 
     async def origin_check(self, request: web.Request) -> web.Response:
@@ -183,20 +211,25 @@ class WebchatChannel:
         chat page's frame-ancestors lists the same sites.
         """
         allowed = self.origins.permits(request.headers.get("Origin"), request.host)
-        return web.json_response({"allowed": allowed}, headers={
-            **COMMON_HEADERS, "Cache-Control": "no-store", "Access-Control-Allow-Origin": "*"})
+        return web.json_response(
+            {"allowed": allowed},
+            headers={**COMMON_HEADERS, "Cache-Control": "no-store", "Access-Control-Allow-Origin": "*"},
+        )
 
     async def socket(self, request: web.Request) -> web.StreamResponse:
         origin = request.headers.get("Origin")
         if not self.origins.permits(origin, request.host):
             self.refusals.log(origin or "")
-            raise web.HTTPForbidden(text="this site may not open the chat; add it to webchat.allowed_origins "
-                                         "(VIKNO_WEBCHAT_ORIGINS)", headers=COMMON_HEADERS)
+            raise web.HTTPForbidden(
+                text="this site may not open the chat; add it to webchat.allowed_origins (VIKNO_WEBCHAT_ORIGINS)",
+                headers=COMMON_HEADERS,
+            )
         ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=self.max_frame, compress=False)
         await ws.prepare(request)
         address = request.app[CLIENT_ADDRESS](request) if CLIENT_ADDRESS in request.app else direct_address(request)
-        await Session(ws, request.app[ENGINE], self.hub, self.settings, address=address,
-                      limits=request.app.get(EDGE_LIMITS)).run()
+        await Session(
+            ws, request.app[ENGINE], self.hub, self.settings, address=address, limits=request.app.get(EDGE_LIMITS)
+        ).run()
         return ws
 
 
@@ -205,8 +238,9 @@ class WebchatChannel:
 
 def mount(mount: Mount) -> Mounted:
     settings, engine = mount.settings, mount.engine
-    webchat = WebchatChannel(settings.webchat, settings.public_url, helplines=engine.helplines,
-                             default_helpline=engine.default_helpline)
+    webchat = WebchatChannel(
+        settings.webchat, settings.public_url, helplines=engine.helplines, default_helpline=engine.default_helpline
+    )
     webchat.install(mount.app)  # routes, the socket hub, closing sockets on shutdown
     mount.content_listeners.append(webchat.content_changed)  # the widget script carries the emergency numbers
     hub = webchat.hub

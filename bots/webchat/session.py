@@ -24,8 +24,20 @@ from ..config import WebchatSettings
 from ..ratelimits import EdgeLimits, Refusal
 from .hub import WebchatHub
 from .limits import RateLimit
-from .protocol import (HISTORY_LIMIT, HISTORY_OVERLAP, ChatMessage, Hello, Ping, ProtocolError, dumps, error_frame,
-                       history_json, message_json, parse_frame, reply_json)
+from .protocol import (
+    HISTORY_LIMIT,
+    HISTORY_OVERLAP,
+    ChatMessage,
+    Hello,
+    Ping,
+    ProtocolError,
+    dumps,
+    error_frame,
+    history_json,
+    message_json,
+    parse_frame,
+    reply_json,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +54,31 @@ TRY_AGAIN_LATER = 1013
 class Session:
     """The state of one socket; small, since thousands sit idle at once."""
 
-    __slots__ = ("ws", "engine", "hub", "settings", "key", "line", "lang", "conversation_id", "messages",
-                 "frames", "address", "limits")
+    __slots__ = (
+        "ws",
+        "engine",
+        "hub",
+        "settings",
+        "key",
+        "line",
+        "lang",
+        "conversation_id",
+        "messages",
+        "frames",
+        "address",
+        "limits",
+    )
 
-    def __init__(self, ws: web.WebSocketResponse, engine: Engine, hub: WebchatHub,
-                 settings: WebchatSettings, *, address: str = "unknown", limits: EdgeLimits | None = None) -> None:
+    def __init__(
+        self,
+        ws: web.WebSocketResponse,
+        engine: Engine,
+        hub: WebchatHub,
+        settings: WebchatSettings,
+        *,
+        address: str = "unknown",
+        limits: EdgeLimits | None = None,
+    ) -> None:
         self.ws = ws
         #: The client's address (trusted proxies honoured) and the limits it shares with REST.
         self.address = address
@@ -120,13 +152,16 @@ class Session:
             assert self.messages is not None
             wait = self.messages.allow()
             if wait:
-                await self.refuse(ProtocolError("rate_limited", f"too many messages; wait {wait:.0f} s", frame.id),
-                                  retry_after=round(wait, 1))
+                await self.refuse(
+                    ProtocolError("rate_limited", f"too many messages; wait {wait:.0f} s", frame.id),
+                    retry_after=round(wait, 1),
+                )
                 return
             refused = self._edge_refusal()
             if refused is not None:  # not a strike: many people may share one address
-                await self.send(error_frame(refused.error, refused.detail, frame.id,
-                                            retry_after=round(refused.retry_after, 1)))
+                await self.send(
+                    error_frame(refused.error, refused.detail, frame.id, retry_after=round(refused.retry_after, 1))
+                )
                 return
             try:
                 await self.message(frame)
@@ -134,16 +169,18 @@ class Session:
                 raise  # the socket went away: run() ends quietly
             except Exception:  # a bug must cost one message an error frame, not the connection
                 log.exception("web chat message failed")
-                await self.send(error_frame("internal_error", "not stored; the client retries later", frame.id,
-                                            retry_after=10))
+                await self.send(
+                    error_frame("internal_error", "not stored; the client retries later", frame.id, retry_after=10)
+                )
 
     def _edge_refusal(self) -> Refusal | None:
         """The address's and the conversation's allowance; a first message starts a conversation."""
         if self.limits is None:
             return None
         assert self.key is not None and self.line is not None
-        return self.limits.message(self.address, f"{CHANNEL}\x00{self.line.id}\x00{self.key}",
-                                   new=self.conversation_id is None)
+        return self.limits.message(
+            self.address, f"{CHANNEL}\x00{self.line.id}\x00{self.key}", new=self.conversation_id is None
+        )
 
     async def hello(self, hello: Hello) -> None:
         try:
@@ -156,8 +193,9 @@ class Session:
         try:
             welcome = await self._welcome(key, line, hello)
         except StoreUnavailable:
-            await self.send(error_frame("store_unavailable", "the chat is not available right now; retrying",
-                                        retry_after=5))
+            await self.send(
+                error_frame("store_unavailable", "the chat is not available right now; retrying", retry_after=5)
+            )
             await self.ws.close(code=TRY_AGAIN_LATER, message=b"store unavailable")
             return
         self.key, self.line, self.lang = key, line, hello.lang
@@ -169,8 +207,13 @@ class Session:
         history: list[dict[str, Any]] = []
         complete, reset = True, hello.last_seen is None
         if conv is None:
-            view = {"state": "bot", "language": hello.lang if hello.lang in line.languages
-                    else line.settings.default_language, "topic": None, "priority": None, "queue_position": None}
+            view = {
+                "state": "bot",
+                "language": hello.lang if hello.lang in line.languages else line.settings.default_language,
+                "topic": None,
+                "priority": None,
+                "queue_position": None,
+            }
             reset = True
         else:
             self.conversation_id = conv.id
@@ -186,19 +229,34 @@ class Session:
             stored = await self.engine.history(conv, want)
             complete = len(stored) < want
             history = history_json(stored, key)
-        return {"type": "welcome", "key": key, "conversation": view, "reset": reset, "complete": complete,
-                "helpline": {"id": line.id, "name": line.local(line.settings.name, view["language"] or
-                                                                line.settings.default_language),
-                             "languages": list(line.languages), "default_language": line.settings.default_language},
-                "history": history}
+        return {
+            "type": "welcome",
+            "key": key,
+            "conversation": view,
+            "reset": reset,
+            "complete": complete,
+            "helpline": {
+                "id": line.id,
+                "name": line.local(line.settings.name, view["language"] or line.settings.default_language),
+                "languages": list(line.languages),
+                "default_language": line.settings.default_language,
+            },
+            "history": history,
+        }
 
     async def message(self, msg: ChatMessage) -> None:
         assert self.key is not None and self.line is not None
         platform_id = f"{self.key}:{msg.id}"
         inbound = Inbound(
-            channel=CHANNEL, user_id=self.key, text=msg.text, button=msg.payload,
-            kind=Kind.BUTTON if msg.payload is not None else Kind.TEXT, locale=self.lang,
-            platform_id=platform_id, client_id=msg.id, helpline=self.line.id,
+            channel=CHANNEL,
+            user_id=self.key,
+            text=msg.text,
+            button=msg.payload,
+            kind=Kind.BUTTON if msg.payload is not None else Kind.TEXT,
+            locale=self.lang,
+            platform_id=platform_id,
+            client_id=msg.id,
+            helpline=self.line.id,
         )
         try:
             turn = await self.engine.handle(inbound)
@@ -218,8 +276,9 @@ class Session:
             await self.send({"type": "reply", "in_reply_to": msg.id, "message": reply})
         await self.send(conversation)
         if not turn.duplicate and self.hub.sockets_of(turn.conversation.id) > 1:
-            await self.hub.publish(turn.conversation.id, {"type": "sync", "messages": [stored, *replies]},
-                                   exclude=self.ws)
+            await self.hub.publish(
+                turn.conversation.id, {"type": "sync", "messages": [stored, *replies]}, exclude=self.ws
+            )
             await self.hub.publish(turn.conversation.id, conversation, exclude=self.ws)
 
     async def _stored_turn(self, turn: Turn, client_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:

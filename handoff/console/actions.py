@@ -158,8 +158,9 @@ async def take_over(request: web.Request) -> web.StreamResponse:
     if conv.state == State.WAITING:
         await console.handoff.pick(operator, cid)
     else:
-        await console.handoff.transfer(operator, cid, to_operator=operator,
-                                       note=translator(request)("note.taken_over", name=operator.display_name))
+        await console.handoff.transfer(
+            operator, cid, to_operator=operator, note=translator(request)("note.taken_over", name=operator.display_name)
+        )
     return done(request, _chat_url(cid))
 
 
@@ -168,8 +169,9 @@ async def take_over(request: web.Request) -> web.StreamResponse:
 async def close(request: web.Request) -> web.StreamResponse:
     console, operator, cid = await _chat(request)
     form = await _form(request)
-    await console.handoff.close(operator, cid, category=form.get("category", ""),
-                                outcome=form.get("outcome", ""), note=form.get("note", ""))
+    await console.handoff.close(
+        operator, cid, category=form.get("category", ""), outcome=form.get("outcome", ""), note=form.get("note", "")
+    )
     return done(request, "/console/queue")
 
 
@@ -190,8 +192,9 @@ async def block(request: web.Request) -> web.StreamResponse:
     choice = BLOCK_CHOICES.get((await _form(request)).get("duration", ""))
     if choice is None:
         t = translator(request)
-        return fail(request, "error.block_duration", 422,
-                    choices=", ".join(t(key) for key, _ in BLOCK_CHOICES.values()))
+        return fail(
+            request, "error.block_duration", 422, choices=", ".join(t(key) for key, _ in BLOCK_CHOICES.values())
+        )
     await console.handoff.block(operator, cid, utcnow() + choice[1])
     return done(request, "/console/queue")
 
@@ -223,8 +226,13 @@ async def report_outcome(request: web.Request) -> web.StreamResponse:
     """What was done about a report (referred, a visit planned, helped, no action, closed)."""
     console, operator, cid = await _chat(request)
     form = await _form(request)
-    report = await console.handoff.record_outcome(operator, cid, outcome=form.get("outcome", ""),
-                                                  referred_to=form.get("referred_to", ""), note=form.get("note", ""))
+    report = await console.handoff.record_outcome(
+        operator,
+        cid,
+        outcome=form.get("outcome", ""),
+        referred_to=form.get("referred_to", ""),
+        note=form.get("note", ""),
+    )
     return done(request, _chat_url(cid), status=report.status)
 
 

@@ -27,8 +27,16 @@ from vikno.storage.models import Operator, Presence, Role, Session
 
 from .context import Console, console_of
 from .respond import VIEWER, fail, render, see_other, translator
-from .security import (CSRF_FIELD, LOGIN_COOKIE, SESSION_COOKIE, clear_cookie, same_origin, same_token, set_cookie,
-                       submitted_csrf)
+from .security import (
+    CSRF_FIELD,
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    clear_cookie,
+    same_origin,
+    same_token,
+    set_cookie,
+    submitted_csrf,
+)
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +109,7 @@ async def login_page(request: web.Request) -> web.StreamResponse:
     return _login_form(request)
 
 
-def _login_form(request: web.Request, error: str | None = None, status: int = 200,
-                login: str = "") -> web.Response:
+def _login_form(request: web.Request, error: str | None = None, status: int = 200, login: str = "") -> web.Response:
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", {"login_csrf": token, "error": error, "login": login}, status)
     set_cookie(response, LOGIN_COOKIE, token, secure=console_of(request).secure_cookies, max_age=3600)
@@ -114,14 +121,22 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     address = client_address(request)
     form = await request.post()
     if not same_origin(request, console.public_origin, required=False) or not same_token(
-            _text(form, CSRF_FIELD), request.cookies.get(LOGIN_COOKIE)):
+        _text(form, CSRF_FIELD), request.cookies.get(LOGIN_COOKIE)
+    ):
         return _login_form(request, translator(request)("login.expired"), 403)
     login = _text(form, "login")[:64]
     if console.limiter.retry_after(address) is not None:  # this address failed with too many logins
         _log_refusal(console, login, address, "too many failures from the address")
         return _refused(request, login, 429)
-    result = await accounts.log_in(console.store, login, _text(form, "password")[:1024], address=address,
-                                   keys=console.login_keys, slots=console.slots, idle=console.idle_timeout)
+    result = await accounts.log_in(
+        console.store,
+        login,
+        _text(form, "password")[:1024],
+        address=address,
+        keys=console.login_keys,
+        slots=console.slots,
+        idle=console.idle_timeout,
+    )
     if result.operator is None or result.token is None or result.session is None:
         if result.refused:
             _log_refusal(console, login, address, f"not checked (attempt {result.attempt})")

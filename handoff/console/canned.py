@@ -31,6 +31,11 @@ def canned_replies(line: Helpline | None, language: str | None, operator: Operat
             title = line.local(entry.title, lang)
         except (AttributeError, KeyError):
             continue
-        out.append({"id": str(getattr(entry, "id", "")), "title": title,
-                    "text": text.replace("{operator}", operator_name).replace("{helpline}", name)})
+        out.append(
+            {
+                "id": str(getattr(entry, "id", "")),
+                "title": title,
+                "text": text.replace("{operator}", operator_name).replace("{helpline}", name),
+            }
+        )
     return out

@@ -119,10 +119,18 @@ async def page_data(request: web.Request) -> dict[str, Any]:
     period, kind = choose_period(request.query, helpline, line.settings.timezone, today)
     figures = await console.store.figures(period)
     names = {o.id: o.display_name for o in await console.store.operators.all()}
-    params = {"period": kind, "helpline": helpline, "from": period.first.isoformat(),
-              "to": period.last.isoformat(), **({"channel": period.channel} if period.channel else {})}
+    params = {
+        "period": kind,
+        "helpline": helpline,
+        "from": period.first.isoformat(),
+        "to": period.last.isoformat(),
+        **({"channel": period.channel} if period.channel else {}),
+    }
     return {
-        "figures": figures, "period": period, "kind": kind, "query": urlencode(params),
+        "figures": figures,
+        "period": period,
+        "kind": kind,
+        "query": urlencode(params),
         "helplines": [(h, console.helplines[h].local(console.helplines[h].settings.name, lang)) for h in lines],
         "helpline_name": line.local(line.settings.name, lang),
         "channels": [(c, label(lang, "channel", c)) for c in CHANNELS],
@@ -134,12 +142,17 @@ def _share(n: int, total: int) -> str:
     return f"{100 * n / total:.1f} %" if total else "—"
 
 
-def _counted(id_: str, counts: dict[str, int], lang: str, name: Any, chart: str = "bar",
-             total: int | None = None) -> Table:
+def _counted(
+    id_: str, counts: dict[str, int], lang: str, name: Any, chart: str = "bar", total: int | None = None
+) -> Table:
     whole = total if total is not None else sum(counts.values())
-    return Table(id_, text(lang, f"fig.t.{id_}"),
-                 [text(lang, "fig.col.what"), text(lang, "fig.col.count"), text(lang, "fig.col.share")],
-                 [[name(key), n, _share(n, whole)] for key, n in counts.items()], chart)
+    return Table(
+        id_,
+        text(lang, f"fig.t.{id_}"),
+        [text(lang, "fig.col.what"), text(lang, "fig.col.count"), text(lang, "fig.col.share")],
+        [[name(key), n, _share(n, whole)] for key, n in counts.items()],
+        chart,
+    )
 
 
 def tables(f: Figures, line: Any, names: dict[str, str], lang: str) -> list[Table]:
@@ -150,6 +163,7 @@ def tables(f: Figures, line: Any, names: dict[str, str], lang: str) -> list[Tabl
             if key == "pending":
                 return text(lang, "fig.pending")
             return label(lang, prefix, key, key)
+
         return name
 
     def category(key: str) -> str:
@@ -167,36 +181,79 @@ def tables(f: Figures, line: Any, names: dict[str, str], lang: str) -> list[Tabl
 
     closed = f.closed
     wait, first = f.wait_s, f.first_response_s
-    summary = Table("summary", text(lang, "fig.t.summary"), [text(lang, "fig.col.what"), text(lang, "fig.col.count")],
-                    chart=None)
-    for key, value in (("conversations", f.conversations), ("new_conversations", f.new_conversations),
-                       ("messages_in", f.messages_in), ("messages_out", f.messages_out),
-                       ("handoffs", f.handoffs), ("crises", f.crises), ("abandoned", f.abandoned),
-                       ("closed", closed), ("resolved", f.resolved), ("resolved_rate", _share(f.resolved, closed)),
-                       ("referred", f.referred), ("referred_rate", _share(f.referred, closed)),
-                       ("wait_p50", duration(wait["p50"], lang)), ("wait_p90", duration(wait["p90"], lang)),
-                       ("first_response_p50", duration(first["p50"], lang)),
-                       ("first_response_p90", duration(first["p90"], lang)), ("reports", f.reports)):
+    summary = Table(
+        "summary", text(lang, "fig.t.summary"), [text(lang, "fig.col.what"), text(lang, "fig.col.count")], chart=None
+    )
+    for key, value in (
+        ("conversations", f.conversations),
+        ("new_conversations", f.new_conversations),
+        ("messages_in", f.messages_in),
+        ("messages_out", f.messages_out),
+        ("handoffs", f.handoffs),
+        ("crises", f.crises),
+        ("abandoned", f.abandoned),
+        ("closed", closed),
+        ("resolved", f.resolved),
+        ("resolved_rate", _share(f.resolved, closed)),
+        ("referred", f.referred),
+        ("referred_rate", _share(f.referred, closed)),
+        ("wait_p50", duration(wait["p50"], lang)),
+        ("wait_p90", duration(wait["p90"], lang)),
+        ("first_response_p50", duration(first["p50"], lang)),
+        ("first_response_p90", duration(first["p90"], lang)),
+        ("reports", f.reports),
+    ):
         summary.rows.append([text(lang, f"fig.s.{key}"), value])
-    by_day = Table("by_day", text(lang, "fig.t.by_day"), [text(lang, "fig.col.what"), text(lang, "fig.col.count")],
-                   [[day, n] for day, n in _every_day(f).items()], "line")
-    by_hour = Table("by_hour", text(lang, "fig.t.by_hour"), [text(lang, "fig.col.what"), text(lang, "fig.col.count")],
-                    [[f"{h:02d}:00", n] for h, n in enumerate(f.by_hour)])
-    by_weekday = Table("by_weekday", text(lang, "fig.t.by_weekday"),
-                       [text(lang, "fig.col.what"), text(lang, "fig.col.count")],
-                       [[text(lang, f"fig.day.{d}"), n] for d, n in enumerate(f.by_weekday)])
-    operators = Table("operators", text(lang, "fig.t.operators"),
-                      [text(lang, "sup.col.operator"), text(lang, "fig.op.claimed"), text(lang, "fig.op.closed"),
-                       text(lang, "fig.op.replies")],
-                      [[names.get(o["operator"], o["operator"]), o["claimed"], o["closed"], o["replies"]]
-                       for o in f.operators], chart=None)
+    by_day = Table(
+        "by_day",
+        text(lang, "fig.t.by_day"),
+        [text(lang, "fig.col.what"), text(lang, "fig.col.count")],
+        [[day, n] for day, n in _every_day(f).items()],
+        "line",
+    )
+    by_hour = Table(
+        "by_hour",
+        text(lang, "fig.t.by_hour"),
+        [text(lang, "fig.col.what"), text(lang, "fig.col.count")],
+        [[f"{h:02d}:00", n] for h, n in enumerate(f.by_hour)],
+    )
+    by_weekday = Table(
+        "by_weekday",
+        text(lang, "fig.t.by_weekday"),
+        [text(lang, "fig.col.what"), text(lang, "fig.col.count")],
+        [[text(lang, f"fig.day.{d}"), n] for d, n in enumerate(f.by_weekday)],
+    )
+    operators = Table(
+        "operators",
+        text(lang, "fig.t.operators"),
+        [
+            text(lang, "sup.col.operator"),
+            text(lang, "fig.op.claimed"),
+            text(lang, "fig.op.closed"),
+            text(lang, "fig.op.replies"),
+        ],
+        [[names.get(o["operator"], o["operator"]), o["claimed"], o["closed"], o["replies"]] for o in f.operators],
+        chart=None,
+    )
     return [
-        summary, by_day, by_hour, by_weekday,
-        _counted("intent", f.by_topic["intent"], lang,
-                 lambda k: topic_title(line, k, lang) or k if k != "unknown" else text(lang, "fig.unknown"), "hbar"),
+        summary,
+        by_day,
+        by_hour,
+        by_weekday,
+        _counted(
+            "intent",
+            f.by_topic["intent"],
+            lang,
+            lambda k: topic_title(line, k, lang) or k if k != "unknown" else text(lang, "fig.unknown"),
+            "hbar",
+        ),
         _counted("wrapup", f.by_topic["wrapup"], lang, category, "hbar"),
-        _counted("outcomes", _closed_outcomes(f), lang,
-                 lambda k: outcome_label(k, lang) if k in OUTCOME_LABELS else text(lang, "fig.other")),
+        _counted(
+            "outcomes",
+            _closed_outcomes(f),
+            lang,
+            lambda k: outcome_label(k, lang) if k in OUTCOME_LABELS else text(lang, "fig.other"),
+        ),
         _counted("by_channel", f.by_channel, lang, known("channel")),
         _counted("by_language", f.by_language, lang, known("language")),
         _counted("by_age_group", f.by_age_group, lang, known("fig.age")),
@@ -255,8 +312,10 @@ async def figures_csv(request: web.Request) -> web.StreamResponse:
     writer.writerows([_cell(c) for c in row] for row in table.rows)
     period: Period = data["period"]
     name = f"{period.helpline}-{table.id}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
-    return web.Response(body=out.getvalue().encode("utf-8"), headers={
-        "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{name}"'})
+    return web.Response(
+        body=out.getvalue().encode("utf-8"),
+        headers={"Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 #: A spreadsheet runs a cell that starts with one of these as a formula (OWASP's CSV injection).
@@ -271,6 +330,8 @@ def _cell(value: Any) -> Any:
 
 
 def routes() -> list[web.RouteDef]:
-    return [web.get("/console/figures", figures_page), web.get("/console/figures.csv", figures_csv),
-            web.get("/console/vendor/plotly.min.js", plotly_js)]
-
+    return [
+        web.get("/console/figures", figures_page),
+        web.get("/console/figures.csv", figures_csv),
+        web.get("/console/vendor/plotly.min.js", plotly_js),
+    ]

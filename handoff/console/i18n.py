@@ -168,7 +168,7 @@ EN: dict[str, str] = {
     "risk.context.denial": "an explicit no",
     "risk.context.fiction": "a book, film or game",
     "risk.context.joke": "said as a joke",
-    "risk.context.idiom": "an idiom (\"dying to\")",
+    "risk.context.idiom": 'an idiom ("dying to")',
     "risk.category.suicide_self_harm": "suicide or self-harm",
     "risk.category.violence_now": "violence happening now",
     "risk.category.child_in_danger": "a child in danger",
@@ -439,7 +439,7 @@ UK: dict[str, str] = {
     "risk.context.denial": "пряме заперечення",
     "risk.context.fiction": "книжка, фільм чи гра",
     "risk.context.joke": "сказано жартома",
-    "risk.context.idiom": "вислів (\"помирає як хоче\")",
+    "risk.context.idiom": 'вислів ("помирає як хоче")',
     "risk.category.suicide_self_harm": "суїцид або самоушкодження",
     "risk.category.violence_now": "насильство просто зараз",
     "risk.category.child_in_danger": "дитина в небезпеці",
@@ -706,7 +706,7 @@ RU: dict[str, str] = {
     "risk.context.denial": "прямое отрицание",
     "risk.context.fiction": "книга, фильм или игра",
     "risk.context.joke": "сказано в шутку",
-    "risk.context.idiom": "оборот речи (\"умирает как хочет\")",
+    "risk.context.idiom": 'оборот речи ("умирает как хочет")',
     "risk.category.suicide_self_harm": "суицид или самоповреждение",
     "risk.category.violence_now": "насилие прямо сейчас",
     "risk.category.child_in_danger": "ребёнок в опасности",
@@ -974,7 +974,7 @@ AZ: dict[str, str] = {
     "risk.context.denial": "açıq inkar",
     "risk.context.fiction": "kitab, film və ya oyun",
     "risk.context.joke": "zarafatla deyilib",
-    "risk.context.idiom": "ifadə (\"ölüb-bitir\")",
+    "risk.context.idiom": 'ifadə ("ölüb-bitir")',
     "risk.category.suicide_self_harm": "intihar və ya özünə zərər",
     "risk.category.violence_now": "indi baş verən zorakılıq",
     "risk.category.child_in_danger": "təhlükədə olan uşaq",
@@ -1049,7 +1049,7 @@ AZ: dict[str, str] = {
     "error.session_ended": "sessiyanız başa çatıb; yenidən daxil olun",
     "error.other_site": "bu sorğu başqa saytdan gəlib və rədd edilib",
     "error.form_expired": "formanın vaxtı bitib və ya forma konsoldan göndərilməyib; "
-                          "səhifəni yeniləyin və yenidən cəhd edin",
+    "səhifəni yeniləyin və yenidən cəhd edin",
     "error.staff_only": "bunu yalnız supervayzerlər edə bilər",
     "error.nobody_waiting": "hazırda növbədə götürə biləcəyiniz heç kim yoxdur",
     "error.note_empty": "qeyd boşdur",
@@ -1125,11 +1125,32 @@ DEFAULT = "uk"
 FALLBACK = "en"
 
 #: Strings the page script needs (passed to it in a data attribute of <body>).
-SCRIPT_KEYS = ("queue.take", "queue.unread", "sender.note", "sender.operator", "sender.bot", "sender.system",
-               "alerts.enable", "alerts.on", "alerts.title", "alerts.crisis", "chat.no_longer_yours",
-               "sup.open", "time.seconds", "time.minutes", "time.hours", "js.failed", "js.unreachable",
-               "risk.question", "risk.mark.crisis", "risk.mark.not_crisis", "risk.show", "risk.flagged",
-               "risk.mark_other")
+SCRIPT_KEYS = (
+    "queue.take",
+    "queue.unread",
+    "sender.note",
+    "sender.operator",
+    "sender.bot",
+    "sender.system",
+    "alerts.enable",
+    "alerts.on",
+    "alerts.title",
+    "alerts.crisis",
+    "chat.no_longer_yours",
+    "sup.open",
+    "time.seconds",
+    "time.minutes",
+    "time.hours",
+    "js.failed",
+    "js.unreachable",
+    "risk.question",
+    "risk.mark.crisis",
+    "risk.mark.not_crisis",
+    "risk.show",
+    "risk.flagged",
+    "risk.mark_other",
+)
+
 
 def supported(lang: str | None) -> str | None:
     """``lang`` if it is an interface language (``uk``, ``en-GB`` → ``en``), else None."""
@@ -1230,4 +1251,3 @@ def script_strings(lang: str) -> dict[str, str]:
 
 def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(template) if name}
-

@@ -66,8 +66,18 @@ async def render_chat(request: web.Request, contact: str | None = None) -> web.S
     data = await chat_data(console, viewer.operator, conv, lang)
     forms = await chat_forms(console, viewer.operator, conv, lang)
     mine = (await queue_data(console, viewer.operator, lang))["mine"]
-    response = render(request, "chat.html", {"page": "chat", "chat": data, "forms": forms, "mine": mine,
-                                             "conversation": data["conversation"], "contact": contact})
+    response = render(
+        request,
+        "chat.html",
+        {
+            "page": "chat",
+            "chat": data,
+            "forms": forms,
+            "mine": mine,
+            "conversation": data["conversation"],
+            "contact": contact,
+        },
+    )
     if contact is not None:
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -43,13 +43,22 @@ def scope(console: Console, operator: Operator) -> list[str]:
 async def queue_data(console: Console, operator: Operator, lang: str = DEFAULT) -> dict[str, Any]:
     now = utcnow()
     lines = console.helplines
-    waiting = [c for c in await console.store.conversations.waiting(scope(console, operator), QUEUE_LIMIT)
-               if access(operator, c, lines) != Access.NONE]
+    waiting = [
+        c
+        for c in await console.store.conversations.waiting(scope(console, operator), QUEUE_LIMIT)
+        if access(operator, c, lines) != Access.NONE
+    ]
     mine = await console.store.conversations.assigned_to(operator.id)
     return {
         "now": iso(now),
-        "me": {"id": operator.id, "name": operator.display_name, "presence": str(operator.presence),
-               "capacity": operator.capacity, "open": len(mine), "role": str(operator.role)},
+        "me": {
+            "id": operator.id,
+            "name": operator.display_name,
+            "presence": str(operator.presence),
+            "capacity": operator.capacity,
+            "open": len(mine),
+            "role": str(operator.role),
+        },
         "queue": [conversation_view(c, lines.get(c.helpline), now, lang=lang) for c in waiting],
         "mine": [conversation_view(c, lines.get(c.helpline), now, lang=lang) for c in mine],
     }
@@ -65,8 +74,7 @@ async def open_chat(console: Console, operator: Operator, conversation_id: str) 
     return conv
 
 
-async def chat_data(console: Console, operator: Operator, conv: Conversation,
-                    lang: str = DEFAULT) -> dict[str, Any]:
+async def chat_data(console: Console, operator: Operator, conv: Conversation, lang: str = DEFAULT) -> dict[str, Any]:
     line = console.helplines.get(conv.helpline)
     operators = {o.id: o for o in await console.store.operators.all()}
     history = await console.store.messages.history(conv.id, HISTORY_LIMIT, include_notes=True)  # staff view
@@ -80,19 +88,32 @@ async def chat_data(console: Console, operator: Operator, conv: Conversation,
                 by_id[mid] = found
     marks = await console.store.feedback.of_conversation(conv.id)
     report = await console.store.reports.by_conversation(conv.id) if conv.channel == REPORT_CHANNEL else None
-    card = None if report is None else report_view(
-        report, line, lang, may_contact=console.handoff.may_contact(operator, report), operators=operators)
-    return {"conversation": view, "messages": [message_view(m, lang) for m in history],
-            "risk": risk_view(conv, by_id, marks, operators, lang), "report": card}
+    card = (
+        None
+        if report is None
+        else report_view(
+            report, line, lang, may_contact=console.handoff.may_contact(operator, report), operators=operators
+        )
+    )
+    return {
+        "conversation": view,
+        "messages": [message_view(m, lang) for m in history],
+        "risk": risk_view(conv, by_id, marks, operators, lang),
+        "report": card,
+    }
 
 
-async def chat_forms(console: Console, operator: Operator, conv: Conversation,
-                     lang: str = DEFAULT) -> dict[str, Any]:
+async def chat_forms(console: Console, operator: Operator, conv: Conversation, lang: str = DEFAULT) -> dict[str, Any]:
     """Choices of the chat page's forms (rendered once; they do not change live)."""
     line = console.helplines.get(conv.helpline)
-    others = [o for o in await console.store.operators.all()
-              if o.id != operator.id and not o.disabled and o.presence == Presence.ONLINE
-              and (not o.helplines or conv.helpline in o.helplines)]
+    others = [
+        o
+        for o in await console.store.operators.all()
+        if o.id != operator.id
+        and not o.disabled
+        and o.presence == Presence.ONLINE
+        and (not o.helplines or conv.helpline in o.helplines)
+    ]
     return {
         "canned": canned_replies(line, conv.language, operator),
         "teams": teams_of(line, lang) if line else [],
@@ -113,33 +134,48 @@ async def figures(console: Console, operator: Operator, lang: str = DEFAULT) -> 
     stats = await console.store.conversations.queue_stats(lines)
     by_priority = stats.by_priority
     oldest = stats.oldest_enqueued_at
-    people = [o for o in await console.store.operators.all()
-              if not o.disabled and (not o.helplines or set(o.helplines) & set(lines))]
+    people = [
+        o
+        for o in await console.store.operators.all()
+        if not o.disabled and (not o.helplines or set(o.helplines) & set(lines))
+    ]
     names = {o.id: o for o in people}
-    open_chats = [c for c in await console.store.conversations.with_operators(lines)
-                  if access(operator, c, console.helplines) == Access.FULL]
+    open_chats = [
+        c
+        for c in await console.store.conversations.with_operators(lines)
+        if access(operator, c, console.helplines) == Access.FULL
+    ]
     per_person = Counter(c.operator_id for c in open_chats)
     chats = [conversation_view(c, console.helplines.get(c.helpline), now, names, lang) for c in open_chats]
     per_operator = []
     for o in sorted(people, key=lambda o: (o.presence != Presence.ONLINE, o.display_name)):
-        per_operator.append({"id": o.id, "name": o.display_name, "role": str(o.role),
-                             "role_label": label(lang, "role", str(o.role)),
-                             "presence": str(o.presence), "presence_label": label(lang, "presence", str(o.presence)),
-                             "chats": per_person.get(o.id, 0), "capacity": o.capacity})
+        per_operator.append(
+            {
+                "id": o.id,
+                "name": o.display_name,
+                "role": str(o.role),
+                "role_label": label(lang, "role", str(o.role)),
+                "presence": str(o.presence),
+                "presence_label": label(lang, "presence", str(o.presence)),
+                "chats": per_person.get(o.id, 0),
+                "capacity": o.capacity,
+            }
+        )
     stranded = await _stranded(console, operator, people, now, names, lang)
     return {
         "now": iso(now),
         "waiting": stats.waiting,
         "stranded": stranded,
-        "by_priority": [{"priority": p, "label": label(lang, "priority", p), "count": by_priority.get(p, 0)}
-                        for p in sorted(PRIORITY_RANK, key=PRIORITY_RANK.__getitem__, reverse=True)],
+        "by_priority": [
+            {"priority": p, "label": label(lang, "priority", p), "count": by_priority.get(p, 0)}
+            for p in sorted(PRIORITY_RANK, key=PRIORITY_RANK.__getitem__, reverse=True)
+        ],
         "longest_wait_seconds": int((now - oldest).total_seconds()) if oldest else None,
         "online": sum(1 for o in people if o.presence == Presence.ONLINE),
         "away": sum(1 for o in people if o.presence == Presence.AWAY),
         "operators": per_operator,
         "chats": chats,
     }
-
 
 
 #: Waiting chats looked at for "nobody online can take it" (the queue's head; the rest wait behind them anyway).
@@ -151,8 +187,9 @@ def _admits(values: list[str], value: str | None) -> bool:
     return value is None or not values or value in values
 
 
-async def _stranded(console: Console, supervisor: Operator, people: list[Operator], now: Any,
-                    names: dict[str, Operator], lang: str) -> list[dict[str, Any]]:
+async def _stranded(
+    console: Console, supervisor: Operator, people: list[Operator], now: Any, names: dict[str, Operator], lang: str
+) -> list[dict[str, Any]]:
     """Waiting chats no operator online now would be given (its language or team has nobody), and why.
 
     The test of what the person is told (flows/outlook.py, ``count_available`` of the store):
@@ -162,8 +199,14 @@ async def _stranded(console: Console, supervisor: Operator, people: list[Operato
     counts (one of their chats ends, and their queue brings it then), while the person is told
     nobody can answer *now* when every operator who could is full (attack on issue 21, A5).
     """
-    online = [o for o in people if o.presence == Presence.ONLINE and not o.disabled
-              and o.last_seen_at is not None and o.last_seen_at >= now - SEEN_WITHIN]
+    online = [
+        o
+        for o in people
+        if o.presence == Presence.ONLINE
+        and not o.disabled
+        and o.last_seen_at is not None
+        and o.last_seen_at >= now - SEEN_WITHIN
+    ]
     found = []
     for conv in await console.store.conversations.waiting(scope(console, supervisor), limit=STRANDED_LOOKED_AT):
         if access(supervisor, conv, console.helplines) == Access.NONE:

@@ -41,8 +41,12 @@ class LoginSlots:
     refusing them turned every squatted place into a 429 for the owner).
     """
 
-    def __init__(self, per_address: int = IN_FLIGHT_PER_ADDRESS, per_login: int = IN_FLIGHT_PER_LOGIN,
-                 wait: float = LOGIN_SLOT_WAIT) -> None:
+    def __init__(
+        self,
+        per_address: int = IN_FLIGHT_PER_ADDRESS,
+        per_login: int = IN_FLIGHT_PER_LOGIN,
+        wait: float = LOGIN_SLOT_WAIT,
+    ) -> None:
         self.per_address, self.per_login, self.wait = per_address, per_login, wait
         self._addresses: Counter[str] = Counter()
         self._logins: dict[str, tuple[asyncio.Semaphore, int]] = {}  # the login's places, and who holds or waits
@@ -79,8 +83,12 @@ class LoginSlots:
 
 
 class LoginLimiter:
-    def __init__(self, limit: int = LOGIN_FAILURES_PER_WINDOW, window: float = LOGIN_WINDOW_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limit: int = LOGIN_FAILURES_PER_WINDOW,
+        window: float = LOGIN_WINDOW_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.limit, self.window, self.clock = limit, window, clock
         self._failures: OrderedDict[str, deque[float]] = OrderedDict()
 

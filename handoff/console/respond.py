@@ -46,16 +46,21 @@ def here(request: web.Request) -> str:
     return "/console/login" if request.path == "/console/login" else "/console/queue"
 
 
-def render(request: web.Request, template: str, context: dict[str, Any] | None = None,
-           status: int = 200) -> web.Response:
+def render(
+    request: web.Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> web.Response:
     viewer = request.get(VIEWER)
     lang = language_of(request)
-    base: dict[str, Any] = {"me": viewer.operator if viewer else None,
-                            "csrf": viewer.session.csrf_token if viewer else "",
-                            "is_supervisor": bool(viewer and viewer.is_supervisor),
-                            "lang": lang, "t": i18n.translator(lang), "languages": i18n.switch_choices(),
-                            "here": here(request),
-                            "script_strings": json.dumps(i18n.script_strings(lang), ensure_ascii=False)}
+    base: dict[str, Any] = {
+        "me": viewer.operator if viewer else None,
+        "csrf": viewer.session.csrf_token if viewer else "",
+        "is_supervisor": bool(viewer and viewer.is_supervisor),
+        "lang": lang,
+        "t": i18n.translator(lang),
+        "languages": i18n.switch_choices(),
+        "here": here(request),
+        "script_strings": json.dumps(i18n.script_strings(lang), ensure_ascii=False),
+    }
     base.update(context or {})
     response = aiohttp_jinja2.render_template(template, request, base, app_key=JINJA, status=status)
     response.headers["Content-Language"] = lang

@@ -33,8 +33,9 @@ def reason_words(reason: str, lang: str = DEFAULT) -> str:
     kind, _, value = str(reason).partition(":")
     if kind == "rule" and value:
         category = rule_category(value) or "unknown"
-        return text(lang, "risk.reason.rule", category=text(lang, f"risk.category.{category}"),
-                    rule=value.replace("_", " "))
+        return text(
+            lang, "risk.reason.rule", category=text(lang, f"risk.category.{category}"), rule=value.replace("_", " ")
+        )
     if kind == "model":
         try:
             percent = round(float(value) * 100)
@@ -64,8 +65,9 @@ def _iso(value: str | None) -> str | None:
 
 
 def flagged_ids(conv: Conversation) -> list[str]:
-    return [str(f["message_id"]) for f in conv.data.get(RISK_FLAGS) or []
-            if isinstance(f, dict) and f.get("message_id")]
+    return [
+        str(f["message_id"]) for f in conv.data.get(RISK_FLAGS) or [] if isinstance(f, dict) and f.get("message_id")
+    ]
 
 
 def mark_view(mark: Feedback | None, operators: dict[str, Operator], lang: str = DEFAULT) -> dict[str, Any] | None:
@@ -73,9 +75,14 @@ def mark_view(mark: Feedback | None, operators: dict[str, Operator], lang: str =
         return None
     who = operators.get(mark.operator_id)
     label = text(lang, f"risk.label.{mark.label}")
-    return {"label": mark.label, "text": text(lang, "risk.marked", label=label,
-                                              name=who.display_name if who else "—", time=_time(mark.marked_at)),
-            "operator_id": mark.operator_id, "at": mark.marked_at.isoformat().replace("+00:00", "Z")}
+    return {
+        "label": mark.label,
+        "text": text(
+            lang, "risk.marked", label=label, name=who.display_name if who else "—", time=_time(mark.marked_at)
+        ),
+        "operator_id": mark.operator_id,
+        "at": mark.marked_at.isoformat().replace("+00:00", "Z"),
+    }
 
 
 def danger_view(conv: Conversation, lang: str = DEFAULT) -> dict[str, Any] | None:
@@ -93,8 +100,13 @@ def danger_view(conv: Conversation, lang: str = DEFAULT) -> dict[str, Any] | Non
     return {"text": words, "at": _iso(last), "first_at": _iso(first), "times": times}
 
 
-def risk_view(conv: Conversation, messages: dict[str, Message], marks: list[Feedback],
-              operators: dict[str, Operator], lang: str = DEFAULT) -> dict[str, Any]:
+def risk_view(
+    conv: Conversation,
+    messages: dict[str, Message],
+    marks: list[Feedback],
+    operators: dict[str, Operator],
+    lang: str = DEFAULT,
+) -> dict[str, Any]:
     """The risk panel: the level, each flagged message (newest first) with its reasons and mark, the safety
     question, and "in danger" pressed.
 
@@ -118,16 +130,18 @@ def risk_view(conv: Conversation, messages: dict[str, Message], marks: list[Feed
         mid = str(flag["message_id"])
         body = (messages[mid].text or "") if mid in messages else ""
         flag_level = str(flag.get("level") or "none")
-        shown.append({
-            "message_id": mid,
-            "level": flag_level,
-            "level_label": text(lang, f"risk.level.{flag_level if flag_level in LEVELS else 'none'}"),
-            "at": _iso(flag.get("at")),
-            "time": _time(flag.get("at")),
-            "excerpt": body if len(body) <= EXCERPT else body[:EXCERPT - 1] + "…",
-            "reasons": [reason_words(r, lang) for r in flag.get("reasons") or []],
-            "mark": mark_view(by_message.get(mid), operators, lang),
-        })
+        shown.append(
+            {
+                "message_id": mid,
+                "level": flag_level,
+                "level_label": text(lang, f"risk.level.{flag_level if flag_level in LEVELS else 'none'}"),
+                "at": _iso(flag.get("at")),
+                "time": _time(flag.get("at")),
+                "excerpt": body if len(body) <= EXCERPT else body[: EXCERPT - 1] + "…",
+                "reasons": [reason_words(r, lang) for r in flag.get("reasons") or []],
+                "mark": mark_view(by_message.get(mid), operators, lang),
+            }
+        )
     safety = None
     if check:
         answer = check.get("answer") or "none"

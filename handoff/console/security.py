@@ -34,11 +34,19 @@ PAGE_HEADERS = {
 def csp(host: str) -> str:
     """Scripts and styles from our own files only; sockets to this host only."""
     sockets = f" ws://{host} wss://{host}" if host else ""
-    return "; ".join([
-        "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-        f"connect-src 'self'{sockets}", "font-src 'self'", "base-uri 'none'", "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            f"connect-src 'self'{sockets}",
+            "font-src 'self'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def is_console(path: str) -> bool:
@@ -57,10 +65,10 @@ async def add_security_headers(request: web.Request, response: web.StreamRespons
     response.headers["Cache-Control"] = "no-cache" if static else "no-store"
 
 
-def set_cookie(response: web.StreamResponse, name: str, value: str, *, secure: bool,
-               max_age: int | None = None) -> None:
-    response.set_cookie(name, value, path=PREFIX, httponly=True, samesite="Strict", secure=secure,
-                        max_age=max_age)
+def set_cookie(
+    response: web.StreamResponse, name: str, value: str, *, secure: bool, max_age: int | None = None
+) -> None:
+    response.set_cookie(name, value, path=PREFIX, httponly=True, samesite="Strict", secure=secure, max_age=max_age)
 
 
 def clear_cookie(response: web.StreamResponse, name: str, *, secure: bool) -> None:

@@ -78,9 +78,14 @@ def console_routes() -> list[web.RouteDef]:
     ]
 
 
-def setup_console(app: web.Application, console: Console | None = None, *,
-                  release_every: timedelta = RELEASE_EVERY, release_after: timedelta = RELEASE_AFTER,
-                  idle_timeout: timedelta | None = None) -> None:
+def setup_console(
+    app: web.Application,
+    console: Console | None = None,
+    *,
+    release_every: timedelta = RELEASE_EVERY,
+    release_after: timedelta = RELEASE_AFTER,
+    idle_timeout: timedelta | None = None,
+) -> None:
     """Mount the console with its parts, which the composition root (``bots.app.build_app``) gathers.
 
     The parts are handed in, not looked up under the composition root's app
@@ -96,8 +101,14 @@ def setup_console(app: web.Application, console: Console | None = None, *,
     if idle_timeout is not None:
         app[CONSOLE].idle_timeout = idle_timeout
     versions = _static_versions()
-    env = aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader(__package__, "templates"), app_key=JINJA,
-                               autoescape=True, undefined=jinja2.StrictUndefined, default_helpers=False)
+    env = aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.PackageLoader(__package__, "templates"),
+        app_key=JINJA,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        default_helpers=False,
+    )
     env.globals["static"] = lambda name: f"/console/static/{name}?v={versions.get(name, '0')}"
     env.filters["iso"] = iso
     env.filters["duration"] = jinja2.pass_context(lambda ctx, seconds: duration(seconds, ctx.get("lang", DEFAULT)))

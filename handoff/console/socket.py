@@ -61,8 +61,14 @@ async def console_socket(request: web.Request) -> web.StreamResponse:
     return ws
 
 
-async def _forward(ws: web.WebSocketResponse, console: Console, queue: asyncio.Queue[dict[str, Any]],
-                   reader: asyncio.Task[None], token: str | None, operator: Operator) -> None:
+async def _forward(
+    ws: web.WebSocketResponse,
+    console: Console,
+    queue: asyncio.Queue[dict[str, Any]],
+    reader: asyncio.Task[None],
+    token: str | None,
+    operator: Operator,
+) -> None:
     """Nudges this operator may hear, until the page leaves or the session ends.
 
     The session is re-checked every ``console.session_check_every`` whatever
@@ -75,8 +81,9 @@ async def _forward(ws: web.WebSocketResponse, console: Console, queue: asyncio.Q
     next_check = loop.time() + every
     while not ws.closed:
         getter = asyncio.ensure_future(queue.get())
-        finished, _ = await asyncio.wait({getter, reader}, timeout=max(0.0, next_check - loop.time()),
-                                         return_when=asyncio.FIRST_COMPLETED)
+        finished, _ = await asyncio.wait(
+            {getter, reader}, timeout=max(0.0, next_check - loop.time()), return_when=asyncio.FIRST_COMPLETED
+        )
         if getter not in finished:
             getter.cancel()
         if reader in finished:

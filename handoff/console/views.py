@@ -15,8 +15,16 @@ from typing import Any
 
 from vikno.flows.content import Helpline
 from vikno.storage.identity import IdentityVault
-from vikno.storage.models import (PRIORITY_RANK, PROFILE_ANSWER, WITHHELD, Conversation, Message, Operator, Report,
-                                  utcnow)
+from vikno.storage.models import (
+    PRIORITY_RANK,
+    PROFILE_ANSWER,
+    WITHHELD,
+    Conversation,
+    Message,
+    Operator,
+    Report,
+    utcnow,
+)
 
 from ..wrapup import CHI_CATEGORIES, OUTCOME_LABELS
 from .i18n import DEFAULT, chi_label, label, outcome_label, text
@@ -34,8 +42,13 @@ def topic_title(line: Helpline | None, topic: str | None, lang: str = DEFAULT) -
     return line.local(line.topics[topic].title, lang)
 
 
-def conversation_view(conv: Conversation, line: Helpline | None, now: datetime | None = None,
-                      operators: dict[str, Operator] | None = None, lang: str = DEFAULT) -> dict[str, Any]:
+def conversation_view(
+    conv: Conversation,
+    line: Helpline | None,
+    now: datetime | None = None,
+    operators: dict[str, Operator] | None = None,
+    lang: str = DEFAULT,
+) -> dict[str, Any]:
     now = now or utcnow()
     since = conv.enqueued_at if conv.state == "waiting" else conv.claimed_at
     operator = (operators or {}).get(conv.operator_id or "")
@@ -67,8 +80,7 @@ def conversation_view(conv: Conversation, line: Helpline | None, now: datetime |
 
 #: Kinds whose text is the whole message; every other kind came with no text of its own.
 TEXT_KINDS = {"text", "button", "start"}
-MEDIA_KINDS = {"sticker", "photo", "voice", "video", "document", "location", "contact", WITHHELD,
-               PROFILE_ANSWER}
+MEDIA_KINDS = {"sticker", "photo", "voice", "video", "document", "location", "contact", WITHHELD, PROFILE_ANSWER}
 
 
 def message_view(m: Message, lang: str = DEFAULT) -> dict[str, Any]:
@@ -120,8 +132,14 @@ def duration(seconds: int | float | None, lang: str = DEFAULT) -> str:
     return text(lang, "time.hours", h=s // 3600, m=f"{s % 3600 // 60:02d}")
 
 
-def report_view(report: Report, line: Helpline | None, lang: str = DEFAULT, *, may_contact: bool = False,
-                operators: dict[str, Operator] | None = None) -> dict[str, Any]:
+def report_view(
+    report: Report,
+    line: Helpline | None,
+    lang: str = DEFAULT,
+    *,
+    may_contact: bool = False,
+    operators: dict[str, Operator] | None = None,
+) -> dict[str, Any]:
     """A report as the operator's structured card: about whom, where, what, how urgent, anonymous or not.
 
     Never the contact itself (it is decrypted only on demand, for the report's
@@ -143,14 +161,22 @@ def report_view(report: Report, line: Helpline | None, lang: str = DEFAULT, *, m
         "contact_label": text(lang, "report.anonymous" if report.anonymous else "report.contact_available"),
         "may_contact": may_contact and not report.anonymous,
         "team": report.team,
-        "team_name": next((line.local(t.name, lang) for t in line.settings.teams if t.id == report.team),
-                          report.team) if line else report.team,
+        "team_name": next((line.local(t.name, lang) for t in line.settings.teams if t.id == report.team), report.team)
+        if line
+        else report.team,
         "status": report.status,
         "status_label": text(lang, f"report.status.{report.status}"),
         "made_at": iso(report.created_at),
         "additions": [{"text": a.get("text", ""), "at": a.get("at")} for a in report.additions],
-        "outcomes": [{"outcome": o.get("outcome"), "outcome_label": text(lang, f"report.outcome.{o.get('outcome')}"),
-                      "referred_to": o.get("referred_to"), "note": o.get("note") or "",
-                      "operator_name": names[o["operator"]].display_name if o.get("operator") in names else "—",
-                      "at": o.get("at")} for o in report.outcomes],
+        "outcomes": [
+            {
+                "outcome": o.get("outcome"),
+                "outcome_label": text(lang, f"report.outcome.{o.get('outcome')}"),
+                "referred_to": o.get("referred_to"),
+                "note": o.get("note") or "",
+                "operator_name": names[o["operator"]].display_name if o.get("operator") in names else "—",
+                "at": o.get("at"),
+            }
+            for o in report.outcomes
+        ],
     }

@@ -27,16 +27,32 @@ from .documents import conversation_doc, conversation_from
 from .errors import translated
 
 INDEXES = [
-    IndexModel([("helpline", ASCENDING), ("channel", ASCENDING), ("user_key", ASCENDING)],
-               unique=True, name="user"),
-    IndexModel([("state", ASCENDING), ("helpline", ASCENDING), ("priority_rank", DESCENDING),
-                ("enqueued_at", ASCENDING)], name="queue"),
+    IndexModel([("helpline", ASCENDING), ("channel", ASCENDING), ("user_key", ASCENDING)], unique=True, name="user"),
+    IndexModel(
+        [("state", ASCENDING), ("helpline", ASCENDING), ("priority_rank", DESCENDING), ("enqueued_at", ASCENDING)],
+        name="queue",
+    ),
     IndexModel([("operator_id", ASCENDING)], name="operator", sparse=True),
     IndexModel([("seat", ASCENDING)], unique=True, sparse=True, name="seat"),
 ]
 
-_MUTABLE = ("address", "state", "language", "language_chosen", "topic", "priority", "priority_rank", "team",
-            "step", "data", "operator_id", "updated_at", "enqueued_at", "claimed_at", "last_message_at")
+_MUTABLE = (
+    "address",
+    "state",
+    "language",
+    "language_chosen",
+    "topic",
+    "priority",
+    "priority_rank",
+    "team",
+    "step",
+    "data",
+    "operator_id",
+    "updated_at",
+    "enqueued_at",
+    "claimed_at",
+    "last_message_at",
+)
 _QUEUE_ORDER = [("priority_rank", DESCENDING), ("enqueued_at", ASCENDING), ("_id", ASCENDING)]
 
 
@@ -60,8 +76,9 @@ class MongoConversations(Conversations):
             await self.c.insert_one(conversation_doc(conversation))
             return conversation
         except DuplicateKeyError:
-            doc = await self.c.find_one({"helpline": conversation.helpline, "channel": conversation.channel,
-                                         "user_key": conversation.user_key})
+            doc = await self.c.find_one(
+                {"helpline": conversation.helpline, "channel": conversation.channel, "user_key": conversation.user_key}
+            )
             if doc is None:  # the duplicate was on _id, not on the user: a caller bug
                 raise
             return conversation_from(doc)
@@ -75,8 +92,7 @@ class MongoConversations(Conversations):
             update["$unset"] = {"seat": ""}  # off the operator: the place is free
         result = await self.c.update_one({"_id": conversation.id, "version": conversation.version}, update)
         if result.matched_count != 1:
-            raise Conflict(f"conversation {conversation.id} changed since it was read "
-                           f"(version {conversation.version})")
+            raise Conflict(f"conversation {conversation.id} changed since it was read (version {conversation.version})")
         conversation.version += 1
         return conversation
 
@@ -85,15 +101,17 @@ class MongoConversations(Conversations):
         if conversation.state != State.WAITING or conversation.enqueued_at is None:
             return None
         rank, at = conversation.priority_rank, conversation.enqueued_at
-        ahead = await self.c.count_documents({
-            "state": "waiting",
-            "helpline": conversation.helpline,
-            "$or": [
-                {"priority_rank": {"$gt": rank}},
-                {"priority_rank": rank, "enqueued_at": {"$lt": at}},
-                {"priority_rank": rank, "enqueued_at": at, "_id": {"$lt": conversation.id}},
-            ],
-        })
+        ahead = await self.c.count_documents(
+            {
+                "state": "waiting",
+                "helpline": conversation.helpline,
+                "$or": [
+                    {"priority_rank": {"$gt": rank}},
+                    {"priority_rank": rank, "enqueued_at": {"$lt": at}},
+                    {"priority_rank": rank, "enqueued_at": at, "_id": {"$lt": conversation.id}},
+                ],
+            }
+        )
         return ahead + 1
 
     @translated
@@ -114,23 +132,33 @@ class MongoConversations(Conversations):
         return await self._claim(_queue_filter(helplines, teams, languages), operator_id, now, capacity)
 
     @translated
-    async def claim(self, conversation_id: str, operator_id: str, now: datetime,
-                    capacity: int | None = None) -> Conversation | None:
+    async def claim(
+        self, conversation_id: str, operator_id: str, now: datetime, capacity: int | None = None
+    ) -> Conversation | None:
         return await self._claim({"_id": conversation_id, "state": "waiting"}, operator_id, now, capacity)
 
-    async def _claim(self, query: dict[str, Any], operator_id: str, now: datetime,
-                     capacity: int | None) -> Conversation | None:
-        taking: dict[str, Any] = {"state": "with_operator", "operator_id": operator_id, "claimed_at": now,
-                                  "updated_at": now}
+    async def _claim(
+        self, query: dict[str, Any], operator_id: str, now: datetime, capacity: int | None
+    ) -> Conversation | None:
+        taking: dict[str, Any] = {
+            "state": "with_operator",
+            "operator_id": operator_id,
+            "claimed_at": now,
+            "updated_at": now,
+        }
         if capacity is None:
-            doc = await self.c.find_one_and_update(query, {"$set": taking, "$inc": {"version": 1}},
-                                                   sort=_QUEUE_ORDER, return_document=ReturnDocument.AFTER)
+            doc = await self.c.find_one_and_update(
+                query, {"$set": taking, "$inc": {"version": 1}}, sort=_QUEUE_ORDER, return_document=ReturnDocument.AFTER
+            )
             return conversation_from(doc) if doc else None
         for seat in await self._free_seats(operator_id, capacity):
             try:
                 doc = await self.c.find_one_and_update(
-                    query, {"$set": {**taking, "seat": seat}, "$inc": {"version": 1}},
-                    sort=_QUEUE_ORDER, return_document=ReturnDocument.AFTER)
+                    query,
+                    {"$set": {**taking, "seat": seat}, "$inc": {"version": 1}},
+                    sort=_QUEUE_ORDER,
+                    return_document=ReturnDocument.AFTER,
+                )
             except DuplicateKeyError:
                 continue  # a concurrent claim of the same operator took this place first
             return conversation_from(doc) if doc else None
@@ -145,16 +173,21 @@ class MongoConversations(Conversations):
                 held.add(doc["seat"])
             else:
                 await self.c.update_one(
-                    {"_id": doc["_id"], "seat": doc["seat"],
-                     "$or": [{"state": {"$ne": "with_operator"}}, {"operator_id": {"$ne": operator_id}}]},
-                    {"$unset": {"seat": ""}})
+                    {
+                        "_id": doc["_id"],
+                        "seat": doc["seat"],
+                        "$or": [{"state": {"$ne": "with_operator"}}, {"operator_id": {"$ne": operator_id}}],
+                    },
+                    {"$unset": {"seat": ""}},
+                )
         # chats without a place of this operator (handed over by a colleague) fill places too
         unseated = await self.c.count_documents({"operator_id": operator_id, "state": "with_operator"}) - len(held)
-        return [seat for seat in seats if seat not in held][max(0, unseated):]
+        return [seat for seat in seats if seat not in held][max(0, unseated) :]
 
     @translated
-    async def waiting(self, helplines: Sequence[str], limit: int = 200,
-                      priorities: Sequence[str] | None = None) -> list[Conversation]:
+    async def waiting(
+        self, helplines: Sequence[str], limit: int = 200, priorities: Sequence[str] | None = None
+    ) -> list[Conversation]:
         query = _queue_filter(helplines, None, None)
         if priorities is not None:
             query["priority"] = {"$in": list(priorities)}
@@ -169,22 +202,26 @@ class MongoConversations(Conversations):
     @translated
     async def with_operators(self, helplines: Sequence[str]) -> list[Conversation]:
         cursor = self.c.find({"state": "with_operator", "helpline": {"$in": list(helplines)}}).sort(
-            "claimed_at", ASCENDING)
+            "claimed_at", ASCENDING
+        )
         return [conversation_from(d) async for d in cursor]
 
     @translated
     async def queue_stats(self, helplines: Sequence[str]) -> QueueStats:
-        cursor = await self.c.aggregate([
-            {"$match": {"state": "waiting", "helpline": {"$in": list(helplines)}}},
-            {"$group": {"_id": "$priority", "n": {"$sum": 1}, "oldest": {"$min": "$enqueued_at"}}},
-        ])
+        cursor = await self.c.aggregate(
+            [
+                {"$match": {"state": "waiting", "helpline": {"$in": list(helplines)}}},
+                {"$group": {"_id": "$priority", "n": {"$sum": 1}, "oldest": {"$min": "$enqueued_at"}}},
+            ]
+        )
         rows = [d async for d in cursor]
         oldest = min((r["oldest"] for r in rows if r.get("oldest") is not None), default=None)
         return QueueStats({r["_id"] or "routine": r["n"] for r in rows}, oldest)
 
 
-def _queue_filter(helplines: Sequence[str], teams: Sequence[str] | None,
-                  languages: Sequence[str] | None) -> dict[str, Any]:
+def _queue_filter(
+    helplines: Sequence[str], teams: Sequence[str] | None, languages: Sequence[str] | None
+) -> dict[str, Any]:
     query: dict[str, Any] = {"state": "waiting", "helpline": {"$in": list(helplines)}}
     ands = []
     if teams is not None:

@@ -10,8 +10,15 @@ import functools
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from pymongo.errors import (AutoReconnect, ConnectionFailure, ExecutionTimeout, NetworkTimeout, OperationFailure,
-                            ServerSelectionTimeoutError, WriteConcernError)
+from pymongo.errors import (
+    AutoReconnect,
+    ConnectionFailure,
+    ExecutionTimeout,
+    NetworkTimeout,
+    OperationFailure,
+    ServerSelectionTimeoutError,
+    WriteConcernError,
+)
 
 from ..errors import StoreUnavailable
 
@@ -20,9 +27,24 @@ UNAVAILABLE = (ServerSelectionTimeoutError, ConnectionFailure, AutoReconnect, Ne
 
 #: Server error codes that mean "the database cannot take this now", not "this request is wrong":
 #: out of disk space, shutting down, no writable primary, interrupted, over a time limit.
-_UNAVAILABLE_CODES = frozenset({
-    6, 7, 50, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436, 14031,
-})
+_UNAVAILABLE_CODES = frozenset(
+    {
+        6,
+        7,
+        50,
+        89,
+        91,
+        189,
+        262,
+        9001,
+        10107,
+        11600,
+        11602,
+        13435,
+        13436,
+        14031,
+    }
+)
 
 
 def unavailable(exc: BaseException) -> bool:

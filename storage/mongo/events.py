@@ -75,8 +75,12 @@ class MongoEvents(Events):
         limit: int = 50,
         priorities: Sequence[str] | None = None,
     ) -> list[float]:
-        query: dict[str, Any] = {"helpline": helpline, "at": {"$gte": since}, "kind": "claimed",
-                                 "data.wait_seconds": {"$ne": None}}
+        query: dict[str, Any] = {
+            "helpline": helpline,
+            "at": {"$gte": since},
+            "kind": "claimed",
+            "data.wait_seconds": {"$ne": None},
+        }
         if priorities is not None:
             query["priority"] = {"$in": list(priorities)}
         cursor = self.c.find(query, {"data.wait_seconds": 1}).sort([("at", DESCENDING), ("_id", DESCENDING)])

@@ -14,8 +14,10 @@ from ..models import Feedback
 from ..port import FeedbackMarks
 from .errors import translated
 
-INDEXES = [IndexModel([("marked_at", ASCENDING)], name="marked_at"),
-           IndexModel([("conversation_id", ASCENDING)], name="conversation")]
+INDEXES = [
+    IndexModel([("marked_at", ASCENDING)], name="marked_at"),
+    IndexModel([("conversation_id", ASCENDING)], name="conversation"),
+]
 _ORDER = [("marked_at", ASCENDING), ("_id", ASCENDING)]
 
 
@@ -45,8 +47,7 @@ class MongoFeedback(FeedbackMarks):
         return [_feedback(d) async for d in self.c.find({"conversation_id": conversation_id}).sort(_ORDER)]
 
     @translated
-    async def since(self, since: datetime | None = None, *,
-                    helplines: Sequence[str] | None = None) -> list[Feedback]:
+    async def since(self, since: datetime | None = None, *, helplines: Sequence[str] | None = None) -> list[Feedback]:
         query: dict[str, Any] = {}
         if since is not None:
             query["marked_at"] = {"$gte": since}

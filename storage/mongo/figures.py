@@ -21,8 +21,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from ..figures import COUNTED_KINDS, PERCENTILES, WORK_KINDS, Period, Raw
 
-EVENT_INDEXES = [IndexModel([("helpline", ASCENDING), ("kind", ASCENDING), ("at", ASCENDING)],
-                            name="helpline_kind_at")]
+EVENT_INDEXES = [IndexModel([("helpline", ASCENDING), ("kind", ASCENDING), ("at", ASCENDING)], name="helpline_kind_at")]
 MESSAGE_INDEXES = [IndexModel([("helpline", ASCENDING), ("created_at", ASCENDING)], name="helpline_created")]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -32,8 +31,10 @@ def _local_ms(field: str, period: Period) -> Any:
     ms: Any = {"$subtract": [field, _EPOCH]}
     if len(offsets) == 1:
         return {"$add": [ms, offsets[0][1]]}
-    branches = [{"case": {"$lt": [field, start]}, "then": before}
-                for (start, _), (_, before) in zip(offsets[1:], offsets, strict=False)]
+    branches = [
+        {"case": {"$lt": [field, start]}, "then": before}
+        for (start, _), (_, before) in zip(offsets[1:], offsets, strict=False)
+    ]
     return {"$add": [ms, {"$switch": {"branches": branches, "default": offsets[-1][1]}}]}
 
 
@@ -57,53 +58,97 @@ async def compute(db: AsyncDatabase, period: Period) -> Raw:
     per_conversation = [
         {"$match": {**base, "conversation_id": {"$ne": None}}},
         {"$sort": {"at": 1}},
-        {"$group": {"_id": "$conversation_id", "channel": {"$max": "$channel"}, "first": {"$min": "$at"},
-                    "language": {"$last": "$language"}}},
-        {"$facet": {
-            "channel": [{"$group": {"_id": "$channel", "n": count}}],
-            "language": [{"$group": {"_id": "$language", "n": count}}],
-            "hour": [{"$group": {"_id": {"$floor": {"$divide": [_local_ms("$first", period), 3_600_000]}},
-                                 "n": count}}],
-        }},
+        {
+            "$group": {
+                "_id": "$conversation_id",
+                "channel": {"$max": "$channel"},
+                "first": {"$min": "$at"},
+                "language": {"$last": "$language"},
+            }
+        },
+        {
+            "$facet": {
+                "channel": [{"$group": {"_id": "$channel", "n": count}}],
+                "language": [{"$group": {"_id": "$language", "n": count}}],
+                "hour": [
+                    {"$group": {"_id": {"$floor": {"$divide": [_local_ms("$first", period), 3_600_000]}}, "n": count}}
+                ],
+            }
+        },
     ]
 
     def distinct_per(key: str, kind: str) -> list[dict[str, Any]]:
-        return [of(kind), {"$group": {"_id": {"k": key, "c": "$conversation_id"}}},
-                {"$group": {"_id": "$_id.k", "n": count}}]
+        return [
+            of(kind),
+            {"$group": {"_id": {"k": key, "c": "$conversation_id"}}},
+            {"$group": {"_id": "$_id.k", "n": count}},
+        ]
 
     def latest_answer(key: str) -> list[dict[str, Any]]:
-        return [of("profile_answered", **{f"data.{key}": {"$ne": None}}), {"$sort": {"at": 1}},
-                {"$group": {"_id": "$conversation_id", "answer": {"$last": f"$data.{key}"}}},
-                {"$group": {"_id": "$answer", "n": count}}]
+        return [
+            of("profile_answered", **{f"data.{key}": {"$ne": None}}),
+            {"$sort": {"at": 1}},
+            {"$group": {"_id": "$conversation_id", "answer": {"$last": f"$data.{key}"}}},
+            {"$group": {"_id": "$answer", "n": count}},
+        ]
 
     def percentiles(kind: str, key: str, **more: Any) -> list[dict[str, Any]]:
         field = f"$data.{key}"
-        ranks = {f"p{round(p * 100)}": {"$arrayElemAt": ["$v", {"$subtract": [
-            {"$max": [1, {"$ceil": {"$multiply": [p, {"$size": "$v"}]}}]}, 1]}]} for p in PERCENTILES}
-        return [of(kind, **{f"data.{key}": {"$ne": None}}, **more), {"$sort": {f"data.{key}": 1}},
-                {"$group": {"_id": None, "v": {"$push": field}}}, {"$project": {"_id": 0, **ranks}}]
+        ranks = {
+            f"p{round(p * 100)}": {
+                "$arrayElemAt": [
+                    "$v",
+                    {"$subtract": [{"$max": [1, {"$ceil": {"$multiply": [p, {"$size": "$v"}]}}]}, 1]},
+                ]
+            }
+            for p in PERCENTILES
+        }
+        return [
+            of(kind, **{f"data.{key}": {"$ne": None}}, **more),
+            {"$sort": {f"data.{key}": 1}},
+            {"$group": {"_id": None, "v": {"$push": field}}},
+            {"$project": {"_id": 0, **ranks}},
+        ]
 
     reports = [
         {"$match": {**base, "kind": {"$in": ["report_made", "report_outcome"]}}},
         {"$sort": {"at": 1}},
-        {"$group": {
-            "_id": "$data.report_id",
-            "made": {"$max": {"$cond": [{"$eq": ["$kind", "report_made"]}, 1, 0]}},
-            "district": {"$max": {"$cond": [{"$eq": ["$kind", "report_made"]}, "$data.district", None]}},
-            "about": {"$max": {"$cond": [{"$eq": ["$kind", "report_made"]}, "$data.about", None]}},
-            "outcomes": {"$push": {"$cond": [{"$eq": ["$kind", "report_outcome"]}, "$data.outcome", "$$REMOVE"]}},
-        }},
+        {
+            "$group": {
+                "_id": "$data.report_id",
+                "made": {"$max": {"$cond": [{"$eq": ["$kind", "report_made"]}, 1, 0]}},
+                "district": {"$max": {"$cond": [{"$eq": ["$kind", "report_made"]}, "$data.district", None]}},
+                "about": {"$max": {"$cond": [{"$eq": ["$kind", "report_made"]}, "$data.about", None]}},
+                "outcomes": {"$push": {"$cond": [{"$eq": ["$kind", "report_outcome"]}, "$data.outcome", "$$REMOVE"]}},
+            }
+        },
         {"$match": {"made": 1}},
         {"$project": {"district": 1, "about": 1, "outcome": {"$arrayElemAt": ["$outcomes", -1]}}},
         {"$facet": {name: [{"$group": {"_id": f"${name}", "n": count}}] for name in ("district", "about", "outcome")}},
     ]
-    mmatch: dict[str, Any] = {"helpline": period.helpline, "created_at": {"$gte": period.since, "$lt": period.until},
-                              "direction": {"$in": ["in", "out"]}}
+    mmatch: dict[str, Any] = {
+        "helpline": period.helpline,
+        "created_at": {"$gte": period.since, "$lt": period.until},
+        "direction": {"$in": ["in", "out"]},
+    }
     if period.channel is not None:
         mmatch["channel"] = period.channel
 
-    (conv, kinds, crises, intent, wrapup, outcomes, age, gender, wait, first, report, work,
-     message) = await asyncio.gather(
+    (
+        conv,
+        kinds,
+        crises,
+        intent,
+        wrapup,
+        outcomes,
+        age,
+        gender,
+        wait,
+        first,
+        report,
+        work,
+        message,
+    ) = await asyncio.gather(
         run(events, per_conversation),
         run(events, [of({"$in": list(COUNTED_KINDS)}), {"$group": {"_id": "$kind", "n": count}}]),
         run(events, [of("crisis_detected"), {"$group": {"_id": "$conversation_id"}}, {"$count": "n"}]),
@@ -115,8 +160,10 @@ async def compute(db: AsyncDatabase, period: Period) -> Raw:
         run(events, percentiles("claimed", "wait_seconds")),
         run(events, percentiles("operator_reply", "first_response_seconds", **{"data.first": True})),
         run(events, reports),
-        run(events, [of({"$in": list(WORK_KINDS)}),
-                     {"$group": {"_id": {"k": "$kind", "o": "$data.operator"}, "n": count}}]),
+        run(
+            events,
+            [of({"$in": list(WORK_KINDS)}), {"$group": {"_id": {"k": "$kind", "o": "$data.operator"}, "n": count}}],
+        ),
         run(messages, [{"$match": mmatch}, {"$group": {"_id": "$direction", "n": count}}]),
     )
     facets = conv[0] if conv else {"channel": [], "language": [], "hour": []}
@@ -127,9 +174,13 @@ async def compute(db: AsyncDatabase, period: Period) -> Raw:
         conversations_by_local_hour={int(k): n for k, n in grouped(facets["hour"]).items()},
         kinds=grouped(kinds),
         crises=crises[0]["n"] if crises else 0,
-        intent=grouped(intent), wrapup=grouped(wrapup), outcomes=grouped(outcomes),
-        age_group=grouped(age), gender=grouped(gender),
-        wait=wait[0] if wait else {}, first_response=first[0] if first else {},
+        intent=grouped(intent),
+        wrapup=grouped(wrapup),
+        outcomes=grouped(outcomes),
+        age_group=grouped(age),
+        gender=grouped(gender),
+        wait=wait[0] if wait else {},
+        first_response=first[0] if first else {},
         reports_by_district=grouped(report_facets["district"]),
         reports_by_about=grouped(report_facets["about"]),
         reports_by_outcome=grouped(report_facets["outcome"]),

@@ -25,8 +25,11 @@ INDEXES = [
     IndexModel([("channel", ASCENDING), ("platform_id", ASCENDING)], unique=True, name=DEDUP_INDEX),
     IndexModel([("conversation_id", ASCENDING), ("seq", ASCENDING)], name="conversation"),
     IndexModel([("reply_to", ASCENDING)], name="reply_to", sparse=True),
-    IndexModel([("delivery", ASCENDING), ("channel", ASCENDING), ("deliver_after", ASCENDING),
-                ("seq", ASCENDING)], name="outbox", sparse=True),
+    IndexModel(
+        [("delivery", ASCENDING), ("channel", ASCENDING), ("deliver_after", ASCENDING), ("seq", ASCENDING)],
+        name="outbox",
+        sparse=True,
+    ),
 ]
 
 _DUPLICATE_KEY = 11000
@@ -93,8 +96,9 @@ def _missing_index(exc: OperationFailure) -> bool:
     return exc.code == _BAD_VALUE and "hint" in str(exc).lower()
 
 
-async def insert_inbound(collection: AsyncCollection, message: Message, ids: PlatformIds,
-                         ensure_indexes: EnsureIndexes) -> None:
+async def insert_inbound(
+    collection: AsyncCollection, message: Message, ids: PlatformIds, ensure_indexes: EnsureIndexes
+) -> None:
     """Insert the inbound of a turn, or raise Duplicate for another copy of it."""
     try:
         doc = await insert_once(collection, message_doc(message, ids), ensure_indexes)
@@ -133,8 +137,9 @@ class MongoMessages(Messages):
         return message_from(doc) if doc else None
 
     @translated
-    async def history(self, conversation_id: str, limit: int | None = None, *,
-                      include_notes: bool = False) -> list[Message]:
+    async def history(
+        self, conversation_id: str, limit: int | None = None, *, include_notes: bool = False
+    ) -> list[Message]:
         query: dict = {"conversation_id": conversation_id}
         if not include_notes:
             query["direction"] = {"$ne": _NOTE}
@@ -157,8 +162,9 @@ class MongoMessages(Messages):
         return await self.c.count_documents(query)
 
     @translated
-    async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int, *,
-                            per_conversation: int | None = None) -> list[Message]:
+    async def lease_pending(
+        self, channel: str, now: datetime, lease: timedelta, limit: int, *, per_conversation: int | None = None
+    ) -> list[Message]:
         # Per conversation: lease its oldest pending message atomically (the race
         # is decided there), then the next of that conversation's due messages.
         # Another sender skips a conversation whose oldest pending message it
@@ -177,12 +183,14 @@ class MongoMessages(Messages):
             if conversation in seen:
                 continue
             seen.add(conversation)
-            earlier = await self.c.find_one({**pending, "conversation_id": conversation,
-                                             "seq": {"$lt": candidate["seq"]}}, {"_id": 1})
+            earlier = await self.c.find_one(
+                {**pending, "conversation_id": conversation, "seq": {"$lt": candidate["seq"]}}, {"_id": 1}
+            )
             if earlier is not None:
                 continue  # someone else holds the head of this conversation
-            head = await self.c.find_one_and_update({**due, "_id": candidate["_id"]}, update,
-                                                    return_document=ReturnDocument.AFTER)
+            head = await self.c.find_one_and_update(
+                {**due, "_id": candidate["_id"]}, update, return_document=ReturnDocument.AFTER
+            )
             if head is None:
                 continue  # another sender was quicker
             leased.append(message_from(head))
@@ -197,22 +205,25 @@ class MongoMessages(Messages):
             ids = [d["_id"] for d in await followers.to_list() if _is_due(d, now)]
             if ids:
                 await self.c.update_many({"_id": {"$in": ids}, **due}, update)
-                leased.extend([message_from(d) async for d in self.c.find({"_id": {"$in": ids},
-                                                                            "lease_owner": self.owner})])
+                leased.extend(
+                    [message_from(d) async for d in self.c.find({"_id": {"$in": ids}, "lease_owner": self.owner})]
+                )
         return sorted(leased, key=lambda m: m.seq)
 
     @translated
     async def renew_leases(self, channel: str, until: datetime) -> int:
         result = await self.c.update_many(
             {"delivery": Delivery.PENDING.value, "channel": channel, "lease_owner": self.owner},
-            {"$set": {"deliver_after": until}})
+            {"$set": {"deliver_after": until}},
+        )
         return result.modified_count
 
     @translated
     async def release_leases(self, channel: str) -> int:
         result = await self.c.update_many(
             {"delivery": Delivery.PENDING.value, "channel": channel, "lease_owner": self.owner},
-            {"$set": {"deliver_after": None, "lease_owner": None}, "$inc": {"attempts": -1}})
+            {"$set": {"deliver_after": None, "lease_owner": None}, "$inc": {"attempts": -1}},
+        )
         return result.modified_count
 
     async def take_over_leases(self, channel: str) -> int:
@@ -221,35 +232,49 @@ class MongoMessages(Messages):
     @translated
     async def leases(self, channel: str, now: datetime) -> dict[str, int]:
         held: dict[str, int] = {}
-        async for doc in self.c.find({"delivery": Delivery.PENDING.value, "channel": channel,
-                                      "lease_owner": {"$ne": None}, "deliver_after": {"$gt": now}},
-                                     {"lease_owner": 1}):
+        async for doc in self.c.find(
+            {
+                "delivery": Delivery.PENDING.value,
+                "channel": channel,
+                "lease_owner": {"$ne": None},
+                "deliver_after": {"$gt": now},
+            },
+            {"lease_owner": 1},
+        ):
             held[doc["lease_owner"]] = held.get(doc["lease_owner"], 0) + 1
         return held
 
     @translated
     async def mark_sent(self, message_id: str) -> None:
-        await self.c.update_one({"_id": message_id},
-                                {"$set": {"delivery": Delivery.SENT.value, "deliver_after": None,
-                                          "lease_owner": None, "sealed": None}})
+        await self.c.update_one(
+            {"_id": message_id},
+            {"$set": {"delivery": Delivery.SENT.value, "deliver_after": None, "lease_owner": None, "sealed": None}},
+        )
 
     @translated
     async def mark_failed(self, message_id: str) -> None:
-        await self.c.update_one({"_id": message_id},
-                                {"$set": {"delivery": Delivery.FAILED.value, "deliver_after": None,
-                                          "lease_owner": None, "sealed": None}})
+        await self.c.update_one(
+            {"_id": message_id},
+            {"$set": {"delivery": Delivery.FAILED.value, "deliver_after": None, "lease_owner": None, "sealed": None}},
+        )
 
     @translated
     async def retry_at(self, message_id: str, when: datetime) -> None:
         doc = await self.c.find_one({"_id": message_id}, {"conversation_id": 1, "channel": 1, "seq": 1})
         if doc is None:
             return
-        await self.c.update_one({"_id": message_id, "delivery": Delivery.PENDING.value},
-                                {"$set": {"deliver_after": when, "lease_owner": None}})
+        await self.c.update_one(
+            {"_id": message_id, "delivery": Delivery.PENDING.value},
+            {"$set": {"deliver_after": when, "lease_owner": None}},
+        )
         await self.c.update_many(
-            {"delivery": Delivery.PENDING.value, "conversation_id": doc["conversation_id"],
-             "channel": doc["channel"], "seq": {"$gt": doc["seq"]},
-             "$or": [{"deliver_after": None}, {"deliver_after": {"$lt": when}}]},
+            {
+                "delivery": Delivery.PENDING.value,
+                "conversation_id": doc["conversation_id"],
+                "channel": doc["channel"],
+                "seq": {"$gt": doc["seq"]},
+                "$or": [{"deliver_after": None}, {"deliver_after": {"$lt": when}}],
+            },
             {"$set": {"deliver_after": when, "lease_owner": None}},
         )
 

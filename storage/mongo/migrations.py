@@ -38,8 +38,9 @@ async def _hash_platform_ids(db: AsyncDatabase, ids: PlatformIds) -> None:
     only if it still holds the clear id it was read with.
     """
     messages = db["messages"]
-    async for doc in messages.find({"platform_id": {"$type": "string"}},
-                                   {"_id": 1, "platform_id": 1, "channel": 1, "direction": 1}):
+    async for doc in messages.find(
+        {"platform_id": {"$type": "string"}}, {"_id": 1, "platform_id": 1, "channel": 1, "direction": 1}
+    ):
         clear = doc["platform_id"]
         if clear.startswith(LOCAL_PREFIX) or HASHED_PLATFORM_ID.fullmatch(clear):
             continue
@@ -66,7 +67,8 @@ async def migrate(db: AsyncDatabase, ids: PlatformIds) -> list[str]:
     if current > SCHEMA_VERSION:
         raise ConfigurationError(
             f"this MongoDB database was written by a newer vikno (schema {current} > {SCHEMA_VERSION}); "
-            "upgrade vikno or point VIKNO_MONGODB_DATABASE elsewhere")
+            "upgrade vikno or point VIKNO_MONGODB_DATABASE elsewhere"
+        )
     done = []
     for migration in MIGRATIONS:
         if migration.version <= current:

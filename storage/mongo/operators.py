@@ -17,11 +17,15 @@ from .errors import translated
 #: The collection whose open chats fill an operator's seats (the store names it so, store.py).
 CONVERSATIONS = "conversations"
 OPERATOR_INDEXES = [IndexModel([("login", ASCENDING)], unique=True, name="login")]
-SESSION_INDEXES = [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="ttl"),
-                   IndexModel([("operator_id", ASCENDING)], name="operator")]
+SESSION_INDEXES = [
+    IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="ttl"),
+    IndexModel([("operator_id", ASCENDING)], name="operator"),
+]
 #: Attempts nobody repeated for a day are dropped by MongoDB itself (the console forgets them much sooner).
-ATTEMPT_INDEXES = [IndexModel([("last_at", ASCENDING)], expireAfterSeconds=24 * 3600, name="ttl"),
-                   IndexModel([("login_key", ASCENDING)], name="login")]
+ATTEMPT_INDEXES = [
+    IndexModel([("last_at", ASCENDING)], expireAfterSeconds=24 * 3600, name="ttl"),
+    IndexModel([("login_key", ASCENDING)], name="login"),
+]
 
 
 def _doc(o: Operator) -> dict:
@@ -68,31 +72,48 @@ class MongoOperators(Operators):
         return [_operator(d) async for d in self.c.find({}).sort("login", ASCENDING)]
 
     @translated
-    async def count_available(self, helpline: str, *, seen_since: datetime, team: str | None = None,
-                              language: str | None = None) -> int:
+    async def count_available(
+        self, helpline: str, *, seen_since: datetime, team: str | None = None, language: str | None = None
+    ) -> int:
         admitted = [_admits("helplines", helpline)]
         if team is not None:
             admitted.append(_admits("teams", team))
         if language is not None:
             admitted.append(_admits("languages", language))
-        cursor = await self.c.aggregate([
-            {"$match": {"presence": "online", "last_seen_at": {"$gte": seen_since}, "disabled": {"$ne": True},
-                        "$and": admitted}},
-            # a free seat: fewer open chats than the capacity (what the claim allows, conversations.py),
-            # counted by the database from the conversations' operator index
-            {"$lookup": {"from": CONVERSATIONS, "localField": "_id", "foreignField": "operator_id",
-                         "pipeline": [{"$match": {"state": "with_operator"}}, {"$project": {"_id": 1}}],
-                         "as": "open_chats"}},
-            {"$match": {"$expr": {"$lt": [{"$size": "$open_chats"}, "$capacity"]}}},
-            {"$count": "n"},
-        ])
+        cursor = await self.c.aggregate(
+            [
+                {
+                    "$match": {
+                        "presence": "online",
+                        "last_seen_at": {"$gte": seen_since},
+                        "disabled": {"$ne": True},
+                        "$and": admitted,
+                    }
+                },
+                # a free seat: fewer open chats than the capacity (what the claim allows, conversations.py),
+                # counted by the database from the conversations' operator index
+                {
+                    "$lookup": {
+                        "from": CONVERSATIONS,
+                        "localField": "_id",
+                        "foreignField": "operator_id",
+                        "pipeline": [{"$match": {"state": "with_operator"}}, {"$project": {"_id": 1}}],
+                        "as": "open_chats",
+                    }
+                },
+                {"$match": {"$expr": {"$lt": [{"$size": "$open_chats"}, "$capacity"]}}},
+                {"$count": "n"},
+            ]
+        )
         counted = [d async for d in cursor]
         return int(counted[0]["n"]) if counted else 0
 
     @translated
     async def seen(self, operator_id: str, at: datetime) -> None:
-        await self.c.update_one({"_id": operator_id, "$or": [{"last_seen_at": None}, {"last_seen_at": {"$lt": at}}]},
-                                {"$set": {"last_seen_at": at}})
+        await self.c.update_one(
+            {"_id": operator_id, "$or": [{"last_seen_at": None}, {"last_seen_at": {"$lt": at}}]},
+            {"$set": {"last_seen_at": at}},
+        )
 
     async def delete(self, operator_id: str) -> bool:
         return (await self.c.delete_one({"_id": operator_id})).deleted_count == 1
@@ -153,8 +174,11 @@ class MongoLoginAttempts(LoginAttempts):
         # Once any attempt has refreshed last_at, no later reset can match, so no attempt is lost.
         await self.c.update_one({"_id": key, "last_at": {"$lt": now - forget_after}}, {"$set": {"n": 0}})
         doc = await self.c.find_one_and_update(
-            {"_id": key}, {"$inc": {"n": 1}, "$set": {"last_at": now, "login_key": login_key}},
-            upsert=True, return_document=ReturnDocument.AFTER)
+            {"_id": key},
+            {"$inc": {"n": 1}, "$set": {"last_at": now, "login_key": login_key}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
         return int(doc["n"]) if doc is not None else 1  # an upsert returning AFTER always has the document
 
     @translated

@@ -15,8 +15,10 @@ from ..models import Report
 from ..port import Reports
 from .errors import translated
 
-INDEXES = [IndexModel([("code_hash", ASCENDING)], name="code_hash", unique=True),
-           IndexModel([("conversation_id", ASCENDING)], name="conversation")]
+INDEXES = [
+    IndexModel([("code_hash", ASCENDING)], name="code_hash", unique=True),
+    IndexModel([("conversation_id", ASCENDING)], name="conversation"),
+]
 
 
 def _doc(r: Report) -> dict[str, Any]:
@@ -59,13 +61,22 @@ class MongoReports(Reports):
 
     @translated
     async def add_information(self, report_id: str, addition: dict[str, Any], now: datetime) -> Report | None:
-        return _report(await self.c.find_one_and_update(
-            {"_id": report_id}, {"$push": {"additions": addition}, "$set": {"updated_at": now}},
-            return_document=ReturnDocument.AFTER))
+        return _report(
+            await self.c.find_one_and_update(
+                {"_id": report_id},
+                {"$push": {"additions": addition}, "$set": {"updated_at": now}},
+                return_document=ReturnDocument.AFTER,
+            )
+        )
 
     @translated
-    async def record_outcome(self, report_id: str, outcome: dict[str, Any], status: str,
-                             now: datetime) -> Report | None:
-        return _report(await self.c.find_one_and_update(
-            {"_id": report_id}, {"$push": {"outcomes": outcome}, "$set": {"status": status, "updated_at": now}},
-            return_document=ReturnDocument.AFTER))
+    async def record_outcome(
+        self, report_id: str, outcome: dict[str, Any], status: str, now: datetime
+    ) -> Report | None:
+        return _report(
+            await self.c.find_one_and_update(
+                {"_id": report_id},
+                {"$push": {"outcomes": outcome}, "$set": {"status": status, "updated_at": now}},
+                return_document=ReturnDocument.AFTER,
+            )
+        )

@@ -53,8 +53,15 @@ class MongoStore(Store):
     kind = "mongodb"
     schema_version = migrations.SCHEMA_VERSION
 
-    def __init__(self, uri: str, database: str | None = None, *, secret: bytes, timeout_ms: int = 5000,
-                 index_check_seconds: float = INDEX_CHECK_SECONDS) -> None:
+    def __init__(
+        self,
+        uri: str,
+        database: str | None = None,
+        *,
+        secret: bytes,
+        timeout_ms: int = 5000,
+        index_check_seconds: float = INDEX_CHECK_SECONDS,
+    ) -> None:
         """``secret``: the deployment's secret key (platform ids are stored keyed-hashed with it)."""
         self._ids = PlatformIds(secret)
         self.writes = WriteHealth()
@@ -64,8 +71,12 @@ class MongoStore(Store):
         self._indexing: asyncio.Lock | None = None
         try:
             self.client: AsyncMongoClient = AsyncMongoClient(
-                uri, tz_aware=True, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms,
-                appname="vikno", event_listeners=[WriteWatcher(self.writes), ReconnectWatcher(self._indexes_due)],
+                uri,
+                tz_aware=True,
+                serverSelectionTimeoutMS=timeout_ms,
+                connectTimeoutMS=timeout_ms,
+                appname="vikno",
+                event_listeners=[WriteWatcher(self.writes), ReconnectWatcher(self._indexes_due)],
             )
         except (InvalidURI, DriverConfigurationError, ValueError) as exc:
             raise ConfigurationError(f"MONGODB_URI is not a valid MongoDB URI: {exc}") from exc
@@ -115,7 +126,8 @@ class MongoStore(Store):
                     raise ConfigurationError(
                         f"MongoDB cannot build the unique indexes of {self.db.name}.{collection}: it holds "
                         f"duplicates, written while the indexes were missing ({why}); remove the duplicate "
-                        f"documents of {collection} (keep the oldest of each), then start vikno again") from exc
+                        f"documents of {collection} (keep the oldest of each), then start vikno again"
+                    ) from exc
             self._indexes_checked = time.monotonic()
 
     async def _ensure_indexes_now(self) -> bool:
@@ -160,8 +172,12 @@ class MongoStore(Store):
     ) -> Conversation:
         await self._indexes_if_due()  # now and then: a database recreated meanwhile gets all its indexes back
         if inbound is not None:
-            await messages.insert_inbound(self.db["messages"], inbound, self._ids,  # the de-duplication point
-                                          self._ensure_indexes_now)
+            await messages.insert_inbound(
+                self.db["messages"],
+                inbound,
+                self._ids,  # the de-duplication point
+                self._ensure_indexes_now,
+            )
         await self.conversations.save(conversation)  # the commit point of the step
         await messages.insert_ignoring_duplicates(self.db["messages"], list(replies), self._ids)
         await events.insert_ignoring_duplicates(self.db["events"], list(events_))
@@ -184,8 +200,9 @@ class MongoStore(Store):
                 raise
             async for doc in conversations_.find({"helpline": old}, {"_id": 1}):
                 try:
-                    moved += (await conversations_.update_one({"_id": doc["_id"]},
-                                                              {"$set": {"helpline": new}})).modified_count
+                    moved += (
+                        await conversations_.update_one({"_id": doc["_id"]}, {"$set": {"helpline": new}})
+                    ).modified_count
                 except OperationFailure as one:
                     if one.code != _DUPLICATE_KEY:
                         raise
@@ -193,16 +210,20 @@ class MongoStore(Store):
             moved += (await self.db[name].update_many({"helpline": old}, {"$set": {"helpline": new}})).modified_count
         async for doc in self.db["operators"].find({"helplines": old}, {"helplines": 1}):
             helplines = list(dict.fromkeys(new if h == old else h for h in doc["helplines"]))
-            moved += (await self.db["operators"].update_one({"_id": doc["_id"]},
-                                                            {"$set": {"helplines": helplines}})).modified_count
+            moved += (
+                await self.db["operators"].update_one({"_id": doc["_id"]}, {"$set": {"helplines": helplines}})
+            ).modified_count
         return moved
 
     @translated
-    async def insert_records(self, conversations_: Sequence[Conversation], messages_: Sequence[Message],
-                             events_: Sequence[Event]) -> None:
-        for name, docs in (("conversations", [conversation_doc(c) for c in conversations_]),
-                           ("messages", [message_doc(m, self._ids) for m in messages_]),
-                           ("events", [event_doc(e) for e in events_])):
+    async def insert_records(
+        self, conversations_: Sequence[Conversation], messages_: Sequence[Message], events_: Sequence[Event]
+    ) -> None:
+        for name, docs in (
+            ("conversations", [conversation_doc(c) for c in conversations_]),
+            ("messages", [message_doc(m, self._ids) for m in messages_]),
+            ("events", [event_doc(e) for e in events_]),
+        ):
             if not docs:
                 continue
             try:

@@ -65,8 +65,7 @@ def summary(path: Path) -> Summary:
             problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
             if problems != ["ok"]:
                 raise StoreDamaged(f"{path} is damaged ({'; '.join(problems[:3])}); use another backup")
-            return Summary(version(conn), {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                                           for t in COUNTED})
+            return Summary(version(conn), {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED})
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -112,8 +111,10 @@ def restore(source: Path, database: Path, *, keep_replaced_as: str) -> Summary:
     """
     found = summary(source)
     if found.schema_version > SCHEMA_VERSION:
-        raise ConfigurationError(f"{source} was written by a newer vikno (schema {found.schema_version} > "
-                                 f"{SCHEMA_VERSION}); restore it with that vikno")
+        raise ConfigurationError(
+            f"{source} was written by a newer vikno (schema {found.schema_version} > "
+            f"{SCHEMA_VERSION}); restore it with that vikno"
+        )
     incoming = database.with_name(f".{database.name}.restoring")
     try:
         _copy(source, incoming)

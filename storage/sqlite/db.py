@@ -40,8 +40,9 @@ WriterKind = Literal["process", "thread"]
 class _Job:
     __slots__ = ("fn", "args", "loop", "future", "result", "error")
 
-    def __init__(self, fn: Callable[..., Any], args: tuple, loop: asyncio.AbstractEventLoop,
-                 future: asyncio.Future[Any]) -> None:
+    def __init__(
+        self, fn: Callable[..., Any], args: tuple, loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any]
+    ) -> None:
         self.fn = fn
         self.args = args
         self.loop = loop
@@ -65,8 +66,9 @@ def _deliver_all(jobs: list[_Job]) -> None:
 
 
 class SqliteDatabase:
-    def __init__(self, path: Path, init: Callable[[sqlite3.Connection], Any], *,
-                 writer: WriterKind = "process") -> None:
+    def __init__(
+        self, path: Path, init: Callable[[sqlite3.Connection], Any], *, writer: WriterKind = "process"
+    ) -> None:
         self.path = path
         self.init = init
         self.writer_kind = writer
@@ -189,8 +191,7 @@ class SqliteDatabase:
     # --- the reader thread -------------------------------------------------------
 
     def _read_main(self) -> None:
-        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
-                               check_same_thread=False)
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA busy_timeout=5000")
         conn.execute("PRAGMA cache_size=-32000")
@@ -218,8 +219,7 @@ class SqliteDatabase:
     async def _start_thread(self) -> None:
         loop = asyncio.get_running_loop()
         ready: asyncio.Future[None] = loop.create_future()
-        self._thread = threading.Thread(target=self._write_main, args=(loop, ready), name="vikno-sqlite",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._write_main, args=(loop, ready), name="vikno-sqlite", daemon=True)
         self._thread.start()
         try:
             await ready

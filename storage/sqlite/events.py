@@ -18,8 +18,18 @@ _INSERT = (
 
 
 def to_row(e: Event) -> tuple:
-    return (e.id, e.helpline, e.kind, e.conversation_id, e.channel, e.language, e.topic, e.priority,
-            dumps(e.data), ts(e.at))
+    return (
+        e.id,
+        e.helpline,
+        e.kind,
+        e.conversation_id,
+        e.channel,
+        e.language,
+        e.topic,
+        e.priority,
+        dumps(e.data),
+        ts(e.at),
+    )
 
 
 def insert_in(conn: sqlite3.Connection, rows: list[tuple]) -> None:
@@ -74,9 +84,11 @@ class SqliteEvents(Events):
         limit: int = 50,
         priorities: Sequence[str] | None = None,
     ) -> list[float]:
-        sql = ("SELECT json_extract(data, '$.wait_seconds') FROM events "
-               "WHERE helpline = ? AND at >= ? AND kind = 'claimed' "
-               "AND json_extract(data, '$.wait_seconds') IS NOT NULL")
+        sql = (
+            "SELECT json_extract(data, '$.wait_seconds') FROM events "
+            "WHERE helpline = ? AND at >= ? AND kind = 'claimed' "
+            "AND json_extract(data, '$.wait_seconds') IS NOT NULL"
+        )
         args: list = [helpline, ts(since)]
         if priorities is not None:
             sql += f" AND priority IN ({', '.join('?' * len(priorities))})"

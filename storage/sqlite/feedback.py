@@ -25,15 +25,33 @@ _UPSERT = (
 
 
 def _row(f: Feedback) -> tuple:
-    return (f.message_id, f.conversation_id, f.helpline, f.text, f.language, f.label, f.level, dumps(f.reasons),
-            f.operator_id, ts(f.marked_at))
+    return (
+        f.message_id,
+        f.conversation_id,
+        f.helpline,
+        f.text,
+        f.language,
+        f.label,
+        f.level,
+        dumps(f.reasons),
+        f.operator_id,
+        ts(f.marked_at),
+    )
 
 
 def _feedback(r: sqlite3.Row) -> Feedback:
-    return Feedback(message_id=r["message_id"], conversation_id=r["conversation_id"], helpline=r["helpline"],
-                    text=r["text"], language=r["language"], label=r["label"], level=r["level"],
-                    reasons=loads(r["reasons"]) or [], operator_id=r["operator_id"],
-                    marked_at=dt(r["marked_at"]))
+    return Feedback(
+        message_id=r["message_id"],
+        conversation_id=r["conversation_id"],
+        helpline=r["helpline"],
+        text=r["text"],
+        language=r["language"],
+        label=r["label"],
+        level=r["level"],
+        reasons=loads(r["reasons"]) or [],
+        operator_id=r["operator_id"],
+        marked_at=dt(r["marked_at"]),
+    )
 
 
 class SqliteFeedback(FeedbackMarks):
@@ -46,13 +64,17 @@ class SqliteFeedback(FeedbackMarks):
 
     async def of_conversation(self, conversation_id: str) -> list[Feedback]:
         def q(conn: sqlite3.Connection) -> list[Feedback]:
-            return [_feedback(r) for r in conn.execute(
-                "SELECT * FROM feedback WHERE conversation_id = ? ORDER BY marked_at, message_id", (conversation_id,))]
+            return [
+                _feedback(r)
+                for r in conn.execute(
+                    "SELECT * FROM feedback WHERE conversation_id = ? ORDER BY marked_at, message_id",
+                    (conversation_id,),
+                )
+            ]
 
         return await self._db.read(q)
 
-    async def since(self, since: datetime | None = None, *,
-                    helplines: Sequence[str] | None = None) -> list[Feedback]:
+    async def since(self, since: datetime | None = None, *, helplines: Sequence[str] | None = None) -> list[Feedback]:
         where, args = [], []
         if since is not None:
             where.append("marked_at >= ?")

@@ -93,7 +93,9 @@ def per_conversation(conn: sqlite3.Connection, period: Period, raw: Raw) -> None
         f"SELECT conversation_id, nullif(channel, {tallies.NONE}) AS channel, first_at, last_key "
         "FROM figures_conversation_days WHERE",
         f"SELECT conversation_id, channel, at AS first_at, {tallies.language_key('')} AS last_key FROM events "
-        "INDEXED BY events_helpline_at_conversation WHERE conversation_id IS NOT NULL AND", "at")
+        "INDEXED BY events_helpline_at_conversation WHERE conversation_id IS NOT NULL AND",
+        "at",
+    )
     found = conn.execute(
         f"""WITH c AS MATERIALIZED (
                 SELECT conversation_id, max(channel) AS channel, min(first_at) AS first_at,
@@ -102,7 +104,8 @@ def per_conversation(conn: sqlite3.Connection, period: Period, raw: Raw) -> None
             SELECT 'channel', channel, count(*) FROM c GROUP BY channel
             UNION ALL SELECT 'language', language, count(*) FROM c GROUP BY language
             UNION ALL SELECT 'hour', {local} / 3600000, count(*) FROM c GROUP BY 2""",
-        [*args, *local_args]).fetchall()
+        [*args, *local_args],
+    ).fetchall()
     for group, key, n in found:
         if group == "channel":
             raw.conversations_by_channel[key] = n
@@ -110,20 +113,26 @@ def per_conversation(conn: sqlite3.Connection, period: Period, raw: Raw) -> None
             raw.conversations_by_language[key or None] = n
         else:
             raw.conversations_by_local_hour[int(key)] = n
-    raw.crises = conn.execute(f"SELECT count(DISTINCT conversation_id) FROM events "
-                              f"WHERE {_of_kind('crisis_detected', where)}", base).fetchone()[0]
+    raw.crises = conn.execute(
+        f"SELECT count(DISTINCT conversation_id) FROM events WHERE {_of_kind('crisis_detected', where)}", base
+    ).fetchone()[0]
 
 
 def counts(conn: sqlite3.Connection, period: Period, raw: Raw) -> None:
     """Events by kind, operators' work, wrap-ups and messages in and out: sums of the per-day tallies."""
     none = tallies.NONE
     parts, args = _tallied(
-        period, "SELECT kind, operator, category, outcome, n FROM figures_event_days WHERE",
+        period,
+        "SELECT kind, operator, category, outcome, n FROM figures_event_days WHERE",
         f"SELECT kind, {tallies.operator('')} AS operator, {tallies.closed_field('', 'category')} AS category, "
-        f"{tallies.closed_field('', 'outcome')} AS outcome, 1 AS n FROM events WHERE", "at")
+        f"{tallies.closed_field('', 'outcome')} AS outcome, 1 AS n FROM events WHERE",
+        "at",
+    )
     for kind, operator, category, outcome, n in conn.execute(
-            f"SELECT kind, nullif(operator, {none}), nullif(category, {none}), nullif(outcome, {none}), sum(n) "
-            f"FROM ({parts}) GROUP BY 1, 2, 3, 4", args):
+        f"SELECT kind, nullif(operator, {none}), nullif(category, {none}), nullif(outcome, {none}), sum(n) "
+        f"FROM ({parts}) GROUP BY 1, 2, 3, 4",
+        args,
+    ):
         if kind in COUNTED_KINDS:
             raw.kinds[kind] = raw.kinds.get(kind, 0) + n
         if kind in WORK_KINDS:
@@ -132,15 +141,20 @@ def counts(conn: sqlite3.Connection, period: Period, raw: Raw) -> None:
             raw.wrapup[category] = raw.wrapup.get(category, 0) + n
             raw.outcomes[outcome] = raw.outcomes.get(outcome, 0) + n
     parts, args = _tallied(
-        period, "SELECT direction, n FROM figures_message_days WHERE",
-        "SELECT direction, 1 AS n FROM messages WHERE direction IN ('in', 'out') AND", "created_at")
+        period,
+        "SELECT direction, n FROM figures_message_days WHERE",
+        "SELECT direction, 1 AS n FROM messages WHERE direction IN ('in', 'out') AND",
+        "created_at",
+    )
     raw.messages = dict(conn.execute(f"SELECT direction, sum(n) FROM ({parts}) GROUP BY direction", args).fetchall())
 
 
 def _values(period: Period, kind: str, columns: str) -> tuple[str, list[Any]]:
     """The period's rows of ``kind`` in ``figures_event_values`` (storage/sqlite/tallies.py)."""
-    sql = (f"SELECT {columns} FROM figures_event_values "
-           f"WHERE helpline = ? AND kind = '{kind}' AND at >= ? AND at < ?")  # kinds: constants, never input
+    sql = (
+        f"SELECT {columns} FROM figures_event_values "
+        f"WHERE helpline = ? AND kind = '{kind}' AND at >= ? AND at < ?"
+    )  # kinds: constants, never input
     args: list[Any] = [period.helpline, ts(period.since), ts(period.until)]
     if period.channel is not None:
         sql += " AND channel = ?"
@@ -159,11 +173,15 @@ def topics_and_the_rest(conn: sqlite3.Connection, period: Period, raw: Raw) -> N
     where, base = _filters(period)
     sql, args = _values(period, "topic_answered", "a, count(DISTINCT conversation_id)")
     raw.intent = dict(conn.execute(f"{sql} GROUP BY a", args).fetchall())
-    sql, args = _values(period, "profile_answered",
-                        "substr(max(CASE WHEN a IS NOT NULL THEN printf('%015d', at) || a END), 16) AS age, "
-                        "substr(max(CASE WHEN b IS NOT NULL THEN printf('%015d', at) || b END), 16) AS gender")
+    sql, args = _values(
+        period,
+        "profile_answered",
+        "substr(max(CASE WHEN a IS NOT NULL THEN printf('%015d', at) || a END), 16) AS age, "
+        "substr(max(CASE WHEN b IS NOT NULL THEN printf('%015d', at) || b END), 16) AS gender",
+    )
     for age, gender, n in conn.execute(
-            f"SELECT age, gender, count(*) FROM ({sql} GROUP BY conversation_id) GROUP BY 1, 2", args):
+        f"SELECT age, gender, count(*) FROM ({sql} GROUP BY conversation_id) GROUP BY 1, 2", args
+    ):
         if age is not None:
             raw.age_group[age] = raw.age_group.get(age, 0) + n
         if gender is not None:
@@ -231,8 +249,10 @@ def _percentiles(conn: sqlite3.Connection, values_sql: str, args: Sequence[Any])
     """Nearest-rank percentiles in one query: the values sorted and numbered inside SQLite, two rows back."""
     ranks = {f"p{round(p * 100)}": round(p * 100) for p in PERCENTILES}
     wanted = ", ".join(f"max(1, ({r} * n + 99) / 100)" for r in ranks.values())
-    sql = (f"SELECT rn, n, v FROM (SELECT v, row_number() OVER (ORDER BY v) AS rn, count(*) OVER () AS n "
-           f"FROM ({values_sql}) WHERE v IS NOT NULL) WHERE rn IN ({wanted})")
+    sql = (
+        f"SELECT rn, n, v FROM (SELECT v, row_number() OVER (ORDER BY v) AS rn, count(*) OVER () AS n "
+        f"FROM ({values_sql}) WHERE v IS NOT NULL) WHERE rn IN ({wanted})"
+    )
     rows = conn.execute(sql, list(args)).fetchall()
     if not rows:
         return {key: None for key in ranks}

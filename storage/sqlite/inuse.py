@@ -50,8 +50,10 @@ class InUse:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise StoreInUse(f"{self.path.parent / self.path.stem} is being restored from a backup; "
-                             "start vikno again when `vikno store restore` has finished") from None
+            raise StoreInUse(
+                f"{self.path.parent / self.path.stem} is being restored from a backup; "
+                "start vikno again when `vikno store restore` has finished"
+            ) from None
         self._fd = fd
 
     def release(self) -> None:
@@ -71,8 +73,9 @@ def exclusively(database: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise StoreInUse(f"{database} is in use: stop `vikno serve` (and any other vikno command "
-                             "using this data folder) first") from None
+            raise StoreInUse(
+                f"{database} is in use: stop `vikno serve` (and any other vikno command using this data folder) first"
+            ) from None
         yield
     finally:
         os.close(fd)

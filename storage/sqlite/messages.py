@@ -36,27 +36,57 @@ def to_row(m: Message, ids: PlatformIds, handled: bool | None = None) -> tuple:
     # the de-duplication index (SQLite lets NULLs repeat in a UNIQUE index).
     platform_id = None if (m.platform_id or "").startswith(_LOCAL) else ids(m.platform_id)
     return (
-        m.id, m.seq, m.conversation_id, m.helpline, m.channel, str(m.direction), str(m.sender), m.kind,
-        m.text, dumps(m.buttons), platform_id, m.reply_to, int(m.handled if handled is None else handled),
-        ts(m.created_at), None if m.direction == _NOTE else m.delivery, m.attempts, ts(m.deliver_after),
-        m.client_id, m.shown_name, m.sealed,
+        m.id,
+        m.seq,
+        m.conversation_id,
+        m.helpline,
+        m.channel,
+        str(m.direction),
+        str(m.sender),
+        m.kind,
+        m.text,
+        dumps(m.buttons),
+        platform_id,
+        m.reply_to,
+        int(m.handled if handled is None else handled),
+        ts(m.created_at),
+        None if m.direction == _NOTE else m.delivery,
+        m.attempts,
+        ts(m.deliver_after),
+        m.client_id,
+        m.shown_name,
+        m.sealed,
     )
 
 
 def from_row(r: sqlite3.Row | dict[str, Any]) -> Message:
     return Message(
-        id=r["id"], seq=r["seq"], conversation_id=r["conversation_id"], helpline=r["helpline"],
-        channel=r["channel"], direction=r["direction"], sender=r["sender"], kind=r["kind"],
-        text=r["text"], buttons=loads(r["buttons"]) or [], platform_id=r["platform_id"],
-        reply_to=r["reply_to"], handled=bool(r["handled"]),
+        id=r["id"],
+        seq=r["seq"],
+        conversation_id=r["conversation_id"],
+        helpline=r["helpline"],
+        channel=r["channel"],
+        direction=r["direction"],
+        sender=r["sender"],
+        kind=r["kind"],
+        text=r["text"],
+        buttons=loads(r["buttons"]) or [],
+        platform_id=r["platform_id"],
+        reply_to=r["reply_to"],
+        handled=bool(r["handled"]),
         created_at=dt(r["created_at"]),  # type: ignore[arg-type]  # a NOT NULL column
-        delivery=r["delivery"], attempts=r["attempts"], deliver_after=dt(r["deliver_after"]),
-        client_id=r["client_id"], shown_name=r["shown_name"], sealed=r["sealed"],
+        delivery=r["delivery"],
+        attempts=r["attempts"],
+        deliver_after=dt(r["deliver_after"]),
+        client_id=r["client_id"],
+        shown_name=r["shown_name"],
+        sealed=r["sealed"],
     )
 
 
-def insert_inbound_in(conn: sqlite3.Connection, row: tuple, message_id: str, channel: str,
-                      platform_id: str | None) -> bool:
+def insert_inbound_in(
+    conn: sqlite3.Connection, row: tuple, message_id: str, channel: str, platform_id: str | None
+) -> bool:
     """Insert the inbound of a turn (``to_row(message, ids, handled=True)``); False when it was stored before.
 
     Raises Duplicate for another copy of it (same channel and platform id) or
@@ -79,16 +109,18 @@ def insert_ignoring_duplicates(conn: sqlite3.Connection, rows: list[tuple]) -> i
 # --- writes: module-level, so that they can run in the writer process ---------------
 
 
-def _add_inbound(conn: sqlite3.Connection, row: tuple, message_id: str, channel: str,
-                 platform_id: str | None) -> Message | None:
+def _add_inbound(
+    conn: sqlite3.Connection, row: tuple, message_id: str, channel: str, platform_id: str | None
+) -> Message | None:
     """None when stored now; else the copy stored before (same id, or same platform message)."""
     cur = conn.execute(_INSERT + " ON CONFLICT DO NOTHING", row)
     if cur.rowcount == 1:
         return None
     r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE id=?", (message_id,)).fetchone()
     if r is None:
-        r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE channel=? AND platform_id=?",
-                         (channel, platform_id)).fetchone()
+        r = conn.execute(
+            f"SELECT {_COLUMNS} FROM messages WHERE channel=? AND platform_id=?", (channel, platform_id)
+        ).fetchone()
     return from_row(r)
 
 
@@ -98,8 +130,9 @@ _EVERY = 2**62
 _DUE = "(deliver_after IS NULL OR deliver_after <= :now)"
 
 
-def _lease(conn: sqlite3.Connection, channel: str, now: int, until: int, limit: int, per_conversation: int,
-           owner: str) -> list[tuple]:
+def _lease(
+    conn: sqlite3.Connection, channel: str, now: int, until: int, limit: int, per_conversation: int, owner: str
+) -> list[tuple]:
     # heads: the conversations whose oldest pending message is due (the oldest heads first);
     # of each, its oldest ``per_conversation`` pending messages, those that are due.
     rows = conn.execute(
@@ -116,8 +149,7 @@ def _lease(conn: sqlite3.Connection, channel: str, now: int, until: int, limit: 
         "UPDATE messages SET deliver_after = :until, attempts = attempts + 1, lease_owner = :owner "
         f"WHERE id IN (SELECT id FROM ranked WHERE n <= :per AND {_DUE}) "
         f"RETURNING {_COLUMNS}",
-        {"until": until, "channel": channel, "now": now, "limit": limit, "per": per_conversation,
-         "owner": owner},
+        {"until": until, "channel": channel, "now": now, "limit": limit, "per": per_conversation, "owner": owner},
     ).fetchall()
     return [tuple(r) for r in rows]  # tuples cross from the writer process ten times cheaper than objects
 
@@ -125,7 +157,8 @@ def _lease(conn: sqlite3.Connection, channel: str, now: int, until: int, limit: 
 def _renew(conn: sqlite3.Connection, channel: str, owner: str, until: int) -> int:
     return conn.execute(
         "UPDATE messages SET deliver_after = ? WHERE delivery = 'pending' AND channel = ? AND lease_owner = ?",
-        (until, channel, owner)).rowcount
+        (until, channel, owner),
+    ).rowcount
 
 
 def _release(conn: sqlite3.Connection, channel: str, owners: list[str], undo_attempt: bool) -> int:
@@ -135,21 +168,26 @@ def _release(conn: sqlite3.Connection, channel: str, owners: list[str], undo_att
     return conn.execute(
         f"UPDATE messages SET deliver_after = NULL, lease_owner = NULL, attempts = {attempts} "
         f"WHERE delivery = 'pending' AND channel = ? AND lease_owner IN ({marks})",
-        (channel, *owners)).rowcount
+        (channel, *owners),
+    ).rowcount
 
 
 def _set_delivery(conn: sqlite3.Connection, message_id: str, delivery: str) -> None:
     # sealed: the clear words of a masked message live no longer than its delivery (models.Message)
-    conn.execute("UPDATE messages SET delivery = ?, deliver_after = NULL, lease_owner = NULL, sealed = NULL "
-                 "WHERE id = ?", (delivery, message_id))
+    conn.execute(
+        "UPDATE messages SET delivery = ?, deliver_after = NULL, lease_owner = NULL, sealed = NULL WHERE id = ?",
+        (delivery, message_id),
+    )
 
 
 def _retry_at(conn: sqlite3.Connection, message_id: str, when: int) -> None:
     row = conn.execute("SELECT conversation_id, channel, seq FROM messages WHERE id = ?", (message_id,)).fetchone()
     if row is None:
         return
-    conn.execute("UPDATE messages SET deliver_after = ?, lease_owner = NULL WHERE id = ? AND delivery = 'pending'",
-                 (when, message_id))
+    conn.execute(
+        "UPDATE messages SET deliver_after = ?, lease_owner = NULL WHERE id = ? AND delivery = 'pending'",
+        (when, message_id),
+    )
     conn.execute(
         "UPDATE messages SET deliver_after = ?, lease_owner = NULL WHERE delivery = 'pending' "
         "AND conversation_id = ? AND channel = ? AND seq > ? AND (deliver_after IS NULL OR deliver_after < ?)",
@@ -185,20 +223,22 @@ class SqliteMessages(Messages):
 
     async def by_platform_id(self, channel: str, platform_id: str) -> Message | None:
         if platform_id.startswith(_LOCAL):
-            found = await self.get(platform_id[len(_LOCAL):])
+            found = await self.get(platform_id[len(_LOCAL) :])
             return found if found is not None and found.channel == channel else None
 
         hashed = self._ids()(platform_id)
 
         def q(conn: sqlite3.Connection) -> Message | None:
-            r = conn.execute(f"SELECT {_COLUMNS} FROM messages WHERE channel=? AND platform_id=?",
-                             (channel, hashed)).fetchone()
+            r = conn.execute(
+                f"SELECT {_COLUMNS} FROM messages WHERE channel=? AND platform_id=?", (channel, hashed)
+            ).fetchone()
             return from_row(r) if r else None
 
         return await self._db.read(q)
 
-    async def history(self, conversation_id: str, limit: int | None = None, *,
-                      include_notes: bool = False) -> list[Message]:
+    async def history(
+        self, conversation_id: str, limit: int | None = None, *, include_notes: bool = False
+    ) -> list[Message]:
         where = "conversation_id=?" if include_notes else f"conversation_id=? AND direction != '{_NOTE}'"
 
         def q(conn: sqlite3.Connection) -> list[Message]:
@@ -239,11 +279,13 @@ class SqliteMessages(Messages):
 
         return await self._db.read(q)
 
-    async def lease_pending(self, channel: str, now: datetime, lease: timedelta, limit: int, *,
-                            per_conversation: int | None = None) -> list[Message]:
+    async def lease_pending(
+        self, channel: str, now: datetime, lease: timedelta, limit: int, *, per_conversation: int | None = None
+    ) -> list[Message]:
         self._lock.hold()  # before the first lease is written: a live owner always holds its lock
-        rows = await self._db.run(_lease, channel, ts(now), ts(now + lease), limit,
-                                  per_conversation or _EVERY, self.owner)
+        rows = await self._db.run(
+            _lease, channel, ts(now), ts(now + lease), limit, per_conversation or _EVERY, self.owner
+        )
         return sorted((from_row(dict(zip(_NAMES, r, strict=True))) for r in rows), key=lambda m: m.seq)
 
     async def renew_leases(self, channel: str, until: datetime) -> int:
@@ -254,9 +296,14 @@ class SqliteMessages(Messages):
 
     async def take_over_leases(self, channel: str) -> int:
         def holders(conn: sqlite3.Connection) -> set[str]:
-            return {r[0] for r in conn.execute(
-                "SELECT DISTINCT lease_owner FROM messages WHERE delivery = 'pending' AND channel = ? "
-                "AND lease_owner IS NOT NULL", (channel,))}
+            return {
+                r[0]
+                for r in conn.execute(
+                    "SELECT DISTINCT lease_owner FROM messages WHERE delivery = 'pending' AND channel = ? "
+                    "AND lease_owner IS NOT NULL",
+                    (channel,),
+                )
+            }
 
         candidates = (await self._db.read(holders) | owners.known_owners(self._owners)) - {self.owner}
         dead = owners.gone(self._owners, candidates)
@@ -269,9 +316,14 @@ class SqliteMessages(Messages):
 
     async def leases(self, channel: str, now: datetime) -> dict[str, int]:
         def q(conn: sqlite3.Connection) -> dict[str, int]:
-            return {r[0]: r[1] for r in conn.execute(
-                "SELECT lease_owner, COUNT(*) FROM messages WHERE delivery = 'pending' AND channel = ? "
-                "AND lease_owner IS NOT NULL AND deliver_after > ? GROUP BY lease_owner", (channel, ts(now)))}
+            return {
+                r[0]: r[1]
+                for r in conn.execute(
+                    "SELECT lease_owner, COUNT(*) FROM messages WHERE delivery = 'pending' AND channel = ? "
+                    "AND lease_owner IS NOT NULL AND deliver_after > ? GROUP BY lease_owner",
+                    (channel, ts(now)),
+                )
+            }
 
         return await self._db.read(q)
 
@@ -288,7 +340,8 @@ class SqliteMessages(Messages):
         def q(conn: sqlite3.Connection) -> int:
             if channel is None:
                 return conn.execute("SELECT COUNT(*) FROM messages WHERE delivery = 'pending'").fetchone()[0]
-            return conn.execute("SELECT COUNT(*) FROM messages WHERE delivery = 'pending' AND channel = ?",
-                                (channel,)).fetchone()[0]
+            return conn.execute(
+                "SELECT COUNT(*) FROM messages WHERE delivery = 'pending' AND channel = ?", (channel,)
+            ).fetchone()[0]
 
         return await self._db.read(q)

@@ -38,8 +38,10 @@ def _hash_platform_ids(conn: sqlite3.Connection, ids: PlatformIds | None) -> Non
     them in the file.
     """
     conn.execute("ALTER TABLE messages ADD COLUMN client_id TEXT")
-    conn.execute("UPDATE messages SET client_id = substr(platform_id, instr(platform_id, ':') + 1) "
-                 "WHERE channel = 'webchat' AND direction = 'in' AND instr(platform_id, ':') > 0")
+    conn.execute(
+        "UPDATE messages SET client_id = substr(platform_id, instr(platform_id, ':') + 1) "
+        "WHERE channel = 'webchat' AND direction = 'in' AND instr(platform_id, ':') > 0"
+    )
     if conn.execute("SELECT 1 FROM messages WHERE platform_id IS NOT NULL LIMIT 1").fetchone() is None:
         return
     if ids is None:
@@ -82,10 +84,13 @@ def _figures_indexes(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
     """
     conn.execute("CREATE INDEX IF NOT EXISTS events_helpline_kind_at ON events (helpline, kind, at)")
     # the figures' count per conversation reads these columns of every event of the period: from the index alone
-    conn.execute("CREATE INDEX IF NOT EXISTS events_helpline_at_conversation "
-                 "ON events (helpline, at, conversation_id, channel, language)")
-    conn.execute("CREATE INDEX IF NOT EXISTS messages_helpline_created "
-                 "ON messages (helpline, created_at, direction, channel)")
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS events_helpline_at_conversation "
+        "ON events (helpline, at, conversation_id, channel, language)"
+    )
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS messages_helpline_created ON messages (helpline, created_at, direction, channel)"
+    )
 
 
 def _shown_name(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
@@ -148,13 +153,17 @@ def migrate(conn: sqlite3.Connection, ids: PlatformIds | None) -> list[str]:
     if current > SCHEMA_VERSION:
         raise ConfigurationError(
             f"this data folder was written by a newer vikno (schema {current} > {SCHEMA_VERSION}); "
-            "upgrade vikno or point VIKNO_DATA_DIR elsewhere")
+            "upgrade vikno or point VIKNO_DATA_DIR elsewhere"
+        )
     done = []
     for migration in MIGRATIONS:
         if migration.version <= current:
             continue
         migration.apply(conn, ids)
-        conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
-                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(migration.version),))
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(migration.version),),
+        )
         done.append(f"{migration.version}: {migration.what}")
     return done

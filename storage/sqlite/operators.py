@@ -64,8 +64,9 @@ class SqliteOperators(Operators):
         return await self._db.read(q)
 
     async def save(self, operator: Operator) -> Operator:
-        await self._db.run(execute, "UPDATE operators SET login=?, doc=? WHERE id=?",
-                           (operator.login, _doc(operator), operator.id))
+        await self._db.run(
+            execute, "UPDATE operators SET login=?, doc=? WHERE id=?", (operator.login, _doc(operator), operator.id)
+        )
         return operator
 
     async def all(self) -> list[Operator]:
@@ -74,17 +75,21 @@ class SqliteOperators(Operators):
 
         return await self._db.read(q)
 
-    async def count_available(self, helpline: str, *, seen_since: datetime, team: str | None = None,
-                              language: str | None = None) -> int:
+    async def count_available(
+        self, helpline: str, *, seen_since: datetime, team: str | None = None, language: str | None = None
+    ) -> int:
         def q(conn: sqlite3.Connection) -> int:
             return conn.execute(_AVAILABLE, (ts(seen_since), helpline, team, team, language, language)).fetchone()[0]
 
         return await self._db.read(q)
 
     async def seen(self, operator_id: str, at: datetime) -> None:
-        await self._db.run(execute, "UPDATE operators SET doc = json_set(doc, '$.last_seen_at', ?) WHERE id=? "
-                           "AND coalesce(json_extract(doc, '$.last_seen_at') < ?, 1)",
-                           (ts(at), operator_id, ts(at)))
+        await self._db.run(
+            execute,
+            "UPDATE operators SET doc = json_set(doc, '$.last_seen_at', ?) WHERE id=? "
+            "AND coalesce(json_extract(doc, '$.last_seen_at') < ?, 1)",
+            (ts(at), operator_id, ts(at)),
+        )
 
     async def delete(self, operator_id: str) -> bool:
         return await self._db.run(execute, "DELETE FROM operators WHERE id=?", (operator_id,)) == 1
@@ -92,8 +97,10 @@ class SqliteOperators(Operators):
 
 def _admits(field: str) -> str:
     """An empty list admits every value; otherwise the value must be in it."""
-    return (f"(json_array_length(doc, '$.{field}') = 0 "
-            f"OR EXISTS (SELECT 1 FROM json_each(doc, '$.{field}') WHERE value = ?))")
+    return (
+        f"(json_array_length(doc, '$.{field}') = 0 "
+        f"OR EXISTS (SELECT 1 FROM json_each(doc, '$.{field}') WHERE value = ?))"
+    )
 
 
 _AVAILABLE = (
@@ -114,18 +121,24 @@ class SqliteSessions(Sessions):
         self._db = db
 
     async def create(self, session: Session) -> None:
-        await self._db.run(execute, "INSERT INTO sessions (id, operator_id, csrf_token, created_at, expires_at) "
-                           "VALUES (?, ?, ?, ?, ?)", (session.id, session.operator_id, session.csrf_token,
-                                                      ts(session.created_at), ts(session.expires_at)))
+        await self._db.run(
+            execute,
+            "INSERT INTO sessions (id, operator_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            (session.id, session.operator_id, session.csrf_token, ts(session.created_at), ts(session.expires_at)),
+        )
 
     async def get(self, session_id: str, now: datetime) -> Session | None:
         def q(conn: sqlite3.Connection) -> Session | None:
             r = conn.execute("SELECT * FROM sessions WHERE id=? AND expires_at > ?", (session_id, ts(now))).fetchone()
             if r is None:
                 return None
-            return Session(id=r["id"], operator_id=r["operator_id"], csrf_token=r["csrf_token"],
-                           created_at=dt(r["created_at"]),  # type: ignore[arg-type]  # a NOT NULL column
-                           expires_at=dt(r["expires_at"]))  # type: ignore[arg-type]  # a NOT NULL column
+            return Session(
+                id=r["id"],
+                operator_id=r["operator_id"],
+                csrf_token=r["csrf_token"],
+                created_at=dt(r["created_at"]),  # type: ignore[arg-type]  # a NOT NULL column
+                expires_at=dt(r["expires_at"]),  # type: ignore[arg-type]  # a NOT NULL column
+            )
 
         return await self._db.read(q)
 
@@ -143,8 +156,9 @@ class SqliteSessions(Sessions):
 
     async def live_of(self, operator_id: str, now: datetime) -> int:
         def q(conn: sqlite3.Connection) -> int:
-            return conn.execute("SELECT COUNT(*) FROM sessions WHERE operator_id=? AND expires_at > ?",
-                                (operator_id, ts(now))).fetchone()[0]
+            return conn.execute(
+                "SELECT COUNT(*) FROM sessions WHERE operator_id=? AND expires_at > ?", (operator_id, ts(now))
+            ).fetchone()[0]
 
         return await self._db.read(q)
 
@@ -155,7 +169,8 @@ def _hit(conn: sqlite3.Connection, key: str, login_key: str, now: int, cutoff: i
         "INSERT INTO login_attempts (key, login_key, n, last_at) VALUES (?, ?, 1, ?) "
         "ON CONFLICT (key) DO UPDATE SET n = CASE WHEN last_at < ? THEN 1 ELSE n + 1 END, "
         "last_at = excluded.last_at RETURNING n",
-        (key, login_key, now, cutoff)).fetchone()[0]
+        (key, login_key, now, cutoff),
+    ).fetchone()[0]
 
 
 class SqliteLoginAttempts(LoginAttempts):
@@ -167,8 +182,9 @@ class SqliteLoginAttempts(LoginAttempts):
 
     async def count(self, key: str, now: datetime, forget_after: timedelta) -> int:
         def q(conn: sqlite3.Connection) -> int:
-            r = conn.execute("SELECT n FROM login_attempts WHERE key=? AND last_at >= ?",
-                             (key, ts(now - forget_after))).fetchone()
+            r = conn.execute(
+                "SELECT n FROM login_attempts WHERE key=? AND last_at >= ?", (key, ts(now - forget_after))
+            ).fetchone()
             return r[0] if r else 0
 
         return await self._db.read(q)

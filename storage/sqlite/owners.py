@@ -78,7 +78,7 @@ class OwnerLock:
 def known_owners(folder: Path) -> set[str]:
     """Owners with a lock file (alive or not)."""
     try:
-        return {p.name[:-len(SUFFIX)] for p in folder.iterdir() if p.name.endswith(SUFFIX)}
+        return {p.name[: -len(SUFFIX)] for p in folder.iterdir() if p.name.endswith(SUFFIX)}
     except FileNotFoundError:
         return set()
 

@@ -36,17 +36,27 @@ def _report(text: str) -> Report:
     return Report(**doc)
 
 
-def _insert(conn: sqlite3.Connection, report_id: str, helpline: str, code_hash: str, conversation_id: str | None,
-            created_at: int, doc: str) -> None:
+def _insert(
+    conn: sqlite3.Connection,
+    report_id: str,
+    helpline: str,
+    code_hash: str,
+    conversation_id: str | None,
+    created_at: int,
+    doc: str,
+) -> None:
     try:
-        conn.execute("INSERT INTO reports (id, helpline, code_hash, conversation_id, created_at, doc) "
-                     "VALUES (?,?,?,?,?,?)", (report_id, helpline, code_hash, conversation_id, created_at, doc))
+        conn.execute(
+            "INSERT INTO reports (id, helpline, code_hash, conversation_id, created_at, doc) VALUES (?,?,?,?,?,?)",
+            (report_id, helpline, code_hash, conversation_id, created_at, doc),
+        )
     except sqlite3.IntegrityError:
         raise AlreadyExists("a report with this id or code exists already") from None
 
 
-def _append(conn: sqlite3.Connection, report_id: str, key: str, item: dict[str, Any], status: str | None,
-            now: int) -> str | None:
+def _append(
+    conn: sqlite3.Connection, report_id: str, key: str, item: dict[str, Any], status: str | None, now: int
+) -> str | None:
     row = conn.execute("SELECT doc FROM reports WHERE id = ?", (report_id,)).fetchone()
     if row is None:
         return None
@@ -65,8 +75,15 @@ class SqliteReports(Reports):
         self._db = db
 
     async def add(self, report: Report) -> Report:
-        await self._db.run(_insert, report.id, report.helpline, report.code_hash, report.conversation_id,
-                           ts(report.created_at), _doc(report))
+        await self._db.run(
+            _insert,
+            report.id,
+            report.helpline,
+            report.code_hash,
+            report.conversation_id,
+            ts(report.created_at),
+            _doc(report),
+        )
         return report
 
     async def _one(self, where: str, *args: Any) -> Report | None:
@@ -89,7 +106,8 @@ class SqliteReports(Reports):
         text = await self._db.run(_append, report_id, "additions", addition, None, ts(now))
         return _report(text) if text else None
 
-    async def record_outcome(self, report_id: str, outcome: dict[str, Any], status: str,
-                             now: datetime) -> Report | None:
+    async def record_outcome(
+        self, report_id: str, outcome: dict[str, Any], status: str, now: datetime
+    ) -> Report | None:
         text = await self._db.run(_append, report_id, "outcomes", outcome, status, ts(now))
         return _report(text) if text else None

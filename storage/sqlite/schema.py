@@ -151,8 +151,10 @@ def conn_path(conn: sqlite3.Connection) -> str:
 
 
 def damaged_message(path: str, why: str) -> str:
-    return (f"the SQLite database {path} is damaged ({why}): stop vikno, move the file (and its -wal and "
-            "-shm) aside and restore the last backup, or try `sqlite3 FILE .recover` into a new file")
+    return (
+        f"the SQLite database {path} is damaged ({why}): stop vikno, move the file (and its -wal and "
+        "-shm) aside and restore the last backup, or try `sqlite3 FILE .recover` into a new file"
+    )
 
 
 #: Columns added after a table was first shipped: (table, column, declaration).

@@ -95,7 +95,6 @@ class SqliteStore(Store):
         conversation.version += 1
         return conversation
 
-
     async def figures(self, period: Period) -> Figures:
         if not self._db.is_open:
             raise StoreUnavailable("the SQLite store is not open")
@@ -105,21 +104,29 @@ class SqliteStore(Store):
     async def rename_helpline(self, old: str, new: str) -> int:
         return int(await self._db.run(_rename_helpline, old, new))
 
-    async def insert_records(self, conversations_: Sequence[Conversation], messages_: Sequence[Message],
-                             events_: Sequence[Event]) -> None:
+    async def insert_records(
+        self, conversations_: Sequence[Conversation], messages_: Sequence[Message], events_: Sequence[Event]
+    ) -> None:
         ids = self._platform_ids()
-        await self._db.run(_insert_records, [conversations.to_row(c) for c in conversations_],
-                           [messages.to_row(m, ids) for m in messages_], [events.to_row(e) for e in events_])
+        await self._db.run(
+            _insert_records,
+            [conversations.to_row(c) for c in conversations_],
+            [messages.to_row(m, ids) for m in messages_],
+            [events.to_row(e) for e in events_],
+        )
 
 
 def _rename_helpline(conn: sqlite3.Connection, old: str, new: str) -> int:
     moved = conn.execute("UPDATE OR IGNORE conversations SET helpline = ? WHERE helpline = ?", (new, old)).rowcount
     for table in ("messages", "events", "feedback"):
         moved += conn.execute(f"UPDATE {table} SET helpline = ? WHERE helpline = ?", (new, old)).rowcount
-    moved += conn.execute("UPDATE reports SET helpline = ?, doc = json_set(doc, '$.helpline', ?) WHERE helpline = ?",
-                          (new, new, old)).rowcount
-    rows = conn.execute("SELECT id, doc FROM operators WHERE EXISTS "
-                        "(SELECT 1 FROM json_each(doc, '$.helplines') WHERE value = ?)", (old,)).fetchall()
+    moved += conn.execute(
+        "UPDATE reports SET helpline = ?, doc = json_set(doc, '$.helpline', ?) WHERE helpline = ?", (new, new, old)
+    ).rowcount
+    rows = conn.execute(
+        "SELECT id, doc FROM operators WHERE EXISTS (SELECT 1 FROM json_each(doc, '$.helplines') WHERE value = ?)",
+        (old,),
+    ).fetchall()
     for operator_id, text in rows:
         doc = loads(text)
         doc["helplines"] = list(dict.fromkeys(new if h == old else h for h in doc["helplines"]))
@@ -127,15 +134,21 @@ def _rename_helpline(conn: sqlite3.Connection, old: str, new: str) -> int:
     return moved + len(rows)
 
 
-def _insert_records(conn: sqlite3.Connection, conversation_rows: list[tuple], message_rows: list[tuple],
-                    event_rows: list[tuple]) -> None:
+def _insert_records(
+    conn: sqlite3.Connection, conversation_rows: list[tuple], message_rows: list[tuple], event_rows: list[tuple]
+) -> None:
     conversations.insert_ignoring_duplicates(conn, conversation_rows)
     messages.insert_ignoring_duplicates(conn, message_rows)
     events.insert_in(conn, event_rows)
 
 
-def turn_args(conversation: Conversation, inbound: Message | None, replies: Sequence[Message],
-              events_: Sequence[Event], ids: PlatformIds) -> tuple[tuple, tuple | None, list[tuple], list[tuple]]:
+def turn_args(
+    conversation: Conversation,
+    inbound: Message | None,
+    replies: Sequence[Message],
+    events_: Sequence[Event],
+    ids: PlatformIds,
+) -> tuple[tuple, tuple | None, list[tuple], list[tuple]]:
     """``_turn``'s arguments: plain rows, not objects (they cross to the writer process on every message).
 
     Platform ids are hashed here, in the web process: the clear ones never reach the database.
@@ -144,12 +157,17 @@ def turn_args(conversation: Conversation, inbound: Message | None, replies: Sequ
     if inbound is not None:
         row = messages.to_row(inbound, ids, handled=True)
         inbound_args = (row, inbound.id, inbound.channel, row[messages.PLATFORM_ID])
-    return (conversations.update_args(conversation), inbound_args, [messages.to_row(m, ids) for m in replies],
-            [events.to_row(e) for e in events_])
+    return (
+        conversations.update_args(conversation),
+        inbound_args,
+        [messages.to_row(m, ids) for m in replies],
+        [events.to_row(e) for e in events_],
+    )
 
 
-def _turn(conn: sqlite3.Connection, update: tuple, inbound: tuple | None, replies: list[tuple],
-          events_: list[tuple]) -> None:
+def _turn(
+    conn: sqlite3.Connection, update: tuple, inbound: tuple | None, replies: list[tuple], events_: list[tuple]
+) -> None:
     """One message's turn in one transaction: the inbound, the conversation, the replies, the events."""
     fresh = messages.insert_inbound_in(conn, *inbound) if inbound is not None else True
     conversations.update_row(conn, *update)

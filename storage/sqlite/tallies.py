@@ -58,20 +58,26 @@ def closed_field(r: str, name: str) -> str:
 
 def event_key(r: str) -> str:
     """The tally key of an event row (``r``: ``''``, ``'NEW.'`` or ``'OLD.'``), in table column order."""
-    return (f"{r}helpline, {r}at / {DAY_MS}, {r}kind, coalesce({r}channel, {NONE}), {operator(r)}, "
-            f"{closed_field(r, 'category')}, {closed_field(r, 'outcome')}")
+    return (
+        f"{r}helpline, {r}at / {DAY_MS}, {r}kind, coalesce({r}channel, {NONE}), {operator(r)}, "
+        f"{closed_field(r, 'category')}, {closed_field(r, 'outcome')}"
+    )
 
 
 def _fact_wanted(r: str) -> str:
-    return (f"({r}kind IN ('claimed', 'topic_answered', 'profile_answered') "
-            f"OR ({r}kind = 'operator_reply' AND json_extract({r}data, '$.first') = 1))")
+    return (
+        f"({r}kind IN ('claimed', 'topic_answered', 'profile_answered') "
+        f"OR ({r}kind = 'operator_reply' AND json_extract({r}data, '$.first') = 1))"
+    )
 
 
 def _fact(r: str) -> str:
     """The value row of an event (``figures_event_values``' columns), for the events of ``_fact_wanted``."""
-    a = (f"CASE {r}kind WHEN 'claimed' THEN json_extract({r}data, '$.wait_seconds') "
-         f"WHEN 'operator_reply' THEN json_extract({r}data, '$.first_response_seconds') "
-         f"WHEN 'topic_answered' THEN {r}topic WHEN 'profile_answered' THEN json_extract({r}data, '$.age_group') END")
+    a = (
+        f"CASE {r}kind WHEN 'claimed' THEN json_extract({r}data, '$.wait_seconds') "
+        f"WHEN 'operator_reply' THEN json_extract({r}data, '$.first_response_seconds') "
+        f"WHEN 'topic_answered' THEN {r}topic WHEN 'profile_answered' THEN json_extract({r}data, '$.age_group') END"
+    )
     b = f"CASE WHEN {r}kind = 'profile_answered' THEN json_extract({r}data, '$.gender') END"
     return f"{r}helpline, {r}kind, {r}at, {r}id, {r}channel, {r}conversation_id, {a}, {b}"
 
@@ -103,55 +109,68 @@ CREATE TABLE figures_event_values (
 INSERT INTO figures_message_days
     SELECT helpline, created_at / {DAY_MS}, channel, direction, count(*) FROM messages
     WHERE direction IN ('in', 'out') GROUP BY 1, 2, 3, 4;
-INSERT INTO figures_event_days SELECT {event_key('')}, count(*) FROM events GROUP BY 1, 2, 3, 4, 5, 6, 7;
+INSERT INTO figures_event_days SELECT {event_key("")}, count(*) FROM events GROUP BY 1, 2, 3, 4, 5, 6, 7;
 INSERT INTO figures_conversation_days
-    SELECT helpline, at / {DAY_MS}, conversation_id, coalesce(channel, {NONE}), min(at), max({language_key('')})
+    SELECT helpline, at / {DAY_MS}, conversation_id, coalesce(channel, {NONE}), min(at), max({language_key("")})
     FROM events WHERE conversation_id IS NOT NULL GROUP BY 1, 2, 3, 4;
-INSERT INTO figures_event_values SELECT {_fact('')} FROM events WHERE {_fact_wanted('')}
+INSERT INTO figures_event_values SELECT {_fact("")} FROM events WHERE {_fact_wanted("")}
 """
 
 
 def _message_add(r: str, sign: int) -> str:
     if sign > 0:
-        return (f"INSERT INTO figures_message_days SELECT {r}helpline, {r}created_at / {DAY_MS}, {r}channel, "
-                f"{r}direction, 1 WHERE {r}direction IN ('in', 'out') ON CONFLICT DO UPDATE SET n = n + 1;")
-    where = (f"helpline = {r}helpline AND day = {r}created_at / {DAY_MS} AND channel = {r}channel "
-             f"AND direction = {r}direction")
-    return (f"UPDATE figures_message_days SET n = n - 1 WHERE {where};"
-            f"DELETE FROM figures_message_days WHERE {where} AND n = 0;")
+        return (
+            f"INSERT INTO figures_message_days SELECT {r}helpline, {r}created_at / {DAY_MS}, {r}channel, "
+            f"{r}direction, 1 WHERE {r}direction IN ('in', 'out') ON CONFLICT DO UPDATE SET n = n + 1;"
+        )
+    where = (
+        f"helpline = {r}helpline AND day = {r}created_at / {DAY_MS} AND channel = {r}channel "
+        f"AND direction = {r}direction"
+    )
+    return (
+        f"UPDATE figures_message_days SET n = n - 1 WHERE {where};"
+        f"DELETE FROM figures_message_days WHERE {where} AND n = 0;"
+    )
 
 
 def _event_add(r: str, sign: int) -> str:
     if sign > 0:
-        return (f"INSERT INTO figures_event_days SELECT {event_key(r)}, 1 WHERE true "
-                "ON CONFLICT DO UPDATE SET n = n + 1;"
-                f"INSERT INTO figures_conversation_days SELECT {r}helpline, {r}at / {DAY_MS}, {r}conversation_id, "
-                f"coalesce({r}channel, {NONE}), {r}at, {language_key(r)} WHERE {r}conversation_id IS NOT NULL "
-                "ON CONFLICT DO UPDATE SET first_at = min(first_at, excluded.first_at), "
-                "last_key = max(last_key, excluded.last_key);"
-                f"INSERT INTO figures_event_values SELECT {_fact(r)} WHERE {_fact_wanted(r)};")
-    where = ("(helpline, day, kind, channel, operator, category, outcome) = "
-             f"(SELECT {event_key(r)})")
-    bucket = (f"helpline = {r}helpline AND day = {r}at / {DAY_MS} AND conversation_id = {r}conversation_id "
-              f"AND channel = coalesce({r}channel, {NONE})")
+        return (
+            f"INSERT INTO figures_event_days SELECT {event_key(r)}, 1 WHERE true "
+            "ON CONFLICT DO UPDATE SET n = n + 1;"
+            f"INSERT INTO figures_conversation_days SELECT {r}helpline, {r}at / {DAY_MS}, {r}conversation_id, "
+            f"coalesce({r}channel, {NONE}), {r}at, {language_key(r)} WHERE {r}conversation_id IS NOT NULL "
+            "ON CONFLICT DO UPDATE SET first_at = min(first_at, excluded.first_at), "
+            "last_key = max(last_key, excluded.last_key);"
+            f"INSERT INTO figures_event_values SELECT {_fact(r)} WHERE {_fact_wanted(r)};"
+        )
+    where = f"(helpline, day, kind, channel, operator, category, outcome) = (SELECT {event_key(r)})"
+    bucket = (
+        f"helpline = {r}helpline AND day = {r}at / {DAY_MS} AND conversation_id = {r}conversation_id "
+        f"AND channel = coalesce({r}channel, {NONE})"
+    )
     # a min or max cannot be taken back: the conversation's day is read again from its remaining events
-    return (f"UPDATE figures_event_days SET n = n - 1 WHERE {where};"
-            f"DELETE FROM figures_event_days WHERE {where} AND n = 0;"
-            f"DELETE FROM figures_conversation_days WHERE {bucket};"
-            f"INSERT INTO figures_conversation_days SELECT helpline, at / {DAY_MS}, conversation_id, "
-            f"coalesce(channel, {NONE}), min(at), max({language_key('')}) FROM events "
-            f"WHERE helpline = {r}helpline AND at >= {r}at / {DAY_MS} * {DAY_MS} "
-            f"AND at < ({r}at / {DAY_MS} + 1) * {DAY_MS} AND conversation_id = {r}conversation_id "
-            f"AND channel IS {r}channel GROUP BY 1, 2, 3, 4;"
-            f"DELETE FROM figures_event_values WHERE helpline = {r}helpline AND kind = {r}kind AND at = {r}at "
-            f"AND id = {r}id;")
+    return (
+        f"UPDATE figures_event_days SET n = n - 1 WHERE {where};"
+        f"DELETE FROM figures_event_days WHERE {where} AND n = 0;"
+        f"DELETE FROM figures_conversation_days WHERE {bucket};"
+        f"INSERT INTO figures_conversation_days SELECT helpline, at / {DAY_MS}, conversation_id, "
+        f"coalesce(channel, {NONE}), min(at), max({language_key('')}) FROM events "
+        f"WHERE helpline = {r}helpline AND at >= {r}at / {DAY_MS} * {DAY_MS} "
+        f"AND at < ({r}at / {DAY_MS} + 1) * {DAY_MS} AND conversation_id = {r}conversation_id "
+        f"AND channel IS {r}channel GROUP BY 1, 2, 3, 4;"
+        f"DELETE FROM figures_event_values WHERE helpline = {r}helpline AND kind = {r}kind AND at = {r}at "
+        f"AND id = {r}id;"
+    )
 
 
 _TRIGGERS = {
     "figures_message_added": ("AFTER INSERT ON messages", _message_add("NEW.", 1)),
     "figures_message_removed": ("AFTER DELETE ON messages", _message_add("OLD.", -1)),
-    "figures_message_changed": ("AFTER UPDATE OF helpline, channel, direction, created_at ON messages",
-                                _message_add("OLD.", -1) + _message_add("NEW.", 1)),
+    "figures_message_changed": (
+        "AFTER UPDATE OF helpline, channel, direction, created_at ON messages",
+        _message_add("OLD.", -1) + _message_add("NEW.", 1),
+    ),
     "figures_event_added": ("AFTER INSERT ON events", _event_add("NEW.", 1)),
     "figures_event_removed": ("AFTER DELETE ON events", _event_add("OLD.", -1)),
     "figures_event_changed": ("AFTER UPDATE ON events", _event_add("OLD.", -1) + _event_add("NEW.", 1)),

@@ -103,8 +103,10 @@ def opening_error(path: Path, exc: BaseException) -> BaseException:
     """
     if isinstance(exc, (StoreDamaged, ConfigurationError)):
         return exc
-    if isinstance(exc, sqlite3.DatabaseError) and getattr(exc, "sqlite_errorname", "") in ("SQLITE_CORRUPT",
-                                                                                            "SQLITE_NOTADB"):
+    if isinstance(exc, sqlite3.DatabaseError) and getattr(exc, "sqlite_errorname", "") in (
+        "SQLITE_CORRUPT",
+        "SQLITE_NOTADB",
+    ):
         return StoreDamaged(damaged_message(str(path), str(exc)))
     return StoreUnavailable(f"cannot open SQLite store at {path}: {exc}")
 
@@ -141,8 +143,7 @@ class WriterCore:
         self._signalled_at = 0
         self._checkpoint_due = threading.Event()
         self._closing = False
-        self._checkpointer = threading.Thread(target=self._checkpoint_main, name="vikno-sqlite-checkpoint",
-                                              daemon=True)
+        self._checkpointer = threading.Thread(target=self._checkpoint_main, name="vikno-sqlite-checkpoint", daemon=True)
         self._checkpointer.start()
 
     def close(self) -> None:
@@ -172,8 +173,7 @@ class WriterCore:
                     if bulk is not None:
                         while end < len(batch) and batch[end][0] is fn:
                             end += 1
-                    if bulk is None or end - start == 1 or not self._bulk(bulk, batch[start:end],
-                                                                          outcomes[start:end]):
+                    if bulk is None or end - start == 1 or not self._bulk(bulk, batch[start:end], outcomes[start:end]):
                         for (fn, args), outcome in zip(batch[start:end], outcomes[start:end], strict=True):
                             self._one(fn, args, outcome)
                     start = end
@@ -203,8 +203,12 @@ class WriterCore:
             outcome.error = unavailable(exc)
         conn.execute("RELEASE job")
 
-    def _bulk(self, bulk: Callable[[sqlite3.Connection, list[tuple]], list[Any] | None],
-              run: Sequence[tuple[WriteFn, tuple[Any, ...]]], outcomes: Sequence[Outcome]) -> bool:
+    def _bulk(
+        self,
+        bulk: Callable[[sqlite3.Connection, list[tuple]], list[Any] | None],
+        run: Sequence[tuple[WriteFn, tuple[Any, ...]]],
+        outcomes: Sequence[Outcome],
+    ) -> bool:
         """Consecutive writes of one function at once, if it has a ``bulk`` form and they are plain.
 
         ``fn.bulk(connection, [args, ...])`` returns one result per write, or

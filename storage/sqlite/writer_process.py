@@ -65,8 +65,8 @@ class _Frames:
             (size,) = _HEADER.unpack_from(self.buffer)
             if len(self.buffer) < _HEADER.size + size:
                 break
-            out.append(pickle.loads(self.buffer[_HEADER.size:_HEADER.size + size]))
-            del self.buffer[:_HEADER.size + size]
+            out.append(pickle.loads(self.buffer[_HEADER.size : _HEADER.size + size]))
+            del self.buffer[: _HEADER.size + size]
         return out
 
 
@@ -87,10 +87,12 @@ def writer_main(path: str, init: Callable[..., None], sock: socket.socket) -> No
         while True:
             jobs, stop = _receive(sock, frames)
             for start in range(0, len(jobs), MAX_BATCH):
-                chunk = jobs[start:start + MAX_BATCH]
+                chunk = jobs[start : start + MAX_BATCH]
                 outcomes = core.commit([(fn, args) for _, fn, args in chunk])
-                answers = [(job_id, o.error is None, o.result if o.error is None else o.error)
-                           for (job_id, _, _), o in zip(chunk, outcomes, strict=True)]
+                answers = [
+                    (job_id, o.error is None, o.result if o.error is None else o.error)
+                    for (job_id, _, _), o in zip(chunk, outcomes, strict=True)
+                ]
                 try:
                     frame = _frame(answers)
                 except Exception:  # some answer cannot travel: find it, send the rest as they are
@@ -161,8 +163,9 @@ class ProcessWriter:
         loop = asyncio.get_running_loop()
         ours, theirs = socket.socketpair()
         context = _context()
-        process = context.Process(target=writer_main, args=(str(self.path), self._init, theirs),
-                                  name="vikno-sqlite-writer", daemon=True)
+        process = context.Process(
+            target=writer_main, args=(str(self.path), self._init, theirs), name="vikno-sqlite-writer", daemon=True
+        )
         try:
             process.start()
         finally:

@@ -43,23 +43,32 @@ def _rest_message(**fields: Any) -> dict[str, Any]:
 REST_RECEIVED: list[Row] = [
     ("a text", {"text": "Привіт"}, _rest_message(text="Привіт")),
     ("control characters are dropped", {"text": "до\x00по\x07мога"}, _rest_message(text="допомога")),
-    ("a button with its locale and id", {"button": "menu", "locale": "uk-UA", "id": "m1"},
-     _rest_message(button="menu", locale="uk", id="m1")),
+    (
+        "a button with its locale and id",
+        {"button": "menu", "locale": "uk-UA", "id": "m1"},
+        _rest_message(button="menu", locale="uk", id="m1"),
+    ),
     ("neither text nor button", {"locale": "uk"}, rest.BadRequest),
     ("only spaces", {"text": "  \n"}, rest.BadRequest),
     ("a text over the limit", {"text": "я" * 5000}, rest.BadRequest),
 ]
 
 REST_RENDERED: list[Row] = [
-    ("a text with buttons", Outbound("Оберіть тему", (Button("☰ Меню", "menu"),)),
-     {"text": "Оберіть тему", "buttons": [{"title": "☰ Меню", "payload": "menu"}]}),
+    (
+        "a text with buttons",
+        Outbound("Оберіть тему", (Button("☰ Меню", "menu"),)),
+        {"text": "Оберіть тему", "buttons": [{"title": "☰ Меню", "payload": "menu"}]},
+    ),
     ("a long text goes whole", Outbound("я" * 10_000), {"text": "я" * 10_000, "buttons": []}),
 ]
 
 WEBCHAT_RECEIVED: list[Row] = [
     ("a text", '{"type": "message", "id": "m1", "text": "Привіт"}', webchat.ChatMessage(id="m1", text="Привіт")),
-    ("control characters are dropped", '{"type": "message", "id": "m2", "text": "a\\u0000b"}',
-     webchat.ChatMessage(id="m2", text="ab")),
+    (
+        "control characters are dropped",
+        '{"type": "message", "id": "m2", "text": "a\\u0000b"}',
+        webchat.ChatMessage(id="m2", text="ab"),
+    ),
     ("a button", '{"type": "button", "id": "m3", "payload": "menu"}', webchat.ChatMessage(id="m3", payload="menu")),
     ("a lone surrogate is refused", '{"type": "message", "id": "m4", "text": "a\\ud800b"}', webchat.ProtocolError),
     ("an empty message is refused", '{"type": "message", "id": "m5", "text": " "}', webchat.ProtocolError),
@@ -67,21 +76,44 @@ WEBCHAT_RECEIVED: list[Row] = [
 ]
 
 WEBCHAT_RENDERED: list[Row] = [
-    ("a text with buttons", Outbound("Оберіть тему", (Button("☰ Меню", "menu"),)),
-     {"id": None, "direction": "out", "sender": "bot", "kind": "text", "text": "Оберіть тему",
-      "buttons": [{"title": "☰ Меню", "payload": "menu"}]}),
+    (
+        "a text with buttons",
+        Outbound("Оберіть тему", (Button("☰ Меню", "menu"),)),
+        {
+            "id": None,
+            "direction": "out",
+            "sender": "bot",
+            "kind": "text",
+            "text": "Оберіть тему",
+            "buttons": [{"title": "☰ Меню", "payload": "menu"}],
+        },
+    ),
 ]
 
 #: By channel name, as in the registry (bots/registry.py).
 TABLES: dict[str, ChannelTable] = {
-    "rest": ChannelTable(receive=lambda payload: rest.parse_message(payload, 4096), received=REST_RECEIVED,
-                         render=rest.reply_json, rendered=REST_RENDERED),
-    "telegram": ChannelTable(receive=telegram.inbound_of, received=UPDATES,
-                             render=lambda reply: telegram.render(str(CHAT), reply, telegram.CallbackCodec()),
-                             rendered=test_telegram.REPLIES),
-    "viber": ChannelTable(receive=viber.inbound_of, received=test_viber.CALLBACKS,
-                          render=lambda reply: test_viber.R.messages(test_viber.USER, reply),
-                          rendered=test_viber.REPLIES),
-    "webchat": ChannelTable(receive=lambda raw: webchat.parse_frame(raw, 4096), received=WEBCHAT_RECEIVED,
-                            render=webchat.reply_json, rendered=WEBCHAT_RENDERED),
+    "rest": ChannelTable(
+        receive=lambda payload: rest.parse_message(payload, 4096),
+        received=REST_RECEIVED,
+        render=rest.reply_json,
+        rendered=REST_RENDERED,
+    ),
+    "telegram": ChannelTable(
+        receive=telegram.inbound_of,
+        received=UPDATES,
+        render=lambda reply: telegram.render(str(CHAT), reply, telegram.CallbackCodec()),
+        rendered=test_telegram.REPLIES,
+    ),
+    "viber": ChannelTable(
+        receive=viber.inbound_of,
+        received=test_viber.CALLBACKS,
+        render=lambda reply: test_viber.R.messages(test_viber.USER, reply),
+        rendered=test_viber.REPLIES,
+    ),
+    "webchat": ChannelTable(
+        receive=lambda raw: webchat.parse_frame(raw, 4096),
+        received=WEBCHAT_RECEIVED,
+        render=webchat.reply_json,
+        rendered=WEBCHAT_RENDERED,
+    ),
 }

@@ -86,13 +86,23 @@ class FakeTelegram:
 
     # --- scripting ---------------------------------------------------------------------------
 
-    def fail(self, method: str, status: int, description: str = "", *, retry_after: int | None = None,
-             times: int = 1, after: int = 0) -> None:
+    def fail(
+        self,
+        method: str,
+        status: int,
+        description: str = "",
+        *,
+        retry_after: int | None = None,
+        times: int = 1,
+        after: int = 0,
+    ) -> None:
         """After ``after`` more good calls, the next ``times`` calls of ``method`` fail like Telegram would."""
-        description = description or {429: f"Too Many Requests: retry after {retry_after}",
-                                       403: "Forbidden: bot was blocked by the user",
-                                       400: "Bad Request: chat not found",
-                                       500: "Internal Server Error"}.get(status, "error")
+        description = description or {
+            429: f"Too Many Requests: retry after {retry_after}",
+            403: "Forbidden: bot was blocked by the user",
+            400: "Bad Request: chat not found",
+            500: "Internal Server Error",
+        }.get(status, "error")
         queue = self._failures.setdefault(method.lower(), deque())
         queue.extend(None for _ in range(after))
         queue.extend(Failure(status, description, retry_after) for _ in range(times))
@@ -122,8 +132,9 @@ class FakeTelegram:
     def sent_to(self, chat_id: int) -> list[Call]:
         return [c for c in self.of("sendMessage") if c.params.get("chat_id") == chat_id]
 
-    async def wait_for(self, method: str, count: int = 1, *, timeout: float = 5.0,
-                       chat_id: int | None = None) -> list[Call]:
+    async def wait_for(
+        self, method: str, count: int = 1, *, timeout: float = 5.0, chat_id: int | None = None
+    ) -> list[Call]:
         """The calls of ``method`` once there are at least ``count`` (fails after ``timeout``)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
@@ -169,8 +180,14 @@ class FakeTelegram:
         return await handler(params)
 
     async def _m_getme(self, params: dict[str, Any]) -> web.Response:
-        return _ok({"id": int(self.token.split(":")[0]), "is_bot": True, "first_name": "vikno test",
-                    "username": "vikno_test_bot"})
+        return _ok(
+            {
+                "id": int(self.token.split(":")[0]),
+                "is_bot": True,
+                "first_name": "vikno test",
+                "username": "vikno_test_bot",
+            }
+        )
 
     async def _m_setwebhook(self, params: dict[str, Any]) -> web.Response:
         return _ok(True)
@@ -188,8 +205,12 @@ class FakeTelegram:
         if len(text.encode("utf-16-le")) // 2 > 4096:
             return _error(400, "Bad Request: message is too long")
         chat_id = params.get("chat_id")
-        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
-                                   "chat": {"id": chat_id, "type": "private"}, "text": text}
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "text": text,
+        }
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
         return _ok(message)

@@ -29,9 +29,17 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-STATUS_MESSAGES = {0: "ok", 1: "invalidUrl", 2: "invalidAuthToken", 3: "badData", 4: "missingData",
-                   5: "receiverNotRegistered", 6: "receiverNotSubscribed", 11: "receiverNoSuitableDevice",
-                   12: "tooManyRequests"}
+STATUS_MESSAGES = {
+    0: "ok",
+    1: "invalidUrl",
+    2: "invalidAuthToken",
+    3: "badData",
+    4: "missingData",
+    5: "receiverNotRegistered",
+    6: "receiverNotSubscribed",
+    11: "receiverNoSuitableDevice",
+    12: "tooManyRequests",
+}
 MESSAGE_TYPES = {"text", "picture", "video", "file", "location", "contact", "sticker", "url", "rich_media"}
 ACTION_TYPES = {"reply", "open-url", "location-picker", "share-phone", "none"}
 MAX_BODY = 30 * 1024
@@ -105,9 +113,14 @@ class FakeViber:
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=1024 * 1024)
-        app.add_routes([web.post("/pa/set_webhook", self._set_webhook), web.post("/pa/send_message", self._send),
-                        web.post("/pa/get_account_info", self._account_info),
-                        web.get("/_stats", self._stats)])
+        app.add_routes(
+            [
+                web.post("/pa/set_webhook", self._set_webhook),
+                web.post("/pa/send_message", self._send),
+                web.post("/pa/get_account_info", self._account_info),
+                web.get("/_stats", self._stats),
+            ]
+        )
         return app
 
     async def _stats(self, _: web.Request) -> web.Response:
@@ -155,8 +168,13 @@ class FakeViber:
         return body, None
 
     def _status(self, status: int, detail: str | None = None) -> web.Response:
-        return web.json_response({"status": status, "status_message": detail or STATUS_MESSAGES.get(status, "error"),
-                                  "chat_hostname": "SN-FAKE_"})
+        return web.json_response(
+            {
+                "status": status,
+                "status_message": detail or STATUS_MESSAGES.get(status, "error"),
+                "chat_hostname": "SN-FAKE_",
+            }
+        )
 
     async def _set_webhook(self, request: web.Request) -> web.Response:
         body, early = await self._begin(request, "set_webhook")
@@ -172,8 +190,14 @@ class FakeViber:
         return web.json_response({"status": 0, "status_message": "ok", "event_types": self.event_types})
 
     async def _verify(self, url: str) -> bool:
-        raw = json.dumps({"event": "webhook", "timestamp": int(time.time() * 1000), "chat_hostname": "SN-FAKE_",
-                          "message_token": next(self._tokens)}).encode()
+        raw = json.dumps(
+            {
+                "event": "webhook",
+                "timestamp": int(time.time() * 1000),
+                "chat_hostname": "SN-FAKE_",
+                "message_token": next(self._tokens),
+            }
+        ).encode()
         try:
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
                 async with session.post(url, data=raw, headers=signed_headers(self.token, raw)) as resp:
@@ -189,17 +213,35 @@ class FakeViber:
         if problem is not None:
             return self._status(3, problem)
         body["_ok"] = True
-        return web.json_response({"status": 0, "status_message": "ok", "message_token": next(self._tokens),
-                                  "chat_hostname": "SN-FAKE_", "billing_status": 0})
+        return web.json_response(
+            {
+                "status": 0,
+                "status_message": "ok",
+                "message_token": next(self._tokens),
+                "chat_hostname": "SN-FAKE_",
+                "billing_status": 0,
+            }
+        )
 
     async def _account_info(self, request: web.Request) -> web.Response:
         _, early = await self._begin(request, "get_account_info")
         if early is not None:
             return early
-        return web.json_response({"status": 0, "status_message": "ok", "id": "pa:fake", "name": "vikno test",
-                                  "uri": "viknotest", "category": "Public Services", "country": "UA",
-                                  "webhook": self.webhook, "event_types": self.event_types,
-                                  "subscribers_count": 0, "members": []})
+        return web.json_response(
+            {
+                "status": 0,
+                "status_message": "ok",
+                "id": "pa:fake",
+                "name": "vikno test",
+                "uri": "viknotest",
+                "category": "Public Services",
+                "country": "UA",
+                "webhook": self.webhook,
+                "event_types": self.event_types,
+                "subscribers_count": 0,
+                "members": [],
+            }
+        )
 
 
 def validate_message(body: dict[str, Any], *, needs_receiver: bool = True) -> str | None:

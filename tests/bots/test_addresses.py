@@ -61,11 +61,14 @@ def test_limits_count_an_ipv6_64_as_one_client(address: str, key: str) -> None:
     assert limit_key(address) == key
 
 
-@pytest.mark.parametrize(("peer", "forwarded", "key"), [
-    ("2001:db8:5:6::42", [], "2001:db8:5:6::/64"),  # a direct IPv6 listener (--host ::)
-    ("127.0.0.1", ["2001:db8:5:6:1:2:3:4"], "2001:db8:5:6::/64"),  # behind a trusted proxy
-    ("127.0.0.1", ["::ffff:203.0.113.9"], "203.0.113.9"),
-])
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "key"),
+    [
+        ("2001:db8:5:6::42", [], "2001:db8:5:6::/64"),  # a direct IPv6 listener (--host ::)
+        ("127.0.0.1", ["2001:db8:5:6:1:2:3:4"], "2001:db8:5:6::/64"),  # behind a trusted proxy
+        ("127.0.0.1", ["::ffff:203.0.113.9"], "203.0.113.9"),
+    ],
+)
 def test_the_limit_key_of_a_request(peer: str, forwarded: list[str], key: str) -> None:
     request = make_mocked_request("GET", "/", headers=[("X-Forwarded-For", v) for v in forwarded]).clone(remote=peer)
     assert TrustedProxies(NGINX).limit_key(request) == key

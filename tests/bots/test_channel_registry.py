@@ -30,9 +30,21 @@ CHANNEL_NAMES = {entry.name for entry in CHANNELS}
 
 #: The way of a message outside the channels: the engine and the sweeps that speak to people, the
 #: handoff service and the console's actions, live updates, the outbox, the wiring and the app.
-ON_THE_WAY = ["flows/engine.py", "flows/telling.py", "flows/queue_news.py", "flows/safety_check.py",
-              "flows/channels.py", "handoff/service.py", "handoff/console/actions.py", "handoff/console/context.py",
-              "bots/live.py", "bots/outbox.py", "bots/channels.py", "bots/app.py", "bots/keys.py"]
+ON_THE_WAY = [
+    "flows/engine.py",
+    "flows/telling.py",
+    "flows/queue_news.py",
+    "flows/safety_check.py",
+    "flows/channels.py",
+    "handoff/service.py",
+    "handoff/console/actions.py",
+    "handoff/console/context.py",
+    "bots/live.py",
+    "bots/outbox.py",
+    "bots/channels.py",
+    "bots/app.py",
+    "bots/keys.py",
+]
 
 
 def test_every_channel_has_a_table_in_the_shared_shape() -> None:
@@ -58,16 +70,23 @@ def test_what_arrives_becomes_what_the_engine_is_given(channel: str, name: str, 
 
 
 @pytest.mark.parametrize(("channel", "name", "given", "want"), RENDERED, ids=[f"{r[0]}: {r[1]}" for r in RENDERED])
-def test_what_the_engine_says_becomes_what_goes_on_the_wire(channel: str, name: str, given: Outbound,
-                                                            want: Any) -> None:
+def test_what_the_engine_says_becomes_what_goes_on_the_wire(
+    channel: str, name: str, given: Outbound, want: Any
+) -> None:
     table: ChannelTable = TABLES[channel]
     _check(table.render, given, want)
 
 
 def test_every_channel_declares_what_it_can_do_and_mounts_itself(tmp_path: Path) -> None:
-    settings = load_settings(environ={
-        "VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none", "VIKNO_PUBLIC_URL": "https://help.example.org",
-        "VIKNO_TELEGRAM_TOKEN": "123456:ABCdefGhIJKlmNoPQRsTUVwxyZ", "VIKNO_VIBER_TOKEN": "viber-token"})
+    settings = load_settings(
+        environ={
+            "VIKNO_DATA_DIR": str(tmp_path / "data"),
+            "VIKNO_NLU": "none",
+            "VIKNO_PUBLIC_URL": "https://help.example.org",
+            "VIKNO_TELEGRAM_TOKEN": "123456:ABCdefGhIJKlmNoPQRsTUVwxyZ",
+            "VIKNO_VIBER_TOKEN": "viber-token",
+        }
+    )
     app = build_app(settings, load_helplines(shipped_helpline_folders()))
     registry = app[CHANNEL_REGISTRY]
     assert registry.names() == [entry.name for entry in CHANNELS]
@@ -90,10 +109,17 @@ def test_only_the_channels_switched_on_are_mounted(tmp_path: Path) -> None:
 def test_no_module_on_the_way_of_a_message_names_a_channel(path: str) -> None:
     """The registry is asked; a ``== "webchat"`` (or an import of a channel's module) is a channel living elsewhere."""
     tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
-    named = sorted({node.value for node in ast.walk(tree)
-                    if isinstance(node, ast.Constant) and node.value in CHANNEL_NAMES})
-    imported = sorted({node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-                       if (node.module or "").split(".")[-1] in CHANNEL_NAMES})
+    named = sorted(
+        {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and node.value in CHANNEL_NAMES}
+    )
+    imported = sorted(
+        {
+            node.module or ""
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            if (node.module or "").split(".")[-1] in CHANNEL_NAMES
+        }
+    )
     assert (named, imported) == ([], [])
 
 
@@ -110,8 +136,17 @@ async def test_an_internal_note_is_never_delivered() -> None:
     registry = ChannelRegistry([Channel("live", Abilities(), deliver=deliver)])
     conv = _conversation("live")
     for direction, text in ((Direction.INTERNAL, "a note"), (Direction.OUT, "a reply")):
-        await registry.deliver(conv, Message(conversation_id=conv.id, helpline=conv.helpline, channel="live",
-                                             direction=direction, sender="operator", text=text))
+        await registry.deliver(
+            conv,
+            Message(
+                conversation_id=conv.id,
+                helpline=conv.helpline,
+                channel="live",
+                direction=direction,
+                sender="operator",
+                text=text,
+            ),
+        )
     assert delivered == ["a reply"]
 
 
@@ -124,9 +159,13 @@ async def test_typing_reaches_only_a_channel_that_can_show_it() -> None:
     async def broken(conversation_id: str, on: bool) -> None:
         raise ConnectionResetError("the socket went away")
 
-    registry = ChannelRegistry([Channel("shows", Abilities(typing=True), typing=typing),
-                                Channel("cannot", Abilities(typing=False), typing=typing),
-                                Channel("broken", Abilities(typing=True), typing=broken)])
+    registry = ChannelRegistry(
+        [
+            Channel("shows", Abilities(typing=True), typing=typing),
+            Channel("cannot", Abilities(typing=False), typing=typing),
+            Channel("broken", Abilities(typing=True), typing=broken),
+        ]
+    )
     assert registry.shows_typing()
     for name in ("shows", "cannot", "broken", "unknown"):
         await registry.typing(_conversation(name), on=True)  # a failing hint never fails the operator's action

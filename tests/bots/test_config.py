@@ -23,19 +23,24 @@ def test_environment_wins_over_the_file(tmp_path: Path) -> None:
     assert "db:27017" not in repr(s)  # secrets stay out of logs
 
 
-@pytest.mark.parametrize(("environ", "expected"), [
-    ({"VIKNO_PORT": "0"}, "VIKNO_PORT: port: Input should be greater than or equal to 1"),
-    ({"MONGODB_URI": "localhost:27017"}, "MONGODB_URI: mongodb_uri: must start with mongodb://"),
-    ({"VIKNO_SECRET_KEY": "short"}, "VIKNO_SECRET_KEY: secret_key: must be at least 16 characters"),
-    ({"VIKNO_NLU": "gpt"}, "VIKNO_NLU: nlu.backend: Input should be 'builtin', 'rasa' or 'none'"),
-    ({"VIKNO_NLU": "rasa"}, "nlu.rasa_url is required"),
-    ({"VIKNO_TELEGRAM_TOKEN": "not-a-token", "VIKNO_TELEGRAM_MODE": "polling"},
-     "VIKNO_TELEGRAM_TOKEN: telegram.token: does not look like a bot token"),
-    ({"VIKNO_TELEGRAM_TOKEN": "123456:" + "A" * 35}, "telegram in webhook mode needs public_url"),
-    ({"VIKNO_VIBER_TOKEN": "abc"}, "viber needs public_url"),
-    ({"VIKNO_TRUSTED_PROXIES": "10.0.0.1, nginx"}, "VIKNO_TRUSTED_PROXIES: trusted_proxies: 'nginx' is not an IP"),
-    ({"VIKNO_RATE_LIMITS": "maybe"}, "VIKNO_RATE_LIMITS: limits.enabled"),
-])
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"VIKNO_PORT": "0"}, "VIKNO_PORT: port: Input should be greater than or equal to 1"),
+        ({"MONGODB_URI": "localhost:27017"}, "MONGODB_URI: mongodb_uri: must start with mongodb://"),
+        ({"VIKNO_SECRET_KEY": "short"}, "VIKNO_SECRET_KEY: secret_key: must be at least 16 characters"),
+        ({"VIKNO_NLU": "gpt"}, "VIKNO_NLU: nlu.backend: Input should be 'builtin', 'rasa' or 'none'"),
+        ({"VIKNO_NLU": "rasa"}, "nlu.rasa_url is required"),
+        (
+            {"VIKNO_TELEGRAM_TOKEN": "not-a-token", "VIKNO_TELEGRAM_MODE": "polling"},
+            "VIKNO_TELEGRAM_TOKEN: telegram.token: does not look like a bot token",
+        ),
+        ({"VIKNO_TELEGRAM_TOKEN": "123456:" + "A" * 35}, "telegram in webhook mode needs public_url"),
+        ({"VIKNO_VIBER_TOKEN": "abc"}, "viber needs public_url"),
+        ({"VIKNO_TRUSTED_PROXIES": "10.0.0.1, nginx"}, "VIKNO_TRUSTED_PROXIES: trusted_proxies: 'nginx' is not an IP"),
+        ({"VIKNO_RATE_LIMITS": "maybe"}, "VIKNO_RATE_LIMITS: limits.enabled"),
+    ],
+)
 def test_environment_errors_name_the_variable(environ: dict[str, str], expected: str) -> None:
     with pytest.raises(ConfigError) as info:
         load_settings(environ=environ)
@@ -53,8 +58,13 @@ def test_file_errors_name_the_line(tmp_path: Path) -> None:
 
 
 def test_channels_from_the_environment() -> None:
-    s = load_settings(environ={"VIKNO_TELEGRAM_TOKEN": "123456:" + "A" * 35, "VIKNO_PUBLIC_URL": "https://h.example",
-                               "VIKNO_WEBCHAT_ORIGINS": "https://a.example, https://b.example"})
+    s = load_settings(
+        environ={
+            "VIKNO_TELEGRAM_TOKEN": "123456:" + "A" * 35,
+            "VIKNO_PUBLIC_URL": "https://h.example",
+            "VIKNO_WEBCHAT_ORIGINS": "https://a.example, https://b.example",
+        }
+    )
     assert s.telegram.mode == "webhook" and s.public_url == "https://h.example"
     assert s.webchat.allowed_origins == ["https://a.example", "https://b.example"]
 
@@ -68,9 +78,18 @@ def test_trusted_proxies_and_limits_from_the_environment() -> None:
     assert defaults.limits.new_conversations_per_address == 5
 
 
-@pytest.mark.parametrize(("written", "seconds"), [
-    ("60", 60), ("90s", 90), ("10 minutes", 600), ("10m", 600), ("2h", 7200), ("PT15M", 900), ("1.5 hours", 5400),
-])
+@pytest.mark.parametrize(
+    ("written", "seconds"),
+    [
+        ("60", 60),
+        ("90s", 90),
+        ("10 minutes", 600),
+        ("10m", 600),
+        ("2h", 7200),
+        ("PT15M", 900),
+        ("1.5 hours", 5400),
+    ],
+)
 def test_durations_as_people_write_them(written: str, seconds: int) -> None:
     """An environment variable is a string: "60" and the README's "10 minutes" were both refused."""
     s = load_settings(environ={"VIKNO_RELEASE_AFTER": written, "VIKNO_CONSOLE_IDLE_TIMEOUT": "PT1H"})
@@ -86,9 +105,12 @@ def test_a_duration_that_cannot_be_read_says_what_to_write() -> None:
 @pytest.mark.parametrize("written", ["PT15", "P1X", "PTX"])
 def test_an_unreadable_iso_duration_says_what_to_write_too(written: str) -> None:
     """An ISO-looking value went to pydantic alone, whose error ("invalid digit in duration") names no format."""
-    with pytest.raises(ConfigError, match=f"VIKNO_RELEASE_AFTER: console.release_after: cannot read the duration "
-                                          f"'{written}'; write 60 \\(seconds\\), 90s, 10 minutes, 2h "
-                                          "or ISO 8601 PT15M"):
+    with pytest.raises(
+        ConfigError,
+        match=f"VIKNO_RELEASE_AFTER: console.release_after: cannot read the duration "
+        f"'{written}'; write 60 \\(seconds\\), 90s, 10 minutes, 2h "
+        "or ISO 8601 PT15M",
+    ):
         load_settings(environ={"VIKNO_RELEASE_AFTER": written})
 
 

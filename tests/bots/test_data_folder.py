@@ -16,27 +16,42 @@ from ..support import free_port
 
 
 def vikno(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items()
-               if k not in ("VIKNO_DATA_DIR", "MONGODB_URI", "VIKNO_SECRET_KEY", "VIKNO_MONGODB_DATABASE")}
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("VIKNO_DATA_DIR", "MONGODB_URI", "VIKNO_SECRET_KEY", "VIKNO_MONGODB_DATABASE")
+    }
     environ |= {"VIKNO_NLU": "none", "VIKNO_OPERATOR_PASSWORD": "a-long-enough-password", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "vikno.bots", *args], cwd=cwd, env=environ,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "vikno.bots", *args], cwd=cwd, env=environ, capture_output=True, text=True, timeout=60
+    )
 
 
-@pytest.mark.parametrize("args", [["operator", "list"], ["operator", "disable", "olena"],
-                                  ["operator", "enable", "olena"], ["operator", "passwd", "olena"],
-                                  ["operator", "remove", "olena"], ["store", "migrate"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["operator", "list"],
+        ["operator", "disable", "olena"],
+        ["operator", "enable", "olena"],
+        ["operator", "passwd", "olena"],
+        ["operator", "remove", "olena"],
+        ["store", "migrate"],
+    ],
+)
 def test_a_command_that_reads_refuses_a_folder_without_a_store_and_makes_none(tmp_path: Path, args: list[str]) -> None:
     elsewhere = tmp_path / "home"
     elsewhere.mkdir()
     done = vikno(elsewhere, *args)
     assert done.returncode == 2, done
     first, *rest = done.stderr.splitlines()
-    assert first == (f"vikno: data folder {elsewhere / '.vikno-data'} (does not exist yet); "
-                     f"store: SQLite {elsewhere / '.vikno-data' / 'vikno.sqlite3'}; "
-                     f"secret key: {elsewhere / '.vikno-data' / 'secret.key'}")
-    assert any("no vikno store here" in line and "does not exist" in line and "VIKNO_DATA_DIR" in line
-               for line in rest), done.stderr
+    assert first == (
+        f"vikno: data folder {elsewhere / '.vikno-data'} (does not exist yet); "
+        f"store: SQLite {elsewhere / '.vikno-data' / 'vikno.sqlite3'}; "
+        f"secret key: {elsewhere / '.vikno-data' / 'secret.key'}"
+    )
+    assert any(
+        "no vikno store here" in line and "does not exist" in line and "VIKNO_DATA_DIR" in line for line in rest
+    ), done.stderr
     assert list(elsewhere.iterdir()) == []  # nothing made: no folder, no key, no database
     assert done.stdout == ""
 
@@ -68,8 +83,9 @@ def test_operator_commands_name_the_folder_they_work_on(tmp_path: Path) -> None:
     assert added.stderr.splitlines()[0].startswith(f"vikno: data folder {data} (does not exist yet); store: SQLite")
     listed = vikno(tmp_path, "operator", "list", env=env)
     assert listed.returncode == 0 and listed.stdout.startswith("olena\toperator")
-    assert listed.stderr.splitlines()[0] == (f"vikno: data folder {data}; store: SQLite {data / 'vikno.sqlite3'}; "
-                                             f"secret key: {data / 'secret.key'}")
+    assert listed.stderr.splitlines()[0] == (
+        f"vikno: data folder {data}; store: SQLite {data / 'vikno.sqlite3'}; secret key: {data / 'secret.key'}"
+    )
     keyed = vikno(tmp_path, "operator", "list", env=env | {"VIKNO_SECRET_KEY": "k" * 32})
     assert keyed.stderr.splitlines()[0].endswith("secret key: VIKNO_SECRET_KEY")
 
@@ -91,5 +107,7 @@ def test_serve_names_the_data_folder_and_store_in_its_first_line(tmp_path: Path)
         proc.terminate()
         proc.wait(20)
     first = proc.stderr.read().splitlines()[0]
-    assert first.startswith(f"vikno: data folder {tmp_path / 'data'} (does not exist yet); "
-                            f"store: SQLite {tmp_path / 'data' / 'vikno.sqlite3'}"), first
+    assert first.startswith(
+        f"vikno: data folder {tmp_path / 'data'} (does not exist yet); "
+        f"store: SQLite {tmp_path / 'data' / 'vikno.sqlite3'}"
+    ), first

@@ -29,7 +29,7 @@ NOW = utcnow()
 TRICKY = [
     "я стою на мосту\nі мені страшно",
     "- list? # not a comment: [мама](mother) каже {x}",
-    'key: value "quoted" \'single\' | > & * ! % @ `',
+    "key: value \"quoted\" 'single' | > & * ! % @ `",
     "emoji 🙂 and tab\there\u2028and a line separator",
     "control \x07 bell",
 ]
@@ -38,15 +38,35 @@ TRICKY = [
 def vikno(data: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     environ = {**os.environ, "VIKNO_DATA_DIR": str(data), **env}
     environ.pop("MONGODB_URI", None)
-    return subprocess.run([sys.executable, "-m", "vikno.bots", "nlu", "export-feedback", *args], env=environ,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "vikno.bots", "nlu", "export-feedback", *args],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-def mark(message_id: str, text: str, label: str, language: str | None = "uk", days_ago: float = 0,
-         helpline: str = "community-1620") -> Feedback:
-    return Feedback(message_id=message_id, conversation_id="c-" + message_id, helpline=helpline, text=text,
-                    label=label, operator_id="op", language=language, level="check", reasons=["model:0.55"],
-                    marked_at=NOW - timedelta(days=days_ago))
+def mark(
+    message_id: str,
+    text: str,
+    label: str,
+    language: str | None = "uk",
+    days_ago: float = 0,
+    helpline: str = "community-1620",
+) -> Feedback:
+    return Feedback(
+        message_id=message_id,
+        conversation_id="c-" + message_id,
+        helpline=helpline,
+        text=text,
+        label=label,
+        operator_id="op",
+        language=language,
+        level="check",
+        reasons=["model:0.55"],
+        marked_at=NOW - timedelta(days=days_ago),
+    )
 
 
 def write(data: Path, *marks: Feedback) -> None:
@@ -77,13 +97,15 @@ def stored(data: Path) -> list[str]:
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
-    write(folder,
-          mark("m1", "я вже все вирішила, сьогодні ввечері це закінчиться", "crisis", days_ago=3),
-          mark("m2", "мама мене вбʼє за двійку", "not_crisis", days_ago=2),
-          mark("m3", "I'm on the roof and I can't do this anymore", "crisis", language="en", days_ago=1),
-          mark("m4", "Bu yataqxanada yaşamaq istəmirəm", "not_crisis", language="az", days_ago=1),
-          mark("m5", "дуже старе повідомлення", "crisis", days_ago=400),
-          *[mark(f"t{i}", t, "crisis", language="ru", days_ago=1) for i, t in enumerate(TRICKY)])
+    write(
+        folder,
+        mark("m1", "я вже все вирішила, сьогодні ввечері це закінчиться", "crisis", days_ago=3),
+        mark("m2", "мама мене вбʼє за двійку", "not_crisis", days_ago=2),
+        mark("m3", "I'm on the roof and I can't do this anymore", "crisis", language="en", days_ago=1),
+        mark("m4", "Bu yataqxanada yaşamaq istəmirəm", "not_crisis", language="az", days_ago=1),
+        mark("m5", "дуже старе повідомлення", "crisis", days_ago=400),
+        *[mark(f"t{i}", t, "crisis", language="ru", days_ago=1) for i, t in enumerate(TRICKY)],
+    )
     return folder
 
 
@@ -150,8 +172,12 @@ def test_it_refuses_without_the_store_it_is_meant_for(tmp_path: Path) -> None:
 
 
 def test_the_same_text_marked_twice_is_one_example_with_its_latest_label() -> None:
-    marks = [mark("a", "я  не знаю\nщо робити", "crisis", days_ago=2), mark("b", "я не знаю що робити", "not_crisis"),
-             mark("c", "   ", "crisis"), mark("d", "інше", "maybe")]
+    marks = [
+        mark("a", "я  не знаю\nщо робити", "crisis", days_ago=2),
+        mark("b", "я не знаю що робити", "not_crisis"),
+        mark("c", "   ", "crisis"),
+        mark("d", "інше", "maybe"),
+    ]
     text = feedback_yaml(marks)
     assert text.count("я не знаю що робити") == 1
     assert "- intent: safe__feedback" in text and "- intent: crisis__feedback" not in text
@@ -161,19 +187,30 @@ def test_the_same_text_marked_twice_is_one_example_with_its_latest_label() -> No
 def test_phone_numbers_addresses_links_and_long_numbers_are_taken_out(tmp_path: Path) -> None:
     """Attack on issue 21, D1: a name, a street address and a phone number were exported as written."""
     folder = tmp_path / "data"
-    write(folder,
-          mark("p1", "My name is Jenny Smith, 12 Oak Road, call me on +44 7700 900123, I feel really bad and "
-               "I don't know who to turn to", "crisis", language="en"),
-          mark("p2", "мій номер 050-123-45-67, пишіть на olena2010@ukr.net або @olena_k2010, "
-               "ось мій профіль https://instagram.com/olena.k, картка 4149 4993 1234 5678, мені 14",
-               "crisis"))
+    write(
+        folder,
+        mark(
+            "p1",
+            "My name is Jenny Smith, 12 Oak Road, call me on +44 7700 900123, I feel really bad and "
+            "I don't know who to turn to",
+            "crisis",
+            language="en",
+        ),
+        mark(
+            "p2",
+            "мій номер 050-123-45-67, пишіть на olena2010@ukr.net або @olena_k2010, "
+            "ось мій профіль https://instagram.com/olena.k, картка 4149 4993 1234 5678, мені 14",
+            "crisis",
+        ),
+    )
     done = vikno(folder)
     assert done.returncode == 0, done.stderr
     got = {e.text for e in load_file_text(done.stdout, tmp_path)}
-    assert "My name is Jenny Smith, 12 Oak Road, call me on <phone>, I feel really bad and I don't know who to " \
-           "turn to" in got
-    assert "мій номер <phone>, пишіть на <email> або <handle>, ось мій профіль <link>, картка <number>, мені 14" \
-           in got
+    assert (
+        "My name is Jenny Smith, 12 Oak Road, call me on <phone>, I feel really bad and I don't know who to "
+        "turn to" in got
+    )
+    assert "мій номер <phone>, пишіть на <email> або <handle>, ось мій профіль <link>, картка <number>, мені 14" in got
     for found in ("7700", "900123", "050", "olena2010", "ukr.net", "olena_k2010", "instagram", "4149"):
         assert found not in done.stdout
     assert "names and addresses" in done.stdout  # the file says what it could not take out

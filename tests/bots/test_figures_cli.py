@@ -13,16 +13,33 @@ from zoneinfo import ZoneInfo
 from vikno.storage.models import utcnow
 
 #: The keys the issue lists for `--json` (and the few more the page uses).
-JSON_KEYS = {"conversations", "messages_in", "messages_out", "by_topic", "by_channel", "by_language",
-             "by_age_group", "by_gender", "by_hour", "handoffs", "first_response_s", "wait_s", "abandoned",
-             "resolved", "referred", "reports", "reports_by_district"}
+JSON_KEYS = {
+    "conversations",
+    "messages_in",
+    "messages_out",
+    "by_topic",
+    "by_channel",
+    "by_language",
+    "by_age_group",
+    "by_gender",
+    "by_hour",
+    "handoffs",
+    "first_response_s",
+    "wait_s",
+    "abandoned",
+    "resolved",
+    "referred",
+    "reports",
+    "reports_by_district",
+}
 
 
 def vikno(data: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "VIKNO_DATA_DIR": str(data)}
     env.pop("MONGODB_URI", None)
-    return subprocess.run([sys.executable, "-m", "vikno.bots", *args], env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "vikno.bots", *args], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_demo_traffic_fills_an_empty_store_then_figures_prints_json_and_tables(tmp_path: Path) -> None:
@@ -43,8 +60,9 @@ def test_demo_traffic_fills_an_empty_store_then_figures_prints_json_and_tables(t
     assert set(figures["by_channel"]) == {"telegram", "viber", "webchat", "rest"}
     assert set(figures["by_language"]) == {"uk", "ru", "az", "en"}
 
-    one = json.loads(vikno(data, "figures", "--from", first, "--to", today.isoformat(), "--channel", "viber",
-                           "--json").stdout)
+    one = json.loads(
+        vikno(data, "figures", "--from", first, "--to", today.isoformat(), "--channel", "viber", "--json").stdout
+    )
     assert list(one["by_channel"]) == ["viber"] and one["conversations"] == figures["by_channel"]["viber"]
 
     tables = vikno(data, "figures", "--helpline", "community-1620", "--from", first, "--to", today.isoformat())

@@ -12,7 +12,8 @@ from vikno.flows.content import SHIPPED_CONTENT, shipped_helpline_folders
 
 
 def test_list_shows_every_shipped_line_with_its_languages_hours_zone_and_folder(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("VIKNO_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("VIKNO_HELPLINES", raising=False)
     assert main(["helpline", "list"]) == 0
@@ -27,8 +28,7 @@ def test_list_shows_every_shipped_line_with_its_languages_hours_zone_and_folder(
     assert by_id["kharkiv-1552"].endswith(str(SHIPPED_CONTENT / "kharkiv-1552"))
 
 
-def test_validate_passes_every_shipped_line_and_lists_what_it_must_confirm(
-        capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_passes_every_shipped_line_and_lists_what_it_must_confirm(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["helpline", "validate", *map(str, shipped_helpline_folders())]) == 0
     out = capsys.readouterr().out
     assert "error" not in out
@@ -38,20 +38,28 @@ def test_validate_passes_every_shipped_line_and_lists_what_it_must_confirm(
 
 
 def test_validate_names_file_place_and_fix_of_every_error_and_exits_1(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     line = tmp_path / "line"
     shutil.copytree(SHIPPED_CONTENT / "kharkiv-1552", line)
     spec = line / "helpline.yml"
-    spec.write_text(spec.read_text(encoding="utf-8").replace("timezone: Europe/Kyiv", "timezone: Europe/Kharkiv")
-                    .replace("default_team: social", "default_team: nobody"), encoding="utf-8")
+    spec.write_text(
+        spec.read_text(encoding="utf-8")
+        .replace("timezone: Europe/Kyiv", "timezone: Europe/Kharkiv")
+        .replace("default_team: social", "default_team: nobody"),
+        encoding="utf-8",
+    )
     topics = line / "topics.yml"
-    topics.write_text(topics.read_text(encoding="utf-8").replace("    team: idp\n", "    team: idps\n"),
-                      encoding="utf-8")
+    topics.write_text(
+        topics.read_text(encoding="utf-8").replace("    team: idp\n", "    team: idps\n"), encoding="utf-8"
+    )
     assert main(["helpline", "validate", str(line), str(SHIPPED_CONTENT / "az-116111")]) == 1
     out = capsys.readouterr().out
     assert f"{line}: 1 error(s):" in out  # the time zone stops the load before the cross-references
-    assert (f"error: {spec}, line 13 (timezone): unknown time zone 'Europe/Kharkiv'; "
-            "use a name like Europe/Kyiv or Asia/Baku") in out
+    assert (
+        f"error: {spec}, line 13 (timezone): unknown time zone 'Europe/Kharkiv'; "
+        "use a name like Europe/Kyiv or Asia/Baku"
+    ) in out
     assert "az-116111: ok" in out  # the other folder is still checked
     spec.write_text(spec.read_text(encoding="utf-8").replace("Europe/Kharkiv", "Europe/Kyiv"), encoding="utf-8")
     assert main(["helpline", "validate", str(line)]) == 1

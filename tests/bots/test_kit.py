@@ -83,6 +83,9 @@ def test_buttons_fit_the_room_and_the_essential_ones_stay() -> None:
 
 
 def test_a_channel_without_buttons_gets_their_titles_as_text() -> None:
-    shown = as_shown(Outbound("Оберіть", (Button("☰ Меню", "menu"), Button("👤 Людина", "person"))),
-                     Abilities(max_buttons=0), "test")
+    shown = as_shown(
+        Outbound("Оберіть", (Button("☰ Меню", "menu"), Button("👤 Людина", "person"))),
+        Abilities(max_buttons=0),
+        "test",
+    )
     assert shown == Outbound("Оберіть\n\n• ☰ Меню\n• 👤 Людина")

@@ -17,21 +17,28 @@ from vikno.flows.content import load_helplines, shipped_helpline_folders
 KEY = "k3y-of-a-person-7d1e"
 
 
-@pytest.mark.parametrize("line, kept", [
-    (f"unhandled error on POST /api/v1/conversations/{KEY}/messages", "/api/v1/conversations/<redacted>/messages"),
-    (f"GET /api/v1/conversations/{KEY}?limit=5", "/api/v1/conversations/<redacted>?limit=5"),
-    ("Cannot connect to https://api.telegram.org/bot123456:AAH-secret_Token/sendMessage",
-     "https://api.telegram.org/bot<redacted>/sendMessage"),
-    ("GET /chat/ws?key=abc123&lang=uk", "/chat/ws?key=<redacted>&lang=uk"),
-])
+@pytest.mark.parametrize(
+    "line, kept",
+    [
+        (f"unhandled error on POST /api/v1/conversations/{KEY}/messages", "/api/v1/conversations/<redacted>/messages"),
+        (f"GET /api/v1/conversations/{KEY}?limit=5", "/api/v1/conversations/<redacted>?limit=5"),
+        (
+            "Cannot connect to https://api.telegram.org/bot123456:AAH-secret_Token/sendMessage",
+            "https://api.telegram.org/bot<redacted>/sendMessage",
+        ),
+        ("GET /chat/ws?key=abc123&lang=uk", "/chat/ws?key=<redacted>&lang=uk"),
+    ],
+)
 def test_redact(line: str, kept: str) -> None:
     assert kept in logredact.redact(line)
     assert KEY not in logredact.redact(line) and "secret_Token" not in logredact.redact(line)
 
 
 async def test_an_unhandled_error_on_a_keyed_path_logs_no_key(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    app = build_app(load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"}),
-                    load_helplines(shipped_helpline_folders()))
+    app = build_app(
+        load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"}),
+        load_helplines(shipped_helpline_folders()),
+    )
 
     async def broken(request: web.Request) -> web.Response:  # any bug behind a keyed path
         raise RuntimeError(f"something broke for {request.path}")
@@ -52,8 +59,15 @@ def test_serve_puts_the_filter_on_every_root_handler(caplog: pytest.LogCaptureFi
     try:
         logredact.install(root_handlers=True)
         assert any(isinstance(f, logredact.RedactSecrets) for f in handler.filters)
-        record = logging.LogRecord("vikno.bots.telegram", logging.WARNING, __file__, 1,
-                                   "setWebhook failed (%s)", ("https://api.telegram.org/bot1:abc/setWebhook",), None)
+        record = logging.LogRecord(
+            "vikno.bots.telegram",
+            logging.WARNING,
+            __file__,
+            1,
+            "setWebhook failed (%s)",
+            ("https://api.telegram.org/bot1:abc/setWebhook",),
+            None,
+        )
         assert handler.filter(record) and "bot<redacted>" in record.getMessage()
     finally:
         root.removeHandler(handler)

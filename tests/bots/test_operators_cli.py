@@ -11,13 +11,26 @@ from pathlib import Path
 def vikno(tmp_path: Path, *args: str, password: str = "a-long-enough-password") -> subprocess.CompletedProcess:
     env = {**os.environ, "VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_OPERATOR_PASSWORD": password}
     env.pop("MONGODB_URI", None)
-    return subprocess.run([sys.executable, "-m", "vikno.bots", *args], env=env, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "vikno.bots", *args], env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_add_and_list_operators(tmp_path: Path) -> None:
-    done = vikno(tmp_path, "operator", "add", "olena", "--role", "supervisor", "--teams", "social,protection",
-                 "--languages", "uk,ru", "--capacity", "4")
+    done = vikno(
+        tmp_path,
+        "operator",
+        "add",
+        "olena",
+        "--role",
+        "supervisor",
+        "--teams",
+        "social,protection",
+        "--languages",
+        "uk,ru",
+        "--capacity",
+        "4",
+    )
     assert done.returncode == 0, done.stderr
     assert "created supervisor olena" in done.stdout
     listed = vikno(tmp_path, "operator", "list")

@@ -30,12 +30,26 @@ class Platform:
 
 
 async def chat(store: Store, chat_id: str, *texts: str) -> Conversation:
-    conv = await store.conversations.create(Conversation(
-        helpline="l", channel="telegram", user_key=VAULT.user_key("telegram", chat_id),
-        address=VAULT.encrypt(chat_id)))
+    conv = await store.conversations.create(
+        Conversation(
+            helpline="l",
+            channel="telegram",
+            user_key=VAULT.user_key("telegram", chat_id),
+            address=VAULT.encrypt(chat_id),
+        )
+    )
     for t in texts:
-        await store.messages.add_inbound(Message(conversation_id=conv.id, helpline="l", channel="telegram",
-                                                 direction="out", sender="bot", text=t, delivery="pending"))
+        await store.messages.add_inbound(
+            Message(
+                conversation_id=conv.id,
+                helpline="l",
+                channel="telegram",
+                direction="out",
+                sender="bot",
+                text=t,
+                delivery="pending",
+            )
+        )
     return conv
 
 
@@ -130,8 +144,9 @@ class GatedPlatform(Platform):
         self.sent.append((address, message.text or ""))
 
 
-async def test_a_graceful_stop_finishes_the_send_in_flight_and_gives_the_rest_back(any_store: Store,
-                                                                                  other: Store) -> None:
+async def test_a_graceful_stop_finishes_the_send_in_flight_and_gives_the_rest_back(
+    any_store: Store, other: Store
+) -> None:
     platform = GatedPlatform()
     await chat(any_store, "100", "a", "b", "c")
     p = pump(any_store, platform)

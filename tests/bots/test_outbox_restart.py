@@ -63,13 +63,25 @@ class Vikno:
 
 
 def start(data_dir: Path, port: int, fake: FakeTelegram, log: Path) -> Vikno:
-    environ = {**os.environ, "VIKNO_DATA_DIR": str(data_dir), "VIKNO_NLU": "none", "VIKNO_LOG_LEVEL": "WARNING",
-               "VIKNO_TELEGRAM_TOKEN": TOKEN, "VIKNO_TELEGRAM_API": fake.url, "VIKNO_TELEGRAM_MODE": "webhook",
-               "VIKNO_TELEGRAM_SECRET": SECRET, "VIKNO_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    environ = {
+        **os.environ,
+        "VIKNO_DATA_DIR": str(data_dir),
+        "VIKNO_NLU": "none",
+        "VIKNO_LOG_LEVEL": "WARNING",
+        "VIKNO_TELEGRAM_TOKEN": TOKEN,
+        "VIKNO_TELEGRAM_API": fake.url,
+        "VIKNO_TELEGRAM_MODE": "webhook",
+        "VIKNO_TELEGRAM_SECRET": SECRET,
+        "VIKNO_PUBLIC_URL": f"http://127.0.0.1:{port}",
+    }
     environ.pop("MONGODB_URI", None)
     with log.open("ab") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "vikno.bots", "serve", "--port", str(port)], env=environ,
-                                stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "vikno.bots", "serve", "--port", str(port)],
+            env=environ,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     return Vikno(proc, port, log)
 
 
@@ -92,21 +104,38 @@ def update(chat_id: int, step: str, n: int) -> dict:
     user = {"id": chat_id, "is_bot": False, "first_name": "Restart", "language_code": "uk"}
     chat = {"id": chat_id, "first_name": "Restart", "type": "private"}
     if ":" not in step and step != "menu":
-        return {"update_id": next(_update_ids), "message": {"message_id": n, "from": user, "chat": chat,
-                                                             "date": int(time.time()), "text": step}}
-    return {"update_id": next(_update_ids), "callback_query": {
-        "id": str(next(_update_ids)), "from": user, "chat_instance": "1", "data": step,
-        "message": {"message_id": 10_000 + n, "from": {"id": 424242, "is_bot": True, "first_name": "vikno"},
-                    "chat": chat, "date": int(time.time()), "text": "…"}}}
+        return {
+            "update_id": next(_update_ids),
+            "message": {"message_id": n, "from": user, "chat": chat, "date": int(time.time()), "text": step},
+        }
+    return {
+        "update_id": next(_update_ids),
+        "callback_query": {
+            "id": str(next(_update_ids)),
+            "from": user,
+            "chat_instance": "1",
+            "data": step,
+            "message": {
+                "message_id": 10_000 + n,
+                "from": {"id": 424242, "is_bot": True, "first_name": "vikno"},
+                "chat": chat,
+                "date": int(time.time()),
+                "text": "…",
+            },
+        },
+    }
 
 
 async def converse(vikno: Vikno, session: aiohttp.ClientSession) -> None:
     """Every person writes every step; each answer is committed before the 200."""
+
     async def person(chat_id: int) -> None:
         for n, step in enumerate(STEPS, 1):
-            async with session.post(vikno.base + "/telegram/webhook", data=json.dumps(update(chat_id, step, n)),
-                                    headers={"Content-Type": "application/json",
-                                             "X-Telegram-Bot-Api-Secret-Token": SECRET}) as resp:
+            async with session.post(
+                vikno.base + "/telegram/webhook",
+                data=json.dumps(update(chat_id, step, n)),
+                headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET},
+            ) as resp:
                 assert resp.status == 200, await resp.text()
 
     await asyncio.gather(*(person(chat_id) for chat_id in CHATS))
@@ -120,8 +149,9 @@ async def committed(data_dir: Path) -> dict[int, list[Message]]:
     try:
         out: dict[int, list[Message]] = {}
         for chat_id in CHATS:
-            conversation = await store.conversations.find_by_user(HELPLINE, "telegram",
-                                                                  vault.user_key("telegram", str(chat_id)))
+            conversation = await store.conversations.find_by_user(
+                HELPLINE, "telegram", vault.user_key("telegram", str(chat_id))
+            )
             assert conversation is not None
             out[chat_id] = [m for m in await store.messages.history(conversation.id) if m.delivery is not None]
         return out
@@ -134,12 +164,16 @@ async def delivered_all(fake: FakeTelegram, data_dir: Path, within: float = 60.0
     deadline = time.monotonic() + within
     while True:
         replies = await committed(data_dir)
-        if all(len(fake.sent_to(chat_id)) >= len(replies[chat_id]) and
-               all(m.delivery == "sent" for m in replies[chat_id]) for chat_id in CHATS):
+        if all(
+            len(fake.sent_to(chat_id)) >= len(replies[chat_id]) and all(m.delivery == "sent" for m in replies[chat_id])
+            for chat_id in CHATS
+        ):
             return replies
         if time.monotonic() > deadline:
-            raise AssertionError("not every committed reply was delivered: " + json.dumps(
-                {chat_id: [len(fake.sent_to(chat_id)), len(replies[chat_id])] for chat_id in CHATS}))
+            raise AssertionError(
+                "not every committed reply was delivered: "
+                + json.dumps({chat_id: [len(fake.sent_to(chat_id)), len(replies[chat_id])] for chat_id in CHATS})
+            )
         await asyncio.sleep(0.2)
 
 
@@ -162,7 +196,8 @@ async def fake() -> FakeTelegram:
 
 
 async def test_a_graceful_restart_delivers_every_reply_exactly_once_and_holds_none_back(
-        tmp_path: Path, fake: FakeTelegram) -> None:
+    tmp_path: Path, fake: FakeTelegram
+) -> None:
     data_dir, port = tmp_path / "data", free_port()
     async with aiohttp.ClientSession() as session:
         vikno = start(data_dir, port, fake, tmp_path / "vikno.log")
@@ -178,8 +213,9 @@ async def test_a_graceful_restart_delivers_every_reply_exactly_once_and_holds_no
         replies = await committed(data_dir)
         waiting = [m for chat in replies.values() for m in chat if m.delivery == "pending"]
         assert waiting, "the stop came after everything was sent: the test proves nothing"
-        assert all(m.deliver_after is None or m.deliver_after <= utcnow() for m in waiting), \
+        assert all(m.deliver_after is None or m.deliver_after <= utcnow() for m in waiting), (
             "a stopped process still holds replies back"
+        )
         before = len(fake.of("sendMessage"))
         sent = [m for chat in replies.values() for m in chat if m.delivery == "sent"]
         assert before == len(sent), "a reply reached the platform but is not marked sent (it would be repeated)"
@@ -191,12 +227,14 @@ async def test_a_graceful_restart_delivers_every_reply_exactly_once_and_holds_no
         finally:
             await stop(vikno, signal.SIGTERM)
     for chat_id in CHATS:
-        assert texts(fake.sent_to(chat_id)) == [m.text for m in replies[chat_id]], \
+        assert texts(fake.sent_to(chat_id)) == [m.text for m in replies[chat_id]], (
             f"chat {chat_id}: every reply exactly once, in order"
+        )
 
 
 async def test_after_kill_9_nothing_committed_is_lost_and_only_what_was_in_flight_repeats(
-        tmp_path: Path, fake: FakeTelegram) -> None:
+    tmp_path: Path, fake: FakeTelegram
+) -> None:
     data_dir, port = tmp_path / "data", free_port()
     async with aiohttp.ClientSession() as session:
         vikno = start(data_dir, port, fake, tmp_path / "vikno.log")
@@ -225,8 +263,13 @@ async def test_after_kill_9_nothing_committed_is_lost_and_only_what_was_in_fligh
     for chat_id in CHATS:
         calls = fake.sent_to(chat_id)
         # a repeat: sent after the restart right behind the same message, which was at the platform at the kill
-        repeats = {n for n in range(1, len(calls)) if calls[n].at > killed_at and id(calls[n - 1]) in flying
-                   and calls[n].params["text"] == calls[n - 1].params["text"]}
+        repeats = {
+            n
+            for n in range(1, len(calls))
+            if calls[n].at > killed_at
+            and id(calls[n - 1]) in flying
+            and calls[n].params["text"] == calls[n - 1].params["text"]
+        }
         once = [c for n, c in enumerate(calls) if n not in repeats]
         assert texts(once) == [m.text for m in replies[chat_id]], f"chat {chat_id}: nothing lost, order kept"
         repeated += len(repeats)

@@ -50,8 +50,15 @@ async def eventually(site: ConsoleSite, key: str, count: int) -> list[str]:
 async def test_the_wait_is_estimated_and_the_next_in_line_is_told(site: ConsoleSite) -> None:
     now = utcnow()
     for minutes, wait in [(20, 240.0), (40, 300.0), (60, 420.0)]:  # lately people waited 4-7 minutes
-        await site.store.events.add(Event(helpline="community-1620", kind="claimed", priority="request",
-                                          at=now - timedelta(minutes=minutes), data={"wait_seconds": wait}))
+        await site.store.events.add(
+            Event(
+                helpline="community-1620",
+                kind="claimed",
+                priority="request",
+                at=now - timedelta(minutes=minutes),
+                data={"wait_seconds": wait},
+            )
+        )
     await site.operator("olena", display_name="Олена")
     person = site.agent()
     first = await person.say("first", button="person")
@@ -74,8 +81,15 @@ async def test_the_wait_is_estimated_and_the_next_in_line_is_told(site: ConsoleS
 async def test_with_nobody_online_no_number_is_promised(site: ConsoleSite) -> None:
     now = utcnow()
     for n in range(5):
-        await site.store.events.add(Event(helpline="community-1620", kind="claimed", priority="request",
-                                          at=now - timedelta(minutes=n + 1), data={"wait_seconds": 60.0}))
+        await site.store.events.add(
+            Event(
+                helpline="community-1620",
+                kind="claimed",
+                priority="request",
+                at=now - timedelta(minutes=n + 1),
+                data={"wait_seconds": 60.0},
+            )
+        )
     body: dict[str, Any] = await site.agent().say("alone", button="person")
     text = body["replies"][0]["text"]
     # inside the hours "nobody is online", outside them "not at work": either way no number, no promise

@@ -51,8 +51,13 @@ async def test_healthz_reports_the_store(client: TestClient) -> None:
 async def test_greeting_menu_answer_with_the_documented_shape(client: TestClient) -> None:
     hello = await post(client, "app-1", {"text": "Привіт", "locale": "uk"})
     assert set(hello) == {"replies", "conversation", "token"}
-    assert hello["conversation"] == {"state": "bot", "language": "uk", "topic": None, "priority": None,
-                                     "queue_position": None}
+    assert hello["conversation"] == {
+        "state": "bot",
+        "language": "uk",
+        "topic": None,
+        "priority": None,
+        "queue_position": None,
+    }
     reply = hello["replies"][0]
     assert "Служба підтримки 1620" in reply["text"]
     assert {"title", "payload"} == set(reply["buttons"][0])
@@ -94,8 +99,11 @@ async def test_get_returns_the_history_to_resume(client: TestClient) -> None:
 async def test_unknown_conversation_is_404_and_reading_needs_the_token(client: TestClient) -> None:
     resp = await client.get("/api/v1/conversations/nobody-here")
     assert resp.status == 401 and (await resp.json())["error"] == "token_required"
-    channel = next(r.handler.__self__ for r in client.app.router.routes() if r.method == "GET"
-                   and r.resource is not None and r.resource.canonical == "/api/v1/conversations/{key}")
+    channel = next(
+        r.handler.__self__
+        for r in client.app.router.routes()
+        if r.method == "GET" and r.resource is not None and r.resource.canonical == "/api/v1/conversations/{key}"
+    )
     TOKENS["nobody-here"] = channel.tokens.token("community-1620", "nobody-here")  # a token for a conversation gone
     resp = await get(client, "/api/v1/conversations/nobody-here", "nobody-here")
     assert resp.status == 404 and (await resp.json())["error"] == "not_found"
@@ -163,8 +171,11 @@ async def test_client_message_id_makes_retries_safe(client: TestClient) -> None:
 async def test_a_token_issued_before_line1620_was_renamed_still_opens_its_conversation(client: TestClient) -> None:
     """Issue 27: an app holds the token it got when the line was "line1620"; the line is community-1620 now."""
     await post(client, "before-rename", {"text": "Добрий день"})
-    channel = next(r.handler.__self__ for r in client.app.router.routes() if r.method == "GET"
-                   and r.resource is not None and r.resource.canonical == "/api/v1/conversations/{key}")
+    channel = next(
+        r.handler.__self__
+        for r in client.app.router.routes()
+        if r.method == "GET" and r.resource is not None and r.resource.canonical == "/api/v1/conversations/{key}"
+    )
     TOKENS["before-rename"] = channel.tokens.token("line1620", "before-rename")
     answer = await post(client, "before-rename", {"button": "topic:disability"})
     assert "крісел колісних" in answer["replies"][0]["text"]

@@ -62,22 +62,27 @@ OPENINGS = [
 
 
 @pytest.mark.parametrize(("language", "text", "topic", "phrase"), OPENINGS)
-async def test_free_text_reaches_the_topic_in_the_persons_language(client: TestClient, language: str, text: str,
-                                                                  topic: str, phrase: str) -> None:
+async def test_free_text_reaches_the_topic_in_the_persons_language(
+    client: TestClient, language: str, text: str, topic: str, phrase: str
+) -> None:
     body = await say(client, f"free-{language}-{topic}", text)
     assert body["conversation"]["language"] == language
     assert body["conversation"]["topic"] == topic
     assert any(phrase in r["text"] for r in body["replies"])
 
 
-@pytest.mark.parametrize(("key", "text", "emergency"), [
-    ("crisis-uk", "я не хочу більше жити", "7333"),
-    ("crisis-en", "I want to kill myself tonight", "112"),
-    ("crisis-ru", "не хочу больше жить, всё бессмысленно", "7333"),
-    ("crisis-az", "artıq yaşamaq istəmirəm, özümü öldürəcəm", "112"),
-])
-async def test_crisis_text_is_queued_first_with_emergency_contacts(client: TestClient, key: str, text: str,
-                                                                   emergency: str) -> None:
+@pytest.mark.parametrize(
+    ("key", "text", "emergency"),
+    [
+        ("crisis-uk", "я не хочу більше жити", "7333"),
+        ("crisis-en", "I want to kill myself tonight", "112"),
+        ("crisis-ru", "не хочу больше жить, всё бессмысленно", "7333"),
+        ("crisis-az", "artıq yaşamaq istəmirəm, özümü öldürəcəm", "112"),
+    ],
+)
+async def test_crisis_text_is_queued_first_with_emergency_contacts(
+    client: TestClient, key: str, text: str, emergency: str
+) -> None:
     await say(client, "someone-else", "хочу поговорити з оператором")
     body = await say(client, key, text)
     assert body["conversation"]["priority"] == "crisis" and body["conversation"]["state"] == "waiting"

@@ -85,19 +85,34 @@ TOPIC_OF_A_TEAM = "Доброго дня, як оформити субсидію
 
 # What the person must see, per language (flows/content/community-1620/texts.yml).
 EMERGENCY = "☎ 112"
-CALL_NOW = {"uk": "Якщо є загроза життю — телефонуйте просто зараз:",
-            "ru": "Если есть угроза жизни — звоните прямо сейчас:",
-            "az": "Əgər həyat üçün təhlükə varsa — elə indi zəng edin:",
-            "en": "If there is a danger to life, call right now:"}
-SAFETY_QUESTION = {"uk": "Ви зараз у безпеці?", "ru": "Вы сейчас в безопасности?",
-                   "az": "Siz indi təhlükəsizsiniz?", "en": "Are you safe right now?"}
+CALL_NOW = {
+    "uk": "Якщо є загроза життю — телефонуйте просто зараз:",
+    "ru": "Если есть угроза жизни — звоните прямо сейчас:",
+    "az": "Əgər həyat üçün təhlükə varsa — elə indi zəng edin:",
+    "en": "If there is a danger to life, call right now:",
+}
+SAFETY_QUESTION = {
+    "uk": "Ви зараз у безпеці?",
+    "ru": "Вы сейчас в безопасности?",
+    "az": "Siz indi təhlükəsizsiniz?",
+    "en": "Are you safe right now?",
+}
 SAFETY_BUTTONS = {
-    "uk": [("Мені загрожує небезпека", "safety:danger"), ("Я в безпеці", "safety:safe"),
-           ("🙋 Поговорити з людиною", "person")],
-    "ru": [("Мне угрожает опасность", "safety:danger"), ("Я в безопасности", "safety:safe"),
-           ("🙋 Поговорить с человеком", "person")],
-    "az": [("Mənə təhlükə var", "safety:danger"), ("Mən təhlükəsizəm", "safety:safe"),
-           ("🙋 Operatorla danışmaq", "person")],
+    "uk": [
+        ("Мені загрожує небезпека", "safety:danger"),
+        ("Я в безпеці", "safety:safe"),
+        ("🙋 Поговорити з людиною", "person"),
+    ],
+    "ru": [
+        ("Мне угрожает опасность", "safety:danger"),
+        ("Я в безопасности", "safety:safe"),
+        ("🙋 Поговорить с человеком", "person"),
+    ],
+    "az": [
+        ("Mənə təhlükə var", "safety:danger"),
+        ("Mən təhlükəsizəm", "safety:safe"),
+        ("🙋 Operatorla danışmaq", "person"),
+    ],
     "en": [("I'm in danger now", "safety:danger"), ("I'm safe", "safety:safe"), ("🙋 Talk to a person", "person")],
 }
 
@@ -155,8 +170,9 @@ def helplines() -> dict[str, Helpline]:
 
 
 @pytest.fixture
-async def rest_base(tmp_path: Path, shipped_nlu: BuiltinNLU,
-                    helplines: dict[str, Helpline]) -> AsyncIterator[tuple[str, Any]]:
+async def rest_base(
+    tmp_path: Path, shipped_nlu: BuiltinNLU, helplines: dict[str, Helpline]
+) -> AsyncIterator[tuple[str, Any]]:
     settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data")})
     server = TestServer(build_app(settings, helplines, nlu=shipped_nlu), host="127.0.0.1")
     await server.start_server()
@@ -181,9 +197,16 @@ async def test_rest(rest_base: tuple[str, Any], case: Case) -> None:
         await person.close()
     conv = answer["conversation"]
     assert answer["token"]  # the conversation's credential for its next messages
-    assert_level(case, Seen([(r["text"], [(b["title"], b["payload"]) for b in r["buttons"]])
-                             for r in answer["replies"]],
-                            conv["state"], conv["priority"], conv["language"], conv["topic"]))
+    assert_level(
+        case,
+        Seen(
+            [(r["text"], [(b["title"], b["payload"]) for b in r["buttons"]]) for r in answer["replies"]],
+            conv["state"],
+            conv["priority"],
+            conv["language"],
+            conv["topic"],
+        ),
+    )
     # a crisis and a check go ahead of the earlier request; an ordinary question is not queued at all
     assert conv["queue_position"] == (None if case.level == "none" else 1)
 
@@ -202,15 +225,26 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-async def telegram(tmp_path: Path, fake: FakeTelegram, shipped_nlu: BuiltinNLU, helplines: dict[str, Helpline],
-                   monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[TestClient]:
+async def telegram(
+    tmp_path: Path,
+    fake: FakeTelegram,
+    shipped_nlu: BuiltinNLU,
+    helplines: dict[str, Helpline],
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[TestClient]:
     # Telegram's pace (1 s per chat, back-off from 1 s) would only make the test slow
     monkeypatch.setattr(TelegramChannel, "per_chat_interval", 0.0)
     monkeypatch.setattr(TelegramChannel, "retry_first", 0.05)
-    settings = load_settings(environ={
-        "VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_PUBLIC_URL": "https://help.example.org",
-        "VIKNO_TELEGRAM_TOKEN": fake.token, "VIKNO_TELEGRAM_API": fake.url, "VIKNO_TELEGRAM_MODE": "webhook",
-        "VIKNO_TELEGRAM_SECRET": SECRET})
+    settings = load_settings(
+        environ={
+            "VIKNO_DATA_DIR": str(tmp_path / "data"),
+            "VIKNO_PUBLIC_URL": "https://help.example.org",
+            "VIKNO_TELEGRAM_TOKEN": fake.token,
+            "VIKNO_TELEGRAM_API": fake.url,
+            "VIKNO_TELEGRAM_MODE": "webhook",
+            "VIKNO_TELEGRAM_SECRET": SECRET,
+        }
+    )
     async with TestClient(TestServer(build_app(settings, helplines, nlu=shipped_nlu))) as client:
         yield client
 
@@ -222,8 +256,11 @@ async def deliver(client: TestClient, fake: FakeTelegram, update: dict[str, Any]
     stored outgoing messages say how many sendMessage calls to wait for.
     """
     before = len(fake.sent_to(CHAT))
-    resp = await client.post(WEBHOOK_PATH, data=json.dumps(update).encode(),
-                             headers={"Content-Type": "application/json", SECRET_HEADER: SECRET})
+    resp = await client.post(
+        WEBHOOK_PATH,
+        data=json.dumps(update).encode(),
+        headers={"Content-Type": "application/json", SECRET_HEADER: SECRET},
+    )
     assert resp.status == 200, await resp.text()
     conv = await client.app[ENGINE].find("telegram", str(CHAT))
     assert conv is not None
@@ -238,8 +275,7 @@ def keyboard(call: Call) -> list[tuple[str, str]]:
 
 
 def seen_on_telegram(calls: list[Call], conv: Conversation) -> Seen:
-    return Seen([(c.params["text"], keyboard(c)) for c in calls], conv.state, conv.priority, conv.language,
-                conv.topic)
+    return Seen([(c.params["text"], keyboard(c)) for c in calls], conv.state, conv.priority, conv.language, conv.topic)
 
 
 def press(callback_id: str, data: str) -> dict[str, Any]:
@@ -258,8 +294,9 @@ async def test_telegram(telegram: TestClient, fake: FakeTelegram, case: Case) ->
 
 
 @pytest.mark.parametrize("case", CHECKS, ids=[c.id for c in CHECKS])
-async def test_telegram_in_danger_after_a_check_is_a_crisis(telegram: TestClient, fake: FakeTelegram,
-                                                            case: Case) -> None:
+async def test_telegram_in_danger_after_a_check_is_a_crisis(
+    telegram: TestClient, fake: FakeTelegram, case: Case
+) -> None:
     asked, _ = await deliver(telegram, fake, message(1, text=case.text))
     danger = next(data for title, data in keyboard(asked[0]) if title == SAFETY_BUTTONS[case.language][0][0])
     calls, conv = await deliver(telegram, fake, press("cb-danger", danger))
@@ -279,8 +316,9 @@ def assert_told_to_call_now(language: str, text: str) -> None:
 
 
 @pytest.mark.parametrize("case", CHECKS, ids=[c.id for c in CHECKS])
-async def test_telegram_no_answer_to_the_safety_question_becomes_a_crisis(telegram: TestClient, fake: FakeTelegram,
-                                                                         case: Case) -> None:
+async def test_telegram_no_answer_to_the_safety_question_becomes_a_crisis(
+    telegram: TestClient, fake: FakeTelegram, case: Case
+) -> None:
     """Silence after "are you safe?" escalates: the numbers are sent on their own and the chat tops the queue."""
     await deliver(telegram, fake, message(1, text=case.text))
     sent = len(fake.sent_to(CHAT))
@@ -319,8 +357,16 @@ async def test_webchat(webchat: TestClient, case: Case) -> None:
     finally:
         await ws.close()
     assert ack["message"]["text"] == case.text
-    assert_level(case, Seen([(r["text"], [(b["title"], b["payload"]) for b in r["buttons"]]) for r in replies],
-                            conv["state"], conv["priority"], conv["language"], conv["topic"]))
+    assert_level(
+        case,
+        Seen(
+            [(r["text"], [(b["title"], b["payload"]) for b in r["buttons"]]) for r in replies],
+            conv["state"],
+            conv["priority"],
+            conv["language"],
+            conv["topic"],
+        ),
+    )
 
 
 @pytest.mark.parametrize("case", CHECKS, ids=[c.id for c in CHECKS])
@@ -347,14 +393,23 @@ async def test_webchat_no_answer_to_the_safety_question_becomes_a_crisis(webchat
 TYPED_NO = {"uk": "ні", "ru": "нет", "az": "yox", "en": "NOT safe"}
 TYPED_YES = {"uk": "так", "ru": "да", "az": "hə", "en": "yes"}
 #: The reply to "I'm safe" (pressed or typed), per language, while an operator is online.
-SAFE_THANKS = {"uk": "Дякую, що відповіли.", "ru": "Спасибо, что ответили.",
-               "az": "Cavab verdiyiniz üçün təşəkkür edirəm.", "en": "Thank you for answering."}
+SAFE_THANKS = {
+    "uk": "Дякую, що відповіли.",
+    "ru": "Спасибо, что ответили.",
+    "az": "Cavab verdiyiniz üçün təşəkkür edirəm.",
+    "en": "Thank you for answering.",
+}
 
 
 def seen_on_rest(answer: dict[str, Any]) -> Seen:
     conv = answer["conversation"]
-    return Seen([(r["text"], [(b["title"], b["payload"]) for b in r["buttons"]]) for r in answer["replies"]],
-                conv["state"], conv["priority"], conv["language"], conv["topic"])
+    return Seen(
+        [(r["text"], [(b["title"], b["payload"]) for b in r["buttons"]]) for r in answer["replies"]],
+        conv["state"],
+        conv["priority"],
+        conv["language"],
+        conv["topic"],
+    )
 
 
 @pytest.mark.parametrize("case", CHECKS, ids=[c.id for c in CHECKS])
@@ -373,8 +428,9 @@ async def test_rest_a_typed_no_to_the_safety_question_is_a_crisis(rest_base: tup
 
 
 @pytest.mark.parametrize("case", CHECKS, ids=[c.id for c in CHECKS])
-async def test_rest_a_typed_yes_is_safe_and_small_talk_leaves_the_question_open(rest_base: tuple[str, Any],
-                                                                               case: Case) -> None:
+async def test_rest_a_typed_yes_is_safe_and_small_talk_leaves_the_question_open(
+    rest_base: tuple[str, Any], case: Case
+) -> None:
     """ "так"/"yes" answers the question; a stray button answers nothing and the silence still escalates."""
     base, app = rest_base
     operator = await create_operator(app[STORE], "duty", PASSWORD)
@@ -417,8 +473,9 @@ async def test_rest_a_further_risk_signal_after_i_am_safe_is_a_crisis(rest_base:
 
 
 @pytest.mark.parametrize("case", CHECKS, ids=[c.id for c in CHECKS])
-async def test_telegram_a_typed_no_to_the_safety_question_is_a_crisis(telegram: TestClient, fake: FakeTelegram,
-                                                                       case: Case) -> None:
+async def test_telegram_a_typed_no_to_the_safety_question_is_a_crisis(
+    telegram: TestClient, fake: FakeTelegram, case: Case
+) -> None:
     await deliver(telegram, fake, message(1, text=case.text))
     calls, conv = await deliver(telegram, fake, message(2, text=TYPED_NO[case.language]))
     assert_level(Case(case.language, "crisis", case.text), seen_on_telegram(calls, conv))
@@ -452,15 +509,16 @@ async def test_rest_a_crisis_told_to_an_operator_comes_back_at_the_top(rest_base
         else:
             assert answer["replies"] == []  # the operator asks, not the bot
         assert (answer["conversation"]["state"], answer["conversation"]["priority"]) == (
-            "with_operator", "crisis" if case.level == "crisis" else "urgent")
+            "with_operator",
+            "crisis" if case.level == "crisis" else "urgent",
+        )
         assert (await op.post("/console/presence", {"presence": "offline"}, json_reply=True)).status == 200
     finally:
         await person.close()
         await op.close()
     conv = await app[STORE].conversations.get(cid)
     assert conv is not None
-    assert (conv.state, conv.priority, conv.team) == ("waiting", "crisis" if case.level == "crisis" else "urgent",
-                                                      None)
+    assert (conv.state, conv.priority, conv.team) == ("waiting", "crisis" if case.level == "crisis" else "urgent", None)
     waiting = await app[STORE].conversations.waiting(["community-1620"], limit=10)
     assert waiting[0].id == cid  # came back first: it entered the queue before the ones that waited meanwhile
     kinds = await app[STORE].events.count_by("kind")

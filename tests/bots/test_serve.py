@@ -25,12 +25,18 @@ pytestmark = pytest.mark.slow
 def start(data_dir: Path, port: int, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     environ = {**os.environ, "VIKNO_DATA_DIR": str(data_dir), "VIKNO_NLU": "none", **(env or {})}
     environ.pop("MONGODB_URI", None) if "MONGODB_URI" not in (env or {}) else None
-    return subprocess.Popen([sys.executable, "-m", "vikno.bots", "serve", "--port", str(port), *extra],
-                            env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "vikno.bots", "serve", "--port", str(port), *extra],
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
-def request(port: int, method: str, path: str, body: object | None = None,
-            token: str | None = None) -> tuple[int, dict]:
+def request(
+    port: int, method: str, path: str, body: object | None = None, token: str | None = None
+) -> tuple[int, dict]:
     data = json.dumps(body).encode() if body is not None else None
     headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
     req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method, headers=headers)
@@ -66,8 +72,9 @@ def test_conversation_survives_kill_9(tmp_path: Path) -> None:
         assert status == 200 and "1620" in hello["replies"][0]["text"]
         token = hello["token"]
         request(port, "POST", "/api/v1/conversations/k9/messages", {"button": "menu"}, token)
-        status, answer = request(port, "POST", "/api/v1/conversations/k9/messages", {"button": "topic:social_benefits"},
-                                 token)
+        status, answer = request(
+            port, "POST", "/api/v1/conversations/k9/messages", {"button": "topic:social_benefits"}, token
+        )
         assert status == 200 and "матеріальної допомоги" in answer["replies"][0]["text"]
     finally:
         proc.send_signal(signal.SIGKILL)
@@ -105,8 +112,9 @@ def test_broken_content_refuses_to_start(tmp_path: Path) -> None:
 def test_bad_configuration_says_what_to_fix(tmp_path: Path) -> None:
     config = tmp_path / "vikno.yml"
     config.write_text("port: 8080\nnlu:\n  backend: magic\n", encoding="utf-8")
-    proc = start(tmp_path / "data", free_port(), "--config", str(config),
-                 env={"VIKNO_SECRET_KEY": "short", "VIKNO_NLU": ""})
+    proc = start(
+        tmp_path / "data", free_port(), "--config", str(config), env={"VIKNO_SECRET_KEY": "short", "VIKNO_NLU": ""}
+    )
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 2
     assert "VIKNO_SECRET_KEY: secret_key: must be at least 16" in err and "vikno.yml, line 3 (nlu.backend)" in err

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.slow
 def vikno(data: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if k not in ("MONGODB_URI", "VIKNO_SECRET_KEY")}
     environ |= {"VIKNO_DATA_DIR": str(data), "VIKNO_NLU": "none", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "vikno.bots", *args], env=environ, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "vikno.bots", *args], env=environ, capture_output=True, text=True, timeout=60
+    )
 
 
 def mode(path: Path) -> int:
@@ -36,12 +37,14 @@ def test_backup_while_serving_then_restore_into_a_fresh_folder(tmp_path: Path) -
     proc = start(live, port)
     try:
         wait_health(port, proc)
-        status, hello = request(port, "POST", "/api/v1/conversations/backup-key-1/messages",
-                                {"text": "Привіт", "id": "client-1"})
+        status, hello = request(
+            port, "POST", "/api/v1/conversations/backup-key-1/messages", {"text": "Привіт", "id": "client-1"}
+        )
         assert status == 200
         token = hello["token"]
-        request(port, "POST", "/api/v1/conversations/backup-key-1/messages", {"button": "menu", "id": "client-2"},
-                token)
+        request(
+            port, "POST", "/api/v1/conversations/backup-key-1/messages", {"button": "menu", "id": "client-2"}, token
+        )
 
         made = vikno(live, "store", "backup", str(saved))  # the server keeps running meanwhile
         assert made.returncode == 0, made.stderr
@@ -72,8 +75,9 @@ def test_backup_while_serving_then_restore_into_a_fresh_folder(tmp_path: Path) -
         assert status == 200, body
         assert [m["text"] for m in body["messages"] if m["direction"] == "in"] == ["Привіт", None]
         # the platform id is stored as a hash keyed with the secret: a retry is still recognised
-        status, retry = request(port, "POST", "/api/v1/conversations/backup-key-1/messages",
-                                {"text": "Привіт", "id": "client-1"}, token)
+        status, retry = request(
+            port, "POST", "/api/v1/conversations/backup-key-1/messages", {"text": "Привіт", "id": "client-1"}, token
+        )
         assert status == 200 and retry["duplicate"] is True
     finally:
         proc.terminate()
@@ -142,8 +146,13 @@ def test_restore_refuses_a_backup_of_a_newer_vikno(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("command", ["backup", "restore"])
 def test_on_mongodb_the_commands_name_mongodump_and_the_key(tmp_path: Path, command: str) -> None:
-    done = vikno(tmp_path / "data", "store", command, str(tmp_path / "out"),
-                 env={"MONGODB_URI": "mongodb://127.0.0.1:9/vikno", "VIKNO_SECRET_KEY": "k" * 32})
+    done = vikno(
+        tmp_path / "data",
+        "store",
+        command,
+        str(tmp_path / "out"),
+        env={"MONGODB_URI": "mongodb://127.0.0.1:9/vikno", "VIKNO_SECRET_KEY": "k" * 32},
+    )
     assert done.returncode == 2
     assert "mongodump" in done.stderr and "mongorestore" in done.stderr and "VIKNO_SECRET_KEY" in done.stderr
     assert not (tmp_path / "out").exists()

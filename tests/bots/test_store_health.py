@@ -32,8 +32,16 @@ async def _database_with_history(data: Path) -> Path:
     await store.open()
     conv = await store.conversations.create(Conversation(helpline="community-1620", channel="rest", user_key="k"))
     for n in range(200):
-        await store.messages.add_inbound(Message(conversation_id=conv.id, helpline="community-1620", channel="rest",
-                                                 direction="in", sender="user", text=f"повідомлення {n} " * 30))
+        await store.messages.add_inbound(
+            Message(
+                conversation_id=conv.id,
+                helpline="community-1620",
+                channel="rest",
+                direction="in",
+                sender="user",
+                text=f"повідомлення {n} " * 30,
+            )
+        )
     await store.close()
     return store.path
 
@@ -75,8 +83,13 @@ def test_serve_refuses_a_damaged_database_in_one_line(tmp_path: Path) -> None:
     _damage(path)
     env = {**os.environ, "VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"}
     env.pop("MONGODB_URI", None)
-    proc = subprocess.run([sys.executable, "-m", "vikno.bots", "serve", "--port", str(free_port())], env=env,
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "vikno.bots", "serve", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2, proc.stderr
     where, *said = [line for line in proc.stderr.splitlines() if line.startswith("vikno:")]
     assert where.startswith("vikno: data folder ")  # every command names its data first (issue 25)
@@ -124,15 +137,17 @@ async def test_a_full_disk_is_503_with_retry_after_and_healthz_says_so(tmp_path:
 
 async def test_a_page_damaged_while_running_is_503_not_500(tmp_path: Path) -> None:
     """``database disk image is malformed`` on a read (REST GET) is the store failing: 503, retry."""
-    settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none",
-                                      "VIKNO_RATE_LIMITS": "off"})  # 40 quick messages of one person
+    settings = load_settings(
+        environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none", "VIKNO_RATE_LIMITS": "off"}
+    )  # 40 quick messages of one person
     client = TestClient(TestServer(build_app(settings, load_helplines(shipped_helpline_folders()))))
     await client.start_server()
     try:
         token: dict[str, str] = {}
         for n in range(40):
-            resp = await client.post("/api/v1/conversations/anna-damaged/messages", json={"text": f"{n} " * 300},
-                                     headers=token)
+            resp = await client.post(
+                "/api/v1/conversations/anna-damaged/messages", json={"text": f"{n} " * 300}, headers=token
+            )
             assert resp.status == 200, await resp.text()
             if not token:
                 token = {"Authorization": f"Bearer {(await resp.json())['token']}"}
@@ -153,15 +168,17 @@ async def test_a_page_damaged_while_running_is_503_not_500(tmp_path: Path) -> No
 async def test_a_page_damaged_while_running_makes_healthz_503(tmp_path: Path) -> None:
     """The reads fail before any write, and the file still answers a ping: /healthz must learn of it
     from the reads, or a load balancer keeps sending people to a store that refuses every message."""
-    settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none",
-                                      "VIKNO_RATE_LIMITS": "off"})
+    settings = load_settings(
+        environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none", "VIKNO_RATE_LIMITS": "off"}
+    )
     client = TestClient(TestServer(build_app(settings, load_helplines(shipped_helpline_folders()))))
     await client.start_server()
     try:
         token: dict[str, str] = {}
         for n in range(40):
-            resp = await client.post("/api/v1/conversations/anna-damaged/messages", json={"text": f"{n} " * 300},
-                                     headers=token)
+            resp = await client.post(
+                "/api/v1/conversations/anna-damaged/messages", json={"text": f"{n} " * 300}, headers=token
+            )
             assert resp.status == 200, await resp.text()
             if not token:
                 token = {"Authorization": f"Bearer {(await resp.json())['token']}"}

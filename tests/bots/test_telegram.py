@@ -24,8 +24,19 @@ from vikno.bots.config import TelegramSettings, load_settings
 from vikno.bots.keys import ENGINE, HANDOFF, STORE
 from vikno.bots.kit import split_text, utf16_units
 from vikno.bots.outbox import RetryAfter, Undeliverable
-from vikno.bots.telegram import (ALLOWED_UPDATES, MAX_CALLBACK_DATA, MEASURE, SECRET_HEADER, WEBHOOK_PATH,
-                                 CallbackCodec, TelegramChannel, callback_id_of, deep_link, inbound_of, render)
+from vikno.bots.telegram import (
+    ALLOWED_UPDATES,
+    MAX_CALLBACK_DATA,
+    MEASURE,
+    SECRET_HEADER,
+    WEBHOOK_PATH,
+    CallbackCodec,
+    TelegramChannel,
+    callback_id_of,
+    deep_link,
+    inbound_of,
+    render,
+)
 from vikno.flows.content import Helpline, ProfileSettings, load_helplines, shipped_helpline_folders
 from vikno.flows.messages import Button, Inbound, Outbound
 
@@ -53,14 +64,25 @@ def test_the_bots_helpline_is_used_unless_a_deep_link_names_another() -> None:
     assert inbound_of(CALLBACK, "kids").helpline == "kids"
 
 
-@pytest.mark.parametrize(("param", "want"), [
-    ("uk", (None, "uk")), ("EN", (None, "en")), ("community-1620", ("community-1620", None)),
-    ("community-1620_en", ("community-1620", "en")), ("community-1620-uk", ("community-1620", "uk")),
-    ("kids_line_ru", ("kids_line", "ru")), ("kharkiv-1552", ("kharkiv-1552", None)),
-    ("az-116111_ru", ("az-116111", "ru")), ("kids-xy", ("kids-xy", None)),
-    ("kids_xy", ("kids_xy", None)), ("1620", (None, None)), ("a" * 65, (None, None)), ("<x>", (None, None)),
-    (None, (None, None)),
-])
+@pytest.mark.parametrize(
+    ("param", "want"),
+    [
+        ("uk", (None, "uk")),
+        ("EN", (None, "en")),
+        ("community-1620", ("community-1620", None)),
+        ("community-1620_en", ("community-1620", "en")),
+        ("community-1620-uk", ("community-1620", "uk")),
+        ("kids_line_ru", ("kids_line", "ru")),
+        ("kharkiv-1552", ("kharkiv-1552", None)),
+        ("az-116111_ru", ("az-116111", "ru")),
+        ("kids-xy", ("kids-xy", None)),
+        ("kids_xy", ("kids_xy", None)),
+        ("1620", (None, None)),
+        ("a" * 65, (None, None)),
+        ("<x>", (None, None)),
+        (None, (None, None)),
+    ],
+)
 def test_deep_link_parameters(param: str | None, want: tuple[str | None, str | None]) -> None:
     assert deep_link(param) == want
 
@@ -74,39 +96,106 @@ def test_callback_queries_are_answered_even_when_ignored() -> None:
 
 # --- send: the table of replies -> requests -------------------------------------------------------
 
-MENU = Outbound("Оберіть тему", (Button("🏚 Компенсація за пошкоджене житло", "topic:housing_compensation"),
-                                 Button("👤 Поговорити з людиною", "person"), Button("☰ Меню", "menu")))
+MENU = Outbound(
+    "Оберіть тему",
+    (
+        Button("🏚 Компенсація за пошкоджене житло", "topic:housing_compensation"),
+        Button("👤 Поговорити з людиною", "person"),
+        Button("☰ Меню", "menu"),
+    ),
+)
 LONG = "Перший абзац.\n\n" + "слово " * 600 + "\n" + "я" * 3000  # 6,616 units: cut at the last line break
 EMOJI_LONG = "😀" * 2049  # 4,098 UTF-16 units: one emoji too many for one message
 
 REPLIES: list[tuple[str, Outbound, list[dict[str, Any]]]] = [
     ("plain text", Outbound("Дякуємо, що звернулися."), [{"chat_id": CHAT, "text": "Дякуємо, що звернулися."}]),
-    ("menu: one button per row", MENU, [{"chat_id": CHAT, "text": "Оберіть тему", "reply_markup": {"inline_keyboard": [
-        [{"text": "🏚 Компенсація за пошкоджене житло", "callback_data": "topic:housing_compensation"}],
-        [{"text": "👤 Поговорити з людиною", "callback_data": "person"}],
-        [{"text": "☰ Меню", "callback_data": "menu"}]]}}]),
-    ("long text: split, buttons on the last part", Outbound(LONG, (Button("☰ Меню", "menu"),)), [
-        {"chat_id": CHAT, "text": LONG[:LONG.rindex("\n")]},
-        {"chat_id": CHAT, "text": "я" * 3000,
-         "reply_markup": {"inline_keyboard": [[{"text": "☰ Меню", "callback_data": "menu"}]]}}]),
-    ("no separator: hard cut at 4096", Outbound("x" * 5000), [
-        {"chat_id": CHAT, "text": "x" * 4096}, {"chat_id": CHAT, "text": "x" * 904}]),
-    ("emoji count double", Outbound(EMOJI_LONG), [
-        {"chat_id": CHAT, "text": "😀" * 2048}, {"chat_id": CHAT, "text": "😀"}]),
-    ("empty title shows the payload", Outbound("Так?", (Button(" ", "menu"),)), [
-        {"chat_id": CHAT, "text": "Так?",
-         "reply_markup": {"inline_keyboard": [[{"text": "menu", "callback_data": "menu"}]]}}]),
-    ("the optional question: its options and Skip, one per row", Outbound("Стать:", (
-        Button("жіноча", "profile:gender:female"), Button("чоловіча", "profile:gender:male"),
-        Button("інша", "profile:gender:other"), Button("Пропустити", "profile:skip"))), [
-        {"chat_id": CHAT, "text": "Стать:", "reply_markup": {"inline_keyboard": [
-            [{"text": "жіноча", "callback_data": "profile:gender:female"}],
-            [{"text": "чоловіча", "callback_data": "profile:gender:male"}],
-            [{"text": "інша", "callback_data": "profile:gender:other"}],
-            [{"text": "Пропустити", "callback_data": "profile:skip"}]]}}]),
-    ("exactly 64 bytes of callback data pass as they are", Outbound("a", (Button("b", "t:" + "ж" * 31),)), [
-        {"chat_id": CHAT, "text": "a",
-         "reply_markup": {"inline_keyboard": [[{"text": "b", "callback_data": "t:" + "ж" * 31}]]}}]),
+    (
+        "menu: one button per row",
+        MENU,
+        [
+            {
+                "chat_id": CHAT,
+                "text": "Оберіть тему",
+                "reply_markup": {
+                    "inline_keyboard": [
+                        [{"text": "🏚 Компенсація за пошкоджене житло", "callback_data": "topic:housing_compensation"}],
+                        [{"text": "👤 Поговорити з людиною", "callback_data": "person"}],
+                        [{"text": "☰ Меню", "callback_data": "menu"}],
+                    ]
+                },
+            }
+        ],
+    ),
+    (
+        "long text: split, buttons on the last part",
+        Outbound(LONG, (Button("☰ Меню", "menu"),)),
+        [
+            {"chat_id": CHAT, "text": LONG[: LONG.rindex("\n")]},
+            {
+                "chat_id": CHAT,
+                "text": "я" * 3000,
+                "reply_markup": {"inline_keyboard": [[{"text": "☰ Меню", "callback_data": "menu"}]]},
+            },
+        ],
+    ),
+    (
+        "no separator: hard cut at 4096",
+        Outbound("x" * 5000),
+        [{"chat_id": CHAT, "text": "x" * 4096}, {"chat_id": CHAT, "text": "x" * 904}],
+    ),
+    (
+        "emoji count double",
+        Outbound(EMOJI_LONG),
+        [{"chat_id": CHAT, "text": "😀" * 2048}, {"chat_id": CHAT, "text": "😀"}],
+    ),
+    (
+        "empty title shows the payload",
+        Outbound("Так?", (Button(" ", "menu"),)),
+        [
+            {
+                "chat_id": CHAT,
+                "text": "Так?",
+                "reply_markup": {"inline_keyboard": [[{"text": "menu", "callback_data": "menu"}]]},
+            }
+        ],
+    ),
+    (
+        "the optional question: its options and Skip, one per row",
+        Outbound(
+            "Стать:",
+            (
+                Button("жіноча", "profile:gender:female"),
+                Button("чоловіча", "profile:gender:male"),
+                Button("інша", "profile:gender:other"),
+                Button("Пропустити", "profile:skip"),
+            ),
+        ),
+        [
+            {
+                "chat_id": CHAT,
+                "text": "Стать:",
+                "reply_markup": {
+                    "inline_keyboard": [
+                        [{"text": "жіноча", "callback_data": "profile:gender:female"}],
+                        [{"text": "чоловіча", "callback_data": "profile:gender:male"}],
+                        [{"text": "інша", "callback_data": "profile:gender:other"}],
+                        [{"text": "Пропустити", "callback_data": "profile:skip"}],
+                    ]
+                },
+            }
+        ],
+    ),
+    (
+        "exactly 64 bytes of callback data pass as they are",
+        Outbound("a", (Button("b", "t:" + "ж" * 31),)),
+        [
+            {
+                "chat_id": CHAT,
+                "text": "a",
+                "reply_markup": {"inline_keyboard": [[{"text": "b", "callback_data": "t:" + "ж" * 31}]]},
+            }
+        ],
+    ),
 ]
 
 
@@ -172,12 +261,20 @@ def fast(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @asynccontextmanager
-async def vikno(tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline],
-                mode: str = "webhook") -> AsyncIterator[TestClient]:
-    settings = load_settings(environ={
-        "VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none", "VIKNO_PUBLIC_URL": PUBLIC,
-        "VIKNO_TELEGRAM_TOKEN": fake.token, "VIKNO_TELEGRAM_API": fake.url, "VIKNO_TELEGRAM_MODE": mode,
-        "VIKNO_TELEGRAM_SECRET": SECRET})
+async def vikno(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline], mode: str = "webhook"
+) -> AsyncIterator[TestClient]:
+    settings = load_settings(
+        environ={
+            "VIKNO_DATA_DIR": str(tmp_path / "data"),
+            "VIKNO_NLU": "none",
+            "VIKNO_PUBLIC_URL": PUBLIC,
+            "VIKNO_TELEGRAM_TOKEN": fake.token,
+            "VIKNO_TELEGRAM_API": fake.url,
+            "VIKNO_TELEGRAM_MODE": mode,
+            "VIKNO_TELEGRAM_SECRET": SECRET,
+        }
+    )
     async with TestClient(TestServer(build_app(settings, helplines))) as client:
         yield client
 
@@ -209,13 +306,18 @@ def payloads(call: Any) -> list[str]:
     return [b["callback_data"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
 
 
-async def test_webhook_is_registered_with_its_secret(tmp_path: Path, fake: FakeTelegram,
-                                                     helplines: dict[str, Helpline]) -> None:
+async def test_webhook_is_registered_with_its_secret(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]
+) -> None:
     fake.fail("setWebhook", 500, times=2)  # Telegram down at start: retried in the background
     async with vikno(tmp_path, fake, helplines):
         calls = await fake.wait_for("setWebhook", 3)
-    assert calls[-1].params == {"url": PUBLIC + WEBHOOK_PATH, "secret_token": SECRET,
-                                "allowed_updates": ALLOWED_UPDATES, "drop_pending_updates": False}
+    assert calls[-1].params == {
+        "url": PUBLIC + WEBHOOK_PATH,
+        "secret_token": SECRET,
+        "allowed_updates": ALLOWED_UPDATES,
+        "drop_pending_updates": False,
+    }
     assert fake.of("deleteWebhook") == [] and fake.of("getUpdates") == []
 
 
@@ -226,17 +328,25 @@ NON_ASCII_SECRETS = ["сек-рет".encode(), b"\xff\xfe", SECRET.encode() + b"
 async def raw_webhook(client: TestClient, secret: bytes, body: bytes) -> int:
     """One webhook call with the secret header exactly as these bytes; returns the status."""
     reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
-    writer.write(f"POST {WEBHOOK_PATH} HTTP/1.1\r\nHost: vikno\r\nContent-Type: application/json\r\n".encode()
-                 + SECRET_HEADER.encode() + b": " + secret + b"\r\nContent-Length: " + str(len(body)).encode()
-                 + b"\r\nConnection: close\r\n\r\n" + body)
+    writer.write(
+        f"POST {WEBHOOK_PATH} HTTP/1.1\r\nHost: vikno\r\nContent-Type: application/json\r\n".encode()
+        + SECRET_HEADER.encode()
+        + b": "
+        + secret
+        + b"\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\nConnection: close\r\n\r\n"
+        + body
+    )
     await writer.drain()
     answer = await reader.read()
     writer.close()
     return int(answer.split(b" ", 2)[1])
 
 
-async def test_wrong_or_missing_secret_is_401_and_nothing_is_stored(tmp_path: Path, fake: FakeTelegram,
-                                                                    helplines: dict[str, Helpline]) -> None:
+async def test_wrong_or_missing_secret_is_401_and_nothing_is_stored(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]
+) -> None:
     async with vikno(tmp_path, fake, helplines) as client:
         await post(client, start(1), secret="wrong", status=401)
         await post(client, start(2), secret=None, status=401)
@@ -250,7 +360,8 @@ async def test_wrong_or_missing_secret_is_401_and_nothing_is_stored(tmp_path: Pa
 
 
 async def test_start_greets_with_the_short_menu_other_topics_lists_all_and_a_button_answers(
-        tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]) -> None:
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]
+) -> None:
     async with vikno(tmp_path, fake, helplines) as client:
         await post(client, start(1))
         greeting = (await fake.wait_for("sendMessage", 1))[0]
@@ -262,7 +373,9 @@ async def test_start_greets_with_the_short_menu_other_topics_lists_all_and_a_but
         assert payloads(full) == FULL_LIST and full.params["text"].startswith("Оберіть тему")
         # the callback query is answered in the webhook's own answer: Telegram runs that method
         assert await post(client, press("cb-1", "topic:housing_compensation")) == {
-            "method": "answerCallbackQuery", "callback_query_id": "cb-1"}
+            "method": "answerCallbackQuery",
+            "callback_query_id": "cb-1",
+        }
         answer, after = (await fake.wait_for("sendMessage", 4))[2:]
         assert "компенсацію" in answer.params["text"] and "reply_markup" not in answer.params
         assert payloads(after) == ["menu", "person"]
@@ -272,9 +385,9 @@ async def test_start_greets_with_the_short_menu_other_topics_lists_all_and_a_but
         assert [(m.direction, m.kind) for m in stored][:2] == [("in", "start"), ("out", "text")]
 
 
-async def test_callbacks_can_be_answered_with_a_call_instead(tmp_path: Path, fake: FakeTelegram,
-                                                             helplines: dict[str, Helpline],
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_callbacks_can_be_answered_with_a_call_instead(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(TelegramChannel, "answer_in_webhook_reply", False)
     game = next(raw for name, raw, _ in UPDATES if name.startswith("callback without data"))
     async with vikno(tmp_path, fake, helplines) as client:
@@ -285,8 +398,9 @@ async def test_callbacks_can_be_answered_with_a_call_instead(tmp_path: Path, fak
         assert (await fake.wait_for("sendMessage"))[0].params["text"]
 
 
-async def test_deep_link_language_and_unknown_helpline(tmp_path: Path, fake: FakeTelegram,
-                                                       helplines: dict[str, Helpline]) -> None:
+async def test_deep_link_language_and_unknown_helpline(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]
+) -> None:
     async with vikno(tmp_path, fake, helplines) as client:
         await post(client, start(1, chat=11, text="/start community-1620_en"))
         assert (await fake.wait_for("sendMessage", chat_id=11))[0].params["text"].startswith("Hello!")
@@ -294,8 +408,9 @@ async def test_deep_link_language_and_unknown_helpline(tmp_path: Path, fake: Fak
         assert (await fake.wait_for("sendMessage", chat_id=12))[0].params["text"].startswith("Вітаємо!")
 
 
-async def test_media_get_a_polite_answer_and_no_file_is_kept(tmp_path: Path, fake: FakeTelegram,
-                                                             helplines: dict[str, Helpline]) -> None:
+async def test_media_get_a_polite_answer_and_no_file_is_kept(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]
+) -> None:
     raw = next(raw for name, raw, _ in UPDATES if name == "photo with caption")
     async with vikno(tmp_path, fake, helplines) as client:
         await post(client, raw)
@@ -308,8 +423,9 @@ async def test_media_get_a_polite_answer_and_no_file_is_kept(tmp_path: Path, fak
         assert "AgACAgIAAxkBAAIB" not in repr(stored)
 
 
-async def test_429_retry_after_is_honoured_and_the_message_arrives_once(tmp_path: Path, fake: FakeTelegram,
-                                                                        helplines: dict[str, Helpline]) -> None:
+async def test_429_retry_after_is_honoured_and_the_message_arrives_once(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]
+) -> None:
     fake.fail("sendMessage", 429, retry_after=1)
     async with vikno(tmp_path, fake, helplines) as client:
         await post(client, start(1))
@@ -320,8 +436,9 @@ async def test_429_retry_after_is_honoured_and_the_message_arrives_once(tmp_path
         assert await client.app[STORE].messages.count_pending("telegram") == 0
 
 
-async def test_blocked_bot_and_missing_chat_give_up_without_retrying(tmp_path: Path, fake: FakeTelegram,
-                                                                     helplines: dict[str, Helpline]) -> None:
+async def test_blocked_bot_and_missing_chat_give_up_without_retrying(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]
+) -> None:
     fake.fail("sendMessage", 403)
     fake.fail("sendMessage", 400, "Bad Request: chat not found")
     async with vikno(tmp_path, fake, helplines) as client:
@@ -334,9 +451,9 @@ async def test_blocked_bot_and_missing_chat_give_up_without_retrying(tmp_path: P
         assert await client.app[STORE].messages.count_pending("telegram") == 0
 
 
-async def test_server_errors_are_retried_until_delivered(tmp_path: Path, fake: FakeTelegram,
-                                                         helplines: dict[str, Helpline],
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_server_errors_are_retried_until_delivered(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("vikno.bots.kit.backoff.random.random", lambda: 0.0)  # back-off 0.5 s, not up to 1 s
     fake.fail("sendMessage", 500)
     async with vikno(tmp_path, fake, helplines) as client:
@@ -345,9 +462,13 @@ async def test_server_errors_are_retried_until_delivered(tmp_path: Path, fake: F
         assert calls[0].params == calls[1].params
 
 
-async def test_sending_that_works_again_is_logged(tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline],
-                                                 monkeypatch: pytest.MonkeyPatch,
-                                                 caplog: pytest.LogCaptureFixture) -> None:
+async def test_sending_that_works_again_is_logged(
+    tmp_path: Path,
+    fake: FakeTelegram,
+    helplines: dict[str, Helpline],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     """The journal said when sends failed, never when they worked again (issue 25)."""
     monkeypatch.setattr("vikno.bots.kit.backoff.random.random", lambda: 0.0)
     fake.fail("sendMessage", 500)
@@ -372,7 +493,8 @@ async def logged(caplog: pytest.LogCaptureFixture, words: str) -> None:
 
 
 async def test_polling_logs_who_it_connected_as_its_errors_and_its_recovery(
-        tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline], caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline], caplog: pytest.LogCaptureFixture
+) -> None:
     """Polling logged nothing about Telegram, so one could not tell it connected (issue 25)."""
     caplog.set_level("INFO", logger="vikno")
     fake.fail("getMe", 500)
@@ -387,9 +509,9 @@ async def test_polling_logs_who_it_connected_as_its_errors_and_its_recovery(
     assert first < caplog.text.index("getUpdates failed") < caplog.text.index("getUpdates works again")
 
 
-async def test_webhook_mode_logs_who_it_connected_as(tmp_path: Path, fake: FakeTelegram,
-                                                     helplines: dict[str, Helpline],
-                                                     caplog: pytest.LogCaptureFixture) -> None:
+async def test_webhook_mode_logs_who_it_connected_as(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline], caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level("INFO", logger="vikno")
     async with vikno(tmp_path, fake, helplines):
         await logged(caplog, "telegram: webhook registered at")
@@ -397,8 +519,9 @@ async def test_webhook_mode_logs_who_it_connected_as(tmp_path: Path, fake: FakeT
 
 
 async def test_a_split_reply_resumes_after_the_part_that_failed(fake: FakeTelegram) -> None:
-    channel = TelegramChannel(TelegramSettings(token=fake.token, api_base=fake.url), public_url=None,
-                              default_secret=SECRET)
+    channel = TelegramChannel(
+        TelegramSettings(token=fake.token, api_base=fake.url), public_url=None, default_secret=SECRET
+    )
     reply = Outbound("x" * 5000, (Button("☰ Меню", "menu"),))
     try:
         fake.fail("sendMessage", 429, retry_after=3, after=1)  # the first part goes, the second is refused
@@ -414,8 +537,9 @@ async def test_a_split_reply_resumes_after_the_part_that_failed(fake: FakeTelegr
         await channel.stop()
 
 
-async def test_duplicate_updates_are_processed_once(tmp_path: Path, fake: FakeTelegram,
-                                                    helplines: dict[str, Helpline]) -> None:
+async def test_duplicate_updates_are_processed_once(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]
+) -> None:
     async with vikno(tmp_path, fake, helplines) as client:
         await post(client, start(1, chat=31))
         await post(client, start(1, chat=31))
@@ -430,8 +554,9 @@ async def test_duplicate_updates_are_processed_once(tmp_path: Path, fake: FakeTe
         assert await client.app[STORE].messages.count(conv.id) == 4  # two in, two out
 
 
-async def test_store_down_is_503_and_the_retry_is_processed(tmp_path: Path, fake: FakeTelegram,
-                                                            helplines: dict[str, Helpline]) -> None:
+async def test_store_down_is_503_and_the_retry_is_processed(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]
+) -> None:
     async with vikno(tmp_path, fake, helplines) as client:
         store = client.app[STORE]
         await store.close()
@@ -442,18 +567,29 @@ async def test_store_down_is_503_and_the_retry_is_processed(tmp_path: Path, fake
         assert "Вітаємо" in (await fake.wait_for("sendMessage", chat_id=41))[0].params["text"]
 
 
-ODD_BODIES = [b"{not json", b"", b"\xff\xfe\x00", b"null", b"[]", b'"text"', b"1e999", b"[" * 100_000 + b"]" * 100_000,
-              json.dumps({"update_id": 1, "message": {"chat": {"id": 1e400}}}).encode()]
+ODD_BODIES = [
+    b"{not json",
+    b"",
+    b"\xff\xfe\x00",
+    b"null",
+    b"[]",
+    b'"text"',
+    b"1e999",
+    b"[" * 100_000 + b"]" * 100_000,
+    json.dumps({"update_id": 1, "message": {"chat": {"id": 1e400}}}).encode(),
+]
 
 
-async def test_store_down_is_a_json_503_with_retry_after(tmp_path: Path, fake: FakeTelegram,
-                                                         helplines: dict[str, Helpline]) -> None:
+async def test_store_down_is_a_json_503_with_retry_after(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]
+) -> None:
     """One 503 for every channel (bots/kit/answers.py): JSON with a code, and when to come back."""
     async with vikno(tmp_path, fake, helplines) as client:
         await client.app[STORE].close()
         data = json.dumps(start(1, chat=42)).encode()
-        resp = await client.post(WEBHOOK_PATH, data=data, headers={"Content-Type": "application/json",
-                                                                   SECRET_HEADER: SECRET})
+        resp = await client.post(
+            WEBHOOK_PATH, data=data, headers={"Content-Type": "application/json", SECRET_HEADER: SECRET}
+        )
         assert resp.status == 503 and resp.headers["Retry-After"] == "5"
         assert (await resp.json())["error"] == "store_unavailable"
         await client.app[STORE].open()
@@ -478,11 +614,12 @@ SEND_OUTCOMES: list[tuple[str, tuple[int, str, int | None] | None, type[Exceptio
 
 
 @pytest.mark.parametrize(("name", "answer", "raised"), SEND_OUTCOMES, ids=[s[0] for s in SEND_OUTCOMES])
-async def test_telegram_answers_map_to_outbox_outcomes(fake: FakeTelegram, name: str,
-                                                       answer: tuple[int, str, int | None] | None,
-                                                       raised: type[Exception] | None) -> None:
-    channel = TelegramChannel(TelegramSettings(token=fake.token, api_base=fake.url), public_url=None,
-                              default_secret=SECRET)
+async def test_telegram_answers_map_to_outbox_outcomes(
+    fake: FakeTelegram, name: str, answer: tuple[int, str, int | None] | None, raised: type[Exception] | None
+) -> None:
+    channel = TelegramChannel(
+        TelegramSettings(token=fake.token, api_base=fake.url), public_url=None, default_secret=SECRET
+    )
     try:
         if answer is not None:
             status, description, retry_after = answer
@@ -500,8 +637,9 @@ async def test_telegram_answers_map_to_outbox_outcomes(fake: FakeTelegram, name:
         await channel.stop()
 
 
-async def test_odd_payloads_never_crash_nor_5xx(tmp_path: Path, fake: FakeTelegram,
-                                                helplines: dict[str, Helpline]) -> None:
+async def test_odd_payloads_never_crash_nor_5xx(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]
+) -> None:
     async with vikno(tmp_path, fake, helplines) as client:
         for body in ODD_BODIES:
             await post(client, body)
@@ -512,8 +650,9 @@ async def test_odd_payloads_never_crash_nor_5xx(tmp_path: Path, fake: FakeTelegr
         await fake.wait_for("sendMessage", len(answered) + 1, timeout=10)  # at least one reply each
 
 
-async def test_polling_advances_the_offset_only_after_handling(tmp_path: Path, fake: FakeTelegram,
-                                                               helplines: dict[str, Helpline]) -> None:
+async def test_polling_advances_the_offset_only_after_handling(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]
+) -> None:
     first = await fake.push_update(start(1, chat=51))
     async with vikno(tmp_path, fake, helplines, mode="polling") as client:
         assert all(r.canonical != WEBHOOK_PATH for r in client.app.router.resources())
@@ -535,8 +674,9 @@ async def test_polling_advances_the_offset_only_after_handling(tmp_path: Path, f
     assert fake.of("getUpdates")[0].params["allowed_updates"] == ALLOWED_UPDATES
 
 
-async def test_polling_keeps_the_update_while_the_store_is_down(tmp_path: Path, fake: FakeTelegram,
-                                                                helplines: dict[str, Helpline]) -> None:
+async def test_polling_keeps_the_update_while_the_store_is_down(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]
+) -> None:
     async with vikno(tmp_path, fake, helplines, mode="polling") as client:
         await fake.wait_for("getUpdates")
         store = client.app[STORE]
@@ -550,8 +690,9 @@ async def test_polling_keeps_the_update_while_the_store_is_down(tmp_path: Path, 
 
 async def test_replies_reach_the_wire_exactly_as_tabled(fake: FakeTelegram) -> None:
     """What aiogram really puts on the wire (a form, JSON-encoded keyboard) is the table's request."""
-    channel = TelegramChannel(TelegramSettings(token=fake.token, api_base=fake.url), public_url=None,
-                              default_secret=SECRET)
+    channel = TelegramChannel(
+        TelegramSettings(token=fake.token, api_base=fake.url), public_url=None, default_secret=SECRET
+    )
     try:
         for _, reply, want in REPLIES:
             fake.calls.clear()
@@ -571,25 +712,41 @@ async def test_a_crisis_in_a_photo_caption_is_not_missed(tmp_path) -> None:
     store = SqliteStore(tmp_path / "data")
     await store.open()
     try:
-        engine = Engine(store, IdentityVault(b"caption-test-secret-00"), load_helplines(shipped_helpline_folders()),
-                        CrisisOnlyNLU())
-        inbound = inbound_of({"update_id": 1, "message": {
-            "message_id": 5, "chat": {"id": 42, "type": "private"}, "from": {"id": 42, "language_code": "uk"},
-            "photo": [{"file_id": "x", "file_unique_id": "y"}], "caption": "не хочу більше жити"}})
+        engine = Engine(
+            store, IdentityVault(b"caption-test-secret-00"), load_helplines(shipped_helpline_folders()), CrisisOnlyNLU()
+        )
+        inbound = inbound_of(
+            {
+                "update_id": 1,
+                "message": {
+                    "message_id": 5,
+                    "chat": {"id": 42, "type": "private"},
+                    "from": {"id": 42, "language_code": "uk"},
+                    "photo": [{"file_id": "x", "file_unique_id": "y"}],
+                    "caption": "не хочу більше жити",
+                },
+            }
+        )
         turn = await engine.handle(inbound)
         assert turn.conversation.priority == "crisis" and "112" in turn.replies[0].text
     finally:
         await store.close()
 
 
-async def test_html_and_links_do_not_switch_a_ukrainian_chat_to_english(tmp_path: Path, fake: FakeTelegram,
-                                                                        helplines: dict[str, Helpline]) -> None:
+async def test_html_and_links_do_not_switch_a_ukrainian_chat_to_english(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]
+) -> None:
     """Issue 20, item 13 over Telegram: language_code "uk", then messages holding HTML and links."""
     async with vikno(tmp_path, fake, helplines) as client:
         await post(client, message(1, text="Добрий день"))
-        for n, text in enumerate(['<b>look</b> <a href="https://example.com/help">https://example.com/help</a>',
-                                  "https://www.example.com/page?id=1 www.example.org", "<i>ok ok</i> t.me/somebot"],
-                                 start=2):
+        for n, text in enumerate(
+            [
+                '<b>look</b> <a href="https://example.com/help">https://example.com/help</a>',
+                "https://www.example.com/page?id=1 www.example.org",
+                "<i>ok ok</i> t.me/somebot",
+            ],
+            start=2,
+        ):
             await post(client, message(n, text=text))
             conv = await client.app[ENGINE].find("telegram", str(CHAT))
             assert conv.language == "uk", text
@@ -605,13 +762,22 @@ WHO_WRITES = [
     {"chat_id": CHAT, "text": "ℹ️ До розмови приєднався фахівець: Олена."},
     {"chat_id": CHAT, "text": "🙋 Фахівець: Добрий день! Я тут, розкажіть, що сталося."},
     {"chat_id": CHAT, "text": "ℹ️ Фахівець завершив розмову. Якщо знадобиться допомога — просто напишіть, ми поруч."},
-    {"chat_id": CHAT, "text": "ℹ️ Чи допомогла вам ця розмова?", "reply_markup": {"inline_keyboard": [
-        [{"text": "👍 Так", "callback_data": "survey:yes"}], [{"text": "👎 Ні", "callback_data": "survey:no"}]]}},
+    {
+        "chat_id": CHAT,
+        "text": "ℹ️ Чи допомогла вам ця розмова?",
+        "reply_markup": {
+            "inline_keyboard": [
+                [{"text": "👍 Так", "callback_data": "survey:yes"}],
+                [{"text": "👎 Ні", "callback_data": "survey:no"}],
+            ]
+        },
+    },
 ]
 
 
 async def test_an_operator_joining_writing_and_closing_is_told_apart_from_the_bot(
-        tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]) -> None:
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]
+) -> None:
     async with vikno(tmp_path, fake, helplines) as client:
         await post(client, start(1))
         await post(client, press("cb-1", "person"))
@@ -631,8 +797,9 @@ async def test_an_operator_joining_writing_and_closing_is_told_apart_from_the_bo
         assert not after.params["text"].startswith(("ℹ️", "🙋"))
 
 
-async def test_a_transfer_to_another_team_is_told_to_the_person(tmp_path: Path, fake: FakeTelegram,
-                                                                helplines: dict[str, Helpline]) -> None:
+async def test_a_transfer_to_another_team_is_told_to_the_person(
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline]
+) -> None:
     async with vikno(tmp_path, fake, helplines) as client:
         await post(client, start(1))
         await post(client, press("cb-1", "person"))
@@ -644,8 +811,11 @@ async def test_a_transfer_to_another_team_is_told_to_the_person(tmp_path: Path, 
         sent = (await fake.wait_for("sendMessage", 4))[2:]
         assert [c.params for c in sent] == [
             {"chat_id": CHAT, "text": "ℹ️ До розмови приєднався фахівець: Олена."},
-            {"chat_id": CHAT, "text": "ℹ️ Фахівець передає розмову колезі. Зачекайте, будь ласка: "
-                                      "вам відповість інший фахівець."}]
+            {
+                "chat_id": CHAT,
+                "text": "ℹ️ Фахівець передає розмову колезі. Зачекайте, будь ласка: вам відповість інший фахівець.",
+            },
+        ]
 
 
 # --- who is writing after a transfer (issue 24, outside review item 2) ---------------------------------------
@@ -653,10 +823,14 @@ async def test_a_transfer_to_another_team_is_told_to_the_person(tmp_path: Path, 
 JOINED_OLENA = {"chat_id": CHAT, "text": "ℹ️ До розмови приєднався фахівець: Олена."}
 JOINED_PETRO = {"chat_id": CHAT, "text": "ℹ️ До розмови приєднався фахівець: Петро."}
 JOINED_UNNAMED = {"chat_id": CHAT, "text": "ℹ️ До розмови приєднався фахівець."}
-PASSED_ON = {"chat_id": CHAT, "text": "ℹ️ Фахівець передає розмову колезі. Зачекайте, будь ласка: "
-                                      "вам відповість інший фахівець."}
-LEFT = {"chat_id": CHAT, "text": "ℹ️ Фахівець вийшов із розмови. Ви знову в черзі: "
-                                 "вам відповість наступний вільний фахівець."}
+PASSED_ON = {
+    "chat_id": CHAT,
+    "text": "ℹ️ Фахівець передає розмову колезі. Зачекайте, будь ласка: вам відповість інший фахівець.",
+}
+LEFT = {
+    "chat_id": CHAT,
+    "text": "ℹ️ Фахівець вийшов із розмови. Ви знову в черзі: вам відповість наступний вільний фахівець.",
+}
 
 
 def said(label: str, text: str) -> dict[str, Any]:
@@ -666,14 +840,30 @@ def said(label: str, text: str) -> dict[str, Any]:
 #: (row, how the chat moves on, the helpline's specialist_label, exactly what the person's chat gets after
 #: the first operator's join line). Each new reader says who they are; the words carry the helpline's label.
 TRANSFERS = [
-    pytest.param("team", "role", [said("🙋 Фахівець:", "Я Олена."), PASSED_ON, JOINED_PETRO,
-                                  said("🙋 Фахівець:", "Я Петро.")], id="to-a-team-then-claimed"),
-    pytest.param("operator", "role", [said("🙋 Фахівець:", "Я Олена."), PASSED_ON, JOINED_PETRO,
-                                      said("🙋 Фахівець:", "Я Петро.")], id="straight-to-a-colleague"),
-    pytest.param("team", "name", [said("🙋 Фахівець Олена:", "Я Олена."), PASSED_ON, JOINED_PETRO,
-                                  said("🙋 Фахівець Петро:", "Я Петро.")], id="to-a-team-shown-by-name"),
-    pytest.param("offline", "role", [said("🙋 Фахівець:", "Я Олена."), LEFT, JOINED_PETRO,
-                                     said("🙋 Фахівець:", "Я Петро.")], id="back-to-the-queue-then-claimed"),
+    pytest.param(
+        "team",
+        "role",
+        [said("🙋 Фахівець:", "Я Олена."), PASSED_ON, JOINED_PETRO, said("🙋 Фахівець:", "Я Петро.")],
+        id="to-a-team-then-claimed",
+    ),
+    pytest.param(
+        "operator",
+        "role",
+        [said("🙋 Фахівець:", "Я Олена."), PASSED_ON, JOINED_PETRO, said("🙋 Фахівець:", "Я Петро.")],
+        id="straight-to-a-colleague",
+    ),
+    pytest.param(
+        "team",
+        "name",
+        [said("🙋 Фахівець Олена:", "Я Олена."), PASSED_ON, JOINED_PETRO, said("🙋 Фахівець Петро:", "Я Петро.")],
+        id="to-a-team-shown-by-name",
+    ),
+    pytest.param(
+        "offline",
+        "role",
+        [said("🙋 Фахівець:", "Я Олена."), LEFT, JOINED_PETRO, said("🙋 Фахівець:", "Я Петро.")],
+        id="back-to-the-queue-then-claimed",
+    ),
 ]
 
 
@@ -686,8 +876,9 @@ def showing(label: str) -> dict[str, Helpline]:
 
 
 @pytest.mark.parametrize(("how", "label", "want"), TRANSFERS)
-async def test_each_new_specialist_says_who_they_are(tmp_path: Path, fake: FakeTelegram, how: str, label: str,
-                                                    want: list[dict[str, Any]]) -> None:
+async def test_each_new_specialist_says_who_they_are(
+    tmp_path: Path, fake: FakeTelegram, how: str, label: str, want: list[dict[str, Any]]
+) -> None:
     async with vikno(tmp_path, fake, showing(label)) as client:
         handoff = client.app[HANDOFF]
         await post(client, start(1))
@@ -713,7 +904,8 @@ async def test_each_new_specialist_says_who_they_are(tmp_path: Path, fake: FakeT
 
 
 async def test_a_colleague_without_a_display_name_joins_as_a_specialist_not_by_login(
-        tmp_path: Path, fake: FakeTelegram) -> None:
+    tmp_path: Path, fake: FakeTelegram
+) -> None:
     async with vikno(tmp_path, fake, showing("name")) as client:
         handoff = client.app[HANDOFF]
         await post(client, start(1))
@@ -726,8 +918,12 @@ async def test_a_colleague_without_a_display_name_joins_as_a_specialist_not_by_l
         await handoff.transfer(olena, conv.id, to_operator=night)
         await handoff.reply(night, conv.id, "Добрий вечір.")
         sent = (await fake.wait_for("sendMessage", 6))[2:]
-        assert [c.params for c in sent] == [JOINED_OLENA, PASSED_ON, JOINED_UNNAMED,
-                                            said("🙋 Фахівець:", "Добрий вечір.")]
+        assert [c.params for c in sent] == [
+            JOINED_OLENA,
+            PASSED_ON,
+            JOINED_UNNAMED,
+            said("🙋 Фахівець:", "Добрий вечір."),
+        ]
 
 
 #: An anonymous report in Telegram, step by step, in two languages: what the person sends (a callback or a
@@ -746,8 +942,12 @@ REPORT_STEPS: dict[str, list[tuple[str, str, str, list[str]]]] = {
         ("press", "report:about:violence", "Where is it?", ["report:place:centre"]),
         ("press", "report:place:other", "Write where it is", ["report:back"]),
         ("type", "Near the old mill on Sadova street", "What is happening?", ["report:cancel"]),
-        ("type", "The woman next door asked us to tell the social service", "How urgent is it?",
-         ["report:urgency:soon"]),
+        (
+            "type",
+            "The woman next door asked us to tell the social service",
+            "How urgent is it?",
+            ["report:urgency:soon"],
+        ),
         ("type", "it can wait", "Would you like a specialist to call you?", ["report:contact:yes"]),
         ("type", "no", "Thank you. Your report has been passed", ["report:code"]),
     ],
@@ -756,7 +956,8 @@ REPORT_STEPS: dict[str, list[tuple[str, str, str, list[str]]]] = {
 
 @pytest.mark.parametrize("lang", list(REPORT_STEPS))
 async def test_an_anonymous_report_in_telegram_reaches_the_queue_as_a_report(
-        tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline], lang: str) -> None:
+    tmp_path: Path, fake: FakeTelegram, helplines: dict[str, Helpline], lang: str
+) -> None:
     chat = CHAT + (0 if lang == "uk" else 7)
     async with vikno(tmp_path, fake, helplines) as client:
         await post(client, start(1, chat, "/start" if lang == "uk" else "/start en"))
@@ -779,17 +980,27 @@ async def test_an_anonymous_report_in_telegram_reaches_the_queue_as_a_report(
         assert str(chat) not in repr(report) and report.language == lang
         if lang == "uk":
             assert (report.about, report.place, report.urgency, queued.priority) == (
-                "elderly", "villages", "now", "crisis")
+                "elderly",
+                "villages",
+                "now",
+                "crisis",
+            )
         else:
             assert (report.about, report.place, report.place_text, report.urgency, report.team) == (
-                "violence", "other", "Near the old mill on Sadova street", "can_wait", "protection")
+                "violence",
+                "other",
+                "Near the old mill on Sadova street",
+                "can_wait",
+                "protection",
+            )
             # urgent_report, or urgent when the loaded crisis model reads a possible crisis in the words
             # (a full run loads one; tests/flows/test_reports.py pins that rule with a scripted check)
             assert queued.priority in ("urgent_report", "urgent") and queued.team == "protection"
 
 
 async def test_the_optional_questions_in_telegram_are_buttons_with_skip_and_answers_are_events(
-        tmp_path: Path, fake: FakeTelegram) -> None:
+    tmp_path: Path, fake: FakeTelegram
+) -> None:
     """A line that asks at the start: after /start's greeting (menu kept on it), age, then gender, then skip."""
     helplines = load_helplines(shipped_helpline_folders())
     line = helplines["community-1620"]

@@ -25,8 +25,16 @@ from vikno.bots.config import ViberSettings, load_settings
 from vikno.bots.keys import ENGINE, HANDOFF, STORE
 from vikno.bots.outbox import RetryAfter, Undeliverable
 from vikno.bots.kit import Measure, split_text, utf16_units
-from vikno.bots.viber import (BUTTON_BG, KEYBOARD_BG, MAX_BODY_BYTES, Renderer, ViberApiError, ViberChannel,
-                              inbound_of, signature_ok)
+from vikno.bots.viber import (
+    BUTTON_BG,
+    KEYBOARD_BG,
+    MAX_BODY_BYTES,
+    Renderer,
+    ViberApiError,
+    ViberChannel,
+    inbound_of,
+    signature_ok,
+)
 from vikno.flows.content import load_helplines, shipped_helpline_folders
 from vikno.flows.messages import Button, Inbound, Kind, Outbound
 
@@ -41,10 +49,15 @@ TS = 1457764197627
 
 def message(msg: dict[str, Any], *, token: Any = 4912661846655238145, sender: Any = None) -> dict[str, Any]:
     """A ``message`` callback as Viber sends it (sender without name/avatar: we set send_name false)."""
-    return {"event": "message", "timestamp": TS, "chat_hostname": "SN-376_", "message_token": token,
-            "sender": sender if sender is not None else {"id": USER, "language": "uk", "country": "UA",
-                                                         "api_version": 10},
-            "message": msg, "silent": False}
+    return {
+        "event": "message",
+        "timestamp": TS,
+        "chat_hostname": "SN-376_",
+        "message_token": token,
+        "sender": sender if sender is not None else {"id": USER, "language": "uk", "country": "UA", "api_version": 10},
+        "message": msg,
+        "silent": False,
+    }
 
 
 def inbound(**kw: Any) -> Inbound:
@@ -60,50 +73,147 @@ RTL = "مرحبا، أحتاج مساعدة ‏שלום"
 # --- recorded callbacks → the Inbound they must become (None: acknowledged, nothing for the engine) ----------
 
 CALLBACKS: list[tuple[str, Any, Inbound | None]] = [
-    ("webhook verification", {"event": "webhook", "timestamp": TS, "chat_hostname": "SN-376_",
-                              "message_token": 241256543215}, None),
-    ("conversation_started",
-     {"event": "conversation_started", "timestamp": TS, "chat_hostname": "SN-376_",
-      "message_token": 4912661846655238145, "type": "open", "context": "context information",
-      "user": {"id": USER, "name": "John McClane", "avatar": "http://avatar.example.com", "country": "UA",
-               "language": "uk", "api_version": 1}, "subscribed": False},
-     inbound(kind=Kind.START, direct_reply=True)),
-    ("conversation_started, English device, en-GB",
-     {"event": "conversation_started", "timestamp": TS, "message_token": 17, "type": "open",
-      "user": {"id": USER, "language": "en-GB", "api_version": 7}, "subscribed": True},
-     inbound(kind=Kind.START, direct_reply=True, locale_hint="en", platform_id="17")),
-    ("subscribed", {"event": "subscribed", "timestamp": TS, "chat_hostname": "SN-376_",
-                    "user": {"id": USER, "country": "UA", "language": "uk", "api_version": 1},
-                    "message_token": 4912661846655238145}, None),
-    ("unsubscribed", {"event": "unsubscribed", "timestamp": TS, "chat_hostname": "SN-376_", "user_id": USER,
-                      "message_token": 4912661846655238145}, None),
-    ("delivered", {"event": "delivered", "timestamp": TS, "chat_hostname": "SN-376_",
-                   "message_token": 4912661846655238145, "user_id": USER}, None),
-    ("seen", {"event": "seen", "timestamp": TS, "chat_hostname": "SN-376_", "message_token": 4912661846655238145,
-              "user_id": USER}, None),
-    ("failed", {"event": "failed", "timestamp": TS, "chat_hostname": "SN-376_",
-                "message_token": 4912661846655238145, "user_id": USER, "desc": "failure description"}, None),
-    ("text", message({"type": "text", "text": "Добрий день, потрібна допомога", "tracking_data": "t"}),
-     inbound(text="Добрий день, потрібна допомога")),
-    ("keyboard press", message({"type": "text", "text": "vikno:topic:disability"}),
-     inbound(kind=Kind.BUTTON, button="topic:disability")),
-    ("keyboard press: language", message({"type": "text", "text": "vikno:lang:uk"}),
-     inbound(kind=Kind.BUTTON, button="lang:uk")),
-    ("a typed payload without our marker is text", message({"type": "text", "text": "menu"}),
-     inbound(text="menu")),
+    (
+        "webhook verification",
+        {"event": "webhook", "timestamp": TS, "chat_hostname": "SN-376_", "message_token": 241256543215},
+        None,
+    ),
+    (
+        "conversation_started",
+        {
+            "event": "conversation_started",
+            "timestamp": TS,
+            "chat_hostname": "SN-376_",
+            "message_token": 4912661846655238145,
+            "type": "open",
+            "context": "context information",
+            "user": {
+                "id": USER,
+                "name": "John McClane",
+                "avatar": "http://avatar.example.com",
+                "country": "UA",
+                "language": "uk",
+                "api_version": 1,
+            },
+            "subscribed": False,
+        },
+        inbound(kind=Kind.START, direct_reply=True),
+    ),
+    (
+        "conversation_started, English device, en-GB",
+        {
+            "event": "conversation_started",
+            "timestamp": TS,
+            "message_token": 17,
+            "type": "open",
+            "user": {"id": USER, "language": "en-GB", "api_version": 7},
+            "subscribed": True,
+        },
+        inbound(kind=Kind.START, direct_reply=True, locale_hint="en", platform_id="17"),
+    ),
+    (
+        "subscribed",
+        {
+            "event": "subscribed",
+            "timestamp": TS,
+            "chat_hostname": "SN-376_",
+            "user": {"id": USER, "country": "UA", "language": "uk", "api_version": 1},
+            "message_token": 4912661846655238145,
+        },
+        None,
+    ),
+    (
+        "unsubscribed",
+        {
+            "event": "unsubscribed",
+            "timestamp": TS,
+            "chat_hostname": "SN-376_",
+            "user_id": USER,
+            "message_token": 4912661846655238145,
+        },
+        None,
+    ),
+    (
+        "delivered",
+        {
+            "event": "delivered",
+            "timestamp": TS,
+            "chat_hostname": "SN-376_",
+            "message_token": 4912661846655238145,
+            "user_id": USER,
+        },
+        None,
+    ),
+    (
+        "seen",
+        {
+            "event": "seen",
+            "timestamp": TS,
+            "chat_hostname": "SN-376_",
+            "message_token": 4912661846655238145,
+            "user_id": USER,
+        },
+        None,
+    ),
+    (
+        "failed",
+        {
+            "event": "failed",
+            "timestamp": TS,
+            "chat_hostname": "SN-376_",
+            "message_token": 4912661846655238145,
+            "user_id": USER,
+            "desc": "failure description",
+        },
+        None,
+    ),
+    (
+        "text",
+        message({"type": "text", "text": "Добрий день, потрібна допомога", "tracking_data": "t"}),
+        inbound(text="Добрий день, потрібна допомога"),
+    ),
+    (
+        "keyboard press",
+        message({"type": "text", "text": "vikno:topic:disability"}),
+        inbound(kind=Kind.BUTTON, button="topic:disability"),
+    ),
+    (
+        "keyboard press: language",
+        message({"type": "text", "text": "vikno:lang:uk"}),
+        inbound(kind=Kind.BUTTON, button="lang:uk"),
+    ),
+    ("a typed payload without our marker is text", message({"type": "text", "text": "menu"}), inbound(text="menu")),
     ("the marker alone is text", message({"type": "text", "text": "vikno:"}), inbound(text="vikno:")),
-    ("picture with a caption", message({"type": "picture", "text": "look", "media": "https://dl.viber.com/x.jpg",
-                                        "thumbnail": "https://dl.viber.com/t.jpg", "file_name": "x.jpg"}),
-     inbound(kind=Kind.PHOTO, text="look")),
-    ("video", message({"type": "video", "media": "https://dl.viber.com/v.mp4", "size": 10000, "duration": 5}),
-     inbound(kind=Kind.VIDEO)),
-    ("file", message({"type": "file", "media": "https://dl.viber.com/d.pdf", "size": 10000,
-                      "file_name": "довідка.pdf"}), inbound(kind=Kind.DOCUMENT)),
+    (
+        "picture with a caption",
+        message(
+            {
+                "type": "picture",
+                "text": "look",
+                "media": "https://dl.viber.com/x.jpg",
+                "thumbnail": "https://dl.viber.com/t.jpg",
+                "file_name": "x.jpg",
+            }
+        ),
+        inbound(kind=Kind.PHOTO, text="look"),
+    ),
+    (
+        "video",
+        message({"type": "video", "media": "https://dl.viber.com/v.mp4", "size": 10000, "duration": 5}),
+        inbound(kind=Kind.VIDEO),
+    ),
+    (
+        "file",
+        message({"type": "file", "media": "https://dl.viber.com/d.pdf", "size": 10000, "file_name": "довідка.pdf"}),
+        inbound(kind=Kind.DOCUMENT),
+    ),
     ("sticker", message({"type": "sticker", "sticker_id": 46105}), inbound(kind=Kind.STICKER)),
-    ("contact", message({"type": "contact", "contact": {"name": "Itamar", "phone_number": "+972511123123"}}),
-     inbound(kind=Kind.CONTACT)),
-    ("location", message({"type": "location", "location": {"lat": 50.45, "lon": 30.52}}),
-     inbound(kind=Kind.LOCATION)),
+    (
+        "contact",
+        message({"type": "contact", "contact": {"name": "Itamar", "phone_number": "+972511123123"}}),
+        inbound(kind=Kind.CONTACT),
+    ),
+    ("location", message({"type": "location", "location": {"lat": 50.45, "lon": 30.52}}), inbound(kind=Kind.LOCATION)),
     ("url", message({"type": "url", "media": "http://www.example.com"}), inbound(kind=Kind.OTHER)),
     ("an unknown message type", message({"type": "hologram"}), inbound(kind=Kind.OTHER)),
     ("unknown event", {"event": "client_status", "timestamp": TS, "user_id": USER}, None),
@@ -116,13 +226,14 @@ CALLBACKS: list[tuple[str, Any, Inbound | None]] = [
     ("conversation_started without a user", {"event": "conversation_started", "message_token": 1}, None),
     ("text is a number", message({"type": "text", "text": 42}), inbound(kind=Kind.OTHER)),
     ("type is a list", message({"type": ["text"], "text": "hi"}), inbound(kind=Kind.OTHER, text="hi")),
-    ("token is a list, language a number",
-     message({"type": "text", "text": "hi"}, token=[1], sender={"id": USER, "language": 7}),
-     inbound(text="hi", locale_hint=None, platform_id=None)),
+    (
+        "token is a list, language a number",
+        message({"type": "text", "text": "hi"}, token=[1], sender={"id": USER, "language": 7}),
+        inbound(text="hi", locale_hint=None, platform_id=None),
+    ),
     ("token as a string", message({"type": "text", "text": "hi"}, token="77"), inbound(text="hi", platform_id="77")),
     ("empty text", message({"type": "text", "text": ""}), inbound(text="")),
-    ("10,000 emoji are cut to Viber's 7,000", message({"type": "text", "text": EMOJI}),
-     inbound(text="😀" * 7000)),
+    ("10,000 emoji are cut to Viber's 7,000", message({"type": "text", "text": EMOJI}), inbound(text="😀" * 7000)),
     ("right-to-left text is kept as is", message({"type": "text", "text": RTL}), inbound(text=RTL)),
     ("control characters are dropped", message({"type": "text", "text": "a\x00b\x07c\nd"}), inbound(text="abc\nd")),
     ("a lone surrogate cannot be stored", message({"type": "text", "text": "a\ud800b"}), inbound(text="a?b")),
@@ -160,9 +271,18 @@ def text_message(text: str, **extra: Any) -> dict[str, Any]:
 
 
 def button(text: str, payload: str, columns: int = 6) -> dict[str, Any]:
-    return {"Columns": columns, "Rows": 1, "BgColor": BUTTON_BG, "ActionType": "reply",
-            "ActionBody": "vikno:" + payload, "Text": text, "Silent": True, "TextSize": "regular",
-            "TextVAlign": "middle", "TextHAlign": "center"}
+    return {
+        "Columns": columns,
+        "Rows": 1,
+        "BgColor": BUTTON_BG,
+        "ActionType": "reply",
+        "ActionBody": "vikno:" + payload,
+        "Text": text,
+        "Silent": True,
+        "TextSize": "regular",
+        "TextVAlign": "middle",
+        "TextHAlign": "center",
+    }
 
 
 def keyboard(*buttons: dict[str, Any]) -> dict[str, Any]:
@@ -171,37 +291,65 @@ def keyboard(*buttons: dict[str, Any]) -> dict[str, Any]:
 
 REPLIES: list[tuple[str, Outbound, list[dict[str, Any]]]] = [
     ("plain text", Outbound("Дякуємо, що звернулися."), [text_message("Дякуємо, що звернулися.")]),
-    ("a keyboard: long titles get a row, two short ones share one",
-     Outbound("Оберіть тему", (Button("💳 Виплати, пільги, матеріальна допомога", "topic:social_benefits"),
-                               Button("Меню", "menu"), Button("English", "lang:en"),
-                               Button("Поговорити з фахівцем", "person"))),
-     [text_message("Оберіть тему", keyboard=keyboard(
-         button("💳 Виплати, пільги, матеріальна допомога", "topic:social_benefits"),
-         button("Меню", "menu", 3), button("English", "lang:en", 3),
-         button("Поговорити з фахівцем", "person")))]),
-    ("a short title alone takes the whole row", Outbound("Меню?", (Button("Меню", "menu"),)),
-     [text_message("Меню?", keyboard=keyboard(button("Меню", "menu")))]),
-    ("angle brackets in a title cannot become Viber markup",
-     Outbound("x", (Button("<b>Help</b>", "menu"),)),
-     [text_message("x", keyboard=keyboard(button("‹b›Help‹/b›", "menu")))]),
-    ("buttons without text still need a carrier", Outbound("", (Button("Меню", "menu"),)),
-     [text_message("…", keyboard=keyboard(button("Меню", "menu")))]),
+    (
+        "a keyboard: long titles get a row, two short ones share one",
+        Outbound(
+            "Оберіть тему",
+            (
+                Button("💳 Виплати, пільги, матеріальна допомога", "topic:social_benefits"),
+                Button("Меню", "menu"),
+                Button("English", "lang:en"),
+                Button("Поговорити з фахівцем", "person"),
+            ),
+        ),
+        [
+            text_message(
+                "Оберіть тему",
+                keyboard=keyboard(
+                    button("💳 Виплати, пільги, матеріальна допомога", "topic:social_benefits"),
+                    button("Меню", "menu", 3),
+                    button("English", "lang:en", 3),
+                    button("Поговорити з фахівцем", "person"),
+                ),
+            )
+        ],
+    ),
+    (
+        "a short title alone takes the whole row",
+        Outbound("Меню?", (Button("Меню", "menu"),)),
+        [text_message("Меню?", keyboard=keyboard(button("Меню", "menu")))],
+    ),
+    (
+        "angle brackets in a title cannot become Viber markup",
+        Outbound("x", (Button("<b>Help</b>", "menu"),)),
+        [text_message("x", keyboard=keyboard(button("‹b›Help‹/b›", "menu")))],
+    ),
+    (
+        "buttons without text still need a carrier",
+        Outbound("", (Button("Меню", "menu"),)),
+        [text_message("…", keyboard=keyboard(button("Меню", "menu")))],
+    ),
     ("nothing to say, nothing sent", Outbound(""), []),
     ("7,000 characters fit in one message", Outbound("я" * 7000), [text_message("я" * 7000)]),
-    ("7,001 are split at a word, keyboard on the last part",
-     Outbound("я" * 6990 + " " + "ю" * 10, (Button("Меню", "menu"),)),
-     [text_message("я" * 6990), text_message("ю" * 10, keyboard=keyboard(button("Меню", "menu")))]),
-    ("paragraphs are split between paragraphs",
-     Outbound("а" * 5000 + "\n\n" + "б" * 5000),
-     [text_message("а" * 5000), text_message("б" * 5000)]),
+    (
+        "7,001 are split at a word, keyboard on the last part",
+        Outbound("я" * 6990 + " " + "ю" * 10, (Button("Меню", "menu"),)),
+        [text_message("я" * 6990), text_message("ю" * 10, keyboard=keyboard(button("Меню", "menu")))],
+    ),
+    (
+        "paragraphs are split between paragraphs",
+        Outbound("а" * 5000 + "\n\n" + "б" * 5000),
+        [text_message("а" * 5000), text_message("б" * 5000)],
+    ),
     ("emoji count twice, as in UTF-16", Outbound("😀" * 3600), [text_message("😀" * 3500), text_message("😀" * 100)]),
     ("control characters are not sent", Outbound("a\x00b"), [text_message("ab")]),
 ]
 
 
 @pytest.mark.parametrize(("name", "reply", "expected"), REPLIES, ids=[r[0] for r in REPLIES])
-def test_reply_becomes_the_exact_send_message_bodies(name: str, reply: Outbound,
-                                                     expected: list[dict[str, Any]]) -> None:
+def test_reply_becomes_the_exact_send_message_bodies(
+    name: str, reply: Outbound, expected: list[dict[str, Any]]
+) -> None:
     got = R.messages(USER, reply)
     assert got == expected
     for body in got:
@@ -229,8 +377,10 @@ def test_more_than_24_buttons_keep_the_way_to_a_person_and_the_menu() -> None:
 
 def test_a_long_menu_goes_two_to_a_row_to_stay_within_12_rows() -> None:
     topics = [Button(f"Тема номер {n} з довгою назвою", f"topic:t{n}") for n in range(14)]
-    reply = Outbound("Оберіть", (*topics, Button("Поговорити з фахівцем", "person"), Button("Години", "hours"),
-                                 Button("Мова", "language")))
+    reply = Outbound(
+        "Оберіть",
+        (*topics, Button("Поговорити з фахівцем", "person"), Button("Години", "hours"), Button("Мова", "language")),
+    )
     [body] = R.messages(USER, reply)
     widths = [b["Columns"] for b in body["keyboard"]["Buttons"]]
     assert widths == [3] * 16 + [6] and validate_message(body) is None
@@ -257,8 +407,13 @@ def test_split_never_cuts_inside_an_emoji_sequence() -> None:
 
 def test_welcome_joins_the_replies_into_one_message_without_receiver() -> None:
     welcome = R.welcome([Outbound("Вітаємо!"), Outbound("Оберіть тему", (Button("Меню", "menu"),))])
-    assert welcome == {"min_api_version": 1, "sender": SENDER, "type": "text", "text": "Вітаємо!\n\nОберіть тему",
-                       "keyboard": keyboard(button("Меню", "menu"))}
+    assert welcome == {
+        "min_api_version": 1,
+        "sender": SENDER,
+        "type": "text",
+        "text": "Вітаємо!\n\nОберіть тему",
+        "keyboard": keyboard(button("Меню", "menu")),
+    }
     assert R.welcome([]) is None
     long = R.welcome([Outbound("я" * 8000)])
     assert long is not None and utf16_units(long["text"]) <= 7000 and long["text"].endswith("…")
@@ -277,8 +432,9 @@ async def fake() -> AsyncIterator[FakeViber]:
 
 @pytest.fixture
 async def channel(fake: FakeViber) -> AsyncIterator[ViberChannel]:
-    ch = ViberChannel(ViberSettings(token=TOKEN, api_base=fake.url, sender_name="Лінія 1620"),
-                      public_url="https://help.example.org")
+    ch = ViberChannel(
+        ViberSettings(token=TOKEN, api_base=fake.url, sender_name="Лінія 1620"), public_url="https://help.example.org"
+    )
     yield ch
     await ch.stop()
 
@@ -300,8 +456,9 @@ SEND_OUTCOMES: list[tuple[str, Reply, type[Exception] | None]] = [
 
 
 @pytest.mark.parametrize(("name", "answer", "raised"), SEND_OUTCOMES, ids=[s[0] for s in SEND_OUTCOMES])
-async def test_viber_answers_map_to_outbox_outcomes(fake: FakeViber, channel: ViberChannel, name: str,
-                                                    answer: Reply, raised: type[Exception] | None) -> None:
+async def test_viber_answers_map_to_outbox_outcomes(
+    fake: FakeViber, channel: ViberChannel, name: str, answer: Reply, raised: type[Exception] | None
+) -> None:
     fake.fail_next("send_message", answer)
     if raised is None:
         await channel.send(USER, Outbound("hi"))
@@ -339,8 +496,13 @@ class Env:
     fake: FakeViber
     app: web.Application
 
-    async def post(self, payload: Any, *, signature: str | None = "good", raw: bytes | None = None,
-                   ) -> tuple[int, Any]:
+    async def post(
+        self,
+        payload: Any,
+        *,
+        signature: str | None = "good",
+        raw: bytes | None = None,
+    ) -> tuple[int, Any]:
         body = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json"}
         if signature == "good":
@@ -363,13 +525,20 @@ def user_message(user: str, text: str, token: int, language: str = "uk") -> dict
 
 
 def started(user: str, token: int, language: str = "uk") -> dict[str, Any]:
-    return {"event": "conversation_started", "timestamp": TS, "message_token": token, "type": "open",
-            "user": {"id": user, "language": language, "api_version": 10}, "subscribed": False}
+    return {
+        "event": "conversation_started",
+        "timestamp": TS,
+        "message_token": token,
+        "type": "open",
+        "user": {"id": user, "language": language, "api_version": 10},
+        "subscribed": False,
+    }
 
 
 @pytest.fixture
-async def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeViber,
-              caplog: pytest.LogCaptureFixture) -> AsyncIterator[Env]:
+async def env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeViber, caplog: pytest.LogCaptureFixture
+) -> AsyncIterator[Env]:
     caplog.set_level("INFO", logger="vikno")  # the start's connection lines
     monkeypatch.setattr(ViberChannel, "per_chat_interval", 0.0)
     monkeypatch.setattr(ViberChannel, "register_backoff", (0.05, 0.2))
@@ -380,10 +549,16 @@ async def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeViber,
     await server.start_server()
     port = server.port
     await server.close()
-    settings = load_settings(environ={
-        "VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none", "VIKNO_VIBER_TOKEN": TOKEN,
-        "VIKNO_VIBER_API": fake.url, "VIKNO_PUBLIC_URL": f"http://127.0.0.1:{port}", "VIKNO_VIBER_NAME": "Лінія 1620",
-    })
+    settings = load_settings(
+        environ={
+            "VIKNO_DATA_DIR": str(tmp_path / "data"),
+            "VIKNO_NLU": "none",
+            "VIKNO_VIBER_TOKEN": TOKEN,
+            "VIKNO_VIBER_API": fake.url,
+            "VIKNO_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "VIKNO_VIBER_NAME": "Лінія 1620",
+        }
+    )
     app = build_app(settings, load_helplines(shipped_helpline_folders()))
     async with TestClient(TestServer(app, host="127.0.0.1", port=port)) as client:
         await fake.wait_until(lambda: fake.webhook is not None)
@@ -393,9 +568,13 @@ async def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeViber,
 async def test_start_registers_the_webhook_after_retries(env: Env) -> None:
     calls = [c for c in env.fake.calls if c.method == "set_webhook"]
     assert len(calls) >= 3 and all(c.auth == TOKEN for c in calls)
-    assert calls[-1].body == {"url": f"{env.fake.webhook}", "event_types": [
-        "conversation_started", "subscribed", "unsubscribed", "delivered", "seen", "failed"],
-        "send_name": False, "send_photo": False, "_ok": True}
+    assert calls[-1].body == {
+        "url": f"{env.fake.webhook}",
+        "event_types": ["conversation_started", "subscribed", "unsubscribed", "delivered", "seen", "failed"],
+        "send_name": False,
+        "send_photo": False,
+        "_ok": True,
+    }
     assert env.fake.webhook is not None and env.fake.webhook.endswith("/viber/webhook")
 
 
@@ -403,8 +582,9 @@ async def test_start_logs_which_account_it_connected_as(env: Env, caplog: pytest
     """Connection state at start, as for Telegram (issue 25): the set_webhook failures, then who it is."""
     started = "\n".join(r.getMessage() for r in caplog.get_records("setup"))
     assert "viber: set_webhook failed" in started
-    assert ("viber: connected as 'vikno test' (viber://pa?chatURI=viknotest); webhook set to "
-            f"{env.fake.webhook}") in started
+    assert (
+        f"viber: connected as 'vikno test' (viber://pa?chatURI=viknotest); webhook set to {env.fake.webhook}"
+    ) in started
     assert TOKEN not in started
 
 
@@ -428,8 +608,9 @@ async def test_message_reply_and_keyboard_press_go_out_through_send_message(env:
     await env.fake.wait_until(lambda: len(env.sent_to("u-1")) >= 1)
     [greeting] = env.sent_to("u-1")
     assert "Служба підтримки 1620" in greeting["text"] and greeting["sender"] == {"name": "Лінія 1620"}
-    press = next(b["ActionBody"] for b in greeting["keyboard"]["Buttons"]
-                 if b["ActionBody"] == "vikno:topic:elderly_care")
+    press = next(
+        b["ActionBody"] for b in greeting["keyboard"]["Buttons"] if b["ActionBody"] == "vikno:topic:elderly_care"
+    )
     status, _ = await env.post(user_message("u-1", press, 202))
     assert status == 200
     await env.fake.wait_until(lambda: len(env.sent_to("u-1")) >= 3)
@@ -479,7 +660,8 @@ async def test_an_operator_joining_writing_closing_and_transferring_is_told_apar
     assert [join, words, closed] == [
         viber_text("u-op", "ℹ️ До розмови приєднався фахівець: Олена."),
         viber_text("u-op", "🙋 Фахівець: Добрий день! Я тут, розкажіть, що сталося."),
-        viber_text("u-op", "ℹ️ Фахівець завершив розмову. Якщо знадобиться допомога — просто напишіть, ми поруч.")]
+        viber_text("u-op", "ℹ️ Фахівець завершив розмову. Якщо знадобиться допомога — просто напишіть, ми поруч."),
+    ]
     assert survey["text"] == "ℹ️ Чи допомогла вам ця розмова?"
     assert [b["ActionBody"] for b in survey["keyboard"]["Buttons"]] == ["vikno:survey:yes", "vikno:survey:no"]
     # a new contact, then a transfer to the other team: told through the same path as the join
@@ -491,7 +673,8 @@ async def test_an_operator_joining_writing_closing_and_transferring_is_told_apar
     await env.fake.wait_until(lambda: len(env.sent_to("u-op")) >= 9)
     assert env.sent_to("u-op")[7:9] == [
         viber_text("u-op", "ℹ️ До розмови приєднався фахівець: Олена."),
-        viber_text("u-op", "ℹ️ Фахівець передає розмову колезі. Зачекайте, будь ласка: вам відповість інший фахівець.")]
+        viber_text("u-op", "ℹ️ Фахівець передає розмову колезі. Зачекайте, будь ласка: вам відповість інший фахівець."),
+    ]
 
 
 #: (how the chat moves on, the helpline's specialist_label, exactly what the person gets after Olena's join line)
@@ -499,12 +682,24 @@ PASSED_ON = "ℹ️ Фахівець передає розмову колезі.
 LEFT = "ℹ️ Фахівець вийшов із розмови. Ви знову в черзі: вам відповість наступний вільний фахівець."
 JOINED_PETRO = "ℹ️ До розмови приєднався фахівець: Петро."
 TRANSFERS = [
-    pytest.param("team", "role", ["🙋 Фахівець: Я Олена.", PASSED_ON, JOINED_PETRO, "🙋 Фахівець: Я Петро."],
-                 id="to-a-team-then-claimed"),
-    pytest.param("operator", "name", ["🙋 Фахівець Олена: Я Олена.", PASSED_ON, JOINED_PETRO,
-                                      "🙋 Фахівець Петро: Я Петро."], id="straight-to-a-colleague-by-name"),
-    pytest.param("offline", "role", ["🙋 Фахівець: Я Олена.", LEFT, JOINED_PETRO, "🙋 Фахівець: Я Петро."],
-                 id="back-to-the-queue-then-claimed"),
+    pytest.param(
+        "team",
+        "role",
+        ["🙋 Фахівець: Я Олена.", PASSED_ON, JOINED_PETRO, "🙋 Фахівець: Я Петро."],
+        id="to-a-team-then-claimed",
+    ),
+    pytest.param(
+        "operator",
+        "name",
+        ["🙋 Фахівець Олена: Я Олена.", PASSED_ON, JOINED_PETRO, "🙋 Фахівець Петро: Я Петро."],
+        id="straight-to-a-colleague-by-name",
+    ),
+    pytest.param(
+        "offline",
+        "role",
+        ["🙋 Фахівець: Я Олена.", LEFT, JOINED_PETRO, "🙋 Фахівець: Я Петро."],
+        id="back-to-the-queue-then-claimed",
+    ),
 ]
 
 
@@ -532,8 +727,9 @@ async def test_each_new_specialist_says_who_they_are(env: Env, how: str, label: 
         assert await handoff.take_next(petro) is not None
     await handoff.reply(petro, conv.id, "Я Петро.")
     await env.fake.wait_until(lambda: len(env.sent_to("u-tr")) >= 3 + len(want))
-    assert env.sent_to("u-tr")[2:] == [viber_text("u-tr", t)
-                                       for t in ["ℹ️ До розмови приєднався фахівець: Олена.", *want]]
+    assert env.sent_to("u-tr")[2:] == [
+        viber_text("u-tr", t) for t in ["ℹ️ До розмови приєднався фахівець: Олена.", *want]
+    ]
 
 
 async def test_a_retried_message_token_is_answered_once(env: Env) -> None:
@@ -546,8 +742,11 @@ async def test_a_retried_message_token_is_answered_once(env: Env) -> None:
     assert await env.app[STORE].messages.count(conv.id) == 2  # one in, one out
 
 
-@pytest.mark.parametrize("failure", [Reply(http=429, headers={"Retry-After": "0"}), Reply(12), Reply(http=500)],
-                         ids=["HTTP 429", "status 12", "HTTP 500"])
+@pytest.mark.parametrize(
+    "failure",
+    [Reply(http=429, headers={"Retry-After": "0"}), Reply(12), Reply(http=500)],
+    ids=["HTTP 429", "status 12", "HTTP 500"],
+)
 async def test_rate_limit_or_server_error_is_retried_and_delivered_once(env: Env, failure: Reply) -> None:
     env.fake.fail_next("send_message", failure)
     assert (await env.post(user_message("u-retry", "Привіт", 401)))[0] == 200
@@ -602,8 +801,7 @@ async def test_store_down_is_a_json_503_with_retry_after(env: Env) -> None:
 
 
 @pytest.mark.parametrize("signature", ["bad", None], ids=["wrong signature", "unsigned"])
-async def test_unsigned_or_wrongly_signed_callbacks_are_403_and_store_nothing(env: Env,
-                                                                              signature: str | None) -> None:
+async def test_unsigned_or_wrongly_signed_callbacks_are_403_and_store_nothing(env: Env, signature: str | None) -> None:
     for payload in (user_message("u-forged", "Привіт", 701), started("u-forged", 702)):
         status, _ = await env.post(payload, signature=signature)
         assert status == 403

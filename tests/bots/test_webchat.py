@@ -39,8 +39,9 @@ async def make_client(tmp_path: Path) -> AsyncIterator[Factory]:
 
     async def make(**webchat: Any) -> TestClient:
         settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"})
-        settings = settings.model_copy(update={"webchat": WebchatSettings(
-            **{"allowed_origins": [EMBEDDER], **webchat})})
+        settings = settings.model_copy(
+            update={"webchat": WebchatSettings(**{"allowed_origins": [EMBEDDER], **webchat})}
+        )
         app = with_webchat(build_app(settings, load_helplines(shipped_helpline_folders())), settings)
         client = TestClient(TestServer(app))
         await client.start_server()
@@ -63,8 +64,9 @@ async def frame(ws: aiohttp.ClientWebSocketResponse) -> dict[str, Any]:
     return json.loads(msg.data)
 
 
-async def hello(client: TestClient, key: str | None = None, **extra: Any) -> tuple[aiohttp.ClientWebSocketResponse,
-                                                                                   dict[str, Any]]:
+async def hello(
+    client: TestClient, key: str | None = None, **extra: Any
+) -> tuple[aiohttp.ClientWebSocketResponse, dict[str, Any]]:
     ws = await client.ws_connect("/chat/ws")
     await ws.send_json({"type": "hello", "key": key, "lang": "uk", "helpline": None, "last_seen": None, **extra})
     welcome = await frame(ws)
@@ -94,8 +96,13 @@ async def stored_count(client: TestClient, key: str) -> int:
 async def test_hello_without_a_key_gets_a_new_secret_key(client: TestClient) -> None:
     ws, welcome = await hello(client)
     assert re.fullmatch(r"[A-Za-z0-9_-]{32}", welcome["key"])
-    assert welcome["conversation"] == {"state": "bot", "language": "uk", "topic": None, "priority": None,
-                                       "queue_position": None}
+    assert welcome["conversation"] == {
+        "state": "bot",
+        "language": "uk",
+        "topic": None,
+        "priority": None,
+        "queue_position": None,
+    }
     assert welcome["history"] == [] and welcome["helpline"]["id"] == "community-1620"
     assert welcome["helpline"]["languages"] == list(client.app[ENGINE].helpline("community-1620").languages)
     other = (await hello(client))[1]
@@ -136,8 +143,16 @@ async def test_the_queue_place_goes_when_an_operator_joins(client: TestClient) -
     joined = await frame(ws)
     assert joined["type"] == "system_message" and "Олена" in joined["message"]["text"]
     state = await frame(ws)
-    assert state == {"type": "conversation", "conversation": {
-        "state": "with_operator", "language": "uk", "topic": None, "priority": "request", "queue_position": None}}
+    assert state == {
+        "type": "conversation",
+        "conversation": {
+            "state": "with_operator",
+            "language": "uk",
+            "topic": None,
+            "priority": "request",
+            "queue_position": None,
+        },
+    }
     await ws.close()
 
 
@@ -170,8 +185,13 @@ async def test_reconnect_with_the_key_gets_the_history(client: TestClient) -> No
     ws2, again = await hello(client, key=key)
     assert again["key"] == key and again["reset"] is True and again["complete"] is True
     history = again["history"]
-    assert [(m["direction"], m["sender"]) for m in history] == [("in", "user"), ("out", "bot"), ("in", "user"),
-                                                                 ("out", "bot"), ("out", "bot")]
+    assert [(m["direction"], m["sender"]) for m in history] == [
+        ("in", "user"),
+        ("out", "bot"),
+        ("in", "user"),
+        ("out", "bot"),
+        ("out", "bot"),
+    ]
     assert history[0]["client_id"] == "m1" and history[2]["client_id"] == "b1"
     assert history[2]["title"] == topic["title"]  # a pressed button comes back by its title
     assert [m["id"] for m in history[1:2] + history[3:]] == [r["id"] for r in r1 + r2]
@@ -210,8 +230,9 @@ async def test_other_origins_are_refused_before_the_upgrade(client: TestClient) 
         await ws.close()
 
 
-async def test_a_refused_origin_is_named_in_the_log_once_a_minute(client: TestClient,
-                                                                   caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_refused_origin_is_named_in_the_log_once_a_minute(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
     """The log line said only "origin not allowed": the technical person could not tell which site (issue 25)."""
     caplog.set_level("INFO", logger="vikno")
     for _ in range(3):  # a widget retrying, or a page opening sockets in a loop
@@ -344,7 +365,8 @@ async def test_hub_publish_reaches_every_socket_of_the_conversation(client: Test
     ack, replies, _ = await turn(tab2, {"type": "message", "id": "t2", "text": "ще раз"})
     sync = await frame(ws)
     assert sync["type"] == "sync" and [m["id"] for m in sync["messages"]] == [ack["message"]["id"]] + [
-        r["id"] for r in replies]
+        r["id"] for r in replies
+    ]
     assert (await frame(ws))["type"] == "conversation"
     await tab2.close()
     await ws.close()
@@ -387,8 +409,7 @@ async def test_shutdown_closes_sockets_so_clients_reconnect(make_client: Factory
     assert msg.type == WSMsgType.CLOSE and msg.data == 1001  # "going away": the widget reconnects
 
 
-async def test_the_optional_question_comes_as_buttons_with_skip_and_a_typed_message_skips_it(
-        tmp_path: Path) -> None:
+async def test_the_optional_question_comes_as_buttons_with_skip_and_a_typed_message_skips_it(tmp_path: Path) -> None:
     """A line that asks at the start (issue 26): the web chat shows the options and Skip like any buttons;
     an answer is an event, and writing something else is answered as usual and asks nothing more."""
     from vikno.flows.content import ProfileSettings
@@ -403,8 +424,10 @@ async def test_the_optional_question_comes_as_buttons_with_skip_and_a_typed_mess
         _, replies, _ = await turn(ws, {"type": "message", "id": "m1", "text": "Привіт"})
         assert "Служба підтримки 1620" in replies[0]["text"] and len(replies) == 2
         assert [(b["title"], b["payload"]) for b in replies[1]["buttons"]] == [
-            ("до 18", "profile:age_group:child"), ("18 і старше", "profile:age_group:adult"),
-            ("Пропустити", "profile:skip")]
+            ("до 18", "profile:age_group:child"),
+            ("18 і старше", "profile:age_group:adult"),
+            ("Пропустити", "profile:skip"),
+        ]
         ack, replies, _ = await turn(ws, {"type": "button", "id": "b1", "payload": "profile:age_group:adult"})
         assert ack["message"]["kind"] == "profile_answer" and ack["message"]["button"] is None  # the event only
         assert replies[0]["text"] == "Стать:" and replies[0]["buttons"][-1]["payload"] == "profile:skip"

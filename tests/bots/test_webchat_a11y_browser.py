@@ -70,8 +70,9 @@ class Chat:
 async def chat(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Chat]:
     other_port, chat_port, exit_port = free_port(), free_port(), free_port()
     other_url = f"http://127.0.0.1:{other_port}"
-    server = ChatServer(tmp_path_factory.mktemp("a11y") / "data", chat_port, other_url,
-                        f"http://127.0.0.1:{exit_port}/today")
+    server = ChatServer(
+        tmp_path_factory.mktemp("a11y") / "data", chat_port, other_url, f"http://127.0.0.1:{exit_port}/today"
+    )
     # every test is a new person from the same address: the module would soon be refused as one sender
     server.limits = LimitSettings(new_conversations_per_address=100, new_conversations_per_address_per_hour=1000)
     await server.start()
@@ -125,9 +126,11 @@ async def with_a_specialist(chat: Chat, page: Page) -> tuple[Operator, str]:
 
 # --- item 1: axe over the web chat ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("size", SIZES)
-async def test_axe_finds_no_serious_problem_on_the_chat_page(chat: Chat, browser: Browser,
-                                                           size: dict[str, Any]) -> None:
+async def test_axe_finds_no_serious_problem_on_the_chat_page(
+    chat: Chat, browser: Browser, size: dict[str, Any]
+) -> None:
     page, problems = await open_page(browser, chat.server.url + "/chat", size)
     await expect(page.locator(".vk-quick-btn").first).to_be_visible()
     print("chat page, empty", size["viewport"], await assert_no_blocking(page, "web chat page, empty"))
@@ -137,8 +140,9 @@ async def test_axe_finds_no_serious_problem_on_the_chat_page(chat: Chat, browser
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_axe_finds_no_serious_problem_in_the_widget_on_another_site(chat: Chat, browser: Browser,
-                                                                         size: dict[str, Any]) -> None:
+async def test_axe_finds_no_serious_problem_in_the_widget_on_another_site(
+    chat: Chat, browser: Browser, size: dict[str, Any]
+) -> None:
     page, problems = await open_page(browser, chat.other_url + "/embed", size)
     await expect(page.locator(".vk-launcher")).to_be_visible()
     print("widget, closed", size["viewport"], await assert_no_blocking(page, "web chat widget, closed"))
@@ -157,6 +161,7 @@ async def test_axe_sees_inside_the_widgets_shadow_root(chat: Chat, browser: Brow
     # break one rule inside the shadow root on purpose: a field with no name
     await page.locator(".vk-input").evaluate("el => { el.removeAttribute('aria-label'); el.placeholder = ''; }")
     from ..a11y import axe
+
     found = {v["id"]: v for v in await axe(page)}
     assert "label" in found, found.keys()
     assert any(len(n["target"]) == 1 and isinstance(n["target"][0], list) for n in found["label"]["nodes"])
@@ -164,9 +169,11 @@ async def test_axe_sees_inside_the_widgets_shadow_root(chat: Chat, browser: Brow
 
 # --- item 2: what axe does not measure ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize("size", SIZES)
-async def test_focus_rings_and_field_borders_stand_out_3_to_1(chat: Chat, browser: Browser,
-                                                             size: dict[str, Any]) -> None:
+async def test_focus_rings_and_field_borders_stand_out_3_to_1(
+    chat: Chat, browser: Browser, size: dict[str, Any]
+) -> None:
     page, problems = await open_page(browser, chat.other_url + "/embed", size)
     ring = await tab_through(page, 1)  # the launcher, on the embedding site's page
     await page.keyboard.press("Enter")
@@ -175,15 +182,23 @@ async def test_focus_rings_and_field_borders_stand_out_3_to_1(chat: Chat, browse
     await expect(page.locator(".vk-log .vk-text", has_text=GREETING)).to_have_count(1)
     await expect(page.locator(".vk-lang")).to_be_visible()
     ring += await tab_through(page, 40)  # round the panel: header, log, reply buttons, box, send
-    assert {(f["cls"].split() or [f["tag"]])[0] for f in ring} >= {"vk-launcher", "vk-lang", "vk-exit", "vk-log", "vk-quick-btn",
-                                                   "vk-input", "vk-send"}, ring
+    assert {(f["cls"].split() or [f["tag"]])[0] for f in ring} >= {
+        "vk-launcher",
+        "vk-lang",
+        "vk-exit",
+        "vk-log",
+        "vk-quick-btn",
+        "vk-input",
+        "vk-send",
+    }, ring
     assert ring_problems(ring) == []
     assert await field_border_problems(page, ".vk-input, .vk-lang") == []
     assert problems == []
 
 
 async def test_the_title_stays_for_screen_readers_and_the_language_menu_is_not_cut_at_360(
-        chat: Chat, browser: Browser, tmp_path: Path) -> None:
+    chat: Chat, browser: Browser, tmp_path: Path
+) -> None:
     page, problems = await open_page(browser, chat.server.url + "/chat", PHONE)
     await say(page, "Привіт")
     await expect(page.locator(".vk-log .vk-text", has_text=GREETING)).to_have_count(1)
@@ -198,7 +213,8 @@ async def test_the_title_stays_for_screen_readers_and_the_language_menu_is_not_c
             "el => { const c = document.createElement('canvas').getContext('2d');"
             " const cs = getComputedStyle(el); c.font = cs.font;"
             " const text = c.measureText(el.options[el.selectedIndex].text).width;"
-            " return {text, room: el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 16}; }")
+            " return {text, room: el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 16}; }"
+        )
         assert fits["text"] <= fits["room"], (code, fits)
     box = await lang.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
@@ -231,13 +247,15 @@ async def test_after_a_reply_button_focus_goes_to_the_message_box(chat: Chat, br
 
 # --- item 3: who is writing -----------------------------------------------------------------------------
 
+
 def _rgb(css: str) -> tuple[float, float, float]:
     r, g, b = (float(x) for x in re.findall(r"[\d.]+", css)[:3])
     return r, g, b
 
 
-async def test_the_person_sees_whether_the_bot_or_a_specialist_writes(chat: Chat, browser: Browser,
-                                                                      tmp_path: Path) -> None:
+async def test_the_person_sees_whether_the_bot_or_a_specialist_writes(
+    chat: Chat, browser: Browser, tmp_path: Path
+) -> None:
     page, problems = await open_page(browser, chat.server.url + "/chat", PHONE)
     await page.screenshot(path=str(tmp_path / "webchat-360x640-0-start.png"))
     op, cid = await with_a_specialist(chat, page)
@@ -255,8 +273,10 @@ async def test_the_person_sees_whether_the_bot_or_a_specialist_writes(chat: Chat
     await expect(joined).to_contain_text("приєднався")
     await expect(page.locator(".vk-bot", has_text="приєднався")).to_have_count(0)
     # two bubble styles that differ in colour by contrast and in their edge
-    style = "el => { const s = getComputedStyle(el); return [s.backgroundColor, s.borderLeftWidth, s.borderLeftStyle," \
-            " s.color]; }"
+    style = (
+        "el => { const s = getComputedStyle(el); return [s.backgroundColor, s.borderLeftWidth, s.borderLeftStyle,"
+        " s.color]; }"
+    )
     bot_bg, bot_edge, bot_edge_style, _ = await bot.evaluate(style)
     op_bg, op_edge, op_edge_style, op_ink = await human.evaluate(style)
     assert contrast(_rgb(bot_bg), _rgb(op_bg)) >= 3, (bot_bg, op_bg)
@@ -278,6 +298,7 @@ async def test_the_person_sees_whether_the_bot_or_a_specialist_writes(chat: Chat
 
 # --- item 4: keyboard only ------------------------------------------------------------------------------
 
+
 async def test_keyboard_only_reach_the_box_send_press_a_button_and_leave(chat: Chat, browser: Browser) -> None:
     page, problems = await open_page(browser, chat.other_url + "/embed", DESKTOP)
     # Tab from the top of the embedding page to the launcher, Enter opens the chat in the message box
@@ -295,12 +316,15 @@ async def test_keyboard_only_reach_the_box_send_press_a_button_and_leave(chat: C
     for _ in range(40):
         await page.keyboard.press("Shift+Tab")
         if await page.evaluate(
-                "() => { const a = document.querySelector('[data-vikno-chat]').shadowRoot.activeElement;"
-                " return !!a && a.classList.contains('vk-quick-btn'); }"):
+            "() => { const a = document.querySelector('[data-vikno-chat]').shadowRoot.activeElement;"
+            " return !!a && a.classList.contains('vk-quick-btn'); }"
+        ):
             break
     else:
         pytest.fail("no reply button reachable by keyboard")
-    chosen = await page.evaluate("() => document.querySelector('[data-vikno-chat]').shadowRoot.activeElement.textContent")
+    chosen = await page.evaluate(
+        "() => document.querySelector('[data-vikno-chat]').shadowRoot.activeElement.textContent"
+    )
     await page.keyboard.press("Enter")
     await expect(page.locator(".vk-user .vk-text", has_text=chosen.strip())).to_have_count(1)
     await expect(page.locator(".vk-input")).to_be_focused()
@@ -308,8 +332,9 @@ async def test_keyboard_only_reach_the_box_send_press_a_button_and_leave(chat: C
     for _ in range(40):
         await page.keyboard.press("Tab")
         if await page.evaluate(
-                "() => { const a = document.querySelector('[data-vikno-chat]').shadowRoot.activeElement;"
-                " return !!a && a.classList.contains('vk-exit'); }"):
+            "() => { const a = document.querySelector('[data-vikno-chat]').shadowRoot.activeElement;"
+            " return !!a && a.classList.contains('vk-exit'); }"
+        ):
             break
     else:
         pytest.fail("quick exit not reachable by keyboard")
@@ -321,8 +346,10 @@ async def test_keyboard_only_reach_the_box_send_press_a_button_and_leave(chat: C
 
 # --- what an outside review found (issue 24, second round) --------------------------------------------
 
-WIDGET_FOCUS = ("() => { const h = document.querySelector('[data-vikno-chat]'); const a = h && h.shadowRoot.activeElement;"
-                " return document.activeElement === h && a ? (a.className || a.tagName) : document.activeElement.tagName; }")
+WIDGET_FOCUS = (
+    "() => { const h = document.querySelector('[data-vikno-chat]'); const a = h && h.shadowRoot.activeElement;"
+    " return document.activeElement === h && a ? (a.className || a.tagName) : document.activeElement.tagName; }"
+)
 
 
 async def test_arrowing_through_the_language_menu_does_not_switch_until_chosen(chat: Chat, browser: Browser) -> None:
@@ -413,8 +440,10 @@ async def test_not_available_here_moves_focus_to_the_refusal(chat: Chat, browser
 
 #: 320 CSS px is a 1280 px window at 400 % zoom (WCAG 1.4.10); 640x400 at twice the pixels is a 1280x800
 #: desktop at 200 % zoom (WCAG 1.4.4), where the floating widget keeps its 380 px.
-ZOOMED = [pytest.param({"viewport": {"width": 320, "height": 568}}, id="320x568"),
-          pytest.param({"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}, id="1280x800-at-200")]
+ZOOMED = [
+    pytest.param({"viewport": {"width": 320, "height": 568}}, id="320x568"),
+    pytest.param({"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2}, id="1280x800-at-200"),
+]
 
 #: Every header control's text fully shown, inside the panel, none on top of another; no sideways scrolling.
 REFLOW = """() => {
@@ -459,7 +488,8 @@ REFLOW = """() => {
 @pytest.mark.parametrize("mode", ["page", "widget"])
 @pytest.mark.parametrize("size", ZOOMED)
 async def test_the_header_and_input_reflow_at_320_px_and_200_percent_zoom(
-        chat: Chat, browser: Browser, size: dict[str, Any], mode: str, lang: str) -> None:
+    chat: Chat, browser: Browser, size: dict[str, Any], mode: str, lang: str
+) -> None:
     """Outside review: at 200 % zoom quick exit's text and the title were cut ("Швидкий вихі", "Ча…")."""
     if mode == "page":
         page, problems = await open_page(browser, chat.server.url + f"/chat?lang={lang}", size)
@@ -485,7 +515,8 @@ async def named_operator(chat: Chat, login: str, name: str) -> Operator:
 
 
 async def test_a_second_specialist_after_a_transfer_is_shown_apart_also_after_a_reconnect(
-        chat: Chat, browser: Browser, tmp_path: Path) -> None:
+    chat: Chat, browser: Browser, tmp_path: Path
+) -> None:
     """Outside review: after a transfer the new specialist said nothing and looked exactly like the first one."""
     handoff = chat.app[HANDOFF]
     before = {line.id: line.settings for line in handoff.helplines.values()}
@@ -511,8 +542,10 @@ async def test_a_second_specialist_after_a_transfer_is_shown_apart_also_after_a_
         labels, lines = await shown(page)
         assert labels == ["Фахівець", "Фахівець · Марія", "Фахівець · Іван"]
         assert [t for t in lines if "приєднався" in t] == [
-            "До розмови приєднався фахівець.", "До розмови приєднався фахівець: Марія.",
-            "До розмови приєднався фахівець: Іван."]
+            "До розмови приєднався фахівець.",
+            "До розмови приєднався фахівець: Марія.",
+            "До розмови приєднався фахівець: Іван.",
+        ]
         await page.screenshot(path=str(tmp_path / "webchat-360x640-two-specialists.png"))
         # a reconnect (a new tab with the same key) shows the same: no login, no note
         page.context.set_default_timeout(TIMEOUT_MS)
@@ -529,18 +562,24 @@ async def test_a_second_specialist_after_a_transfer_is_shown_apart_also_after_a_
 
 
 async def test_in_forced_colours_the_bubbles_keep_an_edge_and_bot_and_specialist_differ(
-        chat: Chat, browser: Browser) -> None:
+    chat: Chat, browser: Browser
+) -> None:
     """Outside review: in Windows high contrast the bubbles lost their backgrounds and looked alike."""
     page, problems = await open_page(browser, chat.server.url + "/chat", {**PHONE, "forced_colors": "active"})
     assert await page.evaluate("matchMedia('(forced-colors: active)').matches")
     await with_a_specialist(chat, page)
-    edge = ("el => { const s = getComputedStyle(el); return [s.borderTopStyle, parseFloat(s.borderTopWidth),"
-            " s.borderLeftStyle, parseFloat(s.borderLeftWidth), s.borderTopColor]; }")
+    edge = (
+        "el => { const s = getComputedStyle(el); return [s.borderTopStyle, parseFloat(s.borderTopWidth),"
+        " s.borderLeftStyle, parseFloat(s.borderLeftWidth), s.borderTopColor]; }"
+    )
     bot = await page.locator(".vk-bot").first.evaluate(edge)
     human = await page.locator(".vk-operator").first.evaluate(edge)
     person = await page.locator(".vk-user").first.evaluate(edge)
-    for name, (top_style, top_width, _left_style, _left_width, colour) in (("bot", bot), ("specialist", human),
-                                                                        ("person", person)):
+    for name, (top_style, top_width, _left_style, _left_width, colour) in (
+        ("bot", bot),
+        ("specialist", human),
+        ("person", person),
+    ):
         assert top_style not in ("none", "hidden") and top_width >= 1, (name, top_style, top_width)
         assert "rgba(0, 0, 0, 0)" not in colour and colour != "transparent", (name, colour)
     assert bot[:4] != human[:4]  # a different kind of edge, not only another colour
@@ -552,6 +591,7 @@ async def test_in_forced_colours_the_bubbles_keep_an_edge_and_bot_and_specialist
     await page.keyboard.press("Shift+Tab")
     await page.keyboard.press("Tab")
     ring = await page.locator(".vk-input").evaluate(
-        "el => { const s = getComputedStyle(el); return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+        "el => { const s = getComputedStyle(el); return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
+    )
     assert ring[0] not in ("none", "hidden") and ring[1] >= 2, ring
     assert problems == []

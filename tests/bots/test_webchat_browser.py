@@ -39,6 +39,8 @@ def readme_embed_tag(chat_url: str) -> str:
     tag = re.search(r"<script src=\"https://help\.example\.org/chat/widget\.js\"[^>]*></script>", section)
     assert tag, "the README's embed section has no <script> tag"
     return tag.group(0).replace("https://help.example.org", chat_url)
+
+
 TIMEOUT_MS = 20_000
 
 require_browser()
@@ -91,8 +93,10 @@ class ChatServer:
 
 def other_site(chat_url: str, seen: list[str]) -> web.Application:
     """The helpline's own site, another origin: a page with the README's tag; every path asked for lands in ``seen``."""
-    embed = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Community centre</title></head><body>'
-             f'<h1>Community centre</h1><p>Opening hours and news.</p>{readme_embed_tag(chat_url)}</body></html>')
+    embed = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Community centre</title></head><body>'
+        f"<h1>Community centre</h1><p>Opening hours and news.</p>{readme_embed_tag(chat_url)}</body></html>"
+    )
 
     @web.middleware
     async def record(request: web.Request, handler: Any) -> web.StreamResponse:
@@ -109,9 +113,11 @@ def other_site(chat_url: str, seen: list[str]) -> web.Application:
 
 def exit_site() -> web.Application:
     """The neutral site of VIKNO_WEBCHAT_EXIT_URL (a weather page), local."""
+
     async def today(request: web.Request) -> web.Response:
-        return web.Response(text="<!doctype html><title>Weather</title><h1>Weather today</h1>",
-                            content_type="text/html")
+        return web.Response(
+            text="<!doctype html><title>Weather</title><h1>Weather today</h1>", content_type="text/html"
+        )
 
     app = web.Application()
     app.add_routes([web.get("/today", today)])
@@ -176,7 +182,8 @@ def bubbles(page: Page, text: str) -> Any:
 async def key_of(page: Page) -> str | None:
     return await page.evaluate(
         "() => { for (const s of [localStorage, sessionStorage]) for (let i = 0; i < s.length; i++)"
-        " if (s.key(i).startsWith('vikno-chat:')) return s.getItem(s.key(i)); return null; }")
+        " if (s.key(i).startsWith('vikno-chat:')) return s.getItem(s.key(i)); return null; }"
+    )
 
 
 async def test_talk_press_a_button_and_text_stays_text(sites: Sites, browser: Browser) -> None:
@@ -196,8 +203,18 @@ async def test_talk_press_a_button_and_text_stays_text(sites: Sites, browser: Br
     key = await key_of(page)
     assert key and await sites.chat.publish(key, {"type": "typing", "who": "operator", "on": True}) == 1
     await expect(page.locator(".vk-typing")).to_be_visible()
-    await sites.chat.publish(key, {"type": "operator_message", "message": {
-        "id": "op-1", "sender": "operator", "text": "Я тут, <b>поруч</b>", "at": "2025-01-01T10:00:00Z"}})
+    await sites.chat.publish(
+        key,
+        {
+            "type": "operator_message",
+            "message": {
+                "id": "op-1",
+                "sender": "operator",
+                "text": "Я тут, <b>поруч</b>",
+                "at": "2025-01-01T10:00:00Z",
+            },
+        },
+    )
     await expect(page.locator(".vk-operator .vk-text")).to_have_text("Я тут, <b>поруч</b>")
     await expect(page.locator(".vk-typing")).to_be_hidden()
     assert problems == []
@@ -264,8 +281,7 @@ async def test_widget_on_another_site_and_escape_three_times(sites: Sites, brows
     assert problems == []
 
 
-async def test_quick_exit_button_of_the_readme_tag_goes_to_the_configured_site(sites: Sites,
-                                                                                browser: Browser) -> None:
+async def test_quick_exit_button_of_the_readme_tag_goes_to_the_configured_site(sites: Sites, browser: Browser) -> None:
     page, problems = await open_page(browser, sites.other_url + "/embed")
     await page.locator(".vk-launcher").click()
     await say(page, "Привіт")
@@ -287,8 +303,7 @@ async def test_the_widget_gives_up_and_tells_the_person_when_refused(sites: Site
     page, problems = await open_page(browser, sites.chat.url + "/chat")  # a second person, the same address
     await say(page, "Добрий день")
     await expect(page.locator(".vk-user.vk-failed")).to_have_count(1)  # not "sending…" for an hour
-    await expect(page.locator(".vk-status")).to_have_text(
-        "Повідомлення не надіслано. Спробуйте ще раз трохи пізніше.")
+    await expect(page.locator(".vk-status")).to_have_text("Повідомлення не надіслано. Спробуйте ще раз трохи пізніше.")
     await expect(page.locator(".vk-user.vk-pending")).to_have_count(0)
     assert problems == []
 
@@ -302,13 +317,13 @@ async def test_the_widget_stops_resending_when_the_store_stays_down(sites: Sites
     await expect(page.locator(".vk-user.vk-pending")).to_have_count(1)
     # answered "store_unavailable, retry in 5 s" each time: a few tries, then the person is told
     await expect(page.locator(".vk-user.vk-failed")).to_have_count(1, timeout=40_000)
-    await expect(page.locator(".vk-status")).to_have_text(
-        "Повідомлення не надіслано. Спробуйте ще раз трохи пізніше.")
+    await expect(page.locator(".vk-status")).to_have_text("Повідомлення не надіслано. Спробуйте ще раз трохи пізніше.")
     assert problems == []
 
 
-async def test_widget_on_a_site_that_is_not_allowed_says_so_once_with_emergency_numbers(sites: Sites,
-                                                                                        browser: Browser) -> None:
+async def test_widget_on_a_site_that_is_not_allowed_says_so_once_with_emergency_numbers(
+    sites: Sites, browser: Browser
+) -> None:
     """A site nobody added to webchat.allowed_origins: the person saw "No connection. Trying again…"
     for ever (issue 25). Now the widget asks vikno why, and says once that the chat is not available
     here, with the numbers to call; it stops retrying (a refusal does not change by retrying)."""
@@ -332,8 +347,9 @@ async def test_widget_on_a_site_that_is_not_allowed_says_so_once_with_emergency_
     assert problems == []
 
 
-async def test_the_widget_that_cannot_connect_says_not_sent_with_emergency_numbers(sites: Sites,
-                                                                                   browser: Browser) -> None:
+async def test_the_widget_that_cannot_connect_says_not_sent_with_emergency_numbers(
+    sites: Sites, browser: Browser
+) -> None:
     """vikno down: the person's message is not "sending…" for ever; within the bound it is marked not
     sent and the helpline's emergency numbers are shown in the person's language, while the widget
     keeps trying to connect."""
@@ -362,8 +378,9 @@ async def test_the_widget_that_cannot_connect_says_not_sent_with_emergency_numbe
 
 
 async def test_small_phone_screen_keeps_quick_exit_in_view(sites: Sites, browser: Browser) -> None:
-    page, problems = await open_page(browser, sites.chat.url + "/chat", viewport={"width": 360, "height": 640},
-                                     is_mobile=True, has_touch=True)
+    page, problems = await open_page(
+        browser, sites.chat.url + "/chat", viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True
+    )
     for n in range(4):
         await say(page, f"Повідомлення {n}")
     await expect(page.locator(".vk-user.vk-pending")).to_have_count(0)
@@ -384,8 +401,9 @@ async def test_small_phone_screen_keeps_quick_exit_in_view(sites: Sites, browser
     assert problems == []
 
 
-async def test_the_page_without_a_chosen_language_answers_in_the_persons_language(sites: Sites,
-                                                                                 browser: Browser) -> None:
+async def test_the_page_without_a_chosen_language_answers_in_the_persons_language(
+    sites: Sites, browser: Browser
+) -> None:
     """The page's labels default to Ukrainian, but that is no choice: English words get English answers."""
     page, problems = await open_page(browser, sites.chat.url + "/chat")
     await say(page, "Hello, I need some help with benefits for my family")

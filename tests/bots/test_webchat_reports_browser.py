@@ -15,7 +15,16 @@ require_browser()
 from playwright.async_api import Browser, expect  # noqa: E402
 
 from .test_webchat_browser import (  # noqa: E402,F401
-    GREETING, TIMEOUT_MS, Sites, bubbles, browser, key_of, open_page, say, sites)
+    GREETING,
+    TIMEOUT_MS,
+    Sites,
+    bubbles,
+    browser,
+    key_of,
+    open_page,
+    say,
+    sites,
+)
 
 expect.set_options(timeout=TIMEOUT_MS)  # a busy machine: the same patience as the pages' own timeout
 
@@ -27,7 +36,9 @@ async def click(page, title: str) -> None:
 
 
 async def test_an_anonymous_report_by_buttons_and_words_then_its_code_in_a_fresh_browser(
-        sites: Sites, browser: Browser) -> None:  # noqa: F811 (the fixtures imported above)
+    sites: Sites,  # noqa: F811 (the fixtures imported above)
+    browser: Browser,  # noqa: F811
+) -> None:
     page, problems = await open_page(browser, sites.chat.url + "/chat")
     await say(page, "Добрий день")
     await expect(bubbles(page, GREETING)).to_have_count(1)

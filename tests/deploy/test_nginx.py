@@ -40,8 +40,11 @@ ROOT = Path(__file__).resolve().parents[2]
 CONF = ROOT / "deploy" / "nginx" / "vikno.conf"
 NGINX = os.environ.get("VIKNO_NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
 if not os.path.exists(NGINX):  # pragma: no cover - depends on the machine
-    pytest.skip(f"no nginx at {NGINX}: run scripts/ensure-nginx.sh (as root it installs Debian's nginx-light), "
-                "or set VIKNO_NGINX", allow_module_level=True)
+    pytest.skip(
+        f"no nginx at {NGINX}: run scripts/ensure-nginx.sh (as root it installs Debian's nginx-light), "
+        "or set VIKNO_NGINX",
+        allow_module_level=True,
+    )
 
 PASSWORD = "correct horse battery"
 TELEGRAM_SECRET = "nginx-test-secret_1"
@@ -58,17 +61,23 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "vikno nginx test")])
     now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     key_path.chmod(0o600)
     return cert_path, key_path
 
@@ -76,13 +85,15 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 def site_for_test(https: int, http: int, upstream: int, cert: Path, key: Path) -> str:
     """deploy/nginx/vikno.conf with loopback ports and the test's certificate; every other line as shipped."""
     text = CONF.read_text()
-    for shipped, here in [("listen 443 ssl;", f"listen 127.0.0.1:{https} ssl;"),
-                          ("listen [::]:443 ssl;", ""),
-                          ("listen 80;", f"listen 127.0.0.1:{http};"),
-                          ("listen [::]:80;", ""),
-                          ("server 127.0.0.1:8080;", f"server 127.0.0.1:{upstream};"),
-                          ("/etc/letsencrypt/live/help.example.org/fullchain.pem", str(cert)),
-                          ("/etc/letsencrypt/live/help.example.org/privkey.pem", str(key))]:
+    for shipped, here in [
+        ("listen 443 ssl;", f"listen 127.0.0.1:{https} ssl;"),
+        ("listen [::]:443 ssl;", ""),
+        ("listen 80;", f"listen 127.0.0.1:{http};"),
+        ("listen [::]:80;", ""),
+        ("server 127.0.0.1:8080;", f"server 127.0.0.1:{upstream};"),
+        ("/etc/letsencrypt/live/help.example.org/fullchain.pem", str(cert)),
+        ("/etc/letsencrypt/live/help.example.org/privkey.pem", str(key)),
+    ]:
         assert text.count(shipped) == 1, f"{CONF} no longer has {shipped!r}: update this test with it"
         text = text.replace(shipped, here)
     return text
@@ -150,23 +161,44 @@ async def proxied(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pro
     https, http, upstream = free_port(), free_port(), free_port()
     cert, key = self_signed(tmp_path)
     conf = nginx_conf(tmp_path, site_for_test(https, http, upstream, cert, key))
-    checked = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(conf)],
-                             capture_output=True, text=True)
+    checked = subprocess.run(
+        [NGINX, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+    )
     assert checked.returncode == 0, checked.stderr
     telegram = FakeTelegram()
     api = await telegram.start()
     base = f"https://127.0.0.1:{https}"
-    env = vikno_env(tmp_path / "data", VIKNO_PORT=str(upstream), VIKNO_PUBLIC_URL=base,
-                    VIKNO_TRUSTED_PROXIES="127.0.0.1,::1", VIKNO_TELEGRAM_TOKEN=telegram.token,
-                    VIKNO_TELEGRAM_API=api, VIKNO_TELEGRAM_SECRET=TELEGRAM_SECRET)
-    added = subprocess.run([sys.executable, "-m", "vikno.bots", "operator", "add", "olena", "--role", "supervisor"],
-                           env=env | {"VIKNO_OPERATOR_PASSWORD": PASSWORD}, capture_output=True, text=True,
-                           timeout=60)
+    env = vikno_env(
+        tmp_path / "data",
+        VIKNO_PORT=str(upstream),
+        VIKNO_PUBLIC_URL=base,
+        VIKNO_TRUSTED_PROXIES="127.0.0.1,::1",
+        VIKNO_TELEGRAM_TOKEN=telegram.token,
+        VIKNO_TELEGRAM_API=api,
+        VIKNO_TELEGRAM_SECRET=TELEGRAM_SECRET,
+    )
+    added = subprocess.run(
+        [sys.executable, "-m", "vikno.bots", "operator", "add", "olena", "--role", "supervisor"],
+        env=env | {"VIKNO_OPERATOR_PASSWORD": PASSWORD},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert added.returncode == 0, added.stderr
-    server = subprocess.Popen([sys.executable, "-m", "vikno.bots", "serve"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
-    nginx = subprocess.Popen([NGINX, "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(conf),
-                              "-g", "daemon off;"], stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "vikno.bots", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    nginx = subprocess.Popen(
+        [NGINX, "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(conf), "-g", "daemon off;"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     tls = ssl.create_default_context(cafile=str(cert))
     try:
         await _wait_healthy(base, tls, server, nginx)
@@ -220,15 +252,20 @@ async def test_a_console_login_with_a_live_update(proxied: Proxied) -> None:
     async with proxied.session() as operator, proxied.session() as person:
         page = await (await operator.get(proxied.base + "/console/login")).text()
         csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-        async with operator.post(proxied.base + "/console/login", allow_redirects=False,
-                                 data={"csrf": csrf, "login": "olena", "password": PASSWORD}) as resp:
+        async with operator.post(
+            proxied.base + "/console/login",
+            allow_redirects=False,
+            data={"csrf": csrf, "login": "olena", "password": PASSWORD},
+        ) as resp:
             assert resp.status == 303, await resp.text()
             assert "Secure" in resp.headers["Set-Cookie"]  # the public address is https: cookies only over TLS
-        async with operator.ws_connect(proxied.base.replace("https", "wss") + "/console/ws",
-                                       origin=proxied.base) as live:
+        async with operator.ws_connect(
+            proxied.base.replace("https", "wss") + "/console/ws", origin=proxied.base
+        ) as live:
             assert (await live.receive_json(timeout=10))["type"] == "hello"
-            async with person.post(proxied.base + "/api/v1/conversations/nginx-person-1/messages",
-                                   json={"text": CRISIS_TEXT}) as said:
+            async with person.post(
+                proxied.base + "/api/v1/conversations/nginx-person-1/messages", json={"text": CRISIS_TEXT}
+            ) as said:
                 assert said.status == 200
             frames = await _receive_until(live, "crisis")
             assert next(f for f in frames if f["type"] == "crisis")["priority"] == "crisis"
@@ -237,16 +274,26 @@ async def test_a_console_login_with_a_live_update(proxied: Proxied) -> None:
 async def test_a_telegram_webhook_through_nginx(proxied: Proxied) -> None:
     registered = await proxied.telegram.wait_for("setWebhook", timeout=15)
     assert registered[-1].params["url"] == proxied.base + "/telegram/webhook"
-    update = {"update_id": 5001, "message": {"message_id": 1, "date": 1767225600, "text": "Привіт",
-                                             "chat": {"id": 777001, "type": "private"},
-                                             "from": {"id": 777001, "is_bot": False, "first_name": "Test"}}}
+    update = {
+        "update_id": 5001,
+        "message": {
+            "message_id": 1,
+            "date": 1767225600,
+            "text": "Привіт",
+            "chat": {"id": 777001, "type": "private"},
+            "from": {"id": 777001, "is_bot": False, "first_name": "Test"},
+        },
+    }
     async with proxied.session() as http:
-        async with http.post(proxied.base + "/telegram/webhook", data=json.dumps(update),
-                             headers={"Content-Type": "application/json"}) as resp:
+        async with http.post(
+            proxied.base + "/telegram/webhook", data=json.dumps(update), headers={"Content-Type": "application/json"}
+        ) as resp:
             assert resp.status == 401  # no secret token: not Telegram
-        async with http.post(proxied.base + "/telegram/webhook", data=json.dumps(update),
-                             headers={"Content-Type": "application/json",
-                                      "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}) as resp:
+        async with http.post(
+            proxied.base + "/telegram/webhook",
+            data=json.dumps(update),
+            headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET},
+        ) as resp:
             assert resp.status == 200
     await proxied.telegram.wait_for("sendMessage", timeout=15)
     sent = proxied.telegram.sent_to(777001)
@@ -259,10 +306,14 @@ async def test_limits_count_the_address_nginx_saw_not_one_the_client_wrote(proxi
     async with proxied.session("127.0.0.2") as one, proxied.session("127.0.0.3") as other:
         answers = []
         for n in range(6):
-            async with one.post(proxied.base + f"/api/v1/conversations/nginx-forwarded-{n}/messages",
-                                json={"text": "Привіт"}, headers={"X-Forwarded-For": f"198.51.100.{n}"}) as resp:
+            async with one.post(
+                proxied.base + f"/api/v1/conversations/nginx-forwarded-{n}/messages",
+                json={"text": "Привіт"},
+                headers={"X-Forwarded-For": f"198.51.100.{n}"},
+            ) as resp:
                 answers.append(resp.status)
         assert answers == [200] * 5 + [429]
-        async with other.post(proxied.base + "/api/v1/conversations/nginx-forwarded-other/messages",
-                              json={"text": "Привіт"}) as resp:
+        async with other.post(
+            proxied.base + "/api/v1/conversations/nginx-forwarded-other/messages", json={"text": "Привіт"}
+        ) as resp:
             assert resp.status == 200  # another person behind the same nginx is not held back

@@ -38,9 +38,15 @@ def test_the_unit_is_hardened_and_keeps_its_data_in_the_state_directory() -> Non
     assert one["Service.StateDirectory"] == "vikno" and one["Service.StateDirectoryMode"] == "0700"
     assert "VIKNO_DATA_DIR=/var/lib/vikno" in unit["Service.Environment"]  # the StateDirectory's path
     assert one["Service.EnvironmentFile"] == "/etc/vikno/vikno.env"
-    for key, value in {"ProtectSystem": "strict", "NoNewPrivileges": "yes", "PrivateTmp": "yes",
-                       "ProtectHome": "yes", "Restart": "on-failure", "UMask": "0077",
-                       "CapabilityBoundingSet": ""}.items():
+    for key, value in {
+        "ProtectSystem": "strict",
+        "NoNewPrivileges": "yes",
+        "PrivateTmp": "yes",
+        "ProtectHome": "yes",
+        "Restart": "on-failure",
+        "UMask": "0077",
+        "CapabilityBoundingSet": "",
+    }.items():
         assert one[f"Service.{key}"] == value, key
     assert one["Install.WantedBy"] == "multi-user.target"
 
@@ -56,13 +62,16 @@ def test_exec_start_is_vikno_serve() -> None:
     # the installed command is the console script of pyproject.toml, made by scripts/bootstrap.sh into .venv
     assert 'vikno = "vikno.bots.cli:main"' in (ROOT / "pyproject.toml").read_text()
     assert (ROOT / "scripts" / "bootstrap.sh").read_text().count("venv=.venv") == 1
-    done = subprocess.run([sys.executable, "-m", "vikno.bots", "serve", "--help"], capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "vikno.bots", "serve", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0 and "usage: vikno serve" in done.stdout
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None,
-                    reason="no systemd-analyze here: the unit's directives are checked by the tests above only")
+@pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None,
+    reason="no systemd-analyze here: the unit's directives are checked by the tests above only",
+)
 def test_systemd_analyze_verify_finds_nothing_wrong(tmp_path: Path) -> None:
     vikno = Path(sys.executable).parent / "vikno"  # this checkout's, standing in for /opt/vikno's
     assert vikno.exists(), f"{vikno}: run scripts/bootstrap.sh"

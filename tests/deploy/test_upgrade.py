@@ -34,10 +34,18 @@ def test_backup_then_serve_migrates_an_older_store_at_start(tmp_path: Path) -> N
     shutil.copy(FIXTURE, data / "vikno.sqlite3")
     assert schema_version(data / "vikno.sqlite3") == 1
     env = {k: v for k, v in os.environ.items() if k != "MONGODB_URI"} | {
-        "VIKNO_DATA_DIR": str(data), "VIKNO_SECRET_KEY": FIXTURE_SECRET.decode(), "VIKNO_NLU": "none"}
+        "VIKNO_DATA_DIR": str(data),
+        "VIKNO_SECRET_KEY": FIXTURE_SECRET.decode(),
+        "VIKNO_NLU": "none",
+    }
 
-    saved = subprocess.run([sys.executable, "-m", "vikno.bots", "store", "backup", str(tmp_path / "before")],
-                           env=env, capture_output=True, text=True, timeout=60)
+    saved = subprocess.run(
+        [sys.executable, "-m", "vikno.bots", "store", "backup", str(tmp_path / "before")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert saved.returncode == 0 and "schema 1" in saved.stdout, saved.stderr
 
     port = free_port()
@@ -51,6 +59,7 @@ def test_backup_then_serve_migrates_an_older_store_at_start(tmp_path: Path) -> N
     assert "migrated the SQLite store to schema 2" in proc.stderr.read()
     assert schema_version(tmp_path / "before" / "vikno.sqlite3") == 1  # the backup is the old store, untouched
 
-    again = subprocess.run([sys.executable, "-m", "vikno.bots", "store", "migrate"], env=env, capture_output=True,
-                           text=True, timeout=60)
+    again = subprocess.run(
+        [sys.executable, "-m", "vikno.bots", "store", "migrate"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert again.returncode == 0 and "up to date" in again.stdout

@@ -56,17 +56,25 @@ def clock() -> Clock:
 
 @pytest.fixture
 def nlu() -> ScriptedNLU:
-    return ScriptedNLU(dict([
-        intent("де взяти крісло колісне", "disability"),
-        intent("хочу поговорити з людиною", "human_handoff"),
-        intent("дякую", "thanks"),
-        intent("привіт", "greet"),
-        intent("коли ви працюєте", "working_hours"),
-        intent("I need a wheelchair", "disability", language="en"),
-        intent("не хочу більше жити", FALLBACK_INTENT, confidence=0.2, crisis=True, crisis_score=0.97),
-        intent("щось про гроші і житло", FALLBACK_INTENT, confidence=0.3,
-               ranking=(("social_benefits", 0.31), ("housing_compensation", 0.28), ("greet", 0.2))),
-    ]))
+    return ScriptedNLU(
+        dict(
+            [
+                intent("де взяти крісло колісне", "disability"),
+                intent("хочу поговорити з людиною", "human_handoff"),
+                intent("дякую", "thanks"),
+                intent("привіт", "greet"),
+                intent("коли ви працюєте", "working_hours"),
+                intent("I need a wheelchair", "disability", language="en"),
+                intent("не хочу більше жити", FALLBACK_INTENT, confidence=0.2, crisis=True, crisis_score=0.97),
+                intent(
+                    "щось про гроші і житло",
+                    FALLBACK_INTENT,
+                    confidence=0.3,
+                    ranking=(("social_benefits", 0.31), ("housing_compensation", 0.28), ("greet", 0.2)),
+                ),
+            ]
+        )
+    )
 
 
 @pytest.fixture
@@ -83,5 +91,6 @@ async def on_duty(store: Store, login: str = "olena", **kw) -> Operator:
     """
     kw.setdefault("presence", Presence.ONLINE)
     kw.setdefault("last_seen_at", CLOSED_HOUR)
-    return await store.operators.create(Operator(login=login, display_name=login.title(),
-                                                 password_hash="$argon2id$x", **kw))
+    return await store.operators.create(
+        Operator(login=login, display_name=login.title(), password_hash="$argon2id$x", **kw)
+    )

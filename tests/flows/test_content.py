@@ -70,7 +70,7 @@ def test_missing_translation_names_file_line_and_language(line: Path) -> None:
 
 def test_missing_language_in_a_topic_is_reported_at_that_topic(line: Path) -> None:
     topics = line / "topics.yml"
-    text = topics.read_text(encoding="utf-8").replace(', en: "♿ Disability, technical aids (wheelchairs)"}', '}')
+    text = topics.read_text(encoding="utf-8").replace(', en: "♿ Disability, technical aids (wheelchairs)"}', "}")
     topics.write_text(text, encoding="utf-8")
     message = problems(line)
     assert f"topics.yml, line {line_of(topics, '♿ Інвалідність')} (topics[2].title): missing the en text" in message
@@ -145,8 +145,10 @@ def test_a_wrong_holiday_says_how_to_write_a_date(line: Path, written: str) -> N
     helpline = line / "helpline.yml"
     edit(helpline, "holidays: []", f"holidays: [{written}]")
     message = problems(line)
-    assert f"helpline.yml, line {line_of(helpline, 'holidays:')} (holidays[0]): cannot read this date; " \
-           "write it as YYYY-MM-DD, e.g. 2026-08-24" in message
+    assert (
+        f"helpline.yml, line {line_of(helpline, 'holidays:')} (holidays[0]): cannot read this date; "
+        "write it as YYYY-MM-DD, e.g. 2026-08-24" in message
+    )
 
 
 def test_first_menu_names_known_topics_at_most_five_once_each_and_needs_its_button(line: Path) -> None:
@@ -156,8 +158,11 @@ def test_first_menu_names_known_topics_at_most_five_once_each_and_needs_its_butt
     assert f"helpline.yml, line {line_of(helpline, 'first_menu')} (first_menu[1]): no topic 'nosuch'" in problems(line)
     edit(helpline, "first_menu: [social_benefits, nosuch]", "first_menu: [legal, health, legal]")
     assert "a topic is listed twice" in problems(line)
-    edit(helpline, "first_menu: [legal, health, legal]",
-         "first_menu: [legal, health, veterans, idp_support, homelessness, education]")
+    edit(
+        helpline,
+        "first_menu: [legal, health, legal]",
+        "first_menu: [legal, health, veterans, idp_support, homelessness, education]",
+    )
     assert "(first_menu): List should have at most 5 items" in problems(line)
     edit(helpline, "first_menu: [legal, health, veterans, idp_support, homelessness, education]", menu)
     texts = line / "texts.yml"
@@ -170,8 +175,9 @@ def test_a_helpline_without_first_menu_or_the_newer_optional_texts_still_loads(l
     """Folders written before the short menu and the Telegram/Viber labels keep working as they did."""
     edit(line / "helpline.yml", "first_menu: [", "# first_menu: [")
     settings = line / "helpline.yml"  # and before the report form and the short questions (issue 26)
-    settings.write_text(settings.read_text(encoding="utf-8").split("# The anonymous report about someone")[0],
-                        encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8").split("# The anonymous report about someone")[0], encoding="utf-8"
+    )
     texts = line / "texts.yml"
     kept = texts.read_text(encoding="utf-8").split("# The short first menu's way to every topic")[0]
     texts.write_text(kept, encoding="utf-8")

@@ -183,8 +183,7 @@ async def test_a_retry_after_the_conversation_moved_on_changes_nothing(engine: E
     assert sum((await any_store.events.count_by("kind")).values()) == events_before
 
 
-async def test_a_message_kept_unanswered_is_answered_by_its_retry(engine: Engine, any_store,
-                                                                  monkeypatch) -> None:
+async def test_a_message_kept_unanswered_is_answered_by_its_retry(engine: Engine, any_store, monkeypatch) -> None:
     await engine.handle(text("kept", "привіт", platform_id="k-1"))
     import vikno.flows.engine as engine_module
 
@@ -210,8 +209,9 @@ async def test_a_message_kept_unanswered_is_answered_by_its_retry(engine: Engine
 
 async def test_two_copies_at_once_are_answered_once(engine: Engine, any_store) -> None:
     await engine.handle(text("both", "привіт", platform_id="b-1"))
-    turns = await asyncio.gather(*(engine.handle(press("both", "topic:disability", platform_id="b-2"))
-                                   for _ in range(2)))
+    turns = await asyncio.gather(
+        *(engine.handle(press("both", "topic:disability", platform_id="b-2")) for _ in range(2))
+    )
     assert sorted(t.duplicate for t in turns) == [False, True]
     assert [r.text for r in turns[0].replies] == [r.text for r in turns[1].replies]
     conv = await engine.find("rest", "both")
@@ -323,8 +323,9 @@ def test_recent_conversations_hand_out_private_copies() -> None:
 
 async def test_of_racing_first_messages_only_the_one_the_store_created_it_for_started_it(engine: Engine) -> None:
     """``created`` comes from the store's atomic create, not from a read before the turn."""
-    answers = await asyncio.gather(*(engine.handle(text("racer", f"перше {n}"), only_new=True) for n in range(4)),
-                                   return_exceptions=True)
+    answers = await asyncio.gather(
+        *(engine.handle(text("racer", f"перше {n}"), only_new=True) for n in range(4)), return_exceptions=True
+    )
     started = [a for a in answers if isinstance(a, Turn)]
     assert len(started) == 1 and started[0].created, answers
     assert all(isinstance(a, ConversationExists) for a in answers if a is not started[0])

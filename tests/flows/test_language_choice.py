@@ -22,8 +22,7 @@ from vikno.storage.port import Store
 
 from .conftest import Clock
 
-ENGLISH_LOOKING = ["<b>hello</b> <i>there</i>", "see https://example.com/help/page please",
-                   "I need help with payments"]
+ENGLISH_LOOKING = ["<b>hello</b> <i>there</i>", "see https://example.com/help/page please", "I need help with payments"]
 
 
 class DetectsEnglish:
@@ -31,15 +30,25 @@ class DetectsEnglish:
 
     async def parse(self, text: str, languages: Sequence[str] | None = None) -> Parse:
         low = text.lower()
-        lang = ("uk" if any("а" <= ch <= "я" or ch in "іїєґ" for ch in low)
-                else "en" if any("a" <= ch <= "z" for ch in low) else None)
+        lang = (
+            "uk"
+            if any("а" <= ch <= "я" or ch in "іїєґ" for ch in low)
+            else "en"
+            if any("a" <= ch <= "z" for ch in low)
+            else None
+        )
         return Parse(text=text, language=lang, intent=FALLBACK_INTENT, confidence=0.1)
 
 
 @pytest.fixture
 def engine(any_store: Store) -> Engine:
-    return Engine(any_store, IdentityVault(b"test-secret-key-0123456789"),
-                  load_helplines(shipped_helpline_folders()), DetectsEnglish(), clock=Clock())
+    return Engine(
+        any_store,
+        IdentityVault(b"test-secret-key-0123456789"),
+        load_helplines(shipped_helpline_folders()),
+        DetectsEnglish(),
+        clock=Clock(),
+    )
 
 
 def text(body: str, **kw) -> Inbound:
@@ -78,8 +87,9 @@ async def test_a_device_language_is_only_a_hint(engine: Engine) -> None:
     # Telegram's language_code: good for a first "hi", not against what the person writes
     hint = await engine.handle(Inbound(channel="telegram", user_id="t1", text="👋", locale_hint="ru"))
     assert hint.conversation.language == "ru"
-    written = await engine.handle(Inbound(channel="telegram", user_id="t2", text="Добрий день, потрібна допомога",
-                                          locale_hint="en"))
+    written = await engine.handle(
+        Inbound(channel="telegram", user_id="t2", text="Добрий день, потрібна допомога", locale_hint="en")
+    )
     assert written.conversation.language == "uk"
 
 

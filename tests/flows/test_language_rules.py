@@ -57,7 +57,7 @@ def test_the_line_name_never_follows_a_preposition_that_would_need_it_inflected(
 
 
 def test_a_place_in_the_queue_is_a_number_not_an_ordinal_ending_glued_to_it() -> None:
-    """"Ви 1-і в черзі": "1-і" is wrong after most numbers; "Ваше місце в черзі — 1" is right for all."""
+    """ "Ви 1-і в черзі": "1-і" is wrong after most numbers; "Ваше місце в черзі — 1" is right for all."""
     for lang in ("uk", "ru", "az", "en"):
         assert offending(lang, r"\{position\}-\w") == []
     queued = LINES["community-1620"].say("handoff_queued", "uk", position=3, wait="")
@@ -70,7 +70,7 @@ def test_operators_are_not_all_women_in_the_canned_replies() -> None:
 
 
 def test_leaving_the_queue_is_the_persons_own_act_not_something_done_to_them() -> None:
-    """"я прибрав вас" / "убрал вас" sounds sinister to a frightened person."""
+    """ "я прибрав вас" / "убрал вас" sounds sinister to a frightened person."""
     assert offending("uk", r"прибра(в|ла) вас") == [] and offending("ru", r"убрал(а)? вас") == []
     line = LINES["community-1620"]
     assert line.say("waiting_cancelled", "uk").startswith("Гаразд, ви вийшли з черги")
@@ -78,7 +78,7 @@ def test_leaving_the_queue_is_the_persons_own_act_not_something_done_to_them() -
 
 
 def test_usually_is_zazvychai_not_zvychaino() -> None:
-    """"звичайно" means "of course"; "usually" is "зазвичай"."""
+    """ "звичайно" means "of course"; "usually" is "зазвичай"."""
     assert offending("uk", r"\bзвичайно\b") == []
 
 
@@ -88,7 +88,7 @@ def test_azerbaijani_says_operator_not_a_calque_of_a_live_person() -> None:
 
 
 def test_english_has_no_false_friend_patronage() -> None:
-    """"патронат" is short-term foster care; "patronage" is sponsorship in English."""
+    """ "патронат" is short-term foster care; "patronage" is sponsorship in English."""
     assert offending("en", r"patronage") == []
 
 
@@ -101,8 +101,9 @@ def test_the_azerbaijani_promise_about_a_name_is_no_stronger_than_the_other_lang
 
 def test_a_topic_that_asks_for_details_lets_a_person_read_them() -> None:
     """An answer that asks the person to write what happened offers a specialist: the bot cannot read it."""
-    asks = re.compile(r"(^|[.!?;:]\s+)(please\s+)?(write|describe|tell (us|them|me))\b|\bwrite (what|where|who)\b",
-                      re.IGNORECASE)
+    asks = re.compile(
+        r"(^|[.!?;:]\s+)(please\s+)?(write|describe|tell (us|them|me))\b|\bwrite (what|where|who)\b", re.IGNORECASE
+    )
     for line in LINES.values():
         for topic in line.topics.values():
             english = topic.answer.root.get("en", "")

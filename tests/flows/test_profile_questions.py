@@ -33,18 +33,22 @@ CHECK = "мені страшно, він знову прийде"
 
 @pytest.fixture
 def nlu() -> ScriptedNLU:
-    return ScriptedNLU(dict([
-        intent("де взяти крісло колісне", "disability"),
-        intent("хочу поговорити з людиною", "human_handoff"),
-        intent("дякую", "thanks"),
-        intent("спасибо", "thanks", language="ru"),
-        intent("sağ olun, təşəkkür edirəm", "thanks", language="az"),
-        intent("thank you so much", "thanks", language="en"),
-        intent("до побачення", "goodbye"),
-        intent("привіт", "greet"),
-        intent(CRISIS, "nlu_fallback", confidence=0.2, crisis=True, crisis_score=0.97),
-        intent(CHECK, "nlu_fallback", confidence=0.2, risk="check", crisis_score=0.6),
-    ]))
+    return ScriptedNLU(
+        dict(
+            [
+                intent("де взяти крісло колісне", "disability"),
+                intent("хочу поговорити з людиною", "human_handoff"),
+                intent("дякую", "thanks"),
+                intent("спасибо", "thanks", language="ru"),
+                intent("sağ olun, təşəkkür edirəm", "thanks", language="az"),
+                intent("thank you so much", "thanks", language="en"),
+                intent("до побачення", "goodbye"),
+                intent("привіт", "greet"),
+                intent(CRISIS, "nlu_fallback", confidence=0.2, crisis=True, crisis_score=0.97),
+                intent(CHECK, "nlu_fallback", confidence=0.2, risk="check", crisis_score=0.6),
+            ]
+        )
+    )
 
 
 def ask(engine: Engine, how: str) -> None:
@@ -84,14 +88,16 @@ async def test_the_shipped_line_asks_at_the_end_and_the_answers_are_events(engin
     pressed = [m for m in await engine.history(conv) if m.direction == "in" and m.kind == PROFILE_ANSWER]
     assert len(pressed) == 2 and all(m.text is None and m.buttons == [] for m in pressed)  # nor in the chat
     assert message_view(pressed[0], "en")["text"] == (
-        "[an answer to the optional age or gender question: counted in the figures only]")
+        "[an answer to the optional age or gender question: counted in the figures only]"
+    )
     assert await any_store.events.count_by("topic", kind="profile_answered") == {None: 2}  # tied to no topic
     found = await any_store.figures(Period("community-1620", date(2026, 11, 1), date(2026, 11, 30), "Europe/Kyiv"))
     assert found.by_age_group == {"adult": 1} and found.by_gender == {"female": 1}
 
 
-async def test_the_figures_count_an_answered_conversation_and_the_rest_as_unknown(engine: Engine,
-                                                                                  any_store: Store) -> None:
+async def test_the_figures_count_an_answered_conversation_and_the_rest_as_unknown(
+    engine: Engine, any_store: Store
+) -> None:
     for user, age, gender in (("f1", "child", "male"), ("f2", "adult", None), ("f3", None, None)):
         await engine.handle(text(user, "де взяти крісло колісне"))
         await engine.handle(text(user, "дякую"))
@@ -137,7 +143,8 @@ async def test_never_asks_nothing(engine: Engine) -> None:
 
 @pytest.mark.parametrize("first", [CRISIS, CHECK])
 async def test_a_crisis_at_the_start_never_gets_the_question_in_that_conversation(
-        engine: Engine, any_store: Store, first: str) -> None:
+    engine: Engine, any_store: Store, first: str
+) -> None:
     ask(engine, "start")
     turn = await engine.handle(text("c1", first))
     assert not asked(turn) and turn.conversation.state == State.WAITING
@@ -187,19 +194,24 @@ async def test_writing_to_a_person_or_a_crisis_word_while_asked_is_never_held_up
     assert not asked(await engine.handle(press("k3", "profile:age_group:adult")))
 
 
-@pytest.mark.parametrize(("lang", "thanks", "word", "said"), [
-    ("uk", "дякую", "пропустити", "Оберіть тему"),
-    ("ru", "спасибо", "Пропустить", "Выберите тему"),
-    ("az", "sağ olun, təşəkkür edirəm", "keç", "Kömək lazım olan"),
-    ("en", "thank you so much", "skip", "Choose what"),
-])
-async def test_skip_typed_or_pressed_in_every_language(engine: Engine, any_store: Store, lang: str, thanks: str,
-                                                      word: str, said: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "thanks", "word", "said"),
+    [
+        ("uk", "дякую", "пропустити", "Оберіть тему"),
+        ("ru", "спасибо", "Пропустить", "Выберите тему"),
+        ("az", "sağ olun, təşəkkür edirəm", "keç", "Kömək lazım olan"),
+        ("en", "thank you so much", "skip", "Choose what"),
+    ],
+)
+async def test_skip_typed_or_pressed_in_every_language(
+    engine: Engine, any_store: Store, lang: str, thanks: str, word: str, said: str
+) -> None:
     user = f"w-{lang}"
     turn = await thank(engine, user, thanks, locale=lang)
     question = turn.replies[-1]
     assert [b.payload for b in question.buttons] == AGE and question.buttons[-1].title.lower().startswith(
-        word.lower()[:3])
+        word.lower()[:3]
+    )
     skipped = await engine.handle(text(user, word, locale=lang))
     assert skipped.replies[0].text.startswith(said) and "topic:disability" in payloads(skipped)
     pressed_user = f"b-{lang}"
@@ -265,6 +277,7 @@ def test_a_line_that_asks_needs_the_texts_of_its_questions(line: Path) -> None: 
     assert "missing text 'profile_ask_gender' (needed by profile_questions in helpline.yml" in problems(line)
     edit(line / "helpline.yml", "  questions: [age_group, gender]", "  questions: [age_group]")
     from vikno.flows.content import load_helpline
+
     assert load_helpline(line).settings.profile_questions.questions == ["age_group"]
 
 
@@ -272,4 +285,3 @@ def test_twice_the_same_question_is_refused() -> None:
     with pytest.raises(ValueError, match="listed twice"):
         ProfileSettings(ask="end", questions=["gender", "gender"])
     assert ProfileSettings().ask == "never"
-

@@ -31,15 +31,26 @@ from vikno.storage.port import Store
 
 #: What each shipped line is, from its seed article (shared/seeds/): languages, time zone, hours, numbers.
 PROFILES = {
-    "community-1620": (["uk", "ru", "az", "en"], "Europe/Kyiv",
-                       {"mon": "08:00-17:00", "thu": "08:00-17:00", "fri": "08:00-15:30", "sat": "closed"}, ["1620"]),
-    "kharkiv-1552": (["uk", "ru", "en"], "Europe/Kyiv", {d: "09:00-20:00" for d in ("mon", "sat", "sun")},
-                     ["15-52"]),
-    "az-116111": (["az", "ru", "en"], "Asia/Baku", {d: "24h" for d in ("mon", "sat", "sun")},
-                  ["116111", "+994 50 680 22 80", "+994 51 580 22 80", "+994 51 880 11 80", "+994 51 880 22 80"]),
+    "community-1620": (
+        ["uk", "ru", "az", "en"],
+        "Europe/Kyiv",
+        {"mon": "08:00-17:00", "thu": "08:00-17:00", "fri": "08:00-15:30", "sat": "closed"},
+        ["1620"],
+    ),
+    "kharkiv-1552": (["uk", "ru", "en"], "Europe/Kyiv", {d: "09:00-20:00" for d in ("mon", "sat", "sun")}, ["15-52"]),
+    "az-116111": (
+        ["az", "ru", "en"],
+        "Asia/Baku",
+        {d: "24h" for d in ("mon", "sat", "sun")},
+        ["116111", "+994 50 680 22 80", "+994 51 580 22 80", "+994 51 880 11 80", "+994 51 880 22 80"],
+    ),
     "cherkasy-1545": (["uk", "ru", "en"], "Europe/Kyiv", {d: "24h" for d in ("mon", "sat", "sun")}, ["15-45"]),
-    "zhytomyr-1550": (["uk", "ru", "en"], "Europe/Kyiv", {"mon": "09:00-18:00", "sat": "closed"},
-                      ["15-50", "(068) 718-59-82", "(0412) 470-152"]),
+    "zhytomyr-1550": (
+        ["uk", "ru", "en"],
+        "Europe/Kyiv",
+        {"mon": "09:00-18:00", "sat": "closed"},
+        ["15-50", "(068) 718-59-82", "(0412) 470-152"],
+    ),
 }
 SHIPPED = {folder.name: folder for folder in shipped_helpline_folders()}
 
@@ -69,15 +80,16 @@ def test_every_number_the_articles_do_not_state_is_marked_for_the_helpline_to_co
                 assert f"confirm {contact.number} " in warned
     assert "helpline.yml, line" in "\n".join(confirm_warnings(lines["community-1620"]))
     # the Zhytomyr hours are not in its article: the line is told to confirm them
-    assert any("(hours): confirm: the article gives no working hours" in w
-               for w in confirm_warnings(lines["zhytomyr-1550"]))
+    assert any(
+        "(hours): confirm: the article gives no working hours" in w for w in confirm_warnings(lines["zhytomyr-1550"])
+    )
 
 
 def test_a_violence_report_in_zhytomyr_goes_to_the_brigades_of_its_district() -> None:
     line = load_helplines(shipped_helpline_folders())["zhytomyr-1550"]
-    assert [line.report_team("violence", p) for p in ("berdychivskyi", "zhytomyrskyi", "zviahelskyi",
-                                                     "korostenskyi")] == [
-        "brigades_berdychiv", "brigades_zhytomyr", "brigades_zviahel", "brigades_korosten"]
+    assert [
+        line.report_team("violence", p) for p in ("berdychivskyi", "zhytomyrskyi", "zviahelskyi", "korostenskyi")
+    ] == ["brigades_berdychiv", "brigades_zhytomyr", "brigades_zviahel", "brigades_korosten"]
     assert line.report_team("violence", "other") == "psychologists"
 
 
@@ -89,14 +101,18 @@ def _inbound(line: str, user: str, *, text: str | None = None, button: str | Non
 
 @pytest.mark.parametrize("line_id", sorted(SHIPPED))
 async def test_a_conversation_in_each_profile_reaches_a_topic_answer_and_the_queue(
-        engine: Engine, any_store: Store, line_id: str) -> None:
+    engine: Engine, any_store: Store, line_id: str
+) -> None:
     line = engine.helpline(line_id)
     lang = line.settings.default_language
     hello = await engine.handle(_inbound(line_id, "p1", text="Добрий день"))
     assert hello.conversation.helpline == line_id
     assert line.local(line.settings.name, lang) in hello.replies[0].text
-    topic_id = next(t for t in (line.settings.first_menu or line.topic_order)
-                    if not (line.settings.reports and t == line.settings.reports.topic))
+    topic_id = next(
+        t
+        for t in (line.settings.first_menu or line.topic_order)
+        if not (line.settings.reports and t == line.settings.reports.topic)
+    )
     answer = await engine.handle(_inbound(line_id, "p1", button=f"topic:{topic_id}"))
     assert answer.conversation.topic == topic_id
     assert answer.replies[0].text == line.local(line.topics[topic_id].answer, answer.conversation.language)
@@ -117,8 +133,7 @@ def test_a_line_overrides_a_shared_text_and_keeps_the_others(tmp_path: Path) -> 
     assert line.say("button_person", "uk") == shared.say("button_person", "uk")
 
 
-def test_a_shared_text_missing_a_language_the_line_speaks_names_the_shared_file_and_the_way_out(
-        tmp_path: Path) -> None:
+def test_a_shared_text_missing_a_language_the_line_speaks_names_the_shared_file_and_the_way_out(tmp_path: Path) -> None:
     common = tmp_path / "texts.yml"
     common.write_text(COMMON_TEXTS.read_text(encoding="utf-8").replace('  az: "☰ Menyu"\n', ""), encoding="utf-8")
     with pytest.raises(ContentError) as info:
@@ -133,10 +148,15 @@ def test_a_confirm_note_that_names_nothing_is_an_error(tmp_path: Path) -> None:
     folder = tmp_path / "line"
     shutil.copytree(SHIPPED["community-1620"], folder)
     spec = folder / "helpline.yml"
-    spec.write_text(spec.read_text(encoding="utf-8").replace('at: "helpline.yml:teams"', 'at: "helpline.yml:teamz"'),
-                    encoding="utf-8")
-    with pytest.raises(ContentError, match=r"helpline.yml, line \d+ \(confirm\[2\]\.at\): 'helpline.yml:teamz' "
-                                           r"names nothing"):
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace('at: "helpline.yml:teams"', 'at: "helpline.yml:teamz"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ContentError,
+        match=r"helpline.yml, line \d+ \(confirm\[2\]\.at\): 'helpline.yml:teamz' "
+        r"names nothing",
+    ):
         load_helpline(folder)
 
 
@@ -157,7 +177,8 @@ def test_the_shipped_folders_are_the_profiles_and_the_shared_texts() -> None:
 
 
 async def test_the_child_line_asks_age_and_gender_after_a_bare_hello_and_never_before_help(
-        engine: Engine, any_store: Store) -> None:
+    engine: Engine, any_store: Store
+) -> None:
     """az-116111 reports its calls by age group and gender (its seed article): the optional questions,
     asked after a greeting that says nothing yet; a first message with a question gets its answer."""
     hello = await engine.handle(Inbound(channel="rest", user_id="child-1", kind=Kind.START, helpline="az-116111"))

@@ -38,8 +38,7 @@ def outgoing() -> Outgoing:
 
 @pytest.fixture
 def news(any_store: Store, engine: Engine, clock: Clock, outgoing: Outgoing) -> QueueNews:
-    return QueueNews(any_store, engine.helplines, on_outgoing=outgoing, channels=engine.channels,
-                     clock=clock)
+    return QueueNews(any_store, engine.helplines, on_outgoing=outgoing, channels=engine.channels, clock=clock)
 
 
 async def queue_of(engine: Engine, n: int) -> list[str]:
@@ -51,8 +50,12 @@ async def queue_of(engine: Engine, n: int) -> list[str]:
 
 async def claim(store: Store, n: int, clock: Clock) -> None:
     for _ in range(n):
-        assert await store.conversations.claim_next("op-1", helplines=["community-1620"], teams=None, languages=None,
-                                                    now=clock()) is not None
+        assert (
+            await store.conversations.claim_next(
+                "op-1", helplines=["community-1620"], teams=None, languages=None, now=clock()
+            )
+            is not None
+        )
 
 
 async def said(store: Store, engine: Engine, user: str) -> list[str]:
@@ -61,7 +64,8 @@ async def said(store: Store, engine: Engine, user: str) -> list[str]:
 
 
 async def test_reaching_the_front_at_once_halving_after_a_pause_and_never_twice(
-        engine: Engine, any_store: Store, news: QueueNews, clock: Clock) -> None:
+    engine: Engine, any_store: Store, news: QueueNews, clock: Clock
+) -> None:
     await on_duty(any_store)
     await queue_of(engine, 6)  # told places 1..6
     await claim(any_store, 3, clock)  # p4 is now 1st, p5 2nd, p6 3rd
@@ -81,8 +85,9 @@ async def test_reaching_the_front_at_once_halving_after_a_pause_and_never_twice(
     assert [len(await said(any_store, engine, u)) for u in ("p4", "p5", "p6")] == [1, 1, 1]
 
 
-async def test_a_small_step_or_a_step_back_is_not_news(engine: Engine, any_store: Store, news: QueueNews,
-                                                       clock: Clock) -> None:
+async def test_a_small_step_or_a_step_back_is_not_news(
+    engine: Engine, any_store: Store, news: QueueNews, clock: Clock
+) -> None:
     await on_duty(any_store)
     await queue_of(engine, 5)
     await claim(any_store, 1, clock)  # 5th to 4th, 3rd to 2nd: no halving
@@ -92,7 +97,8 @@ async def test_a_small_step_or_a_step_back_is_not_news(engine: Engine, any_store
 
 
 async def test_the_news_is_in_the_persons_language_with_an_honest_wait(
-        engine: Engine, any_store: Store, news: QueueNews, clock: Clock) -> None:
+    engine: Engine, any_store: Store, news: QueueNews, clock: Clock
+) -> None:
     await queue_of(engine, 1)
     await engine.handle(press("en", "lang:en"))
     await engine.handle(press("en", "person"))
@@ -100,12 +106,15 @@ async def test_the_news_is_in_the_persons_language_with_an_honest_wait(
     await news.sweep()
     (text,) = await said(any_store, engine, "en")
     # nobody is online any more (the one who took p1 was never marked online here)
-    assert text == "You are next in the queue. No specialist is online right now; " \
-                   "the first one who comes online will answer you here."
+    assert (
+        text == "You are next in the queue. No specialist is online right now; "
+        "the first one who comes online will answer you here."
+    )
 
 
-async def test_push_channels_get_it_through_the_outbox(engine: Engine, any_store: Store, news: QueueNews,
-                                                       clock: Clock, outgoing: Outgoing) -> None:
+async def test_push_channels_get_it_through_the_outbox(
+    engine: Engine, any_store: Store, news: QueueNews, clock: Clock, outgoing: Outgoing
+) -> None:
     engine.channels.add(Channel("telegram", Abilities(pushes=True)))
     await queue_of(engine, 1)
     await engine.handle(Inbound(channel="telegram", user_id="42", button="person", kind=Kind.BUTTON))
@@ -116,8 +125,7 @@ async def test_push_channels_get_it_through_the_outbox(engine: Engine, any_store
     assert await any_store.messages.count_pending("telegram") == 2  # the bot's reply to "person", and the news
 
 
-async def test_two_sweeps_at_once_tell_once(engine: Engine, any_store: Store, news: QueueNews,
-                                            clock: Clock) -> None:
+async def test_two_sweeps_at_once_tell_once(engine: Engine, any_store: Store, news: QueueNews, clock: Clock) -> None:
     await queue_of(engine, 2)
     await claim(any_store, 1, clock)
     results = await asyncio.gather(news.sweep(), news.sweep(), news.sweep())
@@ -125,8 +133,9 @@ async def test_two_sweeps_at_once_tell_once(engine: Engine, any_store: Store, ne
     assert len(await said(any_store, engine, "p2")) == 1
 
 
-async def test_leaving_the_queue_forgets_the_place(engine: Engine, any_store: Store, news: QueueNews,
-                                                   clock: Clock) -> None:
+async def test_leaving_the_queue_forgets_the_place(
+    engine: Engine, any_store: Store, news: QueueNews, clock: Clock
+) -> None:
     await queue_of(engine, 2)
     await engine.handle(press("p2", "cancel_waiting"))
     conv = await engine.find("rest", "p2")

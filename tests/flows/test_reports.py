@@ -28,13 +28,15 @@ CODE = re.compile(r"[" + ALPHABET + r"]{4}-[" + ALPHABET + r"]{4}-[" + ALPHABET 
 
 def tg(body: str | None = None, button: str | None = None, user: str = REPORTER):
     from vikno.flows.messages import Inbound, Kind
+
     if button is not None:
         return Inbound(channel="telegram", user_id=user, button=button, kind=Kind.BUTTON)
     return Inbound(channel="telegram", user_id=user, text=body)
 
 
-async def make_report(engine: Engine, user: str = REPORTER, *, urgency: str = "soon", phone: str | None = None,
-                      lang: str = "uk") -> tuple[str, list]:
+async def make_report(
+    engine: Engine, user: str = REPORTER, *, urgency: str = "soon", phone: str | None = None, lang: str = "uk"
+) -> tuple[str, list]:
     """Through the whole form by buttons; the code the reporter was given, and every turn."""
     turns = [await engine.handle(tg("Добрий день" if lang == "uk" else "Hello there friends", user=user))]
     if lang != "uk":
@@ -64,8 +66,9 @@ def test_codes_are_typed_as_seen_on_any_keyboard() -> None:
     assert looks_like_code("k7mx-4tp9-hc3b") and not looks_like_code("привіт як справи")
 
 
-async def test_report_by_buttons_reaches_the_queue_as_its_own_anonymous_conversation(engine: Engine,
-                                                                                    any_store: Store) -> None:
+async def test_report_by_buttons_reaches_the_queue_as_its_own_anonymous_conversation(
+    engine: Engine, any_store: Store
+) -> None:
     code, turns = await make_report(engine)
     start = turns[1]
     assert "анонімно" in start.replies[0].text and "report:about:child" in payloads(start)
@@ -99,8 +102,13 @@ async def test_the_events_are_exactly_the_contract(engine: Engine, any_store: St
     report = await any_store.reports.by_conversation(queued.id)
     assert event.topic == "report_person_in_need" and event.priority == "urgent_report"
     assert event.channel == "telegram" and event.language == "uk" and event.conversation_id == queued.id
-    assert event.data == {"report_id": report.id, "about": "elderly", "district": "north", "urgency": "soon",
-                          "anonymous": True}
+    assert event.data == {
+        "report_id": report.id,
+        "about": "elderly",
+        "district": "north",
+        "urgency": "soon",
+        "anonymous": True,
+    }
 
 
 async def _events(store: Store, kind: str):
@@ -109,16 +117,28 @@ async def _events(store: Store, kind: str):
         import sqlite3
 
         from vikno.storage.models import Event
+
         conn = sqlite3.connect(store.path)
         conn.row_factory = sqlite3.Row
         try:
-            return [Event(helpline=r["helpline"], kind=r["kind"], conversation_id=r["conversation_id"],
-                          channel=r["channel"], language=r["language"], topic=r["topic"], priority=r["priority"],
-                          data=json.loads(r["data"]), id=r["id"])
-                    for r in conn.execute("SELECT * FROM events WHERE kind = ?", (kind,))]
+            return [
+                Event(
+                    helpline=r["helpline"],
+                    kind=r["kind"],
+                    conversation_id=r["conversation_id"],
+                    channel=r["channel"],
+                    language=r["language"],
+                    topic=r["topic"],
+                    priority=r["priority"],
+                    data=json.loads(r["data"]),
+                    id=r["id"],
+                )
+                for r in conn.execute("SELECT * FROM events WHERE kind = ?", (kind,))
+            ]
         finally:
             conn.close()
     from vikno.storage.models import Event
+
     out = []
     async for doc in store.db["events"].find({"kind": kind}):
         doc = dict(doc)
@@ -127,8 +147,9 @@ async def _events(store: Store, kind: str):
     return out
 
 
-async def test_immediate_danger_tells_the_numbers_at_once_and_is_a_crisis_for_everyone(engine: Engine,
-                                                                                   any_store: Store) -> None:
+async def test_immediate_danger_tells_the_numbers_at_once_and_is_a_crisis_for_everyone(
+    engine: Engine, any_store: Store
+) -> None:
     code, turns = await make_report(engine, urgency="now")
     now_turn = turns[-2]
     assert "112" in now_turn.replies[0].text and "report:contact:no" in payloads(now_turn)
@@ -164,8 +185,10 @@ async def test_typed_answers_back_and_cancel_in_russian(engine: Engine, any_stor
     report = await any_store.reports.by_conversation(queued.id)
     assert report.about == "child" and report.place == "other" and report.place_text == "село Лісове, біля школи"
     assert report.urgency == "can_wait" and report.team == "protection" and not report.anonymous
-    assert "777" not in report.contact and IdentityVault(b"test-secret-key-0123456789").decrypt(
-        report.contact) == "+380507771122"
+    assert (
+        "777" not in report.contact
+        and IdentityVault(b"test-secret-key-0123456789").decrypt(report.contact) == "+380507771122"
+    )
 
     await engine.handle(tg(button="topic:report_person_in_need", user=user))
     cancelled = await engine.handle(tg("отмена", user=user))
@@ -184,8 +207,9 @@ async def test_a_crisis_at_any_step_goes_through_the_crisis_layer(engine: Engine
     assert await any_store.reports.by_code("community-1620", "x") is None
 
 
-async def test_the_code_from_another_channel_tells_the_status_and_adds_information(engine: Engine,
-                                                                                  any_store: Store) -> None:
+async def test_the_code_from_another_channel_tells_the_status_and_adds_information(
+    engine: Engine, any_store: Store
+) -> None:
     code, _ = await make_report(engine)
     queued = (await any_store.conversations.waiting(["community-1620"]))[0]
     # later, in the web chat, a new conversation: the code typed on its own, in Cyrillic look-alikes
@@ -216,8 +240,10 @@ async def test_the_code_from_another_channel_tells_the_status_and_adds_informati
 
 
 async def test_a_wrong_code_is_neutral_and_guessing_is_limited_per_person_and_for_everyone(
-        engine: Engine, any_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: Engine, any_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from vikno.storage.models import utcnow
+
     monkeypatch.setattr(reports_module, "GLOBAL_ATTEMPTS_PER_HOUR", 60)  # the ceiling's behaviour, in fewer turns
     now = utcnow()  # attempts are kept under a TTL index on MongoDB: real time, not a test date
     engine.clock.now = now + timedelta(minutes=15) if now.minute >= 45 else now  # inside one clock hour
@@ -247,6 +273,7 @@ async def test_one_limited_guesser_does_not_spend_the_helpline_s_budget(engine: 
     """An outside attack found one account's 24 guesses all counted against the whole helpline: a single
     limited guesser could lock every honest reporter out of their code for the rest of the hour."""
     from vikno.storage.models import utcnow
+
     now = utcnow()  # real time: attempts are kept under a TTL index on MongoDB
     engine.clock.now = now + timedelta(minutes=15) if now.minute >= 45 else now  # inside one clock hour
     code, _ = await make_report(engine)
@@ -257,11 +284,13 @@ async def test_one_limited_guesser_does_not_spend_the_helpline_s_budget(engine: 
 
 
 async def test_guessing_from_two_dozen_accounts_is_told_to_the_journal_and_locks_nobody_out(
-        engine: Engine, any_store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    engine: Engine, any_store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
     """An outside attack: 21 accounts × 5 wrong codes used up the helpline's hourly budget of 100, and every
     honest reporter got "too many tries" for the rest of the hour. With 50-bit codes the budget bought no
     safety: it is now a high ceiling, and the journal is told of suspected guessing instead."""
     from vikno.storage.models import utcnow
+
     now = utcnow()  # real time: attempts are kept under a TTL index on MongoDB
     engine.clock.now = now + timedelta(minutes=15) if now.minute >= 45 else now  # inside one clock hour
     code, _ = await make_report(engine)
@@ -274,12 +303,12 @@ async def test_guessing_from_two_dozen_accounts_is_told_to_the_journal_and_locks
 
 @pytest.mark.parametrize("phone", [None, "0507771122"])
 async def test_the_raw_database_holds_no_reporter_id_in_reports_or_their_events(
-        engine: Engine, any_store: Store, phone: str | None) -> None:
+    engine: Engine, any_store: Store, phone: str | None
+) -> None:
     code, _ = await make_report(engine, phone=phone)
     vault = IdentityVault(b"test-secret-key-0123456789")
     reporter = await engine.find("telegram", REPORTER)
-    marks = [REPORTER, vault.user_key("telegram", REPORTER), reporter.id, reporter.address, code,
-             code.replace("-", "")]
+    marks = [REPORTER, vault.user_key("telegram", REPORTER), reporter.id, reporter.address, code, code.replace("-", "")]
     if phone:
         marks.append(phone)
     reports, events = await _raw(any_store)
@@ -293,34 +322,45 @@ async def _raw(store: Store) -> tuple[str, str]:
     """Every byte of the reports and of the report's events as the database holds them."""
     if isinstance(store, SqliteStore):
         import sqlite3
+
         conn = sqlite3.connect(store.path)
         try:
             reports = repr(conn.execute("SELECT * FROM reports").fetchall())
             queue_ids = [r[0] for r in conn.execute("SELECT conversation_id FROM reports")]
-            events = repr(conn.execute(
-                f"SELECT * FROM events WHERE kind LIKE 'report%' OR conversation_id IN "
-                f"({','.join('?' * len(queue_ids))})", queue_ids).fetchall())
+            events = repr(
+                conn.execute(
+                    f"SELECT * FROM events WHERE kind LIKE 'report%' OR conversation_id IN "
+                    f"({','.join('?' * len(queue_ids))})",
+                    queue_ids,
+                ).fetchall()
+            )
         finally:
             conn.close()
         return reports, events
     assert isinstance(store, MongoStore)
     docs = [d async for d in store.db["reports"].find({})]
     queue_ids = [d["conversation_id"] for d in docs]
-    events = [d async for d in store.db["events"].find(
-        {"$or": [{"kind": {"$regex": "^report"}}, {"conversation_id": {"$in": queue_ids}}]})]
+    events = [
+        d
+        async for d in store.db["events"].find(
+            {"$or": [{"kind": {"$regex": "^report"}}, {"conversation_id": {"$in": queue_ids}}]}
+        )
+    ]
     return repr(docs), repr(events)
 
 
-async def test_a_question_while_a_code_is_expected_is_answered_and_costs_no_attempt(engine: Engine,
-                                                                                    any_store: Store) -> None:
+async def test_a_question_while_a_code_is_expected_is_answered_and_costs_no_attempt(
+    engine: Engine, any_store: Store
+) -> None:
     await engine.handle(text("asker", "у мене є код"))
     answer = await engine.handle(text("asker", "де взяти крісло колісне"))
     assert "крісел колісних" in answer.replies[0].text
     assert "report_code" not in (await engine.find("rest", "asker")).data
 
 
-async def test_a_code_on_its_own_is_no_warning_sign_even_when_the_model_says_so(engine: Engine,
-                                                                               any_store: Store) -> None:
+async def test_a_code_on_its_own_is_no_warning_sign_even_when_the_model_says_so(
+    engine: Engine, any_store: Store
+) -> None:
     """The crisis model read a typed code (random letters and digits) as a crisis in a full run."""
     code, _ = await make_report(engine)
     engine.nlu.table[code] = intent(code, "nlu_fallback", confidence=0.1, crisis=True, crisis_score=0.9)[1]
@@ -328,14 +368,14 @@ async def test_a_code_on_its_own_is_no_warning_sign_even_when_the_model_says_so(
     assert status.replies[0].text.startswith("Ваше повідомлення:") and status.conversation.priority is None
 
 
-async def test_a_possible_crisis_in_added_information_raises_the_report_not_the_reporter(engine: Engine,
-                                                                                       any_store: Store) -> None:
+async def test_a_possible_crisis_in_added_information_raises_the_report_not_the_reporter(
+    engine: Engine, any_store: Store
+) -> None:
     """What a reporter adds about someone else, read as a possible crisis, goes to the report: urgent in the
     queue; the reporter is not asked "are you safe right now?" and the addition is not lost."""
     code, _ = await make_report(engine)
     worrying = "Сьогодні знову був сам до ночі"
-    engine.nlu.table[worrying] = intent(worrying, "nlu_fallback", confidence=0.1, risk="check",
-                                        crisis_score=0.5)[1]
+    engine.nlu.table[worrying] = intent(worrying, "nlu_fallback", confidence=0.1, risk="check", crisis_score=0.5)[1]
     await engine.handle(text("adder", code))
     await engine.handle(press("adder", "report:add"))
     added = await engine.handle(text("adder", worrying))
@@ -347,7 +387,8 @@ async def test_a_possible_crisis_in_added_information_raises_the_report_not_the_
 
 
 async def test_a_possible_crisis_in_what_is_happening_keeps_the_form_and_makes_the_report_urgent(
-        engine: Engine, any_store: Store) -> None:
+    engine: Engine, any_store: Store
+) -> None:
     """A neighbour writing "I hear shouting next door" is read as a possible crisis: the form goes on
     (no "are you safe?" for the reporter, nothing lost) and the report enters the queue urgent."""
     shouting = "Чую крики за стіною щоночі"
@@ -366,12 +407,14 @@ async def test_a_possible_crisis_in_what_is_happening_keeps_the_form_and_makes_t
 
 @pytest.mark.parametrize("pushes", [False, True], ids=["answered-directly", "telegram-outbox"])
 async def test_the_reporter_s_own_chat_keeps_neither_the_answers_nor_the_code(
-        engine: Engine, any_store: Store, pushes: bool) -> None:
+    engine: Engine, any_store: Store, pushes: bool
+) -> None:
     """An outside attack read the reporter's own chat (console, database): the code in clear and every form
     answer, so the report could be tied to the reporter's channel. The chat now keeps placeholders and the
     code masked; the outbox alone holds the clear reply, sealed, until it is sent."""
     from vikno.bots.outbox import unsealed
     from vikno.storage.models import WITHHELD
+
     if pushes:
         engine.channels.add(Channel("telegram", Abilities(pushes=True)))
     code, turns = await make_report(engine, phone="0507771122")
@@ -405,10 +448,10 @@ async def _raw_chat(store: Store, conversation_id: str) -> str:
     """Every byte of one conversation's messages as the database holds them."""
     if isinstance(store, SqliteStore):
         import sqlite3
+
         conn = sqlite3.connect(store.path)
         try:
-            return repr(conn.execute("SELECT * FROM messages WHERE conversation_id = ?",
-                                     (conversation_id,)).fetchall())
+            return repr(conn.execute("SELECT * FROM messages WHERE conversation_id = ?", (conversation_id,)).fetchall())
         finally:
             conn.close()
     assert isinstance(store, MongoStore)
@@ -418,31 +461,54 @@ async def _raw_chat(store: Store, conversation_id: str) -> str:
 #: Typed answers people give instead of the buttons' words (an outside attack: "бабуся" at "about whom?"
 #: was asked again and again, and what the person wrote then was lost): the answer, what the form reads.
 EVERYDAY_ABOUT = [
-    ("uk", "бабуся", "elderly"), ("uk", "моя сусідка, старенька", "elderly"), ("uk", "дитину бʼють", "child"),
-    ("uk", "сусід б'є дружину", "violence"), ("uk", "чоловік на вулиці", "other"),
-    ("ru", "дедушка", "elderly"), ("ru", "инвалид на коляске", "disability"), ("ru", "дети одни дома", "child"),
-    ("az", "nənəm", "elderly"), ("az", "qonşu uşaq", "child"), ("az", "qadını döyür", "violence"),
-    ("en", "my grandma", "elderly"), ("en", "a kid next door", "child"), ("en", "wheelchair user", "disability"),
+    ("uk", "бабуся", "elderly"),
+    ("uk", "моя сусідка, старенька", "elderly"),
+    ("uk", "дитину бʼють", "child"),
+    ("uk", "сусід б'є дружину", "violence"),
+    ("uk", "чоловік на вулиці", "other"),
+    ("ru", "дедушка", "elderly"),
+    ("ru", "инвалид на коляске", "disability"),
+    ("ru", "дети одни дома", "child"),
+    ("az", "nənəm", "elderly"),
+    ("az", "qonşu uşaq", "child"),
+    ("az", "qadını döyür", "violence"),
+    ("en", "my grandma", "elderly"),
+    ("en", "a kid next door", "child"),
+    ("en", "wheelchair user", "disability"),
 ]
 
 
 @pytest.mark.parametrize(("lang", "typed", "about"), EVERYDAY_ABOUT, ids=[t for _, t, _ in EVERYDAY_ABOUT])
 def test_everyday_words_answer_about_whom(lang: str, typed: str, about: str) -> None:
     from vikno.flows.report_words import about_of
+
     assert about_of(typed) == about
 
 
-@pytest.mark.parametrize(("typed", "urgency"), [
-    ("не терміново", "can_wait"), ("прямо зараз", "now"), ("завтра", "soon"), ("не срочно", "can_wait"),
-    ("срочно", "now"), ("təcili deyil", "can_wait"), ("indi", "now"), ("in a few days", "soon"),
-    ("nowhere to go", None), ("ок", None)])
+@pytest.mark.parametrize(
+    ("typed", "urgency"),
+    [
+        ("не терміново", "can_wait"),
+        ("прямо зараз", "now"),
+        ("завтра", "soon"),
+        ("не срочно", "can_wait"),
+        ("срочно", "now"),
+        ("təcili deyil", "can_wait"),
+        ("indi", "now"),
+        ("in a few days", "soon"),
+        ("nowhere to go", None),
+        ("ок", None),
+    ],
+)
 def test_everyday_words_answer_how_urgent(typed: str, urgency: str | None) -> None:
     from vikno.flows.report_words import urgency_of
+
     assert urgency_of(typed) == urgency
 
 
 async def test_nothing_typed_in_the_form_is_lost_and_no_question_is_asked_a_third_time(
-        engine: Engine, any_store: Store) -> None:
+    engine: Engine, any_store: Store
+) -> None:
     user = "story-teller"
     await engine.handle(tg("Добрий день", user=user))
     await engine.handle(tg(button="topic:report_person_in_need", user=user))
@@ -462,8 +528,14 @@ async def test_nothing_typed_in_the_form_is_lost_and_no_question_is_asked_a_thir
     (queued,) = await any_store.conversations.waiting(["community-1620"])
     report = await any_store.reports.by_conversation(queued.id)
     assert report.about == "other" and report.urgency == "can_wait" and report.anonymous
-    for said in ("не знаю як сказати", "там живе сама, світла нема", "Не виходить з дому тиждень",
-                 "двері ніхто не відчиняє", "а ви прийдете?", "сусіди кажуть вона хворіє"):
+    for said in (
+        "не знаю як сказати",
+        "там живе сама, світла нема",
+        "Не виходить з дому тиждень",
+        "двері ніхто не відчиняє",
+        "а ви прийдете?",
+        "сусіди кажуть вона хворіє",
+    ):
         assert said in report.what, said
     assert report.what.startswith("Не виходить з дому тиждень")
 
@@ -509,8 +581,7 @@ async def test_a_crisis_told_about_someone_else_makes_the_report_too(engine: Eng
     assert said[-1].kind == "withheld" and said[-1].text is None
 
 
-async def test_a_crisis_in_information_added_with_a_code_reaches_the_report(engine: Engine,
-                                                                           any_store: Store) -> None:
+async def test_a_crisis_in_information_added_with_a_code_reaches_the_report(engine: Engine, any_store: Store) -> None:
     """An outside attack: "he beats mum too", added with the code, was read as a crisis; the reporter got the
     numbers and a crisis chat, but the report got nothing, and the words stayed in the reporter's chat."""
     code, _ = await make_report(engine)
@@ -519,7 +590,7 @@ async def test_a_crisis_in_information_added_with_a_code_reaches_the_report(engi
     await engine.handle(Inbound(channel="rest", user_id="later", button="report:add", kind=Kind.BUTTON))
     crisis = await engine.handle(text("later", "він і маму бʼє"))
     assert "112" in crisis.replies[0].text
-    report = (await any_store.reports.by_code("community-1620", engine.vault.code_hash(code)))
+    report = await any_store.reports.by_code("community-1620", engine.vault.code_hash(code))
     assert [a["text"] for a in report.additions] == ["він і маму бʼє"]
     card = await any_store.conversations.get(report.conversation_id)
     assert card.priority == "crisis" and card.team is None and card.state == "waiting"
@@ -529,7 +600,8 @@ async def test_a_crisis_in_information_added_with_a_code_reaches_the_report(engi
 
 
 async def test_a_late_answer_about_whom_corrects_the_guess_and_a_code_in_the_form_is_looked_up(
-        engine: Engine, any_store: Store) -> None:
+    engine: Engine, any_store: Store
+) -> None:
     """A second outside attack: after two unreadable answers the form went on with "other", the next answer
     "дитина" became the place (the wrong team), and a code typed later was taken as an answer."""
     code, _ = await make_report(engine, user="first-reporter")

@@ -23,13 +23,29 @@ ORDINARY = "де взяти крісло колісне"
 
 @pytest.fixture
 def nlu() -> ScriptedNLU:
-    return ScriptedNLU(dict([
-        intent(MAYBE, FALLBACK_INTENT, confidence=0.2, crisis_score=0.55, risk="check",
-               risk_reasons=("rule:will_kill_me", "model:0.55")),
-        intent(CRISIS, FALLBACK_INTENT, confidence=0.2, crisis=True, crisis_score=0.97,
-               risk_reasons=("rule:no_want_live", "model:0.97")),
-        intent(ORDINARY, "disability"),
-    ]))
+    return ScriptedNLU(
+        dict(
+            [
+                intent(
+                    MAYBE,
+                    FALLBACK_INTENT,
+                    confidence=0.2,
+                    crisis_score=0.55,
+                    risk="check",
+                    risk_reasons=("rule:will_kill_me", "model:0.55"),
+                ),
+                intent(
+                    CRISIS,
+                    FALLBACK_INTENT,
+                    confidence=0.2,
+                    crisis=True,
+                    crisis_score=0.97,
+                    risk_reasons=("rule:no_want_live", "model:0.97"),
+                ),
+                intent(ORDINARY, "disability"),
+            ]
+        )
+    )
 
 
 def text(body: str, user: str = "anna") -> Inbound:
@@ -42,7 +58,8 @@ async def said(store: Store, conversation_id: str, body: str) -> str:
 
 
 async def test_a_check_and_then_a_crisis_are_flagged_with_their_message_level_and_reasons(
-        engine: Engine, any_store: Store) -> None:
+    engine: Engine, any_store: Store
+) -> None:
     await engine.handle(text(ORDINARY))
     first = await engine.handle(text(MAYBE))
     await engine.handle(Inbound(channel="rest", user_id="anna", button="safety:danger", kind=Kind.BUTTON))
@@ -72,7 +89,8 @@ async def test_ordinary_messages_are_not_flagged_and_the_flags_are_bounded(engin
 
 
 async def test_in_danger_is_remembered_with_its_time_also_when_nothing_was_asked(
-        engine: Engine, any_store: Store, clock) -> None:
+    engine: Engine, any_store: Store, clock
+) -> None:
     """Attack on issue 21, B1: "safety:danger" on a fresh conversation is a crisis (always honoured), but
     the console said "no risk found": nothing on the conversation said why."""
     pressed = Inbound(channel="rest", user_id="stranger", button="safety:danger", kind=Kind.BUTTON)

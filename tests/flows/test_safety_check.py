@@ -30,14 +30,30 @@ ORDINARY = "де взяти крісло колісне"
 
 @pytest.fixture
 def nlu() -> ScriptedNLU:
-    return ScriptedNLU(dict([
-        intent(MAYBE, FALLBACK_INTENT, confidence=0.2, crisis_score=0.55, risk="check",
-               risk_reasons=("rule:will_kill_me", "model:0.55")),
-        intent(MAYBE_AGAIN, FALLBACK_INTENT, confidence=0.2, crisis_score=0.5, risk="check",
-               risk_reasons=("model:0.50",)),
-        intent(ORDINARY, "disability"),
-        intent("не хочу більше жити", FALLBACK_INTENT, confidence=0.2, crisis=True, crisis_score=0.97),
-    ]))
+    return ScriptedNLU(
+        dict(
+            [
+                intent(
+                    MAYBE,
+                    FALLBACK_INTENT,
+                    confidence=0.2,
+                    crisis_score=0.55,
+                    risk="check",
+                    risk_reasons=("rule:will_kill_me", "model:0.55"),
+                ),
+                intent(
+                    MAYBE_AGAIN,
+                    FALLBACK_INTENT,
+                    confidence=0.2,
+                    crisis_score=0.5,
+                    risk="check",
+                    risk_reasons=("model:0.50",),
+                ),
+                intent(ORDINARY, "disability"),
+                intent("не хочу більше жити", FALLBACK_INTENT, confidence=0.2, crisis=True, crisis_score=0.97),
+            ]
+        )
+    )
 
 
 def text(user: str, body: str) -> Inbound:
@@ -112,8 +128,14 @@ async def test_no_answer_within_the_minutes_escalates_once(engine: Engine, any_s
         return None
 
     helplines = load_helplines(shipped_helpline_folders())
-    checks = SafetyChecks(any_store, helplines, on_outgoing=outgoing, channels=ChannelRegistry(),
-                          on_change=change, clock=lambda: clock.now)
+    checks = SafetyChecks(
+        any_store,
+        helplines,
+        on_outgoing=outgoing,
+        channels=ChannelRegistry(),
+        on_change=change,
+        clock=lambda: clock.now,
+    )
     clock.now += timedelta(minutes=4)
     assert await checks.sweep() == []  # not yet: the helpline gives 5 minutes
     clock.now += timedelta(minutes=2)
@@ -127,15 +149,17 @@ async def test_no_answer_within_the_minutes_escalates_once(engine: Engine, any_s
 
 
 async def test_no_number_of_crises_waiting_hides_an_unanswered_question(
-        engine: Engine, any_store: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: Engine, any_store: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Attack on issue 21, B2: the sweep read the first SWEEP_LIMIT waiting conversations, crises first; with
     that many crises waiting no ``urgent`` one was looked at and silent questions never escalated."""
     from vikno.flows import safety_check
 
     monkeypatch.setattr(safety_check, "SWEEP_LIMIT", 8)  # the same query and order; fewer rows to write
     for n in range(safety_check.SWEEP_LIMIT + 2):  # more crises than one sweep reads, all older
-        crisis = await any_store.conversations.create(Conversation(helpline="community-1620", channel="rest",
-                                                                   user_key=f"crisis-{n}"))
+        crisis = await any_store.conversations.create(
+            Conversation(helpline="community-1620", channel="rest", user_key=f"crisis-{n}")
+        )
         crisis.state, crisis.priority, crisis.enqueued_at = State.WAITING, Priority.CRISIS, clock.now
         await any_store.conversations.save(crisis)
     asked = await engine.handle(text("quiet", MAYBE))
@@ -144,8 +168,14 @@ async def test_no_number_of_crises_waiting_hides_an_unanswered_question(
     async def nothing(*_: object) -> None:
         return None
 
-    checks = SafetyChecks(any_store, load_helplines(shipped_helpline_folders()), on_outgoing=nothing,
-                          channels=ChannelRegistry(), on_change=nothing, clock=lambda: clock.now)
+    checks = SafetyChecks(
+        any_store,
+        load_helplines(shipped_helpline_folders()),
+        on_outgoing=nothing,
+        channels=ChannelRegistry(),
+        on_change=nothing,
+        clock=lambda: clock.now,
+    )
     clock.now += timedelta(minutes=6)
     assert [c.id for c in await checks.sweep()] == [asked.conversation.id]
 
@@ -171,24 +201,65 @@ async def test_a_crisis_and_a_check_are_for_every_team(engine: Engine, any_store
         stored = await any_store.conversations.get(turn.conversation.id)
         assert stored is not None and stored.team is None
     protection = await on_duty(any_store, "protector", teams=["protection"])
-    claimed = await any_store.conversations.claim_next(protection.id, helplines=["community-1620"],
-                                                       teams=["protection"], languages=None, now=utcnow())
+    claimed = await any_store.conversations.claim_next(
+        protection.id, helplines=["community-1620"], teams=["protection"], languages=None, now=utcnow()
+    )
     assert claimed is not None and claimed.id == crisis.conversation.id
 
 
 # --- attack after issue 21: typed answers, a crisis told to an operator, "cancel waiting", a further signal ---
 
 #: Typed replies to "are you safe right now?" that say "no, I am not" (attack A3): each is "in danger".
-TYPED_DANGER = ["ні", "Ні!!!", "не", "no", "Nooo", "нет", "yox", "NOT safe", "I'm not safe", "help", "help me please",
-                "не в безпеці", "я не в безпеці", "допоможіть", "помогите", "kömək edin", "Komek edin", "SOS",
-                "нi"]  # the last with a Latin i, as a phone with two keyboards types it
+TYPED_DANGER = [
+    "ні",
+    "Ні!!!",
+    "не",
+    "no",
+    "Nooo",
+    "нет",
+    "yox",
+    "NOT safe",
+    "I'm not safe",
+    "help",
+    "help me please",
+    "не в безпеці",
+    "я не в безпеці",
+    "допоможіть",
+    "помогите",
+    "kömək edin",
+    "Komek edin",
+    "SOS",
+    "нi",
+]  # the last with a Latin i, as a phone with two keyboards types it
 #: Typed replies that say "yes, I am safe".
-TYPED_SAFE = ["так", "Так.", "yes", "да", "hə", "he", "я в безпеці", "I'm safe", "I’m safe", "все добре", "ok",
-              "Mən təhlükəsizəm", "всё хорошо"]
+TYPED_SAFE = [
+    "так",
+    "Так.",
+    "yes",
+    "да",
+    "hə",
+    "he",
+    "я в безпеці",
+    "I'm safe",
+    "I’m safe",
+    "все добре",
+    "ok",
+    "Mən təhlükəsizəm",
+    "всё хорошо",
+]
 #: Neither: the question stays open and its timer keeps running.
 UNDECIDED_TEXT = [ORDINARY, "не знаю", "ні, все добре", "hello", "🙂"]
-UNDECIDED_BUTTONS = ["SAFETY:DANGER", "safety:", " safety:danger", "safety:danger\u200b", "safety:danger;drop",
-                     "topic:disability", "menu", "survey:yes", "lang:xx"]
+UNDECIDED_BUTTONS = [
+    "SAFETY:DANGER",
+    "safety:",
+    " safety:danger",
+    "safety:danger\u200b",
+    "safety:danger;drop",
+    "topic:disability",
+    "menu",
+    "survey:yes",
+    "lang:xx",
+]
 
 
 @pytest.mark.parametrize("typed", TYPED_DANGER)
@@ -228,14 +299,21 @@ async def sweep_after(any_store: Store, clock: Clock, minutes: int) -> tuple[lis
     async def change(_: dict) -> None:
         return None
 
-    checks = SafetyChecks(any_store, load_helplines(shipped_helpline_folders()), on_outgoing=outgoing,
-                          channels=ChannelRegistry(), on_change=change, clock=lambda: clock.now)
+    checks = SafetyChecks(
+        any_store,
+        load_helplines(shipped_helpline_folders()),
+        on_outgoing=outgoing,
+        channels=ChannelRegistry(),
+        on_change=change,
+        clock=lambda: clock.now,
+    )
     clock.now += timedelta(minutes=minutes)
     return await checks.sweep(), sent
 
 
-async def test_anything_else_leaves_the_question_open_and_its_timer_running(engine: Engine, any_store: Store,
-                                                                            clock: Clock) -> None:
+async def test_anything_else_leaves_the_question_open_and_its_timer_running(
+    engine: Engine, any_store: Store, clock: Clock
+) -> None:
     """Small talk, an unknown or malformed button, an old topic button: none of them says "I am safe"."""
     await on_duty(any_store)
     asked = await engine.handle(text("anna", MAYBE))
@@ -289,8 +367,11 @@ async def test_no_cancel_waiting_for_a_flagged_conversation(engine: Engine, any_
     """Urgent and crisis chats are never taken out of the queue by "cancel waiting" (attack A3b)."""
     await on_duty(any_store)
     for user, first in (("maybe", MAYBE), ("crisis", "не хочу більше жити")):
-        turns = [await engine.handle(text(user, first)), await engine.handle(text(user, ORDINARY)),
-                 await engine.handle(press(user, "person"))]
+        turns = [
+            await engine.handle(text(user, first)),
+            await engine.handle(text(user, ORDINARY)),
+            await engine.handle(press(user, "person")),
+        ]
         offered = [b.payload for t in turns for r in t.replies for b in r.buttons]
         assert "cancel_waiting" not in offered, user
         before = turns[-1].conversation
@@ -299,8 +380,11 @@ async def test_no_cancel_waiting_for_a_flagged_conversation(engine: Engine, any_
         assert "фахівець обовʼязково прочитає" in reply.text and "☎ 112" in reply.text
         assert "cancel_waiting" not in [b.payload for b in reply.buttons]
         after = kept.conversation
-        assert (after.state, after.priority, after.queue_position) == ("waiting", before.priority,
-                                                                       before.queue_position)
+        assert (after.state, after.priority, after.queue_position) == (
+            "waiting",
+            before.priority,
+            before.queue_position,
+        )
     assert "handoff_cancelled" not in await any_store.events.count_by("kind")
     # an ordinary request may still leave the queue
     await engine.handle(press("plain", "person"))
@@ -313,8 +397,9 @@ async def claimed(engine: Engine, any_store: Store, user: str) -> Conversation:
     await engine.handle(text(user, ORDINARY))  # the disability topic belongs to the social team
     await engine.handle(press(user, "person"))
     operator = await on_duty(any_store, "social", teams=["social"])
-    conv = await any_store.conversations.claim_next(operator.id, helplines=["community-1620"], teams=["social"],
-                                                    languages=None, now=utcnow())
+    conv = await any_store.conversations.claim_next(
+        operator.id, helplines=["community-1620"], teams=["social"], languages=None, now=utcnow()
+    )
     assert conv is not None and (conv.state, conv.priority, conv.team) == ("with_operator", "request", "social")
     return conv
 

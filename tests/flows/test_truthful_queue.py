@@ -32,12 +32,20 @@ def press(user: str, payload: str) -> Inbound:
 async def claims(store, waits: list[float], at, priority: str = Priority.REQUEST) -> None:
     """Recent history: people taken by an operator after ``waits`` seconds."""
     for n, wait in enumerate(waits):
-        await store.events.add(Event(helpline="community-1620", kind="claimed", priority=priority,
-                                     at=at - timedelta(minutes=30 + n), data={"wait_seconds": wait}))
+        await store.events.add(
+            Event(
+                helpline="community-1620",
+                kind="claimed",
+                priority=priority,
+                at=at - timedelta(minutes=30 + n),
+                data={"wait_seconds": wait},
+            )
+        )
 
 
 async def test_crisis_at_night_with_nobody_online_gets_the_numbers_first_and_the_truth(
-        engine: Engine, clock: Clock) -> None:
+    engine: Engine, clock: Clock
+) -> None:
     clock.now = CLOSED_HOUR  # Saturday, 23:00 in Kyiv
     await engine.handle(press("early", "person"))
     turn = await engine.handle(text("night", CRISIS))
@@ -61,7 +69,8 @@ async def test_crisis_with_someone_online_calls_them_at_any_hour(engine: Engine,
 
 
 async def test_crisis_on_a_closed_saturday_with_an_operator_marked_online_who_has_gone_gets_the_truth(
-        engine: Engine, clock: Clock, any_store) -> None:
+    engine: Engine, clock: Clock, any_store
+) -> None:
     """Attack report B1: the flag said "online", but her console has not been seen for two minutes."""
     clock.now = CLOSED_HOUR
     await on_duty(any_store, "gone_home", last_seen_at=CLOSED_HOUR - timedelta(minutes=2))
@@ -77,7 +86,8 @@ async def test_crisis_on_a_closed_saturday_with_an_operator_marked_online_who_ha
 
 
 async def test_saturday_request_with_an_operator_online_is_told_someone_will_answer(
-        engine: Engine, clock: Clock, any_store) -> None:
+    engine: Engine, clock: Clock, any_store
+) -> None:
     clock.now = CLOSED_HOUR
     await on_duty(any_store)
     turn = await engine.handle(press("sat", "person"))
@@ -98,8 +108,7 @@ async def test_weekday_hours_with_nobody_online_are_told_the_truth(engine: Engin
     assert turn.conversation.state == "waiting"
 
 
-async def test_an_operator_who_may_not_take_it_is_nobody_for_this_conversation(
-        engine: Engine, any_store) -> None:
+async def test_an_operator_who_may_not_take_it_is_nobody_for_this_conversation(engine: Engine, any_store) -> None:
     await on_duty(any_store, "rustam", languages=["az"])
     await on_duty(any_store, "other_line", helplines=["line102"])
     await on_duty(any_store, "away", presence="away")
@@ -140,8 +149,17 @@ async def test_the_wait_is_said_in_the_conversations_language(engine: Engine, cl
 def test_waits_are_rounded_up_to_numbers_people_say() -> None:
     from vikno.flows.outlook import rounded_minutes
 
-    assert [rounded_minutes(s) for s in (1, 59, 61, 300, 301, 540, 1500, 1860, 3000)] == \
-        [1, 1, 2, 5, 10, 10, 25, 40, 50]
+    assert [rounded_minutes(s) for s in (1, 59, 61, 300, 301, 540, 1500, 1860, 3000)] == [
+        1,
+        1,
+        2,
+        5,
+        10,
+        10,
+        25,
+        40,
+        50,
+    ]
 
 
 def test_the_wait_sentence_is_honest_as_time_goes_by() -> None:
@@ -166,8 +184,9 @@ async def test_an_operator_online_but_full_is_nobody_for_a_new_crisis(engine: En
     olena = await on_duty(any_store, capacity=1, last_seen_at=clock.now + timedelta(minutes=5))
     await claims(any_store, [400, 500, 900], clock.now, priority=Priority.CRISIS)
     await engine.handle(press("first", "person"))
-    taken = await any_store.conversations.claim_next(olena.id, helplines=["community-1620"], teams=None, languages=None,
-                                                     now=clock.now, capacity=olena.capacity)
+    taken = await any_store.conversations.claim_next(
+        olena.id, helplines=["community-1620"], teams=None, languages=None, now=clock.now, capacity=olena.capacity
+    )
     assert taken is not None  # her one seat is taken
 
     turn = await engine.handle(text("crisis", CRISIS))

@@ -68,9 +68,16 @@ class Agent:
     async def get(self, path: str, **kw: Any) -> aiohttp.ClientResponse:
         return await self.http.get(self.url(path), allow_redirects=False, **kw)
 
-    async def post(self, path: str, data: dict[str, str] | None = None, *, csrf: str | None = None,
-                   json_reply: bool = False, headers: dict[str, str] | None = None,
-                   **kw: Any) -> aiohttp.ClientResponse:
+    async def post(
+        self,
+        path: str,
+        data: dict[str, str] | None = None,
+        *,
+        csrf: str | None = None,
+        json_reply: bool = False,
+        headers: dict[str, str] | None = None,
+        **kw: Any,
+    ) -> aiohttp.ClientResponse:
         form = dict(data or {})
         form.setdefault("csrf", self.csrf if csrf is None else csrf)
         if csrf == "":
@@ -82,8 +89,11 @@ class Agent:
         page = await (await self.get("/console/login")).text()
         token = _HIDDEN_CSRF.search(page)
         assert token, page
-        resp = await self.http.post(self.url("/console/login"), allow_redirects=False,
-                                    data={"csrf": token.group(1), "login": login, "password": password})
+        resp = await self.http.post(
+            self.url("/console/login"),
+            allow_redirects=False,
+            data={"csrf": token.group(1), "login": login, "password": password},
+        )
         if resp.status == 303:
             queue = await (await self.get("/console/queue")).text()
             found = _META_CSRF.search(queue)
@@ -100,8 +110,9 @@ class Agent:
 
     async def say(self, key: str, text: str | None = None, button: str | None = None) -> dict[str, Any]:
         body = {"text": text} if text is not None else {"button": button}
-        resp = await self.http.post(self.url(f"/api/v1/conversations/{key}/messages"), json=body,
-                                    headers=self.rest_headers(key))
+        resp = await self.http.post(
+            self.url(f"/api/v1/conversations/{key}/messages"), json=body, headers=self.rest_headers(key)
+        )
         assert resp.status == 200, await resp.text()
         answer = await resp.json()
         if "token" in answer:
@@ -149,7 +160,8 @@ class ConsoleSite:
 
     async def conversation_id(self, key: str) -> str:
         conv = await self.store.conversations.find_by_user(
-            "community-1620", "rest", self.app[ENGINE].vault.user_key("rest", key))
+            "community-1620", "rest", self.app[ENGINE].vault.user_key("rest", key)
+        )
         assert conv is not None
         return conv.id
 

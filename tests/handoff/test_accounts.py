@@ -7,9 +7,21 @@ from datetime import timedelta
 
 import pytest
 
-from vikno.handoff.accounts import (FREE_FAILURES, LOCK_QUIET, SESSION_LIFETIME, AccountError, LoginKeys,
-                                    create_operator, current, disable, enable, log_in, log_out, remove,
-                                    set_password)
+from vikno.handoff.accounts import (
+    FREE_FAILURES,
+    LOCK_QUIET,
+    SESSION_LIFETIME,
+    AccountError,
+    LoginKeys,
+    create_operator,
+    current,
+    disable,
+    enable,
+    log_in,
+    log_out,
+    remove,
+    set_password,
+)
 from vikno.handoff.console.ratelimit import LoginSlots
 from vikno.handoff.passwords import WeakPassword
 from vikno.storage.models import utcnow
@@ -69,8 +81,10 @@ async def test_a_stranger_keeping_a_logins_places_busy_does_not_shut_its_owner_o
 
 async def test_unknown_logins_are_counted_and_refused_the_same_way(any_store: Store) -> None:
     now = utcnow()
-    results = [await log_in(any_store, "ghost", "guess-guess-guess", now, address="203.0.113.9")
-               for _ in range(FREE_FAILURES + 1)]
+    results = [
+        await log_in(any_store, "ghost", "guess-guess-guess", now, address="203.0.113.9")
+        for _ in range(FREE_FAILURES + 1)
+    ]
     assert [r.refused for r in results] == [False] * FREE_FAILURES + [True]
 
 
@@ -105,8 +119,9 @@ async def test_disable_new_password_and_remove_end_sessions(any_store: Store) ->
     assert await current(any_store, second.token) is None
     assert (await log_in(any_store, "olena", PASSWORD)).operator is None
     # the lock-outs of the old password are lifted with it
-    assert (await log_in(any_store, "olena", "a brand new password", address="203.0.113.9",
-                         keys=keys)).operator is not None
+    assert (
+        await log_in(any_store, "olena", "a brand new password", address="203.0.113.9", keys=keys)
+    ).operator is not None
     third = await log_in(any_store, "olena", "a brand new password")
     await remove(any_store, "olena")
     assert await current(any_store, third.token) is None and await any_store.operators.by_login("olena") is None

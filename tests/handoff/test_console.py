@@ -33,8 +33,9 @@ from .conftest import CRISIS_TEXT, Agent, ConsoleSite, console_app
 XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 
 
-async def with_chat(site: ConsoleSite, login: str = "olena", key: str = "anna", lang: str | None = None,
-                    **kw) -> tuple[Agent, str]:
+async def with_chat(
+    site: ConsoleSite, login: str = "olena", key: str = "anna", lang: str | None = None, **kw
+) -> tuple[Agent, str]:
     """An operator logged in (browser language ``lang``), holding the chat of a person who asked for someone.
 
     She logs in, then goes online, as in the console: the console's upkeep sets an operator
@@ -80,8 +81,7 @@ async def test_login_sets_a_strict_http_only_cookie_and_logout_ends_the_session(
 
 
 async def test_cookie_is_secure_behind_an_https_public_url(tmp_path: Path) -> None:
-    server = TestServer(console_app(tmp_path / "data", VIKNO_PUBLIC_URL="https://help.example.org"),
-                        host="127.0.0.1")
+    server = TestServer(console_app(tmp_path / "data", VIKNO_PUBLIC_URL="https://help.example.org"), host="127.0.0.1")
     await server.start_server()
     site = ConsoleSite(server)
     try:
@@ -91,9 +91,12 @@ async def test_cookie_is_secure_behind_an_https_public_url(tmp_path: Path) -> No
         assert page.cookies["vikno_console_login"]["secure"]
         # a Secure cookie is not sent back over http, so this log-in attempt must fail the form check
         token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
-        resp = await op.http.post(op.url("/console/login"), allow_redirects=False,
-                                  data={"csrf": token, "login": "olena", "password": "correct horse battery"},
-                                  cookies={"vikno_console_login": token})
+        resp = await op.http.post(
+            op.url("/console/login"),
+            allow_redirects=False,
+            data={"csrf": token, "login": "olena", "password": "correct horse battery"},
+            cookies={"vikno_console_login": token},
+        )
         assert resp.status == 303 and resp.cookies["vikno_console"]["secure"]
     finally:
         for agent in site.agents:
@@ -135,8 +138,9 @@ async def test_failures_from_one_address_do_not_lock_out_other_logins(site: Cons
 async def test_the_login_form_needs_its_own_token(site: ConsoleSite) -> None:
     await site.operator("olena")
     op = site.agent()
-    resp = await op.http.post(op.url("/console/login"), allow_redirects=False,
-                              data={"login": "olena", "password": "correct horse battery"})
+    resp = await op.http.post(
+        op.url("/console/login"), allow_redirects=False, data={"login": "olena", "password": "correct horse battery"}
+    )
     assert resp.status == 403 and "vikno_console" not in resp.cookies
 
 
@@ -148,12 +152,14 @@ async def test_posts_without_or_with_a_wrong_csrf_token_change_nothing(site: Con
     before = await texts(site, cid)
     await site.agent().say("bora", button="person")
     for csrf in ("", "forged-token"):
-        for path, data in [(f"/console/c/{cid}/reply", {"text": "hello"}),
-                           (f"/console/c/{cid}/note", {"text": "note"}),
-                           (f"/console/c/{cid}/close", {"category": "violence", "outcome": "resolved"}),
-                           (f"/console/c/{cid}/block", {"duration": "24h"}),
-                           ("/console/presence", {"presence": "offline"}),
-                           ("/console/take-next", {})]:
+        for path, data in [
+            (f"/console/c/{cid}/reply", {"text": "hello"}),
+            (f"/console/c/{cid}/note", {"text": "note"}),
+            (f"/console/c/{cid}/close", {"category": "violence", "outcome": "resolved"}),
+            (f"/console/c/{cid}/block", {"duration": "24h"}),
+            ("/console/presence", {"presence": "offline"}),
+            ("/console/take-next", {}),
+        ]:
             resp = await op.post(path, data, csrf=csrf)
             assert resp.status == 403, (path, csrf)
     # the token is right but the form came from another site
@@ -165,15 +171,26 @@ async def test_posts_without_or_with_a_wrong_csrf_token_change_nothing(site: Con
     assert (await site.store.operators.by_login("olena")).presence == "online"
     assert len((await op.queue())["queue"]) == 1  # the other person still waits
     # the header works as well as the field (the script's way)
-    resp = await op.http.post(op.url(f"/console/c/{cid}/reply"), data={"text": "via header"},
-                              headers={"X-CSRF-Token": op.csrf, "Accept": "application/json"})
+    resp = await op.http.post(
+        op.url(f"/console/c/{cid}/reply"),
+        data={"text": "via header"},
+        headers={"X-CSRF-Token": op.csrf, "Accept": "application/json"},
+    )
     assert resp.status == 200
 
 
 async def test_security_headers_on_every_console_answer(site: ConsoleSite) -> None:
     op, cid = await with_chat(site)
-    paths = ["/console/login", "/console/queue", f"/console/c/{cid}", "/console/api/queue",
-             f"/console/api/c/{cid}", "/console/static/console.js", "/console/c/nope", "/console/supervisor"]
+    paths = [
+        "/console/login",
+        "/console/queue",
+        f"/console/c/{cid}",
+        "/console/api/queue",
+        f"/console/api/c/{cid}",
+        "/console/static/console.js",
+        "/console/c/nope",
+        "/console/supervisor",
+    ]
     for path in paths:
         resp = await op.get(path)
         h = resp.headers
@@ -202,13 +219,15 @@ async def test_an_operator_cannot_open_or_act_on_another_operators_chat(site: Co
     before = await texts(site, cid)
     assert (await petro.get(f"/console/c/{cid}")).status == 403
     assert (await petro.get(f"/console/api/c/{cid}")).status == 403
-    for path, data in [(f"/console/c/{cid}/reply", {"text": "mine now"}),
-                       (f"/console/c/{cid}/note", {"text": "sneaky"}),
-                       (f"/console/c/{cid}/transfer", {"target": "team:protection"}),
-                       (f"/console/c/{cid}/close", {"category": "violence", "outcome": "resolved"}),
-                       (f"/console/c/{cid}/block", {"duration": "24h"}),
-                       (f"/console/c/{cid}/takeover", {}),
-                       (f"/console/c/{cid}/typing", {})]:
+    for path, data in [
+        (f"/console/c/{cid}/reply", {"text": "mine now"}),
+        (f"/console/c/{cid}/note", {"text": "sneaky"}),
+        (f"/console/c/{cid}/transfer", {"target": "team:protection"}),
+        (f"/console/c/{cid}/close", {"category": "violence", "outcome": "resolved"}),
+        (f"/console/c/{cid}/block", {"duration": "24h"}),
+        (f"/console/c/{cid}/takeover", {}),
+        (f"/console/c/{cid}/typing", {}),
+    ]:
         resp = await petro.post(path, data, json_reply=True)
         assert resp.status == 403, path
         assert "error" in await resp.json()
@@ -243,8 +262,9 @@ async def test_a_supervisor_sees_every_chat_takes_over_and_reassigns(site: Conso
     assert (await olena_agent.get(f"/console/api/c/{cid}")).status == 403  # no longer hers
     resp = await sup.post(f"/console/c/{cid}/reply", {"text": "Supervisor here."}, json_reply=True)
     assert resp.status == 200
-    resp = await sup.post(f"/console/c/{cid}/transfer", {"target": f"operator:{petro.id}", "note": "for you"},
-                          json_reply=True)
+    resp = await sup.post(
+        f"/console/c/{cid}/transfer", {"target": f"operator:{petro.id}", "note": "for you"}, json_reply=True
+    )
     assert resp.status == 200 and (await resp.json())["redirect"] == "/console/queue"
     assert (await site.store.conversations.get(cid)).operator_id == petro.id
 
@@ -297,8 +317,9 @@ async def test_two_operators_pick_the_same_chat_and_one_gets_a_clear_error(site:
     await a.log_in("olena")
     await b.log_in("petro")
     cid = (await a.queue())["queue"][0]["id"]
-    first, second = await asyncio.gather(a.post(f"/console/c/{cid}/pick", json_reply=True),
-                                         b.post(f"/console/c/{cid}/pick", json_reply=True))
+    first, second = await asyncio.gather(
+        a.post(f"/console/c/{cid}/pick", json_reply=True), b.post(f"/console/c/{cid}/pick", json_reply=True)
+    )
     statuses = sorted([first.status, second.status])
     assert statuses == [200, 409]
     loser = first if first.status == 409 else second
@@ -347,8 +368,9 @@ async def test_a_sticker_or_photo_shows_what_it_was_not_an_empty_bubble(site: Co
     op, cid = await with_chat(site, lang="uk")
     engine = site.app[ENGINE]
     await engine.handle(Inbound(channel="rest", user_id="anna", kind=Kind.STICKER, platform_id="anna:s1"))
-    await engine.handle(Inbound(channel="rest", user_id="anna", kind=Kind.PHOTO, text="це моя довідка",
-                                platform_id="anna:p1"))
+    await engine.handle(
+        Inbound(channel="rest", user_id="anna", kind=Kind.PHOTO, text="це моя довідка", platform_id="anna:p1")
+    )
     await engine.handle(Inbound(channel="rest", user_id="anna", kind=Kind.OTHER, platform_id="anna:o1"))
     data = await (await op.get(f"/console/api/c/{cid}")).json()
     shown = [m["text"] for m in data["messages"] if m["sender"] == "user"][-3:]
@@ -359,7 +381,10 @@ async def test_a_sticker_or_photo_shows_what_it_was_not_an_empty_bubble(site: Co
     await english.log_in("olena")
     data = await (await english.get(f"/console/api/c/{cid}")).json()
     assert [m["text"] for m in data["messages"] if m["sender"] == "user"][-3:] == [
-        "[sticker]", "[photo] це моя довідка", "[a message that is not text]"]
+        "[sticker]",
+        "[photo] це моя довідка",
+        "[a message that is not text]",
+    ]
 
 
 async def test_the_chat_shows_a_pseudonym_never_the_channel_id(site: ConsoleSite) -> None:
@@ -374,10 +399,25 @@ async def test_the_chat_shows_a_pseudonym_never_the_channel_id(site: ConsoleSite
 
 async def test_canned_replies_in_the_conversation_language(site: ConsoleSite, monkeypatch) -> None:
     line = site.handoff.helplines["community-1620"]
-    monkeypatch.setattr(line, "canned", [SimpleNamespace(
-        id="hello", title=Text({"uk": "Привітання", "en": "Greeting", "ru": "Привет", "az": "Salam"}),
-        text=Text({"uk": "Вітаю, {helpline}, це {operator}.", "en": "Hi, {operator} of {helpline} here.",
-                   "ru": "Здравствуйте, {operator}.", "az": "Salam, {operator}."}))], raising=False)
+    monkeypatch.setattr(
+        line,
+        "canned",
+        [
+            SimpleNamespace(
+                id="hello",
+                title=Text({"uk": "Привітання", "en": "Greeting", "ru": "Привет", "az": "Salam"}),
+                text=Text(
+                    {
+                        "uk": "Вітаю, {helpline}, це {operator}.",
+                        "en": "Hi, {operator} of {helpline} here.",
+                        "ru": "Здравствуйте, {operator}.",
+                        "az": "Salam, {operator}.",
+                    }
+                ),
+            )
+        ],
+        raising=False,
+    )
     op, cid = await with_chat(site, display_name="Олена")
     html = await (await op.get(f"/console/c/{cid}")).text()
     assert "Привітання" in html and 'data-text="Вітаю, Служба підтримки 1620, це Олена."' in html
@@ -388,13 +428,19 @@ async def test_canned_replies_in_the_conversation_language(site: ConsoleSite, mo
 
 async def test_closing_needs_a_valid_category_and_outcome_then_the_bot_is_back(site: ConsoleSite) -> None:
     op, cid = await with_chat(site)
-    for data in [{"outcome": "resolved"}, {"category": "made_up", "outcome": "resolved"},
-                 {"category": "violence"}, {"category": "violence", "outcome": "happy"}]:
+    for data in [
+        {"outcome": "resolved"},
+        {"category": "made_up", "outcome": "resolved"},
+        {"category": "violence"},
+        {"category": "violence", "outcome": "happy"},
+    ]:
         resp = await op.post(f"/console/c/{cid}/close", data, json_reply=True)
         assert resp.status == 422, data
         assert (await site.store.conversations.get(cid)).state == "with_operator"
-    resp = await op.post(f"/console/c/{cid}/close", {"category": "topic:elderly_care", "outcome": "referred",
-                                                     "note": "sent to the social service"})
+    resp = await op.post(
+        f"/console/c/{cid}/close",
+        {"category": "topic:elderly_care", "outcome": "referred", "note": "sent to the social service"},
+    )
     assert resp.status == 303 and resp.headers["Location"] == "/console/queue"
     conv = await site.store.conversations.get(cid)
     assert conv.state == "closed" and conv.data["wrapup"]["category"] == "topic:elderly_care"
@@ -410,8 +456,9 @@ async def test_transfer_to_a_team_and_to_an_online_colleague(site: ConsoleSite) 
     resp = await op.post(f"/console/c/{cid}/transfer", {"target": f"operator:{off.id}"}, json_reply=True)
     assert resp.status == 422 and "not online" in (await resp.json())["error"]
     assert (await op.post(f"/console/c/{cid}/transfer", {"target": "team:nope"}, json_reply=True)).status == 422
-    resp = await op.post(f"/console/c/{cid}/transfer", {"target": "team:protection", "note": "violence at home"},
-                         json_reply=True)
+    resp = await op.post(
+        f"/console/c/{cid}/transfer", {"target": "team:protection", "note": "violence at home"}, json_reply=True
+    )
     assert resp.status == 200 and (await resp.json())["redirect"] == "/console/queue"
     conv = await site.store.conversations.get(cid)
     assert conv.state == "waiting" and conv.team == "protection"
@@ -495,8 +542,9 @@ async def test_typing_reaches_an_open_web_chat_at_most_every_two_seconds(site: C
 
 async def test_unanswered_chats_go_back_to_the_queue_in_the_background(tmp_path: Path) -> None:
     assert RELEASE_EVERY == timedelta(seconds=30) and RELEASE_AFTER == timedelta(minutes=10)
-    app = console_app(tmp_path / "data", console={"release_every": timedelta(seconds=0.05),
-                                                  "release_after": timedelta(seconds=0.2)})
+    app = console_app(
+        tmp_path / "data", console={"release_every": timedelta(seconds=0.05), "release_after": timedelta(seconds=0.2)}
+    )
     setup_console(app)  # a second call (build_app may make one) changes nothing
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
@@ -557,9 +605,18 @@ async def test_the_chat_page_and_its_errors_in_ukrainian(site: ConsoleSite) -> N
     op, cid = await with_chat(site)
     html = await (await op.get(f"/console/c/{cid}")).text()
     assert '<html lang="uk">' in html
-    for words in ("Закрити чат", "Внутрішня нотатка", "Оберіть…", "Насильство", "Вирішено", "24 години",
-                  'placeholder="Відповідь людині…"', 'data-confirm="Заблокувати цю людину й закрити чат?"',
-                  'aria-label="Мова інтерфейсу"', "з оператором"):
+    for words in (
+        "Закрити чат",
+        "Внутрішня нотатка",
+        "Оберіть…",
+        "Насильство",
+        "Вирішено",
+        "24 години",
+        'placeholder="Відповідь людині…"',
+        'data-confirm="Заблокувати цю людину й закрити чат?"',
+        'aria-label="Мова інтерфейсу"',
+        "з оператором",
+    ):
         assert words in html, words
     assert "Close chat" not in html and "Violence" not in html
     resp = await op.post(f"/console/c/{cid}/close", {"outcome": "resolved"}, json_reply=True)
@@ -591,10 +648,21 @@ async def test_accept_language_english_gives_english(site: ConsoleSite) -> None:
     resp = await op.post("/console/take-next", json_reply=True)
     assert (await resp.json())["error"] == "nobody is waiting whom you can take right now"
     # the browser's order and weights decide; unsupported languages are skipped; else Ukrainian
-    for header, lang in [("de-DE,de;q=0.9,en;q=0.5", "en"), ("uk-UA", "uk"), ("en;q=0.4,uk;q=0.8", "uk"),
-                         ("de", "uk"), ("en;q=0", "uk"), ("*", "uk"), ("fr, EN-gb;q=0.3", "en"), ("", "uk"),
-                         ("ru", "ru"), ("ru-RU,ru;q=0.9,uk;q=0.8", "ru"), ("az-Latn-AZ,az;q=0.9,ru;q=0.8", "az"),
-                         ("tr, az;q=0.7, ru;q=0.9", "ru"), ("az-AZ", "az")]:
+    for header, lang in [
+        ("de-DE,de;q=0.9,en;q=0.5", "en"),
+        ("uk-UA", "uk"),
+        ("en;q=0.4,uk;q=0.8", "uk"),
+        ("de", "uk"),
+        ("en;q=0", "uk"),
+        ("*", "uk"),
+        ("fr, EN-gb;q=0.3", "en"),
+        ("", "uk"),
+        ("ru", "ru"),
+        ("ru-RU,ru;q=0.9,uk;q=0.8", "ru"),
+        ("az-Latn-AZ,az;q=0.9,ru;q=0.8", "az"),
+        ("tr, az;q=0.7, ru;q=0.9", "ru"),
+        ("az-AZ", "az"),
+    ]:
         assert i18n.choose(None, header) == lang, header
         resp = await site.agent(header or None).get("/console/login")
         assert f'<html lang="{lang}">' in await resp.text(), header
@@ -627,8 +695,15 @@ async def test_the_language_switch_is_remembered_in_a_cookie(site: ConsoleSite) 
     # an unknown language changes nothing; the way back never leaves the console
     resp = await op.get("/console/lang?lang=xx&next=/console/login")
     assert resp.status == 303 and "vikno_console_lang" not in resp.cookies
-    for target in ["https://evil.example/", "//evil.example/console", "/console/../x", "/elsewhere",
-                   "/console/queue?x=1", "/console\\evil", ""]:
+    for target in [
+        "https://evil.example/",
+        "//evil.example/console",
+        "/console/../x",
+        "/elsewhere",
+        "/console/queue?x=1",
+        "/console\\evil",
+        "",
+    ]:
         resp = await op.get(f"/console/lang?lang=uk&next={quote(target)}")
         assert resp.status == 303 and resp.headers["Location"] == "/console/queue", target
     # a cookie with a language the console does not have is ignored
@@ -644,10 +719,17 @@ async def test_accept_language_azerbaijani_gives_azerbaijani(site: ConsoleSite) 
     assert "Operator konsolu" in html and ">Daxil ol</button>" in html and "Şifrə" in html
     assert "Консоль оператора" not in html and "Operator console" not in html
     # the switch lists every language, each under its own name, in the catalogues' order
-    switch = re.findall(r'<a href="/console/lang\?lang=([a-z]+)&amp;next=/console/login" lang="\1" hreflang="\1" '
-                        r'title="([^"]+)"( aria-current="true")?>([^<]+)</a>', html)
+    switch = re.findall(
+        r'<a href="/console/lang\?lang=([a-z]+)&amp;next=/console/login" lang="\1" hreflang="\1" '
+        r'title="([^"]+)"( aria-current="true")?>([^<]+)</a>',
+        html,
+    )
     assert [(code, name, short) for code, name, _, short in switch] == [
-        ("uk", "Українська", "УКР"), ("ru", "Русский", "РУС"), ("az", "Azərbaycanca", "AZ"), ("en", "English", "EN")]
+        ("uk", "Українська", "УКР"),
+        ("ru", "Русский", "РУС"),
+        ("az", "Azərbaycanca", "AZ"),
+        ("en", "English", "EN"),
+    ]
     assert [code for code, _, current, _ in switch if current] == ["az"]
     op, cid = await with_chat(site, lang="az")
     html = await (await op.get("/console/queue")).text()
@@ -658,16 +740,28 @@ async def test_accept_language_azerbaijani_gives_azerbaijani(site: ConsoleSite) 
     resp = await op.get(f"/console/c/{cid}")
     html = await resp.text()
     assert '<html lang="az">' in html and resp.headers["Content-Language"] == "az"
-    for words in ("Çatı bağla", "Daxili qeyd", "Seçin…", "Zorakılıq", "Ailə münasibətləri", "Həll edildi",
-                  "Sonrakı müşayiət tələb olunur", "24 saat", 'placeholder="Müraciət edənə cavab…"',
-                  'data-confirm="Bu şəxs bloklansın və çat bağlansın?"', 'aria-label="İnterfeys dili"', "operatorla"):
+    for words in (
+        "Çatı bağla",
+        "Daxili qeyd",
+        "Seçin…",
+        "Zorakılıq",
+        "Ailə münasibətləri",
+        "Həll edildi",
+        "Sonrakı müşayiət tələb olunur",
+        "24 saat",
+        'placeholder="Müraciət edənə cavab…"',
+        'data-confirm="Bu şəxs bloklansın və çat bağlansın?"',
+        'aria-label="İnterfeys dili"',
+        "operatorla",
+    ):
         assert words in html, words
     assert "Close chat" not in html and "Закрити чат" not in html and "Violence" not in html
     resp = await op.post(f"/console/c/{cid}/close", {"outcome": "resolved"}, json_reply=True)
     assert (await resp.json())["error"] == "siyahıdan yekun kateqoriyasını seçin"
     resp = await op.post(f"/console/c/{cid}/close", {"category": "violence", "outcome": "happy"}, json_reply=True)
-    assert (await resp.json())["error"] == ("nəticəni seçin: Həll edildi, Yönləndirildi, Sonrakı müşayiət tələb olunur, "
-                                            "Təhqiramiz söhbət")
+    assert (await resp.json())["error"] == (
+        "nəticəni seçin: Həll edildi, Yönləndirildi, Sonrakı müşayiət tələb olunur, Təhqiramiz söhbət"
+    )
     resp = await op.post(f"/console/c/{cid}/block", {"duration": "forever"}, json_reply=True)
     assert (await resp.json())["error"] == "bloklama müddətini seçin: 1 saat, 24 saat, 7 gün, 30 gün"
     resp = await op.get("/console/c/not-a-conversation")  # a Handoff service message, on an error page
@@ -705,13 +799,24 @@ async def test_russian_chosen_in_the_switch_beats_the_browser(site: ConsoleSite)
     resp = await op.post("/console/take-next", json_reply=True)
     cid = (await resp.json())["conversation_id"]
     html = await (await op.get(f"/console/c/{cid}")).text()
-    for words in ("Закрыть чат", "Внутренняя заметка", "Выберите…", "Насилие", "Отношения со сверстниками",
-                  "Решено", "24 часа", 'placeholder="Ответ абоненту…"', 'aria-label="Язык интерфейса"',
-                  'data-confirm="Заблокировать этого человека и закрыть чат?"', "с оператором"):
+    for words in (
+        "Закрыть чат",
+        "Внутренняя заметка",
+        "Выберите…",
+        "Насилие",
+        "Отношения со сверстниками",
+        "Решено",
+        "24 часа",
+        'placeholder="Ответ абоненту…"',
+        'aria-label="Язык интерфейса"',
+        'data-confirm="Заблокировать этого человека и закрыть чат?"',
+        "с оператором",
+    ):
         assert words in html, words
     resp = await op.post(f"/console/c/{cid}/close", {"category": "violence", "outcome": "happy"}, json_reply=True)
-    assert (await resp.json())["error"] == ("выберите результат: Решено, Перенаправлено, "
-                                            "Требуется дальнейшее сопровождение, Оскорбительный разговор")
+    assert (await resp.json())["error"] == (
+        "выберите результат: Решено, Перенаправлено, Требуется дальнейшее сопровождение, Оскорбительный разговор"
+    )
     resp = await op.post(f"/console/c/{cid}/block", {"duration": "forever"}, json_reply=True)
     assert (await resp.json())["error"] == "выберите, на сколько заблокировать: 1 час, 24 часа, 7 дней, 30 дней"
     # the cookie as a browser sends it, whatever the browser's languages
@@ -756,9 +861,17 @@ def test_every_wrapup_category_and_outcome_has_a_label_in_every_language() -> No
         for lang in i18n.CATALOGUES:  # two choices never look the same
             assert len({labels[lang] for labels in table.values()}) == len(table), (kind, lang)
     assert [i18n.chi_label("violence", lang) for lang in ("uk", "ru", "az", "en")] == [
-        "Насильство", "Насилие", "Zorakılıq", "Violence"]
+        "Насильство",
+        "Насилие",
+        "Zorakılıq",
+        "Violence",
+    ]
     assert [i18n.outcome_label(Outcome.REFERRED, lang) for lang in ("uk", "ru", "az", "en")] == [
-        "Скеровано", "Перенаправлено", "Yönləndirildi", "Referred"]
+        "Скеровано",
+        "Перенаправлено",
+        "Yönləndirildi",
+        "Referred",
+    ]
     assert i18n.chi_label("violence", "xx") == "Violence"  # a language the console lacks: English
 
 
@@ -770,19 +883,24 @@ def test_every_key_the_console_uses_is_in_the_catalogue() -> None:
     used["console.js"] = set(re.findall(r'\bT\("([a-z0-9_.]+)"\s*[,)]', SCRIPT.read_text()))
     for path in CONSOLE_CODE.glob("*.py"):
         code = path.read_text()
-        used[path.name] = (set(re.findall(r'fail\(request, "([a-z0-9_.]+)"', code))
-                           | set(re.findall(r'Denied\(\d+, "([a-z0-9_.]+)"', code))
-                           | set(re.findall(r'\bt\("([a-z0-9_.]+)"', code))
-                           | set(re.findall(r'translator\(request\)\("([a-z0-9_.]+)"', code)))
+        used[path.name] = (
+            set(re.findall(r'fail\(request, "([a-z0-9_.]+)"', code))
+            | set(re.findall(r'Denied\(\d+, "([a-z0-9_.]+)"', code))
+            | set(re.findall(r'\bt\("([a-z0-9_.]+)"', code))
+            | set(re.findall(r'translator\(request\)\("([a-z0-9_.]+)"', code))
+        )
     for name, found in used.items():
         assert found <= keys, (name, found - keys)
     assert sum(map(len, used.values())) > 100  # the scan found the uses
     assert used["console.js"] <= set(i18n.SCRIPT_KEYS)  # the script only gets these
-    for prefix, codes in [("priority", ["crisis", "urgent_report", "request", "routine"]),
-                          ("state", ["bot", "waiting", "with_operator", "closed"]),
-                          ("presence", ["online", "away", "offline"]), ("role", ["operator", "supervisor", "admin"]),
-                          ("sender", ["note", "operator", "bot", "system"]),
-                          ("block", ["1h", "24h", "7d", "30d"])]:
+    for prefix, codes in [
+        ("priority", ["crisis", "urgent_report", "request", "routine"]),
+        ("state", ["bot", "waiting", "with_operator", "closed"]),
+        ("presence", ["online", "away", "offline"]),
+        ("role", ["operator", "supervisor", "admin"]),
+        ("sender", ["note", "operator", "bot", "system"]),
+        ("block", ["1h", "24h", "7d", "30d"]),
+    ]:
         assert {f"{prefix}.{c}" for c in codes} <= keys, prefix
 
 
@@ -792,8 +910,11 @@ def test_every_handoff_refusal_carries_a_code_the_console_translates() -> None:
     from vikno.handoff import service
 
     tree = ast.parse(Path(service.__file__).read_text())
-    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
-             and isinstance(node.func, ast.Name) and node.func.id == "HandoffError"]
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "HandoffError"
+    ]
     assert len(calls) >= 20
     codes = set()
     for call in calls:

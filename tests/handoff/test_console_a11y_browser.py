@@ -62,8 +62,9 @@ async def browser() -> AsyncIterator[Browser]:
         await b.close()
 
 
-async def logged_in(browser: Browser, console: Console, login: str,
-                    viewport: dict[str, int] = DESKTOP, locale: str = "en-US") -> Page:
+async def logged_in(
+    browser: Browser, console: Console, login: str, viewport: dict[str, int] = DESKTOP, locale: str = "en-US"
+) -> Page:
     ctx = await browser.new_context(base_url=console.site.base, locale=locale, viewport=viewport)
     page = await ctx.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -78,8 +79,9 @@ async def logged_in(browser: Browser, console: Console, login: str,
 # In English "EN" is the current (bold) entry of the language links; in Ukrainian "AZ" and "EN" are
 # both plain, and were once 17.5 x 18.5 px, under WCAG 2.5.8's 24 px targets (issue 24, B4).
 @pytest.mark.parametrize("locale", ["en-US", "uk-UA"])
-async def test_axe_finds_no_serious_problem_on_any_console_page(console: Console, browser: Browser,
-                                                                locale: str) -> None:
+async def test_axe_finds_no_serious_problem_on_any_console_page(
+    console: Console, browser: Browser, locale: str
+) -> None:
     ctx = await browser.new_context(base_url=console.site.base, locale=locale, viewport=DESKTOP)
     login = await ctx.new_page()
     await login.goto("/console/login")
@@ -101,8 +103,9 @@ async def test_axe_finds_no_serious_problem_on_any_console_page(console: Console
     print("console axe counts (all impacts):", counts)
 
 
-async def test_the_chat_history_takes_keyboard_focus_and_the_regions_have_names(console: Console,
-                                                                               browser: Browser) -> None:
+async def test_the_chat_history_takes_keyboard_focus_and_the_regions_have_names(
+    console: Console, browser: Browser
+) -> None:
     page = await logged_in(browser, console, "olena")
     for where in ("/console/queue", f"/console/c/{console.chat_id}"):
         await page.goto(where)
@@ -110,8 +113,10 @@ async def test_the_chat_history_takes_keyboard_focus_and_the_regions_have_names(
             assert (await aside.get_attribute("aria-label")) or (await aside.get_attribute("aria-labelledby")), where
         await expect(page.get_by_role("complementary")).not_to_have_count(0)
         for region in await page.get_by_role("complementary").all():
-            name = await region.evaluate("el => el.getAttribute('aria-label') ||"
-                                         " document.getElementById(el.getAttribute('aria-labelledby')).textContent")
+            name = await region.evaluate(
+                "el => el.getAttribute('aria-label') ||"
+                " document.getElementById(el.getAttribute('aria-labelledby')).textContent"
+            )
             assert name.strip(), where
     log = page.locator("#log")
     await expect(log).to_have_attribute("tabindex", "0")

@@ -51,8 +51,9 @@ async def browser() -> AsyncIterator[Browser]:
         await b.close()
 
 
-async def console_page(browser: Browser, site: ConsoleSite, login: str,
-                       locale: str = "en-US") -> tuple[Page, list[str]]:
+async def console_page(
+    browser: Browser, site: ConsoleSite, login: str, locale: str = "en-US"
+) -> tuple[Page, list[str]]:
     """A fresh browser context (English unless ``locale`` says otherwise), logged in through the login form.
 
     Returns the page with its problems list. The labels used to log in are English, so ``locale``
@@ -80,7 +81,8 @@ def rows(page: Page) -> Any:
 
 
 async def test_a_request_appears_live_is_taken_answered_closed_and_the_bot_is_back(
-        site: ConsoleSite, browser: Browser) -> None:
+    site: ConsoleSite, browser: Browser
+) -> None:
     await site.operator("olena", display_name="Олена")
     page, problems = await console_page(browser, site, "olena")
     await expect(rows(page)).to_have_count(0)
@@ -101,7 +103,8 @@ async def test_a_request_appears_live_is_taken_answered_closed_and_the_bot_is_ba
     await page.evaluate("window.__sameDocument = true")
     await person.say("anna", text="Мені потрібна допомога з оформленням субсидії")
     await expect(page.locator("#log .from-user .text").last).to_have_text(
-        "Мені потрібна допомога з оформленням субсидії")  # live in the open chat
+        "Мені потрібна допомога з оформленням субсидії"
+    )  # live in the open chat
     assert await page.evaluate("window.__sameDocument === true")
     await page.locator("#close-form select[name=category]").select_option("topic:social_benefits")
     await page.locator("#close-form select[name=outcome]").select_option("resolved")
@@ -129,7 +132,8 @@ async def test_closing_without_a_wrap_up_is_refused_in_place(site: ConsoleSite, 
 
 
 async def test_a_crisis_overtakes_routine_chats_live_with_an_alert_and_text_stays_text(
-        site: ConsoleSite, browser: Browser) -> None:
+    site: ConsoleSite, browser: Browser
+) -> None:
     await site.operator("olena")
     person = site.agent()
     await person.say("early", text=XSS)
@@ -194,7 +198,8 @@ async def test_without_the_socket_the_queue_still_refreshes_by_polling(site: Con
 
 
 async def test_the_console_speaks_ukrainian_by_default_and_the_switch_sticks(
-        site: ConsoleSite, browser: Browser) -> None:
+    site: ConsoleSite, browser: Browser
+) -> None:
     await site.operator("olena")
     ctx = await browser.new_context(base_url=site.base, locale="uk-UA")
     await ctx.add_init_script(ALERT_PROBES)

@@ -12,8 +12,15 @@ from .conftest import ConsoleSite
 CODE = re.compile(r"[" + ALPHABET + r"]{4}-[" + ALPHABET + r"]{4}-[" + ALPHABET + r"]{4}")
 
 
-async def report(site: ConsoleSite, key: str, *, about: str = "elderly", urgency: str = "soon",
-                 phone: str | None = None, what: str = "Прошу, щоб до сусідки зайшли соціальні працівники") -> str:
+async def report(
+    site: ConsoleSite,
+    key: str,
+    *,
+    about: str = "elderly",
+    urgency: str = "soon",
+    phone: str | None = None,
+    what: str = "Прошу, щоб до сусідки зайшли соціальні працівники",
+) -> str:
     """A person makes a report through the REST channel; the code they were given."""
     person = site.agent()
     said = [await person.say(key, "Добрий день")]
@@ -48,9 +55,11 @@ async def test_a_report_is_a_card_an_operator_takes_and_records_what_was_done(si
     refused = await op.post(f"/console/c/{item['id']}/reply", {"text": "Добрий день"}, json_reply=True)
     assert refused.status == 422
 
-    done = await op.post(f"/console/c/{item['id']}/report/outcome",
-                         {"outcome": "referred", "referred_to": "Територіальний центр", "note": "Олена М. знає"},
-                         json_reply=True)
+    done = await op.post(
+        f"/console/c/{item['id']}/report/outcome",
+        {"outcome": "referred", "referred_to": "Територіальний центр", "note": "Олена М. знає"},
+        json_reply=True,
+    )
     assert done.status == 200 and (await done.json())["status"] == "referred"
     stored = await site.store.reports.by_conversation(item["id"])
     assert stored.status == "referred" and stored.outcomes[-1]["referred_to"] == "Територіальний центр"

@@ -33,16 +33,36 @@ CRISIS = "не хочу більше жити"
 MISSED = "я стою на мосту"
 ORDINARY = "де взяти крісло колісне"
 
-RISK_NLU = ScriptedNLU(dict([
-    intent(MAYBE, FALLBACK_INTENT, confidence=0.2, crisis_score=0.55, risk="check",
-           risk_reasons=("rule:want_die", "model:0.55")),
-    intent(CRISIS, FALLBACK_INTENT, confidence=0.2, crisis=True, crisis_score=0.97,
-           risk_reasons=("rule:no_want_live", "model:0.97")),
-    intent(ORDINARY, "disability"),
-]))
+RISK_NLU = ScriptedNLU(
+    dict(
+        [
+            intent(
+                MAYBE,
+                FALLBACK_INTENT,
+                confidence=0.2,
+                crisis_score=0.55,
+                risk="check",
+                risk_reasons=("rule:want_die", "model:0.55"),
+            ),
+            intent(
+                CRISIS,
+                FALLBACK_INTENT,
+                confidence=0.2,
+                crisis=True,
+                crisis_score=0.97,
+                risk_reasons=("rule:no_want_live", "model:0.97"),
+            ),
+            intent(ORDINARY, "disability"),
+        ]
+    )
+)
 
-URGENT_LABELS = {"uk": "Перевірка безпеки", "ru": "Проверка безопасности", "az": "Təhlükəsizlik yoxlaması",
-                 "en": "Safety check"}
+URGENT_LABELS = {
+    "uk": "Перевірка безпеки",
+    "ru": "Проверка безопасности",
+    "az": "Təhlükəsizlik yoxlaması",
+    "en": "Safety check",
+}
 
 
 def risk_app(data_dir: Path):  # type: ignore[no-untyped-def]
@@ -56,8 +76,9 @@ async def site(tmp_path: Path) -> AsyncIterator[ConsoleSite]:
         yield s
 
 
-async def flagged_chat(site: ConsoleSite, login: str = "olena", key: str = "anna", lang: str = "en",
-                       **kw) -> tuple[Agent, str]:
+async def flagged_chat(
+    site: ConsoleSite, login: str = "olena", key: str = "anna", lang: str = "en", **kw
+) -> tuple[Agent, str]:
     """A person whose message was a possible crisis (priority urgent), taken by an operator."""
     await site.operator(login, display_name=login.capitalize(), **kw)
     person = site.agent()
@@ -116,16 +137,21 @@ async def test_the_chat_shows_the_level_the_reasons_and_the_flagged_message(site
     assert risk["level"] == "check" and risk["level_label"] == "Possible crisis: safety check"
     (flag,) = risk["flags"]
     assert flag["message_id"] == mid and flag["level"] == "check" and flag["excerpt"] == MAYBE
-    assert flag["reasons"] == ["Crisis rule: suicide or self-harm (want die)",
-                               "Crisis model: 55 % sure it is a crisis"]
+    assert flag["reasons"] == ["Crisis rule: suicide or self-harm (want die)", "Crisis model: 55 % sure it is a crisis"]
     assert flag["mark"] is None
     assert risk["check"]["answer"] == "safe" and risk["check"]["answer_label"] == "Answered: “I'm safe”"
     assert risk["check"]["escalated"] is None
     page = await (await op.get(f"/console/c/{cid}")).text()
     words = visible(page)
-    for shown in ("Why this chat was flagged", "Possible crisis: safety check", "Safety check",
-                  "Crisis rule: suicide or self-harm (want die)", "Crisis model: 55 % sure it is a crisis",
-                  "Answered: “I'm safe”", "Is this a crisis?"):
+    for shown in (
+        "Why this chat was flagged",
+        "Possible crisis: safety check",
+        "Safety check",
+        "Crisis rule: suicide or self-harm (want die)",
+        "Crisis model: 55 % sure it is a crisis",
+        "Answered: “I'm safe”",
+        "Is this a crisis?",
+    ):
         assert shown in words, shown
     # the flagged message is named and found in the chat by its id
     assert f'href="#m-{mid}"' in page and f'id="m-{mid}"' in page
@@ -138,14 +164,20 @@ async def test_a_crisis_after_the_check_shows_as_raised_to_crisis_in_ukrainian(s
     risk = (await chat_json(op, cid))["risk"]
     assert risk["level"] == "crisis" and risk["level_label"] == "Криза"
     assert [f["level"] for f in risk["flags"]] == ["crisis", "check"]  # newest first
-    assert risk["flags"][0]["reasons"] == ["Правило кризи: суїцид або самоушкодження (no want live)",
-                                           "Модель кризи: впевнена на 97 %, що це криза"]
+    assert risk["flags"][0]["reasons"] == [
+        "Правило кризи: суїцид або самоушкодження (no want live)",
+        "Модель кризи: впевнена на 97 %, що це криза",
+    ]
     assert risk["check"]["escalated_label"] == "Піднято до кризи: кризове повідомлення"
     assert risk["check"]["answer_label"] == "Відповіді ще немає"
 
 
-DANGER_PRESSED = {"en": "The person pressed “I'm in danger now” at", "uk": "Людина натиснула «Я зараз у небезпеці» о",
-                  "ru": "Человек нажал «Я сейчас в опасности» в", "az": "İnsan «Mən indi təhlükədəyəm» düyməsini"}
+DANGER_PRESSED = {
+    "en": "The person pressed “I'm in danger now” at",
+    "uk": "Людина натиснула «Я зараз у небезпеці» о",
+    "ru": "Человек нажал «Я сейчас в опасности» в",
+    "az": "İnsan «Mən indi təhlükədəyəm» düyməsini",
+}
 
 
 @pytest.mark.parametrize("lang", ["en", "uk", "ru", "az"])
@@ -177,8 +209,10 @@ async def test_an_ordinary_chat_shows_no_risk_panel(site: ConsoleSite) -> None:
     cid = (await (await op.post("/console/take-next", json_reply=True)).json())["conversation_id"]
     risk = (await chat_json(op, cid))["risk"]
     assert (risk["level"], risk["flags"], risk["check"], risk["danger"]) == ("none", [], None, None)
-    assert '<section class="risk level-none" id="risk" aria-labelledby="risk-title" hidden>' in \
-        await (await op.get(f"/console/c/{cid}")).text()
+    assert (
+        '<section class="risk level-none" id="risk" aria-labelledby="risk-title" hidden>'
+        in await (await op.get(f"/console/c/{cid}")).text()
+    )
 
 
 # --- the operator's mark ------------------------------------------------------------------
@@ -193,9 +227,18 @@ async def test_marking_crisis_keeps_a_labelled_example_and_raises_an_urgent_chat
     (kept,) = await site.store.feedback.since()
     olena = await site.store.operators.by_login("olena")
     assert (kept.message_id, kept.conversation_id, kept.helpline, kept.text, kept.language) == (
-        mid, cid, "community-1620", MAYBE, "uk")
+        mid,
+        cid,
+        "community-1620",
+        MAYBE,
+        "uk",
+    )
     assert (kept.label, kept.level, kept.reasons, kept.operator_id) == (
-        "crisis", "check", ["rule:want_die", "model:0.55"], olena.id)
+        "crisis",
+        "check",
+        ["rule:want_die", "model:0.55"],
+        olena.id,
+    )
     conv = await site.store.conversations.get(cid)
     assert conv.priority == "crisis" and conv.data["safety_check"]["escalated"] == "operator_marked"
     kinds = await site.store.events.count_by("kind")
@@ -253,8 +296,9 @@ async def test_what_cannot_be_marked_is_refused_and_nothing_is_kept(site: Consol
     mid = await inbound_id(site, cid, MAYBE)
     bot_reply = next(m.id for m in await site.store.messages.history(cid) if m.direction == "out")
     await site.agent().say("someone-else", ORDINARY)
-    elsewhere = next(m for m in await site.store.messages.history(await site.conversation_id("someone-else"))
-                     if m.direction == "in")
+    elsewhere = next(
+        m for m in await site.store.messages.history(await site.conversation_id("someone-else")) if m.direction == "in"
+    )
     for form, status, words in [
         ({"message_id": mid, "label": "maybe"}, 422, "choose “crisis” or “not a crisis”"),
         ({"message_id": mid}, 422, "choose “crisis” or “not a crisis”"),
@@ -298,16 +342,28 @@ async def test_only_the_operator_who_has_the_chat_or_a_supervisor_may_mark(site:
 
 
 async def test_a_running_vikno_deletes_marks_past_the_retention_setting(tmp_path: Path) -> None:
-    server = TestServer(console_app(tmp_path / "data", console={"release_every": timedelta(seconds=0.1)},
-                                    VIKNO_FEEDBACK_RETENTION_DAYS="30"), host="127.0.0.1")
+    server = TestServer(
+        console_app(
+            tmp_path / "data", console={"release_every": timedelta(seconds=0.1)}, VIKNO_FEEDBACK_RETENTION_DAYS="30"
+        ),
+        host="127.0.0.1",
+    )
     await server.start_server()
     site = ConsoleSite(server)
     try:
         now = utcnow()
         for mid, days in (("old", 31), ("recent", 29)):
-            await site.store.feedback.mark(Feedback(message_id=mid, conversation_id="c", helpline="community-1620",
-                                                    text="слова людини", label="crisis", operator_id="op",
-                                                    marked_at=now - timedelta(days=days)))
+            await site.store.feedback.mark(
+                Feedback(
+                    message_id=mid,
+                    conversation_id="c",
+                    helpline="community-1620",
+                    text="слова людини",
+                    label="crisis",
+                    operator_id="op",
+                    marked_at=now - timedelta(days=days),
+                )
+            )
         for _ in range(100):  # the console's upkeep runs every 0.1 s here; give it up to 10 s on a busy machine
             if [m.message_id for m in await site.store.feedback.since()] == ["recent"]:
                 break

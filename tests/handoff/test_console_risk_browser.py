@@ -39,7 +39,8 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 async def test_a_click_marks_the_message_and_the_panel_follows_the_chat_live(
-        site: ConsoleSite, browser: Browser) -> None:
+    site: ConsoleSite, browser: Browser
+) -> None:
     await site.operator("olena", display_name="Olena")
     person = site.agent()
     await person.say("anna", MAYBE)  # a possible crisis: urgent in the queue
@@ -52,15 +53,17 @@ async def test_a_click_marks_the_message_and_the_panel_follows_the_chat_live(
     await expect(page.locator("#risk-level")).to_have_text("Possible crisis: safety check")
     await expect(page.locator("#f-priority")).to_have_text("Safety check")
     flag = panel.locator(".flag")
-    await expect(flag.locator(".reasons li")).to_have_text(["Crisis rule: suicide or self-harm (want die)",
-                                                             "Crisis model: 55 % sure it is a crisis"])
+    await expect(flag.locator(".reasons li")).to_have_text(
+        ["Crisis rule: suicide or self-harm (want die)", "Crisis model: 55 % sure it is a crisis"]
+    )
     await expect(flag.locator(".excerpt")).to_have_text(MAYBE)
 
     await flag.get_by_role("button", name="Crisis", exact=True).click()
     await expect(flag.locator(".marked")).to_contain_text("Marked “crisis” by Olena")
     await expect(page.locator("#f-priority")).to_have_text("Crisis")
     await expect(page.locator("#risk-check .escalated")).to_have_text(
-        "Raised to crisis: an operator marked it a crisis")
+        "Raised to crisis: an operator marked it a crisis"
+    )
     (kept,) = await site.store.feedback.since()
     assert (kept.text, kept.label) == (MAYBE, "crisis")
     # the flag names the message, and the link finds it in the chat
@@ -77,13 +80,15 @@ async def test_a_click_marks_the_message_and_the_panel_follows_the_chat_live(
     await missed.locator("summary").click()
     await missed.get_by_role("button", name="Not a crisis").click()
     await expect(page.locator("#log li.from-user").last.locator(".marked")).to_contain_text(
-        "Marked “not a crisis” by Olena")
+        "Marked “not a crisis” by Olena"
+    )
     assert sorted(f.label for f in await site.store.feedback.since()) == ["crisis", "not_crisis"]
     assert problems == []
 
 
 async def test_in_danger_pressed_while_the_chat_is_open_shows_in_the_panel_live(
-        site: ConsoleSite, browser: Browser) -> None:
+    site: ConsoleSite, browser: Browser
+) -> None:
     """Attack on issue 21, B1: "in danger" with no question behind it; the panel must say why it is a crisis."""
     await site.operator("olena", display_name="Olena")
     person = site.agent()
@@ -97,6 +102,5 @@ async def test_in_danger_pressed_while_the_chat_is_open_shows_in_the_panel_live(
     await person.say("bora", button="safety:danger")
     await expect(page.locator("#risk")).to_be_visible()
     await expect(page.locator("#risk-level")).to_have_text("Crisis")
-    await expect(page.locator("#risk-check .escalated")).to_contain_text(
-        "The person pressed “I'm in danger now” at")
+    await expect(page.locator("#risk-check .escalated")).to_contain_text("The person pressed “I'm in danger now” at")
     assert problems == []

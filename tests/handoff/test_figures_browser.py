@@ -64,8 +64,14 @@ async def logged_in(browser: Browser, site: ConsoleSite, login: str, locale: str
     page.set_default_timeout(TIMEOUT_MS)
     problems: list[str] = []
     # (the browser's own request for /favicon.ico is answered 404: vikno has no icon)
-    page.on("console", lambda m: problems.append(f"{m.text} ({m.location.get('url')})")
-            if m.type in ("error", "warning") and not m.location.get("url", "").endswith("/favicon.ico") else None)
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(f"{m.text} ({m.location.get('url')})")
+            if m.type in ("error", "warning") and not m.location.get("url", "").endswith("/favicon.ico")
+            else None
+        ),
+    )
     page.on("pageerror", lambda e: problems.append(str(e)))
     await page.goto("/console/login")
     await page.locator("input[name=login]").fill(login)
@@ -76,12 +82,15 @@ async def logged_in(browser: Browser, site: ConsoleSite, login: str, locale: str
 
 
 async def test_the_charts_draw_under_the_csp_and_the_tables_hold_the_store_s_numbers(
-        site: ConsoleSite, browser: Browser) -> None:
+    site: ConsoleSite, browser: Browser
+) -> None:
     page, problems = await logged_in(browser, site, "sofia")
     violations: list[str] = []
     await page.expose_function("reportViolation", lambda text: violations.append(text))
-    await page.add_init_script("document.addEventListener('securitypolicyviolation', "
-                               "e => window.reportViolation(e.violatedDirective + ' ' + e.blockedURI))")
+    await page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', "
+        "e => window.reportViolation(e.violatedDirective + ' ' + e.blockedURI))"
+    )
     await page.goto(PAGE)
     charts = page.locator(".chart[data-table]")
     n = await charts.count()
@@ -91,16 +100,21 @@ async def test_the_charts_draw_under_the_csp_and_the_tables_hold_the_store_s_num
     figures = await site.store.figures(MARCH)
     summary = page.locator("#t-summary tbody tr")
     assert await summary.nth(0).locator("td").inner_text() == str(figures.conversations)
-    channels = {await r.locator("th").inner_text(): int(await r.locator("td").first.inner_text())
-                for r in await page.locator("#t-by_channel tbody tr").all()}
-    assert channels == {"Telegram": figures.by_channel["telegram"], "Viber": figures.by_channel["viber"],
-                        "Web chat": figures.by_channel["webchat"], "App (REST)": figures.by_channel["rest"]}
+    channels = {
+        await r.locator("th").inner_text(): int(await r.locator("td").first.inner_text())
+        for r in await page.locator("#t-by_channel tbody tr").all()
+    }
+    assert channels == {
+        "Telegram": figures.by_channel["telegram"],
+        "Viber": figures.by_channel["viber"],
+        "Web chat": figures.by_channel["webchat"],
+        "App (REST)": figures.by_channel["rest"],
+    }
     bars = await page.locator("#c-by_hour .bars .point").count()  # one bar per hour of the table
     assert bars == 24
     days = await page.locator("#t-by_day tbody tr").count()
     assert days == 31
-    assert violations == [] and problems == [], \
-        (violations, problems)
+    assert violations == [] and problems == [], (violations, problems)
     await assert_no_blocking(page, "figures page")
 
 

@@ -18,5 +18,9 @@ def test_without_one_the_person_sees_the_role_in_their_language_never_the_login(
     for display_name in ("opa", "OPA ", ""):  # the login stored as the name (old default), or nothing
         o = operator("opa", display_name)
         assert [name_for_person(o, lang) for lang in ("uk", "ru", "az", "en")] == [
-            "фахівець", "специалист", "mütəxəssis", "specialist"]
+            "фахівець",
+            "специалист",
+            "mütəxəssis",
+            "specialist",
+        ]
         assert name_for_person(o, None) == name_for_person(o, "de") == "specialist"

@@ -27,8 +27,14 @@ def clock() -> Clock:
 @pytest.fixture
 def engine(any_store: Store, clock: Clock) -> Engine:
     nlu = ScriptedNLU(dict([intent("не хочу більше жити", "nlu_fallback", crisis=True, crisis_score=0.99)]))
-    return Engine(any_store, IdentityVault(b"handoff-test-secret-000"), load_helplines(shipped_helpline_folders()),
-                  nlu, clock=clock, channels=ChannelRegistry([Channel("telegram", Abilities(pushes=True))]))
+    return Engine(
+        any_store,
+        IdentityVault(b"handoff-test-secret-000"),
+        load_helplines(shipped_helpline_folders()),
+        nlu,
+        clock=clock,
+        channels=ChannelRegistry([Channel("telegram", Abilities(pushes=True))]),
+    )
 
 
 @pytest.fixture
@@ -49,8 +55,9 @@ def handoff(any_store: Store, engine: Engine, clock: Clock, outgoing: list, chan
     async def on_change(event) -> None:
         changes.append(event)
 
-    return Handoff(any_store, engine.helplines, channels=engine.channels,
-                   on_outgoing=on_outgoing, on_change=on_change, clock=clock)
+    return Handoff(
+        any_store, engine.helplines, channels=engine.channels, on_outgoing=on_outgoing, on_change=on_change, clock=clock
+    )
 
 
 async def operator(store: Store, login: str, **kw) -> Operator:
@@ -64,8 +71,9 @@ async def ask_for_person(engine: Engine, user: str, channel: str = "rest") -> st
     return (await engine.find(channel, user)).id
 
 
-async def test_take_next_reply_close_and_the_bot_is_back(engine: Engine, handoff: Handoff, any_store: Store,
-                                                         outgoing: list) -> None:
+async def test_take_next_reply_close_and_the_bot_is_back(
+    engine: Engine, handoff: Handoff, any_store: Store, outgoing: list
+) -> None:
     olena = await operator(any_store, "olena", display_name="Олена")
     cid = await ask_for_person(engine, "anna")
     conv = await handoff.take_next(olena)
@@ -96,7 +104,8 @@ async def test_take_next_reply_close_and_the_bot_is_back(engine: Engine, handoff
 
 
 async def test_crisis_is_served_first_and_others_cannot_take_a_claimed_chat(
-        engine: Engine, handoff: Handoff, any_store: Store) -> None:
+    engine: Engine, handoff: Handoff, any_store: Store
+) -> None:
     a, b = await operator(any_store, "op-a"), await operator(any_store, "op-b")
     routine = await ask_for_person(engine, "early")
     await engine.handle(Inbound(channel="rest", user_id="late", text="не хочу більше жити"))
@@ -124,8 +133,9 @@ async def test_capacity_presence_and_teams(engine: Engine, handoff: Handoff, any
         await handoff.take_next(away)
 
 
-async def test_going_offline_puts_chats_back_at_the_head(engine: Engine, handoff: Handoff, any_store: Store,
-                                                          clock: Clock) -> None:
+async def test_going_offline_puts_chats_back_at_the_head(
+    engine: Engine, handoff: Handoff, any_store: Store, clock: Clock
+) -> None:
     o = await operator(any_store, "leaver")
     first = await ask_for_person(engine, "first")
     await handoff.take_next(o)
@@ -135,8 +145,7 @@ async def test_going_offline_puts_chats_back_at_the_head(engine: Engine, handoff
     assert queue == [first, second]  # the released chat keeps its place in line
 
 
-async def test_unanswered_chats_are_released(engine: Engine, handoff: Handoff, any_store: Store,
-                                              clock: Clock) -> None:
+async def test_unanswered_chats_are_released(engine: Engine, handoff: Handoff, any_store: Store, clock: Clock) -> None:
     o = await operator(any_store, "slow")
     cid = await ask_for_person(engine, "waiting-long")
     answered = await ask_for_person(engine, "answered")
@@ -163,8 +172,9 @@ async def test_transfer_to_team_and_to_operator(engine: Engine, handoff: Handoff
     assert direct.operator_id == a.id and direct.state == "with_operator"
 
 
-async def test_operator_replies_on_push_channels_wait_in_the_outbox(engine: Engine, handoff: Handoff,
-                                                                    any_store: Store) -> None:
+async def test_operator_replies_on_push_channels_wait_in_the_outbox(
+    engine: Engine, handoff: Handoff, any_store: Store
+) -> None:
     o = await operator(any_store, "tg")
     await engine.handle(Inbound(channel="telegram", user_id="777", button="person", kind=Kind.BUTTON))
     pending_before = await any_store.messages.count_pending("telegram")
@@ -173,8 +183,9 @@ async def test_operator_replies_on_push_channels_wait_in_the_outbox(engine: Engi
     assert await any_store.messages.count_pending("telegram") == pending_before + 2  # joined + reply
 
 
-async def test_blocked_users_get_a_neutral_message_and_no_queue(engine: Engine, handoff: Handoff,
-                                                                 any_store: Store, clock: Clock) -> None:
+async def test_blocked_users_get_a_neutral_message_and_no_queue(
+    engine: Engine, handoff: Handoff, any_store: Store, clock: Clock
+) -> None:
     o = await operator(any_store, "blocker")
     cid = await ask_for_person(engine, "abuser")
     await handoff.take_next(o)
@@ -191,8 +202,9 @@ async def test_blocked_users_get_a_neutral_message_and_no_queue(engine: Engine, 
 # --- issue 20: capacity under concurrency, one rule for access, one commit per reply ----------
 
 
-async def test_five_take_next_at_once_with_capacity_one_give_one_chat(engine: Engine, handoff: Handoff,
-                                                                      any_store: Store) -> None:
+async def test_five_take_next_at_once_with_capacity_one_give_one_chat(
+    engine: Engine, handoff: Handoff, any_store: Store
+) -> None:
     """Item 12: five tabs pressing "Take next" at once; the capacity holds in the claim itself."""
     import asyncio
 
@@ -207,8 +219,9 @@ async def test_five_take_next_at_once_with_capacity_one_give_one_chat(engine: En
     assert await any_store.conversations.count_waiting("community-1620") == 4
 
 
-async def test_an_operator_cannot_pick_or_act_on_another_teams_conversation(engine: Engine, handoff: Handoff,
-                                                                           any_store: Store) -> None:
+async def test_an_operator_cannot_pick_or_act_on_another_teams_conversation(
+    engine: Engine, handoff: Handoff, any_store: Store
+) -> None:
     """Item 5: the pick and every action follow the same rule as the queue (team, language, helpline)."""
     protection = await operator(any_store, "prot", teams=["protection"])
     english = await operator(any_store, "eng", languages=["en"])
@@ -266,8 +279,9 @@ class _ColleagueWritesFirst:
         return await self._store.commit_turn(conversation, inbound, replies, events)
 
 
-async def test_a_reply_that_cannot_be_committed_leaves_nothing_to_send(engine: Engine, any_store: Store,
-                                                                     clock: Clock) -> None:
+async def test_a_reply_that_cannot_be_committed_leaves_nothing_to_send(
+    engine: Engine, any_store: Store, clock: Clock
+) -> None:
     """Item 9: message, conversation and event are one commit; a failed update sends nothing."""
     o = await operator(any_store, "busy")
     await engine.handle(Inbound(channel="telegram", user_id="555", button="person", kind=Kind.BUTTON))
@@ -275,8 +289,12 @@ async def test_a_reply_that_cannot_be_committed_leaves_nothing_to_send(engine: E
     conv = await plain.take_next(o)
     before = [m.id for m in await any_store.messages.history(conv.id)]
     pending = await any_store.messages.count_pending("telegram")
-    racing = Handoff(_ColleagueWritesFirst(any_store, conv.id), engine.helplines,  # type: ignore[arg-type]
-                     channels=engine.channels, clock=clock)
+    racing = Handoff(
+        _ColleagueWritesFirst(any_store, conv.id),
+        engine.helplines,  # type: ignore[arg-type]
+        channels=engine.channels,
+        clock=clock,
+    )
     with pytest.raises(HandoffError):
         await racing.reply(o, conv.id, "Ця відповідь не має піти")
     assert [m.id for m in await any_store.messages.history(conv.id)] == before

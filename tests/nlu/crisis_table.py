@@ -27,8 +27,10 @@ Table = dict[str, list[Row]]
 
 
 def table(by_lang: Mapping[str, Sequence[str | tuple[str, str]]]) -> Table:
-    return {lang: [Row(*item) if isinstance(item, tuple) else Row("", item) for item in items]
-            for lang, items in by_lang.items()}
+    return {
+        lang: [Row(*item) if isinstance(item, tuple) else Row("", item) for item in items]
+        for lang, items in by_lang.items()
+    }
 
 
 def joined(*tables: Table) -> Table:

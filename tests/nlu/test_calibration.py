@@ -39,7 +39,8 @@ class _CountingClassifier(IntentClassifier):
 @pytest.fixture(scope="module")
 def english() -> tuple[list[str], list[str]]:
     ex = load_examples(shipped_data_dir() / "en", only="nlu.yml") + load_examples(
-        shipped_data_dir() / "en", only="out_of_scope.yml")
+        shipped_data_dir() / "en", only="out_of_scope.yml"
+    )
     return [e.text for e in ex], [e.intent for e in ex]
 
 
@@ -60,4 +61,3 @@ def test_folded_calibration_keeps_the_threshold_meaning(english) -> None:
     assert abs(folded.threshold - separate.threshold) <= 0.05, (folded.threshold, separate.threshold)
     assert abs(folded.temperature / separate.temperature - 1) <= 0.15, (folded.temperature, separate.temperature)
     assert folded.report.pseudo_oos_recall > 0.5
-

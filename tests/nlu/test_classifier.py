@@ -105,8 +105,9 @@ def test_other_domain_many_intents() -> None:
 
 
 def test_two_intents_and_errors() -> None:
-    clf = IntentClassifier().fit(["hi", "hello", "hey there", "bye", "goodbye", "see you"],
-                                 ["g", "g", "g", "b", "b", "b"])
+    clf = IntentClassifier().fit(
+        ["hi", "hello", "hey there", "bye", "goodbye", "see you"], ["g", "g", "g", "b", "b", "b"]
+    )
     assert clf.rank("hello there", 1)[0][0] == "g"
     with pytest.raises(ValueError):
         IntentClassifier().fit(["a", "b"], ["x", "x"])

@@ -55,8 +55,9 @@ def shipped_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_evaluate_json(shipped_model: Path) -> None:
-    code, out, _ = run(["evaluate", "--model", str(shipped_model),
-                        "--data", str(shipped_data_dir() / "en" / "test.yml"), "--json"])
+    code, out, _ = run(
+        ["evaluate", "--model", str(shipped_model), "--data", str(shipped_data_dir() / "en" / "test.yml"), "--json"]
+    )
     assert code == 0
     lines = out.strip().splitlines()
     assert len(lines) == 1
@@ -67,8 +68,9 @@ def test_evaluate_json(shipped_model: Path) -> None:
 
 
 def test_evaluate_text(shipped_model: Path) -> None:
-    code, out, _ = run(["evaluate", "--model", str(shipped_model),
-                        "--data", str(shipped_data_dir() / "uk" / "test.yml")])
+    code, out, _ = run(
+        ["evaluate", "--model", str(shipped_model), "--data", str(shipped_data_dir() / "uk" / "test.yml")]
+    )
     assert code == 0 and "in-scope accuracy" in out and "OOS recall" in out and "worst confusions" in out
 
 
@@ -119,7 +121,9 @@ def test_load_or_train(tmp_path: Path) -> None:
     assert load_or_train(tmp_path).parse_sync("привіт").intent == "greet"
 
 
-OOS_DATA = SMALL + """- intent: oos
+OOS_DATA = (
+    SMALL
+    + """- intent: oos
   examples: |
     - what is the capital of peru
     - how tall is mount everest
@@ -138,6 +142,7 @@ OOS_DATA = SMALL + """- intent: oos
     - no thanks
     - not really
 """
+)
 
 
 @pytest.mark.parametrize("label", ["oos", "out_of_scope", "nlu_fallback"])
@@ -213,13 +218,16 @@ def test_evaluate_reports_crisis_triage_json(shipped_model: Path, crisis_table: 
     code, out, err = run(["evaluate", "--model", str(shipped_model), "--data", str(crisis_table), "--json"])
     assert code == 0, err
     d = json.loads(out)
-    assert d["crisis"] == {"n_crisis": 5, "n_other": 4,
-                           "caught": pytest.approx(4 / 5),  # crisis or check: asked or helped at once
-                           "crisis": pytest.approx(3 / 5),  # the full alarm
-                           "false_crisis": pytest.approx(1 / 4),  # the neighbour's report filed as ordinary
-                           # the school poster: a rule sees "suicide", the model and the words "poster about
-                           # suicide prevention" say it is a lesson, not a danger (nlu/risk_context.py)
-                           "other_check": 0.0}
+    assert d["crisis"] == {
+        "n_crisis": 5,
+        "n_other": 4,
+        "caught": pytest.approx(4 / 5),  # crisis or check: asked or helped at once
+        "crisis": pytest.approx(3 / 5),  # the full alarm
+        "false_crisis": pytest.approx(1 / 4),  # the neighbour's report filed as ordinary
+        # the school poster: a rule sees "suicide", the model and the words "poster about
+        # suicide prevention" say it is a lesson, not a danger (nlu/risk_context.py)
+        "other_check": 0.0,
+    }
     assert d["n"] == 4 and "crisis" not in d["per_intent"]  # crises are no intent of the classifier
 
 
@@ -227,18 +235,23 @@ def test_evaluate_reports_crisis_triage_text(shipped_model: Path, crisis_table: 
     code, out, err = run(["evaluate", "--model", str(shipped_model), "--data", str(crisis_table)])
     assert code == 0, err
     assert "in-scope accuracy" in out  # the intent report comes first, on the other examples
-    report = out[out.index("crisis triage:"):].splitlines()
+    report = out[out.index("crisis triage:") :].splitlines()
     assert report[:3] == [
         "crisis triage: 5 crisis examples, 4 others",
         "crises caught (crisis or check):  80.0%   full crisis alarm:  60.0%",
-        "others sent to crisis (false alarms):  25.0%   others asked 'are you safe' (check):   0.0%"]
-    assert report[3:] == ["missed crises:", "  lately I feel so bad, I don't see the point of anything",
-                          "false crisis alarms:", "  мій сусід стоїть на даху і каже, що зараз стрибне"]
+        "others sent to crisis (false alarms):  25.0%   others asked 'are you safe' (check):   0.0%",
+    ]
+    assert report[3:] == [
+        "missed crises:",
+        "  lately I feel so bad, I don't see the point of anything",
+        "false crisis alarms:",
+        "  мій сусід стоїть на даху і каже, що зараз стрибне",
+    ]
 
 
 def test_evaluate_without_crisis_examples_has_no_crisis_report(shipped_model: Path, crisis_table: Path) -> None:
     ordinary = crisis_table.with_name("ordinary.yml")
-    others = CRISIS_TABLE[CRISIS_TABLE.index("- intent: disability"):]
+    others = CRISIS_TABLE[CRISIS_TABLE.index("- intent: disability") :]
     ordinary.write_text('version: "3.1"\nnlu:\n' + others, encoding="utf-8")
     code, out, _ = run(["evaluate", "--model", str(shipped_model), "--data", str(ordinary), "--json"])
     assert code == 0 and "crisis" not in json.loads(out)
@@ -252,8 +265,9 @@ def _cv_data(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "nlu.yml").write_text(OOS_DATA, encoding="utf-8")
     # a folder's held-out file and crisis corpus are not training data: --cv leaves them out
-    (folder / "test.yml").write_text('version: "3.1"\nnlu:\n- intent: weather\n  examples: |\n    - sunny?\n',
-                                     encoding="utf-8")
+    (folder / "test.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: weather\n  examples: |\n    - sunny?\n', encoding="utf-8"
+    )
     return folder
 
 
@@ -265,8 +279,11 @@ def test_evaluate_cv_scores_every_example_with_a_model_that_never_saw_it(tmp_pat
     assert (d["n"], d["n_in_scope"], d["n_oos"]) == (28, 20, 8)
     assert d["method"].startswith("3-fold cross-validation")
     assert d["threshold"] is None  # each fold had its own
-    assert [fold.split(":")[0].strip() for fold in err.splitlines() if fold.strip().startswith("fold")] == \
-        ["fold 1/3", "fold 2/3", "fold 3/3"]
+    assert [fold.split(":")[0].strip() for fold in err.splitlines() if fold.strip().startswith("fold")] == [
+        "fold 1/3",
+        "fold 2/3",
+        "fold 3/3",
+    ]
     thresholds = [p["threshold"] for p in d["curve"]]
     assert thresholds == sorted(thresholds) and thresholds[0] == 0.0
     assert d["curve"][0]["in_scope_fallback"] == 0.0 and d["curve"][0]["oos_recall"] == 0.0
@@ -274,26 +291,30 @@ def test_evaluate_cv_scores_every_example_with_a_model_that_never_saw_it(tmp_pat
     assert caught == sorted(caught)  # a higher threshold never catches fewer
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--cv", "1"], "at least 2 folds"),
-    (["--cv", "3", "--model", "m.pkl"], "leave out --model"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--cv", "1"], "at least 2 folds"),
+        (["--cv", "3", "--model", "m.pkl"], "leave out --model"),
+    ],
+)
 def test_evaluate_cv_refuses_what_it_cannot_do(tmp_path: Path, argv: list[str], message: str) -> None:
     code, out, err = run(["evaluate", "--data", str(_cv_data(tmp_path)), *argv])
     assert code == 2 and message in err and out == ""
 
 
 def test_evaluate_prints_the_threshold_trade_off(shipped_model: Path) -> None:
-    code, out, _ = run(["evaluate", "--model", str(shipped_model),
-                        "--data", str(shipped_data_dir() / "az" / "test.yml")])
+    code, out, _ = run(
+        ["evaluate", "--model", str(shipped_model), "--data", str(shipped_data_dir() / "az" / "test.yml")]
+    )
     assert code == 0
-    table = out[out.index("accuracy / out-of-scope trade-off"):].splitlines()
+    table = out[out.index("accuracy / out-of-scope trade-off") :].splitlines()
     rows = [line.split() for line in table[2:] if line.strip() and line.split()[0][0].isdigit()]
     assert len(rows) >= 9
     assert sum("<- this model's threshold" in line for line in table) == 1
-    code, out, _ = run(["evaluate", "--model", str(shipped_model),
-                        "--data", str(shipped_data_dir() / "az" / "test.yml"),
-                        "--json"])
+    code, out, _ = run(
+        ["evaluate", "--model", str(shipped_model), "--data", str(shipped_data_dir() / "az" / "test.yml"), "--json"]
+    )
     d = json.loads(out)
     assert any(abs(p["threshold"] - d["threshold"]) < 1e-3 for p in d["curve"])
     at_model = min(d["curve"], key=lambda p: abs(p["threshold"] - d["threshold"]))
@@ -320,8 +341,12 @@ def test_evaluate_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     import sys
 
     env = {**os.environ, "VIKNO_DATA_DIR": str(tmp_path / "vd")}
-    proc = subprocess.Popen([sys.executable, "-m", "vikno.bots", "nlu", "evaluate", "--cv", "2", "--data",
-                             str(_cv_data(tmp_path))], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vikno.bots", "nlu", "evaluate", "--cv", "2", "--data", str(_cv_data(tmp_path))],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     assert proc.stdout is not None
     proc.stdout.close()  # the reader is gone before the report is written
     _, err = proc.communicate(timeout=120)

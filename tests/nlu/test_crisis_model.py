@@ -12,8 +12,13 @@ from pathlib import Path
 import pytest
 
 from vikno.nlu.builtin import shipped_data_dir
-from vikno.nlu.crisis_model import (CrisisModel, default_crisis_model_path, load_corpus, load_or_train_crisis_model,
-                                    train_crisis_model)
+from vikno.nlu.crisis_model import (
+    CrisisModel,
+    default_crisis_model_path,
+    load_corpus,
+    load_or_train_crisis_model,
+    train_crisis_model,
+)
 from vikno.nlu.rasa_yaml import RasaDataError
 from vikno.nlu.risk import Risk, RiskTriage
 
@@ -47,9 +52,14 @@ def test_levels_from_rules_and_model(model: CrisisModel) -> None:
 
 
 #: Everyday questions a chatbot gets that are in no training file: the model has nothing crisis-like to go on.
-UNFAMILIAR = ["як приготувати борщ без буряка?", "какая погода будет в субботу в Харькове",
-              "futbol oyunu saat neçədə başlayır?", "what is the capital of Australia",
-              "порекомендуйте серіал на вечір", "сколько стоит проезд в метро"]
+UNFAMILIAR = [
+    "як приготувати борщ без буряка?",
+    "какая погода будет в субботу в Харькове",
+    "futbol oyunu saat neçədə başlayır?",
+    "what is the capital of Australia",
+    "порекомендуйте серіал на вечір",
+    "сколько стоит проезд в метро",
+]
 
 
 def test_an_unfamiliar_everyday_question_is_not_checked(model: CrisisModel) -> None:

@@ -24,8 +24,7 @@ def test_one_entry_per_rule_and_every_rule_loaded() -> None:
     names = [entry["rule"] for entry in doc["rules"] if "rule" in entry]
     assert len(names) == len(set(names)), "two rules share a name"
     assert [rule.name for rule in crisis._RULES] == names  # in file order: the order decides the kind on a tie
-    assert {rule.category for rule in crisis._RULES} == {crisis.SUICIDE, crisis.VIOLENCE, crisis.CHILD,
-                                                         crisis.THREAT}
+    assert {rule.category for rule in crisis._RULES} == {crisis.SUICIDE, crisis.VIOLENCE, crisis.CHILD, crisis.THREAT}
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -35,23 +34,32 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 def test_a_pattern_is_its_lines_joined_and_words_are_expanded(tmp_path: Path) -> None:
-    path = _write(tmp_path, "rules:\n"
-                            "  - word: me\n    pattern: |-\n      (?:мене|меня|\n      me)\n"
-                            "  - rule: test_rule\n    kind: suicide_self_harm\n    weight: 0.9\n"
-                            "    pattern: |-\n      \\bhurt\\s+{me}.*now\n"
-                            "contexts:\n  toy: |-\n    toy\n")
+    path = _write(
+        tmp_path,
+        "rules:\n"
+        "  - word: me\n    pattern: |-\n      (?:мене|меня|\n      me)\n"
+        "  - rule: test_rule\n    kind: suicide_self_harm\n    weight: 0.9\n"
+        "    pattern: |-\n      \\bhurt\\s+{me}.*now\n"
+        "contexts:\n  toy: |-\n    toy\n",
+    )
     rules, contexts = crisis._load(path)
     assert [r.regex.pattern for r in rules] == [r"\bhurt\s+(?:мене|меня|me).{0,200}now"]
     assert rules[0].category == crisis.SUICIDE and rules[0].weight == 0.9 and not rules[0].hyperbole
     assert contexts["toy"].pattern == "toy"
 
 
-@pytest.mark.parametrize("pattern, error", [
-    ("      \\b{nobody}\\b\n", "no word 'nobody'"),
-    ("      (?:a|\n       b)\n", "begins or ends with a space"),
-])
+@pytest.mark.parametrize(
+    "pattern, error",
+    [
+        ("      \\b{nobody}\\b\n", "no word 'nobody'"),
+        ("      (?:a|\n       b)\n", "begins or ends with a space"),
+    ],
+)
 def test_a_broken_entry_is_named_on_load(tmp_path: Path, pattern: str, error: str) -> None:
-    path = _write(tmp_path, "rules:\n  - rule: broken\n    kind: suicide_self_harm\n    weight: 0.9\n"
-                            f"    pattern: |-\n{pattern}contexts: {{}}\n")
+    path = _write(
+        tmp_path,
+        "rules:\n  - rule: broken\n    kind: suicide_self_harm\n    weight: 0.9\n"
+        f"    pattern: |-\n{pattern}contexts: {{}}\n",
+    )
     with pytest.raises(ValueError, match=error):
         crisis._load(path)

@@ -9,15 +9,18 @@ import pytest
 from vikno.nlu.classifier import IntentClassifier, phrase_grams, stem_grams
 
 
-@pytest.mark.parametrize(("norm", "lo", "hi", "grams"), [
-    # Only the n-grams with a space inside them (not at their edges): the joints between words.
-    ("ab cd", 3, 4, ["b c", "ab c", "b cd"]),
-    ("a b", 3, 5, ["a b", " a b", "a b ", " a b "]),
-    ("one", 3, 6, []),  # one word: no joint, nothing the character block does not already have
-    ("", 3, 6, []),
-    ("мені погано", 3, 3, ["і п"]),
-    ("yox ana", 3, 4, ["x a", "ox a", "x an"]),
-])
+@pytest.mark.parametrize(
+    ("norm", "lo", "hi", "grams"),
+    [
+        # Only the n-grams with a space inside them (not at their edges): the joints between words.
+        ("ab cd", 3, 4, ["b c", "ab c", "b cd"]),
+        ("a b", 3, 5, ["a b", " a b", "a b ", " a b "]),
+        ("one", 3, 6, []),  # one word: no joint, nothing the character block does not already have
+        ("", 3, 6, []),
+        ("мені погано", 3, 3, ["і п"]),
+        ("yox ana", 3, 4, ["x a", "ox a", "x an"]),
+    ],
+)
 def test_phrase_grams_are_the_joints_between_words(norm: str, lo: int, hi: int, grams: list[str]) -> None:
     assert sorted(phrase_grams(norm, lo, hi)) == sorted(grams)
 
@@ -30,13 +33,16 @@ def test_phrase_grams_keep_a_pair_whose_endings_change() -> None:
     assert " з ж" in a & b and " з житл" not in a  # at most six characters
 
 
-@pytest.mark.parametrize(("norm", "keep", "grams"), [
-    ("допомогу з житлом", 5, ["~допом", "~з", "~житло", "~допом з", "~з житло"]),
-    ("допомоги з житла", 5, ["~допом", "~з", "~житла", "~допом з", "~з житла"]),
-    ("usaqlarim ucun", 4, ["~usaq", "~ucun", "~usaq ucun"]),  # folded Azerbaijani: uşaqlarım üçün
-    ("cancelling bookings", 6, ["~cancel", "~bookin", "~cancel bookin"]),
-    ("", 5, []),
-])
+@pytest.mark.parametrize(
+    ("norm", "keep", "grams"),
+    [
+        ("допомогу з житлом", 5, ["~допом", "~з", "~житло", "~допом з", "~з житло"]),
+        ("допомоги з житла", 5, ["~допом", "~з", "~житла", "~допом з", "~з житла"]),
+        ("usaqlarim ucun", 4, ["~usaq", "~ucun", "~usaq ucun"]),  # folded Azerbaijani: uşaqlarım üçün
+        ("cancelling bookings", 6, ["~cancel", "~bookin", "~cancel bookin"]),
+        ("", 5, []),
+    ],
+)
 def test_stem_grams_cut_words_to_their_first_letters(norm: str, keep: int, grams: list[str]) -> None:
     assert stem_grams(norm, keep) == grams
 
@@ -47,10 +53,18 @@ def test_stems_are_apart_from_whole_words() -> None:
 
 
 DATA = {
-    "cancel_booking": ["cancel my booking", "cancel the reservation", "i want to cancel my booking please",
-                       "please cancel the booking for friday"],
-    "book_table": ["book a table", "reserve a table for two", "i want to book a table tonight",
-                   "make a reservation for four"],
+    "cancel_booking": [
+        "cancel my booking",
+        "cancel the reservation",
+        "i want to cancel my booking please",
+        "please cancel the booking for friday",
+    ],
+    "book_table": [
+        "book a table",
+        "reserve a table for two",
+        "i want to book a table tonight",
+        "make a reservation for four",
+    ],
     "weather": ["what is the weather", "will it rain tomorrow", "weather forecast please", "is it sunny today"],
     "greet": ["hello", "hi there", "good morning", "hey"],
 }

@@ -1,4 +1,3 @@
-
 import pytest
 
 from vikno.nlu.language import detect_language

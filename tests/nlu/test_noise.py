@@ -8,13 +8,16 @@ from vikno.nlu.crisis_model import CrisisModel
 from vikno.nlu.noise import latin_twin
 
 
-@pytest.mark.parametrize(("text", "twin"), [
-    ("Мені дуже погано, я не хочу жити", "meni duzhe pohano, ya ne khochu zhyty"),  # і: Ukrainian habits
-    ("Мне очень плохо, щас приеду", "mne ochen ploho, schas priedu"),  # no Ukrainian letter: Russian habits
-    ("Ты где? Объясни", "ty gde? obyasni"),
-    ("Artıq yaşamaq istəmirəm", "artiq yasamaq istemirem"),  # Azerbaijani without ı ə ş
-    ("Сім'я з дитиною", "simya z dytynoyu"),  # the apostrophe goes, as it does when people type
-])
+@pytest.mark.parametrize(
+    ("text", "twin"),
+    [
+        ("Мені дуже погано, я не хочу жити", "meni duzhe pohano, ya ne khochu zhyty"),  # і: Ukrainian habits
+        ("Мне очень плохо, щас приеду", "mne ochen ploho, schas priedu"),  # no Ukrainian letter: Russian habits
+        ("Ты где? Объясни", "ty gde? obyasni"),
+        ("Artıq yaşamaq istəmirəm", "artiq yasamaq istemirem"),  # Azerbaijani without ı ə ş
+        ("Сім'я з дитиною", "simya z dytynoyu"),  # the apostrophe goes, as it does when people type
+    ],
+)
 def test_the_twin_is_spelled_as_people_type(text: str, twin: str) -> None:
     assert latin_twin(text) == twin
 
@@ -25,10 +28,22 @@ def test_nothing_to_lose_means_no_twin(text: str) -> None:
 
 
 def test_a_model_trained_on_cyrillic_alone_knows_the_latin_spelling() -> None:
-    crises = ["хочу померти", "не хочу жити", "хочу померти сьогодні", "жити не хочу більше", "я хочу померти",
-              "не можу жити"]
-    safe = ["де отримати субсидію", "як оформити пенсію", "субсидія на комуналку", "пенсія по інвалідності",
-            "де оформити допомогу", "як отримати допомогу"]
+    crises = [
+        "хочу померти",
+        "не хочу жити",
+        "хочу померти сьогодні",
+        "жити не хочу більше",
+        "я хочу померти",
+        "не можу жити",
+    ]
+    safe = [
+        "де отримати субсидію",
+        "як оформити пенсію",
+        "субсидія на комуналку",
+        "пенсія по інвалідності",
+        "де оформити допомогу",
+        "як отримати допомогу",
+    ]
     texts, labels = crises + safe, [1] * len(crises) + [0] * len(safe)
     twins = CrisisModel(latin_twins=True).fit(texts, labels)
     plain = CrisisModel(latin_twins=False).fit(texts, labels)

@@ -31,8 +31,10 @@ async def test_maps_rasa_answer_and_keeps_local_crisis() -> None:
             {
                 "text": body["text"],
                 "intent": {"name": "social_benefits", "confidence": 0.87},
-                "intent_ranking": [{"name": "social_benefits", "confidence": 0.87},
-                                   {"name": "legal", "confidence": 0.1}],
+                "intent_ranking": [
+                    {"name": "social_benefits", "confidence": 0.87},
+                    {"name": "legal", "confidence": 0.1},
+                ],
                 "entities": [],
             }
         )

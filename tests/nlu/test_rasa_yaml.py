@@ -32,12 +32,16 @@ def test_reads_examples_and_strips_entities(tmp_path: Path) -> None:
     f = tmp_path / "a.yml"
     f.write_text(GOOD, encoding="utf-8")
     ex = load_examples(f)
-    assert [(e.text, e.intent) for e in ex] == [("hi", "greet"), ("hello Kyiv team", "greet"), ("spaced", "greet"),
-                                                ("bye now", "bye")]
+    assert [(e.text, e.intent) for e in ex] == [
+        ("hi", "greet"),
+        ("hello Kyiv team", "greet"),
+        ("spaced", "greet"),
+        ("bye now", "bye"),
+    ]
 
 
 def test_entity_forms() -> None:
-    assert strip_entities('[Kyiv](city)') == "Kyiv"
+    assert strip_entities("[Kyiv](city)") == "Kyiv"
     assert strip_entities('[Kyiv]{"entity": "city"}') == "Kyiv"
     assert strip_entities("[two words](x:y) after") == "two words after"
     assert parse_examples_block("- a\n\n# comment\n- b\n") == ["a", "b"]
@@ -79,9 +83,25 @@ def test_missing_path() -> None:
 
 def test_shipped_data_shape() -> None:
     intents = {
-        "social_benefits", "disability", "elderly_care", "homelessness", "domestic_violence", "idp_support",
-        "veterans", "family_forms", "housing_compensation", "psychological_support", "health", "education",
-        "legal", "report_person_in_need", "human_handoff", "working_hours", "greet", "goodbye", "thanks",
+        "social_benefits",
+        "disability",
+        "elderly_care",
+        "homelessness",
+        "domestic_violence",
+        "idp_support",
+        "veterans",
+        "family_forms",
+        "housing_compensation",
+        "psychological_support",
+        "health",
+        "education",
+        "legal",
+        "report_person_in_need",
+        "human_handoff",
+        "working_hours",
+        "greet",
+        "goodbye",
+        "thanks",
     }
     for lang in ("uk", "ru", "az", "en"):
         train = load_examples(shipped_data_dir() / lang / "nlu.yml")
@@ -93,7 +113,6 @@ def test_shipped_data_shape() -> None:
         # held-out data must not be copied from training data
         overlap = {e.text.lower() for e in train} & {e.text.lower() for e in test}
         assert len(overlap) <= 0.15 * len(test), (lang, sorted(overlap))
-
 
 
 def test_situation_data_covers_every_topic_and_is_held_out_apart() -> None:
@@ -109,8 +128,9 @@ def test_situation_data_covers_every_topic_and_is_held_out_apart() -> None:
         situations = load_examples(folder / "situations.yml")
         counts = {i: sum(e.intent == i for e in situations) for i in intents}
         assert min(counts.values()) >= 3, (lang, counts)
-        topics = {i: n for i, n in counts.items() if i not in {"greet", "goodbye", "thanks", "human_handoff",
-                                                                 "working_hours"}}
+        topics = {
+            i: n for i, n in counts.items() if i not in {"greet", "goodbye", "thanks", "human_handoff", "working_hours"}
+        }
         assert min(topics.values()) >= 20, (lang, topics)
         held = load_examples(folder / "test_situations.yml")
         assert {e.intent for e in held} == intents | {"nlu_fallback"}, lang
@@ -122,6 +142,8 @@ def test_yaml_1_2_booleans_are_intent_names(tmp_path) -> None:
     from vikno.nlu.rasa_yaml import load_examples as _load
 
     f = tmp_path / "n.yml"
-    f.write_text('nlu:\n- intent: yes\n  examples: |\n    - yes please\n'
-                 '- intent: off\n  examples: |\n    - turn it off\n', encoding="utf-8")
+    f.write_text(
+        "nlu:\n- intent: yes\n  examples: |\n    - yes please\n- intent: off\n  examples: |\n    - turn it off\n",
+        encoding="utf-8",
+    )
     assert [(e.text, e.intent) for e in _load(f)] == [("yes please", "yes"), ("turn it off", "off")]

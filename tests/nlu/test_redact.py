@@ -50,8 +50,10 @@ REDACTED = [
     ("ІПН 3123456789", "ІПН <number>"),
     ("order 12345", "order <number>"),
     # several at once, words kept
-    ("My name is Jenny Smith, 12 Oak Road, call me on +44 7700 900123 or jenny@mail.com",
-     "My name is Jenny Smith, 12 Oak Road, call me on <phone> or <email>"),
+    (
+        "My name is Jenny Smith, 12 Oak Road, call me on +44 7700 900123 or jenny@mail.com",
+        "My name is Jenny Smith, 12 Oak Road, call me on <phone> or <email>",
+    ),
 ]
 
 KEPT = [

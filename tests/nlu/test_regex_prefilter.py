@@ -28,11 +28,19 @@ DATA = Path(crisis.__file__).parent / "data"
 
 def _corpus() -> list[str]:
     found = [e.text for e in load_examples(DATA)]
-    for table in (test_crisis_fresh.CRISIS, test_crisis_fresh.ORDINARY,
-                  test_crisis.CRISIS, test_crisis.NOT_CRISIS, test_crisis_independent.CRISIS,
-                  test_crisis_independent.NON_CRISIS, test_crisis_independent.AMBIGUOUS,
-                  test_crisis_warning_signs.WARNING_SIGNS, test_crisis_warning_signs.ORDINARY,
-                  test_crisis_warning_signs.WARNING_SIGNS_ROUND2, test_crisis_warning_signs.ORDINARY_ROUND2):
+    for table in (
+        test_crisis_fresh.CRISIS,
+        test_crisis_fresh.ORDINARY,
+        test_crisis.CRISIS,
+        test_crisis.NOT_CRISIS,
+        test_crisis_independent.CRISIS,
+        test_crisis_independent.NON_CRISIS,
+        test_crisis_independent.AMBIGUOUS,
+        test_crisis_warning_signs.WARNING_SIGNS,
+        test_crisis_warning_signs.ORDINARY,
+        test_crisis_warning_signs.WARNING_SIGNS_ROUND2,
+        test_crisis_warning_signs.ORDINARY_ROUND2,
+    ):
         found += texts(table)
     return found
 
@@ -44,8 +52,7 @@ def _full_hits(norm: str) -> list[str]:
     """The rules that fire when every regex runs (the prefilter switched off)."""
     saved = crisis._RULES
     try:
-        crisis._RULES = [r.__class__(r.name, r.regex, r.weight, r.category, r.hyperbole, r.also, None)
-                         for r in saved]
+        crisis._RULES = [r.__class__(r.name, r.regex, r.weight, r.category, r.hyperbole, r.also, None) for r in saved]
         return [rule.name for _, rule in crisis._hits(norm)]
     finally:
         crisis._RULES = saved
@@ -107,8 +114,11 @@ def test_every_match_in_the_corpus_contains_a_piece() -> None:
         norm = normalize(text)
         # the message, and random slices of it: matches at the edges of a text. A message that is only
         # emoji ("👍") normalizes to "", which has no slices (sampling two cut points from one would raise).
-        variants = [norm] + ([norm[a:b] for a, b in (sorted(rng.sample(range(len(norm) + 1), 2))
-                                                     for _ in range(3)) if len(norm) > 2] if norm else [])
+        variants = [norm] + (
+            [norm[a:b] for a, b in (sorted(rng.sample(range(len(norm) + 1), 2)) for _ in range(3)) if len(norm) > 2]
+            if norm
+            else []
+        )
         for variant in variants:
             grams = text_grams(variant)
             for rule in crisis._RULES:

@@ -74,8 +74,10 @@ def triage() -> RiskTriage:
 
 
 def test_a_rules_word_in_a_lesson_is_not_asked_about(triage: RiskTriage) -> None:
-    found = triage.assess("I'm a form tutor and want to run a lesson on suicide prevention for 12-year-olds. "
-                          "What materials would you recommend?")
+    found = triage.assess(
+        "I'm a form tutor and want to run a lesson on suicide prevention for 12-year-olds. "
+        "What materials would you recommend?"
+    )
     assert found.level is Risk.NONE
     assert "context:prevention" in found.reasons and any(r.startswith("rule:") for r in found.reasons)
 

@@ -74,8 +74,9 @@ async def passed_on_in_the_webchat(site: ConsoleSite) -> None:
         assert moved.status == 303, await moved.text()
         await site.handoff.set_presence(await site.store.operators.get(night_id), "offline")
         live: list[dict[str, Any]] = []
-        await _until(ws, "Фахівець вийшов із розмови. Ви знову в черзі: вам відповість наступний вільний фахівець.",
-                     live)
+        await _until(
+            ws, "Фахівець вийшов із розмови. Ви знову в черзі: вам відповість наступний вільний фахівець.", live
+        )
         await ws.close()
         ws2, again = await _hello(http, site, welcome["key"])
         await ws2.close()
@@ -85,15 +86,16 @@ async def passed_on_in_the_webchat(site: ConsoleSite) -> None:
         assert people == [
             ("system", "До розмови приєднався фахівець: Олена.", None),
             ("operator", OLENA_SAYS, "Олена"),
-            ("system", "Фахівець передає розмову колезі. Зачекайте, будь ласка: вам відповість інший фахівець.",
-             None),
+            ("system", "Фахівець передає розмову колезі. Зачекайте, будь ласка: вам відповість інший фахівець.", None),
             ("system", "До розмови приєднався фахівець: Петро.", None),
             ("operator", PETRO_SAYS, "Петро"),
-            ("system", "Фахівець передає розмову колезі. Зачекайте, будь ласка: вам відповість інший фахівець.",
-             None),
+            ("system", "Фахівець передає розмову колезі. Зачекайте, будь ласка: вам відповість інший фахівець.", None),
             ("system", "До розмови приєднався фахівець.", None),
-            ("system", "Фахівець вийшов із розмови. Ви знову в черзі: вам відповість наступний вільний фахівець.",
-             None),
+            (
+                "system",
+                "Фахівець вийшов із розмови. Ви знову в черзі: вам відповість наступний вільний фахівець.",
+                None,
+            ),
         ], shown
     everything = json.dumps([live, again], ensure_ascii=False)
     assert NOTE not in everything
@@ -101,9 +103,13 @@ async def passed_on_in_the_webchat(site: ConsoleSite) -> None:
 
 
 ATTACKS = [
-    Attack(id="passed-on-webchat-names-no-login", item="24.2", run=passed_on_in_the_webchat,
-           what="a chat passed between specialists reaches the person's web chat (live or on reconnect) without "
-                "a join line for the new one, with every specialist labelled alike, or with a login or the note"),
+    Attack(
+        id="passed-on-webchat-names-no-login",
+        item="24.2",
+        run=passed_on_in_the_webchat,
+        what="a chat passed between specialists reaches the person's web chat (live or on reconnect) without "
+        "a join line for the new one, with every specialist labelled alike, or with a login or the note",
+    ),
 ]
 
 

@@ -42,9 +42,10 @@ class Channels:
 
     async def post_chunked(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
         """``body`` in 64 kB pieces without a Content-Length (chunked), as a forger can send it."""
+
         async def pieces() -> AsyncIterator[bytes]:
             for start in range(0, len(body), 64 * 1024):
-                yield body[start:start + 64 * 1024]
+                yield body[start : start + 64 * 1024]
 
         async with aiohttp.ClientSession() as http:
             async with http.post(self.site.base + path, data=pieces(), headers=headers) as resp:
@@ -59,10 +60,18 @@ async def channels(tmp_path: Path, any_store: Store, request: pytest.FixtureRequ
     telegram, viber = FakeTelegram(), FakeViber(VIBER_TOKEN, verify_webhook=False)
     await telegram.start()
     await viber.start()
-    settings = load_settings(environ={
-        "VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none", "VIKNO_PUBLIC_URL": "https://help.example.org",
-        "VIKNO_TELEGRAM_TOKEN": telegram.token, "VIKNO_TELEGRAM_API": telegram.url,
-        "VIKNO_TELEGRAM_SECRET": TELEGRAM_SECRET, "VIKNO_VIBER_TOKEN": VIBER_TOKEN, "VIKNO_VIBER_API": viber.url})
+    settings = load_settings(
+        environ={
+            "VIKNO_DATA_DIR": str(tmp_path / "data"),
+            "VIKNO_NLU": "none",
+            "VIKNO_PUBLIC_URL": "https://help.example.org",
+            "VIKNO_TELEGRAM_TOKEN": telegram.token,
+            "VIKNO_TELEGRAM_API": telegram.url,
+            "VIKNO_TELEGRAM_SECRET": TELEGRAM_SECRET,
+            "VIKNO_VIBER_TOKEN": VIBER_TOKEN,
+            "VIKNO_VIBER_API": viber.url,
+        }
+    )
     app = build_app(settings, load_helplines(shipped_helpline_folders()), store=app_store(any_store, request))
     try:
         async with serving(app) as site:
@@ -79,39 +88,65 @@ def _padded(payload: dict, size: int) -> bytes:
 
 
 async def telegram_body_over_the_limit(c: Channels) -> None:
-    update = {"update_id": 1, "message": {"message_id": 1, "date": 1, "text": "/start",
-                                          "chat": {"id": 7001, "type": "private"}}}
-    status, _ = await c.post_chunked("/telegram/webhook", _padded(update, 2 * 1024 * 1024),
-                                     {"Content-Type": "application/json", SECRET_HEADER: TELEGRAM_SECRET})
+    update = {
+        "update_id": 1,
+        "message": {"message_id": 1, "date": 1, "text": "/start", "chat": {"id": 7001, "type": "private"}},
+    }
+    status, _ = await c.post_chunked(
+        "/telegram/webhook",
+        _padded(update, 2 * 1024 * 1024),
+        {"Content-Type": "application/json", SECRET_HEADER: TELEGRAM_SECRET},
+    )
     assert status == 200  # acknowledged and ignored: Telegram would retry a refusal for ever
     assert await c.conversation("telegram", "7001") is None
 
 
 async def viber_body_over_the_limit(c: Channels) -> None:
-    callback = {"event": "message", "timestamp": 1, "message_token": 1,
-                "sender": {"id": "v-big"}, "message": {"type": "text", "text": "Привіт"}}
+    callback = {
+        "event": "message",
+        "timestamp": 1,
+        "message_token": 1,
+        "sender": {"id": "v-big"},
+        "message": {"type": "text", "text": "Привіт"},
+    }
     body = _padded(callback, 300 * 1024)
-    status, _ = await c.post_chunked("/viber/webhook", body, {"Content-Type": "application/json",
-                                                              SIGNATURE_HEADER: sign(VIBER_TOKEN, body)})
+    status, _ = await c.post_chunked(
+        "/viber/webhook", body, {"Content-Type": "application/json", SIGNATURE_HEADER: sign(VIBER_TOKEN, body)}
+    )
     assert status == 413
     assert await c.conversation("viber", "v-big") is None
 
 
 async def rest_body_over_the_limit(c: Channels) -> None:
-    status, text = await c.post_chunked("/api/v1/conversations/big-body-key/messages",
-                                        _padded({"text": "Привіт"}, 200 * 1024), {"Content-Type": "application/json"})
+    status, text = await c.post_chunked(
+        "/api/v1/conversations/big-body-key/messages",
+        _padded({"text": "Привіт"}, 200 * 1024),
+        {"Content-Type": "application/json"},
+    )
     assert status == 413 and json.loads(text)["error"] == "body_too_large"
     assert await c.conversation("rest", "big-body-key") is None
 
 
 ATTACKS = [
-    Attack("telegram-chunked-body-over-the-limit", "22.kit",
-           "a forged Telegram update of 2 MB in pieces, with the right secret: acknowledged, nothing read past "
-           "1 MB, nothing stored", telegram_body_over_the_limit),
-    Attack("viber-chunked-body-over-the-limit", "22.kit",
-           "a signed Viber callback of 300 kB without a length: 413, nothing stored", viber_body_over_the_limit),
-    Attack("rest-chunked-body-over-the-limit", "22.kit",
-           "a REST message of 200 kB in pieces: 413 body_too_large, nothing stored", rest_body_over_the_limit),
+    Attack(
+        "telegram-chunked-body-over-the-limit",
+        "22.kit",
+        "a forged Telegram update of 2 MB in pieces, with the right secret: acknowledged, nothing read past "
+        "1 MB, nothing stored",
+        telegram_body_over_the_limit,
+    ),
+    Attack(
+        "viber-chunked-body-over-the-limit",
+        "22.kit",
+        "a signed Viber callback of 300 kB without a length: 413, nothing stored",
+        viber_body_over_the_limit,
+    ),
+    Attack(
+        "rest-chunked-body-over-the-limit",
+        "22.kit",
+        "a REST message of 200 kB in pieces: 413 body_too_large, nothing stored",
+        rest_body_over_the_limit,
+    ),
 ]
 
 

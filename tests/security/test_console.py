@@ -44,8 +44,9 @@ _ERROR = re.compile(r'<p class="error"[^>]*>(.*?)</p>', re.S)
 
 
 @pytest.fixture
-async def console_site(tmp_path: Path, any_store: Store, caplog: pytest.LogCaptureFixture,
-                       request: pytest.FixtureRequest) -> AsyncIterator[ConsoleSite]:
+async def console_site(
+    tmp_path: Path, any_store: Store, caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest
+) -> AsyncIterator[ConsoleSite]:
     caplog.set_level(logging.INFO)
     store = any_store
     if isinstance(any_store, MongoStore):  # the app closes its store's client at shutdown: give it its own
@@ -53,8 +54,9 @@ async def console_site(tmp_path: Path, any_store: Store, caplog: pytest.LogCaptu
     other = tmp_path / "line2000"
     shutil.copytree(shipped_helpline_folders()[0], other)
     spec = other / "helpline.yml"
-    spec.write_text(spec.read_text(encoding="utf-8").replace("id: community-1620", f"id: {OTHER_LINE}"),
-                    encoding="utf-8")
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace("id: community-1620", f"id: {OTHER_LINE}"), encoding="utf-8"
+    )
     settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"})
     app = build_app(settings, load_helplines([*shipped_helpline_folders(), other]), store=store)
     app[CONSOLE].session_check_every = timedelta(seconds=0.2)
@@ -72,9 +74,11 @@ async def console_site(tmp_path: Path, any_store: Store, caplog: pytest.LogCaptu
 
 def from_other_computer(site: ConsoleSite) -> Agent:
     agent = site.agent("en")
-    agent.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True),
-                                       connector=aiohttp.TCPConnector(local_addr=(OTHER_COMPUTER, 0)),
-                                       headers={"Accept-Language": "en"})
+    agent.http = aiohttp.ClientSession(
+        cookie_jar=aiohttp.CookieJar(unsafe=True),
+        connector=aiohttp.TCPConnector(local_addr=(OTHER_COMPUTER, 0)),
+        headers={"Accept-Language": "en"},
+    )
     return agent
 
 
@@ -83,13 +87,17 @@ async def login_form_post(agent: Agent, login: str, password: str) -> aiohttp.Cl
     page = await (await agent.get("/console/login")).text()
     token = re.search(r'name="csrf" value="([^"]+)"', page)
     assert token
-    return await agent.http.post(agent.url("/console/login"), allow_redirects=False,
-                                 data={"csrf": token.group(1), "login": login, "password": password})
+    return await agent.http.post(
+        agent.url("/console/login"),
+        allow_redirects=False,
+        data={"csrf": token.group(1), "login": login, "password": password},
+    )
 
 
 async def ask_for_person(site: ConsoleSite, key: str, helpline: str = "community-1620") -> str:
-    resp = await site.agent().http.post(site.base + f"/api/v1/conversations/{key}/messages",
-                                        json={"button": "person", "helpline": helpline})
+    resp = await site.agent().http.post(
+        site.base + f"/api/v1/conversations/{key}/messages", json={"button": "person", "helpline": helpline}
+    )
     assert resp.status == 200, await resp.text()
     assert (await resp.json())["conversation"]["state"] == "waiting"
     conv = await site.store.conversations.find_by_user(helpline, "rest", site.app[ENGINE].vault.user_key("rest", key))
@@ -135,8 +143,12 @@ async def pick_and_read_another_teams_chat(site: ConsoleSite) -> None:
     cid = await ask_for_person(site, "social-person")  # "talk to a person" routes to the social team
     outsider = await logged_in(site, "prot", teams=["protection"])
     assert [c["id"] for c in (await outsider.queue())["queue"]] == []
-    for method, path in (("post", f"/console/c/{cid}/pick"), ("get", f"/console/api/c/{cid}"),
-                         ("get", f"/console/c/{cid}"), ("post", f"/console/c/{cid}/reply")):
+    for method, path in (
+        ("post", f"/console/c/{cid}/pick"),
+        ("get", f"/console/api/c/{cid}"),
+        ("get", f"/console/c/{cid}"),
+        ("post", f"/console/c/{cid}/reply"),
+    ):
         if method == "post":
             resp = await outsider.post(path, {"text": "hello"}, json_reply=True)
         else:
@@ -218,8 +230,9 @@ async def socket_closes_when_the_account_is_disabled(site: ConsoleSite) -> None:
 
     async def busy_queue() -> None:  # nudges keep flowing: a busy queue must not keep the socket open
         for n in range(20):
-            await site.app[HUB].publish({"type": "queue", "conversation_id": f"c{n}", "helpline": "community-1620",
-                                         "state": "waiting"})
+            await site.app[HUB].publish(
+                {"type": "queue", "conversation_id": f"c{n}", "helpline": "community-1620", "state": "waiting"}
+            )
             await asyncio.sleep(0.05)
 
     noise = asyncio.create_task(busy_queue())
@@ -272,37 +285,69 @@ async def conversation_key_never_reaches_a_log_line(site: ConsoleSite) -> None:
 
 
 ATTACKS = [
-    Attack("forty-wrong-passwords-at-once", "20.3",
-           "40 wrong passwords for one login at once from one address: at most 5 are checked, every one is "
-           "counted, the rest get 429; the operator at another computer still logs in",
-           forty_wrong_passwords_at_once),
-    Attack("noisy-address-keeps-others-in", "20.3",
-           "10 failed logins from one address (an office behind one NAT) must not lock out another login's "
-           "right password", noisy_address_does_not_lock_out_the_others),
-    Attack("pick-and-read-another-teams-chat", "20.5",
-           "an operator of another team or another helpline picks or reads a waiting conversation by its id: "
-           "403/404, it stays waiting", pick_and_read_another_teams_chat),
-    Attack("socket-hears-other-teams", "20.5",
-           "the console socket of another team's or another helpline's operator hears nothing of a "
-           "conversation that is not theirs", socket_hears_only_its_own_teams_and_helplines),
-    Attack("five-tabs-take-next", "20.12",
-           "an operator with capacity 1 presses 'Take next' in 5 tabs at once: exactly one chat",
-           five_tabs_take_next_at_once),
-    Attack("socket-outlives-logout", "20.16",
-           "logging out in one tab closes the console socket of that session at once (4401)",
-           socket_closes_at_logout),
-    Attack("socket-outlives-disable", "20.16",
-           "`vikno operator disable` closes the account's open console socket at its next check",
-           socket_closes_when_the_account_is_disabled),
-    Attack("login-answers-tell-logins", "20.19",
-           "wrong password, unknown login, locked login and locked unknown login all get the same words",
-           login_answers_do_not_tell_which_logins_exist),
-    Attack("failed-login-logged-in-clear", "20.19",
-           "a failed login is logged, with a pseudonym of the login typed, never the text itself",
-           failed_login_is_logged_with_a_pseudonym),
-    Attack("conversation-key-in-logs", "20.19",
-           "requests with a REST conversation key in the path leave no key in any log line",
-           conversation_key_never_reaches_a_log_line),
+    Attack(
+        "forty-wrong-passwords-at-once",
+        "20.3",
+        "40 wrong passwords for one login at once from one address: at most 5 are checked, every one is "
+        "counted, the rest get 429; the operator at another computer still logs in",
+        forty_wrong_passwords_at_once,
+    ),
+    Attack(
+        "noisy-address-keeps-others-in",
+        "20.3",
+        "10 failed logins from one address (an office behind one NAT) must not lock out another login's right password",
+        noisy_address_does_not_lock_out_the_others,
+    ),
+    Attack(
+        "pick-and-read-another-teams-chat",
+        "20.5",
+        "an operator of another team or another helpline picks or reads a waiting conversation by its id: "
+        "403/404, it stays waiting",
+        pick_and_read_another_teams_chat,
+    ),
+    Attack(
+        "socket-hears-other-teams",
+        "20.5",
+        "the console socket of another team's or another helpline's operator hears nothing of a "
+        "conversation that is not theirs",
+        socket_hears_only_its_own_teams_and_helplines,
+    ),
+    Attack(
+        "five-tabs-take-next",
+        "20.12",
+        "an operator with capacity 1 presses 'Take next' in 5 tabs at once: exactly one chat",
+        five_tabs_take_next_at_once,
+    ),
+    Attack(
+        "socket-outlives-logout",
+        "20.16",
+        "logging out in one tab closes the console socket of that session at once (4401)",
+        socket_closes_at_logout,
+    ),
+    Attack(
+        "socket-outlives-disable",
+        "20.16",
+        "`vikno operator disable` closes the account's open console socket at its next check",
+        socket_closes_when_the_account_is_disabled,
+    ),
+    Attack(
+        "login-answers-tell-logins",
+        "20.19",
+        "wrong password, unknown login, locked login and locked unknown login all get the same words",
+        login_answers_do_not_tell_which_logins_exist,
+    ),
+    Attack(
+        "failed-login-logged-in-clear",
+        "20.19",
+        "a failed login is logged, with a pseudonym of the login typed, never the text itself",
+        failed_login_is_logged_with_a_pseudonym,
+    ),
+    Attack(
+        "conversation-key-in-logs",
+        "20.19",
+        "requests with a REST conversation key in the path leave no key in any log line",
+        conversation_key_never_reaches_a_log_line,
+    ),
 ]
 
 

@@ -26,8 +26,9 @@ async def logged_in(site: ConsoleSite, login: str, **kw: Any) -> Agent:
     return agent
 
 
-async def crisis_chat(site: ConsoleSite, key: str = "anna", text: str = CRISIS_TEXT,
-                      login: str = "olena", **kw: Any) -> tuple[Agent, str, str]:
+async def crisis_chat(
+    site: ConsoleSite, key: str = "anna", text: str = CRISIS_TEXT, login: str = "olena", **kw: Any
+) -> tuple[Agent, str, str]:
     """A person in crisis (the rules flag it), taken by an operator: (operator, conversation id, message id)."""
     await site.agent().say(key, text)
     op = await logged_in(site, login, **kw)
@@ -47,8 +48,9 @@ async def mark_a_chat_of_another_team(site: ConsoleSite) -> None:
     _, cid, mid = await crisis_chat(site, teams=["social"])
     for login, teams in (("prot", ["protection"]), ("colleague", ["social"])):
         outsider = await logged_in(site, login, teams=teams)
-        resp = await outsider.post(f"/console/c/{cid}/mark", {"message_id": mid, "label": "not_crisis"},
-                                   json_reply=True)
+        resp = await outsider.post(
+            f"/console/c/{cid}/mark", {"message_id": mid, "label": "not_crisis"}, json_reply=True
+        )
         assert resp.status == 403, await resp.text()
         assert (await outsider.get(f"/console/api/c/{cid}")).status == 403  # nor read why it was flagged
     await nothing_kept(site)
@@ -70,8 +72,9 @@ async def mark_without_the_form_token_or_from_another_site(site: ConsoleSite) ->
     for csrf in ("", "forged-token"):
         resp = await op.post(f"/console/c/{cid}/mark", {"message_id": mid, "label": "not_crisis"}, csrf=csrf)
         assert resp.status == 403
-    resp = await op.post(f"/console/c/{cid}/mark", {"message_id": mid, "label": "not_crisis"},
-                         headers={"Origin": "https://evil.example"})
+    resp = await op.post(
+        f"/console/c/{cid}/mark", {"message_id": mid, "label": "not_crisis"}, headers={"Origin": "https://evil.example"}
+    )
     assert resp.status == 403
     await nothing_kept(site)
 
@@ -101,22 +104,39 @@ async def forged_in_danger_on_a_fresh_conversation(site: ConsoleSite) -> None:
 
 
 ATTACKS = [
-    Attack("mark-a-chat-of-another-team", "21.3",
-           "an operator of another team, or of the same team without the chat, marks a flagged message or reads "
-           "the panel: 403, nothing kept", mark_a_chat_of_another_team),
-    Attack("mark-another-persons-message", "21.3",
-           "an operator marks another conversation's message through their own chat's address: 404, its words "
-           "never become an example", mark_another_persons_message_through_my_chat),
-    Attack("mark-without-csrf-or-cross-site", "21.3",
-           "a mark without the form token, with a forged one, or from another site's page: 403, nothing kept",
-           mark_without_the_form_token_or_from_another_site),
-    Attack("markup-in-a-flagged-message", "21.3",
-           "a person's message with markup is flagged: the risk panel shows it as text, never as markup",
-           markup_in_a_flagged_message),
-    Attack("forged-in-danger-without-a-question", "21.3",
-           "a client sends the 'in danger' button on a conversation that was never asked: a crisis, and the "
-           "panel says crisis because the person pressed 'in danger' (with the time), never 'no risk found'",
-           forged_in_danger_on_a_fresh_conversation),
+    Attack(
+        "mark-a-chat-of-another-team",
+        "21.3",
+        "an operator of another team, or of the same team without the chat, marks a flagged message or reads "
+        "the panel: 403, nothing kept",
+        mark_a_chat_of_another_team,
+    ),
+    Attack(
+        "mark-another-persons-message",
+        "21.3",
+        "an operator marks another conversation's message through their own chat's address: 404, its words "
+        "never become an example",
+        mark_another_persons_message_through_my_chat,
+    ),
+    Attack(
+        "mark-without-csrf-or-cross-site",
+        "21.3",
+        "a mark without the form token, with a forged one, or from another site's page: 403, nothing kept",
+        mark_without_the_form_token_or_from_another_site,
+    ),
+    Attack(
+        "markup-in-a-flagged-message",
+        "21.3",
+        "a person's message with markup is flagged: the risk panel shows it as text, never as markup",
+        markup_in_a_flagged_message,
+    ),
+    Attack(
+        "forged-in-danger-without-a-question",
+        "21.3",
+        "a client sends the 'in danger' button on a conversation that was never asked: a crisis, and the "
+        "panel says crisis because the person pressed 'in danger' (with the time), never 'no risk found'",
+        forged_in_danger_on_a_fresh_conversation,
+    ),
 ]
 
 

@@ -32,8 +32,9 @@ SOMEONE_IS_COMING = ("кличу фахівця", "скоро відповіст
 
 async def say(site: ConsoleSite, key: str, **body: Any) -> dict[str, Any]:
     person = site.agent()
-    resp = await person.http.post(person.url(f"/api/v1/conversations/{key}/messages"), json=body,
-                                  headers=person.rest_headers(key))  # the token of the first answer
+    resp = await person.http.post(
+        person.url(f"/api/v1/conversations/{key}/messages"), json=body, headers=person.rest_headers(key)
+    )  # the token of the first answer
     assert resp.status == 200, await resp.text()
     answer = await resp.json()
     person.tokens.setdefault(key, answer.get("token"))
@@ -102,27 +103,44 @@ async def request_with_nobody_online_is_told_the_truth(site: ConsoleSite) -> Non
 
 
 ATTACKS = [
-    Attack(id="locale-uk-kept-through-html-links-and-english", item="20.13",
-           what='REST with "locale": "uk" on every message sends HTML, links and English words: the '
-                "conversation, the bot's replies and the console's canned replies stay Ukrainian",
-           run=locale_kept_through_html_links_and_english),
-    Attack(id="button-choice-outlives-the-clients-locale", item="20.13",
-           what="the person picks English while the client keeps sending uk: English stays until they choose again",
-           run=a_language_chosen_by_button_outlives_the_clients_locale),
-    Attack(id="crisis-with-nobody-online", item="20.14",
-           what='a crisis while nobody is online is not told "I am calling a specialist" or "1st in the queue": '
-                "the numbers to call come first, and it still waits at the top of the queue",
-           run=crisis_with_nobody_online_is_told_to_call_now),
-    Attack(id="crisis-with-someone-online", item="20.14",
-           what="a crisis while an operator is online is told a specialist is being called, at any hour",
-           run=crisis_with_someone_online_is_told_someone_is_coming),
-    Attack(id="request-with-an-operator-online", item="20.14",
-           what="asking for a person while an operator is online is never told to leave a message for the next shift",
-           run=request_with_an_operator_online_is_told_someone_will_answer),
-    Attack(id="request-with-nobody-who-may-take-it", item="20.14",
-           what='asking for a person while nobody who may take it is online is never told "a specialist will '
-                'answer soon"',
-           run=request_with_nobody_online_is_told_the_truth),
+    Attack(
+        id="locale-uk-kept-through-html-links-and-english",
+        item="20.13",
+        what='REST with "locale": "uk" on every message sends HTML, links and English words: the '
+        "conversation, the bot's replies and the console's canned replies stay Ukrainian",
+        run=locale_kept_through_html_links_and_english,
+    ),
+    Attack(
+        id="button-choice-outlives-the-clients-locale",
+        item="20.13",
+        what="the person picks English while the client keeps sending uk: English stays until they choose again",
+        run=a_language_chosen_by_button_outlives_the_clients_locale,
+    ),
+    Attack(
+        id="crisis-with-nobody-online",
+        item="20.14",
+        what='a crisis while nobody is online is not told "I am calling a specialist" or "1st in the queue": '
+        "the numbers to call come first, and it still waits at the top of the queue",
+        run=crisis_with_nobody_online_is_told_to_call_now,
+    ),
+    Attack(
+        id="crisis-with-someone-online",
+        item="20.14",
+        what="a crisis while an operator is online is told a specialist is being called, at any hour",
+        run=crisis_with_someone_online_is_told_someone_is_coming,
+    ),
+    Attack(
+        id="request-with-an-operator-online",
+        item="20.14",
+        what="asking for a person while an operator is online is never told to leave a message for the next shift",
+        run=request_with_an_operator_online_is_told_someone_will_answer,
+    ),
+    Attack(
+        id="request-with-nobody-who-may-take-it",
+        item="20.14",
+        what='asking for a person while nobody who may take it is online is never told "a specialist will answer soon"',
+        run=request_with_nobody_online_is_told_the_truth,
+    ),
 ]
 
 

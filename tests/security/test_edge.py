@@ -51,9 +51,12 @@ async def edge(tmp_path: Path, any_store: Store, request: pytest.FixtureRequest)
             fake = FakeTelegram()
             await fake.start()
             fakes.append(fake)
-            environ |= {"VIKNO_TELEGRAM_TOKEN": fake.token, "VIKNO_TELEGRAM_API": fake.url,
-                        "VIKNO_TELEGRAM_SECRET": TELEGRAM_SECRET,
-                        "VIKNO_PUBLIC_URL": env.get("VIKNO_PUBLIC_URL", "https://help.example.org")}
+            environ |= {
+                "VIKNO_TELEGRAM_TOKEN": fake.token,
+                "VIKNO_TELEGRAM_API": fake.url,
+                "VIKNO_TELEGRAM_SECRET": TELEGRAM_SECRET,
+                "VIKNO_PUBLIC_URL": env.get("VIKNO_PUBLIC_URL", "https://help.example.org"),
+            }
         store = any_store
         if isinstance(any_store, MongoStore):  # the app closes its store on stop: its own client, same database
             store = MongoStore(request.getfixturevalue("mongo_uri"), any_store.db.name, secret=TEST_SECRET)
@@ -79,8 +82,16 @@ async def edge(tmp_path: Path, any_store: Store, request: pytest.FixtureRequest)
 
 # --- helpers -------------------------------------------------------------------------------------
 
-async def send(http: aiohttp.ClientSession, site: ConsoleSite, key: str, body: Any, *, token: str | None = None,
-               address: str | None = None) -> tuple[int, dict[str, Any], aiohttp.typedefs.LooseHeaders]:
+
+async def send(
+    http: aiohttp.ClientSession,
+    site: ConsoleSite,
+    key: str,
+    body: Any,
+    *,
+    token: str | None = None,
+    address: str | None = None,
+) -> tuple[int, dict[str, Any], aiohttp.typedefs.LooseHeaders]:
     headers = {"Content-Type": "application/json"}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
@@ -91,8 +102,9 @@ async def send(http: aiohttp.ClientSession, site: ConsoleSite, key: str, body: A
         return resp.status, await resp.json(content_type=None), resp.headers
 
 
-async def read(http: aiohttp.ClientSession, site: ConsoleSite, key: str,
-               token: str | None = None) -> tuple[int, str, aiohttp.typedefs.LooseHeaders]:
+async def read(
+    http: aiohttp.ClientSession, site: ConsoleSite, key: str, token: str | None = None
+) -> tuple[int, str, aiohttp.typedefs.LooseHeaders]:
     headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
     async with http.get(site.base + API.format(key), headers=headers) as resp:
         return resp.status, await resp.text(), resp.headers
@@ -125,6 +137,7 @@ async def raw_request(site: ConsoleSite, head: bytes, body: bytes = b"") -> tupl
 
 
 # --- 20.6: the key is no credential; nothing is unlimited -------------------------------------------
+
 
 async def guessed_key_reads_nothing(edge: Make) -> None:
     site = await edge()
@@ -161,8 +174,9 @@ async def guessed_key_cannot_continue(edge: Make) -> None:
 async def crisis_flood_from_one_address(edge: Make) -> None:
     site = await edge(**PROXY)
     async with aiohttp.ClientSession() as attacker, aiohttp.ClientSession() as person:
-        answers = await asyncio.gather(*(send(attacker, site, f"flood-{n}", {"text": CRISIS_TEXT},
-                                              address="203.0.113.7") for n in range(30)))
+        answers = await asyncio.gather(
+            *(send(attacker, site, f"flood-{n}", {"text": CRISIS_TEXT}, address="203.0.113.7") for n in range(30))
+        )
         passed = [a for a in answers if a[0] == 200]
         assert 1 <= len(passed) <= 5, [a[0] for a in answers]
         for status, body, headers in answers:
@@ -214,11 +228,13 @@ async def webchat_new_conversation_flood(edge: Make) -> None:
 
 # --- 20.7: behind a reverse proxy -----------------------------------------------------------------
 
+
 async def forwarded_for_from_anyone_is_ignored(edge: Make) -> None:
     site = await edge()  # no trusted proxies: the header is the client's word only
     async with aiohttp.ClientSession() as attacker:
-        answers = [await send(attacker, site, f"spoof-{n}", {"text": "Привіт"}, address=f"192.0.2.{n + 1}")
-                   for n in range(10)]
+        answers = [
+            await send(attacker, site, f"spoof-{n}", {"text": "Привіт"}, address=f"192.0.2.{n + 1}") for n in range(10)
+        ]
     assert [a[0] for a in answers].count(200) <= 5
     assert_429(*answers[-1])
 
@@ -226,8 +242,10 @@ async def forwarded_for_from_anyone_is_ignored(edge: Make) -> None:
 async def forwarded_for_entries_left_of_the_proxy_are_ignored(edge: Make) -> None:
     site = await edge(**PROXY)
     async with aiohttp.ClientSession() as attacker:
-        answers = [await send(attacker, site, f"prepend-{n}", {"text": "Привіт"},
-                              address=f"192.0.2.{n + 1}, 203.0.113.9") for n in range(10)]
+        answers = [
+            await send(attacker, site, f"prepend-{n}", {"text": "Привіт"}, address=f"192.0.2.{n + 1}, 203.0.113.9")
+            for n in range(10)
+        ]
     assert [a[0] for a in answers].count(200) <= 5
     assert_429(*answers[-1])
 
@@ -235,8 +253,9 @@ async def forwarded_for_entries_left_of_the_proxy_are_ignored(edge: Make) -> Non
 async def trusted_proxy_tells_people_apart(edge: Make) -> None:
     site = await edge(**PROXY)
     async with aiohttp.ClientSession() as proxy:
-        answers = await asyncio.gather(*(send(proxy, site, f"person-{n}", {"text": "Привіт"},
-                                              address=f"198.51.100.{n + 1}") for n in range(12)))
+        answers = await asyncio.gather(
+            *(send(proxy, site, f"person-{n}", {"text": "Привіт"}, address=f"198.51.100.{n + 1}") for n in range(12))
+        )
     assert [a[0] for a in answers] == [200] * 12
 
 
@@ -244,12 +263,16 @@ async def console_login_limit_is_per_client_behind_a_proxy(edge: Make) -> None:
     site = await edge(**PROXY)
 
     async def wrong_password(address: str) -> int:
-        async with aiohttp.ClientSession(headers={"X-Forwarded-For": address},
-                                         cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+        async with aiohttp.ClientSession(
+            headers={"X-Forwarded-For": address}, cookie_jar=aiohttp.CookieJar(unsafe=True)
+        ) as browser:
             page = await (await browser.get(site.base + "/console/login")).text()
             token = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-            async with browser.post(site.base + "/console/login", allow_redirects=False,
-                                    data={"csrf": token, "login": "olena", "password": "not the password"}) as resp:
+            async with browser.post(
+                site.base + "/console/login",
+                allow_redirects=False,
+                data={"csrf": token, "login": "olena", "password": "not the password"},
+            ) as resp:
                 return resp.status
 
     answers = [await wrong_password("203.0.113.50") for _ in range(12)]
@@ -303,16 +326,26 @@ async def webchat_lone_surrogates_and_nesting_are_refused(edge: Make) -> None:
 
 async def telegram_non_ascii_secret_header_is_401(edge: Make) -> None:
     site = await edge(telegram=True)
-    update = json.dumps({"update_id": 1, "message": {"message_id": 1, "date": 0, "text": "/start",
-                                                     "chat": {"id": 5, "type": "private"}}}).encode()
+    update = json.dumps(
+        {
+            "update_id": 1,
+            "message": {"message_id": 1, "date": 0, "text": "/start", "chat": {"id": 5, "type": "private"}},
+        }
+    ).encode()
     for secret in ("сек-рет".encode(), b"\xff\xfe", TELEGRAM_SECRET.encode() + b"\xe9"):
-        head = (f"POST {WEBHOOK_PATH} HTTP/1.1\r\nHost: vikno\r\nContent-Type: application/json\r\n".encode()
-                + SECRET_HEADER.encode() + b": " + secret + b"\r\n")
+        head = (
+            f"POST {WEBHOOK_PATH} HTTP/1.1\r\nHost: vikno\r\nContent-Type: application/json\r\n".encode()
+            + SECRET_HEADER.encode()
+            + b": "
+            + secret
+            + b"\r\n"
+        )
         status, answer = await raw_request(site, head, update)
         assert status == 401, answer[:300]
 
 
 # --- 20.20: headers -------------------------------------------------------------------------------
+
 
 async def hsts_when_the_public_address_is_https(edge: Make) -> None:
     https = await edge(VIKNO_PUBLIC_URL="https://help.example.org")
@@ -348,6 +381,7 @@ async def rest_answers_are_nosniff_and_no_store(edge: Make) -> None:
 
 # --- 20.2: quick exit from an embedded widget (the browser test is in tests/bots) -----------------
 
+
 async def widget_carries_the_servers_exit_address(edge: Make) -> None:
     site = await edge(VIKNO_WEBCHAT_EXIT_URL="https://weather.example.net/today")
     async with aiohttp.ClientSession() as http, http.get(site.base + "/chat/widget.js") as resp:
@@ -357,6 +391,7 @@ async def widget_carries_the_servers_exit_address(edge: Make) -> None:
 
 # --- attack report after issue 20: B2 (IPv6 /64), B3 (other sites, empty text, 401s), B9 (first-message race)
 
+
 def in_one_64(n: int) -> str:
     """Addresses one subscriber owns: every host part of 2001:db8:1:2::/64 is theirs."""
     return f"2001:db8:1:2:{n:x}:{n * 7:x}::{n + 1:x}"
@@ -365,8 +400,9 @@ def in_one_64(n: int) -> str:
 async def rest_flood_from_one_ipv6_64(edge: Make) -> None:
     site = await edge(**PROXY)
     async with aiohttp.ClientSession() as attacker, aiohttp.ClientSession() as person:
-        answers = [await send(attacker, site, f"v6-{n}", {"text": CRISIS_TEXT}, address=in_one_64(n))
-                   for n in range(12)]
+        answers = [
+            await send(attacker, site, f"v6-{n}", {"text": CRISIS_TEXT}, address=in_one_64(n)) for n in range(12)
+        ]
         assert [a[0] for a in answers][:5] == [200] * 5
         for answer in answers[5:]:
             assert_429(*answer)
@@ -400,12 +436,16 @@ async def console_login_limit_counts_an_ipv6_64_as_one_client(edge: Make) -> Non
     site = await edge(**PROXY)
 
     async def wrong_password(address: str) -> int:
-        async with aiohttp.ClientSession(headers={"X-Forwarded-For": address},
-                                         cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+        async with aiohttp.ClientSession(
+            headers={"X-Forwarded-For": address}, cookie_jar=aiohttp.CookieJar(unsafe=True)
+        ) as browser:
             page = await (await browser.get(site.base + "/console/login")).text()
             token = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-            async with browser.post(site.base + "/console/login", allow_redirects=False,
-                                    data={"csrf": token, "login": "olena", "password": "not the password"}) as resp:
+            async with browser.post(
+                site.base + "/console/login",
+                allow_redirects=False,
+                data={"csrf": token, "login": "olena", "password": "not the password"},
+            ) as resp:
                 return resp.status
 
     answers = [await wrong_password(in_one_64(n)) for n in range(12)]
@@ -413,8 +453,9 @@ async def console_login_limit_counts_an_ipv6_64_as_one_client(edge: Make) -> Non
     assert await wrong_password("2001:db8:1:3::1") == 401  # the neighbouring /64 is not locked out
 
 
-async def post_as(http: aiohttp.ClientSession, site: ConsoleSite, key: str, data: bytes,
-                  headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
+async def post_as(
+    http: aiohttp.ClientSession, site: ConsoleSite, key: str, data: bytes, headers: dict[str, str]
+) -> tuple[int, dict[str, Any]]:
     async with http.post(site.base + API.format(key) + "/messages", data=data, headers=headers) as resp:
         return resp.status, await resp.json(content_type=None)
 
@@ -422,8 +463,13 @@ async def post_as(http: aiohttp.ClientSession, site: ConsoleSite, key: str, data
 async def rest_post_from_another_site_needs_json(edge: Make) -> None:
     site = await edge()
     body = json.dumps({"text": CRISIS_TEXT}).encode()
-    simple = [{"Content-Type": "text/plain"}, {"Content-Type": "text/plain;charset=UTF-8"}, {},
-              {"Content-Type": "application/x-www-form-urlencoded"}, {"Content-Type": "multipart/form-data"}]
+    simple = [
+        {"Content-Type": "text/plain"},
+        {"Content-Type": "text/plain;charset=UTF-8"},
+        {},
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        {"Content-Type": "multipart/form-data"},
+    ]
     async with aiohttp.ClientSession(skip_auto_headers=["Content-Type"]) as browser:
         for n, headers in enumerate(simple):  # what a page of another site can send without a preflight
             headers = {"Origin": "https://ads.example.net", **headers}
@@ -432,8 +478,11 @@ async def rest_post_from_another_site_needs_json(edge: Make) -> None:
             assert "application/json" in answer["detail"]
             assert await site.app[ENGINE].find("rest", f"csrf-{n}") is None  # nothing was created
         assert await crisis_in_queue(site) == 0
-        preflight = {"Origin": "https://ads.example.net", "Access-Control-Request-Method": "POST",
-                     "Access-Control-Request-Headers": "content-type"}
+        preflight = {
+            "Origin": "https://ads.example.net",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        }
         async with browser.options(site.base + API.format("csrf-0") + "/messages", headers=preflight) as resp:
             assert resp.status >= 400 and not [h for h in resp.headers if h.lower().startswith("access-control-")]
         ok = await post_as(browser, site, "csrf-0", body, {"Content-Type": "application/json; charset=utf-8"})
@@ -465,8 +514,9 @@ async def rest_token_required_costs_no_new_conversation(edge: Make) -> None:
         # neither the stranger's address nor the person's conversation lost any allowance
         fresh = [await send(stranger, site, f"own-{n}", {"text": "Привіт"}, address="203.0.113.80") for n in range(5)]
         assert [a[0] for a in fresh] == [200] * 5
-        status, _, _ = await send(person, site, "known-key", {"button": "menu"}, token=first["token"],
-                                  address="198.51.100.80")
+        status, _, _ = await send(
+            person, site, "known-key", {"button": "menu"}, token=first["token"], address="198.51.100.80"
+        )
         assert status == 200
 
 
@@ -477,7 +527,8 @@ async def rest_first_message_race_gives_one_token(edge: Make) -> None:
         async with aiohttp.ClientSession() as person, aiohttp.ClientSession() as racer:
             answers = await asyncio.gather(
                 send(person, site, key, {"text": "Привіт"}, address=f"198.51.100.{round_ + 1}"),
-                send(racer, site, key, {"text": "я перший"}, address=f"203.0.113.{round_ + 1}"))
+                send(racer, site, key, {"text": "я перший"}, address=f"203.0.113.{round_ + 1}"),
+            )
             with_token = [a for a in answers if "token" in a[1]]
             assert len(with_token) == 1, [(a[0], a[1].get("error")) for a in answers]
             other = next(a for a in answers if "token" not in a[1])
@@ -490,67 +541,143 @@ async def rest_first_message_race_gives_one_token(edge: Make) -> None:
 
 
 ATTACKS = [
-    Attack("rest-guessed-key-reads-nothing", "20.6",
-           "a stranger reads conversation 7 by guessing its key: 401 without the token made for it", guessed_key_reads_nothing),
-    Attack("rest-guessed-key-cannot-continue", "20.6",
-           "a stranger writes into conversation 7: 401, nothing stored", guessed_key_cannot_continue),
-    Attack("rest-crisis-flood-one-address", "20.6",
-           "30 crisis messages at once from one address: at most 5 conversations, the rest 429 with Retry-After, "
-           "a real person still gets in", crisis_flood_from_one_address),
-    Attack("rest-one-conversation-flood", "20.6",
-           "40 messages into one conversation at once: 429 with Retry-After", one_conversation_flood),
-    Attack("webchat-new-conversation-flood", "20.6",
-           "8 web chat sockets from one address each start a crisis conversation: the same limit as REST",
-           webchat_new_conversation_flood),
-    Attack("xff-from-anyone-ignored", "20.7",
-           "a client sends a different X-Forwarded-For each time to escape the limits: ignored, limited",
-           forwarded_for_from_anyone_is_ignored),
-    Attack("xff-prepended-entries-ignored", "20.7",
-           "behind a trusted proxy the client prepends fake addresses: the right-most untrusted one counts",
-           forwarded_for_entries_left_of_the_proxy_are_ignored),
-    Attack("xff-trusted-proxy-people-apart", "20.7",
-           "behind a trusted proxy, 12 people start conversations at once: none is refused",
-           trusted_proxy_tells_people_apart),
-    Attack("console-login-limit-per-client", "20.7",
-           "behind a trusted proxy one client's wrong passwords do not lock out another client's login",
-           console_login_limit_is_per_client_behind_a_proxy),
-    Attack("rest-lone-surrogates-deep-nesting", "20.15",
-           "lone surrogates in text, id or button, and 60,000 nested [: 400 with a clear error, never 500",
-           rest_lone_surrogates_are_400),
-    Attack("webchat-lone-surrogates-deep-nesting", "20.15",
-           "the same on the web chat socket: an error frame naming the message, the socket stays usable",
-           webchat_lone_surrogates_and_nesting_are_refused),
-    Attack("telegram-non-ascii-secret-header", "20.15",
-           "a Telegram webhook call with a secret header that is not ASCII: 401, not 500",
-           telegram_non_ascii_secret_header_is_401),
-    Attack("hsts-on-https", "20.20", "a public https address: every answer carries HSTS (none on http)",
-           hsts_when_the_public_address_is_https),
-    Attack("rest-nosniff-no-store", "20.20",
-           "every REST answer, errors and 429 included, is nosniff and no-store", rest_answers_are_nosniff_and_no_store),
-    Attack("widget-knows-the-exit-address", "20.2",
-           "the widget script served to other sites carries VIKNO_WEBCHAT_EXIT_URL (no /undefined)",
-           widget_carries_the_servers_exit_address),
-    Attack("rest-flood-one-ipv6-64", "20.6",
-           "attack B2: 12 crisis conversations from 12 addresses of one IPv6 /64: 5 pass, the rest 429; "
-           "the next /64 is someone else", rest_flood_from_one_ipv6_64),
-    Attack("webchat-flood-one-ipv6-64", "20.6",
-           "attack B2: the same over web chat sockets: the /64 shares one new-conversation allowance",
-           webchat_flood_from_one_ipv6_64),
-    Attack("console-login-limit-ipv6-64", "20.7",
-           "attack B2: wrong passwords from fresh addresses of one /64: locked out like one address",
-           console_login_limit_counts_an_ipv6_64_as_one_client),
-    Attack("rest-post-from-another-site", "20.6",
-           "attack B3: a page of another site posts text/plain, form or no type (no preflight): 415, nothing "
-           "created; the preflight gets no CORS permission", rest_post_from_another_site_needs_json),
-    Attack("rest-empty-text", "20.6",
-           "attack B3: empty, blank or control-only text: 400 empty_message, nothing stored",
-           rest_empty_text_is_refused),
-    Attack("rest-token-required-is-free", "20.6",
-           "attack B3: 25 tokenless posts to a known key: 401 each, no new-conversation allowance used, "
-           "the person's conversation not throttled", rest_token_required_costs_no_new_conversation),
-    Attack("rest-first-message-race", "20.6",
-           "attack B9: two first messages to one new key at once: exactly one answer carries the token, "
-           "the other is 401 token_required and stores nothing", rest_first_message_race_gives_one_token),
+    Attack(
+        "rest-guessed-key-reads-nothing",
+        "20.6",
+        "a stranger reads conversation 7 by guessing its key: 401 without the token made for it",
+        guessed_key_reads_nothing,
+    ),
+    Attack(
+        "rest-guessed-key-cannot-continue",
+        "20.6",
+        "a stranger writes into conversation 7: 401, nothing stored",
+        guessed_key_cannot_continue,
+    ),
+    Attack(
+        "rest-crisis-flood-one-address",
+        "20.6",
+        "30 crisis messages at once from one address: at most 5 conversations, the rest 429 with Retry-After, "
+        "a real person still gets in",
+        crisis_flood_from_one_address,
+    ),
+    Attack(
+        "rest-one-conversation-flood",
+        "20.6",
+        "40 messages into one conversation at once: 429 with Retry-After",
+        one_conversation_flood,
+    ),
+    Attack(
+        "webchat-new-conversation-flood",
+        "20.6",
+        "8 web chat sockets from one address each start a crisis conversation: the same limit as REST",
+        webchat_new_conversation_flood,
+    ),
+    Attack(
+        "xff-from-anyone-ignored",
+        "20.7",
+        "a client sends a different X-Forwarded-For each time to escape the limits: ignored, limited",
+        forwarded_for_from_anyone_is_ignored,
+    ),
+    Attack(
+        "xff-prepended-entries-ignored",
+        "20.7",
+        "behind a trusted proxy the client prepends fake addresses: the right-most untrusted one counts",
+        forwarded_for_entries_left_of_the_proxy_are_ignored,
+    ),
+    Attack(
+        "xff-trusted-proxy-people-apart",
+        "20.7",
+        "behind a trusted proxy, 12 people start conversations at once: none is refused",
+        trusted_proxy_tells_people_apart,
+    ),
+    Attack(
+        "console-login-limit-per-client",
+        "20.7",
+        "behind a trusted proxy one client's wrong passwords do not lock out another client's login",
+        console_login_limit_is_per_client_behind_a_proxy,
+    ),
+    Attack(
+        "rest-lone-surrogates-deep-nesting",
+        "20.15",
+        "lone surrogates in text, id or button, and 60,000 nested [: 400 with a clear error, never 500",
+        rest_lone_surrogates_are_400,
+    ),
+    Attack(
+        "webchat-lone-surrogates-deep-nesting",
+        "20.15",
+        "the same on the web chat socket: an error frame naming the message, the socket stays usable",
+        webchat_lone_surrogates_and_nesting_are_refused,
+    ),
+    Attack(
+        "telegram-non-ascii-secret-header",
+        "20.15",
+        "a Telegram webhook call with a secret header that is not ASCII: 401, not 500",
+        telegram_non_ascii_secret_header_is_401,
+    ),
+    Attack(
+        "hsts-on-https",
+        "20.20",
+        "a public https address: every answer carries HSTS (none on http)",
+        hsts_when_the_public_address_is_https,
+    ),
+    Attack(
+        "rest-nosniff-no-store",
+        "20.20",
+        "every REST answer, errors and 429 included, is nosniff and no-store",
+        rest_answers_are_nosniff_and_no_store,
+    ),
+    Attack(
+        "widget-knows-the-exit-address",
+        "20.2",
+        "the widget script served to other sites carries VIKNO_WEBCHAT_EXIT_URL (no /undefined)",
+        widget_carries_the_servers_exit_address,
+    ),
+    Attack(
+        "rest-flood-one-ipv6-64",
+        "20.6",
+        "attack B2: 12 crisis conversations from 12 addresses of one IPv6 /64: 5 pass, the rest 429; "
+        "the next /64 is someone else",
+        rest_flood_from_one_ipv6_64,
+    ),
+    Attack(
+        "webchat-flood-one-ipv6-64",
+        "20.6",
+        "attack B2: the same over web chat sockets: the /64 shares one new-conversation allowance",
+        webchat_flood_from_one_ipv6_64,
+    ),
+    Attack(
+        "console-login-limit-ipv6-64",
+        "20.7",
+        "attack B2: wrong passwords from fresh addresses of one /64: locked out like one address",
+        console_login_limit_counts_an_ipv6_64_as_one_client,
+    ),
+    Attack(
+        "rest-post-from-another-site",
+        "20.6",
+        "attack B3: a page of another site posts text/plain, form or no type (no preflight): 415, nothing "
+        "created; the preflight gets no CORS permission",
+        rest_post_from_another_site_needs_json,
+    ),
+    Attack(
+        "rest-empty-text",
+        "20.6",
+        "attack B3: empty, blank or control-only text: 400 empty_message, nothing stored",
+        rest_empty_text_is_refused,
+    ),
+    Attack(
+        "rest-token-required-is-free",
+        "20.6",
+        "attack B3: 25 tokenless posts to a known key: 401 each, no new-conversation allowance used, "
+        "the person's conversation not throttled",
+        rest_token_required_costs_no_new_conversation,
+    ),
+    Attack(
+        "rest-first-message-race",
+        "20.6",
+        "attack B9: two first messages to one new key at once: exactly one answer carries the token, "
+        "the other is 401 token_required and stores nothing",
+        rest_first_message_race_gives_one_token,
+    ),
 ]
 
 

@@ -55,9 +55,10 @@ async def raw_handshake(target: Target, origin: bytes) -> int:
     """A websocket handshake with the Origin header exactly as these bytes (clients refuse control characters)."""
     host, port = target.site.server.host, target.site.server.port
     reader, writer = await asyncio.open_connection(host, port)
-    writer.write(b"GET /chat/ws HTTP/1.1\r\nHost: vikno\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                 b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: " + origin
-                 + b"\r\n\r\n")
+    writer.write(
+        b"GET /chat/ws HTTP/1.1\r\nHost: vikno\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: " + origin + b"\r\n\r\n"
+    )
     await writer.drain()
     status = int((await reader.readline()).split(b" ", 2)[1])
     writer.close()
@@ -85,15 +86,24 @@ async def the_origin_check_says_no_more_than_the_page_does(target: Target) -> No
 
 
 ATTACKS = [
-    Attack(id="refused-origin-flood", item="25.4",
-           what="a page opens sockets under 60 made-up origins to fill the journal: all refused, ten lines a minute",
-           run=refused_sockets_under_ever_new_origins),
-    Attack(id="refused-origin-repeat-and-injection", item="25.4",
-           what="one refused origin 30 times, then origins with terminal escapes or a right-to-left override: one line each, quoted, or refused unread",
-           run=one_refused_site_over_and_over),
-    Attack(id="origin-check-probe", item="25.4",
-           what="another site asks /chat/origin: a yes or no it could read from the chat page's CSP, no log line",
-           run=the_origin_check_says_no_more_than_the_page_does),
+    Attack(
+        id="refused-origin-flood",
+        item="25.4",
+        what="a page opens sockets under 60 made-up origins to fill the journal: all refused, ten lines a minute",
+        run=refused_sockets_under_ever_new_origins,
+    ),
+    Attack(
+        id="refused-origin-repeat-and-injection",
+        item="25.4",
+        what="one refused origin 30 times, then origins with terminal escapes or a right-to-left override: one line each, quoted, or refused unread",
+        run=one_refused_site_over_and_over,
+    ),
+    Attack(
+        id="origin-check-probe",
+        item="25.4",
+        what="another site asks /chat/origin: a yes or no it could read from the chat page's CSP, no log line",
+        run=the_origin_check_says_no_more_than_the_page_does,
+    ),
 ]
 
 

@@ -39,8 +39,7 @@ CALLING = "кличу фахівця"  # "I am already calling a specialist…"
 
 
 @pytest.fixture
-async def presence_site(tmp_path: Path, any_store: Store,
-                        request: pytest.FixtureRequest) -> AsyncIterator[ConsoleSite]:
+async def presence_site(tmp_path: Path, any_store: Store, request: pytest.FixtureRequest) -> AsyncIterator[ConsoleSite]:
     store = app_store(any_store, request)
     settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data"), "VIKNO_NLU": "none"})
     settings = settings.model_copy(update={"console": ConsoleSettings(release_every=timedelta(seconds=0.2))})
@@ -96,10 +95,13 @@ async def session_ends_without_logout(site: ConsoleSite) -> None:
 
     async def offline() -> bool:  # presence is saved first, then her chats are released: wait for both
         o = await site.store.operators.by_login("ghost")
-        return (o is not None and o.presence == "offline"
-                and await site.store.conversations.assigned_to(ghost.id) == [])  # her chat went back to the queue
+        return (
+            o is not None and o.presence == "offline" and await site.store.conversations.assigned_to(ghost.id) == []
+        )  # her chat went back to the queue
 
-    assert await eventually(offline, seconds=15), "the upkeep left an operator without a session online, or kept her chat"
+    assert await eventually(offline, seconds=15), (
+        "the upkeep left an operator without a session online, or kept her chat"
+    )
     reply = await crisis_reply(site, "crisis-after")
     assert NOBODY in reply and CALLING not in reply and reply.index("☎") < reply.index(NOBODY)
     assert (await op.get("/console/api/queue")).status == 401
@@ -143,8 +145,9 @@ async def person_asks_for_a_human_and_learns_a_login(site: ConsoleSite) -> None:
     second = await person.say("curious", button="person")
     assert (await op.post("/console/take-next", json_reply=True)).status == 200
     cid = await site.conversation_id("curious")
-    assert (await op.post(f"/console/c/{cid}/reply", {"text": "Добрий день, я вас слухаю."},
-                          json_reply=True)).status == 200
+    assert (
+        await op.post(f"/console/c/{cid}/reply", {"text": "Добрий день, я вас слухаю."}, json_reply=True)
+    ).status == 200
     third = await person.say("curious", "а як вас звати?")
     history = await person.history("curious")
     seen = str([first, second, third, history]).lower()
@@ -153,18 +156,33 @@ async def person_asks_for_a_human_and_learns_a_login(site: ConsoleSite) -> None:
 
 
 ATTACKS = [
-    Attack("session-ends-without-logout", "20.14",
-           "an operator sets herself online, takes a chat and lets her session die: the upkeep sets her offline, "
-           "her chat goes back, and a crisis is told plainly that nobody is online", session_ends_without_logout),
-    Attack("laptop-closed-still-online", "20.14",
-           "an operator marked online whose console has not been seen for two minutes is nobody: a crisis on a "
-           "closed Saturday gets the numbers and 'nobody online'", laptop_closed_with_session_alive),
-    Attack("open-console-counts", "20.14",
-           "an operator with the console page open and no clicks stays available (its socket keeps her seen)",
-           open_console_keeps_her_available),
-    Attack("login-shown-to-person", "20.19",
-           "a person asks for a human: the operator made without a display name is introduced as 'фахівець', "
-           "never by her login", person_asks_for_a_human_and_learns_a_login),
+    Attack(
+        "session-ends-without-logout",
+        "20.14",
+        "an operator sets herself online, takes a chat and lets her session die: the upkeep sets her offline, "
+        "her chat goes back, and a crisis is told plainly that nobody is online",
+        session_ends_without_logout,
+    ),
+    Attack(
+        "laptop-closed-still-online",
+        "20.14",
+        "an operator marked online whose console has not been seen for two minutes is nobody: a crisis on a "
+        "closed Saturday gets the numbers and 'nobody online'",
+        laptop_closed_with_session_alive,
+    ),
+    Attack(
+        "open-console-counts",
+        "20.14",
+        "an operator with the console page open and no clicks stays available (its socket keeps her seen)",
+        open_console_keeps_her_available,
+    ),
+    Attack(
+        "login-shown-to-person",
+        "20.19",
+        "a person asks for a human: the operator made without a display name is introduced as 'фахівець', "
+        "never by her login",
+        person_asks_for_a_human_and_learns_a_login,
+    ),
 ]
 
 

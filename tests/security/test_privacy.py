@@ -26,8 +26,9 @@ async def _frame(ws: aiohttp.ClientWebSocketResponse) -> dict[str, Any]:
     return json.loads(msg.data)
 
 
-async def _hello(http: aiohttp.ClientSession, site: ConsoleSite, key: str | None) -> tuple[
-        aiohttp.ClientWebSocketResponse, dict[str, Any]]:
+async def _hello(
+    http: aiohttp.ClientSession, site: ConsoleSite, key: str | None
+) -> tuple[aiohttp.ClientWebSocketResponse, dict[str, Any]]:
     ws = await http.ws_connect(site.base + "/chat/ws")
     await ws.send_json({"type": "hello", "key": key, "lang": "uk", "helpline": None, "last_seen": None})
     welcome = await _frame(ws)
@@ -84,8 +85,9 @@ async def note_in_rest_history(site: ConsoleSite) -> None:
     assert (await op.post(f"/console/c/{cid}/reply", {"text": REPLY})).status == 303
     for n in range(3):
         assert (await op.post(f"/console/c/{cid}/note", {"text": f"{NOTE} {n}"})).status == 303
-    resp = await person.http.get(person.url("/api/v1/conversations/anna-app-1?limit=1"),
-                                 headers=person.rest_headers("anna-app-1"))
+    resp = await person.http.get(
+        person.url("/api/v1/conversations/anna-app-1?limit=1"), headers=person.rest_headers("anna-app-1")
+    )
     body = await resp.text()
     assert resp.status == 200 and NOTE not in body
     assert [m["text"] for m in json.loads(body)["messages"]] == [REPLY]
@@ -141,14 +143,30 @@ async def note_count_by_last_seen(site: ConsoleSite) -> None:
 
 
 ATTACKS = [
-    Attack(id="note-on-webchat-reconnect", item="20.1", run=note_after_webchat_reconnect,
-           what="an operator's internal note reaches the person's web chat live or on reconnect"),
-    Attack(id="note-in-rest-get", item="20.1", run=note_in_rest_history,
-           what="REST GET of a conversation returns the operators' internal notes"),
-    Attack(id="note-in-person-history", item="20.1", run=note_never_in_the_persons_history_query,
-           what="the person's history query of the storage port returns notes unless a channel filters them"),
-    Attack(id="note-count-by-last-seen", item="20.1", run=note_count_by_last_seen,
-           what="probing the web chat's hello.last_seen tells how many internal notes exist and when one is written"),
+    Attack(
+        id="note-on-webchat-reconnect",
+        item="20.1",
+        run=note_after_webchat_reconnect,
+        what="an operator's internal note reaches the person's web chat live or on reconnect",
+    ),
+    Attack(
+        id="note-in-rest-get",
+        item="20.1",
+        run=note_in_rest_history,
+        what="REST GET of a conversation returns the operators' internal notes",
+    ),
+    Attack(
+        id="note-in-person-history",
+        item="20.1",
+        run=note_never_in_the_persons_history_query,
+        what="the person's history query of the storage port returns notes unless a channel filters them",
+    ),
+    Attack(
+        id="note-count-by-last-seen",
+        item="20.1",
+        run=note_count_by_last_seen,
+        what="probing the web chat's hello.last_seen tells how many internal notes exist and when one is written",
+    ),
 ]
 
 

@@ -38,8 +38,9 @@ async def asking_site(tmp_path: Path, any_store: Store, request: pytest.FixtureR
 
 async def say(site: ConsoleSite, key: str, **body: Any) -> dict[str, Any]:
     person = site.agent()
-    resp = await person.http.post(person.url(f"/api/v1/conversations/{key}/messages"), json=body,
-                                  headers=person.rest_headers(key))
+    resp = await person.http.post(
+        person.url(f"/api/v1/conversations/{key}/messages"), json=body, headers=person.rest_headers(key)
+    )
     assert resp.status == 200, await resp.text()
     answer = await resp.json()
     person.tokens.setdefault(key, answer.get("token"))
@@ -55,8 +56,9 @@ async def forged_answers_without_the_question(site: ConsoleSite) -> None:
     await say(site, "forge-1", text="Підкажіть, будь ласка, як оформити субсидію на житло")
     for payload in ("profile:age_group:child", "profile:gender:female", "profile:age_group:adult"):
         body = await say(site, "forge-1", button=payload)
-        assert body["replies"] and not any(b["payload"].startswith("profile:")
-                                           for r in body["replies"] for b in r["buttons"])
+        assert body["replies"] and not any(
+            b["payload"].startswith("profile:") for r in body["replies"] for b in r["buttons"]
+        )
     assert await answers(site) == {}
 
 
@@ -79,11 +81,20 @@ async def repeated_and_invented_answers(site: ConsoleSite) -> None:
 
 
 ATTACKS = [
-    Attack(id="profile-answer-never-asked", item="26.5", what="press age and gender answers over REST in a "
-           "conversation the bot never asked: nothing reaches the figures", run=forged_answers_without_the_question),
-    Attack(id="profile-answer-repeated-or-invented", item="26.5", what="press one answer many times, another "
-           "question's value, or a made-up value: one real answer counts once, the rest nothing",
-           run=repeated_and_invented_answers),
+    Attack(
+        id="profile-answer-never-asked",
+        item="26.5",
+        what="press age and gender answers over REST in a "
+        "conversation the bot never asked: nothing reaches the figures",
+        run=forged_answers_without_the_question,
+    ),
+    Attack(
+        id="profile-answer-repeated-or-invented",
+        item="26.5",
+        what="press one answer many times, another "
+        "question's value, or a made-up value: one real answer counts once, the rest nothing",
+        run=repeated_and_invented_answers,
+    ),
 ]
 
 

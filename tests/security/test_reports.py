@@ -82,13 +82,22 @@ async def reporter_id_in_console(site: ConsoleSite) -> None:
     marks = [REPORTER, user_key, reporter_chat.id, engine.vault.pseudonym(user_key)]
     queued = (await site.store.conversations.waiting(["community-1620"]))[0]
     answers = []
-    for path in ("/console/queue", "/console/api/queue", "/console/supervisor", "/console/api/supervisor",
-                 f"/console/c/{queued.id}", f"/console/api/c/{queued.id}"):
+    for path in (
+        "/console/queue",
+        "/console/api/queue",
+        "/console/supervisor",
+        "/console/api/supervisor",
+        f"/console/c/{queued.id}",
+        f"/console/api/c/{queued.id}",
+    ):
         resp = await boss.get(path)
         assert resp.status == 200, path
         answers.append(await resp.text())
-    answers.append(await (await boss.post(f"/console/c/{queued.id}/report/outcome", {"outcome": "visit_planned"},
-                                          json_reply=True)).text())
+    answers.append(
+        await (
+            await boss.post(f"/console/c/{queued.id}/report/outcome", {"outcome": "visit_planned"}, json_reply=True)
+        ).text()
+    )
     for answer in answers:
         for mark in marks:
             assert mark not in answer, mark
@@ -106,10 +115,13 @@ async def reporter_chat_in_console(site: ConsoleSite) -> None:
     op = site.agent()
     await op.log_in("olena")
     reporter_chat = await site.store.conversations.find_by_user(
-        "community-1620", "rest", site.app[ENGINE].vault.user_key("rest", REPORTER))
+        "community-1620", "rest", site.app[ENGINE].vault.user_key("rest", REPORTER)
+    )
     assert (await op.post(f"/console/c/{reporter_chat.id}/pick")).status == 303
-    answers = [await (await op.get(path)).text() for path in (f"/console/c/{reporter_chat.id}",
-                                                               f"/console/api/c/{reporter_chat.id}")]
+    answers = [
+        await (await op.get(path)).text()
+        for path in (f"/console/c/{reporter_chat.id}", f"/console/api/c/{reporter_chat.id}")
+    ]
     for answer in answers:
         for mark in (code, code.replace("-", ""), "Сусід б'є", "квартира 14", "0930001122"):
             assert mark not in answer, mark
@@ -120,18 +132,35 @@ async def reporter_chat_in_console(site: ConsoleSite) -> None:
 
 
 ATTACKS = [
-    Attack(id="guess-report-codes", item="26.3", what="guess reference codes from one or many chats: limited "
-           "per person, a limited guesser learns nothing, not even from a right code; many accounts' guesses "
-           "lock no honest reporter out below the helpline's ceiling",
-           run=guess_codes),
-    Attack(id="another-teams-report-contact", item="26.4", what="an operator of another team takes, reads, "
-           "reveals the contact of or records an outcome on a report: refused, nothing shown",
-           run=another_teams_contact),
-    Attack(id="reporter-id-in-console", item="26.2", what="look for the anonymous reporter's id, keyed "
-           "pseudonym or chat in every console page and API answer about the report: none", run=reporter_id_in_console),
-    Attack(id="reporter-chat-in-console", item="26.2", what="an operator takes the reporter's own chat (they asked "
-           "for a person) and looks for what the report says, its contact or its code: none, only placeholders",
-           run=reporter_chat_in_console),
+    Attack(
+        id="guess-report-codes",
+        item="26.3",
+        what="guess reference codes from one or many chats: limited "
+        "per person, a limited guesser learns nothing, not even from a right code; many accounts' guesses "
+        "lock no honest reporter out below the helpline's ceiling",
+        run=guess_codes,
+    ),
+    Attack(
+        id="another-teams-report-contact",
+        item="26.4",
+        what="an operator of another team takes, reads, "
+        "reveals the contact of or records an outcome on a report: refused, nothing shown",
+        run=another_teams_contact,
+    ),
+    Attack(
+        id="reporter-id-in-console",
+        item="26.2",
+        what="look for the anonymous reporter's id, keyed "
+        "pseudonym or chat in every console page and API answer about the report: none",
+        run=reporter_id_in_console,
+    ),
+    Attack(
+        id="reporter-chat-in-console",
+        item="26.2",
+        what="an operator takes the reporter's own chat (they asked "
+        "for a person) and looks for what the report says, its contact or its code: none, only placeholders",
+        run=reporter_chat_in_console,
+    ),
 ]
 
 

@@ -62,15 +62,21 @@ async def cancel_waiting_on_a_crisis(site: ConsoleSite) -> None:
 
 
 ATTACKS = [
-    Attack(id="crisis-told-to-an-operator-who-leaves", item="21.A7",
-           what="a request of the social team is taken, the person then writes a crisis and the operator goes "
-                "offline: the numbers at once (no 'calling a specialist'), and the chat comes back as a crisis "
-                "for every team, first in the queue",
-           run=crisis_told_to_an_operator_who_leaves),
-    Attack(id="cancel-waiting-on-a-crisis", item="21.A3b",
-           what="'cancel waiting' is not offered to a crisis, and the payload sent anyway keeps its place at the "
-                "top of the queue, with a kind word and the numbers",
-           run=cancel_waiting_on_a_crisis),
+    Attack(
+        id="crisis-told-to-an-operator-who-leaves",
+        item="21.A7",
+        what="a request of the social team is taken, the person then writes a crisis and the operator goes "
+        "offline: the numbers at once (no 'calling a specialist'), and the chat comes back as a crisis "
+        "for every team, first in the queue",
+        run=crisis_told_to_an_operator_who_leaves,
+    ),
+    Attack(
+        id="cancel-waiting-on-a-crisis",
+        item="21.A3b",
+        what="'cancel waiting' is not offered to a crisis, and the payload sent anyway keeps its place at the "
+        "top of the queue, with a kind word and the numbers",
+        run=cancel_waiting_on_a_crisis,
+    ),
 ]
 
 

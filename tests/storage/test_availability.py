@@ -35,8 +35,9 @@ async def test_only_online_enabled_operators_in_scope_can_answer(any_store: Stor
     assert await ops.count_available("line1620", seen_since=RECENT) == 0
     assert await ops.count_available("line102", seen_since=RECENT) == 1
 
-    await ops.create(op("protection_ru", presence="online", helplines=["line1620"], teams=["protection"],
-                        languages=["ru"]))
+    await ops.create(
+        op("protection_ru", presence="online", helplines=["line1620"], teams=["protection"], languages=["ru"])
+    )
     assert await ops.count_available("line1620", seen_since=RECENT) == 1  # any team, any language
     assert await ops.count_available("line1620", seen_since=RECENT, team="protection", language="ru") == 1
     assert await ops.count_available("line1620", seen_since=RECENT, team="social") == 0
@@ -121,8 +122,15 @@ async def test_live_sessions_of_an_operator(any_store: Store) -> None:
     now = utcnow()  # real time: MongoDB's TTL index drops sessions that really expired
 
     async def session(sid: str, operator_id: str, ends_in: timedelta) -> None:
-        await sessions.create(Session(id=sid, operator_id=operator_id, csrf_token="c",
-                                      created_at=now - timedelta(hours=1), expires_at=now + ends_in))
+        await sessions.create(
+            Session(
+                id=sid,
+                operator_id=operator_id,
+                csrf_token="c",
+                created_at=now - timedelta(hours=1),
+                expires_at=now + ends_in,
+            )
+        )
 
     assert await sessions.live_of("olena", now) == 0
     await session("s1", "olena", timedelta(minutes=-1))  # idle timeout passed
@@ -139,8 +147,15 @@ async def test_recent_waits_are_the_newest_claims_of_the_helpline(any_store: Sto
     events = any_store.events
 
     async def claimed(minutes_ago: float, wait: float | None, **kw) -> None:
-        await events.add(Event(helpline=kw.pop("helpline", "line1620"), kind="claimed",
-                               at=now - timedelta(minutes=minutes_ago), data={"wait_seconds": wait}, **kw))
+        await events.add(
+            Event(
+                helpline=kw.pop("helpline", "line1620"),
+                kind="claimed",
+                at=now - timedelta(minutes=minutes_ago),
+                data={"wait_seconds": wait},
+                **kw,
+            )
+        )
 
     assert await events.recent_waits("line1620", since=now - timedelta(days=7)) == []
     await claimed(1, 60.0, priority="request")

@@ -58,8 +58,13 @@ async def test_save_bumps_version_and_rejects_stale_writes(any_store: Store) -> 
 
 async def test_queue_position_orders_by_priority_then_age(any_store: Store) -> None:
     t0 = utcnow()
-    specs = [("old_routine", "routine", 0), ("request", "request", 1), ("crisis", "crisis", 5),
-             ("new_routine", "routine", 3), ("report", "urgent_report", 4)]
+    specs = [
+        ("old_routine", "routine", 0),
+        ("request", "request", 1),
+        ("crisis", "crisis", 5),
+        ("new_routine", "routine", 3),
+        ("report", "urgent_report", 4),
+    ]
     made = {}
     for user, priority, offset in specs:
         c = await any_store.conversations.create(conv(user))

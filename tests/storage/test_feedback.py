@@ -14,17 +14,38 @@ from vikno.storage.port import Store
 from vikno.storage.sqlite.store import SqliteStore
 
 
-def mark(message_id: str, *, conversation_id: str = "c1", helpline: str = "line1620", at=None,
-         label: str = FeedbackLabel.CRISIS, operator_id: str = "op1", **kw) -> Feedback:
-    return Feedback(message_id=message_id, conversation_id=conversation_id, helpline=helpline,
-                    text=kw.pop("text", f"text of {message_id}"), label=label, operator_id=operator_id,
-                    marked_at=at or utcnow(), **kw)
+def mark(
+    message_id: str,
+    *,
+    conversation_id: str = "c1",
+    helpline: str = "line1620",
+    at=None,
+    label: str = FeedbackLabel.CRISIS,
+    operator_id: str = "op1",
+    **kw,
+) -> Feedback:
+    return Feedback(
+        message_id=message_id,
+        conversation_id=conversation_id,
+        helpline=helpline,
+        text=kw.pop("text", f"text of {message_id}"),
+        label=label,
+        operator_id=operator_id,
+        marked_at=at or utcnow(),
+        **kw,
+    )
 
 
 async def test_a_mark_is_kept_whole_and_read_back_per_conversation(any_store: Store) -> None:
     now = utcnow()
-    kept = mark("m1", text="мама сказала що мене вбʼє", language="uk", level="check",
-                reasons=["rule:will_kill_me", "model:0.55"], at=now)
+    kept = mark(
+        "m1",
+        text="мама сказала що мене вбʼє",
+        language="uk",
+        level="check",
+        reasons=["rule:will_kill_me", "model:0.55"],
+        at=now,
+    )
     await any_store.feedback.mark(kept)
     await any_store.feedback.mark(mark("m2", conversation_id="c2", at=now))
     assert await any_store.feedback.of_conversation("c1") == [kept]
@@ -84,11 +105,14 @@ async def test_a_data_folder_of_schema_2_gets_the_table_by_migration_3(tmp_path)
     store = SqliteStore(tmp_path / "data", writer="thread")
     await store.open()
     try:
-        assert store.migrated == ["3: operators' crisis marks (feedback)", "4: indexes for the helpline's figures",
-                                  "5: the name an operator's message is shown with",
-                                  "6: reports about someone in danger",
-                                  "7: a masked message's words kept sealed until delivered",
-                                  "8: per-day tallies for the helpline's figures"]
+        assert store.migrated == [
+            "3: operators' crisis marks (feedback)",
+            "4: indexes for the helpline's figures",
+            "5: the name an operator's message is shown with",
+            "6: reports about someone in danger",
+            "7: a masked message's words kept sealed until delivered",
+            "8: per-day tallies for the helpline's figures",
+        ]
         await store.feedback.mark(mark("m1"))
         assert len(await store.feedback.since()) == 1
     finally:

@@ -24,16 +24,32 @@ from vikno.storage.mongo.store import MongoStore
 from vikno.storage.port import Store
 
 ZONE = "Europe/Kyiv"
-TOPICS = ["social_benefits", "idp_support", "disability", "elderly_care", "housing_compensation",
-          "psychological_support", "domestic_violence", "report_person_in_need", "legal"]
+TOPICS = [
+    "social_benefits",
+    "idp_support",
+    "disability",
+    "elderly_care",
+    "housing_compensation",
+    "psychological_support",
+    "domestic_violence",
+    "report_person_in_need",
+    "legal",
+]
 #: March 2026: Kyiv moves its clocks on the 29th
 MARCH = Period("line1620", date(2026, 3, 1), date(2026, 3, 31), ZONE)
 
 
 def spec(per_day: int) -> Spec:
-    return Spec(helpline="line1620", topics=TOPICS, languages=["uk", "ru", "az", "en"], zone=ZONE,
-                districts=("kharkivskyi", "izumskyi", "chuhuivskyi"), operators=("op-a", "op-b", "op-c"),
-                per_day=per_day, shelling_share=0.2)
+    return Spec(
+        helpline="line1620",
+        topics=TOPICS,
+        languages=["uk", "ru", "az", "en"],
+        zone=ZONE,
+        districts=("kharkivskyi", "izumskyi", "chuhuivskyi"),
+        operators=("op-a", "op-b", "op-c"),
+        per_day=per_day,
+        shelling_share=0.2,
+    )
 
 
 def traffic(per_day: int) -> Batch:
@@ -46,8 +62,9 @@ def traffic(per_day: int) -> Batch:
 async def store_traffic(store: Store, records: Batch) -> None:
     step = 25 if isinstance(store, MongoStore) else 2000  # the test server scans on every insert: small batches
     for i in range(0, max(len(records.messages), len(records.events), len(records.conversations)), step):
-        await store.insert_records(records.conversations[i:i + step], records.messages[i:i + step],
-                                   records.events[i:i + step])
+        await store.insert_records(
+            records.conversations[i : i + step], records.messages[i : i + step], records.events[i : i + step]
+        )
 
 
 def _pct(values: list[float], p: float) -> float | None:
@@ -68,8 +85,11 @@ def expected(records: Batch, period: Period) -> dict[str, Any]:
     until = datetime.combine(period.last + timedelta(days=1), datetime.min.time(), tz)
 
     def inside(e: Event) -> bool:
-        return (e.helpline == period.helpline and since <= e.at < until
-                and (period.channel is None or e.channel == period.channel))
+        return (
+            e.helpline == period.helpline
+            and since <= e.at < until
+            and (period.channel is None or e.channel == period.channel)
+        )
 
     events = sorted((e for e in records.events if inside(e)), key=lambda e: e.at)
     of = defaultdict(list)
@@ -105,12 +125,18 @@ def expected(records: Batch, period: Period) -> dict[str, Any]:
     work: dict[str, dict[str, Any]] = {}
     for kind, key in (("claimed", "claimed"), ("closed", "closed"), ("operator_reply", "replies")):
         for e in of[kind]:
-            row = work.setdefault(e.data["operator"], {"operator": e.data["operator"], "claimed": 0, "closed": 0,
-                                                       "replies": 0})
+            row = work.setdefault(
+                e.data["operator"], {"operator": e.data["operator"], "claimed": 0, "closed": 0, "replies": 0}
+            )
             row[key] += 1
     outcomes = Counter(e.data["outcome"] for e in of["closed"])
-    in_messages = [m for m in records.messages if m.helpline == period.helpline and since <= m.created_at < until
-                   and (period.channel is None or m.channel == period.channel)]
+    in_messages = [
+        m
+        for m in records.messages
+        if m.helpline == period.helpline
+        and since <= m.created_at < until
+        and (period.channel is None or m.channel == period.channel)
+    ]
     return {
         "conversations": len(per_conv),
         "new_conversations": len(of["conversation_started"]),
@@ -124,16 +150,23 @@ def expected(records: Batch, period: Period) -> dict[str, Any]:
         "by_language": _ranked(Counter(evs[-1].language or "unknown" for evs in per_conv.values())),
         "by_age_group": _ranked(latest_answers("age_group")),
         "by_gender": _ranked(latest_answers("gender")),
-        "by_hour": by_hour, "by_weekday": by_weekday, "by_day": dict(sorted(by_day.items())),
+        "by_hour": by_hour,
+        "by_weekday": by_weekday,
+        "by_day": dict(sorted(by_day.items())),
         "handoffs": len(of["handoff_requested"]),
         "crises": len({e.conversation_id for e in of["crisis_detected"]}),
-        "wait_s": {"p50": _pct([e.data["wait_seconds"] for e in of["claimed"]], 0.5),
-                   "p90": _pct([e.data["wait_seconds"] for e in of["claimed"]], 0.9)},
+        "wait_s": {
+            "p50": _pct([e.data["wait_seconds"] for e in of["claimed"]], 0.5),
+            "p90": _pct([e.data["wait_seconds"] for e in of["claimed"]], 0.9),
+        },
         "first_response_s": {
             "p50": _pct([e.data["first_response_seconds"] for e in of["operator_reply"] if e.data["first"]], 0.5),
-            "p90": _pct([e.data["first_response_seconds"] for e in of["operator_reply"] if e.data["first"]], 0.9)},
+            "p90": _pct([e.data["first_response_seconds"] for e in of["operator_reply"] if e.data["first"]], 0.9),
+        },
         "abandoned": len(of["handoff_cancelled"]),
-        "closed": len(of["closed"]), "resolved": outcomes["resolved"], "referred": outcomes["referred"],
+        "closed": len(of["closed"]),
+        "resolved": outcomes["resolved"],
+        "referred": outcomes["referred"],
         "reports": len(of["report_made"]),
         "reports_by_district": _ranked(Counter(r["made"]["district"] for r in made)),
         "reports_by_about": _ranked(Counter(r["made"]["about"] for r in made)),
@@ -154,7 +187,8 @@ def month(any_store: Store) -> Batch:
 
 
 async def test_a_generated_month_s_figures_equal_the_figures_computed_independently(
-        any_store: Store, month: Batch) -> None:
+    any_store: Store, month: Batch
+) -> None:
     await store_traffic(any_store, month)
     wanted = expected(month, MARCH)
     assert wanted["conversations"] > 40 and wanted["reports"] > 0 and wanted["abandoned"] > 0  # a real month
@@ -185,8 +219,9 @@ async def test_local_hours_follow_the_helpline_s_daylight_saving(any_store: Stor
     winter = datetime(2026, 3, 10, 21, 30, tzinfo=UTC)
     summer = datetime(2026, 3, 30, 21, 30, tzinfo=UTC)
     for n, at in enumerate((winter, summer)):
-        await any_store.events.add(Event(helpline="line1620", kind="conversation_started",
-                                         conversation_id=f"c{n}", channel="rest", at=at))
+        await any_store.events.add(
+            Event(helpline="line1620", kind="conversation_started", conversation_id=f"c{n}", channel="rest", at=at)
+        )
     found = (await any_store.figures(MARCH)).as_json()
     assert found["by_hour"][23] == 1 and found["by_hour"][0] == 1
     assert found["by_day"] == {"2026-03-10": 1, "2026-03-31": 1}

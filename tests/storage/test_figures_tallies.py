@@ -34,10 +34,11 @@ from vikno.storage.sqlite.store import FILENAME, SqliteStore
 FIRST = date(2026, 3, 27)  # Kyiv moves its clocks on the 29th
 DAYS = 4
 #: Kathmandu is 5:45 ahead of UTC: its days begin and end mid-hour, in the tallies' partial days
-PERIODS = [Period("line1620", FIRST, FIRST + timedelta(days=DAYS - 1), "Europe/Kyiv"),
-           Period("line1620", FIRST + timedelta(days=1), FIRST + timedelta(days=2), "Asia/Kathmandu"),
-           Period("line1620", FIRST + timedelta(days=1), FIRST + timedelta(days=1), "Asia/Kathmandu",
-                  channel="telegram")]
+PERIODS = [
+    Period("line1620", FIRST, FIRST + timedelta(days=DAYS - 1), "Europe/Kyiv"),
+    Period("line1620", FIRST + timedelta(days=1), FIRST + timedelta(days=2), "Asia/Kathmandu"),
+    Period("line1620", FIRST + timedelta(days=1), FIRST + timedelta(days=1), "Asia/Kathmandu", channel="telegram"),
+]
 
 
 def _traffic(per_day: int) -> Batch:
@@ -92,7 +93,8 @@ def records(any_store: Store) -> Batch:
 
 
 async def test_figures_of_traffic_written_turn_by_turn_with_conflicts_and_retries_are_exact(
-        any_store: Store, records: Batch) -> None:
+    any_store: Store, records: Batch
+) -> None:
     await _write_as_turns(any_store, records)
     for period in PERIODS:
         wanted = expected(records, period)
@@ -107,8 +109,9 @@ async def test_figures_of_traffic_inserted_twice_are_exact(any_store: Store, rec
     for _ in range(2):
         step = 40 if isinstance(any_store, MongoStore) else 500
         for i in range(0, max(len(records.messages), len(records.events), len(records.conversations)), step):
-            await any_store.insert_records(records.conversations[i:i + step], records.messages[i:i + step],
-                                           records.events[i:i + step])
+            await any_store.insert_records(
+                records.conversations[i : i + step], records.messages[i : i + step], records.events[i : i + step]
+            )
     for period in PERIODS:
         _compare((await any_store.figures(period)).as_json(), expected(records, period))
     if isinstance(any_store, SqliteStore):
@@ -129,19 +132,31 @@ def _recount(path: Path) -> dict[str, Counter]:
     """The tallies' contents counted from the raw rows, written out independently of tallies.py."""
     conn = _connect(path)
     try:
-        messages = Counter({row[:-1]: row[-1] for row in conn.execute(
-            f"SELECT helpline, created_at / {_DAY}, channel, direction, count(*) FROM messages "
-            "WHERE direction IN ('in', 'out') GROUP BY 1, 2, 3, 4")})
+        messages = Counter(
+            {
+                row[:-1]: row[-1]
+                for row in conn.execute(
+                    f"SELECT helpline, created_at / {_DAY}, channel, direction, count(*) FROM messages "
+                    "WHERE direction IN ('in', 'out') GROUP BY 1, 2, 3, 4"
+                )
+            }
+        )
         events: Counter = Counter()
         for helpline, at, kind, channel, data in conn.execute("SELECT helpline, at, kind, channel, data FROM events"):
             fields = json.loads(data)
             operator = fields.get("operator") if kind in ("claimed", "operator_reply", "closed") else None
             category, outcome = (fields.get("category"), fields.get("outcome")) if kind == "closed" else (None, None)
             events[(helpline, at // _DAY, kind, channel, operator, category, outcome)] += 1
-        conversations = Counter({row[:-2]: row[-2:] for row in conn.execute(
-            f"SELECT helpline, at / {_DAY}, conversation_id, channel, min(at), "
-            "max(printf('%015d', at) || coalesce(language, '')) FROM events "
-            "WHERE conversation_id IS NOT NULL GROUP BY 1, 2, 3, 4")})
+        conversations = Counter(
+            {
+                row[:-2]: row[-2:]
+                for row in conn.execute(
+                    f"SELECT helpline, at / {_DAY}, conversation_id, channel, min(at), "
+                    "max(printf('%015d', at) || coalesce(language, '')) FROM events "
+                    "WHERE conversation_id IS NOT NULL GROUP BY 1, 2, 3, 4"
+                )
+            }
+        )
         values = Counter()
         for row in conn.execute("SELECT helpline, kind, at, id, channel, conversation_id, topic, data FROM events"):
             kind, data = row[1], json.loads(row[-1])
@@ -163,16 +178,35 @@ def _tallies(path: Path) -> dict[str, Counter]:
     none = "X''"
     try:
         return {
-            "messages": Counter({row[:-1]: row[-1] for row in conn.execute(
-                "SELECT helpline, day, channel, direction, n FROM figures_message_days")}),
-            "events": Counter({row[:-1]: row[-1] for row in conn.execute(
-                f"SELECT helpline, day, kind, nullif(channel, {none}), nullif(operator, {none}), "
-                f"nullif(category, {none}), nullif(outcome, {none}), n FROM figures_event_days")}),
-            "conversations": Counter({row[:-2]: row[-2:] for row in conn.execute(
-                f"SELECT helpline, day, conversation_id, nullif(channel, {none}), first_at, last_key "
-                "FROM figures_conversation_days")}),
-            "values": Counter(conn.execute(
-                "SELECT helpline, kind, at, id, channel, conversation_id, a, b FROM figures_event_values").fetchall()),
+            "messages": Counter(
+                {
+                    row[:-1]: row[-1]
+                    for row in conn.execute("SELECT helpline, day, channel, direction, n FROM figures_message_days")
+                }
+            ),
+            "events": Counter(
+                {
+                    row[:-1]: row[-1]
+                    for row in conn.execute(
+                        f"SELECT helpline, day, kind, nullif(channel, {none}), nullif(operator, {none}), "
+                        f"nullif(category, {none}), nullif(outcome, {none}), n FROM figures_event_days"
+                    )
+                }
+            ),
+            "conversations": Counter(
+                {
+                    row[:-2]: row[-2:]
+                    for row in conn.execute(
+                        f"SELECT helpline, day, conversation_id, nullif(channel, {none}), first_at, last_key "
+                        "FROM figures_conversation_days"
+                    )
+                }
+            ),
+            "values": Counter(
+                conn.execute(
+                    "SELECT helpline, kind, at, id, channel, conversation_id, a, b FROM figures_event_values"
+                ).fetchall()
+            ),
         }
     finally:
         conn.close()
@@ -196,8 +230,10 @@ async def test_sqlite_tallies_follow_rows_deleted_and_changed(tmp_path: Path) ->
         conn.execute("DELETE FROM messages WHERE rowid % 7 = 0")
         conn.execute("DELETE FROM events WHERE rowid % 5 = 0")
         conn.execute("UPDATE events SET at = at + 3600000, language = 'az' WHERE rowid % 11 = 0")
-        conn.execute("UPDATE events SET data = json_set(data, '$.operator', 'op-z', '$.first', json('false')) "
-                     "WHERE kind IN ('claimed', 'operator_reply', 'closed') AND rowid % 3 = 0")
+        conn.execute(
+            "UPDATE events SET data = json_set(data, '$.operator', 'op-z', '$.first', json('false')) "
+            "WHERE kind IN ('claimed', 'operator_reply', 'closed') AND rowid % 3 = 0"
+        )
         conn.execute("UPDATE messages SET direction = 'internal' WHERE rowid % 13 = 0")
         conn.execute("UPDATE messages SET created_at = created_at - 86400000 WHERE rowid % 17 = 0")
         assert conn.execute("SELECT count(*) FROM figures_event_days WHERE operator = 'op-z'").fetchone()[0] > 0
@@ -212,12 +248,25 @@ async def test_sqlite_a_turn_undone_by_a_failure_leaves_the_tallies_as_they_were
     store, _ = await _stored(tmp_path, per_day=3)
     before = _tallies(store.path)
     c = await store.conversations.create(Conversation(helpline="line1620", channel="viber", user_key="u-1"))
-    m = Message(conversation_id=c.id, helpline="line1620", channel="viber", direction="in", sender="user",
-                text="допоможіть")
+    m = Message(
+        conversation_id=c.id, helpline="line1620", channel="viber", direction="in", sender="user", text="допоможіть"
+    )
     stale = dataclasses.replace(c, version=c.version + 1)
     with pytest.raises(Conflict):
-        await store.commit_turn(stale, m, [], [Event(helpline="line1620", kind="claimed", conversation_id=c.id,
-                                                     channel="viber", data={"operator": "op-a", "wait_seconds": 5})])
+        await store.commit_turn(
+            stale,
+            m,
+            [],
+            [
+                Event(
+                    helpline="line1620",
+                    kind="claimed",
+                    conversation_id=c.id,
+                    channel="viber",
+                    data={"operator": "op-a", "wait_seconds": 5},
+                )
+            ],
+        )
     assert _tallies(store.path) == before == _recount(store.path)
     await store.close()
 
@@ -229,8 +278,9 @@ async def test_sqlite_a_migration_fills_the_tallies_from_rows_stored_before(tmp_
     path = tmp_path / "data" / FILENAME
     conn = _connect(path)
     try:
-        for kind, name in conn.execute("SELECT type, name FROM sqlite_master WHERE name LIKE 'figures_%' "
-                                       "AND type IN ('table', 'trigger')").fetchall():
+        for kind, name in conn.execute(
+            "SELECT type, name FROM sqlite_master WHERE name LIKE 'figures_%' AND type IN ('table', 'trigger')"
+        ).fetchall():
             conn.execute(f"DROP {kind} IF EXISTS {name}")
         conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
     finally:

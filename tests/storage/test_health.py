@@ -24,11 +24,14 @@ async def _fails(exc: BaseException) -> None:
     raise exc
 
 
-@pytest.mark.parametrize("exc", [
-    OperationFailure("No space left on device", code=14031),  # OutOfDiskSpace
-    OperationFailure("not primary", code=10107),  # NotWritablePrimary
-    WriteConcernError("waiting for replication timed out", code=64),
-])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        OperationFailure("No space left on device", code=14031),  # OutOfDiskSpace
+        OperationFailure("not primary", code=10107),  # NotWritablePrimary
+        WriteConcernError("waiting for replication timed out", code=64),
+    ],
+)
 async def test_mongodb_refusing_writes_is_store_unavailable(exc: BaseException) -> None:
     with pytest.raises(StoreUnavailable):
         await _fails(exc)

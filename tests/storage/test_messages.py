@@ -25,8 +25,15 @@ async def test_inbound_is_stored_once_per_platform_id(any_store: Store) -> None:
 
 async def test_same_platform_id_on_another_channel_is_another_message(any_store: Store) -> None:
     await any_store.messages.add_inbound(msg("a", platform_id="42"))
-    other = Message(conversation_id="c2", helpline="l1620", channel="viber", direction="in", sender="user",
-                    text="b", platform_id="42")
+    other = Message(
+        conversation_id="c2",
+        helpline="l1620",
+        channel="viber",
+        direction="in",
+        sender="user",
+        text="b",
+        platform_id="42",
+    )
     _, new = await any_store.messages.add_inbound(other)
     assert new
 
@@ -55,11 +62,26 @@ async def test_odd_text_roundtrips_exactly(any_store: Store) -> None:
 
 async def test_the_name_an_operators_message_is_shown_with_roundtrips(any_store: Store) -> None:
     """Issue 24: a reconnect shows each specialist's words under the name they were written with."""
-    named = Message(conversation_id="c1", helpline="line1620", channel="webchat", direction=Direction.OUT,
-                    sender=Sender.OPERATOR, text="Я Марія.", shown_name="Марія")
-    plain = Message(conversation_id="c1", helpline="line1620", channel="webchat", direction=Direction.OUT,
-                    sender=Sender.OPERATOR, text="Добрий день.")
+    named = Message(
+        conversation_id="c1",
+        helpline="line1620",
+        channel="webchat",
+        direction=Direction.OUT,
+        sender=Sender.OPERATOR,
+        text="Я Марія.",
+        shown_name="Марія",
+    )
+    plain = Message(
+        conversation_id="c1",
+        helpline="line1620",
+        channel="webchat",
+        direction=Direction.OUT,
+        sender=Sender.OPERATOR,
+        text="Добрий день.",
+    )
     for m in (named, plain):
         await any_store.messages.add_inbound(m)
     assert [(m.text, m.shown_name) for m in await any_store.messages.history("c1")] == [
-        ("Я Марія.", "Марія"), ("Добрий день.", None)]
+        ("Я Марія.", "Марія"),
+        ("Добрий день.", None),
+    ]

@@ -116,8 +116,9 @@ async def _dedup_and_client_ids_work(store: Store) -> None:
     assert (await engine.handle(later)).duplicate is True
 
 
-def test_vikno_store_migrate_runs_on_a_copy_and_again(tmp_path: Path, capsys: pytest.CaptureFixture,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_vikno_store_migrate_runs_on_a_copy_and_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = _old_data_folder(tmp_path)
     monkeypatch.setenv("VIKNO_DATA_DIR", str(data))
     monkeypatch.setenv("VIKNO_SECRET_KEY", FIXTURE_SECRET.decode())
@@ -176,11 +177,25 @@ async def _old_mongo_database(mongo_uri: str, name: str) -> tuple[str, dict[str,
         docs = []
         old_columns = ", ".join(c for c in _COLUMNS.split(", ") if c not in ("client_id", "shown_name", "sealed"))
         for r in conn.execute(f"SELECT {old_columns} FROM messages"):
-            m = Message(id=r["id"], seq=r["seq"], conversation_id=r["conversation_id"], helpline=r["helpline"],
-                        channel=r["channel"], direction=r["direction"], sender=r["sender"], kind=r["kind"],
-                        text=r["text"], buttons=loads(r["buttons"]) or [], platform_id=r["platform_id"],
-                        reply_to=r["reply_to"], handled=bool(r["handled"]), created_at=dt(r["created_at"]),
-                        delivery=r["delivery"], attempts=r["attempts"], deliver_after=dt(r["deliver_after"]))
+            m = Message(
+                id=r["id"],
+                seq=r["seq"],
+                conversation_id=r["conversation_id"],
+                helpline=r["helpline"],
+                channel=r["channel"],
+                direction=r["direction"],
+                sender=r["sender"],
+                kind=r["kind"],
+                text=r["text"],
+                buttons=loads(r["buttons"]) or [],
+                platform_id=r["platform_id"],
+                reply_to=r["reply_to"],
+                handled=bool(r["handled"]),
+                created_at=dt(r["created_at"]),
+                delivery=r["delivery"],
+                attempts=r["attempts"],
+                deliver_after=dt(r["deliver_after"]),
+            )
             docs.append(_old_message_doc(m))
         await raw.db["messages"].insert_many(docs)
         clear = {d["_id"]: d["platform_id"] for d in docs}
@@ -226,13 +241,29 @@ async def test_mongo_a_database_of_schema_1_is_migrated_once_and_dedup_still_wor
 
 async def test_a_platform_id_is_stored_only_as_its_keyed_hash(any_store: Store, tmp_path: Path) -> None:
     conv = await any_store.conversations.create(Conversation(helpline="line1620", channel="webchat", user_key="k"))
-    m = Message(conversation_id=conv.id, helpline="line1620", channel="webchat", direction="in", sender="user",
-                text="привіт", platform_id=f"{WEBCHAT_KEY}:m7", client_id="m7")
+    m = Message(
+        conversation_id=conv.id,
+        helpline="line1620",
+        channel="webchat",
+        direction="in",
+        sender="user",
+        text="привіт",
+        platform_id=f"{WEBCHAT_KEY}:m7",
+        client_id="m7",
+    )
     stored, new = await any_store.messages.add_inbound(m)
     assert new
     again, new_again = await any_store.messages.add_inbound(
-        Message(conversation_id=conv.id, helpline="line1620", channel="webchat", direction="in", sender="user",
-                text="привіт", platform_id=f"{WEBCHAT_KEY}:m7"))
+        Message(
+            conversation_id=conv.id,
+            helpline="line1620",
+            channel="webchat",
+            direction="in",
+            sender="user",
+            text="привіт",
+            platform_id=f"{WEBCHAT_KEY}:m7",
+        )
+    )
     assert not new_again and again.id == m.id
     read = await any_store.messages.get(m.id)
     assert read.client_id == "m7" and HASHED_PLATFORM_ID.fullmatch(read.platform_id)
@@ -255,4 +286,5 @@ async def test_sqlite_a_new_database_is_made_at_the_latest_schema_not_migrated(t
         await store.close()
     with sqlite3.connect(tmp_path / FILENAME) as conn:
         assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(
-            SqliteStore.schema_version)
+            SqliteStore.schema_version
+        )

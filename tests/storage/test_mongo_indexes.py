@@ -35,16 +35,24 @@ async def database(mongo_uri: str) -> AsyncIterator[str]:
 
 
 def inbound(platform_id: str, conversation_id: str = "c1", text: str = "привіт") -> Message:
-    return Message(conversation_id=conversation_id, helpline="line1620", channel="telegram", direction="in",
-                   sender="user", text=text, platform_id=platform_id)
+    return Message(
+        conversation_id=conversation_id,
+        helpline="line1620",
+        channel="telegram",
+        direction="in",
+        sender="user",
+        text=text,
+        platform_id=platform_id,
+    )
 
 
 async def _index_names(store: MongoStore) -> set[str]:
     return {ix["name"] async for ix in await store.db["messages"].list_indexes()}
 
 
-async def test_a_database_dropped_under_a_running_store_still_refuses_a_duplicate(mongo_uri: str,
-                                                                                  database: str) -> None:
+async def test_a_database_dropped_under_a_running_store_still_refuses_a_duplicate(
+    mongo_uri: str, database: str
+) -> None:
     store = MongoStore(mongo_uri, database, secret=TEST_SECRET)
     await store.open()
     try:
@@ -74,8 +82,16 @@ async def _with_duplicates(mongo_uri: str, database: str) -> None:
     """A database written without its indexes: the same Telegram message twice."""
     raw = MongoStore(mongo_uri, database, secret=TEST_SECRET)
     for n in (1, 2):
-        doc = {"_id": f"m{n}", "conversation_id": "c1", "helpline": "line1620", "channel": "telegram",
-               "direction": "in", "sender": "user", "text": "привіт", "platform_id": "#" + "a" * 40}
+        doc = {
+            "_id": f"m{n}",
+            "conversation_id": "c1",
+            "helpline": "line1620",
+            "channel": "telegram",
+            "direction": "in",
+            "sender": "user",
+            "text": "привіт",
+            "platform_id": "#" + "a" * 40,
+        }
         await raw.db["messages"].insert_one(doc)
     await raw.db["meta"].insert_one({"_id": "schema", "version": MongoStore.schema_version})
     await raw.close()
@@ -93,14 +109,19 @@ async def test_an_index_build_that_fails_stops_the_start_with_what_to_do(mongo_u
     assert "duplicates" in why and "remove the duplicate documents of messages" in why and "\n" not in why
 
 
-def test_vikno_says_it_in_one_line(mongo_uri: str, database: str, capsys: pytest.CaptureFixture,
-                                   monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+def test_vikno_says_it_in_one_line(
+    mongo_uri: str, database: str, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
     import asyncio
 
     asyncio.run(_with_duplicates(mongo_uri, database))
-    for name, value in {"MONGODB_URI": mongo_uri, "VIKNO_MONGODB_DATABASE": database,
-                        "VIKNO_SECRET_KEY": TEST_SECRET.decode(), "VIKNO_DATA_DIR": str(tmp_path / "data"),
-                        "VIKNO_NLU": "none"}.items():
+    for name, value in {
+        "MONGODB_URI": mongo_uri,
+        "VIKNO_MONGODB_DATABASE": database,
+        "VIKNO_SECRET_KEY": TEST_SECRET.decode(),
+        "VIKNO_DATA_DIR": str(tmp_path / "data"),
+        "VIKNO_NLU": "none",
+    }.items():
         monkeypatch.setenv(name, value)
     assert cli_main(["store", "migrate"]) == 2
     where, *err = capsys.readouterr().err.strip().splitlines()

@@ -15,8 +15,9 @@ CONV = "c-notes"
 
 
 def _msg(text: str, direction: str, sender: str, **kw) -> Message:
-    return Message(conversation_id=CONV, helpline="l1620", channel="telegram", direction=direction, sender=sender,
-                   text=text, **kw)
+    return Message(
+        conversation_id=CONV, helpline="l1620", channel="telegram", direction=direction, sender=sender, text=text, **kw
+    )
 
 
 def note(text: str, **kw) -> Message:
@@ -40,16 +41,18 @@ async def test_the_persons_history_never_holds_a_note(any_store: Store) -> None:
 
 async def test_a_note_is_never_a_reply_nor_pending_in_the_outbox(any_store: Store) -> None:
     inbound, _ = await any_store.messages.add_inbound(_msg("привіт", Direction.IN, Sender.USER))
-    reply = _msg("Вітаємо", Direction.OUT, Sender.BOT, id=f"{inbound.id}:0", reply_to=inbound.id,
-                 delivery=Delivery.PENDING)
+    reply = _msg(
+        "Вітаємо", Direction.OUT, Sender.BOT, id=f"{inbound.id}:0", reply_to=inbound.id, delivery=Delivery.PENDING
+    )
     # a careless caller marks a note as a pending reply: it must still never go out
     stray = note("internal", id=f"{inbound.id}:1", reply_to=inbound.id, delivery=Delivery.PENDING)
     await any_store.messages.add_inbound(reply)
     await any_store.messages.add_inbound(stray)
     assert [m.text for m in await any_store.messages.replies_to(inbound.id)] == ["Вітаємо"]
     assert await any_store.messages.count_pending("telegram") == 1
-    leased = await any_store.messages.lease_pending("telegram", utcnow() + timedelta(seconds=1),
-                                                    timedelta(seconds=30), 10)
+    leased = await any_store.messages.lease_pending(
+        "telegram", utcnow() + timedelta(seconds=1), timedelta(seconds=30), 10
+    )
     assert [m.text for m in leased] == ["Вітаємо"]
     stored = await any_store.messages.get(stray.id)
     assert stored is not None and stored.delivery is None

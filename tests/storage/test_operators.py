@@ -16,8 +16,9 @@ def op(login: str = "olena", **kw) -> Operator:
 
 
 async def test_operator_roundtrip_and_unique_login(any_store: Store) -> None:
-    o = await any_store.operators.create(op(teams=["social"], languages=["uk", "ru"], capacity=4,
-                                            locked_until=utcnow()))
+    o = await any_store.operators.create(
+        op(teams=["social"], languages=["uk", "ru"], capacity=4, locked_until=utcnow())
+    )
     assert await any_store.operators.get(o.id) == o
     assert await any_store.operators.by_login("olena") == o
     with pytest.raises(AlreadyExists):
@@ -36,8 +37,9 @@ async def test_sessions_expire(any_store: Store) -> None:
     await any_store.sessions.create(s)
     assert await any_store.sessions.get("h1", now) == s
     assert await any_store.sessions.get("h1", now + timedelta(hours=9)) is None
-    await any_store.sessions.create(Session(id="old", operator_id="o1", csrf_token="c",
-                                            expires_at=now - timedelta(seconds=1)))
+    await any_store.sessions.create(
+        Session(id="old", operator_id="o1", csrf_token="c", expires_at=now - timedelta(seconds=1))
+    )
     await any_store.sessions.delete_expired(now)  # MongoDB's TTL monitor may have been first
     assert await any_store.sessions.get("old", now - timedelta(hours=1)) is None  # gone, not just expired
     assert await any_store.sessions.get("h1", now) == s
@@ -49,8 +51,11 @@ async def test_sessions_slide_and_end_with_their_operator(any_store: Store) -> N
     """Item 16: an idle timeout moves a session's end; disabling or removing an operator ends all of theirs."""
     now = utcnow()
     for sid, operator_id in (("a1", "o1"), ("a2", "o1"), ("b1", "o2")):
-        await any_store.sessions.create(Session(id=sid, operator_id=operator_id, csrf_token="c",
-                                                expires_at=now + timedelta(minutes=30), created_at=now))
+        await any_store.sessions.create(
+            Session(
+                id=sid, operator_id=operator_id, csrf_token="c", expires_at=now + timedelta(minutes=30), created_at=now
+            )
+        )
     await any_store.sessions.touch("a1", now + timedelta(minutes=50))
     assert (await any_store.sessions.get("a1", now + timedelta(minutes=40))) is not None
     assert (await any_store.sessions.get("a2", now + timedelta(minutes=40))) is None
@@ -75,8 +80,7 @@ async def test_forty_attempts_at_once_each_get_their_own_number(any_store: Store
 
     now = utcnow()
     window = timedelta(minutes=15)
-    numbers = await asyncio.gather(*(any_store.login_attempts.hit("pair-1", "login-1", now, window)
-                                     for _ in range(40)))
+    numbers = await asyncio.gather(*(any_store.login_attempts.hit("pair-1", "login-1", now, window) for _ in range(40)))
     assert sorted(numbers) == list(range(1, 41))
     assert await any_store.login_attempts.count("pair-1", now, window) == 40
     assert await any_store.login_attempts.count("pair-2", now, window) == 0

@@ -19,8 +19,16 @@ LEASE = timedelta(seconds=30)
 
 
 def out(text: str, channel: str = "telegram", conversation: str = "c1", **kw) -> Message:
-    return Message(conversation_id=conversation, helpline="l1620", channel=channel, direction="out",
-                   sender="bot", text=text, delivery="pending", **kw)
+    return Message(
+        conversation_id=conversation,
+        helpline="l1620",
+        channel=channel,
+        direction="out",
+        sender="bot",
+        text=text,
+        delivery="pending",
+        **kw,
+    )
 
 
 async def put(store: Store, *messages: Message) -> None:
@@ -29,10 +37,22 @@ async def put(store: Store, *messages: Message) -> None:
 
 
 async def test_lease_takes_whole_conversations_oldest_first_and_only_once(any_store: Store) -> None:
-    await put(any_store, out("a0", conversation="a"), out("b0", conversation="b"), out("a1", conversation="a"),
-              out("c0", conversation="c"), out("viber", channel="viber"),
-              Message(conversation_id="a", helpline="l1620", channel="telegram", direction="out",
-                      sender="bot", text="not for pushing"))
+    await put(
+        any_store,
+        out("a0", conversation="a"),
+        out("b0", conversation="b"),
+        out("a1", conversation="a"),
+        out("c0", conversation="c"),
+        out("viber", channel="viber"),
+        Message(
+            conversation_id="a",
+            helpline="l1620",
+            channel="telegram",
+            direction="out",
+            sender="bot",
+            text="not for pushing",
+        ),
+    )
     now = utcnow()
     first = await any_store.messages.lease_pending("telegram", now, LEASE, 2)
     assert [m.text for m in first] == ["a0", "b0", "a1"] and all(m.attempts == 1 for m in first)
@@ -125,14 +145,14 @@ async def test_lease_takes_at_most_a_few_messages_of_each_conversation(any_store
 
 async def test_leases_carry_their_owner_and_a_stop_gives_back_only_its_own(any_store: Store, other: Store) -> None:
     assert any_store.messages.owner != other.messages.owner
-    await put(any_store, out("mine", conversation="a"), out("mine too", conversation="a"),
-              out("theirs", conversation="b"))
+    await put(
+        any_store, out("mine", conversation="a"), out("mine too", conversation="a"), out("theirs", conversation="b")
+    )
     now = utcnow()
     mine = await any_store.messages.lease_pending("telegram", now, LEASE, 1)
     theirs = await other.messages.lease_pending("telegram", now, LEASE, 1)
     assert texts(mine) == ["mine", "mine too"] and texts(theirs) == ["theirs"]
-    assert await any_store.messages.leases("telegram", now) == {any_store.messages.owner: 2,
-                                                                 other.messages.owner: 1}
+    assert await any_store.messages.leases("telegram", now) == {any_store.messages.owner: 2, other.messages.owner: 1}
     await any_store.messages.mark_sent(mine[0].id)
     assert await any_store.messages.release_leases("telegram") == 1
     again = await other.messages.lease_pending("telegram", now, LEASE, 5)
@@ -152,8 +172,9 @@ async def test_a_renewed_lease_does_not_run_out_while_its_owner_sends(any_store:
     assert await other.messages.lease_pending("telegram", now + short, short, 5) == []
     (taken,) = await other.messages.lease_pending("telegram", now + timedelta(seconds=10), short, 5)
     assert taken.id == held.id
-    assert await any_store.messages.renew_leases("telegram", now + timedelta(seconds=20)) == 0, \
+    assert await any_store.messages.renew_leases("telegram", now + timedelta(seconds=20)) == 0, (
         "a lease someone else took over is not renewed by its former owner"
+    )
 
 
 async def test_leases_of_a_live_owner_are_never_taken_over(any_store: Store, other: Store) -> None:

@@ -10,8 +10,16 @@ from vikno.storage.models import Conversation, State, utcnow
 from vikno.storage.port import Store
 
 
-async def waiting(store: Store, user: str, priority: str, offset: int, *, team: str | None = "social",
-                  language: str | None = "uk", helpline: str = "l1620") -> Conversation:
+async def waiting(
+    store: Store,
+    user: str,
+    priority: str,
+    offset: int,
+    *,
+    team: str | None = "social",
+    language: str | None = "uk",
+    helpline: str = "l1620",
+) -> Conversation:
     c = await store.conversations.create(Conversation(helpline=helpline, channel="rest", user_key=user))
     c.state, c.priority, c.team, c.language = State.WAITING, priority, team, language
     c.enqueued_at = utcnow() - timedelta(minutes=60) + timedelta(seconds=offset)
@@ -25,8 +33,11 @@ async def test_claim_next_serves_priority_then_age(any_store: Store) -> None:
     await waiting(any_store, "report", "urgent_report", 20)
     await waiting(any_store, "routine-new", "routine", 5)
     order = []
-    while (c := await any_store.conversations.claim_next("op1", helplines=["l1620"], teams=None,
-                                                          languages=None, now=utcnow())) is not None:
+    while (
+        c := await any_store.conversations.claim_next(
+            "op1", helplines=["l1620"], teams=None, languages=None, now=utcnow()
+        )
+    ) is not None:
         assert c.state == "with_operator" and c.operator_id == "op1" and c.claimed_at is not None
         order.append(c.user_key)
     assert order == ["crisis", "report", "request", "routine-old", "routine-new"]
@@ -62,13 +73,17 @@ async def test_specific_claim_and_waiting_list(any_store: Store) -> None:
 
 async def _claim_all_concurrently(store: Store, conversations: int, claimers: int) -> None:
     for i in range(conversations):
-        await waiting(store, f"user{i}", ("crisis", "urgent_report", "request", "routine")[i % 4], i,
-                      team=None, language=None)
+        await waiting(
+            store, f"user{i}", ("crisis", "urgent_report", "request", "routine")[i % 4], i, team=None, language=None
+        )
 
     async def claimer(n: int) -> list[str]:
         mine = []
-        while (c := await store.conversations.claim_next(f"op{n}", helplines=["l1620"], teams=None,
-                                                         languages=None, now=utcnow())) is not None:
+        while (
+            c := await store.conversations.claim_next(
+                f"op{n}", helplines=["l1620"], teams=None, languages=None, now=utcnow()
+            )
+        ) is not None:
             mine.append(c.id)
         return mine
 
@@ -111,20 +126,32 @@ async def test_capacity_is_enforced_by_concurrent_claims_of_the_next(any_store: 
     """Five "take next" at once for an operator with room for one chat: exactly one chat."""
     for i in range(6):
         await waiting(any_store, f"user{i}", "request", i, team=None, language=None)
-    claims = await asyncio.gather(*(any_store.conversations.claim_next(
-        "op1", helplines=["l1620"], teams=None, languages=None, now=utcnow(), capacity=1) for _ in range(5)))
+    claims = await asyncio.gather(
+        *(
+            any_store.conversations.claim_next(
+                "op1", helplines=["l1620"], teams=None, languages=None, now=utcnow(), capacity=1
+            )
+            for _ in range(5)
+        )
+    )
     assert sum(c is not None for c in claims) == 1
     assert len(await any_store.conversations.assigned_to("op1")) == 1
     assert await any_store.conversations.count_waiting("l1620") == 5
     # at capacity: no more, by either way of claiming
-    assert await any_store.conversations.claim_next("op1", helplines=["l1620"], teams=None, languages=None,
-                                                    now=utcnow(), capacity=1) is None
+    assert (
+        await any_store.conversations.claim_next(
+            "op1", helplines=["l1620"], teams=None, languages=None, now=utcnow(), capacity=1
+        )
+        is None
+    )
     some = (await any_store.conversations.waiting(["l1620"]))[0]
     assert await any_store.conversations.claim(some.id, "op1", utcnow(), capacity=1) is None
     # another operator is not affected; without a capacity nothing is limited
     assert await any_store.conversations.claim(some.id, "op2", utcnow(), capacity=1) is not None
-    assert await any_store.conversations.claim_next("op1", helplines=["l1620"], teams=None, languages=None,
-                                                    now=utcnow()) is not None
+    assert (
+        await any_store.conversations.claim_next("op1", helplines=["l1620"], teams=None, languages=None, now=utcnow())
+        is not None
+    )
 
 
 async def test_capacity_is_enforced_by_concurrent_specific_claims(any_store: Store) -> None:
@@ -166,9 +193,15 @@ async def test_the_waiting_list_of_some_priorities_only(any_store: Store) -> Non
     only = any_store.conversations.waiting
     assert [c.user_key for c in await only(["l1620"], limit=3, priorities=["urgent"])] == ["urgent-old", "urgent-new"]
     assert [c.user_key for c in await only(["l1620"], limit=1, priorities=["urgent"])] == ["urgent-old"]
-    assert [c.user_key for c in await only(["l1620"], priorities=["urgent", "urgent_report"])] == \
-        ["urgent-old", "urgent-new", "report"]
-    assert [c.user_key for c in await only(["l1620", "l1552"], priorities=["urgent"])] == \
-        ["other-line", "urgent-old", "urgent-new"]
+    assert [c.user_key for c in await only(["l1620"], priorities=["urgent", "urgent_report"])] == [
+        "urgent-old",
+        "urgent-new",
+        "report",
+    ]
+    assert [c.user_key for c in await only(["l1620", "l1552"], priorities=["urgent"])] == [
+        "other-line",
+        "urgent-old",
+        "urgent-new",
+    ]
     assert len(await only(["l1620"], limit=3)) == 3  # no priorities: the whole queue, as before
     assert await only(["l1620"], priorities=[]) == []

@@ -15,18 +15,49 @@ OLD, NEW = "line1620", "community-1620"
 
 async def _old_records(store: Store) -> Conversation:
     conv = await store.conversations.create(Conversation(helpline=OLD, channel="telegram", user_key="person-1"))
-    await store.messages.add_inbound(Message(conversation_id=conv.id, helpline=OLD, channel="telegram",
-                                             direction="in", sender="user", text="Допоможіть з документами"))
+    await store.messages.add_inbound(
+        Message(
+            conversation_id=conv.id,
+            helpline=OLD,
+            channel="telegram",
+            direction="in",
+            sender="user",
+            text="Допоможіть з документами",
+        )
+    )
     await store.events.add(Event(helpline=OLD, kind="conversation_started", conversation_id=conv.id))
-    await store.feedback.mark(Feedback(message_id="m1", conversation_id=conv.id, helpline=OLD, text="t",
-                                       label="crisis", operator_id="op", marked_at=utcnow()))
-    await store.reports.add(Report(helpline=OLD, code_hash="c" * 64, about="elderly", place="north", what="Сусідка",
-                                   urgency="soon", team="social", priority="urgent_report", channel="telegram",
-                                   language="uk", conversation_id="queue-1"))
-    await store.operators.create(Operator(login="olena", display_name="Олена", password_hash="$argon2id$x",
-                                          helplines=[OLD, "other-line"]))
-    await store.operators.create(Operator(login="petro", display_name="Петро", password_hash="$argon2id$x",
-                                          helplines=[OLD, NEW]))
+    await store.feedback.mark(
+        Feedback(
+            message_id="m1",
+            conversation_id=conv.id,
+            helpline=OLD,
+            text="t",
+            label="crisis",
+            operator_id="op",
+            marked_at=utcnow(),
+        )
+    )
+    await store.reports.add(
+        Report(
+            helpline=OLD,
+            code_hash="c" * 64,
+            about="elderly",
+            place="north",
+            what="Сусідка",
+            urgency="soon",
+            team="social",
+            priority="urgent_report",
+            channel="telegram",
+            language="uk",
+            conversation_id="queue-1",
+        )
+    )
+    await store.operators.create(
+        Operator(login="olena", display_name="Олена", password_hash="$argon2id$x", helplines=[OLD, "other-line"])
+    )
+    await store.operators.create(
+        Operator(login="petro", display_name="Петро", password_hash="$argon2id$x", helplines=[OLD, NEW])
+    )
     return conv
 
 

@@ -12,9 +12,19 @@ from vikno.storage.port import Store
 
 
 def a_report(**kw) -> Report:
-    values = dict(helpline="line1620", code_hash="h" * 64, about="child", place="north", what="Дитина сама вдома",
-                  urgency="soon", team="protection", priority="urgent_report", channel="telegram", language="uk",
-                  conversation_id="queue-1")
+    values = dict(
+        helpline="line1620",
+        code_hash="h" * 64,
+        about="child",
+        place="north",
+        what="Дитина сама вдома",
+        urgency="soon",
+        team="protection",
+        priority="urgent_report",
+        channel="telegram",
+        language="uk",
+        conversation_id="queue-1",
+    )
     values.update(kw)
     return Report(**values)
 
@@ -34,10 +44,12 @@ async def test_a_report_is_found_by_id_code_hash_and_queue_conversation(any_stor
 async def test_additions_and_outcomes_are_appended_atomically(any_store: Store) -> None:
     report = await any_store.reports.add(a_report())
     now = utcnow()
-    await asyncio.gather(*(any_store.reports.add_information(report.id, {"text": f"n{i}", "at": "t"}, now)
-                           for i in range(5)))
+    await asyncio.gather(
+        *(any_store.reports.add_information(report.id, {"text": f"n{i}", "at": "t"}, now) for i in range(5))
+    )
     updated = await any_store.reports.record_outcome(
-        report.id, {"outcome": "referred", "referred_to": "ЦНАП", "operator": "o1"}, "referred", now)
+        report.id, {"outcome": "referred", "referred_to": "ЦНАП", "operator": "o1"}, "referred", now
+    )
     assert sorted(a["text"] for a in updated.additions) == [f"n{i}" for i in range(5)]
     assert updated.status == "referred" and updated.outcomes[0]["referred_to"] == "ЦНАП"
     assert updated.updated_at == now

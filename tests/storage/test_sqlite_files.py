@@ -20,8 +20,14 @@ WRITERS = ["process", "thread"]
 async def _turns(store: SqliteStore, count: int) -> None:
     conv = await store.conversations.create(Conversation(helpline="line1620", channel="rest", user_key="k"))
     for n in range(count):
-        inbound = Message(conversation_id=conv.id, helpline="line1620", channel="rest", direction="in",
-                          sender="user", text=f"повідомлення {n} " * 20)
+        inbound = Message(
+            conversation_id=conv.id,
+            helpline="line1620",
+            channel="rest",
+            direction="in",
+            sender="user",
+            text=f"повідомлення {n} " * 20,
+        )
         await store.commit_turn(conv, inbound, [], [Event(helpline="line1620", kind="message_in")])
 
 
@@ -69,8 +75,12 @@ async def test_a_failing_write_leaves_nothing_and_spares_the_others(tmp_path: Pa
     try:
         with pytest.raises(ValueError):
             await db.run(insert_then, "alone", True)
-        results = await asyncio.gather(db.run(insert_then, "a", False), db.run(insert_then, "b", True),
-                                       db.run(insert_then, "c", False), return_exceptions=True)
+        results = await asyncio.gather(
+            db.run(insert_then, "a", False),
+            db.run(insert_then, "b", True),
+            db.run(insert_then, "c", False),
+            return_exceptions=True,
+        )
         assert results[0] == "a" and isinstance(results[1], ValueError) and results[2] == "c"
         keys = await db.read(lambda conn: {r[0] for r in conn.execute("SELECT key FROM meta")})
         assert {"a", "c"} <= keys and not {"alone", "b"} & keys
@@ -141,8 +151,12 @@ async def test_what_cannot_cross_to_or_from_the_writer_process_fails_alone(tmp_p
     await store.open()
     db = store._db
     try:
-        results = await asyncio.gather(db.run(insert_then, "kept", False), db.run(insert_then, lambda: 0, False),
-                                       db.run(returns_a_row), return_exceptions=True)
+        results = await asyncio.gather(
+            db.run(insert_then, "kept", False),
+            db.run(insert_then, lambda: 0, False),
+            db.run(returns_a_row),
+            return_exceptions=True,
+        )
         assert results[0] == "kept"
         assert isinstance(results[1], TypeError)  # its arguments could not be sent
         assert isinstance(results[2], StoreUnavailable) and "could not be sent back" in str(results[2])

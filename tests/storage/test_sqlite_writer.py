@@ -36,22 +36,42 @@ def core(tmp_path: Path) -> Iterator[WriterCore]:
 
 def _people(core: WriterCore, n: int, prefix: str = "p") -> list[Conversation]:
     convs = [Conversation(helpline=LINE, channel=CHANNEL, user_key=f"{prefix}{i}") for i in range(n)]
-    outcomes = core.commit([(conversations._create, (conversations.to_row(c), LINE, CHANNEL, c.user_key))
-                            for c in convs])
+    outcomes = core.commit(
+        [(conversations._create, (conversations.to_row(c), LINE, CHANNEL, c.user_key)) for c in convs]
+    )
     assert all(o.error is None for o in outcomes)
     return [o.result for o in outcomes]
 
 
 def _turn_args(conv: Conversation, n: int, *, platform_id: str | None = None, replies: int = 2) -> tuple:
     """What SqliteStore.commit_turn sends to the writer for one message; ``conv`` then holds the next version."""
-    inbound = Message(conversation_id=conv.id, helpline=LINE, channel=CHANNEL, direction="in", sender="user",
-                      text=f"повідомлення {n} 🙂 مرحبا", platform_id=platform_id or f"{conv.user_key}:{n}")
-    out = [Message(id=f"{inbound.id}:{k}", conversation_id=conv.id, helpline=LINE, channel=CHANNEL,
-                   direction="out", sender="bot", text=f"відповідь {k}", reply_to=inbound.id,
-                   buttons=[{"title": "Меню", "payload": "menu"}]) for k in range(replies)]
+    inbound = Message(
+        conversation_id=conv.id,
+        helpline=LINE,
+        channel=CHANNEL,
+        direction="in",
+        sender="user",
+        text=f"повідомлення {n} 🙂 مرحبا",
+        platform_id=platform_id or f"{conv.user_key}:{n}",
+    )
+    out = [
+        Message(
+            id=f"{inbound.id}:{k}",
+            conversation_id=conv.id,
+            helpline=LINE,
+            channel=CHANNEL,
+            direction="out",
+            sender="bot",
+            text=f"відповідь {k}",
+            reply_to=inbound.id,
+            buttons=[{"title": "Меню", "payload": "menu"}],
+        )
+        for k in range(replies)
+    ]
     conv.step = f"step{n}"
-    args = turn_args(conv, inbound, out,
-                     [Event(helpline=LINE, kind="message_in", conversation_id=conv.id, channel=CHANNEL)], IDS)
+    args = turn_args(
+        conv, inbound, out, [Event(helpline=LINE, kind="message_in", conversation_id=conv.id, channel=CHANNEL)], IDS
+    )
     conv.version += 1  # as commit_turn does once the turn is stored
     return args
 
@@ -59,8 +79,10 @@ def _turn_args(conv: Conversation, n: int, *, platform_id: str | None = None, re
 def _rows(path: Path) -> dict[str, list[tuple]]:
     conn = sqlite3.connect(path)
     try:
-        return {table: conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
-                for table in ("conversations", "messages", "events")}
+        return {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+            for table in ("conversations", "messages", "events")
+        }
     finally:
         conn.close()
 
@@ -76,8 +98,12 @@ def test_plain_turns_go_in_bulk_and_write_what_one_by_one_writes(tmp_path: Path)
     single_core = WriterCore(tmp_path / "single.sqlite3", create_schema)
     try:
         people = _people(bulk_core, 6)
-        assert single_core.commit([(conversations._create, (conversations.to_row(c), LINE, CHANNEL, c.user_key))
-                                   for c in people])[0].error is None
+        assert (
+            single_core.commit(
+                [(conversations._create, (conversations.to_row(c), LINE, CHANNEL, c.user_key)) for c in people]
+            )[0].error
+            is None
+        )
         batch = [(_turn, _turn_args(conv, 1, replies=i % 3)) for i, conv in enumerate(people)]
         statements = _statements(bulk_core)
         outcomes = bulk_core.commit(batch)
@@ -97,8 +123,13 @@ def test_a_retry_in_the_batch_fails_alone_and_the_others_are_stored(core: Writer
     assert core.commit([(_turn, _turn_args(second, 1, platform_id="tg:77"))])[0].error is None
     version = second.version
     statements = _statements(core)
-    outcomes = core.commit([(_turn, _turn_args(first, 1)), (_turn, _turn_args(second, 2, platform_id="tg:77")),
-                            (_turn, _turn_args(third, 1))])
+    outcomes = core.commit(
+        [
+            (_turn, _turn_args(first, 1)),
+            (_turn, _turn_args(second, 2, platform_id="tg:77")),
+            (_turn, _turn_args(third, 1)),
+        ]
+    )
     assert outcomes[0].error is None and outcomes[2].error is None
     assert isinstance(outcomes[1].error, Duplicate)
     assert any(s.startswith("SAVEPOINT job") for s in statements)  # fell back to one by one
@@ -107,8 +138,10 @@ def test_a_retry_in_the_batch_fails_alone_and_the_others_are_stored(core: Writer
     assert len(rows["events"]) == 3
     conn = sqlite3.connect(core.path)
     try:
-        assert conn.execute("SELECT version, step FROM conversations WHERE id=?", (second.id,)).fetchone() == \
-            (version, "step1")  # the retry's turn did not touch the conversation
+        assert conn.execute("SELECT version, step FROM conversations WHERE id=?", (second.id,)).fetchone() == (
+            version,
+            "step1",
+        )  # the retry's turn did not touch the conversation
     finally:
         conn.close()
 
@@ -137,12 +170,14 @@ def test_a_row_the_database_refuses_fails_its_turn_alone(core: WriterCore) -> No
 def test_other_writes_between_turns_keep_their_order(core: WriterCore) -> None:
     (early,) = _people(core, 1, prefix="early")
     late = Conversation(helpline=LINE, channel=CHANNEL, user_key="late")
-    outcomes = core.commit([
-        (_turn, _turn_args(early, 1)),
-        (conversations._create, (conversations.to_row(late), LINE, CHANNEL, late.user_key)),
-        (_turn, _turn_args(late, 1)),  # needs the conversation the write before it created
-        (_turn, _turn_args(early, 2)),
-    ])
+    outcomes = core.commit(
+        [
+            (_turn, _turn_args(early, 1)),
+            (conversations._create, (conversations.to_row(late), LINE, CHANNEL, late.user_key)),
+            (_turn, _turn_args(late, 1)),  # needs the conversation the write before it created
+            (_turn, _turn_args(early, 2)),
+        ]
+    )
     assert [o.error for o in outcomes] == [None] * 4
     rows = _rows(core.path)
     assert len(rows["messages"]) == 9 and len(rows["events"]) == 3

@@ -11,21 +11,31 @@ from vikno.storage.port import Store
 
 async def _setup(store: Store) -> tuple[Conversation, Message]:
     c = await store.conversations.create(Conversation(helpline="l1620", channel="rest", user_key="u"))
-    m, _ = await store.messages.add_inbound(Message(conversation_id=c.id, helpline="l1620", channel="rest",
-                                                    direction="in", sender="user", text="hi"))
+    m, _ = await store.messages.add_inbound(
+        Message(conversation_id=c.id, helpline="l1620", channel="rest", direction="in", sender="user", text="hi")
+    )
     return c, m
 
 
 def _reply(c: Conversation, m: Message, n: int) -> Message:
-    return Message(id=f"{m.id}:{n}", conversation_id=c.id, helpline="l1620", channel="rest", direction="out",
-                   sender="bot", text=f"reply {n}", reply_to=m.id)
+    return Message(
+        id=f"{m.id}:{n}",
+        conversation_id=c.id,
+        helpline="l1620",
+        channel="rest",
+        direction="out",
+        sender="bot",
+        text=f"reply {n}",
+        reply_to=m.id,
+    )
 
 
 async def test_commit_turn_writes_everything(any_store: Store) -> None:
     c, m = await _setup(any_store)
     c.step = "menu"
-    await any_store.commit_turn(c, m, [_reply(c, m, 0), _reply(c, m, 1)],
-                                [Event(helpline="l1620", kind="greeted", conversation_id=c.id)])
+    await any_store.commit_turn(
+        c, m, [_reply(c, m, 0), _reply(c, m, 1)], [Event(helpline="l1620", kind="greeted", conversation_id=c.id)]
+    )
     assert c.version == 1
     assert (await any_store.conversations.get(c.id)).step == "menu"
     assert [r.text for r in await any_store.messages.replies_to(m.id)] == ["reply 0", "reply 1"]
@@ -57,11 +67,25 @@ async def test_a_handled_message_cannot_be_committed_twice(any_store: Store) -> 
 
 async def test_a_platform_retry_of_a_new_message_is_a_duplicate(any_store: Store) -> None:
     c = await any_store.conversations.create(Conversation(helpline="l1620", channel="telegram", user_key="u"))
-    first = Message(conversation_id=c.id, helpline="l1620", channel="telegram", direction="in", sender="user",
-                    text="hi", platform_id="42:7")
+    first = Message(
+        conversation_id=c.id,
+        helpline="l1620",
+        channel="telegram",
+        direction="in",
+        sender="user",
+        text="hi",
+        platform_id="42:7",
+    )
     await any_store.commit_turn(c, first, [_reply(c, first, 0)], [])
-    retry = Message(conversation_id=c.id, helpline="l1620", channel="telegram", direction="in", sender="user",
-                    text="hi", platform_id="42:7")
+    retry = Message(
+        conversation_id=c.id,
+        helpline="l1620",
+        channel="telegram",
+        direction="in",
+        sender="user",
+        text="hi",
+        platform_id="42:7",
+    )
     with pytest.raises(Duplicate) as info:
         await any_store.commit_turn(c, retry, [_reply(c, retry, 0)], [])
     assert info.value.existing.id == first.id
