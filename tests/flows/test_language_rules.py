@@ -116,3 +116,37 @@ def test_line_1620_is_named_as_its_article_names_it() -> None:
     assert name["uk"] == "Служба підтримки 1620"
     assert "«Єдина лінія 16-20»" in LINES["community-1620"].say("greeting", "uk", helpline=name["uk"])
     assert offending("uk", r"Соціальна лінія") == []
+
+
+def _said_in_every_language(line: Helpline) -> Iterator[tuple[str, dict[str, str]]]:
+    for key, text in line.texts.items():
+        yield f"texts {key}", text.root
+    for topic in line.topics.values():
+        yield f"topic {topic.id}", topic.answer.root
+    for reply in line.canned:
+        yield f"canned {reply.id}", reply.text.root
+
+
+def _numbers(text: str) -> list[str]:
+    """The numbers a text names (phones, counts, the line's number), however each language groups digits.
+
+    "1,410" and "1 410", "116 123" and "116123" are one number; English "24/7" says what "цілодобово" says.
+    """
+    text = re.sub(r"\{[a-z_]+\}", "", text).replace("24/7", "")
+    text = re.sub(r"(?<=\d)[ ,\u00a0\u202f](?=\d{3}\b)", "", text)
+    return sorted(re.findall(r"\d+", text))
+
+
+def test_every_language_of_a_text_names_the_same_numbers() -> None:
+    """A number in one language and not another is a promise or a way out that only some readers get.
+
+    Readers found the Azerbaijani and English greeting of line 1620 without the line's own name
+    "16-20" that the Ukrainian and Russian give.
+    """
+    differing = []
+    for line in LINES.values():
+        for where, text in _said_in_every_language(line):
+            numbers = {lang: _numbers(value) for lang, value in text.items() if lang in line.languages}
+            if len({tuple(found) for found in numbers.values()}) > 1:
+                differing.append(f"{line.id}: {where}: {numbers}")
+    assert differing == []
