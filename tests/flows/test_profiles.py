@@ -185,3 +185,34 @@ async def test_the_child_line_asks_age_and_gender_after_a_bare_hello_and_never_b
     assert [b.payload for b in hello.replies[-1].buttons][:2] == ["profile:age_group:child", "profile:age_group:adult"]
     asked = await engine.handle(_inbound("az-116111", "child-2", button="topic:education"))
     assert not any(b.payload.startswith("profile:") for r in asked.replies for b in r.buttons)
+
+
+@pytest.mark.parametrize("line_id", sorted(SHIPPED))
+async def test_a_crisis_at_night_in_every_line_gets_its_own_numbers_the_top_of_its_queue_and_no_false_promise(
+    engine: Engine, any_store: Store, line_id: str
+) -> None:
+    """The crisis path works at any hour in every line (issue 27): at 03:00 local time, with nobody on duty,
+    a crisis gets that line's own emergency numbers at once, the top of that line's queue, and is not told
+    that a specialist is coming."""
+    from datetime import datetime, time
+
+    from vikno.flows.content import Helpline
+    from vikno.nlu.types import Parse
+
+    line: Helpline = engine.helpline(line_id)
+    lang = line.settings.default_language
+    words = "хочу накласти на себе руки"
+    engine.nlu.table[words] = Parse(
+        text=words, language=lang, intent="nlu_fallback", confidence=0.2, crisis=True, crisis_score=0.97
+    )
+    engine.clock.now = datetime.combine(datetime(2026, 3, 4).date(), time(3, 0), tzinfo=line.zone)
+    turn = await engine.handle(_inbound(line_id, "night-1", text=words))
+    first = turn.replies[0].text
+    for contact in line.settings.emergency:
+        assert contact.number in first, (line_id, contact.number)
+    assert turn.conversation.state == "waiting" and turn.conversation.priority == "crisis"
+    assert turn.conversation.queue_position == 1
+    promise = line.say("crisis", turn.conversation.language or lang, emergency="").split("\n")[-1]
+    assert all(promise not in r.text for r in turn.replies), promise
+    (waiting,) = await any_store.conversations.waiting([line_id])
+    assert waiting.id == turn.conversation.id
