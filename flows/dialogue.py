@@ -24,7 +24,7 @@ from datetime import datetime
 
 from vikno.nlu.language import strip_markup
 from vikno.nlu.types import FALLBACK_INTENT, Parse
-from vikno.storage.models import PRIORITY_RANK, WITHHELD, Conversation, Event, Priority, State
+from vikno.storage.models import PRIORITY_RANK, Conversation, Event, Priority, State
 
 from .content import LANGUAGE_NAMES, Helpline
 from .hours import is_open
@@ -89,11 +89,10 @@ class StepContext:
 class StepResult:
     replies: list[Outbound] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
-    #: The message in was an answer to the report form (or a report's code, or information added to a
-    #: report): its words go into the report only, and the chat's history keeps a placeholder.
-    withhold_inbound: bool = False
-    #: The kind the withheld message is kept as (what the console and the web chat say in its place).
-    withheld_kind: str = WITHHELD
+    #: Set when the message's words belong elsewhere (an answer to the report form, a code, information
+    #: added to a report: the report; an optional question's answer: its event): the kind the chat's
+    #: history keeps it as, a placeholder the console and the web chat name. None: kept as it came.
+    withheld_as: str | None = None
 
 
 class Dialogue:

@@ -21,7 +21,7 @@ from operator import attrgetter
 from vikno.nlu.types import Parse, Understanding
 from vikno.storage.errors import Conflict, Duplicate, StoreUnavailable
 from vikno.storage.identity import IdentityVault
-from vikno.storage.models import WITHHELD, Conversation, Delivery, Direction, Event, Message, Sender, utcnow
+from vikno.storage.models import Conversation, Delivery, Direction, Event, Message, Sender, utcnow
 from vikno.storage.port import Store
 
 from .channels import ChannelRegistry
@@ -196,7 +196,7 @@ class Engine:
                 )
                 for n, r in enumerate(result.replies)
             ]
-            kept = withheld(stored, result.withheld_kind) if result.withhold_inbound else stored
+            kept = withheld(stored, result.withheld_as) if result.withheld_as else stored
             try:
                 await self.store.commit_turn(conv, kept, replies, result.events)
             except Conflict:
@@ -318,7 +318,7 @@ def _copy_data(data: dict) -> dict:
     return {k: copy.deepcopy(v) if isinstance(v, (dict, list)) else v for k, v in data.items()}
 
 
-def withheld(m: Message, kind: str = WITHHELD) -> Message:
+def withheld(m: Message, kind: str) -> Message:
     """The message as the chat keeps it when its words went elsewhere: a report (models.WITHHELD), an
     optional question's event (models.PROFILE_ANSWER)."""
     return replace(m, text=None, kind=kind, buttons=[])

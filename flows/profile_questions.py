@@ -181,7 +181,7 @@ class ProfileQuestions:
         answer = _value(button, f"{PREFIX}{question}:")
         if answer in PROFILE_QUESTIONS[question]:
             d.event("profile_answered", topic=None, **{question: answer})
-            d.out.withhold_inbound, d.out.withheld_kind = True, PROFILE_ANSWER  # the event only, not the chat
+            d.out.withheld_as = PROFILE_ANSWER  # the event only, not the chat
             following = self.settings.questions[self.settings.questions.index(question) + 1 :]
             if following:
                 self._ask(following[0])

@@ -32,7 +32,7 @@ import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from vikno.storage.models import Report
+from vikno.storage.models import WITHHELD, Report
 
 from .content import REPORT_ABOUT, REPORT_URGENCY
 from .messages import PERSON, Button, Inbound, Kind
@@ -222,13 +222,13 @@ class ReportFlow:
         if self.enabled and isinstance(draft, dict) and draft.get("step") in HANDED_OVER_FROM:
             if typed:
                 _keep(draft, typed)
-                self.d.out.withhold_inbound = True
+                self.d.out.withheld_as = WITHHELD
             told = [*([draft["what"]] if draft.get("what") else []), *draft.get("also", [])]
             if told:
                 draft["what"], draft["also"], draft["urgency"] = told[0], told[1:], "now"
                 await self._submit(draft, None, quiet=True)
         elif self.enabled and isinstance(followup, dict) and followup.get("adding") and typed:
-            self.d.out.withhold_inbound = True
+            self.d.out.withheld_as = WITHHELD
             await self._add(followup, typed, crisis=True, quiet=True)
         self.drop()
 
@@ -276,12 +276,12 @@ class ReportFlow:
                 self.conv.data.pop(REPORT_DRAFT, None)
                 await self._code(text or "")
                 return True
-            self.d.out.withhold_inbound = True  # an answer of the form: in the report, not in this chat
+            self.d.out.withheld_as = WITHHELD  # an answer of the form: in the report, not in this chat
             await self._step(draft, button, text)
             return True
         followup = self.conv.data.get(REPORT_FOLLOWUP)
         if isinstance(followup, dict) and followup.get("adding") and button is None and text:
-            self.d.out.withhold_inbound = True
+            self.d.out.withheld_as = WITHHELD
             await self._add(followup, text)
             return True
         if button == CANCEL:
@@ -500,7 +500,7 @@ class ReportFlow:
     # --- the code ----------------------------------------------------------------------
 
     async def _code(self, text: str) -> None:
-        self.d.out.withhold_inbound = True  # a code kept in the chat would tie the reporter to the report
+        self.d.out.withheld_as = WITHHELD  # a code kept in the chat would tie the reporter to the report
         memo = self.d.ctx.memo
         if "report_lookup" not in memo:  # counted once per message, also when the step runs again
             memo["report_lookup"] = await self.desk.lookup(self.line, self.conv.user_key, text, self.now)
