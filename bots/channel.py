@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
-from typing import ClassVar
+
 
 from aiohttp import web
 
@@ -24,10 +24,10 @@ Handle = Callable[[Inbound], Awaitable[Turn]]
 class PushChannel(ABC):
     """A platform that receives webhooks (or is polled) and is pushed replies."""
 
-    name: ClassVar[str]
+    name: str
     #: Seconds between two messages to one chat, and messages a second overall.
-    per_chat_interval: ClassVar[float] = 1.0
-    per_second: ClassVar[float] = 30.0
+    per_chat_interval: float = 1.0
+    per_second: float = 30.0
 
     @abstractmethod
     def routes(self) -> list[web.RouteDef]:

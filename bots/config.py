@@ -235,7 +235,12 @@ class Settings(_Strict):
     #: Where the platforms reach this server (https://…); needed for webhooks.
     public_url: str | None = None
     telegram: TelegramSettings = TelegramSettings()
+    #: More Telegram bots in the same process, one line each (``helpline`` and ``token`` required):
+    #: a regional centre running several lines gives each its own bot.
+    telegram_bots: list[TelegramSettings] = []
     viber: ViberSettings = ViberSettings()
+    #: More Viber bots, one line each, as ``telegram_bots``.
+    viber_bots: list[ViberSettings] = []
     webchat: WebchatSettings = WebchatSettings()
     console: ConsoleSettings = ConsoleSettings()
     limits: LimitSettings = LimitSettings()
@@ -254,15 +259,46 @@ class Settings(_Strict):
         return value
 
     @model_validator(mode="after")
+    def _one_bot_per_line(self) -> Settings:
+        """Each further bot names its line; a line has one bot per channel, a token one line."""
+        bots_of: dict[str, tuple[TelegramSettings | ViberSettings, list[TelegramSettings | ViberSettings]]] = {
+            "telegram": (self.telegram, list(self.telegram_bots)),
+            "viber": (self.viber, list(self.viber_bots)),
+        }
+        for name, (first, more) in bots_of.items():
+            for index, bot in enumerate(more):
+                if bot.token is None or not bot.helpline:
+                    raise ValueError(f"{name}_bots[{index}]: needs token and helpline (the line this bot answers for)")
+            bots = ([first] if first.token is not None else []) + list(more)
+            lines = [bot.helpline or self.default_helpline or "(the default line)" for bot in bots]
+            doubled = sorted({line for line in lines if lines.count(line) > 1})
+            if doubled:
+                raise ValueError(
+                    f"{name}: more than one bot for {', '.join(doubled)}; give each line one bot "
+                    "(and name the line of the bot in the first section with helpline:)"
+                )
+            tokens = [bot.token.get_secret_value() for bot in bots if bot.token is not None]
+            if len(set(tokens)) != len(tokens):
+                raise ValueError(f"{name}: the same bot token is given twice; each line needs its own bot")
+        return self
+
+    @model_validator(mode="after")
     def _webhooks_need_a_public_url(self) -> Settings:
-        if self.telegram.token and self.telegram.mode == "webhook" and not self.public_url:
+        if any(bot.mode == "webhook" for bot in self.telegram_all()) and not self.public_url:
             raise ValueError(
                 "telegram in webhook mode needs public_url (VIKNO_PUBLIC_URL, e.g. "
                 "https://help.example.org), or set telegram.mode: polling for development"
             )
-        if self.viber.token and not self.public_url:
+        if self.viber_all() and not self.public_url:
             raise ValueError("viber needs public_url (VIKNO_PUBLIC_URL, e.g. https://help.example.org) for its webhook")
         return self
+
+    def telegram_all(self) -> list[TelegramSettings]:
+        """Every Telegram bot switched on: the first section's (if it has a token), then the further ones."""
+        return ([self.telegram] if self.telegram.token is not None else []) + list(self.telegram_bots)
+
+    def viber_all(self) -> list[ViberSettings]:
+        return ([self.viber] if self.viber.token is not None else []) + list(self.viber_bots)
 
     @field_validator("mongodb_uri")
     @classmethod
@@ -292,13 +328,13 @@ def settings_warnings(settings: Settings) -> list[str]:
     """Settings that load but will not work as meant; ``vikno check`` prints them, ``serve`` logs them."""
     warnings = []
     public = settings.public_url or ""
-    if settings.telegram.token and settings.telegram.mode == "webhook" and not public.startswith("https://"):
+    if any(bot.mode == "webhook" for bot in settings.telegram_all()) and not public.startswith("https://"):
         warnings.append(
             f"public_url (VIKNO_PUBLIC_URL) is {public!r}: Telegram sends webhooks only to an https:// "
             "address, so no message will arrive; put vikno behind HTTPS (see the README) or use "
             "telegram.mode: polling"
         )
-    if settings.viber.token and not public.startswith("https://"):
+    if settings.viber_all() and not public.startswith("https://"):
         warnings.append(
             f"public_url (VIKNO_PUBLIC_URL) is {public!r}: Viber calls only https:// webhooks with a "
             "trusted certificate, so no message will arrive"
@@ -355,5 +391,5 @@ def load_settings(
             message = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 message = f"unknown setting (known: {', '.join(Settings.model_fields)})"
-            problems.append(f"{where or 'configuration'}: {setting}: {message}")
+            problems.append(f"{where or 'configuration'}: {setting + ': ' if setting else ''}{message}")
         raise ConfigError(problems) from exc

@@ -26,6 +26,8 @@ def helpline_references(settings: Settings, helplines: dict[str, Helpline]) -> l
             ("telegram.helpline", settings.telegram.helpline),
             ("viber.helpline", settings.viber.helpline),
             ("webchat.helpline", settings.webchat.helpline),
+            *((f"telegram_bots[{i}].helpline", bot.helpline) for i, bot in enumerate(settings.telegram_bots)),
+            *((f"viber_bots[{i}].helpline", bot.helpline) for i, bot in enumerate(settings.viber_bots)),
         )
         if value and value not in helplines
     ]

@@ -44,8 +44,8 @@ class Entry:
 #: Every channel, in the order they are mounted.
 CHANNELS: tuple[Entry, ...] = (
     Entry("rest", "vikno.bots.rest", lambda settings: True),
-    Entry("telegram", "vikno.bots.telegram", lambda settings: settings.telegram.token is not None),
-    Entry("viber", "vikno.bots.viber", lambda settings: settings.viber.token is not None),
+    Entry("telegram", "vikno.bots.telegram", lambda settings: bool(settings.telegram_all())),
+    Entry("viber", "vikno.bots.viber", lambda settings: bool(settings.viber_all())),
     Entry("webchat", "vikno.bots.webchat", lambda settings: settings.webchat.enabled),
 )
 

@@ -128,6 +128,20 @@ def _key(request: web.Request) -> str:
 JSON_TYPE = "application/json"
 
 
+def _line_named(request: web.Request, given: str | None) -> str | None:
+    """The line a request is for: its path's (``/api/v1/helplines/{helpline}/...``), else the one it names.
+
+    A body or query naming another line than the path is refused, not guessed between: an app sending
+    to one line's path must never start a chat in another's queue.
+    """
+    in_path = request.match_info.get("helpline")
+    if in_path is not None and given is not None and given != in_path:
+        raise BadRequest(
+            422, "helpline_mismatch", f"the path is for helpline {in_path!r} but the request names {given!r}"
+        )
+    return in_path if in_path is not None else given
+
+
 def _require_json(request: web.Request) -> None:
     """Only a JSON body: the types a page of another site may send without a preflight are refused."""
     if request.content_type != JSON_TYPE:  # aiohttp: lower case, parameters (charset) apart
@@ -238,6 +252,9 @@ class RestChannel:
         return [
             web.post("/api/v1/conversations/{key}/messages", self.post_message),
             web.get("/api/v1/conversations/{key}", self.get_conversation),
+            # one line's own path in a deployment of several (issue 27); the paths above are the default line's
+            web.post("/api/v1/helplines/{helpline}/conversations/{key}/messages", self.post_message),
+            web.get("/api/v1/helplines/{helpline}/conversations/{key}", self.get_conversation),
         ]
 
     async def post_message(self, request: web.Request) -> web.Response:
@@ -247,9 +264,10 @@ class RestChannel:
             token = bearer(request)
             _require_json(request)
             body = parse_message(await _read_json(request, self.max_body), self.max_text)
+            named = _line_named(request, body["helpline"])
         except BadRequest as exc:
             return exc.response()
-        line = engine.helpline(body["helpline"]).id  # an unknown one: 404 (app middleware)
+        line = engine.helpline(named).id  # an unknown one: 404 (app middleware)
         if token is not None and not self._opens(engine, token, line, key):
             return _unauthorized("invalid_token", "this token does not open this conversation")
         address, conversation = self.client_address(request), f"{line}\x00{key}"
@@ -264,7 +282,7 @@ class RestChannel:
             kind=Kind.BUTTON if body["button"] is not None else Kind.TEXT,
             locale=body["locale"],
             platform_id=f"{key}:{body['id']}" if body["id"] else None,
-            helpline=body["helpline"],
+            helpline=line,
         )
         try:  # without the token a message may only start the conversation; the store's create decides
             turn = await engine.handle(inbound, only_new=token is None)
@@ -298,11 +316,12 @@ class RestChannel:
             limit = int(request.query.get("limit", HISTORY_DEFAULT))
             if not 0 < limit <= HISTORY_MAX:
                 raise ValueError
+            named = _line_named(request, request.query.get("helpline"))
         except BadRequest as exc:
             return exc.response()
         except ValueError:
             return error_response(400, "bad_limit", f"limit must be a whole number from 1 to {HISTORY_MAX}")
-        line = engine.helpline(request.query.get("helpline")).id
+        line = engine.helpline(named).id
         if token is None:
             return _unauthorized(
                 "token_required", "send the token from the conversation's first answer as Authorization: Bearer <token>"

@@ -52,6 +52,7 @@ from vikno.flows.engine import UnknownHelpline
 from vikno.flows.messages import Inbound, Kind, Outbound
 from vikno.storage.errors import Conflict, StoreUnavailable
 
+from .bot_set import BotSet, bot_key
 from .channel import Handle, PushChannel
 from .config import TelegramSettings
 from .registry import Mount, Mounted
@@ -365,10 +366,10 @@ def send_outcome(exc: TelegramAPIError) -> RetryAfter | Undeliverable | None:
 
 
 class TelegramChannel(PushChannel):
-    name: ClassVar[str] = CHANNEL
+    name: str = CHANNEL
     #: Telegram: about one message a second to one chat, about 30 a second overall.
-    per_chat_interval: ClassVar[float] = 1.0
-    per_second: ClassVar[float] = 30.0
+    per_chat_interval: float = 1.0
+    per_second: float = 30.0
     #: Long-poll wait (seconds) and the back-off of polling and webhook registration.
     poll_timeout: ClassVar[int] = 25
     retry_first: ClassVar[float] = 1.0
@@ -379,11 +380,19 @@ class TelegramChannel(PushChannel):
     #: rather than with a separate answerCallbackQuery call. Polling always calls.
     answer_in_webhook_reply: ClassVar[bool] = True
 
-    def __init__(self, settings: TelegramSettings, *, public_url: str | None, default_secret: str) -> None:
+    def __init__(
+        self,
+        settings: TelegramSettings,
+        *,
+        public_url: str | None,
+        default_secret: str,
+        webhook_path: str = WEBHOOK_PATH,
+    ) -> None:
         if settings.token is None:
             raise ValueError("the Telegram channel needs telegram.token (VIKNO_TELEGRAM_TOKEN)")
         self.settings = settings
         self.mode = settings.mode
+        self.webhook_path = webhook_path
         self.public_url = (public_url or "").rstrip("/")
         self.secret = settings.secret_token.get_secret_value() if settings.secret_token else default_secret
         self.api = TelegramAPIServer.from_base(settings.api_base) if settings.api_base else PRODUCTION
@@ -407,7 +416,7 @@ class TelegramChannel(PushChannel):
     # --- wiring ------------------------------------------------------------------------------
 
     def routes(self) -> list[web.RouteDef]:
-        return [web.post(WEBHOOK_PATH, self._webhook)] if self.mode == "webhook" else []
+        return [web.post(self.webhook_path, self._webhook)] if self.mode == "webhook" else []
 
     async def start(self, handle: Handle) -> None:
         self._handle = handle
@@ -547,7 +556,7 @@ class TelegramChannel(PushChannel):
         return f"{parts.scheme}://{parts.netloc}"
 
     async def _register_webhook(self) -> None:
-        url = self.public_url + WEBHOOK_PATH
+        url = self.public_url + self.webhook_path
         await self._introduce()
         backoff = Backoff(self.retry_first, self.retry_most)
         while True:
@@ -698,9 +707,24 @@ class _PollWait(Exception):
 
 
 def mount(mount: Mount) -> Mounted:
+    """Every Telegram bot of the settings, one line each, as one push channel (bots/bot_set.py).
+
+    The first section's bot keeps the webhook path and secret it always had; each further bot gets
+    ``/telegram/webhook/<its line>`` and a secret of its own.
+    """
     settings = mount.settings
-    channel = TelegramChannel(
-        settings.telegram, public_url=settings.public_url, default_secret=mount.derived_token("telegram-webhook")
-    )
-    mount.app.add_routes(channel.routes())
-    return Mounted(CHANNEL, ABILITIES, push=channel)
+    bots: list[tuple[str, PushChannel]] = []
+    for bot in settings.telegram_all():
+        assert bot.token is not None
+        first = bot is settings.telegram
+        label = "telegram-webhook" if first else f"telegram-webhook:{bot.helpline}"
+        channel = TelegramChannel(
+            bot,
+            public_url=settings.public_url,
+            default_secret=mount.derived_token(label),
+            webhook_path=WEBHOOK_PATH if first else f"{WEBHOOK_PATH}/{bot.helpline}",
+        )
+        bots.append((bot_key(bot.token.get_secret_value()), channel))
+    channel_set = BotSet(CHANNEL, bots)
+    mount.app.add_routes(channel_set.routes())
+    return Mounted(CHANNEL, ABILITIES, push=channel_set)

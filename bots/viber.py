@@ -52,6 +52,7 @@ from vikno.flows.channels import Abilities, TextMeasure
 from vikno.flows.messages import Button, Inbound, Kind, Outbound, Turn
 from vikno.storage.errors import Conflict, StoreUnavailable
 
+from .bot_set import BotSet, bot_key
 from .channel import Handle, PushChannel
 from .config import ViberSettings
 from .registry import Mount, Mounted
@@ -368,20 +369,20 @@ def _retry_after(value: str | None, default: float) -> float:
 
 
 class ViberChannel(PushChannel):
-    name: ClassVar[str] = CHANNEL
+    name: str = CHANNEL
     #: Viber publishes no per-chat send rate (only 100 unanswered messages a person an hour,
     #: which it enforces with status 12, mapped to RetryAfter); half a second keeps a
     #: multi-part answer readable without making anyone wait.
-    per_chat_interval: ClassVar[float] = 0.5
+    per_chat_interval: float = 0.5
     #: The one bot-wide rate Viber documents: broadcast_message, 500 requests per 10 seconds.
-    per_second: ClassVar[float] = 50.0
+    per_second: float = 50.0
     #: How long to wait after status 12 ("too many requests") when Viber gives no hint.
     too_many_requests_wait: ClassVar[float] = 60.0
     #: First and longest pause between set_webhook attempts (the server may not listen yet).
     register_backoff: ClassVar[tuple[float, float]] = (1.0, 300.0)
     request_timeout: ClassVar[float] = 15.0
 
-    def __init__(self, settings: ViberSettings, *, public_url: str | None) -> None:
+    def __init__(self, settings: ViberSettings, *, public_url: str | None, webhook_path: str = WEBHOOK_PATH) -> None:
         if settings.token is None:
             raise ValueError("the Viber channel needs viber.token (VIKNO_VIBER_TOKEN)")
         if not public_url:
@@ -389,7 +390,8 @@ class ViberChannel(PushChannel):
         self.token = settings.token.get_secret_value()
         self.api_base = settings.api_base.rstrip("/")
         self.helpline = settings.helpline
-        self.webhook_url = public_url.rstrip("/") + WEBHOOK_PATH
+        self.webhook_path = webhook_path
+        self.webhook_url = public_url.rstrip("/") + webhook_path
         self.renderer = Renderer(settings.sender_name, settings.sender_avatar)
         self.registered = asyncio.Event()
         self._handle: Handle | None = None
@@ -405,7 +407,7 @@ class ViberChannel(PushChannel):
     # --- PushChannel ---------------------------------------------------------------------------
 
     def routes(self) -> list[web.RouteDef]:
-        return [web.post(WEBHOOK_PATH, self.webhook)]
+        return [web.post(self.webhook_path, self.webhook)]
 
     async def start(self, handle: Handle) -> None:
         """Take ``handle`` and register the webhook in the background.
@@ -580,6 +582,17 @@ class ViberChannel(PushChannel):
 
 
 def mount(mount: Mount) -> Mounted:
-    channel = ViberChannel(mount.settings.viber, public_url=mount.settings.public_url)
-    mount.app.add_routes(channel.routes())
-    return Mounted(CHANNEL, ABILITIES, push=channel)
+    """Every Viber bot of the settings, one line each, as one push channel (bots/bot_set.py).
+
+    The first section's bot keeps ``/viber/webhook``; each further bot gets ``/viber/webhook/<its line>``.
+    """
+    settings = mount.settings
+    bots: list[tuple[str, PushChannel]] = []
+    for bot in settings.viber_all():
+        assert bot.token is not None
+        path = WEBHOOK_PATH if bot is settings.viber else f"{WEBHOOK_PATH}/{bot.helpline}"
+        channel = ViberChannel(bot, public_url=settings.public_url, webhook_path=path)
+        bots.append((bot_key(bot.token.get_secret_value()), channel))
+    channel_set = BotSet(CHANNEL, bots)
+    mount.app.add_routes(channel_set.routes())
+    return Mounted(CHANNEL, ABILITIES, push=channel_set)

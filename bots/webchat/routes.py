@@ -158,6 +158,8 @@ class WebchatChannel:
             web.get("/chat/widget.css", self.widget_css),
             web.get("/chat/ws", self.socket),
             web.get("/chat/origin", self.origin_check),
+            # one line's own page in a deployment of several (issue 27): /chat/kharkiv-1552
+            web.get("/chat/{helpline}", self.page),
         ]
 
     def install(self, app: web.Application) -> None:
@@ -176,7 +178,12 @@ class WebchatChannel:
 
     async def page(self, request: web.Request) -> web.Response:
         engine: Engine = request.app[ENGINE]
-        helpline = request.query.get("helpline") or self.settings.helpline or engine.default_helpline
+        helpline = (
+            request.match_info.get("helpline")
+            or request.query.get("helpline")
+            or self.settings.helpline
+            or engine.default_helpline
+        )
         if helpline not in engine.helplines:
             return web.Response(status=404, text="no such helpline", headers=COMMON_HEADERS)
         line = engine.helplines[helpline]
