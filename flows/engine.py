@@ -19,7 +19,7 @@ from datetime import datetime
 from operator import attrgetter
 
 from vikno.nlu.types import Parse, Understanding
-from vikno.storage.errors import Conflict, Duplicate, StoreUnavailable
+from vikno.storage.errors import ConfigurationError, Conflict, Duplicate, StoreUnavailable
 from vikno.storage.identity import IdentityVault
 from vikno.storage.models import Conversation, Delivery, Direction, Event, Message, Sender, utcnow
 from vikno.storage.port import Store
@@ -45,6 +45,18 @@ _PUSH_CHANNELS_GONE = (
 
 class UnknownHelpline(LookupError):
     pass
+
+
+def platform_id_in(conv: Conversation, platform_id: str | None) -> str | None:
+    """The key a platform's retry is recognised by: its id *within this conversation*.
+
+    Platforms number messages per chat, not per bot or line: one person's message 2 to a second line's
+    Telegram bot has the same chat and message id as their message 2 to the first line's bot, and a
+    REST key may be used on every line. Unscoped, the second was taken for a retry of the first and
+    answered with the first conversation's replies (to someone without its token) or not at all. A
+    retry always comes back to the same conversation, so scoping loses no real retry.
+    """
+    return None if platform_id is None else f"{conv.id}/{platform_id}"
 
 
 class ConversationExists(Exception):
@@ -152,7 +164,7 @@ class Engine:
             text=inbound.text,
             kind=str(inbound.kind),
             buttons=[{"payload": inbound.button}] if inbound.button is not None else [],
-            platform_id=inbound.platform_id,
+            platform_id=platform_id_in(conv, inbound.platform_id),
             client_id=inbound.client_id,
         )
         try:
@@ -167,6 +179,22 @@ class Engine:
             await self.store.messages.add_inbound(stored)
             raise
 
+    def _reply_where_written(self, conv: Conversation, inbound: Inbound) -> None:
+        """Replies go where the person last wrote from, when the channel says where (``Inbound.address``).
+
+        A line's chat on Telegram may have begun on another line's bot (a deep link), and the person may
+        later write to the line's own bot: its replies must then leave from that bot, which the person is
+        looking at (bots/bot_set.py keeps the bot in the address). Saved with the turn.
+        """
+        if inbound.address is None or conv.address is None:
+            return
+        try:
+            current: str | None = self.vault.decrypt(conv.address)
+        except ConfigurationError:  # written under another key: the new address is the one that works
+            current = None
+        if current != inbound.address:
+            conv.address = self.vault.encrypt(inbound.address)
+
     async def _run(self, inbound: Inbound, line: Helpline, conv: Conversation, stored: Message) -> Turn:
         parse = await self._understand(inbound, line)
         memo: dict = {}  # what the step did in the store, done once however often the step runs
@@ -175,6 +203,7 @@ class Engine:
                 conv = await self.store.conversations.get(conv.id) or conv
             now = self.clock()
             conv.last_message_at = now
+            self._reply_where_written(conv, inbound)
             result = await run_step(
                 StepContext(line, conv, inbound, parse, now, self.queue, stored.id, reports=self.reports, memo=memo)
             )

@@ -256,6 +256,47 @@ async def test_a_deep_link_to_a_third_line_is_answered_by_the_bot_the_person_wro
         assert first.of("sendMessage") == []
 
 
+async def test_the_same_person_s_message_numbers_on_two_bots_are_two_messages_not_a_retry(
+    tmp_path: Path, fakes: tuple[FakeTelegram, FakeTelegram], helplines: dict[str, Helpline]
+) -> None:
+    """Telegram numbers messages per chat, and a private chat's id is the person's on every bot."""
+    first, second = fakes
+    async with two_bots(tmp_path, fakes, helplines) as client:
+        await update(client, WEBHOOK_PATH, SECRET_1, message(1, text="/start"))
+        await update(client, WEBHOOK_PATH, SECRET_1, message(2, text="пільги"))
+        await update(client, f"{WEBHOOK_PATH}/{SECOND}", SECRET_2, message(1, text="/start"))
+        await update(client, f"{WEBHOOK_PATH}/{SECOND}", SECRET_2, message(2, text="Я хочу покінчити з собою"))
+        said = await second.wait_for("sendMessage", 2)
+        assert any("112" in call.params["text"] for call in said[1:])  # the crisis got the emergency numbers
+        conv = await client.app[ENGINE].find("telegram", str(CHAT), SECOND)
+        assert conv is not None and conv.priority == "crisis"
+        stored = [m for m in await client.app[ENGINE].history(conv) if m.direction == "in"]
+        assert len(stored) == 2
+
+
+async def test_a_chat_begun_on_another_line_s_bot_is_answered_by_the_bot_the_person_writes_to_now(
+    tmp_path: Path, fakes: tuple[FakeTelegram, FakeTelegram], helplines: dict[str, Helpline]
+) -> None:
+    first, second = fakes
+    async with two_bots(tmp_path, fakes, helplines) as client:
+        # a deep link on the first line's bot opens a chat of the second line there ...
+        await update(client, WEBHOOK_PATH, SECRET_1, message(1, text=f"/start {SECOND}"))
+        await first.wait_for("sendMessage", 1)
+        # ... and later the person writes to the second line's own bot: the answer comes there
+        await update(client, f"{WEBHOOK_PATH}/{SECOND}", SECRET_2, message(2, text="/start"))
+        await second.wait_for("sendMessage", 1)
+        assert len(first.of("sendMessage")) == 1
+        conv = await client.app[ENGINE].find("telegram", str(CHAT), SECOND)
+        assert conv is not None
+        # so do an operator's words, after the person's last message
+        await update(client, f"{WEBHOOK_PATH}/{SECOND}", SECRET_2, press("cb-1", "person"))
+        olena = await operator_on_duty(client.app)
+        await client.app[HANDOFF].pick(olena, conv.id)
+        await client.app[HANDOFF].reply(olena, conv.id, "Я на лінії 15-52, слухаю.")
+        await said_by(second, "Я на лінії 15-52, слухаю.")
+        assert len(first.of("sendMessage")) == 1
+
+
 # --- Viber: two bots, two lines ------------------------------------------------------------------------------
 
 
@@ -330,6 +371,36 @@ async def test_each_line_has_its_own_web_chat_page(tmp_path: Path, helplines: di
             resp = await client.get(fixed)
             assert resp.status == 200 and "text/html" not in resp.headers["Content-Type"]
         assert 'data-helpline="az-116111"' in await (await client.get("/chat?helpline=az-116111")).text()
+
+
+async def test_a_key_s_message_ids_on_another_line_never_open_the_first_line_s_replies(
+    tmp_path: Path, helplines: dict[str, Helpline]
+) -> None:
+    async with plain_site(tmp_path, helplines) as client:
+        path = "/api/v1/helplines/{line}/conversations/{key}/messages"
+        victim = await client.post(path.format(line="cherkasy-1545", key="8"), json={"id": "1", "text": "Привіт"})
+        token = {"Authorization": f"Bearer {(await victim.json())['token']}"}
+        told = "Немає опалення, вул. Смілянська 12, я Оксана, тел 0671234567"
+        said = await client.post(
+            path.format(line="cherkasy-1545", key="8"), json={"id": "2", "text": told}, headers=token
+        )
+        assert said.status == 200
+        # the same key and ids on another line: a new chat of that line, nothing of the first
+        other = await client.post(path.format(line="az-116111", key="8"), json={"id": "1", "text": "Salam"})
+        first = await other.json()
+        assert other.status == 200 and "duplicate" not in first and "token" in first, first
+        again = await client.post(
+            path.format(line="az-116111", key="8"),
+            json={"id": "2", "text": "Salam"},
+            headers={"Authorization": f"Bearer {first['token']}"},
+        )
+        assert again.status == 200 and "duplicate" not in await again.json()
+        assert "Оксана" not in json.dumps([first, await again.json()], ensure_ascii=False)
+        # and within one line, a key that joins to the same text ("8:x" + "1" against "8" + "x:1")
+        await client.post(path.format(line="cherkasy-1545", key="8"), json={"id": "x:1", "text": told}, headers=token)
+        joined = await client.post(path.format(line="cherkasy-1545", key="8:x"), json={"id": "1", "text": "?"})
+        answer = await joined.json()
+        assert joined.status == 200 and "duplicate" not in answer and "token" in answer
 
 
 async def on_line(client: TestClient, line: str, key: str) -> bool:

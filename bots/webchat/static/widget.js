@@ -375,7 +375,10 @@
       text = t.queue + conversation.queue_position;
     }
     status.textContent = text;
-    if ((notice === "offline" || notice === "unavailable") && emergency.length) { status.appendChild(emergencyList()); }
+    // a message that could not be sent may have been a cry for help: the numbers come with every such notice
+    if ((notice === "offline" || notice === "unavailable" || notice === "notSent") && emergency.length) {
+      status.appendChild(emergencyList());
+    }
     status.hidden = !text;
   }
 
