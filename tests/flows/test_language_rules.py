@@ -150,3 +150,65 @@ def test_every_language_of_a_text_names_the_same_numbers() -> None:
             if len({tuple(found) for found in numbers.values()}) > 1:
                 differing.append(f"{line.id}: {where}: {numbers}")
     assert differing == []
+
+
+def test_ukrainian_writes_its_apostrophe_with_one_sign() -> None:
+    """ "сімʼї" and "роз’яснить" side by side: two signs for one letter look like a typo, and search misses one.
+
+    The shipped texts write the modifier letter apostrophe (U+02BC), which never breaks a word in two.
+    """
+    assert offending("uk", r"[а-яіїєґ]['’`][а-яіїєґ]") == []
+
+
+def test_no_word_mixes_latin_and_cyrillic_letters() -> None:
+    """A Latin "i" or "o" inside a Cyrillic word looks right and is not: search, NLU and screen readers miss it."""
+    for lang in ("uk", "ru", "az", "en"):
+        mixed = [
+            f"{where}: {word}"
+            for where, text in texts(lang)
+            for word in re.findall(r"\w+", text)
+            if re.search(r"[a-zəğıöüşç]", word, re.IGNORECASE) and re.search(r"[а-яіїєґё]", word, re.IGNORECASE)
+        ]
+        assert mixed == []
+
+
+def test_ukrainian_and_russian_keep_their_own_letters() -> None:
+    """ "ы", "э", "ё" in a Ukrainian text or "і", "ї", "є" in a Russian one is the other language leaking in."""
+    assert offending("uk", r"[ыэъё]") == []
+    assert offending("ru", r"[іїєґ]") == []
+
+
+#: English words that look like the Ukrainian ones and mean something else: "комунальні послуги" are
+#: housing and utilities, "єдине вікно" is a one-stop service, "патронат" is short-term foster care.
+FALSE_FRIENDS_EN = r"\bpatronage\b|\bcommunal services\b|\bone window\b"
+
+
+def test_english_has_no_false_friends_of_the_ukrainian_terms() -> None:
+    assert offending("en", FALSE_FRIENDS_EN) == []
+
+
+#: Words for the person of the line who reads and answers, per language: one line says one of them
+#: throughout, so a child is not told a "counsellor" will read it and then that a "specialist" is coming.
+STAFF_WORDS = {
+    "az": (r"mütəxəssis", r"məsləhətçi"),
+    "ru": (r"специалист", r"консультант"),
+    "en": (r"specialist", r"counsellor"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(STAFF_WORDS))
+def test_a_line_calls_its_staff_by_one_word(lang: str) -> None:
+    mixing = []
+    for line in LINES.values():
+        said = [text for _, text in _texts_of(line, lang)]
+        used = [word for word in STAFF_WORDS[lang] if any(re.search(word, text, re.IGNORECASE) for text in said)]
+        if len(used) > 1:
+            mixing.append(f"{line.id}: {used}")
+    assert mixing == []
+
+
+def test_the_child_line_of_baku_says_mutexessis_for_its_staff() -> None:
+    """The article's "ekspertlər" are psychologists, lawyers and social workers: "mütəxəssis" covers all three."""
+    line = LINES["az-116111"]
+    assert "mütəxəssis" in line.topics["anonymity"].answer.root["az"].lower()
+    assert "mütəxəssis" in line.say("handoff_queued", "az", position=1, wait="")
