@@ -212,3 +212,32 @@ def test_the_child_line_of_baku_says_mutexessis_for_its_staff() -> None:
     line = LINES["az-116111"]
     assert "mütəxəssis" in line.topics["anonymity"].answer.root["az"].lower()
     assert "mütəxəssis" in line.say("handoff_queued", "az", position=1, wait="")
+
+
+def _rendered(line: Helpline, lang: str) -> Iterator[tuple[str, str]]:
+    """Every shared or own text of ``line`` in ``lang`` with the line's own hours, phones and numbers in it."""
+    settings = line.settings
+    values = {
+        "hours": line.local(settings.hours_text, lang),
+        "phones": line.contact_lines(settings.phones, lang),
+        "emergency": line.contact_lines(settings.emergency, lang),
+    }
+    for key, text in line.texts.items():
+        template = text.get(lang, settings.default_language)
+        if any("{" + name + "}" in template for name in values):
+            filled = re.sub(r"\{(hours|phones|emergency)\}", lambda m: values[m.group(1)], template)
+            yield f"{line.id}: texts {key}.{lang}", filled
+
+
+def test_the_hours_of_a_line_fit_in_the_brackets_a_text_puts_them_in() -> None:
+    """ "Our specialists are not at work right now (Monday to Friday …, closed on Sunday (Kyiv time))":
+    a line's hours_text goes inside brackets, so it may not end in brackets of its own."""
+    nested = re.compile(r"\([^()\n]*\(")
+    found = [
+        f"{where}: {text.splitlines()[0]}"
+        for line in LINES.values()
+        for lang in line.languages
+        for where, text in _rendered(line, lang)
+        if nested.search(text)
+    ]
+    assert found == []
