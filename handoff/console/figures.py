@@ -16,6 +16,7 @@ import csv
 import functools
 import io
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import resources
@@ -36,7 +37,6 @@ from .queries import scope
 from .respond import VIEWER, fail, language_of, render
 from .views import duration, topic_title
 
-CHANNELS = ("telegram", "viber", "webchat", "rest")
 PERIODS = ("this_month", "last_month", "custom")
 MAX_DAYS = 366
 #: UTF-8's byte order mark: a spreadsheet opening the CSV then reads Cyrillic as Cyrillic.
@@ -80,13 +80,17 @@ async def plotly_js(request: web.Request) -> web.StreamResponse:
     return web.FileResponse(plotly_path(), headers={"Content-Type": "text/javascript; charset=utf-8"})
 
 
-def choose_period(query: Any, helpline: str, zone: str, today: date) -> tuple[Period, str]:
-    """The period the form asks for (this month when it asks for none), in the helpline's local dates."""
+def choose_period(query: Any, helpline: str, zone: str, today: date, channels: Collection[str]) -> tuple[Period, str]:
+    """The period the form asks for (this month when it asks for none), in the helpline's local dates.
+
+    ``channels``: the ones a figure may be narrowed to, the deployment's (the channel registry); the
+    console names none of its own.
+    """
     kind = query.get("period") or "this_month"
     if kind not in PERIODS:
         raise BadRequest(400, "fig.bad_dates", days=MAX_DAYS)
     channel = query.get("channel") or None
-    if channel is not None and channel not in CHANNELS:
+    if channel is not None and channel not in channels:
         raise BadRequest(400, "fig.bad_dates", days=MAX_DAYS)
     first_of_month = today.replace(day=1)
     if kind == "this_month":
@@ -116,7 +120,8 @@ async def page_data(request: web.Request) -> dict[str, Any]:
         raise BadRequest(404, "fig.no_helpline")
     line = console.helplines[helpline]
     today = utcnow().astimezone(line.zone).date()
-    period, kind = choose_period(request.query, helpline, line.settings.timezone, today)
+    channels = console.channels.names()
+    period, kind = choose_period(request.query, helpline, line.settings.timezone, today, channels)
     figures = await console.store.figures(period)
     names = {o.id: o.display_name for o in await console.store.operators.all()}
     params = {
@@ -133,7 +138,7 @@ async def page_data(request: web.Request) -> dict[str, Any]:
         "query": urlencode(params),
         "helplines": [(h, console.helplines[h].local(console.helplines[h].settings.name, lang)) for h in lines],
         "helpline_name": line.local(line.settings.name, lang),
-        "channels": [(c, label(lang, "channel", c)) for c in CHANNELS],
+        "channels": [(c, label(lang, "channel", c)) for c in channels],
         "tables": tables(figures, line, names, lang),
     }
 
