@@ -345,3 +345,46 @@ class Report:
     @property
     def anonymous(self) -> bool:
         return self.contact is None
+
+
+class AppealStatus(StrEnum):
+    """Where a citizen's appeal stands (flows/appeals.py): what the citizen is told, in plain words."""
+
+    REGISTERED = "registered"
+    #: sent to the authority responsible for its topic
+    SENT = "sent"
+    #: the authority answered the citizen
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+@dataclass(slots=True)
+class Appeal:
+    """A citizen's appeal to the authorities, registered by a contact centre (flows/appeals.py).
+
+    ``number_hash`` is a keyed hash of the reference number the citizen got
+    (the number itself is never stored, as a report's code); ``number_tail``
+    its last four digits, so that an operator can match what a caller reads
+    out. ``topic`` is one of the line's appeal topics and ``authority`` the
+    authority it was routed to (helpline.yml ``appeals:``). ``conversation_id``
+    is the chat it was registered from, ``registered_by`` the operator who
+    registered it there (None: the citizen, through the bot). ``history``
+    ({"status", "operator", "note", "at"}, newest last) is staff-only: the
+    citizen hears only ``status``.
+    """
+
+    helpline: str
+    number_hash: str
+    number_tail: str
+    topic: str
+    authority: str
+    text: str
+    channel: str | None = None
+    language: str | None = None
+    conversation_id: str | None = None
+    registered_by: str | None = None
+    status: str = AppealStatus.REGISTERED
+    history: list[dict[str, Any]] = field(default_factory=list)
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)

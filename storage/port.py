@@ -16,7 +16,7 @@ from typing import Any
 
 from .figures import Figures, Period
 from .health import WriteHealth
-from .models import Conversation, Event, Feedback, Message, Operator, Report, Session
+from .models import Appeal, Conversation, Event, Feedback, Message, Operator, Report, Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,6 +444,32 @@ class Reports(ABC):
         """Append an operator's outcome and set the status the reporter is told, atomically."""
 
 
+class Appeals(ABC):
+    """Citizens' appeals (``models.Appeal``): found by their number's hash, listed for the staff of their line."""
+
+    @abstractmethod
+    async def add(self, appeal: Appeal) -> Appeal:
+        """Insert a new appeal (its ``number_hash`` is unique: AlreadyExists when taken)."""
+
+    @abstractmethod
+    async def get(self, appeal_id: str) -> Appeal | None: ...
+
+    @abstractmethod
+    async def by_number(self, helpline: str, number_hash: str) -> Appeal | None:
+        """The appeal of this helpline whose reference number hashes to ``number_hash``."""
+
+    @abstractmethod
+    async def of_helplines(
+        self, helplines: Sequence[str], *, status: str | None = None, limit: int = 100
+    ) -> list[Appeal]:
+        """The newest appeals of these helplines (of one status when given), newest first, at most ``limit``."""
+
+    @abstractmethod
+    async def set_status(self, appeal_id: str, change: dict[str, Any], status: str, now: datetime) -> Appeal | None:
+        """Append one change to the history and set the status, atomically (two at once both stay);
+        None when there is no such appeal."""
+
+
 class Store(ABC):
     """One database, its collections and the few operations across them."""
 
@@ -463,6 +489,7 @@ class Store(ABC):
     writes: WriteHealth
     feedback: FeedbackMarks
     reports: Reports
+    appeals: Appeals
 
     @abstractmethod
     async def open(self) -> None:
@@ -517,7 +544,7 @@ class Store(ABC):
         """Move every stored record of helpline ``old`` to ``new``; how many records moved.
 
         A line renamed in its content (``former_ids`` in helpline.yml) keeps its conversations, messages,
-        events, crisis marks, reports and the operators admitted to it. Idempotent (a second run finds
+        events, crisis marks, reports, appeals and the operators admitted to it. Idempotent (a second run finds
         nothing), so ``vikno serve`` runs it at every start. A conversation of ``old`` whose person already
         has one under ``new`` (same channel and user) is left where it is: two conversations of one
         person cannot share a key, and the newer one is the one they are in.

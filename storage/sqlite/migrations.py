@@ -129,6 +129,20 @@ def _figures_tallies(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
     tallies.create(conn)
 
 
+def _appeals_table(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
+    """Citizens' appeals (issue 27, cherkasy-1545): a JSON document, looked up by its number's hash,
+    listed per helpline, newest first, and by status."""
+    conn.execute("""CREATE TABLE IF NOT EXISTS appeals (
+        id TEXT PRIMARY KEY,
+        helpline TEXT NOT NULL,
+        number_hash TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        doc TEXT NOT NULL)""")
+    conn.execute("CREATE INDEX IF NOT EXISTS appeals_helpline_created ON appeals (helpline, created_at)")
+    conn.execute("CREATE INDEX IF NOT EXISTS appeals_helpline_status ON appeals (helpline, status, created_at)")
+
+
 MIGRATIONS = [
     Migration(2, "platform message ids are stored as keyed hashes; web chat client ids apart", _hash_platform_ids),
     Migration(3, "operators' crisis marks (feedback)", _feedback_table),
@@ -137,6 +151,7 @@ MIGRATIONS = [
     Migration(6, "reports about someone in danger", _reports_table),
     Migration(7, "a masked message's words kept sealed until delivered", _sealed),
     Migration(8, "per-day tallies for the helpline's figures", _figures_tallies),
+    Migration(9, "citizens' appeals", _appeals_table),
 ]
 #: The version this vikno writes.
 SCHEMA_VERSION = MIGRATIONS[-1].version if MIGRATIONS else BASELINE
