@@ -143,6 +143,36 @@ class ReportSettings(_Strict):
     topic: Identifier = "report_person_in_need"
 
 
+class Authority(_Strict):
+    """A body an appeal can be sent to (an executive authority, a community, a company): flows/appeals.py."""
+
+    id: Identifier
+    name: Text
+    #: A value nobody has confirmed yet (written from what such a line plausibly needs): the helpline checks it.
+    confirm: bool = False
+
+
+class AppealTopic(_Strict):
+    """What an appeal is about, as the citizen chooses it, and the authority such appeals are sent to."""
+
+    id: Identifier
+    title: Text
+    authority: Identifier
+    confirm: bool = False
+
+
+class AppealSettings(_Strict):
+    """Citizens' appeals (flows/appeals.py): registered with a reference number, routed to an authority by
+    topic, their status asked for with the number."""
+
+    #: The help topic that starts the appeal form (its answer is then not said: the form's first question is).
+    topic: Identifier = "appeal"
+    #: The help topic ("status of my appeal") that asks for the number (None: only a typed number asks).
+    status_topic: Identifier | None = "appeal_status"
+    authorities: list[Authority] = Field(min_length=1)
+    topics: list[AppealTopic] = Field(min_length=1)
+
+
 #: The optional short questions (flows/profile_questions.py), and the answers each offers, as the figures count them.
 PROFILE_QUESTIONS: dict[str, tuple[str, ...]] = {"age_group": ("child", "adult"), "gender": ("female", "male", "other")}
 
@@ -200,6 +230,8 @@ class HelplineSettings(_Strict):
     specialist_label: Literal["name", "role"] = "role"
     #: The anonymous report form (none: the report topic only answers with its text, as before).
     reports: ReportSettings | None = None
+    #: Citizens' appeals with a reference number, routed to authorities (none: the appeal topics only answer).
+    appeals: AppealSettings | None = None
     #: The optional age-group and gender questions (none: never asked).
     profile_questions: ProfileSettings = ProfileSettings()
     #: Values the helpline must confirm, other than those marked ``confirm: true`` where they stand.
@@ -364,6 +396,26 @@ OPTIONAL_TEXT_PLACEHOLDERS: dict[str, set[str]] = {
         )
     },
 }
+#: Texts a helpline with appeals (``appeals:`` in helpline.yml) must have, and the placeholders each may use.
+APPEAL_TEXTS: dict[str, set[str]] = {
+    "appeal_ask_topic": set(),
+    "appeal_ask_text": set(),
+    "appeal_too_short": set(),
+    "appeal_cancelled": set(),
+    "appeal_registered": {"number", "authority"},
+    "appeal_ask_number": set(),
+    "appeal_number_mistyped": set(),
+    "appeal_number_unknown": set(),
+    "appeal_number_limited": {"phones"},
+    "appeal_status": {"number", "status"},
+    "appeal_status_registered": {"authority"},
+    "appeal_status_sent": {"authority"},
+    "appeal_status_answered": {"authority"},
+    "appeal_status_closed": {"authority"},
+    "button_appeal_status": set(),
+    "button_appeal_new": set(),
+}
+OPTIONAL_TEXT_PLACEHOLDERS.update(APPEAL_TEXTS)
 #: Texts a helpline that asks the optional short questions needs: the first asked is led by the intro.
 PROFILE_TEXTS = ("profile_intro", "profile_thanks", "button_skip")
 OPTIONAL_TEXT_PLACEHOLDERS.update({key: set() for key in PROFILE_TEXTS})
@@ -470,6 +522,16 @@ class Helpline:
             if (route.about is None or route.about == about) and (route.place is None or route.place == place):
                 return route.team
         return reports.team or self.settings.default_team
+
+    def appeal_topic(self, topic_id: str) -> AppealTopic | None:
+        appeals = self.settings.appeals
+        return next((t for t in appeals.topics if t.id == topic_id), None) if appeals else None
+
+    def authority_name(self, authority_id: str, lang: str) -> str:
+        """The authority's name in ``lang`` (its id when the content no longer has it)."""
+        appeals = self.settings.appeals
+        found = next((a for a in appeals.authorities if a.id == authority_id), None) if appeals else None
+        return self.local(found.name, lang) if found else authority_id
 
     def team_for(self, topic_id: str | None) -> str:
         topic = self.topics.get(topic_id or "")
@@ -673,6 +735,8 @@ def _check_cross_references(
             )
     if settings.reports is not None:
         _check_reports(settings, settings.reports, team_ids, {t.id for t in topics}, texts, hl, tx, problems)
+    if settings.appeals is not None:
+        _check_appeals(settings.appeals, {t.id for t in topics}, texts, hl, tx, problems)
     _check_profile_questions(settings.profile_questions, texts, tx, problems)
     if settings.first_menu and "button_more_topics" not in texts:
         problems.append(
@@ -751,6 +815,33 @@ def _check_reports(
     for key in REPORT_TEXTS:
         if key not in texts:
             problems.append(f"{tx.file}: missing text {key!r} (needed by reports in helpline.yml)")
+
+
+def _check_appeals(
+    appeals: AppealSettings, topic_ids: set[str], texts: dict[str, Text], hl: Located, tx: Located, problems: list[str]
+) -> None:
+    """Every authority an appeal topic names exists, ids are used once, the topics and texts are there."""
+    authority_ids: set[str] = set()
+    for i, authority in enumerate(appeals.authorities):
+        if authority.id in authority_ids:
+            problems.append(f"{hl.where(('appeals', 'authorities', i, 'id'))}: authority id {authority.id!r} is used twice")
+        authority_ids.add(authority.id)
+    seen: set[str] = set()
+    for i, topic in enumerate(appeals.topics):
+        if topic.id in seen:
+            problems.append(f"{hl.where(('appeals', 'topics', i, 'id'))}: appeal topic id {topic.id!r} is used twice")
+        seen.add(topic.id)
+        if topic.authority not in authority_ids:
+            problems.append(
+                f"{hl.where(('appeals', 'topics', i, 'authority'))}: no authority {topic.authority!r} in "
+                f"appeals.authorities ({', '.join(sorted(authority_ids))})"
+            )
+    for key, name in (("topic", appeals.topic), ("status_topic", appeals.status_topic)):
+        if name is not None and name not in topic_ids:
+            problems.append(f"{hl.where(('appeals', key))}: no topic {name!r} in topics.yml")
+    for key in APPEAL_TEXTS:
+        if key not in texts:
+            problems.append(f"{tx.file}: missing text {key!r} (needed by appeals in helpline.yml)")
 
 
 def _check_profile_questions(

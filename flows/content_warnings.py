@@ -98,6 +98,19 @@ def confirm_warnings(line: Helpline) -> list[str]:
         for i, route in enumerate(settings.reports.routes):
             if route.confirm:
                 out.append(f"{hl(('reports', 'routes', i))}: confirm that team {route.team!r} takes these reports")
+    if settings.appeals is not None:
+        for i, authority in enumerate(settings.appeals.authorities):
+            if authority.confirm:
+                out.append(
+                    f"{hl(('appeals', 'authorities', i))}: confirm the authority {authority.id!r} "
+                    f"({authority.name.get(default, default)}): put in the body that takes these appeals"
+                )
+        for i, appeal_topic in enumerate(settings.appeals.topics):
+            if appeal_topic.confirm:
+                out.append(
+                    f"{hl(('appeals', 'topics', i))}: confirm that appeals about {appeal_topic.id!r} go to "
+                    f"authority {appeal_topic.authority!r}"
+                )
     for i, topic_id in enumerate(line.topic_order):
         if line.topics[topic_id].confirm:
             out.append(

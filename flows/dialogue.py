@@ -26,6 +26,9 @@ from vikno.nlu.language import strip_markup
 from vikno.nlu.types import FALLBACK_INTENT, Parse
 from vikno.storage.models import PRIORITY_RANK, Conversation, Event, Priority, State
 
+from .appeal_flow import AppealFlow
+from .appeal_numbers import looks_like_number
+from .appeals import AppealDesk
 from .content import LANGUAGE_NAMES, Helpline
 from .hours import is_open
 from .messages import ALL_TOPICS, CANCEL_WAITING, HOURS, LANGUAGE, MENU, PERSON, Button, Inbound, Kind, Outbound
@@ -80,6 +83,8 @@ class StepContext:
     message_id: str | None = None
     #: where reports are made and found (None: the report topic only answers with its text)
     reports: ReportDesk | None = None
+    #: where citizens' appeals are registered and found by number (None: the appeal topics only answer)
+    appeals: AppealDesk | None = None
     #: kept across the re-runs of one message's step (after a conflict), so that what the step did in
     #: the store (a report made, a code attempt counted) is done once; the engine reads "queue_turns"
     memo: dict = field(default_factory=dict)
@@ -164,9 +169,11 @@ class Dialogue:
             self.conv.data.pop(SAFETY_CHECK, None)
         risk = parse.risk if parse is not None else "none"
         if risk != "none" and (
-            ReportFlow(self).answers_with_a_phone_number() or looks_like_code(self.ctx.inbound.text)
+            ReportFlow(self).answers_with_a_phone_number()
+            or looks_like_code(self.ctx.inbound.text)
+            or AppealFlow(self).is_number()
         ):
-            # digits asked for, or a reference code and nothing else: no words, nothing said of danger (the
+            # digits asked for, or a reference code or an appeal's number and nothing else: no words, nothing said of danger (the
             # crisis model reads random letters and digits as a warning sign now and then)
             risk = "none"
         if risk == "check" and ReportFlow(self).note_possible_risk():
@@ -274,7 +281,7 @@ class Dialogue:
         if conv.language_chosen:
             return
         detected = parse.language if parse is not None else None
-        if looks_like_code(inbound.text):
+        if looks_like_code(inbound.text) or (self.line.settings.appeals is not None and looks_like_number(inbound.text)):
             detected = None  # a reference code (Latin letters and digits) says nothing of the person's language
         if conv.language is not None and not _says_enough(parse.text if parse else ""):
             detected = None  # "ok" or "1" must not switch a Ukrainian conversation to English
@@ -292,6 +299,7 @@ class Dialogue:
         # a person takes over: a half-answered report form must not answer for them, but what it was told
         # reaches the district's team as a crisis report (ReportFlow.hand_over)
         await ReportFlow(self).hand_over()
+        AppealFlow(self).drop()  # the specialist who takes the chat can register the appeal from it
         check = self.conv.data.get(SAFETY_CHECK)
         if isinstance(check, dict) and not check.get("escalated"):
             check["escalated"] = reason or "crisis"
@@ -357,6 +365,7 @@ class Dialogue:
         person, and whatever they answer they can keep writing.
         """
         ReportFlow(self).drop()
+        AppealFlow(self).drop()
         self.event(
             "risk_check",
             priority=Priority.URGENT,
@@ -485,6 +494,8 @@ class Dialogue:
             return
         if await ReportFlow(self).handle():  # a report being answered, or a reference code
             return
+        if await AppealFlow(self).handle():  # an appeal being written, or an appeal's number
+            return
         if inbound.button is not None:
             await self._button(inbound.button)
             return
@@ -574,6 +585,13 @@ class Dialogue:
         flow = ReportFlow(self)
         if flow.is_report_topic(topic_id):  # the report form's first question instead of a text
             flow.start()
+            return
+        appeal = AppealFlow(self)
+        if appeal.is_form_topic(topic_id):  # the appeal form's first question instead of a text
+            appeal.start()
+            return
+        if appeal.is_status_topic(topic_id):  # "status of my appeal": the number is asked for
+            appeal.ask_number()
             return
         self.reply(self.line.local(topic.answer, self.lang))
         buttons = [self.button("button_person", PERSON), self.button("button_menu", MENU)]

@@ -24,6 +24,7 @@ from vikno.storage.identity import IdentityVault
 from vikno.storage.models import Conversation, Delivery, Direction, Event, Message, Sender, utcnow
 from vikno.storage.port import Store
 
+from .appeals import AppealDesk
 from .channels import ChannelRegistry
 from .content import Helpline, default_helpline_id
 from .dialogue import StepContext, run_step
@@ -89,6 +90,7 @@ class Engine:
         self._recent = RecentConversations()
         self.queue = QueueOutlook(store)
         self.reports = ReportDesk(store, vault)
+        self.appeals = AppealDesk(store, vault)
         # Called after every committed turn (the console listens: new messages,
         # queue changes, crisis alerts). An observer's failure never fails a turn.
         self.observers: list[TurnObserver] = []
@@ -205,7 +207,18 @@ class Engine:
             conv.last_message_at = now
             self._reply_where_written(conv, inbound)
             result = await run_step(
-                StepContext(line, conv, inbound, parse, now, self.queue, stored.id, reports=self.reports, memo=memo)
+                StepContext(
+                    line,
+                    conv,
+                    inbound,
+                    parse,
+                    now,
+                    self.queue,
+                    stored.id,
+                    reports=self.reports,
+                    appeals=self.appeals,
+                    memo=memo,
+                )
             )
             pushes = self._pushes(inbound)
             replies = [

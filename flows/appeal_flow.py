@@ -1,0 +1,270 @@
+"""The appeal as the citizen meets it in a chat: what it is about → the citizen's words → its number.
+
+"Status of my appeal" (a menu topic, or the button under every number) asks
+for the number; a number typed on its own, in any chat of the line and on
+any channel, is answered with the appeal's status at once. Cancel works at
+every step, pressed or typed, and any other button (the menu, a person)
+leaves the form. The crisis layer runs before any of this, as everywhere: a
+crisis said while writing an appeal is one, and the draft is dropped (a
+person takes over the chat and can still register the appeal from it).
+
+The draft lives in the conversation while the citizen answers
+(``APPEAL_DRAFT``) and is gone once the appeal is registered or cancelled.
+Unlike an anonymous report, an appeal is the citizen's own business with the
+authorities: their chat keeps what they wrote and the number they were
+given (they may scroll back to it), and the operator who later reads the chat
+sees both, as they would on the phone.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from vikno.storage.models import Appeal
+
+from .appeal_numbers import digits_of, looks_like_number, normalize
+from .appeals import MIN_LETTERS, AppealDesk, told_status
+from .messages import PERSON, Button, Inbound, Kind
+from .report_flow import CANCEL_WORDS, match, words
+
+if TYPE_CHECKING:
+    from .dialogue import Dialogue
+
+#: conversation.data keys: the appeal being written, and "a number is expected" (after "status of my appeal").
+APPEAL_DRAFT, APPEAL_NUMBER = "appeal_draft", "appeal_number"
+PREFIX = "appeal:"
+CANCEL, STATUS, TOPIC = "appeal:cancel", "appeal:status", "appeal:topic:"
+#: A draft or a question for the number left this long is forgotten (the next message is read afresh).
+DRAFT_HOURS, NUMBER_MINUTES = 2, 30
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+class AppealFlow:
+    """The appeal form and the number, for one step of one conversation (see the module's docstring)."""
+
+    def __init__(self, dialogue: Dialogue) -> None:
+        self.d = dialogue
+        self.conv = dialogue.conv
+        self.line = dialogue.line
+        self.now: datetime = dialogue.ctx.now
+
+    @property
+    def enabled(self) -> bool:
+        return self.line.settings.appeals is not None and self.d.ctx.appeals is not None
+
+    @property
+    def desk(self) -> AppealDesk:
+        desk = self.d.ctx.appeals
+        assert desk is not None
+        return desk
+
+    def is_form_topic(self, topic_id: str) -> bool:
+        appeals = self.line.settings.appeals
+        return self.enabled and appeals is not None and topic_id == appeals.topic
+
+    def is_status_topic(self, topic_id: str) -> bool:
+        appeals = self.line.settings.appeals
+        return self.enabled and appeals is not None and topic_id == appeals.status_topic
+
+    def is_number(self) -> bool:
+        """The message is an appeal's number and nothing else (no words: nothing said of danger or language)."""
+        return self.line.settings.appeals is not None and looks_like_number(self.d.ctx.inbound.text)
+
+    def drop(self) -> None:
+        """Forget the draft and the question for the number (a crisis, /start, another topic)."""
+        for key in (APPEAL_DRAFT, APPEAL_NUMBER):
+            self.conv.data.pop(key, None)
+
+    # --- entry ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.conv.data.pop(APPEAL_NUMBER, None)
+        self.conv.data[APPEAL_DRAFT] = {"step": "topic", "at": self.now.isoformat()}
+        self._ask_topic()
+
+    def ask_number(self) -> None:
+        self.conv.data.pop(APPEAL_DRAFT, None)
+        self.conv.data[APPEAL_NUMBER] = {"at": self.now.isoformat()}
+        self.d.reply(self.d.say("appeal_ask_number"), self._cancel())
+
+    async def handle(self) -> bool:
+        """Whether this message belongs to the appeal form or the number (then it has been answered)."""
+        if not self.enabled:
+            return False
+        inbound: Inbound = self.d.ctx.inbound
+        button = inbound.button
+        if inbound.kind == Kind.START:
+            self.drop()
+            return False
+        self._expire()
+        if button == STATUS:
+            self.ask_number()
+            return True
+        if button is not None and not button.startswith(PREFIX):
+            self.drop()  # the menu, a topic, a person: the citizen has left the form
+            return False
+        text = inbound.text if inbound.kind == Kind.TEXT else None
+        draft = self.conv.data.get(APPEAL_DRAFT)
+        if button == CANCEL or (button is None and _cancelled(text) and (draft or APPEAL_NUMBER in self.conv.data)):
+            if isinstance(draft, dict):
+                self.d.event("form_cancelled", form="appeal", step=draft.get("step"))
+            self.drop()
+            self.d.reply(self.d.say("appeal_cancelled"), *self.d.menu_buttons())
+            return True
+        if isinstance(draft, dict):
+            if button is None and text is None:
+                return False  # a photo or a sticker: the usual answer, the draft waits
+            if button is None and looks_like_number(text):  # a number is never an appeal's words
+                self.conv.data.pop(APPEAL_DRAFT, None)
+                await self._number(text or "")
+                return True
+            await self._step(draft, button, text)
+            return True
+        if button is not None:  # a button of a form no longer open: its topic starts a new one, else the menu
+            chosen = _value(button, TOPIC)
+            if chosen is not None and self.line.appeal_topic(chosen) is not None:
+                self.start()
+                await self._step(self.conv.data[APPEAL_DRAFT], button, None)
+                return True
+            self.drop()
+            self.d.reply(self.d.say("menu_prompt"), *self.d.menu_buttons())
+            return True
+        if text is None:
+            return False
+        if APPEAL_NUMBER in self.conv.data:
+            if digits_of(text) is not None or not words(text) or looks_like_number(text):
+                await self._number(text)
+                return True
+            if len(words(text)) < 3 and any(ch.isdigit() for ch in text):  # "№ 4821 0937": a number, short
+                self.d.reply(self.d.say("appeal_number_mistyped"), self._cancel())
+                return True
+            self.drop()  # a question, not a number: answered as usual, and no attempt is counted
+            return False
+        if looks_like_number(text):
+            await self._number(text)
+            return True
+        return False
+
+    def _expire(self) -> None:
+        data = self.conv.data
+        for key, limit in (
+            (APPEAL_DRAFT, timedelta(hours=DRAFT_HOURS)),
+            (APPEAL_NUMBER, timedelta(minutes=NUMBER_MINUTES)),
+        ):
+            item = data.get(key)
+            at = item.get("at") if isinstance(item, dict) else None
+            if item is not None and (not at or datetime.fromisoformat(at) < self.now - limit):
+                data.pop(key, None)
+
+    # --- the form ------------------------------------------------------------------------
+
+    def _cancel(self) -> Button:
+        return self.d.button("button_cancel", CANCEL)
+
+    def _topic_options(self) -> list[Button]:
+        appeals = self.line.settings.appeals
+        assert appeals is not None
+        return [Button(self.line.local(t.title, self.d.lang), f"{TOPIC}{t.id}") for t in appeals.topics]
+
+    def _ask_topic(self) -> None:
+        self.d.reply(
+            self.d.say("appeal_ask_topic"),
+            *self._topic_options(),
+            self.d.button("button_appeal_status", STATUS),
+            self.d.button("button_person", PERSON),
+            self._cancel(),
+        )
+
+    async def _step(self, draft: dict, button: str | None, text: str | None) -> None:
+        if draft.get("step") == "topic":
+            chosen = button if button is not None else match(text, self._topic_options()) if text else None
+            topic = _value(chosen, TOPIC)
+            if topic is None or self.line.appeal_topic(topic) is None:
+                self._ask_topic()
+                return
+            draft["topic"], draft["step"] = topic, "text"
+            self.d.reply(self.d.say("appeal_ask_text"), self._cancel())
+            return
+        if button is not None or not text or not text.strip():
+            self.d.reply(self.d.say("appeal_ask_text"), self._cancel())
+            return
+        told = "\n".join([*draft.get("told", []), text.strip()])
+        if len(_LETTER.findall(told)) < MIN_LETTERS and not draft.get("told"):
+            draft["told"] = [text.strip()]  # a word or two: asked once for more, and what came is kept
+            self.d.reply(self.d.say("appeal_too_short"), self._cancel())
+            return
+        await self._register(draft, told)
+
+    async def _register(self, draft: dict, told: str) -> None:
+        memo = self.d.ctx.memo
+        made = memo.get("appeal_registered")
+        if made is None:  # the step may run again after a conflict: the appeal is registered once
+            made = await self.desk.register(
+                self.line,
+                topic=draft["topic"],
+                text=told,
+                channel=self.conv.channel,
+                language=self.conv.language,
+                conversation_id=self.conv.id,
+                now=self.now,
+            )
+            memo["appeal_registered"] = made
+        self.conv.data.pop(APPEAL_DRAFT, None)
+        self.d.out.events.append(made.event)
+        self.d.reply(
+            self.d.say(
+                "appeal_registered",
+                number=made.number,
+                authority=self.line.authority_name(made.appeal.authority, self.d.lang),
+            ),
+            self.d.button("button_appeal_status", STATUS),
+            self.d.button("button_menu", "menu"),
+        )
+
+    # --- the number ----------------------------------------------------------------------
+
+    async def _number(self, text: str) -> None:
+        memo = self.d.ctx.memo
+        if "appeal_lookup" not in memo:  # counted once per message, also when the step runs again
+            memo["appeal_lookup"] = await self.desk.lookup(self.line, self.conv.user_key, text, self.now)
+        found = memo["appeal_lookup"]
+        if found == "limited":
+            self.conv.data.pop(APPEAL_NUMBER, None)
+            self.d.event("appeal_number_limited")
+            self.d.reply(
+                self.d.say("appeal_number_limited", phones=self.d.phones_list()),
+                self.d.button("button_person", PERSON),
+                self.d.button("button_menu", "menu"),
+            )
+            return
+        if not isinstance(found, Appeal):
+            self.conv.data[APPEAL_NUMBER] = {"at": self.now.isoformat()}
+            key = "appeal_number_mistyped" if found == "mistyped" else "appeal_number_unknown"
+            self.d.reply(self.d.say(key), self._cancel())
+            return
+        self.conv.data.pop(APPEAL_NUMBER, None)
+        number = normalize(text) or text.strip()
+        self.d.reply(
+            told_status(self.line, found, number, self.d.lang),
+            self.d.button("button_appeal_new", f"topic:{self._form_topic()}"),
+            self.d.button("button_menu", "menu"),
+        )
+
+    def _form_topic(self) -> str:
+        appeals = self.line.settings.appeals
+        assert appeals is not None
+        return appeals.topic
+
+
+def _cancelled(text: str | None) -> bool:
+    said = words(text)
+    return len(said) == 1 and said[0] in CANCEL_WORDS
+
+
+def _value(payload: str | None, prefix: str) -> str | None:
+    return payload[len(prefix) :] if payload and payload.startswith(prefix) else None
+
+
+__all__ = ["AppealFlow"]
