@@ -630,6 +630,14 @@ class Handoff:
         await self.store.messages.add_inbound(message)
         await self.on_outgoing(conv, message)
 
+    async def own(self, operator: Operator, conversation_id: str) -> Conversation:
+        """The chat if the operator may read and act on it (HandoffError 403/404 otherwise)."""
+        return await self._own(operator, conversation_id)
+
+    async def tell_person(self, conv: Conversation, key: str, **values: object) -> None:
+        """Say one of the line's texts to the person of a chat, as the line (an appeal registered for them)."""
+        await self._tell(conv, key, **values)
+
     def _event(self, conv: Conversation, kind: str, **data: Any) -> Event:
         return Event(
             helpline=conv.helpline,

@@ -46,6 +46,15 @@ Definitions (every count is over the helpline's events with ``at`` in
   ``reports_by_about``; ``reports_by_outcome``: by the latest
   ``report_outcome`` of each report made in the period recorded before
   ``until`` (``pending`` when there is none).
+- ``appeals``: citizens' appeals registered (``appeal_registered``);
+  ``appeals_by_topic`` and ``appeals_by_authority`` of them;
+  ``appeals_answered`` / ``appeals_closed``: appeals whose status was set
+  to answered / closed in the period (``appeal_status``: an appeal
+  registered last month and answered this month counts this month);
+  ``appeals_by_week``: per week of the helpline's local calendar (Monday
+  first) that the period touches, ``{"week": its Monday, "registered",
+  "sent", "answered", "closed"}``, the weeks at the period's ends counted
+  only within it (a contact centre reports some 300 appeals a week).
 - ``operators``: per operator id, conversations taken (``claimed``), closed
   (``closed``) and replies written (``operator_reply``). Ids only: the
   console maps them to display names for supervisors.
@@ -158,6 +167,10 @@ class Raw:
     reports_by_district: dict[str | None, int] = field(default_factory=dict)
     reports_by_about: dict[str | None, int] = field(default_factory=dict)
     reports_by_outcome: dict[str | None, int] = field(default_factory=dict)
+    #: (local day index since the epoch, "registered" or the status set) → n, of the appeals' events
+    appeal_days: dict[tuple[int, str], int] = field(default_factory=dict)
+    appeals_by_topic: dict[str | None, int] = field(default_factory=dict)
+    appeals_by_authority: dict[str | None, int] = field(default_factory=dict)
     #: (kind, operator id) → n, for the kinds of WORK_KINDS
     work: dict[tuple[str, str | None], int] = field(default_factory=dict)
     messages: dict[str, int] = field(default_factory=dict)
@@ -197,6 +210,12 @@ class Figures:
     reports_by_about: dict[str, int]
     reports_by_outcome: dict[str, int]
     operators: list[dict[str, Any]]
+    appeals: int = 0
+    appeals_answered: int = 0
+    appeals_closed: int = 0
+    appeals_by_week: list[dict[str, Any]] = field(default_factory=list)
+    appeals_by_topic: dict[str, int] = field(default_factory=dict)
+    appeals_by_authority: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -267,7 +286,35 @@ def assemble(period: Period, raw: Raw) -> Figures:
         reports_by_about=_named(raw.reports_by_about),
         reports_by_outcome=_named(raw.reports_by_outcome, PENDING),
         operators=sorted(work.values(), key=lambda r: (-r["claimed"], -r["replies"], r["operator"])),
+        appeals=sum(n for (_, what), n in raw.appeal_days.items() if what == APPEAL_REGISTERED),
+        appeals_answered=sum(n for (_, what), n in raw.appeal_days.items() if what == "answered"),
+        appeals_closed=sum(n for (_, what), n in raw.appeal_days.items() if what == "closed"),
+        appeals_by_week=_weeks(period, raw.appeal_days),
+        appeals_by_topic=_named(raw.appeals_by_topic),
+        appeals_by_authority=_named(raw.appeals_by_authority),
     )
+
+
+#: What a week of appeals counts: registered, and each status an appeal was moved to.
+APPEAL_REGISTERED = "registered"
+APPEAL_WEEK_COLUMNS = (APPEAL_REGISTERED, "sent", "answered", "closed")
+
+
+def _weeks(period: Period, days: Mapping[tuple[int, str], int]) -> list[dict[str, Any]]:
+    """Every local week (Monday first) the period touches, quiet ones as 0, from per-day counts."""
+    epoch = date(1970, 1, 1)
+    first = period.first - timedelta(days=period.first.weekday())
+    weeks: dict[date, dict[str, Any]] = {}
+    monday = first
+    while monday <= period.last:
+        weeks[monday] = {"week": monday.isoformat(), **{c: 0 for c in APPEAL_WEEK_COLUMNS}}
+        monday += timedelta(days=7)
+    for (index, what), n in days.items():
+        day = epoch + timedelta(days=int(index))
+        row = weeks.get(day - timedelta(days=day.weekday()))
+        if row is not None and what in APPEAL_WEEK_COLUMNS:
+            row[what] += int(n)
+    return list(weeks.values())
 
 
 def _percentiles(found: Mapping[str, float | None]) -> dict[str, float | None]:

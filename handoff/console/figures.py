@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from vikno.storage.figures import Figures, Period
+from vikno.storage.figures import APPEAL_WEEK_COLUMNS, Figures, Period
 from vikno.storage.models import utcnow
 
 from ..wrapup import CHI_CATEGORIES, OUTCOME_LABELS
@@ -207,6 +207,11 @@ def tables(f: Figures, line: Any, names: dict[str, str], lang: str) -> list[Tabl
         ("first_response_p50", duration(first["p50"], lang)),
         ("first_response_p90", duration(first["p90"], lang)),
         ("reports", f.reports),
+        *(
+            (("appeals", f.appeals), ("appeals_answered", f.appeals_answered), ("appeals_closed", f.appeals_closed))
+            if line.settings.appeals is not None
+            else ()
+        ),
     ):
         summary.rows.append([text(lang, f"fig.s.{key}"), value])
     by_day = Table(
@@ -266,7 +271,33 @@ def tables(f: Figures, line: Any, names: dict[str, str], lang: str) -> list[Tabl
         _counted("reports_by_district", f.reports_by_district, lang, district, "hbar"),
         _counted("reports_by_about", f.reports_by_about, lang, known("fig.about")),
         _counted("reports_by_outcome", f.reports_by_outcome, lang, known("fig.report")),
+        *(_appeal_tables(f, line, lang) if line.settings.appeals is not None else []),
         operators,
+    ]
+
+
+def _appeal_tables(f: Figures, line: Any, lang: str) -> list[Table]:
+    """A line with appeals: registered per week with what became of them, and by topic and authority."""
+    columns = [text(lang, "fig.col.week"), *(text(lang, f"fig.col.{c}") for c in APPEAL_WEEK_COLUMNS)]
+    by_week = Table(
+        "appeals_by_week",
+        text(lang, "fig.t.appeals_by_week"),
+        columns,
+        [[w["week"], *(w[c] for c in APPEAL_WEEK_COLUMNS)] for w in f.appeals_by_week],
+        chart=None,
+    )
+
+    def topic(key: str) -> str:
+        chosen = line.appeal_topic(key) if key != "unknown" else None
+        return line.local(chosen.title, lang) if chosen else key if key != "unknown" else text(lang, "fig.unknown")
+
+    def authority(key: str) -> str:
+        return line.authority_name(key, lang) if key != "unknown" else text(lang, "fig.unknown")
+
+    return [
+        by_week,
+        _counted("appeals_by_topic", f.appeals_by_topic, lang, topic, "hbar"),
+        _counted("appeals_by_authority", f.appeals_by_authority, lang, authority, "hbar"),
     ]
 
 

@@ -120,6 +120,10 @@ async def chat_forms(console: Console, operator: Operator, conv: Conversation, l
         "colleagues": [(o.id, o.display_name) for o in sorted(others, key=lambda o: o.display_name)],
         "wrapup": wrapup_choices(line, lang) if line else {"chi": [], "topics": [], "outcomes": []},
         "report_outcomes": [(o, text(lang, f"report.outcome.{o}")) for o in OUTCOMES],
+        # a line with appeals: the operator registers the citizen's appeal from the chat (console/appeals.py)
+        "appeal_topics": [(t.id, line.local(t.title, lang)) for t in line.settings.appeals.topics]
+        if line and line.settings.appeals and conv.channel != REPORT_CHANNEL
+        else [],
     }
 
 

@@ -14,7 +14,10 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from vikno.handoff.access import helplines_of
+
 from . import i18n
+from .context import console_of
 from .security import LANG_COOKIE
 
 JINJA = web.AppKey("vikno_console_jinja", jinja2.Environment)
@@ -60,12 +63,19 @@ def render(
         "languages": i18n.switch_choices(),
         "here": here(request),
         "script_strings": json.dumps(i18n.script_strings(lang), ensure_ascii=False),
+        "appeals_nav": bool(viewer) and _takes_appeals(request, viewer.operator),
     }
     base.update(context or {})
     response = aiohttp_jinja2.render_template(template, request, base, app_key=JINJA, status=status)
     response.headers["Content-Language"] = lang
     response.headers["Vary"] = "Accept-Language, Cookie"
     return response
+
+
+def _takes_appeals(request: web.Request, operator: Any) -> bool:
+    """Whether one of the operator's lines takes citizens' appeals (the header then links their list)."""
+    lines = console_of(request).helplines
+    return any(lines[h].settings.appeals is not None for h in helplines_of(operator, lines))
 
 
 def fail(request: web.Request, message: str, status: int, **values: Any) -> web.Response:

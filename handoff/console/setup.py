@@ -26,7 +26,7 @@ from aiohttp import web
 from vikno.handoff.accounts import LOCK_QUIET
 from vikno.storage.models import utcnow
 
-from . import actions, api, auth, figures, pages
+from . import actions, api, appeals, auth, figures, pages
 from .context import CONSOLE, Console
 from .i18n import DEFAULT
 from .respond import JINJA
@@ -73,6 +73,7 @@ def console_routes() -> list[web.RouteDef]:
         web.post("/console/c/{id}/mark", actions.mark),
         web.post("/console/c/{id}/typing", actions.typing),
         *figures.routes(),
+        *appeals.routes(),
         web.post("/console/c/{id}/report/outcome", actions.report_outcome),
         web.post("/console/c/{id}/report/contact", actions.report_contact),
     ]

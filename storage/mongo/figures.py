@@ -126,6 +126,27 @@ async def compute(db: AsyncDatabase, period: Period) -> Raw:
         {"$project": {"district": 1, "about": 1, "outcome": {"$arrayElemAt": ["$outcomes", -1]}}},
         {"$facet": {name: [{"$group": {"_id": f"${name}", "n": count}}] for name in ("district", "about", "outcome")}},
     ]
+    appeal_days = [
+        of({"$in": ["appeal_registered", "appeal_status"]}),
+        {
+            "$group": {
+                "_id": {
+                    "d": {"$floor": {"$divide": [_local_ms("$at", period), 86_400_000]}},
+                    "w": {"$cond": [{"$eq": ["$kind", "appeal_registered"]}, "registered", "$data.status"]},
+                },
+                "n": count,
+            }
+        },
+    ]
+    appeal_groups = [
+        of("appeal_registered"),
+        {
+            "$facet": {
+                "topic": [{"$group": {"_id": "$data.appeal_topic", "n": count}}],
+                "authority": [{"$group": {"_id": "$data.authority", "n": count}}],
+            }
+        },
+    ]
     mmatch: dict[str, Any] = {
         "helpline": period.helpline,
         "created_at": {"$gte": period.since, "$lt": period.until},
@@ -148,6 +169,8 @@ async def compute(db: AsyncDatabase, period: Period) -> Raw:
         report,
         work,
         message,
+        appeal_day,
+        appeal_group,
     ) = await asyncio.gather(
         run(events, per_conversation),
         run(events, [of({"$in": list(COUNTED_KINDS)}), {"$group": {"_id": "$kind", "n": count}}]),
@@ -165,7 +188,10 @@ async def compute(db: AsyncDatabase, period: Period) -> Raw:
             [of({"$in": list(WORK_KINDS)}), {"$group": {"_id": {"k": "$kind", "o": "$data.operator"}, "n": count}}],
         ),
         run(messages, [{"$match": mmatch}, {"$group": {"_id": "$direction", "n": count}}]),
+        run(events, appeal_days),
+        run(events, appeal_groups),
     )
+    appeal_facets = appeal_group[0] if appeal_group else {"topic": [], "authority": []}
     facets = conv[0] if conv else {"channel": [], "language": [], "hour": []}
     report_facets = report[0] if report else {"district": [], "about": [], "outcome": []}
     return Raw(
@@ -186,4 +212,11 @@ async def compute(db: AsyncDatabase, period: Period) -> Raw:
         reports_by_outcome=grouped(report_facets["outcome"]),
         work={(doc["_id"]["k"], doc["_id"].get("o")): doc["n"] for doc in work},
         messages=grouped(message),
+        appeal_days={
+            (int(doc["_id"]["d"]), str(doc["_id"]["w"])): doc["n"]
+            for doc in appeal_day
+            if doc["_id"].get("w") is not None
+        },
+        appeals_by_topic=grouped(appeal_facets["topic"]),
+        appeals_by_authority=grouped(appeal_facets["authority"]),
     )

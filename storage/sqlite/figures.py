@@ -201,8 +201,31 @@ def topics_and_the_rest(conn: sqlite3.Connection, period: Period, raw: Raw) -> N
         getattr(raw, f"reports_by_{group}")[key] = n
 
 
+def appeals(conn: sqlite3.Connection, period: Period, raw: Raw) -> None:
+    """Citizens' appeals: per local day, registered and each status set; registered by topic and authority.
+
+    A few hundred events a week of two kinds, read through the (helpline, kind, at) index: no tally needed.
+    """
+    where, base = _filters(period)
+    local, shift = _local_ms("at", period)
+    per_day = (
+        f"SELECT {local} / {tallies.DAY_MS}, CASE kind WHEN 'appeal_registered' THEN 'registered' "
+        f"ELSE json_extract(data, '$.status') END, count(*) FROM events "
+        f"WHERE kind IN ('appeal_registered', 'appeal_status') AND {where} GROUP BY 1, 2"
+    )
+    for day, what, n in conn.execute(per_day, [*shift, *base]):
+        if what is not None:
+            raw.appeal_days[(int(day), str(what))] = n
+    grouped = f"""SELECT 'topic', json_extract(data, '$.appeal_topic'), count(*) FROM events
+            WHERE {_of_kind("appeal_registered", where)} GROUP BY 2
+        UNION ALL SELECT 'authority', json_extract(data, '$.authority'), count(*) FROM events
+            WHERE {_of_kind("appeal_registered", where)} GROUP BY 2"""
+    for group, key, n in conn.execute(grouped, [*base, *base]):
+        getattr(raw, f"appeals_by_{group}")[key] = n
+
+
 #: The parts, which may run at once on connections of their own.
-PARTS = (per_conversation, counts, times, topics_and_the_rest)
+PARTS = (per_conversation, counts, times, topics_and_the_rest, appeals)
 
 
 def compute(conn: sqlite3.Connection, period: Period) -> Raw:

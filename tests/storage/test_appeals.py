@@ -86,3 +86,38 @@ async def test_a_renamed_line_keeps_its_appeals(any_store: Store) -> None:
     assert await any_store.rename_helpline("cherkasy", "cherkasy-1545") >= 1
     moved = await any_store.appeals.by_number("cherkasy-1545", appeal.number_hash)
     assert moved is not None and moved.helpline == "cherkasy-1545"
+
+
+async def test_the_figures_count_appeals_by_local_week_topic_and_authority(any_store: Store) -> None:
+    from datetime import UTC, date, datetime
+
+    from vikno.storage.figures import Period
+    from vikno.storage.models import Event
+
+    def event(kind: str, at: datetime, **data) -> Event:
+        return Event(helpline="cherkasy-1545", kind=kind, channel="telegram", at=at, data=data)
+
+    # Kyiv is UTC+2 in March until the 29th: Sunday 22:30 UTC on 2026-03-15 is already Monday the 16th there
+    registered = [
+        (datetime(2026, 3, 10, 9, 0, tzinfo=UTC), "communal", "community"),
+        (datetime(2026, 3, 11, 9, 0, tzinfo=UTC), "communal", "community"),
+        (datetime(2026, 3, 15, 22, 30, tzinfo=UTC), "health", "health"),
+    ]
+    events = [event("appeal_registered", at, appeal_topic=t, authority=a) for at, t, a in registered]
+    events += [
+        event("appeal_status", datetime(2026, 3, 12, 9, 0, tzinfo=UTC), status="sent"),
+        event("appeal_status", datetime(2026, 3, 17, 9, 0, tzinfo=UTC), status="answered"),
+        event("appeal_status", datetime(2026, 3, 18, 9, 0, tzinfo=UTC), status="closed"),
+        event("appeal_registered", datetime(2026, 4, 2, 9, 0, tzinfo=UTC), appeal_topic="idp", authority="idp"),
+    ]
+    events.append(Event(helpline="community-1620", kind="appeal_registered", at=registered[0][0], data={}))
+    await any_store.insert_records([], [], events)
+    f = await any_store.figures(Period("cherkasy-1545", date(2026, 3, 1), date(2026, 3, 31), "Europe/Kyiv"))
+    assert f.appeals == 3 and f.appeals_answered == 1 and f.appeals_closed == 1
+    assert f.appeals_by_topic == {"communal": 2, "health": 1}
+    assert f.appeals_by_authority == {"community": 2, "health": 1}
+    weeks = {w["week"]: w for w in f.appeals_by_week}
+    assert list(weeks) == ["2026-02-23", "2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30"]
+    assert weeks["2026-03-09"] == {"week": "2026-03-09", "registered": 2, "sent": 1, "answered": 0, "closed": 0}
+    assert weeks["2026-03-16"] == {"week": "2026-03-16", "registered": 1, "sent": 0, "answered": 1, "closed": 1}
+    assert weeks["2026-03-30"]["registered"] == 0  # April's appeal is another period's
