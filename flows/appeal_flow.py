@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from vikno.storage.models import Appeal
 
 from .appeal_numbers import digits_of, looks_like_number, normalize
-from .appeals import MIN_LETTERS, AppealDesk, told_status
+from .appeals import MIN_LETTERS, AppealDesk, Registration, told_status
 from .messages import PERSON, Button, Inbound, Kind
 from .report_flow import CANCEL_WORDS, match, words
 
@@ -73,9 +73,32 @@ class AppealFlow:
         return self.line.settings.appeals is not None and looks_like_number(self.d.ctx.inbound.text)
 
     def drop(self) -> None:
-        """Forget the draft and the question for the number (a crisis, /start, another topic)."""
+        """Forget the draft and the question for the number (/start, another topic, a person)."""
         for key in (APPEAL_DRAFT, APPEAL_NUMBER):
             self.conv.data.pop(key, None)
+
+    async def hand_over(self) -> None:
+        """A crisis or a possible one said as the appeal's words: the appeal is registered all the same (its
+        number follows the safety answer: ``tell_number``), and the form is left for the crisis path.
+
+        "Three weeks without heating, the children are ill, help" can read as
+        a possible crisis. Safety comes first, as everywhere (the numbers, the
+        question, the queue); but dropping the form would lose what the
+        citizen wrote and ask them to write it again later.
+        """
+        draft = self.conv.data.get(APPEAL_DRAFT)
+        inbound = self.d.ctx.inbound
+        typed = (inbound.text or "").strip() if inbound.button is None and inbound.kind == Kind.TEXT else ""
+        if self.enabled and isinstance(draft, dict) and draft.get("step") == "text" and typed:
+            told = "\n".join([*draft.get("told", []), typed])
+            await self._register(draft, told, quiet=True)
+        self.drop()
+
+    def tell_number(self) -> None:
+        """After the crisis or safety answer: the number of an appeal ``hand_over`` registered."""
+        made = self.d.ctx.memo.get("appeal_registered")
+        if made is not None and self.d.ctx.memo.get("appeal_quiet"):
+            self._told_registered(made)
 
     # --- entry ---------------------------------------------------------------------
 
@@ -197,7 +220,7 @@ class AppealFlow:
             return
         await self._register(draft, told)
 
-    async def _register(self, draft: dict, told: str) -> None:
+    async def _register(self, draft: dict, told: str, *, quiet: bool = False) -> None:
         memo = self.d.ctx.memo
         made = memo.get("appeal_registered")
         if made is None:  # the step may run again after a conflict: the appeal is registered once
@@ -213,6 +236,12 @@ class AppealFlow:
             memo["appeal_registered"] = made
         self.conv.data.pop(APPEAL_DRAFT, None)
         self.d.out.events.append(made.event)
+        if quiet:
+            self.d.ctx.memo["appeal_quiet"] = True
+            return
+        self._told_registered(made)
+
+    def _told_registered(self, made: Registration) -> None:
         self.d.reply(
             self.d.say(
                 "appeal_registered",

@@ -824,7 +824,9 @@ def _check_appeals(
     authority_ids: set[str] = set()
     for i, authority in enumerate(appeals.authorities):
         if authority.id in authority_ids:
-            problems.append(f"{hl.where(('appeals', 'authorities', i, 'id'))}: authority id {authority.id!r} is used twice")
+            problems.append(
+                f"{hl.where(('appeals', 'authorities', i, 'id'))}: authority id {authority.id!r} is used twice"
+            )
         authority_ids.add(authority.id)
     seen: set[str] = set()
     for i, topic in enumerate(appeals.topics):

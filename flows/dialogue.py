@@ -173,8 +173,8 @@ class Dialogue:
             or looks_like_code(self.ctx.inbound.text)
             or AppealFlow(self).is_number()
         ):
-            # digits asked for, or a reference code or an appeal's number and nothing else: no words, nothing said of danger (the
-            # crisis model reads random letters and digits as a warning sign now and then)
+            # digits asked for, or a reference code or an appeal's number and nothing else: no words, nothing
+            # said of danger (the crisis model reads random letters and digits as a warning sign now and then)
             risk = "none"
         if risk == "check" and ReportFlow(self).note_possible_risk():
             risk = "none"  # told of someone else inside the report form: the report is raised instead (see there)
@@ -281,7 +281,9 @@ class Dialogue:
         if conv.language_chosen:
             return
         detected = parse.language if parse is not None else None
-        if looks_like_code(inbound.text) or (self.line.settings.appeals is not None and looks_like_number(inbound.text)):
+        if looks_like_code(inbound.text) or (
+            self.line.settings.appeals is not None and looks_like_number(inbound.text)
+        ):
             detected = None  # a reference code (Latin letters and digits) says nothing of the person's language
         if conv.language is not None and not _says_enough(parse.text if parse else ""):
             detected = None  # "ok" or "1" must not switch a Ukrainian conversation to English
@@ -299,7 +301,7 @@ class Dialogue:
         # a person takes over: a half-answered report form must not answer for them, but what it was told
         # reaches the district's team as a crisis report (ReportFlow.hand_over)
         await ReportFlow(self).hand_over()
-        AppealFlow(self).drop()  # the specialist who takes the chat can register the appeal from it
+        await AppealFlow(self).hand_over()  # what the citizen wrote is registered; the number follows the numbers
         check = self.conv.data.get(SAFETY_CHECK)
         if isinstance(check, dict) and not check.get("escalated"):
             check["escalated"] = reason or "crisis"
@@ -319,9 +321,11 @@ class Dialogue:
             self.reply(self.say("crisis_with_operator", emergency=self.emergency_list()))
             self.event("crisis_alert", priority=Priority.CRISIS)  # the console raises the alarm
             ReportFlow(self).tell_code()
+            AppealFlow(self).tell_number()
             return
         await self._enqueue(Priority.CRISIS, reason="crisis")
         ReportFlow(self).tell_code()
+        AppealFlow(self).tell_number()
 
     def _raise_with_operator(self, priority: str, *, reason: str) -> None:
         """A crisis or a check told to an operator is the conversation's priority too.
@@ -365,7 +369,7 @@ class Dialogue:
         person, and whatever they answer they can keep writing.
         """
         ReportFlow(self).drop()
-        AppealFlow(self).drop()
+        await AppealFlow(self).hand_over()
         self.event(
             "risk_check",
             priority=Priority.URGENT,
@@ -387,6 +391,7 @@ class Dialogue:
             self.button("button_safety_safe", SAFETY_SAFE),
             self.button("button_person", PERSON),
         )
+        AppealFlow(self).tell_number()
 
     def _safety_answer(self, typed: Answer | None) -> None:
         """Record an answer to the open safety question: "safe" (pressed or typed), or the "person" button.

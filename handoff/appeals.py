@@ -68,7 +68,9 @@ class AppealOffice:
                 return []
             found = [await self.store.appeals.by_number(h, self.desk.number_hash(shown)) for h in lines]
             return [a for a in found if a is not None]
-        return await self.store.appeals.of_helplines(lines, status=status if status in STATUSES else None, limit=LIST_LIMIT)
+        return await self.store.appeals.of_helplines(
+            lines, status=status if status in STATUSES else None, limit=LIST_LIMIT
+        )
 
     async def get(self, operator: Operator, appeal_id: str) -> Appeal:
         appeal = await self.store.appeals.get(appeal_id)

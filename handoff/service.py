@@ -636,7 +636,7 @@ class Handoff:
 
     async def tell_person(self, conv: Conversation, key: str, **values: object) -> None:
         """Say one of the line's texts to the person of a chat, as the line (an appeal registered for them)."""
-        await self._tell(conv, key, **values)
+        await self._tell(conv, key, (), **values)
 
     def _event(self, conv: Conversation, kind: str, **data: Any) -> Event:
         return Event(

@@ -177,7 +177,9 @@ AZ = {
     "appeal.note_hint": "Vətəndaş yalnız vəziyyəti bilir, heç vaxt qeydi və ya adınızı yox.",
     "appeal.save_status": "Vəziyyəti saxla",
     "appeal.register": "Müraciəti qeydə al",
-    "appeal.register_hint": "Vətəndaş müraciətin nömrəsini bu söhbətdə alacaq; müraciət mövzusuna görə dövlət orqanına gedəcək.",
+    "appeal.register_hint": (
+        "Vətəndaş müraciətin nömrəsini bu söhbətdə alacaq; müraciət mövzusuna görə dövlət orqanına gedəcək."
+    ),
     "appeal.register_submit": "Qeydə al",
     "appeal.by_citizen": "vətəndaş, söhbətdə",
     "appeal.status.registered": "Qeydə alınıb",

@@ -63,7 +63,7 @@ def render(
         "languages": i18n.switch_choices(),
         "here": here(request),
         "script_strings": json.dumps(i18n.script_strings(lang), ensure_ascii=False),
-        "appeals_nav": bool(viewer) and _takes_appeals(request, viewer.operator),
+        "appeals_nav": viewer is not None and _takes_appeals(request, viewer.operator),
     }
     base.update(context or {})
     response = aiohttp_jinja2.render_template(template, request, base, app_key=JINJA, status=status)

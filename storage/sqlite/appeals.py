@@ -47,9 +47,7 @@ def _insert(conn: sqlite3.Connection, row: tuple) -> None:
         raise AlreadyExists("an appeal with this id or number exists already") from None
 
 
-def _set_status(
-    conn: sqlite3.Connection, appeal_id: str, change: dict[str, Any], status: str, now: int
-) -> str | None:
+def _set_status(conn: sqlite3.Connection, appeal_id: str, change: dict[str, Any], status: str, now: int) -> str | None:
     row = conn.execute("SELECT doc FROM appeals WHERE id = ?", (appeal_id,)).fetchone()
     if row is None:
         return None

@@ -140,9 +140,35 @@ async def test_cancel_and_a_short_text_and_a_number_in_the_form(engine: Engine) 
 async def test_every_language_of_the_line_has_every_status(engine: Engine, lang: str) -> None:
     line = engine.helplines[LINE]
     for status in ("registered", "sent", "answered", "closed"):
-        appeal = Appeal(helpline=LINE, number_hash="h", number_tail="0000", topic="health", authority="health", text="t")
+        appeal = Appeal(
+            helpline=LINE, number_hash="h", number_tail="0000", topic="health", authority="health", text="t"
+        )
         appeal.status = status
         from vikno.flows.appeals import told_status
 
         said = told_status(line, appeal, "1111-2222-3333-4444", lang)
         assert "1111-2222-3333-4444" in said and "{" not in said
+
+
+@pytest.mark.parametrize("risk", ["check", "crisis"])
+async def test_a_possible_crisis_in_the_appeals_words_gets_safety_first_and_the_appeal_still_registered(
+    engine: Engine, risk: str
+) -> None:
+    from vikno.flows.content import Helpline  # noqa: F401  (the scripted NLU below stands for the model)
+    from vikno.nlu.types import FALLBACK_INTENT, Parse
+
+    words = "Третій тиждень без опалення, діти хворіють, допоможіть, більше не можу"
+    engine.nlu.table[words] = Parse(
+        text=words, language="uk", intent=FALLBACK_INTENT, confidence=0.2, risk=risk, crisis_score=0.6
+    )
+    user = f"cold-{risk}"
+    await engine.handle(msg(user, "Добрий день"))
+    await engine.handle(msg(user, button="topic:appeal"))
+    await engine.handle(msg(user, button="appeal:topic:communal"))
+    said = await engine.handle(msg(user, words))
+    texts = [r.text for r in said.replies]
+    assert "112" in texts[0]  # safety first: the numbers lead
+    assert NUMBER.search(texts[-1]) and texts[-1].startswith("Ваше звернення зареєстровано")
+    assert said.conversation.state == "waiting"
+    (appeal,) = await engine.store.appeals.of_helplines([LINE])
+    assert appeal.text == words and appeal.authority == "community"

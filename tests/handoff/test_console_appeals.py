@@ -48,8 +48,10 @@ async def appeal(site: ConsoleSite, key: str, *, lang: str = "en", topic: str = 
     done = await say(
         person, key, {"text": "No hot water for three weeks at 5 Smilianska Street, please help. Olha, 0671234567"}
     )
-    found = NUMBER.search(done["replies"][0]["text"])
-    assert found, done["replies"][0]["text"]
+    # the number in the last reply (the crisis layer may read "please help" as a possible crisis: then the
+    # safety question comes first, and the appeal is registered all the same)
+    found = NUMBER.search(done["replies"][-1]["text"])
+    assert found, done["replies"]
     return found.group(0)
 
 
@@ -74,7 +76,9 @@ async def test_an_appeal_from_registration_to_answered_told_on_another_channel(s
     assert 'href="/console/appeals"' in queue
 
     for status, note in (("sent", "letter out no. 17/3"), ("answered", "answer of 12 March")):
-        changed = await op.post(f"/console/appeals/{item['id']}/status", {"status": status, "note": note}, json_reply=True)
+        changed = await op.post(
+            f"/console/appeals/{item['id']}/status", {"status": status, "note": note}, json_reply=True
+        )
         assert changed.status == 200 and (await changed.json())["status"] == status
     stored = await site.store.appeals.get(item["id"])
     assert [h["status"] for h in stored.history] == ["registered", "sent", "answered"]
@@ -93,7 +97,11 @@ async def test_an_appeal_from_registration_to_answered_told_on_another_channel(s
     for secret in ("17/3", "12 March", "Oksana", "oksana", operator_id):
         assert secret not in said
     # and in Russian on the web chat's engine path, after "status of my appeal"
-    await engine.handle(Inbound(channel="webchat", user_id="w-ru", button="topic:appeal_status", kind="button", helpline=LINE, locale="ru"))
+    await engine.handle(
+        Inbound(
+            channel="webchat", user_id="w-ru", button="topic:appeal_status", kind="button", helpline=LINE, locale="ru"
+        )
+    )
     ru = await engine.handle(Inbound(channel="webchat", user_id="w-ru", text=number, helpline=LINE))
     assert ru.replies[0].text.startswith(f"Обращение № {number}: орган власти")
 
@@ -177,5 +185,7 @@ async def test_a_line_without_appeals_offers_no_form(site: ConsoleSite, tmp_path
     (waiting,) = (await op.queue())["queue"]
     await op.post(f"/console/c/{waiting['id']}/pick")
     assert 'id="appeal-register"' not in await (await op.get(f"/console/c/{waiting['id']}")).text()
-    refused = await op.post(f"/console/c/{waiting['id']}/appeal", {"topic": "communal", "text": "вода"}, json_reply=True)
+    refused = await op.post(
+        f"/console/c/{waiting['id']}/appeal", {"topic": "communal", "text": "вода"}, json_reply=True
+    )
     assert refused.status == 422
