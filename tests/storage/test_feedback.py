@@ -105,7 +105,7 @@ async def test_a_data_folder_of_schema_2_gets_the_table_by_migration_3(tmp_path)
     store = SqliteStore(tmp_path / "data", writer="thread")
     await store.open()
     try:
-        assert store.migrated == [
+        assert store.migrated[:6] == [  # and the migrations of later tables after them
             "3: operators' crisis marks (feedback)",
             "4: indexes for the helpline's figures",
             "5: the name an operator's message is shown with",
