@@ -26,7 +26,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationError,
+    field_validator,
+)
 
 from .yaml_lines import ContentError, Located, dotted, load_located
 
@@ -171,6 +180,21 @@ class ProfileSettings(_Strict):
         return value
 
 
+class TopicGroup(_Strict):
+    """One heading the line reports its topics under (an article's "education, legal, psychological...")."""
+
+    id: Identifier
+    name: Text
+    topics: list[Identifier] = Field(min_length=1)
+
+
+class FiguresSettings(_Strict):
+    """How the line's figures count: the headings of its own reports, each a list of topics."""
+
+    #: In the order the line reports them; a topic under no heading is counted under its own title.
+    topic_groups: list[TopicGroup] = []
+
+
 class HelplineSettings(_Strict):
     id: HelplineId
     #: Ids this line had before (stored conversations, events and reports carry them): ``vikno serve`` and
@@ -202,6 +226,8 @@ class HelplineSettings(_Strict):
     reports: ReportSettings | None = None
     #: The optional age-group and gender questions (none: never asked).
     profile_questions: ProfileSettings = ProfileSettings()
+    #: The headings the line's own reports count its topics under (the figures page counts them so too).
+    figures: FiguresSettings = FiguresSettings()
     #: Values the helpline must confirm, other than those marked ``confirm: true`` where they stand.
     confirm: list[Confirmation] = []
 
@@ -384,14 +410,83 @@ class Texts(RootModel[dict[str, Text]]):
     pass
 
 
+_APOSTROPHES = str.maketrans({"ʼ": "'", "’": "'", "‘": "'", "`": "'", "ё": "е"})
+
+
+def phrase_words(text: str | None) -> tuple[str, ...]:
+    """The words of a message or a phrase as topics' ``phrases`` are matched: lower case, one apostrophe."""
+    return tuple(re.findall(r"[\w']+", (text or "").lower().translate(_APOSTROPHES)))
+
+
+#: Where a topic's hand-over to a person stands in the queue (storage/models.py ``Priority``, most urgent first).
+HANDOFF_PRIORITIES = ("crisis", "urgent", "urgent_report", "request", "routine")
+#: Texts a topic may say in its own words while it is the conversation's topic (``texts:`` in topics.yml): the
+#: way into the queue and the waiting in it. A line speaking to adults ("Ви") can then speak to a child ("ти")
+#: on the child's path without a second line; the crisis and safety wording stays the shared, reviewed one.
+TOPIC_TEXTS = (
+    "after_answer",
+    "handoff_queued",
+    "handoff_nobody_online",
+    "handoff_out_of_hours",
+    "handoff_already_waiting",
+    "waiting_ack",
+    "waiting_kept",
+)
+
+
+class TopicHandoff(_Strict):
+    """How a topic's hand-over to a person goes: its place in the queue, its team, and whether at once.
+
+    ``handoff: true`` is ``{priority: request}``: a person is offered first.
+    A ``crisis`` or ``urgent`` hand-over reaches every operator of the line
+    whatever its team (a child's report must not wait for one team's
+    operators at night); the team then only says whose work it usually is.
+    """
+
+    priority: Literal["crisis", "urgent", "urgent_report", "request", "routine"] = "request"
+    team: Identifier | None = None
+    #: Into the queue with the answer, with no "talk to a person" to find first (a child reporting a crisis).
+    at_once: bool = False
+
+
+def _handoff_of(value: object) -> object:
+    """``true``/``false`` as the folders before ``handoff: {priority: ...}`` wrote it."""
+    if value is True:
+        return {}
+    if value is False:
+        return None
+    return value
+
+
 class Topic(_Strict):
     id: Identifier
     title: Text
     answer: Text
     team: Identifier | None = None
-    handoff: bool = False  # offer a person right away (complex cases)
+    #: Offer a person right away (complex cases): ``true``, or ``{priority, team, at_once}`` (TopicHandoff).
+    handoff: Annotated[TopicHandoff | None, BeforeValidator(_handoff_of)] = None
+    #: Numbers of helpline.yml (phones or emergency) said under the answer, label and all: the numbers stay
+    #: written once, with their ``confirm:`` marks, and the answer cannot drift from them.
+    contacts: list[str] = []
+    #: Words that open this topic whatever the NLU makes of them, per language, matched as whole words in the
+    #: message (a child's "мене ображають" is no "domestic violence" question to the classifier).
+    phrases: dict[str, list[str]] = {}
+    #: The word a link opens the conversation on this topic with (web chat ``?start=``, a Telegram deep link).
+    start: Identifier | None = None
+    #: Shared texts said in this topic's own words while it is the conversation's topic (TOPIC_TEXTS).
+    texts: dict[str, Text] = {}
     #: The answer states something (a number, a service) the line's sources do not: the helpline confirms it.
     confirm: bool = False
+
+    @field_validator("phrases")
+    @classmethod
+    def _phrases(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for lang, said in value.items():
+            if lang not in SUPPORTED_LANGUAGES:
+                raise ValueError(f"unknown language {lang!r}; use {', '.join(SUPPORTED_LANGUAGES)}")
+            if any(not phrase_words(p) for p in said):
+                raise ValueError(f"an empty {lang} phrase; write the words a person types")
+        return value
 
 
 class TopicsFile(_Strict):
@@ -431,6 +526,14 @@ class Helpline:
         self.folder = folder
         self.zone = ZoneInfo(settings.timezone)
         self.hours = {day: parse_hours(spec) for day, spec in settings.hours.items()}
+        #: (topic id, a phrase's words), the longest phrases first: what ``topic_said`` looks for
+        self._phrases = sorted(
+            ((t.id, phrase_words(p)) for t in topics for said in t.phrases.values() for p in said),
+            key=lambda found: -len(found[1]),
+        )
+        self._starts = {t.start: t.id for t in topics if t.start}
+        numbers = [*settings.phones, *settings.emergency]
+        self._contacts = {c.number: c for c in reversed(numbers)}
 
     @property
     def id(self) -> str:
@@ -444,8 +547,37 @@ class Helpline:
         return lang if lang in self.settings.languages else self.settings.default_language
 
     def say(self, key: str, lang: str, **values: Any) -> str:
-        template = self.texts[key].get(lang, self.settings.default_language)
+        return self.say_on_topic(None, key, lang, **values)
+
+    def say_on_topic(self, topic: str | None, key: str, lang: str, **values: Any) -> str:
+        """The text ``key``; in ``topic``'s own words when that topic has them (its ``texts:``)."""
+        own = self.topics[topic].texts.get(key) if topic in self.topics else None
+        template = (own or self.texts[key]).get(lang, self.settings.default_language)
         return template.format(**values) if values else template
+
+    def topic_said(self, text: str | None) -> str | None:
+        """The topic one of whose ``phrases`` the message holds (whole words, in any of the line's languages)."""
+        said = phrase_words(text)
+        if not said or not self._phrases:
+            return None
+        for topic_id, phrase in self._phrases:
+            n = len(phrase)
+            if any(said[i : i + n] == phrase for i in range(len(said) - n + 1)):
+                return topic_id
+        return None
+
+    def topic_started(self, word: str | None) -> str | None:
+        """The topic a link's start word opens (``start:`` in topics.yml), or None."""
+        return self._starts.get((word or "").lower())
+
+    def handoff_priority(self, topic_id: str | None, default: str = "request") -> str:
+        """The queue priority a hand-over from this topic gets (``handoff: {priority}``), else ``default``."""
+        topic = self.topics.get(topic_id or "")
+        return topic.handoff.priority if topic is not None and topic.handoff is not None else default
+
+    def topic_contacts(self, topic_id: str, lang: str) -> str:
+        """The lines of the numbers a topic says under its answer (``contacts:``), as every list shows them."""
+        return self.contact_lines([self._contacts[n] for n in self.topics[topic_id].contacts], lang)
 
     def local(self, text: Text, lang: str) -> str:
         return text.get(lang, self.settings.default_language)
@@ -473,7 +605,9 @@ class Helpline:
 
     def team_for(self, topic_id: str | None) -> str:
         topic = self.topics.get(topic_id or "")
-        return (topic.team if topic and topic.team else None) or self.settings.default_team
+        if topic is None:
+            return self.settings.default_team
+        return (topic.handoff.team if topic.handoff else None) or topic.team or self.settings.default_team
 
 
 FILES = ("helpline.yml", "texts.yml", "topics.yml")
@@ -664,6 +798,7 @@ def _check_cross_references(
         _need_languages(topic.answer, langs, tp, ("topics", i, "answer"), problems)
         if topic.team is not None and topic.team not in team_ids:
             problems.append(f"{tp.where(('topics', i, 'team'))}: no team {topic.team!r} in helpline.yml teams")
+        _check_topic(settings, topic, i, team_ids, tp, problems)
     topic_ids = {t.id for t in topics}
     for i, name in enumerate(settings.first_menu):
         if name not in topic_ids:
@@ -674,6 +809,7 @@ def _check_cross_references(
     if settings.reports is not None:
         _check_reports(settings, settings.reports, team_ids, {t.id for t in topics}, texts, hl, tx, problems)
     _check_profile_questions(settings.profile_questions, texts, tx, problems)
+    _check_topic_groups(settings.figures, topic_ids, hl, problems)
     if settings.first_menu and "button_more_topics" not in texts:
         problems.append(
             f"{tx.file}: missing text 'button_more_topics' (the button to every topic, "
@@ -685,6 +821,15 @@ def _check_cross_references(
                 f"{hl.where(('confirm', i, 'at'))}: {note.at!r} names nothing; write file:path, "
                 "e.g. helpline.yml:phones[0].label or topics.yml:legal (a topic id)"
             )
+    starts: dict[str, str] = {}
+    for i, topic in enumerate(topics):
+        if topic.start is not None and topic.start in starts:
+            problems.append(
+                f"{tp.where(('topics', i, 'start'))}: start word {topic.start!r} already opens topic "
+                f"{starts[topic.start]!r}; a link must open one topic"
+            )
+        elif topic.start is not None:
+            starts[topic.start] = topic.id
     seen: set[str] = set()
     for i, topic in enumerate(topics):
         if topic.id in seen:
@@ -716,6 +861,78 @@ def _check_cross_references(
                     f"{at.where((key, lang))}: unknown placeholder "
                     f"{', '.join('{' + u + '}' for u in sorted(unknown))} (allowed here: {allowed})"
                 )
+
+
+def _check_topic(
+    settings: HelplineSettings, topic: Topic, i: int, team_ids: set[str], tp: Located, problems: list[str]
+) -> None:
+    """A topic's hand-over, numbers, phrases and own texts: each names what exists, in every language."""
+    langs = settings.languages
+    handoff = topic.handoff
+    if handoff is not None and handoff.team is not None:
+        if handoff.team not in team_ids:
+            problems.append(
+                f"{tp.where(('topics', i, 'handoff', 'team'))}: no team {handoff.team!r} in helpline.yml teams"
+            )
+        elif topic.team is not None and topic.team != handoff.team:
+            problems.append(
+                f"{tp.where(('topics', i, 'handoff', 'team'))}: the topic's team is {topic.team!r} and its "
+                f"hand-over's {handoff.team!r}; say the team once (handoff.team)"
+            )
+    numbers = {c.number for c in [*settings.phones, *settings.emergency]}
+    for j, number in enumerate(topic.contacts):
+        if number not in numbers:
+            problems.append(
+                f"{tp.where(('topics', i, 'contacts', j))}: no number {number!r} in helpline.yml phones or "
+                f"emergency (numbers: {', '.join(sorted(numbers))}); write it there, with its label, first"
+            )
+    for lang in topic.phrases:
+        if lang not in langs:
+            problems.append(
+                f"{tp.where(('topics', i, 'phrases', lang))}: the helpline does not speak {lang!r} "
+                f"(it speaks {', '.join(langs)})"
+            )
+    for key, text in topic.texts.items():
+        where = ("topics", i, "texts", key)
+        if key not in TOPIC_TEXTS:
+            problems.append(
+                f"{tp.where(where)}: a topic cannot say {key!r} in its own words (it can: {', '.join(TOPIC_TEXTS)})"
+            )
+            continue
+        _need_languages(text, langs, tp, where, problems)
+        allowed = TEXT_PLACEHOLDERS[key]
+        for lang, value in text.root.items():
+            try:
+                used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+            except ValueError as exc:
+                problems.append(f"{tp.where((*where, lang))}: broken placeholder ({exc}); write {{name}}")
+                continue
+            if used - allowed:
+                problems.append(
+                    f"{tp.where((*where, lang))}: unknown placeholder "
+                    f"{', '.join('{' + u + '}' for u in sorted(used - allowed))} "
+                    f"(allowed here: {', '.join('{' + p + '}' for p in sorted(allowed)) or 'none'})"
+                )
+
+
+def _check_topic_groups(figures: FiguresSettings, topic_ids: set[str], hl: Located, problems: list[str]) -> None:
+    """Each heading names topics that exist, and a topic is counted under one heading at most."""
+    groups: set[str] = set()
+    counted: dict[str, str] = {}
+    for i, group in enumerate(figures.topic_groups):
+        if group.id in groups:
+            problems.append(f"{hl.where(('figures', 'topic_groups', i, 'id'))}: heading {group.id!r} is used twice")
+        groups.add(group.id)
+        for j, topic in enumerate(group.topics):
+            where = hl.where(("figures", "topic_groups", i, "topics", j))
+            if topic not in topic_ids:
+                problems.append(f"{where}: no topic {topic!r} in topics.yml (topics: {', '.join(sorted(topic_ids))})")
+            elif topic in counted:
+                problems.append(
+                    f"{where}: topic {topic!r} is counted under {counted[topic]!r} already; a topic counts once"
+                )
+            else:
+                counted[topic] = group.id
 
 
 def _check_reports(
