@@ -22,6 +22,8 @@ async def test_the_child_link_s_page_carries_the_start_word_and_nothing_else(cli
     page = await (await client.get(CHILD_PAGE)).text()
     assert 'data-helpline="kharkiv-1552"' in page and 'data-lang="uk"' in page and 'data-start="child"' in page
     assert 'data-start="child"' in await (await client.get(CHILD_PAGE.replace("child", "CHILD"))).text()
+    line_page = await (await client.get("/chat/kharkiv-1552?lang=uk&start=child")).text()  # the line's own page
+    assert 'data-helpline="kharkiv-1552"' in line_page and 'data-start="child"' in line_page
     for odd in ("nothing", '"><script>alert(1)</script>', "child%00"):
         body = await (await client.get(f"/chat?helpline=kharkiv-1552&start={odd}")).text()
         assert "data-start" not in body and "<script>alert" not in body, odd
