@@ -41,7 +41,7 @@ async def test_the_start_press_over_the_socket_gives_the_numbers_first_and_the_t
     await ws.send_json({"type": "button", "id": "s1", "payload": "start:child"})
     frames = [await ws.receive_json() for _ in range(4)]
     replies = [f["message"]["text"] for f in frames if f["type"] == "reply"]
-    assert replies[0].startswith("Добре, що ти написав(-ла).") and "☎ 116 111" in replies[0] and "☎ 112" in replies[0]
+    assert replies[0].startswith("Добре, що ти нам пишеш.") and "☎ 116 111" in replies[0] and "☎ 112" in replies[0]
     (conversation,) = [f["conversation"] for f in frames if f["type"] == "conversation"]
     assert conversation["state"] == "waiting" and conversation["priority"] == "crisis"
     engine = client.app[ENGINE]

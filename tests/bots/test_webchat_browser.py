@@ -431,7 +431,7 @@ async def test_the_child_link_opens_the_chat_on_the_child_path_once(sites: Sites
     page, problems = await open_page(browser, url)
     numbers = page.locator(".vk-bot .vk-text", has_text="☎ 116 111")
     await expect(numbers).to_have_count(1)
-    await expect(numbers).to_contain_text("Добре, що ти написав(-ла).")
+    await expect(numbers).to_contain_text("Добре, що ти нам пишеш.")
     await expect(page.locator(".vk-user .vk-text").first).to_have_text("Почати розмову")
     key = await key_of(page)
     assert sites.chat.runner is not None and key
