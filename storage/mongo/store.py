@@ -23,7 +23,7 @@ from ..identity import PlatformIds
 from ..models import Conversation, Event, Message
 from ..port import Store
 from ..figures import Figures, Period, assemble
-from . import conversations, events, feedback, messages, migrations, operators, reports
+from . import conversations, events, feedback, messages, migrations, operators, reports, visits
 from . import figures as figures_pipelines
 from .documents import conversation_doc, event_doc, message_doc
 from .errors import UNAVAILABLE, translated
@@ -42,6 +42,7 @@ _INDEXES = [
     ("login_attempts", operators.ATTEMPT_INDEXES),
     ("feedback", feedback.INDEXES),
     ("reports", reports.INDEXES),
+    ("visits", visits.INDEXES),
 ]
 
 
@@ -93,6 +94,7 @@ class MongoStore(Store):
         self.login_attempts = operators.MongoLoginAttempts(self.db["login_attempts"])
         self.feedback = feedback.MongoFeedback(self.db["feedback"])
         self.reports = reports.MongoReports(self.db["reports"])
+        self.visits = visits.MongoVisits(self.db["visits"])
 
     async def open(self) -> None:
         """Migrate and create the indexes, every time: a database recreated meanwhile gets them back."""
@@ -206,7 +208,7 @@ class MongoStore(Store):
                 except OperationFailure as one:
                     if one.code != _DUPLICATE_KEY:
                         raise
-        for name in ("messages", "events", "feedback", "reports"):
+        for name in ("messages", "events", "feedback", "reports", "visits"):
             moved += (await self.db[name].update_many({"helpline": old}, {"$set": {"helpline": new}})).modified_count
         async for doc in self.db["operators"].find({"helplines": old}, {"helplines": 1}):
             helplines = list(dict.fromkeys(new if h == old else h for h in doc["helplines"]))
