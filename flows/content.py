@@ -152,6 +152,40 @@ class ReportSettings(_Strict):
     topic: Identifier = "report_person_in_need"
 
 
+class BrigadeDistrict(_Strict):
+    """One district's mobile brigades: the team whose members are its brigades, and how many there are."""
+
+    #: the same id as the district's place in ``reports.places`` (a report's place fills the dispatch form)
+    id: Identifier
+    name: Text
+    team: Identifier
+    brigades: int = Field(ge=1, le=1000)
+    confirm: bool = False
+
+
+class Choice(_Strict):
+    """One entry of a short configured list (a kind of help, an outcome of a visit)."""
+
+    id: Identifier
+    name: Text
+    confirm: bool = False
+
+
+class BrigadeSettings(_Strict):
+    """Mobile brigades a conversation or a report can be dispatched to (handoff/dispatch.py).
+
+    A line with this section gets the dispatch card in the console, each
+    district's list of visits for its brigades' team, and the figures of
+    visits and people helped by district and kind of help.
+    """
+
+    districts: list[BrigadeDistrict] = Field(min_length=1)
+    #: kinds of help a brigade gives, as the region reports them (a visit may give several)
+    help: list[Choice] = Field(min_length=1)
+    #: how a visit ended (a short list; a free note goes with it)
+    outcomes: list[Choice] = Field(min_length=1)
+
+
 #: The optional short questions (flows/profile_questions.py), and the answers each offers, as the figures count them.
 PROFILE_QUESTIONS: dict[str, tuple[str, ...]] = {"age_group": ("child", "adult"), "gender": ("female", "male", "other")}
 
@@ -224,6 +258,8 @@ class HelplineSettings(_Strict):
     specialist_label: Literal["name", "role"] = "role"
     #: The anonymous report form (none: the report topic only answers with its text, as before).
     reports: ReportSettings | None = None
+    #: Mobile brigades a conversation or report can be dispatched to (none: no dispatch in the console).
+    brigades: BrigadeSettings | None = None
     #: The optional age-group and gender questions (none: never asked).
     profile_questions: ProfileSettings = ProfileSettings()
     #: The headings the line's own reports count its topics under (the figures page counts them so too).
@@ -390,6 +426,9 @@ OPTIONAL_TEXT_PLACEHOLDERS: dict[str, set[str]] = {
         )
     },
 }
+#: Texts a helpline with mobile brigades (``brigades:`` in helpline.yml) must have: what the person is told.
+BRIGADE_TEXTS = ("visit_dispatched", "visit_visited")
+OPTIONAL_TEXT_PLACEHOLDERS.update({"visit_dispatched": {"emergency"}, "visit_visited": {"phones"}})
 #: Texts a helpline that asks the optional short questions needs: the first asked is led by the intro.
 PROFILE_TEXTS = ("profile_intro", "profile_thanks", "button_skip")
 OPTIONAL_TEXT_PLACEHOLDERS.update({key: set() for key in PROFILE_TEXTS})
@@ -603,6 +642,16 @@ class Helpline:
                 return route.team
         return reports.team or self.settings.default_team
 
+    def district(self, district_id: str) -> BrigadeDistrict | None:
+        """A district of the line's mobile brigades (None: no such district, or no brigades)."""
+        brigades = self.settings.brigades
+        return next((d for d in brigades.districts if d.id == district_id), None) if brigades else None
+
+    def brigade_teams(self) -> list[str]:
+        """The teams whose members are mobile brigades (the dispatch's list of visits is theirs)."""
+        brigades = self.settings.brigades
+        return [d.team for d in brigades.districts] if brigades else []
+
     def team_for(self, topic_id: str | None) -> str:
         topic = self.topics.get(topic_id or "")
         if topic is None:
@@ -808,6 +857,8 @@ def _check_cross_references(
             )
     if settings.reports is not None:
         _check_reports(settings, settings.reports, team_ids, {t.id for t in topics}, texts, hl, tx, problems)
+    if settings.brigades is not None:
+        _check_brigades(settings.brigades, team_ids, texts, hl, tx, problems)
     _check_profile_questions(settings.profile_questions, texts, tx, problems)
     _check_topic_groups(settings.figures, topic_ids, hl, problems)
     if settings.first_menu and "button_more_topics" not in texts:
@@ -968,6 +1019,28 @@ def _check_reports(
     for key in REPORT_TEXTS:
         if key not in texts:
             problems.append(f"{tx.file}: missing text {key!r} (needed by reports in helpline.yml)")
+
+
+def _check_brigades(
+    brigades: BrigadeSettings, team_ids: set[str], texts: dict[str, Text], hl: Located, tx: Located, problems: list[str]
+) -> None:
+    """Every district's team exists, no id is used twice, and the person's texts are there."""
+    seen: set[str] = set()
+    for i, district in enumerate(brigades.districts):
+        if district.id in seen:
+            problems.append(f"{hl.where(('brigades', 'districts', i, 'id'))}: district {district.id!r} is listed twice")
+        seen.add(district.id)
+        if district.team not in team_ids:
+            problems.append(f"{hl.where(('brigades', 'districts', i, 'team'))}: no team {district.team!r} in teams")
+    for name in ("help", "outcomes"):
+        ids: set[str] = set()
+        for i, choice in enumerate(getattr(brigades, name)):
+            if choice.id in ids:
+                problems.append(f"{hl.where(('brigades', name, i, 'id'))}: {choice.id!r} is listed twice")
+            ids.add(choice.id)
+    for key in BRIGADE_TEXTS:
+        if key not in texts:
+            problems.append(f"{tx.file}: missing text {key!r} (needed by brigades in helpline.yml)")
 
 
 def _check_profile_questions(
