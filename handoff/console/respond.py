@@ -14,7 +14,10 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from vikno.handoff.dispatch import Brigades
+
 from . import i18n
+from .context import console_of
 from .security import LANG_COOKIE
 
 JINJA = web.AppKey("vikno_console_jinja", jinja2.Environment)
@@ -55,6 +58,7 @@ def render(
         "me": viewer.operator if viewer else None,
         "csrf": viewer.session.csrf_token if viewer else "",
         "is_supervisor": bool(viewer and viewer.is_supervisor),
+        "works_visits": bool(viewer and _works_visits(request, viewer.operator)),
         "lang": lang,
         "t": i18n.translator(lang),
         "languages": i18n.switch_choices(),
@@ -66,6 +70,12 @@ def render(
     response.headers["Content-Language"] = lang
     response.headers["Vary"] = "Accept-Language, Cookie"
     return response
+
+
+def _works_visits(request: web.Request, operator: Any) -> bool:
+    """Whether the menu offers the list of mobile brigades' visits (a brigade member, or a supervisor of a line
+    with brigades)."""
+    return Brigades(console_of(request).handoff).works_visits(operator)
 
 
 def fail(request: web.Request, message: str, status: int, **values: Any) -> web.Response:

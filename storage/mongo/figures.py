@@ -126,6 +126,23 @@ async def compute(db: AsyncDatabase, period: Period) -> Raw:
         {"$project": {"district": 1, "about": 1, "outcome": {"$arrayElemAt": ["$outcomes", -1]}}},
         {"$facet": {name: [{"$group": {"_id": f"${name}", "n": count}}] for name in ("district", "about", "outcome")}},
     ]
+    visited = [
+        of("visit_status", **{"data.status": "visited"}),
+        {
+            "$facet": {
+                "district": [
+                    {
+                        "$group": {
+                            "_id": "$data.district",
+                            "n": count,
+                            "people": {"$sum": {"$ifNull": ["$data.people", 0]}},
+                        }
+                    }
+                ],
+                "help": [{"$unwind": "$data.help"}, {"$group": {"_id": "$data.help", "n": count}}],
+            }
+        },
+    ]
     mmatch: dict[str, Any] = {
         "helpline": period.helpline,
         "created_at": {"$gte": period.since, "$lt": period.until},
@@ -148,6 +165,7 @@ async def compute(db: AsyncDatabase, period: Period) -> Raw:
         report,
         work,
         message,
+        visit,
     ) = await asyncio.gather(
         run(events, per_conversation),
         run(events, [of({"$in": list(COUNTED_KINDS)}), {"$group": {"_id": "$kind", "n": count}}]),
@@ -165,7 +183,9 @@ async def compute(db: AsyncDatabase, period: Period) -> Raw:
             [of({"$in": list(WORK_KINDS)}), {"$group": {"_id": {"k": "$kind", "o": "$data.operator"}, "n": count}}],
         ),
         run(messages, [{"$match": mmatch}, {"$group": {"_id": "$direction", "n": count}}]),
+        run(events, visited),
     )
+    visit_facets = visit[0] if visit else {"district": [], "help": []}
     facets = conv[0] if conv else {"channel": [], "language": [], "hour": []}
     report_facets = report[0] if report else {"district": [], "about": [], "outcome": []}
     return Raw(
@@ -186,4 +206,6 @@ async def compute(db: AsyncDatabase, period: Period) -> Raw:
         reports_by_outcome=grouped(report_facets["outcome"]),
         work={(doc["_id"]["k"], doc["_id"].get("o")): doc["n"] for doc in work},
         messages=grouped(message),
+        visits_by_district={doc["_id"]: (doc["n"], doc["people"]) for doc in visit_facets["district"]},
+        visits_by_help=grouped(visit_facets["help"]),
     )

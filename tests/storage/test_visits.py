@@ -82,3 +82,49 @@ async def test_a_renamed_line_keeps_its_visits(any_store: Store) -> None:
     assert await any_store.rename_helpline("line1550", "zhytomyr-1550") >= 1
     assert (await any_store.visits.get(visit.id)).helpline == "zhytomyr-1550"
     assert [v.id for v in await any_store.visits.of_teams(["zhytomyr-1550"], None)] == [visit.id]
+
+
+async def test_the_figures_count_visits_made_and_people_helped_by_district_and_kind_of_help(any_store: Store) -> None:
+    from datetime import UTC, date, datetime
+
+    from vikno.storage.figures import Period
+    from vikno.storage.models import Event
+
+    at = datetime(2026, 3, 10, 12, tzinfo=UTC)
+
+    def event(kind: str, visit: str, **data) -> Event:
+        return Event(
+            helpline="zhytomyr-1550",
+            kind=kind,
+            conversation_id=f"c-{visit}",
+            channel="webchat",
+            at=at,
+            data={"visit_id": visit, **data},
+        )
+
+    for e in (
+        event("visit_dispatched", "v1", district="korostenskyi"),
+        event("visit_dispatched", "v2", district="korostenskyi"),
+        event("visit_dispatched", "v3", district="zhytomyrskyi"),
+        event("visit_status", "v1", district="korostenskyi", status="on_the_way"),
+        event(
+            "visit_status",
+            "v1",
+            district="korostenskyi",
+            status="visited",
+            people=3,
+            help=["crisis_intervention", "psychological_help"],
+        ),
+        event("visit_status", "v2", district="korostenskyi", status="visited", people=1, help=["psychological_help"]),
+        event("visit_status", "v3", district="zhytomyrskyi", status="closed", outcome="declined"),
+        event("visit_status", "v1", district="korostenskyi", status="closed"),
+    ):
+        await any_store.events.add(e)
+    other = Event(helpline="kharkiv-1552", kind="visit_status", at=at, data={"status": "visited", "people": 9})
+    await any_store.events.add(other)
+    found = await any_store.figures(Period("zhytomyr-1550", date(2026, 3, 1), date(2026, 3, 31), "Europe/Kyiv"))
+    assert found.visits_dispatched == 3 and found.visits == 2 and found.people_helped == 4
+    assert found.visits_by_district == {"korostenskyi": {"visits": 2, "people": 4}}
+    assert found.visits_by_help == {"psychological_help": 2, "crisis_intervention": 1}
+    april = await any_store.figures(Period("zhytomyr-1550", date(2026, 4, 1), date(2026, 4, 30), "Europe/Kyiv"))
+    assert april.visits == april.visits_dispatched == 0 and april.visits_by_district == {}
