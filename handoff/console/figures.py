@@ -273,6 +273,14 @@ def tables(
         ("reports", f.reports),
     ):
         summary.rows.append([text(lang, f"fig.s.{key}"), value])
+    brigades = getattr(line.settings, "brigades", None)
+    if brigades is not None:  # the region reports visits and people helped (issue 27, zhytomyr-1550)
+        for key, value in (
+            ("visits_dispatched", f.visits_dispatched),
+            ("visits", f.visits),
+            ("people_helped", f.people_helped),
+        ):
+            summary.rows.append([text(lang, f"fig.s.{key}"), value])
     by_day = Table(
         "by_day",
         text(lang, "fig.t.by_day"),
@@ -334,8 +342,10 @@ def tables(
         if monthly
         else []
     )
+    visits = _visit_tables(f, line, lang) if brigades is not None else []
     return [
         summary,
+        *visits,
         *grouped,
         *months,
         by_day,
@@ -364,6 +374,32 @@ def tables(
         _counted("reports_by_outcome", f.reports_by_outcome, lang, known("fig.report")),
         operators,
     ]
+
+
+def _visit_tables(f: Figures, line: Any, lang: str) -> list[Table]:
+    """Visits made and people helped by district (every district of the line, the quiet ones as 0), and
+    visits by kind of help: the region's half-year report in the article (812 visits, 1,410 people)."""
+    brigades = line.settings.brigades
+    by_district = Table(
+        "visits_by_district",
+        text(lang, "fig.t.visits_by_district"),
+        [text(lang, "fig.col.what"), text(lang, "fig.col.visits"), text(lang, "fig.col.people")],
+        chart="hbar",
+    )
+    seen = set()
+    for district in brigades.districts:
+        counted = f.visits_by_district.get(district.id, {"visits": 0, "people": 0})
+        by_district.rows.append([line.local(district.name, lang), counted["visits"], counted["people"]])
+        seen.add(district.id)
+    for key, counted in f.visits_by_district.items():  # a district no longer configured still counts
+        if key not in seen:
+            name = text(lang, "fig.unknown") if key == "unknown" else key
+            by_district.rows.append([name, counted["visits"], counted["people"]])
+    names = {h.id: line.local(h.name, lang) for h in brigades.help}
+    by_help = _counted(
+        "visits_by_help", f.visits_by_help, lang, lambda k: names.get(k, k), "hbar", total=f.visits or None
+    )
+    return [by_district, by_help]
 
 
 def _closed_outcomes(f: Figures) -> dict[str, int]:
