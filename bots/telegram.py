@@ -163,6 +163,14 @@ def deep_link(param: str | None) -> tuple[str | None, str | None]:
     return match["line"], lang
 
 
+def start_word(param: str) -> tuple[str, str | None]:
+    """A ``/start`` parameter without its topic's start word (after ``--``), and the word: ``uk--child``."""
+    head, sep, word = param.partition("--")
+    if sep and re.fullmatch(r"[a-z][a-z0-9_]{0,31}", word.lower()):
+        return head, word.lower()
+    return param, None
+
+
 def _clean(text: str) -> str:
     """Text safe to store (the kit's cleaning), no longer than Telegram lets a person write."""
     return cut_text(clean_text(text), MAX_INBOUND_TEXT, CHANNEL)
@@ -188,9 +196,12 @@ def _message(msg: Any, helpline: str | None) -> Inbound | None:
         text = _clean(text)
         command = _COMMAND.match(text.strip())
         if command is not None and command[1].lower() == "start":
-            line, lang = deep_link((command[2] or "").strip() or None)
+            param, start = start_word((command[2] or "").strip())
+            line, lang = deep_link(param or None)
             common.update(helpline=line or helpline, locale=lang)
-            return Inbound(text=text, kind=Kind.START, **common)
+            # a topic's start word (``kharkiv-1552_uk--child``) opens the chat on that topic, as the web chat's ?start=
+            button = f"start:{start}" if start else None
+            return Inbound(text=text, kind=Kind.START, button=button, **common)
         return Inbound(text=text, kind=Kind.TEXT, **common)
     kind = next((k for name, k in _MEDIA if name in msg), Kind.OTHER)
     # The file itself is never fetched nor its id kept; a caption is kept as

@@ -26,7 +26,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationError,
+    field_validator,
+)
 
 from .yaml_lines import ContentError, Located, dotted, load_located
 
@@ -173,6 +182,40 @@ class AppealSettings(_Strict):
     topics: list[AppealTopic] = Field(min_length=1)
 
 
+class BrigadeDistrict(_Strict):
+    """One district's mobile brigades: the team whose members are its brigades, and how many there are."""
+
+    #: the same id as the district's place in ``reports.places`` (a report's place fills the dispatch form)
+    id: Identifier
+    name: Text
+    team: Identifier
+    brigades: int = Field(ge=1, le=1000)
+    confirm: bool = False
+
+
+class Choice(_Strict):
+    """One entry of a short configured list (a kind of help, an outcome of a visit)."""
+
+    id: Identifier
+    name: Text
+    confirm: bool = False
+
+
+class BrigadeSettings(_Strict):
+    """Mobile brigades a conversation or a report can be dispatched to (handoff/dispatch.py).
+
+    A line with this section gets the dispatch card in the console, each
+    district's list of visits for its brigades' team, and the figures of
+    visits and people helped by district and kind of help.
+    """
+
+    districts: list[BrigadeDistrict] = Field(min_length=1)
+    #: kinds of help a brigade gives, as the region reports them (a visit may give several)
+    help: list[Choice] = Field(min_length=1)
+    #: how a visit ended (a short list; a free note goes with it)
+    outcomes: list[Choice] = Field(min_length=1)
+
+
 #: The optional short questions (flows/profile_questions.py), and the answers each offers, as the figures count them.
 PROFILE_QUESTIONS: dict[str, tuple[str, ...]] = {"age_group": ("child", "adult"), "gender": ("female", "male", "other")}
 
@@ -199,6 +242,21 @@ class ProfileSettings(_Strict):
         if len(set(value)) != len(value):
             raise ValueError("a question is listed twice")
         return value
+
+
+class TopicGroup(_Strict):
+    """One heading the line reports its topics under (an article's "education, legal, psychological...")."""
+
+    id: Identifier
+    name: Text
+    topics: list[Identifier] = Field(min_length=1)
+
+
+class FiguresSettings(_Strict):
+    """How the line's figures count: the headings of its own reports, each a list of topics."""
+
+    #: In the order the line reports them; a topic under no heading is counted under its own title.
+    topic_groups: list[TopicGroup] = []
 
 
 class HelplineSettings(_Strict):
@@ -232,8 +290,12 @@ class HelplineSettings(_Strict):
     reports: ReportSettings | None = None
     #: Citizens' appeals with a reference number, routed to authorities (none: the appeal topics only answer).
     appeals: AppealSettings | None = None
+    #: Mobile brigades a conversation or report can be dispatched to (none: no dispatch in the console).
+    brigades: BrigadeSettings | None = None
     #: The optional age-group and gender questions (none: never asked).
     profile_questions: ProfileSettings = ProfileSettings()
+    #: The headings the line's own reports count its topics under (the figures page counts them so too).
+    figures: FiguresSettings = FiguresSettings()
     #: Values the helpline must confirm, other than those marked ``confirm: true`` where they stand.
     confirm: list[Confirmation] = []
 
@@ -416,6 +478,9 @@ APPEAL_TEXTS: dict[str, set[str]] = {
     "button_appeal_new": set(),
 }
 OPTIONAL_TEXT_PLACEHOLDERS.update(APPEAL_TEXTS)
+#: Texts a helpline with mobile brigades (``brigades:`` in helpline.yml) must have: what the person is told.
+BRIGADE_TEXTS = ("visit_dispatched", "visit_visited")
+OPTIONAL_TEXT_PLACEHOLDERS.update({"visit_dispatched": {"emergency"}, "visit_visited": {"phones"}})
 #: Texts a helpline that asks the optional short questions needs: the first asked is led by the intro.
 PROFILE_TEXTS = ("profile_intro", "profile_thanks", "button_skip")
 OPTIONAL_TEXT_PLACEHOLDERS.update({key: set() for key in PROFILE_TEXTS})
@@ -436,14 +501,83 @@ class Texts(RootModel[dict[str, Text]]):
     pass
 
 
+_APOSTROPHES = str.maketrans({"ʼ": "'", "’": "'", "‘": "'", "`": "'", "ё": "е"})
+
+
+def phrase_words(text: str | None) -> tuple[str, ...]:
+    """The words of a message or a phrase as topics' ``phrases`` are matched: lower case, one apostrophe."""
+    return tuple(re.findall(r"[\w']+", (text or "").lower().translate(_APOSTROPHES)))
+
+
+#: Where a topic's hand-over to a person stands in the queue (storage/models.py ``Priority``, most urgent first).
+HANDOFF_PRIORITIES = ("crisis", "urgent", "urgent_report", "request", "routine")
+#: Texts a topic may say in its own words while it is the conversation's topic (``texts:`` in topics.yml): the
+#: way into the queue and the waiting in it. A line speaking to adults ("Ви") can then speak to a child ("ти")
+#: on the child's path without a second line; the crisis and safety wording stays the shared, reviewed one.
+TOPIC_TEXTS = (
+    "after_answer",
+    "handoff_queued",
+    "handoff_nobody_online",
+    "handoff_out_of_hours",
+    "handoff_already_waiting",
+    "waiting_ack",
+    "waiting_kept",
+)
+
+
+class TopicHandoff(_Strict):
+    """How a topic's hand-over to a person goes: its place in the queue, its team, and whether at once.
+
+    ``handoff: true`` is ``{priority: request}``: a person is offered first.
+    A ``crisis`` or ``urgent`` hand-over reaches every operator of the line
+    whatever its team (a child's report must not wait for one team's
+    operators at night); the team then only says whose work it usually is.
+    """
+
+    priority: Literal["crisis", "urgent", "urgent_report", "request", "routine"] = "request"
+    team: Identifier | None = None
+    #: Into the queue with the answer, with no "talk to a person" to find first (a child reporting a crisis).
+    at_once: bool = False
+
+
+def _handoff_of(value: object) -> object:
+    """``true``/``false`` as the folders before ``handoff: {priority: ...}`` wrote it."""
+    if value is True:
+        return {}
+    if value is False:
+        return None
+    return value
+
+
 class Topic(_Strict):
     id: Identifier
     title: Text
     answer: Text
     team: Identifier | None = None
-    handoff: bool = False  # offer a person right away (complex cases)
+    #: Offer a person right away (complex cases): ``true``, or ``{priority, team, at_once}`` (TopicHandoff).
+    handoff: Annotated[TopicHandoff | None, BeforeValidator(_handoff_of)] = None
+    #: Numbers of helpline.yml (phones or emergency) said under the answer, label and all: the numbers stay
+    #: written once, with their ``confirm:`` marks, and the answer cannot drift from them.
+    contacts: list[str] = []
+    #: Words that open this topic whatever the NLU makes of them, per language, matched as whole words in the
+    #: message (a child's "мене ображають" is no "domestic violence" question to the classifier).
+    phrases: dict[str, list[str]] = {}
+    #: The word a link opens the conversation on this topic with (web chat ``?start=``, a Telegram deep link).
+    start: Identifier | None = None
+    #: Shared texts said in this topic's own words while it is the conversation's topic (TOPIC_TEXTS).
+    texts: dict[str, Text] = {}
     #: The answer states something (a number, a service) the line's sources do not: the helpline confirms it.
     confirm: bool = False
+
+    @field_validator("phrases")
+    @classmethod
+    def _phrases(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for lang, said in value.items():
+            if lang not in SUPPORTED_LANGUAGES:
+                raise ValueError(f"unknown language {lang!r}; use {', '.join(SUPPORTED_LANGUAGES)}")
+            if any(not phrase_words(p) for p in said):
+                raise ValueError(f"an empty {lang} phrase; write the words a person types")
+        return value
 
 
 class TopicsFile(_Strict):
@@ -483,6 +617,14 @@ class Helpline:
         self.folder = folder
         self.zone = ZoneInfo(settings.timezone)
         self.hours = {day: parse_hours(spec) for day, spec in settings.hours.items()}
+        #: (topic id, a phrase's words), the longest phrases first: what ``topic_said`` looks for
+        self._phrases = sorted(
+            ((t.id, phrase_words(p)) for t in topics for said in t.phrases.values() for p in said),
+            key=lambda found: -len(found[1]),
+        )
+        self._starts = {t.start: t.id for t in topics if t.start}
+        numbers = [*settings.phones, *settings.emergency]
+        self._contacts = {c.number: c for c in reversed(numbers)}
 
     @property
     def id(self) -> str:
@@ -496,8 +638,37 @@ class Helpline:
         return lang if lang in self.settings.languages else self.settings.default_language
 
     def say(self, key: str, lang: str, **values: Any) -> str:
-        template = self.texts[key].get(lang, self.settings.default_language)
+        return self.say_on_topic(None, key, lang, **values)
+
+    def say_on_topic(self, topic: str | None, key: str, lang: str, **values: Any) -> str:
+        """The text ``key``; in ``topic``'s own words when that topic has them (its ``texts:``)."""
+        own = self.topics[topic].texts.get(key) if topic in self.topics else None
+        template = (own or self.texts[key]).get(lang, self.settings.default_language)
         return template.format(**values) if values else template
+
+    def topic_said(self, text: str | None) -> str | None:
+        """The topic one of whose ``phrases`` the message holds (whole words, in any of the line's languages)."""
+        said = phrase_words(text)
+        if not said or not self._phrases:
+            return None
+        for topic_id, phrase in self._phrases:
+            n = len(phrase)
+            if any(said[i : i + n] == phrase for i in range(len(said) - n + 1)):
+                return topic_id
+        return None
+
+    def topic_started(self, word: str | None) -> str | None:
+        """The topic a link's start word opens (``start:`` in topics.yml), or None."""
+        return self._starts.get((word or "").lower())
+
+    def handoff_priority(self, topic_id: str | None, default: str = "request") -> str:
+        """The queue priority a hand-over from this topic gets (``handoff: {priority}``), else ``default``."""
+        topic = self.topics.get(topic_id or "")
+        return topic.handoff.priority if topic is not None and topic.handoff is not None else default
+
+    def topic_contacts(self, topic_id: str, lang: str) -> str:
+        """The lines of the numbers a topic says under its answer (``contacts:``), as every list shows them."""
+        return self.contact_lines([self._contacts[n] for n in self.topics[topic_id].contacts], lang)
 
     def local(self, text: Text, lang: str) -> str:
         return text.get(lang, self.settings.default_language)
@@ -533,9 +704,21 @@ class Helpline:
         found = next((a for a in appeals.authorities if a.id == authority_id), None) if appeals else None
         return self.local(found.name, lang) if found else authority_id
 
+    def district(self, district_id: str) -> BrigadeDistrict | None:
+        """A district of the line's mobile brigades (None: no such district, or no brigades)."""
+        brigades = self.settings.brigades
+        return next((d for d in brigades.districts if d.id == district_id), None) if brigades else None
+
+    def brigade_teams(self) -> list[str]:
+        """The teams whose members are mobile brigades (the dispatch's list of visits is theirs)."""
+        brigades = self.settings.brigades
+        return [d.team for d in brigades.districts] if brigades else []
+
     def team_for(self, topic_id: str | None) -> str:
         topic = self.topics.get(topic_id or "")
-        return (topic.team if topic and topic.team else None) or self.settings.default_team
+        if topic is None:
+            return self.settings.default_team
+        return (topic.handoff.team if topic.handoff else None) or topic.team or self.settings.default_team
 
 
 FILES = ("helpline.yml", "texts.yml", "topics.yml")
@@ -726,6 +909,7 @@ def _check_cross_references(
         _need_languages(topic.answer, langs, tp, ("topics", i, "answer"), problems)
         if topic.team is not None and topic.team not in team_ids:
             problems.append(f"{tp.where(('topics', i, 'team'))}: no team {topic.team!r} in helpline.yml teams")
+        _check_topic(settings, topic, i, team_ids, tp, problems)
     topic_ids = {t.id for t in topics}
     for i, name in enumerate(settings.first_menu):
         if name not in topic_ids:
@@ -737,7 +921,10 @@ def _check_cross_references(
         _check_reports(settings, settings.reports, team_ids, {t.id for t in topics}, texts, hl, tx, problems)
     if settings.appeals is not None:
         _check_appeals(settings.appeals, {t.id for t in topics}, texts, hl, tx, problems)
+    if settings.brigades is not None:
+        _check_brigades(settings.brigades, team_ids, texts, hl, tx, problems)
     _check_profile_questions(settings.profile_questions, texts, tx, problems)
+    _check_topic_groups(settings.figures, topic_ids, hl, problems)
     if settings.first_menu and "button_more_topics" not in texts:
         problems.append(
             f"{tx.file}: missing text 'button_more_topics' (the button to every topic, "
@@ -749,6 +936,15 @@ def _check_cross_references(
                 f"{hl.where(('confirm', i, 'at'))}: {note.at!r} names nothing; write file:path, "
                 "e.g. helpline.yml:phones[0].label or topics.yml:legal (a topic id)"
             )
+    starts: dict[str, str] = {}
+    for i, topic in enumerate(topics):
+        if topic.start is not None and topic.start in starts:
+            problems.append(
+                f"{tp.where(('topics', i, 'start'))}: start word {topic.start!r} already opens topic "
+                f"{starts[topic.start]!r}; a link must open one topic"
+            )
+        elif topic.start is not None:
+            starts[topic.start] = topic.id
     seen: set[str] = set()
     for i, topic in enumerate(topics):
         if topic.id in seen:
@@ -780,6 +976,78 @@ def _check_cross_references(
                     f"{at.where((key, lang))}: unknown placeholder "
                     f"{', '.join('{' + u + '}' for u in sorted(unknown))} (allowed here: {allowed})"
                 )
+
+
+def _check_topic(
+    settings: HelplineSettings, topic: Topic, i: int, team_ids: set[str], tp: Located, problems: list[str]
+) -> None:
+    """A topic's hand-over, numbers, phrases and own texts: each names what exists, in every language."""
+    langs = settings.languages
+    handoff = topic.handoff
+    if handoff is not None and handoff.team is not None:
+        if handoff.team not in team_ids:
+            problems.append(
+                f"{tp.where(('topics', i, 'handoff', 'team'))}: no team {handoff.team!r} in helpline.yml teams"
+            )
+        elif topic.team is not None and topic.team != handoff.team:
+            problems.append(
+                f"{tp.where(('topics', i, 'handoff', 'team'))}: the topic's team is {topic.team!r} and its "
+                f"hand-over's {handoff.team!r}; say the team once (handoff.team)"
+            )
+    numbers = {c.number for c in [*settings.phones, *settings.emergency]}
+    for j, number in enumerate(topic.contacts):
+        if number not in numbers:
+            problems.append(
+                f"{tp.where(('topics', i, 'contacts', j))}: no number {number!r} in helpline.yml phones or "
+                f"emergency (numbers: {', '.join(sorted(numbers))}); write it there, with its label, first"
+            )
+    for lang in topic.phrases:
+        if lang not in langs:
+            problems.append(
+                f"{tp.where(('topics', i, 'phrases', lang))}: the helpline does not speak {lang!r} "
+                f"(it speaks {', '.join(langs)})"
+            )
+    for key, text in topic.texts.items():
+        where = ("topics", i, "texts", key)
+        if key not in TOPIC_TEXTS:
+            problems.append(
+                f"{tp.where(where)}: a topic cannot say {key!r} in its own words (it can: {', '.join(TOPIC_TEXTS)})"
+            )
+            continue
+        _need_languages(text, langs, tp, where, problems)
+        allowed = TEXT_PLACEHOLDERS[key]
+        for lang, value in text.root.items():
+            try:
+                used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+            except ValueError as exc:
+                problems.append(f"{tp.where((*where, lang))}: broken placeholder ({exc}); write {{name}}")
+                continue
+            if used - allowed:
+                problems.append(
+                    f"{tp.where((*where, lang))}: unknown placeholder "
+                    f"{', '.join('{' + u + '}' for u in sorted(used - allowed))} "
+                    f"(allowed here: {', '.join('{' + p + '}' for p in sorted(allowed)) or 'none'})"
+                )
+
+
+def _check_topic_groups(figures: FiguresSettings, topic_ids: set[str], hl: Located, problems: list[str]) -> None:
+    """Each heading names topics that exist, and a topic is counted under one heading at most."""
+    groups: set[str] = set()
+    counted: dict[str, str] = {}
+    for i, group in enumerate(figures.topic_groups):
+        if group.id in groups:
+            problems.append(f"{hl.where(('figures', 'topic_groups', i, 'id'))}: heading {group.id!r} is used twice")
+        groups.add(group.id)
+        for j, topic in enumerate(group.topics):
+            where = hl.where(("figures", "topic_groups", i, "topics", j))
+            if topic not in topic_ids:
+                problems.append(f"{where}: no topic {topic!r} in topics.yml (topics: {', '.join(sorted(topic_ids))})")
+            elif topic in counted:
+                problems.append(
+                    f"{where}: topic {topic!r} is counted under {counted[topic]!r} already; a topic counts once"
+                )
+            else:
+                counted[topic] = group.id
 
 
 def _check_reports(
@@ -844,6 +1112,28 @@ def _check_appeals(
     for key in APPEAL_TEXTS:
         if key not in texts:
             problems.append(f"{tx.file}: missing text {key!r} (needed by appeals in helpline.yml)")
+
+
+def _check_brigades(
+    brigades: BrigadeSettings, team_ids: set[str], texts: dict[str, Text], hl: Located, tx: Located, problems: list[str]
+) -> None:
+    """Every district's team exists, no id is used twice, and the person's texts are there."""
+    seen: set[str] = set()
+    for i, district in enumerate(brigades.districts):
+        if district.id in seen:
+            problems.append(f"{hl.where(('brigades', 'districts', i, 'id'))}: district {district.id!r} is listed twice")
+        seen.add(district.id)
+        if district.team not in team_ids:
+            problems.append(f"{hl.where(('brigades', 'districts', i, 'team'))}: no team {district.team!r} in teams")
+    for name in ("help", "outcomes"):
+        ids: set[str] = set()
+        for i, choice in enumerate(getattr(brigades, name)):
+            if choice.id in ids:
+                problems.append(f"{hl.where(('brigades', name, i, 'id'))}: {choice.id!r} is listed twice")
+            ids.add(choice.id)
+    for key in BRIGADE_TEXTS:
+        if key not in texts:
+            problems.append(f"{tx.file}: missing text {key!r} (needed by brigades in helpline.yml)")
 
 
 def _check_profile_questions(

@@ -111,6 +111,20 @@ def confirm_warnings(line: Helpline) -> list[str]:
                     f"{hl(('appeals', 'topics', i))}: confirm that appeals about {appeal_topic.id!r} go to "
                     f"authority {appeal_topic.authority!r}"
                 )
+    if settings.brigades is not None:
+        for i, district in enumerate(settings.brigades.districts):
+            if district.confirm:
+                out.append(
+                    f"{hl(('brigades', 'districts', i))}: confirm the brigades of {district.id!r} "
+                    f"(team {district.team!r}, {district.brigades})"
+                )
+        for group in ("help", "outcomes"):
+            for i, choice in enumerate(getattr(settings.brigades, group)):
+                if choice.confirm:
+                    out.append(
+                        f"{hl(('brigades', group, i))}: confirm the {group} entry {choice.id!r} "
+                        f"({choice.name.get(default, default)}): the sources do not state it"
+                    )
     for i, topic_id in enumerate(line.topic_order):
         if line.topics[topic_id].confirm:
             out.append(

@@ -57,6 +57,8 @@ RISK_FLAGS_KEPT = 10
 #: console: {"first_at", "at" (the latest), "times"}. A press is no flagged message (it has no words).
 DANGER_PRESSED = "danger_pressed"
 TOPIC_PREFIX, LANG_PREFIX = "topic:", "lang:"
+#: A link's start word as the button the web chat presses for it (``start:child``), and a Telegram deep link's.
+START_PREFIX = "start:"
 SURVEY_YES, SURVEY_NO = "survey:yes", "survey:no"
 
 #: Small-talk and service intents the dialogue answers itself.
@@ -116,7 +118,8 @@ class Dialogue:
         return self.line.language_or_default(self.conv.language)
 
     def say(self, key: str, **values: object) -> str:
-        return self.line.say(key, self.lang, **values)
+        """The line's text, in the conversation's topic's own words where it has them (a child's path: "ти")."""
+        return self.line.say_on_topic(self.conv.topic, key, self.lang, **values)
 
     def reply(self, text: str, *buttons: Button, kept: str | None = None) -> None:
         """``kept``: what the chat's history keeps instead of ``text`` (Outbound.kept)."""
@@ -508,7 +511,11 @@ class Dialogue:
             self.reply(self.say("unsupported_kind"), self.button("button_menu", MENU))
             return
         if first or inbound.kind == Kind.START or not (inbound.text or "").strip():
-            intent = parse.intent if parse is not None else FALLBACK_INTENT
+            intent = self._intent(parse)
+            topic = self.line.topics.get(intent)
+            if first and topic is not None and topic.handoff is not None and topic.handoff.at_once:
+                await self._answer(intent)  # a child's first words: the numbers are the first reply, no greeting
+                return
             if first and (intent in self.line.topics or intent in (HUMAN, WORKING_HOURS)):
                 # someone who opens with their question gets a greeting and the answer
                 self.reply(self.say("greeting", helpline=self.line.local(self.line.settings.name, self.lang)))
@@ -533,7 +540,7 @@ class Dialogue:
             self.conv.data["misses"] = 0
             self.reply(self.say("menu_prompt"), *self.all_topic_buttons())
         elif payload == PERSON:
-            await self._enqueue(Priority.REQUEST, reason="asked")
+            await self._enqueue(self._asked_priority(), reason="asked")
         elif payload == HOURS:
             self._hours()
         elif payload == LANGUAGE:
@@ -547,7 +554,9 @@ class Dialogue:
             self.reply(self.say("language_set"))
             self.reply(self.say("menu_prompt"), *self.menu_buttons())
         elif payload.startswith(TOPIC_PREFIX) and payload[len(TOPIC_PREFIX) :] in self.line.topics:
-            self._answer(payload[len(TOPIC_PREFIX) :])
+            await self._answer(payload[len(TOPIC_PREFIX) :])
+        elif payload.startswith(START_PREFIX):
+            await self._started(payload[len(START_PREFIX) :])
         elif payload in (SURVEY_YES, SURVEY_NO):
             answered = bool(self.conv.data.pop("survey_open", False))  # one answer per closed conversation
             if answered:
@@ -562,11 +571,11 @@ class Dialogue:
             self.reply(self.say("not_understood"), *self.menu_buttons())
 
     async def _text(self, parse: Parse | None) -> None:
-        intent = parse.intent if parse is not None else FALLBACK_INTENT
+        intent = self._intent(parse)
         if intent in self.line.topics:
-            self._answer(intent)
+            await self._answer(intent)
         elif intent == HUMAN:
-            await self._enqueue(Priority.REQUEST, reason="asked")
+            await self._enqueue(self._asked_priority(), reason="asked")
         elif intent == GREET:
             self._greet()
         elif intent == THANKS:
@@ -582,7 +591,27 @@ class Dialogue:
         else:
             await self._not_understood(parse)
 
-    def _answer(self, topic_id: str) -> None:
+    def _intent(self, parse: Parse | None) -> str:
+        """A topic's own phrases first (a child's words open the child's path), then what the NLU understood."""
+        said = self.line.topic_said(self.ctx.inbound.text)
+        if said is not None:
+            return said
+        return parse.intent if parse is not None else FALLBACK_INTENT
+
+    def _asked_priority(self) -> str:
+        """Where "talk to a person" puts the conversation: its topic's hand-over priority, else a request."""
+        return self.line.handoff_priority(self.conv.topic, Priority.REQUEST)
+
+    async def _started(self, word: str) -> None:
+        """A link opened the chat on a topic (web chat ``?start=``, a Telegram deep link): its path at once."""
+        topic_id = self.line.topic_started(word)
+        if topic_id is None:  # an old or mistyped link: the usual greeting, nothing queued
+            self.event("unknown_start")
+            self._greet()
+            return
+        await self._answer(topic_id)
+
+    async def _answer(self, topic_id: str) -> None:
         topic = self.line.topics[topic_id]
         self.conv.topic = topic_id
         self.conv.data["misses"] = 0
@@ -598,7 +627,14 @@ class Dialogue:
         if appeal.is_status_topic(topic_id):  # "status of my appeal": the number is asked for
             appeal.ask_number()
             return
-        self.reply(self.line.local(topic.answer, self.lang))
+        answer = self.line.local(topic.answer, self.lang)
+        if topic.contacts:
+            answer += "\n" + self.line.topic_contacts(topic_id, self.lang)
+        self.reply(answer)
+        if topic.handoff is not None and topic.handoff.at_once and self.conv.state == State.BOT:
+            # the numbers first, then a person at once: nothing to find, no question in between
+            await self._enqueue(topic.handoff.priority, reason="topic")
+            return
         buttons = [self.button("button_person", PERSON), self.button("button_menu", MENU)]
         if not topic.handoff:
             buttons.reverse()
@@ -648,14 +684,15 @@ class Dialogue:
         """
         was_waiting = self.conv.state == State.WAITING
         outlook = await self._enter_queue(priority, reason=reason)
+        crisis = reason == "crisis"  # a topic's own top priority is said in the topic's words, not as a crisis
         if was_waiting:
-            if priority == Priority.CRISIS:
+            if crisis:
                 self._crisis_reply(outlook)
             else:
                 self._already_waiting(outlook)
             return
         cancel = self._cancel_buttons()
-        if priority == Priority.CRISIS:
+        if crisis:
             self._crisis_reply(outlook)
             if outlook.staffed:  # a number only when history gives one: no "cannot estimate" in a crisis
                 wait = self._wait(outlook) if outlook.typical_wait is not None else ""

@@ -48,16 +48,17 @@ class UnknownHelpline(LookupError):
     pass
 
 
-def platform_id_in(conv: Conversation, platform_id: str | None) -> str | None:
-    """The key a platform's retry is recognised by: its id *within this conversation*.
+def platform_id_in(conv: Conversation, platform_id: str) -> str:
+    """A platform id made unique to its conversation, for an id another conversation already holds.
 
     Platforms number messages per chat, not per bot or line: one person's message 2 to a second line's
     Telegram bot has the same chat and message id as their message 2 to the first line's bot, and a
-    REST key may be used on every line. Unscoped, the second was taken for a retry of the first and
-    answered with the first conversation's replies (to someone without its token) or not at all. A
-    retry always comes back to the same conversation, so scoping loses no real retry.
+    REST key may be used on every line. The store recognises a retry by (channel, platform id); an id
+    found in *another* conversation is not a retry (a retry always comes back to its own conversation),
+    so the message is stored under this scoped id instead. Before, it was answered with the other
+    conversation's replies (to someone without its token) or not at all.
     """
-    return None if platform_id is None else f"{conv.id}/{platform_id}"
+    return f"{conv.id}/{platform_id}"
 
 
 class ConversationExists(Exception):
@@ -166,7 +167,7 @@ class Engine:
             text=inbound.text,
             kind=str(inbound.kind),
             buttons=[{"payload": inbound.button}] if inbound.button is not None else [],
-            platform_id=platform_id_in(conv, inbound.platform_id),
+            platform_id=inbound.platform_id,
             client_id=inbound.client_id,
         )
         try:
@@ -248,6 +249,10 @@ class Engine:
             except Duplicate as dup:
                 self._recent.forget(conv)
                 existing: Message = dup.existing  # type: ignore[assignment]  # the store sets a Message
+                if existing.conversation_id != conv.id and stored.platform_id is not None:
+                    # not a retry: another conversation's message with the same platform id
+                    stored.platform_id = platform_id_in(conv, inbound.platform_id or stored.platform_id)
+                    continue
                 if existing.handled:
                     return await self._duplicate(existing)
                 stored = existing  # an earlier attempt stored it unanswered: answer it now

@@ -17,6 +17,14 @@ The rule:
   when it is for one of their teams and languages (a conversation without
   a team or a language is for everyone), exactly as ``claim_next`` picks;
 - nothing else.
+
+A mobile brigade's visit (``models.Visit``, handoff/dispatch.py) has its
+own rule, :func:`visit_access`, since it holds an address: a visit of a
+helpline outside the operator's does not exist for them; supervisors and
+admins of its helpline see and move it; an operator sees and moves it only
+when they are a member of its district's brigade team, named in their
+teams (an operator without teams is not every brigade's member here, as
+they are in the queue: an address is for the brigade that goes there).
 """
 
 from __future__ import annotations
@@ -134,3 +142,20 @@ def hears(operator: Operator, event: Mapping[str, Any], served: Collection[str])
     if operator.id in involved:
         return True
     return is_staff(operator) and bool(mine & set(lines))
+
+
+def visit_access(operator: Operator, helpline: str, team: str, served: Collection[str]) -> Access:
+    """The rule for a brigade's visit (see the module's docstring): FULL or NONE, never a queue view."""
+    if operator.disabled or helpline not in helplines_of(operator, served):
+        return Access.NONE
+    if is_staff(operator) or team in operator.teams:
+        return Access.FULL
+    return Access.NONE
+
+
+def brigade_teams_of(operator: Operator, teams: Collection[str]) -> list[str] | None:
+    """Which of a line's brigade ``teams`` an operator lists visits of: None for staff (every team),
+    else the ones named in their teams (empty: none)."""
+    if is_staff(operator):
+        return None
+    return [t for t in teams if t in operator.teams]

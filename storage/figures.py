@@ -55,6 +55,13 @@ Definitions (every count is over the helpline's events with ``at`` in
   first) that the period touches, ``{"week": its Monday, "registered",
   "sent", "answered", "closed"}``, the weeks at the period's ends counted
   only within it (a contact centre reports some 300 appeals a week).
+- ``visits_dispatched``: mobile brigades' visits dispatched (``visit_dispatched``);
+  ``visits``: visits made (``visit_status`` events moving a visit to
+  ``visited``: a visit is visited once, it never goes back);
+  ``people_helped``: the people those visits helped (their ``people``);
+  ``visits_by_district`` ({district: {"visits", "people"}}) and
+  ``visits_by_help`` (a visit that gave several kinds of help counts in
+  each), both of the visits made in the period.
 - ``operators``: per operator id, conversations taken (``claimed``), closed
   (``closed``) and replies written (``operator_reply``). Ids only: the
   console maps them to display names for supervisors.
@@ -72,7 +79,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 #: Event kinds counted as they are (how many of each in the period).
-COUNTED_KINDS = ("conversation_started", "handoff_requested", "handoff_cancelled", "report_made")
+COUNTED_KINDS = ("conversation_started", "handoff_requested", "handoff_cancelled", "report_made", "visit_dispatched")
 #: Event kinds of an operator's work: kind → the key in ``operators``.
 WORK_KINDS = {"claimed": "claimed", "closed": "closed", "operator_reply": "replies"}
 #: The percentiles reported.
@@ -171,6 +178,9 @@ class Raw:
     appeal_days: dict[tuple[int, str], int] = field(default_factory=dict)
     appeals_by_topic: dict[str | None, int] = field(default_factory=dict)
     appeals_by_authority: dict[str | None, int] = field(default_factory=dict)
+    #: district → (visits made, people helped)
+    visits_by_district: dict[str | None, tuple[int, int]] = field(default_factory=dict)
+    visits_by_help: dict[str | None, int] = field(default_factory=dict)
     #: (kind, operator id) → n, for the kinds of WORK_KINDS
     work: dict[tuple[str, str | None], int] = field(default_factory=dict)
     messages: dict[str, int] = field(default_factory=dict)
@@ -216,6 +226,11 @@ class Figures:
     appeals_by_week: list[dict[str, Any]] = field(default_factory=list)
     appeals_by_topic: dict[str, int] = field(default_factory=dict)
     appeals_by_authority: dict[str, int] = field(default_factory=dict)
+    visits_dispatched: int = 0
+    visits: int = 0
+    people_helped: int = 0
+    visits_by_district: dict[str, dict[str, int]] = field(default_factory=dict)
+    visits_by_help: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -286,6 +301,11 @@ def assemble(period: Period, raw: Raw) -> Figures:
         reports_by_about=_named(raw.reports_by_about),
         reports_by_outcome=_named(raw.reports_by_outcome, PENDING),
         operators=sorted(work.values(), key=lambda r: (-r["claimed"], -r["replies"], r["operator"])),
+        visits_dispatched=raw.kinds.get("visit_dispatched", 0),
+        visits=sum(int(v) for v, _ in raw.visits_by_district.values()),
+        people_helped=sum(int(p or 0) for _, p in raw.visits_by_district.values()),
+        visits_by_district=_districts(raw.visits_by_district),
+        visits_by_help=_named(raw.visits_by_help),
         appeals=sum(n for (_, what), n in raw.appeal_days.items() if what == APPEAL_REGISTERED),
         appeals_answered=sum(n for (_, what), n in raw.appeal_days.items() if what == "answered"),
         appeals_closed=sum(n for (_, what), n in raw.appeal_days.items() if what == "closed"),
@@ -315,6 +335,16 @@ def _weeks(period: Period, days: Mapping[tuple[int, str], int]) -> list[dict[str
         if row is not None and what in APPEAL_WEEK_COLUMNS:
             row[what] += int(n)
     return list(weeks.values())
+
+
+def _districts(found: Mapping[str | None, tuple[int, int]]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for key, (visits, people) in found.items():
+        name = UNKNOWN if key is None or key == "" else str(key)
+        row = out.setdefault(name, {"visits": 0, "people": 0})
+        row["visits"] += int(visits)
+        row["people"] += int(people or 0)
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1]["visits"], kv[0])))
 
 
 def _percentiles(found: Mapping[str, float | None]) -> dict[str, float | None]:

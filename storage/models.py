@@ -388,3 +388,58 @@ class Appeal:
     id: str = field(default_factory=new_id)
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
+
+
+class VisitStatus(StrEnum):
+    """Where a brigade's visit stands (handoff/dispatch.py says which moves are allowed)."""
+
+    ASSIGNED = "assigned"
+    ON_THE_WAY = "on_the_way"
+    VISITED = "visited"
+    CLOSED = "closed"
+
+
+class Consent(StrEnum):
+    """Whether the person agreed to a visit, as the dispatching operator heard it."""
+
+    YES = "yes"
+    NO = "no"
+    NOT_ASKED = "not_asked"
+
+
+@dataclass(slots=True)
+class Visit:
+    """A mobile brigade's visit: the dispatch card and what the brigade did (handoff/dispatch.py).
+
+    A kind of report: an operator dispatches a conversation (or a report's
+    queue conversation, ``conversation_id``) to the brigades of a district
+    (``district``, an id of the helpline's ``brigades.districts``; ``team``
+    its brigades' team). ``address`` is the district's community or the
+    address as the person gave it, free text, encrypted with the
+    deployment's key (``IdentityVault.encrypt``): only the card shows it,
+    decrypted for those the visit rule admits. ``override`` is the reason an
+    operator gave for dispatching without the person's consent (danger);
+    None when the person agreed. ``history`` ({"status", "outcome", "help",
+    "people", "note", "operator", "at"}) is every change, oldest first;
+    ``outcome``, ``help`` (kinds of help given) and ``people`` (how many
+    people were helped) are the latest the brigade recorded.
+    """
+
+    helpline: str
+    district: str
+    team: str
+    urgency: str
+    consent: str
+    conversation_id: str
+    dispatched_by: str
+    address: str | None = None
+    report_id: str | None = None
+    override: str | None = None
+    status: str = VisitStatus.ASSIGNED
+    outcome: str | None = None
+    help: list[str] = field(default_factory=list)
+    people: int | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+    id: str = field(default_factory=new_id)
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)

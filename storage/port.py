@@ -16,7 +16,7 @@ from typing import Any
 
 from .figures import Figures, Period
 from .health import WriteHealth
-from .models import Appeal, Conversation, Event, Feedback, Message, Operator, Report, Session
+from .models import Appeal, Conversation, Event, Feedback, Message, Operator, Report, Session, Visit
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,6 +470,41 @@ class Appeals(ABC):
         None when there is no such appeal."""
 
 
+class Visits(ABC):
+    """Mobile brigades' visits (``models.Visit``): the dispatch card and its status, one record each."""
+
+    @abstractmethod
+    async def add(self, visit: Visit) -> Visit:
+        """Insert a new visit (AlreadyExists when its id is taken)."""
+
+    @abstractmethod
+    async def get(self, visit_id: str) -> Visit | None: ...
+
+    @abstractmethod
+    async def of_teams(
+        self,
+        helplines: Sequence[str],
+        teams: Sequence[str] | None,
+        *,
+        statuses: Sequence[str] | None = None,
+        limit: int = 200,
+    ) -> list[Visit]:
+        """Visits of these helplines and teams (``teams`` None: every team), of ``statuses`` (None: all),
+        oldest first, at most ``limit``. An empty list of helplines or teams finds none."""
+
+    @abstractmethod
+    async def of_conversation(self, conversation_id: str) -> list[Visit]:
+        """The visits dispatched from one conversation, oldest first (the chat page lists them)."""
+
+    @abstractmethod
+    async def move(
+        self, visit_id: str, from_status: str, changes: dict[str, Any], entry: dict[str, Any], now: datetime
+    ) -> Visit | None:
+        """Set ``changes`` (status, outcome, help, people) and append ``entry`` to the history, atomically,
+        only if the visit's status is still ``from_status``; None when it is not (or there is no such visit):
+        two brigade members moving one visit at once never both win."""
+
+
 class Store(ABC):
     """One database, its collections and the few operations across them."""
 
@@ -490,6 +525,7 @@ class Store(ABC):
     feedback: FeedbackMarks
     reports: Reports
     appeals: Appeals
+    visits: Visits
 
     @abstractmethod
     async def open(self) -> None:
@@ -544,7 +580,8 @@ class Store(ABC):
         """Move every stored record of helpline ``old`` to ``new``; how many records moved.
 
         A line renamed in its content (``former_ids`` in helpline.yml) keeps its conversations, messages,
-        events, crisis marks, reports, appeals and the operators admitted to it. Idempotent (a second run finds
+        events, crisis marks, reports, appeals, brigades' visits and the operators admitted to it. Idempotent (a
+        second run finds
         nothing), so ``vikno serve`` runs it at every start. A conversation of ``old`` whose person already
         has one under ``new`` (same channel and user) is left where it is: two conversations of one
         person cannot share a key, and the newer one is the one they are in.

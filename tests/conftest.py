@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from vikno.nlu.builtin import BuiltinNLU, shipped_data_dir, train_model
+from vikno.nlu.crisis_model import load_or_train_crisis_model
+from vikno.nlu.risk import RiskTriage
 from vikno.storage.mongo.store import MongoStore
 from vikno.storage.port import Store
 from vikno.storage.sqlite.store import SqliteStore
@@ -73,3 +76,13 @@ async def other(any_store: Store, request: pytest.FixtureRequest) -> AsyncIterat
     await second.open()
     yield second
     await second.close()
+
+
+@pytest.fixture(scope="session")
+def shipped_nlu() -> BuiltinNLU:
+    """The built-in NLU as ``vikno serve`` builds it from the shipped data: intents and the learned crisis model.
+
+    Trained once per test session (some ten seconds), so that end-to-end
+    tests can prove the whole chain with the real model, not a scripted one.
+    """
+    return BuiltinNLU(train_model(), RiskTriage(model=load_or_train_crisis_model(None, shipped_data_dir())))

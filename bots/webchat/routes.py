@@ -193,9 +193,14 @@ class WebchatChannel:
         if chosen not in SUPPORTED_LANGUAGES or chosen not in line.languages:
             chosen = ""
         lang = chosen or line.settings.default_language
+        # ?start= opens the chat on a topic (a link a family-care service gives a child): only a start word the
+        # line's topics know reaches the page, so the attribute never carries anything else
+        start = request.query.get("start", "").lower()
+        start = start if line.topic_started(start) is not None else ""
         html = self.jinja.get_template("chat.html").render(
             lang=lang,
             chosen=chosen,
+            start=start,
             title=PAGE_TITLES.get(lang, "Chat"),
             helpline=helpline,
             script_version=self.script.version,

@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from vikno.flows.content import PROFILE_QUESTIONS
 from vikno.storage.figures import APPEAL_WEEK_COLUMNS, Figures, Period
 from vikno.storage.models import utcnow
 
@@ -108,8 +109,11 @@ def choose_period(query: Any, helpline: str, zone: str, today: date, channels: C
     return Period(helpline, first, last, zone, channel), kind
 
 
-async def page_data(request: web.Request) -> dict[str, Any]:
-    """Everything the page, and its CSV, show for the request's period, helpline and channel."""
+async def page_data(request: web.Request, *, by_month: bool = True) -> dict[str, Any]:
+    """Everything the page, and its CSV, show for the request's period, helpline and channel.
+
+    ``by_month``: also the month-by-month tables (one more count per month); a CSV of another table skips them.
+    """
     console, viewer = console_of(request), request[VIEWER]
     lang = language_of(request)
     lines = [h for h in scope(console, viewer.operator) if h in console.helplines]
@@ -123,6 +127,8 @@ async def page_data(request: web.Request) -> dict[str, Any]:
     channels = console.channels.names()
     period, kind = choose_period(request.query, helpline, line.settings.timezone, today, channels)
     figures = await console.store.figures(period)
+    # a period over several months is also told month by month (a line's quarterly or five-month report)
+    monthly = [(month, await console.store.figures(month)) for month in months_of(period)] if by_month else []
     names = {o.id: o.display_name for o in await console.store.operators.all()}
     params = {
         "period": kind,
@@ -139,8 +145,64 @@ async def page_data(request: web.Request) -> dict[str, Any]:
         "helplines": [(h, console.helplines[h].local(console.helplines[h].settings.name, lang)) for h in lines],
         "helpline_name": line.local(line.settings.name, lang),
         "channels": [(c, label(lang, "channel", c)) for c in channels],
-        "tables": tables(figures, line, names, lang),
+        "tables": tables(figures, line, names, lang, monthly),
     }
+
+
+def months_of(period: Period) -> list[Period]:
+    """The calendar months of a period that spans more than one, each clipped to the period; else none."""
+    if (period.first.year, period.first.month) == (period.last.year, period.last.month):
+        return []
+    months, first = [], period.first
+    while first <= period.last:
+        following = (first.replace(day=1) + timedelta(days=32)).replace(day=1)
+        last = min(following - timedelta(days=1), period.last)
+        months.append(Period(period.helpline, first, last, period.zone, period.channel))
+        first = following
+    return months
+
+
+def topic_groups(line: Any, by_topic: dict[str, int], lang: str) -> dict[str, int]:
+    """Conversations per heading of the line's own reports (``figures.topic_groups``), in its order.
+
+    A heading sums its topics' counts: a conversation answered on two topics
+    of one heading counts twice there, as it does in the topics' table. A
+    topic under no heading keeps its own row, after the headings.
+    """
+    groups = line.settings.figures.topic_groups
+    counted: dict[str, int] = {line.local(g.name, lang): sum(by_topic.get(t, 0) for t in g.topics) for g in groups}
+    grouped = {t for g in groups for t in g.topics}
+    for key, n in by_topic.items():
+        if key not in grouped:
+            name = topic_title(line, key, lang) or key if key != "unknown" else text(lang, "fig.unknown")
+            counted[name] = counted.get(name, 0) + n
+    return counted
+
+
+def _by_month(
+    id_: str, lang: str, counts: Any, whole: Figures, monthly: list[tuple[Period, Figures]], names: Any
+) -> Table:
+    """One row per month and one for the whole period; a column per heading, answer or channel counted.
+
+    The columns are those ``counts`` gives for the whole period and every
+    month (a quiet month shows 0); the total row is the period's own count,
+    not a sum of months (a conversation of two months is one conversation).
+    """
+    keys: list[str] = []
+    for f in [whole, *(f for _, f in monthly)]:
+        keys += [k for k in counts(f) if k not in keys]
+    rows = [
+        [month.first.strftime("%Y-%m"), f.conversations, *(counts(f).get(k, 0) for k in keys)] for month, f in monthly
+    ]
+    rows.append([text(lang, "fig.total"), whole.conversations, *(counts(whole).get(k, 0) for k in keys)])
+    columns = [text(lang, "fig.col.month"), text(lang, "fig.s.conversations"), *(names(k) for k in keys)]
+    return Table(id_, text(lang, f"fig.t.{id_}"), columns, rows, chart=None)
+
+
+def _answers(counts: dict[str, int], question: str) -> dict[str, int]:
+    """Every answer of an optional question in its order, then "not known": the same columns every month."""
+    order = (*PROFILE_QUESTIONS[question], "unknown")
+    return {k: counts.get(k, 0) for k in order} | {k: n for k, n in counts.items() if k not in order}
 
 
 def _share(n: int, total: int) -> str:
@@ -160,7 +222,9 @@ def _counted(
     )
 
 
-def tables(f: Figures, line: Any, names: dict[str, str], lang: str) -> list[Table]:
+def tables(
+    f: Figures, line: Any, names: dict[str, str], lang: str, monthly: list[tuple[Period, Figures]] | None = None
+) -> list[Table]:
     def known(prefix: str) -> Any:
         def name(key: str) -> str:
             if key == "unknown":
@@ -214,6 +278,14 @@ def tables(f: Figures, line: Any, names: dict[str, str], lang: str) -> list[Tabl
         ),
     ):
         summary.rows.append([text(lang, f"fig.s.{key}"), value])
+    brigades = getattr(line.settings, "brigades", None)
+    if brigades is not None:  # the region reports visits and people helped (issue 27, zhytomyr-1550)
+        for key, value in (
+            ("visits_dispatched", f.visits_dispatched),
+            ("visits", f.visits),
+            ("people_helped", f.people_helped),
+        ):
+            summary.rows.append([text(lang, f"fig.s.{key}"), value])
     by_day = Table(
         "by_day",
         text(lang, "fig.t.by_day"),
@@ -245,8 +317,42 @@ def tables(f: Figures, line: Any, names: dict[str, str], lang: str) -> list[Tabl
         [[names.get(o["operator"], o["operator"]), o["claimed"], o["closed"], o["replies"]] for o in f.operators],
         chart=None,
     )
+    grouped = (
+        [_counted("by_topic_group", topic_groups(line, f.by_topic["intent"], lang), lang, lambda k: k, "hbar")]
+        if line.settings.figures.topic_groups
+        else []
+    )
+    months = (
+        [
+            _by_month(
+                "months_by_topic",
+                lang,
+                lambda x: topic_groups(line, x.by_topic["intent"], lang),
+                f,
+                monthly,
+                lambda k: k,
+            ),
+            _by_month(
+                "months_by_age_group",
+                lang,
+                lambda x: _answers(x.by_age_group, "age_group"),
+                f,
+                monthly,
+                known("fig.age"),
+            ),
+            _by_month(
+                "months_by_gender", lang, lambda x: _answers(x.by_gender, "gender"), f, monthly, known("fig.gender")
+            ),
+        ]
+        if monthly
+        else []
+    )
+    visits = _visit_tables(f, line, lang) if brigades is not None else []
     return [
         summary,
+        *visits,
+        *grouped,
+        *months,
         by_day,
         by_hour,
         by_weekday,
@@ -301,6 +407,32 @@ def _appeal_tables(f: Figures, line: Any, lang: str) -> list[Table]:
     ]
 
 
+def _visit_tables(f: Figures, line: Any, lang: str) -> list[Table]:
+    """Visits made and people helped by district (every district of the line, the quiet ones as 0), and
+    visits by kind of help: the region's half-year report in the article (812 visits, 1,410 people)."""
+    brigades = line.settings.brigades
+    by_district = Table(
+        "visits_by_district",
+        text(lang, "fig.t.visits_by_district"),
+        [text(lang, "fig.col.what"), text(lang, "fig.col.visits"), text(lang, "fig.col.people")],
+        chart="hbar",
+    )
+    seen = set()
+    for district in brigades.districts:
+        counted = f.visits_by_district.get(district.id, {"visits": 0, "people": 0})
+        by_district.rows.append([line.local(district.name, lang), counted["visits"], counted["people"]])
+        seen.add(district.id)
+    for key, counted in f.visits_by_district.items():  # a district no longer configured still counts
+        if key not in seen:
+            name = text(lang, "fig.unknown") if key == "unknown" else key
+            by_district.rows.append([name, counted["visits"], counted["people"]])
+    names = {h.id: line.local(h.name, lang) for h in brigades.help}
+    by_help = _counted(
+        "visits_by_help", f.visits_by_help, lang, lambda k: names.get(k, k), "hbar", total=f.visits or None
+    )
+    return [by_district, by_help]
+
+
 def _closed_outcomes(f: Figures) -> dict[str, int]:
     """resolved / referred / the rest, as the store counted them (``closed`` is their sum)."""
     rest = f.closed - f.resolved - f.referred
@@ -333,11 +465,11 @@ async def figures_page(request: web.Request) -> web.StreamResponse:
 @guard(staff=True)
 async def figures_csv(request: web.Request) -> web.StreamResponse:
     """One table as CSV: UTF-8 with a byte order mark, so that a spreadsheet shows Cyrillic as it is."""
+    wanted = request.query.get("table", "")
     try:
-        data = await page_data(request)
+        data = await page_data(request, by_month=wanted.startswith("months_"))
     except BadRequest as exc:
         return fail(request, exc.key, exc.status, **exc.values)
-    wanted = request.query.get("table", "")
     table = next((t for t in data["tables"] if t.id == wanted), None)
     if table is None:
         return fail(request, "fig.no_table", 404)

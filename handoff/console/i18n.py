@@ -32,6 +32,7 @@ from vikno.storage.models import Presence
 from ..wrapup import CHI_CATEGORIES, OUTCOME_LABELS, Labels
 from .i18n_appeals import APPEALS
 from .i18n_figures import FIGURES
+from .i18n_visits import VISITS
 
 Translate = Callable[..., str]
 
@@ -1122,6 +1123,8 @@ CATALOGUES: dict[str, dict[str, str]] = {"uk": UK, "ru": RU, "az": AZ, "en": EN}
 for _lang, _words in FIGURES.items():  # the figures page's words (i18n_figures.py)
     CATALOGUES[_lang].update(_words)
 for _lang, _words in APPEALS.items():  # the appeals pages' words (i18n_appeals.py)
+    CATALOGUES[_lang].update(_words)
+for _lang, _words in VISITS.items():  # the mobile brigades' words (i18n_visits.py)
     CATALOGUES[_lang].update(_words)
 DEFAULT = "uk"
 #: Where a text missing from a catalogue (or a wrap-up label) is taken from (the tests keep this from happening).

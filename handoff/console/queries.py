@@ -15,14 +15,16 @@ from typing import Any
 
 from vikno.flows.outlook import SEEN_WITHIN
 from vikno.flows.reports import OUTCOMES, REPORT_CHANNEL
+from vikno.flows.content import REPORT_URGENCY
 from vikno.handoff.access import Access, access, helplines_of
-from vikno.storage.models import PRIORITY_RANK, Conversation, Operator, Presence, State, utcnow
+from vikno.handoff.dispatch import Brigades
+from vikno.storage.models import PRIORITY_RANK, Consent, Conversation, Operator, Presence, State, Visit, utcnow
 
 from .canned import canned_replies
 from .context import Console
 from .i18n import DEFAULT, label, text
 from .risk import flagged_ids, risk_view
-from .views import conversation_view, iso, message_view, report_view, teams_of, wrapup_choices
+from .views import conversation_view, iso, message_view, report_view, teams_of, visit_view, wrapup_choices
 
 HISTORY_LIMIT = 500
 QUEUE_LIMIT = 200
@@ -100,6 +102,7 @@ async def chat_data(console: Console, operator: Operator, conv: Conversation, la
         "messages": [message_view(m, lang) for m in history],
         "risk": risk_view(conv, by_id, marks, operators, lang),
         "report": card,
+        "visits": await chat_visits(console, operator, conv.id, lang),
     }
 
 
@@ -124,6 +127,52 @@ async def chat_forms(console: Console, operator: Operator, conv: Conversation, l
         "appeal_topics": [(t.id, line.local(t.title, lang)) for t in line.settings.appeals.topics]
         if line and line.settings.appeals and conv.channel != REPORT_CHANNEL
         else [],
+        "dispatch": dispatch_form(
+            console,
+            conv.helpline,
+            lang,
+            await console.store.reports.by_conversation(conv.id) if conv.channel == REPORT_CHANNEL else None,
+        ),
+    }
+
+
+def brigades_of(console: Console) -> Brigades:
+    return Brigades(console.handoff)
+
+
+async def _view(console: Console, operator: Operator, visit: Visit, lang: str, operators: Any = None) -> dict[str, Any]:
+    brigades = brigades_of(console)
+    full = brigades.may_see(operator, visit)
+    return visit_view(
+        visit,
+        console.helplines.get(visit.helpline),
+        lang,
+        full=full,
+        address=brigades.address_of(operator, visit) if full else None,
+        operators=operators,
+    )
+
+
+async def chat_visits(console: Console, operator: Operator, conversation_id: str, lang: str) -> list[dict[str, Any]]:
+    """The visits dispatched from a chat (its page lists them; the address only for those the rule admits)."""
+    return [
+        await _view(console, operator, v, lang) for v in await console.store.visits.of_conversation(conversation_id)
+    ]
+
+
+def dispatch_form(console: Console, helpline: str, lang: str, report: Any = None) -> dict[str, Any] | None:
+    """The dispatch form's choices, for a line with brigades (None otherwise); a report's place fills it."""
+    line = console.helplines.get(helpline)
+    if line is None or line.settings.brigades is None:
+        return None
+    district = report.place if report is not None and line.district(report.place) else ""
+    return {
+        "districts": [(d.id, line.local(d.name, lang)) for d in line.settings.brigades.districts],
+        "urgencies": [(u, text(lang, f"report.urgency.{u}")) for u in REPORT_URGENCY],
+        "consents": [(c, text(lang, f"visit.consent.{c}")) for c in Consent],
+        "district": district,
+        "address": (report.place_text or "") if report is not None else "",
+        "urgency": report.urgency if report is not None else "",
     }
 
 

@@ -15,6 +15,7 @@ import jinja2
 from aiohttp import web
 
 from vikno.handoff.access import helplines_of
+from vikno.handoff.dispatch import Brigades
 
 from . import i18n
 from .context import console_of
@@ -58,6 +59,7 @@ def render(
         "me": viewer.operator if viewer else None,
         "csrf": viewer.session.csrf_token if viewer else "",
         "is_supervisor": bool(viewer and viewer.is_supervisor),
+        "works_visits": bool(viewer and _works_visits(request, viewer.operator)),
         "lang": lang,
         "t": i18n.translator(lang),
         "languages": i18n.switch_choices(),
@@ -76,6 +78,12 @@ def _takes_appeals(request: web.Request, operator: Any) -> bool:
     """Whether one of the operator's lines takes citizens' appeals (the header then links their list)."""
     lines = console_of(request).helplines
     return any(lines[h].settings.appeals is not None for h in helplines_of(operator, lines))
+
+
+def _works_visits(request: web.Request, operator: Any) -> bool:
+    """Whether the menu offers the list of mobile brigades' visits (a brigade member, or a supervisor of a line
+    with brigades)."""
+    return Brigades(console_of(request).handoff).works_visits(operator)
 
 
 def fail(request: web.Request, message: str, status: int, **values: Any) -> web.Response:

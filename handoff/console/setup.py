@@ -26,7 +26,7 @@ from aiohttp import web
 from vikno.handoff.accounts import LOCK_QUIET
 from vikno.storage.models import utcnow
 
-from . import actions, api, appeals, auth, figures, pages
+from . import actions, api, appeals, auth, figures, pages, visits
 from .context import CONSOLE, Console
 from .i18n import DEFAULT
 from .respond import JINJA
@@ -76,6 +76,7 @@ def console_routes() -> list[web.RouteDef]:
         *appeals.routes(),
         web.post("/console/c/{id}/report/outcome", actions.report_outcome),
         web.post("/console/c/{id}/report/contact", actions.report_contact),
+        *visits.routes(),
     ]
 
 

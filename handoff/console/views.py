@@ -23,6 +23,7 @@ from vikno.storage.models import (
     Message,
     Operator,
     Report,
+    Visit,
     utcnow,
 )
 
@@ -179,4 +180,64 @@ def report_view(
             }
             for o in report.outcomes
         ],
+    }
+
+
+def visit_view(
+    visit: Visit,
+    line: Helpline | None,
+    lang: str = DEFAULT,
+    *,
+    full: bool = False,
+    address: str | None = None,
+    operators: dict[str, Operator] | None = None,
+) -> dict[str, Any]:
+    """A brigade's visit as a card. ``full`` (someone the visit rule admits): the address the caller
+    decrypted (``Brigades.address_of``), the reason for going without consent and every change with who
+    made it; otherwise (the operator of the chat it came from) only where it stands."""
+    brigades = line.settings.brigades if line else None
+    names = operators or {}
+
+    def choice(group: str, key: str | None) -> str | None:
+        if key is None:
+            return None
+        found = next((c for c in getattr(brigades, group, []) if c.id == key), None) if brigades else None
+        return line.local(found.name, lang) if found is not None and line is not None else key
+
+    district = line.district(visit.district) if line else None
+    team = next((t for t in line.settings.teams if t.id == visit.team), None) if line else None
+    return {
+        "id": visit.id,
+        "helpline": visit.helpline,
+        "conversation_id": visit.conversation_id,
+        "district": visit.district,
+        "district_label": line.local(district.name, lang) if district and line else visit.district,
+        "team": visit.team,
+        "team_name": line.local(team.name, lang) if team and line else visit.team,
+        "full": full,
+        "address": address if full else None,
+        "urgency": visit.urgency,
+        "urgency_label": text(lang, f"report.urgency.{visit.urgency}"),
+        "consent": visit.consent,
+        "consent_label": text(lang, f"visit.consent.{visit.consent}"),
+        "override": visit.override if full else None,
+        "status": visit.status,
+        "status_label": text(lang, f"visit.status.{visit.status}"),
+        "outcome": visit.outcome,
+        "outcome_label": choice("outcomes", visit.outcome),
+        "help": [choice("help", h) for h in visit.help],
+        "people": visit.people,
+        "made_at": iso(visit.created_at),
+        "history": [
+            {
+                "status_label": text(lang, f"visit.status.{h.get('status')}"),
+                "outcome_label": choice("outcomes", h.get("outcome")),
+                "note": h.get("note") or "",
+                "operator_name": names[h["operator"]].display_name if h.get("operator") in names else "—",
+                "at": h.get("at"),
+            }
+            for h in visit.history
+        ]
+        if full
+        else [],
     }

@@ -147,6 +147,23 @@ async def compute(db: AsyncDatabase, period: Period) -> Raw:
             }
         },
     ]
+    visited = [
+        of("visit_status", **{"data.status": "visited"}),
+        {
+            "$facet": {
+                "district": [
+                    {
+                        "$group": {
+                            "_id": "$data.district",
+                            "n": count,
+                            "people": {"$sum": {"$ifNull": ["$data.people", 0]}},
+                        }
+                    }
+                ],
+                "help": [{"$unwind": "$data.help"}, {"$group": {"_id": "$data.help", "n": count}}],
+            }
+        },
+    ]
     mmatch: dict[str, Any] = {
         "helpline": period.helpline,
         "created_at": {"$gte": period.since, "$lt": period.until},
@@ -171,6 +188,7 @@ async def compute(db: AsyncDatabase, period: Period) -> Raw:
         message,
         appeal_day,
         appeal_group,
+        visit,
     ) = await asyncio.gather(
         run(events, per_conversation),
         run(events, [of({"$in": list(COUNTED_KINDS)}), {"$group": {"_id": "$kind", "n": count}}]),
@@ -190,8 +208,10 @@ async def compute(db: AsyncDatabase, period: Period) -> Raw:
         run(messages, [{"$match": mmatch}, {"$group": {"_id": "$direction", "n": count}}]),
         run(events, appeal_days),
         run(events, appeal_groups),
+        run(events, visited),
     )
     appeal_facets = appeal_group[0] if appeal_group else {"topic": [], "authority": []}
+    visit_facets = visit[0] if visit else {"district": [], "help": []}
     facets = conv[0] if conv else {"channel": [], "language": [], "hour": []}
     report_facets = report[0] if report else {"district": [], "about": [], "outcome": []}
     return Raw(
@@ -219,4 +239,6 @@ async def compute(db: AsyncDatabase, period: Period) -> Raw:
         },
         appeals_by_topic=grouped(appeal_facets["topic"]),
         appeals_by_authority=grouped(appeal_facets["authority"]),
+        visits_by_district={doc["_id"]: (doc["n"], doc["people"]) for doc in visit_facets["district"]},
+        visits_by_help=grouped(visit_facets["help"]),
     )

@@ -23,7 +23,7 @@ from ..identity import PlatformIds
 from ..models import Conversation, Event, Message
 from ..port import Store
 from ..figures import Figures, Period, assemble
-from . import appeals, conversations, events, feedback, messages, migrations, operators, reports
+from . import appeals, conversations, events, feedback, messages, migrations, operators, reports, visits
 from . import figures as figures_pipelines
 from .documents import conversation_doc, event_doc, message_doc
 from .errors import UNAVAILABLE, translated
@@ -43,6 +43,7 @@ _INDEXES = [
     ("feedback", feedback.INDEXES),
     ("reports", reports.INDEXES),
     ("appeals", appeals.INDEXES),
+    ("visits", visits.INDEXES),
 ]
 
 
@@ -95,6 +96,7 @@ class MongoStore(Store):
         self.feedback = feedback.MongoFeedback(self.db["feedback"])
         self.reports = reports.MongoReports(self.db["reports"])
         self.appeals = appeals.MongoAppeals(self.db["appeals"])
+        self.visits = visits.MongoVisits(self.db["visits"])
 
     async def open(self) -> None:
         """Migrate and create the indexes, every time: a database recreated meanwhile gets them back."""
@@ -208,7 +210,7 @@ class MongoStore(Store):
                 except OperationFailure as one:
                     if one.code != _DUPLICATE_KEY:
                         raise
-        for name in ("messages", "events", "feedback", "reports", "appeals"):
+        for name in ("messages", "events", "feedback", "reports", "appeals", "visits"):
             moved += (await self.db[name].update_many({"helpline": old}, {"$set": {"helpline": new}})).modified_count
         async for doc in self.db["operators"].find({"helplines": old}, {"helplines": 1}):
             helplines = list(dict.fromkeys(new if h == old else h for h in doc["helplines"]))

@@ -224,8 +224,28 @@ def appeals(conn: sqlite3.Connection, period: Period, raw: Raw) -> None:
         getattr(raw, f"appeals_by_{group}")[key] = n
 
 
+def visits(conn: sqlite3.Connection, period: Period, raw: Raw) -> None:
+    """Mobile brigades' visits made in the period, by district (and the people they helped) and by kind of
+    help: the few ``visit_status`` events of the period, through the (helpline, kind, at) index."""
+    where, base = _filters(period)
+    visited = f"{_of_kind('visit_status', where)} AND json_extract(data, '$.status') = 'visited'"
+    for district, n, people in conn.execute(
+        f"SELECT json_extract(data, '$.district'), count(*), sum(coalesce(json_extract(data, '$.people'), 0)) "
+        f"FROM events INDEXED BY events_helpline_kind_at WHERE {visited} GROUP BY 1",
+        base,
+    ):
+        raw.visits_by_district[district] = (n, people)
+    raw.visits_by_help = dict(
+        conn.execute(
+            f"SELECT help.value, count(*) FROM events INDEXED BY events_helpline_kind_at, "
+            f"json_each(events.data, '$.help') AS help WHERE {visited} GROUP BY 1",
+            base,
+        ).fetchall()
+    )
+
+
 #: The parts, which may run at once on connections of their own.
-PARTS = (per_conversation, counts, times, topics_and_the_rest, appeals)
+PARTS = (per_conversation, counts, times, topics_and_the_rest, appeals, visits)
 
 
 def compute(conn: sqlite3.Connection, period: Period) -> Raw:

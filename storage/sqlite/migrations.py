@@ -143,6 +143,20 @@ def _appeals_table(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS appeals_helpline_status ON appeals (helpline, status, created_at)")
 
 
+def _visits_table(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
+    """Mobile brigades' visits (issue 27, zhytomyr-1550): a JSON document, listed by line, team and status."""
+    conn.execute("""CREATE TABLE IF NOT EXISTS visits (
+        id TEXT PRIMARY KEY,
+        helpline TEXT NOT NULL,
+        team TEXT NOT NULL,
+        status TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        doc TEXT NOT NULL)""")
+    conn.execute("CREATE INDEX IF NOT EXISTS visits_team_status ON visits (helpline, team, status, created_at)")
+    conn.execute("CREATE INDEX IF NOT EXISTS visits_conversation ON visits (conversation_id)")
+
+
 MIGRATIONS = [
     Migration(2, "platform message ids are stored as keyed hashes; web chat client ids apart", _hash_platform_ids),
     Migration(3, "operators' crisis marks (feedback)", _feedback_table),
@@ -151,7 +165,8 @@ MIGRATIONS = [
     Migration(6, "reports about someone in danger", _reports_table),
     Migration(7, "a masked message's words kept sealed until delivered", _sealed),
     Migration(8, "per-day tallies for the helpline's figures", _figures_tallies),
-    Migration(9, "citizens' appeals", _appeals_table),
+    Migration(9, "mobile brigades' visits", _visits_table),
+    Migration(10, "citizens' appeals", _appeals_table),
 ]
 #: The version this vikno writes.
 SCHEMA_VERSION = MIGRATIONS[-1].version if MIGRATIONS else BASELINE

@@ -15,7 +15,7 @@ from ..files import private_file, private_folder, tighten_folder
 from ..identity import PlatformIds, load_or_create_secret
 from ..models import Conversation, Event, Message
 from ..port import Store
-from . import appeals, conversations, events, feedback, messages, operators, reports, writer
+from . import appeals, conversations, events, feedback, messages, operators, reports, visits, writer
 from . import figures as figures_sql
 from .db import SqliteDatabase, WriterKind
 from .inuse import InUse
@@ -50,6 +50,7 @@ class SqliteStore(Store):
         self.feedback = feedback.SqliteFeedback(self._db)
         self.reports = reports.SqliteReports(self._db)
         self.appeals = appeals.SqliteAppeals(self._db)
+        self.visits = visits.SqliteVisits(self._db)
 
     def _platform_ids(self) -> PlatformIds:
         if self._ids is None:
@@ -126,6 +127,9 @@ def _rename_helpline(conn: sqlite3.Connection, old: str, new: str) -> int:
     ).rowcount
     moved += conn.execute(
         "UPDATE appeals SET helpline = ?, doc = json_set(doc, '$.helpline', ?) WHERE helpline = ?", (new, new, old)
+    ).rowcount
+    moved += conn.execute(
+        "UPDATE visits SET helpline = ?, doc = json_set(doc, '$.helpline', ?) WHERE helpline = ?", (new, new, old)
     ).rowcount
     rows = conn.execute(
         "SELECT id, doc FROM operators WHERE EXISTS (SELECT 1 FROM json_each(doc, '$.helplines') WHERE value = ?)",

@@ -81,6 +81,23 @@ UPDATES: list[tuple[str, Any, Inbound | None]] = [
     ("start with a junk parameter", message(7, text="/start <script>"), expected(7, Kind.START, "/start <script>")),
     ("another command is text", message(8, text="/help"), expected(8, Kind.TEXT, "/help")),
     (
+        "start on a topic: a link a family-care service gives a child (kharkiv-1552's start: child)",
+        message(40, text="/start kharkiv-1552_uk--child"),
+        expected(
+            40, Kind.START, "/start kharkiv-1552_uk--child", helpline="kharkiv-1552", locale="uk", button="start:child"
+        ),
+    ),
+    (
+        "start on a topic of the bot's own helpline",
+        message(41, text="/start uk--child"),
+        expected(41, Kind.START, "/start uk--child", locale="uk", button="start:child"),
+    ),
+    (
+        "start with a junk start word",
+        message(42, text="/start uk--<b>x"),
+        expected(42, Kind.START, "/start uk--<b>x"),
+    ),
+    (
         "callback query",
         CALLBACK,
         Inbound(

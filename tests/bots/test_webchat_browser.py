@@ -421,3 +421,26 @@ async def test_the_page_without_a_chosen_language_answers_in_the_persons_languag
     await say(chosen, "Hello, I need some help with benefits for my family")
     await expect(bubbles(chosen, "Вітаємо")).to_have_count(1)
     assert problems == []
+
+
+async def test_the_child_link_opens_the_chat_on_the_child_path_once(sites: Sites, browser: Browser) -> None:
+    """The link a family-care service gives a child (kharkiv-1552's ``start: child``): the numbers first, at once,
+    with nothing to press or type, and the chat waiting at the top of the line's queue; opening it again
+    presses nothing twice."""
+    url = sites.chat.url + "/chat?helpline=kharkiv-1552&lang=uk&start=child"
+    page, problems = await open_page(browser, url)
+    numbers = page.locator(".vk-bot .vk-text", has_text="☎ 116 111")
+    await expect(numbers).to_have_count(1)
+    await expect(numbers).to_contain_text("Добре, що ти нам пишеш.")
+    await expect(page.locator(".vk-user .vk-text").first).to_have_text("Почати розмову")
+    key = await key_of(page)
+    assert sites.chat.runner is not None and key
+    engine = sites.chat.runner.app[ENGINE]
+    conv = await engine.find("webchat", key, "kharkiv-1552")
+    assert conv is not None and conv.state == "waiting" and conv.priority == "crisis" and conv.topic == "child_help"
+    await page.reload()
+    await expect(page.locator(".vk-bot .vk-text", has_text="☎ 116 111")).to_have_count(1)
+    await say(page, "мене ображають")
+    await expect(page.locator(".vk-bot .vk-text", has_text="Твоє повідомлення збережене")).to_have_count(1)
+    await expect(page.locator(".vk-user .vk-text", has_text="Почати розмову")).to_have_count(1)
+    assert problems == []

@@ -26,8 +26,13 @@ from vikno.flows.content_warnings import confirm_warnings, hours_text_warnings
 from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound, Kind
 from vikno.flows.renamed_lines import move_renamed_lines
+from vikno.handoff.service import Handoff
+from vikno.nlu.builtin import BuiltinNLU
+from vikno.storage.identity import IdentityVault
 from vikno.storage.models import Conversation
 from vikno.storage.port import Store
+
+from .conftest import Clock, on_duty
 
 #: What each shipped line is, from its seed article (shared/seeds/): languages, time zone, hours, numbers.
 PROFILES = {
@@ -217,3 +222,49 @@ async def test_a_crisis_at_night_in_every_line_gets_its_own_numbers_the_top_of_i
     assert all(promise not in r.text for r in turn.replies), promise
     (waiting,) = await any_store.conversations.waiting([line_id])
     assert waiting.id == turn.conversation.id
+
+
+#: Per line: a question in its default language the shipped NLU answers with one of the line's own topics,
+#: and "talk to a person" in that language.
+FREE_TEXT = {
+    "community-1620": ("Де взяти крісло колісне для мами?", "disability", "Хочу поговорити з людиною"),
+    "kharkiv-1552": ("Як оформити довідку ВПО?", "idp_support", "Хочу поговорити з людиною"),
+    "az-116111": ("Məktəbdə imtahanlarla bağlı problemim var", "education", "Operatorla danışmaq istəyirəm"),
+    "cherkasy-1545": ("Які пільги для ветеранів АТО?", "veterans", "Хочу поговорити з людиною"),
+    "zhytomyr-1550": ("Мені потрібна психологічна підтримка", "psychological_support", "Хочу поговорити з людиною"),
+}
+
+
+@pytest.mark.parametrize("line_id", sorted(SHIPPED))
+async def test_in_each_profile_free_text_reaches_its_topic_s_answer_and_an_operator_of_that_line_answers(
+    any_store: Store, shipped_nlu: BuiltinNLU, line_id: str
+) -> None:
+    """End to end with the shipped NLU: the person's own words → the topic's answer; "talk to a person" → that
+    line's queue; an operator of another line cannot take it; an operator of the line takes it and replies;
+    the person has the reply."""
+    assert set(FREE_TEXT) == set(SHIPPED)
+    question, topic_id, ask_person = FREE_TEXT[line_id]
+    clock = Clock()
+    lines = load_helplines(shipped_helpline_folders())
+    engine = Engine(any_store, IdentityVault(b"test-secret-key-0123456789"), lines, shipped_nlu, clock=clock)
+    line = lines[line_id]
+    lang = line.settings.default_language
+    asked = await engine.handle(_inbound(line_id, "p1", text=question))
+    assert asked.conversation.topic == topic_id and asked.conversation.language == lang
+    assert line.local(line.topics[topic_id].answer, lang) in [r.text for r in asked.replies]
+    person = await engine.handle(_inbound(line_id, "p1", text=ask_person))
+    assert person.conversation.state == "waiting"
+    (waiting,) = await any_store.conversations.waiting([line_id])
+    assert waiting.id == person.conversation.id
+    handoff = Handoff(any_store, lines, channels=engine.channels, clock=clock)
+    other_line = next(other for other in SHIPPED if other != line_id)
+    stranger = await on_duty(any_store, "stranger", helplines=[other_line])
+    assert await handoff.take_next(stranger) is None  # another line's operator never gets it
+    olena = await on_duty(any_store, "olena", helplines=[line_id])
+    taken = await handoff.take_next(olena)
+    assert taken is not None and taken.id == person.conversation.id and taken.state == "with_operator"
+    await handoff.reply(olena, taken.id, "Добрий день, я тут і читаю вас.")
+    conv = await any_store.conversations.get(taken.id)
+    assert conv is not None
+    said = [(m.sender, m.text) for m in await engine.history(conv)]
+    assert ("operator", "Добрий день, я тут і читаю вас.") in said

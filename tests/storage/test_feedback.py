@@ -112,6 +112,7 @@ async def test_a_data_folder_of_schema_2_gets_the_table_by_migration_3(tmp_path)
             "6: reports about someone in danger",
             "7: a masked message's words kept sealed until delivered",
             "8: per-day tallies for the helpline's figures",
+            "9: mobile brigades' visits",
         ]
         await store.feedback.mark(mark("m1"))
         assert len(await store.feedback.since()) == 1

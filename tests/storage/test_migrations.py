@@ -131,7 +131,8 @@ def test_vikno_store_migrate_runs_on_a_copy_and_again(
     assert "5: the name an operator's message is shown with" in out
     assert "6: reports about someone in danger" in out
     assert "8: per-day tallies for the helpline's figures" in out
-    assert "9: citizens' appeals" in out
+    assert "9: mobile brigades' visits" in out
+    assert "10: citizens' appeals" in out
     after = _sqlite_platform_ids(data / FILENAME)
     assert all(p is None or HASHED_PLATFORM_ID.fullmatch(p) for p in after.values())
     assert cli_main(["store", "migrate"]) == 0

@@ -25,6 +25,10 @@
   // "sending…" this long at most; then the person is told, with the emergency numbers.
   var OFFLINE_GIVE_UP_MS = 20000;
   var data = script.dataset;
+  // A link that opens the chat on a topic (the page's ?start=, data-start): pressed once, for a new chat only,
+  // so that a child given the link gets the numbers and a person without finding a button first.
+  var startWord = /^[a-z][a-z0-9_]{0,63}$/.test(data.start || "") ? data.start : null;
+  var startSent = false;
   var base = new URL(script.src, location.href);
   var origin = base.origin;
   var wsUrl = origin.replace(/^http/, "ws") + "/chat/ws";
@@ -51,7 +55,7 @@
       notSent: "Повідомлення не надіслано. Спробуйте ще раз трохи пізніше.",
       offline: "Немає звʼязку: повідомлення не надіслано. Ми й далі пробуємо зʼєднатися.",
       unavailable: "Чат зараз недоступний на цьому сайті.",
-      callNow: "Якщо допомога потрібна зараз, телефонуйте:" },
+      callNow: "Якщо допомога потрібна зараз, телефонуйте:", start: "Почати розмову" },
     ru: { title: "Чат поддержки", open: "Открыть чат", close: "Свернуть чат", exit: "Быстрый выход",
       exitLabel: "Быстрый выход: закрыть чат и перейти на другой сайт", input: "Ваше сообщение",
       placeholder: "Напишите сообщение…", send: "Отправить", connecting: "Соединение…",
@@ -63,7 +67,7 @@
       notSent: "Сообщение не отправлено. Попробуйте ещё раз немного позже.",
       offline: "Нет связи: сообщение не отправлено. Мы продолжаем пробовать подключиться.",
       unavailable: "Чат сейчас недоступен на этом сайте.",
-      callNow: "Если помощь нужна сейчас, звоните:" },
+      callNow: "Если помощь нужна сейчас, звоните:", start: "Начать разговор" },
     az: { title: "Dəstək çatı", open: "Çatı aç", close: "Çatı kiçilt", exit: "Tez çıxış",
       exitLabel: "Tez çıxış: çatı bağla və başqa sayta keç", input: "Mesajınız",
       placeholder: "Mesaj yazın…", send: "Göndər", connecting: "Qoşulur…",
@@ -75,7 +79,7 @@
       notSent: "Mesaj göndərilmədi. Bir az sonra yenidən cəhd edin.",
       offline: "Bağlantı yoxdur: mesaj göndərilmədi. Qoşulmağa cəhd etməyə davam edirik.",
       unavailable: "Çat hazırda bu saytda əlçatan deyil.",
-      callNow: "Kömək indi lazımdırsa, zəng edin:" },
+      callNow: "Kömək indi lazımdırsa, zəng edin:", start: "Söhbətə başla" },
     en: { title: "Support chat", open: "Open chat", close: "Minimise chat", exit: "Quick exit",
       exitLabel: "Quick exit: close the chat and go to another site", input: "Your message",
       placeholder: "Write a message…", send: "Send", connecting: "Connecting…",
@@ -87,7 +91,7 @@
       notSent: "The message was not sent. Please try again a little later.",
       offline: "No connection: the message was not sent. We keep trying to connect.",
       unavailable: "The chat is not available on this site right now.",
-      callNow: "If you need help now, call:" }
+      callNow: "If you need help now, call:", start: "Start the chat" }
   };
   var lang = T[data.lang] ? data.lang : T[data.uiLang] ? data.uiLang : "uk";
   // Only a language the site set (data-lang) is a choice the server keeps; the labels' language
@@ -451,6 +455,7 @@
     if (m.kind === "profile_answer") { return T[lang].profileAnswer; }   // counted in the figures only
     if (m.direction === "in" && m.button) {
       if (m.button.indexOf("lang:") === 0 && LANG_NAMES[m.button.slice(5)]) { return LANG_NAMES[m.button.slice(5)]; }
+      if (m.button.indexOf("start:") === 0) { return T[lang].start; }   // the link that opened the chat
       return m.title || titles[m.button] || "•";
     }
     return m.text || "";
@@ -530,6 +535,10 @@
 
   function showIntroButtons() {
     if (Object.keys(byId).length) { return; }
+    if (startWord) {
+      if (!startSent && !pending.length && welcomed) { startSent = true; sendButton("start:" + startWord, T[lang].start); }
+      return;
+    }
     showButtons([{ title: T[lang].menu, payload: "menu" }, { title: T[lang].person, payload: "person" }]);
   }
 
@@ -733,10 +742,10 @@
     followLanguage();
     renderLanguages();
     showStatus();
-    showIntroButtons();
     clearInterval(pingTimer);
     pingTimer = setInterval(keepAlive, 20000);
     pending.slice().forEach(transmit);                          // same ids: the server dedupes
+    showIntroButtons();                                         // after: a link's start is sent once
   }
 
   function followLanguage() {
