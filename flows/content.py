@@ -37,6 +37,7 @@ from pydantic import (
     field_validator,
 )
 
+from .words import words
 from .yaml_lines import ContentError, Located, dotted, load_located
 
 SUPPORTED_LANGUAGES = ("uk", "ru", "az", "en")
@@ -501,12 +502,9 @@ class Texts(RootModel[dict[str, Text]]):
     pass
 
 
-_APOSTROPHES = str.maketrans({"ʼ": "'", "’": "'", "‘": "'", "`": "'", "ё": "е"})
-
-
 def phrase_words(text: str | None) -> tuple[str, ...]:
-    """The words of a message or a phrase as topics' ``phrases`` are matched: lower case, one apostrophe."""
-    return tuple(re.findall(r"[\w']+", (text or "").lower().translate(_APOSTROPHES)))
+    """The words of a message or a phrase as topics' ``phrases`` are matched (flows/words.py)."""
+    return tuple(words(text))
 
 
 #: Where a topic's hand-over to a person stands in the queue (storage/models.py ``Priority``, most urgent first).

@@ -37,6 +37,7 @@ from vikno.storage.models import WITHHELD, Report
 from .content import REPORT_ABOUT, REPORT_URGENCY
 from .messages import PERSON, Button, Inbound, Kind
 from .report_codes import MASKED_CODE, looks_like_code, normalize
+from .words import words
 from .report_words import about_of, urgency_of
 from .reports import Draft, QueueTurn, ReportDesk
 
@@ -90,12 +91,7 @@ CANCEL_WORDS = {
 YES_WORDS = {"так", "да", "yes", "bəli", "beli", "hə", "he", "ага", "угу", "ok", "добре", "хорошо"}
 NO_WORDS = {"ні", "нет", "no", "xeyr", "yox", "не", "анонімно", "анонимно", "anonim", "anonymous"}
 CODE_WORDS = {"код", "code", "kod", "kodum", "коду"}
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _PHONE = re.compile(r"\+?[\d\s\-()]{7,24}")
-
-
-def words(text: str | None) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text or "")]
 
 
 def match(text: str | None, options: list[Button]) -> str | None:

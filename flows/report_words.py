@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from .words import words
+
 #: About whom: the first option, in this order, that a word of the text names (a child beaten at home is
 #: a report about a child: children's services take violence against children).
 ABOUT_STEMS: dict[str, tuple[str, ...]] = {
@@ -262,12 +264,7 @@ URGENCY_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 
-_WORD = re.compile(r"[^\W\d_]+(?:['ʼ’][^\W\d_]+)?", re.UNICODE)
-
-
-def words_of(text: str) -> list[str]:
-    """The words of a text in lower case, an apostrophe inside a word kept (and written as ')."""
-    return [w.replace("ʼ", "'").replace("’", "'") for w in _WORD.findall(text.lower())]
+words_of = words  # the one splitter (flows/words.py)
 
 
 def about_of(text: str) -> str | None:
