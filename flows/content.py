@@ -200,6 +200,9 @@ class Choice(_Strict):
     id: Identifier
     name: Text
     confirm: bool = False
+    #: An outcome of a visit: whether the person met the brigade. Only then are they thanked for meeting it
+    #: ("visit_visited"); after "could not meet" or "declined" their phone says nothing.
+    met: bool = True
 
 
 class BrigadeSettings(_Strict):
@@ -507,6 +510,32 @@ def phrase_words(text: str | None) -> tuple[str, ...]:
     return tuple(words(text))
 
 
+def _holds(said: tuple[str, ...], phrase: tuple[str, ...], gap: int = 2) -> bool:
+    """Whether the words of ``phrase`` come in ``said`` in order, at most ``gap`` other words between two."""
+    for start in (i for i, w in enumerate(said) if w == phrase[0]):
+        at, ok = start, True
+        for word in phrase[1:]:
+            ahead = said[at + 1 : at + 2 + gap]
+            if word not in ahead:
+                ok = False
+                break
+            at = at + 1 + ahead.index(word)
+        if ok:
+            return True
+    return False
+
+
+_AGE = re.compile(
+    r"\b(?:мені|мне|i\s*(?:'m|am)|я)\s+(\d{2,3})\b(?!\s*(?:хв|мин|min|%|грн|раз|рок[иі]в?\s+тому|лет\s+назад))",
+    re.IGNORECASE,
+)
+
+
+def adult_age(text: str | None) -> bool:
+    """Whether a message states the writer's age as 18 or more ("мені 45", "мне 30 лет", "I'm 40")."""
+    return any(18 <= int(m.group(1)) <= 120 for m in _AGE.finditer(text or ""))
+
+
 #: Where a topic's hand-over to a person stands in the queue (storage/models.py ``Priority``, most urgent first).
 HANDOFF_PRIORITIES = ("crisis", "urgent", "urgent_report", "request", "routine")
 #: Texts a topic may say in its own words while it is the conversation's topic (``texts:`` in topics.yml): the
@@ -560,6 +589,11 @@ class Topic(_Strict):
     #: Words that open this topic whatever the NLU makes of them, per language, matched as whole words in the
     #: message (a child's "мене ображають" is no "domestic violence" question to the classifier).
     phrases: dict[str, list[str]] = {}
+    #: Words that, said in the same message, mean the phrases are not this topic's (an adult on a child's
+    #: path: "я дорослий"); per language, matched like ``phrases``.
+    unless: dict[str, list[str]] = {}
+    #: A topic for children: a message that states an age of 18 or more ("мені 45") is not opened by its phrases.
+    for_children: bool = False
     #: The word a link opens the conversation on this topic with (web chat ``?start=``, a Telegram deep link).
     start: Identifier | None = None
     #: Shared texts said in this topic's own words while it is the conversation's topic (TOPIC_TEXTS).
@@ -567,7 +601,7 @@ class Topic(_Strict):
     #: The answer states something (a number, a service) the line's sources do not: the helpline confirms it.
     confirm: bool = False
 
-    @field_validator("phrases")
+    @field_validator("phrases", "unless")
     @classmethod
     def _phrases(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         for lang, said in value.items():
@@ -645,14 +679,24 @@ class Helpline:
         return template.format(**values) if values else template
 
     def topic_said(self, text: str | None) -> str | None:
-        """The topic one of whose ``phrases`` the message holds (whole words, in any of the line's languages)."""
+        """The topic one of whose ``phrases`` the message holds, in any of the line's languages.
+
+        A phrase's words must come in its order, with at most two other words between two of them ("мені
+        дуже погано вдома" holds "мені погано вдома"); a topic's ``unless`` words, or an adult age for a
+        topic ``for_children``, cancel it.
+        """
         said = phrase_words(text)
         if not said or not self._phrases:
             return None
         for topic_id, phrase in self._phrases:
-            n = len(phrase)
-            if any(said[i : i + n] == phrase for i in range(len(said) - n + 1)):
-                return topic_id
+            if not _holds(said, phrase):
+                continue
+            topic = self.topics[topic_id]
+            if any(_holds(said, phrase_words(p)) for words in topic.unless.values() for p in words):
+                continue
+            if topic.for_children and adult_age(text):
+                continue
+            return topic_id
         return None
 
     def topic_started(self, word: str | None) -> str | None:

@@ -250,7 +250,7 @@ class Brigades:
                 operator=operator.id,
             )
         )
-        if conv is not None and conv.channel != REPORT_CHANNEL and status == VisitStatus.VISITED:
+        if conv is not None and conv.channel != REPORT_CHANNEL and status == VisitStatus.VISITED and _met(line, moved):
             lang = line.language_or_default(conv.language)
             await self.h._tell(conv, "visit_visited", phones=line.contact_lines(line.settings.phones, lang))
         if status == VisitStatus.CLOSED and moved.report_id is not None:
@@ -287,3 +287,10 @@ class Brigades:
             event.at = at
             return event
         return Event(helpline=visit.helpline, kind=kind, conversation_id=visit.conversation_id, data=dict(data), at=at)
+
+
+def _met(line: Helpline, visit: Visit) -> bool:
+    """Whether the visit's outcome says the person met the brigade (an outcome no longer configured: yes)."""
+    brigades = line.settings.brigades
+    outcome = next((o for o in brigades.outcomes if o.id == visit.outcome), None) if brigades else None
+    return outcome is None or outcome.met

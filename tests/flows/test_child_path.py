@@ -184,3 +184,28 @@ async def test_a_link_opens_the_chat_on_the_child_path_and_an_unknown_link_only_
     assert line.local(line.settings.name, "uk") in odd.replies[0].text  # the usual greeting
     elsewhere = await engine.handle(press("other", "start:child", line="community-1620"))
     assert elsewhere.conversation.state == "bot"  # line 1620 has no such path: nothing queued there
+
+
+#: What an outside attack typed on kharkiv-1552 (issue 27): a child's words a little off the phrase, and an
+#: adult's words that are a phrase. Before, the first got an adult's answer or adoption information, and the
+#: second the child's path at crisis priority, ahead of real crises.
+CHILD_SAYS = [
+    "мені дуже погано вдома",
+    "вдома погано",
+    "мені погано в прийомній сімʼї",
+    "я хочу втекти з дому",
+    "meni pogano vdoma",
+    "Мені 14, мені погано вдома",
+    "мне очень плохо дома",
+]
+ADULT_SAYS = ["мені 45, мені погано вдома", "мені погано вдома (я дорослий, про тещу)", "I'm 40 and I feel bad at home"]
+
+
+@pytest.mark.parametrize("text", CHILD_SAYS)
+def test_a_child_s_words_a_little_off_the_phrase_still_open_the_child_path(text: str) -> None:
+    assert load_helplines(shipped_helpline_folders())["kharkiv-1552"].topic_said(text) == "child_help"
+
+
+@pytest.mark.parametrize("text", ADULT_SAYS)
+def test_an_adult_saying_the_child_s_words_is_not_put_on_the_child_path(text: str) -> None:
+    assert load_helplines(shipped_helpline_folders())["kharkiv-1552"].topic_said(text) is None

@@ -260,3 +260,19 @@ async def test_a_report_about_violence_is_dispatched_from_its_card_and_its_repor
     later = site.agent()  # the reporter, with the code, hears only the status in plain words
     status = (await say(later, "later-zh", code.group(0)))["replies"][0]["text"]
     assert status.startswith("Ваше повідомлення:") and "Звягель" not in status and "zv" not in status
+
+
+@pytest.mark.parametrize("outcome", ["not_met", "declined"])
+async def test_a_person_nobody_met_is_not_thanked_for_meeting_the_brigade(
+    any_site: ConsoleSite, caplog: pytest.LogCaptureFixture, outcome: str
+) -> None:
+    """An outside attack found "thank you for meeting" sent after a visit that met nobody (issue 27)."""
+    site = any_site
+    person, _, visit_id = await dispatched(site, caplog)
+    member = await logged_in(site, "kor", teams=["brigades_korosten"], helplines=[LINE])
+    for move in ({"status": "on_the_way"}, {"status": "visited", "outcome": outcome, "people": "0"}):
+        moved = await member.post(f"/console/visits/{visit_id}/status", move, json_reply=True)
+        assert moved.status == 200, await moved.text()
+    words = await told(person, "survivor-1")
+    assert not any(w.startswith("Дякуємо, що зустрілися") for w in words)
+    assert any(w.startswith("Ми передали ваше звернення мобільній бригаді") for w in words)

@@ -452,3 +452,21 @@ def test_danger_emoji_instead_of_words_are_flagged(text: str) -> None:
 )
 def test_emoji_in_passing_or_in_laughter_are_not(text: str) -> None:
     assert not CrisisDetector().detect(text).crisis
+
+
+#: How a frightened child types "they beat me" (an outside attack found these answered with a greeting):
+#: the soft sign of Russian spelling in Ukrainian, a dropped apostrophe, the Belarusian-like ending, Latin.
+BEATING_AS_TYPED: Table = table(
+    {
+        "uk": ["мене бьють", "мене бют", "мене бьюць", "нас бьють вдома", "бьють мене"],
+        "ru": ["menia bjut", "menja b'jut"],
+    }
+)
+NOT_BEATING: Table = table({"uk": ["мене бюрократія замучила", "бюджет громади", "мене бюро праці відправило"]})
+
+
+@pytest.mark.parametrize("lang", sorted(BEATING_AS_TYPED))
+def test_beating_typed_as_children_type_it_is_a_crisis(lang: str) -> None:
+    assert [t for t in texts(BEATING_AS_TYPED, lang) if not DETECT.detect(t).crisis] == []
+    if lang in NOT_BEATING:
+        assert [t for t in texts(NOT_BEATING, lang) if DETECT.detect(t).crisis] == []
