@@ -86,6 +86,9 @@ class AppealOffice:
             raise HandoffError("choose a status", code="error.appeal_status")
         if status == appeal.status and not note.strip():
             raise HandoffError("the appeal has this status already", code="error.appeal_same_status")
+        if STATUSES.index(status) < STATUSES.index(appeal.status) and not note.strip():
+            # the citizen then hears it go back: a mistake put right is said, for colleagues, in a note
+            raise HandoffError("moving an appeal back needs a note saying why", code="error.appeal_back_needs_note")
         updated, event = await self.desk.set_status(
             appeal, status, operator_id=operator.id, note=note[:MAX_NOTE], now=now or utcnow()
         )

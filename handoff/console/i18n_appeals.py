@@ -37,6 +37,9 @@ EN = {
     "error.no_such_appeal": "no such appeal",
     "error.appeal_status": "choose a status",
     "error.appeal_same_status": "the appeal has this status already; add a note to record something",
+    "error.appeal_back_needs_note": (
+        "moving an appeal back needs a note saying why (the citizen will hear the earlier status)"
+    ),
     "error.no_appeals": "this helpline takes no appeals",
     "error.appeal_topic": "choose the appeal's topic",
     "error.appeal_text": "write what the appeal says",
@@ -87,6 +90,9 @@ UK = {
     "error.no_such_appeal": "такого звернення немає",
     "error.appeal_status": "оберіть стан",
     "error.appeal_same_status": "звернення вже має цей стан; щоб щось записати, додайте примітку",
+    "error.appeal_back_needs_note": (
+        "щоб повернути звернення до попереднього стану, напишіть у примітці чому (громадянин почує попередній стан)"
+    ),
     "error.no_appeals": "ця лінія не приймає звернень",
     "error.appeal_topic": "оберіть тему звернення",
     "error.appeal_text": "напишіть, про що звернення",
@@ -137,6 +143,9 @@ RU = {
     "error.no_such_appeal": "такого обращения нет",
     "error.appeal_status": "выберите состояние",
     "error.appeal_same_status": "у обращения уже это состояние; чтобы что-то записать, добавьте заметку",
+    "error.appeal_back_needs_note": (
+        "чтобы вернуть обращение в прежнее состояние, напишите в заметке почему (гражданин услышит прежнее состояние)"
+    ),
     "error.no_appeals": "эта линия не принимает обращений",
     "error.appeal_topic": "выберите тему обращения",
     "error.appeal_text": "напишите, о чём обращение",
@@ -189,6 +198,9 @@ AZ = {
     "error.no_such_appeal": "belə müraciət yoxdur",
     "error.appeal_status": "vəziyyəti seçin",
     "error.appeal_same_status": "müraciət artıq bu vəziyyətdədir; nəyisə qeyd etmək üçün qeyd əlavə edin",
+    "error.appeal_back_needs_note": (
+        "müraciəti əvvəlki vəziyyətə qaytarmaq üçün qeyddə səbəbini yazın (vətəndaş əvvəlki vəziyyəti eşidəcək)"
+    ),
     "error.no_appeals": "bu xətt müraciət qəbul etmir",
     "error.appeal_topic": "müraciətin mövzusunu seçin",
     "error.appeal_text": "müraciətin nə haqqında olduğunu yazın",

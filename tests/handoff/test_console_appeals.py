@@ -86,6 +86,11 @@ async def test_an_appeal_from_registration_to_answered_told_on_another_channel(s
     assert stored.history[-1]["operator"] == operator_id and stored.history[-1]["at"]
     page = await (await op.get(f"/console/appeals/{item['id']}")).text()
     assert "Sent to the authority (oksana): letter out no. 17/3" in page  # who and the note, for the staff
+    # back to "sent" only with a note saying why (the citizen would hear the earlier status): an outside attack
+    # moved an appeal back with nothing said
+    back = await op.post(f"/console/appeals/{item['id']}/status", {"status": "sent"}, json_reply=True)
+    assert back.status in (409, 422) and "note" in (await back.json())["error"]
+    assert (await site.store.appeals.get(item["id"])).status == "answered"
 
     # the citizen asks on Telegram (through the engine every channel uses), phone set to English
     engine = site.app[ENGINE]
