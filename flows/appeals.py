@@ -38,6 +38,7 @@ from vikno.storage.port import Store
 
 from .appeal_numbers import digits_of, new_number, normalize, tail
 from .content import Helpline
+from .guess_limits import may_try
 
 log = logging.getLogger(__name__)
 
@@ -153,20 +154,19 @@ class AppealDesk:
         number = normalize(typed)
         if number is None:
             return "mistyped"  # a wrong check digit: nobody's number, so no attempt and no lookup
-        attempts = self.store.login_attempts
-        mine = await attempts.hit(f"{ATTEMPTS_GROUP}:{line.id}:{user_key}", ATTEMPTS_GROUP, now, USER_WINDOW)
-        if mine > USER_ATTEMPTS:  # a limited user no longer spends the line's budget
-            return "limited"
-        everyone = await attempts.hit(
-            f"{ATTEMPTS_GROUP}:{line.id}:{now:%Y%m%d%H}", ATTEMPTS_GROUP, now, timedelta(hours=1)
-        )
-        if everyone == GLOBAL_ALERT_PER_HOUR + 1:
-            log.warning(
-                "helpline %s: more than %d appeal-number attempts this hour: someone may be guessing numbers",
-                line.id,
-                GLOBAL_ALERT_PER_HOUR,
-            )
-        if everyone > GLOBAL_ATTEMPTS_PER_HOUR:
+        if not await may_try(
+            self.store,
+            ATTEMPTS_GROUP,
+            line.id,
+            user_key,
+            now,
+            per_person=USER_ATTEMPTS,
+            window=USER_WINDOW,
+            per_hour=GLOBAL_ATTEMPTS_PER_HOUR,
+            alert_per_hour=GLOBAL_ALERT_PER_HOUR,
+            log=log,
+            what=("appeal-number", "numbers"),
+        ):
             return "limited"
         found = await self.store.appeals.by_number(line.id, self.number_hash(number))
         return found if found is not None else "unknown"

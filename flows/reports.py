@@ -44,6 +44,7 @@ from vikno.storage.models import (
 from vikno.storage.port import Store
 
 from .content import Helpline
+from .guess_limits import may_try
 from .report_codes import new_code, normalize
 
 log = logging.getLogger(__name__)
@@ -192,20 +193,19 @@ class ReportDesk:
         self, line: Helpline, user_key: str, typed: str, now: datetime
     ) -> Report | Literal["limited"] | None:
         """The report of a typed code; "limited" after too many attempts; None for a wrong code."""
-        attempts = self.store.login_attempts
-        mine = await attempts.hit(f"{ATTEMPTS_GROUP}:{line.id}:{user_key}", ATTEMPTS_GROUP, now, USER_WINDOW)
-        if mine > USER_ATTEMPTS:  # a limited user no longer spends the helpline's budget (outside attack)
-            return "limited"
-        everyone = await attempts.hit(
-            f"{ATTEMPTS_GROUP}:{line.id}:{now:%Y%m%d%H}", ATTEMPTS_GROUP, now, timedelta(hours=1)
-        )
-        if everyone == GLOBAL_ALERT_PER_HOUR + 1:
-            log.warning(
-                "helpline %s: more than %d report-code attempts this hour: someone may be guessing codes",
-                line.id,
-                GLOBAL_ALERT_PER_HOUR,
-            )
-        if everyone > GLOBAL_ATTEMPTS_PER_HOUR:
+        if not await may_try(
+            self.store,
+            ATTEMPTS_GROUP,
+            line.id,
+            user_key,
+            now,
+            per_person=USER_ATTEMPTS,
+            window=USER_WINDOW,
+            per_hour=GLOBAL_ATTEMPTS_PER_HOUR,
+            alert_per_hour=GLOBAL_ALERT_PER_HOUR,
+            log=log,
+            what=("report-code", "codes"),
+        ):
             return "limited"
         code = normalize(typed)
         if code is None:
