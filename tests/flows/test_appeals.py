@@ -172,3 +172,32 @@ async def test_a_possible_crisis_in_the_appeals_words_gets_safety_first_and_the_
     assert said.conversation.state == "waiting"
     (appeal,) = await engine.store.appeals.of_helplines([LINE])
     assert appeal.text == words and appeal.authority == "community"
+
+
+@pytest.mark.parametrize(
+    ("first", "form"),
+    [
+        ("хочу подати звернення", True),
+        ("Добрий день, як мені написати звернення щодо ремонту дороги?", True),
+        ("хочу подать звернення", True),  # surzhyk
+        ("хочу подать обращение", True),
+        ("I want to file an appeal", True),
+        ("khochu podaty zvernennia", True),
+        ("який статус мого звернення", False),
+        ("що з моїм зверненням?", False),
+        ("статус обращения", False),
+        ("what is the status of my appeal", False),
+    ],
+)
+async def test_an_appeal_or_its_status_asked_for_in_words_as_a_first_message(
+    engine: Engine, first: str, form: bool
+) -> None:
+    """Typed, not tapped: "хочу подати звернення" opens the form, "статус мого звернення" asks for the number
+    (the NLU has no appeal intent; the topics' phrases say it)."""
+    replies = (await engine.handle(msg("writer", first))).replies
+    assert len(replies) == 2 and "15-45" in replies[0].text  # the greeting, then what was asked for
+    reply = replies[1]
+    if form:
+        assert "appeal:topic:communal" in [b.payload for b in reply.buttons], reply.text
+    else:
+        assert "16" in reply.text and not any(b.payload.startswith("appeal:topic:") for b in reply.buttons)
