@@ -165,7 +165,7 @@ async def test_in_the_line_s_hours_with_someone_on_duty_the_child_is_told_a_grow
     at(engine, 11)
     turn = await engine.handle(text("day", "мене ображають"))
     assert [r.text for r in turn.replies][1:] == [line.say_on_topic(CHILD, "handoff_queued", "uk", position=1, wait="")]
-    assert "Дорослий фахівець" in turn.replies[1].text and not turn.replies[1].buttons  # no "cancel waiting"
+    assert "дорослим, які тут працюють" in turn.replies[1].text and not turn.replies[1].buttons  # no "cancel waiting"
     more = await engine.handle(text("day", "вони кричать"))  # further words while waiting: told in "ти"
     assert [r.text for r in more.replies] == [line.say_on_topic(CHILD, "waiting_ack", "uk", position=1)]
     assert more.replies[0].text.startswith("Твоє повідомлення")
@@ -197,8 +197,26 @@ CHILD_SAYS = [
     "meni pogano vdoma",
     "Мені 14, мені погано вдома",
     "мне очень плохо дома",
+    # as a native reader found children type (issue 27): no apostrophe, surzhyk, "дома", Latin, a kid
+    "мене бють",
+    "мене обіжають",
+    "мені погано дома",
+    "мене не годують",
+    "ya dytyna",
+    "menya bjut",
+    "im scared",
+    "I'm a kid",
 ]
-ADULT_SAYS = ["мені 45, мені погано вдома", "мені погано вдома (я дорослий, про тещу)", "I'm 40 and I feel bad at home"]
+ADULT_SAYS = [
+    "мені 45, мені погано вдома",
+    "мені погано вдома (я дорослий, про тещу)",
+    "I'm 40 and I feel bad at home",
+    # a parent telling what their child said, and an adult speaking of a partner
+    "моя донька каже, що їй погано вдома і мене ображають",
+    "мой сын говорит: меня обижают",
+    "I'm a foster parent and I'm scared",
+    "чоловік мене бʼє",
+]
 
 
 @pytest.mark.parametrize("text", CHILD_SAYS)
