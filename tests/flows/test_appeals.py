@@ -187,6 +187,15 @@ async def test_a_possible_crisis_in_the_appeals_words_gets_safety_first_and_the_
         ("що з моїм зверненням?", False),
         ("статус обращения", False),
         ("what is the status of my appeal", False),
+        # what else a citizen types (native reading, issue 27): a complaint is an appeal; the number, the answer
+        ("хочу поскаржитися на керуючу компанію", True),
+        ("Як подати скаргу на лікарню?", True),
+        ("хочу пожаловаться на ЖЭК", True),
+        ("I want to make a complaint about the roads", True),
+        ("у мене є номер звернення, що там?", False),
+        ("коли буде відповідь на моє звернення", False),
+        ("где мое обращение?", False),
+        ("where is my appeal", False),
     ],
 )
 async def test_an_appeal_or_its_status_asked_for_in_words_as_a_first_message(

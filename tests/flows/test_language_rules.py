@@ -32,6 +32,10 @@ def _texts_of(line: Helpline, lang: str) -> Iterator[tuple[str, str]]:
             value = getattr(topic, part).root.get(lang)
             if value:
                 yield f"{line.id}: topic {topic.id}.{part}.{lang}", value
+        # a topic's own texts (the child's path in "ти") are said as the shared ones are
+        for key, text in topic.texts.items():
+            if lang in text.root:
+                yield f"{line.id}: topic {topic.id} texts {key}.{lang}", text.root[lang]
     for reply in line.canned:
         value = reply.text.root.get(lang)
         if value:
@@ -123,6 +127,8 @@ def _said_in_every_language(line: Helpline) -> Iterator[tuple[str, dict[str, str
         yield f"texts {key}", text.root
     for topic in line.topics.values():
         yield f"topic {topic.id}", topic.answer.root
+        for key, text in topic.texts.items():
+            yield f"topic {topic.id} texts {key}", text.root
     for reply in line.canned:
         yield f"canned {reply.id}", reply.text.root
 

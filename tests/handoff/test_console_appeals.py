@@ -118,7 +118,7 @@ async def test_an_appeal_from_registration_to_answered_told_on_another_channel(s
     assert "Appeals by week" in figures and "Appeals registered, by authority" in figures
     csv = await (await boss.get(f"/console/figures.csv?helpline={LINE}&table=appeals_by_week")).text()
     rows = [r.split(",") for r in csv.lstrip("\ufeff").strip().split("\r\n")]
-    assert rows[0] == ["Week from", "Registered", "Sent to the authority", "Answered", "Closed"]
+    assert rows[0] == ["Week starting", "Registered", "Sent to the authority", "Answered", "Closed"]
     assert sum(int(r[1]) for r in rows[1:]) == 1 and sum(int(r[3]) for r in rows[1:]) == 1
     summary = await (await boss.get(f"/console/figures.csv?helpline={LINE}&table=summary")).text()
     assert "Appeals registered,1" in summary and "Appeals answered,1" in summary

@@ -64,7 +64,7 @@ async def test_an_operator_dispatches_from_the_chat_page_and_the_brigade_works_t
     await move.get_by_label("Psychological help").check()
     await move.get_by_label("People helped").fill("3")
     await move.get_by_role("button", name="Save").click()
-    await expect(brigade.locator("#visit-status")).to_have_text("visited")
+    await expect(brigade.locator("#visit-status")).to_have_text("visit made")
     await expect(brigade.locator("#visit-people")).to_have_text("3")
     await expect(brigade.locator("#visit-history li")).to_have_count(3)
     assert problems == [] and brigade_problems == []
