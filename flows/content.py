@@ -539,8 +539,9 @@ def adult_age(text: str | None) -> bool:
 #: Where a topic's hand-over to a person stands in the queue (storage/models.py ``Priority``, most urgent first).
 HANDOFF_PRIORITIES = ("crisis", "urgent", "urgent_report", "request", "routine")
 #: Texts a topic may say in its own words while it is the conversation's topic (``texts:`` in topics.yml): the
-#: way into the queue and the waiting in it. A line speaking to adults ("Ви") can then speak to a child ("ти")
-#: on the child's path without a second line; the crisis and safety wording stays the shared, reviewed one.
+#: way into the queue, the waiting in it and what the person is told of the specialist. A line speaking to
+#: adults ("Ви") can then speak to a child ("ти") on the child's path without a second line; the crisis and
+#: safety wording stays the shared, reviewed one.
 TOPIC_TEXTS = (
     "after_answer",
     "handoff_queued",
@@ -549,6 +550,12 @@ TOPIC_TEXTS = (
     "handoff_already_waiting",
     "waiting_ack",
     "waiting_kept",
+    "queue_moved",
+    "queue_next",
+    "operator_left",
+    "operator_transferred",
+    "conversation_closed",
+    "survey_question",
 )
 
 
@@ -1057,7 +1064,7 @@ def _check_topic(
             )
             continue
         _need_languages(text, langs, tp, where, problems)
-        allowed = TEXT_PLACEHOLDERS[key]
+        allowed = (TEXT_PLACEHOLDERS | OPTIONAL_TEXT_PLACEHOLDERS)[key]
         for lang, value in text.root.items():
             try:
                 used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}

@@ -117,9 +117,10 @@ class QueueNews:
         lang = line.language_or_default(conv.language)
         outlook = await self.outlook.of(conv, now)
         wait = wait_sentence(line, lang, outlook)
+        # in the chat's topic's own words where it has them: a child on the child's path is told in "ти"
         if outlook.position == 1:
-            return line.say("queue_next", lang, wait=wait)
-        return line.say("queue_moved", lang, position=outlook.position, wait=wait)
+            return line.say_on_topic(conv.topic, "queue_next", lang, wait=wait)
+        return line.say_on_topic(conv.topic, "queue_moved", lang, position=outlook.position, wait=wait)
 
     async def _send(self, conv: Conversation, text: str) -> Message:
         return await tell(self.store, conv, text, channels=self.channels, on_outgoing=self.on_outgoing)

@@ -625,7 +625,8 @@ class Handoff:
         if line is None or key not in line.texts:
             return
         lang = line.language_or_default(conv.language)
-        message = self._message(conv, Sender.SYSTEM, line.say(key, lang, **values))
+        # in the chat's topic's own words where it has them (a child on the child's path: "ти", not "Ви")
+        message = self._message(conv, Sender.SYSTEM, line.say_on_topic(conv.topic, key, lang, **values))
         message.buttons = [{"title": line.say(title, lang), "payload": payload} for title, payload in buttons]
         await self.store.messages.add_inbound(message)
         await self.on_outgoing(conv, message)

@@ -227,3 +227,24 @@ def test_a_child_s_words_a_little_off_the_phrase_still_open_the_child_path(text:
 @pytest.mark.parametrize("text", ADULT_SAYS)
 def test_an_adult_saying_the_child_s_words_is_not_put_on_the_child_path(text: str) -> None:
     assert load_helplines(shipped_helpline_folders())["kharkiv-1552"].topic_said(text) is None
+
+
+async def test_what_the_child_is_told_of_the_specialist_is_said_in_ti(engine: Engine, any_store: Store) -> None:
+    """The specialist's passing the chat on, going back to the queue and closing it, and the one question after,
+    were said in the shared "Ви" words on the child's path (native reading, issue 27)."""
+    at(engine, 11)
+    child = await engine.handle(text("told", "мене ображають"))
+    conv_id = child.conversation.id
+    handoff = Handoff(any_store, engine.helplines, channels=engine.channels, clock=engine.clock)
+    olena = await on_duty(any_store, helplines=[LINE])
+    taras = await on_duty(any_store, "taras", helplines=[LINE])
+    assert (await handoff.take_next(olena)).id == conv_id
+    await handoff.transfer(olena, conv_id, to_operator=taras)
+    assert await handoff.release(taras.id, "offline")
+    assert (await handoff.take_next(olena)).id == conv_id
+    await handoff.close(olena, conv_id, category=f"topic:{CHILD}", outcome="resolved")
+    told = [m.text or "" for m in await any_store.messages.history(conv_id) if m.sender == "system"]
+    line = engine.helpline(LINE)
+    for key in ("operator_transferred", "operator_left", "conversation_closed", "survey_question"):
+        assert line.say_on_topic(CHILD, key, "uk") in told, key
+    assert not [t for t in told if re.search(r"\b(ви|вам|вас|ваш\w*|напишіть|зачекайте)\b", t, re.IGNORECASE)]

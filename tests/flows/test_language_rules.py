@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from vikno.flows.content import Helpline, load_helplines, shipped_helpline_folders
+from vikno.flows.content import TOPIC_TEXTS, Helpline, load_helplines, shipped_helpline_folders
 
 LINES = load_helplines(shipped_helpline_folders())
 
@@ -246,4 +246,31 @@ def test_the_hours_of_a_line_fit_in_the_brackets_a_text_puts_them_in() -> None:
         for where, text in _rendered(line, lang)
         if nested.search(text)
     ]
+    assert found == []
+
+
+#: Words of "Ви" (the polite plural an adult is spoken to in) that a child's "ти" text never has.
+VY = {"uk": r"\b(ви|вам|вас|ваш\w*|\w+іть|\w+йте)\b", "ru": r"\b(вы|вам|вас|ваш\w*|\w+ите|\w+йте)\b"}
+
+
+@pytest.mark.parametrize("lang", sorted(VY))
+def test_a_child_s_topic_says_in_ti_every_text_it_can_say_in_its_own_words(lang: str) -> None:
+    """A topic for children speaks in "ти": every text it may say in its own words (TOPIC_TEXTS) that the shared
+    texts say in "Ви" has its own version, and none of its own says "Ви" ("Ви наступні в черзі" was told to a
+    child whose path said "ти" until then)."""
+    vy = re.compile(VY[lang], re.IGNORECASE)
+    found = []
+    for line in LINES.values():
+        if lang not in line.languages:
+            continue
+        for topic in line.topics.values():
+            if not topic.for_children:
+                continue
+            for key in TOPIC_TEXTS:
+                own = topic.texts.get(key)
+                said = own.root[lang] if own is not None else line.texts[key].root.get(lang, "")
+                if vy.search(said):
+                    found.append(f"{line.id}: topic {topic.id} {key}.{lang}: {said}")
+            if vy.search(topic.answer.root.get(lang, "")):
+                found.append(f"{line.id}: topic {topic.id} answer.{lang}")
     assert found == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import timedelta
 
 import pytest
@@ -155,3 +156,26 @@ def test_what_counts_as_a_step_that_matters() -> None:
     assert not worth_telling({"position": 3, "at": at}, 4, later, gap)  # moved back
     assert not worth_telling(None, 1, later, gap) and not worth_telling({"position": "x"}, 1, later, gap)
     assert not worth_telling({"position": 4}, 2, later, gap)  # when it was told is unknown: keep quiet
+
+
+async def test_a_child_on_the_child_s_path_is_told_its_place_in_ti_not_vy(
+    engine: Engine, any_store: Store, news: QueueNews, clock: Clock
+) -> None:
+    """Kharkiv's child path speaks to the child in "ти" (its topic's own texts); the queue's news said
+    "Ви наступні в черзі" in the shared words (native reading, issue 27)."""
+    await on_duty(any_store, helplines=["kharkiv-1552"])
+    children = [f"child{i}" for i in range(1, 4)]
+    for child in children:
+        await engine.handle(
+            Inbound(channel="rest", user_id=child, button="topic:child_help", kind=Kind.BUTTON, helpline="kharkiv-1552")
+        )
+    for _ in range(2):
+        taken = await any_store.conversations.claim_next(
+            "op-1", helplines=["kharkiv-1552"], teams=None, languages=None, now=clock()
+        )
+        assert taken is not None
+    await news.sweep()
+    conv = await engine.find("rest", "child3", "kharkiv-1552")
+    told = [m.text or "" for m in await any_store.messages.history(conv.id) if m.sender == "system"]
+    assert told[-1] == "Твоя розмова тепер перша в черзі. Фахівець відповість тобі тут."
+    assert not any(re.search(r"\b(ви|вам|ваш\w*)\b", text, re.IGNORECASE) for text in told[1:])
