@@ -246,7 +246,7 @@ AZ = {
     "visit.status": "Vəziyyət",
     "visit.outcome": "Nəticə",
     "visit.help": "Göstərilən yardım növləri",
-    "visit.people": "Kömək edilən insanlar",
+    "visit.people": "Neçə insana kömək edilib",
     "visit.history": "Dəyişikliklər",
     "visit.dispatched": "briqadaya göndərilib",
     "visit.from_chat": "Söhbəti və ya bildirişi aç",
