@@ -441,6 +441,6 @@ async def test_the_child_link_opens_the_chat_on_the_child_path_once(sites: Sites
     await page.reload()
     await expect(page.locator(".vk-bot .vk-text", has_text="☎ 116 111")).to_have_count(1)
     await say(page, "мене ображають")
-    await expect(page.locator(".vk-bot .vk-text", has_text="Твоє повідомлення збережене")).to_have_count(1)
+    await expect(page.locator(".vk-bot .vk-text", has_text="Твоє повідомлення збережено")).to_have_count(1)
     await expect(page.locator(".vk-user .vk-text", has_text="Почати розмову")).to_have_count(1)
     assert problems == []
