@@ -46,22 +46,26 @@ def main() -> int:
     )
     args = ap.parse_args()
     over = {k: json.loads(v) for k, v in (p.split("=", 1) for p in args.param)}
-    for key in ("char_range", "phrase_range"):
+    for key in ("char_range", "phrase_range", "dense_weights", "temperature_scales"):
         if key in over:
             over[key] = tuple(over[key])
     shipped = shipped_data_dir()
     data = args.data or shipped
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     clf = train_model(data, **over)
-    train_s = time.perf_counter() - t0
+    train_s, train_cpu = time.perf_counter() - t0, time.process_time() - c0
     for name in ("test.yml", "test_situations.yml"):
         cells = []
+        clf.slow_paths, n_parsed = 0, 0
         for lang in LANGS:
             exs = [e for e in load_examples(shipped / lang / name) if not is_crisis_label(e.intent)]
             scored = score_examples(exs, lambda t: clf.rank(t, top=1)[0], clf.threshold)
+            n_parsed += len(exs)
             cells.append(_row(evaluate_scored(scored, clf.intents)))
         print(
-            f"{name} uk ru az en: {' | '.join(cells)}   (train {train_s:.1f} s, threshold {clf.threshold:.3f})",
+            f"{name} uk ru az en: {' | '.join(cells)}   (train {train_s:.1f} s, {train_cpu:.1f} s of CPU, "
+            f"threshold {clf.threshold:.3f}, sentence model weight {clf.report.dense_weight}, "
+            f"{100 * clf.slow_paths / max(n_parsed, 1):.0f}% of messages took the encoder)",
             flush=True,
         )
     if args.cv:

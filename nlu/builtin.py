@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from .classifier import OOS_LABELS, IntentClassifier, ModelFormatError
 from .risk import RiskTriage
 from .crisis_model import CORPUS_FILE, load_or_train_crisis_model
+from . import sentence
 from .language import detect_language
 from .rasa_yaml import RasaDataError, iter_data_files, load_examples
 from .types import FALLBACK_INTENT, Parse
@@ -73,7 +74,7 @@ class BuiltinNLU:
 
     @classmethod
     def load(cls, path: Path | str, languages: Sequence[str] | None = None) -> BuiltinNLU:
-        return cls(IntentClassifier.load(path), languages=languages)
+        return cls(_loaded(path), languages=languages)
 
     def parse_sync(self, text: str, languages: Sequence[str] | None = None) -> Parse:
         langs = languages or self.languages
@@ -81,7 +82,7 @@ class BuiltinNLU:
         risk = self.triage.assess(text).parse_fields()
         if not text.strip():
             return Parse(text, language, FALLBACK_INTENT, 0.0, **risk)  # type: ignore[arg-type]  # crisis fields
-        ranking = tuple(self.classifier.rank(text, top=5))
+        ranking = tuple(self.classifier.rank(text, top=5, language=language))
         intent, conf = ranking[0]
         if conf < self.classifier.threshold:
             intent = FALLBACK_INTENT
@@ -102,15 +103,24 @@ def load_or_train(data_dir: Path, training_data: Path | None = None) -> BuiltinN
     triage = RiskTriage(model=load_or_train_crisis_model(data_dir, source))
     if path.exists() and path.stat().st_mtime >= _newest_mtime(source):
         try:
-            return BuiltinNLU(IntentClassifier.load(path), triage)
+            return BuiltinNLU(_loaded(path), triage)
         except (ModelFormatError, OSError, EOFError) as exc:
             log.warning("NLU model %s unusable (%s); retraining", path, exc)
     clf = train_model(source)
+    sentence.forget_cache()  # the training examples' embeddings; a serving process does not need them
+    clf.warm()
     try:
         clf.save(path)
     except OSError as exc:  # a read-only data dir must not stop the bot
         log.warning("could not save NLU model to %s: %s", path, exc)
     return BuiltinNLU(clf, triage)
+
+
+def _loaded(path: Path | str) -> IntentClassifier:
+    """A saved model, its sentence encoder loaded now if it uses one (not inside someone's first message)."""
+    clf = IntentClassifier.load(path)
+    clf.warm()
+    return clf
 
 
 def env_data_dir() -> Path:

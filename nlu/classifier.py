@@ -21,6 +21,18 @@ Why this shape:
   out-of-fold confidences join the pseudo out-of-scope set the threshold is
   chosen on.
 
+- the n-gram features only see words a message shares with the training data;
+  a second linear model over a sentence embedding (Universal Sentence Encoder
+  multilingual, :mod:`.sentence`) sees meaning in other words. Its scores are
+  added to the n-gram scores with a weight chosen on the same held-out folds as
+  the threshold (0 when it does not pay, and then the encoder is never loaded),
+  and the one temperature and threshold are fitted on the sum, so the
+  confidence keeps its meaning. The encoder costs ~2 ms a message, so a
+  **cascade** asks for it only when the n-gram model alone is unsure: above a
+  gate on the n-gram model's own calibrated confidence, chosen on the held-out
+  folds as the lowest that gives up no more than ``cascade_tolerance`` of the
+  combined model's objective, the n-gram answer stands.
+
 Inference does not go through scikit-learn (its per-call overhead is ~0.5 ms):
 features are looked up in the fitted vocabularies and multiplied with the
 weight rows they touch, which takes tens of microseconds.
@@ -38,6 +50,8 @@ from typing import Any
 
 import numpy as np
 
+from . import sentence
+from .language import detect_language
 from .noise import AZ_PLAIN, latin_twin
 from .textnorm import normalize, tokens
 
@@ -47,13 +61,15 @@ __all__ = [
     "IntentClassifier",
     "TrainReport",
     "char_grams",
+    "choose_gate",
+    "takes_slow_path",
     "phrase_grams",
     "stem_grams",
     "word_grams",
     "ModelFormatError",
 ]
 
-FORMAT_VERSION = 4  # 4: a third block of word-boundary character n-grams (phrase_grams); 3: fold_az
+FORMAT_VERSION = 5  # 5: the sentence-embedding model and its cascade gate (dense); 4: 4: a third block of word-boundary character n-grams (phrase_grams); 3: fold_az
 # Labels that mean "out of scope" in Rasa data written by different people: Rasa's
 # own fallback intent, CLINC150's "oos" and the spelled-out variant.
 OOS_LABELS = frozenset({"nlu_fallback", "oos", "out_of_scope"})
@@ -157,6 +173,25 @@ class _Block:
 
 
 @dataclass
+class _Dense:
+    """The sentence-embedding model: its scores, times ``weight``, are added to the n-gram scores."""
+
+    W: np.ndarray  # float32 (sentence.DIM, n_cols)
+    b: np.ndarray  # float32 (n_cols,)
+    weight: float
+    ngram_temperature: float  # the n-gram model's own temperature: the cascade's gate is on its confidence
+    gate: float  # n-gram confidence at or above which the n-gram answer stands (the fast path)
+
+    def scores(self, text: str) -> np.ndarray:
+        return sentence.embed_one(text) @ self.W + self.b
+
+
+def takes_slow_path(ngram_confidence: float, gate: float) -> bool:
+    """The cascade's choice: ask the sentence encoder only when the n-gram model is less sure than the gate."""
+    return not ngram_confidence >= gate  # NaN (never expected) takes the careful path
+
+
+@dataclass
 class TrainReport:
     """What training measured on the training data itself (cross-validated)."""
 
@@ -168,6 +203,9 @@ class TrainReport:
     pseudo_oos_recall: float = float("nan")
     n_oos_examples: int = 0
     accepted_accuracy: float = float("nan")
+    dense_weight: float = 0.0  # weight the folds chose for the sentence model (0: n-grams alone)
+    cascade_gate: float = float("nan")
+    slow_share: float = float("nan")  # share of the held-out fold messages that took the encoder
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -197,6 +235,17 @@ class _Params:
     seed: int = 13
     fold_az: bool = True  # features see Azerbaijani letters folded to plain ones (fold_az)
     latin_twins: bool = True  # each Cyrillic training example also trains in Latin letters (noise.latin_twin)
+    dense: bool = True  # a second linear model over sentence embeddings (nlu/sentence.py), if it pays on the folds
+    # Weights of the sentence model's scores added to the n-gram scores; the held-out folds choose one (0: none).
+    # CLINC150 val: 0.4-0.8 within 0.3 points of each other (top-1 96.3 vs 93.4 for the n-grams alone).
+    dense_weights: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
+    dense_C: float = 10.0  # logistic regression on the embeddings; CLINC150 val: C 3-30 within 0.3 points
+    # Languages whose messages the sentence model scores: USE was trained on English and Russian (and Turkish),
+    # not on Ukrainian or Azerbaijani; with them the shipped held-out top-1 fell (uk situations 85.7 -> 73.5,
+    # az 87.8 -> 83.7) while en and ru rose. Other languages' messages are answered by the n-grams alone.
+    dense_languages: tuple[str, ...] = ("en", "ru")
+    temperature_scales: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)  # x the log-likelihood temperature; folds choose
+    cascade_tolerance: float = 0.002  # share of the objective (in-scope right + w x OOS caught) the cascade may lose
 
 
 class IntentClassifier:
@@ -211,6 +260,8 @@ class IntentClassifier:
         self.temperature = 1.0
         self.threshold = 0.0
         self.has_reject = False  # last weight column is the out-of-scope rejection class
+        self._dense: _Dense | None = None  # the sentence-embedding model, if the folds chose one
+        self.slow_paths = 0  # messages that took the encoder (the cascade's slow path) since load; for bench/
         self.report = TrainReport()
 
     # ----------------------------------------------------------------- features
@@ -354,24 +405,45 @@ class IntentClassifier:
         # 2) pseudo out-of-scope: whole intents held out, their examples scored by a model that never saw
         #    them, so the threshold is the one that best separates "an intent I know" from "a topic I was
         #    never taught". See _calibration_scores for the two ways of getting both.
-        oof, real_oos, oos_conf = self._calibration_scores(X, y, y0, source, is_twin, is_oos, k, n_cols, rng, say)
-        keep = ~is_oos & ~is_twin & ~np.isnan(oof[:, 0])
-        oof, y_in = oof[keep], y[keep]
-        cv_acc = float(np.mean(oof[:, :k].argmax(1) == y_in))
-        self.temperature = _fit_temperature(oof, y_in)
-        in_conf = _softmax_max(oof, self.temperature, k)
-        in_ok = oof[:, :k].argmax(1) == y_in
-        oos_conf = [_softmax_max(s, self.temperature, k) for s in oos_conf]
-        real_conf = _softmax_max(real_oos, self.temperature, k) if len(real_oos) else np.empty(0)
-        if oos_conf or len(real_conf):
-            oc = np.concatenate(oos_conf) if oos_conf else real_conf
-            self._calibration = (in_conf, in_ok, oc, real_conf)  # for diagnostics; not saved
-            self.threshold, pseudo_recall, acc_at = _choose_threshold(
-                in_conf, in_ok, oc, p.oos_weight, real_conf if oos_conf and len(real_conf) else None, p.real_oos_share
-            )
-        else:
-            self.threshold, pseudo_recall, acc_at = 0.0, float("nan"), cv_acc
-            notes.append("fewer than 4 intents: no out-of-scope threshold")
+        E = None
+        if p.dense and any(w > 0 for w in p.dense_weights) and sentence.available():
+            # originals only (a Latin twin is the n-grams' lesson, not the encoder's), in the encoder's languages
+            covered = np.array([detect_language(t) in p.dense_languages for t in originals], dtype=bool)
+            if len(np.unique(y0[covered])) >= 2:
+                E = np.zeros((n0, sentence.DIM), dtype=np.float32)
+                E[covered] = sentence.embed([t for t, c in zip(originals, covered, strict=True) if c])
+                say(f"sentence embeddings: {int(covered.sum())} examples in {', '.join(p.dense_languages)}")
+        ngram, dense = self._calibration_scores(X, y, y0, source, is_twin, is_oos, k, n_cols, rng, say, E)
+        keep = ~is_oos & ~is_twin & ~np.isnan(ngram[0][:, 0])
+        y_in = y[keep]
+        cv_acc = float(np.mean(ngram[0][keep][:, :k].argmax(1) == y_in))
+        weights = [w for w in p.dense_weights if w > 0] if dense is not None else []
+        best: _Calibrated | None = None
+        best_w = 0.0
+        # The sentence model's weight and the temperature: the pair whose calibrated objective is best on the
+        # folds. The temperature that best predicts whether the top intent is right (log-likelihood) is not the
+        # one that best separates in-scope from out-of-scope messages: on CLINC150 with the sentence model, half
+        # of it moved the operating point from 87.6 / 92.5 to 90.7 / 92.9 (in-scope / OOS caught, test).
+        for w in [0.0, *weights]:
+            sc = ngram if w == 0 else _combined(ngram, dense, w)  # type: ignore[arg-type]  # dense set when w > 0
+            t_nll = _fit_temperature(sc[0][keep], y_in)
+            for scale in p.temperature_scales:
+                cal = _calibrate(sc, keep, y_in, k, p, temperature=t_nll * scale)
+                if best is None or cal.objective > best.objective + 1e-9:
+                    best, best_w = cal, w
+        assert best is not None
+        self.temperature, self.threshold = best.temperature, best.threshold
+        pseudo_recall, acc_at = best.oos_recall, best.accepted
+        self._calibration = best  # for diagnostics (bench/); not saved
+        self._folds = (ngram, dense, keep, y_in)
+        if best.threshold_note:
+            notes.append(best.threshold_note)
+        if best_w > 0:
+            # The cascade's gate, on the n-gram model's own calibrated confidence over the same fold messages.
+            alone = _calibrate(ngram, keep, y_in, k, p, threshold=best.threshold)
+            gate = choose_gate(alone.fast_conf, alone.gains, best.gains, best.threshold, p.cascade_tolerance)
+            slow_share = float(np.mean([takes_slow_path(c, gate) for c in alone.fast_conf]))
+            say(f"sentence model weight {best_w}, cascade gate {gate:.3f} ({100 * slow_share:.0f}% of fold messages slow)")
 
         # 3) Final model on everything.
         clf = self._svm()
@@ -383,6 +455,11 @@ class IntentClassifier:
             inter = np.array([-inter[0], inter[0]])
         self._W = np.ascontiguousarray(coef.T, dtype=np.float32)
         self._b = inter.astype(np.float32)
+        self._dense = None
+        if best_w > 0:
+            assert E is not None  # best_w > 0 only with the sentence model's scores
+            Wd, bd = self._dense_fit(E, y0, np.flatnonzero(E.any(axis=1)), n_cols)
+            self._dense = _Dense(Wd, bd, best_w, alone.temperature, gate)
         say("final model")
         self.report = TrainReport(
             n_examples=n0,
@@ -393,6 +470,9 @@ class IntentClassifier:
             pseudo_oos_recall=pseudo_recall,
             n_oos_examples=len(oos_texts),
             accepted_accuracy=acc_at,
+            dense_weight=best_w,
+            cascade_gate=self._dense.gate if self._dense is not None else float("nan"),
+            slow_share=slow_share if self._dense is not None else float("nan"),
             seconds=time.perf_counter() - t0,
             notes=notes,
         )
@@ -410,9 +490,11 @@ class IntentClassifier:
         n_cols: int,
         rng: np.random.Generator,
         say: Callable[[str], None],
-    ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+        E: np.ndarray | None = None,
+    ) -> tuple[_Scores, _Scores | None]:
         """Out-of-fold scores of the examples (NaN rows: not scored), of the real out-of-scope examples, and
-        of held-out intents' examples (a list of score matrices, the held intents' columns at -1e9).
+        of held-out intents' examples (a list of score matrices, the held intents' columns at -1e9): of the
+        n-gram model, and of the sentence model on the same folds if ``E`` (the originals' embeddings) is given.
 
         ``calibration="folded"`` (default) gets all three from the cross-validation folds alone: fold f's
         model also leaves out a disjoint group of whole intents (``unseen_fraction`` of them), whose
@@ -425,7 +507,22 @@ class IntentClassifier:
         n = len(y)
         folds = _stratified_folds(y0, p.cv_folds, rng)[source]
         oof = np.full((n, n_cols), np.nan, dtype=np.float32)
+        oof_d = np.full((n, n_cols), np.nan, dtype=np.float32)
         unseen: list[np.ndarray] = []
+        unseen_d: list[np.ndarray] = []
+        n0 = len(y0)
+
+        covered = np.zeros(n0, dtype=bool) if E is None else E.any(axis=1)  # rows the sentence model scores
+
+        def fit_scores(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+            ng = self._fit_scores(X, y, train, test, n_cols)
+            if E is None:
+                return ng, None
+            rows = train[train < n0]
+            W, b = self._dense_fit(E, y0, rows[covered[rows]], n_cols)  # test rows are never twins: all < n0
+            # a message in another language gets no sentence scores at all, as at inference
+            return ng, (E[test] @ W + b) * covered[test, None]
+
         if p.calibration == "folded":
             groups: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * p.cv_folds
             if k >= 4:
@@ -437,19 +534,25 @@ class IntentClassifier:
                 is_held = np.isin(y, held)
                 train = np.flatnonzero((folds != f) & ~is_held)
                 test = np.flatnonzero(((folds == f) | is_held) & ~is_twin)
-                scores = self._fit_scores(X, y, train, test, n_cols)
+                scores, dense = fit_scores(train, test)
                 held_rows = is_held[test]
                 oof[test[~held_rows]] = scores[~held_rows]
+                if dense is not None:
+                    oof_d[test[~held_rows]] = dense[~held_rows]
                 if held_rows.any():
-                    s = scores[held_rows]
-                    s[:, held] = -1e9
-                    unseen.append(s)
+                    for sc, out in ((scores, unseen), (dense, unseen_d)):
+                        if sc is not None:
+                            s = sc[held_rows]
+                            s[:, held] = -1e9
+                            out.append(s)
                 say(f"cross-validation {f + 1}/{p.cv_folds}")
         else:
             for f in range(p.cv_folds):
                 test = np.flatnonzero((folds == f) & ~is_twin)
                 train = np.flatnonzero(folds != f)
-                oof[test] = self._fit_scores(X, y, train, test, n_cols)
+                oof[test], dense = fit_scores(train, test)
+                if dense is not None:
+                    oof_d[test] = dense
                 say(f"cross-validation {f + 1}/{p.cv_folds}")
             if k >= 4:
                 n_out = max(1, int(round(k * p.holdout_fraction)))
@@ -457,15 +560,55 @@ class IntentClassifier:
                 for r in range(rounds):
                     held = rng.choice(k, size=n_out, replace=False)
                     mask = np.isin(y, held)
-                    scores = self._fit_scores(X, y, np.flatnonzero(~mask), np.flatnonzero(mask & ~is_twin), n_cols)
+                    scores, dense = fit_scores(np.flatnonzero(~mask), np.flatnonzero(mask & ~is_twin))
                     scores[:, held] = -1e9
                     unseen.append(scores)
+                    if dense is not None:
+                        dense[:, held] = -1e9
+                        unseen_d.append(dense)
                     say(f"unseen-topic round {r + 1}/{rounds}")
         real = is_oos & ~is_twin & ~np.isnan(oof[:, 0])
-        return oof, oof[real], unseen
+        return (oof, oof[real], unseen), ((oof_d, oof_d[real], unseen_d) if E is not None else None)
+
+    def _dense_fit(self, E: np.ndarray, y0: np.ndarray, rows: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
+        """Weights (DIM, n_cols) and biases of a logistic regression over the embeddings of ``rows``.
+
+        Multinomial logistic regression, not a second SVM: on CLINC150 val it was both better (top-1 95.2 vs
+        94.8 alone; 96.3 vs 96.1 added to the n-grams) and ten times faster to fit (3 s vs 30-75 s) on 512 dense
+        columns. Classes absent from ``rows`` (held-out intents) score -1e9, as in the n-gram model.
+        """
+        import warnings
+
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.linear_model import LogisticRegression
+
+        p = self.params
+        W = np.zeros((E.shape[1], n_cols), dtype=np.float32)
+        b = np.full(n_cols, -1e9, dtype=np.float32)
+        classes = np.unique(y0[rows])
+        if len(classes) < 2:
+            b[classes] = 1.0
+            return W, b
+        m = LogisticRegression(C=p.dense_C, max_iter=200, class_weight=p.class_weight)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # 200 lbfgs steps are plenty (CLINC150: 35)
+            m.fit(E[rows], y0[rows])
+        coef, inter = m.coef_, m.intercept_
+        if len(classes) == 2:  # binary: one row of log-odds; split it into two symmetric logits
+            coef = np.vstack([-coef[0], coef[0]]) / 2
+            inter = np.array([-inter[0], inter[0]]) / 2
+        W[:, m.classes_] = coef.T
+        b[m.classes_] = inter
+        return W, b
 
     # ---------------------------------------------------------------- inference
+    @property
+    def uses_sentence_model(self) -> bool:
+        """Whether this model asks the sentence encoder (and so loads its ~130 MB) for unsure messages."""
+        return self._dense is not None
+
     def scores(self, text: str) -> np.ndarray:
+        """The n-gram model's scores (the sentence model's are added only on the cascade's slow path)."""
         if self._W is None or self._b is None:
             raise RuntimeError("classifier is not trained")
         idx, vals = self._features(text)
@@ -473,7 +616,7 @@ class IntentClassifier:
             return self._b.copy()
         return vals @ self._W[idx] + self._b
 
-    def rank(self, text: str, top: int = 5) -> list[tuple[str, float]]:
+    def rank(self, text: str, top: int = 5, language: str | None = None) -> list[tuple[str, float]]:
         """Best intents first with calibrated confidences.
 
         Softmax of temperature-scaled SVM scores plus a fixed "none of these"
@@ -482,13 +625,27 @@ class IntentClassifier:
         on held-out data this separates out-of-scope messages better (AUROC
         0.952 -> 0.961) than the plain softmax.
         """
-        s = np.append(self.scores(text), 0.0) * self.temperature
-        s = s - s.max()
-        e = np.exp(s)
-        # The null logit's share (and the rejection class's, if trained) is "none of my intents".
-        probs = (e / e.sum())[: len(self.intents)]
+        scores = self.scores(text)
+        k = len(self.intents)
+        dense = self._dense
+        if dense is None:
+            probs = _probs(scores, self.temperature, k)
+        else:
+            probs = _probs(scores, dense.ngram_temperature, k)
+            if takes_slow_path(float(probs.max()), dense.gate):
+                # Unsure: both models, at the temperature calibrated for their sum; a message in a language the
+                # encoder does not know gets the n-gram scores alone at that temperature, as in calibration.
+                if (language or detect_language(text)) in self.params.dense_languages:
+                    self.slow_paths += 1
+                    scores = scores + dense.weight * dense.scores(text)
+                probs = _probs(scores, self.temperature, k)
         order = np.argsort(-probs)[:top]
         return [(self.intents[i], float(probs[i])) for i in order]
+
+    def warm(self) -> None:
+        """Load the sentence encoder now if this model uses it, so that no person's message waits for it."""
+        if self._dense is not None:
+            sentence.embed_one("warm up")
 
     # ------------------------------------------------------------ persistence
     def save(self, path: Path | str) -> None:
@@ -505,6 +662,7 @@ class IntentClassifier:
             "temperature": self.temperature,
             "threshold": self.threshold,
             "has_reject": self.has_reject,
+            "dense": None if self._dense is None else self._dense.__dict__,
             "report": self.report.__dict__,
         }
         tmp = path.with_suffix(path.suffix + ".tmp")
@@ -529,6 +687,9 @@ class IntentClassifier:
         params = dict(state["params"])
         params["char_range"] = tuple(params["char_range"])
         params["phrase_range"] = tuple(params["phrase_range"])
+        params["dense_weights"] = tuple(params["dense_weights"])
+        params["temperature_scales"] = tuple(params["temperature_scales"])
+        params["dense_languages"] = tuple(params["dense_languages"])
         self = cls(**params)
         self.intents = list(state["intents"])
         self._blocks = [_Block(v, idf, off, w) for v, idf, off, w in state["blocks"]]
@@ -537,11 +698,117 @@ class IntentClassifier:
         self.temperature = float(state["temperature"])
         self.threshold = float(state["threshold"])
         self.has_reject = bool(state.get("has_reject", False))
+        self._dense = _Dense(**state["dense"]) if state.get("dense") else None
         self.report = TrainReport(**state["report"])
         return self
 
 
 # --------------------------------------------------------------------- helpers
+# Held-out fold scores of one model: in-scope out-of-fold rows (NaN: not scored), real out-of-scope rows,
+# and one matrix per group of held-out (unseen) intents.
+_Scores = tuple[np.ndarray, np.ndarray, list[np.ndarray]]
+
+
+def _combined(ngram: _Scores, dense: _Scores, weight: float) -> _Scores:
+    """The two models' fold scores added, the sentence model's times ``weight`` (-1e9 stays absent)."""
+    return (
+        ngram[0] + weight * dense[0],
+        ngram[1] + weight * dense[1],
+        [a + weight * b for a, b in zip(ngram[2], dense[2], strict=True)],
+    )
+
+
+@dataclass
+class _Calibrated:
+    """One model's calibration on the fold messages, and what each message adds to the objective."""
+
+    temperature: float
+    threshold: float
+    oos_recall: float
+    accepted: float
+    objective: float  # accepted-and-right in-scope rate + oos_weight x caught out-of-scope rate
+    fast_conf: np.ndarray  # confidence per fold message: in-scope, then held-out intents', then real OOS
+    gains: np.ndarray  # each message's share of the objective at the threshold (0 if wrong / not caught)
+    threshold_note: str = ""
+
+
+def _calibrate(
+    scores: _Scores,
+    keep: np.ndarray,
+    y_in: np.ndarray,
+    k: int,
+    p: _Params,
+    threshold: float | None = None,
+    temperature: float | None = None,
+) -> _Calibrated:
+    """Temperature and threshold (each chosen unless given) of one model's fold scores, as ``fit`` uses them."""
+    oof, real_oos, unseen = scores
+    oof = oof[keep]
+    if temperature is None:
+        temperature = _fit_temperature(oof, y_in)
+    in_conf = _softmax_max(oof, temperature, k)
+    in_ok = oof[:, :k].argmax(1) == y_in
+    pseudo = [_softmax_max(s, temperature, k) for s in unseen]
+    real_conf = _softmax_max(real_oos, temperature, k) if len(real_oos) else np.empty(0)
+    oc = np.concatenate(pseudo) if pseudo else real_conf
+    blend = bool(pseudo) and len(real_conf) > 0
+    note = ""
+    if threshold is None:
+        if pseudo or len(real_conf):
+            threshold, recall, accepted = _choose_threshold(
+                in_conf, in_ok, oc, p.oos_weight, real_conf if blend else None, p.real_oos_share
+            )
+        else:
+            threshold, recall, accepted = 0.0, float("nan"), float(np.mean(in_ok))
+            note = "fewer than 4 intents: no out-of-scope threshold"
+    # Each message's part of the objective at the threshold (the same sum _choose_threshold maximises).
+    n_in = max(len(in_conf), 1)
+    gains_in = (in_ok & (in_conf >= threshold)) / n_in
+    if blend:
+        w_pseudo = p.oos_weight * (1 - p.real_oos_share) / max(len(oc), 1)
+        w_real = p.oos_weight * p.real_oos_share / max(len(real_conf), 1)
+        conf = np.concatenate([in_conf, oc, real_conf])
+        gains = np.concatenate([gains_in, (oc < threshold) * w_pseudo, (real_conf < threshold) * w_real])
+    else:
+        conf = np.concatenate([in_conf, oc])
+        gains = np.concatenate([gains_in, (oc < threshold) * (p.oos_weight / max(len(oc), 1))])
+    if not len(oc):
+        recall = float("nan")
+    elif blend:
+        recall = (1 - p.real_oos_share) * float(np.mean(oc < threshold)) + p.real_oos_share * float(
+            np.mean(real_conf < threshold)
+        )
+    else:
+        recall = float(np.mean(oc < threshold))
+    accepted = float(gains_in.sum())
+    objective = float(gains.sum())
+    return _Calibrated(temperature, float(threshold), recall, accepted, objective, conf, gains, note)
+
+
+def choose_gate(
+    fast_conf: np.ndarray, fast_gain: np.ndarray, slow_gain: np.ndarray, floor: float, tolerance: float
+) -> float:
+    """The lowest n-gram confidence from which the n-gram answer may stand without the sentence encoder.
+
+    Every held-out fold message has the n-gram model's confidence (``fast_conf``) and what it adds to the
+    objective when answered by the n-grams alone (``fast_gain``) or by both models (``slow_gain``). Lowering
+    the gate sends messages to the fast path from the most confident down; the gate stops before the first
+    point where the objective lost, counted from the top, exceeds ``tolerance`` — so every higher gate
+    loses no more either — and never goes under ``floor`` (the operating threshold: the fast path must never
+    be the one that falls back). Returns a value above 1 when no message may skip the encoder.
+    """
+    fast_conf = np.asarray(fast_conf, dtype=np.float64)
+    order = np.argsort(-fast_conf, kind="stable")
+    conf = fast_conf[order]
+    lost = np.cumsum((np.asarray(slow_gain) - np.asarray(fast_gain))[order])
+    within = (lost <= tolerance) & (conf >= floor)
+    j = len(order) if within.all() else int(np.argmin(within))  # messages [0, j) may take the fast path
+    # A gate lets through every message at its confidence: cut only between two different confidences.
+    while 0 < j < len(order) and conf[j] == conf[j - 1]:
+        j -= 1
+    return float(conf[j - 1]) if j > 0 else 2.0
+
+
 def _stratified_folds(y: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
     folds = np.empty(len(y), dtype=np.int64)
     for c in np.unique(y):
@@ -549,6 +816,17 @@ def _stratified_folds(y: np.ndarray, k: int, rng: np.random.Generator) -> np.nda
         rng.shuffle(idx)
         folds[idx] = np.arange(len(idx)) % k
     return folds
+
+
+def _probs(scores: np.ndarray, temperature: float, k: int) -> np.ndarray:
+    """Calibrated confidence of each of the ``k`` intents: softmax of the temperature-scaled scores and a
+    fixed "none of these" logit at 0, so a message no model claims gets low confidence for every intent
+    instead of the least-bad one getting 0.9 (AUROC in/out of scope 0.952 -> 0.961 on held-out data)."""
+    s = np.append(scores, 0.0) * temperature
+    s = s - s.max()
+    e = np.exp(s)
+    # The null logit's share (and the rejection class's, if trained) is "none of my intents".
+    return (e / e.sum())[:k]
 
 
 def _with_null(scores: np.ndarray) -> np.ndarray:
