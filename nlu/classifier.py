@@ -69,7 +69,8 @@ __all__ = [
     "ModelFormatError",
 ]
 
-FORMAT_VERSION = 5  # 5: the sentence-embedding model and its cascade gate (dense); 4: 4: a third block of word-boundary character n-grams (phrase_grams); 3: fold_az
+FORMAT_VERSION = 5  # 5: the sentence-embedding model and its cascade gate (dense)
+# 4: a third block of word-boundary character n-grams (phrase_grams); 3: fold_az
 # Labels that mean "out of scope" in Rasa data written by different people: Rasa's
 # own fallback intent, CLINC150's "oos" and the spelled-out variant.
 OOS_LABELS = frozenset({"nlu_fallback", "oos", "out_of_scope"})
@@ -181,6 +182,7 @@ class _Dense:
     weight: float
     ngram_temperature: float  # the n-gram model's own temperature: the cascade's gate is on its confidence
     gate: float  # n-gram confidence at or above which the n-gram answer stands (the fast path)
+    other_temperature: float  # unsure messages in a language the encoder does not know: n-gram scores alone
 
     def scores(self, text: str) -> np.ndarray:
         return sentence.embed_one(text) @ self.W + self.b
@@ -244,7 +246,8 @@ class _Params:
     # not on Ukrainian or Azerbaijani; with them the shipped held-out top-1 fell (uk situations 85.7 -> 73.5,
     # az 87.8 -> 83.7) while en and ru rose. Other languages' messages are answered by the n-grams alone.
     dense_languages: tuple[str, ...] = ("en", "ru")
-    temperature_scales: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)  # x the log-likelihood temperature; folds choose
+    # x the log-likelihood temperature; the folds choose
+    temperature_scales: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
     cascade_tolerance: float = 0.002  # share of the objective (in-scope right + w x OOS caught) the cascade may lose
 
 
@@ -413,7 +416,7 @@ class IntentClassifier:
                 E = np.zeros((n0, sentence.DIM), dtype=np.float32)
                 E[covered] = sentence.embed([t for t, c in zip(originals, covered, strict=True) if c])
                 say(f"sentence embeddings: {int(covered.sum())} examples in {', '.join(p.dense_languages)}")
-        ngram, dense = self._calibration_scores(X, y, y0, source, is_twin, is_oos, k, n_cols, rng, say, E)
+        ngram, dense, cov = self._calibration_scores(X, y, y0, source, is_twin, is_oos, k, n_cols, rng, say, E)
         keep = ~is_oos & ~is_twin & ~np.isnan(ngram[0][:, 0])
         y_in = y[keep]
         cv_acc = float(np.mean(ngram[0][keep][:, :k].argmax(1) == y_in))
@@ -424,13 +427,27 @@ class IntentClassifier:
         # folds. The temperature that best predicts whether the top intent is right (log-likelihood) is not the
         # one that best separates in-scope from out-of-scope messages: on CLINC150 with the sentence model, half
         # of it moved the operating point from 87.6 / 92.5 to 90.7 / 92.9 (in-scope / OOS caught, test).
+        # Messages in a language the encoder does not know keep the n-gram scores alone, on a scale of their own:
+        # they get the n-gram model's temperature (its log-likelihood one, times the same scale).
+        cov_in = cov[0][keep]
+        t_ngram = _fit_temperature(ngram[0][keep][~cov_in], y_in[~cov_in]) if (~cov_in).any() else 1.0
+        best_other = t_ngram
         for w in [0.0, *weights]:
             sc = ngram if w == 0 else _combined(ngram, dense, w)  # type: ignore[arg-type]  # dense set when w > 0
-            t_nll = _fit_temperature(sc[0][keep], y_in)
+            split = w > 0 and (~cov_in).any()  # two temperatures only when some messages have no sentence scores
+            rows = cov_in if split else np.ones(len(y_in), dtype=bool)
+            t_nll = _fit_temperature(sc[0][keep][rows], y_in[rows])
             for scale in p.temperature_scales:
-                cal = _calibrate(sc, keep, y_in, k, p, temperature=t_nll * scale)
-                if best is None or cal.objective > best.objective + 1e-9:
-                    best, best_w = cal, w
+                # with two groups of messages the other group's scale is chosen apart: one threshold serves both,
+                # and their confidences need not be spread alike (shipped data: uk/az fell back 2-4x as often with
+                # the en/ru temperature)
+                for other in p.temperature_scales if split else (scale,):
+                    t_main, t_other = t_nll * scale, (t_ngram * other if split else t_nll * scale)
+                    temps = _per_row(cov, t_main, t_other) if split else t_main
+                    cal = _calibrate(sc, keep, y_in, k, p, temperature=temps)
+                    if best is None or cal.objective > best.objective + 1e-9:
+                        best, best_w, best_other = cal, w, t_other
+                        best.temperature = t_main
         assert best is not None
         self.temperature, self.threshold = best.temperature, best.threshold
         pseudo_recall, acc_at = best.oos_recall, best.accepted
@@ -443,7 +460,10 @@ class IntentClassifier:
             alone = _calibrate(ngram, keep, y_in, k, p, threshold=best.threshold)
             gate = choose_gate(alone.fast_conf, alone.gains, best.gains, best.threshold, p.cascade_tolerance)
             slow_share = float(np.mean([takes_slow_path(c, gate) for c in alone.fast_conf]))
-            say(f"sentence model weight {best_w}, cascade gate {gate:.3f} ({100 * slow_share:.0f}% of fold messages slow)")
+            say(
+                f"sentence model weight {best_w}, cascade gate {gate:.3f} "
+                f"({100 * slow_share:.0f}% of fold messages slow)"
+            )
 
         # 3) Final model on everything.
         clf = self._svm()
@@ -459,7 +479,7 @@ class IntentClassifier:
         if best_w > 0:
             assert E is not None  # best_w > 0 only with the sentence model's scores
             Wd, bd = self._dense_fit(E, y0, np.flatnonzero(E.any(axis=1)), n_cols)
-            self._dense = _Dense(Wd, bd, best_w, alone.temperature, gate)
+            self._dense = _Dense(Wd, bd, best_w, alone.temperature, gate, best_other)
         say("final model")
         self.report = TrainReport(
             n_examples=n0,
@@ -491,7 +511,7 @@ class IntentClassifier:
         rng: np.random.Generator,
         say: Callable[[str], None],
         E: np.ndarray | None = None,
-    ) -> tuple[_Scores, _Scores | None]:
+    ) -> tuple[_Scores, _Scores | None, _Coverage]:
         """Out-of-fold scores of the examples (NaN rows: not scored), of the real out-of-scope examples, and
         of held-out intents' examples (a list of score matrices, the held intents' columns at -1e9): of the
         n-gram model, and of the sentence model on the same folds if ``E`` (the originals' embeddings) is given.
@@ -510,6 +530,7 @@ class IntentClassifier:
         oof_d = np.full((n, n_cols), np.nan, dtype=np.float32)
         unseen: list[np.ndarray] = []
         unseen_d: list[np.ndarray] = []
+        unseen_cov: list[np.ndarray] = []
         n0 = len(y0)
 
         covered = np.zeros(n0, dtype=bool) if E is None else E.any(axis=1)  # rows the sentence model scores
@@ -540,6 +561,7 @@ class IntentClassifier:
                 if dense is not None:
                     oof_d[test[~held_rows]] = dense[~held_rows]
                 if held_rows.any():
+                    unseen_cov.append(covered[test[held_rows]])
                     for sc, out in ((scores, unseen), (dense, unseen_d)):
                         if sc is not None:
                             s = sc[held_rows]
@@ -560,7 +582,9 @@ class IntentClassifier:
                 for r in range(rounds):
                     held = rng.choice(k, size=n_out, replace=False)
                     mask = np.isin(y, held)
-                    scores, dense = fit_scores(np.flatnonzero(~mask), np.flatnonzero(mask & ~is_twin))
+                    test = np.flatnonzero(mask & ~is_twin)
+                    scores, dense = fit_scores(np.flatnonzero(~mask), test)
+                    unseen_cov.append(covered[test])
                     scores[:, held] = -1e9
                     unseen.append(scores)
                     if dense is not None:
@@ -568,7 +592,13 @@ class IntentClassifier:
                         unseen_d.append(dense)
                     say(f"unseen-topic round {r + 1}/{rounds}")
         real = is_oos & ~is_twin & ~np.isnan(oof[:, 0])
-        return (oof, oof[real], unseen), ((oof_d, oof_d[real], unseen_d) if E is not None else None)
+        cov = np.zeros(n, dtype=bool)
+        cov[:n0] = covered
+        return (
+            (oof, oof[real], unseen),
+            (oof_d, oof_d[real], unseen_d) if E is not None else None,
+            (cov, cov[real], unseen_cov),
+        )
 
     def _dense_fit(self, E: np.ndarray, y0: np.ndarray, rows: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
         """Weights (DIM, n_cols) and biases of a logistic regression over the embeddings of ``rows``.
@@ -637,8 +667,9 @@ class IntentClassifier:
                 # encoder does not know gets the n-gram scores alone at that temperature, as in calibration.
                 if (language or detect_language(text)) in self.params.dense_languages:
                     self.slow_paths += 1
-                    scores = scores + dense.weight * dense.scores(text)
-                probs = _probs(scores, self.temperature, k)
+                    probs = _probs(scores + dense.weight * dense.scores(text), self.temperature, k)
+                else:
+                    probs = _probs(scores, dense.other_temperature, k)
         order = np.argsort(-probs)[:top]
         return [(self.intents[i], float(probs[i])) for i in order]
 
@@ -707,6 +738,17 @@ class IntentClassifier:
 # Held-out fold scores of one model: in-scope out-of-fold rows (NaN: not scored), real out-of-scope rows,
 # and one matrix per group of held-out (unseen) intents.
 _Scores = tuple[np.ndarray, np.ndarray, list[np.ndarray]]
+# Which of those rows have sentence scores (a language the encoder knows), in the same layout.
+_Coverage = tuple[np.ndarray, np.ndarray, list[np.ndarray]]
+
+
+def _per_row(cov: _Coverage, t_main: float, t_other: float) -> _Coverage:
+    """Per-row temperatures, as columns: ``t_main`` where the row has sentence scores, ``t_other`` elsewhere."""
+
+    def col(c: np.ndarray) -> np.ndarray:
+        return np.where(c, t_main, t_other)[:, None]
+
+    return col(cov[0]), col(cov[1]), [col(c) for c in cov[2]]
 
 
 def _combined(ngram: _Scores, dense: _Scores, weight: float) -> _Scores:
@@ -739,17 +781,28 @@ def _calibrate(
     k: int,
     p: _Params,
     threshold: float | None = None,
-    temperature: float | None = None,
+    temperature: float | _Coverage | None = None,
 ) -> _Calibrated:
-    """Temperature and threshold (each chosen unless given) of one model's fold scores, as ``fit`` uses them."""
+    """Temperature and threshold (each chosen unless given) of one model's fold scores, as ``fit`` uses them.
+
+    ``temperature`` may be per row (:func:`_per_row`); the report's ``temperature`` is then meaningless.
+    """
     oof, real_oos, unseen = scores
     oof = oof[keep]
     if temperature is None:
         temperature = _fit_temperature(oof, y_in)
-    in_conf = _softmax_max(oof, temperature, k)
+    temps: _Coverage
+    if isinstance(temperature, tuple):
+        temps = temperature
+    else:  # one temperature for every row
+        one = np.asarray(temperature, dtype=np.float64)
+        temps = (one, one, [one] * len(unseen))
+    t_in = temps[0][keep] if temps[0].ndim else temps[0]
+    t_real, t_unseen = temps[1], temps[2]
+    in_conf = _softmax_max(oof, t_in, k)
     in_ok = oof[:, :k].argmax(1) == y_in
-    pseudo = [_softmax_max(s, temperature, k) for s in unseen]
-    real_conf = _softmax_max(real_oos, temperature, k) if len(real_oos) else np.empty(0)
+    pseudo = [_softmax_max(s, t, k) for s, t in zip(unseen, t_unseen, strict=True)]
+    real_conf = _softmax_max(real_oos, t_real, k) if len(real_oos) else np.empty(0)
     oc = np.concatenate(pseudo) if pseudo else real_conf
     blend = bool(pseudo) and len(real_conf) > 0
     note = ""
@@ -782,7 +835,8 @@ def _calibrate(
         recall = float(np.mean(oc < threshold))
     accepted = float(gains_in.sum())
     objective = float(gains.sum())
-    return _Calibrated(temperature, float(threshold), recall, accepted, objective, conf, gains, note)
+    t_report = float(t_in) if not np.ndim(t_in) else float("nan")
+    return _Calibrated(t_report, float(threshold), recall, accepted, objective, conf, gains, note)
 
 
 def choose_gate(
@@ -834,7 +888,7 @@ def _with_null(scores: np.ndarray) -> np.ndarray:
     return np.concatenate([scores, np.zeros((scores.shape[0], 1), dtype=scores.dtype)], axis=1)
 
 
-def _softmax_max(scores: np.ndarray, t: float, k: int | None = None) -> np.ndarray:
+def _softmax_max(scores: np.ndarray, t: float | np.ndarray, k: int | None = None) -> np.ndarray:
     """Best intent's confidence; columns past ``k`` (the rejection class) and the null logit only dilute it."""
     s = _with_null(scores) * t
     s = s - s.max(axis=1, keepdims=True)
