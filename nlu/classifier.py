@@ -420,7 +420,7 @@ class IntentClassifier:
         keep = ~is_oos & ~is_twin & ~np.isnan(ngram[0][:, 0])
         y_in = y[keep]
         cv_acc = float(np.mean(ngram[0][keep][:, :k].argmax(1) == y_in))
-        weights = [w for w in p.dense_weights if w > 0] if dense is not None else []
+        weights: list[float] = [w for w in p.dense_weights if w > 0] if dense is not None else []
         best: _Calibrated | None = None
         best_w = 0.0
         # The sentence model's weight and the temperature: the pair whose calibrated objective is best on the
@@ -428,8 +428,10 @@ class IntentClassifier:
         # one that best separates in-scope from out-of-scope messages: on CLINC150 with the sentence model, half
         # of it moved the operating point from 87.6 / 92.5 to 90.7 / 92.9 (in-scope / OOS caught, test).
         # Messages in a language the encoder does not know keep the n-gram scores alone, on a scale of their own:
-        # they get the n-gram model's temperature (its log-likelihood one, times the same scale).
+        # they get the n-gram model's log-likelihood temperature on them, times a scale chosen apart.
         cov_in = cov[0][keep]
+        if not cov_in.any():  # no in-scope fold message has sentence scores: nothing to weigh
+            weights = []
         t_ngram = _fit_temperature(ngram[0][keep][~cov_in], y_in[~cov_in]) if (~cov_in).any() else 1.0
         best_other = t_ngram
         for w in [0.0, *weights]:
