@@ -31,6 +31,8 @@ from vikno.handoff.console import setup_console
 from vikno.handoff.console.context import Console
 from vikno.handoff.console.live import ConsoleHub
 from vikno.handoff.service import Handoff
+from vikno.nlu.builtin import stop_training
+from vikno.nlu.train_apart import TrainingFailed
 from vikno.nlu.types import Understanding
 from vikno.storage.errors import Conflict, ConfigurationError, StoreDamaged, StoreUnavailable
 from vikno.storage.identity import IdentityVault
@@ -289,6 +291,9 @@ async def _nlu_lifecycle(app: web.Application):
             engine.nlu = await _in_daemon_thread(loader)
             state["status"] = "ready"
             log.info("NLU ready (%s)", settings.nlu.backend)
+        except TrainingFailed as exc:  # the child's own traceback, if any, is in the journal above
+            state["status"] = "failed"
+            log.error("%s; only crisis rules and buttons work until the next start", exc)
         except Exception:
             state["status"] = "failed"
             log.exception("the NLU model could not be loaded; only crisis rules and buttons work")
@@ -297,3 +302,4 @@ async def _nlu_lifecycle(app: web.Application):
     yield
     if task is not None:
         task.cancel()
+    stop_training()  # a first training still running: its files are written whole or not at all

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 from pathlib import Path
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from .classifier import OOS_LABELS, IntentClassifier, ModelFormatError
 from .risk import RiskTriage
@@ -20,7 +22,17 @@ from .language import detect_language
 from .rasa_yaml import RasaDataError, iter_data_files, load_examples
 from .types import FALLBACK_INTENT, Parse
 
-__all__ = ["BuiltinNLU", "default_model_path", "load_or_train", "shipped_data_dir", "train_model", "TRAIN_FILE"]
+__all__ = [
+    "BuiltinNLU",
+    "crisis_model_apart",
+    "default_model_path",
+    "load_or_train",
+    "shipped_data_dir",
+    "stop_training",
+    "train_missing",
+    "train_model",
+    "TRAIN_FILE",
+]
 
 log = logging.getLogger(__name__)
 
@@ -96,24 +108,139 @@ def _newest_mtime(data: Path) -> float:
     return max((p.stat().st_mtime for p in iter_data_files(data)), default=0.0)
 
 
-def load_or_train(data_dir: Path, training_data: Path | None = None) -> BuiltinNLU:
-    """Load ``data_dir/nlu/model.pkl``; (re)train on the shipped data if it is missing, unreadable or older than it."""
+def _fresh(path: Path, source: Path) -> bool:
+    """A model file at ``path`` written after the newest file of the data it was trained on."""
+    return path.exists() and path.stat().st_mtime >= _newest_mtime(source)
+
+
+def load_or_train(data_dir: Path, training_data: Path | None = None, *, apart: bool = False) -> BuiltinNLU:
+    """Load ``data_dir/nlu/model.pkl``; (re)train on the shipped data if it is missing, unreadable or older than it.
+
+    ``apart`` (what ``vikno serve`` uses): the training runs in a child process (:mod:`.train_apart`) that
+    writes the model files and exits, and this process loads them as on a restart, so the memory training
+    needed is not kept by the serving process. A child that dies raises
+    :class:`~vikno.nlu.train_apart.TrainingFailed` (the caller keeps serving with the crisis rules); one that
+    could not write the files (a read-only data folder) makes this process train itself, as before.
+    """
     path = default_model_path(data_dir)
     source = training_data or shipped_data_dir()
+    if apart:
+        nlu = _load_fresh(data_dir, source)
+        if nlu is not None:
+            return nlu
+        from .train_apart import CANNOT_SAVE, TrainingFailed, run_training_child
+
+        try:
+            run_training_child(data_dir, source, on_start=_on_child)
+        except TrainingFailed as exc:
+            if exc.returncode != CANNOT_SAVE:
+                raise
+            log.warning("%s; training in the serving process instead (it keeps the memory training used)", exc)
+        else:
+            nlu = _load_fresh(data_dir, source)
+            if nlu is not None:
+                return nlu
+            log.warning("the training process left no usable model under %s; training here", path.parent)
     triage = RiskTriage(model=load_or_train_crisis_model(data_dir, source))
-    if path.exists() and path.stat().st_mtime >= _newest_mtime(source):
+    if _fresh(path, source):
         try:
             return BuiltinNLU(_loaded(path), triage)
         except (ModelFormatError, OSError, EOFError) as exc:
             log.warning("NLU model %s unusable (%s); retraining", path, exc)
+    clf = _train_and_save(path, source)
+    clf.warm()
+    return BuiltinNLU(clf, triage)
+
+
+def _train_and_save(path: Path, source: Path) -> IntentClassifier:
     clf = train_model(source)
     sentence.forget_cache()  # the training examples' embeddings; a serving process does not need them
-    clf.warm()
     try:
         clf.save(path)
     except OSError as exc:  # a read-only data dir must not stop the bot
         log.warning("could not save NLU model to %s: %s", path, exc)
-    return BuiltinNLU(clf, triage)
+    return clf
+
+
+def _load_fresh(data_dir: Path, source: Path) -> BuiltinNLU | None:
+    """Both models from their files when both are newer than the data and readable; else None."""
+    from .crisis_model import CrisisModel, default_crisis_model_path, load_corpus
+
+    path, crisis_path = default_model_path(data_dir), default_crisis_model_path(data_dir)
+    if not _fresh(path, source):
+        return None
+    crisis: CrisisModel | None = None
+    try:
+        if _fresh(crisis_path, source):
+            crisis = CrisisModel.load(crisis_path)
+        elif any(e.label for e in load_corpus(source)):  # there is a crisis corpus, and no model of it yet
+            return None
+        return BuiltinNLU(_loaded(path), RiskTriage(model=crisis))
+    except (ModelFormatError, OSError, EOFError, pickle.UnpicklingError) as exc:
+        log.warning("saved NLU models under %s unusable (%s); training them again", path.parent, exc)
+        return None
+
+
+def train_missing(data_dir: Path, source: Path, *, only_crisis: bool = False) -> bool:
+    """Train and save whichever of the two models is missing, stale or unreadable (the training child's job).
+
+    Returns whether every model file is now in place (False: the data folder could not be written).
+    """
+    from .crisis_model import default_crisis_model_path, load_corpus
+
+    has_corpus = any(e.label for e in load_corpus(source))
+    load_or_train_crisis_model(data_dir, source)  # loads a fresh readable file, else trains and saves
+    ok = not has_corpus or _fresh(default_crisis_model_path(data_dir), source)
+    if only_crisis:
+        return ok
+    path = default_model_path(data_dir)
+    if _fresh(path, source):
+        try:
+            IntentClassifier.load(path)  # readable: nothing to do (the encoder is not loaded here)
+            return ok
+        except (ModelFormatError, OSError, EOFError) as exc:
+            log.warning("NLU model %s unusable (%s); retraining", path, exc)
+    log.info("training the intent model on %s", source)
+    _train_and_save(path, source)
+    return ok and _fresh(path, source)
+
+
+# The training child of a serving process, so that a shutdown can stop it (set by load_or_train(apart=True)).
+_children: list[Any] = []
+
+
+def _on_child(proc: Any) -> None:
+    _children.append(proc)
+
+
+def stop_training() -> None:
+    """Stop a training child still running (the service is shutting down); its files are never half-written."""
+    while _children:
+        proc = _children.pop()
+        if proc.poll() is None:
+            proc.terminate()
+
+
+def crisis_model_apart(data_dir: Path, source: Path | None = None) -> Any:
+    """The crisis model for a backend without the built-in intents: trained in a child if missing (see above)."""
+    from .crisis_model import CrisisModel, default_crisis_model_path, load_corpus
+    from .train_apart import CANNOT_SAVE, TrainingFailed, run_training_child
+
+    source = source or shipped_data_dir()
+    path = default_crisis_model_path(data_dir)
+    if not _fresh(path, source) and any(e.label for e in load_corpus(source)):
+        try:
+            run_training_child(data_dir, source, only_crisis=True, on_start=_on_child)
+        except TrainingFailed as exc:
+            if exc.returncode != CANNOT_SAVE:
+                raise
+            log.warning("%s; training the crisis model in the serving process instead", exc)
+    if _fresh(path, source):
+        try:
+            return CrisisModel.load(path)
+        except (ModelFormatError, OSError, EOFError, pickle.UnpicklingError) as exc:
+            log.warning("crisis model %s unusable (%s); retraining", path, exc)
+    return load_or_train_crisis_model(data_dir, source)
 
 
 def _loaded(path: Path | str) -> IntentClassifier:

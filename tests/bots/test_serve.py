@@ -131,3 +131,66 @@ def test_unreachable_mongodb_is_503_not_a_crash(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+def training_children(pid: int) -> list[int]:
+    """Processes started by ``pid`` that train the NLU models (nlu/train_apart.py)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                cmd = Path(f"/proc/{child}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"vikno.nlu.train_apart" in cmd:
+                found.append(int(child))
+    return found
+
+
+def wait_for(check, within: float = 60.0):
+    began = time.monotonic()
+    while time.monotonic() - began < within:
+        got = check()
+        if got:
+            return got
+        time.sleep(0.05)
+    raise AssertionError(f"not within {within} s")
+
+
+def test_first_start_training_child_killed_keeps_the_service_answering(tmp_path: Path) -> None:
+    """The built-in NLU's first training runs in a child; kill -9 it: the journal says so, no model file is
+    left, and the service answers ordinary messages and crises (the rules) all the while."""
+    data, port = tmp_path / "data", free_port()
+    proc = start(data, port, env={"VIKNO_NLU": "builtin"})
+    try:
+        wait_health(port, proc)
+        child = wait_for(lambda: training_children(proc.pid))[0]
+        # while it trains the person is answered, and a crisis is a crisis
+        status, hello = request(port, "POST", "/api/v1/conversations/t1/messages", {"text": "Привіт"})
+        assert status == 200 and "1620" in hello["replies"][0]["text"]
+        os.kill(child, signal.SIGKILL)
+        wait_for(lambda: request(port, "GET", "/healthz")[1]["nlu"] == "failed")
+        status, crisis = request(
+            port, "POST", "/api/v1/conversations/t2/messages", {"text": "я не хочу більше жити, сьогодні вночі все закінчу"}
+        )
+        assert status == 200 and crisis["conversation"]["priority"] == "crisis", crisis
+        status, again = request(port, "POST", "/api/v1/conversations/t3/messages", {"text": "Привіт"})
+        assert status == 200 and "1620" in again["replies"][0]["text"]
+        assert not (data / "nlu" / "model.pkl").exists()
+    finally:
+        proc.terminate()
+        proc.wait(20)
+    err = proc.stderr.read()
+    assert f"(pid {child}) was killed by signal 9 (SIGKILL); no model file was replaced" in err, err
+    assert proc.returncode == 0, err
+
+    # the next start trains again in a child; stopping the service stops that child too
+    proc = start(data, port, env={"VIKNO_NLU": "builtin"})
+    try:
+        wait_health(port, proc)
+        child = wait_for(lambda: training_children(proc.pid))[0]
+    finally:
+        proc.terminate()
+        proc.wait(20)
+    wait_for(lambda: not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2], 20)
+    assert not (data / "nlu" / "model.pkl").exists()
