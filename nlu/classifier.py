@@ -226,6 +226,11 @@ class _Params:
     char_min_df: int = 2
     max_char_features: int = 120_000
     cv_folds: int = 3
+    # Folds above ``big_data`` examples ("folded" calibration): half the data still gives every example an
+    # out-of-fold score and 30 % of the intents as unseen topics, and the two fold fits cost about as much as
+    # one of three did. CLINC150 val: in-scope / OOS caught / top-1 / in@oos80 91.9 / 94.0 / 96.2 / 95.5 with
+    # 2 folds against 91.0 / 94.0 / 96.2 / 95.6 with 3, training 10 s of CPU less.
+    big_data_folds: int = 2
     holdout_rounds: int = 3
     big_data: int = 10_000  # above this many examples one holdout round fewer (each round is thousands of examples)
     holdout_fraction: float = 0.25
@@ -528,7 +533,8 @@ class IntentClassifier:
         """
         p = self.params
         n = len(y)
-        folds = _stratified_folds(y0, p.cv_folds, rng)[source]
+        n_folds = p.big_data_folds if p.calibration == "folded" and len(y0) > p.big_data else p.cv_folds
+        folds = _stratified_folds(y0, n_folds, rng)[source]
         oof = np.full((n, n_cols), np.nan, dtype=np.float32)
         oof_d = np.full((n, n_cols), np.nan, dtype=np.float32)
         unseen: list[np.ndarray] = []
@@ -548,12 +554,12 @@ class IntentClassifier:
             return ng, (E[test] @ W + b) * covered[test, None]
 
         if p.calibration == "folded":
-            groups: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * p.cv_folds
+            groups: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * n_folds
             if k >= 4:
                 n_out = max(1, int(round(k * p.unseen_fraction)))
                 order = rng.permutation(k)
-                groups = [np.roll(order, -f * n_out)[:n_out] for f in range(p.cv_folds)]  # disjoint while 3 × share ≤ 1
-            for f in range(p.cv_folds):
+                groups = [np.roll(order, -f * n_out)[:n_out] for f in range(n_folds)]  # disjoint while 3 × share ≤ 1
+            for f in range(n_folds):
                 held = groups[f]
                 is_held = np.isin(y, held)
                 train = np.flatnonzero((folds != f) & ~is_held)
@@ -570,7 +576,7 @@ class IntentClassifier:
                             s = sc[held_rows]
                             s[:, held] = -1e9
                             out.append(s)
-                say(f"cross-validation {f + 1}/{p.cv_folds}")
+                say(f"cross-validation {f + 1}/{n_folds}")
         else:
             for f in range(p.cv_folds):
                 test = np.flatnonzero((folds == f) & ~is_twin)
@@ -893,11 +899,14 @@ def _with_null(scores: np.ndarray) -> np.ndarray:
 
 def _softmax_max(scores: np.ndarray, t: float | np.ndarray, k: int | None = None) -> np.ndarray:
     """Best intent's confidence; columns past ``k`` (the rejection class) and the null logit only dilute it."""
-    s = _with_null(scores) * t
-    s = s - s.max(axis=1, keepdims=True)
-    e = np.exp(s)
+    # float32, in place, the null logit (0) kept apart instead of a concatenated column: training calls this
+    # a few hundred times on every fold message (the temperature and weight grid), 4 s on CLINC150 in float64
+    s = np.multiply(scores, np.asarray(t, dtype=np.float32), dtype=np.float32)
+    top = np.maximum(s.max(axis=1), np.float32(0.0))
+    s -= top[:, None]
+    np.exp(s, out=s)
     k = scores.shape[1] if k is None else k
-    return e[:, :k].max(axis=1) / e.sum(axis=1)
+    return (s[:, :k].max(axis=1) / (s.sum(axis=1) + np.exp(-top))).astype(np.float64)
 
 
 def _fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:

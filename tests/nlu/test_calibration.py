@@ -76,3 +76,45 @@ def test_folded_calibration_keeps_the_operating_point(english) -> None:
     assert abs(folded.accepted_accuracy - separate.accepted_accuracy) <= 0.05, (folded, separate)
     assert abs(folded.pseudo_oos_recall - separate.pseudo_oos_recall) <= 0.10, (folded, separate)
     assert folded.pseudo_oos_recall > 0.5
+
+
+def _softmax_max_reference(scores, t, k):
+    """The float64 formula the faster ``_softmax_max`` replaced: softmax over the scores and a null logit at 0."""
+    import numpy as np
+
+    s = np.concatenate([scores, np.zeros((scores.shape[0], 1))], axis=1) * t
+    s = s - s.max(axis=1, keepdims=True)
+    e = np.exp(s)
+    return e[:, :k].max(axis=1) / e.sum(axis=1)
+
+
+@pytest.mark.parametrize(
+    ("scores", "t", "k"),
+    [
+        ([[1.0, -1.0, 0.5]], 1.0, 3),  # an intent above the null logit
+        ([[-2.0, -3.0, -1.5]], 2.0, 3),  # every model says "not mine": the null logit dominates
+        ([[3.0, -1e9, 0.2], [0.1, 0.0, -1e9]], 0.7, 3),  # held-out intents' columns at -1e9
+        ([[0.4, 0.3, 2.0]], 1.5, 2),  # the last column is the rejection class: it only dilutes
+        ([[0.4, 0.3], [5.0, -5.0]], [[0.5], [3.0]], 2),  # one temperature per row
+    ],
+)
+def test_softmax_max_matches_the_float64_formula(scores, t, k) -> None:
+    import numpy as np
+
+    from vikno.nlu.classifier import _softmax_max
+
+    got = _softmax_max(np.asarray(scores, dtype=np.float32), np.asarray(t), k)
+    want = _softmax_max_reference(np.asarray(scores, dtype=np.float64), np.asarray(t, dtype=np.float64), k)
+    assert np.allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+def test_big_data_calibrates_on_two_folds(english: tuple[list[str], list[str]]) -> None:
+    """Above ``big_data`` examples two calibration folds instead of three (the time of training on 15,000)."""
+    texts, intents = english
+    lines: list[str] = []
+    IntentClassifier(big_data=len(texts) - 1, dense=False).fit(texts, intents, progress=lines.append)
+    assert any(line.startswith("cross-validation 2/2") for line in lines)
+    assert not any("/3" in line for line in lines)
+    lines.clear()
+    IntentClassifier(dense=False).fit(texts, intents, progress=lines.append)
+    assert any(line.startswith("cross-validation 3/3") for line in lines)
