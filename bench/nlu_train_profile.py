@@ -84,6 +84,10 @@ def main() -> int:
     ap.add_argument("--embed-cache", type=Path, default=None)
     ap.add_argument("--cprofile", type=int, default=0, metavar="N")
     ap.add_argument("--no-eval", action="store_true")
+    ap.add_argument("--save", type=Path, default=None, help="save the model here (e.g. for parse latency)")
+    ap.add_argument(
+        "--latency", action="store_true", help="parse latency (language + classifier + crisis) on val messages, one core"
+    )
     args = ap.parse_args()
     data = clinc(args.mirror)
     params = {k: json.loads(v) for k, v in (p.split("=", 1) for p in args.param)}
@@ -107,10 +111,29 @@ def main() -> int:
     print(
         f"training: {wall:.1f} s wall, {cpu:.1f} s CPU, load average {os.getloadavg()[0]:.1f}; {params or 'defaults'}"
         f"{' (embeddings from the cache)' if args.embed_cache else ''}; weight {r.dense_weight}, "
-        f"T {clf.temperature:.2f}, threshold {clf.threshold:.3f}, gate {r.cascade_gate:.3f}"
+        f"T {clf.temperature:.2f}, threshold {clf.threshold:.3f}, gate {r.cascade_gate:.3f}, "
+        f"out-of-scope caught on the folds {100 * r.pseudo_oos_recall:.1f} %, in-scope right there {100 * r.accepted_accuracy:.1f} %"
     )
     if prof:
         pstats.Stats(prof).sort_stats("tottime").print_stats(args.cprofile)
+    if args.save:
+        clf.save(args.save)
+    if args.latency:
+        import sys
+
+        sys.path.insert(0, str(Path(__file__).parent))
+        from nlu_latency import _measure
+
+        from vikno.nlu.builtin import BuiltinNLU
+
+        clf.warm()
+        texts = [t for t, _ in data["val"]] + [t for t, _ in data["oos_val"]]
+        m = _measure(BuiltinNLU(clf), texts, 2)
+        print(
+            f"parse on val: median {m['median_ms']:.3f} ms, p99 {m['p99_ms']:.3f} ms (CPU median "
+            f"{m['cpu_median_ms']:.3f}, p99 {m['cpu_p99_ms']:.3f} ms), {100 * m['slow_share']:.1f}% slow; "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
     if not args.no_eval:
         v = score(clf, data["val"], data["oos_val"])
         print(

@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from vikno.flows.yaml_lines import ContentError, load_located
+from vikno.nlu.types import CATCH_DEFAULT, CATCH_MAX, CATCH_MIN
 
 #: Environment variable → setting path.
 ENVIRONMENT: dict[str, tuple[str, ...]] = {
@@ -40,6 +41,7 @@ ENVIRONMENT: dict[str, tuple[str, ...]] = {
     "VIKNO_DEFAULT_HELPLINE": ("default_helpline",),
     "VIKNO_NLU": ("nlu", "backend"),
     "VIKNO_NLU_MODEL": ("nlu", "model"),
+    "VIKNO_NLU_CATCH": ("nlu", "catch"),
     "VIKNO_RASA_URL": ("nlu", "rasa_url"),
     "VIKNO_LOG_LEVEL": ("log_level",),
     "VIKNO_EVENT_LOOP": ("event_loop",),
@@ -74,6 +76,11 @@ class _Strict(BaseModel):
 class NluSettings(_Strict):
     backend: Literal["builtin", "rasa", "none"] = "builtin"
     model: Path | None = None
+    #: The built-in classifier's operating point: the share of topics it was never taught that it sends to
+    #: the fallback, measured on held-out folds of the training data (nlu/classifier.py, ``catch``). Higher
+    #: catches more off-topic messages and answers fewer in-scope ones; ``vikno nlu evaluate`` prints the
+    #: trade-off. A change retrains the model on the next start.
+    catch: float = Field(default=CATCH_DEFAULT, ge=CATCH_MIN, le=CATCH_MAX)
     rasa_url: str | None = None
     rasa_timeout: float = Field(default=2.0, gt=0, le=30)
 

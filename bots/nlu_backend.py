@@ -41,4 +41,4 @@ def load_nlu(settings: Settings) -> tuple[Understanding | None, Callable[[], Und
     model = settings.nlu.model
     if model is not None:
         return CrisisOnlyNLU(), lambda: BuiltinNLU(BuiltinNLU.load(model).classifier, triage())
-    return CrisisOnlyNLU(), lambda: load_or_train(settings.data_dir, apart=True)
+    return CrisisOnlyNLU(), lambda: load_or_train(settings.data_dir, apart=True, catch=settings.nlu.catch)

@@ -20,7 +20,7 @@ from .crisis_model import CORPUS_FILE, load_or_train_crisis_model
 from . import sentence
 from .language import detect_language
 from .rasa_yaml import RasaDataError, iter_data_files, load_examples
-from .types import FALLBACK_INTENT, Parse
+from .types import CATCH_DEFAULT, FALLBACK_INTENT, Parse
 
 __all__ = [
     "BuiltinNLU",
@@ -86,7 +86,9 @@ class BuiltinNLU:
 
     @classmethod
     def load(cls, path: Path | str, languages: Sequence[str] | None = None) -> BuiltinNLU:
-        return cls(_loaded(path), languages=languages)
+        clf = _loaded(path)
+        assert clf is not None  # any operating point will do
+        return cls(clf, languages=languages)
 
     def parse_sync(self, text: str, languages: Sequence[str] | None = None) -> Parse:
         langs = languages or self.languages
@@ -113,7 +115,9 @@ def _fresh(path: Path, source: Path) -> bool:
     return path.exists() and path.stat().st_mtime >= _newest_mtime(source)
 
 
-def load_or_train(data_dir: Path, training_data: Path | None = None, *, apart: bool = False) -> BuiltinNLU:
+def load_or_train(
+    data_dir: Path, training_data: Path | None = None, *, apart: bool = False, catch: float = CATCH_DEFAULT
+) -> BuiltinNLU:
     """Load ``data_dir/nlu/model.pkl``; (re)train on the shipped data if it is missing, unreadable or older than it.
 
     ``apart`` (what ``vikno serve`` uses): the training runs in a child process (:mod:`.train_apart`) that
@@ -121,39 +125,42 @@ def load_or_train(data_dir: Path, training_data: Path | None = None, *, apart: b
     needed is not kept by the serving process. A child that dies raises
     :class:`~vikno.nlu.train_apart.TrainingFailed` (the caller keeps serving with the crisis rules); one that
     could not write the files (a read-only data folder) makes this process train itself, as before.
+    ``catch`` is the operating point (the classifier's ``catch``); a saved model made for another is retrained.
     """
     path = default_model_path(data_dir)
     source = training_data or shipped_data_dir()
     if apart:
-        nlu = _load_fresh(data_dir, source)
+        nlu = _load_fresh(data_dir, source, catch)
         if nlu is not None:
             return nlu
         from .train_apart import CANNOT_SAVE, TrainingFailed, run_training_child
 
         try:
-            run_training_child(data_dir, source, on_start=_on_child)
+            run_training_child(data_dir, source, catch=catch, on_start=_on_child)
         except TrainingFailed as exc:
             if exc.returncode != CANNOT_SAVE:
                 raise
             log.warning("%s; training in the serving process instead (it keeps the memory training used)", exc)
         else:
-            nlu = _load_fresh(data_dir, source)
+            nlu = _load_fresh(data_dir, source, catch)
             if nlu is not None:
                 return nlu
             log.warning("the training process left no usable model under %s; training here", path.parent)
     triage = RiskTriage(model=load_or_train_crisis_model(data_dir, source))
     if _fresh(path, source):
         try:
-            return BuiltinNLU(_loaded(path), triage)
+            clf = _loaded(path, catch)
+            if clf is not None:
+                return BuiltinNLU(clf, triage)
         except (ModelFormatError, OSError, EOFError) as exc:
             log.warning("NLU model %s unusable (%s); retraining", path, exc)
-    clf = _train_and_save(path, source)
+    clf = _train_and_save(path, source, catch)
     clf.warm()
     return BuiltinNLU(clf, triage)
 
 
-def _train_and_save(path: Path, source: Path) -> IntentClassifier:
-    clf = train_model(source)
+def _train_and_save(path: Path, source: Path, catch: float) -> IntentClassifier:
+    clf = train_model(source, catch=catch)
     sentence.forget_cache()  # the training examples' embeddings; a serving process does not need them
     try:
         clf.save(path)
@@ -162,7 +169,7 @@ def _train_and_save(path: Path, source: Path) -> IntentClassifier:
     return clf
 
 
-def _load_fresh(data_dir: Path, source: Path) -> BuiltinNLU | None:
+def _load_fresh(data_dir: Path, source: Path, catch: float) -> BuiltinNLU | None:
     """Both models from their files when both are newer than the data and readable; else None."""
     from .crisis_model import CrisisModel, default_crisis_model_path, load_corpus
 
@@ -175,13 +182,16 @@ def _load_fresh(data_dir: Path, source: Path) -> BuiltinNLU | None:
             crisis = CrisisModel.load(crisis_path)
         elif any(e.label for e in load_corpus(source)):  # there is a crisis corpus, and no model of it yet
             return None
-        return BuiltinNLU(_loaded(path), RiskTriage(model=crisis))
+        clf = _loaded(path, catch)
+        return None if clf is None else BuiltinNLU(clf, RiskTriage(model=crisis))
     except (ModelFormatError, OSError, EOFError, pickle.UnpicklingError) as exc:
         log.warning("saved NLU models under %s unusable (%s); training them again", path.parent, exc)
         return None
 
 
-def train_missing(data_dir: Path, source: Path, *, only_crisis: bool = False) -> bool:
+def train_missing(
+    data_dir: Path, source: Path, *, only_crisis: bool = False, catch: float = CATCH_DEFAULT
+) -> bool:
     """Train and save whichever of the two models is missing, stale or unreadable (the training child's job).
 
     Returns whether every model file is now in place (False: the data folder could not be written).
@@ -196,12 +206,12 @@ def train_missing(data_dir: Path, source: Path, *, only_crisis: bool = False) ->
     path = default_model_path(data_dir)
     if _fresh(path, source):
         try:
-            IntentClassifier.load(path)  # readable: nothing to do (the encoder is not loaded here)
-            return ok
+            if made_for(IntentClassifier.load(path), catch):  # readable (the encoder is not loaded here)
+                return ok
         except (ModelFormatError, OSError, EOFError) as exc:
             log.warning("NLU model %s unusable (%s); retraining", path, exc)
     log.info("training the intent model on %s", source)
-    _train_and_save(path, source)
+    _train_and_save(path, source, catch)
     return ok and _fresh(path, source)
 
 
@@ -243,9 +253,18 @@ def crisis_model_apart(data_dir: Path, source: Path | None = None) -> Any:
     return load_or_train_crisis_model(data_dir, source)
 
 
-def _loaded(path: Path | str) -> IntentClassifier:
-    """A saved model, its sentence encoder loaded now if it uses one (not inside someone's first message)."""
+def made_for(clf: IntentClassifier, catch: float | None) -> bool:
+    """Whether a saved model was trained for this operating point (``None``: any will do)."""
+    return catch is None or clf.params.catch == catch
+
+
+def _loaded(path: Path | str, catch: float | None = None) -> IntentClassifier | None:
+    """A saved model, its sentence encoder loaded now if it uses one (not inside someone's first message);
+    None if it was made for another operating point than ``catch``."""
     clf = IntentClassifier.load(path)
+    if not made_for(clf, catch):
+        log.info("NLU model %s was trained to catch %s of unseen topics, not %s: retraining", path, clf.params.catch, catch)
+        return None
     clf.warm()
     return clf
 

@@ -30,9 +30,32 @@ from .evaluate import (
     threshold_curve,
 )
 from .risk import RiskTriage
+from .types import CATCH_DEFAULT, CATCH_MAX, CATCH_MIN
 from .rasa_yaml import RasaDataError, load_examples
 
 __all__ = ["main"]
+
+
+def catch_share(text: str) -> float:
+    """``--catch``: a share between 0.5 and 0.99 (what ``nlu.catch`` accepts), as 0.85 or 85%."""
+    try:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share (e.g. 0.85 or 85%)") from None
+    if not CATCH_MIN <= value <= CATCH_MAX:
+        raise argparse.ArgumentTypeError(f"{text!r}: the share caught must be between {CATCH_MIN} and {CATCH_MAX}")
+    return value
+
+
+CATCH_ARGS = ("--catch",)
+CATCH_HELP = {
+    "type": catch_share,
+    "default": CATCH_DEFAULT,
+    "metavar": "SHARE",
+    "help": "operating point: the share of topics the model was never taught that go to the fallback, as "
+    f"measured on held-out folds of the training data (default {CATCH_DEFAULT}; vikno serve: nlu.catch / "
+    "VIKNO_NLU_CATCH). Higher catches more off-topic messages and answers fewer in-scope ones",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="model path (default: $VIKNO_DATA_DIR/nlu/model.pkl or ./.vikno-data/nlu/model.pkl)",
     )
+    t.add_argument(*CATCH_ARGS, **CATCH_HELP)  # type: ignore[arg-type]  # argparse's keyword arguments
 
     e = sub.add_parser(
         "evaluate", help="evaluate a model on held-out Rasa NLU YAML data, or cross-validate one data set"
@@ -62,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
         "crisis.yml excluded), each scoring the examples it never saw; no --model",
     )
     e.add_argument("--json", action="store_true", help="print one JSON object")
+    e.add_argument(*CATCH_ARGS, **CATCH_HELP)  # type: ignore[arg-type]  # argparse's keyword arguments
 
     q = sub.add_parser("parse", help="parse messages (arguments, or one per line on stdin)")
     q.add_argument("--model", type=Path, default=None)
@@ -108,7 +133,7 @@ def _train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     path = _model_path(args.out)
     t0 = time.perf_counter()
     print(f"training on {data}", file=err, flush=True)
-    clf = train_model(data, progress=_progress(err))
+    clf = train_model(data, progress=_progress(err), catch=args.catch)
     clf.save(path)
     r = clf.report
     print(
@@ -117,7 +142,9 @@ def _train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     print(f"cross-validated accuracy (training data): {100 * r.cv_accuracy:.1f}%", file=out)
     print(
-        f"fallback threshold: {r.threshold:.3f} (pseudo out-of-scope recall {100 * r.pseudo_oos_recall:.1f}%)", file=out
+        f"fallback threshold: {r.threshold:.3f} (catches {100 * r.pseudo_oos_recall:.1f}% of unseen topics on held-out "
+        f"folds; asked for {100 * args.catch:.0f}%)",
+        file=out,
     )
     print(f"saved {path}", file=out)
     return 0
@@ -137,7 +164,7 @@ def _cross_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     scored, known = cross_validate(
         examples,
         args.cv,
-        lambda exs: IntentClassifier().fit([e.text for e in exs], [e.intent for e in exs]),
+        lambda exs: IntentClassifier(catch=args.catch).fit([e.text for e in exs], [e.intent for e in exs]),
         progress=say,
     )
     return _report(

@@ -12,7 +12,8 @@ The child writes each model to a temporary file and renames it (``IntentClassifi
 the complete new file or none; a later start never loads half a model. The parent reports how the child
 ended (:class:`TrainingFailed`) and keeps serving with the crisis rules meanwhile.
 
-Run as ``python -m vikno.nlu.train_apart --data-dir DIR --source DIR [--only crisis]``; exit codes below.
+Run as ``python -m vikno.nlu.train_apart --data-dir DIR --source DIR [--only crisis] [--catch SHARE]``; exit
+codes below.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def run_training_child(
     source: Path,
     *,
     only_crisis: bool = False,
+    catch: float | None = None,
     on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
 ) -> None:
     """Train (what is missing or stale) in a fresh interpreter and wait for it; raise :class:`TrainingFailed`.
@@ -72,6 +74,8 @@ def run_training_child(
     argv = [sys.executable, "-m", "vikno.nlu.train_apart", "--data-dir", str(data_dir), "--source", str(source)]
     if only_crisis:
         argv += ["--only", "crisis"]
+    if catch is not None:
+        argv += ["--catch", repr(catch)]
     what = "crisis model" if only_crisis else "NLU models"
     log.info("training the %s in a separate process (the service answers with the crisis rules meanwhile)", what)
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, close_fds=True)
@@ -106,13 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-dir", type=Path, required=True)
     ap.add_argument("--source", type=Path, required=True)
     ap.add_argument("--only", choices=["crisis"], default=None)
+    ap.add_argument("--catch", type=float, default=None)
     args = ap.parse_args(argv)
     _die_with_parent()
     logging.basicConfig(level=logging.INFO, format="vikno-nlu-train: %(levelname)s %(message)s", stream=sys.stderr)
     with_lower_priority()
     from .builtin import train_missing
+    from .types import CATCH_DEFAULT
 
-    if not train_missing(args.data_dir, args.source, only_crisis=args.only == "crisis"):
+    catch = CATCH_DEFAULT if args.catch is None else args.catch
+    if not train_missing(args.data_dir, args.source, only_crisis=args.only == "crisis", catch=catch):
         log.error("could not write the model files under %s", args.data_dir)
         return CANNOT_SAVE
     return 0

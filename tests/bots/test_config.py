@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from vikno.bots.config import ConfigError, load_settings
+from vikno.nlu.types import CATCH_DEFAULT
 
 
 def test_defaults_use_the_embedded_store() -> None:
@@ -39,6 +40,9 @@ def test_environment_wins_over_the_file(tmp_path: Path) -> None:
         ({"VIKNO_VIBER_TOKEN": "abc"}, "viber needs public_url"),
         ({"VIKNO_TRUSTED_PROXIES": "10.0.0.1, nginx"}, "VIKNO_TRUSTED_PROXIES: trusted_proxies: 'nginx' is not an IP"),
         ({"VIKNO_RATE_LIMITS": "maybe"}, "VIKNO_RATE_LIMITS: limits.enabled"),
+        ({"VIKNO_NLU_CATCH": "1.5"}, "VIKNO_NLU_CATCH: nlu.catch: Input should be less than or equal to 0.99"),
+        ({"VIKNO_NLU_CATCH": "0.2"}, "VIKNO_NLU_CATCH: nlu.catch: Input should be greater than or equal to 0.5"),
+        ({"VIKNO_NLU_CATCH": "most"}, "VIKNO_NLU_CATCH: nlu.catch"),
     ],
 )
 def test_environment_errors_name_the_variable(environ: dict[str, str], expected: str) -> None:
@@ -116,3 +120,8 @@ def test_an_unreadable_iso_duration_says_what_to_write_too(written: str) -> None
 
 def test_an_iso_duration_in_lower_case_is_read() -> None:
     assert load_settings(environ={"VIKNO_RELEASE_AFTER": "pt15m"}).console.release_after == timedelta(minutes=15)
+
+
+@pytest.mark.parametrize(("environ", "catch"), [({}, CATCH_DEFAULT), ({"VIKNO_NLU_CATCH": "0.8"}, 0.8)])
+def test_the_operating_point_is_a_share_caught(environ: dict[str, str], catch: float) -> None:
+    assert load_settings(environ=environ).nlu.catch == catch

@@ -118,3 +118,45 @@ def test_big_data_calibrates_on_two_folds(english: tuple[list[str], list[str]]) 
     lines.clear()
     IntentClassifier(dense=False).fit(texts, intents, progress=lines.append)
     assert any(line.startswith("cross-validation 3/3") for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("oos", "real", "catch", "threshold"),
+    [
+        ([0.1, 0.2, 0.3, 0.4], None, 0.5, 0.2),  # just above the 2nd of 4: catches .1 and .2
+        ([0.1, 0.2, 0.3, 0.4], None, 0.51, 0.3),  # a bit more than half needs the 3rd
+        ([0.1, 0.2, 0.3, 0.4], None, 1.0, 0.4),  # everything
+        ([0.1, 0.2, 0.3, 0.4], None, 0.0, 0.0),  # nothing
+        ([0.4, 0.1, 0.3, 0.2], None, 0.75, 0.3),  # order does not matter
+        ([0.1, 0.2, 0.3, 0.4], [0.9, 0.9], 0.5, 0.4),  # real out-of-scope weigh half: all held-out ones = 50 %
+        ([0.1, 0.2, 0.3, 0.4], [0.05, 0.9], 0.5, 0.2),  # 0.5 x 2/4 + 0.5 x 1/2 at just above .2
+        ([0.1, 0.2, 0.3, 0.4], [], 0.5, 0.2),  # no real ones: the held-out intents alone
+        ([0.2, 0.2, 0.2, 0.9], None, 0.5, 0.2),  # ties: the first threshold that reaches the share
+    ],
+)
+def test_threshold_for_catch(oos, real, catch, threshold) -> None:
+    import numpy as np
+
+    from vikno.nlu.classifier import threshold_for_catch
+
+    got = threshold_for_catch(np.array(oos), None if real is None else np.array(real), catch)
+    if threshold == 0.0:
+        assert got == 0.0
+    else:  # the lowest threshold that catches the share: just above that confidence (below it: answered)
+        assert got == np.nextafter(threshold, np.inf)
+        share = np.mean(np.array(oos) < got) if not real else 0.5 * np.mean(np.array(oos) < got) + 0.5 * np.mean(
+            np.array(real) < got
+        )
+        assert share >= catch
+
+
+def test_the_threshold_catches_the_share_asked_for_on_the_folds(english: tuple[list[str], list[str]]) -> None:
+    """``catch`` is what the folds measure: the report's share caught is the one asked for (within one
+    message), and a higher share means a higher threshold."""
+    texts, intents = english
+    got = {}
+    for catch in (0.6, 0.9):
+        clf = IntentClassifier(catch=catch, dense=False).fit(texts, intents)
+        assert catch <= clf.report.pseudo_oos_recall <= catch + 0.02
+        got[catch] = clf.threshold
+    assert got[0.6] < got[0.9]

@@ -352,3 +352,27 @@ def test_evaluate_into_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=120)
     assert b"Traceback" not in err and b"BrokenPipeError" not in err, err.decode()
     assert proc.returncode == 141
+
+
+@pytest.mark.parametrize(("arg", "catch"), [("0.6", 0.6), ("90%", 0.9)])
+def test_train_at_an_operating_point(tmp_path: Path, arg: str, catch: float) -> None:
+    from vikno.nlu.classifier import IntentClassifier
+
+    model = tmp_path / "m.pkl"
+    code, out, _ = run(["train", "--data", str(_cv_data(tmp_path)), "--out", str(model), "--catch", arg])
+    assert code == 0
+    assert f"of unseen topics on held-out folds; asked for {round(100 * catch)}%)" in out
+    clf = IntentClassifier.load(model)
+    assert clf.params.catch == catch and clf.report.pseudo_oos_recall >= catch
+
+
+@pytest.mark.parametrize(
+    ("arg", "said"),
+    [("1.5", "must be between 0.5 and 0.99"), ("0.3", "must be between 0.5 and 0.99"), ("most", "is not a share")],
+)
+def test_train_refuses_an_operating_point_out_of_range(
+    tmp_path: Path, arg: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, _ = run(["train", "--data", str(_cv_data(tmp_path)), "--out", str(tmp_path / "m.pkl"), "--catch", arg])
+    assert code == 2 and said in capsys.readouterr().err  # argparse's own usage error
+    assert not (tmp_path / "m.pkl").exists()

@@ -176,3 +176,15 @@ def test_a_data_folder_that_cannot_be_written_still_gets_a_model(tmp_path: Path)
 )
 def test_describe_exit(code: int, said: str) -> None:
     assert describe_exit(code) == said
+
+
+def test_a_model_made_for_another_operating_point_is_trained_again(tmp_path: Path) -> None:
+    source, data = small_source(tmp_path), tmp_path / "data"
+    load_or_train(data, source, apart=True)
+    path = default_model_path(data)
+    before = path.stat().st_mtime_ns
+    nlu = load_or_train(data, source, apart=True, catch=0.6)  # nlu.catch changed: retrained on this start
+    assert nlu.classifier.params.catch == 0.6 and path.stat().st_mtime_ns != before
+    again = path.stat().st_mtime_ns
+    assert load_or_train(data, source, apart=True, catch=0.6).classifier.params.catch == 0.6
+    assert path.stat().st_mtime_ns == again  # the same setting: loaded, not trained
