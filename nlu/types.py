@@ -15,7 +15,7 @@ FALLBACK_INTENT = "nlu_fallback"
 #: The built-in classifier's operating point unless a helpline sets another (``nlu.catch``,
 #: ``vikno nlu train --catch``): the share of topics it was never taught that go to the fallback, as
 #: measured on held-out folds of its training data.
-CATCH_DEFAULT = 0.85
+CATCH_DEFAULT = 0.8
 CATCH_MIN, CATCH_MAX = 0.5, 0.99  # below half it is hardly a fallback; 1.0 would send nearly everything there
 
 
