@@ -86,7 +86,9 @@ def main() -> int:
     ap.add_argument("--no-eval", action="store_true")
     ap.add_argument("--save", type=Path, default=None, help="save the model here (e.g. for parse latency)")
     ap.add_argument(
-        "--latency", action="store_true", help="parse latency (language + classifier + crisis) on val messages, one core"
+        "--latency",
+        action="store_true",
+        help="parse latency (language + classifier + crisis) on val messages, one core",
     )
     args = ap.parse_args()
     data = clinc(args.mirror)
@@ -112,7 +114,8 @@ def main() -> int:
         f"training: {wall:.1f} s wall, {cpu:.1f} s CPU, load average {os.getloadavg()[0]:.1f}; {params or 'defaults'}"
         f"{' (embeddings from the cache)' if args.embed_cache else ''}; weight {r.dense_weight}, "
         f"T {clf.temperature:.2f}, threshold {clf.threshold:.3f}, gate {r.cascade_gate:.3f}, "
-        f"out-of-scope caught on the folds {100 * r.pseudo_oos_recall:.1f} %, in-scope right there {100 * r.accepted_accuracy:.1f} %"
+        f"out-of-scope caught on the folds {100 * r.pseudo_oos_recall:.1f} %, "
+        f"in-scope right there {100 * r.accepted_accuracy:.1f} %"
     )
     if prof:
         pstats.Stats(prof).sort_stats("tottime").print_stats(args.cprofile)

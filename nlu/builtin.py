@@ -189,9 +189,7 @@ def _load_fresh(data_dir: Path, source: Path, catch: float) -> BuiltinNLU | None
         return None
 
 
-def train_missing(
-    data_dir: Path, source: Path, *, only_crisis: bool = False, catch: float = CATCH_DEFAULT
-) -> bool:
+def train_missing(data_dir: Path, source: Path, *, only_crisis: bool = False, catch: float = CATCH_DEFAULT) -> bool:
     """Train and save whichever of the two models is missing, stale or unreadable (the training child's job).
 
     Returns whether every model file is now in place (False: the data folder could not be written).
@@ -263,7 +261,9 @@ def _loaded(path: Path | str, catch: float | None = None) -> IntentClassifier | 
     None if it was made for another operating point than ``catch``."""
     clf = IntentClassifier.load(path)
     if not made_for(clf, catch):
-        log.info("NLU model %s was trained to catch %s of unseen topics, not %s: retraining", path, clf.params.catch, catch)
+        log.info(
+            "NLU model %s was trained to catch %s of unseen topics, not %s: retraining", path, clf.params.catch, catch
+        )
         return None
     clf.warm()
     return clf

@@ -171,7 +171,10 @@ def test_first_start_training_child_killed_keeps_the_service_answering(tmp_path:
         os.kill(child, signal.SIGKILL)
         wait_for(lambda: request(port, "GET", "/healthz")[1]["nlu"] == "failed")
         status, crisis = request(
-            port, "POST", "/api/v1/conversations/t2/messages", {"text": "я не хочу більше жити, сьогодні вночі все закінчу"}
+            port,
+            "POST",
+            "/api/v1/conversations/t2/messages",
+            {"text": "я не хочу більше жити, сьогодні вночі все закінчу"},
         )
         assert status == 200 and crisis["conversation"]["priority"] == "crisis", crisis
         status, again = request(port, "POST", "/api/v1/conversations/t3/messages", {"text": "Привіт"})
@@ -192,5 +195,7 @@ def test_first_start_training_child_killed_keeps_the_service_answering(tmp_path:
     finally:
         proc.terminate()
         proc.wait(20)
-    wait_for(lambda: not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2], 20)
+    wait_for(
+        lambda: not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2], 20
+    )
     assert not (data / "nlu" / "model.pkl").exists()

@@ -144,8 +144,10 @@ def test_threshold_for_catch(oos, real, catch, threshold) -> None:
         assert got == 0.0
     else:  # the lowest threshold that catches the share: just above that confidence (below it: answered)
         assert got == np.nextafter(threshold, np.inf)
-        share = np.mean(np.array(oos) < got) if not real else 0.5 * np.mean(np.array(oos) < got) + 0.5 * np.mean(
-            np.array(real) < got
+        share = (
+            np.mean(np.array(oos) < got)
+            if not real
+            else 0.5 * np.mean(np.array(oos) < got) + 0.5 * np.mean(np.array(real) < got)
         )
         assert share >= catch
 
