@@ -19,9 +19,10 @@ from vikno.nlu.types import FALLBACK_INTENT
 ACCURACY_FLOOR = {"uk": 0.87, "ru": 0.87, "az": 0.85, "en": 0.84}
 TOP1_FLOOR = {"uk": 0.90, "ru": 0.91, "az": 0.90, "en": 0.88}  # measured .939 .952 .939 .921, before the threshold
 OOS_FLOOR = 0.65  # measured .762, all languages together
-# test_situations.yml: messages that describe a situation instead of naming the topic (49 in-scope a language,
-# one message = 2 points). Before situations.yml: .612 .633 .673 .531; with it .837 .816 .878 .714.
-SITUATION_FLOOR = {"uk": 0.75, "ru": 0.73, "az": 0.79, "en": 0.62}
+# test_situations.yml: messages that describe a situation instead of naming the topic (131 in-scope a language
+# since round 5's data, one message = 0.8 points; the first 49 gave .612 .633 .673 .531 before situations.yml).
+# Round 5 (sentence model, catch 0.8, round 5's data) on the 131: .832 .847 .824 .863.
+SITUATION_FLOOR = {"uk": 0.79, "ru": 0.79, "az": 0.78, "en": 0.81}
 
 
 @pytest.fixture(scope="module")
