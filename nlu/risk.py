@@ -30,6 +30,7 @@ decide alone, as before (crisis or none).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -37,6 +38,9 @@ from .crisis import CrisisDetector, CrisisResult
 from .crisis_model import CrisisModel
 from .risk_context import safe_contexts
 from .textnorm import normalize
+
+#: Where one sentence ends and the next begins, as people type them (a stop, a question, a line break).
+_SENTENCES = re.compile(r"(?<=[.!?…;])\s+|\n+")
 
 __all__ = ["Risk", "RiskAssessment", "RiskTriage", "Thresholds"]
 
@@ -96,6 +100,28 @@ class RiskTriage:
         self.model = model
         self.thresholds = thresholds
 
+    def _contexts(self, text: str) -> tuple[str, ...]:
+        """The harmless contexts the message states; a past only where the alarm is.
+
+        A lesson or a film frames a whole message, but a time is said of one matter: in "last year we got the
+        subsidy, now nothing. I don't want to live anymore" the past is the subsidy's, and the wish is now.
+        So "past" counts only in a sentence where a rule fires, or the sentence after it ("I cut myself. That
+        was five years ago"); a message of one sentence is read whole, as before.
+        """
+        said = safe_contexts(normalize(text))
+        if "past" not in said:
+            return said
+        sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+        near: set[str] = set()
+        fired = False
+        for i, sentence in enumerate(sentences if len(sentences) > 1 else ()):
+            if self.rules.detect(sentence).crisis:
+                fired = True
+                near.update(safe_contexts(normalize(" ".join(sentences[i : i + 2]))))
+        if not fired:  # one sentence, or the rule needs the whole message: read it whole
+            return said
+        return tuple(name for name in said if name != "past" or name in near)
+
     def assess(self, text: str) -> RiskAssessment:
         ruled = self.rules.detect(text)
         reasons = [f"rule:{name}" for name in ruled.matched] if ruled.crisis else []
@@ -106,7 +132,7 @@ class RiskTriage:
         t = self.thresholds
         reasons.append(f"model:{p:.2f}")
         core = ruled.crisis and any(name in self.model.core_rules for name in ruled.matched)
-        said = safe_contexts(normalize(text)) if ruled.crisis and p < t.check_at else ()
+        said = self._contexts(text) if ruled.crisis and p < t.check_at else ()
         if said:
             # The rule saw a word, the model sees no danger and the message says why (a lesson, a past that is
             # over, a film): an ordinary rule is overruled, a core rule's alarm becomes a question.
