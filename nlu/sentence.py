@@ -23,9 +23,13 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DIM", "available", "embed", "embed_one", "forget_cache", "loaded"]
+__all__ = ["DIM", "MAX_CHARS", "available", "embed", "embed_one", "forget_cache", "loaded"]
 
 DIM = 512
+#: The encoder reads at most this many characters of a message: its cost grows with the text (~200 ms for
+#: 4,096 characters on one core, 100x a short message), so one client sending long messages could pin a core.
+#: The n-gram model and the crisis layer still read the whole message; the vector is of its beginning.
+MAX_CHARS = 1000
 _CACHE_MAX = 20_000  # texts; 2 KB each, so at most ~40 MB, and only while training (see forget_cache)
 
 _lock = threading.Lock()
@@ -61,7 +65,7 @@ def _get() -> Any:
 
 
 def _key(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(text[: 4 * MAX_CHARS].split())[:MAX_CHARS].rstrip()
 
 
 def embed_one(text: str) -> np.ndarray:

@@ -10,6 +10,7 @@ every variant.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 __all__ = ["LATIN_LOOKALIKES", "normalize", "tokens"]
 
@@ -29,6 +30,11 @@ _REPEAT = re.compile(r"([^\W\d_])\1{2,}")
 _NON_WORD = re.compile(r"[^\w'\s]+")
 _APOS_EDGE = re.compile(r"(?<!\w)'|'(?!\w)")
 _SPACES = re.compile(r"\s+")
+# Invisible characters (zero-width spaces and joiners, word joiner, BOM, soft hyphen, direction marks and
+# embeddings): the word pattern would cut a word at each, so "х\u200bочу вмерти" hid a crisis from the rules.
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+# Combining marks left over once base + mark pairs are composed (stress marks on Ukrainian words, junk).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _TOKEN = re.compile(r"\w+(?:'\w+)*")
 
 
@@ -47,6 +53,12 @@ def normalize(text: str) -> str:
     their first word ("i ndi"), in the classifier and the crisis model alike.
     """
     t = text.lower()
+    if _INVISIBLE.search(t):
+        t = _INVISIBLE.sub("", t)
+    if _COMBINING.search(t):
+        # compose first (и + breve is й, c + cedilla is ç: letters, not marks), then drop the marks left over
+        t = unicodedata.normalize("NFC", t.replace("i\u0307", "i"))
+        t = _COMBINING.sub("", t)
     if "\u0307" in t:  # "İ".lower() is "i" + a combining dot, which the word pattern would cut the word at
         t = t.replace("i\u0307", "i")
     if "ё" in t:
