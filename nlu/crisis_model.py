@@ -148,7 +148,10 @@ class CrisisModel:
     @classmethod
     def load(cls, path: Path | str) -> CrisisModel:
         with open(path, "rb") as f:
-            d = pickle.load(f)  # our own file in the data folder (0600), never user input
+            try:
+                d = pickle.load(f)  # our own file in the data folder (0600), never user input
+            except Exception as exc:  # noqa: BLE001 - a file of another version names classes we lack: retrain
+                raise ModelFormatError(f"{path}: not a vikno crisis model ({type(exc).__name__}: {exc})") from exc
         if not isinstance(d, dict) or d.get("magic") != _MAGIC or d.get("version") != FORMAT_VERSION:
             raise ModelFormatError(f"{path}: not a vikno crisis model of format {FORMAT_VERSION}")
         model = cls(**d["params"])

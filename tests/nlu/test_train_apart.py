@@ -188,3 +188,18 @@ def test_a_model_made_for_another_operating_point_is_trained_again(tmp_path: Pat
     again = path.stat().st_mtime_ns
     assert load_or_train(data, source, apart=True, catch=0.6).classifier.params.catch == 0.6
     assert path.stat().st_mtime_ns == again  # the same setting: loaded, not trained
+
+
+# A pickle that names a class this vikno no longer has: what a model file written by another version of vikno
+# (or of numpy / scikit-learn) looks like to pickle.
+_FROM_ANOTHER_VERSION = b"\x80\x04cvikno.nlu.crisis_model\n_OldBlock\n."
+
+
+@pytest.mark.parametrize("damage", [_FROM_ANOTHER_VERSION, b"\x80\x04cnumpy.core._gone\nthing\n.", b"\x00junk"])
+def test_an_unreadable_crisis_model_file_is_trained_again_not_a_failed_start(tmp_path: Path, damage: bytes) -> None:
+    source, data = small_source(tmp_path), tmp_path / "data"
+    load_or_train(data, source, apart=True)
+    default_crisis_model_path(data).write_bytes(damage)  # newer than the data: taken as fresh
+    nlu = load_or_train(data, source, apart=True)
+    assert nlu.triage.model is not None and nlu.triage.assess("I want to kill myself tonight").model_score > 0.5
+    assert builtin.crisis_model_apart(data, source) is not None
