@@ -139,7 +139,15 @@ def load_or_train(
             run_training_child(data_dir, source, catch=catch, on_start=_on_child)
         except TrainingFailed as exc:
             if exc.returncode != CANNOT_SAVE:
-                raise
+                kept = _load_earlier(data_dir, catch)
+                if kept is None:
+                    raise
+                log.error(
+                    "%s; answering with the models trained before from %s (fix the training data and restart)",
+                    exc,
+                    path.parent,
+                )
+                return kept
             log.warning("%s; training in the serving process instead (it keeps the memory training used)", exc)
         else:
             nlu = _load_fresh(data_dir, source, catch)
@@ -187,6 +195,21 @@ def _load_fresh(data_dir: Path, source: Path, catch: float) -> BuiltinNLU | None
     except (ModelFormatError, OSError, EOFError, pickle.UnpicklingError) as exc:
         log.warning("saved NLU models under %s unusable (%s); training them again", path.parent, exc)
         return None
+
+
+def _load_earlier(data_dir: Path, catch: float) -> BuiltinNLU | None:
+    """The models a start before this one trained, whatever their age: when new training data cannot be trained
+    (a YAML error, an intent too few), people keep the topics they had rather than only the crisis rules."""
+    from .crisis_model import CrisisModel, default_crisis_model_path
+
+    path, crisis_path = default_model_path(data_dir), default_crisis_model_path(data_dir)
+    try:
+        crisis = CrisisModel.load(crisis_path) if crisis_path.exists() else None
+        clf = _loaded(path, catch) if path.exists() else None
+    except (ModelFormatError, OSError, EOFError, pickle.UnpicklingError) as exc:
+        log.warning("the models trained before under %s are unusable too (%s)", path.parent, exc)
+        return None
+    return None if clf is None else BuiltinNLU(clf, RiskTriage(model=crisis))
 
 
 def train_missing(data_dir: Path, source: Path, *, only_crisis: bool = False, catch: float = CATCH_DEFAULT) -> bool:

@@ -4,6 +4,7 @@ serving process only loads them, a child that dies is reported and leaves the se
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -203,3 +204,26 @@ def test_an_unreadable_crisis_model_file_is_trained_again_not_a_failed_start(tmp
     nlu = load_or_train(data, source, apart=True)
     assert nlu.triage.model is not None and nlu.triage.assess("I want to kill myself tonight").model_score > 0.5
     assert builtin.crisis_model_apart(data, source) is not None
+
+
+def test_training_data_broken_by_an_edit_keeps_the_model_trained_before(tmp_path: Path) -> None:
+    # a helpline's technical person edits nlu.yml into something that cannot train (one intent) and restarts:
+    # people keep the topics they had, and the journal says why the new data was not used
+    source, data = small_source(tmp_path), tmp_path / "data"
+    load_or_train(data, source, apart=True)
+    edited = source / "en" / "nlu.yml"
+    edited.write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hi\n    - hello\n', encoding="utf-8")
+    later = default_model_path(data).stat().st_mtime + 10
+    os.utime(edited, (later, later))
+    nlu = load_or_train(data, source, apart=True)
+    assert nlu.parse_sync("order a pizza").intent == "food"
+    assert nlu.triage.model is not None
+
+
+def test_broken_training_data_without_an_earlier_model_still_fails_loudly(tmp_path: Path) -> None:
+    one = 'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hi\n    - hello\n'
+    source, data = small_source(tmp_path, one), tmp_path / "data"
+    (data / "nlu").mkdir(parents=True)
+    default_model_path(data).write_bytes(b"\x00junk")
+    with pytest.raises(TrainingFailed):
+        load_or_train(data, source, apart=True)
