@@ -102,6 +102,18 @@ async def request_with_nobody_online_is_told_the_truth(site: ConsoleSite) -> Non
     assert not any(p in again["replies"][0]["text"] for p in SOMEONE_IS_COMING)
 
 
+async def crisis_with_invisible_characters_inside_is_still_a_crisis(site: ConsoleSite) -> None:
+    """Issue 23's outside attack: a zero-width space, a joiner, a soft hyphen or a stress mark inside the words
+    cut them into letters, and "не хочу більше жити" got a greeting."""
+    await site.operator("off-duty", online=False)
+    for i, mark in enumerate(("\u200b", "\u200d", "\u00ad", "\u0301", "\ufeff")):
+        text = CRISIS_TEXT[:4] + mark + CRISIS_TEXT[4:9] + mark + CRISIS_TEXT[9:]
+        body = await say(site, f"hidden-{i}", text=text)
+        assert "☎ 112" in body["replies"][0]["text"], (repr(text), body["replies"])
+        conv = body["conversation"]
+        assert (conv["state"], conv["priority"]) == ("waiting", "crisis"), repr(text)
+
+
 ATTACKS = [
     Attack(
         id="locale-uk-kept-through-html-links-and-english",
@@ -122,6 +134,13 @@ ATTACKS = [
         what='a crisis while nobody is online is not told "I am calling a specialist" or "1st in the queue": '
         "the numbers to call come first, and it still waits at the top of the queue",
         run=crisis_with_nobody_online_is_told_to_call_now,
+    ),
+    Attack(
+        id="crisis-with-invisible-characters-inside",
+        item="23.1",
+        what="a crisis typed with zero-width characters, a soft hyphen or a stress mark inside its words is "
+        "still a crisis: the numbers at once, the top of the queue",
+        run=crisis_with_invisible_characters_inside_is_still_a_crisis,
     ),
     Attack(
         id="crisis-with-someone-online",
