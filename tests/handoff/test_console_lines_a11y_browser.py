@@ -7,15 +7,14 @@ in English and Ukrainian, on a desktop and on a phone's width; the forms' fields
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
 from ..a11y import assert_no_blocking, field_border_problems, ring_problems, tab_through
-from ..support import CHROMIUM, CHROMIUM_ARGS, require_browser
-from .conftest import PASSWORD, ConsoleSite, console_app, serving
+from ..support import require_browser
+from .conftest import ConsoleSite, console_app, serving
 from .test_console_appeals import LINE as APPEALS_LINE
 from .test_console_appeals import appeal
 from .test_console_dispatch import ADDRESS
@@ -23,20 +22,19 @@ from .test_console_dispatch import LINE as VISITS_LINE
 from .test_console_dispatch import a_survivor_waits
 
 require_browser()
-from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
+from playwright.async_api import Browser, expect  # noqa: E402
+
+from .test_console_a11y_browser import DESKTOP, Console, browser, logged_in  # noqa: E402, F401  (the fixture)
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 
-TIMEOUT_MS = 15_000
-DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
-@dataclass
-class Lines:
-    site: ConsoleSite
-    visit_id: str
-    appeal_id: str
+class Lines(Console):
+    def __init__(self, site: ConsoleSite, visit_id: str, appeal_id: str) -> None:
+        super().__init__(site, chat_id="")
+        self.visit_id, self.appeal_id = visit_id, appeal_id
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -70,29 +68,11 @@ async def lines(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Lines
         yield Lines(site, visit_id, stored.id)
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        await b.close()
-
-
-async def logged_in(browser: Browser, lines: Lines, login: str, viewport: dict[str, int], locale: str) -> Page:
-    ctx = await browser.new_context(base_url=lines.site.base, locale=locale, viewport=viewport)
-    page = await ctx.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    await page.goto("/console/login")
-    await page.locator("input[name=login]").fill(login)
-    await page.locator("input[name=password]").fill(PASSWORD)
-    await page.locator("form button[type=submit]").click()
-    await page.wait_for_url("**/console/queue")
-    return page
-
-
 @pytest.mark.parametrize("locale", ["en-US", "uk-UA"])
 async def test_axe_finds_no_serious_problem_on_the_visits_and_appeals_pages(
-    lines: Lines, browser: Browser, locale: str
+    lines: Lines,
+    browser: Browser,  # noqa: F811  (the imported fixture)
+    locale: str,
 ) -> None:
     counts: dict[str, dict[str, int]] = {}
     for viewport, width in ((DESKTOP, "desktop"), (PHONE, "390 wide")):
@@ -116,7 +96,10 @@ async def test_axe_finds_no_serious_problem_on_the_visits_and_appeals_pages(
 
 @pytest.mark.parametrize(("login", "where"), [("kor", "visits"), ("cher", "appeals")])
 async def test_the_cards_forms_have_visible_fields_and_focus_rings(
-    lines: Lines, browser: Browser, login: str, where: str
+    lines: Lines,
+    browser: Browser,  # noqa: F811  (the imported fixture)
+    login: str,
+    where: str,
 ) -> None:
     page = await logged_in(browser, lines, login, DESKTOP, "en-US")
     card = lines.visit_id if where == "visits" else lines.appeal_id
