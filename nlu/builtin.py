@@ -254,10 +254,19 @@ def stop_training() -> None:
 
 def crisis_model_apart(data_dir: Path, source: Path | None = None) -> Any:
     """The crisis model for a backend without the built-in intents: trained in a child if missing (see above)."""
-    from .crisis_model import CrisisModel, default_crisis_model_path, load_corpus
+    from .crisis_model import (
+        CrisisModel,
+        default_crisis_model_path,
+        load_corpus,
+        remember_crisis_model,
+        remembered_crisis_model,
+    )
     from .train_apart import CANNOT_SAVE, TrainingFailed, run_training_child
 
     source = source or shipped_data_dir()
+    known = remembered_crisis_model(source)
+    if known is not None:  # another app of this process (tests, a CLI) has it already: no second child
+        return known
     path = default_crisis_model_path(data_dir)
     if not _fresh(path, source) and any(e.label for e in load_corpus(source)):
         try:
@@ -268,9 +277,12 @@ def crisis_model_apart(data_dir: Path, source: Path | None = None) -> Any:
             log.warning("%s; training the crisis model in the serving process instead", exc)
     if _fresh(path, source):
         try:
-            return CrisisModel.load(path)
+            model = CrisisModel.load(path)
         except (ModelFormatError, OSError, EOFError, pickle.UnpicklingError) as exc:
             log.warning("crisis model %s unusable (%s); retraining", path, exc)
+        else:
+            remember_crisis_model(source, model)
+            return model
     return load_or_train_crisis_model(data_dir, source)
 
 

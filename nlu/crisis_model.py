@@ -256,18 +256,35 @@ def default_crisis_model_path(data_dir: Path) -> Path:
 _trained: dict[tuple[str, float], CrisisModel | None] = {}
 
 
-def load_or_train_crisis_model(data_dir: Path | None, corpus: Path) -> CrisisModel | None:
-    """The crisis model trained on ``corpus``: from ``data_dir`` if it is newer than the corpus, else trained.
-
-    Trained models are remembered per process too, so tests and a CLI that
-    build many apps from the same shipped corpus train once.
-    """
-    import logging
-
+def _corpus_key(corpus: Path) -> tuple[str, float]:
     from .rasa_yaml import iter_data_files
 
     newest = max((p.stat().st_mtime for p in iter_data_files(corpus)), default=0.0)
-    key = (str(Path(corpus).resolve()), newest)
+    return (str(Path(corpus).resolve()), newest)
+
+
+def remembered_crisis_model(corpus: Path) -> CrisisModel | None:
+    """The crisis model this process already holds for ``corpus`` as it is now, if any.
+
+    Models are remembered per process, so that tests and a CLI that build many apps from the same shipped
+    corpus train (or start a training child) once; a serving process builds one app and is unaffected.
+    """
+    return _trained.get(_corpus_key(corpus))
+
+
+def remember_crisis_model(corpus: Path, model: CrisisModel) -> None:
+    _trained[_corpus_key(corpus)] = model
+
+
+def load_or_train_crisis_model(data_dir: Path | None, corpus: Path) -> CrisisModel | None:
+    """The crisis model trained on ``corpus``: from ``data_dir`` if it is newer than the corpus, else trained.
+
+    Trained models are remembered per process too (see ``remembered_crisis_model``).
+    """
+    import logging
+
+    key = _corpus_key(corpus)
+    newest = key[1]
     if key in _trained:
         return _trained[key]
     log = logging.getLogger(__name__)

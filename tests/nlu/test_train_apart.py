@@ -227,3 +227,14 @@ def test_broken_training_data_without_an_earlier_model_still_fails_loudly(tmp_pa
     default_model_path(data).write_bytes(b"\x00junk")
     with pytest.raises(TrainingFailed):
         load_or_train(data, source, apart=True)
+
+
+def test_a_process_that_builds_many_apps_trains_the_crisis_model_once(tmp_path: Path) -> None:
+    # tests and a CLI build many apps on one corpus: the first gets a training child, the rest the model it made
+    source = small_source(tmp_path)
+    first = builtin.crisis_model_apart(tmp_path / "data-1", source)
+    assert first is not None and default_crisis_model_path(tmp_path / "data-1").exists()
+    children = len(builtin._children)
+    again = builtin.crisis_model_apart(tmp_path / "data-2", source)
+    assert again is first and len(builtin._children) == children
+    assert not default_crisis_model_path(tmp_path / "data-2").exists()  # no second child wrote one
