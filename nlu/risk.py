@@ -105,22 +105,22 @@ class RiskTriage:
 
         A lesson or a film frames a whole message, but a time is said of one matter: in "last year we got the
         subsidy, now nothing. I don't want to live anymore" the past is the subsidy's, and the wish is now.
-        So "past" counts only in a sentence where a rule fires, or the sentence after it ("I cut myself. That
-        was five years ago"); a message of one sentence is read whole, as before.
+        So "past" counts only when every sentence where a rule fires says it, in itself or the sentence after
+        it ("I cut myself. That was five years ago"); a message of one sentence is read whole, as before.
         """
         said = safe_contexts(normalize(text))
         if "past" not in said:
             return said
         sentences = [s for s in _SENTENCES.split(text) if s.strip()]
-        near: set[str] = set()
-        fired = False
-        for i, sentence in enumerate(sentences if len(sentences) > 1 else ()):
-            if self.rules.detect(sentence).crisis:
-                fired = True
-                near.update(safe_contexts(normalize(" ".join(sentences[i : i + 2]))))
-        if not fired:  # one sentence, or the rule needs the whole message: read it whole
+        alarms = [
+            safe_contexts(normalize(" ".join(sentences[i : i + 2])))
+            for i, sentence in enumerate(sentences if len(sentences) > 1 else ())
+            if self.rules.detect(sentence).crisis
+        ]
+        if not alarms:  # one sentence, or the rule needs the whole message: read it whole
             return said
-        return tuple(name for name in said if name != "past" or name in near)
+        past_everywhere = all("past" in near for near in alarms)
+        return tuple(name for name in said if name != "past" or past_everywhere)
 
     def assess(self, text: str) -> RiskAssessment:
         ruled = self.rules.detect(text)

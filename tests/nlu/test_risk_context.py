@@ -97,6 +97,8 @@ def test_a_context_never_silences_what_the_model_calls_a_crisis(triage: RiskTria
         "Оформляла пенсію у 2021 році, тепер кажуть переоформити. Не хочу більше жити, сил немає.",
         "В прошлом году нам дали помощь, в этом отказали. Я больше не хочу жить.",
         "We moved here two years ago for work. I don't want to live anymore.",
+        # a past attempt said in one sentence does not speak for the wish of the next
+        "Три роки тому я намагалась покінчити з собою. Я знову не хочу жити.",
     ],
 )
 def test_a_past_said_of_another_matter_does_not_quiet_a_crisis_now(triage: RiskTriage, text: str) -> None:
