@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -826,17 +826,14 @@ def _load_canned(path: Path, langs: list[str], problems: list[str]) -> list[Cann
         _need_languages(reply.title, langs, located, ("canned", i, "title"), problems)
         _need_languages(reply.text, langs, located, ("canned", i, "text"), problems)
         for lang, value in reply.text.root.items():
-            try:
-                used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
-            except ValueError as exc:
-                problems.append(f"{located.where(('canned', i, 'text', lang))}: broken placeholder ({exc})")
-                continue
-            if used - CANNED_PLACEHOLDERS:
-                problems.append(
-                    f"{located.where(('canned', i, 'text', lang))}: unknown placeholder "
-                    f"{', '.join('{' + u + '}' for u in sorted(used - CANNED_PLACEHOLDERS))} "
-                    "(allowed: {operator}, {helpline})"
-                )
+            problem = _placeholder_problem(
+                value,
+                CANNED_PLACEHOLDERS,
+                located.where(("canned", i, "text", lang)),
+                allowed_said="allowed: {operator}, {helpline}",
+            )
+            if problem:
+                problems.append(problem)
     return parsed.canned
 
 
@@ -1010,21 +1007,29 @@ def _check_cross_references(
             problems.append(f"{at.where((key,))}: unknown text {key!r} (known: {', '.join(known)})")
             continue
         for lang, value in text.root.items():
-            try:
-                used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
-            except ValueError as exc:
-                problems.append(
-                    f"{at.where((key, lang))}: broken placeholder ({exc}); write {{name}}, "
-                    "and {{ }} for literal braces"
-                )
-                continue
-            unknown = used - known[key]
-            if unknown:
-                allowed = ", ".join("{" + p + "}" for p in sorted(known[key])) or "none"
-                problems.append(
-                    f"{at.where((key, lang))}: unknown placeholder "
-                    f"{', '.join('{' + u + '}' for u in sorted(unknown))} (allowed here: {allowed})"
-                )
+            problem = _placeholder_problem(
+                value, known[key], at.where((key, lang)), broken_hint="; write {name}, and {{ }} for literal braces"
+            )
+            if problem:
+                problems.append(problem)
+
+
+def _placeholder_problem(
+    value: str, allowed: Collection[str], where: str, *, broken_hint: str = "", allowed_said: str | None = None
+) -> str | None:
+    """What is wrong with a text's ``{placeholders}``: one broken, or one not ``allowed``; None if nothing.
+
+    The shared texts, a topic's own texts and the canned replies are checked alike (three copies once).
+    """
+    try:
+        used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    except ValueError as exc:
+        return f"{where}: broken placeholder ({exc}){broken_hint}"
+    unknown = used - set(allowed)
+    if not unknown:
+        return None
+    said = allowed_said or "allowed here: " + (", ".join("{" + p + "}" for p in sorted(allowed)) or "none")
+    return f"{where}: unknown placeholder {', '.join('{' + u + '}' for u in sorted(unknown))} ({said})"
 
 
 def _check_topic(
@@ -1066,17 +1071,9 @@ def _check_topic(
         _need_languages(text, langs, tp, where, problems)
         allowed = (TEXT_PLACEHOLDERS | OPTIONAL_TEXT_PLACEHOLDERS)[key]
         for lang, value in text.root.items():
-            try:
-                used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
-            except ValueError as exc:
-                problems.append(f"{tp.where((*where, lang))}: broken placeholder ({exc}); write {{name}}")
-                continue
-            if used - allowed:
-                problems.append(
-                    f"{tp.where((*where, lang))}: unknown placeholder "
-                    f"{', '.join('{' + u + '}' for u in sorted(used - allowed))} "
-                    f"(allowed here: {', '.join('{' + p + '}' for p in sorted(allowed)) or 'none'})"
-                )
+            problem = _placeholder_problem(value, allowed, tp.where((*where, lang)), broken_hint="; write {name}")
+            if problem:
+                problems.append(problem)
 
 
 def _check_topic_groups(figures: FiguresSettings, topic_ids: set[str], hl: Located, problems: list[str]) -> None:
