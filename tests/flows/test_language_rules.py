@@ -249,6 +249,23 @@ def test_the_hours_of_a_line_fit_in_the_brackets_a_text_puts_them_in() -> None:
     assert found == []
 
 
+#: How each language names Kyiv's clock in a line's hours.
+KYIV_TIME = {"uk": "київським часом", "ru": "киевскому времени", "az": "kiyev vaxt", "en": "kyiv time"}
+
+
+def test_a_line_with_set_hours_names_its_clock_in_every_language() -> None:
+    """A displaced person abroad reads "09:00 to 20:00" in their own zone: the ru and en hours of three lines
+    said "Kyiv time" and the uk ones did not, so whoever wrote in Ukrainian from Warsaw got the hour wrong."""
+    unnamed = [
+        f"{line.id}: hours_text.{lang}"
+        for line in LINES.values()
+        if line.settings.timezone == "Europe/Kyiv" and any(spec != "24h" for spec in line.settings.hours.values())
+        for lang, text in line.settings.hours_text.root.items()
+        if KYIV_TIME[lang] not in text.lower()
+    ]
+    assert unnamed == []
+
+
 #: Words of "Ви" (the polite plural an adult is spoken to in) that a child's "ти" text never has.
 VY = {"uk": r"\b(ви|вам|вас|ваш\w*|\w+іть|\w+йте)\b", "ru": r"\b(вы|вам|вас|ваш\w*|\w+ите|\w+йте)\b"}
 
