@@ -47,7 +47,6 @@ from aiogram.utils.token import TokenValidationError
 from aiohttp import web
 
 from vikno.flows.channels import Abilities, TextMeasure
-from vikno.flows.content import SUPPORTED_LANGUAGES
 from vikno.flows.engine import UnknownHelpline
 from vikno.flows.messages import Inbound, Kind, Outbound
 from vikno.storage.errors import Conflict, StoreUnavailable
@@ -55,6 +54,7 @@ from vikno.storage.errors import Conflict, StoreUnavailable
 from .bot_set import BotSet, bot_key
 from .channel import Handle, PushChannel
 from .config import TelegramSettings
+from .deep_links import deep_link, start_word
 from .registry import Mount, Mounted
 from .kit import (
     Backoff,
@@ -97,7 +97,6 @@ _RESPONSE_TYPES = (Response[Message], Response[bool])
 # --- receive: raw update -> Inbound (pure) ----------------------------------------------------
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+(.*))?$", re.S)
-_DEEP_LINK = re.compile(r"^(?P<line>[a-z][a-z0-9_-]{0,63}?)(?:[_-](?P<lang>[a-z]{2}))?$")
 _LANGUAGE_CODE = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 #: What a message carries when it has no text, most specific first (an
 #: animation also has a "document", a venue also a "location").
@@ -145,30 +144,6 @@ def callback_id_of(update: Any) -> str | None:
         if isinstance(cq_id, str) and 0 < len(cq_id) <= 256:
             return cq_id
     return None
-
-
-def deep_link(param: str | None) -> tuple[str | None, str | None]:
-    """``(helpline, language)`` named by a ``/start`` parameter: ``uk``, ``community-1620`` or ``community-1620_en``."""
-    if not param or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", param):
-        return None, None
-    param = param.lower()
-    if param in SUPPORTED_LANGUAGES:
-        return None, param
-    match = _DEEP_LINK.match(param)
-    if match is None:
-        return None, None
-    lang = match["lang"]
-    if lang is not None and lang not in SUPPORTED_LANGUAGES:  # "kids_xy": the whole is the helpline id
-        return (param if re.fullmatch(r"[a-z][a-z0-9_-]{0,63}", param) else None), None
-    return match["line"], lang
-
-
-def start_word(param: str) -> tuple[str, str | None]:
-    """A ``/start`` parameter without its topic's start word (after ``--``), and the word: ``uk--child``."""
-    head, sep, word = param.partition("--")
-    if sep and re.fullmatch(r"[a-z][a-z0-9_]{0,31}", word.lower()):
-        return head, word.lower()
-    return param, None
 
 
 def _clean(text: str) -> str:

@@ -55,6 +55,7 @@ from vikno.storage.errors import Conflict, StoreUnavailable
 from .bot_set import BotSet, bot_key
 from .channel import Handle, PushChannel
 from .config import ViberSettings
+from .deep_links import deep_link, start_word
 from .registry import Mount, Mounted
 from .kit import (
     Backoff,
@@ -167,6 +168,18 @@ def _clean(text: str) -> str:
     return clean_text(text, replacement="?")
 
 
+def _link_of(context: Any) -> tuple[str | None, str | None]:
+    """The language and start word of the link that opened the chat (``viber://pa?chatURI=…&context=uk--child``).
+
+    The same tail as a Telegram deep link. Its line is not taken: a Viber bot is one line's (settings), and the
+    person's next message carries no context to stay on another line by.
+    """
+    if not isinstance(context, str):
+        return None, None
+    param, start = start_word(context.strip())
+    return deep_link(param or None)[1], start
+
+
 def inbound_of(callback: Any, helpline: str | None = None) -> Inbound | None:
     """The message a callback carries for the engine, or None when it carries none.
 
@@ -181,11 +194,15 @@ def inbound_of(callback: Any, helpline: str | None = None) -> Inbound | None:
         person = _person(callback.get("user"))
         if person is None:
             return None
+        lang, start = _link_of(callback.get("context"))
         return Inbound(
             channel=CHANNEL,
             user_id=person[0],
             kind=Kind.START,
             locale_hint=person[1],
+            locale=lang,
+            # a topic's start word opens the chat on that topic, as Telegram's /start and the web chat's ?start=
+            button=f"start:{start}" if start else None,
             platform_id=token,
             helpline=helpline,
             direct_reply=True,

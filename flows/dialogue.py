@@ -71,6 +71,8 @@ OFFER_PERSON_AFTER, QUEUE_AFTER = 2, 3
 FLAGGED = frozenset({Priority.CRISIS, Priority.URGENT})
 #: conversation.data keys: the locale the client last chose, and the queue place the person was last told.
 CLIENT_LOCALE, QUEUE_TOLD = "client_locale", "queue_told"
+#: conversation.data key: the topic a link opened where the queue waits for the person's first words (Viber).
+QUEUE_AT_FIRST_WORD = "queue_at_first_word"
 
 
 @dataclass(slots=True)
@@ -420,6 +422,7 @@ class Dialogue:
     async def _enter_queue(self, priority: str, *, reason: str) -> Outlook:
         """Into the queue (or a higher priority in it) without a word: the caller says what is true."""
         conv = self.conv
+        conv.data.pop(QUEUE_AT_FIRST_WORD, None)  # queued now, by whatever way: nothing waits for a first word
         if conv.state == State.WAITING:
             if PRIORITY_RANK[priority] > conv.priority_rank:
                 conv.priority = priority
@@ -498,6 +501,14 @@ class Dialogue:
 
     async def _bot(self, first: bool) -> None:
         inbound, parse = self.ctx.inbound, self.ctx.parse
+        waiting_topic = self.conv.data.pop(QUEUE_AT_FIRST_WORD, None)
+        if waiting_topic in self.line.topics and inbound.kind != Kind.START and inbound.button is None:
+            # the first words after a link's welcome (Viber): a person can be written to now, so the queue at once
+            handoff = self.line.topics[waiting_topic].handoff
+            if handoff is not None:
+                self.conv.topic = waiting_topic
+                await self._enqueue(handoff.priority, reason="topic")
+                return
         if ProfileQuestions(self).handle():  # the optional age / gender question's answer or skip
             return
         if await ReportFlow(self).handle():  # a report being answered, or a reference code
@@ -609,7 +620,28 @@ class Dialogue:
             self.event("unknown_start")
             self._greet()
             return
+        handoff = self.line.topics[topic_id].handoff
+        if self.ctx.inbound.direct_reply and handoff is not None and handoff.at_once:
+            self._answer_before_queueing(topic_id)
+            return
         await self._answer(topic_id)
+
+    def _answer_before_queueing(self, topic_id: str) -> None:
+        """A link opened the chat where nobody can write to the person until they write (Viber's welcome).
+
+        Queued now, the child would be told "a grown-up will answer you here" and the operator's answer could
+        not be delivered. So the numbers now, with the topic's button, and the queue at their first message
+        (see :meth:`_bot`), whatever it says.
+        """
+        topic = self.line.topics[topic_id]
+        self.conv.topic = topic_id
+        self.conv.data["misses"] = 0
+        self.conv.data[QUEUE_AT_FIRST_WORD] = topic_id
+        self.event("topic_answered", topic=topic_id)
+        answer = self.line.local(topic.answer, self.lang)
+        if topic.contacts:
+            answer += "\n" + self.line.topic_contacts(topic_id, self.lang)
+        self.reply(answer, _topic_button(self.line, topic_id, self.lang))
 
     async def _answer(self, topic_id: str) -> None:
         topic = self.line.topics[topic_id]

@@ -33,7 +33,6 @@ from vikno.bots.telegram import (
     CallbackCodec,
     TelegramChannel,
     callback_id_of,
-    deep_link,
     inbound_of,
     render,
 )
@@ -62,29 +61,6 @@ def test_the_bots_helpline_is_used_unless_a_deep_link_names_another() -> None:
     assert inbound_of(message(2, text="/start community-1620"), "kids").helpline == "community-1620"
     assert inbound_of(message(3, text="/start uk"), "kids").helpline == "kids"
     assert inbound_of(CALLBACK, "kids").helpline == "kids"
-
-
-@pytest.mark.parametrize(
-    ("param", "want"),
-    [
-        ("uk", (None, "uk")),
-        ("EN", (None, "en")),
-        ("community-1620", ("community-1620", None)),
-        ("community-1620_en", ("community-1620", "en")),
-        ("community-1620-uk", ("community-1620", "uk")),
-        ("kids_line_ru", ("kids_line", "ru")),
-        ("kharkiv-1552", ("kharkiv-1552", None)),
-        ("az-116111_ru", ("az-116111", "ru")),
-        ("kids-xy", ("kids-xy", None)),
-        ("kids_xy", ("kids_xy", None)),
-        ("1620", (None, None)),
-        ("a" * 65, (None, None)),
-        ("<x>", (None, None)),
-        (None, (None, None)),
-    ],
-)
-def test_deep_link_parameters(param: str | None, want: tuple[str | None, str | None]) -> None:
-    assert deep_link(param) == want
 
 
 def test_callback_queries_are_answered_even_when_ignored() -> None:

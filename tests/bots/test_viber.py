@@ -112,6 +112,36 @@ CALLBACKS: list[tuple[str, Any, Inbound | None]] = [
         inbound(kind=Kind.START, direct_reply=True, locale_hint="en", platform_id="17"),
     ),
     (
+        "conversation_started from a child's link (context: line, language, start word)",
+        {
+            "event": "conversation_started",
+            "timestamp": TS,
+            "message_token": 18,
+            "type": "open",
+            "context": "kharkiv-1552_uk--child",
+            "user": {"id": USER, "language": "ru", "api_version": 7},
+            "subscribed": False,
+        },
+        inbound(
+            kind=Kind.START, direct_reply=True, locale="uk", button="start:child", platform_id="18", locale_hint="ru"
+        ),
+    ),
+    (
+        "conversation_started from a link with a language only",
+        {"event": "conversation_started", "message_token": 19, "context": "en", "user": {"id": USER}},
+        inbound(kind=Kind.START, direct_reply=True, locale="en", platform_id="19", locale_hint=None),
+    ),
+    (
+        "conversation_started with a context that is no link's",
+        {"event": "conversation_started", "message_token": 20, "context": "<b>--child", "user": {"id": USER}},
+        inbound(kind=Kind.START, direct_reply=True, button="start:child", platform_id="20", locale_hint=None),
+    ),
+    (
+        "conversation_started with a context that is not text",
+        {"event": "conversation_started", "message_token": 21, "context": ["uk--child"], "user": {"id": USER}},
+        inbound(kind=Kind.START, direct_reply=True, platform_id="21", locale_hint=None),
+    ),
+    (
         "subscribed",
         {
             "event": "subscribed",
@@ -524,8 +554,8 @@ def user_message(user: str, text: str, token: int, language: str = "uk") -> dict
     return message({"type": "text", "text": text}, token=token, sender={"id": user, "language": language})
 
 
-def started(user: str, token: int, language: str = "uk") -> dict[str, Any]:
-    return {
+def started(user: str, token: int, language: str = "uk", context: str | None = None) -> dict[str, Any]:
+    callback = {
         "event": "conversation_started",
         "timestamp": TS,
         "message_token": token,
@@ -533,12 +563,20 @@ def started(user: str, token: int, language: str = "uk") -> dict[str, Any]:
         "user": {"id": user, "language": language, "api_version": 10},
         "subscribed": False,
     }
+    if context is not None:
+        callback["context"] = context
+    return callback
 
 
 @pytest.fixture
 async def env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeViber, caplog: pytest.LogCaptureFixture
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake: FakeViber,
+    caplog: pytest.LogCaptureFixture,
 ) -> AsyncIterator[Env]:
+    """A running vikno with the Viber bot on the fake Viber; ``indirect`` parameters add to its environment."""
     caplog.set_level("INFO", logger="vikno")  # the start's connection lines
     monkeypatch.setattr(ViberChannel, "per_chat_interval", 0.0)
     monkeypatch.setattr(ViberChannel, "register_backoff", (0.05, 0.2))
@@ -557,6 +595,7 @@ async def env(
             "VIKNO_VIBER_API": fake.url,
             "VIKNO_PUBLIC_URL": f"http://127.0.0.1:{port}",
             "VIKNO_VIBER_NAME": "Лінія 1620",
+            **getattr(request, "param", {}),
         }
     )
     app = build_app(settings, load_helplines(shipped_helpline_folders()))
@@ -600,6 +639,29 @@ async def test_conversation_started_gets_the_welcome_and_keyboard_in_the_respons
     assert env.sent_to("u-start") == [] and await env.app[STORE].messages.count_pending() == 0
     again_status, again = await env.post(started("u-start", 101))  # Viber retries: same welcome
     assert again_status == 200 and again == body
+
+
+@pytest.mark.parametrize("env", [{"VIKNO_DEFAULT_HELPLINE": "kharkiv-1552"}], indirect=True)
+async def test_a_child_s_link_welcomes_with_the_numbers_and_queues_at_the_child_s_first_words(env: Env) -> None:
+    """``viber://pa?chatURI=…&context=kharkiv-1552_uk--child``, the child's path as on Telegram and the web chat.
+
+    Viber lets nobody write to the person before they write, so the welcome has the child line numbers and the
+    topic's button, and nothing is queued yet (an operator's answer could not be delivered, and "a grown-up will
+    answer you here" would not be true); the child's first words, whatever they are, put the chat at the top of
+    the queue and get the path's own "ти" text."""
+    status, body = await env.post(started("u-child", 111, language="ru", context="kharkiv-1552_uk--child"))
+    assert status == 200 and validate_message(body, needs_receiver=False) is None
+    assert body["text"].startswith("Добре, що ти нам пишеш.") and "116 111" in body["text"]
+    assert [b["ActionBody"] for b in body["keyboard"]["Buttons"]] == ["vikno:topic:child_help"]
+    await asyncio.sleep(0.2)
+    store = env.app[STORE]
+    assert env.sent_to("u-child") == [] and await store.conversations.waiting(["kharkiv-1552"]) == []
+    status, _ = await env.post(user_message("u-child", "привіт", 112))
+    assert status == 200
+    await env.fake.wait_until(lambda: len(env.sent_to("u-child")) >= 1)
+    (waiting,) = await store.conversations.waiting(["kharkiv-1552"])
+    assert waiting.topic == "child_help" and waiting.priority == "crisis" and waiting.team is None
+    assert "Напиши, що сталося" in env.sent_to("u-child")[0]["text"]
 
 
 async def test_message_reply_and_keyboard_press_go_out_through_send_message(env: Env) -> None:

@@ -248,3 +248,42 @@ async def test_what_the_child_is_told_of_the_specialist_is_said_in_ti(engine: En
     for key in ("operator_transferred", "operator_left", "conversation_closed", "survey_question"):
         assert line.say_on_topic(CHILD, key, "uk") in told, key
     assert not [t for t in told if re.search(r"\b(ви|вам|вас|ваш\w*|напишіть|зачекайте)\b", t, re.IGNORECASE)]
+
+
+def opened_where_nobody_writes_first(user: str, word: str = "child") -> Inbound:
+    """A link's start as Viber's ``conversation_started`` brings it: answered in the welcome, no message after."""
+    return Inbound(
+        channel="rest", user_id=user, kind=Kind.START, button=f"start:{word}", helpline=LINE, direct_reply=True
+    )
+
+
+async def test_where_nobody_can_write_first_the_link_queues_the_child_at_the_first_word_once(
+    engine: Engine, any_store: Store
+) -> None:
+    at(engine, 22)
+    welcome = await engine.handle(opened_where_nobody_writes_first("v1"))
+    assert welcome.conversation.state == "bot" and await any_store.conversations.waiting([LINE]) == []
+    (reply,) = welcome.replies
+    assert all(n in reply.text for n in CHILD_NUMBERS)
+    assert [b.payload for b in reply.buttons] == [f"topic:{CHILD}"]
+    # the first words, whatever they are: the top of the queue, told in the path's own words
+    first = await engine.handle(text("v1", "привіт"))
+    assert first.conversation.state == "waiting" and first.conversation.priority == "crisis"
+    stored = await any_store.conversations.get(first.conversation.id)
+    assert stored.topic == CHILD and "queue_at_first_word" not in stored.data
+    told = engine.helpline(LINE).say_on_topic(CHILD, "handoff_out_of_hours", "uk", hours="")
+    assert first.replies[-1].text.startswith(told.split(",")[0])
+    # the topic's button instead: queued once, by the button
+    await engine.handle(opened_where_nobody_writes_first("v2"))
+    pressed = await engine.handle(press("v2", f"topic:{CHILD}"))
+    assert pressed.conversation.state == "waiting"
+    assert "queue_at_first_word" not in (await any_store.conversations.get(pressed.conversation.id)).data
+    assert len(await any_store.conversations.waiting([LINE])) == 2
+    # a closed chat's next contact is an ordinary one: nothing left waiting for a first word
+    handoff = Handoff(any_store, engine.helplines, channels=engine.channels, clock=engine.clock)
+    olena = await on_duty(any_store, helplines=[LINE])
+    taken = await handoff.take_next(olena)
+    assert taken is not None and taken.id == first.conversation.id  # the older of the two
+    await handoff.close(olena, taken.id, category=f"topic:{CHILD}", outcome="resolved")
+    again = await engine.handle(text("v1", "привіт"))
+    assert again.conversation.state == "bot"
