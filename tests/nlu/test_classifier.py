@@ -22,7 +22,9 @@ OOS_FLOOR = 0.65  # measured .762, all languages together
 # test_situations.yml: messages that describe a situation instead of naming the topic (131 in-scope a language
 # since round 5's data, one message = 0.8 points; the first 49 gave .612 .633 .673 .531 before situations.yml).
 # Round 5 (sentence model, catch 0.8, round 5's data) on the 131: .832 .847 .824 .863.
-SITUATION_FLOOR = {"uk": 0.79, "ru": 0.79, "az": 0.78, "en": 0.81}
+# Round 6 grew the file to 174 in-scope a language (one message = 0.6 points); round 6's data on the 174:
+# .856 .862 .851 .897 (bench/NLU_STEPS.md, "round 6 (data)").
+SITUATION_FLOOR = {"uk": 0.81, "ru": 0.81, "az": 0.80, "en": 0.84}
 
 
 @pytest.fixture(scope="module")
