@@ -41,7 +41,6 @@ weight rows they touch, which takes tens of microseconds.
 from __future__ import annotations
 
 import math
-import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +50,7 @@ from typing import Any
 import numpy as np
 
 from . import sentence
+from .durable_file import write_durably
 from .language import detect_language
 from .noise import AZ_PLAIN, latin_twin
 from .textnorm import normalize, tokens
@@ -705,8 +705,6 @@ class IntentClassifier:
 
     # ------------------------------------------------------------ persistence
     def save(self, path: Path | str) -> None:
-        path = Path(path)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # inside vikno's private data folder
         state = {
             "magic": _MAGIC,
             "format_version": FORMAT_VERSION,
@@ -721,10 +719,8 @@ class IntentClassifier:
             "dense": None if self._dense is None else self._dense.__dict__,
             "report": self.report.__dict__,
         }
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
-            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)  # atomic: a crash never leaves half a model behind
+        # private, renamed into place and synced: a crash or a power cut never leaves half a model behind
+        write_durably(path, lambda fh: pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL))
 
     @classmethod
     def load(cls, path: Path | str) -> IntentClassifier:

@@ -18,7 +18,6 @@ looks up weights directly (tens of microseconds), like the classifier.
 from __future__ import annotations
 
 import math
-import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from .classifier import ModelFormatError, _Block, char_grams, word_grams
+from .durable_file import write_durably
 from .noise import latin_twin
 from .textnorm import normalize
 
@@ -126,24 +126,17 @@ class CrisisModel:
         return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
 
     def save(self, path: Path | str) -> None:
-        path = Path(path)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # inside vikno's private data folder
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
-            pickle.dump(
-                {
-                    "magic": _MAGIC,
-                    "version": FORMAT_VERSION,
-                    "params": self.params.__dict__,
-                    "blocks": self._blocks,
-                    "w": self._w,
-                    "b": self._b,
-                    "core": sorted(self.core_rules),
-                },
-                f,
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
-        tmp.replace(path)
+        state = {
+            "magic": _MAGIC,
+            "version": FORMAT_VERSION,
+            "params": self.params.__dict__,
+            "blocks": self._blocks,
+            "w": self._w,
+            "b": self._b,
+            "core": sorted(self.core_rules),
+        }
+        # private, renamed into place and synced: a crash or a power cut never leaves half a model behind
+        write_durably(path, lambda fh: pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL))
 
     @classmethod
     def load(cls, path: Path | str) -> CrisisModel:
