@@ -7,7 +7,7 @@ restart that loaded the same models; ``malloc_trim`` gave nothing back). A fresh
 forked from the serving process) trains and saves; the serving process then loads the files exactly as on
 a restart, and the memory training used goes back to the system when the child exits.
 
-The child writes each model to a temporary file and renames it (``IntentClassifier.save``,
+The child writes each model to a temporary file, syncs it and renames it (``IntentClassifier.save``,
 ``CrisisModel.save``), so a child killed at any moment (kill -9, the out-of-memory killer) leaves either
 the complete new file or none; a later start never loads half a model. The parent reports how the child
 ended (:class:`TrainingFailed`) and keeps serving with the crisis rules meanwhile.
