@@ -3,6 +3,7 @@
 python bench/nlu_latency.py                 # shipped data
 python bench/nlu_latency.py --data DIR      # any Rasa NLU YAML data set
 python bench/nlu_latency.py --synthetic     # 15,000 examples / 150 intents
+python bench/nlu_latency.py --hostile       # only language detection on long hostile messages (a second)
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from vikno.nlu.builtin import BuiltinNLU, shipped_data_dir, train_model
 from vikno.nlu.classifier import IntentClassifier
+from vikno.nlu.language import detect_language, prepare, strip_markup
 from vikno.nlu.rasa_yaml import iter_data_files, load_examples
 from vikno.nlu.synthetic import synthetic_examples
 
@@ -46,6 +48,39 @@ def _measure(nlu: BuiltinNLU, texts: list[str], rounds: int) -> dict[str, float]
     }
 
 
+#: Messages of the longest size a channel takes (4,096 characters) built to make a regex work hardest: one endless
+#: word (an e-mail address that never gets its @), dots between letters (a domain that never ends in .com), digits.
+HOSTILE = {
+    "4,096 x щ": "щ" * 4096,
+    "4,096 x a": "a" * 4096,
+    "2,048 x 'a.'": "a." * 2048,
+    "4,096 x 1": "1" * 4096,
+    "512 x '<script>'": "<script>" * 512,
+    "words, 4,096 chars": ("мені потрібна допомога з субсидією " * 120)[:4096],
+}
+
+
+def _hostile() -> None:
+    """Language detection (and the markup it strips first, also read by the dialogue) on long hostile text.
+
+    The best of five runs, CPU time of this thread: what one such message costs the process that parses it.
+    """
+    prepare()
+    for name, text in HOSTILE.items():
+        cost = {}
+        for label, f in (("detect_language", detect_language), ("strip_markup", strip_markup)):
+            best = float("inf")
+            for _ in range(5):
+                c = time.thread_time()
+                f(text)
+                best = min(best, time.thread_time() - c)
+            cost[label] = 1000 * best
+        print(
+            f"{name:>20}: detect_language {cost['detect_language']:7.2f} ms, "
+            f"strip_markup {cost['strip_markup']:7.2f} ms"
+        )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=None, help="Rasa NLU YAML file or directory (default: shipped data)")
@@ -53,7 +88,11 @@ def main() -> int:
     ap.add_argument("--intents", type=int, default=150)
     ap.add_argument("--per-intent", type=int, default=100)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--hostile", action="store_true", help="only language detection on long hostile messages")
     args = ap.parse_args()
+    if args.hostile:
+        _hostile()
+        return 0
 
     if args.synthetic:
         pairs = synthetic_examples(args.intents, args.per_intent)

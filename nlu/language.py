@@ -16,22 +16,25 @@ import re
 from itertools import repeat
 from collections.abc import Sequence
 
-__all__ = ["SUPPORTED", "detect_language", "prepare", "strip_markup"]
+__all__ = ["SAMPLE_CHARS", "SUPPORTED", "detect_language", "prepare", "sample", "strip_markup"]
 
 SUPPORTED = ("uk", "ru", "az", "en")
 
 # What is in a message but is no language: HTML (a script's body too), entities, links, bare
 # domains, e-mail addresses and @mentions. "дивіться https://gov.ua/help" is Ukrainian, not English.
+# An address or a domain is tried only where one can begin (not inside a run of its letters or after "a."), and a
+# script's body ends at the next script: tried at every letter, 4,096 x "щ" cost 60 ms and "a.a.a…" 480 ms of
+# one core, each try reading to the end of the message ("<script>" x 512: 8 ms).
 _MARKUP_RE = re.compile(
     r"""
-    <(script|style)\b[^>]*>.*?</\1\s*>
+    <(script|style)\b[^>]*>(?:(?!<(?:script|style)\b).)*?</\1\s*>
   | <[^<>]{0,2000}>
   | &\#?\w{1,10};
   | \b(?:https?|ftp)://\S+
   | \bwww\.\S+
-  | [\w.+-]+@[\w-]+(?:\.[\w-]+)+
+  | (?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+
   | (?<!\w)@\w+
-  | \b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|info|io|me|app|dev|gov|edu
+  | (?<![a-z0-9-])(?<![a-z0-9-]\.)[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|info|io|me|app|dev|gov|edu
                                    |ua|ru|az|uk|eu|by|kz|ge|md|pl|de)\b(?:/\S*)?
 """,
     re.VERBOSE | re.IGNORECASE | re.DOTALL,
@@ -98,6 +101,7 @@ with from at by about and or but if so im i'm dont don't cant can't hello hi hey
 thank bye goodbye good morning evening night there here some any anyone someone
 wheelchair benefits housing child children kid kids husband wife mother mom dad father
 school doctor lawyer home homeless neighbour neighbor support payment payments apply
+ok okay thanks thx yeah yep yup nope sure sorry know think feel like just really very much been
 """.split()
 )
 
@@ -113,6 +117,8 @@ likar likarnya shkola sadochok vyplaty vyplata subsydiya invalidnist pidtrymka
 pratsyuyete pratsyuyesh operatora lyudyna zhyva ne mozhu bolyt pohano bil'she bilshe
 nasylstvo vpo dovidka pereselentsi ubd zahynuv usynovlennya opika
 kompensatsiya zhyttya vbyty vbyty pomerty samohubstvo ne hochu zhyty
+ya ia treba duzhe vmerty vmyraty pomyraty tse tsey tsia tsiu yakshcho chomu bo abo koly teper zaraz vzhe
+shchos schos nikhto nihto nichoho nikoly boyusya boiusia boiusya strashno vdoma dodomu tut tam mozhe khto
 """.split()
 )
 
@@ -125,6 +131,8 @@ dedushka sosed sosedka vrach bolnica bolnitsa shkola sadik vyplaty subsidiya
 invalidnost podderzhka rabotaete operatora chelovek zhivoy ne mogu bolit ploho
 bolshe nasilie bjot bet vpl spravka pereselentsy ubit umeret samoubiystvo
 ne hochu zhit zhizn ya kogda skolko
+ia ochen plokho nichego nikto nikogda boyus strashno doma domoy seychas sejchas uzhe pochemu potomu esli
+tut tam umirat mozhet kto chtoby hochetsya
 """.split()
 )
 
@@ -159,6 +167,9 @@ _LATIN_RE = re.compile(r"[A-Za-z\u00C0-\u024F\u0259]")
 
 #: Words whose n-gram scores are remembered (a few MB); the cache starts over when full.
 _WORD_CACHE = 50_000
+#: A longer "word" is read by its beginning: no language has words of 1,000 letters, and a client sending long
+#: random ones would fill the cache with them and pay 3,000 n-gram look-ups a word.
+_WORD_CHARS = 40
 
 _NGRAM_WEIGHT = 0.35  # one word-list hit is worth about three typical n-gram log-odds
 
@@ -188,17 +199,19 @@ class _CharProfile:
             self.floor[lang] = math.log(0.5 / (total + 0.5 * vocab))
         self._words: dict[str, tuple[int, dict[str, float]]] = {}
 
-    def scores(self, text: str, langs: Sequence[str]) -> dict[str, float]:
-        langs = [lang for lang in langs if lang in self.logp]
-        if not langs:
+    def scores(self, text: str, langs: Sequence[str], latin: bool = False) -> dict[str, float]:
+        """Per language, the n-gram log-likelihood relative to the best one; ``latin``: uk and ru as typed in Latin."""
+        profiles = {lang: _latin(lang) if latin else lang for lang in langs}
+        profiles = {lang: name for lang, name in profiles.items() if name in self.logp}
+        if not profiles:
             return {}
-        raw = dict.fromkeys(langs, 0.0)
+        raw = dict.fromkeys(profiles, 0.0)
         count = 0
         for word in _WORD_RE.findall(text):
-            n, per_lang = self._word(word)
+            n, per_lang = self._word(word[:_WORD_CHARS])
             count += n
-            for lang in langs:
-                raw[lang] += per_lang[lang]
+            for lang, name in profiles.items():
+                raw[lang] += per_lang[name]
         top = max(raw.values())
         # Relative to the best language; divided by n-gram count so long texts do not dominate word evidence.
         norm = max(count, 1) ** 0.5
@@ -244,6 +257,15 @@ def _word_ngrams(word: str) -> list[str]:
 
 
 _PROFILE: _CharProfile | None = None
+#: Languages people also type in Latin letters; their Latin profiles are named ``<lang>_latin``.
+LATIN_TYPED = ("uk", "ru")
+#: What Latin-typed Ukrainian or Russian must show beyond English or Azerbaijani, which are Latin by nature: about
+#: one word of its own. Without it single loanwords went Slavic ("okay", "insomnia", az "subsidiya", "panika").
+LATIN_PRIOR = 1.0
+
+
+def _latin(lang: str) -> str:
+    return f"{lang}_latin" if lang in LATIN_TYPED else lang
 
 
 def _profile() -> _CharProfile | None:
@@ -253,6 +275,8 @@ def _profile() -> _CharProfile | None:
 
         from .rasa_yaml import load_examples
 
+        from .noise import latin_spellings
+
         base = Path(__file__).parent / "data"
         texts: dict[str, list[str]] = {}
         for lang in SUPPORTED:
@@ -260,6 +284,10 @@ def _profile() -> _CharProfile | None:
                 texts[lang] = [e.text for e in load_examples(base / lang, only="nlu.yml")]
             except Exception:  # a broken data file must not break language detection
                 texts[lang] = []
+        # Ukrainian and Russian as typed in Latin letters, every common habit (noise.py): what Latin-script text
+        # is compared with, where the Cyrillic profiles would say nothing and English won ("ya hochu vmerty").
+        for lang in LATIN_TYPED:
+            texts[_latin(lang)] = [twin for text in texts[lang] for twin in latin_spellings(text, lang)]
         _PROFILE = _CharProfile(texts)
     return _PROFILE
 
@@ -288,6 +316,21 @@ def _default(script: str, allowed: Sequence[str]) -> str:
     return ranked[0]
 
 
+#: Detection reads at most this many characters of a message: a few sentences decide the language, and the cost
+#: would grow with the text (2 ms for 4,096 characters of words, more for text built to be slow). The crisis
+#: rules and model still read the whole message; the intent classifier's encoder reads as much (sentence.py).
+SAMPLE_CHARS = 1000
+
+
+def sample(text: str) -> str:
+    """The beginning of ``text`` that detection reads: ``SAMPLE_CHARS`` at most, not ending inside a word."""
+    if len(text) <= SAMPLE_CHARS:
+        return text
+    cut = text[:SAMPLE_CHARS]
+    space = cut.rfind(" ", SAMPLE_CHARS // 2)
+    return cut[:space] if space > 0 else cut
+
+
 def detect_language(text: str, languages: Sequence[str] | None = None) -> str | None:
     """Best guess among ``languages`` (default: all four); ``None`` for text with no letters."""
     allowed = [lang for lang in (languages or SUPPORTED) if lang in SUPPORTED]
@@ -295,7 +338,7 @@ def detect_language(text: str, languages: Sequence[str] | None = None) -> str | 
         return None
     if len(allowed) == 1:
         return allowed[0]
-    low = strip_markup(text).lower().replace("i\u0307", "i")  # "İndi".lower() is "i̇ndi": the dot would cut the word
+    low = strip_markup(sample(text)).lower().replace("i\u0307", "i")  # "İndi".lower() is "i̇ndi": the dot cuts words
     n_cyr = len(_CYRILLIC_RE.findall(low))
     n_lat = len(_LATIN_RE.findall(low))
     if n_cyr == 0 and n_lat == 0:
@@ -349,8 +392,11 @@ def detect_language(text: str, languages: Sequence[str] | None = None) -> str | 
         else:
             cands = list(allowed)
         if len(cands) > 1:
-            for lang, v in prof.scores(low, cands).items():
+            for lang, v in prof.scores(low, cands, latin=script == "latin").items():
                 scores[lang] += 1.0 + _NGRAM_WEIGHT * v  # +1 so the best-fitting language has evidence
+        if script == "latin":
+            for lang in LATIN_TYPED:
+                scores[lang] -= LATIN_PRIOR
     best = _pick(scores, allowed)
     if best is not None:
         return best

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["AZ_PLAIN", "latin_twin"]
+__all__ = ["AZ_PLAIN", "latin_spellings", "latin_twin"]
 
 _COMMON = {
     "а": "a",
@@ -47,9 +47,32 @@ _COMMON = {
     "’": "",
     "ʼ": "",
 }
+# The other habits people have for the same letters (language detection learns every spelling, latin_spellings):
+# h for both г and х; the passport standard's ia/iu/ie/i/kh/shch; Russian habits (g, i, c, j) in Ukrainian words;
+# kh/shch/ia/iu and x/j for Russian.
+_UK_LETTERS = {**_COMMON, "г": "h", "ґ": "g", "є": "ye", "и": "y", "і": "i", "ї": "yi", "х": "kh"}
+_RU_LETTERS = {**_COMMON, "г": "g", "ё": "yo", "и": "i", "х": "h", "ъ": "", "ы": "y", "э": "e"}
+
+
+def _habit(letters: dict[str, str], changes: str) -> dict[int, str]:
+    """A translation table: ``letters`` with ``changes`` ("х=h щ=sh") applied."""
+    return str.maketrans({**letters, **dict(pair.split("=") for pair in changes.split())})
+
+
 # How Ukrainians and Russians commonly type their letters on a Latin keyboard (chat habits, not a standard).
-_UK = str.maketrans({**_COMMON, "г": "h", "ґ": "g", "є": "ye", "и": "y", "і": "i", "ї": "yi", "х": "kh"})
-_RU = str.maketrans({**_COMMON, "г": "g", "ё": "yo", "и": "i", "х": "h", "ъ": "", "ы": "y", "э": "e"})
+_UK = str.maketrans(_UK_LETTERS)
+_RU = str.maketrans(_RU_LETTERS)
+_UK_SPELLINGS = (
+    _UK,
+    _habit(_UK_LETTERS, "х=h"),
+    _habit(_UK_LETTERS, "є=ie ї=i й=i щ=shch ю=iu я=ia"),
+    _habit(_UK_LETTERS, "г=g є=e и=i ї=i х=h ц=c ж=j щ=sh"),
+)
+_RU_SPELLINGS = (
+    _RU,
+    _habit(_RU_LETTERS, "ё=e х=kh й=i щ=shch ю=iu я=ia ц=c"),
+    _habit(_RU_LETTERS, "ё=e х=x ы=i ж=j щ=sh ь='"),
+)
 #: Azerbaijani's own letters and the plain Latin letters typed for them on a phone (also read by risk_context.py
 #: and flows/safety_answers.py, so that every part of vikno folds them alike).
 AZ_PLAIN = {"ə": "e", "ı": "i", "ö": "o", "ü": "u", "ğ": "g", "ş": "s", "ç": "c"}
@@ -74,3 +97,14 @@ def latin_twin(text: str) -> str | None:
     if _AZ_LETTERS.search(low):
         return low.translate(_AZ)
     return None
+
+
+def latin_spellings(text: str, language: str) -> list[str]:
+    """``text`` (Ukrainian or Russian) as people type it in Latin letters, once per common habit.
+
+    Language detection learns Latin-typed Ukrainian and Russian from these ("ya hochu vmerty" was English): the
+    habits differ between people (ya or ia, kh or h, shch or sch, y or i for и, ts or c), so every habit counts.
+    """
+    tables = {"uk": _UK_SPELLINGS, "ru": _RU_SPELLINGS}[language]
+    low = text.lower()
+    return list(dict.fromkeys(low.translate(table) for table in tables))

@@ -64,3 +64,130 @@ def test_held_out_accuracy() -> None:
 )
 def test_links_html_and_addresses_are_no_language(text: str, lang: str | None) -> None:
     assert detect_language(text, ["uk", "ru", "az", "en"]) == lang
+
+
+#: Ukrainian and Russian as people type them in Latin letters, with the habits they differ in (ya/ia, kh/h,
+#: shch/sch, y/i for и, ts/c, zh/j); an outside attack found "ya hochu vmerty" answered in English.
+LATIN_TYPED = {
+    "uk": [
+        "ya hochu vmerty",
+        "meni treba dopomoha z subsydiieiu",
+        "ia ne khochu zhyty",
+        "ya ne znayu shcho robyty",
+        "meni duzhe pohano",
+        "mene byie tato",
+        "khochu pomerty",
+        "de otrymaty subsydiiu",
+        "mama mene byie",
+        "meni nikhto ne dopomozhe",
+        "ya boiusia",
+        "ya boyusya ity dodomu",
+        "vitannia, potribna konsultatsiia psykholoha",
+        "meni 14 rokiv i mene b'iut vdoma",
+        "ya sama vdoma i meni strashno",
+        "yak oformyty vyplaty dlia VPO",
+    ],
+    "ru": [
+        "ya hochu umeret",
+        "mne nuzhna pomoshch s subsidiei",
+        "hochu umeret",
+        "ya ne znayu chto delat",
+        "gde poluchit subsidiyu",
+        "mne ochen ploho",
+        "skolko stoit konsultatsiya psihologa",
+        "mozhno li poluchit posobie na rebenka",
+        "ya boyus idti domoy",
+        "u menya net deneg na edu",
+        "mne 14 let i menya byut doma",
+        "kak oformit vyplaty dlya pereselentsev",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "text, lang", [(text, lang) for lang, rows in LATIN_TYPED.items() for text in rows], ids=lambda v: str(v)[:40]
+)
+def test_ukrainian_and_russian_typed_in_latin_letters(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+#: English that must stay English beside the Latin-typed profiles, short chat words most of all.
+ENGLISH = [
+    "hi",
+    "ok",
+    "okay",
+    "ok thanks",
+    "thanks",
+    "yes",
+    "no",
+    "help",
+    "hello",
+    "yeah",
+    "sure",
+    "sorry",
+    "I need help",
+    "I want to die",
+    "I'm scared",
+    "my dad hits me",
+    "can you help me please",
+    "I don't want to live",
+    "my husband beats me",
+    "is anyone there",
+    "good morning",
+    "I'm 14 and my parents hit me",
+    "who are you",
+    "ya I know",
+    "kill me",
+    "I feel so alone",
+    "nobody cares",
+    "I'm in Kharkiv now",
+    "I live in Zhytomyr with my mother",
+    "insomnia",
+    "chest pain",
+]
+
+
+@pytest.mark.parametrize("text", ENGLISH)
+def test_english_stays_english(text: str) -> None:
+    assert detect_language(text) == "en"
+
+
+def test_a_long_message_is_detected_by_its_beginning() -> None:
+    """Detection reads a bounded sample (its cost grew with the text; regexes tried at every letter made 4,096 x "щ"
+    cost 60 ms and "a.a.a…" 480 ms): a long message gets the answer its beginning gets, whatever follows."""
+    from vikno.nlu.language import SAMPLE_CHARS, sample
+
+    for lang in ("uk", "ru", "az", "en"):
+        beginning = " ".join(e.text for e in load_examples(shipped_data_dir() / lang / "test.yml"))[: 2 * SAMPLE_CHARS]
+        tail = " I need help with my benefits please" * 200 if lang != "en" else " мені потрібна допомога" * 200
+        long = beginning + tail
+        assert len(sample(long)) <= SAMPLE_CHARS and long.startswith(sample(long))
+        assert detect_language(long) == detect_language(sample(long)) == lang
+    for hostile in ("щ" * 4096, "a" * 4096, "a." * 2048, "1" * 4096, "<script>" * 512, "x@" * 2048):
+        assert detect_language(hostile) == detect_language(hostile[:SAMPLE_CHARS]), hostile[:10]
+
+
+def test_the_sample_never_ends_inside_a_word() -> None:
+    from vikno.nlu.language import SAMPLE_CHARS, sample
+
+    text = "слово " * 400
+    assert sample(text).endswith("слово") and len(sample(text)) <= SAMPLE_CHARS
+    assert sample("коротко") == "коротко"
+    assert sample("щ" * 4096) == "щ" * SAMPLE_CHARS  # no space to cut at: the characters themselves
+
+
+@pytest.mark.parametrize(
+    "text, left",
+    [
+        ("дія.gov.ua тут", "дія. тут"),  # a domain right after Cyrillic letters and a dot
+        ("mail a.b+c@x.y.org ok", "mail ok"),
+        ("see gov.ua/help and a.b.c.example.com/x", "see and"),
+        ("a <script>x<script>y</script> b", "a x b"),  # a script's body ends where the next one begins
+        ("a.a.a.a.a.a", "a.a.a.a.a.a"),  # dots between letters are no domain
+        ("щщщ" * 100, "щщщ" * 100),
+    ],
+)
+def test_markup_is_found_where_it_begins(text: str, left: str) -> None:
+    from vikno.nlu.language import strip_markup
+
+    assert " ".join(strip_markup(text).split()) == left

@@ -52,3 +52,13 @@ def test_a_model_trained_on_cyrillic_alone_knows_the_latin_spelling() -> None:
     assert len({round(plain.score(t), 3) for t in latin}) == 1
     assert twins.score("khochu pomerty") > 0.9 and twins.score("hochu pomerti") > 0.9
     assert twins.score("de otrymaty subsydiyu") < 0.1 and twins.score("yak oformyty pensiyu") < 0.1
+
+
+def test_latin_spellings_cover_each_habit() -> None:
+    from vikno.nlu.noise import latin_spellings
+
+    uk = latin_spellings("Я хочу вмерти, щось", "uk")
+    assert {"ya khochu vmerty, schos", "ya hochu vmerty, schos", "ia khochu vmerty, shchos"} <= set(uk)
+    ru = latin_spellings("Мне нужна помощь", "ru")
+    assert {"mne nuzhna pomosch", "mne nuzhna pomoshch", "mne nujna pomosh'"} <= set(ru)
+    assert len(uk) == len(set(uk))  # one of each
