@@ -50,6 +50,7 @@ from .textnorm import normalize
 __all__ = [
     "CrisisResult",
     "CrisisDetector",
+    "EMOJI_RULE",
     "SUICIDE",
     "VIOLENCE",
     "CHILD",
@@ -193,7 +194,9 @@ _PIECE_LENGTHS = piece_lengths(rule.grams for rule in _RULES)
 # that is (nearly) nothing but them, or "хочу 💀" / "I want to 💀": a knife in a recipe stays a recipe.
 _DANGER_EMOJI = re.compile("[\U0001f52a\U0001fa78\U0001f48a\U0001f480\u2620\U0001faa2\u26b0\U0001f52b\U0001faa6]")
 _EMOJI_WORDS = 3
-_EMOJI_RULE = _Rule("danger_emoji", _DANGER_EMOJI, 0.6, SUICIDE)
+#: The rule that reads emoji (its name in ``CrisisResult.matched``); the learned model never sees them.
+EMOJI_RULE = "danger_emoji"
+_EMOJI_RULE = _Rule(EMOJI_RULE, _DANGER_EMOJI, 0.6, SUICIDE)
 _CATEGORY_OF = {rule.name: rule.category for rule in (*_RULES, _EMOJI_RULE)}
 
 

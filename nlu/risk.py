@@ -26,6 +26,18 @@ model agrees (``veto_below``). So "хочу померти" stays a crisis even 
 a short message gives the model little to go on, while "I don't want to
 live in this dorm" is asked about, not alarmed. Without a model the rules
 decide alone, as before (crisis or none).
+
+The model was trained on whole messages, so a sentence of ordinary
+circumstances before the alarm drags its score down: "We moved here two years
+ago for work. I don't want to live anymore." scored 0.04 whole and was vetoed
+to a question. A veto therefore reads the model where the alarm is, too: the
+sentence where a rule fires (with the sentence after it, where "that was five
+years ago" would be said), and the higher score counts. And the model vetoes
+only what it can judge: a message of one or two words gives it nothing but
+the word the rule already read ("суїцид" scored 0.10, because the corpus
+mentions the word mostly in school projects), and it never reads emoji (the
+danger-emoji rule reads the raw text, normalisation drops them). There the
+rule decides, as without a model. The harmless contexts still come first.
 """
 
 from __future__ import annotations
@@ -34,7 +46,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .crisis import CrisisDetector, CrisisResult
+from .crisis import EMOJI_RULE, CrisisDetector, CrisisResult
 from .crisis_model import CrisisModel
 from .risk_context import safe_contexts
 from .textnorm import normalize
@@ -42,7 +54,13 @@ from .textnorm import normalize
 #: Where one sentence ends and the next begins, as people type them (a stop, a question, a line break).
 _SENTENCES = re.compile(r"(?<=[.!?…;])\s+|\n+")
 
-__all__ = ["Risk", "RiskAssessment", "RiskTriage", "Thresholds"]
+#: A rule's hit in a message of at most this many words is beyond the model's veto: the words are the rule's.
+#: Not three: "мама мене вбʼє" is three words the model rightly reads as a safety question, not the alarm.
+SHORT_WORDS = 2
+#: Why the model cannot judge a rule's hit (``rule-decides:<why>`` in the reasons): too few words, or emoji.
+BEYOND_THE_MODEL = ("short", "emoji")
+
+__all__ = ["BEYOND_THE_MODEL", "Risk", "RiskAssessment", "RiskTriage", "SHORT_WORDS", "Thresholds"]
 
 
 class Risk(StrEnum):
@@ -111,16 +129,38 @@ class RiskTriage:
         said = safe_contexts(normalize(text))
         if "past" not in said:
             return said
-        sentences = [s for s in _SENTENCES.split(text) if s.strip()]
-        alarms = [
-            safe_contexts(normalize(" ".join(sentences[i : i + 2])))
-            for i, sentence in enumerate(sentences if len(sentences) > 1 else ())
-            if self.rules.detect(sentence).crisis
-        ]
+        alarms = [safe_contexts(normalize(window)) for window in self._alarm_windows(text)]
         if not alarms:  # one sentence, or the rule needs the whole message: read it whole
             return said
         past_everywhere = all("past" in near for near in alarms)
         return tuple(name for name in said if name != "past" or past_everywhere)
+
+    def _beyond_the_model(self, text: str, ruled: CrisisResult) -> str | None:
+        """Why the model cannot judge this rule's hit ("short", "emoji"), or None when it can.
+
+        One or two words are the rule's own evidence and nothing more; emoji are dropped before the model reads.
+        """
+        if EMOJI_RULE in ruled.matched:
+            return "emoji"
+        if len(normalize(text).split()) <= SHORT_WORDS:
+            return "short"
+        return None
+
+    def _alarm_windows(self, text: str) -> list[str]:
+        """Each sentence where a rule fires, with the sentence after it (where "that was years ago" is said).
+
+        Empty for a message of one sentence (the whole is that sentence) or when no single sentence fires a rule
+        (the rule needs cues spread over the message: only the whole can be read).
+        """
+        sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+        if len(sentences) < 2:
+            return []
+        return [" ".join(sentences[i : i + 2]) for i, s in enumerate(sentences) if self.rules.detect(s).crisis]
+
+    def _alarm_score(self, text: str) -> float | None:
+        """The model's highest score where the alarm is (``_alarm_windows``); None where only the whole is read."""
+        assert self.model is not None
+        return max(map(self.model.score, self._alarm_windows(text)), default=None)
 
     def assess(self, text: str) -> RiskAssessment:
         ruled = self.rules.detect(text)
@@ -141,7 +181,20 @@ class RiskTriage:
             return RiskAssessment(
                 level, tuple(reasons), ruled.score, round(p, 4), ruled.category if core else None, ruled
             )
-        if p >= t.crisis_at or (ruled.crisis and p >= (t.core_veto_below if core else t.veto_below)):
+        veto_below = t.core_veto_below if core else t.veto_below
+        vetoed = False
+        if ruled.crisis and p < veto_below:
+            # The whole message's score would veto the rule: first ask whether the model can judge it at all,
+            # then read it where the alarm is.
+            beyond = self._beyond_the_model(text, ruled)
+            if beyond is not None:
+                reasons.append(f"rule-decides:{beyond}")
+            else:
+                near = self._alarm_score(text)
+                if near is not None:
+                    reasons.append(f"sentence:{near:.2f}")
+                vetoed = near is None or near < veto_below
+        if p >= t.crisis_at or (ruled.crisis and not vetoed):
             level = Risk.CRISIS
         elif p >= t.check_at or ruled.crisis:
             level = Risk.CHECK

@@ -17,6 +17,7 @@ from typing import Any
 
 from vikno.flows.dialogue import DANGER_PRESSED, RISK_FLAGS, SAFETY_CHECK
 from vikno.nlu.crisis import rule_category
+from vikno.nlu.risk import BEYOND_THE_MODEL
 from vikno.nlu.risk_context import CONTEXTS
 from vikno.storage.models import Conversation, Feedback, Message, Operator
 
@@ -36,13 +37,15 @@ def reason_words(reason: str, lang: str = DEFAULT) -> str:
         return text(
             lang, "risk.reason.rule", category=text(lang, f"risk.category.{category}"), rule=value.replace("_", " ")
         )
-    if kind == "model":
+    if kind in ("model", "sentence"):
         try:
             percent = round(float(value) * 100)
         except ValueError:
             pass
         else:
-            return text(lang, "risk.reason.model", percent=percent)
+            return text(lang, f"risk.reason.{kind}", percent=percent)
+    if kind == "rule-decides" and value in BEYOND_THE_MODEL:
+        return text(lang, f"risk.reason.rule_decides.{value}")
     if kind == "context" and value in CONTEXTS:
         return text(lang, "risk.reason.context", context=text(lang, f"risk.context.{value}"))
     return text(lang, "risk.reason.unknown", reason=reason)

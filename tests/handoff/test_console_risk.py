@@ -380,7 +380,16 @@ def test_every_reason_the_triage_gives_is_said_in_words(lang: str) -> None:
     from vikno.nlu.risk_context import CONTEXTS
 
     unknown = text(lang, "risk.reason.unknown", reason="")
-    for reason in ["rule:no_want_live", "model:0.93", *(f"context:{name}" for name in CONTEXTS)]:
+    from vikno.nlu.risk import BEYOND_THE_MODEL
+
+    reasons = [
+        "rule:no_want_live",
+        "model:0.93",
+        "sentence:0.81",
+        *(f"context:{name}" for name in CONTEXTS),
+        *(f"rule-decides:{why}" for why in BEYOND_THE_MODEL),
+    ]
+    for reason in reasons:
         words = reason_words(reason, lang)
         assert unknown not in words and reason not in words, words  # never "Other reason: context:past"
-    assert "93" in reason_words("model:0.93", lang)
+    assert "93" in reason_words("model:0.93", lang) and "81" in reason_words("sentence:0.81", lang)

@@ -119,7 +119,8 @@ def test_no_corpus_means_no_model(tmp_path: Path) -> None:
     assert train_crisis_model(tmp_path) is None
 
 
-def test_danger_emoji_alone_get_the_safety_question(model: CrisisModel) -> None:
-    # the model sees nothing in emoji (a fixed prior); the emoji rule makes it a check: asked, not ignored
+def test_danger_emoji_alone_are_a_crisis_as_with_the_rules_alone(model: CrisisModel) -> None:
+    # the model sees nothing in emoji (a fixed prior), so it cannot veto the emoji rule: the alarm, not a question
+    # (it was a check before the crisis layer's last attack; tests/nlu/test_risk_veto.py)
     triage = RiskTriage(model=model)
-    assert [triage.assess(t).level for t in ("🔪🩸", "💊💊💊💊💊😵", "хочу 💀")] == [Risk.CHECK] * 3
+    assert [triage.assess(t).level for t in ("🔪🩸", "💊💊💊💊💊😵", "хочу 💀")] == [Risk.CRISIS] * 3

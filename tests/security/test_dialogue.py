@@ -13,9 +13,19 @@ whatever hour the suite runs: who is online decides, not the clock.
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
-from tests.handoff.conftest import CRISIS_TEXT, ConsoleSite
+import pytest
+
+from vikno.bots.app import build_app
+from vikno.bots.config import load_settings
+from vikno.flows.content import load_helplines, shipped_helpline_folders
+from vikno.nlu.builtin import BuiltinNLU
+from vikno.storage.port import Store
+
+from tests.handoff.conftest import CRISIS_TEXT, ConsoleSite, app_store, serving
 
 from .table import Attack, rows
 
@@ -166,3 +176,105 @@ ATTACKS = [
 @rows(ATTACKS)
 async def test_dialogue_attack(attack: Attack, any_site: ConsoleSite) -> None:
     await attack.run(any_site)
+
+
+# --- with the learned models: the crisis model's veto and language detection -------------------------------------
+
+
+@pytest.fixture
+async def model_site(
+    tmp_path: Path, any_store: Store, request: pytest.FixtureRequest, shipped_nlu: BuiltinNLU
+) -> AsyncIterator[ConsoleSite]:
+    """A real vikno with the built-in NLU as ``vikno serve`` has it: the intent model and the crisis model."""
+    settings = load_settings(environ={"VIKNO_DATA_DIR": str(tmp_path / "data")})
+    helplines = load_helplines(shipped_helpline_folders())
+    app = build_app(settings, helplines, store=app_store(any_store, request), nlu=shipped_nlu)
+    async with serving(app) as site:
+        yield site
+
+
+#: The first line of the emergency reply, per language (flows/content/_common/texts.yml).
+CALL_NOW = {
+    "uk": "Якщо є загроза життю — телефонуйте просто зараз:",
+    "ru": "Если есть угроза жизни — звоните прямо сейчас:",
+    "en": "If there is a danger to life, call right now:",
+}
+
+
+async def assert_crisis(site: ConsoleSite, key: str, text: str, language: str) -> None:
+    body = await say(site, key, text=text)
+    first = body["replies"][0]["text"]
+    assert CALL_NOW[language] in first and "☎ 112" in first, (text, body["replies"])
+    conv = body["conversation"]
+    assert (conv["state"], conv["priority"], conv["language"]) == ("waiting", "crisis", language), (text, conv)
+
+
+async def a_crisis_after_a_sentence_of_circumstances_is_a_crisis(site: ConsoleSite) -> None:
+    """The model scored the whole message 0.04 and vetoed the rule down to "are you safe right now?"."""
+    await site.operator("on-duty")
+    await assert_crisis(site, "diluted-en", "We moved here two years ago for work. I don't want to live anymore.", "en")
+    await assert_crisis(
+        site,
+        "diluted-ru",
+        "Здравствуйте, подскажите, пожалуйста, какие документы нужны для субсидии. Хочу убить себя.",
+        "ru",
+    )
+
+
+async def a_lone_word_or_danger_emoji_are_a_crisis(site: ConsoleSite) -> None:
+    """ "суїцид" alone and "🔪🩸 не можу більше" were a crisis with the rules alone, a check once the model loaded."""
+    await site.operator("on-duty")
+    await assert_crisis(site, "one-word", "суїцид", "uk")
+    await assert_crisis(site, "emoji", "🔪🩸 не можу більше", "uk")
+
+
+async def latin_typed_ukrainian_crisis_is_answered_in_ukrainian(site: ConsoleSite) -> None:
+    await site.operator("on-duty")
+    await assert_crisis(site, "latin-uk", "ya hochu vmerty", "uk")
+
+
+async def latin_typed_russian_question_is_answered_in_russian(site: ConsoleSite) -> None:
+    """Both were answered in English or Azerbaijani before: the Latin letters outweighed the words."""
+    for i, text in enumerate(("podskazhite gde oformit subsidiyu", "gde poluchit subsidiyu na kommunalku")):
+        body = await say(site, f"latin-ru-{i}", text=text)
+        conv = body["conversation"]
+        assert (conv["language"], conv["state"], conv["topic"]) == ("ru", "bot", "social_benefits"), (text, conv)
+        replies = " ".join(r["text"] for r in body["replies"])
+        assert re.search("[а-яё]", replies) and not re.search("[іїєґ]", replies), body["replies"]
+        assert "Служба поддержки" in replies, body["replies"]  # the Russian texts, not the English ones
+
+
+MODEL_ATTACKS = [
+    Attack(
+        id="crisis-after-a-sentence-of-circumstances",
+        item="21.C1",
+        what="a crisis said after a sentence of ordinary circumstances (a move, a question about a subsidy) is a "
+        "crisis: the numbers at once and the top of the queue, not a safety question",
+        run=a_crisis_after_a_sentence_of_circumstances_is_a_crisis,
+    ),
+    Attack(
+        id="crisis-in-one-word-or-danger-emoji",
+        item="21.C1",
+        what='"суїцид" alone, or danger emoji and three words, are a crisis as with the rules alone: the model '
+        "cannot judge a lone word or emoji it never reads",
+        run=a_lone_word_or_danger_emoji_are_a_crisis,
+    ),
+    Attack(
+        id="latin-typed-ukrainian-crisis",
+        item="21.C2",
+        what='"ya hochu vmerty" (Ukrainian in Latin letters) is a crisis answered with the Ukrainian emergency '
+        "texts, not the English ones",
+        run=latin_typed_ukrainian_crisis_is_answered_in_ukrainian,
+    ),
+    Attack(
+        id="latin-typed-russian-question",
+        item="21.C2",
+        what="a question about a subsidy in Russian typed in Latin letters gets the Russian replies, not English",
+        run=latin_typed_russian_question_is_answered_in_russian,
+    ),
+]
+
+
+@rows(MODEL_ATTACKS)
+async def test_dialogue_attack_with_the_models(attack: Attack, model_site: ConsoleSite) -> None:
+    await attack.run(model_site)

@@ -1,0 +1,85 @@
+"""When the learned model may veto a crisis rule, and what it reads to do so (nlu/risk.py).
+
+Found by an outside attack on the crisis layer: the model was trained on whole
+messages, so a sentence of ordinary circumstances before the alarm dragged
+its score under the veto ("We moved here two years ago for work. I don't
+want to live anymore." scored 0.04 and got a safety question, not the
+numbers); and it vetoed what it cannot judge: a lone word the rule already
+read ("суїцид" 0.10) and emoji it never sees. Each table below was at CHECK
+before the fix. The harmless contexts must keep working: long messages that
+tell a lesson, a past that is over or an explicit no stay out of CRISIS.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from vikno.nlu.builtin import shipped_data_dir
+from vikno.nlu.crisis_model import CrisisModel, load_or_train_crisis_model
+from vikno.nlu.risk import Risk, RiskTriage
+
+
+@pytest.fixture(scope="module")
+def triage() -> RiskTriage:
+    model = load_or_train_crisis_model(None, shipped_data_dir())  # remembered: the session trains it once
+    assert isinstance(model, CrisisModel)
+    return RiskTriage(model=model)
+
+
+#: Ordinary circumstances first, the alarm last: the whole message scored 0.00-0.04 on the shipped model.
+DILUTED = [
+    "We moved here two years ago for work. I don't want to live anymore.",
+    "Hello, I wanted to ask about the housing subsidy and the certificate for displaced people. I want to kill myself.",
+    "Ми переїхали до Львова два роки тому, я працюю на складі, донька ходить у садочок. Я більше не хочу жити.",
+    "Доброго дня, хотіла спитати про субсидію на комуналку і довідку для переселенців. Я не хочу більше жити.",
+    "Здравствуйте, я хотела узнать про субсидию на коммуналку и справку для переселенцев. Я больше не хочу жить.",
+    "Мы переехали в Днепр два года назад, я работаю на складе, дочка ходит в садик. Я больше не хочу жить.",
+    "Здравствуйте, подскажите, пожалуйста, какие документы нужны для субсидии. Хочу убить себя.",
+    "Salam, kommunal xərclər üçün subsidiya və köçkün arayışı haqqında soruşmaq istəyirdim. Özümü öldürmək istəyirəm.",
+]
+
+
+@pytest.mark.parametrize("text", DILUTED, ids=[f"diluted-{i}" for i in range(len(DILUTED))])
+def test_a_sentence_of_circumstances_before_the_alarm_does_not_veto_it(triage: RiskTriage, text: str) -> None:
+    found = triage.assess(text)
+    assert found.level is Risk.CRISIS, found.reasons
+    assert any(r.startswith("sentence:") for r in found.reasons)  # the operator sees the model read the sentence
+
+
+@pytest.mark.parametrize("text", ["суїцид", "самогубство", "самоубийство", "suicide", "intihar", "суицид!!"])
+def test_one_word_a_rule_reads_is_the_rules_to_judge(triage: RiskTriage, text: str) -> None:
+    found = triage.assess(text)
+    assert found.level is Risk.CRISIS, found.reasons
+    assert "rule-decides:short" in found.reasons
+
+
+@pytest.mark.parametrize("text", ["🔪🩸 не можу більше", "🔪🩸", "💊💊💊💊💊😵", "хочу 💀", "I want to 💀"])
+def test_danger_emoji_are_the_rules_to_judge(triage: RiskTriage, text: str) -> None:
+    # normalisation drops emoji before the model reads: its score is of the words beside them, or a bare prior
+    found = triage.assess(text)
+    assert found.level is Risk.CRISIS, found.reasons
+    assert "rule-decides:emoji" in found.reasons
+
+
+#: Long hard negatives a rule fires in: a lesson, a past that is over, an explicit no, a film, a book, a grief.
+#: None is a crisis; whether a core rule asks a safety question is the contexts' matter (test_risk_context.py).
+HARMLESS = [
+    "We are preparing a lesson for teenagers. What should a teacher answer a pupil who writes 'I want to die'?",
+    "Ми готуємо урок для підлітків. Що відповісти дитині, яка пише «хочу померти»?",
+    "Три роки тому я хотіла вбити себе. Зараз я волонтерка і хочу допомагати іншим.",
+    "Five years ago I tried to kill myself. Now I'm fine and I want to volunteer on your line.",
+    "Думок убити себе нема, просто втомилася від роботи. Де можна безкоштовно поговорити з психологом?",
+    "Мыслей убить себя нет, просто устала от работы. Где можно бесплатно поговорить с психологом?",
+    "I'm not self-harming anymore and I won't again. Can I get a referral to have my old scars treated?",
+    "Подруга покінчила з собою чотири роки тому. Я це прийняла, але хочу в групу для тих, хто втратив близьких.",
+    "Yesterday we watched a film. The hero jumped off a bridge and I cried all evening.",
+    "Əvvəl sözgəlişi 'ölmək istəyirəm' yazdım, bağışlayın. Əslində əlil arabası üçün ərizəyə kömək lazımdır.",
+    # three words are enough for the model to tell "mum will kill me" from a threat: not the rule's alone
+    "мама мене вбʼє",
+    "мама меня убьёт",
+]
+
+
+@pytest.mark.parametrize("text", HARMLESS, ids=[f"harmless-{i}" for i in range(len(HARMLESS))])
+def test_long_hard_negatives_stay_out_of_crisis(triage: RiskTriage, text: str) -> None:
+    assert triage.assess(text).level is not Risk.CRISIS, triage.assess(text).reasons
