@@ -21,7 +21,7 @@ from pathlib import Path
 
 from vikno.nlu.builtin import shipped_data_dir, train_model, training_files
 from vikno.nlu.classifier import IntentClassifier
-from vikno.nlu.evaluate import cross_validate, evaluate_scored, is_crisis_label, score_examples
+from vikno.nlu.evaluate import cross_validate, evaluate_scored, is_crisis_label, score_examples, threshold_of
 from vikno.nlu.rasa_yaml import load_examples
 
 LANGS = ("uk", "ru", "az", "en")
@@ -32,6 +32,12 @@ def _row(ev) -> str:
         f"{100 * ev.accuracy:.1f}/{100 * ev.accuracy_no_threshold:.1f}/"
         f"{100 * ev.in_scope_fallback_rate:.1f}/{100 * ev.oos_recall:.0f}"
     )
+
+
+def _per_language(clf: IntentClassifier) -> str:
+    if not clf.thresholds:
+        return ""
+    return " (" + ", ".join(f"{lang} {t:.3f}" for lang, t in sorted(clf.thresholds.items())) + ")"
 
 
 def main() -> int:
@@ -59,12 +65,12 @@ def main() -> int:
         clf.slow_paths, n_parsed = 0, 0
         for lang in LANGS:
             exs = [e for e in load_examples(shipped / lang / name) if not is_crisis_label(e.intent)]
-            scored = score_examples(exs, lambda t: clf.rank(t, top=1)[0], clf.threshold)
+            scored = score_examples(exs, lambda t: clf.rank(t, top=1)[0], threshold_of(clf))
             n_parsed += len(exs)
             cells.append(_row(evaluate_scored(scored, clf.intents)))
         print(
             f"{name} uk ru az en: {' | '.join(cells)}   (train {train_s:.1f} s, {train_cpu:.1f} s of CPU, "
-            f"threshold {clf.threshold:.3f}, sentence model weight {clf.report.dense_weight}, "
+            f"threshold {clf.threshold:.3f}{_per_language(clf)}, sentence model weight {clf.report.dense_weight}, "
             f"{100 * clf.slow_paths / max(n_parsed, 1):.0f}% of messages took the encoder)",
             flush=True,
         )

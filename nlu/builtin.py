@@ -98,7 +98,7 @@ class BuiltinNLU:
             return Parse(text, language, FALLBACK_INTENT, 0.0, **risk)  # type: ignore[arg-type]  # crisis fields
         ranking = tuple(self.classifier.rank(text, top=5, language=language))
         intent, conf = ranking[0]
-        if conf < self.classifier.threshold:
+        if conf < self.classifier.threshold_for(language):
             intent = FALLBACK_INTENT
         return Parse(text, language, intent, conf, ranking=ranking, **risk)  # type: ignore[arg-type]  # crisis fields
 

@@ -72,7 +72,8 @@ __all__ = [
     "ModelFormatError",
 ]
 
-FORMAT_VERSION = 6  # 6: the threshold is the operating point `catch` (a share of unseen topics caught)
+FORMAT_VERSION = 7  # 7: a threshold per language (thresholds)
+# 6: the threshold is the operating point `catch` (a share of unseen topics caught)
 # 5: the sentence-embedding model and its cascade gate (dense)
 # 4: a third block of word-boundary character n-grams (phrase_grams); 3: fold_az
 # Labels that mean "out of scope" in Rasa data written by different people: Rasa's
@@ -212,6 +213,10 @@ class TrainReport:
     dense_weight: float = 0.0  # weight the folds chose for the sentence model (0: n-grams alone)
     cascade_gate: float = float("nan")
     slow_share: float = float("nan")  # share of the held-out fold messages that took the encoder
+    thresholds: dict[str, float] = field(default_factory=dict)  # languages with a threshold of their own
+    caught_by_language: dict[str, float] = field(
+        default_factory=dict
+    )  # unseen topics caught on the folds, per language
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -252,6 +257,9 @@ class _Params:
     # average (75.9) with 76-94 % caught, at 0.85 1.6 points less in-scope for 1.5 more caught. Held-out intents
     # are harder to tell from the taught ones than real off-topic messages, so real ones are caught more often.
     catch: float | None = CATCH_DEFAULT
+    # Each language with at least this many held-out intents' messages on the folds gets its own threshold, the
+    # lowest that catches ``catch`` of that language's unseen topics (language_thresholds); 0: one for all.
+    language_min_unseen: int = 200
     oos_weight: float = 0.5  # how much one caught out-of-scope message is worth vs one in-scope message
     real_oos_share: float = 0.5  # weight of real out-of-scope training examples vs held-out intents in that rate
     class_weight: str | None = "balanced"
@@ -282,7 +290,8 @@ class IntentClassifier:
         self._W: np.ndarray | None = None  # (n_features, n_intents) float32
         self._b: np.ndarray | None = None
         self.temperature = 1.0
-        self.threshold = 0.0
+        self.threshold = 0.0  # shared: messages in a language without a threshold of its own (threshold_for)
+        self.thresholds: dict[str, float] = {}  # languages with their own (Params.language_min_unseen)
         self.has_reject = False  # last weight column is the out-of-scope rejection class
         self._dense: _Dense | None = None  # the sentence-embedding model, if the folds chose one
         self.slow_paths = 0  # messages that took the encoder (the cascade's slow path) since load; for bench/
@@ -431,19 +440,28 @@ class IntentClassifier:
         #    them, so the threshold is the one that best separates "an intent I know" from "a topic I was
         #    never taught". See _calibration_scores for the two ways of getting both.
         E = None
+        # Each example's language as parse will detect it (twins: their original's): the sentence model scores
+        # only its languages' messages, and each language with enough fold messages gets its own threshold.
+        lang0 = np.array([detect_language(t) or "" for t in originals], dtype=object)
         if p.dense and any(w > 0 for w in p.dense_weights) and sentence.available():
             # originals only (a Latin twin is the n-grams' lesson, not the encoder's), in the encoder's languages
-            covered = np.array([detect_language(t) in p.dense_languages for t in originals], dtype=bool)
+            covered = np.isin(lang0, p.dense_languages)
             if len(np.unique(y0[covered])) >= 2:
                 E = np.zeros((n0, sentence.DIM), dtype=np.float32)
                 E[covered] = sentence.embed([t for t, c in zip(originals, covered, strict=True) if c])
                 say(f"sentence embeddings: {int(covered.sum())} examples in {', '.join(p.dense_languages)}")
-        ngram, dense, cov = self._calibration_scores(X, y, y0, source, is_twin, is_oos, k, n_cols, rng, say, E)
+        ngram, dense, where = self._calibration_scores(X, y, y0, source, is_twin, is_oos, k, n_cols, rng, say, E)
+        covered_all = np.zeros(n, dtype=bool)  # twins never have sentence scores
+        if E is not None:
+            covered_all[:n0] = E.any(axis=1)
+        cov = _take(where, covered_all)
+        langs = _take(where, lang0[source])
         keep = ~is_oos & ~is_twin & ~np.isnan(ngram[0][:, 0])
         y_in = y[keep]
         cv_acc = float(np.mean(ngram[0][keep][:, :k].argmax(1) == y_in))
         weights: list[float] = [w for w in p.dense_weights if w > 0] if dense is not None else []
         best: _Calibrated | None = None
+        best_args: tuple[_Scores, float | _Coverage] = (ngram, 1.0)  # the best one's scores and temperatures
         best_w = 0.0
         # The sentence model's weight and the temperature: the pair whose calibrated objective is best on the
         # folds. The temperature that best predicts whether the top intent is right (log-likelihood) is not the
@@ -462,27 +480,40 @@ class IntentClassifier:
             rows = cov_in if split else np.ones(len(y_in), dtype=bool)
             t_nll = _fit_temperature(sc[0][keep][rows], y_in[rows])
             for scale in p.temperature_scales:
-                # with two groups of messages the other group's scale is chosen apart: one threshold serves both,
-                # and their confidences need not be spread alike (shipped data: uk/az fell back 2-4x as often with
-                # the en/ru temperature)
+                # with two groups of messages the other group's scale is chosen apart: their confidences need not
+                # be spread alike (shipped data: uk/az fell back 2-4x as often with the en/ru temperature). A scale
+                # per language (uk and az apart) was tried in round 6: with a threshold per language it answered
+                # the same fold messages to within 0.1 point.
                 for other in p.temperature_scales if split else (scale,):
                     t_main, t_other = t_nll * scale, (t_ngram * other if split else t_nll * scale)
                     temps = _per_row(cov, t_main, t_other) if split else t_main
-                    cal = _calibrate(sc, keep, y_in, k, p, temperature=temps)
+                    cal = _calibrate(sc, keep, y_in, k, p, temperature=temps, langs=langs)
                     if best is None or cal.objective > best.objective + 1e-9:
-                        best, best_w, best_other = cal, w, t_other
+                        best, best_w, best_other, best_args = cal, w, t_other, (sc, temps)
                         best.temperature = t_main
         assert best is not None
+        caught_by_language = _calibrate(
+            best_args[0], keep, y_in, k, p, best.threshold, best_args[1], langs, best.by_language, detail=True
+        ).caught_by_language
         self.temperature, self.threshold = best.temperature, best.threshold
+        self.thresholds = dict(best.by_language)
         pseudo_recall, acc_at = best.oos_recall, best.accepted
         self._calibration = best  # for diagnostics (bench/); not saved
-        self._folds = (ngram, dense, keep, y_in)
+        self._folds = (ngram, dense, keep, y_in, langs, cov)
         if best.threshold_note:
             notes.append(best.threshold_note)
+        if self.thresholds:
+            say(
+                f"threshold {self.threshold:.3f}; per language "
+                + ", ".join(f"{lang} {t:.3f}" for lang, t in sorted(self.thresholds.items()))
+            )
         if best_w > 0:
             # The cascade's gate, on the n-gram model's own calibrated confidence over the same fold messages.
-            alone = _calibrate(ngram, keep, y_in, k, p, threshold=best.threshold)
-            gate = choose_gate(alone.fast_conf, alone.gains, best.gains, best.threshold, p.cascade_tolerance)
+            alone = _calibrate(
+                ngram, keep, y_in, k, p, threshold=best.threshold, langs=langs, by_language=self.thresholds
+            )
+            floor = max([best.threshold, *self.thresholds.values()])  # the fast path never falls back, in any language
+            gate = choose_gate(alone.fast_conf, alone.gains, best.gains, floor, p.cascade_tolerance)
             slow_share = float(np.mean([takes_slow_path(c, gate) for c in alone.fast_conf]))
             say(
                 f"sentence model weight {best_w}, cascade gate {gate:.3f} "
@@ -511,6 +542,8 @@ class IntentClassifier:
             cv_accuracy=cv_acc,
             temperature=self.temperature,
             threshold=self.threshold,
+            thresholds=dict(self.thresholds),
+            caught_by_language=caught_by_language,
             pseudo_oos_recall=pseudo_recall,
             n_oos_examples=len(oos_texts),
             accepted_accuracy=acc_at,
@@ -535,7 +568,7 @@ class IntentClassifier:
         rng: np.random.Generator,
         say: Callable[[str], None],
         E: np.ndarray | None = None,
-    ) -> tuple[_Scores, _Scores | None, _Coverage]:
+    ) -> tuple[_Scores, _Scores | None, _Rows]:
         """Out-of-fold scores of the examples (NaN rows: not scored), of the real out-of-scope examples, and
         of held-out intents' examples (a list of score matrices, the held intents' columns at -1e9): of the
         n-gram model, and of the sentence model on the same folds if ``E`` (the originals' embeddings) is given.
@@ -555,7 +588,7 @@ class IntentClassifier:
         oof_d = np.full((n, n_cols), np.nan, dtype=np.float32)
         unseen: list[np.ndarray] = []
         unseen_d: list[np.ndarray] = []
-        unseen_cov: list[np.ndarray] = []
+        unseen_rows: list[np.ndarray] = []
         n0 = len(y0)
 
         covered = np.zeros(n0, dtype=bool) if E is None else E.any(axis=1)  # rows the sentence model scores
@@ -586,7 +619,7 @@ class IntentClassifier:
                 if dense is not None:
                     oof_d[test[~held_rows]] = dense[~held_rows]
                 if held_rows.any():
-                    unseen_cov.append(covered[test[held_rows]])
+                    unseen_rows.append(test[held_rows])
                     for sc, out in ((scores, unseen), (dense, unseen_d)):
                         if sc is not None:
                             s = sc[held_rows]
@@ -609,7 +642,7 @@ class IntentClassifier:
                     mask = np.isin(y, held)
                     test = np.flatnonzero(mask & ~is_twin)
                     scores, dense = fit_scores(np.flatnonzero(~mask), test)
-                    unseen_cov.append(covered[test])
+                    unseen_rows.append(test)
                     scores[:, held] = -1e9
                     unseen.append(scores)
                     if dense is not None:
@@ -617,12 +650,11 @@ class IntentClassifier:
                         unseen_d.append(dense)
                     say(f"unseen-topic round {r + 1}/{rounds}")
         real = is_oos & ~is_twin & ~np.isnan(oof[:, 0])
-        cov = np.zeros(n, dtype=bool)
-        cov[:n0] = covered
+        where: _Rows = (np.arange(n), np.flatnonzero(real), unseen_rows)
         return (
             (oof, oof[real], unseen),
             (oof_d, oof_d[real], unseen_d) if E is not None else None,
-            (cov, cov[real], unseen_cov),
+            where,
         )
 
     def _dense_fit(self, E: np.ndarray, y0: np.ndarray, rows: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
@@ -657,6 +689,14 @@ class IntentClassifier:
         return W, b
 
     # ---------------------------------------------------------------- inference
+    def threshold_for(self, language: str | None) -> float:
+        """The confidence under which a message in ``language`` goes to the fallback.
+
+        Each language the folds had enough messages of has its own, chosen to catch the same share of that
+        language's unseen topics (``catch``); other languages (and ``None``) get the shared one.
+        """
+        return self.thresholds.get(language or "", self.threshold)
+
     @property
     def uses_sentence_model(self) -> bool:
         """Whether this model asks the sentence encoder (and so loads its ~130 MB) for unsure messages."""
@@ -715,6 +755,7 @@ class IntentClassifier:
             "b": self._b,
             "temperature": self.temperature,
             "threshold": self.threshold,
+            "thresholds": self.thresholds,
             "has_reject": self.has_reject,
             "dense": None if self._dense is None else self._dense.__dict__,
             "report": self.report.__dict__,
@@ -749,6 +790,7 @@ class IntentClassifier:
         self._b = state["b"]
         self.temperature = float(state["temperature"])
         self.threshold = float(state["threshold"])
+        self.thresholds = {str(lang): float(t) for lang, t in state["thresholds"].items()}
         self.has_reject = bool(state.get("has_reject", False))
         self._dense = _Dense(**state["dense"]) if state.get("dense") else None
         self.report = TrainReport(**state["report"])
@@ -761,6 +803,13 @@ class IntentClassifier:
 _Scores = tuple[np.ndarray, np.ndarray, list[np.ndarray]]
 # Which of those rows have sentence scores (a language the encoder knows), in the same layout.
 _Coverage = tuple[np.ndarray, np.ndarray, list[np.ndarray]]
+# The rows (examples, twins after the originals) each of those score rows belongs to, in the same layout.
+_Rows = tuple[np.ndarray, np.ndarray, list[np.ndarray]]
+
+
+def _take(where: _Rows, values: np.ndarray) -> _Coverage:
+    """A per-example array laid out like the fold scores (in-scope rows, real out-of-scope, unseen groups)."""
+    return values[where[0]], values[where[1]], [values[r] for r in where[2]]
 
 
 def _per_row(cov: _Coverage, t_main: float, t_other: float) -> _Coverage:
@@ -786,13 +835,64 @@ class _Calibrated:
     """One model's calibration on the fold messages, and what each message adds to the objective."""
 
     temperature: float
-    threshold: float
+    threshold: float  # the shared one: messages in a language without a threshold of its own
     oos_recall: float
     accepted: float
     objective: float  # accepted-and-right in-scope rate + oos_weight x caught out-of-scope rate
     fast_conf: np.ndarray  # confidence per fold message: in-scope, then held-out intents', then real OOS
     gains: np.ndarray  # each message's share of the objective at the threshold (0 if wrong / not caught)
     threshold_note: str = ""
+    by_language: dict[str, float] = field(default_factory=dict)  # languages with a threshold of their own
+    caught_by_language: dict[str, float] = field(default_factory=dict)  # share of each language's unseen caught
+
+
+#: Real out-of-scope fold messages a language needs for them to count in its own share caught (else its held-out
+#: intents' messages alone decide it): with fewer, each would move the share by more than 2.5 points.
+MIN_LANGUAGE_REAL = 20
+
+
+def language_thresholds(
+    oos_conf: np.ndarray,
+    oos_langs: np.ndarray,
+    real_conf: np.ndarray | None,
+    real_langs: np.ndarray | None,
+    catch: float,
+    real_share: float = 0.5,
+    min_unseen: int = 200,
+) -> dict[str, float]:
+    """Each language's own threshold: the lowest that catches ``catch`` of *that language's* unseen topics.
+
+    One threshold for all languages caught 83 % of the Ukrainian and Azerbaijani unseen topics on the shipped
+    folds and 77 % of the English and Russian ones (catch 0.8): the n-gram scores of uk/az sentences are
+    flatter, so the line that was right on average refused uk/az questions it need not have, and answered
+    en/ru off-topic messages it should not have. With a threshold per language "catch 0.8" means 80 % in every
+    language. A language gets its own only with at least ``min_unseen`` held-out intents' messages on the folds
+    (at 200 the share caught is known to about ±3 points); the others keep the shared threshold. Its real
+    out-of-scope messages join its share (weighted ``real_share``) when it has :data:`MIN_LANGUAGE_REAL` of them.
+    ``""`` (no language detected) never gets one.
+    """
+    out: dict[str, float] = {}
+    oos_langs = np.asarray(oos_langs, dtype=object)
+    for lang in sorted({str(x) for x in oos_langs} - {""}):
+        mine = np.asarray(oos_conf)[oos_langs == lang]
+        if len(mine) < min_unseen:
+            continue
+        real = None
+        if real_conf is not None and real_langs is not None:
+            r = np.asarray(real_conf)[np.asarray(real_langs, dtype=object) == lang]
+            real = r if len(r) >= MIN_LANGUAGE_REAL else None
+        out[lang] = threshold_for_catch(mine, real, catch, real_share)
+    return out
+
+
+def _lookup(by_language: dict[str, float], shared: float, langs: np.ndarray | None, n: int) -> np.ndarray | float:
+    """Per-row thresholds: each row's language's own, else the shared one (a float when all rows share it)."""
+    if not by_language or langs is None:
+        return shared
+    out = np.full(n, shared, dtype=np.float64)
+    for lang, t in by_language.items():
+        out[langs == lang] = t
+    return out
 
 
 def _calibrate(
@@ -803,10 +903,16 @@ def _calibrate(
     p: _Params,
     threshold: float | None = None,
     temperature: float | _Coverage | None = None,
+    langs: _Coverage | None = None,
+    by_language: dict[str, float] | None = None,
+    detail: bool = False,
 ) -> _Calibrated:
-    """Temperature and threshold (each chosen unless given) of one model's fold scores, as ``fit`` uses them.
+    """Temperature and thresholds (each chosen unless given) of one model's fold scores, as ``fit`` uses them.
 
     ``temperature`` may be per row (:func:`_per_row`); the report's ``temperature`` is then meaningless.
+    ``langs`` (each fold message's language, laid out like ``scores``): with a share to catch, each language
+    with enough fold messages gets its own threshold (:func:`language_thresholds`); ``by_language`` gives them
+    instead (with ``threshold``, the shared one). ``detail``: also the share caught per language (for the report).
     """
     oof, real_oos, unseen = scores
     oof = oof[keep]
@@ -826,7 +932,17 @@ def _calibrate(
     real_conf = _softmax_max(real_oos, t_real, k) if len(real_oos) else np.empty(0)
     oc = np.concatenate(pseudo) if pseudo else real_conf
     blend = bool(pseudo) and len(real_conf) > 0
+    lang_in = lang_real = lang_oc = None
+    if langs is not None:
+        lang_in, lang_real = langs[0][keep], langs[1]
+        lang_oc = np.concatenate(langs[2]) if pseudo else lang_real
     note = ""
+    if by_language is None:
+        by_language = {}
+        if threshold is None and p.catch is not None and lang_oc is not None and p.language_min_unseen > 0:
+            by_language = language_thresholds(
+                oc, lang_oc, real_conf if blend else None, lang_real, p.catch, p.real_oos_share, p.language_min_unseen
+            )
     if threshold is None:
         if (pseudo or len(real_conf)) and p.catch is not None:
             threshold = threshold_for_catch(oc, real_conf if blend else None, p.catch, p.real_oos_share)
@@ -837,30 +953,45 @@ def _calibrate(
         else:
             threshold, recall, accepted = 0.0, float("nan"), float(np.mean(in_ok))
             note = "fewer than 4 intents: no out-of-scope threshold"
+    th_in = _lookup(by_language, threshold, lang_in, len(in_conf))
+    th_oc = _lookup(by_language, threshold, lang_oc, len(oc))
+    th_real = _lookup(by_language, threshold, lang_real, len(real_conf))
     # Each message's part of the objective at the threshold (the same sum _choose_threshold maximises).
     n_in = max(len(in_conf), 1)
-    gains_in = (in_ok & (in_conf >= threshold)) / n_in
+    gains_in = (in_ok & (in_conf >= th_in)) / n_in
     if blend:
         w_pseudo = p.oos_weight * (1 - p.real_oos_share) / max(len(oc), 1)
         w_real = p.oos_weight * p.real_oos_share / max(len(real_conf), 1)
         conf = np.concatenate([in_conf, oc, real_conf])
-        gains = np.concatenate([gains_in, (oc < threshold) * w_pseudo, (real_conf < threshold) * w_real])
+        gains = np.concatenate([gains_in, (oc < th_oc) * w_pseudo, (real_conf < th_real) * w_real])
     else:
         conf = np.concatenate([in_conf, oc])
-        gains = np.concatenate([gains_in, (oc < threshold) * (p.oos_weight / max(len(oc), 1))])
+        gains = np.concatenate([gains_in, (oc < th_oc) * (p.oos_weight / max(len(oc), 1))])
     if not len(oc):
         recall = float("nan")
     elif blend:
-        recall = (1 - p.real_oos_share) * float(np.mean(oc < threshold)) + p.real_oos_share * float(
-            np.mean(real_conf < threshold)
+        recall = (1 - p.real_oos_share) * float(np.mean(oc < th_oc)) + p.real_oos_share * float(
+            np.mean(real_conf < th_real)
         )
     else:
-        recall = float(np.mean(oc < threshold))
+        recall = float(np.mean(oc < th_oc))
+    caught_by_language: dict[str, float] = {}
+    if detail and lang_oc is not None and len(oc):
+        for lang in sorted({str(x) for x in lang_oc} - {""}):
+            mine = lang_oc == lang
+            share = float(np.mean(oc[mine] < np.broadcast_to(th_oc, oc.shape)[mine]))
+            if blend and lang_real is not None and (lang_real == lang).sum() >= MIN_LANGUAGE_REAL:
+                r = lang_real == lang
+                real_share = float(np.mean(real_conf[r] < np.broadcast_to(th_real, real_conf.shape)[r]))
+                share = (1 - p.real_oos_share) * share + p.real_oos_share * real_share
+            caught_by_language[lang] = share
     accepted = float(gains_in.sum())
     # with a share to catch, every candidate catches (about) that share: the best answers most in-scope right
     objective = accepted if p.catch is not None and len(oc) else float(gains.sum())
     t_report = float(t_in) if not np.ndim(t_in) else float("nan")
-    return _Calibrated(t_report, float(threshold), recall, accepted, objective, conf, gains, note)
+    return _Calibrated(
+        t_report, float(threshold), recall, accepted, objective, conf, gains, note, by_language, caught_by_language
+    )
 
 
 def choose_gate(

@@ -19,6 +19,7 @@ from .classifier import IntentClassifier, ModelFormatError
 from .crisis_model import load_or_train_crisis_model
 from .evaluate import (
     CURVE_THRESHOLDS,
+    CurvePoint,
     cross_validate,
     evaluate_crisis,
     evaluate_scored,
@@ -26,8 +27,10 @@ from .evaluate import (
     format_curve,
     format_report,
     is_crisis_label,
+    operating_point,
     score_examples,
     threshold_curve,
+    threshold_of,
 )
 from .risk import RiskTriage
 from .types import CATCH_DEFAULT, CATCH_MAX, CATCH_MIN
@@ -146,6 +149,12 @@ def _train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"folds; asked for {100 * args.catch:.0f}%)",
         file=out,
     )
+    if r.thresholds:
+        each = ", ".join(
+            f"{lang} {t:.3f} (catches {100 * r.caught_by_language.get(lang, float('nan')):.1f}%)"
+            for lang, t in sorted(r.thresholds.items())
+        )
+        print(f"per language, each on its own unseen topics: {each}", file=out)
     print(f"saved {path}", file=out)
     return 0
 
@@ -189,16 +198,44 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # A file with a crisis intent is (also) a crisis table: crises are not an intent of the classifier.
     crisis = evaluate_crisis(examples, lambda text: nlu.triage.assess(text).level.value)
     scored = score_examples(
-        [e for e in examples if not is_crisis_label(e.intent)], lambda text: clf.rank(text, top=1)[0], clf.threshold
+        [e for e in examples if not is_crisis_label(e.intent)], lambda text: clf.rank(text, top=1)[0], threshold_of(clf)
     )
-    curve = threshold_curve(scored, clf.intents, sorted({*CURVE_THRESHOLDS, round(clf.threshold, 3)}))
-    return _report(evaluate_scored(scored, clf.intents), curve, clf.threshold, crisis, args, out, None)
+    used = sorted({s.threshold for s in scored} or {clf.threshold})
+    curve = threshold_curve(scored, clf.intents, sorted({*CURVE_THRESHOLDS, *(round(t, 3) for t in used)}))
+    if len(used) == 1:
+        return _report(evaluate_scored(scored, clf.intents), curve, used[0], crisis, args, out, None)
+    # A threshold per language and messages in several: each row of the table is one threshold for all of them,
+    # and one more row is the model's operating point (each message at its language's threshold).
+    how = "each message at its language's threshold: " + ", ".join(
+        [f"{lang} {t:.3f}" for lang, t in sorted(clf.thresholds.items())] + [f"other languages {clf.threshold:.3f}"]
+    )
+    own = operating_point(scored, clf.intents)
+    per_language = {**clf.thresholds, "": clf.threshold}
+    return _report(evaluate_scored(scored, clf.intents), curve, None, crisis, args, out, how, per_language, own)
 
 
-def _report(ev, curve, threshold: float | None, crisis, args: argparse.Namespace, out: TextIO, how: str | None) -> int:
+def _report(
+    ev,
+    curve,
+    threshold: float | None,
+    crisis,
+    args: argparse.Namespace,
+    out: TextIO,
+    how: str | None,
+    per_language: dict[str, float] | None = None,
+    own: CurvePoint | None = None,
+) -> int:
     if args.json:
         d = ev.as_dict()
         d["threshold"] = threshold
+        if per_language:
+            d["thresholds"] = per_language  # the model's own per language ("" : the others')
+        if own is not None:
+            d["operating_point"] = {
+                "accuracy": own.accuracy,
+                "in_scope_fallback": own.fallback,
+                "oos_recall": own.oos_caught,
+            }
         d["curve"] = [
             {
                 "threshold": p.threshold,
@@ -221,7 +258,7 @@ def _report(ev, curve, threshold: float | None, crisis, args: argparse.Namespace
         if how:
             print(how, file=out)
         print(format_report(ev), file=out)
-        print("\n" + format_curve(curve, threshold if threshold is None else round(threshold, 3)), file=out)
+        print("\n" + format_curve(curve, threshold if threshold is None else round(threshold, 3), own), file=out)
         if crisis is not None:
             print("\n" + format_crisis_report(crisis), file=out)
     return 0

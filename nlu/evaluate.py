@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .classifier import OOS_LABELS
+from .language import detect_language
 from .rasa_yaml import Example
 from .types import FALLBACK_INTENT
 
@@ -26,8 +27,10 @@ __all__ = [
     "evaluate",
     "format_curve",
     "format_report",
+    "operating_point",
     "score_examples",
     "threshold_curve",
+    "threshold_of",
 ]
 
 #: Thresholds the trade-off table shows besides the model's own: the confidence scale is the classifier's
@@ -89,14 +92,25 @@ class Scored:
 
 
 def score_examples(
-    examples: Iterable[Example], rank: Callable[[str], tuple[str, float]], threshold: float
+    examples: Iterable[Example],
+    rank: Callable[[str], tuple[str, float]],
+    threshold: float | Callable[[str], float],
 ) -> list[Scored]:
-    """``rank(text)`` returns the best (intent, confidence) of one model."""
+    """``rank(text)`` returns the best (intent, confidence) of one model; ``threshold`` is its threshold, or a
+    function of the text (a model with a threshold per language: :func:`threshold_of`)."""
     out = []
     for ex in examples:
         top, conf = rank(ex.text)
-        out.append(Scored(ex.text, ex.intent, top, conf, threshold))
+        t = threshold(ex.text) if callable(threshold) else threshold
+        out.append(Scored(ex.text, ex.intent, top, conf, t))
     return out
+
+
+def threshold_of(model: Any) -> float | Callable[[str], float]:
+    """The threshold each message meets in ``parse``: of its detected language if the model has one per language."""
+    if not getattr(model, "thresholds", None):
+        return float(model.threshold)
+    return lambda text: float(model.threshold_for(detect_language(text)))
 
 
 def cross_validate(
@@ -136,7 +150,7 @@ def cross_validate(
         test_set = [ex for ex, g in zip(examples, fold, strict=True) if g == f]
         clf: Any = train(train_set)  # an IntentClassifier, or any model with intents, rank() and threshold
         known = sorted(set(known) | set(clf.intents))
-        scored += score_examples(test_set, lambda t: clf.rank(t, top=1)[0], clf.threshold)  # noqa: B023 - used at once
+        scored += score_examples(test_set, lambda t: clf.rank(t, top=1)[0], threshold_of(clf))  # noqa: B023 - used at once
         if progress is not None:
             progress(f"fold {f + 1}/{k}: trained on {len(train_set)}, scored {len(test_set)}")
     return scored, known
@@ -164,27 +178,33 @@ class CurvePoint:
     oos_caught: float  # out-of-scope sent there
 
 
+def _point(scored: Sequence[Scored], known: set[str], threshold: float | None) -> CurvePoint:
+    ins = [s_ for s_ in scored if s_.truth in known]
+    oos = [s_ for s_ in scored if s_.truth not in known]
+    return CurvePoint(
+        float("nan") if threshold is None else threshold,
+        _safe(sum(s_.predicted(threshold) == s_.truth for s_ in ins), len(ins)),
+        _safe(sum(s_.predicted(threshold) == FALLBACK_INTENT for s_ in ins), len(ins)),
+        _safe(sum(s_.predicted(threshold) == FALLBACK_INTENT for s_ in oos), len(oos)),
+    )
+
+
 def threshold_curve(
     scored: Sequence[Scored], known_intents: Sequence[str], thresholds: Sequence[float] = CURVE_THRESHOLDS
 ) -> list[CurvePoint]:
     """In-scope accuracy, in-scope fallback and out-of-scope caught at each threshold: a helpline picks its point."""
     known = set(known_intents)
-    ins = [s_ for s_ in scored if s_.truth in known]
-    oos = [s_ for s_ in scored if s_.truth not in known]
-    out = []
-    for t in thresholds:
-        out.append(
-            CurvePoint(
-                t,
-                _safe(sum(s_.predicted(t) == s_.truth for s_ in ins), len(ins)),
-                _safe(sum(s_.predicted(t) == FALLBACK_INTENT for s_ in ins), len(ins)),
-                _safe(sum(s_.predicted(t) == FALLBACK_INTENT for s_ in oos), len(oos)),
-            )
-        )
-    return out
+    return [_point(scored, known, t) for t in thresholds]
 
 
-def format_curve(points: Sequence[CurvePoint], operating: float | None = None) -> str:
+def operating_point(scored: Sequence[Scored], known_intents: Sequence[str]) -> CurvePoint:
+    """The same figures with each message at its own threshold (its model's, its language's); threshold NaN."""
+    return _point(scored, set(known_intents), None)
+
+
+def format_curve(points: Sequence[CurvePoint], operating: float | None = None, own: CurvePoint | None = None) -> str:
+    """The trade-off table; ``operating`` marks the model's threshold, or ``own`` (a model with a threshold per
+    language, messages in several) is a row of its own: each message at its language's threshold."""
     lines = [
         "accuracy / out-of-scope trade-off (pick a threshold; higher catches more out-of-scope and answers less):",
         f"  {'threshold':>9} {'in-scope right':>15} {'in-scope fallback':>18} {'out-of-scope caught':>20}",
@@ -193,6 +213,11 @@ def format_curve(points: Sequence[CurvePoint], operating: float | None = None) -
         mark = "  <- this model's threshold" if operating is not None and abs(p.threshold - operating) < 5e-4 else ""
         lines.append(
             f"  {p.threshold:>9.3f} {_pct(p.accuracy):>15} {_pct(p.fallback):>18} {_pct(p.oos_caught):>20}{mark}"
+        )
+    if own is not None:
+        lines.append(
+            f"  {'per lang.':>9} {_pct(own.accuracy):>15} {_pct(own.fallback):>18} {_pct(own.oos_caught):>20}"
+            "  <- this model's threshold, each message at its language's"
         )
     return "\n".join(lines)
 
