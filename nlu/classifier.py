@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import math
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -242,6 +242,13 @@ class _Params:
     big_data_folds: int = 2
     holdout_rounds: int = 3
     big_data: int = 10_000  # above this many examples one holdout round fewer (each round is thousands of examples)
+    # Above ``big_data`` examples, the character n-grams start at 3 letters and the word-boundary ones end at 5
+    # (None: the ranges above at any size). Training time is the SVM's passes over the non-zeros: on CLINC150 these
+    # cut them 203 -> 144 a message and 6 s of CPU with val unchanged (in-scope / OOS caught / top-1 93.57 / 89.0
+    # / 96.13 against 93.60 / 89.0 / 96.07). On the shipped lines (7,000 examples, 20-80 an intent) the same cut
+    # let more out-of-scope through (test.yml uk 90 -> 82 %, az 95 -> 90 %; CV5 -2 to -5 points): with few examples
+    # an intent the short n-grams are what their inflected words share, so small data keeps them.
+    big_data_ranges: tuple[tuple[int, int], tuple[int, int]] | None = ((3, 5), (3, 5))
     holdout_fraction: float = 0.25
     calibration: str = "folded"  # "folded": unseen topics held out inside the CV folds; "separate": extra fits
     unseen_fraction: float = 0.15  # "folded": share of intents each CV fold's model leaves out whole
@@ -422,6 +429,9 @@ class IntentClassifier:
                     twin_of.append(j)
                     twins.append(tw)
         source = np.concatenate([np.arange(len(originals)), np.array(twin_of, dtype=np.int64)])
+        if p.big_data_ranges is not None and len(originals) > p.big_data:
+            # saved with the model: parse builds the features with the ranges training used
+            self.params = p = replace(p, char_range=p.big_data_ranges[0], phrase_range=p.big_data_ranges[1])
         y = y0[source]
         self._blocks, X = self._fit_blocks(originals + twins)
         n0, n = len(y0), len(y)
@@ -533,7 +543,7 @@ class IntentClassifier:
         self._dense = None
         if best_w > 0:
             assert E is not None  # best_w > 0 only with the sentence model's scores
-            Wd, bd = self._dense_fit(E, y0, np.flatnonzero(E.any(axis=1)), n_cols)
+            Wd, bd = self._dense_fit(E, y0, np.flatnonzero(E.any(axis=1)), n_cols, _fold_mean(self._fold_dense))
             self._dense = _Dense(Wd, bd, best_w, alone.temperature, gate, best_other)
         say("final model")
         self.report = TrainReport(
@@ -590,6 +600,7 @@ class IntentClassifier:
         unseen_d: list[np.ndarray] = []
         unseen_rows: list[np.ndarray] = []
         n0 = len(y0)
+        self._fold_dense: list[tuple[np.ndarray, np.ndarray]] = []  # the fold models' sentence weights (warm start)
 
         covered = np.zeros(n0, dtype=bool) if E is None else E.any(axis=1)  # rows the sentence model scores
 
@@ -599,6 +610,7 @@ class IntentClassifier:
                 return ng, None
             rows = train[train < n0]
             W, b = self._dense_fit(E, y0, rows[covered[rows]], n_cols)  # test rows are never twins: all < n0
+            self._fold_dense.append((W, b))
             # a message in another language gets no sentence scores at all, as at inference
             return ng, (E[test] @ W + b) * covered[test, None]
 
@@ -657,12 +669,22 @@ class IntentClassifier:
             where,
         )
 
-    def _dense_fit(self, E: np.ndarray, y0: np.ndarray, rows: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray]:
+    def _dense_fit(
+        self,
+        E: np.ndarray,
+        y0: np.ndarray,
+        rows: np.ndarray,
+        n_cols: int,
+        start: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Weights (DIM, n_cols) and biases of a logistic regression over the embeddings of ``rows``.
 
         Multinomial logistic regression, not a second SVM: on CLINC150 val it was both better (top-1 95.2 vs
         94.8 alone; 96.3 vs 96.1 added to the n-grams) and ten times faster to fit (3 s vs 30-75 s) on 512 dense
         columns. Classes absent from ``rows`` (held-out intents) score -1e9, as in the n-gram model.
+        ``start`` (weights and biases in the same layout, e.g. the fold models' mean): lbfgs starts there
+        instead of at zero; the objective is convex, so it ends at the same model (to lbfgs' tolerance), in
+        fewer steps (CLINC150: 20 instead of 35, 1.5 s of CPU less).
         """
         import warnings
 
@@ -676,7 +698,10 @@ class IntentClassifier:
         if len(classes) < 2:
             b[classes] = 1.0
             return W, b
-        m = LogisticRegression(C=p.dense_C, max_iter=200, class_weight=p.class_weight)
+        m = LogisticRegression(C=p.dense_C, max_iter=200, class_weight=p.class_weight, warm_start=start is not None)
+        if start is not None and len(classes) > 2:
+            m.coef_ = np.ascontiguousarray(start[0][:, classes].T, dtype=np.float64)
+            m.intercept_ = start[1][classes].astype(np.float64)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # 200 lbfgs steps are plenty (CLINC150: 35)
             m.fit(E[rows], y0[rows])
@@ -779,6 +804,8 @@ class IntentClassifier:
             )
         params = dict(state["params"])
         params["char_range"] = tuple(params["char_range"])
+        if params.get("big_data_ranges") is not None:
+            params["big_data_ranges"] = tuple(tuple(r) for r in params["big_data_ranges"])
         params["phrase_range"] = tuple(params["phrase_range"])
         params["dense_weights"] = tuple(params["dense_weights"])
         params["temperature_scales"] = tuple(params["temperature_scales"])
@@ -810,6 +837,18 @@ _Rows = tuple[np.ndarray, np.ndarray, list[np.ndarray]]
 def _take(where: _Rows, values: np.ndarray) -> _Coverage:
     """A per-example array laid out like the fold scores (in-scope rows, real out-of-scope, unseen groups)."""
     return values[where[0]], values[where[1]], [values[r] for r in where[2]]
+
+
+def _fold_mean(folds: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The mean of the fold models' sentence weights and biases, each class over the folds that had it (a fold
+    leaves whole intents out: their columns are 0 and -1e9 there); None without fold models."""
+    if not folds:
+        return None
+    have = np.array([b > -1e8 for _, b in folds], dtype=np.float64)  # (n_folds, n_cols)
+    count = np.maximum(have.sum(axis=0), 1.0)
+    W = sum(w * h for (w, _), h in zip(folds, have, strict=True)) / count
+    b = sum(np.where(h > 0, b, 0.0) for (_, b), h in zip(folds, have, strict=True)) / count
+    return np.asarray(W, dtype=np.float32), np.asarray(b, dtype=np.float32)
 
 
 def _per_row(cov: _Coverage, t_main: float, t_other: float) -> _Coverage:
@@ -1070,7 +1109,7 @@ def _fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
     g = (math.sqrt(5) - 1) / 2
     a, b = hi - g * (hi - lo), lo + g * (hi - lo)
     fa, fb = nll(a), nll(b)
-    for _ in range(40):
+    for _ in range(20):  # 0.618^20 of the log range: T to within 0.05 %, half the softmaxes of 40 steps
         if fa < fb:
             hi, b, fb = b, a, fa
             a = hi - g * (hi - lo)
