@@ -122,7 +122,8 @@ def run_setting(data: dict, split: str, with_oos: bool, work: Path, verbose: boo
         "in_scope_accuracy_no_threshold": ev["accuracy_no_threshold"],
         "oos_recall": ev["oos_recall"],
         "macro_f1": ev["macro_f1"],
-        "threshold": ev["threshold"],
+        "threshold": ev["threshold"],  # None: a threshold per language, and messages detected in several
+        "thresholds": ev.get("thresholds"),
         "n_in_scope": ev["n_in_scope"],
         "n_oos": ev["n_oos"],
         "train_seconds": train_s,
@@ -197,7 +198,12 @@ def main() -> int:
             print(label)
             print(
                 f"  {args.split}: {r['n_in_scope']} in-scope, {r['n_oos']} out-of-scope messages; "
-                f"operating threshold {r['threshold']:.3f}"
+                + (
+                    f"operating threshold {r['threshold']:.3f}"
+                    if r["threshold"] is not None
+                    else "operating thresholds per language "
+                    + ", ".join(f"{lang or 'other'} {t:.3f}" for lang, t in sorted(r["thresholds"].items()))
+                )
             )
             print(
                 f"  in-scope accuracy at the operating threshold: {100 * r['in_scope_accuracy']:.2f}%"
