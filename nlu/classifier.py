@@ -214,9 +214,7 @@ class TrainReport:
     cascade_gate: float = float("nan")
     slow_share: float = float("nan")  # share of the held-out fold messages that took the encoder
     thresholds: dict[str, float] = field(default_factory=dict)  # languages with a threshold of their own
-    caught_by_language: dict[str, float] = field(
-        default_factory=dict
-    )  # unseen topics caught on the folds, per language
+    caught_by_language: dict[str, float] = field(default_factory=dict)  # share of unseen caught, per language
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
