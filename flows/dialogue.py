@@ -422,7 +422,12 @@ class Dialogue:
     async def _enter_queue(self, priority: str, *, reason: str) -> Outlook:
         """Into the queue (or a higher priority in it) without a word: the caller says what is true."""
         conv = self.conv
-        conv.data.pop(QUEUE_AT_FIRST_WORD, None)  # queued now, by whatever way: nothing waits for a first word
+        # queued now, by whatever way: nothing waits for a first word; but the link's topic keeps its place (a
+        # worrying first word goes in by the safety question at "urgent", where the child's path is "crisis")
+        waiting = conv.data.pop(QUEUE_AT_FIRST_WORD, None)
+        handoff = self.line.topics[waiting].handoff if waiting in self.line.topics else None
+        if handoff is not None and PRIORITY_RANK[handoff.priority] > PRIORITY_RANK[priority]:
+            conv.topic, priority = waiting, handoff.priority
         if conv.state == State.WAITING:
             if PRIORITY_RANK[priority] > conv.priority_rank:
                 conv.priority = priority
@@ -502,6 +507,11 @@ class Dialogue:
     async def _bot(self, first: bool) -> None:
         inbound, parse = self.ctx.inbound, self.ctx.parse
         waiting_topic = self.conv.data.pop(QUEUE_AT_FIRST_WORD, None)
+        if waiting_topic in self.line.topics and inbound.kind == Kind.START and inbound.button is None:
+            # the chat opened again before a word (Viber sends conversation_started on every open, without the
+            # link's context from the chat list): still the link's topic, its welcome again, still waiting
+            self._answer_before_queueing(waiting_topic)
+            return
         if waiting_topic in self.line.topics and inbound.kind != Kind.START and inbound.button is None:
             # the first words after a link's welcome (Viber): a person can be written to now, so the queue at once
             handoff = self.line.topics[waiting_topic].handoff

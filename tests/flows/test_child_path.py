@@ -287,3 +287,43 @@ async def test_where_nobody_can_write_first_the_link_queues_the_child_at_the_fir
     await handoff.close(olena, taken.id, category=f"topic:{CHILD}", outcome="resolved")
     again = await engine.handle(text("v1", "привіт"))
     assert again.conversation.state == "bot"
+
+
+async def test_where_nobody_can_write_first_a_worrying_first_word_keeps_the_childs_place_at_the_top(
+    engine: Engine, any_store: Store
+) -> None:
+    """The first words may be a warning sign, not a crisis: the safety question, but the child's place stays crisis.
+
+    It went in through the safety question's own way in at "urgent", below where the same child opened by a
+    Telegram link or the web chat is (attack on the Viber link, finding 1).
+    """
+    at(engine, 22)
+    worrying = "вдома сваряться, не знаю що робити"
+    engine.nlu.table[worrying] = Parse(
+        worrying, "uk", "nlu_fallback", 0.1, risk="check", risk_reasons=("rule:x",), crisis_score=0.5
+    )
+    await engine.handle(opened_where_nobody_writes_first("v1"))
+    first = await engine.handle(text("v1", worrying))
+    stored = await any_store.conversations.get(first.conversation.id)
+    assert stored.state == "waiting" and stored.priority == "crisis" and stored.topic == CHILD
+    assert "queue_at_first_word" not in stored.data
+
+
+async def test_where_nobody_can_write_first_opening_the_chat_again_keeps_the_link_s_topic_waiting(
+    engine: Engine, any_store: Store
+) -> None:
+    """Viber sends conversation_started on every open until the person writes, with no context from the chat list.
+
+    That second open dropped what the link had opened: the ordinary greeting, and the child's "привіт" after it was
+    not queued at all (attack on the Viber link, finding 2). Now the welcome is the topic's again, and it waits.
+    """
+    at(engine, 22)
+    await engine.handle(opened_where_nobody_writes_first("v1"))
+    again = await engine.handle(
+        Inbound(channel="rest", user_id="v1", kind=Kind.START, helpline=LINE, direct_reply=True)
+    )
+    (reply,) = again.replies
+    assert all(n in reply.text for n in CHILD_NUMBERS)
+    assert [b.payload for b in reply.buttons] == [f"topic:{CHILD}"]
+    first = await engine.handle(text("v1", "привіт"))
+    assert first.conversation.state == "waiting" and first.conversation.priority == "crisis"
