@@ -11,13 +11,18 @@ when writing fails.
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["write_durably"]
+__all__ = ["STALE_AFTER", "write_durably"]
+
+#: Seconds after which a temporary model file is a dead writer's: training writes a model in seconds.
+STALE_AFTER = 600
 
 
 def write_durably(path: Path | str, write: Callable[[BinaryIO], None]) -> None:
@@ -27,6 +32,7 @@ def write_durably(path: Path | str, write: Callable[[BinaryIO], None]) -> None:
     """
     path = Path(path)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _remove_stale(path)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
     tmp = Path(name)
     try:
@@ -39,6 +45,19 @@ def write_durably(path: Path | str, write: Callable[[BinaryIO], None]) -> None:
         tmp.unlink(missing_ok=True)
         raise
     _sync_folder(path.parent)
+
+
+def _remove_stale(path: Path) -> None:
+    """Temporary files of ``path`` older than STALE_AFTER: a writer killed mid-write (kill -9, a power cut)
+    leaves its file behind, and a training killed over and over would fill the data folder with them. A newer
+    one may be another writer's, under way: kept."""
+    now = time.time()
+    for left in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            if now - left.stat().st_mtime > STALE_AFTER:
+                left.unlink()
+        except OSError:  # gone already, or not ours to remove: the write goes on
+            pass
 
 
 def _sync_folder(folder: Path) -> None:

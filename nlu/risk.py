@@ -57,6 +57,8 @@ _SENTENCES = re.compile(r"(?<=[.!?…;])\s+|\n+")
 #: A rule's hit in a message of at most this many words is beyond the model's veto: the words are the rule's.
 #: Not three: "мама мене вбʼє" is three words the model rightly reads as a safety question, not the alarm.
 SHORT_WORDS = 2
+#: How far the veto reads a message sentence by sentence, and how many alarm windows it scores at most.
+READ_SENTENCES, READ_WINDOWS = 64, 16
 #: Why the model cannot judge a rule's hit (``rule-decides:<why>`` in the reasons): too few words, or emoji.
 BEYOND_THE_MODEL = ("short", "emoji")
 
@@ -152,10 +154,17 @@ class RiskTriage:
         Empty for a message of one sentence (the whole is that sentence) or when no single sentence fires a rule
         (the rule needs cues spread over the message: only the whole can be read).
         """
-        sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+        sentences = [s for s in _SENTENCES.split(text, maxsplit=READ_SENTENCES + 1) if s.strip()]
         if len(sentences) < 2:
             return []
-        return [" ".join(sentences[i : i + 2]) for i, s in enumerate(sentences) if self.rules.detect(s).crisis]
+        # The first READ_SENTENCES sentences and each window once: 64 KB of "суїцид." took a second of model
+        # scores (outside attack). An alarm read no further is judged by the whole message (a check at least).
+        windows = dict.fromkeys(
+            " ".join(sentences[i : i + 2])
+            for i, s in enumerate(sentences[:READ_SENTENCES])
+            if self.rules.detect(s).crisis
+        )
+        return list(windows)[:READ_WINDOWS]
 
     def _alarm_score(self, text: str) -> float | None:
         """The model's highest score where the alarm is (``_alarm_windows``); None where only the whole is read."""

@@ -86,3 +86,21 @@ def test_both_models_are_written_through_it(tmp_path: Path, monkeypatch: pytest.
     again = CrisisModel.load(tmp_path / "crisis.pkl")
     assert again.score("хочу померти") == pytest.approx(crisis.score("хочу померти"))
     assert pickle.loads((tmp_path / "model.pkl").read_bytes())["intents"]
+
+
+def test_a_dead_writer_s_temporary_file_is_removed_by_the_next_write_and_a_live_one_kept(tmp_path: Path) -> None:
+    """kill -9 mid-write leaves ``.model.pkl.<random>.tmp``; a training killed again and again kept adding them
+    (outside attack). The next write of the same file removes those older than STALE_AFTER; a newer one may be
+    another writer's at work, and another file's are not this write's business."""
+    path = tmp_path / "model.pkl"
+    dead = tmp_path / ".model.pkl.k1ll3d.tmp"
+    live = tmp_path / ".model.pkl.wr1t1ng.tmp"
+    other = tmp_path / ".crisis.pkl.k1ll3d.tmp"
+    for left in (dead, live, other):
+        left.write_bytes(b"half a model")
+    long_ago = dead.stat().st_mtime - durable_file.STALE_AFTER - 60
+    for old in (dead, other):
+        os.utime(old, (long_ago, long_ago))
+    write_durably(path, lambda fh: fh.write(b"a model"))
+    assert path.read_bytes() == b"a model"
+    assert not dead.exists() and live.exists() and other.exists()

@@ -12,11 +12,14 @@ tell a lesson, a past that is over or an explicit no stay out of CRISIS.
 
 from __future__ import annotations
 
+from itertools import product
+from string import ascii_lowercase
+
 import pytest
 
 from vikno.nlu.builtin import shipped_data_dir
 from vikno.nlu.crisis_model import CrisisModel, load_or_train_crisis_model
-from vikno.nlu.risk import Risk, RiskTriage
+from vikno.nlu.risk import READ_WINDOWS, Risk, RiskTriage
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +86,32 @@ HARMLESS = [
 @pytest.mark.parametrize("text", HARMLESS, ids=[f"harmless-{i}" for i in range(len(HARMLESS))])
 def test_long_hard_negatives_stay_out_of_crisis(triage: RiskTriage, text: str) -> None:
     assert triage.assess(text).level is not Risk.CRISIS, triage.assess(text).reasons
+
+
+class _Counting:
+    """The shipped model, counting how many texts the triage asks it to score."""
+
+    def __init__(self, model: CrisisModel) -> None:
+        self.model, self.core_rules, self.scored = model, model.core_rules, 0
+
+    def score(self, text: str) -> float:
+        self.scored += 1
+        return self.model.score(text)
+
+
+@pytest.mark.parametrize("sentence", ["суїцид.", "Суїцид? Ні.", "Suicide Squad."])
+def test_a_long_message_of_alarm_sentences_is_read_in_a_bounded_number_of_windows(
+    triage: RiskTriage, sentence: str
+) -> None:
+    """64 KB of one short alarm sentence took 0.75-1 s of model scores, one window per sentence (outside attack):
+    now at most READ_WINDOWS distinct windows of the first READ_SENTENCES sentences, and still no less than a
+    check, since a rule fired."""
+    counting = _Counting(triage.model)  # type: ignore[arg-type]
+    bounded = RiskTriage(rules=triage.rules, model=counting, thresholds=triage.thresholds)  # type: ignore[arg-type]
+    # each with a tag of its own, so that no two windows are alike (identical ones are scored once); letters, not
+    # digits, which the model reads as a warning sign and scores the whole high
+    tags = ("".join(letters) for letters in product(ascii_lowercase, repeat=3))
+    text = " ".join(f"{sentence[:-1]} {tag}{sentence[-1]}" for tag in tags)[:65_536]
+    assessed = bounded.assess(text)
+    assert assessed.level in (Risk.CHECK, Risk.CRISIS)
+    assert counting.scored <= 1 + READ_WINDOWS
