@@ -51,6 +51,7 @@ __all__ = [
     "CrisisResult",
     "CrisisDetector",
     "EMOJI_RULE",
+    "ASK_RULES",
     "SUICIDE",
     "VIOLENCE",
     "CHILD",
@@ -82,6 +83,8 @@ class _Rule:
     category: str
     hyperbole: bool = False  # may be cancelled by an everyday-exaggeration rule
     also: re.Pattern[str] | None = None  # a further cue the message must contain (checked only after a match)
+    #: at most a safety question on its own (a bare "help", a bare "I did it"): see ASK_RULES
+    ask: bool = False
     #: pieces of text one of which every match contains (None: always run the regex)
     grams: frozenset[str] | None = None
 
@@ -142,6 +145,7 @@ def _load(path: Path) -> tuple[list[_Rule], dict[str, Any]]:
                 kind,
                 bool(entry.get("hyperbole", False)),
                 also,
+                bool(entry.get("ask", False)),
                 required_grams(regex),
             )
         )
@@ -157,6 +161,11 @@ def _load(path: Path) -> tuple[list[_Rule], dict[str, Any]]:
 
 
 _RULES, _CONTEXTS = _load(RULES_FILE)
+
+#: Rules whose hit alone is worth asking "are you safe right now?", never the full alarm: a bare "help" or
+#: "kömək edin" says someone needs something, not what; the person's answer to the question decides (a typed
+#: "help" or "no" to it is danger, flows/safety_answers.py). Never core (crisis_model.core_rules).
+ASK_RULES = frozenset(rule.name for rule in _RULES if rule.ask)
 
 # Everyday exaggeration: cancels only rules marked hyperbole.
 _HYPERBOLE: list[re.Pattern[str]] = _CONTEXTS["hyperbole"]
@@ -202,6 +211,11 @@ _CATEGORY_OF = {rule.name: rule.category for rule in (*_RULES, _EMOJI_RULE)}
 
 # A skull among laughter is teenagers' "I'm dead (laughing)", not a death.
 _LAUGH = re.compile("[\U0001f602\U0001f923]|\\b(?:lol|lmao|haha\\w*|ахах\\w*|хаха\\w*|xaxa\\w*)\\b", re.IGNORECASE)
+# Tears of laughter beside "mum will kill me" are the everyday exaggeration ("anam məni öldürəcək, telefonu
+# sındırdım 😂"); normalisation drops emoji, so the hyperbole contexts never saw them. Only the emoji, and only
+# for the "X will kill me" rules: "lol" is written in crises too ("nobody cares if i die lol").
+_LAUGH_EMOJI = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f605]")
+_LAUGHED_OFF = frozenset({"will_kill_me", "kill_me_en", "kill_az"})
 
 
 def _emoji_hit(text: str, norm: str) -> tuple[float, _Rule] | None:
@@ -231,11 +245,11 @@ class CrisisDetector:
         emoji = _emoji_hit(text, norm)
         if not norm and emoji is None:
             return CrisisResult(False, 0.0, None)
-        hits = _hits(norm) if norm else []
+        hits = _hits(norm, laughing=_LAUGH_EMOJI.search(text) is not None) if norm else []
         return _combine(hits + [emoji] if emoji is not None else hits, self.threshold)
 
 
-def _hits(norm: str) -> list[tuple[float, _Rule]]:
+def _hits(norm: str, laughing: bool = False) -> list[tuple[float, _Rule]]:
     # A rule's regex runs only when the message holds one of the pieces every
     # match of it contains (regex_prefilter: usually a handful of the ~100
     # rules). One big alternation would save nothing: Python's re tries every
@@ -258,6 +272,8 @@ def _hits(norm: str) -> list[tuple[float, _Rule]]:
         # Exaggeration cancels a kill/die pattern only near it, so "this homework is
         # killing me and i want to die" is still a crisis.
         if rule.hyperbole and any(a < m.end() and m.start() < b for a, b in context.hyperbole_spans()):
+            continue
+        if laughing and rule.name in _LAUGHED_OFF:
             continue
         if (rule.category in _FICTION_RULES or rule.name in _FICTION_EXTRA) and context.fiction():
             continue

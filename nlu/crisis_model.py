@@ -184,7 +184,7 @@ def core_rules(texts: Sequence[str], labels: Sequence[int]) -> frozenset[str]:
     """
     from collections import Counter
 
-    from .crisis import CrisisDetector
+    from .crisis import ASK_RULES, CrisisDetector
 
     detector = CrisisDetector()
     right: Counter[str] = Counter()
@@ -193,7 +193,8 @@ def core_rules(texts: Sequence[str], labels: Sequence[int]) -> frozenset[str]:
         found = detector.detect(text)
         if found.crisis:
             for name in found.matched:
-                (right if label else wrong)[name] += 1
+                if name not in ASK_RULES:  # a rule that only asks never makes a crisis on its own
+                    (right if label else wrong)[name] += 1
     return frozenset(name for name, n in right.items() if n >= CORE_SUPPORT and n / (n + wrong[name]) >= CORE_PRECISION)
 
 

@@ -27,6 +27,11 @@ a short message gives the model little to go on, while "I don't want to
 live in this dorm" is asked about, not alarmed. Without a model the rules
 decide alone, as before (crisis or none).
 
+A few rules only ask (``ASK_RULES``: a bare "help", "допоможіть", "kömək edin"; a bare "I did it"): the
+words say that something is wrong, not what, so the hit alone is a ``check`` (the safety question, an
+operator soon), with a model or without; the model can still make it a ``crisis`` on its own score. The
+person's answer decides the rest: a typed "help" or "no" to the question is danger.
+
 The model was trained on whole messages, so a sentence of ordinary
 circumstances before the alarm drags its score down: "We moved here two years
 ago for work. I don't want to live anymore." scored 0.04 whole and was vetoed
@@ -46,7 +51,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .crisis import EMOJI_RULE, CrisisDetector, CrisisResult
+from .crisis import ASK_RULES, EMOJI_RULE, CrisisDetector, CrisisResult
 from .crisis_model import CrisisModel
 from .risk_context import safe_contexts
 from .textnorm import normalize
@@ -174,12 +179,16 @@ class RiskTriage:
     def assess(self, text: str) -> RiskAssessment:
         ruled = self.rules.detect(text)
         reasons = [f"rule:{name}" for name in ruled.matched] if ruled.crisis else []
+        asks = ruled.crisis and all(name in ASK_RULES for name in ruled.matched)
         if self.model is None:
-            level = Risk.CRISIS if ruled.crisis else Risk.NONE
+            level = (Risk.CHECK if asks else Risk.CRISIS) if ruled.crisis else Risk.NONE
             return RiskAssessment(level, tuple(reasons), ruled.score, None, ruled.category, ruled)
         p = self.model.score(text) if text.strip() else 0.0
         t = self.thresholds
         reasons.append(f"model:{p:.2f}")
+        if asks:
+            level = Risk.CRISIS if p >= t.crisis_at else Risk.CHECK
+            return RiskAssessment(level, tuple(reasons), ruled.score, round(p, 4), ruled.category, ruled)
         core = ruled.crisis and any(name in self.model.core_rules for name in ruled.matched)
         said = self._contexts(text) if ruled.crisis and p < t.check_at else ()
         if said:

@@ -53,6 +53,11 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"\b(?:для|for) (?:волонтерів|волонтеров|волонтерок|вожатих|вожатых|учнів|учеников|школярів|школьников|"
         r"volunteers|pupils|teachers)\b",
         r"\bвожат\w*",
+        # a first-aid lesson or course names the emergencies it teaches ("unconscious, gas, overdose")
+        r"\b(?:урок\w*|заняття|занятт\w+|занят\w+|курс\w*|тренуванн\w*|lesson\w*|class\w*|course\w*|training)"
+        r" (?:\w+ )?(?:з |по |on |in |of )?(?:перш\w*|перв\w*|first) (?:\w+ )?(?:допомог\w*|помощ\w*|aid)\b"
+        r"|\bfirst aid (?:lesson|class|course|training|session)\w*",
+        _az(r"\bilk (?:tibbi )?yardım (?:dərs\w*|kurs\w*|təlim\w*|məşğələ\w*)"),
         _az(r"\bprofilaktika\w*|\bqarşısının alınması\w*|\bsinif saatı\w*|\btəlim\w*|\bseminar\w*|\bvebinar\w*"),
         _az(
             r"\blayihə\w*|\breferat\w*|\bdissertasiya\w*|\bstatistika\w*|\btədqiqat\w*|\bmetodik\w*|\btəqdimat\w*"
@@ -75,6 +80,9 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"|\b(?:когда-то|когда то|раньше|в прошлом) (?:я |мы )?(?:резала|резал|пыталас\w*|пытался|пробовал\w*|"
         r"хотел\w*|думал\w*|была|был)\b|\bi used to (?:cut|self harm|hurt|burn|think|try|want)\w*"
         r"|\bback then\b|\bin the past\b",
+        # an age the writer was: "коли мені було 15", "когда мне было 15", "15 yaşımda"
+        r"\b(?:коли|когда) (?:мені|мне) (?:було|было) (?:\d+|п'?ятнадцять|шістнадцять|пятнадцать|шестнадцать)\b",
+        _az(r"\b\d+ yaşımda\b|\b\d+ yaşında (?:olanda|ikən)\b"),
         _az(
             r"\b(?:\d+|bir neçə|iki|üç|dörd|beş) (?:il|ay) (?:əvvəl|öncə)\b|\bəvvəllər\b|\bkeçmişdə\b|\bvaxtilə\b"
             r"|\buşaqlıqda\b|\byeniyetmə (?:vaxtı|ikən|olanda)\b|\b(?:\d+|iki|üç) (?:il|ay)dır təmiz\w*"
