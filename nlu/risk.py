@@ -201,17 +201,19 @@ class RiskTriage:
             )
         veto_below = t.core_veto_below if core else t.veto_below
         vetoed = False
-        if ruled.crisis and p < veto_below:
-            # The whole message's score would veto the rule: first ask whether the model can judge it at all,
-            # then read it where the alarm is.
+        if ruled.crisis and p < t.veto_below:
+            # The whole message's score would veto an ordinary rule: first ask whether the model can judge it at
+            # all, then read it where the alarm is. A core rule is vetoed only below its own bar, but the operator
+            # sees where the alarm is all the same: "model:0.10" beside a crisis is otherwise a puzzle.
             beyond = self._beyond_the_model(text, ruled)
             if beyond is not None:
-                reasons.append(f"rule-decides:{beyond}")
+                if p < veto_below:
+                    reasons.append(f"rule-decides:{beyond}")
             else:
                 near = self._alarm_score(text)
                 if near is not None:
                     reasons.append(f"sentence:{near:.2f}")
-                vetoed = near is None or near < veto_below
+                vetoed = p < veto_below and (near is None or near < veto_below)
         if p >= t.crisis_at or (ruled.crisis and not vetoed):
             level = Risk.CRISIS
         elif p >= t.check_at or ruled.crisis:
