@@ -507,12 +507,12 @@ class Dialogue:
     async def _bot(self, first: bool) -> None:
         inbound, parse = self.ctx.inbound, self.ctx.parse
         waiting_topic = self.conv.data.pop(QUEUE_AT_FIRST_WORD, None)
-        if waiting_topic in self.line.topics and inbound.kind == Kind.START and inbound.button is None:
-            # the chat opened again before a word (Viber sends conversation_started on every open, without the
-            # link's context from the chat list): still the link's topic, its welcome again, still waiting
-            self._answer_before_queueing(waiting_topic)
-            return
-        if waiting_topic in self.line.topics and inbound.kind != Kind.START and inbound.button is None:
+        if waiting_topic in self.line.topics and inbound.button is None:
+            if inbound.kind == Kind.START:
+                # the chat opened again before a word (Viber sends conversation_started on every open, without the
+                # link's context from the chat list): still the link's topic, its welcome again, still waiting
+                self._answer_before_queueing(waiting_topic)
+                return
             # the first words after a link's welcome (Viber): a person can be written to now, so the queue at once
             handoff = self.line.topics[waiting_topic].handoff
             if handoff is not None:
@@ -643,15 +643,19 @@ class Dialogue:
         not be delivered. So the numbers now, with the topic's button, and the queue at their first message
         (see :meth:`_bot`), whatever it says.
         """
-        topic = self.line.topics[topic_id]
         self.conv.topic = topic_id
         self.conv.data["misses"] = 0
         self.conv.data[QUEUE_AT_FIRST_WORD] = topic_id
         self.event("topic_answered", topic=topic_id)
+        self.reply(self._topic_answer(topic_id), _topic_button(self.line, topic_id, self.lang))
+
+    def _topic_answer(self, topic_id: str) -> str:
+        """A topic's text, with its own numbers under it when it has any."""
+        topic = self.line.topics[topic_id]
         answer = self.line.local(topic.answer, self.lang)
         if topic.contacts:
             answer += "\n" + self.line.topic_contacts(topic_id, self.lang)
-        self.reply(answer, _topic_button(self.line, topic_id, self.lang))
+        return answer
 
     async def _answer(self, topic_id: str) -> None:
         topic = self.line.topics[topic_id]
@@ -669,10 +673,7 @@ class Dialogue:
         if appeal.is_status_topic(topic_id):  # "status of my appeal": the number is asked for
             appeal.ask_number()
             return
-        answer = self.line.local(topic.answer, self.lang)
-        if topic.contacts:
-            answer += "\n" + self.line.topic_contacts(topic_id, self.lang)
-        self.reply(answer)
+        self.reply(self._topic_answer(topic_id))
         if topic.handoff is not None and topic.handoff.at_once and self.conv.state == State.BOT:
             # the numbers first, then a person at once: nothing to find, no question in between
             await self._enqueue(topic.handoff.priority, reason="topic")
