@@ -87,6 +87,8 @@ class _Rule:
     ask: bool = False
     #: pieces of text one of which every match contains (None: always run the regex)
     grams: frozenset[str] | None = None
+    #: a cue anywhere in the message that makes the rule's words ordinary (a roofer, a repair): no hit then
+    unless: re.Pattern[str] | None = None
 
 
 #: libyaml's loader when PyYAML has it (the file is read at every start)
@@ -137,6 +139,7 @@ def _load(path: Path) -> tuple[list[_Rule], dict[str, Any]]:
             raise ValueError(f"{path.name}: {name}: unknown kind {kind!r}")
         regex = _r(_expand(name, entry["pattern"], words))
         also = _r(_expand(name, entry["also"], words)) if "also" in entry else None
+        unless = _r(_expand(name, entry["unless"], words)) if "unless" in entry else None
         rules.append(
             _Rule(
                 name,
@@ -147,6 +150,7 @@ def _load(path: Path) -> tuple[list[_Rule], dict[str, Any]]:
                 also,
                 bool(entry.get("ask", False)),
                 required_grams(regex),
+                unless,
             )
         )
     contexts: dict[str, Any] = {}
@@ -268,6 +272,8 @@ def _hits(norm: str, laughing: bool = False) -> list[tuple[float, _Rule]]:
     hits: list[tuple[float, _Rule]] = []
     for rule, m in matches:
         if rule.also is not None and not rule.also.search(norm):
+            continue
+        if rule.unless is not None and rule.unless.search(norm):
             continue
         # Exaggeration cancels a kill/die pattern only near it, so "this homework is
         # killing me and i want to die" is still a crisis.

@@ -13,12 +13,32 @@ lemmatiser), logistic regression for a probability that thresholds can be
 set on, trained on the crisis corpus plus the ordinary help-topic examples
 as negatives (so everyday questions stay far from the alarm). Inference
 looks up weights directly (tens of microseconds), like the classifier.
+
+Two things the model does not learn from:
+
+* a help-topic example a core crisis rule fires on ("тато бʼє маму",
+  "atam anamı döyür" are domestic-violence topic examples, and
+  ``parent_hurts_parent`` makes them a crisis). A topic example was labelled
+  by its topic, never judged for danger; as a negative it trained the model
+  against the rules it stands beside (the model scored "Atam içəndə anamı
+  vurur" 0.08), and the same words in a message no rule reads ("батько
+  кривдить маму") drifted towards "none". The topic classifier keeps them;
+  a non-core rule's hit on a topic example stays a negative, since that is
+  how the model learns to veto a rule's misfire ("на мене повісили кредит").
+* digits. The crises of the corpus give ages, pill counts and hours ("мені
+  14 і...", "о 3 ночі") far more often than its ordinary questions give
+  dates and sums, so digits themselves leaned to a crisis: "10" weighed +1.9
+  ("10 000 гривень" scored 0.71). Read as a class ("00" for any two digits)
+  it was worse: a bare "15" scored 0.81. A number says nothing of danger;
+  the words beside it do ("20 таблеток", "15 березня все закінчиться"), so
+  the model does not read digits at all (by-kind CV in bench/README.md).
 """
 
 from __future__ import annotations
 
 import math
 import pickle
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Sequence
@@ -35,7 +55,7 @@ __all__ = ["CrisisModel", "CRISIS_LABEL", "SAFE_LABEL", "label_of"]
 
 CRISIS_LABEL = "crisis"
 SAFE_LABEL = "safe"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: digits are not read
 _MAGIC = "vikno-nlu-crisis-model"
 
 
@@ -57,6 +77,11 @@ class _Params:
     nb_alpha: float | None = 0.1
     #: Train on every Cyrillic or Azerbaijani example twice: as written and as typed in plain Latin (noise.py).
     latin_twins: bool = True
+    #: Read digits as features; off: a number says nothing of danger (see the module's docstring).
+    read_digits: bool = False
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 class CrisisModel:
@@ -70,22 +95,46 @@ class CrisisModel:
         #: Names of the crisis rules that were precise on the training corpus (see :func:`core_rules`).
         self.core_rules: frozenset[str] = frozenset()
 
-    def fit(self, texts: Sequence[str], labels: Sequence[int], weights: Sequence[float] | None = None) -> CrisisModel:
+    def _features_text(self, text: str) -> str:
+        norm = normalize(text)
+        return norm if self.params.read_digits else _DIGITS.sub(" ", norm)
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[int],
+        weights: Sequence[float] | None = None,
+        topic: Sequence[bool] | None = None,
+    ) -> CrisisModel:
+        """Train; ``topic`` marks help-topic examples (labelled by topic, never judged for danger).
+
+        The core rules are chosen on every row (a rule that fires on topic questions is not trusted on its
+        own); then a topic example a core rule fires on is left out of the regression (see the module's
+        docstring).
+        """
         from scipy import sparse
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
         p = self.params
         texts, labels, weights = list(texts), list(labels), None if weights is None else list(weights)
+        topics = [False] * len(texts) if topic is None else list(topic)
         if p.latin_twins:
             for i in range(len(texts)):
                 twin = latin_twin(texts[i])
                 if twin is not None:
                     texts.append(twin)
                     labels.append(labels[i])
+                    topics.append(topics[i])
                     if weights is not None:
                         weights.append(weights[i])
-        norms = [normalize(t) for t in texts]
+        hits = rule_hits(texts)
+        self.core_rules = core_rules(texts, labels, hits)
+        keep = [i for i in range(len(texts)) if not (topics[i] and not self.core_rules.isdisjoint(hits[i]))]
+        if len(keep) < len(texts):
+            texts, labels = [texts[i] for i in keep], [labels[i] for i in keep]
+            weights = None if weights is None else [weights[i] for i in keep]
+        norms = [self._features_text(t) for t in texts]
         lo, hi = p.char_range
         wv = TfidfVectorizer(analyzer=word_grams, sublinear_tf=True, dtype=np.float32)
         cv = TfidfVectorizer(
@@ -111,14 +160,13 @@ class CrisisModel:
         # The ratios fold into the weights: scoring stays one sparse dot product.
         self._w = (clf.coef_[0] * ratio).astype(np.float32)
         self._b = float(clf.intercept_[0])
-        self.core_rules = core_rules(texts, labels)
         return self
 
     def score(self, text: str) -> float:
         """Probability that ``text`` is a crisis."""
         if self._w is None:
             raise RuntimeError("the crisis model is not trained")
-        norm = normalize(text)
+        norm = self._features_text(text)
         lo, hi = self.params.char_range
         wi, wv = self._blocks[0].vector(word_grams(norm))
         ci, cv = self._blocks[1].vector(char_grams(norm, lo, hi))
@@ -175,38 +223,55 @@ CORE_PRECISION = 0.8
 CORE_SUPPORT = 5
 
 
-def core_rules(texts: Sequence[str], labels: Sequence[int]) -> frozenset[str]:
+def rule_hits(texts: Sequence[str]) -> list[frozenset[str]]:
+    """Per text, the crisis rules whose hit could make a crisis (a rule that only asks never does)."""
+    from .crisis import ASK_RULES, CrisisDetector
+
+    detector = CrisisDetector()
+    out = []
+    for text in texts:
+        found = detector.detect(text)
+        out.append(frozenset(found.matched) - ASK_RULES if found.crisis else frozenset())
+    return out
+
+
+def core_rules(
+    texts: Sequence[str], labels: Sequence[int], hits: Sequence[frozenset[str]] | None = None
+) -> frozenset[str]:
     """The crisis rules that were right on this training data: precise, and seen often enough.
 
     Chosen from the training data alone (cross-validation recomputes them
     per fold), so that the rules trusted on their own are those the
-    corpus bears out, not those someone believed in.
+    corpus bears out, not those someone believed in. ``hits``: ``rule_hits(texts)`` when already known.
     """
     from collections import Counter
 
-    from .crisis import ASK_RULES, CrisisDetector
-
-    detector = CrisisDetector()
     right: Counter[str] = Counter()
     wrong: Counter[str] = Counter()
-    for text, label in zip(texts, labels, strict=True):
-        found = detector.detect(text)
-        if found.crisis:
-            for name in found.matched:
-                if name not in ASK_RULES:  # a rule that only asks never makes a crisis on its own
-                    (right if label else wrong)[name] += 1
+    for found, label in zip(rule_hits(texts) if hits is None else hits, labels, strict=True):
+        for name in found:
+            (right if label else wrong)[name] += 1
     return frozenset(name for name, n in right.items() if n >= CORE_SUPPORT and n / (n + wrong[name]) >= CORE_PRECISION)
 
 
 CORPUS_FILE = "crisis.yml"
 
 
+#: The kind of an ordinary help-topic example: ``ordinary__<its intent>``.
+ORDINARY = "ordinary__"
+
+
 @dataclass(frozen=True, slots=True)
 class CorpusExample:
     text: str
     label: int  # 1 crisis, 0 not a crisis
-    kind: str  # the intent name: crisis__<kind>, safe__<kind>, or the help topic of an ordinary example
+    kind: str  # the intent name: crisis__<kind>, safe__<kind>, or ordinary__<the help topic of an ordinary example>
     language: str  # the data folder it came from (uk, ru, az, en)
+
+    @property
+    def topic(self) -> bool:
+        """A help-topic example: labelled by its topic, never judged for danger (``CrisisModel.fit``'s ``topic``)."""
+        return self.kind.startswith(ORDINARY)
 
 
 def load_corpus(data: Path) -> list[CorpusExample]:
@@ -231,7 +296,7 @@ def load_corpus(data: Path) -> list[CorpusExample]:
                         raise RasaDataError(f"{f}: intent {e.intent!r} must start with 'crisis__' or 'safe__'")
                     out.append(CorpusExample(e.text, int(label == CRISIS_LABEL), e.intent, lang_dir.name))
                 else:
-                    out.append(CorpusExample(e.text, 0, f"ordinary__{e.intent}", lang_dir.name))
+                    out.append(CorpusExample(e.text, 0, f"{ORDINARY}{e.intent}", lang_dir.name))
     return out
 
 
@@ -240,7 +305,9 @@ def train_crisis_model(data: Path, **params: object) -> CrisisModel | None:
     corpus = load_corpus(data)
     if not any(e.label for e in corpus):
         return None
-    return CrisisModel(**params).fit([e.text for e in corpus], [e.label for e in corpus])
+    return CrisisModel(**params).fit(
+        [e.text for e in corpus], [e.label for e in corpus], topic=[e.topic for e in corpus]
+    )
 
 
 def default_crisis_model_path(data_dir: Path) -> Path:

@@ -37,7 +37,7 @@ def reason_words(reason: str, lang: str = DEFAULT) -> str:
         return text(
             lang, "risk.reason.rule", category=text(lang, f"risk.category.{category}"), rule=value.replace("_", " ")
         )
-    if kind in ("model", "sentence"):
+    if kind in ("model", "sentence", "window"):
         try:
             percent = round(float(value) * 100)
         except ValueError:
