@@ -43,6 +43,9 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"\b(?:класн\w+|виховн\w+) годин\w*|\bгодин\w* спілкування|\bклассн\w+ час\w*|\bform tutor\b",
         r"\bтренінг\w*|\bтренинг\w*|\bвебінар\w*|\bвебинар\w*|\bсемінар\w*|\bсеминар\w*|\bworkshop\w*|\bwebinar\w*",
         r"\b(?:training|lesson|lecture|class|assembly) (?:on|about|for)\b",
+        # the same in Ukrainian and Russian, for a class of pupils or their teachers, not "a lesson for everyone"
+        r"\b(?:урок\w*|лекці\w*|лекци\w*|заняття|заняти\w*) (?:для|про|о|на тему) (?:\w+ )?"
+        r"(?:підлітк|подростк|учн|учени|дітей|детей|школяр|школьник|старшоклас|клас|батьк|родител|вчител|учител|педагог)",
         r"\b(?:курсов\w*|диплом\w*|реферат\w*|есе|эссе|дисертаці\w*|диссертаци\w*|coursework|dissertation|thesis|essay)\b",
         r"\b(?:шкільн\w+|школьн\w+|school|university|uni|college) (?:проєкт\w*|проект\w*|project\w*|assignment\w*)\b",
         r"\b(?:проєкт\w*|проект\w*|project\w*) (?:з|по|для|on|about|for)\b",
