@@ -10,6 +10,8 @@ the prefilter.
 
 from __future__ import annotations
 
+import dataclasses
+
 import random
 import re
 from pathlib import Path
@@ -52,7 +54,8 @@ def _full_hits(norm: str) -> list[str]:
     """The rules that fire when every regex runs (the prefilter switched off)."""
     saved = crisis._RULES
     try:
-        crisis._RULES = [r.__class__(r.name, r.regex, r.weight, r.category, r.hyperbole, r.also, None) for r in saved]
+        # every field as it is (also, ask, unless...), only the prefilter's pieces switched off
+        crisis._RULES = [dataclasses.replace(r, grams=None) for r in saved]
         return [rule.name for _, rule in crisis._hits(norm)]
     finally:
         crisis._RULES = saved
