@@ -4,11 +4,13 @@ python bench/nlu_latency.py                 # shipped data
 python bench/nlu_latency.py --data DIR      # any Rasa NLU YAML data set
 python bench/nlu_latency.py --synthetic     # 15,000 examples / 150 intents
 python bench/nlu_latency.py --hostile       # only language detection on long hostile messages (a second)
+python bench/nlu_latency.py --param base_weight=0   # an experiment (a classifier parameter, JSON value)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import time
@@ -89,7 +91,9 @@ def main() -> int:
     ap.add_argument("--per-intent", type=int, default=100)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--hostile", action="store_true", help="only language detection on long hostile messages")
+    ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     args = ap.parse_args()
+    over = {k: json.loads(v) for k, v in (p.split("=", 1) for p in args.param)}
     if args.hostile:
         _hostile()
         return 0
@@ -98,14 +102,14 @@ def main() -> int:
         pairs = synthetic_examples(args.intents, args.per_intent)
         label = f"synthetic {len(pairs)} examples / {args.intents} intents"
         t0, c0 = time.perf_counter(), time.process_time()
-        clf = IntentClassifier().fit([t for t, _ in pairs], [y for _, y in pairs])
+        clf = IntentClassifier(**over).fit([t for t, _ in pairs], [y for _, y in pairs])
         train_s, train_cpu = time.perf_counter() - t0, time.process_time() - c0
         texts = [t for t, _ in random.Random(1).sample(pairs, 2000)]
     else:
         data = args.data or shipped_data_dir()
         label = str(data)
         t0, c0 = time.perf_counter(), time.process_time()
-        clf = train_model(data)
+        clf = train_model(data, **over)
         train_s, train_cpu = time.perf_counter() - t0, time.process_time() - c0
         # Held-out messages (test*.yml) if the data has them: the training examples themselves are what the
         # n-gram model is surest of, so they would hide how often the cascade asks the sentence encoder.
@@ -115,7 +119,7 @@ def main() -> int:
     nlu = BuiltinNLU(clf)
     r = _measure(nlu, texts, args.rounds)
     rep = clf.report
-    print(f"data: {label}")
+    print(f"data: {label}{'; ' + str(over) if over else ''}")
     print(
         f"training: {train_s:.2f} s ({train_cpu:.1f} s of CPU) for {rep.n_examples} examples / {rep.n_intents} intents "
         "(incl. cross-validation for calibration and threshold)"

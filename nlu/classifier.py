@@ -49,7 +49,7 @@ from typing import Any
 
 import numpy as np
 
-from . import sentence
+from . import morphology, sentence
 from .durable_file import write_durably
 from .language import detect_language
 from .noise import AZ_PLAIN, latin_twin
@@ -72,7 +72,8 @@ __all__ = [
     "ModelFormatError",
 ]
 
-FORMAT_VERSION = 7  # 7: a threshold per language (thresholds)
+FORMAT_VERSION = 8  # 8: a block of words' base forms (morphology.base_grams) and the training words' lemmas
+# 7: a threshold per language (thresholds)
 # 6: the threshold is the operating point `catch` (a share of unseen topics caught)
 # 5: the sentence-embedding model and its cascade gate (dense)
 # 4: a third block of word-boundary character n-grams (phrase_grams); 3: fold_az
@@ -230,6 +231,8 @@ class _Params:
     phrase_weight: float = 0.5  # word-boundary n-grams (phrase_grams); 0 leaves the block out
     phrase_range: tuple[int, int] = (3, 6)
     stem_letters: int = 5  # >0: the word block also has uni/bigrams of words cut to this many letters (stem_grams)
+    # >0: a block of the words' base forms (uk/ru lemmas, Azerbaijani stems; morphology.base_grams), this weight
+    base_weight: float = 0.6
     char_min_df: int = 2
     max_char_features: int = 120_000
     cv_folds: int = 3
@@ -299,11 +302,16 @@ class IntentClassifier:
         self.thresholds: dict[str, float] = {}  # languages with their own (Params.language_min_unseen)
         self.has_reject = False  # last weight column is the out-of-scope rejection class
         self._dense: _Dense | None = None  # the sentence-embedding model, if the folds chose one
+        # "lang:word" -> lemma of every Cyrillic training word (base_weight > 0): parse asks the dictionary only
+        # for words training never saw (~70 µs each)
+        self._known_bases: dict[str, str] = {}
         self.slow_paths = 0  # messages that took the encoder (the cascade's slow path) since load; for bench/
         self.report = TrainReport()
 
     # ----------------------------------------------------------------- features
-    def _fit_blocks(self, texts: Sequence[str]) -> tuple[list[_Block], Any]:  # Any: a scipy sparse matrix
+    def _fit_blocks(
+        self, texts: Sequence[str], langs: Sequence[str | None]
+    ) -> tuple[list[_Block], Any]:  # Any: a scipy sparse matrix
         from scipy import sparse
         from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -329,11 +337,19 @@ class IntentClassifier:
                 max_features=p.max_char_features,
             )
             parts.append((pv, p.phrase_weight))
+        docs: list[Any] = [norms] * len(parts)
+        self._known_bases = {}
+        if p.base_weight > 0:
+            bases = [self._base_grams(t, lang, learn=True) for t, lang in zip(norms, langs, strict=True)]
+            if any(bases):
+                bv = TfidfVectorizer(analyzer=_same, sublinear_tf=True, dtype=np.float32)
+                parts.append((bv, p.base_weight))
+                docs.append(bases)
         blocks: list[_Block] = []
         mats = []
         offset = 0
-        for vec, weight in parts:
-            mats.append(vec.fit_transform(norms) * weight)
+        for (vec, weight), doc in zip(parts, docs, strict=True):
+            mats.append(vec.fit_transform(doc) * weight)
             blocks.append(_Block(dict(vec.vocabulary_), vec.idf_.astype(np.float32), offset, weight))
             offset += len(vec.vocabulary_)
         return blocks, sparse.hstack(mats, format="csr")
@@ -346,13 +362,28 @@ class IntentClassifier:
         norm = normalize(text)
         return fold_az(norm) if self.params.fold_az else norm
 
-    def _features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def _base_grams(self, norm: str, language: str | None, learn: bool = False) -> list[str]:
+        """The base-form block's grams; ``learn``: remember each Cyrillic word's lemma in the model (training)."""
+        grams = morphology.base_grams(norm, language, self._known_bases)
+        if learn:
+            for w in tokens(norm):
+                if w[0] in morphology.CYRILLIC:
+                    lang = morphology.cyrillic_language(w, language)
+                    self._known_bases[f"{lang}:{w}"] = morphology.lemma(w, lang)
+        return grams
+
+    def _features(self, text: str, language: str | None = None) -> tuple[np.ndarray, np.ndarray]:
         norm = self._norm(text)
-        lo, hi = self.params.char_range
+        p = self.params
+        lo, hi = p.char_range
         parts = [self._blocks[0].vector(self._word_feats(norm)), self._blocks[1].vector(char_grams(norm, lo, hi))]
-        if len(self._blocks) > 2:
-            plo, phi = self.params.phrase_range
+        if p.phrase_weight > 0:
+            plo, phi = p.phrase_range
             parts.append(self._blocks[2].vector(phrase_grams(norm, plo, phi)))
+        if len(self._blocks) > len(parts):  # the base-form block (there is one when training had bases)
+            if language is None:
+                language = detect_language(text)
+            parts.append(self._blocks[-1].vector(self._base_grams(norm, language)))
         return np.concatenate([i for i, _ in parts]), np.concatenate([v for _, v in parts])
 
     # ----------------------------------------------------------------- training
@@ -431,7 +462,11 @@ class IntentClassifier:
             # saved with the model: parse builds the features with the ranges training used
             self.params = p = replace(p, char_range=p.big_data_ranges[0], phrase_range=p.big_data_ranges[1])
         y = y0[source]
-        self._blocks, X = self._fit_blocks(originals + twins)
+        # Each example's language as parse will detect it (twins: their original's): the sentence model scores
+        # only its languages' messages, each language with enough fold messages gets its own threshold, and the
+        # base-form block reads each word by its message's language.
+        lang0 = np.array([detect_language(t) or "" for t in originals], dtype=object)
+        self._blocks, X = self._fit_blocks(originals + twins, [x or None for x in lang0[source]])
         n0, n = len(y0), len(y)
         say(
             f"features: {n0} examples ({len(oos_texts)} out of scope, {len(twins)} Latin twins added), "
@@ -448,9 +483,6 @@ class IntentClassifier:
         #    them, so the threshold is the one that best separates "an intent I know" from "a topic I was
         #    never taught". See _calibration_scores for the two ways of getting both.
         E = None
-        # Each example's language as parse will detect it (twins: their original's): the sentence model scores
-        # only its languages' messages, and each language with enough fold messages gets its own threshold.
-        lang0 = np.array([detect_language(t) or "" for t in originals], dtype=object)
         if p.dense and any(w > 0 for w in p.dense_weights) and sentence.available():
             # originals only (a Latin twin is the n-grams' lesson, not the encoder's), in the encoder's languages
             covered = np.isin(lang0, p.dense_languages)
@@ -725,11 +757,14 @@ class IntentClassifier:
         """Whether this model asks the sentence encoder (and so loads its ~130 MB) for unsure messages."""
         return self._dense is not None
 
-    def scores(self, text: str) -> np.ndarray:
-        """The n-gram model's scores (the sentence model's are added only on the cascade's slow path)."""
+    def scores(self, text: str, language: str | None = None) -> np.ndarray:
+        """The n-gram model's scores (the sentence model's are added only on the cascade's slow path).
+
+        ``language``: the message's, as detected (the base-form block reads words by it; None: detected here).
+        """
         if self._W is None or self._b is None:
             raise RuntimeError("classifier is not trained")
-        idx, vals = self._features(text)
+        idx, vals = self._features(text, language)
         if len(idx) == 0:
             return self._b.copy()
         return vals @ self._W[idx] + self._b
@@ -743,7 +778,7 @@ class IntentClassifier:
         on held-out data this separates out-of-scope messages better (AUROC
         0.952 -> 0.961) than the plain softmax.
         """
-        scores = self.scores(text)
+        scores = self.scores(text, language)
         k = len(self.intents)
         dense = self._dense
         if dense is None:
@@ -762,9 +797,12 @@ class IntentClassifier:
         return [(self.intents[i], float(probs[i])) for i in order]
 
     def warm(self) -> None:
-        """Load the sentence encoder now if this model uses it, so that no person's message waits for it."""
+        """Load the sentence encoder and the dictionaries now if this model uses them, so that no person's
+        message waits for them (the encoder ~1 s, a dictionary ~0.1 s)."""
         if self._dense is not None:
             sentence.embed_one("warm up")
+        for lang in sorted({key.split(":", 1)[0] for key in self._known_bases}):
+            morphology.lemma("що", lang)
 
     # ------------------------------------------------------------ persistence
     def save(self, path: Path | str) -> None:
@@ -780,6 +818,7 @@ class IntentClassifier:
             "threshold": self.threshold,
             "thresholds": self.thresholds,
             "has_reject": self.has_reject,
+            "known_bases": self._known_bases,
             "dense": None if self._dense is None else self._dense.__dict__,
             "report": self.report.__dict__,
         }
@@ -817,6 +856,7 @@ class IntentClassifier:
         self.threshold = float(state["threshold"])
         self.thresholds = {str(lang): float(t) for lang, t in state["thresholds"].items()}
         self.has_reject = bool(state.get("has_reject", False))
+        self._known_bases = dict(state["known_bases"])
         self._dense = _Dense(**state["dense"]) if state.get("dense") else None
         self.report = TrainReport(**state["report"])
         return self
@@ -830,6 +870,11 @@ _Scores = tuple[np.ndarray, np.ndarray, list[np.ndarray]]
 _Coverage = tuple[np.ndarray, np.ndarray, list[np.ndarray]]
 # The rows (examples, twins after the originals) each of those score rows belongs to, in the same layout.
 _Rows = tuple[np.ndarray, np.ndarray, list[np.ndarray]]
+
+
+def _same(grams: list[str]) -> list[str]:
+    """The analyser of a block whose grams are made before the vectorizer sees them (the base forms)."""
+    return grams
 
 
 def _take(where: _Rows, values: np.ndarray) -> _Coverage:
