@@ -51,3 +51,22 @@ def test_the_sentence_encoder_reads_a_bounded_beginning_of_a_long_message() -> N
     assert len(head) > sentence.MAX_CHARS
     assert (sentence.embed_one(long) == sentence.embed_one(head[: sentence.MAX_CHARS])).all()
     assert (sentence.embed([long])[0] == sentence.embed_one(long)).all()
+
+
+def test_a_message_of_made_up_cyrillic_words_asks_the_dictionary_a_bounded_number_of_times() -> None:
+    """Red before the cap (round 7): every word the model never saw was looked up (~70 µs each), so a message of
+    a thousand made-up words cost ~70 ms of a core. Now at most MAX_LOOKUPS a message; real words still get
+    their lemma."""
+    import random
+
+    from vikno.nlu import morphology
+
+    rng = random.Random(5)
+    letters = "бвгджзклмнпрстфхцчшщ"
+    words = ["".join(rng.choice(letters) + "а" + rng.choice(letters) + "о" for _ in range(3)) for _ in range(1000)]
+    memo = morphology._lemmas["ru"]
+    before = len(memo)
+    grams = morphology.base_grams(" ".join(["помощи", *words]), "ru")
+    assert len(memo) - before <= morphology.MAX_LOOKUPS
+    assert grams[0] == "=помощь"
+    assert len(grams) <= morphology.MAX_LOOKUPS

@@ -124,7 +124,7 @@ def _small(lang: str) -> tuple[list[str], list[str]]:
 def test_an_inflected_form_the_data_never_had_is_answered(lang: str, message: str, intent: str) -> None:
     texts, intents = _small(lang)
     params = dict(dense=False, latin_twins=False, catch=None)
-    with_bases = IntentClassifier(base_weight=1.0, **params).fit(texts, intents)
+    with_bases = IntentClassifier(**params).fit(texts, intents)
     (top, conf), *_ = with_bases.rank(message, 2, language=lang)
     assert top == intent
 
@@ -150,15 +150,15 @@ def test_the_base_block_answers_what_the_ngrams_alone_refused(message: str) -> N
     texts = [t for ts in _RU.values() for t in ts]
     intents = [i for i, ts in _RU.items() for _ in ts]
     params = dict(dense=False, latin_twins=False, catch=None)
-    before = IntentClassifier(**params).fit(texts, intents)
-    after = IntentClassifier(base_weight=1.0, **params).fit(texts, intents)
+    before = IntentClassifier(base_weight=0.0, **params).fit(texts, intents)
+    after = IntentClassifier(**params).fit(texts, intents)  # the default weight
     assert not _answered(before, message, "beaten")
     assert _answered(after, message, "beaten")
 
 
 def test_a_saved_model_keeps_its_training_words_lemmas(tmp_path: Path) -> None:
     texts, intents = _small("uk")
-    clf = IntentClassifier(base_weight=1.0, dense=False, latin_twins=False).fit(texts, intents)
+    clf = IntentClassifier(dense=False, latin_twins=False).fit(texts, intents)
     assert clf._known_bases["uk:школі"] == "школа"
     clf.save(tmp_path / "m.pkl")
     loaded = IntentClassifier.load(tmp_path / "m.pkl")
