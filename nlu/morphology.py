@@ -4,7 +4,8 @@ Ukrainian, Russian and Azerbaijani put the grammar at the end of the word: "до
 "помощь / помощи", "uşaq / uşağa / uşaqlarımız". The classifier's character n-grams and its five-letter
 prefixes catch part of that; they miss what changes the word's start or its length ("хочу / хотіти",
 "бьют / бить", "мене / я"), and a short data set has one or two forms of each word. The base-form block of
-the classifier (``IntentClassifier`` ``base_weight``) adds one feature per word: its base.
+the classifier (``IntentClassifier`` ``base_weight``) adds a feature for each word's base (an Azerbaijani word's
+stems: each of them).
 
 - Ukrainian and Russian: the lemma from ``pymorphy3`` with the OpenCorpora / VESUM dictionaries of
   ``pymorphy3-dicts-ru`` and ``pymorphy3-dicts-uk`` (installed from PyPI with their data; nothing is fetched
@@ -20,6 +21,8 @@ the classifier (``IntentClassifier`` ``base_weight``) adds one feature per word:
 from __future__ import annotations
 
 import threading
+from typing import Any
+
 from .noise import AZ_PLAIN
 from .textnorm import tokens
 
@@ -42,6 +45,7 @@ _AZ_FOLD = str.maketrans(AZ_PLAIN)
 #: -> i u, ə -> e: vowel harmony's variants then differ only in a/e and i/u). A noun is root + plural +
 #: possessive + case + copula or person; a verb root + negation + tense + person; each place gives up at most
 #: one ending (the longest that fits), so "uşaqlarımızda" is uşaq-lar-ımız-da and not cut past its root.
+# fmt: off
 AZ_SUFFIXES: tuple[tuple[str, ...], ...] = (
     # copula and person: is, I am, you are, you (pl.) are; (-ıq "we are" is left out: it is the end of hüquq)
     ("dir", "dur", "tir", "tur", "am", "em", "yam", "yem", "san", "sen", "siniz", "sunuz"),
@@ -61,6 +65,7 @@ AZ_SUFFIXES: tuple[tuple[str, ...], ...] = (
     # plural
     ("lar", "ler"),
 )
+# fmt: on
 _BY_LENGTH = tuple(tuple(sorted(set(place), key=lambda s: (-len(s), s))) for place in AZ_SUFFIXES)
 _VOWELS = frozenset("aeiou")
 _MIN_STEM = 3
@@ -110,7 +115,7 @@ CACHE_WORDS = 50_000
 #: message has a handful of words the training data never had.
 MAX_LOOKUPS = 40
 _lock = threading.Lock()
-_analysers: dict[str, object] = {}
+_analysers: dict[str, Any] = {}  # pymorphy3.MorphAnalyzer by language
 _lemmas: dict[str, dict[str, str]] = {"uk": {}, "ru": {}}
 _UK_ONLY = frozenset("іїєґ")
 _RU_ONLY = frozenset("ыэъё")
@@ -133,7 +138,7 @@ def loaded() -> list[str]:
     return sorted(_analysers)
 
 
-def _analyser(lang: str):
+def _analyser(lang: str) -> Any:
     a = _analysers.get(lang)
     if a is None:
         with _lock:

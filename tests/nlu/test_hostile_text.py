@@ -69,4 +69,4 @@ def test_a_message_of_made_up_cyrillic_words_asks_the_dictionary_a_bounded_numbe
     grams = morphology.base_grams(" ".join(["помощи", *words]), "ru")
     assert len(memo) - before <= morphology.MAX_LOOKUPS
     assert grams[0] == "=помощь"
-    assert len(grams) <= morphology.MAX_LOOKUPS
+    assert len(grams) - 1 <= morphology.MAX_LOOKUPS  # "помощи" may be remembered from before: no look-up
