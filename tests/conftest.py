@@ -16,11 +16,14 @@ from pathlib import Path
 import pytest
 
 from vikno.nlu.builtin import BuiltinNLU, shipped_data_dir, train_model
-from vikno.nlu.crisis_model import load_or_train_crisis_model
+from vikno.nlu.classifier import IntentClassifier
+from vikno.nlu.crisis_model import CrisisModel, remember_crisis_model, train_crisis_model
 from vikno.nlu.risk import RiskTriage
 from vikno.storage.mongo.store import MongoStore
 from vikno.storage.port import Store
 from vikno.storage.sqlite.store import SqliteStore
+
+from tests.models import data_hash, run_folder, trained_once
 
 #: The secret key of stores made by tests (platform ids are stored keyed-hashed with it).
 TEST_SECRET = b"the tests' own secret, never a real one"
@@ -79,10 +82,44 @@ async def other(any_store: Store, request: pytest.FixtureRequest) -> AsyncIterat
 
 
 @pytest.fixture(scope="session")
-def shipped_nlu() -> BuiltinNLU:
+def shipped_intents(tmp_path_factory: pytest.TempPathFactory) -> IntentClassifier:
+    """The intent model ``vikno serve`` trains on the shipped data (default settings), loaded from its file.
+
+    Trained once per test run for every worker (tests/models.py): some twenty seconds that several files
+    used to spend each.
+    """
+    data = shipped_data_dir()
+    return trained_once(
+        run_folder(tmp_path_factory),
+        f"intents-{data_hash(data)}.pkl",
+        lambda path: train_model(data).save(path),
+        IntentClassifier.load,
+    )
+
+
+@pytest.fixture(scope="session")
+def shipped_crisis_model(tmp_path_factory: pytest.TempPathFactory) -> CrisisModel:
+    """The learned crisis model trained on the shipped corpus, loaded from its file (trained once per run).
+
+    It is also remembered for this process as ``load_or_train_crisis_model`` remembers the one it trains, so
+    code under test that asks for the shipped corpus's model gets this one, as it would in ``vikno serve``.
+    """
+    data = shipped_data_dir()
+
+    def train(path: Path) -> None:
+        model = train_crisis_model(data)
+        assert model is not None, "the shipped data has a crisis corpus"
+        model.save(path)
+
+    model = trained_once(run_folder(tmp_path_factory), f"crisis-{data_hash(data)}.pkl", train, CrisisModel.load)
+    remember_crisis_model(data, model)
+    return model
+
+
+@pytest.fixture(scope="session")
+def shipped_nlu(shipped_intents: IntentClassifier, shipped_crisis_model: CrisisModel) -> BuiltinNLU:
     """The built-in NLU as ``vikno serve`` builds it from the shipped data: intents and the learned crisis model.
 
-    Trained once per test session (some ten seconds), so that end-to-end
-    tests can prove the whole chain with the real model, not a scripted one.
+    So that end-to-end tests can prove the whole chain with the real model, not a scripted one.
     """
-    return BuiltinNLU(train_model(), RiskTriage(model=load_or_train_crisis_model(None, shipped_data_dir())))
+    return BuiltinNLU(shipped_intents, RiskTriage(model=shipped_crisis_model))

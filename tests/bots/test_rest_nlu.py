@@ -11,12 +11,14 @@ from aiohttp.test_utils import TestClient, TestServer
 from vikno.bots.app import build_app
 from vikno.bots.config import load_settings
 from vikno.flows.content import load_helplines, shipped_helpline_folders
-from vikno.nlu.builtin import BuiltinNLU, train_model
+from vikno.nlu.builtin import BuiltinNLU
+from vikno.nlu.classifier import IntentClassifier
 
 
 @pytest.fixture(scope="module")
-def nlu() -> BuiltinNLU:
-    return BuiltinNLU(train_model())
+def nlu(shipped_intents: IntentClassifier) -> BuiltinNLU:
+    """The intent model on the shipped data (trained once per run: tests/conftest.py), with the crisis rules."""
+    return BuiltinNLU(shipped_intents)
 
 
 @pytest.fixture

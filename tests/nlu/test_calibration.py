@@ -44,11 +44,19 @@ def english() -> tuple[list[str], list[str]]:
     return [e.text for e in ex], [e.intent for e in ex]
 
 
-def test_training_fits_only_the_folds_and_the_final_model(english) -> None:
+@pytest.fixture(scope="module")
+def default_fits(english) -> tuple[_CountingClassifier, _CountingClassifier]:
+    """The classifier with its default settings on the English data, calibrated folded and separately.
+
+    Some twenty seconds each; two tests read them (how many fits, and where the operating point is).
+    """
     texts, intents = english
-    clf = _CountingClassifier().fit(texts, intents)
+    return _CountingClassifier().fit(texts, intents), _CountingClassifier(calibration="separate").fit(texts, intents)
+
+
+def test_training_fits_only_the_folds_and_the_final_model(default_fits) -> None:
+    clf, old = default_fits
     assert clf.fits == clf.params.cv_folds + 1
-    old = _CountingClassifier(calibration="separate").fit(texts, intents)
     assert old.fits == old.params.cv_folds + old.params.holdout_rounds + 1
 
 
@@ -69,10 +77,8 @@ def test_folded_calibration_keeps_the_threshold_meaning(english) -> None:
     assert folded.report.pseudo_oos_recall > 0.5
 
 
-def test_folded_calibration_keeps_the_operating_point(english) -> None:
-    texts, intents = english
-    folded = IntentClassifier().fit(texts, intents).report
-    separate = IntentClassifier(calibration="separate").fit(texts, intents).report
+def test_folded_calibration_keeps_the_operating_point(default_fits) -> None:
+    folded, separate = (clf.report for clf in default_fits)
     assert abs(folded.accepted_accuracy - separate.accepted_accuracy) <= 0.05, (folded, separate)
     assert abs(folded.pseudo_oos_recall - separate.pseudo_oos_recall) <= 0.10, (folded, separate)
     assert folded.pseudo_oos_recall > 0.5

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from vikno.nlu.builtin import BuiltinNLU, shipped_data_dir, train_model
+from vikno.nlu.builtin import BuiltinNLU, shipped_data_dir
 from vikno.nlu.classifier import IntentClassifier, ModelFormatError
 from vikno.nlu.rasa_yaml import load_examples
 from vikno.nlu.synthetic import synthetic_examples
@@ -28,8 +28,9 @@ SITUATION_FLOOR = {"uk": 0.81, "ru": 0.81, "az": 0.80, "en": 0.84}
 
 
 @pytest.fixture(scope="module")
-def nlu() -> BuiltinNLU:
-    return BuiltinNLU(train_model(shipped_data_dir()))
+def nlu(shipped_intents: IntentClassifier) -> BuiltinNLU:
+    """The intent model on the shipped data (trained once per run: tests/conftest.py), with the crisis rules."""
+    return BuiltinNLU(shipped_intents)
 
 
 @pytest.mark.parametrize("lang", ["uk", "ru", "az", "en"])

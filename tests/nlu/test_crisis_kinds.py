@@ -26,8 +26,7 @@ from __future__ import annotations
 import pytest
 
 from tests.nlu.crisis_table import Table, cases, table
-from vikno.nlu.builtin import shipped_data_dir
-from vikno.nlu.crisis_model import CrisisModel, load_or_train_crisis_model
+from vikno.nlu.crisis_model import CrisisModel
 from vikno.nlu.risk import Risk, RiskTriage
 
 MEANS = "third_person_means"
@@ -37,10 +36,8 @@ GOODBYE = "goodbye_pills_alone"
 
 
 @pytest.fixture(scope="module")
-def triage() -> RiskTriage:
-    model = load_or_train_crisis_model(None, shipped_data_dir())  # remembered: the session trains it once
-    assert isinstance(model, CrisisModel)
-    return RiskTriage(model=model)
+def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
+    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
 
 
 #: Crises: each was "check" or "none" before.

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from vikno.nlu.builtin import shipped_data_dir
-from vikno.nlu.crisis_model import CrisisModel, train_crisis_model
+from vikno.nlu.crisis_model import CrisisModel
 from vikno.nlu.risk import Risk, RiskTriage
 from vikno.nlu.risk_context import safe_contexts
 from vikno.nlu.textnorm import normalize
@@ -67,10 +66,8 @@ def test_what_a_crisis_says_is_never_a_harmless_context(text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def triage() -> RiskTriage:
-    model = train_crisis_model(shipped_data_dir())
-    assert isinstance(model, CrisisModel)
-    return RiskTriage(model=model)
+def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
+    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
 
 
 def test_a_rules_word_in_a_lesson_is_not_asked_about(triage: RiskTriage) -> None:

@@ -17,16 +17,13 @@ from string import ascii_lowercase
 
 import pytest
 
-from vikno.nlu.builtin import shipped_data_dir
-from vikno.nlu.crisis_model import CrisisModel, load_or_train_crisis_model
+from vikno.nlu.crisis_model import CrisisModel
 from vikno.nlu.risk import READ_WINDOWS, Risk, RiskTriage
 
 
 @pytest.fixture(scope="module")
-def triage() -> RiskTriage:
-    model = load_or_train_crisis_model(None, shipped_data_dir())  # remembered: the session trains it once
-    assert isinstance(model, CrisisModel)
-    return RiskTriage(model=model)
+def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
+    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
 
 
 #: Ordinary circumstances first, the alarm last: the whole message scored 0.00-0.04 on the shipped model.
