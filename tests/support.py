@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import socket
 
 import pytest
@@ -20,10 +21,47 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: Ports this process has handed out: never twice, so ``free_port(), free_port()`` are two ports.
+_handed_out: set[int] = set()
+
+
+def _outgoing_ports() -> tuple[int, int]:
+    """The kernel's range of source ports for outgoing connections (Linux; the common default elsewhere)."""
+    try:
+        low, high = open("/proc/sys/net/ipv4/ip_local_port_range").read().split()
+        return int(low), int(high)
+    except (OSError, ValueError):  # pragma: no cover - not Linux
+        return 32768, 60999
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nobody listens on, for a server the test starts next.
+
+    The port is free now and bound by the server a moment later. A port from ``bind(0)`` lies in the range
+    the kernel also takes outgoing connections' source ports from, so in that moment a client of the other
+    test worker, or of another run on the machine, could take it and the server would fail to start; so the
+    port is drawn at random below that range, checked by binding it.
+    """
+    low, _ = _outgoing_ports()
+    if low > 12_000:
+        for _ in range(500):
+            port = random.randrange(10_000, low)
+            if port in _handed_out:
+                continue
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            _handed_out.add(port)
+            return port
+    while True:  # a machine with a wide outgoing range: whatever the kernel gives, as before
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def require_browser() -> None:
