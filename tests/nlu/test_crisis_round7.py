@@ -28,15 +28,13 @@ import pytest
 from tests.nlu.crisis_table import Table, cases, table
 from vikno.nlu.builtin import shipped_data_dir
 from vikno.nlu.crisis import CrisisDetector
-from vikno.nlu.crisis_model import CrisisModel, load_corpus, load_or_train_crisis_model, rule_hits
+from vikno.nlu.crisis_model import CrisisModel, load_corpus, rule_hits
 from vikno.nlu.risk import Risk, RiskTriage
 
 
 @pytest.fixture(scope="module")
-def triage() -> RiskTriage:
-    model = load_or_train_crisis_model(None, shipped_data_dir())  # remembered: the session trains it once
-    assert isinstance(model, CrisisModel)
-    return RiskTriage(model=model)
+def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
+    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
 
 
 #: Short everyday answers: each of the first rows of a language was a check before.
