@@ -402,6 +402,8 @@ async def test_on_a_phone_the_open_widget_is_a_modal_dialog_that_keeps_focus(cha
     await expect(page.locator(".vk-input")).to_be_focused()
     dialog = page.get_by_role("dialog", name="Чат підтримки")
     await expect(dialog).to_have_attribute("aria-modal", "true")
+    # the language menu shows once the server's first frame names the line's languages (a loaded machine: later)
+    await expect(page.locator(".vk-lang")).to_be_visible()
     seen = set()
     for _ in range(12):
         await page.keyboard.press("Tab")
