@@ -51,6 +51,7 @@ __all__ = [
     "CrisisResult",
     "CrisisDetector",
     "EMOJI_RULE",
+    "SOS_RULE",
     "ASK_RULES",
     "SUICIDE",
     "VIOLENCE",
@@ -169,7 +170,9 @@ _RULES, _CONTEXTS = _load(RULES_FILE)
 #: Rules whose hit alone is worth asking "are you safe right now?", never the full alarm: a bare "help" or
 #: "kömək edin" says someone needs something, not what; the person's answer to the question decides (a typed
 #: "help" or "no" to it is danger, flows/safety_answers.py). Never core (crisis_model.core_rules).
-ASK_RULES = frozenset(rule.name for rule in _RULES if rule.ask)
+#: The rule that reads the SOS emoji (🆘, 🚨) of a bare alarm: it only asks (_sos_hit below).
+SOS_RULE = "sos_emoji"
+ASK_RULES = frozenset({*(rule.name for rule in _RULES if rule.ask), SOS_RULE})
 
 # Everyday exaggeration: cancels only rules marked hyperbole.
 _HYPERBOLE: list[re.Pattern[str]] = _CONTEXTS["hyperbole"]
@@ -210,7 +213,6 @@ _EMOJI_WORDS = 3
 #: The rule that reads emoji (its name in ``CrisisResult.matched``); the learned model never sees them.
 EMOJI_RULE = "danger_emoji"
 _EMOJI_RULE = _Rule(EMOJI_RULE, _DANGER_EMOJI, 0.6, SUICIDE)
-_CATEGORY_OF = {rule.name: rule.category for rule in (*_RULES, _EMOJI_RULE)}
 
 
 # A skull among laughter is teenagers' "I'm dead (laughing)", not a death.
@@ -220,6 +222,38 @@ _LAUGH = re.compile("[\U0001f602\U0001f923]|\\b(?:lol|lmao|haha\\w*|ахах\\w*
 # for the "X will kill me" rules: "lol" is written in crises too ("nobody cares if i die lol").
 _LAUGH_EMOJI = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f605]")
 _LAUGHED_OFF = frozenset({"will_kill_me", "kill_me_en", "kill_az"})
+# "...I'm jumping out the window lol, anyway, are there subsidies?": a joke marker right after a jump is the
+# everyday exaggeration the kill/die rules already honour. Only right after the jump (within _JOKE_NEAR
+# characters), where the joke is said of it: "lol" elsewhere ("nobody would care lol. i'm on the roof and going
+# to jump") cancels nothing. Laughing emoji count as "lol" here (normalisation drops them otherwise).
+_JOKED_OFF = frozenset(
+    {"high_jump", "jump_en", "jump_from", "jump_az", "jump_translit", "going_to_jump_en", "out_window"}
+)
+_JOKE = re.compile(
+    r"^(?!.*\b(?:tonight|today|now|rn|сьогодні|сегодня|зараз|сейчас|вночі|ночью|indi|bu gec[əe]|bu g[üu]n)\b)"
+    r"\W*(?:\w+\W+){0,3}(?:lol|lmao|lmfao|rofl|jk|just kidding|haha\w*|хаха\w*|ахах\w*|xaxa\w*|лол|кек|ржу|"
+    r"жартую|шучу)\b"
+)
+_JOKE_NEAR = 32
+_JOKE_TOKEN = " lol "
+# A bare alarm in emoji: "🆘🆘🆘 dad", "🚨🚨" with at most a word or three (normalisation drops emoji): asked about.
+_SOS_EMOJI = re.compile("[\U0001f198\U0001f6a8]")
+_SOS_RULE = _Rule(SOS_RULE, _SOS_EMOJI, 0.6, THREAT, ask=True)
+
+
+_CATEGORY_OF = {rule.name: rule.category for rule in (*_RULES, _EMOJI_RULE, _SOS_RULE)}
+
+
+def _sos_hit(text: str, norm: str) -> tuple[float, _Rule] | None:
+    if not _SOS_EMOJI.search(text) or len(norm.split()) > _EMOJI_WORDS or _LAUGH.search(text):
+        return None
+    return (_SOS_RULE.weight, _SOS_RULE)
+
+
+def _joked(rule: _Rule, joking: str) -> bool:
+    """A joke marker ("lol", "jk", "😂") right after this rule's match in ``joking`` (laughing emoji as "lol")."""
+    m = rule.regex.search(joking)
+    return m is not None and _JOKE.search(joking[m.end() : m.end() + _JOKE_NEAR]) is not None
 
 
 def _emoji_hit(text: str, norm: str) -> tuple[float, _Rule] | None:
@@ -246,14 +280,16 @@ class CrisisDetector:
 
     def detect(self, text: str) -> CrisisResult:
         norm = normalize(text)
-        emoji = _emoji_hit(text, norm)
-        if not norm and emoji is None:
+        emoji = [hit for hit in (_emoji_hit(text, norm), _sos_hit(text, norm)) if hit is not None]
+        if not norm and not emoji:
             return CrisisResult(False, 0.0, None)
-        hits = _hits(norm, laughing=_LAUGH_EMOJI.search(text) is not None) if norm else []
-        return _combine(hits + [emoji] if emoji is not None else hits, self.threshold)
+        laughing = _LAUGH_EMOJI.search(text) is not None
+        joking = normalize(_LAUGH_EMOJI.sub(_JOKE_TOKEN, text)) if laughing else norm
+        hits = _hits(norm, laughing=laughing, joking=joking) if norm else []
+        return _combine(hits + emoji, self.threshold)
 
 
-def _hits(norm: str, laughing: bool = False) -> list[tuple[float, _Rule]]:
+def _hits(norm: str, laughing: bool = False, joking: str | None = None) -> list[tuple[float, _Rule]]:
     # A rule's regex runs only when the message holds one of the pieces every
     # match of it contains (regex_prefilter: usually a handful of the ~100
     # rules). One big alternation would save nothing: Python's re tries every
@@ -280,6 +316,8 @@ def _hits(norm: str, laughing: bool = False) -> list[tuple[float, _Rule]]:
         if rule.hyperbole and any(a < m.end() and m.start() < b for a, b in context.hyperbole_spans()):
             continue
         if laughing and rule.name in _LAUGHED_OFF:
+            continue
+        if rule.name in _JOKED_OFF and _joked(rule, norm if joking is None else joking):
             continue
         if (rule.category in _FICTION_RULES or rule.name in _FICTION_EXTRA) and context.fiction():
             continue

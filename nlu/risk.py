@@ -46,7 +46,7 @@ rule decides, as without a model. The harmless contexts still come first.
 
 A crisis no rule sees has only the model, and the same dilution: a long story
 with one dangerous sentence fell under ``check_at``. So a message of several
-sentences that no rule fires on is also read window by window (each sentence
+sentences that no rule fires on (or whose rule the model vetoed to a question) is also read window by window (each sentence
 with the next one, as the veto reads; at most ``READ_WINDOWS`` windows of the
 first ``READ_SENTENCES`` sentences); a window the model is sure of (at
 ``crisis_at``) makes it a crisis (``window:0.91`` in the reasons), and nothing
@@ -240,8 +240,10 @@ class RiskTriage:
             level = Risk.CHECK
         else:
             level = Risk.NONE
-        if not ruled.crisis and level is not Risk.CRISIS:
-            # no rule read it: the model alone decides, so it reads the story where the danger may be, too
+        if level is not Risk.CRISIS:
+            # no rule read it, or the model vetoed the rule's alarm to a question: the model decides, so it reads
+            # the story where the danger may be, too ("After the funeral everything lost its meaning. I've chosen
+            # Friday." was a crisis by its window; a rule on "chosen Friday" must not turn that into a check)
             near = max(map(self.model.score, self._windows(text)), default=None)
             if near is not None and near >= t.crisis_at:
                 reasons.append(f"window:{near:.2f}")
