@@ -255,3 +255,22 @@ def test_lol_elsewhere_does_not_cancel_a_jump_rule(text: str) -> None:
 def test_everyday_messages_with_those_words_stay_ordinary(triage: RiskTriage, lang: str, text: str) -> None:
     found = triage.assess(text)
     assert found.level is Risk.NONE, found.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After grandma's funeral I chose Friday for the memorial dinner",  # a day for something
+        "Після похорону дідуся ми вибрали пʼятницю для поминок",
+        "my phone fell and isn't responding",  # a device, not a person
+        "Телефон упав і не реагує на дотики",
+        "Сайт упал и не отвечает уже час",
+        "Mum fell out with me and isn't talking to me",  # idioms of "fell"
+        "My son fell behind at school and isn't talking to us",
+        "Це моя остання спроба записатися, якщо не вийде, піду на прийом особисто",
+        "Ждём поезд до десяти, он опаздывает",
+        "Thanks, I don't need anything any more, all sorted",  # "nothing needed" alone closes many a chat
+    ],
+)
+def test_the_new_rules_leave_everyday_words_alone(text: str) -> None:
+    assert not CrisisDetector().detect(text).crisis
