@@ -191,10 +191,23 @@ class RiskTriage:
         windows = dict.fromkeys(" ".join(sentences[i : i + 2]) for i in range(min(len(sentences), READ_SENTENCES)))
         return list(windows)[:READ_WINDOWS]
 
-    def _alarm_score(self, text: str) -> float | None:
-        """The model's highest score where the alarm is (``_alarm_windows``); None where only the whole is read."""
+    def _window_score(self, window: str, scored: dict[str, float]) -> float | None:
+        """The model's score of one window, each scored once a message and at most READ_WINDOWS of them in all.
+
+        A rule's alarm windows and the story's windows are read from one budget: 64 KB of "суїцид." must not
+        cost twice the windows because a vetoed rule also has the story read (outside attack, test_risk_veto).
+        """
         assert self.model is not None
-        return max(map(self.model.score, self._alarm_windows(text)), default=None)
+        if window not in scored:
+            if len(scored) >= READ_WINDOWS:
+                return None
+            scored[window] = self.model.score(window)
+        return scored[window]
+
+    def _alarm_score(self, text: str, scored: dict[str, float]) -> float | None:
+        """The model's highest score where the alarm is (``_alarm_windows``); None where only the whole is read."""
+        found = [s for w in self._alarm_windows(text) if (s := self._window_score(w, scored)) is not None]
+        return max(found, default=None)
 
     def assess(self, text: str) -> RiskAssessment:
         ruled = self.rules.detect(text)
@@ -220,6 +233,7 @@ class RiskTriage:
                 level, tuple(reasons), ruled.score, round(p, 4), ruled.category if core else None, ruled
             )
         veto_below = t.core_veto_below if core else t.veto_below
+        scored: dict[str, float] = {}  # the windows the model read, each once (READ_WINDOWS at most)
         vetoed = False
         if ruled.crisis and p < t.veto_below:
             # The whole message's score would veto an ordinary rule: first ask whether the model can judge it at
@@ -230,7 +244,7 @@ class RiskTriage:
                 if p < veto_below:
                     reasons.append(f"rule-decides:{beyond}")
             else:
-                near = self._alarm_score(text)
+                near = self._alarm_score(text, scored)
                 if near is not None:
                     reasons.append(f"sentence:{near:.2f}")
                 vetoed = p < veto_below and (near is None or near < veto_below)
@@ -244,7 +258,8 @@ class RiskTriage:
             # no rule read it, or the model vetoed the rule's alarm to a question: the model decides, so it reads
             # the story where the danger may be, too ("After the funeral everything lost its meaning. I've chosen
             # Friday." was a crisis by its window; a rule on "chosen Friday" must not turn that into a check)
-            near = max(map(self.model.score, self._windows(text)), default=None)
+            found = [s for w in self._windows(text) if (s := self._window_score(w, scored)) is not None]
+            near = max(found, default=None)
             if near is not None and near >= t.crisis_at:
                 reasons.append(f"window:{near:.2f}")
                 level = Risk.CRISIS
