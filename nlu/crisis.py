@@ -236,16 +236,18 @@ _JOKE = re.compile(
 )
 _JOKE_NEAR = 32
 _JOKE_TOKEN = " lol "
-# A bare alarm in emoji: "🆘🆘🆘 dad", "🚨🚨" with at most a word or three (normalisation drops emoji): asked about.
+# A bare alarm in emoji: "🆘🆘🆘 dad", "🚨🚨" with at most one word (normalisation drops emoji): asked about. Not
+# "🚨 new deadline 🚨": with more words the words say what the alarm is about, and the rules and the model read them.
 _SOS_EMOJI = re.compile("[\U0001f198\U0001f6a8]")
 _SOS_RULE = _Rule(SOS_RULE, _SOS_EMOJI, 0.6, THREAT, ask=True)
+_SOS_WORDS = 1
 
 
 _CATEGORY_OF = {rule.name: rule.category for rule in (*_RULES, _EMOJI_RULE, _SOS_RULE)}
 
 
 def _sos_hit(text: str, norm: str) -> tuple[float, _Rule] | None:
-    if not _SOS_EMOJI.search(text) or len(norm.split()) > _EMOJI_WORDS or _LAUGH.search(text):
+    if not _SOS_EMOJI.search(text) or len(norm.split()) > _SOS_WORDS or _LAUGH.search(text):
         return None
     return (_SOS_RULE.weight, _SOS_RULE)
 
