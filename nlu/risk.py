@@ -46,9 +46,10 @@ rule decides, as without a model. The harmless contexts still come first.
 
 A crisis no rule sees has only the model, and the same dilution: a long story
 with one dangerous sentence fell under ``check_at``. So a message of several
-sentences that no rule fires on (or whose rule the model vetoed to a question) is also read window by window (each sentence
-with the next one, as the veto reads; at most ``READ_WINDOWS`` windows of the
-first ``READ_SENTENCES`` sentences); a window the model is sure of (at
+sentences that no rule fires on (or whose rule the model vetoed to a question)
+is also read window by window (each sentence with the next one, as the veto
+reads; at most ``READ_WINDOWS`` windows of the first ``READ_SENTENCES``
+sentences, one budget with the veto's); a window the model is sure of (at
 ``crisis_at``) makes it a crisis (``window:0.91`` in the reasons), and nothing
 lowers a level. A window between ``check_at`` and ``crisis_at`` changes
 nothing: counted as a check, it asked about long ordinary stories ("Nobody
