@@ -52,6 +52,7 @@ __all__ = [
     "CrisisDetector",
     "EMOJI_RULE",
     "SOS_RULE",
+    "JOKED_JUMP_RULE",
     "ASK_RULES",
     "SUICIDE",
     "VIOLENCE",
@@ -172,7 +173,11 @@ _RULES, _CONTEXTS = _load(RULES_FILE)
 #: "help" or "no" to it is danger, flows/safety_answers.py). Never core (crisis_model.core_rules).
 #: The rule that reads the SOS emoji (🆘, 🚨) of a bare alarm: it only asks (_sos_hit below).
 SOS_RULE = "sos_emoji"
-ASK_RULES = frozenset({*(rule.name for rule in _RULES if rule.ask), SOS_RULE})
+#: A jump rule's hit with a joke marker right after it ("я прыгну с крыши лол"): asked about, never dropped. The
+#: joke is the everyday exaggeration most of the time, but the uk/ru model cannot tell it from a teenager who means
+#: it and says "lol" (it scored such messages 0.07-0.14), so the person gets the safety question, not silence.
+JOKED_JUMP_RULE = "jump_said_as_joke"
+ASK_RULES = frozenset({*(rule.name for rule in _RULES if rule.ask), SOS_RULE, JOKED_JUMP_RULE})
 
 # Everyday exaggeration: cancels only rules marked hyperbole.
 _HYPERBOLE: list[re.Pattern[str]] = _CONTEXTS["hyperbole"]
@@ -236,6 +241,7 @@ _JOKE = re.compile(
 )
 _JOKE_NEAR = 32
 _JOKE_TOKEN = " lol "
+_JOKED_JUMP_RULE = _Rule(JOKED_JUMP_RULE, _JOKE, 0.6, SUICIDE, ask=True)
 # A bare alarm in emoji: "🆘🆘🆘 dad", "🚨🚨" with at most one word (normalisation drops emoji): asked about. Not
 # "🚨 new deadline 🚨": with more words the words say what the alarm is about, and the rules and the model read them.
 _SOS_EMOJI = re.compile("[\U0001f198\U0001f6a8]")
@@ -243,7 +249,7 @@ _SOS_RULE = _Rule(SOS_RULE, _SOS_EMOJI, 0.6, THREAT, ask=True)
 _SOS_WORDS = 1
 
 
-_CATEGORY_OF = {rule.name: rule.category for rule in (*_RULES, _EMOJI_RULE, _SOS_RULE)}
+_CATEGORY_OF = {rule.name: rule.category for rule in (*_RULES, _EMOJI_RULE, _SOS_RULE, _JOKED_JUMP_RULE)}
 
 
 def _sos_hit(text: str, norm: str) -> tuple[float, _Rule] | None:
@@ -320,6 +326,8 @@ def _hits(norm: str, laughing: bool = False, joking: str | None = None) -> list[
         if laughing and rule.name in _LAUGHED_OFF:
             continue
         if rule.name in _JOKED_OFF and _joked(rule, norm if joking is None else joking):
+            if all(hit is not _JOKED_JUMP_RULE for _, hit in hits):  # asked about (JOKED_JUMP_RULE), not dropped
+                hits.append((_JOKED_JUMP_RULE.weight, _JOKED_JUMP_RULE))
             continue
         if (rule.category in _FICTION_RULES or rule.name in _FICTION_EXTRA) and context.fiction():
             continue

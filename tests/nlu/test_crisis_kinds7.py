@@ -141,14 +141,28 @@ ALREADY: Table = table(
 #: Bare alarms: each was "none" before (no words for the model, the emoji dropped); now the safety question.
 ALARM: Table = table(
     {
-        "uk": [(ALARM_KIND, "🆘🆘🆘 тато"), (ALARM_KIND, "Терміново!!")],
-        "ru": [(ALARM_KIND, "🆘🆘🆘 папа"), (ALARM_KIND, "Срочно!!")],
-        "az": [(ALARM_KIND, "Təcili!!"), (ALARM_KIND, "🚨🚨 anam")],
-        "en": [(ALARM_KIND, "🆘🆘🆘 dad"), (ALARM_KIND, "Urgent!!")],
+        "uk": [
+            (ALARM_KIND, "🆘🆘🆘 тато"),
+            (ALARM_KIND, "Терміново!!"),
+            # the outside attack's variants: none before
+            (ALARM_KIND, "допоможіть терміново"),
+            (ALARM_KIND, "терміново потрібна допомога"),
+            (ALARM_KIND, "Терміново треба поговорити"),
+            (ALARM_KIND, "СОС!!!"),
+            (ALARM_KIND, "TERMINOVO!!"),
+        ],
+        "ru": [
+            (ALARM_KIND, "🆘🆘🆘 папа"),
+            (ALARM_KIND, "Срочно!!"),
+            (ALARM_KIND, "Срочно нужна помощь"),
+            (ALARM_KIND, "srochno!!"),
+        ],
+        "az": [(ALARM_KIND, "Təcili!!"), (ALARM_KIND, "🚨🚨 anam"), (ALARM_KIND, "təcili kömək")],
+        "en": [(ALARM_KIND, "🆘🆘🆘 dad"), (ALARM_KIND, "Urgent!!"), (ALARM_KIND, "mama sos")],
     }
 )
 
-#: The false alarm: a joke marker right after a jump rule's words. Each was a crisis before.
+#: The false alarm: a joke marker right after a jump rule's words. Each was a crisis before; now asked about.
 FALSE_ALARM: Table = table(
     {
         "uk": [(JOKE, "якщо ще раз переробляти таблицю, я вистрибну з вікна лол. а є пільги на садочок?")],
@@ -236,7 +250,25 @@ def test_an_alarm_with_danger_in_it_stays_a_crisis(triage: RiskTriage) -> None:
 @pytest.mark.parametrize("lang, text", cases(FALSE_ALARM))
 def test_a_jump_said_as_a_joke_is_no_crisis(triage: RiskTriage, lang: str, text: str) -> None:
     found = triage.assess(text)
-    assert found.level is Risk.NONE, found.reasons
+    assert found.level is not Risk.CRISIS, found.reasons
+
+
+#: A teenager who means it and says "lol": the uk/ru model scored these 0.07-0.14, and dropping the jump rule for
+#: the joke marker left them with nothing (the outside attack). The joke lowers the alarm to the question only.
+JOKED_BUT_MEANT: Table = table(
+    {
+        "uk": [(JOKE, "я вистрибну з вікна лол"), (JOKE, "я стрибну з даху 😂")],
+        "ru": [(JOKE, "я прыгну с крыши лол"), (JOKE, "я прыгну с крыши ахах"), (JOKE, "выпрыгну из окна лол")],
+        "en": [(JOKE, "gonna jump off the roof lol")],
+    }
+)
+
+
+@pytest.mark.parametrize("lang, text", cases(JOKED_BUT_MEANT))
+def test_a_jump_with_a_joke_marker_is_still_asked_about(triage: RiskTriage, lang: str, text: str) -> None:
+    found = triage.assess(text)
+    assert found.level is not Risk.NONE, found.reasons
+    assert RiskTriage(model=None).assess(text).level is Risk.CHECK
 
 
 @pytest.mark.parametrize(
