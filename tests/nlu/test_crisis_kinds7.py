@@ -31,9 +31,8 @@ from __future__ import annotations
 import pytest
 
 from tests.nlu.crisis_table import Table, cases, table
-from vikno.nlu.builtin import shipped_data_dir
 from vikno.nlu.crisis import ASK_RULES, CrisisDetector
-from vikno.nlu.crisis_model import CrisisModel, load_or_train_crisis_model
+from vikno.nlu.crisis_model import CrisisModel
 from vikno.nlu.risk import Risk, RiskTriage
 
 GIVE = "giving_away_arranging"
@@ -47,10 +46,8 @@ JOKE = "jump_joke"
 
 
 @pytest.fixture(scope="module")
-def triage() -> RiskTriage:
-    model = load_or_train_crisis_model(None, shipped_data_dir())  # remembered: the session trains it once
-    assert isinstance(model, CrisisModel)
-    return RiskTriage(model=model)
+def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
+    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
 
 
 #: Crises: each was "none" or "check" before.
