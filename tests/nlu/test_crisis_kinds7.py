@@ -250,6 +250,17 @@ def test_a_jump_said_as_a_joke_is_no_crisis(triage: RiskTriage, lang: str, text:
     assert found.level is not Risk.CRISIS, found.reasons
 
 
+#: "If I go to the other world" is dying, not a trip: ``pet_after_me`` left "піду на …" out and so read nothing
+#: (the outside attack: none).
+OTHER_WORLD = ["Хто погодує мого кота, якщо я піду на той світ?", "Кто покормит моего кота, если я уйду на тот свет?"]
+
+
+@pytest.mark.parametrize("text", OTHER_WORLD)
+def test_a_pet_after_going_to_the_other_world_is_read(triage: RiskTriage, text: str) -> None:
+    assert "pet_after_me" in CrisisDetector().detect(text).matched
+    assert triage.assess(text).level is not Risk.NONE
+
+
 #: A teenager who means it and says "lol": the uk/ru model scored these 0.07-0.14, and dropping the jump rule for
 #: the joke marker left them with nothing (the outside attack). The joke lowers the alarm to the question only.
 JOKED_BUT_MEANT: Table = table(
