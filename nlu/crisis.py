@@ -168,15 +168,15 @@ def _load(path: Path) -> tuple[list[_Rule], dict[str, Any]]:
 
 _RULES, _CONTEXTS = _load(RULES_FILE)
 
-#: Rules whose hit alone is worth asking "are you safe right now?", never the full alarm: a bare "help" or
-#: "kömək edin" says someone needs something, not what; the person's answer to the question decides (a typed
-#: "help" or "no" to it is danger, flows/safety_answers.py). Never core (crisis_model.core_rules).
 #: The rule that reads the SOS emoji (🆘, 🚨) of a bare alarm: it only asks (_sos_hit below).
 SOS_RULE = "sos_emoji"
 #: A jump rule's hit with a joke marker right after it ("я прыгну с крыши лол"): asked about, never dropped. The
 #: joke is the everyday exaggeration most of the time, but the uk/ru model cannot tell it from a teenager who means
 #: it and says "lol" (it scored such messages 0.07-0.14), so the person gets the safety question, not silence.
 JOKED_JUMP_RULE = "jump_said_as_joke"
+#: Rules whose hit alone is worth asking "are you safe right now?", never the full alarm: a bare "help" or
+#: "kömək edin" says someone needs something, not what; the person's answer to the question decides (a typed
+#: "help" or "no" to it is danger, flows/safety_answers.py). Never core (crisis_model.core_rules).
 ASK_RULES = frozenset({*(rule.name for rule in _RULES if rule.ask), SOS_RULE, JOKED_JUMP_RULE})
 
 # Everyday exaggeration: cancels only rules marked hyperbole.

@@ -61,6 +61,7 @@ them where they were (bench/README.md).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -125,6 +126,20 @@ class RiskAssessment:
         }
 
 
+def _windows(text: str, where: Callable[[str], bool] | None = None) -> list[str]:
+    """Each sentence (of the first READ_SENTENCES; those ``where`` holds for) with the one after it, each window
+    once, READ_WINDOWS at most; empty for a message of one sentence (the whole is that sentence)."""
+    sentences = [s for s in _SENTENCES.split(text, maxsplit=READ_SENTENCES + 1) if s.strip()]
+    if len(sentences) < 2:
+        return []
+    windows = dict.fromkeys(
+        " ".join(sentences[i : i + 2])
+        for i, sentence in enumerate(sentences[:READ_SENTENCES])
+        if where is None or where(sentence)
+    )
+    return list(windows)[:READ_WINDOWS]
+
+
 class RiskTriage:
     """Stateless after construction; safe to share between threads."""
 
@@ -172,25 +187,9 @@ class RiskTriage:
         Empty for a message of one sentence (the whole is that sentence) or when no single sentence fires a rule
         (the rule needs cues spread over the message: only the whole can be read).
         """
-        sentences = [s for s in _SENTENCES.split(text, maxsplit=READ_SENTENCES + 1) if s.strip()]
-        if len(sentences) < 2:
-            return []
         # The first READ_SENTENCES sentences and each window once: 64 KB of "суїцид." took a second of model
         # scores (outside attack). An alarm read no further is judged by the whole message (a check at least).
-        windows = dict.fromkeys(
-            " ".join(sentences[i : i + 2])
-            for i, s in enumerate(sentences[:READ_SENTENCES])
-            if self.rules.detect(s).crisis
-        )
-        return list(windows)[:READ_WINDOWS]
-
-    def _windows(self, text: str) -> list[str]:
-        """Each sentence with the one after it (the last alone), for a message of several; bounded as the veto's."""
-        sentences = [s for s in _SENTENCES.split(text, maxsplit=READ_SENTENCES + 1) if s.strip()]
-        if len(sentences) < 2:
-            return []
-        windows = dict.fromkeys(" ".join(sentences[i : i + 2]) for i in range(min(len(sentences), READ_SENTENCES)))
-        return list(windows)[:READ_WINDOWS]
+        return _windows(text, lambda sentence: self.rules.detect(sentence).crisis)
 
     def _window_score(self, window: str, scored: dict[str, float]) -> float | None:
         """The model's score of one window, each scored once a message and at most READ_WINDOWS of them in all.
@@ -205,9 +204,9 @@ class RiskTriage:
             scored[window] = self.model.score(window)
         return scored[window]
 
-    def _alarm_score(self, text: str, scored: dict[str, float]) -> float | None:
-        """The model's highest score where the alarm is (``_alarm_windows``); None where only the whole is read."""
-        found = [s for w in self._alarm_windows(text) if (s := self._window_score(w, scored)) is not None]
+    def _highest(self, windows: list[str], scored: dict[str, float]) -> float | None:
+        """The model's highest score among ``windows`` within the budget; None where none was read."""
+        found = [s for w in windows if (s := self._window_score(w, scored)) is not None]
         return max(found, default=None)
 
     def assess(self, text: str) -> RiskAssessment:
@@ -245,7 +244,7 @@ class RiskTriage:
                 if p < veto_below:
                     reasons.append(f"rule-decides:{beyond}")
             else:
-                near = self._alarm_score(text, scored)
+                near = self._highest(self._alarm_windows(text), scored)
                 if near is not None:
                     reasons.append(f"sentence:{near:.2f}")
                 vetoed = p < veto_below and (near is None or near < veto_below)
@@ -259,8 +258,7 @@ class RiskTriage:
             # no rule read it, or the model vetoed the rule's alarm to a question: the model decides, so it reads
             # the story where the danger may be, too ("After the funeral everything lost its meaning. I've chosen
             # Friday." was a crisis by its window; a rule on "chosen Friday" must not turn that into a check)
-            found = [s for w in self._windows(text) if (s := self._window_score(w, scored)) is not None]
-            near = max(found, default=None)
+            near = self._highest(_windows(text), scored)
             if near is not None and near >= t.crisis_at:
                 reasons.append(f"window:{near:.2f}")
                 level = Risk.CRISIS
