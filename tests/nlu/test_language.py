@@ -28,6 +28,25 @@ def test_examples(text: str, lang: str) -> None:
     assert detect_language(text) == lang
 
 
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        # a one-word answer mid-conversation: "мабуть", "напевно" read as Russian by the "-ть"/"-о" word shapes, and
+        # "ладно" as Ukrainian by its n-grams, before they joined the word lists
+        ("мабуть", "uk"),
+        ("мабуть так", "uk"),
+        ("напевно", "uk"),
+        ("певно", "uk"),
+        ("ладно", "ru"),
+        ("наверное", "ru"),
+        ("конечно", "ru"),
+        ("звісно", "uk"),
+    ],
+)
+def test_a_one_word_answer_is_in_its_language(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
 def test_restricted_set() -> None:
     assert detect_language("мне нужна помощь", ["uk", "az"]) == "uk"  # nearest allowed Cyrillic language
     assert detect_language("hello", ["az"]) == "az"
