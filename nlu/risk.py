@@ -27,10 +27,13 @@ a short message gives the model little to go on, while "I don't want to
 live in this dorm" is asked about, not alarmed. Without a model the rules
 decide alone, as before (crisis or none).
 
-A few rules only ask (``ASK_RULES``: a bare "help", "допоможіть", "kömək edin"; a bare "I did it"): the
-words say that something is wrong, not what, so the hit alone is a ``check`` (the safety question, an
-operator soon), with a model or without; the model can still make it a ``crisis`` on its own score. The
-person's answer decides the rest: a typed "help" or "no" to the question is danger.
+A few rules only ask (``ASK_RULES``: a bare "help", "допоможіть", "kömək edin"; a bare "I did it"; the
+situations that are everyday life as often as a crisis: all one's money given away, legs over an edge,
+waiting at the tracks, a day chosen, "celebrate without me"): the words say that something may be wrong,
+not what, so the hit alone is a ``check`` (the safety question with the emergency numbers, an operator
+soon), with a model or without; the model can still make it a ``crisis`` on its own score or on a sentence
+of the story it is sure of. The person's answer decides the rest: a typed "help" or "no" to the question
+is danger, and silence escalates (flows/safety_check.py).
 
 The model was trained on whole messages, so a sentence of ordinary
 circumstances before the alarm drags its score down: "We moved here two years
@@ -221,6 +224,11 @@ class RiskTriage:
         reasons.append(f"model:{p:.2f}")
         if asks:
             level = Risk.CRISIS if p >= t.crisis_at else Risk.CHECK
+            if level is Risk.CHECK:  # a situation asked about, and a sentence of the story the model is sure of
+                near = self._highest(_windows(text), {})
+                if near is not None and near >= t.crisis_at:
+                    reasons.append(f"window:{near:.2f}")
+                    level = Risk.CRISIS
             return RiskAssessment(level, tuple(reasons), ruled.score, round(p, 4), ruled.category, ruled)
         core = ruled.crisis and any(name in self.model.core_rules for name in ruled.matched)
         said = self._contexts(text) if ruled.crisis and p < t.check_at else ()

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from vikno.nlu.crisis import CrisisDetector
+from vikno.nlu.crisis import ASK_RULES, CrisisDetector
+from vikno.nlu.risk import Risk, RiskAssessment
 
 LANGS = ("uk", "ru", "az", "en")
 
@@ -61,3 +62,21 @@ def misses(t: Table, lang: str) -> list[Row]:
 
 def false_alarms(t: Table, lang: str) -> list[Row]:
     return [row for row in t[lang] if flagged(row.text)]
+
+
+def alarmed(found: RiskAssessment) -> bool:
+    """A crisis, or the safety question (with the emergency numbers) of rules that only ask.
+
+    The situations of the later rules (all one's money given away, legs over an edge, waiting at the tracks, a
+    day chosen, a last try) are everyday life as often as a crisis: their hit is the question, the model's
+    certainty the full alarm (nlu/crisis_rules.yml). A crisis they read is caught either way, never silence.
+    """
+    if found.level is Risk.CRISIS:
+        return True
+    rules = found.rules
+    return (
+        found.level is Risk.CHECK
+        and rules is not None
+        and rules.crisis
+        and all(name in ASK_RULES for name in rules.matched)
+    )
