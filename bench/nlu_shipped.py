@@ -65,7 +65,7 @@ def main() -> int:
         clf.slow_paths, n_parsed = 0, 0
         for lang in LANGS:
             exs = [e for e in load_examples(shipped / lang / name) if not is_crisis_label(e.intent)]
-            scored = score_examples(exs, lambda t: clf.rank(t, top=1)[0], threshold_of(clf))
+            scored = score_examples(exs, lambda t: clf.rank(t, top=1), threshold_of(clf))
             n_parsed += len(exs)
             cells.append(_row(evaluate_scored(scored, clf.intents)))
         print(

@@ -198,7 +198,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # A file with a crisis intent is (also) a crisis table: crises are not an intent of the classifier.
     crisis = evaluate_crisis(examples, lambda text: nlu.triage.assess(text).level.value)
     scored = score_examples(
-        [e for e in examples if not is_crisis_label(e.intent)], lambda text: clf.rank(text, top=1)[0], threshold_of(clf)
+        [e for e in examples if not is_crisis_label(e.intent)], lambda text: clf.rank(text, top=1), threshold_of(clf)
     )
     used = sorted({s.threshold for s in scored} or {clf.threshold})
     curve = threshold_curve(scored, clf.intents, sorted({*CURVE_THRESHOLDS, *(round(t, 3) for t in used)}))

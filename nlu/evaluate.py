@@ -85,6 +85,9 @@ class Scored:
     top: str
     confidence: float
     threshold: float
+    #: the best intents with their confidences, best first (``top`` leads), as deep as the scorer asked: the
+    #: runner-up is what a "were you asking about" button would offer (bench/see_also.py)
+    ranking: tuple[tuple[str, float], ...] = ()
 
     def predicted(self, threshold: float | None = None) -> str:
         t = self.threshold if threshold is None else threshold
@@ -93,16 +96,18 @@ class Scored:
 
 def score_examples(
     examples: Iterable[Example],
-    rank: Callable[[str], tuple[str, float]],
+    rank: Callable[[str], Sequence[tuple[str, float]]],
     threshold: float | Callable[[str], float],
 ) -> list[Scored]:
-    """``rank(text)`` returns the best (intent, confidence) of one model; ``threshold`` is its threshold, or a
-    function of the text (a model with a threshold per language: :func:`threshold_of`)."""
+    """``rank(text)`` returns one model's best (intent, confidence) pairs, best first (one is enough;
+    ``clf.rank(text, top=1)``); ``threshold`` is its threshold, or a function of the text (a model with a
+    threshold per language: :func:`threshold_of`)."""
     out = []
     for ex in examples:
-        top, conf = rank(ex.text)
+        ranking = tuple(rank(ex.text))
+        top, conf = ranking[0]
         t = threshold(ex.text) if callable(threshold) else threshold
-        out.append(Scored(ex.text, ex.intent, top, conf, t))
+        out.append(Scored(ex.text, ex.intent, top, conf, t, ranking))
     return out
 
 
@@ -119,13 +124,14 @@ def cross_validate(
     train: Callable[[list[Example]], object],
     seed: int = 7,
     progress: Callable[[str], None] | None = None,
+    top: int = 1,
 ) -> tuple[list[Scored], list[str]]:
     """K-fold cross-validation on one data set: every example is scored by a model that never saw it.
 
     ``train(examples)`` returns an :class:`~vikno.nlu.classifier.IntentClassifier`. Folds are stratified by
     intent (out-of-scope examples are a stratum of their own), so each fold's model knows every intent and
     chooses its own threshold as it would in production; the scores of all folds together are one table.
-    Returns the scored examples and the intents the data teaches.
+    Returns the scored examples (each with its ``top`` best intents) and the intents the data teaches.
     """
     import random
 
@@ -150,7 +156,7 @@ def cross_validate(
         test_set = [ex for ex, g in zip(examples, fold, strict=True) if g == f]
         clf: Any = train(train_set)  # an IntentClassifier, or any model with intents, rank() and threshold
         known = sorted(set(known) | set(clf.intents))
-        scored += score_examples(test_set, lambda t: clf.rank(t, top=1)[0], threshold_of(clf))  # noqa: B023 - used at once
+        scored += score_examples(test_set, lambda t: clf.rank(t, top=top), threshold_of(clf))  # noqa: B023 - used at once
         if progress is not None:
             progress(f"fold {f + 1}/{k}: trained on {len(train_set)}, scored {len(test_set)}")
     return scored, known

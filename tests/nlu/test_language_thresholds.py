@@ -126,7 +126,7 @@ def test_threshold_for_falls_back_to_the_shared_one(models) -> None:
 def test_evaluation_scores_each_message_at_its_language_threshold(models) -> None:
     clf = models["per language"]
     exs = [Example(t, y) for t, y, _ in two_languages(3, 2)]
-    scored = score_examples(exs, lambda t: clf.rank(t, top=1)[0], threshold_of(clf))
+    scored = score_examples(exs, lambda t: clf.rank(t, top=1), threshold_of(clf))
     assert {s.threshold for s in scored} == set(clf.thresholds.values())
     assert threshold_of(models["one threshold"]) == models["one threshold"].threshold
 
