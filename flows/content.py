@@ -362,6 +362,7 @@ TEXT_PLACEHOLDERS: dict[str, set[str]] = {
     "choose_language": set(),
     "language_set": set(),
     "after_answer": set(),
+    "see_also": set(),
     "not_understood": set(),
     "clarify": set(),
     "offer_person": set(),
@@ -544,6 +545,7 @@ HANDOFF_PRIORITIES = ("crisis", "urgent", "urgent_report", "request", "routine")
 #: safety wording stays the shared, reviewed one.
 TOPIC_TEXTS = (
     "after_answer",
+    "see_also",
     "handoff_queued",
     "handoff_nobody_online",
     "handoff_out_of_hours",

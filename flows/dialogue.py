@@ -38,6 +38,7 @@ from .report_codes import looks_like_code
 from .report_flow import ReportFlow
 from .reports import ReportDesk
 from .safety_answers import Answer, typed_answer
+from .see_also import runner_up
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,9 @@ FLAGGED = frozenset({Priority.CRISIS, Priority.URGENT})
 CLIENT_LOCALE, QUEUE_TOLD = "client_locale", "queue_told"
 #: conversation.data key: the topic a link opened where the queue waits for the person's first words (Viber).
 QUEUE_AT_FIRST_WORD = "queue_at_first_word"
+#: conversation.data key of the runner-up topic offered under the last answer ({"topic", "after"}), until the
+#: next message: pressing its button then counts as taking the offer (the payload is the menu's own).
+SEE_ALSO = "see_also"
 
 
 @dataclass(slots=True)
@@ -112,6 +116,8 @@ class Dialogue:
         self.line = ctx.helpline
         self.conv = ctx.conversation
         self.out = StepResult()
+        #: the runner-up offered under the previous answer (flows/see_also.py); it stands for one message
+        self.offered = self.conv.data.pop(SEE_ALSO, None)
 
     # --- helpers -----------------------------------------------------------
 
@@ -575,7 +581,11 @@ class Dialogue:
             self.reply(self.say("language_set"))
             self.reply(self.say("menu_prompt"), *self.menu_buttons())
         elif payload.startswith(TOPIC_PREFIX) and payload[len(TOPIC_PREFIX) :] in self.line.topics:
-            await self._answer(payload[len(TOPIC_PREFIX) :])
+            topic_id = payload[len(TOPIC_PREFIX) :]
+            offered = self.offered if isinstance(self.offered, dict) else {}
+            if offered.get("topic") == topic_id:
+                self.event("see_also_pressed", topic=topic_id, after=offered.get("after"))
+            await self._answer(topic_id)
         elif payload.startswith(START_PREFIX):
             await self._started(payload[len(START_PREFIX) :])
         elif payload in (SURVEY_YES, SURVEY_NO):
@@ -594,7 +604,7 @@ class Dialogue:
     async def _text(self, parse: Parse | None) -> None:
         intent = self._intent(parse)
         if intent in self.line.topics:
-            await self._answer(intent)
+            await self._answer(intent, also=self._runner_up(intent, parse))
         elif intent == HUMAN:
             await self._enqueue(self._asked_priority(), reason="asked")
         elif intent == GREET:
@@ -618,6 +628,15 @@ class Dialogue:
         if said is not None:
             return said
         return parse.intent if parse is not None else FALLBACK_INTENT
+
+    def _runner_up(self, intent: str, parse: Parse | None) -> str | None:
+        """The topic the NLU nearly chose instead of ``intent``, worth a button under the answer (see_also.py).
+
+        Only for what the classifier read: a topic's own phrases are meant, not guessed (a child's words).
+        """
+        if self.line.topic_said(self.ctx.inbound.text) is not None:
+            return None
+        return runner_up(parse, intent, self.line.topics)
 
     def _asked_priority(self) -> str:
         """Where "talk to a person" puts the conversation: its topic's hand-over priority, else a request."""
@@ -657,7 +676,10 @@ class Dialogue:
             answer += "\n" + self.line.topic_contacts(topic_id, self.lang)
         return answer
 
-    async def _answer(self, topic_id: str) -> None:
+    async def _answer(self, topic_id: str, *, also: str | None = None) -> None:
+        """The topic's answer, and the way on: a person, the menu, and ``also`` (a topic the person may have
+        meant instead, typed words only) when the answer is a text; a form's first question or the queue
+        at once instead of it where the topic says so."""
         topic = self.line.topics[topic_id]
         self.conv.topic = topic_id
         self.conv.data["misses"] = 0
@@ -681,7 +703,14 @@ class Dialogue:
         buttons = [self.button("button_person", PERSON), self.button("button_menu", MENU)]
         if not topic.handoff:
             buttons.reverse()
-        self.reply(self.say("after_answer"), *buttons)
+        if also is None:
+            self.reply(self.say("after_answer"), *buttons)
+            return
+        self.conv.data[SEE_ALSO] = {"topic": also, "after": topic_id}
+        self.event("see_also_offered", topic=topic_id, offered=also)
+        self.reply(
+            self.say("after_answer") + "\n" + self.say("see_also"), _topic_button(self.line, also, self.lang), *buttons
+        )
 
     def _hours(self) -> None:
         self.conv.data["misses"] = 0

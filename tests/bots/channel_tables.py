@@ -25,6 +25,15 @@ from .telegram_payloads import CHAT, UPDATES
 
 Row = tuple[str, Any, Any]
 
+#: A typed question's answer whose runner-up topic was close (flows/see_also.py): that topic, then the ways on.
+SEE_ALSO_TEXT = "Чим ще можемо допомогти?\nАбо, можливо, ви питали про це:"
+SEE_ALSO_BUTTONS = (
+    Button("🏚 Компенсація за пошкоджене житло", "topic:housing_compensation"),
+    Button("☰ Меню", "menu"),
+    Button("🙋 Поговорити з людиною", "person"),
+)
+SEE_ALSO_WIRE = [{"title": b.title, "payload": b.payload} for b in SEE_ALSO_BUTTONS]
+
 
 @dataclass(frozen=True)
 class ChannelTable:
@@ -60,6 +69,11 @@ REST_RENDERED: list[Row] = [
         {"text": "Оберіть тему", "buttons": [{"title": "☰ Меню", "payload": "menu"}]},
     ),
     ("a long text goes whole", Outbound("я" * 10_000), {"text": "я" * 10_000, "buttons": []}),
+    (
+        "an answer with the topic it nearly was",
+        Outbound(SEE_ALSO_TEXT, SEE_ALSO_BUTTONS),
+        {"text": SEE_ALSO_TEXT, "buttons": SEE_ALSO_WIRE},
+    ),
 ]
 
 WEBCHAT_RECEIVED: list[Row] = [
@@ -86,6 +100,18 @@ WEBCHAT_RENDERED: list[Row] = [
             "kind": "text",
             "text": "Оберіть тему",
             "buttons": [{"title": "☰ Меню", "payload": "menu"}],
+        },
+    ),
+    (
+        "an answer with the topic it nearly was",
+        Outbound(SEE_ALSO_TEXT, SEE_ALSO_BUTTONS),
+        {
+            "id": None,
+            "direction": "out",
+            "sender": "bot",
+            "kind": "text",
+            "text": SEE_ALSO_TEXT,
+            "buttons": SEE_ALSO_WIRE,
         },
     ),
 ]

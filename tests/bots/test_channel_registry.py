@@ -9,6 +9,7 @@ shared shape (channel_tables.py).
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,17 @@ import pytest
 from vikno.bots.app import build_app
 from vikno.bots.config import WebchatSettings, load_settings
 from vikno.bots.keys import CHANNEL_REGISTRY
+from vikno.bots.kit import as_shown
 from vikno.bots.registry import CHANNELS, module_of
 from vikno.flows.channels import NOTHING, Abilities, Channel, ChannelRegistry
 from vikno.flows.content import load_helplines, shipped_helpline_folders
-from vikno.flows.messages import Outbound
+from vikno.flows.engine import Engine
+from vikno.flows.messages import Inbound, Outbound
+from vikno.storage.identity import IdentityVault
 from vikno.storage.models import Conversation, Direction, Message
+from vikno.storage.port import Store
 
+from ..flows.conftest import ScriptedNLU, intent
 from .channel_tables import TABLES, ChannelTable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,3 +183,27 @@ def test_a_channel_is_registered_once() -> None:
     registry = ChannelRegistry([Channel("one", Abilities())])
     with pytest.raises(ValueError):
         registry.add(Channel("one", Abilities(pushes=True)))
+
+
+async def test_an_answer_with_the_topic_it_nearly_was_reaches_every_channel_whole(any_store: Store) -> None:
+    """The dialogue's own reply (flows/see_also.py) keeps its three buttons within every channel's room."""
+    nlu = ScriptedNLU(
+        dict(
+            [
+                intent(
+                    "тато після інсульту", "disability", confidence=0.5, ranking=(("disability", 0.5), ("health", 0.4))
+                )
+            ]
+        )
+    )
+    engine = Engine(
+        any_store, IdentityVault(b"test-secret-key-0123456789"), load_helplines(shipped_helpline_folders()), nlu
+    )
+    turn = await engine.handle(Inbound(channel="rest", user_id="near", text="тато після інсульту"))
+    reply = turn.replies[-1]
+    assert [b.payload for b in reply.buttons] == ["topic:health", "menu", "person"]
+    for entry in CHANNELS:
+        shown = as_shown(reply, module_of(entry).ABILITIES, entry.name)
+        assert shown == reply, entry.name  # nothing dropped, nothing turned into text
+        wire = json.dumps(TABLES[entry.name].render(shown), ensure_ascii=False)
+        assert "topic:health" in wire and "🩺 Здоровʼя" in wire, entry.name

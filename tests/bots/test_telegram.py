@@ -103,6 +103,30 @@ REPLIES: list[tuple[str, Outbound, list[dict[str, Any]]]] = [
         ],
     ),
     (
+        "a typed question's answer with the topic it nearly was: that topic first, then the ways on",
+        Outbound(
+            "Чим ще можемо допомогти?\nАбо, можливо, ви питали про це:",
+            (
+                Button("🏚 Компенсація за пошкоджене житло", "topic:housing_compensation"),
+                Button("☰ Меню", "menu"),
+                Button("🙋 Поговорити з людиною", "person"),
+            ),
+        ),
+        [
+            {
+                "chat_id": CHAT,
+                "text": "Чим ще можемо допомогти?\nАбо, можливо, ви питали про це:",
+                "reply_markup": {
+                    "inline_keyboard": [
+                        [{"text": "🏚 Компенсація за пошкоджене житло", "callback_data": "topic:housing_compensation"}],
+                        [{"text": "☰ Меню", "callback_data": "menu"}],
+                        [{"text": "🙋 Поговорити з людиною", "callback_data": "person"}],
+                    ]
+                },
+            }
+        ],
+    ),
+    (
         "long text: split, buttons on the last part",
         Outbound(LONG, (Button("☰ Меню", "menu"),)),
         [

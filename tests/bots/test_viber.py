@@ -345,6 +345,27 @@ REPLIES: list[tuple[str, Outbound, list[dict[str, Any]]]] = [
         ],
     ),
     (
+        "a typed question's answer with the topic it nearly was: that topic first, then the ways on",
+        Outbound(
+            "Чим ще можемо допомогти?\nАбо, можливо, ви питали про це:",
+            (
+                Button("🏚 Компенсація за пошкоджене житло", "topic:housing_compensation"),
+                Button("☰ Меню", "menu"),
+                Button("🙋 Поговорити з людиною", "person"),
+            ),
+        ),
+        [
+            text_message(
+                "Чим ще можемо допомогти?\nАбо, можливо, ви питали про це:",
+                keyboard=keyboard(
+                    button("🏚 Компенсація за пошкоджене житло", "topic:housing_compensation"),
+                    button("☰ Меню", "menu"),
+                    button("🙋 Поговорити з людиною", "person"),
+                ),
+            )
+        ],
+    ),
+    (
         "a short title alone takes the whole row",
         Outbound("Меню?", (Button("Меню", "menu"),)),
         [text_message("Меню?", keyboard=keyboard(button("Меню", "menu")))],

@@ -1,0 +1,218 @@
+"""The runner-up topic under a typed question's answer (flows/see_also.py, issue 23), end to end on both stores."""
+
+from __future__ import annotations
+
+import pytest
+
+from vikno.flows.content import Helpline, TopicHandoff
+from vikno.flows.engine import Engine
+from vikno.flows.messages import Inbound, Kind, Turn
+from vikno.flows.see_also import SEE_ALSO_RATIO, close_runner_up, runner_up
+from vikno.nlu.types import Parse
+from vikno.storage.port import Store
+
+from .conftest import ScriptedNLU, intent
+
+LINE = "community-1620"
+#: disability answered; health nearly as likely (0.35 of 0.5: over SEE_ALSO_RATIO)
+CLOSE = (("disability", 0.5), ("health", 0.35), ("elderly_care", 0.05))
+#: disability answered; health far behind
+FAR = (("disability", 0.8), ("health", 0.1), ("elderly_care", 0.05))
+
+
+def text(user: str, body: str, **kw) -> Inbound:
+    return Inbound(channel="rest", user_id=user, text=body, **kw)
+
+
+def press(user: str, payload: str, **kw) -> Inbound:
+    return Inbound(channel="rest", user_id=user, button=payload, kind=Kind.BUTTON, **kw)
+
+
+def payloads(turn: Turn) -> list[str]:
+    return [b.payload for r in turn.replies for b in r.buttons]
+
+
+@pytest.fixture
+def nlu() -> ScriptedNLU:
+    return ScriptedNLU(
+        dict(
+            [
+                intent("привіт", "greet"),
+                intent("крісло колісне для тата після інсульту", "disability", confidence=0.5, ranking=CLOSE),
+                intent("де взяти крісло колісне", "disability", confidence=0.8, ranking=FAR),
+                intent("wheelchair for dad after a stroke", "disability", "en", confidence=0.5, ranking=CLOSE),
+                intent(
+                    "крісло колісне, привіт",
+                    "disability",
+                    confidence=0.5,
+                    ranking=(("disability", 0.5), ("greet", 0.45), ("health", 0.04)),
+                ),
+                intent(
+                    "добрий день, щодо пенсії",
+                    "greet",
+                    confidence=0.5,
+                    ranking=(("greet", 0.5), ("social_benefits", 0.45), ("thanks", 0.02)),
+                ),
+                intent(
+                    "дякую, а пенсія",
+                    "thanks",
+                    confidence=0.5,
+                    ranking=(("thanks", 0.5), ("social_benefits", 0.45), ("greet", 0.02)),
+                ),
+                intent(
+                    "тато після інсульту, не хочу більше жити",
+                    "disability",
+                    confidence=0.5,
+                    ranking=CLOSE,
+                    crisis=True,
+                    crisis_score=0.97,
+                ),
+                intent(
+                    "сусідка літня сама не виходить",
+                    "report_person_in_need",
+                    confidence=0.5,
+                    ranking=(("report_person_in_need", 0.5), ("elderly_care", 0.45), ("health", 0.02)),
+                ),
+            ]
+        )
+    )
+
+
+def _with_topic(engine: Engine, topic_id: str, **changes: object) -> None:
+    """The line with one topic changed (phrases, a hand-over at once), built anew as a reload would."""
+    line = engine.helplines[LINE]
+    topics = [line.topics[t].model_copy(update=changes) if t == topic_id else line.topics[t] for t in line.topic_order]
+    engine.helplines[LINE] = Helpline(line.settings, line.texts, topics, line.folder, line.canned)
+
+
+@pytest.mark.parametrize(
+    ("ranking", "answered", "want"),
+    [
+        (CLOSE, "disability", "health"),
+        (FAR, "disability", None),
+        ((("disability", 0.5), ("greet", 0.45)), "disability", None),  # small talk second: no topic to offer
+        ((("disability", 0.5), ("mobile_brigades", 0.45)), "disability", None),  # not a topic of this line
+        ((("disability", 0.5),), "disability", None),  # nothing second
+        (CLOSE, "health", None),  # the answer was not the NLU's first choice (a phrase chose it)
+    ],
+)
+def test_the_runner_up_is_offered_only_when_it_is_another_close_topic_of_the_line(
+    ranking: tuple[tuple[str, float], ...], answered: str, want: str | None, engine: Engine
+) -> None:
+    parse = Parse("x", "uk", ranking[0][0], ranking[0][1], ranking=ranking)
+    assert runner_up(parse, answered, engine.helplines[LINE].topics) == want
+    assert runner_up(None, answered, engine.helplines[LINE].topics) is None
+
+
+def test_close_means_at_least_the_chosen_share_of_the_answer_s_confidence() -> None:
+    assert close_runner_up(0.5, SEE_ALSO_RATIO * 0.5)
+    assert not close_runner_up(0.5, SEE_ALSO_RATIO * 0.5 - 0.001)
+    assert close_runner_up(0.2, 0.1) and not close_runner_up(0.9, 0.3)  # a ratio, not a margin
+
+
+async def test_a_close_second_topic_is_one_button_under_the_answer(engine: Engine, any_store: Store) -> None:
+    await engine.handle(text("sa-1", "привіт"))
+    turn = await engine.handle(text("sa-1", "крісло колісне для тата після інсульту"))
+    assert turn.conversation.topic == "disability" and "крісел колісних" in turn.replies[0].text
+    way_on = turn.replies[-1]
+    assert way_on.text == "Чим ще можемо допомогти?\nАбо, можливо, ви питали про це:"
+    assert [(b.title, b.payload) for b in way_on.buttons] == [
+        ("🩺 Здоровʼя", "topic:health"),
+        ("☰ Меню", "menu"),
+        ("🙋 Поговорити з людиною", "person"),
+    ]
+    assert await any_store.events.count_by("topic", kind="see_also_offered") == {"disability": 1}
+
+
+async def test_the_line_is_said_in_the_conversation_s_language(engine: Engine) -> None:
+    turn = await engine.handle(text("sa-en", "wheelchair for dad after a stroke", locale="en"))
+    assert turn.replies[-1].text == "Is there anything else we can help with?\nOr were you asking about:"
+    assert turn.replies[-1].buttons[0].title == "🩺 Health"
+
+
+async def test_a_far_second_topic_leaves_the_usual_way_on(engine: Engine, any_store: Store) -> None:
+    await engine.handle(text("sa-2", "привіт"))
+    turn = await engine.handle(text("sa-2", "де взяти крісло колісне"))
+    assert turn.replies[-1].text == "Чим ще можемо допомогти?" and payloads(turn) == ["menu", "person"]
+    assert await any_store.events.count_by("kind", kind="see_also_offered") == {}
+
+
+async def test_small_talk_second_is_no_topic_to_offer(engine: Engine) -> None:
+    await engine.handle(text("sa-3", "привіт"))
+    turn = await engine.handle(text("sa-3", "крісло колісне, привіт"))
+    assert turn.conversation.topic == "disability" and payloads(turn) == ["menu", "person"]
+
+
+async def test_pressing_it_answers_the_second_topic_as_the_menu_would(engine: Engine, any_store: Store) -> None:
+    await engine.handle(text("sa-4", "привіт"))
+    await engine.handle(text("sa-4", "крісло колісне для тата після інсульту"))
+    pressed = await engine.handle(press("sa-4", "topic:health"))
+    from_menu = await engine.handle(press("sa-5", "topic:health"))
+    assert pressed.conversation.topic == "health"
+    assert [r.text for r in pressed.replies] == [r.text for r in from_menu.replies]
+    assert payloads(pressed) == payloads(from_menu) == ["menu", "person"]  # a press is no typed guess: no button
+    assert await any_store.events.count_by("topic", kind="see_also_pressed") == {"health": 1}
+    # the offer stands for one message: the same topic chosen later from the menu is the menu's
+    await engine.handle(press("sa-4", "menu"))
+    await engine.handle(press("sa-4", "topic:health"))
+    assert await any_store.events.count_by("topic", kind="see_also_pressed") == {"health": 1}
+
+
+async def test_something_else_after_the_offer_is_no_press(engine: Engine, any_store: Store) -> None:
+    await engine.handle(text("sa-6", "привіт"))
+    await engine.handle(text("sa-6", "крісло колісне для тата після інсульту"))
+    await engine.handle(press("sa-6", "menu"))
+    await engine.handle(press("sa-6", "topic:health"))
+    assert await any_store.events.count_by("kind", kind="see_also_pressed") == {}
+
+
+async def test_no_button_after_a_topic_chosen_by_a_button(engine: Engine) -> None:
+    await engine.handle(text("sa-7", "привіт"))
+    turn = await engine.handle(press("sa-7", "topic:disability"))
+    assert payloads(turn) == ["menu", "person"]
+
+
+@pytest.mark.parametrize(
+    ("words", "answer"), [("добрий день, щодо пенсії", "Служба"), ("дякую, а пенсія", "Будь ласка")]
+)
+async def test_no_button_under_a_greeting_or_thanks(engine: Engine, any_store: Store, words: str, answer: str) -> None:
+    await engine.handle(text("sa-8", "привіт"))
+    turn = await engine.handle(text("sa-8", words))
+    assert answer in turn.replies[0].text and all("ви питали про це" not in r.text for r in turn.replies)
+    assert await any_store.events.count_by("kind", kind="see_also_offered") == {}
+
+
+async def test_no_button_in_a_crisis(engine: Engine, any_store: Store) -> None:
+    await engine.handle(text("sa-9", "привіт"))
+    turn = await engine.handle(text("sa-9", "тато після інсульту, не хочу більше жити"))
+    assert turn.conversation.priority == "crisis"
+    assert "topic:health" not in payloads(turn) and all("ви питали про це" not in r.text for r in turn.replies)
+    assert await any_store.events.count_by("kind", kind="see_also_offered") == {}
+
+
+async def test_no_button_when_the_topic_starts_a_form(engine: Engine) -> None:
+    """The report form's first question is what comes after the topic: nothing under it to add."""
+    await engine.handle(text("sa-10", "привіт"))
+    turn = await engine.handle(text("sa-10", "сусідка літня сама не виходить"))
+    assert turn.conversation.topic == "report_person_in_need"
+    assert "topic:elderly_care" not in payloads(turn)
+
+
+async def test_no_button_when_the_topic_s_own_phrase_chose_it(engine: Engine) -> None:
+    _with_topic(engine, "disability", phrases={"uk": ["крісло колісне"]})
+    await engine.handle(text("sa-11", "привіт"))
+    turn = await engine.handle(text("sa-11", "крісло колісне для тата після інсульту"))
+    assert turn.conversation.topic == "disability" and payloads(turn) == ["menu", "person"]
+
+
+async def test_no_button_when_the_topic_hands_over_at_once(engine: Engine) -> None:
+    _with_topic(engine, "disability", handoff=TopicHandoff(at_once=True))
+    await engine.handle(text("sa-12", "привіт"))
+    turn = await engine.handle(text("sa-12", "крісло колісне для тата після інсульту"))
+    assert turn.conversation.state == "waiting" and "topic:health" not in payloads(turn)
+
+
+async def test_a_first_message_answered_with_a_topic_gets_it_too(engine: Engine) -> None:
+    turn = await engine.handle(text("sa-13", "крісло колісне для тата після інсульту"))
+    assert "Служба підтримки 1620" in turn.replies[0].text  # the greeting, then the answer
+    assert payloads(turn)[-3:] == ["topic:health", "menu", "person"]
