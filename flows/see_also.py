@@ -1,4 +1,4 @@
-"""Whether a topic answer also offers the runner-up topic ("Or were you asking about: ...", issue 23).
+"""Whether a topic answer also offers the runner-up topic ("Or was your question about: ...", issue 23).
 
 A person who meant topic B and got topic A's text had to find B in the menu. When the classifier's second
 choice was nearly as likely as its first, one button with B's title goes under A's answer. "Nearly" is a

@@ -26,7 +26,7 @@ from .telegram_payloads import CHAT, UPDATES
 Row = tuple[str, Any, Any]
 
 #: A typed question's answer whose runner-up topic was close (flows/see_also.py): that topic, then the ways on.
-SEE_ALSO_TEXT = "Чим ще можемо допомогти?\nАбо, можливо, ви питали про це:"
+SEE_ALSO_TEXT = "Чим ще можемо допомогти?\nАбо, можливо, питання було про це:"
 SEE_ALSO_BUTTONS = (
     Button("🏚 Компенсація за пошкоджене житло", "topic:housing_compensation"),
     Button("☰ Меню", "menu"),

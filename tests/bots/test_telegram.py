@@ -105,7 +105,7 @@ REPLIES: list[tuple[str, Outbound, list[dict[str, Any]]]] = [
     (
         "a typed question's answer with the topic it nearly was: that topic first, then the ways on",
         Outbound(
-            "Чим ще можемо допомогти?\nАбо, можливо, ви питали про це:",
+            "Чим ще можемо допомогти?\nАбо, можливо, питання було про це:",
             (
                 Button("🏚 Компенсація за пошкоджене житло", "topic:housing_compensation"),
                 Button("☰ Меню", "menu"),
@@ -115,7 +115,7 @@ REPLIES: list[tuple[str, Outbound, list[dict[str, Any]]]] = [
         [
             {
                 "chat_id": CHAT,
-                "text": "Чим ще можемо допомогти?\nАбо, можливо, ви питали про це:",
+                "text": "Чим ще можемо допомогти?\nАбо, можливо, питання було про це:",
                 "reply_markup": {
                     "inline_keyboard": [
                         [{"text": "🏚 Компенсація за пошкоджене житло", "callback_data": "topic:housing_compensation"}],

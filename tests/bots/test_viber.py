@@ -347,7 +347,7 @@ REPLIES: list[tuple[str, Outbound, list[dict[str, Any]]]] = [
     (
         "a typed question's answer with the topic it nearly was: that topic first, then the ways on",
         Outbound(
-            "Чим ще можемо допомогти?\nАбо, можливо, ви питали про це:",
+            "Чим ще можемо допомогти?\nАбо, можливо, питання було про це:",
             (
                 Button("🏚 Компенсація за пошкоджене житло", "topic:housing_compensation"),
                 Button("☰ Меню", "menu"),
@@ -356,7 +356,7 @@ REPLIES: list[tuple[str, Outbound, list[dict[str, Any]]]] = [
         ),
         [
             text_message(
-                "Чим ще можемо допомогти?\nАбо, можливо, ви питали про це:",
+                "Чим ще можемо допомогти?\nАбо, можливо, питання було про це:",
                 keyboard=keyboard(
                     button("🏚 Компенсація за пошкоджене житло", "topic:housing_compensation"),
                     button("☰ Меню", "menu"),

@@ -115,7 +115,7 @@ async def test_a_close_second_topic_is_one_button_under_the_answer(engine: Engin
     turn = await engine.handle(text("sa-1", "крісло колісне для тата після інсульту"))
     assert turn.conversation.topic == "disability" and "крісел колісних" in turn.replies[0].text
     way_on = turn.replies[-1]
-    assert way_on.text == "Чим ще можемо допомогти?\nАбо, можливо, ви питали про це:"
+    assert way_on.text == "Чим ще можемо допомогти?\nАбо, можливо, питання було про це:"
     assert [(b.title, b.payload) for b in way_on.buttons] == [
         ("🩺 Здоровʼя", "topic:health"),
         ("☰ Меню", "menu"),
@@ -126,7 +126,7 @@ async def test_a_close_second_topic_is_one_button_under_the_answer(engine: Engin
 
 async def test_the_line_is_said_in_the_conversation_s_language(engine: Engine) -> None:
     turn = await engine.handle(text("sa-en", "wheelchair for dad after a stroke", locale="en"))
-    assert turn.replies[-1].text == "Is there anything else we can help with?\nOr were you asking about:"
+    assert turn.replies[-1].text == "Is there anything else we can help with?\nOr was your question about:"
     assert turn.replies[-1].buttons[0].title == "🩺 Health"
 
 
@@ -178,7 +178,7 @@ async def test_no_button_after_a_topic_chosen_by_a_button(engine: Engine) -> Non
 async def test_no_button_under_a_greeting_or_thanks(engine: Engine, any_store: Store, words: str, answer: str) -> None:
     await engine.handle(text("sa-8", "привіт"))
     turn = await engine.handle(text("sa-8", words))
-    assert answer in turn.replies[0].text and all("ви питали про це" not in r.text for r in turn.replies)
+    assert answer in turn.replies[0].text and all("питання було про це" not in r.text for r in turn.replies)
     assert await any_store.events.count_by("kind", kind="see_also_offered") == {}
 
 
@@ -186,7 +186,7 @@ async def test_no_button_in_a_crisis(engine: Engine, any_store: Store) -> None:
     await engine.handle(text("sa-9", "привіт"))
     turn = await engine.handle(text("sa-9", "тато після інсульту, не хочу більше жити"))
     assert turn.conversation.priority == "crisis"
-    assert "topic:health" not in payloads(turn) and all("ви питали про це" not in r.text for r in turn.replies)
+    assert "topic:health" not in payloads(turn) and all("питання було про це" not in r.text for r in turn.replies)
     assert await any_store.events.count_by("kind", kind="see_also_offered") == {}
 
 
