@@ -19,6 +19,11 @@ Two narrow context checks cancel whole groups of rules:
   герой прыгает с моста") cancels suicide and kill/weapon rules;
 - a calmly told, resolved past ("years ago ... now I'm fine", no "but"/"again"
   after it) cancels suicide rules only.
+Round 8 added two more, as narrow: someone else's threat to hang or throw
+themselves, told with a laughing emoji (or called a joke) and a condition
+("подруга сказала что повесится если ещё раз услышит эту песню 😂"), only asks;
+a game being played with its level named ("in this game you jump from roof to
+roof, stuck on level 4") cancels the jump rules and nothing else.
 Present-tense beating ("мама п'яна і б'є мене", "dad hits me") is flagged,
 except ongoing partner abuse with no sign of acute danger ("my husband beats
 me"), which stays the domestic-violence topic.
@@ -53,6 +58,7 @@ __all__ = [
     "EMOJI_RULE",
     "SOS_RULE",
     "JOKED_JUMP_RULE",
+    "JOKED_THIRD_RULE",
     "ASK_RULES",
     "SUICIDE",
     "VIOLENCE",
@@ -174,10 +180,13 @@ SOS_RULE = "sos_emoji"
 #: joke is the everyday exaggeration most of the time, but the uk/ru model cannot tell it from a teenager who means
 #: it and says "lol" (it scored such messages 0.07-0.14), so the person gets the safety question, not silence.
 JOKED_JUMP_RULE = "jump_said_as_joke"
+#: Someone else's threat told with laughter and a trivial condition ("подруга сказала что повесится если ещё раз
+#: услышит эту песню 😂"): asked about, never the full alarm (round 8's table: a crisis by ``self_harm_third``).
+JOKED_THIRD_RULE = "third_party_said_as_joke"
 #: Rules whose hit alone is worth asking "are you safe right now?", never the full alarm: a bare "help" or
 #: "kömək edin" says someone needs something, not what; the person's answer to the question decides (a typed
 #: "help" or "no" to it is danger, flows/safety_answers.py). Never core (crisis_model.core_rules).
-ASK_RULES = frozenset({*(rule.name for rule in _RULES if rule.ask), SOS_RULE, JOKED_JUMP_RULE})
+ASK_RULES = frozenset({*(rule.name for rule in _RULES if rule.ask), SOS_RULE, JOKED_JUMP_RULE, JOKED_THIRD_RULE})
 
 # Everyday exaggeration: cancels only rules marked hyperbole.
 _HYPERBOLE: list[re.Pattern[str]] = _CONTEXTS["hyperbole"]
@@ -207,6 +216,9 @@ _PARTNER: re.Pattern[str] = _CONTEXTS["partner"]
 _ACUTE: re.Pattern[str] = _CONTEXTS["acute"]
 # Toy and water guns are not weapons.
 _TOY: re.Pattern[str] = _CONTEXTS["toy"]
+# A game being played with its level named ("in this game you jump from roof to roof, stuck on level 4"): the jump
+# rules read the game's moves. Only the jump rules: "stuck on level 4 and i want to die" keeps want_die.
+_GAME_PLAY: re.Pattern[str] = _CONTEXTS["game_play"]
 
 _NEAR = 8  # characters around an exaggeration within which it cancels a kill/die pattern
 _PIECE_LENGTHS = piece_lengths(rule.grams for rule in _RULES)
@@ -242,6 +254,26 @@ _JOKE = re.compile(
 _JOKE_NEAR = 32
 _JOKE_TOKEN = " lol "
 _JOKED_JUMP_RULE = _Rule(JOKED_JUMP_RULE, _JOKE, 0.6, SUICIDE, ask=True)
+# Someone else's threat to hang, burn or throw themselves off something, told with a laughing emoji or said to be a
+# joke, and with a condition in the message ("...if she hears that song once more 😂", "bu dərsdə bir də otursa...
+# 😂"): the everyday exaggeration retold, asked about (JOKED_THIRD_RULE) and never the full alarm. Only a third
+# person's words: one's own "я повішусь 😂" or "özümü asacam 😂" is not this (_FIRST_SELF), and a retold threat
+# without laughter and a condition stays the alarm.
+_JOKED_THIRD = frozenset({"self_harm_third", "kill_self_az"})
+_FIRST_SELF = re.compile(r"підпалю|подожгу|сожгу|[öo]z[üu]m[üu]|myself")
+_TOLD_AS_JOKE = re.compile(
+    r"(?<!не )(?<!not )(?<!n't )(?<!nt )"
+    r"\b(?:жарту\w*|пожартувал\w*|пошутил\w*|шутит|шутя|joked|joking|kidding|zarafat\w*)\b"
+)
+# Someone else said it: a verb of saying in the third person before a jump rule's words ("сестра обіцяє вистрибнути
+# у вікно якщо...", "my sister swears she'll jump out the window if..."); "i said" is one's own.
+_REPORTED = re.compile(
+    r"\b(?:каже|казала|казав|сказала|сказав|обіцяє|обіцяла|клянеться|жартує|погрожує|говорит|сказал|обещает|обещала|"
+    r"клянется|шутит|грозится|says|swears|jokes|threatens|reckons|deyir|dedi|and\s+i[çc]ir|h[əe]d[əe]l[əe]yir)\b"
+    r"|(?<!\bi )\b(?:said|swore|joked|threatened)\b"
+)
+_CONDITION = re.compile(r"\b(?:якщо|коли|если|когда|if|when|[əe]g[əe]r)\b|\b\w+s[əa]\b")
+_JOKED_THIRD_RULE = _Rule(JOKED_THIRD_RULE, _CONDITION, 0.6, SUICIDE, ask=True)
 # A bare alarm in emoji: "🆘🆘🆘 dad", "🚨🚨" with at most one word (normalisation drops emoji): asked about. Not
 # "🚨 new deadline 🚨": with more words the words say what the alarm is about, and the rules and the model read them.
 _SOS_EMOJI = re.compile("[\U0001f198\U0001f6a8]")
@@ -249,7 +281,9 @@ _SOS_RULE = _Rule(SOS_RULE, _SOS_EMOJI, 0.6, THREAT, ask=True)
 _SOS_WORDS = 1
 
 
-_CATEGORY_OF = {rule.name: rule.category for rule in (*_RULES, _EMOJI_RULE, _SOS_RULE, _JOKED_JUMP_RULE)}
+_CATEGORY_OF = {
+    rule.name: rule.category for rule in (*_RULES, _EMOJI_RULE, _SOS_RULE, _JOKED_JUMP_RULE, _JOKED_THIRD_RULE)
+}
 
 
 def _sos_hit(text: str, norm: str) -> tuple[float, _Rule] | None:
@@ -262,6 +296,17 @@ def _joked(rule: _Rule, joking: str) -> bool:
     """A joke marker ("lol", "jk", "😂") right after this rule's match in ``joking`` (laughing emoji as "lol")."""
     m = rule.regex.search(joking)
     return m is not None and _JOKE.search(joking[m.end() : m.end() + _JOKE_NEAR]) is not None
+
+
+def _joked_third(rule: _Rule, m: re.Match[str], norm: str, laughing: bool) -> bool:
+    """Someone else's threat (not one's own words), laughed at or called a joke, with a condition in the message."""
+    if rule.name in _JOKED_THIRD:  # the rule reads another's words ("повесится"); "özümü" and "підпалю" are one's own
+        third = _FIRST_SELF.search(m.group()) is None
+    elif rule.name in _JOKED_OFF:  # a jump rule reads anyone's: someone else must be said to have said it
+        third = _REPORTED.search(norm, 0, m.start()) is not None
+    else:
+        return False
+    return third and (laughing or _TOLD_AS_JOKE.search(norm) is not None) and _CONDITION.search(norm) is not None
 
 
 def _emoji_hit(text: str, norm: str) -> tuple[float, _Rule] | None:
@@ -329,7 +374,13 @@ def _hits(norm: str, laughing: bool = False, joking: str | None = None) -> list[
             if all(hit is not _JOKED_JUMP_RULE for _, hit in hits):  # asked about (JOKED_JUMP_RULE), not dropped
                 hits.append((_JOKED_JUMP_RULE.weight, _JOKED_JUMP_RULE))
             continue
+        if _joked_third(rule, m, norm, laughing):
+            if all(hit is not _JOKED_THIRD_RULE for _, hit in hits):  # asked about, not dropped
+                hits.append((_JOKED_THIRD_RULE.weight, _JOKED_THIRD_RULE))
+            continue
         if (rule.category in _FICTION_RULES or rule.name in _FICTION_EXTRA) and context.fiction():
+            continue
+        if rule.name in _JOKED_OFF and _GAME_PLAY.search(norm):
             continue
         if rule.category == SUICIDE and context.resolved():
             continue

@@ -14,6 +14,10 @@ itself says why it is harmless, in words this module recognises. The cues
 are deliberately narrow: an explicit denial, not "don't worry" (a farewell
 says that); "a school project", not "school"; "years ago", not "before";
 "joking", not "not joking" and not "lol" (teenagers in crisis write it).
+Round 8 added three: keeping a dangerous thing safe ("how do we store the
+licensed shotgun so the children can't reach it"), a question of one's trade
+("I'm a school nurse, how do I ask a pupil about suicidal thoughts?") and what
+is allowed in general ("from what age can a child stay home alone?").
 
 Patterns run on normalised text (textnorm.normalize: lower case, no
 punctuation, one apostrophe, ё→е, ґ→г) and accept Azerbaijani with or
@@ -86,6 +90,7 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         # an age the writer was: "коли мені було 15", "когда мне было 15", "15 yaşımda"
         r"\b(?:коли|когда) (?:мені|мне) (?:було|было) (?:\d+|п'?ятнадцять|шістнадцять|пятнадцать|шестнадцать)\b",
         _az(r"\b\d+ yaşımda\b|\b\d+ yaşında (?:olanda|ikən)\b"),
+        _az(r"\b(?:keçən|ötən) (?:il|ay|yay|qış)\b"),  # last year (round 8)
         _az(
             r"\b(?:\d+|bir neçə|iki|üç|dörd|beş) (?:il|ay) (?:əvvəl|öncə)\b|\bəvvəllər\b|\bkeçmişdə\b|\bvaxtilə\b"
             r"|\buşaqlıqda\b|\byeniyetmə (?:vaxtı|ikən|olanda)\b|\b(?:\d+|iki|üç) (?:il|ay)dır təmiz\w*"
@@ -126,6 +131,53 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
             r"\b(?:filmdə|film\w*|serial\w*|kitab\w*|romanda|oyunda|oyun\w*|personaj\w*|qəhrəman\w*|"
             r"cizgi film\w*|mahnı\w*|əjdaha\w*|romeo)\b"
         ),
+    ],
+    # a question about keeping something dangerous away from children or getting rid of it (round 8: a licensed
+    # shotgun "how to store it so the children can't reach it", rat poison and a grandchild, old knives)
+    "safekeeping": [
+        r"\b(?:як|де|куди) (?:\w+ )?(?:правильно |безпечно |краще )?(?:зберігати|зберегти|тримати|сховати|викинути|"
+        r"утилізувати|здати|подіти)\b"
+        r"|\b(?:как|где|куда) (?:\w+ )?(?:правильно |безопасно |лучше )?(?:хранить|держать|спрятать|выбросить|"
+        r"утилизировать|сдать|деть)\b",
+        r"\b(?:how|where) (?:do|should|can|to|would) (?:i |we |you )?(?:\w+ )?(?:safely )?(?:store|keep|lock|hide|"
+        r"dispose|get rid|throw)\w*\b|\bsafe(?:ly)? stor\w*|\bgun (?:safe|cabinet|lock)\b|\bout of (?:the )?reach\b",
+        r"\b(?:щоб|аби) (?:\w+ )?(?:діти|дитина|онук\w*|онучк\w*|малий|мала) не (?:дістал\w*|дістав|знайшл\w*|знайшов)"
+        r"|\bчтобы (?:\w+ )?(?:дети|ребенок|внук\w*|внучк\w*|малой|малая) не (?:достал\w*|нашл\w*|нашел)",
+        r"\b(?:so|so that) (?:the |my |our )?(?:kids?|children|grandson|granddaughter|grandkids?|toddler|baby)"
+        r" (?:can'?t|cannot|won'?t|don'?t|doesn'?t) (?:reach|get|find)\b",
+        _az(
+            r"\b(?:necə|harada|harda) (?:\w+ )?(?:saxla\w*|gizlə\w*|at\w*)\b"
+            r"|\b(?:uşaq\w*|nəvə\w*) (?:\w+ )?(?:əl çatdırma\w*|tapmasın|götürməsin|çatmasın)\b"
+        ),
+    ],
+    # someone whose work is children or patients asks how to notice or ask about the danger (round 8: a teacher,
+    # a school nurse): a question of their trade, not their own danger
+    "professional": [
+        r"\b(?:я|як|как|будучи) (?:\w+ )?(?:вчител\w*|вчительк\w*|учител\w*|учительниц\w*|педагог\w*|медсестр\w*|"
+        r"медбрат\w*|лікар\w*|врач\w*|психолог\w*|соцпрацівни\w*|соцработни\w*|соціальн\w* працівни\w*|"
+        r"социальн\w* работни\w*|тренер\w*|вихователь\w*|виховател\w*|воспитател\w*|куратор\w*|класн\w* керівни\w*|"
+        r"классн\w* руководител\w*)\b.*\b(?:як|как|що|что|чем|чим) (?:\w+ ){0,3}?(?:розпізна\w*|помітит\w*|"
+        r"поміча\w*|распозна\w*|заметит\w*|замеча\w*|спитат\w*|питат\w*|запитат\w*|спросит\w*|спрашива\w*|"
+        r"говорит\w*|поговорит\w*|розмовля\w*|реагува\w*|реагирова\w*|допомогт\w*|помочь|підтрима\w*|поддерж\w*)",
+        r"\b(?:i'?m|i am|as|i work as) (?:a |an )?(?:\w+ )?(?:teacher|nurse|doctor|gp|counsell?or|coach|youth worker|"
+        r"social worker|tutor|carer|paramedic|psychologist|camp leader)\b.*\b(?:how|what|when) (?:\w+ ){0,3}?"
+        r"(?:recogni[sz]e|spot|notice|identify|ask|talk|speak|respond|react|support|help|bring (?:it|this) up)\b",
+        _az(
+            r"\b(?:müəlliməm|müəllim kimi|tibb bacısıyam|tibb bacısı kimi|həkiməm|həkim kimi|psixoloqam|"
+            r"psixoloq kimi|tərbiyəçiyəm|məşqçiyəm)\b.*\bnecə (?:\w+ ){0,2}?(?:tanı\w*|başa düş\w*|soruş\w*|"
+            r"danış\w*|kömək\w*|reaksiya\w*|fərq\w*)"
+        ),
+    ],
+    # what is allowed, asked in general: "from what age can a child stay home alone", "is it ok to leave my 11 year
+    # old for an hour" (round 8: an age question, not a child left alone now)
+    "rule_question": [
+        r"\bз якого віку\b|\bвід якого віку\b|\bс какого возраста\b|\bсо скольки лет\b|\b(?:from|at) what age\b"
+        r"|\bwhat age (?:can|is|should|do)\b|\bhow old (?:does|should|must) (?:a|my|the) (?:child|kid)\b",
+        r"\b(?:чи|а) (?:можна|законно|дозволено|нормально) (?:\w+ )?(?:залишати|залишити|лишати|лишити)\b"
+        r"|\b(?:можно|законно|разрешено|нормально) ли (?:\w+ )?(?:оставлять|оставить)\b"
+        r"|\bis it (?:ok|okay|legal|allowed|fine|safe|normal|alright) (?:\w+ )?(?:to leave|for (?:a|my) \w+ to stay)\b"
+        r"|\bcan (?:i|we|you) (?:legally )?leave (?:a|my|our) \w+ (?:\w+ )?(?:year|yr)",
+        _az(r"\bneçə yaşdan\b|\b(?:qoymaq|qoya bilərəm|buraxmaq|buraxa bilərəm) (?:olar|olarmı|qanunidir)\b"),
     ],
     # "dying to": an idiom of wanting, never of dying
     "idiom": [
