@@ -178,7 +178,9 @@ def test_out_of_scope_labels_train_a_rejection_class(tmp_path: Path, label: str)
 
 # A helpline's own table: a `crisis` intent (one is written the corpus's way, crisis__<kind>) and others.
 # Its levels pin the shipped crisis model (see tests/bots/test_risk_e2e.py), each well inside its level:
-# three crises (0.98-0.99 and a core rule), a check (0.67, no rule), one crisis the model misses (0.17);
+# three crises (0.98-0.99 and a core rule), a check (0.67, no rule), one crisis the model misses (0.02; the row
+# before it, "lately I feel so bad, I don't see the point of anything", scored 0.17 and after round 8's corpus 0.30,
+# a check, too near the line to pin);
 # among the others two ordinary questions (below 0.02), a school poster the 'suicide' rule makes a check
 # (model 0.04), and a neighbour on a roof (0.98) that this file files as an ordinary report: a false alarm.
 CRISIS_TABLE = """version: "3.1"
@@ -188,7 +190,7 @@ nlu:
     - я не хочу більше жити, сьогодні вночі все закінчу
     - Я выпила все таблетки из аптечки, мне очень плохо
     - I feel really bad and I don't know who to turn to
-    - lately I feel so bad, I don't see the point of anything
+    - I have been feeling low for weeks and nothing helps
 - intent: crisis__suicide_plan
   examples: |
     - I have a plan to kill myself tonight, I've written the notes
@@ -244,7 +246,7 @@ def test_evaluate_reports_crisis_triage_text(shipped_model: Path, crisis_table: 
     ]
     assert report[3:] == [
         "missed crises:",
-        "  lately I feel so bad, I don't see the point of anything",
+        "  I have been feeling low for weeks and nothing helps",
         "false crisis alarms:",
         "  мій сусід стоїть на даху і каже, що зараз стрибне",
     ]
