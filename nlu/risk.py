@@ -212,6 +212,14 @@ class RiskTriage:
         found = [s for w in windows if (s := self._window_score(w, scored)) is not None]
         return max(found, default=None)
 
+    def _sure_in_the_story(self, text: str, scored: dict[str, float], reasons: list[str]) -> bool:
+        """Whether a sentence window of the story scores at ``crisis_at`` (its score joins ``reasons``)."""
+        near = self._highest(_windows(text), scored)
+        if near is None or near < self.thresholds.crisis_at:
+            return False
+        reasons.append(f"window:{near:.2f}")
+        return True
+
     def assess(self, text: str) -> RiskAssessment:
         ruled = self.rules.detect(text)
         reasons = [f"rule:{name}" for name in ruled.matched] if ruled.crisis else []
@@ -224,11 +232,8 @@ class RiskTriage:
         reasons.append(f"model:{p:.2f}")
         if asks:
             level = Risk.CRISIS if p >= t.crisis_at else Risk.CHECK
-            if level is Risk.CHECK:  # a situation asked about, and a sentence of the story the model is sure of
-                near = self._highest(_windows(text), {})
-                if near is not None and near >= t.crisis_at:
-                    reasons.append(f"window:{near:.2f}")
-                    level = Risk.CRISIS
+            if level is Risk.CHECK and self._sure_in_the_story(text, {}, reasons):  # a situation asked about
+                level = Risk.CRISIS
             return RiskAssessment(level, tuple(reasons), ruled.score, round(p, 4), ruled.category, ruled)
         core = ruled.crisis and any(name in self.model.core_rules for name in ruled.matched)
         said = self._contexts(text) if ruled.crisis and p < t.check_at else ()
@@ -266,9 +271,7 @@ class RiskTriage:
             # no rule read it, or the model vetoed the rule's alarm to a question: the model decides, so it reads
             # the story where the danger may be, too ("After the funeral everything lost its meaning. I've chosen
             # Friday." was a crisis by its window; a rule on "chosen Friday" must not turn that into a check)
-            near = self._highest(_windows(text), scored)
-            if near is not None and near >= t.crisis_at:
-                reasons.append(f"window:{near:.2f}")
+            if self._sure_in_the_story(text, scored, reasons):
                 level = Risk.CRISIS
         category = ruled.category if ruled.crisis else None
         return RiskAssessment(level, tuple(reasons), ruled.score, round(p, 4), category, ruled)
