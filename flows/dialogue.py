@@ -602,9 +602,13 @@ class Dialogue:
             self.reply(self.say("not_understood"), *self.menu_buttons())
 
     async def _text(self, parse: Parse | None) -> None:
-        intent = self._intent(parse)
+        said = self.line.topic_said(self.ctx.inbound.text)
+        intent = said if said is not None else _understood(parse)
         if intent in self.line.topics:
-            await self._answer(intent, also=self._runner_up(intent, parse))
+            # the topic the NLU nearly chose, worth a button under the answer (see_also.py); only for what the
+            # classifier read: a topic's own phrases are meant, not guessed (a child's words)
+            also = runner_up(parse, intent, self.line.topics) if said is None else None
+            await self._answer(intent, also=also)
         elif intent == HUMAN:
             await self._enqueue(self._asked_priority(), reason="asked")
         elif intent == GREET:
@@ -625,18 +629,7 @@ class Dialogue:
     def _intent(self, parse: Parse | None) -> str:
         """A topic's own phrases first (a child's words open the child's path), then what the NLU understood."""
         said = self.line.topic_said(self.ctx.inbound.text)
-        if said is not None:
-            return said
-        return parse.intent if parse is not None else FALLBACK_INTENT
-
-    def _runner_up(self, intent: str, parse: Parse | None) -> str | None:
-        """The topic the NLU nearly chose instead of ``intent``, worth a button under the answer (see_also.py).
-
-        Only for what the classifier read: a topic's own phrases are meant, not guessed (a child's words).
-        """
-        if self.line.topic_said(self.ctx.inbound.text) is not None:
-            return None
-        return runner_up(parse, intent, self.line.topics)
+        return said if said is not None else _understood(parse)
 
     def _asked_priority(self) -> str:
         """Where "talk to a person" puts the conversation: its topic's hand-over priority, else a request."""
@@ -823,6 +816,11 @@ def _all_topics(line: Helpline, lang: str, back: bool = True) -> tuple[Button, .
     if back and line.settings.first_menu:
         extra.append(Button(line.say("button_menu", lang), MENU))
     return tuple(topics + extra)
+
+
+def _understood(parse: Parse | None) -> str:
+    """What the NLU understood; the fallback without a parse."""
+    return parse.intent if parse is not None else FALLBACK_INTENT
 
 
 def _topic_button(line: Helpline, topic_id: str, lang: str) -> Button:
