@@ -622,7 +622,8 @@ class Dialogue:
             self.reply(self.say("goodbye_reply"), self.button("button_menu", MENU))
             ProfileQuestions(self).at_end()
         elif intent == WORKING_HOURS:
-            self._hours()
+            # "my husband beats me, when are you open": the hours, and the topic the NLU nearly chose
+            self._hours(also=runner_up(parse, intent, self.line.topics) if said is None else None)
         else:
             await self._not_understood(parse)
 
@@ -699,19 +700,31 @@ class Dialogue:
         if also is None:
             self.reply(self.say("after_answer"), *buttons)
             return
-        self.conv.data[SEE_ALSO] = {"topic": also, "after": topic_id}
-        self.event("see_also_offered", topic=topic_id, offered=also)
         self.reply(
-            self.say("after_answer") + "\n" + self.say("see_also"), _topic_button(self.line, also, self.lang), *buttons
+            self.say("after_answer") + "\n" + self._offer(topic_id, also),
+            _topic_button(self.line, also, self.lang),
+            *buttons,
         )
 
-    def _hours(self) -> None:
+    def _offer(self, after: str, also: str) -> str:
+        """Remember the runner-up offered under ``after``'s answer (a press of it is counted) and say so."""
+        self.conv.data[SEE_ALSO] = {"topic": also, "after": after}
+        self.event("see_also_offered", topic=after, offered=also)
+        return self.say("see_also")
+
+    def _hours(self, *, also: str | None = None) -> None:
+        """The line's hours and phones; ``also``: a topic of the line the typed words nearly meant instead."""
         self.conv.data["misses"] = 0
         self.event("hours_asked")
+        text = self.say(
+            "hours", hours=self.line.local(self.line.settings.hours_text, self.lang), phones=self.phones_list()
+        )
+        if also is None:
+            self.reply(text, self.button("button_menu", MENU))
+            return
         self.reply(
-            self.say(
-                "hours", hours=self.line.local(self.line.settings.hours_text, self.lang), phones=self.phones_list()
-            ),
+            text + "\n" + self._offer(WORKING_HOURS, also),
+            _topic_button(self.line, also, self.lang),
             self.button("button_menu", MENU),
         )
 

@@ -68,6 +68,19 @@ def nlu() -> ScriptedNLU:
                     crisis_score=0.97,
                 ),
                 intent(
+                    "муж бьет меня, во сколько вы работаете",
+                    "working_hours",
+                    "ru",
+                    confidence=0.5,
+                    ranking=(("working_hours", 0.5), ("domestic_violence", 0.4), ("legal", 0.02)),
+                ),
+                intent(
+                    "коли ви працюєте",
+                    "working_hours",
+                    confidence=0.9,
+                    ranking=(("working_hours", 0.9), ("domestic_violence", 0.05)),
+                ),
+                intent(
                     "сусідка літня сама не виходить",
                     "report_person_in_need",
                     confidence=0.5,
@@ -216,3 +229,22 @@ async def test_a_first_message_answered_with_a_topic_gets_it_too(engine: Engine)
     turn = await engine.handle(text("sa-13", "крісло колісне для тата після інсульту"))
     assert "Служба підтримки 1620" in turn.replies[0].text  # the greeting, then the answer
     assert payloads(turn)[-3:] == ["topic:health", "menu", "person"]
+
+
+async def test_the_hours_asked_with_a_topic_nearly_as_likely_offer_that_topic(engine: Engine, any_store: Store) -> None:
+    # the outside attack of session 13: "my husband beats me, when are you open" got the hours and a menu only
+    await engine.handle(text("sa-h1", "привет", locale="ru"))
+    turn = await engine.handle(text("sa-h1", "муж бьет меня, во сколько вы работаете", locale="ru"))
+    assert turn.replies[-1].text.endswith("\nИли, может быть, вопрос был об этом:")
+    assert payloads(turn)[0] == "topic:domestic_violence" and payloads(turn)[-1] == "menu"
+    assert await any_store.events.count_by("topic", kind="see_also_offered") == {"working_hours": 1}
+    pressed = await engine.handle(press("sa-h1", "topic:domestic_violence"))
+    assert pressed.conversation.topic == "domestic_violence"
+    assert await any_store.events.count_by("topic", kind="see_also_pressed") == {"domestic_violence": 1}
+
+
+async def test_the_hours_alone_keep_the_menu_button_only(engine: Engine, any_store: Store) -> None:
+    await engine.handle(text("sa-h2", "привіт"))
+    turn = await engine.handle(text("sa-h2", "коли ви працюєте"))
+    assert payloads(turn) == ["menu"]
+    assert await any_store.events.count_by("kind", kind="see_also_offered") == {}
