@@ -239,6 +239,14 @@ _LAUGH = re.compile("[\U0001f602\U0001f923]|\\b(?:lol|lmao|haha\\w*|ахах\\w*
 # for the "X will kill me" rules: "lol" is written in crises too ("nobody cares if i die lol").
 _LAUGH_EMOJI = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f605]")
 _LAUGHED_OFF = frozenset({"will_kill_me", "kill_me_en", "kill_az"})
+# One's own wish or threat to strangle or kill a husband, a brother, a barking dog, told with laughter ("чоловік
+# так хропів що я хотіла його задушити подушкою хаха", "onu boğmaq istəyirdim 😅"): the everyday exaggeration, left
+# to the model (round 9). Laughter here is a laughing emoji or "хаха", "haha", "lol". Only one's own words: what was
+# done to the writer ("душив мене", "choked me", "boğdu") or a threat to the writer ("задушить мене") keeps the
+# alarm, laughing or not.
+_JOKED_WISH = frozenset({"strangle", "i_will_kill"})
+_OWN_STRANGLE = re.compile(r"(?:задушити|задушить|задушу|bo[ğg]maq)$")
+_AT_ME = re.compile(r"\s+(?:\w+\s+)?(?:мене|меня|нас|me|us|m[əe]ni|bizi)\b")
 # "...I'm jumping out the window lol, anyway, are there subsidies?": a joke marker right after a jump is the
 # everyday exaggeration the kill/die rules already honour. Only right after the jump (within _JOKE_NEAR
 # characters), where the joke is said of it: "lol" elsewhere ("nobody would care lol. i'm on the roof and going
@@ -280,6 +288,32 @@ _SOS_EMOJI = re.compile("[\U0001f198\U0001f6a8]")
 _SOS_RULE = _Rule(SOS_RULE, _SOS_EMOJI, 0.6, THREAT, ask=True)
 _SOS_WORDS = 1
 
+# A quoted title of a song, a film, a book or a poem asked about ("пісня "Я не хочу жити без тебе" якого виконавця?",
+# "who sings "i want to die young""): the quoted words are the work's name, not the writer's, so the rules read the
+# message without them (round 9). Only when the rest of the message names a kind of work or asks who sings it; the
+# model still reads the whole message, and a crisis said outside the quotes keeps its rule.
+_QUOTED = re.compile(
+    '["\u201c\u201d\u00ab\u00bb\u201e]([^"\u201c\u201d\u00ab\u00bb\u201e\n]{1,80})["\u201c\u201d\u00ab\u00bb\u201e]'
+)
+_WORK = re.compile(
+    r"\b(?:пісн\w*|песн\w*|songs?|трек\w*|tracks?|mahn[ıi]\w*|альбом\w*|albums?|albom\w*|фільм\w*|фильм\w*|films?|"
+    r"movies?|книг\w*|книж\w*|books?|kitab\w*|вірш\w*|стих\w*|poems?|[şs]eir\w*|серіал\w*|сериал\w*|series|"
+    r"serial\w*|кліп\w*|клип\w*|klip\w*|виконав\w*|исполн\w*|singers?|sings|sang|співає|поёт|поет|oxuyur\w*|"
+    r"m[üu][ğg][əe]nni\w*|lyrics|текст\w*|s[öo]zl[əe]ri\w*|назв\w*|называ\w*|назива\w*|titled|adlan\w*|гурт\w*|"
+    r"групп\w*|band|qrup\w*|автор\w*|author|m[üu][əe]llif\w*|trek\w*|ролик\w*|videos?|відео|видео|"
+    # the same as typed in Latin letters (and as the crisis model's Latin twins read them)
+    r"pisn\w*|pesn\w*|knyh\w*|knig\w*|knyzh\w*|virsh\w*|stih\w*|vykon\w*|ispoln\w*|spivaye|poyot|poet|avtor\w*|"
+    r"hurt\w*|grupp\w*|tekst\w*|nazv\w*|nazyva\w*|nazyva\w*|roly\w*|rolik\w*|video)\b"
+)
+
+
+def _untitled(text: str) -> str:
+    """``text`` without its quoted titles when it asks about a work by name, else ``text`` as it is."""
+    if _QUOTED.search(text) is None:
+        return text
+    outside = _QUOTED.sub(" ", text)
+    return outside if _WORK.search(outside.lower()) else text
+
 
 _CATEGORY_OF = {
     rule.name: rule.category for rule in (*_RULES, _EMOJI_RULE, _SOS_RULE, _JOKED_JUMP_RULE, _JOKED_THIRD_RULE)
@@ -309,6 +343,17 @@ def _joked_third(rule: _Rule, m: re.Match[str], norm: str, laughing: bool) -> bo
     return third and (laughing or _TOLD_AS_JOKE.search(norm) is not None) and _CONDITION.search(norm) is not None
 
 
+def _joked_wish(rule: _Rule, m: re.Match[str], norm: str, laughing: bool) -> bool:
+    """One's own wish to strangle or kill someone, laughed at (a laughing emoji, "хаха", "lol"): see _JOKED_WISH."""
+    if not laughing and _LAUGH.search(norm) is None:
+        return False
+    if (
+        rule.name == "strangle"
+    ):  # "душив мене", "choked me" were done to the writer; "задушить мене" is a threat to them
+        return _OWN_STRANGLE.search(m.group()) is not None and _AT_ME.match(norm, m.end()) is None
+    return True
+
+
 def _emoji_hit(text: str, norm: str) -> tuple[float, _Rule] | None:
     found = set(_DANGER_EMOJI.findall(text))
     if not found or len(norm.split()) > _EMOJI_WORDS or (found == {"\U0001f480"} and _LAUGH.search(text)):
@@ -332,7 +377,7 @@ class CrisisDetector:
         self.threshold = threshold
 
     def detect(self, text: str) -> CrisisResult:
-        norm = normalize(text)
+        norm = normalize(_untitled(text))
         emoji = [hit for hit in (_emoji_hit(text, norm), _sos_hit(text, norm)) if hit is not None]
         if not norm and not emoji:
             return CrisisResult(False, 0.0, None)
@@ -369,6 +414,8 @@ def _hits(norm: str, laughing: bool = False, joking: str | None = None) -> list[
         if rule.hyperbole and any(a < m.end() and m.start() < b for a, b in context.hyperbole_spans()):
             continue
         if laughing and rule.name in _LAUGHED_OFF:
+            continue
+        if rule.name in _JOKED_WISH and _joked_wish(rule, m, norm, laughing):
             continue
         if rule.name in _JOKED_OFF and _joked(rule, norm if joking is None else joking):
             if all(hit is not _JOKED_JUMP_RULE for _, hit in hits):  # asked about (JOKED_JUMP_RULE), not dropped

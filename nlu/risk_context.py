@@ -160,7 +160,7 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"поміча\w*|распозна\w*|заметит\w*|замеча\w*|спитат\w*|питат\w*|запитат\w*|спросит\w*|спрашива\w*|"
         r"говорит\w*|поговорит\w*|розмовля\w*|реагува\w*|реагирова\w*|допомогт\w*|помочь|підтрима\w*|поддерж\w*)",
         r"\b(?:i'?m|i am|as|i work as) (?:a |an )?(?:\w+ )?(?:teacher|nurse|doctor|gp|counsell?or|coach|youth worker|"
-        r"social worker|tutor|carer|paramedic|psychologist|camp leader)\b.*\b(?:how|what|when) (?:\w+ ){0,3}?"
+        r"social worker|tutor|carer|paramedic|psychologist|camp leader)\b.*\b(?:how|what|when)(?:'s)? (?:\w+ ){0,4}?"
         r"(?:recogni[sz]e|spot|notice|identify|ask|talk|speak|respond|react|support|help|bring (?:it|this) up)\b",
         _az(
             r"\b(?:müəlliməm|müəllim kimi|tibb bacısıyam|tibb bacısı kimi|həkiməm|həkim kimi|psixoloqam|"
