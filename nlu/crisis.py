@@ -303,7 +303,7 @@ _WORK = re.compile(
     r"групп\w*|band|qrup\w*|автор\w*|author|m[üu][əe]llif\w*|trek\w*|ролик\w*|videos?|відео|видео|"
     # the same as typed in Latin letters (and as the crisis model's Latin twins read them)
     r"pisn\w*|pesn\w*|knyh\w*|knig\w*|knyzh\w*|virsh\w*|stih\w*|vykon\w*|ispoln\w*|spivaye|poyot|poet|avtor\w*|"
-    r"hurt\w*|grupp\w*|tekst\w*|nazv\w*|nazyva\w*|nazyva\w*|roly\w*|rolik\w*|video)\b"
+    r"hurt\w*|grupp\w*|tekst\w*|nazv\w*|nazyva\w*|roly\w*|rolik\w*|video)\b"
 )
 
 
@@ -347,9 +347,8 @@ def _joked_wish(rule: _Rule, m: re.Match[str], norm: str, laughing: bool) -> boo
     """One's own wish to strangle or kill someone, laughed at (a laughing emoji, "хаха", "lol"): see _JOKED_WISH."""
     if not laughing and _LAUGH.search(norm) is None:
         return False
-    if (
-        rule.name == "strangle"
-    ):  # "душив мене", "choked me" were done to the writer; "задушить мене" is a threat to them
+    if rule.name == "strangle":
+        # "душив мене", "choked me" were done to the writer; "задушить мене" is a threat to them
         return _OWN_STRANGLE.search(m.group()) is not None and _AT_ME.match(norm, m.end()) is None
     return True
 
