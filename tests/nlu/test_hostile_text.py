@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+import numpy as np
+
 from vikno.nlu import sentence
 from vikno.nlu.risk import RiskTriage
 from vikno.nlu.textnorm import normalize
@@ -50,7 +52,8 @@ def test_the_sentence_encoder_reads_a_bounded_beginning_of_a_long_message() -> N
     long = head + "щ" * 6000
     assert len(head) > sentence.MAX_CHARS
     assert (sentence.embed_one(long) == sentence.embed_one(head[: sentence.MAX_CHARS])).all()
-    assert (sentence.embed([long])[0] == sentence.embed_one(long)).all()
+    # training embeds in batches (nlu/sentence_batch.py): the same vector to float rounding, of the same beginning
+    assert np.abs(sentence.embed([long])[0] - sentence.embed_one(long)).max() < 1e-5
 
 
 def test_a_message_of_made_up_cyrillic_words_asks_the_dictionary_a_bounded_number_of_times() -> None:
