@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from vikno.nlu.builtin import BuiltinNLU, shipped_data_dir, train_model
+from vikno.nlu.builtin import BuiltinNLU, shipped_data_dir
 from vikno.nlu.classifier import IntentClassifier
 from vikno.nlu.crisis_model import CrisisModel, remember_crisis_model, train_crisis_model
 from vikno.nlu.risk import RiskTriage
@@ -23,7 +23,7 @@ from vikno.storage.mongo.store import MongoStore
 from vikno.storage.port import Store
 from vikno.storage.sqlite.store import SqliteStore
 
-from tests.models import data_hash, run_folder, trained_once
+from tests.models import TrainedFile, data_hash, run_folder, trained_by_the_command, trained_once
 
 #: The secret key of stores made by tests (platform ids are stored keyed-hashed with it).
 TEST_SECRET = b"the tests' own secret, never a real one"
@@ -82,19 +82,21 @@ async def other(any_store: Store, request: pytest.FixtureRequest) -> AsyncIterat
 
 
 @pytest.fixture(scope="session")
-def shipped_intents(tmp_path_factory: pytest.TempPathFactory) -> IntentClassifier:
-    """The intent model ``vikno serve`` trains on the shipped data (default settings), loaded from its file.
+def shipped_intents_file(tmp_path_factory: pytest.TempPathFactory) -> TrainedFile:
+    """The intent model of the shipped data as ``vikno nlu train`` makes it, and what the command said.
 
     Trained once per test run for every worker (tests/models.py): some twenty seconds that several files
-    used to spend each.
+    used to spend each. The command's defaults are ``vikno serve``'s (``train_model`` at ``CATCH_DEFAULT``); it
+    is the trainer so that tests/nlu/test_cli.py checks what it prints without training the same model again.
     """
     data = shipped_data_dir()
-    return trained_once(
-        run_folder(tmp_path_factory),
-        f"intents-{data_hash(data)}.pkl",
-        lambda path: train_model(data).save(path),
-        IntentClassifier.load,
-    )
+    return trained_by_the_command(run_folder(tmp_path_factory), f"intents-{data_hash(data)}.pkl")
+
+
+@pytest.fixture(scope="session")
+def shipped_intents(shipped_intents_file: TrainedFile) -> IntentClassifier:
+    """The intent model ``vikno serve`` trains on the shipped data (default settings), loaded from its file."""
+    return IntentClassifier.load(shipped_intents_file.path)
 
 
 @pytest.fixture(scope="session")

@@ -17,11 +17,16 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import io
+import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+
+from vikno.nlu.cli import main as nlu_main
 
 
 def run_folder(factory: pytest.TempPathFactory) -> Path:
@@ -56,3 +61,32 @@ def trained_once[T](folder: Path, name: str, train: Callable[[Path], None], load
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return load(path)
+
+
+class TrainedFile(NamedTuple):
+    """A model file ``vikno nlu train`` wrote, and what the command said as it trained it."""
+
+    path: Path
+    code: int
+    out: str
+    err: str
+
+
+def trained_by_the_command(folder: Path, name: str, argv: Sequence[str] = ()) -> TrainedFile:
+    """``vikno nlu train --out folder/name *argv``, run once per test run (``trained_once``).
+
+    Its exit code and printout are kept beside the file, so that a test of the command (tests/nlu/test_cli.py)
+    checks them whichever worker trained it, without a training of its own.
+    """
+    said = folder / f"{name}.said.json"
+
+    def train(path: Path) -> None:
+        # written under another name and renamed last: the model file never stands there without its printout
+        fresh = path.with_name(f"{name}.training")
+        out, err = io.StringIO(), io.StringIO()
+        code = nlu_main(["train", "--out", str(fresh), *argv], stdin=io.StringIO(), stdout=out, stderr=err)
+        said.write_text(json.dumps({"code": code, "out": out.getvalue(), "err": err.getvalue()}), encoding="utf-8")
+        assert code == 0 and fresh.exists(), err.getvalue()
+        fresh.replace(path)
+
+    return trained_once(folder, name, train, lambda path: TrainedFile(path, **json.loads(said.read_text("utf-8"))))
