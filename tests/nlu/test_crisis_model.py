@@ -1,8 +1,9 @@
 """The learned crisis model and the three levels it gives with the rules (nlu/crisis_model.py, nlu/risk.py).
 
-Trained on the shipped corpus once per module (a few seconds). These pin the
-mechanics (levels, core rules, caching, the corpus format); how well it
-does on text it never saw is measured by bench/crisis_triage_bench.py.
+The model is the one trained on the shipped corpus once per test run (``shipped_crisis_model``,
+tests/conftest.py, by ``train_crisis_model`` as here before), not trained again by this file. These pin
+the mechanics (levels, core rules, caching, the corpus format); how well it does on text it never saw is
+measured by bench/crisis_triage_bench.py.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from vikno.nlu import crisis_model
 from vikno.nlu.builtin import shipped_data_dir
 from vikno.nlu.crisis_model import (
     CrisisModel,
@@ -24,10 +26,12 @@ from vikno.nlu.risk import Risk, RiskTriage
 
 
 @pytest.fixture(scope="module")
-def model() -> CrisisModel:
-    trained = train_crisis_model(shipped_data_dir())
-    assert trained is not None
-    return trained
+def model(shipped_crisis_model: CrisisModel) -> CrisisModel:
+    """The shipped corpus's model: some fifteen seconds of CPU that this file spent again on the same model.
+
+    Only read here (scored, saved to a file of its own), never changed, so every file shares it safely.
+    """
+    return shipped_crisis_model
 
 
 def test_the_corpus_has_both_labels_in_every_language() -> None:
@@ -92,7 +96,12 @@ def test_core_rules_are_the_precise_ones(model: CrisisModel) -> None:
     assert "suicide_word" not in model.core_rules  # "suicide" in a school project: often wrong
 
 
-def test_saved_private_loaded_the_same_and_cached(tmp_path: Path, model: CrisisModel) -> None:
+def test_saved_private_loaded_the_same_and_cached(
+    tmp_path: Path, model: CrisisModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # as in a fresh process: the shared model is remembered in this one (tests/conftest.py), and the file just
+    # saved is what load_or_train_crisis_model must read, once
+    monkeypatch.setattr(crisis_model, "_trained", {})
     path = default_crisis_model_path(tmp_path)
     model.save(path)
     assert path.stat().st_mode & 0o777 == 0o600

@@ -50,12 +50,20 @@ def _corpus() -> list[str]:
 CORPUS = _corpus()
 
 
-def _full_hits(norm: str) -> list[str]:
+def _unfiltered() -> list[crisis._Rule]:
+    """The detector's rules with every field as it is (also, ask, unless...), only the prefilter's pieces off.
+
+    Made once per test, not once per text: copying ~150 frozen rules for each of ~21,000 texts was two thirds
+    of the comparison's time, and the copies are the same every time.
+    """
+    return [dataclasses.replace(r, grams=None) for r in crisis._RULES]
+
+
+def _full_hits(norm: str, unfiltered: list[crisis._Rule]) -> list[str]:
     """The rules that fire when every regex runs (the prefilter switched off)."""
     saved = crisis._RULES
     try:
-        # every field as it is (also, ask, unless...), only the prefilter's pieces switched off
-        crisis._RULES = [dataclasses.replace(r, grams=None) for r in saved]
+        crisis._RULES = unfiltered
         return [rule.name for _, rule in crisis._hits(norm)]
     finally:
         crisis._RULES = saved
@@ -136,9 +144,10 @@ def test_every_match_in_the_corpus_contains_a_piece() -> None:
 
 def test_the_detector_decides_the_same_with_and_without_the_prefilter() -> None:
     differ = []
+    unfiltered = _unfiltered()
     for text in CORPUS:
         norm = normalize(text)
         with_filter = [rule.name for _, rule in crisis._hits(norm)]
-        if with_filter != _full_hits(norm):
+        if with_filter != _full_hits(norm, unfiltered):
             differ.append(text)
     assert differ == []
