@@ -4,6 +4,10 @@
 folder, and MongoDB through the real driver over TCP, against the mongoeco
 wire-protocol server (started once per session on a free port, a fresh
 database per test) or against the real MongoDB named by ``MONGODB_URI``.
+
+Operators' passwords are hashed at argon2id's lowest cost in the tests' own
+processes (``cheap_password_hashing``); the models of the shipped data are
+trained once per run (tests/models.py).
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
+from vikno.handoff import accounts, passwords
 from vikno.nlu.builtin import BuiltinNLU, shipped_data_dir
 from vikno.nlu.classifier import IntentClassifier
 from vikno.nlu.crisis_model import CrisisModel, remember_crisis_model, train_crisis_model
@@ -27,6 +33,29 @@ from tests.models import TrainedFile, data_hash, run_folder, trained_by_the_comm
 
 #: The secret key of stores made by tests (platform ids are stored keyed-hashed with it).
 TEST_SECRET = b"the tests' own secret, never a real one"
+
+#: argon2id at the lowest cost the library accepts: one pass over 8 KiB in one lane.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[PasswordHasher]:
+    """Operators' passwords hashed and checked by real argon2id at its lowest cost in the tests' own process.
+
+    vikno hashes at the library's defaults (handoff/passwords.py: 64 MiB, three passes, four lanes), some 0.2 s of
+    CPU a hash or a check, deliberately. The suite makes hundreds: every console test creates operators and logs
+    them in, the attacks guess by the dozen (tests/security, tests/flows and tests/storage alone: 335, 82 s of
+    CPU). What the tests check (who gets in, what is counted, refused and locked out) is the same at any cost,
+    and no test times anything. The ``vikno`` processes that tests start still hash at the defaults, and
+    tests/handoff/test_passwords.py checks that the defaults are what ships. Yields the shipped hasher.
+    """
+    shipped = passwords._hasher
+    dummy = CHEAP_HASHER.hash("not-a-real-password-0f9e8d7c")  # an unknown login costs what a known one does
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", CHEAP_HASHER)
+        patch.setattr(passwords, "DUMMY_HASH", dummy)
+        patch.setattr(accounts, "DUMMY_HASH", dummy)
+        yield shipped
 
 
 @pytest.fixture(scope="session")
