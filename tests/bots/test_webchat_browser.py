@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 from aiohttp import web
 
 from vikno.bots.app import build_app
@@ -45,6 +46,9 @@ TIMEOUT_MS = 20_000
 
 require_browser()
 from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
+
+#: The tests, their servers and the one Chromium of the file share the file's event loop.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 class ChatServer:
@@ -129,7 +133,7 @@ class Sites:
         self.chat, self.other_url, self.exit_url, self.seen = chat, other_url, exit_url, seen
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module")
 async def sites(tmp_path: Path) -> AsyncIterator[Sites]:
     other_port, chat_port, exit_port = free_port(), free_port(), free_port()
     other_url = f"http://127.0.0.1:{other_port}"
@@ -148,12 +152,22 @@ async def sites(tmp_path: Path) -> AsyncIterator[Sites]:
         await runner.cleanup()
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def chromium() -> AsyncIterator[Browser]:
+    """One Chromium for the file (a launch is a second or so); each test opens contexts of its own in it."""
     async with async_playwright() as p:
         b = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         await b.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def browser(chromium: Browser) -> AsyncIterator[Browser]:
+    """The file's Chromium; every context a test opened is closed after it, so that no page of an earlier test
+    goes on polling, or reconnecting to a port that a later test's server may have been given."""
+    yield chromium
+    for context in chromium.contexts:
+        await context.close()
 
 
 async def open_page(browser: Browser, url: str, **context: Any) -> tuple[Page, list[str]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from vikno.bots.keys import STORE
 from vikno.flows.report_codes import ALPHABET
 
@@ -20,11 +22,15 @@ from .test_webchat_browser import (  # noqa: E402,F401
     Sites,
     bubbles,
     browser,
+    chromium,
     key_of,
     open_page,
     say,
     sites,
 )
+
+#: The fixtures above live in the file's event loop (tests/bots/test_webchat_browser.py)
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 expect.set_options(timeout=TIMEOUT_MS)  # a busy machine: the same patience as the pages' own timeout
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
 from ..support import CHROMIUM, CHROMIUM_ARGS, require_browser
-from .conftest import CRISIS_TEXT, PASSWORD, ConsoleSite
+from .conftest import CRISIS_TEXT, PASSWORD, ConsoleSite, console_app, serving
 
 TIMEOUT_MS = 10_000
 XSS = "<img src=x onerror=alert(1)><script>alert(2)</script>"
@@ -24,7 +26,8 @@ XSS = "<img src=x onerror=alert(1)><script>alert(2)</script>"
 require_browser()
 from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402
 
-pytestmark = pytest.mark.slow
+#: The tests, their consoles and the one Chromium of the file share the file's event loop.
+pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="module")]
 
 #: Stand-ins that record what the console asks of the browser's alert APIs.
 ALERT_PROBES = """
@@ -43,12 +46,30 @@ window.__beeps = 0; window.__notes = [];
 """
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def chromium() -> AsyncIterator[Browser]:
+    """One Chromium for the file (a launch is a second or so); each test opens contexts of its own in it."""
     async with async_playwright() as p:
         b = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         await b.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def browser(chromium: Browser) -> AsyncIterator[Browser]:
+    """The file's Chromium; every context a test opened is closed after it, so that no console page of an earlier
+    test goes on polling or reconnecting its socket."""
+    yield chromium
+    for context in chromium.contexts:
+        await context.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def site(tmp_path: Path) -> AsyncIterator[ConsoleSite]:
+    """A fresh console for each test, as tests/handoff/conftest.py's ``site``, in the file's event loop (the one
+    the shared Chromium lives in)."""
+    async with serving(console_app(tmp_path / "data")) as s:
+        yield s
 
 
 async def console_page(
