@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vikno.flows.content import load_helplines, shipped_helpline_folders
-from vikno.flows.see_also import SEE_ALSO_RATIO, close_runner_up
+from vikno.flows.see_also import SAFETY_RATIO, SAFETY_TOPICS, SEE_ALSO_RATIO, close_runner_up
 from vikno.nlu.builtin import shipped_data_dir, train_model, training_files
 from vikno.nlu.classifier import OOS_LABELS, IntentClassifier
 from vikno.nlu.evaluate import Scored, cross_validate, is_crisis_label, score_examples, threshold_of
@@ -48,13 +48,13 @@ RATIOS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 @dataclass(frozen=True, slots=True)
 class Rule:
     name: str
-    close: Callable[[float, float], bool]
+    close: Callable[[float, float, str], bool]
 
 
 def _rules() -> list[Rule]:
-    rules = [Rule("runner-up a topic (no limit)", lambda top, second: True)]
-    rules += [Rule(f"margin <= {m:.2f}", lambda top, second, m=m: top - second <= m) for m in MARGINS]
-    rules += [Rule(f"ratio >= {r:.2f}", lambda top, second, r=r: second >= r * top) for r in RATIOS]
+    rules = [Rule("runner-up a topic (no limit)", lambda top, second, topic: True)]
+    rules += [Rule(f"margin <= {m:.2f}", lambda top, second, topic, m=m: top - second <= m) for m in MARGINS]
+    rules += [Rule(f"ratio >= {r:.2f}", lambda top, second, topic, r=r: second >= r * top) for r in RATIOS]
     return rules
 
 
@@ -78,14 +78,14 @@ def _pct(part: int, whole: int) -> str:
     return "n/a" if not whole else f"{100 * part / whole:.1f}"
 
 
-def figures(scored: Iterable[Scored], topics: set[str], close: Callable[[float, float], bool]) -> Figures:
+def figures(scored: Iterable[Scored], topics: set[str], close: Callable[[float, float, str], bool]) -> Figures:
     """The three shares of the docstring for one closeness rule, over ``topics`` (a line's, or every topic)."""
     right = right_button = wrong = wrong_rescued = off_topic = off_topic_button = 0
     for s in scored:
         if s.predicted() not in topics:
             continue  # not answered with a topic: a fallback, small talk, a person, the hours
         second, second_conf = s.ranking[1] if len(s.ranking) > 1 else ("", 0.0)
-        button = second in topics and close(s.confidence, second_conf)
+        button = second in topics and close(s.confidence, second_conf, second)
         if s.truth == s.top:
             right += 1
             right_button += button
@@ -133,11 +133,38 @@ def _table(title: str, by_lang: dict[str, list[Scored]], topics: set[str], rules
     print(f"{'rule':<30} " + " | ".join(f"{'right':>7} {'rescued':>7} {'off':>7}" for _ in by_lang))
     for rule in rules:
         print(f"{rule.name:<30} " + " | ".join(figures(by_lang[lang], topics, rule.close).cells() for lang in by_lang))
-    counts = [figures(by_lang[lang], topics, lambda a, b: False) for lang in by_lang]
+    counts = [figures(by_lang[lang], topics, lambda a, b, t: False) for lang in by_lang]
     print(
         "answered right / wrong / off-topic: "
         + ", ".join(f"{lang} {f.right} / {f.wrong} / {f.off_topic}" for lang, f in zip(by_lang, counts, strict=True))
     )
+
+
+#: The lower ratios compared for a runner-up that is a safety topic (the others stay at SEE_ALSO_RATIO).
+SAFETY_RATIOS = (0.4, 0.3, 0.2, 0.15, 0.1, 0.05)
+
+
+def _safety_table(by_lang: dict[str, list[Scored]], topics: set[str]) -> None:
+    """Per safety ratio: of the right answers, the share with a safety topic's button (the cost); of the wrong
+    answers to a message about a safety topic, how many get that topic's button (the gain)."""
+    print(f"\nsafety topics ({', '.join(sorted(SAFETY_TOPICS))}) as the runner-up, the others at {SEE_ALSO_RATIO}:")
+    print(f"{'safety ratio':<14} " + " | ".join(f"{lang:^22}" for lang in by_lang))
+    for r in SAFETY_RATIOS:
+        cells = []
+        for rows in by_lang.values():
+            right = cost = wrong = rescued = 0
+            for s in rows:
+                if s.predicted() not in topics:
+                    continue
+                second, second_conf = s.ranking[1] if len(s.ranking) > 1 else ("", 0.0)
+                safety_button = second in topics and second in SAFETY_TOPICS and second_conf >= r * s.confidence
+                if s.truth == s.top:
+                    right, cost = right + 1, cost + safety_button
+                elif s.truth in SAFETY_TOPICS:
+                    wrong, rescued = wrong + 1, rescued + (safety_button and second == s.truth)
+            cells.append(f"{_pct(cost, right):>6} % {rescued:>4} / {wrong:<4}")
+        mark = " (shipped)" if r == SAFETY_RATIO else ""
+        print(f"{r:<14.2f} " + " | ".join(f"{c:^22}" for c in cells) + mark)
 
 
 def main() -> int:
@@ -153,9 +180,10 @@ def main() -> int:
     print("\nright: share of right answers that get the button; rescued: share of wrong answers whose right topic")
     print("the button offers; off: share of off-topic messages answered with a topic that get the button (%)")
     _table(f"CV{args.cv}, every topic of the shipped lines", scores, every_topic, _rules())
+    _safety_table(scores, every_topic)
     chosen = Rule(f"shipped: ratio >= {SEE_ALSO_RATIO}", close_runner_up)
     near = [chosen] + [
-        Rule(f"ratio >= {r:.2f}", lambda top, second, r=r: second >= r * top)
+        Rule(f"ratio >= {r:.2f}", lambda top, second, topic, r=r: second >= r * top)
         for r in (SEE_ALSO_RATIO - 0.05, SEE_ALSO_RATIO + 0.05)
     ]
     for line_id, line in sorted(lines.items()):

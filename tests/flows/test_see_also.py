@@ -7,7 +7,7 @@ import pytest
 from vikno.flows.content import Helpline, TopicHandoff
 from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound, Kind, Turn
-from vikno.flows.see_also import SEE_ALSO_RATIO, close_runner_up, runner_up
+from vikno.flows.see_also import SAFETY_RATIO, SAFETY_TOPICS, SEE_ALSO_RATIO, close_runner_up, runner_up
 from vikno.nlu.types import Parse
 from vikno.storage.port import Store
 
@@ -18,6 +18,8 @@ LINE = "community-1620"
 CLOSE = (("disability", 0.5), ("health", 0.35), ("elderly_care", 0.05))
 #: disability answered; health far behind
 FAR = (("disability", 0.8), ("health", 0.1), ("elderly_care", 0.05))
+#: "my husband beats me, and the subsidy too": benefits answered, violence at home far behind (0.1 of 0.6)
+TWO_PROBLEMS = (("social_benefits", 0.6), ("domestic_violence", 0.1), ("disability", 0.01))
 
 
 def text(user: str, body: str, **kw) -> Inbound:
@@ -81,6 +83,18 @@ def nlu() -> ScriptedNLU:
                     ranking=(("working_hours", 0.9), ("domestic_violence", 0.05)),
                 ),
                 intent(
+                    "мене бʼє чоловік, а ще треба оформити субсидію",
+                    "social_benefits",
+                    confidence=0.6,
+                    ranking=TWO_PROBLEMS,
+                ),
+                intent(
+                    "субсидія, а ще щось зі здоровʼям",
+                    "social_benefits",
+                    confidence=0.6,
+                    ranking=(("social_benefits", 0.6), ("health", 0.1), ("disability", 0.01)),
+                ),
+                intent(
                     "сусідка літня сама не виходить",
                     "report_person_in_need",
                     confidence=0.5,
@@ -121,6 +135,26 @@ def test_close_means_at_least_the_chosen_share_of_the_answer_s_confidence() -> N
     assert close_runner_up(0.5, SEE_ALSO_RATIO * 0.5)
     assert not close_runner_up(0.5, SEE_ALSO_RATIO * 0.5 - 0.001)
     assert close_runner_up(0.2, 0.1) and not close_runner_up(0.9, 0.3)  # a ratio, not a margin
+
+
+@pytest.mark.parametrize("topic", sorted(SAFETY_TOPICS))
+def test_a_safety_topic_is_close_at_its_own_lower_share(topic: str) -> None:
+    assert SAFETY_RATIO < SEE_ALSO_RATIO
+    assert close_runner_up(0.6, SAFETY_RATIO * 0.6, topic)
+    assert not close_runner_up(0.6, SAFETY_RATIO * 0.6 - 0.001, topic)
+    assert not close_runner_up(0.6, SAFETY_RATIO * 0.6, "health")  # any other topic: the usual share
+
+
+async def test_violence_at_home_behind_another_topic_is_still_offered(engine: Engine, any_store: Store) -> None:
+    """A message about two problems, one of them danger at home: the answer is the other topic's, and the
+    violence-at-home topic is one press away even though the classifier put it far behind."""
+    await engine.handle(text("sa-dv", "привіт"))
+    turn = await engine.handle(text("sa-dv", "мене бʼє чоловік, а ще треба оформити субсидію"))
+    assert turn.conversation.topic == "social_benefits"
+    assert payloads(turn)[0] == "topic:domestic_violence"
+    assert await any_store.events.count_by("topic", kind="see_also_offered") == {"social_benefits": 1}
+    same_distance = await engine.handle(text("sa-h", "субсидія, а ще щось зі здоровʼям"))
+    assert payloads(same_distance) == ["menu", "person"]  # health that far behind is no button
 
 
 async def test_a_close_second_topic_is_one_button_under_the_answer(engine: Engine, any_store: Store) -> None:
