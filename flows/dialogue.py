@@ -178,6 +178,7 @@ class Dialogue:
             self.conv.state = State.BOT
             # a new contact: last time's question is answered or escalated there, not by today's "no"
             self.conv.data.pop(SAFETY_CHECK, None)
+            ReportFlow(self).drop()  # a form left for a specialist was told to them: today's words are not its answers
         risk = parse.risk if parse is not None else "none"
         if risk != "none" and (
             ReportFlow(self).answers_with_a_phone_number()
@@ -500,6 +501,7 @@ class Dialogue:
             self.conv.data.pop(QUEUE_TOLD, None)
             self.event("handoff_cancelled")
             self.reply(self.say("waiting_cancelled"), *self.menu_buttons())
+            ReportFlow(self).come_back()  # a report form left for a person: back to it, answers and all
             return
         if self.conv.state == State.WAITING and inbound.button == PERSON:
             self._already_waiting(await self._outlook())
@@ -511,7 +513,7 @@ class Dialogue:
         # with an operator the bot stays silent: the message is the operator's
 
     async def _bot(self, first: bool) -> None:
-        inbound, parse = self.ctx.inbound, self.ctx.parse
+        inbound = self.ctx.inbound
         waiting_topic = self.conv.data.pop(QUEUE_AT_FIRST_WORD, None)
         if waiting_topic in self.line.topics and inbound.button is None:
             if inbound.kind == Kind.START:
@@ -526,11 +528,23 @@ class Dialogue:
                 await self._enqueue(handoff.priority, reason="topic")
                 return
         if ProfileQuestions(self).handle():  # the optional age / gender question's answer or skip
+            ReportFlow(self).come_back()  # a stale press of one in a report form: the form's question follows
             return
-        if await ReportFlow(self).handle():  # a report being answered, or a reference code
+        report = ReportFlow(self)
+        if await report.handle():  # a report being answered, or a reference code
             return
         if await AppealFlow(self).handle():  # an appeal being written, or an appeal's number
             return
+        # a report form still open here was under an old button (a topic, the menu) or a photo: what was pressed
+        # is answered, then the form's question again; a frightened person's tap by mistake must not lose the report
+        under = report.waits()
+        await self._as_usual(first)
+        if under:
+            report.come_back()
+
+    async def _as_usual(self, first: bool) -> None:
+        """A message no form took: a button, a greeting, a topic, small talk, a person."""
+        inbound, parse = self.ctx.inbound, self.ctx.parse
         if inbound.button is not None:
             await self._button(inbound.button)
             return
@@ -693,6 +707,8 @@ class Dialogue:
         if topic.handoff is not None and topic.handoff.at_once and self.conv.state == State.BOT:
             # the numbers first, then a person at once: nothing to find, no question in between
             await self._enqueue(topic.handoff.priority, reason="topic")
+            return
+        if flow.waits():  # pressed in an open report form: its question is the way on (ReportFlow.come_back)
             return
         buttons = [self.button("button_person", PERSON), self.button("button_menu", MENU)]
         if not topic.handoff:

@@ -19,8 +19,17 @@ code typed and every addition is stored there as a placeholder
 an operator who later reads the reporter's chat, or anyone reading the
 database, cannot tie the report to the reporter's channel by its words.
 
+A button from an earlier message (a topic, the menu, the hours, the
+language) leaves no one's answers behind: it is answered as usual, and the
+form's question follows, said to be unfinished (``come_back``). Only the
+form's own cancel (pressed or typed), /start, or two hours without a word
+discard them. "Talk to a person" queues at once; the draft then waits, read
+by nothing, and comes back if the person cancels waiting, and is forgotten
+when a specialist's chat is closed (what it held was told to them).
+
 The draft lives in the reporter's conversation while they answer
-(``REPORT_DRAFT``) and is gone once the report is made or cancelled; nothing
+(``REPORT_DRAFT``, stored with the conversation, so a restart between two
+steps keeps it) and is gone once the report is made or cancelled; nothing
 in the conversation points to the report afterwards. While a person who gave
 a right code adds information, ``REPORT_FOLLOWUP`` holds the report's id for
 that one step (at most ``FOLLOWUP_MINUTES``): the only, short-lived, link.
@@ -32,7 +41,7 @@ import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from vikno.storage.models import WITHHELD, Report
+from vikno.storage.models import WITHHELD, Report, State
 
 from .content import REPORT_ABOUT, REPORT_URGENCY
 from .messages import PERSON, Button, Inbound, Kind
@@ -71,6 +80,8 @@ PREVIOUS = {
     "contact": "urgency",
     "phone": "contact",
 }
+#: The questions the form asks (the steps a draft can stand at).
+STEPS = ("about", *PREVIOUS)
 #: Words that mean back / cancel / yes / no when typed alone, in the helpline languages.
 BACK_WORDS = {"назад", "back", "geri", "повернутися", "вернуться"}
 CANCEL_WORDS = {
@@ -156,11 +167,10 @@ class ReportFlow:
     def answers_with_a_phone_number(self) -> bool:
         """The message is only a phone number, and the form asked for one (the crisis layer's model can
         read a bare number as a warning sign; a number the person was asked for is none)."""
-        draft = self.conv.data.get(REPORT_DRAFT)
+        draft = self._open_draft()
         inbound = self.d.ctx.inbound
         return (
-            self.enabled
-            and isinstance(draft, dict)
+            draft is not None
             and draft.get("step") in ("contact", "phone")
             and inbound.button is None
             and phone_of(inbound.text) is not None
@@ -179,9 +189,9 @@ class ReportFlow:
         """
         if not self.enabled or self.d.ctx.inbound.button is not None:
             return False
-        draft = self.conv.data.get(REPORT_DRAFT)
+        draft = self._open_draft()  # a draft waiting while the person is queued is no form being written
         followup = self.conv.data.get(REPORT_FOLLOWUP)
-        if isinstance(draft, dict):
+        if draft is not None:
             draft["risk"] = "check"
             return True
         if isinstance(followup, dict) and followup.get("adding"):  # information added to a report: the same
@@ -190,7 +200,7 @@ class ReportFlow:
         return False
 
     def drop(self) -> None:
-        """Forget the draft and the code session (a crisis, /start, another topic)."""
+        """Forget the draft and the code session (a crisis, /start, a new contact after a specialist's chat)."""
         for key in (REPORT_DRAFT, REPORT_CODE, REPORT_FOLLOWUP):
             self.conv.data.pop(key, None)
 
@@ -210,12 +220,12 @@ class ReportFlow:
         the words. A new report's code follows the crisis answer
         (``tell_code``).
         """
-        draft = self.conv.data.get(REPORT_DRAFT)
+        draft = self._open_draft()  # said while queued, the words are told to the person awaited, not the form
         followup = self.conv.data.get(REPORT_FOLLOWUP)
         typed = (self.d.ctx.inbound.text or "").strip() if self.d.ctx.inbound.button is None else ""
         # a form only once about whom and where are answered: the words are then about that person (a
         # crisis said earlier may well be the reporter's own, and is theirs to tell the specialist)
-        if self.enabled and isinstance(draft, dict) and draft.get("step") in HANDED_OVER_FROM:
+        if draft is not None and draft.get("step") in HANDED_OVER_FROM:
             if typed:
                 _keep(draft, typed)
                 self.d.out.withheld_as = WITHHELD
@@ -237,6 +247,34 @@ class ReportFlow:
 
     # --- entry ---------------------------------------------------------------------
 
+    def _open_draft(self) -> dict | None:
+        """The form being written: a draft, while the bot talks with the person (not while they are queued)."""
+        draft = self.conv.data.get(REPORT_DRAFT)
+        if self.enabled and isinstance(draft, dict) and self.conv.state == State.BOT:
+            return draft
+        return None
+
+    def waits(self) -> bool:
+        """A form is open under this message: what answers it leaves the way on to the form (``come_back``)."""
+        return self._open_draft() is not None
+
+    def come_back(self) -> None:
+        """After a message the form did not take (a button from an earlier message, a photo) was answered as
+        usual: the open form's question again, said to be unfinished, with its own back and cancel.
+
+        An outside attack pressed a menu topic in the middle of the form: the
+        form was dropped without a word, and a frightened person who tapped an
+        old button by mistake lost what they had told. Nothing is lost now;
+        leaving is the form's own cancel.
+        """
+        self._expire()
+        draft = self._open_draft()
+        reports = self.line.settings.reports
+        if draft is None or reports is None or draft.get("step") not in STEPS:
+            return
+        self.conv.topic = reports.topic  # the topic answered on the way was a detour: the form's texts and events
+        self._ask(str(draft["step"]), lead=self.d.say("report_not_finished"))
+
     def start(self) -> None:
         self.conv.data.pop(REPORT_CODE, None)
         self.conv.data.pop(REPORT_FOLLOWUP, None)
@@ -254,8 +292,13 @@ class ReportFlow:
             return False
         self._expire()
         if button is not None and not button.startswith(PREFIX):
-            self.drop()  # the menu, a topic, a person: the person has left the form
-            return False
+            self.conv.data.pop(REPORT_CODE, None)  # the menu, a topic, a person: no code is awaited any more
+            self.conv.data.pop(REPORT_FOLLOWUP, None)
+            reports = self.line.settings.reports
+            if reports is not None and button == f"topic:{reports.topic}" and self.waits():
+                self.come_back()  # the report's own topic: the form that is open, not a new one
+                return True
+            return False  # answered as usual, and an open form's question follows it (come_back)
         if button == HAVE_CODE:
             self.conv.data.pop(REPORT_DRAFT, None)
             self.conv.data[REPORT_CODE] = {"at": self.now.isoformat()}
@@ -343,13 +386,24 @@ class ReportFlow:
             ]
         return []
 
-    def _ask(self, step: str) -> None:
+    def _ask(self, step: str, *, lead: str | None = None) -> None:
+        """The step's question with its options, back (or "I have a code") and cancel; ``lead`` before it."""
         d = self.d
         extra = [d.button("button_back", BACK)] if step != "about" else [d.button("button_have_code", HAVE_CODE)]
         extra.append(d.button("button_cancel", CANCEL))
-        d.reply(d.say(f"report_ask_{step}"), *self._options(step), *extra)
+        question = d.say(f"report_ask_{step}")
+        d.reply(f"{lead}\n{question}" if lead else question, *self._options(step), *extra)
 
     async def _step(self, draft: dict, button: str | None, text: str | None) -> None:
+        """One answer to the open question, pressed or typed.
+
+        The form's own cancel (the button, or a cancel word typed alone)
+        discards every answer given so far, as it always has: the person chose
+        not to tell, and words about someone else that no report will carry
+        have no one to go to; kept, they would only stay in the reporter's own
+        stored conversation, beside their channel. Quick exit in the web chat
+        forgets the chat in the browser; the draft is then never read again.
+        """
         step = draft.get("step", "about")
         if button == CANCEL or (button is None and _is(text, CANCEL_WORDS)):
             self.conv.data.pop(REPORT_DRAFT, None)

@@ -10,6 +10,8 @@ import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 
+from vikno.bots.keys import STORE
+
 from ..first_menu import FULL_LIST, SHORT_MENU
 
 URL = "/api/v1/conversations/{}/messages"
@@ -183,3 +185,28 @@ async def test_a_token_issued_before_line1620_was_renamed_still_opens_its_conver
     assert resp.status == 200
     TOKENS["before-rename"] = channel.tokens.token("kharkiv-1552", "before-rename")  # another line's: no
     await post(client, "before-rename", {"text": "ще"}, status=401)
+
+
+async def test_an_old_menu_button_in_the_report_form_keeps_the_report(client: TestClient) -> None:
+    """The outside attack's way, `vikno serve` over REST: a menu topic pressed in the middle of the report form
+    dropped it without a word. The topic is answered, the form's question follows, and the report is made
+    with the answers given before the press."""
+    await post(client, "reporter", {"text": "Добрий день", "locale": "uk"})
+    for button in ("topic:report_person_in_need", "report:about:child", "report:place:north"):
+        await post(client, "reporter", {"button": button})
+    pressed = await post(client, "reporter", {"button": "topic:elderly_care"})
+    topic, form = pressed["replies"]
+    assert "старшого віку" in topic["text"] and form["text"].startswith("Ваше повідомлення ще не надіслане")
+    assert [b["payload"] for b in form["buttons"]] == ["report:back", "report:cancel"]
+    await post(client, "reporter", {"text": "Дитина часто гуляє сама допізна, у школу не ходить"})
+    await post(client, "reporter", {"button": "report:urgency:soon"})
+    made = await post(client, "reporter", {"button": "report:contact:no"})
+    assert made["replies"][0]["text"].startswith("Дякуємо. Ваше повідомлення передано")
+    store = client.app[STORE]
+    (queued,) = await store.conversations.waiting(["community-1620"])
+    report = await store.reports.by_conversation(queued.id)
+    assert (report.about, report.place, report.what) == (
+        "child",
+        "north",
+        "Дитина часто гуляє сама допізна, у школу не ходить",
+    )

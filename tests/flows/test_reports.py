@@ -8,18 +8,21 @@ from datetime import timedelta
 import pytest
 
 from vikno.flows.channels import Abilities, Channel
+from vikno.flows.content import load_helplines, shipped_helpline_folders
 from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound, Kind
 from vikno.flows.report_codes import ALPHABET, looks_like_code, new_code, normalize
 from vikno.flows import reports as reports_module
 from vikno.flows.reports import GLOBAL_ALERT_PER_HOUR, USER_ATTEMPTS
+from vikno.handoff.accounts import create_operator
+from vikno.handoff.service import Handoff
 from vikno.storage.identity import IdentityVault
 from vikno.storage.models import Priority, State
 from vikno.storage.mongo.store import MongoStore
 from vikno.storage.port import Store
 from vikno.storage.sqlite.store import SqliteStore
 
-from .conftest import intent
+from .conftest import Clock, intent
 from .test_engine import payloads, press, text
 
 REPORTER = "380501112233"  # the reporter's channel id: must appear nowhere in a report or its events
@@ -620,3 +623,127 @@ async def test_a_late_answer_about_whom_corrects_the_guess_and_a_code_in_the_for
     assert status.replies[0].text.startswith("Ваше повідомлення:")
     assert "report_draft" not in (await engine.find("telegram", user)).data
     assert len(await any_store.conversations.waiting(["community-1620"])) == 1  # no second report was made
+
+
+async def test_an_old_button_is_answered_and_the_form_comes_back_with_its_answers_also_after_a_restart(
+    engine: Engine, any_store: Store, other: Store, clock: Clock
+) -> None:
+    """An outside attack through REST: a topic button pressed from an earlier message (the menu, a see-also)
+    while the form was open dropped the form without a word, and about whom and where were gone. Now the
+    topic is answered and the form's question follows, said to be unfinished, with the form's own buttons;
+    the draft lives in the stored conversation, so a restart between two steps keeps it too."""
+    user = "old-button"
+    await engine.handle(tg("Добрий день", user=user))
+    for button in ("topic:report_person_in_need", "report:about:child", "report:place:north"):
+        await engine.handle(tg(button=button, user=user))
+    topic = await engine.handle(tg(button="topic:elderly_care", user=user))
+    assert "старшого віку" in topic.replies[0].text and len(topic.replies) == 2  # no "anything else?" between
+    back = topic.replies[-1]
+    assert back.text.startswith("Ваше повідомлення ще не надіслане") and "\nЩо відбувається?" in back.text
+    assert [b.payload for b in back.buttons] == ["report:back", "report:cancel"]
+    assert topic.conversation.topic == "report_person_in_need" and topic.conversation.state == "bot"
+    menu = await engine.handle(tg(button="menu", user=user))
+    assert menu.replies[0].text.startswith("Оберіть тему") and "topic:elderly_care" in payloads(menu)
+    assert menu.replies[-1].text == back.text
+    again = await engine.handle(tg(button="topic:report_person_in_need", user=user))  # the report topic itself
+    assert [r.text for r in again.replies] == [back.text]  # the open form, not a new one
+    voice = await engine.handle(Inbound(channel="telegram", user_id=user, kind=Kind.VOICE))  # no words to read
+    assert len(voice.replies) == 2 and voice.replies[-1].text == back.text
+    draft = (await engine.find("telegram", user)).data["report_draft"]
+    assert (draft["about"], draft["place"], draft["step"]) == ("child", "north", "what")
+
+    # a restart: a second process on the same data goes on from the stored conversation
+    helplines = load_helplines(shipped_helpline_folders())
+    restarted = Engine(other, IdentityVault(b"test-secret-key-0123456789"), helplines, engine.nlu, clock=clock)
+    await restarted.handle(tg("Дитина сама вдома вже два дні, плаче", user=user))
+    hours = await restarted.handle(tg(button="hours", user=user))  # another old button, at "how urgent?"
+    assert hours.replies[-1].text.endswith("\nНаскільки це терміново?")
+    typed = await restarted.handle(tg("коли ви працюєте", user=user))  # typed in the form: read as an answer
+    assert typed.replies[0].text == "Наскільки це терміново?"
+    await restarted.handle(tg(button="report:urgency:soon", user=user))
+    made = await restarted.handle(tg(button="report:contact:no", user=user))
+    assert CODE.search(made.replies[0].text)
+    (queued,) = await any_store.conversations.waiting(["community-1620"])
+    report = await any_store.reports.by_conversation(queued.id)
+    assert (report.about, report.place, report.urgency) == ("child", "north", "soon")
+    assert report.what.startswith("Дитина сама вдома") and report.anonymous
+
+
+async def test_a_crisis_after_an_old_button_still_wins_and_makes_the_report(engine: Engine, any_store: Store) -> None:
+    engine.nlu.table.update(dict([intent("він її зараз вбʼє, чую крики", "report_person_in_need", crisis=True)]))
+    await engine.handle(tg("Добрий день"))
+    for button in (
+        "topic:report_person_in_need",
+        "report:about:violence",
+        "report:place:north",
+        "topic:domestic_violence",
+    ):
+        await engine.handle(tg(button=button))
+    crisis = await engine.handle(tg("він її зараз вбʼє, чую крики"))
+    assert "112" in crisis.replies[0].text and crisis.conversation.priority == "crisis"
+    assert CODE.search(crisis.replies[-1].text)
+    (card,) = [c for c in await any_store.conversations.waiting(["community-1620"]) if c.channel == "report"]
+    report = await any_store.reports.by_conversation(card.id)
+    assert (report.about, report.place, report.urgency, card.priority) == ("violence", "north", "now", "crisis")
+
+
+async def test_a_person_asked_for_in_the_form_keeps_it_until_the_person_leaves_the_queue(
+    engine: Engine, any_store: Store
+) -> None:
+    """ "Talk to a person" pressed in the form queues at once (the bot cannot ask while a person is awaited);
+    "cancel waiting" brings the form back, answers and all. Leaving on purpose still discards it."""
+    user = "in-two-minds"
+    await engine.handle(tg("Добрий день", user=user))
+    for button in ("topic:report_person_in_need", "report:about:elderly"):
+        await engine.handle(tg(button=button, user=user))
+    english = await engine.handle(tg(button="lang:en", user=user))
+    assert english.replies[0].text == "Okay, let's talk in English."
+    assert english.replies[-1].text.startswith("Your report hasn't been sent yet")
+    assert english.replies[-1].text.endswith("\nWhere is it? Choose a place, or press “Another place” and type it.")
+    queued = await engine.handle(tg(button="person", user=user))
+    assert queued.conversation.state == "waiting" and "report" not in str(queued.replies)
+    back = await engine.handle(tg(button="cancel_waiting", user=user))
+    assert back.conversation.state == "bot" and back.replies[-1].text.startswith("Your report hasn't been sent")
+    assert "report:place:north" in payloads(back) and "report:cancel" in payloads(back)
+    assert (await engine.find("telegram", user)).data["report_draft"]["about"] == "elderly"
+    cancelled = await engine.handle(tg(button="report:cancel", user=user))
+    assert cancelled.replies[0].text.startswith("Okay, the report is cancelled")
+    assert "report_draft" not in (await engine.find("telegram", user)).data
+    assert await any_store.conversations.waiting(["community-1620"]) == []  # nothing was made
+
+
+async def test_a_form_left_for_a_chat_with_a_specialist_is_forgotten_when_the_chat_is_closed(
+    engine: Engine, any_store: Store
+) -> None:
+    """The person told a specialist; after the chat their next words are theirs, not an answer of an old form."""
+    handoff = Handoff(any_store, engine.helplines, channels=engine.channels, clock=engine.clock)
+    olena = await create_operator(any_store, "olena", "correct horse battery")
+    olena.presence = "online"
+    olena = await any_store.operators.save(olena)
+    await engine.handle(tg("Добрий день"))
+    for button in ("topic:report_person_in_need", "report:about:child", "person"):
+        await engine.handle(tg(button=button))
+    conv = await handoff.take_next(olena)
+    assert conv is not None
+    await handoff.close(olena, conv.id, category="topic:report_person_in_need", outcome="resolved")
+    thanks = await engine.handle(tg("дякую"))
+    assert thanks.replies[0].text.startswith("Будь ласка!")  # thanked, not taken as the place
+    assert "report_draft" not in (await engine.find("telegram", REPORTER)).data
+
+
+async def test_a_form_waiting_in_the_queue_never_softens_a_warning_sign(engine: Engine, any_store: Store) -> None:
+    """Words said while queued are told to the person awaited: a possible crisis gets the safety question (the
+    form only softens one while it is being written), and a crisis makes no report of the waiting form."""
+    shouting = "Чую крики за стіною щоночі"
+    engine.nlu.table[shouting] = intent(shouting, "nlu_fallback", confidence=0.1, risk="check", crisis_score=0.5)[1]
+    engine.nlu.table.update(dict([intent("він її зараз вбʼє, чую крики", "report_person_in_need", crisis=True)]))
+    for user, said in (("queued-check", shouting), ("queued-crisis", "він її зараз вбʼє, чую крики")):
+        await engine.handle(tg("Добрий день", user=user))
+        for button in ("topic:report_person_in_need", "report:about:violence", "report:place:north", "person"):
+            await engine.handle(tg(button=button, user=user))
+        turn = await engine.handle(tg(said, user=user))
+        assert "112" in turn.replies[0].text and turn.conversation.priority in ("urgent", "crisis")
+        assert "report_draft" not in (await engine.find("telegram", user)).data
+    check = await engine.find("telegram", "queued-check")
+    assert check.priority == "urgent" and check.data["safety_check"]["answer"] is None  # the question is open
+    assert [c.channel for c in await any_store.conversations.waiting(["community-1620"])] == ["telegram"] * 2
