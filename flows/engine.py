@@ -10,8 +10,10 @@ re-run its step on fresh state.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
+import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import fields, replace
@@ -89,6 +91,8 @@ class Engine:
         # for a pump to push them, or are handed back on the request or socket that asked.
         self.channels = channels if channels is not None else ChannelRegistry()
         self._recent = RecentConversations()
+        # One turn at a time per person and line in this process (``handle``); a lock lives while it is held.
+        self._turns: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self.queue = QueueOutlook(store)
         self.reports = ReportDesk(store, vault)
         self.appeals = AppealDesk(store, vault)
@@ -151,6 +155,10 @@ class Engine:
         already there, ConversationExists is raised and nothing is stored.
         """
         line = self.helpline(inbound.helpline)
+        async with self._turn_lock(line.id, inbound.channel, self.vault.user_key(inbound.channel, inbound.user_id)):
+            return await self._handle(inbound, line, only_new)
+
+    async def _handle(self, inbound: Inbound, line: Helpline, only_new: bool) -> Turn:
         conv, created = await self.conversation_for(inbound, only_new=only_new)
         if only_new and not created:
             raise ConversationExists(f"{inbound.channel} conversation already exists")
@@ -181,6 +189,23 @@ class Engine:
             log.exception("the dialogue step failed; keeping the message unanswered")
             await self.store.messages.add_inbound(stored)
             raise
+
+    def _turn_lock(self, helpline: str, channel: str, user_key: str) -> asyncio.Lock:
+        """The lock that takes one person's messages one at a time in this process.
+
+        Each turn is a compare-and-set on the conversation, so two messages at once were always consistent: the
+        loser runs again on the winner's state. But a step may do something in the store besides its turn (a
+        report made with its place in the queue, a code attempt counted), and the loser's rerun does not undo
+        that: a double tap on the report form's last answer made two reports and two crisis cards, and showed
+        one code (outside attack). Taken in turn, the second tap finds the report made and the form closed.
+        Taken before the conversation is read, so that the second reads what the first committed. Several
+        workers sharing one MongoDB still only have the compare-and-set between them.
+        """
+        key = f"{helpline}\x00{channel}\x00{user_key}"
+        lock = self._turns.get(key)
+        if lock is None:
+            lock = self._turns[key] = asyncio.Lock()
+        return lock
 
     def _reply_where_written(self, conv: Conversation, inbound: Inbound) -> None:
         """Replies go where the person last wrote from, when the channel says where (``Inbound.address``).

@@ -299,6 +299,12 @@ class ReportFlow:
                 self.come_back()  # the report's own topic: the form that is open, not a new one
                 return True
             return False  # answered as usual, and an open form's question follows it (come_back)
+        draft = self.conv.data.get(REPORT_DRAFT)
+        if button == HAVE_CODE and isinstance(draft, dict) and draft.get("step", "about") != "about":
+            # the button of the form's first question or of an earlier report's "made" message, pressed when
+            # the form is further on: the answers are not thrown away for an old button (outside attack)
+            self._ask(str(draft.get("step")), lead=self.d.say("report_not_finished"))
+            return True
         if button == HAVE_CODE:
             self.conv.data.pop(REPORT_DRAFT, None)
             self.conv.data[REPORT_CODE] = {"at": self.now.isoformat()}
@@ -307,7 +313,6 @@ class ReportFlow:
         if button == ADD:
             return self._add_prompt()
         text = inbound.text if inbound.kind == Kind.TEXT else None
-        draft = self.conv.data.get(REPORT_DRAFT)
         if isinstance(draft, dict):
             if button is None and text is None:
                 return False  # a photo or a sticker: the usual answer, the draft waits
@@ -418,6 +423,11 @@ class ReportFlow:
                 return
             draft["step"] = previous
             self._ask(previous)
+            return
+        if button is not None and button not in {o.payload for o in self._options(step)}:
+            # another question's button, from higher up the chat: no answer to this one, and no miss either
+            # (two old presses at "how urgent?" made it "soon" and swallowed the "danger now" pressed next)
+            self._ask(step)
             return
         chosen = button if button is not None else (match(text, self._options(step)) if text else None)
         if step == "about":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 
@@ -747,3 +748,62 @@ async def test_a_form_waiting_in_the_queue_never_softens_a_warning_sign(engine: 
     check = await engine.find("telegram", "queued-check")
     assert check.priority == "urgent" and check.data["safety_check"]["answer"] is None  # the question is open
     assert [c.channel for c in await any_store.conversations.waiting(["community-1620"])] == ["telegram"] * 2
+
+
+async def test_a_double_tap_on_the_last_answer_makes_one_report_with_one_code(engine: Engine, any_store: Store) -> None:
+    """An outside attack tapped "no, anonymously" twice at once: each tap made a report and a card in the crisis
+    queue (the losing tap's turn ran again after the conflict, but its report was already made), and only one
+    of the codes was ever shown. A person's messages are now taken one at a time (flows/engine.py)."""
+    await engine.handle(tg("Добрий день"))
+    for step in ("topic:report_person_in_need", "report:about:child", "report:place:north"):
+        await engine.handle(tg(button=step))
+    await engine.handle(tg("Дитина сусідів сама вдома другий день, плаче"))
+    await engine.handle(tg(button="report:urgency:now"))
+    first, second = await asyncio.gather(
+        engine.handle(tg(button="report:contact:no")), engine.handle(tg(button="report:contact:no"))
+    )
+    codes = [c for turn in (first, second) for r in turn.replies for c in CODE.findall(r.text)]
+    assert len(codes) == 1
+    assert len(await any_store.conversations.waiting(["community-1620"])) == 1
+    counts = await any_store.events.count_by("kind", helpline="community-1620", kind="report_made")
+    assert counts == {"report_made": 1}
+    assert await any_store.reports.by_code("community-1620", engine.vault.code_hash(codes[0])) is not None
+
+
+async def test_old_buttons_of_other_questions_are_no_answers_and_danger_now_still_counts(
+    engine: Engine, any_store: Store
+) -> None:
+    """Outside attack: two presses of earlier questions' buttons at "how urgent?" counted as two missed answers,
+    so urgency became "soon" and the "danger now" pressed next was swallowed at the contact question: no
+    emergency numbers, and the report went to the queue below a crisis."""
+    await engine.handle(tg("Добрий день"))
+    for step in ("topic:report_person_in_need", "report:about:child", "report:place:north"):
+        await engine.handle(tg(button=step))
+    await engine.handle(tg("Дитина сусідів сама вдома другий день, плаче"))
+    for old in ("report:about:elderly", "report:place:north"):
+        again = await engine.handle(tg(button=old))
+        assert "report:urgency:now" in payloads(again)  # the same question again, nothing chosen for it
+    now = await engine.handle(tg(button="report:urgency:now"))
+    assert "112" in now.replies[0].text and "report:contact:no" in payloads(now)
+    made = await engine.handle(tg(button="report:contact:no"))
+    assert CODE.search(made.replies[0].text)
+    (queued,) = await any_store.conversations.waiting(["community-1620"])
+    report = await any_store.reports.by_conversation(queued.id)
+    assert report is not None and report.urgency == "now" and queued.priority == Priority.CRISIS
+
+
+async def test_an_old_i_have_a_code_press_does_not_throw_the_answers_away(engine: Engine, any_store: Store) -> None:
+    """Outside attack: "I have a code" sits under the form's first question and under every "report made"
+    message; pressed later in the form it dropped the draft without a word."""
+    await engine.handle(tg("Добрий день"))
+    for step in ("topic:report_person_in_need", "report:about:elderly", "report:place:north"):
+        await engine.handle(tg(button=step))
+    await engine.handle(tg("Сусідка не виходить з дому третій день, не відчиняє двері"))
+    old = await engine.handle(tg(button="report:code"))
+    assert "ще не надіслане" in old.replies[0].text and "report:urgency:soon" in payloads(old)
+    await engine.handle(tg(button="report:urgency:soon"))
+    made = await engine.handle(tg(button="report:contact:no"))
+    assert CODE.search(made.replies[0].text)
+    (queued,) = await any_store.conversations.waiting(["community-1620"])
+    report = await any_store.reports.by_conversation(queued.id)
+    assert report is not None and report.about == "elderly" and report.what.startswith("Сусідка")
