@@ -260,6 +260,13 @@ def core_rules(
 
 CORPUS_FILE = "crisis.yml"
 
+#: Help-topic examples that may also be a danger ("afraid to go home tonight, he will hit again" is domestic
+#: violence; "a baby crying for hours behind the wall, nobody with it" someone to report). They teach the topic
+#: classifier which answer follows the safety question; as the crisis model's ordinary negatives they would teach
+#: it that such a message is harmless (they scored check / crisis before they were in the data, none after). They
+#: are not labelled for danger either, so the crisis model does not read them at all.
+TOPIC_ONLY_FILE = "danger_situations.yml"
+
 
 #: The kind of an ordinary help-topic example: ``ordinary__<its intent>``.
 ORDINARY = "ordinary__"
@@ -282,14 +289,15 @@ def load_corpus(data: Path) -> list[CorpusExample]:
     """The crisis corpus (``<lang>/crisis.yml``) and, as negatives, the ordinary training examples.
 
     Ordinary examples (``nlu.yml``, ``out_of_scope.yml``) teach the model what
-    everyday help questions look like; held-out ``test*.yml`` files stay out.
+    everyday help questions look like; held-out ``test*.yml`` files and the
+    topic examples that may be a danger (``TOPIC_ONLY_FILE``) stay out.
     """
     from .rasa_yaml import load_file
 
     out: list[CorpusExample] = []
     for lang_dir in sorted(p for p in Path(data).iterdir() if p.is_dir()):
         for f in sorted(lang_dir.glob("*.yml")):
-            if f.name.startswith("test"):
+            if f.name.startswith("test") or f.name == TOPIC_ONLY_FILE:
                 continue
             for e in load_file(f):
                 if f.name == CORPUS_FILE:

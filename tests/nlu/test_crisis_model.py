@@ -121,6 +121,43 @@ def test_a_corpus_intent_must_say_its_label(tmp_path: Path) -> None:
         load_corpus(tmp_path)
 
 
+def test_topic_examples_that_may_be_a_danger_teach_the_topics_and_not_the_crisis_model(tmp_path: Path) -> None:
+    """``danger_situations.yml`` trains the topic classifier; the crisis model never takes it as ordinary.
+
+    Round 10 (topicdata): "afraid to go home, he will hit again" and "a baby crying for hours behind the wall, nobody
+    with it" scored check / crisis; in situations.yml they became the crisis model's negatives and scored none.
+    """
+    from vikno.nlu.builtin import training_files
+    from vikno.nlu.rasa_yaml import load_examples
+
+    lang = tmp_path / "az"
+    lang.mkdir()
+    (lang / "crisis.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: crisis__violence_now_or_threat\n  examples: |\n    - məni döyür kömək edin\n'
+    )
+    (lang / "situations.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: domestic_violence\n  examples: |\n    - ərim pulumu əlimdən alır\n'
+    )
+    (lang / crisis_model.TOPIC_ONLY_FILE).write_text(
+        'version: "3.1"\nnlu:\n- intent: domestic_violence\n  examples: |\n    - evə getməyə qorxuram yenə vuracaq\n'
+    )
+    corpus = {e.text: e.kind for e in load_corpus(tmp_path)}
+    assert corpus == {
+        "məni döyür kömək edin": "crisis__violence_now_or_threat",
+        "ərim pulumu əlimdən alır": "ordinary__domestic_violence",
+    }
+    topics = {(e.text, e.intent) for e in load_examples(training_files(tmp_path))}
+    assert topics == {
+        ("ərim pulumu əlimdən alır", "domestic_violence"),
+        ("evə getməyə qorxuram yenə vuracaq", "domestic_violence"),
+    }
+    shipped = {e.text for e in load_corpus(shipped_data_dir())}
+    for folder in ("uk", "ru", "az", "en"):
+        danger = load_examples(shipped_data_dir() / folder / crisis_model.TOPIC_ONLY_FILE)
+        assert danger and not shipped & {e.text for e in danger}, folder
+        assert shipped_data_dir() / folder / crisis_model.TOPIC_ONLY_FILE in training_files(shipped_data_dir())
+
+
 def test_no_corpus_means_no_model(tmp_path: Path) -> None:
     lang = tmp_path / "uk"
     lang.mkdir()
