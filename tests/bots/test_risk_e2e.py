@@ -64,7 +64,9 @@ class Case:
 # scores: crises 0.99-1.00 with rules as well; checks 0.52-0.57, no rule, between check_at 0.25 and
 # crisis_at 0.85; ordinary questions below 0.01). A retrained model may move a row; then
 # test_the_table_is_what_the_shipped_model_says says which, before any channel does, and the row needs a
-# message that is clearly at its level again, not a changed expectation.
+# message that is clearly at its level again, not a changed expectation. (Round 10's data moved the en check
+# "I feel really bad and I don't know who to turn to" from 0.299 to 0.249, under check_at; its row is now the
+# other languages' "very scared and feel bad, don't know what to do", 0.49 before and after.)
 CASES = [
     Case("uk", "crisis", "я не хочу більше жити, сьогодні вночі все закінчу"),
     Case("uk", "check", "мені дуже страшно і погано, не знаю що робити"),
@@ -76,7 +78,7 @@ CASES = [
     Case("az", "check", "nə edəcəyimi bilmirəm, çox qorxuram"),
     Case("az", "none", "evimiz atəşdən dağılıb, kompensasiya almaq olar?", "housing_compensation"),
     Case("en", "crisis", "I'm standing on the roof and I want to jump"),
-    Case("en", "check", "I feel really bad and I don't know who to turn to"),
+    Case("en", "check", "I'm very scared and feel really bad, I don't know what to do"),
     Case("en", "none", "Hello, my mother needs a wheelchair, how do we get one?", "disability"),
 ]
 CHECKS = [c for c in CASES if c.level == "check"]

@@ -257,7 +257,7 @@ nlu:
   examples: |
     - я не хочу більше жити, сьогодні вночі все закінчу
     - Я выпила все таблетки из аптечки, мне очень плохо
-    - I feel really bad and I don't know who to turn to
+    - I'm very scared and feel really bad, I don't know what to do
     - I have been feeling low for weeks and nothing helps
 - intent: crisis__suicide_plan
   examples: |
