@@ -54,7 +54,18 @@ is also read window by window (each sentence with the next one, as the veto
 reads; at most ``READ_WINDOWS`` windows of the first ``READ_SENTENCES``
 sentences, one budget with the veto's); a window the model is sure of (at
 ``crisis_at``) makes it a crisis (``window:0.91`` in the reasons), and nothing
-lowers a level. A window between ``check_at`` and ``crisis_at`` changes
+lowers a level. The last sentence is a window alone only with ``WINDOW_WORDS``
+(4) words or more that the model reads (no digits): it was a window however
+short, and the model was sure of fragments without their context ("can my
+daughter see a counsellor without me being there? she's 15": "she's 15" 0.89,
+a crisis). By-kind CV on the same fold models (round 10), uk / ru / az / en:
+caught unchanged, crisis of the crises 55.4 / 54.2 / 51.4 / 55.2 -> 55.3 /
+53.8 / 51.1 / 54.8 % (12 crises of 4,500 that ended in "tonight", "i'm done",
+"серьёзно" went to the question), 3 hard negatives from crisis to none ("He's
+25."). Pairs only (no last sentence alone) moved 29 crises and 9 hard negatives
+the same way and turned "...son at nursery. Today I finally decided this is my
+last evening." (the pair 0.72, the sentence 0.94) into none; 5 to 10 words lay
+between the two. A window between ``check_at`` and ``crisis_at`` changes
 nothing: counted as a check, it asked about long ordinary stories ("Nobody
 answers the phone at the office" 0.26) and hard negatives to check rose 1-1.4
 points in by-kind CV, for +0.3 to +0.9 caught; the sure window alone keeps
@@ -81,6 +92,9 @@ _SENTENCES = re.compile(r"(?<=[.!?…;])\s+|\n+")
 SHORT_WORDS = 2
 #: How far the veto reads a message sentence by sentence, and how many alarm windows it scores at most.
 READ_SENTENCES, READ_WINDOWS = 64, 16
+#: The story's last sentence with fewer words than this is a fragment the model cannot judge alone (as SHORT_WORDS for
+#: the veto): "she's 15", "there's a railing", "tonight" closing a message. Chosen on by-kind CV (bench/README.md).
+WINDOW_WORDS = 4
 #: Why the model cannot judge a rule's hit (``rule-decides:<why>`` in the reasons): too few words, or emoji.
 BEYOND_THE_MODEL = ("short", "emoji")
 
@@ -129,16 +143,27 @@ class RiskAssessment:
         }
 
 
+def _words(text: str) -> int:
+    """How many words the model reads in ``text`` (it reads no digits)."""
+    return sum(not word.isdigit() for word in normalize(text).split())
+
+
 def _windows(text: str, where: Callable[[str], bool] | None = None) -> list[str]:
     """Each sentence (of the first READ_SENTENCES; those ``where`` holds for) with the one after it, each window
-    once, READ_WINDOWS at most; empty for a message of one sentence (the whole is that sentence)."""
+    once, READ_WINDOWS at most; empty for a message of one sentence (the whole is that sentence).
+
+    The last sentence is a window alone. Where the story is read (no ``where``), only when it has WINDOW_WORDS
+    words or more: the model read a shorter one without its context and was sure of it ("...without me being
+    there? she's 15": "she's 15" 0.89, "...there's a railing" 0.90). It is inside the pair before it.
+    """
     sentences = [s for s in _SENTENCES.split(text, maxsplit=READ_SENTENCES + 1) if s.strip()]
     if len(sentences) < 2:
         return []
+    last = len(sentences) - 1
     windows = dict.fromkeys(
         " ".join(sentences[i : i + 2])
         for i, sentence in enumerate(sentences[:READ_SENTENCES])
-        if where is None or where(sentence)
+        if (where(sentence) if where is not None else i < last or _words(sentence) >= WINDOW_WORDS)
     )
     return list(windows)[:READ_WINDOWS]
 
