@@ -24,6 +24,11 @@ themselves, told with a laughing emoji (or called a joke) and a condition
 ("подруга сказала что повесится если ещё раз услышит эту песню 😂"), only asks;
 a game being played with its level named ("in this game you jump from roof to
 roof, stuck on level 4") cancels the jump rules and nothing else.
+Round 10 added two, as narrow: a coach or a teacher who "will kill us" at
+training or a test cancels the kill rules (a group, a coach and an activity, and
+no "if we tell"); someone else's catchphrase said often and said to be fine
+("...every time city lose, he's fine, he's just dramatic") leaves the jump or
+self-harm rule to the model.
 Present-tense beating ("мама п'яна і б'є мене", "dad hits me") is flagged,
 except ongoing partner abuse with no sign of acute danger ("my husband beats
 me"), which stays the domestic-violence topic.
@@ -219,6 +224,21 @@ _TOY: re.Pattern[str] = _CONTEXTS["toy"]
 # A game being played with its level named ("in this game you jump from roof to roof, stuck on level 4"): the jump
 # rules read the game's moves. Only the jump rules: "stuck on level 4 and i want to die" keeps want_die.
 _GAME_PLAY: re.Pattern[str] = _CONTEXTS["game_play"]
+# A coach or a teacher who "will kill us" at training or a test (round 10: "тренер сказав що вб'є нас на тренуванні
+# завтра, бо програли матч", "PE teacher is going to kill us on the bleep test"): a group, a coach and an activity
+# are the everyday exaggeration, and the kill rules are left to the model. "...if we tell our parents" keeps them.
+_COACH: dict[str, re.Pattern[str]] = _CONTEXTS["coach_kills_us"]
+_GROUP_KILL = frozenset({"will_kill_me", "threaten_kill", "kill_me_en", "kill_az"})
+# Someone else's catchphrase said often and said to be fine ("my mate says "i'll jump off the pier" every time city
+# lose, he's fine, he's just dramatic"): with both, and no fear and no "but" after the fine, the rule is left to the
+# model; said often counts as the condition, said fine as the joke, of a joked threat (JOKED_THIRD_RULE).
+_SAID_OFTEN: re.Pattern[str] = _CONTEXTS["said_often"]
+_SAID_FINE: re.Pattern[str] = _CONTEXTS["said_fine"]
+_SAID_WORRIED: re.Pattern[str] = _CONTEXTS["said_worried"]
+# More ways of telling a past that is over and the now (round 10: "...прошло 10 лет, хочу рассказать школьникам
+# свою историю"): the resolved past also counts these (_Context.resolved).
+_PAST_TOLD: re.Pattern[str] = _CONTEXTS["past_told"]
+_NOW_TELLING: re.Pattern[str] = _CONTEXTS["now_telling"]
 
 _NEAR = 8  # characters around an exaggeration within which it cancels a kill/die pattern
 _PIECE_LENGTHS = piece_lengths(rule.grams for rule in _RULES)
@@ -332,15 +352,39 @@ def _joked(rule: _Rule, joking: str) -> bool:
     return m is not None and _JOKE.search(joking[m.end() : m.end() + _JOKE_NEAR]) is not None
 
 
-def _joked_third(rule: _Rule, m: re.Match[str], norm: str, laughing: bool) -> bool:
-    """Someone else's threat (not one's own words), laughed at or called a joke, with a condition in the message."""
+def _third(rule: _Rule, m: re.Match[str], norm: str) -> bool:
+    """The rule reads someone else's threat, not one's own words."""
     if rule.name in _JOKED_THIRD:  # the rule reads another's words ("повесится"); "özümü" and "підпалю" are one's own
-        third = _FIRST_SELF.search(m.group()) is None
-    elif rule.name in _JOKED_OFF:  # a jump rule reads anyone's: someone else must be said to have said it
-        third = _REPORTED.search(norm, 0, m.start()) is not None
-    else:
+        return _FIRST_SELF.search(m.group()) is None
+    if rule.name in _JOKED_OFF:  # a jump rule reads anyone's: someone else must be said to have said it
+        return _REPORTED.search(norm, 0, m.start()) is not None
+    return False
+
+
+def _said_fine(norm: str) -> bool:
+    """The one who said it is said to be fine, with no fear anywhere and no "but" after the fine."""
+    fine = _SAID_FINE.search(norm)
+    return fine is not None and _BUT.search(norm, fine.end()) is None and _SAID_WORRIED.search(norm) is None
+
+
+def _joked_third(rule: _Rule, m: re.Match[str], norm: str, laughing: bool) -> bool:
+    """Someone else's threat, laughed at, called a joke or said to be fine, with a condition or said often."""
+    if not _third(rule, m, norm):
         return False
-    return third and (laughing or _TOLD_AS_JOKE.search(norm) is not None) and _CONDITION.search(norm) is not None
+    joked = laughing or _TOLD_AS_JOKE.search(norm) is not None or _said_fine(norm)
+    return joked and (_CONDITION.search(norm) is not None or _SAID_OFTEN.search(norm) is not None)
+
+
+def _catchphrase(rule: _Rule, m: re.Match[str], norm: str) -> bool:
+    """Someone else's words said often and said to be fine: see _SAID_OFTEN."""
+    return _SAID_OFTEN.search(norm) is not None and _said_fine(norm) and _third(rule, m, norm)
+
+
+def _coach_hyperbole(norm: str) -> bool:
+    """A coach or a teacher, "kill us", an activity, and no telling anyone: see _COACH."""
+    return all(_COACH[cue].search(norm) is not None for cue in ("coach", "kills_us", "activity")) and (
+        _COACH["telling"].search(norm) is None
+    )
 
 
 def _joked_wish(rule: _Rule, m: re.Match[str], norm: str, laughing: bool) -> bool:
@@ -420,6 +464,10 @@ def _hits(norm: str, laughing: bool = False, joking: str | None = None) -> list[
             if all(hit is not _JOKED_JUMP_RULE for _, hit in hits):  # asked about (JOKED_JUMP_RULE), not dropped
                 hits.append((_JOKED_JUMP_RULE.weight, _JOKED_JUMP_RULE))
             continue
+        if rule.name in _GROUP_KILL and context.coach_hyperbole():
+            continue
+        if (rule.name in _JOKED_THIRD or rule.name in _JOKED_OFF) and _catchphrase(rule, m, norm):
+            continue
         if _joked_third(rule, m, norm, laughing):
             if all(hit is not _JOKED_THIRD_RULE for _, hit in hits):  # asked about, not dropped
                 hits.append((_JOKED_THIRD_RULE.weight, _JOKED_THIRD_RULE))
@@ -444,7 +492,7 @@ def _hits(norm: str, laughing: bool = False, joking: str | None = None) -> list[
 class _Context:
     """The whole-message checks, each computed on first use."""
 
-    __slots__ = ("norm", "_spans", "_fiction", "_resolved", "_toys")
+    __slots__ = ("norm", "_spans", "_fiction", "_resolved", "_toys", "_coach")
 
     def __init__(self, norm: str) -> None:
         self.norm = norm
@@ -452,6 +500,12 @@ class _Context:
         self._fiction: bool | None = None
         self._resolved: bool | None = None
         self._toys: list[tuple[int, int]] | None = None
+        self._coach: bool | None = None
+
+    def coach_hyperbole(self) -> bool:
+        if self._coach is None:
+            self._coach = _coach_hyperbole(self.norm)
+        return self._coach
 
     def hyperbole_spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
@@ -471,10 +525,10 @@ class _Context:
     def resolved(self) -> bool:
         if self._resolved is None:
             norm = self.norm
-            fine = _NOW_FINE.search(norm)
+            fine = _NOW_FINE.search(norm) or _NOW_TELLING.search(norm)
             self._resolved = (
                 fine is not None
-                and _PAST.search(norm) is not None
+                and (_PAST.search(norm) is not None or _PAST_TOLD.search(norm) is not None)
                 and _RELAPSE.search(norm) is None
                 and _BUT.search(norm, fine.end()) is None
             )

@@ -17,7 +17,9 @@ says that); "a school project", not "school"; "years ago", not "before";
 Round 8 added three: keeping a dangerous thing safe ("how do we store the
 licensed shotgun so the children can't reach it"), a question of one's trade
 ("I'm a school nurse, how do I ask a pupil about suicidal thoughts?") and what
-is allowed in general ("from what age can a child stay home alone?").
+is allowed in general ("from what age can a child stay home alone?"). Round 10
+added a hunt or a shooting range named with the gun ("на охоту с отцом поедем,
+ружье у него в сейфе...").
 
 Patterns run on normalised text (textnorm.normalize: lower case, no
 punctuation, one apostrophe, ё→е, ґ→г) and accept Azerbaijani with or
@@ -30,7 +32,7 @@ import re
 
 from .noise import AZ_PLAIN
 
-__all__ = ["CONTEXTS", "safe_contexts"]
+__all__ = ["CONTEXTS", "RELAPSE", "safe_contexts"]
 
 # Azerbaijani letters as people type them with or without the special ones.
 _AZ = str.maketrans({letter: f"[{letter}{plain}]" for letter, plain in AZ_PLAIN.items()})
@@ -91,6 +93,12 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"\b(?:коли|когда) (?:мені|мне) (?:було|было) (?:\d+|п'?ятнадцять|шістнадцять|пятнадцать|шестнадцать)\b",
         _az(r"\b\d+ yaşımda\b|\b\d+ yaşında (?:olanda|ikən)\b"),
         _az(r"\b(?:keçən|ötən) (?:il|ay|yay|qış)\b"),  # last year (round 8)
+        # the years after the number, and years gone by (round 10: "років три тому", "прошло 10 лет", "10 il keçib")
+        r"\b(?:рок\w*|років|місяц\w*) (?:\d+|два|дві|три|чотири|п'ять|кілька) тому\b"
+        r"|\b(?:лет|год\w*|месяц\w*) (?:\d+|два|две|три|четыре|пять|несколько) назад\b",
+        r"\b(?:минуло|пройшло|прошло|прошел) (?:вже |уже )?(?:\d+|два|дві|две|три|п'ять|пять|десять|кілька|несколько)"
+        r" (?:рок\w*|років|лет|год\w*)\b|\bit'?s been (?:\d+|two|three|five|ten|a few|many) years\b",
+        _az(r"\b(?:\d+|iki|üç|beş|on) il keçib\b"),
         _az(
             r"\b(?:\d+|bir neçə|iki|üç|dörd|beş) (?:il|ay) (?:əvvəl|öncə)\b|\bəvvəllər\b|\bkeçmişdə\b|\bvaxtilə\b"
             r"|\buşaqlıqda\b|\byeniyetmə (?:vaxtı|ikən|olanda)\b|\b(?:\d+|iki|üç) (?:il|ay)dır təmiz\w*"
@@ -179,6 +187,19 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"|\bcan (?:i|we|you) (?:legally )?leave (?:a|my|our) \w+ (?:\w+ )?(?:year|yr)",
         _az(r"\bneçə yaşdan\b|\b(?:qoymaq|qoya bilərəm|buraxmaq|buraxa bilərəm) (?:olar|olarmı|qanunidir)\b"),
     ],
+    # a hunt, a shooting range, a shooting club (round 10: "на охоту с отцом поедем, ружье у него в сейфе, сколько лет
+    # надо чтобы стрелять с ним в тире?"): a gun of a sport or a licence named with its place
+    "hunting_or_range": [
+        r"\b(?:на охоту|охотнич\w*|охотник\w*|полюванн\w*|на полювання|мисливськ\w*|мисливц\w*|мисливець|єгер\w*|"
+        r"егер\w*)",
+        r"\b(?:тир|тирі|тире|тиру|стрільбищ\w*|стрельбищ\w*|стрілецьк\w* клуб\w*|стрелков\w* клуб\w*|стендов\w*|"
+        r"біатлон\w*|биатлон\w*)\b",
+        r"\b(?:go(?:ing)? hunting|hunting (?:licen[cs]e|rifle|trip|season)|deer stalking|"
+        r"shooting (?:range|club|ground)|gun range|rifle range|clay pigeon\w*|biathlon|gamekeeper)\b",
+        _az(
+            r"\b(?:ova (?:gedə|gedir|gedəcə|çıx)\w*|ov vəsiqə\w*|ovçu\w*|atıcılıq\w*|tirdə|tirə|biatlon\w*|meşəbəyi\w*)"
+        ),
+    ],
     # "dying to": an idiom of wanting, never of dying
     "idiom": [
         r"\bdying to (?!death\b)\w+|\bпомира\w* (?:як|так) хоч\w*|\bумира\w* (?:как|так) хоч\w*",
@@ -198,6 +219,25 @@ CONTEXTS: dict[str, re.Pattern[str]] = {
 }
 
 
+#: It is back: a past that is over is not said where the message says it came again (round 10: "три роки тому я
+#: різала руки, зараз все добре було, але сьогодні знову порізалась" was none, the past overruling the rule). The
+#: words of the resolved-past check in crisis.py (crisis_rules.yml, ``relapse``), and a relapse; never "не
+#: повернулося", "never again".
+RELAPSE = re.compile(
+    _az(
+        r"(?<!не )(?<!not )(?<!never )\b(?:знову|знов|снова|опять|again|yenə|təzədən|повернул\w*|вернул\w*|"
+        r"are back|came back|qayıtd\w*|зірвал\w*|сорвал\w*|relapsed)\b"
+    )
+)
+
+
 def safe_contexts(norm: str) -> tuple[str, ...]:
-    """The harmless contexts ``norm`` (normalised text) states, by name; empty when it states none."""
-    return tuple(name for name, pattern in CONTEXTS.items() if pattern.search(norm))
+    """The harmless contexts ``norm`` (normalised text) states, by name; empty when it states none.
+
+    A past is not stated where the message says it came again (``RELAPSE``).
+    """
+    return tuple(
+        name
+        for name, pattern in CONTEXTS.items()
+        if pattern.search(norm) and not (name == "past" and RELAPSE.search(norm))
+    )
