@@ -404,3 +404,25 @@ def test_the_forced_marriage_rule_only_asks(triage: RiskTriage) -> None:
     """A child married off is asked about; the model or a window of the story makes it a crisis, never the rule."""
     assert triage.model is not None
     assert FORCED in ASK_RULES and FORCED not in triage.model.core_rules
+
+
+#: A note left for someone to find, signed off with love or a sorry (round 10's rerun on the session's final
+#: corpus: the en row had fallen from a check to nothing). The rule asks; the model may make it a crisis.
+NOTE_IF_FOUND = [
+    "mum if you find this im at the park by the lake. love you",
+    "dad when u read this im sorry. i love you",
+    "мамо якщо ти це знайдеш я біля річки. люблю тебе",
+    "мама если ты это найдешь прости меня пожалуйста",
+    "ana bunu tapsan, meni bagisla, sizi cox sevirem",
+]
+
+
+@pytest.mark.parametrize("text", NOTE_IF_FOUND)
+def test_a_note_left_to_be_found_is_asked_about_at_least(triage: RiskTriage, text: str) -> None:
+    found = triage.assess(text)
+    assert "note_if_found" in found.rules.matched and "note_if_found" in ASK_RULES
+    assert alarmed(found), found.reasons
+
+
+def test_a_found_wallet_is_no_note() -> None:
+    assert "note_if_found" not in CrisisDetector().detect("if you find this wallet please call me").matched
