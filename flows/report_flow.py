@@ -300,10 +300,10 @@ class ReportFlow:
                 return True
             return False  # answered as usual, and an open form's question follows it (come_back)
         draft = self.conv.data.get(REPORT_DRAFT)
-        if button == HAVE_CODE and isinstance(draft, dict) and draft.get("step", "about") != "about":
+        if button == HAVE_CODE and self.waits() and isinstance(draft, dict) and draft.get("step", "about") != "about":
             # the button of the form's first question or of an earlier report's "made" message, pressed when
             # the form is further on: the answers are not thrown away for an old button (outside attack)
-            self._ask(str(draft.get("step")), lead=self.d.say("report_not_finished"))
+            self.come_back()
             return True
         if button == HAVE_CODE:
             self.conv.data.pop(REPORT_DRAFT, None)
