@@ -38,7 +38,7 @@ from .report_codes import looks_like_code
 from .report_flow import ReportFlow
 from .reports import ReportDesk
 from .safety_answers import Answer, typed_answer
-from .see_also import runner_up
+from .see_also import runner_up, safety_instead
 
 log = logging.getLogger(__name__)
 
@@ -617,7 +617,7 @@ class Dialogue:
 
     async def _text(self, parse: Parse | None) -> None:
         said = self.line.topic_said(self.ctx.inbound.text)
-        intent = said if said is not None else _understood(parse)
+        intent = self._intent(parse)
         if intent in self.line.topics:
             # the topic the NLU nearly chose, worth a button under the answer (see_also.py); only for what the
             # classifier read: a topic's own phrases are meant, not guessed (a child's words)
@@ -642,9 +642,13 @@ class Dialogue:
             await self._not_understood(parse)
 
     def _intent(self, parse: Parse | None) -> str:
-        """A topic's own phrases first (a child's words open the child's path), then what the NLU understood."""
+        """A topic's own phrases first (a child's words open the child's path), then what the NLU understood,
+        where a safety topic one sentence names wins over a pleasantry or nothing understood (see_also.py)."""
         said = self.line.topic_said(self.ctx.inbound.text)
-        return said if said is not None else _understood(parse)
+        if said is not None:
+            return said
+        understood = _understood(parse)
+        return safety_instead(parse, understood, self.line.topics) or understood
 
     def _asked_priority(self) -> str:
         """Where "talk to a person" puts the conversation: its topic's hand-over priority, else a request."""

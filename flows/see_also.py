@@ -13,13 +13,20 @@ ratio: "my husband beats me, and I need the subsidy too" answered with the subsi
 danger unanswered, and the button costs a person who did not need it one line of reading. On the same
 cross-validated predictions a safety ratio of 0.15 put a safety button under 2.6-4.4 % of right answers
 (0.6-1.8 % at 0.4) and the safety topic one press from 58 of 95 wrong answers to a safety message (36 at 0.4).
+
+A safety topic one sentence of a longer message names (``Parse.parts``, nlu/message_parts.py) counts too: "коли
+ви працюєте? чоловік б'є" as a whole is the hours with violence at home at 0.12 of it, below any ratio, while
+"чоловік б'є" alone is violence at home at 0.99. Such a sentence is offered under another topic's answer or the
+hours, before the usual runner-up; under a pleasantry or nothing understood it is the answer itself
+(:func:`safety_instead`): "thanks. and my husband raises his hand at me" answered "you're welcome" leaves the
+danger unread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Container
 
-from vikno.nlu.types import Parse
+from vikno.nlu.types import FALLBACK_INTENT, Parse
 
 #: The runner-up is offered when its confidence is at least this share of the answered topic's.
 SEE_ALSO_RATIO = 0.4
@@ -33,9 +40,35 @@ def close_runner_up(top: float, second: float, topic: str = "") -> bool:
     return second >= (SAFETY_RATIO if topic in SAFETY_TOPICS else SEE_ALSO_RATIO) * top
 
 
+#: What the whole message can be read as that leaves a safety sentence in it unanswered, so that sentence's topic
+#: is answered instead: a pleasantry, or nothing the NLU understood.
+SAY_INSTEAD = frozenset({"greet", "thanks", "goodbye", FALLBACK_INTENT})
+
+
+def safety_part(parse: Parse | None, answered: str, topics: Container[str]) -> str | None:
+    """A safety topic of ``topics`` that one sentence of the message was read as alone, when the whole message
+    was answered with ``answered`` (another topic, the hours, a pleasantry); None otherwise."""
+    if parse is None:
+        return None
+    for topic, _ in parse.parts:
+        if topic in SAFETY_TOPICS and topic != answered and topic in topics:
+            return topic
+    return None
+
+
+def safety_instead(parse: Parse | None, understood: str, topics: Container[str]) -> str | None:
+    """The safety topic to answer instead of ``understood``, when that is a pleasantry or nothing understood
+    and one sentence of the message names a safety topic of ``topics``."""
+    return safety_part(parse, understood, topics) if understood in SAY_INSTEAD else None
+
+
 def runner_up(parse: Parse | None, answered: str, topics: Container[str]) -> str | None:
-    """The topic to offer beside ``answered``: the NLU's second choice, when it is another of ``topics`` and
-    close to the first; None otherwise (no ranking, small talk second, a topic the line has not, far behind)."""
+    """The topic to offer beside ``answered``: a safety topic one sentence names, else the NLU's second choice,
+    when it is another of ``topics`` and close to the first; None otherwise (no ranking, small talk second, a
+    topic the line has not, far behind)."""
+    safety = safety_part(parse, answered, topics)
+    if safety is not None:
+        return safety
     if parse is None or len(parse.ranking) < 2 or parse.ranking[0][0] != answered:
         return None
     (_, top), (second, score) = parse.ranking[0], parse.ranking[1]

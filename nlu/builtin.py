@@ -19,6 +19,7 @@ from .risk import RiskTriage
 from .crisis_model import CORPUS_FILE, load_or_train_crisis_model
 from . import sentence
 from .language import detect_language
+from .message_parts import read_parts
 from .rasa_yaml import RasaDataError, iter_data_files, load_examples
 from .types import CATCH_DEFAULT, FALLBACK_INTENT, Parse
 
@@ -98,9 +99,11 @@ class BuiltinNLU:
             return Parse(text, language, FALLBACK_INTENT, 0.0, **risk)  # type: ignore[arg-type]  # crisis fields
         ranking = tuple(self.classifier.rank(text, top=5, language=language))
         intent, conf = ranking[0]
-        if conf < self.classifier.threshold_for(language):
+        threshold = self.classifier.threshold_for(language)
+        if conf < threshold:
             intent = FALLBACK_INTENT
-        return Parse(text, language, intent, conf, ranking=ranking, **risk)  # type: ignore[arg-type]  # crisis fields
+        parts = read_parts(text, lambda part: self.classifier.rank_words(part, top=1, language=language), threshold)
+        return Parse(text, language, intent, conf, ranking=ranking, parts=parts, **risk)  # type: ignore[arg-type]
 
     async def parse(self, text: str, languages: Sequence[str] | None = None) -> Parse:
         return self.parse_sync(text, languages)

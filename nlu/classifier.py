@@ -801,6 +801,17 @@ class IntentClassifier:
         order = np.argsort(-probs)[:top]
         return [(self.intents[i], float(probs[i])) for i in order]
 
+    def rank_words(self, text: str, top: int = 5, language: str | None = None) -> list[tuple[str, float]]:
+        """The n-gram model's ranking alone, at the temperature calibrated for it: never the sentence encoder.
+
+        For the sentences of a longer message read apart (nlu/message_parts.py): the encoder's few ms a sentence
+        (it only ever tips messages the n-grams are unsure of) would multiply a long message's parse time.
+        """
+        temperature = self.temperature if self._dense is None else self._dense.ngram_temperature
+        probs = _probs(self.scores(text, language), temperature, len(self.intents))
+        order = np.argsort(-probs)[:top]
+        return [(self.intents[i], float(probs[i])) for i in order]
+
     def warm(self) -> None:
         """Load the sentence encoder and the dictionaries now if this model uses them, so that no person's
         message waits for them (the encoder ~1 s, a dictionary ~0.1 s)."""

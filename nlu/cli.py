@@ -286,6 +286,7 @@ def _parse(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO) -> i
                 "risk": p.risk,
                 "risk_reasons": list(p.risk_reasons),
                 "ranking": [[i, round(c, 4)] for i, c in p.ranking[:3]],
+                "parts": [[i, round(c, 4)] for i, c in p.parts],
             }
             print(json.dumps(rec, ensure_ascii=False), file=out)
         else:

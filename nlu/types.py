@@ -43,6 +43,10 @@ class Parse:
     # ("rule:no_want_live", "model:0.93").
     risk: str = "none"
     risk_reasons: tuple[str, ...] = ()
+    # A message of several sentences: each sentence's best intent and confidence, for the sentences whose
+    # best intent clears the fallback threshold (nlu/message_parts.py); empty for one sentence, or a backend
+    # that does not read sentences apart.
+    parts: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         # A backend (or a test) that only knows the flag still gets a consistent level.

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from vikno.flows.content import Helpline, TopicHandoff
+from vikno.flows.content import Helpline, TopicHandoff, load_helplines, shipped_helpline_folders
 from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound, Kind, Turn
-from vikno.flows.see_also import SAFETY_RATIO, SAFETY_TOPICS, SEE_ALSO_RATIO, close_runner_up, runner_up
-from vikno.nlu.types import Parse
+from vikno.flows.see_also import (
+    SAFETY_RATIO,
+    SAFETY_TOPICS,
+    SEE_ALSO_RATIO,
+    close_runner_up,
+    runner_up,
+    safety_instead,
+)
+from vikno.nlu.builtin import BuiltinNLU
+from vikno.nlu.types import FALLBACK_INTENT, Parse
+from vikno.storage.identity import IdentityVault
 from vikno.storage.port import Store
 
-from .conftest import ScriptedNLU, intent
+from .conftest import Clock, ScriptedNLU, intent
 
 LINE = "community-1620"
 #: disability answered; health nearly as likely (0.35 of 0.5: over SEE_ALSO_RATIO)
@@ -93,6 +102,42 @@ def nlu() -> ScriptedNLU:
                     "social_benefits",
                     confidence=0.6,
                     ranking=(("social_benefits", 0.6), ("health", 0.1), ("disability", 0.01)),
+                ),
+                # one sentence names violence at home; the message as a whole is read as something else
+                intent(
+                    "дякую. а ще чоловік підіймає руку",
+                    "thanks",
+                    confidence=0.3,
+                    ranking=(("thanks", 0.3), ("domestic_violence", 0.26)),
+                    parts=(("domestic_violence", 0.57),),
+                ),
+                intent(
+                    "коли ви працюєте? чоловік бʼє",
+                    "working_hours",
+                    confidence=0.81,
+                    ranking=(("working_hours", 0.81), ("domestic_violence", 0.1)),
+                    parts=(("working_hours", 0.99), ("domestic_violence", 0.99)),
+                ),
+                intent(
+                    "треба оформити субсидію. чоловік бʼє",
+                    "social_benefits",
+                    confidence=0.6,
+                    ranking=(("social_benefits", 0.6), ("disability", 0.3), ("domestic_violence", 0.05)),
+                    parts=(("social_benefits", 0.9), ("domestic_violence", 0.95)),
+                ),
+                intent(
+                    "я не знаю з чого почати. бʼє мене",
+                    FALLBACK_INTENT,
+                    confidence=0.1,
+                    ranking=(("psychological_support", 0.1),),
+                    parts=(("domestic_violence", 0.8),),
+                ),
+                intent(
+                    "дякую. до побачення",
+                    "thanks",
+                    confidence=0.8,
+                    ranking=(("thanks", 0.8),),
+                    parts=(("goodbye", 0.9),),
                 ),
                 intent(
                     "сусідка літня сама не виходить",
@@ -282,3 +327,86 @@ async def test_the_hours_alone_keep_the_menu_button_only(engine: Engine, any_sto
     turn = await engine.handle(text("sa-h2", "коли ви працюєте"))
     assert payloads(turn) == ["menu"]
     assert await any_store.events.count_by("kind", kind="see_also_offered") == {}
+
+
+# A safety topic one sentence of a longer message names (Parse.parts, nlu/message_parts.py): session 14's outside
+# attack found "коли ви працюєте? чоловік б'є" (violence at home at 0.05 of the hours) and a thanks with violence in
+# its second sentence answered "you're welcome".
+
+
+@pytest.mark.parametrize(
+    ("parts", "answered", "want_also", "want_instead"),
+    [
+        ((("domestic_violence", 0.9),), "working_hours", "domestic_violence", None),
+        ((("report_person_in_need", 0.9),), "elderly_care", "report_person_in_need", None),
+        ((("domestic_violence", 0.9),), "thanks", "domestic_violence", "domestic_violence"),
+        ((("domestic_violence", 0.9),), FALLBACK_INTENT, "domestic_violence", "domestic_violence"),
+        ((("domestic_violence", 0.9),), "domestic_violence", None, None),  # already the answer
+        ((("health", 0.9),), "thanks", None, None),  # not a safety topic: the whole message's reading stands
+        ((("domestic_violence", 0.9),), "legal", "domestic_violence", None),  # a topic answered: a button only
+        ((), "thanks", None, None),
+    ],
+)
+def test_a_safety_sentence_is_offered_and_answered_instead_only_of_a_pleasantry_or_nothing(
+    parts: tuple[tuple[str, float], ...], answered: str, want_also: str | None, want_instead: str | None, engine: Engine
+) -> None:
+    topics = engine.helplines[LINE].topics
+    parse = Parse("x", "uk", answered, 0.5, ranking=((answered, 0.5),), parts=parts)
+    assert runner_up(parse, answered, topics) == want_also
+    assert safety_instead(parse, answered, topics) == want_instead
+
+
+async def test_thanks_with_violence_in_the_next_sentence_is_answered_with_violence_at_home(
+    engine: Engine, any_store: Store
+) -> None:
+    await engine.handle(text("sp-1", "привіт"))
+    turn = await engine.handle(text("sp-1", "дякую. а ще чоловік підіймає руку"))
+    assert turn.conversation.topic == "domestic_violence"
+    assert all("Будь ласка" not in r.text for r in turn.replies)
+    assert await any_store.events.count_by("topic", kind="topic_answered") == {"domestic_violence": 1}
+
+
+async def test_a_first_message_of_nothing_understood_and_violence_gets_the_greeting_and_the_answer(
+    engine: Engine,
+) -> None:
+    turn = await engine.handle(text("sp-2", "я не знаю з чого почати. бʼє мене"))
+    assert "Служба підтримки 1620" in turn.replies[0].text
+    assert turn.conversation.topic == "domestic_violence"
+
+
+async def test_the_hours_with_violence_in_another_sentence_offer_violence_at_home(
+    engine: Engine, any_store: Store
+) -> None:
+    await engine.handle(text("sp-3", "привіт"))
+    turn = await engine.handle(text("sp-3", "коли ви працюєте? чоловік бʼє"))
+    assert payloads(turn)[0] == "topic:domestic_violence"
+    assert await any_store.events.count_by("topic", kind="see_also_offered") == {"working_hours": 1}
+
+
+async def test_another_topic_with_violence_in_another_sentence_offers_it_before_the_usual_runner_up(
+    engine: Engine,
+) -> None:
+    await engine.handle(text("sp-4", "привіт"))
+    turn = await engine.handle(text("sp-4", "треба оформити субсидію. чоловік бʼє"))
+    assert turn.conversation.topic == "social_benefits"
+    assert payloads(turn)[0] == "topic:domestic_violence" and "topic:disability" not in payloads(turn)
+
+
+async def test_two_pleasantries_stay_a_pleasantry(engine: Engine) -> None:
+    await engine.handle(text("sp-5", "привіт"))
+    turn = await engine.handle(text("sp-5", "дякую. до побачення"))
+    assert "Будь ласка" in turn.replies[0].text and turn.conversation.topic is None
+
+
+async def test_with_the_shipped_model_a_thanks_then_violence_is_answered_as_violence_at_home(
+    any_store: Store, shipped_nlu: BuiltinNLU
+) -> None:
+    """The attack's messages through the real NLU: the hours with the violence-at-home button; the thanks
+    answered with violence at home."""
+    lines = load_helplines(shipped_helpline_folders())
+    engine = Engine(any_store, IdentityVault(b"test-secret-key-0123456789"), lines, shipped_nlu, clock=Clock())
+    await engine.handle(text("sp-real", "привіт"))
+    hours = await engine.handle(text("sp-real", "коли ви працюєте? чоловік бʼє"))
+    assert "topic:domestic_violence" in payloads(hours)
+    thanks = await engine.handle(text("sp-real", "дякую. а ще чоловік підіймає руку"))
+    assert thanks.conversation.topic == "domestic_violence"
