@@ -199,7 +199,8 @@ class Engine:
         that: a double tap on the report form's last answer made two reports and two crisis cards, and showed
         one code (outside attack). Taken in turn, the second tap finds the report made and the form closed.
         Taken before the conversation is read, so that the second reads what the first committed. Several
-        workers sharing one MongoDB still only have the compare-and-set between them.
+        workers sharing one MongoDB only have the compare-and-set between them: there the store makes one
+        report per draft (``ReportDesk.submit``, the report's key), and the losing tap tells the same code.
         """
         key = f"{helpline}\x00{channel}\x00{user_key}"
         lock = self._turns.get(key)

@@ -38,6 +38,20 @@ def new_code() -> str:
     return "-".join(raw[i : i + GROUP] for i in range(0, LENGTH, GROUP))
 
 
+def code_of(secret: bytes) -> str:
+    """The code that secret bytes (at least 16, uniformly random to whoever lacks the key) stand for, grouped.
+
+    128 bits or more read as one number in base 18: each symbol's bias is below 1e-30.
+    """
+    if len(secret) < 16:
+        raise ValueError("a code needs at least 16 secret bytes")
+    number, raw = int.from_bytes(secret, "big"), []
+    for _ in range(LENGTH):
+        number, symbol = divmod(number, len(ALPHABET))
+        raw.append(ALPHABET[symbol])
+    return "-".join("".join(raw[i : i + GROUP]) for i in range(0, LENGTH, GROUP))
+
+
 def normalize(typed: str | None) -> str | None:
     """The code typed (any case, Cyrillic look-alikes, separators), or None if it cannot be one."""
     if not typed:

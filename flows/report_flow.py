@@ -38,6 +38,7 @@ that one step (at most ``FOLLOWUP_MINUTES``): the only, short-lived, link.
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -278,7 +279,9 @@ class ReportFlow:
     def start(self) -> None:
         self.conv.data.pop(REPORT_CODE, None)
         self.conv.data.pop(REPORT_FOLLOWUP, None)
-        self.conv.data[REPORT_DRAFT] = {"step": "about", "at": self.now.isoformat()}
+        # the draft's own random id: with the conversation's, it names the draft the report is made from (one
+        # report per draft, however often it is submitted: ReportDesk.submit)
+        self.conv.data[REPORT_DRAFT] = {"step": "about", "at": self.now.isoformat(), "id": secrets.token_hex(16)}
         self._ask("about")
 
     async def handle(self) -> bool:
@@ -539,12 +542,14 @@ class ReportFlow:
                     phone=phone,
                     possible_risk=draft.get("risk") == "check",
                 ),
+                seed=f"{self.conv.id}/{draft.get('id') or draft.get('at')}",  # a draft of before ids: its start
                 channel=self.conv.channel,
                 language=self.conv.language,
                 now=self.now,
             )
             memo["report_made"] = made
-            memo.setdefault("queue_turns", []).append(made[2])
+            if made[2] is not None:
+                memo.setdefault("queue_turns", []).append(made[2])
         _, code, _ = made
         self.conv.data.pop(REPORT_DRAFT, None)
         if quiet:

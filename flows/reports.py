@@ -8,6 +8,12 @@ console, the figures or the report's events show leads back to the
 reporter's channel id; the reporter's contact is stored only when they ask
 to be called, and then encrypted with the deployment's key.
 
+A report is made once per draft, whoever submits it: it carries a keyed hash
+of its draft (the reporter's conversation and the draft's random id) and
+the store refuses a second report with that key, returning the first; its
+code is made from the draft too, so a second worker on the same MongoDB, or
+a retry after ``kill -9``, tells the same code and opens no second card.
+
 The reference code is the only way back to a report, from any channel: it
 is stored as a keyed hash, and every attempt to use one counts against the
 channel user (``USER_ATTEMPTS`` in ``USER_WINDOW``) and against the
@@ -21,13 +27,14 @@ to reset the count with it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from vikno.storage.errors import AlreadyExists, Conflict
+from vikno.storage.errors import AlreadyExists, Conflict, Duplicate
 from vikno.storage.identity import IdentityVault
 from vikno.storage.models import (
     PRIORITY_RANK,
@@ -45,10 +52,12 @@ from vikno.storage.port import Store
 
 from .content import Helpline
 from .guess_limits import may_try
-from .report_codes import new_code, normalize
+from .report_codes import code_of, normalize
 
 log = logging.getLogger(__name__)
 
+#: Codes a draft may give in turn when one is taken already (each 1 in 10^15 per report).
+CODE_DRAWS = 5
 #: The channel of a report's own queue conversation (it has no one to write back to).
 REPORT_CHANNEL = "report"
 #: Code attempts one channel user may make, and how long after their last one they are forgotten.
@@ -97,6 +106,11 @@ class QueueTurn:
     events: list[Event]
 
 
+def _first_message_id(report: Report) -> str:
+    """The id of a report's first message in its card: the same for every worker, and with no time in it."""
+    return hashlib.sha256(f"{report.id}/what".encode()).hexdigest()[:32]
+
+
 def untimed_id() -> str:
     """An id with no time in it, for a report's records.
 
@@ -113,32 +127,26 @@ class ReportDesk:
         self.vault = vault
 
     async def submit(
-        self, line: Helpline, draft: Draft, *, channel: str, language: str | None, now: datetime
-    ) -> tuple[Report, str, QueueTurn]:
-        """Store the report, put it in the queue, and return it with its code (shown once, never stored)."""
+        self, line: Helpline, draft: Draft, *, seed: str, channel: str, language: str | None, now: datetime
+    ) -> tuple[Report, str, QueueTurn | None]:
+        """Store the report, put it in the queue, and return it with its code (shown, never stored) and what
+        it did to the queue (None when the queue had it already).
+
+        ``seed`` names the draft (the reporter's conversation and the draft's random id): the report carries
+        its keyed hash, and the store keeps one report per key. So a draft submitted again, by a second
+        worker on the same MongoDB (a double tap split between two) or after a crash between the report and
+        the reporter's turn, finds the report made and opens no second card. Its code comes from the draft
+        too (``report_code_bytes``): whoever finds the report tells the code it was made with.
+        """
         settings = line.settings.reports
         assert settings is not None
         crisis = draft.urgency == "now"
         priority: str = Priority.CRISIS if crisis else settings.priority
         if draft.possible_risk and PRIORITY_RANK[priority] < PRIORITY_RANK[Priority.URGENT]:
             priority = Priority.URGENT
-        team = line.report_team(draft.about, draft.place)
-        # Closed until the commit below opens it: a crash in between leaves nothing half-made in the queue.
-        queued = await self.store.conversations.create(
-            Conversation(
-                id=untimed_id(),
-                helpline=line.id,
-                channel=REPORT_CHANNEL,
-                user_key=untimed_id(),
-                address=None,
-                state=State.CLOSED,
-                language=language,
-                topic=settings.topic,
-                step="report",
-            )
-        )
-        for _ in range(5):
-            code = new_code()
+        key = self.vault.report_key(seed)
+        for draw in range(CODE_DRAWS):
+            code = code_of(self.vault.report_code_bytes(seed, draw))
             report = Report(
                 id=untimed_id(),
                 helpline=line.id,
@@ -148,46 +156,95 @@ class ReportDesk:
                 place_text=draft.place_text,
                 what=draft.what,
                 urgency=draft.urgency,
-                team=team,
+                team=line.report_team(draft.about, draft.place),
                 priority=priority,
                 channel=channel,
                 language=language,
-                conversation_id=queued.id,
+                conversation_id=untimed_id(),
+                key=key,
                 contact=self.vault.encrypt(draft.phone) if draft.phone else None,
                 created_at=now,
                 updated_at=now,
             )
             try:
-                await self.store.reports.add(report)
+                stored = await self.store.reports.add(report)
                 break
-            except AlreadyExists:  # a code taken already (1 in 10^15 per report): draw another
+            except AlreadyExists:  # a code taken already (1 in 10^15 per report): the draft's next one
                 continue
         else:
             raise RuntimeError("could not draw an unused report code")
-        queued.state, queued.priority, queued.enqueued_at = State.WAITING, priority, now
-        queued.team = None if crisis else team  # a crisis is every operator's business, as in the dialogue
-        queued.data["report_id"] = report.id
-        queued.last_message_at = now
-        message = self._message(queued, draft.what, now)
-        event = Event(
-            helpline=line.id,
-            kind="report_made",
-            conversation_id=queued.id,
-            channel=channel,
-            language=language,
-            topic=settings.topic,
-            priority=priority,
-            at=now,
-            data={
-                "report_id": report.id,
-                "about": draft.about,
-                "district": draft.place,
-                "urgency": draft.urgency,
-                "anonymous": report.anonymous,
-            },
-        )
-        queued = await self.store.commit_turn(queued, message, [], [event])
-        return report, code, QueueTurn(queued, message, [event])
+        if stored.id != report.id:  # this draft's report, made before: its own code, and its card if still missing
+            code = self._code_made(stored, seed)
+        return stored, code, await self._into_queue(line, stored, now)
+
+    def _code_made(self, report: Report, seed: str) -> str:
+        for draw in range(CODE_DRAWS):
+            code = code_of(self.vault.report_code_bytes(seed, draw))
+            if self.vault.code_hash(code) == report.code_hash:
+                return code
+        raise RuntimeError("a report of this draft holds a code the draft does not give (the secret key changed?)")
+
+    async def _into_queue(self, line: Helpline, report: Report, now: datetime) -> QueueTurn | None:
+        """Open the report's own card in the queue, once: None when it was open already (another worker).
+
+        The card is made closed, then opened with the reporter's words in one commit, so a crash in between
+        leaves nothing half-made in the queue, and the next submit of the draft opens it. Its first message
+        has an id of the report's, so two workers opening it at once store it once.
+        """
+        settings = line.settings.reports
+        assert settings is not None and report.conversation_id is not None
+        queued = await self.store.conversations.get(report.conversation_id)
+        if queued is None:
+            queued = await self.store.conversations.create(
+                Conversation(
+                    id=report.conversation_id,
+                    helpline=line.id,
+                    channel=REPORT_CHANNEL,
+                    user_key=report.conversation_id,  # a random key of its own: one card however many create it
+                    address=None,
+                    state=State.CLOSED,
+                    language=report.language,
+                    topic=settings.topic,
+                    step="report",
+                )
+            )
+        crisis = report.priority == Priority.CRISIS
+        message: Message | None = self._message(queued, report.what, now, message_id=_first_message_id(report))
+        for _ in range(8):
+            if queued is None or "report_id" in queued.data:
+                return None  # opened already: its turn was the other's to tell
+            queued.state, queued.priority, queued.enqueued_at = State.WAITING, report.priority, now
+            queued.team = None if crisis else report.team  # a crisis is every operator's business, as in the dialogue
+            queued.data["report_id"] = report.id
+            queued.last_message_at = now
+            event = Event(
+                helpline=line.id,
+                kind="report_made",
+                conversation_id=queued.id,
+                channel=report.channel,
+                language=report.language,
+                topic=settings.topic,
+                priority=report.priority,
+                at=now,
+                data={
+                    "report_id": report.id,
+                    "about": report.about,
+                    "district": report.place,
+                    "urgency": report.urgency,
+                    "anonymous": report.anonymous,
+                },
+            )
+            try:
+                queued = await self.store.commit_turn(queued, message, [], [event])
+            except Duplicate:  # the first message is stored: another worker is opening the card (or died doing so)
+                message = None
+            except Conflict:
+                pass
+            else:
+                first = message or self._message(queued, report.what, now, message_id=_first_message_id(report))
+                return QueueTurn(queued, first, [event])
+            queued = await self.store.conversations.get(report.conversation_id)
+        raise Conflict(f"the card of report {report.id} kept changing while it was opened")
 
     async def lookup(
         self, line: Helpline, user_key: str, typed: str, now: datetime
@@ -272,10 +329,10 @@ class ReportDesk:
         return ReportStatus.RECEIVED
 
     @staticmethod
-    def _message(queued: Conversation, text: str, now: datetime) -> Message:
+    def _message(queued: Conversation, text: str, now: datetime, *, message_id: str | None = None) -> Message:
         """The reporter's words in the report's queue conversation (no platform id: nobody to recognise)."""
         return Message(
-            id=untimed_id(),
+            id=message_id or untimed_id(),
             conversation_id=queued.id,
             helpline=queued.helpline,
             channel=REPORT_CHANNEL,

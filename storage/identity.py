@@ -76,6 +76,8 @@ class IdentityVault:
         self._hmac_key = _derive(secret, b"pseudonym")
         self._fernet = Fernet(base64.urlsafe_b64encode(_derive(secret, b"address")))
         self._code_key = _derive(secret, b"report-code")
+        self._draft_key = _derive(secret, b"report-draft")
+        self._draft_code_key = _derive(secret, b"report-draft-code")
         self._keys: dict[tuple[str, str], str] = {}
 
     def user_key(self, channel: str, channel_user_id: str) -> str:
@@ -100,6 +102,19 @@ class IdentityVault:
         (the code space is small enough to search without the key).
         """
         return hmac.digest(self._code_key, code.encode(), "sha256").hex()
+
+    def report_key(self, draft: str) -> str:
+        """Keyed hash of a report's draft (its conversation and random id): the store keeps one report per key."""
+        return hmac.digest(self._draft_key, draft.encode(), "sha256").hex()
+
+    def report_code_bytes(self, draft: str, draw: int) -> bytes:
+        """The secret bytes a draft's ``draw``-th reference code is made of (flows/report_codes.py ``code_of``).
+
+        The same draft always gives the same code, so whichever worker (or a retry after a crash) finds the
+        report made tells the code it was made with; without the key and the draft's random id, gone with
+        the draft, nobody can compute it.
+        """
+        return hmac.digest(self._draft_code_key, f"{draft}\x00{draw}".encode(), "sha256")
 
     def encrypt(self, address: str) -> str:
         return self._fernet.encrypt(address.encode()).decode("ascii")

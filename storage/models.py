@@ -317,6 +317,10 @@ class Report:
     reference code the reporter got; the code itself is never stored.
     ``conversation_id`` is the report's own place in the handoff queue (a
     conversation of channel ``report``), never the reporter's chat.
+    ``key`` is a keyed hash of the draft the report was made from (flows/reports.py ``report_key``): the
+    store keeps one report per key, so a draft submitted twice (a double tap split across two workers, a
+    retry after ``kill -9``) makes one report. Nothing without the deployment's key and the draft's own
+    random id, gone with the draft, leads from it to the reporter's chat.
     ``additions`` ({"text", "at"}) came later with the code; ``outcomes``
     ({"outcome", "referred_to", "note", "operator", "at"}) are what
     operators recorded, newest last.
@@ -335,6 +339,7 @@ class Report:
     language: str | None = None
     contact: str | None = None
     conversation_id: str | None = None
+    key: str | None = None
     status: str = ReportStatus.RECEIVED
     additions: list[dict[str, Any]] = field(default_factory=list)
     outcomes: list[dict[str, Any]] = field(default_factory=list)

@@ -420,7 +420,13 @@ class Reports(ABC):
 
     @abstractmethod
     async def add(self, report: Report) -> Report:
-        """Insert a new report (its ``code_hash`` is unique: AlreadyExists when taken)."""
+        """Insert a new report and return it; when a report with the same ``key`` is there already (the same
+        draft, submitted again by another worker or after a restart), insert nothing and return that one.
+
+        Decided by the store in one step (a unique index), never by a read before the write: two workers
+        submitting one draft at once get the same report back. ``code_hash`` and ``id`` are unique too:
+        AlreadyExists when another report holds them. Reports without a key never clash on it.
+        """
 
     @abstractmethod
     async def get(self, report_id: str) -> Report | None: ...

@@ -17,6 +17,8 @@ from .errors import translated
 
 INDEXES = [
     IndexModel([("code_hash", ASCENDING)], name="code_hash", unique=True),
+    # one report per draft; reports without a key (of before keys) hold no such field and never clash
+    IndexModel([("key", ASCENDING)], name="key", unique=True, sparse=True),
     IndexModel([("conversation_id", ASCENDING)], name="conversation"),
 ]
 
@@ -24,6 +26,8 @@ INDEXES = [
 def _doc(r: Report) -> dict[str, Any]:
     doc = asdict(r)
     doc["_id"] = doc.pop("id")
+    if doc["key"] is None:
+        del doc["key"]  # absent, not null: the sparse unique index leaves it out
     return doc
 
 
@@ -44,7 +48,12 @@ class MongoReports(Reports):
         try:
             await self.c.insert_one(_doc(report))
         except DuplicateKeyError:
-            raise AlreadyExists("a report with this id or code exists already") from None
+            # the unique index on the key refused it: the report this draft made already (committed, since its
+            # insert is what refused ours); otherwise the id or the code was taken
+            made = _report(await self.c.find_one({"key": report.key})) if report.key is not None else None
+            if made is None:
+                raise AlreadyExists("a report with this id or code exists already") from None
+            return made
         return report
 
     @translated

@@ -157,6 +157,14 @@ def _visits_table(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS visits_conversation ON visits (conversation_id)")
 
 
+def _report_keys(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
+    """One report per draft (session 15's outside attack: a double tap split across two workers made two
+    reports): the draft's key beside the report, unique. Reports of before have none (NULLs never clash)."""
+    if "key" not in {row[1] for row in conn.execute("PRAGMA table_info(reports)")}:
+        conn.execute("ALTER TABLE reports ADD COLUMN key TEXT")
+    conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS reports_key ON reports (key)")
+
+
 MIGRATIONS = [
     Migration(2, "platform message ids are stored as keyed hashes; web chat client ids apart", _hash_platform_ids),
     Migration(3, "operators' crisis marks (feedback)", _feedback_table),
@@ -167,6 +175,7 @@ MIGRATIONS = [
     Migration(8, "per-day tallies for the helpline's figures", _figures_tallies),
     Migration(9, "mobile brigades' visits", _visits_table),
     Migration(10, "citizens' appeals", _appeals_table),
+    Migration(11, "one report per draft (the draft's key, unique)", _report_keys),
 ]
 #: The version this vikno writes.
 SCHEMA_VERSION = MIGRATIONS[-1].version if MIGRATIONS else BASELINE

@@ -1,9 +1,9 @@
-"""Reports about someone in danger in the embedded store (the table is made by migration 4).
+"""Reports about someone in danger in the embedded store (the table is made by migration 6, its draft key by 11).
 
 The report is one JSON document; the columns beside it are what is looked
-up by: the code's hash (unique), the queue conversation, the helpline.
-Additions and outcomes are appended inside the writer's transaction, so
-two at once both stay.
+up by: the code's hash (unique), the draft's key (unique: one report per
+draft), the queue conversation, the helpline. Additions and outcomes are
+appended inside the writer's transaction, so two at once both stay.
 """
 
 from __future__ import annotations
@@ -41,17 +41,23 @@ def _insert(
     report_id: str,
     helpline: str,
     code_hash: str,
+    key: str | None,
     conversation_id: str | None,
     created_at: int,
     doc: str,
-) -> None:
+) -> str | None:
+    """Insert the report; None when inserted, else the document of the report its key already made."""
     try:
-        conn.execute(
-            "INSERT INTO reports (id, helpline, code_hash, conversation_id, created_at, doc) VALUES (?,?,?,?,?,?)",
-            (report_id, helpline, code_hash, conversation_id, created_at, doc),
-        )
+        inserted = conn.execute(
+            "INSERT INTO reports (id, helpline, code_hash, key, conversation_id, created_at, doc) "
+            "VALUES (?,?,?,?,?,?,?) ON CONFLICT (key) DO NOTHING",
+            (report_id, helpline, code_hash, key, conversation_id, created_at, doc),
+        ).rowcount
     except sqlite3.IntegrityError:
         raise AlreadyExists("a report with this id or code exists already") from None
+    if inserted:
+        return None
+    return conn.execute("SELECT doc FROM reports WHERE key = ?", (key,)).fetchone()[0]
 
 
 def _append(
@@ -75,16 +81,17 @@ class SqliteReports(Reports):
         self._db = db
 
     async def add(self, report: Report) -> Report:
-        await self._db.run(
+        made = await self._db.run(
             _insert,
             report.id,
             report.helpline,
             report.code_hash,
+            report.key,
             report.conversation_id,
             ts(report.created_at),
             _doc(report),
         )
-        return report
+        return report if made is None else _report(made)
 
     async def _one(self, where: str, *args: Any) -> Report | None:
         def q(conn: sqlite3.Connection) -> Report | None:

@@ -807,3 +807,62 @@ async def test_an_old_i_have_a_code_press_does_not_throw_the_answers_away(engine
     (queued,) = await any_store.conversations.waiting(["community-1620"])
     report = await any_store.reports.by_conversation(queued.id)
     assert report is not None and report.about == "elderly" and report.what.startswith("Сусідка")
+
+
+async def _at_the_last_answer(engine: Engine, user: str) -> None:
+    await engine.handle(tg("Добрий день", user=user))
+    for step in ("topic:report_person_in_need", "report:about:child", "report:place:north"):
+        await engine.handle(tg(button=step, user=user))
+    await engine.handle(tg("Дитина сусідів сама вдома другий день, плаче", user=user))
+    await engine.handle(tg(button="report:urgency:now", user=user))
+
+
+async def test_a_double_tap_split_across_two_workers_makes_one_report(
+    engine: Engine, any_store: Store, other: Store, clock: Clock
+) -> None:
+    """Outside attack on `vikno serve` with several workers on one MongoDB: the two taps of "no, anonymously"
+    went to two workers, each read the open form and each made a report (two crisis cards). The second worker
+    here still holds the conversation as it was before the first tap's commit (its own recent copy)."""
+    helplines = load_helplines(shipped_helpline_folders())
+    second = Engine(other, IdentityVault(b"test-secret-key-0123456789"), helplines, engine.nlu, clock=clock)
+    await _at_the_last_answer(second, "split-tap")
+    first_tap = await engine.handle(tg(button="report:contact:no", user="split-tap"))
+    second_tap = await second.handle(tg(button="report:contact:no", user="split-tap"))
+    codes = [c for turn in (first_tap, second_tap) for r in turn.replies for c in CODE.findall(r.text)]
+    assert len(codes) == 1
+    (card,) = await any_store.conversations.waiting(["community-1620"])
+    assert card.channel == "report" and card.priority == Priority.CRISIS
+    assert await any_store.events.count_by("kind", helpline="community-1620", kind="report_made") == {"report_made": 1}
+    report = await any_store.reports.by_code("community-1620", engine.vault.code_hash(codes[0]))
+    assert report is not None and report.conversation_id == card.id
+    assert [m.text for m in await any_store.messages.history(card.id)] == [report.what]
+
+
+async def test_a_report_made_by_a_worker_killed_before_its_turn_is_found_with_its_own_code(
+    engine: Engine, any_store: Store, other: Store, clock: Clock
+) -> None:
+    """`kill -9` after the report was stored and before the reporter's turn was: the reporter's draft was still
+    open, their retry made a second report with another code. The retry now finds the report and tells the
+    code it was made with; the card is opened once."""
+    from vikno.flows.reports import Draft
+
+    await _at_the_last_answer(engine, "killed")
+    conv = await engine.find("telegram", "killed")
+    draft = conv.data["report_draft"]
+    # what the killed worker did before it died: the report, and its card in the queue
+    report, code, _ = await engine.reports.submit(
+        engine.helplines["community-1620"],
+        Draft(about="child", place="north", what=draft["what"], urgency="now"),
+        seed=f"{conv.id}/{draft['id']}",
+        channel="telegram",
+        language="uk",
+        now=clock(),
+    )
+    helplines = load_helplines(shipped_helpline_folders())
+    restarted = Engine(other, IdentityVault(b"test-secret-key-0123456789"), helplines, engine.nlu, clock=clock)
+    retry = await restarted.handle(tg(button="report:contact:no", user="killed"))
+    assert CODE.findall(retry.replies[0].text) == [code]
+    (card,) = await any_store.conversations.waiting(["community-1620"])
+    assert card.id == report.conversation_id
+    assert await any_store.events.count_by("kind", helpline="community-1620", kind="report_made") == {"report_made": 1}
+    assert [m.text for m in await any_store.messages.history(card.id)] == [report.what]
