@@ -96,6 +96,9 @@ class StepContext:
     #: kept across the re-runs of one message's step (after a conflict), so that what the step did in
     #: the store (a report made, a code attempt counted) is done once; the engine reads "queue_turns"
     memo: dict = field(default_factory=dict)
+    #: the replies go back on the request that asked (REST, the web chat), not through the outbox: a client
+    #: that lost them asks again with the same message and gets the stored ones
+    answered_here: bool = True
 
 
 @dataclass(slots=True)
@@ -172,6 +175,7 @@ class Dialogue:
         if first:
             self.conv.step = "started"
             self.event("conversation_started")
+        ReportFlow(self).settle()  # a code kept for a resend of its message, forgotten in time
         parse = self.ctx.parse
         blocked = self._blocked()
         if self.conv.state == State.CLOSED and not blocked:

@@ -32,6 +32,7 @@ from .content import Helpline, default_helpline_id
 from .dialogue import StepContext, run_step
 from .messages import ConversationView, Inbound, Kind, Outbound, Turn
 from .outlook import QueueOutlook
+from .report_flow import shown_again
 from .reports import QueueTurn, ReportDesk
 
 log = logging.getLogger(__name__)
@@ -227,6 +228,7 @@ class Engine:
     async def _run(self, inbound: Inbound, line: Helpline, conv: Conversation, stored: Message) -> Turn:
         parse = await self._understand(inbound, line)
         memo: dict = {}  # what the step did in the store, done once however often the step runs
+        pushes = self._pushes(inbound)
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 conv = await self.store.conversations.get(conv.id) or conv
@@ -245,9 +247,9 @@ class Engine:
                     reports=self.reports,
                     appeals=self.appeals,
                     memo=memo,
+                    answered_here=not pushes,
                 )
             )
-            pushes = self._pushes(inbound)
             replies = [
                 Message(
                     id=f"{stored.id}:{n}",
@@ -306,7 +308,9 @@ class Engine:
         replies = await self.store.messages.replies_to(stored.id)
         conv = await self.store.conversations.get(stored.conversation_id)
         assert conv is not None
-        return Turn(await self.view(conv), tuple(Outbound.of(m) for m in replies), duplicate=True)
+        # a report's code, masked in the chat, goes again to the message that got it (a client that lost it)
+        again = shown_again(conv, stored.id, [Outbound.of(m) for m in replies], self.vault, self.clock())
+        return Turn(await self.view(conv), again, duplicate=True)
 
     def _pushes(self, inbound: Inbound) -> bool:
         return self.channels.pushes(inbound.channel) and not inbound.direct_reply

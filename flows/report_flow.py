@@ -32,20 +32,27 @@ The draft lives in the reporter's conversation while they answer
 steps keeps it) and is gone once the report is made or cancelled; nothing
 in the conversation points to the report afterwards. While a person who gave
 a right code adds information, ``REPORT_FOLLOWUP`` holds the report's id for
-that one step (at most ``FOLLOWUP_MINUTES``): the only, short-lived, link.
+that one step (at most ``FOLLOWUP_MINUTES``); on a channel answered on the
+request (REST, the web chat), ``REPORT_SHOWN`` holds the code just shown,
+encrypted, for ``SHOWN_MINUTES``, so that a client that lost the answer and
+sends the same message again gets the code again (``shown_again``): the
+code is the reporter's own. Those are the only, short-lived, links.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from vikno.storage.models import WITHHELD, Report, State
+from vikno.storage.identity import IdentityVault
+from vikno.storage.models import WITHHELD, Conversation, Report, State
 
 from .content import REPORT_ABOUT, REPORT_URGENCY
-from .messages import PERSON, Button, Inbound, Kind
+from .messages import PERSON, Button, Inbound, Kind, Outbound
 from .report_codes import MASKED_CODE, looks_like_code, normalize
 from .words import words
 from .report_words import about_of, urgency_of
@@ -56,6 +63,10 @@ if TYPE_CHECKING:
 
 #: conversation.data keys: the report being answered, "a code is expected", the report a right code opened.
 REPORT_DRAFT, REPORT_CODE, REPORT_FOLLOWUP = "report_draft", "report_code", "report_followup"
+#: conversation.data key: the code just shown, sealed, for the same message asked again (``shown_again``).
+REPORT_SHOWN = "report_shown"
+#: How long a code shown is kept for a resend of the message that got it (then the conversation forgets it).
+SHOWN_MINUTES = 15
 PREFIX = "report:"
 BACK, CANCEL, HAVE_CODE, ADD = "report:back", "report:cancel", "report:code", "report:add"
 OTHER_PLACE = "report:place:other"
@@ -204,6 +215,13 @@ class ReportFlow:
         """Forget the draft and the code session (a crisis, /start, a new contact after a specialist's chat)."""
         for key in (REPORT_DRAFT, REPORT_CODE, REPORT_FOLLOWUP):
             self.conv.data.pop(key, None)
+
+    def settle(self) -> None:
+        """At every message: a code kept for a resend is forgotten once ``SHOWN_MINUTES`` have passed."""
+        shown = self.conv.data.get(REPORT_SHOWN)
+        at = shown.get("at") if isinstance(shown, dict) else None
+        if shown is not None and (not at or datetime.fromisoformat(at) < self.now - timedelta(minutes=SHOWN_MINUTES)):
+            self.conv.data.pop(REPORT_SHOWN, None)
 
     async def hand_over(self) -> None:
         """A crisis said while the form was open, or in information added with a code: the report gets it
@@ -552,6 +570,14 @@ class ReportFlow:
                 memo.setdefault("queue_turns", []).append(made[2])
         _, code, _ = made
         self.conv.data.pop(REPORT_DRAFT, None)
+        if self.d.ctx.answered_here:
+            # the code is the reporter's own: a client that lost this answer and sends the message again gets it
+            # again (``shown_again``); a push channel's outbox sends the clear reply itself, retries and all
+            self.conv.data[REPORT_SHOWN] = {
+                "sealed": self.desk.vault.encrypt(code),
+                "message": self.d.ctx.message_id,
+                "at": self.now.isoformat(),
+            }
         if quiet:
             memo["report_quiet"] = True
             return
@@ -634,6 +660,26 @@ class ReportFlow:
         self.d.reply(self.d.say("report_added"), self.d.button("button_have_code", HAVE_CODE), *self.d.menu_buttons())
 
 
+def shown_again(
+    conv: Conversation, message_id: str, replies: Sequence[Outbound], vault: IdentityVault, now: datetime
+) -> tuple[Outbound, ...]:
+    """The stored replies to a message sent again (a client that lost the answer), with the report's code in them
+    again where the chat keeps it masked: the code is the reporter's own, and they need it to add to the report.
+
+    Only to the message that got it, in the same conversation, for ``SHOWN_MINUTES``: the conversation keeps the
+    code sealed (``REPORT_SHOWN``) that long and no longer. Nothing else masked comes back: the form's answers
+    were never replies, and replies never include a staff note (``Messages.replies_to``).
+    """
+    shown = conv.data.get(REPORT_SHOWN)
+    if not isinstance(shown, dict) or shown.get("message") != message_id or not shown.get("sealed"):
+        return tuple(replies)
+    at = shown.get("at")
+    if not at or datetime.fromisoformat(at) < now - timedelta(minutes=SHOWN_MINUTES):
+        return tuple(replies)
+    code = vault.decrypt(str(shown["sealed"]))
+    return tuple(replace(r, text=r.text.replace(MASKED_CODE, code)) for r in replies)
+
+
 def _is(text: str | None, vocabulary: set[str]) -> bool:
     """A message that is one of these words (and nothing else but punctuation and emoji)."""
     said = words(text)
@@ -656,4 +702,4 @@ def _value(payload: str | None, prefix: str) -> str | None:
     return payload[len(prefix) :] if payload and payload.startswith(prefix) else None
 
 
-__all__ = ["QueueTurn", "ReportFlow"]
+__all__ = ["QueueTurn", "ReportFlow", "shown_again"]

@@ -82,7 +82,11 @@ async def test_report_by_buttons_reaches_the_queue_as_its_own_anonymous_conversa
     assert made.replies[0].text.startswith("Дякуємо") and code in made.replies[0].text
     reporter = await engine.find("telegram", REPORTER)
     assert reporter.state == State.BOT and "report_draft" not in reporter.data  # the reporter's chat stays theirs
-    assert "report" not in str(reporter.data)  # nothing in the reporter's chat points to the report
+    # nothing in the reporter's chat points to the report but the code, sealed, for a resend of the last answer
+    # (replies answered on the request: the client may have lost it), and only for a while (below)
+    shown = reporter.data.pop("report_shown")
+    assert set(shown) == {"sealed", "message", "at"} and code not in str(shown)
+    assert "report" not in str(reporter.data)
     queue = await any_store.conversations.waiting(["community-1620"])
     assert len(queue) == 1
     queued = queue[0]
@@ -439,6 +443,7 @@ async def test_the_reporter_s_own_chat_keeps_neither_the_answers_nor_the_code(
     # (the buttons pressed are gone with the answers above; the bot's questions offer every option)
     for mark in (code, code.replace("-", ""), "Сусідка не виходить", "0507771122", "507771122"):
         assert mark not in raw, mark
+    assert ("report_shown" in reporter.data) is not pushes  # the outbox sends the code itself, retries and all
     if pushes:  # the clear words are sealed for the outbox, and gone once it has sent them
         assert made.sealed is not None and code not in made.sealed
         assert code in (unsealed(made, engine.vault).text or "")
@@ -866,3 +871,40 @@ async def test_a_report_made_by_a_worker_killed_before_its_turn_is_found_with_it
     assert card.id == report.conversation_id
     assert await any_store.events.count_by("kind", helpline="community-1620", kind="report_made") == {"report_made": 1}
     assert [m.text for m in await any_store.messages.history(card.id)] == [report.what]
+
+
+async def test_a_rest_resend_of_the_last_answer_shows_the_reporter_their_code_again(
+    engine: Engine, any_store: Store, clock: Clock
+) -> None:
+    """Outside attack through REST: the client lost the connection after the last answer and sent it again (the
+    same message id); the answer came back with the code masked, and the reporter never saw their code. The
+    code is theirs: the same message asked again gets it again, for a while; the chat still keeps it masked."""
+    user, n = "lost-connection", iter(range(100))
+
+    def rest(body: str | None = None, button: str | None = None, *, again: int | None = None) -> Inbound:
+        kind = Kind.BUTTON if button is not None else Kind.TEXT
+        number = again if again is not None else next(n)
+        return Inbound(channel="rest", user_id=user, text=body, button=button, kind=kind, platform_id=f"k:{number}")
+
+    await engine.handle(rest("Добрий день"))
+    for step in ("topic:report_person_in_need", "report:about:child", "report:place:north"):
+        await engine.handle(rest(button=step))
+    await engine.handle(rest("Дитина сусідів сама вдома другий день, плаче"))
+    await engine.handle(rest(button="report:urgency:soon"))
+    last = next(n)
+    made = await engine.handle(rest(button="report:contact:no", again=last))
+    (code,) = CODE.findall(made.replies[0].text)
+    resent = await engine.handle(rest(button="report:contact:no", again=last))
+    assert resent.duplicate and CODE.findall(resent.replies[0].text) == [code]
+    assert [b.payload for b in resent.replies[0].buttons] == [b.payload for b in made.replies[0].buttons]
+    await engine.handle(rest("алло?"))  # something typed meanwhile: the lost answer may still be asked for
+    clock.now += timedelta(minutes=10)
+    again = await engine.handle(rest(button="report:contact:no", again=last))
+    assert CODE.findall(again.replies[0].text) == [code]
+    reporter = await engine.find("rest", user)
+    assert code not in await _raw_chat(any_store, reporter.id)  # the chat keeps it masked all along
+    clock.now += timedelta(minutes=10)
+    await engine.handle(rest("дякую"))  # a while later the conversation forgets it
+    late = await engine.handle(rest(button="report:contact:no", again=last))
+    assert late.duplicate and "••••-••••-••••" in late.replies[0].text and not CODE.findall(late.replies[0].text)
+    assert "code" not in str((await engine.find("rest", user)).data)
