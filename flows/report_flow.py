@@ -23,7 +23,8 @@ A button from an earlier message (a topic, the menu, the hours, the
 language) leaves no one's answers behind: it is answered as usual, and the
 form's question follows, said to be unfinished (``come_back``). Only the
 form's own cancel (pressed or typed), /start, or two hours without a word
-discard them. "Talk to a person" queues at once; the draft then waits, read
+discard them (two hours after the last answer, and the person is told at
+their next message). "Talk to a person" queues at once; the draft then waits, read
 by nothing, and comes back if the person cancels waiting, and is forgotten
 when a specialist's chat is closed (what it held was told to them).
 
@@ -71,7 +72,7 @@ PREFIX = "report:"
 BACK, CANCEL, HAVE_CODE, ADD = "report:back", "report:cancel", "report:code", "report:add"
 OTHER_PLACE = "report:place:other"
 CONTACT_YES, CONTACT_NO = "report:contact:yes", "report:contact:no"
-#: A draft left this long is forgotten (the next message is read as a new one).
+#: A draft left this long without an answer is forgotten (and the person told so at their next message).
 DRAFT_HOURS = 2
 FOLLOWUP_MINUTES = 15
 MAX_WHAT, MAX_PLACE, MAX_ADDITION = 2000, 300, 2000
@@ -291,6 +292,7 @@ class ReportFlow:
         reports = self.line.settings.reports
         if draft is None or reports is None or draft.get("step") not in STEPS:
             return
+        _touch(draft, self.now)  # the person is here: the two hours start again
         self.conv.topic = reports.topic  # the topic answered on the way was a detour: the form's texts and events
         self._ask(str(draft["step"]), lead=self.d.say("report_not_finished"))
 
@@ -311,7 +313,17 @@ class ReportFlow:
         if inbound.kind == Kind.START:
             self.drop()
             return False
-        self._expire()
+        if self._expire() and inbound.kind in (Kind.TEXT, Kind.BUTTON):
+            # said before anything else: what they answer now goes nowhere, and they may think it was sent
+            reports = self.line.settings.reports
+            assert reports is not None
+            self.d.reply(
+                self.d.say("report_expired"),
+                self.d.button("button_report_new", f"topic:{reports.topic}"),
+                self.d.button("button_menu", "menu"),
+            )
+            if button is not None and button.startswith(PREFIX):
+                return True  # an answer to the form that is gone: nothing else to say
         if button is not None and not button.startswith(PREFIX):
             self.conv.data.pop(REPORT_CODE, None)  # the menu, a topic, a person: no code is awaited any more
             self.conv.data.pop(REPORT_FOLLOWUP, None)
@@ -379,8 +391,9 @@ class ReportFlow:
         self.conv.data.pop(REPORT_FOLLOWUP, None)  # something else: the short link to a report ends here
         return False
 
-    def _expire(self) -> None:
-        data = self.conv.data
+    def _expire(self) -> bool:
+        """Forget what was left too long (a draft: ``DRAFT_HOURS`` after its last answer); whether a draft was."""
+        data, dropped = self.conv.data, False
         for key, limit in (
             (REPORT_DRAFT, timedelta(hours=DRAFT_HOURS)),
             (REPORT_CODE, timedelta(minutes=30)),
@@ -390,6 +403,8 @@ class ReportFlow:
             at = item.get("at") if isinstance(item, dict) else None
             if item is not None and (not at or datetime.fromisoformat(at) < self.now - limit):
                 data.pop(key, None)
+                dropped = dropped or (key == REPORT_DRAFT and self.conv.state == State.BOT)
+        return dropped
 
     # --- the questions -----------------------------------------------------------------
 
@@ -431,6 +446,7 @@ class ReportFlow:
         forgets the chat in the browser; the draft is then never read again.
         """
         step = draft.get("step", "about")
+        _touch(draft, self.now)  # an answer: the draft is forgotten two hours after the last one, not the first
         if button == CANCEL or (button is None and _is(text, CANCEL_WORDS)):
             self.conv.data.pop(REPORT_DRAFT, None)
             self.d.event("form_cancelled", form="report", step=step)
@@ -560,7 +576,7 @@ class ReportFlow:
                     phone=phone,
                     possible_risk=draft.get("risk") == "check",
                 ),
-                seed=f"{self.conv.id}/{draft.get('id') or draft.get('at')}",  # a draft of before ids: its start
+                seed=f"{self.conv.id}/{draft.get('id') or draft.get('at')}",
                 channel=self.conv.channel,
                 language=self.conv.language,
                 now=self.now,
@@ -684,6 +700,13 @@ def _is(text: str | None, vocabulary: set[str]) -> bool:
     """A message that is one of these words (and nothing else but punctuation and emoji)."""
     said = words(text)
     return len(said) == 1 and said[0] in vocabulary
+
+
+def _touch(draft: dict, now: datetime) -> None:
+    """The draft was answered (or the person came back to it) now: ``at`` is when, for ``DRAFT_HOURS``."""
+    # a draft of before random ids is named by its start (ReportFlow._submit), which ``at`` no longer keeps
+    draft.setdefault("id", f"started-{draft.get('at')}")
+    draft["at"] = now.isoformat()
 
 
 def _keep(draft: dict, text: str) -> None:

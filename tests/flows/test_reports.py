@@ -908,3 +908,30 @@ async def test_a_rest_resend_of_the_last_answer_shows_the_reporter_their_code_ag
     late = await engine.handle(rest(button="report:contact:no", again=last))
     assert late.duplicate and "••••-••••-••••" in late.replies[0].text and not CODE.findall(late.replies[0].text)
     assert "code" not in str((await engine.find("rest", user)).data)
+
+
+async def test_a_slow_typist_keeps_the_form_while_answering_and_two_silent_hours_end_it(
+    engine: Engine, any_store: Store, clock: Clock
+) -> None:
+    """Outside attack: the draft expired two hours after the form was started, not after two hours of silence:
+    someone typing slowly, a few words between long pauses, lost what they had told at the next answer."""
+    user = "slow-typist"
+    await engine.handle(tg("Добрий день", user=user))
+    await engine.handle(tg(button="topic:report_person_in_need", user=user))
+    clock.now += timedelta(minutes=70)
+    await engine.handle(tg(button="report:about:elderly", user=user))
+    clock.now += timedelta(minutes=70)
+    await engine.handle(tg(button="report:place:north", user=user))
+    clock.now += timedelta(minutes=70)  # 3.5 hours after the start, 70 minutes after the last answer
+    urgency = await engine.handle(tg("Сусідка не виходить з дому третій день", user=user))
+    assert urgency.replies[0].text == "Наскільки це терміново?"
+    await engine.handle(tg(button="report:urgency:soon", user=user))
+    clock.now += timedelta(hours=2, minutes=1)  # two hours without a word: the draft is forgotten
+    late = await engine.handle(tg(button="report:contact:no", user=user))
+    assert [r.text for r in late.replies] == [
+        "Незавершене повідомлення ми видалили: відповіді не було понад дві години, тож нічого не надіслано. "
+        "Щоб повідомити, почніть знову — це кілька коротких питань."
+    ]
+    assert payloads(late) == ["topic:report_person_in_need", "menu"]
+    assert "report_draft" not in (await engine.find("telegram", user)).data
+    assert await any_store.conversations.waiting(["community-1620"]) == []
