@@ -446,6 +446,7 @@ OPTIONAL_TEXT_PLACEHOLDERS: dict[str, set[str]] = {
     },
     "report_urgent_now": {"emergency"},
     "report_made": {"code"},
+    "report_shortened": {"limit"},
     "report_code_limited": {"phones"},
     "report_status": {"status"},
     **{f"report_about_{a}": set() for a in REPORT_ABOUT},

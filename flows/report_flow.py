@@ -162,6 +162,8 @@ class ReportFlow:
         self.conv = dialogue.conv
         self.line = dialogue.line
         self.now: datetime = dialogue.ctx.now
+        #: the limit a text of this message was cut at (``_fit``): the next thing said tells the person so
+        self.cut: int | None = None
 
     @property
     def enabled(self) -> bool:
@@ -247,7 +249,7 @@ class ReportFlow:
         # crisis said earlier may well be the reporter's own, and is theirs to tell the specialist)
         if draft is not None and draft.get("step") in HANDED_OVER_FROM:
             if typed:
-                _keep(draft, typed)
+                self._keep(draft, typed)
                 self.d.out.withheld_as = WITHHELD
             told = [*([draft["what"]] if draft.get("what") else []), *draft.get("also", [])]
             if told:
@@ -432,8 +434,28 @@ class ReportFlow:
         d = self.d
         extra = [d.button("button_back", BACK)] if step != "about" else [d.button("button_have_code", HAVE_CODE)]
         extra.append(d.button("button_cancel", CANCEL))
+        lead = "\n".join(part for part in (self._shortened(), lead) if part)
         question = d.say(f"report_ask_{step}")
         d.reply(f"{lead}\n{question}" if lead else question, *self._options(step), *extra)
+
+    def _fit(self, text: str, limit: int) -> str:
+        """The typed text within its limit; when it was longer, the person is told with the next reply."""
+        typed = text.strip()
+        if len(typed) <= limit:
+            return typed
+        self.cut = limit
+        return typed[:limit]
+
+    def _shortened(self) -> str:
+        """What to say before the next reply when a text of this message was cut (once), else nothing."""
+        cut, self.cut = self.cut, None
+        return self.d.say("report_shortened", limit=cut) if cut else ""
+
+    def _keep(self, draft: dict, text: str) -> None:
+        """Keep what the person typed that no question could read: it goes with the report, never dropped."""
+        typed = text.strip()
+        if typed and not _is(typed, YES_WORDS | NO_WORDS) and typed not in draft.setdefault("also", []):
+            draft["also"].append(self._fit(typed, MAX_WHAT))
 
     async def _step(self, draft: dict, button: str | None, text: str | None) -> None:
         """One answer to the open question, pressed or typed.
@@ -472,7 +494,7 @@ class ReportFlow:
             if about is None and button is None and text:
                 about = about_of(text)  # "моя бабуся", "nənəm": everyday words before asking again
                 if about is not None and len(words(text)) >= STORY_WORDS:
-                    _keep(draft, text)  # they began to tell what happens: it goes with the report
+                    self._keep(draft, text)  # they began to tell what happens: it goes with the report
             if about not in REPORT_ABOUT:
                 if not self._missed(draft, step, text):
                     self._ask(step)
@@ -495,7 +517,7 @@ class ReportFlow:
             if place is not None and self.line.place_name(place, self.d.lang) is not None:
                 draft["place"], draft["place_text"] = place, None
             elif button is None and text and len(words(text)) >= 1 and len(text.strip()) >= 3:
-                draft["place"], draft["place_text"] = "other", text.strip()[:MAX_PLACE]  # typed: a place of its own
+                draft["place"], draft["place_text"] = "other", self._fit(text, MAX_PLACE)  # typed: a place of its own
             else:
                 self._ask(step)
                 return
@@ -505,13 +527,13 @@ class ReportFlow:
             if not text or not text.strip():
                 self._ask(step)
                 return
-            draft["place"], draft["place_text"], draft["step"] = "other", text.strip()[:MAX_PLACE], "what"
+            draft["place"], draft["place_text"], draft["step"] = "other", self._fit(text, MAX_PLACE), "what"
             self._ask("what")
         elif step == "what":
             if not text or not text.strip():
                 self._ask(step)
                 return
-            draft["what"], draft["step"] = text.strip()[:MAX_WHAT], "urgency"
+            draft["what"], draft["step"] = self._fit(text, MAX_WHAT), "urgency"
             self._ask("urgency")
         elif step == "urgency":
             urgency = _value(chosen, "report:urgency:")
@@ -556,7 +578,7 @@ class ReportFlow:
         """An answer the question could not read: kept with the report; True when the question was missed
         twice (then the form goes on with a default rather than ask a third time)."""
         if text:
-            _keep(draft, text)
+            self._keep(draft, text)
         misses = draft.setdefault("misses", {})
         misses[step] = misses.get(step, 0) + 1
         return misses[step] >= MISSES
@@ -564,6 +586,7 @@ class ReportFlow:
     async def _submit(self, draft: dict, phone: str | None, *, quiet: bool = False) -> None:
         memo = self.d.ctx.memo
         made = memo.get("report_made")
+        told = self._fit(_told(draft), MAX_TOLD)  # also on a re-run: the person is told of a cut every time
         if made is None:  # the step may run again after a conflict: the report is made once
             made = await self.desk.submit(
                 self.line,
@@ -571,7 +594,7 @@ class ReportFlow:
                     about=draft["about"],
                     place=draft["place"],
                     place_text=draft.get("place_text"),
-                    what=_told(draft),
+                    what=told,
                     urgency=draft["urgency"],
                     phone=phone,
                     possible_risk=draft.get("risk") == "check",
@@ -597,11 +620,12 @@ class ReportFlow:
         if quiet:
             memo["report_quiet"] = True
             return
+        lead = "".join(f"{part}\n" for part in (self._shortened(),) if part)
         self.d.reply(
-            self.d.say("report_made", code=code),
+            lead + self.d.say("report_made", code=code),
             self.d.button("button_have_code", HAVE_CODE),
             *self.d.menu_buttons(),
-            kept=self.d.say("report_made", code=MASKED_CODE),
+            kept=lead + self.d.say("report_made", code=MASKED_CODE),
         )
 
     # --- the code ----------------------------------------------------------------------
@@ -659,7 +683,7 @@ class ReportFlow:
             turn = (
                 await self.desk.add_information(
                     report,
-                    text.strip()[:MAX_ADDITION],
+                    self._fit(text, MAX_ADDITION),
                     self.now,
                     possible_risk=followup.get("risk") == "check",
                     crisis=crisis,
@@ -673,7 +697,10 @@ class ReportFlow:
         self.conv.data.pop(REPORT_FOLLOWUP, None)  # the link to the report ends with the addition
         if quiet:
             return
-        self.d.reply(self.d.say("report_added"), self.d.button("button_have_code", HAVE_CODE), *self.d.menu_buttons())
+        if len(text.strip()) > MAX_ADDITION:  # told again on a re-run of the step, whose memo skipped the store
+            self.cut = MAX_ADDITION
+        said = "\n".join(part for part in (self._shortened(), self.d.say("report_added")) if part)
+        self.d.reply(said, self.d.button("button_have_code", HAVE_CODE), *self.d.menu_buttons())
 
 
 def shown_again(
@@ -709,16 +736,9 @@ def _touch(draft: dict, now: datetime) -> None:
     draft["at"] = now.isoformat()
 
 
-def _keep(draft: dict, text: str) -> None:
-    """Keep what the person typed that no question could read: it goes with the report, never dropped."""
-    typed = text.strip()
-    if typed and not _is(typed, YES_WORDS | NO_WORDS) and typed not in draft.setdefault("also", []):
-        draft["also"].append(typed[:MAX_WHAT])
-
-
 def _told(draft: dict) -> str:
     """What happens, as the report keeps it: the answer to "what is happening?", then all else typed."""
-    return "\n".join([draft["what"], *draft.get("also", [])])[:MAX_TOLD]
+    return "\n".join([draft["what"], *draft.get("also", [])])
 
 
 def _value(payload: str | None, prefix: str) -> str | None:

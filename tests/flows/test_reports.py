@@ -935,3 +935,40 @@ async def test_a_slow_typist_keeps_the_form_while_answering_and_two_silent_hours
     assert payloads(late) == ["topic:report_person_in_need", "menu"]
     assert "report_draft" not in (await engine.find("telegram", user)).data
     assert await any_store.conversations.waiting(["community-1620"]) == []
+
+
+async def test_a_long_place_story_and_addition_are_kept_to_their_limits_and_the_person_is_told(
+    engine: Engine, any_store: Store
+) -> None:
+    """Outside attack: "what is happening" was cut at 2,000 characters and a typed place at 300 without a word; the
+    reporter believed everything had been passed on. The text is kept up to its limit, and the person is told
+    how much was kept and how to add the rest (their code)."""
+    user = "long-writer"
+    place = "Село Лісове, вулиця Шкільна, " + "за магазином, біля старої криниці, " * 12
+    story = "Дитина сусідів знову сама вдома, плаче і стукає у вікно. " * 45
+    assert len(place) > 300 and len(story) > 2000
+    await engine.handle(tg("Hello there friends", user=user))
+    await engine.handle(tg(button="lang:en", user=user))
+    for step in ("topic:report_person_in_need", "report:about:child", "report:place:other"):
+        await engine.handle(tg(button=step, user=user))
+    what = await engine.handle(tg(place, user=user))
+    assert what.replies[0].text == (
+        "Your text was long, so we kept the first 300 characters. Anything that didn't fit you can add later "
+        "with your report's code.\nWhat is happening? Tell us in your own words what you saw or heard."
+    )
+    urgency = await engine.handle(tg(story, user=user))
+    assert urgency.replies[0].text.startswith("Your text was long, so we kept the first 2000 characters.")
+    assert urgency.replies[0].text.endswith("\nHow urgent is it?") and "report:urgency:now" in payloads(urgency)
+    await engine.handle(tg(button="report:urgency:soon", user=user))
+    made = await engine.handle(tg(button="report:contact:no", user=user))
+    (code,) = CODE.findall(made.replies[0].text)
+    report = await any_store.reports.by_code("community-1620", engine.vault.code_hash(code))
+    assert report.place_text == place.strip()[:300] and report.what == story.strip()[:2000]
+
+    await engine.handle(text("later-on", code))
+    await engine.handle(press("later-on", "report:add"))
+    added = await engine.handle(text("later-on", story))
+    assert added.replies[0].text.startswith("Ваш текст довгий, тож ми зберегли перші 2000 символів.")
+    assert added.replies[0].text.endswith("\nДякуємо, ми додали це до вашого повідомлення.")
+    report = await any_store.reports.get(report.id)
+    assert [a["text"] for a in report.additions] == [story.strip()[:2000]]
