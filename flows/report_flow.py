@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -115,7 +116,7 @@ CANCEL_WORDS = {
 YES_WORDS = {"так", "да", "yes", "bəli", "beli", "hə", "he", "ага", "угу", "ok", "добре", "хорошо"}
 NO_WORDS = {"ні", "нет", "no", "xeyr", "yox", "не", "анонімно", "анонимно", "anonim", "anonymous"}
 CODE_WORDS = {"код", "code", "kod", "kodum", "коду"}
-_PHONE = re.compile(r"\+?[\d\s\-()]{7,24}")
+_PHONE = re.compile(r"\+?[0-9\s\-()]{7,24}")  # after _ascii_digits
 
 
 def match(text: str | None, options: list[Button]) -> str | None:
@@ -144,14 +145,23 @@ def match(text: str | None, options: list[Button]) -> str | None:
 
 
 def phone_of(text: str | None) -> str | None:
-    """A phone number as typed (7 to 15 digits, with + spaces dashes or brackets), tidied; None otherwise."""
-    typed = (text or "").strip()
+    """A phone number as typed (7 to 15 digits, with + spaces dashes or brackets), tidied; None otherwise.
+
+    Digits of any script count (Arabic-Indic, Persian, full-width: real digits on some keyboards) and are
+    kept as ASCII digits, the number the helpline dials.
+    """
+    typed = _ascii_digits((text or "").strip())
     if not _PHONE.fullmatch(typed):
         return None
     digits = re.sub(r"\D", "", typed)
     if not 7 <= len(digits) <= 15:
         return None
     return ("+" if typed.startswith("+") else "") + digits
+
+
+def _ascii_digits(text: str) -> str:
+    """Every decimal digit of any script as its ASCII digit (``str.isdecimal``: "٣" → "3", "３" → "3")."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)
 
 
 class ReportFlow:

@@ -972,3 +972,27 @@ async def test_a_long_place_story_and_addition_are_kept_to_their_limits_and_the_
     assert added.replies[0].text.endswith("\nДякуємо, ми додали це до вашого повідомлення.")
     report = await any_store.reports.get(report.id)
     assert [a["text"] for a in report.additions] == [story.strip()[:2000]]
+
+
+def test_a_phone_number_in_other_digits_is_read_as_ascii_digits() -> None:
+    """Outside attack: Arabic-Indic digits (an Arabic or Persian keyboard, real digits to whoever types them) were
+    taken as a phone number and stored as typed, a number no one at the helpline could dial."""
+    from vikno.flows.report_flow import phone_of
+
+    assert phone_of("٠٥٠٧٧٧١١٢٢") == "0507771122"  # Arabic-Indic
+    assert phone_of("+۹۹۴ ۵۰ ۱۲۳ ۴۵ ۶۷") == "+994501234567"  # Extended Arabic-Indic (Persian)
+    assert phone_of("０５０ ７７７ １１ ２２") == "0507771122"  # full-width
+    assert phone_of("050 777 ११ २२") == "0507771122"  # Devanagari, mixed
+    assert phone_of("050 777 11 2²") is None  # a superscript is no digit of a number
+    assert phone_of("٠٥٠") is None  # too short in any digits
+
+
+async def test_arabic_indic_digits_at_the_phone_question_make_a_number_that_can_be_dialled(
+    engine: Engine, any_store: Store
+) -> None:
+    await _at_the_last_answer(engine, "arabic-keyboard")
+    await engine.handle(tg(button="report:contact:yes", user="arabic-keyboard"))
+    made = await engine.handle(tg("٠٥٠ ٧٧٧ ١١ ٢٢", user="arabic-keyboard"))
+    (code,) = CODE.findall(made.replies[0].text)
+    report = await any_store.reports.by_code("community-1620", engine.vault.code_hash(code))
+    assert engine.vault.decrypt(report.contact) == "0507771122"
