@@ -22,9 +22,9 @@ database, cannot tie the report to the reporter's channel by its words.
 A button from an earlier message (a topic, the menu, the hours, the
 language) leaves no one's answers behind: it is answered as usual, and the
 form's question follows, said to be unfinished (``come_back``). Only the
-form's own cancel (pressed or typed), /start, or two hours without a word
-discard them (two hours after the last answer, and the person is told at
-their next message). "Talk to a person" queues at once; the draft then waits, read
+form's own cancel (pressed or typed, or "back" typed at the first question),
+/start, or two hours without an answer discard them, and each is said (two
+hours: at the person's next message). "Talk to a person" queues at once; the draft then waits, read
 by nothing, and comes back if the person cancels waiting, and is forgotten
 when a specialist's chat is closed (what it held was told to them).
 
@@ -442,11 +442,17 @@ class ReportFlow:
     def _ask(self, step: str, *, lead: str | None = None) -> None:
         """The step's question with its options, back (or "I have a code") and cancel; ``lead`` before it."""
         d = self.d
-        extra = [d.button("button_back", BACK)] if step != "about" else [d.button("button_have_code", HAVE_CODE)]
+        extra = [self._back(step)] if step != "about" else [d.button("button_have_code", HAVE_CODE)]
         extra.append(d.button("button_cancel", CANCEL))
         lead = "\n".join(part for part in (self._shortened(), lead) if part)
         question = d.say(f"report_ask_{step}")
         d.reply(f"{lead}\n{question}" if lead else question, *self._options(step), *extra)
+
+    def _back(self, step: str) -> Button:
+        """The back button of a question: it goes back from that question only, so an old one pressed again (a
+        shaky double tap, a press higher up the chat) asks the open question again instead of walking the form
+        back, and out of it, press by press (outside attack). "report:back" alone, from before: the open one."""
+        return self.d.button("button_back", f"{BACK}:{step}")
 
     def _fit(self, text: str, limit: int) -> str:
         """The typed text within its limit; when it was longer, the person is told with the next reply."""
@@ -484,11 +490,18 @@ class ReportFlow:
             self.d.event("form_cancelled", form="report", step=step)
             self.d.reply(self.d.say("report_cancelled"), *self.d.menu_buttons())
             return
-        if button == BACK or (button is None and _is(text, BACK_WORDS)):
+        if (button is not None and (button == BACK or button.startswith(f"{BACK}:"))) or (
+            button is None and _is(text, BACK_WORDS)
+        ):
+            if button is not None and button != BACK and button != f"{BACK}:{step}":
+                # the back of another question, from higher up the chat (or pressed twice): this question again
+                self._ask(step)
+                return
             previous = PREVIOUS.get(step)
-            if previous is None:
+            if previous is None:  # back from the first question: out of the form, and said so, as by its cancel
                 self.conv.data.pop(REPORT_DRAFT, None)
-                self.d.reply(self.d.say("menu_prompt"), *self.d.menu_buttons())
+                self.d.event("form_cancelled", form="report", step=step)
+                self.d.reply(self.d.say("report_cancelled"), *self.d.menu_buttons())
                 return
             draft["step"] = previous
             self._ask(previous)
@@ -576,7 +589,7 @@ class ReportFlow:
             if phone is None:
                 self.d.reply(
                     self.d.say("report_bad_phone"),
-                    self.d.button("button_back", BACK),
+                    self._back("phone"),
                     self.d.button("button_cancel", CANCEL),
                 )
                 return

@@ -197,7 +197,7 @@ async def test_an_old_menu_button_in_the_report_form_keeps_the_report(client: Te
     pressed = await post(client, "reporter", {"button": "topic:elderly_care"})
     topic, form = pressed["replies"]
     assert "старшого віку" in topic["text"] and form["text"].startswith("Ваше повідомлення ще не надіслане")
-    assert [b["payload"] for b in form["buttons"]] == ["report:back", "report:cancel"]
+    assert [b["payload"] for b in form["buttons"]] == ["report:back:what", "report:cancel"]
     await post(client, "reporter", {"text": "Дитина часто гуляє сама допізна, у школу не ходить"})
     await post(client, "reporter", {"button": "report:urgency:soon"})
     made = await post(client, "reporter", {"button": "report:contact:no"})

@@ -931,8 +931,8 @@ async def test_a_colleague_without_a_display_name_joins_as_a_specialist_not_by_l
 REPORT_STEPS: dict[str, list[tuple[str, str, str, list[str]]]] = {
     "uk": [
         ("press", "topic:report_person_in_need", "Дякуємо, що не лишаєтеся осторонь", ["report:about:child"]),
-        ("type", "літня людина", "Де це?", ["report:place:north", "report:place:other", "report:back"]),
-        ("press", "report:place:villages", "Що відбувається?", ["report:back", "report:cancel"]),
+        ("type", "літня людина", "Де це?", ["report:place:north", "report:place:other", "report:back:place"]),
+        ("press", "report:place:villages", "Що відбувається?", ["report:back:what", "report:cancel"]),
         ("type", "Дідусь сам, без світла й води", "Наскільки це терміново?", ["report:urgency:now"]),
         ("press", "report:urgency:now", "Якщо комусь загрожує небезпека просто зараз", []),
         ("press", "report:contact:no", "Дякуємо. Ваше повідомлення передано фахівцям", ["report:code"]),
@@ -940,7 +940,7 @@ REPORT_STEPS: dict[str, list[tuple[str, str, str, list[str]]]] = {
     "en": [
         ("press", "topic:report_person_in_need", "Thank you for caring", ["report:about:violence"]),
         ("press", "report:about:violence", "Where is it?", ["report:place:centre"]),
-        ("press", "report:place:other", "Write where it is", ["report:back"]),
+        ("press", "report:place:other", "Write where it is", ["report:back:place_other"]),
         ("type", "Near the old mill on Sadova street", "What is happening?", ["report:cancel"]),
         (
             "type",

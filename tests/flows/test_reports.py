@@ -646,7 +646,7 @@ async def test_an_old_button_is_answered_and_the_form_comes_back_with_its_answer
     assert "старшого віку" in topic.replies[0].text and len(topic.replies) == 2  # no "anything else?" between
     back = topic.replies[-1]
     assert back.text.startswith("Ваше повідомлення ще не надіслане") and "\nЩо відбувається?" in back.text
-    assert [b.payload for b in back.buttons] == ["report:back", "report:cancel"]
+    assert [b.payload for b in back.buttons] == ["report:back:what", "report:cancel"]
     assert topic.conversation.topic == "report_person_in_need" and topic.conversation.state == "bot"
     menu = await engine.handle(tg(button="menu", user=user))
     assert menu.replies[0].text.startswith("Оберіть тему") and "topic:elderly_care" in payloads(menu)
@@ -996,3 +996,30 @@ async def test_arabic_indic_digits_at_the_phone_question_make_a_number_that_can_
     (code,) = CODE.findall(made.replies[0].text)
     report = await any_store.reports.by_code("community-1620", engine.vault.code_hash(code))
     assert engine.vault.decrypt(report.contact) == "0507771122"
+
+
+async def test_an_old_back_button_pressed_three_times_never_walks_out_of_the_form_unsaid(
+    engine: Engine, any_store: Store
+) -> None:
+    """Outside attack: "back" under "what is happening?", pressed three times (a shaky double tap, then once more),
+    went back to "where?", then "about whom?", then out of the form with only the menu: the answers were gone
+    and nobody said so. A back button goes back from its own question once; leaving is always said."""
+    user = "shaky-thumb"
+    await engine.handle(tg("Добрий день", user=user))
+    for step in ("topic:report_person_in_need", "report:about:child"):
+        await engine.handle(tg(button=step, user=user))
+    what = await engine.handle(tg(button="report:place:north", user=user))
+    (back,) = [p for p in payloads(what) if p.startswith("report:back")]
+    turns = [await engine.handle(tg(button=back, user=user)) for _ in range(3)]
+    assert [t.replies[-1].text.splitlines()[-1] for t in turns] == [
+        "Де це? Оберіть місце або натисніть «Інше місце» і напишіть самі."
+    ] * 3
+    draft = (await engine.find("telegram", user)).data["report_draft"]
+    assert (draft["step"], draft["about"], draft["place"]) == ("place", "child", "north")
+    # typed "back" at the first question leaves the form: said plainly, like its cancel
+    await engine.handle(tg("назад", user=user))
+    out = await engine.handle(tg("назад", user=user))
+    assert out.replies[0].text.startswith("Гаразд, повідомлення скасовано")
+    assert "report_draft" not in (await engine.find("telegram", user)).data
+    events = await _events(any_store, "form_cancelled")
+    assert [(e.data["form"], e.data["step"]) for e in events] == [("report", "about")]
