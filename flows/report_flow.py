@@ -22,10 +22,12 @@ database, cannot tie the report to the reporter's channel by its words.
 A button from an earlier message (a topic, the menu, the hours, the
 language) leaves no one's answers behind: it is answered as usual, and the
 form's question follows, said to be unfinished (``come_back``). Only the
-form's own cancel (pressed or typed, or "back" typed at the first question),
-/start, or two hours without an answer discard them, and each is said (two
-hours: at the person's next message). "Talk to a person" queues at once; the draft then waits, read
-by nothing, and comes back if the person cancels waiting, and is forgotten
+form's own cancel (pressed or typed, or "back" typed at the first question)
+or two hours without an answer discard them, and each is said (two hours:
+at the person's next message). Opening the chat again (Viber's
+``conversation_started``, Telegram's /start) brings the form's question
+back. "Talk to a person" queues at once; the draft then waits, read by
+nothing, and comes back if the person cancels waiting, and is forgotten
 when a specialist's chat is closed (what it held was told to them).
 
 The draft lives in the reporter's conversation while they answer
@@ -225,7 +227,7 @@ class ReportFlow:
         return False
 
     def drop(self) -> None:
-        """Forget the draft and the code session (a crisis, /start, a new contact after a specialist's chat)."""
+        """Forget the draft and the code session (a crisis, a new contact after a specialist's chat)."""
         for key in (REPORT_DRAFT, REPORT_CODE, REPORT_FOLLOWUP):
             self.conv.data.pop(key, None)
 
@@ -322,10 +324,10 @@ class ReportFlow:
             return False
         inbound: Inbound = self.d.ctx.inbound
         button = inbound.button
-        if inbound.kind == Kind.START:
-            self.drop()
-            return False
-        if self._expire() and inbound.kind in (Kind.TEXT, Kind.BUTTON):
+        if inbound.kind == Kind.START:  # a code session ends, as by any other button
+            self.conv.data.pop(REPORT_CODE, None)
+            self.conv.data.pop(REPORT_FOLLOWUP, None)
+        if self._expire() and inbound.kind in (Kind.TEXT, Kind.BUTTON, Kind.START):
             # said before anything else: what they answer now goes nowhere, and they may think it was sent
             reports = self.line.settings.reports
             assert reports is not None
@@ -336,6 +338,13 @@ class ReportFlow:
             )
             if button is not None and button.startswith(PREFIX):
                 return True  # an answer to the form that is gone: nothing else to say
+        if inbound.kind == Kind.START:
+            # the chat opened again: Viber sends this whenever the person opens it, and /start is one tap too; an
+            # open form is kept (an outside attack lost one so) and comes back, unfinished, with its cancel
+            if button is None and self.waits():
+                self.come_back()  # no greeting in front: the welcome Viber shows is this one message
+                return True
+            return False  # a link's start word is answered as usual, and an open form's question follows it
         if button is not None and not button.startswith(PREFIX):
             self.conv.data.pop(REPORT_CODE, None)  # the menu, a topic, a person: no code is awaited any more
             self.conv.data.pop(REPORT_FOLLOWUP, None)

@@ -662,6 +662,29 @@ async def test_conversation_started_gets_the_welcome_and_keyboard_in_the_respons
     assert again_status == 200 and again == body
 
 
+async def test_opening_the_chat_again_keeps_an_open_report_form_and_comes_back_to_it(env: Env) -> None:
+    """Outside attack: Viber sends ``conversation_started`` whenever the person opens the chat; in the middle of
+    the report form it dropped the form (its answers gone, nothing said). Now the welcome is the form's open
+    question, said to be unfinished, with its keyboard, and the report is made with the answers given before."""
+    token = iter(range(301, 400))
+    await env.post(user_message("u-form", "Привіт", next(token)))
+    for press in ("topic:report_person_in_need", "report:about:elderly", "report:place:north"):
+        await env.post(user_message("u-form", f"vikno:{press}", next(token)))
+    status, body = await env.post(started("u-form", next(token)))
+    assert status == 200 and validate_message(body, needs_receiver=False) is None
+    assert body["text"] == (
+        "Ваше повідомлення ще не надіслане. Продовжимо з того місця, де ви зупинилися:\n"
+        "Що відбувається? Напишіть своїми словами, що ви бачили або чули."
+    )
+    assert [b["ActionBody"] for b in body["keyboard"]["Buttons"]] == ["vikno:report:back:what", "vikno:report:cancel"]
+    await env.post(user_message("u-form", "Сусідка не виходить з дому третій день", next(token)))
+    await env.post(user_message("u-form", "vikno:report:urgency:soon", next(token)))
+    await env.post(user_message("u-form", "vikno:report:contact:no", next(token)))
+    (card,) = await env.app[STORE].conversations.waiting(["community-1620"])
+    report = await env.app[STORE].reports.by_conversation(card.id)
+    assert (report.about, report.place) == ("elderly", "north") and report.what.startswith("Сусідка")
+
+
 @pytest.mark.parametrize("env", [{"VIKNO_DEFAULT_HELPLINE": "kharkiv-1552"}], indirect=True)
 async def test_a_child_s_link_welcomes_with_the_numbers_and_queues_at_the_child_s_first_words(env: Env) -> None:
     """``viber://pa?chatURI=…&context=kharkiv-1552_uk--child``, the child's path as on Telegram and the web chat.
