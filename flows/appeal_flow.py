@@ -3,8 +3,11 @@
 "Status of my appeal" (a menu topic, or the button under every number) asks
 for the number; a number typed on its own, in any chat of the line and on
 any channel, is answered with the appeal's status at once. Cancel works at
-every step, pressed or typed, and any other button (the menu, a person)
-leaves the form. The crisis layer runs before any of this, as everywhere: a
+every step, pressed or typed. Any other button (the menu, a topic, a
+person), the chat opened again or a photo keeps the draft: it is answered
+as usual and the form's question follows, said to be unfinished, as in the
+report form (flows/forms.py, the code both share). The crisis layer runs
+before any of this, as everywhere: a
 crisis said while writing an appeal is one, and the draft is dropped (a
 person takes over the chat and can still register the appeal from it).
 
@@ -26,6 +29,7 @@ from vikno.storage.models import Appeal
 
 from .appeal_numbers import digits_of, looks_like_number, normalize
 from .appeals import MIN_LETTERS, AppealDesk, Registration, told_status
+from . import forms
 from .messages import PERSON, Button, Inbound, Kind
 from .report_flow import CANCEL_WORDS, match, words
 
@@ -36,7 +40,7 @@ if TYPE_CHECKING:
 APPEAL_DRAFT, APPEAL_NUMBER = "appeal_draft", "appeal_number"
 PREFIX = "appeal:"
 CANCEL, STATUS, TOPIC = "appeal:cancel", "appeal:status", "appeal:topic:"
-#: A draft or a question for the number left this long is forgotten (the next message is read afresh).
+#: A draft left this long without an answer, or a question for the number, is forgotten (read afresh then).
 DRAFT_HOURS, NUMBER_MINUTES = 2, 30
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -72,8 +76,28 @@ class AppealFlow:
         """The message is an appeal's number and nothing else (no words: nothing said of danger or language)."""
         return self.line.settings.appeals is not None and looks_like_number(self.d.ctx.inbound.text)
 
+    def waits(self) -> bool:
+        """An appeal is being written under this message: what answers it leaves the way on to the form."""
+        return self.enabled and forms.open_draft(self.conv.state, self.conv.data.get(APPEAL_DRAFT)) is not None
+
+    def come_back(self) -> None:
+        """After a message the form did not take was answered as usual: the open form's question again, said to
+        be unfinished (the appeal dropped itself on any other button before: session 15's outside attack)."""
+        self._expire()
+        draft = forms.open_draft(self.conv.state, self.conv.data.get(APPEAL_DRAFT)) if self.enabled else None
+        appeals = self.line.settings.appeals
+        if draft is None or appeals is None:
+            return
+        forms.touch(draft, self.now)  # the person is here: the hours start again
+        self.conv.topic = appeals.topic
+        lead = self.d.say("appeal_not_finished")
+        if draft.get("step") == "text":
+            self.d.reply(f"{lead}\n{self.d.say('appeal_ask_text')}", self._cancel())
+        else:
+            self._ask_topic(lead=lead)
+
     def drop(self) -> None:
-        """Forget the draft and the question for the number (/start, another topic, a person)."""
+        """Forget the draft and the question for the number (a new contact after a specialist's chat)."""
         for key in (APPEAL_DRAFT, APPEAL_NUMBER):
             self.conv.data.pop(key, None)
 
@@ -118,16 +142,14 @@ class AppealFlow:
             return False
         inbound: Inbound = self.d.ctx.inbound
         button = inbound.button
-        if inbound.kind == Kind.START:
-            self.drop()
-            return False
         self._expire()
         if button == STATUS:
             self.ask_number()
             return True
-        if button is not None and not button.startswith(PREFIX):
-            self.drop()  # the menu, a topic, a person: the citizen has left the form
-            return False
+        answered = forms.elsewhere(self, inbound, PREFIX, self._form_topic())
+        if answered is not None:  # the chat opened again, the menu, a topic, a person: the draft is kept
+            self.conv.data.pop(APPEAL_NUMBER, None)  # no number is awaited any more
+            return answered
         text = inbound.text if inbound.kind == Kind.TEXT else None
         draft = self.conv.data.get(APPEAL_DRAFT)
         if button == CANCEL or (button is None and _cancelled(text) and (draft or APPEAL_NUMBER in self.conv.data)):
@@ -171,15 +193,12 @@ class AppealFlow:
         return False
 
     def _expire(self) -> None:
-        data = self.conv.data
-        for key, limit in (
-            (APPEAL_DRAFT, timedelta(hours=DRAFT_HOURS)),
-            (APPEAL_NUMBER, timedelta(minutes=NUMBER_MINUTES)),
-        ):
-            item = data.get(key)
-            at = item.get("at") if isinstance(item, dict) else None
-            if item is not None and (not at or datetime.fromisoformat(at) < self.now - limit):
-                data.pop(key, None)
+        """Forget a draft ``DRAFT_HOURS`` after its last answer, a question for the number after its minutes."""
+        forms.expire(
+            self.conv.data,
+            self.now,
+            ((APPEAL_DRAFT, timedelta(hours=DRAFT_HOURS)), (APPEAL_NUMBER, timedelta(minutes=NUMBER_MINUTES))),
+        )
 
     # --- the form ------------------------------------------------------------------------
 
@@ -191,9 +210,10 @@ class AppealFlow:
         assert appeals is not None
         return [Button(self.line.local(t.title, self.d.lang), f"{TOPIC}{t.id}") for t in appeals.topics]
 
-    def _ask_topic(self) -> None:
+    def _ask_topic(self, *, lead: str | None = None) -> None:
+        question = self.d.say("appeal_ask_topic")
         self.d.reply(
-            self.d.say("appeal_ask_topic"),
+            f"{lead}\n{question}" if lead else question,
             *self._topic_options(),
             self.d.button("button_appeal_status", STATUS),
             self.d.button("button_person", PERSON),
@@ -201,6 +221,7 @@ class AppealFlow:
         )
 
     async def _step(self, draft: dict, button: str | None, text: str | None) -> None:
+        forms.touch(draft, self.now)  # an answer: the draft is forgotten two hours after the last one
         if draft.get("step") == "topic":
             chosen = button if button is not None else match(text, self._topic_options()) if text else None
             topic = _value(chosen, TOPIC)

@@ -472,6 +472,7 @@ APPEAL_TEXTS: dict[str, set[str]] = {
     "appeal_ask_text": set(),
     "appeal_too_short": set(),
     "appeal_cancelled": set(),
+    "appeal_not_finished": set(),
     "appeal_registered": {"number", "authority"},
     "appeal_ask_number": set(),
     "appeal_number_mistyped": set(),

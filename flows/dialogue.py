@@ -26,6 +26,7 @@ from vikno.nlu.language import strip_markup
 from vikno.nlu.types import FALLBACK_INTENT, Parse
 from vikno.storage.models import PRIORITY_RANK, Conversation, Event, Priority, State
 
+from . import forms
 from .appeal_flow import AppealFlow
 from .appeal_numbers import looks_like_number
 from .appeals import AppealDesk
@@ -182,7 +183,7 @@ class Dialogue:
             self.conv.state = State.BOT
             # a new contact: last time's question is answered or escalated there, not by today's "no"
             self.conv.data.pop(SAFETY_CHECK, None)
-            ReportFlow(self).drop()  # a form left for a specialist was told to them: today's words are not its answers
+            forms.drop_all(self)  # a form left for a specialist was told to them: today's words are not its answers
         risk = parse.risk if parse is not None else "none"
         if risk != "none" and (
             ReportFlow(self).answers_with_a_phone_number()
@@ -505,7 +506,7 @@ class Dialogue:
             self.conv.data.pop(QUEUE_TOLD, None)
             self.event("handoff_cancelled")
             self.reply(self.say("waiting_cancelled"), *self.menu_buttons())
-            ReportFlow(self).come_back()  # a report form left for a person: back to it, answers and all
+            forms.come_back(self)  # a form left for a person: back to it, answers and all
             return
         if self.conv.state == State.WAITING and inbound.button == PERSON:
             self._already_waiting(await self._outlook())
@@ -532,19 +533,19 @@ class Dialogue:
                 await self._enqueue(handoff.priority, reason="topic")
                 return
         if ProfileQuestions(self).handle():  # the optional age / gender question's answer or skip
-            ReportFlow(self).come_back()  # a stale press of one in a report form: the form's question follows
+            forms.come_back(self)  # a stale press of one in a form: the form's question follows
             return
         report = ReportFlow(self)
         if await report.handle():  # a report being answered, or a reference code
             return
         if await AppealFlow(self).handle():  # an appeal being written, or an appeal's number
             return
-        # a report form still open here was under an old button (a topic, the menu) or a photo: what was pressed
-        # is answered, then the form's question again; a frightened person's tap by mistake must not lose the report
-        under = report.waits()
+        # a form still open here was under an old button (a topic, the menu) or a photo: what was pressed is
+        # answered, then the form's question again; a frightened person's tap by mistake must not lose the report
+        under = forms.waits(self)
         await self._as_usual(first)
         if under:
-            report.come_back()
+            forms.come_back(self)
 
     async def _as_usual(self, first: bool) -> None:
         """A message no form took: a button, a greeting, a topic, small talk, a person."""
@@ -716,7 +717,7 @@ class Dialogue:
             # the numbers first, then a person at once: nothing to find, no question in between
             await self._enqueue(topic.handoff.priority, reason="topic")
             return
-        if flow.waits():  # pressed in an open report form: its question is the way on (ReportFlow.come_back)
+        if forms.waits(self):  # pressed in an open form: its question is the way on (forms.come_back)
             return
         buttons = [self.button("button_person", PERSON), self.button("button_menu", MENU)]
         if not topic.handoff:

@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING
 from vikno.storage.identity import IdentityVault
 from vikno.storage.models import WITHHELD, Conversation, Report, State
 
+from . import forms
 from .content import REPORT_ABOUT, REPORT_URGENCY
 from .messages import PERSON, Button, Inbound, Kind, Outbound
 from .report_codes import MASKED_CODE, looks_like_code, normalize
@@ -283,10 +284,7 @@ class ReportFlow:
 
     def _open_draft(self) -> dict | None:
         """The form being written: a draft, while the bot talks with the person (not while they are queued)."""
-        draft = self.conv.data.get(REPORT_DRAFT)
-        if self.enabled and isinstance(draft, dict) and self.conv.state == State.BOT:
-            return draft
-        return None
+        return forms.open_draft(self.conv.state, self.conv.data.get(REPORT_DRAFT)) if self.enabled else None
 
     def waits(self) -> bool:
         """A form is open under this message: what answers it leaves the way on to the form (``come_back``)."""
@@ -324,9 +322,6 @@ class ReportFlow:
             return False
         inbound: Inbound = self.d.ctx.inbound
         button = inbound.button
-        if inbound.kind == Kind.START:  # a code session ends, as by any other button
-            self.conv.data.pop(REPORT_CODE, None)
-            self.conv.data.pop(REPORT_FOLLOWUP, None)
         if self._expire() and inbound.kind in (Kind.TEXT, Kind.BUTTON, Kind.START):
             # said before anything else: what they answer now goes nowhere, and they may think it was sent
             reports = self.line.settings.reports
@@ -338,21 +333,12 @@ class ReportFlow:
             )
             if button is not None and button.startswith(PREFIX):
                 return True  # an answer to the form that is gone: nothing else to say
-        if inbound.kind == Kind.START:
-            # the chat opened again: Viber sends this whenever the person opens it, and /start is one tap too; an
-            # open form is kept (an outside attack lost one so) and comes back, unfinished, with its cancel
-            if button is None and self.waits():
-                self.come_back()  # no greeting in front: the welcome Viber shows is this one message
-                return True
-            return False  # a link's start word is answered as usual, and an open form's question follows it
-        if button is not None and not button.startswith(PREFIX):
-            self.conv.data.pop(REPORT_CODE, None)  # the menu, a topic, a person: no code is awaited any more
+        reports = self.line.settings.reports
+        answered = forms.elsewhere(self, inbound, PREFIX, reports.topic if reports is not None else None)
+        if answered is not None:  # the chat opened again, the menu, a topic, a person: the draft is kept
+            self.conv.data.pop(REPORT_CODE, None)  # no code is awaited any more
             self.conv.data.pop(REPORT_FOLLOWUP, None)
-            reports = self.line.settings.reports
-            if reports is not None and button == f"topic:{reports.topic}" and self.waits():
-                self.come_back()  # the report's own topic: the form that is open, not a new one
-                return True
-            return False  # answered as usual, and an open form's question follows it (come_back)
+            return answered
         draft = self.conv.data.get(REPORT_DRAFT)
         if button == HAVE_CODE and self.waits() and isinstance(draft, dict) and draft.get("step", "about") != "about":
             # the button of the form's first question or of an earlier report's "made" message, pressed when
@@ -414,18 +400,16 @@ class ReportFlow:
 
     def _expire(self) -> bool:
         """Forget what was left too long (a draft: ``DRAFT_HOURS`` after its last answer); whether a draft was."""
-        data, dropped = self.conv.data, False
-        for key, limit in (
-            (REPORT_DRAFT, timedelta(hours=DRAFT_HOURS)),
-            (REPORT_CODE, timedelta(minutes=30)),
-            (REPORT_FOLLOWUP, timedelta(minutes=FOLLOWUP_MINUTES)),
-        ):
-            item = data.get(key)
-            at = item.get("at") if isinstance(item, dict) else None
-            if item is not None and (not at or datetime.fromisoformat(at) < self.now - limit):
-                data.pop(key, None)
-                dropped = dropped or (key == REPORT_DRAFT and self.conv.state == State.BOT)
-        return dropped
+        gone = forms.expire(
+            self.conv.data,
+            self.now,
+            (
+                (REPORT_DRAFT, timedelta(hours=DRAFT_HOURS)),
+                (REPORT_CODE, timedelta(minutes=30)),
+                (REPORT_FOLLOWUP, timedelta(minutes=FOLLOWUP_MINUTES)),
+            ),
+        )
+        return REPORT_DRAFT in gone and self.conv.state == State.BOT
 
     # --- the questions -----------------------------------------------------------------
 
@@ -765,7 +749,7 @@ def _touch(draft: dict, now: datetime) -> None:
     """The draft was answered (or the person came back to it) now: ``at`` is when, for ``DRAFT_HOURS``."""
     # a draft of before random ids is named by its start (ReportFlow._submit), which ``at`` no longer keeps
     draft.setdefault("id", f"started-{draft.get('at')}")
-    draft["at"] = now.isoformat()
+    forms.touch(draft, now)
 
 
 def _told(draft: dict) -> str:

@@ -210,3 +210,33 @@ async def test_an_appeal_or_its_status_asked_for_in_words_as_a_first_message(
         assert "appeal:topic:communal" in [b.payload for b in reply.buttons], reply.text
     else:
         assert "16" in reply.text and not any(b.payload.startswith("appeal:topic:") for b in reply.buttons)
+
+
+async def test_an_old_button_in_the_appeal_form_is_answered_and_the_form_comes_back_with_its_answers(
+    engine: Engine,
+) -> None:
+    """The report form's keep-and-come-back, for the appeal form too (session 15): any other button (the menu, a
+    topic, a person, the chat opened again) dropped the appeal without a word, and what the citizen had chosen
+    and written was gone."""
+    user = "keeps-appeal"
+    await engine.handle(msg(user, "Добрий день"))
+    await engine.handle(msg(user, button="topic:appeal"))
+    await engine.handle(msg(user, button="appeal:topic:communal"))
+    short = await engine.handle(msg(user, "Нема води"))  # a few words: asked once for more, and kept
+    assert short.replies[0].text.startswith("Напишіть, будь ласка, трохи докладніше")
+    menu = await engine.handle(msg(user, button="menu"))
+    assert menu.replies[0].text.startswith("Оберіть тему")
+    back = menu.replies[-1]
+    assert back.text.startswith("Ваше звернення ще не зареєстроване. Продовжимо з того місця, де ви зупинилися:\n")
+    assert "Опишіть ситуацію одним повідомленням" in back.text
+    assert [b.payload for b in back.buttons] == ["appeal:cancel"]
+    queued = await engine.handle(msg(user, button="person"))
+    assert queued.conversation.state == "waiting"
+    returned = await engine.handle(msg(user, button="cancel_waiting"))
+    assert returned.conversation.state == "bot" and returned.replies[-1].text == back.text
+    opened = await engine.handle(Inbound(channel="telegram", user_id=user, kind=Kind.START, helpline=LINE))
+    assert [r.text for r in opened.replies] == [back.text]
+    done = await engine.handle(msg(user, "Третій тиждень у будинку на вул. Смілянській 5, прошу втрутитися"))
+    assert NUMBER.search(done.replies[0].text)
+    appeal = (await engine.store.appeals.of_helplines([LINE]))[0]
+    assert appeal.topic == "communal" and appeal.text.startswith("Нема води\nТретій тиждень")
