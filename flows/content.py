@@ -437,6 +437,7 @@ OPTIONAL_TEXT_PLACEHOLDERS: dict[str, set[str]] = {
             "report_cancelled",
             "report_not_finished",
             "report_expired",
+            "report_phone_again",
             "report_ask_code",
             "report_code_unknown",
             "report_add_prompt",

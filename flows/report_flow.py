@@ -72,6 +72,10 @@ REPORT_DRAFT, REPORT_CODE, REPORT_FOLLOWUP = "report_draft", "report_code", "rep
 REPORT_SHOWN = "report_shown"
 #: How long a code shown is kept for a resend of the message that got it (then the conversation forgets it).
 SHOWN_MINUTES = 15
+#: conversation.data key: when this chat last sent a report (no link to it: the chat shows the form was used).
+REPORT_SENT = "report_sent"
+#: How long after a report a phone number typed again is kept out of the chat like the form's answers.
+SENT_MINUTES = 30
 PREFIX = "report:"
 BACK, CANCEL, HAVE_CODE, ADD = "report:back", "report:cancel", "report:code", "report:add"
 OTHER_PLACE = "report:place:other"
@@ -233,11 +237,13 @@ class ReportFlow:
             self.conv.data.pop(key, None)
 
     def settle(self) -> None:
-        """At every message: a code kept for a resend is forgotten once ``SHOWN_MINUTES`` have passed."""
-        shown = self.conv.data.get(REPORT_SHOWN)
-        at = shown.get("at") if isinstance(shown, dict) else None
-        if shown is not None and (not at or datetime.fromisoformat(at) < self.now - timedelta(minutes=SHOWN_MINUTES)):
-            self.conv.data.pop(REPORT_SHOWN, None)
+        """At every message: a code kept for a resend is forgotten once ``SHOWN_MINUTES`` have passed, the time
+        of the last report once ``SENT_MINUTES`` have."""
+        for key, minutes in ((REPORT_SHOWN, SHOWN_MINUTES), (REPORT_SENT, SENT_MINUTES)):
+            kept = self.conv.data.get(key)
+            at = kept.get("at") if isinstance(kept, dict) else None
+            if kept is not None and (not at or datetime.fromisoformat(at) < self.now - timedelta(minutes=minutes)):
+                self.conv.data.pop(key, None)
 
     async def hand_over(self) -> None:
         """A crisis said while the form was open, or in information added with a code: the report gets it
@@ -396,6 +402,15 @@ class ReportFlow:
             self.d.reply(self.d.say("report_ask_code"), self.d.button("button_cancel", CANCEL))
             return True
         self.conv.data.pop(REPORT_FOLLOWUP, None)  # something else: the short link to a report ends here
+        if REPORT_SENT in self.conv.data and phone_of(text) is not None:
+            # the report's contact typed again (a client's resend without its id, a person unsure it went): an
+            # operator reading this chat could match it to the report's callback number, so it is kept out of
+            # the chat like the form's answers; the report has the number it was given
+            self.d.out.withheld_as = WITHHELD
+            self.d.reply(
+                self.d.say("report_phone_again"), self.d.button("button_have_code", HAVE_CODE), *self.d.menu_buttons()
+            )
+            return True
         return False
 
     def _expire(self) -> bool:
@@ -625,6 +640,7 @@ class ReportFlow:
                 memo.setdefault("queue_turns", []).append(made[2])
         _, code, _ = made
         self.conv.data.pop(REPORT_DRAFT, None)
+        self.conv.data[REPORT_SENT] = {"at": self.now.isoformat()}
         if self.d.ctx.answered_here:
             # the code is the reporter's own: a client that lost this answer and sends the message again gets it
             # again (``shown_again``); a push channel's outbox sends the clear reply itself, retries and all

@@ -86,6 +86,8 @@ async def test_report_by_buttons_reaches_the_queue_as_its_own_anonymous_conversa
     # (replies answered on the request: the client may have lost it), and only for a while (below)
     shown = reporter.data.pop("report_shown")
     assert set(shown) == {"sealed", "message", "at"} and code not in str(shown)
+    # and when a report was sent from here (the form's messages in the chat say as much): no id, no code
+    assert set(reporter.data.pop("report_sent")) == {"at"}
     assert "report" not in str(reporter.data)
     queue = await any_store.conversations.waiting(["community-1620"])
     assert len(queue) == 1
@@ -1023,3 +1025,28 @@ async def test_an_old_back_button_pressed_three_times_never_walks_out_of_the_for
     assert "report_draft" not in (await engine.find("telegram", user)).data
     events = await _events(any_store, "form_cancelled")
     assert [(e.data["form"], e.data["step"]) for e in events] == [("report", "about")]
+
+
+async def test_the_phone_number_typed_again_after_the_report_stays_out_of_the_chat(
+    engine: Engine, any_store: Store, clock: Clock
+) -> None:
+    """Outside attack: after the report, the number typed again (a client's resend without its id, a person
+    unsure it went) was an ordinary message, kept in clear in the chat, and an operator reading it could match
+    it to the report's callback number. Within SENT_MINUTES it is withheld like the form's answers."""
+    from vikno.flows.report_flow import SENT_MINUTES
+    from vikno.storage.models import WITHHELD
+
+    code, _ = await make_report(engine, phone="0507771122")
+    again = await engine.handle(tg("+38 050 777 11 22", user=REPORTER))
+    assert again.replies[0].text.startswith("Ваше повідомлення вже надіслане.")
+    assert payloads(again)[0] == "report:code"  # the way to add it to the report, with the code
+    reporter = await engine.find("telegram", REPORTER)
+    history = await any_store.messages.history(reporter.id)
+    assert all("777" not in (m.text or "") for m in history if m.direction == "in")
+    assert history[-2].direction == "in" and history[-2].kind == WITHHELD
+    # later it is a message like any other (nothing links the chat to the report for longer)
+    clock.now += timedelta(minutes=SENT_MINUTES + 1)
+    await engine.handle(tg("добрий день", user=REPORTER))
+    assert "report_sent" not in (await engine.find("telegram", REPORTER)).data
+    # and a report's number is not taken for a code, nor a code for a number
+    assert code != "0507771122"
