@@ -7,7 +7,8 @@ With one model on the shipped data (as ``vikno serve`` trains it), every message
 dialogue sees it, and the safety sentence rule is applied as the dialogue applies it (``runner_up``,
 ``safety_instead`` with every shipped topic). Per language:
 
-- several: messages of two sentences or more (the only ones read apart);
+- several: messages of two sentences or more (read apart by the NLU); second half: messages the engine reads the
+  second half of (no sentences read apart, read as a whole as a pleasantry, the hours or nothing, 4+ words);
 - safety said, gained: of the messages whose right topic is a safety topic and that the whole message answered
   otherwise, those the rule answers with it or puts one press away;
 - other, safety offered: of the messages whose right topic is NOT a safety topic, those that get a safety
@@ -25,7 +26,7 @@ from functools import partial
 from collections import defaultdict
 from pathlib import Path
 
-from vikno.flows.see_also import SAFETY_TOPICS, runner_up, safety_instead
+from vikno.flows.see_also import SAFETY_TOPICS, runner_up, safety_instead, tail, with_tail
 from vikno.nlu.builtin import BuiltinNLU, shipped_data_dir, train_model, training_files
 from vikno.nlu.classifier import IntentClassifier
 from vikno.nlu.message_parts import read_parts, sentences
@@ -68,16 +69,23 @@ def main() -> None:
     for lang, e in examples:
         r = rows[lang]
         r["messages"] += 1
-        if not sentences(e.text):
-            continue
-        r["several"] += 1
+        several = bool(sentences(e.text))
         t = time.perf_counter()
         parse = nlu.parse_sync(e.text, [lang])
-        times[f"{lang} parse"].append((time.perf_counter() - t) * 1000)
-        language = parse.language
-        t = time.perf_counter()
-        read_parts(e.text, partial(_rank_words, clf, language), clf.threshold_for(language))
-        times[f"{lang} parts"].append((time.perf_counter() - t) * 1000)
+        spent = (time.perf_counter() - t) * 1000
+        rest = tail(parse)  # as the engine does: a second parse of the second half
+        if rest is not None:
+            r["tails"] += 1
+            parse = with_tail(parse, nlu.parse_sync(rest, [lang]))
+        elif not several:
+            continue
+        if several:
+            r["several"] += 1
+            times[f"{lang} parse"].append(spent)
+            language = parse.language
+            t = time.perf_counter()
+            read_parts(e.text, partial(_rank_words, clf, language), clf.threshold_for(language))
+            times[f"{lang} parts"].append((time.perf_counter() - t) * 1000)
         said = _said(parse, topics)
         if e.intent in SAFETY_TOPICS:
             r["safety"] += 1
@@ -87,12 +95,15 @@ def main() -> None:
         else:
             r["other"] += 1
             r["other offered"] += said in SAFETY_TOPICS
-    print("| language | messages | several sentences | safety: missed as a whole / gained | other: safety given |")
+    print(
+        "| language | messages | several sentences / second half read | safety: missed as a whole / gained "
+        "| other: safety given |"
+    )
     print("|---|---|---|---|---|")
     for lang in LANGS:
         r = rows[lang]
         print(
-            f"| {lang} | {r['messages']} | {r['several']} | {r['safety missed whole']} of {r['safety']} / "
+            f"| {lang} | {r['messages']} | {r['several']} / {r['tails']} | {r['safety missed whole']} of {r['safety']} / "
             f"{r['safety gained']} | {r['other offered']} of {r['other']} |"
         )
     print("\nmessages of several sentences, wall ms (median / p99): the whole parse (crisis layer and the")

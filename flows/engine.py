@@ -34,6 +34,7 @@ from .messages import ConversationView, Inbound, Kind, Outbound, Turn
 from .outlook import QueueOutlook
 from .report_flow import shown_again
 from .reports import QueueTurn, ReportDesk
+from .see_also import tail, with_tail
 
 log = logging.getLogger(__name__)
 
@@ -320,7 +321,9 @@ class Engine:
         if self.nlu is None or inbound.kind in (Kind.BUTTON, Kind.START) or not (inbound.text or "").strip():
             return None
         try:
-            return await self.nlu.parse(inbound.text or "", line.languages)
+            parse = await self.nlu.parse(inbound.text or "", line.languages)
+            rest = tail(parse)  # a safety topic behind a pleasantry or the hours, typed without sentence ends
+            return parse if rest is None else with_tail(parse, await self.nlu.parse(rest, line.languages))
         except Exception:  # the NLU must never cost a person their answer
             log.exception("NLU failed; continuing without it")
             return None

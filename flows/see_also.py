@@ -19,12 +19,14 @@ A safety topic one sentence of a longer message names (``Parse.parts``, nlu/mess
 "чоловік б'є" alone is violence at home at 0.99. Such a sentence is offered under another topic's answer or the
 hours, before the usual runner-up; under a pleasantry or nothing understood it is the answer itself
 (:func:`safety_instead`): "thanks. and my husband raises his hand at me" answered "you're welcome" leaves the
-danger unread.
+danger unread. A message without sentence ends read as a pleasantry, the hours or nothing has its second half
+read alone the same way (:func:`tail`, by the engine: one more parse, only for such messages).
 """
 
 from __future__ import annotations
 
 from collections.abc import Container
+from dataclasses import replace
 
 from vikno.nlu.types import FALLBACK_INTENT, Parse
 
@@ -60,6 +62,33 @@ def safety_instead(parse: Parse | None, understood: str, topics: Container[str])
     """The safety topic to answer instead of ``understood``, when that is a pleasantry or nothing understood
     and one sentence of the message names a safety topic of ``topics``."""
     return safety_part(parse, understood, topics) if understood in SAY_INSTEAD else None
+
+
+#: What the whole message can be read as that makes the engine read the end of a one-sentence message alone.
+LOOK_CLOSER = SAY_INSTEAD | {"working_hours"}
+#: A message this short is what it says ("дякую, бувай"); from this many words its second half is read alone.
+TAIL_WORDS = 4
+
+
+def tail(parse: Parse | None) -> str | None:
+    """The second half of a message without sentence ends, to be read alone, or None.
+
+    "дякую а ще чоловік мене бє" and "коли ви працюєте чоловік мене бє" (no punctuation, as frightened people
+    type on a phone; session 15's outside attack) have no sentences to read apart: read as a whole they are
+    thanks and the hours. Only when the whole was read as a pleasantry, the hours or nothing, no sentence was
+    read apart, and the message has at least ``TAIL_WORDS`` words.
+    """
+    if parse is None or parse.parts or parse.intent not in LOOK_CLOSER:
+        return None
+    said = parse.text.split()
+    return " ".join(said[len(said) // 2 :]) if len(said) >= TAIL_WORDS else None
+
+
+def with_tail(parse: Parse, read: Parse) -> Parse:
+    """``parse`` with its tail's reading as its one part when that is a safety topic (else as it was)."""
+    if read.intent in SAFETY_TOPICS:
+        return replace(parse, parts=((read.intent, read.confidence),))
+    return parse
 
 
 def runner_up(parse: Parse | None, answered: str, topics: Container[str]) -> str | None:

@@ -14,6 +14,7 @@ from vikno.flows.see_also import (
     close_runner_up,
     runner_up,
     safety_instead,
+    tail,
 )
 from vikno.nlu.builtin import BuiltinNLU
 from vikno.nlu.types import FALLBACK_INTENT, Parse
@@ -139,6 +140,11 @@ def nlu() -> ScriptedNLU:
                     ranking=(("thanks", 0.8),),
                     parts=(("goodbye", 0.9),),
                 ),
+                # no sentence ends: the second half is read alone by the engine (see_also.tail)
+                intent("дякую а ще чоловік мене бє", "thanks", confidence=0.6, ranking=(("thanks", 0.6),)),
+                intent("коли ви працюєте чоловік мене бє", "working_hours", ranking=(("working_hours", 0.9),)),
+                intent("чоловік мене бє", "domestic_violence", confidence=0.96),
+                intent("дякую мій син забив гол", "thanks", ranking=(("thanks", 0.9),)),
                 intent(
                     "сусідка літня сама не виходить",
                     "report_person_in_need",
@@ -410,3 +416,44 @@ async def test_with_the_shipped_model_a_thanks_then_violence_is_answered_as_viol
     assert "topic:domestic_violence" in payloads(hours)
     thanks = await engine.handle(text("sp-real", "дякую. а ще чоловік підіймає руку"))
     assert thanks.conversation.topic == "domestic_violence"
+    # session 15's attack: the same without punctuation (the engine reads the second half alone)
+    unpunctuated = await engine.handle(text("sp-real", "дякую а ще чоловік мене бє"))
+    assert unpunctuated.conversation.topic == "domestic_violence"
+    hours_ru = await engine.handle(text("sp-real", "Когда вы работаете муж бьет", locale="ru"))
+    assert "topic:domestic_violence" in payloads(hours_ru)
+
+
+@pytest.mark.parametrize(
+    ("text", "understood", "parts", "want"),
+    [
+        ("дякую а ще чоловік мене бє", "thanks", (), "чоловік мене бє"),
+        ("коли ви працюєте чоловік мене бє", "working_hours", (), "чоловік мене бє"),
+        ("я не знаю що робити він мене бє", FALLBACK_INTENT, (), "робити він мене бє"),
+        ("дякую, бувай друже", "thanks", (), None),  # three words: what it says
+        ("дякую а ще чоловік мене бє", "thanks", (("thanks", 0.9),), None),  # sentences were read apart
+        ("треба оформити субсидію чоловік бʼє", "social_benefits", (), None),  # a topic: its own runner-up rule
+    ],
+)
+def test_the_second_half_is_read_alone_only_behind_a_pleasantry_the_hours_or_nothing(
+    text: str, understood: str, parts: tuple[tuple[str, float], ...], want: str | None
+) -> None:
+    assert tail(Parse(text, "uk", understood, 0.5, parts=parts)) == want
+    assert tail(None) is None
+
+
+async def test_thanks_and_violence_without_punctuation_is_answered_with_violence_at_home(engine: Engine) -> None:
+    await engine.handle(text("st-1", "привіт"))
+    turn = await engine.handle(text("st-1", "дякую а ще чоловік мене бє"))
+    assert turn.conversation.topic == "domestic_violence"
+
+
+async def test_the_hours_and_violence_without_punctuation_offer_violence_at_home(engine: Engine) -> None:
+    await engine.handle(text("st-2", "привіт"))
+    turn = await engine.handle(text("st-2", "коли ви працюєте чоловік мене бє"))
+    assert payloads(turn)[0] == "topic:domestic_violence" and "Будь ласка" not in turn.replies[0].text
+
+
+async def test_a_tail_that_is_no_safety_topic_leaves_the_pleasantry(engine: Engine) -> None:
+    await engine.handle(text("st-3", "привіт"))
+    turn = await engine.handle(text("st-3", "дякую мій син забив гол"))
+    assert "Будь ласка" in turn.replies[0].text and turn.conversation.topic is None
