@@ -103,8 +103,9 @@ def main() -> None:
     for lang in LANGS:
         r = rows[lang]
         print(
-            f"| {lang} | {r['messages']} | {r['several']} / {r['tails']} | {r['safety missed whole']} of {r['safety']} / "
-            f"{r['safety gained']} | {r['other offered']} of {r['other']} |"
+            f"| {lang} | {r['messages']} | {r['several']} / {r['tails']} | "
+            f"{r['safety missed whole']} of {r['safety']} / {r['safety gained']} | "
+            f"{r['other offered']} of {r['other']} |"
         )
     print("\nmessages of several sentences, wall ms (median / p99): the whole parse (crisis layer and the")
     print("sentences included) / the sentences' share alone")
