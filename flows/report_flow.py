@@ -130,10 +130,12 @@ def match(text: str | None, options: list[Button]) -> str | None:
     """The option a typed answer means: its number, its title, or a word that starts like one of its words.
 
     Only an answer that points at one option counts ("людина" is in two
-    titles: neither); otherwise None, and the question is asked again.
+    titles: neither); otherwise None, and the question is asked again. A number is decimal digits of any
+    script ("٢", "２": what ``int`` reads); "²" or "①" are digits to ``str.isdigit`` but no number ``int``
+    reads (typed at a question with buttons they were an HTTP 500: outside attack, session 15).
     """
     typed = (text or "").strip()
-    if typed.isdigit() and 1 <= int(typed) <= len(options):
+    if typed.isdecimal() and 1 <= int(typed) <= len(options):
         return options[int(typed) - 1].payload
     said = words(typed)
     if not said:

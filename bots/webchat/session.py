@@ -310,7 +310,7 @@ def _as_shown(shown: dict[str, Any], stored: Message, turn: Turn) -> dict[str, A
     shows the masked form from the history.
     """
     _, _, n = stored.id.rpartition(":")
-    index = int(n) if n.isdigit() else -1
+    index = int(n) if n.isdecimal() else -1  # isdigit would let "²" through to int(): a ValueError
     if 0 <= index < len(turn.replies) and turn.replies[index].kept is not None:
         shown["text"] = turn.replies[index].text
     return shown

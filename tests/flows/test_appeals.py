@@ -240,3 +240,23 @@ async def test_an_old_button_in_the_appeal_form_is_answered_and_the_form_comes_b
     assert NUMBER.search(done.replies[0].text)
     appeal = (await engine.store.appeals.of_helplines([LINE]))[0]
     assert appeal.topic == "communal" and appeal.text.startswith("Нема води\nТретій тиждень")
+
+
+@pytest.mark.parametrize(
+    ("typed", "topic"),
+    [("²", None), ("³", None), ("①", None), ("①②③", None), ("2", "communal"), ("٢", "communal"), ("２", "communal")],
+)
+async def test_a_digit_typed_at_the_appeal_topic_is_its_topic_or_the_question_again(
+    engine: Engine, typed: str, topic: str | None
+) -> None:
+    """Outside attack: "²" or "①" typed at "what is it about?" was an HTTP 500 (the report form's ``match``)."""
+    user = "odd-topic"
+    await engine.handle(msg(user, "Добрий день"))
+    asked = await engine.handle(msg(user, button="topic:appeal"))
+    said = await engine.handle(msg(user, typed))
+    draft = (await engine.find("telegram", user, LINE)).data["appeal_draft"]
+    assert draft.get("topic") == topic
+    if topic is None:
+        assert said.replies[-1].text == asked.replies[-1].text
+    else:
+        assert said.replies[0].text.startswith("Опишіть ситуацію")

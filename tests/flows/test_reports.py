@@ -1050,3 +1050,69 @@ async def test_the_phone_number_typed_again_after_the_report_stays_out_of_the_ch
     assert "report_sent" not in (await engine.find("telegram", REPORTER)).data
     # and a report's number is not taken for a code, nor a code for a number
     assert code != "0507771122"
+
+
+#: What a person may type at a question with buttons: digits to ``str.isdigit`` that ``int`` does not read (no
+#: answer: the question is asked again), and decimal digits of other scripts (the option of that number).
+TYPED_DIGITS = [
+    ("²", None),
+    ("³", None),
+    ("①", None),
+    ("①②③", None),
+    ("⁴", None),
+    ("2", 2),
+    ("٢", 2),  # Arabic-Indic
+    ("２", 2),  # full-width
+    ("२", 2),  # Devanagari
+    ("12", None),  # no such option
+]
+
+
+@pytest.mark.parametrize(("typed", "nth"), TYPED_DIGITS)
+def test_a_digit_typed_at_a_question_with_buttons_is_its_option_or_no_answer(typed: str, nth: int | None) -> None:
+    """Outside attack: "²" or "①" typed at a question with buttons was an HTTP 500 (``isdigit`` then ``int``)."""
+    from vikno.flows.messages import Button
+    from vikno.flows.report_flow import match
+
+    options = [Button(title, f"option:{n}") for n, title in enumerate(("Дитина", "Літня людина", "Інше"), 1)]
+    assert match(typed, options) == (f"option:{nth}" if nth else None)
+
+
+@pytest.mark.parametrize("typed", ["²", "³", "①", "①②③", "⁴"])
+async def test_superscript_and_circled_digits_at_every_question_with_buttons_ask_it_again(
+    engine: Engine, any_store: Store, typed: str
+) -> None:
+    user = "odd-digits"
+    asked = await engine.handle(tg("Добрий день", user=user))
+    asked = await engine.handle(tg(button="topic:report_person_in_need", user=user))
+    for answer in ("report:about:child", "report:place:north", None, "report:urgency:soon"):
+        question = asked.replies[-1].text.splitlines()[-1]
+        if answer is not None:
+            again = await engine.handle(tg(typed, user=user))
+            step = (await engine.find("telegram", user)).data["report_draft"]["step"]
+            if step == "what":  # "①②③" at "where?": three characters typed, a place of its own, as any
+                assert typed == "①②③" and answer == "report:place:north"
+                asked = again
+                continue
+            assert again.replies[-1].text.splitlines()[-1] == question, typed
+            asked = await engine.handle(tg(button=answer, user=user))
+        else:
+            asked = await engine.handle(tg("Дитина сусідів сама вдома другий день", user=user))
+    again = await engine.handle(tg(typed, user=user))  # at "do you want a specialist to call?"
+    assert again.replies[-1].text == asked.replies[-1].text and not CODE.search(again.replies[-1].text)
+
+
+async def test_decimal_digits_of_other_scripts_choose_the_option_of_their_number(
+    engine: Engine, any_store: Store
+) -> None:
+    user = "arabic-digits"
+    await engine.handle(tg("Добрий день", user=user))
+    await engine.handle(tg(button="topic:report_person_in_need", user=user))
+    await engine.handle(tg("٢", user=user))  # the second: an elderly person
+    await engine.handle(tg("３", user=user))  # the third place
+    await engine.handle(tg("Сусідка не виходить з дому третій день", user=user))
+    await engine.handle(tg("٣", user=user))  # can wait
+    made = await engine.handle(tg("١", user=user))  # the first: no, anonymously
+    (code,) = CODE.findall(made.replies[0].text)
+    report = await any_store.reports.by_code("community-1620", engine.vault.code_hash(code))
+    assert (report.about, report.place, report.urgency, report.anonymous) == ("elderly", "south", "can_wait", True)
