@@ -22,6 +22,7 @@ sees both, as they would on the phone.
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -128,7 +129,9 @@ class AppealFlow:
 
     def start(self) -> None:
         self.conv.data.pop(APPEAL_NUMBER, None)
-        self.conv.data[APPEAL_DRAFT] = {"step": "topic", "at": self.now.isoformat()}
+        # the draft's own random id: with the conversation's, it names the draft the appeal is made from (one
+        # appeal per draft, however often its last text comes: AppealDesk.register)
+        self.conv.data[APPEAL_DRAFT] = {"step": "topic", "at": self.now.isoformat(), "id": secrets.token_hex(16)}
         self._ask_topic()
 
     def ask_number(self) -> None:
@@ -253,10 +256,12 @@ class AppealFlow:
                 language=self.conv.language,
                 conversation_id=self.conv.id,
                 now=self.now,
+                seed=f"{self.conv.id}/{draft.get('id') or draft.get('at')}",  # a draft of before ids: its start
             )
             memo["appeal_registered"] = made
         self.conv.data.pop(APPEAL_DRAFT, None)
-        self.d.out.events.append(made.event)
+        if made.event is not None:  # None: the draft's appeal was made before (another worker): counted once
+            self.d.out.events.append(made.event)
         if quiet:
             self.d.ctx.memo["appeal_quiet"] = True
             return

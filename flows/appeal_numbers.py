@@ -77,6 +77,19 @@ def new_number() -> str:
     return grouped(body + check_digit(body))
 
 
+def number_of(secret: bytes) -> str:
+    """The number that secret bytes (at least 16, uniformly random to whoever lacks the key) stand for, grouped.
+
+    128 bits or more read as one number in base 10 for the fifteen digits: each digit's bias is below 1e-20.
+    A draft's number comes from it (``IdentityVault.appeal_number_bytes``), so whichever worker finds the
+    draft's appeal made tells the number it was made with.
+    """
+    if len(secret) < 16:
+        raise ValueError("a number needs at least 16 secret bytes")
+    body = str(int.from_bytes(secret, "big") % 10 ** (DIGITS - 1)).zfill(DIGITS - 1)
+    return grouped(body + check_digit(body))
+
+
 def digits_of(typed: str | None) -> str | None:
     """The sixteen digits of a typed number (a "№" before, spaces, dashes or dots between), or None."""
     if not typed:

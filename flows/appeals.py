@@ -19,6 +19,14 @@ the lookup in the store's login-attempts collection, as reports' codes are
 guesser holding one real number cannot reset the count with it. A number
 whose check digit is wrong is refused before that: it cannot be anyone's.
 
+An appeal of the bot's form is registered once per draft, whoever registers
+it: it carries a keyed hash of its draft (the citizen's conversation and the
+draft's random id) and the store refuses a second appeal with that key,
+returning the first; its number is made from the draft too, so a second
+worker on the same store (the last text sent twice at once), or a retry
+after ``kill -9``, tells the same number, as a report's code
+(flows/reports.py). An operator's appeal has no draft: a random number.
+
 What the citizen is told is the status and the authority's name, never who
 changed it or their note (those are staff-only, in ``Appeal.history``).
 """
@@ -36,7 +44,7 @@ from vikno.storage.identity import IdentityVault
 from vikno.storage.models import Appeal, AppealStatus, Event
 from vikno.storage.port import Store
 
-from .appeal_numbers import digits_of, new_number, normalize, tail
+from .appeal_numbers import digits_of, new_number, normalize, number_of, tail
 from .content import Helpline
 from .guess_limits import may_try
 
@@ -54,6 +62,8 @@ GLOBAL_ATTEMPTS_PER_HOUR = 2000
 GLOBAL_ALERT_PER_HOUR = 100
 #: The login-attempts "login" all appeal-number keys are counted under (so they can be cleared together).
 ATTEMPTS_GROUP = "appeal-number"
+#: Numbers a draft may give in turn when one is taken already (each 1 in 10^15 per appeal).
+NUMBER_DRAWS = 5
 #: The statuses in the order an appeal usually goes through them.
 STATUSES: tuple[str, ...] = tuple(AppealStatus)
 #: The longest text an appeal keeps (a long letter; the console shows it whole).
@@ -73,7 +83,9 @@ class Registration:
     appeal: Appeal
     #: the reference number, in clear: told to the citizen once, never stored
     number: str
-    event: Event
+    #: the ``appeal_registered`` event to write; None when the appeal was made before (by another worker, or
+    #: by a worker killed before its turn): the figures count it once
+    event: Event | None
 
 
 class AppealDesk:
@@ -95,17 +107,23 @@ class AppealDesk:
         conversation_id: str | None,
         now: datetime,
         operator_id: str | None = None,
+        seed: str | None = None,
     ) -> Registration:
         """Store a new appeal routed to its topic's authority; the number is returned, never stored.
 
         The ``appeal_registered`` event is returned, not written: the caller writes it with its own
         commit (the dialogue's turn), or adds it (an operator's action).
+
+        ``seed`` names the bot form's draft (the citizen's conversation and the draft's random id): the
+        appeal carries its keyed hash and the store keeps one appeal per key, so the draft registered again
+        returns the appeal made, with the number it was made with (``appeal_number_bytes``) and no event.
         """
         chosen = line.appeal_topic(topic)
         if chosen is None:
             raise ValueError(f"no appeal topic {topic!r} in {line.id}")
-        for _ in range(5):
-            number = new_number()
+        key = self.vault.appeal_key(seed) if seed is not None else None
+        for draw in range(NUMBER_DRAWS):
+            number = number_of(self.vault.appeal_number_bytes(seed, draw)) if seed is not None else new_number()
             appeal = Appeal(
                 id=untimed_id(),
                 helpline=line.id,
@@ -118,17 +136,21 @@ class AppealDesk:
                 language=language,
                 conversation_id=conversation_id,
                 registered_by=operator_id,
+                key=key,
                 history=[{"status": AppealStatus.REGISTERED.value, "operator": operator_id, "at": now.isoformat()}],
                 created_at=now,
                 updated_at=now,
             )
             try:
-                await self.store.appeals.add(appeal)
+                stored = await self.store.appeals.add(appeal)
                 break
-            except AlreadyExists:  # a number taken already (1 in 10^15 per appeal): draw another
+            except AlreadyExists:  # a number taken already (1 in 10^15 per appeal): the draft's next one
                 continue
         else:
             raise RuntimeError("could not draw an unused appeal number")
+        if stored.id != appeal.id:  # this draft's appeal, made before: its own number, and no second event
+            assert seed is not None
+            return Registration(stored, self._number_made(stored, seed), None)
         event = Event(
             helpline=line.id,
             kind="appeal_registered",
@@ -144,6 +166,13 @@ class AppealDesk:
             },
         )
         return Registration(appeal, number, event)
+
+    def _number_made(self, appeal: Appeal, seed: str) -> str:
+        for draw in range(NUMBER_DRAWS):
+            number = number_of(self.vault.appeal_number_bytes(seed, draw))
+            if self.number_hash(number) == appeal.number_hash:
+                return number
+        raise RuntimeError("an appeal of this draft holds a number the draft does not give (the secret key changed?)")
 
     async def lookup(
         self, line: Helpline, user_key: str, typed: str, now: datetime

@@ -78,6 +78,8 @@ class IdentityVault:
         self._code_key = _derive(secret, b"report-code")
         self._draft_key = _derive(secret, b"report-draft")
         self._draft_code_key = _derive(secret, b"report-draft-code")
+        self._appeal_draft_key = _derive(secret, b"appeal-draft")
+        self._appeal_number_key = _derive(secret, b"appeal-draft-number")
         self._keys: dict[tuple[str, str], str] = {}
 
     def user_key(self, channel: str, channel_user_id: str) -> str:
@@ -115,6 +117,15 @@ class IdentityVault:
         the draft, nobody can compute it.
         """
         return hmac.digest(self._draft_code_key, f"{draft}\x00{draw}".encode(), "sha256")
+
+    def appeal_key(self, draft: str) -> str:
+        """Keyed hash of an appeal's draft (its conversation and random id): the store keeps one appeal per key."""
+        return hmac.digest(self._appeal_draft_key, draft.encode(), "sha256").hex()
+
+    def appeal_number_bytes(self, draft: str, draw: int) -> bytes:
+        """The secret bytes a draft's ``draw``-th appeal number is made of (flows/appeal_numbers.py ``number_of``),
+        as ``report_code_bytes`` for a report's code: the same draft, the same number, for whoever finds it."""
+        return hmac.digest(self._appeal_number_key, f"{draft}\x00{draw}".encode(), "sha256")
 
     def encrypt(self, address: str) -> str:
         return self._fernet.encrypt(address.encode()).decode("ascii")

@@ -375,7 +375,10 @@ class Appeal:
     is the chat it was registered from, ``registered_by`` the operator who
     registered it there (None: the citizen, through the bot). ``history``
     ({"status", "operator", "note", "at"}, newest last) is staff-only: the
-    citizen hears only ``status``.
+    citizen hears only ``status``. ``key`` is a keyed hash of the draft an
+    appeal of the bot's form was made from (flows/appeals.py): the store keeps
+    one appeal per key, so the last text sent twice to two workers makes one
+    appeal (as a report's ``key``); None for an operator's, which has no draft.
     """
 
     helpline: str
@@ -388,6 +391,7 @@ class Appeal:
     language: str | None = None
     conversation_id: str | None = None
     registered_by: str | None = None
+    key: str | None = None
     status: str = AppealStatus.REGISTERED
     history: list[dict[str, Any]] = field(default_factory=list)
     id: str = field(default_factory=new_id)

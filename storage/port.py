@@ -455,7 +455,12 @@ class Appeals(ABC):
 
     @abstractmethod
     async def add(self, appeal: Appeal) -> Appeal:
-        """Insert a new appeal (its ``number_hash`` is unique: AlreadyExists when taken)."""
+        """Insert a new appeal and return it; when an appeal with the same ``key`` is there already (the same
+        draft, registered again by another worker or after a restart), insert nothing and return that one.
+
+        Decided by the store in one step (a unique index), as ``Reports.add``. ``number_hash`` and ``id`` are
+        unique too: AlreadyExists when another appeal holds them. Appeals without a key never clash on it.
+        """
 
     @abstractmethod
     async def get(self, appeal_id: str) -> Appeal | None: ...

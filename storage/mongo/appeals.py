@@ -18,6 +18,8 @@ from .errors import translated
 
 INDEXES = [
     IndexModel([("number_hash", ASCENDING)], name="number_hash", unique=True),
+    # one appeal per draft; appeals without a key (of before keys, an operator's) hold no such field: no clash
+    IndexModel([("key", ASCENDING)], name="key", unique=True, sparse=True),
     IndexModel([("helpline", ASCENDING), ("created_at", DESCENDING)], name="helpline_created"),
     IndexModel([("helpline", ASCENDING), ("status", ASCENDING), ("created_at", DESCENDING)], name="helpline_status"),
 ]
@@ -26,6 +28,8 @@ INDEXES = [
 def _doc(a: Appeal) -> dict[str, Any]:
     doc = asdict(a)
     doc["_id"] = doc.pop("id")
+    if doc["key"] is None:
+        del doc["key"]  # absent, not null: the sparse unique index leaves it out
     return doc
 
 
@@ -46,7 +50,12 @@ class MongoAppeals(Appeals):
         try:
             await self.c.insert_one(_doc(appeal))
         except DuplicateKeyError:
-            raise AlreadyExists("an appeal with this id or number exists already") from None
+            # the unique index on the key refused it: the appeal this draft made already (committed, since its
+            # insert is what refused ours); otherwise the id or the number was taken
+            made = _appeal(await self.c.find_one({"key": appeal.key})) if appeal.key is not None else None
+            if made is None:
+                raise AlreadyExists("an appeal with this id or number exists already") from None
+            return made
         return appeal
 
     @translated

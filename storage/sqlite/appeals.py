@@ -1,8 +1,8 @@
-"""Citizens' appeals in the embedded store (the table is made by migration 9).
+"""Citizens' appeals in the embedded store (the table is made by migration 10, its draft key by 12).
 
 The appeal is one JSON document; the columns beside it are what is looked
-up or listed by: the number's hash (unique), the helpline and time, and the
-status (the console lists "registered" ones, the work still to do). A
+up or listed by: the number's hash (unique), the draft's key (unique: one
+appeal per draft), the helpline and time, and the status (the console lists "registered" ones, the work still to do). A
 status change is appended inside the writer's transaction, so two at once
 both stay.
 """
@@ -38,13 +38,19 @@ def _appeal(text: str) -> Appeal:
     return Appeal(**doc)
 
 
-def _insert(conn: sqlite3.Connection, row: tuple) -> None:
+def _insert(conn: sqlite3.Connection, row: tuple, key: str | None) -> str | None:
+    """Insert the appeal; None when inserted, else the document of the appeal its key already made."""
     try:
-        conn.execute(
-            "INSERT INTO appeals (id, helpline, number_hash, status, created_at, doc) VALUES (?,?,?,?,?,?)", row
-        )
+        inserted = conn.execute(
+            "INSERT INTO appeals (id, helpline, number_hash, status, created_at, doc, key) VALUES (?,?,?,?,?,?,?) "
+            "ON CONFLICT (key) DO NOTHING",
+            (*row, key),
+        ).rowcount
     except sqlite3.IntegrityError:
         raise AlreadyExists("an appeal with this id or number exists already") from None
+    if inserted:
+        return None
+    return conn.execute("SELECT doc FROM appeals WHERE key = ?", (key,)).fetchone()[0]
 
 
 def _set_status(conn: sqlite3.Connection, appeal_id: str, change: dict[str, Any], status: str, now: int) -> str | None:
@@ -65,8 +71,8 @@ class SqliteAppeals(Appeals):
 
     async def add(self, appeal: Appeal) -> Appeal:
         row = (appeal.id, appeal.helpline, appeal.number_hash, appeal.status, ts(appeal.created_at), _doc(appeal))
-        await self._db.run(_insert, row)
-        return appeal
+        made = await self._db.run(_insert, row, appeal.key)
+        return appeal if made is None else _appeal(made)
 
     async def _one(self, where: str, *args: Any) -> Appeal | None:
         def q(conn: sqlite3.Connection) -> Appeal | None:

@@ -165,6 +165,15 @@ def _report_keys(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
     conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS reports_key ON reports (key)")
 
 
+def _appeal_keys(conn: sqlite3.Connection, ids: PlatformIds | None) -> None:
+    """One appeal per draft (session 15's outside attack: the last text sent twice to two workers made two
+    appeals with two numbers): the draft's key beside the appeal, unique. Appeals of before, and operators',
+    have none (NULLs never clash)."""
+    if "key" not in {row[1] for row in conn.execute("PRAGMA table_info(appeals)")}:
+        conn.execute("ALTER TABLE appeals ADD COLUMN key TEXT")
+    conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS appeals_key ON appeals (key)")
+
+
 MIGRATIONS = [
     Migration(2, "platform message ids are stored as keyed hashes; web chat client ids apart", _hash_platform_ids),
     Migration(3, "operators' crisis marks (feedback)", _feedback_table),
@@ -176,6 +185,7 @@ MIGRATIONS = [
     Migration(9, "mobile brigades' visits", _visits_table),
     Migration(10, "citizens' appeals", _appeals_table),
     Migration(11, "one report per draft (the draft's key, unique)", _report_keys),
+    Migration(12, "one appeal per draft (the draft's key, unique)", _appeal_keys),
 ]
 #: The version this vikno writes.
 SCHEMA_VERSION = MIGRATIONS[-1].version if MIGRATIONS else BASELINE

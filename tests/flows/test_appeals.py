@@ -64,6 +64,18 @@ def test_numbers_are_sixteen_digits_with_a_check_digit_typed_any_way() -> None:
     assert not looks_like_number(f"мій номер {number}") and not looks_like_number("1234")
 
 
+def test_a_drafts_number_is_a_number_with_its_check_digit_and_the_same_for_the_same_bytes() -> None:
+    import hashlib
+
+    from vikno.flows.appeal_numbers import number_of
+
+    made = [number_of(hashlib.sha256(str(n).encode()).digest()) for n in range(200)]
+    assert all(normalize(m) == m for m in made) and len(set(made)) == 200
+    assert number_of(hashlib.sha256(b"7").digest()) == made[7]
+    with pytest.raises(ValueError):
+        number_of(b"short")
+
+
 async def test_a_citizen_registers_an_appeal_routed_to_its_authority_and_gets_a_number(engine: Engine) -> None:
     number = await register(engine)
     (appeal,) = await engine.store.appeals.of_helplines([LINE])
@@ -260,3 +272,63 @@ async def test_a_digit_typed_at_the_appeal_topic_is_its_topic_or_the_question_ag
         assert said.replies[-1].text == asked.replies[-1].text
     else:
         assert said.replies[0].text.startswith("Опишіть ситуацію")
+
+
+async def _at_the_last_text(engine: Engine, user: str) -> None:
+    await engine.handle(msg(user, "Добрий день"))
+    await engine.handle(msg(user, button="topic:appeal"))
+    await engine.handle(msg(user, button="appeal:topic:communal"))
+
+
+WORDS = "Третій тиждень немає гарячої води в будинку на вул. Смілянській 5, прошу втрутитися"
+
+
+async def test_the_last_text_sent_twice_to_two_workers_registers_one_appeal(engine: Engine, other, clock) -> None:
+    """Outside attack: the appeal's last text sent twice at once, each to its own worker on one store (one MongoDB,
+    one SQLite folder), registered two appeals with two numbers. The second worker here still holds the
+    conversation as it was before the first one's commit (its own recent copy)."""
+    from vikno.flows.content import load_helplines, shipped_helpline_folders
+    from vikno.storage.identity import IdentityVault
+
+    helplines = load_helplines(shipped_helpline_folders())
+    second = Engine(other, IdentityVault(b"test-secret-key-0123456789"), helplines, engine.nlu, clock=clock)
+    user = "sent-twice"
+    await _at_the_last_text(second, user)
+    first = await engine.handle(msg(user, WORDS))
+    again = await second.handle(msg(user, WORDS))
+    numbers = {n for turn in (first, again) for r in turn.replies for n in NUMBER.findall(r.text)}
+    assert len(numbers) == 1
+    (appeal,) = await engine.store.appeals.of_helplines([LINE])
+    assert appeal.number_hash == engine.appeals.number_hash(numbers.pop())
+    counted = await engine.store.events.count_by("kind", helpline=LINE, kind="appeal_registered")
+    assert counted == {"appeal_registered": 1}
+
+
+async def test_an_appeal_registered_by_a_worker_killed_before_its_turn_is_told_with_its_own_number(
+    engine: Engine, other, clock
+) -> None:
+    """`kill -9` after the appeal was stored and before the citizen's turn was: the draft was still open, and the
+    text sent again registered a second appeal with another number. It now finds the appeal and its number."""
+    from vikno.flows.content import load_helplines, shipped_helpline_folders
+    from vikno.storage.identity import IdentityVault
+
+    user = "killed"
+    await _at_the_last_text(engine, user)
+    conv = await engine.find("telegram", user, LINE)
+    draft = conv.data["appeal_draft"]
+    made = await engine.appeals.register(  # what the killed worker did before it died
+        engine.helplines[LINE],
+        topic="communal",
+        text=WORDS,
+        channel="telegram",
+        language="uk",
+        conversation_id=conv.id,
+        now=clock(),
+        seed=f"{conv.id}/{draft['id']}",
+    )
+    helplines = load_helplines(shipped_helpline_folders())
+    restarted = Engine(other, IdentityVault(b"test-secret-key-0123456789"), helplines, engine.nlu, clock=clock)
+    retry = await restarted.handle(msg(user, WORDS))
+    assert NUMBER.findall(retry.replies[0].text) == [made.number]
+    assert [a.id for a in await engine.store.appeals.of_helplines([LINE])] == [made.appeal.id]
+    assert "appeal_draft" not in (await engine.find("telegram", user, LINE)).data

@@ -121,3 +121,33 @@ async def test_the_figures_count_appeals_by_local_week_topic_and_authority(any_s
     assert weeks["2026-03-09"] == {"week": "2026-03-09", "registered": 2, "sent": 1, "answered": 0, "closed": 0}
     assert weeks["2026-03-16"] == {"week": "2026-03-16", "registered": 1, "sent": 0, "answered": 1, "closed": 1}
     assert weeks["2026-03-30"]["registered"] == 0  # April's appeal is another period's
+
+
+async def test_a_second_appeal_from_the_same_draft_is_refused_and_the_first_returned(any_store: Store) -> None:
+    """Outside attack: the appeal's last text sent twice at once to two workers on one store registered two
+    appeals with two numbers. The appeal carries its draft's key; the store keeps one appeal per key and returns
+    it to the second writer, whatever its id and number."""
+    first = await any_store.appeals.add(an_appeal(key="draft-key-1"))
+    again = await any_store.appeals.add(an_appeal(key="draft-key-1", number_hash="g" * 64, text="другий раз"))
+    assert again == first and again.text.startswith("Немає гарячої води")
+    assert await any_store.appeals.by_number("cherkasy-1545", "g" * 64) is None  # nothing of the second stored
+    other_draft = await any_store.appeals.add(an_appeal(key="draft-key-2", number_hash="k" * 64))
+    assert other_draft.id != first.id and await any_store.appeals.get(other_draft.id) == other_draft
+    with pytest.raises(AlreadyExists):  # another draft's appeal may still not take a number already given
+        await any_store.appeals.add(an_appeal(key="draft-key-3"))
+    # appeals of before keys, and operators' (no draft), never clash with each other
+    await any_store.appeals.add(an_appeal(number_hash="m" * 64, key=None))
+    await any_store.appeals.add(an_appeal(number_hash="p" * 64, key=None))
+    assert len(await any_store.appeals.of_helplines(["cherkasy-1545"])) == 4
+
+
+async def test_one_appeal_per_draft_also_from_two_workers_at_once(any_store: Store, other: Store) -> None:
+    tries = [
+        store.appeals.add(an_appeal(key="same-draft", number_hash=f"{n:064d}"))
+        for n, store in enumerate([any_store, other] * 4)
+    ]
+    made = await asyncio.gather(*tries)
+    assert len({a.id for a in made}) == 1
+    (kept,) = {a.number_hash for a in made}
+    assert len(await any_store.appeals.of_helplines(["cherkasy-1545"])) == 1
+    assert (await other.appeals.by_number("cherkasy-1545", kept)).id == made[0].id

@@ -73,12 +73,12 @@ async def test_sqlite_a_database_of_schema_1_is_migrated_once_and_dedup_still_wo
     data = _old_data_folder(tmp_path)
     store = SqliteStore(data, secret=FIXTURE_SECRET)
     await store.open()
-    assert [m.split(":")[0] for m in store.migrated] == ["2", "3", "4", "5", "6", "7", "8", "9", "10", "11"]
+    assert [m.split(":")[0] for m in store.migrated] == ["2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]
     await store.close()
     first = _sqlite_platform_ids(data / FILENAME)
     stored = [p for p in first.values() if p is not None]
     assert len(stored) == 5 and all(HASHED_PLATFORM_ID.fullmatch(p) for p in stored)
-    assert _schema_version(data / FILENAME) == SqliteStore.schema_version == 11
+    assert _schema_version(data / FILENAME) == SqliteStore.schema_version == 12
     raw = b"".join(p.read_bytes() for p in data.iterdir() if p.name.startswith(FILENAME))
     for clear in CLEAR:  # not in a row, not in a freed page, not in the WAL
         assert clear.encode() not in raw, clear
@@ -126,14 +126,14 @@ def test_vikno_store_migrate_runs_on_a_copy_and_again(
     monkeypatch.delenv("MONGODB_URI", raising=False)
     assert cli_main(["store", "migrate"]) == 0
     out = capsys.readouterr().out
-    assert "schema version 11" in out and "4: indexes for the helpline's figures" in out
+    assert "schema version 12" in out and "4: indexes for the helpline's figures" in out
     assert "2: platform message ids" in out and "3: operators' crisis marks" in out
     assert "5: the name an operator's message is shown with" in out
     assert "6: reports about someone in danger" in out
     assert "8: per-day tallies for the helpline's figures" in out
     assert "9: mobile brigades' visits" in out
     assert "10: citizens' appeals" in out
-    assert "11: one report per draft" in out
+    assert "11: one report per draft" in out and "12: one appeal per draft" in out
     after = _sqlite_platform_ids(data / FILENAME)
     assert all(p is None or HASHED_PLATFORM_ID.fullmatch(p) for p in after.values())
     assert cli_main(["store", "migrate"]) == 0
