@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from vikno.storage.models import Appeal
 
 from .appeal_numbers import digits_of, looks_like_number, normalize
-from .appeals import MIN_LETTERS, AppealDesk, Registration, told_status
+from .appeals import MAX_TEXT, MIN_LETTERS, AppealDesk, Registration, told_status
 from . import forms
 from .messages import PERSON, Button, Inbound, Kind
 from .report_flow import CANCEL_WORDS, match, words
@@ -246,6 +246,9 @@ class AppealFlow:
 
     async def _register(self, draft: dict, told: str, *, quiet: bool = False) -> None:
         memo = self.d.ctx.memo
+        told = told.strip()
+        if len(told) > MAX_TEXT:  # kept to the limit, and the citizen is told so with the number (_told_registered)
+            told, memo["appeal_cut"] = told[:MAX_TEXT], MAX_TEXT
         made = memo.get("appeal_registered")
         if made is None:  # the step may run again after a conflict: the appeal is registered once
             made = await self.desk.register(
@@ -268,12 +271,14 @@ class AppealFlow:
         self._told_registered(made)
 
     def _told_registered(self, made: Registration) -> None:
+        registered = self.d.say(
+            "appeal_registered",
+            number=made.number,
+            authority=self.line.authority_name(made.appeal.authority, self.d.lang),
+        )
+        cut = forms.shortened(self.d, self.d.ctx.memo.get("appeal_cut"), "appeal_shortened")
         self.d.reply(
-            self.d.say(
-                "appeal_registered",
-                number=made.number,
-                authority=self.line.authority_name(made.appeal.authority, self.d.lang),
-            ),
+            f"{cut}\n{registered}" if cut else registered,
             self.d.button("button_appeal_status", STATUS),
             self.d.button("button_menu", "menu"),
         )

@@ -447,7 +447,8 @@ OPTIONAL_TEXT_PLACEHOLDERS: dict[str, set[str]] = {
     },
     "report_urgent_now": {"emergency"},
     "report_made": {"code"},
-    "report_shortened": {"limit"},
+    "report_shortened": set(),
+    "text_shortened": {"limit"},
     "report_code_limited": {"phones"},
     "report_status": {"status"},
     **{f"report_about_{a}": set() for a in REPORT_ABOUT},
@@ -474,6 +475,8 @@ APPEAL_TEXTS: dict[str, set[str]] = {
     "appeal_too_short": set(),
     "appeal_cancelled": set(),
     "appeal_not_finished": set(),
+    "appeal_shortened": set(),
+    "text_shortened": {"limit"},
     "appeal_registered": {"number", "authority"},
     "appeal_ask_number": set(),
     "appeal_number_mistyped": set(),
@@ -500,6 +503,7 @@ OPTIONAL_TEXT_PLACEHOLDERS.update(
 )
 #: Texts a helpline with a report form (``reports:`` in helpline.yml) must have.
 REPORT_TEXTS = tuple(k for k in OPTIONAL_TEXT_PLACEHOLDERS if k.startswith(("report_", "button_report_"))) + (
+    "text_shortened",
     "button_back",
     "button_cancel",
     "button_have_code",

@@ -110,3 +110,15 @@ def expire(data: dict, now: datetime, limits: Sequence[tuple[str, timedelta]]) -
             data.pop(key, None)
             gone.append(key)
     return gone
+
+
+def shortened(d: Dialogue, limit: int | None, rest: str) -> str:
+    """What to say when a typed text was kept to ``limit`` characters: the cut, in words both forms share
+    ("text_shortened"), then the form's own ``rest`` (what to do with what did not fit); nothing without a cut.
+
+    Said, never silent: an outside attack found an appeal cut at 4,000 characters without a word, and the
+    citizen believed the whole letter had gone to the authority.
+    """
+    if not limit:
+        return ""
+    return f"{d.say('text_shortened', limit=limit)} {d.say(rest)}"

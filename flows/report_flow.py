@@ -475,7 +475,7 @@ class ReportFlow:
     def _shortened(self) -> str:
         """What to say before the next reply when a text of this message was cut (once), else nothing."""
         cut, self.cut = self.cut, None
-        return self.d.say("report_shortened", limit=cut) if cut else ""
+        return forms.shortened(self.d, cut, "report_shortened")
 
     def _keep(self, draft: dict, text: str) -> None:
         """Keep what the person typed that no question could read: it goes with the report, never dropped."""

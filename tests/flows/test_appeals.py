@@ -332,3 +332,37 @@ async def test_an_appeal_registered_by_a_worker_killed_before_its_turn_is_told_w
     assert NUMBER.findall(retry.replies[0].text) == [made.number]
     assert [a.id for a in await engine.store.appeals.of_helplines([LINE])] == [made.appeal.id]
     assert "appeal_draft" not in (await engine.find("telegram", user, LINE)).data
+
+
+@pytest.mark.parametrize("lang", ["uk", "en"])
+async def test_a_long_appeal_is_kept_to_its_limit_and_the_citizen_is_told(engine: Engine, lang: str) -> None:
+    """Outside attack: an appeal's text was cut at 4,000 characters without a word; the citizen believed the whole
+    letter had gone to the authority. It is kept to the limit and the citizen is told, in the report form's words
+    for the cut ("text_shortened") and the appeal's own for what to do with the rest."""
+    user = f"long-letter-{lang}"
+    letter = "Третій тиждень немає гарячої води в будинку на вул. Смілянській 5, діти хворіють. " * 60
+    assert len(letter.strip()) > 4000
+    await engine.handle(msg(user, "Добрий день", locale=lang))
+    if lang != "uk":
+        await engine.handle(msg(user, button=f"lang:{lang}"))
+    await engine.handle(msg(user, button="topic:appeal"))
+    await engine.handle(msg(user, button="appeal:topic:communal"))
+    done = await engine.handle(msg(user, letter))
+    said = done.replies[0].text
+    lead, registered = said.split("\n", 1)
+    assert (
+        lead
+        == {
+            "uk": "Ваш текст довгий, тож ми зберегли перші 4000 символів. "
+            "Те, що не вмістилося, можна надіслати окремим зверненням.",
+            "en": "Your text was long, so we kept the first 4000 characters. "
+            "Anything that didn't fit you can send as another appeal.",
+        }[lang]
+    )
+    assert NUMBER.search(registered) and registered.startswith(("Ваше звернення зареєстровано", "Your appeal is"))
+    (appeal,) = await engine.store.appeals.of_helplines([LINE])
+    assert appeal.text == letter.strip()[:4000].rstrip()  # (the 4000th is a space between words)
+    short = await engine.handle(msg("short-letter", button="topic:appeal"))
+    await engine.handle(msg("short-letter", button="appeal:topic:communal"))
+    short = await engine.handle(msg("short-letter", WORDS))
+    assert short.replies[0].text.startswith("Ваше звернення зареєстровано")  # nothing cut: nothing said
