@@ -234,6 +234,10 @@ class AppealFlow:
             draft["topic"], draft["step"] = topic, "text"
             self.d.reply(self.d.say("appeal_ask_text"), self._cancel())
             return
+        topic = _value(button, TOPIC)
+        if topic is not None and self.line.appeal_topic(topic) is not None:
+            self._topic_changed(draft, topic)
+            return
         if button is not None or not text or not text.strip():
             self.d.reply(self.d.say("appeal_ask_text"), self._cancel())
             return
@@ -243,6 +247,19 @@ class AppealFlow:
             self.d.reply(self.d.say("appeal_too_short"), self._cancel())
             return
         await self._register(draft, told)
+
+    def _topic_changed(self, draft: dict, topic_id: str) -> None:
+        """Another topic pressed at "describe the situation" (its button higher up the chat): the citizen changed
+        their mind, so the topic (and the authority) change, and they are told; what they wrote is kept, and the
+        question open before is asked again. It was ignored without a word (outside attack, session 15)."""
+        chosen = self.line.appeal_topic(topic_id)
+        assert chosen is not None
+        draft["topic"] = chosen.id
+        said = [self.d.say("appeal_topic_changed", name=self.line.local(chosen.title, self.d.lang))]
+        if draft.get("told"):
+            said.append(self.d.say("appeal_words_kept"))
+        question = self.d.say("appeal_too_short" if draft.get("told") else "appeal_ask_text")
+        self.d.reply(f"{' '.join(said)}\n{question}", self._cancel())
 
     async def _register(self, draft: dict, told: str, *, quiet: bool = False) -> None:
         memo = self.d.ctx.memo

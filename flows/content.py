@@ -476,6 +476,8 @@ APPEAL_TEXTS: dict[str, set[str]] = {
     "appeal_cancelled": set(),
     "appeal_not_finished": set(),
     "appeal_shortened": set(),
+    "appeal_topic_changed": {"name"},
+    "appeal_words_kept": set(),
     "text_shortened": {"limit"},
     "appeal_registered": {"number", "authority"},
     "appeal_ask_number": set(),

@@ -366,3 +366,47 @@ async def test_a_long_appeal_is_kept_to_its_limit_and_the_citizen_is_told(engine
     await engine.handle(msg("short-letter", button="appeal:topic:communal"))
     short = await engine.handle(msg("short-letter", WORDS))
     assert short.replies[0].text.startswith("Ваше звернення зареєстровано")  # nothing cut: nothing said
+
+
+async def test_an_old_topic_button_at_describe_the_situation_changes_the_topic_says_so_and_keeps_the_words(
+    engine: Engine,
+) -> None:
+    """Outside attack: another topic pressed under "what is it about?" once the appeal was at "describe the
+    situation" was ignored without a word: the appeal kept the first topic (and went to its authority). The
+    press is the citizen changing their mind: the topic changes, and they are told; what they wrote is kept."""
+    line = engine.helplines[LINE]
+    health = line.local(line.appeal_topic("health").title, "uk")
+    user = "changes-mind"
+    await engine.handle(msg(user, "Добрий день"))
+    await engine.handle(msg(user, button="topic:appeal"))
+    await engine.handle(msg(user, button="appeal:topic:communal"))
+    await engine.handle(msg(user, "Нема ліків"))  # a few words: asked once for more, and kept
+    changed = await engine.handle(msg(user, button="appeal:topic:health"))
+    (said,) = changed.replies
+    assert said.text == (
+        f"Гаразд, тепер тема звернення — «{health}». Те, що ви вже написали, збережено.\n"
+        "Напишіть, будь ласка, трохи докладніше: що сталося і чого ви просите."
+    )
+    assert [b.payload for b in said.buttons] == ["appeal:cancel"]
+    again = await engine.handle(msg(user, button="appeal:topic:health"))  # pressed twice: said again, no harm
+    assert again.replies[0].text == said.text
+    done = await engine.handle(msg(user, "У лікарні на вул. Гоголя 3 другий тиждень немає інсуліну для діабетиків"))
+    assert NUMBER.search(done.replies[0].text)
+    (appeal,) = await engine.store.appeals.of_helplines([LINE])
+    assert appeal.topic == "health" and appeal.authority == line.appeal_topic("health").authority
+    assert appeal.text.startswith("Нема ліків\nУ лікарні")
+
+
+async def test_another_topic_before_any_words_changes_it_and_asks_for_the_words(engine: Engine) -> None:
+    line = engine.helplines[LINE]
+    health = line.local(line.appeal_topic("health").title, "en")
+    user = "changes-mind-early"
+    await engine.handle(msg(user, "Hello there", locale="en"))
+    await engine.handle(msg(user, button="lang:en"))
+    await engine.handle(msg(user, button="topic:appeal"))
+    await engine.handle(msg(user, button="appeal:topic:communal"))
+    changed = await engine.handle(msg(user, button="appeal:topic:health"))
+    lead, question = changed.replies[0].text.split("\n", 1)
+    assert lead == f"Okay, the appeal's topic is now “{health}”."
+    assert question.startswith("Describe the situation in one message")
+    assert (await engine.find("telegram", user, LINE)).data["appeal_draft"]["topic"] == "health"
