@@ -18,7 +18,11 @@ Also the parse cost of ``RiskTriage.assess`` (median, p99, one core) and the
 training time. Targets (issue 21): caught >= 95 %; hard negatives to crisis
 <= 5 %, to check <= 20 %; ordinary crisis <= 0.5 %, check <= 3 %.
 
-    python bench/crisis_triage_bench.py [--table DIR] [--json OUT]
+With ``--kinds`` the shipped setting's cross-validation is also printed kind by kind (every everyday kind
+that goes to crisis, every crisis kind not fully caught), so that a rise is traced to the kinds that make it;
+``--rows OUT`` writes each row's level and reasons there (JSON lines) for reading them.
+
+    python bench/crisis_triage_bench.py [--table DIR] [--json OUT] [--kinds] [--rows OUT]
 """
 
 from __future__ import annotations
@@ -69,12 +73,20 @@ class _Fixed:
         return self.scores[text]
 
 
-def kind_folds(kinds: list[str], k: int, seed: int = 7) -> np.ndarray:
-    """Fold number per row: whole kinds (same name in every language) go to one fold."""
-    names = sorted(set(kinds))
+def kind_folds(kinds: list[str], k: int, seed: int = 7, base: list[str] | None = None) -> np.ndarray:
+    """Fold number per row: whole kinds (same name in every language) go to one fold.
+
+    With ``base`` (the kinds of an earlier corpus) those kinds keep the folds the earlier corpus gave them and the
+    kinds new here are spread over the folds on their own: a new kind otherwise reshuffles every fold, and a
+    before/after comparison then measures the reshuffle as much as the change.
+    """
+    names = sorted(set(base if base is not None else kinds))
     rng = np.random.default_rng(seed)
     rng.shuffle(names)
     fold_of = {name: i % k for i, name in enumerate(names)}
+    new = sorted(set(kinds) - set(fold_of))
+    np.random.default_rng(seed + 1).shuffle(new)
+    fold_of.update({name: i % k for i, name in enumerate(new)})
     return np.array([fold_of[kd] for kd in kinds])
 
 
@@ -87,18 +99,66 @@ def pct(x: float) -> str:
     return f"{100 * x:5.1f} %"
 
 
+def per_kind(corpus: list, folds: np.ndarray, triages: list[RiskTriage], show: bool, rows_out: Path | None) -> None:
+    """The shipped setting's CV kind by kind: everyday kinds sent to crisis, crisis kinds not caught."""
+    by: dict[tuple[str, str], list[Risk]] = defaultdict(list)
+    lines = []
+    for i, e in enumerate(corpus):
+        if e.kind.startswith("ordinary__") and not rows_out:
+            continue
+        found = triages[folds[i]].assess(e.text)
+        by[(e.kind, e.language)].append(found.level)
+        lines.append(
+            {
+                "lang": e.language,
+                "kind": e.kind,
+                "fold": int(folds[i]),
+                "text": e.text,
+                "level": found.level.value,
+                "reasons": list(found.reasons),
+            }
+        )
+    if rows_out:
+        rows_out.parent.mkdir(parents=True, exist_ok=True)
+        rows_out.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
+    if not show:
+        return
+    kinds = sorted({k for k, _ in by if not k.startswith("ordinary__")})
+    print("  by kind (fold; rows uk/ru/az/en; everyday -> crisis, or crises caught):")
+    for kind in kinds:
+        cells = []
+        for lang in LANGS:
+            levels = by.get((kind, lang), [])
+            if kind.startswith("safe__"):
+                cells.append(f"{sum(x is Risk.CRISIS for x in levels):3d}/{len(levels):<3d}")
+            else:
+                cells.append(f"{sum(x is not Risk.NONE for x in levels):3d}/{len(levels):<3d}")
+        fold = next(int(folds[i]) for i, e in enumerate(corpus) if e.kind == kind)
+        tag = "-> crisis" if kind.startswith("safe__") else "caught  "
+        print(f"    {fold} {tag} " + " ".join(cells) + f"  {kind}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT / "nlu" / "data")
     ap.add_argument("--table", type=Path, help="a folder of <lang>.yml files never trained on (run once)")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--kinds", action="store_true", help="the shipped setting's CV kind by kind")
+    ap.add_argument("--rows", type=Path, help="write each CV row's level and reasons here (JSON lines)")
+    ap.add_argument(
+        "--folds-of",
+        type=Path,
+        help="another data folder (e.g. main's): its kinds keep their folds, and its rows are also reported apart",
+    )
     args = ap.parse_args()
 
     corpus = load_corpus(args.data)
     texts = [e.text for e in corpus]
     labels = np.array([e.label for e in corpus])
     kinds = [e.kind for e in corpus]
-    folds = kind_folds(kinds, FOLDS)
+    base = load_corpus(args.folds_of) if args.folds_of else None
+    folds = kind_folds(kinds, FOLDS, base=[e.kind for e in base] if base else None)
+    base_rows = {(e.language, e.kind, e.text) for e in base} if base else set()
     hard = int(((labels == 0) & np.array([k.startswith("safe__") for k in kinds])).sum())
     print(
         f"corpus: {int(labels.sum())} crisis, {hard}"
@@ -151,9 +211,11 @@ def main() -> int:
             else {"crisis_at": t.crisis_at, "check_at": t.check_at, "veto_below": t.veto_below},
             "langs": {},
         }
+        levels: dict = {}
         for lang in LANGS:
             rows = [(i, e) for i, e in enumerate(corpus) if e.language == lang]
             lv = {e: cv_triages[folds[i]].assess(e.text).level for i, e in rows}
+            levels.update(lv)
             rows = [e for _, e in rows]
             crisis = [lv[e] for e in rows if e.label == 1]
             caught = sum(x is not Risk.NONE for x in crisis) / max(1, len(crisis))
@@ -176,6 +238,21 @@ def main() -> int:
                 "test_check": test_k,
             }
         results["settings"].append(setting)
+        if base_rows and t == SETTINGS[0]:
+            print(f"  the rows of {args.folds_of} alone, in its folds:")
+            for lang in LANGS:
+                rows = [e for e in corpus if e.language == lang and (e.language, e.kind, e.text) in base_rows]
+                crisis = [levels[e] for e in rows if e.label == 1]
+                caught = sum(x is not Risk.NONE for x in crisis) / max(1, len(crisis))
+                c_only = sum(x is Risk.CRISIS for x in crisis) / max(1, len(crisis))
+                hard_c, hard_k = rates([levels[e] for e in rows if e.kind.startswith("safe__")])
+                ord_c, ord_k = rates([levels[e] for e in rows if e.kind.startswith("ordinary__")])
+                print(
+                    f"  {lang}   | {pct(caught)} ({pct(c_only)}) | {100 * hard_c:6.2f} % | {pct(hard_k)} | "
+                    f"{pct(ord_c)} | {pct(ord_k)}"
+                )
+        if t == SETTINGS[0] and (args.kinds or args.rows):
+            per_kind(corpus, folds, cv_triages, args.kinds, args.rows)
 
     triage = RiskTriage(rules, full, SETTINGS[0])
     if args.table:

@@ -89,6 +89,10 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"|\b(?:когда-то|когда то|раньше|в прошлом) (?:я |мы )?(?:резала|резал|пыталас\w*|пытался|пробовал\w*|"
         r"хотел\w*|думал\w*|была|был)\b|\bi used to (?:cut|self harm|hurt|burn|think|try|want)\w*"
         r"|\bback then\b|\bin the past\b",
+        # "I took an overdose once. That was a long time ago": the writer says it is the past (session 14)
+        r"\b(?:це|то) було давно\b|\bэто было давно\b|\bthat was (?:a long time|long|years) ago\b"
+        r"|\bколись (?:я )?(?:наковтал\w*|випил\w*)|\bкогда[- ]то (?:я )?(?:наглотал\w*|выпил\w*)",
+        _az(r"\bçoxdan olub\b"),
         # an age the writer was: "коли мені було 15", "когда мне было 15", "15 yaşımda"
         r"\b(?:коли|когда) (?:мені|мне) (?:було|было) (?:\d+|п'?ятнадцять|шістнадцять|пятнадцать|шестнадцать)\b",
         _az(r"\b\d+ yaşımda\b|\b\d+ yaşında (?:olanda|ikən)\b"),
@@ -118,12 +122,13 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r" myself\b"
         r"|\bдумок (?:про те щоб |щоб )?(?:завдати|заподіяти|зробити) собі (?:шкоди|шкоду|щось) (?:нема|немає)\b"
         r"|\bмыслей (?:о том чтобы |чтобы )?(?:навредить себе|причинить себе вред|что-то с собой сделать) нет\b",
-        r"\bi'?m not (?:planning|going|gonna) to (?:hurt|kill|harm) myself\b|\bnot jumping anywhere\b"
+        r"\bi'?m not (?:planning to|going to|gonna) (?:hurt|kill|harm) myself\b|\bnot jumping anywhere\b"
+        r"|\bi'?m not (?:going to|gonna) jump\b"
         r"|\bя не (?:прыгаю|стрибаю|збираюся стрибати|собираюсь прыгать)\b",
         _az(
             r"\bintihar fikir\w* yoxdur\b|\bintihar(?:la)? (?:bağlı )?deyil\b|\bintihar haqqında düşünmürəm\b"
             r"|\bözümə (?:zərər|xəsarət) (?:vermək |vurmaq |yetirmək )?(?:fikrim|niyyətim) yoxdur\b"
-            r"|\bkimsə (?:məni )?döymür\b"
+            r"|\bkimsə (?:məni )?döymür\b|\bölüm haqqında düşünmürəm\b"
         ),
     ],
     # a book, a film, a series, a game, a song: somebody else's story
