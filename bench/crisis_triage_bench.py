@@ -18,11 +18,14 @@ Also the parse cost of ``RiskTriage.assess`` (median, p99, one core) and the
 training time. Targets (issue 21): caught >= 95 %; hard negatives to crisis
 <= 5 %, to check <= 20 %; ordinary crisis <= 0.5 %, check <= 3 %.
 
-With ``--kinds`` the shipped setting's cross-validation is also printed kind by kind (every everyday kind
-that goes to crisis, every crisis kind not fully caught), so that a rise is traced to the kinds that make it;
-``--rows OUT`` writes each row's level and reasons there (JSON lines) for reading them.
+With ``--kinds`` the shipped setting's cross-validation is also printed kind by kind (everyday rows sent
+to crisis, crisis rows caught), so that a rise is traced to the kinds that make it;
+``--rows OUT`` writes each row's level and reasons there (JSON lines) for reading them. A new kind reshuffles
+every fold (kinds are dealt to folds after a seeded shuffle of their names), which alone moves the figures by a few
+tenths of a point: ``--seed N`` deals them otherwise, and ``--folds-of DIR`` keeps the folds an earlier corpus (e.g.
+main's ``nlu/data``) gave its kinds, deals the new kinds apart and reports that corpus's rows on their own too.
 
-    python bench/crisis_triage_bench.py [--table DIR] [--json OUT] [--kinds] [--rows OUT]
+    python bench/crisis_triage_bench.py [--table DIR] [--json OUT] [--kinds] [--rows OUT] [--seed N] [--folds-of DIR]
 """
 
 from __future__ import annotations
@@ -146,6 +149,9 @@ def main() -> int:
     ap.add_argument("--kinds", action="store_true", help="the shipped setting's CV kind by kind")
     ap.add_argument("--rows", type=Path, help="write each CV row's level and reasons here (JSON lines)")
     ap.add_argument(
+        "--seed", type=int, default=7, help="the folds' shuffle (a new kind reshuffles them: try a few seeds)"
+    )
+    ap.add_argument(
         "--folds-of",
         type=Path,
         help="another data folder (e.g. main's): its kinds keep their folds, and its rows are also reported apart",
@@ -157,7 +163,7 @@ def main() -> int:
     labels = np.array([e.label for e in corpus])
     kinds = [e.kind for e in corpus]
     base = load_corpus(args.folds_of) if args.folds_of else None
-    folds = kind_folds(kinds, FOLDS, base=[e.kind for e in base] if base else None)
+    folds = kind_folds(kinds, FOLDS, args.seed, base=[e.kind for e in base] if base else None)
     base_rows = {(e.language, e.kind, e.text) for e in base} if base else set()
     hard = int(((labels == 0) & np.array([k.startswith("safe__") for k in kinds])).sum())
     print(
