@@ -201,8 +201,10 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r"біатлон\w*|биатлон\w*)\b",
         r"\b(?:go(?:ing)? hunting|hunting (?:licen[cs]e|rifle|trip|season)|deer stalking|"
         r"shooting (?:range|club|ground)|gun range|rifle range|clay pigeon\w*|biathlon|gamekeeper)\b",
+        # whole words: "tirə" without its letters is "tire" and began "tired"; "ovcu" began "ovcuna", into her palm
         _az(
-            r"\b(?:ova (?:gedə|gedir|gedəcə|çıx)\w*|ov vəsiqə\w*|ovçu\w*|atıcılıq\w*|tirdə|tirə|biatlon\w*|meşəbəyi\w*)"
+            r"\b(?:ova (?:gedə|gedir|gedəcə|çıx)\w*|ov vəsiqə\w*|ovçu|ovçuya|ovçudur|ovçular\w*|ovçuluq\w*|"
+            r"atıcılıq\w*|tirdə|tirə|biatlon\w*|meşəbəyi\w*)\b"
         ),
     ],
     # "dying to": an idiom of wanting, never of dying
