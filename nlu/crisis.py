@@ -224,6 +224,15 @@ _TOY: re.Pattern[str] = _CONTEXTS["toy"]
 # A game being played with its level named ("in this game you jump from roof to roof, stuck on level 4"): the jump
 # rules read the game's moves. Only the jump rules: "stuck on level 4 and i want to die" keeps want_die.
 _GAME_PLAY: re.Pattern[str] = _CONTEXTS["game_play"]
+# Round 11: a game's character who died and the level played again ("мій персонаж стрибнув з даху і помер, переграю
+# рівень") cancels the jump rules as a game with its level named does; and jumping off a bridge into the river as the
+# summer's fun ("every summer we jump off the bridge into the river, is it dangerous?": water, a habit, friends or a
+# safety question, and no tonight, goodbye or forever) leaves the jump rules to the model.
+_GAME_REPLAY: re.Pattern[str] = _CONTEXTS["game_replay"]
+_JUMP_FOR_FUN: re.Pattern[str] = _CONTEXTS["jump_for_fun"]
+# Round 11: a why-question about a heroine with the literature lesson named and no first person ("чому Катерина
+# кинулась під поїзд? домашнє завдання з літератури") is a retelling, as a film frame is.
+_LITERATURE_TASK: re.Pattern[str] = _CONTEXTS["literature_task"]
 # A coach or a teacher who "will kill us" at training or a test (round 10: "тренер сказав що вб'є нас на тренуванні
 # завтра, бо програли матч", "PE teacher is going to kill us on the bleep test"): a group, a coach and an activity
 # are the everyday exaggeration, and the kill rules are left to the model. "...if we tell our parents" keeps them.
@@ -474,7 +483,7 @@ def _hits(norm: str, laughing: bool = False, joking: str | None = None) -> list[
             continue
         if (rule.category in _FICTION_RULES or rule.name in _FICTION_EXTRA) and context.fiction():
             continue
-        if rule.name in _JOKED_OFF and _GAME_PLAY.search(norm):
+        if rule.name in _JOKED_OFF and context.jump_at_play():
             continue
         if rule.category == SUICIDE and context.resolved():
             continue
@@ -492,7 +501,7 @@ def _hits(norm: str, laughing: bool = False, joking: str | None = None) -> list[
 class _Context:
     """The whole-message checks, each computed on first use."""
 
-    __slots__ = ("norm", "_spans", "_fiction", "_resolved", "_toys", "_coach")
+    __slots__ = ("norm", "_spans", "_fiction", "_resolved", "_toys", "_coach", "_play")
 
     def __init__(self, norm: str) -> None:
         self.norm = norm
@@ -501,6 +510,14 @@ class _Context:
         self._resolved: bool | None = None
         self._toys: list[tuple[int, int]] | None = None
         self._coach: bool | None = None
+        self._play: bool | None = None
+
+    def jump_at_play(self) -> bool:
+        """A game played (its level named or replayed) or a jump into the water for fun: see _GAME_PLAY."""
+        if self._play is None:
+            norm = self.norm
+            self._play = any(p.search(norm) is not None for p in (_GAME_PLAY, _GAME_REPLAY, _JUMP_FOR_FUN))
+        return self._play
 
     def coach_hyperbole(self) -> bool:
         if self._coach is None:
@@ -515,10 +532,12 @@ class _Context:
     def fiction(self) -> bool:
         if self._fiction is None:
             norm = self.norm
-            self._fiction = (
-                _FICTION.search(norm) is not None
-                and _FIRST_PERSON.search(norm) is None
-                and (_FICTION_LEAD.search(norm) is not None or _CHARACTER.search(norm) is not None)
+            self._fiction = _FIRST_PERSON.search(norm) is None and (
+                (
+                    _FICTION.search(norm) is not None
+                    and (_FICTION_LEAD.search(norm) is not None or _CHARACTER.search(norm) is not None)
+                )
+                or _LITERATURE_TASK.search(norm) is not None
             )
         return self._fiction
 

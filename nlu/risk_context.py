@@ -180,6 +180,16 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
             r"psixoloq kimi|tərbiyəçiyəm|məşqçiyəm)\b.*\bnecə (?:\w+ ){0,2}?(?:tanı\w*|başa düş\w*|soruş\w*|"
             r"danış\w*|kömək\w*|reaksiya\w*|fərq\w*)"
         ),
+        # round 11: a volunteer psychologist or a teacher asking about the signs and what not to say
+        r"\b(?:я|як|как|будучи|i'?m|i am|as|i work as) (?:a |an )?(?:\w+ )?(?:волонтер\w*|вчител\w*|вчительк\w*|"
+        r"учител\w*|учительниц\w*|педагог\w*|психолог\w*|лікар\w*|врач\w*|медсестр\w*|volunteer|teacher|"
+        r"psychologist|counsell?or|nurse|youth worker|social worker)\b.*\b(?:ознак\w*|признак\w*|signs?|"
+        r"warning signs|(?:чого|що|чего|что) (?:\w+ )?не можна (?:\w+ )?(?:казати|говорити)|"
+        r"(?:чего|что) (?:\w+ )?нельзя (?:\w+ )?говорить|what (?:not to|shouldn'?t i|should i not) say)\b",
+        _az(
+            r"\b(?:müəlliməm|müəllim kimi|psixoloqam|psixoloq kimi|könüllüyəm|könüllü psixoloqam|tərbiyəçiyəm)\b.*"
+            r"\b(?:əlamət\w*|nə demək olmaz|nə deməmək)"
+        ),
     ],
     # what is allowed, asked in general: "from what age can a child stay home alone", "is it ok to leave my 11 year
     # old for an hour" (round 8: an age question, not a child left alone now)
