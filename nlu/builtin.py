@@ -103,7 +103,8 @@ class BuiltinNLU:
         if conf < threshold:
             intent = FALLBACK_INTENT
         parts = read_parts(text, lambda part: self.classifier.rank_words(part, top=1, language=language), threshold)
-        return Parse(text, language, intent, conf, ranking=ranking, parts=parts, **risk)  # type: ignore[arg-type]
+        found = {"ranking": ranking, "parts": parts, **risk}
+        return Parse(text, language, intent, conf, **found)  # type: ignore[arg-type]  # crisis fields
 
     async def parse(self, text: str, languages: Sequence[str] | None = None) -> Parse:
         return self.parse_sync(text, languages)

@@ -22,6 +22,7 @@ import shutil
 import ssl
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,9 +141,15 @@ class Proxied:
         return aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.CookieJar(unsafe=True))
 
 
+#: How long a fresh `vikno serve` may take to answer: it trains the crisis model before it serves (10-30 s on the
+#: shared 2 cores as the corpus grew; a start-up wait, not a speed target: bench/ measures speed).
+START_WITHIN = 90.0
+
+
 async def _wait_healthy(base: str, tls: ssl.SSLContext, *procs: subprocess.Popen) -> None:
+    deadline = time.monotonic() + START_WITHIN
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=tls)) as http:
-        for _ in range(400):
+        while time.monotonic() < deadline:
             for proc in procs:
                 assert proc.poll() is None, f"{proc.args[0]} exited: {proc.stderr.read() if proc.stderr else ''}"
             try:
@@ -152,7 +159,7 @@ async def _wait_healthy(base: str, tls: ssl.SSLContext, *procs: subprocess.Popen
             except aiohttp.ClientError:
                 pass
             await asyncio.sleep(0.05)
-    raise AssertionError("vikno did not answer through nginx within 20 s")
+    raise AssertionError(f"vikno did not answer through nginx within {START_WITHIN:.0f} s")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
