@@ -15,11 +15,10 @@ sentences; the crisis layer reads stories on its own).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-#: Where a sentence ends: the crisis layer's split (nlu/risk.py), so both read the same sentences.
-_SENTENCES = re.compile(r"(?<=[.!?…;])\s+|\n+")
+from .risk import SENTENCE_ENDS  # where a sentence ends: the crisis layer's split, so both read the same sentences
+
 #: The sentences read, from the start of the message.
 MAX_PARTS = 4
 #: A sentence shorter than this is no topic of its own ("Дякую.", "Hi!").
@@ -28,7 +27,7 @@ MIN_WORDS = 2
 
 def sentences(text: str) -> list[str]:
     """The message's first sentences of at least ``MIN_WORDS`` words; empty when it has fewer than two."""
-    cut = [s.strip() for s in _SENTENCES.split(text.strip()) if s.strip()]
+    cut = [s.strip() for s in SENTENCE_ENDS.split(text.strip()) if s.strip()]
     if len(cut) < 2:
         return []
     return [s for s in cut[:MAX_PARTS] if len(s.split()) >= MIN_WORDS]

@@ -85,7 +85,7 @@ from .risk_context import safe_contexts
 from .textnorm import normalize
 
 #: Where one sentence ends and the next begins, as people type them (a stop, a question, a line break).
-_SENTENCES = re.compile(r"(?<=[.!?…;])\s+|\n+")
+SENTENCE_ENDS = re.compile(r"(?<=[.!?…;])\s+|\n+")
 
 #: A rule's hit in a message of at most this many words is beyond the model's veto: the words are the rule's.
 #: Not three: "мама мене вбʼє" is three words the model rightly reads as a safety question, not the alarm.
@@ -156,7 +156,7 @@ def _windows(text: str, where: Callable[[str], bool] | None = None) -> list[str]
     words or more: the model read a shorter one without its context and was sure of it ("...without me being
     there? she's 15": "she's 15" 0.89, "...there's a railing" 0.90). It is inside the pair before it.
     """
-    sentences = [s for s in _SENTENCES.split(text, maxsplit=READ_SENTENCES + 1) if s.strip()]
+    sentences = [s for s in SENTENCE_ENDS.split(text, maxsplit=READ_SENTENCES + 1) if s.strip()]
     if len(sentences) < 2:
         return []
     last = len(sentences) - 1
