@@ -195,3 +195,34 @@ async def test_keyboard_focus_stays_where_the_operator_acted(console: Console, b
     await page.wait_for_timeout(300)  # the refresh that rebuilt the history has run
     assert await focused(page) == "BUTTON=crisis"
     await expect(page.locator("#log li.from-user").last.locator("button[value=crisis]")).to_be_focused()
+
+
+async def test_focus_in_the_history_survives_a_message_arriving(console: Console, browser: Browser) -> None:
+    """A new message rebuilds the history; an operator tabbing through it keeps their place (issue 24, B3).
+
+    Found by the keyboard test above failing once under load: a late refresh (the operator's own reply
+    coming back on the socket) rebuilt the history between focusing a message's "mark" box and pressing
+    Enter, so focus fell to <body> and the Enter went nowhere. Here the person writes while the operator
+    is in the history: once on a message's summary, once on a button inside its opened box.
+    """
+    page = await logged_in(browser, console, "olena")
+    await page.goto(f"/console/c/{console.chat_id}")
+    person = console.site.agent()
+    first = page.locator("#log li.from-user").first
+    item_id = await first.get_attribute("id")
+    await first.locator("summary").focus()
+    before = await page.locator("#log li.msg").count()
+    await person.say("anna", text="Ви ще тут?")
+    await expect(page.locator("#log li.msg")).not_to_have_count(before)
+    assert await page.evaluate("() => document.activeElement.closest('li.msg')?.id") == item_id
+    assert await focused(page) == "SUMMARY"
+
+    await page.keyboard.press("Enter")  # opens the box; then to its "crisis" button
+    crisis = page.locator(f"#{item_id} button[value=crisis]")
+    await crisis.focus()
+    before = await page.locator("#log li.msg").count()
+    await person.say("anna", text="Алло")
+    await expect(page.locator("#log li.msg")).not_to_have_count(before)
+    assert await focused(page) == "BUTTON=crisis"
+    assert await page.evaluate("() => document.activeElement.closest('li.msg')?.id") == item_id
+    await expect(page.locator(f"#{item_id} details")).to_have_attribute("open", "")

@@ -450,6 +450,34 @@
     replaceChildren(document.getElementById("risk-flags"), r.flags.map(riskFlag));
   }
 
+  // Any refresh rebuilds the history (a new message, the operator's own reply coming back on the socket),
+  // which would drop a keyboard operator reading it, or about to mark a message, to <body>: where focus
+  // was inside the history is found again on the rebuilt items (the item's id, the control's kind).
+  function logFocus(log) {
+    var a = document.activeElement;
+    if (!a || a === log || !log.contains(a)) { return null; }
+    var item = a.closest("li.msg");
+    if (!item) { return null; }
+    return { item: item.id, tag: a.tagName, name: a.name || null, value: a.value || null,
+             onItem: a === item, pending: !!pendingFocus && pendingFocus.el === a };
+  }
+
+  function refocusInLog(key) {
+    var item = document.getElementById(key.item);
+    if (!item) { return; }
+    if (key.onItem) { item.focus(); return; }
+    var cands = item.querySelectorAll(key.tag);
+    for (var i = 0; i < cands.length; i += 1) {
+      if ((cands[i].name || null) === key.name && (cands[i].value || null) === key.value) {
+        var details = cands[i].closest("details");
+        if (details && key.tag !== "SUMMARY") { details.open = true; }
+        cands[i].focus();
+        if (key.pending && pendingFocus) { pendingFocus.el = cands[i]; }  // restoreFocus keeps following it
+        return;
+      }
+    }
+  }
+
   function renderChat(data) {
     var c = data.conversation;
     var log = document.getElementById("log");
@@ -461,10 +489,12 @@
       var item = d.closest("li.msg");
       if (item) { open[item.id] = true; }
     });
+    var inLog = logFocus(log);
     replaceChildren(log, data.messages.map(function (m) { return messageItem(m, c.pseudonym, marks); }));
     log.querySelectorAll("li.msg > details").forEach(function (d) {
       if (open[d.parentNode.id]) { d.open = true; }
     });
+    if (inLog) { refocusInLog(inLog); }
     renderRisk(data.risk);
     restoreFocus();
     if (nearBottom) { log.scrollTop = log.scrollHeight; }
