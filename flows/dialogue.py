@@ -297,6 +297,10 @@ class Dialogue:
             return
         if conv.language_chosen:
             return
+        if conv.language is not None and (ReportFlow(self).waits() or AppealFlow(self).waits()):
+            # an open form keeps the language it began in: a street name, a Russian sentence or an English
+            # word typed as an answer mid-form flipped its questions and buttons (session 15's outside attack)
+            return
         detected = parse.language if parse is not None else None
         if looks_like_code(inbound.text) or (
             self.line.settings.appeals is not None and looks_like_number(inbound.text)

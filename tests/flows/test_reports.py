@@ -1116,3 +1116,23 @@ async def test_decimal_digits_of_other_scripts_choose_the_option_of_their_number
     (code,) = CODE.findall(made.replies[0].text)
     report = await any_store.reports.by_code("community-1620", engine.vault.code_hash(code))
     assert (report.about, report.place, report.urgency, report.anonymous) == ("elderly", "south", "can_wait", True)
+
+
+async def test_the_form_keeps_its_language_when_an_answer_reads_as_another(engine: Engine, any_store: Store) -> None:
+    """Session 15's outside attack: a Ukrainian report whose "what is happening" was typed in Russian got its
+    next questions and buttons in Russian, and back in Ukrainian on the next Ukrainian word. An open form keeps
+    the language it began in (a language button still switches it: ``conv.language_chosen``)."""
+    russian = "Мальчик один дома с самого утра, плачет"
+    engine.nlu.table[russian] = intent(russian, "nlu_fallback", language="ru", confidence=0.1)[1]
+    user = "mixed-typist"
+    await engine.handle(tg("Добрий день", user=user))
+    for button in ("topic:report_person_in_need", "report:about:child", "report:place:north"):
+        await engine.handle(tg(button=button, user=user))
+    urgency = await engine.handle(tg(russian, user=user))
+    assert urgency.replies[0].text == "Наскільки це терміново?" and urgency.conversation.language == "uk"
+    contact = await engine.handle(tg(button="report:urgency:soon", user=user))
+    assert contact.replies[0].text.startswith("Чи хочете, щоб фахівець")
+    made = await engine.handle(tg(button="report:contact:no", user=user))
+    assert CODE.search(made.replies[0].text) and made.conversation.language == "uk"
+    queued = (await any_store.conversations.waiting(["community-1620"]))[0]
+    assert (await any_store.reports.by_conversation(queued.id)).what == russian
