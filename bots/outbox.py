@@ -244,10 +244,18 @@ class OutboxPump:
         return sum(results)
 
     async def _renew_while_sending(self) -> None:
-        """Keep this batch's leases from running out while it is being sent."""
+        """Keep this batch's leases from running out while it is being sent.
+
+        The first renewal is at once: a lease runs from the moment leasing began, and leasing a batch on a
+        slow store (a round trip or more a conversation) took longer than the 5 s lease under load, so its
+        first messages' leases had run out before their sends began (test_outbox's horizon test, mongo).
+        """
         every = self.lease.total_seconds() / 3
+        first = True
         while True:
-            await asyncio.sleep(every)
+            if not first:
+                await asyncio.sleep(every)
+            first = False
             try:
                 await self.store.messages.renew_leases(self.channel, self.clock() + self.lease)
             except Exception as exc:
