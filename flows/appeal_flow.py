@@ -336,8 +336,7 @@ class AppealFlow:
 
 
 def _cancelled(text: str | None) -> bool:
-    said = words(text)
-    return len(said) == 1 and said[0] in CANCEL_WORDS
+    return " ".join(words(text)) in CANCEL_WORDS  # one word, or a phrase ("ləğv et")
 
 
 def _value(payload: str | None, prefix: str) -> str | None:

@@ -119,6 +119,15 @@ CANCEL_WORDS = {
     "ləğv",
     "legv",
     "dayan",
+    # phrases: the az cancel button's own label typed ("✖️ Ləğv et"), and "I refuse" (session 16's attack: stored as
+    # the description, then taken as an answer)
+    "ləğv et",
+    "legv et",
+    "ləğv edin",
+    "legv edin",
+    "imtina",
+    "imtina edirəm",
+    "imtina edirem",
 }
 YES_WORDS = {"так", "да", "yes", "bəli", "beli", "hə", "he", "ага", "угу", "ok", "добре", "хорошо"}
 NO_WORDS = {"ні", "нет", "no", "xeyr", "yox", "не", "анонімно", "анонимно", "anonim", "anonymous"}
@@ -758,9 +767,8 @@ def shown_again(
 
 
 def _is(text: str | None, vocabulary: set[str]) -> bool:
-    """A message that is one of these words (and nothing else but punctuation and emoji)."""
-    said = words(text)
-    return len(said) == 1 and said[0] in vocabulary
+    """A message that is one of these words or phrases (and nothing else but punctuation and emoji)."""
+    return " ".join(words(text)) in vocabulary  # one word, or one of the vocabulary's phrases
 
 
 def _touch(draft: dict, now: datetime) -> None:

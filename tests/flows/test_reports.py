@@ -1136,3 +1136,18 @@ async def test_the_form_keeps_its_language_when_an_answer_reads_as_another(engin
     assert CODE.search(made.replies[0].text) and made.conversation.language == "uk"
     queued = (await any_store.conversations.waiting(["community-1620"]))[0]
     assert (await any_store.reports.by_conversation(queued.id)).what == russian
+
+
+@pytest.mark.parametrize("typed", ["✖️ Ləğv et", "legv et", "İmtina edirəm"])
+async def test_the_azerbaijani_cancel_typed_as_its_button_reads_cancels_the_form(
+    engine: Engine, any_store: Store, typed: str
+) -> None:
+    """Session 16's attack: the az cancel button's own label typed ("Ləğv et", two words) was kept as the
+    description, then taken as an answer; only one-word cancels were read."""
+    user = f"az-cancel-{len(typed)}"
+    await engine.handle(tg(button="lang:az", user=user))
+    for button in ("topic:report_person_in_need", "report:about:child", "report:place:north"):
+        await engine.handle(tg(button=button, user=user))
+    cancelled = await engine.handle(tg(typed, user=user))
+    assert cancelled.replies[0].text.startswith("Yaxşı, mesaj ləğv edildi")
+    assert "report_draft" not in (await engine.find("telegram", user)).data

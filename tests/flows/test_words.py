@@ -19,6 +19,7 @@ WORDS = [
     ("3 дні, 12:00", ["дні"]),
     ("'так'", ["так"]),  # quotes around a word are not part of it
     ("nənəm tək yaşayır", ["nənəm", "tək", "yaşayır"]),
+    ("İmtina edirəm, İLHAM", ["imtina", "edirəm", "ilham"]),  # az capital İ: not "i" + a combining dot
     ("", []),
     (None, []),
 ]
