@@ -104,3 +104,27 @@ async def test_in_danger_pressed_while_the_chat_is_open_shows_in_the_panel_live(
     await expect(page.locator("#risk-level")).to_have_text("Crisis")
     await expect(page.locator("#risk-check .escalated")).to_contain_text("The person pressed “I'm in danger now” at")
     assert problems == []
+
+
+async def test_focus_on_a_flag_stays_there_when_the_person_writes(site: ConsoleSite, browser: Browser) -> None:
+    """Session 16's outside attack: focus on a flag's "Not a crisis" button, or its "show" link, fell to <body>
+    when the person wrote (the panel is rebuilt on every refresh), where a keyboard operator acts on crises."""
+    await site.operator("olena", display_name="Olena")
+    person = site.agent()
+    await person.say("anna", MAYBE)
+    page, problems = await console_page(browser, site, "olena")
+    await page.locator("#take-next").click()
+    await page.wait_for_url("**/console/c/*")
+    flag = page.locator("#risk .flag").first
+    await expect(flag).to_be_visible()
+    await flag.get_by_role("button", name="Not a crisis").focus()
+    await person.say("anna", "ви тут?")
+    await expect(page.locator("#log li.from-user")).to_have_count(2)
+    await expect(page.locator("#risk .flag").first.get_by_role("button", name="Not a crisis")).to_be_focused()
+
+    link = page.locator("#risk .flag").first.locator("a")
+    await link.focus()
+    await person.say("anna", "алло")
+    await expect(page.locator("#log li.from-user")).to_have_count(3)
+    await expect(page.locator("#risk .flag").first.locator("a")).to_be_focused()
+    assert problems == []

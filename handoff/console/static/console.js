@@ -478,6 +478,27 @@
     }
   }
 
+  // The same for the crisis flags beside the history (rebuilt by renderRisk): a flag's mark buttons are found
+  // by their form (focusKey / findKeyed), its "show" link by where it points. Session 16's outside attack: focus on
+  // a flag's "Not a crisis" fell to <body> when the person wrote, exactly where an operator acts on crises.
+  function riskFocus() {
+    var a = document.activeElement, box = document.getElementById("risk");
+    if (!a || !box || !box.contains(a)) { return null; }
+    var form = a.closest("form[data-ajax]");
+    if (form) { return { form: focusKey(form, a), pending: !!pendingFocus && pendingFocus.el === a }; }
+    if (a.tagName === "A") { return { href: a.getAttribute("href") }; }
+    return null;
+  }
+
+  function refocusRisk(key) {
+    var box = document.getElementById("risk");
+    if (!box) { return; }
+    var target = key.form ? findKeyed(key.form) : box.querySelector('a[href="' + CSS.escape(key.href) + '"]');
+    if (!target) { return; }
+    target.focus();
+    if (key.pending && pendingFocus) { pendingFocus.el = target; }
+  }
+
   function renderChat(data) {
     var c = data.conversation;
     var log = document.getElementById("log");
@@ -495,7 +516,9 @@
       if (open[d.parentNode.id]) { d.open = true; }
     });
     if (inLog) { refocusInLog(inLog); }
+    var inRisk = riskFocus();
     renderRisk(data.risk);
+    if (inRisk) { refocusRisk(inRisk); }
     restoreFocus();
     if (nearBottom) { log.scrollTop = log.scrollHeight; }
     document.getElementById("f-topic").textContent = c.topic_title || "—";
