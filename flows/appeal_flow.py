@@ -229,10 +229,17 @@ class AppealFlow:
             chosen = button if button is not None else match(text, self._topic_options()) if text else None
             topic = _value(chosen, TOPIC)
             if topic is None or self.line.appeal_topic(topic) is None:
-                self._ask_topic()
+                # words typed instead of a topic are the appeal's first words, kept (session 16's attack: a citizen
+                # who described the problem first, then pressed a topic, had that description dropped)
+                typed = (text or "").strip() if button is None else ""
+                kept = draft.setdefault("told", [])
+                if any(ch.isalpha() for ch in typed) and typed[:MAX_TEXT] not in kept:
+                    kept.append(typed[:MAX_TEXT])
+                self._ask_topic(lead=self.d.say("appeal_words_kept") if kept else None)
                 return
             draft["topic"], draft["step"] = topic, "text"
-            self.d.reply(self.d.say("appeal_ask_text"), self._cancel())
+            lead = f"{self.d.say('appeal_words_kept')}\n" if draft.get("told") else ""
+            self.d.reply(lead + self.d.say("appeal_ask_text"), self._cancel())
             return
         topic = _value(button, TOPIC)
         if topic is not None and self.line.appeal_topic(topic) is not None:

@@ -410,3 +410,19 @@ async def test_another_topic_before_any_words_changes_it_and_asks_for_the_words(
     assert lead == f"Okay, the appeal's topic is now “{health}”."
     assert question.startswith("Describe the situation in one message")
     assert (await engine.find("telegram", user, LINE)).data["appeal_draft"]["topic"] == "health"
+
+
+async def test_words_typed_at_the_topic_question_are_kept_in_the_appeal(engine: Engine) -> None:
+    """Session 16's attack: a citizen who described the problem at "what is it about?" and then pressed a topic
+    had that description dropped (the appeal kept only what came after). Now it is the appeal's first words."""
+    user = "words-first"
+    await engine.handle(msg(user, "Добрий день"))
+    await engine.handle(msg(user, button="topic:appeal"))
+    first = "У під'їзді на Смілянській 5 третій місяць не працює ліфт, мама на візку не може вийти"
+    again = await engine.handle(msg(user, first))
+    assert again.replies[-1].text.startswith("Те, що ви вже написали, збережено.\nПро що ваше звернення?")
+    asked = await engine.handle(msg(user, button="appeal:topic:communal"))
+    assert asked.replies[0].text.startswith("Те, що ви вже написали, збережено.\nОпишіть ситуацію")
+    await engine.handle(msg(user, "Прошу направити комісію. Олена, 0501234567"))
+    (appeal,) = await engine.store.appeals.of_helplines([LINE])
+    assert appeal.text == f"{first}\nПрошу направити комісію. Олена, 0501234567"
