@@ -96,3 +96,24 @@ def test_everyday_pills_for_oneself_and_a_third_try_at_quitting_are_no_crisis(
 @pytest.mark.parametrize("lang, text", cases(STILL_CRISIS))
 def test_the_crises_of_those_rules_stay_the_full_alarm(triage: RiskTriage, lang: str, text: str) -> None:
     assert triage.assess(text).level is Risk.CRISIS
+
+
+#: The round 12 rules that read everyday scenes, each with the rule that no longer reads it.
+NOT_THE_RULE = [
+    ("the barber has his blade at my throat right now, so relaxing", "blade_at_throat_now"),
+    ("перукар голить мене, лезо біля горла зараз", "blade_at_throat_now"),
+    ("full bath and a new razor, my sunday self care routine", "bath_and_razor"),
+    ("я фельдшер: что делать, если у человека петля на шее, как снимать?", "noose_on_neck"),
+]
+
+
+@pytest.mark.parametrize("text, rule", NOT_THE_RULE)
+def test_a_barber_a_self_care_bath_and_a_paramedics_question_are_not_read_by_round_12_rules(
+    text: str, rule: str
+) -> None:
+    assert rule not in RULES.detect(text).matched
+
+
+def test_the_everyday_scenes_in_english_are_no_crisis(triage: RiskTriage) -> None:
+    for text, _ in NOT_THE_RULE[::2]:
+        assert triage.assess(text).level is not Risk.CRISIS, text
