@@ -479,8 +479,8 @@
   }
 
   // The same for the crisis flags beside the history (rebuilt by renderRisk): a flag's mark buttons are found
-  // by their form (focusKey / findKeyed), its "show" link by where it points. Session 16's outside attack: focus on
-  // a flag's "Not a crisis" fell to <body> when the person wrote, exactly where an operator acts on crises.
+  // by their form (focusKey / findKeyed), its show link by where it points. Session 16's outside attack: focus on
+  // a flag's not-a-crisis button fell to <body> when the person wrote, exactly where an operator acts on crises.
   function riskFocus() {
     var a = document.activeElement, box = document.getElementById("risk");
     if (!a || !box || !box.contains(a)) { return null; }
