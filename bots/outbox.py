@@ -251,15 +251,12 @@ class OutboxPump:
         first messages' leases had run out before their sends began (test_outbox's horizon test, mongo).
         """
         every = self.lease.total_seconds() / 3
-        first = True
         while True:
-            if not first:
-                await asyncio.sleep(every)
-            first = False
             try:
                 await self.store.messages.renew_leases(self.channel, self.clock() + self.lease)
             except Exception as exc:
                 log.warning("%s outbox: leases not renewed (%s)", self.channel, exc)
+            await asyncio.sleep(every)
 
     async def _pause(self, seconds: float) -> None:
         """Wait, but not past a stop."""

@@ -33,6 +33,7 @@ from .appeals import MAX_TEXT, MIN_LETTERS, AppealDesk, Registration, told_statu
 from . import forms
 from .messages import PERSON, Button, Inbound, Kind
 from .report_flow import CANCEL_WORDS, match, words
+from .words import says_only
 
 if TYPE_CHECKING:
     from .dialogue import Dialogue
@@ -155,7 +156,9 @@ class AppealFlow:
             return answered
         text = inbound.text if inbound.kind == Kind.TEXT else None
         draft = self.conv.data.get(APPEAL_DRAFT)
-        if button == CANCEL or (button is None and _cancelled(text) and (draft or APPEAL_NUMBER in self.conv.data)):
+        if button == CANCEL or (
+            button is None and says_only(text, CANCEL_WORDS) and (draft or APPEAL_NUMBER in self.conv.data)
+        ):
             if isinstance(draft, dict):
                 self.d.event("form_cancelled", form="appeal", step=draft.get("step"))
             self.drop()
@@ -340,10 +343,6 @@ class AppealFlow:
         appeals = self.line.settings.appeals
         assert appeals is not None
         return appeals.topic
-
-
-def _cancelled(text: str | None) -> bool:
-    return " ".join(words(text)) in CANCEL_WORDS  # one word, or a phrase ("ləğv et")
 
 
 def _value(payload: str | None, prefix: str) -> str | None:

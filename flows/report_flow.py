@@ -59,7 +59,7 @@ from . import forms
 from .content import REPORT_ABOUT, REPORT_URGENCY
 from .messages import PERSON, Button, Inbound, Kind, Outbound
 from .report_codes import MASKED_CODE, looks_like_code, normalize
-from .words import words
+from .words import says_only, words
 from .report_words import about_of, urgency_of
 from .reports import Draft, QueueTurn, ReportDesk
 
@@ -396,7 +396,7 @@ class ReportFlow:
         if text is None:
             return False
         if REPORT_CODE in self.conv.data:
-            if _is(text, CANCEL_WORDS) or _is(text, BACK_WORDS):
+            if says_only(text, CANCEL_WORDS) or says_only(text, BACK_WORDS):
                 self.drop()
                 self.d.reply(self.d.say("menu_prompt"), *self.d.menu_buttons())
                 return True
@@ -489,7 +489,7 @@ class ReportFlow:
     def _keep(self, draft: dict, text: str) -> None:
         """Keep what the person typed that no question could read: it goes with the report, never dropped."""
         typed = text.strip()
-        if typed and not _is(typed, YES_WORDS | NO_WORDS) and typed not in draft.setdefault("also", []):
+        if typed and not says_only(typed, YES_WORDS | NO_WORDS) and typed not in draft.setdefault("also", []):
             draft["also"].append(self._fit(typed, MAX_WHAT))
 
     async def _step(self, draft: dict, button: str | None, text: str | None) -> None:
@@ -504,13 +504,13 @@ class ReportFlow:
         """
         step = draft.get("step", "about")
         _touch(draft, self.now)  # an answer: the draft is forgotten two hours after the last one, not the first
-        if button == CANCEL or (button is None and _is(text, CANCEL_WORDS)):
+        if button == CANCEL or (button is None and says_only(text, CANCEL_WORDS)):
             self.conv.data.pop(REPORT_DRAFT, None)
             self.d.event("form_cancelled", form="report", step=step)
             self.d.reply(self.d.say("report_cancelled"), *self.d.menu_buttons())
             return
         if (button is not None and (button == BACK or button.startswith(f"{BACK}:"))) or (
-            button is None and _is(text, BACK_WORDS)
+            button is None and says_only(text, BACK_WORDS)
         ):
             if button is not None and button != BACK and button != f"{BACK}:{step}":
                 # the back of another question, from higher up the chat (or pressed twice): this question again
@@ -594,9 +594,9 @@ class ReportFlow:
             phone = phone_of(text)
             if phone is not None:
                 await self._submit(draft, phone)
-            elif chosen == CONTACT_NO or (button is None and _is(text, NO_WORDS)):
+            elif chosen == CONTACT_NO or (button is None and says_only(text, NO_WORDS)):
                 await self._submit(draft, None)
-            elif chosen == CONTACT_YES or (button is None and _is(text, YES_WORDS)):
+            elif chosen == CONTACT_YES or (button is None and says_only(text, YES_WORDS)):
                 draft["step"] = "phone"
                 self._ask("phone")
             elif self._missed(draft, step, text):
@@ -716,7 +716,7 @@ class ReportFlow:
         return True
 
     async def _add(self, followup: dict, text: str, *, crisis: bool = False, quiet: bool = False) -> None:
-        if not crisis and _is(text, CANCEL_WORDS):
+        if not crisis and says_only(text, CANCEL_WORDS):
             self.drop()
             self.d.reply(self.d.say("report_nothing_added"), *self.d.menu_buttons())
             return
@@ -764,11 +764,6 @@ def shown_again(
         return tuple(replies)
     code = vault.decrypt(str(shown["sealed"]))
     return tuple(replace(r, text=r.text.replace(MASKED_CODE, code)) for r in replies)
-
-
-def _is(text: str | None, vocabulary: set[str]) -> bool:
-    """A message that is one of these words or phrases (and nothing else but punctuation and emoji)."""
-    return " ".join(words(text)) in vocabulary  # one word, or one of the vocabulary's phrases
 
 
 def _touch(draft: dict, now: datetime) -> None:

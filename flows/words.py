@@ -20,3 +20,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
 def words(text: str | None) -> list[str]:
     """The words of a text in lower case, an apostrophe inside a word kept (as '), ё as е."""
     return _WORD.findall((text or "").replace("İ", "i").lower().translate(_FOLD))
+
+
+def says_only(text: str | None, vocabulary: set[str]) -> bool:
+    """A message that is one of these words or phrases (and nothing else but punctuation and emoji)."""
+    return " ".join(words(text)) in vocabulary
