@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from vikno.nlu.language import strip_markup
+from vikno.nlu.language import detect_language, strip_markup
 from vikno.nlu.types import FALLBACK_INTENT, Parse
 from vikno.storage.models import PRIORITY_RANK, Conversation, Event, Priority, State
 
@@ -35,7 +35,7 @@ from .hours import is_open
 from .messages import ALL_TOPICS, CANCEL_WAITING, HOURS, LANGUAGE, MENU, PERSON, Button, Inbound, Kind, Outbound
 from .outlook import Outlook, QueueOutlook, wait_sentence
 from .profile_questions import ProfileQuestions
-from .report_codes import looks_like_code
+from .report_codes import code_in, looks_like_code
 from .report_flow import ReportFlow
 from .reports import ReportDesk
 from .safety_answers import Answer, typed_answer
@@ -302,11 +302,16 @@ class Dialogue:
             # word typed as an answer mid-form flipped its questions and buttons (session 15's outside attack)
             return
         detected = parse.language if parse is not None else None
+        said = parse.text if parse else ""
         if looks_like_code(inbound.text) or (
             self.line.settings.appeals is not None and looks_like_number(inbound.text)
         ):
             detected = None  # a reference code (Latin letters and digits) says nothing of the person's language
-        if conv.language is not None and not _says_enough(parse.text if parse else ""):
+        elif (inside := code_in(said)) is not None:
+            # "статус KX4C-…": the code's Latin letters made the sentence English; the words around it decide
+            said = inside[1]
+            detected = detect_language(said, self.line.languages) if said else None
+        if conv.language is not None and not _says_enough(said):
             detected = None  # "ok" or "1" must not switch a Ukrainian conversation to English
         if detected in self.line.languages:
             if conv.language is not None and conv.language != detected:

@@ -30,6 +30,13 @@ _CYRILLIC = str.maketrans("АВСЕНКМРТХавсенкмртх", "ABCEHKMPT
 _SEPARATORS = re.compile(r"[\s\-–—_.]+")
 #: A whole message that is a code as we show it (three groups of four, dashes or spaces between).
 _SHAPED = re.compile(rf"[{ALPHABET}]{{{GROUP}}}([\s\-–—]?[{ALPHABET}]{{{GROUP}}}){{{LENGTH // GROUP - 1}}}")
+#: The same shape as a word of a sentence (not inside a longer word).
+_INSIDE = re.compile(rf"(?<![\w])(?:{_SHAPED.pattern})(?!\w)")
+#: A neighbouring group of four joined to it by one separator, with a digit: then the code is part of a longer run
+#: (a card number in groups of four, a serial number), not one of ours.
+_GROUP_BEFORE = re.compile(r"(?:^|[^\w])(\w{4})[\s\-–—]$")
+_GROUP_AFTER = re.compile(r"[\s\-–—](\w{4})(?!\w)")
+_DASHES = "-–—"
 
 
 def new_code() -> str:
@@ -60,6 +67,37 @@ def normalize(typed: str | None) -> str | None:
     if len(text) != LENGTH or any(ch not in ALPHABET for ch in text):
         return None
     return "-".join(text[i : i + GROUP] for i in range(0, LENGTH, GROUP))
+
+
+def code_in(typed: str | None) -> tuple[str, str] | None:
+    """A code inside a sentence ("status of my report K7MX-4TP9-HC3B"), and the message without it; or None.
+
+    A reporter asking about their report writes the code into a sentence as often as on its own; read only
+    whole, such a message was "not understood", and the code stayed in a chat that operators read. Inside a
+    sentence a code must hold a letter and a digit: twelve digits or twelve look-alike letters in three groups
+    are more likely something else (a number, capital words) than one of the rare codes without both.
+    """
+    if not typed:
+        return None
+    seen = typed.translate(_CYRILLIC).upper()  # one character for one: positions stay those of ``typed``
+    for found in _INSIDE.finditer(seen):
+        run, before, after = found.group(0), seen[: found.start()], seen[found.end() :]
+        joined = [m.group(1) for m in (_GROUP_BEFORE.search(before), _GROUP_AFTER.match(after)) if m is not None]
+        dashed = (after[:1], after[1:2]), (before[-1:], before[-2:-1])  # "SN-K7MX-…", "…-HC3B-2"
+        if any(dash in _DASHES and next_to.isalnum() for dash, next_to in dashed if dash):
+            continue
+        if any(_has_digit(group) for group in joined):
+            continue
+        if _has_digit(run) and any(ch.isalpha() for ch in run):
+            code = normalize(run)
+            if code is not None:
+                rest = typed[: found.start()] + " " + typed[found.end() :]
+                return code, " ".join(rest.split())
+    return None
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
 
 
 def looks_like_code(typed: str | None) -> bool:

@@ -58,7 +58,7 @@ from vikno.storage.models import WITHHELD, Conversation, Report, State
 from . import forms
 from .content import REPORT_ABOUT, REPORT_URGENCY
 from .messages import PERSON, Button, Inbound, Kind, Outbound
-from .report_codes import MASKED_CODE, looks_like_code, normalize
+from .report_codes import MASKED_CODE, code_in, looks_like_code, normalize
 from .words import says_only, words
 from .report_words import about_of, urgency_of
 from .reports import Draft, QueueTurn, ReportDesk
@@ -373,9 +373,10 @@ class ReportFlow:
         if isinstance(draft, dict):
             if button is None and text is None:
                 return False  # a photo or a sticker: the usual answer, the draft waits
-            if looks_like_code(text):  # a code is never an answer: the form is left for it, as by "I have a code"
+            code = self._typed_code(text)
+            if code is not None:  # a code is never an answer: the form is left for it, as by "I have a code"
                 self.conv.data.pop(REPORT_DRAFT, None)
-                await self._code(text or "")
+                await self._code(code)
                 return True
             self.d.out.withheld_as = WITHHELD  # an answer of the form: in the report, not in this chat
             await self._step(draft, button, text)
@@ -400,12 +401,16 @@ class ReportFlow:
                 self.drop()
                 self.d.reply(self.d.say("menu_prompt"), *self.d.menu_buttons())
                 return True
-            if normalize(text) is not None or len(words(text)) < 3:
-                await self._code(text)
+            code = self._typed_code(text)
+            if code is None and (normalize(text) is not None or len(words(text)) < 3):
+                code = text  # a short try at one ("K7MX 4TP9"): looked up, a wrong code, counted
+            if code is not None:
+                await self._code(code)
                 return True
             self.drop()  # a question, not a code: answered as usual, and no attempt is counted
-        if looks_like_code(text):
-            await self._code(text)
+        code = self._typed_code(text)
+        if code is not None:
+            await self._code(code)
             return True
         said = words(text)
         if said and len(said) <= 5 and CODE_WORDS & set(said):
@@ -423,6 +428,14 @@ class ReportFlow:
             )
             return True
         return False
+
+    @staticmethod
+    def _typed_code(text: str | None) -> str | None:
+        """The code a message gives: the whole message, or a code inside a sentence ("status of K7MX-…")."""
+        if looks_like_code(text):
+            return text
+        inside = code_in(text)
+        return inside[0] if inside is not None else None
 
     def _expire(self) -> bool:
         """Forget what was left too long (a draft: ``DRAFT_HOURS`` after its last answer); whether a draft was."""

@@ -1151,3 +1151,65 @@ async def test_the_azerbaijani_cancel_typed_as_its_button_reads_cancels_the_form
     cancelled = await engine.handle(tg(typed, user=user))
     assert cancelled.replies[0].text.startswith("Yaxşı, mesaj ləğv edildi")
     assert "report_draft" not in (await engine.find("telegram", user)).data
+
+
+def test_a_code_inside_a_sentence_is_found_and_other_numbers_are_not() -> None:
+    from vikno.flows.report_codes import code_in
+
+    assert code_in("status of my report K7MX-4TP9-HC3B please") == ("K7MX-4TP9-HC3B", "status of my report please")
+    assert code_in("статус кх4с 4тр9 нс3в?") == ("KX4C-4TP9-HC3B", "статус ?")  # Cyrillic look-alikes, spaces
+    assert code_in("kodum k7mx4tp9hc3b") == ("K7MX-4TP9-HC3B", "kodum")
+    for other in (
+        "my card 4444 5555 6666 7777",  # a card number in groups of four
+        "карта 2345 K7MX 4TP9 HC3B",  # four groups: not one of ours
+        "K7MX-4TP9-HC3B-2345",
+        "serial SN-K7MX-4TP9-HC3B",
+        "ABCE HKMP TXAB",  # capitals alone (a code without a digit is read only on its own)
+        "2345 6789 2345",
+        "привіт як справи",
+    ):
+        assert code_in(other) is None, other
+
+
+async def _report_with_a_mixed_code(engine: Engine, user: str) -> str:
+    """A report whose code has a letter and a digit (all but about one in a thousand), as a sentence needs."""
+    for n in range(5):
+        code, _ = await make_report(engine, user=f"{user}-{n}")
+        if any(ch.isdigit() for ch in code) and any(ch.isalpha() for ch in code):
+            return code
+    raise AssertionError("five codes in a row without a letter and a digit")
+
+
+async def test_a_code_inside_a_sentence_tells_the_status_and_stays_out_of_the_chat(
+    engine: Engine, any_store: Store
+) -> None:
+    """Session 16's attack: "status of my report XXXX-…" was "not understood" (the code was read only as a
+    whole message) and the code stayed in the chat operators read; at "write your code" a code inside a
+    sentence ended the code step."""
+    code = await _report_with_a_mixed_code(engine, "sentence-reporter")
+    status = await engine.handle(text("asks-later", f"Добрий день, який статус мого повідомлення {code.lower()}?"))
+    assert status.replies[0].text == "Ваше повідомлення: отримано, чекає на фахівця."
+    assert "report:add" in payloads(status)
+    asker = await engine.find("rest", "asks-later")
+    raw = await _raw_chat(any_store, asker.id)
+    assert code not in raw and code.lower() not in raw and "статус мого" not in raw
+
+    await engine.handle(text("asks-with-words", "у мене є код"))
+    asked = await engine.handle(text("asks-with-words", f"ось мій код: {code}, дякую"))
+    assert asked.replies[0].text == "Ваше повідомлення: отримано, чекає на фахівця."
+
+
+async def test_a_code_inside_a_russian_sentence_keeps_the_conversation_russian(
+    engine: Engine, any_store: Store
+) -> None:
+    """Session 16's attack: "Привет" then "статус KX4C-…" was answered in English: the code's Latin letters
+    made the sentence English to the language guess (the scripted parse says so here). The words around the code
+    decide now."""
+    code = await _report_with_a_mixed_code(engine, "ru-reporter")
+    hello, asking = "Привет", f"какой статус моего сообщения {code}"
+    engine.nlu.table[hello] = intent(hello, "greet", language="ru")[1]
+    engine.nlu.table[asking] = intent(asking, "nlu_fallback", language="en", confidence=0.1)[1]
+    await engine.handle(text("ru-asker", hello))
+    status = await engine.handle(text("ru-asker", asking))
+    assert status.replies[0].text == "Ваше сообщение: получено, ждёт специалиста."
+    assert status.conversation.language == "ru"
