@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from vikno.storage.models import Appeal
 
-from .appeal_numbers import digits_of, looks_like_number, normalize
+from .appeal_numbers import digits_of, looks_like_number, normalize, number_in
 from .appeals import MAX_TEXT, MIN_LETTERS, AppealDesk, Registration, told_status
 from . import forms
 from .messages import PERSON, Button, Inbound, Kind
@@ -187,6 +187,10 @@ class AppealFlow:
         if APPEAL_NUMBER in self.conv.data:
             if digits_of(text) is not None or not words(text) or looks_like_number(text):
                 await self._number(text)
+                return True
+            inside = number_in(text)
+            if inside is not None:  # "мій номер 4821-…-0846, дякую": the number inside the sentence
+                await self._number(inside)
                 return True
             if len(words(text)) < 3 and any(ch.isdigit() for ch in text):  # "№ 4821 0937": a number, short
                 self.d.reply(self.d.say("appeal_number_mistyped"), self._cancel())

@@ -54,6 +54,8 @@ _PREFIX = re.compile(r"^\s*(?:№|#|n|no\.?|nr\.?)?\s*", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s\-–—_./]+")
 #: A whole message that is a number as people write it: sixteen digits, in groups or not.
 _SHAPED = re.compile(r"\d{4}(?:[\s\-–—./]?\d{4}){3}")
+#: The same inside a sentence: no digit joined to it on either side.
+_INSIDE = re.compile(r"(?<![\d\-–—./])(?<!\d\s)" + _SHAPED.pattern + r"(?![\d]|[\s\-–—./]\d)")
 
 
 def _interim(digits: str) -> int:
@@ -113,6 +115,18 @@ def looks_like_number(typed: str | None) -> bool:
     if not typed:
         return False
     return bool(_SHAPED.fullmatch(_PREFIX.sub("", typed.strip(), count=1).strip()))
+
+
+def number_in(typed: str | None) -> str | None:
+    """Sixteen digits standing as one run inside a sentence ("мій номер 4821-0937-5512-0846, дякую"), or None.
+
+    Read only where the number was asked for (a card's number in a sentence is also sixteen digits): there a
+    sentence around it was taken for a question and the number step ended.
+    """
+    if not typed:
+        return None
+    runs = [m.group(0) for m in _INSIDE.finditer(typed) if m.group(0).isascii()]
+    return runs[0] if len(runs) == 1 else None
 
 
 def tail(number: str) -> str:

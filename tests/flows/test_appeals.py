@@ -426,3 +426,15 @@ async def test_words_typed_at_the_topic_question_are_kept_in_the_appeal(engine: 
     await engine.handle(msg(user, "Прошу направити комісію. Олена, 0501234567"))
     (appeal,) = await engine.store.appeals.of_helplines([LINE])
     assert appeal.text == f"{first}\nПрошу направити комісію. Олена, 0501234567"
+
+
+async def test_the_number_inside_a_sentence_where_it_was_asked_for_tells_the_status(engine: Engine) -> None:
+    """Where the number was asked for, "мій номер 4821-…, дякую" (three words and more) was taken for a
+    question: the number step ended and the status was not told. Unasked, a sentence's sixteen digits stay a
+    sentence (a bank card's number is sixteen digits too)."""
+    number = await register(engine)
+    await engine.handle(msg("asks-in-words", button="topic:appeal_status", locale="uk"))
+    told = await engine.handle(msg("asks-in-words", f"мій номер звернення {number}, дякую"))
+    assert told.replies[0].text.startswith(f"Звернення № {number}:")
+    unasked = await engine.handle(msg("card-holder", f"у мене заблокували картку {number}, що робити", locale="uk"))
+    assert "Звернення №" not in unasked.replies[0].text
