@@ -32,6 +32,7 @@ from .appeal_numbers import looks_like_number
 from .appeals import AppealDesk
 from .content import LANGUAGE_NAMES, Helpline
 from .hours import is_open
+from .language_words import LANG_PREFIX, language_asked
 from .messages import ALL_TOPICS, CANCEL_WAITING, HOURS, LANGUAGE, MENU, PERSON, Button, Inbound, Kind, Outbound
 from .outlook import Outlook, QueueOutlook, wait_sentence
 from .profile_questions import ProfileQuestions
@@ -58,7 +59,7 @@ RISK_FLAGS_KEPT = 10
 #: conversation.data key of the person's own "I'm in danger now" (the button, asked or not), for the
 #: console: {"first_at", "at" (the latest), "times"}. A press is no flagged message (it has no words).
 DANGER_PRESSED = "danger_pressed"
-TOPIC_PREFIX, LANG_PREFIX = "topic:", "lang:"
+TOPIC_PREFIX = "topic:"
 #: A link's start word as the button the web chat presses for it (``start:child``), and a Telegram deep link's.
 START_PREFIX = "start:"
 SURVEY_YES, SURVEY_NO = "survey:yes", "survey:no"
@@ -541,6 +542,12 @@ class Dialogue:
                 self.conv.topic = waiting_topic
                 await self._enqueue(handoff.priority, reason="topic")
                 return
+        asked = language_asked(inbound.text, self.line.languages) if inbound.kind == Kind.TEXT else None
+        if asked is not None and inbound.button is None and len(self.line.languages) > 1:
+            # "English please" typed, in a form too: the language button it names (session 16's attack: a form
+            # begun in a language the person cannot read has no language button, and the words were its answer)
+            await self._typed_language(asked)
+            return
         if ProfileQuestions(self).handle():  # the optional age / gender question's answer or skip
             forms.come_back(self)  # a stale press of one in a form: the form's question follows
             return
@@ -553,6 +560,18 @@ class Dialogue:
         # answered, then the form's question again; a frightened person's tap by mistake must not lose the report
         under = forms.waits(self)
         await self._as_usual(first)
+        if under:
+            forms.come_back(self)
+
+    async def _typed_language(self, payload: str) -> None:
+        """A language asked for in words: as its button, and an open form's question again in that language."""
+        under = forms.waits(self)
+        if payload.startswith(LANG_PREFIX) and under:
+            self.conv.language, self.conv.language_chosen = payload[len(LANG_PREFIX) :], True
+            self.event("language_chosen", typed=True)
+            self.reply(self.say("language_set"))
+        else:
+            await self._button(payload)
         if under:
             forms.come_back(self)
 

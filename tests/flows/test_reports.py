@@ -1213,3 +1213,59 @@ async def test_a_code_inside_a_russian_sentence_keeps_the_conversation_russian(
     status = await engine.handle(text("ru-asker", asking))
     assert status.replies[0].text == "Ваше сообщение: получено, ждёт специалиста."
     assert status.conversation.language == "ru"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("English please", "lang:en"),
+        ("по-русски, пожалуйста", "lang:ru"),
+        ("Українською", "lang:uk"),
+        ("azərbaycan dilində zəhmət olmasa", "lang:az"),
+        ("можна англійською?", "lang:en"),
+        ("мова", "language"),
+        ("Сменить язык", "language"),
+        ("dili dəyiş", "language"),
+        ("deutsch bitte", None),  # no language of ours named: a sentence like any other
+        ("in German", None),
+        ("I speak English at school", None),  # about something else
+        ("в школі українська мова і математика", None),
+        ("English or Russian", None),  # two named: the list is the answer, not a guess
+    ],
+)
+def test_a_language_asked_for_in_words_is_its_button(typed: str, expected: str | None) -> None:
+    from vikno.flows.language_words import language_asked
+
+    assert language_asked(typed, ["uk", "ru", "az", "en"]) == expected
+
+
+def test_a_language_the_line_has_not_typed_shows_the_list() -> None:
+    from vikno.flows.language_words import language_asked
+
+    assert language_asked("azərbaycanca", ["uk", "ru", "en"]) == "language"
+
+
+async def test_a_language_typed_in_a_form_switches_it_and_keeps_the_answers(engine: Engine, any_store: Store) -> None:
+    """Session 16's attack: a person in a form begun in a language they cannot read has no language button in
+    the form, and "English please" or "language" typed there was kept as the form's answer."""
+    user = "lost-in-ukrainian"
+    await engine.handle(tg("Добрий день", user=user))
+    for button in ("topic:report_person_in_need", "report:about:child"):
+        await engine.handle(tg(button=button, user=user))
+    switched = await engine.handle(tg("English please", user=user))
+    said = [r.text for r in switched.replies]
+    assert said[0] == "Okay, let's talk in English." and "Where is it?" in said[-1]
+    assert switched.conversation.language == "en"
+    listed = await engine.handle(tg("мова", user=user))
+    assert listed.replies[0].text.startswith("Choose a language")
+    assert {b.payload for b in listed.replies[0].buttons} >= {"lang:uk", "lang:ru", "lang:az", "lang:en"}
+    assert "Where is it?" in listed.replies[-1].text
+    await engine.handle(tg(button="report:place:north", user=user))
+    urgency = await engine.handle(tg("A boy sits alone on the stairs since morning", user=user))
+    assert urgency.replies[0].text.startswith("How urgent")
+    await engine.handle(tg(button="report:urgency:soon", user=user))
+    made = await engine.handle(tg(button="report:contact:no", user=user))
+    assert CODE.search(made.replies[0].text)
+    queued = (await any_store.conversations.waiting(["community-1620"]))[0]
+    report = await any_store.reports.by_conversation(queued.id)
+    assert report.about == "child" and report.what == "A boy sits alone on the stairs since morning"

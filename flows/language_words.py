@@ -1,0 +1,68 @@
+"""A language asked for in words: "English please", "по-русски", "українською", "dil".
+
+The language buttons sit in the menus; a person inside a report or appeal form begun in a language they
+cannot read saw only the form's own buttons, and "English please" or "language" typed there was taken as an
+answer to the form (session 16's attack). A message that is nothing but such a request is read as the
+button it names, in a form or out of one. Only whole messages count (a few polite words around the name
+allowed): "I speak English at school" or "в школі українська мова" is a sentence about something else.
+"""
+
+from __future__ import annotations
+
+from .messages import LANGUAGE
+from .words import words
+
+LANG_PREFIX = "lang:"
+
+#: Words that may stand around a language's name without making the message about something else.
+_POLITE = {
+    "please", "pls", "plz", "in", "speak", "talk", "write", "can", "you", "could", "we", "language", "lang",
+    "будь", "ласка", "пожалуйста", "пожалуйста", "плиз", "на", "по", "мова", "мовою", "язык", "языке", "можна",
+    "можно", "говоріть", "говорите", "пишіть", "пишите", "давайте", "будь-ласка",
+    "zəhmət", "zehmet", "olmasa", "dilində", "dilinde", "dili", "dil", "danışın", "danisin", "yazın", "yazin",
+}  # fmt: skip
+
+#: A language's name as people type it, in each of the four languages (and without special letters).
+_NAMES = {
+    "uk": {
+        "українська", "українською", "українськ", "українськи", "украинский", "украинском", "украински",
+        "ukrainian", "ukrainska", "ukrainskoyu", "ukrainskoju", "ukrainskoiu", "ukr", "укр", "ukraynaca",
+        "ukrayna",
+    },
+    "ru": {
+        "русский", "русском", "русски", "російська", "російською", "russian", "russkiy", "russkij", "russki",
+        "rus", "rusca", "rusça", "рус",
+    },
+    "az": {
+        "azərbaycanca", "azerbaycanca", "azərbaycan", "azerbaycan", "azeri", "azerbaijani", "азербайджанский",
+        "азербайджанском", "азербайджанською", "азербайджанська", "азербайджански",
+    },
+    "en": {
+        "english", "eng", "англійська", "англійською", "английский", "английском", "английски", "ingiliscə",
+        "ingilisce", "ingilis", "англ",
+    },
+}  # fmt: skip
+
+#: A request for the list of languages, with no language named.
+_CHOOSE = {
+    "language", "change language", "other language", "another language", "languages", "мова", "змінити мову",
+    "інша мова", "мову", "язык", "сменить язык", "другой язык", "поменять язык", "dil", "dili dəyiş",
+    "dili deyis", "dil seç", "dil sec", "başqa dil", "basqa dil",
+}  # fmt: skip
+
+
+def language_asked(text: str | None, languages: tuple[str, ...] | list[str]) -> str | None:
+    """The button a typed message stands for: ``lang:xx`` for one of ``languages``, ``language`` for the
+    list of languages, or None when the message is about something else (or names a language the line has not).
+    """
+    said = words(text)
+    if not said or len(said) > 5:
+        return None
+    if " ".join(said) in _CHOOSE:
+        return LANGUAGE
+    named = {lang for lang, names in _NAMES.items() for w in said if w in names}
+    rest = [w for w in said if w not in _POLITE and not any(w in names for names in _NAMES.values())]
+    if len(named) != 1 or rest:
+        return None
+    (lang,) = named
+    return LANG_PREFIX + lang if lang in languages else LANGUAGE
