@@ -17,8 +17,8 @@ LANG_PREFIX = "lang:"
 #: Words that may stand around a language's name without making the message about something else.
 _POLITE = {
     "please", "pls", "plz", "in", "speak", "talk", "write", "can", "you", "could", "we", "language", "lang",
-    "будь", "ласка", "пожалуйста", "пожалуйста", "плиз", "на", "по", "мова", "мовою", "язык", "языке", "можна",
-    "можно", "говоріть", "говорите", "пишіть", "пишите", "давайте", "будь-ласка",
+    "будь", "ласка", "пожалуйста", "плиз", "на", "по", "мова", "мовою", "язык", "языке", "можна",
+    "можно", "говоріть", "говорите", "пишіть", "пишите", "давайте",
     "zəhmət", "zehmet", "olmasa", "dilində", "dilinde", "dili", "dil", "danışın", "danisin", "yazın", "yazin",
 }  # fmt: skip
 
