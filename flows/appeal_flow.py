@@ -32,7 +32,7 @@ from .appeal_numbers import digits_of, looks_like_number, normalize, number_in
 from .appeals import MAX_TEXT, MIN_LETTERS, AppealDesk, Registration, told_status
 from . import forms
 from .messages import PERSON, Button, Inbound, Kind
-from .report_flow import CANCEL_WORDS, match, words
+from .report_flow import CANCEL_WORDS, match_any_language, words
 from .words import says_only
 
 if TYPE_CHECKING:
@@ -215,10 +215,10 @@ class AppealFlow:
     def _cancel(self) -> Button:
         return self.d.button("button_cancel", CANCEL)
 
-    def _topic_options(self) -> list[Button]:
+    def _topic_options(self, lang: str | None = None) -> list[Button]:
         appeals = self.line.settings.appeals
         assert appeals is not None
-        return [Button(self.line.local(t.title, self.d.lang), f"{TOPIC}{t.id}") for t in appeals.topics]
+        return [Button(self.line.local(t.title, lang or self.d.lang), f"{TOPIC}{t.id}") for t in appeals.topics]
 
     def _ask_topic(self, *, lead: str | None = None) -> None:
         question = self.d.say("appeal_ask_topic")
@@ -233,7 +233,8 @@ class AppealFlow:
     async def _step(self, draft: dict, button: str | None, text: str | None) -> None:
         forms.touch(draft, self.now)  # an answer: the draft is forgotten two hours after the last one
         if draft.get("step") == "topic":
-            chosen = button if button is not None else match(text, self._topic_options()) if text else None
+            typed = match_any_language(text, self._topic_options, self.d.lang, self.line.languages)
+            chosen = button if button is not None else typed
             topic = _value(chosen, TOPIC)
             if topic is None or self.line.appeal_topic(topic) is None:
                 # words typed instead of a topic are the appeal's first words, kept (session 16's attack: a citizen

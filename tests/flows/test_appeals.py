@@ -438,3 +438,17 @@ async def test_the_number_inside_a_sentence_where_it_was_asked_for_tells_the_sta
     assert told.replies[0].text.startswith(f"Звернення № {number}:")
     unasked = await engine.handle(msg("card-holder", f"у мене заблокували картку {number}, що робити", locale="uk"))
     assert "Звернення №" not in unasked.replies[0].text
+
+
+@pytest.mark.parametrize("typed", ["коммунальные услуги", "housing and utilities"])
+async def test_a_topic_typed_in_another_language_of_the_line_is_that_topic(engine: Engine, typed: str) -> None:
+    """Session 16's attack: "коммунальные услуги" typed in a Ukrainian form (the form keeps its language) was
+    kept as the appeal's words and the topic asked again without a word: the titles were read in one language."""
+    user = f"other-language-{len(typed)}"
+    await engine.handle(msg(user, "Добрий день"))
+    await engine.handle(msg(user, button="topic:appeal"))
+    asked = await engine.handle(msg(user, typed))
+    assert asked.replies[0].text.startswith("Опишіть ситуацію")
+    await engine.handle(msg(user, "Третій тиждень немає гарячої води в будинку, прошу втрутитися"))
+    (appeal,) = await engine.store.appeals.of_helplines([LINE])
+    assert appeal.topic == "communal" and appeal.text == "Третій тиждень немає гарячої води в будинку, прошу втрутитися"

@@ -1269,3 +1269,19 @@ async def test_a_language_typed_in_a_form_switches_it_and_keeps_the_answers(engi
     queued = (await any_store.conversations.waiting(["community-1620"]))[0]
     report = await any_store.reports.by_conversation(queued.id)
     assert report.about == "child" and report.what == "A boy sits alone on the stairs since morning"
+
+
+@pytest.mark.parametrize("typed", ["Another place", "другое место"])
+async def test_the_another_place_label_typed_in_another_language_asks_for_the_place(
+    engine: Engine, any_store: Store, typed: str
+) -> None:
+    """Session 16's attack: "Another place" typed in a Ukrainian form was stored as the place's name; the
+    options are now read in every language of the line, the form's own first."""
+    user = f"place-{len(typed)}"
+    await engine.handle(tg("Добрий день", user=user))
+    for button in ("topic:report_person_in_need", "report:about:child"):
+        await engine.handle(tg(button=button, user=user))
+    asked = await engine.handle(tg(typed, user=user))
+    assert asked.replies[0].text.startswith("Напишіть, де це")
+    draft = (await engine.find("telegram", user)).data["report_draft"]
+    assert draft["step"] == "place_other" and draft.get("place_text") is None
