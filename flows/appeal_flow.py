@@ -295,8 +295,7 @@ class AppealFlow:
             )
             memo["appeal_registered"] = made
         self.conv.data.pop(APPEAL_DRAFT, None)
-        if made.event is not None:  # None: the draft's appeal was made before (another worker): counted once
-            self.d.out.events.append(made.event)
+        self.d.out.events.append(made.event)
         if quiet:
             self.d.ctx.memo["appeal_quiet"] = True
             return

@@ -308,7 +308,8 @@ async def test_an_appeal_registered_by_a_worker_killed_before_its_turn_is_told_w
     engine: Engine, other, clock
 ) -> None:
     """`kill -9` after the appeal was stored and before the citizen's turn was: the draft was still open, and the
-    text sent again registered a second appeal with another number. It now finds the appeal and its number."""
+    text sent again registered a second appeal with another number. It now finds the appeal and its number, and
+    the event the killed worker never wrote is written by the retry's turn."""
     from vikno.flows.content import load_helplines, shipped_helpline_folders
     from vikno.storage.identity import IdentityVault
 
@@ -332,6 +333,9 @@ async def test_an_appeal_registered_by_a_worker_killed_before_its_turn_is_told_w
     assert NUMBER.findall(retry.replies[0].text) == [made.number]
     assert [a.id for a in await engine.store.appeals.of_helplines([LINE])] == [made.appeal.id]
     assert "appeal_draft" not in (await engine.find("telegram", user, LINE)).data
+    # the killed worker's event was never written: the retry's turn writes it, once (the figures count by it)
+    counted = await engine.store.events.count_by("kind", helpline=LINE, kind="appeal_registered")
+    assert counted == {"appeal_registered": 1}
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
