@@ -611,8 +611,12 @@ class ReportFlow:
             self._ask("urgency")
         elif step == "urgency":
             urgency = _value(chosen, "report:urgency:")
-            if urgency is None and button is None and text:
-                urgency = urgency_of(text)
+            said = urgency_of(text) if button is None and text else None
+            if said is not None:
+                # the words say it before an option's words do: "help needed now" shares two words with "help is
+                # needed in the next few days" and one with "danger right now", and was taken as "soon"; "it
+                # can't wait" shares two with "it can wait" (session 17's attack)
+                urgency = said
             if urgency not in REPORT_URGENCY:
                 if not self._missed(draft, step, text):
                     self._ask(step)

@@ -1159,7 +1159,11 @@ def test_a_code_inside_a_sentence_is_found_and_other_numbers_are_not() -> None:
     assert code_in("status of my report K7MX-4TP9-HC3B please") == ("K7MX-4TP9-HC3B", "status of my report please")
     assert code_in("статус кх4с 4тр9 нс3в?") == ("KX4C-4TP9-HC3B", "статус ?")  # Cyrillic look-alikes, spaces
     assert code_in("kodum k7mx4tp9hc3b") == ("K7MX-4TP9-HC3B", "kodum")
+    assert code_in("8KT3 - M9TA - 8243")[0] == code_in("8kt3.m9ta/8243")[0] == "8KT3-M9TA-8243"  # typed loosely
     for other in (
+        "мама каса 2345 потрібна допомога",  # words of look-alike letters beside a number (session 17's attack)
+        "TEAM 2345 MEET at 6",
+        "Бабуся сама 2345 хата біля магазину",
         "my card 4444 5555 6666 7777",  # a card number in groups of four
         "карта 2345 K7MX 4TP9 HC3B",  # four groups: not one of ours
         "K7MX-4TP9-HC3B-2345",
@@ -1285,3 +1289,59 @@ async def test_the_another_place_label_typed_in_another_language_asks_for_the_pl
     assert asked.replies[0].text.startswith("Напишіть, де це")
     draft = (await engine.find("telegram", user)).data["report_draft"]
     assert draft["step"] == "place_other" and draft.get("place_text") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "urgency"),
+    [
+        ("помощь нужна сейчас", "now"),
+        ("help needed now", "now"),
+        ("Потрібна допомога зараз", "now"),
+        ("потрібна допомога негайно", "now"),
+        ("it can't wait", "now"),
+        ("не може зачекати", "now"),
+        ("може зачекати", "can_wait"),
+        ("Потрібна допомога найближчими днями", "soon"),
+    ],
+)
+async def test_how_urgent_typed_in_words_is_read_by_what_the_words_say(
+    engine: Engine, any_store: Store, typed: str, urgency: str
+) -> None:
+    """Session 17's attack: typed urgency was matched to the option sharing most words first, so "помощь
+    нужна сейчас" (two words of Russian "help is needed in the next few days") was "soon" and "it can't wait"
+    (two of "it can wait") the lowest urgency; "Потрібна допомога зараз" was "soon" before this session too.
+    The words' own urgency comes first; danger now gets the emergency numbers at once."""
+    user = f"urgency-{abs(hash(typed)) % 10**6}"
+    await engine.handle(tg("Добрий день", user=user))
+    for button in ("topic:report_person_in_need", "report:about:child", "report:place:north"):
+        await engine.handle(tg(button=button, user=user))
+    await engine.handle(tg("Дитина сама вдома з ранку, плаче", user=user))
+    answered = await engine.handle(tg(typed, user=user))
+    draft = (await engine.find("telegram", user)).data["report_draft"]
+    assert draft["urgency"] == urgency
+    assert ("112" in answered.replies[0].text) is (urgency == "now")
+
+
+async def test_a_code_is_masked_in_every_chat_whatever_the_message_was_answered_with(
+    engine: Engine, any_store: Store
+) -> None:
+    """Session 17's attack: a crisis said with a report's code ("my code X, he is beating her right now") and a
+    code sent while waiting in the queue were kept in clear in the history operators read. A form's answer with
+    words of look-alike letters beside a number ("сама 2345 хата") was taken for a code and the draft dropped."""
+    code = await _report_with_a_mixed_code(engine, "masked-reporter")
+    crisis = f"my code {code}, he is beating her right now"
+    engine.nlu.table[crisis] = intent(crisis, "nlu_fallback", language="en", confidence=0.1, crisis=True)[1]
+    answered = await engine.handle(text("crisis-with-code", crisis))
+    assert answered.conversation.priority == Priority.CRISIS
+    waiting = await engine.handle(text("crisis-with-code", f"status {code}"))
+    assert waiting.conversation.state == State.WAITING
+    conv = await engine.find("rest", "crisis-with-code")
+    raw = await _raw_chat(any_store, conv.id)
+    assert code not in raw and "he is beating her right now" in raw and "••••-••••-••••" in raw
+
+    user = "lookalike-words"
+    await engine.handle(tg("Добрий день", user=user))
+    for button in ("topic:report_person_in_need", "report:about:elderly", "report:place:north"):
+        await engine.handle(tg(button=button, user=user))
+    asked = await engine.handle(tg("Бабуся сама 2345 хата біля магазину, не виходить", user=user))
+    assert asked.replies[0].text == "Наскільки це терміново?"
