@@ -737,8 +737,8 @@ class Dialogue:
         if appeal.is_form_topic(topic_id):  # the appeal form's first question instead of a text
             appeal.start()
             return
-        if appeal.is_status_topic(topic_id):  # "status of my appeal": the number is asked for
-            appeal.ask_number()
+        if appeal.is_status_topic(topic_id):  # "status of my appeal": the number is asked for, unless it was given
+            await appeal.status_asked()
             return
         self.reply(self._topic_answer(topic_id))
         if topic.handoff is not None and topic.handoff.at_once and self.conv.state == State.BOT:

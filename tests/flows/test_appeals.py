@@ -14,7 +14,7 @@ from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound, Kind
 from vikno.storage.models import Appeal, utcnow
 
-from .conftest import Clock
+from .conftest import Clock, intent
 
 LINE = "cherkasy-1545"
 NUMBER = re.compile(r"\d{4}-\d{4}-\d{4}-\d{4}")
@@ -456,3 +456,37 @@ async def test_a_topic_typed_in_another_language_of_the_line_is_that_topic(engin
     await engine.handle(msg(user, "Третій тиждень немає гарячої води в будинку, прошу втрутитися"))
     (appeal,) = await engine.store.appeals.of_helplines([LINE])
     assert appeal.topic == "communal" and appeal.text == "Третій тиждень немає гарячої води в будинку, прошу втрутитися"
+
+
+async def test_a_description_that_names_the_topic_is_kept_and_a_title_typed_later_changes_the_topic(
+    engine: Engine,
+) -> None:
+    """Session 17's attack: at "what is it about?" a whole description naming the topic ("коммунальные службы
+    не отвечают…") chose the topic and was dropped; at "describe the situation" a topic's title typed
+    ("Здравоохранение") was registered as the appeal's whole text."""
+    user = "describes-first"
+    await engine.handle(msg(user, "Добрий день"))
+    await engine.handle(msg(user, button="topic:appeal"))
+    first = "Коммунальные услуги: третью неделю нет отопления в доме на Смелянской 5"
+    asked = await engine.handle(msg(user, first))
+    assert asked.replies[0].text.startswith("Те, що ви вже написали, збережено.\nОпишіть ситуацію")
+    await engine.handle(msg(user, "Прошу направити комісію"))
+    (appeal,) = await engine.store.appeals.of_helplines([LINE])
+    assert appeal.topic == "communal" and appeal.text == f"{first}\nПрошу направити комісію"
+
+    user = "changes-topic"
+    await engine.handle(msg(user, "Добрий день"))
+    await engine.handle(msg(user, button="topic:appeal"))
+    await engine.handle(msg(user, button="appeal:topic:communal"))
+    changed = await engine.handle(msg(user, "Здравоохранение"))
+    assert "Охорона здоров" in changed.replies[0].text and len(await engine.store.appeals.of_helplines([LINE])) == 1
+
+
+async def test_status_asked_with_the_number_in_the_same_words_is_told_at_once(engine: Engine) -> None:
+    """Session 17's attack: "статус мого звернення 7608-…" was understood as "status of my appeal" and the
+    number it had just given was asked for."""
+    number = await register(engine)
+    asking = f"статус мого звернення {number}"
+    engine.nlu.table[asking] = intent(asking, "appeal_status")[1]
+    told = await engine.handle(msg("asks-at-once", asking, locale="uk"))  # a first message: the welcome first
+    assert told.replies[-1].text.startswith(f"Звернення № {number}:")
