@@ -741,6 +741,13 @@ class ReportFlow:
             self.d.button("button_menu", "menu"),
         )
 
+    def ask_code_again(self) -> bool:
+        """At "write your code" (a language chosen meanwhile): the question again, in the language now; whether."""
+        if REPORT_CODE not in self.conv.data:
+            return False
+        self.d.reply(self.d.say("report_ask_code"), self.d.button("button_cancel", CANCEL))
+        return True
+
     def _add_prompt(self) -> bool:
         followup = self.conv.data.get(REPORT_FOLLOWUP)
         if not isinstance(followup, dict):

@@ -1345,3 +1345,25 @@ async def test_a_code_is_masked_in_every_chat_whatever_the_message_was_answered_
         await engine.handle(tg(button=button, user=user))
     asked = await engine.handle(tg("Бабуся сама 2345 хата біля магазину, не виходить", user=user))
     assert asked.replies[0].text == "Наскільки це терміново?"
+
+
+async def test_a_language_chosen_in_a_form_or_at_the_code_question_asks_that_question_again_without_the_menu(
+    engine: Engine, any_store: Store
+) -> None:
+    """Session 17's attack: the language button pressed in a form put the whole topic menu before the form's
+    question, and "English please" at "write your code" answered with the menu instead of the question."""
+    user = "button-in-form"
+    await engine.handle(tg("Добрий день", user=user))
+    for button in ("topic:report_person_in_need", "report:about:child"):
+        await engine.handle(tg(button=button, user=user))
+    await engine.handle(tg(button="language", user=user))
+    chosen = await engine.handle(tg(button="lang:en", user=user))
+    said = [r.text for r in chosen.replies]
+    assert said[0] == "Okay, let's talk in English." and len(said) == 2 and "Where is it?" in said[1]
+
+    await engine.handle(text("code-asker", "у мене є код"))
+    again = await engine.handle(text("code-asker", "English please"))
+    assert [r.text for r in again.replies] == [
+        "Okay, let's talk in English.",
+        "Type your code (for example K7MX-4TP9-HC3B).",
+    ]
