@@ -566,7 +566,12 @@ class Dialogue:
     async def _typed_language(self, payload: str) -> None:
         """A language asked for in words: as its button, and an open form's question again in that language."""
         under = forms.waits(self)
-        await self._button(payload)
+        if payload.startswith(LANG_PREFIX) and under:
+            self.conv.language, self.conv.language_chosen = payload[len(LANG_PREFIX) :], True
+            self.event("language_chosen", typed=True)
+            self.reply(self.say("language_set"))
+        else:
+            await self._button(payload)
         if under:
             forms.come_back(self)
 
@@ -621,10 +626,7 @@ class Dialogue:
             self.conv.language, self.conv.language_chosen = payload[len(LANG_PREFIX) :], True
             self.event("language_chosen")
             self.reply(self.say("language_set"))
-            # in a form its question follows (forms.come_back), at "write your code" that question: the whole menu
-            # before either buried the question (session 17's attack)
-            if not forms.waits(self) and not ReportFlow(self).ask_code_again():
-                self.reply(self.say("menu_prompt"), *self.menu_buttons())
+            self.reply(self.say("menu_prompt"), *self.menu_buttons())
         elif payload.startswith(TOPIC_PREFIX) and payload[len(TOPIC_PREFIX) :] in self.line.topics:
             topic_id = payload[len(TOPIC_PREFIX) :]
             offered = self.offered if isinstance(self.offered, dict) else {}
@@ -735,8 +737,8 @@ class Dialogue:
         if appeal.is_form_topic(topic_id):  # the appeal form's first question instead of a text
             appeal.start()
             return
-        if appeal.is_status_topic(topic_id):  # "status of my appeal": the number is asked for, unless it was given
-            await appeal.status_asked()
+        if appeal.is_status_topic(topic_id):  # "status of my appeal": the number is asked for
+            appeal.ask_number()
             return
         self.reply(self._topic_answer(topic_id))
         if topic.handoff is not None and topic.handoff.at_once and self.conv.state == State.BOT:
