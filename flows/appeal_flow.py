@@ -32,7 +32,7 @@ from .appeal_numbers import digits_of, looks_like_number, normalize, number_in
 from .appeals import MAX_TEXT, MIN_LETTERS, AppealDesk, Registration, told_status
 from . import forms
 from .messages import PERSON, Button, Inbound, Kind
-from .report_flow import CANCEL_WORDS, match, words
+from .report_flow import CANCEL_WORDS, match_any_language, words
 from .words import says_only
 
 if TYPE_CHECKING:
@@ -135,6 +135,18 @@ class AppealFlow:
         self.conv.data[APPEAL_DRAFT] = {"step": "topic", "at": self.now.isoformat(), "id": secrets.token_hex(16)}
         self._ask_topic()
 
+    async def status_asked(self) -> None:
+        """ "Status of my appeal": told at once when the number came in the same words ("статус мого звернення
+        7608-…": session 17's attack was asked for the number it had just given), else asked for. Only here is a
+        number inside a sentence read unasked: the words asked about an appeal, so it is no card's number."""
+        inbound = self.d.ctx.inbound
+        number = number_in(inbound.text) if inbound.button is None else None
+        if number is None:
+            self.ask_number()
+            return
+        self.conv.data.pop(APPEAL_DRAFT, None)
+        await self._number(number)
+
     def ask_number(self) -> None:
         self.conv.data.pop(APPEAL_DRAFT, None)
         self.conv.data[APPEAL_NUMBER] = {"at": self.now.isoformat()}
@@ -215,10 +227,10 @@ class AppealFlow:
     def _cancel(self) -> Button:
         return self.d.button("button_cancel", CANCEL)
 
-    def _topic_options(self) -> list[Button]:
+    def _topic_options(self, lang: str | None = None) -> list[Button]:
         appeals = self.line.settings.appeals
         assert appeals is not None
-        return [Button(self.line.local(t.title, self.d.lang), f"{TOPIC}{t.id}") for t in appeals.topics]
+        return [Button(self.line.local(t.title, lang or self.d.lang), f"{TOPIC}{t.id}") for t in appeals.topics]
 
     def _ask_topic(self, *, lead: str | None = None) -> None:
         question = self.d.say("appeal_ask_topic")
@@ -230,10 +242,19 @@ class AppealFlow:
             self._cancel(),
         )
 
+    def _more_than_a_title(self, text: str) -> bool:
+        """Whether a typed answer says more than a topic's title in any language of the line (two words or more
+        besides the titles' words)."""
+        titles = {
+            w for lang in self.line.languages for option in self._topic_options(lang) for w in words(option.title)
+        }
+        return len([w for w in words(text) if w not in titles]) >= 2
+
     async def _step(self, draft: dict, button: str | None, text: str | None) -> None:
         forms.touch(draft, self.now)  # an answer: the draft is forgotten two hours after the last one
         if draft.get("step") == "topic":
-            chosen = button if button is not None else match(text, self._topic_options()) if text else None
+            typed = match_any_language(text, self._topic_options, self.d.lang, self.line.languages)
+            chosen = button if button is not None else typed
             topic = _value(chosen, TOPIC)
             if topic is None or self.line.appeal_topic(topic) is None:
                 # words typed instead of a topic are the appeal's first words, kept (session 16's attack: a citizen
@@ -244,11 +265,21 @@ class AppealFlow:
                     kept.append(typed[:MAX_TEXT])
                 self._ask_topic(lead=self.d.say("appeal_words_kept") if kept else None)
                 return
+            if button is None and text and self._more_than_a_title(text):
+                # "коммунальные службы не отвечают третью неделю…": the topic, and the words are the appeal's first
+                # (session 17's attack: the description was dropped once it named the topic)
+                kept = draft.setdefault("told", [])
+                if text.strip()[:MAX_TEXT] not in kept:
+                    kept.append(text.strip()[:MAX_TEXT])
             draft["topic"], draft["step"] = topic, "text"
             lead = f"{self.d.say('appeal_words_kept')}\n" if draft.get("told") else ""
             self.d.reply(lead + self.d.say("appeal_ask_text"), self._cancel())
             return
         topic = _value(button, TOPIC)
+        if topic is None and button is None and text and not self._more_than_a_title(text):
+            # a topic's title typed at "describe the situation" ("Здравоохранение"): a change of topic, as its
+            # button would be, not the appeal's words (session 17's attack registered an appeal saying only that)
+            topic = _value(match_any_language(text, self._topic_options, self.d.lang, self.line.languages), TOPIC)
         if topic is not None and self.line.appeal_topic(topic) is not None:
             self._topic_changed(draft, topic)
             return
@@ -294,8 +325,7 @@ class AppealFlow:
             )
             memo["appeal_registered"] = made
         self.conv.data.pop(APPEAL_DRAFT, None)
-        if made.event is not None:  # None: the draft's appeal was made before (another worker): counted once
-            self.d.out.events.append(made.event)
+        self.d.out.events.append(made.event)
         if quiet:
             self.d.ctx.memo["appeal_quiet"] = True
             return

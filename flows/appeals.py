@@ -83,9 +83,9 @@ class Registration:
     appeal: Appeal
     #: the reference number, in clear: told to the citizen once, never stored
     number: str
-    #: the ``appeal_registered`` event to write; None when the appeal was made before (by another worker, or
-    #: by a worker killed before its turn): the figures count it once
-    event: Event | None
+    #: the ``appeal_registered`` event to write with the turn (also for an appeal of the draft made before: one
+    #: turn of the conversation commits it, so the figures count it once)
+    event: Event
 
 
 class AppealDesk:
@@ -148,24 +148,14 @@ class AppealDesk:
                 continue
         else:
             raise RuntimeError("could not draw an unused appeal number")
-        if stored.id != appeal.id:  # this draft's appeal, made before: its own number, and no second event
+        if stored.id != appeal.id:
+            # this draft's appeal, made before: its own number, and its event again. A worker killed between
+            # storing the appeal and its turn's commit never wrote the event (the figures were one short); a
+            # second worker racing the same draft cannot write it twice, since only one turn of the citizen's
+            # conversation commits with the draft open (the other re-runs without it)
             assert seed is not None
-            return Registration(stored, self._number_made(stored, seed), None)
-        event = Event(
-            helpline=line.id,
-            kind="appeal_registered",
-            conversation_id=conversation_id,
-            channel=channel,
-            language=language,
-            at=now,
-            data={
-                "appeal_id": appeal.id,
-                "appeal_topic": appeal.topic,
-                "authority": appeal.authority,
-                "operator": operator_id,
-            },
-        )
-        return Registration(appeal, number, event)
+            return Registration(stored, self._number_made(stored, seed), _registered(stored))
+        return Registration(appeal, number, _registered(appeal))
 
     def _number_made(self, appeal: Appeal, seed: str) -> str:
         for draw in range(NUMBER_DRAWS):
@@ -234,3 +224,21 @@ def told_status(line: Helpline, appeal: Appeal, number: str, lang: str) -> str:
     status = appeal.status if appeal.status in STATUSES else AppealStatus.REGISTERED
     words = line.say(f"appeal_status_{status}", lang, authority=line.authority_name(appeal.authority, lang))
     return line.say("appeal_status", lang, number=number, status=words)
+
+
+def _registered(appeal: Appeal) -> Event:
+    """The ``appeal_registered`` event of an appeal (the figures count appeals by it)."""
+    return Event(
+        helpline=appeal.helpline,
+        kind="appeal_registered",
+        conversation_id=appeal.conversation_id,
+        channel=appeal.channel,
+        language=appeal.language,
+        at=appeal.created_at,
+        data={
+            "appeal_id": appeal.id,
+            "appeal_topic": appeal.topic,
+            "authority": appeal.authority,
+            "operator": appeal.registered_by,
+        },
+    )

@@ -566,12 +566,7 @@ class Dialogue:
     async def _typed_language(self, payload: str) -> None:
         """A language asked for in words: as its button, and an open form's question again in that language."""
         under = forms.waits(self)
-        if payload.startswith(LANG_PREFIX) and under:
-            self.conv.language, self.conv.language_chosen = payload[len(LANG_PREFIX) :], True
-            self.event("language_chosen", typed=True)
-            self.reply(self.say("language_set"))
-        else:
-            await self._button(payload)
+        await self._button(payload)
         if under:
             forms.come_back(self)
 
@@ -626,7 +621,10 @@ class Dialogue:
             self.conv.language, self.conv.language_chosen = payload[len(LANG_PREFIX) :], True
             self.event("language_chosen")
             self.reply(self.say("language_set"))
-            self.reply(self.say("menu_prompt"), *self.menu_buttons())
+            # in a form its question follows (forms.come_back), at "write your code" that question: the whole menu
+            # before either buried the question (session 17's attack)
+            if not forms.waits(self) and not ReportFlow(self).ask_code_again():
+                self.reply(self.say("menu_prompt"), *self.menu_buttons())
         elif payload.startswith(TOPIC_PREFIX) and payload[len(TOPIC_PREFIX) :] in self.line.topics:
             topic_id = payload[len(TOPIC_PREFIX) :]
             offered = self.offered if isinstance(self.offered, dict) else {}
@@ -737,8 +735,8 @@ class Dialogue:
         if appeal.is_form_topic(topic_id):  # the appeal form's first question instead of a text
             appeal.start()
             return
-        if appeal.is_status_topic(topic_id):  # "status of my appeal": the number is asked for
-            appeal.ask_number()
+        if appeal.is_status_topic(topic_id):  # "status of my appeal": the number is asked for, unless it was given
+            await appeal.status_asked()
             return
         self.reply(self._topic_answer(topic_id))
         if topic.handoff is not None and topic.handoff.at_once and self.conv.state == State.BOT:

@@ -31,6 +31,7 @@ from .channels import ChannelRegistry
 from .content import Helpline, default_helpline_id
 from .dialogue import StepContext, run_step
 from .messages import ConversationView, Inbound, Kind, Outbound, Turn
+from .report_codes import masked
 from .outlook import QueueOutlook
 from .report_flow import shown_again
 from .reports import QueueTurn, ReportDesk
@@ -189,7 +190,7 @@ class Engine:
             # A bug in a step must not cost the person their message: keep it
             # for the operators, then let the channel report the failure.
             log.exception("the dialogue step failed; keeping the message unanswered")
-            await self.store.messages.add_inbound(stored)
+            await self.store.messages.add_inbound(without_codes(stored))
             raise
 
     def _turn_lock(self, helpline: str, channel: str, user_key: str) -> asyncio.Lock:
@@ -268,7 +269,7 @@ class Engine:
                 )
                 for n, r in enumerate(result.replies)
             ]
-            kept = withheld(stored, result.withheld_as) if result.withheld_as else stored
+            kept = withheld(stored, result.withheld_as) if result.withheld_as else without_codes(stored)
             try:
                 await self.store.commit_turn(conv, kept, replies, result.events)
             except Conflict:
@@ -396,6 +397,15 @@ def _private_copy(conv: Conversation) -> Conversation:
 def _copy_data(data: dict) -> dict:
     """A private copy of flow data: plain JSON values, nested at most a level or two."""
     return {k: copy.deepcopy(v) if isinstance(v, (dict, list)) else v for k, v in data.items()}
+
+
+def without_codes(m: Message) -> Message:
+    """The message as every chat keeps it: a report's code in it masked, whatever it was answered with (a crisis
+    said with the code, a code sent while waiting for an operator): a code in a chat ties the person to a report."""
+    if not m.text:
+        return m
+    kept = masked(m.text)
+    return m if kept == m.text else replace(m, text=kept)
 
 
 def withheld(m: Message, kind: str) -> Message:

@@ -27,16 +27,19 @@ GROUP = 4
 #: How a code stands in the reporter's chat history: it is shown to them once and kept nowhere in clear.
 MASKED_CODE = "••••-••••-••••"
 _CYRILLIC = str.maketrans("АВСЕНКМРТХавсенкмртх", "ABCEHKMPTXABCEHKMPTX")
-_SEPARATORS = re.compile(r"[\s\-–—_.]+")
-#: A whole message that is a code as we show it (three groups of four, dashes or spaces between).
-_SHAPED = re.compile(rf"[{ALPHABET}]{{{GROUP}}}([\s\-–—]?[{ALPHABET}]{{{GROUP}}}){{{LENGTH // GROUP - 1}}}")
+_SEPARATORS = re.compile(r"[\s\-–—_./]+")
+#: Between two groups of a code as people type it: nothing, a dash, a dot, a slash or an underscore (spaces around
+#: it allowed), or a few spaces.
+_BETWEEN = r"(?:\s{0,2}[\-–—_./]\s{0,2}|\s{1,3})?"
+#: A whole message that is a code (three groups of four; session 17's attack typed "8KT3 - M9TA - 8243", "8KT3.M9TA…").
+_SHAPED = re.compile(rf"[{ALPHABET}]{{{GROUP}}}(?:{_BETWEEN}[{ALPHABET}]{{{GROUP}}}){{{LENGTH // GROUP - 1}}}")
 #: The same shape as a word of a sentence (not inside a longer word).
 _INSIDE = re.compile(rf"(?<![\w])(?:{_SHAPED.pattern})(?!\w)")
 #: A neighbouring group of four joined to it by one separator, with a digit: then the code is part of a longer run
 #: (a card number in groups of four, a serial number), not one of ours.
-_GROUP_BEFORE = re.compile(r"(?:^|[^\w])(\w{4})[\s\-–—]$")
-_GROUP_AFTER = re.compile(r"[\s\-–—](\w{4})(?!\w)")
-_DASHES = "-–—"
+_GROUP_BEFORE = re.compile(r"(?:^|[^\w])(\w{4})[\s\-–—_./]$")
+_GROUP_AFTER = re.compile(r"[\s\-–—_./](\w{4})(?!\w)")
+_JOINERS = "-–—_./"
 
 
 def new_code() -> str:
@@ -73,27 +76,52 @@ def code_in(typed: str | None) -> tuple[str, str] | None:
     """A code inside a sentence ("status of my report K7MX-4TP9-HC3B"), and the message without it; or None.
 
     A reporter asking about their report writes the code into a sentence as often as on its own; read only
-    whole, such a message was "not understood", and the code stayed in a chat that operators read. Inside a
-    sentence a code must hold a letter and a digit: twelve digits or twelve look-alike letters in three groups
-    are more likely something else (a number, capital words) than one of the rare codes without both.
+    whole, such a message was "not understood", and the code stayed in a chat that operators read.
     """
-    if not typed:
-        return None
+    for start, end, code in _codes_inside(typed or ""):
+        rest = (typed or "")[:start] + " " + (typed or "")[end:]
+        return code, " ".join(rest.split())
+    return None
+
+
+def masked(typed: str) -> str:
+    """The message with every code in it (on its own or inside a sentence) as ``MASKED_CODE``: how any chat keeps
+    it, whatever the message was answered with (a crisis said with a code, a code sent while waiting in the queue:
+    session 17's attack found those in clear in the history operators read)."""
+    if looks_like_code(typed):
+        return MASKED_CODE
+    out, at = [], 0
+    for start, end, _ in _codes_inside(typed):
+        out.append(typed[at:start] + MASKED_CODE)
+        at = end
+    return "".join(out) + typed[at:] if out else typed
+
+
+def _codes_inside(typed: str) -> list[tuple[int, int, str]]:
+    """Every code standing as a word of ``typed``: where it starts and ends, and the code.
+
+    Inside a sentence at most one of its three groups may be all letters or all digits (a code drawn at random
+    has two such groups about one time in twenty): four-letter words of look-alike letters beside a number ("мама
+    каса 2345", "TEAM 2345 MEET") were read as codes, counted as wrong ones, and a report form's answer holding
+    one was dropped for the code (session 17's attack).
+    """
     seen = typed.translate(_CYRILLIC).upper()  # one character for one: positions stay those of ``typed``
+    found_codes = []
     for found in _INSIDE.finditer(seen):
         run, before, after = found.group(0), seen[: found.start()], seen[found.end() :]
         joined = [m.group(1) for m in (_GROUP_BEFORE.search(before), _GROUP_AFTER.match(after)) if m is not None]
         dashed = (after[:1], after[1:2]), (before[-1:], before[-2:-1])  # "SN-K7MX-…", "…-HC3B-2"
-        if any(dash in _DASHES and next_to.isalnum() for dash, next_to in dashed if dash):
+        if any(joiner in _JOINERS and next_to.isalnum() for joiner, next_to in dashed if joiner):
             continue
         if any(_has_digit(group) for group in joined):
             continue
-        if _has_digit(run) and any(ch.isalpha() for ch in run):
-            code = normalize(run)
-            if code is not None:
-                rest = typed[: found.start()] + " " + typed[found.end() :]
-                return code, " ".join(rest.split())
-    return None
+        code = normalize(run)
+        if code is None:
+            continue
+        pure = sum(1 for group in code.split("-") if group.isalpha() or group.isdigit())
+        if pure <= 1:
+            found_codes.append((found.start(), found.end(), code))
+    return found_codes
 
 
 def _has_digit(text: str) -> bool:

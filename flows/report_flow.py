@@ -47,7 +47,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -160,6 +160,19 @@ def match(text: str | None, options: list[Button]) -> str | None:
     if best == 0 or scores.count(best) > 1:
         return None
     return options[scores.index(best)].payload
+
+
+def match_any_language(
+    text: str | None, options_in: Callable[[str], list[Button]], first: str, languages: Sequence[str]
+) -> str | None:
+    """``match`` on the options as the form shows them (``first``), then as each other language of the line words
+    them: a form keeps the language it began in, and an option typed in another ("коммунальные услуги" in a
+    Ukrainian form, "Another place") was asked again without a word or stored as a place named so."""
+    for lang in (first, *(lang for lang in languages if lang != first)):
+        found = match(text, options_in(lang))
+        if found is not None:
+            return found
+    return None
 
 
 def phone_of(text: str | None) -> str | None:
@@ -452,22 +465,27 @@ class ReportFlow:
 
     # --- the questions -----------------------------------------------------------------
 
-    def _options(self, step: str) -> list[Button]:
-        d, lang = self.d, self.d.lang
+    def _options(self, step: str, lang: str | None = None) -> list[Button]:
+        """The step's options, as the form shows them or (``lang``) as another language of the line words them."""
+        lang = lang or self.d.lang
+
+        def button(key: str, payload: str) -> Button:
+            return Button(self.line.say_on_topic(self.conv.topic, key, lang), payload)
+
         if step == "about":
-            return [d.button(f"report_about_{a}", f"report:about:{a}") for a in REPORT_ABOUT]
+            return [button(f"report_about_{a}", f"report:about:{a}") for a in REPORT_ABOUT]
         if step == "place":
             reports = self.line.settings.reports
             places = reports.places if reports is not None else []
             return [Button(self.line.local(p.name, lang), f"report:place:{p.id}") for p in places] + [
-                d.button("button_report_other_place", OTHER_PLACE)
+                button("button_report_other_place", OTHER_PLACE)
             ]
         if step == "urgency":
-            return [d.button(f"report_urgency_{u}", f"report:urgency:{u}") for u in REPORT_URGENCY]
+            return [button(f"report_urgency_{u}", f"report:urgency:{u}") for u in REPORT_URGENCY]
         if step == "contact":
             return [
-                d.button("button_report_contact_no", CONTACT_NO),
-                d.button("button_report_contact_yes", CONTACT_YES),
+                button("button_report_contact_no", CONTACT_NO),
+                button("button_report_contact_yes", CONTACT_YES),
             ]
         return []
 
@@ -543,7 +561,8 @@ class ReportFlow:
             # (two old presses at "how urgent?" made it "soon" and swallowed the "danger now" pressed next)
             self._ask(step)
             return
-        chosen = button if button is not None else (match(text, self._options(step)) if text else None)
+        typed = match_any_language(text, lambda lang: self._options(step, lang), self.d.lang, self.line.languages)
+        chosen = button if button is not None else typed
         if step == "about":
             about = _value(chosen, "report:about:")
             if about is None and button is None and text:
@@ -592,8 +611,12 @@ class ReportFlow:
             self._ask("urgency")
         elif step == "urgency":
             urgency = _value(chosen, "report:urgency:")
-            if urgency is None and button is None and text:
-                urgency = urgency_of(text)
+            said = urgency_of(text) if button is None and text else None
+            if said is not None:
+                # the words say it before an option's words do: "help needed now" shares two words with "help is
+                # needed in the next few days" and one with "danger right now", and was taken as "soon"; "it
+                # can't wait" shares two with "it can wait" (session 17's attack)
+                urgency = said
             if urgency not in REPORT_URGENCY:
                 if not self._missed(draft, step, text):
                     self._ask(step)
@@ -717,6 +740,13 @@ class ReportFlow:
             self.d.button("button_report_add", ADD),
             self.d.button("button_menu", "menu"),
         )
+
+    def ask_code_again(self) -> bool:
+        """At "write your code" (a language chosen meanwhile): the question again, in the language now; whether."""
+        if REPORT_CODE not in self.conv.data:
+            return False
+        self.d.reply(self.d.say("report_ask_code"), self.d.button("button_cancel", CANCEL))
+        return True
 
     def _add_prompt(self) -> bool:
         followup = self.conv.data.get(REPORT_FOLLOWUP)

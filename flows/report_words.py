@@ -199,6 +199,29 @@ OTHER_STEMS = (
 #: How urgent: phrases checked in this order ("не терміново" before "терміново").
 URGENCY_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
+        "now",  # "can't wait" before "can wait" is looked for in it
+        (
+            "не може зачекати",
+            "не можна зачекати",
+            "не може чекати",
+            "не можна чекати",
+            "не чекає",
+            "не может подождать",
+            "не может ждать",
+            "нельзя ждать",
+            "не ждёт",
+            "не ждет",
+            "gözləyə bilməz",
+            "gozleye bilmez",
+            "gözləmək olmaz",
+            "gozlemek olmaz",
+            "can't wait",
+            "cannot wait",
+            "can not wait",
+            "cant wait",
+        ),
+    ),
+    (
         "can_wait",
         (
             "може зачекати",

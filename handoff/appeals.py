@@ -117,8 +117,7 @@ class AppealOffice:
             now=now or utcnow(),
             operator_id=operator.id,
         )
-        if made.event is not None:  # always, for an operator's (no draft, nothing made before)
-            await self.store.events.add(made.event)
+        await self.store.events.add(made.event)
         lang = line.language_or_default(conv.language)
         await self.handoff.tell_person(
             conv,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -169,16 +170,26 @@ class MongoMessages(Messages):
         # is decided there), then the next of that conversation's due messages.
         # Another sender skips a conversation whose oldest pending message it
         # does not hold, so no two senders interleave one person's messages.
+        #
+        # Each lease runs from when it is written, not from when leasing began, and leasing stops once half the
+        # lease has gone by: on a slow store (a round trip or more a conversation) a batch took longer to lease
+        # than the lease lasts, and its first messages were free for another sender before their sends began
+        # (a double send). The sender renews what it holds as soon as this returns.
+        started = time.monotonic()
         pending = {"delivery": Delivery.PENDING.value, "channel": channel}
         due = {**pending, "$or": [{"deliver_after": None}, {"deliver_after": {"$lte": now}}]}
-        update = {"$set": {"deliver_after": now + lease, "lease_owner": self.owner}, "$inc": {"attempts": 1}}
+
+        def update() -> dict[str, Any]:
+            until = now + lease + timedelta(seconds=time.monotonic() - started)
+            return {"$set": {"deliver_after": until, "lease_owner": self.owner}, "$inc": {"attempts": 1}}
+
         leased: list[Message] = []
         seen: set[str] = set()
         taken = 0
         cursor = self.c.find(due, {"conversation_id": 1, "seq": 1}).sort("seq", ASCENDING).limit(limit * 20)
         async for candidate in cursor:
             conversation = candidate["conversation_id"]
-            if taken >= limit:
+            if taken >= limit or (leased and time.monotonic() - started > lease.total_seconds() / 2):
                 break
             if conversation in seen:
                 continue
@@ -189,7 +200,7 @@ class MongoMessages(Messages):
             if earlier is not None:
                 continue  # someone else holds the head of this conversation
             head = await self.c.find_one_and_update(
-                {**due, "_id": candidate["_id"]}, update, return_document=ReturnDocument.AFTER
+                {**due, "_id": candidate["_id"]}, update(), return_document=ReturnDocument.AFTER
             )
             if head is None:
                 continue  # another sender was quicker
@@ -204,7 +215,7 @@ class MongoMessages(Messages):
                 followers = followers.limit(per_conversation - 1)
             ids = [d["_id"] for d in await followers.to_list() if _is_due(d, now)]
             if ids:
-                await self.c.update_many({"_id": {"$in": ids}, **due}, update)
+                await self.c.update_many({"_id": {"$in": ids}, **due}, update())
                 leased.extend(
                     [message_from(d) async for d in self.c.find({"_id": {"$in": ids}, "lease_owner": self.owner})]
                 )

@@ -14,7 +14,7 @@ from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound, Kind
 from vikno.storage.models import Appeal, utcnow
 
-from .conftest import Clock
+from .conftest import Clock, intent
 
 LINE = "cherkasy-1545"
 NUMBER = re.compile(r"\d{4}-\d{4}-\d{4}-\d{4}")
@@ -308,7 +308,8 @@ async def test_an_appeal_registered_by_a_worker_killed_before_its_turn_is_told_w
     engine: Engine, other, clock
 ) -> None:
     """`kill -9` after the appeal was stored and before the citizen's turn was: the draft was still open, and the
-    text sent again registered a second appeal with another number. It now finds the appeal and its number."""
+    text sent again registered a second appeal with another number. It now finds the appeal and its number, and
+    the event the killed worker never wrote is written by the retry's turn."""
     from vikno.flows.content import load_helplines, shipped_helpline_folders
     from vikno.storage.identity import IdentityVault
 
@@ -332,6 +333,9 @@ async def test_an_appeal_registered_by_a_worker_killed_before_its_turn_is_told_w
     assert NUMBER.findall(retry.replies[0].text) == [made.number]
     assert [a.id for a in await engine.store.appeals.of_helplines([LINE])] == [made.appeal.id]
     assert "appeal_draft" not in (await engine.find("telegram", user, LINE)).data
+    # the killed worker's event was never written: the retry's turn writes it, once (the figures count by it)
+    counted = await engine.store.events.count_by("kind", helpline=LINE, kind="appeal_registered")
+    assert counted == {"appeal_registered": 1}
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
@@ -438,3 +442,51 @@ async def test_the_number_inside_a_sentence_where_it_was_asked_for_tells_the_sta
     assert told.replies[0].text.startswith(f"Звернення № {number}:")
     unasked = await engine.handle(msg("card-holder", f"у мене заблокували картку {number}, що робити", locale="uk"))
     assert "Звернення №" not in unasked.replies[0].text
+
+
+@pytest.mark.parametrize("typed", ["коммунальные услуги", "housing and utilities"])
+async def test_a_topic_typed_in_another_language_of_the_line_is_that_topic(engine: Engine, typed: str) -> None:
+    """Session 16's attack: "коммунальные услуги" typed in a Ukrainian form (the form keeps its language) was
+    kept as the appeal's words and the topic asked again without a word: the titles were read in one language."""
+    user = f"other-language-{len(typed)}"
+    await engine.handle(msg(user, "Добрий день"))
+    await engine.handle(msg(user, button="topic:appeal"))
+    asked = await engine.handle(msg(user, typed))
+    assert asked.replies[0].text.startswith("Опишіть ситуацію")
+    await engine.handle(msg(user, "Третій тиждень немає гарячої води в будинку, прошу втрутитися"))
+    (appeal,) = await engine.store.appeals.of_helplines([LINE])
+    assert appeal.topic == "communal" and appeal.text == "Третій тиждень немає гарячої води в будинку, прошу втрутитися"
+
+
+async def test_a_description_that_names_the_topic_is_kept_and_a_title_typed_later_changes_the_topic(
+    engine: Engine,
+) -> None:
+    """Session 17's attack: at "what is it about?" a whole description naming the topic ("коммунальные службы
+    не отвечают…") chose the topic and was dropped; at "describe the situation" a topic's title typed
+    ("Здравоохранение") was registered as the appeal's whole text."""
+    user = "describes-first"
+    await engine.handle(msg(user, "Добрий день"))
+    await engine.handle(msg(user, button="topic:appeal"))
+    first = "Коммунальные услуги: третью неделю нет отопления в доме на Смелянской 5"
+    asked = await engine.handle(msg(user, first))
+    assert asked.replies[0].text.startswith("Те, що ви вже написали, збережено.\nОпишіть ситуацію")
+    await engine.handle(msg(user, "Прошу направити комісію"))
+    (appeal,) = await engine.store.appeals.of_helplines([LINE])
+    assert appeal.topic == "communal" and appeal.text == f"{first}\nПрошу направити комісію"
+
+    user = "changes-topic"
+    await engine.handle(msg(user, "Добрий день"))
+    await engine.handle(msg(user, button="topic:appeal"))
+    await engine.handle(msg(user, button="appeal:topic:communal"))
+    changed = await engine.handle(msg(user, "Здравоохранение"))
+    assert "Охорона здоров" in changed.replies[0].text and len(await engine.store.appeals.of_helplines([LINE])) == 1
+
+
+async def test_status_asked_with_the_number_in_the_same_words_is_told_at_once(engine: Engine) -> None:
+    """Session 17's attack: "статус мого звернення 7608-…" was understood as "status of my appeal" and the
+    number it had just given was asked for."""
+    number = await register(engine)
+    asking = f"статус мого звернення {number}"
+    engine.nlu.table[asking] = intent(asking, "appeal_status")[1]
+    told = await engine.handle(msg("asks-at-once", asking, locale="uk"))  # a first message: the welcome first
+    assert told.replies[-1].text.startswith(f"Звернення № {number}:")

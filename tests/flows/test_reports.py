@@ -1159,7 +1159,11 @@ def test_a_code_inside_a_sentence_is_found_and_other_numbers_are_not() -> None:
     assert code_in("status of my report K7MX-4TP9-HC3B please") == ("K7MX-4TP9-HC3B", "status of my report please")
     assert code_in("статус кх4с 4тр9 нс3в?") == ("KX4C-4TP9-HC3B", "статус ?")  # Cyrillic look-alikes, spaces
     assert code_in("kodum k7mx4tp9hc3b") == ("K7MX-4TP9-HC3B", "kodum")
+    assert code_in("8KT3 - M9TA - 8243")[0] == code_in("8kt3.m9ta/8243")[0] == "8KT3-M9TA-8243"  # typed loosely
     for other in (
+        "мама каса 2345 потрібна допомога",  # words of look-alike letters beside a number (session 17's attack)
+        "TEAM 2345 MEET at 6",
+        "Бабуся сама 2345 хата біля магазину",
         "my card 4444 5555 6666 7777",  # a card number in groups of four
         "карта 2345 K7MX 4TP9 HC3B",  # four groups: not one of ours
         "K7MX-4TP9-HC3B-2345",
@@ -1269,3 +1273,97 @@ async def test_a_language_typed_in_a_form_switches_it_and_keeps_the_answers(engi
     queued = (await any_store.conversations.waiting(["community-1620"]))[0]
     report = await any_store.reports.by_conversation(queued.id)
     assert report.about == "child" and report.what == "A boy sits alone on the stairs since morning"
+
+
+@pytest.mark.parametrize("typed", ["Another place", "другое место"])
+async def test_the_another_place_label_typed_in_another_language_asks_for_the_place(
+    engine: Engine, any_store: Store, typed: str
+) -> None:
+    """Session 16's attack: "Another place" typed in a Ukrainian form was stored as the place's name; the
+    options are now read in every language of the line, the form's own first."""
+    user = f"place-{len(typed)}"
+    await engine.handle(tg("Добрий день", user=user))
+    for button in ("topic:report_person_in_need", "report:about:child"):
+        await engine.handle(tg(button=button, user=user))
+    asked = await engine.handle(tg(typed, user=user))
+    assert asked.replies[0].text.startswith("Напишіть, де це")
+    draft = (await engine.find("telegram", user)).data["report_draft"]
+    assert draft["step"] == "place_other" and draft.get("place_text") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "urgency"),
+    [
+        ("помощь нужна сейчас", "now"),
+        ("help needed now", "now"),
+        ("Потрібна допомога зараз", "now"),
+        ("потрібна допомога негайно", "now"),
+        ("it can't wait", "now"),
+        ("не може зачекати", "now"),
+        ("може зачекати", "can_wait"),
+        ("Потрібна допомога найближчими днями", "soon"),
+    ],
+)
+async def test_how_urgent_typed_in_words_is_read_by_what_the_words_say(
+    engine: Engine, any_store: Store, typed: str, urgency: str
+) -> None:
+    """Session 17's attack: typed urgency was matched to the option sharing most words first, so "помощь
+    нужна сейчас" (two words of Russian "help is needed in the next few days") was "soon" and "it can't wait"
+    (two of "it can wait") the lowest urgency; "Потрібна допомога зараз" was "soon" before this session too.
+    The words' own urgency comes first; danger now gets the emergency numbers at once."""
+    user = f"urgency-{abs(hash(typed)) % 10**6}"
+    await engine.handle(tg("Добрий день", user=user))
+    for button in ("topic:report_person_in_need", "report:about:child", "report:place:north"):
+        await engine.handle(tg(button=button, user=user))
+    await engine.handle(tg("Дитина сама вдома з ранку, плаче", user=user))
+    answered = await engine.handle(tg(typed, user=user))
+    draft = (await engine.find("telegram", user)).data["report_draft"]
+    assert draft["urgency"] == urgency
+    assert ("112" in answered.replies[0].text) is (urgency == "now")
+
+
+async def test_a_code_is_masked_in_every_chat_whatever_the_message_was_answered_with(
+    engine: Engine, any_store: Store
+) -> None:
+    """Session 17's attack: a crisis said with a report's code ("my code X, he is beating her right now") and a
+    code sent while waiting in the queue were kept in clear in the history operators read. A form's answer with
+    words of look-alike letters beside a number ("сама 2345 хата") was taken for a code and the draft dropped."""
+    code = await _report_with_a_mixed_code(engine, "masked-reporter")
+    crisis = f"my code {code}, he is beating her right now"
+    engine.nlu.table[crisis] = intent(crisis, "nlu_fallback", language="en", confidence=0.1, crisis=True)[1]
+    answered = await engine.handle(text("crisis-with-code", crisis))
+    assert answered.conversation.priority == Priority.CRISIS
+    waiting = await engine.handle(text("crisis-with-code", f"status {code}"))
+    assert waiting.conversation.state == State.WAITING
+    conv = await engine.find("rest", "crisis-with-code")
+    raw = await _raw_chat(any_store, conv.id)
+    assert code not in raw and "he is beating her right now" in raw and "••••-••••-••••" in raw
+
+    user = "lookalike-words"
+    await engine.handle(tg("Добрий день", user=user))
+    for button in ("topic:report_person_in_need", "report:about:elderly", "report:place:north"):
+        await engine.handle(tg(button=button, user=user))
+    asked = await engine.handle(tg("Бабуся сама 2345 хата біля магазину, не виходить", user=user))
+    assert asked.replies[0].text == "Наскільки це терміново?"
+
+
+async def test_a_language_chosen_in_a_form_or_at_the_code_question_asks_that_question_again_without_the_menu(
+    engine: Engine, any_store: Store
+) -> None:
+    """Session 17's attack: the language button pressed in a form put the whole topic menu before the form's
+    question, and "English please" at "write your code" answered with the menu instead of the question."""
+    user = "button-in-form"
+    await engine.handle(tg("Добрий день", user=user))
+    for button in ("topic:report_person_in_need", "report:about:child"):
+        await engine.handle(tg(button=button, user=user))
+    await engine.handle(tg(button="language", user=user))
+    chosen = await engine.handle(tg(button="lang:en", user=user))
+    said = [r.text for r in chosen.replies]
+    assert said[0] == "Okay, let's talk in English." and len(said) == 2 and "Where is it?" in said[1]
+
+    await engine.handle(text("code-asker", "у мене є код"))
+    again = await engine.handle(text("code-asker", "English please"))
+    assert [r.text for r in again.replies] == [
+        "Okay, let's talk in English.",
+        "Type your code (for example K7MX-4TP9-HC3B).",
+    ]

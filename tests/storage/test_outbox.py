@@ -90,7 +90,8 @@ async def test_a_lease_that_runs_out_is_taken_again(any_store: Store) -> None:
     now = utcnow()
     (m,) = await any_store.messages.lease_pending("telegram", now, LEASE, 1)
     assert await any_store.messages.lease_pending("telegram", now + LEASE / 2, LEASE, 1) == []
-    (again,) = await any_store.messages.lease_pending("telegram", now + LEASE, LEASE, 1)
+    # a lease runs from when it is written, a moment after ``now`` (a slow store's batch: see below)
+    (again,) = await any_store.messages.lease_pending("telegram", now + LEASE + timedelta(seconds=1), LEASE, 1)
     assert again.id == m.id and again.attempts == 2
 
 
@@ -260,3 +261,37 @@ async def test_a_store_closed_without_giving_back_its_leases_is_gone(sqlite_stor
     (again,) = await sqlite_store.messages.lease_pending("telegram", now, LEASE, 5)
     assert again.id == held.id
     assert await sqlite_store.messages.take_over_leases("telegram") == 0
+
+
+@pytest.mark.mongo
+async def test_a_slow_store_s_leases_run_from_when_each_is_written_and_leasing_stops_in_time(
+    mongo_store: MongoStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Leasing a batch on a slow MongoDB (a round trip or more a conversation) took longer than the lease:
+    every lease ran from when leasing began, so the first ones had run out before their sends began and
+    another sender could take them (a double send). Now each runs from when it is written, and leasing stops
+    at half the lease with what it holds. The store's round trips are slowed in the driver, not replaced."""
+    for n in range(8):
+        await put(mongo_store, out(f"reply {n}", conversation=f"slow-{n}"))
+    collection = mongo_store.messages.c
+    slow = collection.find_one_and_update
+
+    async def after_a_while(*args, **kwargs):
+        await asyncio.sleep(0.15)
+        return await slow(*args, **kwargs)
+
+    monkeypatch.setattr(collection, "find_one_and_update", after_a_while)
+    now, lease = utcnow(), timedelta(seconds=0.6)
+    started = asyncio.get_running_loop().time()
+    leased = await mongo_store.messages.lease_pending("telegram", now, lease, 8)
+    spent = timedelta(seconds=asyncio.get_running_loop().time() - started)
+    assert 1 <= len(leased) < 8, "leasing went on past half the lease"
+    held = [m async for m in collection.find({"lease_owner": mongo_store.messages.owner})]
+    assert len(held) == len(leased)
+    # each lease ends a full lease after leasing began plus the time spent before it was written (MongoDB keeps
+    # milliseconds)
+    ends = sorted(d["deliver_after"].replace(tzinfo=now.tzinfo) for d in held)
+    assert ends[0] >= now + lease - timedelta(milliseconds=1) and ends[-1] - ends[0] >= timedelta(seconds=0.1) * (
+        len(held) - 1
+    )
+    assert ends[-1] <= now + lease + spent + timedelta(seconds=0.05)
