@@ -22,18 +22,12 @@ from __future__ import annotations
 import pytest
 
 from tests.nlu.crisis_table import Table, alarmed, cases, table
-from vikno.nlu.crisis_model import CrisisModel
 from vikno.nlu.risk import Risk, RiskTriage
 
 MISSING = "child_missing_now"
 SHELLING = "shelling_now"
 WEAPON = "weapon_threat_relative"
 FALLEN = "old_person_fallen_cannot_rise"
-
-
-@pytest.fixture(scope="module")
-def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
-    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
 
 
 #: A child missing now: at least the safety question (a rule of child_danger's is not one that only asks, so

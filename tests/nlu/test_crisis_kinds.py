@@ -26,18 +26,12 @@ from __future__ import annotations
 import pytest
 
 from tests.nlu.crisis_table import Table, cases, table
-from vikno.nlu.crisis_model import CrisisModel
 from vikno.nlu.risk import Risk, RiskTriage
 
 MEANS = "third_person_means"
 PARENT = "parent_hurts_parent"
 STORY = "story_then_danger"
 GOODBYE = "goodbye_pills_alone"
-
-
-@pytest.fixture(scope="module")
-def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
-    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
 
 
 #: Crises: each was "check" or "none" before.

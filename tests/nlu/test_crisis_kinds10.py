@@ -30,18 +30,12 @@ import pytest
 
 from tests.nlu.crisis_table import Table, alarmed, cases, table
 from vikno.nlu.crisis import ASK_RULES, CHILD, CrisisDetector
-from vikno.nlu.crisis_model import CrisisModel
 from vikno.nlu.risk import Risk, RiskTriage
 
 RULE = "child_abused_by_carer"
 
 #: The rules, built once for the file.
 RULES = CrisisDetector()
-
-
-@pytest.fixture(scope="module")
-def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
-    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
 
 
 #: A child abused by whoever cares for them, in words everyday life says too: each got nothing before.

@@ -32,7 +32,6 @@ import pytest
 
 from tests.nlu.crisis_table import Table, alarmed, cases, table
 from vikno.nlu.crisis import ASK_RULES, CrisisDetector
-from vikno.nlu.crisis_model import CrisisModel
 from vikno.nlu.risk import Risk, RiskTriage
 
 GIVE = "giving_away_arranging"
@@ -43,11 +42,6 @@ FALLEN = "fallen_help_far"
 STORY = "story_then_means_or_place"
 LAST = "last_try_ultimatum"
 JOKE = "jump_joke"
-
-
-@pytest.fixture(scope="module")
-def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
-    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
 
 
 #: Crises: each was "none" or "check" before.

@@ -36,7 +36,6 @@ import pytest
 
 from tests.nlu.crisis_table import Table, cases, table
 from vikno.nlu.crisis import ASK_RULES, JOKED_THIRD_RULE, CrisisDetector
-from vikno.nlu.crisis_model import CrisisModel
 from vikno.nlu.risk import Risk, RiskTriage
 
 HELD = "held_captive"
@@ -68,11 +67,6 @@ NEW_RULES = frozenset(
         "note_if_reading",
     }
 )
-
-
-@pytest.fixture(scope="module")
-def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
-    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
 
 
 #: Crises that got nothing or a question: each was "none" or "check" before.

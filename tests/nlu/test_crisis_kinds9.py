@@ -37,7 +37,6 @@ import pytest
 
 from tests.nlu.crisis_table import Table, alarmed, cases, table
 from vikno.nlu.crisis import ASK_RULES, CrisisDetector
-from vikno.nlu.crisis_model import CrisisModel
 from vikno.nlu.risk import Risk, RiskTriage
 
 LEAVE = "leave_this_world"
@@ -102,11 +101,6 @@ ASKING = frozenset(
 
 #: The rules, built once for the file.
 RULES = CrisisDetector()
-
-
-@pytest.fixture(scope="module")
-def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
-    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
 
 
 #: Crises by their words that got nothing or a question: each was "none" or "check" before, a crisis now.

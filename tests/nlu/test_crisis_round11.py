@@ -52,11 +52,6 @@ PLAIN_CRISES = (
 RULES = CrisisDetector()
 
 
-@pytest.fixture(scope="module")
-def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
-    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
-
-
 #: Situations read as nothing, or only by the model's question: now a rule's safety question at least.
 ASKED: Table = table(
     {

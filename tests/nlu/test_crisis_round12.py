@@ -50,11 +50,6 @@ PLAIN_CRISES = (
 RULES = CrisisDetector()
 
 
-@pytest.fixture(scope="module")
-def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
-    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
-
-
 #: Crises read as nothing: now the safety question at least.
 ASKED: Table = table(
     {

@@ -56,11 +56,6 @@ PLAIN_CRISES = (
 RULES = CrisisDetector()
 
 
-@pytest.fixture(scope="module")
-def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
-    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
-
-
 #: Crises read as nothing whose words are a crisis by themselves: now the full alarm.
 CRISIS_FROM_NOTHING: Table = table(
     {

@@ -32,11 +32,6 @@ from vikno.nlu.crisis_model import CrisisModel, load_corpus, rule_hits
 from vikno.nlu.risk import Risk, RiskTriage
 
 
-@pytest.fixture(scope="module")
-def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
-    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
-
-
 #: Short everyday answers: each of the first rows of a language was a check before.
 SHORT_REPLIES: Table = table(
     {

@@ -30,7 +30,6 @@ import pytest
 
 from tests.nlu.crisis_table import Table, alarmed, cases, table
 from vikno.nlu.crisis import CrisisDetector
-from vikno.nlu.crisis_model import CrisisModel
 from vikno.nlu.risk import Risk, RiskTriage
 
 ERRAND = "errand_then_thanks"
@@ -43,11 +42,6 @@ LAST = "last_hope_then_place"
 DAY = "day_chosen_to_go"
 RAIL = "railway_station_step"
 ROOF = "roof_repair_jump"
-
-
-@pytest.fixture(scope="module")
-def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
-    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
 
 
 #: False alarms: each was a crisis before; now nothing.

@@ -22,7 +22,6 @@ import pytest
 
 from tests.nlu.crisis_table import Table, alarmed, cases, table
 from vikno.nlu.crisis import ASK_RULES, CrisisDetector
-from vikno.nlu.crisis_model import CrisisModel
 from vikno.nlu.risk import Risk, RiskTriage
 from vikno.nlu.risk_context import safe_contexts
 from vikno.nlu.textnorm import normalize
@@ -32,11 +31,6 @@ NOTE = "note_if_found"
 
 #: The rules, built once for the file.
 RULES = CrisisDetector()
-
-
-@pytest.fixture(scope="module")
-def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
-    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
 
 
 PLAN_ASKED: Table = table(

@@ -15,15 +15,9 @@ import pytest
 
 from tests.nlu.crisis_table import Table, alarmed, cases, table
 from vikno.nlu.crisis import CrisisDetector
-from vikno.nlu.crisis_model import CrisisModel
 from vikno.nlu.risk import Risk, RiskTriage
 
 RULES = CrisisDetector()
-
-
-@pytest.fixture(scope="module")
-def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
-    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
 
 
 ASKED: Table = table(

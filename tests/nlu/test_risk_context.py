@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from vikno.nlu.crisis_model import CrisisModel
 from vikno.nlu.risk import Risk, RiskTriage
 from vikno.nlu.risk_context import safe_contexts
 from vikno.nlu.textnorm import normalize
@@ -63,11 +62,6 @@ def test_a_stated_harmless_context_is_found(cue: str, text: str) -> None:
 @pytest.mark.parametrize("text", NEVER)
 def test_what_a_crisis_says_is_never_a_harmless_context(text: str) -> None:
     assert safe_contexts(normalize(text)) == ()
-
-
-@pytest.fixture(scope="module")
-def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
-    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
 
 
 def test_a_rules_word_in_a_lesson_is_not_asked_about(triage: RiskTriage) -> None:

@@ -21,11 +21,6 @@ from vikno.nlu.crisis_model import CrisisModel
 from vikno.nlu.risk import READ_WINDOWS, Risk, RiskTriage
 
 
-@pytest.fixture(scope="module")
-def triage(shipped_crisis_model: CrisisModel) -> RiskTriage:
-    return RiskTriage(model=shipped_crisis_model)  # trained once per run (tests/conftest.py)
-
-
 #: Ordinary circumstances first, the alarm last: the whole message scored 0.00-0.04 on the shipped model.
 DILUTED = [
     "We moved here two years ago for work. I don't want to live anymore.",
