@@ -105,7 +105,8 @@ def _codes_inside(typed: str) -> list[tuple[int, int, str]]:
     каса 2345", "TEAM 2345 MEET") were read as codes, counted as wrong ones, and a report form's answer holding
     one was dropped for the code (session 17's attack).
     """
-    seen = typed.translate(_CYRILLIC).upper()  # one character for one: positions stay those of ``typed``
+    # one character for one, so positions stay those of ``typed`` ("ß".upper() is two letters: left as it is)
+    seen = "".join(ch if len(up := ch.upper()) != 1 else up for ch in typed.translate(_CYRILLIC))
     found_codes = []
     for found in _INSIDE.finditer(seen):
         run, before, after = found.group(0), seen[: found.start()], seen[found.end() :]

@@ -1154,12 +1154,14 @@ async def test_the_azerbaijani_cancel_typed_as_its_button_reads_cancels_the_form
 
 
 def test_a_code_inside_a_sentence_is_found_and_other_numbers_are_not() -> None:
-    from vikno.flows.report_codes import code_in
+    from vikno.flows.report_codes import code_in, masked
 
     assert code_in("status of my report K7MX-4TP9-HC3B please") == ("K7MX-4TP9-HC3B", "status of my report please")
     assert code_in("статус кх4с 4тр9 нс3в?") == ("KX4C-4TP9-HC3B", "статус ?")  # Cyrillic look-alikes, spaces
     assert code_in("kodum k7mx4tp9hc3b") == ("K7MX-4TP9-HC3B", "kodum")
     assert code_in("8KT3 - M9TA - 8243")[0] == code_in("8kt3.m9ta/8243")[0] == "8KT3-M9TA-8243"  # typed loosely
+    # a letter whose capital is two ("ß" -> "SS") moves nothing: the code masked is the code typed
+    assert masked("Straße, mein Code k7mx-4tp9-hc3b!") == "Straße, mein Code ••••-••••-••••!"
     for other in (
         "мама каса 2345 потрібна допомога",  # words of look-alike letters beside a number (session 17's attack)
         "TEAM 2345 MEET at 6",
