@@ -279,7 +279,8 @@ class AppealFlow:
         if topic is None and button is None and text and not self._more_than_a_title(text):
             # a topic's title typed at "describe the situation" ("Здравоохранение"): a change of topic, as its
             # button would be, not the appeal's words (session 17's attack registered an appeal saying only that)
-            topic = _value(match_any_language(text, self._topic_options, self.d.lang, self.line.languages), TOPIC)
+            typed_topic = _value(match_any_language(text, self._topic_options, self.d.lang, self.line.languages), TOPIC)
+            topic = typed_topic if typed_topic != draft.get("topic") else None  # its own topic's word: words
         if topic is not None and self.line.appeal_topic(topic) is not None:
             self._topic_changed(draft, topic)
             return

@@ -490,3 +490,16 @@ async def test_status_asked_with_the_number_in_the_same_words_is_told_at_once(en
     engine.nlu.table[asking] = intent(asking, "appeal_status")[1]
     told = await engine.handle(msg("asks-at-once", asking, locale="uk"))  # a first message: the welcome first
     assert told.replies[-1].text.startswith(f"Звернення № {number}:")
+
+
+async def test_a_word_of_the_appeal_s_own_topic_at_describe_the_situation_is_no_change_of_topic(
+    engine: Engine,
+) -> None:
+    """A title typed at "describe the situation" changes the topic; a word of the topic already chosen
+    ("комунальні" in a communal appeal) is the citizen's words, asked for more as any short text."""
+    user = "own-topic-word"
+    await engine.handle(msg(user, "Добрий день"))
+    await engine.handle(msg(user, button="topic:appeal"))
+    await engine.handle(msg(user, button="appeal:topic:communal"))
+    said = await engine.handle(msg(user, "комунальні"))
+    assert "тепер тема звернення" not in said.replies[0].text
