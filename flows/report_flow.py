@@ -377,8 +377,7 @@ class ReportFlow:
             return True
         if button == HAVE_CODE:
             self.conv.data.pop(REPORT_DRAFT, None)
-            self.conv.data[REPORT_CODE] = {"at": self.now.isoformat()}
-            self.d.reply(self.d.say("report_ask_code"), self.d.button("button_cancel", CANCEL))
+            self._ask_code()
             return True
         if button == ADD:
             return self._add_prompt()
@@ -409,26 +408,22 @@ class ReportFlow:
             return True
         if text is None:
             return False
-        if REPORT_CODE in self.conv.data:
-            if says_only(text, CANCEL_WORDS) or says_only(text, BACK_WORDS):
-                self.drop()
-                self.d.reply(self.d.say("menu_prompt"), *self.d.menu_buttons())
-                return True
-            code = self._typed_code(text)
-            if code is None and (normalize(text) is not None or len(words(text)) < 3):
-                code = text  # a short try at one ("K7MX 4TP9"): looked up, a wrong code, counted
-            if code is not None:
-                await self._code(code)
-                return True
-            self.drop()  # a question, not a code: answered as usual, and no attempt is counted
+        awaited = REPORT_CODE in self.conv.data  # at "write your code"
+        if awaited and (says_only(text, CANCEL_WORDS) or says_only(text, BACK_WORDS)):
+            self.drop()
+            self.d.reply(self.d.say("menu_prompt"), *self.d.menu_buttons())
+            return True
         code = self._typed_code(text)
+        if code is None and awaited and (normalize(text) is not None or len(words(text)) < 3):
+            code = text  # a short try at one ("K7MX 4TP9"): looked up, a wrong code, counted
         if code is not None:
             await self._code(code)
             return True
+        if awaited:
+            self.drop()  # a question, not a code: answered as usual, and no attempt is counted
         said = words(text)
         if said and len(said) <= 5 and CODE_WORDS & set(said):
-            self.conv.data[REPORT_CODE] = {"at": self.now.isoformat()}
-            self.d.reply(self.d.say("report_ask_code"), self.d.button("button_cancel", CANCEL))
+            self._ask_code()
             return True
         self.conv.data.pop(REPORT_FOLLOWUP, None)  # something else: the short link to a report ends here
         if REPORT_SENT in self.conv.data and phone_of(text) is not None:
@@ -741,6 +736,11 @@ class ReportFlow:
             self.d.button("button_menu", "menu"),
         )
 
+    def _ask_code(self) -> None:
+        """The question for the code, awaited from now."""
+        self.conv.data[REPORT_CODE] = {"at": self.now.isoformat()}
+        self.d.reply(self.d.say("report_ask_code"), self.d.button("button_cancel", CANCEL))
+
     def ask_code_again(self) -> bool:
         """At "write your code" (a language chosen meanwhile): the question again, in the language now; whether."""
         if REPORT_CODE not in self.conv.data:
@@ -751,8 +751,7 @@ class ReportFlow:
     def _add_prompt(self) -> bool:
         followup = self.conv.data.get(REPORT_FOLLOWUP)
         if not isinstance(followup, dict):
-            self.conv.data[REPORT_CODE] = {"at": self.now.isoformat()}
-            self.d.reply(self.d.say("report_ask_code"), self.d.button("button_cancel", CANCEL))
+            self._ask_code()
             return True
         followup["adding"] = True
         self.d.reply(self.d.say("report_add_prompt"), self.d.button("button_cancel", CANCEL))
