@@ -32,7 +32,7 @@ from .appeal_numbers import looks_like_number
 from .appeals import AppealDesk
 from .content import LANGUAGE_NAMES, Helpline
 from .hours import is_open
-from .language_words import LANG_PREFIX, language_asked
+from .language_words import LANG_PREFIX, language_asked, language_instead, language_refused
 from .messages import ALL_TOPICS, CANCEL_WAITING, HOURS, LANGUAGE, MENU, PERSON, Button, Inbound, Kind, Outbound
 from .outlook import Outlook, QueueOutlook, wait_sentence
 from .profile_questions import ProfileQuestions
@@ -314,6 +314,8 @@ class Dialogue:
             detected = detect_language(said, self.line.languages) if said else None
         if conv.language is not None and not _says_enough(said):
             detected = None  # "ok" or "1" must not switch a Ukrainian conversation to English
+        if detected is not None and detected == language_refused(inbound.text):
+            detected = None  # "я не розумію українською" is Ukrainian to the detector: never switch to what is refused
         if detected in self.line.languages:
             if conv.language is not None and conv.language != detected:
                 self.event("language_changed", detected=detected)
@@ -542,7 +544,12 @@ class Dialogue:
                 self.conv.topic = waiting_topic
                 await self._enqueue(handoff.priority, reason="topic")
                 return
-        asked = language_asked(inbound.text, self.line.languages) if inbound.kind == Kind.TEXT else None
+        asked = None
+        if inbound.kind == Kind.TEXT:
+            written_in = self.ctx.parse.language if self.ctx.parse is not None else None
+            asked = language_asked(inbound.text, self.line.languages) or language_instead(
+                inbound.text, self.line.languages, written_in
+            )
         if asked is not None and inbound.button is None and len(self.line.languages) > 1:
             # "English please" typed, in a form too: the language button it names (session 16's attack: a form
             # begun in a language the person cannot read has no language button, and the words were its answer)

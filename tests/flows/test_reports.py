@@ -1256,6 +1256,55 @@ def test_a_language_the_line_has_not_typed_shows_the_list() -> None:
     assert language_asked("azərbaycanca", ["uk", "ru", "en"]) == "language"
 
 
+@pytest.mark.parametrize(
+    ("typed", "written_in", "four", "two"),
+    [
+        # written in the language refused (the detector's reading): the list, or the line's one other language
+        ("я не розумію українською", "uk", "language", "lang:ru"),
+        ("не по-русски", "ru", "language", "lang:uk"),
+        ("I don't understand English", "en", "language", "language"),
+        # written in another language of the line: that one
+        ("я не понимаю по-украински", "ru", "lang:ru", "lang:ru"),
+        ("I dont speak ukrainian", "en", "lang:en", "lang:ru"),
+        ("rusca bilmirəm", "az", "lang:az", "lang:uk"),
+        ("ingiliscə başa düşmürəm", "az", "lang:az", "language"),
+        # no refusal
+        ("I understand English", "en", None, None),
+        ("я не розумію", "uk", None, None),
+        ("не хочу жити, українською не розумію нічого", "uk", None, None),
+    ],
+)
+def test_a_language_refused_in_words_is_the_language_it_is_written_in_or_the_list(
+    typed: str, written_in: str, four: str | None, two: str | None
+) -> None:
+    """Session 17's attack: "я не розумію українською" and "не по-русски" set the very language they refuse (the
+    detector reads their words as that language)."""
+    from vikno.flows.language_words import language_instead
+
+    assert language_instead(typed, ["uk", "ru", "az", "en"], written_in) == four
+    assert language_instead(typed, ["uk", "ru"], written_in) == two
+
+
+async def test_a_refused_language_is_never_switched_to(engine: Engine) -> None:
+    """Red before: the first message "не по-русски" (Russian to the detector) set Russian and was answered as a
+    message nobody understood, in Russian; "I dont speak ukrainian" in a Ukrainian chat was not understood in
+    Ukrainian either."""
+    refusing = "не по-русски"
+    engine.nlu.table[refusing] = intent(refusing, "nlu_fallback", language="ru", confidence=0.1)[1]
+    listed = await engine.handle(tg(refusing, user="refuser"))
+    assert listed.conversation.language != "ru"
+    assert "Choose a language" in listed.replies[0].text
+    assert {b.payload for b in listed.replies[0].buttons} == {"lang:uk", "lang:ru", "lang:az", "lang:en"}
+    hello = "Добрий день"
+    engine.nlu.table[hello] = intent(hello, "greet", language="uk")[1]
+    await engine.handle(tg(hello, user="other"))
+    english = "I dont speak ukrainian"
+    engine.nlu.table[english] = intent(english, "nlu_fallback", language="en", confidence=0.1)[1]
+    switched = await engine.handle(tg(english, user="other"))
+    assert switched.replies[0].text == "Okay, let's talk in English."
+    assert switched.conversation.language == "en"
+
+
 async def test_a_language_typed_in_a_form_switches_it_and_keeps_the_answers(engine: Engine, any_store: Store) -> None:
     """Session 16's attack: a person in a form begun in a language they cannot read has no language button in
     the form, and "English please" or "language" typed there was kept as the form's answer."""
