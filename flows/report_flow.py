@@ -58,7 +58,7 @@ from vikno.storage.models import WITHHELD, Conversation, Report, State
 from . import forms
 from .content import REPORT_ABOUT, REPORT_URGENCY
 from .messages import PERSON, Button, Inbound, Kind, Outbound
-from .report_codes import MASKED_CODE, code_in, looks_like_code, normalize
+from .report_codes import MASKED_CODE, code_in, looks_like_code, masked, normalize
 from .words import says_only, words
 from .report_words import about_of, urgency_of
 from .reports import Draft, QueueTurn, ReportDesk
@@ -301,6 +301,16 @@ class ReportFlow:
         elif self.enabled and isinstance(followup, dict) and followup.get("adding") and typed:
             self.d.out.withheld_as = WITHHELD
             await self._add(followup, typed, crisis=True, quiet=True)
+        elif self.enabled and typed and (code := self._typed_code(typed)) is not None:
+            # "my code X, he is beating her right now" (session 17's attack): the crisis path answered it as the
+            # reporter's own and the report's team never heard; with the code's report found, as if added with it
+            memo = self.d.ctx.memo
+            if "report_lookup" not in memo:  # counted once per message, as at "write your code"
+                memo["report_lookup"] = await self.desk.lookup(self.line, self.conv.user_key, code, self.now)
+            found = memo["report_lookup"]
+            if isinstance(found, Report):
+                self.d.out.withheld_as = WITHHELD
+                await self._add({"report_id": found.id}, typed, crisis=True, quiet=True)
         self.drop()
 
     def tell_code(self) -> None:
@@ -768,7 +778,7 @@ class ReportFlow:
             turn = (
                 await self.desk.add_information(
                     report,
-                    self._fit(text, MAX_ADDITION),
+                    self._fit(masked(text), MAX_ADDITION),  # the report's card never shows a code
                     self.now,
                     possible_risk=followup.get("risk") == "check",
                     crisis=crisis,

@@ -610,6 +610,31 @@ async def test_a_crisis_in_information_added_with_a_code_reaches_the_report(engi
     assert said[-1].kind == "withheld" and "report_followup" not in chat.data
 
 
+async def test_a_crisis_said_with_a_reports_code_reaches_that_report(engine: Engine, any_store: Store) -> None:
+    """Session 17's attack: "my code X, he is beating her right now" got the numbers and a crisis chat, but the
+    report the code names heard nothing: its team did not know the danger had grown. A code of no report leaves
+    the crisis as the writer's own, and the words in the chat."""
+    code = await _report_with_a_mixed_code(engine, "code-in-crisis")
+    crisis = f"мій код {code}, він зараз її б'є"
+    engine.nlu.table[crisis] = intent(crisis, "report_person_in_need", confidence=0.4, crisis=True)[1]
+    answered = await engine.handle(text("later-crisis", crisis))
+    assert "112" in answered.replies[0].text and answered.conversation.priority == Priority.CRISIS
+    report = await any_store.reports.by_code("community-1620", engine.vault.code_hash(code))
+    assert [a["text"] for a in report.additions] == ["мій код ••••-••••-••••, він зараз її б'є"]
+    card = await any_store.conversations.get(report.conversation_id)
+    assert card.priority == "crisis" and card.state == "waiting"
+    chat = await engine.find("rest", "later-crisis")
+    said = [m for m in await any_store.messages.history(chat.id) if m.direction == "in"]
+    assert said[-1].kind == "withheld"
+
+    unknown = "мій код K7MX-4TP9-HC3B, він зараз її б'є"  # a code of no report
+    engine.nlu.table[unknown] = intent(unknown, "report_person_in_need", confidence=0.4, crisis=True)[1]
+    alone = await engine.handle(text("no-report", unknown))
+    assert "112" in alone.replies[0].text and alone.conversation.priority == Priority.CRISIS
+    said = [m for m in await any_store.messages.history(alone.conversation.id) if m.direction == "in"]
+    assert said[-1].kind != "withheld" and "він зараз її б'є" in (said[-1].text or "")
+
+
 async def test_a_late_answer_about_whom_corrects_the_guess_and_a_code_in_the_form_is_looked_up(
     engine: Engine, any_store: Store
 ) -> None:
@@ -1393,7 +1418,9 @@ async def test_a_code_is_masked_in_every_chat_whatever_the_message_was_answered_
     assert waiting.conversation.state == State.WAITING
     conv = await engine.find("rest", "crisis-with-code")
     raw = await _raw_chat(any_store, conv.id)
-    assert code not in raw and "he is beating her right now" in raw and "••••-••••-••••" in raw
+    assert code not in raw and "••••-••••-••••" in raw  # the code sent while waiting
+    # the crisis with the code went to the report (below), the chat keeps a placeholder, as added with it
+    assert "he is beating her right now" not in raw
 
     user = "lookalike-words"
     await engine.handle(tg("Добрий день", user=user))
