@@ -301,7 +301,7 @@ class ReportFlow:
         elif self.enabled and isinstance(followup, dict) and followup.get("adding") and typed:
             self.d.out.withheld_as = WITHHELD
             await self._add(followup, typed, crisis=True, quiet=True)
-        elif self.enabled and typed and (code := self._typed_code(typed)) is not None:
+        elif self.enabled and typed and not self._own_crisis() and (code := self._typed_code(typed)) is not None:
             # "my code X, he is beating her right now" (session 17's attack): the crisis path answered it as the
             # reporter's own and the report's team never heard; with the code's report found, as if added with it
             memo = self.d.ctx.memo
@@ -312,6 +312,13 @@ class ReportFlow:
                 self.d.out.withheld_as = WITHHELD
                 await self._add({"report_id": found.id}, typed, crisis=True, quiet=True)
         self.drop()
+
+    def _own_crisis(self) -> bool:
+        """A crisis of suicide or self-harm: the writer's own, most likely, even said beside a report's code ("my code
+        X, I can't any more, I want to die"): it stays in their chat for the operator who takes it, not in a report
+        about someone else."""
+        parse = self.d.ctx.parse
+        return parse is not None and parse.crisis_category == "suicide_self_harm"
 
     def tell_code(self) -> None:
         """After the crisis answer: the code of a report ``hand_over`` made (shown once, kept masked)."""

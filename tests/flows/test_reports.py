@@ -612,8 +612,8 @@ async def test_a_crisis_in_information_added_with_a_code_reaches_the_report(engi
 
 async def test_a_crisis_said_with_a_reports_code_reaches_that_report(engine: Engine, any_store: Store) -> None:
     """Session 17's attack: "my code X, he is beating her right now" got the numbers and a crisis chat, but the
-    report the code names heard nothing: its team did not know the danger had grown. A code of no report leaves
-    the crisis as the writer's own, and the words in the chat."""
+    report the code names heard nothing: its team did not know the danger had grown. A crisis of suicide or
+    self-harm said with a code, or one with a code of no report, stays the writer's own, the words in the chat."""
     code = await _report_with_a_mixed_code(engine, "code-in-crisis")
     crisis = f"мій код {code}, він зараз її б'є"
     engine.nlu.table[crisis] = intent(crisis, "report_person_in_need", confidence=0.4, crisis=True)[1]
@@ -626,6 +626,17 @@ async def test_a_crisis_said_with_a_reports_code_reaches_that_report(engine: Eng
     chat = await engine.find("rest", "later-crisis")
     said = [m for m in await any_store.messages.history(chat.id) if m.direction == "in"]
     assert said[-1].kind == "withheld"
+
+    own = f"my code {code}, I can't any more, I want to die"
+    engine.nlu.table[own] = intent(
+        own, "nlu_fallback", confidence=0.1, crisis=True, crisis_category="suicide_self_harm"
+    )[1]
+    mine = await engine.handle(text("own-crisis", own))
+    assert mine.conversation.priority == Priority.CRISIS
+    said = [m for m in await any_store.messages.history(mine.conversation.id) if m.direction == "in"]
+    assert said[-1].kind != "withheld" and "I want to die" in (said[-1].text or "") and code not in said[-1].text
+    report = await any_store.reports.by_code("community-1620", engine.vault.code_hash(code))
+    assert len(report.additions) == 1  # the writer's own crisis is not the report's
 
     unknown = "мій код K7MX-4TP9-HC3B, він зараз її б'є"  # a code of no report
     engine.nlu.table[unknown] = intent(unknown, "report_person_in_need", confidence=0.4, crisis=True)[1]
