@@ -560,6 +560,8 @@ class Dialogue:
             return
         report = ReportFlow(self)
         if await report.handle():  # a report being answered, or a reference code
+            if report.status_told() and code_in(inbound.text) is not None:
+                await self._beside_a_code()
             return
         if await AppealFlow(self).handle():  # an appeal being written, or an appeal's number
             return
@@ -569,6 +571,18 @@ class Dialogue:
         await self._as_usual(first)
         if under:
             forms.come_back(self)
+
+    async def _beside_a_code(self) -> None:
+        """A question written beside a report's code ("my code X, and when are you open?"): answered after the
+        report's status (session 17's attack: the status alone was told and the question dropped). Only what
+        answers without a form (a topic's text, the hours, a person): a form begun here would bury the status."""
+        intent = self._intent(self.ctx.parse)
+        appeal = AppealFlow(self)
+        plain_topic = intent in self.line.topics and not (
+            ReportFlow(self).is_report_topic(intent) or appeal.is_form_topic(intent) or appeal.is_status_topic(intent)
+        )
+        if plain_topic or intent in (HUMAN, WORKING_HOURS):
+            await self._text(self.ctx.parse)
 
     async def _typed_language(self, payload: str) -> None:
         """A language asked for in words: as its button, and an open form's question again in that language."""

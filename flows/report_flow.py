@@ -313,6 +313,10 @@ class ReportFlow:
                 await self._add({"report_id": found.id}, typed, crisis=True, quiet=True)
         self.drop()
 
+    def status_told(self) -> bool:
+        """Whether this message's code was a report's, and its status told."""
+        return isinstance(self.d.ctx.memo.get("report_lookup"), Report)
+
     def _own_crisis(self) -> bool:
         """A crisis of suicide or self-harm: the writer's own, most likely, even said beside a report's code ("my code
         X, I can't any more, I want to die"): it stays in their chat for the operator who takes it, not in a report

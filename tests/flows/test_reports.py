@@ -1441,6 +1441,23 @@ async def test_a_code_is_masked_in_every_chat_whatever_the_message_was_answered_
     assert asked.replies[0].text == "Наскільки це терміново?"
 
 
+async def test_a_question_beside_a_code_is_answered_after_the_status(engine: Engine, any_store: Store) -> None:
+    """Session 17's attack: "my code X, and what are your hours?" told the status and dropped the question."""
+    code = await _report_with_a_mixed_code(engine, "beside-reporter")
+    hours = f"мій код {code}, а коли ви працюєте?"
+    engine.nlu.table[hours] = intent(hours, "working_hours")[1]
+    both = await engine.handle(text("beside", hours))
+    said = [r.text for r in both.replies]
+    assert said[0] == "Ваше повідомлення: отримано, чекає на фахівця."
+    assert len(said) == 2 and said[1].startswith("Фахівці лінії працюють: понеділок – четвер")
+    thanks = f"ось мій код: {code}, дякую"
+    engine.nlu.table[thanks] = intent(thanks, "thanks")[1]
+    told = await engine.handle(text("thanker", thanks))
+    assert [r.text for r in told.replies] == ["Ваше повідомлення: отримано, чекає на фахівця."]
+    raw = await _raw_chat(any_store, both.conversation.id)
+    assert code not in raw
+
+
 async def test_a_language_chosen_in_a_form_or_at_the_code_question_asks_that_question_again_without_the_menu(
     engine: Engine, any_store: Store
 ) -> None:
