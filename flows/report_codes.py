@@ -43,9 +43,25 @@ _JOINERS = "-–—_./"
 
 
 def new_code() -> str:
-    """A fresh code, grouped for reading: ``XXXX-XXXX-XXXX``."""
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    return "-".join(raw[i : i + GROUP] for i in range(0, LENGTH, GROUP))
+    """A fresh code, grouped for reading: ``XXXX-XXXX-XXXX``, one that a sentence can hold (:func:`reads_inside`)."""
+    while True:
+        raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+        code = "-".join(raw[i : i + GROUP] for i in range(0, LENGTH, GROUP))
+        if reads_inside(code):
+            return code
+
+
+def pure_groups(code: str) -> int:
+    """How many of a code's groups are all letters or all digits."""
+    return sum(1 for group in code.split("-") if group.isalpha() or group.isdigit())
+
+
+def reads_inside(code: str) -> bool:
+    """Whether the code is read inside a sentence: at most one of its groups all letters or all digits
+    (:func:`_codes_inside`). About one code drawn in twenty is not; codes are given only from the others, so that
+    "my code X, he is beating her" finds its report (session 18's attack: such a code was neither looked up nor
+    masked in the chat)."""
+    return pure_groups(code) <= 1
 
 
 def code_of(secret: bytes) -> str:
@@ -87,17 +103,21 @@ def code_in(typed: str | None) -> tuple[str, str] | None:
 def masked(typed: str) -> str:
     """The message with every code in it (on its own or inside a sentence) as ``MASKED_CODE``: how any chat keeps
     it, whatever the message was answered with (a crisis said with a code, a code sent while waiting in the queue:
-    session 17's attack found those in clear in the history operators read)."""
+    session 17's attack found those in clear in the history operators read).
+
+    Inside a sentence a run with two groups all letters or all digits is masked too (codes given before session 18
+    could be so: not read inside a sentence, they must not stay in clear either); one with three is not ("TEAM 2345
+    MEET" is a message's words)."""
     if looks_like_code(typed):
         return MASKED_CODE
     out, at = [], 0
-    for start, end, _ in _codes_inside(typed):
+    for start, end, _ in _codes_inside(typed, most_pure=2):
         out.append(typed[at:start] + MASKED_CODE)
         at = end
     return "".join(out) + typed[at:] if out else typed
 
 
-def _codes_inside(typed: str) -> list[tuple[int, int, str]]:
+def _codes_inside(typed: str, most_pure: int = 1) -> list[tuple[int, int, str]]:
     """Every code standing as a word of ``typed``: where it starts and ends, and the code.
 
     Inside a sentence at most one of its three groups may be all letters or all digits (a code drawn at random
@@ -119,8 +139,7 @@ def _codes_inside(typed: str) -> list[tuple[int, int, str]]:
         code = normalize(run)
         if code is None:
             continue
-        pure = sum(1 for group in code.split("-") if group.isalpha() or group.isdigit())
-        if pure <= 1:
+        if pure_groups(code) <= most_pure:
             found_codes.append((found.start(), found.end(), code))
     return found_codes
 

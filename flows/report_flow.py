@@ -301,28 +301,23 @@ class ReportFlow:
         elif self.enabled and isinstance(followup, dict) and followup.get("adding") and typed:
             self.d.out.withheld_as = WITHHELD
             await self._add(followup, typed, crisis=True, quiet=True)
-        elif self.enabled and typed and not self._own_crisis() and (code := self._typed_code(typed)) is not None:
+        elif self.enabled and typed and (code := self._typed_code(typed)) is not None:
             # "my code X, he is beating her right now" (session 17's attack): the crisis path answered it as the
-            # reporter's own and the report's team never heard; with the code's report found, as if added with it
+            # reporter's own and the report's team never heard. The code's report gets the words at crisis
+            # priority, and the chat keeps them too (the code masked): whose crisis it is, the writer's ("my code X,
+            # I want to die") or the report's person's ("she says she'll kill herself tonight"), words alone do not
+            # tell (session 18's attack), and the operator who takes this chat must read it
             memo = self.d.ctx.memo
             if "report_lookup" not in memo:  # counted once per message, as at "write your code"
                 memo["report_lookup"] = await self.desk.lookup(self.line, self.conv.user_key, code, self.now)
             found = memo["report_lookup"]
             if isinstance(found, Report):
-                self.d.out.withheld_as = WITHHELD
                 await self._add({"report_id": found.id}, typed, crisis=True, quiet=True)
         self.drop()
 
     def status_told(self) -> bool:
         """Whether this message's code was a report's, and its status told."""
         return isinstance(self.d.ctx.memo.get("report_lookup"), Report)
-
-    def _own_crisis(self) -> bool:
-        """A crisis of suicide or self-harm: the writer's own, most likely, even said beside a report's code ("my code
-        X, I can't any more, I want to die"): it stays in their chat for the operator who takes it, not in a report
-        about someone else."""
-        parse = self.d.ctx.parse
-        return parse is not None and parse.crisis_category == "suicide_self_harm"
 
     def tell_code(self) -> None:
         """After the crisis answer: the code of a report ``hand_over`` made (shown once, kept masked)."""

@@ -52,12 +52,13 @@ from vikno.storage.port import Store
 
 from .content import Helpline
 from .guess_limits import may_try
-from .report_codes import code_of, normalize
+from .report_codes import code_of, normalize, reads_inside
 
 log = logging.getLogger(__name__)
 
-#: Codes a draft may give in turn when one is taken already (each 1 in 10^15 per report).
-CODE_DRAWS = 5
+#: Codes a draft may give in turn: the next when one is taken already (each 1 in 10^15 per report) or could not be
+#: read inside a sentence (one in twenty, ``reads_inside``); twelve all unreadable is 1 in 4 x 10^15.
+CODE_DRAWS = 12
 #: The channel of a report's own queue conversation (it has no one to write back to).
 REPORT_CHANNEL = "report"
 #: Code attempts one channel user may make, and how long after their last one they are forgotten.
@@ -147,6 +148,8 @@ class ReportDesk:
         key = self.vault.report_key(seed)
         for draw in range(CODE_DRAWS):
             code = code_of(self.vault.report_code_bytes(seed, draw))
+            if not reads_inside(code):  # one in twenty: a sentence could not hold it ("my code X, he is ...")
+                continue
             report = Report(
                 id=untimed_id(),
                 helpline=line.id,
@@ -277,7 +280,10 @@ class ReportDesk:
         ``possible_risk``: the crisis layer read a possible crisis in it; the report's place in the queue is
         then at least ``urgent``. ``crisis``: it read a crisis; the report becomes a crisis for every team.
         """
-        updated = await self.store.reports.add_information(report.id, {"text": text, "at": now.isoformat()}, now)
+        addition: dict[str, object] = {"text": text, "at": now.isoformat()}
+        if crisis:  # the card says the danger is now, whatever urgency the reporter chose (session 18's attack)
+            addition["crisis"] = True
+        updated = await self.store.reports.add_information(report.id, addition, now)
         if updated is None or updated.conversation_id is None:
             return None
         message: Message | None = None

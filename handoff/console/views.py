@@ -149,6 +149,7 @@ def report_view(
     """
     place = (line.place_name(report.place, lang) if line and report.place != "other" else None) or report.place
     names = operators or {}
+    raised = any(a.get("crisis") for a in report.additions)  # a crisis in information added later
     return {
         "about": report.about,
         "about_label": text(lang, f"report.about.{report.about}"),
@@ -156,8 +157,12 @@ def report_view(
         "place_label": text(lang, "report.place_other") if report.place == "other" else place,
         "place_text": report.place_text,
         "what": report.what,
-        "urgency": report.urgency,
-        "urgency_label": text(lang, f"report.urgency.{report.urgency}"),
+        "urgency": "now" if raised else report.urgency,
+        "urgency_label": (
+            f"{text(lang, 'report.urgency.now')} ({text(lang, 'report.urgency_raised')})"
+            if raised and report.urgency != "now"
+            else text(lang, f"report.urgency.{report.urgency}")
+        ),
         "anonymous": report.anonymous,
         "contact_label": text(lang, "report.anonymous" if report.anonymous else "report.contact_available"),
         "may_contact": may_contact and not report.anonymous,
@@ -168,7 +173,9 @@ def report_view(
         "status": report.status,
         "status_label": text(lang, f"report.status.{report.status}"),
         "made_at": iso(report.created_at),
-        "additions": [{"text": a.get("text", ""), "at": a.get("at")} for a in report.additions],
+        "additions": [
+            {"text": a.get("text", ""), "at": a.get("at"), "crisis": bool(a.get("crisis"))} for a in report.additions
+        ],
         "outcomes": [
             {
                 "outcome": o.get("outcome"),

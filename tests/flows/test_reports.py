@@ -610,11 +610,14 @@ async def test_a_crisis_in_information_added_with_a_code_reaches_the_report(engi
     assert said[-1].kind == "withheld" and "report_followup" not in chat.data
 
 
-async def test_a_crisis_said_with_a_reports_code_reaches_that_report(engine: Engine, any_store: Store) -> None:
+async def test_a_crisis_said_with_a_reports_code_reaches_that_report_and_stays_in_the_chat(
+    engine: Engine, any_store: Store
+) -> None:
     """Session 17's attack: "my code X, he is beating her right now" got the numbers and a crisis chat, but the
-    report the code names heard nothing: its team did not know the danger had grown. A crisis of suicide or
-    self-harm said with a code, or one with a code of no report, stays the writer's own, the words in the chat."""
-    code = await _report_with_a_mixed_code(engine, "code-in-crisis")
+    report the code names heard nothing: its team did not know the danger had grown. Session 18's: whose crisis
+    it is the words do not tell ("my code X, I want to die" is the writer's), so the chat keeps them too, for the
+    operator who takes it; the code is masked in both."""
+    code = await _report_code(engine, "code-in-crisis")
     crisis = f"мій код {code}, він зараз її б'є"
     engine.nlu.table[crisis] = intent(crisis, "report_person_in_need", confidence=0.4, crisis=True)[1]
     answered = await engine.handle(text("later-crisis", crisis))
@@ -623,9 +626,8 @@ async def test_a_crisis_said_with_a_reports_code_reaches_that_report(engine: Eng
     assert [a["text"] for a in report.additions] == ["мій код ••••-••••-••••, він зараз її б'є"]
     card = await any_store.conversations.get(report.conversation_id)
     assert card.priority == "crisis" and card.state == "waiting"
-    chat = await engine.find("rest", "later-crisis")
-    said = [m for m in await any_store.messages.history(chat.id) if m.direction == "in"]
-    assert said[-1].kind == "withheld"
+    said = [m for m in await any_store.messages.history(answered.conversation.id) if m.direction == "in"]
+    assert said[-1].text == "мій код ••••-••••-••••, він зараз її б'є"
 
     own = f"my code {code}, I can't any more, I want to die"
     engine.nlu.table[own] = intent(
@@ -634,16 +636,16 @@ async def test_a_crisis_said_with_a_reports_code_reaches_that_report(engine: Eng
     mine = await engine.handle(text("own-crisis", own))
     assert mine.conversation.priority == Priority.CRISIS
     said = [m for m in await any_store.messages.history(mine.conversation.id) if m.direction == "in"]
-    assert said[-1].kind != "withheld" and "I want to die" in (said[-1].text or "") and code not in said[-1].text
+    assert said[-1].text == "my code ••••-••••-••••, I can't any more, I want to die"
     report = await any_store.reports.by_code("community-1620", engine.vault.code_hash(code))
-    assert len(report.additions) == 1  # the writer's own crisis is not the report's
+    assert len(report.additions) == 2
 
     unknown = "мій код K7MX-4TP9-HC3B, він зараз її б'є"  # a code of no report
     engine.nlu.table[unknown] = intent(unknown, "report_person_in_need", confidence=0.4, crisis=True)[1]
     alone = await engine.handle(text("no-report", unknown))
     assert "112" in alone.replies[0].text and alone.conversation.priority == Priority.CRISIS
     said = [m for m in await any_store.messages.history(alone.conversation.id) if m.direction == "in"]
-    assert said[-1].kind != "withheld" and "він зараз її б'є" in (said[-1].text or "")
+    assert said[-1].text == "мій код ••••-••••-••••, він зараз її б'є"
 
 
 async def test_a_late_answer_about_whom_corrects_the_guess_and_a_code_in_the_form_is_looked_up(
@@ -909,6 +911,40 @@ async def test_a_report_made_by_a_worker_killed_before_its_turn_is_found_with_it
     assert card.id == report.conversation_id
     assert await any_store.events.count_by("kind", helpline="community-1620", kind="report_made") == {"report_made": 1}
     assert [m.text for m in await any_store.messages.history(card.id)] == [report.what]
+
+
+def test_every_fresh_code_can_be_read_inside_a_sentence() -> None:
+    from vikno.flows.report_codes import code_in, reads_inside
+
+    for _ in range(2000):
+        code = new_code()
+        assert CODE.fullmatch(code) and reads_inside(code)
+        assert code_in(f"мій код {code}, він зараз її б'є") == (code, "мій код , він зараз її б'є")
+
+
+async def test_a_draft_whose_first_code_a_sentence_cannot_hold_gets_the_next_and_finds_it_again(
+    engine: Engine, any_store: Store, clock: Clock
+) -> None:
+    """Session 18's attack: one code given in twenty (two groups all letters or all digits, "AAHH-4M2C-8575") was
+    neither looked up nor masked inside a sentence: "мій код AAHH-…, він зараз її б'є" kept the code in clear in the
+    chat and the report heard nothing. A draft now gives the first of its codes a sentence can hold."""
+    from vikno.flows.report_codes import code_in, code_of, masked, reads_inside
+    from vikno.flows.reports import Draft
+
+    vault = engine.vault
+    seed = next(
+        f"draft-{n}" for n in range(5000) if not reads_inside(code_of(vault.report_code_bytes(f"draft-{n}", 0)))
+    )
+    first = code_of(vault.report_code_bytes(seed, 0))
+    assert code_in(f"my code {first}, he is beating her") is None  # the kind of code no longer given...
+    assert first not in masked(f"my code {first}, he is beating her")  # ...and masked where one was given before
+    line = engine.helplines["community-1620"]
+    draft = Draft(about="child", place="north", what="Дитина сама з ранку", urgency="soon")
+    report, code, _ = await engine.reports.submit(line, draft, seed=seed, channel="rest", language="uk", now=clock())
+    assert code != first and reads_inside(code)
+    assert report.code_hash == vault.code_hash(code)
+    again, same, turn = await engine.reports.submit(line, draft, seed=seed, channel="rest", language="uk", now=clock())
+    assert again.id == report.id and same == code and turn is None
 
 
 async def test_a_rest_resend_of_the_last_answer_shows_the_reporter_their_code_again(
@@ -1213,18 +1249,13 @@ def test_a_code_inside_a_sentence_is_found_and_other_numbers_are_not() -> None:
         assert code_in(other) is None, other
 
 
-async def _report_with_a_mixed_code(engine: Engine, user: str) -> str:
-    """A report whose code a sentence can hold: at most one group all letters or all digits (about 19 codes in
-    20; ``report_codes._codes_inside``). The code is random, so a test that needs one draws again."""
+async def _report_code(engine: Engine, user: str) -> str:
+    """A report's code, read inside a sentence as every code given is since session 18 (``reads_inside``)."""
     from vikno.flows.report_codes import code_in
 
-    for n in range(8):
-        code, _ = await make_report(engine, user=f"{user}-{n}")
-        groups = code.split("-")
-        if sum(1 for g in groups if g.isalpha() or g.isdigit()) <= 1:
-            assert code_in(f"my code {code} please") == (code, "my code please")
-            return code
-    raise AssertionError("eight codes in a row with two groups all letters or all digits")
+    code, _ = await make_report(engine, user=user)
+    assert code_in(f"my code {code} please") == (code, "my code please")
+    return code
 
 
 async def test_a_code_inside_a_sentence_tells_the_status_and_stays_out_of_the_chat(
@@ -1233,7 +1264,7 @@ async def test_a_code_inside_a_sentence_tells_the_status_and_stays_out_of_the_ch
     """Session 16's attack: "status of my report XXXX-…" was "not understood" (the code was read only as a
     whole message) and the code stayed in the chat operators read; at "write your code" a code inside a
     sentence ended the code step."""
-    code = await _report_with_a_mixed_code(engine, "sentence-reporter")
+    code = await _report_code(engine, "sentence-reporter")
     status = await engine.handle(text("asks-later", f"Добрий день, який статус мого повідомлення {code.lower()}?"))
     assert status.replies[0].text == "Ваше повідомлення: отримано, чекає на фахівця."
     assert "report:add" in payloads(status)
@@ -1252,7 +1283,7 @@ async def test_a_code_inside_a_russian_sentence_keeps_the_conversation_russian(
     """Session 16's attack: "Привет" then "статус KX4C-…" was answered in English: the code's Latin letters
     made the sentence English to the language guess (the scripted parse says so here). The words around the code
     decide now."""
-    code = await _report_with_a_mixed_code(engine, "ru-reporter")
+    code = await _report_code(engine, "ru-reporter")
     hello, asking = "Привет", f"какой статус моего сообщения {code}"
     engine.nlu.table[hello] = intent(hello, "greet", language="ru")[1]
     engine.nlu.table[asking] = intent(asking, "nlu_fallback", language="en", confidence=0.1)[1]
@@ -1420,7 +1451,7 @@ async def test_a_code_is_masked_in_every_chat_whatever_the_message_was_answered_
     """Session 17's attack: a crisis said with a report's code ("my code X, he is beating her right now") and a
     code sent while waiting in the queue were kept in clear in the history operators read. A form's answer with
     words of look-alike letters beside a number ("сама 2345 хата") was taken for a code and the draft dropped."""
-    code = await _report_with_a_mixed_code(engine, "masked-reporter")
+    code = await _report_code(engine, "masked-reporter")
     crisis = f"my code {code}, he is beating her right now"
     engine.nlu.table[crisis] = intent(crisis, "nlu_fallback", language="en", confidence=0.1, crisis=True)[1]
     answered = await engine.handle(text("crisis-with-code", crisis))
@@ -1429,9 +1460,7 @@ async def test_a_code_is_masked_in_every_chat_whatever_the_message_was_answered_
     assert waiting.conversation.state == State.WAITING
     conv = await engine.find("rest", "crisis-with-code")
     raw = await _raw_chat(any_store, conv.id)
-    assert code not in raw and "••••-••••-••••" in raw  # the code sent while waiting
-    # the crisis with the code went to the report (below), the chat keeps a placeholder, as added with it
-    assert "he is beating her right now" not in raw
+    assert code not in raw and "he is beating her right now" in raw and "••••-••••-••••" in raw
 
     user = "lookalike-words"
     await engine.handle(tg("Добрий день", user=user))
@@ -1443,7 +1472,7 @@ async def test_a_code_is_masked_in_every_chat_whatever_the_message_was_answered_
 
 async def test_a_question_beside_a_code_is_answered_after_the_status(engine: Engine, any_store: Store) -> None:
     """Session 17's attack: "my code X, and what are your hours?" told the status and dropped the question."""
-    code = await _report_with_a_mixed_code(engine, "beside-reporter")
+    code = await _report_code(engine, "beside-reporter")
     hours = f"мій код {code}, а коли ви працюєте?"
     engine.nlu.table[hours] = intent(hours, "working_hours")[1]
     both = await engine.handle(text("beside", hours))

@@ -113,3 +113,24 @@ async def test_the_contact_is_shown_on_demand_to_the_reports_team_only(site: Con
     assert denied.status == 403 and "0671234567" not in await denied.text()
     looks = await site.store.events.count_by("kind", helpline="community-1620", kind="report_contact_shown")
     assert looks == {"report_contact_shown": 2}
+
+
+async def test_a_crisis_added_with_the_code_shows_on_the_card_as_danger_now(site: ConsoleSite) -> None:
+    """Session 18's attack: after "мій код X, він зараз її б'є" the report's card still said "In the next few
+    days" above the added words; the danger is now, whatever the reporter chose at first."""
+    code = await report(site, "neighbour-4", about="violence", urgency="soon")
+    person = site.agent()
+    told = await person.say("later-4", f"мій код {code}, він зараз її б'є ножем")
+    assert told["conversation"]["priority"] == "crisis"
+    await site.operator("protector", teams=["protection"])
+    op = site.agent()
+    await op.log_in("protector")
+    from vikno.bots.keys import ENGINE
+
+    stored = await site.store.reports.by_code("community-1620", site.app[ENGINE].vault.code_hash(code))
+    assert (await op.post(f"/console/c/{stored.conversation_id}/pick")).status == 303
+    chat = await (await op.get(f"/console/api/c/{stored.conversation_id}")).json()
+    assert chat["report"]["urgency"] == "now", chat
+    assert chat["report"]["urgency_label"] == "Небезпека зараз (криза в доданій пізніше інформації)"
+    assert [a["crisis"] for a in chat["report"]["additions"]] == [True]
+    assert code not in str(chat)
