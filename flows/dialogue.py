@@ -289,6 +289,7 @@ class Dialogue:
         ``language_code``) is only a hint for the first message.
         """
         conv, inbound, parse = self.conv, self.ctx.inbound, self.ctx.parse
+        self.ctx.memo.setdefault("language_before", conv.language)  # a refusal keeps it (language_instead)
         locale = inbound.locale if inbound.locale in self.line.languages else None
         if locale is not None and locale != conv.data.get(CLIENT_LOCALE):
             conv.data[CLIENT_LOCALE] = locale
@@ -544,16 +545,18 @@ class Dialogue:
                 self.conv.topic = waiting_topic
                 await self._enqueue(handoff.priority, reason="topic")
                 return
-        asked = None
+        asked, refused = None, False
         if inbound.kind == Kind.TEXT:
             written_in = self.ctx.parse.language if self.ctx.parse is not None else None
-            asked = language_asked(inbound.text, self.line.languages) or language_instead(
-                inbound.text, self.line.languages, written_in
-            )
+            before = self.ctx.memo.get("language_before")
+            asked = language_asked(inbound.text, self.line.languages)
+            if asked is None:
+                asked = language_instead(inbound.text, self.line.languages, written_in, before)
+                refused = asked is not None
         if asked is not None and inbound.button is None and len(self.line.languages) > 1:
             # "English please" typed, in a form too: the language button it names (session 16's attack: a form
             # begun in a language the person cannot read has no language button, and the words were its answer)
-            await self._typed_language(asked)
+            await self._typed_language(asked, refused=refused)
             return
         if ProfileQuestions(self).handle():  # the optional age / gender question's answer or skip
             forms.come_back(self)  # a stale press of one in a form: the form's question follows
@@ -584,11 +587,14 @@ class Dialogue:
         if plain_topic or intent in (HUMAN, WORKING_HOURS):
             await self._text(self.ctx.parse)
 
-    async def _typed_language(self, payload: str) -> None:
-        """A language asked for in words: as its button, and an open form's question again in that language."""
+    async def _typed_language(self, payload: str, *, refused: bool = False) -> None:
+        """A language asked for in words: as its button, and an open form's question again in that language.
+
+        A refusal answered with the list: the form's question waits for the language chosen from it (it would come
+        in the language just refused; session 18's attack)."""
         under = forms.waits(self)
         await self._button(payload)
-        if under:
+        if under and not (refused and payload == LANGUAGE):
             forms.come_back(self)
 
     async def _as_usual(self, first: bool) -> None:

@@ -1372,6 +1372,31 @@ async def test_a_refused_language_is_never_switched_to(engine: Engine) -> None:
     assert switched.conversation.language == "en"
 
 
+async def test_a_refusal_keeps_the_chats_other_language_and_a_forms_question_waits_for_the_choice(
+    engine: Engine,
+) -> None:
+    """Session 18's attack: a Russian chat told "я не розумію українською" got the list (Russian was not refused),
+    and a refusal in a Ukrainian form got the list and then the form's question again in Ukrainian."""
+    privet, refusing = "Привет, мне нужна помощь", "я не розумію українською"
+    engine.nlu.table[privet] = intent(privet, "nlu_fallback", language="ru", confidence=0.1)[1]
+    engine.nlu.table[refusing] = intent(refusing, "nlu_fallback", language="uk", confidence=0.1)[1]
+    await engine.handle(tg(privet, user="ru-chat"))
+    kept = await engine.handle(tg(refusing, user="ru-chat"))
+    assert kept.replies[0].text == "Хорошо, говорим по-русски." and kept.conversation.language == "ru"
+
+    user = "refuses-in-form"
+    await engine.handle(tg("Добрий день", user=user))
+    for button in ("topic:report_person_in_need", "report:about:child"):
+        await engine.handle(tg(button=button, user=user))
+    listed = await engine.handle(tg(refusing, user=user))
+    assert [r.text.startswith("Оберіть мову") for r in listed.replies] == [True]
+    chosen = await engine.handle(tg(button="lang:ru", user=user))
+    assert chosen.replies[0].text == "Хорошо, говорим по-русски."
+    assert "Где это?" in chosen.replies[-1].text
+    draft = (await engine.find("telegram", user)).data["report_draft"]
+    assert draft["about"] == "child" and draft["step"] == "place"
+
+
 async def test_a_language_typed_in_a_form_switches_it_and_keeps_the_answers(engine: Engine, any_store: Store) -> None:
     """Session 16's attack: a person in a form begun in a language they cannot read has no language button in
     the form, and "English please" or "language" typed there was kept as the form's answer."""
