@@ -524,11 +524,33 @@ class Dialogue:
         if self.conv.state == State.WAITING and inbound.button == PERSON:
             self._already_waiting(await self._outlook())
             return
+        if self.conv.state == State.WAITING and self._language_while_waiting():
+            return
         if self.conv.state == State.WAITING:
             position = await self.ctx.queue.position(self.conv)
             self._told(position)
             self.reply(self.say("waiting_ack", position=position), *self._cancel_buttons())
         # with an operator the bot stays silent: the message is the operator's
+
+    def _language_while_waiting(self) -> bool:
+        """A language asked for, refused or pressed while waiting for a person: the chat's language changes (what the
+        bot still says, and what the operator sees the person reads), and the wait is told again in it. Session 18's
+        attack: "я не розумію українською" in the queue was answered in Ukrainian with nothing offered."""
+        payload = self.ctx.inbound.button
+        if not (payload == LANGUAGE or (payload or "").startswith(LANG_PREFIX)):
+            payload, _ = self._language_typed()
+        if payload == LANGUAGE:
+            self.reply(
+                self.say("choose_language"),
+                *(Button(LANGUAGE_NAMES[code], LANG_PREFIX + code) for code in self.line.languages),
+            )
+            return True
+        if payload is None or payload[len(LANG_PREFIX) :] not in self.line.languages:
+            return False
+        self.conv.language, self.conv.language_chosen = payload[len(LANG_PREFIX) :], True
+        self.event("language_chosen")
+        self.reply(self.say("language_set"))
+        return False  # the wait is told next, in the language chosen
 
     async def _bot(self, first: bool) -> None:
         inbound = self.ctx.inbound
@@ -545,15 +567,8 @@ class Dialogue:
                 self.conv.topic = waiting_topic
                 await self._enqueue(handoff.priority, reason="topic")
                 return
-        asked, refused = None, False
-        if inbound.kind == Kind.TEXT:
-            written_in = self.ctx.parse.language if self.ctx.parse is not None else None
-            before = self.ctx.memo.get("language_before")
-            asked = language_asked(inbound.text, self.line.languages)
-            if asked is None:
-                asked = language_instead(inbound.text, self.line.languages, written_in, before)
-                refused = asked is not None
-        if asked is not None and inbound.button is None and len(self.line.languages) > 1:
+        asked, refused = self._language_typed()
+        if asked is not None:
             # "English please" typed, in a form too: the language button it names (session 16's attack: a form
             # begun in a language the person cannot read has no language button, and the words were its answer)
             await self._typed_language(asked, refused=refused)
@@ -586,6 +601,20 @@ class Dialogue:
         )
         if plain_topic or intent in (HUMAN, WORKING_HOURS):
             await self._text(self.ctx.parse)
+
+    def _language_typed(self) -> tuple[str | None, bool]:
+        """The language button a typed message stands for ("English please", "я не розумію українською"), if any,
+        and whether it was a refusal; None where the line has one language."""
+        inbound = self.ctx.inbound
+        if inbound.kind != Kind.TEXT or inbound.button is not None or len(self.line.languages) < 2:
+            return None, False
+        asked = language_asked(inbound.text, self.line.languages)
+        if asked is not None:
+            return asked, False
+        written_in = self.ctx.parse.language if self.ctx.parse is not None else None
+        before = self.ctx.memo.get("language_before")
+        instead = language_instead(inbound.text, self.line.languages, written_in, before)
+        return instead, instead is not None
 
     async def _typed_language(self, payload: str, *, refused: bool = False) -> None:
         """A language asked for in words: as its button, and an open form's question again in that language.

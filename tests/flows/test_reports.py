@@ -1397,6 +1397,29 @@ async def test_a_refusal_keeps_the_chats_other_language_and_a_forms_question_wai
     assert draft["about"] == "child" and draft["step"] == "place"
 
 
+async def test_a_language_asked_or_refused_while_waiting_for_a_person_changes_the_chats_language(
+    engine: Engine,
+) -> None:
+    """Session 18's attack: in the queue, "я не розумію українською" was answered in Ukrainian with nothing offered,
+    and neither a typed request nor the language button changed what the bot said."""
+    user = "waiting-refuser"
+    await engine.handle(tg("Добрий день", user=user))
+    queued = await engine.handle(tg(button="person", user=user))
+    assert queued.conversation.state == State.WAITING
+    refusing = "я не розумію українською"
+    engine.nlu.table[refusing] = intent(refusing, "nlu_fallback", language="uk", confidence=0.1)[1]
+    listed = await engine.handle(tg(refusing, user=user))
+    assert [r.text for r in listed.replies] == ["Оберіть мову / Choose a language:"]
+    assert {b.payload for b in listed.replies[0].buttons} == {"lang:uk", "lang:ru", "lang:az", "lang:en"}
+    chosen = await engine.handle(tg("English please", user=user))
+    said = [r.text for r in chosen.replies]
+    assert said[0] == "Okay, let's talk in English." and said[1].startswith("Your message is kept for the specialist")
+    assert chosen.conversation.language == "en" and chosen.conversation.state == State.WAITING
+    pressed = await engine.handle(tg(button="lang:ru", user=user))
+    assert [r.text for r in pressed.replies][0] == "Хорошо, говорим по-русски."
+    assert pressed.conversation.language == "ru" and pressed.conversation.state == State.WAITING
+
+
 async def test_a_language_typed_in_a_form_switches_it_and_keeps_the_answers(engine: Engine, any_store: Store) -> None:
     """Session 16's attack: a person in a form begun in a language they cannot read has no language button in
     the form, and "English please" or "language" typed there was kept as the form's answer."""
