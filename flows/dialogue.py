@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from vikno.nlu.language import detect_language, strip_markup
+from vikno.nlu.language_names import split_language_clause
 from vikno.nlu.types import FALLBACK_INTENT, Parse
 from vikno.storage.models import PRIORITY_RANK, Conversation, Event, Priority, State
 
@@ -41,6 +42,7 @@ from .report_flow import ReportFlow
 from .reports import ReportDesk
 from .safety_answers import Answer, typed_answer
 from .see_also import runner_up, safety_instead
+from .words import words
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,14 @@ SURVEY_YES, SURVEY_NO = "survey:yes", "survey:no"
 
 #: Small-talk and service intents the dialogue answers itself.
 GREET, GOODBYE, THANKS, HUMAN, WORKING_HOURS = "greet", "goodbye", "thanks", "human_handoff", "working_hours"
+#: Words around a report's code that ask for its status and nothing else (_beside_a_code).
+_ABOUT_A_CODE = {
+    "мій", "мой", "my", "mənim", "menim", "код", "code", "kod", "kodum", "коду", "please", "pls", "будь", "ласка",
+    "пожалуйста", "zəhmət", "zehmet", "olmasa", "статус", "status", "the", "of", "is", "what", "який", "какой",
+    "моє", "мого", "моего", "повідомлення", "сообщения", "report", "here", "ось", "вот", "дякую", "спасибо", "thanks",
+    "hello", "hi", "привіт", "привет", "добрий", "день", "salam", "i", "have", "я", "маю", "у", "мене", "меня", "є",
+    "есть",
+}  # fmt: skip
 #: Below this, an NLU candidate is not worth offering in a clarifying question.
 CLARIFY_FLOOR = 0.15
 #: Misunderstandings in a row before the bot offers a person, and before it queues one.
@@ -222,9 +232,11 @@ class Dialogue:
             await self._crisis(
                 parse, reason="danger_answered" if danger else "second_signal" if risk == "check" else None
             )
+            self._offer_languages()
             return self.out
         if risk == "check":
             await self._check(parse)
+            self._offer_languages()
             return self.out
         self._safety_answer(typed)
         if blocked:
@@ -234,6 +246,7 @@ class Dialogue:
             await self._while_with_people(typed)
             return self.out
         await self._bot(first)
+        self._offer_languages()
         return self.out
 
     def _flag(self, parse: Parse) -> None:
@@ -297,6 +310,8 @@ class Dialogue:
                 self.event("language_changed", chosen=locale)
             conv.language, conv.language_chosen = locale, True
             return
+        if self._language_clause_first():
+            return
         if conv.language_chosen:
             return
         if conv.language is not None and (ReportFlow(self).waits() or AppealFlow(self).waits()):
@@ -325,6 +340,46 @@ class Dialogue:
         if conv.language is None:
             hint = inbound.locale_hint
             conv.language = hint if hint in self.line.languages else self.line.settings.default_language
+
+    def _language_clause_first(self) -> bool:
+        """A message that begins by asking for or refusing a language and goes on ("не розумію українською, мені
+        погано, не хочу жити", "English please, he is hitting me"): the clause is the language's button, before the
+        rest is answered, so a crisis is not answered in the language just refused (session 18's second attack).
+        When it names no one language (the refusal written in the refused language) the list follows the answer
+        (:meth:`_offer_languages`). Whether the language was decided here."""
+        inbound = self.ctx.inbound
+        if inbound.kind != Kind.TEXT or inbound.button is not None or len(self.line.languages) < 2:
+            return False
+        split = split_language_clause(inbound.text or "")
+        if split is None:
+            return False
+        head, rest = split
+        payload = language_asked(head, self.line.languages) or language_instead(
+            head, self.line.languages, detect_language(rest, self.line.languages), self.conv.language
+        )
+        if payload == LANGUAGE:
+            self.ctx.memo["offer_languages"] = True
+            refused = language_refused(head)
+            if self.conv.language is None or self.conv.language == refused:
+                others = [lang for lang in self.line.languages if lang != refused]
+                default = self.line.settings.default_language
+                self.conv.language = default if default != refused else others[0]
+            return True
+        if payload is None or not payload.startswith(LANG_PREFIX):
+            return False
+        chosen = payload[len(LANG_PREFIX) :]
+        if chosen != self.conv.language:
+            self.event("language_chosen")
+        self.conv.language, self.conv.language_chosen = chosen, True
+        return True
+
+    def _offer_languages(self) -> None:
+        """The list of languages after the answer, where the message refused one and named no other."""
+        if self.ctx.memo.pop("offer_languages", False):
+            self.reply(
+                self.say("choose_language"),
+                *(Button(LANGUAGE_NAMES[code], LANG_PREFIX + code) for code in self.line.languages),
+            )
 
     async def _crisis(self, parse: Parse | None, reason: str | None = None) -> None:
         """Emergency contacts first, then the top of the queue, at any hour."""
@@ -593,13 +648,20 @@ class Dialogue:
     async def _beside_a_code(self) -> None:
         """A question written beside a report's code ("my code X, and when are you open?"): answered after the
         report's status (session 17's attack: the status alone was told and the question dropped). Only what
-        answers without a form (a topic's text, the hours, a person): a form begun here would bury the status."""
+        answers without a form (a topic's text, the hours, a person): a form begun here would bury the status.
+        A question needs words of its own: "мій код X будь ласка" was queued for a person (session 18's second
+        attack). The message answered is kept in the chat, its code masked, for the operator it may go to."""
+        inside = code_in(self.ctx.inbound.text)
+        own = [w for w in words(inside[1] if inside else "") if w not in _ABOUT_A_CODE]
+        if len(own) < 3:
+            return
         intent = self._intent(self.ctx.parse)
         appeal = AppealFlow(self)
         plain_topic = intent in self.line.topics and not (
             ReportFlow(self).is_report_topic(intent) or appeal.is_form_topic(intent) or appeal.is_status_topic(intent)
         )
         if plain_topic or intent in (HUMAN, WORKING_HOURS):
+            self.out.withheld_as = None
             await self._text(self.ctx.parse)
 
     def _language_typed(self) -> tuple[str | None, bool]:

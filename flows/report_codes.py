@@ -111,13 +111,16 @@ def masked(typed: str) -> str:
     if looks_like_code(typed):
         return MASKED_CODE
     out, at = [], 0
-    for start, end, _ in _codes_inside(typed, most_pure=2):
+    # anywhere: a code stuck to a word or a character ("кодK7MX-…", "…HC3Bx", "…HC3B_") is not read as one, but
+    # must not stay in clear either (session 18's second attack); the words' checks for card and serial numbers
+    # are not asked here (a card number's groups masked are no loss)
+    for start, end, _ in _codes_inside(typed, most_pure=2, anywhere=True):
         out.append(typed[at:start] + MASKED_CODE)
         at = end
     return "".join(out) + typed[at:] if out else typed
 
 
-def _codes_inside(typed: str, most_pure: int = 1) -> list[tuple[int, int, str]]:
+def _codes_inside(typed: str, most_pure: int = 1, anywhere: bool = False) -> list[tuple[int, int, str]]:
     """Every code standing as a word of ``typed``: where it starts and ends, and the code.
 
     Inside a sentence at most one of its three groups may be all letters or all digits (a code drawn at random
@@ -128,8 +131,13 @@ def _codes_inside(typed: str, most_pure: int = 1) -> list[tuple[int, int, str]]:
     # one character for one, so positions stay those of ``typed`` ("ß".upper() is two letters: left as it is)
     seen = "".join(ch if len(up := ch.upper()) != 1 else up for ch in typed.translate(_CYRILLIC))
     found_codes = []
-    for found in _INSIDE.finditer(seen):
+    for found in (_SHAPED if anywhere else _INSIDE).finditer(seen):
         run, before, after = found.group(0), seen[: found.start()], seen[found.end() :]
+        if anywhere:
+            code = normalize(run)
+            if code is not None and pure_groups(code) <= most_pure:
+                found_codes.append((found.start(), found.end(), code))
+            continue
         joined = [m.group(1) for m in (_GROUP_BEFORE.search(before), _GROUP_AFTER.match(after)) if m is not None]
         dashed = (after[:1], after[1:2]), (before[-1:], before[-2:-1])  # "SN-K7MX-…", "…-HC3B-2"
         if any(joiner in _JOINERS and next_to.isalnum() for joiner, next_to in dashed if joiner):

@@ -100,20 +100,47 @@ def language_refused(text: str | None) -> str | None:
 
 #: Where the first clause of a message ends: a comma, a stop, a question or exclamation mark, a dash, a line break.
 _CLAUSE_END = re.compile(r"[,.;:!?\n]|\s[-–—]\s")
+_HEAD_WORDS = 8  # a language clause is short: "я дуже погано розумію українську мову, вибачте"
+
+
+def _is_name(word: str) -> bool:
+    return any(word in names for names in NAMES.values())
+
+
+def split_language_clause(text: str) -> tuple[str, str] | None:
+    """A first clause that only asks for or refuses a language, and the rest: ("не розумію українською", "мені
+    погано"); None when the message does not begin with one or has nothing after it.
+
+    Where punctuation ends the clause it is the clause; typed without it ("не розумію українською мені погано не
+    хочу жити", as on a phone: session 18's second attack) the clause ends after its last language name and the
+    polite words after it ("English please he is hitting me"), never taking a "не" or "not" that may belong to
+    what follows ("по-русски не хочу жити")."""
+    known = POLITE | REFUSING | NOT
+    end = _CLAUSE_END.search(text)
+    if end is not None:
+        head, rest = text[: end.start()], text[end.end() :]
+        said = words(head)
+        if rest.strip() and said and len(said) <= _HEAD_WORDS and any(_is_name(w) for w in said):
+            if all(w in known or _is_name(w) for w in said):
+                return head.strip(), rest.strip()
+    cut = None
+    seen_name = False
+    for n, found in enumerate(_WORD.finditer(text)):
+        word = words(found.group(0))[0] if words(found.group(0)) else ""
+        if n >= _HEAD_WORDS or not (word in known or _is_name(word)):
+            break
+        if _is_name(word):
+            seen_name, cut = True, found.end()
+        elif seen_name and word in POLITE and word not in NOT and word not in REFUSING and cut is not None:
+            if text[cut : found.start()].strip(" ") == "":
+                cut = found.end()
+    if cut is None or not text[cut:].strip(" ,.;:!?-–—\n"):
+        return None
+    return text[:cut].strip(), text[cut:].strip(" ,.;:!?-–—\n")
 
 
 def without_language_clause(text: str) -> str:
-    """The message without a first clause that only asks for or refuses a language ("не розумію українською, …",
-    "English please. …"); the message itself when it has no such clause or nothing after it."""
-    end = _CLAUSE_END.search(text)
-    if end is None:
-        return text
-    head, rest = text[: end.start()], text[end.end() :]
-    said = words(head)
-    if not rest.strip() or not said or len(said) > 7:
-        return text
-    known = POLITE | REFUSING | NOT
-    named = [w for w in said if any(w in names for names in NAMES.values())]
-    if not named or any(w not in known and w not in named for w in said):
-        return text
-    return rest.strip()
+    """The message without a first clause that only asks for or refuses a language (:func:`split_language_clause`);
+    the message itself when it has none."""
+    split = split_language_clause(text)
+    return split[1] if split is not None else text

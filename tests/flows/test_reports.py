@@ -12,7 +12,7 @@ from vikno.flows.channels import Abilities, Channel
 from vikno.flows.content import load_helplines, shipped_helpline_folders
 from vikno.flows.engine import Engine
 from vikno.flows.messages import Inbound, Kind
-from vikno.flows.report_codes import ALPHABET, looks_like_code, new_code, normalize
+from vikno.flows.report_codes import ALPHABET, looks_like_code, masked, new_code, normalize
 from vikno.flows import reports as reports_module
 from vikno.flows.reports import GLOBAL_ALERT_PER_HOUR, USER_ATTEMPTS
 from vikno.handoff.accounts import create_operator
@@ -378,6 +378,18 @@ async def test_a_code_on_its_own_is_no_warning_sign_even_when_the_model_says_so(
     assert status.replies[0].text.startswith("Ваше повідомлення:") and status.conversation.priority is None
 
 
+async def test_the_nlu_never_reads_a_reports_code(engine: Engine) -> None:
+    """Session 18's second attack: the crisis model scored a code's letters ("my code HC63-38BE-C489 please" was
+    asked "are you safe?" and queued as urgent, in 2-4 % of sentences with a code); the code also went to a Rasa
+    server if one was configured. The NLU gets the message with every code masked."""
+    code = await _report_code(engine, "nlu-blind")
+    typed = f"my code {code} please"
+    engine.nlu.table[typed] = intent(typed, "nlu_fallback", confidence=0.1, risk="check", crisis_score=0.59)[1]
+    status = await engine.handle(text("asks-status", typed))
+    assert status.replies[0].text == "Ваше повідомлення: отримано, чекає на фахівця."
+    assert status.conversation.priority is None and status.conversation.state == State.BOT
+
+
 async def test_a_possible_crisis_in_added_information_raises_the_report_not_the_reporter(
     engine: Engine, any_store: Store
 ) -> None:
@@ -619,7 +631,7 @@ async def test_a_crisis_said_with_a_reports_code_reaches_that_report_and_stays_i
     operator who takes it; the code is masked in both."""
     code = await _report_code(engine, "code-in-crisis")
     crisis = f"мій код {code}, він зараз її б'є"
-    engine.nlu.table[crisis] = intent(crisis, "report_person_in_need", confidence=0.4, crisis=True)[1]
+    engine.nlu.table[masked(crisis)] = intent(masked(crisis), "report_person_in_need", confidence=0.4, crisis=True)[1]
     answered = await engine.handle(text("later-crisis", crisis))
     assert "112" in answered.replies[0].text and answered.conversation.priority == Priority.CRISIS
     report = await any_store.reports.by_code("community-1620", engine.vault.code_hash(code))
@@ -630,8 +642,8 @@ async def test_a_crisis_said_with_a_reports_code_reaches_that_report_and_stays_i
     assert said[-1].text == "мій код ••••-••••-••••, він зараз її б'є"
 
     own = f"my code {code}, I can't any more, I want to die"
-    engine.nlu.table[own] = intent(
-        own, "nlu_fallback", confidence=0.1, crisis=True, crisis_category="suicide_self_harm"
+    engine.nlu.table[masked(own)] = intent(
+        masked(own), "nlu_fallback", confidence=0.1, crisis=True, crisis_category="suicide_self_harm"
     )[1]
     mine = await engine.handle(text("own-crisis", own))
     assert mine.conversation.priority == Priority.CRISIS
@@ -641,7 +653,7 @@ async def test_a_crisis_said_with_a_reports_code_reaches_that_report_and_stays_i
     assert len(report.additions) == 2
 
     unknown = "мій код K7MX-4TP9-HC3B, він зараз її б'є"  # a code of no report
-    engine.nlu.table[unknown] = intent(unknown, "report_person_in_need", confidence=0.4, crisis=True)[1]
+    engine.nlu.table[masked(unknown)] = intent(masked(unknown), "report_person_in_need", confidence=0.4, crisis=True)[1]
     alone = await engine.handle(text("no-report", unknown))
     assert "112" in alone.replies[0].text and alone.conversation.priority == Priority.CRISIS
     said = [m for m in await any_store.messages.history(alone.conversation.id) if m.direction == "in"]
@@ -920,6 +932,22 @@ def test_every_fresh_code_can_be_read_inside_a_sentence() -> None:
         code = new_code()
         assert CODE.fullmatch(code) and reads_inside(code)
         assert code_in(f"мій код {code}, він зараз її б'є") == (code, "мій код , він зараз її б'є")
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("кодCXPC-BK7X-HA57, коли ви працюєте?", "код••••-••••-••••, коли ви працюєте?"),
+        ("мій код CXPC-BK7X-HA57x", "мій код ••••-••••-••••x"),
+        ("CXPC-BK7X-HA57_", "••••-••••-••••_"),
+        ("1CXPC-BK7X-HA57", "1••••-••••-••••"),
+        ("секретарками", "секретарками"),  # letters only: a word, whatever its letters look like
+    ],
+)
+def test_a_code_stuck_to_other_characters_is_masked_too(typed: str, kept: str) -> None:
+    """Session 18's second attack: a code stuck to a word, a letter, a digit or "_" was not read as one and stayed
+    in clear in the chat operators read (and with it the report's status and additions for anyone who reads it)."""
+    assert masked(typed) == kept
 
 
 async def test_a_draft_whose_first_code_a_sentence_cannot_hold_gets_the_next_and_finds_it_again(
@@ -1420,6 +1448,27 @@ async def test_a_language_asked_or_refused_while_waiting_for_a_person_changes_th
     assert pressed.conversation.language == "ru" and pressed.conversation.state == State.WAITING
 
 
+async def test_a_crisis_after_a_language_clause_is_answered_in_the_language_asked_for_never_the_one_refused(
+    engine: Engine,
+) -> None:
+    """Session 18's second attack: "не розумію українською, мені дуже погано, не хочу жити" got the emergency
+    reply in Ukrainian, the language just refused, and nothing to choose another."""
+    refusing = "не розумію українською, мені дуже погано, не хочу жити"
+    engine.nlu.table[refusing] = intent(refusing, "nlu_fallback", language="uk", confidence=0.1, crisis=True)[1]
+    answered = await engine.handle(tg(refusing, user="refuses-in-crisis"))
+    assert answered.conversation.priority == Priority.CRISIS and answered.conversation.language != "uk"
+    said = [r.text for r in answered.replies]
+    assert said[0].startswith(("Вы не одни", "Если есть угроза жизни")) and "112" in said[0]
+    assert said[-1] == "Выберите язык / Choose a language:"
+    asking = "English please, he is hitting me"
+    engine.nlu.table[asking] = intent(asking, "nlu_fallback", language="en", confidence=0.1, crisis=True)[1]
+    await engine.handle(tg("Добрий день", user="asks-in-crisis"))
+    english = await engine.handle(tg(asking, user="asks-in-crisis"))
+    assert english.conversation.language == "en" and english.conversation.priority == Priority.CRISIS
+    assert english.replies[0].text.startswith(("You are not alone", "If there is a danger to life"))
+    assert not any("Оберіть мову" in r.text for r in english.replies)
+
+
 async def test_a_language_typed_in_a_form_switches_it_and_keeps_the_answers(engine: Engine, any_store: Store) -> None:
     """Session 16's attack: a person in a form begun in a language they cannot read has no language button in
     the form, and "English please" or "language" typed there was kept as the form's answer."""
@@ -1501,7 +1550,9 @@ async def test_a_code_is_masked_in_every_chat_whatever_the_message_was_answered_
     words of look-alike letters beside a number ("сама 2345 хата") was taken for a code and the draft dropped."""
     code = await _report_code(engine, "masked-reporter")
     crisis = f"my code {code}, he is beating her right now"
-    engine.nlu.table[crisis] = intent(crisis, "nlu_fallback", language="en", confidence=0.1, crisis=True)[1]
+    engine.nlu.table[masked(crisis)] = intent(
+        masked(crisis), "nlu_fallback", language="en", confidence=0.1, crisis=True
+    )[1]
     answered = await engine.handle(text("crisis-with-code", crisis))
     assert answered.conversation.priority == Priority.CRISIS
     waiting = await engine.handle(text("crisis-with-code", f"status {code}"))
@@ -1522,17 +1573,30 @@ async def test_a_question_beside_a_code_is_answered_after_the_status(engine: Eng
     """Session 17's attack: "my code X, and what are your hours?" told the status and dropped the question."""
     code = await _report_code(engine, "beside-reporter")
     hours = f"мій код {code}, а коли ви працюєте?"
-    engine.nlu.table[hours] = intent(hours, "working_hours")[1]
+    engine.nlu.table[masked(hours)] = intent(masked(hours), "working_hours")[1]
     both = await engine.handle(text("beside", hours))
     said = [r.text for r in both.replies]
     assert said[0] == "Ваше повідомлення: отримано, чекає на фахівця."
     assert len(said) == 2 and said[1].startswith("Фахівці лінії працюють: понеділок – четвер")
     thanks = f"ось мій код: {code}, дякую"
-    engine.nlu.table[thanks] = intent(thanks, "thanks")[1]
+    engine.nlu.table[masked(thanks)] = intent(masked(thanks), "thanks")[1]
     told = await engine.handle(text("thanker", thanks))
     assert [r.text for r in told.replies] == ["Ваше повідомлення: отримано, чекає на фахівця."]
     raw = await _raw_chat(any_store, both.conversation.id)
-    assert code not in raw
+    assert code not in raw and "а коли ви працюєте?" in raw  # kept for an operator, the code masked
+
+    # session 18's second attack: "будь ласка" beside a code read as asking for a person, and a chat was queued
+    polite = f"мій код {code} будь ласка"
+    engine.nlu.table[masked(polite)] = intent(masked(polite), "human_handoff", confidence=0.6)[1]
+    status = await engine.handle(text("polite", polite))
+    assert [r.text for r in status.replies] == ["Ваше повідомлення: отримано, чекає на фахівця."]
+    assert status.conversation.state == State.BOT
+    person = f"code {code}, can I talk to a person?"
+    engine.nlu.table[masked(person)] = intent(masked(person), "human_handoff", language="en")[1]
+    queued = await engine.handle(text("to-a-person", person))
+    assert queued.conversation.state == State.WAITING
+    said = [m for m in await any_store.messages.history(queued.conversation.id) if m.direction == "in"]
+    assert said[-1].text == "code ••••-••••-••••, can I talk to a person?"  # why they wait, for the operator
 
 
 async def test_a_language_chosen_in_a_form_or_at_the_code_question_asks_that_question_again_without_the_menu(

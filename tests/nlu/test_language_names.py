@@ -39,6 +39,12 @@ def test_a_refused_language(typed: str, refused: str | None) -> None:
         ("мама каже, що вб'є мене", "мама каже, що вб'є мене"),
         ("Українською будь ласка", "Українською будь ласка"),  # nothing after it
         ("в школі українська мова, а я не встигаю", "в школі українська мова, а я не встигаю"),
+        # typed without punctuation (session 18's second attack): after the last name and its polite words
+        ("не розумію українською мені дуже погано не хочу жити", "мені дуже погано не хочу жити"),
+        ("English please he is hitting me", "he is hitting me"),
+        ("по-русски не хочу жити", "не хочу жити"),  # the "не" is what follows
+        ("I dont speak ukrainian I want to die", "I want to die"),
+        ("не розумію, не хочу жити", "не розумію, не хочу жити"),
     ],
 )
 def test_a_language_clause_is_left_out_of_what_the_triage_reads(typed: str, read: str) -> None:
@@ -51,6 +57,8 @@ def test_a_language_clause_is_left_out_of_what_the_triage_reads(typed: str, read
         "не розумію українською, мені дуже погано, не хочу жити",
         "не понимаю по-украински, он меня бьёт, мне страшно",
         "English please, I want to kill myself",
+        "не розумію українською мені дуже погано не хочу жити",
+        "не розумію українською вбити себе хочу",
     ],
 )
 def test_a_crisis_after_a_language_clause_is_a_crisis(triage: RiskTriage, typed: str) -> None:
