@@ -67,6 +67,11 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
         r" (?:\w+ )?(?:з |по |on |in |of )?(?:перш\w*|перв\w*|first) (?:\w+ )?(?:допомог\w*|помощ\w*|aid)\b"
         r"|\bfirst aid (?:lesson|class|course|training|session)\w*",
         _az(r"\bilk (?:tibbi )?yardım (?:dərs\w*|kurs\w*|təlim\w*|məşğələ\w*)"),
+        # session 18, round 14: a course that teaches resuscitation ("на курсах вчили робити серцево-легеневу
+        # реанімацію, що робити коли людина не дихає")
+        r"\b(?:курс\w*|урок\w*|заняття|занят\w+|тренінг\w*|тренинг\w*|class\w*|course\w*|training|вчили|учили|"
+        r"навчил\w*|научил\w*|learn\w*|kurs\w*|dərs\w*)\b.*\b(?:реанімац\w*|реанимац\w*|cpr|серцево.легенев\w*|"
+        r"сердечно.легочн\w*|reanimasiya\w*)",
         _az(r"\bprofilaktika\w*|\bqarşısının alınması\w*|\bsinif saatı\w*|\btəlim\w*|\bseminar\w*|\bvebinar\w*"),
         _az(
             r"\blayihə\w*|\breferat\w*|\bdissertasiya\w*|\bstatistika\w*|\btədqiqat\w*|\bmetodik\w*|\btəqdimat\w*"
@@ -180,6 +185,11 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
             r"psixoloq kimi|tərbiyəçiyəm|məşqçiyəm)\b.*\bnecə (?:\w+ ){0,2}?(?:tanı\w*|başa düş\w*|soruş\w*|"
             r"danış\w*|kömək\w*|reaksiya\w*|fərq\w*)"
         ),
+        # session 18, round 14: a school psychologist asking which questionnaire assesses the risk
+        _az(
+            r"\b(?:məktəb psixoloqu\w*|psixoloquyam|psixoloqam|müəlliməm|tibb bacısıyam)\b.*\b(?:hansı|necə) "
+            r"(?:\w+ ){0,3}?(?:sorğu\w*|test\w*|anket\w*|metod\w*|qiymətləndir\w*)"
+        ),
         # round 11: a volunteer psychologist or a teacher asking about the signs and what not to say
         r"\b(?:я|як|как|будучи|i'?m|i am|as|i work as) (?:a |an )?(?:\w+ )?(?:волонтер\w*|вчител\w*|вчительк\w*|"
         r"учител\w*|учительниц\w*|педагог\w*|психолог\w*|лікар\w*|врач\w*|медсестр\w*|volunteer|teacher|"
@@ -190,6 +200,14 @@ _CONTEXT_SOURCES: dict[str, list[str]] = {
             r"\b(?:müəlliməm|müəllim kimi|psixoloqam|psixoloq kimi|könüllüyəm|könüllü psixoloqam|tərbiyəçiyəm)\b.*"
             r"\b(?:əlamət\w*|nə demək olmaz|nə deməmək)"
         ),
+    ],
+    # session 18, round 14: a parent asked by a child what a word means ("син (8) питає що таке самогубство, почув у
+    # школі. як пояснити?"): the child's question and the explaining, not a danger
+    "explaining": [
+        r"^(?=.*\b(?:пита\w*|спита\w*|запита\w*|спрашива\w*|спросил\w*|asked|asks|asking) (?:\w+ ){0,2}?"
+        r"(?:що таке|что такое|що означає|что значит|что означает|what (?:is|does|the word)|what \w+ means)\b)"
+        r"(?=.*\b(?:поясн\w*|объясн\w*|explain\w*|розповісти|рассказать))",
+        _az(r"^(?=.*\b(?:nədir|nə deməkdir)\b.*\b(?:soruş\w*)\b)(?=.*\b(?:izah\w*|başa sal\w*))"),
     ],
     # what is allowed, asked in general: "from what age can a child stay home alone", "is it ok to leave my 11 year
     # old for an hour" (round 8: an age question, not a child left alone now)
