@@ -19,7 +19,10 @@ corpus), and the rules of ``SITUATIONS`` did not exist:
 * false alarms (``FALSE_ALARM``, at most a question now): a bungee jump off a bridge, a brother's "I want to die"
   every time he loses at a game, "stuck on the bridge, might as well jump 😅", a pill that helped a headache;
 * questions that should be none (``ORDINARY_NOW``): a lost birth certificate to restore, a washing line snapped, a
-  knife stuck in a pumpkin, a cat run away, a painkiller after a shift, "sorry I was rude, I'm fine now, bye!".
+  knife stuck in a pumpkin, a cat run away, a painkiller after a shift, "sorry I was rude, I'm fine now, bye!", a
+  child who asks what suicide means and how to explain it, a school psychologist's questionnaire, a resuscitation
+  course, a night in the shelter told after, news of a child's fall asked about window nets, "dad will kill me if he
+  finds out I broke his phone", "my coach is going to murder me, I missed practice", "this commute is killing me".
 
 Rows of the same kinds that were already at the right level on main, or that the model still only asks about, are
 green before and after (``STAY_*``). The triage is built once for the module (the shipped model is trained once per
