@@ -605,6 +605,10 @@ class Dialogue:
         self.conv.language, self.conv.language_chosen = payload[len(LANG_PREFIX) :], True
         self.event("language_chosen")
         self.reply(self.say("language_set"))
+        if self.conv.priority in FLAGGED:
+            # a crisis (or a possible one) waiting: the emergency numbers again, now in words the person reads
+            # (session 18's second attack: only the place in the queue was told in the new language)
+            self.reply(self.say("crisis_call_now", emergency=self.emergency_list()))
         return False  # the wait is told next, in the language chosen
 
     async def _bot(self, first: bool) -> None:

@@ -1469,6 +1469,21 @@ async def test_a_crisis_after_a_language_clause_is_answered_in_the_language_aske
     assert not any("Оберіть мову" in r.text for r in english.replies)
 
 
+async def test_a_crisis_waiting_hears_the_emergency_numbers_again_in_the_language_it_switches_to(
+    engine: Engine,
+) -> None:
+    """Session 18's second attack: a crisis in the queue that switched to English was told only its place in the
+    queue in English; the emergency numbers had been said in Ukrainian alone."""
+    crisis = "мені дуже погано, не хочу жити"
+    engine.nlu.table[crisis] = intent(crisis, "nlu_fallback", confidence=0.1, crisis=True)[1]
+    await engine.handle(tg(crisis, user="crisis-switcher"))
+    switched = await engine.handle(tg("English please", user="crisis-switcher"))
+    said = [r.text for r in switched.replies]
+    assert said[0] == "Okay, let's talk in English."
+    assert said[1].startswith("If there is a danger to life, call right now:") and "112" in said[1]
+    assert switched.conversation.priority == Priority.CRISIS
+
+
 async def test_a_language_typed_in_a_form_switches_it_and_keeps_the_answers(engine: Engine, any_store: Store) -> None:
     """Session 16's attack: a person in a form begun in a language they cannot read has no language button in
     the form, and "English please" or "language" typed there was kept as the form's answer."""
