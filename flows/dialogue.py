@@ -40,6 +40,7 @@ from .profile_questions import ProfileQuestions
 from .report_codes import code_in, looks_like_code
 from .report_flow import ReportFlow
 from .reports import ReportDesk
+from .risk_flags import RISK_FLAGS, RISK_FLAGS_KEPT
 from .safety_answers import Answer, typed_answer
 from .see_also import runner_up, safety_instead
 from .words import words
@@ -53,11 +54,6 @@ SAFETY_DANGER, SAFETY_SAFE = "safety:danger", "safety:safe"
 #: conversation.data key of the safety question asked in this contact: {"asked_at", "answer", "escalated"}.
 #: ``answer`` is "safe", "danger" or "person" once the person has answered, None while the question is open.
 SAFETY_CHECK = "safety_check"
-#: conversation.data key of the messages the crisis layer flagged (newest last), for the console:
-#: [{"message_id", "level", "reasons", "score", "language", "at"}]; the text stays in the message.
-RISK_FLAGS = "risk_flags"
-#: The flags kept per conversation (the oldest go first).
-RISK_FLAGS_KEPT = 10
 #: conversation.data key of the person's own "I'm in danger now" (the button, asked or not), for the
 #: console: {"first_at", "at" (the latest), "times"}. A press is no flagged message (it has no words).
 DANGER_PRESSED = "danger_pressed"

@@ -788,6 +788,7 @@ class ReportFlow:
                     self.now,
                     possible_risk=followup.get("risk") == "check",
                     crisis=crisis,
+                    reasons=self.d.ctx.parse.risk_reasons if self.d.ctx.parse is not None else (),
                 )
                 if report
                 else None

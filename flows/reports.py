@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -53,6 +54,7 @@ from vikno.storage.port import Store
 from .content import Helpline
 from .guess_limits import may_try
 from .report_codes import code_of, normalize, reads_inside
+from .risk_flags import RISK_FLAGS, RISK_FLAGS_KEPT
 
 log = logging.getLogger(__name__)
 
@@ -273,7 +275,14 @@ class ReportDesk:
         return await self.store.reports.by_code(line.id, self.vault.code_hash(code))
 
     async def add_information(
-        self, report: Report, text: str, now: datetime, *, possible_risk: bool = False, crisis: bool = False
+        self,
+        report: Report,
+        text: str,
+        now: datetime,
+        *,
+        possible_risk: bool = False,
+        crisis: bool = False,
+        reasons: Sequence[str] = (),
     ) -> QueueTurn | None:
         """The reporter's addition: on the report, and in its queue conversation (back in the queue if closed).
 
@@ -310,6 +319,12 @@ class ReportDesk:
                 queued.team = None if updated.priority == Priority.CRISIS else updated.team
                 event.priority = updated.priority
                 event.data["reopened"] = True
+            if possible_risk or crisis:
+                # the card's risk panel says why (it said "no risk found" above a crisis added: session 18's attack)
+                flags = [f for f in queued.data.get(RISK_FLAGS) or [] if isinstance(f, dict)]
+                if not any(f.get("message_id") == message.id for f in flags):
+                    flag = {"message_id": message.id, "level": "crisis" if crisis else "check", "at": now.isoformat()}
+                    queued.data[RISK_FLAGS] = [*flags, {**flag, "reasons": list(reasons)}][-RISK_FLAGS_KEPT:]
             raise_it = (possible_risk or crisis) and queued.state in (State.WAITING, State.WITH_OPERATOR)
             floor = Priority.CRISIS if crisis else Priority.URGENT
             if raise_it and queued.priority_rank < PRIORITY_RANK[floor]:

@@ -134,3 +134,5 @@ async def test_a_crisis_added_with_the_code_shows_on_the_card_as_danger_now(site
     assert chat["report"]["urgency_label"] == "Небезпека зараз (криза в доданій пізніше інформації)"
     assert [a["crisis"] for a in chat["report"]["additions"]] == [True]
     assert code not in str(chat)
+    # the card's risk panel says why (it said "no risk found": session 18's second attack)
+    assert chat["risk"]["level"] == "crisis" and chat["risk"]["flags"][0]["reasons"], chat["risk"]
