@@ -369,13 +369,17 @@ class Dialogue:
         self.conv.language, self.conv.language_chosen = chosen, True
         return True
 
+    def _language_list(self) -> None:
+        """ "Choose a language" in the chat's language and English, a button for each language of the line."""
+        self.reply(
+            self.say("choose_language"),
+            *(Button(LANGUAGE_NAMES[code], LANG_PREFIX + code) for code in self.line.languages),
+        )
+
     def _offer_languages(self) -> None:
         """The list of languages after the answer, where the message refused one and named no other."""
         if self.ctx.memo.pop("offer_languages", False):
-            self.reply(
-                self.say("choose_language"),
-                *(Button(LANGUAGE_NAMES[code], LANG_PREFIX + code) for code in self.line.languages),
-            )
+            self._language_list()
 
     async def _crisis(self, parse: Parse | None, reason: str | None = None) -> None:
         """Emergency contacts first, then the top of the queue, at any hour."""
@@ -591,10 +595,7 @@ class Dialogue:
         if not (payload == LANGUAGE or (payload or "").startswith(LANG_PREFIX)):
             payload, _ = self._language_typed()
         if payload == LANGUAGE:
-            self.reply(
-                self.say("choose_language"),
-                *(Button(LANGUAGE_NAMES[code], LANG_PREFIX + code) for code in self.line.languages),
-            )
+            self._language_list()
             return True
         if payload is None or payload[len(LANG_PREFIX) :] not in self.line.languages:
             return False
@@ -731,10 +732,7 @@ class Dialogue:
         elif payload == HOURS:
             self._hours()
         elif payload == LANGUAGE:
-            self.reply(
-                self.say("choose_language"),
-                *(Button(LANGUAGE_NAMES[code], LANG_PREFIX + code) for code in self.line.languages),
-            )
+            self._language_list()
         elif payload.startswith(LANG_PREFIX) and payload[len(LANG_PREFIX) :] in self.line.languages:
             self.conv.language, self.conv.language_chosen = payload[len(LANG_PREFIX) :], True
             self.event("language_chosen")
