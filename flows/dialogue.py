@@ -370,11 +370,14 @@ class Dialogue:
         return True
 
     def _language_list(self) -> None:
-        """ "Choose a language" in the chat's language and English, a button for each language of the line."""
-        self.reply(
-            self.say("choose_language"),
-            *(Button(LANGUAGE_NAMES[code], LANG_PREFIX + code) for code in self.line.languages),
-        )
+        """The list of languages ("choose a language" in the chat's language and English): a button for each
+        language of the line but one the message refused ("я не розумію українською": no Ukrainian button; session
+        18's second attack)."""
+        typed = self.ctx.inbound.text if self.ctx.inbound.button is None else None
+        split = split_language_clause(typed or "")
+        refused = language_refused(split[0] if split is not None else typed)
+        codes = [code for code in self.line.languages if code != refused] or list(self.line.languages)
+        self.reply(self.say("choose_language"), *(Button(LANGUAGE_NAMES[code], LANG_PREFIX + code) for code in codes))
 
     def _offer_languages(self) -> None:
         """The list of languages after the answer, where the message refused one and named no other."""
