@@ -511,6 +511,7 @@ class Dialogue:
         handoff = self.line.topics[waiting].handoff if waiting in self.line.topics else None
         if handoff is not None and PRIORITY_RANK[handoff.priority] > PRIORITY_RANK[priority]:
             conv.topic, priority = waiting, handoff.priority
+        requested = conv.state != State.WAITING
         if conv.state == State.WAITING:
             if PRIORITY_RANK[priority] > conv.priority_rank:
                 conv.priority = priority
@@ -519,11 +520,12 @@ class Dialogue:
             conv.state, conv.priority, conv.enqueued_at = State.WAITING, priority, self.ctx.now
             conv.team = self.line.team_for(conv.topic)
             conv.data["misses"] = 0
-            self.event("handoff_requested", priority=priority, reason=reason, team=conv.team)
         if priority in (Priority.CRISIS, Priority.URGENT):
             # Every operator's business, whatever team the topic had: a crisis routed to one team's queue
             # was invisible to the others (outside attack after issue 20: violence went to "social").
             conv.team = None
+        if requested:  # its team as the queue has it (the event said the topic's team for a crisis: session 18)
+            self.event("handoff_requested", priority=priority, reason=reason, team=conv.team)
         outlook = await self._outlook()
         self._told(outlook.position)
         return outlook

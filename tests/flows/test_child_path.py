@@ -51,14 +51,23 @@ async def test_the_child_topic_goes_to_the_top_of_the_queue_ahead_of_an_older_or
     engine: Engine, any_store: Store
 ) -> None:
     at(engine, 10)
+    requested: dict[str, object] = {}
+
+    async def seen(conv, inbound, events) -> None:  # what the figures and the journal are told
+        for e in events:
+            if e.kind == "handoff_requested":
+                requested[conv.id] = e.data.get("team")
+
+    engine.observers.append(seen)
     await engine.handle(press("adult", "topic:idp_support"))
     adult = await engine.handle(press("adult", "person"))
     assert adult.conversation.priority == "request"
     assert (await any_store.conversations.get(adult.conversation.id)).team == "idp"
     child = await engine.handle(press("child", f"topic:{CHILD}"))
     assert child.conversation.state == "waiting" and child.conversation.priority == "crisis"
-    # every operator of the line sees it, whatever their team
+    # every operator of the line sees it, whatever their team (and its event says so: it said the topic's team)
     assert (await any_store.conversations.get(child.conversation.id)).team is None
+    assert requested == {adult.conversation.id: "idp", child.conversation.id: None}
     # an operator of the line's social team only: the child's chat first, though it came later
     handoff = Handoff(any_store, engine.helplines, channels=engine.channels, clock=engine.clock)
     olena = await on_duty(any_store, helplines=[LINE], teams=["social"])
