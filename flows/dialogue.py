@@ -590,7 +590,16 @@ class Dialogue:
             position = await self.ctx.queue.position(self.conv)
             self._told(position)
             self.reply(self.say("waiting_ack", position=position), *self._cancel_buttons())
-        # with an operator the bot stays silent: the message is the operator's
+            return
+        # with an operator the bot stays silent: the message is the operator's; a language button or request still
+        # sets the chat's language, silently, as detection does with a typed sentence (session 18's second attack)
+        payload = self.ctx.inbound.button
+        if not (payload or "").startswith(LANG_PREFIX):
+            payload, _ = self._language_typed()
+        chosen = (payload or "")[len(LANG_PREFIX) :] if (payload or "").startswith(LANG_PREFIX) else None
+        if chosen in self.line.languages and chosen != self.conv.language:
+            self.conv.language, self.conv.language_chosen = chosen, True
+            self.event("language_chosen")
 
     def _language_while_waiting(self) -> bool:
         """A language asked for, refused or pressed while waiting for a person: the chat's language changes (what the

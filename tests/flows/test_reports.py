@@ -1469,6 +1469,24 @@ async def test_a_crisis_after_a_language_clause_is_answered_in_the_language_aske
     assert not any("Оберіть мову" in r.text for r in english.replies)
 
 
+async def test_a_language_button_or_request_with_an_operator_sets_the_language_silently(
+    engine: Engine, any_store: Store
+) -> None:
+    """Session 18's second attack: with an operator a typed "English please" changed the chat's language (the
+    detector's) but the language button did nothing; both set it now, and the bot stays silent."""
+    handoff = Handoff(any_store, engine.helplines, channels=engine.channels, clock=engine.clock)
+    olena = await create_operator(any_store, "olena", "correct horse battery")
+    olena.presence = "online"
+    olena = await any_store.operators.save(olena)
+    user = "with-olena"
+    await engine.handle(tg("Добрий день", user=user))
+    await engine.handle(tg(button="person", user=user))
+    assert await handoff.take_next(olena) is not None
+    pressed = await engine.handle(tg(button="lang:ru", user=user))
+    assert list(pressed.replies) == []
+    assert pressed.conversation.language == "ru" and pressed.conversation.state == State.WITH_OPERATOR
+
+
 async def test_a_crisis_waiting_hears_the_emergency_numbers_again_in_the_language_it_switches_to(
     engine: Engine,
 ) -> None:
