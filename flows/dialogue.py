@@ -64,6 +64,12 @@ SURVEY_YES, SURVEY_NO = "survey:yes", "survey:no"
 
 #: Small-talk and service intents the dialogue answers itself.
 GREET, GOODBYE, THANKS, HUMAN, WORKING_HOURS = "greet", "goodbye", "thanks", "human_handoff", "working_hours"
+#: Words that make a language named before the rest of a message a request ("English please, …", "говоріть
+#: російською, …"); a name alone at the start is a subject ("English teacher…").
+_ASKING = {
+    "please", "pls", "plz", "будь", "ласка", "пожалуйста", "плиз", "можна", "можно", "говоріть", "говорите",
+    "пишіть", "пишите", "давайте", "zəhmət", "zehmet", "olmasa", "danışın", "danisin", "yazın", "yazin",
+}  # fmt: skip
 #: Words around a report's code that ask for its status and nothing else (_beside_a_code).
 _ABOUT_A_CODE = {
     "мій", "мой", "my", "mənim", "menim", "код", "code", "kod", "kodum", "коду", "please", "pls", "будь", "ласка",
@@ -350,7 +356,10 @@ class Dialogue:
         if split is None:
             return False
         head, rest = split
-        payload = language_asked(head, self.line.languages) or language_instead(
+        asked = language_asked(head, self.line.languages)
+        if asked is not None and not set(words(head)) & _ASKING:
+            asked = None  # "Англійська мова, в школі дуже важка" is about English lessons, no request
+        payload = asked or language_instead(
             head, self.line.languages, detect_language(rest, self.line.languages), self.conv.language
         )
         if payload == LANGUAGE:

@@ -1469,6 +1469,17 @@ async def test_a_crisis_after_a_language_clause_is_answered_in_the_language_aske
     assert not any("Оберіть мову" in r.text for r in english.replies)
 
 
+@pytest.mark.parametrize("typed", ["Англійська мова, в школі дуже важка, що робити?", "English teacher hates me"])
+async def test_a_language_named_at_the_start_of_a_sentence_is_no_request(engine: Engine, typed: str) -> None:
+    """A language's name as the subject of a sentence ("English lessons are hard") switched nothing before this
+    session's language clauses, and must not now."""
+    user = f"subject-{len(typed)}"
+    await engine.handle(tg("Добрий день", user=user))
+    engine.nlu.table[typed] = intent(typed, "education", language="uk")[1]
+    said = await engine.handle(tg(typed, user=user))
+    assert said.conversation.language == "uk"
+
+
 async def test_a_language_button_or_request_with_an_operator_sets_the_language_silently(
     engine: Engine, any_store: Store
 ) -> None:
