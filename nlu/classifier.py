@@ -572,9 +572,10 @@ class IntentClassifier:
                 if not split:
                     objective[i, j, :], at_catch[i, j, :] = objective[i, j, 0], at_catch[i, j, 0]
         # The weight: the row with the most in-scope right at ``catch`` itself (weights differ by a point or more
-        # on the folds, a model's choice); the scales in that row: the band's best (the first of equals).
+        # on the folds, a model's choice); the scales in that row: of the band's best to within two fold messages,
+        # the nearest scale 1 (nearest_plain_scales: ties were settled by the arithmetic's side of a tie).
         i = int(np.argmax(at_catch.reshape(len(ws), -1).max(axis=1)))
-        j, o = (int(x) for x in np.unravel_index(int(np.argmax(objective[i])), objective[i].shape))
+        j, o = nearest_plain_scales(objective[i], scales, one_message=1.0 / max(int(keep.sum()), 1))
         best_w = ws[i]
         sc = ngram if best_w == 0 else _combined(ngram, dense, best_w)  # type: ignore[arg-type]  # dense set when w > 0
         t_main, temps, best_other = temperatures(i, j, o)
@@ -1151,6 +1152,27 @@ def _calibrate(
     return _Calibrated(
         t_report, float(threshold), recall, accepted, objective, conf, gains, note, by_language, caught_by_language
     )
+
+
+def nearest_plain_scales(row: np.ndarray, scales: Sequence[float], one_message: float) -> tuple[int, int]:
+    """The temperature scales of the chosen weight's row of the grid (en/ru scale, uk/az scale): of the points
+    within two fold messages of the best, the one nearest the log-likelihood temperature itself (scale 1).
+
+    Why: on the shipped data the uk/az axis is flat (0.75 and 1.5 tie to the message, 1.0 one message behind, in
+    every row), so the first of the best was chosen by whichever side of a tie the arithmetic fell, and that moved
+    from one process to the next (the order of the threads' sums): the same code and data gave uk/az thresholds
+    .143 / .138 in one process and .086 / .083 in another. A message or two of 7,000 is no evidence for either
+    scale; scale 1 is the one whose confidences are the folds' probabilities, so near-ties go to it.
+    ``row`` is ``objective[weight]``: (en/ru scales, uk/az scales or 1), in-scope right as a share of the
+    ``1 / one_message`` in-scope fold messages.
+    """
+    far = np.abs(np.log(np.asarray(scales, dtype=np.float64)))
+    cost = far[:, None] + (far[None, :] if row.shape[1] > 1 else np.zeros((1, 1)))
+    # two messages and a tenth: run to run (same code, data and core) the best moved by a fifth of one and 1.0
+    # sat 1.0 or 1.2 messages behind it; the band's objective moves in fifths of a message
+    near = row >= row.max() - 2.1 * one_message
+    j, o = np.unravel_index(int(np.argmin(np.where(near, cost, np.inf))), row.shape)
+    return int(j), int(o)
 
 
 def _band_objective(

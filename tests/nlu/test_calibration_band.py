@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from vikno.nlu.classifier import _band_objective, _calibrate, _lookup, _Params, language_thresholds
-from vikno.nlu.classifier import threshold_for_catch
+from vikno.nlu.classifier import nearest_plain_scales, threshold_for_catch
 
 UNSEEN = np.linspace(0.01, 0.99, 100)  # the held-out intents' confidences: catch c -> threshold just above the c-th
 
@@ -79,3 +79,47 @@ def test_a_band_of_zero_is_the_one_point_objective(seed: int) -> None:
     shared = threshold_for_catch(oc, real, 0.75, p.real_oos_share)
     expected = np.mean(in_ok & (in_conf >= _lookup(by_language, shared, lang_in, n)))
     assert _band_objective(in_conf, in_ok, oc, real, lang_in, lang_oc, lang_real, p) == pytest.approx(expected)
+
+
+SCALES = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
+ONE = 1 / 7036  # one in-scope fold message of the shipped data
+
+
+def _row(uk_az: list[float], en_ru_best: int = 1) -> np.ndarray:
+    """A weight's row of the grid: the en/ru scale at ``en_ru_best`` wins by ten messages, the uk/az axis is given."""
+    row = np.tile(np.asarray(uk_az), (len(SCALES), 1))
+    row[np.arange(len(SCALES)) != en_ru_best] -= 10 * ONE
+    return row
+
+
+@pytest.mark.parametrize(
+    ("uk_az", "chosen"),
+    [
+        # the shipped data's row (session 19): 0.75 and 1.5 tie to the message, 1.0 one message behind -> 1.0
+        ([0.833826, 0.834792, 0.835361, 0.835361 - ONE, 0.835361, 0.834878], 3),
+        # another process on the same data: 1.5 ahead by a fifth of a message, 1.0 1.2 behind it -> 1.0 still
+        ([0.833826, 0.834821, 0.835361, 0.835219, 0.835389, 0.834878], 3),
+        # the same tie where 1.0 is three messages behind: of the tied pair the nearer 1 (|log 0.75| < |log 1.5|)
+        ([0.833826, 0.834792, 0.835361, 0.835361 - 3 * ONE, 0.835361, 0.834878], 2),
+        # a clear winner three messages ahead keeps its place however far from 1
+        ([0.835361 + 3 * ONE, 0.834792, 0.835361, 0.835361, 0.835361, 0.834878], 0),
+    ],
+)
+def test_near_ties_go_to_the_scale_nearest_one(uk_az: list[float], chosen: int) -> None:
+    j, o = nearest_plain_scales(_row(uk_az), SCALES, ONE)
+    assert (j, o) == (1, chosen)
+
+
+def test_the_arithmetic_side_of_a_tie_no_longer_decides() -> None:
+    """The flip of session 18: 0.75 ahead of 1.5 by a hair in one process, behind it in another; both choose 1.0."""
+    base = [0.833826, 0.834792, 0.835361, 0.835361 - ONE, 0.835361, 0.834878]
+    one, other = list(base), list(base)
+    one[2] += 1e-12
+    other[4] += 1e-12
+    assert nearest_plain_scales(_row(one), SCALES, ONE) == nearest_plain_scales(_row(other), SCALES, ONE) == (1, 3)
+
+
+def test_one_group_of_languages_has_one_scale_axis() -> None:
+    """Without messages the encoder does not read (CLINC150), the row has one column: only the en/ru scale moves."""
+    row = np.asarray([[0.90], [0.95], [0.95 - 0.5 * ONE], [0.95 - 2 * ONE], [0.95 - 2.5 * ONE], [0.92]])
+    assert nearest_plain_scales(row, SCALES, ONE) == (3, 0)
