@@ -364,11 +364,7 @@ class Dialogue:
         )
         if payload == LANGUAGE:
             self.ctx.memo["offer_languages"] = True
-            refused = language_refused(head)
-            if self.conv.language is None or self.conv.language == refused:
-                others = [lang for lang in self.line.languages if lang != refused]
-                default = self.line.settings.default_language
-                self.conv.language = default if default != refused else others[0]
+            self._away_from(language_refused(head))
             return True
         if payload is None or not payload.startswith(LANG_PREFIX):
             return False
@@ -378,13 +374,25 @@ class Dialogue:
         self.conv.language, self.conv.language_chosen = chosen, True
         return True
 
+    def _away_from(self, refused: str | None) -> None:
+        """Until a language is chosen from the list, the chat's language is not the one just refused: the line's
+        default, or its first other language."""
+        if self.conv.language is None or self.conv.language == refused:
+            others = [lang for lang in self.line.languages if lang != refused]
+            default = self.line.settings.default_language
+            self.conv.language = default if default != refused else others[0]
+
+    def _refused_here(self) -> str | None:
+        """The language the typed message refuses, in its first clause or whole."""
+        typed = self.ctx.inbound.text if self.ctx.inbound.button is None else None
+        split = split_language_clause(typed or "")
+        return language_refused(split[0] if split is not None else typed)
+
     def _language_list(self) -> None:
         """The list of languages ("choose a language" in the chat's language and English): a button for each
         language of the line but one the message refused ("я не розумію українською": no Ukrainian button; session
         18's second attack)."""
-        typed = self.ctx.inbound.text if self.ctx.inbound.button is None else None
-        split = split_language_clause(typed or "")
-        refused = language_refused(split[0] if split is not None else typed)
+        refused = self._refused_here()
         codes = [code for code in self.line.languages if code != refused] or list(self.line.languages)
         self.reply(self.say("choose_language"), *(Button(LANGUAGE_NAMES[code], LANG_PREFIX + code) for code in codes))
 
@@ -618,6 +626,11 @@ class Dialogue:
         if not (payload == LANGUAGE or (payload or "").startswith(LANG_PREFIX)):
             payload, _ = self._language_typed()
         if payload == LANGUAGE:
+            if self.conv.priority in FLAGGED:
+                # a crisis (or a possible one) that cannot read the chat's language: the numbers again at once, in
+                # another language, before the list (session 18's leftover: only after a language was chosen)
+                self._away_from(self._refused_here())
+                self.reply(self.say("crisis_call_now", emergency=self.emergency_list()))
             self._language_list()
             return True
         if payload is None or payload[len(LANG_PREFIX) :] not in self.line.languages:

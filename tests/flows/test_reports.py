@@ -1448,6 +1448,34 @@ async def test_a_language_asked_or_refused_while_waiting_for_a_person_changes_th
     assert pressed.conversation.language == "ru" and pressed.conversation.state == State.WAITING
 
 
+async def test_a_crisis_waiting_that_refuses_its_language_gets_the_numbers_again_with_the_list(
+    engine: Engine,
+) -> None:
+    """Session 18's leftover: a crisis in the queue, then "я не розумію українською" got the list alone; the
+    emergency numbers came only after a language was chosen. A person in danger who cannot read the chat's language
+    gets them at once, in a language other than the one refused, before the list."""
+    user = "crisis-refuser"
+    crisis = "мені дуже погано, не хочу жити"
+    engine.nlu.table[crisis] = intent(crisis, "nlu_fallback", language="uk", confidence=0.1, crisis=True)[1]
+    await engine.handle(tg("Добрий день", user=user))
+    flagged = await engine.handle(tg(crisis, user=user))
+    assert flagged.conversation.state == State.WAITING and flagged.conversation.priority == Priority.CRISIS
+    refusing = "я не розумію українською"
+    engine.nlu.table[refusing] = intent(refusing, "nlu_fallback", language="uk", confidence=0.1)[1]
+    answered = await engine.handle(tg(refusing, user=user))
+    said = [r.text for r in answered.replies]
+    assert said[0].startswith("Если есть угроза жизни") and "112" in said[0]
+    assert said[-1] == "Выберите язык / Choose a language:"
+    assert {b.payload for b in answered.replies[-1].buttons} == {"lang:ru", "lang:az", "lang:en"}
+    assert answered.conversation.priority == Priority.CRISIS and answered.conversation.state == State.WAITING
+    # not flagged: the list alone, as before (no numbers where nothing was said of danger)
+    calm = "calm-refuser"
+    await engine.handle(tg("Добрий день", user=calm))
+    await engine.handle(tg(button="person", user=calm))
+    listed = await engine.handle(tg(refusing, user=calm))
+    assert [r.text for r in listed.replies] == ["Оберіть мову / Choose a language:"]
+
+
 async def test_a_crisis_after_a_language_clause_is_answered_in_the_language_asked_for_never_the_one_refused(
     engine: Engine,
 ) -> None:
