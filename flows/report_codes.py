@@ -40,6 +40,9 @@ _INSIDE = re.compile(rf"(?<![\w])(?:{_SHAPED.pattern})(?!\w)")
 _GROUP_BEFORE = re.compile(r"(?:^|[^\w])(\w{4})[\s\-–—_./]$")
 _GROUP_AFTER = re.compile(r"[\s\-–—_./](\w{4})(?!\w)")
 _JOINERS = "-–—_./"
+#: A code typed one character short or long, or its groups split elsewhere ("CXPC-BK7X-HA5", "CXPC BK7 XHA57"):
+#: three runs of 3-5 of the alphabet, not inside a longer word or a longer run of groups.
+_NEAR = re.compile(rf"(?<![\w\-–—_./])[{ALPHABET}]{{3,5}}(?:{_BETWEEN}[{ALPHABET}]{{3,5}}){{2}}(?!\w|[\-–—_./]\w)")
 
 
 def new_code() -> str:
@@ -117,6 +120,26 @@ def masked(typed: str) -> str:
     for start, end, _ in _codes_inside(typed, most_pure=2, anywhere=True):
         out.append(typed[at:start] + MASKED_CODE)
         at = end
+    return _near_codes_masked("".join(out) + typed[at:] if out else typed)
+
+
+def _near_codes_masked(typed: str) -> str:
+    """Codes one character off masked: no code is read from them, but with one character to guess they tie the
+    person to the report as the whole code does (session 18's leftover). Letters and digits both, at most two
+    groups all letters or all digits, as a code inside a sentence is masked: numbers and words stay."""
+    seen = "".join(ch if len(up := ch.upper()) != 1 else up for ch in typed.translate(_CYRILLIC))
+    out, at = [], 0
+    for found in _NEAR.finditer(seen):
+        groups = [g for g in _SEPARATORS.split(found.group(0)) if g]
+        raw = "".join(groups)
+        if len(groups) == 1:
+            groups = [raw[i : i + GROUP] for i in range(0, len(raw), GROUP)]
+        if not LENGTH - 1 <= len(raw) <= LENGTH + 1 or raw.isalpha() or raw.isdigit():
+            continue
+        if sum(1 for g in groups if g.isalpha() or g.isdigit()) > 2:
+            continue
+        out.append(typed[at : found.start()] + MASKED_CODE)
+        at = found.end()
     return "".join(out) + typed[at:] if out else typed
 
 
