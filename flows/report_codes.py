@@ -40,9 +40,14 @@ _INSIDE = re.compile(rf"(?<![\w])(?:{_SHAPED.pattern})(?!\w)")
 _GROUP_BEFORE = re.compile(r"(?:^|[^\w])(\w{4})[\s\-–—_./]$")
 _GROUP_AFTER = re.compile(r"[\s\-–—_./](\w{4})(?!\w)")
 _JOINERS = "-–—_./"
-#: A code typed one character short or long, or its groups split elsewhere ("CXPC-BK7X-HA5", "CXPC BK7 XHA57"):
-#: three runs of 3-5 of the alphabet, not inside a longer word or a longer run of groups.
-_NEAR = re.compile(rf"(?<![\w\-–—_./])[{ALPHABET}]{{3,5}}(?:{_BETWEEN}[{ALPHABET}]{{3,5}}){{2}}(?!\w|[\-–—_./]\w)")
+#: A code typed one character short or long, or its groups split elsewhere ("CXPC-BK7X-HA5", "CXPC BK7 XHA57"): three
+#: runs of 3-5 of the alphabet, each a word of its own joined by a separator, or one word of 11 or 13; not inside a
+#: longer word or a longer run of groups. A plate or a passport number beside a short word is two words, no code.
+_NEAR_SEP = r"(?:\s{0,2}[\-–—_./]\s{0,2}|\s{1,3})"
+_NEAR = re.compile(
+    rf"(?<![\w\-–—_./])(?:[{ALPHABET}]{{3,5}}(?:{_NEAR_SEP}[{ALPHABET}]{{3,5}}){{2}}|[{ALPHABET}]{{11}}|[{ALPHABET}]{{13}})"
+    r"(?!\w|[\-–—_./]\w)"
+)
 
 
 def new_code() -> str:
@@ -125,21 +130,22 @@ def masked(typed: str) -> str:
 
 def _near_codes_masked(typed: str) -> str:
     """Codes one character off masked: no code is read from them, but with one character to guess they tie the
-    person to the report as the whole code does (session 18's leftover). Letters and digits both, at most two
-    groups all letters or all digits, as a code inside a sentence is masked: numbers and words stay."""
+    person to the report as the whole code does (session 18's leftover). Letters and digits both, and at most one
+    group all letters or all digits, as every code given since session 18 (``reads_inside``): "the 25th that week",
+    "5PM 2345 Bath", numbers and words stay (session 19's attack on the first version of this)."""
     seen = "".join(ch if len(up := ch.upper()) != 1 else up for ch in typed.translate(_CYRILLIC))
-    out, at = [], 0
-    for found in _NEAR.finditer(seen):
+    out, at, pos = [], 0, 0
+    while (found := _NEAR.search(seen, pos)) is not None:
         groups = [g for g in _SEPARATORS.split(found.group(0)) if g]
         raw = "".join(groups)
         if len(groups) == 1:
             groups = [raw[i : i + GROUP] for i in range(0, len(raw), GROUP)]
-        if not LENGTH - 1 <= len(raw) <= LENGTH + 1 or raw.isalpha() or raw.isdigit():
-            continue
-        if sum(1 for g in groups if g.isalpha() or g.isdigit()) > 2:
+        pure = sum(1 for g in groups if g.isalpha() or g.isdigit())
+        if not LENGTH - 1 <= len(raw) <= LENGTH + 1 or raw.isalpha() or raw.isdigit() or pure > 1:
+            pos = found.start() + 1  # a later run may start inside this one ("так вам K7MX 4TP9 HC3")
             continue
         out.append(typed[at : found.start()] + MASKED_CODE)
-        at = found.end()
+        at = pos = found.end()
     return "".join(out) + typed[at:] if out else typed
 
 

@@ -963,6 +963,14 @@ def test_a_code_stuck_to_other_characters_is_masked_too(typed: str, kept: str) -
         ("ХАТА 2345 МЕТ", "ХАТА 2345 МЕТ"),  # a word, a number, a word: three groups all letters or all digits
         ("модель K7MX-4TP9", "модель K7MX-4TP9"),  # two groups are no code
         ("CXPC-BK7X-HA5-7TP9", "CXPC-BK7X-HA5-7TP9"),  # part of a longer run: a serial number
+        ("так вам CXPC BK7X HA5", "так вам ••••-••••-••••"),  # short words before it
+        # session 19's attack on the first version: plates, passports and dates beside short words were masked
+        ("так КА5678ХМ", "так КА5678ХМ"),
+        ("i want to go to my sisters with ВН6254РХ the kids", "i want to go to my sisters with ВН6254РХ the kids"),
+        ("линия работает или нет ТТ722897", "линия работает или нет ТТ722897"),
+        ("я дружина ветерана 6323 йому відмовили", "я дружина ветерана 6323 йому відмовили"),
+        ("we meet on the 25th that week", "we meet on the 25th that week"),
+        ("Meet at 5PM 2345 Bath", "Meet at 5PM 2345 Bath"),
     ],
 )
 def test_a_code_one_character_off_is_masked_too(typed: str, kept: str) -> None:

@@ -149,7 +149,9 @@ def test_the_base_block_answers_what_the_ngrams_alone_refused(message: str) -> N
     n-gram beyond "би" with "бьет / бьют", so the message was refused; its lemma "бить" is theirs."""
     texts = [t for ts in _RU.values() for t in ts]
     intents = [i for i, ts in _RU.items() for _ in ts]
-    params = dict(dense=False, latin_twins=False, catch=None)
+    # the sharpest temperature scale, as chosen here before session 19: every scale ties on these 20 messages, and
+    # a tie now goes to scale 1 (nlu/classifier.py nearest_plain_scales), whose softer confidences answer more
+    params = dict(dense=False, latin_twins=False, catch=None, temperature_scales=(0.25,))
     before = IntentClassifier(base_weight=0.0, **params).fit(texts, intents)
     after = IntentClassifier(**params).fit(texts, intents)  # the default weight
     assert not _answered(before, message, "beaten")
