@@ -164,6 +164,11 @@ def _codes_inside(typed: str, most_pure: int = 1, anywhere: bool = False) -> lis
         run, before, after = found.group(0), seen[: found.start()], seen[found.end() :]
         if anywhere:
             code = normalize(run)
+            stuck = before[-1:].isalnum() or after[:1].isalnum()
+            if stuck and any(ch.isspace() for ch in run):
+                # stuck to a word and spread over words: plates and ID numbers side by side ("АА2345ВС КА5678ХМ",
+                # "ВХА234567 МАМА"), not a code; one stuck to a word is typed with dashes or nothing (session 19)
+                continue
             if code is not None and pure_groups(code) <= most_pure:
                 found_codes.append((found.start(), found.end(), code))
             continue

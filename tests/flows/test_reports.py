@@ -970,6 +970,10 @@ def test_a_code_stuck_to_other_characters_is_masked_too(typed: str, kept: str) -
         ("линия работает или нет ТТ722897", "линия работает или нет ТТ722897"),
         ("я дружина ветерана 6323 йому відмовили", "я дружина ветерана 6323 йому відмовили"),
         ("we meet on the 25th that week", "we meet on the 25th that week"),
+        # stuck to a word and spread over words: plates and ID numbers side by side, masked since session 18
+        ("номери АА2345ВС КА5678ХМ", "номери АА2345ВС КА5678ХМ"),
+        ("ВХА234567 МАМА", "ВХА234567 МАМА"),
+        ("AA2345678 7KHT2MC", "AA2345678 7KHT2MC"),
         ("Meet at 5PM 2345 Bath", "Meet at 5PM 2345 Bath"),
     ],
 )
