@@ -28,6 +28,7 @@ GROUP = 4
 MASKED_CODE = "••••-••••-••••"
 _CYRILLIC = str.maketrans("АВСЕНКМРТХавсенкмртх", "ABCEHKMPTXABCEHKMPTX")
 _SEPARATORS = re.compile(r"[\s\-–—_./]+")
+_NEAR_SPLIT = re.compile(r"[\s\-–—_./,:]+")
 #: Between two groups of a code as people type it: nothing, a dash, a dot, a slash or an underscore (spaces around
 #: it allowed), or a few spaces.
 _BETWEEN = r"(?:\s{0,2}[\-–—_./]\s{0,2}|\s{1,3})?"
@@ -40,14 +41,21 @@ _INSIDE = re.compile(rf"(?<![\w])(?:{_SHAPED.pattern})(?!\w)")
 _GROUP_BEFORE = re.compile(r"(?:^|[^\w])(\w{4})[\s\-–—_./]$")
 _GROUP_AFTER = re.compile(r"[\s\-–—_./](\w{4})(?!\w)")
 _JOINERS = "-–—_./"
-#: A code typed one character short or long, or its groups split elsewhere ("CXPC-BK7X-HA5", "CXPC BK7 XHA57"): three
-#: runs of 3-5 of the alphabet, each a word of its own joined by a separator, or one word of 11 or 13; not inside a
-#: longer word or a longer run of groups. A plate or a passport number beside a short word is two words, no code.
-_NEAR_SEP = r"(?:\s{0,2}[\-–—_./]\s{0,2}|\s{1,3})"
+#: A code typed one character short or long, or its groups split elsewhere ("CXPC-BK7X-HA5", "CXPC BK7 XHA57"), or with
+#: one character outside the alphabet ("HЗ3B", "HC3O"): three runs of 3-5 letters or digits, each a word of its own
+#: joined by a separator (commas and colons too), or one word of 11 or 13 of the alphabet; not inside a longer word or
+#: a longer run of groups. A plate or a passport number beside a short word is two words, no code.
+_NEAR_SEP = r"(?:\s{0,2}[\-–—_./,:]\s{0,2}|\s{1,3})"
 _NEAR = re.compile(
-    rf"(?<![\w\-–—_./])(?:[{ALPHABET}]{{3,5}}(?:{_NEAR_SEP}[{ALPHABET}]{{3,5}}){{2}}|[{ALPHABET}]{{11}}|[{ALPHABET}]{{13}})"
-    r"(?!\w|[\-–—_./]\w)"
+    rf"(?<![\w\-–—_./])(?:[^\W_]{{3,5}}(?:{_NEAR_SEP}[^\W_]{{3,5}}){{2}}|[{ALPHABET}]{{11}}|[{ALPHABET}]{{13}})"
+    r"(?!\w|[\-–—_/]\w|[.,:]\d)"
 )
+#: A Ukrainian car plate (AA 1234 BC) or a passport's series and number written as one word: beside a short word of
+#: look-alike letters they made three groups of four ("КЕ5947АХ мене"), read and masked as a code (session 19's attack).
+#: A code typed with its first or last two groups together has this shape about one time in 270: it is then not read.
+_DOCUMENT = re.compile(r"[A-Z]{2}\d{4}[A-Z]{2}|[A-Z]{2,3}\d{6}")
+#: A parcel's tracking number (UPU S10: two letters, nine digits, two letters), 13 characters like a code one too long.
+_TRACKING = re.compile(r"[A-Z]{2}\d{9}[A-Z]{2}")
 
 
 def new_code() -> str:
@@ -136,12 +144,21 @@ def _near_codes_masked(typed: str) -> str:
     seen = "".join(ch if len(up := ch.upper()) != 1 else up for ch in typed.translate(_CYRILLIC))
     out, at, pos = [], 0, 0
     while (found := _NEAR.search(seen, pos)) is not None:
-        groups = [g for g in _SEPARATORS.split(found.group(0)) if g]
+        groups = [g for g in _NEAR_SPLIT.split(found.group(0)) if g]
         raw = "".join(groups)
         if len(groups) == 1:
             groups = [raw[i : i + GROUP] for i in range(0, len(raw), GROUP)]
         pure = sum(1 for g in groups if g.isalpha() or g.isdigit())
-        if not LENGTH - 1 <= len(raw) <= LENGTH + 1 or raw.isalpha() or raw.isdigit() or pure > 1:
+        foreign = sum(1 for ch in raw if ch not in ALPHABET)
+        if (
+            not LENGTH - 1 <= len(raw) <= LENGTH + 1
+            or raw.isalpha()
+            or raw.isdigit()
+            or pure > 1
+            or foreign > 1
+            or _TRACKING.fullmatch(raw)
+            or _has_document(found.group(0))
+        ):
             pos = found.start() + 1  # a later run may start inside this one ("так вам K7MX 4TP9 HC3")
             continue
         out.append(typed[at : found.start()] + MASKED_CODE)
@@ -162,12 +179,18 @@ def _codes_inside(typed: str, most_pure: int = 1, anywhere: bool = False) -> lis
     found_codes = []
     for found in (_SHAPED if anywhere else _INSIDE).finditer(seen):
         run, before, after = found.group(0), seen[: found.start()], seen[found.end() :]
+        if _has_document(run):
+            continue
         if anywhere:
             code = normalize(run)
             stuck = before[-1:].isalnum() or after[:1].isalnum()
             if stuck and any(ch.isspace() for ch in run):
                 # stuck to a word and spread over words: plates and ID numbers side by side ("АА2345ВС КА5678ХМ",
                 # "ВХА234567 МАМА"), not a code; one stuck to a word is typed with dashes or nothing (session 19)
+                continue
+            if run.isalnum() and any(ch != "" and ch in ALPHABET for ch in (before[-1:], after[:1])):
+                # twelve of a longer run of the alphabet without separators: a tracking or serial number
+                # ("CP234567895HK"), not a code and a word (session 19's attack)
                 continue
             if code is not None and pure_groups(code) <= most_pure:
                 found_codes.append((found.start(), found.end(), code))
@@ -195,4 +218,11 @@ def looks_like_code(typed: str | None) -> bool:
     if not typed:
         return False
     text = typed.strip().translate(_CYRILLIC).upper()
-    return bool(_SHAPED.fullmatch(text))
+    # twelve digits alone are a phone number ("994552345678", an Azerbaijani number without its "+"), not a code:
+    # a code drawn is all digits about once in 17,000 (session 19's attack: 8 % of such phone numbers were masked)
+    return bool(_SHAPED.fullmatch(text)) and not _has_document(text) and not _SEPARATORS.sub("", text).isdigit()
+
+
+def _has_document(run: str) -> bool:
+    """Whether a word of the run is a car plate or a passport number (``_DOCUMENT``), not part of a code."""
+    return any(_DOCUMENT.fullmatch(word) for word in _NEAR_SPLIT.split(run))

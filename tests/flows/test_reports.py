@@ -975,6 +975,23 @@ def test_a_code_stuck_to_other_characters_is_masked_too(typed: str, kept: str) -
         ("ВХА234567 МАМА", "ВХА234567 МАМА"),
         ("AA2345678 7KHT2MC", "AA2345678 7KHT2MC"),
         ("Meet at 5PM 2345 Bath", "Meet at 5PM 2345 Bath"),
+        # the attack's leaks: one character outside the alphabet (a neighbouring key, З for 3, O for 0, 1 for I),
+        # commas or colons between the groups, a full stop and a word straight after
+        ("мій код K7MX-4TP9-HЗ3B, що з ним?", "мій код ••••-••••-••••, що з ним?"),
+        ("k7mx-4tp9-hc3o", "••••-••••-••••"),
+        ("K7MX 4TP9 HC1B", "••••-••••-••••"),
+        ("K7MX,4TP9,HC3B", "••••-••••-••••"),
+        ("код: K7MX: 4TP9: HC3B", "код: ••••-••••-••••"),
+        ("мій код K7MX-4TP9-HC3.дякую", "мій код ••••-••••-••••.дякую"),
+        # and what stays: a parcel's tracking number, two foreign characters, an address
+        ("трек CP234567895HK", "трек CP234567895HK"),
+        ("K7MX-4TP9-HЗ3Б", "K7MX-4TP9-HЗ3Б"),
+        ("кв 25, буд 3А, під'їзд 2", "кв 25, буд 3А, під'їзд 2"),
+        ("номер КЕ5947АХ мене не цікавить", "номер КЕ5947АХ мене не цікавить"),  # a plate and a word: no code
+        ("він мама ВС4834КН був", "він мама ВС4834КН був"),
+        ("КЕ5947АХ МЕНЕ", "КЕ5947АХ МЕНЕ"),
+        ("994552345678", "994552345678"),  # a phone number sent alone
+        ("2345 6789 2345", "2345 6789 2345"),
     ],
 )
 def test_a_code_one_character_off_is_masked_too(typed: str, kept: str) -> None:
