@@ -188,9 +188,10 @@ def _codes_inside(typed: str, most_pure: int = 1, anywhere: bool = False) -> lis
                 # stuck to a word and spread over words: plates and ID numbers side by side ("АА2345ВС КА5678ХМ",
                 # "ВХА234567 МАМА"), not a code; one stuck to a word is typed with dashes or nothing (session 19)
                 continue
-            if run.isalnum() and any(ch != "" and ch in ALPHABET for ch in (before[-1:], after[:1])):
-                # twelve of a longer run of the alphabet without separators: a tracking or serial number
-                # ("CP234567895HK"), not a code and a word (session 19's attack)
+            if run.isalnum() and stuck and _word_around(seen, found.start(), found.end()).isascii():
+                # twelve of a longer word of Latin letters and digits, without separators: a parcel's tracking number
+                # ("LB645398724HK"), a VIN, an IBAN, not a code and a word (session 19's attack); a code stuck to a
+                # Cyrillic word ("кодK7MX4TP9HC3B") is still read
                 continue
             if code is not None and pure_groups(code) <= most_pure:
                 found_codes.append((found.start(), found.end(), code))
@@ -207,6 +208,15 @@ def _codes_inside(typed: str, most_pure: int = 1, anywhere: bool = False) -> lis
         if pure_groups(code) <= most_pure:
             found_codes.append((found.start(), found.end(), code))
     return found_codes
+
+
+def _word_around(text: str, start: int, end: int) -> str:
+    """The whole run of letters and digits that ``text[start:end]`` is part of."""
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return text[start:end]
 
 
 def _has_digit(text: str) -> bool:

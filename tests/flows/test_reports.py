@@ -991,6 +991,10 @@ def test_a_code_stuck_to_other_characters_is_masked_too(typed: str, kept: str) -
         ("він мама ВС4834КН був", "він мама ВС4834КН був"),
         ("КЕ5947АХ МЕНЕ", "КЕ5947АХ МЕНЕ"),
         ("994552345678", "994552345678"),  # a phone number sent alone
+        ("ось LB645398724HK дивіться", "ось LB645398724HK дивіться"),  # tracking, VIN and IBAN: longer Latin words
+        ("GG2AH43962C226ZEA", "GG2AH43962C226ZEA"),
+        ("UA736222559260800074271424578", "UA736222559260800074271424578"),
+        ("кодK7MX4TP9HC3B", "код••••-••••-••••"),  # stuck to a Cyrillic word: still a code
         ("2345 6789 2345", "2345 6789 2345"),
     ],
 )
