@@ -153,9 +153,10 @@ def test_topic_examples_that_may_be_a_danger_teach_the_topics_and_not_the_crisis
     }
     shipped = {e.text for e in load_corpus(shipped_data_dir())}
     for folder in ("uk", "ru", "az", "en"):
-        danger = load_examples(shipped_data_dir() / folder / crisis_model.TOPIC_ONLY_FILE)
-        assert danger and not shipped & {e.text for e in danger}, folder
-        assert shipped_data_dir() / folder / crisis_model.TOPIC_ONLY_FILE in training_files(shipped_data_dir())
+        for name in sorted(crisis_model.TOPIC_ONLY_FILES):  # danger_situations.yml and topics_only.yml
+            apart = load_examples(shipped_data_dir() / folder / name)
+            assert apart and not shipped & {e.text for e in apart}, (folder, name)
+            assert shipped_data_dir() / folder / name in training_files(shipped_data_dir())
 
 
 def test_no_corpus_means_no_model(tmp_path: Path) -> None:
