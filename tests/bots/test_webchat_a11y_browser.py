@@ -28,6 +28,7 @@ from vikno.storage.models import Operator, utcnow
 
 from ..a11y import assert_no_blocking, contrast, field_border_problems, ring_problems, tab_through
 from ..support import CHROMIUM, CHROMIUM_ARGS, free_port, require_browser
+from .on_duty import logged_in
 from .test_webchat_browser import GREETING, ChatServer, exit_site, key_of, other_site
 
 require_browser()
@@ -56,7 +57,7 @@ class Chat:
         self.operators += 1
         o = await create_operator(self.app[STORE], f"op{self.operators}", "correct horse battery")
         o.presence, o.last_seen_at = "online", utcnow()
-        return await self.app[STORE].operators.save(o)
+        return await logged_in(self.app[STORE], await self.app[STORE].operators.save(o))
 
     async def conversation_id(self, page: Page) -> str:
         key = await key_of(page)
@@ -513,7 +514,7 @@ async def test_the_header_and_input_reflow_at_320_px_and_200_percent_zoom(
 async def named_operator(chat: Chat, login: str, name: str) -> Operator:
     o = await create_operator(chat.app[STORE], login, "correct horse battery", display_name=name)
     o.presence, o.last_seen_at = "online", utcnow()
-    return await chat.app[STORE].operators.save(o)
+    return await logged_in(chat.app[STORE], await chat.app[STORE].operators.save(o))
 
 
 async def test_a_second_specialist_after_a_transfer_is_shown_apart_also_after_a_reconnect(
