@@ -177,6 +177,7 @@ def _codes_inside(typed: str, most_pure: int = 1, anywhere: bool = False) -> lis
     # one character for one, so positions stay those of ``typed`` ("ß".upper() is two letters: left as it is)
     seen = "".join(ch if len(up := ch.upper()) != 1 else up for ch in typed.translate(_CYRILLIC))
     found_codes = []
+    word = (0, 0)  # the run of letters and digits last measured: a long one holds many matches, measured once
     for found in (_SHAPED if anywhere else _INSIDE).finditer(seen):
         run, before, after = found.group(0), seen[: found.start()], seen[found.end() :]
         if _has_document(run):
@@ -188,7 +189,9 @@ def _codes_inside(typed: str, most_pure: int = 1, anywhere: bool = False) -> lis
                 # stuck to a word and spread over words: plates and ID numbers side by side ("АА2345ВС КА5678ХМ",
                 # "ВХА234567 МАМА"), not a code; one stuck to a word is typed with dashes or nothing (session 19)
                 continue
-            if run.isalnum() and stuck and _word_around(seen, found.start(), found.end()).isascii():
+            if run.isalnum() and stuck and not word[0] <= found.start() < word[1]:
+                word = _word_around(seen, found.start(), found.end())
+            if run.isalnum() and stuck and seen[word[0] : word[1]].isascii():
                 # twelve of a longer word of Latin letters and digits, without separators: a parcel's tracking number
                 # ("LB645398724HK"), a VIN, an IBAN, not a code and a word (session 19's attack); a code stuck to a
                 # Cyrillic word ("кодK7MX4TP9HC3B") is still read
@@ -210,13 +213,13 @@ def _codes_inside(typed: str, most_pure: int = 1, anywhere: bool = False) -> lis
     return found_codes
 
 
-def _word_around(text: str, start: int, end: int) -> str:
-    """The whole run of letters and digits that ``text[start:end]`` is part of."""
+def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the whole run of letters and digits that ``text[start:end]`` is part of starts and ends."""
     while start > 0 and text[start - 1].isalnum():
         start -= 1
     while end < len(text) and text[end].isalnum():
         end += 1
-    return text[start:end]
+    return start, end
 
 
 def _has_digit(text: str) -> bool:
