@@ -141,7 +141,7 @@ def _near_codes_masked(typed: str) -> str:
     person to the report as the whole code does (session 18's leftover). Letters and digits both, and at most one
     group all letters or all digits, as every code given since session 18 (``reads_inside``): "the 25th that week",
     "5PM 2345 Bath", numbers and words stay (session 19's attack on the first version of this)."""
-    seen = "".join(ch if len(up := ch.upper()) != 1 else up for ch in typed.translate(_CYRILLIC))
+    seen = _as_seen(typed)
     out, at, pos = [], 0, 0
     while (found := _NEAR.search(seen, pos)) is not None:
         groups = [g for g in _NEAR_SPLIT.split(found.group(0)) if g]
@@ -174,8 +174,7 @@ def _codes_inside(typed: str, most_pure: int = 1, anywhere: bool = False) -> lis
     каса 2345", "TEAM 2345 MEET") were read as codes, counted as wrong ones, and a report form's answer holding
     one was dropped for the code (session 17's attack).
     """
-    # one character for one, so positions stay those of ``typed`` ("ß".upper() is two letters: left as it is)
-    seen = "".join(ch if len(up := ch.upper()) != 1 else up for ch in typed.translate(_CYRILLIC))
+    seen = _as_seen(typed)
     found_codes = []
     word = (0, 0)  # the run of letters and digits last measured: a long one holds many matches, measured once
     for found in (_SHAPED if anywhere else _INSIDE).finditer(seen):
@@ -189,13 +188,14 @@ def _codes_inside(typed: str, most_pure: int = 1, anywhere: bool = False) -> lis
                 # stuck to a word and spread over words: plates and ID numbers side by side ("АА2345ВС КА5678ХМ",
                 # "ВХА234567 МАМА"), not a code; one stuck to a word is typed with dashes or nothing (session 19)
                 continue
-            if run.isalnum() and stuck and not word[0] <= found.start() < word[1]:
-                word = _word_around(seen, found.start(), found.end())
-            if run.isalnum() and stuck and seen[word[0] : word[1]].isascii():
-                # twelve of a longer word of Latin letters and digits, without separators: a parcel's tracking number
-                # ("LB645398724HK"), a VIN, an IBAN, not a code and a word (session 19's attack); a code stuck to a
-                # Cyrillic word ("кодK7MX4TP9HC3B") is still read
-                continue
+            if run.isalnum() and stuck:
+                if not word[0] <= found.start() < word[1]:
+                    word = _word_around(seen, found.start(), found.end())
+                if seen[word[0] : word[1]].isascii():
+                    # twelve of a longer word of Latin letters and digits, without separators: a parcel's tracking
+                    # number ("LB645398724HK"), a VIN, an IBAN, not a code and a word (session 19's attack); a code
+                    # stuck to a Cyrillic word ("кодK7MX4TP9HC3B") is still read
+                    continue
             if code is not None and pure_groups(code) <= most_pure:
                 found_codes.append((found.start(), found.end(), code))
             continue
@@ -211,6 +211,12 @@ def _codes_inside(typed: str, most_pure: int = 1, anywhere: bool = False) -> lis
         if pure_groups(code) <= most_pure:
             found_codes.append((found.start(), found.end(), code))
     return found_codes
+
+
+def _as_seen(typed: str) -> str:
+    """The text as the code's patterns read it: look-alike Cyrillic letters as Latin, upper case, one character for
+    one, so positions stay those of ``typed`` ("ß".upper() is two letters: left as it is)."""
+    return "".join(ch if len(up := ch.upper()) != 1 else up for ch in typed.translate(_CYRILLIC))
 
 
 def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
