@@ -1,16 +1,20 @@
-"""Sold for sex, or forced to sleep with men for money, now: a crisis in every language (session 20).
+"""Sold for sex, or forced to sleep with men for money, now: never silence, in every language (session 20).
 
 Session 19 found that the en row "they force me to have sex for money, took my passport, i can only text" (round
 14) was a crisis by the model alone (0.92, the alarm at 0.85) and fell to a question when 400 everyday topic lines
 were added to the model's negatives. Rows of that kind, written for this file (none is in the corpus), were a
 question or nothing on main in twelve cases of nineteen: no rule read forced prostitution, and ``sold_to_others``
-is not trusted alone. ``forced_sex_trade`` reads them; the corpus's own rows of the kind (``crisis__forced_sex_trade``)
-prove it, so it is a core rule and the model's score no longer decides. Its everyday twins (a film, a book, a
-lecture, the law, the signs, a past left behind, volunteering) stay at most a question.
+is not trusted alone. ``forced_sex_trade`` reads them and asks (the safety question with the emergency numbers);
+the corpus's rows of the kind (``crisis__forced_sex_trade``) teach the model, whose certainty is the full alarm. A
+first version raised the full alarm on its own (a core rule): an outside attack found a pimple, solar panels, a
+CPAP mask, selling to customers and a brother-in-law in its reach, so the rule only asks. Its everyday twins (a
+film, a book, a lecture, the law, the signs, volunteering) are not read by it and stay at most a question.
 
 The same session's run of these tests showed round 10's "три роки тому я різала руки, зараз все добре було, але
 сьогодні знову порізалась" at 0.50 by the model, under the veto of ``cut_veins`` with any change of the corpus:
-cutting again today after a time without is ``cut_again_today`` (core), a cut finger, bread or shaving is not.
+cutting again today after a time without is ``cut_again_today``, proven on the corpus's rows of the kind (core); an
+outside attack found cut pay, tyres, meat and "cut myself off" in a first version's reach, so now only oneself or
+a body part is read, and a cut finger, bread, glass, paper or shaving is not.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from vikno.nlu.risk import Risk, RiskTriage
 RULE = "forced_sex_trade"
 RELAPSE = "cut_again_today"
 
-#: Forced to sell sex now, or sold to men: a question or nothing on main before this rule.
+#: Forced to sell sex now, or sold to men: a question or nothing on main before this rule, at least asked now.
 CRISIS_NOW: Table = table(
     {
         "uk": [
@@ -50,7 +54,7 @@ CRISIS_NOW: Table = table(
     }
 )
 
-#: The same kind, a crisis before and after; the rule reads them too.
+#: The same kind, the full alarm before and after (the model's certainty); the rule reads them too.
 STAY_CRISIS: Table = table(
     {
         "uk": ["мені 16, мене змусили займатися проституцією, допоможіть"],
@@ -103,8 +107,14 @@ def test_forced_sex_trade_is_read_by_its_rule(lang: str, text: str) -> None:
     assert RULE in RULES.detect(text).matched
 
 
-@pytest.mark.parametrize("lang, text", cases(CRISIS_NOW) + cases(STAY_CRISIS))
-def test_forced_sex_trade_now_is_the_full_alarm(triage: RiskTriage, lang: str, text: str) -> None:
+@pytest.mark.parametrize("lang, text", cases(CRISIS_NOW))
+def test_forced_sex_trade_now_is_at_least_asked_about(triage: RiskTriage, lang: str, text: str) -> None:
+    found = triage.assess(text)
+    assert found.level in (Risk.CHECK, Risk.CRISIS), found.reasons
+
+
+@pytest.mark.parametrize("lang, text", cases(STAY_CRISIS))
+def test_forced_sex_trade_that_was_the_full_alarm_stays_it(triage: RiskTriage, lang: str, text: str) -> None:
     found = triage.assess(text)
     assert found.level is Risk.CRISIS, found.reasons
 
@@ -120,10 +130,12 @@ def test_words_about_sex_trade_are_at_most_asked_about(triage: RiskTriage, lang:
     assert found.level is not Risk.CRISIS, found.reasons
 
 
-def test_the_rule_is_a_plain_crisis_proven_on_the_corpus(shipped_crisis_model: CrisisModel) -> None:
-    """Core: the model's score cannot veto it (0.23 for "меня принуждают к проституции")."""
-    assert RULE not in ASK_RULES
-    assert RULE in shipped_crisis_model.core_rules
+def test_sex_trade_only_asks_and_cutting_again_is_proven(shipped_crisis_model: CrisisModel) -> None:
+    """forced_sex_trade's hit is the safety question (the full alarm is the model's); cut_again_today is core."""
+    assert RULE in ASK_RULES
+    assert RULE not in shipped_crisis_model.core_rules
+    assert RELAPSE not in ASK_RULES
+    assert RELAPSE in shipped_crisis_model.core_rules
 
 
 #: Cutting again today after a time without: the full alarm whatever the model says.
@@ -143,8 +155,16 @@ CUT_AGAIN: Table = table(
 CUT_AGAIN_EVERYDAY: Table = table(
     {
         "uk": ["сьогодні знову порізалась ножем, коли чистила овочі", "знову порізала палець сьогодні, йде кров"],
-        "ru": ["сегодня опять порезалась, когда брила ноги", "опять порезала палец консервной банкой сегодня"],
-        "en": ["cut my thumb again today opening a tin", "just now i cut myself again on a sheet of paper"],
+        "ru": [
+            "сегодня опять порезалась, когда брила ноги",
+            "опять порезала палец консервной банкой сегодня",
+            "опять порезали зарплату сегодня",
+        ],
+        "en": [
+            "cut my thumb again today opening a tin",
+            "just now i cut myself again on a sheet of paper",
+            "cut myself off from the group chat again today",
+        ],
     }
 )
 
@@ -159,8 +179,3 @@ def test_cutting_again_today_is_read_and_the_full_alarm(triage: RiskTriage, lang
 @pytest.mark.parametrize("lang, text", cases(CUT_AGAIN_EVERYDAY))
 def test_an_everyday_cut_again_is_not_read_as_one(lang: str, text: str) -> None:
     assert RELAPSE not in RULES.detect(text).matched
-
-
-def test_cutting_again_today_is_proven_on_the_corpus(shipped_crisis_model: CrisisModel) -> None:
-    assert RELAPSE not in ASK_RULES
-    assert RELAPSE in shipped_crisis_model.core_rules
