@@ -184,9 +184,10 @@ def _codes_inside(typed: str, most_pure: int = 1, anywhere: bool = False) -> lis
         if anywhere:
             code = normalize(run)
             stuck = before[-1:].isalnum() or after[:1].isalnum()
-            if stuck and any(ch.isspace() for ch in run):
+            if stuck and any(ch.isspace() for ch in run) and not _after_code_word(typed, found.start(), after):
                 # stuck to a word and spread over words: plates and ID numbers side by side ("АА2345ВС КА5678ХМ",
-                # "ВХА234567 МАМА"), not a code; one stuck to a word is typed with dashes or nothing (session 19)
+                # "ВХА234567 МАМА"), not a code; one stuck to a word is typed with dashes or nothing (session 19),
+                # or straight after the word "code" ("кодK7MX 4TP9 HC3B", session 20)
                 continue
             if run.isalnum() and stuck:
                 if not word[0] <= found.start() < word[1]:
@@ -211,6 +212,20 @@ def _codes_inside(typed: str, most_pure: int = 1, anywhere: bool = False) -> lis
         if pure_groups(code) <= most_pure:
             found_codes.append((found.start(), found.end(), code))
     return found_codes
+
+
+#: The word "code" a code is typed straight after, without a space ("кодK7MX 4TP9 HC3B").
+_CODE_WORDS = frozenset({"код", "коду", "кода", "kod", "kodu", "kodum", "code"})
+
+
+def _after_code_word(typed: str, start: int, after: str) -> bool:
+    """Whether the run at ``start`` follows the word "code" stuck to it, and nothing is stuck to its end."""
+    if after[:1].isalnum():
+        return False
+    word = start
+    while word > 0 and typed[word - 1].isalnum():
+        word -= 1
+    return typed[word:start].lower() in _CODE_WORDS
 
 
 def _as_seen(typed: str) -> str:

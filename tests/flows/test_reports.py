@@ -995,6 +995,11 @@ def test_a_code_stuck_to_other_characters_is_masked_too(typed: str, kept: str) -
         ("GG2AH43962C226ZEA", "GG2AH43962C226ZEA"),
         ("UA736222559260800074271424578", "UA736222559260800074271424578"),
         ("кодK7MX4TP9HC3B", "код••••-••••-••••"),  # stuck to a Cyrillic word: still a code
+        # session 20: stuck to the word "code" and typed with spaces (session 19's leftover)
+        ("кодK7MX 4TP9 HC3B", "код••••-••••-••••"),
+        ("мій кодK7MX 4TP9 HC3B, що з ним?", "мій код••••-••••-••••, що з ним?"),
+        ("codeK7MX 4TP9 HC3B", "code••••-••••-••••"),
+        ("kodK7MX 4TP9 HC3B", "kod••••-••••-••••"),
         ("2345-6789-2345", "••••-••••-••••"),  # in a code's groups: typed as a code (a guess is counted as one)
     ],
 )
