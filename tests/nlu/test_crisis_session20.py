@@ -179,3 +179,158 @@ def test_cutting_again_today_is_read_and_the_full_alarm(triage: RiskTriage, lang
 @pytest.mark.parametrize("lang, text", cases(CUT_AGAIN_EVERYDAY))
 def test_an_everyday_cut_again_is_not_read_as_one(lang: str, text: str) -> None:
     assert RELAPSE not in RULES.detect(text).matched
+
+
+# A fresh outside attack on the rules above (257 rows written blind to them) found, first run: sex trade said as a
+# pimp, renting out, clients served while held or a debt paid with the body a question or nothing; a time without
+# self-harm then again a question; and "made to" tidy a room, do homework or run as the full alarm by the model
+# alone. The kinds are these rows (written for this file; the attack's rows were not copied).
+
+#: Sex trade in the attack's other words: at least asked about now (the rule reads them).
+SEX_HELD: Table = table(
+    {
+        "uk": [
+            "мене змушують обслуговувати клієнтів і не випускають з квартири",
+            "мене здають в оренду чоловікам, я не можу відмовитись",
+            "сутик забирає всі гроші і не відпускає мене",
+            "відпрацьовую борг тілом, мене не відпускають",
+        ],
+        "ru": [
+            "меня заставляют обслуживать клиентов, паспорт у них",
+            "меня сдают в аренду мужчинам на выходные",
+            "работаю на сутенёра, он меня не отпускает",
+            "отрабатываю долг телом, уйти не дают",
+            "мня заставлят спат с клиентами каждый день",
+        ],
+        "az": [
+            "məni kişilərə kirayə verirlər, qaça bilmirəm",
+            "sutenyor məni buraxmır, bütün pulu alır",
+        ],
+        "en": [
+            "a pimp controls me and takes everything i earn",
+            "they rent me out to men at weekends",
+            "my pimp won't let me go home",
+        ],
+    }
+)
+
+#: Jobs with clients, renting a flat or a car: not read by the rule, never the full alarm.
+SEX_HELD_EVERYDAY: Table = table(
+    {
+        "uk": [
+            "мене змушують обслуговувати клієнтів без перерви на обід, це законно?",
+            "здаємо квартиру в оренду, як оформити договір?",
+        ],
+        "ru": [
+            "начальник заставляет обслуживать клиентов до ночи без доплаты",
+            "сдаю машину в аренду, нужен договор",
+        ],
+        "az": [
+            "evi kirayə verirəm, müqavilə necə yazılır?",
+        ],
+        "en": [
+            "my manager makes me serve clients through my lunch break",
+            "we rent out our garage, do we pay tax on it?",
+        ],
+    }
+)
+
+#: A time without self-harm, then again: the full alarm (``clean_then_again``, core).
+CLEAN_THEN_AGAIN: Table = table(
+    {
+        "uk": [
+            "пів року не різалась, а вчора знову зірвалась",
+            "три місяці без порізів і знову",
+            "45 днів без самоушкодження, сьогодні зірвалась",
+        ],
+        "ru": [
+            "четыре месяца не резалась, вчера сорвалась опять",
+            "полгода без порезов и снова сорвалась",
+            "90 дней чистая от селфхарма, а сегодня опять",
+        ],
+        "az": [
+            "beş ay idi kəsmirdim, dünən yenə başladım",
+            "üç ay özümü kəsmirdim, yenə etdim",
+        ],
+        "en": [
+            "5 months clean from cutting and i relapsed last night",
+            "was 60 days clean from self harm, slipped again today",
+            "three months without cutting and i did it again",
+        ],
+    }
+)
+
+#: A streak of not smoking, drinking, betting or sugar broken: not read, never the full alarm.
+OTHER_STREAKS: Table = table(
+    {
+        "uk": [
+            "пів року не курила, а вчора знову зірвалась",
+            "три місяці без солодкого і знову торт",
+        ],
+        "ru": [
+            "полгода не пил, вчера сорвался опять",
+            "четыре месяца не стриглась, сегодня опять коротко",
+        ],
+        "az": [
+            "beş ay siqaret çəkmirdim, dünən yenə başladım",
+        ],
+        "en": [
+            "5 months clean from gambling and i relapsed last night",
+            "three months without sugar and i did it again",
+            "60 days sober, cut back on coffee too, slipped again today",
+        ],
+    }
+)
+
+#: Made to tidy, study, sleep or run: never the full alarm (four were, by the model alone, before this round).
+MADE_TO: Table = table(
+    {
+        "uk": [
+            "мама змушує мене прибирати в кімнаті щодня",
+            "вчителька змусила мене переписати контрольну",
+            "тренер змушує бігати по 10 км",
+        ],
+        "ru": [
+            "zastavlyayut menya delat uroki do nochi",
+            "мама заставляет меня спать днём, мне 12",
+            "отец заставляет работать на даче все выходные",
+        ],
+        "az": [
+            "anam məni hər gün otağımı yığmağa məcbur edir",
+            "müəllim məni dərsdən sonra qalmağa məcbur etdi",
+            "atam məni idmana getməyə məcbur edir",
+        ],
+        "en": [
+            "my mum makes me tidy my room every day",
+            "the coach forces me to run 10k every morning",
+            "dad makes me do homework till midnight",
+        ],
+    }
+)
+
+STREAK = "clean_then_again"
+
+
+@pytest.mark.parametrize("lang, text", cases(SEX_HELD))
+def test_sex_trade_in_other_words_is_read_and_at_least_asked(triage: RiskTriage, lang: str, text: str) -> None:
+    assert RULE in RULES.detect(text).matched
+    assert triage.assess(text).level in (Risk.CHECK, Risk.CRISIS)
+
+
+@pytest.mark.parametrize("lang, text", cases(CLEAN_THEN_AGAIN))
+def test_self_harm_again_after_a_time_without_is_the_full_alarm(triage: RiskTriage, lang: str, text: str) -> None:
+    assert STREAK in RULES.detect(text).matched
+    found = triage.assess(text)
+    assert found.level is Risk.CRISIS, found.reasons
+
+
+@pytest.mark.parametrize("lang, text", cases(SEX_HELD_EVERYDAY) + cases(OTHER_STREAKS) + cases(MADE_TO))
+def test_everyday_clients_streaks_and_chores_are_never_the_full_alarm(triage: RiskTriage, lang: str, text: str) -> None:
+    assert not {RULE, STREAK} & set(RULES.detect(text).matched)
+    found = triage.assess(text)
+    assert found.level is not Risk.CRISIS, found.reasons
+
+
+def test_a_broken_streak_of_self_harm_is_proven_on_the_corpus(shipped_crisis_model: CrisisModel) -> None:
+    assert STREAK not in ASK_RULES
+    assert STREAK in shipped_crisis_model.core_rules
