@@ -273,6 +273,7 @@ OTHER_STREAKS: Table = table(
         ],
         "az": [
             "beş ay siqaret çəkmirdim, dünən yenə başladım",
+            "bu həftə yenə barmağımı kəsdim, iki gündür sağalmır",
         ],
         "en": [
             "5 months clean from gambling and i relapsed last night",
