@@ -335,3 +335,80 @@ def test_everyday_clients_streaks_and_chores_are_never_the_full_alarm(triage: Ri
 def test_a_broken_streak_of_self_harm_is_proven_on_the_corpus(shipped_crisis_model: CrisisModel) -> None:
     assert STREAK not in ASK_RULES
     assert STREAK in shipped_crisis_model.core_rules
+
+
+# The third outside attack (296 rows written blind, first run on b3fa3f4) found self-harm named and then "again" a
+# question: the self-harm rules are trusted only with the model, and the model asked. As rows of my own:
+
+#: Self-harm named and again, back to the blades, fresh cuts again: the full alarm (``self_harm_again``, core).
+SELF_HARM_AGAIN: Table = table(
+    {
+        "uk": [
+            "я знову завдала собі шкоди вчора ввечері",
+            "знову свіжі порізи на стегнах, ніхто не бачить",
+            "повернулась до лез після пів року",
+            "знову пекла себе запальничкою",
+        ],
+        "ru": [
+            "опять сх, не выдержала",
+            "снова свежие порезы на руках",
+            "вернулась к лезвиям, полгода держалась",
+            "опять била себя до синяков",
+        ],
+        "az": [
+            "yenə özümə zərər verdim, heç kim bilmir",
+            "dünən yenidən özümü yandırdım",
+            "yene ozume xesaret yetirdim",
+        ],
+        "en": [
+            "i self harmed again last night",
+            "fresh cuts on my thighs again",
+            "went back to the blades after 4 months",
+            "burned myself again with a lighter tonight",
+        ],
+    }
+)
+
+#: Burned on an oven or an iron again, a facepalm, a hand hit on a door, sunburn, a prevention week, helping a friend.
+SELF_HARM_AGAIN_EVERYDAY: Table = table(
+    {
+        "uk": [
+            "знову обпекла себе об духовку, болить",
+            "знову била себе по лобі, що забула ключі",
+            "у школі знову тиждень профілактики самоушкодження",
+        ],
+        "ru": [
+            "опять обожгла себя утюгом, гладила рубашку",
+            "снова била себя по лбу, что забыла пароль",
+            "как помочь подруге, она опять наносит себе вред?",
+        ],
+        "az": [
+            "yenə ütü ilə özümü yandırdım, köynək ütüləyirdim",
+            "günə yenə yandım, dərim qızarıb",
+        ],
+        "en": [
+            "burned myself on the oven again, ouch",
+            "hit my hand on the door again",
+            "self harm awareness week again at school, any leaflets?",
+        ],
+    }
+)
+
+AGAIN = "self_harm_again"
+
+
+@pytest.mark.parametrize("lang, text", cases(SELF_HARM_AGAIN))
+def test_self_harm_named_and_again_is_the_full_alarm(triage: RiskTriage, lang: str, text: str) -> None:
+    assert AGAIN in RULES.detect(text).matched
+    found = triage.assess(text)
+    assert found.level is Risk.CRISIS, found.reasons
+
+
+@pytest.mark.parametrize("lang, text", cases(SELF_HARM_AGAIN_EVERYDAY))
+def test_everyday_burns_bumps_and_lectures_again_are_not_read_as_it(lang: str, text: str) -> None:
+    assert AGAIN not in RULES.detect(text).matched
+
+
+def test_self_harm_again_is_proven_on_the_corpus(shipped_crisis_model: CrisisModel) -> None:
+    assert AGAIN not in ASK_RULES
+    assert AGAIN in shipped_crisis_model.core_rules
