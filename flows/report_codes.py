@@ -43,11 +43,12 @@ _GROUP_AFTER = re.compile(r"[\s\-–—_./](\w{4})(?!\w)")
 _JOINERS = "-–—_./"
 #: A code typed one character short or long, or its groups split elsewhere ("CXPC-BK7X-HA5", "CXPC BK7 XHA57"), or with
 #: one character outside the alphabet ("HЗ3B", "HC3O"): three runs of 3-5 letters or digits, each a word of its own
-#: joined by a separator (commas and colons too), or one word of 11 or 13 of the alphabet; not inside a longer word or
-#: a longer run of groups. A plate or a passport number beside a short word is two words, no code.
+#: joined by a separator (commas and colons too), or one word of 11 of the alphabet or of 12-13 letters and digits
+#: (one outside the alphabet at most, checked after: "K7MX4TP9HC3Ж", session 20); not inside a longer word or a
+#: longer run of groups. A plate or a passport number beside a short word is two words, no code.
 _NEAR_SEP = r"(?:\s{0,2}[\-–—_./,:]\s{0,2}|\s{1,3})"
 _NEAR = re.compile(
-    rf"(?<![\w\-–—_./])(?:[^\W_]{{3,5}}(?:{_NEAR_SEP}[^\W_]{{3,5}}){{2}}|[{ALPHABET}]{{11}}|[{ALPHABET}]{{13}})"
+    rf"(?<![\w\-–—_./])(?:[^\W_]{{3,5}}(?:{_NEAR_SEP}[^\W_]{{3,5}}){{2}}|[{ALPHABET}]{{11}}|[^\W_]{{12,13}})"
     r"(?!\w|[\-–—_/]\w|[.,:]\d)"
 )
 #: A Ukrainian car plate (AA 1234 BC) or a passport's series and number written as one word: beside a short word of
