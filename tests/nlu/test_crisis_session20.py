@@ -412,3 +412,111 @@ def test_everyday_burns_bumps_and_lectures_again_are_not_read_as_it(lang: str, t
 def test_self_harm_again_is_proven_on_the_corpus(shipped_crisis_model: CrisisModel) -> None:
     assert AGAIN not in ASK_RULES
     assert AGAIN in shipped_crisis_model.core_rules
+
+
+# The fourth outside attack (288 rows written blind, first run on b2b3138) found sex demanded for the rent, the
+# wages or a debt read by no rule (0.01-0.25 by the model), "back to sh" read as nothing, and az everyday lines with a
+# friend's parent at the full alarm by the model alone. As rows of my own:
+
+#: Sex demanded by a landlord, a boss or for a debt: at least asked about (``sex_demanded`` asks).
+SEX_DEMANDED: Table = table(
+    {
+        "uk": [
+            "господар квартири каже або плати натурою, або виселить нас завтра",
+            "начальник вимагає інтим, інакше звільнить і не заплатить",
+            "мене віддали чоловіку за борги тата",
+        ],
+        "ru": [
+            "хозяин квартиры требует расплачиваться натурой, иначе выгонит",
+            "шеф сказал что зарплату отдаст только если пересплю с ним",
+            "долг за дорогу заставляют отрабатывать в постели",
+        ],
+        "az": [
+            "ev sahibi deyir ya onunla yatım, ya da bizi küçəyə atacaq",
+            "müdir deyir onunla yatmasam işdən çıxaracaq",
+        ],
+        "en": [
+            "my landlord says i can pay the rent by sleeping with him or we're out",
+            "my boss says i have to sleep with him or he won't pay me",
+            "they say my dad's debt will be paid if i go with the man",
+        ],
+    }
+)
+
+#: A landlord who raises the rent, a boss who does not pay: not read, never the full alarm.
+SEX_DEMANDED_EVERYDAY: Table = table(
+    {
+        "uk": [
+            "господар квартири підняв оплату, чи законно?",
+            "начальник вимагає працювати у вихідні без доплати",
+        ],
+        "ru": [
+            "хозяин квартиры требует оплату за два месяца вперёд",
+            "шеф не отдаёт зарплату уже месяц, куда жаловаться?",
+        ],
+        "az": [
+            "ev sahibi kirayəni artırıb, nə edim?",
+            "müdir maaşımı vermir, hara şikayət edim?",
+        ],
+        "en": [
+            "my landlord wants six months' rent upfront, is that legal?",
+            "my boss won't pay me for overtime, what can i do?",
+        ],
+    }
+)
+
+#: Back to self-harm after a time: read by ``self_harm_again``.
+BACK_TO_SH: Table = table(
+    {
+        "uk": [
+            "повернулась до сх після пів року",
+            "знову сх, тиждень тримався",
+        ],
+        "ru": [
+            "вернулась к сх после полугода",
+            "back to sh спустя три месяца",
+        ],
+        "az": [
+            "yarım ildən sonra yenə self harm etdim",
+        ],
+        "en": [
+            "back to sh after five months",
+            "back to self harm after a year clean",
+        ],
+    }
+)
+
+#: A sleepover, a friend's parent who drives, a relative smoking again: never the full alarm.
+FRIENDS_PARENTS: Table = table(
+    {
+        "az": [
+            "bu axşam rəfiqəmin evində qalıram, anası bizi aparacaq",
+            "dayım yenə siqaret çəkməyə başlayıb, anam narahatdır",
+            "sabah sinif yoldaşımın evində gecələyəcəm, atası məni götürəcək",
+        ],
+    }
+)
+
+DEMANDED = "sex_demanded"
+
+
+@pytest.mark.parametrize("lang, text", cases(SEX_DEMANDED))
+def test_sex_demanded_for_rent_wages_or_a_debt_is_read_and_asked(triage: RiskTriage, lang: str, text: str) -> None:
+    assert DEMANDED in RULES.detect(text).matched
+    assert triage.assess(text).level in (Risk.CHECK, Risk.CRISIS)
+
+
+@pytest.mark.parametrize("lang, text", cases(SEX_DEMANDED_EVERYDAY) + cases(FRIENDS_PARENTS))
+def test_landlords_bosses_and_sleepovers_are_never_the_full_alarm(triage: RiskTriage, lang: str, text: str) -> None:
+    assert DEMANDED not in RULES.detect(text).matched
+    found = triage.assess(text)
+    assert found.level is not Risk.CRISIS, found.reasons
+
+
+@pytest.mark.parametrize("lang, text", cases(BACK_TO_SH))
+def test_back_to_self_harm_is_read(lang: str, text: str) -> None:
+    assert AGAIN in RULES.detect(text).matched
+
+
+def test_sex_demanded_only_asks() -> None:
+    assert DEMANDED in ASK_RULES
