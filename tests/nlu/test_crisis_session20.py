@@ -449,6 +449,7 @@ SEX_DEMANDED_EVERYDAY: Table = table(
         "uk": [
             "господар квартири підняв оплату, чи законно?",
             "начальник вимагає працювати у вихідні без доплати",
+            "сестра винна мені гроші, каже віддасть прибиранням",
         ],
         "ru": [
             "хозяин квартиры требует оплату за два месяца вперёд",
@@ -461,6 +462,7 @@ SEX_DEMANDED_EVERYDAY: Table = table(
         "en": [
             "my landlord wants six months' rent upfront, is that legal?",
             "my boss won't pay me for overtime, what can i do?",
+            "my cousin owes me money and says he'll work it off helping at the shop",
         ],
     }
 )
