@@ -1,4 +1,4 @@
-"""Sold for sex, or forced to sleep with men for money, now: never silence, in every language (session 20).
+"""Sexual exploitation now and self-harm again: session 20's rules, rows of its own in every language.
 
 Session 19 found that the en row "they force me to have sex for money, took my passport, i can only text" (round
 14) was a crisis by the model alone (0.92, the alarm at 0.85) and fell to a question when 400 everyday topic lines
@@ -15,6 +15,10 @@ The same session's run of these tests showed round 10's "три роки том�
 cutting again today after a time without is ``cut_again_today``, proven on the corpus's rows of the kind (core); an
 outside attack found cut pay, tyres, meat and "cut myself off" in a first version's reach, so now only oneself or
 a body part is read, and a cut finger, bread, glass, paper or shaving is not.
+
+Three blind outside attacks followed, each run once; their kinds (never their rows) are the later tables: sex trade
+in other words and "made to" chores (second), self-harm named and again (third), sex demanded for the rent, the
+wages or a debt and "back to sh" (fourth). Figures: bench/README.md, "Session 20".
 """
 
 from __future__ import annotations
