@@ -526,3 +526,45 @@ def test_back_to_self_harm_is_read(lang: str, text: str) -> None:
 
 def test_sex_demanded_only_asks() -> None:
     assert DEMANDED in ASK_RULES
+
+
+# The fifth outside attack (288 rows written blind, run once on d9d0edb) had a news item on a trafficking ring at the
+# full alarm: ``held_captive`` read the bare word "trafficking", so a school project or a shelter's volunteer was
+# asked about too. The word is read when it is said of the writer. As rows of my own:
+
+#: Said of the writer: still read by ``held_captive``.
+TRAFFICKED_ME: Table = table(
+    {
+        "en": [
+            "they trafficked me here and keep me locked in, please call the police",
+            "i think i'm being trafficked",
+            "we were trafficked from ukraine and they took our documents",
+            "i am a victim of human trafficking, please help me get out",
+        ]
+    }
+)
+
+#: The news, a class project, a shelter's volunteer: not read, never the full alarm.
+TRAFFICKING_WORDS: Table = table(
+    {
+        "en": [
+            "watched the news about a human trafficking gang arrested at the border",
+            "our class project is about human trafficking, what are the warning signs?",
+            "I volunteer at a shelter for trafficking survivors, do you have leaflets?",
+        ]
+    }
+)
+
+HELD = "held_captive"
+
+
+@pytest.mark.parametrize("lang, text", cases(TRAFFICKED_ME))
+def test_trafficked_said_of_the_writer_is_read(lang: str, text: str) -> None:
+    assert HELD in RULES.detect(text).matched
+
+
+@pytest.mark.parametrize("lang, text", cases(TRAFFICKING_WORDS))
+def test_trafficking_in_the_news_or_a_project_is_not_read(triage: RiskTriage, lang: str, text: str) -> None:
+    assert HELD not in RULES.detect(text).matched
+    found = triage.assess(text)
+    assert found.level is not Risk.CRISIS, found.reasons
