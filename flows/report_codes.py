@@ -223,9 +223,7 @@ def _after_code_word(typed: str, start: int, after: str) -> bool:
     """Whether the run at ``start`` follows the word "code" stuck to it, and nothing is stuck to its end."""
     if after[:1].isalnum():
         return False
-    word = start
-    while word > 0 and typed[word - 1].isalnum():
-        word -= 1
+    word, _ = _word_around(typed, start, start)
     return typed[word:start].lower() in _CODE_WORDS
 
 
